@@ -1,0 +1,307 @@
+/* stats.c - running moments, t confidence intervals, batch means and the
+ * log-bucketed quantile histogram. Contracts are in stats.h.
+ */
+#include "analysis/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_cdf.h>
+
+/* ------------------------------------------------------------------------ */
+/* Welford running moments                                                   */
+/* ------------------------------------------------------------------------ */
+
+void stats_running_init(stats_running *acc)
+{
+    acc->count = 0;
+    acc->mean = 0.0;
+    acc->sum_squared_deviations = 0.0;
+    acc->min = INFINITY;
+    acc->max = -INFINITY;
+}
+
+void stats_running_add(stats_running *acc, double value)
+{
+    double delta;
+
+    if (isnan(value))
+        return;
+    acc->count++;
+    delta = value - acc->mean;
+    acc->mean += delta / (double)acc->count;
+    acc->sum_squared_deviations += delta * (value - acc->mean);
+    if (value < acc->min)
+        acc->min = value;
+    if (value > acc->max)
+        acc->max = value;
+}
+
+void stats_running_merge(stats_running *acc, const stats_running *other)
+{
+    double n_a, n_b, n, delta;
+
+    if (other->count == 0)
+        return;
+    if (acc->count == 0) {
+        *acc = *other;
+        return;
+    }
+    n_a = (double)acc->count;
+    n_b = (double)other->count;
+    n = n_a + n_b;
+    delta = other->mean - acc->mean;
+    acc->mean += delta * n_b / n;
+    acc->sum_squared_deviations += other->sum_squared_deviations + delta * delta * n_a * n_b / n;
+    acc->count += other->count;
+    if (other->min < acc->min)
+        acc->min = other->min;
+    if (other->max > acc->max)
+        acc->max = other->max;
+}
+
+double stats_running_variance(const stats_running *acc)
+{
+    if (acc->count < 2)
+        return NAN;
+    return acc->sum_squared_deviations / (double)(acc->count - 1);
+}
+
+double stats_running_population_variance(const stats_running *acc)
+{
+    if (acc->count < 1)
+        return NAN;
+    return acc->sum_squared_deviations / (double)acc->count;
+}
+
+double stats_running_stddev(const stats_running *acc)
+{
+    return sqrt(stats_running_variance(acc));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Confidence intervals                                                      */
+/* ------------------------------------------------------------------------ */
+
+static int level_valid(double level)
+{
+    return level > 0.0 && level < 1.0;
+}
+
+double stats_t_critical(double level, double degrees_of_freedom)
+{
+    if (!level_valid(level) || !(degrees_of_freedom > 0.0))
+        return NAN;
+    return gsl_cdf_tdist_Pinv(0.5 + level / 2.0, degrees_of_freedom);
+}
+
+int stats_running_ci(const stats_running *acc, double level, stats_interval *out)
+{
+    double n = (double)acc->count;
+
+    out->mean = acc->count > 0 ? acc->mean : NAN;
+    out->half_width = INFINITY;
+    out->samples = acc->count;
+    out->level = level;
+    if (acc->count < 2 || !level_valid(level))
+        return -1;
+    out->half_width = stats_t_critical(level, n - 1.0) * stats_running_stddev(acc) / sqrt(n);
+    return 0;
+}
+
+int stats_mean_ci(const double *values, size_t count, double level,
+                  stats_interval *out)
+{
+    stats_running acc;
+
+    stats_running_init(&acc);
+    for (size_t i = 0; i < count; i++)
+        stats_running_add(&acc, values[i]);
+    return stats_running_ci(&acc, level, out);
+}
+
+int stats_batch_means_ci(const double *series, size_t count, size_t batch_count,
+                         double level, stats_interval *out)
+{
+    stats_running batch_means;
+    size_t batch_size, first;
+
+    out->mean = NAN;
+    out->half_width = INFINITY;
+    out->samples = 0;
+    out->level = level;
+    if (batch_count < 2 || count < batch_count || series == NULL)
+        return -1;
+    batch_size = count / batch_count;
+    first = count - batch_size * batch_count; /* drop the oldest remainder */
+    stats_running_init(&batch_means);
+    for (size_t b = 0; b < batch_count; b++) {
+        const double *batch = series + first + b * batch_size;
+        stats_running within;
+
+        stats_running_init(&within);
+        for (size_t i = 0; i < batch_size; i++)
+            stats_running_add(&within, batch[i]);
+        stats_running_add(&batch_means, within.mean);
+    }
+    return stats_running_ci(&batch_means, level, out);
+}
+
+int stats_within_ci(const stats_interval *interval, double expected)
+{
+    return expected >= interval->mean - interval->half_width &&
+           expected <= interval->mean + interval->half_width;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Log-bucketed histogram                                                    */
+/* ------------------------------------------------------------------------ */
+
+int stats_histogram_init(stats_histogram *hist, double lowest_value,
+                         double highest_value, double relative_error)
+{
+    double growth, buckets;
+
+    hist->bucket_counts = NULL;
+    if (!(lowest_value > 0.0) || !(highest_value > lowest_value) ||
+        !(relative_error > 0.0 && relative_error < 1.0) || isinf(highest_value))
+        return -1;
+    growth = (1.0 + relative_error) / (1.0 - relative_error);
+    hist->log_growth = log(growth);
+    buckets = floor(log(highest_value / lowest_value) / hist->log_growth) + 1.0;
+    if (!(buckets >= 1.0 && buckets <= 1e8))
+        return -1;
+    hist->lowest_value = lowest_value;
+    hist->highest_value = highest_value;
+    hist->relative_error = relative_error;
+    hist->bucket_count = (size_t)buckets;
+    hist->bucket_counts = calloc(hist->bucket_count, sizeof *hist->bucket_counts);
+    if (hist->bucket_counts == NULL)
+        return -1;
+    stats_histogram_reset(hist);
+    return 0;
+}
+
+void stats_histogram_free(stats_histogram *hist)
+{
+    free(hist->bucket_counts);
+    hist->bucket_counts = NULL;
+    hist->bucket_count = 0;
+}
+
+void stats_histogram_reset(stats_histogram *hist)
+{
+    for (size_t i = 0; i < hist->bucket_count; i++)
+        hist->bucket_counts[i] = 0;
+    hist->underflow_count = 0;
+    hist->overflow_count = 0;
+    hist->total_count = 0;
+    hist->sum = 0.0;
+    hist->min_seen = INFINITY;
+    hist->max_seen = -INFINITY;
+}
+
+/* Index of the bucket holding value, lowest_value <= value <= highest_value.
+ * Rounding in log() can move a value sitting on a bucket edge to the
+ * neighbouring bucket; the reported value is then still within the error. */
+static size_t histogram_bucket_index(const stats_histogram *hist, double value)
+{
+    double index = floor(log(value / hist->lowest_value) / hist->log_growth);
+
+    if (index < 0.0)
+        return 0;
+    if (index >= (double)hist->bucket_count)
+        return hist->bucket_count - 1;
+    return (size_t)index;
+}
+
+/* The value reported for bucket i: 2*a*g/(1+g) for a bucket [a, a*g). */
+static double histogram_bucket_value(const stats_histogram *hist, size_t index)
+{
+    double growth = exp(hist->log_growth);
+    double start = hist->lowest_value * exp((double)index * hist->log_growth);
+    return 2.0 * start * growth / (1.0 + growth);
+}
+
+void stats_histogram_add_count(stats_histogram *hist, double value, uint64_t count)
+{
+    if (isnan(value) || count == 0)
+        return;
+    if (value < hist->lowest_value)
+        hist->underflow_count += count;
+    else if (value > hist->highest_value)
+        hist->overflow_count += count;
+    else
+        hist->bucket_counts[histogram_bucket_index(hist, value)] += count;
+    hist->total_count += count;
+    hist->sum += value * (double)count;
+    if (value < hist->min_seen)
+        hist->min_seen = value;
+    if (value > hist->max_seen)
+        hist->max_seen = value;
+}
+
+void stats_histogram_add(stats_histogram *hist, double value)
+{
+    stats_histogram_add_count(hist, value, 1);
+}
+
+int stats_histogram_merge(stats_histogram *dst, const stats_histogram *src)
+{
+    if (dst->lowest_value != src->lowest_value ||
+        dst->highest_value != src->highest_value ||
+        dst->relative_error != src->relative_error ||
+        dst->bucket_count != src->bucket_count)
+        return -1;
+    for (size_t i = 0; i < dst->bucket_count; i++)
+        dst->bucket_counts[i] += src->bucket_counts[i];
+    dst->underflow_count += src->underflow_count;
+    dst->overflow_count += src->overflow_count;
+    dst->total_count += src->total_count;
+    dst->sum += src->sum;
+    if (src->min_seen < dst->min_seen)
+        dst->min_seen = src->min_seen;
+    if (src->max_seen > dst->max_seen)
+        dst->max_seen = src->max_seen;
+    return 0;
+}
+
+static double clamp_to_seen(const stats_histogram *hist, double value)
+{
+    return fmin(fmax(value, hist->min_seen), hist->max_seen);
+}
+
+double stats_histogram_quantile(const stats_histogram *hist, double q)
+{
+    double rank_real;
+    uint64_t rank, seen;
+
+    if (hist->total_count == 0 || !(q >= 0.0 && q <= 1.0))
+        return NAN;
+    rank_real = ceil(q * (double)hist->total_count);
+    rank = rank_real < 1.0 ? 1 : (uint64_t)rank_real;
+    if (rank > hist->total_count)
+        rank = hist->total_count;
+    /* The extremes are tracked exactly. */
+    if (rank == 1)
+        return hist->min_seen;
+    if (rank == hist->total_count)
+        return hist->max_seen;
+
+    seen = hist->underflow_count;
+    if (rank <= seen)
+        return clamp_to_seen(hist, hist->lowest_value);
+    for (size_t i = 0; i < hist->bucket_count; i++) {
+        seen += hist->bucket_counts[i];
+        if (rank <= seen)
+            return clamp_to_seen(hist, histogram_bucket_value(hist, i));
+    }
+    return hist->max_seen; /* in the overflow bucket */
+}
+
+double stats_histogram_mean(const stats_histogram *hist)
+{
+    if (hist->total_count == 0)
+        return NAN;
+    return hist->sum / (double)hist->total_count;
+}

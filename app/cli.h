@@ -1,0 +1,17 @@
+/* cli.h - the vdcsim command line.
+ *
+ *   vdcsim run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DUR] [--set K=V]...
+ *   vdcsim check SCENARIO [--set K=V]...
+ *   vdcsim keys            (the scenario reference, Markdown)
+ *   vdcsim --help | --version
+ *
+ * Exit status: 0 success, 1 runtime failure, 2 bad input (scenario, flags).
+ */
+#ifndef VDCSIM_APP_CLI_H
+#define VDCSIM_APP_CLI_H
+
+enum { CLI_EXIT_OK = 0, CLI_EXIT_RUNTIME = 1, CLI_EXIT_BAD_INPUT = 2 };
+
+int cli_main(int argc, char **argv);
+
+#endif

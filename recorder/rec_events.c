@@ -1,0 +1,324 @@
+/* rec_events.c - /events: the event log, one compound row per record.
+ *
+ * Handler threads append to their own buffer (no locks). recorder_window_end
+ * moves the records with time < window end out of every buffer, sorts them
+ * by (time_ns, lp, seq) and appends them to the final list, which is sorted
+ * because each window's records come after the previous window's; whole
+ * chunks of it are written at once. Memory: one window's records plus less
+ * than one chunk. Kind names freeze (into the HDF5 enum type) at the first
+ * window; the dataset is created then.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "recorder/rec_internal.h"
+
+int rec_event_kind(recorder *r, const char *name)
+{
+    if (atomic_load(&r->failed) || !rec_name_ok(r, "event kind", name))
+        return -1;
+    if (r->events_dataset >= 0) {
+        rec_error(r, "%s: /events: kind '%s' registered after the run started", r->partial_path,
+                 name);
+        return -1;
+    }
+    for (int i = 0; i < r->n_kinds; i++) {
+        if (strcmp(r->kind_names[i], name) == 0) {
+            rec_error(r, "%s: /events: kind '%s' registered twice", r->partial_path, name);
+            return -1;
+        }
+    }
+    char **grown = realloc(r->kind_names, (size_t)(r->n_kinds + 1) * sizeof *grown);
+    if (grown == NULL) {
+        rec_error(r, "%s: /events: out of memory", r->partial_path);
+        return -1;
+    }
+    r->kind_names = grown;
+    r->kind_names[r->n_kinds] = malloc(strlen(name) + 1);
+    if (r->kind_names[r->n_kinds] == NULL) {
+        rec_error(r, "%s: /events: out of memory", r->partial_path);
+        return -1;
+    }
+    strcpy(r->kind_names[r->n_kinds], name);
+    return r->n_kinds++;
+}
+
+static hid_t rec_event_kind_type(const recorder *r, hid_t base)
+{
+    hid_t type = H5Tenum_create(base);
+    if (type < 0)
+        return H5I_INVALID_HID;
+    for (int i = 0; i < r->n_kinds; i++) {
+        int32_t value = i; /* in the base type's 32 bits, as H5Tenum_insert wants */
+        if (H5Tenum_insert(type, r->kind_names[i], &value) < 0) {
+            H5Tclose(type);
+            return H5I_INVALID_HID;
+        }
+    }
+    if (r->n_kinds == 0) {
+        /* HDF5 1.10 crashes on a compound holding an enum without members;
+         * a run without kinds has no events, so a placeholder is harmless. */
+        int32_t none = -1;
+        if (H5Tenum_insert(type, "none", &none) < 0) {
+            H5Tclose(type);
+            return H5I_INVALID_HID;
+        }
+    }
+    return type;
+}
+
+/* The row type: native layout in memory, packed little-endian in the file. */
+static hid_t rec_event_row_type(const recorder *r, int in_file)
+{
+    hid_t kind = rec_event_kind_type(r, in_file ? H5T_STD_I32LE : H5T_NATIVE_INT32);
+    if (kind < 0)
+        return H5I_INVALID_HID;
+    hid_t i64 = in_file ? H5T_STD_I64LE : H5T_NATIVE_INT64;
+    hid_t u32 = in_file ? H5T_STD_U32LE : H5T_NATIVE_UINT32;
+    hid_t u64 = in_file ? H5T_STD_U64LE : H5T_NATIVE_UINT64;
+    hid_t f64 = in_file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE;
+    size_t size = in_file ? 8 + 4 + 8 + 4 + 8 + 8 + 8 + 8 : sizeof(rec_event_row);
+    hid_t type = H5Tcreate(H5T_COMPOUND, size);
+    herr_t rc = type < 0 ? -1 : 0;
+    if (in_file) {
+        size_t at = 0;
+        rc |= H5Tinsert(type, "time_ns", at, i64), at += 8;
+        rc |= H5Tinsert(type, "lp", at, u32), at += 4;
+        rc |= H5Tinsert(type, "seq", at, u64), at += 8;
+        rc |= H5Tinsert(type, "kind", at, kind), at += 4;
+        rc |= H5Tinsert(type, "subject", at, i64), at += 8;
+        rc |= H5Tinsert(type, "a", at, i64), at += 8;
+        rc |= H5Tinsert(type, "b", at, i64), at += 8;
+        rc |= H5Tinsert(type, "value", at, f64);
+    } else if (rc == 0) {
+        rc |= H5Tinsert(type, "time_ns", HOFFSET(rec_event_row, time_ns), i64);
+        rc |= H5Tinsert(type, "lp", HOFFSET(rec_event_row, lp), u32);
+        rc |= H5Tinsert(type, "seq", HOFFSET(rec_event_row, seq), u64);
+        rc |= H5Tinsert(type, "kind", HOFFSET(rec_event_row, kind), kind);
+        rc |= H5Tinsert(type, "subject", HOFFSET(rec_event_row, subject), i64);
+        rc |= H5Tinsert(type, "a", HOFFSET(rec_event_row, a), i64);
+        rc |= H5Tinsert(type, "b", HOFFSET(rec_event_row, b), i64);
+        rc |= H5Tinsert(type, "value", HOFFSET(rec_event_row, value), f64);
+    }
+    H5Tclose(kind);
+    if (rc < 0) {
+        if (type >= 0)
+            H5Tclose(type);
+        return H5I_INVALID_HID;
+    }
+    return type;
+}
+
+int rec_events_freeze(recorder *r)
+{
+    if (r->events_dataset >= 0)
+        return 0;
+    hid_t file_type = rec_event_row_type(r, 1);
+    r->event_mem_type = rec_event_row_type(r, 0);
+    if (file_type < 0 || r->event_mem_type < 0) {
+        if (file_type >= 0)
+            H5Tclose(file_type);
+        return rec_h5_fail(r, "/events: cannot build the row type");
+    }
+    hsize_t chunk[1] = {REC_EVENT_CHUNK_ROWS};
+    r->events_dataset = rec_h5_dataset_new(r->file, "events", file_type, 0, chunk, -1, NULL);
+    H5Tclose(file_type);
+    if (r->events_dataset < 0)
+        return rec_h5_fail(r, "/events: cannot create the dataset");
+    return 0;
+}
+
+void rec_event(recorder *r, int thread, sim_time_ns t_ns, uint32_t lp, uint64_t seq, int kind,
+               int64_t subject, int64_t a, int64_t b, double value)
+{
+    if (thread < 0 || thread >= r->max_threads) {
+        rec_fail(r, "%s: /events: thread %d out of range 0..%d", r->partial_path, thread,
+                 r->max_threads - 1);
+        return;
+    }
+    if (kind < 0 || kind >= r->n_kinds) {
+        rec_fail(r, "%s: /events: unknown kind %d (lp %u, seq %llu)", r->partial_path, kind,
+                 (unsigned)lp, (unsigned long long)seq);
+        return;
+    }
+    if (t_ns < r->final_end_ns) {
+        rec_fail(r, "%s: /events: record at %lld ns (lp %u, seq %llu) comes after the window "
+                 "ending at %lld ns was closed", r->partial_path, (long long)t_ns, (unsigned)lp,
+                 (unsigned long long)seq, (long long)r->final_end_ns);
+        return;
+    }
+    rec_event_buffer *buf = &r->thread_events[thread];
+    if (buf->count == buf->cap) {
+        size_t cap = buf->cap > 0 ? buf->cap * 2 : 256;
+        rec_event_row *grown = realloc(buf->rows, cap * sizeof *grown);
+        if (grown == NULL) {
+            rec_fail(r, "%s: /events: out of memory", r->partial_path);
+            return;
+        }
+        buf->rows = grown;
+        buf->cap = cap;
+    }
+    rec_event_row *row = &buf->rows[buf->count++];
+    row->time_ns = t_ns;
+    row->lp = lp;
+    row->seq = seq;
+    row->kind = kind;
+    row->subject = subject;
+    row->a = a;
+    row->b = b;
+    row->value = value;
+}
+
+static int rec_event_row_cmp(const void *pa, const void *pb)
+{
+    const rec_event_row *x = pa, *y = pb;
+    if (x->time_ns != y->time_ns)
+        return x->time_ns < y->time_ns ? -1 : 1;
+    if (x->lp != y->lp)
+        return x->lp < y->lp ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Moves every buffered record with time < end_ns to the final list, sorted. */
+static int rec_events_collect(recorder *r, sim_time_ns end_ns)
+{
+    size_t first_new = r->final_count;
+    for (int t = 0; t < r->max_threads; t++) {
+        rec_event_buffer *buf = &r->thread_events[t];
+        size_t kept = 0;
+        for (size_t i = 0; i < buf->count; i++) {
+            if (buf->rows[i].time_ns >= end_ns) {
+                buf->rows[kept++] = buf->rows[i];
+                continue;
+            }
+            if (r->final_count == r->final_cap) {
+                size_t cap = r->final_cap > 0 ? r->final_cap * 2 : REC_EVENT_CHUNK_ROWS;
+                rec_event_row *grown = realloc(r->final_events, cap * sizeof *grown);
+                if (grown == NULL) {
+                    rec_fail(r, "%s: /events: out of memory", r->partial_path);
+                    return -1;
+                }
+                r->final_events = grown;
+                r->final_cap = cap;
+            }
+            r->final_events[r->final_count++] = buf->rows[i];
+        }
+        buf->count = kept;
+    }
+    size_t n_new = r->final_count - first_new;
+    if (n_new > 1)
+        qsort(&r->final_events[first_new], n_new, sizeof *r->final_events, rec_event_row_cmp);
+    return 0;
+}
+
+/* Writes the first `count` final records. */
+static int rec_events_write(recorder *r, size_t count)
+{
+    if (count == 0)
+        return 0;
+    if (rec_h5_write_rows(r->events_dataset, r->event_mem_type, r->events_written,
+                          (int64_t)count, 0, 0, r->final_events) < 0)
+        return rec_h5_fail(r, "/events: cannot write rows %lld..%lld",
+                           (long long)r->events_written,
+                           (long long)(r->events_written + (int64_t)count - 1));
+    r->events_written += (int64_t)count;
+    r->final_count -= count;
+    memmove(r->final_events, &r->final_events[count], r->final_count * sizeof *r->final_events);
+    return 0;
+}
+
+int rec_events_window_end(recorder *r, sim_time_ns window_end_ns)
+{
+    if (rec_events_collect(r, window_end_ns) < 0)
+        return -1;
+    size_t whole = r->final_count / REC_EVENT_CHUNK_ROWS * REC_EVENT_CHUNK_ROWS;
+    if (rec_events_write(r, whole) < 0)
+        return -1;
+    /* a burst may have grown the list far beyond one chunk: give it back */
+    if (r->final_cap > 4 * REC_EVENT_CHUNK_ROWS && r->final_count < REC_EVENT_CHUNK_ROWS) {
+        rec_event_row *shrunk =
+            realloc(r->final_events, REC_EVENT_CHUNK_ROWS * sizeof *r->final_events);
+        if (shrunk != NULL) {
+            r->final_events = shrunk;
+            r->final_cap = REC_EVENT_CHUNK_ROWS;
+        }
+    }
+    return 0;
+}
+
+/* Reads time_ns of written row `row`. */
+static int rec_events_time_at(recorder *r, int64_t row, int64_t *time_ns)
+{
+    hid_t mem_type = H5Tcreate(H5T_COMPOUND, sizeof(int64_t));
+    hid_t file_space = H5Dget_space(r->events_dataset);
+    hsize_t one[1] = {1}, at[1] = {(hsize_t)row};
+    hid_t mem_space = H5Screate_simple(1, one, NULL);
+    int rc = -1;
+    if (mem_type >= 0 && file_space >= 0 && mem_space >= 0 &&
+        H5Tinsert(mem_type, "time_ns", 0, H5T_NATIVE_INT64) >= 0 &&
+        H5Sselect_hyperslab(file_space, H5S_SELECT_SET, at, NULL, one, NULL) >= 0 &&
+        H5Dread(r->events_dataset, mem_type, mem_space, file_space, H5P_DEFAULT, time_ns) >= 0)
+        rc = 0;
+    if (mem_space >= 0)
+        H5Sclose(mem_space);
+    if (file_space >= 0)
+        H5Sclose(file_space);
+    if (mem_type >= 0)
+        H5Tclose(mem_type);
+    return rc;
+}
+
+/* A window may end after the run's end: rows already written with time >=
+ * end_ns are cut off (the rows are sorted, so they are a tail). */
+static int rec_events_truncate(recorder *r, sim_time_ns end_ns)
+{
+    int64_t lo = 0, hi = r->events_written; /* first row with time >= end_ns is in [lo, hi] */
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        int64_t t = 0;
+        if (rec_events_time_at(r, mid, &t) < 0)
+            return rec_h5_fail(r, "/events: cannot read row %lld", (long long)mid);
+        if (t < end_ns)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < r->events_written) {
+        if (rec_h5_set_rows(r->events_dataset, lo) < 0)
+            return rec_h5_fail(r, "/events: cannot shrink to %lld rows", (long long)lo);
+        r->events_written = lo;
+    }
+    return 0;
+}
+
+int rec_events_close(recorder *r, sim_time_ns end_ns)
+{
+    if (r->final_count > 0 && r->final_events[r->final_count - 1].time_ns >= end_ns) {
+        size_t keep = 0;
+        while (keep < r->final_count && r->final_events[keep].time_ns < end_ns)
+            keep++;
+        r->final_count = keep;
+    }
+    if (r->events_written > 0 && end_ns < r->final_end_ns && rec_events_truncate(r, end_ns) < 0)
+        return -1;
+    if (rec_events_collect(r, end_ns) < 0)
+        return -1;
+    return rec_events_write(r, r->final_count);
+}
+
+void rec_events_free(recorder *r)
+{
+    for (int i = 0; i < r->n_kinds; i++)
+        free(r->kind_names[i]);
+    free(r->kind_names);
+    r->kind_names = NULL;
+    r->n_kinds = 0;
+    if (r->thread_events != NULL)
+        for (int t = 0; t < r->max_threads; t++)
+            free(r->thread_events[t].rows);
+    free(r->thread_events);
+    r->thread_events = NULL;
+    free(r->final_events);
+    r->final_events = NULL;
+    r->final_count = r->final_cap = 0;
+}

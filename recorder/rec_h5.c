@@ -1,0 +1,172 @@
+/* rec_h5.c - small HDF5 helpers: error capture, strings, attributes,
+ * growable chunked datasets.
+ *
+ * HDF5's automatic error printing is switched off in recorder_open; failures
+ * become one-line messages "<file>: <what>: <HDF5's innermost message>".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "recorder/rec_internal.h"
+
+typedef struct {
+    char *buf;
+    size_t len;
+    int taken;
+} rec_h5_walk_ctx;
+
+/* Walked upward, the first entry is the innermost: the most specific cause
+ * ("unable to open file: name = ..., errno = 2, ..."). */
+static herr_t rec_h5_walk_first(unsigned n, const H5E_error2_t *entry, void *data)
+{
+    rec_h5_walk_ctx *ctx = data;
+    if (!ctx->taken && entry->desc != NULL) {
+        snprintf(ctx->buf, ctx->len, "%s", entry->desc);
+        ctx->taken = 1;
+    }
+    return 0;
+}
+
+void rec_h5_last_error(char *buf, size_t len)
+{
+    rec_h5_walk_ctx ctx = {buf, len, 0};
+    buf[0] = '\0';
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, rec_h5_walk_first, &ctx);
+    H5Eclear2(H5E_DEFAULT);
+}
+
+int rec_h5_fail(recorder *r, const char *fmt, ...)
+{
+    char what[512];
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    rec_h5_last_error(detail, sizeof detail);
+    if (detail[0] != '\0')
+        rec_fail(r, "%s: %s: %s", r->partial_path, what, detail);
+    else
+        rec_fail(r, "%s: %s", r->partial_path, what);
+    return -1;
+}
+
+hid_t rec_h5_string_type(void)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    if (type < 0)
+        return H5I_INVALID_HID;
+    if (H5Tset_size(type, H5T_VARIABLE) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0) {
+        H5Tclose(type);
+        return H5I_INVALID_HID;
+    }
+    return type;
+}
+
+int rec_h5_attr_write(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
+                      const void *value)
+{
+    if (H5Aexists(obj, name) > 0 && H5Adelete(obj, name) < 0)
+        return -1;
+    hid_t space = H5Screate(H5S_SCALAR);
+    if (space < 0)
+        return -1;
+    hid_t attr = H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = -1;
+    if (attr >= 0) {
+        rc = H5Awrite(attr, mem_type, value) < 0 ? -1 : 0;
+        if (H5Aclose(attr) < 0)
+            rc = -1;
+    }
+    H5Sclose(space);
+    return rc;
+}
+
+int rec_h5_attr_str(hid_t obj, const char *name, const char *value)
+{
+    hid_t type = rec_h5_string_type();
+    if (type < 0)
+        return -1;
+    const char *text = value != NULL ? value : "";
+    int rc = rec_h5_attr_write(obj, name, type, type, &text);
+    H5Tclose(type);
+    return rc;
+}
+
+hid_t rec_h5_dataset_new(hid_t parent, const char *name, hid_t file_type, int cols,
+                         const hsize_t *chunk_dims, hid_t fill_type, const void *fill)
+{
+    int rank = cols > 0 ? 2 : 1;
+    hsize_t dims[2] = {0, (hsize_t)(cols > 0 ? cols : 0)};
+    hsize_t max_dims[2] = {H5S_UNLIMITED, dims[1]};
+    hid_t space = H5Screate_simple(rank, dims, max_dims);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t dataset = H5I_INVALID_HID;
+    if (space < 0 || dcpl < 0)
+        goto done;
+    if (H5Pset_chunk(dcpl, rank, chunk_dims) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+        H5Pset_deflate(dcpl, REC_DEFLATE_LEVEL) < 0)
+        goto done;
+    if (fill != NULL && H5Pset_fill_value(dcpl, fill_type, fill) < 0)
+        goto done;
+    dataset = H5Dcreate2(parent, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+done:
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    return dataset;
+}
+
+static int rec_h5_rows_now(hid_t dataset, int64_t *rows)
+{
+    hid_t space = H5Dget_space(dataset);
+    if (space < 0)
+        return -1;
+    hsize_t dims[2] = {0, 0};
+    int rc = H5Sget_simple_extent_dims(space, dims, NULL) < 0 ? -1 : 0;
+    H5Sclose(space);
+    *rows = (int64_t)dims[0];
+    return rc;
+}
+
+int rec_h5_set_rows(hid_t dataset, int64_t rows)
+{
+    hid_t space = H5Dget_space(dataset);
+    if (space < 0)
+        return -1;
+    hsize_t dims[2] = {0, 0};
+    int rank = H5Sget_simple_extent_dims(space, dims, NULL);
+    H5Sclose(space);
+    if (rank < 0)
+        return -1;
+    dims[0] = (hsize_t)rows;
+    return H5Dset_extent(dataset, dims) < 0 ? -1 : 0;
+}
+
+int rec_h5_write_rows(hid_t dataset, hid_t mem_type, int64_t row, int64_t rows, int col, int cols,
+                      const void *data)
+{
+    if (rows <= 0)
+        return 0;
+    int64_t have = 0;
+    if (rec_h5_rows_now(dataset, &have) < 0)
+        return -1;
+    if (have < row + rows && rec_h5_set_rows(dataset, row + rows) < 0)
+        return -1;
+    int rank = cols > 0 ? 2 : 1;
+    hsize_t start[2] = {(hsize_t)row, (hsize_t)col};
+    hsize_t count[2] = {(hsize_t)rows, (hsize_t)cols};
+    hid_t file_space = H5Dget_space(dataset);
+    hid_t mem_space = H5Screate_simple(rank, count, NULL);
+    int rc = -1;
+    if (file_space >= 0 && mem_space >= 0 &&
+        H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+        H5Dwrite(dataset, mem_type, mem_space, file_space, H5P_DEFAULT, data) >= 0)
+        rc = 0;
+    if (mem_space >= 0)
+        H5Sclose(mem_space);
+    if (file_space >= 0)
+        H5Sclose(file_space);
+    return rc;
+}

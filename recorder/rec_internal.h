@@ -1,0 +1,187 @@
+/* rec_internal.h - the recorder's private state, shared by the recorder/ sources only.
+ *
+ * recorder.c owns the file, the attributes and the window protocol;
+ * rec_table.c the tables; rec_series.c the time series; rec_events.c the
+ * event log; rec_h5.c the HDF5 helpers (error capture, strings, datasets).
+ * All HDF5 calls happen serially. The two calls made from handler threads,
+ * rec_series_put and rec_event, touch only memory: blocks published with an
+ * atomic compare-and-swap, and per-thread event buffers.
+ */
+#ifndef VDCSIM_RECORDER_REC_INTERNAL_H
+#define VDCSIM_RECORDER_REC_INTERNAL_H
+
+#include <hdf5.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+
+#include "recorder/recorder.h"
+
+#define REC_ERROR_LEN 1024
+#define REC_NAME_MAX 256
+
+#define REC_TABLE_CHUNK_ROWS 256
+#define REC_EVENT_CHUNK_ROWS 1024
+#define REC_TIME_CHUNK_ROWS 1024
+/* Series chunks: at most this many entity columns, and about this many cells
+ * (128 KiB of float64), with between 64 and 1024 rows. */
+#define REC_SERIES_CHUNK_COLS_MAX 256
+#define REC_SERIES_CHUNK_CELLS 16384
+#define REC_SERIES_CHUNK_ROWS_MIN 64
+#define REC_SERIES_CHUNK_ROWS_MAX 1024
+/* Live row blocks hash into this many slots per column block (chained, so
+ * any number of live blocks works; this only sets the chain length). */
+#define REC_SERIES_RING_ROWS 32
+#define REC_DEFLATE_LEVEL 4
+
+/* One table cell in memory: every column takes 8 bytes, so the compound
+ * memory type has member i at offset i * sizeof(rec_cell). */
+typedef union {
+    int64_t i64;
+    double f64;
+    char *str;
+} rec_cell;
+
+typedef struct {
+    char *name;
+    int ncols;
+    rec_type *types;
+    hid_t dataset;
+    hid_t mem_type;
+    int64_t rows_written;
+    rec_cell *pending; /* pending_rows * ncols cells, strings owned */
+    int64_t pending_rows;
+    int64_t pending_cap;
+} rec_table;
+
+/* One HDF5 chunk of a series: rows [row_block*R, row_block*R + R) and the
+ * columns of one column block, row-major, NaN until written. */
+typedef struct rec_block {
+    int64_t row_block;
+    struct rec_block *next;
+    double cells[];
+} rec_block;
+
+typedef struct {
+    char *name;
+    hid_t group;
+    hid_t time_dataset;
+    sim_time_ns start_ns;
+    sim_time_ns period_ns;
+    int n_entities;
+    int chunk_rows;
+    int chunk_cols;
+    int col_blocks;
+    int64_t time_rows_written;
+    int64_t final_rows;    /* rows with time < the last window end */
+    int64_t writable_rows; /* rows with time < the last window begin's end */
+} rec_group;
+
+typedef struct {
+    char *name;
+    int group;
+    hid_t dataset;
+    int64_t extent_rows;
+    /* REC_SERIES_RING_ROWS * col_blocks chains of live blocks; slot of a
+     * block: (row_block % REC_SERIES_RING_ROWS) * col_blocks + col_block. */
+    _Atomic(rec_block *) *slots;
+} rec_series;
+
+/* One /events row in memory. */
+typedef struct {
+    int64_t time_ns;
+    uint32_t lp;
+    uint64_t seq;
+    int32_t kind;
+    int64_t subject;
+    int64_t a;
+    int64_t b;
+    double value;
+} rec_event_row;
+
+typedef struct {
+    rec_event_row *rows;
+    size_t count;
+    size_t cap;
+    char pad[64 - 3 * sizeof(size_t)]; /* keep threads off each other's line */
+} rec_event_buffer;
+
+struct recorder {
+    char *final_path;
+    char *partial_path;
+    hid_t file;
+    hid_t tables_group;
+    hid_t series_group;
+
+    sim_time_ns writable_end_ns; /* from the last window begin */
+    sim_time_ns final_end_ns;    /* from the last window end */
+
+    rec_table *tables;
+    int n_tables;
+    rec_group *groups;
+    int n_groups;
+    rec_series *series;
+    int n_series;
+
+    char **kind_names;
+    int n_kinds;
+    int max_threads;
+    hid_t events_dataset; /* created when kinds freeze; H5I_INVALID_HID before */
+    hid_t event_mem_type;
+    int64_t events_written;
+    rec_event_buffer *thread_events; /* max_threads buffers */
+    rec_event_row *final_events;     /* sorted, final, less than one chunk */
+    size_t final_count;
+    size_t final_cap;
+
+    atomic_int failed; /* set once by the first failure anywhere */
+    char error[REC_ERROR_LEN];
+};
+
+/* recorder.c */
+/* Sticky failure, thread-safe: the recorder stays failed, the first message
+ * is kept and every later window end and the close fail. For bad puts and
+ * events, HDF5 errors and lack of memory. */
+void rec_fail(recorder *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A refused serial call (bad name, mismatched series...): sets the message
+ * (unless a sticky failure holds it) and returns -1; the recorder goes on. */
+int rec_error(recorder *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int rec_name_ok(recorder *r, const char *what, const char *name);
+
+/* rec_h5.c */
+/* Formats "<file>: <what>: <HDF5's innermost message>" into r->error via
+ * rec_fail and clears the HDF5 error stack. Returns -1. */
+int rec_h5_fail(recorder *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes HDF5's innermost error message into buf ("" if none) and clears the stack. */
+void rec_h5_last_error(char *buf, size_t len);
+hid_t rec_h5_string_type(void); /* variable-length UTF-8 string; caller closes */
+int rec_h5_attr_write(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
+                      const void *value);
+int rec_h5_attr_str(hid_t obj, const char *name, const char *value);
+/* Creates a chunked, shuffled, deflated dataset with 0 rows and unlimited
+ * rows: 1-D if cols == 0, else 2-D [rows, cols]; fill value `fill` (may be NULL). */
+hid_t rec_h5_dataset_new(hid_t parent, const char *name, hid_t file_type, int cols,
+                         const hsize_t *chunk_dims, hid_t fill_type, const void *fill);
+/* Writes `rows` rows (of `cols` columns starting at col, rank 2; rank 1 if
+ * cols == 0) at row `row`, growing the dataset to at least row + rows. */
+int rec_h5_write_rows(hid_t dataset, hid_t mem_type, int64_t row, int64_t rows, int col, int cols,
+                      const void *data);
+int rec_h5_set_rows(hid_t dataset, int64_t rows);
+
+/* rec_table.c */
+int rec_tables_flush(recorder *r, int everything);
+void rec_tables_free(recorder *r);
+
+/* rec_series.c */
+int rec_series_window_begin(recorder *r, sim_time_ns window_end_ns);
+int rec_series_window_end(recorder *r, sim_time_ns window_end_ns);
+int rec_series_close(recorder *r, sim_time_ns end_ns);
+void rec_series_free(recorder *r);
+int64_t rec_rows_before(sim_time_ns start_ns, sim_time_ns period_ns, sim_time_ns t_ns);
+
+/* rec_events.c */
+int rec_events_freeze(recorder *r);
+int rec_events_window_end(recorder *r, sim_time_ns window_end_ns);
+int rec_events_close(recorder *r, sim_time_ns end_ns);
+void rec_events_free(recorder *r);
+
+#endif

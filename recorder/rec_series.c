@@ -1,0 +1,473 @@
+/* rec_series.c - /series/<group>/<name>: 2-D float64 [sample, entity] with
+ * one shared time axis /series/<group>/time_ns per group.
+ *
+ * Memory: cells live in blocks of exactly one HDF5 chunk (chunk_rows rows x
+ * chunk_cols entities), allocated NaN-filled by the first rec_series_put that
+ * touches them and published with a compare-and-swap onto a chain (insert
+ * only while a window runs; removal only serially). recorder_window_end
+ * writes every block whose rows are all final and frees it. A chunk no put
+ * ever touched is never allocated nor written: the dataset's fill value NaN
+ * stands for it. So memory is the live chunks only, whatever the run length
+ * and however far a window jumps ahead.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recorder/rec_internal.h"
+
+int64_t rec_rows_before(sim_time_ns start_ns, sim_time_ns period_ns, sim_time_ns t_ns)
+{
+    if (t_ns <= start_ns)
+        return 0;
+    /* t - start may overflow for t near SIM_TIME_NEVER and start < 0: go unsigned */
+    uint64_t span = (uint64_t)t_ns - (uint64_t)start_ns;
+    uint64_t rows = span / (uint64_t)period_ns + (span % (uint64_t)period_ns != 0);
+    return rows > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)rows;
+}
+
+static int rec_group_find(const recorder *r, const char *name)
+{
+    for (int i = 0; i < r->n_groups; i++)
+        if (strcmp(r->groups[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static void rec_group_chunking(rec_group *g)
+{
+    g->chunk_cols = g->n_entities < REC_SERIES_CHUNK_COLS_MAX ? g->n_entities
+                                                              : REC_SERIES_CHUNK_COLS_MAX;
+    int rows = REC_SERIES_CHUNK_CELLS / g->chunk_cols;
+    if (rows < REC_SERIES_CHUNK_ROWS_MIN)
+        rows = REC_SERIES_CHUNK_ROWS_MIN;
+    if (rows > REC_SERIES_CHUNK_ROWS_MAX)
+        rows = REC_SERIES_CHUNK_ROWS_MAX;
+    g->chunk_rows = rows;
+    g->col_blocks = (g->n_entities + g->chunk_cols - 1) / g->chunk_cols;
+}
+
+static int rec_group_new(recorder *r, const char *name, int n_entities, sim_time_ns start_ns,
+                         sim_time_ns period_ns)
+{
+    rec_group *grown = realloc(r->groups, (size_t)(r->n_groups + 1) * sizeof *grown);
+    if (grown == NULL) {
+        rec_fail(r, "%s: /series/%s: out of memory", r->partial_path, name);
+        return -1;
+    }
+    r->groups = grown;
+    rec_group *g = &r->groups[r->n_groups];
+    memset(g, 0, sizeof *g);
+    g->group = g->time_dataset = H5I_INVALID_HID;
+    g->name = malloc(strlen(name) + 1);
+    r->n_groups++;
+    if (g->name == NULL) {
+        rec_fail(r, "%s: /series/%s: out of memory", r->partial_path, name);
+        return -1;
+    }
+    strcpy(g->name, name);
+    g->n_entities = n_entities;
+    g->start_ns = start_ns;
+    g->period_ns = period_ns;
+    g->final_rows = rec_rows_before(start_ns, period_ns, r->final_end_ns);
+    g->writable_rows = rec_rows_before(start_ns, period_ns, r->writable_end_ns);
+    g->time_rows_written = 0;
+    rec_group_chunking(g);
+
+    g->group = H5Gcreate2(r->series_group, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g->group < 0)
+        return rec_h5_fail(r, "/series/%s: cannot create the group", name);
+    hsize_t chunk[1] = {REC_TIME_CHUNK_ROWS};
+    g->time_dataset = rec_h5_dataset_new(g->group, "time_ns", H5T_STD_I64LE, 0, chunk, -1, NULL);
+    int64_t entities = n_entities;
+    if (g->time_dataset < 0 || rec_h5_attr_str(g->time_dataset, "unit", "ns") < 0 ||
+        rec_h5_attr_write(g->group, "start_ns", H5T_STD_I64LE, H5T_NATIVE_INT64, &start_ns) < 0 ||
+        rec_h5_attr_write(g->group, "period_ns", H5T_STD_I64LE, H5T_NATIVE_INT64, &period_ns) < 0 ||
+        rec_h5_attr_write(g->group, "n_entities", H5T_STD_I64LE, H5T_NATIVE_INT64, &entities) < 0)
+        return rec_h5_fail(r, "/series/%s/time_ns: cannot create the time axis", name);
+    return r->n_groups - 1;
+}
+
+int rec_series_new(recorder *r, const char *group, const char *name, const char *unit,
+                   const char *entity_table, int n_entities, sim_time_ns start_ns,
+                   sim_time_ns period_ns)
+{
+    if (atomic_load(&r->failed) || !rec_name_ok(r, "series group", group) ||
+        !rec_name_ok(r, "series", name))
+        return -1;
+    if (strcmp(name, "time_ns") == 0) {
+        rec_error(r, "%s: /series/%s/time_ns is the time axis, not a series name", r->partial_path,
+                 group);
+        return -1;
+    }
+    if (n_entities < 1 || period_ns <= 0 || start_ns < 0) {
+        rec_error(r, "%s: /series/%s/%s: need n_entities >= 1, period_ns > 0, start_ns >= 0 "
+                 "(got %d, %lld, %lld)", r->partial_path, group, name, n_entities,
+                 (long long)period_ns, (long long)start_ns);
+        return -1;
+    }
+    int gi = rec_group_find(r, group);
+    if (gi >= 0) {
+        const rec_group *g = &r->groups[gi];
+        if (g->period_ns != period_ns || g->start_ns != start_ns || g->n_entities != n_entities) {
+            rec_error(r, "%s: /series/%s/%s: the group's time axis has start %lld ns, period %lld "
+                     "ns, %d entities; this series asks for %lld ns, %lld ns, %d entities",
+                     r->partial_path, group, name, (long long)g->start_ns,
+                     (long long)g->period_ns, g->n_entities, (long long)start_ns,
+                     (long long)period_ns, n_entities);
+            return -1;
+        }
+        for (int i = 0; i < r->n_series; i++) {
+            if (r->series[i].group == gi && strcmp(r->series[i].name, name) == 0) {
+                rec_error(r, "%s: /series/%s/%s exists already", r->partial_path, group, name);
+                return -1;
+            }
+        }
+    } else {
+        gi = rec_group_new(r, group, n_entities, start_ns, period_ns);
+        if (gi < 0)
+            return -1;
+    }
+    const rec_group *g = &r->groups[gi];
+
+    rec_series *grown = realloc(r->series, (size_t)(r->n_series + 1) * sizeof *grown);
+    if (grown == NULL) {
+        rec_error(r, "%s: /series/%s/%s: out of memory", r->partial_path, group, name);
+        return -1;
+    }
+    r->series = grown;
+    rec_series *s = &r->series[r->n_series];
+    memset(s, 0, sizeof *s);
+    s->group = gi;
+    s->dataset = H5I_INVALID_HID;
+    s->name = malloc(strlen(name) + 1);
+    size_t n_slots = (size_t)REC_SERIES_RING_ROWS * (size_t)g->col_blocks;
+    s->slots = malloc(n_slots * sizeof *s->slots);
+    r->n_series++;
+    if (s->name == NULL || s->slots == NULL) {
+        free(s->slots);
+        s->slots = NULL;
+        rec_error(r, "%s: /series/%s/%s: out of memory", r->partial_path, group, name);
+        return -1;
+    }
+    strcpy(s->name, name);
+    for (size_t i = 0; i < n_slots; i++)
+        atomic_init(&s->slots[i], NULL);
+
+    hsize_t chunk[2] = {(hsize_t)g->chunk_rows, (hsize_t)g->chunk_cols};
+    double nan_fill = NAN;
+    s->dataset = rec_h5_dataset_new(g->group, name, H5T_IEEE_F64LE, n_entities, chunk,
+                                    H5T_NATIVE_DOUBLE, &nan_fill);
+    if (s->dataset < 0)
+        return rec_h5_fail(r, "/series/%s/%s: cannot create the dataset", group, name);
+    if (rec_h5_attr_str(s->dataset, "unit", unit) < 0)
+        return rec_h5_fail(r, "/series/%s/%s: cannot write attribute unit", group, name);
+    if (entity_table != NULL) {
+        char path[REC_NAME_MAX + 16];
+        const char *table = strncmp(entity_table, "/tables/", 8) == 0 ? entity_table + 8
+                                                                       : entity_table;
+        snprintf(path, sizeof path, "/tables/%s", table);
+        if (rec_h5_attr_str(s->dataset, "entity_table", path) < 0)
+            return rec_h5_fail(r, "/series/%s/%s: cannot write attribute entity_table", group,
+                               name);
+    }
+    return r->n_series - 1;
+}
+
+static rec_block *rec_block_new(const rec_group *g, int64_t row_block, int cols)
+{
+    size_t cells = (size_t)g->chunk_rows * (size_t)cols;
+    rec_block *b = malloc(sizeof *b + cells * sizeof(double));
+    if (b == NULL)
+        return NULL;
+    b->row_block = row_block;
+    b->next = NULL;
+    for (size_t i = 0; i < cells; i++)
+        b->cells[i] = NAN;
+    return b;
+}
+
+static int rec_block_cols(const rec_group *g, int col_block)
+{
+    int first = col_block * g->chunk_cols;
+    int cols = g->n_entities - first;
+    return cols < g->chunk_cols ? cols : g->chunk_cols;
+}
+
+void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, double value)
+{
+    if (series < 0 || series >= r->n_series || r->series[series].dataset < 0) {
+        rec_fail(r, "%s: rec_series_put: no series %d", r->partial_path, series);
+        return;
+    }
+    rec_series *s = &r->series[series];
+    const rec_group *g = &r->groups[s->group];
+    if (entity < 0 || entity >= g->n_entities) {
+        rec_fail(r, "%s: /series/%s/%s: entity %d out of range 0..%d", r->partial_path, g->name,
+                 s->name, entity, g->n_entities - 1);
+        return;
+    }
+    if (t_ns < g->start_ns || (t_ns - g->start_ns) % g->period_ns != 0) {
+        rec_fail(r, "%s: /series/%s/%s: time %lld ns is not start %lld + k * period %lld",
+                 r->partial_path, g->name, s->name, (long long)t_ns, (long long)g->start_ns,
+                 (long long)g->period_ns);
+        return;
+    }
+    int64_t row = (t_ns - g->start_ns) / g->period_ns;
+    if (row < g->final_rows || row >= g->writable_rows) {
+        rec_fail(r, "%s: /series/%s/%s: time %lld ns (row %lld) is outside the writable rows "
+                 "%lld..%lld of the current window",
+                 r->partial_path, g->name, s->name, (long long)t_ns, (long long)row,
+                 (long long)g->final_rows, (long long)g->writable_rows - 1);
+        return;
+    }
+    int64_t row_block = row / g->chunk_rows;
+    int col_block = entity / g->chunk_cols;
+    int cols = rec_block_cols(g, col_block);
+    _Atomic(rec_block *) *slot =
+        &s->slots[(size_t)(row_block % REC_SERIES_RING_ROWS) * (size_t)g->col_blocks +
+                  (size_t)col_block];
+
+    rec_block *head = atomic_load_explicit(slot, memory_order_acquire);
+    rec_block *fresh = NULL;
+    rec_block *b;
+    for (;;) {
+        for (b = head; b != NULL; b = b->next)
+            if (b->row_block == row_block)
+                break;
+        if (b != NULL)
+            break;
+        if (fresh == NULL) {
+            fresh = rec_block_new(g, row_block, cols);
+            if (fresh == NULL) {
+                rec_fail(r, "%s: /series/%s/%s: out of memory", r->partial_path, g->name,
+                         s->name);
+                return;
+            }
+        }
+        fresh->next = head;
+        /* On failure head is reloaded and the chain walked again: another
+         * thread may have published this very block meanwhile. */
+        if (atomic_compare_exchange_weak_explicit(slot, &head, fresh, memory_order_acq_rel,
+                                                  memory_order_acquire)) {
+            b = fresh;
+            fresh = NULL;
+            break;
+        }
+    }
+    free(fresh);
+    b->cells[(row - row_block * g->chunk_rows) * cols + (entity - col_block * g->chunk_cols)] =
+        value;
+}
+
+int rec_series_window_begin(recorder *r, sim_time_ns window_end_ns)
+{
+    for (int i = 0; i < r->n_groups; i++) {
+        rec_group *g = &r->groups[i];
+        g->writable_rows = rec_rows_before(g->start_ns, g->period_ns, window_end_ns);
+    }
+    return 0;
+}
+
+/* Writes the first `rows` rows of block b (rows beyond are dropped). */
+static int rec_block_write(recorder *r, rec_series *s, const rec_block *b, int col_block,
+                           int64_t rows)
+{
+    const rec_group *g = &r->groups[s->group];
+    int64_t first_row = b->row_block * g->chunk_rows;
+    if (rows <= 0)
+        return 0;
+    if (rec_h5_write_rows(s->dataset, H5T_NATIVE_DOUBLE, first_row, rows,
+                          col_block * g->chunk_cols, rec_block_cols(g, col_block), b->cells) < 0)
+        return rec_h5_fail(r, "/series/%s/%s: cannot write rows %lld..%lld", g->name, s->name,
+                           (long long)first_row, (long long)(first_row + rows - 1));
+    if (first_row + rows > s->extent_rows)
+        s->extent_rows = first_row + rows;
+    return 0;
+}
+
+typedef struct {
+    rec_block *block;
+    int col_block;
+} rec_done_block;
+
+static int rec_done_block_cmp(const void *pa, const void *pb)
+{
+    const rec_done_block *a = pa, *b = pb;
+    if (a->block->row_block != b->block->row_block)
+        return a->block->row_block < b->block->row_block ? -1 : 1;
+    return (a->col_block > b->col_block) - (a->col_block < b->col_block);
+}
+
+/* Writes and frees the blocks that end at or before final_rows; with
+ * `limit_rows` >= 0 (closing) every block, clipped to limit_rows. Blocks are
+ * unlinked first, then written in (row, column) order so that the file's
+ * layout, not only its contents, is the same for any thread count. */
+static int rec_series_flush(recorder *r, rec_series *s, int64_t final_rows, int64_t limit_rows)
+{
+    const rec_group *g = &r->groups[s->group];
+    size_t n_slots = (size_t)REC_SERIES_RING_ROWS * (size_t)g->col_blocks;
+    int closing = limit_rows >= 0;
+    rec_done_block *done = NULL;
+    size_t n_done = 0, cap_done = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n_slots; i++) {
+        rec_block *b = atomic_load_explicit(&s->slots[i], memory_order_relaxed);
+        rec_block *kept = NULL;
+        rec_block **kept_tail = &kept;
+        while (b != NULL) {
+            rec_block *next = b->next;
+            int64_t end_row = (b->row_block + 1) * g->chunk_rows;
+            if (!closing && end_row > final_rows) {
+                *kept_tail = b;
+                kept_tail = &b->next;
+            } else {
+                if (n_done == cap_done) {
+                    size_t cap = cap_done > 0 ? cap_done * 2 : 16;
+                    rec_done_block *grown = realloc(done, cap * sizeof *grown);
+                    if (grown == NULL) {
+                        /* keep the rest linked so rec_series_free releases it */
+                        *kept_tail = b;
+                        kept_tail = NULL;
+                        rc = -1;
+                        break;
+                    }
+                    done = grown;
+                    cap_done = cap;
+                }
+                done[n_done].block = b;
+                done[n_done].col_block = (int)(i % (size_t)g->col_blocks);
+                n_done++;
+            }
+            b = next;
+        }
+        if (kept_tail != NULL)
+            *kept_tail = NULL;
+        atomic_store_explicit(&s->slots[i], kept, memory_order_relaxed);
+        if (rc < 0)
+            break;
+    }
+    if (rc < 0)
+        rec_fail(r, "%s: /series/%s/%s: out of memory", r->partial_path, g->name, s->name);
+    if (n_done > 1)
+        qsort(done, n_done, sizeof *done, rec_done_block_cmp);
+    for (size_t k = 0; k < n_done; k++) {
+        rec_block *b = done[k].block;
+        int64_t first_row = b->row_block * g->chunk_rows;
+        int64_t rows = g->chunk_rows;
+        if (closing && first_row + rows > limit_rows)
+            rows = limit_rows - first_row;
+        if (rc == 0 && rec_block_write(r, s, b, done[k].col_block, rows) < 0)
+            rc = -1;
+        free(b);
+    }
+    free(done);
+    return rc;
+}
+
+/* Appends time-axis values for rows [time_rows_written, rows), in pieces. */
+static int rec_time_axis_write(recorder *r, rec_group *g, int64_t rows)
+{
+    int64_t values[REC_TIME_CHUNK_ROWS];
+    while (g->time_rows_written < rows) {
+        int64_t n = rows - g->time_rows_written;
+        if (n > REC_TIME_CHUNK_ROWS)
+            n = REC_TIME_CHUNK_ROWS;
+        for (int64_t k = 0; k < n; k++)
+            values[k] = g->start_ns + (g->time_rows_written + k) * g->period_ns;
+        if (rec_h5_write_rows(g->time_dataset, H5T_NATIVE_INT64, g->time_rows_written, n, 0, 0,
+                              values) < 0)
+            return rec_h5_fail(r, "/series/%s/time_ns: cannot write rows", g->name);
+        g->time_rows_written += n;
+    }
+    return 0;
+}
+
+int rec_series_window_end(recorder *r, sim_time_ns window_end_ns)
+{
+    for (int i = 0; i < r->n_groups; i++) {
+        rec_group *g = &r->groups[i];
+        g->final_rows = rec_rows_before(g->start_ns, g->period_ns, window_end_ns);
+        if (g->writable_rows < g->final_rows)
+            g->writable_rows = g->final_rows;
+    }
+    for (int i = 0; i < r->n_series; i++) {
+        rec_series *s = &r->series[i];
+        if (s->dataset >= 0 &&
+            rec_series_flush(r, s, r->groups[s->group].final_rows, -1) < 0)
+            return -1;
+    }
+    /* The time axis follows the data written so far (whole chunks of it),
+     * not the window end: a window ending far ahead (or at SIM_TIME_NEVER)
+     * costs nothing until recorder_close fixes the run's real length. */
+    for (int i = 0; i < r->n_groups; i++) {
+        rec_group *g = &r->groups[i];
+        int64_t rows = 0;
+        for (int k = 0; k < r->n_series; k++)
+            if (r->series[k].group == i && r->series[k].extent_rows > rows)
+                rows = r->series[k].extent_rows;
+        if (rows > g->final_rows)
+            rows = g->final_rows;
+        if (rec_time_axis_write(r, g, rows / REC_TIME_CHUNK_ROWS * REC_TIME_CHUNK_ROWS) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int rec_series_close(recorder *r, sim_time_ns end_ns)
+{
+    for (int i = 0; i < r->n_groups; i++) {
+        rec_group *g = &r->groups[i];
+        if (g->time_dataset < 0)
+            continue;
+        int64_t rows = rec_rows_before(g->start_ns, g->period_ns, end_ns);
+        if (rows < g->time_rows_written && rec_h5_set_rows(g->time_dataset, rows) < 0)
+            return rec_h5_fail(r, "/series/%s/time_ns: cannot shrink to %lld rows", g->name,
+                               (long long)rows);
+        if (rows < g->time_rows_written)
+            g->time_rows_written = rows;
+        if (rec_time_axis_write(r, g, rows) < 0)
+            return -1;
+    }
+    for (int i = 0; i < r->n_series; i++) {
+        rec_series *s = &r->series[i];
+        if (s->dataset < 0)
+            continue;
+        const rec_group *g = &r->groups[s->group];
+        int64_t rows = rec_rows_before(g->start_ns, g->period_ns, end_ns);
+        if (rec_series_flush(r, s, rows, rows) < 0)
+            return -1;
+        if (rec_h5_set_rows(s->dataset, rows) < 0)
+            return rec_h5_fail(r, "/series/%s/%s: cannot set %lld rows", g->name, s->name,
+                               (long long)rows);
+    }
+    return 0;
+}
+
+void rec_series_free(recorder *r)
+{
+    for (int i = 0; i < r->n_series; i++) {
+        rec_series *s = &r->series[i];
+        if (s->slots != NULL) {
+            size_t n_slots = (size_t)REC_SERIES_RING_ROWS * (size_t)r->groups[s->group].col_blocks;
+            for (size_t k = 0; k < n_slots; k++) {
+                rec_block *b = atomic_load_explicit(&s->slots[k], memory_order_relaxed);
+                while (b != NULL) {
+                    rec_block *next = b->next;
+                    free(b);
+                    b = next;
+                }
+            }
+        }
+        free(s->slots);
+        free(s->name);
+    }
+    free(r->series);
+    r->series = NULL;
+    r->n_series = 0;
+    for (int i = 0; i < r->n_groups; i++)
+        free(r->groups[i].name);
+    free(r->groups);
+    r->groups = NULL;
+    r->n_groups = 0;
+}

@@ -1,0 +1,132 @@
+/* recorder.h - the only way results leave a run: one HDF5 file per run.
+ *
+ * Models hand samples and event records to the recorder through this narrow
+ * interface; they never include hdf5.h. The file layout (format_version 1) is
+ * documented in docs/hdf5-layout.md.
+ *
+ * Contract
+ *  - Threads. The engine runs in conservative windows. Between windows the
+ *    driver calls recorder_window_begin/end serially. Inside a window, handlers
+ *    on several OpenMP threads may call rec_series_put (for distinct cells)
+ *    and rec_event (each thread with its own `thread` index) concurrently.
+ *    Every other function is serial: call it at setup, from a window hook, or
+ *    at the end, never from two threads at once.
+ *  - Determinism. The same calls give byte-identical dataset contents for any
+ *    thread count: events are sorted by (time_ns, lp, seq) before they are
+ *    written, cells are addressed, tables are appended serially.
+ *  - Memory is bounded. Series cells live in chunk-sized blocks allocated when
+ *    first touched and written (then freed) when the window protocol makes
+ *    them final; chunks never touched are never allocated and read as NaN.
+ *    Events are held only until the window that makes them final ends; table
+ *    rows only until they fill a chunk. A long run keeps O(live chunks +
+ *    events of one window) in memory, not O(run length).
+ *  - Failure. Functions returning int give 0 (or an id >= 0) on success and
+ *    -1 on failure, with a message naming the file and the dataset in
+ *    recorder_error(). A refused call (bad name, duplicate, a series that
+ *    does not match its group's time axis) changes nothing and the recorder
+ *    goes on. rec_series_put and rec_event return nothing: a bad call (time
+ *    off the sample grid or outside the writable rows, entity or kind out of
+ *    range, event time before a window already ended) is remembered, as is an
+ *    HDF5 failure or lack of memory, and makes every later window end and
+ *    recorder_close fail.
+ *  - The file is written under final_path + ".partial-<pid>" and renamed to
+ *    final_path only by a successful recorder_close: a half-written file
+ *    never looks complete.
+ */
+#ifndef VDCSIM_RECORDER_RECORDER_H
+#define VDCSIM_RECORDER_RECORDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/time.h"
+
+#define REC_FORMAT_NAME "vdcsim"
+#define REC_FORMAT_VERSION 1
+
+typedef struct recorder recorder;
+typedef enum { REC_I64, REC_F64, REC_STR } rec_type;
+typedef struct {
+    const char *name;
+    rec_type type;
+    const char *unit; /* may be NULL */
+} rec_column;
+typedef struct {
+    int64_t i64;
+    double f64;
+    const char *str; /* copied; NULL is written as "" */
+} rec_value;
+
+/* Opens `final_path`'s temporary sibling (final_path + ".partial-<pid>") for
+ * writing and writes the root attributes format = "vdcsim" and
+ * format_version = 1. max_threads bounds the thread index passed to
+ * rec_event. Returns NULL with a message naming the path on error. */
+recorder *recorder_open(const char *final_path, int max_threads, char *err, size_t err_len);
+
+/* The last error message ("" when none). */
+const char *recorder_error(const recorder *r);
+
+/* Root attributes: run metadata (vdcsim version, scenario text, seed,
+ * threads, wall time, event counts...). Setting a name again replaces it;
+ * "format" and "format_version" are reserved. */
+int rec_attr_str(recorder *r, const char *name, const char *value);
+int rec_attr_i64(recorder *r, const char *name, int64_t value);
+int rec_attr_f64(recorder *r, const char *name, double value);
+
+/* Tables: compound datasets under /tables/<name>, rows appended (serially)
+ * before or during the run. Column units go to the dataset attribute `units`
+ * (one string per column, "" when none). Row i of a table describes entity i
+ * of the series that name the table. Returns a table id >= 0. */
+int rec_table_new(recorder *r, const char *name, const rec_column *cols, int ncols);
+int rec_table_row(recorder *r, int table, const rec_value *values);
+
+/* Time series under /series/<group>/<name>: a 2-D float64 dataset
+ * [sample, entity], chunked and deflate-compressed, with attributes unit and
+ * (when entity_table is not NULL) entity_table, the path "/tables/<name>" of
+ * the table describing the columns ("hosts" and "/tables/hosts" both name
+ * it). All series of a group share one time axis /series/<group>/time_ns:
+ * sample k is at start_ns + k*period_ns. Creating a second series in a group
+ * with another start, period or entity count is an error. Cells never
+ * written hold NaN. Returns a series id >= 0. */
+int rec_series_new(recorder *r, const char *group, const char *name, const char *unit,
+                   const char *entity_table, int n_entities, sim_time_ns start_ns,
+                   sim_time_ns period_ns);
+
+/* Sets cell (row of t_ns, entity). t_ns must be start + k*period, and the row
+ * must be writable: t_ns < the window_end_ns of the last recorder_window_begin
+ * and not earlier than the window_end_ns of the last recorder_window_end.
+ * Safe to call concurrently from several threads for distinct cells. */
+void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, double value);
+
+/* Event log /events: compound rows (time_ns i64, lp u32, seq u64, kind enum,
+ * subject i64, a i64, b i64, value f64), sorted by (time_ns, lp, seq), which
+ * must be unique. Kinds are registered before the first window (or, in a run
+ * without windows, before recorder_close); the HDF5 enum type carries their
+ * names. Returns the kind id (0, 1, 2... in order of registration). */
+int rec_event_kind(recorder *r, const char *name);
+/* Safe to call concurrently for distinct `thread` values in [0, max_threads).
+ * t_ns must not be earlier than the last recorder_window_end's end. */
+void rec_event(recorder *r, int thread, sim_time_ns t_ns, uint32_t lp, uint64_t seq, int kind,
+               int64_t subject, int64_t a, int64_t b, double value);
+
+/* Window protocol, called serially by the driver between windows.
+ * recorder_window_begin: before a window whose events have time <
+ * window_end_ns: every row with time < window_end_ns becomes writable.
+ * recorder_window_end: after it: every row and event with time <
+ * window_end_ns is final; what fills whole chunks is written out and freed.
+ * Window ends must not decrease. */
+int recorder_window_begin(recorder *r, sim_time_ns window_end_ns);
+int recorder_window_end(recorder *r, sim_time_ns window_end_ns);
+
+/* Flushes everything with time < end_ns (rows and events at or beyond end_ns
+ * are dropped: every time axis has exactly the samples before end_ns), writes
+ * the rest of the tables, closes the file and renames it to final_path.
+ * Frees r in every case; on failure deletes the partial file and returns -1
+ * with a message. Returns 0 on success. */
+int recorder_close(recorder *r, sim_time_ns end_ns, char *err, size_t err_len);
+
+/* Closes and deletes the partial file and frees r (runtime failure): a
+ * half-written file never looks complete. */
+void recorder_abort(recorder *r);
+
+#endif

@@ -1,0 +1,458 @@
+/* scenario.c - load a scenario (parse, override, validate) and read it. */
+#include "scenario/scenario.h"
+#include "scenario/loader.h"
+#include "scenario/schema.h"
+#include "scenario/schema_value.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PATH_MAX_LEN 512
+
+struct scenario {
+    char *name;
+    char *text;               /* file text + "# --set" lines */
+    config_t config;
+    char **default_strings;   /* per scn_keys index: unquoted default of string keys */
+};
+
+static char *copy_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+    if (c != NULL)
+        memcpy(c, s, n);
+    return c;
+}
+
+void scenario_free(scenario *s)
+{
+    if (s == NULL)
+        return;
+    config_destroy(&s->config);
+    if (s->default_strings != NULL)
+        for (size_t i = 0; i < scn_key_count; i++)
+            free(s->default_strings[i]);
+    free(s->default_strings);
+    free(s->name);
+    free(s->text);
+    free(s);
+}
+
+static void set_err(char *err, size_t err_len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t err_len, const char *fmt, ...)
+{
+    if (err == NULL || err_len == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+}
+
+/* The text followed by one "# --set K=V" line per override. */
+static char *text_with_overrides(const char *text, const char *const *overrides, int n)
+{
+    size_t len = strlen(text), total = len + 2;
+    for (int i = 0; i < n; i++)
+        total += strlen(overrides[i]) + 9;
+    char *out = malloc(total);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, text, len);
+    size_t used = len;
+    if (n > 0 && len > 0 && text[len - 1] != '\n')
+        out[used++] = '\n';
+    for (int i = 0; i < n; i++)
+        used += (size_t)snprintf(out + used, total - used, "# --set %s\n", overrides[i]);
+    out[used] = '\0';
+    return out;
+}
+
+static int fill_default_strings(scenario *s)
+{
+    s->default_strings = calloc(scn_key_count, sizeof *s->default_strings);
+    if (s->default_strings == NULL)
+        return -1;
+    for (size_t i = 0; i < scn_key_count; i++) {
+        const scn_key *key = &scn_keys[i];
+        if ((key->type != SCN_STRING && key->type != SCN_ENUM) || key->default_text == NULL)
+            continue;
+        scn_value v;
+        char why[256];
+        if (scn_value_from_default(key, &v, why, sizeof why) != 0)
+            continue;
+        s->default_strings[i] = copy_string(v.storage);
+        if (s->default_strings[i] == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+static scenario *load(const char *text, const char *name, const char *include_dir,
+                      const char *const *overrides, int n_overrides, char *err, size_t err_len)
+{
+    if (err != NULL && err_len > 0)
+        err[0] = '\0';
+    if (overrides == NULL)
+        n_overrides = 0;
+    scenario *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        set_err(err, err_len, "%s: out of memory", name);
+        return NULL;
+    }
+    config_init(&s->config);
+    s->name = copy_string(name);
+    if (s->name == NULL) {
+        set_err(err, err_len, "%s: out of memory", name);
+        scenario_free(s);
+        return NULL;
+    }
+    if (include_dir != NULL)
+        config_set_include_dir(&s->config, include_dir);
+    if (!config_read_string(&s->config, text)) {
+        const char *why = config_error_text(&s->config);
+        const char *file = config_error_file(&s->config);
+        if (why == NULL || strcmp(why, "syntax error") == 0)
+            set_err(err, err_len, "%s:%d: syntax error", file ? file : name,
+                    config_error_line(&s->config));
+        else
+            set_err(err, err_len, "%s:%d: syntax error: %s", file ? file : name,
+                    config_error_line(&s->config), why);
+        scenario_free(s);
+        return NULL;
+    }
+
+    scn_loader ld = {.name = name, .text = text, .config = &s->config, .err = err,
+                     .err_len = err_len};
+    int ok = 1;
+    for (int i = 0; i < n_overrides && ok; i++)
+        ok = overrides[i] != NULL && scn_apply_override(&ld, overrides[i]) == 0;
+    if (ok)
+        ok = scn_validate(&ld) == 0;
+    if (ok && n_overrides < 0)
+        ok = 0;
+    free(ld.marks);
+    if (!ok) {
+        if (err != NULL && err_len > 0 && err[0] == '\0')
+            set_err(err, err_len, "%s: invalid overrides", name);
+        scenario_free(s);
+        return NULL;
+    }
+    s->text = text_with_overrides(text, overrides, n_overrides);
+    if (s->text == NULL || fill_default_strings(s) != 0) {
+        set_err(err, err_len, "%s: out of memory", name);
+        scenario_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+scenario *scenario_load_string(const char *text, const char *name,
+                               const char *const *overrides, int n_overrides, char *err,
+                               size_t err_len)
+{
+    if (name == NULL)
+        name = "<string>";
+    if (text == NULL) {
+        set_err(err, err_len, "%s: cannot read: no text", name);
+        return NULL;
+    }
+    return load(text, name, NULL, overrides, n_overrides, err, err_len);
+}
+
+/* Reads a whole file; NULL with errno set on failure. */
+static char *read_file(const char *path, size_t *out_len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    while (buf != NULL) {
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+        if (len + 1 == cap) {
+            char *bigger = realloc(buf, cap * 2);
+            if (bigger == NULL) {
+                free(buf);
+                buf = NULL;
+                errno = ENOMEM;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    int failed = buf == NULL || ferror(f);
+    int saved = failed && buf != NULL ? EIO : errno;
+    fclose(f);
+    if (failed) {
+        free(buf);
+        errno = saved;
+        return NULL;
+    }
+    buf[len] = '\0';
+    *out_len = len;
+    return buf;
+}
+
+scenario *scenario_load_file(const char *path, const char *const *overrides, int n_overrides,
+                             char *err, size_t err_len)
+{
+    if (path == NULL)
+        path = "(null)";
+    size_t len = 0;
+    char *text = read_file(path, &len);
+    if (text == NULL) {
+        set_err(err, err_len, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (strlen(text) != len) {
+        set_err(err, err_len, "%s: cannot read: contains a NUL byte (expected a text file)", path);
+        free(text);
+        return NULL;
+    }
+    /* @include "x.cfg" is resolved next to the file. */
+    char *dir = copy_string(path);
+    if (dir == NULL) {
+        set_err(err, err_len, "%s: out of memory", path);
+        free(text);
+        return NULL;
+    }
+    char *slash = strrchr(dir, '/');
+    if (slash != NULL)
+        slash[1] = '\0';
+    else
+        dir[0] = '\0';
+    scenario *s = load(text, path, dir[0] ? dir : NULL, overrides, n_overrides, err, err_len);
+    free(dir);
+    free(text);
+    return s;
+}
+
+const char *scenario_name(const scenario *s) { return s->name; }
+const char *scenario_text(const scenario *s) { return s->text; }
+
+/* Accessors. */
+
+static void die(const char *accessor, const char *path, const char *what)
+{
+    fprintf(stderr, "vdcsim: %s(\"%s\"): %s\n", accessor, path, what);
+    abort();
+}
+
+/* Resolves path for an accessor: checks it against the schema and returns
+ * the setting, or NULL when the value comes from the default. */
+static const config_setting_t *resolve(const scenario *s, const char *accessor, char *path,
+                                       const char *fmt, va_list ap, const scn_key **key_out)
+{
+    int n = vsnprintf(path, PATH_MAX_LEN, fmt, ap);
+    if (n < 0 || n >= PATH_MAX_LEN)
+        die(accessor, fmt, "path too long");
+    const scn_key *key = scn_schema_find_concrete(path);
+    if (key == NULL)
+        die(accessor, path, "not a key of the scenario schema");
+    *key_out = key;
+    const config_setting_t *cur = config_root_setting(&s->config);
+    const char *p = path;
+    while (*p != '\0') {
+        size_t len = strcspn(p, ".");
+        if (p[0] == '[') {
+            long index = strtol(p + 1, NULL, 10);
+            if (cur == NULL || config_setting_type(cur) != CONFIG_TYPE_LIST ||
+                index >= config_setting_length(cur))
+                die(accessor, path, "list index out of range");
+            cur = config_setting_get_elem(cur, (unsigned)index);
+        } else if (cur != NULL) {
+            char name[PATH_MAX_LEN];
+            memcpy(name, p, len);
+            name[len] = '\0';
+            cur = config_setting_get_member(cur, name);
+        }
+        p += len;
+        if (*p == '.')
+            p++;
+    }
+    return cur;
+}
+
+static void want_type(const char *accessor, const char *path, const scn_key *key, scn_type a,
+                      scn_type b)
+{
+    if (key->type != a && key->type != b) {
+        char what[128];
+        snprintf(what, sizeof what, "the key is a %s", scn_type_name(key->type));
+        die(accessor, path, what);
+    }
+}
+
+/* The value of a key as scn_value: from the setting, else the default. */
+static void value_of(const char *accessor, const char *path, const scn_key *key,
+                     const config_setting_t *setting, scn_value *v)
+{
+    char why[256];
+    memset(v, 0, sizeof *v);
+    if (setting == NULL) {
+        if (scn_value_from_default(key, v, why, sizeof why) != 0)
+            die(accessor, path, why);
+        return;
+    }
+    switch (config_setting_type(setting)) {
+    case CONFIG_TYPE_INT: case CONFIG_TYPE_INT64:
+        v->i = config_setting_get_int64(setting);
+        v->f = (double)v->i;
+        return;
+    case CONFIG_TYPE_FLOAT:
+        v->f = config_setting_get_float(setting);
+        return;
+    case CONFIG_TYPE_BOOL:
+        v->i = config_setting_get_bool(setting);
+        return;
+    case CONFIG_TYPE_STRING:
+        if (scn_value_from_text(key, config_setting_get_string(setting), v, why, sizeof why) != 0)
+            die(accessor, path, why);
+        return;
+    default:
+        die(accessor, path, "the value is not a scalar");
+    }
+}
+
+/* Resolves the path, checks the key's type and fills v. */
+static const scn_key *access_value(const scenario *s, const char *accessor, scn_type a,
+                                   scn_type b, scn_value *v, const char *fmt, va_list ap)
+{
+    char path[PATH_MAX_LEN];
+    const scn_key *key;
+    const config_setting_t *setting = resolve(s, accessor, path, fmt, ap, &key);
+    want_type(accessor, path, key, a, b);
+    value_of(accessor, path, key, setting, v);
+    return key;
+}
+
+int64_t scn_int(const scenario *s, const char *fmt, ...)
+{
+    scn_value v;
+    va_list ap;
+    va_start(ap, fmt);
+    access_value(s, "scn_int", SCN_INT, SCN_INT, &v, fmt, ap);
+    va_end(ap);
+    return v.i;
+}
+
+double scn_float(const scenario *s, const char *fmt, ...)
+{
+    scn_value v;
+    va_list ap;
+    va_start(ap, fmt);
+    const scn_key *key = access_value(s, "scn_float", SCN_FLOAT, SCN_INT, &v, fmt, ap);
+    va_end(ap);
+    return key->type == SCN_INT ? (double)v.i : v.f;
+}
+
+int scn_bool(const scenario *s, const char *fmt, ...)
+{
+    scn_value v;
+    va_list ap;
+    va_start(ap, fmt);
+    access_value(s, "scn_bool", SCN_BOOL, SCN_BOOL, &v, fmt, ap);
+    va_end(ap);
+    return v.i != 0;
+}
+
+int64_t scn_duration_ns(const scenario *s, const char *fmt, ...)
+{
+    scn_value v;
+    va_list ap;
+    va_start(ap, fmt);
+    access_value(s, "scn_duration_ns", SCN_DURATION, SCN_DURATION, &v, fmt, ap);
+    va_end(ap);
+    return v.i;
+}
+
+uint64_t scn_bytes(const scenario *s, const char *fmt, ...)
+{
+    scn_value v;
+    va_list ap;
+    va_start(ap, fmt);
+    access_value(s, "scn_bytes", SCN_BYTES, SCN_BYTES, &v, fmt, ap);
+    va_end(ap);
+    return v.bytes;
+}
+
+double scn_mhz(const scenario *s, const char *fmt, ...)
+{
+    scn_value v;
+    va_list ap;
+    va_start(ap, fmt);
+    access_value(s, "scn_mhz", SCN_MHZ, SCN_MHZ, &v, fmt, ap);
+    va_end(ap);
+    return v.f;
+}
+
+double scn_gbps(const scenario *s, const char *fmt, ...)
+{
+    scn_value v;
+    va_list ap;
+    va_start(ap, fmt);
+    access_value(s, "scn_gbps", SCN_GBPS, SCN_GBPS, &v, fmt, ap);
+    va_end(ap);
+    return v.f;
+}
+
+double scn_watts(const scenario *s, const char *fmt, ...)
+{
+    scn_value v;
+    va_list ap;
+    va_start(ap, fmt);
+    access_value(s, "scn_watts", SCN_WATTS, SCN_WATTS, &v, fmt, ap);
+    va_end(ap);
+    return v.f;
+}
+
+const char *scn_string(const scenario *s, const char *fmt, ...)
+{
+    char path[PATH_MAX_LEN];
+    const scn_key *key;
+    va_list ap;
+    va_start(ap, fmt);
+    const config_setting_t *setting = resolve(s, "scn_string", path, fmt, ap, &key);
+    va_end(ap);
+    want_type("scn_string", path, key, SCN_STRING, SCN_ENUM);
+    if (setting != NULL)
+        return config_setting_get_string(setting);
+    const char *d = s->default_strings[key - scn_keys];
+    if (d == NULL)
+        die("scn_string", path, "required key has no value");
+    return d;
+}
+
+int scn_list_len(const scenario *s, const char *fmt, ...)
+{
+    char path[PATH_MAX_LEN];
+    const scn_key *key;
+    va_list ap;
+    va_start(ap, fmt);
+    const config_setting_t *setting = resolve(s, "scn_list_len", path, fmt, ap, &key);
+    va_end(ap);
+    want_type("scn_list_len", path, key, SCN_LIST, SCN_LIST);
+    return setting == NULL ? 0 : config_setting_length(setting);
+}
+
+int scn_is_set(const scenario *s, const char *fmt, ...)
+{
+    char path[PATH_MAX_LEN];
+    const scn_key *key;
+    va_list ap;
+    va_start(ap, fmt);
+    const config_setting_t *setting = resolve(s, "scn_is_set", path, fmt, ap, &key);
+    va_end(ap);
+    return setting != NULL;
+}

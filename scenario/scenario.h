@@ -1,0 +1,67 @@
+/* scenario.h - load, validate and read a scenario file.
+ *
+ * A scenario is a libconfig file checked against the schema in keys.c (see
+ * docs/scenario-language.md). Loading either returns a scenario in which
+ * every key present is valid, or NULL and exactly one message, for the
+ * first problem in file order, of the form
+ *   FILE:LINE: key 'hosts.[0].count': -3 is out of range (expected an integer from 1 to 1000000)
+ *   --set a.b=V: key 'a.b': ...          (problems with an override)
+ *   FILE:LINE: syntax error              (libconfig could not parse the file)
+ *   FILE: cannot read: No such file or directory
+ *   FILE: key 'hosts': missing required key (...)   (a missing top-level key has no line)
+ *
+ * Overrides are "a.b.c=VALUE" strings ("hosts.[0].count=4"), applied to the
+ * parsed file before validation. They may add keys the file leaves out but
+ * not list elements.
+ *
+ * Accessors take a printf-style path ("hosts.[%d].count") and return the
+ * value in the file, or else the schema default, in the key's base unit. A
+ * path that is not in the schema, has another type, or indexes past the end
+ * of a list is a programming error: it is printed and the process aborts.
+ * A loaded scenario is immutable and may be read from several threads.
+ */
+#ifndef VDCSIM_SCENARIO_SCENARIO_H
+#define VDCSIM_SCENARIO_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct scenario scenario;
+
+scenario *scenario_load_file(const char *path, const char *const *overrides, int n_overrides,
+                             char *err, size_t err_len);
+/* name is used in messages and by scenario_name(); NULL means "<string>". */
+scenario *scenario_load_string(const char *text, const char *name,
+                               const char *const *overrides, int n_overrides, char *err,
+                               size_t err_len);
+void scenario_free(scenario *s);
+
+/* The path or name given at load. */
+const char *scenario_name(const scenario *s);
+/* The exact file text, then one line "# --set K=V" per override. */
+const char *scenario_text(const scenario *s);
+
+#if defined(__GNUC__)
+#define SCN_PRINTF(fmt_index) __attribute__((format(printf, fmt_index, fmt_index + 1)))
+#else
+#define SCN_PRINTF(fmt_index)
+#endif
+
+int64_t scn_int(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
+double scn_float(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);   /* SCN_FLOAT and SCN_INT */
+int scn_bool(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
+const char *scn_string(const scenario *s, const char *fmt, ...) SCN_PRINTF(2); /* also SCN_ENUM */
+int64_t scn_duration_ns(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
+uint64_t scn_bytes(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
+double scn_mhz(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
+double scn_gbps(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
+double scn_watts(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
+int scn_list_len(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);   /* 0 when absent */
+int scn_is_set(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);     /* in file or override */
+
+/* Writes the reference of every key (path, type, default, range, unit, doc)
+ * as Markdown: the content of docs/scenario-reference.md. */
+void scenario_write_reference(FILE *out);
+
+#endif

@@ -1,0 +1,314 @@
+/* schema.c - look-ups over the key table in keys.c, and its self-check. */
+#include "scenario/schema.h"
+#include "scenario/schema_value.h"
+#include "scenario/units.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const scn_key *scn_schema_find(const char *schema_path)
+{
+    for (size_t i = 0; i < scn_key_count; i++)
+        if (strcmp(scn_keys[i].path, schema_path) == 0)
+            return &scn_keys[i];
+    return NULL;
+}
+
+int scn_schema_path_of(const char *path, char *out, size_t out_len)
+{
+    size_t n = 0;
+    const char *p = path;
+    while (*p != '\0') {
+        const char *start = p;
+        if (*p == '[') {
+            p++;
+            if (!isdigit((unsigned char)*p))
+                return -1;
+            while (isdigit((unsigned char)*p))
+                p++;
+            if (*p != ']')
+                return -1;
+            p++;
+            if (n + 2 >= out_len)
+                return -1;
+            out[n++] = '[';
+            out[n++] = ']';
+        } else {
+            while (*p != '\0' && *p != '.')
+                p++;
+            size_t len = (size_t)(p - start);
+            if (len == 0 || memchr(start, '[', len) != NULL || memchr(start, ']', len) != NULL)
+                return -1;
+            if (n + len >= out_len)
+                return -1;
+            memcpy(out + n, start, len);
+            n += len;
+        }
+        if (*p == '.') {
+            p++;
+            if (*p == '\0')
+                return -1;
+            if (n + 1 >= out_len)
+                return -1;
+            out[n++] = '.';
+        } else if (*p != '\0') {
+            return -1;
+        }
+    }
+    if (n == 0 || n >= out_len)
+        return -1;
+    out[n] = '\0';
+    return 0;
+}
+
+const scn_key *scn_schema_find_concrete(const char *path)
+{
+    char schema_path[512];
+    if (scn_schema_path_of(path, schema_path, sizeof schema_path) != 0)
+        return NULL;
+    return scn_schema_find(schema_path);
+}
+
+const char *scn_type_name(scn_type type)
+{
+    switch (type) {
+    case SCN_INT: return "integer";
+    case SCN_FLOAT: return "number";
+    case SCN_BOOL: return "boolean";
+    case SCN_STRING: return "string";
+    case SCN_ENUM: return "enum";
+    case SCN_DURATION: return "duration";
+    case SCN_BYTES: return "size";
+    case SCN_MHZ: return "frequency";
+    case SCN_GBPS: return "bandwidth";
+    case SCN_WATTS: return "power";
+    case SCN_GROUP: return "group";
+    case SCN_LIST: return "list";
+    }
+    return "?";
+}
+
+/* Length of the parent part of a schema path: "hosts.[].cpu" -> "hosts"
+ * (5), "simulation.seed" -> "simulation", "hosts" -> "" (0). */
+static size_t parent_len(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (dot == NULL)
+        return 0;
+    size_t len = (size_t)(dot - path);
+    if (len >= 3 && strncmp(dot - 3, ".[]", 3) == 0)
+        len -= 3;
+    return len;
+}
+
+static const char *last_component(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot ? dot + 1 : path;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return SIZE_MAX;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diag + cost;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const scn_key *scn_schema_suggest(const char *schema_path)
+{
+    size_t plen = parent_len(schema_path);
+    const char *name = last_component(schema_path);
+    size_t name_len = strlen(name);
+    const scn_key *best = NULL;
+    size_t best_distance = SIZE_MAX;
+    for (size_t i = 0; i < scn_key_count; i++) {
+        const char *cand = scn_keys[i].path;
+        /* A sibling has the same parent and the same separator before its
+         * name (".": group member, ".[].": list element member). */
+        if (parent_len(cand) != plen || strncmp(cand, schema_path, plen) != 0 ||
+            last_component(cand) - cand != name - schema_path)
+            continue;
+        const char *cand_name = last_component(cand);
+        size_t d = edit_distance(name, cand_name);
+        /* A prefix ("cores" for "cores_per_socket") is as good as one typo. */
+        if (name_len >= 3 && strncmp(cand_name, name, name_len) == 0 && d > 1)
+            d = 1;
+        if (d < best_distance) {
+            best_distance = d;
+            best = &scn_keys[i];
+        }
+    }
+    size_t limit = name_len <= 2 ? 1 : name_len <= 8 ? 2 : 3;
+    return best_distance <= limit ? best : NULL;
+}
+
+/* Formats v in the unit family of key's type. */
+static void format_in_unit(const scn_key *key, double v, char *buf, size_t buf_len)
+{
+    switch (key->type) {
+    case SCN_DURATION: units_format_duration_ns((int64_t)v, buf, buf_len); break;
+    case SCN_BYTES: units_format_bytes((uint64_t)v, buf, buf_len); break;
+    case SCN_MHZ: units_format_mhz(v, buf, buf_len); break;
+    case SCN_GBPS: units_format_gbps(v, buf, buf_len); break;
+    case SCN_WATTS: units_format_watts(v, buf, buf_len); break;
+    case SCN_INT: case SCN_LIST: case SCN_STRING:
+        snprintf(buf, buf_len, "%.0f", v);
+        break;
+    default: snprintf(buf, buf_len, "%g", v); break;
+    }
+}
+
+static const char *noun_of(scn_type type)
+{
+    switch (type) {
+    case SCN_INT: return "an integer";
+    case SCN_FLOAT: return "a number";
+    case SCN_DURATION: return "a duration";
+    case SCN_BYTES: return "a size";
+    case SCN_MHZ: return "a frequency";
+    case SCN_GBPS: return "a bandwidth";
+    case SCN_WATTS: return "a power";
+    default: return "a value";
+    }
+}
+
+void scn_describe_expected(const scn_key *key, char *buf, size_t buf_len)
+{
+    char lo[64], hi[64];
+    format_in_unit(key, key->min, lo, sizeof lo);
+    format_in_unit(key, key->max, hi, sizeof hi);
+    int bounded = isfinite(key->max);
+    switch (key->type) {
+    case SCN_BOOL:
+        snprintf(buf, buf_len, "true or false");
+        break;
+    case SCN_STRING:
+        if (key->ref != NULL)
+            snprintf(buf, buf_len, "the name of an element of %.*s, or \"\" for none",
+                     (int)strcspn(key->ref, "."), key->ref);
+        else if (key->min >= 1)
+            snprintf(buf, buf_len, "a string of %s to %s bytes", lo, hi);
+        else
+            snprintf(buf, buf_len, "a string of at most %s bytes", hi);
+        break;
+    case SCN_ENUM: {
+        size_t n = (size_t)snprintf(buf, buf_len, "one of: ");
+        for (const char *p = key->enum_values; *p != '\0' && n < buf_len; p++) {
+            if (*p == '|')
+                n += (size_t)snprintf(buf + n, buf_len - n, ", ");
+            else
+                buf[n++] = *p;
+        }
+        if (n >= buf_len)
+            n = buf_len - 1;
+        buf[n] = '\0';
+        break;
+    }
+    case SCN_GROUP:
+        snprintf(buf, buf_len, "a group { ... }");
+        break;
+    case SCN_LIST:
+        if (bounded)
+            snprintf(buf, buf_len, "a list ( { ... }, ... ) of %s to %s groups", lo, hi);
+        else
+            snprintf(buf, buf_len, "a list ( { ... }, ... ) of at least %s groups", lo);
+        break;
+    default:
+        if (bounded)
+            snprintf(buf, buf_len, "%s from %s to %s", noun_of(key->type), lo, hi);
+        else
+            snprintf(buf, buf_len, "%s of at least %s", noun_of(key->type), lo);
+        break;
+    }
+}
+
+static int fail(char *why, size_t why_len, const char *path, const char *what)
+{
+    snprintf(why, why_len, "schema row '%s': %s", path, what);
+    return -1;
+}
+
+int scn_schema_check(char *why, size_t why_len)
+{
+    for (size_t i = 0; i < scn_key_count; i++) {
+        const scn_key *key = &scn_keys[i];
+        /* Well formed if "hosts.[].name" -> "hosts.[0].name" maps back to it. */
+        char concrete[512], schema_path[512];
+        size_t n = 0;
+        for (const char *p = key->path; *p != '\0' && n + 2 < sizeof concrete; p++) {
+            concrete[n++] = *p;
+            if (p[0] == '[' && p[1] == ']')
+                concrete[n++] = '0';
+        }
+        concrete[n] = '\0';
+        if (scn_schema_path_of(concrete, schema_path, sizeof schema_path) != 0 ||
+            strcmp(schema_path, key->path) != 0)
+            return fail(why, why_len, key->path, "malformed path");
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(scn_keys[j].path, key->path) == 0)
+                return fail(why, why_len, key->path, "appears twice");
+        size_t plen = parent_len(key->path);
+        if (plen > 0) {
+            char parent[512];
+            memcpy(parent, key->path, plen);
+            parent[plen] = '\0';
+            const scn_key *p = scn_schema_find(parent);
+            if (p == NULL || (p->type != SCN_GROUP && p->type != SCN_LIST) || p > key)
+                return fail(why, why_len, key->path, "parent is not an earlier group or list");
+            int via_list = strncmp(key->path + plen, ".[].", 4) == 0;
+            if (via_list != (p->type == SCN_LIST))
+                return fail(why, why_len, key->path, "list children must be written 'list.[].key'");
+        }
+        if (key->doc == NULL || key->doc[0] == '\0')
+            return fail(why, why_len, key->path, "has no doc");
+        if (key->type == SCN_ENUM && (key->enum_values == NULL || key->enum_values[0] == '\0'))
+            return fail(why, why_len, key->path, "enum without values");
+        if (key->ref != NULL) {
+            const scn_key *target = scn_schema_find(key->ref);
+            if (key->type != SCN_STRING || target == NULL || target->type != SCN_STRING)
+                return fail(why, why_len, key->path, "ref must link two string keys");
+        }
+        if (!(key->min <= key->max))
+            return fail(why, why_len, key->path, "min is above max");
+        if (key->default_text == NULL) {
+            if (key->type == SCN_GROUP)
+                return fail(why, why_len, key->path, "groups need the default \"{}\"");
+            continue;
+        }
+        if (key->type == SCN_GROUP || key->type == SCN_LIST) {
+            if (strcmp(key->default_text, key->type == SCN_GROUP ? "{}" : "()") != 0)
+                return fail(why, why_len, key->path, "group default must be {}, list ()");
+            continue;
+        }
+        scn_value v;
+        char reason[256];
+        if (scn_value_from_default(key, &v, reason, sizeof reason) != 0)
+            return fail(why, why_len, key->path, reason);
+        if (scn_value_check(key, &v, reason, sizeof reason) != 0)
+            return fail(why, why_len, key->path, reason);
+    }
+    return 0;
+}

@@ -1,0 +1,80 @@
+/* schema.h - the scenario language as data: one descriptor per key.
+ *
+ * The table lives in keys.c. Adding a parameter to the language means adding
+ * one row there; the loader, the validator, the accessors and the generated
+ * reference (docs/scenario-reference.md) all read the table.
+ *
+ * Paths: "simulation.until" for a key in a group; "hosts.[].cores" for a key
+ * inside each element of the list "hosts". Every key's parent (the path
+ * before its last component, with a trailing ".[]" removed) must itself be a
+ * row of type SCN_GROUP or SCN_LIST, except for top-level keys.
+ */
+#ifndef VDCSIM_SCENARIO_SCHEMA_H
+#define VDCSIM_SCENARIO_SCHEMA_H
+
+#include <stddef.h>
+
+typedef enum {
+    SCN_INT,      /* 64-bit integer */
+    SCN_FLOAT,    /* double; an integer literal is accepted */
+    SCN_BOOL,     /* true or false */
+    SCN_STRING,   /* min/max bound the length in bytes */
+    SCN_ENUM,     /* a string from enum_values */
+    SCN_DURATION, /* string with a unit -> nanoseconds */
+    SCN_BYTES,    /* string with a unit -> bytes */
+    SCN_MHZ,      /* string with a unit -> MHz */
+    SCN_GBPS,     /* string with a unit -> Gbps */
+    SCN_WATTS,    /* string with a unit -> W */
+    SCN_GROUP,    /* { ... } */
+    SCN_LIST      /* ( { ... }, { ... } ): a list of groups */
+} scn_type;
+
+/* flags */
+#define SCN_UNIQUE 0x1u   /* string values must differ between elements of the enclosing list */
+
+typedef struct scn_key {
+    const char *path;         /* "simulation.until", list items as "hosts.[].cores" */
+    scn_type type;
+    const char *default_text; /* as written in a file, e.g. "\"1d\"" or "2"; NULL = required.
+                                 Groups use "{}", lists "()" when optional. */
+    double min, max;          /* inclusive range in the key's base unit (ns, bytes, MHz,
+                                 Gbps, W, or the number); the element count for SCN_LIST;
+                                 the length for SCN_STRING. INFINITY = unbounded. */
+    const char *enum_values;  /* "constant|diurnal" for SCN_ENUM */
+    const char *ref;          /* a string that must equal some "hosts.[].name"; an empty
+                                 string means "none". NULL otherwise. */
+    const char *doc;          /* one sentence, with the unit */
+    unsigned flags;           /* SCN_UNIQUE */
+} scn_key;
+
+extern const scn_key scn_keys[];
+extern const size_t scn_key_count;
+
+/* The row for a schema path ("hosts.[].count"), or NULL. */
+const scn_key *scn_schema_find(const char *schema_path);
+
+/* The row for a concrete path ("hosts.[3].count"), or NULL. */
+const scn_key *scn_schema_find_concrete(const char *path);
+
+/* Rewrites a concrete path into its schema path: "hosts.[3].count" ->
+ * "hosts.[].count". Returns 0, or -1 if the path is malformed or too long. */
+int scn_schema_path_of(const char *path, char *out, size_t out_len);
+
+/* The name of a type for messages and docs: "integer", "duration", ... */
+const char *scn_type_name(scn_type type);
+
+/* The closest sibling of an unknown key, by edit distance: for schema path
+ * "simulation.untill" returns the row "simulation.until"; NULL when nothing
+ * is close enough to suggest. */
+const scn_key *scn_schema_suggest(const char *schema_path);
+
+/* Describes what a key accepts, e.g. "an integer from 1 to 1000000",
+ * "a duration from 1ns to 36500d", "one of: constant, diurnal". */
+void scn_describe_expected(const scn_key *key, char *buf, size_t buf_len);
+
+/* Checks the table itself: parents exist, defaults parse and lie in range,
+ * enum defaults are listed, references point at string keys. Returns 0, or -1
+ * with the first problem in why. Run by the tests. */
+int scn_schema_check(char *why, size_t why_len);
+
+#endif

@@ -1,0 +1,142 @@
+/* schema_value.c - parse and range-check one value of a schema key. */
+#include "scenario/schema_value.h"
+#include "scenario/units.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int scn_type_is_text(scn_type type)
+{
+    switch (type) {
+    case SCN_STRING: case SCN_ENUM: case SCN_DURATION: case SCN_BYTES:
+    case SCN_MHZ: case SCN_GBPS: case SCN_WATTS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int scn_value_from_text(const scn_key *key, const char *text, scn_value *v, char *why,
+                        size_t why_len)
+{
+    v->s = text;
+    switch (key->type) {
+    case SCN_STRING: case SCN_ENUM:
+        return 0;
+    case SCN_DURATION: return units_parse_duration_ns(text, &v->i, why, why_len);
+    case SCN_BYTES: return units_parse_bytes(text, &v->bytes, why, why_len);
+    case SCN_MHZ: return units_parse_mhz(text, &v->f, why, why_len);
+    case SCN_GBPS: return units_parse_gbps(text, &v->f, why, why_len);
+    case SCN_WATTS: return units_parse_watts(text, &v->f, why, why_len);
+    default:
+        snprintf(why, why_len, "a %s is not written as a string", scn_type_name(key->type));
+        return -1;
+    }
+}
+
+int scn_value_from_default(const scn_key *key, scn_value *v, char *why, size_t why_len)
+{
+    memset(v, 0, sizeof *v);
+    const char *d = key->default_text;
+    if (d == NULL || key->type == SCN_GROUP || key->type == SCN_LIST) {
+        snprintf(why, why_len, "has no default value");
+        return -1;
+    }
+    char *end = NULL;
+    switch (key->type) {
+    case SCN_INT:
+        errno = 0;
+        v->i = strtoll(d, &end, 10);
+        if (errno != 0 || end == d || *end != '\0')
+            break;
+        return 0;
+    case SCN_FLOAT:
+        v->f = strtod(d, &end);
+        if (end == d || *end != '\0')
+            break;
+        return 0;
+    case SCN_BOOL:
+        if (strcmp(d, "true") != 0 && strcmp(d, "false") != 0)
+            break;
+        v->i = strcmp(d, "true") == 0;
+        return 0;
+    default: {
+        size_t len = strlen(d);
+        if (len < 2 || d[0] != '"' || d[len - 1] != '"' || len - 2 >= sizeof v->storage)
+            break;
+        memcpy(v->storage, d + 1, len - 2);
+        v->storage[len - 2] = '\0';
+        return scn_value_from_text(key, v->storage, v, why, why_len);
+    }
+    }
+    snprintf(why, why_len, "default %s is not a valid %s", d, scn_type_name(key->type));
+    return -1;
+}
+
+static int enum_has(const char *values, const char *s)
+{
+    size_t len = strlen(s);
+    const char *p = values;
+    while (*p != '\0') {
+        size_t n = strcspn(p, "|");
+        if (n == len && strncmp(p, s, n) == 0)
+            return 1;
+        p += n;
+        if (*p == '|')
+            p++;
+    }
+    return 0;
+}
+
+int scn_value_check(const scn_key *key, const scn_value *v, char *why, size_t why_len)
+{
+    char expected[512];
+    scn_describe_expected(key, expected, sizeof expected);
+    double x;
+    switch (key->type) {
+    case SCN_INT:
+        /* Bounds in the table are small integers or INFINITY, so comparing
+         * in double is exact where it matters. */
+        if ((double)v->i < key->min || (double)v->i > key->max) {
+            snprintf(why, why_len, "%lld is out of range (expected %s)", (long long)v->i,
+                     expected);
+            return -1;
+        }
+        return 0;
+    case SCN_FLOAT:
+        if (!(v->f >= key->min && v->f <= key->max)) {
+            snprintf(why, why_len, "%g is out of range (expected %s)", v->f, expected);
+            return -1;
+        }
+        return 0;
+    case SCN_BOOL: case SCN_GROUP: case SCN_LIST:
+        return 0;
+    case SCN_STRING: {
+        size_t len = strlen(v->s);
+        if ((double)len < key->min || (double)len > key->max) {
+            snprintf(why, why_len, "\"%.40s%s\" is too %s (expected %s)", v->s,
+                     len > 40 ? "..." : "", (double)len < key->min ? "short" : "long",
+                     expected);
+            return -1;
+        }
+        return 0;
+    }
+    case SCN_ENUM:
+        if (!enum_has(key->enum_values, v->s)) {
+            snprintf(why, why_len, "'%.60s' is not a valid value (expected %s)", v->s, expected);
+            return -1;
+        }
+        return 0;
+    case SCN_DURATION: x = (double)v->i; break;
+    case SCN_BYTES: x = (double)v->bytes; break;
+    default: x = v->f; break;
+    }
+    if (!(x >= key->min && x <= key->max)) {
+        snprintf(why, why_len, "\"%.60s\" is out of range (expected %s)", v->s, expected);
+        return -1;
+    }
+    return 0;
+}

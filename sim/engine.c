@@ -1,0 +1,491 @@
+/* engine.c - LPs, event delivery and the conservative windowed executor.
+ *
+ * One run is a sequence of windows. Before a window, the earliest pending
+ * event time T is known; every LP then runs its events with time < T + L
+ * (L = lookahead). Events to other LPs land at or after T + L by the
+ * lookahead rule, so they are parked in the sending thread's outbox and
+ * merged into the destination queues after the window. Because every queue
+ * orders events by a unique total key, the merge order does not matter and
+ * the run is identical for any number of threads.
+ */
+#include "sim/engine.h"
+
+#include <omp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim/event_pool.h"
+#include "sim/event_queue.h"
+#include "sim/rng.h"
+
+typedef struct sim_lp {
+    sim_handler_fn handler;
+    void *state;
+    char *name;
+    sim_event_queue queue;
+    uint64_t next_seq;
+    gsl_rng *streams[SIM_MAX_STREAMS_PER_LP];
+} sim_lp;
+
+typedef struct sim_kind {
+    char *name;
+    uint32_t priority;
+} sim_kind;
+
+typedef struct sim_outbox {
+    sim_event **items;
+    size_t len, cap;
+} sim_outbox;
+
+/* Per-thread state; the handler context is the thread's own. Padded so two
+ * threads never share a cache line for their counters. */
+struct sim_ctx {
+    sim_engine *eng;
+    int thread;
+    uint32_t lp_id;
+    sim_lp *lp;
+    sim_time_ns now;
+    sim_event_pool pool;
+    sim_outbox *outboxes; /* one per destination-owning thread */
+    uint64_t events;
+    uint64_t remote_events;
+    sim_time_ns next_min; /* earliest pending time seen by this thread */
+    int has_error;
+    sim_time_ns error_time;
+    uint32_t error_lp;
+    char error[SIM_ERROR_LEN];
+    char pad[64];
+};
+
+struct sim_engine {
+    sim_config cfg;
+    sim_lp *lps;
+    uint32_t lp_count, lp_cap;
+    sim_kind kinds[SIM_MAX_KINDS];
+    uint32_t kind_count;
+    sim_ctx *ctxs; /* cfg.threads of them */
+    sim_window_hook_fn hook;
+    void *hook_ctx;
+    sim_stats stats;
+    char error[SIM_ERROR_LEN];
+};
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void set_engine_error(sim_engine *eng, const char *fmt, ...)
+{
+    if (eng->error[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(eng->error, sizeof eng->error, fmt, ap);
+    va_end(ap);
+}
+
+sim_engine *sim_engine_new(const sim_config *cfg)
+{
+    if (cfg->lookahead_ns <= 0 || cfg->threads < 1)
+        return NULL;
+    sim_engine *eng = calloc(1, sizeof *eng);
+    if (!eng)
+        return NULL;
+    eng->cfg = *cfg;
+    eng->ctxs = calloc((size_t)cfg->threads, sizeof *eng->ctxs);
+    if (!eng->ctxs) {
+        free(eng);
+        return NULL;
+    }
+    for (int t = 0; t < cfg->threads; t++) {
+        sim_ctx *c = &eng->ctxs[t];
+        c->eng = eng;
+        c->thread = t;
+        c->outboxes = calloc((size_t)cfg->threads, sizeof *c->outboxes);
+        if (!c->outboxes) {
+            sim_engine_free(eng);
+            return NULL;
+        }
+    }
+    return eng;
+}
+
+void sim_engine_free(sim_engine *eng)
+{
+    if (!eng)
+        return;
+    for (uint32_t i = 0; i < eng->lp_count; i++) {
+        sim_lp *lp = &eng->lps[i];
+        sim_queue_release(&lp->queue);
+        for (int s = 0; s < SIM_MAX_STREAMS_PER_LP; s++)
+            if (lp->streams[s])
+                gsl_rng_free(lp->streams[s]);
+        free(lp->name);
+    }
+    free(eng->lps);
+    for (uint32_t k = 0; k < eng->kind_count; k++)
+        free(eng->kinds[k].name);
+    if (eng->ctxs) {
+        for (int t = 0; t < eng->cfg.threads; t++) {
+            sim_ctx *c = &eng->ctxs[t];
+            if (c->outboxes)
+                for (int d = 0; d < eng->cfg.threads; d++)
+                    free(c->outboxes[d].items);
+            free(c->outboxes);
+            sim_pool_release(&c->pool);
+        }
+        free(eng->ctxs);
+    }
+    free(eng);
+}
+
+uint32_t sim_kind_register(sim_engine *eng, const char *name, uint32_t priority)
+{
+    if (eng->kind_count >= SIM_MAX_KINDS) {
+        set_engine_error(eng, "too many event kinds (at most %d)", SIM_MAX_KINDS);
+        return UINT32_MAX;
+    }
+    sim_kind *k = &eng->kinds[eng->kind_count];
+    k->name = strdup(name ? name : "?");
+    k->priority = priority;
+    return eng->kind_count++;
+}
+
+const char *sim_kind_name(const sim_engine *eng, uint32_t kind)
+{
+    return kind < eng->kind_count ? eng->kinds[kind].name : "(unknown kind)";
+}
+
+uint32_t sim_lp_new(sim_engine *eng, const char *name, sim_handler_fn handler, void *state)
+{
+    if (eng->lp_count == eng->lp_cap) {
+        uint32_t cap = eng->lp_cap ? eng->lp_cap * 2 : 64;
+        sim_lp *grown = realloc(eng->lps, (size_t)cap * sizeof *grown);
+        if (!grown) {
+            set_engine_error(eng, "out of memory creating LP %u", eng->lp_count);
+            return UINT32_MAX;
+        }
+        eng->lps = grown;
+        eng->lp_cap = cap;
+    }
+    sim_lp *lp = &eng->lps[eng->lp_count];
+    memset(lp, 0, sizeof *lp);
+    lp->handler = handler;
+    lp->state = state;
+    lp->name = strdup(name ? name : "");
+    return eng->lp_count++;
+}
+
+uint32_t sim_lp_count(const sim_engine *eng) { return eng->lp_count; }
+
+const char *sim_lp_name(const sim_engine *eng, uint32_t lp)
+{
+    return lp < eng->lp_count ? eng->lps[lp].name : "(unknown LP)";
+}
+
+static gsl_rng *lp_stream(sim_engine *eng, uint32_t lp_id, uint32_t stream)
+{
+    if (lp_id >= eng->lp_count || stream >= SIM_MAX_STREAMS_PER_LP)
+        return NULL;
+    sim_lp *lp = &eng->lps[lp_id];
+    if (!lp->streams[stream])
+        lp->streams[stream] = sim_rng_stream_new(eng->cfg.seed, lp_id, stream);
+    return lp->streams[stream];
+}
+
+gsl_rng *sim_engine_rng(sim_engine *eng, uint32_t lp, uint32_t stream)
+{
+    return lp_stream(eng, lp, stream);
+}
+
+static sim_event *make_event(sim_ctx *c, uint32_t src, uint64_t seq, uint32_t dst, sim_time_ns t,
+                             uint32_t kind, const void *payload, size_t bytes)
+{
+    sim_event *ev = sim_pool_get(&c->pool);
+    if (!ev)
+        return NULL;
+    ev->time_ns = t;
+    ev->priority = c->eng->kinds[kind].priority;
+    ev->src_lp = src;
+    ev->src_seq = seq;
+    ev->dst_lp = dst;
+    ev->kind = kind;
+    if (bytes)
+        memcpy(ev->payload.bytes, payload, bytes);
+    if (bytes < SIM_EVENT_PAYLOAD_BYTES)
+        memset(ev->payload.bytes + bytes, 0, SIM_EVENT_PAYLOAD_BYTES - bytes);
+    return ev;
+}
+
+int sim_schedule(sim_engine *eng, uint32_t dst_lp, sim_time_ns time_ns, uint32_t kind,
+                 const void *payload, size_t payload_bytes)
+{
+    if (dst_lp >= eng->lp_count || kind >= eng->kind_count || time_ns < 0 ||
+        payload_bytes > SIM_EVENT_PAYLOAD_BYTES)
+        return -1;
+    sim_lp *lp = &eng->lps[dst_lp];
+    sim_event *ev = make_event(&eng->ctxs[0], dst_lp, ++lp->next_seq, dst_lp, time_ns, kind,
+                               payload, payload_bytes);
+    if (!ev || sim_queue_push(&lp->queue, ev) != 0)
+        return -1;
+    return 0;
+}
+
+void sim_set_window_hook(sim_engine *eng, sim_window_hook_fn hook, void *hook_ctx)
+{
+    eng->hook = hook;
+    eng->hook_ctx = hook_ctx;
+}
+
+/* --- handler side ------------------------------------------------------ */
+
+sim_time_ns sim_now(const sim_ctx *ctx) { return ctx->now; }
+uint32_t sim_self(const sim_ctx *ctx) { return ctx->lp_id; }
+int sim_thread(const sim_ctx *ctx) { return ctx->thread; }
+sim_engine *sim_ctx_engine(sim_ctx *ctx) { return ctx->eng; }
+uint64_t sim_last_seq(const sim_ctx *ctx) { return ctx->lp->next_seq; }
+
+gsl_rng *sim_rng(sim_ctx *ctx, uint32_t stream) { return lp_stream(ctx->eng, ctx->lp_id, stream); }
+
+/* Keeps the earliest error (by simulated time, then LP) so the message does
+ * not depend on which thread got there first. */
+static void handler_error(sim_ctx *c, const char *fmt, ...)
+{
+    if (c->has_error && (c->error_time < c->now ||
+                         (c->error_time == c->now && c->error_lp <= c->lp_id)))
+        return;
+    c->has_error = 1;
+    c->error_time = c->now;
+    c->error_lp = c->lp_id;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->error, sizeof c->error, fmt, ap);
+    va_end(ap);
+}
+
+static uint32_t lp_owner_thread(const sim_engine *eng, uint32_t lp)
+{
+    return (uint32_t)(((uint64_t)lp * (uint64_t)eng->cfg.threads) / eng->lp_count);
+}
+
+static int outbox_push(sim_outbox *box, sim_event *ev)
+{
+    if (box->len == box->cap) {
+        size_t cap = box->cap ? box->cap * 2 : 256;
+        sim_event **grown = realloc(box->items, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        box->items = grown;
+        box->cap = cap;
+    }
+    box->items[box->len++] = ev;
+    return 0;
+}
+
+void sim_send(sim_ctx *ctx, uint32_t dst_lp, sim_time_ns delay_ns, uint32_t kind,
+              const void *payload, size_t payload_bytes)
+{
+    sim_engine *eng = ctx->eng;
+    char when[64];
+    if (dst_lp >= eng->lp_count) {
+        handler_error(ctx, "at t=%s lp %u '%s' sent an event to unknown lp %u",
+                      sim_time_format(ctx->now, when, sizeof when), ctx->lp_id, ctx->lp->name, dst_lp);
+        return;
+    }
+    if (kind >= eng->kind_count || payload_bytes > SIM_EVENT_PAYLOAD_BYTES) {
+        handler_error(ctx, "at t=%s lp %u '%s' sent an event of unknown kind %u or payload of %zu bytes",
+                      sim_time_format(ctx->now, when, sizeof when), ctx->lp_id, ctx->lp->name, kind,
+                      payload_bytes);
+        return;
+    }
+    if (delay_ns < 0 || (dst_lp != ctx->lp_id && delay_ns < eng->cfg.lookahead_ns)) {
+        handler_error(ctx,
+                      "at t=%s lp %u '%s' sent event '%s' to lp %u '%s' with delay %lld ns, "
+                      "less than the lookahead of %lld ns",
+                      sim_time_format(ctx->now, when, sizeof when), ctx->lp_id, ctx->lp->name,
+                      eng->kinds[kind].name, dst_lp, eng->lps[dst_lp].name, (long long)delay_ns,
+                      (long long)(delay_ns < 0 ? 0 : eng->cfg.lookahead_ns));
+        return;
+    }
+    sim_time_ns t = ctx->now > SIM_TIME_NEVER - delay_ns ? SIM_TIME_NEVER - 1 : ctx->now + delay_ns;
+    sim_event *ev = make_event(ctx, ctx->lp_id, ++ctx->lp->next_seq, dst_lp, t, kind, payload,
+                               payload_bytes);
+    int failed;
+    if (!ev) {
+        failed = 1;
+    } else if (dst_lp == ctx->lp_id) {
+        failed = sim_queue_push(&ctx->lp->queue, ev);
+    } else {
+        ctx->remote_events++;
+        failed = outbox_push(&ctx->outboxes[lp_owner_thread(eng, dst_lp)], ev);
+    }
+    if (failed)
+        handler_error(ctx, "out of memory queueing an event from lp %u", ctx->lp_id);
+}
+
+/* --- the executor ------------------------------------------------------ */
+
+/* Runs one LP's events before window_end; returns its next pending time. */
+static sim_time_ns run_lp_window(sim_ctx *c, uint32_t lp_id, sim_time_ns window_end)
+{
+    sim_lp *lp = &c->eng->lps[lp_id];
+    if (sim_queue_next_time(&lp->queue) >= window_end)
+        return sim_queue_next_time(&lp->queue);
+    c->lp_id = lp_id;
+    c->lp = lp;
+    while (sim_queue_next_time(&lp->queue) < window_end) {
+        sim_event *ev = sim_queue_pop(&lp->queue);
+        c->now = ev->time_ns;
+        lp->handler(c, lp->state, ev);
+        c->events++;
+        sim_pool_put(&c->pool, ev);
+    }
+    return sim_queue_next_time(&lp->queue);
+}
+
+/* Moves every event bound for LPs this thread owns into their queues. */
+static sim_time_ns merge_inbound(sim_engine *eng, int thread)
+{
+    sim_time_ns next = SIM_TIME_NEVER;
+    for (int src = 0; src < eng->cfg.threads; src++) {
+        sim_outbox *box = &eng->ctxs[src].outboxes[thread];
+        for (size_t i = 0; i < box->len; i++) {
+            sim_event *ev = box->items[i];
+            if (ev->time_ns < next)
+                next = ev->time_ns;
+            if (sim_queue_push(&eng->lps[ev->dst_lp].queue, ev) != 0)
+                handler_error(&eng->ctxs[thread], "out of memory merging events");
+        }
+        box->len = 0;
+    }
+    return next;
+}
+
+static int collect_handler_errors(sim_engine *eng)
+{
+    sim_ctx *first = NULL;
+    for (int t = 0; t < eng->cfg.threads; t++) {
+        sim_ctx *c = &eng->ctxs[t];
+        if (!c->has_error)
+            continue;
+        if (!first || c->error_time < first->error_time ||
+            (c->error_time == first->error_time && c->error_lp < first->error_lp))
+            first = c;
+    }
+    if (first)
+        set_engine_error(eng, "%s", first->error);
+    return first != NULL;
+}
+
+static sim_time_ns global_next_time(const sim_engine *eng)
+{
+    sim_time_ns next = SIM_TIME_NEVER;
+    for (int t = 0; t < eng->cfg.threads; t++)
+        if (eng->ctxs[t].next_min < next)
+            next = eng->ctxs[t].next_min;
+    return next;
+}
+
+int sim_run(sim_engine *eng, sim_time_ns until_ns)
+{
+    if (eng->error[0])
+        return -1;
+    const int threads = eng->cfg.threads;
+    const sim_time_ns lookahead = eng->cfg.lookahead_ns;
+    const uint32_t n_lps = eng->lp_count;
+    double wall_start = wall_seconds();
+
+    sim_time_ns first = SIM_TIME_NEVER;
+    for (uint32_t i = 0; i < n_lps; i++) {
+        sim_time_ns t = sim_queue_next_time(&eng->lps[i].queue);
+        if (t < first)
+            first = t;
+    }
+    for (int t = 0; t < threads; t++)
+        eng->ctxs[t].next_min = t == 0 ? first : SIM_TIME_NEVER;
+
+    /* Shared between the threads. `stop` is written only in the first
+     * `single` of a round and read right after it; every other decision is
+     * handed to that single through `end_requested`. Two writers of one flag
+     * in a round would let a fast thread change it before a slow one read it. */
+    int stop = 0, failed = 0, end_requested = 0;
+    sim_time_ns window_end = 0, reached = 0;
+
+    omp_set_dynamic(0);
+#pragma omp parallel num_threads(threads)
+    {
+        const int tid = omp_get_thread_num();
+        sim_ctx *c = &eng->ctxs[tid];
+        for (;;) {
+#pragma omp single
+            {
+                sim_time_ns next = global_next_time(eng);
+                if (omp_get_num_threads() != threads) {
+                    set_engine_error(eng, "OpenMP gave %d threads, %d were asked for",
+                                     omp_get_num_threads(), threads);
+                    failed = 1;
+                    stop = 1;
+                } else if (failed || end_requested) {
+                    stop = 1;
+                } else if (next >= until_ns || next == SIM_TIME_NEVER) {
+                    stop = 1;
+                    reached = until_ns;
+                } else {
+                    window_end = next > until_ns - lookahead ? until_ns : next + lookahead;
+                    if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_BEGIN, window_end)) {
+                        stop = 1;
+                        reached = next;
+                    }
+                }
+            }
+            if (stop)
+                break;
+
+            sim_time_ns local_next = SIM_TIME_NEVER;
+#pragma omp for schedule(dynamic, 64)
+            for (uint32_t i = 0; i < n_lps; i++) {
+                sim_time_ns t = run_lp_window(c, i, window_end);
+                if (t < local_next)
+                    local_next = t;
+            }
+            /* implicit barrier: every outbox is complete */
+            sim_time_ns merged = merge_inbound(eng, tid);
+            c->next_min = merged < local_next ? merged : local_next;
+#pragma omp barrier
+#pragma omp single
+            {
+                eng->stats.windows++;
+                reached = window_end;
+                if (collect_handler_errors(eng))
+                    failed = 1;
+                else if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_END, window_end))
+                    end_requested = 1;
+            }
+        }
+    }
+
+    eng->stats.events = 0;
+    eng->stats.remote_events = 0;
+    for (int t = 0; t < threads; t++) {
+        eng->stats.events += eng->ctxs[t].events;
+        eng->stats.remote_events += eng->ctxs[t].remote_events;
+    }
+    eng->stats.lp_count = n_lps;
+    eng->stats.end_ns = reached;
+    eng->stats.wall_s += wall_seconds() - wall_start;
+    eng->stats.events_per_s =
+        eng->stats.wall_s > 0 ? (double)eng->stats.events / eng->stats.wall_s : 0.0;
+    return failed ? -1 : 0;
+}
+
+const char *sim_error(const sim_engine *eng) { return eng->error; }
+void sim_get_stats(const sim_engine *eng, sim_stats *out) { *out = eng->stats; }
+sim_time_ns sim_lookahead_ns(const sim_engine *eng) { return eng->cfg.lookahead_ns; }
+uint64_t sim_seed(const sim_engine *eng) { return eng->cfg.seed; }
+int sim_threads(const sim_engine *eng) { return eng->cfg.threads; }

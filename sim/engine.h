@@ -1,0 +1,137 @@
+/* engine.h - the discrete-event engine: logical processes, events, windows.
+ *
+ * The engine knows nothing of hosts or VMs. A model creates logical processes
+ * (LPs), each with private state and a handler, and the engine delivers
+ * timestamped events to them.
+ *
+ * Contract
+ *  - Event order is total and independent of threads: events run in order of
+ *    (time_ns, kind priority, source LP, source sequence number). Every LP
+ *    numbers the events it sends 1, 2, 3, ..., so keys never tie.
+ *  - A handler may read and change only its own LP's state. It talks to other
+ *    LPs only by sim_send() with a delay of at least the lookahead. A smaller
+ *    delay to another LP is a runtime error naming both LPs; the run stops.
+ *    Sends to itself may use any delay >= 0.
+ *  - Execution is in conservative windows: with T the earliest pending event,
+ *    every LP runs its events in [T, T + lookahead) - in parallel under
+ *    OpenMP - and messages between LPs are merged at the window's end.
+ *    Results are byte-identical for any thread count.
+ *  - A run executes events with time_ns < until_ns.
+ *  - Random numbers come from sim_rng(), one stream per (LP, stream id).
+ *  - Window hooks run serially between windows: the place for whatever must
+ *    see a consistent global state (recording, progress display).
+ */
+#ifndef VDCSIM_SIM_ENGINE_H
+#define VDCSIM_SIM_ENGINE_H
+
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/time.h"
+
+#define SIM_EVENT_PAYLOAD_BYTES 48
+#define SIM_MAX_KINDS 256
+#define SIM_MAX_STREAMS_PER_LP 16
+#define SIM_ERROR_LEN 512
+
+typedef struct sim_engine sim_engine;
+typedef struct sim_ctx sim_ctx;
+
+typedef struct sim_event {
+    sim_time_ns time_ns;
+    uint32_t priority; /* from the kind; lower runs first at equal time */
+    uint32_t src_lp;
+    uint64_t src_seq;
+    uint32_t dst_lp;
+    uint32_t kind;
+    union {
+        unsigned char bytes[SIM_EVENT_PAYLOAD_BYTES];
+        int64_t i64[SIM_EVENT_PAYLOAD_BYTES / 8];
+        double f64[SIM_EVENT_PAYLOAD_BYTES / 8];
+    } payload;
+    struct sim_event *next_free; /* owned by the engine's free lists */
+} sim_event;
+
+/* Called for each event delivered to an LP. `state` is the LP's own state. */
+typedef void (*sim_handler_fn)(sim_ctx *ctx, void *state, const sim_event *ev);
+
+/* Window hooks run serially: SIM_WINDOW_BEGIN before a window whose events
+ * have time < window_end_ns run, SIM_WINDOW_END after all of them have run.
+ * Return non-zero to stop the run (the hook's own decision, not an error). */
+typedef enum { SIM_WINDOW_BEGIN, SIM_WINDOW_END } sim_window_phase;
+typedef int (*sim_window_hook_fn)(void *hook_ctx, sim_engine *eng, sim_window_phase phase,
+                                  sim_time_ns window_end_ns);
+
+typedef struct sim_config {
+    uint64_t seed;
+    sim_time_ns lookahead_ns; /* > 0 */
+    int threads;              /* >= 1 */
+} sim_config;
+
+typedef struct sim_stats {
+    uint64_t events;        /* events executed */
+    uint64_t windows;       /* windows executed */
+    uint64_t remote_events; /* events sent to another LP */
+    uint64_t lp_count;
+    double wall_s;          /* wall time inside sim_run */
+    double events_per_s;
+    sim_time_ns end_ns;     /* simulated time reached */
+} sim_stats;
+
+sim_engine *sim_engine_new(const sim_config *cfg);
+void sim_engine_free(sim_engine *eng);
+
+/* Registers an event kind; returns its id. Names are for messages only. */
+uint32_t sim_kind_register(sim_engine *eng, const char *name, uint32_t priority);
+const char *sim_kind_name(const sim_engine *eng, uint32_t kind);
+
+/* Creates an LP; returns its id (0, 1, 2, ... in creation order). The name is
+ * copied and used in error messages. State is owned by the caller. */
+uint32_t sim_lp_new(sim_engine *eng, const char *name, sim_handler_fn handler, void *state);
+uint32_t sim_lp_count(const sim_engine *eng);
+const char *sim_lp_name(const sim_engine *eng, uint32_t lp);
+
+/* Schedules an event before the run starts (source = destination LP).
+ * Returns 0, or -1 if time is negative or kind/LP unknown. */
+int sim_schedule(sim_engine *eng, uint32_t dst_lp, sim_time_ns time_ns, uint32_t kind,
+                 const void *payload, size_t payload_bytes);
+
+/* The random stream `stream` of `lp`, for use while building the model. */
+gsl_rng *sim_engine_rng(sim_engine *eng, uint32_t lp, uint32_t stream);
+
+void sim_set_window_hook(sim_engine *eng, sim_window_hook_fn hook, void *hook_ctx);
+
+/* Runs until no event is left before until_ns, a hook asks to stop, or an
+ * error. Returns 0 on success, -1 on error (see sim_error()). */
+int sim_run(sim_engine *eng, sim_time_ns until_ns);
+
+const char *sim_error(const sim_engine *eng); /* "" when none */
+void sim_get_stats(const sim_engine *eng, sim_stats *out);
+sim_time_ns sim_lookahead_ns(const sim_engine *eng);
+uint64_t sim_seed(const sim_engine *eng);
+int sim_threads(const sim_engine *eng);
+
+/* --- For handlers ------------------------------------------------------ */
+
+sim_time_ns sim_now(const sim_ctx *ctx);
+uint32_t sim_self(const sim_ctx *ctx);
+/* The OpenMP thread running this handler (0..threads-1): for per-thread
+ * buffers only, never for anything that decides the simulation. */
+int sim_thread(const sim_ctx *ctx);
+sim_engine *sim_ctx_engine(sim_ctx *ctx);
+
+/* Sends an event to `dst_lp` at now + delay_ns. Payload is copied (at most
+ * SIM_EVENT_PAYLOAD_BYTES). A delay below the lookahead to another LP, a
+ * negative delay, or an unknown LP or kind is an error that stops the run. */
+void sim_send(sim_ctx *ctx, uint32_t dst_lp, sim_time_ns delay_ns, uint32_t kind,
+              const void *payload, size_t payload_bytes);
+
+/* The calling LP's random stream `stream` (0..SIM_MAX_STREAMS_PER_LP-1). */
+gsl_rng *sim_rng(sim_ctx *ctx, uint32_t stream);
+
+/* The sequence number the LP gave its most recent sent event; with
+ * (time, LP) it orders records a handler emits (for logs). */
+uint64_t sim_last_seq(const sim_ctx *ctx);
+
+#endif

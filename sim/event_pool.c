@@ -1,0 +1,37 @@
+/* event_pool.c - slab-backed free lists of events (see event_pool.h). */
+#include "sim/event_pool.h"
+
+#include <stdlib.h>
+
+#define SIM_EVENTS_PER_SLAB 1024
+
+struct sim_event_slab {
+    sim_event_slab *next;
+    sim_event events[SIM_EVENTS_PER_SLAB];
+};
+
+sim_event *sim_pool_get(sim_event_pool *pool)
+{
+    if (!pool->free_list) {
+        sim_event_slab *slab = malloc(sizeof *slab);
+        if (!slab)
+            return NULL;
+        slab->next = pool->slabs;
+        pool->slabs = slab;
+        for (int i = SIM_EVENTS_PER_SLAB - 1; i >= 0; i--)
+            sim_pool_put(pool, &slab->events[i]);
+    }
+    sim_event *ev = pool->free_list;
+    pool->free_list = ev->next_free;
+    return ev;
+}
+
+void sim_pool_release(sim_event_pool *pool)
+{
+    while (pool->slabs) {
+        sim_event_slab *next = pool->slabs->next;
+        free(pool->slabs);
+        pool->slabs = next;
+    }
+    pool->free_list = NULL;
+}

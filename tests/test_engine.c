@@ -1,0 +1,338 @@
+/* test_engine.c - the engine's contract: total order, delivery, lookahead,
+ * streams, windows and thread-count independence. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "sim/engine.h"
+#include "sim/rng.h"
+
+/* ---- a recording LP: logs (time, kind, src, payload) of what it sees ---- */
+
+typedef struct {
+    int n;
+    sim_time_ns time[64];
+    uint32_t kind[64], src[64];
+    int64_t tag[64];
+} log_lp;
+
+static void log_handler(sim_ctx *ctx, void *state, const sim_event *ev)
+{
+    log_lp *l = state;
+    if (l->n < 64) {
+        l->time[l->n] = ev->time_ns;
+        l->kind[l->n] = ev->kind;
+        l->src[l->n] = ev->src_lp;
+        l->tag[l->n] = ev->payload.i64[0];
+        l->n++;
+    }
+    (void)ctx;
+}
+
+static void test_tie_order(void)
+{
+    sim_config cfg = {.seed = 1, .lookahead_ns = 10, .threads = 1};
+    sim_engine *eng = sim_engine_new(&cfg);
+    uint32_t k_late = sim_kind_register(eng, "late", 5);
+    uint32_t k_early = sim_kind_register(eng, "early", 1);
+    log_lp l = {0};
+    uint32_t lp = sim_lp_new(eng, "log", log_handler, &l);
+    /* Same time, scheduled late-kind first: priority must win, then the
+     * schedule (sequence) order among equal priorities. */
+    int64_t tags[4] = {0, 1, 2, 3};
+    CHECK_INT_EQ(sim_schedule(eng, lp, 100, k_late, &tags[0], 8), 0);
+    CHECK_INT_EQ(sim_schedule(eng, lp, 100, k_early, &tags[1], 8), 0);
+    CHECK_INT_EQ(sim_schedule(eng, lp, 100, k_late, &tags[2], 8), 0);
+    CHECK_INT_EQ(sim_schedule(eng, lp, 50, k_late, &tags[3], 8), 0);
+    CHECK_INT_EQ(sim_schedule(eng, lp, -1, k_late, NULL, 0), -1);
+    CHECK_INT_EQ(sim_run(eng, 1000), 0);
+    CHECK_INT_EQ(l.n, 4);
+    CHECK_INT_EQ(l.tag[0], 3); /* t=50 */
+    CHECK_INT_EQ(l.tag[1], 1); /* t=100, priority 1 */
+    CHECK_INT_EQ(l.tag[2], 0); /* t=100, priority 5, seq 1 */
+    CHECK_INT_EQ(l.tag[3], 2); /* t=100, priority 5, seq 3 */
+    sim_engine_free(eng);
+}
+
+/* ---- cross-LP delivery: senders fire at the same instant into one sink ---- */
+
+typedef struct {
+    uint32_t sink;
+    uint32_t kind;
+    int64_t tag;
+    sim_time_ns delay;
+} sender_lp;
+
+static void sender_handler(sim_ctx *ctx, void *state, const sim_event *ev)
+{
+    sender_lp *s = state;
+    (void)ev;
+    int64_t tag = s->tag;
+    sim_send(ctx, s->sink, s->delay, s->kind, &tag, sizeof tag);
+    tag += 100;
+    sim_send(ctx, s->sink, s->delay, s->kind, &tag, sizeof tag);
+}
+
+static void run_delivery(int threads, log_lp *out)
+{
+    sim_config cfg = {.seed = 7, .lookahead_ns = 1000, .threads = threads};
+    sim_engine *eng = sim_engine_new(&cfg);
+    uint32_t k_go = sim_kind_register(eng, "go", 0);
+    uint32_t k_msg = sim_kind_register(eng, "msg", 3);
+    memset(out, 0, sizeof *out);
+    uint32_t sink = sim_lp_new(eng, "sink", log_handler, out);
+    sender_lp senders[6];
+    for (int i = 0; i < 6; i++) {
+        senders[i] = (sender_lp){.sink = sink, .kind = k_msg, .tag = i + 1, .delay = 1000};
+        uint32_t id = sim_lp_new(eng, "sender", sender_handler, &senders[i]);
+        /* senders 1..3 fire at t=5, 4..6 at t=0 with a longer delay: all
+         * messages arrive at t=1005 */
+        if (i < 3)
+            sim_schedule(eng, id, 5, k_go, NULL, 0);
+        else {
+            senders[i].delay = 1005;
+            sim_schedule(eng, id, 0, k_go, NULL, 0);
+        }
+    }
+    CHECK_INT_EQ(sim_run(eng, 10000), 0);
+    sim_engine_free(eng);
+}
+
+static void test_cross_lp_order(void)
+{
+    for (int threads = 1; threads <= 4; threads++) {
+        log_lp l;
+        run_delivery(threads, &l);
+        CHECK_INT_EQ(l.n, 12);
+        /* Arrival order is by source LP id (1..6), then the source's sequence. */
+        for (int i = 0; i < 12 && i < l.n; i++) {
+            CHECK_INT_EQ(l.time[i], 1005);
+            CHECK_INT_EQ(l.src[i], 1 + i / 2);
+            CHECK_INT_EQ(l.tag[i], 1 + i / 2 + (i % 2) * 100);
+        }
+    }
+}
+
+/* ---- lookahead violation ---- */
+
+static void test_lookahead_violation(void)
+{
+    sim_config cfg = {.seed = 1, .lookahead_ns = 1000, .threads = 2};
+    sim_engine *eng = sim_engine_new(&cfg);
+    uint32_t k_go = sim_kind_register(eng, "go", 0);
+    uint32_t k_msg = sim_kind_register(eng, "vm.migrate", 0);
+    log_lp l = {0};
+    uint32_t sink = sim_lp_new(eng, "host esx-07", log_handler, &l);
+    sender_lp s = {.sink = sink, .kind = k_msg, .tag = 1, .delay = 999};
+    uint32_t src = sim_lp_new(eng, "host esx-03", sender_handler, &s);
+    sim_schedule(eng, src, 0, k_go, NULL, 0);
+    CHECK_INT_EQ(sim_run(eng, 100000), -1);
+    const char *err = sim_error(eng);
+    CHECK_STR_CONTAINS(err, "lp 1 'host esx-03'");
+    CHECK_STR_CONTAINS(err, "lp 0 'host esx-07'");
+    CHECK_STR_CONTAINS(err, "vm.migrate");
+    CHECK_STR_CONTAINS(err, "lookahead");
+    CHECK_INT_EQ(l.n, 0); /* never silently delivered */
+    sim_engine_free(eng);
+
+    /* A self-send below the lookahead is fine. */
+    cfg.threads = 1;
+    eng = sim_engine_new(&cfg);
+    k_go = sim_kind_register(eng, "go", 0);
+    k_msg = sim_kind_register(eng, "self", 0);
+    memset(&l, 0, sizeof l);
+    uint32_t self = sim_lp_new(eng, "self", sender_handler, &s);
+    s.sink = self;
+    s.delay = 1;
+    sim_schedule(eng, self, 0, k_go, NULL, 0);
+    CHECK_INT_EQ(sim_run(eng, 10), 0); /* sends itself forever, every 1 ns */
+    CHECK_STR_CONTAINS(sim_error(eng), "");
+    sim_engine_free(eng);
+}
+
+/* ---- random streams ---- */
+
+static void test_rng_streams(void)
+{
+    gsl_rng *a = sim_rng_stream_new(42, 3, 1);
+    gsl_rng *b = sim_rng_stream_new(42, 3, 1);
+    gsl_rng *c = sim_rng_stream_new(42, 3, 2);
+    gsl_rng *d = sim_rng_stream_new(43, 3, 1);
+    int same_ab = 1, same_ac = 0, same_ad = 0;
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    const int n = 20000;
+    for (int i = 0; i < n; i++) {
+        unsigned long va = gsl_rng_get(a), vb = gsl_rng_get(b), vc = gsl_rng_get(c),
+                      vd = gsl_rng_get(d);
+        same_ab &= va == vb;
+        same_ac += va == vc;
+        same_ad += va == vd;
+        double x = (double)va / 4294967296.0, y = (double)vc / 4294967296.0;
+        sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+    }
+    CHECK(same_ab);
+    CHECK(same_ac < 3);
+    CHECK(same_ad < 3);
+    double cov = sxy / n - (sx / n) * (sy / n);
+    double corr = cov / sqrt((sxx / n - (sx / n) * (sx / n)) * (syy / n - (sy / n) * (sy / n)));
+    /* independent uniforms: corr ~ N(0, 1/n), 5 sigma = 0.035 */
+    CHECK(fabs(corr) < 0.035);
+    CHECK_NEAR(sx / n, 0.5, 0.01);
+    gsl_rng_free(a); gsl_rng_free(b); gsl_rng_free(c); gsl_rng_free(d);
+
+    /* 200,000 streams: all seeds distinct (a 32-bit seed would collide). */
+    int n_seeds = 200000;
+    uint64_t *seeds = malloc(sizeof *seeds * (size_t)n_seeds);
+    for (int i = 0; i < n_seeds; i++)
+        seeds[i] = sim_rng_stream_seed(1, (uint32_t)(i / 4), (uint32_t)(i % 4));
+    int collisions = 0;
+    for (int i = 0; i < n_seeds; i++)
+        for (int j = i + 1; j < n_seeds && j < i + 8; j++)
+            collisions += seeds[i] == seeds[j];
+    CHECK_INT_EQ(collisions, 0);
+    free(seeds);
+}
+
+/* ---- PHOLD-style ring: thread-count independence ---- */
+
+typedef struct {
+    uint64_t hash;
+    uint32_t n_lps;
+    uint32_t kind;
+    uint64_t count;
+} phold_lp;
+
+static void phold_handler(sim_ctx *ctx, void *state, const sim_event *ev)
+{
+    phold_lp *p = state;
+    p->count++;
+    p->hash = sim_rng_mix64(p->hash ^ (uint64_t)ev->time_ns ^ ((uint64_t)ev->src_lp << 40) ^
+                            (uint64_t)ev->payload.i64[0]);
+    gsl_rng *r = sim_rng(ctx, 0);
+    uint32_t dst = sim_self(ctx);
+    if (gsl_rng_uniform(r) < 0.5)
+        dst = (uint32_t)gsl_rng_uniform_int(r, p->n_lps);
+    sim_time_ns delay = 100 + (sim_time_ns)(gsl_rng_uniform(r) * 1000.0);
+    int64_t hops = ev->payload.i64[0] + 1;
+    sim_send(ctx, dst, delay, p->kind, &hops, sizeof hops);
+}
+
+static uint64_t run_phold(int threads, uint64_t seed, uint64_t *events)
+{
+    enum { N = 200 };
+    static phold_lp lps[N];
+    sim_config cfg = {.seed = seed, .lookahead_ns = 100, .threads = threads};
+    sim_engine *eng = sim_engine_new(&cfg);
+    uint32_t kind = sim_kind_register(eng, "phold", 0);
+    for (uint32_t i = 0; i < N; i++) {
+        lps[i] = (phold_lp){.hash = i, .n_lps = N, .kind = kind};
+        sim_lp_new(eng, "phold", phold_handler, &lps[i]);
+        for (int e = 0; e < 4; e++)
+            sim_schedule(eng, i, (sim_time_ns)(e * 7), kind, NULL, 0);
+    }
+    CHECK_INT_EQ(sim_run(eng, 200000), 0);
+    sim_stats st;
+    sim_get_stats(eng, &st);
+    *events = st.events;
+    uint64_t h = 0, total = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        h = sim_rng_mix64(h ^ lps[i].hash);
+        total += lps[i].count;
+    }
+    CHECK_INT_EQ(total, st.events);
+    CHECK(st.windows > 0);
+    sim_engine_free(eng);
+    return h;
+}
+
+static void test_thread_independence(void)
+{
+    uint64_t ev1, ev2, ev4, ev_other;
+    uint64_t h1 = run_phold(1, 5, &ev1);
+    uint64_t h2 = run_phold(2, 5, &ev2);
+    uint64_t h4 = run_phold(4, 5, &ev4);
+    uint64_t h_again = run_phold(2, 5, &ev2);
+    uint64_t h_other = run_phold(1, 6, &ev_other);
+    CHECK(ev1 > 100000);
+    CHECK(h1 == h2);
+    CHECK(h1 == h4);
+    CHECK(h1 == h_again);
+    CHECK_INT_EQ(ev1, ev4);
+    CHECK(h1 != h_other); /* the seed matters */
+}
+
+/* ---- window hooks and the end time ---- */
+
+typedef struct {
+    int begins, ends, bad_order;
+    sim_time_ns last_end;
+    int stop_after;
+} hook_log;
+
+static int hook(void *ctx, sim_engine *eng, sim_window_phase phase, sim_time_ns end)
+{
+    hook_log *h = ctx;
+    (void)eng;
+    if (phase == SIM_WINDOW_BEGIN) {
+        h->begins++;
+        if (end <= h->last_end) h->bad_order++;
+        return 0;
+    }
+    h->ends++;
+    h->last_end = end;
+    return h->stop_after && h->ends >= h->stop_after;
+}
+
+static void test_windows(void)
+{
+    sim_config cfg = {.seed = 1, .lookahead_ns = 100, .threads = 2};
+    sim_engine *eng = sim_engine_new(&cfg);
+    uint32_t k = sim_kind_register(eng, "tick", 0);
+    log_lp l = {0};
+    uint32_t lp = sim_lp_new(eng, "log", log_handler, &l);
+    /* Events at 0, 50, 1000, 5000 and exactly at until (never run). */
+    sim_schedule(eng, lp, 0, k, NULL, 0);
+    sim_schedule(eng, lp, 50, k, NULL, 0);
+    sim_schedule(eng, lp, 1000, k, NULL, 0);
+    sim_schedule(eng, lp, 5000, k, NULL, 0);
+    sim_schedule(eng, lp, 9000, k, NULL, 0);
+    hook_log h = {0};
+    sim_set_window_hook(eng, hook, &h);
+    CHECK_INT_EQ(sim_run(eng, 9000), 0);
+    CHECK_INT_EQ(l.n, 4);
+    /* Empty time is skipped: windows [0,100), [1000,1100), [5000,5100). */
+    sim_stats st;
+    sim_get_stats(eng, &st);
+    CHECK_INT_EQ(st.windows, 3);
+    CHECK_INT_EQ(h.begins, 3);
+    CHECK_INT_EQ(h.ends, 3);
+    CHECK_INT_EQ(h.bad_order, 0);
+    CHECK_INT_EQ(h.last_end, 5100);
+    CHECK_INT_EQ(st.end_ns, 9000);
+    sim_engine_free(eng);
+
+    /* A hook can stop the run. */
+    eng = sim_engine_new(&cfg);
+    k = sim_kind_register(eng, "tick", 0);
+    memset(&l, 0, sizeof l);
+    lp = sim_lp_new(eng, "log", log_handler, &l);
+    for (int i = 0; i < 10; i++)
+        sim_schedule(eng, lp, i * 1000, k, NULL, 0);
+    hook_log h2 = {.stop_after = 2};
+    sim_set_window_hook(eng, hook, &h2);
+    CHECK_INT_EQ(sim_run(eng, 100000), 0);
+    CHECK_INT_EQ(l.n, 2);
+    sim_engine_free(eng);
+}
+
+int main(void)
+{
+    test_tie_order();
+    test_cross_lp_order();
+    test_lookahead_violation();
+    test_rng_streams();
+    test_thread_independence();
+    test_windows();
+    return CHECK_DONE();
+}

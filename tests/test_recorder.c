@@ -1,0 +1,820 @@
+/* test_recorder.c - the recorder writes what it was given, where the layout
+ * says, in the same order for any thread count, and never leaves a file that
+ * looks complete when it is not.
+ *
+ * The file is read back with the HDF5 C API directly, as an analysis tool
+ * would, not through the recorder.
+ */
+#if defined(__has_include)
+#if __has_include(<hdf5.h>)
+#include <hdf5.h>
+#else
+#include <hdf5/serial/hdf5.h>
+#endif
+#else
+#include <hdf5.h>
+#endif
+
+#include <math.h>
+#include <omp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "recorder/recorder.h"
+#include "tests/check.h"
+
+#define N_HOSTS 300
+#define HOST_PERIOD_NS (100 * SIM_NS_PER_MS)
+#define CLUSTER_START_NS (500 * SIM_NS_PER_MS)
+#define CLUSTER_PERIOD_NS (10 * SIM_NS_PER_MS)
+#define POWER_PERIOD_NS (2 * SIM_NS_PER_S)
+#define WINDOW_NS (700 * SIM_NS_PER_MS)
+#define END_NS (20 * SIM_NS_PER_S)
+#define N_LPS 16
+#define EVENTS_PER_LP_PER_WINDOW 5
+#define HOLE_ROW 5 /* cpu_util (HOLE_ROW, HOLE_ENTITY) is never written */
+#define HOLE_ENTITY 7
+
+typedef struct {
+    int64_t time_ns;
+    uint32_t lp;
+    uint64_t seq;
+    int kind;
+    int64_t subject;
+    int64_t a;
+    int64_t b;
+    double value;
+} test_event;
+
+static double cpu_value(int64_t row, int entity) { return (double)row * 1000.0 + entity; }
+static double mem_value(int64_t row, int entity) { return entity * 0.5 + (double)row; }
+static double imbalance_value(int64_t row, int cluster) { return 0.01 * (double)row - cluster; }
+
+static void path_in_tmp(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", VDCSIM_TEST_TMPDIR, name);
+}
+
+static int file_exists(const char *path) { return access(path, F_OK) == 0; }
+
+static void partial_path_of(char *buf, size_t len, const char *final_path)
+{
+    snprintf(buf, len, "%s.partial-%ld", final_path, (long)getpid());
+}
+
+static int test_event_cmp(const void *pa, const void *pb)
+{
+    const test_event *x = pa, *y = pb;
+    if (x->time_ns != y->time_ns)
+        return x->time_ns < y->time_ns ? -1 : 1;
+    if (x->lp != y->lp)
+        return x->lp < y->lp ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The event LP `lp` emits as its j-th record of window w: times scattered
+ * inside the window so that threads hand them over out of order. */
+static test_event make_event(int w, uint32_t lp, int j, uint64_t seq)
+{
+    test_event e;
+    int64_t offset = ((int64_t)(lp * 37 + (uint32_t)j * 113) % 70) * 10 * SIM_NS_PER_MS;
+    e.time_ns = (int64_t)w * WINDOW_NS + offset;
+    e.lp = lp;
+    e.seq = seq;
+    e.kind = (int)((lp + (uint32_t)j) % 3);
+    e.subject = (int64_t)lp * 100 + j;
+    e.a = -(int64_t)w;
+    e.b = (int64_t)seq * 7;
+    e.value = (double)e.time_ns / 1e9 + lp;
+    return e;
+}
+
+/* Writes a whole run with `threads` OpenMP threads. Fills `expected` (sorted
+ * events that must be in the file) and returns their count, or -1. */
+static int write_run(const char *path, int threads, test_event *expected, int expected_cap)
+{
+    char err[512];
+    recorder *r = recorder_open(path, threads, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL) {
+        fprintf(stderr, "  %s\n", err);
+        return -1;
+    }
+    CHECK_INT_EQ(rec_attr_str(r, "scenario", "hosts = 300;\nseed = 42;\n"), 0);
+    CHECK_INT_EQ(rec_attr_i64(r, "seed", 42), 0);
+    CHECK_INT_EQ(rec_attr_f64(r, "wall_s", 1.25), 0);
+    CHECK_INT_EQ(rec_attr_i64(r, "seed", 43), 0); /* replaces */
+    CHECK_INT_EQ(rec_attr_i64(r, "format_version", 7), -1);
+
+    const rec_column host_cols[] = {
+        {"id", REC_I64, NULL}, {"name", REC_STR, NULL}, {"cpu_mhz", REC_F64, "MHz"}};
+    const rec_column cluster_cols[] = {{"id", REC_I64, NULL}, {"hosts", REC_I64, "count"}};
+    int hosts = rec_table_new(r, "hosts", host_cols, 3);
+    int clusters = rec_table_new(r, "clusters", cluster_cols, 2);
+    CHECK(hosts >= 0 && clusters >= 0 && hosts != clusters);
+    CHECK_INT_EQ(rec_table_new(r, "hosts", host_cols, 3), -1);
+
+    int kinds[3];
+    kinds[0] = rec_event_kind(r, "placement");
+    kinds[1] = rec_event_kind(r, "migration");
+    kinds[2] = rec_event_kind(r, "failure");
+    CHECK(kinds[0] == 0 && kinds[1] == 1 && kinds[2] == 2);
+
+    int cpu = rec_series_new(r, "host", "cpu_util", "1", "hosts", N_HOSTS, 0, HOST_PERIOD_NS);
+    int mem = rec_series_new(r, "host", "mem_gib", "GiB", "/tables/hosts", N_HOSTS, 0,
+                             HOST_PERIOD_NS);
+    int imb = rec_series_new(r, "cluster", "imbalance", NULL, "clusters", 2, CLUSTER_START_NS,
+                             CLUSTER_PERIOD_NS);
+    CHECK(cpu >= 0 && mem >= 0 && imb >= 0);
+    /* Another period in the same group is refused, and the recorder goes on. */
+    CHECK_INT_EQ(rec_series_new(r, "host", "power_w", "W", "hosts", N_HOSTS, 0, POWER_PERIOD_NS),
+                 -1);
+    CHECK_STR_CONTAINS(recorder_error(r), "period");
+    CHECK_INT_EQ(rec_series_new(r, "host", "disk", "B", "hosts", N_HOSTS + 1, 0, HOST_PERIOD_NS),
+                 -1);
+
+    for (int h = 0; h < N_HOSTS; h++) {
+        char name[32];
+        snprintf(name, sizeof name, "esx-%03d", h);
+        rec_value row[3] = {{.i64 = h}, {.str = name}, {.f64 = 2000.0 + h}};
+        CHECK_INT_EQ(rec_table_row(r, hosts, row), 0);
+    }
+    for (int c = 0; c < 2; c++) {
+        rec_value row[2] = {{.i64 = c}, {.i64 = 150}};
+        CHECK_INT_EQ(rec_table_row(r, clusters, row), 0);
+    }
+
+    int n_expected = 0;
+    uint64_t next_seq[N_LPS] = {0};
+    int n_windows = (int)((END_NS + WINDOW_NS - 1) / WINDOW_NS);
+    omp_set_num_threads(threads);
+    for (int w = 0; w < n_windows; w++) {
+        sim_time_ns begin_ns = (sim_time_ns)w * WINDOW_NS;
+        sim_time_ns end_ns = begin_ns + WINDOW_NS;
+        CHECK_INT_EQ(recorder_window_begin(r, end_ns), 0);
+        int64_t first_row = (begin_ns + HOST_PERIOD_NS - 1) / HOST_PERIOD_NS;
+        int64_t end_row = (end_ns + HOST_PERIOD_NS - 1) / HOST_PERIOD_NS;
+        /* Cells from a parallel loop over entities, as host LPs would. */
+#pragma omp parallel for schedule(dynamic, 7)
+        for (int h = 0; h < N_HOSTS; h++) {
+            for (int64_t k = first_row; k < end_row; k++) {
+                if (!(k == HOLE_ROW && h == HOLE_ENTITY))
+                    rec_series_put(r, cpu, k * HOST_PERIOD_NS, h, cpu_value(k, h));
+                rec_series_put(r, mem, k * HOST_PERIOD_NS, h, mem_value(k, h));
+            }
+        }
+        int64_t c_first = begin_ns <= CLUSTER_START_NS
+                              ? 0
+                              : (begin_ns - CLUSTER_START_NS + CLUSTER_PERIOD_NS - 1) /
+                                    CLUSTER_PERIOD_NS;
+        int64_t c_end = end_ns <= CLUSTER_START_NS
+                            ? 0
+                            : (end_ns - CLUSTER_START_NS + CLUSTER_PERIOD_NS - 1) /
+                                  CLUSTER_PERIOD_NS;
+#pragma omp parallel for
+        for (int c = 0; c < 2; c++)
+            for (int64_t k = c_first; k < c_end; k++)
+                rec_series_put(r, imb, CLUSTER_START_NS + k * CLUSTER_PERIOD_NS, c,
+                               imbalance_value(k, c));
+        /* Events: each LP's records go to whichever thread runs it. The
+         * sequence numbers are assigned before the loop, as the engine's
+         * per-LP counters would be, so they do not depend on threads. */
+        uint64_t base_seq[N_LPS];
+        for (int lp = 0; lp < N_LPS; lp++) {
+            base_seq[lp] = next_seq[lp];
+            next_seq[lp] += EVENTS_PER_LP_PER_WINDOW + 1;
+        }
+#pragma omp parallel for schedule(dynamic, 1)
+        for (int lp = N_LPS - 1; lp >= 0; lp--) {
+            int thread = omp_get_thread_num();
+            for (int j = EVENTS_PER_LP_PER_WINDOW - 1; j >= 0; j--) {
+                test_event e = make_event(w, (uint32_t)lp, j, base_seq[lp] + (uint64_t)j);
+                rec_event(r, thread, e.time_ns, e.lp, e.seq, kinds[e.kind], e.subject, e.a, e.b,
+                          e.value);
+            }
+            /* one record dated past the window end (allowed); the last
+             * window's lands after the run's end and must be dropped */
+            test_event late = make_event(w, (uint32_t)lp, 0,
+                                         base_seq[lp] + EVENTS_PER_LP_PER_WINDOW);
+            late.time_ns = end_ns + (int64_t)lp;
+            rec_event(r, thread, late.time_ns, late.lp, late.seq, kinds[late.kind], late.subject,
+                      late.a, late.b, late.value);
+        }
+        for (int lp = 0; lp < N_LPS; lp++) {
+            for (int j = 0; j <= EVENTS_PER_LP_PER_WINDOW; j++) {
+                test_event e = make_event(w, (uint32_t)lp, j == EVENTS_PER_LP_PER_WINDOW ? 0 : j,
+                                          base_seq[lp] + (uint64_t)j);
+                if (j == EVENTS_PER_LP_PER_WINDOW)
+                    e.time_ns = end_ns + lp;
+                if (e.time_ns < END_NS && n_expected < expected_cap)
+                    expected[n_expected++] = e;
+            }
+        }
+        CHECK_INT_EQ(recorder_window_end(r, end_ns), 0);
+    }
+    qsort(expected, (size_t)n_expected, sizeof *expected, test_event_cmp);
+    CHECK_INT_EQ(recorder_close(r, END_NS, err, sizeof err), 0);
+    if (err[0] != '\0')
+        fprintf(stderr, "  close: %s\n", err);
+    return n_expected;
+}
+
+static char *read_str_attr(hid_t obj, const char *name)
+{
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+    if (attr < 0)
+        return NULL;
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    char *value = NULL;
+    char *copy = NULL;
+    if (H5Aread(attr, type, &value) >= 0 && value != NULL) {
+        copy = malloc(strlen(value) + 1);
+        strcpy(copy, value);
+        H5free_memory(value);
+    }
+    H5Tclose(type);
+    H5Aclose(attr);
+    return copy;
+}
+
+static int64_t read_i64_attr(hid_t obj, const char *name)
+{
+    int64_t value = -999;
+    hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
+    if (attr >= 0) {
+        H5Aread(attr, H5T_NATIVE_INT64, &value);
+        H5Aclose(attr);
+    }
+    return value;
+}
+
+static void check_attr_str(hid_t obj, const char *name, const char *want)
+{
+    char *got = read_str_attr(obj, name);
+    CHECK(got != NULL && strcmp(got, want) == 0);
+    if (got == NULL || strcmp(got, want) != 0)
+        fprintf(stderr, "  attribute %s: got '%s', want '%s'\n", name, got ? got : "(none)", want);
+    free(got);
+}
+
+/* Reads a 2-D float64 dataset; returns malloc'ed rows*cols values. */
+static double *read_series(hid_t file, const char *path, hsize_t *rows, hsize_t *cols)
+{
+    hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
+    CHECK(ds >= 0);
+    if (ds < 0)
+        return NULL;
+    hid_t space = H5Dget_space(ds);
+    hsize_t dims[2] = {0, 0};
+    CHECK_INT_EQ(H5Sget_simple_extent_ndims(space), 2);
+    H5Sget_simple_extent_dims(space, dims, NULL);
+    *rows = dims[0];
+    *cols = dims[1];
+    double *values = malloc((dims[0] * dims[1] + 1) * sizeof *values);
+    CHECK(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0);
+    H5Sclose(space);
+    H5Dclose(ds);
+    return values;
+}
+
+static int64_t *read_time_axis(hid_t file, const char *path, hsize_t *rows)
+{
+    hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
+    CHECK(ds >= 0);
+    if (ds < 0)
+        return NULL;
+    hid_t space = H5Dget_space(ds);
+    hsize_t dims[1] = {0}, max_dims[1] = {0};
+    H5Sget_simple_extent_dims(space, dims, max_dims);
+    CHECK(max_dims[0] == H5S_UNLIMITED);
+    *rows = dims[0];
+    int64_t *values = malloc((dims[0] + 1) * sizeof *values);
+    CHECK(H5Dread(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0);
+    H5Sclose(space);
+    H5Dclose(ds);
+    return values;
+}
+
+typedef struct {
+    int64_t id;
+    char *name;
+    double cpu_mhz;
+} host_row;
+
+static void check_tables(hid_t file)
+{
+    hid_t ds = H5Dopen2(file, "/tables/hosts", H5P_DEFAULT);
+    CHECK(ds >= 0);
+    if (ds < 0)
+        return;
+    hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, H5T_VARIABLE);
+    H5Tset_cset(str, H5T_CSET_UTF8);
+    hid_t type = H5Tcreate(H5T_COMPOUND, sizeof(host_row));
+    H5Tinsert(type, "id", HOFFSET(host_row, id), H5T_NATIVE_INT64);
+    H5Tinsert(type, "name", HOFFSET(host_row, name), str);
+    H5Tinsert(type, "cpu_mhz", HOFFSET(host_row, cpu_mhz), H5T_NATIVE_DOUBLE);
+    hid_t space = H5Dget_space(ds);
+    hsize_t rows = 0;
+    H5Sget_simple_extent_dims(space, &rows, NULL);
+    CHECK_INT_EQ(rows, N_HOSTS);
+    host_row *data = calloc(rows + 1, sizeof *data);
+    CHECK(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
+    int bad = 0;
+    for (hsize_t i = 0; i < rows; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "esx-%03d", (int)i);
+        if (data[i].id != (int64_t)i || data[i].name == NULL || strcmp(data[i].name, want) != 0 ||
+            data[i].cpu_mhz != 2000.0 + (double)i)
+            bad++;
+    }
+    CHECK_INT_EQ(bad, 0);
+    H5Dvlen_reclaim(type, space, H5P_DEFAULT, data);
+    free(data);
+
+    /* units: one string per column, "" where none */
+    hid_t attr = H5Aopen(ds, "units", H5P_DEFAULT);
+    CHECK(attr >= 0);
+    char *units[3] = {NULL, NULL, NULL};
+    if (attr >= 0) {
+        CHECK(H5Aread(attr, str, units) >= 0);
+        CHECK(units[0] != NULL && strcmp(units[0], "") == 0);
+        CHECK(units[2] != NULL && strcmp(units[2], "MHz") == 0);
+        for (int i = 0; i < 3; i++)
+            H5free_memory(units[i]);
+        H5Aclose(attr);
+    }
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Tclose(str);
+    H5Dclose(ds);
+
+    ds = H5Dopen2(file, "/tables/clusters", H5P_DEFAULT);
+    CHECK(ds >= 0);
+    if (ds >= 0) {
+        int64_t ids[4] = {-1, -1, -1, -1};
+        hid_t mt = H5Tcreate(H5T_COMPOUND, sizeof(int64_t));
+        H5Tinsert(mt, "hosts", 0, H5T_NATIVE_INT64);
+        space = H5Dget_space(ds);
+        H5Sget_simple_extent_dims(space, &rows, NULL);
+        CHECK_INT_EQ(rows, 2);
+        CHECK(H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, ids) >= 0);
+        CHECK_INT_EQ(ids[0], 150);
+        CHECK_INT_EQ(ids[1], 150);
+        H5Sclose(space);
+        H5Tclose(mt);
+        H5Dclose(ds);
+    }
+}
+
+static void check_series(hid_t file)
+{
+    hsize_t rows = 0, cols = 0, time_rows = 0;
+    int64_t host_rows = (END_NS + HOST_PERIOD_NS - 1) / HOST_PERIOD_NS;
+    int64_t *t = read_time_axis(file, "/series/host/time_ns", &time_rows);
+    CHECK_INT_EQ(time_rows, host_rows);
+    int bad = 0;
+    for (hsize_t k = 0; t != NULL && k < time_rows; k++)
+        bad += t[k] != (int64_t)k * HOST_PERIOD_NS;
+    CHECK_INT_EQ(bad, 0);
+    free(t);
+
+    double *v = read_series(file, "/series/host/cpu_util", &rows, &cols);
+    CHECK_INT_EQ(rows, host_rows);
+    CHECK_INT_EQ(cols, N_HOSTS);
+    bad = 0;
+    for (hsize_t k = 0; v != NULL && k < rows; k++) {
+        for (hsize_t h = 0; h < cols; h++) {
+            double got = v[k * cols + h];
+            if (k == HOLE_ROW && h == HOLE_ENTITY)
+                CHECK(isnan(got));
+            else
+                bad += got != cpu_value((int64_t)k, (int)h);
+        }
+    }
+    CHECK_INT_EQ(bad, 0);
+    free(v);
+
+    v = read_series(file, "/series/host/mem_gib", &rows, &cols);
+    CHECK_INT_EQ(rows, host_rows);
+    bad = 0;
+    for (hsize_t k = 0; v != NULL && k < rows; k++)
+        for (hsize_t h = 0; h < cols; h++)
+            bad += v[k * cols + h] != mem_value((int64_t)k, (int)h);
+    CHECK_INT_EQ(bad, 0);
+    free(v);
+
+    int64_t cluster_rows = (END_NS - CLUSTER_START_NS + CLUSTER_PERIOD_NS - 1) / CLUSTER_PERIOD_NS;
+    t = read_time_axis(file, "/series/cluster/time_ns", &time_rows);
+    CHECK_INT_EQ(time_rows, cluster_rows);
+    bad = 0;
+    for (hsize_t k = 0; t != NULL && k < time_rows; k++)
+        bad += t[k] != CLUSTER_START_NS + (int64_t)k * CLUSTER_PERIOD_NS;
+    CHECK_INT_EQ(bad, 0);
+    free(t);
+    v = read_series(file, "/series/cluster/imbalance", &rows, &cols);
+    CHECK_INT_EQ(rows, cluster_rows);
+    CHECK_INT_EQ(cols, 2);
+    bad = 0;
+    for (hsize_t k = 0; v != NULL && k < rows; k++)
+        for (hsize_t c = 0; c < cols; c++)
+            bad += v[k * cols + c] != imbalance_value((int64_t)k, (int)c);
+    CHECK_INT_EQ(bad, 0);
+    free(v);
+
+    hid_t ds = H5Dopen2(file, "/series/host/cpu_util", H5P_DEFAULT);
+    check_attr_str(ds, "unit", "1");
+    check_attr_str(ds, "entity_table", "/tables/hosts");
+    hid_t dcpl = H5Dget_create_plist(ds);
+    CHECK_INT_EQ(H5Pget_layout(dcpl), H5D_CHUNKED);
+    CHECK(H5Pget_nfilters(dcpl) == 2); /* shuffle + deflate */
+    H5Pclose(dcpl);
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "/series/host/mem_gib", H5P_DEFAULT);
+    check_attr_str(ds, "entity_table", "/tables/hosts");
+    check_attr_str(ds, "unit", "GiB");
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "/series/cluster/imbalance", H5P_DEFAULT);
+    check_attr_str(ds, "unit", "");
+    H5Dclose(ds);
+    CHECK(H5Lexists(file, "/series/host/power_w", H5P_DEFAULT) == 0);
+}
+
+typedef struct {
+    int64_t time_ns;
+    uint32_t lp;
+    uint64_t seq;
+    int kind;
+    int64_t subject;
+    int64_t a;
+    int64_t b;
+    double value;
+} read_event;
+
+/* Reads /events; returns malloc'ed rows, *n their count. */
+static read_event *read_events(hid_t file, hsize_t *n, hid_t *kind_type_out)
+{
+    hid_t ds = H5Dopen2(file, "/events", H5P_DEFAULT);
+    CHECK(ds >= 0);
+    if (ds < 0)
+        return NULL;
+    hid_t ftype = H5Dget_type(ds);
+    int kind_index = H5Tget_member_index(ftype, "kind");
+    hid_t kind_file = H5Tget_member_type(ftype, (unsigned)kind_index);
+    CHECK_INT_EQ(H5Tget_class(kind_file), H5T_ENUM);
+    hid_t kind_type = H5Tget_native_type(kind_file, H5T_DIR_ASCEND);
+    CHECK_INT_EQ(H5Tget_size(kind_type), sizeof(int));
+    hid_t mt = H5Tcreate(H5T_COMPOUND, sizeof(read_event));
+    H5Tinsert(mt, "time_ns", HOFFSET(read_event, time_ns), H5T_NATIVE_INT64);
+    H5Tinsert(mt, "lp", HOFFSET(read_event, lp), H5T_NATIVE_UINT32);
+    H5Tinsert(mt, "seq", HOFFSET(read_event, seq), H5T_NATIVE_UINT64);
+    H5Tinsert(mt, "kind", HOFFSET(read_event, kind), kind_type);
+    H5Tinsert(mt, "subject", HOFFSET(read_event, subject), H5T_NATIVE_INT64);
+    H5Tinsert(mt, "a", HOFFSET(read_event, a), H5T_NATIVE_INT64);
+    H5Tinsert(mt, "b", HOFFSET(read_event, b), H5T_NATIVE_INT64);
+    H5Tinsert(mt, "value", HOFFSET(read_event, value), H5T_NATIVE_DOUBLE);
+    hid_t space = H5Dget_space(ds);
+    hsize_t dims[1] = {0}, max_dims[1] = {0};
+    H5Sget_simple_extent_dims(space, dims, max_dims);
+    CHECK(max_dims[0] == H5S_UNLIMITED);
+    *n = dims[0];
+    read_event *rows = calloc(dims[0] + 1, sizeof *rows);
+    CHECK(H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+    H5Sclose(space);
+    H5Tclose(mt);
+    H5Tclose(kind_file);
+    H5Tclose(ftype);
+    H5Dclose(ds);
+    *kind_type_out = kind_type;
+    return rows;
+}
+
+static void check_events(hid_t file, const test_event *expected, int n_expected)
+{
+    hsize_t n = 0;
+    hid_t kind_type = H5I_INVALID_HID;
+    read_event *rows = read_events(file, &n, &kind_type);
+    if (rows == NULL)
+        return;
+    CHECK_INT_EQ(n, n_expected);
+    CHECK(n > 2 * 1024); /* more than two chunks: some were written during the run */
+    int bad = 0, unsorted = 0;
+    for (hsize_t i = 0; i < n && i < (hsize_t)n_expected; i++) {
+        const read_event *g = &rows[i];
+        const test_event *w = &expected[i];
+        if (g->time_ns != w->time_ns || g->lp != w->lp || g->seq != w->seq || g->kind != w->kind ||
+            g->subject != w->subject || g->a != w->a || g->b != w->b || g->value != w->value) {
+            if (bad == 0)
+                fprintf(stderr, "  event %llu: got (%lld, %u, %llu), want (%lld, %u, %llu)\n",
+                        (unsigned long long)i, (long long)g->time_ns, g->lp,
+                        (unsigned long long)g->seq, (long long)w->time_ns, w->lp,
+                        (unsigned long long)w->seq);
+            bad++;
+        }
+        if (i > 0 && !(rows[i - 1].time_ns < g->time_ns ||
+                       (rows[i - 1].time_ns == g->time_ns && rows[i - 1].lp < g->lp) ||
+                       (rows[i - 1].time_ns == g->time_ns && rows[i - 1].lp == g->lp &&
+                        rows[i - 1].seq < g->seq)))
+            unsorted++;
+        if (g->time_ns >= END_NS)
+            bad++;
+    }
+    CHECK_INT_EQ(bad, 0);
+    CHECK_INT_EQ(unsorted, 0);
+    /* the enum carries the kind names */
+    char name[64] = "";
+    int value = 1;
+    CHECK(H5Tenum_nameof(kind_type, &value, name, sizeof name) >= 0);
+    CHECK(strcmp(name, "migration") == 0);
+    value = 2;
+    CHECK(H5Tenum_nameof(kind_type, &value, name, sizeof name) >= 0);
+    CHECK(strcmp(name, "failure") == 0);
+    H5Tclose(kind_type);
+    free(rows);
+}
+
+static void test_round_trip(void)
+{
+    char path[1024], partial[1100];
+    path_in_tmp(path, sizeof path, "rec_round_trip.h5");
+    partial_path_of(partial, sizeof partial, path);
+    remove(path);
+    int cap = 100000;
+    test_event *expected = malloc((size_t)cap * sizeof *expected);
+    int n_expected = write_run(path, 3, expected, cap);
+    CHECK(n_expected > 0);
+    CHECK(file_exists(path));
+    CHECK(!file_exists(partial));
+
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file >= 0) {
+        check_attr_str(file, "format", "vdcsim");
+        CHECK_INT_EQ(read_i64_attr(file, "format_version"), 1);
+        check_attr_str(file, "scenario", "hosts = 300;\nseed = 42;\n");
+        CHECK_INT_EQ(read_i64_attr(file, "seed"), 43);
+        double wall = 0;
+        hid_t attr = H5Aopen(file, "wall_s", H5P_DEFAULT);
+        CHECK(attr >= 0 && H5Aread(attr, H5T_NATIVE_DOUBLE, &wall) >= 0);
+        CHECK_NEAR(wall, 1.25, 0);
+        if (attr >= 0)
+            H5Aclose(attr);
+        check_tables(file);
+        check_series(file);
+        check_events(file, expected, n_expected);
+        H5Fclose(file);
+    }
+    free(expected);
+}
+
+/* Reads a whole dataset's raw bytes in its file type's native form. */
+static unsigned char *read_raw(const char *path, const char *dataset, size_t *bytes)
+{
+    *bytes = 0;
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0)
+        return NULL;
+    hid_t ds = H5Dopen2(file, dataset, H5P_DEFAULT);
+    hid_t ftype = H5Dget_type(ds);
+    hid_t mtype = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
+    hid_t space = H5Dget_space(ds);
+    size_t n = (size_t)H5Sget_simple_extent_npoints(space);
+    *bytes = n * H5Tget_size(mtype);
+    unsigned char *data = calloc(*bytes + 1, 1);
+    if (H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        *bytes = 0;
+    H5Sclose(space);
+    H5Tclose(mtype);
+    H5Tclose(ftype);
+    H5Dclose(ds);
+    H5Fclose(file);
+    return data;
+}
+
+static void test_same_contents_for_any_thread_count(void)
+{
+    char one[1024], four[1024];
+    path_in_tmp(one, sizeof one, "rec_threads_1.h5");
+    path_in_tmp(four, sizeof four, "rec_threads_4.h5");
+    int cap = 100000;
+    test_event *expected = malloc((size_t)cap * sizeof *expected);
+    CHECK(write_run(one, 1, expected, cap) > 0);
+    CHECK(write_run(four, 4, expected, cap) > 0);
+    free(expected);
+    const char *datasets[] = {"/events", "/series/host/cpu_util", "/series/host/mem_gib",
+                              "/series/host/time_ns", "/series/cluster/imbalance"};
+    for (size_t i = 0; i < sizeof datasets / sizeof *datasets; i++) {
+        size_t bytes_one = 0, bytes_four = 0;
+        unsigned char *a = read_raw(one, datasets[i], &bytes_one);
+        unsigned char *b = read_raw(four, datasets[i], &bytes_four);
+        CHECK(bytes_one > 0 && bytes_one == bytes_four);
+        int same = a != NULL && b != NULL && bytes_one == bytes_four &&
+                   memcmp(a, b, bytes_one) == 0;
+        if (!same)
+            fprintf(stderr, "  %s differs between 1 and 4 threads\n", datasets[i]);
+        CHECK(same);
+        free(a);
+        free(b);
+    }
+    remove(one);
+    remove(four);
+}
+
+static void test_abort_leaves_no_file(void)
+{
+    char path[1024], partial[1100], err[512];
+    path_in_tmp(path, sizeof path, "rec_abort.h5");
+    partial_path_of(partial, sizeof partial, path);
+    remove(path);
+    recorder *r = recorder_open(path, 2, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    CHECK(file_exists(partial));
+    CHECK(!file_exists(path));
+    int s = rec_series_new(r, "host", "cpu", "1", NULL, 4, 0, SIM_NS_PER_S);
+    CHECK(s >= 0);
+    CHECK_INT_EQ(recorder_window_begin(r, 10 * SIM_NS_PER_S), 0);
+    rec_series_put(r, s, 3 * SIM_NS_PER_S, 1, 0.5);
+    CHECK_INT_EQ(recorder_window_end(r, 10 * SIM_NS_PER_S), 0);
+    recorder_abort(r);
+    CHECK(!file_exists(partial));
+    CHECK(!file_exists(path));
+}
+
+static void test_bad_put_fails_the_window_and_the_close(void)
+{
+    char path[1024], partial[1100], err[512];
+    path_in_tmp(path, sizeof path, "rec_bad_put.h5");
+    partial_path_of(partial, sizeof partial, path);
+    remove(path);
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    int s = rec_series_new(r, "host", "cpu", "1", NULL, 4, 0, SIM_NS_PER_S);
+    CHECK_INT_EQ(recorder_window_begin(r, 5 * SIM_NS_PER_S), 0);
+    rec_series_put(r, s, 7 * SIM_NS_PER_S, 0, 1.0); /* beyond the window */
+    CHECK_INT_EQ(recorder_window_end(r, 5 * SIM_NS_PER_S), -1);
+    CHECK_STR_CONTAINS(recorder_error(r), "/series/host/cpu");
+    CHECK_STR_CONTAINS(recorder_error(r), "outside the writable rows");
+    CHECK_INT_EQ(recorder_close(r, 5 * SIM_NS_PER_S, err, sizeof err), -1);
+    CHECK_STR_CONTAINS(err, "/series/host/cpu");
+    CHECK(!file_exists(partial));
+    CHECK(!file_exists(path));
+
+    r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    s = rec_series_new(r, "host", "cpu", "1", NULL, 4, 0, SIM_NS_PER_S);
+    CHECK_INT_EQ(recorder_window_begin(r, 5 * SIM_NS_PER_S), 0);
+    rec_series_put(r, s, 1500 * SIM_NS_PER_MS, 0, 1.0); /* off the sample grid */
+    CHECK_INT_EQ(recorder_window_end(r, 5 * SIM_NS_PER_S), -1);
+    CHECK_STR_CONTAINS(recorder_error(r), "not start");
+    recorder_abort(r);
+    CHECK(!file_exists(path));
+}
+
+static void test_open_in_missing_directory(void)
+{
+    char err[512] = "";
+    const char *path = "/nonexistent-vdcsim-dir/sub/run.h5";
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r == NULL);
+    CHECK_STR_CONTAINS(err, path);
+    if (r != NULL)
+        recorder_abort(r);
+}
+
+/* A run with no windows, no kinds and no puts still gives a complete file:
+ * empty event log, time axes of the right length, all NaN. */
+static void test_empty_run(void)
+{
+    char path[1024], err[512];
+    path_in_tmp(path, sizeof path, "rec_empty.h5");
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    CHECK(rec_series_new(r, "vm", "cpu", "MHz", NULL, 3, 0, SIM_NS_PER_S) >= 0);
+    CHECK_INT_EQ(recorder_close(r, 4 * SIM_NS_PER_S, err, sizeof err), 0);
+    if (err[0] != '\0')
+        fprintf(stderr, "  %s\n", err);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file < 0)
+        return;
+    hsize_t rows = 0, cols = 0;
+    double *v = read_series(file, "/series/vm/cpu", &rows, &cols);
+    CHECK_INT_EQ(rows, 4);
+    CHECK_INT_EQ(cols, 3);
+    int nans = 0;
+    for (hsize_t i = 0; v != NULL && i < rows * cols; i++)
+        nans += isnan(v[i]) ? 1 : 0;
+    CHECK_INT_EQ(nans, 12);
+    free(v);
+    CHECK(H5Lexists(file, "/events", H5P_DEFAULT) > 0);
+    H5Fclose(file);
+    remove(path);
+}
+
+/* The last window may end after the run's end: whatever was already written
+ * past end_ns (events in whole chunks, series rows) is cut off at close. */
+static void test_close_before_last_window_end(void)
+{
+    char path[1024], err[512];
+    path_in_tmp(path, sizeof path, "rec_cut.h5");
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    int kind = rec_event_kind(r, "tick");
+    int s = rec_series_new(r, "host", "cpu", "1", NULL, 1, 0, 10 * SIM_NS_PER_MS);
+    CHECK(kind == 0 && s >= 0);
+    CHECK_INT_EQ(recorder_window_begin(r, 10 * SIM_NS_PER_S), 0);
+    for (int i = 0; i < 3000; i++)
+        rec_event(r, 0, (int64_t)i * 3 * SIM_NS_PER_MS, 1, (uint64_t)i, kind, i, 0, 0, 0.0);
+    for (int k = 0; k < 1000; k++)
+        rec_series_put(r, s, (int64_t)k * 10 * SIM_NS_PER_MS, 0, k);
+    CHECK_INT_EQ(recorder_window_end(r, 10 * SIM_NS_PER_S), 0);
+    CHECK_INT_EQ(recorder_close(r, 5 * SIM_NS_PER_S, err, sizeof err), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file < 0)
+        return;
+    hsize_t n = 0;
+    hid_t kind_type = H5I_INVALID_HID;
+    read_event *rows = read_events(file, &n, &kind_type);
+    CHECK_INT_EQ(n, 1667); /* i * 3 ms < 5 s */
+    if (rows != NULL && n > 0)
+        CHECK_INT_EQ(rows[n - 1].seq, 1666);
+    free(rows);
+    if (kind_type >= 0)
+        H5Tclose(kind_type);
+    hsize_t time_rows = 0, cols = 0;
+    int64_t *t = read_time_axis(file, "/series/host/time_ns", &time_rows);
+    CHECK_INT_EQ(time_rows, 500);
+    free(t);
+    double *v = read_series(file, "/series/host/cpu", &time_rows, &cols);
+    CHECK_INT_EQ(time_rows, 500);
+    if (v != NULL && time_rows == 500)
+        CHECK_NEAR(v[499], 499.0, 0);
+    free(v);
+    H5Fclose(file);
+    remove(path);
+}
+
+/* A window that ends at SIM_TIME_NEVER neither hangs nor fills memory, and
+ * close cuts everything back to the run's real end. */
+static void test_window_to_the_end_of_time(void)
+{
+    char path[1024], err[512];
+    path_in_tmp(path, sizeof path, "rec_never.h5");
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    int s = rec_series_new(r, "vm", "cpu", "MHz", NULL, 3, 0, SIM_NS_PER_S);
+    CHECK_INT_EQ(recorder_window_begin(r, SIM_TIME_NEVER), 0);
+    rec_series_put(r, s, 2 * SIM_NS_PER_S, 1, 42.0);
+    CHECK_INT_EQ(recorder_window_end(r, SIM_TIME_NEVER), 0);
+    CHECK_INT_EQ(recorder_close(r, 4 * SIM_NS_PER_S, err, sizeof err), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file < 0)
+        return;
+    hsize_t rows = 0, cols = 0;
+    double *v = read_series(file, "/series/vm/cpu", &rows, &cols);
+    CHECK_INT_EQ(rows, 4);
+    if (v != NULL && rows == 4 && cols == 3) {
+        CHECK_NEAR(v[2 * 3 + 1], 42.0, 0);
+        CHECK(isnan(v[2 * 3 + 2]) && isnan(v[3 * 3 + 1]));
+    }
+    free(v);
+    int64_t *t = read_time_axis(file, "/series/vm/time_ns", &rows);
+    CHECK_INT_EQ(rows, 4);
+    if (t != NULL && rows == 4)
+        CHECK_INT_EQ(t[3], 3 * SIM_NS_PER_S);
+    free(t);
+    H5Fclose(file);
+    remove(path);
+}
+
+int main(void)
+{
+    test_round_trip();
+    test_same_contents_for_any_thread_count();
+    test_abort_leaves_no_file();
+    test_bad_put_fails_the_window_and_the_close();
+    test_open_in_missing_directory();
+    test_empty_run();
+    test_close_before_last_window_end();
+    test_window_to_the_end_of_time();
+    return CHECK_DONE();
+}
