@@ -1,15 +1,217 @@
-/* cli.c - argument parsing and subcommand dispatch (see cli.h). */
+/* cli.c - argument parsing and subcommand dispatch (see cli.h).
+ *
+ * Flags that name scenario keys (-o, --threads, --seed, --until) become
+ * overrides like --set, so they are checked by the same schema and give the
+ * same file-and-key messages as the scenario file.
+ */
 #include "app/cli.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "analysis/failure_report.h"
+#include "analysis/run_summary.h"
+#include "app/run.h"
+#include "models/failure_trace.h"
+#include "scenario/scenario.h"
+
+#define MAX_OVERRIDES 256
+
+static const char usage_text[] =
+    "usage: vdcsim COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
+    "               [--set KEY=VALUE]... [--quiet]\n"
+    "        simulate; write OUT.h5 and OUT.h5.summary.txt; print the summary\n"
+    "  check SCENARIO [--set KEY=VALUE]...\n"
+    "        validate the scenario and print what would be simulated\n"
+    "  summary FILE.h5      print the summary of a finished run\n"
+    "  keys                 print every scenario key (Markdown)\n"
+    "  failures fit FILE.csv [--group-window SECONDS]\n"
+    "        fit failure and repair distributions per system (LANL format)\n"
+    "  --help, --version\n"
+    "\n"
+    "exit status: 0 success, 1 runtime failure, 2 bad input\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vdcsim: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see 'vdcsim --help')\n");
+    return CLI_EXIT_BAD_INPUT;
+}
+
+typedef struct parsed_run {
+    run_options opt;
+    const char *overrides[MAX_OVERRIDES];
+    char *owned[MAX_OVERRIDES]; /* strings built from flags */
+    int n_owned;
+} parsed_run;
+
+static int add_override(parsed_run *p, const char *key, const char *value)
+{
+    if (p->opt.n_overrides >= MAX_OVERRIDES)
+        return usage_error("too many overrides (at most %s)", "256");
+    if (!key) {
+        p->overrides[p->opt.n_overrides++] = value;
+        return 0;
+    }
+    size_t len = strlen(key) + strlen(value) + 2;
+    char *s = malloc(len);
+    if (!s)
+        return CLI_EXIT_RUNTIME;
+    snprintf(s, len, "%s=%s", key, value);
+    p->owned[p->n_owned++] = s;
+    p->overrides[p->opt.n_overrides++] = s;
+    return 0;
+}
+
+static void free_parsed(parsed_run *p)
+{
+    for (int i = 0; i < p->n_owned; i++)
+        free(p->owned[i]);
+}
+
+/* Parses the arguments after the subcommand; `allow_run_flags` admits the
+ * flags only `run` takes. Returns 0 or an exit status. */
+static int parse_run_args(int argc, char **argv, int allow_run_flags, parsed_run *p)
+{
+    memset(p, 0, sizeof *p);
+    p->opt.overrides = p->overrides;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        static const struct {
+            const char *flag;
+            const char *key;
+        } mapped[] = {{"-o", "output.path"},
+                      {"--output", "output.path"},
+                      {"--threads", "simulation.threads"},
+                      {"--seed", "simulation.seed"},
+                      {"--until", "simulation.until"},
+                      {"--set", NULL}};
+        int matched = 0;
+        for (size_t k = 0; k < sizeof mapped / sizeof mapped[0]; k++) {
+            if (strcmp(a, mapped[k].flag) != 0)
+                continue;
+            matched = 1;
+            if (mapped[k].key && !allow_run_flags)
+                return usage_error("%s is an option of 'run' only", a);
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", a);
+            const char *value = argv[++i];
+            if (!mapped[k].key && !strchr(value, '='))
+                return usage_error("--set %s: expected KEY=VALUE", value);
+            int rc = add_override(p, mapped[k].key, value);
+            if (rc)
+                return rc;
+        }
+        if (matched)
+            continue;
+        if (strcmp(a, "--quiet") == 0 && allow_run_flags)
+            p->opt.quiet = 1;
+        else if (a[0] == '-' && a[1] != '\0')
+            return usage_error("unknown option '%s'", a);
+        else if (p->opt.scenario_path)
+            return usage_error("unexpected argument '%s' (one scenario per run)", a);
+        else
+            p->opt.scenario_path = a;
+    }
+    if (!p->opt.scenario_path)
+        return usage_error("%s", "missing SCENARIO");
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv, int is_run)
+{
+    parsed_run p;
+    int rc = parse_run_args(argc, argv, is_run, &p);
+    if (rc == 0)
+        rc = is_run ? run_scenario(&p.opt) : check_scenario(&p.opt);
+    free_parsed(&p);
+    return rc;
+}
+
+static int cmd_summary(int argc, char **argv)
+{
+    if (argc != 1)
+        return usage_error("%s", "summary takes one FILE.h5");
+    char err[2048];
+    run_summary s;
+    if (run_summary_read(argv[0], &s, err, sizeof err) != 0) {
+        fprintf(stderr, "vdcsim: %s\n", err);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    run_summary_print(&s, argv[0], stdout);
+    return CLI_EXIT_OK;
+}
+
+static int parse_seconds(const char *text, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end || v < 0 || v > 86400LL * 365)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int cmd_failures(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[0], "fit") != 0)
+        return usage_error("%s", "usage: vdcsim failures fit FILE.csv [--group-window SECONDS]");
+    failure_report_options opts;
+    failure_report_options_default(&opts);
+    const char *path = argv[1];
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--group-window") == 0 && i + 1 < argc) {
+            if (parse_seconds(argv[++i], &opts.group_window_s) != 0)
+                return usage_error("--group-window %s: expected seconds from 0 to one year", argv[i]);
+        } else {
+            return usage_error("unknown option '%s'", argv[i]);
+        }
+    }
+    char err[2048];
+    failure_trace trace;
+    if (failure_trace_load_lanl(path, &trace, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    int rc = failure_report_write(stdout, &trace, &opts);
+    failure_trace_free(&trace);
+    return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_RUNTIME;
+}
 
 int cli_main(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
         printf("vdcsim %s\n", VDCSIM_VERSION);
         return CLI_EXIT_OK;
     }
-    fprintf(stderr, "vdcsim: not yet wired\n");
-    return CLI_EXIT_BAD_INPUT;
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2, 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_run(argc - 2, argv + 2, 0);
+    if (strcmp(cmd, "summary") == 0)
+        return cmd_summary(argc - 2, argv + 2);
+    if (strcmp(cmd, "keys") == 0) {
+        scenario_write_reference(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "failures") == 0)
+        return cmd_failures(argc - 2, argv + 2);
+    return usage_error("unknown command '%s'", cmd);
 }

@@ -392,99 +392,156 @@ static sim_time_ns global_next_time(const sim_engine *eng)
     return next;
 }
 
-int sim_run(sim_engine *eng, sim_time_ns until_ns)
+uint64_t sim_events_executed(const sim_engine *eng)
 {
-    if (eng->error[0])
-        return -1;
-    const int threads = eng->cfg.threads;
-    const sim_time_ns lookahead = eng->cfg.lookahead_ns;
-    const uint32_t n_lps = eng->lp_count;
-    double wall_start = wall_seconds();
+    uint64_t n = 0;
+    for (int t = 0; t < eng->cfg.threads; t++)
+        n += eng->ctxs[t].events;
+    return n;
+}
 
-    sim_time_ns first = SIM_TIME_NEVER;
-    for (uint32_t i = 0; i < n_lps; i++) {
-        sim_time_ns t = sim_queue_next_time(&eng->lps[i].queue);
-        if (t < first)
-            first = t;
+/* The decisions of one run, shared by the threads. Written only by
+ * round_begin / round_end (serial), read by every thread after a barrier. */
+typedef struct run_state {
+    sim_time_ns until_ns;
+    sim_time_ns window_end;
+    sim_time_ns reached;
+    int stop, failed, end_requested;
+} run_state;
+
+/* Decides the next window, or that the run is over. Serial. */
+static void round_begin(sim_engine *eng, run_state *rs)
+{
+    sim_time_ns next = global_next_time(eng);
+    if (rs->failed || rs->end_requested) {
+        rs->stop = 1;
+    } else if (next >= rs->until_ns || next == SIM_TIME_NEVER) {
+        rs->stop = 1;
+        rs->reached = rs->until_ns;
+    } else {
+        sim_time_ns lookahead = eng->cfg.lookahead_ns;
+        rs->window_end = next > rs->until_ns - lookahead ? rs->until_ns : next + lookahead;
+        if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_BEGIN, rs->window_end)) {
+            rs->stop = 1;
+            rs->reached = next;
+        }
     }
-    for (int t = 0; t < threads; t++)
-        eng->ctxs[t].next_min = t == 0 ? first : SIM_TIME_NEVER;
+}
 
-    /* Shared between the threads. `stop` is written only in the first
-     * `single` of a round and read right after it; every other decision is
-     * handed to that single through `end_requested`. Two writers of one flag
-     * in a round would let a fast thread change it before a slow one read it. */
-    int stop = 0, failed = 0, end_requested = 0;
-    sim_time_ns window_end = 0, reached = 0;
+/* Closes a window: errors, statistics, the end hook. Serial. */
+static void round_end(sim_engine *eng, run_state *rs)
+{
+    eng->stats.windows++;
+    rs->reached = rs->window_end;
+    if (collect_handler_errors(eng))
+        rs->failed = 1;
+    else if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_END, rs->window_end))
+        rs->end_requested = 1;
+}
 
+static sim_time_ns run_lp_range(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
+{
+    sim_time_ns next = SIM_TIME_NEVER;
+    for (uint32_t i = first; i < end; i++) {
+        sim_time_ns t = run_lp_window(c, i, window_end);
+        if (t < next)
+            next = t;
+    }
+    return next;
+}
+
+/* One thread: no OpenMP region at all. libgomp wakes futexes at every
+ * barrier even in a team of one, which costs microseconds per window. */
+static void run_serial(sim_engine *eng, run_state *rs)
+{
+    sim_ctx *c = &eng->ctxs[0];
+    for (;;) {
+        round_begin(eng, rs);
+        if (rs->stop)
+            return;
+        sim_time_ns local_next = run_lp_range(c, 0, eng->lp_count, rs->window_end);
+        sim_time_ns merged = merge_inbound(eng, 0);
+        c->next_min = merged < local_next ? merged : local_next;
+        round_end(eng, rs);
+    }
+}
+
+/* Several threads: one parallel region for the whole run. `stop` is written
+ * only in round_begin's single and read right after its barrier; a second
+ * writer in the same round would let a fast thread change it before a slow
+ * one read it. Each thread runs the block of LPs it owns (static
+ * partition), so the LPs it runs are the ones whose queues it merges into. */
+static void run_parallel(sim_engine *eng, run_state *rs)
+{
+    const int threads = eng->cfg.threads;
     omp_set_dynamic(0);
 #pragma omp parallel num_threads(threads)
     {
         const int tid = omp_get_thread_num();
         sim_ctx *c = &eng->ctxs[tid];
+        /* [ceil(N t / T), ceil(N (t+1) / T)) is exactly the set of LPs with
+         * lp_owner_thread(lp) == t. */
+        const uint64_t n = eng->lp_count, t_count = (uint64_t)threads;
+        const uint32_t first = (uint32_t)((n * (uint64_t)tid + t_count - 1) / t_count);
+        const uint32_t end = (uint32_t)((n * (uint64_t)(tid + 1) + t_count - 1) / t_count);
         for (;;) {
 #pragma omp single
             {
-                sim_time_ns next = global_next_time(eng);
                 if (omp_get_num_threads() != threads) {
-                    set_engine_error(eng, "OpenMP gave %d threads, %d were asked for",
-                                     omp_get_num_threads(), threads);
-                    failed = 1;
-                    stop = 1;
-                } else if (failed || end_requested) {
-                    stop = 1;
-                } else if (next >= until_ns || next == SIM_TIME_NEVER) {
-                    stop = 1;
-                    reached = until_ns;
-                } else {
-                    window_end = next > until_ns - lookahead ? until_ns : next + lookahead;
-                    if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_BEGIN, window_end)) {
-                        stop = 1;
-                        reached = next;
-                    }
+                    set_engine_error(eng, "OpenMP gave %d threads, %d were asked for", omp_get_num_threads(),
+                                     threads);
+                    rs->failed = 1;
                 }
+                round_begin(eng, rs);
             }
-            if (stop)
+            if (rs->stop)
                 break;
-
-            sim_time_ns local_next = SIM_TIME_NEVER;
-#pragma omp for schedule(dynamic, 64)
-            for (uint32_t i = 0; i < n_lps; i++) {
-                sim_time_ns t = run_lp_window(c, i, window_end);
-                if (t < local_next)
-                    local_next = t;
-            }
-            /* implicit barrier: every outbox is complete */
+            sim_time_ns local_next = run_lp_range(c, first, end, rs->window_end);
+#pragma omp barrier
             sim_time_ns merged = merge_inbound(eng, tid);
             c->next_min = merged < local_next ? merged : local_next;
 #pragma omp barrier
 #pragma omp single
-            {
-                eng->stats.windows++;
-                reached = window_end;
-                if (collect_handler_errors(eng))
-                    failed = 1;
-                else if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_END, window_end))
-                    end_requested = 1;
-            }
+            round_end(eng, rs);
         }
     }
+}
 
-    eng->stats.events = 0;
-    eng->stats.remote_events = 0;
-    for (int t = 0; t < threads; t++) {
-        eng->stats.events += eng->ctxs[t].events;
-        eng->stats.remote_events += eng->ctxs[t].remote_events;
+int sim_run(sim_engine *eng, sim_time_ns until_ns)
+{
+    if (eng->error[0])
+        return -1;
+    double wall_start = wall_seconds();
+
+    sim_time_ns first = SIM_TIME_NEVER;
+    for (uint32_t i = 0; i < eng->lp_count; i++) {
+        sim_time_ns t = sim_queue_next_time(&eng->lps[i].queue);
+        if (t < first)
+            first = t;
     }
-    eng->stats.lp_count = n_lps;
-    eng->stats.end_ns = reached;
+    for (int t = 0; t < eng->cfg.threads; t++)
+        eng->ctxs[t].next_min = t == 0 ? first : SIM_TIME_NEVER;
+
+    run_state rs = {.until_ns = until_ns};
+    if (eng->cfg.threads == 1)
+        run_serial(eng, &rs);
+    else
+        run_parallel(eng, &rs);
+
+    eng->stats.events = sim_events_executed(eng);
+    eng->stats.remote_events = 0;
+    for (int t = 0; t < eng->cfg.threads; t++)
+        eng->stats.remote_events += eng->ctxs[t].remote_events;
+    eng->stats.lp_count = eng->lp_count;
+    eng->stats.end_ns = rs.reached;
     eng->stats.wall_s += wall_seconds() - wall_start;
-    eng->stats.events_per_s =
-        eng->stats.wall_s > 0 ? (double)eng->stats.events / eng->stats.wall_s : 0.0;
-    return failed ? -1 : 0;
+    eng->stats.events_per_s = eng->stats.wall_s > 0 ? (double)eng->stats.events / eng->stats.wall_s : 0.0;
+    return rs.failed ? -1 : 0;
 }
 
 const char *sim_error(const sim_engine *eng) { return eng->error; }
+
+
 void sim_get_stats(const sim_engine *eng, sim_stats *out) { *out = eng->stats; }
 sim_time_ns sim_lookahead_ns(const sim_engine *eng) { return eng->cfg.lookahead_ns; }
 uint64_t sim_seed(const sim_engine *eng) { return eng->cfg.seed; }

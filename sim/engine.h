@@ -107,6 +107,8 @@ void sim_set_window_hook(sim_engine *eng, sim_window_hook_fn hook, void *hook_ct
 int sim_run(sim_engine *eng, sim_time_ns until_ns);
 
 const char *sim_error(const sim_engine *eng); /* "" when none */
+/* Events executed so far; call between windows (from a hook) or after a run. */
+uint64_t sim_events_executed(const sim_engine *eng);
 void sim_get_stats(const sim_engine *eng, sim_stats *out);
 sim_time_ns sim_lookahead_ns(const sim_engine *eng);
 uint64_t sim_seed(const sim_engine *eng);

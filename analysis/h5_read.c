@@ -1,0 +1,408 @@
+/* h5_read.c - helpers for reading a vdcsim run file (see h5_read.h). */
+#include "analysis/h5_read.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "recorder/recorder.h"
+
+#define EVENT_BLOCK_ROWS 65536
+
+void h5r_quiet_begin(h5r_quiet *q)
+{
+    q->func = NULL;
+    q->data = NULL;
+    H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+void h5r_quiet_end(const h5r_quiet *q) { H5Eset_auto2(H5E_DEFAULT, q->func, q->data); }
+
+int h5r_exists(hid_t file, const char *path)
+{
+    char buf[1024];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof buf)
+        return 0;
+    memcpy(buf, path, len + 1);
+    /* Check "/a", then "/a/b", ...: H5Lexists needs every parent to exist. */
+    for (size_t i = 1; i <= len; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char saved = buf[i];
+        buf[i] = '\0';
+        htri_t ok = H5Lexists(file, buf, H5P_DEFAULT);
+        buf[i] = saved;
+        if (ok <= 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Opens attribute `name` of obj: 1 (id in *attr), 0 absent, -1 error. */
+static int open_attr(hid_t obj, const char *name, hid_t *attr, H5T_class_t *cls)
+{
+    htri_t exists = H5Aexists(obj, name);
+    if (exists == 0)
+        return 0;
+    if (exists < 0)
+        return -1;
+    *attr = H5Aopen(obj, name, H5P_DEFAULT);
+    if (*attr < 0)
+        return -1;
+    hid_t type = H5Aget_type(*attr);
+    hid_t space = H5Aget_space(*attr);
+    int ok = type >= 0 && space >= 0 && H5Sget_simple_extent_npoints(space) == 1;
+    *cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+    if (type >= 0)
+        H5Tclose(type);
+    if (space >= 0)
+        H5Sclose(space);
+    if (!ok) {
+        H5Aclose(*attr);
+        return -1;
+    }
+    return 1;
+}
+
+int h5r_attr_i64(hid_t obj, const char *name, int64_t *out)
+{
+    hid_t attr;
+    H5T_class_t cls;
+    int rc = open_attr(obj, name, &attr, &cls);
+    if (rc <= 0)
+        return rc;
+    int64_t value = 0;
+    rc = cls == H5T_INTEGER && H5Aread(attr, H5T_NATIVE_INT64, &value) >= 0 ? 1 : -1;
+    H5Aclose(attr);
+    if (rc == 1)
+        *out = value;
+    return rc;
+}
+
+int h5r_attr_f64(hid_t obj, const char *name, double *out)
+{
+    hid_t attr;
+    H5T_class_t cls;
+    int rc = open_attr(obj, name, &attr, &cls);
+    if (rc <= 0)
+        return rc;
+    double value = 0.0;
+    rc = (cls == H5T_FLOAT || cls == H5T_INTEGER) && H5Aread(attr, H5T_NATIVE_DOUBLE, &value) >= 0
+             ? 1
+             : -1;
+    H5Aclose(attr);
+    if (rc == 1)
+        *out = value;
+    return rc;
+}
+
+int h5r_attr_str(hid_t obj, const char *name, char *buf, size_t buf_len)
+{
+    hid_t attr;
+    H5T_class_t cls;
+    int rc = open_attr(obj, name, &attr, &cls);
+    if (rc <= 0)
+        return rc;
+    rc = -1;
+    hid_t ftype = cls == H5T_STRING ? H5Aget_type(attr) : H5I_INVALID_HID;
+    hid_t mtype = ftype >= 0 ? H5Tcopy(ftype) : H5I_INVALID_HID;
+    if (mtype >= 0) {
+        if (H5Tis_variable_str(ftype) > 0) {
+            char *value = NULL;
+            if (H5Aread(attr, mtype, &value) >= 0) {
+                snprintf(buf, buf_len, "%s", value ? value : "");
+                H5free_memory(value);
+                rc = 1;
+            }
+        } else {
+            size_t size = H5Tget_size(ftype);
+            char *value = calloc(size + 1, 1);
+            H5Tset_strpad(mtype, H5T_STR_NULLTERM);
+            H5Tset_size(mtype, size + 1);
+            if (value && H5Aread(attr, mtype, value) >= 0) {
+                snprintf(buf, buf_len, "%s", value);
+                rc = 1;
+            }
+            free(value);
+        }
+        H5Tclose(mtype);
+    }
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    H5Aclose(attr);
+    return rc;
+}
+
+hid_t h5r_open_run(const char *path, int64_t *format_version, char *err, size_t err_len)
+{
+    if (access(path, R_OK) != 0) {
+        snprintf(err, err_len, "cannot open %s: %s", path, strerror(errno));
+        return H5I_INVALID_HID;
+    }
+    if (H5Fis_hdf5(path) <= 0) {
+        snprintf(err, err_len, "%s: not an HDF5 file", path);
+        return H5I_INVALID_HID;
+    }
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) {
+        snprintf(err, err_len, "%s: HDF5 cannot open the file", path);
+        return H5I_INVALID_HID;
+    }
+    char format[64] = "";
+    int rc = h5r_attr_str(file, "format", format, sizeof format);
+    if (rc <= 0 || strcmp(format, REC_FORMAT_NAME) != 0) {
+        if (rc == 0)
+            snprintf(err, err_len, "%s: not a vdcsim run file (no root attribute 'format')", path);
+        else
+            snprintf(err, err_len, "%s: not a vdcsim run file (root attribute 'format' is '%s', want '%s')",
+                     path, rc > 0 ? format : "?", REC_FORMAT_NAME);
+        H5Fclose(file);
+        return H5I_INVALID_HID;
+    }
+    int64_t version = 0;
+    rc = h5r_attr_i64(file, "format_version", &version);
+    if (rc <= 0) {
+        snprintf(err, err_len, "%s: root attribute 'format_version' is %s", path,
+                 rc == 0 ? "missing" : "not an integer");
+        H5Fclose(file);
+        return H5I_INVALID_HID;
+    }
+    if (version != REC_FORMAT_VERSION) {
+        snprintf(err, err_len,
+                 "%s: format_version %" PRId64 " is not supported: this reader reads format_version %d",
+                 path, version, REC_FORMAT_VERSION);
+        H5Fclose(file);
+        return H5I_INVALID_HID;
+    }
+    if (format_version)
+        *format_version = version;
+    return file;
+}
+
+int h5r_dims(hid_t dataset, int rank, hsize_t *dims)
+{
+    hid_t space = H5Dget_space(dataset);
+    if (space < 0)
+        return -1;
+    int rc = H5Sget_simple_extent_ndims(space) == rank && H5Sget_simple_extent_dims(space, dims, NULL) == rank
+                 ? 0
+                 : -1;
+    H5Sclose(space);
+    return rc;
+}
+
+hsize_t h5r_block_rows(hsize_t cols, size_t budget_values)
+{
+    if (cols == 0)
+        return (hsize_t)budget_values;
+    hsize_t rows = (hsize_t)budget_values / cols;
+    return rows > 0 ? rows : 1;
+}
+
+/* Reads rows [start, start+count) of a 1-D dataset with memory type mtype. */
+static int read_rows_1d(hid_t dataset, hid_t mtype, hsize_t start, hsize_t count, void *out)
+{
+    if (count == 0)
+        return 0;
+    hid_t fspace = H5Dget_space(dataset);
+    hid_t mspace = H5Screate_simple(1, &count, NULL);
+    int rc = -1;
+    if (fspace >= 0 && mspace >= 0 &&
+        H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
+        H5Dread(dataset, mtype, mspace, fspace, H5P_DEFAULT, out) >= 0)
+        rc = 0;
+    if (mspace >= 0)
+        H5Sclose(mspace);
+    if (fspace >= 0)
+        H5Sclose(fspace);
+    return rc;
+}
+
+/* Checks that the table has member `column` of class `want`. */
+static int check_member(hid_t table, const char *table_path, const char *column, H5T_class_t want,
+                        char *err, size_t err_len)
+{
+    hid_t ftype = H5Dget_type(table);
+    int rc = -1;
+    if (ftype < 0 || H5Tget_class(ftype) != H5T_COMPOUND) {
+        snprintf(err, err_len, "%s: not a compound table", table_path);
+    } else {
+        int index = H5Tget_member_index(ftype, column);
+        H5T_class_t cls = index >= 0 ? H5Tget_member_class(ftype, (unsigned)index) : H5T_NO_CLASS;
+        if (index < 0)
+            snprintf(err, err_len, "%s: no column '%s'", table_path, column);
+        else if (cls != want)
+            snprintf(err, err_len, "%s: column '%s' is not %s", table_path, column,
+                     want == H5T_INTEGER ? "an integer" : want == H5T_FLOAT ? "a float" : "a string");
+        else
+            rc = 0;
+    }
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    return rc;
+}
+
+static int table_column(hid_t table, const char *table_path, const char *column, H5T_class_t cls,
+                        hid_t member_type, size_t member_size, hsize_t start, hsize_t count, void *out,
+                        char *err, size_t err_len)
+{
+    if (check_member(table, table_path, column, cls, err, err_len) != 0)
+        return -1;
+    hid_t mtype = H5Tcreate(H5T_COMPOUND, member_size);
+    int rc = -1;
+    if (mtype >= 0 && H5Tinsert(mtype, column, 0, member_type) >= 0)
+        rc = read_rows_1d(table, mtype, start, count, out);
+    if (mtype >= 0)
+        H5Tclose(mtype);
+    if (rc != 0)
+        snprintf(err, err_len, "%s: cannot read column '%s' rows %llu..%llu", table_path, column,
+                 (unsigned long long)start, (unsigned long long)(start + count));
+    return rc;
+}
+
+int h5r_table_column_i64(hid_t table, const char *table_path, const char *column, hsize_t start,
+                         hsize_t count, int64_t *out, char *err, size_t err_len)
+{
+    return table_column(table, table_path, column, H5T_INTEGER, H5T_NATIVE_INT64, sizeof(int64_t), start,
+                        count, out, err, err_len);
+}
+
+int h5r_table_column_f64(hid_t table, const char *table_path, const char *column, hsize_t start,
+                         hsize_t count, double *out, char *err, size_t err_len)
+{
+    return table_column(table, table_path, column, H5T_FLOAT, H5T_NATIVE_DOUBLE, sizeof(double), start,
+                        count, out, err, err_len);
+}
+
+int h5r_table_column_str(hid_t table, const char *table_path, const char *column, hsize_t row,
+                         char *buf, size_t buf_len, char *err, size_t err_len)
+{
+    hid_t str = H5Tcopy(H5T_C_S1);
+    if (str < 0 || H5Tset_size(str, H5T_VARIABLE) < 0 || H5Tset_cset(str, H5T_CSET_UTF8) < 0) {
+        if (str >= 0)
+            H5Tclose(str);
+        snprintf(err, err_len, "%s: cannot build a string type", table_path);
+        return -1;
+    }
+    char *value = NULL;
+    int rc = table_column(table, table_path, column, H5T_STRING, str, sizeof(char *), row, 1, &value, err,
+                          err_len);
+    if (rc == 0)
+        snprintf(buf, buf_len, "%s", value ? value : "");
+    H5free_memory(value);
+    H5Tclose(str);
+    return rc;
+}
+
+int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out)
+{
+    if (nrows == 0 || cols == 0)
+        return 0;
+    hsize_t start[2] = {row, 0}, count[2] = {nrows, cols};
+    hid_t fspace = H5Dget_space(dataset);
+    hid_t mspace = H5Screate_simple(2, count, NULL);
+    int rc = -1;
+    if (fspace >= 0 && mspace >= 0 &&
+        H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+        H5Dread(dataset, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, out) >= 0)
+        rc = 0;
+    if (mspace >= 0)
+        H5Sclose(mspace);
+    if (fspace >= 0)
+        H5Sclose(fspace);
+    return rc;
+}
+
+int h5r_event_kind_counts(hid_t file, const char *const *names, int n_names, int64_t *counts,
+                          char *err, size_t err_len)
+{
+    for (int i = 0; i < n_names; i++)
+        counts[i] = 0;
+    if (!h5r_exists(file, "/events"))
+        return 0;
+    hid_t ds = H5Dopen2(file, "/events", H5P_DEFAULT);
+    hid_t ftype = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
+    hid_t kind_ftype = H5I_INVALID_HID, kind_mtype = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
+    int *block = NULL;
+    int64_t *values = calloc((size_t)(n_names > 0 ? n_names : 1), sizeof *values);
+    int *known = calloc((size_t)(n_names > 0 ? n_names : 1), sizeof *known);
+    int rc = -1;
+    hsize_t rows = 0;
+    if (ds < 0 || ftype < 0 || H5Tget_class(ftype) != H5T_COMPOUND || h5r_dims(ds, 1, &rows) != 0) {
+        snprintf(err, err_len, "/events: not a 1-D compound dataset");
+        goto done;
+    }
+    int index = H5Tget_member_index(ftype, "kind");
+    if (index < 0 || H5Tget_member_class(ftype, (unsigned)index) != H5T_ENUM) {
+        snprintf(err, err_len, "/events: no enum member 'kind'");
+        goto done;
+    }
+    kind_ftype = H5Tget_member_type(ftype, (unsigned)index);
+    kind_mtype = kind_ftype >= 0 ? H5Tget_native_type(kind_ftype, H5T_DIR_ASCEND) : H5I_INVALID_HID;
+    if (kind_mtype < 0 || H5Tget_size(kind_mtype) != sizeof(int)) {
+        snprintf(err, err_len, "/events: member 'kind' is not a 32-bit enum");
+        goto done;
+    }
+    if (!values || !known) {
+        snprintf(err, err_len, "/events: out of memory");
+        goto done;
+    }
+    int any = 0;
+    for (int i = 0; i < n_names; i++) {
+        int v = 0;
+        /* A name the enum does not hold fails quietly: that kind has 0 records. */
+        if (H5Tenum_valueof(kind_mtype, names[i], &v) >= 0) {
+            values[i] = v;
+            known[i] = 1;
+            any = 1;
+        }
+    }
+    if (!any || rows == 0) {
+        rc = 1;
+        goto done;
+    }
+    mtype = H5Tcreate(H5T_COMPOUND, sizeof(int));
+    if (mtype < 0 || H5Tinsert(mtype, "kind", 0, kind_mtype) < 0) {
+        snprintf(err, err_len, "/events: cannot build the memory type");
+        goto done;
+    }
+    hsize_t block_rows = rows < EVENT_BLOCK_ROWS ? rows : EVENT_BLOCK_ROWS;
+    block = malloc((size_t)block_rows * sizeof *block);
+    if (!block) {
+        snprintf(err, err_len, "/events: out of memory");
+        goto done;
+    }
+    for (hsize_t start = 0; start < rows; start += block_rows) {
+        hsize_t n = rows - start < block_rows ? rows - start : block_rows;
+        if (read_rows_1d(ds, mtype, start, n, block) != 0) {
+            snprintf(err, err_len, "/events: cannot read rows %llu..%llu", (unsigned long long)start,
+                     (unsigned long long)(start + n));
+            goto done;
+        }
+        for (hsize_t k = 0; k < n; k++)
+            for (int i = 0; i < n_names; i++)
+                if (known[i] && block[k] == values[i])
+                    counts[i]++;
+    }
+    rc = 1;
+done:
+    free(block);
+    free(values);
+    free(known);
+    if (mtype >= 0)
+        H5Tclose(mtype);
+    if (kind_mtype >= 0)
+        H5Tclose(kind_mtype);
+    if (kind_ftype >= 0)
+        H5Tclose(kind_ftype);
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    if (ds >= 0)
+        H5Dclose(ds);
+    return rc;
+}

@@ -1,0 +1,93 @@
+/* h5_read.h - small helpers for reading a vdcsim run file (docs/hdf5-layout.md).
+ *
+ * Shared by the analysis tools. They wrap the HDF5 C API for the few shapes
+ * the recorder writes: scalar root/group attributes, 1-D compound tables,
+ * 2-D float64 series [sample, entity] and the /events log. Everything reads
+ * in caller-sized blocks of rows, so no tool has to load an unbounded dataset
+ * at once.
+ *
+ * Conventions
+ *  - Functions that can fail return -1 and, when they take (err, err_len),
+ *    write a message naming the dataset or attribute; callers prefix the file
+ *    path. Lookups of optional things return 1 (found), 0 (absent), -1.
+ *  - Wrap a reading session in h5r_quiet_begin/end: HDF5's automatic error
+ *    stack printing is turned off so a missing optional object or a refused
+ *    file does not spray the terminal; the caller's message says what failed.
+ *  - Not thread-safe (HDF5 serial build, and the quiet state is global).
+ */
+#ifndef VDCSIM_ANALYSIS_H5_READ_H
+#define VDCSIM_ANALYSIS_H5_READ_H
+
+#if defined(__has_include)
+#if __has_include(<hdf5.h>)
+#include <hdf5.h>
+#else
+#include <hdf5/serial/hdf5.h>
+#endif
+#else
+#include <hdf5.h>
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    H5E_auto2_t func;
+    void *data;
+} h5r_quiet;
+
+/* Saves HDF5's automatic error handler and turns it off; end restores it. */
+void h5r_quiet_begin(h5r_quiet *q);
+void h5r_quiet_end(const h5r_quiet *q);
+
+/* Opens a run file read-only and checks the root attributes format ==
+ * "vdcsim" and format_version == REC_FORMAT_VERSION. On success returns the
+ * file id and stores the version; otherwise returns H5I_INVALID_HID with a
+ * message naming `path` (missing file, not HDF5, not a vdcsim file, or
+ * "format_version 99 is not supported: this reader reads format_version 1"). */
+hid_t h5r_open_run(const char *path, int64_t *format_version, char *err, size_t err_len);
+
+/* 1 when the object at `path` (absolute, e.g. "/series/host/cpu_usage_mhz")
+ * exists, walking the path one link at a time; 0 otherwise. */
+int h5r_exists(hid_t file, const char *path);
+
+/* Scalar attributes of `obj`: 1 read, 0 absent, -1 present but of another
+ * class (string vs number) or unreadable. h5r_attr_f64 also reads integer
+ * attributes; h5r_attr_str truncates to buf_len - 1 bytes and reads both
+ * variable-length and fixed-length strings. */
+int h5r_attr_i64(hid_t obj, const char *name, int64_t *out);
+int h5r_attr_f64(hid_t obj, const char *name, double *out);
+int h5r_attr_str(hid_t obj, const char *name, char *buf, size_t buf_len);
+
+/* The extent of a dataset of the given rank; -1 if it has another rank. */
+int h5r_dims(hid_t dataset, int rank, hsize_t *dims);
+
+/* Rows of a block for a 2-D read of `cols` columns holding at most
+ * `budget_values` values (at least one row). */
+hsize_t h5r_block_rows(hsize_t cols, size_t budget_values);
+
+/* One column of a 1-D compound table, rows [start, start + count):
+ * _i64 wants an integer member, _f64 a float member, _str a string member
+ * (one row, copied into buf, truncated). -1 with a message naming
+ * `table_path` and the column when the member is missing or of another
+ * class, or the read fails. */
+int h5r_table_column_i64(hid_t table, const char *table_path, const char *column, hsize_t start,
+                         hsize_t count, int64_t *out, char *err, size_t err_len);
+int h5r_table_column_f64(hid_t table, const char *table_path, const char *column, hsize_t start,
+                         hsize_t count, double *out, char *err, size_t err_len);
+int h5r_table_column_str(hid_t table, const char *table_path, const char *column, hsize_t row,
+                         char *buf, size_t buf_len, char *err, size_t err_len);
+
+/* Rows [row, row + nrows) of a 2-D float64 dataset with `cols` columns into
+ * out (nrows * cols values, row-major). Cells never written read as NaN. */
+int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out);
+
+/* Counts the /events records of each named kind in one streaming pass over
+ * the `kind` member only, matching kinds by their enum names (never by
+ * numbers). counts[i] is 0 for a name the file's enum does not hold. Returns
+ * 1 when /events exists, 0 when it is absent (counts all 0), -1 with a
+ * message naming /events. */
+int h5r_event_kind_counts(hid_t file, const char *const *names, int n_names, int64_t *counts,
+                          char *err, size_t err_len);
+
+#endif

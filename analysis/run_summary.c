@@ -1,0 +1,489 @@
+/* run_summary.c - the one-screen summary of a run file (see run_summary.h,
+ * docs/analysis.md). */
+#include "analysis/run_summary.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/h5_read.h"
+#include "sim/time.h"
+
+/* Values held by one block of a series read: about 512 KiB of doubles. */
+#define SERIES_BLOCK_VALUES 65536
+#define TABLE_BLOCK_ROWS 4096
+
+#define HOSTS_PATH "/tables/hosts"
+#define VMS_PATH "/tables/vms"
+#define HOST_GROUP "/series/host"
+
+typedef struct {
+    const char *path; /* the file, for messages */
+    char *err;
+    size_t err_len;
+} ctx;
+
+static int fail(const ctx *c, const char *what)
+{
+    /* `what` names the dataset; prefix the file. */
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, "%s", what);
+    snprintf(c->err, c->err_len, "%s: %s", c->path, tmp);
+    return -1;
+}
+
+static void read_run_attributes(hid_t file, run_summary *s)
+{
+    h5r_attr_str(file, "vdcsim_version", s->vdcsim_version, sizeof s->vdcsim_version);
+    h5r_attr_str(file, "scenario_path", s->scenario_path, sizeof s->scenario_path);
+    s->has_seed = h5r_attr_i64(file, "seed", &s->seed) == 1;
+    s->has_threads = h5r_attr_i64(file, "threads", &s->threads) == 1;
+    s->has_until = h5r_attr_i64(file, "until_ns", &s->until_ns) == 1;
+    s->has_end = h5r_attr_i64(file, "end_ns", &s->end_ns) == 1;
+    s->has_wall_time = h5r_attr_f64(file, "wall_time_s", &s->wall_time_s) == 1;
+    s->has_events = h5r_attr_i64(file, "events", &s->events) == 1;
+    s->has_events_per_s = h5r_attr_f64(file, "events_per_s", &s->events_per_s) == 1;
+    s->has_windows = h5r_attr_i64(file, "windows", &s->windows) == 1;
+    s->has_lp_count = h5r_attr_i64(file, "lp_count", &s->lp_count) == 1;
+}
+
+/* Sums the hosts table; *capacity gets a malloc'ed per-host capacity (MHz). */
+static int read_hosts(hid_t file, run_summary *s, double **capacity, const ctx *c)
+{
+    *capacity = NULL;
+    if (!h5r_exists(file, HOSTS_PATH))
+        return 0;
+    char msg[512];
+    hid_t ds = H5Dopen2(file, HOSTS_PATH, H5P_DEFAULT);
+    hsize_t rows = 0;
+    if (ds < 0 || h5r_dims(ds, 1, &rows) != 0) {
+        if (ds >= 0)
+            H5Dclose(ds);
+        return fail(c, HOSTS_PATH ": not a 1-D table");
+    }
+    double *cap = malloc(((size_t)rows + 1) * sizeof *cap);
+    int64_t *block = malloc(TABLE_BLOCK_ROWS * sizeof *block);
+    int rc = 0;
+    if (!cap || !block) {
+        rc = fail(c, HOSTS_PATH ": out of memory");
+        goto done;
+    }
+    s->hosts = (int64_t)rows;
+    if (h5r_table_column_f64(ds, HOSTS_PATH, "cpu_capacity_mhz", 0, rows, cap, msg, sizeof msg) != 0) {
+        rc = fail(c, msg);
+        goto done;
+    }
+    for (hsize_t i = 0; i < rows; i++)
+        if (isfinite(cap[i]))
+            s->cpu_capacity_mhz += cap[i];
+    for (hsize_t start = 0; start < rows; start += TABLE_BLOCK_ROWS) {
+        hsize_t n = rows - start < TABLE_BLOCK_ROWS ? rows - start : TABLE_BLOCK_ROWS;
+        if (h5r_table_column_i64(ds, HOSTS_PATH, "cores", start, n, block, msg, sizeof msg) != 0) {
+            rc = fail(c, msg);
+            goto done;
+        }
+        for (hsize_t k = 0; k < n; k++)
+            s->cores += block[k];
+        if (h5r_table_column_i64(ds, HOSTS_PATH, "memory_mib", start, n, block, msg, sizeof msg) != 0) {
+            rc = fail(c, msg);
+            goto done;
+        }
+        for (hsize_t k = 0; k < n; k++)
+            s->memory_mib += block[k];
+    }
+done:
+    free(block);
+    if (rc == 0)
+        *capacity = cap;
+    else
+        free(cap);
+    H5Dclose(ds);
+    return rc;
+}
+
+static int read_vms(hid_t file, run_summary *s, const ctx *c)
+{
+    if (h5r_exists(file, VMS_PATH)) {
+        hid_t ds = H5Dopen2(file, VMS_PATH, H5P_DEFAULT);
+        hsize_t rows = 0;
+        int ok = ds >= 0 && h5r_dims(ds, 1, &rows) == 0;
+        if (ds >= 0)
+            H5Dclose(ds);
+        if (!ok)
+            return fail(c, VMS_PATH ": not a 1-D table");
+        s->vms = (int64_t)rows;
+    }
+    static const char *const kinds[] = {"vm_placed", "vm_placement_failed", "vm_started"};
+    int64_t counts[3];
+    char msg[512];
+    int rc = h5r_event_kind_counts(file, kinds, 3, counts, msg, sizeof msg);
+    if (rc < 0)
+        return fail(c, msg);
+    s->has_events_log = rc == 1;
+    s->vms_placed = counts[0];
+    s->vm_placement_failures = counts[1];
+    s->vms_started = counts[2];
+    return 0;
+}
+
+/* What one pass over a series [samples, hosts] yields. */
+typedef struct {
+    double mean, peak;      /* of the per-sample totals over samples with a finite cell */
+    int64_t peak_row;       /* -1 when no sample has a finite cell */
+    int64_t best_host;      /* highest cell / capacity[host], -1 when none */
+    double best_ratio;
+    int64_t best_row;
+    double last_total;      /* total of the last row, NaN when all its cells are NaN */
+} series_scan;
+
+/* Opens HOST_GROUP/<name>; 1 opened, 0 absent, -1 error (shape mismatch). */
+static int open_series(hid_t file, const char *name, hsize_t samples, hsize_t hosts, hid_t *ds,
+                       const ctx *c)
+{
+    char path[256], msg[512];
+    snprintf(path, sizeof path, HOST_GROUP "/%s", name);
+    if (!h5r_exists(file, path))
+        return 0;
+    *ds = H5Dopen2(file, path, H5P_DEFAULT);
+    hsize_t dims[2] = {0, 0};
+    if (*ds < 0 || h5r_dims(*ds, 2, dims) != 0) {
+        if (*ds >= 0)
+            H5Dclose(*ds);
+        snprintf(msg, sizeof msg, "%s: not a 2-D series", path);
+        return fail(c, msg);
+    }
+    if (dims[0] != samples || dims[1] != hosts) {
+        H5Dclose(*ds);
+        snprintf(msg, sizeof msg,
+                 "%s: shape [%llu, %llu] does not match %llu samples of " HOST_GROUP
+                 "/time_ns and %llu rows of " HOSTS_PATH,
+                 path, (unsigned long long)dims[0], (unsigned long long)dims[1], (unsigned long long)samples,
+                 (unsigned long long)hosts);
+        return fail(c, msg);
+    }
+    return 1;
+}
+
+/* Streams HOST_GROUP/<name> in blocks of rows. capacity (may be NULL) turns
+ * on the per-host peak ratio. Returns 1 scanned, 0 absent, -1 error. */
+static int scan_series(hid_t file, const char *name, hsize_t samples, hsize_t hosts, const double *capacity,
+                       series_scan *out, const ctx *c)
+{
+    *out = (series_scan){.mean = NAN, .peak = NAN, .peak_row = -1, .best_host = -1, .best_ratio = NAN,
+                         .best_row = -1, .last_total = NAN};
+    hid_t ds;
+    int rc = open_series(file, name, samples, hosts, &ds, c);
+    if (rc <= 0)
+        return rc;
+    hsize_t block_rows = h5r_block_rows(hosts, SERIES_BLOCK_VALUES);
+    if (block_rows > samples)
+        block_rows = samples;
+    double *block = malloc(((size_t)block_rows * (size_t)hosts + 1) * sizeof *block);
+    if (!block) {
+        H5Dclose(ds);
+        return fail(c, "out of memory reading " HOST_GROUP);
+    }
+    double sum_totals = 0.0;
+    int64_t valid_rows = 0;
+    rc = 1;
+    for (hsize_t start = 0; start < samples; start += block_rows) {
+        hsize_t n = samples - start < block_rows ? samples - start : block_rows;
+        if (h5r_read_rows_f64(ds, start, n, hosts, block) != 0) {
+            char msg[512];
+            snprintf(msg, sizeof msg, HOST_GROUP "/%s: cannot read rows %llu..%llu", name,
+                     (unsigned long long)start, (unsigned long long)(start + n));
+            rc = fail(c, msg);
+            break;
+        }
+        for (hsize_t k = 0; k < n; k++) {
+            const double *row = block + (size_t)k * (size_t)hosts;
+            double total = 0.0;
+            int any = 0;
+            for (hsize_t h = 0; h < hosts; h++) {
+                double v = row[h];
+                if (isnan(v))
+                    continue;
+                total += v;
+                any = 1;
+                if (capacity && capacity[h] > 0.0) {
+                    double ratio = v / capacity[h];
+                    if (out->best_host < 0 || ratio > out->best_ratio) {
+                        out->best_host = (int64_t)h;
+                        out->best_ratio = ratio;
+                        out->best_row = (int64_t)(start + k);
+                    }
+                }
+            }
+            if (start + k == samples - 1)
+                out->last_total = any ? total : NAN;
+            if (!any)
+                continue;
+            sum_totals += total;
+            valid_rows++;
+            if (out->peak_row < 0 || total > out->peak) {
+                out->peak = total;
+                out->peak_row = (int64_t)(start + k);
+            }
+        }
+    }
+    if (valid_rows > 0)
+        out->mean = sum_totals / (double)valid_rows;
+    free(block);
+    H5Dclose(ds);
+    return rc;
+}
+
+/* Reads only the last row of HOST_GROUP/<name>: its total over hosts. */
+static int last_row_total(hid_t file, const char *name, hsize_t samples, hsize_t hosts, double *total,
+                          const ctx *c)
+{
+    *total = NAN;
+    hid_t ds;
+    int rc = open_series(file, name, samples, hosts, &ds, c);
+    if (rc <= 0 || samples == 0) {
+        if (rc > 0)
+            H5Dclose(ds);
+        return rc;
+    }
+    double *row = malloc(((size_t)hosts + 1) * sizeof *row);
+    if (!row) {
+        H5Dclose(ds);
+        return fail(c, "out of memory reading " HOST_GROUP);
+    }
+    if (h5r_read_rows_f64(ds, samples - 1, 1, hosts, row) != 0) {
+        char msg[512];
+        snprintf(msg, sizeof msg, HOST_GROUP "/%s: cannot read the last row", name);
+        rc = fail(c, msg);
+    } else {
+        double sum = 0.0;
+        int any = 0;
+        for (hsize_t h = 0; h < hosts; h++)
+            if (!isnan(row[h])) {
+                sum += row[h];
+                any = 1;
+            }
+        *total = any ? sum : NAN;
+    }
+    free(row);
+    H5Dclose(ds);
+    return rc;
+}
+
+static double pct(double value, double capacity)
+{
+    return capacity > 0.0 && isfinite(value) ? 100.0 * value / capacity : NAN;
+}
+
+static int64_t row_time(const run_summary *s, int64_t row)
+{
+    return row < 0 ? -1 : s->sample_start_ns + row * s->sample_period_ns;
+}
+
+static int read_host_series(hid_t file, run_summary *s, const double *capacity, const ctx *c)
+{
+    if (!h5r_exists(file, HOST_GROUP "/time_ns"))
+        return 0;
+    hid_t group = H5Gopen2(file, HOST_GROUP, H5P_DEFAULT);
+    if (group < 0)
+        return fail(c, HOST_GROUP ": cannot open the group");
+    int ok = h5r_attr_i64(group, "start_ns", &s->sample_start_ns) == 1 &&
+             h5r_attr_i64(group, "period_ns", &s->sample_period_ns) == 1;
+    H5Gclose(group);
+    if (!ok)
+        return fail(c, HOST_GROUP ": attributes start_ns and period_ns missing or not integers");
+    hid_t t = H5Dopen2(file, HOST_GROUP "/time_ns", H5P_DEFAULT);
+    hsize_t samples = 0;
+    ok = t >= 0 && h5r_dims(t, 1, &samples) == 0;
+    if (t >= 0)
+        H5Dclose(t);
+    if (!ok)
+        return fail(c, HOST_GROUP "/time_ns: not a 1-D dataset");
+    s->has_host_series = 1;
+    s->samples = (int64_t)samples;
+    s->last_sample_time_ns = samples > 0 ? row_time(s, (int64_t)samples - 1) : -1;
+    hsize_t hosts = (hsize_t)s->hosts;
+
+    series_scan scan;
+    if (scan_series(file, "cpu_demand_mhz", samples, hosts, NULL, &scan, c) < 0)
+        return -1;
+    s->cpu_demand_mean_mhz = scan.mean;
+    s->cpu_demand_peak_mhz = scan.peak;
+    s->cpu_demand_peak_time_ns = row_time(s, scan.peak_row);
+
+    if (scan_series(file, "cpu_usage_mhz", samples, hosts, capacity, &scan, c) < 0)
+        return -1;
+    s->cpu_usage_mean_mhz = scan.mean;
+    s->cpu_usage_peak_mhz = scan.peak;
+    s->cpu_usage_peak_time_ns = row_time(s, scan.peak_row);
+    s->busiest_host = scan.best_host;
+    s->busiest_host_peak_pct = scan.best_host >= 0 ? 100.0 * scan.best_ratio : NAN;
+    s->busiest_host_peak_time_ns = row_time(s, scan.best_row);
+    if (scan.best_host >= 0) {
+        char msg[512];
+        hid_t ds = H5Dopen2(file, HOSTS_PATH, H5P_DEFAULT);
+        int rc = ds >= 0 ? h5r_table_column_str(ds, HOSTS_PATH, "name", (hsize_t)scan.best_host,
+                                                s->busiest_host_name, sizeof s->busiest_host_name, msg,
+                                                sizeof msg)
+                         : -1;
+        if (ds >= 0)
+            H5Dclose(ds);
+        if (rc != 0) /* the name is a label: fall back to the row number */
+            snprintf(s->busiest_host_name, sizeof s->busiest_host_name, "host %" PRId64, scan.best_host);
+    }
+
+    if (last_row_total(file, "memory_committed_mib", samples, hosts, &s->memory_committed_last_mib, c) < 0 ||
+        last_row_total(file, "vms_running", samples, hosts, &s->vms_running_last, c) < 0)
+        return -1;
+
+    s->cpu_demand_mean_pct = pct(s->cpu_demand_mean_mhz, s->cpu_capacity_mhz);
+    s->cpu_demand_peak_pct = pct(s->cpu_demand_peak_mhz, s->cpu_capacity_mhz);
+    s->cpu_usage_mean_pct = pct(s->cpu_usage_mean_mhz, s->cpu_capacity_mhz);
+    s->cpu_usage_peak_pct = pct(s->cpu_usage_peak_mhz, s->cpu_capacity_mhz);
+    s->memory_committed_last_pct = pct(s->memory_committed_last_mib, (double)s->memory_mib);
+    return 0;
+}
+
+static void init_summary(run_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    s->cpu_demand_mean_mhz = s->cpu_demand_peak_mhz = NAN;
+    s->cpu_demand_mean_pct = s->cpu_demand_peak_pct = NAN;
+    s->cpu_usage_mean_mhz = s->cpu_usage_peak_mhz = NAN;
+    s->cpu_usage_mean_pct = s->cpu_usage_peak_pct = NAN;
+    s->cpu_demand_peak_time_ns = s->cpu_usage_peak_time_ns = -1;
+    s->busiest_host = -1;
+    s->busiest_host_peak_pct = NAN;
+    s->busiest_host_peak_time_ns = -1;
+    s->last_sample_time_ns = -1;
+    s->memory_committed_last_mib = s->memory_committed_last_pct = NAN;
+    s->vms_running_last = NAN;
+}
+
+int run_summary_read(const char *path, run_summary *out, char *err, size_t err_len)
+{
+    init_summary(out);
+    if (err_len > 0)
+        err[0] = '\0';
+    ctx c = {.path = path, .err = err, .err_len = err_len};
+    h5r_quiet quiet;
+    h5r_quiet_begin(&quiet);
+    double *capacity = NULL;
+    int rc = -1;
+    hid_t file = h5r_open_run(path, &out->format_version, err, err_len);
+    if (file < 0)
+        goto done;
+    read_run_attributes(file, out);
+    if (read_hosts(file, out, &capacity, &c) != 0 || read_vms(file, out, &c) != 0 ||
+        read_host_series(file, out, capacity, &c) != 0)
+        goto done;
+    rc = 0;
+done:
+    free(capacity);
+    if (file >= 0)
+        H5Fclose(file);
+    h5r_quiet_end(&quiet);
+    return rc;
+}
+
+/* ---- printing ---------------------------------------------------------- */
+
+#define LABEL "  %-14s"
+
+static const char *fmt_time(int64_t t_ns, char *buf, int len)
+{
+    if (t_ns < 0)
+        return "-";
+    return sim_time_format(t_ns, buf, len);
+}
+
+static const char *fmt_pct(double v, char *buf, size_t len)
+{
+    if (!isfinite(v))
+        return "-";
+    snprintf(buf, len, "%.1f %%", v);
+    return buf;
+}
+
+static const char *fmt_ghz(double mhz, char *buf, size_t len)
+{
+    if (!isfinite(mhz))
+        return "-";
+    snprintf(buf, len, "%.2f GHz", mhz / 1000.0);
+    return buf;
+}
+
+static void print_cpu_line(FILE *out, const char *label, double mean_pct, double mean_mhz, double peak_pct,
+                           double peak_mhz, int64_t peak_t)
+{
+    char a[32], b[32], c[32], d[32], t[64];
+    fprintf(out, LABEL "mean %8s (%s), peak %8s (%s) at %s\n", label, fmt_pct(mean_pct, a, sizeof a),
+            fmt_ghz(mean_mhz, b, sizeof b), fmt_pct(peak_pct, c, sizeof c), fmt_ghz(peak_mhz, d, sizeof d),
+            fmt_time(peak_t, t, sizeof t));
+}
+
+void run_summary_print(const run_summary *s, const char *path, FILE *out)
+{
+    char t1[64], t2[64], p[32];
+    fprintf(out, "vdcsim run summary (vdcsim %s, format_version %" PRId64 ")\n",
+            s->vdcsim_version[0] ? s->vdcsim_version : "?", s->format_version);
+    fprintf(out, LABEL "%s\n", "scenario", s->scenario_path[0] ? s->scenario_path : "-");
+    fprintf(out, LABEL, "run");
+    if (s->has_seed)
+        fprintf(out, "seed %" PRId64, s->seed);
+    else
+        fprintf(out, "seed -");
+    if (s->has_threads)
+        fprintf(out, ", %" PRId64 " threads", s->threads);
+    if (s->has_lp_count)
+        fprintf(out, ", %" PRId64 " LPs", s->lp_count);
+    fputc('\n', out);
+
+    fprintf(out, LABEL "%s simulated", "time", s->has_until ? fmt_time(s->until_ns, t1, sizeof t1) : "-");
+    if (s->has_until)
+        fprintf(out, " (%.3f s)", (double)s->until_ns / 1e9);
+    if (s->has_wall_time)
+        fprintf(out, " in %.3f s wall", s->wall_time_s);
+    fputc('\n', out);
+    fprintf(out, LABEL, "events");
+    if (s->has_events)
+        fprintf(out, "%" PRId64 " executed", s->events);
+    else
+        fprintf(out, "-");
+    if (s->has_events_per_s)
+        fprintf(out, ", %.0f events/s", s->events_per_s);
+    if (s->has_windows)
+        fprintf(out, ", %" PRId64 " windows", s->windows);
+    fputc('\n', out);
+
+    fprintf(out, LABEL "%" PRId64 " hosts: %" PRId64 " cores, %.1f GHz CPU, %.1f GiB memory\n", "hosts",
+            s->hosts, s->cores, s->cpu_capacity_mhz / 1000.0, (double)s->memory_mib / 1024.0);
+    fprintf(out, LABEL "%" PRId64 " VMs: %" PRId64 " placed, %" PRId64 " placement failures, %" PRId64
+                       " started\n",
+            "vms", s->vms, s->vms_placed, s->vm_placement_failures, s->vms_started);
+
+    if (s->has_host_series) {
+        fprintf(out, LABEL "%" PRId64 " every %s from %s\n", "samples", s->samples,
+                fmt_time(s->sample_period_ns, t1, sizeof t1), fmt_time(s->sample_start_ns, t2, sizeof t2));
+        print_cpu_line(out, "cpu demand", s->cpu_demand_mean_pct, s->cpu_demand_mean_mhz, s->cpu_demand_peak_pct,
+                       s->cpu_demand_peak_mhz, s->cpu_demand_peak_time_ns);
+        print_cpu_line(out, "cpu usage", s->cpu_usage_mean_pct, s->cpu_usage_mean_mhz, s->cpu_usage_peak_pct,
+                       s->cpu_usage_peak_mhz, s->cpu_usage_peak_time_ns);
+        if (s->busiest_host >= 0)
+            fprintf(out, LABEL "%s: peak usage %s of its capacity at %s\n", "busiest host", s->busiest_host_name,
+                    fmt_pct(s->busiest_host_peak_pct, p, sizeof p),
+                    fmt_time(s->busiest_host_peak_time_ns, t1, sizeof t1));
+        else
+            fprintf(out, LABEL "-\n", "busiest host");
+        fprintf(out, LABEL "%s committed", "memory", fmt_pct(s->memory_committed_last_pct, p, sizeof p));
+        if (isfinite(s->memory_committed_last_mib))
+            fprintf(out, " (%.1f GiB)", s->memory_committed_last_mib / 1024.0);
+        fprintf(out, " at the last sample (%s)", fmt_time(s->last_sample_time_ns, t1, sizeof t1));
+        if (isfinite(s->vms_running_last))
+            fprintf(out, ", %.0f VMs running", s->vms_running_last);
+        fputc('\n', out);
+    } else {
+        fprintf(out, LABEL "no " HOST_GROUP " series in the file\n", "samples");
+    }
+    fprintf(out, LABEL "%s\n", "file", path ? path : "-");
+}

@@ -1,0 +1,86 @@
+/* run_summary.h - the one-screen summary of a run, computed from its HDF5 file.
+ *
+ * `vdcsim run` prints it after writing the file and `vdcsim summary FILE.h5`
+ * prints it later: both read the file (scenario -> model -> engine ->
+ * recorder -> HDF5 -> analysis), so they print the same thing. What each
+ * number means and how it is computed: docs/analysis.md.
+ *
+ * The struct holds every number the printout shows, so tests check numbers,
+ * not text. It owns no memory (no free function). A run attribute the file
+ * does not have leaves its has_* flag 0; a percentage that cannot be
+ * computed (no hosts, no capacity, no samples) is NaN; both print as "-".
+ */
+#ifndef VDCSIM_ANALYSIS_RUN_SUMMARY_H
+#define VDCSIM_ANALYSIS_RUN_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct run_summary {
+    int64_t format_version;
+
+    /* run metadata: root attributes written by the driver */
+    char vdcsim_version[64];    /* "" when absent */
+    char scenario_path[1024];   /* "" when absent */
+    int has_seed, has_threads, has_until, has_end, has_wall_time, has_events, has_events_per_s,
+        has_windows, has_lp_count;
+    int64_t seed, threads;
+    int64_t until_ns;           /* simulation.until */
+    int64_t end_ns;             /* where the engine stopped (attribute end_ns) */
+    double wall_time_s;
+    int64_t events;             /* events executed */
+    double events_per_s;
+    int64_t windows;
+    int64_t lp_count;
+
+    /* /tables/hosts */
+    int64_t hosts;              /* rows */
+    int64_t cores;              /* sum of column cores */
+    double cpu_capacity_mhz;    /* sum of column cpu_capacity_mhz */
+    int64_t memory_mib;         /* sum of column memory_mib */
+
+    /* /tables/vms and /events */
+    int64_t vms;                /* rows of /tables/vms (0 when absent) */
+    int has_events_log;         /* /events exists */
+    int64_t vms_placed;         /* events of kind "vm_placed" */
+    int64_t vm_placement_failures; /* events of kind "vm_placement_failed" */
+    int64_t vms_started;        /* events of kind "vm_started" */
+
+    /* /series/host/... (has_host_series 0: none of the below) */
+    int has_host_series;
+    int64_t samples;            /* rows of the time axis */
+    int64_t sample_start_ns, sample_period_ns;
+    /* cluster totals per sample = sum over hosts, NaN cells left out;
+     * samples whose cells are all NaN are left out of mean and peak */
+    double cpu_demand_mean_mhz, cpu_demand_peak_mhz;
+    double cpu_demand_mean_pct, cpu_demand_peak_pct; /* % of cpu_capacity_mhz */
+    int64_t cpu_demand_peak_time_ns;                 /* -1 when none */
+    double cpu_usage_mean_mhz, cpu_usage_peak_mhz;
+    double cpu_usage_mean_pct, cpu_usage_peak_pct;
+    int64_t cpu_usage_peak_time_ns;
+    /* the host whose cpu_usage_mhz / its cpu_capacity_mhz peaks highest */
+    int64_t busiest_host;       /* row of /tables/hosts, -1 when none */
+    char busiest_host_name[128];
+    double busiest_host_peak_pct;
+    int64_t busiest_host_peak_time_ns;
+    /* the last sample: memory_committed_mib summed over hosts / memory_mib */
+    int64_t last_sample_time_ns; /* -1 when there are no samples */
+    double memory_committed_last_mib;
+    double memory_committed_last_pct;
+    double vms_running_last;    /* sum of vms_running at the last sample; NaN when absent */
+} run_summary;
+
+/* Reads the run file at `path`: checks format == "vdcsim" and
+ * format_version == REC_FORMAT_VERSION (another version is refused, naming
+ * both), reads the run attributes that are present, sums the hosts table,
+ * counts VMs and event kinds by name, and streams the host series in blocks
+ * of rows. Returns 0, or -1 with a message naming the file and the dataset
+ * in err. */
+int run_summary_read(const char *path, run_summary *out, char *err, size_t err_len);
+
+/* Prints the summary: one screen, aligned, units explicit. `path` is the file
+ * it was read from (printed on the last line). */
+void run_summary_print(const run_summary *s, const char *path, FILE *out);
+
+#endif

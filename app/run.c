@@ -1,0 +1,221 @@
+/* run.c - the run and check drivers (see run.h). */
+#include "app/run.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/run_summary.h"
+#include "app/cli.h"
+#include "app/progress.h"
+#include "models/model.h"
+#include "recorder/recorder.h"
+#include "scenario/scenario.h"
+#include "sim/engine.h"
+
+#define ERR_LEN 2048
+
+typedef struct run_hook {
+    recorder *rec;
+    progress prog;
+} run_hook;
+
+static int window_hook(void *ctx, sim_engine *eng, sim_window_phase phase, sim_time_ns window_end_ns)
+{
+    run_hook *h = ctx;
+    if (phase == SIM_WINDOW_BEGIN)
+        return recorder_window_begin(h->rec, window_end_ns) != 0;
+    if (recorder_window_end(h->rec, window_end_ns) != 0)
+        return 1;
+    progress_update(&h->prog, window_end_ns, sim_events_executed(eng));
+    return 0;
+}
+
+static int resolve_threads(const scenario *scn)
+{
+    int64_t threads = scn_int(scn, "simulation.threads");
+    if (threads == 0)
+        threads = omp_get_num_procs();
+    return threads < 1 ? 1 : (int)threads;
+}
+
+static sim_engine *new_engine(const scenario *scn)
+{
+    sim_config cfg = {.seed = (uint64_t)scn_int(scn, "simulation.seed"),
+                      .lookahead_ns = scn_duration_ns(scn, "simulation.lookahead"),
+                      .threads = resolve_threads(scn)};
+    return sim_engine_new(&cfg);
+}
+
+static scenario *load(const run_options *opt)
+{
+    char err[ERR_LEN];
+    scenario *scn = scenario_load_file(opt->scenario_path, opt->overrides, opt->n_overrides, err, sizeof err);
+    if (!scn)
+        fprintf(stderr, "%s\n", err);
+    return scn;
+}
+
+/* Writes the summary text to path through a temporary file. */
+static int save_summary(const run_summary *s, const char *h5_path, const char *path)
+{
+    char tmp[4200];
+    int n = snprintf(tmp, sizeof tmp, "%s.partial-%ld", path, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof tmp)
+        return -1;
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    run_summary_print(s, h5_path, f);
+    int failed = ferror(f) != 0;
+    failed |= fclose(f) != 0;
+    if (failed || rename(tmp, path) != 0) {
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static void set_run_attributes(recorder *rec, const scenario *scn, const sim_engine *eng)
+{
+    rec_attr_str(rec, "scenario_path", scenario_name(scn));
+    rec_attr_str(rec, "scenario_text", scenario_text(scn));
+    rec_attr_i64(rec, "seed", (int64_t)sim_seed(eng));
+    rec_attr_i64(rec, "threads", sim_threads(eng));
+    rec_attr_i64(rec, "until_ns", scn_duration_ns(scn, "simulation.until"));
+    rec_attr_i64(rec, "lookahead_ns", sim_lookahead_ns(eng));
+    rec_attr_i64(rec, "sample_period_ns", scn_duration_ns(scn, "simulation.sample_period"));
+}
+
+static void set_result_attributes(recorder *rec, const sim_stats *st)
+{
+    rec_attr_f64(rec, "wall_time_s", st->wall_s);
+    rec_attr_i64(rec, "events", (int64_t)st->events);
+    rec_attr_i64(rec, "windows", (int64_t)st->windows);
+    rec_attr_i64(rec, "remote_events", (int64_t)st->remote_events);
+    rec_attr_f64(rec, "events_per_s", st->events_per_s);
+    rec_attr_i64(rec, "lp_count", (int64_t)st->lp_count);
+    rec_attr_i64(rec, "end_ns", st->end_ns);
+}
+
+int run_scenario(const run_options *opt)
+{
+    scenario *scn = load(opt);
+    if (!scn)
+        return CLI_EXIT_BAD_INPUT;
+    int status = CLI_EXIT_RUNTIME;
+    char err[ERR_LEN];
+    const char *out_path = scn_string(scn, "output.path");
+    sim_engine *eng = new_engine(scn);
+    recorder *rec = NULL;
+    model *m = NULL;
+    if (!eng) {
+        fprintf(stderr, "vdcsim: cannot create the engine\n");
+        goto done;
+    }
+    rec = recorder_open(out_path, sim_threads(eng), err, sizeof err);
+    if (!rec) {
+        fprintf(stderr, "vdcsim: %s\n", err);
+        goto done;
+    }
+    model_status ms;
+    m = model_build(scn, eng, rec, &ms, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "%s\n", err);
+        status = ms == MODEL_BAD_INPUT ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUNTIME;
+        goto done;
+    }
+    set_run_attributes(rec, scn, eng);
+
+    run_hook hook = {.rec = rec};
+    sim_time_ns until = scn_duration_ns(scn, "simulation.until");
+    progress_start(&hook.prog, until, !opt->quiet && isatty(STDERR_FILENO));
+    sim_set_window_hook(eng, window_hook, &hook);
+    int rc = sim_run(eng, until);
+    progress_finish(&hook.prog);
+    if (rc != 0 || recorder_error(rec)[0]) {
+        fprintf(stderr, "vdcsim: run failed: %s\n", rc != 0 ? sim_error(eng) : recorder_error(rec));
+        goto done;
+    }
+    sim_stats st;
+    sim_get_stats(eng, &st);
+    set_result_attributes(rec, &st);
+    if (model_finish(m, rec) != 0) {
+        fprintf(stderr, "vdcsim: %s\n", recorder_error(rec));
+        goto done;
+    }
+    recorder *closing = rec;
+    rec = NULL; /* recorder_close frees it whatever happens */
+    if (recorder_close(closing, st.end_ns, err, sizeof err) != 0) {
+        fprintf(stderr, "vdcsim: %s\n", err);
+        goto done;
+    }
+
+    run_summary summary;
+    if (run_summary_read(out_path, &summary, err, sizeof err) != 0) {
+        fprintf(stderr, "vdcsim: reading back %s: %s\n", out_path, err);
+        goto done;
+    }
+    char summary_path[4096];
+    snprintf(summary_path, sizeof summary_path, "%s.summary.txt", out_path);
+    if (save_summary(&summary, out_path, summary_path) != 0) {
+        fprintf(stderr, "vdcsim: cannot write %s: %s\n", summary_path, strerror(errno));
+        goto done;
+    }
+    if (!opt->quiet) {
+        run_summary_print(&summary, out_path, stdout);
+        printf("summary: %s\n", summary_path);
+    }
+    status = CLI_EXIT_OK;
+done:
+    if (rec)
+        recorder_abort(rec);
+    model_free(m);
+    sim_engine_free(eng);
+    scenario_free(scn);
+    return status;
+}
+
+int check_scenario(const run_options *opt)
+{
+    scenario *scn = load(opt);
+    if (!scn)
+        return CLI_EXIT_BAD_INPUT;
+    int status = CLI_EXIT_RUNTIME;
+    char err[ERR_LEN];
+    sim_engine *eng = new_engine(scn);
+    model *m = NULL;
+    if (!eng) {
+        fprintf(stderr, "vdcsim: cannot create the engine\n");
+        goto done;
+    }
+    model_status ms;
+    m = model_build(scn, eng, NULL, &ms, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "%s\n", err);
+        status = ms == MODEL_BAD_INPUT ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUNTIME;
+        goto done;
+    }
+    char until[64], lookahead[64], period[64];
+    sim_time_ns until_ns = scn_duration_ns(scn, "simulation.until");
+    sim_time_ns period_ns = scn_duration_ns(scn, "simulation.sample_period");
+    printf("scenario %s is valid\n", scenario_name(scn));
+    printf("time:   until %s, lookahead %s, sample every %s (%" PRId64 " samples)\n",
+           sim_time_format(until_ns, until, sizeof until),
+           sim_time_format(scn_duration_ns(scn, "simulation.lookahead"), lookahead, sizeof lookahead),
+           sim_time_format(period_ns, period, sizeof period), (until_ns + period_ns - 1) / period_ns);
+    printf("run:    seed %" PRId64 ", %d threads, %" PRIu32 " LPs\n", scn_int(scn, "simulation.seed"),
+           sim_threads(eng), sim_lp_count(eng));
+    model_describe(m, stdout);
+    printf("output: %s\n", scn_string(scn, "output.path"));
+    status = CLI_EXIT_OK;
+done:
+    model_free(m);
+    sim_engine_free(eng);
+    scenario_free(scn);
+    return status;
+}

@@ -1,0 +1,42 @@
+/* host.h - a physical host and the VMs running on it, as one LP.
+ *
+ * The host LP owns the state of the VMs it runs. Every sample period it
+ * computes its CPU demand (sum of its running VMs' demand processes), usage
+ * (demand capped at capacity) and committed memory, and hands them to the
+ * recorder. Contention (entitlements, ready time, NUMA, EPT, overcommit),
+ * power and failure states arrive with the host model issues.
+ */
+#ifndef VDCSIM_MODELS_HOST_H
+#define VDCSIM_MODELS_HOST_H
+
+#include <stdint.h>
+
+#include "sim/engine.h"
+
+typedef struct host_spec {
+    uint32_t group; /* index of its scenario group (hosts.[group]) */
+    uint32_t sockets;
+    uint32_t cores_per_socket;
+    double cpu_mhz;
+    uint64_t memory_mib;
+} host_spec;
+
+struct model_env;
+
+typedef struct host {
+    const struct model_env *env;
+    uint32_t index;
+    uint32_t *vm_ids; /* running VMs, in the order they started */
+    uint32_t n_vms, cap_vms;
+    uint64_t log_seq; /* orders this LP's event-log records */
+} host;
+
+uint32_t host_cores(const host_spec *h);
+double host_cpu_capacity_mhz(const host_spec *h);
+
+/* The LP handler for hosts. */
+void host_handle(sim_ctx *ctx, void *state, const sim_event *ev);
+
+void host_release(host *h);
+
+#endif

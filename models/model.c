@@ -1,0 +1,364 @@
+/* model.c - building the simulated system from a scenario (see model.h). */
+#include "models/model.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/cluster.h"
+#include "models/host.h"
+#include "models/model_env.h"
+#include "models/placement.h"
+#include "models/vm.h"
+
+/* Event priorities at equal time: placement decisions before starts, and
+ * starts before samples, so a sample at t sees the VMs started at t. */
+enum { PRIO_VM_POWER_ON = 10, PRIO_VM_START = 20, PRIO_HOST_SAMPLE = 90 };
+
+struct model {
+    model_env env;
+    const scenario *scn;
+    host_spec *host_specs;
+    host *hosts;
+    vm_spec *vm_specs;
+    vm *vms;
+    cluster ctrl;
+};
+
+static void fail(model_status *status, model_status code, char *err, size_t err_len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+    *status = code;
+}
+
+/* Sums a list's `count` keys, refusing totals beyond `limit`. */
+static int total_count(const scenario *scn, const char *list, uint64_t limit, uint64_t *total, model_status *status,
+                       char *err, size_t err_len)
+{
+    uint64_t sum = 0;
+    int n = scn_list_len(scn, "%s", list);
+    for (int g = 0; g < n; g++) {
+        sum += (uint64_t)scn_int(scn, "%s.[%d].count", list, g);
+        if (sum > limit) {
+            fail(status, MODEL_BAD_INPUT, err, err_len,
+                 "%s: key '%s.[%d].count': the groups up to this one add up to %" PRIu64
+                 " %s, more than the %" PRIu64 " one run can hold (split the study into runs)",
+                 scenario_name(scn), list, g, sum, list, limit);
+            return -1;
+        }
+    }
+    *total = sum;
+    return 0;
+}
+
+static int32_t host_group_index(const scenario *scn, const char *name)
+{
+    if (!name || !name[0])
+        return -1;
+    int n = scn_list_len(scn, "hosts");
+    for (int g = 0; g < n; g++)
+        if (strcmp(scn_string(scn, "hosts.[%d].name", g), name) == 0)
+            return g;
+    return -1; /* the schema's reference check makes this unreachable */
+}
+
+static int build_hosts(model *m, uint32_t n_hosts)
+{
+    const scenario *scn = m->scn;
+    m->host_specs = calloc(n_hosts ? n_hosts : 1, sizeof *m->host_specs);
+    m->hosts = calloc(n_hosts ? n_hosts : 1, sizeof *m->hosts);
+    if (!m->host_specs || !m->hosts)
+        return -1;
+    uint32_t i = 0;
+    int groups = scn_list_len(scn, "hosts");
+    for (int g = 0; g < groups; g++) {
+        host_spec spec = {
+            .group = (uint32_t)g,
+            .sockets = (uint32_t)scn_int(scn, "hosts.[%d].sockets", g),
+            .cores_per_socket = (uint32_t)scn_int(scn, "hosts.[%d].cores_per_socket", g),
+            .cpu_mhz = scn_mhz(scn, "hosts.[%d].cpu", g),
+            .memory_mib = scn_bytes(scn, "hosts.[%d].memory", g) >> 20,
+        };
+        int64_t count = scn_int(scn, "hosts.[%d].count", g);
+        for (int64_t k = 0; k < count; k++, i++) {
+            m->host_specs[i] = spec;
+            m->hosts[i] = (host){.env = &m->env, .index = i};
+        }
+    }
+    return 0;
+}
+
+static int build_vms(model *m, uint32_t n_vms, char *err, size_t err_len, model_status *status)
+{
+    const scenario *scn = m->scn;
+    m->vm_specs = calloc(n_vms ? n_vms : 1, sizeof *m->vm_specs);
+    m->vms = calloc(n_vms ? n_vms : 1, sizeof *m->vms);
+    if (!m->vm_specs || !m->vms)
+        return -1;
+    uint32_t i = 0;
+    int groups = scn_list_len(scn, "vms");
+    for (int g = 0; g < groups; g++) {
+        vm_spec spec = {
+            .group = (uint32_t)g,
+            .vcpus = (uint32_t)scn_int(scn, "vms.[%d].vcpus", g),
+            .memory_mib = scn_bytes(scn, "vms.[%d].memory", g) >> 20,
+            .host_group = host_group_index(scn, scn_string(scn, "vms.[%d].host_group", g)),
+            .start_ns = scn_duration_ns(scn, "vms.[%d].start", g),
+            .cpu_demand =
+                {
+                    .mean_mhz = scn_mhz(scn, "vms.[%d].cpu_demand.mean", g),
+                    .amplitude = scn_float(scn, "vms.[%d].cpu_demand.amplitude", g),
+                    .period_ns = scn_duration_ns(scn, "vms.[%d].cpu_demand.period", g),
+                    .phase_ns = scn_duration_ns(scn, "vms.[%d].cpu_demand.phase", g),
+                    .noise = scn_float(scn, "vms.[%d].cpu_demand.noise", g),
+                },
+        };
+        if (demand_kind_parse(scn_string(scn, "vms.[%d].cpu_demand.kind", g), &spec.cpu_demand.kind) != 0) {
+            fail(status, MODEL_BAD_INPUT, err, err_len, "%s: key 'vms.[%d].cpu_demand.kind': not supported",
+                 scenario_name(scn), g);
+            return -2;
+        }
+        int64_t count = scn_int(scn, "vms.[%d].count", g);
+        for (int64_t k = 0; k < count; k++, i++) {
+            m->vm_specs[i] = spec;
+            m->vms[i] = (vm){.state = VM_STOPPED, .host = -1};
+        }
+    }
+    return 0;
+}
+
+static const rec_column host_columns[] = {
+    {"name", REC_STR, NULL},          {"group", REC_STR, NULL},       {"sockets", REC_I64, NULL},
+    {"cores", REC_I64, NULL},         {"cpu_mhz", REC_F64, "MHz"},    {"memory_mib", REC_I64, "MiB"},
+    {"cpu_capacity_mhz", REC_F64, "MHz"},
+};
+static const rec_column vm_columns[] = {
+    {"name", REC_STR, NULL},       {"group", REC_STR, NULL},
+    {"vcpus", REC_I64, NULL},      {"memory_mib", REC_I64, "MiB"},
+    {"cpu_demand_kind", REC_STR, NULL}, {"cpu_demand_mean_mhz", REC_F64, "MHz"},
+    {"start_ns", REC_I64, "ns"},   {"host", REC_I64, NULL},
+    {"state", REC_STR, NULL},
+};
+
+/* Entity names are "<group>-<n>", n counted from 1 within the group. */
+static void entity_name(char *buf, size_t len, const char *group, uint32_t index_in_group)
+{
+    snprintf(buf, len, "%s-%02" PRIu32, group, index_in_group + 1);
+}
+
+static int declare_recording(model *m, recorder *rec)
+{
+    model_env *env = &m->env;
+    sim_time_ns period = env->sample_period_ns;
+    uint32_t n = env->n_hosts;
+    env->series_host_cpu_demand = rec_series_new(rec, "host", "cpu_demand_mhz", "MHz", "hosts", (int)n, 0, period);
+    env->series_host_cpu_usage = rec_series_new(rec, "host", "cpu_usage_mhz", "MHz", "hosts", (int)n, 0, period);
+    env->series_host_memory_committed =
+        rec_series_new(rec, "host", "memory_committed_mib", "MiB", "hosts", (int)n, 0, period);
+    env->series_host_vms_running = rec_series_new(rec, "host", "vms_running", "1", "hosts", (int)n, 0, period);
+    if (scn_bool(m->scn, "output.per_vm_series") && env->n_vms > 0)
+        env->series_vm_cpu_demand =
+            rec_series_new(rec, "vm", "cpu_demand_mhz", "MHz", "vms", (int)env->n_vms, 0, period);
+    env->log_vm_placed = rec_event_kind(rec, "vm_placed");
+    env->log_vm_placement_failed = rec_event_kind(rec, "vm_placement_failed");
+    env->log_vm_started = rec_event_kind(rec, "vm_started");
+    if (env->series_host_cpu_demand < 0 || env->series_host_cpu_usage < 0 ||
+        env->series_host_memory_committed < 0 || env->series_host_vms_running < 0 ||
+        (scn_bool(m->scn, "output.per_vm_series") && env->n_vms > 0 && env->series_vm_cpu_demand < 0) ||
+        env->log_vm_placed < 0 || env->log_vm_placement_failed < 0 || env->log_vm_started < 0)
+        return -1;
+
+    int table = rec_table_new(rec, "hosts", host_columns, (int)(sizeof host_columns / sizeof host_columns[0]));
+    if (table < 0)
+        return -1;
+    uint32_t i = 0;
+    for (int g = 0; g < scn_list_len(m->scn, "hosts"); g++) {
+        const char *group = scn_string(m->scn, "hosts.[%d].name", g);
+        int64_t count = scn_int(m->scn, "hosts.[%d].count", g);
+        for (int64_t k = 0; k < count; k++, i++) {
+            const host_spec *h = &m->host_specs[i];
+            char name[300];
+            entity_name(name, sizeof name, group, (uint32_t)k);
+            rec_value row[] = {{.str = name},
+                               {.str = group},
+                               {.i64 = h->sockets},
+                               {.i64 = host_cores(h)},
+                               {.f64 = h->cpu_mhz},
+                               {.i64 = (int64_t)h->memory_mib},
+                               {.f64 = host_cpu_capacity_mhz(h)}};
+            if (rec_table_row(rec, table, row) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static void init_env_ids(model_env *env)
+{
+    env->series_host_cpu_demand = env->series_host_cpu_usage = -1;
+    env->series_host_memory_committed = env->series_host_vms_running = -1;
+    env->series_vm_cpu_demand = -1;
+    env->log_vm_placed = env->log_vm_placement_failed = env->log_vm_started = -1;
+}
+
+model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_status *status, char *err,
+                   size_t err_len)
+{
+    *status = MODEL_OK;
+    uint64_t n_hosts = 0, n_vms = 0;
+    if (total_count(scn, "hosts", MODEL_MAX_HOSTS, &n_hosts, status, err, err_len) != 0 ||
+        total_count(scn, "vms", MODEL_MAX_VMS, &n_vms, status, err, err_len) != 0)
+        return NULL;
+
+    model *m = calloc(1, sizeof *m);
+    if (!m) {
+        fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building the model");
+        return NULL;
+    }
+    m->scn = scn;
+    model_env *env = &m->env;
+    init_env_ids(env);
+    env->rec = rec;
+    env->n_hosts = (uint32_t)n_hosts;
+    env->n_vms = (uint32_t)n_vms;
+    env->sample_period_ns = scn_duration_ns(scn, "simulation.sample_period");
+    env->control_latency_ns = sim_lookahead_ns(eng);
+
+    int vm_status = 0;
+    if (build_hosts(m, env->n_hosts) != 0 || (vm_status = build_vms(m, env->n_vms, err, err_len, status)) != 0) {
+        if (vm_status != -2)
+            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building %" PRIu64 " hosts and %" PRIu64 " VMs",
+                 n_hosts, n_vms);
+        model_free(m);
+        return NULL;
+    }
+    env->host_specs = m->host_specs;
+    env->vm_specs = m->vm_specs;
+    env->vms = m->vms;
+
+    env->kind_vm_power_on = sim_kind_register(eng, "vm.power_on", PRIO_VM_POWER_ON);
+    env->kind_vm_start = sim_kind_register(eng, "vm.start", PRIO_VM_START);
+    env->kind_host_sample = sim_kind_register(eng, "host.sample", PRIO_HOST_SAMPLE);
+
+    /* The controller's view starts from each host's capacity. */
+    m->ctrl.env = env;
+    if (placement_policy_parse(scn_string(scn, "placement.policy"), &m->ctrl.policy) != 0) {
+        fail(status, MODEL_BAD_INPUT, err, err_len, "%s: key 'placement.policy': not supported", scenario_name(scn));
+        model_free(m);
+        return NULL;
+    }
+    m->ctrl.view = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *m->ctrl.view);
+    if (!m->ctrl.view) {
+        fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory");
+        model_free(m);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < env->n_hosts; i++)
+        m->ctrl.view[i] = (placement_host_view){.logical_cpus = host_cores(&m->host_specs[i]),
+                                                .memory_mib = m->host_specs[i].memory_mib,
+                                                .group = (int32_t)m->host_specs[i].group,
+                                                .usable = 1};
+
+    env->cluster_lp = sim_lp_new(eng, "cluster", cluster_handle, &m->ctrl);
+    env->first_host_lp = sim_lp_count(eng);
+    char lp_name[320];
+    for (uint32_t i = 0; i < env->n_hosts; i++) {
+        snprintf(lp_name, sizeof lp_name, "host %" PRIu32, i);
+        sim_lp_new(eng, lp_name, host_handle, &m->hosts[i]);
+        sim_schedule(eng, env->first_host_lp + i, 0, env->kind_host_sample, NULL, 0);
+    }
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        int64_t payload = v;
+        sim_schedule(eng, env->cluster_lp, m->vm_specs[v].start_ns, env->kind_vm_power_on, &payload, sizeof payload);
+    }
+    if (sim_error(eng)[0]) {
+        fail(status, MODEL_RUNTIME_ERROR, err, err_len, "%s", sim_error(eng));
+        model_free(m);
+        return NULL;
+    }
+    if (rec && declare_recording(m, rec) != 0) {
+        fail(status, MODEL_RUNTIME_ERROR, err, err_len, "%s", recorder_error(rec));
+        model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+int model_finish(model *m, recorder *rec)
+{
+    int table = rec_table_new(rec, "vms", vm_columns, (int)(sizeof vm_columns / sizeof vm_columns[0]));
+    if (table < 0)
+        return -1;
+    uint32_t i = 0;
+    for (int g = 0; g < scn_list_len(m->scn, "vms"); g++) {
+        const char *group = scn_string(m->scn, "vms.[%d].name", g);
+        int64_t count = scn_int(m->scn, "vms.[%d].count", g);
+        for (int64_t k = 0; k < count; k++, i++) {
+            const vm_spec *s = &m->vm_specs[i];
+            char name[300];
+            entity_name(name, sizeof name, group, (uint32_t)k);
+            rec_value row[] = {{.str = name},
+                               {.str = group},
+                               {.i64 = s->vcpus},
+                               {.i64 = (int64_t)s->memory_mib},
+                               {.str = demand_kind_name(s->cpu_demand.kind)},
+                               {.f64 = s->cpu_demand.mean_mhz},
+                               {.i64 = s->start_ns},
+                               {.i64 = m->vms[i].host},
+                               {.str = vm_state_name(m->vms[i].state)}};
+            if (rec_table_row(rec, table, row) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+void model_describe(const model *m, FILE *out)
+{
+    const model_env *env = &m->env;
+    double cap_mhz = 0.0;
+    uint64_t cores = 0, mem_mib = 0, vcpus = 0, vm_mem_mib = 0;
+    double mean_demand_mhz = 0.0;
+    for (uint32_t i = 0; i < env->n_hosts; i++) {
+        cap_mhz += host_cpu_capacity_mhz(&m->host_specs[i]);
+        cores += host_cores(&m->host_specs[i]);
+        mem_mib += m->host_specs[i].memory_mib;
+    }
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        vcpus += m->vm_specs[v].vcpus;
+        vm_mem_mib += m->vm_specs[v].memory_mib;
+        mean_demand_mhz += m->vm_specs[v].cpu_demand.mean_mhz;
+    }
+    fprintf(out, "hosts:  %" PRIu32 " in %d groups: %" PRIu64 " cores, %.1f GHz, %.1f GiB\n", env->n_hosts,
+            scn_list_len(m->scn, "hosts"), cores, cap_mhz / 1000.0, (double)mem_mib / 1024.0);
+    fprintf(out, "vms:    %" PRIu32 " in %d groups: %" PRIu64 " vCPUs, %.1f GiB, mean CPU demand %.1f GHz\n",
+            env->n_vms, scn_list_len(m->scn, "vms"), vcpus, (double)vm_mem_mib / 1024.0, mean_demand_mhz / 1000.0);
+    if (cores > 0 && mem_mib > 0 && cap_mhz > 0)
+        fprintf(out, "ratios: vCPU:core %.2f, memory %.1f%%, mean CPU demand %.1f%% of capacity\n",
+                (double)vcpus / (double)cores, 100.0 * (double)vm_mem_mib / (double)mem_mib,
+                100.0 * mean_demand_mhz / cap_mhz);
+}
+
+uint32_t model_host_count(const model *m) { return m->env.n_hosts; }
+uint32_t model_vm_count(const model *m) { return m->env.n_vms; }
+uint64_t model_vms_placed(const model *m) { return m->ctrl.placed; }
+uint64_t model_vm_placement_failures(const model *m) { return m->ctrl.placement_failures; }
+
+void model_free(model *m)
+{
+    if (!m)
+        return;
+    if (m->hosts)
+        for (uint32_t i = 0; i < m->env.n_hosts; i++)
+            host_release(&m->hosts[i]);
+    free(m->hosts);
+    free(m->host_specs);
+    free(m->vm_specs);
+    free(m->vms);
+    free(m->ctrl.view);
+    free(m);
+}

@@ -1,0 +1,47 @@
+/* model.h - a whole simulated system built from a scenario.
+ *
+ * model_build expands the scenario's host and VM groups into entities,
+ * creates their LPs in the engine (one cluster controller, one LP per host),
+ * registers event kinds, declares the recorder's tables and series, and
+ * schedules the first events. After the run, model_finish writes what is
+ * only known at the end (the VM table with each VM's final host).
+ */
+#ifndef VDCSIM_MODELS_MODEL_H
+#define VDCSIM_MODELS_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "recorder/recorder.h"
+#include "scenario/scenario.h"
+#include "sim/engine.h"
+
+/* Limits that keep a run inside one machine's memory; larger studies are
+ * split into runs. Exceeding one is bad input, reported with the key. */
+#define MODEL_MAX_HOSTS UINT32_C(1000000)
+#define MODEL_MAX_VMS UINT32_C(20000000)
+
+typedef struct model model;
+
+typedef enum { MODEL_OK = 0, MODEL_BAD_INPUT = 2, MODEL_RUNTIME_ERROR = 1 } model_status;
+
+/* Builds the model into `eng`; `rec` may be NULL (nothing is recorded).
+ * On failure returns NULL, sets *status and writes a message into err. */
+model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_status *status, char *err,
+                   size_t err_len);
+
+/* Writes the end-of-run tables. Returns 0, or -1 with recorder_error(). */
+int model_finish(model *m, recorder *rec);
+
+/* What would be simulated: entity counts, capacities, ratios. */
+void model_describe(const model *m, FILE *out);
+
+uint32_t model_host_count(const model *m);
+uint32_t model_vm_count(const model *m);
+uint64_t model_vms_placed(const model *m);
+uint64_t model_vm_placement_failures(const model *m);
+
+void model_free(model *m);
+
+#endif

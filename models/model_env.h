@@ -1,0 +1,46 @@
+/* model_env.h - what every model LP of one run shares, read-only while the
+ * engine runs: event kind ids, recorder handles, the entity arrays.
+ *
+ * Mutable entries of `vms` belong to the LP that currently holds the VM
+ * (its host's LP once started); nobody else writes them.
+ */
+#ifndef VDCSIM_MODELS_MODEL_ENV_H
+#define VDCSIM_MODELS_MODEL_ENV_H
+
+#include <stdint.h>
+
+#include "models/host.h"
+#include "models/vm.h"
+#include "recorder/recorder.h"
+#include "sim/time.h"
+
+typedef struct model_env {
+    recorder *rec; /* NULL when nothing is recorded (vdcsim check) */
+    sim_time_ns sample_period_ns;
+    sim_time_ns control_latency_ns; /* controller -> host messages */
+
+    uint32_t cluster_lp;
+    uint32_t first_host_lp; /* host i is LP first_host_lp + i */
+    uint32_t n_hosts;
+    uint32_t n_vms;
+    const host_spec *host_specs;
+    const vm_spec *vm_specs;
+    vm *vms;
+
+    /* engine event kinds */
+    uint32_t kind_vm_power_on; /* cluster: a VM asks to start */
+    uint32_t kind_vm_start;    /* host: run this VM */
+    uint32_t kind_host_sample; /* host: take a sample */
+
+    /* recorder ids; -1 when absent */
+    int series_host_cpu_demand;
+    int series_host_cpu_usage;
+    int series_host_memory_committed;
+    int series_host_vms_running;
+    int series_vm_cpu_demand;
+    int log_vm_placed;
+    int log_vm_placement_failed;
+    int log_vm_started;
+} model_env;
+
+#endif

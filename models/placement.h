@@ -1,0 +1,39 @@
+/* placement.h - choosing a host for a VM being powered on.
+ *
+ * Placement works on the controller's own view of each host (what it has
+ * committed there), never on the host LPs' private state. first_fit picks
+ * the lowest-numbered host where the VM's memory fits in what is not yet
+ * committed and its vCPUs fit in the host's logical CPUs. Later policies
+ * (best balance, DRS-style) take the same view.
+ */
+#ifndef VDCSIM_MODELS_PLACEMENT_H
+#define VDCSIM_MODELS_PLACEMENT_H
+
+#include <stdint.h>
+
+typedef enum { PLACEMENT_FIRST_FIT } placement_policy;
+
+typedef struct placement_host_view {
+    uint32_t logical_cpus;
+    uint64_t memory_mib;
+    uint64_t committed_memory_mib;
+    int32_t group;  /* hosts.[group] */
+    int usable;     /* 0 while failed, in maintenance or standby */
+} placement_host_view;
+
+typedef struct placement_request {
+    uint32_t vcpus;
+    uint64_t memory_mib;
+    int32_t host_group; /* -1: any */
+} placement_request;
+
+int placement_policy_parse(const char *name, placement_policy *out);
+
+/* 1 if the request fits on the host as the view stands. */
+int placement_fits(const placement_host_view *h, const placement_request *req);
+
+/* The chosen host index, or -1 if none fits. */
+int32_t placement_choose(placement_policy policy, const placement_host_view *hosts, uint32_t n_hosts,
+                         const placement_request *req);
+
+#endif

@@ -1,0 +1,47 @@
+/* vm.h - virtual machines: their static description and lifecycle.
+ *
+ * A VM's mutable state belongs to the LP of the host it runs on (or to the
+ * cluster controller while it is not placed); it is handed over by events.
+ * The lifecycle is the state machine
+ *     stopped -> starting -> running <-> migrating ; running -> stopping -> stopped
+ * plus failed from any powered-on state and failed -> starting (restart).
+ */
+#ifndef VDCSIM_MODELS_VM_H
+#define VDCSIM_MODELS_VM_H
+
+#include <stdint.h>
+
+#include "models/demand.h"
+
+typedef enum {
+    VM_STOPPED,
+    VM_STARTING,
+    VM_RUNNING,
+    VM_MIGRATING,
+    VM_STOPPING,
+    VM_FAILED
+} vm_state;
+
+typedef struct vm_spec {
+    uint32_t group;        /* index of its scenario group (vms.[group]) */
+    uint32_t vcpus;
+    uint64_t memory_mib;
+    int32_t host_group;    /* hosts.[host_group] it must run in, or -1 for any */
+    sim_time_ns start_ns;  /* power-on request time */
+    demand_spec cpu_demand;
+} vm_spec;
+
+typedef struct vm {
+    vm_state state;
+    int32_t host;          /* host index, -1 when not placed */
+} vm;
+
+const char *vm_state_name(vm_state s);
+
+/* 1 if the lifecycle allows from -> to, else 0. */
+int vm_transition_allowed(vm_state from, vm_state to);
+
+/* Moves v to state `to`; returns 0, or -1 (state unchanged) if illegal. */
+int vm_transition(vm *v, vm_state to);
+
+#endif

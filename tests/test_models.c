@@ -1,0 +1,107 @@
+/* test_models.c - the thin model's pieces against hand-computed values. */
+#include <math.h>
+
+#include "check.h"
+#include "models/demand.h"
+#include "models/placement.h"
+#include "models/vm.h"
+#include "sim/time.h"
+
+static void test_demand(void)
+{
+    demand_spec c = {.kind = DEMAND_CONSTANT, .mean_mhz = 2500.0};
+    CHECK_NEAR(demand_expected_mhz(&c, 0), 2500.0, 1e-9);
+    CHECK_NEAR(demand_expected_mhz(&c, 7 * SIM_NS_PER_HOUR), 2500.0, 1e-9);
+
+    /* diurnal, mean 1000, amplitude 0.5, period 1 day:
+     * t = 6h is a quarter period -> sin = 1 -> 1500; t = 18h -> 500;
+     * t = 12h -> sin(pi) = 0 -> 1000; phase 6h shifts 0h to the peak. */
+    demand_spec d = {.kind = DEMAND_DIURNAL, .mean_mhz = 1000.0, .amplitude = 0.5, .period_ns = SIM_NS_PER_DAY};
+    CHECK_NEAR(demand_expected_mhz(&d, 0), 1000.0, 1e-9);
+    CHECK_NEAR(demand_expected_mhz(&d, 6 * SIM_NS_PER_HOUR), 1500.0, 1e-9);
+    CHECK_NEAR(demand_expected_mhz(&d, 12 * SIM_NS_PER_HOUR), 1000.0, 1e-9);
+    CHECK_NEAR(demand_expected_mhz(&d, 18 * SIM_NS_PER_HOUR), 500.0, 1e-9);
+    /* A thousand days later the phase is exact (integer reduction). */
+    CHECK_NEAR(demand_expected_mhz(&d, 1000 * SIM_NS_PER_DAY + 6 * SIM_NS_PER_HOUR), 1500.0, 1e-9);
+    d.phase_ns = 6 * SIM_NS_PER_HOUR;
+    CHECK_NEAR(demand_expected_mhz(&d, 0), 1500.0, 1e-9);
+    /* amplitude 1 never goes negative */
+    d.amplitude = 1.0;
+    d.phase_ns = 0;
+    CHECK(demand_expected_mhz(&d, 18 * SIM_NS_PER_HOUR) >= 0.0);
+
+    /* Noise: the sample mean of 1 + 0.2 Z over 20000 draws is within
+     * 5 sigma (5 * 0.2 / sqrt(20000) = 0.0071) of 1. */
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, 11);
+    demand_spec n = {.kind = DEMAND_CONSTANT, .mean_mhz = 1000.0, .noise = 0.2};
+    double sum = 0.0;
+    for (int i = 0; i < 20000; i++)
+        sum += demand_sample_mhz(&n, 0, r);
+    CHECK_NEAR(sum / 20000.0, 1000.0, 7.1);
+    gsl_rng_free(r);
+
+    demand_kind k;
+    CHECK_INT_EQ(demand_kind_parse("diurnal", &k), 0);
+    CHECK_INT_EQ(k, DEMAND_DIURNAL);
+    CHECK_INT_EQ(demand_kind_parse("sinus", &k), -1);
+}
+
+static void test_first_fit(void)
+{
+    /* Three hosts: 16 CPUs/64 GiB, 32 CPUs/128 GiB (group 1), 8 CPUs/256 GiB. */
+    placement_host_view h[3] = {
+        {.logical_cpus = 16, .memory_mib = 65536, .group = 0, .usable = 1},
+        {.logical_cpus = 32, .memory_mib = 131072, .group = 1, .usable = 1},
+        {.logical_cpus = 8, .memory_mib = 262144, .group = 0, .usable = 1},
+    };
+    placement_request small = {.vcpus = 4, .memory_mib = 32768, .host_group = -1};
+    CHECK_INT_EQ(placement_choose(PLACEMENT_FIRST_FIT, h, 3, &small), 0);
+    h[0].committed_memory_mib = 40000; /* 25536 MiB left: 32 GiB no longer fits */
+    CHECK_INT_EQ(placement_choose(PLACEMENT_FIRST_FIT, h, 3, &small), 1);
+    placement_request wide = {.vcpus = 24, .memory_mib = 1024, .host_group = -1};
+    CHECK_INT_EQ(placement_choose(PLACEMENT_FIRST_FIT, h, 3, &wide), 1);
+    placement_request pinned = {.vcpus = 2, .memory_mib = 1024, .host_group = 0};
+    h[0].usable = 0;
+    CHECK_INT_EQ(placement_choose(PLACEMENT_FIRST_FIT, h, 3, &pinned), 2);
+    placement_request huge = {.vcpus = 2, .memory_mib = 300000, .host_group = -1};
+    CHECK_INT_EQ(placement_choose(PLACEMENT_FIRST_FIT, h, 3, &huge), -1);
+    /* exactly full fits */
+    placement_host_view exact = {.logical_cpus = 4, .memory_mib = 1000, .committed_memory_mib = 600, .usable = 1};
+    placement_request rest = {.vcpus = 4, .memory_mib = 400, .host_group = -1};
+    CHECK_INT_EQ(placement_fits(&exact, &rest), 1);
+    rest.memory_mib = 401;
+    CHECK_INT_EQ(placement_fits(&exact, &rest), 0);
+}
+
+static void test_vm_lifecycle(void)
+{
+    /* Legal: stopped->starting->running<->migrating, running->stopping->stopped,
+     * failed from powered-on states, failed->starting. */
+    int legal[6][6] = {0};
+    legal[VM_STOPPED][VM_STARTING] = 1;
+    legal[VM_STARTING][VM_RUNNING] = legal[VM_STARTING][VM_FAILED] = legal[VM_STARTING][VM_STOPPED] = 1;
+    legal[VM_RUNNING][VM_MIGRATING] = legal[VM_RUNNING][VM_STOPPING] = legal[VM_RUNNING][VM_FAILED] = 1;
+    legal[VM_MIGRATING][VM_RUNNING] = legal[VM_MIGRATING][VM_FAILED] = 1;
+    legal[VM_STOPPING][VM_STOPPED] = legal[VM_STOPPING][VM_FAILED] = 1;
+    legal[VM_FAILED][VM_STARTING] = legal[VM_FAILED][VM_STOPPED] = 1;
+    for (int from = 0; from < 6; from++)
+        for (int to = 0; to < 6; to++)
+            CHECK_INT_EQ(vm_transition_allowed((vm_state)from, (vm_state)to), legal[from][to]);
+    vm v = {.state = VM_STOPPED, .host = -1};
+    CHECK_INT_EQ(vm_transition(&v, VM_RUNNING), -1); /* must boot first */
+    CHECK_INT_EQ(v.state, VM_STOPPED);
+    CHECK_INT_EQ(vm_transition(&v, VM_STARTING), 0);
+    CHECK_INT_EQ(vm_transition(&v, VM_RUNNING), 0);
+    CHECK_INT_EQ(vm_transition(&v, VM_MIGRATING), 0);
+    CHECK_INT_EQ(vm_transition(&v, VM_STOPPING), -1); /* not while migrating */
+    CHECK_INT_EQ(vm_transition(&v, VM_RUNNING), 0);
+}
+
+int main(void)
+{
+    test_demand();
+    test_first_fit();
+    test_vm_lifecycle();
+    return CHECK_DONE();
+}
