@@ -478,10 +478,9 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
         fprintf(out, LABEL "%s committed", "memory", fmt_pct(s->memory_committed_last_pct, p, sizeof p));
         if (isfinite(s->memory_committed_last_mib))
             fprintf(out, " (%.1f GiB)", s->memory_committed_last_mib / 1024.0);
-        fprintf(out, " at the last sample (%s)", fmt_time(s->last_sample_time_ns, t1, sizeof t1));
         if (isfinite(s->vms_running_last))
             fprintf(out, ", %.0f VMs running", s->vms_running_last);
-        fputc('\n', out);
+        fprintf(out, " at %s (last sample)\n", fmt_time(s->last_sample_time_ns, t1, sizeof t1));
     } else {
         fprintf(out, LABEL "no " HOST_GROUP " series in the file\n", "samples");
     }

@@ -65,6 +65,14 @@ expect_err "unit.cfg:1: key 'simulation.until'" "unknown unit"
 expect_status 2 "absurd total hosts" "$vdcsim" check total.cfg
 expect_err "key 'hosts.[1].count'" "absurd total hosts"
 
+# Every malformed fixture: exit 2 and a message "FILE:LINE: key '...'" (or
+# "FILE: key" for keys with no line, such as a missing top-level list).
+for f in "$src"/tests/scenarios/bad/*.cfg; do
+  "$vdcsim" check "$f" >/dev/null 2>err.txt; st=$?
+  if [ $st -ne 2 ]; then bad "$(basename "$f"): exit $st, want 2"; continue; fi
+  if grep -qE "^$f(:[0-9]+)?: (key '|syntax error)" err.txt; then ok; else bad "$(basename "$f"): message '$(head -1 err.txt)'"; fi
+done
+
 # A scenario truncated at many byte offsets never crashes (status 0 or 2).
 size=$(wc -c < "$quick")
 crashes=0
@@ -101,6 +109,19 @@ same t1.h5 s7.h5 /series && bad "a different seed gave the same series" || ok
 h5dump -H -d /series/host/cpu_demand_mhz t1.h5 | grep -q "( 36, 8 )" && ok || bad "series shape is not (36, 8)"
 h5dump -H -d /tables/vms t1.h5 | grep -q "( 80 )" && ok || bad "vms table is not 80 rows"
 h5dump -a /format_version t1.h5 | grep -q "(0): 1" && ok || bad "format_version attribute"
+
+# Failure traces: the LANL fit table, and malformed files rejected with file:line.
+lanl=$src/../shared/traces/lanl-failures-1996-2005/LA-UR-05-7318-failure-data-1996-2005.csv
+if [ -f "$lanl" ]; then
+  expect_status 0 "failures fit LANL" "$vdcsim" failures fit "$lanl"
+  grep -qE "^ +total +23739 " out.txt && ok || bad "failures fit: total row lacks 23739 failures"
+  [ "$(grep -cE '^ +[0-9]+ +[0-9]+ ' out.txt)" -eq 23 ] && ok || bad "failures fit: not 23 system rows"
+fi
+fx=$src/tests/data/failures
+expect_status 2 "failure trace: bad month" "$vdcsim" failures fit "$fx/bad_month.csv"
+expect_err "bad_month.csv:" "failure trace: bad month"
+expect_status 2 "failure trace: missing file" "$vdcsim" failures fit "$fx/nosuch.csv"
+expect_status 2 "failures: bad window" "$vdcsim" failures fit "$fx/tiny.csv" --group-window -5
 
 # A run that fails at runtime leaves no file that looks complete.
 printf 'hosts = ( { name = "h"; } );\nsimulation = { lookahead = "1s"; };\noutput = { path = "nodir/x.h5"; };\n' > nodir.cfg

@@ -1,0 +1,402 @@
+/* test_run_summary.c - the run summary reads back the numbers a run wrote.
+ *
+ * Files are written with the recorder API (as a run would), with values
+ * chosen so every mean and peak is computed by hand below; the summary is
+ * then checked number by number, not by its text.
+ */
+#if defined(__has_include)
+#if __has_include(<hdf5.h>)
+#include <hdf5.h>
+#else
+#include <hdf5/serial/hdf5.h>
+#endif
+#else
+#include <hdf5.h>
+#endif
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/run_summary.h"
+#include "recorder/recorder.h"
+#include "tests/check.h"
+
+#define PERIOD_NS (10 * SIM_NS_PER_S)
+#define END_NS (30 * SIM_NS_PER_S) /* 3 samples: 0 s, 10 s, 20 s */
+#define N_HOSTS 2
+#define N_SAMPLES 3
+
+static void path_in_tmp(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", VDCSIM_TEST_TMPDIR, name);
+}
+
+static const rec_column host_columns[] = {
+    {"name", REC_STR, NULL},          {"group", REC_STR, NULL},       {"sockets", REC_I64, NULL},
+    {"cores", REC_I64, NULL},         {"cpu_mhz", REC_F64, "MHz"},    {"memory_mib", REC_I64, "MiB"},
+    {"cpu_capacity_mhz", REC_F64, "MHz"},
+};
+static const rec_column vm_columns[] = {
+    {"name", REC_STR, NULL},       {"group", REC_STR, NULL},
+    {"vcpus", REC_I64, NULL},      {"memory_mib", REC_I64, "MiB"},
+    {"cpu_demand_kind", REC_STR, NULL}, {"cpu_demand_mean_mhz", REC_F64, "MHz"},
+    {"start_ns", REC_I64, "ns"},   {"host", REC_I64, NULL},
+    {"state", REC_STR, NULL},
+};
+
+/* Per sample (rows) and host (columns). NAN = cell never written. */
+static const double demand[N_SAMPLES][N_HOSTS] = {{100, 200}, {300, 600}, {500, NAN}};
+static const double usage[N_SAMPLES][N_HOSTS] = {{100, 200}, {300, 600}, {700, 400}};
+static const double memory[N_SAMPLES][N_HOSTS] = {{0, 0}, {256, 512}, {512, 1024}};
+static const double running[N_SAMPLES][N_HOSTS] = {{0, 0}, {1, 1}, {1, 2}};
+
+static int add_host(recorder *r, int table, const char *name, int64_t cores, double mhz, int64_t mem)
+{
+    rec_value row[] = {{.str = name}, {.str = "esx"},  {.i64 = 1},          {.i64 = cores},
+                       {.f64 = mhz},  {.i64 = mem},    {.f64 = (double)cores * mhz}};
+    return rec_table_row(r, table, row);
+}
+
+static int add_vm(recorder *r, int table, const char *name, int64_t host, const char *state)
+{
+    rec_value row[] = {{.str = name}, {.str = "web"}, {.i64 = 2},        {.i64 = 512},    {.str = "constant"},
+                       {.f64 = 100},  {.i64 = 0},     {.i64 = host},     {.str = state}};
+    return rec_table_row(r, table, row);
+}
+
+/* The small run: 2 hosts of 4 cores x 250 MHz = 1000 MHz and 1024 MiB,
+ * 3 VMs, 3 samples, events of four kinds registered in an order unlike the
+ * model's (so kinds must be matched by name). with_attrs 0 leaves out the
+ * driver's run attributes. */
+static int write_small(const char *path, int with_attrs)
+{
+    char err[512];
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (!r) {
+        fprintf(stderr, "  %s\n", err);
+        return -1;
+    }
+    if (with_attrs) {
+        CHECK_INT_EQ(rec_attr_str(r, "vdcsim_version", "9.8.7"), 0);
+        CHECK_INT_EQ(rec_attr_str(r, "scenario_path", "scenarios/tiny.cfg"), 0);
+        CHECK_INT_EQ(rec_attr_str(r, "scenario_text", "simulation: { seed = 7; };\n"), 0);
+        CHECK_INT_EQ(rec_attr_i64(r, "seed", 7), 0);
+        CHECK_INT_EQ(rec_attr_i64(r, "threads", 2), 0);
+        CHECK_INT_EQ(rec_attr_i64(r, "until_ns", END_NS), 0);
+        CHECK_INT_EQ(rec_attr_i64(r, "end_ns", END_NS), 0);
+        CHECK_INT_EQ(rec_attr_f64(r, "wall_time_s", 0.5), 0);
+        CHECK_INT_EQ(rec_attr_i64(r, "events", 1234), 0);
+        CHECK_INT_EQ(rec_attr_i64(r, "windows", 3), 0);
+        CHECK_INT_EQ(rec_attr_f64(r, "events_per_s", 2468.0), 0);
+        CHECK_INT_EQ(rec_attr_i64(r, "lp_count", 3), 0);
+    }
+    int s_demand = rec_series_new(r, "host", "cpu_demand_mhz", "MHz", "hosts", N_HOSTS, 0, PERIOD_NS);
+    int s_usage = rec_series_new(r, "host", "cpu_usage_mhz", "MHz", "hosts", N_HOSTS, 0, PERIOD_NS);
+    int s_mem = rec_series_new(r, "host", "memory_committed_mib", "MiB", "hosts", N_HOSTS, 0, PERIOD_NS);
+    int s_run = rec_series_new(r, "host", "vms_running", "1", "hosts", N_HOSTS, 0, PERIOD_NS);
+    CHECK(s_demand >= 0 && s_usage >= 0 && s_mem >= 0 && s_run >= 0);
+    int k_started = rec_event_kind(r, "vm_started");
+    int k_other = rec_event_kind(r, "host_sampled");
+    int k_failed = rec_event_kind(r, "vm_placement_failed");
+    int k_placed = rec_event_kind(r, "vm_placed");
+    CHECK(k_started >= 0 && k_other >= 0 && k_failed >= 0 && k_placed >= 0);
+    int hosts = rec_table_new(r, "hosts", host_columns, 7);
+    CHECK(hosts >= 0);
+    CHECK_INT_EQ(add_host(r, hosts, "esx-01", 4, 250.0, 1024), 0);
+    CHECK_INT_EQ(add_host(r, hosts, "esx-02", 4, 250.0, 1024), 0);
+
+    uint64_t seq = 0;
+    for (int k = 0; k < N_SAMPLES; k++) {
+        sim_time_ns t = (sim_time_ns)k * PERIOD_NS;
+        CHECK_INT_EQ(recorder_window_begin(r, t + PERIOD_NS), 0);
+        for (int h = 0; h < N_HOSTS; h++) {
+            if (!isnan(demand[k][h]))
+                rec_series_put(r, s_demand, t, h, demand[k][h]);
+            rec_series_put(r, s_usage, t, h, usage[k][h]);
+            rec_series_put(r, s_mem, t, h, memory[k][h]);
+            rec_series_put(r, s_run, t, h, running[k][h]);
+        }
+        /* sample 0: two placements and one failure; sample 1: two starts;
+         * sample 2: one placement dated after the run's end (dropped). */
+        if (k == 0) {
+            rec_event(r, 0, t + 1, 0, seq++, k_placed, 0, 0, 0, 0.0);
+            rec_event(r, 0, t + 2, 0, seq++, k_placed, 1, 1, 0, 0.0);
+            rec_event(r, 0, t + 3, 0, seq++, k_failed, 2, -1, 0, 0.0);
+        } else if (k == 1) {
+            rec_event(r, 0, t + 1, 1, seq++, k_started, 0, 0, 0, 0.0);
+            rec_event(r, 0, t + 1, 2, seq++, k_started, 1, 1, 0, 0.0);
+            rec_event(r, 0, t + 5, 2, seq++, k_other, 1, 0, 0, 0.0);
+        } else {
+            rec_event(r, 0, END_NS + 5, 0, seq++, k_placed, 2, 0, 0, 0.0);
+        }
+        CHECK_INT_EQ(recorder_window_end(r, t + PERIOD_NS), 0);
+    }
+    int vms = rec_table_new(r, "vms", vm_columns, 9);
+    CHECK(vms >= 0);
+    CHECK_INT_EQ(add_vm(r, vms, "web-01", 0, "running"), 0);
+    CHECK_INT_EQ(add_vm(r, vms, "web-02", 1, "running"), 0);
+    CHECK_INT_EQ(add_vm(r, vms, "web-03", -1, "stopped"), 0);
+    int rc = recorder_close(r, END_NS, err, sizeof err);
+    CHECK_INT_EQ(rc, 0);
+    if (rc != 0)
+        fprintf(stderr, "  %s\n", err);
+    return rc;
+}
+
+static void test_small_run(void)
+{
+    char path[1024], err[1024];
+    path_in_tmp(path, sizeof path, "summary_small.h5");
+    if (write_small(path, 1) != 0)
+        return;
+    run_summary s;
+    int rc = run_summary_read(path, &s, err, sizeof err);
+    CHECK_INT_EQ(rc, 0);
+    if (rc != 0) {
+        fprintf(stderr, "  %s\n", err);
+        return;
+    }
+    CHECK_INT_EQ(s.format_version, REC_FORMAT_VERSION);
+    CHECK(strcmp(s.vdcsim_version, "9.8.7") == 0);
+    CHECK(strcmp(s.scenario_path, "scenarios/tiny.cfg") == 0);
+    CHECK(s.has_seed && s.has_threads && s.has_until && s.has_end && s.has_wall_time && s.has_events &&
+          s.has_events_per_s && s.has_windows && s.has_lp_count);
+    CHECK_INT_EQ(s.seed, 7);
+    CHECK_INT_EQ(s.threads, 2);
+    CHECK_INT_EQ(s.until_ns, END_NS);
+    CHECK_INT_EQ(s.end_ns, END_NS);
+    CHECK_NEAR(s.wall_time_s, 0.5, 0);
+    CHECK_INT_EQ(s.events, 1234);
+    CHECK_NEAR(s.events_per_s, 2468.0, 0);
+    CHECK_INT_EQ(s.windows, 3);
+    CHECK_INT_EQ(s.lp_count, 3);
+
+    /* hosts: 2 x (4 cores, 1000 MHz, 1024 MiB) */
+    CHECK_INT_EQ(s.hosts, 2);
+    CHECK_INT_EQ(s.cores, 8);
+    CHECK_NEAR(s.cpu_capacity_mhz, 2000.0, 1e-9);
+    CHECK_INT_EQ(s.memory_mib, 2048);
+
+    /* VMs: 3 rows; events counted by name; the placement after the end is dropped */
+    CHECK_INT_EQ(s.vms, 3);
+    CHECK(s.has_events_log);
+    CHECK_INT_EQ(s.vms_placed, 2);
+    CHECK_INT_EQ(s.vm_placement_failures, 1);
+    CHECK_INT_EQ(s.vms_started, 2);
+
+    CHECK(s.has_host_series);
+    CHECK_INT_EQ(s.samples, 3);
+    CHECK_INT_EQ(s.sample_start_ns, 0);
+    CHECK_INT_EQ(s.sample_period_ns, PERIOD_NS);
+    CHECK_INT_EQ(s.last_sample_time_ns, 2 * PERIOD_NS);
+
+    /* demand totals 300, 900, 500 (host 2's NaN at sample 2 left out):
+     * mean 1700/3 MHz = 28.33 % of 2000, peak 900 = 45 % at 10 s */
+    CHECK_NEAR(s.cpu_demand_mean_mhz, 1700.0 / 3.0, 1e-9);
+    CHECK_NEAR(s.cpu_demand_mean_pct, 100.0 * 1700.0 / 3.0 / 2000.0, 1e-9);
+    CHECK_NEAR(s.cpu_demand_peak_mhz, 900.0, 1e-9);
+    CHECK_NEAR(s.cpu_demand_peak_pct, 45.0, 1e-9);
+    CHECK_INT_EQ(s.cpu_demand_peak_time_ns, PERIOD_NS);
+
+    /* usage totals 300, 900, 1100: mean 766.67 MHz = 38.33 %, peak 1100 = 55 % at 20 s */
+    CHECK_NEAR(s.cpu_usage_mean_mhz, 2300.0 / 3.0, 1e-9);
+    CHECK_NEAR(s.cpu_usage_mean_pct, 100.0 * 2300.0 / 3.0 / 2000.0, 1e-9);
+    CHECK_NEAR(s.cpu_usage_peak_mhz, 1100.0, 1e-9);
+    CHECK_NEAR(s.cpu_usage_peak_pct, 55.0, 1e-9);
+    CHECK_INT_EQ(s.cpu_usage_peak_time_ns, 2 * PERIOD_NS);
+
+    /* busiest host: esx-01 at 700 / 1000 at 20 s (esx-02 peaks at 60 %) */
+    CHECK_INT_EQ(s.busiest_host, 0);
+    CHECK(strcmp(s.busiest_host_name, "esx-01") == 0);
+    CHECK_NEAR(s.busiest_host_peak_pct, 70.0, 1e-9);
+    CHECK_INT_EQ(s.busiest_host_peak_time_ns, 2 * PERIOD_NS);
+
+    /* last sample: 512 + 1024 MiB of 2048 = 75 %, 1 + 2 VMs running */
+    CHECK_NEAR(s.memory_committed_last_mib, 1536.0, 1e-9);
+    CHECK_NEAR(s.memory_committed_last_pct, 75.0, 1e-9);
+    CHECK_NEAR(s.vms_running_last, 3.0, 1e-9);
+
+    /* The printout: one screen, the numbers with their units, the path last. */
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *mem = open_memstream(&text, &text_len);
+    CHECK(mem != NULL);
+    if (mem) {
+        run_summary_print(&s, path, mem);
+        fclose(mem);
+        int lines = 0;
+        for (const char *c = text; *c; c++)
+            lines += *c == '\n';
+        CHECK(lines > 5 && lines <= 24);
+        CHECK_STR_CONTAINS(text, "9.8.7");
+        CHECK_STR_CONTAINS(text, "scenarios/tiny.cfg");
+        CHECK_STR_CONTAINS(text, "seed 7");
+        CHECK_STR_CONTAINS(text, "2 threads");
+        CHECK_STR_CONTAINS(text, "1234 executed");
+        CHECK_STR_CONTAINS(text, "2468 events/s");
+        CHECK_STR_CONTAINS(text, "3 windows");
+        CHECK_STR_CONTAINS(text, "2 hosts: 8 cores, 2.0 GHz CPU, 2.0 GiB memory");
+        CHECK_STR_CONTAINS(text, "3 VMs: 2 placed, 1 placement failures, 2 started");
+        CHECK_STR_CONTAINS(text, "28.3 %");
+        CHECK_STR_CONTAINS(text, "55.0 %");
+        CHECK_STR_CONTAINS(text, "esx-01: peak usage 70.0 %");
+        CHECK_STR_CONTAINS(text, "75.0 % committed");
+        CHECK_STR_CONTAINS(text, path);
+        fputs(text, stdout);
+        free(text);
+    }
+}
+
+/* Without the driver's attributes the summary still reads, flags them absent. */
+static void test_without_run_attributes(void)
+{
+    char path[1024], err[1024];
+    path_in_tmp(path, sizeof path, "summary_noattrs.h5");
+    if (write_small(path, 0) != 0)
+        return;
+    run_summary s;
+    CHECK_INT_EQ(run_summary_read(path, &s, err, sizeof err), 0);
+    CHECK(!s.has_seed && !s.has_threads && !s.has_until && !s.has_wall_time && !s.has_events &&
+          !s.has_events_per_s && !s.has_windows && !s.has_lp_count);
+    CHECK(s.vdcsim_version[0] != '\0'); /* the recorder writes its own */
+    CHECK(s.scenario_path[0] == '\0');
+    CHECK_INT_EQ(s.hosts, 2);
+    CHECK_NEAR(s.cpu_usage_peak_pct, 55.0, 1e-9);
+    FILE *null = fopen("/dev/null", "w");
+    if (null) {
+        run_summary_print(&s, path, null); /* must not crash on absent values */
+        fclose(null);
+    }
+}
+
+/* More rows than one read block: 300 hosts x 500 samples, usage[k][h] =
+ * k + h, capacity 1000 MHz each. Sample totals 300 k + 44850; mean over
+ * k = 0..499 is 300 * 249.5 + 44850 = 119700 MHz = 39.9 % of 300 GHz; the
+ * peak is k = 499: 194550 MHz = 64.85 %; the busiest host is 299 at
+ * 798 / 1000. No cpu_demand_mhz series: its numbers are NaN. */
+static void test_many_blocks(void)
+{
+    enum { HOSTS = 300, SAMPLES = 500 };
+    char path[1024], err[1024];
+    path_in_tmp(path, sizeof path, "summary_blocks.h5");
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    int u = rec_series_new(r, "host", "cpu_usage_mhz", "MHz", "hosts", HOSTS, 0, SIM_NS_PER_S);
+    int table = rec_table_new(r, "hosts", host_columns, 7);
+    CHECK(u >= 0 && table >= 0);
+    for (int h = 0; h < HOSTS; h++) {
+        char name[32];
+        snprintf(name, sizeof name, "h%03d", h);
+        CHECK_INT_EQ(add_host(r, table, name, 4, 250.0, 1024), 0);
+    }
+    sim_time_ns end = SAMPLES * SIM_NS_PER_S;
+    CHECK_INT_EQ(recorder_window_begin(r, end), 0);
+    for (int k = 0; k < SAMPLES; k++)
+        for (int h = 0; h < HOSTS; h++)
+            rec_series_put(r, u, (sim_time_ns)k * SIM_NS_PER_S, h, (double)(k + h));
+    CHECK_INT_EQ(recorder_window_end(r, end), 0);
+    CHECK_INT_EQ(recorder_close(r, end, err, sizeof err), 0);
+
+    run_summary s;
+    int rc = run_summary_read(path, &s, err, sizeof err);
+    CHECK_INT_EQ(rc, 0);
+    if (rc != 0) {
+        fprintf(stderr, "  %s\n", err);
+        return;
+    }
+    CHECK_INT_EQ(s.samples, SAMPLES);
+    CHECK_INT_EQ(s.hosts, HOSTS);
+    CHECK_NEAR(s.cpu_capacity_mhz, 300000.0, 1e-6);
+    CHECK_NEAR(s.cpu_usage_mean_mhz, 119700.0, 1e-6);
+    CHECK_NEAR(s.cpu_usage_mean_pct, 39.9, 1e-9);
+    CHECK_NEAR(s.cpu_usage_peak_mhz, 194550.0, 1e-6);
+    CHECK_NEAR(s.cpu_usage_peak_pct, 64.85, 1e-9);
+    CHECK_INT_EQ(s.cpu_usage_peak_time_ns, 499 * SIM_NS_PER_S);
+    CHECK_INT_EQ(s.busiest_host, 299);
+    CHECK(strcmp(s.busiest_host_name, "h299") == 0);
+    CHECK_NEAR(s.busiest_host_peak_pct, 79.8, 1e-9);
+    CHECK(isnan(s.cpu_demand_mean_pct) && isnan(s.cpu_demand_peak_pct));
+    CHECK_INT_EQ(s.cpu_demand_peak_time_ns, -1);
+    CHECK(isnan(s.memory_committed_last_pct));
+    CHECK_INT_EQ(s.vms, 0);
+    CHECK(!s.has_events_log || s.vms_placed == 0);
+}
+
+/* Rewrites format_version behind the recorder's back. */
+static int set_format_version(const char *path, int64_t version)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (file < 0)
+        return -1;
+    int rc = -1;
+    if (H5Adelete(file, "format_version") >= 0) {
+        hid_t space = H5Screate(H5S_SCALAR);
+        hid_t attr = H5Acreate2(file, "format_version", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+        if (attr >= 0 && H5Awrite(attr, H5T_NATIVE_INT64, &version) >= 0)
+            rc = 0;
+        if (attr >= 0)
+            H5Aclose(attr);
+        H5Sclose(space);
+    }
+    H5Fclose(file);
+    return rc;
+}
+
+static void test_refusals(void)
+{
+    char path[1024], err[1024];
+    run_summary s;
+
+    path_in_tmp(path, sizeof path, "summary_v99.h5");
+    if (write_small(path, 1) == 0) {
+        CHECK_INT_EQ(set_format_version(path, 99), 0);
+        CHECK_INT_EQ(run_summary_read(path, &s, err, sizeof err), -1);
+        CHECK_STR_CONTAINS(err, path);
+        CHECK_STR_CONTAINS(err, "format_version 99");
+        CHECK_STR_CONTAINS(err, "format_version 1");
+    }
+
+    path_in_tmp(path, sizeof path, "summary_does_not_exist.h5");
+    remove(path);
+    err[0] = '\0';
+    CHECK_INT_EQ(run_summary_read(path, &s, err, sizeof err), -1);
+    CHECK_STR_CONTAINS(err, path);
+    CHECK_STR_CONTAINS(err, "No such file");
+
+    path_in_tmp(path, sizeof path, "summary_not_hdf5.h5");
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("this is not an HDF5 file\n", f);
+        fclose(f);
+        CHECK_INT_EQ(run_summary_read(path, &s, err, sizeof err), -1);
+        CHECK_STR_CONTAINS(err, path);
+        CHECK_STR_CONTAINS(err, "not an HDF5 file");
+    }
+
+    /* an HDF5 file that is not a vdcsim run */
+    path_in_tmp(path, sizeof path, "summary_foreign.h5");
+    hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file >= 0) {
+        H5Fclose(file);
+        CHECK_INT_EQ(run_summary_read(path, &s, err, sizeof err), -1);
+        CHECK_STR_CONTAINS(err, path);
+        CHECK_STR_CONTAINS(err, "not a vdcsim run file");
+    }
+}
+
+int main(void)
+{
+    test_small_run();
+    test_without_run_attributes();
+    test_many_blocks();
+    test_refusals();
+    return CHECK_DONE();
+}
