@@ -14,7 +14,8 @@
 #include "sim/engine.h"
 
 typedef struct host_spec {
-    uint32_t group; /* index of its scenario group (hosts.[group]) */
+    uint32_t group;          /* index of its scenario group (hosts.[group]) */
+    uint32_t index_in_group; /* 0-based; its name is "<group>-<index_in_group+1>" */
     uint32_t sockets;
     uint32_t cores_per_socket;
     double cpu_mhz;

@@ -86,6 +86,7 @@ static int build_hosts(model *m, uint32_t n_hosts)
         int64_t count = scn_int(scn, "hosts.[%d].count", g);
         for (int64_t k = 0; k < count; k++, i++) {
             m->host_specs[i] = spec;
+            m->host_specs[i].index_in_group = (uint32_t)k;
             m->hosts[i] = (host){.env = &m->env, .index = i};
         }
     }
@@ -125,6 +126,7 @@ static int build_vms(model *m, uint32_t n_vms, char *err, size_t err_len, model_
         int64_t count = scn_int(scn, "vms.[%d].count", g);
         for (int64_t k = 0; k < count; k++, i++) {
             m->vm_specs[i] = spec;
+            m->vm_specs[i].index_in_group = (uint32_t)k;
             m->vms[i] = (vm){.state = VM_STOPPED, .host = -1};
         }
     }
@@ -175,24 +177,20 @@ static int declare_recording(model *m, recorder *rec)
     int table = rec_table_new(rec, "hosts", host_columns, (int)(sizeof host_columns / sizeof host_columns[0]));
     if (table < 0)
         return -1;
-    uint32_t i = 0;
-    for (int g = 0; g < scn_list_len(m->scn, "hosts"); g++) {
-        const char *group = scn_string(m->scn, "hosts.[%d].name", g);
-        int64_t count = scn_int(m->scn, "hosts.[%d].count", g);
-        for (int64_t k = 0; k < count; k++, i++) {
-            const host_spec *h = &m->host_specs[i];
-            char name[300];
-            entity_name(name, sizeof name, group, (uint32_t)k);
-            rec_value row[] = {{.str = name},
-                               {.str = group},
-                               {.i64 = h->sockets},
-                               {.i64 = host_cores(h)},
-                               {.f64 = h->cpu_mhz},
-                               {.i64 = (int64_t)h->memory_mib},
-                               {.f64 = host_cpu_capacity_mhz(h)}};
-            if (rec_table_row(rec, table, row) != 0)
-                return -1;
-        }
+    for (uint32_t i = 0; i < env->n_hosts; i++) {
+        const host_spec *h = &m->host_specs[i];
+        const char *group = scn_string(m->scn, "hosts.[%u].name", h->group);
+        char name[300];
+        entity_name(name, sizeof name, group, h->index_in_group);
+        rec_value row[] = {{.str = name},
+                           {.str = group},
+                           {.i64 = h->sockets},
+                           {.i64 = host_cores(h)},
+                           {.f64 = h->cpu_mhz},
+                           {.i64 = (int64_t)h->memory_mib},
+                           {.f64 = host_cpu_capacity_mhz(h)}};
+        if (rec_table_row(rec, table, row) != 0)
+            return -1;
     }
     return 0;
 }
@@ -293,26 +291,22 @@ int model_finish(model *m, recorder *rec)
     int table = rec_table_new(rec, "vms", vm_columns, (int)(sizeof vm_columns / sizeof vm_columns[0]));
     if (table < 0)
         return -1;
-    uint32_t i = 0;
-    for (int g = 0; g < scn_list_len(m->scn, "vms"); g++) {
-        const char *group = scn_string(m->scn, "vms.[%d].name", g);
-        int64_t count = scn_int(m->scn, "vms.[%d].count", g);
-        for (int64_t k = 0; k < count; k++, i++) {
-            const vm_spec *s = &m->vm_specs[i];
-            char name[300];
-            entity_name(name, sizeof name, group, (uint32_t)k);
-            rec_value row[] = {{.str = name},
-                               {.str = group},
-                               {.i64 = s->vcpus},
-                               {.i64 = (int64_t)s->memory_mib},
-                               {.str = demand_kind_name(s->cpu_demand.kind)},
-                               {.f64 = s->cpu_demand.mean_mhz},
-                               {.i64 = s->start_ns},
-                               {.i64 = m->vms[i].host},
-                               {.str = vm_state_name(m->vms[i].state)}};
-            if (rec_table_row(rec, table, row) != 0)
-                return -1;
-        }
+    for (uint32_t i = 0; i < m->env.n_vms; i++) {
+        const vm_spec *s = &m->vm_specs[i];
+        const char *group = scn_string(m->scn, "vms.[%u].name", s->group);
+        char name[300];
+        entity_name(name, sizeof name, group, s->index_in_group);
+        rec_value row[] = {{.str = name},
+                           {.str = group},
+                           {.i64 = s->vcpus},
+                           {.i64 = (int64_t)s->memory_mib},
+                           {.str = demand_kind_name(s->cpu_demand.kind)},
+                           {.f64 = s->cpu_demand.mean_mhz},
+                           {.i64 = s->start_ns},
+                           {.i64 = m->vms[i].host},
+                           {.str = vm_state_name(m->vms[i].state)}};
+        if (rec_table_row(rec, table, row) != 0)
+            return -1;
     }
     return 0;
 }

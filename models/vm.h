@@ -23,7 +23,8 @@ typedef enum {
 } vm_state;
 
 typedef struct vm_spec {
-    uint32_t group;        /* index of its scenario group (vms.[group]) */
+    uint32_t group;          /* index of its scenario group (vms.[group]) */
+    uint32_t index_in_group; /* 0-based; its name is "<group>-<index_in_group+1>" */
     uint32_t vcpus;
     uint64_t memory_mib;
     int32_t host_group;    /* hosts.[host_group] it must run in, or -1 for any */
