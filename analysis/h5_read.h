@@ -18,15 +18,7 @@
 #ifndef VDCSIM_ANALYSIS_H5_READ_H
 #define VDCSIM_ANALYSIS_H5_READ_H
 
-#if defined(__has_include)
-#if __has_include(<hdf5.h>)
-#include <hdf5.h>
-#else
-#include <hdf5/serial/hdf5.h>
-#endif
-#else
-#include <hdf5.h>
-#endif
+#include <hdf5.h> /* include path from CMake (HDF5_INCLUDE_DIRS) */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -5,15 +5,7 @@
  * The file is read back with the HDF5 C API directly, as an analysis tool
  * would, not through the recorder.
  */
-#if defined(__has_include)
-#if __has_include(<hdf5.h>)
-#include <hdf5.h>
-#else
-#include <hdf5/serial/hdf5.h>
-#endif
-#else
-#include <hdf5.h>
-#endif
+#include <hdf5.h> /* include path from CMake (HDF5_INCLUDE_DIRS) */
 
 #include <math.h>
 #include <omp.h>

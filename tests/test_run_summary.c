@@ -4,15 +4,7 @@
  * chosen so every mean and peak is computed by hand below; the summary is
  * then checked number by number, not by its text.
  */
-#if defined(__has_include)
-#if __has_include(<hdf5.h>)
-#include <hdf5.h>
-#else
-#include <hdf5/serial/hdf5.h>
-#endif
-#else
-#include <hdf5.h>
-#endif
+#include <hdf5.h> /* include path from CMake (HDF5_INCLUDE_DIRS) */
 
 #include <math.h>
 #include <stdint.h>
