@@ -102,6 +102,20 @@ static void set_result_attributes(recorder *rec, const sim_stats *st)
     rec_attr_i64(rec, "end_ns", st->end_ns);
 }
 
+/* Builds the model; on failure prints why and sets *status to the exit
+ * status it calls for (bad input or runtime failure). */
+static model *build_model(const scenario *scn, sim_engine *eng, recorder *rec, int *status)
+{
+    char err[ERR_LEN];
+    model_status ms;
+    model *m = model_build(scn, eng, rec, &ms, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "%s\n", err);
+        *status = ms == MODEL_BAD_INPUT ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUNTIME;
+    }
+    return m;
+}
+
 int run_scenario(const run_options *opt)
 {
     scenario *scn = load(opt);
@@ -122,13 +136,9 @@ int run_scenario(const run_options *opt)
         fprintf(stderr, "vdcsim: %s\n", err);
         goto done;
     }
-    model_status ms;
-    m = model_build(scn, eng, rec, &ms, err, sizeof err);
-    if (!m) {
-        fprintf(stderr, "%s\n", err);
-        status = ms == MODEL_BAD_INPUT ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUNTIME;
+    m = build_model(scn, eng, rec, &status);
+    if (!m)
         goto done;
-    }
     set_run_attributes(rec, scn, eng);
 
     run_hook hook = {.rec = rec};
@@ -186,20 +196,15 @@ int check_scenario(const run_options *opt)
     if (!scn)
         return CLI_EXIT_BAD_INPUT;
     int status = CLI_EXIT_RUNTIME;
-    char err[ERR_LEN];
     sim_engine *eng = new_engine(scn);
     model *m = NULL;
     if (!eng) {
         fprintf(stderr, "vdcsim: cannot create the engine\n");
         goto done;
     }
-    model_status ms;
-    m = model_build(scn, eng, NULL, &ms, err, sizeof err);
-    if (!m) {
-        fprintf(stderr, "%s\n", err);
-        status = ms == MODEL_BAD_INPUT ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUNTIME;
+    m = build_model(scn, eng, NULL, &status);
+    if (!m)
         goto done;
-    }
     char until[64], lookahead[64], period[64];
     sim_time_ns until_ns = scn_duration_ns(scn, "simulation.until");
     sim_time_ns period_ns = scn_duration_ns(scn, "simulation.sample_period");
