@@ -40,6 +40,21 @@ static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
     host_log(ctx, h, env->log_vm_started, vm_id, h->index, 0, 0.0);
 }
 
+int host_remove_vm(host *h, uint32_t vm_id)
+{
+    for (uint32_t i = 0; i < h->n_vms; i++) {
+        if (h->vm_ids[i] != vm_id)
+            continue;
+        /* keep start order: samples and logs iterate VMs in this order */
+        for (uint32_t j = i + 1; j < h->n_vms; j++)
+            h->vm_ids[j - 1] = h->vm_ids[j];
+        h->n_vms--;
+        h->env->vms[vm_id].host = -1;
+        return 0;
+    }
+    return -1;
+}
+
 static void host_sample(sim_ctx *ctx, host *h)
 {
     const model_env *env = h->env;

@@ -38,6 +38,11 @@ double host_cpu_capacity_mhz(const host_spec *h);
 /* The LP handler for hosts. */
 void host_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 
+/* Takes a VM off the host's list of running VMs (keeping the start order of
+ * the others) and sets its host to -1; its state is the caller's to change.
+ * Returns 0, or -1 if the VM is not on this host. */
+int host_remove_vm(host *h, uint32_t vm_id);
+
 void host_release(host *h);
 
 #endif
