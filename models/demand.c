@@ -24,9 +24,9 @@ const char *demand_kind_name(demand_kind kind)
     return kind == DEMAND_DIURNAL ? "diurnal" : "constant";
 }
 
-double demand_expected_mhz(const demand_spec *d, sim_time_ns t_ns)
+double demand_expected(const demand_spec *d, sim_time_ns t_ns)
 {
-    double level = d->mean_mhz;
+    double level = d->mean;
     if (d->kind == DEMAND_DIURNAL && d->period_ns > 0) {
         /* Reduce the phase in integer time first so long runs keep precision. */
         sim_time_ns in_period = (t_ns + d->phase_ns) % d->period_ns;
@@ -38,9 +38,9 @@ double demand_expected_mhz(const demand_spec *d, sim_time_ns t_ns)
     return level > 0.0 ? level : 0.0;
 }
 
-double demand_sample_mhz(const demand_spec *d, sim_time_ns t_ns, gsl_rng *rng)
+double demand_sample(const demand_spec *d, sim_time_ns t_ns, gsl_rng *rng)
 {
-    double level = demand_expected_mhz(d, t_ns);
+    double level = demand_expected(d, t_ns);
     if (d->noise > 0.0 && rng)
         level *= 1.0 + gsl_ran_gaussian(rng, d->noise);
     return level > 0.0 ? level : 0.0;

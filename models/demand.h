@@ -1,6 +1,8 @@
 /* demand.h - resource demand processes of a workload.
  *
- * A demand process gives a VM's CPU demand in MHz at a simulated time.
+ * A demand process gives the level of one resource a VM asks for at a
+ * simulated time, in the caller's unit: CPU in MHz, active memory as a
+ * fraction of the VM's configured memory, network in Gbps.
  *   constant: D(t) = mean
  *   diurnal:  D(t) = mean * (1 + amplitude * sin(2*pi*(t + phase)/period))
  * Both are multiplied by (1 + noise * Z), Z ~ N(0,1) drawn from the caller's
@@ -18,7 +20,7 @@ typedef enum { DEMAND_CONSTANT, DEMAND_DIURNAL } demand_kind;
 
 typedef struct demand_spec {
     demand_kind kind;
-    double mean_mhz;
+    double mean;           /* caller's unit (MHz, fraction, Gbps) */
     double amplitude;      /* relative, 0..1 */
     sim_time_ns period_ns; /* > 0 for diurnal */
     sim_time_ns phase_ns;
@@ -29,10 +31,10 @@ typedef struct demand_spec {
 int demand_kind_parse(const char *name, demand_kind *out);
 const char *demand_kind_name(demand_kind kind);
 
-/* The demand without noise at time t (MHz, >= 0). */
-double demand_expected_mhz(const demand_spec *d, sim_time_ns t_ns);
+/* The demand without noise at time t (>= 0). */
+double demand_expected(const demand_spec *d, sim_time_ns t_ns);
 
 /* The demand with noise drawn from rng (which may be NULL when noise is 0). */
-double demand_sample_mhz(const demand_spec *d, sim_time_ns t_ns, gsl_rng *rng);
+double demand_sample(const demand_spec *d, sim_time_ns t_ns, gsl_rng *rng);
 
 #endif

@@ -66,7 +66,7 @@ static void host_sample(sim_ctx *ctx, host *h)
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
         const vm_spec *vs = &env->vm_specs[id];
-        double d = demand_sample_mhz(&vs->cpu_demand, now, noise);
+        double d = demand_sample(&vs->cpu_demand, now, noise);
         demand_mhz += d;
         memory_mib += vs->memory_mib;
         if (env->rec && env->series_vm_cpu_demand >= 0)

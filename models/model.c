@@ -11,6 +11,7 @@
 #include "models/model_env.h"
 #include "models/placement.h"
 #include "models/vm.h"
+#include "scenario/schema.h"
 
 /* Event priorities at equal time: placement decisions before starts, and
  * starts before samples, so a sample at t sees the VMs started at t. */
@@ -93,6 +94,30 @@ static int build_hosts(model *m, uint32_t n_hosts)
     return 0;
 }
 
+/* vms.[g].<name>: the mean is read in the key's unit (MHz, fraction, Gbps). */
+static int read_demand(const scenario *scn, int g, const char *name, demand_spec *out, model_status *status,
+                       char *err, size_t err_len)
+{
+    char path[128];
+    snprintf(path, sizeof path, "vms.[%d].%s.mean", g, name);
+    const scn_key *mean_key = scn_schema_find_concrete(path);
+    *out = (demand_spec){
+        .mean = mean_key->type == SCN_MHZ    ? scn_mhz(scn, "%s", path)
+                : mean_key->type == SCN_GBPS ? scn_gbps(scn, "%s", path)
+                                             : scn_float(scn, "%s", path),
+        .amplitude = scn_float(scn, "vms.[%d].%s.amplitude", g, name),
+        .period_ns = scn_duration_ns(scn, "vms.[%d].%s.period", g, name),
+        .phase_ns = scn_duration_ns(scn, "vms.[%d].%s.phase", g, name),
+        .noise = scn_float(scn, "vms.[%d].%s.noise", g, name),
+    };
+    if (demand_kind_parse(scn_string(scn, "vms.[%d].%s.kind", g, name), &out->kind) != 0) {
+        fail(status, MODEL_BAD_INPUT, err, err_len, "%s: key 'vms.[%d].%s.kind': not supported", scenario_name(scn),
+             g, name);
+        return -1;
+    }
+    return 0;
+}
+
 static int build_vms(model *m, uint32_t n_vms, char *err, size_t err_len, model_status *status)
 {
     const scenario *scn = m->scn;
@@ -109,20 +134,11 @@ static int build_vms(model *m, uint32_t n_vms, char *err, size_t err_len, model_
             .memory_mib = scn_bytes(scn, "vms.[%d].memory", g) >> 20,
             .host_group = host_group_index(scn, scn_string(scn, "vms.[%d].host_group", g)),
             .start_ns = scn_duration_ns(scn, "vms.[%d].start", g),
-            .cpu_demand =
-                {
-                    .mean_mhz = scn_mhz(scn, "vms.[%d].cpu_demand.mean", g),
-                    .amplitude = scn_float(scn, "vms.[%d].cpu_demand.amplitude", g),
-                    .period_ns = scn_duration_ns(scn, "vms.[%d].cpu_demand.period", g),
-                    .phase_ns = scn_duration_ns(scn, "vms.[%d].cpu_demand.phase", g),
-                    .noise = scn_float(scn, "vms.[%d].cpu_demand.noise", g),
-                },
         };
-        if (demand_kind_parse(scn_string(scn, "vms.[%d].cpu_demand.kind", g), &spec.cpu_demand.kind) != 0) {
-            fail(status, MODEL_BAD_INPUT, err, err_len, "%s: key 'vms.[%d].cpu_demand.kind': not supported",
-                 scenario_name(scn), g);
+        if (read_demand(scn, g, "cpu_demand", &spec.cpu_demand, status, err, err_len) != 0 ||
+            read_demand(scn, g, "memory_demand", &spec.memory_demand, status, err, err_len) != 0 ||
+            read_demand(scn, g, "network_demand", &spec.network_demand, status, err, err_len) != 0)
             return -2;
-        }
         int64_t count = scn_int(scn, "vms.[%d].count", g);
         for (int64_t k = 0; k < count; k++, i++) {
             m->vm_specs[i] = spec;
@@ -301,7 +317,7 @@ int model_finish(model *m, recorder *rec)
                            {.i64 = s->vcpus},
                            {.i64 = (int64_t)s->memory_mib},
                            {.str = demand_kind_name(s->cpu_demand.kind)},
-                           {.f64 = s->cpu_demand.mean_mhz},
+                           {.f64 = s->cpu_demand.mean},
                            {.i64 = s->start_ns},
                            {.i64 = m->vms[i].host},
                            {.str = vm_state_name(m->vms[i].state)}};
@@ -325,7 +341,7 @@ void model_describe(const model *m, FILE *out)
     for (uint32_t v = 0; v < env->n_vms; v++) {
         vcpus += m->vm_specs[v].vcpus;
         vm_mem_mib += m->vm_specs[v].memory_mib;
-        mean_demand_mhz += m->vm_specs[v].cpu_demand.mean_mhz;
+        mean_demand_mhz += m->vm_specs[v].cpu_demand.mean;
     }
     fprintf(out, "hosts:  %" PRIu32 " in %d groups: %" PRIu64 " cores, %.1f GHz, %.1f GiB\n", env->n_hosts,
             scn_list_len(m->scn, "hosts"), cores, cap_mhz / 1000.0, (double)mem_mib / 1024.0);

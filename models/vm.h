@@ -29,7 +29,9 @@ typedef struct vm_spec {
     uint64_t memory_mib;
     int32_t host_group;    /* hosts.[host_group] it must run in, or -1 for any */
     sim_time_ns start_ns;  /* power-on request time */
-    demand_spec cpu_demand;
+    demand_spec cpu_demand;     /* MHz */
+    demand_spec memory_demand;  /* active memory, fraction of memory_mib */
+    demand_spec network_demand; /* Gbps */
 } vm_spec;
 
 typedef struct vm {

@@ -9,35 +9,35 @@
 
 static void test_demand(void)
 {
-    demand_spec c = {.kind = DEMAND_CONSTANT, .mean_mhz = 2500.0};
-    CHECK_NEAR(demand_expected_mhz(&c, 0), 2500.0, 1e-9);
-    CHECK_NEAR(demand_expected_mhz(&c, 7 * SIM_NS_PER_HOUR), 2500.0, 1e-9);
+    demand_spec c = {.kind = DEMAND_CONSTANT, .mean = 2500.0};
+    CHECK_NEAR(demand_expected(&c, 0), 2500.0, 1e-9);
+    CHECK_NEAR(demand_expected(&c, 7 * SIM_NS_PER_HOUR), 2500.0, 1e-9);
 
     /* diurnal, mean 1000, amplitude 0.5, period 1 day:
      * t = 6h is a quarter period -> sin = 1 -> 1500; t = 18h -> 500;
      * t = 12h -> sin(pi) = 0 -> 1000; phase 6h shifts 0h to the peak. */
-    demand_spec d = {.kind = DEMAND_DIURNAL, .mean_mhz = 1000.0, .amplitude = 0.5, .period_ns = SIM_NS_PER_DAY};
-    CHECK_NEAR(demand_expected_mhz(&d, 0), 1000.0, 1e-9);
-    CHECK_NEAR(demand_expected_mhz(&d, 6 * SIM_NS_PER_HOUR), 1500.0, 1e-9);
-    CHECK_NEAR(demand_expected_mhz(&d, 12 * SIM_NS_PER_HOUR), 1000.0, 1e-9);
-    CHECK_NEAR(demand_expected_mhz(&d, 18 * SIM_NS_PER_HOUR), 500.0, 1e-9);
+    demand_spec d = {.kind = DEMAND_DIURNAL, .mean = 1000.0, .amplitude = 0.5, .period_ns = SIM_NS_PER_DAY};
+    CHECK_NEAR(demand_expected(&d, 0), 1000.0, 1e-9);
+    CHECK_NEAR(demand_expected(&d, 6 * SIM_NS_PER_HOUR), 1500.0, 1e-9);
+    CHECK_NEAR(demand_expected(&d, 12 * SIM_NS_PER_HOUR), 1000.0, 1e-9);
+    CHECK_NEAR(demand_expected(&d, 18 * SIM_NS_PER_HOUR), 500.0, 1e-9);
     /* A thousand days later the phase is exact (integer reduction). */
-    CHECK_NEAR(demand_expected_mhz(&d, 1000 * SIM_NS_PER_DAY + 6 * SIM_NS_PER_HOUR), 1500.0, 1e-9);
+    CHECK_NEAR(demand_expected(&d, 1000 * SIM_NS_PER_DAY + 6 * SIM_NS_PER_HOUR), 1500.0, 1e-9);
     d.phase_ns = 6 * SIM_NS_PER_HOUR;
-    CHECK_NEAR(demand_expected_mhz(&d, 0), 1500.0, 1e-9);
+    CHECK_NEAR(demand_expected(&d, 0), 1500.0, 1e-9);
     /* amplitude 1 never goes negative */
     d.amplitude = 1.0;
     d.phase_ns = 0;
-    CHECK(demand_expected_mhz(&d, 18 * SIM_NS_PER_HOUR) >= 0.0);
+    CHECK(demand_expected(&d, 18 * SIM_NS_PER_HOUR) >= 0.0);
 
     /* Noise: the sample mean of 1 + 0.2 Z over 20000 draws is within
      * 5 sigma (5 * 0.2 / sqrt(20000) = 0.0071) of 1. */
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
     gsl_rng_set(r, 11);
-    demand_spec n = {.kind = DEMAND_CONSTANT, .mean_mhz = 1000.0, .noise = 0.2};
+    demand_spec n = {.kind = DEMAND_CONSTANT, .mean = 1000.0, .noise = 0.2};
     double sum = 0.0;
     for (int i = 0; i < 20000; i++)
-        sum += demand_sample_mhz(&n, 0, r);
+        sum += demand_sample(&n, 0, r);
     CHECK_NEAR(sum / 20000.0, 1000.0, 7.1);
     gsl_rng_free(r);
 
