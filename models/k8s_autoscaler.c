@@ -279,19 +279,29 @@ uint32_t k8s_ca_scale_down(k8s_ca_state *st, const k8s_ca_config *cfg, const k8s
     uint8_t *removed = calloc(n + 1, 1);
     move *moves = malloc((snap->n_pods + 1) * sizeof *moves);
     uint32_t n_moves = 0;
-    /* UpdateUnneededNodes */
+    /* UpdateUnneededNodes: candidates by utilization before any simulation;
+     * empty ones first (nothing to move, and no pod is simulated onto a node
+     * about to go), then the others in node order. */
+    uint8_t *candidate = calloc(n + 1, 1);
     for (uint32_t i = 0; i < n; i++) {
         const k8s_node *node = &snap->nodes[i];
-        int candidate = node_group[i] >= 0 && !node->unschedulable &&
-                        k8s_ca_node_utilization(node) < cfg->scale_down_utilization_threshold;
-        if (candidate && drain_fits(prof, snap, i, removed, moves, &n_moves)) {
-            removed[i] = 1;
-            if (st->unneeded_since[i] < 0)
-                st->unneeded_since[i] = now_ns;
-        } else {
-            st->unneeded_since[i] = -1;
+        candidate[i] = node_group[i] >= 0 && !node->unschedulable &&
+                       k8s_ca_node_utilization(node) < cfg->scale_down_utilization_threshold;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < n; i++) {
+            if ((pass == 0) != (snap->nodes[i].n_pods == 0))
+                continue;
+            if (candidate[i] && drain_fits(prof, snap, i, removed, moves, &n_moves)) {
+                removed[i] = 1;
+                if (st->unneeded_since[i] < 0)
+                    st->unneeded_since[i] = now_ns;
+            } else {
+                st->unneeded_since[i] = -1;
+            }
         }
     }
+    free(candidate);
     /* undo the simulated moves, newest first */
     while (n_moves > 0) {
         move m = moves[--n_moves];
