@@ -23,6 +23,27 @@ void k8s_ca_config_default(k8s_ca_config *c)
     c->expander = K8S_EXPANDER_RANDOM;
 }
 
+/* The first node (in index order, skipping skip[i] != 0 when skip is
+ * given) where pod passes the profile's filters; -1 if none. One PreFilter
+ * per call, then Filter per node: O(nodes x filters). */
+static int32_t first_fit(const k8s_profile *prof, k8s_snapshot *s, const k8s_pod_spec *pod, const uint8_t *skip,
+                         int32_t also_skip)
+{
+    k8s_cycle c;
+    k8s_cycle_init(&c, s, prof, pod);
+    int32_t found = -1;
+    if (k8s_run_pre_filter(&c, NULL) == K8S_SUCCESS) {
+        for (uint32_t node = 0; node < s->n_nodes && found < 0; node++) {
+            if ((skip != NULL && skip[node]) || (int32_t)node == also_skip || s->nodes[node].unschedulable)
+                continue;
+            if (k8s_run_filters(&c, node, NULL) == K8S_SUCCESS)
+                found = (int32_t)node;
+        }
+    }
+    k8s_cycle_free(&c);
+    return found;
+}
+
 /* ---- scale-up ---- */
 
 typedef struct scored_pod {
@@ -61,14 +82,10 @@ int32_t k8s_ca_estimate(const k8s_profile *prof, const k8s_node_group *g, const 
     uint8_t *has_pods = calloc((size_t)(max_new > 0 ? max_new : 0) + 1, 1);
     for (uint32_t k = 0; k < n; k++) {
         const k8s_pod_spec *p = pods[order[k].index];
-        int placed = 0;
-        for (uint32_t node = 0; node < scratch.n_nodes && !placed; node++)
-            if (k8s_pod_fits(prof, &scratch, p, node)) {
-                k8s_snapshot_add_pod(&scratch, p, (int32_t)node, 0);
-                has_pods[node] = 1;
-                placed = 1;
-            }
-        if (placed) {
+        int32_t node = first_fit(prof, &scratch, p, NULL, -1);
+        if (node >= 0) {
+            k8s_snapshot_add_pod(&scratch, p, node, 0);
+            has_pods[node] = 1;
             helped[order[k].index] = 1;
             continue;
         }
@@ -235,26 +252,20 @@ static int drain_fits(const k8s_profile *prof, k8s_snapshot *s, uint32_t node, c
     uint32_t start = *n_moves;
     uint32_t count = (uint32_t)n->n_pods;
     uint32_t *slots = malloc((count + 1) * sizeof *slots);
-    memcpy(slots, n->pod_slots, count * sizeof *slots);
+    if (count > 0)
+        memcpy(slots, n->pod_slots, count * sizeof *slots);
     int ok = 1;
     for (uint32_t k = 0; k < count && ok; k++)
         if (blocked_by_pdb(s, s->pods[slots[k]].spec))
             ok = 0;
     for (uint32_t k = 0; k < count && ok; k++) {
         uint32_t slot = slots[k];
-        const k8s_pod_spec *spec = s->pods[slot].spec;
         k8s_snapshot_detach_pod(s, slot);
-        int placed = 0;
-        for (uint32_t other = 0; other < s->n_nodes && !placed; other++) {
-            if (other == node || removed[other] || s->nodes[other].unschedulable)
-                continue;
-            if (k8s_pod_fits(prof, s, spec, other)) {
-                k8s_snapshot_attach_pod(s, slot, (int32_t)other);
-                moves[(*n_moves)++] = (move){slot, (int32_t)node};
-                placed = 1;
-            }
-        }
-        if (!placed) {
+        int32_t dest = first_fit(prof, s, s->pods[slot].spec, removed, (int32_t)node);
+        if (dest >= 0) {
+            k8s_snapshot_attach_pod(s, slot, dest);
+            moves[(*n_moves)++] = (move){slot, (int32_t)node};
+        } else {
             k8s_snapshot_attach_pod(s, slot, (int32_t)node);
             ok = 0;
         }
