@@ -2,6 +2,7 @@
  * (see k8s_objects.h). */
 #include "models/k8s_objects.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,10 +253,21 @@ int32_t k8s_snapshot_add_node(k8s_snapshot *s, const k8s_node *n)
     return (int32_t)s->n_nodes++;
 }
 
+/* imagelocality normalizedImageName: a name without a tag (no ':' after the
+ * last '/') gets ":latest". */
+static void normalized_image_name(const char *name, char out[K8S_STR])
+{
+    const char *colon = strrchr(name, ':'), *slash = strrchr(name, '/');
+    int has_tag = colon != NULL && (slash == NULL || colon > slash);
+    snprintf(out, K8S_STR, has_tag ? "%s" : "%s:latest", name);
+}
+
 int32_t k8s_snapshot_find_image(const k8s_snapshot *s, const char *name)
 {
+    char norm[K8S_STR];
+    normalized_image_name(name, norm);
     for (uint32_t i = 0; i < s->n_images; i++)
-        if (strcmp(s->images[i].name, name) == 0)
+        if (strcmp(s->images[i].name, norm) == 0)
             return (int32_t)i;
     return -1;
 }
@@ -268,7 +280,7 @@ int k8s_snapshot_node_add_image(k8s_snapshot *s, uint32_t node, const char *name
         s->images = grow(s->images, &s->images_cap, s->n_images + 1, sizeof *s->images);
         k8s_image *im = &s->images[s->n_images];
         memset(im, 0, sizeof *im);
-        copy_str(im->name, name);
+        normalized_image_name(name, im->name);
         im->size_bytes = size_bytes;
         id = (int32_t)s->n_images++;
     }

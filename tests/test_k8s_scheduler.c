@@ -152,6 +152,12 @@ static void test_image_locality(void)
     incoming.n_containers = 2;
     strcpy(incoming.containers[1].image, "registry/big:1");
     CHECK_INT_EQ(k8s_image_locality_score(&s, &s.nodes[0], &incoming), 100);
+    /* normalizedImageName: "nginx" is "nginx:latest"; "host:5000/app" too */
+    k8s_snapshot_node_add_image(&s, 0, "nginx:latest", 100 * MIB);
+    k8s_snapshot_node_add_image(&s, 0, "host:5000/app", 100 * MIB);
+    CHECK(k8s_snapshot_find_image(&s, "nginx") >= 0);
+    CHECK(k8s_snapshot_find_image(&s, "host:5000/app:latest") >= 0);
+    CHECK(k8s_snapshot_find_image(&s, "nginx:1.25") < 0);
     k8s_snapshot_free(&s);
 }
 
@@ -643,6 +649,38 @@ static void test_profiles_and_example_plugin(gsl_rng *rng)
     k8s_snapshot_free(&s);
 }
 
+/* Same seed, same decisions: 200 pods on 50 nodes twice. */
+static void test_deterministic(void)
+{
+    int32_t first[200];
+    for (int run = 0; run < 2; run++) {
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        gsl_rng_set(rng, 2024);
+        k8s_snapshot s;
+        k8s_snapshot_init(&s);
+        add_identical_nodes(&s, 50, 4000, 8 * GIB);
+        k8s_profile prof;
+        k8s_profile_default(&prof);
+        k8s_scheduler sched = {0};
+        fx_spec(&incoming, "p", 250, GIB / 2);
+        strcpy(incoming.owner, "rs");
+        int same = 1;
+        for (int k = 0; k < 200; k++) {
+            k8s_schedule_result r;
+            k8s_schedule_pod(&sched, &prof, &s, &incoming, rng, &r);
+            if (run == 0)
+                first[k] = r.node;
+            else if (first[k] != r.node)
+                same = 0;
+            k8s_bind(&prof, &s, &incoming, (uint32_t)r.node, k);
+        }
+        if (run == 1)
+            CHECK(same);
+        k8s_snapshot_free(&s);
+        gsl_rng_free(rng);
+    }
+}
+
 int main(void)
 {
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -660,6 +698,7 @@ int main(void)
     test_most_allocated_packs(rng);
     test_tie_break_uniform(rng);
     test_profiles_and_example_plugin(rng);
+    test_deterministic();
     gsl_rng_free(rng);
     return CHECK_DONE();
 }
