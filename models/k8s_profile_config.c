@@ -6,6 +6,14 @@
 
 #define PROF "kubernetes.scheduler.profiles.[%d]"
 
+static void read_cost(const scenario *s, k8s_cost_params *c)
+{
+    c->base_ns = scn_duration_ns(s, "kubernetes.scheduler.cost.cycle");
+    c->filter_per_node_plugin_ns = scn_duration_ns(s, "kubernetes.scheduler.cost.filter_per_node_plugin");
+    c->score_per_node_plugin_ns = scn_duration_ns(s, "kubernetes.scheduler.cost.score_per_node_plugin");
+    c->preempt_per_node_ns = scn_duration_ns(s, "kubernetes.scheduler.cost.preemption_per_node");
+}
+
 static int parse_profile(const scenario *s, int i, int32_t pct, k8s_profile *p, char *err, size_t err_len)
 {
     if (scn_bool(s, PROF ".disable_default_plugins", i))
@@ -14,7 +22,11 @@ static int parse_profile(const scenario *s, int i, int32_t pct, k8s_profile *p, 
         k8s_profile_default(p);
     snprintf(p->scheduler_name, sizeof p->scheduler_name, "%s", scn_string(s, PROF ".scheduler_name", i));
     p->percentage_of_nodes_to_score = pct;
+    read_cost(s, &p->cost);
     p->preemption = scn_bool(s, PROF ".preemption", i);
+    p->hard_pod_affinity_weight = (int32_t)scn_int(s, PROF ".hard_pod_affinity_weight", i);
+    p->min_candidate_nodes_percentage = (int32_t)scn_int(s, PROF ".min_candidate_nodes_percentage", i);
+    p->min_candidate_nodes_absolute = (int32_t)scn_int(s, PROF ".min_candidate_nodes_absolute", i);
 
     int n_plugins = scn_list_len(s, PROF ".plugins", i);
     for (int k = 0; k < n_plugins; k++) {
@@ -91,6 +103,7 @@ int k8s_scheduler_config_from_scenario(const scenario *s, k8s_scheduler_config *
     if (n == 0) {
         k8s_profile_default(&out->profiles[0]);
         out->profiles[0].percentage_of_nodes_to_score = pct;
+        read_cost(s, &out->profiles[0].cost);
         out->n_profiles = 1;
         return 0;
     }

@@ -25,12 +25,16 @@ int main(void)
     CHECK_INT_EQ(cfg.profiles[0].n_plugins, 9);
     CHECK_INT_EQ(cfg.pod_initial_backoff_ns, 1000000000LL);
     CHECK_INT_EQ(cfg.pod_max_backoff_ns, 10000000000LL);
+    CHECK_INT_EQ(cfg.profiles[0].cost.base_ns, 200000);
+    CHECK_INT_EQ(cfg.profiles[0].cost.score_per_node_plugin_ns, 2000);
+    CHECK_INT_EQ(cfg.profiles[0].hard_pod_affinity_weight, 1);
+    CHECK_INT_EQ(cfg.profiles[0].min_candidate_nodes_absolute, 100);
     scenario_free(s);
 
     /* two profiles: re-weighting, removing, adding, bin packing */
     s = load("hosts = ( { name = \"h\"; } );\n"
              "kubernetes = { scheduler = {\n"
-             "  percentage_of_nodes_to_score = 30;\n"
+             "  percentage_of_nodes_to_score = 30; cost = { cycle = \"1ms\"; };\n"
              "  profiles = (\n"
              "    { scheduler_name = \"default-scheduler\";\n"
              "      plugins = ( { name = \"TaintToleration\"; weight = 7; },\n"
@@ -50,6 +54,7 @@ int main(void)
     CHECK_INT_EQ(cfg.n_profiles, 2);
     const k8s_profile *p = &cfg.profiles[0];
     CHECK_INT_EQ(p->percentage_of_nodes_to_score, 30);
+    CHECK_INT_EQ(p->cost.base_ns, 1000000);
     CHECK_INT_EQ(p->plugins[k8s_profile_find(p, "TaintToleration")].weight, 7);
     CHECK_INT_EQ(k8s_profile_find(p, "TaintToleration"), 2); /* kept in place */
     CHECK_INT_EQ(k8s_profile_find(p, "ImageLocality"), -1);
