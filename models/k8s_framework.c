@@ -305,8 +305,10 @@ static uint32_t count_plugins(const k8s_profile *p, int filters)
     return n;
 }
 
-/* prioritizeNodes: total[i] = sum over score plugins of weight x normalized score. */
-static void prioritize(k8s_cycle *c, const uint32_t *nodes, uint32_t n, int64_t *total)
+/* prioritizeNodes: total[i] = sum over score plugins of weight x normalized
+ * score. A score outside [0, 100] after NormalizeScore is an error, as in
+ * RunScorePlugins; the offending plugin is returned, else NULL. */
+static const char *prioritize(k8s_cycle *c, const uint32_t *nodes, uint32_t n, int64_t *total)
 {
     int64_t *scores = k8s_cycle_alloc(c, n * sizeof *scores);
     memset(total, 0, n * sizeof *total);
@@ -331,9 +333,13 @@ static void prioritize(k8s_cycle *c, const uint32_t *nodes, uint32_t n, int64_t 
             scores[k] = pl->score(c, nodes[k]);
         if (pl->normalize_score != NULL)
             pl->normalize_score(c, nodes, scores, n);
-        for (uint32_t k = 0; k < n; k++)
+        for (uint32_t k = 0; k < n; k++) {
+            if (scores[k] < 0 || scores[k] > K8S_MAX_NODE_SCORE)
+                return pl->name;
             total[k] += scores[k] * p->plugins[i].weight;
+        }
     }
+    return NULL;
 }
 
 /* selectHost: the highest total; ties replaced with probability 1/cnt as the
@@ -434,13 +440,19 @@ void k8s_schedule_pod(k8s_scheduler *sched, const k8s_profile *prof, k8s_snapsho
         return;
     }
     int64_t *total = k8s_cycle_alloc(&c, n_feasible * sizeof *total);
-    prioritize(&c, feasible, n_feasible, total);
+    const char *bad = prioritize(&c, feasible, n_feasible, total);
+    out->cost_ns += cost->score_per_node_plugin_ns * (int64_t)n_feasible * (int64_t)count_plugins(prof, 0);
+    if (bad != NULL) {
+        out->code = K8S_ERROR; /* "plugin X returns an invalid score" */
+        out->failed_plugin = bad;
+        k8s_cycle_free(&c);
+        return;
+    }
     uint32_t best = select_host(total, n_feasible, rng);
     out->node = (int32_t)feasible[best];
     out->total_score = total[best];
     out->scored_nodes = n_feasible;
     out->code = K8S_SUCCESS;
-    out->cost_ns += cost->score_per_node_plugin_ns * (int64_t)n_feasible * (int64_t)count_plugins(prof, 0);
     k8s_cycle_free(&c);
 }
 

@@ -646,6 +646,15 @@ static void test_profiles_and_example_plugin(gsl_rng *rng)
     k8s_schedule_pod(&sched, &pa, &s, &incoming, rng, &r);
     CHECK_INT_EQ(r.node, 1);
     CHECK_INT_EQ(r.total_score, 67);
+    /* without its NormalizeScore the raw watts (150 > 100) are refused */
+    static k8s_plugin raw;
+    raw = k8s_plugin_power_aware;
+    raw.normalize_score = NULL;
+    pa.plugins[k8s_profile_find(&pa, "PowerAware")].plugin = &raw;
+    k8s_schedule_pod(&sched, &pa, &s, &incoming, rng, &r);
+    CHECK_INT_EQ(r.code, K8S_ERROR);
+    CHECK_INT_EQ(r.node, -1);
+    CHECK_STR_CONTAINS(r.failed_plugin, "PowerAware");
     k8s_snapshot_free(&s);
 }
 
