@@ -10,6 +10,10 @@
 
 #define MIB_BYTES 1048576.0
 #define GBPS_BYTES_PER_S 1.25e8 /* 1 Gbit/s = 125,000,000 bytes/s */
+/* A move must improve the imbalance by more than rounding can: what-if
+ * imbalances are computed incrementally, so two ways of reaching the same
+ * state may differ in the last bits. */
+#define DRS_GOODNESS_EPS 1e-12
 
 void drs_params_default(drs_params *p)
 {
@@ -295,7 +299,7 @@ int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs
                 /* Strictly better than the best so far: ties keep the lower
                  * (VM, host) pair, so the result does not depend on anything
                  * but the input. */
-                if (!(goodness > p->min_goodness) || !(goodness > best_goodness))
+                if (!(goodness > p->min_goodness + DRS_GOODNESS_EPS) || !(goodness > best_goodness))
                     continue;
                 if (!drs_state_fits(&x.s, v, h) ||
                     !drs_rules_allow(c->rules, &x.idx, assignment, v, (int32_t)h, 1))

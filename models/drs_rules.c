@@ -155,7 +155,8 @@ static uint32_t anti_affinity_violations(const drs_rule *rule, const int32_t *as
         if (rule->vms[a] >= n_vms || assignment[rule->vms[a]] < 0)
             continue;
         for (uint32_t b = 0; b < a; b++)
-            if (rule->vms[b] < n_vms && assignment[rule->vms[b]] == assignment[rule->vms[a]]) {
+            if (rule->vms[b] != rule->vms[a] && rule->vms[b] < n_vms &&
+                assignment[rule->vms[b]] == assignment[rule->vms[a]]) {
                 violations++; /* a is not the first member on its host */
                 break;
             }
