@@ -95,7 +95,7 @@ static void slot_compute(const ha_host *hosts, uint32_t n_hosts, const ha_vm *vm
     memset(out, 0, sizeof *out);
     for (uint32_t i = 0; i <= n_vms; i++) {
         const ha_vm *vm = i < n_vms ? &vms[i] : extra_vm;
-        if (vm == NULL || !vm->powered_on)
+        if (vm == NULL || (i < n_vms && !vm->powered_on))
             continue;
         slot_cpu = fmax(slot_cpu, vm_cpu_need(vm, cfg));
         slot_mem = fmax(slot_mem, vm_mem_need(vm));
@@ -125,7 +125,7 @@ static void slot_compute(const ha_host *hosts, uint32_t n_hosts, const ha_vm *vm
     }
     for (uint32_t i = 0; i <= n_vms; i++) {
         const ha_vm *vm = i < n_vms ? &vms[i] : extra_vm;
-        if (vm == NULL || !vm->powered_on)
+        if (vm == NULL || (i < n_vms && !vm->powered_on))
             continue;
         uint32_t c = ceil_slots(vm_cpu_need(vm, cfg), slot_cpu), m = ceil_slots(vm_mem_need(vm), slot_mem);
         out->used_slots += c > m ? c : m;
@@ -163,7 +163,7 @@ void ha_percentage_compute(const ha_host *hosts, uint32_t n_hosts, const ha_vm *
         }
     for (uint32_t i = 0; i <= n_vms; i++) {
         const ha_vm *vm = i < n_vms ? &vms[i] : extra_vm;
-        if (vm == NULL || !vm->powered_on)
+        if (vm == NULL || (i < n_vms && !vm->powered_on))
             continue;
         res_cpu += vm_cpu_need(vm, cfg);
         res_mem += vm_mem_need(vm);
