@@ -139,6 +139,22 @@ double drs_cost_benefit(const drs_cluster *c, const drs_params *p, const int32_t
 int32_t drs_place(const drs_cluster *c, drs_combine combine, const int32_t *assignment, uint32_t v,
                   int *soft_violation);
 
+/* The same choice for a controller that keeps only per-host sums: each
+ * host's capacities, the entitlements it has committed there, whether it is
+ * a balancing host and whether the VM is feasible there (the caller's fit
+ * and rule checks). Least resulting combined imbalance over the balancing
+ * hosts, ties to the lower index; -1 if no balancing host is feasible.
+ * O(n_hosts). */
+typedef struct drs_load_view {
+    double cpu_capacity_mhz, mem_capacity_mib;
+    double cpu_entitled_mhz, mem_entitled_mib;
+    int balancing;
+    int feasible;
+} drs_load_view;
+
+int32_t drs_place_by_load(const drs_load_view *hosts, uint32_t n_hosts, double vm_cpu_mhz, double vm_mem_mib,
+                          drs_combine combine);
+
 /* Whether VM v fits on host h next to the VMs `assignment` puts there:
  * reservations (CPU, memory + overhead) and SR-IOV VFs. */
 int drs_fits(const drs_cluster *c, const int32_t *assignment, uint32_t v, uint32_t h);

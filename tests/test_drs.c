@@ -330,6 +330,16 @@ static void test_placement(void)
     int soft = -1;
     CHECK_INT_EQ(drs_place(&c, DRS_COMBINE_MAX, a, N_VMS, &soft), 3);
     CHECK_INT_EQ(soft, 0);
+    drs_load_view view[N_HOSTS];
+    for (int h = 0; h < N_HOSTS; h++)
+        view[h] = (drs_load_view){10000, 65536, 0, 0, 1, 1};
+    for (int v = 0; v < N_VMS; v++) {
+        view[a[v]].cpu_entitled_mhz += vms9[v].cpu_entitlement_mhz;
+        view[a[v]].mem_entitled_mib += vms9[v].mem_entitlement_mib;
+    }
+    CHECK_INT_EQ(drs_place_by_load(view, N_HOSTS, 2000, 2048, DRS_COMBINE_MAX), 3);
+    view[3].feasible = 0; /* next best: H2 (Q = .19) */
+    CHECK_INT_EQ(drs_place_by_load(view, N_HOSTS, 2000, 2048, DRS_COMBINE_MAX), 2);
     a[N_VMS] = 3;
     CHECK_NEAR(drs_imbalance(&c, a, DRS_COMBINE_MAX, NULL, NULL), 0.16583123952, 1e-10);
     a[N_VMS] = -1;
@@ -514,6 +524,38 @@ static void test_random_property(void)
                 drs_rules_count_violations(k.rules, k.n_rules, a, k.n_vms, &hard, NULL);
                 CHECK_INT_EQ(hard, 0);
             }
+        }
+        /* The per-host-sums form chooses a host as good as drs_place's
+         * (imbalance equal to rounding; no rules so feasibility = fit). */
+        if (k.n_rules == 0) {
+            drs_load_view view[MAX_H];
+            uint32_t probe = rnd(k.n_vms);
+            int32_t saved = a[probe];
+            a[probe] = -1;
+            for (uint32_t h = 0; h < k.n_hosts; h++) {
+                view[h].cpu_capacity_mhz = k.hosts[h].cpu_capacity_mhz;
+                view[h].mem_capacity_mib = k.hosts[h].mem_capacity_mib;
+                view[h].cpu_entitled_mhz = view[h].mem_entitled_mib = 0.0;
+                for (uint32_t v = 0; v < k.n_vms; v++)
+                    if (a[v] == (int32_t)h) {
+                        view[h].cpu_entitled_mhz += k.vms[v].cpu_entitlement_mhz;
+                        view[h].mem_entitled_mib += k.vms[v].mem_entitlement_mib;
+                    }
+                view[h].balancing = k.hosts[h].state == DRS_HOST_UP;
+                view[h].feasible = drs_fits(&c, a, probe, h);
+            }
+            int32_t by_state = drs_place(&c, DRS_COMBINE_MAX, a, probe, NULL);
+            int32_t by_load = drs_place_by_load(view, k.n_hosts, k.vms[probe].cpu_entitlement_mhz,
+                                                k.vms[probe].mem_entitlement_mib, DRS_COMBINE_MAX);
+            CHECK((by_state < 0) == (by_load < 0));
+            if (by_state >= 0 && by_load >= 0) {
+                a[probe] = by_state;
+                double i_state = drs_imbalance(&c, a, DRS_COMBINE_MAX, NULL, NULL);
+                a[probe] = by_load;
+                double i_load = drs_imbalance(&c, a, DRS_COMBINE_MAX, NULL, NULL);
+                CHECK_NEAR(i_state, i_load, 1e-12);
+            }
+            a[probe] = saved;
         }
         /* Now some hosts go into maintenance after placement. */
         for (uint32_t h = 1; h < k.n_hosts; h++)
