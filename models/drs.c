@@ -156,6 +156,7 @@ typedef struct pass_ctx {
     drs_rule_index idx;
     uint32_t *host_moves; /* vMotions per host in this pass, in flight included */
     int32_t *assignment;
+    double *scratch;      /* 5 x n_hosts: deviations and 1/capacity per resource, dest flags */
 } pass_ctx;
 
 static uint32_t host_move_cap(const pass_ctx *x, uint32_t h)
@@ -227,6 +228,82 @@ static int32_t mandatory_destination(const pass_ctx *x, uint32_t v, int evacuati
     return best;
 }
 
+/* The load-balancing move with the largest goodness that passes every
+ * filter, or -1. The what-if imbalance is the shift formula of
+ * drs_state_imbalance_if, unrolled with per-host deviations and inverse
+ * capacities computed once per step: for x_s = E/C_s leaving s and x_d =
+ * E/C_d joining d,
+ *   Q' = Q - 2 d_s x_s + x_s^2 + 2 d_d x_d + x_d^2,
+ *   var' = Q'/H - ((x_d - x_s)/H)^2.
+ * With DRS_COMBINE_MAX candidates are ranked by max(var'_cpu, var'_mem),
+ * which orders them as the imbalance does without a square root each.
+ * Strictly better than the best so far: ties keep the lower (VM, host) pair,
+ * so the result depends only on the input. The cheap test comes first; the
+ * fit, rules and cost-benefit filters run only for a would-be best. */
+static int32_t best_balancing_move(pass_ctx *x, double before, uint32_t *best_v_out)
+{
+    const drs_cluster *c = x->c;
+    const drs_params *p = x->p;
+    const drs_state *s = &x->s;
+    uint32_t nh = c->n_hosts;
+    double *dev[2] = {x->scratch, x->scratch + nh};
+    double *inv[2] = {x->scratch + 2 * (size_t)nh, x->scratch + 3 * (size_t)nh};
+    double *dest_ok = x->scratch + 4 * (size_t)nh;
+    double H = (double)s->n_balancing;
+    double limit = before - p->min_goodness - DRS_GOODNESS_EPS; /* I' must be below this */
+    int use_max = p->combine != DRS_COMBINE_WEIGHTED;
+    int32_t best_to = -1;
+    uint32_t best_v = 0;
+    double best_score;
+
+    if (!(limit > 0.0) || s->n_balancing == 0)
+        return -1;
+    best_score = use_max ? limit * limit : limit;
+    for (uint32_t h = 0; h < nh; h++) {
+        const drs_host *host = &c->hosts[h];
+        dev[0][h] = s->load[0][h] - s->mean[0];
+        dev[1][h] = s->load[1][h] - s->mean[1];
+        inv[0][h] = host->cpu_capacity_mhz > 0.0 ? 1.0 / host->cpu_capacity_mhz : 0.0;
+        inv[1][h] = host->mem_capacity_mib > 0.0 ? 1.0 / host->mem_capacity_mib : 0.0;
+        dest_ok[h] = drs_host_balancing(host) && host_has_vmotion_slot(x, h);
+    }
+    for (uint32_t v = 0; v < c->n_vms; v++) {
+        int32_t from = x->assignment[v];
+        if (!vm_movable(&c->vms[v]) || from < 0 || (uint32_t)from >= nh || !dest_ok[from])
+            continue;
+        const double e[2] = {c->vms[v].cpu_entitlement_mhz, c->vms[v].mem_entitlement_mib};
+        double xs[2], q_src[2];
+        for (int r = 0; r < 2; r++) {
+            xs[r] = e[r] * inv[r][from];
+            q_src[r] = s->sq_dev[r] - 2.0 * dev[r][from] * xs[r] + xs[r] * xs[r];
+        }
+        for (uint32_t h = 0; h < nh; h++) {
+            if ((int32_t)h == from || !dest_ok[h])
+                continue;
+            double var[2];
+            for (int r = 0; r < 2; r++) {
+                double xd = e[r] * inv[r][h];
+                double q = q_src[r] + 2.0 * dev[r][h] * xd + xd * xd;
+                double shift = (xd - xs[r]) / H;
+                var[r] = fmax(0.0, q / H - shift * shift);
+            }
+            double score = use_max ? fmax(var[0], var[1])
+                                   : s->weight[0] * sqrt(var[0]) + s->weight[1] * sqrt(var[1]);
+            if (!(score < best_score))
+                continue;
+            if (!drs_state_fits(s, v, h) || !drs_rules_allow(c->rules, &x->idx, x->assignment, v, (int32_t)h, 1))
+                continue;
+            if (p->cost_benefit && !(cost_benefit_in(s, p, v, from, (int32_t)h) > 0.0))
+                continue;
+            best_v = v;
+            best_to = (int32_t)h;
+            best_score = score;
+        }
+    }
+    *best_v_out = best_v;
+    return best_to;
+}
+
 int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs_move *moves,
              uint32_t max_moves, drs_pass_result *out)
 {
@@ -244,12 +321,17 @@ int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs
     x.p = p;
     x.assignment = assignment;
     x.host_moves = calloc(c->n_hosts ? c->n_hosts : 1, sizeof *x.host_moves);
-    if (x.host_moves == NULL)
+    x.scratch = malloc(5 * (size_t)(c->n_hosts ? c->n_hosts : 1) * sizeof *x.scratch);
+    if (x.host_moves == NULL || x.scratch == NULL) {
+        free(x.host_moves);
+        free(x.scratch);
         return -1;
+    }
     if (drs_rules_index_build(&x.idx, c->rules, c->rules ? c->n_rules : 0, c->n_vms) != 0 ||
         drs_state_init(&x.s, c, p->combine, assignment, UINT32_MAX) != 0) {
         drs_rules_index_free(&x.idx);
         free(x.host_moves);
+        free(x.scratch);
         return -1;
     }
     for (uint32_t h = 0; h < c->n_hosts; h++)
@@ -285,32 +367,7 @@ int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs
             break;
         }
         uint32_t best_v = 0;
-        int32_t best_to = -1;
-        double best_goodness = 0.0;
-        for (uint32_t v = 0; v < c->n_vms; v++) {
-            int32_t from = assignment[v];
-            if (!vm_movable(&c->vms[v]) || from < 0 || (uint32_t)from >= c->n_hosts ||
-                !drs_host_balancing(&c->hosts[from]) || !host_has_vmotion_slot(&x, (uint32_t)from))
-                continue;
-            for (uint32_t h = 0; h < c->n_hosts; h++) {
-                if ((int32_t)h == from || !drs_host_balancing(&c->hosts[h]) || !host_has_vmotion_slot(&x, h))
-                    continue;
-                double goodness = before - drs_state_imbalance_if(&x.s, v, from, (int32_t)h);
-                /* Strictly better than the best so far: ties keep the lower
-                 * (VM, host) pair, so the result does not depend on anything
-                 * but the input. */
-                if (!(goodness > p->min_goodness + DRS_GOODNESS_EPS) || !(goodness > best_goodness))
-                    continue;
-                if (!drs_state_fits(&x.s, v, h) ||
-                    !drs_rules_allow(c->rules, &x.idx, assignment, v, (int32_t)h, 1))
-                    continue;
-                if (p->cost_benefit && !(cost_benefit_in(&x.s, p, v, from, (int32_t)h) > 0.0))
-                    continue;
-                best_v = v;
-                best_to = (int32_t)h;
-                best_goodness = goodness;
-            }
-        }
+        int32_t best_to = best_balancing_move(&x, before, &best_v);
         if (best_to < 0) {
             out->stop = DRS_STOP_NO_MOVE;
             break;
@@ -323,5 +380,6 @@ int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs
     drs_state_free(&x.s);
     drs_rules_index_free(&x.idx);
     free(x.host_moves);
+    free(x.scratch);
     return (int)n;
 }
