@@ -4,6 +4,7 @@
 
 #include "analysis/oracles.h"
 #include "models/vmotion.h"
+#include "models/vmotion_set.h"
 #include "tests/check.h"
 
 #define GIB 1073741824.0
@@ -237,6 +238,76 @@ static void test_limits_and_cpu(void)
     CHECK_NEAR(vmotion_pair_bandwidth(1.25e9, 2, 1.25e8, 1), 1.25e8, 1e-3);
 }
 
+/* The cluster's set of migrations: five 1.25e8-byte VMs (D = 0) from H0 to
+ * H1 over 1 GbE (1.25e8 B/s, limit 4), all requested at t = 0.
+ *   ids 0-3 start, each at 1.25e8/4 = 3.125e7 B/s: round 0 takes 4 s; nothing
+ *   dirtied: stop-and-copy of 0 bytes, done at 4 s. id 4 waits in the queue.
+ *   At 4 s id 0 finishes first (ties by id); id 4 starts; once ids 1-3 finish
+ *   at the same instant it has the link alone: 1.25e8 / 1.25e8 = 1 s, done
+ *   at 5 s.
+ * Meanwhile an H2 -> H3 migration of 2.5e8 bytes on its own 1 GbE pair is
+ * unaffected: 2 s. */
+static void test_set_queue_and_sharing(void)
+{
+    const double gbps[4] = {1, 1, 1, 1};
+    vmotion_set s;
+    vmotion_event ev[64];
+    uint32_t n_ev;
+    vmotion_params p = params(1.25e8, 0.0, 0.3, 30), q = params(2.5e8, 0.0, 0.3, 30);
+    CHECK(vmotion_set_init(&s, 4, gbps) == 0);
+    for (uint32_t i = 0; i < 5; i++) {
+        CHECK_INT_EQ(vmotion_set_request(&s, 100 + i, 0, 1, &p, 0.0, ev, &n_ev), i);
+        CHECK_INT_EQ(n_ev, i < 4 ? 1 : 0);
+    }
+    CHECK_INT_EQ(vmotion_set_request(&s, 200, 2, 3, &q, 0.0, NULL, NULL), 5);
+    CHECK_INT_EQ(vmotion_set_active(&s), 5);
+    CHECK_INT_EQ(vmotion_set_queued(&s), 1);
+    CHECK_INT_EQ(vmotion_set_request(&s, 9, 1, 1, &p, 0.0, NULL, NULL), -1); /* same host */
+    CHECK_NEAR(vmotion_set_next_s(&s), 2.0, 1e-12);
+
+    n_ev = vmotion_set_run_until(&s, 2.0, ev, 64);
+    CHECK_INT_EQ(n_ev, 2); /* id 5: STOP_COPY and DONE at 2 s */
+    CHECK(ev[0].kind == VMOTION_EV_STOP_COPY && ev[0].vm == 200 && ev[1].kind == VMOTION_EV_DONE);
+    CHECK_NEAR(ev[1].time_s, 2.0, 1e-12);
+
+    n_ev = vmotion_set_run_until(&s, 4.5, ev, 64);
+    /* id 0 STOP_COPY, DONE, id 4 START, then ids 1-3 STOP_COPY and DONE. */
+    CHECK_INT_EQ(n_ev, 9);
+    CHECK(ev[0].id == 0 && ev[0].kind == VMOTION_EV_STOP_COPY);
+    CHECK(ev[1].id == 0 && ev[1].kind == VMOTION_EV_DONE);
+    CHECK(ev[2].id == 4 && ev[2].kind == VMOTION_EV_START);
+    for (int i = 0; i < 9; i++)
+        CHECK_NEAR(ev[i].time_s, 4.0, 1e-12);
+    CHECK_INT_EQ(vmotion_set_active(&s), 1);
+    CHECK_NEAR(vmotion_set_next_s(&s), 5.0, 1e-12);
+    n_ev = vmotion_set_run_until(&s, 100.0, ev, 64);
+    CHECK_INT_EQ(n_ev, 2);
+    CHECK(ev[1].id == 4 && ev[1].vm == 104 && ev[1].kind == VMOTION_EV_DONE);
+    CHECK_NEAR(ev[1].time_s, 5.0, 1e-12);
+    CHECK_INT_EQ(vmotion_set_active(&s), 0);
+    CHECK(isinf(vmotion_set_next_s(&s)));
+
+    /* The two-migration case of test_shared_nic through the set: done at
+     * 1.0 s (m2) and 1.35 s (m1, downtime 0.1 s). */
+    const double ten[2] = {10, 10};
+    vmotion_set t;
+    vmotion_params p1 = params(1.25e9, 1e8, 0.3, 30), p2 = params(3.125e8, 0.0, 0.3, 30);
+    CHECK(vmotion_set_init(&t, 2, ten) == 0);
+    int32_t id1 = vmotion_set_request(&t, 1, 0, 1, &p1, 0.0, NULL, NULL);
+    CHECK_INT_EQ(vmotion_set_run_until(&t, 0.5, ev, 64), 0);
+    int32_t id2 = vmotion_set_request(&t, 2, 0, 1, &p2, 0.5, NULL, NULL);
+    n_ev = vmotion_set_run_until(&t, 10.0, ev, 64);
+    CHECK_INT_EQ(n_ev, 4);
+    CHECK(ev[1].id == (uint32_t)id2 && ev[1].kind == VMOTION_EV_DONE);
+    CHECK_NEAR(ev[1].time_s, 1.0, 1e-12);
+    CHECK(ev[2].id == (uint32_t)id1 && ev[2].kind == VMOTION_EV_STOP_COPY);
+    CHECK_NEAR(ev[2].time_s, 1.25, 1e-12);
+    CHECK_NEAR(ev[3].time_s, 1.35, 1e-12);
+    CHECK_NEAR(vmotion_downtime_s(&vmotion_set_entry(&t, (uint32_t)id1)->m), 0.1, 1e-12);
+    vmotion_set_free(&t);
+    vmotion_set_free(&s);
+}
+
 int main(void)
 {
     test_reference_vector();
@@ -245,5 +316,6 @@ int main(void)
     test_bandwidth_change();
     test_shared_nic();
     test_limits_and_cpu();
+    test_set_queue_and_sharing();
     return CHECK_DONE();
 }
