@@ -6,9 +6,12 @@
  *     B = 1.25 GB/s, V_thd = 0.3 s x B), printed there to 3 decimals;
  *   DRS: the 4-host case of tests/test_drs.c (best move v0 H0 -> H3,
  *     imbalance sqrt(0.05) -> sqrt(0.00625));
+ *   vMotion concurrency: five 1.25e8-byte migrations over one 1 GbE pair
+ *     (limit 4, fair share): four finish at 4 s, the queued one at 5 s;
  *   HA: the vSphere Availability guide's slot example (slot 2 GHz / 2 GB,
- *     slots 4 + 3 + 3, failover capacity 1) and the identical-host oracle
- *     N - ceil(V/s). */
+ *     slots 4 + 3 + 3, failover capacity 1), the identical-host oracle
+ *     N - ceil(V/s), and the percentage policy admitting exactly up to the
+ *     reserved 25 %. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include "models/drs.h"
 #include "models/ha_admission.h"
 #include "models/vmotion.h"
+#include "models/vmotion_set.h"
 #include "validation/report.h"
 
 static void precopy_rows(report *r)
@@ -57,6 +61,31 @@ static void precopy_rows(report *r)
     snprintf(s, sizeof s, "%.10f s", m.transfer_end_s);
     add_row(r, m.transfer_end_s == p.memory_bytes / 1.25e9, "vMotion pre-copy D=0: T_mig = V/B", "3.4359738368 s", s,
             "exact");
+}
+
+static void vmotion_queue_row(report *r)
+{
+    const double gbps[2] = {1, 1};
+    vmotion_set s;
+    vmotion_params p;
+    vmotion_event ev[32];
+    double done[5] = {0, 0, 0, 0, 0};
+    vmotion_params_default(&p);
+    p.memory_bytes = 1.25e8;
+    int ok = vmotion_set_init(&s, 2, gbps) == 0;
+    for (uint32_t i = 0; ok && i < 5; i++)
+        ok = vmotion_set_request(&s, i, 0, 1, &p, 0.0, NULL, NULL) == (int32_t)i;
+    uint32_t n = ok ? vmotion_set_run_until(&s, 100.0, ev, 32) : 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (ev[i].kind == VMOTION_EV_DONE && ev[i].vm < 5)
+            done[ev[i].vm] = ev[i].time_s;
+    ok = ok && fabs(done[0] - 4) < 1e-12 && fabs(done[1] - 4) < 1e-12 && fabs(done[2] - 4) < 1e-12 &&
+         fabs(done[3] - 4) < 1e-12 && fabs(done[4] - 5) < 1e-12;
+    char sim[64];
+    snprintf(sim, sizeof sim, "%.3g, %.3g, %.3g, %.3g, %.3g s", done[0], done[1], done[2], done[3], done[4]);
+    add_row(r, ok, "vMotion 5 x 125 MB over one 1 GbE pair (limit 4, fair share, FIFO queue): completion times",
+            "4, 4, 4, 4, 5 s", sim, "exact");
+    vmotion_set_free(&s);
 }
 
 static void drs_row(report *r)
@@ -148,12 +177,30 @@ static void ha_rows(report *r)
     snprintf(sim, sizeof sim, "%u, %u, %u", got[0], got[1], got[2]);
     add_row(r, ok, "HA slot policy, 4 identical hosts x 100 slots: f = N - ceil(V/s) for V = 250, 300, 301",
             "1, 1, 0", sim, "exact");
+
+    /* Percentage, 25 % reserved, 4 x 10000 MHz / 10000 MiB, VMs reserving
+     * 1000 MHz / 2000 MiB: memory binds, (40000 - 2000 n)/40000 >= 0.25 iff
+     * n <= 15. Count the power-ons admitted one after the other. */
+    cfg.policy = HA_POLICY_PERCENTAGE;
+    for (int h = 0; h < 4; h++)
+        hosts[h] = (ha_host){10000, 10000, 1, 0};
+    uint32_t admitted = 0;
+    for (uint32_t v = 0; v < 40; v++) {
+        ha_vm next = ha_vm_on(v % 4, 1000, 2000);
+        if (!ha_admit_power_on(hosts, 4, vms, admitted, &next, (int32_t)(v % 4), &cfg))
+            break;
+        vms[admitted++] = next;
+    }
+    snprintf(sim, sizeof sim, "%u admitted", admitted);
+    add_row(r, admitted == 15, "HA percentage policy 25 %: power-ons of 1000 MHz/2000 MiB VMs admitted on 4 x 10 GHz/10000 MiB",
+            "15 admitted", sim, "exact");
 }
 
 void check_vsphere(report *r, const validate_options *o)
 {
     (void)o;
     precopy_rows(r);
+    vmotion_queue_row(r);
     drs_row(r);
     ha_rows(r);
 }
