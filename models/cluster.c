@@ -15,7 +15,7 @@ static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
-    placement_request req = {vs->vcpus, vs->memory_mib, vs->host_group};
+    placement_request req = {vs->vcpus, vs->memory_mib, vs->host_group, vs->cpu_demand.mean};
     int32_t chosen = placement_choose(c->policy, c->view, env->n_hosts, &req);
     if (chosen < 0) {
         c->placement_failures++;
@@ -23,6 +23,7 @@ static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
         return;
     }
     c->view[chosen].committed_memory_mib += vs->memory_mib;
+    c->view[chosen].committed_cpu_mhz += req.cpu_mhz;
     c->placed++;
     cluster_log(ctx, c, env->log_vm_placed, vm_id, chosen);
     int64_t payload = vm_id;

@@ -274,6 +274,7 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
     for (uint32_t i = 0; i < env->n_hosts; i++)
         m->ctrl.view[i] = (placement_host_view){.logical_cpus = host_cores(&m->host_specs[i]),
                                                 .memory_mib = m->host_specs[i].memory_mib,
+                                                .cpu_mhz = host_cpu_capacity_mhz(&m->host_specs[i]),
                                                 .group = (int32_t)m->host_specs[i].group,
                                                 .usable = 1};
 

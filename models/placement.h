@@ -3,20 +3,23 @@
  * Placement works on the controller's own view of each host (what it has
  * committed there), never on the host LPs' private state. first_fit picks
  * the lowest-numbered host where the VM's memory fits in what is not yet
- * committed and its vCPUs fit in the host's logical CPUs. Later policies
- * (best balance, DRS-style) take the same view.
+ * committed and its vCPUs fit in the host's logical CPUs. drs picks, among
+ * the same feasible hosts, the one giving the least DRS imbalance of
+ * committed expected CPU and memory (models/drs.h, drs_place_by_load).
  */
 #ifndef VDCSIM_MODELS_PLACEMENT_H
 #define VDCSIM_MODELS_PLACEMENT_H
 
 #include <stdint.h>
 
-typedef enum { PLACEMENT_FIRST_FIT } placement_policy;
+typedef enum { PLACEMENT_FIRST_FIT, PLACEMENT_DRS } placement_policy;
 
 typedef struct placement_host_view {
     uint32_t logical_cpus;
     uint64_t memory_mib;
     uint64_t committed_memory_mib;
+    double cpu_mhz;            /* capacity, for DRS placement */
+    double committed_cpu_mhz;  /* expected CPU demand of the VMs placed here */
     int32_t group;  /* hosts.[group] */
     int usable;     /* 0 while failed, in maintenance or standby */
 } placement_host_view;
@@ -25,6 +28,7 @@ typedef struct placement_request {
     uint32_t vcpus;
     uint64_t memory_mib;
     int32_t host_group; /* -1: any */
+    double cpu_mhz;     /* expected CPU demand, for DRS placement */
 } placement_request;
 
 int placement_policy_parse(const char *name, placement_policy *out);
