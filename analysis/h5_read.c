@@ -406,3 +406,86 @@ done:
         H5Dclose(ds);
     return rc;
 }
+
+typedef struct {
+    int64_t time_ns;
+    int kind;
+    int64_t subject, a, b;
+    double value;
+} event_row;
+
+int h5r_events_of_kind(hid_t file, const char *kind, h5r_event *out, size_t cap, size_t *n, char *err,
+                       size_t err_len)
+{
+    *n = 0;
+    if (!h5r_exists(file, "/events"))
+        return 0;
+    hid_t ds = H5Dopen2(file, "/events", H5P_DEFAULT);
+    hid_t ftype = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
+    hid_t kind_ftype = H5I_INVALID_HID, kind_mtype = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
+    event_row *block = NULL;
+    int rc = -1;
+    hsize_t rows = 0;
+    int index = ftype >= 0 ? H5Tget_member_index(ftype, "kind") : -1;
+    if (ds < 0 || ftype < 0 || H5Tget_class(ftype) != H5T_COMPOUND || h5r_dims(ds, 1, &rows) != 0 || index < 0 ||
+        H5Tget_member_class(ftype, (unsigned)index) != H5T_ENUM) {
+        snprintf(err, err_len, "/events: not a 1-D compound dataset with an enum member 'kind'");
+        goto done;
+    }
+    kind_ftype = H5Tget_member_type(ftype, (unsigned)index);
+    kind_mtype = kind_ftype >= 0 ? H5Tget_native_type(kind_ftype, H5T_DIR_ASCEND) : H5I_INVALID_HID;
+    if (kind_mtype < 0 || H5Tget_size(kind_mtype) != sizeof(int)) {
+        snprintf(err, err_len, "/events: member 'kind' is not a 32-bit enum");
+        goto done;
+    }
+    int want = 0;
+    if (H5Tenum_valueof(kind_mtype, kind, &want) < 0) {
+        rc = 0; /* the file never registered this kind */
+        goto done;
+    }
+    mtype = H5Tcreate(H5T_COMPOUND, sizeof(event_row));
+    if (mtype < 0 || H5Tinsert(mtype, "time_ns", HOFFSET(event_row, time_ns), H5T_NATIVE_INT64) < 0 ||
+        H5Tinsert(mtype, "kind", HOFFSET(event_row, kind), kind_mtype) < 0 ||
+        H5Tinsert(mtype, "subject", HOFFSET(event_row, subject), H5T_NATIVE_INT64) < 0 ||
+        H5Tinsert(mtype, "a", HOFFSET(event_row, a), H5T_NATIVE_INT64) < 0 ||
+        H5Tinsert(mtype, "b", HOFFSET(event_row, b), H5T_NATIVE_INT64) < 0 ||
+        H5Tinsert(mtype, "value", HOFFSET(event_row, value), H5T_NATIVE_DOUBLE) < 0) {
+        snprintf(err, err_len, "/events: cannot build the memory type");
+        goto done;
+    }
+    hsize_t block_rows = rows < EVENT_BLOCK_ROWS ? rows : EVENT_BLOCK_ROWS;
+    block = malloc(((size_t)block_rows + 1) * sizeof *block);
+    if (!block) {
+        snprintf(err, err_len, "/events: out of memory");
+        goto done;
+    }
+    for (hsize_t start = 0; start < rows; start += block_rows) {
+        hsize_t count = rows - start < block_rows ? rows - start : block_rows;
+        if (read_rows_1d(ds, mtype, start, count, block) != 0) {
+            snprintf(err, err_len, "/events: cannot read rows %llu..%llu", (unsigned long long)start,
+                     (unsigned long long)(start + count));
+            goto done;
+        }
+        for (hsize_t k = 0; k < count; k++) {
+            if (block[k].kind != want)
+                continue;
+            if (*n < cap)
+                out[*n] = (h5r_event){block[k].time_ns, block[k].subject, block[k].a, block[k].b, block[k].value};
+            (*n)++;
+        }
+    }
+    rc = 1;
+done:
+    free(block);
+    if (mtype >= 0)
+        H5Tclose(mtype);
+    if (kind_mtype >= 0)
+        H5Tclose(kind_mtype);
+    if (kind_ftype >= 0)
+        H5Tclose(kind_ftype);
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    if (ds >= 0)
+        H5Dclose(ds);
+    return rc;
+}

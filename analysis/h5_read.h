@@ -82,4 +82,18 @@ int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, d
 int h5r_event_kind_counts(hid_t file, const char *const *names, int n_names, int64_t *counts,
                           char *err, size_t err_len);
 
+/* One /events record. */
+typedef struct h5r_event {
+    int64_t time_ns;
+    int64_t subject, a, b;
+    double value;
+} h5r_event;
+
+/* The /events records of the kind named `kind`, in file order (time, lp,
+ * seq): the first `cap` go to out, *n gets how many there are in all.
+ * Returns 1 read, 0 when /events or the kind is absent (*n = 0), -1 with a
+ * message naming /events. */
+int h5r_events_of_kind(hid_t file, const char *kind, h5r_event *out, size_t cap, size_t *n, char *err,
+                       size_t err_len);
+
 #endif

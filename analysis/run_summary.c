@@ -17,6 +17,7 @@
 #define HOSTS_PATH "/tables/hosts"
 #define VMS_PATH "/tables/vms"
 #define HOST_GROUP "/series/host"
+#define PODS_PATH "/tables/pods"
 
 typedef struct {
     const char *path; /* the file, for messages */
@@ -344,6 +345,100 @@ static int read_host_series(hid_t file, run_summary *s, const double *capacity, 
     return 0;
 }
 
+/* The pods section: the table's columns, three event kinds, and the last
+ * row of pods_running (hosts with pods, pods per such host). */
+static int read_pods(hid_t file, run_summary *s, const ctx *c)
+{
+    if (!h5r_exists(file, PODS_PATH))
+        return 0;
+    char msg[512];
+    hid_t ds = H5Dopen2(file, PODS_PATH, H5P_DEFAULT);
+    hsize_t rows = 0;
+    if (ds < 0 || h5r_dims(ds, 1, &rows) != 0) {
+        if (ds >= 0)
+            H5Dclose(ds);
+        return fail(c, PODS_PATH ": not a 1-D table");
+    }
+    s->has_pods = 1;
+    s->pods = (int64_t)rows;
+    double *block = malloc(TABLE_BLOCK_ROWS * sizeof *block);
+    int64_t *placed = malloc(TABLE_BLOCK_ROWS * sizeof *placed);
+    int rc = 0;
+    double startup_sum = 0.0, throttled_sum = 0.0;
+    int64_t started = 0, limited = 0;
+    if (!block || !placed) {
+        free(block);
+        free(placed);
+        H5Dclose(ds);
+        return fail(c, PODS_PATH ": out of memory");
+    }
+    for (hsize_t start = 0; start < rows && rc == 0; start += TABLE_BLOCK_ROWS) {
+        hsize_t n = rows - start < TABLE_BLOCK_ROWS ? rows - start : TABLE_BLOCK_ROWS;
+        if (h5r_table_column_f64(ds, PODS_PATH, "startup_latency_s", start, n, block, msg, sizeof msg) != 0) {
+            rc = fail(c, msg);
+            break;
+        }
+        for (hsize_t k = 0; k < n; k++)
+            if (isfinite(block[k])) {
+                startup_sum += block[k];
+                started++;
+            }
+        if (h5r_table_column_f64(ds, PODS_PATH, "throttled_fraction", start, n, block, msg, sizeof msg) != 0) {
+            rc = fail(c, msg);
+            break;
+        }
+        for (hsize_t k = 0; k < n; k++)
+            if (isfinite(block[k])) {
+                throttled_sum += block[k];
+                limited++;
+            }
+        if (h5r_table_column_i64(ds, PODS_PATH, "placed", start, n, placed, msg, sizeof msg) != 0) {
+            rc = fail(c, msg);
+            break;
+        }
+        for (hsize_t k = 0; k < n; k++)
+            if (!placed[k])
+                s->pods_unplaced++;
+    }
+    free(block);
+    free(placed);
+    H5Dclose(ds);
+    if (rc != 0)
+        return rc;
+    s->pod_startup_mean_s = started > 0 ? startup_sum / (double)started : NAN;
+    s->pod_throttled_pct = limited > 0 ? 100.0 * throttled_sum / (double)limited : NAN;
+    static const char *const kinds[] = {"pod_restarted", "pod_oom_killed", "pod_crashed"};
+    int64_t counts[3];
+    if (h5r_event_kind_counts(file, kinds, 3, counts, msg, sizeof msg) < 0)
+        return fail(c, msg);
+    s->pod_restarts = counts[0];
+    s->pod_oom_kills = counts[1];
+    s->pod_crashes = counts[2];
+    if (!s->has_host_series || s->samples == 0 || !h5r_exists(file, HOST_GROUP "/pods_running"))
+        return 0;
+    hid_t rds;
+    hsize_t hosts = (hsize_t)s->hosts;
+    rc = open_series(file, "pods_running", (hsize_t)s->samples, hosts, &rds, c);
+    if (rc <= 0)
+        return rc;
+    double *row = malloc(((size_t)hosts + 1) * sizeof *row);
+    if (!row || h5r_read_rows_f64(rds, (hsize_t)s->samples - 1, 1, hosts, row) != 0) {
+        free(row);
+        H5Dclose(rds);
+        return fail(c, HOST_GROUP "/pods_running: cannot read the last row");
+    }
+    s->pods_running_last = 0.0;
+    for (hsize_t h = 0; h < hosts; h++)
+        if (isfinite(row[h]) && row[h] > 0) {
+            s->pods_running_last += row[h];
+            s->pod_nodes_last++;
+        }
+    s->pods_per_host_last = s->pod_nodes_last > 0 ? s->pods_running_last / (double)s->pod_nodes_last : NAN;
+    free(row);
+    H5Dclose(rds);
+    return 0;
+}
+
 static void init_summary(run_summary *s)
 {
     memset(s, 0, sizeof *s);
@@ -358,6 +453,8 @@ static void init_summary(run_summary *s)
     s->last_sample_time_ns = -1;
     s->memory_committed_last_mib = s->memory_committed_last_pct = NAN;
     s->vms_running_last = NAN;
+    s->pods_running_last = s->pods_per_host_last = NAN;
+    s->pod_startup_mean_s = s->pod_throttled_pct = NAN;
 }
 
 int run_summary_read(const char *path, run_summary *out, char *err, size_t err_len)
@@ -375,7 +472,7 @@ int run_summary_read(const char *path, run_summary *out, char *err, size_t err_l
         goto done;
     read_run_attributes(file, out);
     if (read_hosts(file, out, &capacity, &c) != 0 || read_vms(file, out, &c) != 0 ||
-        read_host_series(file, out, capacity, &c) != 0)
+        read_host_series(file, out, capacity, &c) != 0 || read_pods(file, out, &c) != 0)
         goto done;
     rc = 0;
 done:
@@ -483,6 +580,23 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
         fprintf(out, " at %s (last sample)\n", fmt_time(s->last_sample_time_ns, t1, sizeof t1));
     } else {
         fprintf(out, LABEL "no " HOST_GROUP " series in the file\n", "samples");
+    }
+    if (s->has_pods) {
+        fprintf(out, LABEL "%" PRId64 " pods (%" PRId64 " unplaced): %" PRId64 " restarts, %" PRId64
+                           " OOM kills, %" PRId64 " crashes\n",
+                "pods", s->pods, s->pods_unplaced, s->pod_restarts, s->pod_oom_kills, s->pod_crashes);
+        char a[32], b[32];
+        fprintf(out, LABEL, "pods running");
+        if (isfinite(s->pods_running_last))
+            fprintf(out, "%.0f on %" PRId64 " hosts (%s per host)", s->pods_running_last, s->pod_nodes_last,
+                    isfinite(s->pods_per_host_last) ? (snprintf(a, sizeof a, "%.1f", s->pods_per_host_last), a)
+                                                    : "-");
+        else
+            fprintf(out, "-");
+        fprintf(out, " at the last sample\n");
+        fprintf(out, LABEL "mean start-up %s, CPU throttled %s of CFS periods\n", "pod runtime",
+                isfinite(s->pod_startup_mean_s) ? (snprintf(b, sizeof b, "%.3f s", s->pod_startup_mean_s), b) : "-",
+                fmt_pct(s->pod_throttled_pct, p, sizeof p));
     }
     fprintf(out, LABEL "%s\n", "file", path ? path : "-");
 }

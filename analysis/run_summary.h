@@ -69,6 +69,17 @@ typedef struct run_summary {
     double memory_committed_last_mib;
     double memory_committed_last_pct;
     double vms_running_last;    /* sum of vms_running at the last sample; NaN when absent */
+
+    /* /tables/pods, /events and /series/host/pods_running (has_pods 0: none) */
+    int has_pods;
+    int64_t pods;               /* rows of /tables/pods */
+    int64_t pods_unplaced;      /* rows whose node is "" */
+    double pods_running_last;   /* sum of pods_running at the last sample; NaN when absent */
+    int64_t pod_nodes_last;     /* hosts with pods_running > 0 at the last sample */
+    double pods_per_host_last;  /* pods_running_last / pod_nodes_last; NaN when 0 */
+    int64_t pod_restarts, pod_oom_kills, pod_crashes; /* events pod_restarted, pod_oom_killed, pod_crashed */
+    double pod_startup_mean_s;  /* mean of startup_latency_s over pods that started; NaN when none */
+    double pod_throttled_pct;   /* mean of throttled_fraction over pods with a CPU limit, in %; NaN when none */
 } run_summary;
 
 /* Reads the run file at `path`: checks format == "vdcsim" and

@@ -5,6 +5,7 @@
 
 #include "models/demand.h"
 #include "models/model_env.h"
+#include "models/pod.h"
 
 enum { HOST_STREAM_DEMAND_NOISE = 1 };
 
@@ -38,6 +39,8 @@ static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
     if (vm_transition(v, VM_STARTING) != 0 || vm_transition(v, VM_RUNNING) != 0)
         abort(); /* a start message for a VM that is not stopped is a model bug */
     host_log(ctx, h, env->log_vm_started, vm_id, h->index, 0, 0.0);
+    if (h->pods)
+        pods_vm_started(ctx, h, vm_id); /* pods whose node is this VM */
 }
 
 int host_remove_vm(host *h, uint32_t vm_id)
@@ -81,6 +84,8 @@ static void host_sample(sim_ctx *ctx, host *h)
         rec_series_put(env->rec, env->series_host_memory_committed, now, e, (double)memory_mib);
         rec_series_put(env->rec, env->series_host_vms_running, now, e, (double)h->n_vms);
     }
+    if (h->pods)
+        pods_sample(ctx, h, usage_mhz, (double)memory_mib);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_host_sample, NULL, 0);
 }
 
@@ -92,6 +97,8 @@ void host_handle(sim_ctx *ctx, void *state, const sim_event *ev)
         host_sample(ctx, h);
     else if (ev->kind == env->kind_vm_start)
         host_start_vm(ctx, h, (uint32_t)ev->payload.i64[0]);
+    else if (h->pods)
+        pods_handle(ctx, h, ev);
 }
 
 void host_release(host *h)

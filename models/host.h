@@ -23,6 +23,7 @@ typedef struct host_spec {
 } host_spec;
 
 struct model_env;
+struct pod_host;
 
 typedef struct host {
     const struct model_env *env;
@@ -30,6 +31,7 @@ typedef struct host {
     uint32_t *vm_ids; /* running VMs, in the order they started */
     uint32_t n_vms, cap_vms;
     uint64_t log_seq; /* orders this LP's event-log records */
+    struct pod_host *pods; /* its pods' runtime state (models/pod.h); NULL without pods */
 } host;
 
 uint32_t host_cores(const host_spec *h);

@@ -10,6 +10,7 @@
 #include "models/host.h"
 #include "models/model_env.h"
 #include "models/placement.h"
+#include "models/pod.h"
 #include "models/vm.h"
 #include "scenario/schema.h"
 
@@ -189,6 +190,8 @@ static int declare_recording(model *m, recorder *rec)
         (scn_bool(m->scn, "output.per_vm_series") && env->n_vms > 0 && env->series_vm_cpu_demand < 0) ||
         env->log_vm_placed < 0 || env->log_vm_placement_failed < 0 || env->log_vm_started < 0)
         return -1;
+    if (env->pods && pods_declare_recording(env->pods, env, rec) != 0)
+        return -1;
 
     int table = rec_table_new(rec, "hosts", host_columns, (int)(sizeof host_columns / sizeof host_columns[0]));
     if (table < 0)
@@ -290,6 +293,15 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         int64_t payload = v;
         sim_schedule(eng, env->cluster_lp, m->vm_specs[v].start_ns, env->kind_vm_power_on, &payload, sizeof payload);
     }
+    int pod_rc = pods_build(scn, eng, env, m->hosts, &env->pods, err, err_len);
+    if (pod_rc != 0) {
+        if (pod_rc == -2)
+            *status = MODEL_BAD_INPUT;
+        else
+            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building the pods");
+        model_free(m);
+        return NULL;
+    }
     if (sim_error(eng)[0]) {
         fail(status, MODEL_RUNTIME_ERROR, err, err_len, "%s", sim_error(eng));
         model_free(m);
@@ -325,6 +337,8 @@ int model_finish(model *m, recorder *rec)
         if (rec_table_row(rec, table, row) != 0)
             return -1;
     }
+    if (m->env.pods && pods_write_table(m->env.pods, &m->env, m->scn, rec) != 0)
+        return -1;
     return 0;
 }
 
@@ -363,6 +377,7 @@ void model_free(model *m)
 {
     if (!m)
         return;
+    pods_free(m->env.pods, m->hosts, m->env.n_hosts);
     if (m->hosts)
         for (uint32_t i = 0; i < m->env.n_hosts; i++)
             host_release(&m->hosts[i]);

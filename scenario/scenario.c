@@ -456,3 +456,14 @@ int scn_is_set(const scenario *s, const char *fmt, ...)
     va_end(ap);
     return setting != NULL;
 }
+
+int scn_line(const scenario *s, const char *fmt, ...)
+{
+    char path[PATH_MAX_LEN];
+    const scn_key *key;
+    va_list ap;
+    va_start(ap, fmt);
+    const config_setting_t *setting = resolve(s, "scn_line", path, fmt, ap, &key);
+    va_end(ap);
+    return setting != NULL ? (int)config_setting_source_line(setting) : 0;
+}

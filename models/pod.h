@@ -1,0 +1,162 @@
+/* pod.h - pods (containers, WebAssembly-style sandboxes, VM-isolated
+ * instances) running on Kubernetes nodes that are hosts or VMs.
+ *
+ * A pod lives in the LP of the host that runs its node: a host node's pods
+ * from the start, a VM node's pods once that VM has started on a host (they
+ * fail with it: pods_vm_stopped). The host LP calls in here at three
+ * points: its sample (CPU by CFS, memory and OOM, series), a VM start, and
+ * the pod event kinds (start, running, crash, restart), all self-events.
+ * Randomness comes only from the host LP's stream POD_STREAM.
+ *
+ * Lifecycle of one pod:
+ *   pending -> starting (image pull + start latency) -> running
+ *   running -> backoff (crash or OOM kill; CrashLoopBackOff wait) -> starting
+ *   any -> failed (its VM node stopped or failed)
+ * Models: models/cfs.h, models/oom.h, models/crashloop.h,
+ * models/image_cache.h; docs/containers.md.
+ */
+#ifndef VDCSIM_MODELS_POD_H
+#define VDCSIM_MODELS_POD_H
+
+#include <stdint.h>
+
+#include "models/cfs.h"
+#include "models/crashloop.h"
+#include "models/demand.h"
+#include "models/distribution.h"
+#include "models/image_cache.h"
+#include "models/oom.h"
+#include "recorder/recorder.h"
+#include "scenario/scenario.h"
+#include "sim/engine.h"
+
+enum { POD_STREAM = 5 }; /* host LP stream: pod demand noise, start latencies, crashes */
+
+typedef enum { POD_CONTAINER, POD_SANDBOX, POD_VM } pod_kind;
+typedef enum { POD_PENDING, POD_STARTING, POD_RUNNING, POD_BACKOFF, POD_FAILED } pod_state;
+
+const char *pod_kind_name(pod_kind k);
+const char *pod_state_name(pod_state s);
+
+/* What every pod of one scenario group shares. */
+typedef struct pod_group {
+    pod_kind kind;
+    qos_class qos;
+    int64_t cpu_request_m, cpu_limit_m; /* millicores; limit 0 = none */
+    uint64_t mem_request, mem_limit;    /* bytes; limit 0 = none */
+    uint64_t mem_overhead;              /* bytes the runtime adds per pod */
+    double cpu_overhead_factor;         /* CPU per unit of app work */
+    double threads;
+    cfs_work_kind work;
+    demand_spec cpu_demand;    /* millicores of app work */
+    demand_spec memory_demand; /* MiB of app memory */
+    uint32_t image;            /* id into pod_world.image_names */
+    uint64_t image_bytes;
+    dist_spec startup;         /* ns */
+    int has_crash;
+    dist_spec crash;           /* ns of running between crashes */
+    sim_time_ns start_ns;
+    int node_is_vm;            /* node_group names a vms group */
+} pod_group;
+
+typedef struct pod {
+    uint32_t group, index_in_group;
+    int32_t node_host;   /* host index of its node, or -1 */
+    int32_t node_vm;     /* VM index of its node, or -1; -1 both: unschedulable */
+    int32_t host;        /* host LP holding it now, -1 */
+    pod_state state;
+    uint32_t gen;        /* bumped at every state change; events carry it */
+    int holds_image;
+    int oom_adj;
+    crashloop backoff;
+    sim_time_ns starting_since_ns;
+    sim_time_ns last_backoff_ns;
+    sim_time_ns first_startup_ns; /* -1 until first running */
+    uint32_t restarts, crashes, oom_kills;
+    double periods, throttled_periods; /* CFS periods while running with a CPU limit */
+} pod;
+
+/* The pods of a run: built from the scenario, shared by the host LPs
+ * (each writes only the pods it holds and the caches of its nodes). */
+typedef struct pod_world {
+    uint32_t n_groups, n_pods, n_images;
+    pod_group *groups;
+    pod *pods;
+    char **image_names;
+    image_cache *host_caches; /* per host node */
+    image_cache *vm_caches;   /* per VM node */
+    uint32_t n_vm_caches;
+    uint32_t *vm_pod_first;   /* pods on VM v: vm_pods[vm_pod_first[v] .. vm_pod_first[v+1]) */
+    uint32_t *vm_pods;
+
+    double cfs_period_s;
+    image_pull_params pull;
+    crashloop_params backoff;
+    int64_t max_pods;
+
+    uint32_t kind_start, kind_running, kind_crash, kind_restart;
+
+    int series_running, series_cpu_usage, series_throttled_pct, series_oom_kills, series_restarts;
+    int log_started, log_oom_killed, log_crashed, log_restarted, log_failed;
+} pod_world;
+
+/* Per host LP. */
+typedef struct pod_host {
+    uint32_t *active; /* pods whose node is on this host, grouped by node */
+    uint32_t n_active, cap_active;
+    uint32_t interval_oom_kills, interval_restarts;
+    /* scratch for one node's sample, grown to the largest node */
+    uint32_t scratch_cap;
+    uint32_t *ids;
+    double *cpu_demand, *mem_mib, *want, *weight, *share;
+    int *adj;
+    size_t *order, *victims;
+    unsigned char *dead;
+} pod_host;
+
+struct host;
+struct model_env;
+
+/* Builds the pods of the scenario (after hosts and VMs and their LPs exist),
+ * places them with pods_place_builtin(), registers the event kinds and
+ * schedules the host-node pods' starts. *out is NULL when the scenario has
+ * no pods. Returns 0, -1 (out of memory) or -2 (bad input, message in err
+ * as "FILE:LINE: key '...': ..."); on failure the caller still releases
+ * *out and the hosts' pod state with pods_free(). */
+int pods_build(const scenario *scn, sim_engine *eng, struct model_env *env, struct host *hosts, pod_world **out,
+               char *err, size_t err_len);
+
+/* The built-in placement, until the kube-scheduler library decides: each
+ * pod in order goes to the first node of its node group where the requests
+ * of the pods already there plus its own fit the node's allocatable CPU
+ * (cores * 1000 m) and memory, and fewer than kubelet.max_pods run. */
+void pods_place_builtin(pod_world *w, const struct model_env *env, const scenario *scn);
+
+int pods_declare_recording(pod_world *w, const struct model_env *env, recorder *rec);
+int pods_write_table(const pod_world *w, const struct model_env *env, const scenario *scn, recorder *rec);
+void pods_free(pod_world *w, struct host *hosts, uint32_t n_hosts);
+
+/* --- called by the host LP -------------------------------------------- */
+
+/* Puts a pod on this host LP's list of pods (grouped by node). 0 or -1. */
+int pod_host_add(pod_host *ph, uint32_t pod_id);
+
+/* Handles a pod event kind; returns 1 if ev was one. */
+int pods_handle(sim_ctx *ctx, struct host *h, const sim_event *ev);
+
+/* The sample at now: vm_cpu_mhz and vm_memory_mib are what the host's VMs
+ * use (a host node's pods get the rest). */
+void pods_sample(sim_ctx *ctx, struct host *h, double vm_cpu_mhz, double vm_memory_mib);
+
+/* VM vm_id started on this host: its pods start (at their start time). */
+void pods_vm_started(sim_ctx *ctx, struct host *h, uint32_t vm_id);
+
+/* VM vm_id stopped or failed on this host: its pods fail and leave. */
+void pods_vm_stopped(sim_ctx *ctx, struct host *h, uint32_t vm_id);
+
+/* CPU (MHz) a VM node gives its pods. MERGE POINT: this is vCPUs x host
+ * MHz; the lead switches it to the contention model's entitlement
+ * (vm.cpu_speed_factor) when that lands. */
+double pods_vm_node_cpu_mhz(const struct model_env *env, uint32_t host_index, uint32_t vm_id);
+
+#endif
