@@ -5,6 +5,7 @@
 
 #include "models/demand.h"
 #include "models/model_env.h"
+#include "models/service.h"
 
 enum { HOST_STREAM_DEMAND_NOISE = 1 };
 
@@ -38,6 +39,7 @@ static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
     if (vm_transition(v, VM_STARTING) != 0 || vm_transition(v, VM_RUNNING) != 0)
         abort(); /* a start message for a VM that is not stopped is a model bug */
     host_log(ctx, h, env->log_vm_started, vm_id, h->index, 0, 0.0);
+    services_report_replicas(ctx, env, &vm_id, 1); /* a replica is usable from its start */
 }
 
 int host_remove_vm(host *h, uint32_t vm_id)
@@ -81,6 +83,7 @@ static void host_sample(sim_ctx *ctx, host *h)
         rec_series_put(env->rec, env->series_host_memory_committed, now, e, (double)memory_mib);
         rec_series_put(env->rec, env->series_host_vms_running, now, e, (double)h->n_vms);
     }
+    services_report_replicas(ctx, env, h->vm_ids, h->n_vms);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_host_sample, NULL, 0);
 }
 
