@@ -358,8 +358,11 @@ static void schedule_next_arrival(sim_ctx *ctx, service *s)
     double gap_ns = gsl_ran_exponential(sim_rng(ctx, STREAM_ARRIVALS), 1e9 / rate);
     if (!(gap_ns < 4e18))
         return; /* beyond any run */
+    sim_time_ns gap = (sim_time_ns)llround(gap_ns);
+    if (s->spec->stop_ns > 0 && sim_now(ctx) + gap >= s->spec->stop_ns)
+        return; /* arrivals have stopped: the queues drain */
     uint64_t generation = s->arrival_generation;
-    sim_send(ctx, sim_self(ctx), (sim_time_ns)llround(gap_ns), s->set->kind_arrival, &generation, sizeof generation);
+    sim_send(ctx, sim_self(ctx), gap, s->set->kind_arrival, &generation, sizeof generation);
 }
 
 static void on_arrival(sim_ctx *ctx, service *s, uint64_t generation)
@@ -390,7 +393,7 @@ static void on_phase(sim_ctx *ctx, service *s, uint32_t p)
     if (spec->process != ARRIVAL_MMPP)
         return;
     double stay_ns = gsl_ran_exponential(sim_rng(ctx, STREAM_PHASES), (double)spec->phases[p].mean_sojourn_ns);
-    if (!(stay_ns < 4e18))
+    if (!(stay_ns < 4e18) || (spec->stop_ns > 0 && sim_now(ctx) + (sim_time_ns)llround(stay_ns) >= spec->stop_ns))
         return;
     int64_t next = (p + 1) % spec->n_phases;
     sim_send(ctx, sim_self(ctx), (sim_time_ns)llround(stay_ns), s->set->kind_phase, &next, sizeof next);
@@ -544,6 +547,7 @@ static int read_arrival(const scenario *scn, int g, service_spec *sp, char *err,
     sp->amplitude = scn_float(scn, "services.[%d].arrival.amplitude", g);
     sp->period_ns = scn_duration_ns(scn, "services.[%d].arrival.period", g);
     sp->phase_ns = scn_duration_ns(scn, "services.[%d].arrival.phase", g);
+    sp->stop_ns = scn_duration_ns(scn, "services.[%d].arrival.stop", g);
     int n = scn_list_len(scn, "services.[%d].arrival.phases", g);
     if (sp->process == ARRIVAL_MMPP && n == 0) {
         snprintf(path, sizeof path, "services.[%d].arrival.process", g);

@@ -65,6 +65,7 @@ typedef struct service_spec {
     double rate_per_s;
     double amplitude;
     sim_time_ns period_ns, phase_ns;
+    sim_time_ns stop_ns;      /* no arrivals from here; 0 = never */
     mmpp_phase *phases;
     uint32_t n_phases;
     dist_spec work;           /* ns of work at full speed */
