@@ -35,13 +35,6 @@ static const double TWO_PI = 6.283185307179586476925286766559;
 #define LATENCY_HIGHEST_NS 1e15
 #define LATENCY_RELATIVE_ERROR 0.01
 
-/* Payload of service.replica_speed. */
-typedef struct speed_report {
-    int64_t replica;
-    double speed;
-    int64_t running;
-} speed_report;
-
 /* Payload of service.complete. */
 typedef struct completion {
     int64_t replica;
@@ -294,7 +287,7 @@ static void replica_down(sim_ctx *ctx, service *s, uint32_t i)
     s->outstanding[i] = 0;
 }
 
-static void on_speed_report(sim_ctx *ctx, service *s, const speed_report *rep)
+static void on_speed_report(sim_ctx *ctx, service *s, const service_speed_report *rep)
 {
     if (rep->replica < 0 || (uint64_t)rep->replica >= s->spec->replicas)
         return;
@@ -451,7 +444,7 @@ void service_handle(sim_ctx *ctx, void *state, const sim_event *ev)
         memcpy(&c, ev->payload.bytes, sizeof c);
         on_complete(ctx, s, &c);
     } else if (ev->kind == set->kind_replica_speed) {
-        speed_report rep;
+        service_speed_report rep;
         memcpy(&rep, ev->payload.bytes, sizeof rep);
         on_speed_report(ctx, s, &rep);
     } else if (ev->kind == set->kind_phase) {
@@ -482,7 +475,7 @@ static void send_report(sim_ctx *ctx, const model_env *env, int32_t si, uint32_t
                         int running)
 {
     const service_set *set = env->services;
-    speed_report rep = {.replica = replica_index, .speed = speed, .running = running};
+    service_speed_report rep = {.replica = replica_index, .speed = speed, .running = running};
     sim_send(ctx, set->first_lp + (uint32_t)si, env->control_latency_ns, set->kind_replica_speed, &rep, sizeof rep);
 }
 

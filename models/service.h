@@ -168,6 +168,13 @@ void services_report_vm_down(sim_ctx *ctx, const struct model_env *env, uint32_t
 /* The LP handler of services. */
 void service_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 
+/* Payload of service.replica_speed (host LP -> service LP). */
+typedef struct service_speed_report {
+    int64_t replica;
+    double speed;
+    int64_t running;
+} service_speed_report;
+
 /* Pure helpers, exposed for tests. */
 
 /* The remaining work of a request after running `elapsed_ns` at `speed`,
