@@ -18,6 +18,8 @@
 #define VMS_PATH "/tables/vms"
 #define HOST_GROUP "/series/host"
 #define PODS_PATH "/tables/pods"
+#define SERVICES_PATH "/tables/services"
+#define SERVICE_P99_PATH "/series/service/latency_p99_ns"
 
 typedef struct {
     const char *path; /* the file, for messages */
@@ -439,6 +441,71 @@ static int read_pods(hid_t file, run_summary *s, const ctx *c)
     return 0;
 }
 
+/* The first RUN_SUMMARY_MAX_SERVICES rows of /tables/services and the peak
+ * of each one's p99 latency series. */
+static int read_services(hid_t file, run_summary *s, const ctx *c)
+{
+    if (!h5r_exists(file, SERVICES_PATH))
+        return 0;
+    hid_t ds = H5Dopen2(file, SERVICES_PATH, H5P_DEFAULT);
+    hsize_t rows = 0;
+    char msg[512];
+    if (ds < 0 || h5r_dims(ds, 1, &rows) != 0) {
+        if (ds >= 0)
+            H5Dclose(ds);
+        return fail(c, SERVICES_PATH ": not a 1-D table");
+    }
+    s->services = (int64_t)rows;
+    hsize_t n = rows < RUN_SUMMARY_MAX_SERVICES ? rows : RUN_SUMMARY_MAX_SERVICES;
+    double f[5][RUN_SUMMARY_MAX_SERVICES];
+    int64_t dropped[RUN_SUMMARY_MAX_SERVICES];
+    static const char *const cols[5] = {"arrival_rate_rps", "throughput_rps", "mean_wait_ns", "mean_sojourn_ns",
+                                        "mean_in_system"};
+    int ok = 1;
+    for (int k = 0; ok && k < 5; k++)
+        ok = n == 0 || h5r_table_column_f64(ds, SERVICES_PATH, cols[k], 0, n, f[k], msg, sizeof msg) == 0;
+    ok = ok && (n == 0 || h5r_table_column_i64(ds, SERVICES_PATH, "dropped", 0, n, dropped, msg, sizeof msg) == 0);
+    for (hsize_t i = 0; ok && i < n; i++) {
+        run_summary_service *v = &s->service[i];
+        ok = h5r_table_column_str(ds, SERVICES_PATH, "name", i, v->name, sizeof v->name, msg, sizeof msg) == 0;
+        v->arrival_rps = f[0][i];
+        v->throughput_rps = f[1][i];
+        v->mean_wait_ns = f[2][i];
+        v->mean_sojourn_ns = f[3][i];
+        v->mean_in_system = f[4][i];
+        v->dropped = dropped[i];
+        v->p99_peak_ns = NAN;
+    }
+    H5Dclose(ds);
+    if (!ok)
+        return fail(c, msg);
+    if (n == 0 || !h5r_exists(file, SERVICE_P99_PATH))
+        return 0;
+    hid_t p99 = H5Dopen2(file, SERVICE_P99_PATH, H5P_DEFAULT);
+    hsize_t dims[2];
+    if (p99 < 0 || h5r_dims(p99, 2, dims) != 0 || dims[1] != rows) {
+        if (p99 >= 0)
+            H5Dclose(p99);
+        return fail(c, SERVICE_P99_PATH ": not a [sample, service] series");
+    }
+    hsize_t block = h5r_block_rows(dims[1], SERIES_BLOCK_VALUES);
+    double *buf = malloc(block * dims[1] * sizeof *buf);
+    ok = buf != NULL;
+    for (hsize_t row = 0; ok && row < dims[0]; row += block) {
+        hsize_t count = dims[0] - row < block ? dims[0] - row : block;
+        ok = h5r_read_rows_f64(p99, row, count, dims[1], buf) == 0;
+        for (hsize_t r = 0; ok && r < count; r++)
+            for (hsize_t i = 0; i < n; i++) {
+                double v = buf[r * dims[1] + i];
+                if (isfinite(v) && !(v <= s->service[i].p99_peak_ns))
+                    s->service[i].p99_peak_ns = v;
+            }
+    }
+    free(buf);
+    H5Dclose(p99);
+    return ok ? 0 : fail(c, SERVICE_P99_PATH ": read failed");
+}
+
 static void init_summary(run_summary *s)
 {
     memset(s, 0, sizeof *s);
@@ -472,7 +539,8 @@ int run_summary_read(const char *path, run_summary *out, char *err, size_t err_l
         goto done;
     read_run_attributes(file, out);
     if (read_hosts(file, out, &capacity, &c) != 0 || read_vms(file, out, &c) != 0 ||
-        read_host_series(file, out, capacity, &c) != 0 || read_pods(file, out, &c) != 0)
+        read_host_series(file, out, capacity, &c) != 0 || read_pods(file, out, &c) != 0 ||
+        read_services(file, out, &c) != 0)
         goto done;
     rc = 0;
 done:
@@ -598,5 +666,14 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
                 isfinite(s->pod_startup_mean_s) ? (snprintf(b, sizeof b, "%.3f s", s->pod_startup_mean_s), b) : "-",
                 fmt_pct(s->pod_throttled_pct, p, sizeof p));
     }
+    for (int64_t i = 0; i < s->services && i < RUN_SUMMARY_MAX_SERVICES; i++) {
+        const run_summary_service *v = &s->service[i];
+        fprintf(out, LABEL "%s: %.4g req/s in, %.4g req/s done, %" PRId64 " dropped; wait %.4g ms, sojourn %.4g ms, "
+                           "L %.4g; p99 peak %.4g ms\n",
+                i == 0 ? "services" : "", v->name, v->arrival_rps, v->throughput_rps, v->dropped,
+                v->mean_wait_ns / 1e6, v->mean_sojourn_ns / 1e6, v->mean_in_system, v->p99_peak_ns / 1e6);
+    }
+    if (s->services > RUN_SUMMARY_MAX_SERVICES)
+        fprintf(out, LABEL "and %" PRId64 " more in " SERVICES_PATH "\n", "", s->services - RUN_SUMMARY_MAX_SERVICES);
     fprintf(out, LABEL "%s\n", "file", path ? path : "-");
 }

@@ -17,6 +17,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Services shown in the summary (the file holds all of them). */
+#define RUN_SUMMARY_MAX_SERVICES 8
+
+typedef struct run_summary_service {
+    char name[64];
+    double arrival_rps;     /* whole-run totals of /tables/services */
+    double throughput_rps;
+    double mean_wait_ns, mean_sojourn_ns;
+    double mean_in_system;  /* time-weighted L; Little: L = arrival_rps * mean_sojourn */
+    int64_t dropped;
+    double p99_peak_ns;     /* highest /series/service/latency_p99_ns sample, NaN when none */
+} run_summary_service;
+
 typedef struct run_summary {
     int64_t format_version;
 
@@ -80,6 +93,9 @@ typedef struct run_summary {
     int64_t pod_restarts, pod_oom_kills, pod_crashes; /* events pod_restarted, pod_oom_killed, pod_crashed */
     double pod_startup_mean_s;  /* mean of startup_latency_s over pods that started; NaN when none */
     double pod_throttled_pct;   /* mean of throttled_fraction over pods with a CPU limit, in %; NaN when none */
+    /* /tables/services and /series/service/latency_p99_ns (0 services: none) */
+    int64_t services;           /* rows of /tables/services */
+    run_summary_service service[RUN_SUMMARY_MAX_SERVICES]; /* the first ones */
 } run_summary;
 
 /* Reads the run file at `path`: checks format == "vdcsim" and

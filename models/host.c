@@ -6,6 +6,7 @@
 #include "models/demand.h"
 #include "models/model_env.h"
 #include "models/pod.h"
+#include "models/service.h"
 
 enum { HOST_STREAM_DEMAND_NOISE = 1 };
 
@@ -41,6 +42,7 @@ static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
     host_log(ctx, h, env->log_vm_started, vm_id, h->index, 0, 0.0);
     if (h->pods)
         pods_vm_started(ctx, h, vm_id); /* pods whose node is this VM */
+    services_report_replicas(ctx, env, &vm_id, 1); /* a replica is usable from its start */
 }
 
 int host_remove_vm(host *h, uint32_t vm_id)
@@ -86,6 +88,7 @@ static void host_sample(sim_ctx *ctx, host *h)
     }
     if (h->pods)
         pods_sample(ctx, h, usage_mhz, (double)memory_mib);
+    services_report_replicas(ctx, env, h->vm_ids, h->n_vms);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_host_sample, NULL, 0);
 }
 

@@ -11,6 +11,7 @@
 #include "models/model_env.h"
 #include "models/placement.h"
 #include "models/pod.h"
+#include "models/service.h"
 #include "models/vm.h"
 #include "scenario/schema.h"
 
@@ -26,6 +27,7 @@ struct model {
     vm_spec *vm_specs;
     vm *vms;
     cluster ctrl;
+    service_set *services;
 };
 
 static void fail(model_status *status, model_status code, char *err, size_t err_len, const char *fmt, ...)
@@ -144,7 +146,7 @@ static int build_vms(model *m, uint32_t n_vms, char *err, size_t err_len, model_
         for (int64_t k = 0; k < count; k++, i++) {
             m->vm_specs[i] = spec;
             m->vm_specs[i].index_in_group = (uint32_t)k;
-            m->vms[i] = (vm){.state = VM_STOPPED, .host = -1};
+            m->vms[i] = (vm){.state = VM_STOPPED, .host = -1, .cpu_speed_factor = 1.0};
         }
     }
     return 0;
@@ -289,6 +291,12 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         sim_lp_new(eng, lp_name, host_handle, &m->hosts[i]);
         sim_schedule(eng, env->first_host_lp + i, 0, env->kind_host_sample, NULL, 0);
     }
+    int svc_status = services_build(scn, eng, rec, env, &m->services, err, err_len);
+    if (svc_status != 0) {
+        *status = svc_status == 2 ? MODEL_BAD_INPUT : MODEL_RUNTIME_ERROR;
+        model_free(m);
+        return NULL;
+    }
     for (uint32_t v = 0; v < env->n_vms; v++) {
         int64_t payload = v;
         sim_schedule(eng, env->cluster_lp, m->vm_specs[v].start_ns, env->kind_vm_power_on, &payload, sizeof payload);
@@ -317,6 +325,8 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
 
 int model_finish(model *m, recorder *rec)
 {
+    if (services_finish(m->services, rec) != 0)
+        return -1;
     int table = rec_table_new(rec, "vms", vm_columns, (int)(sizeof vm_columns / sizeof vm_columns[0]));
     if (table < 0)
         return -1;
@@ -366,6 +376,7 @@ void model_describe(const model *m, FILE *out)
         fprintf(out, "ratios: vCPU:core %.2f, memory %.1f%%, mean CPU demand %.1f%% of capacity\n",
                 (double)vcpus / (double)cores, 100.0 * (double)vm_mem_mib / (double)mem_mib,
                 100.0 * mean_demand_mhz / cap_mhz);
+    services_describe(m->services, out);
 }
 
 uint32_t model_host_count(const model *m) { return m->env.n_hosts; }
@@ -386,5 +397,6 @@ void model_free(model *m)
     free(m->vm_specs);
     free(m->vms);
     free(m->ctrl.view);
+    services_free(m->services);
     free(m);
 }

@@ -27,6 +27,7 @@ typedef struct model_env {
     const vm_spec *vm_specs;
     vm *vms;
     struct pod_world *pods; /* models/pod.h; NULL when the scenario has no pods */
+    const struct service_set *services; /* NULL when the scenario has none */
 
     /* engine event kinds */
     uint32_t kind_vm_power_on; /* cluster: a VM asks to start */

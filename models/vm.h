@@ -37,6 +37,7 @@ typedef struct vm_spec {
 typedef struct vm {
     vm_state state;
     int32_t host;          /* host index, -1 when not placed */
+    double cpu_speed_factor; /* (0, 1]: the speed its vCPUs run at, set by its host LP each sample; 1.0 at start */
 } vm;
 
 const char *vm_state_name(vm_state s);

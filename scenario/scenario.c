@@ -457,13 +457,49 @@ int scn_is_set(const scenario *s, const char *fmt, ...)
     return setting != NULL;
 }
 
+/* The setting at a concrete path, or NULL when it (or a parent) is absent. */
+static const config_setting_t *lookup_path(const scenario *s, const char *path)
+{
+    const config_setting_t *cur = config_root_setting(&s->config);
+    const char *p = path;
+    while (*p != '\0' && cur != NULL) {
+        size_t len = strcspn(p, ".");
+        if (p[0] == '[') {
+            long index = strtol(p + 1, NULL, 10);
+            cur = config_setting_type(cur) == CONFIG_TYPE_LIST && index >= 0 && index < config_setting_length(cur)
+                      ? config_setting_get_elem(cur, (unsigned)index)
+                      : NULL;
+        } else {
+            char name[PATH_MAX_LEN];
+            memcpy(name, p, len);
+            name[len] = '\0';
+            cur = config_setting_type(cur) == CONFIG_TYPE_GROUP ? config_setting_get_member(cur, name) : NULL;
+        }
+        p += len;
+        if (*p == '.')
+            p++;
+    }
+    return cur;
+}
+
 int scn_line(const scenario *s, const char *fmt, ...)
 {
     char path[PATH_MAX_LEN];
-    const scn_key *key;
     va_list ap;
     va_start(ap, fmt);
-    const config_setting_t *setting = resolve(s, "scn_line", path, fmt, ap, &key);
+    int n = vsnprintf(path, sizeof path, fmt, ap);
     va_end(ap);
-    return setting != NULL ? (int)config_setting_source_line(setting) : 0;
+    if (n < 0 || n >= PATH_MAX_LEN)
+        return 0;
+    /* Walk up "a.[2].b.c" -> "a.[2].b" -> "a.[2]" -> "a" until a setting exists. */
+    for (;;) {
+        /* A setting an override wrote has no line: then 0, never its parent's. */
+        const config_setting_t *setting = lookup_path(s, path);
+        if (setting != NULL)
+            return (int)config_setting_source_line(setting);
+        char *dot = strrchr(path, '.');
+        if (dot == NULL)
+            return 0;
+        *dot = '\0';
+    }
 }

@@ -59,9 +59,10 @@ double scn_gbps(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_watts(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 int scn_list_len(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);   /* 0 when absent */
 int scn_is_set(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);     /* in file or override */
-/* The file line of a key's value, for checks across keys made after
- * loading (messages "FILE:LINE: key '...': ..."); 0 when the key is absent
- * or came from an override. */
+/* The file line of a key, or of its nearest enclosing group or list element
+ * when the key itself is absent; 0 when that setting has no line (written
+ * by an override) or nothing on the path is present. For messages
+ * about checks that span keys ("FILE:LINE: key 'a.b': ..."). */
 int scn_line(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 
 /* Writes the reference of every key (path, type, default, range, unit, doc)

@@ -19,6 +19,7 @@
 void check_workload_mean(report *r, const validate_options *o);
 void check_lanl(report *r, const validate_options *o);
 void check_vsphere(report *r, const validate_options *o);
+void check_services(report *r, const validate_options *o);
 
 static const struct {
     const char *name;
@@ -27,6 +28,7 @@ static const struct {
     {"workload", check_workload_mean},
     {"lanl", check_lanl},
     {"vsphere", check_vsphere},
+    {"services", check_services},
 };
 
 static void usage(FILE *out)
