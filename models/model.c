@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/cluster.h"
+#include "models/failure.h"
 #include "models/host.h"
 #include "models/model_env.h"
 #include "models/placement.h"
@@ -25,6 +26,7 @@ struct model {
     vm_spec *vm_specs;
     vm *vms;
     cluster ctrl;
+    failure_model *fail; /* NULL: no failures in the scenario */
 };
 
 static void fail(model_status *status, model_status code, char *err, size_t err_len, const char *fmt, ...)
@@ -254,6 +256,18 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
     env->vm_specs = m->vm_specs;
     env->vms = m->vms;
 
+    int fail_bad = 0;
+    m->fail = failure_build(scn, env, &fail_bad, err, err_len);
+    if (!m->fail && fail_bad) {
+        if (fail_bad == 2)
+            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building the failure model");
+        else
+            *status = MODEL_BAD_INPUT;
+        model_free(m);
+        return NULL;
+    }
+    env->fail = failure_env_of(m->fail);
+
     env->kind_vm_power_on = sim_kind_register(eng, "vm.power_on", PRIO_VM_POWER_ON);
     env->kind_vm_start = sim_kind_register(eng, "vm.start", PRIO_VM_START);
     env->kind_host_sample = sim_kind_register(eng, "host.sample", PRIO_HOST_SAMPLE);
@@ -285,6 +299,11 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         sim_lp_new(eng, lp_name, host_handle, &m->hosts[i]);
         sim_schedule(eng, env->first_host_lp + i, 0, env->kind_host_sample, NULL, 0);
     }
+    if (m->fail && failure_start(m->fail, eng, err, err_len) != 0) {
+        *status = MODEL_RUNTIME_ERROR;
+        model_free(m);
+        return NULL;
+    }
     for (uint32_t v = 0; v < env->n_vms; v++) {
         int64_t payload = v;
         sim_schedule(eng, env->cluster_lp, m->vm_specs[v].start_ns, env->kind_vm_power_on, &payload, sizeof payload);
@@ -294,7 +313,7 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         model_free(m);
         return NULL;
     }
-    if (rec && declare_recording(m, rec) != 0) {
+    if (rec && (declare_recording(m, rec) != 0 || (m->fail && failure_declare_recording(m->fail, rec) != 0))) {
         fail(status, MODEL_RUNTIME_ERROR, err, err_len, "%s", recorder_error(rec));
         model_free(m);
         return NULL;
@@ -324,7 +343,7 @@ int model_finish(model *m, recorder *rec)
         if (rec_table_row(rec, table, row) != 0)
             return -1;
     }
-    return 0;
+    return m->fail ? failure_write_tables(m->fail, rec) : 0;
 }
 
 void model_describe(const model *m, FILE *out)
@@ -357,6 +376,7 @@ uint32_t model_host_count(const model *m) { return m->env.n_hosts; }
 uint32_t model_vm_count(const model *m) { return m->env.n_vms; }
 uint64_t model_vms_placed(const model *m) { return m->ctrl.placed; }
 uint64_t model_vm_placement_failures(const model *m) { return m->ctrl.placement_failures; }
+failure_model *model_failures(const model *m) { return m->fail; }
 
 void model_free(model *m)
 {
@@ -370,5 +390,6 @@ void model_free(model *m)
     free(m->vm_specs);
     free(m->vms);
     free(m->ctrl.view);
+    failure_free(m->fail);
     free(m);
 }

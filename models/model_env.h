@@ -26,6 +26,7 @@ typedef struct model_env {
     const host_spec *host_specs;
     const vm_spec *vm_specs;
     vm *vms;
+    struct failure_env *fail; /* NULL when the scenario has no failures (models/failure.h) */
 
     /* engine event kinds */
     uint32_t kind_vm_power_on; /* cluster: a VM asks to start */

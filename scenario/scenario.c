@@ -456,3 +456,32 @@ int scn_is_set(const scenario *s, const char *fmt, ...)
     va_end(ap);
     return setting != NULL;
 }
+
+const char *scn_where(const scenario *s, char *buf, size_t len, const char *fmt, ...)
+{
+    char path[PATH_MAX_LEN];
+    const scn_key *key;
+    va_list ap;
+    va_start(ap, fmt);
+    const config_setting_t *setting = resolve(s, "scn_where", path, fmt, ap, &key);
+    va_end(ap);
+    if (setting == NULL) {
+        /* absent key: the line of the nearest enclosing setting present */
+        char parent[PATH_MAX_LEN];
+        snprintf(parent, sizeof parent, "%s", path);
+        char *dot;
+        while (setting == NULL && (dot = strrchr(parent, '.')) != NULL) {
+            *dot = '\0';
+            setting = config_lookup(&s->config, parent);
+        }
+    }
+    while (setting != NULL && config_setting_source_line(setting) == 0)
+        setting = config_setting_parent(setting);
+    if (setting != NULL) {
+        const char *file = config_setting_source_file(setting);
+        snprintf(buf, len, "%s:%u", file ? file : s->name, config_setting_source_line(setting));
+    } else {
+        snprintf(buf, len, "%s", s->name);
+    }
+    return buf;
+}

@@ -60,6 +60,11 @@ double scn_watts(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 int scn_list_len(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);   /* 0 when absent */
 int scn_is_set(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);     /* in file or override */
 
+/* Where a key is written, for messages about problems found after loading
+ * (model build): "FILE:LINE" of the key, or of its nearest enclosing group
+ * that has a line, else the scenario's name. Returns buf. */
+const char *scn_where(const scenario *s, char *buf, size_t len, const char *fmt, ...) SCN_PRINTF(4);
+
 /* Writes the reference of every key (path, type, default, range, unit, doc)
  * as Markdown: the content of docs/scenario-reference.md. */
 void scenario_write_reference(FILE *out);
