@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "analysis/avail_summary.h"
+
 typedef struct run_summary {
     int64_t format_version;
 
@@ -69,6 +71,10 @@ typedef struct run_summary {
     double memory_committed_last_mib;
     double memory_committed_last_pct;
     double vms_running_last;    /* sum of vms_running at the last sample; NaN when absent */
+    /* failures and repairs (docs/failures.md); has_availability 0 when the
+     * run had no failure model (no availability tables) */
+    int has_availability;
+    avail_summary avail;
 } run_summary;
 
 /* Reads the run file at `path`: checks format == "vdcsim" and
