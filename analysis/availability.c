@@ -8,7 +8,7 @@
 
 #include "analysis/h5_read.h"
 
-#define BLOCK_ROWS 4096
+#define BLOCK_ROWS 65536
 
 /* Sums column `name` of rows [0, rows): f64 or i64 (as double). */
 static int column_values(hid_t t, const char *path, const char *name, hsize_t rows, int is_int, double *out,
@@ -167,13 +167,14 @@ typedef struct {
     int64_t b;
 } event_row;
 
-int avail_hosts_down_read(const char *path, int64_t until_ns, int n_hosts, double *fraction, char *err,
-                          size_t err_len)
+int avail_hosts_down_read(const char *path, int64_t until_ns, int group_size, int n_groups, double *fraction,
+                          char *err, size_t err_len)
 {
     static const char *const state_kinds[] = {"host_failed",      "host_repaired",     "host_isolated",
                                               "host_reachable",   "maintenance_begin", "maintenance_end"};
     enum { N_STATE_KINDS = 6, STATE_FAILED = 1, STATE_MAINTENANCE = 3 }; /* models/host.h host_state */
-    for (int j = 0; j <= n_hosts; j++)
+    int n_hosts = group_size * n_groups, stride = group_size + 1;
+    for (int j = 0; j < stride * n_groups; j++)
         fraction[j] = 0.0;
     h5r_quiet quiet;
     h5r_quiet_begin(&quiet);
@@ -183,10 +184,12 @@ int avail_hosts_down_read(const char *path, int64_t until_ns, int n_hosts, doubl
           mtype = H5I_INVALID_HID;
     event_row *block = NULL;
     unsigned char *down = calloc((size_t)n_hosts + 1, 1);
+    int *n_down = calloc((size_t)n_groups + 1, sizeof *n_down);
+    int64_t *last = calloc((size_t)n_groups + 1, sizeof *last);
     int rc = -1;
     if (file < 0)
         goto done;
-    if (!down) {
+    if (!down || !n_down || !last) {
         snprintf(err, err_len, "%s: out of memory", path);
         goto done;
     }
@@ -217,8 +220,6 @@ int avail_hosts_down_read(const char *path, int64_t until_ns, int n_hosts, doubl
         snprintf(err, err_len, "%s: out of memory", path);
         goto done;
     }
-    int n_down = 0;
-    int64_t last = 0;
     for (hsize_t start = 0; start < rows; start += BLOCK_ROWS) {
         hsize_t count = rows - start < BLOCK_ROWS ? rows - start : BLOCK_ROWS;
         hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(1, &count, NULL);
@@ -236,23 +237,28 @@ int avail_hosts_down_read(const char *path, int64_t until_ns, int n_hosts, doubl
             int is_state = 0;
             for (int i = 0; i < N_STATE_KINDS; i++)
                 is_state |= known[i] && e->kind == values[i];
-            if (!is_state || e->subject < 0 || e->subject >= n_hosts)
+            int64_t h = e->subject;
+            if (!is_state || h < 0 || h >= n_hosts)
                 continue;
+            int g = (int)(h / group_size);
             int64_t t = e->time_ns < until_ns ? e->time_ns : until_ns;
-            fraction[n_down] += (double)(t - last);
-            last = t;
+            fraction[g * stride + n_down[g]] += (double)(t - last[g]);
+            last[g] = t;
             int now_down = e->b == STATE_FAILED || e->b == STATE_MAINTENANCE;
-            n_down += now_down - down[e->subject];
-            down[e->subject] = (unsigned char)now_down;
+            n_down[g] += now_down - down[h];
+            down[h] = (unsigned char)now_down;
         }
     }
-    fraction[n_down] += (double)(until_ns - last);
-    for (int j = 0; j <= n_hosts; j++)
+    for (int g = 0; g < n_groups; g++)
+        fraction[g * stride + n_down[g]] += (double)(until_ns - last[g]);
+    for (int j = 0; j < stride * n_groups; j++)
         fraction[j] /= (double)until_ns;
     rc = 0;
 done:
     free(block);
     free(down);
+    free(n_down);
+    free(last);
     if (mtype >= 0)
         H5Tclose(mtype);
     if (kind_mtype >= 0)

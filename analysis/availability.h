@@ -23,10 +23,12 @@
  * tables: availability not modelled in this run), -1 with a message. */
 int avail_summary_read(hid_t file, avail_summary *out, char *err, size_t err_len);
 
-/* fraction[j], j = 0..n_hosts: fraction of [0, until_ns) with exactly j
- * hosts down. Hosts are up at time 0. Returns 0, or -1 with a message
- * naming the file. */
-int avail_hosts_down_read(const char *path, int64_t until_ns, int n_hosts, double *fraction, char *err,
-                          size_t err_len);
+/* For each of n_groups groups of group_size consecutive hosts (hosts
+ * g*group_size .. (g+1)*group_size - 1), fraction[g*(group_size+1) + j],
+ * j = 0..group_size: the fraction of [0, until_ns) with exactly j of the
+ * group's hosts down. Hosts are up at time 0. One pass over /events.
+ * Returns 0, or -1 with a message naming the file. */
+int avail_hosts_down_read(const char *path, int64_t until_ns, int group_size, int n_groups, double *fraction,
+                          char *err, size_t err_len);
 
 #endif

@@ -442,7 +442,7 @@ static void print_availability(const avail_summary *a, FILE *out)
             fprintf(out, LABEL "observed MTTF %.2f h, MTTR %.2f h (pooled over hosts)\n", "host mttf", a->mttf_h,
                     a->mttr_h);
     }
-    if (a->has_vms) {
+    if (a->has_vms && a->vms > 0) {
         fprintf(out, LABEL "mean %.6f; %" PRId64 " VM failures (%" PRId64 " crashes), %" PRId64 " restarts, %" PRId64
                            " failed restarts\n",
                 "vm avail", a->vm_availability_mean, a->vm_failures, a->vm_crashes, a->vm_restarts,
