@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analysis/availability.h"
+#include "analysis/run_summary.h"
 #include "check.h"
 #include "models/failure.h"
 #include "models/model.h"
@@ -96,6 +97,15 @@ static void test_deterministic_renewal(void)
     CHECK_INT_EQ(avail_hosts_down_read(h5, (int64_t)(120 * H * 1e9), 1, 1, frac, err, sizeof err), 0);
     CHECK_NEAR(frac[1], 20.0 / 120.0, 1e-15);
     CHECK_NEAR(frac[0], 100.0 / 120.0, 1e-15);
+    /* The summary's availability section: 10 failures, MTTF = 100 h / 10,
+     * MTTR = 20 h / 10. */
+    run_summary s;
+    CHECK_INT_EQ(run_summary_read(h5, &s, err, sizeof err), 0);
+    CHECK_INT_EQ(s.has_availability, 1);
+    CHECK_NEAR(s.avail.host_availability_mean, 10.0 / 12.0, 1e-15);
+    CHECK_INT_EQ((long long)s.avail.host_failures, 10);
+    CHECK_NEAR(s.avail.mttf_h, 10.0, 1e-12);
+    CHECK_NEAR(s.avail.mttr_h, 2.0, 1e-12);
     remove(h5);
 }
 
