@@ -32,6 +32,7 @@
 #define VDCSIM_MODELS_FAILURE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "models/distribution.h"
 #include "models/host.h"
@@ -182,6 +183,9 @@ int failure_declare_recording(failure_model *fm, struct recorder *rec);
 
 /* End-of-run tables /tables/host_availability and /tables/vm_availability. */
 int failure_write_tables(failure_model *fm, struct recorder *rec);
+
+/* One line for `vdcsim check`: what fails, domains, crews, detection. */
+void failure_describe(const failure_model *fm, FILE *out);
 
 /* Accessors for tests: state-time of host i up to the end of the run. */
 double failure_host_availability(const failure_model *fm, uint32_t host_index);

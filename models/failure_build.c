@@ -268,7 +268,8 @@ static int read_trace(failure_model *fm, char *err, size_t err_len, int *oom)
         const failure_record *r = recs[i];
         if (r->start_ns > anchor + window)
             anchor = r->start_ns;
-        if (r->node_id < 0 || (uint32_t)r->node_id >= n_hosts || anchor < origin) {
+        if (r->node_id < 0 || (uint32_t)r->node_id >= n_hosts || anchor < origin ||
+            anchor - origin >= scn_duration_ns(scn, "simulation.until")) {
             fm->trace_records_skipped++;
             continue;
         }
@@ -436,4 +437,32 @@ void failure_free(failure_model *fm)
     free(fm->vms);
     free(fm->initial);
     free(fm);
+}
+
+void failure_describe(const failure_model *fm, FILE *out)
+{
+    uint32_t groups = 0, crash_groups = 0, injections = 0, windows = 0;
+    for (uint32_t g = 0; g < fm->n_host_groups; g++)
+        groups += fm->host_process[g].enabled != 0;
+    for (uint32_t g = 0; g < fm->n_vm_groups; g++)
+        crash_groups += fm->vm_crash[g].enabled != 0;
+    for (size_t k = 0; k < fm->n_initial; k++) {
+        int64_t reason = fm->initial[k].payload[1];
+        injections += reason == OUTAGE_INJECTED || reason == OUTAGE_ISOLATION;
+        windows += reason == OUTAGE_MAINTENANCE;
+    }
+    fprintf(out,
+            "failures: %" PRIu32 " host groups and %" PRIu32 " VM groups with random failures; %" PRIu32 " racks, %" PRIu32
+            " PDUs, %" PRIu32 " zones; %" PRIu32 " injected, %" PRIu32 " host maintenance windows; %" PRIu64
+            " trace failures in the run (%" PRIu64 " outside it or without a host)\n",
+            groups, crash_groups, fm->n_racks, fm->n_pdus, fm->n_zones, injections, windows,
+            fm->trace_failures_replayed, fm->trace_records_skipped);
+    char crews[32];
+    if (fm->env.repair_crews)
+        snprintf(crews, sizeof crews, "%" PRIu32, fm->env.repair_crews);
+    else
+        snprintf(crews, sizeof crews, "unlimited");
+    fprintf(out, "          repair crews %s, detection %.3f s, isolation response %s after %.3f s\n", crews,
+            (double)fm->env.detection_ns / 1e9, fm->env.isolation_power_off ? "power_off" : "leave_powered_on",
+            (double)fm->env.isolation_timeout_ns / 1e9);
 }

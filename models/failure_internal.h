@@ -8,6 +8,7 @@
 
 #include "models/failure.h"
 #include "models/model_env.h"
+#include "models/restart.h"
 
 /* A draw from d in ns, at least 0. */
 sim_time_ns failure_draw_ns(const dist_spec *d, gsl_rng *rng);
@@ -46,21 +47,6 @@ typedef struct crew {
     uint64_t started;
 } crew;
 
-/* The cluster LP's restart bookkeeping (restart.c). */
-typedef struct restart_entry {
-    uint32_t vm;
-    sim_time_ns due_ns; /* failure time + detection time */
-} restart_entry;
-
-typedef struct restart_queue {
-    restart_entry *due; /* waiting for detection */
-    uint32_t n_due, cap_due;
-    uint32_t *waiting; /* found no capacity; retried when a host comes back */
-    uint32_t n_waiting, cap_waiting;
-    uint32_t hosts_usable;
-    uint32_t vms_down; /* VMs the controller knows are not running */
-    uint64_t restarts, restart_failures;
-} restart_queue;
 
 /* An event scheduled at build time (injections, maintenance, trace). */
 typedef struct initial_event {
@@ -97,10 +83,6 @@ int topology_build(failure_model *fm, char *err, size_t err_len, int *oom);
 /* The domain named "rack r2" / "pdu p1" / "zone z1", or -1. */
 int32_t topology_find(const failure_model *fm, domain_kind kind, const char *name);
 void topology_free(failure_model *fm);
-
-/* restart.c */
-int restart_init(restart_queue *q, uint32_t n_hosts);
-void restart_free(restart_queue *q);
 
 /* failure_build.c */
 int failure_add_initial(failure_model *fm, int to_domain, uint32_t index, sim_time_ns at, int64_t op,

@@ -370,6 +370,8 @@ void model_describe(const model *m, FILE *out)
         fprintf(out, "ratios: vCPU:core %.2f, memory %.1f%%, mean CPU demand %.1f%% of capacity\n",
                 (double)vcpus / (double)cores, 100.0 * (double)vm_mem_mib / (double)mem_mib,
                 100.0 * mean_demand_mhz / cap_mhz);
+    if (m->fail)
+        failure_describe(m->fail, out);
 }
 
 uint32_t model_host_count(const model *m) { return m->env.n_hosts; }

@@ -1,7 +1,7 @@
 /* restart.c - the controller restarts VMs of failed hosts (vSphere HA's
- * role), on the cluster LP.
+ * role), on the cluster LP (see restart.h).
  *
- * Interface (failure.h: restart_cluster_handle) and rules:
+ * Rules:
  *  - FOP_HOST_DOWN: the host leaves the placement view (usable = 0).
  *  - FOP_VM_FAILED(vm, host, t, cause): the VM's memory is released from
  *    the host in the view and the VM becomes due for restart at
@@ -16,6 +16,8 @@
  * restart_tick(): the sort order and a check before placement_choose().
  */
 #include <stdlib.h>
+
+#include "models/restart.h"
 
 #include "models/cluster.h"
 #include "models/failure_internal.h"
