@@ -140,9 +140,46 @@ static void check_repairman(report *r, const validate_options *o)
     free(v);
 }
 
+/* Hosts in failing racks: marginal availability is the product of the
+ * host's and the rack's; P(>= 2 down) must exceed the independent-host
+ * binomial (the interval's lower end above it). */
+static void check_correlated(report *r, const validate_options *o)
+{
+    int n = o->replications;
+    double (*frac)[N_HOSTS + 1] = calloc((size_t)n, sizeof *frac);
+    double *v = calloc((size_t)n, sizeof *v);
+    if (!frac || !v || hosts_down_runs(o, "avail_correlated.cfg", 1, n, frac) != 0) {
+        add_row(r, 0, "availability: rack-correlated failures", "-", "run failed", "-");
+        free(frac);
+        free(v);
+        return;
+    }
+    double A = oracle_availability(1000, 4) * oracle_availability(8760, 3);
+    for (int i = 0; i < n; i++) {
+        v[i] = 0.0;
+        for (int j = 0; j <= N_HOSTS; j++)
+            v[i] += (1.0 - j / (double)N_HOSTS) * frac[i][j];
+    }
+    ci_row(r, "availability: host in a failing rack, A = A_host * A_rack", A, v, n, "%.6f");
+    for (int i = 0; i < n; i++)
+        v[i] = 1.0 - frac[i][0] - frac[i][1];
+    stats_interval ci = {0};
+    double independent = 1.0 - oracle_k_of_n_up(N_HOSTS, N_HOSTS - 1, A);
+    char e[64], m[64], h[64];
+    snprintf(e, sizeof e, "> %.4e (independent)", independent);
+    int ok = stats_mean_ci(v, (size_t)n, 0.95, &ci) == 0;
+    snprintf(m, sizeof m, "%.4e", ci.mean);
+    snprintf(h, sizeof h, "+/- %.2g (n=%d)", ci.half_width, n);
+    add_row(r, ok && ci.mean - ci.half_width > independent,
+            "availability: rack correlation raises P(>= 2 of 16 down) above the binomial", e, m, h);
+    free(frac);
+    free(v);
+}
+
 void check_availability(report *r, const validate_options *o)
 {
     check_renewal(r, o);
     check_k_of_n(r, o);
     check_repairman(r, o);
+    check_correlated(r, o);
 }
