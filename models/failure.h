@@ -17,7 +17,8 @@
  *  - With no failure keys in the scenario, failure_build() returns NULL
  *    and nothing of this module runs: outputs are unchanged.
  *  - Randomness: host LPs use their stream HOST_STREAM_FAILURE for up and
- *    repair times and HOST_STREAM_CRASH for VM crash times; domain LPs
+ *    repair times, HOST_STREAM_CRASH for VM crash times and
+ *    HOST_STREAM_ISOLATION for isolation times; domain LPs
  *    their stream DOMAIN_STREAM_FAILURE. Results do not depend on threads.
  *  - A host is down for as many reasons as are active (its own failure,
  *    each failed domain holding it, each injected or trace failure, each
@@ -39,7 +40,7 @@
 #include "scenario/scenario.h"
 #include "sim/engine.h"
 
-enum { HOST_STREAM_FAILURE = 2, HOST_STREAM_CRASH = 3, DOMAIN_STREAM_FAILURE = 1 };
+enum { HOST_STREAM_FAILURE = 2, HOST_STREAM_CRASH = 3, HOST_STREAM_ISOLATION = 4, DOMAIN_STREAM_FAILURE = 1 };
 
 /* Why a host is down; also the `a` field of host event-log records. */
 typedef enum {
@@ -49,6 +50,7 @@ typedef enum {
     OUTAGE_TRACE,       /* failures.trace */
     OUTAGE_MAINTENANCE, /* failures.maintenance */
     OUTAGE_ISOLATION,   /* management network lost (failures.inject kind isolation) */
+    OUTAGE_OWN_ISOLATION, /* the host's own isolation process (hosts.[].isolation) */
     OUTAGE_REASONS
 } outage_reason;
 
@@ -131,6 +133,7 @@ typedef struct failure_env {
     sim_time_ns until_ns;
 
     const failure_process_spec *host_group_process; /* per hosts.[g] */
+    const failure_process_spec *host_group_isolation; /* per hosts.[g]: up_time, repair = duration */
     const vm_crash_spec *vm_group_crash;            /* per vms.[g] */
 
     host_outage *hosts;

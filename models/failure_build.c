@@ -84,7 +84,7 @@ static int has_failure_keys(const scenario *scn)
         scn_list_len(scn, "zones"))
         return 1;
     for (int g = 0; g < scn_list_len(scn, "hosts"); g++)
-        if (scn_is_set(scn, "hosts.[%d].failure", g))
+        if (scn_is_set(scn, "hosts.[%d].failure", g) || scn_is_set(scn, "hosts.[%d].isolation", g))
             return 1;
     for (int g = 0; g < scn_list_len(scn, "vms"); g++)
         if (scn_is_set(scn, "vms.[%d].crash", g))
@@ -301,10 +301,11 @@ failure_model *failure_build(const scenario *scn, const model_env *env, int *bad
     fm->n_host_groups = (uint32_t)scn_list_len(scn, "hosts");
     fm->n_vm_groups = (uint32_t)scn_list_len(scn, "vms");
     fm->host_process = calloc(fm->n_host_groups + 1, sizeof *fm->host_process);
+    fm->host_isolation = calloc(fm->n_host_groups + 1, sizeof *fm->host_isolation);
     fm->vm_crash = calloc(fm->n_vm_groups + 1, sizeof *fm->vm_crash);
     fm->hosts = calloc(env->n_hosts + 1, sizeof *fm->hosts);
     fm->vms = calloc(env->n_vms + 1, sizeof *fm->vms);
-    if (!fm->host_process || !fm->vm_crash || !fm->hosts || !fm->vms) {
+    if (!fm->host_process || !fm->host_isolation || !fm->vm_crash || !fm->hosts || !fm->vms) {
         failure_free(fm);
         *bad = 2;
         return NULL;
@@ -313,6 +314,15 @@ failure_model *failure_build(const scenario *scn, const model_env *env, int *bad
         char prefix[64];
         snprintf(prefix, sizeof prefix, "hosts.[%u]", g);
         if (failure_read_process(scn, prefix, &fm->host_process[g], err, err_len) != 0)
+            goto bad_input;
+        if (!scn_is_set(scn, "hosts.[%u].isolation", g))
+            continue;
+        fm->host_isolation[g].enabled = 1;
+        snprintf(prefix, sizeof prefix, "hosts.[%u].isolation.up_time", g);
+        if (read_dist(scn, prefix, &fm->host_isolation[g].up_time, err, err_len) != 0)
+            goto bad_input;
+        snprintf(prefix, sizeof prefix, "hosts.[%u].isolation.duration", g);
+        if (read_dist(scn, prefix, &fm->host_isolation[g].repair, err, err_len) != 0)
             goto bad_input;
     }
     for (uint32_t g = 0; g < fm->n_vm_groups; g++) {
@@ -343,6 +353,7 @@ failure_model *failure_build(const scenario *scn, const model_env *env, int *bad
     fe->repair_crews = (uint32_t)scn_int(scn, "failures.repair_crews");
     fe->until_ns = scn_duration_ns(scn, "simulation.until");
     fe->host_group_process = fm->host_process;
+    fe->host_group_isolation = fm->host_isolation;
     fe->vm_group_crash = fm->vm_crash;
     fe->hosts = fm->hosts;
     fe->vms = fm->vms;
@@ -395,6 +406,15 @@ int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len)
         int64_t payload[3] = {FOP_BEGIN, OUTAGE_OWN, -1};
         sim_schedule(eng, lp, up, fe->kind_host, payload, sizeof payload);
     }
+    for (uint32_t i = 0; i < env->n_hosts; i++) {
+        const failure_process_spec *p = &fm->host_isolation[env->host_specs[i].group];
+        if (!p->enabled)
+            continue;
+        uint32_t lp = env->first_host_lp + i;
+        sim_time_ns up = failure_draw_ns(&p->up_time, sim_engine_rng(eng, lp, HOST_STREAM_ISOLATION));
+        int64_t payload[3] = {FOP_BEGIN, OUTAGE_OWN_ISOLATION, -1};
+        sim_schedule(eng, lp, up, fe->kind_host, payload, sizeof payload);
+    }
     for (uint32_t i = 0; i < fm->n_domains; i++) {
         if (!fm->domains[i].process.enabled)
             continue;
@@ -426,6 +446,11 @@ void failure_free(failure_model *fm)
         dist_free(&fm->host_process[g].up_time);
         dist_free(&fm->host_process[g].repair);
     }
+    for (uint32_t g = 0; fm->host_isolation && g < fm->n_host_groups; g++) {
+        dist_free(&fm->host_isolation[g].up_time);
+        dist_free(&fm->host_isolation[g].repair);
+    }
+    free(fm->host_isolation);
     for (uint32_t g = 0; fm->vm_crash && g < fm->n_vm_groups; g++)
         dist_free(&fm->vm_crash[g].up_time);
     topology_free(fm);
@@ -443,7 +468,7 @@ void failure_describe(const failure_model *fm, FILE *out)
 {
     uint32_t groups = 0, crash_groups = 0, injections = 0, windows = 0;
     for (uint32_t g = 0; g < fm->n_host_groups; g++)
-        groups += fm->host_process[g].enabled != 0;
+        groups += fm->host_process[g].enabled || fm->host_isolation[g].enabled;
     for (uint32_t g = 0; g < fm->n_vm_groups; g++)
         crash_groups += fm->vm_crash[g].enabled != 0;
     for (size_t k = 0; k < fm->n_initial; k++) {

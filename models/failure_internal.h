@@ -61,6 +61,7 @@ struct failure_model {
     const model_env *menv;
     const scenario *scn;
     failure_process_spec *host_process; /* per host group */
+    failure_process_spec *host_isolation; /* per host group; repair = isolation duration */
     uint32_t n_host_groups;
     vm_crash_spec *vm_crash; /* per vm group */
     uint32_t n_vm_groups;

@@ -20,7 +20,7 @@ static host_state derive_state(const host_outage *o)
         return HOST_FAILED;
     if (o->active[OUTAGE_MAINTENANCE])
         return HOST_MAINTENANCE;
-    if (o->active[OUTAGE_ISOLATION])
+    if (o->active[OUTAGE_ISOLATION] || o->active[OUTAGE_OWN_ISOLATION])
         return HOST_ISOLATED;
     return HOST_UP;
 }
@@ -138,12 +138,25 @@ static void host_schedule_own_failure(sim_ctx *ctx, host *h)
     sim_send(ctx, sim_self(ctx), up, fe->kind_host, payload, sizeof payload);
 }
 
+static void host_schedule_own_isolation(sim_ctx *ctx, host *h)
+{
+    const failure_env *fe = h->env->fail;
+    const failure_process_spec *p = &fe->host_group_isolation[h->env->host_specs[h->index].group];
+    sim_time_ns up = failure_draw_ns(&p->up_time, sim_rng(ctx, HOST_STREAM_ISOLATION));
+    int64_t payload[3] = {FOP_BEGIN, OUTAGE_OWN_ISOLATION, -1};
+    sim_send(ctx, sim_self(ctx), up, fe->kind_host, payload, sizeof payload);
+}
+
 static void host_outage_begin(sim_ctx *ctx, host *h, outage_reason reason, sim_time_ns duration_ns)
 {
     const model_env *env = h->env;
     const failure_env *fe = env->fail;
     fe->hosts[h->index].active[reason]++;
     host_update_state(ctx, h, reason);
+    if (reason == OUTAGE_OWN_ISOLATION) {
+        const failure_process_spec *p = &fe->host_group_isolation[env->host_specs[h->index].group];
+        duration_ns = failure_draw_ns(&p->repair, sim_rng(ctx, HOST_STREAM_ISOLATION));
+    }
     if (reason == OUTAGE_OWN) {
         const failure_process_spec *p = &fe->host_group_process[env->host_specs[h->index].group];
         sim_time_ns repair = failure_draw_ns(&p->repair, sim_rng(ctx, HOST_STREAM_FAILURE));
@@ -169,6 +182,8 @@ static void host_outage_end(sim_ctx *ctx, host *h, outage_reason reason)
     host_update_state(ctx, h, reason);
     if (reason == OUTAGE_OWN)
         host_schedule_own_failure(ctx, h);
+    else if (reason == OUTAGE_OWN_ISOLATION)
+        host_schedule_own_isolation(ctx, h);
 }
 
 static void host_isolation_timeout(sim_ctx *ctx, host *h, uint32_t epoch)

@@ -237,6 +237,34 @@ static void test_isolation(void)
     }
 }
 
+/* Both hosts lose their management network every 10 h for 1 h
+ * (deterministic isolation process), response power_off after 30 s. The
+ * VM on esx-01 is powered off at 10 h + 30 s; at 10 h + 45 s both hosts are
+ * unusable, so the restart fails; the hosts are reachable again at 11 h,
+ * the controller hears at 11 h + 1 s and restarts it on esx-01, running at
+ * 11 h + 2 s: down 1 h - 28 s. The same at 21 h. Isolated time counts as
+ * available. */
+static void test_isolation_process(void)
+{
+    const char *text = "simulation = { until = \"24h\"; lookahead = \"1s\"; sample_period = \"1h\"; };\n"
+                       "hosts = ( { name = \"esx\"; count = 2; isolation = {\n"
+                       "  up_time = { distribution = \"deterministic\"; mean = \"10h\"; };\n"
+                       "  duration = { distribution = \"deterministic\"; mean = \"1h\"; }; }; } );\n"
+                       "vms = ( { name = \"vm\"; count = 1; memory = \"100GiB\"; } );\n"
+                       "failures = { isolation_response = \"power_off\"; };\n";
+    run r;
+    CHECK_INT_EQ(run_text(&r, text, NULL), 0);
+    if (!r.fm)
+        return;
+    const vm_avail *va = failure_vm(r.fm, 0);
+    CHECK_INT_EQ(va->failures, 2);
+    CHECK_INT_EQ(va->restart_failures, 2);
+    CHECK_INT_EQ((long long)va->downtime_ns, 2 * (3600LL - 28) * 1000000000LL);
+    CHECK_NEAR(failure_host_availability(r.fm, 0), 1.0, 0.0);
+    CHECK_INT_EQ((long long)failure_host_failures(r.fm, 0), 0);
+    run_free(&r);
+}
+
 /* Maintenance of esx-01 from 1 h for 30 min: its VM is shut down (stopped,
  * not failed) and restarted on esx-02 after detection + latency (16 s);
  * the host is unavailable 0.5 h of 4 h. */
@@ -324,6 +352,7 @@ int main(void)
     test_restart_elsewhere();
     test_failed_restart_retried();
     test_isolation();
+    test_isolation_process();
     test_maintenance();
     test_vm_crash();
     test_trace_replay();
