@@ -102,10 +102,30 @@ static const rec_column vm_avail_columns[] = {
     {"down_at_end", REC_I64, NULL},
 };
 
+static const rec_column domain_avail_columns[] = {
+    {"failures", REC_I64, NULL}, {"down_h", REC_F64, "h"}, {"availability", REC_F64, "1"}};
+
 int failure_write_tables(failure_model *fm, recorder *rec)
 {
     const model_env *env = fm->menv;
-    int table = rec_table_new(rec, "host_availability", host_avail_columns,
+    int table = rec_table_new(rec, "domain_availability", domain_avail_columns, 3);
+    if (table < 0)
+        return -1;
+    for (uint32_t i = 0; i < fm->n_domains; i++) {
+        const domain *d = &fm->domains[i];
+        sim_time_ns down = d->down_ns;
+        int open = 0;
+        for (int k = 0; k < OUTAGE_REASONS; k++)
+            open |= d->active[k] != 0;
+        if (open && fm->env.until_ns > d->down_since_ns)
+            down += fm->env.until_ns - d->down_since_ns;
+        rec_value row[] = {{.i64 = (int64_t)d->failures},
+                           {.f64 = (double)down / NS_PER_H},
+                           {.f64 = fm->env.until_ns > 0 ? 1.0 - (double)down / (double)fm->env.until_ns : NAN}};
+        if (rec_table_row(rec, table, row) != 0)
+            return -1;
+    }
+    table = rec_table_new(rec, "host_availability", host_avail_columns,
                               (int)(sizeof host_avail_columns / sizeof host_avail_columns[0]));
     if (table < 0)
         return -1;

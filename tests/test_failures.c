@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analysis/availability.h"
+#include "analysis/h5_read.h"
 #include "analysis/run_summary.h"
 #include "check.h"
 #include "models/failure.h"
@@ -136,6 +137,17 @@ static void test_domain_fan_out(void)
     CHECK_INT_EQ(avail_hosts_down_read(h5, (int64_t)(10 * H * 1e9), 4, 1, frac, err, sizeof err), 0);
     CHECK_NEAR(frac[3], 0.2, 1e-15);
     CHECK_NEAR(frac[1] + frac[2] + frac[4], 0.0, 0.0);
+    /* the rack itself: one failure, down 2 h of 10 h */
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t t = H5Dopen2(f, "/tables/domain_availability", H5P_DEFAULT);
+    double down_h = 0.0;
+    int64_t failures = 0;
+    CHECK_INT_EQ(h5r_table_column_f64(t, "domain_availability", "down_h", 0, 1, &down_h, err, sizeof err), 0);
+    CHECK_INT_EQ(h5r_table_column_i64(t, "domain_availability", "failures", 0, 1, &failures, err, sizeof err), 0);
+    CHECK_NEAR(down_h, 2.0, 1e-12);
+    CHECK_INT_EQ((long long)failures, 1);
+    H5Dclose(t);
+    H5Fclose(f);
     remove(h5);
 }
 
