@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/availability.h"
 #include "analysis/h5_read.h"
 #include "sim/time.h"
 
@@ -542,6 +543,14 @@ int run_summary_read(const char *path, run_summary *out, char *err, size_t err_l
         read_host_series(file, out, capacity, &c) != 0 || read_pods(file, out, &c) != 0 ||
         read_services(file, out, &c) != 0)
         goto done;
+    int found = avail_summary_read(file, &out->avail, err, err_len);
+    if (found < 0) {
+        char what[512];
+        snprintf(what, sizeof what, "%s", err);
+        snprintf(err, err_len, "%s: %s", path, what);
+        goto done;
+    }
+    out->has_availability = found;
     rc = 0;
 done:
     free(capacity);
@@ -585,6 +594,27 @@ static void print_cpu_line(FILE *out, const char *label, double mean_pct, double
     fprintf(out, LABEL "mean %8s (%s), peak %8s (%s) at %s\n", label, fmt_pct(mean_pct, a, sizeof a),
             fmt_ghz(mean_mhz, b, sizeof b), fmt_pct(peak_pct, c, sizeof c), fmt_ghz(peak_mhz, d, sizeof d),
             fmt_time(peak_t, t, sizeof t));
+}
+
+static void print_availability(const avail_summary *a, FILE *out)
+{
+    if (a->has_hosts) {
+        fprintf(out, LABEL "mean %.6f, lowest %.6f; %" PRId64 " failures, %" PRId64 " maintenance windows, %" PRId64
+                           " isolations, %" PRId64 " domain failures\n",
+                "host avail", a->host_availability_mean, a->host_availability_min, a->host_failures, a->maintenances,
+                a->isolations, a->domain_failures);
+        if (a->host_failures > 0)
+            fprintf(out, LABEL "observed MTTF %.2f h, MTTR %.2f h (pooled over hosts)\n", "host mttf", a->mttf_h,
+                    a->mttr_h);
+    }
+    if (a->has_vms && a->vms > 0) {
+        fprintf(out, LABEL "mean %.6f; %" PRId64 " VM failures (%" PRId64 " crashes), %" PRId64 " restarts, %" PRId64
+                           " failed restarts\n",
+                "vm avail", a->vm_availability_mean, a->vm_failures, a->vm_crashes, a->vm_restarts,
+                a->vm_restart_failures);
+        fprintf(out, LABEL "%.3f VM-hours lost, longest %.3f h for one VM, %" PRId64 " VMs down at the end\n",
+                "vm downtime", a->lost_vm_hours, a->vm_downtime_max_h, a->vms_down_at_end);
+    }
 }
 
 void run_summary_print(const run_summary *s, const char *path, FILE *out)
@@ -675,5 +705,7 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
     }
     if (s->services > RUN_SUMMARY_MAX_SERVICES)
         fprintf(out, LABEL "and %" PRId64 " more in " SERVICES_PATH "\n", "", s->services - RUN_SUMMARY_MAX_SERVICES);
+    if (s->has_availability)
+        print_availability(&s->avail, out);
     fprintf(out, LABEL "%s\n", "file", path ? path : "-");
 }

@@ -29,6 +29,7 @@ typedef struct run_summary_service {
     int64_t dropped;
     double p99_peak_ns;     /* highest /series/service/latency_p99_ns sample, NaN when none */
 } run_summary_service;
+#include "analysis/avail_summary.h"
 
 typedef struct run_summary {
     int64_t format_version;
@@ -96,6 +97,10 @@ typedef struct run_summary {
     /* /tables/services and /series/service/latency_p99_ns (0 services: none) */
     int64_t services;           /* rows of /tables/services */
     run_summary_service service[RUN_SUMMARY_MAX_SERVICES]; /* the first ones */
+    /* failures and repairs (docs/failures.md); has_availability 0 when the
+     * run had no failure model (no availability tables) */
+    int has_availability;
+    avail_summary avail;
 } run_summary;
 
 /* Reads the run file at `path`: checks format == "vdcsim" and

@@ -1,6 +1,7 @@
 /* cluster.c - the cluster controller LP (see cluster.h). */
 #include "models/cluster.h"
 
+#include "models/failure.h"
 #include "models/model_env.h"
 
 static void cluster_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a)
@@ -34,6 +35,8 @@ static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     cluster *c = state;
+    if (c->env->fail && restart_cluster_handle(ctx, c, ev))
+        return;
     if (ev->kind == c->env->kind_vm_power_on)
         cluster_power_on(ctx, c, (uint32_t)ev->payload.i64[0]);
 }

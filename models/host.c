@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "models/demand.h"
+#include "models/failure.h"
 #include "models/model_env.h"
 #include "models/pod.h"
 #include "models/service.h"
@@ -13,6 +14,18 @@ enum { HOST_STREAM_DEMAND_NOISE = 1 };
 uint32_t host_cores(const host_spec *h) { return h->sockets * h->cores_per_socket; }
 
 double host_cpu_capacity_mhz(const host_spec *h) { return (double)host_cores(h) * h->cpu_mhz; }
+
+const char *host_state_name(host_state s)
+{
+    switch (s) {
+    case HOST_UP: return "up";
+    case HOST_FAILED: return "failed";
+    case HOST_ISOLATED: return "isolated";
+    case HOST_MAINTENANCE: return "maintenance";
+    case HOST_STATES: break;
+    }
+    return "?";
+}
 
 static void host_log(sim_ctx *ctx, host *h, int kind, int64_t subject, int64_t a, int64_t b, double value)
 {
@@ -96,12 +109,16 @@ void host_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     host *h = state;
     const model_env *env = h->env;
+    if (env->fail && failure_host_before(ctx, h, ev))
+        return;
     if (ev->kind == env->kind_host_sample)
         host_sample(ctx, h);
     else if (ev->kind == env->kind_vm_start)
         host_start_vm(ctx, h, (uint32_t)ev->payload.i64[0]);
     else if (h->pods)
         pods_handle(ctx, h, ev);
+    if (env->fail)
+        failure_host_after(ctx, h, ev);
 }
 
 void host_release(host *h)

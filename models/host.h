@@ -22,6 +22,13 @@ typedef struct host_spec {
     uint64_t memory_mib;
 } host_spec;
 
+/* What a host can do right now (docs/failures.md). Failed and maintenance
+ * hosts run nothing; an isolated host keeps its VMs running but the
+ * controller cannot reach it. Power states (standby) come with issue 4. */
+typedef enum { HOST_UP = 0, HOST_FAILED, HOST_ISOLATED, HOST_MAINTENANCE, HOST_STATES } host_state;
+
+const char *host_state_name(host_state s);
+
 struct model_env;
 struct pod_host;
 
@@ -32,6 +39,7 @@ typedef struct host {
     uint32_t n_vms, cap_vms;
     uint64_t log_seq; /* orders this LP's event-log records */
     struct pod_host *pods; /* its pods' runtime state (models/pod.h); NULL without pods */
+    host_state state;
 } host;
 
 uint32_t host_cores(const host_spec *h);

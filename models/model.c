@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/cluster.h"
+#include "models/failure.h"
 #include "models/host.h"
 #include "models/model_env.h"
 #include "models/placement.h"
@@ -28,6 +29,7 @@ struct model {
     vm *vms;
     cluster ctrl;
     service_set *services;
+    failure_model *fail; /* NULL: no failures in the scenario */
 };
 
 static void fail(model_status *status, model_status code, char *err, size_t err_len, const char *fmt, ...)
@@ -259,6 +261,18 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
     env->vm_specs = m->vm_specs;
     env->vms = m->vms;
 
+    int fail_bad = 0;
+    m->fail = failure_build(scn, env, &fail_bad, err, err_len);
+    if (!m->fail && fail_bad) {
+        if (fail_bad == 2)
+            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building the failure model");
+        else
+            *status = MODEL_BAD_INPUT;
+        model_free(m);
+        return NULL;
+    }
+    env->fail = failure_env_of(m->fail);
+
     env->kind_vm_power_on = sim_kind_register(eng, "vm.power_on", PRIO_VM_POWER_ON);
     env->kind_vm_start = sim_kind_register(eng, "vm.start", PRIO_VM_START);
     env->kind_host_sample = sim_kind_register(eng, "host.sample", PRIO_HOST_SAMPLE);
@@ -297,6 +311,11 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         model_free(m);
         return NULL;
     }
+    if (m->fail && failure_start(m->fail, eng, err, err_len) != 0) {
+        *status = MODEL_RUNTIME_ERROR;
+        model_free(m);
+        return NULL;
+    }
     for (uint32_t v = 0; v < env->n_vms; v++) {
         int64_t payload = v;
         sim_schedule(eng, env->cluster_lp, m->vm_specs[v].start_ns, env->kind_vm_power_on, &payload, sizeof payload);
@@ -315,7 +334,7 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         model_free(m);
         return NULL;
     }
-    if (rec && declare_recording(m, rec) != 0) {
+    if (rec && (declare_recording(m, rec) != 0 || (m->fail && failure_declare_recording(m->fail, rec) != 0))) {
         fail(status, MODEL_RUNTIME_ERROR, err, err_len, "%s", recorder_error(rec));
         model_free(m);
         return NULL;
@@ -349,7 +368,7 @@ int model_finish(model *m, recorder *rec)
     }
     if (m->env.pods && pods_write_table(m->env.pods, &m->env, m->scn, rec) != 0)
         return -1;
-    return 0;
+    return m->fail ? failure_write_tables(m->fail, rec) : 0;
 }
 
 void model_describe(const model *m, FILE *out)
@@ -377,12 +396,15 @@ void model_describe(const model *m, FILE *out)
                 (double)vcpus / (double)cores, 100.0 * (double)vm_mem_mib / (double)mem_mib,
                 100.0 * mean_demand_mhz / cap_mhz);
     services_describe(m->services, out);
+    if (m->fail)
+        failure_describe(m->fail, out);
 }
 
 uint32_t model_host_count(const model *m) { return m->env.n_hosts; }
 uint32_t model_vm_count(const model *m) { return m->env.n_vms; }
 uint64_t model_vms_placed(const model *m) { return m->ctrl.placed; }
 uint64_t model_vm_placement_failures(const model *m) { return m->ctrl.placement_failures; }
+failure_model *model_failures(const model *m) { return m->fail; }
 
 void model_free(model *m)
 {
@@ -398,5 +420,6 @@ void model_free(model *m)
     free(m->vms);
     free(m->ctrl.view);
     services_free(m->services);
+    failure_free(m->fail);
     free(m);
 }

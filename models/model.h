@@ -41,6 +41,8 @@ uint32_t model_host_count(const model *m);
 uint32_t model_vm_count(const model *m);
 uint64_t model_vms_placed(const model *m);
 uint64_t model_vm_placement_failures(const model *m);
+/* The failure module (models/failure.h), NULL when the scenario has none. */
+struct failure_model *model_failures(const model *m);
 
 void model_free(model *m);
 

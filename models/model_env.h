@@ -28,6 +28,7 @@ typedef struct model_env {
     vm *vms;
     struct pod_world *pods; /* models/pod.h; NULL when the scenario has no pods */
     const struct service_set *services; /* NULL when the scenario has none */
+    struct failure_env *fail; /* NULL when the scenario has no failures (models/failure.h) */
 
     /* engine event kinds */
     uint32_t kind_vm_power_on; /* cluster: a VM asks to start */

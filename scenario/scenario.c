@@ -503,3 +503,18 @@ int scn_line(const scenario *s, const char *fmt, ...)
         *dot = '\0';
     }
 }
+
+const char *scn_where(const scenario *s, char *buf, size_t len, const char *fmt, ...)
+{
+    char path[PATH_MAX_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    int line = n >= 0 && n < PATH_MAX_LEN ? scn_line(s, "%s", path) : 0;
+    if (line > 0)
+        snprintf(buf, len, "%s:%d", s->name, line);
+    else
+        snprintf(buf, len, "%s", s->name);
+    return buf;
+}

@@ -65,6 +65,11 @@ int scn_is_set(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);     /* in
  * about checks that span keys ("FILE:LINE: key 'a.b': ..."). */
 int scn_line(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 
+/* Where a key is written, for messages about problems found after loading
+ * (model build): "FILE:LINE" of the key, or of its nearest enclosing group
+ * that has a line, else the scenario's name. Returns buf. */
+const char *scn_where(const scenario *s, char *buf, size_t len, const char *fmt, ...) SCN_PRINTF(4);
+
 /* Writes the reference of every key (path, type, default, range, unit, doc)
  * as Markdown: the content of docs/scenario-reference.md. */
 void scenario_write_reference(FILE *out);

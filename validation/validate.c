@@ -20,6 +20,7 @@ void check_workload_mean(report *r, const validate_options *o);
 void check_lanl(report *r, const validate_options *o);
 void check_vsphere(report *r, const validate_options *o);
 void check_services(report *r, const validate_options *o);
+void check_availability(report *r, const validate_options *o);
 
 static const struct {
     const char *name;
@@ -29,6 +30,7 @@ static const struct {
     {"lanl", check_lanl},
     {"vsphere", check_vsphere},
     {"services", check_services},
+    {"availability", check_availability},
 };
 
 static void usage(FILE *out)

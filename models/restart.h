@@ -1,0 +1,42 @@
+/* restart.h - the controller's restart of failed VMs (vSphere HA's role),
+ * run by the cluster LP. The rules are in restart.c's header comment and
+ * docs/failures.md. The HA issue (admission control, restart priorities)
+ * extends this file pair: the order of restart_tick() and a check before
+ * placement.
+ *
+ * Messages it handles (kind failure_env.kind_cluster, op in i64[0]):
+ *   FOP_HOST_DOWN(host, t, state)   host leaves the placement view
+ *   FOP_HOST_UP(host)               host rejoins; waiting VMs are retried
+ *   FOP_VM_FAILED(vm, host, t, cause) VM due for restart at t + detection
+ *   FOP_RESTART_TICK                place what is due
+ * plus failure_env.kind_cluster_sample (the /series/cluster/... samples).
+ */
+#ifndef VDCSIM_MODELS_RESTART_H
+#define VDCSIM_MODELS_RESTART_H
+
+#include <stdint.h>
+
+#include "sim/time.h"
+
+typedef struct restart_entry {
+    uint32_t vm;
+    sim_time_ns due_ns; /* failure time + detection time */
+} restart_entry;
+
+/* Owned by the cluster LP. */
+typedef struct restart_queue {
+    restart_entry *due; /* waiting for detection */
+    uint32_t n_due, cap_due;
+    uint32_t *waiting; /* found no capacity; retried when a host comes back */
+    uint32_t n_waiting, cap_waiting;
+    uint32_t hosts_usable;
+    uint32_t vms_down; /* VMs the controller knows are not running */
+    uint64_t restarts, restart_failures;
+} restart_queue;
+
+int restart_init(restart_queue *q, uint32_t n_hosts);
+void restart_free(restart_queue *q);
+
+/* restart_cluster_handle() is declared in failure.h (the cluster LP's hook). */
+
+#endif
