@@ -27,6 +27,7 @@ const scn_key scn_keys[] = {
 #include "scenario/keys_hosts.inc"
 #include "scenario/keys_vms.inc"
 #include "scenario/keys_placement.inc"
+#include "scenario/keys_workload.inc"
 };
 
 const size_t scn_key_count = sizeof scn_keys / sizeof scn_keys[0];

@@ -446,6 +446,40 @@ int scn_list_len(const scenario *s, const char *fmt, ...)
     return setting == NULL ? 0 : config_setting_length(setting);
 }
 
+int scn_line(const scenario *s, const char *fmt, ...)
+{
+    char path[PATH_MAX_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    if (n < 0 || n >= PATH_MAX_LEN)
+        die("scn_line", fmt, "path too long");
+    /* Walk as far down the path as the file goes; messages only. */
+    const config_setting_t *cur = config_root_setting(&s->config), *deepest = NULL;
+    const char *p = path;
+    while (*p != '\0' && cur != NULL) {
+        size_t len = strcspn(p, ".");
+        if (p[0] == '[') {
+            long index = strtol(p + 1, NULL, 10);
+            cur = config_setting_type(cur) == CONFIG_TYPE_LIST && index < config_setting_length(cur)
+                      ? config_setting_get_elem(cur, (unsigned)index)
+                      : NULL;
+        } else {
+            char name[PATH_MAX_LEN];
+            memcpy(name, p, len);
+            name[len] = '\0';
+            cur = config_setting_is_group(cur) ? config_setting_get_member(cur, name) : NULL;
+        }
+        if (cur != NULL && config_setting_source_line(cur) > 0)
+            deepest = cur;
+        p += len;
+        if (*p == '.')
+            p++;
+    }
+    return deepest ? (int)config_setting_source_line(deepest) : 0;
+}
+
 int scn_is_set(const scenario *s, const char *fmt, ...)
 {
     char path[PATH_MAX_LEN];

@@ -59,6 +59,9 @@ double scn_gbps(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_watts(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 int scn_list_len(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);   /* 0 when absent */
 int scn_is_set(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);     /* in file or override */
+/* The file line of a key, or of the closest enclosing setting the file
+ * holds; 0 when none (for messages "FILE:LINE: key ..."). */
+int scn_line(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 
 /* Writes the reference of every key (path, type, default, range, unit, doc)
  * as Markdown: the content of docs/scenario-reference.md. */
