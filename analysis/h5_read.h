@@ -82,4 +82,19 @@ int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, d
 int h5r_event_kind_counts(hid_t file, const char *const *names, int n_names, int64_t *counts,
                           char *err, size_t err_len);
 
+/* One /events record as h5r_events_each hands it over; kind is the index
+ * into the caller's names. */
+typedef struct h5r_event {
+    int64_t time_ns;
+    int kind;
+    int64_t subject, a;
+} h5r_event;
+typedef void (*h5r_event_fn)(const h5r_event *e, void *arg);
+
+/* Streams the /events records whose kind is one of `names`, in file order
+ * (time, lp, seq), to fn. Returns 1 when /events exists, 0 when absent,
+ * -1 with a message naming /events. */
+int h5r_events_each(hid_t file, const char *const *names, int n_names, h5r_event_fn fn, void *arg, char *err,
+                    size_t err_len);
+
 #endif

@@ -155,7 +155,15 @@ static int read_planetlab(FILE *f, const char *path, sample_buf *b, char *err, s
     return rc;
 }
 
-/* Splits a bitbrains line into fields at ';'; starts[k] is the byte offset. */
+/* The 1-based column of a field's first non-blank byte. */
+static size_t field_column(const char *line, const char *s, const char *e)
+{
+    while (s < e && (*s == ' ' || *s == '\t'))
+        s++;
+    return (size_t)(s - line) + 1;
+}
+
+/* Splits a bitbrains line into fields at ';'. */
 static int split_fields(const char *line, size_t len, const char **start, const char **end, int max)
 {
     int n = 0;
@@ -205,7 +213,7 @@ static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, s
                 if ((size_t)(e - s) != strlen(bitbrains_header[k]) ||
                     strncmp(s, bitbrains_header[k], (size_t)(e - s)) != 0) {
                     set_err(err, err_len, "%s:1:%zu: header field '%.*s' (expected '%s')", path,
-                            (size_t)(fs[k] - line) + 1, (int)(e - s), s, bitbrains_header[k]);
+                            (size_t)(s - line) + 1, (int)(e - s), s, bitbrains_header[k]);
                     rc = -1;
                     break;
                 }
@@ -215,9 +223,10 @@ static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, s
         double v[BITBRAINS_COLUMNS];
         for (int k = 0; k < BITBRAINS_COLUMNS; k++) {
             if (parse_number(fs[k], fe[k], &v[k]) != 0 || v[k] < 0) {
-                set_err(err, err_len, "%s:%d:%zu: column '%s': '%.*s' is not a number >= 0", path, lineno,
-                        (size_t)(fs[k] - line) + 1, bitbrains_header[k],
-                        (int)(fe[k] - fs[k] > 40 ? 40 : fe[k] - fs[k]), fs[k]);
+                size_t column = field_column(line, fs[k], fe[k]);
+                const char *text = line + column - 1;
+                set_err(err, err_len, "%s:%d:%zu: column '%s': '%.*s' is not a number >= 0", path, lineno, column,
+                        bitbrains_header[k], (int)(fe[k] - text > 40 ? 40 : fe[k] - text), text);
                 rc = -1;
                 break;
             }

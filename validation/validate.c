@@ -18,6 +18,8 @@
 
 void check_workload_mean(report *r, const validate_options *o);
 void check_lanl(report *r, const validate_options *o);
+void check_mg_inf(report *r, const validate_options *o);
+void check_erlang_b(report *r, const validate_options *o);
 
 static const struct {
     const char *name;
@@ -25,6 +27,8 @@ static const struct {
 } checks[] = {
     {"workload", check_workload_mean},
     {"lanl", check_lanl},
+    {"mg_inf", check_mg_inf},
+    {"erlang_b", check_erlang_b},
 };
 
 static void usage(FILE *out)
