@@ -36,7 +36,13 @@ int arrival_parse_times(const char *text, sim_time_ns **out, size_t *n_out, char
             free(times);
             return -1;
         }
+        while (len > 0 && (*p == ' ' || *p == '\t')) {
+            p++;
+            len--;
+        }
         memcpy(item, p, len);
+        while (len > 0 && (item[len - 1] == ' ' || item[len - 1] == '\t'))
+            len--;
         item[len] = '\0';
         int64_t t;
         if (units_parse_duration_ns(item, &t, reason, sizeof reason) != 0) {

@@ -113,6 +113,11 @@ static int read_trace(const scenario *scn, int g, workload_group *wg, uint32_t *
         return fail_key(err, err_len, scn, key, "a %s trace needs the directory of its VM files", format);
     char dir[8192], why[8192];
     resolve_trace_dir(scn, path, dir, sizeof dir);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fail_key(err, err_len, scn, key,
+                        "'%s' is a directory neither next to the scenario file nor under %s/../shared/traces",
+                        path, VDCSIM_SOURCE_DIR);
     long available = trace_count_vms(dir, fmt, why, sizeof why);
     if (available < 0)
         return fail_key(err, err_len, scn, key, "%s", why);
