@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_workload.sh - workload scenarios end to end: malformed workload input
+# test_workload_cli.sh - workload scenarios end to end: malformed workload input
 # rejected with FILE:LINE: key '...' (fixtures in tests/scenarios/workload_bad,
 # each stating its expected message on line 1), and byte-identical results
 # for 1, 2 and 3 threads with arrival generators, stateful demand, traces,
