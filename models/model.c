@@ -19,7 +19,7 @@
 enum {
     PRIO_WORKLOAD_ARRIVAL = 5,
     PRIO_VM_POWER_ON = 10,
-    PRIO_VM_STOPPED = 12, /* releases before the placements of the same instant */
+    PRIO_VM_STOPPED = 8, /* releases before the placements of the same instant */
     PRIO_VM_START = 20,
     PRIO_VM_BOOTED = 22,
     PRIO_VM_LIFETIME_END = 30,

@@ -52,5 +52,28 @@ done
 h5dump -H -d /tables/vms t1.h5 | grep -q "( 223 )" && ok || bad "vms table is not 223 rows"
 "$vdcsim" summary t1.h5 >sum.txt 2>&1 && grep -qE "admission +[0-9]+ arrived" sum.txt && ok || bad "summary lacks the admission line"
 
+# --- a whole PlanetLab day through the model ------------------------------
+# Every file of 2011-03-03 (the count comes from the directory: 1052), 100 % =
+# 2.5 GHz, step interpolation, 5-minute samples. The VMs start at 1 s, so the
+# sample at 0 is empty and sample k = 1..287 holds line k+1 of every file;
+# the mean cluster demand is 25 MHz * (sum of lines 2..288 of all files) / 288,
+# counted independently (file names contain spaces, hence the quoting):
+#   for f in "$d"/*; do awk 'NR>1' "$f"; done | awk '{s+=$1} END {print s*25/288/1000}'
+# -> 322.7926 GHz.
+day="$src/../shared/traces/planetlab-comon-2011/20110303"
+if [ -d "$day" ]; then
+  cat > day.cfg <<CFG
+simulation = { until = "1d"; sample_period = "5m"; lookahead = "1s"; };
+output = { path = "day.h5"; };
+hosts = ( { name = "esx"; count = 20; sockets = 2; cores_per_socket = 4; cpu = "2GHz"; memory = "128GiB"; } );
+vms = ( { name = "pl"; vcpus = 1; memory = "2GiB";
+          trace = { format = "planetlab"; path = "planetlab-comon-2011/20110303"; cpu_full_scale = "2.5GHz"; };
+          cpu_demand = { kind = "trace"; }; } );
+CFG
+  "$vdcsim" run day.cfg --threads 2 >day.txt 2>&1 || { bad "PlanetLab day run failed"; cat day.txt >&2; }
+  grep -q "1052 VMs: 1052 placed" day.txt && ok || bad "PlanetLab day: not 1052 VMs placed"
+  grep -qE "cpu demand +mean .*\(322\.79 GHz\)" day.txt && ok || bad "PlanetLab day: mean demand is not 322.79 GHz: $(grep 'cpu demand' day.txt)"
+fi
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
