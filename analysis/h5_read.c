@@ -470,13 +470,91 @@ int h5r_events_of_kind(hid_t file, const char *kind, h5r_event *out, size_t cap,
             if (block[k].kind != want)
                 continue;
             if (*n < cap)
-                out[*n] = (h5r_event){block[k].time_ns, block[k].subject, block[k].a, block[k].b, block[k].value};
+                out[*n] = (h5r_event){.time_ns = block[k].time_ns, .subject = block[k].subject, .a = block[k].a, .b = block[k].b, .value = block[k].value};
             (*n)++;
         }
     }
     rc = 1;
 done:
     free(block);
+    if (mtype >= 0)
+        H5Tclose(mtype);
+    if (kind_mtype >= 0)
+        H5Tclose(kind_mtype);
+    if (kind_ftype >= 0)
+        H5Tclose(kind_ftype);
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    if (ds >= 0)
+        H5Dclose(ds);
+    return rc;
+}
+
+int h5r_events_each(hid_t file, const char *const *names, int n_names, h5r_event_fn fn, void *arg, char *err,
+                    size_t err_len)
+{
+    if (!h5r_exists(file, "/events"))
+        return 0;
+    hid_t ds = H5Dopen2(file, "/events", H5P_DEFAULT);
+    hid_t ftype = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
+    hid_t kind_ftype = H5I_INVALID_HID, kind_mtype = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
+    int *values = calloc((size_t)(n_names > 0 ? n_names : 1), sizeof *values);
+    int *known = calloc((size_t)(n_names > 0 ? n_names : 1), sizeof *known);
+    h5r_event *block = NULL;
+    int rc = -1;
+    hsize_t rows = 0;
+    if (ds < 0 || ftype < 0 || H5Tget_class(ftype) != H5T_COMPOUND || h5r_dims(ds, 1, &rows) != 0) {
+        snprintf(err, err_len, "/events: not a 1-D compound dataset");
+        goto done;
+    }
+    int index = H5Tget_member_index(ftype, "kind");
+    if (index < 0 || H5Tget_member_class(ftype, (unsigned)index) != H5T_ENUM) {
+        snprintf(err, err_len, "/events: no enum member 'kind'");
+        goto done;
+    }
+    kind_ftype = H5Tget_member_type(ftype, (unsigned)index);
+    kind_mtype = kind_ftype >= 0 ? H5Tget_native_type(kind_ftype, H5T_DIR_ASCEND) : H5I_INVALID_HID;
+    if (kind_mtype < 0 || H5Tget_size(kind_mtype) != sizeof(int) || !values || !known) {
+        snprintf(err, err_len, "/events: member 'kind' is not a 32-bit enum");
+        goto done;
+    }
+    for (int i = 0; i < n_names; i++)
+        known[i] = H5Tenum_valueof(kind_mtype, names[i], &values[i]) >= 0;
+    mtype = H5Tcreate(H5T_COMPOUND, sizeof(h5r_event));
+    if (mtype < 0 || H5Tinsert(mtype, "time_ns", HOFFSET(h5r_event, time_ns), H5T_NATIVE_INT64) < 0 ||
+        H5Tinsert(mtype, "kind", HOFFSET(h5r_event, kind), kind_mtype) < 0 ||
+        H5Tinsert(mtype, "subject", HOFFSET(h5r_event, subject), H5T_NATIVE_INT64) < 0 ||
+        H5Tinsert(mtype, "a", HOFFSET(h5r_event, a), H5T_NATIVE_INT64) < 0) {
+        snprintf(err, err_len, "/events: cannot build the memory type");
+        goto done;
+    }
+    hsize_t block_rows = rows < EVENT_BLOCK_ROWS ? (rows ? rows : 1) : EVENT_BLOCK_ROWS;
+    block = malloc((size_t)block_rows * sizeof *block);
+    if (!block) {
+        snprintf(err, err_len, "/events: out of memory");
+        goto done;
+    }
+    for (hsize_t start = 0; start < rows; start += block_rows) {
+        hsize_t n = rows - start < block_rows ? rows - start : block_rows;
+        if (read_rows_1d(ds, mtype, start, n, block) != 0) {
+            snprintf(err, err_len, "/events: cannot read rows %llu..%llu", (unsigned long long)start,
+                     (unsigned long long)(start + n));
+            goto done;
+        }
+        for (hsize_t k = 0; k < n; k++)
+            for (int i = 0; i < n_names; i++)
+                if (known[i] && block[k].kind == values[i]) {
+                    h5r_event e = block[k];
+                    e.kind = i;
+                    fn(&e, arg);
+                    break;
+                }
+    }
+    rc = 1;
+done:
+    free(block);
+    free(values);
+    free(known);
     if (mtype >= 0)
         H5Tclose(mtype);
     if (kind_mtype >= 0)

@@ -82,9 +82,11 @@ int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, d
 int h5r_event_kind_counts(hid_t file, const char *const *names, int n_names, int64_t *counts,
                           char *err, size_t err_len);
 
-/* One /events record. */
+/* One /events record. h5r_events_each sets kind to the index into the
+ * caller's names; h5r_events_of_kind leaves it 0. */
 typedef struct h5r_event {
     int64_t time_ns;
+    int kind;
     int64_t subject, a, b;
     double value;
 } h5r_event;
@@ -95,5 +97,12 @@ typedef struct h5r_event {
  * message naming /events. */
 int h5r_events_of_kind(hid_t file, const char *kind, h5r_event *out, size_t cap, size_t *n, char *err,
                        size_t err_len);
+typedef void (*h5r_event_fn)(const h5r_event *e, void *arg);
+
+/* Streams the /events records whose kind is one of `names`, in file order
+ * (time, lp, seq), to fn. Returns 1 when /events exists, 0 when absent,
+ * -1 with a message naming /events. */
+int h5r_events_each(hid_t file, const char *const *names, int n_names, h5r_event_fn fn, void *arg, char *err,
+                    size_t err_len);
 
 #endif

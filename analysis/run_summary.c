@@ -523,6 +523,66 @@ static void init_summary(run_summary *s)
     s->vms_running_last = NAN;
     s->pods_running_last = s->pods_per_host_last = NAN;
     s->pod_startup_mean_s = s->pod_throttled_pct = NAN;
+    s->vms_arrived = s->vms_rejected = s->rejection_probability = s->vms_running_mean = NAN;
+}
+
+/* One cluster series (1 column): its last value and its mean over samples. */
+static int cluster_series(hid_t file, const char *name, int64_t *samples, double *last, double *mean, const ctx *c)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/series/cluster/%s", name);
+    hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
+    hsize_t dims[2];
+    if (ds < 0 || h5r_dims(ds, 2, dims) != 0 || dims[1] != 1) {
+        if (ds >= 0)
+            H5Dclose(ds);
+        char what[200];
+        snprintf(what, sizeof what, "%s: not a [sample, 1] series", path);
+        return fail(c, what);
+    }
+    *samples = (int64_t)dims[0];
+    double sum = 0.0, v = NAN;
+    int64_t n = 0;
+    hsize_t block_rows = 65536;
+    double *block = malloc(block_rows * sizeof *block);
+    int rc = block ? 0 : -1;
+    for (hsize_t start = 0; rc == 0 && start < dims[0]; start += block_rows) {
+        hsize_t k = dims[0] - start < block_rows ? dims[0] - start : block_rows;
+        if (h5r_read_rows_f64(ds, start, k, 1, block) != 0) {
+            rc = -1;
+            break;
+        }
+        for (hsize_t i = 0; i < k; i++)
+            if (isfinite(block[i])) {
+                sum += block[i];
+                n++;
+                v = block[i];
+            }
+    }
+    free(block);
+    H5Dclose(ds);
+    if (rc != 0) {
+        char what[200];
+        snprintf(what, sizeof what, "%s: cannot read", path);
+        return fail(c, what);
+    }
+    *last = v;
+    *mean = n > 0 ? sum / (double)n : NAN;
+    return 0;
+}
+
+static int read_cluster_series(hid_t file, run_summary *s, const ctx *c)
+{
+    if (!h5r_exists(file, "/series/cluster/vms_running"))
+        return 0;
+    double unused, last_running;
+    if (cluster_series(file, "vms_running", &s->cluster_samples, &last_running, &s->vms_running_mean, c) != 0 ||
+        cluster_series(file, "vms_arrived", &s->cluster_samples, &s->vms_arrived, &unused, c) != 0 ||
+        cluster_series(file, "vms_rejected", &s->cluster_samples, &s->vms_rejected, &unused, c) != 0)
+        return -1;
+    s->has_cluster_series = 1;
+    s->rejection_probability = s->vms_arrived > 0 ? s->vms_rejected / s->vms_arrived : NAN;
+    return 0;
 }
 
 int run_summary_read(const char *path, run_summary *out, char *err, size_t err_len)
@@ -541,7 +601,7 @@ int run_summary_read(const char *path, run_summary *out, char *err, size_t err_l
     read_run_attributes(file, out);
     if (read_hosts(file, out, &capacity, &c) != 0 || read_vms(file, out, &c) != 0 ||
         read_host_series(file, out, capacity, &c) != 0 || read_pods(file, out, &c) != 0 ||
-        read_services(file, out, &c) != 0)
+        read_services(file, out, &c) != 0 || read_cluster_series(file, out, &c) != 0)
         goto done;
     int found = avail_summary_read(file, &out->avail, err, err_len);
     if (found < 0) {
@@ -707,5 +767,12 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
         fprintf(out, LABEL "and %" PRId64 " more in " SERVICES_PATH "\n", "", s->services - RUN_SUMMARY_MAX_SERVICES);
     if (s->has_availability)
         print_availability(&s->avail, out);
+    if (s->has_cluster_series) {
+        fprintf(out, LABEL "%.0f arrived, %.0f rejected (probability %s), mean %.2f VMs live\n", "admission",
+                s->vms_arrived, s->vms_rejected,
+                isfinite(s->rejection_probability) ? (snprintf(p, sizeof p, "%.4f", s->rejection_probability), p)
+                                                    : "-",
+                s->vms_running_mean);
+    }
     fprintf(out, LABEL "%s\n", "file", path ? path : "-");
 }

@@ -101,6 +101,14 @@ typedef struct run_summary {
      * run had no failure model (no availability tables) */
     int has_availability;
     avail_summary avail;
+    /* /series/cluster/... (has_cluster_series 0: none of the below); the
+     * cumulative counts are those of the last sample */
+    int has_cluster_series;
+    int64_t cluster_samples;
+    double vms_arrived;           /* power-on requests the controller received */
+    double vms_rejected;          /* of which rejected for lack of capacity */
+    double rejection_probability; /* rejected / arrived; NaN when none arrived */
+    double vms_running_mean;      /* mean over samples of vms_running (placed, not released) */
 } run_summary;
 
 /* Reads the run file at `path`: checks format == "vdcsim" and

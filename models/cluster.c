@@ -1,8 +1,12 @@
 /* cluster.c - the cluster controller LP (see cluster.h). */
 #include "models/cluster.h"
 
+#include <stdlib.h>
+
 #include "models/failure.h"
 #include "models/model_env.h"
+
+enum { CLUSTER_STREAM_LIFETIME = 5 };
 
 static void cluster_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a)
 {
@@ -12,31 +16,131 @@ static void cluster_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int
                   a, 0, 0.0);
 }
 
-static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+/* Places the VM if it fits somewhere: 1 placed, 0 not. */
+static int cluster_try_place(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
     placement_request req = {vs->vcpus, vs->memory_mib, vs->host_group, vs->cpu_demand.mean};
     int32_t chosen = placement_choose(c->policy, c->view, env->n_hosts, &req);
-    if (chosen < 0) {
-        c->placement_failures++;
-        cluster_log(ctx, c, env->log_vm_placement_failed, vm_id, -1);
-        return;
-    }
+    if (chosen < 0)
+        return 0;
     c->view[chosen].committed_memory_mib += vs->memory_mib;
     c->view[chosen].committed_cpu_mhz += req.cpu_mhz;
     c->placed++;
+    c->live++;
+    if (c->vm_host)
+        c->vm_host[vm_id] = chosen;
     cluster_log(ctx, c, env->log_vm_placed, vm_id, chosen);
     int64_t payload = vm_id;
     sim_send(ctx, env->first_host_lp + (uint32_t)chosen, env->control_latency_ns, env->kind_vm_start,
              &payload, sizeof payload);
+    const workload_group *wg = env->groups ? &env->groups[vs->group] : NULL;
+    if (wg && wg->has_lifetime) {
+        double life = dist_sample(&wg->lifetime, sim_rng(ctx, CLUSTER_STREAM_LIFETIME));
+        sim_time_ns delay = life > 0 ? (life < 9e18 ? (sim_time_ns)(life + 0.5) : INT64_MAX / 4) : 0;
+        sim_send(ctx, sim_self(ctx), delay, env->kind_vm_lifetime_end, &payload, sizeof payload);
+    }
+    return 1;
+}
+
+static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
+    const model_env *env = c->env;
+    c->arrived++;
+    if (cluster_try_place(ctx, c, vm_id))
+        return;
+    if (env->queue_on_no_capacity) {
+        if (c->n_queued == c->cap_queued) {
+            uint32_t cap = c->cap_queued ? c->cap_queued * 2 : 64;
+            uint32_t *grown = realloc(c->queue, cap * sizeof *grown);
+            if (!grown)
+                abort(); /* out of memory inside a handler */
+            c->queue = grown;
+            c->cap_queued = cap;
+        }
+        c->queue[c->n_queued++] = vm_id;
+        cluster_log(ctx, c, env->log_vm_queued, vm_id, c->n_queued);
+        return;
+    }
+    c->placement_failures++;
+    cluster_log(ctx, c, env->log_vm_placement_failed, vm_id, -1);
+}
+
+/* The lifetime is over: ask the VM's host to power it off. */
+static void cluster_lifetime_end(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
+    const model_env *env = c->env;
+    int32_t h = c->vm_host ? c->vm_host[vm_id] : -1;
+    if (h < 0)
+        return; /* released meanwhile (e.g. by a failure) */
+    int64_t payload = vm_id;
+    sim_send(ctx, env->first_host_lp + (uint32_t)h, env->control_latency_ns, env->kind_vm_stop, &payload,
+             sizeof payload);
+}
+
+/* The host has powered the VM off: release its capacity, then let queued
+ * VMs in, in arrival order. */
+static void cluster_vm_stopped(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
+    const model_env *env = c->env;
+    int32_t h = c->vm_host ? c->vm_host[vm_id] : -1;
+    if (h < 0)
+        abort(); /* a release for a VM the controller did not place is a model bug */
+    c->view[h].committed_memory_mib -= env->vm_specs[vm_id].memory_mib;
+    c->vm_host[vm_id] = -1;
+    c->live--;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < c->n_queued; i++)
+        if (!cluster_try_place(ctx, c, c->queue[i]))
+            c->queue[kept++] = c->queue[i];
+    c->n_queued = kept;
+}
+
+static void cluster_sample(sim_ctx *ctx, cluster *c)
+{
+    const model_env *env = c->env;
+    sim_time_ns now = sim_now(ctx);
+    if (env->rec) {
+        rec_series_put(env->rec, env->series_cluster_vms_running, now, 0, (double)c->live);
+        rec_series_put(env->rec, env->series_cluster_vms_arrived, now, 0, (double)c->arrived);
+        rec_series_put(env->rec, env->series_cluster_vms_rejected, now, 0, (double)c->placement_failures);
+        rec_series_put(env->rec, env->series_cluster_vms_queued, now, 0, (double)c->n_queued);
+    }
+    sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_cluster_sample, NULL, 0);
+}
+
+int cluster_init_lifecycle(cluster *c, uint32_t n_vms)
+{
+    c->vm_host = malloc((n_vms ? n_vms : 1) * sizeof *c->vm_host);
+    if (!c->vm_host)
+        return -1;
+    for (uint32_t i = 0; i < n_vms; i++)
+        c->vm_host[i] = -1;
+    return 0;
+}
+
+void cluster_release(cluster *c)
+{
+    free(c->vm_host);
+    free(c->queue);
+    c->vm_host = NULL;
+    c->queue = NULL;
+    c->n_queued = c->cap_queued = 0;
 }
 
 void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     cluster *c = state;
-    if (c->env->fail && restart_cluster_handle(ctx, c, ev))
+    const model_env *env = c->env;
+    if (env->fail && restart_cluster_handle(ctx, c, ev))
         return;
-    if (ev->kind == c->env->kind_vm_power_on)
+    if (ev->kind == env->kind_vm_power_on)
         cluster_power_on(ctx, c, (uint32_t)ev->payload.i64[0]);
+    else if (ev->kind == env->kind_vm_lifetime_end)
+        cluster_lifetime_end(ctx, c, (uint32_t)ev->payload.i64[0]);
+    else if (ev->kind == env->kind_vm_stopped)
+        cluster_vm_stopped(ctx, c, (uint32_t)ev->payload.i64[0]);
+    else if (ev->kind == env->kind_cluster_sample)
+        cluster_sample(ctx, c);
 }

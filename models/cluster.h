@@ -4,6 +4,15 @@
  * policy on its own view of what it has committed to each host, and tells
  * the host to start the VM after the control-plane latency. It never reads
  * a host LP's state. DRS and HA will live here and extend this view.
+ *
+ * Lifecycle (docs/workloads.md): at placement it draws the VM's lifetime
+ * (when its group has one) from its own stream and, when it ends, sends
+ * vm.stop to the VM's host; the host powers the VM off and answers
+ * vm.stopped, and only then is the VM's capacity released in the view.
+ * A VM that fits nowhere is rejected (vm_placement_failed), or with
+ * placement.on_no_capacity = "queue" waits in FIFO order: after every
+ * release the queue is scanned in order and every VM that now fits is
+ * placed (a VM that still does not fit does not block those behind it).
  */
 #ifndef VDCSIM_MODELS_CLUSTER_H
 #define VDCSIM_MODELS_CLUSTER_H
@@ -22,7 +31,16 @@ typedef struct cluster {
     uint64_t placed;
     uint64_t placement_failures;
     uint64_t log_seq;
+    int32_t *vm_host;   /* per VM: where the controller placed it, -1 */
+    uint64_t arrived;   /* power-on requests received */
+    uint64_t live;      /* placed and not yet released */
+    uint32_t *queue;    /* VMs waiting for capacity, FIFO */
+    uint32_t n_queued, cap_queued;
 } cluster;
+
+/* Sets up the lifecycle bookkeeping for n_vms VMs; 0 or -1 (no memory). */
+int cluster_init_lifecycle(cluster *c, uint32_t n_vms);
+void cluster_release(cluster *c);
 
 void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 

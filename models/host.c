@@ -9,7 +9,7 @@
 #include "models/pod.h"
 #include "models/service.h"
 
-enum { HOST_STREAM_DEMAND_NOISE = 1 };
+enum { HOST_STREAM_DEMAND_NOISE = 1, HOST_STREAM_BOOT = 5 };
 
 uint32_t host_cores(const host_spec *h) { return h->sockets * h->cores_per_socket; }
 
@@ -49,13 +49,61 @@ static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
     }
     h->vm_ids[h->n_vms++] = vm_id;
     v->host = (int32_t)h->index;
-    /* Boot time is zero in this model; the VM model issue adds it. */
-    if (vm_transition(v, VM_STARTING) != 0 || vm_transition(v, VM_RUNNING) != 0)
+    if (vm_transition(v, VM_STARTING) != 0)
         abort(); /* a start message for a VM that is not stopped is a model bug */
+    v->boot_epoch++;
+    /* stopped -> starting -> running after the group's boot time; a zero
+     * boot time runs the VM at once, without an event */
+    const workload_group *wg = env->groups ? &env->groups[env->vm_specs[vm_id].group] : NULL;
+    double boot = wg && !(wg->boot.kind == DIST_DETERMINISTIC && wg->boot.mean == 0.0)
+                      ? dist_sample(&wg->boot, sim_rng(ctx, HOST_STREAM_BOOT))
+                      : 0.0;
+    sim_time_ns boot_ns = boot > 0.5 ? (sim_time_ns)(boot + 0.5) : 0;
+    if (boot_ns == 0) {
+        if (vm_transition(v, VM_RUNNING) != 0)
+            abort();
+        host_log(ctx, h, env->log_vm_started, vm_id, h->index, 0, 0.0);
+        return;
+    }
+    int64_t payload[2] = {vm_id, v->boot_epoch};
+    sim_send(ctx, sim_self(ctx), boot_ns, env->kind_vm_booted, payload, sizeof payload);
+}
+
+static void host_vm_booted(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t epoch)
+{
+    const model_env *env = h->env;
+    vm *v = &env->vms[vm_id];
+    /* stale: the VM was stopped (or moved) while it booted */
+    if (v->host != (int32_t)h->index || v->boot_epoch != epoch || v->state != VM_STARTING)
+        return;
+    if (vm_transition(v, VM_RUNNING) != 0)
+        abort();
     host_log(ctx, h, env->log_vm_started, vm_id, h->index, 0, 0.0);
     if (h->pods)
         pods_vm_started(ctx, h, vm_id); /* pods whose node is this VM */
     services_report_replicas(ctx, env, &vm_id, 1); /* a replica is usable from its start */
+}
+
+/* Powers a VM off (running -> stopping -> stopped, or a boot cut short:
+ * starting -> stopped) and tells the controller to release it. */
+static void host_stop_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
+{
+    const model_env *env = h->env;
+    vm *v = &env->vms[vm_id];
+    if (v->host != (int32_t)h->index)
+        return; /* no longer here (failed or moved): whoever moved it answers for it */
+    if (v->state == VM_RUNNING) {
+        if (vm_transition(v, VM_STOPPING) != 0 || vm_transition(v, VM_STOPPED) != 0)
+            abort();
+    } else if (vm_transition(v, VM_STOPPED) != 0) {
+        abort(); /* a stop for a VM in a state that cannot stop is a model bug */
+    }
+    if (host_remove_vm(h, vm_id) != 0)
+        abort();
+    v->stopped_ns = sim_now(ctx);
+    host_log(ctx, h, env->log_vm_stopped, vm_id, h->index, 0, 0.0);
+    int64_t payload = vm_id;
+    sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_vm_stopped, &payload, sizeof payload);
 }
 
 int host_remove_vm(host *h, uint32_t vm_id)
@@ -84,7 +132,8 @@ static void host_sample(sim_ctx *ctx, host *h)
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
         const vm_spec *vs = &env->vm_specs[id];
-        double d = demand_sample(&vs->cpu_demand, now, noise);
+        vm *v = &env->vms[id];
+        double d = v->state == VM_RUNNING ? demand_next(&vs->cpu_demand, &v->cpu_demand, now, noise) : 0.0;
         demand_mhz += d;
         memory_mib += vs->memory_mib;
         if (env->rec && env->series_vm_cpu_demand >= 0)
@@ -115,6 +164,10 @@ void host_handle(sim_ctx *ctx, void *state, const sim_event *ev)
         host_sample(ctx, h);
     else if (ev->kind == env->kind_vm_start)
         host_start_vm(ctx, h, (uint32_t)ev->payload.i64[0]);
+    else if (ev->kind == env->kind_vm_booted)
+        host_vm_booted(ctx, h, (uint32_t)ev->payload.i64[0], (uint32_t)ev->payload.i64[1]);
+    else if (ev->kind == env->kind_vm_stop)
+        host_stop_vm(ctx, h, (uint32_t)ev->payload.i64[0]);
     else if (h->pods)
         pods_handle(ctx, h, ev);
     if (env->fail)

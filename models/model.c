@@ -14,11 +14,22 @@
 #include "models/pod.h"
 #include "models/service.h"
 #include "models/vm.h"
+#include "models/workload.h"
 #include "scenario/schema.h"
 
 /* Event priorities at equal time: placement decisions before starts, and
  * starts before samples, so a sample at t sees the VMs started at t. */
-enum { PRIO_VM_POWER_ON = 10, PRIO_VM_START = 20, PRIO_HOST_SAMPLE = 90 };
+enum {
+    PRIO_WORKLOAD_ARRIVAL = 5,
+    PRIO_VM_POWER_ON = 10,
+    PRIO_VM_STOPPED = 8, /* releases before the placements of the same instant */
+    PRIO_VM_START = 20,
+    PRIO_VM_BOOTED = 22,
+    PRIO_VM_LIFETIME_END = 30,
+    PRIO_VM_STOP = 32,
+    PRIO_HOST_SAMPLE = 90,
+    PRIO_CLUSTER_SAMPLE = 91
+};
 
 struct model {
     model_env env;
@@ -30,6 +41,9 @@ struct model {
     cluster ctrl;
     service_set *services;
     failure_model *fail; /* NULL: no failures in the scenario */
+    workload_group *groups;
+    int n_groups;
+    workload_gen *gens;
 };
 
 static void fail(model_status *status, model_status code, char *err, size_t err_len, const char *fmt, ...)
@@ -99,6 +113,14 @@ static int build_hosts(model *m, uint32_t n_hosts)
     return 0;
 }
 
+/* A demand level key in its type's unit (MHz, fraction, Gbps). */
+static double read_level(const scenario *scn, const char *path)
+{
+    const scn_key *key = scn_schema_find_concrete(path);
+    return key->type == SCN_MHZ ? scn_mhz(scn, "%s", path) : key->type == SCN_GBPS ? scn_gbps(scn, "%s", path)
+                                                                                 : scn_float(scn, "%s", path);
+}
+
 /* vms.[g].<name>: the mean is read in the key's unit (MHz, fraction, Gbps). */
 static int read_demand(const scenario *scn, int g, const char *name, demand_spec *out, model_status *status,
                        char *err, size_t err_len)
@@ -114,7 +136,18 @@ static int read_demand(const scenario *scn, int g, const char *name, demand_spec
         .period_ns = scn_duration_ns(scn, "vms.[%d].%s.period", g, name),
         .phase_ns = scn_duration_ns(scn, "vms.[%d].%s.phase", g, name),
         .noise = scn_float(scn, "vms.[%d].%s.noise", g, name),
+        .on_time_ns = scn_duration_ns(scn, "vms.[%d].%s.on_time", g, name),
+        .off_time_ns = scn_duration_ns(scn, "vms.[%d].%s.off_time", g, name),
+        .spread = scn_float(scn, "vms.[%d].%s.spread", g, name),
+        .reversion_ns = scn_duration_ns(scn, "vms.[%d].%s.reversion_time", g, name),
+        .scale = 1.0,
     };
+    snprintf(path, sizeof path, "vms.[%d].%s.on_level", g, name);
+    out->on_level = read_level(scn, path);
+    snprintf(path, sizeof path, "vms.[%d].%s.off_level", g, name);
+    out->off_level = read_level(scn, path);
+    snprintf(path, sizeof path, "vms.[%d].%s.ceiling", g, name);
+    out->ceiling = read_level(scn, path);
     if (demand_kind_parse(scn_string(scn, "vms.[%d].%s.kind", g, name), &out->kind) != 0) {
         fail(status, MODEL_BAD_INPUT, err, err_len, "%s: key 'vms.[%d].%s.kind': not supported", scenario_name(scn),
              g, name);
@@ -131,8 +164,10 @@ static int build_vms(model *m, uint32_t n_vms, char *err, size_t err_len, model_
     if (!m->vm_specs || !m->vms)
         return -1;
     uint32_t i = 0;
-    int groups = scn_list_len(scn, "vms");
+    int groups = m->n_groups;
     for (int g = 0; g < groups; g++) {
+        workload_group *wg = &m->groups[g];
+        wg->first_vm = i;
         vm_spec spec = {
             .group = (uint32_t)g,
             .vcpus = (uint32_t)scn_int(scn, "vms.[%d].vcpus", g),
@@ -144,11 +179,16 @@ static int build_vms(model *m, uint32_t n_vms, char *err, size_t err_len, model_
             read_demand(scn, g, "memory_demand", &spec.memory_demand, status, err, err_len) != 0 ||
             read_demand(scn, g, "network_demand", &spec.network_demand, status, err, err_len) != 0)
             return -2;
-        int64_t count = scn_int(scn, "vms.[%d].count", g);
-        for (int64_t k = 0; k < count; k++, i++) {
+        int at_start = wg->arrival.process == ARRIVAL_AT_START;
+        for (uint32_t k = 0; k < wg->count; k++, i++) {
             m->vm_specs[i] = spec;
-            m->vm_specs[i].index_in_group = (uint32_t)k;
-            m->vms[i] = (vm){.state = VM_STOPPED, .host = -1, .cpu_speed_factor = 1.0};
+            m->vm_specs[i].index_in_group = k;
+            m->vms[i] = (vm){.state = VM_STOPPED, .host = -1, .arrived_ns = at_start ? spec.start_ns : -1,
+                             .stopped_ns = -1, .cpu_speed_factor = 1.0};
+        }
+        if (workload_group_bind(scn, g, wg, &m->vm_specs[wg->first_vm], err, err_len) != 0) {
+            *status = MODEL_BAD_INPUT;
+            return -2;
         }
     }
     return 0;
@@ -165,6 +205,7 @@ static const rec_column vm_columns[] = {
     {"cpu_demand_kind", REC_STR, NULL}, {"cpu_demand_mean_mhz", REC_F64, "MHz"},
     {"start_ns", REC_I64, "ns"},   {"host", REC_I64, NULL},
     {"state", REC_STR, NULL},
+    {"arrived_ns", REC_I64, "ns"}, {"stopped_ns", REC_I64, "ns"},
 };
 
 /* Entity names are "<group>-<n>", n counted from 1 within the group. */
@@ -189,6 +230,17 @@ static int declare_recording(model *m, recorder *rec)
     env->log_vm_placed = rec_event_kind(rec, "vm_placed");
     env->log_vm_placement_failed = rec_event_kind(rec, "vm_placement_failed");
     env->log_vm_started = rec_event_kind(rec, "vm_started");
+    env->log_vm_arrived = rec_event_kind(rec, "vm_arrived");
+    env->log_vm_queued = rec_event_kind(rec, "vm_queued");
+    env->log_vm_stopped = rec_event_kind(rec, "vm_stopped");
+    env->series_cluster_vms_running = rec_series_new(rec, "cluster", "vms_running", "1", NULL, 1, 0, period);
+    env->series_cluster_vms_arrived = rec_series_new(rec, "cluster", "vms_arrived", "1", NULL, 1, 0, period);
+    env->series_cluster_vms_rejected = rec_series_new(rec, "cluster", "vms_rejected", "1", NULL, 1, 0, period);
+    env->series_cluster_vms_queued = rec_series_new(rec, "cluster", "vms_queued", "1", NULL, 1, 0, period);
+    if (env->log_vm_arrived < 0 || env->log_vm_queued < 0 || env->log_vm_stopped < 0 ||
+        env->series_cluster_vms_running < 0 || env->series_cluster_vms_arrived < 0 ||
+        env->series_cluster_vms_rejected < 0 || env->series_cluster_vms_queued < 0)
+        return -1;
     if (env->series_host_cpu_demand < 0 || env->series_host_cpu_usage < 0 ||
         env->series_host_memory_committed < 0 || env->series_host_vms_running < 0 ||
         (scn_bool(m->scn, "output.per_vm_series") && env->n_vms > 0 && env->series_vm_cpu_demand < 0) ||
@@ -224,6 +276,40 @@ static void init_env_ids(model_env *env)
     env->series_host_memory_committed = env->series_host_vms_running = -1;
     env->series_vm_cpu_demand = -1;
     env->log_vm_placed = env->log_vm_placement_failed = env->log_vm_started = -1;
+    env->series_cluster_vms_running = env->series_cluster_vms_arrived = -1;
+    env->series_cluster_vms_rejected = env->series_cluster_vms_queued = -1;
+    env->log_vm_arrived = env->log_vm_queued = env->log_vm_stopped = -1;
+}
+
+/* Reads every VM group's workload (loading traces) and counts the VMs. */
+static int read_groups(model *m, uint64_t *n_vms, model_status *status, char *err, size_t err_len)
+{
+    const scenario *scn = m->scn;
+    m->n_groups = scn_list_len(scn, "vms");
+    m->groups = calloc(m->n_groups ? (size_t)m->n_groups : 1, sizeof *m->groups);
+    if (!m->groups) {
+        fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory");
+        return -1;
+    }
+    uint64_t sum = 0;
+    for (int g = 0; g < m->n_groups; g++) {
+        uint32_t count = 0;
+        if (workload_group_read(scn, g, &m->groups[g], &count, err, err_len) != 0) {
+            *status = MODEL_BAD_INPUT;
+            return -1;
+        }
+        m->groups[g].count = count;
+        sum += count;
+        if (sum > MODEL_MAX_VMS) {
+            fail(status, MODEL_BAD_INPUT, err, err_len,
+                 "%s: key 'vms.[%d].count': the groups up to this one add up to %" PRIu64
+                 " vms, more than the %" PRIu64 " one run can hold (split the study into runs)",
+                 scenario_name(scn), g, sum, (uint64_t)MODEL_MAX_VMS);
+            return -1;
+        }
+    }
+    *n_vms = sum;
+    return 0;
 }
 
 model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_status *status, char *err,
@@ -231,8 +317,7 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
 {
     *status = MODEL_OK;
     uint64_t n_hosts = 0, n_vms = 0;
-    if (total_count(scn, "hosts", MODEL_MAX_HOSTS, &n_hosts, status, err, err_len) != 0 ||
-        total_count(scn, "vms", MODEL_MAX_VMS, &n_vms, status, err, err_len) != 0)
+    if (total_count(scn, "hosts", MODEL_MAX_HOSTS, &n_hosts, status, err, err_len) != 0)
         return NULL;
 
     model *m = calloc(1, sizeof *m);
@@ -241,6 +326,10 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         return NULL;
     }
     m->scn = scn;
+    if (read_groups(m, &n_vms, status, err, err_len) != 0) {
+        model_free(m);
+        return NULL;
+    }
     model_env *env = &m->env;
     init_env_ids(env);
     env->rec = rec;
@@ -260,6 +349,9 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
     env->host_specs = m->host_specs;
     env->vm_specs = m->vm_specs;
     env->vms = m->vms;
+    env->groups = m->groups;
+    env->n_groups = (uint32_t)m->n_groups;
+    env->queue_on_no_capacity = strcmp(scn_string(scn, "placement.on_no_capacity"), "queue") == 0;
 
     int fail_bad = 0;
     m->fail = failure_build(scn, env, &fail_bad, err, err_len);
@@ -276,6 +368,12 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
     env->kind_vm_power_on = sim_kind_register(eng, "vm.power_on", PRIO_VM_POWER_ON);
     env->kind_vm_start = sim_kind_register(eng, "vm.start", PRIO_VM_START);
     env->kind_host_sample = sim_kind_register(eng, "host.sample", PRIO_HOST_SAMPLE);
+    env->kind_vm_stop = sim_kind_register(eng, "vm.stop", PRIO_VM_STOP);
+    env->kind_vm_stopped = sim_kind_register(eng, "vm.stopped", PRIO_VM_STOPPED);
+    env->kind_vm_booted = sim_kind_register(eng, "vm.booted", PRIO_VM_BOOTED);
+    env->kind_vm_lifetime_end = sim_kind_register(eng, "vm.lifetime_end", PRIO_VM_LIFETIME_END);
+    env->kind_cluster_sample = sim_kind_register(eng, "cluster.sample", PRIO_CLUSTER_SAMPLE);
+    env->kind_workload_arrival = sim_kind_register(eng, "workload.arrival", PRIO_WORKLOAD_ARRIVAL);
 
     /* The controller's view starts from each host's capacity. */
     m->ctrl.env = env;
@@ -285,7 +383,8 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         return NULL;
     }
     m->ctrl.view = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *m->ctrl.view);
-    if (!m->ctrl.view) {
+    m->gens = calloc(m->n_groups ? (size_t)m->n_groups : 1, sizeof *m->gens);
+    if (!m->ctrl.view || !m->gens || cluster_init_lifecycle(&m->ctrl, env->n_vms) != 0) {
         fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory");
         model_free(m);
         return NULL;
@@ -316,9 +415,23 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         model_free(m);
         return NULL;
     }
-    for (uint32_t v = 0; v < env->n_vms; v++) {
-        int64_t payload = v;
-        sim_schedule(eng, env->cluster_lp, m->vm_specs[v].start_ns, env->kind_vm_power_on, &payload, sizeof payload);
+    sim_schedule(eng, env->cluster_lp, 0, env->kind_cluster_sample, NULL, 0);
+    for (int g = 0; g < m->n_groups; g++) {
+        const workload_group *wg = &m->groups[g];
+        if (wg->arrival.process == ARRIVAL_AT_START) {
+            for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++) {
+                int64_t payload = v;
+                sim_schedule(eng, env->cluster_lp, m->vm_specs[v].start_ns, env->kind_vm_power_on, &payload,
+                             sizeof payload);
+            }
+            continue;
+        }
+        /* one generator LP per group with arrivals: its own stream */
+        m->gens[g] = (workload_gen){.env = env, .group = (uint32_t)g};
+        snprintf(lp_name, sizeof lp_name, "workload %d", g);
+        uint32_t lp = sim_lp_new(eng, lp_name, workload_gen_handle, &m->gens[g]);
+        int64_t payload = 0;
+        sim_schedule(eng, lp, wg->arrival.start_ns, env->kind_workload_arrival, &payload, sizeof payload);
     }
     int pod_rc = pods_build(scn, eng, env, m->hosts, &env->pods, err, err_len);
     if (pod_rc != 0) {
@@ -359,10 +472,12 @@ int model_finish(model *m, recorder *rec)
                            {.i64 = s->vcpus},
                            {.i64 = (int64_t)s->memory_mib},
                            {.str = demand_kind_name(s->cpu_demand.kind)},
-                           {.f64 = s->cpu_demand.mean},
+                           {.f64 = demand_long_run_mean(&s->cpu_demand)},
                            {.i64 = s->start_ns},
                            {.i64 = m->vms[i].host},
-                           {.str = vm_state_name(m->vms[i].state)}};
+                           {.str = vm_state_name(m->vms[i].state)},
+                           {.i64 = m->vms[i].arrived_ns},
+                           {.i64 = m->vms[i].stopped_ns}};
         if (rec_table_row(rec, table, row) != 0)
             return -1;
     }
@@ -385,7 +500,7 @@ void model_describe(const model *m, FILE *out)
     for (uint32_t v = 0; v < env->n_vms; v++) {
         vcpus += m->vm_specs[v].vcpus;
         vm_mem_mib += m->vm_specs[v].memory_mib;
-        mean_demand_mhz += m->vm_specs[v].cpu_demand.mean;
+        mean_demand_mhz += demand_long_run_mean(&m->vm_specs[v].cpu_demand);
     }
     fprintf(out, "hosts:  %" PRIu32 " in %d groups: %" PRIu64 " cores, %.1f GHz, %.1f GiB\n", env->n_hosts,
             scn_list_len(m->scn, "hosts"), cores, cap_mhz / 1000.0, (double)mem_mib / 1024.0);
@@ -421,5 +536,11 @@ void model_free(model *m)
     free(m->ctrl.view);
     services_free(m->services);
     failure_free(m->fail);
+    cluster_release(&m->ctrl);
+    if (m->groups)
+        for (int g = 0; g < m->n_groups; g++)
+            workload_group_free(&m->groups[g]);
+    free(m->groups);
+    free(m->gens);
     free(m);
 }

@@ -11,6 +11,7 @@
 
 #include "models/host.h"
 #include "models/vm.h"
+#include "models/workload.h"
 #include "recorder/recorder.h"
 #include "sim/time.h"
 
@@ -29,11 +30,20 @@ typedef struct model_env {
     struct pod_world *pods; /* models/pod.h; NULL when the scenario has no pods */
     const struct service_set *services; /* NULL when the scenario has none */
     struct failure_env *fail; /* NULL when the scenario has no failures (models/failure.h) */
+    const struct workload_group *groups; /* one per vms.[g] (models/workload.h) */
+    uint32_t n_groups;
+    int queue_on_no_capacity; /* placement.on_no_capacity = "queue" */
 
     /* engine event kinds */
     uint32_t kind_vm_power_on; /* cluster: a VM asks to start */
     uint32_t kind_vm_start;    /* host: run this VM */
     uint32_t kind_host_sample; /* host: take a sample */
+    uint32_t kind_vm_stop;          /* host: power this VM off */
+    uint32_t kind_vm_stopped;       /* cluster: a VM is off, release it */
+    uint32_t kind_vm_booted;        /* host (self): a boot ends */
+    uint32_t kind_vm_lifetime_end;  /* cluster (self): a VM's lifetime is over */
+    uint32_t kind_cluster_sample;   /* cluster (self): take a sample */
+    uint32_t kind_workload_arrival; /* workload generator (self) */
 
     /* recorder ids; -1 when absent */
     int series_host_cpu_demand;
@@ -44,6 +54,13 @@ typedef struct model_env {
     int log_vm_placed;
     int log_vm_placement_failed;
     int log_vm_started;
+    int series_cluster_vms_running;  /* placed and not yet released */
+    int series_cluster_vms_arrived;  /* cumulative power-on requests */
+    int series_cluster_vms_rejected; /* cumulative */
+    int series_cluster_vms_queued;   /* waiting for capacity */
+    int log_vm_arrived;
+    int log_vm_queued;
+    int log_vm_stopped;
 } model_env;
 
 #endif

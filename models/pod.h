@@ -30,7 +30,7 @@
 #include "scenario/scenario.h"
 #include "sim/engine.h"
 
-enum { POD_STREAM = 5 }; /* host LP stream: pod demand noise, start latencies, crashes */
+enum { POD_STREAM = 6 }; /* host LP stream: pod demand noise, start latencies, crashes */
 
 typedef enum { POD_CONTAINER, POD_SANDBOX, POD_VM } pod_kind;
 typedef enum { POD_PENDING, POD_STARTING, POD_RUNNING, POD_BACKOFF, POD_FAILED } pod_state;

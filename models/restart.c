@@ -104,6 +104,8 @@ static void restart_tick(sim_ctx *ctx, cluster *c, restart_queue *q)
         }
         c->view[chosen].committed_memory_mib += vs->memory_mib;
         c->view[chosen].committed_cpu_mhz += req.cpu_mhz;
+        if (c->vm_host) /* so a later power-off reaches the host it runs on now */
+            c->vm_host[id] = chosen;
         q->restarts++;
         q->vms_down--;
         cluster_event_log(ctx, c, fe->log_vm_restarted, id, chosen, 0);

@@ -336,9 +336,9 @@ static double candidate_rate(const service *s)
 {
     const service_spec *spec = s->spec;
     switch (spec->process) {
-    case ARRIVAL_POISSON: return spec->rate_per_s;
-    case ARRIVAL_DIURNAL: return spec->rate_per_s * (1.0 + spec->amplitude);
-    case ARRIVAL_MMPP: return spec->phases[s->phase].rate_per_s;
+    case REQUEST_ARRIVAL_POISSON: return spec->rate_per_s;
+    case REQUEST_ARRIVAL_DIURNAL: return spec->rate_per_s * (1.0 + spec->amplitude);
+    case REQUEST_ARRIVAL_MMPP: return spec->phases[s->phase].rate_per_s;
     }
     return 0.0;
 }
@@ -364,7 +364,7 @@ static void on_arrival(sim_ctx *ctx, service *s, uint64_t generation)
         return; /* drawn at the rate of an earlier MMPP phase */
     const service_spec *spec = s->spec;
     int accept = 1;
-    if (spec->process == ARRIVAL_DIURNAL) {
+    if (spec->process == REQUEST_ARRIVAL_DIURNAL) {
         /* thinning (Lewis & Shedler 1979): keep a candidate drawn at the peak
          * rate with probability rate(t) / peak rate */
         double t = (double)((sim_now(ctx) + spec->phase_ns) % spec->period_ns) / (double)spec->period_ns;
@@ -383,7 +383,7 @@ static void on_phase(sim_ctx *ctx, service *s, uint32_t p)
     s->phase = p;
     s->arrival_generation++; /* memoryless: redraw the next arrival at the new rate */
     schedule_next_arrival(ctx, s);
-    if (spec->process != ARRIVAL_MMPP)
+    if (spec->process != REQUEST_ARRIVAL_MMPP)
         return;
     double stay_ns = gsl_ran_exponential(sim_rng(ctx, STREAM_PHASES), (double)spec->phases[p].mean_sojourn_ns);
     if (!(stay_ns < 4e18) || (spec->stop_ns > 0 && sim_now(ctx) + (sim_time_ns)llround(stay_ns) >= spec->stop_ns))
@@ -531,22 +531,22 @@ static int read_arrival(const scenario *scn, int g, service_spec *sp, char *err,
     char path[128];
     const char *process = scn_string(scn, "services.[%d].arrival.process", g);
     if (strcmp(process, "poisson") == 0)
-        sp->process = ARRIVAL_POISSON;
+        sp->process = REQUEST_ARRIVAL_POISSON;
     else if (strcmp(process, "diurnal") == 0)
-        sp->process = ARRIVAL_DIURNAL;
+        sp->process = REQUEST_ARRIVAL_DIURNAL;
     else
-        sp->process = ARRIVAL_MMPP;
+        sp->process = REQUEST_ARRIVAL_MMPP;
     sp->rate_per_s = scn_float(scn, "services.[%d].arrival.rate", g);
     sp->amplitude = scn_float(scn, "services.[%d].arrival.amplitude", g);
     sp->period_ns = scn_duration_ns(scn, "services.[%d].arrival.period", g);
     sp->phase_ns = scn_duration_ns(scn, "services.[%d].arrival.phase", g);
     sp->stop_ns = scn_duration_ns(scn, "services.[%d].arrival.stop", g);
     int n = scn_list_len(scn, "services.[%d].arrival.phases", g);
-    if (sp->process == ARRIVAL_MMPP && n == 0) {
+    if (sp->process == REQUEST_ARRIVAL_MMPP && n == 0) {
         snprintf(path, sizeof path, "services.[%d].arrival.process", g);
         return bad_key(scn, err, err_len, path, "mmpp needs at least one element in services.[%d].arrival.phases", g);
     }
-    if (sp->process != ARRIVAL_MMPP && n > 0) {
+    if (sp->process != REQUEST_ARRIVAL_MMPP && n > 0) {
         snprintf(path, sizeof path, "services.[%d].arrival.phases", g);
         return bad_key(scn, err, err_len, path, "phases are used only by process = \"mmpp\" (expected no phases)");
     }
@@ -871,7 +871,7 @@ void services_describe(const service_set *set, FILE *out)
     for (uint32_t k = 0; k < set->n; k++) {
         const service_spec *sp = &set->specs[k];
         double rate = sp->rate_per_s;
-        if (sp->process == ARRIVAL_MMPP) {
+        if (sp->process == REQUEST_ARRIVAL_MMPP) {
             /* time-average rate over the cycle of phases */
             double num = 0.0, den = 0.0;
             for (uint32_t p = 0; p < sp->n_phases; p++) {
@@ -884,7 +884,7 @@ void services_describe(const service_set *set, FILE *out)
         fprintf(out, "service: %s: %" PRIu32 " replicas %s, %s, %s arrivals %.4g/s, mean work %.4g ms, load %.1f%% of full speed\n",
                 scn_string(set->scn, "services.[%u].name", k), sp->replicas,
                 sp->vm_group >= 0 ? "on VMs" : "dedicated", lb_policy_name(sp->policy),
-                sp->process == ARRIVAL_POISSON ? "poisson" : sp->process == ARRIVAL_DIURNAL ? "diurnal" : "mmpp", rate,
+                sp->process == REQUEST_ARRIVAL_POISSON ? "poisson" : sp->process == REQUEST_ARRIVAL_DIURNAL ? "diurnal" : "mmpp", rate,
                 dist_mean(&sp->work) / 1e6, 100.0 * rho);
     }
 }

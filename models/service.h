@@ -42,7 +42,7 @@
 
 struct model_env;
 
-typedef enum { ARRIVAL_POISSON, ARRIVAL_DIURNAL, ARRIVAL_MMPP } arrival_process;
+typedef enum { REQUEST_ARRIVAL_POISSON, REQUEST_ARRIVAL_DIURNAL, REQUEST_ARRIVAL_MMPP } request_arrival_process;
 
 typedef struct mmpp_phase {
     double rate_per_s;
@@ -61,7 +61,7 @@ typedef struct service_spec {
     uint32_t virtual_nodes;
     uint64_t max_queue;       /* 0 = unbounded */
     sim_time_ns warmup_ns;
-    arrival_process process;
+    request_arrival_process process;
     double rate_per_s;
     double amplitude;
     sim_time_ns period_ns, phase_ns;

@@ -38,6 +38,11 @@ typedef struct vm {
     vm_state state;
     int32_t host;          /* host index, -1 when not placed */
     double cpu_speed_factor; /* (0, 1]: the speed its vCPUs run at, set by its host LP each sample; 1.0 at start */
+    uint32_t boot_epoch;   /* counts starts; a boot-end event of an older start is stale */
+    sim_time_ns arrived_ns; /* its power-on request, -1 if it never arrived */
+    sim_time_ns stopped_ns; /* -1 until it powers off */
+    /* state of its demand processes: moves with the VM between hosts */
+    demand_state cpu_demand, memory_demand, network_demand;
 } vm;
 
 const char *vm_state_name(vm_state s);

@@ -77,7 +77,7 @@ static void test_bad_files(void)
     expect_bad_file("missing_name", ":4: key 'hosts.[1].name': missing required key (expected "
                     "a string of 1 to 256 bytes)");
     expect_bad_file("bad_enum", ":4: key 'vms.[0].cpu_demand.kind': 'sine' is not a valid "
-                    "value (expected one of: constant, diurnal)");
+                    "value (expected one of: constant, diurnal, onoff, random_walk, trace)");
     expect_bad_file("zero_until", ":2: key 'simulation.until': \"0s\" is out of range (expected "
                     "a duration from 1ns to 36500d)");
     expect_bad_file("no_hosts", ": key 'hosts': missing required key (expected a list ( { ... "

@@ -21,6 +21,8 @@ void check_lanl(report *r, const validate_options *o);
 void check_vsphere(report *r, const validate_options *o);
 void check_services(report *r, const validate_options *o);
 void check_availability(report *r, const validate_options *o);
+void check_mg_inf(report *r, const validate_options *o);
+void check_erlang_b(report *r, const validate_options *o);
 
 static const struct {
     const char *name;
@@ -31,6 +33,8 @@ static const struct {
     {"vsphere", check_vsphere},
     {"services", check_services},
     {"availability", check_availability},
+    {"mg_inf", check_mg_inf},
+    {"erlang_b", check_erlang_b},
 };
 
 static void usage(FILE *out)
