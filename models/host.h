@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "models/host_hw.h"
 #include "sim/engine.h"
 
 typedef struct host_spec {
@@ -20,9 +21,11 @@ typedef struct host_spec {
     uint32_t cores_per_socket;
     double cpu_mhz;
     uint64_t memory_mib;
+    host_hw hw; /* NUMA, SMT, NICs, EPT, power, reclamation costs */
 } host_spec;
 
 struct model_env;
+struct host_scratch;
 
 typedef struct host {
     const struct model_env *env;
@@ -30,6 +33,7 @@ typedef struct host {
     uint32_t *vm_ids; /* running VMs, in the order they started */
     uint32_t n_vms, cap_vms;
     uint64_t log_seq; /* orders this LP's event-log records */
+    struct host_scratch *contention; /* the sample step's working memory */
 } host;
 
 uint32_t host_cores(const host_spec *h);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "models/demand.h"
+#include "models/host_hw.h"
 
 typedef enum {
     VM_STOPPED,
@@ -32,11 +33,17 @@ typedef struct vm_spec {
     demand_spec cpu_demand;     /* MHz */
     demand_spec memory_demand;  /* active memory, fraction of memory_mib */
     demand_spec network_demand; /* Gbps */
+    vm_resources res;           /* reservations, limits, shares, vNUMA, network path */
 } vm_spec;
 
 typedef struct vm {
     vm_state state;
     int32_t host;          /* host index, -1 when not placed */
+    /* Written by the host's sample step (models/host_contention.c) for
+     * running VMs; other models read them. */
+    float cpu_ready_pct;          /* % of runnable time spent waiting */
+    double cpu_entitlement_mhz;   /* what the host gives it */
+    double cpu_speed_factor;      /* useful MHz / demanded MHz, 0..1; 1 before the first sample */
 } vm;
 
 const char *vm_state_name(vm_state s);
