@@ -18,6 +18,7 @@
 
 void check_workload_mean(report *r, const validate_options *o);
 void check_lanl(report *r, const validate_options *o);
+void check_waterfill(report *r, const validate_options *o);
 
 static const struct {
     const char *name;
@@ -25,6 +26,7 @@ static const struct {
 } checks[] = {
     {"workload", check_workload_mean},
     {"lanl", check_lanl},
+    {"waterfill", check_waterfill},
 };
 
 static void usage(FILE *out)
