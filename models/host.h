@@ -1,10 +1,10 @@
 /* host.h - a physical host and the VMs running on it, as one LP.
  *
  * The host LP owns the state of the VMs it runs. Every sample period it
- * computes its CPU demand (sum of its running VMs' demand processes), usage
- * (demand capped at capacity) and committed memory, and hands them to the
- * recorder. Contention (entitlements, ready time, NUMA, EPT, overcommit),
- * power and failure states arrive with the host model issues.
+ * samples its running VMs' demand processes and divides its CPU, memory and
+ * network among them (models/host_contention.h: entitlements, ready time,
+ * NUMA, EPT, memory reclamation, power), writes each VM's results into its
+ * vm struct and hands the totals to the recorder.
  */
 #ifndef VDCSIM_MODELS_HOST_H
 #define VDCSIM_MODELS_HOST_H
