@@ -1,28 +1,11 @@
 /* cpu_entitlement.c - water-filling and CPU ready (see cpu_entitlement.h). */
 #include "models/cpu_entitlement.h"
 
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
-
-static int cmp_double(const void *pa, const void *pb)
-{
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a > b) - (a < b);
-}
 
 static double clamp(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
 
-/* f(s) = sum clamp(s * w_i, lo_i, hi_i) */
-static double fill_level(const wf_claim *c, size_t n, double s)
-{
-    double sum = 0.0;
-    for (size_t i = 0; i < n; i++)
-        sum += c[i].weight > 0.0 ? clamp(s * c[i].weight, c[i].lo, c[i].hi) : c[i].lo;
-    return sum;
-}
-
-double waterfill(const wf_claim *c, size_t n, double total, double *scratch, double *out)
+double waterfill(const wf_claim *c, size_t n, double total, double *fixed, double *out)
 {
     double sum_lo = 0.0, sum_hi = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -43,47 +26,78 @@ double waterfill(const wf_claim *c, size_t n, double total, double *scratch, dou
             out[i] = c[i].lo * f;
         return sum_lo * f;
     }
-    /* f(s) rises from sum_lo (s = 0) to sum_hi; it is linear between the
-     * breakpoints lo_i/w_i and hi_i/w_i. Find the last breakpoint b with
-     * f(b) <= total, then solve the linear piece after it exactly. */
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (c[i].weight > 0.0) {
-            scratch[m++] = c[i].lo / c[i].weight;
-            scratch[m++] = c[i].hi / c[i].weight;
-        }
-    qsort(scratch, m, sizeof *scratch, cmp_double);
-    size_t lo_idx = 0, hi_idx = m; /* invariant: f(scratch[lo_idx]) <= total (or lo_idx = 0 -> s = 0) */
-    double base = 0.0;
-    while (hi_idx - lo_idx > 1) {
-        size_t mid = lo_idx + (hi_idx - lo_idx) / 2;
-        if (fill_level(c, n, scratch[mid]) <= total)
-            lo_idx = mid;
-        else
-            hi_idx = mid;
-    }
-    base = m > 0 && fill_level(c, n, scratch[lo_idx]) <= total ? scratch[lo_idx] : 0.0;
-    double at_base = 0.0, slope = 0.0;
+    /* Now sum lo < total < sum hi, so the level s* exists. Each round takes
+     * the level s that would share what the unfixed claims have left in
+     * proportion to their weights, and compares what clamping would add
+     * (deficit: claims below lo) with what it would remove (excess: above
+     * hi). f(s) = left - excess + deficit. If excess > deficit then
+     * f(s) < left, so s* > s and every claim above hi at s is above hi at s*:
+     * fix them at hi. If deficit > excess, s* < s: fix the claims below lo
+     * at lo. Equal: s = s*. Every round fixes at least one claim, so this
+     * ends within n rounds, exactly (no tolerance). */
+    double left = total;
+    double weight = 0.0;
+    size_t free_claims = 0;
     for (size_t i = 0; i < n; i++) {
-        if (c[i].weight <= 0.0) {
-            at_base += c[i].lo;
-            continue;
-        }
-        double v = base * c[i].weight;
-        if (v < c[i].lo)
-            at_base += c[i].lo;
-        else if (v >= c[i].hi)
-            at_base += c[i].hi;
-        else {
-            at_base += v;
-            slope += c[i].weight; /* free (also when v == lo < hi): grows with s */
+        fixed[i] = c[i].weight > 0.0 ? 0.0 : 1.0;
+        if (fixed[i] != 0.0) {
+            out[i] = c[i].lo;
+            left -= c[i].lo;
+        } else {
+            weight += c[i].weight;
+            free_claims++;
         }
     }
-    double s = slope > 0.0 ? base + (total - at_base) / slope : base;
+    double level = 0.0;
+    while (free_claims > 0 && weight > 0.0) {
+        level = left / weight;
+        double excess = 0.0, deficit = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            if (fixed[i] != 0.0)
+                continue;
+            double v = level * c[i].weight;
+            if (v > c[i].hi)
+                excess += v - c[i].hi;
+            else if (v < c[i].lo)
+                deficit += c[i].lo - v;
+        }
+        if (excess == deficit)
+            break;
+        int fix_high = excess > deficit;
+        for (size_t i = 0; i < n; i++) {
+            if (fixed[i] != 0.0)
+                continue;
+            double v = level * c[i].weight;
+            if (fix_high ? v > c[i].hi : v < c[i].lo) {
+                fixed[i] = 1.0;
+                out[i] = fix_high ? c[i].hi : c[i].lo;
+                left -= out[i];
+                weight -= c[i].weight;
+                free_claims--;
+            }
+        }
+    }
     double sum = 0.0;
     for (size_t i = 0; i < n; i++) {
-        out[i] = c[i].weight > 0.0 ? clamp(s * c[i].weight, c[i].lo, c[i].hi) : c[i].lo;
+        if (fixed[i] == 0.0)
+            out[i] = clamp(level * c[i].weight, c[i].lo, c[i].hi);
         sum += out[i];
+    }
+    /* Every weighted claim at its hi and some left: weight-0 claims take the
+     * rest in proportion to their room (they come last, not never). */
+    double room = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (!(c[i].weight > 0.0))
+            room += c[i].hi - c[i].lo;
+    if (total - sum > 0.0 && room > 0.0) {
+        double f = (total - sum) / room;
+        f = f > 1.0 ? 1.0 : f;
+        sum = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            if (!(c[i].weight > 0.0))
+                out[i] = c[i].lo + (c[i].hi - c[i].lo) * f;
+            sum += out[i];
+        }
     }
     return sum;
 }

@@ -8,8 +8,9 @@
  * i.e. shares divide the capacity "bounded by the reservation and limit"
  * (vSphere Resource Management). When the reservations alone exceed the
  * capacity (admission control should prevent it) every VM gets
- * lo_v * C / sum lo. The solution is exact (no bisection): f(s) is piecewise
- * linear and the segment holding C is found among the sorted breakpoints.
+ * lo_v * C / sum lo. The solution is exact (no bisection, no tolerance):
+ * at most n rounds, each fixing at least one claim at its bound (see
+ * waterfill() in cpu_entitlement.c); a few rounds in practice.
  * Pure functions; the caller supplies all memory.
  */
 #ifndef VDCSIM_MODELS_CPU_ENTITLEMENT_H
@@ -21,11 +22,12 @@
 typedef struct wf_claim {
     double lo;     /* guaranteed (>= 0) */
     double hi;     /* cap (>= lo) */
-    double weight; /* shares (>= 0); 0 gets lo only */
+    double weight; /* shares (>= 0); 0: lo, plus a share of whatever is left
+                      once every weighted claim is at its hi */
 } wf_claim;
 
 /* Divides `total` among n claims; out[i] in [lo_i, hi_i] and
- * sum out = min(total, sum hi) when sum lo <= total. scratch holds 2n
+ * sum out = min(total, sum hi) when sum lo <= total. scratch holds n
  * doubles. Returns sum out. */
 double waterfill(const wf_claim *claims, size_t n, double total, double *scratch, double *out);
 
@@ -37,7 +39,7 @@ typedef struct cpu_claim {
     double shares;
 } cpu_claim;
 
-/* Entitlements E_v (MHz) of n VMs on capacity_mhz; scratch holds 2n doubles
+/* Entitlements E_v (MHz) of n VMs on capacity_mhz; scratch holds n doubles
  * and claims_scratch n wf_claims. Returns sum E. */
 double cpu_entitlement_mhz(const cpu_claim *vms, size_t n, double capacity_mhz, wf_claim *claims_scratch,
                            double *scratch, double *entitlement_out);

@@ -1,6 +1,7 @@
 /* test_contention.c - the host contention model's pure functions against
  * hand-computed values (each expected value is worked out in a comment). */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "check.h"
@@ -51,6 +52,45 @@ static void test_waterfill(void)
     CHECK_NEAR(cpu_shares_per_vcpu("low"), 500, 0);
     CHECK_NEAR(cpu_shares_per_vcpu("normal"), 1000, 0);
     CHECK_NEAR(cpu_shares_per_vcpu("high"), 2000, 0);
+}
+
+/* Random instances: the result must be a water level. Bounds hold, the sum
+ * is min(total, sum hi), and no claim below another's level could still grow
+ * while the other could shrink (E_i/w_i < E_j/w_j implies E_i = hi_i or
+ * E_j = lo_j). */
+static void test_waterfill_random(void)
+{
+    uint64_t x = 12345;
+    int bad = 0;
+    for (int round = 0; round < 2000; round++) {
+        wf_claim c[40];
+        double out[40], scratch[40], sum_lo = 0, sum_hi = 0;
+        int n = 1 + (int)(round % 40);
+        for (int i = 0; i < n; i++) {
+            double u[3];
+            for (int k = 0; k < 3; k++) {
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                u[k] = (double)(x >> 11) / 9007199254740992.0;
+            }
+            double lo = u[0] < 0.5 ? 0.0 : 1000.0 * u[0];
+            c[i] = (wf_claim){.lo = lo, .hi = lo + 3000.0 * u[1], .weight = u[2] < 0.1 ? 0.0 : 500.0 + 1500.0 * u[2]};
+            sum_lo += c[i].lo;
+            sum_hi += c[i].hi;
+        }
+        double total = sum_lo + (sum_hi - sum_lo) * ((double)(round % 7) / 6.0);
+        double got = waterfill(c, (size_t)n, total, scratch, out);
+        bad += fabs(got - total) > 1e-6 * (1.0 + total);
+        for (int i = 0; i < n; i++) {
+            bad += out[i] < c[i].lo - 1e-9 || out[i] > c[i].hi + 1e-9;
+            for (int j = 0; j < n; j++) {
+                if (c[i].weight <= 0 || c[j].weight <= 0)
+                    continue;
+                if (out[i] / c[i].weight < out[j] / c[j].weight - 1e-9)
+                    bad += out[i] < c[i].hi - 1e-6 && out[j] > c[j].lo + 1e-6;
+            }
+        }
+    }
+    CHECK_INT_EQ(bad, 0);
 }
 
 static void test_ready(void)
@@ -326,6 +366,7 @@ static void test_host_step(void)
 int main(void)
 {
     test_waterfill();
+    test_waterfill_random();
     test_ready();
     test_numa();
     test_ept();
