@@ -227,6 +227,9 @@ static const rec_column host_columns[] = {
     {"name", REC_STR, NULL},          {"group", REC_STR, NULL},       {"sockets", REC_I64, NULL},
     {"cores", REC_I64, NULL},         {"cpu_mhz", REC_F64, "MHz"},    {"memory_mib", REC_I64, "MiB"},
     {"cpu_capacity_mhz", REC_F64, "MHz"},
+    {"numa_nodes", REC_I64, NULL},    {"threads_per_core", REC_I64, NULL},
+    {"cpu_schedulable_mhz", REC_F64, "MHz"}, {"power_idle_w", REC_F64, "W"},
+    {"power_peak_w", REC_F64, "W"},
 };
 static const rec_column vm_columns[] = {
     {"name", REC_STR, NULL},       {"group", REC_STR, NULL},
@@ -329,7 +332,13 @@ static int declare_recording(model *m, recorder *rec)
                            {.i64 = host_cores(h)},
                            {.f64 = h->cpu_mhz},
                            {.i64 = (int64_t)h->memory_mib},
-                           {.f64 = host_cpu_capacity_mhz(h)}};
+                           {.f64 = host_cpu_capacity_mhz(h)},
+                           {.i64 = h->hw.numa_nodes},
+                           {.i64 = h->hw.threads_per_core},
+                           {.f64 = host_schedulable_mhz(h)},
+                           {.f64 = h->hw.power.has_curve ? h->hw.power.curve_w[0] : h->hw.power.idle_w},
+                           {.f64 = h->hw.power.has_curve ? h->hw.power.curve_w[POWER_CURVE_POINTS - 1]
+                                                         : h->hw.power.peak_w}};
         if (rec_table_row(rec, table, row) != 0)
             return -1;
     }
