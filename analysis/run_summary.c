@@ -4,11 +4,13 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis/availability.h"
 #include "analysis/h5_read.h"
+#include "analysis/series_cells.h"
 #include "sim/time.h"
 
 /* Values held by one block of a series read: about 512 KiB of doubles. */
@@ -139,6 +141,7 @@ typedef struct {
     double best_ratio;
     int64_t best_row;
     double last_total;      /* total of the last row, NaN when all its cells are NaN */
+    int64_t valid_rows;     /* samples with a finite cell */
 } series_scan;
 
 /* Opens HOST_GROUP/<name>; 1 opened, 0 absent, -1 error (shape mismatch). */
@@ -233,6 +236,7 @@ static int scan_series(hid_t file, const char *name, hsize_t samples, hsize_t ho
     }
     if (valid_rows > 0)
         out->mean = sum_totals / (double)valid_rows;
+    out->valid_rows = valid_rows;
     free(block);
     H5Dclose(ds);
     return rc;
@@ -282,6 +286,50 @@ static double pct(double value, double capacity)
 static int64_t row_time(const run_summary *s, int64_t row)
 {
     return row < 0 ? -1 : s->sample_start_ns + row * s->sample_period_ns;
+}
+
+/* The contention model's series: CPU ready, memory reclamation, power. */
+static int read_contention_series(hid_t file, run_summary *s, hsize_t samples, hsize_t hosts, const ctx *c)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } means[] = {
+        {"cpu_useful_mhz", offsetof(run_summary, cpu_useful_mean_mhz)},
+        {"memory_consumed_mib", offsetof(run_summary, memory_consumed_mean_mib)},
+        {"memory_active_mib", offsetof(run_summary, memory_active_mean_mib)},
+        {"memory_shared_mib", offsetof(run_summary, memory_shared_mean_mib)},
+        {"memory_ballooned_mib", offsetof(run_summary, memory_ballooned_mean_mib)},
+        {"memory_compressed_mib", offsetof(run_summary, memory_compressed_mean_mib)},
+    };
+    series_scan scan;
+    for (size_t i = 0; i < sizeof means / sizeof means[0]; i++) {
+        if (scan_series(file, means[i].name, samples, hosts, NULL, &scan, c) < 0)
+            return -1;
+        *(double *)((char *)s + means[i].offset) = scan.mean;
+    }
+    if (scan_series(file, "memory_swapped_mib", samples, hosts, NULL, &scan, c) < 0)
+        return -1;
+    s->memory_swapped_mean_mib = scan.mean;
+    s->memory_swapped_peak_mib = scan.peak;
+    int rc = scan_series(file, "power_w", samples, hosts, NULL, &scan, c);
+    if (rc < 0)
+        return -1;
+    s->power_mean_w = scan.mean;
+    s->power_peak_w = scan.peak;
+    if (rc == 1 && scan.valid_rows > 0)
+        s->energy_kwh = scan.mean * (double)scan.valid_rows * ((double)s->sample_period_ns * 1e-9) / 3.6e6;
+
+    cell_stats cells;
+    char msg[512];
+    if (h5r_cell_stats(file, HOST_GROUP "/cpu_ready_pct", 0.95, 0.0, 100.0, 100000, &cells, msg, sizeof msg) < 0)
+        return fail(c, msg);
+    s->cpu_ready_host_mean_pct = cells.mean;
+    s->cpu_ready_host_peak_pct = cells.max;
+    if (h5r_cell_stats(file, "/series/vm/cpu_ready_pct", 0.95, 0.0, 100.0, 100000, &cells, msg, sizeof msg) < 0)
+        return fail(c, msg);
+    s->cpu_ready_vm_p95_pct = cells.quantile;
+    return 0;
 }
 
 static int read_host_series(hid_t file, run_summary *s, const double *capacity, const ctx *c)
@@ -338,6 +386,9 @@ static int read_host_series(hid_t file, run_summary *s, const double *capacity, 
 
     if (last_row_total(file, "memory_committed_mib", samples, hosts, &s->memory_committed_last_mib, c) < 0 ||
         last_row_total(file, "vms_running", samples, hosts, &s->vms_running_last, c) < 0)
+        return -1;
+
+    if (read_contention_series(file, s, samples, hosts, c) != 0)
         return -1;
 
     s->cpu_demand_mean_pct = pct(s->cpu_demand_mean_mhz, s->cpu_capacity_mhz);
@@ -524,6 +575,12 @@ static void init_summary(run_summary *s)
     s->pods_running_last = s->pods_per_host_last = NAN;
     s->pod_startup_mean_s = s->pod_throttled_pct = NAN;
     s->vms_arrived = s->vms_rejected = s->rejection_probability = s->vms_running_mean = NAN;
+    s->cpu_ready_host_mean_pct = s->cpu_ready_host_peak_pct = s->cpu_ready_vm_p95_pct = NAN;
+    s->cpu_useful_mean_mhz = NAN;
+    s->memory_consumed_mean_mib = s->memory_active_mean_mib = s->memory_shared_mean_mib = NAN;
+    s->memory_ballooned_mean_mib = s->memory_compressed_mean_mib = s->memory_swapped_mean_mib = NAN;
+    s->memory_swapped_peak_mib = NAN;
+    s->power_mean_w = s->power_peak_w = s->energy_kwh = NAN;
 }
 
 /* One cluster series (1 column): its last value and its mean over samples. */
@@ -677,6 +734,38 @@ static void print_availability(const avail_summary *a, FILE *out)
     }
 }
 
+static const char *fmt_gib(double mib, char *buf, size_t len)
+{
+    if (!isfinite(mib))
+        return "-";
+    snprintf(buf, len, "%.1f GiB", mib / 1024.0);
+    return buf;
+}
+
+/* CPU ready, memory reclamation and power lines, when the file has them. */
+static void print_contention(const run_summary *s, FILE *out)
+{
+    char a[32], b[32], c[32], d[32];
+    if (isfinite(s->cpu_ready_host_mean_pct))
+        fprintf(out, LABEL "hosts mean %s, peak %s; per-VM p95 %s\n", "cpu ready",
+                fmt_pct(s->cpu_ready_host_mean_pct, a, sizeof a), fmt_pct(s->cpu_ready_host_peak_pct, b, sizeof b),
+                fmt_pct(s->cpu_ready_vm_p95_pct, c, sizeof c));
+    if (isfinite(s->cpu_useful_mean_mhz))
+        fprintf(out, LABEL "mean %s after NUMA, EPT and memory-reclamation slowdowns\n", "cpu useful",
+                fmt_ghz(s->cpu_useful_mean_mhz, a, sizeof a));
+    if (isfinite(s->memory_consumed_mean_mib))
+        fprintf(out, LABEL "mean consumed %s, active %s, shared %s\n", "memory use",
+                fmt_gib(s->memory_consumed_mean_mib, a, sizeof a), fmt_gib(s->memory_active_mean_mib, b, sizeof b),
+                fmt_gib(s->memory_shared_mean_mib, c, sizeof c));
+    if (isfinite(s->memory_ballooned_mean_mib))
+        fprintf(out, LABEL "mean ballooned %s, compressed %s, swapped %s (peak %s)\n", "reclaimed",
+                fmt_gib(s->memory_ballooned_mean_mib, a, sizeof a), fmt_gib(s->memory_compressed_mean_mib, b, sizeof b),
+                fmt_gib(s->memory_swapped_mean_mib, c, sizeof c), fmt_gib(s->memory_swapped_peak_mib, d, sizeof d));
+    if (isfinite(s->power_mean_w))
+        fprintf(out, LABEL "mean %.2f kW, peak %.2f kW; energy %.1f kWh\n", "power", s->power_mean_w / 1000.0,
+                s->power_peak_w / 1000.0, s->energy_kwh);
+}
+
 void run_summary_print(const run_summary *s, const char *path, FILE *out)
 {
     char t1[64], t2[64], p[32];
@@ -736,6 +825,7 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
         if (isfinite(s->vms_running_last))
             fprintf(out, ", %.0f VMs running", s->vms_running_last);
         fprintf(out, " at %s (last sample)\n", fmt_time(s->last_sample_time_ns, t1, sizeof t1));
+        print_contention(s, out);
     } else {
         fprintf(out, LABEL "no " HOST_GROUP " series in the file\n", "samples");
     }

@@ -109,6 +109,17 @@ typedef struct run_summary {
     double vms_rejected;          /* of which rejected for lack of capacity */
     double rejection_probability; /* rejected / arrived; NaN when none arrived */
     double vms_running_mean;      /* mean over samples of vms_running (placed, not released) */
+    /* contention model series (docs/host-model.md); NaN when absent */
+    double cpu_ready_host_mean_pct; /* mean over the finite cells of /series/host/cpu_ready_pct */
+    double cpu_ready_host_peak_pct; /* largest such cell */
+    double cpu_ready_vm_p95_pct;    /* nearest-rank p95 over the finite cells of /series/vm/cpu_ready_pct,
+                                       resolved to 0.001 % (analysis/series_cells.h) */
+    double cpu_useful_mean_mhz;     /* cluster totals per sample, mean over samples like cpu_usage */
+    double memory_consumed_mean_mib, memory_active_mean_mib, memory_shared_mean_mib;
+    double memory_ballooned_mean_mib, memory_compressed_mean_mib, memory_swapped_mean_mib;
+    double memory_swapped_peak_mib;
+    double power_mean_w, power_peak_w; /* cluster total */
+    double energy_kwh;                 /* sum over samples of the cluster total * sample period */
 } run_summary;
 
 /* Reads the run file at `path`: checks format == "vdcsim" and

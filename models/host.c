@@ -5,6 +5,7 @@
 
 #include "models/demand.h"
 #include "models/failure.h"
+#include "models/host_contention.h"
 #include "models/model_env.h"
 #include "models/pod.h"
 #include "models/service.h"
@@ -121,35 +122,84 @@ int host_remove_vm(host *h, uint32_t vm_id)
     return -1;
 }
 
+/* Writes the contention step's results for one sample. */
+static void host_record(const model_env *env, sim_time_ns now, const host *h, const host_totals *t,
+                        const host_scratch *sc)
+{
+    int e = (int)h->index;
+    const double values[HOST_SERIES_COUNT] = {
+        [HOST_SERIES_CPU_READY_PCT] = t->cpu_ready_pct,
+        [HOST_SERIES_CPU_READY_MS] = t->cpu_ready_ms,
+        [HOST_SERIES_CPU_USEFUL_MHZ] = t->cpu_useful_mhz,
+        [HOST_SERIES_CPU_HYPERVISOR_MHZ] = t->cpu_hypervisor_mhz,
+        [HOST_SERIES_MEMORY_CONSUMED_MIB] = t->memory_consumed_mib,
+        [HOST_SERIES_MEMORY_ACTIVE_MIB] = t->memory_active_mib,
+        [HOST_SERIES_MEMORY_SHARED_MIB] = t->memory_shared_mib,
+        [HOST_SERIES_MEMORY_BALLOONED_MIB] = t->memory_ballooned_mib,
+        [HOST_SERIES_MEMORY_COMPRESSED_MIB] = t->memory_compressed_mib,
+        [HOST_SERIES_MEMORY_SWAPPED_MIB] = t->memory_swapped_mib,
+        [HOST_SERIES_NETWORK_GBPS] = t->network_gbps,
+        [HOST_SERIES_POWER_W] = t->power_w,
+    };
+    rec_series_put(env->rec, env->series_host_cpu_demand, now, e, t->cpu_demand_mhz);
+    rec_series_put(env->rec, env->series_host_cpu_usage, now, e, t->cpu_usage_mhz);
+    for (int k = 0; k < HOST_SERIES_COUNT; k++)
+        if (env->series_host[k] >= 0)
+            rec_series_put(env->rec, env->series_host[k], now, e, values[k]);
+    for (uint32_t i = 0; i < h->n_vms; i++) {
+        int id = (int)h->vm_ids[i];
+        const vm *v = &env->vms[id];
+        if (env->series_vm_cpu_demand >= 0)
+            rec_series_put(env->rec, env->series_vm_cpu_demand, now, id, sc->in[i].cpu_demand_mhz);
+        if (env->series_vm_ready >= 0)
+            rec_series_put(env->rec, env->series_vm_ready, now, id, v->cpu_ready_pct);
+        if (env->series_vm_entitlement >= 0)
+            rec_series_put(env->rec, env->series_vm_entitlement, now, id, v->cpu_entitlement_mhz);
+        if (env->series_vm_speed >= 0)
+            rec_series_put(env->rec, env->series_vm_speed, now, id, v->cpu_speed_factor);
+    }
+}
+
+/* Every sample period: each running VM's demands, then the host's division
+ * of CPU, memory and network among them (models/host_contention.h). */
 static void host_sample(sim_ctx *ctx, host *h)
 {
     const model_env *env = h->env;
     const host_spec *spec = &env->host_specs[h->index];
     sim_time_ns now = sim_now(ctx);
     gsl_rng *noise = sim_rng(ctx, HOST_STREAM_DEMAND_NOISE);
-    double demand_mhz = 0.0;
+    if (!h->contention && !(h->contention = calloc(1, sizeof *h->contention)))
+        abort(); /* out of memory inside a handler */
+    host_scratch *sc = h->contention;
+    if (host_scratch_reserve(sc, h->n_vms, spec->hw.numa_nodes ? spec->hw.numa_nodes : 1) != 0)
+        abort();
     uint64_t memory_mib = 0;
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
         const vm_spec *vs = &env->vm_specs[id];
         vm *v = &env->vms[id];
-        double d = v->state == VM_RUNNING ? demand_next(&vs->cpu_demand, &v->cpu_demand, now, noise) : 0.0;
-        demand_mhz += d;
+        /* draw order per VM: CPU, memory, network; a booting VM demands nothing */
+        int running = v->state == VM_RUNNING;
+        sc->in[i] = (host_vm_input){
+            .cpu_demand_mhz = running ? demand_next(&vs->cpu_demand, &v->cpu_demand, now, noise) : 0.0,
+            .memory_active_fraction = running ? demand_next(&vs->memory_demand, &v->memory_demand, now, noise) : 0.0,
+            .network_gbps = running ? demand_next(&vs->network_demand, &v->network_demand, now, noise) : 0.0,
+        };
         memory_mib += vs->memory_mib;
-        if (env->rec && env->series_vm_cpu_demand >= 0)
-            rec_series_put(env->rec, env->series_vm_cpu_demand, now, (int)id, d);
     }
-    double capacity = host_cpu_capacity_mhz(spec);
-    double usage_mhz = demand_mhz < capacity ? demand_mhz : capacity;
+    host_totals t;
+    double interval_ms = (double)env->sample_period_ns / 1e6;
+    if (host_contention_step(spec, env->vm_specs, env->vms, h->vm_ids, sc->in, h->n_vms, interval_ms, sc, sc->out,
+                             &t) != 0)
+        abort();
     if (env->rec) {
         int e = (int)h->index;
-        rec_series_put(env->rec, env->series_host_cpu_demand, now, e, demand_mhz);
-        rec_series_put(env->rec, env->series_host_cpu_usage, now, e, usage_mhz);
+        host_record(env, now, h, &t, sc);
         rec_series_put(env->rec, env->series_host_memory_committed, now, e, (double)memory_mib);
         rec_series_put(env->rec, env->series_host_vms_running, now, e, (double)h->n_vms);
     }
     if (h->pods)
-        pods_sample(ctx, h, usage_mhz, (double)memory_mib);
+        pods_sample(ctx, h, t.cpu_usage_mhz, (double)memory_mib);
     services_report_replicas(ctx, env, h->vm_ids, h->n_vms);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_host_sample, NULL, 0);
 }
@@ -176,6 +226,11 @@ void host_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 
 void host_release(host *h)
 {
+    if (h->contention) {
+        host_scratch_free(h->contention);
+        free(h->contention);
+        h->contention = NULL;
+    }
     free(h->vm_ids);
     h->vm_ids = NULL;
     h->n_vms = h->cap_vms = 0;

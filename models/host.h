@@ -1,16 +1,17 @@
 /* host.h - a physical host and the VMs running on it, as one LP.
  *
  * The host LP owns the state of the VMs it runs. Every sample period it
- * computes its CPU demand (sum of its running VMs' demand processes), usage
- * (demand capped at capacity) and committed memory, and hands them to the
- * recorder. Contention (entitlements, ready time, NUMA, EPT, overcommit),
- * power and failure states arrive with the host model issues.
+ * samples its running VMs' demand processes and divides its CPU, memory and
+ * network among them (models/host_contention.h: entitlements, ready time,
+ * NUMA, EPT, memory reclamation, power), writes each VM's results into its
+ * vm struct and hands the totals to the recorder.
  */
 #ifndef VDCSIM_MODELS_HOST_H
 #define VDCSIM_MODELS_HOST_H
 
 #include <stdint.h>
 
+#include "models/host_hw.h"
 #include "sim/engine.h"
 
 typedef struct host_spec {
@@ -20,6 +21,7 @@ typedef struct host_spec {
     uint32_t cores_per_socket;
     double cpu_mhz;
     uint64_t memory_mib;
+    host_hw hw; /* NUMA, SMT, NICs, EPT, power, reclamation costs */
 } host_spec;
 
 /* What a host can do right now (docs/failures.md). Failed and maintenance
@@ -31,6 +33,7 @@ const char *host_state_name(host_state s);
 
 struct model_env;
 struct pod_host;
+struct host_scratch;
 
 typedef struct host {
     const struct model_env *env;
@@ -40,6 +43,7 @@ typedef struct host {
     uint64_t log_seq; /* orders this LP's event-log records */
     struct pod_host *pods; /* its pods' runtime state (models/pod.h); NULL without pods */
     host_state state;
+    struct host_scratch *contention; /* the sample step's working memory */
 } host;
 
 uint32_t host_cores(const host_spec *h);

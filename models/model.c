@@ -2,6 +2,7 @@
 #include "models/model.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "models/cluster.h"
 #include "models/failure.h"
 #include "models/host.h"
+#include "models/host_contention.h"
 #include "models/model_env.h"
 #include "models/placement.h"
 #include "models/pod.h"
@@ -86,7 +88,76 @@ static int32_t host_group_index(const scenario *scn, const char *name)
     return -1; /* the schema's reference check makes this unreachable */
 }
 
-static int build_hosts(model *m, uint32_t n_hosts)
+/* hosts.[g]: the contention model's hardware description (host_hw.h). */
+static int read_host_hw(const scenario *scn, int g, uint32_t sockets, host_hw *hw, model_status *status, char *err,
+                        size_t err_len)
+{
+    int64_t nodes = scn_int(scn, "hosts.[%d].numa_nodes", g);
+    *hw = (host_hw){
+        .numa_nodes = nodes > 0 ? (uint32_t)nodes : sockets,
+        .threads_per_core = (uint32_t)scn_int(scn, "hosts.[%d].threads_per_core", g),
+        .smt_gain = scn_float(scn, "hosts.[%d].smt_gain", g),
+        .numa_local_ns = (double)scn_duration_ns(scn, "hosts.[%d].memory_latency_local", g),
+        .numa_remote_ns = (double)scn_duration_ns(scn, "hosts.[%d].memory_latency_remote", g),
+        .nics = (uint32_t)scn_int(scn, "hosts.[%d].nics", g),
+        .nic_gbps = scn_gbps(scn, "hosts.[%d].nic_speed", g),
+        .sriov_vfs_per_nic = (uint32_t)scn_int(scn, "hosts.[%d].sriov_vfs_per_nic", g),
+        .virtio_mhz_per_gbps = scn_mhz(scn, "hosts.[%d].virtio_cpu_per_gbps", g),
+        .ept_large_pages = scn_bool(scn, "hosts.[%d].ept_large_pages", g),
+        .page_walk_ref_ns = (double)scn_duration_ns(scn, "hosts.[%d].page_walk_reference_latency", g),
+        .page_sharing = scn_float(scn, "hosts.[%d].page_sharing", g),
+        .touch_rate_per_s = scn_float(scn, "hosts.[%d].memory_fault_rate", g),
+        .decompress_s = (double)scn_duration_ns(scn, "hosts.[%d].memory_decompress_latency", g) * 1e-9,
+        .swapin_s = (double)scn_duration_ns(scn, "hosts.[%d].memory_swapin_latency", g) * 1e-9,
+        .power = {.idle_w = scn_watts(scn, "hosts.[%d].power_idle", g),
+                  .peak_w = scn_watts(scn, "hosts.[%d].power_peak", g)},
+    };
+    const char *curve = scn_string(scn, "hosts.[%d].power_curve", g);
+    if (curve[0]) {
+        char why[256];
+        if (power_curve_parse(curve, hw->power.curve_w, why, sizeof why) != 0) {
+            fail(status, MODEL_BAD_INPUT, err, err_len, "%s: key 'hosts.[%d].power_curve': %s", scenario_name(scn), g,
+                 why);
+            return -1;
+        }
+        hw->power.has_curve = 1;
+    }
+    return 0;
+}
+
+static double shares_of(const scenario *scn, int g, const char *key, double per_unit, double units)
+{
+    const char *level = scn_string(scn, "vms.[%d].%s", g, key);
+    if (strcmp(level, "custom") == 0)
+        return scn_float(scn, "vms.[%d].%s_custom", g, key);
+    return per_unit * units;
+}
+
+/* vms.[g]: reservations, limits, shares, vNUMA, network path (host_hw.h). */
+static vm_resources read_vm_resources(const scenario *scn, int g, uint32_t vcpus, uint64_t memory_mib)
+{
+    double cpu_limit = scn_mhz(scn, "vms.[%d].cpu_limit", g);
+    double mem_limit = (double)(scn_bytes(scn, "vms.[%d].memory_limit", g) >> 20);
+    const char *vnuma = scn_string(scn, "vms.[%d].vnuma", g);
+    const char *cpu_level = scn_string(scn, "vms.[%d].cpu_shares", g);
+    const char *mem_level = scn_string(scn, "vms.[%d].memory_shares", g);
+    return (vm_resources){
+        .cpu_reservation_mhz = scn_mhz(scn, "vms.[%d].cpu_reservation", g),
+        .cpu_limit_mhz = cpu_limit > 0.0 ? cpu_limit : INFINITY,
+        .cpu_shares = shares_of(scn, g, "cpu_shares", cpu_shares_per_vcpu(cpu_level), (double)vcpus),
+        .memory_reservation_mib = (double)(scn_bytes(scn, "vms.[%d].memory_reservation", g) >> 20),
+        .memory_limit_mib = mem_limit > 0.0 ? mem_limit : INFINITY,
+        .memory_shares = shares_of(scn, g, "memory_shares", mem_shares_per_mib(mem_level), (double)memory_mib),
+        .tlb_misses_per_kcycle = scn_float(scn, "vms.[%d].tlb_miss_rate", g),
+        .vnuma = (uint8_t)(strcmp(vnuma, "on") == 0 ? NUMA_VNUMA_ON
+                           : strcmp(vnuma, "off") == 0 ? NUMA_VNUMA_OFF
+                                                       : NUMA_VNUMA_AUTO),
+        .sriov = strcmp(scn_string(scn, "vms.[%d].network_mode", g), "sriov") == 0,
+        .large_pages = (uint8_t)scn_bool(scn, "vms.[%d].large_pages", g),
+    };
+}
+
+static int build_hosts(model *m, uint32_t n_hosts, char *err, size_t err_len, model_status *status)
 {
     const scenario *scn = m->scn;
     m->host_specs = calloc(n_hosts ? n_hosts : 1, sizeof *m->host_specs);
@@ -103,6 +174,8 @@ static int build_hosts(model *m, uint32_t n_hosts)
             .cpu_mhz = scn_mhz(scn, "hosts.[%d].cpu", g),
             .memory_mib = scn_bytes(scn, "hosts.[%d].memory", g) >> 20,
         };
+        if (read_host_hw(scn, g, spec.sockets, &spec.hw, status, err, err_len) != 0)
+            return -2;
         int64_t count = scn_int(scn, "hosts.[%d].count", g);
         for (int64_t k = 0; k < count; k++, i++) {
             m->host_specs[i] = spec;
@@ -175,6 +248,7 @@ static int build_vms(model *m, uint32_t n_vms, char *err, size_t err_len, model_
             .host_group = host_group_index(scn, scn_string(scn, "vms.[%d].host_group", g)),
             .start_ns = scn_duration_ns(scn, "vms.[%d].start", g),
         };
+        spec.res = read_vm_resources(scn, g, spec.vcpus, spec.memory_mib);
         if (read_demand(scn, g, "cpu_demand", &spec.cpu_demand, status, err, err_len) != 0 ||
             read_demand(scn, g, "memory_demand", &spec.memory_demand, status, err, err_len) != 0 ||
             read_demand(scn, g, "network_demand", &spec.network_demand, status, err, err_len) != 0)
@@ -198,6 +272,9 @@ static const rec_column host_columns[] = {
     {"name", REC_STR, NULL},          {"group", REC_STR, NULL},       {"sockets", REC_I64, NULL},
     {"cores", REC_I64, NULL},         {"cpu_mhz", REC_F64, "MHz"},    {"memory_mib", REC_I64, "MiB"},
     {"cpu_capacity_mhz", REC_F64, "MHz"},
+    {"numa_nodes", REC_I64, NULL},    {"threads_per_core", REC_I64, NULL},
+    {"cpu_schedulable_mhz", REC_F64, "MHz"}, {"power_idle_w", REC_F64, "W"},
+    {"power_peak_w", REC_F64, "W"},
 };
 static const rec_column vm_columns[] = {
     {"name", REC_STR, NULL},       {"group", REC_STR, NULL},
@@ -214,6 +291,55 @@ static void entity_name(char *buf, size_t len, const char *group, uint32_t index
     snprintf(buf, len, "%s-%02" PRIu32, group, index_in_group + 1);
 }
 
+/* The contention model's series: per host, their totals per cluster (the
+ * recorder sums hosts), and per VM when asked. */
+static const struct {
+    const char *name, *unit;
+    int total; /* also /series/cluster/<name> */
+} contention_series[HOST_SERIES_COUNT] = {
+    [HOST_SERIES_CPU_READY_PCT] = {"cpu_ready_pct", "%", 0},
+    [HOST_SERIES_CPU_READY_MS] = {"cpu_ready_ms", "ms", 1},
+    [HOST_SERIES_CPU_USEFUL_MHZ] = {"cpu_useful_mhz", "MHz", 1},
+    [HOST_SERIES_CPU_HYPERVISOR_MHZ] = {"cpu_hypervisor_mhz", "MHz", 1},
+    [HOST_SERIES_MEMORY_CONSUMED_MIB] = {"memory_consumed_mib", "MiB", 1},
+    [HOST_SERIES_MEMORY_ACTIVE_MIB] = {"memory_active_mib", "MiB", 1},
+    [HOST_SERIES_MEMORY_SHARED_MIB] = {"memory_shared_mib", "MiB", 1},
+    [HOST_SERIES_MEMORY_BALLOONED_MIB] = {"memory_ballooned_mib", "MiB", 1},
+    [HOST_SERIES_MEMORY_COMPRESSED_MIB] = {"memory_compressed_mib", "MiB", 1},
+    [HOST_SERIES_MEMORY_SWAPPED_MIB] = {"memory_swapped_mib", "MiB", 1},
+    [HOST_SERIES_NETWORK_GBPS] = {"network_gbps", "Gbps", 1},
+    [HOST_SERIES_POWER_W] = {"power_w", "W", 1},
+};
+
+static int declare_contention_series(model *m, recorder *rec)
+{
+    model_env *env = &m->env;
+    sim_time_ns period = env->sample_period_ns;
+    int n = (int)env->n_hosts;
+    for (int k = 0; k < HOST_SERIES_COUNT; k++) {
+        env->series_host[k] =
+            rec_series_new(rec, "host", contention_series[k].name, contention_series[k].unit, "hosts", n, 0, period);
+        if (env->series_host[k] < 0)
+            return -1;
+        if (contention_series[k].total &&
+            rec_series_new_total(rec, "cluster", contention_series[k].name, contention_series[k].unit,
+                                 env->series_host[k]) < 0)
+            return -1;
+    }
+    if (rec_series_new_total(rec, "cluster", "cpu_demand_mhz", "MHz", env->series_host_cpu_demand) < 0 ||
+        rec_series_new_total(rec, "cluster", "cpu_usage_mhz", "MHz", env->series_host_cpu_usage) < 0)
+        return -1;
+    if (scn_bool(m->scn, "output.per_vm_series") && env->n_vms > 0) {
+        int v = (int)env->n_vms;
+        env->series_vm_ready = rec_series_new(rec, "vm", "cpu_ready_pct", "%", "vms", v, 0, period);
+        env->series_vm_entitlement = rec_series_new(rec, "vm", "cpu_entitlement_mhz", "MHz", "vms", v, 0, period);
+        env->series_vm_speed = rec_series_new(rec, "vm", "cpu_speed_factor", "1", "vms", v, 0, period);
+        if (env->series_vm_ready < 0 || env->series_vm_entitlement < 0 || env->series_vm_speed < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int declare_recording(model *m, recorder *rec)
 {
     model_env *env = &m->env;
@@ -227,6 +353,8 @@ static int declare_recording(model *m, recorder *rec)
     if (scn_bool(m->scn, "output.per_vm_series") && env->n_vms > 0)
         env->series_vm_cpu_demand =
             rec_series_new(rec, "vm", "cpu_demand_mhz", "MHz", "vms", (int)env->n_vms, 0, period);
+    if (declare_contention_series(m, rec) != 0)
+        return -1;
     env->log_vm_placed = rec_event_kind(rec, "vm_placed");
     env->log_vm_placement_failed = rec_event_kind(rec, "vm_placement_failed");
     env->log_vm_started = rec_event_kind(rec, "vm_started");
@@ -263,7 +391,13 @@ static int declare_recording(model *m, recorder *rec)
                            {.i64 = host_cores(h)},
                            {.f64 = h->cpu_mhz},
                            {.i64 = (int64_t)h->memory_mib},
-                           {.f64 = host_cpu_capacity_mhz(h)}};
+                           {.f64 = host_cpu_capacity_mhz(h)},
+                           {.i64 = h->hw.numa_nodes},
+                           {.i64 = h->hw.threads_per_core},
+                           {.f64 = host_schedulable_mhz(h)},
+                           {.f64 = h->hw.power.has_curve ? h->hw.power.curve_w[0] : h->hw.power.idle_w},
+                           {.f64 = h->hw.power.has_curve ? h->hw.power.curve_w[POWER_CURVE_POINTS - 1]
+                                                         : h->hw.power.peak_w}};
         if (rec_table_row(rec, table, row) != 0)
             return -1;
     }
@@ -275,6 +409,9 @@ static void init_env_ids(model_env *env)
     env->series_host_cpu_demand = env->series_host_cpu_usage = -1;
     env->series_host_memory_committed = env->series_host_vms_running = -1;
     env->series_vm_cpu_demand = -1;
+    for (int k = 0; k < HOST_SERIES_COUNT; k++)
+        env->series_host[k] = -1;
+    env->series_vm_ready = env->series_vm_entitlement = env->series_vm_speed = -1;
     env->log_vm_placed = env->log_vm_placement_failed = env->log_vm_started = -1;
     env->series_cluster_vms_running = env->series_cluster_vms_arrived = -1;
     env->series_cluster_vms_rejected = env->series_cluster_vms_queued = -1;
@@ -339,7 +476,8 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
     env->control_latency_ns = sim_lookahead_ns(eng);
 
     int vm_status = 0;
-    if (build_hosts(m, env->n_hosts) != 0 || (vm_status = build_vms(m, env->n_vms, err, err_len, status)) != 0) {
+    if ((vm_status = build_hosts(m, env->n_hosts, err, err_len, status)) != 0 ||
+        (vm_status = build_vms(m, env->n_vms, err, err_len, status)) != 0) {
         if (vm_status != -2)
             fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building %" PRIu64 " hosts and %" PRIu64 " VMs",
                  n_hosts, n_vms);
@@ -391,7 +529,8 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
     }
     for (uint32_t i = 0; i < env->n_hosts; i++)
         m->ctrl.view[i] = (placement_host_view){.logical_cpus = host_cores(&m->host_specs[i]),
-                                                .memory_mib = m->host_specs[i].memory_mib,
+                                                .memory_mib = (uint64_t)((double)m->host_specs[i].memory_mib *
+                                                                        scn_float(scn, "placement.memory_overcommit")),
                                                 .cpu_mhz = host_cpu_capacity_mhz(&m->host_specs[i]),
                                                 .group = (int32_t)m->host_specs[i].group,
                                                 .usable = 1};

@@ -15,6 +15,24 @@
 #include "recorder/recorder.h"
 #include "sim/time.h"
 
+/* The host series of the contention model, in /series/host/ and (totals
+ * over hosts) in /series/cluster/. */
+typedef enum {
+    HOST_SERIES_CPU_READY_PCT,
+    HOST_SERIES_CPU_READY_MS,
+    HOST_SERIES_CPU_USEFUL_MHZ,
+    HOST_SERIES_CPU_HYPERVISOR_MHZ,
+    HOST_SERIES_MEMORY_CONSUMED_MIB,
+    HOST_SERIES_MEMORY_ACTIVE_MIB,
+    HOST_SERIES_MEMORY_SHARED_MIB,
+    HOST_SERIES_MEMORY_BALLOONED_MIB,
+    HOST_SERIES_MEMORY_COMPRESSED_MIB,
+    HOST_SERIES_MEMORY_SWAPPED_MIB,
+    HOST_SERIES_NETWORK_GBPS,
+    HOST_SERIES_POWER_W,
+    HOST_SERIES_COUNT
+} host_series_id;
+
 typedef struct model_env {
     recorder *rec; /* NULL when nothing is recorded (vdcsim check) */
     sim_time_ns sample_period_ns;
@@ -51,6 +69,11 @@ typedef struct model_env {
     int series_host_memory_committed;
     int series_host_vms_running;
     int series_vm_cpu_demand;
+    /* contention model (models/host_contention.c): see contention_series */
+    int series_host[16];    /* indexed by host_series_id, -1 when absent */
+    int series_vm_ready;    /* per-VM cpu_ready_pct */
+    int series_vm_entitlement;
+    int series_vm_speed;
     int log_vm_placed;
     int log_vm_placement_failed;
     int log_vm_started;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "models/demand.h"
+#include "models/host_hw.h"
 
 typedef enum {
     VM_STOPPED,
@@ -32,17 +33,22 @@ typedef struct vm_spec {
     demand_spec cpu_demand;     /* MHz */
     demand_spec memory_demand;  /* active memory, fraction of memory_mib */
     demand_spec network_demand; /* Gbps */
+    vm_resources res;           /* reservations, limits, shares, vNUMA, network path */
 } vm_spec;
 
 typedef struct vm {
     vm_state state;
     int32_t host;          /* host index, -1 when not placed */
-    double cpu_speed_factor; /* (0, 1]: the speed its vCPUs run at, set by its host LP each sample; 1.0 at start */
     uint32_t boot_epoch;   /* counts starts; a boot-end event of an older start is stale */
     sim_time_ns arrived_ns; /* its power-on request, -1 if it never arrived */
     sim_time_ns stopped_ns; /* -1 until it powers off */
     /* state of its demand processes: moves with the VM between hosts */
     demand_state cpu_demand, memory_demand, network_demand;
+    /* Written by the host's sample step (models/host_contention.c) for
+     * running VMs; other models read them. */
+    float cpu_ready_pct;          /* % of runnable time spent waiting */
+    double cpu_entitlement_mhz;   /* what the host gives it */
+    double cpu_speed_factor;      /* useful MHz / demanded MHz, 0..1; 1 before the first sample */
 } vm;
 
 const char *vm_state_name(vm_state s);

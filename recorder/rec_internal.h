@@ -84,6 +84,8 @@ typedef struct {
     /* REC_SERIES_RING_ROWS * col_blocks chains of live blocks; slot of a
      * block: (row_block % REC_SERIES_RING_ROWS) * col_blocks + col_block. */
     _Atomic(rec_block *) *slots;
+    int total_of;       /* >= 0: a total series, the sum over entities of this series */
+    int64_t total_rows; /* rows of a total series filled so far */
 } rec_series;
 
 /* One /events row in memory. */

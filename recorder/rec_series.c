@@ -151,6 +151,7 @@ int rec_series_new(recorder *r, const char *group, const char *name, const char 
         return -1;
     }
     strcpy(s->name, name);
+    s->total_of = -1;
     for (size_t i = 0; i < n_slots; i++)
         atomic_init(&s->slots[i], NULL);
 
@@ -187,6 +188,8 @@ static rec_block *rec_block_new(const rec_group *g, int64_t row_block, int cols)
     return b;
 }
 
+static void rec_cell_set(recorder *r, rec_series *s, const rec_group *g, int64_t row, int entity, double value);
+
 static int rec_block_cols(const rec_group *g, int col_block)
 {
     int first = col_block * g->chunk_cols;
@@ -221,6 +224,12 @@ void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, doubl
                  (long long)g->final_rows, (long long)g->writable_rows - 1);
         return;
     }
+    rec_cell_set(r, s, g, row, entity, value);
+}
+
+/* Sets one cell, allocating its block on first touch (safe concurrently). */
+static void rec_cell_set(recorder *r, rec_series *s, const rec_group *g, int64_t row, int entity, double value)
+{
     int64_t row_block = row / g->chunk_rows;
     int col_block = entity / g->chunk_cols;
     int cols = rec_block_cols(g, col_block);
@@ -258,6 +267,70 @@ void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, doubl
     free(fresh);
     b->cells[(row - row_block * g->chunk_rows) * cols + (entity - col_block * g->chunk_cols)] =
         value;
+}
+
+int rec_series_new_total(recorder *r, const char *group, const char *name, const char *unit, int source)
+{
+    if (source < 0 || source >= r->n_series || r->series[source].total_of >= 0) {
+        rec_error(r, "%s: /series/%s/%s: source series %d is not a series with entities", r->partial_path, group,
+                  name, source);
+        return -1;
+    }
+    const rec_group *sg = &r->groups[r->series[source].group];
+    int id = rec_series_new(r, group, name, unit, NULL, 1, sg->start_ns, sg->period_ns);
+    if (id < 0)
+        return -1;
+    r->series[id].total_of = source;
+    r->series[id].total_rows = r->groups[r->series[id].group].final_rows;
+    return id;
+}
+
+/* The live block of series s holding (row_block, col_block), or NULL. */
+static const rec_block *rec_block_find(const rec_series *s, const rec_group *g, int64_t row_block, int col_block)
+{
+    const rec_block *b = atomic_load_explicit(
+        &s->slots[(size_t)(row_block % REC_SERIES_RING_ROWS) * (size_t)g->col_blocks + (size_t)col_block],
+        memory_order_acquire);
+    for (; b != NULL; b = b->next)
+        if (b->row_block == row_block)
+            return b;
+    return NULL;
+}
+
+/* Fills every total series up to row `rows` of its source (serial: called
+ * before the source's blocks for those rows are flushed). */
+static void rec_totals_fill(recorder *r, int closing, sim_time_ns end_ns)
+{
+    for (int i = 0; i < r->n_series; i++) {
+        rec_series *s = &r->series[i];
+        if (s->total_of < 0 || s->dataset < 0)
+            continue;
+        const rec_series *src = &r->series[s->total_of];
+        const rec_group *sg = &r->groups[src->group];
+        const rec_group *g = &r->groups[s->group];
+        int64_t rows = closing ? rec_rows_before(sg->start_ns, sg->period_ns, end_ns) : sg->final_rows;
+        for (int64_t row = s->total_rows; row < rows; row++) {
+            int64_t row_block = row / sg->chunk_rows;
+            double sum = 0.0;
+            int any = 0;
+            for (int cb = 0; cb < sg->col_blocks; cb++) {
+                const rec_block *b = rec_block_find(src, sg, row_block, cb);
+                if (b == NULL)
+                    continue;
+                int cols = rec_block_cols(sg, cb);
+                const double *cells = b->cells + (row - row_block * sg->chunk_rows) * cols;
+                for (int c = 0; c < cols; c++)
+                    if (!isnan(cells[c])) {
+                        sum += cells[c];
+                        any = 1;
+                    }
+            }
+            if (any)
+                rec_cell_set(r, s, g, row, 0, sum);
+        }
+        if (rows > s->total_rows)
+            s->total_rows = rows;
+    }
 }
 
 int rec_series_window_begin(recorder *r, sim_time_ns window_end_ns)
@@ -391,6 +464,7 @@ int rec_series_window_end(recorder *r, sim_time_ns window_end_ns)
         if (g->writable_rows < g->final_rows)
             g->writable_rows = g->final_rows;
     }
+    rec_totals_fill(r, 0, 0);
     for (int i = 0; i < r->n_series; i++) {
         rec_series *s = &r->series[i];
         if (s->dataset >= 0 &&
@@ -416,6 +490,7 @@ int rec_series_window_end(recorder *r, sim_time_ns window_end_ns)
 
 int rec_series_close(recorder *r, sim_time_ns end_ns)
 {
+    rec_totals_fill(r, 1, end_ns);
     for (int i = 0; i < r->n_groups; i++) {
         rec_group *g = &r->groups[i];
         if (g->time_dataset < 0)

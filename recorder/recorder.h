@@ -92,6 +92,14 @@ int rec_series_new(recorder *r, const char *group, const char *name, const char 
                    const char *entity_table, int n_entities, sim_time_ns start_ns,
                    sim_time_ns period_ns);
 
+/* A derived series with one entity under /series/<group>/<name>: at every
+ * sample, the sum over entities of series `source` at that time (NaN cells
+ * left out; NaN when all are). The recorder fills it when the rows become
+ * final (window end, close), in entity order, so it is the same for any
+ * thread count; nobody puts into it. The group gets the source's start and
+ * period. Returns a series id >= 0. */
+int rec_series_new_total(recorder *r, const char *group, const char *name, const char *unit, int source);
+
 /* Sets cell (row of t_ns, entity). t_ns must be start + k*period, and the row
  * must be writable: t_ns < the window_end_ns of the last recorder_window_begin
  * and not earlier than the window_end_ns of the last recorder_window_end.

@@ -23,6 +23,7 @@ void check_services(report *r, const validate_options *o);
 void check_availability(report *r, const validate_options *o);
 void check_mg_inf(report *r, const validate_options *o);
 void check_erlang_b(report *r, const validate_options *o);
+void check_waterfill(report *r, const validate_options *o);
 
 static const struct {
     const char *name;
@@ -35,6 +36,7 @@ static const struct {
     {"availability", check_availability},
     {"mg_inf", check_mg_inf},
     {"erlang_b", check_erlang_b},
+    {"waterfill", check_waterfill},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,377 @@
+/* test_contention.c - the host contention model's pure functions against
+ * hand-computed values (each expected value is worked out in a comment). */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check.h"
+#include "models/cpu_entitlement.h"
+#include "models/ept.h"
+#include "models/host_contention.h"
+#include "models/memory_reclaim.h"
+#include "models/numa.h"
+#include "models/power.h"
+
+static void entitle(const cpu_claim *vms, size_t n, double capacity, double *out)
+{
+    wf_claim claims[16];
+    double scratch[32];
+    cpu_entitlement_mhz(vms, n, capacity, claims, scratch, out);
+}
+
+static void test_waterfill(void)
+{
+    double e[8];
+    /* Shares only: C = 3000, demands 2000, shares 1000:1000:2000.
+     * s*(1000+1000+2000) = 3000 -> s = 0.75 -> 750, 750, 1500. */
+    cpu_claim a[] = {{2000, 0, INFINITY, 1000}, {2000, 0, INFINITY, 1000}, {2000, 0, INFINITY, 2000}};
+    entitle(a, 3, 3000, e);
+    CHECK_NEAR(e[0], 750, 1e-9);
+    CHECK_NEAR(e[1], 750, 1e-9);
+    CHECK_NEAR(e[2], 1500, 1e-9);
+
+    /* Demands below capacity: everyone gets its demand. */
+    entitle(a, 3, 6000, e);
+    CHECK_NEAR(e[0] + e[1] + e[2], 6000, 1e-9);
+    CHECK_NEAR(e[2], 2000, 1e-9);
+
+    /* Reservations beyond capacity: lo = 2000, 2000 scaled by 3000/4000. */
+    cpu_claim r[] = {{3000, 2000, INFINITY, 1000}, {3000, 2000, INFINITY, 1000}};
+    entitle(r, 2, 3000, e);
+    CHECK_NEAR(e[0], 1500, 1e-9);
+    CHECK_NEAR(e[1], 1500, 1e-9);
+
+    /* A zero-weight claim gets its lo only; the other takes the rest. */
+    wf_claim w[] = {{.lo = 100, .hi = 900, .weight = 0}, {.lo = 0, .hi = 900, .weight = 1}};
+    double scratch[4], out[2];
+    CHECK_NEAR(waterfill(w, 2, 500, scratch, out), 500, 1e-9);
+    CHECK_NEAR(out[0], 100, 1e-9);
+    CHECK_NEAR(out[1], 400, 1e-9);
+
+    /* Presets (vSphere Resource Management, "Share Values"). */
+    CHECK_NEAR(cpu_shares_per_vcpu("low"), 500, 0);
+    CHECK_NEAR(cpu_shares_per_vcpu("normal"), 1000, 0);
+    CHECK_NEAR(cpu_shares_per_vcpu("high"), 2000, 0);
+}
+
+/* Random instances: the result must be a water level. Bounds hold, the sum
+ * is min(total, sum hi), and no claim below another's level could still grow
+ * while the other could shrink (E_i/w_i < E_j/w_j implies E_i = hi_i or
+ * E_j = lo_j). */
+static void test_waterfill_random(void)
+{
+    uint64_t x = 12345;
+    int bad = 0;
+    for (int round = 0; round < 2000; round++) {
+        wf_claim c[40];
+        double out[40], scratch[40], sum_lo = 0, sum_hi = 0;
+        int n = 1 + (int)(round % 40);
+        for (int i = 0; i < n; i++) {
+            double u[3];
+            for (int k = 0; k < 3; k++) {
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                u[k] = (double)(x >> 11) / 9007199254740992.0;
+            }
+            double lo = u[0] < 0.5 ? 0.0 : 1000.0 * u[0];
+            c[i] = (wf_claim){.lo = lo, .hi = lo + 3000.0 * u[1], .weight = u[2] < 0.1 ? 0.0 : 500.0 + 1500.0 * u[2]};
+            sum_lo += c[i].lo;
+            sum_hi += c[i].hi;
+        }
+        double total = sum_lo + (sum_hi - sum_lo) * ((double)(round % 7) / 6.0);
+        double got = waterfill(c, (size_t)n, total, scratch, out);
+        bad += fabs(got - total) > 1e-6 * (1.0 + total);
+        for (int i = 0; i < n; i++) {
+            bad += out[i] < c[i].lo - 1e-9 || out[i] > c[i].hi + 1e-9;
+            for (int j = 0; j < n; j++) {
+                if (c[i].weight <= 0 || c[j].weight <= 0)
+                    continue;
+                if (out[i] / c[i].weight < out[j] / c[j].weight - 1e-9)
+                    bad += out[i] < c[i].hi - 1e-6 && out[j] > c[j].lo + 1e-6;
+            }
+        }
+    }
+    CHECK_INT_EQ(bad, 0);
+}
+
+static void test_ready(void)
+{
+    /* D 2000, E 750: waits 1250/2000 = 62.5 % of its runnable time; the
+     * unmet 1250 MHz is 1250/2000 = 0.625 vCPUs waiting through a 20 s
+     * interval: 12500 ms summed over vCPUs. */
+    CHECK_NEAR(cpu_ready_fraction(2000, 750), 0.625, 1e-12);
+    CHECK_NEAR(cpu_ready_ms(2000, 750, 2000, 20000), 12500, 1e-9);
+    CHECK_NEAR(cpu_ready_fraction(2000, 2000), 0.0, 0);
+    CHECK_NEAR(cpu_ready_fraction(0, 0), 0.0, 0);
+    CHECK_NEAR(cpu_ready_ms(1000, 1500, 2000, 20000), 0.0, 0);
+}
+
+static void test_numa(void)
+{
+    /* 2 nodes x 16 cores, 1000 MiB each, VMs in order:
+     * v0 {8 vCPU, 400}: tie -> node 0, all local.
+     * v1 {8, 400}: node 1 has fewer vCPUs (0 < 8) -> node 1.
+     * v2 {4, 700}: no node has 700 free (600, 600) -> most free memory, tie
+     *    -> node 0; local = 600/700 = 6/7.
+     * v3 {20, 200}, no vNUMA: wide, k = ceil(20/16) = 2, local 1/2.
+     * v4 {20, 200}, vNUMA: local 1. */
+    numa_topology t = {.nodes = 2, .cores_per_node = 16, .memory_per_node_mib = 1000};
+    numa_vm v[] = {{8, 400, 0}, {8, 400, 0}, {4, 700, 0}, {20, 200, 0}, {20, 200, 1}};
+    double a[2], b[2];
+    numa_placement p[5];
+    numa_place(&t, v, 5, a, b, p);
+    CHECK_INT_EQ(p[0].home, 0);
+    CHECK_NEAR(p[0].local_fraction, 1.0, 0);
+    CHECK_INT_EQ(p[1].home, 1);
+    CHECK_INT_EQ(p[2].home, 0);
+    CHECK_NEAR(p[2].local_fraction, 6.0 / 7.0, 1e-12);
+    CHECK_INT_EQ(p[3].nodes_spanned, 2);
+    CHECK_NEAR(p[3].local_fraction, 0.5, 0);
+    CHECK_NEAR(p[4].local_fraction, 1.0, 0);
+    /* 90 ns local, 140 ns remote: slowdown = 1 + remote * (140/90 - 1) = 1 + remote * 5/9 */
+    CHECK_NEAR(numa_slowdown(6.0 / 7.0, 90, 140), 1.0 + 5.0 / 63.0, 1e-12);
+    CHECK_NEAR(numa_slowdown(0.5, 90, 140), 1.0 + 5.0 / 18.0, 1e-12);
+    CHECK_NEAR(numa_slowdown(1.0, 90, 140), 1.0, 0);
+    /* vNUMA: auto exposes it only for VMs wider than a node */
+    CHECK_INT_EQ(numa_vnuma_exposed(NUMA_VNUMA_AUTO, 20, 16), 1);
+    CHECK_INT_EQ(numa_vnuma_exposed(NUMA_VNUMA_AUTO, 16, 16), 0);
+    CHECK_INT_EQ(numa_vnuma_exposed(NUMA_VNUMA_ON, 2, 16), 1);
+    CHECK_INT_EQ(numa_vnuma_exposed(NUMA_VNUMA_OFF, 40, 16), 0);
+    /* one node: everything local whatever the size */
+    numa_topology one = {.nodes = 1, .cores_per_node = 16, .memory_per_node_mib = 100};
+    numa_place(&one, v, 1, a, b, p);
+    CHECK_NEAR(p[0].local_fraction, 1.0, 0);
+}
+
+static void test_ept(void)
+{
+    /* (g+1)(h+1) - 1 */
+    CHECK_INT_EQ(ept_walk_refs(4, 4), 24);
+    CHECK_INT_EQ(ept_walk_refs(3, 3), 15);
+    CHECK_INT_EQ(ept_walk_refs(5, 5), 35);
+    CHECK_INT_EQ(ept_walk_refs(4, 3), 19);
+    /* 0.5 misses/kcycle, 4 ns per reference, 2.6 GHz:
+     * 4 KiB: 0.0005 * (24 - 4) * 4 * 2.6 = 0.104;  2 MiB: 0.0005 * (15 - 3) * 4 * 2.6 = 0.0624 */
+    CHECK_NEAR(ept_efficiency(0, 0, 0.5, 4, 2600), 1.0 / 1.104, 1e-12);
+    CHECK_NEAR(ept_efficiency(1, 1, 0.5, 4, 2600), 1.0 / 1.0624, 1e-12);
+    CHECK_NEAR(ept_efficiency(1, 1, 0.0, 4, 2600), 1.0, 0);
+}
+
+static void test_power(void)
+{
+    power_model lin = {.idle_w = 100, .peak_w = 300};
+    CHECK_NEAR(power_watts(&lin, 0.25), 150, 1e-12);
+    CHECK_NEAR(power_watts(&lin, -1), 100, 0);
+    CHECK_NEAR(power_watts(&lin, 2), 300, 0);
+    /* curve 50, 100, 120, ..., 280 (step 20 after the first): u = 0.05 is
+     * half way from 50 to 100 -> 75; u = 0.25 half way from 120 to 140 -> 130 */
+    power_model c = {.has_curve = 1};
+    char why[200];
+    CHECK_INT_EQ(power_curve_parse("50, 100,120,140 160 180,200,220,240,260,280", c.curve_w, why, sizeof why), 0);
+    CHECK_NEAR(power_watts(&c, 0.05), 75, 1e-9);
+    CHECK_NEAR(power_watts(&c, 0.25), 130, 1e-9);
+    CHECK_NEAR(power_watts(&c, 1.0), 280, 0);
+    CHECK_INT_EQ(power_curve_parse("1,2,3", c.curve_w, why, sizeof why), -1);
+    CHECK_STR_CONTAINS(why, "3 values");
+    CHECK_INT_EQ(power_curve_parse("1,2,x,4,5,6,7,8,9,10,11", c.curve_w, why, sizeof why), -1);
+    CHECK_INT_EQ(power_curve_parse("1,2,3,4,5,6,7,8,9,10,11,12", c.curve_w, why, sizeof why), -1);
+}
+
+static mem_params params_28g(void)
+{
+    /* 28 GiB host: minFree = 899 MiB exactly; no sharing unless set */
+    return (mem_params){.host_mib = 28672, .page_sharing = 0, .balloon_max = 0.65, .compression_max = 0.10,
+                        .compression_ratio = 2, .idle_tax = 0.75, .touch_rate_per_s = 10000,
+                        .decompress_s = 30e-6, .swapin_s = 100e-6};
+}
+
+static void test_memory(void)
+{
+    /* minFree: 899 MiB for 28 GiB + 1 % of the rest; 128 GiB -> 899 + 1024 = 1923 */
+    CHECK_NEAR(mem_min_free_mib(131072), 1923, 1e-9);
+    CHECK_NEAR(mem_min_free_mib(28672), 899, 1e-9);
+    CHECK_INT_EQ(mem_state_of(3596, 899), MEM_STATE_HIGH); /* 400 % */
+    CHECK_INT_EQ(mem_state_of(899, 899), MEM_STATE_CLEAR);
+    CHECK_INT_EQ(mem_state_of(600, 899), MEM_STATE_SOFT);
+    CHECK_INT_EQ(mem_state_of(300, 899), MEM_STATE_HARD);
+    CHECK_INT_EQ(mem_state_of(100, 899), MEM_STATE_LOW);
+    CHECK_NEAR(mem_shares_per_mib("high"), 20, 0);
+
+    wf_claim claims[4];
+    double scratch[8], amounts[4];
+    mem_vm_result r[4];
+    mem_params p = params_28g();
+
+    /* No pressure, 5 % sharing: 2 x 8192 -> shared 409.6 each, consumed 7782.4. */
+    p.page_sharing = 0.05;
+    mem_vm small[] = {{8192, 2048, 0, INFINITY, 81920, 0}, {8192, 2048, 0, INFINITY, 81920, 0}};
+    mem_host_result h = mem_reclaim(&p, small, 2, claims, scratch, amounts, r);
+    CHECK_NEAR(r[0].shared_mib, 409.6, 1e-9);
+    CHECK_NEAR(r[1].consumed_mib, 7782.4, 1e-9);
+    CHECK_NEAR(r[0].ballooned_mib, 0, 0);
+    CHECK_INT_EQ(h.state, MEM_STATE_HIGH);
+    /* Large pages are not shared while free memory is above 400 % of minFree. */
+    small[1].large_pages = 1;
+    mem_reclaim(&p, small, 2, claims, scratch, amounts, r);
+    CHECK_NEAR(r[1].shared_mib, 0, 0);
+    p.page_sharing = 0;
+
+    /* Soft: 2 x 14000 -> free 672 (74.7 % of minFree). Balloon toward 899:
+     * 227 MiB, split by 1/rho. Equal VMs: 113.5 each. With VM 0 at high
+     * shares (20/MiB) and VM 1 normal (10/MiB), 1/rho halves for VM 0:
+     * 227 * 1/3 and 227 * 2/3. */
+    mem_vm soft[] = {{14000, 3500, 0, INFINITY, 140000, 0}, {14000, 3500, 0, INFINITY, 140000, 0}};
+    h = mem_reclaim(&p, soft, 2, claims, scratch, amounts, r);
+    CHECK_NEAR(r[0].ballooned_mib, 113.5, 1e-9);
+    CHECK_NEAR(r[1].ballooned_mib, 113.5, 1e-9);
+    CHECK_NEAR(r[0].consumed_mib, 13886.5, 1e-9);
+    CHECK_NEAR(r[0].slowdown, 1.0, 0);
+    CHECK_NEAR(h.free_mib, 899, 1e-9);
+    CHECK_INT_EQ(h.state, MEM_STATE_CLEAR);
+    soft[0].shares = 280000;
+    mem_reclaim(&p, soft, 2, claims, scratch, amounts, r);
+    CHECK_NEAR(r[0].ballooned_mib, 227.0 / 3.0, 1e-9);
+    CHECK_NEAR(r[1].ballooned_mib, 227.0 * 2.0 / 3.0, 1e-9);
+
+    /* Low: 2 x 14200, 99 % active -> free 272. The balloon can take only the
+     * idle 142 MiB of each (free -> 556 = 61.8 % of minFree: hard), so
+     * compression brings free to 64 % of minFree = 575.36: 19.36 MiB saved,
+     * 9.68 each = 19.36 MiB compressed each (ratio 2). Resident pages
+     * 14200 - 142 = 14058, so 19.36/14058 of the active pages fault at
+     * 30 us, 10000 faults/s: slowdown 1 + 0.3 * 19.36/14058. */
+    mem_vm tight[] = {{14200, 14058, 0, INFINITY, 142000, 0}, {14200, 14058, 0, INFINITY, 142000, 0}};
+    h = mem_reclaim(&p, tight, 2, claims, scratch, amounts, r);
+    CHECK_NEAR(r[0].ballooned_mib, 142, 1e-9);
+    CHECK_NEAR(r[0].compressed_mib, 19.36, 1e-9);
+    CHECK_NEAR(r[1].compressed_mib, 19.36, 1e-9);
+    CHECK_NEAR(r[0].swapped_mib, 0, 0);
+    CHECK_NEAR(h.free_mib, 575.36, 1e-9);
+    CHECK_NEAR(r[0].slowdown, 1.0 + 0.3 * 19.36 / 14058.0, 1e-12);
+    CHECK_NEAR(r[0].consumed_mib, 14200 - 142 - 19.36 / 2, 1e-9);
+
+    /* Swap: all active (no balloon), compression off (ratio 1): 2 x 15000
+     * -> free -1328; swap 575.36 + 1328 = 1903.36, 951.68 each; slowdown
+     * 1 + 10000 * (951.68/15000) * 100 us. */
+    p.compression_ratio = 1;
+    mem_vm over[] = {{15000, 15000, 0, INFINITY, 150000, 0}, {15000, 15000, 0, INFINITY, 150000, 0}};
+    h = mem_reclaim(&p, over, 2, claims, scratch, amounts, r);
+    CHECK_NEAR(r[0].swapped_mib, 951.68, 1e-9);
+    CHECK_NEAR(r[1].swapped_mib, 951.68, 1e-9);
+    CHECK_NEAR(r[0].slowdown, 1.0 + 1.0 * 951.68 / 15000.0, 1e-12);
+    /* A reservation protects VM 0: VM 1 gives all 1903.36. */
+    over[0].reservation_mib = 15000;
+    mem_reclaim(&p, over, 2, claims, scratch, amounts, r);
+    CHECK_NEAR(r[0].swapped_mib, 0, 0);
+    CHECK_NEAR(r[1].swapped_mib, 1903.36, 1e-9);
+    p.compression_ratio = 2;
+
+    /* Limit: 8192 MiB, limit 6144, half active: the 2048 excess is
+     * ballooned from idle memory (4096 idle) on an otherwise idle host. */
+    mem_vm lim[] = {{8192, 4096, 0, 6144, 81920, 0}};
+    mem_reclaim(&p, lim, 1, claims, scratch, amounts, r);
+    CHECK_NEAR(r[0].ballooned_mib, 2048, 1e-9);
+    CHECK_NEAR(r[0].consumed_mib, 6144, 1e-9);
+    /* fully active: the excess is swapped */
+    lim[0].active_mib = 8192;
+    mem_reclaim(&p, lim, 1, claims, scratch, amounts, r);
+    CHECK_NEAR(r[0].swapped_mib, 2048, 1e-9);
+}
+
+static host_spec small_host(void)
+{
+    /* 1 socket x 4 cores x 2000 MHz, 1 NUMA node, no SMT, 64 GiB,
+     * 1 NIC of 10 Gbps with 2 VFs, 100 MHz per virtio Gbps, 100..200 W */
+    return (host_spec){.sockets = 1, .cores_per_socket = 4, .cpu_mhz = 2000, .memory_mib = 65536,
+                       .hw = {.numa_nodes = 1, .threads_per_core = 1, .smt_gain = 0.25, .numa_local_ns = 90,
+                              .numa_remote_ns = 140, .nics = 1, .nic_gbps = 10, .sriov_vfs_per_nic = 2,
+                              .virtio_mhz_per_gbps = 100, .ept_large_pages = 1, .page_walk_ref_ns = 4,
+                              .power = {.idle_w = 100, .peak_w = 200}}};
+}
+
+static vm_spec small_vm(void)
+{
+    return (vm_spec){.vcpus = 2, .memory_mib = 4096,
+                     .res = {.cpu_limit_mhz = INFINITY, .cpu_shares = 2000, .memory_limit_mib = INFINITY,
+                             .memory_shares = 40960, .tlb_misses_per_kcycle = 0}};
+}
+
+static void test_host_step(void)
+{
+    host_spec h = small_host();
+    vm_spec specs[3] = {small_vm(), small_vm(), small_vm()};
+    vm vms[3] = {{0}};
+    uint32_t ids[3] = {0, 1, 2};
+    host_scratch sc = {0};
+    host_vm_output out[3];
+    host_totals t;
+
+    /* Three VMs asking 4000 MHz (all of their 2 vCPUs) on 8000 MHz, equal
+     * shares: 8000/3 each, ready 1/3, speed factor 2/3; in a 20 s interval
+     * each leaves (4000 - 8000/3)/2000 = 2/3 vCPU waiting: 13333.3 ms.
+     * Utilisation 1 -> 200 W. */
+    host_vm_input in[3] = {{4000, 0.25, 0}, {4000, 0.25, 0}, {5000, 0.25, 0}};
+    CHECK_INT_EQ(host_contention_step(&h, specs, vms, ids, in, 3, 20000, &sc, out, &t), 0);
+    /* VM 2 asks 5000 but its 2 vCPUs give at most 4000: same claim */
+    CHECK_NEAR(vms[0].cpu_entitlement_mhz, 8000.0 / 3.0, 1e-9);
+    CHECK_NEAR(vms[2].cpu_entitlement_mhz, 8000.0 / 3.0, 1e-9);
+    CHECK_NEAR(vms[0].cpu_ready_pct, 100.0 / 3.0, 1e-4);
+    CHECK_NEAR(vms[0].cpu_speed_factor, 2.0 / 3.0, 1e-12);
+    CHECK_NEAR(vms[2].cpu_speed_factor, 8000.0 / 3.0 / 5000.0, 1e-12);
+    CHECK_NEAR(out[0].cpu_ready_ms, 20000.0 * 2.0 / 3.0, 1e-6);
+    CHECK_NEAR(t.cpu_demand_mhz, 13000, 1e-9);
+    CHECK_NEAR(t.cpu_usage_mhz, 8000, 1e-9);
+    CHECK_NEAR(t.cpu_ready_pct, 100.0 / 3.0, 1e-9);
+    CHECK_NEAR(t.power_w, 200, 1e-9);
+    CHECK_NEAR(t.memory_active_mib, 3 * 1024, 1e-9);
+
+    /* SMT on (2 threads, gain 0.25): 10000 MHz schedulable, 10000/3 each. */
+    h.hw.threads_per_core = 2;
+    host_contention_step(&h, specs, vms, ids, in, 3, 20000, &sc, out, &t);
+    CHECK_NEAR(vms[1].cpu_entitlement_mhz, 10000.0 / 3.0, 1e-9);
+    h.hw.threads_per_core = 1;
+
+    /* Network: 3 x 4 Gbps on one 10 Gbps NIC -> scaled to 10/12 each.
+     * VM 0 and 1 ask for SR-IOV (2 VFs: both get one), VM 2 is virtio:
+     * 10/3 Gbps * 100 MHz = 333.3 MHz of hypervisor CPU, leaving
+     * 7666.7 MHz: 7666.7/3 each. */
+    specs[0].res.sriov = specs[1].res.sriov = 1;
+    for (int i = 0; i < 3; i++)
+        in[i].network_gbps = 4;
+    host_contention_step(&h, specs, vms, ids, in, 3, 20000, &sc, out, &t);
+    CHECK_NEAR(t.network_gbps, 10, 1e-9);
+    CHECK_NEAR(t.cpu_hypervisor_mhz, 1000.0 / 3.0, 1e-9);
+    CHECK_NEAR(vms[0].cpu_entitlement_mhz, (8000.0 - 1000.0 / 3.0) / 3.0, 1e-9);
+    CHECK_INT_EQ(out[0].sriov, 1);
+    CHECK_INT_EQ(out[2].sriov, 0);
+    CHECK_NEAR(t.cpu_usage_mhz, 8000, 1e-9);
+
+    /* EPT cost lowers the speed factor: 4 KiB pages, 0.5 misses/kcycle,
+     * 4 ns, 2 GHz: overhead 0.0005 * 20 * 4 * 2 = 0.08. Light load (1000 MHz
+     * each, no network) so only the efficiency is left. */
+    specs[0].res.large_pages = 0;
+    specs[0].res.tlb_misses_per_kcycle = 0.5;
+    for (int i = 0; i < 3; i++)
+        in[i] = (host_vm_input){1000, 0.25, 0};
+    host_contention_step(&h, specs, vms, ids, in, 3, 20000, &sc, out, &t);
+    CHECK_NEAR(vms[0].cpu_speed_factor, 1.0 / 1.08, 1e-12);
+    CHECK_NEAR(vms[0].cpu_ready_pct, 0, 0);
+    CHECK_NEAR(t.power_w, 100 + 100 * 3000.0 / 8000.0, 1e-9);
+
+    /* No VMs: nothing demanded, idle power. */
+    host_contention_step(&h, specs, vms, ids, in, 0, 20000, &sc, out, &t);
+    CHECK_NEAR(t.power_w, 100, 0);
+    CHECK_NEAR(t.cpu_ready_pct, 0, 0);
+    host_scratch_free(&sc);
+}
+
+int main(void)
+{
+    test_waterfill();
+    test_waterfill_random();
+    test_ready();
+    test_numa();
+    test_ept();
+    test_power();
+    test_memory();
+    test_host_step();
+    return CHECK_DONE();
+}
