@@ -16,21 +16,31 @@ static void cluster_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int
                   a, 0, 0.0);
 }
 
-/* Places the VM if it fits somewhere: 1 placed, 0 not. */
-static int cluster_try_place(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
     placement_request req = {vs->vcpus, vs->memory_mib, vs->host_group, vs->cpu_demand.mean};
     int32_t chosen = placement_choose(c->policy, c->view, env->n_hosts, &req);
     if (chosen < 0)
-        return 0;
+        return -1;
     c->view[chosen].committed_memory_mib += vs->memory_mib;
     c->view[chosen].committed_cpu_mhz += req.cpu_mhz;
+    if (c->vm_host) /* so a later power-off reaches the host it runs on now */
+        c->vm_host[vm_id] = chosen;
+    return chosen;
+}
+
+/* Places the VM if it fits somewhere: 1 placed, 0 not. */
+static int cluster_try_place(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
+    const model_env *env = c->env;
+    const vm_spec *vs = &env->vm_specs[vm_id];
+    int32_t chosen = cluster_choose_and_commit(c, vm_id);
+    if (chosen < 0)
+        return 0;
     c->placed++;
     c->live++;
-    if (c->vm_host)
-        c->vm_host[vm_id] = chosen;
     cluster_log(ctx, c, env->log_vm_placed, vm_id, chosen);
     int64_t payload = vm_id;
     sim_send(ctx, env->first_host_lp + (uint32_t)chosen, env->control_latency_ns, env->kind_vm_start,

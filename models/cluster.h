@@ -42,6 +42,11 @@ typedef struct cluster {
 int cluster_init_lifecycle(cluster *c, uint32_t n_vms);
 void cluster_release(cluster *c);
 
+/* Chooses a host for the VM with the placement policy and commits it in the
+ * controller's view (memory, expected CPU, the VM's host): the host index,
+ * or -1 if none fits. Placement and restarts both go through it. */
+int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id);
+
 void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 
 #endif

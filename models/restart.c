@@ -92,9 +92,7 @@ static void restart_tick(sim_ctx *ctx, cluster *c, restart_queue *q)
     uint32_t done = 0;
     while (done < q->n_due && q->due[done].due_ns <= now) {
         uint32_t id = q->due[done++].vm;
-        const vm_spec *vs = &env->vm_specs[id];
-        placement_request req = {vs->vcpus, vs->memory_mib, vs->host_group, vs->cpu_demand.mean};
-        int32_t chosen = placement_choose(c->policy, c->view, env->n_hosts, &req);
+        int32_t chosen = cluster_choose_and_commit(c, id);
         if (chosen < 0) {
             q->restart_failures++;
             fe->vms[id].restart_failures++;
@@ -102,10 +100,6 @@ static void restart_tick(sim_ctx *ctx, cluster *c, restart_queue *q)
             push_waiting(q, id);
             continue;
         }
-        c->view[chosen].committed_memory_mib += vs->memory_mib;
-        c->view[chosen].committed_cpu_mhz += req.cpu_mhz;
-        if (c->vm_host) /* so a later power-off reaches the host it runs on now */
-            c->vm_host[id] = chosen;
         q->restarts++;
         q->vms_down--;
         cluster_event_log(ctx, c, fe->log_vm_restarted, id, chosen, 0);
