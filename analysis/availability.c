@@ -8,7 +8,6 @@
 
 #include "analysis/h5_read.h"
 
-#define BLOCK_ROWS 65536
 
 /* Sums column `name` of rows [0, rows): f64 or i64 (as double). */
 static int column_values(hid_t t, const char *path, const char *name, hsize_t rows, int is_int, double *out,
@@ -160,115 +159,72 @@ int avail_summary_read(hid_t file, avail_summary *out, char *err, size_t err_len
     return found;
 }
 
+/* The running sum of avail_hosts_down_read: per group of hosts, how long
+ * each count of down hosts has lasted so far. */
 typedef struct {
-    int64_t time_ns;
-    int kind;
-    int64_t subject;
-    int64_t b;
-} event_row;
+    int64_t until_ns, n_hosts;
+    int group_size, stride;
+    double *fraction;
+    unsigned char *down;
+    int *n_down;
+    int64_t *last;
+} hosts_down_sum;
+
+static void hosts_down_on_event(const h5r_event *e, void *arg)
+{
+    enum { STATE_FAILED = 1, STATE_MAINTENANCE = 3 }; /* models/host.h host_state */
+    hosts_down_sum *s = arg;
+    int64_t h = e->subject;
+    if (h < 0 || h >= s->n_hosts)
+        return;
+    int g = (int)(h / s->group_size);
+    int64_t t = e->time_ns < s->until_ns ? e->time_ns : s->until_ns;
+    s->fraction[g * s->stride + s->n_down[g]] += (double)(t - s->last[g]);
+    s->last[g] = t;
+    int now_down = e->b == STATE_FAILED || e->b == STATE_MAINTENANCE;
+    s->n_down[g] += now_down - s->down[h];
+    s->down[h] = (unsigned char)now_down;
+}
 
 int avail_hosts_down_read(const char *path, int64_t until_ns, int group_size, int n_groups, double *fraction,
                           char *err, size_t err_len)
 {
     static const char *const state_kinds[] = {"host_failed",      "host_repaired",     "host_isolated",
                                               "host_reachable",   "maintenance_begin", "maintenance_end"};
-    enum { N_STATE_KINDS = 6, STATE_FAILED = 1, STATE_MAINTENANCE = 3 }; /* models/host.h host_state */
-    int n_hosts = group_size * n_groups, stride = group_size + 1;
-    for (int j = 0; j < stride * n_groups; j++)
+    int n_hosts = group_size * n_groups;
+    hosts_down_sum s = {.until_ns = until_ns, .n_hosts = n_hosts, .group_size = group_size,
+                        .stride = group_size + 1, .fraction = fraction};
+    for (int j = 0; j < s.stride * n_groups; j++)
         fraction[j] = 0.0;
     h5r_quiet quiet;
     h5r_quiet_begin(&quiet);
     int64_t version;
     hid_t file = h5r_open_run(path, &version, err, err_len);
-    hid_t ds = H5I_INVALID_HID, ftype = H5I_INVALID_HID, kind_ftype = H5I_INVALID_HID, kind_mtype = H5I_INVALID_HID,
-          mtype = H5I_INVALID_HID;
-    event_row *block = NULL;
-    unsigned char *down = calloc((size_t)n_hosts + 1, 1);
-    int *n_down = calloc((size_t)n_groups + 1, sizeof *n_down);
-    int64_t *last = calloc((size_t)n_groups + 1, sizeof *last);
+    s.down = calloc((size_t)n_hosts + 1, 1);
+    s.n_down = calloc((size_t)n_groups + 1, sizeof *s.n_down);
+    s.last = calloc((size_t)n_groups + 1, sizeof *s.last);
     int rc = -1;
     if (file < 0)
         goto done;
-    if (!down || !n_down || !last) {
+    if (!s.down || !s.n_down || !s.last) {
         snprintf(err, err_len, "%s: out of memory", path);
         goto done;
     }
-    ds = H5Dopen2(file, "/events", H5P_DEFAULT);
-    ftype = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
-    int index = ftype >= 0 ? H5Tget_member_index(ftype, "kind") : -1;
-    hsize_t rows = 0;
-    if (ds < 0 || index < 0 || h5r_dims(ds, 1, &rows) != 0) {
-        snprintf(err, err_len, "%s: /events: missing or not a 1-D compound dataset", path);
+    char msg[256];
+    int found = h5r_events_each(file, state_kinds, 6, hosts_down_on_event, &s, msg, sizeof msg);
+    if (found != 1) {
+        snprintf(err, err_len, "%s: %s", path, found == 0 ? "/events: missing" : msg);
         goto done;
-    }
-    kind_ftype = H5Tget_member_type(ftype, (unsigned)index);
-    kind_mtype = kind_ftype >= 0 ? H5Tget_native_type(kind_ftype, H5T_DIR_ASCEND) : H5I_INVALID_HID;
-    mtype = H5Tcreate(H5T_COMPOUND, sizeof(event_row));
-    if (kind_mtype < 0 || mtype < 0 || H5Tget_size(kind_mtype) != sizeof(int) ||
-        H5Tinsert(mtype, "time_ns", HOFFSET(event_row, time_ns), H5T_NATIVE_INT64) < 0 ||
-        H5Tinsert(mtype, "kind", HOFFSET(event_row, kind), kind_mtype) < 0 ||
-        H5Tinsert(mtype, "subject", HOFFSET(event_row, subject), H5T_NATIVE_INT64) < 0 ||
-        H5Tinsert(mtype, "b", HOFFSET(event_row, b), H5T_NATIVE_INT64) < 0) {
-        snprintf(err, err_len, "%s: /events: unexpected member types", path);
-        goto done;
-    }
-    int values[N_STATE_KINDS], known[N_STATE_KINDS];
-    for (int i = 0; i < N_STATE_KINDS; i++)
-        known[i] = H5Tenum_valueof(kind_mtype, state_kinds[i], &values[i]) >= 0;
-    block = malloc(BLOCK_ROWS * sizeof *block);
-    if (!block) {
-        snprintf(err, err_len, "%s: out of memory", path);
-        goto done;
-    }
-    for (hsize_t start = 0; start < rows; start += BLOCK_ROWS) {
-        hsize_t count = rows - start < BLOCK_ROWS ? rows - start : BLOCK_ROWS;
-        hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(1, &count, NULL);
-        herr_t ok = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL);
-        if (ok >= 0)
-            ok = H5Dread(ds, mtype, mspace, fspace, H5P_DEFAULT, block);
-        H5Sclose(mspace);
-        H5Sclose(fspace);
-        if (ok < 0) {
-            snprintf(err, err_len, "%s: /events: cannot read rows", path);
-            goto done;
-        }
-        for (hsize_t k = 0; k < count; k++) {
-            const event_row *e = &block[k];
-            int is_state = 0;
-            for (int i = 0; i < N_STATE_KINDS; i++)
-                is_state |= known[i] && e->kind == values[i];
-            int64_t h = e->subject;
-            if (!is_state || h < 0 || h >= n_hosts)
-                continue;
-            int g = (int)(h / group_size);
-            int64_t t = e->time_ns < until_ns ? e->time_ns : until_ns;
-            fraction[g * stride + n_down[g]] += (double)(t - last[g]);
-            last[g] = t;
-            int now_down = e->b == STATE_FAILED || e->b == STATE_MAINTENANCE;
-            n_down[g] += now_down - down[h];
-            down[h] = (unsigned char)now_down;
-        }
     }
     for (int g = 0; g < n_groups; g++)
-        fraction[g * stride + n_down[g]] += (double)(until_ns - last[g]);
-    for (int j = 0; j < stride * n_groups; j++)
+        fraction[g * s.stride + s.n_down[g]] += (double)(until_ns - s.last[g]);
+    for (int j = 0; j < s.stride * n_groups; j++)
         fraction[j] /= (double)until_ns;
     rc = 0;
 done:
-    free(block);
-    free(down);
-    free(n_down);
-    free(last);
-    if (mtype >= 0)
-        H5Tclose(mtype);
-    if (kind_mtype >= 0)
-        H5Tclose(kind_mtype);
-    if (kind_ftype >= 0)
-        H5Tclose(kind_ftype);
-    if (ftype >= 0)
-        H5Tclose(ftype);
-    if (ds >= 0)
-        H5Dclose(ds);
+    free(s.down);
+    free(s.n_down);
+    free(s.last);
     if (file >= 0)
         H5Fclose(file);
     h5r_quiet_end(&quiet);

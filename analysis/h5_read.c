@@ -318,112 +318,17 @@ int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, d
     return rc;
 }
 
-int h5r_event_kind_counts(hid_t file, const char *const *names, int n_names, int64_t *counts,
-                          char *err, size_t err_len)
+int h5r_events_each(hid_t file, const char *const *names, int n_names, h5r_event_fn fn, void *arg, char *err,
+                    size_t err_len)
 {
-    for (int i = 0; i < n_names; i++)
-        counts[i] = 0;
     if (!h5r_exists(file, "/events"))
         return 0;
     hid_t ds = H5Dopen2(file, "/events", H5P_DEFAULT);
     hid_t ftype = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
     hid_t kind_ftype = H5I_INVALID_HID, kind_mtype = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
-    int *block = NULL;
-    int64_t *values = calloc((size_t)(n_names > 0 ? n_names : 1), sizeof *values);
+    int *values = calloc((size_t)(n_names > 0 ? n_names : 1), sizeof *values);
     int *known = calloc((size_t)(n_names > 0 ? n_names : 1), sizeof *known);
-    int rc = -1;
-    hsize_t rows = 0;
-    if (ds < 0 || ftype < 0 || H5Tget_class(ftype) != H5T_COMPOUND || h5r_dims(ds, 1, &rows) != 0) {
-        snprintf(err, err_len, "/events: not a 1-D compound dataset");
-        goto done;
-    }
-    int index = H5Tget_member_index(ftype, "kind");
-    if (index < 0 || H5Tget_member_class(ftype, (unsigned)index) != H5T_ENUM) {
-        snprintf(err, err_len, "/events: no enum member 'kind'");
-        goto done;
-    }
-    kind_ftype = H5Tget_member_type(ftype, (unsigned)index);
-    kind_mtype = kind_ftype >= 0 ? H5Tget_native_type(kind_ftype, H5T_DIR_ASCEND) : H5I_INVALID_HID;
-    if (kind_mtype < 0 || H5Tget_size(kind_mtype) != sizeof(int)) {
-        snprintf(err, err_len, "/events: member 'kind' is not a 32-bit enum");
-        goto done;
-    }
-    if (!values || !known) {
-        snprintf(err, err_len, "/events: out of memory");
-        goto done;
-    }
-    int any = 0;
-    for (int i = 0; i < n_names; i++) {
-        int v = 0;
-        /* A name the enum does not hold fails quietly: that kind has 0 records. */
-        if (H5Tenum_valueof(kind_mtype, names[i], &v) >= 0) {
-            values[i] = v;
-            known[i] = 1;
-            any = 1;
-        }
-    }
-    if (!any || rows == 0) {
-        rc = 1;
-        goto done;
-    }
-    mtype = H5Tcreate(H5T_COMPOUND, sizeof(int));
-    if (mtype < 0 || H5Tinsert(mtype, "kind", 0, kind_mtype) < 0) {
-        snprintf(err, err_len, "/events: cannot build the memory type");
-        goto done;
-    }
-    hsize_t block_rows = rows < EVENT_BLOCK_ROWS ? rows : EVENT_BLOCK_ROWS;
-    block = malloc((size_t)block_rows * sizeof *block);
-    if (!block) {
-        snprintf(err, err_len, "/events: out of memory");
-        goto done;
-    }
-    for (hsize_t start = 0; start < rows; start += block_rows) {
-        hsize_t n = rows - start < block_rows ? rows - start : block_rows;
-        if (read_rows_1d(ds, mtype, start, n, block) != 0) {
-            snprintf(err, err_len, "/events: cannot read rows %llu..%llu", (unsigned long long)start,
-                     (unsigned long long)(start + n));
-            goto done;
-        }
-        for (hsize_t k = 0; k < n; k++)
-            for (int i = 0; i < n_names; i++)
-                if (known[i] && block[k] == values[i])
-                    counts[i]++;
-    }
-    rc = 1;
-done:
-    free(block);
-    free(values);
-    free(known);
-    if (mtype >= 0)
-        H5Tclose(mtype);
-    if (kind_mtype >= 0)
-        H5Tclose(kind_mtype);
-    if (kind_ftype >= 0)
-        H5Tclose(kind_ftype);
-    if (ftype >= 0)
-        H5Tclose(ftype);
-    if (ds >= 0)
-        H5Dclose(ds);
-    return rc;
-}
-
-typedef struct {
-    int64_t time_ns;
-    int kind;
-    int64_t subject, a, b;
-    double value;
-} event_row;
-
-int h5r_events_of_kind(hid_t file, const char *kind, h5r_event *out, size_t cap, size_t *n, char *err,
-                       size_t err_len)
-{
-    *n = 0;
-    if (!h5r_exists(file, "/events"))
-        return 0;
-    hid_t ds = H5Dopen2(file, "/events", H5P_DEFAULT);
-    hid_t ftype = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
-    hid_t kind_ftype = H5I_INVALID_HID, kind_mtype = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
-    event_row *block = NULL;
+    h5r_event *block = NULL;
     int rc = -1;
     hsize_t rows = 0;
     int index = ftype >= 0 ? H5Tget_member_index(ftype, "kind") : -1;
@@ -438,23 +343,32 @@ int h5r_events_of_kind(hid_t file, const char *kind, h5r_event *out, size_t cap,
         snprintf(err, err_len, "/events: member 'kind' is not a 32-bit enum");
         goto done;
     }
-    int want = 0;
-    if (H5Tenum_valueof(kind_mtype, kind, &want) < 0) {
-        rc = 0; /* the file never registered this kind */
+    if (!values || !known) {
+        snprintf(err, err_len, "/events: out of memory");
         goto done;
     }
-    mtype = H5Tcreate(H5T_COMPOUND, sizeof(event_row));
-    if (mtype < 0 || H5Tinsert(mtype, "time_ns", HOFFSET(event_row, time_ns), H5T_NATIVE_INT64) < 0 ||
-        H5Tinsert(mtype, "kind", HOFFSET(event_row, kind), kind_mtype) < 0 ||
-        H5Tinsert(mtype, "subject", HOFFSET(event_row, subject), H5T_NATIVE_INT64) < 0 ||
-        H5Tinsert(mtype, "a", HOFFSET(event_row, a), H5T_NATIVE_INT64) < 0 ||
-        H5Tinsert(mtype, "b", HOFFSET(event_row, b), H5T_NATIVE_INT64) < 0 ||
-        H5Tinsert(mtype, "value", HOFFSET(event_row, value), H5T_NATIVE_DOUBLE) < 0) {
+    /* A name the enum does not hold matches nothing: that kind has 0 records. */
+    int any = 0;
+    for (int i = 0; i < n_names; i++) {
+        known[i] = H5Tenum_valueof(kind_mtype, names[i], &values[i]) >= 0;
+        any |= known[i];
+    }
+    if (!any || rows == 0) {
+        rc = 1;
+        goto done;
+    }
+    mtype = H5Tcreate(H5T_COMPOUND, sizeof(h5r_event));
+    if (mtype < 0 || H5Tinsert(mtype, "time_ns", HOFFSET(h5r_event, time_ns), H5T_NATIVE_INT64) < 0 ||
+        H5Tinsert(mtype, "kind", HOFFSET(h5r_event, kind), kind_mtype) < 0 ||
+        H5Tinsert(mtype, "subject", HOFFSET(h5r_event, subject), H5T_NATIVE_INT64) < 0 ||
+        H5Tinsert(mtype, "a", HOFFSET(h5r_event, a), H5T_NATIVE_INT64) < 0 ||
+        H5Tinsert(mtype, "b", HOFFSET(h5r_event, b), H5T_NATIVE_INT64) < 0 ||
+        H5Tinsert(mtype, "value", HOFFSET(h5r_event, value), H5T_NATIVE_DOUBLE) < 0) {
         snprintf(err, err_len, "/events: cannot build the memory type");
         goto done;
     }
     hsize_t block_rows = rows < EVENT_BLOCK_ROWS ? rows : EVENT_BLOCK_ROWS;
-    block = malloc(((size_t)block_rows + 1) * sizeof *block);
+    block = malloc((size_t)block_rows * sizeof *block);
     if (!block) {
         snprintf(err, err_len, "/events: out of memory");
         goto done;
@@ -466,82 +380,7 @@ int h5r_events_of_kind(hid_t file, const char *kind, h5r_event *out, size_t cap,
                      (unsigned long long)(start + count));
             goto done;
         }
-        for (hsize_t k = 0; k < count; k++) {
-            if (block[k].kind != want)
-                continue;
-            if (*n < cap)
-                out[*n] = (h5r_event){.time_ns = block[k].time_ns, .subject = block[k].subject, .a = block[k].a, .b = block[k].b, .value = block[k].value};
-            (*n)++;
-        }
-    }
-    rc = 1;
-done:
-    free(block);
-    if (mtype >= 0)
-        H5Tclose(mtype);
-    if (kind_mtype >= 0)
-        H5Tclose(kind_mtype);
-    if (kind_ftype >= 0)
-        H5Tclose(kind_ftype);
-    if (ftype >= 0)
-        H5Tclose(ftype);
-    if (ds >= 0)
-        H5Dclose(ds);
-    return rc;
-}
-
-int h5r_events_each(hid_t file, const char *const *names, int n_names, h5r_event_fn fn, void *arg, char *err,
-                    size_t err_len)
-{
-    if (!h5r_exists(file, "/events"))
-        return 0;
-    hid_t ds = H5Dopen2(file, "/events", H5P_DEFAULT);
-    hid_t ftype = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
-    hid_t kind_ftype = H5I_INVALID_HID, kind_mtype = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
-    int *values = calloc((size_t)(n_names > 0 ? n_names : 1), sizeof *values);
-    int *known = calloc((size_t)(n_names > 0 ? n_names : 1), sizeof *known);
-    h5r_event *block = NULL;
-    int rc = -1;
-    hsize_t rows = 0;
-    if (ds < 0 || ftype < 0 || H5Tget_class(ftype) != H5T_COMPOUND || h5r_dims(ds, 1, &rows) != 0) {
-        snprintf(err, err_len, "/events: not a 1-D compound dataset");
-        goto done;
-    }
-    int index = H5Tget_member_index(ftype, "kind");
-    if (index < 0 || H5Tget_member_class(ftype, (unsigned)index) != H5T_ENUM) {
-        snprintf(err, err_len, "/events: no enum member 'kind'");
-        goto done;
-    }
-    kind_ftype = H5Tget_member_type(ftype, (unsigned)index);
-    kind_mtype = kind_ftype >= 0 ? H5Tget_native_type(kind_ftype, H5T_DIR_ASCEND) : H5I_INVALID_HID;
-    if (kind_mtype < 0 || H5Tget_size(kind_mtype) != sizeof(int) || !values || !known) {
-        snprintf(err, err_len, "/events: member 'kind' is not a 32-bit enum");
-        goto done;
-    }
-    for (int i = 0; i < n_names; i++)
-        known[i] = H5Tenum_valueof(kind_mtype, names[i], &values[i]) >= 0;
-    mtype = H5Tcreate(H5T_COMPOUND, sizeof(h5r_event));
-    if (mtype < 0 || H5Tinsert(mtype, "time_ns", HOFFSET(h5r_event, time_ns), H5T_NATIVE_INT64) < 0 ||
-        H5Tinsert(mtype, "kind", HOFFSET(h5r_event, kind), kind_mtype) < 0 ||
-        H5Tinsert(mtype, "subject", HOFFSET(h5r_event, subject), H5T_NATIVE_INT64) < 0 ||
-        H5Tinsert(mtype, "a", HOFFSET(h5r_event, a), H5T_NATIVE_INT64) < 0) {
-        snprintf(err, err_len, "/events: cannot build the memory type");
-        goto done;
-    }
-    hsize_t block_rows = rows < EVENT_BLOCK_ROWS ? (rows ? rows : 1) : EVENT_BLOCK_ROWS;
-    block = malloc((size_t)block_rows * sizeof *block);
-    if (!block) {
-        snprintf(err, err_len, "/events: out of memory");
-        goto done;
-    }
-    for (hsize_t start = 0; start < rows; start += block_rows) {
-        hsize_t n = rows - start < block_rows ? rows - start : block_rows;
-        if (read_rows_1d(ds, mtype, start, n, block) != 0) {
-            snprintf(err, err_len, "/events: cannot read rows %llu..%llu", (unsigned long long)start,
-                     (unsigned long long)(start + n));
-            goto done;
-        }
-        for (hsize_t k = 0; k < n; k++)
+        for (hsize_t k = 0; k < count; k++)
             for (int i = 0; i < n_names; i++)
                 if (known[i] && block[k].kind == values[i]) {
                     h5r_event e = block[k];
@@ -565,5 +404,42 @@ done:
         H5Tclose(ftype);
     if (ds >= 0)
         H5Dclose(ds);
+    return rc;
+}
+
+static void count_event(const h5r_event *e, void *arg)
+{
+    ((int64_t *)arg)[e->kind]++;
+}
+
+int h5r_event_kind_counts(hid_t file, const char *const *names, int n_names, int64_t *counts,
+                          char *err, size_t err_len)
+{
+    for (int i = 0; i < n_names; i++)
+        counts[i] = 0;
+    return h5r_events_each(file, names, n_names, count_event, counts, err, err_len);
+}
+
+typedef struct {
+    h5r_event *out;
+    size_t cap, n;
+} event_collector;
+
+static void collect_event(const h5r_event *e, void *arg)
+{
+    event_collector *c = arg;
+    if (c->n < c->cap) {
+        c->out[c->n] = *e;
+        c->out[c->n].kind = 0;
+    }
+    c->n++;
+}
+
+int h5r_events_of_kind(hid_t file, const char *kind, h5r_event *out, size_t cap, size_t *n, char *err,
+                       size_t err_len)
+{
+    event_collector c = {out, cap, 0};
+    int rc = h5r_events_each(file, &kind, 1, collect_event, &c, err, err_len);
+    *n = c.n;
     return rc;
 }

@@ -74,8 +74,8 @@ int h5r_table_column_str(hid_t table, const char *table_path, const char *column
  * out (nrows * cols values, row-major). Cells never written read as NaN. */
 int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out);
 
-/* Counts the /events records of each named kind in one streaming pass over
- * the `kind` member only, matching kinds by their enum names (never by
+/* Counts the /events records of each named kind in one streaming pass
+ * (h5r_events_each), matching kinds by their enum names (never by
  * numbers). counts[i] is 0 for a name the file's enum does not hold. Returns
  * 1 when /events exists, 0 when it is absent (counts all 0), -1 with a
  * message naming /events. */
@@ -93,14 +93,15 @@ typedef struct h5r_event {
 
 /* The /events records of the kind named `kind`, in file order (time, lp,
  * seq): the first `cap` go to out, *n gets how many there are in all.
- * Returns 1 read, 0 when /events or the kind is absent (*n = 0), -1 with a
- * message naming /events. */
+ * Returns 1 when /events exists (*n = 0 if the kind is not in it), 0 when
+ * /events is absent, -1 with a message naming /events. */
 int h5r_events_of_kind(hid_t file, const char *kind, h5r_event *out, size_t cap, size_t *n, char *err,
                        size_t err_len);
 typedef void (*h5r_event_fn)(const h5r_event *e, void *arg);
 
 /* Streams the /events records whose kind is one of `names`, in file order
- * (time, lp, seq), to fn. Returns 1 when /events exists, 0 when absent,
+ * (time, lp, seq), to fn, in blocks: the one reader of /events the others
+ * are built on. A name the file's enum does not hold matches nothing. Returns 1 when /events exists, 0 when absent,
  * -1 with a message naming /events. */
 int h5r_events_each(hid_t file, const char *const *names, int n_names, h5r_event_fn fn, void *arg, char *err,
                     size_t err_len);
