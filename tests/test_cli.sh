@@ -4,18 +4,8 @@
 # half-written output. Run by ctest as: test_cli.sh VDCSIM SOURCE_DIR WORK_DIR
 set -u
 vdcsim=$1; src=$2; work=$3/cli
-rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
-passed=0; failed=0
-ok()   { passed=$((passed + 1)); }
-bad()  { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-expect_status() { # want, description, command...
-  local want=$1 what=$2; shift 2
-  "$@" >out.txt 2>err.txt; local got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want"; cat err.txt >&2; fi
-}
-expect_err() { # needle, description
-  if grep -qF -- "$1" err.txt; then ok; else bad "$2: stderr lacks '$1'"; cat err.txt >&2; fi
-}
+source "$src/tests/cli_lib.sh"
+cli_begin
 quick=$src/scenarios/quickstart.cfg
 
 # --- help, version, usage errors -----------------------------------------
@@ -98,7 +88,6 @@ expect_status 0 "run 3 threads" "$vdcsim" run "$quick" $short --threads 3 -o t3.
 expect_status 0 "other seed" "$vdcsim" run "$quick" $short --threads 1 --seed 7 -o s7.h5 --quiet
 for f in t1.h5 t2.h5 t2b.h5 t3.h5 t1.h5.summary.txt; do [ -s $f ] && ok || bad "$f missing"; done
 ls ./*.partial-* >/dev/null 2>&1 && bad "partial files left behind" || ok
-same() { h5diff -q "$1" "$2" "$3" >/dev/null 2>&1; }
 for obj in /series /events /tables; do
   same t1.h5 t2.h5 $obj && ok || bad "$obj differs between 1 and 2 threads"
   same t1.h5 t3.h5 $obj && ok || bad "$obj differs between 1 and 3 threads"
@@ -128,5 +117,4 @@ printf 'hosts = ( { name = "h"; } );\nsimulation = { lookahead = "1s"; };\noutpu
 expect_status 1 "unwritable output" "$vdcsim" run nodir.cfg --quiet
 expect_err "nodir/x.h5" "unwritable output"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+cli_end

@@ -4,10 +4,8 @@
 # power curve is refused with the key named. Args: VDCSIM SOURCE_DIR WORK_DIR
 set -u
 vdcsim=$1; src=$2; work=$3/contention_cli
-rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
-passed=0; failed=0
-ok()  { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+source "$src/tests/cli_lib.sh"
+cli_begin
 oc=$src/scenarios/overcommit_study.cfg
 numa=$src/scenarios/numa_study.cfg
 
@@ -17,7 +15,7 @@ set_oc="--set vms.[0].count=64 --set hosts.[0].count=2"
 "$vdcsim" run "$oc" $set_oc --until 6h --threads 1 -o oc1.h5 --quiet && ok || bad "overcommit study, 1 thread"
 "$vdcsim" run "$oc" $set_oc --until 6h --threads 2 -o oc2.h5 --quiet && ok || bad "overcommit study, 2 threads"
 for obj in /series /events /tables; do
-  h5diff -q oc1.h5 oc2.h5 $obj >/dev/null 2>&1 && ok || bad "$obj differs between 1 and 2 threads"
+  same oc1.h5 oc2.h5 $obj && ok || bad "$obj differs between 1 and 2 threads"
 done
 "$vdcsim" summary oc1.h5 > sum.txt && ok || bad "summary"
 grep -q "cpu ready     hosts mean" sum.txt && ok || bad "summary lacks the cpu ready line"
@@ -31,5 +29,4 @@ h5ls oc1.h5/series/cluster | grep -q "power_w" && ok || bad "no /series/cluster/
 [ $? -eq 2 ] && ok || bad "bad power curve: want exit 2"
 grep -qF "key 'hosts.[0].power_curve': 3 values" err.txt && ok || { bad "bad power curve message"; cat err.txt >&2; }
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_end

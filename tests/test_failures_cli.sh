@@ -7,18 +7,8 @@
 # Run by ctest as: test_failures_cli.sh VDCSIM SOURCE_DIR WORK_DIR
 set -u
 vdcsim=$1; src=$2; work=$3/failures_cli
-rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
-passed=0; failed=0
-ok()   { passed=$((passed + 1)); }
-bad()  { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-expect_status() { # want, description, command...
-  local want=$1 what=$2; shift 2
-  "$@" >out.txt 2>err.txt; local got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want"; cat err.txt >&2; fi
-}
-expect_err() { # needle, description
-  if grep -qF -- "$1" err.txt; then ok; else bad "$2: stderr lacks '$1'"; cat err.txt >&2; fi
-}
+source "$src/tests/cli_lib.sh"
+cli_begin
 hosts='hosts = ( { name = "esx"; count = 4; } );'
 
 # --- bad input: FILE:LINE: key '...', exit 2 -------------------------------
@@ -80,7 +70,6 @@ CFG
 for t in 1 2 3; do
   expect_status 0 "mix with $t threads" "$vdcsim" run mix.cfg -o m$t.h5 --threads $t
 done
-same() { h5diff -q "$1" "$2" "$3" >/dev/null 2>&1; }
 for obj in /series /events /tables; do
   same m1.h5 m2.h5 $obj && ok || bad "$obj differs between 1 and 2 threads"
   same m1.h5 m3.h5 $obj && ok || bad "$obj differs between 1 and 3 threads"
@@ -99,5 +88,4 @@ h5dump -H -d /series/cluster/hosts_up m1.h5 | grep -q "( 720, 1 )" && ok || bad 
 n_failed=$(h5dump -d /events m1.h5 | grep -c "host_failed,")
 [ "$n_failed" -gt 0 ] && ok || bad "no host_failed events"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_end

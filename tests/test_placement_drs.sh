@@ -16,10 +16,8 @@
 #     10 VMs on every host at 6 h (first fit would give 32, 20, 8, 16, 4, 0, 0, 0).
 set -u
 vdcsim=$1; src=$2; work=$3/placement_drs
-rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
-passed=0; failed=0
-ok()  { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+source "$src/tests/cli_lib.sh"
+cli_begin
 quick=$src/scenarios/quickstart.cfg
 args="--set placement.policy=drs --until 6h --quiet"
 
@@ -35,11 +33,10 @@ got=$(row t1.h5 71)
 [ "$got" = "10,10,10,10,10,10,10,10" ] && ok || bad "VMs per host at 6 h: got '$got', want 10 each"
 
 for obj in /series/host/vms_running /series/host/cpu_demand_mhz /events; do
-  h5diff -q t1.h5 t2.h5 "$obj" >/dev/null 2>&1 && ok || bad "$obj differs between 1 and 2 threads"
+  same t1.h5 t2.h5 "$obj" && ok || bad "$obj differs between 1 and 2 threads"
 done
 
 "$vdcsim" check "$quick" --set placement.policy=best >out.txt 2>err.txt; st=$?
 [ "$st" -eq 2 ] && grep -q "placement.policy" err.txt && ok || bad "unknown policy: exit $st"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_end

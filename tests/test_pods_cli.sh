@@ -5,10 +5,8 @@
 # one-key switch of runtime works. Run by ctest as: test_pods_cli.sh VDCSIM SOURCE_DIR WORK_DIR
 set -u
 vdcsim=$1; src=$2; work=$3/pods
-rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
-passed=0; failed=0
-ok()  { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+source "$src/tests/cli_lib.sh"
+cli_begin
 expect() { # status, needle, description, command...
   local want=$1 needle=$2 what=$3; shift 3
   "$@" >out.txt 2>err.txt; local got=$?
@@ -30,7 +28,6 @@ expect 0 "" "request defaults to limit" "$vdcsim" check dflt.cfg
 
 mixed=$src/tests/scenarios/pods/mixed.cfg
 for t in 1 2 3; do expect 0 "" "mixed $t threads" "$vdcsim" run "$mixed" --threads $t -o t$t.h5 --quiet; done
-same() { h5diff -q "$1" "$2" "$3" >/dev/null 2>&1; }
 for obj in /series /events /tables; do
   same t1.h5 t2.h5 $obj && ok || bad "$obj differs between 1 and 2 threads"
   same t1.h5 t3.h5 $obj && ok || bad "$obj differs between 1 and 3 threads"
@@ -43,5 +40,4 @@ h5dump -H -d /tables/pods t1.h5 | grep -q "( 70 )" && ok || bad "pods table is n
 study=$src/scenarios/density_startup_study.cfg
 expect 0 "" "study as VMs" "$vdcsim" run "$study" --until 2m --set pods.[0].kind=vm -o vm.h5 --quiet
 "$vdcsim" summary vm.h5 | grep -qE "pods +1200 pods \(828 unplaced\)" && ok || bad "study vm: 4 x 93 = 372 placed"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_end

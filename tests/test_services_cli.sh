@@ -6,10 +6,8 @@
 # Run by ctest as: test_services_cli.sh VDCSIM SOURCE_DIR WORK_DIR
 set -u
 vdcsim=$1; src=$2; work=$3/services
-rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
-passed=0; failed=0
-ok()  { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+source "$src/tests/cli_lib.sh"
+cli_begin
 expect_bad() { # fixture, "LINE: key 'PATH'"
   local f=$src/tests/scenarios/bad/$1
   "$vdcsim" check "$f" >/dev/null 2>err.txt; local st=$?
@@ -32,7 +30,6 @@ short="--until 2h --set simulation.sample_period=10m"
 for t in 1 2 3; do
   "$vdcsim" run "$web" $short --threads $t -o t$t.h5 --quiet >/dev/null 2>err.txt && ok || { bad "run $t threads"; cat err.txt >&2; }
 done
-same() { h5diff -q "$1" "$2" "$3" >/dev/null 2>&1; }
 for obj in /series /events /tables; do
   same t1.h5 t2.h5 $obj && ok || bad "$obj differs between 1 and 2 threads"
   same t1.h5 t3.h5 $obj && ok || bad "$obj differs between 1 and 3 threads"
@@ -47,5 +44,4 @@ h5dump -H -d /tables/service_replicas t1.h5 | grep -q "( 8 )" && ok || bad "serv
 h5dump -d /tables/service_replicas t1.h5 | grep -q '"frontend-08"' && ok || bad "replica 8 is not on VM frontend-08"
 "$vdcsim" summary t1.h5 >out.txt 2>err.txt && grep -q "shop" out.txt && ok || { bad "summary lacks the service"; cat err.txt >&2; }
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+cli_end

@@ -6,10 +6,8 @@
 # lifetimes, boot times and queueing. Args: VDCSIM SOURCE_DIR WORK_DIR
 set -u
 vdcsim=$1; src=$2; work=$3/workload
-rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
-passed=0; failed=0
-ok()  { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+source "$src/tests/cli_lib.sh"
+cli_begin
 
 # --- malformed workload input ---------------------------------------------
 for f in "$src"/tests/scenarios/workload_bad/*.cfg; do
@@ -46,7 +44,6 @@ CFG
 for t in 1 2 3; do
   "$vdcsim" run mix.cfg --threads $t -o t$t.h5 --quiet >out.txt 2>err.txt || { bad "mix run with $t threads failed"; cat err.txt >&2; }
 done
-same() { h5diff -q "$1" "$2" "$3" >/dev/null 2>&1; }
 for obj in /series /events /tables; do
   same t1.h5 t2.h5 $obj && ok || bad "$obj differs between 1 and 2 threads"
   same t1.h5 t3.h5 $obj && ok || bad "$obj differs between 1 and 3 threads"
@@ -78,5 +75,4 @@ CFG
   grep -qE "cpu demand +mean .*\(322\.79 GHz\)" day.txt && ok || bad "PlanetLab day: mean demand is not 322.79 GHz: $(grep 'cpu demand' day.txt)"
 fi
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+cli_end

@@ -1,0 +1,34 @@
+# cli_lib.sh - what the command-line test scripts (tests/test_*.sh) share:
+# a fresh work directory, pass/fail counting, exit-status and stderr
+# checks, and dataset comparison between runs. A script sets vdcsim, src
+# and work, sources this file, calls cli_begin and ends with cli_end.
+#
+#   cli_begin                       recreate $work and cd into it
+#   ok / bad MESSAGE                count a pass / a failure (printed)
+#   expect_status WANT WHAT CMD...  run CMD (stdout out.txt, stderr
+#                                   err.txt); its exit status must be WANT
+#   expect_err NEEDLE WHAT          err.txt must contain NEEDLE
+#   same A.h5 B.h5 OBJECT           the two files' OBJECT (e.g. /series)
+#                                   are byte-identical datasets
+#   cli_end                         print the counts; status 0 only when
+#                                   something passed and nothing failed
+
+cli_begin() {
+  passed=0; failed=0
+  rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
+}
+ok()  { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+expect_status() {
+  local want=$1 what=$2; shift 2
+  "$@" >out.txt 2>err.txt; local got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, want $want"; cat err.txt >&2; fi
+}
+expect_err() {
+  if grep -qF -- "$1" err.txt; then ok; else bad "$2: stderr lacks '$1'"; cat err.txt >&2; fi
+}
+same() { h5diff -q "$1" "$2" "$3" >/dev/null 2>&1; }
+cli_end() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+}
