@@ -159,17 +159,6 @@ fail:
     return -1;
 }
 
-/* The empirical file's path, relative to the scenario file's directory. */
-static void resolve_path(const scenario *scn, const char *file, char *buf, size_t len)
-{
-    const char *name = scenario_name(scn);
-    const char *slash = strrchr(name, '/');
-    if (file[0] == '/' || !slash)
-        snprintf(buf, len, "%s", file);
-    else
-        snprintf(buf, len, "%.*s/%s", (int)(slash - name), name, file);
-}
-
 int dist_from_scenario(const scenario *scn, const char *prefix, dist_spec *out, char *err, size_t err_len)
 {
     memset(out, 0, sizeof *out);
@@ -189,7 +178,7 @@ int dist_from_scenario(const scenario *scn, const char *prefix, dist_spec *out, 
             return -1;
         }
         char resolved[4200], why[4400];
-        resolve_path(scn, file, resolved, sizeof resolved);
+        scn_resolve_path(scn, file, resolved, sizeof resolved);
         if (dist_load_empirical(resolved, is_duration ? 1e9 : 1.0, out, why, sizeof why) != 0) {
             snprintf(err, err_len, "%s: key '%s.file': %s", scenario_name(scn), prefix, why);
             return -1;

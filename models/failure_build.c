@@ -187,17 +187,6 @@ static int read_injections(failure_model *fm, char *err, size_t err_len, int *oo
     return 0;
 }
 
-/* The trace file's path, relative to the scenario file's directory. */
-static void resolve_path(const scenario *scn, const char *file, char *buf, size_t len)
-{
-    const char *name = scenario_name(scn);
-    const char *slash = strrchr(name, '/');
-    if (file[0] == '/' || !slash)
-        snprintf(buf, len, "%s", file);
-    else
-        snprintf(buf, len, "%.*s/%s", (int)(slash - name), name, file);
-}
-
 static int record_start_order(const void *a, const void *b)
 {
     const failure_record *x = *(const failure_record *const *)a, *y = *(const failure_record *const *)b;
@@ -218,7 +207,7 @@ static int read_trace(failure_model *fm, char *err, size_t err_len, int *oom)
     if (!file[0])
         return 0;
     char where[1200], path[4200], why[4600];
-    resolve_path(scn, file, path, sizeof path);
+    scn_resolve_path(scn, file, path, sizeof path);
     failure_trace trace = {0};
     if (failure_trace_load_lanl(path, &trace, why, sizeof why) != 0) {
         snprintf(err, err_len, "%s: key 'failures.trace.file': %s",

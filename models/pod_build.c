@@ -65,15 +65,10 @@ static int bad(const scenario *scn, char *err, size_t err_len, int line, const c
     __attribute__((format(printf, 6, 7)));
 static int bad(const scenario *scn, char *err, size_t err_len, int line, const char *key, const char *fmt, ...)
 {
-    char what[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    scn_vkey_error(scn, err, err_len, line, key, fmt, ap);
     va_end(ap);
-    if (line > 0)
-        snprintf(err, err_len, "%s:%d: key '%s': %s", scenario_name(scn), line, key, what);
-    else
-        snprintf(err, err_len, "%s: key '%s': %s", scenario_name(scn), key, what);
     return -2;
 }
 

@@ -513,16 +513,10 @@ static int bad_key(const scenario *scn, char *err, size_t err_len, const char *p
     __attribute__((format(printf, 5, 6)));
 static int bad_key(const scenario *scn, char *err, size_t err_len, const char *path, const char *fmt, ...)
 {
-    char what[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    scn_vkey_error(scn, err, err_len, scn_line(scn, "%s", path), path, fmt, ap);
     va_end(ap);
-    int line = scn_line(scn, "%s", path);
-    if (line > 0)
-        snprintf(err, err_len, "%s:%d: key '%s': %s", scenario_name(scn), line, path, what);
-    else
-        snprintf(err, err_len, "%s: key '%s': %s", scenario_name(scn), path, what);
     return 2;
 }
 

@@ -15,16 +15,10 @@ enum { GEN_STREAM_ARRIVALS = 1 };
 
 static int fail_key(char *err, size_t err_len, const scenario *scn, const char *key, const char *fmt, ...)
 {
-    char what[4400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    scn_vkey_error(scn, err, err_len, scn_line(scn, "%s", key), key, fmt, ap);
     va_end(ap);
-    int line = scn_line(scn, "%s", key);
-    if (line > 0)
-        snprintf(err, err_len, "%s:%d: key '%s': %s", scenario_name(scn), line, key, what);
-    else
-        snprintf(err, err_len, "%s: key '%s': %s", scenario_name(scn), key, what);
     return -1;
 }
 
@@ -48,16 +42,9 @@ static int read_dist(const scenario *scn, const char *prefix, dist_spec *out, ch
  * trace folder next to the source tree. */
 static void resolve_trace_dir(const scenario *scn, const char *path, char *buf, size_t len)
 {
-    if (path[0] == '/') {
-        snprintf(buf, len, "%s", path);
+    scn_resolve_path(scn, path, buf, len);
+    if (path[0] == '/')
         return;
-    }
-    const char *name = scenario_name(scn);
-    const char *slash = strrchr(name, '/');
-    if (slash)
-        snprintf(buf, len, "%.*s/%s", (int)(slash - name), name, path);
-    else
-        snprintf(buf, len, "%s", path);
     struct stat st;
     if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
         return;

@@ -518,3 +518,23 @@ const char *scn_where(const scenario *s, char *buf, size_t len, const char *fmt,
         snprintf(buf, len, "%s", s->name);
     return buf;
 }
+
+void scn_vkey_error(const scenario *s, char *err, size_t err_len, int line, const char *key, const char *fmt,
+                    va_list ap)
+{
+    char what[4400]; /* trace and file errors quote paths */
+    vsnprintf(what, sizeof what, fmt, ap);
+    if (line > 0)
+        snprintf(err, err_len, "%s:%d: key '%s': %s", s->name, line, key, what);
+    else
+        snprintf(err, err_len, "%s: key '%s': %s", s->name, key, what);
+}
+
+void scn_resolve_path(const scenario *s, const char *file, char *buf, size_t len)
+{
+    const char *slash = strrchr(s->name, '/');
+    if (file[0] == '/' || !slash)
+        snprintf(buf, len, "%s", file);
+    else
+        snprintf(buf, len, "%.*s/%s", (int)(slash - s->name), s->name, file);
+}

@@ -24,6 +24,7 @@
 #define VDCSIM_SCENARIO_SCENARIO_H
 
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -69,6 +70,17 @@ int scn_line(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
  * (model build): "FILE:LINE" of the key, or of its nearest enclosing group
  * that has a line, else the scenario's name. Returns buf. */
 const char *scn_where(const scenario *s, char *buf, size_t len, const char *fmt, ...) SCN_PRINTF(4);
+
+/* Writes "FILE:LINE: key 'KEY': WHAT" into err ("FILE: key 'KEY': WHAT"
+ * when line <= 0, e.g. for an override): the one format of messages about
+ * a key found bad while building a model. Callers usually pass
+ * scn_line(s, "%s", key) as the line. */
+void scn_vkey_error(const scenario *s, char *err, size_t err_len, int line, const char *key, const char *fmt,
+                    va_list ap);
+
+/* A file named in the scenario, resolved against the scenario file's
+ * directory unless it is absolute. */
+void scn_resolve_path(const scenario *s, const char *file, char *buf, size_t len);
 
 /* Writes the reference of every key (path, type, default, range, unit, doc)
  * as Markdown: the content of docs/scenario-reference.md. */
