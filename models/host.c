@@ -187,10 +187,13 @@ static void host_sample(sim_ctx *ctx, host *h)
         };
         memory_mib += vs->memory_mib;
     }
+    host_pod_load host_pods = {0};
+    if (h->pods) /* pods add to their VM's demand, or claim the host's CPU */
+        pods_sample_demand(ctx, h, (double)memory_mib, sc->in, &host_pods);
     host_totals t;
     double interval_ms = (double)env->sample_period_ns / 1e6;
-    if (host_contention_step(spec, env->vm_specs, env->vms, h->vm_ids, sc->in, h->n_vms, interval_ms, sc, sc->out,
-                             &t) != 0)
+    if (host_contention_step_pods(spec, env->vm_specs, env->vms, h->vm_ids, sc->in, h->n_vms, interval_ms, sc,
+                                  &host_pods, sc->out, &t) != 0)
         abort();
     if (env->rec) {
         int e = (int)h->index;
@@ -199,7 +202,7 @@ static void host_sample(sim_ctx *ctx, host *h)
         rec_series_put(env->rec, env->series_host_vms_running, now, e, (double)h->n_vms);
     }
     if (h->pods)
-        pods_sample(ctx, h, t.cpu_usage_mhz, (double)memory_mib);
+        pods_sample_cpu(ctx, h, sc->in, &host_pods);
     services_report_replicas(ctx, env, h->vm_ids, h->n_vms);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_host_sample, NULL, 0);
 }

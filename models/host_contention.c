@@ -24,6 +24,7 @@ static int grow(void **p, size_t n, size_t size)
 
 int host_scratch_reserve(host_scratch *s, size_t n, size_t nodes)
 {
+    n++; /* one slot more: a host node's pods' claim */
     if (n > s->cap) {
         size_t cap = s->cap ? s->cap : 8;
         while (cap < n)
@@ -63,6 +64,13 @@ void host_scratch_free(host_scratch *s)
 int host_contention_step(const host_spec *h, const vm_spec *specs, vm *vms, const uint32_t *ids,
                          const host_vm_input *in, size_t n, double interval_ms, host_scratch *s,
                          host_vm_output *vout, host_totals *t)
+{
+    return host_contention_step_pods(h, specs, vms, ids, in, n, interval_ms, s, NULL, vout, t);
+}
+
+int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms, const uint32_t *ids,
+                              const host_vm_input *in, size_t n, double interval_ms, host_scratch *s,
+                              host_pod_load *pods, host_vm_output *vout, host_totals *t)
 {
     const host_hw *hw = &h->hw;
     uint32_t nodes = hw->numa_nodes > 0 ? hw->numa_nodes : 1;
@@ -113,7 +121,16 @@ int host_contention_step(const host_spec *h, const vm_spec *specs, vm *vms, cons
                                 .shares = vs->res.cpu_shares};
         t->cpu_demand_mhz += d;
     }
-    cpu_entitlement_mhz(s->cpu, n, vm_capacity, s->claims, wf, ent);
+    size_t claimants = n;
+    double pod_demand = pods && pods->cpu_demand_mhz > 0.0 ? pods->cpu_demand_mhz : 0.0;
+    if (pod_demand > 0.0) {
+        s->cpu[claimants++] = (cpu_claim){.demand_mhz = pod_demand, .reservation_mhz = 0.0,
+                                          .limit_mhz = INFINITY, .shares = pods->cpu_shares};
+        t->cpu_demand_mhz += pod_demand;
+    }
+    cpu_entitlement_mhz(s->cpu, claimants, vm_capacity, s->claims, wf, ent);
+    if (pods)
+        pods->cpu_entitlement_mhz = pod_demand > 0.0 ? ent[n] : 0.0;
 
     /* 3. NUMA and memory */
     numa_topology topo = {.nodes = nodes,
@@ -134,7 +151,9 @@ int host_contention_step(const host_spec *h, const vm_spec *specs, vm *vms, cons
                              .large_pages = vs->res.large_pages && hw->ept_large_pages};
     }
     numa_place(&topo, s->nvm, n, s->node_a, s->node_b, s->np);
-    mem_params mp = {.host_mib = (double)h->memory_mib,
+    double pod_mib = pods && pods->memory_mib > 0.0 ? pods->memory_mib : 0.0;
+    double vm_host_mib = (double)h->memory_mib > pod_mib ? (double)h->memory_mib - pod_mib : 0.0;
+    mem_params mp = {.host_mib = vm_host_mib,
                      .page_sharing = hw->page_sharing,
                      .balloon_max = 0.65,
                      .compression_max = 0.10,
@@ -186,6 +205,15 @@ int host_contention_step(const host_spec *h, const vm_spec *specs, vm *vms, cons
         t->memory_compressed_mib += s->mres[i].compressed_mib;
         t->memory_swapped_mib += s->mres[i].swapped_mib;
     }
+    if (pod_demand > 0.0) {
+        /* the pods' CPU runs natively: no EPT, NUMA or reclamation cost */
+        unmet += pod_demand > ent[n] ? pod_demand - ent[n] : 0.0;
+        runnable += pod_demand;
+        usage += ent[n];
+        t->cpu_useful_mhz += ent[n];
+    }
+    t->memory_active_mib += pod_mib;
+    t->memory_consumed_mib += pod_mib;
     t->cpu_ready_pct = runnable > 0.0 ? 100.0 * unmet / runnable : 0.0;
     t->cpu_usage_mhz = usage + t->cpu_hypervisor_mhz;
 

@@ -16,6 +16,11 @@
  *        useful_mhz = usage * eff
  *        cpu_speed_factor = useful_mhz / demand (eff when demand is 0)
  *  5. power from utilisation (usage + hypervisor) / C_total.
+ * Pods of a host node (Kubernetes on the bare host, models/pod.h) are one
+ * more claimant in step 2 (demand = their wants, shares = 1 per requested
+ * millicore, i.e. 1000 per core like a normal-shares vCPU, no reservation,
+ * no limit) and their memory is taken off the host's before step 3 and
+ * counted as consumed and active.
  * The cost is O(n log n) in the host's own VMs; nothing else is walked.
  */
 #ifndef VDCSIM_MODELS_HOST_CONTENTION_H
@@ -64,6 +69,14 @@ typedef struct host_totals {
     double power_w;
 } host_totals;
 
+/* The CPU and memory of a host node's running pods for one sample. */
+typedef struct host_pod_load {
+    double cpu_demand_mhz;      /* sum of the pods' wants (CFS-capped) */
+    double cpu_shares;          /* sum of requests in millicores */
+    double memory_mib;
+    double cpu_entitlement_mhz; /* out: what the water-filling gives them */
+} host_pod_load;
+
 /* Scratch memory kept by the host LP between samples. */
 typedef struct host_scratch {
     size_t cap;
@@ -83,7 +96,8 @@ typedef struct host_scratch {
 /* Schedulable CPU capacity with SMT, MHz. */
 double host_schedulable_mhz(const host_spec *h);
 
-/* Grows s to hold n VMs and the host's nodes; returns 0 or -1. */
+/* Grows s to hold n VMs (and a pods' claim) and the host's nodes; returns
+ * 0 or -1. Callers that fill s->in reserve before, so the step never moves it. */
 int host_scratch_reserve(host_scratch *s, size_t n, size_t nodes);
 void host_scratch_free(host_scratch *s);
 
@@ -94,5 +108,10 @@ void host_scratch_free(host_scratch *s);
 int host_contention_step(const host_spec *h, const vm_spec *specs, vm *vms, const uint32_t *ids,
                          const host_vm_input *in, size_t n, double interval_ms, host_scratch *s,
                          host_vm_output *vout, host_totals *t);
+
+/* The same step with a host node's pods competing (pods may be NULL). */
+int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms, const uint32_t *ids,
+                              const host_vm_input *in, size_t n, double interval_ms, host_scratch *s,
+                              host_pod_load *pods, host_vm_output *vout, host_totals *t);
 
 #endif

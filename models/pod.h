@@ -100,6 +100,17 @@ typedef struct pod_world {
     int log_started, log_oom_killed, log_crashed, log_restarted, log_failed;
 } pod_world;
 
+/* One node's running pods in this sample (after the OOM kills): the
+ * survivors are pod_host.ids[first .. first + n). */
+typedef struct pod_node_run {
+    int32_t node_vm;   /* -1: the host itself is the node */
+    int32_t vm_pos;    /* the VM's position in the host's VM list, or -1 */
+    uint32_t first, n;
+    double want_mhz;   /* sum of what the pods would use alone (CFS-capped) */
+    double memory_mib; /* their memory plus runtime overhead */
+    double shares;     /* sum of CPU requests, millicores */
+} pod_node_run;
+
 /* Per host LP. */
 typedef struct pod_host {
     uint32_t *active; /* pods whose node is on this host, grouped by node */
@@ -112,10 +123,14 @@ typedef struct pod_host {
     int *adj;
     size_t *order, *victims;
     unsigned char *dead;
+    pod_node_run *runs; /* this sample's nodes, scratch_cap entries */
+    uint32_t n_runs;
 } pod_host;
 
 struct host;
 struct model_env;
+struct host_vm_input;
+struct host_pod_load;
 
 /* Builds the pods of the scenario (after hosts and VMs and their LPs exist),
  * places them with pods_place_builtin(), registers the event kinds and
@@ -144,9 +159,20 @@ int pod_host_add(pod_host *ph, uint32_t pod_id);
 /* Handles a pod event kind; returns 1 if ev was one. */
 int pods_handle(sim_ctx *ctx, struct host *h, const sim_event *ev);
 
-/* The sample at now: vm_cpu_mhz and vm_memory_mib are what the host's VMs
- * use (a host node's pods get the rest). */
-void pods_sample(sim_ctx *ctx, struct host *h, double vm_cpu_mhz, double vm_memory_mib);
+/* The sample at now, in two halves around the host's contention step.
+ * pods_sample_demand: each node's running pods draw their demands; those
+ * above their memory limit, then (node out of memory) by badness, are OOM
+ * killed. A VM node's pods add their CPU want to its VM's demand in[] and
+ * their memory to its active fraction; a host node's pods fill *host_node
+ * (their claim in the water-filling). vm_memory_mib: memory the host's
+ * VMs are configured with (a host node's pods get the rest).
+ * pods_sample_cpu: the CPU each node gives its pods (a VM node:
+ * pods_vm_node_cpu_mhz; a host node: host_node->cpu_entitlement_mhz),
+ * divided by cpu.shares and CFS quotas; then the series. */
+void pods_sample_demand(sim_ctx *ctx, struct host *h, double vm_memory_mib, struct host_vm_input *in,
+                        struct host_pod_load *host_node);
+void pods_sample_cpu(sim_ctx *ctx, struct host *h, const struct host_vm_input *in,
+                     const struct host_pod_load *host_node);
 
 /* VM vm_id started on this host: its pods start (at their start time). */
 void pods_vm_started(sim_ctx *ctx, struct host *h, uint32_t vm_id);
@@ -154,9 +180,10 @@ void pods_vm_started(sim_ctx *ctx, struct host *h, uint32_t vm_id);
 /* VM vm_id stopped or failed on this host: its pods fail and leave. */
 void pods_vm_stopped(sim_ctx *ctx, struct host *h, uint32_t vm_id);
 
-/* CPU (MHz) a VM node gives its pods. MERGE POINT: this is vCPUs x host
- * MHz; the lead switches it to the contention model's entitlement
- * (vm.cpu_speed_factor) when that lands. */
-double pods_vm_node_cpu_mhz(const struct model_env *env, uint32_t host_index, uint32_t vm_id);
+/* CPU (MHz) a VM node gives its pods: their want, or when the VM is
+ * oversubscribed (its demand D_vm, pods included, above its entitlement
+ * E_vm from the host's water-filling) their proportional part of it:
+ *     pods_want * min(1, E_vm / D_vm)      (docs/containers.md) */
+double pods_vm_node_cpu_mhz(double pods_want_mhz, double vm_demand_mhz, double vm_entitlement_mhz);
 
 #endif

@@ -494,6 +494,7 @@ void pods_free(pod_world *w, host *hosts, uint32_t n_hosts)
             free(ph->order);
             free(ph->victims);
             free(ph->dead);
+            free(ph->runs);
             free(ph);
             hosts[i].pods = NULL;
         }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "models/host.h"
+#include "models/host_contention.h"
 #include "models/model_env.h"
 
 #define MIB_BYTES 1048576.0
@@ -176,10 +177,13 @@ void pods_vm_stopped(sim_ctx *ctx, host *h, uint32_t vm_id)
     ph->n_active = kept;
 }
 
-double pods_vm_node_cpu_mhz(const model_env *env, uint32_t host_index, uint32_t vm_id)
+double pods_vm_node_cpu_mhz(double pods_want_mhz, double vm_demand_mhz, double vm_entitlement_mhz)
 {
-    /* MERGE POINT: switch to the contention model's entitlement of the VM. */
-    return (double)env->vm_specs[vm_id].vcpus * env->host_specs[host_index].cpu_mhz;
+    if (pods_want_mhz <= 0.0)
+        return 0.0;
+    if (vm_demand_mhz <= vm_entitlement_mhz)
+        return pods_want_mhz;
+    return pods_want_mhz * (vm_entitlement_mhz > 0.0 ? vm_entitlement_mhz : 0.0) / vm_demand_mhz;
 }
 
 static int grow_scratch(pod_host *ph, uint32_t n)
@@ -206,21 +210,22 @@ static int grow_scratch(pod_host *ph, uint32_t n)
     GROW(order);
     GROW(victims);
     GROW(dead);
+    GROW(runs);
 #undef GROW
     ph->scratch_cap = cap;
     return 0;
 }
 
-typedef struct host_totals {
+typedef struct pod_totals {
     double cpu_mhz;
     double periods, throttled_periods; /* of pods with a CPU limit */
     uint32_t running;
-} host_totals;
+} pod_totals;
 
-/* One node's running pods ph->ids[0..n): memory (limit OOM, then node OOM),
- * then CPU by shares and CFS. */
-static void sample_node(sim_ctx *ctx, host *h, uint32_t n, double node_cores, double node_mem_mib,
-                        host_totals *t)
+/* One node's running pods ph->ids[first .. first+n): demands, memory
+ * (limit OOM, then node OOM), then what each wants of the CPU; the
+ * survivors are kept at the front of that range (run->n of them). */
+static void node_demand(sim_ctx *ctx, host *h, uint32_t first, uint32_t n, double node_mem_mib, pod_node_run *run)
 {
     const model_env *env = h->env;
     pod_world *w = env->pods;
@@ -228,52 +233,70 @@ static void sample_node(sim_ctx *ctx, host *h, uint32_t n, double node_cores, do
     double mhz_per_core = env->host_specs[h->index].cpu_mhz;
     sim_time_ns now = sim_now(ctx);
     gsl_rng *rng = sim_rng(ctx, POD_STREAM);
+    uint32_t *ids = ph->ids + first;
+    double *cpu = ph->cpu_demand + first, *mem = ph->mem_mib + first;
+    int *adj = ph->adj + first;
 
     /* Demands, in pod order: CPU then memory of each (one stream, fixed order). */
     for (uint32_t i = 0; i < n; i++) {
-        const pod_group *pg = &w->groups[w->pods[ph->ids[i]].group];
-        ph->cpu_demand[i] = demand_sample(&pg->cpu_demand, now, rng) / 1000.0 * pg->cpu_overhead_factor;
-        ph->mem_mib[i] = demand_sample(&pg->memory_demand, now, rng);
+        const pod_group *pg = &w->groups[w->pods[ids[i]].group];
+        cpu[i] = demand_sample(&pg->cpu_demand, now, rng) / 1000.0 * pg->cpu_overhead_factor;
+        mem[i] = demand_sample(&pg->memory_demand, now, rng);
     }
     /* A container above its memory limit is killed by its cgroup. */
     uint32_t live = 0;
     for (uint32_t i = 0; i < n; i++) {
-        const pod_group *pg = &w->groups[w->pods[ph->ids[i]].group];
-        if (oom_over_limit(ph->mem_mib[i], (double)pg->mem_limit / MIB_BYTES)) {
-            pod_exit(ctx, h, ph->ids[i], 1, ph->mem_mib[i]);
+        const pod_group *pg = &w->groups[w->pods[ids[i]].group];
+        if (oom_over_limit(mem[i], (double)pg->mem_limit / MIB_BYTES)) {
+            pod_exit(ctx, h, ids[i], 1, mem[i]);
             continue;
         }
-        ph->ids[live] = ph->ids[i];
-        ph->cpu_demand[live] = ph->cpu_demand[i];
-        ph->mem_mib[live] = ph->mem_mib[i] + (double)pg->mem_overhead / MIB_BYTES;
-        ph->adj[live] = w->pods[ph->ids[i]].oom_adj;
+        ids[live] = ids[i];
+        cpu[live] = cpu[i];
+        mem[live] = mem[i] + (double)pg->mem_overhead / MIB_BYTES;
+        adj[live] = w->pods[ids[i]].oom_adj;
         live++;
     }
     n = live;
     /* The node is out of memory: the kernel kills by badness. */
-    size_t killed = oom_node_victims(n, ph->mem_mib, ph->adj, node_mem_mib, ph->victims, ph->dead);
+    size_t killed = oom_node_victims(n, mem, adj, node_mem_mib, ph->victims, ph->dead);
     for (size_t k = 0; k < killed; k++)
-        pod_exit(ctx, h, ph->ids[ph->victims[k]], 1, ph->mem_mib[ph->victims[k]]);
+        pod_exit(ctx, h, ids[ph->victims[k]], 1, mem[ph->victims[k]]);
     live = 0;
+    run->want_mhz = run->memory_mib = run->shares = 0.0;
     for (uint32_t i = 0; i < n; i++) {
         if (killed && ph->dead[i])
             continue;
-        ph->ids[live] = ph->ids[i];
-        ph->cpu_demand[live] = ph->cpu_demand[i];
+        const pod_group *pg = &w->groups[w->pods[ids[i]].group];
+        ids[live] = ids[i];
+        cpu[live] = cpu[i];
+        /* what it would use alone: its demand held to its CFS quota */
+        ph->want[first + live] =
+            cfs_bandwidth(cpu[i], pg->threads, pg->threads, (double)pg->cpu_limit_m, w->cfs_period_s, pg->work)
+                .usage_cores;
+        ph->weight[first + live] = cfs_shares((double)pg->cpu_request_m);
+        run->want_mhz += ph->want[first + live] * mhz_per_core;
+        run->memory_mib += mem[i];
+        run->shares += (double)pg->cpu_request_m;
         live++;
     }
-    n = live;
-    /* CPU: what each would use alone, then the node's cores by cpu.shares. */
-    for (uint32_t i = 0; i < n; i++) {
-        const pod_group *pg = &w->groups[w->pods[ph->ids[i]].group];
-        ph->want[i] = cfs_bandwidth(ph->cpu_demand[i], pg->threads, pg->threads, (double)pg->cpu_limit_m,
-                                    w->cfs_period_s, pg->work)
-                          .usage_cores;
-        ph->weight[i] = cfs_shares((double)pg->cpu_request_m);
-    }
-    cfs_waterfill(n, ph->want, ph->weight, node_cores > 0.0 ? node_cores : 0.0, ph->share, ph->order);
+    run->first = first;
+    run->n = live;
+}
+
+/* One node's survivors: the node's cores divided by cpu.shares, then CFS. */
+static void node_cpu(sim_ctx *ctx, host *h, const pod_node_run *run, double node_cores, pod_totals *t)
+{
+    const model_env *env = h->env;
+    pod_world *w = env->pods;
+    pod_host *ph = h->pods;
+    double mhz_per_core = env->host_specs[h->index].cpu_mhz;
+    (void)ctx;
+    uint32_t n = run->n, first = run->first;
+    cfs_waterfill(n, ph->want + first, ph->weight + first, node_cores > 0.0 ? node_cores : 0.0,
+                  ph->share + first, ph->order);
     double periods = (double)env->sample_period_ns / 1e9 / w->cfs_period_s;
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = first; i < first + n; i++) {
         pod *pd = &w->pods[ph->ids[i]];
         const pod_group *pg = &w->groups[pd->group];
         /* A pod held below its want runs its bursts on its share only. */
@@ -291,19 +314,28 @@ static void sample_node(sim_ctx *ctx, host *h, uint32_t n, double node_cores, do
     }
 }
 
-void pods_sample(sim_ctx *ctx, host *h, double vm_cpu_mhz, double vm_memory_mib)
+static int32_t vm_position(const host *h, int32_t vm_id)
+{
+    for (uint32_t i = 0; i < h->n_vms; i++)
+        if (h->vm_ids[i] == (uint32_t)vm_id)
+            return (int32_t)i;
+    return -1;
+}
+
+void pods_sample_demand(sim_ctx *ctx, host *h, double vm_memory_mib, host_vm_input *in, host_pod_load *host_node)
 {
     const model_env *env = h->env;
     pod_world *w = env->pods;
     pod_host *ph = h->pods;
+    *host_node = (host_pod_load){0};
     if (!w || !ph)
         return;
     const host_spec *hs = &env->host_specs[h->index];
     if (grow_scratch(ph, ph->n_active) != 0)
         abort();
-    host_totals t = {0.0, 0.0, 0.0, 0};
+    ph->n_runs = 0;
     /* The active list holds each node's pods together: runs of one node. */
-    uint32_t k = 0;
+    uint32_t k = 0, first = 0;
     while (k < ph->n_active) {
         int32_t node_vm = w->pods[ph->active[k]].node_vm;
         uint32_t end = k;
@@ -312,19 +344,50 @@ void pods_sample(sim_ctx *ctx, host *h, double vm_cpu_mhz, double vm_memory_mib)
         uint32_t n = 0;
         for (uint32_t i = k; i < end; i++)
             if (w->pods[ph->active[i]].state == POD_RUNNING)
-                ph->ids[n++] = ph->active[i];
-        double cores, mem_mib;
-        if (node_vm >= 0) {
-            cores = pods_vm_node_cpu_mhz(env, h->index, (uint32_t)node_vm) / hs->cpu_mhz;
-            mem_mib = (double)env->vm_specs[node_vm].memory_mib;
-        } else {
-            /* A host node's pods get what its VMs leave. */
-            cores = ((double)host_cores(hs) * hs->cpu_mhz - vm_cpu_mhz) / hs->cpu_mhz;
-            mem_mib = (double)hs->memory_mib - vm_memory_mib;
-        }
-        if (n > 0)
-            sample_node(ctx, h, n, cores, mem_mib, &t);
+                ph->ids[first + n++] = ph->active[i];
         k = end;
+        if (n == 0)
+            continue;
+        pod_node_run *run = &ph->runs[ph->n_runs++];
+        run->node_vm = node_vm;
+        run->vm_pos = node_vm >= 0 ? vm_position(h, node_vm) : -1;
+        double node_mem_mib = node_vm >= 0 ? (double)env->vm_specs[node_vm].memory_mib
+                                           : (double)hs->memory_mib - vm_memory_mib;
+        node_demand(ctx, h, first, n, node_mem_mib, run);
+        first += run->n;
+        if (run->vm_pos >= 0) {
+            /* the VM's guest runs its pods: their CPU and memory are its demand */
+            host_vm_input *v = &in[run->vm_pos];
+            double configured = node_mem_mib > 0.0 ? node_mem_mib : 1.0;
+            double f = v->memory_active_fraction + run->memory_mib / configured;
+            v->cpu_demand_mhz += run->want_mhz;
+            v->memory_active_fraction = f < 1.0 ? f : 1.0;
+        } else if (node_vm < 0) {
+            host_node->cpu_demand_mhz += run->want_mhz;
+            host_node->cpu_shares += run->shares;
+            host_node->memory_mib += run->memory_mib;
+        }
+    }
+}
+
+void pods_sample_cpu(sim_ctx *ctx, host *h, const host_vm_input *in, const host_pod_load *host_node)
+{
+    const model_env *env = h->env;
+    pod_world *w = env->pods;
+    pod_host *ph = h->pods;
+    if (!w || !ph)
+        return;
+    double mhz = env->host_specs[h->index].cpu_mhz;
+    pod_totals t = {0.0, 0.0, 0.0, 0};
+    for (uint32_t r = 0; r < ph->n_runs; r++) {
+        const pod_node_run *run = &ph->runs[r];
+        double node_mhz = 0.0;
+        if (run->node_vm < 0)
+            node_mhz = host_node->cpu_entitlement_mhz;
+        else if (run->vm_pos >= 0)
+            node_mhz = pods_vm_node_cpu_mhz(run->want_mhz, in[run->vm_pos].cpu_demand_mhz,
+                                            env->vms[run->node_vm].cpu_entitlement_mhz);
+        node_cpu(ctx, h, run, node_mhz / mhz, &t);
     }
     if (env->rec) {
         sim_time_ns now = sim_now(ctx);

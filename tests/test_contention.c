@@ -363,8 +363,56 @@ static void test_host_step(void)
     host_scratch_free(&sc);
 }
 
+/* A host node's pods are one more claimant in the water-filling (shares =
+ * requested millicores) and their memory is the host's. */
+static void test_host_step_pods(void)
+{
+    host_spec h = small_host();
+    vm_spec specs[2] = {small_vm(), small_vm()};
+    vm vms[2] = {{0}};
+    uint32_t ids[2] = {0, 1};
+    host_scratch sc = {0};
+    host_vm_output out[2];
+    host_totals t0, t;
+
+    /* Two VMs asking 4000 (shares 2000 each), pods asking 4000 with 2000m
+     * requested (shares 2000), on 8000 MHz: 8000/3 each; ready
+     * (12000 - 8000) / 12000 = 1/3. */
+    host_vm_input in[2] = {{4000, 0.25, 0}, {4000, 0.25, 0}};
+    host_contention_step(&h, specs, vms, ids, in, 2, 20000, &sc, out, &t0);
+    host_pod_load pods = {.cpu_demand_mhz = 4000, .cpu_shares = 2000, .memory_mib = 8192};
+    CHECK_INT_EQ(host_contention_step_pods(&h, specs, vms, ids, in, 2, 20000, &sc, &pods, out, &t), 0);
+    CHECK_NEAR(pods.cpu_entitlement_mhz, 8000.0 / 3.0, 1e-9);
+    CHECK_NEAR(vms[0].cpu_entitlement_mhz, 8000.0 / 3.0, 1e-9);
+    CHECK_NEAR(t.cpu_demand_mhz, 12000, 1e-9);
+    CHECK_NEAR(t.cpu_usage_mhz, 8000, 1e-9);
+    CHECK_NEAR(t.cpu_ready_pct, 100.0 / 3.0, 1e-9);
+    /* memory: active 2 x 1024 + 8192; no pressure (2 x 4096 + 8192 of
+     * 65536), so consumed grows by exactly the pods' 8192 */
+    CHECK_NEAR(t.memory_active_mib, 2048 + 8192, 1e-9);
+    CHECK_NEAR(t.memory_consumed_mib - t0.memory_consumed_mib, 8192, 1e-9);
+
+    /* Pods asking 3000 with 6000m requested: level s * (2000+2000+6000) =
+     * 8000 -> s = 0.8 would give the pods 4800 > 3000: they are capped at
+     * 3000 and the VMs split the other 5000: 2500 each. */
+    pods = (host_pod_load){.cpu_demand_mhz = 3000, .cpu_shares = 6000};
+    host_contention_step_pods(&h, specs, vms, ids, in, 2, 20000, &sc, &pods, out, &t);
+    CHECK_NEAR(pods.cpu_entitlement_mhz, 3000, 1e-9);
+    CHECK_NEAR(vms[0].cpu_entitlement_mhz, 2500, 1e-9);
+    CHECK_NEAR(vms[1].cpu_entitlement_mhz, 2500, 1e-9);
+
+    /* Pods taking 60 GiB of the 64: the VMs' 2 x 4096 no longer fit in the
+     * 4 GiB left, so the host reclaims (consumed of the VMs < 8192). */
+    pods = (host_pod_load){.cpu_demand_mhz = 0, .cpu_shares = 0, .memory_mib = 61440};
+    host_contention_step_pods(&h, specs, vms, ids, in, 2, 20000, &sc, &pods, out, &t);
+    CHECK_NEAR(pods.cpu_entitlement_mhz, 0, 0);
+    CHECK(t.memory_consumed_mib - 61440 < 4096 + 1e-9);
+    host_scratch_free(&sc);
+}
+
 int main(void)
 {
+    test_host_step_pods();
     test_waterfill();
     test_waterfill_random();
     test_ready();

@@ -8,6 +8,7 @@
 #include "models/crashloop.h"
 #include "models/image_cache.h"
 #include "models/oom.h"
+#include "models/pod.h"
 #include "tests/check.h"
 
 #define S (SIM_NS_PER_S)
@@ -186,8 +187,33 @@ static void test_image_cache(void)
     image_cache_free(&c);
 }
 
+/* A VM node gives its pods their want while the VM gets all it demands,
+ * and their part of the VM's entitlement once it is oversubscribed. */
+static void test_vm_node_cpu(void)
+{
+    /* VM demand 3000 MHz (pods 2000 + guest 1000), entitled 3000: not
+     * oversubscribed, the pods get their 2000. */
+    CHECK_NEAR(pods_vm_node_cpu_mhz(2000, 3000, 3000), 2000, 0);
+    /* VM demand 5000, entitlement 4000: the pods' part 2000/5000 of 4000 = 1600. */
+    CHECK_NEAR(pods_vm_node_cpu_mhz(2000, 5000, 4000), 1600, 1e-9);
+    /* Pods are all of the VM's demand, 6000 on 1500: they get 1500. */
+    CHECK_NEAR(pods_vm_node_cpu_mhz(6000, 6000, 1500), 1500, 1e-9);
+    /* No pods' want: nothing. */
+    CHECK_NEAR(pods_vm_node_cpu_mhz(0, 5000, 4000), 0, 0);
+    /* Then cpu.shares and quotas divide it: 1600 MHz at 2000 MHz/core is
+     * 0.8 core; pods want 0.3 and 0.7 core, requests 500m and 1500m
+     * (shares 512 and 1536): level 0.8/2048 gives 0.2 and 0.6, both below
+     * their wants. */
+    double want[2] = {0.3, 0.7}, weight[2] = {cfs_shares(500), cfs_shares(1500)}, out[2];
+    size_t order[2];
+    cfs_waterfill(2, want, weight, pods_vm_node_cpu_mhz(2000, 5000, 4000) / 2000.0, out, order);
+    CHECK_NEAR(out[0], 0.2, 1e-12);
+    CHECK_NEAR(out[1], 0.6, 1e-12);
+}
+
 int main(void)
 {
+    test_vm_node_cpu();
     test_quota_and_shares();
     test_bandwidth();
     test_waterfill();
