@@ -527,6 +527,11 @@ static int read_services(hid_t file, run_summary *s, const ctx *c)
         v->mean_in_system = f[4][i];
         v->dropped = dropped[i];
         v->p99_peak_ns = NAN;
+        v->p99_ns = NAN;
+        double p99 = NAN;
+        char ignored[64];
+        if (h5r_table_column_f64(ds, SERVICES_PATH, "latency_p99_ns", i, 1, &p99, ignored, sizeof ignored) == 0)
+            v->p99_ns = p99;
     }
     H5Dclose(ds);
     if (!ok)
@@ -849,9 +854,10 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
     for (int64_t i = 0; i < s->services && i < RUN_SUMMARY_MAX_SERVICES; i++) {
         const run_summary_service *v = &s->service[i];
         fprintf(out, LABEL "%s: %.4g req/s in, %.4g req/s done, %" PRId64 " dropped; wait %.4g ms, sojourn %.4g ms, "
-                           "L %.4g; p99 peak %.4g ms\n",
+                           "L %.4g; p99 %.4g ms, p99 peak %.4g ms\n",
                 i == 0 ? "services" : "", v->name, v->arrival_rps, v->throughput_rps, v->dropped,
-                v->mean_wait_ns / 1e6, v->mean_sojourn_ns / 1e6, v->mean_in_system, v->p99_peak_ns / 1e6);
+                v->mean_wait_ns / 1e6, v->mean_sojourn_ns / 1e6, v->mean_in_system, v->p99_ns / 1e6,
+                v->p99_peak_ns / 1e6);
     }
     if (s->services > RUN_SUMMARY_MAX_SERVICES)
         fprintf(out, LABEL "and %" PRId64 " more in " SERVICES_PATH "\n", "", s->services - RUN_SUMMARY_MAX_SERVICES);

@@ -28,6 +28,7 @@ typedef struct run_summary_service {
     double mean_in_system;  /* time-weighted L; Little: L = arrival_rps * mean_sojourn */
     int64_t dropped;
     double p99_peak_ns;     /* highest /series/service/latency_p99_ns sample, NaN when none */
+    double p99_ns;          /* whole-run p99 of /tables/services, NaN when none (older files) */
 } run_summary_service;
 #include "analysis/avail_summary.h"
 

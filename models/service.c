@@ -233,6 +233,7 @@ static void on_complete(sim_ctx *ctx, service *s, const completion *c)
     if (counted(s, r->current_arrival_ns)) {
         s->completed++;
         s->sum_sojourn_ns += sojourn;
+        stats_histogram_add(&s->latency, sojourn);
     }
     if (counted(s, r->current_assigned_ns)) {
         r->completed++;
@@ -655,7 +656,8 @@ static int service_init(service *s, service_set *set, const model_env *env, uint
     s->scratch = calloc(sp->d ? sp->d : 1, sizeof *s->scratch);
     if (!s->replicas || !s->outstanding || !s->available || !s->scratch)
         return -1;
-    if (stats_histogram_init(&s->iv_latency, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0)
+    if (stats_histogram_init(&s->iv_latency, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0 ||
+        stats_histogram_init(&s->latency, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0)
         return -1;
     if (sp->policy == LB_CONSISTENT_HASH && hash_ring_build(&s->ring, sp->replicas, sp->virtual_nodes) != 0)
         return -1;
@@ -681,6 +683,7 @@ static void service_release(service *s)
     rq_free(&s->shared);
     hash_ring_free(&s->ring);
     stats_histogram_free(&s->iv_latency);
+    stats_histogram_free(&s->latency);
 }
 
 static int declare_series(service_set *set, recorder *rec, sim_time_ns period)
@@ -783,6 +786,9 @@ static const rec_column service_columns[] = {
     {"mean_sojourn_ns", REC_F64, "ns"},
     {"mean_in_system", REC_F64, "requests"},
     {"observed_ns", REC_I64, "ns"},
+    {"latency_p50_ns", REC_F64, "ns"},
+    {"latency_p95_ns", REC_F64, "ns"},
+    {"latency_p99_ns", REC_F64, "ns"},
 };
 static const rec_column replica_columns[] = {
     {"service", REC_STR, NULL},
@@ -799,6 +805,12 @@ static const rec_column replica_columns[] = {
 };
 
 static double ratio(double num, double den) { return den > 0 ? num / den : NAN; }
+
+/* Whole-run percentile of the requests counted after the warm-up; NaN when none. */
+static double quantile(const stats_histogram *h, double q)
+{
+    return h->total_count > 0 ? stats_histogram_quantile(h, q) : NAN;
+}
 
 int services_finish(service_set *set, recorder *rec)
 {
@@ -831,7 +843,10 @@ int services_finish(service_set *set, recorder *rec)
                            {.f64 = ratio(s->sum_wait_ns, (double)s->completed)},
                            {.f64 = ratio(s->sum_sojourn_ns, (double)s->completed)},
                            {.f64 = ratio(s->area_in_system, (double)observed)},
-                           {.i64 = observed}};
+                           {.i64 = observed},
+                           {.f64 = quantile(&s->latency, 0.50)},
+                           {.f64 = quantile(&s->latency, 0.95)},
+                           {.f64 = quantile(&s->latency, 0.99)}};
         if (rec_table_row(rec, t_services, row) != 0)
             return -1;
         for (uint32_t i = 0; i < sp->replicas; i++) {

@@ -121,6 +121,7 @@ typedef struct service {
     uint64_t arrivals, completed, dropped;
     double sum_wait_ns, sum_sojourn_ns;
     double area_in_system;       /* integral of (waiting + busy) dt over [warmup, now] */
+    stats_histogram latency;     /* sojourn, ns: the table's whole-run percentiles */
 } service;
 
 typedef struct service_set {
