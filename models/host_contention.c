@@ -165,6 +165,19 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     mem_host_result mh = mem_reclaim(&mp, s->mvm, n, s->claims, wf, amounts, s->mres);
     t->memory_state = mh.state;
 
+    /* 3b. memory bandwidth: busy vCPUs (E / core MHz) stream their GB/s */
+    double *bw_demand = wf, *bw_slowdown = wf + s->cap;
+    int bandwidth_bound = 0;
+    for (size_t i = 0; i < n; i++) {
+        double per_vcpu = specs[ids[i]].res.mem_bw_per_vcpu_gbs;
+        bw_demand[i] = per_vcpu > 0.0 && h->cpu_mhz > 0.0 ? per_vcpu * ent[i] / h->cpu_mhz : 0.0;
+        bw_slowdown[i] = 1.0;
+        bandwidth_bound |= bw_demand[i] > 0.0;
+    }
+    if (bandwidth_bound)
+        numa_bandwidth(nodes, hw->mem_bw_local_gbs, hw->mem_bw_remote_gbs, s->np, bw_demand, n, s->node_a, s->node_b,
+                       bw_slowdown);
+
     /* 4. efficiencies, per-VM results */
     double unmet = 0.0, runnable = 0.0, usage = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -176,7 +189,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         double ept = ept_efficiency(s->mvm[i].large_pages, s->mvm[i].large_pages, vs->res.tlb_misses_per_kcycle,
                                     hw->page_walk_ref_ns, h->cpu_mhz);
         double mem = s->mres[i].slowdown;
-        double eff = ept / (numa * mem);
+        double eff = ept / (numa * mem * bw_slowdown[i]);
         double useful = e * eff;
         double ready = cpu_ready_fraction(d, e);
         vm *v = &vms[id];
@@ -190,6 +203,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
                                        .numa_slowdown = numa,
                                        .ept_efficiency = ept,
                                        .memory_slowdown = mem,
+                                       .bandwidth_slowdown = bw_slowdown[i],
                                        .numa_home = s->np[i].home,
                                        .numa_nodes_spanned = s->np[i].nodes_spanned,
                                        .sriov = vout[i].sriov};

@@ -11,8 +11,11 @@
  *     usage = entitlement; ready from the unmet demand.
  *  3. memory: active = memory_demand * configured; reclamation
  *     (memory_reclaim.h).
+ *  3b. memory bandwidth: a VM streams memory_bandwidth_per_vcpu GB/s per
+ *     busy vCPU (E / core MHz); nodes that cannot serve it slow it down
+ *     (numa_bandwidth in numa.h).
  *  4. efficiency of the CPU a VM gets:
- *        eff = ept_efficiency / (numa_slowdown * memory_slowdown)
+ *        eff = ept_efficiency / (numa_slowdown * memory_slowdown * bandwidth_slowdown)
  *        useful_mhz = usage * eff
  *        cpu_speed_factor = useful_mhz / demand (eff when demand is 0)
  *  5. power from utilisation (usage + hypervisor) / C_total.
@@ -49,6 +52,7 @@ typedef struct host_vm_output {
     double numa_slowdown;
     double ept_efficiency;
     double memory_slowdown;
+    double bandwidth_slowdown; /* demanded / delivered memory bandwidth, >= 1 */
     uint32_t numa_home;
     uint32_t numa_nodes_spanned;
     int sriov; /* got a virtual function */

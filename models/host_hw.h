@@ -17,6 +17,8 @@ typedef struct host_hw {
     uint32_t threads_per_core;  /* SMT: 1 or 2 (or more) */
     double smt_gain;            /* extra throughput of a core's 2nd..nth thread, fraction */
     double numa_local_ns, numa_remote_ns;
+    double mem_bw_local_gbs;    /* GB/s one node's memory serves (local + remote) */
+    double mem_bw_remote_gbs;   /* GB/s the interconnect carries into one node */
     uint32_t nics;
     double nic_gbps;
     uint32_t sriov_vfs_per_nic;
@@ -37,6 +39,7 @@ typedef struct vm_resources {
     double memory_limit_mib;    /* INFINITY when unlimited */
     double memory_shares;       /* total, preset per MiB x MiB or custom */
     double tlb_misses_per_kcycle;
+    double mem_bw_per_vcpu_gbs; /* GB/s per busy vCPU; 0 = not bandwidth-bound */
     uint8_t vnuma;              /* numa_vnuma_mode */
     uint8_t sriov;              /* 1: asks for an SR-IOV virtual function */
     uint8_t large_pages;        /* 1: 2 MiB pages in guest and host */

@@ -99,6 +99,8 @@ static int read_host_hw(const scenario *scn, int g, uint32_t sockets, host_hw *h
         .smt_gain = scn_float(scn, "hosts.[%d].smt_gain", g),
         .numa_local_ns = (double)scn_duration_ns(scn, "hosts.[%d].memory_latency_local", g),
         .numa_remote_ns = (double)scn_duration_ns(scn, "hosts.[%d].memory_latency_remote", g),
+        .mem_bw_local_gbs = scn_float(scn, "hosts.[%d].memory_bandwidth_local", g),
+        .mem_bw_remote_gbs = scn_float(scn, "hosts.[%d].memory_bandwidth_remote", g),
         .nics = (uint32_t)scn_int(scn, "hosts.[%d].nics", g),
         .nic_gbps = scn_gbps(scn, "hosts.[%d].nic_speed", g),
         .sriov_vfs_per_nic = (uint32_t)scn_int(scn, "hosts.[%d].sriov_vfs_per_nic", g),
@@ -149,6 +151,7 @@ static vm_resources read_vm_resources(const scenario *scn, int g, uint32_t vcpus
         .memory_limit_mib = mem_limit > 0.0 ? mem_limit : INFINITY,
         .memory_shares = shares_of(scn, g, "memory_shares", mem_shares_per_mib(mem_level), (double)memory_mib),
         .tlb_misses_per_kcycle = scn_float(scn, "vms.[%d].tlb_miss_rate", g),
+        .mem_bw_per_vcpu_gbs = scn_float(scn, "vms.[%d].memory_bandwidth_per_vcpu", g),
         .vnuma = (uint8_t)(strcmp(vnuma, "on") == 0 ? NUMA_VNUMA_ON
                            : strcmp(vnuma, "off") == 0 ? NUMA_VNUMA_OFF
                                                        : NUMA_VNUMA_AUTO),

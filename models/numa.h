@@ -41,6 +41,7 @@ typedef struct numa_placement {
     uint32_t home;          /* first (or only) node */
     uint32_t nodes_spanned;
     double local_fraction;  /* of memory accesses, 0..1 */
+    uint64_t node_mask;     /* nodes holding its vCPUs (bit k = node k, k < 64) */
 } numa_placement;
 
 /* vNUMA modes of vms.[].vnuma */
@@ -57,5 +58,20 @@ void numa_place(const numa_topology *topo, const numa_vm *vms, size_t n, double 
 
 /* 1 + (1 - local_fraction) * (remote_ns / local_ns - 1), >= 1. */
 double numa_slowdown(double local_fraction, double local_ns, double remote_ns);
+
+/* Memory bandwidth (docs/host-model.md "NUMA memory bandwidth"). VM i
+ * streams demand_gbs[i] GB/s. Traffic is charged to the node that holds
+ * the memory (the target):
+ *   narrow VM: f*B served by its home node (local), (1-f)*B by the other
+ *              nodes evenly (remote);
+ *   wide VM on k nodes: B/k served by each, of which (1-f) is remote.
+ * Node j serves S_j (all its traffic) and R_j (the remote part); it gives
+ *   g_j = min(1, local_gbs / S_j, remote_gbs / R_j)
+ * of what is asked, and VM i gets G_i = sum_j (its traffic on j) * g_j:
+ *   slowdown_i = B_i / G_i   (>= 1; 1 when B_i = 0)
+ * A capacity <= 0 is no limit. served and remote are scratch of `nodes`
+ * entries each. */
+void numa_bandwidth(uint32_t nodes, double local_gbs, double remote_gbs, const numa_placement *p,
+                    const double *demand_gbs, size_t n, double *served, double *remote, double *slowdown);
 
 #endif

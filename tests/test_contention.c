@@ -410,8 +410,78 @@ static void test_host_step_pods(void)
     host_scratch_free(&sc);
 }
 
+/* Memory bandwidth per NUMA node: 2 nodes of 112 GB/s local, 34 GB/s
+ * over the interconnect (docs/host-model.md, the 2-socket Xeon figures). */
+static void test_numa_bandwidth(void)
+{
+    double served[2], remote[2], slow[4];
+    /* Four narrow VMs, two per node, all local. 16 GB/s each: 32 per node,
+     * within 112: no slowdown. 80 GB/s each: 160 per node -> each node
+     * gives 112/160 = 0.7 -> slowdown 1/0.7. */
+    numa_placement narrow[4] = {{0, 1, 1.0, 1}, {1, 1, 1.0, 2}, {0, 1, 1.0, 1}, {1, 1, 1.0, 2}};
+    double light[4] = {16, 16, 16, 16}, heavy[4] = {80, 80, 80, 80};
+    numa_bandwidth(2, 112, 34, narrow, light, 4, served, remote, slow);
+    for (int i = 0; i < 4; i++)
+        CHECK_NEAR(slow[i], 1.0, 0);
+    numa_bandwidth(2, 112, 34, narrow, heavy, 4, served, remote, slow);
+    for (int i = 0; i < 4; i++)
+        CHECK_NEAR(slow[i], 1.0 / 0.7, 1e-12);
+
+    /* A wide VM on both nodes streaming 160 GB/s: 80 from each node. With
+     * uniform accesses (f = 1/2) half of each is remote: 40 > 34 -> the
+     * nodes give 34/40 = 0.85 (80 < 112 locally): slowdown 1/0.85. With
+     * vNUMA (f = 1) nothing crosses: no slowdown. */
+    numa_placement wide = {0, 2, 0.5, 3};
+    double d = 160;
+    numa_bandwidth(2, 112, 34, &wide, &d, 1, served, remote, slow);
+    CHECK_NEAR(remote[0], 40, 1e-12);
+    CHECK_NEAR(slow[0], 1.0 / 0.85, 1e-12);
+    wide.local_fraction = 1.0;
+    numa_bandwidth(2, 112, 34, &wide, &d, 1, served, remote, slow);
+    CHECK_NEAR(slow[0], 1.0, 0);
+
+    /* Remote traffic is charged to its target: VM A (home 0, a quarter of
+     * its memory spilled, f = 0.75) and VM B (home 1, local), 100 GB/s
+     * each. Node 0 serves 75; node 1 serves B's 100 + A's 25 remote = 125
+     * -> gives 112/125 = 0.896. A gets 75 + 25 * 0.896 = 97.4 (slowdown
+     * 100/97.4), B gets 89.6 (slowdown 100/89.6). */
+    numa_placement ab[2] = {{0, 2, 0.75, 1}, {1, 1, 1.0, 2}};
+    double dab[2] = {100, 100};
+    numa_bandwidth(2, 112, 34, ab, dab, 2, served, remote, slow);
+    CHECK_NEAR(slow[0], 100.0 / 97.4, 1e-12);
+    CHECK_NEAR(slow[1], 100.0 / 89.6, 1e-12);
+
+    /* Through the host step: one node of 10 GB/s, three 2-vCPU VMs at
+     * 4 GB/s per busy vCPU. Demands 1000 MHz each: 0.5 busy vCPU -> 2 GB/s
+     * each, 6 in all: speed 1. Demands 4000: entitled 8000/3 = 4/3 busy
+     * vCPUs -> 16/3 GB/s each, 16 in all -> the node gives 10/16: slowdown
+     * 1.6, speed factor (2/3) / 1.6. */
+    host_spec h = small_host();
+    h.hw.mem_bw_local_gbs = 10;
+    h.hw.mem_bw_remote_gbs = 10;
+    vm_spec specs[3] = {small_vm(), small_vm(), small_vm()};
+    for (int i = 0; i < 3; i++)
+        specs[i].res.mem_bw_per_vcpu_gbs = 4;
+    vm vms[3] = {{0}};
+    uint32_t ids[3] = {0, 1, 2};
+    host_scratch sc = {0};
+    host_vm_output out[3];
+    host_totals t;
+    host_vm_input in[3] = {{1000, 0.25, 0}, {1000, 0.25, 0}, {1000, 0.25, 0}};
+    host_contention_step(&h, specs, vms, ids, in, 3, 20000, &sc, out, &t);
+    CHECK_NEAR(vms[0].cpu_speed_factor, 1.0, 1e-12);
+    for (int i = 0; i < 3; i++)
+        in[i].cpu_demand_mhz = 4000;
+    host_contention_step(&h, specs, vms, ids, in, 3, 20000, &sc, out, &t);
+    CHECK_NEAR(out[1].bandwidth_slowdown, 1.6, 1e-12);
+    CHECK_NEAR(vms[1].cpu_speed_factor, 2.0 / 3.0 / 1.6, 1e-12);
+    CHECK_NEAR(t.cpu_useful_mhz, 8000 / 1.6, 1e-9);
+    host_scratch_free(&sc);
+}
+
 int main(void)
 {
+    test_numa_bandwidth();
     test_host_step_pods();
     test_waterfill();
     test_waterfill_random();
