@@ -20,7 +20,7 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
-    placement_request req = {vs->vcpus, vs->memory_mib, vs->host_group, vs->cpu_demand.mean};
+    placement_request req = {vs->vcpus, vs->memory_mib, vs->host_group, vs->cpu_demand->mean};
     int32_t chosen = placement_choose(c->policy, c->view, env->n_hosts, &req);
     if (chosen < 0)
         return -1;

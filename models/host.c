@@ -181,9 +181,9 @@ static void host_sample(sim_ctx *ctx, host *h)
         /* draw order per VM: CPU, memory, network; a booting VM demands nothing */
         int running = v->state == VM_RUNNING;
         sc->in[i] = (host_vm_input){
-            .cpu_demand_mhz = running ? demand_next(&vs->cpu_demand, &v->cpu_demand, now, noise) : 0.0,
-            .memory_active_fraction = running ? demand_next(&vs->memory_demand, &v->memory_demand, now, noise) : 0.0,
-            .network_gbps = running ? demand_next(&vs->network_demand, &v->network_demand, now, noise) : 0.0,
+            .cpu_demand_mhz = running ? demand_next(vs->cpu_demand, &v->cpu_demand, now, noise) : 0.0,
+            .memory_active_fraction = running ? demand_next(vs->memory_demand, &v->memory_demand, now, noise) : 0.0,
+            .network_gbps = running ? demand_next(vs->network_demand, &v->network_demand, now, noise) : 0.0,
         };
         memory_mib += vs->memory_mib;
     }

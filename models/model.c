@@ -252,9 +252,9 @@ static int build_vms(model *m, uint32_t n_vms, char *err, size_t err_len, model_
             .start_ns = scn_duration_ns(scn, "vms.[%d].start", g),
         };
         spec.res = read_vm_resources(scn, g, spec.vcpus, spec.memory_mib);
-        if (read_demand(scn, g, "cpu_demand", &spec.cpu_demand, status, err, err_len) != 0 ||
-            read_demand(scn, g, "memory_demand", &spec.memory_demand, status, err, err_len) != 0 ||
-            read_demand(scn, g, "network_demand", &spec.network_demand, status, err, err_len) != 0)
+        if (read_demand(scn, g, "cpu_demand", &wg->demand[0], status, err, err_len) != 0 ||
+            read_demand(scn, g, "memory_demand", &wg->demand[1], status, err, err_len) != 0 ||
+            read_demand(scn, g, "network_demand", &wg->demand[2], status, err, err_len) != 0)
             return -2;
         int at_start = wg->arrival.process == ARRIVAL_AT_START;
         for (uint32_t k = 0; k < wg->count; k++, i++) {
@@ -263,7 +263,10 @@ static int build_vms(model *m, uint32_t n_vms, char *err, size_t err_len, model_
             m->vms[i] = (vm){.state = VM_STOPPED, .host = -1, .arrived_ns = at_start ? spec.start_ns : -1,
                              .stopped_ns = -1, .cpu_speed_factor = 1.0};
         }
-        if (workload_group_bind(scn, g, wg, &m->vm_specs[wg->first_vm], err, err_len) != 0) {
+        int bound = workload_group_bind(scn, g, wg, &m->vm_specs[wg->first_vm], err, err_len);
+        if (bound == -2)
+            return -1;
+        if (bound != 0) {
             *status = MODEL_BAD_INPUT;
             return -2;
         }
@@ -613,8 +616,8 @@ int model_finish(model *m, recorder *rec)
                            {.str = group},
                            {.i64 = s->vcpus},
                            {.i64 = (int64_t)s->memory_mib},
-                           {.str = demand_kind_name(s->cpu_demand.kind)},
-                           {.f64 = demand_long_run_mean(&s->cpu_demand)},
+                           {.str = demand_kind_name(s->cpu_demand->kind)},
+                           {.f64 = demand_long_run_mean(s->cpu_demand)},
                            {.i64 = s->start_ns},
                            {.i64 = m->vms[i].host},
                            {.str = vm_state_name(m->vms[i].state)},
@@ -642,7 +645,7 @@ void model_describe(const model *m, FILE *out)
     for (uint32_t v = 0; v < env->n_vms; v++) {
         vcpus += m->vm_specs[v].vcpus;
         vm_mem_mib += m->vm_specs[v].memory_mib;
-        mean_demand_mhz += demand_long_run_mean(&m->vm_specs[v].cpu_demand);
+        mean_demand_mhz += demand_long_run_mean(m->vm_specs[v].cpu_demand);
     }
     fprintf(out, "hosts:  %" PRIu32 " in %d groups: %" PRIu64 " cores, %.1f GHz, %.1f GiB\n", env->n_hosts,
             scn_list_len(m->scn, "hosts"), cores, cap_mhz / 1000.0, (double)mem_mib / 1024.0);

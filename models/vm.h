@@ -30,9 +30,12 @@ typedef struct vm_spec {
     uint64_t memory_mib;
     int32_t host_group;    /* hosts.[host_group] it must run in, or -1 for any */
     sim_time_ns start_ns;  /* power-on request time */
-    demand_spec cpu_demand;     /* MHz */
-    demand_spec memory_demand;  /* active memory, fraction of memory_mib */
-    demand_spec network_demand; /* Gbps */
+    /* Demand processes: the group's (workload_group.demand), shared by its
+     * VMs; a trace-driven resource points at the VM's own copy, which
+     * holds its series (workload_group.vm_demand). */
+    const demand_spec *cpu_demand;     /* MHz */
+    const demand_spec *memory_demand;  /* active memory, fraction of memory_mib */
+    const demand_spec *network_demand; /* Gbps */
     vm_resources res;           /* reservations, limits, shares, vNUMA, network path */
 } vm_spec;
 

@@ -151,12 +151,20 @@ int workload_group_read(const scenario *scn, int g, workload_group *out, uint32_
     return read_dist(scn, prefix, &out->boot, err, err_len);
 }
 
-int workload_group_bind(const scenario *scn, int g, const workload_group *wg, vm_spec *specs, char *err,
+/* VM k's pointer to resource r's demand process. */
+static const demand_spec **demand_slot(vm_spec *spec, int r)
+{
+    return r == 0 ? &spec->cpu_demand : r == 1 ? &spec->memory_demand : &spec->network_demand;
+}
+
+int workload_group_bind(const scenario *scn, int g, workload_group *wg, vm_spec *specs, char *err,
                         size_t err_len)
 {
     static const char *const names[] = {"cpu_demand", "memory_demand", "network_demand"};
     static const trace_resource resources[] = {TRACE_CPU, TRACE_MEMORY, TRACE_NETWORK};
     for (int r = 0; r < 3; r++) {
+        for (uint32_t k = 0; k < wg->count; k++)
+            *demand_slot(&specs[k], r) = &wg->demand[r];
         char key[128];
         snprintf(key, sizeof key, "vms.[%d].%s.kind", g, names[r]);
         if (strcmp(scn_string(scn, "%s", key), "trace") != 0)
@@ -166,8 +174,12 @@ int workload_group_bind(const scenario *scn, int g, const workload_group *wg, vm
         if (!trace_has(&wg->trace, resources[r]))
             return fail_key(err, err_len, scn, key, "the %s trace has no %s (it records CPU only)",
                             scn_string(scn, "vms.[%d].trace.format", g), names[r]);
+        if (!wg->vm_demand && !(wg->vm_demand = calloc((size_t)wg->count * 3 + 1, sizeof *wg->vm_demand)))
+            return -2;
         for (uint32_t k = 0; k < wg->count; k++) {
-            demand_spec *d = r == 0 ? &specs[k].cpu_demand : r == 1 ? &specs[k].memory_demand : &specs[k].network_demand;
+            demand_spec *d = &wg->vm_demand[(size_t)k * 3 + (size_t)r];
+            *d = wg->demand[r];
+            *demand_slot(&specs[k], r) = d;
             d->series = trace_series(&wg->trace, k, resources[r]);
             d->scale = r == 0 ? wg->cpu_trace_scale : 1.0;
             d->interp = wg->interp;
@@ -183,6 +195,8 @@ void workload_group_free(workload_group *wg)
     dist_free(&wg->lifetime);
     dist_free(&wg->boot);
     trace_free(&wg->trace);
+    free(wg->vm_demand);
+    wg->vm_demand = NULL;
 }
 
 static void gen_log(sim_ctx *ctx, workload_gen *w, int kind, int64_t subject, int64_t a)

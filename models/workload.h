@@ -38,6 +38,9 @@ typedef struct workload_group {
     double cpu_trace_scale;   /* MHz per trace CPU unit (percent for planetlab) */
     trace_interp interp;
     trace_at_end at_end;
+    /* demand processes of its VMs: cpu, memory, network (vm_spec points here) */
+    demand_spec demand[3];
+    demand_spec *vm_demand; /* trace groups: count x 3 per-VM copies with their series, else NULL */
 } workload_group;
 
 /* Reads vms.[g]'s arrival, lifetime, boot_time and trace keys, loading the
@@ -47,10 +50,12 @@ typedef struct workload_group {
 int workload_group_read(const scenario *scn, int g, workload_group *out, uint32_t *count, char *err,
                         size_t err_len);
 
-/* Points the trace-kind demands of the group's VM specs at their series.
- * Returns 0, or -1 when a resource asks for a trace the group's format does
- * not record (message in err). */
-int workload_group_bind(const scenario *scn, int g, const workload_group *wg, struct vm_spec *specs, char *err,
+/* Points the group's VM specs at their demand processes: the group's
+ * shared wg->demand, or for a trace-kind resource a per-VM copy (in
+ * wg->vm_demand) holding the VM's series. Returns 0, -1 when a resource
+ * asks for a trace the group's format does not record (message in err), or
+ * -2 out of memory. */
+int workload_group_bind(const scenario *scn, int g, workload_group *wg, struct vm_spec *specs, char *err,
                         size_t err_len);
 
 void workload_group_free(workload_group *wg);
