@@ -1,0 +1,154 @@
+/* bench_datacenter.c - the simulator at datacenter scale: builds and runs a
+ * scenario (default scenarios/large_datacenter.cfg: 2,000 hosts, 40,000
+ * VMs, a week at 5-minute samples) with recording to an HDF5 file, and
+ * prints one line of key=value fields:
+ *   hosts, vms, threads, until_s   what ran
+ *   events, events_per_s           executed by the engine (sim_run only)
+ *   build_s, run_s, wall_s         model build, sim_run, whole (build + run + close)
+ *   cpu_s                          process CPU time (getrusage), all threads
+ *   peak_rss_mib                   getrusage ru_maxrss at the end
+ *   build_rss_mib                  peak RSS growth across the model build
+ *   build_bytes_per_vm             that growth / VMs (hosts, LPs, series included)
+ *   vm_struct_bytes                sizeof(vm_spec) + sizeof(vm)
+ * No timing is asserted anywhere: tests/test_bench_datacenter.sh runs it on
+ * short settings for the output and the sanity of the numbers only.
+ *
+ *   bench_datacenter [--scenario PATH] [--until DURATION] [--threads N] [--output PATH]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "models/model.h"
+#include "models/vm.h"
+#include "recorder/recorder.h"
+#include "scenario/scenario.h"
+#include "sim/engine.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Peak resident set so far, bytes (Linux reports KiB). */
+static double peak_rss_bytes(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss * 1024.0;
+}
+
+/* The recorder writes each window's rows between the engine's windows. */
+static int window_hook(void *ctx, sim_engine *eng, sim_window_phase phase, sim_time_ns window_end_ns)
+{
+    recorder *rec = ctx;
+    (void)eng;
+    if (phase == SIM_WINDOW_BEGIN)
+        return recorder_window_begin(rec, window_end_ns) != 0;
+    return recorder_window_end(rec, window_end_ns) != 0;
+}
+
+/* CPU time of the process so far (user + system), s: unlike wall time it
+ * holds up when other jobs share the machine. */
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_sec +
+           1e-6 * (double)ru.ru_stime.tv_usec;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: bench_datacenter [--scenario PATH] [--until DURATION] [--threads N] [--output PATH]\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = VDCSIM_SOURCE_DIR "/scenarios/large_datacenter.cfg";
+    const char *until = NULL, *output = "bench_datacenter.h5";
+    int threads = 1;
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 >= argc)
+            return usage();
+        if (strcmp(argv[i], "--scenario") == 0)
+            path = argv[++i];
+        else if (strcmp(argv[i], "--until") == 0)
+            until = argv[++i];
+        else if (strcmp(argv[i], "--output") == 0)
+            output = argv[++i];
+        else if (strcmp(argv[i], "--threads") == 0) {
+            char *end;
+            long t = strtol(argv[++i], &end, 10);
+            if (*end || t < 1 || t > 1024)
+                return usage();
+            threads = (int)t;
+        } else
+            return usage();
+    }
+    char o_until[128], o_threads[64], o_output[4200];
+    const char *overrides[3];
+    int n_over = 0;
+    snprintf(o_threads, sizeof o_threads, "simulation.threads=%d", threads);
+    overrides[n_over++] = o_threads;
+    snprintf(o_output, sizeof o_output, "output.path=\"%s\"", output);
+    overrides[n_over++] = o_output;
+    if (until) {
+        snprintf(o_until, sizeof o_until, "simulation.until=\"%s\"", until);
+        overrides[n_over++] = o_until;
+    }
+    char err[2048];
+    double t0 = now_s();
+    scenario *scn = scenario_load_file(path, overrides, n_over, err, sizeof err);
+    if (!scn) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    sim_config cfg = {.seed = (uint64_t)scn_int(scn, "simulation.seed"),
+                      .lookahead_ns = scn_duration_ns(scn, "simulation.lookahead"),
+                      .threads = threads};
+    sim_engine *eng = sim_engine_new(&cfg);
+    recorder *rec = eng ? recorder_open(output, sim_threads(eng), err, sizeof err) : NULL;
+    if (!rec) {
+        fprintf(stderr, "bench_datacenter: %s\n", eng ? err : "cannot create the engine");
+        return 1;
+    }
+    double rss_before = peak_rss_bytes(), t_build = now_s();
+    model_status ms;
+    model *m = model_build(scn, eng, rec, &ms, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "%s\n", err);
+        return ms == MODEL_BAD_INPUT ? 2 : 1;
+    }
+    double build_s = now_s() - t_build, rss_built = peak_rss_bytes();
+    sim_time_ns until_ns = scn_duration_ns(scn, "simulation.until");
+    sim_set_window_hook(eng, window_hook, rec);
+    int rc = sim_run(eng, until_ns);
+    sim_stats st;
+    sim_get_stats(eng, &st);
+    if (rc != 0 || model_finish(m, rec) != 0) {
+        fprintf(stderr, "bench_datacenter: run failed: %s\n", rc != 0 ? sim_error(eng) : recorder_error(rec));
+        return 1;
+    }
+    if (recorder_close(rec, st.end_ns, err, sizeof err) != 0) {
+        fprintf(stderr, "bench_datacenter: %s\n", err);
+        return 1;
+    }
+    double wall_s = now_s() - t0;
+    uint32_t vms = model_vm_count(m), hosts = model_host_count(m);
+    double built = rss_built - rss_before;
+    printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f build_s=%.3f run_s=%.3f "
+           "wall_s=%.3f cpu_s=%.3f peak_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu\n",
+           hosts, vms, sim_threads(eng), (double)until_ns / 1e9, (unsigned long long)st.events, st.events_per_s,
+           build_s, st.wall_s, wall_s, cpu_s(), peak_rss_bytes() / 1048576.0, built / 1048576.0,
+           vms ? built / vms : 0.0, sizeof(vm_spec) + sizeof(vm));
+    model_free(m);
+    sim_engine_free(eng);
+    scenario_free(scn);
+    return 0;
+}
