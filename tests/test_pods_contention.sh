@@ -8,6 +8,9 @@
 #   k8s-1: hog2 8000 MHz (shares 4000) and the pod's claim 8000 MHz with
 #     shares = its 4000 m request -> 4000 each: the pod uses 4000 MHz.
 #   Both hosts: demand 16000, usage 8000, ready 50 %.
+# Memory (active): vmhost-1: node 0.25 x 16384 + its pod's 128 MiB, hog1
+#   0.5 x 8192 -> 4224 + 4096 = 8320 MiB; k8s-1: hog2 4096 + the pod's 128
+#   = 4224 MiB.
 # Run by ctest as: test_pods_contention.sh VDCSIM SOURCE_DIR WORK_DIR
 set -u
 vdcsim=$1; src=$2; work=$3/pods_contention
@@ -25,5 +28,7 @@ all_equal /series/host/pods_cpu_usage_mhz 4000
 all_equal /series/host/cpu_demand_mhz 16000
 all_equal /series/host/cpu_usage_mhz 8000
 all_equal /series/host/cpu_ready_pct 50
+[ "$(cells /series/host/memory_active_mib | tr '\n' ' ' | cut -d' ' -f1,2)" = "8320 4224" ] && ok \
+  || bad "memory_active_mib row 1 is '$(cells /series/host/memory_active_mib | head -2 | tr '\n' ' ')', want 8320 4224"
 [ "$(cells /series/host/pods_running | sort -u)" = 1 ] && ok || bad "a pod is not running on each host"
 cli_end
