@@ -285,13 +285,12 @@ static void node_demand(sim_ctx *ctx, host *h, uint32_t first, uint32_t n, doubl
 }
 
 /* One node's survivors: the node's cores divided by cpu.shares, then CFS. */
-static void node_cpu(sim_ctx *ctx, host *h, const pod_node_run *run, double node_cores, pod_totals *t)
+static void node_cpu(host *h, const pod_node_run *run, double node_cores, pod_totals *t)
 {
     const model_env *env = h->env;
     pod_world *w = env->pods;
     pod_host *ph = h->pods;
     double mhz_per_core = env->host_specs[h->index].cpu_mhz;
-    (void)ctx;
     uint32_t n = run->n, first = run->first;
     cfs_waterfill(n, ph->want + first, ph->weight + first, node_cores > 0.0 ? node_cores : 0.0,
                   ph->share + first, ph->order);
@@ -387,7 +386,7 @@ void pods_sample_cpu(sim_ctx *ctx, host *h, const host_vm_input *in, const host_
         else if (run->vm_pos >= 0)
             node_mhz = pods_vm_node_cpu_mhz(run->want_mhz, in[run->vm_pos].cpu_demand_mhz,
                                             env->vms[run->node_vm].cpu_entitlement_mhz);
-        node_cpu(ctx, h, run, node_mhz / mhz, &t);
+        node_cpu(h, run, node_mhz / mhz, &t);
     }
     if (env->rec) {
         sim_time_ns now = sim_now(ctx);
