@@ -1,8 +1,7 @@
 /* restart.h - the controller's restart of failed VMs (vSphere HA's role),
- * run by the cluster LP. The rules are in restart.c's header comment and
- * docs/failures.md. The HA issue (admission control, restart priorities)
- * extends this file pair: the order of restart_tick() and a check before
- * placement.
+ * run by the cluster LP. The rules are in restart.c's header comment,
+ * docs/failures.md and docs/ha.md; with ha.enabled the order, the failover
+ * hosts and the timed retries come from models/ha_controller.h.
  *
  * Messages it handles (kind failure_env.kind_cluster, op in i64[0]):
  *   FOP_HOST_DOWN(host, t, state)   host leaves the placement view
@@ -20,18 +19,22 @@
 
 typedef struct restart_entry {
     uint32_t vm;
-    sim_time_ns due_ns; /* failure time + detection time */
+    uint32_t attempts;     /* restart attempts made so far */
+    uint32_t priority;     /* ha_priority; HA_PRIORITY_MEDIUM without HA */
+    sim_time_ns due_ns;    /* failure time + detection time, or the next retry */
+    sim_time_ns failed_ns; /* when the VM went down */
 } restart_entry;
 
 /* Owned by the cluster LP. */
 typedef struct restart_queue {
     restart_entry *due; /* waiting for detection */
     uint32_t n_due, cap_due;
-    uint32_t *waiting; /* found no capacity; retried when a host comes back */
+    restart_entry *waiting; /* found no capacity (and, with HA, no retry left); retried when a host comes back */
     uint32_t n_waiting, cap_waiting;
     uint32_t hosts_usable;
     uint32_t vms_down; /* VMs the controller knows are not running */
-    uint64_t restarts, restart_failures;
+    uint64_t restarts, restart_failures; /* restart_failures: attempts that found no capacity */
+    uint64_t restarts_given_up;          /* HA: retries exhausted (ha_restart_failed) */
 } restart_queue;
 
 int restart_init(restart_queue *q, uint32_t n_hosts);
