@@ -64,6 +64,9 @@ static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
         if (vm_transition(v, VM_RUNNING) != 0)
             abort();
         host_log(ctx, h, env->log_vm_started, vm_id, h->index, 0, 0.0);
+        if (h->pods)
+            pods_vm_started(ctx, h, vm_id); /* as at the end of a boot */
+        services_report_replicas(ctx, env, &vm_id, 1);
         return;
     }
     int64_t payload[2] = {vm_id, v->boot_epoch};
