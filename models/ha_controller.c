@@ -86,6 +86,8 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
             ha_controller_free(ha);
             return key_error(scn, err, err_len, key, "host '%.100s' is listed twice", name);
         }
+        if (ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
+            continue; /* failover hosts exist only under their policy */
         ha->hosts[h].failover_host = 1;
         ha->n_failover_hosts++;
     }
