@@ -178,7 +178,11 @@ static void restart_sample(sim_ctx *ctx, cluster *c, restart_queue *q)
     if (env->rec) {
         rec_series_put(env->rec, fe->series_cluster_hosts_up, now, 0, (double)q->hosts_usable);
         rec_series_put(env->rec, fe->series_cluster_vms_down, now, 0, (double)q->vms_down);
-        rec_series_put(env->rec, fe->series_cluster_vms_waiting, now, 0, (double)q->n_waiting);
+        /* waiting: found no capacity, whether on a retry timer or for a host */
+        uint32_t waiting = q->n_waiting;
+        for (uint32_t i = 0; i < q->n_due; i++)
+            waiting += q->due[i].attempts > 0;
+        rec_series_put(env->rec, fe->series_cluster_vms_waiting, now, 0, (double)waiting);
     }
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, fe->kind_cluster_sample, NULL, 0);
 }

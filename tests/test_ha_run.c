@@ -315,9 +315,13 @@ static void test_restart_failed(void)
     CHECK_INT_EQ(ev[0].a, 5);
     CHECK_INT_EQ(failure_vm(model_failures(r.m), 0)->down, 1); /* still down at the end */
     CHECK_INT_EQ(failure_vm(model_failures(r.m), 0)->down_since_ns, 3600 * S);
-    /* lo is on its retry timer until 5415 s and waits for a host after it:
-     * the sample at 6000 s counts it */
+    /* lo waits for a restart from its first failed attempt (3615 s) on: on
+     * its retry timer, then for a host; the samples at 3600 s (before it),
+     * 4200 s and 6000 s */
+    CHECK_NEAR(series_at(&r, "/series/cluster/vms_waiting_restart", 6), 0.0, 0.0);
+    CHECK_NEAR(series_at(&r, "/series/cluster/vms_waiting_restart", 7), 1.0, 0.0);
     CHECK_NEAR(series_at(&r, "/series/cluster/vms_waiting_restart", 10), 1.0, 0.0);
+    CHECK_NEAR(series_at(&r, "/series/cluster/vms_down", 7), 1.0, 0.0);
     run_free(&r);
 }
 
