@@ -357,6 +357,50 @@ static void test_services_and_pods_hear_at_once(void)
     run_free(&r);
 }
 
+/* esx-01 loses its management network at 3600 s for 10 min; with
+ * ha.isolation_response = "shutdown" after ha.isolation_timeout = 30 s its
+ * VMs shut down at 3630 s (vm_failed cause 2, the VM ends stopped, not
+ * failed) and restart on esx-02 at 3630 + 15 = 3645 s. "keep" has restart
+ * priority disabled: it goes down with the others and is never restarted
+ * (no vm_restarted, no vm_restart_failed), down to the end. */
+static void test_isolation_shutdown_and_disabled_priority(void)
+{
+    const char *text = SIM("2h")
+        "hosts = ( { name = \"esx\"; count = 2; sockets = 1; cores_per_socket = 8; cpu = \"2GHz\"; memory = \"64GiB\"; } );\n"
+        "vms = ( { name = \"app\"; memory = \"16GiB\"; }, { name = \"keep\"; memory = \"16GiB\"; restart_priority = \"disabled\"; } );\n"
+        "ha = { enabled = true; admission_control = \"disabled\"; isolation_response = \"shutdown\"; isolation_timeout = \"30s\"; };\n"
+        "failures = { inject = ( { target = \"host esx-01\"; kind = \"isolation\"; at = \"1h\"; duration = \"10m\"; } ); };\n";
+    run r;
+    CHECK_INT_EQ(run_text(&r, text, "isolation"), 0);
+    if (!r.m)
+        return;
+    h5r_event ev[4];
+    CHECK_INT_EQ(events(&r, "vm_failed", ev, 4), 2);
+    CHECK_INT_EQ(ev[0].time_ns, 3630 * S);
+    CHECK_INT_EQ(ev[0].b, 2); /* isolation response */
+    CHECK_INT_EQ(events(&r, "vm_restarted", ev, 4), 1);
+    CHECK_INT_EQ(ev[0].subject, 0);
+    CHECK_INT_EQ(ev[0].time_ns, 3645 * S);
+    CHECK_INT_EQ(ev[0].a, 1);
+    CHECK_INT_EQ(events(&r, "vm_restart_failed", ev, 4), 0);
+    CHECK_INT_EQ(failure_vm(model_failures(r.m), 0)->downtime_ns, 16 * S); /* 3630 to the start at 3646 */
+    CHECK_INT_EQ(failure_vm(model_failures(r.m), 1)->down, 1);
+    char err[256], state[32] = "";
+    h5r_quiet q;
+    h5r_quiet_begin(&q);
+    int64_t version;
+    hid_t f = h5r_open_run(r.h5, &version, err, sizeof err);
+    if (f >= 0) {
+        hid_t t = H5Dopen2(f, "/tables/vms", H5P_DEFAULT);
+        CHECK_INT_EQ(h5r_table_column_str(t, "/tables/vms", "state", 1, state, sizeof state, err, sizeof err), 0);
+        H5Dclose(t);
+        H5Fclose(f);
+    }
+    h5r_quiet_end(&q);
+    CHECK(strcmp(state, "stopped") == 0); /* shut down, not powered off */
+    run_free(&r);
+}
+
 /* A failover host that names no host is bad input with file, line and key. */
 static void test_bad_failover_host(void)
 {
@@ -391,6 +435,7 @@ int main(void)
     test_priority_and_retries("30s", 30.0);
     test_restart_failed();
     test_services_and_pods_hear_at_once();
+    test_isolation_shutdown_and_disabled_priority();
     test_bad_failover_host();
     return CHECK_DONE();
 }
