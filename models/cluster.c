@@ -6,6 +6,7 @@
 #include "models/failure.h"
 #include "models/ha_controller.h"
 #include "models/model_env.h"
+#include "models/restart.h"
 
 enum { CLUSTER_STREAM_LIFETIME = 5 };
 
@@ -96,9 +97,11 @@ static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 static void cluster_lifetime_end(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
+    if (env->fail && restart_lifetime_over(ctx, c, vm_id))
+        return; /* it was down waiting for a restart: now off for good */
     int32_t h = c->vm_host ? c->vm_host[vm_id] : -1;
     if (h < 0)
-        return; /* released meanwhile (e.g. by a failure) */
+        return; /* released meanwhile */
     int64_t payload = vm_id;
     sim_send(ctx, env->first_host_lp + (uint32_t)h, env->control_latency_ns, env->kind_vm_stop, &payload,
              sizeof payload);
@@ -112,6 +115,11 @@ static void cluster_vm_stopped(sim_ctx *ctx, cluster *c, uint32_t vm_id)
     if (h < 0)
         abort(); /* a release for a VM the controller did not place is a model bug */
     cluster_uncommit(c, vm_id, h);
+    cluster_vm_gone(ctx, c, vm_id);
+}
+
+void cluster_vm_gone(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
     if (c->ha)
         ha_controller_vm_off(c->ha, vm_id);
     c->vm_host[vm_id] = -1;

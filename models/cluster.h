@@ -53,6 +53,10 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id);
  * stopped, failed or left). */
 void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index);
 
+/* The VM is off for good and its capacity already released: the
+ * controller forgets it and lets queued VMs in. */
+void cluster_vm_gone(sim_ctx *ctx, cluster *c, uint32_t vm_id);
+
 void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 
 #endif

@@ -362,7 +362,11 @@ failure_model *failure_build(const scenario *scn, const model_env *env, int *bad
     fe->log_maintenance_begin = fe->log_maintenance_end = -1;
     fe->log_domain_failed = fe->log_domain_repaired = -1;
     fe->log_vm_failed = fe->log_vm_restarted = fe->log_vm_restart_failed = -1;
-    restart_init(&fm->restart, env->n_hosts);
+    if (restart_init(&fm->restart, env->n_hosts, env->n_vms) != 0) {
+        failure_free(fm);
+        *bad = 2;
+        return NULL;
+    }
     return fm;
 bad_input:
     failure_free(fm);

@@ -31,18 +31,21 @@
 #include "models/failure_internal.h"
 #include "models/ha_controller.h"
 
-int restart_init(restart_queue *q, uint32_t n_hosts)
+int restart_init(restart_queue *q, uint32_t n_hosts, uint32_t n_vms)
 {
     *q = (restart_queue){.hosts_usable = n_hosts};
-    return 0;
+    q->lifetime_over = calloc(n_vms ? n_vms : 1, 1);
+    return q->lifetime_over ? 0 : -1;
 }
 
 void restart_free(restart_queue *q)
 {
     free(q->due);
     free(q->waiting);
+    free(q->lifetime_over);
     q->due = NULL;
     q->waiting = NULL;
+    q->lifetime_over = NULL;
 }
 
 static void cluster_event_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a, int64_t b)
@@ -76,6 +79,22 @@ static void push_waiting(restart_queue *q, restart_entry e)
         q->cap_waiting = cap;
     }
     q->waiting[q->n_waiting++] = e;
+}
+
+/* A failed VM whose lifetime is over (the cluster holds it now): its
+ * downtime ends, and it is powered off for good. */
+static void vm_off_for_good(sim_ctx *ctx, const model_env *env, uint32_t vm_id)
+{
+    vm_avail *va = &env->fail->vms[vm_id];
+    sim_time_ns now = sim_now(ctx);
+    if (va->down) {
+        va->downtime_ns += now - va->down_since_ns;
+        va->down = 0;
+    }
+    vm *v = &env->vms[vm_id];
+    if (v->state == VM_FAILED && vm_transition(v, VM_STOPPED) != 0)
+        abort(); /* failed -> stopped is always allowed */
+    v->stopped_ns = now;
 }
 
 static void schedule_tick(sim_ctx *ctx, const model_env *env, sim_time_ns delay)
@@ -235,6 +254,12 @@ int restart_cluster_handle(sim_ctx *ctx, cluster *c, const sim_event *ev)
     }
     case FOP_VM_FAILED: {
         uint32_t id = (uint32_t)p[1];
+        if (q->lifetime_over[id]) { /* it was to stop anyway: release, no restart */
+            vm_off_for_good(ctx, env, id);
+            int64_t payload = id;
+            sim_send(ctx, sim_self(ctx), 0, env->kind_vm_stopped, &payload, sizeof payload);
+            break;
+        }
         cluster_uncommit(c, id, (int32_t)p[2]);
         q->vms_down++;
         ha_priority prio = ha_controller_priority(c->ha, id);
@@ -253,5 +278,33 @@ int restart_cluster_handle(sim_ctx *ctx, cluster *c, const sim_event *ev)
     default:
         abort();
     }
+    return 1;
+}
+
+/* Removes vm_id from an entry array; 1 if it was there. */
+static int remove_entry(restart_entry *a, uint32_t *n, uint32_t vm_id)
+{
+    for (uint32_t i = 0; i < *n; i++)
+        if (a[i].vm == vm_id) {
+            for (uint32_t j = i + 1; j < *n; j++)
+                a[j - 1] = a[j];
+            (*n)--;
+            return 1;
+        }
+    return 0;
+}
+
+int restart_lifetime_over(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
+    const model_env *env = c->env;
+    failure_env *fe = env->fail;
+    restart_queue *q = fe->restart;
+    q->lifetime_over[vm_id] = 1;
+    if (!remove_entry(q->due, &q->n_due, vm_id) && !remove_entry(q->waiting, &q->n_waiting, vm_id))
+        return 0; /* running (the host stops it) or on its way to a restart */
+    /* Its capacity was released when it failed. */
+    q->vms_down--;
+    vm_off_for_good(ctx, env, vm_id);
+    cluster_vm_gone(ctx, c, vm_id);
     return 1;
 }

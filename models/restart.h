@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "sim/engine.h"
 #include "sim/time.h"
 
 typedef struct restart_entry {
@@ -35,11 +36,21 @@ typedef struct restart_queue {
     uint32_t vms_down; /* VMs the controller knows are not running */
     uint64_t restarts, restart_failures; /* restart_failures: attempts that found no capacity */
     uint64_t restarts_given_up;          /* HA: retries exhausted (ha_restart_failed) */
+    uint8_t *lifetime_over; /* per VM: its lifetime ended; never restart it */
 } restart_queue;
 
-int restart_init(restart_queue *q, uint32_t n_hosts);
+/* 0, or -1 out of memory. */
+int restart_init(restart_queue *q, uint32_t n_hosts, uint32_t n_vms);
 void restart_free(restart_queue *q);
 
 /* restart_cluster_handle() is declared in failure.h (the cluster LP's hook). */
+
+struct cluster;
+/* The VM's lifetime is over (cluster LP). If it is down waiting for a
+ * restart it is dropped from the queue, its downtime closed, and the
+ * cluster forgets it (cluster_vm_gone): returns 1. Otherwise returns 0 and
+ * remembers, so that a failure reported later releases it instead of
+ * restarting it. */
+int restart_lifetime_over(sim_ctx *ctx, struct cluster *c, uint32_t vm_id);
 
 #endif

@@ -401,6 +401,41 @@ static void test_isolation_shutdown_and_disabled_priority(void)
     run_free(&r);
 }
 
+/* A VM whose lifetime ends while it waits for a restart is not restarted.
+ * VM "short" (48 GiB, on esx-01) and "filler" (48 GiB, on esx-02); esx-01
+ * fails at 3600 s for good and esx-02 has 16 GiB free, so short's attempts
+ * at 3615, 3735, 3975 and 4455 s fail. (a) lifetime 90 min: it ends at
+ * 5400 s, before the retry of 5415 s: no 5th attempt, no
+ * ha_restart_failed, downtime 3600 -> 5400 s = 1800 s, not down at the end.
+ * (b) lifetime 3600.5 s: it ends between the failure and the controller
+ * hearing of it (3601 s): no restart attempt at all, downtime 1 s. */
+static void test_lifetime_ends_while_waiting(const char *lifetime, int attempts, long long downtime_s)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             SIM("2h")
+             "hosts = ( { name = \"esx\"; count = 2; sockets = 1; cores_per_socket = 8; cpu = \"2GHz\"; memory = \"64GiB\"; } );\n"
+             "vms = ( { name = \"short\"; memory = \"48GiB\"; lifetime = { distribution = \"deterministic\"; mean = \"%s\"; }; },\n"
+             "        { name = \"filler\"; memory = \"48GiB\"; } );\n"
+             "ha = { enabled = true; admission_control = \"disabled\"; };\n"
+             "failures = { inject = ( { target = \"host esx-01\"; at = \"1h\"; duration = \"10h\"; } ); };\n",
+             lifetime);
+    run r;
+    CHECK_INT_EQ(run_text(&r, text, "lifetime"), 0);
+    if (!r.m)
+        return;
+    h5r_event ev[8];
+    CHECK_INT_EQ(events(&r, "vm_restart_failed", ev, 8), (size_t)attempts);
+    CHECK_INT_EQ(events(&r, "ha_restart_failed", ev, 8), 0);
+    CHECK_INT_EQ(events(&r, "vm_restarted", ev, 8), 0);
+    const vm_avail *va = failure_vm(model_failures(r.m), 0);
+    CHECK_INT_EQ(va->down, 0);
+    CHECK_INT_EQ(va->downtime_ns, downtime_s * S);
+    CHECK_NEAR(series_at(&r, "/series/cluster/vms_down", 11), 0.0, 0.0);
+    CHECK_NEAR(series_at(&r, "/series/cluster/vms_running", 11), 1.0, 0.0);
+    run_free(&r);
+}
+
 /* A failover host that names no host is bad input with file, line and key. */
 static void test_bad_failover_host(void)
 {
@@ -436,6 +471,8 @@ int main(void)
     test_restart_failed();
     test_services_and_pods_hear_at_once();
     test_isolation_shutdown_and_disabled_priority();
+    test_lifetime_ends_while_waiting("90m", 4, 1800);
+    test_lifetime_ends_while_waiting("3600500ms", 0, 1);
     test_bad_failover_host();
     return CHECK_DONE();
 }
