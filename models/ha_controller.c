@@ -287,3 +287,17 @@ void ha_controller_sample(sim_ctx *ctx, cluster *c)
         rec_series_put(env->rec, ha->series_failover_capacity, sim_now(ctx), 0,
                        (double)ha_controller_failover_capacity(ha));
 }
+
+void ha_controller_describe(const ha_controller *ha, FILE *out)
+{
+    static const char *const names[] = {"slots", "percentage", "failover_hosts", "disabled"};
+    fprintf(out, "ha:     admission control %s", names[ha->cfg.policy]);
+    if (ha->cfg.policy == HA_POLICY_SLOTS)
+        fprintf(out, " (tolerates %" PRIu32 " host failures)", ha->cfg.failover_level);
+    else if (ha->cfg.policy == HA_POLICY_PERCENTAGE)
+        fprintf(out, " (%.0f %% CPU, %.0f %% memory reserved)", ha->cfg.cpu_percentage, ha->cfg.memory_percentage);
+    else if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS)
+        fprintf(out, " (%" PRIu32 " failover hosts)", ha->n_failover_hosts);
+    fprintf(out, "; restart retries %" PRIu32 " from %.0f s, doubling\n", ha->retries,
+            (double)ha->retry_interval_ns / 1e9);
+}

@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "models/ha_admission.h"
 #include "recorder/recorder.h"
@@ -94,6 +95,9 @@ uint32_t ha_controller_failover_capacity(const ha_controller *ha);
 
 /* The slot size and counts as the controller sees them now. */
 void ha_controller_slots(const ha_controller *ha, ha_slots *out);
+
+/* One line for `vdcsim check`. */
+void ha_controller_describe(const ha_controller *ha, FILE *out);
 
 /* Cluster sample hook: /series/cluster/failover_capacity_hosts. */
 void ha_controller_sample(sim_ctx *ctx, struct cluster *c);

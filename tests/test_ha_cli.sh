@@ -58,6 +58,10 @@ for p in slots failover_hosts; do
 done
 if h5dump -d /series/cluster/failover_capacity_hosts t1.h5 >/dev/null 2>&1; then ok; else bad "no failover_capacity_hosts series"; fi
 
+# --- vdcsim check describes HA ----------------------------------------------
+expect_status 0 "check mix" "$vdcsim" check mix.cfg
+if grep -qF "ha:     admission control failover_hosts (1 failover hosts); restart retries 3 from 60 s, doubling" out.txt; then ok; else bad "check lacks the HA line"; fi
+
 # --- bad input ----------------------------------------------------------------
 cat > bad.cfg <<CFG
 hosts = ( { name = "esx"; count = 2; } );
