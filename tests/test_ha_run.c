@@ -174,6 +174,34 @@ static void test_slots(int level)
     run_free(&r);
 }
 
+/* Arrivals go through admission control too. Slots, level 1, the hosts and
+ * VMs of test_slots, but the 40 VMs arrive one a minute (VM k at 60k s,
+ * heard by the controller at 60k + 1 s) and live 30 min (VM k is released
+ * at 60k + 1 + 1800 + 2 s: lifetime end, vm.stop, vm.stopped). 24 fit the
+ * policy, so VMs 24..29 are refused; VM 30 (1801 s) too, as VM 0 is
+ * released only at 1803 s; from VM 31 (1861 s) on, one VM leaves before
+ * each arrival and every one is admitted: 7 refused, 33 placed. */
+static void test_arrivals(void)
+{
+    const char *text = SIM("2h") HOSTS4
+        "vms = ( { name = \"vm\"; count = 40; memory = \"8GiB\"; cpu_reservation = \"2GHz\"; "
+        "memory_reservation = \"8GiB\"; arrival = { process = \"deterministic\"; interval = \"1m\"; };\n"
+        "          lifetime = { distribution = \"deterministic\"; mean = \"30m\"; }; } );\n"
+        "ha = { enabled = true; admission_control = \"slots\"; };\n";
+    run r;
+    CHECK_INT_EQ(run_text(&r, text, "arrivals"), 0);
+    if (!r.m)
+        return;
+    h5r_event ev[16];
+    CHECK_INT_EQ(events(&r, "ha_admission_refused", ev, 16), 7);
+    for (int i = 0; i < 7; i++) {
+        CHECK_INT_EQ(ev[i].subject, 24 + i);
+        CHECK_INT_EQ(ev[i].time_ns, (60LL * (24 + i) + 1) * S);
+    }
+    CHECK_INT_EQ(model_vms_placed(r.m), 33);
+    run_free(&r);
+}
+
 /* Percentage policy, 25 % CPU and memory, 20 VMs reserving 3000 MHz and
  * 4 GiB: CPU (64000 - 3000 n) / 64000 >= 0.25 holds up to n = 16; memory
  * (262144 - 4096 n) / 262144 >= 0.25 up to n = 48. The 17th power-on (VM 16)
@@ -464,6 +492,7 @@ int main(void)
 {
     test_slots(1);
     test_slots(2);
+    test_arrivals();
     test_percentage();
     test_failover_hosts();
     test_priority_and_retries("0s", 0.0);
