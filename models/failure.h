@@ -117,6 +117,7 @@ typedef struct vm_avail {
     uint32_t restarts;        /* restarts after a failure (elsewhere or in place) */
     uint32_t restart_failures; /* restart attempts that found no capacity */
     int self_started;         /* its current boot is a restart in place (a start the host sent itself) */
+    int crash_restart_pending; /* crashed: the host's restart in place is on its way */
 } vm_avail;
 
 struct domain;

@@ -230,7 +230,34 @@ static void host_vm_crash(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t epoch)
      * by then, the start is refused and the controller restarts it. */
     int64_t payload = vm_id;
     const vm_crash_spec *cs = &fe->vm_group_crash[env->vm_specs[vm_id].group];
+    va->crash_restart_pending = 1;
     sim_send(ctx, sim_self(ctx), cs->restart_delay_ns, env->kind_vm_start, &payload, sizeof payload);
+}
+
+/* vm.stop for a VM that crashed here and waits for its restart in place
+ * (its lifetime ended meanwhile): it is powered off for good now, the
+ * pending restart is void, and the controller releases it. Returns 1 when
+ * it was such a VM. */
+static int host_stop_crashed_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
+{
+    const model_env *env = h->env;
+    vm *v = &env->vms[vm_id];
+    vm_avail *va = &env->fail->vms[vm_id];
+    if (v->host != -1 || v->state != VM_FAILED || !va->crash_restart_pending)
+        return 0;
+    sim_time_ns now = sim_now(ctx);
+    va->crash_restart_pending = 0;
+    if (vm_transition(v, VM_STOPPED) != 0)
+        abort(); /* failed -> stopped is always allowed */
+    if (va->down) {
+        va->downtime_ns += now - va->down_since_ns;
+        va->down = 0;
+    }
+    v->stopped_ns = now;
+    host_event_log(ctx, h, env->log_vm_stopped, vm_id, h->index, 0);
+    int64_t payload = vm_id;
+    sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_vm_stopped, &payload, sizeof payload);
+    return 1;
 }
 
 /* A start that arrives while the host cannot run it goes back to the
@@ -253,8 +280,17 @@ int failure_host_before(sim_ctx *ctx, host *h, const sim_event *ev)
 {
     const model_env *env = h->env;
     const failure_env *fe = env->fail;
-    if (ev->kind == env->kind_vm_start)
+    if (ev->kind == env->kind_vm_start) {
+        if (ev->src_lp == sim_self(ctx)) { /* a restart in place after a crash */
+            vm_avail *va = &env->fail->vms[ev->payload.i64[0]];
+            if (!va->crash_restart_pending)
+                return 1; /* void: the VM was powered off meanwhile */
+            va->crash_restart_pending = 0;
+        }
         return host_refuses_start(ctx, h, ev);
+    }
+    if (ev->kind == env->kind_vm_stop)
+        return host_stop_crashed_vm(ctx, h, (uint32_t)ev->payload.i64[0]);
     if (ev->kind != fe->kind_host)
         return 0;
     const int64_t *p = ev->payload.i64;

@@ -464,6 +464,35 @@ static void test_lifetime_ends_while_waiting(const char *lifetime, int attempts,
     run_free(&r);
 }
 
+/* A VM that crashed and waits for its restart in place when its lifetime
+ * ends is powered off for good. It arrives at 0 s, is placed at 1 s and
+ * runs from 2 s; it crashes at 2 + 3000 = 3002 s (deterministic 50 min) and
+ * would restart in place at 3002 + 1200 = 4202 s; its lifetime (1 h from
+ * its placement) ends at 3601 s, the host gets vm.stop at 3602 s and powers
+ * it off: downtime 3602 - 3002 = 600 s, no restart, nothing running at the
+ * end. */
+static void test_lifetime_ends_during_crash_restart(void)
+{
+    const char *text = SIM("2h")
+        "hosts = ( { name = \"esx\"; count = 1; sockets = 1; cores_per_socket = 8; cpu = \"2GHz\"; memory = \"64GiB\"; } );\n"
+        "vms = ( { name = \"v\"; memory = \"8GiB\"; arrival = { process = \"list\"; times = \"0s\"; };\n"
+        "          lifetime = { distribution = \"deterministic\"; mean = \"1h\"; };\n"
+        "          crash = { up_time = { distribution = \"deterministic\"; mean = \"50m\"; }; restart_delay = \"20m\"; }; } );\n";
+    run r;
+    CHECK_INT_EQ(run_text(&r, text, "crash_lifetime"), 0);
+    if (!r.m)
+        return;
+    h5r_event ev[4];
+    CHECK_INT_EQ(events(&r, "vm_restarted", ev, 4), 0);
+    CHECK_INT_EQ(events(&r, "vm_stopped", ev, 4), 1);
+    CHECK_INT_EQ(ev[0].time_ns, 3602 * S);
+    const vm_avail *va = failure_vm(model_failures(r.m), 0);
+    CHECK_INT_EQ(va->down, 0);
+    CHECK_INT_EQ(va->downtime_ns, 600 * S);
+    CHECK_NEAR(series_at(&r, "/series/cluster/vms_running", 11), 0.0, 0.0);
+    run_free(&r);
+}
+
 /* A failover host that names no host is bad input with file, line and key. */
 static void test_bad_failover_host(void)
 {
@@ -502,6 +531,7 @@ int main(void)
     test_isolation_shutdown_and_disabled_priority();
     test_lifetime_ends_while_waiting("90m", 4, 1800);
     test_lifetime_ends_while_waiting("3600500ms", 0, 1);
+    test_lifetime_ends_during_crash_restart();
     test_bad_failover_host();
     return CHECK_DONE();
 }
