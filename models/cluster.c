@@ -4,7 +4,9 @@
 #include <stdlib.h>
 
 #include "models/failure.h"
+#include "models/ha_controller.h"
 #include "models/model_env.h"
+#include "models/restart.h"
 
 enum { CLUSTER_STREAM_LIFETIME = 5 };
 
@@ -31,14 +33,23 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id)
     return chosen;
 }
 
-/* Places the VM if it fits somewhere: 1 placed, 0 not. */
+void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
+{
+    const vm_spec *vs = &c->env->vm_specs[vm_id];
+    placement_host_view *hv = &c->view[host_index];
+    hv->committed_memory_mib = hv->committed_memory_mib > vs->memory_mib ? hv->committed_memory_mib - vs->memory_mib : 0;
+    hv->committed_cpu_mhz = hv->committed_cpu_mhz > vs->cpu_demand.mean ? hv->committed_cpu_mhz - vs->cpu_demand.mean : 0.0;
+}
+
+/* Places the VM if it fits somewhere: 1 placed, 0 not, -1 refused by HA
+ * admission control. */
 static int cluster_try_place(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
-    int32_t chosen = cluster_choose_and_commit(c, vm_id);
+    int32_t chosen = c->ha ? ha_controller_power_on(ctx, c, vm_id) : cluster_choose_and_commit(c, vm_id);
     if (chosen < 0)
-        return 0;
+        return chosen == -2 ? -1 : 0;
     c->placed++;
     c->live++;
     cluster_log(ctx, c, env->log_vm_placed, vm_id, chosen);
@@ -58,8 +69,13 @@ static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
     c->arrived++;
-    if (cluster_try_place(ctx, c, vm_id))
+    int placed = cluster_try_place(ctx, c, vm_id);
+    if (placed > 0)
         return;
+    if (placed < 0) { /* refused by HA admission control (logged there) */
+        c->placement_failures++;
+        return;
+    }
     if (env->queue_on_no_capacity) {
         if (c->n_queued == c->cap_queued) {
             uint32_t cap = c->cap_queued ? c->cap_queued * 2 : 64;
@@ -81,9 +97,11 @@ static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 static void cluster_lifetime_end(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
+    if (env->fail && restart_lifetime_over(ctx, c, vm_id))
+        return; /* it was down waiting for a restart: now off for good */
     int32_t h = c->vm_host ? c->vm_host[vm_id] : -1;
     if (h < 0)
-        return; /* released meanwhile (e.g. by a failure) */
+        return; /* released meanwhile */
     int64_t payload = vm_id;
     sim_send(ctx, env->first_host_lp + (uint32_t)h, env->control_latency_ns, env->kind_vm_stop, &payload,
              sizeof payload);
@@ -93,16 +111,22 @@ static void cluster_lifetime_end(sim_ctx *ctx, cluster *c, uint32_t vm_id)
  * VMs in, in arrival order. */
 static void cluster_vm_stopped(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
-    const model_env *env = c->env;
     int32_t h = c->vm_host ? c->vm_host[vm_id] : -1;
     if (h < 0)
         abort(); /* a release for a VM the controller did not place is a model bug */
-    c->view[h].committed_memory_mib -= env->vm_specs[vm_id].memory_mib;
+    cluster_uncommit(c, vm_id, h);
+    cluster_vm_gone(ctx, c, vm_id);
+}
+
+void cluster_vm_gone(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
+    if (c->ha)
+        ha_controller_vm_off(c->ha, vm_id);
     c->vm_host[vm_id] = -1;
     c->live--;
     uint32_t kept = 0;
     for (uint32_t i = 0; i < c->n_queued; i++)
-        if (!cluster_try_place(ctx, c, c->queue[i]))
+        if (cluster_try_place(ctx, c, c->queue[i]) <= 0)
             c->queue[kept++] = c->queue[i];
     c->n_queued = kept;
 }
@@ -117,6 +141,8 @@ static void cluster_sample(sim_ctx *ctx, cluster *c)
         rec_series_put(env->rec, env->series_cluster_vms_rejected, now, 0, (double)c->placement_failures);
         rec_series_put(env->rec, env->series_cluster_vms_queued, now, 0, (double)c->n_queued);
     }
+    if (c->ha)
+        ha_controller_sample(ctx, c);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_cluster_sample, NULL, 0);
 }
 
@@ -134,6 +160,8 @@ void cluster_release(cluster *c)
 {
     free(c->vm_host);
     free(c->queue);
+    ha_controller_free(c->ha);
+    c->ha = NULL;
     c->vm_host = NULL;
     c->queue = NULL;
     c->n_queued = c->cap_queued = 0;

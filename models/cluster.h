@@ -23,6 +23,7 @@
 #include "sim/engine.h"
 
 struct model_env;
+struct ha_controller;
 
 typedef struct cluster {
     const struct model_env *env;
@@ -36,6 +37,7 @@ typedef struct cluster {
     uint64_t live;      /* placed and not yet released */
     uint32_t *queue;    /* VMs waiting for capacity, FIFO */
     uint32_t n_queued, cap_queued;
+    struct ha_controller *ha; /* models/ha_controller.h; NULL without ha.enabled */
 } cluster;
 
 /* Sets up the lifecycle bookkeeping for n_vms VMs; 0 or -1 (no memory). */
@@ -46,6 +48,14 @@ void cluster_release(cluster *c);
  * controller's view (memory, expected CPU, the VM's host): the host index,
  * or -1 if none fits. Placement and restarts both go through it. */
 int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id);
+
+/* Takes the VM's memory and expected CPU off `host` in the view (a VM that
+ * stopped, failed or left). */
+void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index);
+
+/* The VM is off for good and its capacity already released: the
+ * controller forgets it and lets queued VMs in. */
+void cluster_vm_gone(sim_ctx *ctx, cluster *c, uint32_t vm_id);
 
 void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 

@@ -116,6 +116,8 @@ typedef struct vm_avail {
     uint32_t crashes;
     uint32_t restarts;        /* restarts after a failure (elsewhere or in place) */
     uint32_t restart_failures; /* restart attempts that found no capacity */
+    int self_started;         /* its current boot is a restart in place (a start the host sent itself) */
+    int crash_restart_pending; /* crashed: the host's restart in place is on its way */
 } vm_avail;
 
 struct domain;
@@ -127,7 +129,8 @@ struct restart_queue;
 typedef struct failure_env {
     sim_time_ns detection_ns;
     sim_time_ns isolation_timeout_ns;
-    int isolation_power_off;
+    int isolation_power_off; /* the isolation response takes the VMs down (power_off or shutdown) */
+    int isolation_shutdown;  /* ... by a guest shutdown: they end stopped, not failed */
     uint32_t repair_crews; /* 0: unlimited (hosts repair themselves) */
     uint32_t crew_lp;      /* when repair_crews > 0 */
     sim_time_ns until_ns;
@@ -203,8 +206,10 @@ void failure_free(failure_model *fm);
 /* Host LP, before its own dispatch: handles the module's kinds and refuses
  * vm.start while the host is down. Returns 1 when the event is consumed. */
 int failure_host_before(sim_ctx *ctx, host *h, const sim_event *ev);
-/* Host LP, after its own dispatch: closes the downtime of a VM just
- * started and arms its crash clock; records /series/host/up at samples. */
+/* Host LP, after its own dispatch: closes the downtime of a VM that has
+ * just become running (at vm.start without boot time, else at the end of
+ * its boot, vm.booted) and arms its crash clock; records /series/host/up at
+ * samples. */
 void failure_host_after(sim_ctx *ctx, host *h, const sim_event *ev);
 
 /* Cluster LP: handles FOP_HOST_DOWN/UP, VM_FAILED, RESTART_TICK and the

@@ -336,9 +336,16 @@ failure_model *failure_build(const scenario *scn, const model_env *env, int *bad
         goto bad_input;
     }
     failure_env *fe = &fm->env;
-    fe->detection_ns = scn_duration_ns(scn, "failures.detection_time");
-    fe->isolation_timeout_ns = scn_duration_ns(scn, "failures.isolation_timeout");
-    fe->isolation_power_off = strcmp(scn_string(scn, "failures.isolation_response"), "power_off") == 0;
+    /* ha.* replaces the older failures.* keys of the same name when set */
+    fe->detection_ns = scn_duration_ns(scn, scn_is_set(scn, "ha.detection_time") ? "ha.detection_time"
+                                                                                   : "failures.detection_time");
+    fe->isolation_timeout_ns = scn_duration_ns(scn, scn_is_set(scn, "ha.isolation_timeout")
+                                                        ? "ha.isolation_timeout"
+                                                        : "failures.isolation_timeout");
+    const char *response = scn_string(scn, scn_is_set(scn, "ha.isolation_response") ? "ha.isolation_response"
+                                                                                     : "failures.isolation_response");
+    fe->isolation_power_off = strcmp(response, "leave_powered_on") != 0;
+    fe->isolation_shutdown = strcmp(response, "shutdown") == 0;
     fe->repair_crews = (uint32_t)scn_int(scn, "failures.repair_crews");
     fe->until_ns = scn_duration_ns(scn, "simulation.until");
     fe->host_group_process = fm->host_process;
@@ -355,7 +362,11 @@ failure_model *failure_build(const scenario *scn, const model_env *env, int *bad
     fe->log_maintenance_begin = fe->log_maintenance_end = -1;
     fe->log_domain_failed = fe->log_domain_repaired = -1;
     fe->log_vm_failed = fe->log_vm_restarted = fe->log_vm_restart_failed = -1;
-    restart_init(&fm->restart, env->n_hosts);
+    if (restart_init(&fm->restart, env->n_hosts, env->n_vms) != 0) {
+        failure_free(fm);
+        *bad = 2;
+        return NULL;
+    }
     return fm;
 bad_input:
     failure_free(fm);
@@ -477,6 +488,6 @@ void failure_describe(const failure_model *fm, FILE *out)
     else
         snprintf(crews, sizeof crews, "unlimited");
     fprintf(out, "          repair crews %s, detection %.3f s, isolation response %s after %.3f s\n", crews,
-            (double)fm->env.detection_ns / 1e9, fm->env.isolation_power_off ? "power_off" : "leave_powered_on",
+            (double)fm->env.detection_ns / 1e9, fm->env.isolation_shutdown ? "shutdown" : fm->env.isolation_power_off ? "power_off" : "leave_powered_on",
             (double)fm->env.isolation_timeout_ns / 1e9);
 }

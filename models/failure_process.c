@@ -6,6 +6,8 @@
 #include "models/failure.h"
 #include "models/failure_internal.h"
 #include "models/model_env.h"
+#include "models/pod.h"
+#include "models/service.h"
 
 static void host_event_log(sim_ctx *ctx, host *h, int kind, int64_t subject, int64_t a, int64_t b)
 {
@@ -42,8 +44,18 @@ static void vm_mark_down(vm_avail *va, sim_time_ns now, int count_failure)
         va->failures++;
 }
 
-/* Takes every VM off host h: they go to failed (or, for maintenance, are
- * shut down to stopped) and the controller is told, in start order. */
+/* The VM is gone from host h: its service and its pods learn at once
+ * (services after the control latency, pods in this LP now). */
+static void vm_gone(sim_ctx *ctx, host *h, uint32_t vm_id)
+{
+    services_report_vm_down(ctx, h->env, vm_id);
+    if (h->pods)
+        pods_vm_stopped(ctx, h, vm_id);
+}
+
+/* Takes every VM off host h: they go to failed (or, for maintenance and
+ * the shutdown isolation response, are shut down to stopped) and the
+ * controller is told, in start order. */
 static void host_take_down_vms(sim_ctx *ctx, host *h, vm_down_cause cause)
 {
     const model_env *env = h->env;
@@ -53,7 +65,7 @@ static void host_take_down_vms(sim_ctx *ctx, host *h, vm_down_cause cause)
         uint32_t id = h->vm_ids[0];
         vm *v = &env->vms[id];
         vm_avail *va = &fe->vms[id];
-        if (cause == VM_DOWN_MAINTENANCE) {
+        if (cause == VM_DOWN_MAINTENANCE || (cause == VM_DOWN_ISOLATION_RESPONSE && fe->isolation_shutdown)) {
             if (v->state == VM_RUNNING)
                 vm_transition(v, VM_STOPPING);
             if (v->state != VM_STOPPED && vm_transition(v, VM_STOPPED) != 0)
@@ -64,6 +76,7 @@ static void host_take_down_vms(sim_ctx *ctx, host *h, vm_down_cause cause)
         va->epoch++; /* a pending crash of this VM is void */
         vm_mark_down(va, now, 1);
         host_remove_vm(h, id);
+        vm_gone(ctx, h, id);
         fe->hosts[h->index].vm_failures++;
         host_event_log(ctx, h, fe->log_vm_failed, id, h->index, cause);
         send_cluster(ctx, env, FOP_VM_FAILED, id, h->index, now, cause);
@@ -211,12 +224,40 @@ static void host_vm_crash(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t epoch)
     va->crashes++;
     vm_mark_down(va, sim_now(ctx), 1);
     host_remove_vm(h, vm_id);
+    vm_gone(ctx, h, vm_id);
     host_event_log(ctx, h, fe->log_vm_failed, vm_id, h->index, VM_DOWN_CRASH);
     /* Restart in place: a start the host sends itself. If the host is down
      * by then, the start is refused and the controller restarts it. */
     int64_t payload = vm_id;
     const vm_crash_spec *cs = &fe->vm_group_crash[env->vm_specs[vm_id].group];
+    va->crash_restart_pending = 1;
     sim_send(ctx, sim_self(ctx), cs->restart_delay_ns, env->kind_vm_start, &payload, sizeof payload);
+}
+
+/* vm.stop for a VM that crashed here and waits for its restart in place
+ * (its lifetime ended meanwhile): it is powered off for good now, the
+ * pending restart is void, and the controller releases it. Returns 1 when
+ * it was such a VM. */
+static int host_stop_crashed_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
+{
+    const model_env *env = h->env;
+    vm *v = &env->vms[vm_id];
+    vm_avail *va = &env->fail->vms[vm_id];
+    if (v->host != -1 || v->state != VM_FAILED || !va->crash_restart_pending)
+        return 0;
+    sim_time_ns now = sim_now(ctx);
+    va->crash_restart_pending = 0;
+    if (vm_transition(v, VM_STOPPED) != 0)
+        abort(); /* failed -> stopped is always allowed */
+    if (va->down) {
+        va->downtime_ns += now - va->down_since_ns;
+        va->down = 0;
+    }
+    v->stopped_ns = now;
+    host_event_log(ctx, h, env->log_vm_stopped, vm_id, h->index, 0);
+    int64_t payload = vm_id;
+    sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_vm_stopped, &payload, sizeof payload);
+    return 1;
 }
 
 /* A start that arrives while the host cannot run it goes back to the
@@ -239,8 +280,17 @@ int failure_host_before(sim_ctx *ctx, host *h, const sim_event *ev)
 {
     const model_env *env = h->env;
     const failure_env *fe = env->fail;
-    if (ev->kind == env->kind_vm_start)
+    if (ev->kind == env->kind_vm_start) {
+        if (ev->src_lp == sim_self(ctx)) { /* a restart in place after a crash */
+            vm_avail *va = &env->fail->vms[ev->payload.i64[0]];
+            if (!va->crash_restart_pending)
+                return 1; /* void: the VM was powered off meanwhile */
+            va->crash_restart_pending = 0;
+        }
         return host_refuses_start(ctx, h, ev);
+    }
+    if (ev->kind == env->kind_vm_stop)
+        return host_stop_crashed_vm(ctx, h, (uint32_t)ev->payload.i64[0]);
     if (ev->kind != fe->kind_host)
         return 0;
     const int64_t *p = ev->payload.i64;
@@ -263,6 +313,29 @@ int failure_host_before(sim_ctx *ctx, host *h, const sim_event *ev)
     return 1;
 }
 
+/* VM vm_id has just become running on h (a start without boot time, or
+ * the end of its boot): its downtime ends here and its crash clock starts. */
+static void vm_now_running(sim_ctx *ctx, host *h, uint32_t id, int self_started)
+{
+    const model_env *env = h->env;
+    failure_env *fe = env->fail;
+    vm_avail *va = &fe->vms[id];
+    va->epoch++;
+    if (va->down) {
+        va->downtime_ns += sim_now(ctx) - va->down_since_ns;
+        va->down = 0;
+        va->restarts++;
+        if (self_started)
+            host_event_log(ctx, h, fe->log_vm_restarted, id, h->index, 1);
+    }
+    const vm_crash_spec *cs = &fe->vm_group_crash[env->vm_specs[id].group];
+    if (cs->enabled) {
+        sim_time_ns t = failure_draw_ns(&cs->up_time, sim_rng(ctx, HOST_STREAM_CRASH));
+        int64_t p[3] = {FOP_VM_CRASH, id, va->epoch};
+        sim_send(ctx, sim_self(ctx), t, fe->kind_host, p, sizeof p);
+    }
+}
+
 void failure_host_after(sim_ctx *ctx, host *h, const sim_event *ev)
 {
     const model_env *env = h->env;
@@ -274,23 +347,20 @@ void failure_host_after(sim_ctx *ctx, host *h, const sim_event *ev)
                            h->state == HOST_UP || h->state == HOST_ISOLATED ? 1.0 : 0.0);
         return;
     }
-    if (ev->kind != env->kind_vm_start)
-        return;
     uint32_t id = (uint32_t)ev->payload.i64[0];
-    vm_avail *va = &fe->vms[id];
-    va->epoch++;
-    if (va->down) {
-        va->downtime_ns += now - va->down_since_ns;
-        va->down = 0;
-        va->restarts++;
-        if (ev->src_lp == sim_self(ctx))
-            host_event_log(ctx, h, fe->log_vm_restarted, id, h->index, 1);
+    if (ev->kind == env->kind_vm_start) {
+        const vm *v = &env->vms[id];
+        if (v->host == (int32_t)h->index && v->state == VM_STARTING)
+            fe->vms[id].self_started = ev->src_lp == sim_self(ctx); /* running at its boot's end */
+        else if (v->host == (int32_t)h->index && v->state == VM_RUNNING)
+            vm_now_running(ctx, h, id, ev->src_lp == sim_self(ctx));
+        return;
     }
-    const vm_crash_spec *cs = &fe->vm_group_crash[env->vm_specs[id].group];
-    if (cs->enabled) {
-        sim_time_ns t = failure_draw_ns(&cs->up_time, sim_rng(ctx, HOST_STREAM_CRASH));
-        int64_t p[3] = {FOP_VM_CRASH, id, va->epoch};
-        sim_send(ctx, sim_self(ctx), t, fe->kind_host, p, sizeof p);
+    if (ev->kind == env->kind_vm_booted) {
+        const vm *v = &env->vms[id];
+        /* the boot that just ended (host_vm_booted ignores stale ones) */
+        if (v->host == (int32_t)h->index && v->state == VM_RUNNING && v->boot_epoch == (uint32_t)ev->payload.i64[1])
+            vm_now_running(ctx, h, id, fe->vms[id].self_started);
     }
 }
 

@@ -104,6 +104,9 @@ static void host_stop_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
     }
     if (host_remove_vm(h, vm_id) != 0)
         abort();
+    services_report_vm_down(ctx, env, vm_id); /* its service and pods learn at once */
+    if (h->pods)
+        pods_vm_stopped(ctx, h, vm_id);
     v->stopped_ns = sim_now(ctx);
     host_log(ctx, h, env->log_vm_stopped, vm_id, h->index, 0, 0.0);
     int64_t payload = vm_id;

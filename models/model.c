@@ -9,6 +9,7 @@
 
 #include "models/cluster.h"
 #include "models/failure.h"
+#include "models/ha_controller.h"
 #include "models/host.h"
 #include "models/host_contention.h"
 #include "models/model_env.h"
@@ -382,6 +383,8 @@ static int declare_recording(model *m, recorder *rec)
         return -1;
     if (env->pods && pods_declare_recording(env->pods, env, rec) != 0)
         return -1;
+    if (m->ctrl.ha && ha_controller_declare_recording(m->ctrl.ha, rec, env->sample_period_ns) != 0)
+        return -1;
 
     int table = rec_table_new(rec, "hosts", host_columns, (int)(sizeof host_columns / sizeof host_columns[0]));
     if (table < 0)
@@ -540,6 +543,15 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
                                                 .cpu_mhz = host_cpu_capacity_mhz(&m->host_specs[i]),
                                                 .group = (int32_t)m->host_specs[i].group,
                                                 .usable = 1};
+    int ha_rc = ha_controller_build(scn, env, &m->ctrl.ha, err, err_len);
+    if (ha_rc != 0) {
+        if (ha_rc == -2)
+            *status = MODEL_BAD_INPUT;
+        else
+            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building HA");
+        model_free(m);
+        return NULL;
+    }
 
     env->cluster_lp = sim_lp_new(eng, "cluster", cluster_handle, &m->ctrl);
     env->first_host_lp = sim_lp_count(eng);
@@ -656,6 +668,8 @@ void model_describe(const model *m, FILE *out)
                 (double)vcpus / (double)cores, 100.0 * (double)vm_mem_mib / (double)mem_mib,
                 100.0 * mean_demand_mhz / cap_mhz);
     services_describe(m->services, out);
+    if (m->ctrl.ha)
+        ha_controller_describe(m->ctrl.ha, out);
     if (m->fail)
         failure_describe(m->fail, out);
 }
@@ -665,6 +679,7 @@ uint32_t model_vm_count(const model *m) { return m->env.n_vms; }
 uint64_t model_vms_placed(const model *m) { return m->ctrl.placed; }
 uint64_t model_vm_placement_failures(const model *m) { return m->ctrl.placement_failures; }
 failure_model *model_failures(const model *m) { return m->fail; }
+struct ha_controller *model_ha(const model *m) { return m->ctrl.ha; }
 
 void model_free(model *m)
 {

@@ -43,6 +43,8 @@ uint64_t model_vms_placed(const model *m);
 uint64_t model_vm_placement_failures(const model *m);
 /* The failure module (models/failure.h), NULL when the scenario has none. */
 struct failure_model *model_failures(const model *m);
+/* HA in the cluster controller (models/ha_controller.h), NULL without ha.enabled. */
+struct ha_controller *model_ha(const model *m);
 
 void model_free(model *m);
 

@@ -31,6 +31,7 @@ const scn_key scn_keys[] = {
 #include "scenario/keys_pods.inc"
 #include "scenario/keys_services.inc"
 #include "scenario/keys_failures.inc"
+#include "scenario/keys_ha.inc"
 #include "scenario/keys_workload.inc"
 };
 

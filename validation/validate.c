@@ -24,6 +24,7 @@ void check_availability(report *r, const validate_options *o);
 void check_mg_inf(report *r, const validate_options *o);
 void check_erlang_b(report *r, const validate_options *o);
 void check_waterfill(report *r, const validate_options *o);
+void check_ha(report *r, const validate_options *o);
 
 static const struct {
     const char *name;
@@ -37,6 +38,7 @@ static const struct {
     {"mg_inf", check_mg_inf},
     {"erlang_b", check_erlang_b},
     {"waterfill", check_waterfill},
+    {"ha", check_ha},
 };
 
 static void usage(FILE *out)
