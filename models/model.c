@@ -11,6 +11,7 @@
 #include "models/failure.h"
 #include "models/host.h"
 #include "models/host_contention.h"
+#include "models/k8s_scheduler_lp.h"
 #include "models/model_env.h"
 #include "models/placement.h"
 #include "models/pod.h"
@@ -374,6 +375,8 @@ static int declare_recording(model *m, recorder *rec)
         (scn_bool(m->scn, "output.per_vm_series") && env->n_vms > 0 && env->series_vm_cpu_demand < 0) ||
         env->log_vm_placed < 0 || env->log_vm_placement_failed < 0 || env->log_vm_started < 0)
         return -1;
+    if (env->k8s && k8s_control_declare_recording(env->k8s, rec) != 0)
+        return -1;
     if (env->pods && pods_declare_recording(env->pods, env, rec) != 0)
         return -1;
 
@@ -581,6 +584,15 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         model_free(m);
         return NULL;
     }
+    int k8s_rc = k8s_control_build(scn, eng, env, m->hosts, &env->k8s, err, err_len);
+    if (k8s_rc != 0) {
+        if (k8s_rc == -2)
+            *status = MODEL_BAD_INPUT;
+        else
+            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building the Kubernetes control plane");
+        model_free(m);
+        return NULL;
+    }
     if (sim_error(eng)[0]) {
         fail(status, MODEL_RUNTIME_ERROR, err, err_len, "%s", sim_error(eng));
         model_free(m);
@@ -621,6 +633,8 @@ int model_finish(model *m, recorder *rec)
             return -1;
     }
     if (m->env.pods && pods_write_table(m->env.pods, &m->env, m->scn, rec) != 0)
+        return -1;
+    if (m->env.k8s && k8s_control_write_tables(m->env.k8s, m->scn, rec) != 0)
         return -1;
     return m->fail ? failure_write_tables(m->fail, rec) : 0;
 }
@@ -664,6 +678,7 @@ void model_free(model *m)
 {
     if (!m)
         return;
+    k8s_control_free(m->env.k8s, m->hosts);
     pods_free(m->env.pods, m->hosts, m->env.n_hosts);
     if (m->hosts)
         for (uint32_t i = 0; i < m->env.n_hosts; i++)
