@@ -209,8 +209,11 @@ void host_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     host *h = state;
     const model_env *env = h->env;
-    if (env->fail && failure_host_before(ctx, h, ev))
+    if (env->fail && failure_host_before(ctx, h, ev)) {
+        if (h->kubelet)
+            k8s_kubelet_after(ctx, h, ev); /* a failure may have taken nodes down */
         return;
+    }
     if (ev->kind == env->kind_host_sample)
         host_sample(ctx, h);
     else if (ev->kind == env->kind_vm_start)
