@@ -255,13 +255,14 @@ static void node_status(sim_ctx *ctx, k8s_control *c, int32_t n, int status, int
         self_event(ctx, c->sh->kind_node_timer, since_ns + c->sh->grace_ns - now, n, ns->epoch, K8S_TIMER_NOT_READY);
         return;
     }
+    int was_lost = ns->lost;
     ns->lost = 0;
     ns->host = on_host;
-    if (!ns->ready) {
-        ns->ready = 1;
-        set_schedulable(c, (uint32_t)n);
+    if (!ns->ready || was_lost) { /* logged also when it comes back before NotReady */
         if (ns->joined)
             klog(ctx, c, c->log_ready, n, on_host, 0, 0.0);
+        ns->ready = 1;
+        set_schedulable(c, (uint32_t)n);
         k8s_queue_move_all(&c->q, now);
     }
     /* Pods still bound to it (not yet evicted) start again on its kubelet. */

@@ -278,6 +278,55 @@ static void test_hpa_step(void)
     H5Fclose(f);
 }
 
+/* Pods on a VM node follow the VM. One worker VM (boot time 0) runs on
+ * esx-01 (first fit) with 3 pods. esx-01 fails at 100 s; vSphere HA
+ * restarts the VM on esx-02 after its 15 s detection time, at T (read from
+ * the vm_started log). The kubelet there reports the node at T + 10 ms,
+ * before the 140 s NotReady deadline, so: no NotReady, no eviction, no new
+ * scheduling; the 3 pods are bound again to the same node and run at
+ * T + 10 ms (report) + 10 ms (binding) + 2 s (start). */
+static void test_vm_node_follows_vm(void)
+{
+    char text[4096];
+    int n = snprintf(text, sizeof text, "%s",
+                     "simulation = { until = \"200s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+                     "hosts = ( { name = \"esx\"; count = 2; sockets = 1; cores_per_socket = 16; memory = \"64GiB\"; } );\n"
+                     "vms = ( { name = \"worker\"; count = 1; vcpus = 8; memory = \"32GiB\"; } );\n"
+                     "failures = { detection_time = \"15s\";\n"
+                     "  inject = ( { target = \"host esx-01\"; at = \"100s\"; duration = \"1h\"; } ); };\n");
+    snprintf(text + n, sizeof text - (size_t)n,
+             "kubernetes = {\n%s  };\n"
+             "  deployments = ( { name = \"web\"; replicas = 3; cpu_request = 1000; memory_request = \"1GiB\"; } );\n"
+             "};\n",
+             "  api_latency = \"10ms\"; pod_start = \"2s\";\n"
+             "  node_groups = ( { group = \"worker\"; } );\n"
+             "  scheduler = { cost = { cycle = \"5ms\"; filter_per_node_plugin = \"0s\"; score_per_node_plugin = \"0s\"; };\n");
+    hid_t f = run("k8s_vm_follow", text);
+    if (f < 0)
+        return;
+    h5r_event ev[8];
+    size_t got = events(f, "vm_started", ev, 8);
+    CHECK_INT_EQ(got, 2);
+    int64_t t_vm = got >= 2 ? ev[1].time_ns : 0;
+    CHECK(t_vm > 115 * S && t_vm < 116 * S);
+    CHECK_INT_EQ(ev[1].a, 1); /* on esx-02 */
+    got = events(f, "k8s_node_ready", ev, 8);
+    CHECK_INT_EQ(got, 2); /* at the first start and after the restart */
+    if (got >= 2) {
+        CHECK_INT_EQ(ev[1].time_ns, t_vm + 10 * MS);
+        CHECK_INT_EQ(ev[1].a, 1);
+    }
+    CHECK_INT_EQ(events(f, "k8s_node_not_ready", ev, 8), 0);
+    CHECK_INT_EQ(events(f, "k8s_pod_evicted", ev, 8), 0);
+    CHECK_INT_EQ(events(f, "k8s_pod_scheduled", ev, 8), 3);
+    double v[1];
+    series_row(f, "/series/k8s_deployment/ready_replicas", 13, 1, v); /* 130 s */
+    CHECK_NEAR(v[0], 3.0, 0.0);
+    series_row(f, "/series/k8s_node/cpu_requested_m", 13, 1, v);
+    CHECK_NEAR(v[0], 3000.0, 0.0);
+    H5Fclose(f);
+}
+
 int main(void)
 {
     h5r_quiet q;
@@ -287,6 +336,7 @@ int main(void)
     test_job_completion();
     test_node_failure_timeline();
     test_hpa_step();
+    test_vm_node_follows_vm();
     h5r_quiet_end(&q);
     return CHECK_DONE();
 }
