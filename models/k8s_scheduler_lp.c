@@ -138,6 +138,7 @@ static void cycle(sim_ctx *ctx, k8s_control *c)
     k8s_schedule_result r;
     k8s_schedule_pod(&c->scheds[ws->profile], prof, &c->snap, &ws->pod, sim_rng(ctx, K8S_STREAM), &r);
     int64_t cost = r.cost_ns > 0 ? r.cost_ns : 0;
+    c->busy_until_ns = now + cost; /* set first: the controllers below may kick */
     int32_t slot = r.code == K8S_SUCCESS ? k8s_bind(prof, &c->snap, &ws->pod, (uint32_t)r.node, now) : -1;
     if (slot >= 0) {
         k8s_queue_done(&c->q, handle);
@@ -158,6 +159,11 @@ static void cycle(sim_ctx *ctx, k8s_control *c)
             k8s_queue_unschedulable(&c->q, handle, now);
         klog(ctx, c, c->log_unschedulable, id, r.nominated_node, p->workload, 0.0);
         if (r.code != K8S_SUCCESS && r.nominated_node >= 0) {
+            /* The nominated node's room is the preemptor's (nominatedNodeName):
+             * it goes straight back to activeQ, ahead of the lower-priority
+             * replacements of its victims. */
+            k8s_queue_done(&c->q, handle);
+            p->qhandle = k8s_queue_add(&c->q, (uint64_t)id, ws->pod.priority, now);
             for (uint32_t k = 0; k < r.n_victims; k++) {
                 uint32_t victim = c->pod_of_slot[r.victims[k]];
                 klog(ctx, c, c->log_preempted, victim, r.nominated_node, id, 0.0);
@@ -169,7 +175,6 @@ static void cycle(sim_ctx *ctx, k8s_control *c)
         }
     }
     k8s_schedule_result_free(&r);
-    c->busy_until_ns = now + cost;
     kick(ctx, c);
 }
 

@@ -327,6 +327,52 @@ static void test_vm_node_follows_vm(void)
     H5Fclose(f);
 }
 
+/* Preemption through the LP. One node (8000 m) full with 8 low-priority
+ * pods (bound at 0, 5, ..., 35 ms). A priority-1000 pod arrives at 10 s:
+ * no node fits, DefaultPreemption removes the 8 lower-priority pods and
+ * reprieves them most important first (equal priority: earlier start
+ * first) while the preemptor still fits: 7 return, the newest (pod 7)
+ * is the victim, evicted by an event at 10 s. The preemptor goes back to
+ * activeQ and, at the next cycle 5 ms + 20 us (one node dry-run) later,
+ * takes the room: latency 5.02 + 5 + 10 ms. The victim's replacement
+ * (pod 9) finds the node full and nothing it may preempt. */
+static void test_preemption(void)
+{
+    char text[4096];
+    int n = snprintf(text, sizeof text, common, "30s", 1);
+    snprintf(text + n, sizeof text - (size_t)n,
+             "kubernetes = {\n%s  };\n"
+             "  deployments = ( { name = \"low\"; replicas = 8; cpu_request = 1000; memory_request = \"1GiB\"; },\n"
+             "    { name = \"high\"; replicas = 1; priority = 1000; start = \"10s\"; cpu_request = 1000; memory_request = \"1GiB\"; } );\n"
+             "};\n",
+             sched);
+    hid_t f = run("k8s_preemption", text);
+    if (f < 0)
+        return;
+    h5r_event ev[16];
+    CHECK_INT_EQ(events(f, "k8s_pod_preempted", ev, 16), 1);
+    CHECK_INT_EQ(ev[0].time_ns, 10 * S);
+    CHECK_INT_EQ(ev[0].subject, 7);
+    CHECK_INT_EQ(ev[0].a, 0);
+    CHECK_INT_EQ(ev[0].b, 8);
+    size_t got = events(f, "k8s_pod_scheduled", ev, 16);
+    CHECK_INT_EQ(got, 9);
+    if (got == 9) {
+        CHECK_INT_EQ(ev[8].subject, 8);
+        CHECK_INT_EQ(ev[8].time_ns, 10 * S + 5 * MS + 20000);
+        CHECK_NEAR(ev[8].value, 0.02002, 1e-12);
+    }
+    double v[2];
+    series_row(f, "/series/k8s/preemptions", 1, 1, v); /* the 10 s sample */
+    CHECK_NEAR(v[0], 1.0, 0.0);
+    series_row(f, "/series/k8s_deployment/ready_replicas", 2, 2, v); /* 20 s */
+    CHECK_NEAR(v[0], 7.0, 0.0);
+    CHECK_NEAR(v[1], 1.0, 0.0);
+    series_row(f, "/series/k8s/pending_pods", 2, 1, v);
+    CHECK_NEAR(v[0], 1.0, 0.0);
+    H5Fclose(f);
+}
+
 int main(void)
 {
     h5r_quiet q;
@@ -337,6 +383,7 @@ int main(void)
     test_node_failure_timeline();
     test_hpa_step();
     test_vm_node_follows_vm();
+    test_preemption();
     h5r_quiet_end(&q);
     return CHECK_DONE();
 }
