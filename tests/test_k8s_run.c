@@ -373,6 +373,57 @@ static void test_preemption(void)
     H5Fclose(f);
 }
 
+/* Cluster Autoscaler over a node group of 4 worker VMs (8 vCPU), 1 in the
+ * cluster at the start, min 1. A Job runs 12 pods of 1000 m at once for
+ * 200 s: 8 fit on node 0, 4 stay unschedulable. The scan at 10 s asks for
+ * ceil(4 x 1000 / 8000) = 1 node (binpacking), which joins after the 120 s
+ * provisioning at 130 s and takes the 4 pods. Node 0 empties at ~202 s:
+ * unneeded from the scan at 210 s (0 % < 50 %), past the 10 min
+ * delay-after-add (10 + 600 s); deleted 10 min later, at 810 s. Node 1
+ * (empty from ~332 s) stays: the group is at its minimum of 1. */
+static void test_cluster_autoscaler(void)
+{
+    char text[4096];
+    int n = snprintf(text, sizeof text, "%s",
+                     "simulation = { until = \"1000s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+                     "hosts = ( { name = \"esx\"; count = 2; sockets = 2; cores_per_socket = 16; memory = \"256GiB\"; } );\n"
+                     "vms = ( { name = \"worker\"; count = 4; vcpus = 8; memory = \"32GiB\"; } );\n");
+    snprintf(text + n, sizeof text - (size_t)n,
+             "kubernetes = {\n  api_latency = \"10ms\"; pod_start = \"2s\";\n"
+             "  node_groups = ( { group = \"worker\"; autoscaled = true; min_nodes = 1; initial_nodes = 1; } );\n"
+             "  scheduler = { cost = { cycle = \"5ms\"; filter_per_node_plugin = \"0s\"; score_per_node_plugin = \"0s\"; }; };\n"
+             "  jobs = ( { name = \"batch\"; completions = 12; parallelism = 12; duration = \"200s\";\n"
+             "             cpu_request = 1000; memory_request = \"1GiB\"; } );\n"
+             "};\n");
+    hid_t f = run("k8s_ca", text);
+    if (f < 0)
+        return;
+    h5r_event ev[8];
+    CHECK_INT_EQ(events(f, "k8s_ca_scale_up", ev, 8), 1);
+    CHECK_INT_EQ(ev[0].time_ns, 10 * S);
+    CHECK_INT_EQ(ev[0].a, 1);
+    CHECK_INT_EQ(ev[0].b, 4);
+    size_t got = events(f, "k8s_node_ready", ev, 8);
+    CHECK_INT_EQ(got, 2); /* node 0 at its VM's start, node 1 when it joins */
+    if (got == 2) {
+        CHECK_INT_EQ(ev[1].subject, 1);
+        CHECK_INT_EQ(ev[1].time_ns, 130 * S);
+    }
+    CHECK_INT_EQ(events(f, "k8s_ca_scale_down", ev, 8), 1);
+    CHECK_INT_EQ(ev[0].time_ns, 810 * S);
+    CHECK_INT_EQ(ev[0].subject, 0);
+    CHECK_INT_EQ(events(f, "k8s_job_complete", ev, 8), 1);
+    CHECK(ev[0].time_ns > 332 * S && ev[0].time_ns < 333 * S); /* 130 s + start 2 s + 200 s + latencies */
+    double v[4];
+    series_row(f, "/series/k8s_node/pods", 14, 4, v); /* 140 s */
+    CHECK_NEAR(v[0], 8.0, 0.0);
+    CHECK_NEAR(v[1], 4.0, 0.0);
+    series_row(f, "/series/k8s_node/ready", 81, 4, v); /* 810 s: node 0 gone, node 1 kept */
+    CHECK_NEAR(v[0], 0.0, 0.0);
+    CHECK_NEAR(v[1], 1.0, 0.0);
+    H5Fclose(f);
+}
+
 int main(void)
 {
     h5r_quiet q;
@@ -384,6 +435,7 @@ int main(void)
     test_hpa_step();
     test_vm_node_follows_vm();
     test_preemption();
+    test_cluster_autoscaler();
     h5r_quiet_end(&q);
     return CHECK_DONE();
 }
