@@ -424,11 +424,40 @@ static void test_cluster_autoscaler(void)
     H5Fclose(f);
 }
 
+/* The default cost model on 4 empty nodes with the default profile: every
+ * cycle filters 4 nodes with 7 Filter plugins (NodeUnschedulable, NodeName,
+ * TaintToleration, NodeAffinity, NodeResourcesFit, PodTopologySpread,
+ * InterPodAffinity) and scores 4 with 7 Score plugins (TaintToleration,
+ * NodeAffinity, NodeResourcesFit, PodTopologySpread, InterPodAffinity,
+ * NodeResourcesBalancedAllocation, ImageLocality):
+ * 200 us + 4 x 7 x 1 us + 4 x 7 x 2 us = 284 us. Pod i of 3 created at 0
+ * reaches its kubelet at i x 284 us + 10 ms. */
+static void test_default_cost(void)
+{
+    char text[4096];
+    int n = snprintf(text, sizeof text, common, "10s", 4);
+    snprintf(text + n, sizeof text - (size_t)n,
+             "kubernetes = { api_latency = \"10ms\"; node_groups = ( { group = \"node\"; } );\n"
+             "  deployments = ( { name = \"web\"; replicas = 3; cpu_request = 1000; memory_request = \"1GiB\"; } ); };\n");
+    hid_t f = run("k8s_default_cost", text);
+    if (f < 0)
+        return;
+    h5r_event ev[4];
+    size_t got = events(f, "k8s_pod_scheduled", ev, 4);
+    CHECK_INT_EQ(got, 3);
+    for (size_t i = 0; i < got && i < 3; i++) {
+        CHECK_INT_EQ(ev[i].time_ns, (int64_t)i * 284000);
+        CHECK_NEAR(ev[i].value, ((double)(i + 1) * 284e-6) + 0.010, 1e-12);
+    }
+    H5Fclose(f);
+}
+
 int main(void)
 {
     h5r_quiet q;
     h5r_quiet_begin(&q);
     test_throughput_and_spread();
+    test_default_cost();
     test_most_allocated_fills();
     test_job_completion();
     test_node_failure_timeline();
