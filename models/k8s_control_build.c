@@ -449,6 +449,25 @@ int k8s_control_write_tables(const k8s_world *w, const scenario *scn, recorder *
     return 0;
 }
 
+void k8s_control_describe(const k8s_world *w, FILE *out)
+{
+    uint32_t deployments = 0, jobs = 0, hpas = 0, host_nodes = 0, joined = 0;
+    for (uint32_t k = 0; k < w->sh.n_workloads; k++) {
+        deployments += w->sh.workloads[k].kind == K8S_DEPLOYMENT;
+        jobs += w->sh.workloads[k].kind == K8S_JOB;
+        hpas += (uint32_t)w->sh.workloads[k].hpa;
+    }
+    for (uint32_t n = 0; n < w->sh.n_nodes; n++) {
+        host_nodes += w->sh.nodes[n].host >= 0;
+        joined += (uint32_t)w->ctrl.node[n].joined;
+    }
+    fprintf(out,
+            "k8s:    %" PRIu32 " nodes (%" PRIu32 " hosts, %" PRIu32 " VMs; %" PRIu32 " in the cluster at start), %" PRIu32
+            " deployments (%" PRIu32 " with HPA), %" PRIu32 " jobs, %" PRIu32 " scheduler profiles%s\n",
+            w->sh.n_nodes, host_nodes, w->sh.n_nodes - host_nodes, joined, deployments, hpas, jobs,
+            w->ctrl.cfg.n_profiles, w->ctrl.ca_enabled ? ", cluster autoscaler" : "");
+}
+
 void k8s_control_free(k8s_world *w, host *hosts)
 {
     if (!w)

@@ -36,6 +36,7 @@
 #define VDCSIM_MODELS_K8S_SCHEDULER_LP_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "models/k8s_autoscaler.h"
 #include "models/k8s_framework.h"
@@ -194,6 +195,8 @@ int k8s_control_declare_recording(k8s_world *w, recorder *rec);
 /* End-of-run table /tables/k8s_nodes (the entities of /series/k8s_node). */
 int k8s_control_write_tables(const k8s_world *w, const scenario *scn, recorder *rec);
 void k8s_control_free(k8s_world *w, struct host *hosts);
+/* One line for `vdcsim check`: nodes, workloads, profiles. */
+void k8s_control_describe(const k8s_world *w, FILE *out);
 
 /* The scheduler LP handler (state: k8s_control). */
 void k8s_control_handle(sim_ctx *ctx, void *state, const sim_event *ev);

@@ -664,6 +664,8 @@ void model_describe(const model *m, FILE *out)
                 (double)vcpus / (double)cores, 100.0 * (double)vm_mem_mib / (double)mem_mib,
                 100.0 * mean_demand_mhz / cap_mhz);
     services_describe(m->services, out);
+    if (m->env.k8s)
+        k8s_control_describe(m->env.k8s, out);
     if (m->fail)
         failure_describe(m->fail, out);
 }

@@ -26,6 +26,8 @@ expect_status 2 "hpa max below min" "$vdcsim" check b5.cfg
 expect_err "b5.cfg:6: key 'kubernetes.deployments.[0].hpa.max_replicas': 2 is below min_replicas 5" "hpa bounds"
 
 scn=$src/scenarios/k8s_on_vsphere.cfg
+expect_status 0 "check vsphere" "$vdcsim" check "$scn"
+grep -qF "k8s:    8 nodes (0 hosts, 8 VMs; 8 in the cluster at start), 2 deployments (1 with HPA), 1 jobs" out.txt && ok || bad "check lacks the k8s line"
 for t in 1 2 3; do
   expect_status 0 "vsphere $t threads" "$vdcsim" run "$scn" --threads $t --until 40m -o t$t.h5 --quiet
 done
