@@ -182,6 +182,9 @@ static int read_workload(k8s_world *w, const scenario *scn, const char *list, in
     ps->containers[0].requests.v[K8S_MEMORY] = (int64_t)scn_bytes(scn, "%s.[%d].memory_request", list, i);
     ws->start_ns = scn_duration_ns(scn, "%s.[%d].start", list, i);
     ws->cpu_usage_m = scn_int(scn, "%s.[%d].cpu_usage", list, i);
+    ws->memory_usage_bytes = (int64_t)scn_bytes(scn, "%s.[%d].memory_usage", list, i);
+    if (ws->memory_usage_bytes == 0)
+        ws->memory_usage_bytes = ps->containers[0].requests.v[K8S_MEMORY];
     int prof = find_profile(&w->ctrl.cfg, scn_string(scn, "%s.[%d].scheduler_name", list, i));
     if (prof < 0) {
         snprintf(key, sizeof key, "%s.[%d].scheduler_name", list, i);
@@ -383,6 +386,7 @@ int k8s_control_declare_recording(k8s_world *w, recorder *rec)
     c->s_node_cpu_req = rec_series_new(rec, "k8s_node", "cpu_requested_m", "millicores", "k8s_nodes", nn, 0, period);
     c->s_node_cpu_used = rec_series_new(rec, "k8s_node", "cpu_used_m", "millicores", "k8s_nodes", nn, 0, period);
     c->s_node_mem_req = rec_series_new(rec, "k8s_node", "memory_requested_mib", "MiB", "k8s_nodes", nn, 0, period);
+    c->s_node_mem_used = rec_series_new(rec, "k8s_node", "memory_used_mib", "MiB", "k8s_nodes", nn, 0, period);
     c->s_node_pods = rec_series_new(rec, "k8s_node", "pods", "1", "k8s_nodes", nn, 0, period);
     c->s_node_ready = rec_series_new(rec, "k8s_node", "ready", "1", "k8s_nodes", nn, 0, period);
     c->log_scheduled = rec_event_kind(rec, "k8s_pod_scheduled");
@@ -396,7 +400,7 @@ int k8s_control_declare_recording(k8s_world *w, recorder *rec)
     c->log_ca_up = rec_event_kind(rec, "k8s_ca_scale_up");
     c->log_ca_down = rec_event_kind(rec, "k8s_ca_scale_down");
     int ids[] = {c->s_pending, c->s_p50, c->s_p99, c->s_evictions, c->s_preemptions, c->s_replicas,
-                 c->s_ready_replicas, c->s_node_cpu_req, c->s_node_cpu_used, c->s_node_mem_req, c->s_node_pods,
+                 c->s_ready_replicas, c->s_node_cpu_req, c->s_node_cpu_used, c->s_node_mem_req, c->s_node_mem_used, c->s_node_pods,
                  c->s_node_ready, c->log_scheduled, c->log_unschedulable, c->log_not_ready, c->log_ready,
                  c->log_evicted, c->log_preempted, c->log_hpa, c->log_job_complete, c->log_ca_up, c->log_ca_down};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)

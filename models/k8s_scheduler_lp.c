@@ -495,11 +495,13 @@ static void sample(sim_ctx *ctx, k8s_control *c)
             if (pod_serving(c, &c->pods[id]))
                 serving[c->pods[id].workload]++;
         for (uint32_t n = 0; n < sh->n_nodes; n++)
-            c->node[n].cpu_used_m = 0;
+            c->node[n].cpu_used_m = c->node[n].memory_used_bytes = 0;
         for (uint32_t id = 0; id < c->n_pods; id++) {
             const k8s_rpod *p = &c->pods[id];
-            if (pod_serving(c, p))
-                c->node[p->node].cpu_used_m += pod_usage_m(c, p->workload, serving[p->workload]);
+            if (!pod_serving(c, p))
+                continue;
+            c->node[p->node].cpu_used_m += pod_usage_m(c, p->workload, serving[p->workload]);
+            c->node[p->node].memory_used_bytes += sh->workloads[p->workload].memory_usage_bytes;
         }
         for (uint32_t w = 0; w < sh->n_workloads; w++) {
             int32_t replicas = sh->workloads[w].kind == K8S_DEPLOYMENT ? c->wl[w].replicas : c->wl[w].active;
@@ -512,6 +514,7 @@ static void sample(sim_ctx *ctx, k8s_control *c)
             rec_series_put(rec, c->s_node_cpu_req, now, (int)n, (double)kn->requested.v[K8S_CPU]);
             rec_series_put(rec, c->s_node_cpu_used, now, (int)n, (double)c->node[n].cpu_used_m);
             rec_series_put(rec, c->s_node_mem_req, now, (int)n, (double)kn->requested.v[K8S_MEMORY] / 1048576.0);
+            rec_series_put(rec, c->s_node_mem_used, now, (int)n, (double)c->node[n].memory_used_bytes / 1048576.0);
             rec_series_put(rec, c->s_node_pods, now, (int)n, (double)kn->n_pods);
             rec_series_put(rec, c->s_node_ready, now, (int)n, c->node[n].ready && c->node[n].joined ? 1.0 : 0.0);
         }

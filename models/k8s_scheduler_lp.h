@@ -69,6 +69,7 @@ typedef struct k8s_workload_spec {
     int64_t start_ns;
     int64_t run_ns;       /* Job: running -> succeeded */
     int64_t cpu_usage_m;  /* per pod at the initial replica count (Deployment) or per pod (Job) */
+    int64_t memory_usage_bytes; /* per running pod */
     uint32_t n_steps;
     int64_t *step_at_ns, *step_usage_m;
     int hpa;              /* HPA enabled */
@@ -107,6 +108,7 @@ typedef struct k8s_node_state {
     uint32_t epoch;     /* invalidates timers */
     int32_t host;       /* host LP running it (VM nodes move), -1 unknown */
     int64_t cpu_used_m; /* for the series */
+    int64_t memory_used_bytes;
 } k8s_node_state;
 
 typedef struct k8s_workload_state {
@@ -152,7 +154,7 @@ typedef struct k8s_control {
     int32_t *node_provisioning;/* per node: 1 while a scale-up is provisioning it */
     /* recorder ids */
     int s_pending, s_p50, s_p99, s_evictions, s_preemptions, s_replicas, s_ready_replicas;
-    int s_node_cpu_req, s_node_cpu_used, s_node_mem_req, s_node_pods, s_node_ready;
+    int s_node_cpu_req, s_node_cpu_used, s_node_mem_req, s_node_mem_used, s_node_pods, s_node_ready;
     int log_scheduled, log_unschedulable, log_not_ready, log_ready, log_evicted, log_preempted, log_hpa,
         log_job_complete, log_ca_up, log_ca_down;
 } k8s_control;

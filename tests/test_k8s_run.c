@@ -116,6 +116,11 @@ static void test_throughput_and_spread(void)
     CHECK_NEAR(v[0] + v[1] + v[2] + v[3], 20000.0, 0.0);
     series_row(f, "/series/k8s_deployment/ready_replicas", 1, 1, v);
     CHECK_NEAR(v[0], 20.0, 0.0);
+    /* memory used defaults to the request: 20 x 1024 MiB */
+    series_row(f, "/series/k8s_node/memory_used_mib", 2, 4, v);
+    CHECK_NEAR(v[0] + v[1] + v[2] + v[3], 20480.0, 0.0);
+    series_row(f, "/series/k8s_node/memory_requested_mib", 2, 4, v);
+    CHECK_NEAR(v[0] + v[1] + v[2] + v[3], 20480.0, 0.0);
     H5Fclose(f);
 }
 
@@ -271,6 +276,12 @@ static void test_hpa_step(void)
     double v[1];
     series_row(f, "/series/k8s_deployment/ready_replicas", 8, 1, v); /* 80 s */
     CHECK_NEAR(v[0], 8.0, 0.0);
+    /* CPU used on the nodes is the offered load: 4 x 400 m at 40 s, 4 x 900 m at 80 s */
+    double u[4];
+    series_row(f, "/series/k8s_node/cpu_used_m", 4, 4, u);
+    CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 1600.0, 0.0);
+    series_row(f, "/series/k8s_node/cpu_used_m", 8, 4, u);
+    CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 3600.0, 0.0);
     series_row(f, "/series/k8s_deployment/replicas", 59, 1, v); /* 590 s */
     CHECK_NEAR(v[0], 8.0, 0.0);
     series_row(f, "/series/k8s_deployment/replicas", 60, 1, v); /* 600 s */
