@@ -453,6 +453,22 @@ int k8s_control_write_tables(const k8s_world *w, const scenario *scn, recorder *
     return 0;
 }
 
+int k8s_vm_starts_off(const scenario *scn, uint32_t vm_group, uint32_t index_in_group)
+{
+    int groups = scn_list_len(scn, "kubernetes.node_groups");
+    if (groups == 0)
+        return 0;
+    const char *name = scn_string(scn, "vms.[%u].name", vm_group);
+    for (int g = 0; g < groups; g++) {
+        if (strcmp(scn_string(scn, "kubernetes.node_groups.[%d].group", g), name) != 0)
+            continue;
+        int64_t initial = scn_int(scn, "kubernetes.node_groups.[%d].initial_nodes", g);
+        return scn_bool(scn, "kubernetes.node_groups.[%d].autoscaled", g) && initial >= 0 &&
+               (int64_t)index_in_group >= initial && find_group(scn, "hosts", name) < 0;
+    }
+    return 0;
+}
+
 void k8s_control_describe(const k8s_world *w, FILE *out)
 {
     uint32_t deployments = 0, jobs = 0, hpas = 0, host_nodes = 0, joined = 0;

@@ -263,6 +263,16 @@ static void node_status(sim_ctx *ctx, k8s_control *c, int32_t n, int status, int
     int was_lost = ns->lost;
     ns->lost = 0;
     ns->host = on_host;
+    if (c->node_provisioning[n] && !ns->joined) { /* a CA node's VM runs: it registers */
+        c->node_provisioning[n] = 0;
+        ns->joined = 1;
+        ns->ready = 1;
+        klog(ctx, c, c->log_ready, n, on_host, 1, 0.0);
+        set_schedulable(c, (uint32_t)n);
+        k8s_queue_move_all(&c->q, now);
+        kick(ctx, c);
+        return;
+    }
     if (!ns->ready || was_lost) { /* logged also when it comes back before NotReady */
         if (ns->joined)
             klog(ctx, c, c->log_ready, n, on_host, 0, 0.0);
@@ -285,6 +295,12 @@ static void node_status(sim_ctx *ctx, k8s_control *c, int32_t n, int status, int
 static void node_timer(sim_ctx *ctx, k8s_control *c, int32_t n, uint32_t epoch, int phase)
 {
     k8s_node_state *ns = &c->node[n];
+    if (phase == K8S_TIMER_JOIN && c->sh->nodes[n].vm >= 0) {
+        /* the node group's VM is created: power it on; it joins when its kubelet reports */
+        int64_t vm_id = c->sh->nodes[n].vm;
+        sim_send(ctx, c->env->cluster_lp, c->sh->api_latency_ns, c->env->kind_vm_power_on, &vm_id, sizeof vm_id);
+        return;
+    }
     if (phase == K8S_TIMER_JOIN) {
         c->node_provisioning[n] = 0;
         ns->joined = 1;
@@ -301,7 +317,8 @@ static void node_timer(sim_ctx *ctx, k8s_control *c, int32_t n, uint32_t epoch, 
         if (ns->ready) {
             ns->ready = 0;
             set_schedulable(c, (uint32_t)n);
-            klog(ctx, c, c->log_not_ready, n, 0, 0, 0.0);
+            if (ns->joined)
+                klog(ctx, c, c->log_not_ready, n, 0, 0, 0.0);
         }
         self_event(ctx, c->sh->kind_node_timer, c->sh->toleration_ns, n, ns->epoch, K8S_TIMER_EVICT);
         return;
@@ -439,6 +456,11 @@ static void ca_scan(sim_ctx *ctx, k8s_control *c)
         c->node[n].joined = 0;
         set_schedulable(c, n);
         klog(ctx, c, c->log_ca_down, n, c->node_ca_group[n], 0, 0.0);
+        if (c->sh->nodes[n].vm >= 0 && c->node[n].host >= 0) { /* the group's VM is powered off */
+            int64_t vm_id = c->sh->nodes[n].vm;
+            sim_send(ctx, c->env->first_host_lp + (uint32_t)c->node[n].host, c->sh->api_latency_ns,
+                     c->env->kind_vm_stop, &vm_id, sizeof vm_id);
+        }
         for (uint32_t id = 0; id < c->n_pods; id++) {
             k8s_rpod *p = &c->pods[id];
             if (p->node == (int32_t)n && (p->phase == K8S_POD_BOUND || p->phase == K8S_POD_RUNNING)) {

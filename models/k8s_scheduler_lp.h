@@ -197,6 +197,10 @@ int k8s_control_declare_recording(k8s_world *w, recorder *rec);
 /* End-of-run table /tables/k8s_nodes (the entities of /series/k8s_node). */
 int k8s_control_write_tables(const k8s_world *w, const scenario *scn, recorder *rec);
 void k8s_control_free(k8s_world *w, struct host *hosts);
+/* 1 if VM index_in_group of vms.[vm_group] is a spare node of an
+ * autoscaled node group (beyond initial_nodes): it stays powered off until
+ * the Cluster Autoscaler asks for it. */
+int k8s_vm_starts_off(const scenario *scn, uint32_t vm_group, uint32_t index_in_group);
 /* One line for `vdcsim check`: nodes, workloads, profiles. */
 void k8s_control_describe(const k8s_world *w, FILE *out);
 

@@ -562,6 +562,8 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         const workload_group *wg = &m->groups[g];
         if (wg->arrival.process == ARRIVAL_AT_START) {
             for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++) {
+                if (k8s_vm_starts_off(scn, (uint32_t)g, m->vm_specs[v].index_in_group))
+                    continue; /* a spare node VM: the Cluster Autoscaler powers it on */
                 int64_t payload = v;
                 sim_schedule(eng, env->cluster_lp, m->vm_specs[v].start_ns, env->kind_vm_power_on, &payload,
                              sizeof payload);

@@ -384,14 +384,17 @@ static void test_preemption(void)
     H5Fclose(f);
 }
 
-/* Cluster Autoscaler over a node group of 4 worker VMs (8 vCPU), 1 in the
- * cluster at the start, min 1. A Job runs 12 pods of 1000 m at once for
- * 200 s: 8 fit on node 0, 4 stay unschedulable. The scan at 10 s asks for
- * ceil(4 x 1000 / 8000) = 1 node (binpacking), which joins after the 120 s
- * provisioning at 130 s and takes the 4 pods. Node 0 empties at ~202 s:
- * unneeded from the scan at 210 s (0 % < 50 %), past the 10 min
- * delay-after-add (10 + 600 s); deleted 10 min later, at 810 s. Node 1
- * (empty from ~332 s) stays: the group is at its minimum of 1. */
+/* Cluster Autoscaler over a node group of 4 worker VMs (8 vCPU, boot 0),
+ * 1 powered on and in the cluster at the start, min 1. A Job runs 12 pods
+ * of 1000 m at once for 200 s: 8 fit on node 0, 4 stay unschedulable. The
+ * scan at 10 s asks for ceil(4 x 1000 / 8000) = 1 node (binpacking): after
+ * the 120 s provisioning, VM 1's power-on reaches the cluster controller
+ * at 130.01 s, its start the host at 130.02 s, its kubelet's report the
+ * scheduler at 130.03 s: node 1 joins and takes the 4 pods. Node 0
+ * empties at ~202 s: unneeded from the scan at 210 s (0 % < 50 %), past the
+ * 10 min delay-after-add (10 + 600 s); deleted 10 min later, at 810 s, and
+ * its VM powered off at 810.01 s. Node 1 (empty from ~332 s) stays: the
+ * group is at its minimum of 1. VMs 2 and 3 never power on. */
 static void test_cluster_autoscaler(void)
 {
     char text[4096];
@@ -418,8 +421,21 @@ static void test_cluster_autoscaler(void)
     CHECK_INT_EQ(got, 2); /* node 0 at its VM's start, node 1 when it joins */
     if (got == 2) {
         CHECK_INT_EQ(ev[1].subject, 1);
-        CHECK_INT_EQ(ev[1].time_ns, 130 * S);
+        CHECK_INT_EQ(ev[1].time_ns, 130 * S + 30 * MS);
+        CHECK_INT_EQ(ev[1].b, 1);
     }
+    got = events(f, "vm_started", ev, 8);
+    CHECK_INT_EQ(got, 2);
+    if (got == 2) {
+        CHECK_INT_EQ(ev[0].subject, 0);
+        CHECK_INT_EQ(ev[0].time_ns, 10 * MS);
+        CHECK_INT_EQ(ev[1].subject, 1);
+        CHECK_INT_EQ(ev[1].time_ns, 130 * S + 20 * MS);
+    }
+    CHECK_INT_EQ(events(f, "vm_stopped", ev, 8), 1);
+    CHECK_INT_EQ(ev[0].subject, 0);
+    CHECK_INT_EQ(ev[0].time_ns, 810 * S + 10 * MS);
+    CHECK_INT_EQ(events(f, "k8s_node_not_ready", ev, 8), 0); /* a deleted node is not NotReady */
     CHECK_INT_EQ(events(f, "k8s_ca_scale_down", ev, 8), 1);
     CHECK_INT_EQ(ev[0].time_ns, 810 * S);
     CHECK_INT_EQ(ev[0].subject, 0);
