@@ -27,7 +27,7 @@ expect_err "b5.cfg:6: key 'kubernetes.deployments.[0].hpa.max_replicas': 2 is be
 
 scn=$src/scenarios/k8s_on_vsphere.cfg
 expect_status 0 "check vsphere" "$vdcsim" check "$scn"
-grep -qF "k8s:    8 nodes (0 hosts, 8 VMs; 8 in the cluster at start), 2 deployments (1 with HPA), 1 jobs" out.txt && ok || bad "check lacks the k8s line"
+grep -qF "k8s:    12 nodes (0 hosts, 12 VMs; 8 in the cluster at start), 2 deployments (1 with HPA), 1 jobs, 1 scheduler profiles, cluster autoscaler" out.txt && ok || bad "check lacks the k8s line"
 for t in 1 2 3; do
   expect_status 0 "vsphere $t threads" "$vdcsim" run "$scn" --threads $t --until 40m -o t$t.h5 --quiet
 done
