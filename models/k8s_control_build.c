@@ -390,6 +390,7 @@ int k8s_control_declare_recording(k8s_world *w, recorder *rec)
     c->s_node_pods = rec_series_new(rec, "k8s_node", "pods", "1", "k8s_nodes", nn, 0, period);
     c->s_node_ready = rec_series_new(rec, "k8s_node", "ready", "1", "k8s_nodes", nn, 0, period);
     c->log_scheduled = rec_event_kind(rec, "k8s_pod_scheduled");
+    c->log_running = rec_event_kind(rec, "k8s_pod_running");
     c->log_unschedulable = rec_event_kind(rec, "k8s_pod_unschedulable");
     c->log_not_ready = rec_event_kind(rec, "k8s_node_not_ready");
     c->log_ready = rec_event_kind(rec, "k8s_node_ready");
@@ -401,7 +402,7 @@ int k8s_control_declare_recording(k8s_world *w, recorder *rec)
     c->log_ca_down = rec_event_kind(rec, "k8s_ca_scale_down");
     int ids[] = {c->s_pending, c->s_p50, c->s_p99, c->s_evictions, c->s_preemptions, c->s_replicas,
                  c->s_ready_replicas, c->s_node_cpu_req, c->s_node_cpu_used, c->s_node_mem_req, c->s_node_mem_used, c->s_node_pods,
-                 c->s_node_ready, c->log_scheduled, c->log_unschedulable, c->log_not_ready, c->log_ready,
+                 c->s_node_ready, c->log_scheduled, c->log_running, c->log_unschedulable, c->log_not_ready, c->log_ready,
                  c->log_evicted, c->log_preempted, c->log_hpa, c->log_job_complete, c->log_ca_up, c->log_ca_down};
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
         if (ids[i] < 0)

@@ -226,6 +226,7 @@ static void pod_status(sim_ctx *ctx, k8s_control *c, uint32_t id, uint32_t epoch
         return; /* about an earlier binding of the pod */
     if (status == K8S_PS_RUNNING) {
         p->phase = K8S_POD_RUNNING;
+        klog(ctx, c, c->log_running, id, p->node, p->workload, (double)(sim_now(ctx) - p->created_ns) / 1e9);
         return;
     }
     if (status == K8S_PS_SUCCEEDED) {

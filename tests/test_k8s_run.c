@@ -479,6 +479,49 @@ static void test_default_cost(void)
     H5Fclose(f);
 }
 
+/* The only host node is down for 20 s (less than the 40 s grace period):
+ * its kubelet reports it lost at 100 s and back at 120 s (heard at
+ * 120.01 s). No NotReady, no eviction, no new scheduling: the 3 pods still
+ * bound to it are sent to it again and run 2 s later. The API view never saw them stop: the
+ * Deployment has 3 ready replicas at the 110 s sample too. */
+static void test_host_node_short_outage(void)
+{
+    char text[4096];
+    int n = snprintf(text, sizeof text, common, "200s", 1);
+    snprintf(text + n, sizeof text - (size_t)n,
+             "failures = { inject = ( { target = \"host node-01\"; at = \"100s\"; duration = \"20s\"; } ); };\n"
+             "kubernetes = {\n%s  };\n"
+             "  deployments = ( { name = \"web\"; replicas = 3; cpu_request = 1000; memory_request = \"1GiB\"; } );\n"
+             "};\n",
+             sched);
+    hid_t f = run("k8s_short_outage", text);
+    if (f < 0)
+        return;
+    h5r_event ev[8];
+    CHECK_INT_EQ(events(f, "k8s_node_not_ready", ev, 8), 0);
+    CHECK_INT_EQ(events(f, "k8s_pod_evicted", ev, 8), 0);
+    CHECK_INT_EQ(events(f, "k8s_pod_scheduled", ev, 8), 3);
+    size_t got = events(f, "k8s_node_ready", ev, 8);
+    CHECK_INT_EQ(got, 1);
+    if (got == 1) {
+        CHECK_INT_EQ(ev[0].subject, 0);
+        CHECK_INT_EQ(ev[0].a, 0);
+        CHECK_INT_EQ(ev[0].time_ns, 120 * S + 10 * MS);
+    }
+    /* running reports: first at 5k + 10 + 2000 + 10 ms (k = 1..3), then all
+     * 3 after the restart: binding 120.02 s, running 122.02 s, heard 122.03 s */
+    got = events(f, "k8s_pod_running", ev, 8);
+    CHECK_INT_EQ(got, 6);
+    for (size_t k = 0; k < got && k < 6; k++)
+        CHECK_INT_EQ(ev[k].time_ns, k < 3 ? (int64_t)(k + 1) * 5 * MS + 2020 * MS : 122 * S + 30 * MS);
+    double v[1];
+    series_row(f, "/series/k8s_deployment/ready_replicas", 11, 1, v);
+    CHECK_NEAR(v[0], 3.0, 0.0);
+    series_row(f, "/series/k8s_deployment/ready_replicas", 13, 1, v);
+    CHECK_NEAR(v[0], 3.0, 0.0);
+    H5Fclose(f);
+}
+
 int main(void)
 {
     h5r_quiet q;
@@ -492,6 +535,7 @@ int main(void)
     test_vm_node_follows_vm();
     test_preemption();
     test_cluster_autoscaler();
+    test_host_node_short_outage();
     h5r_quiet_end(&q);
     return CHECK_DONE();
 }
