@@ -6,6 +6,7 @@
 #include "models/demand.h"
 #include "models/failure.h"
 #include "models/host_contention.h"
+#include "models/k8s_scheduler_lp.h"
 #include "models/model_env.h"
 #include "models/pod.h"
 #include "models/service.h"
@@ -217,8 +218,11 @@ void host_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     host *h = state;
     const model_env *env = h->env;
-    if (env->fail && failure_host_before(ctx, h, ev))
+    if (env->fail && failure_host_before(ctx, h, ev)) {
+        if (h->kubelet)
+            k8s_kubelet_after(ctx, h, ev); /* a failure may have taken nodes down */
         return;
+    }
     if (ev->kind == env->kind_host_sample)
         host_sample(ctx, h);
     else if (ev->kind == env->kind_vm_start)
@@ -227,10 +231,14 @@ void host_handle(sim_ctx *ctx, void *state, const sim_event *ev)
         host_vm_booted(ctx, h, (uint32_t)ev->payload.i64[0], (uint32_t)ev->payload.i64[1]);
     else if (ev->kind == env->kind_vm_stop)
         host_stop_vm(ctx, h, (uint32_t)ev->payload.i64[0]);
+    else if (h->kubelet && k8s_kubelet_handle(ctx, h, ev))
+        ;
     else if (h->pods)
         pods_handle(ctx, h, ev);
     if (env->fail)
         failure_host_after(ctx, h, ev);
+    if (h->kubelet)
+        k8s_kubelet_after(ctx, h, ev);
 }
 
 void host_release(host *h)

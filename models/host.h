@@ -42,6 +42,7 @@ typedef struct host {
     uint32_t n_vms, cap_vms;
     uint64_t log_seq; /* orders this LP's event-log records */
     struct pod_host *pods; /* its pods' runtime state (models/pod.h); NULL without pods */
+    struct k8s_kubelet *kubelet; /* its kubelets' state (models/k8s_scheduler_lp.h); NULL without Kubernetes */
     host_state state;
     struct host_scratch *contention; /* the sample step's working memory */
 } host;

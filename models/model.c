@@ -12,6 +12,7 @@
 #include "models/ha_controller.h"
 #include "models/host.h"
 #include "models/host_contention.h"
+#include "models/k8s_scheduler_lp.h"
 #include "models/model_env.h"
 #include "models/placement.h"
 #include "models/pod.h"
@@ -381,6 +382,8 @@ static int declare_recording(model *m, recorder *rec)
         (scn_bool(m->scn, "output.per_vm_series") && env->n_vms > 0 && env->series_vm_cpu_demand < 0) ||
         env->log_vm_placed < 0 || env->log_vm_placement_failed < 0 || env->log_vm_started < 0)
         return -1;
+    if (env->k8s && k8s_control_declare_recording(env->k8s, rec) != 0)
+        return -1;
     if (env->pods && pods_declare_recording(env->pods, env, rec) != 0)
         return -1;
     if (m->ctrl.ha && ha_controller_declare_recording(m->ctrl.ha, rec, env->sample_period_ns) != 0)
@@ -577,6 +580,8 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         const workload_group *wg = &m->groups[g];
         if (wg->arrival.process == ARRIVAL_AT_START) {
             for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++) {
+                if (k8s_vm_starts_off(scn, (uint32_t)g, m->vm_specs[v].index_in_group))
+                    continue; /* a spare node VM: the Cluster Autoscaler powers it on */
                 int64_t payload = v;
                 sim_schedule(eng, env->cluster_lp, m->vm_specs[v].start_ns, env->kind_vm_power_on, &payload,
                              sizeof payload);
@@ -596,6 +601,15 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
             *status = MODEL_BAD_INPUT;
         else
             fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building the pods");
+        model_free(m);
+        return NULL;
+    }
+    int k8s_rc = k8s_control_build(scn, eng, env, m->hosts, &env->k8s, err, err_len);
+    if (k8s_rc != 0) {
+        if (k8s_rc == -2)
+            *status = MODEL_BAD_INPUT;
+        else
+            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building the Kubernetes control plane");
         model_free(m);
         return NULL;
     }
@@ -640,6 +654,8 @@ int model_finish(model *m, recorder *rec)
     }
     if (m->env.pods && pods_write_table(m->env.pods, &m->env, m->scn, rec) != 0)
         return -1;
+    if (m->env.k8s && k8s_control_write_tables(m->env.k8s, m->scn, rec) != 0)
+        return -1;
     return m->fail ? failure_write_tables(m->fail, rec) : 0;
 }
 
@@ -670,6 +686,8 @@ void model_describe(const model *m, FILE *out)
     services_describe(m->services, out);
     if (m->ctrl.ha)
         ha_controller_describe(m->ctrl.ha, out);
+    if (m->env.k8s)
+        k8s_control_describe(m->env.k8s, out);
     if (m->fail)
         failure_describe(m->fail, out);
 }
@@ -685,6 +703,7 @@ void model_free(model *m)
 {
     if (!m)
         return;
+    k8s_control_free(m->env.k8s, m->hosts);
     pods_free(m->env.pods, m->hosts, m->env.n_hosts);
     if (m->hosts)
         for (uint32_t i = 0; i < m->env.n_hosts; i++)

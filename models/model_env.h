@@ -46,6 +46,7 @@ typedef struct model_env {
     const vm_spec *vm_specs;
     vm *vms;
     struct pod_world *pods; /* models/pod.h; NULL when the scenario has no pods */
+    struct k8s_world *k8s;  /* models/k8s_scheduler_lp.h; NULL without kubernetes.node_groups */
     const struct service_set *services; /* NULL when the scenario has none */
     struct failure_env *fail; /* NULL when the scenario has no failures (models/failure.h) */
     const struct workload_group *groups; /* one per vms.[g] (models/workload.h) */
