@@ -38,7 +38,7 @@ void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
     const vm_spec *vs = &c->env->vm_specs[vm_id];
     placement_host_view *hv = &c->view[host_index];
     hv->committed_memory_mib = hv->committed_memory_mib > vs->memory_mib ? hv->committed_memory_mib - vs->memory_mib : 0;
-    hv->committed_cpu_mhz = hv->committed_cpu_mhz > vs->cpu_demand.mean ? hv->committed_cpu_mhz - vs->cpu_demand.mean : 0.0;
+    hv->committed_cpu_mhz = hv->committed_cpu_mhz > vs->cpu_demand->mean ? hv->committed_cpu_mhz - vs->cpu_demand->mean : 0.0;
 }
 
 /* Places the VM if it fits somewhere: 1 placed, 0 not, -1 refused by HA
