@@ -28,9 +28,14 @@ static void send_host(sim_ctx *ctx, const model_env *env, uint32_t h, int64_t op
     sim_send(ctx, env->first_host_lp + h, env->control_latency_ns, env->drs->kind_host, p, sizeof p);
 }
 
-/* The set's clock: half a nanosecond ahead of the LP's, so the timer fired
- * at ceil(t) always reaches a migration event at t despite rounding. */
-static double set_now_s(sim_ctx *ctx) { return (double)sim_now(ctx) * 1e-9 + 0.5e-9; }
+/* The set's clock in seconds: the LP's, or the set's own when the timer
+ * (fired at ceil(t) ns) has run it to an event at t that the conversion to
+ * seconds puts an ulp later. */
+static double set_now_s(sim_ctx *ctx, const vmotion_set *s)
+{
+    double now_s = (double)sim_now(ctx) * 1e-9;
+    return now_s > s->now_s ? now_s : s->now_s;
+}
 
 static void send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
@@ -145,8 +150,16 @@ static void advance(sim_ctx *ctx, cluster *c)
     drs_ctl *k = &c->env->drs->ctl;
     uint32_t cap;
     vmotion_event *ev = event_buffer(k, &cap);
-    uint32_t n = vmotion_set_run_until(&k->set, set_now_s(ctx), ev, cap);
-    act_on(ctx, c, ev, n);
+    for (;;) {
+        double t = set_now_s(ctx, &k->set), next = vmotion_set_next_s(&k->set);
+        if (isfinite(next) && ceil(next * 1e9) <= (double)sim_now(ctx))
+            t = next > t ? next : t; /* due at this ns */
+        else if (!(next <= t))
+            return;
+        uint32_t n = vmotion_set_run_until(&k->set, t, ev, cap);
+        act_on(ctx, c, ev, n);
+        ev = event_buffer(k, &cap);
+    }
 }
 
 static int32_t mig_new(drs_ctl *k)
@@ -182,7 +195,7 @@ static void request_move(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t src, 
     m->requested_ns = sim_now(ctx);
     m->started_ns = m->done_ns = -1;
     k->vm_migration[vm_id] = r;
-    m->set_id = vmotion_set_request(&k->set, vm_id, src, dst, &p, set_now_s(ctx), ev, &n);
+    m->set_id = vmotion_set_request(&k->set, vm_id, src, dst, &p, set_now_s(ctx, &k->set), ev, &n);
     if (m->set_id < 0) { /* a bad parameter: the move is dropped */
         mig_close(ctx, c, m, 2);
         return;
@@ -199,7 +212,7 @@ static void abort_migration(sim_ctx *ctx, cluster *c, drs_migration *m, int32_t 
     drs_ctl *k = &d->ctl;
     uint32_t cap, n = 0;
     vmotion_event *ev = event_buffer(k, &cap);
-    vmotion_set_cancel(&k->set, (uint32_t)m->set_id, set_now_s(ctx), ev, cap, &n);
+    vmotion_set_cancel(&k->set, (uint32_t)m->set_id, set_now_s(ctx, &k->set), ev, cap, &n);
     if (m->paused && m->src != down_host)
         send_host(ctx, env, (uint32_t)m->src, DRS_OP_RESUME, m->vm, 0, 0);
     ctl_log(ctx, c, d->log_vmotion_aborted, m->vm, m->src, m->dst, 0.0);
