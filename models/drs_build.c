@@ -174,6 +174,7 @@ static int alloc_ctl(drs_env *d, const model_env *env)
     k->vm_migration = malloc(nv * sizeof *k->vm_migration);
     k->host_state = calloc(nh, sizeof *k->host_state);
     k->host_evacuating = calloc(nh, sizeof *k->host_evacuating);
+    k->evacuation_start_ns = calloc(nh, sizeof *k->evacuation_start_ns);
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
     k->saved_usable = calloc(nh, sizeof *k->saved_usable);
@@ -184,7 +185,7 @@ static int alloc_ctl(drs_env *d, const model_env *env)
     d->hosts = calloc(nh, sizeof *d->hosts);
     d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
-        !k->host_state || !k->host_evacuating || !k->nic_gbps || !k->cpu_charged || !k->saved_usable || !k->hosts ||
+        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->nic_gbps || !k->cpu_charged || !k->saved_usable || !k->hosts ||
         !k->vms || !k->assignment || !k->moves || !d->hosts || !d->vm_pinned)
         return -1;
     for (uint32_t v = 0; v < env->n_vms; v++)
@@ -327,6 +328,7 @@ void drs_free(drs_env *d)
     free(k->vm_migration);
     free(k->host_state);
     free(k->host_evacuating);
+    free(k->evacuation_start_ns);
     free(k->nic_gbps);
     free(k->cpu_charged);
     free(k->saved_usable);

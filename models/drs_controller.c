@@ -312,7 +312,7 @@ static void evacuation_check(sim_ctx *ctx, cluster *c, int allow_pass)
         k->host_evacuating[h] = 0;
         k->host_state[h] = DRS_HOST_DOWN;
         send_host(ctx, env, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
-        ctl_log(ctx, c, d->log_evacuated, h, left, 0, 0.0);
+        ctl_log(ctx, c, d->log_evacuated, h, left, 0, (double)(sim_now(ctx) - k->evacuation_start_ns[h]) * 1e-9);
     }
 }
 
@@ -440,6 +440,7 @@ int drs_cluster_handle(sim_ctx *ctx, cluster *c, const sim_event *ev)
         uint32_t h = (uint32_t)p[1];
         advance(ctx, c);
         k->host_evacuating[h] = 1;
+        k->evacuation_start_ns[h] = sim_now(ctx);
         /* migrations into it are called back; the host takes no new VMs */
         for (uint32_t i = 0; i < k->n_migs; i++) {
             drs_migration *m = &k->migs[i];

@@ -99,6 +99,7 @@ typedef struct drs_ctl {
     int32_t *vm_migration;    /* record index while in flight, else -1 */
     drs_host_state *host_state;
     uint8_t *host_evacuating;
+    sim_time_ns *evacuation_start_ns;
     double *nic_gbps;
     uint8_t *cpu_charged;     /* the host was told a vMotion CPU reservation is in force */
     int *saved_usable;        /* placement mask */
