@@ -28,7 +28,19 @@
  *    host 0 and 300 MHz on the empty host 1; the VM has not left yet (3, 0)
  *    and is on host 1 at 420 s (2, 1). I_mem before = (3 x 5120 /
  *    65536)/2 = 0.1171875 < I_cpu, after = 5120/65536/2 = 0.0390625.
- * 3. Invariants over a randomized 6 h run, seeds 1..3: every pass stops
+ * 3. Maintenance. Three hosts as in 1, threshold 1 (no load balancing), four
+ *    1 GiB VMs placed first fit on host 0, the last one SR-IOV (pinned).
+ *    Host 0's window begins at 600 s (20 min): it asks the controller to
+ *    evacuate it (arrives 601 s), whose pass makes three mandatory moves at
+ *    once: three migrations out of one 10 Gbps NIC share it, 1/3 each, so
+ *    each takes 3 x 2^30 / 1.25e9 = 2.5769803776 s, done at 603.577 s. The
+ *    handovers take three control latencies (to the source, to the
+ *    destination, back to the controller): the host is empty in the
+ *    controller's view at 606.577 s, an evacuation of 5.5769803776 s, and
+ *    enters maintenance one latency later, 607.577 s. The SR-IOV VM is shut
+ *    down with it (vm_failed cause 1) and restarted elsewhere; the three
+ *    others were never down.
+ * 4. Invariants over a randomized 6 h run, seeds 1..3: every pass stops
  *    BALANCED with imbalance <= target, or NO_MOVE with imbalance > target
  *    (never MAX_MOVES); its move count matches the drs_move records and no
  *    host takes part in more than 8 moves (10 GbE); at every record the
@@ -198,6 +210,57 @@ static void cpu_cost_case(void)
     H5Fclose(f);
 }
 
+static const char maintenance_text[] =
+    "simulation = { until = \"30m\"; sample_period = \"1m\"; };\n"
+    "hosts = ( { name = \"esx\"; count = 3; sockets = 1; cores_per_socket = 4; cpu = \"1000MHz\";\n"
+    "            memory = \"16GiB\"; nic_speed = \"10Gbps\"; sriov_vfs_per_nic = 4; } );\n"
+    "vms = ( { name = \"app\"; count = 3; vcpus = 1; memory = \"1GiB\"; dirty_rate = 0.0;\n"
+    "          cpu_demand = { mean = \"300MHz\"; }; },\n"
+    "        { name = \"nfv\"; count = 1; vcpus = 1; memory = \"1GiB\"; network_mode = \"sriov\";\n"
+    "          cpu_demand = { mean = \"300MHz\"; }; } );\n"
+    "drs = { enabled = true; threshold = 1; };\n"
+    "failures = { maintenance = ( { target = \"host esx-01\"; at = \"10m\"; duration = \"10m\"; } ); };\n";
+
+static void maintenance_case(void)
+{
+    hid_t f = run("drs_maintenance", maintenance_text);
+    CHECK(f >= 0);
+    if (f < 0)
+        return;
+    char err[256];
+    h5r_event ev[8];
+    size_t n = 0;
+    const double evac_s = 3.0 * 1073741824.0 / 1.25e9 + 3.0;
+    CHECK_INT_EQ(h5r_events_of_kind(f, "maintenance_evacuated", ev, 8, &n, err, sizeof err), 1);
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(ev[0].subject, 0);
+    CHECK_INT_EQ(ev[0].a, 1); /* the SR-IOV VM is left */
+    CHECK_NEAR(ev[0].value, evac_s, 2e-9);
+    CHECK_INT_EQ(h5r_events_of_kind(f, "maintenance_begin", ev, 8, &n, err, sizeof err), 1);
+    CHECK_INT_EQ(n, 1);
+    CHECK(llabs(ev[0].time_ns - (int64_t)(601e9 + evac_s * 1e9 + 1e9 + 0.5)) <= 1);
+    CHECK_INT_EQ(h5r_events_of_kind(f, "vmotion_done", ev, 8, &n, err, sizeof err), 1);
+    CHECK_INT_EQ(n, 3);
+    for (size_t i = 0; i < n && i < 3; i++) {
+        CHECK_INT_EQ(ev[i].subject, (int64_t)i);
+        CHECK_INT_EQ(ev[i].a, 0);
+        CHECK(ev[i].b == 1 || ev[i].b == 2);
+        CHECK(llabs(ev[i].time_ns - (int64_t)(601e9 + 3.0 * 1073741824.0 / 1.25e9 * 1e9 + 0.5)) <= 1);
+    }
+    CHECK_INT_EQ(h5r_events_of_kind(f, "vm_failed", ev, 8, &n, err, sizeof err), 1);
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(ev[0].subject, 3);
+    CHECK_INT_EQ(ev[0].b, 1); /* VM_DOWN_MAINTENANCE */
+    hid_t t = H5Dopen2(f, "/tables/vmotions", H5P_DEFAULT);
+    char s[32];
+    for (hsize_t r = 0; r < 3; r++) {
+        CHECK_INT_EQ(h5r_table_column_str(t, "/tables/vmotions", "reason", r, s, sizeof s, err, sizeof err), 0);
+        CHECK(strcmp(s, "maintenance") == 0);
+    }
+    H5Dclose(t);
+    H5Fclose(f);
+}
+
 /* --- invariants over the randomized run --- */
 
 enum { K_PLACED, K_STOPPED, K_PASS, K_MOVE, K_DONE };
@@ -320,6 +383,7 @@ int main(void)
     h5r_quiet_begin(&q);
     hand_case();
     cpu_cost_case();
+    maintenance_case();
     for (int seed = 1; seed <= 3; seed++)
         invariants(seed, seed == 1 ? 4 : seed == 2 ? 2 : 3);
     h5r_quiet_end(&q);
