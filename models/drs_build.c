@@ -175,6 +175,8 @@ static int alloc_ctl(drs_env *d, const model_env *env)
     k->host_state = calloc(nh, sizeof *k->host_state);
     k->host_evacuating = calloc(nh, sizeof *k->host_evacuating);
     k->evacuation_start_ns = calloc(nh, sizeof *k->evacuation_start_ns);
+    k->evacuation_for_standby = calloc(nh, sizeof *k->evacuation_for_standby);
+    k->host_standby = calloc(nh, sizeof *k->host_standby);
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
     k->saved_usable = calloc(nh, sizeof *k->saved_usable);
@@ -185,7 +187,7 @@ static int alloc_ctl(drs_env *d, const model_env *env)
     d->hosts = calloc(nh, sizeof *d->hosts);
     d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
-        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->nic_gbps || !k->cpu_charged || !k->saved_usable || !k->hosts ||
+        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->nic_gbps || !k->cpu_charged || !k->saved_usable || !k->hosts ||
         !k->vms || !k->assignment || !k->moves || !d->hosts || !d->vm_pinned)
         return -1;
     for (uint32_t v = 0; v < env->n_vms; v++)
@@ -228,8 +230,14 @@ drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine *eng, i
     d->vmotion.max_live_rounds = (int)scn_int(scn, "vmotion.max_rounds");
     d->vmotion.switchover_s = (double)scn_duration_ns(scn, "vmotion.switchover") * 1e-9;
     d->params.vmotion = d->vmotion;
-    d->series_imbalance = d->series_in_flight = -1;
+    d->dpm = enabled && scn_bool(scn, "dpm.enabled");
+    d->dpm_low = scn_float(scn, "dpm.low_utilization");
+    d->dpm_high = scn_float(scn, "dpm.high_utilization");
+    d->dpm_boot_ns = scn_duration_ns(scn, "dpm.boot_delay");
+    d->standby_w = scn_watts(scn, "dpm.standby_power");
+    d->series_imbalance = d->series_in_flight = d->series_standby = -1;
     d->log_pass = d->log_move = d->log_vmotion_done = d->log_vmotion_aborted = d->log_evacuated = -1;
+    d->log_standby = d->log_power_on = -1;
 
     int groups = scn_list_len(scn, "vms");
     d->dirty_mb_per_s = calloc(groups ? (size_t)groups : 1, sizeof *d->dirty_mb_per_s);
@@ -271,6 +279,12 @@ int drs_declare_recording(drs_env *d, recorder *rec)
     d->log_vmotion_done = rec_event_kind(rec, "vmotion_done");
     d->log_vmotion_aborted = rec_event_kind(rec, "vmotion_aborted");
     d->log_evacuated = rec_event_kind(rec, "maintenance_evacuated");
+    if (d->dpm) {
+        d->log_standby = rec_event_kind(rec, "dpm_standby");
+        d->log_power_on = rec_event_kind(rec, "dpm_power_on");
+        if (d->log_standby < 0 || d->log_power_on < 0)
+            return -1;
+    }
     return d->log_pass < 0 || d->log_move < 0 || d->log_vmotion_done < 0 || d->log_vmotion_aborted < 0 ||
                    d->log_evacuated < 0
                ? -1
@@ -284,6 +298,8 @@ int drs_declare_series(drs_env *d, recorder *rec, sim_time_ns period_ns)
         return 0;
     d->series_imbalance = rec_series_new(rec, "cluster", "imbalance", "1", NULL, 1, 0, period_ns);
     d->series_in_flight = rec_series_new(rec, "cluster", "vmotions_in_flight", "1", NULL, 1, 0, period_ns);
+    if (d->dpm && (d->series_standby = rec_series_new(rec, "cluster", "hosts_standby", "1", NULL, 1, 0, period_ns)) < 0)
+        return -1;
     return d->series_imbalance < 0 || d->series_in_flight < 0 ? -1 : 0;
 }
 
@@ -329,6 +345,8 @@ void drs_free(drs_env *d)
     free(k->host_state);
     free(k->host_evacuating);
     free(k->evacuation_start_ns);
+    free(k->evacuation_for_standby);
+    free(k->host_standby);
     free(k->nic_gbps);
     free(k->cpu_charged);
     free(k->saved_usable);

@@ -10,6 +10,7 @@
 
 #include "models/cluster.h"
 #include "models/failure.h"
+#include "models/host_contention.h"
 #include "models/model_env.h"
 
 #define MIB_BYTES 1048576.0
@@ -230,6 +231,14 @@ static uint32_t in_flight_on(const drs_ctl *k, uint32_t h)
     return n;
 }
 
+/* The host's state for DRS: standby hosts are out like failed ones. */
+static drs_host_state drs_state_of(const drs_ctl *k, uint32_t h)
+{
+    if (k->host_standby[h] || k->host_state[h] == DRS_HOST_DOWN)
+        return DRS_HOST_DOWN;
+    return k->host_evacuating[h] ? DRS_HOST_MAINTENANCE : DRS_HOST_UP;
+}
+
 static int vm_movable(const cluster *c, uint32_t v)
 {
     const drs_env *d = c->env->drs;
@@ -244,9 +253,9 @@ static void run_pass(sim_ctx *ctx, cluster *c)
     drs_ctl *k = &d->ctl;
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         const host_spec *s = &env->host_specs[h];
-        k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(s),
+        k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
                                  .mem_capacity_mib = (double)s->memory_mib,
-                                 .state = k->host_evacuating[h] ? DRS_HOST_MAINTENANCE : k->host_state[h],
+                                 .state = drs_state_of(k, h),
                                  .vmotion_nic_gbps = k->nic_gbps[h],
                                  .vmotions_in_flight = in_flight_on(k, h),
                                  .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
@@ -310,10 +319,86 @@ static void evacuation_check(sim_ctx *ctx, cluster *c, int allow_pass)
         for (uint32_t v = 0; v < env->n_vms; v++)
             left += c->vm_host[v] == (int32_t)h;
         k->host_evacuating[h] = 0;
+        double took_s = (double)(sim_now(ctx) - k->evacuation_start_ns[h]) * 1e-9;
+        if (k->evacuation_for_standby[h]) {
+            k->evacuation_for_standby[h] = 0;
+            if (left > 0)
+                continue; /* DPM gives up: something could not move */
+            k->host_standby[h] = 1;
+            send_host(ctx, env, h, DRS_OP_STANDBY, 0, 0, 0);
+            ctl_log(ctx, c, d->log_standby, h, 0, 0, took_s);
+            continue;
+        }
         k->host_state[h] = DRS_HOST_DOWN;
         send_host(ctx, env, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
-        ctl_log(ctx, c, d->log_evacuated, h, left, 0, (double)(sim_now(ctx) - k->evacuation_start_ns[h]) * 1e-9);
+        ctl_log(ctx, c, d->log_evacuated, h, left, 0, took_s);
     }
+}
+
+/* DPM after a pass: one host to standby or one back on (drs_controller.h). */
+static void dpm_step(sim_ctx *ctx, cluster *c)
+{
+    const model_env *env = c->env;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    double demand[2] = {0, 0}, cap[2] = {0, 0};
+    uint32_t on = 0;
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        if (k->host_evacuating[h] || k->host_standby[h] == 2)
+            return; /* one change at a time */
+        if (drs_state_of(k, h) != DRS_HOST_UP)
+            continue;
+        cap[0] += host_schedulable_mhz(&env->host_specs[h]);
+        cap[1] += (double)env->host_specs[h].memory_mib;
+        on++;
+    }
+    for (uint32_t v = 0; v < env->n_vms; v++)
+        if (c->vm_host[v] >= 0) {
+            demand[0] += k->vm_cpu_mhz[v];
+            demand[1] += k->vm_mem_mib[v];
+        }
+    double u = on ? fmax(demand[0] / cap[0], demand[1] / cap[1]) : INFINITY;
+    if (u > d->dpm_high) {
+        for (uint32_t h = 0; h < env->n_hosts; h++)
+            if (k->host_standby[h] == 1 && k->host_state[h] == DRS_HOST_UP) {
+                k->host_standby[h] = 2;
+                send_host(ctx, env, h, DRS_OP_POWER_ON, 0, 0, 0);
+                ctl_log(ctx, c, d->log_power_on, h, 0, 0, u);
+                return;
+            }
+        return;
+    }
+    if (!(u < d->dpm_low) || on < 2)
+        return;
+    /* the least loaded host whose VMs can all move; ties to the highest index */
+    int32_t pick = -1;
+    double pick_load = INFINITY;
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        if (drs_state_of(k, h) != DRS_HOST_UP)
+            continue;
+        double load = 0.0;
+        int stuck = 0;
+        for (uint32_t v = 0; v < env->n_vms; v++)
+            if (c->vm_host[v] == (int32_t)h) {
+                load += k->vm_cpu_mhz[v];
+                stuck |= !vm_movable(c, v);
+            }
+        load /= host_schedulable_mhz(&env->host_specs[h]);
+        if (!stuck && load <= pick_load) {
+            pick = (int32_t)h;
+            pick_load = load;
+        }
+    }
+    if (pick < 0)
+        return;
+    double left_cpu = cap[0] - host_schedulable_mhz(&env->host_specs[pick]);
+    double left_mem = cap[1] - (double)env->host_specs[pick].memory_mib;
+    double u_after = fmax(demand[0] / left_cpu, demand[1] / left_mem);
+    if (!(u_after < 0.5 * (d->dpm_low + d->dpm_high)))
+        return;
+    k->host_evacuating[pick] = 1;
+    k->evacuation_for_standby[pick] = 1;
+    k->evacuation_start_ns[pick] = sim_now(ctx);
 }
 
 /* After any change to the set: CPU reservations, the timer. */
@@ -340,7 +425,9 @@ static void observe_failure(sim_ctx *ctx, cluster *c, const int64_t *p)
         }
         if (k->host_evacuating[h]) { /* down before it was evacuated: its window begins anyway */
             k->host_evacuating[h] = 0;
-            send_host(ctx, env, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
+            if (!k->evacuation_for_standby[h])
+                send_host(ctx, env, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
+            k->evacuation_for_standby[h] = 0;
         }
         evacuation_check(ctx, c, 1);
         settle(ctx, c);
@@ -408,7 +495,9 @@ int drs_cluster_handle(sim_ctx *ctx, cluster *c, const sim_event *ev)
     case DRS_OP_TICK:
         advance(ctx, c);
         run_pass(ctx, c);
-        evacuation_check(ctx, c, 0);
+        if (d->dpm)
+            dpm_step(ctx, c);
+        evacuation_check(ctx, c, d->dpm);
         settle(ctx, c);
         sim_send(ctx, sim_self(ctx), d->period_ns, d->kind_cluster, p, sizeof(int64_t));
         break;
@@ -436,10 +525,14 @@ int drs_cluster_handle(sim_ctx *ctx, cluster *c, const sim_event *ev)
         settle(ctx, c);
         break;
     }
+    case DRS_OP_HOST_READY:
+        k->host_standby[p[1]] = 0;
+        break;
     case DRS_OP_EVACUATE: {
         uint32_t h = (uint32_t)p[1];
         advance(ctx, c);
         k->host_evacuating[h] = 1;
+        k->evacuation_for_standby[h] = 0;
         k->evacuation_start_ns[h] = sim_now(ctx);
         /* migrations into it are called back; the host takes no new VMs */
         for (uint32_t i = 0; i < k->n_migs; i++) {
@@ -474,7 +567,7 @@ void drs_placement_mask(cluster *c, uint32_t vm_id)
     const drs_env *d = env->drs;
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         d->ctl.saved_usable[h] = c->view[h].usable;
-        if (d->ctl.host_evacuating[h] ||
+        if (d->ctl.host_evacuating[h] || d->ctl.host_standby[h] ||
             (d->n_rules && !drs_rules_allow(d->rules, &d->rule_index, c->vm_host, vm_id, (int32_t)h, 0)))
             c->view[h].usable = 0;
     }
@@ -497,9 +590,9 @@ void drs_cluster_sample(sim_ctx *ctx, cluster *c)
     sim_time_ns now = sim_now(ctx);
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         const host_spec *s = &env->host_specs[h];
-        k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(s),
+        k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
                                  .mem_capacity_mib = (double)s->memory_mib,
-                                 .state = k->host_state[h],
+                                 .state = drs_state_of(k, h) == DRS_HOST_DOWN ? DRS_HOST_DOWN : DRS_HOST_UP,
                                  .vmotion_nic_gbps = k->nic_gbps[h]};
     }
     for (uint32_t v = 0; v < env->n_vms; v++) {
@@ -513,6 +606,12 @@ void drs_cluster_sample(sim_ctx *ctx, cluster *c)
     double imb = drs_imbalance(&cl, k->assignment, d->params.combine, NULL, NULL);
     if (d->series_imbalance >= 0)
         rec_series_put(env->rec, d->series_imbalance, now, 0, imb);
+    if (d->series_standby >= 0) {
+        uint32_t standby = 0;
+        for (uint32_t h = 0; h < env->n_hosts; h++)
+            standby += k->host_standby[h] != 0;
+        rec_series_put(env->rec, d->series_standby, now, 0, (double)standby);
+    }
     if (d->series_in_flight >= 0)
         rec_series_put(env->rec, d->series_in_flight, now, 0,
                        (double)(vmotion_set_active(&k->set) + vmotion_set_queued(&k->set)));

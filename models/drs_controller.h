@@ -29,6 +29,15 @@
  * enter maintenance (the failure module then shuts down what is left, e.g.
  * pinned VMs).
  *
+ * DPM (dpm.enabled), after each pass: with U = max over CPU and memory of
+ * (entitlements of the VMs) / (capacity of the hosts on), when U >
+ * dpm.high_utilization one standby host (lowest index) is told to boot and
+ * takes VMs after dpm.boot_delay; when U < dpm.low_utilization and, without
+ * the least loaded host (ties: highest index; only hosts whose VMs can all
+ * move), U would stay below the middle of the band, that host is evacuated
+ * like for maintenance and then goes to standby (standby_power). One host
+ * per pass; at least one host stays on.
+ *
  * Ownership: `ctl` belongs to the cluster LP; hosts[i] to host LP i. The
  * controller never reads host LP state, hosts never read `ctl`.
  */
@@ -64,7 +73,11 @@ typedef enum {
     DRS_OP_HANDOVER,     /* host (source): i64[1] vm, [2] destination, [3] record */
     DRS_OP_ARRIVE,       /* host (destination): i64[1] vm, [2] source, [3] record */
     DRS_OP_VMOTION_CPU,  /* host: f64[1] MHz reserved for vMotion (0: none) */
-    DRS_OP_ENTER_MAINTENANCE /* host: evacuation over, begin the maintenance window */
+    DRS_OP_ENTER_MAINTENANCE, /* host: evacuation over, begin the maintenance window */
+    DRS_OP_STANDBY,      /* host: DPM, evacuated: power down to standby */
+    DRS_OP_POWER_ON,     /* host: DPM, boot (dpm.boot_delay) */
+    DRS_OP_BOOTED,       /* host (self): the boot is over */
+    DRS_OP_HOST_READY    /* cluster: i64[1] host is back from standby */
 } drs_op;
 
 /* Why a migration was made: the `reason` column of /tables/vmotions. */
@@ -88,6 +101,7 @@ typedef struct drs_migration {
 typedef struct drs_host_side {
     double vmotion_cpu_mhz;        /* reserved while vMotions run here */
     int evacuating;                /* a maintenance window waits for the evacuation */
+    int standby;                   /* DPM: in standby or booting; draws standby power */
     sim_time_ns maintenance_ns;    /* its duration (-1: ended by an explicit end) */
 } drs_host_side;
 
@@ -100,6 +114,8 @@ typedef struct drs_ctl {
     drs_host_state *host_state;
     uint8_t *host_evacuating;
     sim_time_ns *evacuation_start_ns;
+    uint8_t *evacuation_for_standby; /* DPM evacuation, not maintenance */
+    uint8_t *host_standby;    /* DPM: 0 on, 1 standby, 2 booting */
     double *nic_gbps;
     uint8_t *cpu_charged;     /* the host was told a vMotion CPU reservation is in force */
     int *saved_usable;        /* placement mask */
@@ -129,12 +145,16 @@ typedef struct drs_env {
     uint32_t n_rules;
     uint32_t *rule_members;    /* storage for the rules' vms and hosts */
     drs_rule_index rule_index;
+    int dpm;                   /* dpm.enabled */
+    double dpm_low, dpm_high;  /* utilisation band */
+    sim_time_ns dpm_boot_ns;
+    double standby_w;
     drs_host_side *hosts;
     drs_ctl ctl;
     uint32_t kind_cluster, kind_host;
     /* recorder ids, -1 when absent */
-    int series_imbalance, series_in_flight;
-    int log_pass, log_move, log_vmotion_done, log_vmotion_aborted, log_evacuated;
+    int series_imbalance, series_in_flight, series_standby;
+    int log_pass, log_move, log_vmotion_done, log_vmotion_aborted, log_evacuated, log_standby, log_power_on;
 } drs_env;
 
 /* Reads drs.*, vmotion.*, rules and the per-VM keys, and registers the

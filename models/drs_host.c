@@ -140,6 +140,18 @@ int drs_host_before(sim_ctx *ctx, host *h, const sim_event *ev)
             sim_send(ctx, sim_self(ctx), 0, env->fail->kind_host, begin, sizeof begin);
         }
         break;
+    case DRS_OP_STANDBY:
+        hs->standby = 1;
+        break;
+    case DRS_OP_POWER_ON: {
+        int64_t booted = DRS_OP_BOOTED;
+        sim_send(ctx, sim_self(ctx), d->dpm_boot_ns, d->kind_host, &booted, sizeof booted);
+        break;
+    }
+    case DRS_OP_BOOTED:
+        hs->standby = 0;
+        send_cluster(ctx, env, DRS_OP_HOST_READY, h->index, 0);
+        break;
     default:
         abort(); /* another LP's operation sent here: a model bug */
     }
@@ -149,11 +161,11 @@ int drs_host_before(sim_ctx *ctx, host *h, const sim_event *ev)
 const host_spec *drs_host_spec(const host *h, const host_spec *spec, host_spec *tmp)
 {
     double reserve = h->env->drs->hosts[h->index].vmotion_cpu_mhz;
-    double cap = host_cpu_capacity_mhz(spec);
+    double cap = host_schedulable_mhz(spec);
     if (!(reserve > 0.0) || !(cap > 0.0))
         return spec;
     *tmp = *spec;
-    tmp->cpu_mhz = spec->cpu_mhz * fmax(0.0, 1.0 - reserve / cap);
+    tmp->cpu_mhz = spec->cpu_mhz * fmax(0.0, 1.0 - reserve / cap); /* schedulable - reserve */
     return tmp;
 }
 
@@ -162,6 +174,8 @@ void drs_host_after_sample(sim_ctx *ctx, host *h, const host_scratch *sc, host_t
     const model_env *env = h->env;
     const drs_env *d = env->drs;
     double reserve = d->hosts[h->index].vmotion_cpu_mhz;
+    if (d->hosts[h->index].standby)
+        t->power_w = d->standby_w; /* DPM standby: no VMs, only standby power */
     t->cpu_hypervisor_mhz += reserve;
     t->cpu_usage_mhz += reserve;
     sim_time_ns now = sim_now(ctx);

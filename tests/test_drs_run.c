@@ -1,17 +1,18 @@
 /* test_drs_run.c - DRS driven as events, end to end: runs vdcsim and reads
  * the HDF5 output back.
  *
- * 1. Hand case. Two hosts of 4 cores x 1000 MHz = 4000 MHz and 16 GiB
- *    (16384 MiB), 10 Gbps. Three VMs of 1 GiB with constant CPU demand
- *    1500, 1000 and 500 MHz and active memory 0.5: first fit puts all three
- *    on host 0 at t = 0 (running at 1 s, the control latency). Uncontended,
- *    each VM's entitlement is its demand. Memory entitlement = active + 25 %
- *    of idle = 512 + 0.25 x 512 = 640 MiB.
+ * 1. Hand case. Two hosts of 4 cores x 1000 MHz with 2-way SMT at the
+ *    default gain 0.2: DRS capacity = the schedulable 4800 MHz the
+ *    entitlements divide; 16 GiB (16384 MiB), 10 Gbps. Three VMs of 1 GiB
+ *    with constant CPU demand 1500, 1000 and 500 MHz and active memory 0.5:
+ *    first fit puts all three on host 0 at t = 0 (running at 1 s, the
+ *    control latency). Uncontended, each VM's entitlement is its demand.
+ *    Memory entitlement = active + 25 % of idle = 512 + 0.25 x 512 = 640 MiB.
  *      stats: sent at the 300 s sample, arrive at 301 s; pass at 302 s.
- *      before: N_cpu = 3000/4000 = 0.75 and 0; I_cpu = |0.75 - 0|/2 = 0.375
- *              N_mem = 1920/16384 and 0; I_mem = 0.05859; I = max = 0.375
+ *      before: N_cpu = 3000/4800 = 0.625 and 0; I_cpu = |0.625 - 0|/2 = 0.3125
+ *              N_mem = 1920/16384 and 0; I_mem = 0.05859; I = max = 0.3125
  *      target (threshold 3, H = 2) = 2 / (10 sqrt 2) = 0.1414
- *      moving the VM of d MHz: I_cpu = |3000 - 2d| / 8000: 0, 0.125, 0.25 for
+ *      moving the VM of d MHz: I_cpu = |3000 - 2d| / 9600: 0, 0.104, 0.208 for
  *      d = 1500, 1000, 500, so big-01 (VM 0) goes to host 1:
  *      after: I_cpu = 0, I_mem = (1280 - 640)/16384/2 = 0.01953125 <= target:
  *      one move, stop BALANCED.
@@ -40,7 +41,22 @@
  *    enters maintenance one latency later, 607.577 s. The SR-IOV VM is shut
  *    down with it (vm_failed cause 1) and restarted elsewhere; the three
  *    others were never down.
- * 4. Invariants over a randomized 6 h run, seeds 1..3: every pass stops
+ * 4. DPM. Three hosts as in 1 (4800 MHz each), 100 W idle; two 400 MHz VMs
+ *    on host 0; dpm band 0.45..0.81, boot 4 min.
+ *      302 s: U = 800 / 14400 = 0.056 < 0.45; the least loaded hosts are 1
+ *        and 2 (empty), ties to the highest: host 2; without it U = 800/9600
+ *        = 0.083 < 0.63: host 2 to standby at once (nothing to move).
+ *      602 s: U = 800 / 9600 < 0.45, without host 1 800/4800 = 0.17: host 1
+ *        to standby. 902 s: one host on, it stays.
+ *      1200 s: three 2000 MHz VMs power on; all fit only on host 0; the
+ *        1500 s stats give entitlements 4800 MHz (CPU saturated): at 1502 s
+ *        U = 4800/4800 = 1 > 0.81: host 1 (lowest standby) boots, ready at
+ *        1502 + 1 + 240 = 1743 s (controller 1744 s). At 1802 s U = 4800/9600
+ *        = 0.5 is inside the band: no change.
+ *      hosts_standby: 0 at 300 s, 1 at 360 s, 2 at 660 s .. 1740 s, 1 at
+ *      1800 s. A standby host draws 10 W: host 2 at 360 s, host 1 at 660 s;
+ *      host 1 is back at 100 W (idle) at 1800 s.
+ * 5. Invariants over a randomized 6 h run, seeds 1..3: every pass stops
  *    BALANCED with imbalance <= target, or NO_MOVE with imbalance > target
  *    (never MAX_MOVES); its move count matches the drs_move records and no
  *    host takes part in more than 8 moves (10 GbE); at every record the
@@ -139,7 +155,7 @@ static void hand_case(void)
     CHECK_INT_EQ(h5r_events_of_kind(f, "drs_pass", ev, 8, &n, err, sizeof err), 1);
     CHECK(n >= 3);
     CHECK_INT_EQ(ev[0].time_ns, 302000000000LL);
-    CHECK_NEAR(ev[0].value, 0.375, 1e-12); /* imbalance before */
+    CHECK_NEAR(ev[0].value, 0.3125, 1e-12); /* imbalance before */
     CHECK_INT_EQ(ev[0].a, 0);              /* BALANCED */
     CHECK_INT_EQ(ev[0].b, 1);              /* one move */
     for (size_t i = 1; i < n && i < 8; i++)
@@ -258,6 +274,51 @@ static void maintenance_case(void)
         CHECK(strcmp(s, "maintenance") == 0);
     }
     H5Dclose(t);
+    H5Fclose(f);
+}
+
+static const char dpm_text[] =
+    "simulation = { until = \"40m\"; sample_period = \"1m\"; };\n"
+    "hosts = ( { name = \"esx\"; count = 3; sockets = 1; cores_per_socket = 4; cpu = \"1000MHz\";\n"
+    "            memory = \"16GiB\"; nic_speed = \"10Gbps\"; power_idle = \"100W\"; power_peak = \"200W\"; } );\n"
+    "vms = ( { name = \"low\"; count = 2; vcpus = 1; memory = \"1GiB\"; cpu_demand = { mean = \"400MHz\"; }; },\n"
+    "        { name = \"surge\"; count = 3; vcpus = 2; memory = \"1GiB\"; start = \"20m\";\n"
+    "          cpu_demand = { mean = \"2000MHz\"; }; } );\n"
+    "drs = { enabled = true; };\n"
+    "dpm = { enabled = true; boot_delay = \"4m\"; };\n";
+
+static void dpm_case(void)
+{
+    hid_t f = run("drs_dpm", dpm_text);
+    CHECK(f >= 0);
+    if (f < 0)
+        return;
+    char err[256];
+    h5r_event ev[8];
+    size_t n = 0;
+    CHECK_INT_EQ(h5r_events_of_kind(f, "dpm_standby", ev, 8, &n, err, sizeof err), 1);
+    CHECK_INT_EQ(n, 2);
+    CHECK_INT_EQ(ev[0].time_ns, 302000000000LL);
+    CHECK_INT_EQ(ev[0].subject, 2);
+    CHECK_INT_EQ(ev[1].time_ns, 602000000000LL);
+    CHECK_INT_EQ(ev[1].subject, 1);
+    CHECK_INT_EQ(h5r_events_of_kind(f, "dpm_power_on", ev, 8, &n, err, sizeof err), 1);
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(ev[0].time_ns, 1502000000000LL);
+    CHECK_INT_EQ(ev[0].subject, 1);
+    CHECK_NEAR(ev[0].value, 1.0, 1e-9);
+    const char *sb = "/series/cluster/hosts_standby";
+    CHECK_NEAR(series_at(f, sb, 5, 1, 0), 0.0, 0.0);
+    CHECK_NEAR(series_at(f, sb, 6, 1, 0), 1.0, 0.0);
+    CHECK_NEAR(series_at(f, sb, 11, 1, 0), 2.0, 0.0);
+    CHECK_NEAR(series_at(f, sb, 29, 1, 0), 2.0, 0.0);
+    CHECK_NEAR(series_at(f, sb, 30, 1, 0), 1.0, 0.0);
+    CHECK_NEAR(series_at(f, sb, 39, 1, 0), 1.0, 0.0);
+    const char *pw = "/series/host/power_w";
+    CHECK_NEAR(series_at(f, pw, 5, 3, 2), 100.0, 1e-9);
+    CHECK_NEAR(series_at(f, pw, 6, 3, 2), 10.0, 1e-9);
+    CHECK_NEAR(series_at(f, pw, 11, 3, 1), 10.0, 1e-9);
+    CHECK_NEAR(series_at(f, pw, 30, 3, 1), 100.0, 1e-9);
     H5Fclose(f);
 }
 
@@ -384,6 +445,7 @@ int main(void)
     hand_case();
     cpu_cost_case();
     maintenance_case();
+    dpm_case();
     for (int seed = 1; seed <= 3; seed++)
         invariants(seed, seed == 1 ? 4 : seed == 2 ? 2 : 3);
     h5r_quiet_end(&q);
