@@ -3,7 +3,7 @@
  * vMotion NIC among the migrations that use it.
  *
  * This is what the cluster controller LP keeps to run DRS's moves as events
- * (docs/vsphere.md, "Design for the controller"). It needs one self-event:
+ * (docs/vsphere.md, "The controller"; models/drs_controller.c). It needs one self-event:
  * schedule it at ceil(vmotion_set_next_s() in ns); when it fires at T, call
  * vmotion_set_run_until(T) and act on the returned events (pause the VM at
  * STOP_COPY, hand it over at DONE); then reschedule at the new next time
