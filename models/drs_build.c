@@ -177,6 +177,9 @@ static int alloc_ctl(drs_env *d, const model_env *env)
     k->evacuation_start_ns = calloc(nh, sizeof *k->evacuation_start_ns);
     k->evacuation_for_standby = calloc(nh, sizeof *k->evacuation_for_standby);
     k->host_standby = calloc(nh, sizeof *k->host_standby);
+    k->host_in_flight = calloc(nh, sizeof *k->host_in_flight);
+    k->host_load = calloc(nh, sizeof *k->host_load);
+    k->host_stuck = calloc(nh, sizeof *k->host_stuck);
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
     k->saved_usable = calloc(nh, sizeof *k->saved_usable);
@@ -187,7 +190,7 @@ static int alloc_ctl(drs_env *d, const model_env *env)
     d->hosts = calloc(nh, sizeof *d->hosts);
     d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
-        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->nic_gbps || !k->cpu_charged || !k->saved_usable || !k->hosts ||
+        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->saved_usable || !k->hosts ||
         !k->vms || !k->assignment || !k->moves || !d->hosts || !d->vm_pinned)
         return -1;
     for (uint32_t v = 0; v < env->n_vms; v++)
@@ -347,6 +350,9 @@ void drs_free(drs_env *d)
     free(k->evacuation_start_ns);
     free(k->evacuation_for_standby);
     free(k->host_standby);
+    free(k->host_in_flight);
+    free(k->host_load);
+    free(k->host_stuck);
     free(k->nic_gbps);
     free(k->cpu_charged);
     free(k->saved_usable);

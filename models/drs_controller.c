@@ -57,6 +57,10 @@ static void mig_close(sim_ctx *ctx, cluster *c, drs_migration *m, int outcome)
     m->outcome = outcome;
     m->set_id = -1;
     k->vm_migration[m->vm] = -1;
+    k->host_in_flight[m->src]--;
+    k->host_in_flight[m->dst]--;
+    while (k->first_open < k->n_migs && k->migs[k->first_open].outcome != 0)
+        k->first_open++;
     if (m->stop_pending)
         send_stop(ctx, c, m->vm);
 }
@@ -196,6 +200,8 @@ static void request_move(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t src, 
     m->requested_ns = sim_now(ctx);
     m->started_ns = m->done_ns = -1;
     k->vm_migration[vm_id] = r;
+    k->host_in_flight[src]++;
+    k->host_in_flight[dst]++;
     m->set_id = vmotion_set_request(&k->set, vm_id, src, dst, &p, set_now_s(ctx, &k->set), ev, &n);
     if (m->set_id < 0) { /* a bad parameter: the move is dropped */
         mig_close(ctx, c, m, 2);
@@ -205,8 +211,8 @@ static void request_move(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t src, 
 }
 
 /* Aborts a migration still in the set; a paused VM resumes on its source
- * unless that host is the one that went down. */
-static void abort_migration(sim_ctx *ctx, cluster *c, drs_migration *m, int32_t down_host)
+ * (a no-op there if the source took it down). */
+static void abort_migration(sim_ctx *ctx, cluster *c, drs_migration *m)
 {
     const model_env *env = c->env;
     drs_env *d = env->drs;
@@ -214,22 +220,14 @@ static void abort_migration(sim_ctx *ctx, cluster *c, drs_migration *m, int32_t 
     uint32_t cap, n = 0;
     vmotion_event *ev = event_buffer(k, &cap);
     vmotion_set_cancel(&k->set, (uint32_t)m->set_id, set_now_s(ctx, &k->set), ev, cap, &n);
-    if (m->paused && m->src != down_host)
+    if (m->paused)
         send_host(ctx, env, (uint32_t)m->src, DRS_OP_RESUME, m->vm, 0, 0);
     ctl_log(ctx, c, d->log_vmotion_aborted, m->vm, m->src, m->dst, 0.0);
     mig_close(ctx, c, m, 2);
     act_on(ctx, c, ev, n);
 }
 
-static uint32_t in_flight_on(const drs_ctl *k, uint32_t h)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < k->n_migs; i++) {
-        const drs_migration *m = &k->migs[i];
-        n += m->outcome == 0 && (m->src == (int32_t)h || m->dst == (int32_t)h);
-    }
-    return n;
-}
+static uint32_t in_flight_on(const drs_ctl *k, uint32_t h) { return k->host_in_flight[h]; }
 
 /* The host's state for DRS: standby hosts are out like failed ones. */
 static drs_host_state drs_state_of(const drs_ctl *k, uint32_t h)
@@ -352,11 +350,17 @@ static void dpm_step(sim_ctx *ctx, cluster *c)
         cap[1] += (double)env->host_specs[h].memory_mib;
         on++;
     }
-    for (uint32_t v = 0; v < env->n_vms; v++)
-        if (c->vm_host[v] >= 0) {
-            demand[0] += k->vm_cpu_mhz[v];
-            demand[1] += k->vm_mem_mib[v];
-        }
+    memset(k->host_load, 0, env->n_hosts * sizeof *k->host_load);
+    memset(k->host_stuck, 0, env->n_hosts * sizeof *k->host_stuck);
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        int32_t h = c->vm_host[v];
+        if (h < 0)
+            continue;
+        demand[0] += k->vm_cpu_mhz[v];
+        demand[1] += k->vm_mem_mib[v];
+        k->host_load[h] += k->vm_cpu_mhz[v];
+        k->host_stuck[h] |= (uint8_t)!vm_movable(c, v);
+    }
     double u = on ? fmax(demand[0] / cap[0], demand[1] / cap[1]) : INFINITY;
     if (u > d->dpm_high) {
         for (uint32_t h = 0; h < env->n_hosts; h++)
@@ -376,15 +380,8 @@ static void dpm_step(sim_ctx *ctx, cluster *c)
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         if (drs_state_of(k, h) != DRS_HOST_UP)
             continue;
-        double load = 0.0;
-        int stuck = 0;
-        for (uint32_t v = 0; v < env->n_vms; v++)
-            if (c->vm_host[v] == (int32_t)h) {
-                load += k->vm_cpu_mhz[v];
-                stuck |= !vm_movable(c, v);
-            }
-        load /= host_schedulable_mhz(&env->host_specs[h]);
-        if (!stuck && load <= pick_load) {
+        double load = k->host_load[h] / host_schedulable_mhz(&env->host_specs[h]);
+        if (!k->host_stuck[h] && load <= pick_load) {
             pick = (int32_t)h;
             pick_load = load;
         }
@@ -418,10 +415,10 @@ static void observe_failure(sim_ctx *ctx, cluster *c, const int64_t *p)
         uint32_t h = (uint32_t)p[1];
         k->host_state[h] = DRS_HOST_DOWN;
         advance(ctx, c);
-        for (uint32_t i = 0; i < k->n_migs; i++) {
+        for (uint32_t i = k->first_open; i < k->n_migs; i++) {
             drs_migration *m = &k->migs[i];
             if (m->outcome == 0 && m->set_id >= 0 && (m->src == (int32_t)h || m->dst == (int32_t)h))
-                abort_migration(ctx, c, m, (int32_t)h);
+                abort_migration(ctx, c, m);
         }
         if (k->host_evacuating[h]) { /* down before it was evacuated: its window begins anyway */
             k->host_evacuating[h] = 0;
@@ -445,7 +442,7 @@ static void observe_failure(sim_ctx *ctx, cluster *c, const int64_t *p)
         if (r >= 0 && k->migs[r].set_id >= 0) {
             advance(ctx, c);
             if (k->migs[r].set_id >= 0)
-                abort_migration(ctx, c, &k->migs[r], (int32_t)p[2]);
+                abort_migration(ctx, c, &k->migs[r]);
             evacuation_check(ctx, c, 1);
             settle(ctx, c);
         }
@@ -535,10 +532,10 @@ int drs_cluster_handle(sim_ctx *ctx, cluster *c, const sim_event *ev)
         k->evacuation_for_standby[h] = 0;
         k->evacuation_start_ns[h] = sim_now(ctx);
         /* migrations into it are called back; the host takes no new VMs */
-        for (uint32_t i = 0; i < k->n_migs; i++) {
+        for (uint32_t i = k->first_open; i < k->n_migs; i++) {
             drs_migration *m = &k->migs[i];
             if (m->outcome == 0 && m->set_id >= 0 && m->dst == (int32_t)h)
-                abort_migration(ctx, c, m, -1);
+                abort_migration(ctx, c, m);
         }
         run_pass(ctx, c);
         evacuation_check(ctx, c, 0);

@@ -125,6 +125,10 @@ typedef struct drs_ctl {
     uint64_t timer_gen;
     drs_migration *migs;
     uint32_t n_migs, cap_migs;
+    uint32_t first_open;      /* records before it are all closed */
+    uint32_t *host_in_flight; /* open records touching each host */
+    double *host_load;        /* DPM scratch: entitled CPU per host */
+    uint8_t *host_stuck;      /* DPM scratch: holds a VM that cannot move */
     /* scratch for a pass */
     drs_host *hosts;
     drs_vm *vms;

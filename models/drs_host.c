@@ -115,6 +115,14 @@ int drs_host_before(sim_ctx *ctx, host *h, const sim_event *ev)
         send_cluster(ctx, env, DRS_OP_EVACUATE, h->index, 0);
         return 1;
     }
+    if (env->fail && ev->kind == env->fail->kind_host && p[0] == FOP_BEGIN) {
+        /* an outage is about to take this host's VMs down: a VM paused for a
+         * migration goes down as a running one (the controller aborts it) */
+        for (uint32_t i = 0; i < h->n_vms; i++)
+            if (env->vms[h->vm_ids[i]].state == VM_MIGRATING)
+                vm_transition(&env->vms[h->vm_ids[i]], VM_RUNNING);
+        return 0;
+    }
     if (ev->kind != d->kind_host)
         return 0;
     switch ((drs_op)p[0]) {

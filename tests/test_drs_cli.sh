@@ -3,7 +3,8 @@
 # end: bad keys named by FILE:LINE and key with exit status 2, and
 # byte-identical output for 1 and 2 threads on a run where DRS migrates
 # every minute while hosts fail, VMs come and go and two hosts are
-# evacuated for maintenance (so migrations are aborted by failures).
+# evacuated for maintenance (so migrations are aborted by failures), and
+# on the quickstart cluster with DPM (hosts to standby and back).
 # Run by ctest as: test_drs_cli.sh VDCSIM SOURCE_DIR WORK_DIR
 set -u
 vdcsim=$1; src=$2; work=$3/drs_cli
@@ -67,6 +68,19 @@ done
 kinds=$(h5dump -d /events t1.h5 | sed -n '/DATA {/,$p' | grep -oE 'vmotion_done|vmotion_aborted|maintenance_evacuated' | sort | uniq -c)
 for k in vmotion_done vmotion_aborted maintenance_evacuated; do
   echo "$kinds" | grep -q " $k\$" && ok || bad "no $k record in the stress run"
+done
+
+# DPM on the quickstart cluster: hosts go to standby and come back
+for t in 1 2; do
+  "$vdcsim" run "$src/scenarios/quickstart.cfg" --set drs.enabled=true --set dpm.enabled=true --until 12h \
+    --threads $t -o dpm$t.h5 --quiet && ok || bad "DPM run with $t threads"
+done
+for obj in /series /events /tables; do
+  same dpm1.h5 dpm2.h5 "$obj" && ok || bad "DPM: $obj differs between 1 and 2 threads"
+done
+kinds=$(h5dump -d /events dpm1.h5 | sed -n '/DATA {/,$p' | grep -oE 'dpm_standby|dpm_power_on' | sort | uniq -c)
+for k in dpm_standby dpm_power_on; do
+  echo "$kinds" | grep -q " $k\$" && ok || bad "no $k record in the DPM run"
 done
 
 cli_end
