@@ -561,13 +561,23 @@ int drs_cluster_hold_stop(cluster *c, uint32_t vm_id)
 void drs_placement_mask(cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
-    const drs_env *d = env->drs;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    /* rules see VMs in flight at their destination, as DRS does */
+    for (uint32_t i = k->first_open; i < k->n_migs; i++)
+        if (k->migs[i].outcome == 0) {
+            k->migs[i].saved_host = c->vm_host[k->migs[i].vm];
+            c->vm_host[k->migs[i].vm] = k->migs[i].dst;
+        }
     for (uint32_t h = 0; h < env->n_hosts; h++) {
-        d->ctl.saved_usable[h] = c->view[h].usable;
-        if (d->ctl.host_evacuating[h] || d->ctl.host_standby[h] ||
+        k->saved_usable[h] = c->view[h].usable;
+        if (k->host_evacuating[h] || k->host_standby[h] ||
             (d->n_rules && !drs_rules_allow(d->rules, &d->rule_index, c->vm_host, vm_id, (int32_t)h, 0)))
             c->view[h].usable = 0;
     }
+    for (uint32_t i = k->n_migs; i-- > k->first_open;)
+        if (k->migs[i].outcome == 0)
+            c->vm_host[k->migs[i].vm] = k->migs[i].saved_host;
 }
 
 void drs_placement_unmask(cluster *c)

@@ -92,6 +92,7 @@ typedef struct drs_migration {
     int outcome;             /* 0 in flight, 1 done, 2 aborted */
     int paused;              /* STOP_COPY reached: the source was told to pause it */
     int stop_pending;        /* a power-off waits for the migration to end */
+    int32_t saved_host;      /* placement mask scratch */
     sim_time_ns requested_ns, started_ns, done_ns;
     int rounds;
     double bytes, duration_s, downtime_s;
