@@ -89,7 +89,7 @@ static const char hand_text[] =
 static const char random_text[] =
     "simulation = { until = \"6h\"; sample_period = \"1m\"; lookahead = \"100ms\"; seed = %d; };\n"
     "hosts = ( { name = \"esx\"; count = 6; sockets = 1; cores_per_socket = 8; cpu = \"2GHz\"; memory = \"64GiB\";\n"
-    "            nic_speed = \"10Gbps\"; sriov_vfs_per_nic = 8; } );\n"
+    "            nic_speed = \"10Gbps\"; sriov_vfs_per_nic = 8;%s } );\n"
     "vms = (\n"
     "  { name = \"web\"; count = 20; vcpus = 2; memory = \"4GiB\";\n"
     "    cpu_demand = { kind = \"random_walk\"; mean = \"1500MHz\"; spread = 0.5; reversion_time = \"30m\"; noise = 0.2; }; },\n"
@@ -105,7 +105,14 @@ static const char random_text[] =
     "  { kind = \"vm_anti_affinity\"; vms = \"db\"; },\n"
     "  { kind = \"vm_affinity\"; vms = \"pair-01, pair-02\"; },\n"
     "  { kind = \"vm_host_must\"; vms = \"lic\"; hosts = \"esx-01,esx-02\"; } );\n"
-    "drs = { enabled = true; threshold = %d; };\n";
+    "drs = { enabled = true; threshold = %d; };\n%s";
+
+/* With host failures (every host fails about every 2 h, repaired in about
+ * 20 min) and a maintenance window: HA restarts go through the same rule
+ * masks. */
+static const char host_failure[] = "\n  failure = { up_time = { mean = \"2h\"; }; repair = { mean = \"20m\"; }; };";
+static const char failure_keys[] =
+    "failures = { maintenance = ( { target = \"host esx-03\"; at = \"1h\"; duration = \"30m\"; } ); };\n";
 
 /* VM ids in the random scenario, in group order. */
 enum { DB0 = 60, PAIR0 = 63, LIC0 = 65, NFV0 = 68, GPU0 = 70, N_VMS = 72, N_HOSTS = 6 };
@@ -324,8 +331,9 @@ static void dpm_case(void)
 
 /* --- invariants over the randomized run --- */
 
-enum { K_PLACED, K_STOPPED, K_PASS, K_MOVE, K_DONE };
-static const char *const kinds[] = {"vm_placed", "vm_stopped", "drs_pass", "drs_move", "vmotion_done"};
+enum { K_PLACED, K_STOPPED, K_PASS, K_MOVE, K_DONE, K_FAILED, K_RESTARTED };
+static const char *const kinds[] = {"vm_placed",    "vm_stopped", "drs_pass",    "drs_move",
+                                    "vmotion_done", "vm_failed",  "vm_restarted"};
 
 typedef struct walk {
     int32_t host[N_VMS];
@@ -334,7 +342,7 @@ typedef struct walk {
     int64_t pass_stop, pass_moves, moves_seen;
     double after;
     int per_host[N_HOSTS];
-    int passes, balanced, no_move, bad_pass, bad_rule, pinned_moved, over_limit, moves;
+    int passes, balanced, no_move, bad_pass, bad_rule, pinned_moved, over_limit, moves, failures;
 } walk;
 
 static void close_pass(walk *w)
@@ -404,14 +412,22 @@ static void on_event(const h5r_event *e, void *arg)
         w->pinned_moved += e->subject >= NFV0 && e->subject < GPU0 + 2;
         w->host[e->subject] = (int32_t)e->b;
         break;
+    case K_FAILED:
+        w->host[e->subject] = -1;
+        w->failures++;
+        break;
+    case K_RESTARTED:
+        w->host[e->subject] = (int32_t)e->a;
+        break;
     }
     w->bad_rule += !rules_hold(w);
 }
 
-static void invariants(int seed, int threshold)
+static void invariants(int seed, int threshold, int with_failures)
 {
     char text[8192], name[64];
-    snprintf(text, sizeof text, random_text, seed, threshold);
+    snprintf(text, sizeof text, random_text, seed, with_failures ? host_failure : "", threshold,
+             with_failures ? failure_keys : "");
     snprintf(name, sizeof name, "drs_random_%d", seed);
     hid_t f = run(name, text);
     CHECK(f >= 0);
@@ -424,17 +440,20 @@ static void invariants(int seed, int threshold)
     w.pass_time = -1;
     w.target = threshold <= 1 ? INFINITY : (5.0 - threshold) / (10.0 * sqrt((double)N_HOSTS));
     char err[256];
-    CHECK_INT_EQ(h5r_events_each(f, kinds, 5, on_event, &w, err, sizeof err), 1);
+    CHECK_INT_EQ(h5r_events_each(f, kinds, (int)(sizeof kinds / sizeof kinds[0]), on_event, &w, err, sizeof err), 1);
     close_pass(&w);
-    /* passes at 300.2 s + k x 300 s before 6 h: k = 0..70 */
-    CHECK_INT_EQ(w.passes, 71);
-    CHECK_INT_EQ(w.bad_pass, 0);
+    /* passes at 300.2 s + k x 300 s before 6 h: k = 0..70, and with
+     * failures extra ones for the evacuation */
+    CHECK(with_failures ? w.passes > 71 : w.passes == 71);
+    if (!with_failures) /* the target moves with the hosts up otherwise */
+        CHECK_INT_EQ(w.bad_pass, 0);
+    CHECK(!with_failures || w.failures > 0);
     CHECK_INT_EQ(w.bad_rule, 0);
     CHECK_INT_EQ(w.pinned_moved, 0);
     CHECK_INT_EQ(w.over_limit, 0);
     CHECK(w.moves > 0); /* the run does exercise DRS */
-    printf("seed %d threshold %d: %d passes (%d balanced, %d no move), %d moves\n", seed, threshold, w.passes,
-           w.balanced, w.no_move, w.moves);
+    printf("seed %d threshold %d%s: %d passes (%d balanced, %d no move), %d moves, %d VM failures\n", seed,
+           threshold, with_failures ? " with failures" : "", w.passes, w.balanced, w.no_move, w.moves, w.failures);
     H5Fclose(f);
 }
 
@@ -447,7 +466,8 @@ int main(void)
     maintenance_case();
     dpm_case();
     for (int seed = 1; seed <= 3; seed++)
-        invariants(seed, seed == 1 ? 4 : seed == 2 ? 2 : 3);
+        invariants(seed, seed == 1 ? 4 : seed == 2 ? 2 : 3, 0);
+    invariants(4, 3, 1);
     h5r_quiet_end(&q);
     return CHECK_DONE();
 }
