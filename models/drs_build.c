@@ -335,6 +335,16 @@ int drs_write_tables(const drs_env *d, const model_env *env, recorder *rec)
     return 0;
 }
 
+void drs_describe(const drs_env *d, FILE *out)
+{
+    if (d->enabled)
+        fprintf(out, "drs:    threshold %d every %.0f s, %" PRIu32 " rules%s\n", d->params.threshold,
+                (double)d->period_ns * 1e-9, d->n_rules,
+                d->dpm ? ", DPM on" : "");
+    else
+        fprintf(out, "drs:    off; %" PRIu32 " rules kept by placement\n", d->n_rules);
+}
+
 void drs_free(drs_env *d)
 {
     if (!d)

@@ -45,6 +45,7 @@
 #define VDCSIM_MODELS_DRS_CONTROLLER_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "models/drs.h"
 #include "models/vmotion_set.h"
@@ -174,6 +175,8 @@ int drs_declare_recording(drs_env *d, struct recorder *rec);
 /* /series/cluster/imbalance and vmotions_in_flight, on the cluster group's axis. */
 int drs_declare_series(drs_env *d, struct recorder *rec, sim_time_ns period_ns);
 int drs_write_tables(const drs_env *d, const struct model_env *env, struct recorder *rec);
+/* One line for `vdcsim check`. */
+void drs_describe(const drs_env *d, FILE *out);
 void drs_free(drs_env *d);
 
 /* --- cluster LP hooks (drs_controller.c) --- */

@@ -668,6 +668,8 @@ void model_describe(const model *m, FILE *out)
     services_describe(m->services, out);
     if (m->fail)
         failure_describe(m->fail, out);
+    if (env->drs)
+        drs_describe(env->drs, out);
 }
 
 uint32_t model_host_count(const model *m) { return m->env.n_hosts; }
