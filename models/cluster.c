@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "models/drs_controller.h"
 #include "models/failure.h"
 #include "models/ha_controller.h"
 #include "models/model_env.h"
@@ -23,7 +24,11 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id)
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
     placement_request req = {vs->vcpus, vs->memory_mib, vs->host_group, vs->cpu_demand->mean};
+    if (env->drs) /* hard rules, hosts being evacuated */
+        drs_placement_mask(c, vm_id);
     int32_t chosen = placement_choose(c->policy, c->view, env->n_hosts, &req);
+    if (env->drs)
+        drs_placement_unmask(c);
     if (chosen < 0)
         return -1;
     c->view[chosen].committed_memory_mib += vs->memory_mib;
@@ -101,7 +106,9 @@ static void cluster_lifetime_end(sim_ctx *ctx, cluster *c, uint32_t vm_id)
         return; /* it was down waiting for a restart: now off for good */
     int32_t h = c->vm_host ? c->vm_host[vm_id] : -1;
     if (h < 0)
-        return; /* released meanwhile */
+        return; /* released meanwhile (e.g. by a failure) */
+    if (env->drs && drs_cluster_hold_stop(c, vm_id))
+        return; /* in flight: powered off where the migration leaves it */
     int64_t payload = vm_id;
     sim_send(ctx, env->first_host_lp + (uint32_t)h, env->control_latency_ns, env->kind_vm_stop, &payload,
              sizeof payload);
@@ -143,6 +150,8 @@ static void cluster_sample(sim_ctx *ctx, cluster *c)
     }
     if (c->ha)
         ha_controller_sample(ctx, c);
+    if (env->drs)
+        drs_cluster_sample(ctx, c);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_cluster_sample, NULL, 0);
 }
 
@@ -171,6 +180,8 @@ void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     cluster *c = state;
     const model_env *env = c->env;
+    if (env->drs && drs_cluster_handle(ctx, c, ev))
+        return;
     if (env->fail && restart_cluster_handle(ctx, c, ev))
         return;
     if (ev->kind == env->kind_vm_power_on)

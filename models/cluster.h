@@ -3,7 +3,7 @@
  * It receives VM power-on requests, chooses a host with its placement
  * policy on its own view of what it has committed to each host, and tells
  * the host to start the VM after the control-plane latency. It never reads
- * a host LP's state. DRS and HA will live here and extend this view.
+ * a host LP's state. DRS (models/drs_controller.h) and HA extend this view.
  *
  * Lifecycle (docs/workloads.md): at placement it draws the VM's lifetime
  * (when its group has one) from its own stream and, when it ends, sends

@@ -2,8 +2,9 @@
  * deterministic functions over plain structs (no engine, no scenario).
  *
  * The cluster controller LP fills a drs_cluster from its own view of the
- * hosts (what host.stats messages told it) and calls drs_pass() every
- * drs.period; it executes the returned moves as vMotions. docs/vsphere.md
+ * hosts (their VM_STATS messages, models/drs_controller.c) and calls
+ * drs_pass() every drs.period; it executes the returned moves as vMotions.
+ * docs/vsphere.md
  * gives the equations and their sources; in short:
  *
  *   N_h,r = sum_{v on h} E_v,r / C_h,r          r in {cpu, mem}

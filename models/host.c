@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "models/demand.h"
+#include "models/drs_controller.h"
 #include "models/failure.h"
 #include "models/host_contention.h"
 #include "models/k8s_scheduler_lp.h"
@@ -173,6 +174,9 @@ static void host_sample(sim_ctx *ctx, host *h)
 {
     const model_env *env = h->env;
     const host_spec *spec = &env->host_specs[h->index];
+    host_spec with_vmotion;
+    if (env->drs) /* the vMotion CPU reservation leaves less for the VMs */
+        spec = drs_host_spec(h, spec, &with_vmotion);
     sim_time_ns now = sim_now(ctx);
     gsl_rng *noise = sim_rng(ctx, HOST_STREAM_DEMAND_NOISE);
     if (!h->contention && !(h->contention = calloc(1, sizeof *h->contention)))
@@ -202,6 +206,8 @@ static void host_sample(sim_ctx *ctx, host *h)
     if (host_contention_step_pods(spec, env->vm_specs, env->vms, h->vm_ids, sc->in, h->n_vms, interval_ms, sc,
                                   &host_pods, sc->out, &t) != 0)
         abort();
+    if (env->drs)
+        drs_host_after_sample(ctx, h, sc, &t);
     if (env->rec) {
         int e = (int)h->index;
         host_record(env, now, h, &t, sc);
@@ -218,6 +224,8 @@ void host_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     host *h = state;
     const model_env *env = h->env;
+    if (env->drs && drs_host_before(ctx, h, ev))
+        return;
     if (env->fail && failure_host_before(ctx, h, ev)) {
         if (h->kubelet)
             k8s_kubelet_after(ctx, h, ev); /* a failure may have taken nodes down */

@@ -26,7 +26,8 @@ typedef struct host_spec {
 
 /* What a host can do right now (docs/failures.md). Failed and maintenance
  * hosts run nothing; an isolated host keeps its VMs running but the
- * controller cannot reach it. Power states (standby) come with issue 4. */
+ * controller cannot reach it. DPM standby is not a state here: an up host
+ * with no VMs and standby power (models/drs_controller.h). */
 typedef enum { HOST_UP = 0, HOST_FAILED, HOST_ISOLATED, HOST_MAINTENANCE, HOST_STATES } host_state;
 
 const char *host_state_name(host_state s);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "models/cluster.h"
+#include "models/drs_controller.h"
 #include "models/failure.h"
 #include "models/ha_controller.h"
 #include "models/host.h"
@@ -514,6 +515,15 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         return NULL;
     }
     env->fail = failure_env_of(m->fail);
+    int drs_bad = 0;
+    env->drs = drs_build(scn, env, eng, &drs_bad, err, err_len);
+    if (!env->drs && drs_bad) {
+        *status = drs_bad == 2 ? MODEL_RUNTIME_ERROR : MODEL_BAD_INPUT;
+        if (drs_bad == 2)
+            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building DRS");
+        model_free(m);
+        return NULL;
+    }
 
     env->kind_vm_power_on = sim_kind_register(eng, "vm.power_on", PRIO_VM_POWER_ON);
     env->kind_vm_start = sim_kind_register(eng, "vm.start", PRIO_VM_START);
@@ -576,6 +586,8 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         return NULL;
     }
     sim_schedule(eng, env->cluster_lp, 0, env->kind_cluster_sample, NULL, 0);
+    if (env->drs)
+        drs_start(env->drs, env, eng);
     for (int g = 0; g < m->n_groups; g++) {
         const workload_group *wg = &m->groups[g];
         if (wg->arrival.process == ARRIVAL_AT_START) {
@@ -618,7 +630,9 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
         model_free(m);
         return NULL;
     }
-    if (rec && (declare_recording(m, rec) != 0 || (m->fail && failure_declare_recording(m->fail, rec) != 0))) {
+    if (rec && (declare_recording(m, rec) != 0 || (m->fail && failure_declare_recording(m->fail, rec) != 0) ||
+                (env->drs && (drs_declare_recording(env->drs, rec) != 0 ||
+                              drs_declare_series(env->drs, rec, env->sample_period_ns) != 0)))) {
         fail(status, MODEL_RUNTIME_ERROR, err, err_len, "%s", recorder_error(rec));
         model_free(m);
         return NULL;
@@ -656,6 +670,8 @@ int model_finish(model *m, recorder *rec)
         return -1;
     if (m->env.k8s && k8s_control_write_tables(m->env.k8s, m->scn, rec) != 0)
         return -1;
+    if (m->env.drs && drs_write_tables(m->env.drs, &m->env, rec) != 0)
+        return -1;
     return m->fail ? failure_write_tables(m->fail, rec) : 0;
 }
 
@@ -690,6 +706,8 @@ void model_describe(const model *m, FILE *out)
         k8s_control_describe(m->env.k8s, out);
     if (m->fail)
         failure_describe(m->fail, out);
+    if (env->drs)
+        drs_describe(env->drs, out);
 }
 
 uint32_t model_host_count(const model *m) { return m->env.n_hosts; }
@@ -715,6 +733,7 @@ void model_free(model *m)
     free(m->ctrl.view);
     services_free(m->services);
     failure_free(m->fail);
+    drs_free(m->env.drs);
     cluster_release(&m->ctrl);
     if (m->groups)
         for (int g = 0; g < m->n_groups; g++)

@@ -49,6 +49,7 @@ typedef struct model_env {
     struct k8s_world *k8s;  /* models/k8s_scheduler_lp.h; NULL without kubernetes.node_groups */
     const struct service_set *services; /* NULL when the scenario has none */
     struct failure_env *fail; /* NULL when the scenario has no failures (models/failure.h) */
+    struct drs_env *drs; /* NULL without DRS and rules (models/drs_controller.h) */
     const struct workload_group *groups; /* one per vms.[g] (models/workload.h) */
     uint32_t n_groups;
     int queue_on_no_capacity; /* placement.on_no_capacity = "queue" */

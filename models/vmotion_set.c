@@ -191,6 +191,29 @@ uint32_t vmotion_set_run_until(vmotion_set *s, double t_s, vmotion_event *events
     return n;
 }
 
+int vmotion_set_cancel(vmotion_set *s, uint32_t id, double now_s, vmotion_event *events, uint32_t max_events,
+                       uint32_t *n_events)
+{
+    uint32_t n = 0;
+    if (n_events)
+        *n_events = 0;
+    if (id >= s->n_entries || s->entries[id].state == 0)
+        return -1;
+    vmotion_entry *e = &s->entries[id];
+    if (now_s > s->now_s)
+        s->now_s = now_s;
+    if (e->state == 2) {
+        s->active[e->src]--;
+        s->active[e->dst]--;
+    }
+    e->state = 0;
+    start_queued(s, s->now_s, events, max_events, &n);
+    rebalance(s, s->now_s);
+    if (n_events)
+        *n_events = n;
+    return 0;
+}
+
 const vmotion_entry *vmotion_set_entry(const vmotion_set *s, uint32_t id)
 {
     return id < s->n_entries ? &s->entries[id] : NULL;

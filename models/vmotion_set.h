@@ -3,7 +3,7 @@
  * vMotion NIC among the migrations that use it.
  *
  * This is what the cluster controller LP keeps to run DRS's moves as events
- * (docs/vsphere.md, "Design for the controller"). It needs one self-event:
+ * (docs/vsphere.md, "The controller"; models/drs_controller.c). It needs one self-event:
  * schedule it at ceil(vmotion_set_next_s() in ns); when it fires at T, call
  * vmotion_set_run_until(T) and act on the returned events (pause the VM at
  * STOP_COPY, hand it over at DONE); then reschedule at the new next time
@@ -85,6 +85,13 @@ double vmotion_set_next_s(const vmotion_set *s);
  * returns how many it wrote; events beyond max_events are processed but not
  * reported, so give room for 3 per migration that can finish. */
 uint32_t vmotion_set_run_until(vmotion_set *s, double t_s, vmotion_event *events, uint32_t max_events);
+
+/* Cancels migration `id` (queued or active) at now_s (>= the time the set
+ * was last run to; run it to now_s first): the bandwidth it held goes to the
+ * others and queued migrations that now fit start (reported in events, up to
+ * max_events). Returns 0, or -1 if id is not queued or active. */
+int vmotion_set_cancel(vmotion_set *s, uint32_t id, double now_s, vmotion_event *events, uint32_t max_events,
+                       uint32_t *n_events);
 
 /* The entry of a migration (for its downtime, bytes, rounds). */
 const vmotion_entry *vmotion_set_entry(const vmotion_set *s, uint32_t id);

@@ -308,6 +308,52 @@ static void test_set_queue_and_sharing(void)
     vmotion_set_free(&s);
 }
 
+/* vmotion_set_cancel (used when a host or VM fails mid-migration).
+ * 1 Gbps = 1.25e8 B/s; five 2.5e8-byte migrations 0 -> 1, dirty rate 0:
+ * four run at 1.25e8 / 4 = 3.125e7 B/s, the fifth waits (limit 4).
+ *   t = 1: cancelling the queued one starts nothing; cancelling active id 0
+ *   leaves ids 1..3 with 2.5e8 - 3.125e7 = 2.1875e8 bytes each at
+ *   1.25e8 / 3 B/s: 5.25 s more, all three done at 6.25 s.
+ * A second set: cancelling an active migration at 0.5 s starts the queued
+ * one at 0.5 s. */
+static void test_set_cancel(void)
+{
+    const double gbps[2] = {1, 1};
+    vmotion_set s;
+    vmotion_event ev[16];
+    uint32_t n_ev;
+    vmotion_params p = params(2.5e8, 0.0, 0.3, 30);
+    CHECK(vmotion_set_init(&s, 2, gbps) == 0);
+    for (uint32_t i = 0; i < 5; i++)
+        CHECK_INT_EQ(vmotion_set_request(&s, i, 0, 1, &p, 0.0, NULL, NULL), i);
+    CHECK_INT_EQ(vmotion_set_run_until(&s, 1.0, ev, 16), 0);
+    CHECK_INT_EQ(vmotion_set_cancel(&s, 4, 1.0, ev, 16, &n_ev), 0);
+    CHECK_INT_EQ(n_ev, 0);
+    CHECK_INT_EQ(vmotion_set_queued(&s), 0);
+    CHECK_INT_EQ(vmotion_set_cancel(&s, 0, 1.0, ev, 16, &n_ev), 0);
+    CHECK_INT_EQ(n_ev, 0);
+    CHECK_INT_EQ(vmotion_set_active(&s), 3);
+    CHECK_INT_EQ(s.active[0], 3);
+    CHECK_INT_EQ(vmotion_set_cancel(&s, 0, 1.0, ev, 16, &n_ev), -1); /* already gone */
+    CHECK_NEAR(vmotion_set_next_s(&s), 6.25, 1e-9);
+    n_ev = vmotion_set_run_until(&s, 10.0, ev, 16);
+    CHECK_INT_EQ(n_ev, 6); /* STOP_COPY (0 bytes left) and DONE for ids 1..3 */
+    CHECK(ev[5].kind == VMOTION_EV_DONE && ev[5].id == 3);
+    CHECK_NEAR(ev[5].time_s, 6.25, 1e-9);
+    vmotion_set_free(&s);
+
+    CHECK(vmotion_set_init(&s, 2, gbps) == 0);
+    for (uint32_t i = 0; i < 5; i++)
+        vmotion_set_request(&s, i, 0, 1, &p, 0.0, NULL, NULL);
+    CHECK_INT_EQ(vmotion_set_run_until(&s, 0.5, ev, 16), 0);
+    CHECK_INT_EQ(vmotion_set_cancel(&s, 1, 0.5, ev, 16, &n_ev), 0);
+    CHECK_INT_EQ(n_ev, 1);
+    CHECK(ev[0].kind == VMOTION_EV_START && ev[0].id == 4);
+    CHECK_NEAR(ev[0].time_s, 0.5, 1e-12);
+    CHECK_INT_EQ(vmotion_set_active(&s), 4);
+    vmotion_set_free(&s);
+}
+
 int main(void)
 {
     test_reference_vector();
@@ -317,5 +363,6 @@ int main(void)
     test_shared_nic();
     test_limits_and_cpu();
     test_set_queue_and_sharing();
+    test_set_cancel();
     return CHECK_DONE();
 }
