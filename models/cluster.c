@@ -23,7 +23,13 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
-    placement_request req = {vs->vcpus, vs->memory_mib, vs->host_group, vs->cpu_demand->mean};
+    placement_request req = {vs->vcpus,
+                             vs->memory_mib,
+                             vs->host_group,
+                             vs->cpu_demand->mean,
+                             vs->res.sriov ? 1u : 0u,
+                             vs->res.cpu_reservation_mhz,
+                             vs->res.memory_reservation_mib};
     if (env->drs) /* hard rules, hosts being evacuated */
         drs_placement_mask(c, vm_id);
     int32_t chosen = placement_choose(c->policy, c->view, env->n_hosts, &req);
@@ -31,11 +37,21 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id)
         drs_placement_unmask(c);
     if (chosen < 0)
         return -1;
-    c->view[chosen].committed_memory_mib += vs->memory_mib;
-    c->view[chosen].committed_cpu_mhz += req.cpu_mhz;
+    cluster_commit(c, vm_id, chosen);
     if (c->vm_host) /* so a later power-off reaches the host it runs on now */
         c->vm_host[vm_id] = chosen;
     return chosen;
+}
+
+void cluster_commit(cluster *c, uint32_t vm_id, int32_t host_index)
+{
+    const vm_spec *vs = &c->env->vm_specs[vm_id];
+    placement_host_view *hv = &c->view[host_index];
+    hv->committed_memory_mib += vs->memory_mib;
+    hv->committed_cpu_mhz += vs->cpu_demand->mean;
+    hv->committed_sriov_vfs += vs->res.sriov ? 1u : 0u;
+    hv->reserved_cpu_mhz += vs->res.cpu_reservation_mhz;
+    hv->reserved_memory_mib += vs->res.memory_reservation_mib;
 }
 
 void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
@@ -44,6 +60,12 @@ void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
     placement_host_view *hv = &c->view[host_index];
     hv->committed_memory_mib = hv->committed_memory_mib > vs->memory_mib ? hv->committed_memory_mib - vs->memory_mib : 0;
     hv->committed_cpu_mhz = hv->committed_cpu_mhz > vs->cpu_demand->mean ? hv->committed_cpu_mhz - vs->cpu_demand->mean : 0.0;
+    if (vs->res.sriov && hv->committed_sriov_vfs > 0)
+        hv->committed_sriov_vfs--;
+    hv->reserved_cpu_mhz = hv->reserved_cpu_mhz > vs->res.cpu_reservation_mhz ? hv->reserved_cpu_mhz - vs->res.cpu_reservation_mhz : 0.0;
+    hv->reserved_memory_mib = hv->reserved_memory_mib > vs->res.memory_reservation_mib
+                                  ? hv->reserved_memory_mib - vs->res.memory_reservation_mib
+                                  : 0.0;
 }
 
 /* Places the VM if it fits somewhere: 1 placed, 0 not, -1 refused by HA

@@ -49,8 +49,11 @@ void cluster_release(cluster *c);
  * or -1 if none fits. Placement and restarts both go through it. */
 int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id);
 
-/* Takes the VM's memory and expected CPU off `host` in the view (a VM that
- * stopped, failed or left). */
+/* Adds the VM's memory, expected CPU and SR-IOV virtual function (if it has
+ * one) to `host` in the view (a VM placed, restarted or migrated there). */
+void cluster_commit(cluster *c, uint32_t vm_id, int32_t host_index);
+
+/* Takes them off again (a VM that stopped, failed or left). */
 void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index);
 
 /* The VM is off for good and its capacity already released: the

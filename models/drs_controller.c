@@ -457,14 +457,9 @@ static void on_arrived(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t r)
 {
     const model_env *env = c->env;
     drs_migration *m = &env->drs->ctl.migs[r];
-    const vm_spec *vs = &env->vm_specs[vm_id];
-    placement_host_view *from = &c->view[m->src], *to = &c->view[m->dst];
     if (c->vm_host[vm_id] == m->src) { /* else its capacity was released meanwhile */
-        from->committed_memory_mib -= from->committed_memory_mib > vs->memory_mib ? vs->memory_mib
-                                                                                   : from->committed_memory_mib;
-        to->committed_memory_mib += vs->memory_mib;
-        from->committed_cpu_mhz -= vs->cpu_demand->mean;
-        to->committed_cpu_mhz += vs->cpu_demand->mean;
+        cluster_uncommit(c, vm_id, m->src);
+        cluster_commit(c, vm_id, m->dst);
         c->vm_host[vm_id] = m->dst;
     }
     mig_close(ctx, c, m, 1);

@@ -554,6 +554,9 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
                                                 .memory_mib = (uint64_t)((double)m->host_specs[i].memory_mib *
                                                                         scn_float(scn, "placement.memory_overcommit")),
                                                 .cpu_mhz = host_cpu_capacity_mhz(&m->host_specs[i]),
+                                                .physical_memory_mib = m->host_specs[i].memory_mib,
+                                                .sriov_vfs = m->host_specs[i].hw.nics *
+                                                             m->host_specs[i].hw.sriov_vfs_per_nic,
                                                 .group = (int32_t)m->host_specs[i].group,
                                                 .usable = 1};
     int ha_rc = ha_controller_build(scn, env, &m->ctrl.ha, err, err_len);

@@ -27,6 +27,12 @@ int placement_fits(const placement_host_view *h, const placement_request *req)
         return 0;
     if (req->vcpus > h->logical_cpus)
         return 0;
+    if (h->committed_sriov_vfs + req->sriov_vfs > h->sriov_vfs)
+        return 0;
+    if (h->reserved_cpu_mhz + req->cpu_reservation_mhz > h->cpu_mhz)
+        return 0;
+    if (h->reserved_memory_mib + req->memory_reservation_mib > (double)h->physical_memory_mib)
+        return 0;
     return h->committed_memory_mib + req->memory_mib <= h->memory_mib;
 }
 

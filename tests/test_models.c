@@ -72,6 +72,33 @@ static void test_first_fit(void)
     CHECK_INT_EQ(placement_fits(&exact, &rest), 1);
     rest.memory_mib = 401;
     CHECK_INT_EQ(placement_fits(&exact, &rest), 0);
+    /* SR-IOV: one NIC with 2 VFs, both given away. An SR-IOV VM no longer
+     * fits though memory and vCPUs do; a virtio VM still does. */
+    placement_host_view nic = {.logical_cpus = 8, .memory_mib = 8192, .sriov_vfs = 2, .usable = 1};
+    placement_request sriov = {.vcpus = 2, .memory_mib = 1024, .host_group = -1, .sriov_vfs = 1};
+    CHECK_INT_EQ(placement_fits(&nic, &sriov), 1);
+    nic.committed_sriov_vfs = 1;
+    CHECK_INT_EQ(placement_fits(&nic, &sriov), 1);
+    nic.committed_sriov_vfs = 2;
+    CHECK_INT_EQ(placement_fits(&nic, &sriov), 0);
+    sriov.sriov_vfs = 0;
+    CHECK_INT_EQ(placement_fits(&nic, &sriov), 1);
+    placement_host_view no_vfs = {.logical_cpus = 8, .memory_mib = 8192, .usable = 1};
+    sriov.sriov_vfs = 1;
+    CHECK_INT_EQ(placement_fits(&no_vfs, &sriov), 0);
+    /* Reservations: 20800 MHz and 16384 MiB physical (memory overcommitted
+     * 2x in the view), 16000 MHz and 12288 MiB already reserved. */
+    placement_host_view res = {.logical_cpus = 8, .memory_mib = 32768, .physical_memory_mib = 16384,
+                               .cpu_mhz = 20800.0, .reserved_cpu_mhz = 16000.0, .reserved_memory_mib = 12288.0,
+                               .usable = 1};
+    placement_request want = {.vcpus = 2, .memory_mib = 4096, .host_group = -1, .cpu_reservation_mhz = 4800.0,
+                              .memory_reservation_mib = 4096.0};
+    CHECK_INT_EQ(placement_fits(&res, &want), 1); /* exactly 20800 and 16384 */
+    want.cpu_reservation_mhz = 4801.0;
+    CHECK_INT_EQ(placement_fits(&res, &want), 0);
+    want.cpu_reservation_mhz = 4800.0;
+    want.memory_reservation_mib = 4097.0;
+    CHECK_INT_EQ(placement_fits(&res, &want), 0);
 }
 
 static void test_vm_lifecycle(void)
