@@ -78,7 +78,9 @@ typedef enum {
     DRS_OP_STANDBY,      /* host: DPM, evacuated: power down to standby */
     DRS_OP_POWER_ON,     /* host: DPM, boot (dpm.boot_delay) */
     DRS_OP_BOOTED,       /* host (self): the boot is over */
-    DRS_OP_HOST_READY    /* cluster: i64[1] host is back from standby */
+    DRS_OP_HOST_READY,   /* cluster: i64[1] host is back from standby */
+    DRS_OP_KPOD          /* host (destination): a kubelet pod of the arriving VM node, after
+                            its ARRIVE (k8s_kubelet_vm_leaving has the payload) */
 } drs_op;
 
 /* Why a migration was made: the `reason` column of /tables/vmotions. */
