@@ -37,6 +37,11 @@
  *    k8s_job_complete at 622.025 s, value 602.025 s. No NotReady, no
  *    eviction, one node_ready (the first start), 4 pods scheduled and 4
  *    running, 3 ready replicas at 660 s, the VM started once.
+ *    The Deployment's pods use 500 m each (3 serving at 3 replicas), the
+ *    Job's pod 0 m: 3 x 500 m x 1000 MHz / 1000 = 1500 MHz in the VM's
+ *    demand besides its own 100 MHz, so host cpu_demand_mhz reads
+ *    (1600, 0) at 540 s and (0, 1600) at 660 s: the kubelet pods moved
+ *    into esx-02's contention step with their usage.
  * 3. Both scenarios with 1 and 2 threads: /series, /events and /tables
  *    identical (h5diff).
  */
@@ -75,13 +80,15 @@ static const char k8s_text[] =
     "simulation = { until = \"15m\"; sample_period = \"1m\"; lookahead = \"10ms\"; };\n"
     "hosts = ( { name = \"esx\"; count = 2; sockets = 1; cores_per_socket = 16; cpu = \"1000MHz\";\n"
     "            memory = \"64GiB\"; nic_speed = \"10Gbps\"; } );\n"
-    "vms = ( { name = \"worker\"; count = 1; vcpus = 8; memory = \"4GiB\"; dirty_rate = 0.0; } );\n"
+    "vms = ( { name = \"worker\"; count = 1; vcpus = 8; memory = \"4GiB\"; dirty_rate = 0.0;\n"
+    "          cpu_demand = { mean = \"100MHz\"; }; } );\n"
     "drs = { enabled = true; threshold = 1; };\n"
     "failures = { maintenance = ( { target = \"host esx-01\"; at = \"10m\"; duration = \"10m\"; } ); };\n"
     "kubernetes = { api_latency = \"10ms\"; pod_start = \"2s\";\n"
     "  node_groups = ( { group = \"worker\"; } );\n"
     "  scheduler = { cost = { cycle = \"5ms\"; filter_per_node_plugin = \"0s\"; score_per_node_plugin = \"0s\"; }; };\n"
-    "  deployments = ( { name = \"web\"; replicas = 3; cpu_request = 1000; memory_request = \"256MiB\"; } );\n"
+    "  deployments = ( { name = \"web\"; replicas = 3; cpu_request = 1000; memory_request = \"256MiB\";\n"
+    "                    cpu_usage = 500; } );\n"
     "  jobs = ( { name = \"batch\"; completions = 1; parallelism = 1; duration = \"600s\"; start = \"20s\"; } );\n"
     "};\n";
 
@@ -187,6 +194,11 @@ static void k8s_case(void)
     }
     CHECK_NEAR(series_at(f, "/series/k8s_deployment/ready_replicas", 11, 1, 0), 3.0, 0.0);
     CHECK_NEAR(series_at(f, "/series/host/vms_running", 11, 2, 1), 1.0, 0.0);
+    const char *demand = "/series/host/cpu_demand_mhz";
+    CHECK_NEAR(series_at(f, demand, 9, 2, 0), 1600.0, 1e-9);
+    CHECK_NEAR(series_at(f, demand, 9, 2, 1), 0.0, 1e-9);
+    CHECK_NEAR(series_at(f, demand, 11, 2, 0), 0.0, 1e-9);
+    CHECK_NEAR(series_at(f, demand, 11, 2, 1), 1600.0, 1e-9);
     H5Fclose(f);
 }
 
