@@ -250,6 +250,25 @@ static void set_schedulable(k8s_control *c, uint32_t n)
     c->snap.nodes[n].unschedulable = !(c->node[n].ready && c->node[n].joined);
 }
 
+/* The current usage of every workload with a pod on node n, to its host. */
+static void resend_usage(sim_ctx *ctx, k8s_control *c, int32_t n)
+{
+    const k8s_shared *sh = c->sh;
+    uint32_t *sent = calloc(sh->n_workloads ? sh->n_workloads : 1, sizeof *sent);
+    if (!sent)
+        abort(); /* out of memory inside a handler */
+    for (uint32_t id = 0; id < c->n_pods; id++) {
+        const k8s_rpod *p = &c->pods[id];
+        if (p->node != n || (p->phase != K8S_POD_BOUND && p->phase != K8S_POD_RUNNING) || sent[p->workload])
+            continue;
+        sent[p->workload] = 1;
+        int64_t payload[3] = {p->workload, c->wl[p->workload].pushed_usage_m, sim_now(ctx)};
+        sim_send(ctx, c->env->first_host_lp + (uint32_t)c->node[n].host, sh->api_latency_ns, sh->kind_usage, payload,
+                 sizeof payload);
+    }
+    free(sent);
+}
+
 static void node_status(sim_ctx *ctx, k8s_control *c, int32_t n, int status, int32_t on_host, int64_t since_ns)
 {
     k8s_node_state *ns = &c->node[n];
@@ -257,6 +276,7 @@ static void node_status(sim_ctx *ctx, k8s_control *c, int32_t n, int status, int
     if (status == K8S_NS_MOVED) {
         if (ns->ready && !ns->lost && ns->host >= 0) {
             ns->host = on_host; /* vMotion: its pods moved with it, nothing else changes */
+            resend_usage(ctx, c, n); /* a change sent to the old host meanwhile */
             return;
         }
         status = K8S_NS_READY; /* not Ready here yet: it comes up on its new host */
