@@ -72,7 +72,8 @@ typedef enum {
     DRS_OP_PAUSE,        /* host: i64[1] vm */
     DRS_OP_RESUME,       /* host: i64[1] vm (migration aborted while paused) */
     DRS_OP_HANDOVER,     /* host (source): i64[1] vm, [2] destination, [3] record */
-    DRS_OP_ARRIVE,       /* host (destination): i64[1] vm, [2] source, [3] record */
+    DRS_OP_ARRIVE,       /* host (destination): i64[1] vm, [2] source, [3] record; carries the
+                            VM node's pods.[] pods (pods_vm_arrived) */
     DRS_OP_VMOTION_CPU,  /* host: f64[1] MHz reserved for vMotion (0: none) */
     DRS_OP_ENTER_MAINTENANCE, /* host: evacuation over, begin the maintenance window */
     DRS_OP_STANDBY,      /* host: DPM, evacuated: power down to standby */

@@ -2,16 +2,19 @@
  * instances) running on Kubernetes nodes that are hosts or VMs.
  *
  * A pod lives in the LP of the host that runs its node: a host node's pods
- * from the start, a VM node's pods once that VM has started on a host (they
- * fail with it: pods_vm_stopped). The host LP calls in here at three
- * points: its sample (CPU by CFS, memory and OOM, series), a VM start, and
- * the pod event kinds (start, running, crash, restart), all self-events.
+ * from the start (they fail with their host and start again at its repair:
+ * pods_host_down/up), a VM node's pods once that VM has started on a host
+ * (they fail with it: pods_vm_stopped; they move with it through a
+ * vMotion: pods_vm_leaving/arrived). The host LP calls in here at its
+ * sample (CPU by CFS, memory and OOM, series), VM start/stop/vMotion, host
+ * failure/repair, and the pod event kinds (start, running, crash,
+ * restart), all self-events.
  * Randomness comes only from the host LP's stream POD_STREAM.
  *
  * Lifecycle of one pod:
  *   pending -> starting (image pull + start latency) -> running
  *   running -> backoff (crash or OOM kill; CrashLoopBackOff wait) -> starting
- *   any -> failed (its VM node stopped or failed)
+ *   any -> failed (its VM node stopped or failed, its host node failed)
  * Models: models/cfs.h, models/oom.h, models/crashloop.h,
  * models/image_cache.h; docs/containers.md.
  */

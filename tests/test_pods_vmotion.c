@@ -19,14 +19,20 @@
  *    "app": 2 pods, 300 m each, no limit, 1 thread, overhead factor 1:
  *    each wants 0.3 core x 1000 MHz = 300 MHz; the VM is not contended
  *    (demand 100 + 600 = 700 MHz <= 2000), so the pods get their want:
- *      540 s: pods_running (2, 0), pods_cpu_usage_mhz (600, 0)
- *      660 s: pods_running (0, 2), pods_cpu_usage_mhz (0, 600) - the pods'
+ *      540 s: pods_running (3, 0), pods_cpu_usage_mhz (600, 0)
+ *      660 s: pods_running (0, 3), pods_cpu_usage_mhz (0, 600) - the pods'
  *             CPU now comes out of esx-02's contention step; the VM's
  *             demand there is 100 + 600 = 700 MHz.
  *    "late": 1 pod starting at 700 s (pending at the move: its start timer
  *    is re-armed on esx-02 at 700 s): image 125 MB at 1 Gbps = 1 s, start
  *    latency 2 s: pod_started at 703 s on host 1, latency 3 s.
- *    No pod_failed, no pod_restarted; 2 pod_started before 600 s.
+ *    "crashy": 1 pod (pod 3) of no CPU that crashes 605 s after it runs
+ *    (deterministic), i.e. after the move: its crash timer is re-armed on
+ *    esx-02 at its original due time, so pod_crashed is exactly 605 s after
+ *    its pod_started, on host 1; the first exit restarts at once (back-off
+ *    0): pod_restarted at the same instant on host 1, pod_started again 2 s
+ *    later (image on the VM node).
+ *    No pod_failed; pods 0, 1 and 3 started before 600 s.
  * 2. Kubernetes on the VM (4 GiB, 8 vCPUs): vMotion 4 x 2^30 / 1.25e9 =
  *    3.4359738368 s from 600.01 s: done 603.4459738368 s, arrives 603.466 s
  *    (a k8s_node_ready of its own would come 10 ms later). API latency 10 ms,
@@ -72,7 +78,11 @@ static const char pods_text[] =
     "  { name = \"late\"; count = 1; node_group = \"worker\"; start = \"700s\"; requests = { cpu = 100; memory = \"64MiB\"; };\n"
     "    cpu_demand = { mean = 100.0; }; memory_demand = { mean = \"50MiB\"; };\n"
     "    image = { size = \"125MB\"; };\n"
-    "    startup = { distribution = \"deterministic\"; mean = \"2s\"; }; } );\n"
+    "    startup = { distribution = \"deterministic\"; mean = \"2s\"; }; },\n"
+    "  { name = \"crashy\"; count = 1; node_group = \"worker\"; requests = { cpu = 100; memory = \"64MiB\"; };\n"
+    "    cpu_demand = { mean = 0.0; }; memory_demand = { mean = \"50MiB\"; };\n"
+    "    startup = { distribution = \"deterministic\"; mean = \"2s\"; };\n"
+    "    crash = { distribution = \"deterministic\"; mean = \"605s\"; }; } );\n"
     "drs = { enabled = true; threshold = 1; };\n"
     "failures = { maintenance = ( { target = \"host esx-01\"; at = \"10m\"; duration = \"10m\"; } ); };\n";
 
@@ -148,27 +158,41 @@ static void pods_case(void)
     CHECK(ev[0].time_ns >= 601858993459LL && ev[0].time_ns <= 601858993460LL);
     CHECK_INT_EQ(events(f, "vm_started", ev, 8), 1); /* never restarted */
     CHECK_INT_EQ(events(f, "pod_failed", ev, 8), 0);
-    CHECK_INT_EQ(events(f, "pod_restarted", ev, 8), 0);
     size_t n = events(f, "pod_started", ev, 8);
-    CHECK_INT_EQ(n, 3);
-    if (n == 3) {
-        CHECK(ev[0].time_ns < 600 * S && ev[1].time_ns < 600 * S);
-        CHECK_INT_EQ(ev[2].time_ns, 703 * S); /* "late": start timer re-armed on esx-02 */
-        CHECK_INT_EQ(ev[2].subject, 2);
-        CHECK_INT_EQ(ev[2].a, 1);
-        CHECK_NEAR(ev[2].value, 3.0, 1e-9);
+    CHECK_INT_EQ(n, 5);
+    int64_t crashy_started = -1;
+    int late_seen = 0;
+    for (size_t i = 0; i < n && i < 8; i++) {
+        if (ev[i].subject == 2) { /* "late": start timer re-armed on esx-02 */
+            late_seen++;
+            CHECK_INT_EQ(ev[i].time_ns, 703 * S);
+            CHECK_INT_EQ(ev[i].a, 1);
+            CHECK_NEAR(ev[i].value, 3.0, 1e-9);
+        } else if (ev[i].subject == 3 && crashy_started < 0) {
+            crashy_started = ev[i].time_ns;
+        } else if (ev[i].subject != 3) {
+            CHECK(ev[i].time_ns < 600 * S);
+        }
     }
+    CHECK_INT_EQ(late_seen, 1);
+    CHECK(crashy_started > 0 && crashy_started < 600 * S);
+    CHECK_INT_EQ(events(f, "pod_crashed", ev, 8), 1);
+    CHECK_INT_EQ(ev[0].time_ns, crashy_started + 605 * S);
+    CHECK_INT_EQ(ev[0].subject, 3);
+    CHECK_INT_EQ(ev[0].a, 1);
+    CHECK_INT_EQ(events(f, "pod_restarted", ev, 8), 1);
+    CHECK_INT_EQ(ev[0].time_ns, crashy_started + 605 * S);
+    CHECK_INT_EQ(ev[0].a, 1);
     const char *running = "/series/host/pods_running", *cpu = "/series/host/pods_cpu_usage_mhz";
-    CHECK_NEAR(series_at(f, running, 9, 2, 0), 2.0, 0.0);
+    CHECK_NEAR(series_at(f, running, 9, 2, 0), 3.0, 0.0); /* app x 2 + crashy */
     CHECK_NEAR(series_at(f, running, 9, 2, 1), 0.0, 0.0);
     CHECK_NEAR(series_at(f, cpu, 9, 2, 0), 600.0, 1e-9);
     CHECK_NEAR(series_at(f, cpu, 9, 2, 1), 0.0, 1e-9);
     CHECK_NEAR(series_at(f, running, 11, 2, 0), 0.0, 0.0);
-    CHECK_NEAR(series_at(f, running, 11, 2, 1), 2.0, 0.0);
+    CHECK_NEAR(series_at(f, running, 11, 2, 1), 3.0, 0.0);
     CHECK_NEAR(series_at(f, cpu, 11, 2, 0), 0.0, 1e-9);
     CHECK_NEAR(series_at(f, cpu, 11, 2, 1), 600.0, 1e-9);
     CHECK_NEAR(series_at(f, "/series/vm/cpu_demand_mhz", 11, 1, 0), 700.0, 1e-9);
-    CHECK_NEAR(series_at(f, "/series/host/pod_restarts", 11, 2, 1), 0.0, 0.0);
     H5Fclose(f);
 }
 
