@@ -219,6 +219,9 @@ static void reconcile(sim_ctx *ctx, k8s_control *c, uint32_t w)
         new_pod(ctx, c, w);
 }
 
+static int pod_serving(const k8s_control *c, const k8s_rpod *p);
+static void push_workload_usage(sim_ctx *ctx, k8s_control *c, uint32_t w, int32_t serving);
+
 static void pod_status(sim_ctx *ctx, k8s_control *c, uint32_t id, uint32_t epoch, int status)
 {
     k8s_rpod *p = &c->pods[id];
@@ -227,6 +230,11 @@ static void pod_status(sim_ctx *ctx, k8s_control *c, uint32_t id, uint32_t epoch
     if (status == K8S_PS_RUNNING) {
         p->phase = K8S_POD_RUNNING;
         klog(ctx, c, c->log_running, id, p->node, p->workload, (double)(sim_now(ctx) - p->created_ns) / 1e9);
+        /* one more serving pod shares the offered load: the others use less now */
+        int32_t serving = 0;
+        for (uint32_t k = 0; k < c->n_pods; k++)
+            serving += c->pods[k].workload == p->workload && pod_serving(c, &c->pods[k]);
+        push_workload_usage(ctx, c, p->workload, serving);
         return;
     }
     if (status == K8S_PS_SUCCEEDED) {
@@ -402,6 +410,7 @@ static void hpa_sync(sim_ctx *ctx, k8s_control *c, uint32_t w)
         if (c->pods[id].workload == w && pod_serving(c, &c->pods[id]))
             serving++;
     int64_t usage = pod_usage_m(c, w, serving);
+    push_workload_usage(ctx, c, w, serving); /* a load step or serving change since the last sample */
     k8s_hpa_pod *pods = malloc((size_t)(st->active > 0 ? st->active : 1) * sizeof *pods);
     if (!pods)
         abort();
@@ -521,32 +530,36 @@ static double quantile(const int64_t *v, uint32_t n, double q)
 /* The per-pod CPU usage of each workload with serving pods, sent to the
  * hosts holding its pods when it changed (load step, more or fewer
  * serving pods): the kubelets add it to their nodes' demand. */
-static void push_usage(sim_ctx *ctx, k8s_control *c, const int32_t *serving)
+static void push_workload_usage(sim_ctx *ctx, k8s_control *c, uint32_t w, int32_t serving)
 {
     const k8s_shared *sh = c->sh;
-    for (uint32_t w = 0; w < sh->n_workloads; w++) {
-        if (serving[w] <= 0)
-            continue; /* no pod uses anything: the last value stands for the next ones */
-        int64_t usage = pod_usage_m(c, w, serving[w]);
-        if (usage == c->wl[w].pushed_usage_m)
+    if (serving <= 0)
+        return; /* no pod uses anything: the last value stands for the next ones */
+    int64_t usage = pod_usage_m(c, w, serving);
+    if (usage == c->wl[w].pushed_usage_m)
+        return;
+    c->wl[w].pushed_usage_m = usage;
+    if (!c->host_mark && !(c->host_mark = calloc(sh->n_hosts ? sh->n_hosts : 1, sizeof *c->host_mark)))
+        abort(); /* out of memory inside a handler */
+    uint32_t round = ++c->usage_round;
+    int64_t payload[3] = {w, usage, sim_now(ctx)};
+    for (uint32_t id = 0; id < c->n_pods; id++) {
+        const k8s_rpod *p = &c->pods[id];
+        if (p->workload != w || (p->phase != K8S_POD_BOUND && p->phase != K8S_POD_RUNNING))
             continue;
-        c->wl[w].pushed_usage_m = usage;
-        if (!c->host_mark && !(c->host_mark = calloc(sh->n_hosts ? sh->n_hosts : 1, sizeof *c->host_mark)))
-            abort(); /* out of memory inside a handler */
-        uint32_t round = ++c->usage_round;
-        int64_t payload[3] = {w, usage, sim_now(ctx)};
-        for (uint32_t id = 0; id < c->n_pods; id++) {
-            const k8s_rpod *p = &c->pods[id];
-            if (p->workload != w || (p->phase != K8S_POD_BOUND && p->phase != K8S_POD_RUNNING))
-                continue;
-            int32_t on_host = c->node[p->node].host;
-            if (on_host < 0 || c->host_mark[on_host] == round)
-                continue;
-            c->host_mark[on_host] = round;
-            sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, sh->api_latency_ns, sh->kind_usage, payload,
-                     sizeof payload);
-        }
+        int32_t on_host = c->node[p->node].host;
+        if (on_host < 0 || c->host_mark[on_host] == round)
+            continue;
+        c->host_mark[on_host] = round;
+        sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, sh->api_latency_ns, sh->kind_usage, payload,
+                 sizeof payload);
     }
+}
+
+static void push_usage(sim_ctx *ctx, k8s_control *c, const int32_t *serving)
+{
+    for (uint32_t w = 0; w < c->sh->n_workloads; w++)
+        push_workload_usage(ctx, c, w, serving[w]);
 }
 
 static void sample(sim_ctx *ctx, k8s_control *c)
