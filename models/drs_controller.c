@@ -240,7 +240,7 @@ static drs_host_state drs_state_of(const drs_ctl *k, uint32_t h)
 static int vm_movable(const cluster *c, uint32_t v)
 {
     const drs_env *d = c->env->drs;
-    return !d->vm_pinned[v] && d->ctl.vm_running[v] && d->ctl.vm_migration[v] < 0 && !c->env->pods;
+    return !d->vm_pinned[v] && d->ctl.vm_running[v] && d->ctl.vm_migration[v] < 0;
 }
 
 /* Fills the DRS view and runs one pass; its moves become migrations. */

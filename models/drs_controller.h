@@ -72,13 +72,16 @@ typedef enum {
     DRS_OP_PAUSE,        /* host: i64[1] vm */
     DRS_OP_RESUME,       /* host: i64[1] vm (migration aborted while paused) */
     DRS_OP_HANDOVER,     /* host (source): i64[1] vm, [2] destination, [3] record */
-    DRS_OP_ARRIVE,       /* host (destination): i64[1] vm, [2] source, [3] record */
+    DRS_OP_ARRIVE,       /* host (destination): i64[1] vm, [2] source, [3] record; carries the
+                            VM node's pods.[] pods (pods_vm_arrived) */
     DRS_OP_VMOTION_CPU,  /* host: f64[1] MHz reserved for vMotion (0: none) */
     DRS_OP_ENTER_MAINTENANCE, /* host: evacuation over, begin the maintenance window */
     DRS_OP_STANDBY,      /* host: DPM, evacuated: power down to standby */
     DRS_OP_POWER_ON,     /* host: DPM, boot (dpm.boot_delay) */
     DRS_OP_BOOTED,       /* host (self): the boot is over */
-    DRS_OP_HOST_READY    /* cluster: i64[1] host is back from standby */
+    DRS_OP_HOST_READY,   /* cluster: i64[1] host is back from standby */
+    DRS_OP_KPOD          /* host (destination): a kubelet pod of the arriving VM node, after
+                            its ARRIVE (k8s_kubelet_vm_leaving has the payload) */
 } drs_op;
 
 /* Why a migration was made: the `reason` column of /tables/vmotions. */

@@ -8,7 +8,9 @@
 #include "models/drs_controller.h"
 #include "models/failure.h"
 #include "models/host_contention.h"
+#include "models/k8s_scheduler_lp.h"
 #include "models/model_env.h"
+#include "models/pod.h"
 
 /* payload.i64[3] of a maintenance begin the host re-sends itself once it is
  * evacuated: lets it through to the failure module. */
@@ -64,8 +66,12 @@ static void drs_handover(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t dst, in
         vm_transition(v, VM_MIGRATING);
     if (host_remove_vm(h, vm_id) != 0)
         abort();
+    if (h->pods) /* a VM node's pods go with it, in their state (the arrive event carries them) */
+        pods_vm_leaving(h, vm_id);
     int64_t p[4] = {DRS_OP_ARRIVE, vm_id, h->index, rec};
     sim_send(ctx, env->first_host_lp + dst, env->control_latency_ns, env->drs->kind_host, p, sizeof p);
+    /* kubelet pods follow in events of their own, after the arrive (same kind and sender) */
+    k8s_kubelet_vm_leaving(ctx, h, vm_id, dst, env->drs->kind_host, DRS_OP_KPOD);
 }
 
 /* The VM arrives on the destination and runs there; a destination that went
@@ -87,12 +93,20 @@ static void drs_arrive(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t src, int6
             int64_t p[5] = {FOP_VM_FAILED, vm_id, src, sim_now(ctx), VM_DOWN_HOST_FAILED};
             sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->fail->kind_cluster, p, sizeof p);
         }
+        if (h->pods) { /* its pods in transit fail with it */
+            pods_vm_arrived(ctx, h, vm_id);
+            pods_vm_stopped(ctx, h, vm_id);
+        }
+        k8s_kubelet_vm_arrived(ctx, h, vm_id, 0);
         send_cluster(ctx, env, DRS_OP_HANDOVER_FAILED, vm_id, rec);
         return;
     }
     host_add_vm(h, vm_id);
     if (vm_transition(v, VM_RUNNING) != 0)
         abort();
+    if (h->pods)
+        pods_vm_arrived(ctx, h, vm_id);
+    k8s_kubelet_vm_arrived(ctx, h, vm_id, 1);
     if (env->fail) { /* its crash clock restarts here (the source's is void) */
         sim_event start = {.kind = env->kind_vm_start, .src_lp = env->first_host_lp + src};
         start.payload.i64[0] = vm_id;
@@ -137,6 +151,9 @@ int drs_host_before(sim_ctx *ctx, host *h, const sim_event *ev)
         break;
     case DRS_OP_ARRIVE:
         drs_arrive(ctx, h, (uint32_t)p[1], (uint32_t)p[2], p[3]);
+        break;
+    case DRS_OP_KPOD:
+        k8s_kubelet_adopt(ctx, h, p);
         break;
     case DRS_OP_VMOTION_CPU:
         hs->vmotion_cpu_mhz = ev->payload.f64[1];

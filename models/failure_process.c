@@ -129,6 +129,8 @@ static void host_update_state(sim_ctx *ctx, host *h, outage_reason reason)
     int was_reachable_or_running = old == HOST_UP || old == HOST_ISOLATED;
     if (now_state == HOST_UP) {
         send_cluster(ctx, env, FOP_HOST_UP, id, now, 0, 0);
+        if (h->pods && (old == HOST_FAILED || old == HOST_MAINTENANCE))
+            pods_host_up(ctx, h); /* a host node's own pods start again */
     } else if (now_state == HOST_ISOLATED) {
         if (old == HOST_UP) {
             send_cluster(ctx, env, FOP_HOST_DOWN, id, now, now_state, 0);
@@ -139,6 +141,8 @@ static void host_update_state(sim_ctx *ctx, host *h, outage_reason reason)
         if (old == HOST_UP)
             send_cluster(ctx, env, FOP_HOST_DOWN, id, now, now_state, 0);
         host_take_down_vms(ctx, h, now_state == HOST_MAINTENANCE ? VM_DOWN_MAINTENANCE : VM_DOWN_HOST_FAILED);
+        if (h->pods)
+            pods_host_down(ctx, h); /* a host node's own pods go down with it */
     }
 }
 

@@ -201,6 +201,9 @@ static void host_sample(sim_ctx *ctx, host *h)
     host_pod_load host_pods = {0};
     if (h->pods) /* pods add to their VM's demand, or claim the host's CPU */
         pods_sample_demand(ctx, h, (double)memory_mib, sc->in, &host_pods);
+    double pods_claim_mhz = host_pods.cpu_demand_mhz;
+    if (h->kubelet) /* so do the Kubernetes pods running here */
+        k8s_kubelet_sample_demand(h, sc->in, &host_pods);
     host_totals t;
     double interval_ms = (double)env->sample_period_ns / 1e6;
     if (host_contention_step_pods(spec, env->vm_specs, env->vms, h->vm_ids, sc->in, h->n_vms, interval_ms, sc,
@@ -214,8 +217,12 @@ static void host_sample(sim_ctx *ctx, host *h)
         rec_series_put(env->rec, env->series_host_memory_committed, now, e, (double)memory_mib);
         rec_series_put(env->rec, env->series_host_vms_running, now, e, (double)h->n_vms);
     }
-    if (h->pods)
-        pods_sample_cpu(ctx, h, sc->in, &host_pods);
+    if (h->pods) { /* the host node's pods.[] pods get their part of the pods' claim */
+        host_pod_load mine = host_pods;
+        if (host_pods.cpu_demand_mhz > pods_claim_mhz)
+            mine.cpu_entitlement_mhz *= pods_claim_mhz / host_pods.cpu_demand_mhz;
+        pods_sample_cpu(ctx, h, sc->in, &mine);
+    }
     services_report_replicas(ctx, env, h->vm_ids, h->n_vms);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_host_sample, NULL, 0);
 }

@@ -17,7 +17,7 @@
 /* Event priorities at equal time: kubelet work after VM starts (20-22) and
  * pod runtime events (30-33), control plane before samples (90). */
 enum {
-    PRIO_K8S_BIND = 34, PRIO_K8S_KILL = 35, PRIO_K8S_KPOD = 36,
+    PRIO_K8S_BIND = 34, PRIO_K8S_KILL = 35, PRIO_K8S_KPOD = 36, PRIO_K8S_USAGE = 37,
     PRIO_K8S_WORKLOAD = 40, PRIO_K8S_NODE_STATUS = 41, PRIO_K8S_POD_STATUS = 42, PRIO_K8S_NODE_TIMER = 43,
     PRIO_K8S_TICK = 44, PRIO_K8S_CYCLE = 45, PRIO_K8S_HPA = 46, PRIO_K8S_CA = 47, PRIO_K8S_SAMPLE = 95
 };
@@ -265,6 +265,7 @@ static void register_kinds(k8s_shared *sh, sim_engine *eng)
     sh->kind_bind = sim_kind_register(eng, "k8s.bind", PRIO_K8S_BIND);
     sh->kind_kill = sim_kind_register(eng, "k8s.kill", PRIO_K8S_KILL);
     sh->kind_kpod = sim_kind_register(eng, "k8s.kpod", PRIO_K8S_KPOD);
+    sh->kind_usage = sim_kind_register(eng, "k8s.usage", PRIO_K8S_USAGE);
     sh->kind_workload = sim_kind_register(eng, "k8s.workload", PRIO_K8S_WORKLOAD);
     sh->kind_node_status = sim_kind_register(eng, "k8s.node_status", PRIO_K8S_NODE_STATUS);
     sh->kind_pod_status = sim_kind_register(eng, "k8s.pod_status", PRIO_K8S_POD_STATUS);
@@ -339,6 +340,7 @@ int k8s_control_build(const scenario *scn, sim_engine *eng, model_env *env, host
         const k8s_workload_spec *ws = &sh->workloads[k];
         c->wl[k].replicas = ws->replicas;
         c->wl[k].usage_m = ws->cpu_usage_m;
+        c->wl[k].pushed_usage_m = ws->cpu_usage_m;
         if (ws->hpa)
             k8s_hpa_init(&c->wl[k].hpa, &ws->hpa_cfg);
     }
@@ -498,6 +500,9 @@ void k8s_control_free(k8s_world *w, host *hosts)
         for (uint32_t h = 0; h < w->n_hosts; h++) {
             free(w->kubelets[h].pods);
             free(w->kubelets[h].nodes);
+            free(w->kubelets[h].moved_to);
+            free(w->kubelets[h].usage_m);
+            free(w->kubelets[h].usage_at_ns);
             if (hosts)
                 hosts[h].kubelet = NULL;
         }
@@ -519,6 +524,7 @@ void k8s_control_free(k8s_world *w, host *hosts)
     free(c->scheds);
     free(c->node);
     free(c->wl);
+    free(c->host_mark);
     free(c->pods);
     free(c->pod_of_slot);
     free(c->lat_ns);

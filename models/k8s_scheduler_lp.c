@@ -77,7 +77,7 @@ static void send_bind(sim_ctx *ctx, k8s_control *c, uint32_t id, sim_time_ns ext
     int32_t on_host = c->node[p->node].host;
     if (on_host < 0)
         return; /* the node has no kubelet right now: the binding waits for it to come back */
-    int64_t payload[4] = {id, p->epoch, p->node, p->workload};
+    int64_t payload[6] = {id, p->epoch, p->node, p->workload, c->wl[p->workload].pushed_usage_m, sim_now(ctx)};
     sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, c->sh->api_latency_ns + extra_delay, c->sh->kind_bind,
              payload, sizeof payload);
 }
@@ -95,7 +95,7 @@ static void delete_pod(sim_ctx *ctx, k8s_control *c, uint32_t id)
         k8s_snapshot_remove_pod(&c->snap, (uint32_t)p->slot);
         int32_t on_host = c->node[p->node].host;
         if (on_host >= 0) {
-            int64_t payload[2] = {id, p->epoch};
+            int64_t payload[3] = {id, p->epoch, p->node};
             sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, c->sh->api_latency_ns, c->sh->kind_kill, payload,
                      sizeof payload);
         }
@@ -219,6 +219,9 @@ static void reconcile(sim_ctx *ctx, k8s_control *c, uint32_t w)
         new_pod(ctx, c, w);
 }
 
+static int pod_serving(const k8s_control *c, const k8s_rpod *p);
+static void push_workload_usage(sim_ctx *ctx, k8s_control *c, uint32_t w, int32_t serving);
+
 static void pod_status(sim_ctx *ctx, k8s_control *c, uint32_t id, uint32_t epoch, int status)
 {
     k8s_rpod *p = &c->pods[id];
@@ -227,6 +230,11 @@ static void pod_status(sim_ctx *ctx, k8s_control *c, uint32_t id, uint32_t epoch
     if (status == K8S_PS_RUNNING) {
         p->phase = K8S_POD_RUNNING;
         klog(ctx, c, c->log_running, id, p->node, p->workload, (double)(sim_now(ctx) - p->created_ns) / 1e9);
+        /* one more serving pod shares the offered load: the others use less now */
+        int32_t serving = 0;
+        for (uint32_t k = 0; k < c->n_pods; k++)
+            serving += c->pods[k].workload == p->workload && pod_serving(c, &c->pods[k]);
+        push_workload_usage(ctx, c, p->workload, serving);
         return;
     }
     if (status == K8S_PS_SUCCEEDED) {
@@ -250,10 +258,37 @@ static void set_schedulable(k8s_control *c, uint32_t n)
     c->snap.nodes[n].unschedulable = !(c->node[n].ready && c->node[n].joined);
 }
 
+/* The current usage of every workload with a pod on node n, to its host. */
+static void resend_usage(sim_ctx *ctx, k8s_control *c, int32_t n)
+{
+    const k8s_shared *sh = c->sh;
+    uint32_t *sent = calloc(sh->n_workloads ? sh->n_workloads : 1, sizeof *sent);
+    if (!sent)
+        abort(); /* out of memory inside a handler */
+    for (uint32_t id = 0; id < c->n_pods; id++) {
+        const k8s_rpod *p = &c->pods[id];
+        if (p->node != n || (p->phase != K8S_POD_BOUND && p->phase != K8S_POD_RUNNING) || sent[p->workload])
+            continue;
+        sent[p->workload] = 1;
+        int64_t payload[3] = {p->workload, c->wl[p->workload].pushed_usage_m, sim_now(ctx)};
+        sim_send(ctx, c->env->first_host_lp + (uint32_t)c->node[n].host, sh->api_latency_ns, sh->kind_usage, payload,
+                 sizeof payload);
+    }
+    free(sent);
+}
+
 static void node_status(sim_ctx *ctx, k8s_control *c, int32_t n, int status, int32_t on_host, int64_t since_ns)
 {
     k8s_node_state *ns = &c->node[n];
     sim_time_ns now = sim_now(ctx);
+    if (status == K8S_NS_MOVED) {
+        if (ns->ready && !ns->lost && ns->host >= 0) {
+            ns->host = on_host; /* vMotion: its pods moved with it, nothing else changes */
+            resend_usage(ctx, c, n); /* a change sent to the old host meanwhile */
+            return;
+        }
+        status = K8S_NS_READY; /* not Ready here yet: it comes up on its new host */
+    }
     ns->epoch++; /* cancels pending NotReady / eviction timers */
     if (status == K8S_NS_LOST) {
         ns->lost = 1;
@@ -375,6 +410,7 @@ static void hpa_sync(sim_ctx *ctx, k8s_control *c, uint32_t w)
         if (c->pods[id].workload == w && pod_serving(c, &c->pods[id]))
             serving++;
     int64_t usage = pod_usage_m(c, w, serving);
+    push_workload_usage(ctx, c, w, serving); /* a load step or serving change since the last sample */
     k8s_hpa_pod *pods = malloc((size_t)(st->active > 0 ? st->active : 1) * sizeof *pods);
     if (!pods)
         abort();
@@ -491,6 +527,41 @@ static double quantile(const int64_t *v, uint32_t n, double q)
     return (double)v[rank > 0 ? rank - 1 : 0];
 }
 
+/* The per-pod CPU usage of each workload with serving pods, sent to the
+ * hosts holding its pods when it changed (load step, more or fewer
+ * serving pods): the kubelets add it to their nodes' demand. */
+static void push_workload_usage(sim_ctx *ctx, k8s_control *c, uint32_t w, int32_t serving)
+{
+    const k8s_shared *sh = c->sh;
+    if (serving <= 0)
+        return; /* no pod uses anything: the last value stands for the next ones */
+    int64_t usage = pod_usage_m(c, w, serving);
+    if (usage == c->wl[w].pushed_usage_m)
+        return;
+    c->wl[w].pushed_usage_m = usage;
+    if (!c->host_mark && !(c->host_mark = calloc(sh->n_hosts ? sh->n_hosts : 1, sizeof *c->host_mark)))
+        abort(); /* out of memory inside a handler */
+    uint32_t round = ++c->usage_round;
+    int64_t payload[3] = {w, usage, sim_now(ctx)};
+    for (uint32_t id = 0; id < c->n_pods; id++) {
+        const k8s_rpod *p = &c->pods[id];
+        if (p->workload != w || (p->phase != K8S_POD_BOUND && p->phase != K8S_POD_RUNNING))
+            continue;
+        int32_t on_host = c->node[p->node].host;
+        if (on_host < 0 || c->host_mark[on_host] == round)
+            continue;
+        c->host_mark[on_host] = round;
+        sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, sh->api_latency_ns, sh->kind_usage, payload,
+                 sizeof payload);
+    }
+}
+
+static void push_usage(sim_ctx *ctx, k8s_control *c, const int32_t *serving)
+{
+    for (uint32_t w = 0; w < c->sh->n_workloads; w++)
+        push_workload_usage(ctx, c, w, serving[w]);
+}
+
 static void sample(sim_ctx *ctx, k8s_control *c)
 {
     const model_env *env = c->env;
@@ -499,6 +570,14 @@ static void sample(sim_ctx *ctx, k8s_control *c)
     const k8s_shared *sh = c->sh;
     for (uint32_t w = 0; w < sh->n_workloads; w++)
         apply_load_steps(ctx, c, w);
+    /* serving pods per workload */
+    int32_t *serving = calloc(sh->n_workloads ? sh->n_workloads : 1, sizeof *serving);
+    if (!serving)
+        abort();
+    for (uint32_t id = 0; id < c->n_pods; id++)
+        if (pod_serving(c, &c->pods[id]))
+            serving[c->pods[id].workload]++;
+    push_usage(ctx, c, serving);
     if (rec) {
         uint32_t pending = k8s_queue_count(&c->q, K8S_Q_ACTIVE) + k8s_queue_count(&c->q, K8S_Q_BACKOFF) +
                            k8s_queue_count(&c->q, K8S_Q_UNSCHEDULABLE);
@@ -510,13 +589,7 @@ static void sample(sim_ctx *ctx, k8s_control *c)
         }
         rec_series_put(rec, c->s_evictions, now, 0, (double)c->evictions);
         rec_series_put(rec, c->s_preemptions, now, 0, (double)c->preemptions);
-        /* serving pods per workload, then CPU used per node */
-        int32_t *serving = calloc(sh->n_workloads ? sh->n_workloads : 1, sizeof *serving);
-        if (!serving)
-            abort();
-        for (uint32_t id = 0; id < c->n_pods; id++)
-            if (pod_serving(c, &c->pods[id]))
-                serving[c->pods[id].workload]++;
+        /* CPU used per node */
         for (uint32_t n = 0; n < sh->n_nodes; n++)
             c->node[n].cpu_used_m = c->node[n].memory_used_bytes = 0;
         for (uint32_t id = 0; id < c->n_pods; id++) {
@@ -531,7 +604,6 @@ static void sample(sim_ctx *ctx, k8s_control *c)
             rec_series_put(rec, c->s_replicas, now, (int)w, (double)replicas);
             rec_series_put(rec, c->s_ready_replicas, now, (int)w, (double)serving[w]);
         }
-        free(serving);
         for (uint32_t n = 0; n < sh->n_nodes; n++) {
             const k8s_node *kn = &c->snap.nodes[n];
             rec_series_put(rec, c->s_node_cpu_req, now, (int)n, (double)kn->requested.v[K8S_CPU]);
@@ -542,6 +614,7 @@ static void sample(sim_ctx *ctx, k8s_control *c)
             rec_series_put(rec, c->s_node_ready, now, (int)n, c->node[n].ready && c->node[n].joined ? 1.0 : 0.0);
         }
     }
+    free(serving);
     c->n_lat = 0;
     c->evictions = c->preemptions = 0;
     self_event(ctx, sh->kind_sample, env->sample_period_ns, 0, 0, 0);

@@ -24,9 +24,14 @@
  *     k8s.pod_status (kubelet) {pod, epoch, status}
  *     k8s.node_status(kubelet) {node, status, host, since_ns}
  *   to a host LP (kubelet)
- *     k8s.bind      {pod, epoch, node, workload}: run the pod (after the API
- *                   latency; the scheduler "assumed" it at decision time)
- *     k8s.kill      {pod, epoch}: stop it (eviction, preemption, scale-down)
+ *     k8s.bind      {pod, epoch, node, workload, usage_m, usage_at_ns}: run
+ *                   the pod (after the API latency; the scheduler "assumed"
+ *                   it at decision time); usage_m is the CPU one running pod
+ *                   of the workload uses now (millicores), decided at usage_at_ns
+ *     k8s.usage     {workload, usage_m, usage_at_ns}: that usage changed (the
+ *                   scheduler's sample sends it to every host with a pod of
+ *                   the workload; the kubelets keep the newest)
+ *     k8s.kill      {pod, epoch, node}: stop it (eviction, preemption, scale-down)
  *     k8s.kpod      (self) {pod, epoch, what}: running / job pod finished
  *
  * Ownership: k8s_control is the scheduler LP's; k8s_kubelet[i] is host LP
@@ -85,7 +90,7 @@ typedef struct k8s_shared {
     int64_t api_latency_ns, pod_start_ns, grace_ns, toleration_ns;
     uint32_t lp; /* the scheduler LP */
     uint32_t kind_workload, kind_cycle, kind_tick, kind_sample, kind_hpa, kind_ca, kind_node_timer;
-    uint32_t kind_pod_status, kind_node_status, kind_bind, kind_kill, kind_kpod;
+    uint32_t kind_pod_status, kind_node_status, kind_bind, kind_kill, kind_kpod, kind_usage;
 } k8s_shared;
 
 typedef enum { K8S_POD_PENDING, K8S_POD_BOUND, K8S_POD_RUNNING, K8S_POD_SUCCEEDED, K8S_POD_DELETED } k8s_pod_phase;
@@ -120,6 +125,7 @@ typedef struct k8s_workload_state {
     int complete;       /* Job finished */
     uint32_t next_step;
     int64_t usage_m;    /* current per-pod usage at the initial replica count */
+    int64_t pushed_usage_m; /* per-pod CPU usage last sent to the kubelets (bind, k8s.usage) */
     k8s_hpa hpa;
 } k8s_workload_state;
 
@@ -135,6 +141,8 @@ typedef struct k8s_control {
     k8s_rpod *pods;
     uint32_t n_pods, cap_pods;
     uint32_t *pod_of_slot; /* snapshot slot -> pod id */
+    uint32_t *host_mark;   /* per host: k8s.usage round it was last sent in */
+    uint32_t usage_round;
     uint32_t cap_slots;
     int cycle_pending;     /* a k8s.cycle event is scheduled */
     int64_t busy_until_ns; /* end of the current cycle's modelled cost */
@@ -165,6 +173,7 @@ typedef struct k8s_kpod {
     int32_t node;
     uint32_t workload;
     int running;
+    int64_t due_ns; /* when its pending k8s.kpod event is due (start over, Job done) */
 } k8s_kpod;
 
 typedef struct k8s_kubelet {
@@ -173,6 +182,8 @@ typedef struct k8s_kubelet {
     int32_t *nodes; /* nodes (host itself or VMs) Ready here */
     uint32_t n_nodes, cap_nodes;
     int host_node_up;
+    int32_t *moved_to; /* per node: host its VM was vMotioned to from here, -1 (NULL until one moves) */
+    int64_t *usage_m, *usage_at_ns; /* per workload: CPU of one running pod, when decided (NULL until a bind) */
 } k8s_kubelet;
 
 /* All of it, built by k8s_control_build (k8s_control_build.c). */
@@ -212,9 +223,41 @@ void k8s_control_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 int k8s_kubelet_handle(sim_ctx *ctx, struct host *h, const sim_event *ev);
 void k8s_kubelet_after(sim_ctx *ctx, struct host *h, const sim_event *ev);
 
+/* vMotion of a VM node (called from drs_host.c, the event carrying the
+ * pods is drs.host DRS_OP_KPOD, sent after the VM's arrive event):
+ * k8s_kubelet_vm_leaving - on the source at the handover: the node leaves
+ *   this kubelet without being reported lost; each of its pods goes to
+ *   host LP dst in one event {DRS_OP_KPOD, pod, epoch, node,
+ *   2*workload+running, due_ns}; binds and kills for the node that still
+ *   reach this host are forwarded to dst.
+ * k8s_kubelet_vm_arrived - on the destination when the VM arrives: arrived
+ *   (VM running here): the node is this kubelet's and the scheduler LP is
+ *   told its new host (K8S_NS_MOVED: no NotReady, no rebinding); not
+ *   arrived (the destination was down): the node is lost.
+ * k8s_kubelet_adopt - on the destination: a DRS_OP_KPOD event; the pod
+ *   keeps running, or its start / Job completion stays due at due_ns. */
+/* The sample's demand of the kubelet pods that run on this host's nodes:
+ * each running pod uses the CPU the scheduler LP last sent for its
+ * workload, k8s_pod_cpu_mhz(usage, limit, core MHz), and its workload's
+ * memory_usage. A VM node's pods add them to its VM's demand in[] (CPU)
+ * and active memory fraction; a host node's pods add them to *host_node,
+ * the pods' claim in the host's water-filling (with their CPU requests as
+ * shares). Call after pods_sample_demand (which resets *host_node). */
+struct host_vm_input;
+struct host_pod_load;
+void k8s_kubelet_sample_demand(struct host *h, struct host_vm_input *in, struct host_pod_load *host_node);
+
+/* MHz a pod using usage_m millicores takes of cores of core_mhz: capped
+ * by its CPU limit (millicores, 0: none): min(usage, limit) x MHz / 1000. */
+double k8s_pod_cpu_mhz(int64_t usage_m, int64_t limit_m, double core_mhz);
+
+void k8s_kubelet_vm_leaving(sim_ctx *ctx, struct host *h, uint32_t vm_id, uint32_t dst, uint32_t kind, int64_t op);
+void k8s_kubelet_vm_arrived(sim_ctx *ctx, struct host *h, uint32_t vm_id, int arrived);
+void k8s_kubelet_adopt(sim_ctx *ctx, struct host *h, const int64_t *payload);
+
 /* Payload codes. */
 enum { K8S_PS_RUNNING = 1, K8S_PS_SUCCEEDED, K8S_PS_REJECTED };
-enum { K8S_NS_LOST = 1, K8S_NS_READY };
+enum { K8S_NS_LOST = 1, K8S_NS_READY, K8S_NS_MOVED };
 enum { K8S_TIMER_NOT_READY = 1, K8S_TIMER_EVICT, K8S_TIMER_JOIN };
 enum { K8S_KPOD_RUNNING = 1, K8S_KPOD_DONE };
 

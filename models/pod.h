@@ -2,16 +2,19 @@
  * instances) running on Kubernetes nodes that are hosts or VMs.
  *
  * A pod lives in the LP of the host that runs its node: a host node's pods
- * from the start, a VM node's pods once that VM has started on a host (they
- * fail with it: pods_vm_stopped). The host LP calls in here at three
- * points: its sample (CPU by CFS, memory and OOM, series), a VM start, and
- * the pod event kinds (start, running, crash, restart), all self-events.
+ * from the start (they fail with their host and start again at its repair:
+ * pods_host_down/up), a VM node's pods once that VM has started on a host
+ * (they fail with it: pods_vm_stopped; they move with it through a
+ * vMotion: pods_vm_leaving/arrived). The host LP calls in here at its
+ * sample (CPU by CFS, memory and OOM, series), VM start/stop/vMotion, host
+ * failure/repair, and the pod event kinds (start, running, crash,
+ * restart), all self-events.
  * Randomness comes only from the host LP's stream POD_STREAM.
  *
  * Lifecycle of one pod:
  *   pending -> starting (image pull + start latency) -> running
  *   running -> backoff (crash or OOM kill; CrashLoopBackOff wait) -> starting
- *   any -> failed (its VM node stopped or failed)
+ *   any -> failed (its VM node stopped or failed, its host node failed)
  * Models: models/cfs.h, models/oom.h, models/crashloop.h,
  * models/image_cache.h; docs/containers.md.
  */
@@ -66,6 +69,8 @@ typedef struct pod {
     int32_t host;        /* host LP holding it now, -1 */
     pod_state state;
     uint32_t gen;        /* bumped at every state change; events carry it */
+    uint32_t timer_kind;      /* the pod event kind pending for it (0: none) ... */
+    sim_time_ns timer_due_ns; /* ... and when it is due: a vMotion re-arms it there */
     int holds_image;
     int oom_adj;
     crashloop backoff;
@@ -179,6 +184,24 @@ void pods_vm_started(sim_ctx *ctx, struct host *h, uint32_t vm_id);
 
 /* VM vm_id stopped or failed on this host: its pods fail and leave. */
 void pods_vm_stopped(sim_ctx *ctx, struct host *h, uint32_t vm_id);
+
+/* Host node: this host failed or entered maintenance (pods_host_down: its
+ * own pods fail and leave, as a VM node's do with their VM), or is up again
+ * after that (pods_host_up: they are pending again and start, at their
+ * start time if that is later). */
+void pods_host_down(sim_ctx *ctx, struct host *h);
+void pods_host_up(sim_ctx *ctx, struct host *h);
+
+/* vMotion handover: VM vm_id leaves this (source) host. Its pods leave the
+ * host's list as they are (not failed); their state travels with the VM
+ * in the handover's arrive event, and the source ignores their pending
+ * events from now on (a pod is handled only by the host holding it). */
+void pods_vm_leaving(struct host *h, uint32_t vm_id);
+
+/* vMotion arrival: VM vm_id runs on this (destination) host now. Its pods
+ * in transit join this host's list in their state; the event each one had
+ * pending (start, running, crash, restart) is re-armed at its due time. */
+void pods_vm_arrived(sim_ctx *ctx, struct host *h, uint32_t vm_id);
 
 /* CPU (MHz) a VM node gives its pods: their want, or when the VM is
  * oversubscribed (its demand D_vm, pods included, above its entitlement

@@ -20,9 +20,12 @@ static void pod_log(sim_ctx *ctx, host *h, int kind, int64_t pod_id, int64_t a, 
         rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++h->log_seq, kind, pod_id, a, b, value);
 }
 
-static void send_self(sim_ctx *ctx, uint32_t kind, sim_time_ns delay, uint32_t pod_id, uint32_t gen)
+/* The pod's next event; remembered so that a vMotion can re-arm it. */
+static void pod_timer(sim_ctx *ctx, pod *pd, uint32_t kind, sim_time_ns delay, uint32_t pod_id)
 {
-    int64_t payload[2] = {pod_id, gen};
+    pd->timer_kind = kind;
+    pd->timer_due_ns = sim_now(ctx) + delay;
+    int64_t payload[2] = {pod_id, pd->gen};
     sim_send(ctx, sim_self(ctx), delay, kind, payload, sizeof payload);
 }
 
@@ -64,7 +67,7 @@ static void pod_begin_start(sim_ctx *ctx, host *h, uint32_t id)
     pd->state = POD_STARTING;
     pd->gen++;
     pd->starting_since_ns = now;
-    send_self(ctx, w->kind_running, image_ready - now + (sim_time_ns)llround(start), id, pd->gen);
+    pod_timer(ctx, pd, w->kind_running, image_ready - now + (sim_time_ns)llround(start), id);
 }
 
 static void pod_became_running(sim_ctx *ctx, host *h, uint32_t id)
@@ -75,12 +78,13 @@ static void pod_became_running(sim_ctx *ctx, host *h, uint32_t id)
     sim_time_ns now = sim_now(ctx);
     sim_time_ns latency = now - pd->starting_since_ns;
     pd->state = POD_RUNNING;
+    pd->timer_kind = 0;
     if (pd->first_startup_ns < 0)
         pd->first_startup_ns = latency;
     pod_log(ctx, h, w->log_started, id, h->index, pd->node_vm, (double)latency / 1e9);
     if (pg->has_crash) {
         double x = dist_sample(&pg->crash, sim_rng(ctx, POD_STREAM));
-        send_self(ctx, w->kind_crash, (sim_time_ns)llround(x), id, pd->gen);
+        pod_timer(ctx, pd, w->kind_crash, (sim_time_ns)llround(x), id);
     }
 }
 
@@ -103,7 +107,7 @@ static void pod_exit(sim_ctx *ctx, host *h, uint32_t id, int oom, double memory_
     pd->state = POD_BACKOFF;
     pd->gen++;
     pd->last_backoff_ns = delay;
-    send_self(ctx, w->kind_restart, delay, id, pd->gen);
+    pod_timer(ctx, pd, w->kind_restart, delay, id);
 }
 
 int pods_handle(sim_ctx *ctx, host *h, const sim_event *ev)
@@ -115,6 +119,8 @@ int pods_handle(sim_ctx *ctx, host *h, const sim_event *ev)
     uint32_t id = (uint32_t)ev->payload.i64[0];
     uint32_t gen = (uint32_t)ev->payload.i64[1];
     pod *pd = &w->pods[id];
+    if (pd->host != (int32_t)h->index)
+        return 1; /* sent before its VM node moved away (vMotion) or failed */
     if (ev->kind == w->kind_start) {
         if (pd->state == POD_PENDING)
             pod_begin_start(ctx, h, id);
@@ -148,7 +154,7 @@ void pods_vm_started(sim_ctx *ctx, host *h, uint32_t vm_id)
         pd->state = POD_PENDING;
         pd->gen++;
         sim_time_ns start = w->groups[pd->group].start_ns;
-        send_self(ctx, w->kind_start, start > now ? start - now : 0, id, pd->gen);
+        pod_timer(ctx, pd, w->kind_start, start > now ? start - now : 0, id);
     }
 }
 
@@ -175,6 +181,89 @@ void pods_vm_stopped(sim_ctx *ctx, host *h, uint32_t vm_id)
         pod_log(ctx, h, w->log_failed, id, h->index, vm_id, 0.0);
     }
     ph->n_active = kept;
+}
+
+void pods_host_down(sim_ctx *ctx, host *h)
+{
+    pod_world *w = h->env->pods;
+    if (!w)
+        return;
+    pod_host *ph = h->pods;
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < ph->n_active; k++) {
+        uint32_t id = ph->active[k];
+        pod *pd = &w->pods[id];
+        if (pd->node_vm >= 0) {
+            ph->active[kept++] = id;
+            continue;
+        }
+        if (pd->holds_image)
+            image_cache_release(&w->host_caches[h->index], w->groups[pd->group].image, sim_now(ctx));
+        pd->holds_image = 0;
+        pd->state = POD_FAILED;
+        pd->gen++;
+        pd->timer_kind = 0;
+        pd->host = -1;
+        pod_log(ctx, h, w->log_failed, id, h->index, -1, 0.0);
+    }
+    ph->n_active = kept;
+}
+
+void pods_host_up(sim_ctx *ctx, host *h)
+{
+    pod_world *w = h->env->pods;
+    if (!w)
+        return;
+    sim_time_ns now = sim_now(ctx);
+    for (uint32_t id = 0; id < w->n_pods; id++) {
+        pod *pd = &w->pods[id];
+        if (pd->node_vm >= 0 || pd->node_host != (int32_t)h->index || pd->host >= 0)
+            continue;
+        if (pod_host_add(h->pods, id) != 0)
+            abort(); /* out of memory inside a handler */
+        pd->host = (int32_t)h->index;
+        pd->state = POD_PENDING;
+        pd->gen++;
+        sim_time_ns start = w->groups[pd->group].start_ns;
+        pod_timer(ctx, pd, w->kind_start, start > now ? start - now : 0, id);
+    }
+}
+
+void pods_vm_leaving(host *h, uint32_t vm_id)
+{
+    pod_world *w = h->env->pods;
+    if (!w)
+        return;
+    pod_host *ph = h->pods;
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < ph->n_active; k++) {
+        uint32_t id = ph->active[k];
+        if (w->pods[id].node_vm == (int32_t)vm_id)
+            w->pods[id].host = -1; /* in transit with its VM */
+        else
+            ph->active[kept++] = id;
+    }
+    ph->n_active = kept;
+}
+
+void pods_vm_arrived(sim_ctx *ctx, host *h, uint32_t vm_id)
+{
+    pod_world *w = h->env->pods;
+    if (!w)
+        return;
+    sim_time_ns now = sim_now(ctx);
+    for (uint32_t k = w->vm_pod_first[vm_id]; k < w->vm_pod_first[vm_id + 1]; k++) {
+        uint32_t id = w->vm_pods[k];
+        pod *pd = &w->pods[id];
+        if (pd->host != -1 || pd->state == POD_FAILED)
+            continue;
+        if (pod_host_add(h->pods, id) != 0)
+            abort(); /* out of memory inside a handler */
+        pd->host = (int32_t)h->index;
+        pd->gen++; /* voids the copies still queued at the source */
+        if (pd->timer_kind != 0)
+            pod_timer(ctx, pd, pd->timer_kind, pd->timer_due_ns > now ? pd->timer_due_ns - now : 0, id);
+    }
 }
 
 double pods_vm_node_cpu_mhz(double pods_want_mhz, double vm_demand_mhz, double vm_entitlement_mhz)

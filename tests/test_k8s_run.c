@@ -247,7 +247,12 @@ static void test_node_failure_timeline(void)
  * within the 0.1 tolerance: 8. The load drops back to 400 m at 301 s
  * (1600 m over 8 = 20 %): every sync from 315 s recommends ceil(0.4 x 8) = 4
  * but the 300 s scale-down window still holds the 8 of the sync at 300 s,
- * which leaves the window (now - 300, now] at 600 s: 8 -> 4 at 600 s. */
+ * which leaves the window (now - 300, now] at 600 s: 8 -> 4 at 600 s.
+ * The kubelets add that usage to their host nodes' CPU demand (2600 MHz
+ * cores): 1600 m -> 4160 MHz at 40 s and still at 70 s (the scheduler's
+ * 70 s sample takes the 61 s step; its k8s.usage reaches the hosts at
+ * 70.01 s); at 80 s the 8 pods use 3600 / 8 = 450 m each (every running
+ * report re-sends the per-pod share): 3600 m -> 9360 MHz. */
 static void test_hpa_step(void)
 {
     char text[4096];
@@ -282,6 +287,13 @@ static void test_hpa_step(void)
     CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 1600.0, 0.0);
     series_row(f, "/series/k8s_node/cpu_used_m", 8, 4, u);
     CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 3600.0, 0.0);
+    const char *demand = "/series/host/cpu_demand_mhz";
+    series_row(f, demand, 4, 4, u);
+    CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 4160.0, 1e-9);
+    series_row(f, demand, 7, 4, u);
+    CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 4160.0, 1e-9);
+    series_row(f, demand, 8, 4, u);
+    CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 9360.0, 1e-9);
     series_row(f, "/series/k8s_deployment/replicas", 59, 1, v); /* 590 s */
     CHECK_NEAR(v[0], 8.0, 0.0);
     series_row(f, "/series/k8s_deployment/replicas", 60, 1, v); /* 600 s */
