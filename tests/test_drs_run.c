@@ -72,6 +72,7 @@
 
 #include "analysis/h5_read.h"
 #include "tests/check.h"
+#include "tests/run_h5.h"
 
 static const char hand_text[] =
     "simulation = { until = \"20m\"; sample_period = \"1m\"; };\n"
@@ -117,42 +118,13 @@ static const char failure_keys[] =
 /* VM ids in the random scenario, in group order. */
 enum { DB0 = 60, PAIR0 = 63, LIC0 = 65, NFV0 = 68, GPU0 = 70, N_VMS = 72, N_HOSTS = 6 };
 
-static hid_t run(const char *name, const char *text)
-{
-    char cfg[512], out[512], cmd[2048];
-    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
-    snprintf(out, sizeof out, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
-    FILE *fp = fopen(cfg, "w");
-    if (!fp)
-        return -1;
-    fputs(text, fp);
-    fclose(fp);
-    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet", VDCSIM_BINARY, cfg, out);
-    CHECK_INT_EQ(system(cmd), 0);
-    char err[512];
-    int64_t version;
-    hid_t f = h5r_open_run(out, &version, err, sizeof err);
-    if (f < 0)
-        fprintf(stderr, "%s\n", err);
-    return f;
-}
 
-static double series_at(hid_t f, const char *path, hsize_t row, hsize_t cols, hsize_t col)
-{
-    double v[16] = {NAN};
-    hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
-    if (ds < 0)
-        return NAN;
-    int rc = h5r_read_rows_f64(ds, row, 1, cols, v);
-    H5Dclose(ds);
-    return rc == 0 ? v[col] : NAN;
-}
 
 static void hand_case(void)
 {
     char text[4096];
     snprintf(text, sizeof text, hand_text, "16GiB", "10Gbps", "1GiB", "1GiB", "1GiB");
-    hid_t f = run("drs_hand", text);
+    hid_t f = run_h5("drs_hand", text);
     CHECK(f >= 0);
     if (f < 0)
         return;
@@ -196,11 +168,11 @@ static void hand_case(void)
     CHECK(strcmp(s, "done") == 0);
     H5Dclose(t);
 
-    CHECK_NEAR(series_at(f, "/series/host/vms_running", 5, 2, 0), 3.0, 0.0);
-    CHECK_NEAR(series_at(f, "/series/host/vms_running", 6, 2, 0), 2.0, 0.0);
-    CHECK_NEAR(series_at(f, "/series/host/vms_running", 6, 2, 1), 1.0, 0.0);
-    CHECK_NEAR(series_at(f, "/series/cluster/imbalance", 6, 1, 0), 0.01953125, 1e-12);
-    CHECK_NEAR(series_at(f, "/series/cluster/vmotions_in_flight", 6, 1, 0), 0.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, "/series/host/vms_running", 5, 2, 0), 3.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, "/series/host/vms_running", 6, 2, 0), 2.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, "/series/host/vms_running", 6, 2, 1), 1.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, "/series/cluster/imbalance", 6, 1, 0), 0.01953125, 1e-12);
+    CHECK_NEAR(run_h5_series_at(f, "/series/cluster/vmotions_in_flight", 6, 1, 0), 0.0, 0.0);
     H5Fclose(f);
 }
 
@@ -208,7 +180,7 @@ static void cpu_cost_case(void)
 {
     char text[4096];
     snprintf(text, sizeof text, hand_text, "64GiB", "1Gbps", "8GiB", "8GiB", "8GiB");
-    hid_t f = run("drs_cpu_cost", text);
+    hid_t f = run_h5("drs_cpu_cost", text);
     CHECK(f >= 0);
     if (f < 0)
         return;
@@ -224,12 +196,12 @@ static void cpu_cost_case(void)
      * (the conversion from seconds may round it up by one) */
     CHECK(ev[0].time_ns >= 370719476736LL && ev[0].time_ns <= 370719476737LL);
     const char *hyp = "/series/host/cpu_hypervisor_mhz";
-    CHECK_NEAR(series_at(f, hyp, 6, 2, 0) - series_at(f, hyp, 5, 2, 0), 300.0, 1e-6);
-    CHECK_NEAR(series_at(f, hyp, 6, 2, 1), 300.0, 1e-6);
-    CHECK_NEAR(series_at(f, hyp, 7, 2, 1), 0.0, 1e-6); /* over at 420 s */
-    CHECK_NEAR(series_at(f, "/series/host/vms_running", 6, 2, 0), 3.0, 0.0);
-    CHECK_NEAR(series_at(f, "/series/host/vms_running", 7, 2, 1), 1.0, 0.0);
-    CHECK_NEAR(series_at(f, "/series/cluster/vmotions_in_flight", 6, 1, 0), 1.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, hyp, 6, 2, 0) - run_h5_series_at(f, hyp, 5, 2, 0), 300.0, 1e-6);
+    CHECK_NEAR(run_h5_series_at(f, hyp, 6, 2, 1), 300.0, 1e-6);
+    CHECK_NEAR(run_h5_series_at(f, hyp, 7, 2, 1), 0.0, 1e-6); /* over at 420 s */
+    CHECK_NEAR(run_h5_series_at(f, "/series/host/vms_running", 6, 2, 0), 3.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, "/series/host/vms_running", 7, 2, 1), 1.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, "/series/cluster/vmotions_in_flight", 6, 1, 0), 1.0, 0.0);
     H5Fclose(f);
 }
 
@@ -246,7 +218,7 @@ static const char maintenance_text[] =
 
 static void maintenance_case(void)
 {
-    hid_t f = run("drs_maintenance", maintenance_text);
+    hid_t f = run_h5("drs_maintenance", maintenance_text);
     CHECK(f >= 0);
     if (f < 0)
         return;
@@ -296,7 +268,7 @@ static const char dpm_text[] =
 
 static void dpm_case(void)
 {
-    hid_t f = run("drs_dpm", dpm_text);
+    hid_t f = run_h5("drs_dpm", dpm_text);
     CHECK(f >= 0);
     if (f < 0)
         return;
@@ -315,17 +287,17 @@ static void dpm_case(void)
     CHECK_INT_EQ(ev[0].subject, 1);
     CHECK_NEAR(ev[0].value, 1.0, 1e-9);
     const char *sb = "/series/cluster/hosts_standby";
-    CHECK_NEAR(series_at(f, sb, 5, 1, 0), 0.0, 0.0);
-    CHECK_NEAR(series_at(f, sb, 6, 1, 0), 1.0, 0.0);
-    CHECK_NEAR(series_at(f, sb, 11, 1, 0), 2.0, 0.0);
-    CHECK_NEAR(series_at(f, sb, 29, 1, 0), 2.0, 0.0);
-    CHECK_NEAR(series_at(f, sb, 30, 1, 0), 1.0, 0.0);
-    CHECK_NEAR(series_at(f, sb, 39, 1, 0), 1.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, sb, 5, 1, 0), 0.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, sb, 6, 1, 0), 1.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, sb, 11, 1, 0), 2.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, sb, 29, 1, 0), 2.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, sb, 30, 1, 0), 1.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, sb, 39, 1, 0), 1.0, 0.0);
     const char *pw = "/series/host/power_w";
-    CHECK_NEAR(series_at(f, pw, 5, 3, 2), 100.0, 1e-9);
-    CHECK_NEAR(series_at(f, pw, 6, 3, 2), 10.0, 1e-9);
-    CHECK_NEAR(series_at(f, pw, 11, 3, 1), 10.0, 1e-9);
-    CHECK_NEAR(series_at(f, pw, 30, 3, 1), 100.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, pw, 5, 3, 2), 100.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, pw, 6, 3, 2), 10.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, pw, 11, 3, 1), 10.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, pw, 30, 3, 1), 100.0, 1e-9);
     H5Fclose(f);
 }
 
@@ -429,7 +401,7 @@ static void invariants(int seed, int threshold, int with_failures)
     snprintf(text, sizeof text, random_text, seed, with_failures ? host_failure : "", threshold,
              with_failures ? failure_keys : "");
     snprintf(name, sizeof name, "drs_random_%d", seed);
-    hid_t f = run(name, text);
+    hid_t f = run_h5(name, text);
     CHECK(f >= 0);
     if (f < 0)
         return;

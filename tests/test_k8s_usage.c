@@ -32,6 +32,7 @@
 #include "analysis/h5_read.h"
 #include "models/k8s_scheduler_lp.h"
 #include "tests/check.h"
+#include "tests/run_h5.h"
 
 static const char vm_text[] =
     "simulation = { until = \"60s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
@@ -57,57 +58,27 @@ static const char host_text[] =
     "                    cpu_usage = 500; memory_usage = \"512MiB\"; } );\n"
     "};\n";
 
-static hid_t run(const char *name, const char *text)
-{
-    char cfg[512], out[512], cmd[2048], err[512];
-    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
-    snprintf(out, sizeof out, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
-    FILE *fp = fopen(cfg, "w");
-    CHECK(fp != NULL);
-    if (!fp)
-        return -1;
-    fputs(text, fp);
-    fclose(fp);
-    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet", VDCSIM_BINARY, cfg, out);
-    CHECK_INT_EQ(system(cmd), 0);
-    int64_t version;
-    hid_t f = h5r_open_run(out, &version, err, sizeof err);
-    if (f < 0)
-        fprintf(stderr, "%s: %s\n", name, err);
-    CHECK(f >= 0);
-    return f;
-}
 
-static double series_at(hid_t f, const char *path, hsize_t row, hsize_t cols, hsize_t col)
-{
-    double v[16] = {NAN};
-    hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
-    if (ds < 0)
-        return NAN;
-    int rc = h5r_read_rows_f64(ds, row, 1, cols, v);
-    H5Dclose(ds);
-    return rc == 0 ? v[col] : NAN;
-}
 
 static void vm_node_case(void)
 {
-    hid_t f = run("k8s_usage_vm", vm_text);
+    hid_t f = run_h5("k8s_usage_vm", vm_text);
     if (f < 0)
         return;
     const char *demand = "/series/vm/cpu_demand_mhz";
-    CHECK_NEAR(series_at(f, demand, 1, 1, 0), 2100.0, 1e-9);
-    CHECK_NEAR(series_at(f, demand, 3, 1, 0), 2100.0, 1e-9);
-    CHECK_NEAR(series_at(f, demand, 4, 1, 0), 4100.0, 1e-9);
-    CHECK_NEAR(series_at(f, "/series/host/memory_active_mib", 1, 1, 0), 2048.0, 1e-6);
+    CHECK_NEAR(run_h5_series_at(f, demand, 1, 1, 0), 2100.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, demand, 3, 1, 0), 2100.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, demand, 4, 1, 0), 4100.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, "/series/host/memory_active_mib", 1, 1, 0), 2048.0, 1e-6);
     H5Fclose(f);
 }
 
 static void host_node_case(void)
 {
-    hid_t f = run("k8s_usage_host", host_text);
+    hid_t f = run_h5("k8s_usage_host", host_text);
     if (f < 0)
         return;
-    CHECK_NEAR(series_at(f, "/series/host/cpu_demand_mhz", 1, 1, 0), 2000.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, "/series/host/cpu_demand_mhz", 1, 1, 0), 2000.0, 1e-9);
     H5Fclose(f);
 }
 

@@ -21,6 +21,7 @@
 
 #include "analysis/h5_read.h"
 #include "tests/check.h"
+#include "tests/run_h5.h"
 
 #define S 1000000000LL
 
@@ -33,44 +34,19 @@ static const char text[] =
     "    startup = { distribution = \"deterministic\"; mean = \"2s\"; }; } );\n"
     "failures = { inject = ( { target = \"host node-01\"; at = \"100s\"; duration = \"50s\"; } ); };\n";
 
-static double series_at(hid_t f, const char *path, hsize_t row)
-{
-    double v[1] = {NAN};
-    hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
-    if (ds < 0)
-        return NAN;
-    int rc = h5r_read_rows_f64(ds, row, 1, 1, v);
-    H5Dclose(ds);
-    return rc == 0 ? v[0] : NAN;
-}
-
 int main(void)
 {
-    char cfg[512], out[512], cmd[2048], err[512];
-    snprintf(cfg, sizeof cfg, "%s/pods_host_failure.cfg", VDCSIM_TEST_TMPDIR);
-    snprintf(out, sizeof out, "%s/pods_host_failure.h5", VDCSIM_TEST_TMPDIR);
-    FILE *fp = fopen(cfg, "w");
-    CHECK(fp != NULL);
-    if (!fp)
-        return CHECK_DONE();
-    fputs(text, fp);
-    fclose(fp);
-    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet", VDCSIM_BINARY, cfg, out);
-    CHECK_INT_EQ(system(cmd), 0);
-    int64_t version;
-    hid_t f = h5r_open_run(out, &version, err, sizeof err);
-    CHECK(f >= 0);
+    hid_t f = run_h5("pods_host_failure", text);
     if (f < 0)
         return CHECK_DONE();
     h5r_event ev[8];
-    size_t n = 0;
-    CHECK_INT_EQ(h5r_events_of_kind(f, "pod_failed", ev, 8, &n, err, sizeof err), 1);
+    size_t n = run_h5_events(f, "pod_failed", ev, 8);
     CHECK_INT_EQ(n, 2);
     for (size_t i = 0; i < n && i < 2; i++) {
         CHECK_INT_EQ(ev[i].time_ns, 100 * S);
         CHECK_INT_EQ(ev[i].a, 0);
     }
-    CHECK_INT_EQ(h5r_events_of_kind(f, "pod_started", ev, 8, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "pod_started", ev, 8);
     CHECK_INT_EQ(n, 4);
     static const long long at_s[4] = {3, 3, 152, 152};
     static const double latency_s[4] = {3.0, 3.0, 2.0, 2.0};
@@ -78,9 +54,9 @@ int main(void)
         CHECK_INT_EQ(ev[i].time_ns, at_s[i] * S);
         CHECK_NEAR(ev[i].value, latency_s[i], 1e-9);
     }
-    CHECK_NEAR(series_at(f, "/series/host/pods_running", 9), 2.0, 0.0);
-    CHECK_NEAR(series_at(f, "/series/host/pods_running", 11), 0.0, 0.0);
-    CHECK_NEAR(series_at(f, "/series/host/pods_running", 16), 2.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, "/series/host/pods_running", 9, 1, 0), 2.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, "/series/host/pods_running", 11, 1, 0), 0.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, "/series/host/pods_running", 16, 1, 0), 2.0, 0.0);
     H5Fclose(f);
     return CHECK_DONE();
 }

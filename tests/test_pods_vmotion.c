@@ -60,6 +60,7 @@
 
 #include "analysis/h5_read.h"
 #include "tests/check.h"
+#include "tests/run_h5.h"
 
 #define S 1000000000LL
 #define MS 1000000LL
@@ -103,62 +104,21 @@ static const char k8s_text[] =
     "};\n";
 
 /* Writes text to NAME.cfg, runs it with `threads` threads into NAME.h5. */
-static int run_file(const char *name, const char *text, int threads, char *out, size_t out_len)
-{
-    char cfg[512], cmd[2048];
-    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
-    snprintf(out, out_len, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
-    FILE *fp = fopen(cfg, "w");
-    if (!fp)
-        return -1;
-    fputs(text, fp);
-    fclose(fp);
-    snprintf(cmd, sizeof cmd, "%s run %s --threads %d -o %s --quiet", VDCSIM_BINARY, cfg, threads, out);
-    return system(cmd);
-}
 
-static hid_t run(const char *name, const char *text)
-{
-    char out[512], err[512];
-    CHECK_INT_EQ(run_file(name, text, 1, out, sizeof out), 0);
-    int64_t version;
-    hid_t f = h5r_open_run(out, &version, err, sizeof err);
-    if (f < 0)
-        fprintf(stderr, "%s: %s\n", name, err);
-    CHECK(f >= 0);
-    return f;
-}
 
-static double series_at(hid_t f, const char *path, hsize_t row, hsize_t cols, hsize_t col)
-{
-    double v[16] = {NAN};
-    hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
-    if (ds < 0)
-        return NAN;
-    int rc = h5r_read_rows_f64(ds, row, 1, cols, v);
-    H5Dclose(ds);
-    return rc == 0 ? v[col] : NAN;
-}
 
-static size_t events(hid_t f, const char *kind, h5r_event *ev, size_t cap)
-{
-    size_t n = 0;
-    char err[256];
-    CHECK_INT_EQ(h5r_events_of_kind(f, kind, ev, cap, &n, err, sizeof err), 1);
-    return n;
-}
 
 static void pods_case(void)
 {
-    hid_t f = run("pods_vmotion", pods_text);
+    hid_t f = run_h5("pods_vmotion", pods_text);
     if (f < 0)
         return;
     h5r_event ev[8];
-    CHECK_INT_EQ(events(f, "vmotion_done", ev, 8), 1);
+    CHECK_INT_EQ(run_h5_events(f, "vmotion_done", ev, 8), 1);
     CHECK(ev[0].time_ns >= 601858993459LL && ev[0].time_ns <= 601858993460LL);
-    CHECK_INT_EQ(events(f, "vm_started", ev, 8), 1); /* never restarted */
-    CHECK_INT_EQ(events(f, "pod_failed", ev, 8), 0);
-    size_t n = events(f, "pod_started", ev, 8);
+    CHECK_INT_EQ(run_h5_events(f, "vm_started", ev, 8), 1); /* never restarted */
+    CHECK_INT_EQ(run_h5_events(f, "pod_failed", ev, 8), 0);
+    size_t n = run_h5_events(f, "pod_started", ev, 8);
     CHECK_INT_EQ(n, 5);
     int64_t crashy_started = -1;
     int late_seen = 0;
@@ -176,53 +136,53 @@ static void pods_case(void)
     }
     CHECK_INT_EQ(late_seen, 1);
     CHECK(crashy_started > 0 && crashy_started < 600 * S);
-    CHECK_INT_EQ(events(f, "pod_crashed", ev, 8), 1);
+    CHECK_INT_EQ(run_h5_events(f, "pod_crashed", ev, 8), 1);
     CHECK_INT_EQ(ev[0].time_ns, crashy_started + 605 * S);
     CHECK_INT_EQ(ev[0].subject, 3);
     CHECK_INT_EQ(ev[0].a, 1);
-    CHECK_INT_EQ(events(f, "pod_restarted", ev, 8), 1);
+    CHECK_INT_EQ(run_h5_events(f, "pod_restarted", ev, 8), 1);
     CHECK_INT_EQ(ev[0].time_ns, crashy_started + 605 * S);
     CHECK_INT_EQ(ev[0].a, 1);
     const char *running = "/series/host/pods_running", *cpu = "/series/host/pods_cpu_usage_mhz";
-    CHECK_NEAR(series_at(f, running, 9, 2, 0), 3.0, 0.0); /* app x 2 + crashy */
-    CHECK_NEAR(series_at(f, running, 9, 2, 1), 0.0, 0.0);
-    CHECK_NEAR(series_at(f, cpu, 9, 2, 0), 600.0, 1e-9);
-    CHECK_NEAR(series_at(f, cpu, 9, 2, 1), 0.0, 1e-9);
-    CHECK_NEAR(series_at(f, running, 11, 2, 0), 0.0, 0.0);
-    CHECK_NEAR(series_at(f, running, 11, 2, 1), 3.0, 0.0);
-    CHECK_NEAR(series_at(f, cpu, 11, 2, 0), 0.0, 1e-9);
-    CHECK_NEAR(series_at(f, cpu, 11, 2, 1), 600.0, 1e-9);
-    CHECK_NEAR(series_at(f, "/series/vm/cpu_demand_mhz", 11, 1, 0), 700.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, running, 9, 2, 0), 3.0, 0.0); /* app x 2 + crashy */
+    CHECK_NEAR(run_h5_series_at(f, running, 9, 2, 1), 0.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, cpu, 9, 2, 0), 600.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, cpu, 9, 2, 1), 0.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, running, 11, 2, 0), 0.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, running, 11, 2, 1), 3.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, cpu, 11, 2, 0), 0.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, cpu, 11, 2, 1), 600.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, "/series/vm/cpu_demand_mhz", 11, 1, 0), 700.0, 1e-9);
     H5Fclose(f);
 }
 
 static void k8s_case(void)
 {
-    hid_t f = run("k8s_vmotion", k8s_text);
+    hid_t f = run_h5("k8s_vmotion", k8s_text);
     if (f < 0)
         return;
     h5r_event ev[8];
-    CHECK_INT_EQ(events(f, "vmotion_done", ev, 8), 1);
+    CHECK_INT_EQ(run_h5_events(f, "vmotion_done", ev, 8), 1);
     CHECK(ev[0].time_ns >= 603445973836LL && ev[0].time_ns <= 603445973837LL);
-    CHECK_INT_EQ(events(f, "vm_started", ev, 8), 1);
-    CHECK_INT_EQ(events(f, "k8s_node_not_ready", ev, 8), 0);
-    CHECK_INT_EQ(events(f, "k8s_pod_evicted", ev, 8), 0);
-    CHECK_INT_EQ(events(f, "k8s_node_ready", ev, 8), 1);
-    CHECK_INT_EQ(events(f, "k8s_pod_scheduled", ev, 8), 4);
-    CHECK_INT_EQ(events(f, "k8s_pod_running", ev, 8), 4);
-    size_t n = events(f, "k8s_job_complete", ev, 8);
+    CHECK_INT_EQ(run_h5_events(f, "vm_started", ev, 8), 1);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_node_not_ready", ev, 8), 0);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_pod_evicted", ev, 8), 0);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_node_ready", ev, 8), 1);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_pod_scheduled", ev, 8), 4);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_pod_running", ev, 8), 4);
+    size_t n = run_h5_events(f, "k8s_job_complete", ev, 8);
     CHECK_INT_EQ(n, 1);
     if (n == 1) {
         CHECK_INT_EQ(ev[0].time_ns, 622025 * MS);
         CHECK_NEAR(ev[0].value, 602.025, 1e-9);
     }
-    CHECK_NEAR(series_at(f, "/series/k8s_deployment/ready_replicas", 11, 1, 0), 3.0, 0.0);
-    CHECK_NEAR(series_at(f, "/series/host/vms_running", 11, 2, 1), 1.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, "/series/k8s_deployment/ready_replicas", 11, 1, 0), 3.0, 0.0);
+    CHECK_NEAR(run_h5_series_at(f, "/series/host/vms_running", 11, 2, 1), 1.0, 0.0);
     const char *demand = "/series/host/cpu_demand_mhz";
-    CHECK_NEAR(series_at(f, demand, 9, 2, 0), 1600.0, 1e-9);
-    CHECK_NEAR(series_at(f, demand, 9, 2, 1), 0.0, 1e-9);
-    CHECK_NEAR(series_at(f, demand, 11, 2, 0), 0.0, 1e-9);
-    CHECK_NEAR(series_at(f, demand, 11, 2, 1), 1600.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, demand, 9, 2, 0), 1600.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, demand, 9, 2, 1), 0.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, demand, 11, 2, 0), 0.0, 1e-9);
+    CHECK_NEAR(run_h5_series_at(f, demand, 11, 2, 1), 1600.0, 1e-9);
     H5Fclose(f);
 }
 
@@ -231,8 +191,8 @@ static void threads_case(const char *name, const char *text)
     char one[512], two[512], n1[64], n2[64], cmd[1400];
     snprintf(n1, sizeof n1, "%s_t1", name);
     snprintf(n2, sizeof n2, "%s_t2", name);
-    CHECK_INT_EQ(run_file(n1, text, 1, one, sizeof one), 0);
-    CHECK_INT_EQ(run_file(n2, text, 2, two, sizeof two), 0);
+    CHECK_INT_EQ(run_h5_file(n1, text, 1, one, sizeof one), 0);
+    CHECK_INT_EQ(run_h5_file(n2, text, 2, two, sizeof two), 0);
     static const char *const objs[] = {"/series", "/events", "/tables"};
     for (int k = 0; k < 3; k++) {
         snprintf(cmd, sizeof cmd, "h5diff -q %s %s %s >/dev/null 2>&1", one, two, objs[k]);
