@@ -74,6 +74,19 @@ static int node_here(const k8s_kubelet *kb, int32_t node)
     return 0;
 }
 
+/* The node runs on this host now (started or arrived here), and no longer
+ * counts as moved away. */
+static void node_settle_here(k8s_kubelet *kb, int32_t node)
+{
+    if (!node_here(kb, node)) {
+        if (grow((void **)&kb->nodes, &kb->cap_nodes, kb->n_nodes + 1, sizeof *kb->nodes) != 0)
+            abort(); /* out of memory inside a handler */
+        kb->nodes[kb->n_nodes++] = node;
+    }
+    if (kb->moved_to)
+        kb->moved_to[node] = -1;
+}
+
 /* A node left this host: its pods stop (their API objects live on in the
  * scheduler LP until the node controller evicts them). */
 static void node_gone(sim_ctx *ctx, const k8s_shared *sh, k8s_kubelet *kb, host *h, int32_t node)
@@ -199,11 +212,7 @@ void k8s_kubelet_after(sim_ctx *ctx, host *h, const sim_event *ev)
         int32_t node = sh->node_of_vm[v];
         if (node < 0 || env->vms[v].state != VM_RUNNING || node_here(kb, node))
             continue;
-        if (grow((void **)&kb->nodes, &kb->cap_nodes, kb->n_nodes + 1, sizeof *kb->nodes) != 0)
-            abort();
-        kb->nodes[kb->n_nodes++] = node;
-        if (kb->moved_to)
-            kb->moved_to[node] = -1;
+        node_settle_here(kb, node);
         to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_READY, h->index, sim_now(ctx));
     }
 }
@@ -269,13 +278,7 @@ void k8s_kubelet_vm_arrived(sim_ctx *ctx, host *h, uint32_t vm_id, int arrived)
         to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_LOST, h->index, sim_now(ctx));
         return;
     }
-    if (!node_here(kb, node)) {
-        if (grow((void **)&kb->nodes, &kb->cap_nodes, kb->n_nodes + 1, sizeof *kb->nodes) != 0)
-            abort();
-        kb->nodes[kb->n_nodes++] = node;
-    }
-    if (kb->moved_to)
-        kb->moved_to[node] = -1;
+    node_settle_here(kb, node);
     to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_MOVED, h->index, sim_now(ctx));
 }
 
