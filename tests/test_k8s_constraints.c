@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analysis/h5_read.h"
+#include "models/k8s_template_build.h"
 #include "tests/check.h"
 
 #define S 1000000000LL
@@ -181,29 +182,81 @@ static void test_image_locality(void)
     H5Fclose(f);
 }
 
-/* One node full with low-a pods 0-3 and low-b pods 4-7 (1000 m each). A
- * PDB on app=low-b with minAvailable 4 (4 running: 0 disruptions allowed).
- * The priority-1000 pod 8 at 10 s needs one pod's room: all 8 are removed,
- * the PDB-violating low-b pods are reprieved first, then low-a most
- * important first (equal priority: earlier start first): pods 0, 1, 2 fit
- * again, pod 3 is the victim. Without the PDB it would be pod 7, the newest
- * (test_k8s_run.c, test_preemption). */
-static void test_pdb_preemption(void)
+/* One node full with low-a pods 0-3 and low-b pods 4-7 (1000 m each), all
+ * running; a PDB on app=low-b. The priority-1000 pod 8 at 10 s needs one
+ * pod's room: all 8 are removed; walking them most important first (equal
+ * priority: earlier start first) each low-b pod spends one allowed
+ * disruption, and those that overdraw are "violating"; violating pods are
+ * reprieved first, then the others in the same order, and the first that
+ * no longer fits is the victim.
+ *  - minAvailable 4: 4 healthy, 0 allowed: 4-7 violate; reprieve 4-7, then
+ *    0, 1, 2; pod 3 is the victim.
+ *  - maxUnavailable 1 of 4 replicas: desired 3, 1 allowed: pod 4 spends it,
+ *    5-7 violate; reprieve 5-7, then 0-3; pod 4 is the victim.
+ *  - no PDB: the newest, pod 7 (as in test_k8s_run.c, test_preemption). */
+static void pdb_case(const char *name, const char *pdb, int64_t victim)
 {
-    hid_t f = run("k8s_c_pdb", HOSTS("node", 1),
-                  "  };\n  node_groups = ( { group = \"node\"; } );\n"
-                  "  deployments = ( { name = \"low-a\"; replicas = 4; " POD " },\n"
-                  "    { name = \"low-b\"; replicas = 4; " POD " },\n"
-                  "    { name = \"high\"; replicas = 1; priority = 1000; start = \"10s\"; " POD " } );\n"
-                  "  pod_disruption_budgets = ( { name = \"keep-b\"; selector = \"app=low-b\"; min_available = 4; } );\n");
+    char k8s[2048];
+    snprintf(k8s, sizeof k8s,
+             "  };\n  node_groups = ( { group = \"node\"; } );\n"
+             "  deployments = ( { name = \"low-a\"; replicas = 4; " POD " },\n"
+             "    { name = \"low-b\"; replicas = 4; " POD " },\n"
+             "    { name = \"high\"; replicas = 1; priority = 1000; start = \"10s\"; " POD " } );\n%s",
+             pdb);
+    hid_t f = run(name, HOSTS("node", 1), k8s);
     if (f < 0)
         return;
     h5r_event ev[16];
     CHECK_INT_EQ(events(f, "k8s_pod_preempted", ev, 16), 1);
     CHECK_INT_EQ(ev[0].time_ns, 10 * S);
-    CHECK_INT_EQ(ev[0].subject, 3);
+    CHECK_INT_EQ(ev[0].subject, victim);
     CHECK_INT_EQ(ev[0].b, 8);
     H5Fclose(f);
+}
+
+static void test_pdb_preemption(void)
+{
+    pdb_case("k8s_c_pdb_min",
+             "  pod_disruption_budgets = ( { name = \"keep-b\"; selector = \"app=low-b\"; min_available = 4; } );\n", 3);
+    pdb_case("k8s_c_pdb_max",
+             "  pod_disruption_budgets = ( { name = \"keep-b\"; selector = \"app in (low-b)\"; max_unavailable = 1; } );\n",
+             4);
+    pdb_case("k8s_c_pdb_none", "", 7);
+}
+
+/* The selector syntax, one requirement of each form. */
+static void test_selector_parse(void)
+{
+    k8s_selector sel;
+    char why[256];
+    CHECK_INT_EQ(k8s_selector_parse("zone in (a, b), gpu,!spot, tier!=web, app=db, x notin (y)", &sel, why, sizeof why),
+                 -1); /* 6 requirements: more than K8S_MAX_REQS = 4 */
+    CHECK_INT_EQ(k8s_selector_parse("zone in (a, b), gpu,!spot, tier!=web", &sel, why, sizeof why), 0);
+    CHECK_INT_EQ(sel.n, 4);
+    CHECK_INT_EQ(sel.r[0].op, K8S_OP_IN);
+    CHECK(strcmp(sel.r[0].key, "zone") == 0);
+    CHECK_INT_EQ(sel.r[0].n_values, 2);
+    CHECK(strcmp(sel.r[0].values[0], "a") == 0 && strcmp(sel.r[0].values[1], "b") == 0);
+    CHECK_INT_EQ(sel.r[1].op, K8S_OP_EXISTS);
+    CHECK(strcmp(sel.r[1].key, "gpu") == 0);
+    CHECK_INT_EQ(sel.r[2].op, K8S_OP_DOES_NOT_EXIST);
+    CHECK(strcmp(sel.r[2].key, "spot") == 0);
+    CHECK_INT_EQ(sel.r[3].op, K8S_OP_NOT_IN);
+    CHECK(strcmp(sel.r[3].key, "tier") == 0 && strcmp(sel.r[3].values[0], "web") == 0);
+    CHECK_INT_EQ(k8s_selector_parse("app==db,x notin (y,z)", &sel, why, sizeof why), 0);
+    CHECK_INT_EQ(sel.n, 2);
+    CHECK(sel.r[0].op == K8S_OP_IN && strcmp(sel.r[0].values[0], "db") == 0);
+    CHECK(sel.r[1].op == K8S_OP_NOT_IN && sel.r[1].n_values == 2 && strcmp(sel.r[1].values[1], "z") == 0);
+    /* "in" inside a key or value is not the operator */
+    CHECK_INT_EQ(k8s_selector_parse("inner=instance", &sel, why, sizeof why), 0);
+    CHECK(sel.n == 1 && sel.r[0].op == K8S_OP_IN && strcmp(sel.r[0].key, "inner") == 0);
+    k8s_labels l = {0};
+    k8s_labels_set(&l, "zone", "b");
+    k8s_labels_set(&l, "gpu", "");
+    CHECK_INT_EQ(k8s_selector_parse("zone in (a, b), gpu,!spot, tier!=web", &sel, why, sizeof why), 0);
+    CHECK(k8s_selector_matches(&sel, &l));
+    k8s_labels_set(&l, "spot", "true");
+    CHECK(!k8s_selector_matches(&sel, &l));
 }
 
 int main(void)
@@ -216,6 +269,7 @@ int main(void)
     test_topology_spread();
     test_image_locality();
     test_pdb_preemption();
+    test_selector_parse();
     h5r_quiet_end(&q);
     return CHECK_DONE();
 }
