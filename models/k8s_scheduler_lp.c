@@ -452,6 +452,7 @@ static void ca_scan(sim_ctx *ctx, k8s_control *c)
     uint32_t *del = malloc((size_t)(c->snap.n_nodes ? c->snap.n_nodes : 1) * sizeof *del);
     if (!del)
         abort();
+    k8s_pdbs_refresh(c); /* scale-down keeps pods whose PDB allows no disruption */
     uint32_t n_del = k8s_ca_scale_down(&c->ca_state, &c->ca_cfg, prof, &c->snap, c->node_ca_group, c->ca_groups,
                                        now, del);
     for (uint32_t k = 0; k < n_del; k++) {
