@@ -182,6 +182,25 @@ static void test_image_locality(void)
     H5Fclose(f);
 }
 
+/* Node 0 has 1 GPU (1000 milli-GPU), node 1 none. Pods asking 0.5 GPU:
+ * NodeResourcesFit admits two on node 0 (500 + 500 <= 1000) and none on
+ * node 1 (500 > 0); the third of 3 stays pending. */
+static void test_fractional_gpus(void)
+{
+    hid_t f = run("k8s_c_gpu", HOSTS("gpu", 1) "," HOSTS("cpu", 1),
+                  "  };\n  node_groups = ( { group = \"gpu\"; gpus = 1; }, { group = \"cpu\"; } );\n"
+                  "  deployments = ( { name = \"train\"; replicas = 3; " POD " gpu_request = 0.5; } );\n");
+    if (f < 0)
+        return;
+    double v[2];
+    series_row(f, "/series/k8s_node/pods", 2, 2, v);
+    CHECK_NEAR(v[0], 2.0, 0.0);
+    CHECK_NEAR(v[1], 0.0, 0.0);
+    series_row(f, "/series/k8s/pending_pods", 2, 1, v);
+    CHECK_NEAR(v[0], 1.0, 0.0);
+    H5Fclose(f);
+}
+
 /* One node full with low-a pods 0-3 and low-b pods 4-7 (1000 m each), all
  * running; a PDB on app=low-b. The priority-1000 pod 8 at 10 s needs one
  * pod's room: all 8 are removed; walking them most important first (equal
@@ -268,6 +287,7 @@ int main(void)
     test_anti_affinity();
     test_topology_spread();
     test_image_locality();
+    test_fractional_gpus();
     test_pdb_preemption();
     test_selector_parse();
     h5r_quiet_end(&q);
