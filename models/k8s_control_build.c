@@ -10,6 +10,7 @@
 
 #include "models/host.h"
 #include "models/k8s_scheduler_lp.h"
+#include "models/k8s_template_build.h"
 #include "models/model_env.h"
 
 #define MIB_BYTES 1048576LL
@@ -43,7 +44,7 @@ static int find_group(const scenario *scn, const char *list, const char *name)
 }
 
 static int add_node(k8s_world *w, const scenario *scn, int g, const char *group_name, uint32_t index_in_group,
-                    int64_t cpu_m, int64_t mem_bytes, int32_t host_idx, int32_t vm_idx)
+                    int64_t cpu_m, int64_t mem_bytes, int32_t host_idx, int32_t vm_idx, char *err, size_t err_len)
 {
     k8s_node kn;
     memset(&kn, 0, sizeof kn);
@@ -54,6 +55,9 @@ static int add_node(k8s_world *w, const scenario *scn, int g, const char *group_
     const char *zone = scn_string(scn, "kubernetes.node_groups.[%d].zone", g);
     if (zone[0])
         k8s_labels_set(&kn.labels, K8S_LABEL_ZONE, zone);
+    int rc = k8s_node_group_read(scn, g, &kn, err, err_len);
+    if (rc != 0)
+        return rc;
     int32_t n = k8s_snapshot_add_node(&w->ctrl.snap, &kn);
     if (n < 0 || (uint32_t)n >= w->sh.n_nodes)
         return -1;
@@ -112,6 +116,7 @@ static int build_nodes(k8s_world *w, const scenario *scn, const model_env *env, 
     for (uint32_t v = 0; v < env->n_vms; v++)
         w->sh.node_of_vm[v] = -1;
     w->ctrl.n_ca_groups = groups;
+    int rc;
     for (int g = 0; g < groups; g++) {
         const char *name = scn_string(scn, "kubernetes.node_groups.[%d].group", g);
         int hg = find_group(scn, "hosts", name), vg = find_group(scn, "vms", name);
@@ -119,19 +124,19 @@ static int build_nodes(k8s_world *w, const scenario *scn, const model_env *env, 
         if (hg >= 0) {
             for (uint32_t h = 0; h < env->n_hosts; h++) {
                 const host_spec *hs = &env->host_specs[h];
-                if (hs->group == (uint32_t)hg && add_node(w, scn, g, name, hs->index_in_group,
+                if (hs->group == (uint32_t)hg && (rc = add_node(w, scn, g, name, hs->index_in_group,
                                                           (int64_t)host_cores(hs) * 1000,
-                                                          (int64_t)hs->memory_mib * MIB_BYTES, (int32_t)h, -1) != 0)
-                    return -1;
+                                                          (int64_t)hs->memory_mib * MIB_BYTES, (int32_t)h, -1, err, err_len)) != 0)
+                    return rc;
                 count += hs->group == (uint32_t)hg;
             }
         } else {
             for (uint32_t v = 0; v < env->n_vms; v++) {
                 const vm_spec *vs = &env->vm_specs[v];
-                if (vs->group == (uint32_t)vg && add_node(w, scn, g, name, vs->index_in_group,
+                if (vs->group == (uint32_t)vg && (rc = add_node(w, scn, g, name, vs->index_in_group,
                                                           (int64_t)vs->vcpus * 1000,
-                                                          (int64_t)vs->memory_mib * MIB_BYTES, -1, (int32_t)v) != 0)
-                    return -1;
+                                                          (int64_t)vs->memory_mib * MIB_BYTES, -1, (int32_t)v, err, err_len)) != 0)
+                    return rc;
                 count += vs->group == (uint32_t)vg;
             }
         }
@@ -193,7 +198,8 @@ static int read_workload(k8s_world *w, const scenario *scn, const char *list, in
                    scn_string(scn, "%s", key));
     }
     ws->profile = (uint32_t)prof;
-    return 0;
+    snprintf(key, sizeof key, "%s.[%d]", list, i);
+    return k8s_template_read(scn, key, ps, err, err_len);
 }
 
 static int read_deployment(k8s_world *w, const scenario *scn, int i, k8s_workload_spec *ws, char *err, size_t err_len)
@@ -336,6 +342,15 @@ int k8s_control_build(const scenario *scn, sim_engine *eng, model_env *env, host
     for (int i = 0; i < n_job; i++)
         if ((rc = read_job(w, scn, i, &sh->workloads[n_dep + i], err, err_len)) != 0)
             return rc;
+    int32_t *node_group = malloc((sh->n_nodes ? sh->n_nodes : 1) * sizeof *node_group);
+    if (!node_group)
+        return -1;
+    for (uint32_t n = 0; n < sh->n_nodes; n++)
+        node_group[n] = (int32_t)sh->nodes[n].group;
+    rc = k8s_node_images_read(scn, &c->snap, node_group, err, err_len);
+    free(node_group);
+    if (rc != 0 || (rc = k8s_pdbs_read(scn, &c->snap, err, err_len)) != 0)
+        return rc;
     for (uint32_t k = 0; k < sh->n_workloads; k++) {
         const k8s_workload_spec *ws = &sh->workloads[k];
         c->wl[k].replicas = ws->replicas;

@@ -185,6 +185,9 @@ typedef struct k8s_pdb {
     char namespace_[K8S_STR];
     k8s_selector match;
     int32_t disruptions_allowed;
+    /* The spec it is computed from by its owner (k8s_pdbs_refresh in a run);
+     * -1 = unset. Tests that set disruptions_allowed directly leave them 0. */
+    int32_t min_available, max_unavailable;
 } k8s_pdb;
 
 typedef struct k8s_snapshot {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "models/k8s_scheduler_lp.h"
+#include "models/k8s_template_build.h"
 #include "models/model_env.h"
 
 static void klog(sim_ctx *ctx, k8s_control *c, int kind, int64_t subject, int64_t a, int64_t b, double value)
@@ -136,6 +137,7 @@ static void cycle(sim_ctx *ctx, k8s_control *c)
     const k8s_workload_spec *ws = &c->sh->workloads[p->workload];
     const k8s_profile *prof = &c->cfg.profiles[ws->profile];
     k8s_schedule_result r;
+    k8s_pdbs_refresh(c); /* status.disruptionsAllowed as of now, for preemption */
     k8s_schedule_pod(&c->scheds[ws->profile], prof, &c->snap, &ws->pod, sim_rng(ctx, K8S_STREAM), &r);
     int64_t cost = r.cost_ns > 0 ? r.cost_ns : 0;
     c->busy_until_ns = now + cost; /* set first: the controllers below may kick */
@@ -486,6 +488,7 @@ static void ca_scan(sim_ctx *ctx, k8s_control *c)
     uint32_t *del = malloc((size_t)(c->snap.n_nodes ? c->snap.n_nodes : 1) * sizeof *del);
     if (!del)
         abort();
+    k8s_pdbs_refresh(c); /* scale-down keeps pods whose PDB allows no disruption */
     uint32_t n_del = k8s_ca_scale_down(&c->ca_state, &c->ca_cfg, prof, &c->snap, c->node_ca_group, c->ca_groups,
                                        now, del);
     for (uint32_t k = 0; k < n_del; k++) {
