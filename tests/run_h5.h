@@ -61,6 +61,16 @@ static inline double run_h5_series_at(hid_t f, const char *path, hsize_t row, hs
     return rc == 0 ? v[col] : NAN;
 }
 
+/* Row `row` of a series with `cols` entities into out (checking that it can
+ * be read). */
+static inline void run_h5_series_row(hid_t f, const char *path, hsize_t row, hsize_t cols, double *out)
+{
+    hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
+    CHECK(ds >= 0);
+    CHECK_INT_EQ(h5r_read_rows_f64(ds, row, 1, cols, out), 0);
+    H5Dclose(ds);
+}
+
 /* The first `cap` events of one kind, in log order; returns how many the
  * log holds (checking that the log can be read). */
 static inline size_t run_h5_events(hid_t f, const char *kind, h5r_event *ev, size_t cap)

@@ -17,6 +17,7 @@
 #include "analysis/h5_read.h"
 #include "models/k8s_template_build.h"
 #include "tests/check.h"
+#include "tests/run_h5.h"
 
 #define S 1000000000LL
 
@@ -25,42 +26,16 @@ static const char head[] =
     "kubernetes = {\n  api_latency = \"10ms\"; pod_start = \"2s\";\n"
     "  scheduler = { cost = { cycle = \"5ms\"; filter_per_node_plugin = \"0s\"; score_per_node_plugin = \"0s\"; };\n";
 
+/* Runs the hosts list and the kubernetes section (without its closing
+ * brace) after the common head. */
 static hid_t run(const char *name, const char *hosts, const char *k8s)
 {
-    char cfg[512], out[512], cmd[2048], err[512];
-    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
-    snprintf(out, sizeof out, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
-    FILE *fp = fopen(cfg, "w");
-    CHECK(fp != NULL);
-    if (!fp)
-        return -1;
-    fprintf(fp, "hosts = (\n%s);\n%s%s};\n", hosts, head, k8s);
-    fclose(fp);
-    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet", VDCSIM_BINARY, cfg, out);
-    CHECK_INT_EQ(system(cmd), 0);
-    int64_t version;
-    hid_t f = h5r_open_run(out, &version, err, sizeof err);
-    if (f < 0)
-        fprintf(stderr, "%s: %s\n", name, err);
-    CHECK(f >= 0);
-    return f;
+    char text[16384];
+    snprintf(text, sizeof text, "hosts = (\n%s);\n%s%s};\n", hosts, head, k8s);
+    return run_h5(name, text);
 }
 
-static void series_row(hid_t f, const char *path, hsize_t row, hsize_t cols, double *out)
-{
-    hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
-    CHECK(ds >= 0);
-    CHECK_INT_EQ(h5r_read_rows_f64(ds, row, 1, cols, out), 0);
-    H5Dclose(ds);
-}
 
-static size_t events(hid_t f, const char *kind, h5r_event *ev, size_t cap)
-{
-    size_t n = 0;
-    char err[256];
-    CHECK_INT_EQ(h5r_events_of_kind(f, kind, ev, cap, &n, err, sizeof err), 1);
-    return n;
-}
 
 #define HOSTS(name, count) \
     "  { name = \"" name "\"; count = " #count "; sockets = 1; cores_per_socket = 8; memory = \"32GiB\"; }\n"
@@ -80,12 +55,12 @@ static void test_node_selector_and_affinity(void)
     if (f < 0)
         return;
     h5r_event ev[16];
-    size_t got = events(f, "k8s_pod_scheduled", ev, 16);
+    size_t got = run_h5_events(f, "k8s_pod_scheduled", ev, 16);
     CHECK_INT_EQ(got, 8);
     for (size_t k = 0; k < got; k++)
         CHECK(ev[k].b == 0 ? ev[k].a <= 1 : ev[k].a >= 2);
     double v[4];
-    series_row(f, "/series/k8s_node/pods", 2, 4, v);
+    run_h5_series_row(f, "/series/k8s_node/pods", 2, 4, v);
     for (int i = 0; i < 4; i++)
         CHECK_NEAR(v[i], 2.0, 0.0);
     H5Fclose(f);
@@ -108,14 +83,14 @@ static void test_taints_and_tolerations(void)
     if (f < 0)
         return;
     h5r_event ev[16];
-    size_t got = events(f, "k8s_pod_scheduled", ev, 16);
+    size_t got = run_h5_events(f, "k8s_pod_scheduled", ev, 16);
     CHECK_INT_EQ(got, 6);
     for (size_t k = 0; k < got; k++) {
         CHECK(ev[k].b != 2);
         CHECK(ev[k].b == 0 ? ev[k].a >= 2 : ev[k].a <= 1);
     }
     double v[4];
-    series_row(f, "/series/k8s/pending_pods", 2, 1, v);
+    run_h5_series_row(f, "/series/k8s/pending_pods", 2, 1, v);
     CHECK_NEAR(v[0], 2.0, 0.0);
     H5Fclose(f);
 }
@@ -131,12 +106,12 @@ static void test_anti_affinity(void)
     if (f < 0)
         return;
     h5r_event ev[16];
-    CHECK_INT_EQ(events(f, "k8s_pod_scheduled", ev, 16), 3);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_pod_scheduled", ev, 16), 3);
     double v[3];
-    series_row(f, "/series/k8s_node/pods", 2, 3, v);
+    run_h5_series_row(f, "/series/k8s_node/pods", 2, 3, v);
     for (int i = 0; i < 3; i++)
         CHECK_NEAR(v[i], 1.0, 0.0);
-    series_row(f, "/series/k8s/pending_pods", 2, 1, v);
+    run_h5_series_row(f, "/series/k8s/pending_pods", 2, 1, v);
     CHECK_NEAR(v[0], 2.0, 0.0);
     H5Fclose(f);
 }
@@ -154,7 +129,7 @@ static void test_topology_spread(void)
     if (f < 0)
         return;
     double v[4];
-    series_row(f, "/series/k8s_node/pods", 2, 4, v);
+    run_h5_series_row(f, "/series/k8s_node/pods", 2, 4, v);
     CHECK_NEAR(v[0] + v[1] + v[2], 4.0, 0.0);
     CHECK_NEAR(v[3], 4.0, 0.0);
     H5Fclose(f);
@@ -176,7 +151,7 @@ static void test_image_locality(void)
     if (f < 0)
         return;
     double v[2];
-    series_row(f, "/series/k8s_node/pods", 2, 2, v);
+    run_h5_series_row(f, "/series/k8s_node/pods", 2, 2, v);
     CHECK_NEAR(v[0], 0.0, 0.0);
     CHECK_NEAR(v[1], 4.0, 0.0);
     H5Fclose(f);
@@ -193,10 +168,10 @@ static void test_fractional_gpus(void)
     if (f < 0)
         return;
     double v[2];
-    series_row(f, "/series/k8s_node/pods", 2, 2, v);
+    run_h5_series_row(f, "/series/k8s_node/pods", 2, 2, v);
     CHECK_NEAR(v[0], 2.0, 0.0);
     CHECK_NEAR(v[1], 0.0, 0.0);
-    series_row(f, "/series/k8s/pending_pods", 2, 1, v);
+    run_h5_series_row(f, "/series/k8s/pending_pods", 2, 1, v);
     CHECK_NEAR(v[0], 1.0, 0.0);
     H5Fclose(f);
 }
@@ -226,7 +201,7 @@ static void pdb_case(const char *name, const char *pdb, int64_t victim)
     if (f < 0)
         return;
     h5r_event ev[16];
-    CHECK_INT_EQ(events(f, "k8s_pod_preempted", ev, 16), 1);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_pod_preempted", ev, 16), 1);
     CHECK_INT_EQ(ev[0].time_ns, 10 * S);
     CHECK_INT_EQ(ev[0].subject, victim);
     CHECK_INT_EQ(ev[0].b, 8);

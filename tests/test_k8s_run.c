@@ -16,6 +16,7 @@
 
 #include "analysis/h5_read.h"
 #include "tests/check.h"
+#include "tests/run_h5.h"
 
 #define MS 1000000LL
 #define S 1000000000LL
@@ -29,43 +30,9 @@ static const char sched[] =
     "  scheduler = { cost = { cycle = \"5ms\"; filter_per_node_plugin = \"0s\"; score_per_node_plugin = \"0s\"; };\n";
 
 /* Writes cfg text to NAME.cfg, runs it into NAME.h5 and opens that. */
-static hid_t run(const char *name, const char *text)
-{
-    char cfg[512], out[512], cmd[2048], err[512];
-    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
-    snprintf(out, sizeof out, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
-    FILE *fp = fopen(cfg, "w");
-    CHECK(fp != NULL);
-    if (!fp)
-        return -1;
-    fputs(text, fp);
-    fclose(fp);
-    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet", VDCSIM_BINARY, cfg, out);
-    CHECK_INT_EQ(system(cmd), 0);
-    int64_t version;
-    hid_t f = h5r_open_run(out, &version, err, sizeof err);
-    if (f < 0)
-        fprintf(stderr, "%s: %s\n", name, err);
-    CHECK(f >= 0);
-    return f;
-}
 
 /* Row `row` of a series with `cols` entities. */
-static void series_row(hid_t f, const char *path, hsize_t row, hsize_t cols, double *out)
-{
-    hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
-    CHECK(ds >= 0);
-    CHECK_INT_EQ(h5r_read_rows_f64(ds, row, 1, cols, out), 0);
-    H5Dclose(ds);
-}
 
-static size_t events(hid_t f, const char *kind, h5r_event *ev, size_t cap)
-{
-    size_t n = 0;
-    char err[256];
-    CHECK_INT_EQ(h5r_events_of_kind(f, kind, ev, cap, &n, err, sizeof err), 1);
-    return n;
-}
 
 /* 20 identical pods at t=0, one scheduler: cycle k (k = 0..19) starts at
  * k x 5 ms; the binding reaches the node at (k+1) x 5 ms + 10 ms, and the
@@ -82,28 +49,28 @@ static void test_throughput_and_spread(void)
              "  deployments = ( { name = \"web\"; replicas = 20; cpu_request = 1000; memory_request = \"1GiB\"; } );\n"
              "};\n",
              sched);
-    hid_t f = run("k8s_throughput", text);
+    hid_t f = run_h5("k8s_throughput", text);
     if (f < 0)
         return;
     h5r_event ev[32];
-    size_t got = events(f, "k8s_pod_scheduled", ev, 32);
+    size_t got = run_h5_events(f, "k8s_pod_scheduled", ev, 32);
     CHECK_INT_EQ(got, 20);
     for (size_t k = 0; k < got && k < 20; k++) {
         CHECK_INT_EQ(ev[k].time_ns, (int64_t)k * 5 * MS);
         CHECK_NEAR(ev[k].value, ((double)(k + 1) * 5.0 + 10.0) / 1000.0, 1e-12);
     }
     double v[4];
-    series_row(f, "/series/k8s/schedule_latency_p99_ns", 0, 1, v);
+    run_h5_series_row(f, "/series/k8s/schedule_latency_p99_ns", 0, 1, v);
     CHECK_NEAR(v[0], 15.0 * MS, 0.0);
-    series_row(f, "/series/k8s/schedule_latency_p50_ns", 1, 1, v);
+    run_h5_series_row(f, "/series/k8s/schedule_latency_p50_ns", 1, 1, v);
     CHECK_NEAR(v[0], 65.0 * MS, 0.0);
-    series_row(f, "/series/k8s/schedule_latency_p99_ns", 1, 1, v);
+    run_h5_series_row(f, "/series/k8s/schedule_latency_p99_ns", 1, 1, v);
     CHECK_NEAR(v[0], 110.0 * MS, 0.0);
-    series_row(f, "/series/k8s/pending_pods", 0, 1, v);
+    run_h5_series_row(f, "/series/k8s/pending_pods", 0, 1, v);
     CHECK_NEAR(v[0], 19.0, 0.0);
-    series_row(f, "/series/k8s/pending_pods", 1, 1, v);
+    run_h5_series_row(f, "/series/k8s/pending_pods", 1, 1, v);
     CHECK_NEAR(v[0], 0.0, 0.0);
-    series_row(f, "/series/k8s_node/pods", 2, 4, v);
+    run_h5_series_row(f, "/series/k8s_node/pods", 2, 4, v);
     double lo = v[0], hi = v[0];
     for (int i = 1; i < 4; i++) {
         lo = v[i] < lo ? v[i] : lo;
@@ -112,14 +79,14 @@ static void test_throughput_and_spread(void)
     CHECK(hi - lo <= 1.0);
     CHECK_NEAR(v[0] + v[1] + v[2] + v[3], 20.0, 0.0);
     /* 5 pods x 1000 m requested on each node; all 20 running by 10 s */
-    series_row(f, "/series/k8s_node/cpu_requested_m", 2, 4, v);
+    run_h5_series_row(f, "/series/k8s_node/cpu_requested_m", 2, 4, v);
     CHECK_NEAR(v[0] + v[1] + v[2] + v[3], 20000.0, 0.0);
-    series_row(f, "/series/k8s_deployment/ready_replicas", 1, 1, v);
+    run_h5_series_row(f, "/series/k8s_deployment/ready_replicas", 1, 1, v);
     CHECK_NEAR(v[0], 20.0, 0.0);
     /* memory used defaults to the request: 20 x 1024 MiB */
-    series_row(f, "/series/k8s_node/memory_used_mib", 2, 4, v);
+    run_h5_series_row(f, "/series/k8s_node/memory_used_mib", 2, 4, v);
     CHECK_NEAR(v[0] + v[1] + v[2] + v[3], 20480.0, 0.0);
-    series_row(f, "/series/k8s_node/memory_requested_mib", 2, 4, v);
+    run_h5_series_row(f, "/series/k8s_node/memory_requested_mib", 2, 4, v);
     CHECK_NEAR(v[0] + v[1] + v[2] + v[3], 20480.0, 0.0);
     H5Fclose(f);
 }
@@ -141,11 +108,11 @@ static void test_most_allocated_fills(void)
              "  deployments = ( { name = \"web\"; replicas = 20; cpu_request = 1000; memory_request = \"1GiB\"; } );\n"
              "};\n",
              sched);
-    hid_t f = run("k8s_most_allocated", text);
+    hid_t f = run_h5("k8s_most_allocated", text);
     if (f < 0)
         return;
     h5r_event ev[32];
-    size_t got = events(f, "k8s_pod_scheduled", ev, 32);
+    size_t got = run_h5_events(f, "k8s_pod_scheduled", ev, 32);
     CHECK_INT_EQ(got, 20);
     int runs[20] = {0}, n_runs = 0, seen[4] = {0};
     for (size_t k = 0; k < got && k < 20; k++) {
@@ -180,11 +147,11 @@ static void test_job_completion(void)
              "  jobs = ( { name = \"batch\"; completions = 4; parallelism = 2; duration = \"10s\"; start = \"20s\"; } );\n"
              "};\n",
              sched);
-    hid_t f = run("k8s_job", text);
+    hid_t f = run_h5("k8s_job", text);
     if (f < 0)
         return;
     h5r_event ev[4];
-    CHECK_INT_EQ(events(f, "k8s_job_complete", ev, 4), 1);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_job_complete", ev, 4), 1);
     CHECK_INT_EQ(ev[0].time_ns, 44055 * MS);
     CHECK_NEAR(ev[0].value, 24.055, 1e-9);
     CHECK_INT_EQ(ev[0].a, 4);
@@ -205,35 +172,35 @@ static void test_node_failure_timeline(void)
              "  deployments = ( { name = \"web\"; replicas = 6; cpu_request = 1000; memory_request = \"1GiB\"; } );\n"
              "};\n",
              sched);
-    hid_t f = run("k8s_node_failure", text);
+    hid_t f = run_h5("k8s_node_failure", text);
     if (f < 0)
         return;
     h5r_event ev[16];
-    CHECK_INT_EQ(events(f, "k8s_node_not_ready", ev, 16), 1);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_node_not_ready", ev, 16), 1);
     CHECK_INT_EQ(ev[0].time_ns, 140 * S);
     CHECK_INT_EQ(ev[0].subject, 0);
-    size_t got = events(f, "k8s_pod_evicted", ev, 16);
+    size_t got = run_h5_events(f, "k8s_pod_evicted", ev, 16);
     CHECK_INT_EQ(got, 2);
     for (size_t k = 0; k < got && k < 16; k++) {
         CHECK_INT_EQ(ev[k].time_ns, 440 * S);
         CHECK_INT_EQ(ev[k].a, 0);
     }
-    got = events(f, "k8s_pod_scheduled", ev, 16);
+    got = run_h5_events(f, "k8s_pod_scheduled", ev, 16);
     CHECK_INT_EQ(got, 8);
     for (size_t k = 6; k < got && k < 16; k++) {
         CHECK_INT_EQ(ev[k].time_ns / S, 440);
         CHECK(ev[k].a != 0);
     }
     double v[3];
-    series_row(f, "/series/k8s/evictions", 44, 1, v);
+    run_h5_series_row(f, "/series/k8s/evictions", 44, 1, v);
     CHECK_NEAR(v[0], 2.0, 0.0);
-    series_row(f, "/series/k8s_node/ready", 13, 3, v); /* 130 s: still Ready */
+    run_h5_series_row(f, "/series/k8s_node/ready", 13, 3, v); /* 130 s: still Ready */
     CHECK_NEAR(v[0], 1.0, 0.0);
-    series_row(f, "/series/k8s_node/ready", 14, 3, v); /* 140 s */
+    run_h5_series_row(f, "/series/k8s_node/ready", 14, 3, v); /* 140 s */
     CHECK_NEAR(v[0], 0.0, 0.0);
-    series_row(f, "/series/k8s_deployment/ready_replicas", 20, 1, v); /* the 2 on node-01 are gone */
+    run_h5_series_row(f, "/series/k8s_deployment/ready_replicas", 20, 1, v); /* the 2 on node-01 are gone */
     CHECK_NEAR(v[0], 4.0, 0.0);
-    series_row(f, "/series/k8s_deployment/ready_replicas", 45, 1, v); /* 450 s: replaced and running */
+    run_h5_series_row(f, "/series/k8s_deployment/ready_replicas", 45, 1, v); /* 450 s: replaced and running */
     CHECK_NEAR(v[0], 6.0, 0.0);
     H5Fclose(f);
 }
@@ -264,11 +231,11 @@ static void test_hpa_step(void)
              "    hpa = { enabled = true; min_replicas = 1; max_replicas = 20; target_cpu_utilization = 50; }; } );\n"
              "};\n",
              sched);
-    hid_t f = run("k8s_hpa", text);
+    hid_t f = run_h5("k8s_hpa", text);
     if (f < 0)
         return;
     h5r_event ev[8];
-    size_t got = events(f, "k8s_hpa_scaled", ev, 8);
+    size_t got = run_h5_events(f, "k8s_hpa_scaled", ev, 8);
     CHECK_INT_EQ(got, 2);
     if (got >= 2) {
         CHECK_INT_EQ(ev[0].time_ns, 75 * S);
@@ -279,24 +246,24 @@ static void test_hpa_step(void)
         CHECK_INT_EQ(ev[1].b, 4);
     }
     double v[1];
-    series_row(f, "/series/k8s_deployment/ready_replicas", 8, 1, v); /* 80 s */
+    run_h5_series_row(f, "/series/k8s_deployment/ready_replicas", 8, 1, v); /* 80 s */
     CHECK_NEAR(v[0], 8.0, 0.0);
     /* CPU used on the nodes is the offered load: 4 x 400 m at 40 s, 4 x 900 m at 80 s */
     double u[4];
-    series_row(f, "/series/k8s_node/cpu_used_m", 4, 4, u);
+    run_h5_series_row(f, "/series/k8s_node/cpu_used_m", 4, 4, u);
     CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 1600.0, 0.0);
-    series_row(f, "/series/k8s_node/cpu_used_m", 8, 4, u);
+    run_h5_series_row(f, "/series/k8s_node/cpu_used_m", 8, 4, u);
     CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 3600.0, 0.0);
     const char *demand = "/series/host/cpu_demand_mhz";
-    series_row(f, demand, 4, 4, u);
+    run_h5_series_row(f, demand, 4, 4, u);
     CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 4160.0, 1e-9);
-    series_row(f, demand, 7, 4, u);
+    run_h5_series_row(f, demand, 7, 4, u);
     CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 4160.0, 1e-9);
-    series_row(f, demand, 8, 4, u);
+    run_h5_series_row(f, demand, 8, 4, u);
     CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 9360.0, 1e-9);
-    series_row(f, "/series/k8s_deployment/replicas", 59, 1, v); /* 590 s */
+    run_h5_series_row(f, "/series/k8s_deployment/replicas", 59, 1, v); /* 590 s */
     CHECK_NEAR(v[0], 8.0, 0.0);
-    series_row(f, "/series/k8s_deployment/replicas", 60, 1, v); /* 600 s */
+    run_h5_series_row(f, "/series/k8s_deployment/replicas", 60, 1, v); /* 600 s */
     CHECK_NEAR(v[0], 4.0, 0.0);
     H5Fclose(f);
 }
@@ -324,28 +291,28 @@ static void test_vm_node_follows_vm(void)
              "  api_latency = \"10ms\"; pod_start = \"2s\";\n"
              "  node_groups = ( { group = \"worker\"; } );\n"
              "  scheduler = { cost = { cycle = \"5ms\"; filter_per_node_plugin = \"0s\"; score_per_node_plugin = \"0s\"; };\n");
-    hid_t f = run("k8s_vm_follow", text);
+    hid_t f = run_h5("k8s_vm_follow", text);
     if (f < 0)
         return;
     h5r_event ev[8];
-    size_t got = events(f, "vm_started", ev, 8);
+    size_t got = run_h5_events(f, "vm_started", ev, 8);
     CHECK_INT_EQ(got, 2);
     int64_t t_vm = got >= 2 ? ev[1].time_ns : 0;
     CHECK(t_vm > 115 * S && t_vm < 116 * S);
     CHECK_INT_EQ(ev[1].a, 1); /* on esx-02 */
-    got = events(f, "k8s_node_ready", ev, 8);
+    got = run_h5_events(f, "k8s_node_ready", ev, 8);
     CHECK_INT_EQ(got, 2); /* at the first start and after the restart */
     if (got >= 2) {
         CHECK_INT_EQ(ev[1].time_ns, t_vm + 10 * MS);
         CHECK_INT_EQ(ev[1].a, 1);
     }
-    CHECK_INT_EQ(events(f, "k8s_node_not_ready", ev, 8), 0);
-    CHECK_INT_EQ(events(f, "k8s_pod_evicted", ev, 8), 0);
-    CHECK_INT_EQ(events(f, "k8s_pod_scheduled", ev, 8), 3);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_node_not_ready", ev, 8), 0);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_pod_evicted", ev, 8), 0);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_pod_scheduled", ev, 8), 3);
     double v[1];
-    series_row(f, "/series/k8s_deployment/ready_replicas", 13, 1, v); /* 130 s */
+    run_h5_series_row(f, "/series/k8s_deployment/ready_replicas", 13, 1, v); /* 130 s */
     CHECK_NEAR(v[0], 3.0, 0.0);
-    series_row(f, "/series/k8s_node/cpu_requested_m", 13, 1, v);
+    run_h5_series_row(f, "/series/k8s_node/cpu_requested_m", 13, 1, v);
     CHECK_NEAR(v[0], 3000.0, 0.0);
     H5Fclose(f);
 }
@@ -369,16 +336,16 @@ static void test_preemption(void)
              "    { name = \"high\"; replicas = 1; priority = 1000; start = \"10s\"; cpu_request = 1000; memory_request = \"1GiB\"; } );\n"
              "};\n",
              sched);
-    hid_t f = run("k8s_preemption", text);
+    hid_t f = run_h5("k8s_preemption", text);
     if (f < 0)
         return;
     h5r_event ev[16];
-    CHECK_INT_EQ(events(f, "k8s_pod_preempted", ev, 16), 1);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_pod_preempted", ev, 16), 1);
     CHECK_INT_EQ(ev[0].time_ns, 10 * S);
     CHECK_INT_EQ(ev[0].subject, 7);
     CHECK_INT_EQ(ev[0].a, 0);
     CHECK_INT_EQ(ev[0].b, 8);
-    size_t got = events(f, "k8s_pod_scheduled", ev, 16);
+    size_t got = run_h5_events(f, "k8s_pod_scheduled", ev, 16);
     CHECK_INT_EQ(got, 9);
     if (got == 9) {
         CHECK_INT_EQ(ev[8].subject, 8);
@@ -386,12 +353,12 @@ static void test_preemption(void)
         CHECK_NEAR(ev[8].value, 0.02002, 1e-12);
     }
     double v[2];
-    series_row(f, "/series/k8s/preemptions", 1, 1, v); /* the 10 s sample */
+    run_h5_series_row(f, "/series/k8s/preemptions", 1, 1, v); /* the 10 s sample */
     CHECK_NEAR(v[0], 1.0, 0.0);
-    series_row(f, "/series/k8s_deployment/ready_replicas", 2, 2, v); /* 20 s */
+    run_h5_series_row(f, "/series/k8s_deployment/ready_replicas", 2, 2, v); /* 20 s */
     CHECK_NEAR(v[0], 7.0, 0.0);
     CHECK_NEAR(v[1], 1.0, 0.0);
-    series_row(f, "/series/k8s/pending_pods", 2, 1, v);
+    run_h5_series_row(f, "/series/k8s/pending_pods", 2, 1, v);
     CHECK_NEAR(v[0], 1.0, 0.0);
     H5Fclose(f);
 }
@@ -421,22 +388,22 @@ static void test_cluster_autoscaler(void)
              "  jobs = ( { name = \"batch\"; completions = 12; parallelism = 12; duration = \"200s\";\n"
              "             cpu_request = 1000; memory_request = \"1GiB\"; } );\n"
              "};\n");
-    hid_t f = run("k8s_ca", text);
+    hid_t f = run_h5("k8s_ca", text);
     if (f < 0)
         return;
     h5r_event ev[8];
-    CHECK_INT_EQ(events(f, "k8s_ca_scale_up", ev, 8), 1);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_ca_scale_up", ev, 8), 1);
     CHECK_INT_EQ(ev[0].time_ns, 10 * S);
     CHECK_INT_EQ(ev[0].a, 1);
     CHECK_INT_EQ(ev[0].b, 4);
-    size_t got = events(f, "k8s_node_ready", ev, 8);
+    size_t got = run_h5_events(f, "k8s_node_ready", ev, 8);
     CHECK_INT_EQ(got, 2); /* node 0 at its VM's start, node 1 when it joins */
     if (got == 2) {
         CHECK_INT_EQ(ev[1].subject, 1);
         CHECK_INT_EQ(ev[1].time_ns, 130 * S + 30 * MS);
         CHECK_INT_EQ(ev[1].b, 1);
     }
-    got = events(f, "vm_started", ev, 8);
+    got = run_h5_events(f, "vm_started", ev, 8);
     CHECK_INT_EQ(got, 2);
     if (got == 2) {
         CHECK_INT_EQ(ev[0].subject, 0);
@@ -444,20 +411,20 @@ static void test_cluster_autoscaler(void)
         CHECK_INT_EQ(ev[1].subject, 1);
         CHECK_INT_EQ(ev[1].time_ns, 130 * S + 20 * MS);
     }
-    CHECK_INT_EQ(events(f, "vm_stopped", ev, 8), 1);
+    CHECK_INT_EQ(run_h5_events(f, "vm_stopped", ev, 8), 1);
     CHECK_INT_EQ(ev[0].subject, 0);
     CHECK_INT_EQ(ev[0].time_ns, 810 * S + 10 * MS);
-    CHECK_INT_EQ(events(f, "k8s_node_not_ready", ev, 8), 0); /* a deleted node is not NotReady */
-    CHECK_INT_EQ(events(f, "k8s_ca_scale_down", ev, 8), 1);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_node_not_ready", ev, 8), 0); /* a deleted node is not NotReady */
+    CHECK_INT_EQ(run_h5_events(f, "k8s_ca_scale_down", ev, 8), 1);
     CHECK_INT_EQ(ev[0].time_ns, 810 * S);
     CHECK_INT_EQ(ev[0].subject, 0);
-    CHECK_INT_EQ(events(f, "k8s_job_complete", ev, 8), 1);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_job_complete", ev, 8), 1);
     CHECK(ev[0].time_ns > 332 * S && ev[0].time_ns < 333 * S); /* 130 s + start 2 s + 200 s + latencies */
     double v[4];
-    series_row(f, "/series/k8s_node/pods", 14, 4, v); /* 140 s */
+    run_h5_series_row(f, "/series/k8s_node/pods", 14, 4, v); /* 140 s */
     CHECK_NEAR(v[0], 8.0, 0.0);
     CHECK_NEAR(v[1], 4.0, 0.0);
-    series_row(f, "/series/k8s_node/ready", 81, 4, v); /* 810 s: node 0 gone, node 1 kept */
+    run_h5_series_row(f, "/series/k8s_node/ready", 81, 4, v); /* 810 s: node 0 gone, node 1 kept */
     CHECK_NEAR(v[0], 0.0, 0.0);
     CHECK_NEAR(v[1], 1.0, 0.0);
     H5Fclose(f);
@@ -478,11 +445,11 @@ static void test_default_cost(void)
     snprintf(text + n, sizeof text - (size_t)n,
              "kubernetes = { api_latency = \"10ms\"; node_groups = ( { group = \"node\"; } );\n"
              "  deployments = ( { name = \"web\"; replicas = 3; cpu_request = 1000; memory_request = \"1GiB\"; } ); };\n");
-    hid_t f = run("k8s_default_cost", text);
+    hid_t f = run_h5("k8s_default_cost", text);
     if (f < 0)
         return;
     h5r_event ev[4];
-    size_t got = events(f, "k8s_pod_scheduled", ev, 4);
+    size_t got = run_h5_events(f, "k8s_pod_scheduled", ev, 4);
     CHECK_INT_EQ(got, 3);
     for (size_t i = 0; i < got && i < 3; i++) {
         CHECK_INT_EQ(ev[i].time_ns, (int64_t)i * 284000);
@@ -506,14 +473,14 @@ static void test_host_node_short_outage(void)
              "  deployments = ( { name = \"web\"; replicas = 3; cpu_request = 1000; memory_request = \"1GiB\"; } );\n"
              "};\n",
              sched);
-    hid_t f = run("k8s_short_outage", text);
+    hid_t f = run_h5("k8s_short_outage", text);
     if (f < 0)
         return;
     h5r_event ev[8];
-    CHECK_INT_EQ(events(f, "k8s_node_not_ready", ev, 8), 0);
-    CHECK_INT_EQ(events(f, "k8s_pod_evicted", ev, 8), 0);
-    CHECK_INT_EQ(events(f, "k8s_pod_scheduled", ev, 8), 3);
-    size_t got = events(f, "k8s_node_ready", ev, 8);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_node_not_ready", ev, 8), 0);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_pod_evicted", ev, 8), 0);
+    CHECK_INT_EQ(run_h5_events(f, "k8s_pod_scheduled", ev, 8), 3);
+    size_t got = run_h5_events(f, "k8s_node_ready", ev, 8);
     CHECK_INT_EQ(got, 1);
     if (got == 1) {
         CHECK_INT_EQ(ev[0].subject, 0);
@@ -522,14 +489,14 @@ static void test_host_node_short_outage(void)
     }
     /* running reports: first at 5k + 10 + 2000 + 10 ms (k = 1..3), then all
      * 3 after the restart: binding 120.02 s, running 122.02 s, heard 122.03 s */
-    got = events(f, "k8s_pod_running", ev, 8);
+    got = run_h5_events(f, "k8s_pod_running", ev, 8);
     CHECK_INT_EQ(got, 6);
     for (size_t k = 0; k < got && k < 6; k++)
         CHECK_INT_EQ(ev[k].time_ns, k < 3 ? (int64_t)(k + 1) * 5 * MS + 2020 * MS : 122 * S + 30 * MS);
     double v[1];
-    series_row(f, "/series/k8s_deployment/ready_replicas", 11, 1, v);
+    run_h5_series_row(f, "/series/k8s_deployment/ready_replicas", 11, 1, v);
     CHECK_NEAR(v[0], 3.0, 0.0);
-    series_row(f, "/series/k8s_deployment/ready_replicas", 13, 1, v);
+    run_h5_series_row(f, "/series/k8s_deployment/ready_replicas", 13, 1, v);
     CHECK_NEAR(v[0], 3.0, 0.0);
     H5Fclose(f);
 }
