@@ -34,15 +34,6 @@ static int bad(const scenario *scn, char *err, size_t err_len, const char *key, 
     return -2;
 }
 
-static int find_group(const scenario *scn, const char *list, const char *name)
-{
-    int n = scn_list_len(scn, "%s", list);
-    for (int g = 0; g < n; g++)
-        if (strcmp(scn_string(scn, "%s.[%d].name", list, g), name) == 0)
-            return g;
-    return -1;
-}
-
 static int add_node(k8s_world *w, const scenario *scn, int g, const char *group_name, uint32_t index_in_group,
                     int64_t cpu_m, int64_t mem_bytes, int32_t host_idx, int32_t vm_idx, char *err, size_t err_len)
 {
@@ -84,7 +75,7 @@ static int build_nodes(k8s_world *w, const scenario *scn, const model_env *env, 
     char key[96];
     for (int g = 0; g < groups; g++) {
         const char *name = scn_string(scn, "kubernetes.node_groups.[%d].group", g);
-        int hg = find_group(scn, "hosts", name), vg = find_group(scn, "vms", name);
+        int hg = scn_list_find(scn, "hosts", name), vg = scn_list_find(scn, "vms", name);
         snprintf(key, sizeof key, "kubernetes.node_groups.[%d].group", g);
         if (hg >= 0 && vg >= 0)
             return bad(scn, err, err_len, key, "'%.60s' names both hosts.[%d] and vms.[%d] (expected a name only one has)",
@@ -119,7 +110,7 @@ static int build_nodes(k8s_world *w, const scenario *scn, const model_env *env, 
     int rc;
     for (int g = 0; g < groups; g++) {
         const char *name = scn_string(scn, "kubernetes.node_groups.[%d].group", g);
-        int hg = find_group(scn, "hosts", name), vg = find_group(scn, "vms", name);
+        int hg = scn_list_find(scn, "hosts", name), vg = scn_list_find(scn, "vms", name);
         int32_t first = (int32_t)w->ctrl.snap.n_nodes, count = 0;
         if (hg >= 0) {
             for (uint32_t h = 0; h < env->n_hosts; h++) {
@@ -482,7 +473,7 @@ int k8s_vm_starts_off(const scenario *scn, uint32_t vm_group, uint32_t index_in_
             continue;
         int64_t initial = scn_int(scn, "kubernetes.node_groups.[%d].initial_nodes", g);
         return scn_bool(scn, "kubernetes.node_groups.[%d].autoscaled", g) && initial >= 0 &&
-               (int64_t)index_in_group >= initial && find_group(scn, "hosts", name) < 0;
+               (int64_t)index_in_group >= initial && scn_list_find(scn, "hosts", name) < 0;
     }
     return 0;
 }

@@ -84,11 +84,7 @@ static int32_t host_group_index(const scenario *scn, const char *name)
 {
     if (!name || !name[0])
         return -1;
-    int n = scn_list_len(scn, "hosts");
-    for (int g = 0; g < n; g++)
-        if (strcmp(scn_string(scn, "hosts.[%d].name", g), name) == 0)
-            return g;
-    return -1; /* the schema's reference check makes this unreachable */
+    return scn_list_find(scn, "hosts", name); /* -1 is unreachable: the schema checks references */
 }
 
 /* hosts.[g]: the contention model's hardware description (host_hw.h). */

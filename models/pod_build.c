@@ -72,15 +72,6 @@ static int bad(const scenario *scn, char *err, size_t err_len, int line, const c
     return -2;
 }
 
-static int find_group(const scenario *scn, const char *list, const char *name)
-{
-    int n = scn_list_len(scn, "%s", list);
-    for (int g = 0; g < n; g++)
-        if (strcmp(scn_string(scn, "%s.[%d].name", list, g), name) == 0)
-            return g;
-    return -1;
-}
-
 static int intern_image(pod_world *w, const char *name, uint32_t *id)
 {
     for (uint32_t i = 0; i < w->n_images; i++)
@@ -179,7 +170,7 @@ static int resolve_node_group(const scenario *scn, int g, int *is_vm, int *group
     *group = -1;
     if (!name[0])
         return 0;
-    int hg = find_group(scn, "hosts", name), vg = find_group(scn, "vms", name);
+    int hg = scn_list_find(scn, "hosts", name), vg = scn_list_find(scn, "vms", name);
     char key[64];
     snprintf(key, sizeof key, "pods.[%d].node_group", g);
     if (hg >= 0 && vg >= 0)

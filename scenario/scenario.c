@@ -519,6 +519,15 @@ const char *scn_where(const scenario *s, char *buf, size_t len, const char *fmt,
     return buf;
 }
 
+int scn_list_find(const scenario *s, const char *list, const char *name)
+{
+    int n = scn_list_len(s, "%s", list);
+    for (int i = 0; i < n; i++)
+        if (strcmp(scn_string(s, "%s.[%d].name", list, i), name) == 0)
+            return i;
+    return -1;
+}
+
 void scn_vkey_error(const scenario *s, char *err, size_t err_len, int line, const char *key, const char *fmt,
                     va_list ap)
 {

@@ -60,6 +60,10 @@ double scn_gbps(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_watts(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 int scn_list_len(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);   /* 0 when absent */
 int scn_is_set(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);     /* in file or override */
+/* Index of the element of list `list` (e.g. "hosts") whose `name` key is
+ * `name`, or -1 when none is. */
+int scn_list_find(const scenario *s, const char *list, const char *name);
+
 /* The file line of a key, or of its nearest enclosing group or list element
  * when the key itself is absent; 0 when that setting has no line (written
  * by an override) or nothing on the path is present. For messages
