@@ -2,7 +2,6 @@
  * into a drs_env, its recording and its end-of-run table (see
  * drs_controller.h). */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +12,6 @@
 
 enum { PRIO_DRS_HOST = 24, PRIO_DRS_CLUSTER = 40 };
 
-static void key_error(const scenario *scn, char *err, size_t err_len, const char *key, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    scn_vkey_error(scn, err, err_len, scn_line(scn, "%s", key), key, fmt, ap);
-    va_end(ap);
-}
 
 /* Appends the VMs (hosts) a name stands for: a group name gives all its
  * members, "GROUP-NN" one of them. Returns how many, or -1. */
@@ -75,7 +67,7 @@ static int parse_members(const scenario *scn, const char *key, const char *text,
         (void)tmp_room;
         int got = resolve_name(scn, list, start, (size_t)(end - start), first, count, out + *n);
         if (got < 0) {
-            key_error(scn, err, err_len, key, "'%.*s' names no %s group or 'GROUP-NN' member of this scenario",
+            scn_key_error(scn, err, err_len, key, "'%.*s' names no %s group or 'GROUP-NN' member of this scenario",
                       (int)(end - start), start, strcmp(list, "vms") == 0 ? "VM" : "host");
             return -1;
         }
@@ -125,7 +117,7 @@ static int read_rules(drs_env *d, const scenario *scn, const model_env *env, cha
         drs_rule *rule = &d->rules[r];
         snprintf(key, sizeof key, "rules.[%d].kind", r);
         if (drs_rule_kind_parse(scn_string(scn, "%s", key), &rule->kind) != 0) {
-            key_error(scn, err, err_len, key, "not a rule kind");
+            scn_key_error(scn, err, err_len, key, "not a rule kind");
             goto done;
         }
         uint32_t n;
@@ -145,11 +137,11 @@ static int read_rules(drs_env *d, const scenario *scn, const model_env *env, cha
         used += n;
         int vm_host = rule->kind != DRS_RULE_VM_AFFINITY && rule->kind != DRS_RULE_VM_ANTI_AFFINITY;
         if (vm_host && n == 0) {
-            key_error(scn, err, err_len, key, "a %s rule needs hosts", drs_rule_kind_name(rule->kind));
+            scn_key_error(scn, err, err_len, key, "a %s rule needs hosts", drs_rule_kind_name(rule->kind));
             goto done;
         }
         if (!vm_host && n > 0) {
-            key_error(scn, err, err_len, key, "a %s rule takes no hosts", drs_rule_kind_name(rule->kind));
+            scn_key_error(scn, err, err_len, key, "a %s rule takes no hosts", drs_rule_kind_name(rule->kind));
             goto done;
         }
     }

@@ -3,24 +3,12 @@
 #include "models/ha_controller.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/cluster.h"
 #include "models/model_env.h"
-
-static int key_error(const scenario *scn, char *err, size_t err_len, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static int key_error(const scenario *scn, char *err, size_t err_len, const char *key, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    scn_vkey_error(scn, err, err_len, scn_line(scn, "%s", key), key, fmt, ap);
-    va_end(ap);
-    return -2;
-}
 
 /* The host named "<group>-NN" (as in /tables/hosts), or -1. */
 static int64_t host_by_name(const scenario *scn, const struct model_env *env, const char *name)
@@ -57,7 +45,7 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
     ha_config_default(&ha->cfg);
     if (ha_policy_parse(scn_string(scn, "ha.admission_control"), &ha->cfg.policy) != 0) {
         ha_controller_free(ha);
-        return key_error(scn, err, err_len, "ha.admission_control", "not supported");
+        return scn_key_error(scn, err, err_len, "ha.admission_control", "not supported");
     }
     ha->cfg.failover_level = (uint32_t)scn_int(scn, "ha.failover_level");
     ha->cfg.cpu_percentage = scn_float(scn, "ha.cpu_percentage");
@@ -79,12 +67,12 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
         snprintf(key, sizeof key, "ha.failover_hosts.[%d].host", i);
         if (h < 0) {
             ha_controller_free(ha);
-            return key_error(scn, err, err_len, key, "no host is named '%.100s' (expected NAME-NN as in /tables/hosts)",
+            return scn_key_error(scn, err, err_len, key, "no host is named '%.100s' (expected NAME-NN as in /tables/hosts)",
                              name);
         }
         if (ha->hosts[h].failover_host) {
             ha_controller_free(ha);
-            return key_error(scn, err, err_len, key, "host '%.100s' is listed twice", name);
+            return scn_key_error(scn, err, err_len, key, "host '%.100s' is listed twice", name);
         }
         if (ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
             continue; /* failover hosts exist only under their policy */
@@ -93,7 +81,7 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
     }
     if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS && n == 0) {
         ha_controller_free(ha);
-        return key_error(scn, err, err_len, "ha.admission_control",
+        return scn_key_error(scn, err, err_len, "ha.admission_control",
                          "failover_hosts needs at least one host in ha.failover_hosts");
     }
     for (uint32_t v = 0; v < env->n_vms; v++) {
@@ -103,7 +91,7 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
             char key[64];
             snprintf(key, sizeof key, "vms.[%u].restart_priority", vs->group);
             ha_controller_free(ha);
-            return key_error(scn, err, err_len, key, "not supported");
+            return scn_key_error(scn, err, err_len, key, "not supported");
         }
         ha->vms[v] = (ha_vm){.host = -1,
                              .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,

@@ -3,7 +3,6 @@
  * the nodes (hosts or VMs), the workloads, the scheduler LP and the
  * kubelets' state in the host LPs; what it records (see k8s_scheduler_lp.h). */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +21,6 @@ enum {
     PRIO_K8S_WORKLOAD = 40, PRIO_K8S_NODE_STATUS = 41, PRIO_K8S_POD_STATUS = 42, PRIO_K8S_NODE_TIMER = 43,
     PRIO_K8S_TICK = 44, PRIO_K8S_CYCLE = 45, PRIO_K8S_HPA = 46, PRIO_K8S_CA = 47, PRIO_K8S_SAMPLE = 95
 };
-
-static int bad(const scenario *scn, char *err, size_t err_len, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static int bad(const scenario *scn, char *err, size_t err_len, const char *key, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    scn_vkey_error(scn, err, err_len, scn_line(scn, "%s", key), key, fmt, ap);
-    va_end(ap);
-    return -2;
-}
 
 static int add_node(k8s_world *w, const scenario *scn, int g, const char *group_name, uint32_t index_in_group,
                     int64_t cpu_m, int64_t mem_bytes, int32_t host_idx, int32_t vm_idx, char *err, size_t err_len)
@@ -78,10 +66,10 @@ static int build_nodes(k8s_world *w, const scenario *scn, const model_env *env, 
         int hg = scn_list_find(scn, "hosts", name), vg = scn_list_find(scn, "vms", name);
         snprintf(key, sizeof key, "kubernetes.node_groups.[%d].group", g);
         if (hg >= 0 && vg >= 0)
-            return bad(scn, err, err_len, key, "'%.60s' names both hosts.[%d] and vms.[%d] (expected a name only one has)",
+            return scn_key_error(scn, err, err_len, key, "'%.60s' names both hosts.[%d] and vms.[%d] (expected a name only one has)",
                        name, hg, vg);
         if (hg < 0 && vg < 0)
-            return bad(scn, err, err_len, key, "'%.60s' names no element of hosts or vms (expected a hosts or vms group)",
+            return scn_key_error(scn, err, err_len, key, "'%.60s' names no element of hosts or vms (expected a hosts or vms group)",
                        name);
         if (hg >= 0)
             for (uint32_t h = 0; h < env->n_hosts; h++)
@@ -145,7 +133,7 @@ static int build_nodes(k8s_world *w, const scenario *scn, const model_env *env, 
             w->ctrl.ca_enabled = 1;
             if (cg->min_size > count) {
                 snprintf(key, sizeof key, "kubernetes.node_groups.[%d].min_nodes", g);
-                return bad(scn, err, err_len, key, "%" PRId32 " is more than the group's %" PRId32
+                return scn_key_error(scn, err, err_len, key, "%" PRId32 " is more than the group's %" PRId32
                            " nodes (expected at most the group's count)", cg->min_size, count);
             }
         }
@@ -184,7 +172,7 @@ static int read_workload(k8s_world *w, const scenario *scn, const char *list, in
     int prof = find_profile(&w->ctrl.cfg, scn_string(scn, "%s.[%d].scheduler_name", list, i));
     if (prof < 0) {
         snprintf(key, sizeof key, "%s.[%d].scheduler_name", list, i);
-        return bad(scn, err, err_len, key, "'%.63s' names no scheduler profile (expected a "
+        return scn_key_error(scn, err, err_len, key, "'%.63s' names no scheduler profile (expected a "
                    "kubernetes.scheduler.profiles scheduler_name, or default-scheduler without profiles)",
                    scn_string(scn, "%s", key));
     }
@@ -213,7 +201,7 @@ static int read_deployment(k8s_world *w, const scenario *scn, int i, k8s_workloa
         ws->step_usage_m[k] = scn_int(scn, "%s.[%d].load_steps.[%d].cpu_usage", D, i, k);
         if (k > 0 && ws->step_at_ns[k] < ws->step_at_ns[k - 1]) {
             snprintf(key, sizeof key, "%s.[%d].load_steps.[%d].at", D, i, k);
-            return bad(scn, err, err_len, key, "earlier than the step before (expected steps in time order)");
+            return scn_key_error(scn, err, err_len, key, "earlier than the step before (expected steps in time order)");
         }
     }
     ws->hpa = scn_bool(scn, "%s.[%d].hpa.enabled", D, i);
@@ -222,7 +210,7 @@ static int read_deployment(k8s_world *w, const scenario *scn, int i, k8s_workloa
         int32_t hi = (int32_t)scn_int(scn, "%s.[%d].hpa.max_replicas", D, i);
         if (hi < lo) {
             snprintf(key, sizeof key, "%s.[%d].hpa.max_replicas", D, i);
-            return bad(scn, err, err_len, key, "%" PRId32 " is below min_replicas %" PRId32
+            return scn_key_error(scn, err, err_len, key, "%" PRId32 " is below min_replicas %" PRId32
                        " (expected max_replicas >= min_replicas)", hi, lo);
         }
         k8s_hpa_config_default(&ws->hpa_cfg, lo, hi, (int32_t)scn_int(scn, "%s.[%d].hpa.target_cpu_utilization", D, i));
@@ -281,7 +269,7 @@ int k8s_control_build(const scenario *scn, sim_engine *eng, model_env *env, host
     int n_dep = scn_list_len(scn, "kubernetes.deployments"), n_job = scn_list_len(scn, "kubernetes.jobs");
     if (scn_list_len(scn, "kubernetes.node_groups") == 0) {
         if (n_dep + n_job > 0)
-            return bad(scn, err, err_len, n_dep ? "kubernetes.deployments" : "kubernetes.jobs",
+            return scn_key_error(scn, err, err_len, n_dep ? "kubernetes.deployments" : "kubernetes.jobs",
                        "workloads but no nodes (expected kubernetes.node_groups naming hosts or vms groups)");
         return 0;
     }
@@ -290,7 +278,7 @@ int k8s_control_build(const scenario *scn, sim_engine *eng, model_env *env, host
     if (api == 0)
         api = lookahead;
     if (api < lookahead)
-        return bad(scn, err, err_len, "kubernetes.api_latency",
+        return scn_key_error(scn, err, err_len, "kubernetes.api_latency",
                    "%" PRId64 " ns is below the lookahead of %" PRId64
                    " ns (expected at least simulation.lookahead: messages between LPs take that long)",
                    api, lookahead);

@@ -5,22 +5,10 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "models/k8s_scheduler_lp.h"
-
-static int bad(const scenario *scn, char *err, size_t err_len, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static int bad(const scenario *scn, char *err, size_t err_len, const char *key, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    scn_vkey_error(scn, err, err_len, scn_line(scn, "%s", key), key, fmt, ap);
-    va_end(ap);
-    return -2;
-}
 
 /* Copies text[a, b) trimmed of blanks into out; -1 if empty or too long. */
 static int take(const char *a, const char *b, char *out, size_t out_len)
@@ -256,7 +244,7 @@ static int read_selector(const scenario *scn, const char *key, k8s_selector *s, 
 {
     char why[256];
     if (k8s_selector_parse(scn_string(scn, "%s", key), s, why, sizeof why) != 0)
-        return bad(scn, err, err_len, key, "%s", why);
+        return scn_key_error(scn, err, err_len, key, "%s", why);
     return 0;
 }
 
@@ -299,14 +287,14 @@ static int read_tolerations(const scenario *scn, const char *elem, k8s_pod_spec 
         t->effect = K8S_ANY_EFFECT;
         snprintf(key, sizeof key, "%s.tolerations.[%" PRIu32 "].effect", elem, k);
         if (effect[0] && parse_effect(effect, &t->effect) != 0)
-            return bad(scn, err, err_len, key, "'%.20s' is not an effect (expected NoSchedule, PreferNoSchedule, "
+            return scn_key_error(scn, err, err_len, key, "'%.20s' is not an effect (expected NoSchedule, PreferNoSchedule, "
                        "NoExecute or empty for all)", effect);
         snprintf(key, sizeof key, "%s.tolerations.[%" PRIu32 "].value", elem, k);
         if (t->op == K8S_TOL_EXISTS && t->value[0])
-            return bad(scn, err, err_len, key, "a value with operator Exists (expected no value)");
+            return scn_key_error(scn, err, err_len, key, "a value with operator Exists (expected no value)");
         snprintf(key, sizeof key, "%s.tolerations.[%" PRIu32 "].key", elem, k);
         if (t->op == K8S_TOL_EQUAL && t->key[0] == '\0')
-            return bad(scn, err, err_len, key, "empty with operator Equal (expected a key, or operator Exists)");
+            return scn_key_error(scn, err, err_len, key, "empty with operator Equal (expected a key, or operator Exists)");
     }
     return 0;
 }
@@ -317,10 +305,10 @@ int k8s_template_read(const scenario *scn, const char *elem, k8s_pod_spec *ps, c
     int rc;
     snprintf(key, sizeof key, "%s.labels", elem);
     if (parse_labels(scn_string(scn, "%s", key), &ps->labels, why, sizeof why) != 0)
-        return bad(scn, err, err_len, key, "%s", why);
+        return scn_key_error(scn, err, err_len, key, "%s", why);
     snprintf(key, sizeof key, "%s.node_selector", elem);
     if (parse_labels(scn_string(scn, "%s", key), &ps->node_selector, why, sizeof why) != 0)
-        return bad(scn, err, err_len, key, "%s", why);
+        return scn_key_error(scn, err, err_len, key, "%s", why);
     ps->n_required_node_terms = (uint32_t)scn_list_len(scn, "%s.node_affinity.required", elem);
     for (uint32_t k = 0; k < ps->n_required_node_terms; k++) {
         snprintf(key, sizeof key, "%s.node_affinity.required.[%" PRIu32 "].match", elem, k);
@@ -363,17 +351,17 @@ int k8s_template_read(const scenario *scn, const char *elem, k8s_pod_spec *ps, c
     ct->requests.v[K8S_GPU] = (int64_t)llround(gpus * 1000.0);
     snprintf(key, sizeof key, "%s.gpu_request", elem);
     if (gpus > 0 && ct->requests.v[K8S_GPU] == 0)
-        return bad(scn, err, err_len, key, "%g is below 0.001 GPU (expected 0 or at least 0.001)", gpus);
+        return scn_key_error(scn, err, err_len, key, "%g is below 0.001 GPU (expected 0 or at least 0.001)", gpus);
     ct->limits.v[K8S_GPU] = ct->requests.v[K8S_GPU]; /* extended resources: limit = request */
     ct->limits.v[K8S_CPU] = scn_int(scn, "%s.cpu_limit", elem);
     ct->limits.v[K8S_MEMORY] = (int64_t)scn_bytes(scn, "%s.memory_limit", elem);
     snprintf(key, sizeof key, "%s.cpu_limit", elem);
     if (ct->limits.v[K8S_CPU] > 0 && ct->limits.v[K8S_CPU] < ct->requests.v[K8S_CPU])
-        return bad(scn, err, err_len, key, "%" PRId64 " is below cpu_request %" PRId64 " (expected 0 or >= the request)",
+        return scn_key_error(scn, err, err_len, key, "%" PRId64 " is below cpu_request %" PRId64 " (expected 0 or >= the request)",
                    ct->limits.v[K8S_CPU], ct->requests.v[K8S_CPU]);
     snprintf(key, sizeof key, "%s.memory_limit", elem);
     if (ct->limits.v[K8S_MEMORY] > 0 && ct->limits.v[K8S_MEMORY] < ct->requests.v[K8S_MEMORY])
-        return bad(scn, err, err_len, key, "%" PRId64 " bytes is below memory_request %" PRId64
+        return scn_key_error(scn, err, err_len, key, "%" PRId64 " bytes is below memory_request %" PRId64
                    " (expected 0 or >= the request)", ct->limits.v[K8S_MEMORY], ct->requests.v[K8S_MEMORY]);
     return 0;
 }
@@ -385,11 +373,11 @@ int k8s_node_group_read(const scenario *scn, int g, k8s_node *kn, char *err, siz
     char key[128], why[256];
     snprintf(key, sizeof key, "kubernetes.node_groups.[%d].labels", g);
     if (parse_labels(scn_string(scn, "%s", key), &kn->labels, why, sizeof why) != 0)
-        return bad(scn, err, err_len, key, "%s", why);
+        return scn_key_error(scn, err, err_len, key, "%s", why);
     snprintf(key, sizeof key, "kubernetes.node_groups.[%d].taints", g);
     const char *taints = scn_string(scn, "%s", key);
     if (taints[0] && split(taints, taint_item, kn, why, sizeof why) != 0)
-        return bad(scn, err, err_len, key, "%s", why);
+        return scn_key_error(scn, err, err_len, key, "%s", why);
     kn->allocatable.v[K8S_GPU] = (int64_t)llround(scn_float(scn, "kubernetes.node_groups.[%d].gpus", g) * 1000.0);
     return 0;
 }
@@ -438,7 +426,7 @@ int k8s_node_images_read(const scenario *scn, k8s_snapshot *s, const int32_t *no
         const char *images = scn_string(scn, "%s", key);
         image_arg ia = {scn, s, n};
         if (images[0] && split(images, image_item, &ia, why, sizeof why) != 0)
-            return bad(scn, err, err_len, key, "%s", why);
+            return scn_key_error(scn, err, err_len, key, "%s", why);
     }
     return 0;
 }
@@ -460,7 +448,7 @@ int k8s_pdbs_read(const scenario *scn, k8s_snapshot *s, char *err, size_t err_le
         pdb.max_unavailable = (int32_t)scn_int(scn, "kubernetes.pod_disruption_budgets.[%d].max_unavailable", i);
         snprintf(key, sizeof key, "kubernetes.pod_disruption_budgets.[%d]", i);
         if ((pdb.min_available >= 0) == (pdb.max_unavailable >= 0))
-            return bad(scn, err, err_len, key, "%s (expected exactly one of min_available and max_unavailable)",
+            return scn_key_error(scn, err, err_len, key, "%s (expected exactly one of min_available and max_unavailable)",
                        pdb.min_available >= 0 ? "both min_available and max_unavailable" : "neither min_available "
                        "nor max_unavailable");
         k8s_snapshot_add_pdb(s, &pdb);

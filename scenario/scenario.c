@@ -539,6 +539,15 @@ void scn_vkey_error(const scenario *s, char *err, size_t err_len, int line, cons
         snprintf(err, err_len, "%s: key '%s': %s", s->name, key, what);
 }
 
+int scn_key_error(const scenario *s, char *err, size_t err_len, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    scn_vkey_error(s, err, err_len, scn_line(s, "%s", key), key, fmt, ap);
+    va_end(ap);
+    return -2;
+}
+
 void scn_resolve_path(const scenario *s, const char *file, char *buf, size_t len)
 {
     const char *slash = strrchr(s->name, '/');

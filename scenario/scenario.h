@@ -82,6 +82,11 @@ const char *scn_where(const scenario *s, char *buf, size_t len, const char *fmt,
 void scn_vkey_error(const scenario *s, char *err, size_t err_len, int line, const char *key, const char *fmt,
                     va_list ap);
 
+/* scn_vkey_error with the key's own line (scn_line), for the common case.
+ * Returns -2, the model builders' "bad input" status, so that a builder can
+ * `return scn_key_error(...)`. */
+int scn_key_error(const scenario *s, char *err, size_t err_len, const char *key, const char *fmt, ...) SCN_PRINTF(5);
+
 /* A file named in the scenario, resolved against the scenario file's
  * directory unless it is absolute. */
 void scn_resolve_path(const scenario *s, const char *file, char *buf, size_t len);
