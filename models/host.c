@@ -224,6 +224,8 @@ static void host_sample(sim_ctx *ctx, host *h)
         pods_sample_cpu(ctx, h, sc->in, &mine);
     }
     services_report_replicas(ctx, env, h->vm_ids, h->n_vms);
+    if (h->kubelet) /* and the Deployment pods that are service replicas */
+        k8s_kubelet_report_services(ctx, h, &host_pods);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_host_sample, NULL, 0);
 }
 

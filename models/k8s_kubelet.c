@@ -10,6 +10,7 @@
 #include "models/host_contention.h"
 #include "models/k8s_scheduler_lp.h"
 #include "models/model_env.h"
+#include "models/service.h"
 #include "models/vm.h"
 
 static void to_scheduler(sim_ctx *ctx, const k8s_shared *sh, uint32_t kind, int64_t a, int64_t b, int64_t c,
@@ -61,8 +62,11 @@ static int32_t find_pod(const k8s_kubelet *kb, uint32_t pod, uint32_t epoch)
     return -1;
 }
 
-static void drop_pod(k8s_kubelet *kb, uint32_t i)
+/* The pod stops here: a service replica it held goes with it. */
+static void drop_pod(sim_ctx *ctx, const model_env *env, k8s_kubelet *kb, uint32_t i)
 {
+    if (kb->pods[i].running)
+        services_report_pod(ctx, env, kb->pods[i].workload, kb->pods[i].pod, kb->pods[i].epoch, 0.0, 0);
     kb->pods[i] = kb->pods[--kb->n_pods]; /* order is irrelevant: lookups are by id */
 }
 
@@ -93,7 +97,7 @@ static void node_gone(sim_ctx *ctx, const k8s_shared *sh, k8s_kubelet *kb, host 
 {
     for (uint32_t i = 0; i < kb->n_pods;)
         if (kb->pods[i].node == node)
-            drop_pod(kb, i);
+            drop_pod(ctx, h->env, kb, i);
         else
             i++;
     to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_LOST, h->index, sim_now(ctx));
@@ -138,7 +142,7 @@ int k8s_kubelet_handle(sim_ctx *ctx, host *h, const sim_event *ev)
         int32_t i = find_pod(kb, (uint32_t)p[0], (uint32_t)p[1]);
         int32_t node = (int32_t)p[2];
         if (i >= 0)
-            drop_pod(kb, (uint32_t)i);
+            drop_pod(ctx, env, kb, (uint32_t)i);
         else if (kb->moved_to && node >= 0 && kb->moved_to[node] >= 0) /* its node was vMotioned away */
             sim_send(ctx, env->first_host_lp + (uint32_t)kb->moved_to[node], env->control_latency_ns, sh->kind_kill,
                      p, 3 * sizeof *p);
@@ -160,7 +164,7 @@ int k8s_kubelet_handle(sim_ctx *ctx, host *h, const sim_event *ev)
             }
         } else if (p[2] == K8S_KPOD_DONE) {
             to_scheduler(ctx, sh, sh->kind_pod_status, kp->pod, kp->epoch, K8S_PS_SUCCEEDED, 0);
-            drop_pod(kb, (uint32_t)i);
+            drop_pod(ctx, env, kb, (uint32_t)i);
         }
         return 1;
     }
@@ -260,7 +264,7 @@ void k8s_kubelet_vm_leaving(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t dst,
                         usage,
                         at};
         sim_send(ctx, env->first_host_lp + dst, env->control_latency_ns, kind, p, sizeof p);
-        drop_pod(kb, i);
+        kb->pods[i] = kb->pods[--kb->n_pods]; /* handed on: its replica reports from the destination */
     }
 }
 
@@ -375,5 +379,27 @@ void k8s_kubelet_sample_demand(host *h, host_vm_input *in, host_pod_load *host_n
             in[k].memory_active_fraction = f < 1.0 ? f : 1.0;
             break;
         }
+    }
+}
+
+void k8s_kubelet_report_services(sim_ctx *ctx, host *h, const host_pod_load *host_node)
+{
+    const model_env *env = h->env;
+    const k8s_kubelet *kb = h->kubelet;
+    if (!env->k8s || !kb || !env->services)
+        return;
+    const k8s_shared *sh = &env->k8s->sh;
+    double host_speed = host_node->cpu_demand_mhz > 0.0 ? host_node->cpu_entitlement_mhz / host_node->cpu_demand_mhz : 1.0;
+    for (uint32_t i = 0; i < kb->n_pods; i++) {
+        const k8s_kpod *kp = &kb->pods[i];
+        if (!kp->running)
+            continue;
+        int32_t node_vm = sh->nodes[kp->node].vm;
+        double speed = host_speed;
+        if (node_vm >= 0)
+            speed = env->vms[node_vm].cpu_speed_factor;
+        else if (!kb->host_node_up)
+            continue;
+        services_report_pod(ctx, env, kp->workload, kp->pod, kp->epoch, speed, 1);
     }
 }

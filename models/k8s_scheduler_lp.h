@@ -246,6 +246,11 @@ void k8s_kubelet_after(sim_ctx *ctx, struct host *h, const sim_event *ev);
 struct host_vm_input;
 struct host_pod_load;
 void k8s_kubelet_sample_demand(struct host *h, struct host_vm_input *in, struct host_pod_load *host_node);
+/* After the contention step: reports each running pod to the service its
+ * Deployment serves (services_report_pod) at the CPU it got over the CPU it
+ * wanted: its VM node's cpu_speed_factor, or the host node's entitlement
+ * over demand (host_node as the step left it). */
+void k8s_kubelet_report_services(sim_ctx *ctx, struct host *h, const struct host_pod_load *host_node);
 
 /* MHz a pod using usage_m millicores takes of cores of core_mhz: capped
  * by its CPU limit (millicores, 0: none): min(usage, limit) x MHz / 1000. */

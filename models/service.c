@@ -288,16 +288,21 @@ static void replica_down(sim_ctx *ctx, service *s, uint32_t i)
     s->outstanding[i] = 0;
 }
 
-static void on_speed_report(sim_ctx *ctx, service *s, const service_speed_report *rep)
+/* Replica i gone for good from a pod slot: the slot is free again. */
+static void replica_gone(sim_ctx *ctx, service *s, uint32_t i)
 {
-    if (rep->replica < 0 || (uint64_t)rep->replica >= s->spec->replicas)
-        return;
-    uint32_t i = (uint32_t)rep->replica;
+    replica_down(ctx, s, i);
+    if (s->spec->deployment >= 0)
+        s->replicas[i].pod_key = -1;
+}
+
+static void apply_report(sim_ctx *ctx, service *s, uint32_t i, const service_speed_report *rep)
+{
     replica *r = &s->replicas[i];
     sim_time_ns now = sim_now(ctx);
     r->last_report_ns = now;
     if (!rep->running) {
-        replica_down(ctx, s, i);
+        replica_gone(ctx, s, i);
         return;
     }
     double speed = rep->speed;
@@ -326,6 +331,35 @@ static void on_speed_report(sim_ctx *ctx, service *s, const service_speed_report
             shared_take(ctx, s, i, rq_pop(&s->shared));
         }
     }
+}
+
+static void on_speed_report(sim_ctx *ctx, service *s, const service_speed_report *rep)
+{
+    if (rep->replica < 0 || (uint64_t)rep->replica >= s->spec->replicas)
+        return;
+    apply_report(ctx, s, (uint32_t)rep->replica, rep);
+}
+
+/* A pod of the service's Deployment: its slot, or the lowest free slot for
+ * a pod newly running; pods beyond the slots are not served. */
+static void on_pod_report(sim_ctx *ctx, service *s, const service_speed_report *rep)
+{
+    int64_t slot = -1, free_slot = -1;
+    for (uint32_t i = 0; i < s->spec->replicas; i++) {
+        if (s->replicas[i].pod_key == rep->replica) {
+            slot = i;
+            break;
+        }
+        if (free_slot < 0 && s->replicas[i].pod_key < 0)
+            free_slot = i;
+    }
+    if (slot < 0) {
+        if (!rep->running || free_slot < 0)
+            return;
+        slot = free_slot;
+        s->replicas[slot].pod_key = rep->replica;
+    }
+    apply_report(ctx, s, (uint32_t)slot, rep);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -403,12 +437,12 @@ static void on_sample(sim_ctx *ctx, service *s)
     const service_set *set = s->set;
     sim_time_ns now = sim_now(ctx);
     service_advance(s, now);
-    if (s->spec->vm_group >= 0) {
-        /* a replica whose VM stopped reporting is gone */
+    if (s->spec->vm_group >= 0 || s->spec->deployment >= 0) {
+        /* a replica whose VM or pod stopped reporting is gone */
         sim_time_ns stale = 2 * env->sample_period_ns + env->control_latency_ns;
         for (uint32_t i = 0; i < s->spec->replicas; i++)
             if (s->available[i] && now - s->replicas[i].last_report_ns > stale)
-                replica_down(ctx, s, i);
+                replica_gone(ctx, s, i);
     }
     sim_time_ns span = now - s->last_sample_ns;
     if (env->rec && span > 0) {
@@ -448,6 +482,10 @@ void service_handle(sim_ctx *ctx, void *state, const sim_event *ev)
         service_speed_report rep;
         memcpy(&rep, ev->payload.bytes, sizeof rep);
         on_speed_report(ctx, s, &rep);
+    } else if (ev->kind == set->kind_pod_replica) {
+        service_speed_report rep;
+        memcpy(&rep, ev->payload.bytes, sizeof rep);
+        on_pod_report(ctx, s, &rep);
     } else if (ev->kind == set->kind_phase) {
         on_phase(ctx, s, (uint32_t)ev->payload.i64[0]);
     } else if (ev->kind == set->kind_sample) {
@@ -503,6 +541,17 @@ void services_report_vm_down(sim_ctx *ctx, const model_env *env, uint32_t vm_id)
     int32_t si = set ? replica_of_vm(set, env, vm_id, &replica_index) : -1;
     if (si >= 0)
         send_report(ctx, env, si, replica_index, 0.0, 0);
+}
+
+void services_report_pod(sim_ctx *ctx, const model_env *env, uint32_t workload, uint32_t pod, uint32_t epoch,
+                         double speed, int running)
+{
+    const service_set *set = env->services;
+    if (!set || workload >= set->n_deployments || set->service_of_deployment[workload] < 0)
+        return;
+    service_speed_report rep = {.replica = (int64_t)pod << 32 | epoch, .speed = speed, .running = running};
+    sim_send(ctx, set->first_lp + (uint32_t)set->service_of_deployment[workload], env->control_latency_ns,
+             set->kind_pod_replica, &rep, sizeof rep);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -577,6 +626,45 @@ static int32_t vm_group_of(const scenario *scn, const char *name, uint32_t *firs
     return -1;
 }
 
+/* services.[g].deployment: the Deployment's pods are the replicas, one slot
+ * per pod it may have (spec.replicas, or the HPA's maximum when larger). */
+static int read_deployment(const scenario *scn, int g, service_set *set, service_spec *sp, char *err, size_t err_len)
+{
+    char path[160];
+    const char *name = scn_string(scn, "services.[%d].deployment", g);
+    if (!name[0])
+        return 0;
+    snprintf(path, sizeof path, "services.[%d].deployment", g);
+    if (scn_string(scn, "services.[%d].vm_group", g)[0])
+        return bad_key(scn, err, err_len, path, "set together with services.[%d].vm_group (expected one of the two)", g);
+    if (scn_is_set(scn, "services.[%d].replicas", g)) {
+        snprintf(path, sizeof path, "services.[%d].replicas", g);
+        return bad_key(scn, err, err_len, path,
+                       "set together with services.[%d].deployment (the Deployment's pods are the replicas)", g);
+    }
+    for (uint32_t d = 0; d < set->n_deployments; d++) {
+        if (strcmp(scn_string(scn, "kubernetes.deployments.[%u].name", d), name) != 0)
+            continue;
+        int64_t slots = scn_int(scn, "kubernetes.deployments.[%u].replicas", d);
+        if (scn_bool(scn, "kubernetes.deployments.[%u].hpa.enabled", d)) {
+            int64_t most = scn_int(scn, "kubernetes.deployments.[%u].hpa.max_replicas", d);
+            if (most > slots)
+                slots = most;
+        }
+        if (slots < 1)
+            return bad_key(scn, err, err_len, path, "Deployment '%s' has 0 replicas (expected at least 1)", name);
+        if (set->service_of_deployment[d] >= 0)
+            return bad_key(scn, err, err_len, path,
+                           "Deployment '%s' already serves service '%s' (expected one service per Deployment)", name,
+                           scn_string(scn, "services.[%d].name", set->service_of_deployment[d]));
+        set->service_of_deployment[d] = g;
+        sp->deployment = (int32_t)d;
+        sp->replicas = (uint32_t)slots;
+        return 0;
+    }
+    return bad_key(scn, err, err_len, path, "'%s' names no element of kubernetes.deployments", name);
+}
+
 static int read_spec(const scenario *scn, int g, service_set *set, char *err, size_t err_len)
 {
     service_spec *sp = &set->specs[g];
@@ -589,6 +677,10 @@ static int read_spec(const scenario *scn, int g, service_set *set, char *err, si
     sp->max_queue = (uint64_t)scn_int(scn, "services.[%d].max_queue", g);
     sp->warmup_ns = scn_duration_ns(scn, "services.[%d].warmup", g);
     sp->vm_group = -1;
+    sp->deployment = -1;
+    int rc = read_deployment(scn, g, set, sp, err, err_len);
+    if (rc != 0)
+        return rc;
     if (lb_policy_parse(scn_string(scn, "services.[%d].load_balancer", g), &sp->policy) != 0 ||
         lb_tie_break_parse(scn_string(scn, "services.[%d].tie_break", g), &sp->ties) != 0) {
         snprintf(path, sizeof path, "services.[%d].load_balancer", g);
@@ -607,7 +699,7 @@ static int read_spec(const scenario *scn, int g, service_set *set, char *err, si
                        (uint64_t)sp->replicas * sp->virtual_nodes);
     }
     const char *group = scn_string(scn, "services.[%d].vm_group", g);
-    if (group[0]) {
+    if (group[0] && sp->deployment < 0) {
         int64_t count = 0;
         sp->vm_group = vm_group_of(scn, group, &sp->first_vm, &count);
         snprintf(path, sizeof path, "services.[%d].vm_group", g);
@@ -625,7 +717,7 @@ static int read_spec(const scenario *scn, int g, service_set *set, char *err, si
                            group, scn_string(scn, "services.[%d].name", set->service_of_vm_group[sp->vm_group]));
         set->service_of_vm_group[sp->vm_group] = g;
     }
-    int rc = read_arrival(scn, g, sp, err, err_len);
+    rc = read_arrival(scn, g, sp, err, err_len);
     if (rc != 0)
         return rc;
     snprintf(path, sizeof path, "services.[%d].service", g);
@@ -662,9 +754,10 @@ static int service_init(service *s, service_set *set, const model_env *env, uint
     if (sp->policy == LB_CONSISTENT_HASH && hash_ring_build(&s->ring, sp->replicas, sp->virtual_nodes) != 0)
         return -1;
     /* dedicated capacity: always there at full speed; VMs: from their first report */
-    int dedicated = sp->vm_group < 0;
+    int dedicated = sp->vm_group < 0 && sp->deployment < 0;
     for (uint32_t i = 0; i < sp->replicas; i++) {
         s->replicas[i].speed = 1.0;
+        s->replicas[i].pod_key = -1;
         s->available[i] = (uint8_t)dedicated;
     }
     s->n_available = dedicated ? sp->replicas : 0;
@@ -722,13 +815,18 @@ int services_build(const scenario *scn, sim_engine *eng, recorder *rec, model_en
     set->specs = calloc((size_t)n, sizeof *set->specs);
     set->services = calloc((size_t)n, sizeof *set->services);
     set->service_of_vm_group = malloc((set->n_vm_groups ? set->n_vm_groups : 1) * sizeof *set->service_of_vm_group);
-    if (!set->specs || !set->services || !set->service_of_vm_group) {
+    set->n_deployments = (uint32_t)scn_list_len(scn, "kubernetes.deployments");
+    set->service_of_deployment =
+        malloc((set->n_deployments ? set->n_deployments : 1) * sizeof *set->service_of_deployment);
+    if (!set->specs || !set->services || !set->service_of_vm_group || !set->service_of_deployment) {
         services_free(set);
         snprintf(err, err_len, "out of memory");
         return 1;
     }
     for (uint32_t g = 0; g < set->n_vm_groups; g++)
         set->service_of_vm_group[g] = -1;
+    for (uint32_t d = 0; d < set->n_deployments; d++)
+        set->service_of_deployment[d] = -1;
     for (int g = 0; g < n; g++) {
         int rc = read_spec(scn, g, set, err, err_len);
         if (rc != 0) {
@@ -747,6 +845,7 @@ int services_build(const scenario *scn, sim_engine *eng, recorder *rec, model_en
     set->kind_phase = sim_kind_register(eng, "service.phase", PRIO_SERVICE_PHASE);
     set->kind_sample = sim_kind_register(eng, "service.sample", PRIO_SERVICE_SAMPLE);
     set->kind_replica_speed = sim_kind_register(eng, "service.replica_speed", PRIO_SERVICE_SPEED);
+    set->kind_pod_replica = sim_kind_register(eng, "service.pod_replica", PRIO_SERVICE_SPEED);
     set->first_lp = sim_lp_count(eng);
     char lp_name[300];
     for (uint32_t i = 0; i < set->n; i++) {
@@ -892,7 +991,7 @@ void services_describe(const service_set *set, FILE *out)
         double rho = rate * dist_mean(&sp->work) / 1e9 / sp->replicas;
         fprintf(out, "service: %s: %" PRIu32 " replicas %s, %s, %s arrivals %.4g/s, mean work %.4g ms, load %.1f%% of full speed\n",
                 scn_string(set->scn, "services.[%u].name", k), sp->replicas,
-                sp->vm_group >= 0 ? "on VMs" : "dedicated", lb_policy_name(sp->policy),
+                sp->vm_group >= 0 ? "on VMs" : sp->deployment >= 0 ? "on Deployment pods" : "dedicated", lb_policy_name(sp->policy),
                 sp->process == REQUEST_ARRIVAL_POISSON ? "poisson" : sp->process == REQUEST_ARRIVAL_DIURNAL ? "diurnal" : "mmpp", rate,
                 dist_mean(&sp->work) / 1e6, 100.0 * rho);
     }
@@ -914,5 +1013,6 @@ void services_free(service_set *set)
     free(set->services);
     free(set->specs);
     free(set->service_of_vm_group);
+    free(set->service_of_deployment);
     free(set);
 }

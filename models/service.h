@@ -23,6 +23,13 @@
  *    it was serving and, for own-queue policies, every request in its queue:
  *    the process holding them is gone and clients see errors (counted as
  *    dropped). Replicas on VMs start unavailable until their first report.
+ *  - Replicas on a Kubernetes Deployment (services.[].deployment): each
+ *    running pod holds one replica slot (as many slots as the Deployment
+ *    may have pods). The kubelet in the host LP reports every running pod
+ *    each sample (service.pod_replica: the VM node's cpu_speed_factor, or
+ *    the host node's pod entitlement over demand) and each pod it stops; the
+ *    service gives a newly reported pod the lowest free slot and frees the
+ *    slot when the pod goes, exactly as a VM replica goes.
  *  - Metrics per sample period and whole-run totals go to the recorder (see
  *    docs/hdf5-layout.md); services_finish writes the tables.
  */
@@ -53,6 +60,8 @@ typedef struct service_spec {
     uint32_t group;           /* services.[group] */
     uint32_t replicas;
     int32_t vm_group;         /* vms.[vm_group], or -1 for dedicated capacity */
+    int32_t deployment;       /* kubernetes.deployments.[deployment] whose running pods are the
+                                 replicas (replicas = its slots), or -1 */
     uint32_t first_vm;        /* global id of the VM running replica 0 */
     lb_policy policy;
     lb_tie_break ties;
@@ -79,6 +88,7 @@ typedef struct replica {
     sim_time_ns last_report_ns;
     uint8_t busy;
     uint64_t generation;         /* completions carrying an older one are stale */
+    int64_t pod_key;             /* deployment replicas: pod << 32 | epoch of the pod in this slot, -1 free */
     sim_time_ns current_arrival_ns;  /* at the service */
     sim_time_ns current_assigned_ns; /* at this replica (= arrival, or start for shared_queue) */
     double remaining_work_ns;    /* as of work_since_ns */
@@ -132,8 +142,10 @@ typedef struct service_set {
     uint32_t first_lp;           /* service i is LP first_lp + i */
     int32_t *service_of_vm_group; /* per vms group: the service it runs, or -1 */
     uint32_t n_vm_groups;
+    int32_t *service_of_deployment; /* per kubernetes.deployments entry: its service, or -1 */
+    uint32_t n_deployments;
     /* engine event kinds */
-    uint32_t kind_arrival, kind_complete, kind_phase, kind_sample, kind_replica_speed;
+    uint32_t kind_arrival, kind_complete, kind_phase, kind_sample, kind_replica_speed, kind_pod_replica;
     /* recorder ids; -1 when absent */
     int series_throughput, series_arrivals, series_dropped, series_p50, series_p95, series_p99,
         series_queue_length, series_busy;
@@ -166,10 +178,18 @@ void services_report_replicas(sim_ctx *ctx, const struct model_env *env, const u
  * waiting for the missing reports to be noticed. */
 void services_report_vm_down(sim_ctx *ctx, const struct model_env *env, uint32_t vm_id);
 
+/* Host side, for a kubelet: the pod (pod, epoch) of workload `workload`
+ * (an index of kubernetes.deployments when below their count) runs at
+ * `speed` (the CPU it gets over the CPU it wants), or is gone (running 0).
+ * Sends service.pod_replica to the deployment's service, if it has one. */
+void services_report_pod(sim_ctx *ctx, const struct model_env *env, uint32_t workload, uint32_t pod, uint32_t epoch,
+                         double speed, int running);
+
 /* The LP handler of services. */
 void service_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 
-/* Payload of service.replica_speed (host LP -> service LP). */
+/* Payload of service.replica_speed (host LP -> service LP); for
+ * service.pod_replica `replica` is the pod's key pod << 32 | epoch. */
 typedef struct service_speed_report {
     int64_t replica;
     double speed;

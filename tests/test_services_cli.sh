@@ -19,6 +19,10 @@ expect_bad services_d_too_large.cfg "6: key 'services.[0].d'"
 expect_bad services_zero_rate.cfg "5: key 'services.[0].arrival.rate'"
 expect_bad services_too_many_replicas.cfg "5: key 'services.[0].replicas'"
 expect_bad services_mmpp_no_phases.cfg "4: key 'services.[0].arrival.process'"
+expect_bad services_unknown_deployment.cfg "6: key 'services.[0].deployment'"
+expect_bad services_deployment_and_vm_group.cfg "8: key 'services.[0].deployment'"
+expect_bad services_deployment_replicas.cfg "6: key 'services.[0].replicas'"
+expect_bad services_deployment_twice.cfg "7: key 'services.[1].deployment'"
 # an override names no line but still the key
 "$vdcsim" check "$src/scenarios/web_service.cfg" --set 'services.[0].load_balancer="power_of_d"' \
   --set 'services.[0].d=9' >/dev/null 2>err.txt; st=$?
