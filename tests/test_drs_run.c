@@ -125,13 +125,12 @@ static void hand_case(void)
     char text[4096];
     snprintf(text, sizeof text, hand_text, "16GiB", "10Gbps", "1GiB", "1GiB", "1GiB");
     hid_t f = run_h5("drs_hand", text);
-    CHECK(f >= 0);
     if (f < 0)
         return;
     char err[256];
     h5r_event ev[8];
     size_t n = 0;
-    CHECK_INT_EQ(h5r_events_of_kind(f, "drs_pass", ev, 8, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "drs_pass", ev, 8);
     CHECK(n >= 3);
     CHECK_INT_EQ(ev[0].time_ns, 302000000000LL);
     CHECK_NEAR(ev[0].value, 0.3125, 1e-12); /* imbalance before */
@@ -139,13 +138,13 @@ static void hand_case(void)
     CHECK_INT_EQ(ev[0].b, 1);              /* one move */
     for (size_t i = 1; i < n && i < 8; i++)
         CHECK_INT_EQ(ev[i].b, 0); /* balanced since: no more moves */
-    CHECK_INT_EQ(h5r_events_of_kind(f, "drs_move", ev, 8, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "drs_move", ev, 8);
     CHECK_INT_EQ(n, 1);
     CHECK_INT_EQ(ev[0].subject, 0);
     CHECK_INT_EQ(ev[0].a, 0);
     CHECK_INT_EQ(ev[0].b, 1);
     CHECK_NEAR(ev[0].value, 0.01953125, 1e-12);
-    CHECK_INT_EQ(h5r_events_of_kind(f, "vmotion_done", ev, 8, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "vmotion_done", ev, 8);
     CHECK_INT_EQ(n, 1);
     CHECK_INT_EQ(ev[0].time_ns, 302858993460LL);
     CHECK_INT_EQ(ev[0].subject, 0);
@@ -181,16 +180,14 @@ static void cpu_cost_case(void)
     char text[4096];
     snprintf(text, sizeof text, hand_text, "64GiB", "1Gbps", "8GiB", "8GiB", "8GiB");
     hid_t f = run_h5("drs_cpu_cost", text);
-    CHECK(f >= 0);
     if (f < 0)
         return;
-    char err[256];
     h5r_event ev[4];
     size_t n = 0;
-    CHECK_INT_EQ(h5r_events_of_kind(f, "drs_move", ev, 4, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "drs_move", ev, 4);
     CHECK_INT_EQ(n, 1);
     CHECK_NEAR(ev[0].value, 0.0390625, 1e-12);
-    CHECK_INT_EQ(h5r_events_of_kind(f, "vmotion_done", ev, 4, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "vmotion_done", ev, 4);
     CHECK_INT_EQ(n, 1);
     /* 302 s + 8 x 2^30 / 1.25e8 s = 370.719476736 s, at the next whole ns
      * (the conversion from seconds may round it up by one) */
@@ -219,22 +216,21 @@ static const char maintenance_text[] =
 static void maintenance_case(void)
 {
     hid_t f = run_h5("drs_maintenance", maintenance_text);
-    CHECK(f >= 0);
     if (f < 0)
         return;
     char err[256];
     h5r_event ev[8];
     size_t n = 0;
     const double evac_s = 3.0 * 1073741824.0 / 1.25e9 + 3.0;
-    CHECK_INT_EQ(h5r_events_of_kind(f, "maintenance_evacuated", ev, 8, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "maintenance_evacuated", ev, 8);
     CHECK_INT_EQ(n, 1);
     CHECK_INT_EQ(ev[0].subject, 0);
     CHECK_INT_EQ(ev[0].a, 1); /* the SR-IOV VM is left */
     CHECK_NEAR(ev[0].value, evac_s, 2e-9);
-    CHECK_INT_EQ(h5r_events_of_kind(f, "maintenance_begin", ev, 8, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "maintenance_begin", ev, 8);
     CHECK_INT_EQ(n, 1);
     CHECK(llabs(ev[0].time_ns - (int64_t)(601e9 + evac_s * 1e9 + 1e9 + 0.5)) <= 1);
-    CHECK_INT_EQ(h5r_events_of_kind(f, "vmotion_done", ev, 8, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "vmotion_done", ev, 8);
     CHECK_INT_EQ(n, 3);
     for (size_t i = 0; i < n && i < 3; i++) {
         CHECK_INT_EQ(ev[i].subject, (int64_t)i);
@@ -242,7 +238,7 @@ static void maintenance_case(void)
         CHECK(ev[i].b == 1 || ev[i].b == 2);
         CHECK(llabs(ev[i].time_ns - (int64_t)(601e9 + 3.0 * 1073741824.0 / 1.25e9 * 1e9 + 0.5)) <= 1);
     }
-    CHECK_INT_EQ(h5r_events_of_kind(f, "vm_failed", ev, 8, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "vm_failed", ev, 8);
     CHECK_INT_EQ(n, 1);
     CHECK_INT_EQ(ev[0].subject, 3);
     CHECK_INT_EQ(ev[0].b, 1); /* VM_DOWN_MAINTENANCE */
@@ -269,19 +265,17 @@ static const char dpm_text[] =
 static void dpm_case(void)
 {
     hid_t f = run_h5("drs_dpm", dpm_text);
-    CHECK(f >= 0);
     if (f < 0)
         return;
-    char err[256];
     h5r_event ev[8];
     size_t n = 0;
-    CHECK_INT_EQ(h5r_events_of_kind(f, "dpm_standby", ev, 8, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "dpm_standby", ev, 8);
     CHECK_INT_EQ(n, 2);
     CHECK_INT_EQ(ev[0].time_ns, 302000000000LL);
     CHECK_INT_EQ(ev[0].subject, 2);
     CHECK_INT_EQ(ev[1].time_ns, 602000000000LL);
     CHECK_INT_EQ(ev[1].subject, 1);
-    CHECK_INT_EQ(h5r_events_of_kind(f, "dpm_power_on", ev, 8, &n, err, sizeof err), 1);
+    n = run_h5_events(f, "dpm_power_on", ev, 8);
     CHECK_INT_EQ(n, 1);
     CHECK_INT_EQ(ev[0].time_ns, 1502000000000LL);
     CHECK_INT_EQ(ev[0].subject, 1);
@@ -402,7 +396,6 @@ static void invariants(int seed, int threshold, int with_failures)
              with_failures ? failure_keys : "");
     snprintf(name, sizeof name, "drs_random_%d", seed);
     hid_t f = run_h5(name, text);
-    CHECK(f >= 0);
     if (f < 0)
         return;
     walk w;
