@@ -172,7 +172,7 @@ typedef struct {
 
 static void hosts_down_on_event(const h5r_event *e, void *arg)
 {
-    enum { STATE_FAILED = 1, STATE_MAINTENANCE = 3 }; /* models/host.h host_state */
+    enum { STATE_FAILED = 1, STATE_MAINTENANCE = 3 }; /* models/core/host.h host_state */
     hosts_down_sum *s = arg;
     int64_t h = e->subject;
     if (h < 0 || h >= s->n_hosts)

@@ -2,7 +2,7 @@
  * (docs/failures.md, docs/hdf5-layout.md).
  *
  *  - avail_summary_read(): sums /tables/host_availability and
- *    /tables/vm_availability (written by models/availability.c) and counts
+ *    /tables/vm_availability (written by models/failures/availability.c) and counts
  *    the failure event kinds; for run_summary's availability section.
  *  - avail_hosts_down_read(): the exact time-weighted distribution of the
  *    number of hosts down, integrated from the host state records of

@@ -23,7 +23,7 @@
 #include <stdio.h>
 
 #include "analysis/fit.h"
-#include "models/failure_trace.h"
+#include "traces/failure_trace.h"
 
 typedef struct {
     int64_t group_window_s; /* grouping window; default FAILURE_GROUP_WINDOW_S_DEFAULT */

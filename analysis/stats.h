@@ -11,7 +11,7 @@
  *                     mean +- t_{(1+level)/2, n-1} * s / sqrt(n).
  *   batch means       the same interval over the means of k equal batches of
  *                     one long (warm-up removed) series.
- *   stats_histogram   (models/histogram.h, included here) a fixed-memory,
+ *   stats_histogram   (sim/histogram.h, included here) a fixed-memory,
  *                     log-bucketed, mergeable histogram for quantiles.
  *
  * Functions that take a confidence level accept 0 < level < 1 (0.95 for a
@@ -83,8 +83,8 @@ int stats_batch_means_ci(const double *series, size_t count, size_t batch_count,
 int stats_within_ci(const stats_interval *interval, double expected);
 
 /* The log-bucketed quantile histogram (stats_histogram_*) lives in
- * models/histogram.h, because models use it to record latency percentiles
+ * sim/histogram.h, because models use it to record latency percentiles
  * while running and analysis depends on models, not the reverse. */
-#include "models/histogram.h"
+#include "sim/histogram.h"
 
 #endif

@@ -15,7 +15,7 @@
 #include "analysis/failure_report.h"
 #include "analysis/run_summary.h"
 #include "app/run.h"
-#include "models/failure_trace.h"
+#include "traces/failure_trace.h"
 #include "scenario/scenario.h"
 
 #define MAX_OVERRIDES 256

@@ -22,7 +22,7 @@
 #include <time.h>
 
 #include "models/model.h"
-#include "models/vm.h"
+#include "models/core/vm.h"
 #include "recorder/recorder.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"

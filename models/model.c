@@ -7,19 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/cluster.h"
-#include "models/drs_controller.h"
-#include "models/failure.h"
-#include "models/ha_controller.h"
-#include "models/host.h"
-#include "models/host_contention.h"
-#include "models/k8s_scheduler_lp.h"
-#include "models/model_env.h"
-#include "models/placement.h"
-#include "models/pod.h"
-#include "models/service.h"
-#include "models/vm.h"
-#include "models/workload.h"
+#include "models/core/cluster.h"
+#include "models/vsphere/drs_controller.h"
+#include "models/failures/failure.h"
+#include "models/vsphere/ha_controller.h"
+#include "models/core/host.h"
+#include "models/host/host_contention.h"
+#include "models/kubernetes/k8s_scheduler_lp.h"
+#include "models/core/model_env.h"
+#include "models/core/placement.h"
+#include "models/containers/pod.h"
+#include "models/services/service.h"
+#include "models/core/vm.h"
+#include "models/workload/workload.h"
 #include "scenario/schema.h"
 
 /* Event priorities at equal time: placement decisions before starts, and

@@ -41,9 +41,9 @@ uint32_t model_host_count(const model *m);
 uint32_t model_vm_count(const model *m);
 uint64_t model_vms_placed(const model *m);
 uint64_t model_vm_placement_failures(const model *m);
-/* The failure module (models/failure.h), NULL when the scenario has none. */
+/* The failure module (models/failures/failure.h), NULL when the scenario has none. */
 struct failure_model *model_failures(const model *m);
-/* HA in the cluster controller (models/ha_controller.h), NULL without ha.enabled. */
+/* HA in the cluster controller (models/vsphere/ha_controller.h), NULL without ha.enabled. */
 struct ha_controller *model_ha(const model *m);
 
 void model_free(model *m);

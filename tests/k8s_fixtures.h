@@ -2,7 +2,7 @@
 #ifndef VDCSIM_TESTS_K8S_FIXTURES_H
 #define VDCSIM_TESTS_K8S_FIXTURES_H
 
-#include "models/k8s_framework.h"
+#include "models/kubernetes/k8s_framework.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "check.h"
-#include "models/cpu_entitlement.h"
-#include "models/ept.h"
-#include "models/host_contention.h"
-#include "models/memory_reclaim.h"
-#include "models/numa.h"
-#include "models/power.h"
+#include "models/host/cpu_entitlement.h"
+#include "models/host/ept.h"
+#include "models/host/host_contention.h"
+#include "models/host/memory_reclaim.h"
+#include "models/host/numa.h"
+#include "models/host/power.h"
 
 static void entitle(const cpu_claim *vms, size_t n, double capacity, double *out)
 {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "models/distribution.h"
+#include "models/workload/distribution.h"
 #include "sim/rng.h"
 #include "tests/check.h"
 

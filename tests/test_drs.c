@@ -1,5 +1,5 @@
 /* test_drs.c - DRS load balancing, rules and initial placement
- * (models/drs.c, drs_rules.c, drs_placement.c) against hand calculations and
+ * (models/vsphere/drs.c, drs_rules.c, drs_placement.c) against hand calculations and
  * a randomized property test. */
 #include <math.h>
 #include <stdint.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "analysis/oracles.h"
-#include "models/drs.h"
+#include "models/vsphere/drs.h"
 #include "tests/check.h"
 
 /* ------------------------------------------------------------------------ */

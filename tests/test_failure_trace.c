@@ -1,6 +1,6 @@
 /* test_failure_trace.c - reading the LANL failure CSV, grouping, the
  * per-system report, and rejection of malformed files. */
-#include "models/failure_trace.h"
+#include "traces/failure_trace.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /* test_ha_admission.c - vSphere HA admission control and restart plan
- * (models/ha_admission.c) against hand calculations and the vSphere
+ * (models/vsphere/ha_admission.c) against hand calculations and the vSphere
  * Availability guide's worked slot example. */
 #include <string.h>
 
 #include "analysis/oracles.h"
-#include "models/ha_admission.h"
+#include "models/vsphere/ha_admission.h"
 #include "tests/check.h"
 
 static ha_host host(double cpu, double mem)

@@ -1,5 +1,5 @@
-/* test_ha_run.c - vSphere HA in the cluster controller (models/ha_controller.c,
- * models/restart.c) in whole runs whose outcome is computed by hand in each
+/* test_ha_run.c - vSphere HA in the cluster controller (models/vsphere/ha_controller.c,
+ * models/vsphere/restart.c) in whole runs whose outcome is computed by hand in each
  * test: slot sizes and failover capacity, the exact power-on admission
  * control refuses, failover hosts, restart order by priority, timed retries
  * with doubling intervals, restarts recorded as failed, downtime closed at
@@ -12,8 +12,8 @@
 
 #include "analysis/h5_read.h"
 #include "check.h"
-#include "models/failure.h"
-#include "models/ha_controller.h"
+#include "models/failures/failure.h"
+#include "models/vsphere/ha_controller.h"
 #include "models/model.h"
 #include "recorder/recorder.h"
 #include "scenario/scenario.h"

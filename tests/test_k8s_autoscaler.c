@@ -1,5 +1,5 @@
 /* test_k8s_autoscaler.c - Cluster Autoscaler decisions on hand-worked cases. */
-#include "models/k8s_autoscaler.h"
+#include "models/kubernetes/k8s_autoscaler.h"
 #include "tests/check.h"
 #include "tests/k8s_fixtures.h"
 

@@ -1,5 +1,5 @@
 /* test_k8s_constraints.c - the pod template and node group keys in a run
- * (models/k8s_template_build.c): node selector, required node affinity,
+ * (models/kubernetes/k8s_template_build.c): node selector, required node affinity,
  * taints and tolerations, required pod anti-affinity, topology spread,
  * ImageLocality and a PodDisruptionBudget in preemption. Each expectation
  * is worked by hand from the plugin rules (docs/kubernetes.md).
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "analysis/h5_read.h"
-#include "models/k8s_template_build.h"
+#include "models/kubernetes/k8s_template_build.h"
 #include "tests/check.h"
 #include "tests/run_h5.h"
 

@@ -1,6 +1,6 @@
 /* test_k8s_hpa.c - HPA replica calculation and behaviour, worked by hand from
  * replica_calculator.go and horizontal.go. */
-#include "models/k8s_hpa.h"
+#include "models/kubernetes/k8s_hpa.h"
 #include "tests/check.h"
 
 #define S 1000000000LL

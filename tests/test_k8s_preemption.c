@@ -1,6 +1,6 @@
 /* test_k8s_preemption.c - DefaultPreemption on hand-worked clusters. */
-#include "models/k8s_framework.h"
-#include "models/k8s_preemption.h"
+#include "models/kubernetes/k8s_framework.h"
+#include "models/kubernetes/k8s_preemption.h"
 #include "tests/check.h"
 #include "tests/k8s_fixtures.h"
 

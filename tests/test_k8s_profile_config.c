@@ -1,6 +1,6 @@
 /* test_k8s_profile_config.c - scheduler profiles from scenario keys. */
-#include "models/k8s_plugins.h"
-#include "models/k8s_profile_config.h"
+#include "models/kubernetes/plugins/k8s_plugins.h"
+#include "models/kubernetes/k8s_profile_config.h"
 #include "scenario/schema.h"
 #include "tests/check.h"
 

@@ -1,5 +1,5 @@
 /* test_k8s_queue.c - the scheduling queue: order, backoff, requeueing. */
-#include "models/k8s_queue.h"
+#include "models/kubernetes/k8s_queue.h"
 #include "tests/check.h"
 
 #define S 1000000000LL

@@ -1,8 +1,8 @@
 /* test_k8s_scheduler.c - kube-scheduler plugins and framework against values
  * worked by hand from the source formulas (see docs/kubernetes.md). */
-#include "models/k8s_framework.h"
-#include "models/k8s_plugin_example.h"
-#include "models/k8s_plugins.h"
+#include "models/kubernetes/k8s_framework.h"
+#include "models/kubernetes/plugins/k8s_plugin_example.h"
+#include "models/kubernetes/plugins/k8s_plugins.h"
 #include "tests/check.h"
 #include "tests/k8s_fixtures.h"
 

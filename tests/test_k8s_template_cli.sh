@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_k8s_template_cli.sh - the pod template, node group and PDB keys
-# (models/k8s_template_build.c) from the command line: each kind of mistake
+# (models/kubernetes/k8s_template_build.c) from the command line: each kind of mistake
 # is refused with FILE:LINE, the key and exit 2; a scenario using every
 # constraint gives byte-identical results with 1 and 2 threads.
 # Run by ctest as: test_k8s_template_cli.sh VDCSIM SOURCE_DIR WORK_DIR

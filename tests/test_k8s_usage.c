@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "analysis/h5_read.h"
-#include "models/k8s_scheduler_lp.h"
+#include "models/kubernetes/k8s_scheduler_lp.h"
 #include "tests/check.h"
 #include "tests/run_h5.h"
 

@@ -2,9 +2,9 @@
 #include <math.h>
 
 #include "check.h"
-#include "models/demand.h"
-#include "models/placement.h"
-#include "models/vm.h"
+#include "models/workload/demand.h"
+#include "models/core/placement.h"
+#include "models/core/vm.h"
 #include "sim/time.h"
 
 static void test_demand(void)

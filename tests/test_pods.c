@@ -4,11 +4,11 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "models/cfs.h"
-#include "models/crashloop.h"
-#include "models/image_cache.h"
-#include "models/oom.h"
-#include "models/pod.h"
+#include "models/containers/cfs.h"
+#include "models/containers/crashloop.h"
+#include "models/containers/image_cache.h"
+#include "models/containers/oom.h"
+#include "models/containers/pod.h"
 #include "tests/check.h"
 
 #define S (SIM_NS_PER_S)

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "models/histogram.h"
-#include "models/load_balancer.h"
-#include "models/model_env.h"
-#include "models/request_queue.h"
-#include "models/service.h"
+#include "sim/histogram.h"
+#include "models/services/load_balancer.h"
+#include "models/core/model_env.h"
+#include "models/services/request_queue.h"
+#include "models/services/service.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
 

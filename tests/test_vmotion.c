@@ -1,10 +1,10 @@
-/* test_vmotion.c - pre-copy live migration (models/vmotion.c) against hand
+/* test_vmotion.c - pre-copy live migration (models/vsphere/vmotion.c) against hand
  * calculations and against the independent closed-form oracle. */
 #include <math.h>
 
 #include "analysis/oracles.h"
-#include "models/vmotion.h"
-#include "models/vmotion_set.h"
+#include "models/vsphere/vmotion.h"
+#include "models/vsphere/vmotion_set.h"
 #include "tests/check.h"
 
 #define GIB 1073741824.0

@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "check.h"
-#include "models/arrivals.h"
-#include "models/demand.h"
-#include "models/trace.h"
-#include "models/vm.h"
+#include "models/workload/arrivals.h"
+#include "models/workload/demand.h"
+#include "traces/vm_trace.h"
+#include "models/core/vm.h"
 
 static gsl_rng *new_rng(unsigned long seed)
 {

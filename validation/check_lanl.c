@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "analysis/failure_report.h"
-#include "models/failure_trace.h"
+#include "traces/failure_trace.h"
 #include "validation/report.h"
 
 /* LANL failure data: Schroeder & Gibson (DSN 2006) report times between

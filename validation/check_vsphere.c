@@ -1,4 +1,4 @@
-/* check_vsphere.c - the vSphere algorithms (models/vmotion.c, drs.c,
+/* check_vsphere.c - the vSphere algorithms (models/vsphere/vmotion.c, drs.c,
  * ha_admission.c) against published and hand-computed values. These are
  * deterministic functions, so every row is exact (to the printed digits).
  *
@@ -16,10 +16,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/drs.h"
-#include "models/ha_admission.h"
-#include "models/vmotion.h"
-#include "models/vmotion_set.h"
+#include "models/vsphere/drs.h"
+#include "models/vsphere/ha_admission.h"
+#include "models/vsphere/vmotion.h"
+#include "models/vsphere/vmotion_set.h"
 #include "validation/report.h"
 
 static void precopy_rows(report *r)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "analysis/h5_read.h"
-#include "models/cpu_entitlement.h"
+#include "models/host/cpu_entitlement.h"
 #include "validation/report.h"
 
 typedef struct {

@@ -1,0 +1,212 @@
+/* pod.h - pods (containers, WebAssembly-style sandboxes, VM-isolated
+ * instances) running on Kubernetes nodes that are hosts or VMs.
+ *
+ * A pod lives in the LP of the host that runs its node: a host node's pods
+ * from the start (they fail with their host and start again at its repair:
+ * pods_host_down/up), a VM node's pods once that VM has started on a host
+ * (they fail with it: pods_vm_stopped; they move with it through a
+ * vMotion: pods_vm_leaving/arrived). The host LP calls in here at its
+ * sample (CPU by CFS, memory and OOM, series), VM start/stop/vMotion, host
+ * failure/repair, and the pod event kinds (start, running, crash,
+ * restart), all self-events.
+ * Randomness comes only from the host LP's stream POD_STREAM.
+ *
+ * Lifecycle of one pod:
+ *   pending -> starting (image pull + start latency) -> running
+ *   running -> backoff (crash or OOM kill; CrashLoopBackOff wait) -> starting
+ *   any -> failed (its VM node stopped or failed, its host node failed)
+ * Models: models/containers/cfs.h, models/containers/oom.h, models/containers/crashloop.h,
+ * models/containers/image_cache.h; docs/containers.md.
+ */
+#ifndef VDCSIM_MODELS_POD_H
+#define VDCSIM_MODELS_POD_H
+
+#include <stdint.h>
+
+#include "models/containers/cfs.h"
+#include "models/containers/crashloop.h"
+#include "models/workload/demand.h"
+#include "models/workload/distribution.h"
+#include "models/containers/image_cache.h"
+#include "models/containers/oom.h"
+#include "recorder/recorder.h"
+#include "scenario/scenario.h"
+#include "sim/engine.h"
+
+enum { POD_STREAM = 6 }; /* host LP stream: pod demand noise, start latencies, crashes */
+
+typedef enum { POD_CONTAINER, POD_SANDBOX, POD_VM } pod_kind;
+typedef enum { POD_PENDING, POD_STARTING, POD_RUNNING, POD_BACKOFF, POD_FAILED } pod_state;
+
+const char *pod_kind_name(pod_kind k);
+const char *pod_state_name(pod_state s);
+
+/* What every pod of one scenario group shares. */
+typedef struct pod_group {
+    pod_kind kind;
+    qos_class qos;
+    int64_t cpu_request_m, cpu_limit_m; /* millicores; limit 0 = none */
+    uint64_t mem_request, mem_limit;    /* bytes; limit 0 = none */
+    uint64_t mem_overhead;              /* bytes the runtime adds per pod */
+    double cpu_overhead_factor;         /* CPU per unit of app work */
+    double threads;
+    cfs_work_kind work;
+    demand_spec cpu_demand;    /* millicores of app work */
+    demand_spec memory_demand; /* MiB of app memory */
+    uint32_t image;            /* id into pod_world.image_names */
+    uint64_t image_bytes;
+    dist_spec startup;         /* ns */
+    int has_crash;
+    dist_spec crash;           /* ns of running between crashes */
+    sim_time_ns start_ns;
+    int node_is_vm;            /* node_group names a vms group */
+} pod_group;
+
+typedef struct pod {
+    uint32_t group, index_in_group;
+    int32_t node_host;   /* host index of its node, or -1 */
+    int32_t node_vm;     /* VM index of its node, or -1; -1 both: unschedulable */
+    int32_t host;        /* host LP holding it now, -1 */
+    pod_state state;
+    uint32_t gen;        /* bumped at every state change; events carry it */
+    uint32_t timer_kind;      /* the pod event kind pending for it (0: none) ... */
+    sim_time_ns timer_due_ns; /* ... and when it is due: a vMotion re-arms it there */
+    int holds_image;
+    int oom_adj;
+    crashloop backoff;
+    sim_time_ns starting_since_ns;
+    sim_time_ns last_backoff_ns;
+    sim_time_ns first_startup_ns; /* -1 until first running */
+    uint32_t restarts, crashes, oom_kills;
+    double periods, throttled_periods; /* CFS periods while running with a CPU limit */
+} pod;
+
+/* The pods of a run: built from the scenario, shared by the host LPs
+ * (each writes only the pods it holds and the caches of its nodes). */
+typedef struct pod_world {
+    uint32_t n_groups, n_pods, n_images;
+    pod_group *groups;
+    pod *pods;
+    char **image_names;
+    image_cache *host_caches; /* per host node */
+    image_cache *vm_caches;   /* per VM node */
+    uint32_t n_vm_caches;
+    uint32_t *vm_pod_first;   /* pods on VM v: vm_pods[vm_pod_first[v] .. vm_pod_first[v+1]) */
+    uint32_t *vm_pods;
+
+    double cfs_period_s;
+    image_pull_params pull;
+    crashloop_params backoff;
+    int64_t max_pods;
+
+    uint32_t kind_start, kind_running, kind_crash, kind_restart;
+
+    int series_running, series_cpu_usage, series_throttled_pct, series_oom_kills, series_restarts;
+    int log_started, log_oom_killed, log_crashed, log_restarted, log_failed;
+} pod_world;
+
+/* One node's running pods in this sample (after the OOM kills): the
+ * survivors are pod_host.ids[first .. first + n). */
+typedef struct pod_node_run {
+    int32_t node_vm;   /* -1: the host itself is the node */
+    int32_t vm_pos;    /* the VM's position in the host's VM list, or -1 */
+    uint32_t first, n;
+    double want_mhz;   /* sum of what the pods would use alone (CFS-capped) */
+    double memory_mib; /* their memory plus runtime overhead */
+    double shares;     /* sum of CPU requests, millicores */
+} pod_node_run;
+
+/* Per host LP. */
+typedef struct pod_host {
+    uint32_t *active; /* pods whose node is on this host, grouped by node */
+    uint32_t n_active, cap_active;
+    uint32_t interval_oom_kills, interval_restarts;
+    /* scratch for one node's sample, grown to the largest node */
+    uint32_t scratch_cap;
+    uint32_t *ids;
+    double *cpu_demand, *mem_mib, *want, *weight, *share;
+    int *adj;
+    size_t *order, *victims;
+    unsigned char *dead;
+    pod_node_run *runs; /* this sample's nodes, scratch_cap entries */
+    uint32_t n_runs;
+} pod_host;
+
+struct host;
+struct model_env;
+struct host_vm_input;
+struct host_pod_load;
+
+/* Builds the pods of the scenario (after hosts and VMs and their LPs exist),
+ * places them with pods_place_builtin(), registers the event kinds and
+ * schedules the host-node pods' starts. *out is NULL when the scenario has
+ * no pods. Returns 0, -1 (out of memory) or -2 (bad input, message in err
+ * as "FILE:LINE: key '...': ..."); on failure the caller still releases
+ * *out and the hosts' pod state with pods_free(). */
+int pods_build(const scenario *scn, sim_engine *eng, struct model_env *env, struct host *hosts, pod_world **out,
+               char *err, size_t err_len);
+
+/* The built-in placement, until the kube-scheduler library decides: each
+ * pod in order goes to the first node of its node group where the requests
+ * of the pods already there plus its own fit the node's allocatable CPU
+ * (cores * 1000 m) and memory, and fewer than kubelet.max_pods run. */
+void pods_place_builtin(pod_world *w, const struct model_env *env, const scenario *scn);
+
+int pods_declare_recording(pod_world *w, const struct model_env *env, recorder *rec);
+int pods_write_table(const pod_world *w, const struct model_env *env, const scenario *scn, recorder *rec);
+void pods_free(pod_world *w, struct host *hosts, uint32_t n_hosts);
+
+/* --- called by the host LP -------------------------------------------- */
+
+/* Puts a pod on this host LP's list of pods (grouped by node). 0 or -1. */
+int pod_host_add(pod_host *ph, uint32_t pod_id);
+
+/* Handles a pod event kind; returns 1 if ev was one. */
+int pods_handle(sim_ctx *ctx, struct host *h, const sim_event *ev);
+
+/* The sample at now, in two halves around the host's contention step.
+ * pods_sample_demand: each node's running pods draw their demands; those
+ * above their memory limit, then (node out of memory) by badness, are OOM
+ * killed. A VM node's pods add their CPU want to its VM's demand in[] and
+ * their memory to its active fraction; a host node's pods fill *host_node
+ * (their claim in the water-filling). vm_memory_mib: memory the host's
+ * VMs are configured with (a host node's pods get the rest).
+ * pods_sample_cpu: the CPU each node gives its pods (a VM node:
+ * pods_vm_node_cpu_mhz; a host node: host_node->cpu_entitlement_mhz),
+ * divided by cpu.shares and CFS quotas; then the series. */
+void pods_sample_demand(sim_ctx *ctx, struct host *h, double vm_memory_mib, struct host_vm_input *in,
+                        struct host_pod_load *host_node);
+void pods_sample_cpu(sim_ctx *ctx, struct host *h, const struct host_vm_input *in,
+                     const struct host_pod_load *host_node);
+
+/* VM vm_id started on this host: its pods start (at their start time). */
+void pods_vm_started(sim_ctx *ctx, struct host *h, uint32_t vm_id);
+
+/* VM vm_id stopped or failed on this host: its pods fail and leave. */
+void pods_vm_stopped(sim_ctx *ctx, struct host *h, uint32_t vm_id);
+
+/* Host node: this host failed or entered maintenance (pods_host_down: its
+ * own pods fail and leave, as a VM node's do with their VM), or is up again
+ * after that (pods_host_up: they are pending again and start, at their
+ * start time if that is later). */
+void pods_host_down(sim_ctx *ctx, struct host *h);
+void pods_host_up(sim_ctx *ctx, struct host *h);
+
+/* vMotion handover: VM vm_id leaves this (source) host. Its pods leave the
+ * host's list as they are (not failed); their state travels with the VM
+ * in the handover's arrive event, and the source ignores their pending
+ * events from now on (a pod is handled only by the host holding it). */
+void pods_vm_leaving(struct host *h, uint32_t vm_id);
+
+/* vMotion arrival: VM vm_id runs on this (destination) host now. Its pods
+ * in transit join this host's list in their state; the event each one had
+ * pending (start, running, crash, restart) is re-armed at its due time. */
+void pods_vm_arrived(sim_ctx *ctx, struct host *h, uint32_t vm_id);
+
+/* CPU (MHz) a VM node gives its pods: their want, or when the VM is
+ * oversubscribed (its demand D_vm, pods included, above its entitlement
+ * E_vm from the host's water-filling) their proportional part of it:
+ *     pods_want * min(1, E_vm / D_vm)      (docs/containers.md) */
+double pods_vm_node_cpu_mhz(double pods_want_mhz, double vm_demand_mhz, double vm_entitlement_mhz);
+
+#endif

@@ -1,0 +1,36 @@
+/* vm.c - the VM lifecycle state machine (see vm.h). */
+#include "models/core/vm.h"
+
+const char *vm_state_name(vm_state s)
+{
+    switch (s) {
+    case VM_STOPPED: return "stopped";
+    case VM_STARTING: return "starting";
+    case VM_RUNNING: return "running";
+    case VM_MIGRATING: return "migrating";
+    case VM_STOPPING: return "stopping";
+    case VM_FAILED: return "failed";
+    }
+    return "?";
+}
+
+int vm_transition_allowed(vm_state from, vm_state to)
+{
+    switch (from) {
+    case VM_STOPPED: return to == VM_STARTING;
+    case VM_STARTING: return to == VM_RUNNING || to == VM_FAILED || to == VM_STOPPED;
+    case VM_RUNNING: return to == VM_MIGRATING || to == VM_STOPPING || to == VM_FAILED;
+    case VM_MIGRATING: return to == VM_RUNNING || to == VM_FAILED;
+    case VM_STOPPING: return to == VM_STOPPED || to == VM_FAILED;
+    case VM_FAILED: return to == VM_STARTING || to == VM_STOPPED;
+    }
+    return 0;
+}
+
+int vm_transition(vm *v, vm_state to)
+{
+    if (!vm_transition_allowed(v->state, to))
+        return -1;
+    v->state = to;
+    return 0;
+}

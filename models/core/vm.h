@@ -1,0 +1,65 @@
+/* vm.h - virtual machines: their static description and lifecycle.
+ *
+ * A VM's mutable state belongs to the LP of the host it runs on (or to the
+ * cluster controller while it is not placed); it is handed over by events.
+ * The lifecycle is the state machine
+ *     stopped -> starting -> running <-> migrating ; running -> stopping -> stopped
+ * plus failed from any powered-on state and failed -> starting (restart).
+ */
+#ifndef VDCSIM_MODELS_VM_H
+#define VDCSIM_MODELS_VM_H
+
+#include <stdint.h>
+
+#include "models/workload/demand.h"
+#include "models/host/host_hw.h"
+
+typedef enum {
+    VM_STOPPED,
+    VM_STARTING,
+    VM_RUNNING,
+    VM_MIGRATING,
+    VM_STOPPING,
+    VM_FAILED
+} vm_state;
+
+typedef struct vm_spec {
+    uint32_t group;          /* index of its scenario group (vms.[group]) */
+    uint32_t index_in_group; /* 0-based; its name is "<group>-<index_in_group+1>" */
+    uint32_t vcpus;
+    uint64_t memory_mib;
+    int32_t host_group;    /* hosts.[host_group] it must run in, or -1 for any */
+    sim_time_ns start_ns;  /* power-on request time */
+    /* Demand processes: the group's (workload_group.demand), shared by its
+     * VMs; a trace-driven resource points at the VM's own copy, which
+     * holds its series (workload_group.vm_demand). */
+    const demand_spec *cpu_demand;     /* MHz */
+    const demand_spec *memory_demand;  /* active memory, fraction of memory_mib */
+    const demand_spec *network_demand; /* Gbps */
+    vm_resources res;           /* reservations, limits, shares, vNUMA, network path */
+} vm_spec;
+
+typedef struct vm {
+    vm_state state;
+    int32_t host;          /* host index, -1 when not placed */
+    uint32_t boot_epoch;   /* counts starts; a boot-end event of an older start is stale */
+    sim_time_ns arrived_ns; /* its power-on request, -1 if it never arrived */
+    sim_time_ns stopped_ns; /* -1 until it powers off */
+    /* state of its demand processes: moves with the VM between hosts */
+    demand_state cpu_demand, memory_demand, network_demand;
+    /* Written by the host's sample step (models/host/host_contention.c) for
+     * running VMs; other models read them. */
+    float cpu_ready_pct;          /* % of runnable time spent waiting */
+    double cpu_entitlement_mhz;   /* what the host gives it */
+    double cpu_speed_factor;      /* useful MHz / demanded MHz, 0..1; 1 before the first sample */
+} vm;
+
+const char *vm_state_name(vm_state s);
+
+/* 1 if the lifecycle allows from -> to, else 0. */
+int vm_transition_allowed(vm_state from, vm_state to);
+
+/* Moves v to state `to`; returns 0, or -1 (state unchanged) if illegal. */
+int vm_transition(vm *v, vm_state to);
+
+#endif

@@ -1,0 +1,173 @@
+/* availability.c - availability accounting of hosts, VMs and failure
+ * domains: the series and event kinds the failure module records, and the
+ * end-of-run tables (docs/failures.md, docs/hdf5-layout.md).
+ *
+ * Host time is split exactly by state as the host LP changes it; a host is
+ * available while up or isolated (its VMs can run). VM downtime runs from
+ * the moment a VM is taken down (host failure, maintenance, isolation
+ * response, crash, refused start) to the moment a host starts it again.
+ * Intervals still open at simulation.until are closed there.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "models/failures/failure_internal.h"
+
+#define NS_PER_H 3.6e12
+
+static sim_time_ns host_time_in(const failure_model *fm, uint32_t i, host_state s)
+{
+    const host_outage *o = &fm->hosts[i];
+    sim_time_ns t = o->time_in_state_ns[s];
+    if (o->state == s && fm->env.until_ns > o->state_since_ns)
+        t += fm->env.until_ns - o->state_since_ns;
+    return t;
+}
+
+double failure_host_availability(const failure_model *fm, uint32_t host_index)
+{
+    double total = (double)fm->env.until_ns;
+    return total > 0 ? (double)(host_time_in(fm, host_index, HOST_UP) + host_time_in(fm, host_index, HOST_ISOLATED)) / total
+                     : NAN;
+}
+
+uint64_t failure_host_failures(const failure_model *fm, uint32_t host_index) { return fm->hosts[host_index].failures; }
+
+const vm_avail *failure_vm(const failure_model *fm, uint32_t vm_index) { return &fm->vms[vm_index]; }
+
+static sim_time_ns vm_downtime(const failure_model *fm, uint32_t v)
+{
+    const vm_avail *va = &fm->vms[v];
+    sim_time_ns t = va->downtime_ns;
+    if (va->down && fm->env.until_ns > va->down_since_ns)
+        t += fm->env.until_ns - va->down_since_ns;
+    return t;
+}
+
+int failure_declare_recording(failure_model *fm, recorder *rec)
+{
+    failure_env *fe = &fm->env;
+    const model_env *env = fm->menv;
+    sim_time_ns period = env->sample_period_ns;
+    fe->series_host_up = rec_series_new(rec, "host", "up", "1", "hosts", (int)env->n_hosts, 0, period);
+    fe->series_cluster_hosts_up = rec_series_new(rec, "cluster", "hosts_up", "1", NULL, 1, 0, period);
+    fe->series_cluster_vms_down = rec_series_new(rec, "cluster", "vms_down", "1", NULL, 1, 0, period);
+    fe->series_cluster_vms_waiting = rec_series_new(rec, "cluster", "vms_waiting_restart", "1", NULL, 1, 0, period);
+    fe->log_host_failed = rec_event_kind(rec, "host_failed");
+    fe->log_host_repaired = rec_event_kind(rec, "host_repaired");
+    fe->log_host_isolated = rec_event_kind(rec, "host_isolated");
+    fe->log_host_reachable = rec_event_kind(rec, "host_reachable");
+    fe->log_maintenance_begin = rec_event_kind(rec, "maintenance_begin");
+    fe->log_maintenance_end = rec_event_kind(rec, "maintenance_end");
+    fe->log_domain_failed = rec_event_kind(rec, "domain_failed");
+    fe->log_domain_repaired = rec_event_kind(rec, "domain_repaired");
+    fe->log_vm_failed = rec_event_kind(rec, "vm_failed");
+    fe->log_vm_restarted = rec_event_kind(rec, "vm_restarted");
+    fe->log_vm_restart_failed = rec_event_kind(rec, "vm_restart_failed");
+    if (fe->series_host_up < 0 || fe->series_cluster_hosts_up < 0 || fe->series_cluster_vms_down < 0 ||
+        fe->series_cluster_vms_waiting < 0 || fe->log_host_failed < 0 || fe->log_host_repaired < 0 ||
+        fe->log_host_isolated < 0 || fe->log_host_reachable < 0 || fe->log_maintenance_begin < 0 ||
+        fe->log_maintenance_end < 0 || fe->log_domain_failed < 0 || fe->log_domain_repaired < 0 ||
+        fe->log_vm_failed < 0 || fe->log_vm_restarted < 0 || fe->log_vm_restart_failed < 0)
+        return -1;
+
+    static const rec_column domain_columns[] = {
+        {"name", REC_STR, NULL}, {"kind", REC_STR, NULL}, {"hosts", REC_I64, NULL}};
+    int table = rec_table_new(rec, "domains", domain_columns, 3);
+    if (table < 0)
+        return -1;
+    for (uint32_t i = 0; i < fm->n_domains; i++) {
+        const domain *d = &fm->domains[i];
+        rec_value row[] = {{.str = d->name}, {.str = domain_kind_name(d->kind)}, {.i64 = d->n_hosts}};
+        if (rec_table_row(rec, table, row) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static const rec_column host_avail_columns[] = {
+    {"state", REC_STR, NULL},           {"availability", REC_F64, "1"},
+    {"up_h", REC_F64, "h"},             {"failed_h", REC_F64, "h"},
+    {"maintenance_h", REC_F64, "h"},    {"isolated_h", REC_F64, "h"},
+    {"failures", REC_I64, NULL},        {"maintenances", REC_I64, NULL},
+    {"isolations", REC_I64, NULL},      {"mttf_h", REC_F64, "h"},
+    {"mttr_h", REC_F64, "h"},           {"vms_failed", REC_I64, NULL},
+};
+
+static const rec_column vm_avail_columns[] = {
+    {"downtime_h", REC_F64, "h"},       {"availability", REC_F64, "1"},
+    {"failures", REC_I64, NULL},        {"crashes", REC_I64, NULL},
+    {"restarts", REC_I64, NULL},        {"restart_failures", REC_I64, NULL},
+    {"down_at_end", REC_I64, NULL},
+};
+
+static const rec_column domain_avail_columns[] = {
+    {"failures", REC_I64, NULL}, {"down_h", REC_F64, "h"}, {"availability", REC_F64, "1"}};
+
+int failure_write_tables(failure_model *fm, recorder *rec)
+{
+    const model_env *env = fm->menv;
+    int table = rec_table_new(rec, "domain_availability", domain_avail_columns, 3);
+    if (table < 0)
+        return -1;
+    for (uint32_t i = 0; i < fm->n_domains; i++) {
+        const domain *d = &fm->domains[i];
+        sim_time_ns down = d->down_ns;
+        int open = 0;
+        for (int k = 0; k < OUTAGE_REASONS; k++)
+            open |= d->active[k] != 0;
+        if (open && fm->env.until_ns > d->down_since_ns)
+            down += fm->env.until_ns - d->down_since_ns;
+        rec_value row[] = {{.i64 = (int64_t)d->failures},
+                           {.f64 = (double)down / NS_PER_H},
+                           {.f64 = fm->env.until_ns > 0 ? 1.0 - (double)down / (double)fm->env.until_ns : NAN}};
+        if (rec_table_row(rec, table, row) != 0)
+            return -1;
+    }
+    table = rec_table_new(rec, "host_availability", host_avail_columns,
+                              (int)(sizeof host_avail_columns / sizeof host_avail_columns[0]));
+    if (table < 0)
+        return -1;
+    for (uint32_t i = 0; i < env->n_hosts; i++) {
+        const host_outage *o = &fm->hosts[i];
+        double up = (double)host_time_in(fm, i, HOST_UP), failed = (double)host_time_in(fm, i, HOST_FAILED);
+        double maint = (double)host_time_in(fm, i, HOST_MAINTENANCE), iso = (double)host_time_in(fm, i, HOST_ISOLATED);
+        /* observed MTTF: time available per failure; MTTR: time failed per failure */
+        double mttf = o->failures ? (up + iso) / (double)o->failures / NS_PER_H : NAN;
+        double mttr = o->failures ? failed / (double)o->failures / NS_PER_H : NAN;
+        rec_value row[] = {{.str = host_state_name(o->state)},
+                           {.f64 = failure_host_availability(fm, i)},
+                           {.f64 = up / NS_PER_H},
+                           {.f64 = failed / NS_PER_H},
+                           {.f64 = maint / NS_PER_H},
+                           {.f64 = iso / NS_PER_H},
+                           {.i64 = (int64_t)o->failures},
+                           {.i64 = (int64_t)o->maintenances},
+                           {.i64 = (int64_t)o->isolations},
+                           {.f64 = mttf},
+                           {.f64 = mttr},
+                           {.i64 = (int64_t)o->vm_failures}};
+        if (rec_table_row(rec, table, row) != 0)
+            return -1;
+    }
+    table = rec_table_new(rec, "vm_availability", vm_avail_columns,
+                          (int)(sizeof vm_avail_columns / sizeof vm_avail_columns[0]));
+    if (table < 0)
+        return -1;
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        const vm_avail *va = &fm->vms[v];
+        sim_time_ns down = vm_downtime(fm, v);
+        sim_time_ns life = fm->env.until_ns - env->vm_specs[v].start_ns;
+        rec_value row[] = {{.f64 = (double)down / NS_PER_H},
+                           {.f64 = life > 0 ? 1.0 - (double)down / (double)life : NAN},
+                           {.i64 = va->failures},
+                           {.i64 = va->crashes},
+                           {.i64 = va->restarts},
+                           {.i64 = va->restart_failures},
+                           {.i64 = va->down}};
+        if (rec_table_row(rec, table, row) != 0)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,223 @@
+/* failure.h - host failures, repairs, failure domains, maintenance,
+ * isolation and VM crashes, wired into the host and cluster LPs.
+ *
+ * What lives where (docs/failures.md):
+ *   failure_process.c  the host side: why a host is down (a count per
+ *                      reason), its state, taking its VMs down, its own
+ *                      up/repair renewal process, VM crash clocks, and the
+ *                      repair-crew LP (FIFO queue of repairs).
+ *   topology.c         racks, PDUs and zones: which hosts each holds, and
+ *                      the failure-domain LPs that take them down together.
+ *   restart.c          the cluster controller side: restarting failed VMs
+ *                      elsewhere after the detection time (vSphere HA's role).
+ *   availability.c     per-host and per-VM accounting, series and tables.
+ *   failure_build.c    reading the scenario into all of the above.
+ *
+ * Contract
+ *  - With no failure keys in the scenario, failure_build() returns NULL
+ *    and nothing of this module runs: outputs are unchanged.
+ *  - Randomness: host LPs use their stream HOST_STREAM_FAILURE for up and
+ *    repair times, HOST_STREAM_CRASH for VM crash times and
+ *    HOST_STREAM_ISOLATION for isolation times; domain LPs
+ *    their stream DOMAIN_STREAM_FAILURE. Results do not depend on threads.
+ *  - A host is down for as many reasons as are active (its own failure,
+ *    each failed domain holding it, each injected or trace failure, each
+ *    maintenance window, each isolation); it comes back when the count of
+ *    each kind drops to zero. Its state is derived: failed if any failure
+ *    reason is active, else maintenance, else isolated, else up.
+ *  - Ownership: failure_env.hosts[i] belongs to host LP i; vm_avail[v] to
+ *    whoever holds VM v (like env->vms[v]); domain state to its LP; the
+ *    crew queue to the crew LP; the restart queue to the cluster LP.
+ */
+#ifndef VDCSIM_MODELS_FAILURE_H
+#define VDCSIM_MODELS_FAILURE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "models/workload/distribution.h"
+#include "models/core/host.h"
+#include "scenario/scenario.h"
+#include "sim/engine.h"
+
+enum { HOST_STREAM_FAILURE = 2, HOST_STREAM_CRASH = 3, HOST_STREAM_ISOLATION = 4, DOMAIN_STREAM_FAILURE = 1 };
+
+/* Why a host is down; also the `a` field of host event-log records. */
+typedef enum {
+    OUTAGE_OWN = 0,     /* the host's own failure process */
+    OUTAGE_DOMAIN,      /* a rack, PDU or zone holding it failed */
+    OUTAGE_INJECTED,    /* failures.inject */
+    OUTAGE_TRACE,       /* failures.trace */
+    OUTAGE_MAINTENANCE, /* failures.maintenance */
+    OUTAGE_ISOLATION,   /* management network lost (failures.inject kind isolation) */
+    OUTAGE_OWN_ISOLATION, /* the host's own isolation process (hosts.[].isolation) */
+    OUTAGE_REASONS
+} outage_reason;
+
+/* Why a VM went down: the `b` field of vm_failed records. */
+typedef enum {
+    VM_DOWN_HOST_FAILED = 0,
+    VM_DOWN_MAINTENANCE,
+    VM_DOWN_ISOLATION_RESPONSE,
+    VM_DOWN_CRASH,
+    VM_DOWN_START_REFUSED /* sent to a host that was down when the start arrived */
+} vm_down_cause;
+
+/* Operations carried in payload.i64[0] of the module's event kinds. */
+typedef enum {
+    FOP_BEGIN = 1,         /* host/domain: an outage of reason i64[1] begins; i64[2] = its
+                              duration in ns or -1 (ended by an explicit FOP_END) */
+    FOP_END,               /* host/domain: an outage of reason i64[1] ends */
+    FOP_ISOLATION_TIMEOUT, /* host: i64[1] = isolation epoch */
+    FOP_VM_CRASH,          /* host: i64[1] = vm, i64[2] = its epoch; the restart in place is
+                              a vm.start the host sends itself */
+    FOP_CREW_REQUEST,      /* crew: i64[1] = host, i64[2] = repair ns */
+    FOP_CREW_DONE,         /* crew: a crew is free again */
+    FOP_HOST_DOWN,         /* cluster: host i64[1] unreachable since i64[2], state i64[3] */
+    FOP_HOST_UP,           /* cluster: host i64[1] usable again */
+    FOP_VM_FAILED,         /* cluster: vm i64[1] left host i64[2] at i64[3], cause i64[4] */
+    FOP_RESTART_TICK       /* cluster: restart what is due */
+} failure_op;
+
+/* Per-group failure and crash processes. */
+typedef struct failure_process_spec {
+    int enabled;
+    dist_spec up_time;
+    dist_spec repair;
+} failure_process_spec;
+
+typedef struct vm_crash_spec {
+    int enabled;
+    dist_spec up_time;
+    sim_time_ns restart_delay_ns;
+} vm_crash_spec;
+
+/* Host i's failure state (owned by host LP i). */
+typedef struct host_outage {
+    uint32_t active[OUTAGE_REASONS]; /* active outages per reason */
+    uint32_t isolation_epoch;        /* invalidates stale isolation timeouts */
+    int isolation_response_applied;
+    sim_time_ns state_since_ns;
+    sim_time_ns time_in_state_ns[HOST_STATES];
+    uint64_t failures;    /* entries into HOST_FAILED */
+    uint64_t maintenances; /* entries into HOST_MAINTENANCE */
+    uint64_t isolations;  /* entries into HOST_ISOLATED */
+    uint64_t vm_failures; /* VMs taken down with the host */
+    host_state state;     /* mirror of the host LP's state, for the end-of-run accounts */
+} host_outage;
+
+/* VM v's availability accounting (owned by whoever holds the VM). */
+typedef struct vm_avail {
+    int down;                 /* failed or waiting for restart */
+    uint32_t epoch;           /* incremented at every start; stale crash events carry an old one */
+    sim_time_ns down_since_ns;
+    sim_time_ns downtime_ns;
+    uint32_t failures;        /* times taken down (host failure, maintenance, isolation, crash) */
+    uint32_t crashes;
+    uint32_t restarts;        /* restarts after a failure (elsewhere or in place) */
+    uint32_t restart_failures; /* restart attempts that found no capacity */
+    int self_started;         /* its current boot is a restart in place (a start the host sent itself) */
+    int crash_restart_pending; /* crashed: the host's restart in place is on its way */
+} vm_avail;
+
+struct domain;
+struct crew;
+struct restart_queue;
+
+/* What the failure module shares with the LPs (read-only while running,
+ * except the per-owner entries described above). */
+typedef struct failure_env {
+    sim_time_ns detection_ns;
+    sim_time_ns isolation_timeout_ns;
+    int isolation_power_off; /* the isolation response takes the VMs down (power_off or shutdown) */
+    int isolation_shutdown;  /* ... by a guest shutdown: they end stopped, not failed */
+    uint32_t repair_crews; /* 0: unlimited (hosts repair themselves) */
+    uint32_t crew_lp;      /* when repair_crews > 0 */
+    sim_time_ns until_ns;
+
+    const failure_process_spec *host_group_process; /* per hosts.[g] */
+    const failure_process_spec *host_group_isolation; /* per hosts.[g]: up_time, repair = duration */
+    const vm_crash_spec *vm_group_crash;            /* per vms.[g] */
+
+    host_outage *hosts;
+    vm_avail *vms;
+    struct restart_queue *restart; /* the cluster LP's */
+
+    uint32_t n_domains;
+    struct domain *domains;
+    uint32_t first_domain_lp;
+
+    /* engine kinds */
+    uint32_t kind_host;    /* host LPs: FOP_BEGIN/END/ISOLATION_TIMEOUT/VM_CRASH... */
+    uint32_t kind_domain;  /* domain LPs */
+    uint32_t kind_crew;    /* the crew LP */
+    uint32_t kind_cluster; /* the cluster LP: FOP_HOST_DOWN/UP, VM_FAILED, RESTART_TICK */
+    uint32_t kind_cluster_sample;
+
+    /* recorder ids; -1 when absent */
+    int series_host_up;
+    int series_cluster_hosts_up;
+    int series_cluster_vms_waiting;
+    int series_cluster_vms_down;
+    int log_host_failed, log_host_repaired, log_host_isolated, log_host_reachable;
+    int log_maintenance_begin, log_maintenance_end;
+    int log_domain_failed, log_domain_repaired;
+    int log_vm_failed, log_vm_restarted, log_vm_restart_failed;
+} failure_env;
+
+typedef struct failure_model failure_model;
+struct model_env;
+struct recorder;
+struct cluster;
+
+/* Reads every failure key. Returns NULL with *bad == 0 when the scenario
+ * has none (failures disabled), NULL with *bad == 1 and a message
+ * "FILE:LINE: key '...': ..." in err on bad input, NULL with *bad == 2 when
+ * out of memory. */
+failure_model *failure_build(const scenario *scn, const struct model_env *env, int *bad, char *err,
+                             size_t err_len);
+
+/* Creates the domain and crew LPs, registers kinds, schedules the first
+ * events (own failures, injections, maintenance, trace). Call after the
+ * host LPs exist. Returns 0, or -1 with a message in err. */
+int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len);
+
+failure_env *failure_env_of(failure_model *fm);
+
+/* Recorder declarations (series, event kinds, the domains table). */
+int failure_declare_recording(failure_model *fm, struct recorder *rec);
+
+/* End-of-run tables /tables/host_availability and /tables/vm_availability. */
+int failure_write_tables(failure_model *fm, struct recorder *rec);
+
+/* One line for `vdcsim check`: what fails, domains, crews, detection. */
+void failure_describe(const failure_model *fm, FILE *out);
+
+/* Accessors for tests: state-time of host i up to the end of the run. */
+double failure_host_availability(const failure_model *fm, uint32_t host_index);
+uint64_t failure_host_failures(const failure_model *fm, uint32_t host_index);
+const vm_avail *failure_vm(const failure_model *fm, uint32_t vm_index);
+uint64_t failure_restart_failures(const failure_model *fm);
+
+void failure_free(failure_model *fm);
+
+/* --- LP hooks ---------------------------------------------------------- */
+
+/* Host LP, before its own dispatch: handles the module's kinds and refuses
+ * vm.start while the host is down. Returns 1 when the event is consumed. */
+int failure_host_before(sim_ctx *ctx, host *h, const sim_event *ev);
+/* Host LP, after its own dispatch: closes the downtime of a VM that has
+ * just become running (at vm.start without boot time, else at the end of
+ * its boot, vm.booted) and arms its crash clock; records /series/host/up at
+ * samples. */
+void failure_host_after(sim_ctx *ctx, host *h, const sim_event *ev);
+
+/* Cluster LP: handles FOP_HOST_DOWN/UP, VM_FAILED, RESTART_TICK and the
+ * cluster sample. Returns 1 when consumed. */
+int restart_cluster_handle(sim_ctx *ctx, struct cluster *c, const sim_event *ev);
+
+/* Domain and crew LP handlers. */
+void domain_handle(sim_ctx *ctx, void *state, const sim_event *ev);
+void crew_handle(sim_ctx *ctx, void *state, const sim_event *ev);
+
+#endif

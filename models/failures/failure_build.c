@@ -1,0 +1,493 @@
+/* failure_build.c - reading the failure keys of a scenario (see failure.h):
+ * per-group processes, VM crashes, topology, injections, maintenance
+ * windows and the LANL trace replay; then creating the domain and crew LPs
+ * and scheduling the first events. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/failures/failure_internal.h"
+#include "traces/failure_trace.h"
+
+enum { PRIO_FAILURE = 5, PRIO_FAILURE_SAMPLE = 91 };
+
+sim_time_ns failure_draw_ns(const dist_spec *d, gsl_rng *rng)
+{
+    double x = dist_sample(d, rng);
+    if (!(x > 0.0))
+        return 0;
+    if (x > 9.0e18)
+        return INT64_C(9000000000000000000);
+    return (sim_time_ns)(x + 0.5);
+}
+
+/* dist_from_scenario() names the file; replace it by FILE:LINE of the key. */
+static int read_dist(const scenario *scn, const char *prefix, dist_spec *out, char *err, size_t err_len)
+{
+    char why[4600];
+    if (dist_from_scenario(scn, prefix, out, why, sizeof why) == 0)
+        return 0;
+    const char *name = scenario_name(scn);
+    size_t n = strlen(name);
+    const char *rest = strncmp(why, name, n) == 0 && why[n] == ':' ? why + n + 1 : why;
+    const char *key = strstr(rest, "key '");
+    char where[1200];
+    if (key) {
+        char path[512];
+        const char *end = strchr(key + 5, '\'');
+        size_t len = end ? (size_t)(end - key - 5) : 0;
+        if (len >= sizeof path)
+            len = sizeof path - 1;
+        memcpy(path, key + 5, len);
+        path[len] = '\0';
+        scn_where(scn, where, sizeof where, "%s", path);
+    } else {
+        scn_where(scn, where, sizeof where, "%s", prefix);
+    }
+    snprintf(err, err_len, "%s:%s", where, rest);
+    return -1;
+}
+
+int failure_read_process(const scenario *scn, const char *prefix, failure_process_spec *out, char *err,
+                         size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    if (!scn_is_set(scn, "%s.failure", prefix))
+        return 0;
+    char path[256];
+    out->enabled = 1;
+    snprintf(path, sizeof path, "%s.failure.up_time", prefix);
+    if (read_dist(scn, path, &out->up_time, err, err_len) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s.failure.repair", prefix);
+    return read_dist(scn, path, &out->repair, err, err_len);
+}
+
+int failure_add_initial(failure_model *fm, int to_domain, uint32_t index, sim_time_ns at, int64_t op,
+                        int64_t reason, int64_t duration)
+{
+    if (fm->n_initial == fm->cap_initial) {
+        size_t cap = fm->cap_initial ? fm->cap_initial * 2 : 64;
+        initial_event *grown = realloc(fm->initial, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        fm->initial = grown;
+        fm->cap_initial = cap;
+    }
+    fm->initial[fm->n_initial++] = (initial_event){to_domain, index, at, {op, reason, duration}};
+    return 0;
+}
+
+static int has_failure_keys(const scenario *scn)
+{
+    if (scn_is_set(scn, "failures") || scn_list_len(scn, "racks") || scn_list_len(scn, "pdus") ||
+        scn_list_len(scn, "zones"))
+        return 1;
+    for (int g = 0; g < scn_list_len(scn, "hosts"); g++)
+        if (scn_is_set(scn, "hosts.[%d].failure", g) || scn_is_set(scn, "hosts.[%d].isolation", g))
+            return 1;
+    for (int g = 0; g < scn_list_len(scn, "vms"); g++)
+        if (scn_is_set(scn, "vms.[%d].crash", g))
+            return 1;
+    return 0;
+}
+
+/* The host named "<group>-NN" (as in /tables/hosts), or -1. */
+static int64_t find_host(const failure_model *fm, const char *name)
+{
+    const model_env *env = fm->menv;
+    char buf[300];
+    for (uint32_t i = 0; i < env->n_hosts; i++) {
+        const host_spec *h = &env->host_specs[i];
+        snprintf(buf, sizeof buf, "%s-%02" PRIu32, scn_string(fm->scn, "hosts.[%u].name", h->group),
+                 h->index_in_group + 1);
+        if (strcmp(buf, name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* Resolves "<list>.[i].target" into a host (*domain_out = -1) or a domain. */
+static int parse_target(failure_model *fm, const char *list, int i, int64_t *host_out, int32_t *domain_out,
+                        char *err, size_t err_len)
+{
+    const char *target = scn_string(fm->scn, "%s.[%d].target", list, i);
+    static const struct {
+        const char *word;
+        int kind; /* -1 host, else domain_kind */
+    } words[] = {{"host ", -1}, {"rack ", DOMAIN_RACK}, {"pdu ", DOMAIN_PDU}, {"zone ", DOMAIN_ZONE}};
+    *host_out = -1;
+    *domain_out = -1;
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+        size_t n = strlen(words[w].word);
+        if (strncmp(target, words[w].word, n) != 0)
+            continue;
+        if (words[w].kind < 0)
+            *host_out = find_host(fm, target + n);
+        else
+            *domain_out = topology_find(fm, (domain_kind)words[w].kind, target + n);
+        if (*host_out >= 0 || *domain_out >= 0)
+            return 0;
+        break;
+    }
+    char where[1200];
+    snprintf(err, err_len,
+             "%s: key '%s.[%d].target': '%.80s' names nothing (expected 'host GROUP-NN', 'rack NAME', 'pdu NAME' "
+             "or 'zone NAME' of this scenario)",
+             scn_where(fm->scn, where, sizeof where, "%s.[%d].target", list, i), list, i, target);
+    return -1;
+}
+
+static int read_injections(failure_model *fm, char *err, size_t err_len, int *oom)
+{
+    const scenario *scn = fm->scn;
+    int n = scn_list_len(scn, "failures.inject");
+    for (int i = 0; i < n; i++) {
+        int64_t host_i;
+        int32_t dom;
+        if (parse_target(fm, "failures.inject", i, &host_i, &dom, err, err_len) != 0)
+            return -1;
+        sim_time_ns at = scn_duration_ns(scn, "failures.inject.[%d].at", i);
+        sim_time_ns duration = scn_duration_ns(scn, "failures.inject.[%d].duration", i);
+        int isolation = strcmp(scn_string(scn, "failures.inject.[%d].kind", i), "isolation") == 0;
+        int rc = 0;
+        if (host_i >= 0)
+            rc = failure_add_initial(fm, 0, (uint32_t)host_i, at, FOP_BEGIN,
+                                     isolation ? OUTAGE_ISOLATION : OUTAGE_INJECTED, duration);
+        else if (!isolation)
+            rc = failure_add_initial(fm, 1, (uint32_t)dom, at, FOP_BEGIN, OUTAGE_INJECTED, duration);
+        else /* a domain's management network: isolate each of its hosts */
+            for (uint32_t k = 0; k < fm->domains[dom].n_hosts && rc == 0; k++)
+                rc = failure_add_initial(fm, 0, fm->domains[dom].hosts[k], at, FOP_BEGIN, OUTAGE_ISOLATION, duration);
+        if (rc != 0) {
+            *oom = 1;
+            return -1;
+        }
+    }
+    n = scn_list_len(scn, "failures.maintenance");
+    for (int i = 0; i < n; i++) {
+        int64_t host_i;
+        int32_t dom;
+        if (parse_target(fm, "failures.maintenance", i, &host_i, &dom, err, err_len) != 0)
+            return -1;
+        sim_time_ns at = scn_duration_ns(scn, "failures.maintenance.[%d].at", i);
+        sim_time_ns duration = scn_duration_ns(scn, "failures.maintenance.[%d].duration", i);
+        int rc = 0;
+        if (host_i >= 0)
+            rc = failure_add_initial(fm, 0, (uint32_t)host_i, at, FOP_BEGIN, OUTAGE_MAINTENANCE, duration);
+        else
+            for (uint32_t k = 0; k < fm->domains[dom].n_hosts && rc == 0; k++)
+                rc = failure_add_initial(fm, 0, fm->domains[dom].hosts[k], at, FOP_BEGIN, OUTAGE_MAINTENANCE,
+                                         duration);
+        if (rc != 0) {
+            *oom = 1;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int record_start_order(const void *a, const void *b)
+{
+    const failure_record *x = *(const failure_record *const *)a, *y = *(const failure_record *const *)b;
+    if (x->start_ns != y->start_ns)
+        return x->start_ns < y->start_ns ? -1 : 1;
+    return (x->source_line > y->source_line) - (x->source_line < y->source_line);
+}
+
+/* Replays one LANL system: node k fails on the k-th host (of the group),
+ * at (group start - first failure - offset), for its Down Time. Failures
+ * starting within group_window of a burst's first failure are replayed at
+ * the burst's start, as failure_trace_system_event_starts() groups them. */
+static int read_trace(failure_model *fm, char *err, size_t err_len, int *oom)
+{
+    const scenario *scn = fm->scn;
+    const model_env *env = fm->menv;
+    const char *file = scn_string(scn, "failures.trace.file");
+    if (!file[0])
+        return 0;
+    char where[1200], path[4200], why[4600];
+    scn_resolve_path(scn, file, path, sizeof path);
+    failure_trace trace = {0};
+    if (failure_trace_load_lanl(path, &trace, why, sizeof why) != 0) {
+        snprintf(err, err_len, "%s: key 'failures.trace.file': %s",
+                 scn_where(scn, where, sizeof where, "failures.trace.file"), why);
+        return -1;
+    }
+    int system = (int)scn_int(scn, "failures.trace.system");
+    const char *group = scn_string(scn, "failures.trace.host_group");
+    uint32_t first_host = 0, n_hosts = env->n_hosts;
+    if (group[0]) {
+        int g = 0, groups = scn_list_len(scn, "hosts");
+        while (g < groups && strcmp(scn_string(scn, "hosts.[%d].name", g), group) != 0)
+            g++;
+        if (g == groups) {
+            snprintf(err, err_len, "%s: key 'failures.trace.host_group': '%.60s' names no element of hosts",
+                     scn_where(scn, where, sizeof where, "failures.trace.host_group"), group);
+            failure_trace_free(&trace);
+            return -1;
+        }
+        for (first_host = 0; env->host_specs[first_host].group != (uint32_t)g; first_host++)
+            ;
+        n_hosts = (uint32_t)scn_int(scn, "hosts.[%d].count", g);
+    }
+    const failure_record **recs = malloc((trace.count ? trace.count : 1) * sizeof *recs);
+    if (!recs) {
+        failure_trace_free(&trace);
+        *oom = 1;
+        return -1;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < trace.count; i++)
+        if (trace.records[i].system_id == system)
+            recs[n++] = &trace.records[i];
+    if (n == 0) {
+        snprintf(err, err_len, "%s: key 'failures.trace.system': system %d has no records in %s",
+                 scn_where(scn, where, sizeof where, "failures.trace.system"), system, path);
+        free(recs);
+        failure_trace_free(&trace);
+        return -1;
+    }
+    qsort(recs, n, sizeof *recs, record_start_order);
+    sim_time_ns origin = recs[0]->start_ns + scn_duration_ns(scn, "failures.trace.offset");
+    sim_time_ns window = scn_duration_ns(scn, "failures.trace.group_window");
+    sim_time_ns anchor = recs[0]->start_ns;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const failure_record *r = recs[i];
+        if (r->start_ns > anchor + window)
+            anchor = r->start_ns;
+        if (r->node_id < 0 || (uint32_t)r->node_id >= n_hosts || anchor < origin ||
+            anchor - origin >= scn_duration_ns(scn, "simulation.until")) {
+            fm->trace_records_skipped++;
+            continue;
+        }
+        rc = failure_add_initial(fm, 0, first_host + (uint32_t)r->node_id, anchor - origin, FOP_BEGIN, OUTAGE_TRACE,
+                                 r->down_time_min * INT64_C(60000000000));
+        fm->trace_failures_replayed++;
+    }
+    free(recs);
+    failure_trace_free(&trace);
+    if (rc != 0) {
+        *oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
+failure_model *failure_build(const scenario *scn, const model_env *env, int *bad, char *err, size_t err_len)
+{
+    *bad = 0;
+    if (!has_failure_keys(scn))
+        return NULL;
+    failure_model *fm = calloc(1, sizeof *fm);
+    if (!fm) {
+        *bad = 2;
+        return NULL;
+    }
+    fm->scn = scn;
+    fm->menv = env;
+    fm->n_host_groups = (uint32_t)scn_list_len(scn, "hosts");
+    fm->n_vm_groups = (uint32_t)scn_list_len(scn, "vms");
+    fm->host_process = calloc(fm->n_host_groups + 1, sizeof *fm->host_process);
+    fm->host_isolation = calloc(fm->n_host_groups + 1, sizeof *fm->host_isolation);
+    fm->vm_crash = calloc(fm->n_vm_groups + 1, sizeof *fm->vm_crash);
+    fm->hosts = calloc(env->n_hosts + 1, sizeof *fm->hosts);
+    fm->vms = calloc(env->n_vms + 1, sizeof *fm->vms);
+    if (!fm->host_process || !fm->host_isolation || !fm->vm_crash || !fm->hosts || !fm->vms) {
+        failure_free(fm);
+        *bad = 2;
+        return NULL;
+    }
+    for (uint32_t g = 0; g < fm->n_host_groups; g++) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "hosts.[%u]", g);
+        if (failure_read_process(scn, prefix, &fm->host_process[g], err, err_len) != 0)
+            goto bad_input;
+        if (!scn_is_set(scn, "hosts.[%u].isolation", g))
+            continue;
+        fm->host_isolation[g].enabled = 1;
+        snprintf(prefix, sizeof prefix, "hosts.[%u].isolation.up_time", g);
+        if (read_dist(scn, prefix, &fm->host_isolation[g].up_time, err, err_len) != 0)
+            goto bad_input;
+        snprintf(prefix, sizeof prefix, "hosts.[%u].isolation.duration", g);
+        if (read_dist(scn, prefix, &fm->host_isolation[g].repair, err, err_len) != 0)
+            goto bad_input;
+    }
+    for (uint32_t g = 0; g < fm->n_vm_groups; g++) {
+        vm_crash_spec *c = &fm->vm_crash[g];
+        if (!scn_is_set(scn, "vms.[%u].crash", g))
+            continue;
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "vms.[%u].crash.up_time", g);
+        c->enabled = 1;
+        c->restart_delay_ns = scn_duration_ns(scn, "vms.[%u].crash.restart_delay", g);
+        if (read_dist(scn, prefix, &c->up_time, err, err_len) != 0)
+            goto bad_input;
+    }
+    int oom = 0;
+    if (topology_build(fm, err, err_len, &oom) != 0 || read_injections(fm, err, err_len, &oom) != 0 ||
+        read_trace(fm, err, err_len, &oom) != 0) {
+        if (oom) {
+            failure_free(fm);
+            *bad = 2;
+            return NULL;
+        }
+        goto bad_input;
+    }
+    failure_env *fe = &fm->env;
+    /* ha.* replaces the older failures.* keys of the same name when set */
+    fe->detection_ns = scn_duration_ns(scn, scn_is_set(scn, "ha.detection_time") ? "ha.detection_time"
+                                                                                   : "failures.detection_time");
+    fe->isolation_timeout_ns = scn_duration_ns(scn, scn_is_set(scn, "ha.isolation_timeout")
+                                                        ? "ha.isolation_timeout"
+                                                        : "failures.isolation_timeout");
+    const char *response = scn_string(scn, scn_is_set(scn, "ha.isolation_response") ? "ha.isolation_response"
+                                                                                     : "failures.isolation_response");
+    fe->isolation_power_off = strcmp(response, "leave_powered_on") != 0;
+    fe->isolation_shutdown = strcmp(response, "shutdown") == 0;
+    fe->repair_crews = (uint32_t)scn_int(scn, "failures.repair_crews");
+    fe->until_ns = scn_duration_ns(scn, "simulation.until");
+    fe->host_group_process = fm->host_process;
+    fe->host_group_isolation = fm->host_isolation;
+    fe->vm_group_crash = fm->vm_crash;
+    fe->hosts = fm->hosts;
+    fe->vms = fm->vms;
+    fe->restart = &fm->restart;
+    fe->n_domains = fm->n_domains;
+    fe->domains = fm->domains;
+    fe->series_host_up = fe->series_cluster_hosts_up = fe->series_cluster_vms_waiting = -1;
+    fe->series_cluster_vms_down = -1;
+    fe->log_host_failed = fe->log_host_repaired = fe->log_host_isolated = fe->log_host_reachable = -1;
+    fe->log_maintenance_begin = fe->log_maintenance_end = -1;
+    fe->log_domain_failed = fe->log_domain_repaired = -1;
+    fe->log_vm_failed = fe->log_vm_restarted = fe->log_vm_restart_failed = -1;
+    if (restart_init(&fm->restart, env->n_hosts, env->n_vms) != 0) {
+        failure_free(fm);
+        *bad = 2;
+        return NULL;
+    }
+    return fm;
+bad_input:
+    failure_free(fm);
+    *bad = 1;
+    return NULL;
+}
+
+failure_env *failure_env_of(failure_model *fm) { return fm ? &fm->env : NULL; }
+
+int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len)
+{
+    const model_env *env = fm->menv;
+    failure_env *fe = &fm->env;
+    fe->kind_host = sim_kind_register(eng, "failure.host", PRIO_FAILURE);
+    fe->kind_domain = sim_kind_register(eng, "failure.domain", PRIO_FAILURE);
+    fe->kind_crew = sim_kind_register(eng, "failure.crew", PRIO_FAILURE);
+    fe->kind_cluster = sim_kind_register(eng, "failure.cluster", PRIO_FAILURE);
+    fe->kind_cluster_sample = sim_kind_register(eng, "cluster.sample", PRIO_FAILURE_SAMPLE);
+
+    char name[400];
+    fe->first_domain_lp = sim_lp_count(eng);
+    for (uint32_t i = 0; i < fm->n_domains; i++) {
+        snprintf(name, sizeof name, "%s %s", domain_kind_name(fm->domains[i].kind), fm->domains[i].name);
+        sim_lp_new(eng, name, domain_handle, &fm->domains[i]);
+    }
+    if (fe->repair_crews > 0) {
+        fm->crew_state = (crew){.env = env, .free_crews = fe->repair_crews};
+        fe->crew_lp = sim_lp_new(eng, "repair crews", crew_handle, &fm->crew_state);
+    }
+    /* Own renewal processes: the first up time from each LP's own stream. */
+    for (uint32_t i = 0; i < env->n_hosts; i++) {
+        const failure_process_spec *p = &fm->host_process[env->host_specs[i].group];
+        if (!p->enabled)
+            continue;
+        uint32_t lp = env->first_host_lp + i;
+        sim_time_ns up = failure_draw_ns(&p->up_time, sim_engine_rng(eng, lp, HOST_STREAM_FAILURE));
+        int64_t payload[3] = {FOP_BEGIN, OUTAGE_OWN, -1};
+        sim_schedule(eng, lp, up, fe->kind_host, payload, sizeof payload);
+    }
+    for (uint32_t i = 0; i < env->n_hosts; i++) {
+        const failure_process_spec *p = &fm->host_isolation[env->host_specs[i].group];
+        if (!p->enabled)
+            continue;
+        uint32_t lp = env->first_host_lp + i;
+        sim_time_ns up = failure_draw_ns(&p->up_time, sim_engine_rng(eng, lp, HOST_STREAM_ISOLATION));
+        int64_t payload[3] = {FOP_BEGIN, OUTAGE_OWN_ISOLATION, -1};
+        sim_schedule(eng, lp, up, fe->kind_host, payload, sizeof payload);
+    }
+    for (uint32_t i = 0; i < fm->n_domains; i++) {
+        if (!fm->domains[i].process.enabled)
+            continue;
+        uint32_t lp = fe->first_domain_lp + i;
+        sim_time_ns up = failure_draw_ns(&fm->domains[i].process.up_time, sim_engine_rng(eng, lp, DOMAIN_STREAM_FAILURE));
+        int64_t payload[3] = {FOP_BEGIN, OUTAGE_OWN, -1};
+        sim_schedule(eng, lp, up, fe->kind_domain, payload, sizeof payload);
+    }
+    for (size_t k = 0; k < fm->n_initial; k++) {
+        const initial_event *e = &fm->initial[k];
+        uint32_t lp = e->to_domain ? fe->first_domain_lp + e->index : env->first_host_lp + e->index;
+        sim_schedule(eng, lp, e->at_ns, e->to_domain ? fe->kind_domain : fe->kind_host, e->payload, sizeof e->payload);
+    }
+    sim_schedule(eng, env->cluster_lp, 0, fe->kind_cluster_sample, NULL, 0);
+    if (sim_error(eng)[0]) {
+        snprintf(err, err_len, "%s", sim_error(eng));
+        return -1;
+    }
+    return 0;
+}
+
+uint64_t failure_restart_failures(const failure_model *fm) { return fm->restart.restart_failures; }
+
+void failure_free(failure_model *fm)
+{
+    if (!fm)
+        return;
+    for (uint32_t g = 0; fm->host_process && g < fm->n_host_groups; g++) {
+        dist_free(&fm->host_process[g].up_time);
+        dist_free(&fm->host_process[g].repair);
+    }
+    for (uint32_t g = 0; fm->host_isolation && g < fm->n_host_groups; g++) {
+        dist_free(&fm->host_isolation[g].up_time);
+        dist_free(&fm->host_isolation[g].repair);
+    }
+    free(fm->host_isolation);
+    for (uint32_t g = 0; fm->vm_crash && g < fm->n_vm_groups; g++)
+        dist_free(&fm->vm_crash[g].up_time);
+    topology_free(fm);
+    restart_free(&fm->restart);
+    free(fm->crew_state.queue);
+    free(fm->host_process);
+    free(fm->vm_crash);
+    free(fm->hosts);
+    free(fm->vms);
+    free(fm->initial);
+    free(fm);
+}
+
+void failure_describe(const failure_model *fm, FILE *out)
+{
+    uint32_t groups = 0, crash_groups = 0, injections = 0, windows = 0;
+    for (uint32_t g = 0; g < fm->n_host_groups; g++)
+        groups += fm->host_process[g].enabled || fm->host_isolation[g].enabled;
+    for (uint32_t g = 0; g < fm->n_vm_groups; g++)
+        crash_groups += fm->vm_crash[g].enabled != 0;
+    for (size_t k = 0; k < fm->n_initial; k++) {
+        int64_t reason = fm->initial[k].payload[1];
+        injections += reason == OUTAGE_INJECTED || reason == OUTAGE_ISOLATION;
+        windows += reason == OUTAGE_MAINTENANCE;
+    }
+    fprintf(out,
+            "failures: %" PRIu32 " host groups and %" PRIu32 " VM groups with random failures; %" PRIu32 " racks, %" PRIu32
+            " PDUs, %" PRIu32 " zones; %" PRIu32 " injected, %" PRIu32 " host maintenance windows; %" PRIu64
+            " trace failures in the run (%" PRIu64 " outside it or without a host)\n",
+            groups, crash_groups, fm->n_racks, fm->n_pdus, fm->n_zones, injections, windows,
+            fm->trace_failures_replayed, fm->trace_records_skipped);
+    char crews[32];
+    if (fm->env.repair_crews)
+        snprintf(crews, sizeof crews, "%" PRIu32, fm->env.repair_crews);
+    else
+        snprintf(crews, sizeof crews, "unlimited");
+    fprintf(out, "          repair crews %s, detection %.3f s, isolation response %s after %.3f s\n", crews,
+            (double)fm->env.detection_ns / 1e9, fm->env.isolation_shutdown ? "shutdown" : fm->env.isolation_power_off ? "power_off" : "leave_powered_on",
+            (double)fm->env.isolation_timeout_ns / 1e9);
+}

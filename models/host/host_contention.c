@@ -1,0 +1,237 @@
+/* host_contention.c - one host's sample step (see host_contention.h). */
+#include "models/host/host_contention.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "models/host/ept.h"
+#include "models/host/power.h"
+
+double host_schedulable_mhz(const host_spec *h)
+{
+    uint32_t threads = h->hw.threads_per_core > 0 ? h->hw.threads_per_core : 1;
+    return host_cpu_capacity_mhz(h) * (1.0 + (double)(threads - 1) * h->hw.smt_gain);
+}
+
+static int grow(void **p, size_t n, size_t size)
+{
+    void *q = realloc(*p, n * size);
+    if (!q)
+        return -1;
+    *p = q;
+    return 0;
+}
+
+int host_scratch_reserve(host_scratch *s, size_t n, size_t nodes)
+{
+    n++; /* one slot more: a host node's pods' claim */
+    if (n > s->cap) {
+        size_t cap = s->cap ? s->cap : 8;
+        while (cap < n)
+            cap *= 2;
+        if (grow((void **)&s->d, 5 * cap, sizeof *s->d) || grow((void **)&s->claims, cap, sizeof *s->claims) ||
+            grow((void **)&s->cpu, cap, sizeof *s->cpu) || grow((void **)&s->nvm, cap, sizeof *s->nvm) ||
+            grow((void **)&s->np, cap, sizeof *s->np) || grow((void **)&s->mvm, cap, sizeof *s->mvm) ||
+            grow((void **)&s->mres, cap, sizeof *s->mres) || grow((void **)&s->in, cap, sizeof *s->in) ||
+            grow((void **)&s->out, cap, sizeof *s->out))
+            return -1;
+        s->cap = cap;
+    }
+    if (nodes > s->node_cap) {
+        if (grow((void **)&s->node_a, nodes, sizeof *s->node_a) || grow((void **)&s->node_b, nodes, sizeof *s->node_b))
+            return -1;
+        s->node_cap = nodes;
+    }
+    return 0;
+}
+
+void host_scratch_free(host_scratch *s)
+{
+    free(s->d);
+    free(s->claims);
+    free(s->cpu);
+    free(s->nvm);
+    free(s->np);
+    free(s->mvm);
+    free(s->mres);
+    free(s->node_a);
+    free(s->node_b);
+    free(s->in);
+    free(s->out);
+    *s = (host_scratch){0};
+}
+
+int host_contention_step(const host_spec *h, const vm_spec *specs, vm *vms, const uint32_t *ids,
+                         const host_vm_input *in, size_t n, double interval_ms, host_scratch *s,
+                         host_vm_output *vout, host_totals *t)
+{
+    return host_contention_step_pods(h, specs, vms, ids, in, n, interval_ms, s, NULL, vout, t);
+}
+
+int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms, const uint32_t *ids,
+                              const host_vm_input *in, size_t n, double interval_ms, host_scratch *s,
+                              host_pod_load *pods, host_vm_output *vout, host_totals *t)
+{
+    const host_hw *hw = &h->hw;
+    uint32_t nodes = hw->numa_nodes > 0 ? hw->numa_nodes : 1;
+    if (host_scratch_reserve(s, n, nodes) != 0)
+        return -1;
+    *t = (host_totals){0};
+    /* d: entitlements | network | 2n water-filling scratch | n amounts */
+    double *ent = s->d, *net = s->d + s->cap, *wf = s->d + 2 * s->cap, *amounts = s->d + 4 * s->cap;
+
+    /* 1. network */
+    uint32_t vfs_left = hw->nics * hw->sriov_vfs_per_nic;
+    double net_demand = 0.0;
+    for (size_t i = 0; i < n; i++)
+        net_demand += in[i].network_gbps > 0.0 ? in[i].network_gbps : 0.0;
+    double nic_cap = (double)hw->nics * hw->nic_gbps;
+    double net_scale = net_demand > nic_cap ? (net_demand > 0.0 ? nic_cap / net_demand : 0.0) : 1.0;
+    double virtio_gbps = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const vm_spec *vs = &specs[ids[i]];
+        int sriov = 0;
+        if (vs->res.sriov && vfs_left > 0) {
+            vfs_left--;
+            sriov = 1;
+        }
+        net[i] = (in[i].network_gbps > 0.0 ? in[i].network_gbps : 0.0) * net_scale;
+        if (!sriov)
+            virtio_gbps += net[i];
+        t->network_gbps += net[i];
+        if (vout)
+            vout[i].sriov = sriov;
+    }
+    t->cpu_hypervisor_mhz = virtio_gbps * hw->virtio_mhz_per_gbps;
+
+    /* 2. CPU entitlement */
+    t->cpu_capacity_mhz = host_schedulable_mhz(h);
+    double vm_capacity = t->cpu_capacity_mhz - t->cpu_hypervisor_mhz;
+    if (vm_capacity < 0.0) {
+        vm_capacity = 0.0;
+        t->cpu_hypervisor_mhz = t->cpu_capacity_mhz;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const vm_spec *vs = &specs[ids[i]];
+        double d = in[i].cpu_demand_mhz > 0.0 ? in[i].cpu_demand_mhz : 0.0;
+        double vcpu_cap = (double)vs->vcpus * h->cpu_mhz;
+        s->cpu[i] = (cpu_claim){.demand_mhz = d < vcpu_cap ? d : vcpu_cap,
+                                .reservation_mhz = vs->res.cpu_reservation_mhz,
+                                .limit_mhz = vs->res.cpu_limit_mhz,
+                                .shares = vs->res.cpu_shares};
+        t->cpu_demand_mhz += d;
+    }
+    size_t claimants = n;
+    double pod_demand = pods && pods->cpu_demand_mhz > 0.0 ? pods->cpu_demand_mhz : 0.0;
+    if (pod_demand > 0.0) {
+        s->cpu[claimants++] = (cpu_claim){.demand_mhz = pod_demand, .reservation_mhz = 0.0,
+                                          .limit_mhz = INFINITY, .shares = pods->cpu_shares};
+        t->cpu_demand_mhz += pod_demand;
+    }
+    cpu_entitlement_mhz(s->cpu, claimants, vm_capacity, s->claims, wf, ent);
+    if (pods)
+        pods->cpu_entitlement_mhz = pod_demand > 0.0 ? ent[n] : 0.0;
+
+    /* 3. NUMA and memory */
+    numa_topology topo = {.nodes = nodes,
+                          .cores_per_node = host_cores(h) / nodes > 0 ? host_cores(h) / nodes : 1,
+                          .memory_per_node_mib = (double)h->memory_mib / nodes};
+    for (size_t i = 0; i < n; i++) {
+        const vm_spec *vs = &specs[ids[i]];
+        s->nvm[i] = (numa_vm){.vcpus = vs->vcpus, .memory_mib = (double)vs->memory_mib,
+                              .vnuma = numa_vnuma_exposed((numa_vnuma_mode)vs->res.vnuma, vs->vcpus,
+                                                          topo.cores_per_node)};
+        double f = in[i].memory_active_fraction;
+        f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
+        s->mvm[i] = (mem_vm){.configured_mib = (double)vs->memory_mib,
+                             .active_mib = f * (double)vs->memory_mib,
+                             .reservation_mib = vs->res.memory_reservation_mib,
+                             .limit_mib = vs->res.memory_limit_mib,
+                             .shares = vs->res.memory_shares,
+                             .large_pages = vs->res.large_pages && hw->ept_large_pages};
+    }
+    numa_place(&topo, s->nvm, n, s->node_a, s->node_b, s->np);
+    double pod_mib = pods && pods->memory_mib > 0.0 ? pods->memory_mib : 0.0;
+    double vm_host_mib = (double)h->memory_mib > pod_mib ? (double)h->memory_mib - pod_mib : 0.0;
+    mem_params mp = {.host_mib = vm_host_mib,
+                     .page_sharing = hw->page_sharing,
+                     .balloon_max = 0.65,
+                     .compression_max = 0.10,
+                     .compression_ratio = 2.0,
+                     .idle_tax = 0.75,
+                     .touch_rate_per_s = hw->touch_rate_per_s,
+                     .decompress_s = hw->decompress_s,
+                     .swapin_s = hw->swapin_s};
+    mem_host_result mh = mem_reclaim(&mp, s->mvm, n, s->claims, wf, amounts, s->mres);
+    t->memory_state = mh.state;
+
+    /* 3b. memory bandwidth: busy vCPUs (E / core MHz) stream their GB/s */
+    double *bw_demand = wf, *bw_slowdown = wf + s->cap;
+    int bandwidth_bound = 0;
+    for (size_t i = 0; i < n; i++) {
+        double per_vcpu = specs[ids[i]].res.mem_bw_per_vcpu_gbs;
+        bw_demand[i] = per_vcpu > 0.0 && h->cpu_mhz > 0.0 ? per_vcpu * ent[i] / h->cpu_mhz : 0.0;
+        bw_slowdown[i] = 1.0;
+        bandwidth_bound |= bw_demand[i] > 0.0;
+    }
+    if (bandwidth_bound)
+        numa_bandwidth(nodes, hw->mem_bw_local_gbs, hw->mem_bw_remote_gbs, s->np, bw_demand, n, s->node_a, s->node_b,
+                       bw_slowdown);
+
+    /* 4. efficiencies, per-VM results */
+    double unmet = 0.0, runnable = 0.0, usage = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t id = ids[i];
+        const vm_spec *vs = &specs[id];
+        double d = s->cpu[i].demand_mhz, raw = in[i].cpu_demand_mhz > 0.0 ? in[i].cpu_demand_mhz : 0.0;
+        double e = ent[i];
+        double numa = numa_slowdown(s->np[i].local_fraction, hw->numa_local_ns, hw->numa_remote_ns);
+        double ept = ept_efficiency(s->mvm[i].large_pages, s->mvm[i].large_pages, vs->res.tlb_misses_per_kcycle,
+                                    hw->page_walk_ref_ns, h->cpu_mhz);
+        double mem = s->mres[i].slowdown;
+        double eff = ept / (numa * mem * bw_slowdown[i]);
+        double useful = e * eff;
+        double ready = cpu_ready_fraction(d, e);
+        vm *v = &vms[id];
+        v->cpu_entitlement_mhz = e;
+        v->cpu_speed_factor = raw > 0.0 ? useful / raw : eff;
+        v->cpu_ready_pct = 100.0 * ready;
+        if (vout)
+            vout[i] = (host_vm_output){.cpu_ready_pct = 100.0 * ready,
+                                       .cpu_ready_ms = cpu_ready_ms(d, e, h->cpu_mhz, interval_ms),
+                                       .useful_mhz = useful,
+                                       .numa_slowdown = numa,
+                                       .ept_efficiency = ept,
+                                       .memory_slowdown = mem,
+                                       .bandwidth_slowdown = bw_slowdown[i],
+                                       .numa_home = s->np[i].home,
+                                       .numa_nodes_spanned = s->np[i].nodes_spanned,
+                                       .sriov = vout[i].sriov};
+        unmet += d > e ? d - e : 0.0;
+        runnable += d;
+        usage += e;
+        t->cpu_useful_mhz += useful;
+        t->cpu_ready_ms += cpu_ready_ms(d, e, h->cpu_mhz, interval_ms);
+        t->memory_active_mib += s->mvm[i].active_mib;
+        t->memory_consumed_mib += s->mres[i].consumed_mib;
+        t->memory_shared_mib += s->mres[i].shared_mib;
+        t->memory_ballooned_mib += s->mres[i].ballooned_mib;
+        t->memory_compressed_mib += s->mres[i].compressed_mib;
+        t->memory_swapped_mib += s->mres[i].swapped_mib;
+    }
+    if (pod_demand > 0.0) {
+        /* the pods' CPU runs natively: no EPT, NUMA or reclamation cost */
+        unmet += pod_demand > ent[n] ? pod_demand - ent[n] : 0.0;
+        runnable += pod_demand;
+        usage += ent[n];
+        t->cpu_useful_mhz += ent[n];
+    }
+    t->memory_active_mib += pod_mib;
+    t->memory_consumed_mib += pod_mib;
+    t->cpu_ready_pct = runnable > 0.0 ? 100.0 * unmet / runnable : 0.0;
+    t->cpu_usage_mhz = usage + t->cpu_hypervisor_mhz;
+
+    /* 5. power */
+    t->power_w = power_watts(&hw->power, t->cpu_capacity_mhz > 0.0 ? t->cpu_usage_mhz / t->cpu_capacity_mhz : 0.0);
+    return 0;
+}

@@ -1,0 +1,121 @@
+/* host_contention.h - one host's sample step: how it divides CPU, memory and
+ * network among its running VMs, and what that costs them.
+ *
+ * Order (docs/host-model.md, "The sample step"):
+ *  1. network: SR-IOV VMs take virtual functions while the host has any
+ *     (the rest fall back to virtio); demand is scaled down to the NICs'
+ *     capacity; virtio Gbps cost the hypervisor virtio_mhz_per_gbps.
+ *  2. CPU: schedulable capacity C = cores * MHz * (1 + (threads-1) * smt_gain)
+ *     minus the hypervisor's network CPU; each VM's demand is capped at
+ *     vcpus * MHz; entitlements by water-filling (cpu_entitlement.h);
+ *     usage = entitlement; ready from the unmet demand.
+ *  3. memory: active = memory_demand * configured; reclamation
+ *     (memory_reclaim.h).
+ *  3b. memory bandwidth: a VM streams memory_bandwidth_per_vcpu GB/s per
+ *     busy vCPU (E / core MHz); nodes that cannot serve it slow it down
+ *     (numa_bandwidth in numa.h).
+ *  4. efficiency of the CPU a VM gets:
+ *        eff = ept_efficiency / (numa_slowdown * memory_slowdown * bandwidth_slowdown)
+ *        useful_mhz = usage * eff
+ *        cpu_speed_factor = useful_mhz / demand (eff when demand is 0)
+ *  5. power from utilisation (usage + hypervisor) / C_total.
+ * Pods of a host node (Kubernetes on the bare host, models/containers/pod.h) are one
+ * more claimant in step 2 (demand = their wants, shares = 1 per requested
+ * millicore, i.e. 1000 per core like a normal-shares vCPU, no reservation,
+ * no limit) and their memory is taken off the host's before step 3 and
+ * counted as consumed and active.
+ * The cost is O(n log n) in the host's own VMs; nothing else is walked.
+ */
+#ifndef VDCSIM_MODELS_HOST_CONTENTION_H
+#define VDCSIM_MODELS_HOST_CONTENTION_H
+
+#include <stddef.h>
+
+#include "models/host/cpu_entitlement.h"
+#include "models/core/host.h"
+#include "models/host/memory_reclaim.h"
+#include "models/host/numa.h"
+#include "models/core/vm.h"
+
+/* Per-VM inputs of one sample (the demand processes' values). */
+typedef struct host_vm_input {
+    double cpu_demand_mhz;
+    double memory_active_fraction;
+    double network_gbps;
+} host_vm_input;
+
+/* Per-VM outputs besides what is stored in the vm struct. */
+typedef struct host_vm_output {
+    double cpu_ready_pct;
+    double cpu_ready_ms;
+    double useful_mhz;
+    double numa_slowdown;
+    double ept_efficiency;
+    double memory_slowdown;
+    double bandwidth_slowdown; /* demanded / delivered memory bandwidth, >= 1 */
+    uint32_t numa_home;
+    uint32_t numa_nodes_spanned;
+    int sriov; /* got a virtual function */
+} host_vm_output;
+
+typedef struct host_totals {
+    double cpu_demand_mhz;       /* sum of raw demands */
+    double cpu_usage_mhz;        /* sum of entitlements + hypervisor network CPU */
+    double cpu_useful_mhz;       /* sum of useful MHz */
+    double cpu_hypervisor_mhz;
+    double cpu_capacity_mhz;     /* schedulable, with SMT */
+    double cpu_ready_pct;        /* 100 * sum(D' - E) / sum D' */
+    double cpu_ready_ms;         /* vSphere summation over all VMs' vCPUs */
+    double memory_consumed_mib, memory_active_mib, memory_shared_mib;
+    double memory_ballooned_mib, memory_compressed_mib, memory_swapped_mib;
+    mem_state memory_state;
+    double network_gbps;
+    double power_w;
+} host_totals;
+
+/* The CPU and memory of a host node's running pods for one sample. */
+typedef struct host_pod_load {
+    double cpu_demand_mhz;      /* sum of the pods' wants (CFS-capped) */
+    double cpu_shares;          /* sum of requests in millicores */
+    double memory_mib;
+    double cpu_entitlement_mhz; /* out: what the water-filling gives them */
+} host_pod_load;
+
+/* Scratch memory kept by the host LP between samples. */
+typedef struct host_scratch {
+    size_t cap;
+    double *d;            /* 5 * cap doubles */
+    wf_claim *claims;
+    cpu_claim *cpu;
+    numa_vm *nvm;
+    numa_placement *np;
+    mem_vm *mvm;
+    mem_vm_result *mres;
+    double *node_a, *node_b;
+    size_t node_cap;
+    host_vm_input *in;   /* the caller's per-VM inputs, cap entries */
+    host_vm_output *out; /* cap entries */
+} host_scratch;
+
+/* Schedulable CPU capacity with SMT, MHz. */
+double host_schedulable_mhz(const host_spec *h);
+
+/* Grows s to hold n VMs (and a pods' claim) and the host's nodes; returns
+ * 0 or -1. Callers that fill s->in reserve before, so the step never moves it. */
+int host_scratch_reserve(host_scratch *s, size_t n, size_t nodes);
+void host_scratch_free(host_scratch *s);
+
+/* The step for the n VMs ids[0..n) (start order). Writes each VM's
+ * cpu_entitlement_mhz, cpu_speed_factor and cpu_ready_pct into vms[id];
+ * per-VM details into vout (may be NULL). Returns 0, or -1 when scratch
+ * cannot grow. */
+int host_contention_step(const host_spec *h, const vm_spec *specs, vm *vms, const uint32_t *ids,
+                         const host_vm_input *in, size_t n, double interval_ms, host_scratch *s,
+                         host_vm_output *vout, host_totals *t);
+
+/* The same step with a host node's pods competing (pods may be NULL). */
+int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms, const uint32_t *ids,
+                              const host_vm_input *in, size_t n, double interval_ms, host_scratch *s,
+                              host_pod_load *pods, host_vm_output *vout, host_totals *t);
+
+#endif

@@ -1,0 +1,405 @@
+/* k8s_kubelet.c - the kubelet half of the Kubernetes control plane, inside
+ * each host LP (see k8s_scheduler_lp.h): it runs the pods the scheduler
+ * binds to the nodes this host holds (the host itself, or VMs running on
+ * it), tells the scheduler LP when they run or finish, and when a node
+ * appears (host up, VM node running here) or vanishes (host down, VM node
+ * failed or gone). It reads only its own host's state. */
+#include <stdlib.h>
+
+#include "models/core/host.h"
+#include "models/host/host_contention.h"
+#include "models/kubernetes/k8s_scheduler_lp.h"
+#include "models/core/model_env.h"
+#include "models/services/service.h"
+#include "models/core/vm.h"
+
+static void to_scheduler(sim_ctx *ctx, const k8s_shared *sh, uint32_t kind, int64_t a, int64_t b, int64_t c,
+                         int64_t d)
+{
+    int64_t p[4] = {a, b, c, d};
+    sim_send(ctx, sh->lp, sh->api_latency_ns, kind, p, sizeof p);
+}
+
+static int grow(void **arr, uint32_t *cap, uint32_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    uint32_t c = *cap ? 2 * *cap : 8;
+    while (c < need)
+        c *= 2;
+    void *p = realloc(*arr, (size_t)c * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = c;
+    return 0;
+}
+
+/* Keeps the newest per-pod usage the scheduler LP decided for workload w. */
+static void set_usage(const k8s_shared *sh, k8s_kubelet *kb, uint32_t w, int64_t usage_m, int64_t at_ns)
+{
+    if (!kb->usage_m) {
+        kb->usage_m = malloc(sh->n_workloads * sizeof *kb->usage_m);
+        kb->usage_at_ns = malloc(sh->n_workloads * sizeof *kb->usage_at_ns);
+        if (!kb->usage_m || !kb->usage_at_ns)
+            abort(); /* out of memory inside a handler */
+        for (uint32_t k = 0; k < sh->n_workloads; k++) {
+            kb->usage_m[k] = sh->workloads[k].cpu_usage_m;
+            kb->usage_at_ns[k] = -1;
+        }
+    }
+    if (at_ns >= kb->usage_at_ns[w]) {
+        kb->usage_m[w] = usage_m;
+        kb->usage_at_ns[w] = at_ns;
+    }
+}
+
+static int32_t find_pod(const k8s_kubelet *kb, uint32_t pod, uint32_t epoch)
+{
+    for (uint32_t i = 0; i < kb->n_pods; i++)
+        if (kb->pods[i].pod == pod && kb->pods[i].epoch == epoch)
+            return (int32_t)i;
+    return -1;
+}
+
+/* The pod stops here: a service replica it held goes with it. */
+static void drop_pod(sim_ctx *ctx, const model_env *env, k8s_kubelet *kb, uint32_t i)
+{
+    if (kb->pods[i].running)
+        services_report_pod(ctx, env, kb->pods[i].workload, kb->pods[i].pod, kb->pods[i].epoch, 0.0, 0);
+    kb->pods[i] = kb->pods[--kb->n_pods]; /* order is irrelevant: lookups are by id */
+}
+
+static int node_here(const k8s_kubelet *kb, int32_t node)
+{
+    for (uint32_t i = 0; i < kb->n_nodes; i++)
+        if (kb->nodes[i] == node)
+            return 1;
+    return 0;
+}
+
+/* The node runs on this host now (started or arrived here), and no longer
+ * counts as moved away. */
+static void node_settle_here(k8s_kubelet *kb, int32_t node)
+{
+    if (!node_here(kb, node)) {
+        if (grow((void **)&kb->nodes, &kb->cap_nodes, kb->n_nodes + 1, sizeof *kb->nodes) != 0)
+            abort(); /* out of memory inside a handler */
+        kb->nodes[kb->n_nodes++] = node;
+    }
+    if (kb->moved_to)
+        kb->moved_to[node] = -1;
+}
+
+/* A node left this host: its pods stop (their API objects live on in the
+ * scheduler LP until the node controller evicts them). */
+static void node_gone(sim_ctx *ctx, const k8s_shared *sh, k8s_kubelet *kb, host *h, int32_t node)
+{
+    for (uint32_t i = 0; i < kb->n_pods;)
+        if (kb->pods[i].node == node)
+            drop_pod(ctx, h->env, kb, i);
+        else
+            i++;
+    to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_LOST, h->index, sim_now(ctx));
+}
+
+int k8s_kubelet_handle(sim_ctx *ctx, host *h, const sim_event *ev)
+{
+    const model_env *env = h->env;
+    if (!env->k8s)
+        return 0;
+    const k8s_shared *sh = &env->k8s->sh;
+    k8s_kubelet *kb = h->kubelet;
+    const int64_t *p = ev->payload.i64;
+    if (ev->kind == sh->kind_bind) {
+        uint32_t pod = (uint32_t)p[0], epoch = (uint32_t)p[1], wl = (uint32_t)p[3];
+        int32_t node = (int32_t)p[2];
+        int here = sh->nodes[node].host >= 0 ? (kb->host_node_up && sh->nodes[node].host == (int32_t)h->index)
+                                             : node_here(kb, node);
+        if (!here && kb->moved_to && kb->moved_to[node] >= 0) { /* sent before the scheduler heard of a vMotion */
+            sim_send(ctx, env->first_host_lp + (uint32_t)kb->moved_to[node], env->control_latency_ns, sh->kind_bind,
+                     p, 6 * sizeof *p);
+            return 1;
+        }
+        set_usage(sh, kb, wl, p[4], p[5]);
+        if (!here) {
+            to_scheduler(ctx, sh, sh->kind_pod_status, pod, epoch, K8S_PS_REJECTED, 0);
+            return 1;
+        }
+        if (grow((void **)&kb->pods, &kb->cap_pods, kb->n_pods + 1, sizeof *kb->pods) != 0)
+            abort(); /* out of memory inside a handler */
+        kb->pods[kb->n_pods++] =
+            (k8s_kpod){.pod = pod, .epoch = epoch, .node = node, .workload = wl, .due_ns = sim_now(ctx) + sh->pod_start_ns};
+        int64_t self[3] = {pod, epoch, K8S_KPOD_RUNNING};
+        sim_send(ctx, sim_self(ctx), sh->pod_start_ns, sh->kind_kpod, self, sizeof self);
+        return 1;
+    }
+    if (ev->kind == sh->kind_usage) {
+        set_usage(sh, kb, (uint32_t)p[0], p[1], p[2]);
+        return 1;
+    }
+    if (ev->kind == sh->kind_kill) {
+        int32_t i = find_pod(kb, (uint32_t)p[0], (uint32_t)p[1]);
+        int32_t node = (int32_t)p[2];
+        if (i >= 0)
+            drop_pod(ctx, env, kb, (uint32_t)i);
+        else if (kb->moved_to && node >= 0 && kb->moved_to[node] >= 0) /* its node was vMotioned away */
+            sim_send(ctx, env->first_host_lp + (uint32_t)kb->moved_to[node], env->control_latency_ns, sh->kind_kill,
+                     p, 3 * sizeof *p);
+        return 1;
+    }
+    if (ev->kind == sh->kind_kpod) {
+        int32_t i = find_pod(kb, (uint32_t)p[0], (uint32_t)p[1]);
+        if (i < 0)
+            return 1; /* killed, or its node went away, since */
+        k8s_kpod *kp = &kb->pods[i];
+        if (p[2] == K8S_KPOD_RUNNING && !kp->running) {
+            kp->running = 1;
+            to_scheduler(ctx, sh, sh->kind_pod_status, kp->pod, kp->epoch, K8S_PS_RUNNING, 0);
+            const k8s_workload_spec *ws = &sh->workloads[kp->workload];
+            if (ws->kind == K8S_JOB) {
+                int64_t done[3] = {kp->pod, kp->epoch, K8S_KPOD_DONE};
+                kp->due_ns = sim_now(ctx) + ws->run_ns;
+                sim_send(ctx, sim_self(ctx), ws->run_ns, sh->kind_kpod, done, sizeof done);
+            }
+        } else if (p[2] == K8S_KPOD_DONE) {
+            to_scheduler(ctx, sh, sh->kind_pod_status, kp->pod, kp->epoch, K8S_PS_SUCCEEDED, 0);
+            drop_pod(ctx, env, kb, (uint32_t)i);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int vm_running_here(const host *h, uint32_t vm_id)
+{
+    for (uint32_t i = 0; i < h->n_vms; i++)
+        if (h->vm_ids[i] == vm_id) /* paused for a vMotion's stop-copy: still the node's */
+            return h->env->vms[vm_id].state == VM_RUNNING || h->env->vms[vm_id].state == VM_MIGRATING;
+    return 0;
+}
+
+void k8s_kubelet_after(sim_ctx *ctx, host *h, const sim_event *ev)
+{
+    const model_env *env = h->env;
+    if (!env->k8s)
+        return;
+    const k8s_shared *sh = &env->k8s->sh;
+    if (ev->kind == env->kind_host_sample || ev->kind == sh->kind_bind || ev->kind == sh->kind_kill ||
+        ev->kind == sh->kind_kpod || ev->kind == sh->kind_usage)
+        return; /* these never change which nodes the host holds */
+    k8s_kubelet *kb = h->kubelet;
+    int32_t own = sh->node_of_host[h->index];
+    if (own >= 0) {
+        int up = h->state == HOST_UP;
+        if (up != kb->host_node_up) {
+            kb->host_node_up = up;
+            if (up)
+                to_scheduler(ctx, sh, sh->kind_node_status, own, K8S_NS_READY, h->index, sim_now(ctx));
+            else
+                node_gone(ctx, sh, kb, h, own);
+        }
+    }
+    /* VM nodes that stopped running here */
+    for (uint32_t i = 0; i < kb->n_nodes;) {
+        int32_t node = kb->nodes[i];
+        if (vm_running_here(h, (uint32_t)sh->nodes[node].vm)) {
+            i++;
+            continue;
+        }
+        kb->nodes[i] = kb->nodes[--kb->n_nodes];
+        node_gone(ctx, sh, kb, h, node);
+    }
+    /* VM nodes that started running here, in start order */
+    for (uint32_t i = 0; i < h->n_vms; i++) {
+        uint32_t v = h->vm_ids[i];
+        int32_t node = sh->node_of_vm[v];
+        if (node < 0 || env->vms[v].state != VM_RUNNING || node_here(kb, node))
+            continue;
+        node_settle_here(kb, node);
+        to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_READY, h->index, sim_now(ctx));
+    }
+}
+
+static int remove_node(k8s_kubelet *kb, int32_t node)
+{
+    for (uint32_t i = 0; i < kb->n_nodes; i++)
+        if (kb->nodes[i] == node) {
+            kb->nodes[i] = kb->nodes[--kb->n_nodes];
+            return 1;
+        }
+    return 0;
+}
+
+void k8s_kubelet_vm_leaving(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t dst, uint32_t kind, int64_t op)
+{
+    const model_env *env = h->env;
+    if (!env->k8s || !h->kubelet)
+        return;
+    const k8s_shared *sh = &env->k8s->sh;
+    k8s_kubelet *kb = h->kubelet;
+    int32_t node = sh->node_of_vm[vm_id];
+    if (node < 0 || !remove_node(kb, node))
+        return;
+    if (!kb->moved_to) {
+        kb->moved_to = malloc(sh->n_nodes * sizeof *kb->moved_to);
+        if (!kb->moved_to)
+            abort(); /* out of memory inside a handler */
+        for (uint32_t n = 0; n < sh->n_nodes; n++)
+            kb->moved_to[n] = -1;
+    }
+    kb->moved_to[node] = (int32_t)dst;
+    for (uint32_t i = 0; i < kb->n_pods;) {
+        const k8s_kpod *kp = &kb->pods[i];
+        if (kp->node != node) {
+            i++;
+            continue;
+        }
+        int64_t usage = kb->usage_m ? kb->usage_m[kp->workload] : sh->workloads[kp->workload].cpu_usage_m;
+        int64_t at = kb->usage_m ? kb->usage_at_ns[kp->workload] : -1;
+        int64_t p[6] = {op,
+                        (int64_t)kp->pod << 32 | kp->epoch,
+                        (int64_t)node << 32 | (2 * (int64_t)kp->workload + (kp->running != 0)),
+                        kp->due_ns,
+                        usage,
+                        at};
+        sim_send(ctx, env->first_host_lp + dst, env->control_latency_ns, kind, p, sizeof p);
+        kb->pods[i] = kb->pods[--kb->n_pods]; /* handed on: its replica reports from the destination */
+    }
+}
+
+void k8s_kubelet_vm_arrived(sim_ctx *ctx, host *h, uint32_t vm_id, int arrived)
+{
+    const model_env *env = h->env;
+    if (!env->k8s || !h->kubelet)
+        return;
+    const k8s_shared *sh = &env->k8s->sh;
+    k8s_kubelet *kb = h->kubelet;
+    int32_t node = sh->node_of_vm[vm_id];
+    if (node < 0)
+        return;
+    if (!arrived) { /* it failed on the way in: gone like any failed node */
+        to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_LOST, h->index, sim_now(ctx));
+        return;
+    }
+    node_settle_here(kb, node);
+    to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_MOVED, h->index, sim_now(ctx));
+}
+
+void k8s_kubelet_adopt(sim_ctx *ctx, host *h, const int64_t *p)
+{
+    const model_env *env = h->env;
+    if (!env->k8s || !h->kubelet)
+        return;
+    const k8s_shared *sh = &env->k8s->sh;
+    k8s_kubelet *kb = h->kubelet;
+    int32_t node = (int32_t)(p[2] >> 32);
+    if (!node_here(kb, node))
+        return; /* its VM did not arrive (the destination went down): lost with the node */
+    if (grow((void **)&kb->pods, &kb->cap_pods, kb->n_pods + 1, sizeof *kb->pods) != 0)
+        abort();
+    int64_t wl_running = p[2] & 0xffffffff;
+    k8s_kpod kp = {.pod = (uint32_t)(p[1] >> 32),
+                   .epoch = (uint32_t)(p[1] & 0xffffffff),
+                   .node = node,
+                   .workload = (uint32_t)(wl_running / 2),
+                   .running = (int)(wl_running % 2),
+                   .due_ns = p[3]};
+    set_usage(sh, kb, kp.workload, p[4], p[5]);
+    kb->pods[kb->n_pods++] = kp;
+    sim_time_ns now = sim_now(ctx);
+    sim_time_ns delay = kp.due_ns > now ? kp.due_ns - now : 0;
+    if (!kp.running) {
+        int64_t self[3] = {kp.pod, kp.epoch, K8S_KPOD_RUNNING};
+        sim_send(ctx, sim_self(ctx), delay, sh->kind_kpod, self, sizeof self);
+    } else if (sh->workloads[kp.workload].kind == K8S_JOB) {
+        int64_t done[3] = {kp.pod, kp.epoch, K8S_KPOD_DONE};
+        sim_send(ctx, sim_self(ctx), delay, sh->kind_kpod, done, sizeof done);
+    }
+}
+
+double k8s_pod_cpu_mhz(int64_t usage_m, int64_t limit_m, double core_mhz)
+{
+    int64_t m = limit_m > 0 && usage_m > limit_m ? limit_m : usage_m;
+    return m > 0 ? (double)m * core_mhz / 1000.0 : 0.0;
+}
+
+/* Sum of the containers' CPU limits, or 0 if one has none (no cap). */
+static int64_t pod_cpu_limit_m(const k8s_pod_spec *ps)
+{
+    int64_t sum = 0;
+    for (uint32_t i = 0; i < ps->n_containers; i++) {
+        if (ps->containers[i].limits.v[K8S_CPU] <= 0)
+            return 0;
+        sum += ps->containers[i].limits.v[K8S_CPU];
+    }
+    return sum;
+}
+
+static int64_t pod_cpu_request_m(const k8s_pod_spec *ps)
+{
+    int64_t sum = 0;
+    for (uint32_t i = 0; i < ps->n_containers; i++)
+        sum += ps->containers[i].requests.v[K8S_CPU];
+    return sum;
+}
+
+void k8s_kubelet_sample_demand(host *h, host_vm_input *in, host_pod_load *host_node)
+{
+    const model_env *env = h->env;
+    const k8s_kubelet *kb = h->kubelet;
+    if (!env->k8s || !kb)
+        return;
+    const k8s_shared *sh = &env->k8s->sh;
+    double core_mhz = env->host_specs[h->index].cpu_mhz;
+    for (uint32_t i = 0; i < kb->n_pods; i++) {
+        const k8s_kpod *kp = &kb->pods[i];
+        if (!kp->running)
+            continue;
+        const k8s_workload_spec *ws = &sh->workloads[kp->workload];
+        int64_t usage = kb->usage_m ? kb->usage_m[kp->workload] : ws->cpu_usage_m;
+        double cpu_mhz = k8s_pod_cpu_mhz(usage, pod_cpu_limit_m(&ws->pod), core_mhz);
+        double mem_mib = (double)ws->memory_usage_bytes / 1048576.0;
+        int32_t node_vm = sh->nodes[kp->node].vm;
+        if (node_vm < 0) {
+            if (!kb->host_node_up)
+                continue;
+            host_node->cpu_demand_mhz += cpu_mhz;
+            host_node->cpu_shares += (double)pod_cpu_request_m(&ws->pod);
+            host_node->memory_mib += mem_mib;
+            continue;
+        }
+        for (uint32_t k = 0; k < h->n_vms; k++) {
+            if (h->vm_ids[k] != (uint32_t)node_vm)
+                continue;
+            /* the VM's guest runs the pod: its CPU and memory are the VM's demand */
+            double configured = (double)env->vm_specs[node_vm].memory_mib;
+            double f = in[k].memory_active_fraction + (configured > 0.0 ? mem_mib / configured : 0.0);
+            in[k].cpu_demand_mhz += cpu_mhz;
+            in[k].memory_active_fraction = f < 1.0 ? f : 1.0;
+            break;
+        }
+    }
+}
+
+void k8s_kubelet_report_services(sim_ctx *ctx, host *h, const host_pod_load *host_node)
+{
+    const model_env *env = h->env;
+    const k8s_kubelet *kb = h->kubelet;
+    if (!env->k8s || !kb || !env->services)
+        return;
+    const k8s_shared *sh = &env->k8s->sh;
+    double host_speed = host_node->cpu_demand_mhz > 0.0 ? host_node->cpu_entitlement_mhz / host_node->cpu_demand_mhz : 1.0;
+    for (uint32_t i = 0; i < kb->n_pods; i++) {
+        const k8s_kpod *kp = &kb->pods[i];
+        if (!kp->running)
+            continue;
+        int32_t node_vm = sh->nodes[kp->node].vm;
+        double speed = host_speed;
+        if (node_vm >= 0)
+            speed = env->vms[node_vm].cpu_speed_factor;
+        else if (!kb->host_node_up)
+            continue;
+        services_report_pod(ctx, env, kp->workload, kp->pod, kp->epoch, speed, 1);
+    }
+}

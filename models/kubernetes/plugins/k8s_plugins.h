@@ -1,0 +1,39 @@
+/* k8s_plugins.h - the plugin tables: kube-scheduler's default plugins and the
+ * research plugins. Each is defined in its own models/k8s_plugin*.c file and
+ * listed once in models/kubernetes/plugins/k8s_registry.c. */
+#ifndef VDCSIM_MODELS_K8S_PLUGINS_H
+#define VDCSIM_MODELS_K8S_PLUGINS_H
+
+#include "models/kubernetes/k8s_framework.h"
+
+/* defaults (pkg/scheduler/framework/plugins/...) */
+extern const k8s_plugin k8s_plugin_node_unschedulable;  /* nodeunschedulable */
+extern const k8s_plugin k8s_plugin_node_name;           /* nodename */
+extern const k8s_plugin k8s_plugin_taint_toleration;    /* tainttoleration */
+extern const k8s_plugin k8s_plugin_node_affinity;       /* nodeaffinity */
+extern const k8s_plugin k8s_plugin_image_locality;      /* imagelocality */
+extern const k8s_plugin k8s_plugin_node_resources_fit;  /* noderesources/fit.go */
+extern const k8s_plugin k8s_plugin_balanced_allocation; /* noderesources/balanced_allocation.go */
+extern const k8s_plugin k8s_plugin_pod_topology_spread; /* podtopologyspread */
+extern const k8s_plugin k8s_plugin_inter_pod_affinity;  /* interpodaffinity */
+
+/* research plugins */
+extern const k8s_plugin k8s_plugin_power_aware;         /* k8s_plugin_example.c */
+
+/* Shared by the resource plugins and tests: per-resource scorers with the
+ * source's integer arithmetic. */
+int64_t k8s_least_requested_score(int64_t requested, int64_t capacity);
+int64_t k8s_most_requested_score(int64_t requested, int64_t capacity);
+int64_t k8s_broken_linear(const k8s_shape_point *shape, uint32_t n, int64_t p); /* scores already x10 */
+/* NodeResourcesFit score of pod on node under args (LeastAllocated,
+ * MostAllocated or RequestedToCapacityRatio). */
+int64_t k8s_fit_score(const k8s_fit_args *args, const k8s_node *n, const k8s_resources *pod_nonzero,
+                      const k8s_resources *pod_requests);
+/* balancedResourceScorer over the listed resources. */
+int64_t k8s_balanced_score(const int64_t *weight, const k8s_node *n, const k8s_resources *pod_requests);
+/* ImageLocality: calculatePriority(sumImageScores). */
+int64_t k8s_image_locality_score(const k8s_snapshot *s, const k8s_node *n, const k8s_pod_spec *pod);
+/* 1 if target (a pod of namespace_) matches the selector in namespace ns. */
+int k8s_pod_matches(const k8s_pod_spec *target, const char *ns, const k8s_selector *sel);
+
+#endif

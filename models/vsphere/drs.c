@@ -1,0 +1,385 @@
+/* drs.c - DRS load balancing: imbalance, target, greedy cost-benefit moves
+ * (see drs.h and docs/vsphere.md). */
+#include "models/vsphere/drs.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/vsphere/drs_state.h"
+
+#define MIB_BYTES 1048576.0
+#define GBPS_BYTES_PER_S 1.25e8 /* 1 Gbit/s = 125,000,000 bytes/s */
+/* A move must improve the imbalance by more than rounding can: what-if
+ * imbalances are computed incrementally, so two ways of reaching the same
+ * state may differ in the last bits. */
+#define DRS_GOODNESS_EPS 1e-12
+
+void drs_params_default(drs_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->threshold = 3;
+    p->max_moves_per_pass = 64;
+    p->max_moves_per_host = 0;
+    p->min_goodness = 0.0;
+    p->cost_benefit = 1;
+    p->gain_duration_s = 300.0;
+    p->tracing_slowdown = 0.1;
+    p->combine = DRS_COMBINE_MAX;
+    vmotion_params_default(&p->vmotion);
+    p->core_mhz = 2000.0;
+    p->period_s = 300.0;
+}
+
+double drs_target_imbalance(int threshold, uint32_t hosts)
+{
+    if (threshold <= 1 || hosts == 0)
+        return INFINITY;
+    if (threshold > 5)
+        threshold = 5;
+    return (double)(5 - threshold) / (10.0 * sqrt((double)hosts));
+}
+
+int drs_move_priority(double imbalance, uint32_t hosts)
+{
+    double scaled = 10.0 * imbalance * sqrt((double)hosts);
+    if (!(scaled < 1e6))
+        scaled = 1e6;
+    int p = 6 - (int)ceil(scaled);
+    if (p < 2)
+        p = 2; /* priority 1 stays for mandatory moves */
+    if (p > 5)
+        p = 5;
+    return p;
+}
+
+double drs_imbalance(const drs_cluster *c, const int32_t *assignment, drs_combine combine, double *cpu,
+                     double *mem)
+{
+    drs_state s;
+    double r[2] = {NAN, NAN}, i = NAN;
+    if (drs_state_init(&s, c, combine, assignment, UINT32_MAX) == 0) {
+        i = drs_state_imbalance(&s, r);
+        drs_state_free(&s);
+    }
+    if (cpu)
+        *cpu = r[0];
+    if (mem)
+        *mem = r[1];
+    return i;
+}
+
+double drs_host_load(const drs_cluster *c, const int32_t *assignment, uint32_t host, int resource)
+{
+    double e = 0.0, cap = resource == 0 ? c->hosts[host].cpu_capacity_mhz : c->hosts[host].mem_capacity_mib;
+    for (uint32_t v = 0; v < c->n_vms; v++)
+        if (assignment[v] == (int32_t)host)
+            e += resource == 0 ? c->vms[v].cpu_entitlement_mhz : c->vms[v].mem_entitlement_mib;
+    return cap > 0.0 ? e / cap : 0.0;
+}
+
+static double link_bytes_per_s(const drs_cluster *c, int32_t from, int32_t to)
+{
+    double gbps = fmin(c->hosts[from].vmotion_nic_gbps, c->hosts[to].vmotion_nic_gbps);
+    return gbps * GBPS_BYTES_PER_S;
+}
+
+static double migration_time_s(const drs_cluster *c, const drs_params *p, uint32_t v, int32_t from, int32_t to)
+{
+    vmotion_params vp = p->vmotion;
+    vmotion m;
+    vp.memory_bytes = c->vms[v].memory_mib * MIB_BYTES;
+    vp.dirty_rate_bytes_per_s = c->vms[v].dirty_rate_mib_per_s * MIB_BYTES;
+    if (vmotion_run_constant(&vp, link_bytes_per_s(c, from, to), &m) != 0)
+        return INFINITY;
+    return m.done_s;
+}
+
+/* The sums of entitlements on the two hosts come from the state so that the
+ * filter sees the moves already made in this pass. */
+static double cost_benefit_in(const drs_state *s, const drs_params *p, uint32_t v, int32_t from, int32_t to)
+{
+    const drs_cluster *c = s->c;
+    const drs_vm *vm = &c->vms[v];
+    double t_mig = migration_time_s(c, p, v, from, to);
+    double e[2] = {vm->cpu_entitlement_mhz, vm->mem_entitlement_mib};
+    double cap_src[2] = {c->hosts[from].cpu_capacity_mhz, c->hosts[from].mem_capacity_mib};
+    double cap_dst[2] = {c->hosts[to].cpu_capacity_mhz, c->hosts[to].mem_capacity_mib};
+    double net = 0.0;
+
+    if (!isfinite(t_mig))
+        return -INFINITY;
+    for (int r = 0; r < 2; r++) {
+        /* Gain rate: headroom the VM finds on the destination after the move
+         * minus the headroom of its source before it, at most its own
+         * entitlement (it cannot gain more than it asks for). */
+        double headroom_src = cap_src[r] - s->entitled[r][from];
+        double headroom_dst = cap_dst[r] - s->entitled[r][to] - e[r];
+        double gain = fmin(fmax(headroom_dst - headroom_src, 0.0), e[r]);
+        double benefit = gain * p->gain_duration_s;
+        double cost;
+        if (r == 0) {
+            cost = t_mig * (vmotion_host_cpu_reservation_mhz(c->hosts[from].vmotion_nic_gbps, p->core_mhz) +
+                            vmotion_host_cpu_reservation_mhz(c->hosts[to].vmotion_nic_gbps, p->core_mhz) +
+                            p->tracing_slowdown * e[0]);
+        } else {
+            cost = t_mig * vm->memory_mib; /* memory held twice while it copies */
+        }
+        if (s->cluster_capacity[r] > 0.0)
+            net += (benefit - cost) / s->cluster_capacity[r];
+    }
+    return net;
+}
+
+double drs_cost_benefit(const drs_cluster *c, const drs_params *p, const int32_t *assignment, uint32_t v,
+                        int32_t to)
+{
+    drs_state s;
+    double net;
+    int32_t from = assignment[v];
+    if (from < 0 || to < 0 || drs_state_init(&s, c, p->combine, assignment, UINT32_MAX) != 0)
+        return NAN;
+    net = cost_benefit_in(&s, p, v, from, to);
+    drs_state_free(&s);
+    return net;
+}
+
+static int vm_movable(const drs_vm *vm)
+{
+    return !vm->pinned && vm->sriov_vfs == 0;
+}
+
+typedef struct pass_ctx {
+    const drs_cluster *c;
+    const drs_params *p;
+    drs_state s;
+    drs_rule_index idx;
+    uint32_t *host_moves; /* vMotions per host in this pass, in flight included */
+    int32_t *assignment;
+    double *scratch;      /* 5 x n_hosts: deviations and 1/capacity per resource, dest flags */
+} pass_ctx;
+
+static uint32_t host_move_cap(const pass_ctx *x, uint32_t h)
+{
+    uint32_t limit = vmotion_concurrency_limit(x->c->hosts[h].vmotion_nic_gbps);
+    if (x->p->max_moves_per_host > 0 && x->p->max_moves_per_host < limit)
+        limit = x->p->max_moves_per_host;
+    return limit;
+}
+
+static int host_has_vmotion_slot(const pass_ctx *x, uint32_t h)
+{
+    return x->c->hosts[h].vmotion_nic_gbps > 0.0 && x->host_moves[h] < host_move_cap(x, h);
+}
+
+static void record_move(pass_ctx *x, drs_move *mv, uint32_t v, int32_t from, int32_t to, int priority,
+                        double before)
+{
+    drs_state_apply(&x->s, v, from, to);
+    x->assignment[v] = to;
+    x->host_moves[from]++;
+    x->host_moves[to]++;
+    mv->vm = v;
+    mv->from = from;
+    mv->to = to;
+    mv->priority = priority;
+    mv->imbalance_after = drs_state_imbalance(&x->s, NULL);
+    mv->goodness = before - mv->imbalance_after;
+    mv->migration_time_s = migration_time_s(x->c, x->p, v, from, to);
+}
+
+/* Whether v must leave its host: the host is entering maintenance, or v
+ * breaks a rule (hard or soft) where it is. */
+static int needs_mandatory_move(const pass_ctx *x, uint32_t v)
+{
+    int32_t h = x->assignment[v];
+    if (h < 0 || (uint32_t)h >= x->c->n_hosts || !vm_movable(&x->c->vms[v]))
+        return 0;
+    if (x->c->hosts[h].state == DRS_HOST_MAINTENANCE)
+        return 1;
+    if (x->c->hosts[h].state != DRS_HOST_UP)
+        return 0;
+    return !drs_rules_allow(x->c->rules, &x->idx, x->assignment, v, h, 1);
+}
+
+/* Destination of a mandatory move: balancing host with a vMotion slot where
+ * v fits and the hard rules hold; an evacuation accepts soft violations when
+ * nothing else fits, a rule correction does not. Least imbalance wins. */
+static int32_t mandatory_destination(const pass_ctx *x, uint32_t v, int evacuation)
+{
+    int32_t from = x->assignment[v], best = -1;
+    double best_i = INFINITY;
+    int best_soft = 0;
+
+    for (uint32_t h = 0; h < x->c->n_hosts; h++) {
+        if ((int32_t)h == from || !drs_host_balancing(&x->c->hosts[h]) || !host_has_vmotion_slot(x, h) ||
+            !drs_state_fits(&x->s, v, h) || !drs_rules_allow(x->c->rules, &x->idx, x->assignment, v, (int32_t)h, 0))
+            continue;
+        int soft_ok = drs_rules_allow(x->c->rules, &x->idx, x->assignment, v, (int32_t)h, 1);
+        if (!soft_ok && !evacuation)
+            continue;
+        double i = drs_state_imbalance_if(&x->s, v, from, (int32_t)h);
+        if (best < 0 || (soft_ok && !best_soft) || (soft_ok == best_soft && i < best_i)) {
+            best = (int32_t)h;
+            best_i = i;
+            best_soft = soft_ok;
+        }
+    }
+    return best;
+}
+
+/* The load-balancing move with the largest goodness that passes every
+ * filter, or -1. The what-if imbalance is the shift formula of
+ * drs_state_imbalance_if, unrolled with per-host deviations and inverse
+ * capacities computed once per step: for x_s = E/C_s leaving s and x_d =
+ * E/C_d joining d,
+ *   Q' = Q - 2 d_s x_s + x_s^2 + 2 d_d x_d + x_d^2,
+ *   var' = Q'/H - ((x_d - x_s)/H)^2.
+ * With DRS_COMBINE_MAX candidates are ranked by max(var'_cpu, var'_mem),
+ * which orders them as the imbalance does without a square root each.
+ * Strictly better than the best so far: ties keep the lower (VM, host) pair,
+ * so the result depends only on the input. The cheap test comes first; the
+ * fit, rules and cost-benefit filters run only for a would-be best. */
+static int32_t best_balancing_move(pass_ctx *x, double before, uint32_t *best_v_out)
+{
+    const drs_cluster *c = x->c;
+    const drs_params *p = x->p;
+    const drs_state *s = &x->s;
+    uint32_t nh = c->n_hosts;
+    double *dev[2] = {x->scratch, x->scratch + nh};
+    double *inv[2] = {x->scratch + 2 * (size_t)nh, x->scratch + 3 * (size_t)nh};
+    double *dest_ok = x->scratch + 4 * (size_t)nh;
+    double H = (double)s->n_balancing;
+    double limit = before - p->min_goodness - DRS_GOODNESS_EPS; /* I' must be below this */
+    int use_max = p->combine != DRS_COMBINE_WEIGHTED;
+    int32_t best_to = -1;
+    uint32_t best_v = 0;
+    double best_score;
+
+    if (!(limit > 0.0) || s->n_balancing == 0)
+        return -1;
+    best_score = use_max ? limit * limit : limit;
+    for (uint32_t h = 0; h < nh; h++) {
+        const drs_host *host = &c->hosts[h];
+        dev[0][h] = s->load[0][h] - s->mean[0];
+        dev[1][h] = s->load[1][h] - s->mean[1];
+        inv[0][h] = host->cpu_capacity_mhz > 0.0 ? 1.0 / host->cpu_capacity_mhz : 0.0;
+        inv[1][h] = host->mem_capacity_mib > 0.0 ? 1.0 / host->mem_capacity_mib : 0.0;
+        dest_ok[h] = drs_host_balancing(host) && host_has_vmotion_slot(x, h);
+    }
+    for (uint32_t v = 0; v < c->n_vms; v++) {
+        int32_t from = x->assignment[v];
+        if (!vm_movable(&c->vms[v]) || from < 0 || (uint32_t)from >= nh || !dest_ok[from])
+            continue;
+        const double e[2] = {c->vms[v].cpu_entitlement_mhz, c->vms[v].mem_entitlement_mib};
+        double xs[2], q_src[2];
+        for (int r = 0; r < 2; r++) {
+            xs[r] = e[r] * inv[r][from];
+            q_src[r] = s->sq_dev[r] - 2.0 * dev[r][from] * xs[r] + xs[r] * xs[r];
+        }
+        for (uint32_t h = 0; h < nh; h++) {
+            if ((int32_t)h == from || !dest_ok[h])
+                continue;
+            double var[2];
+            for (int r = 0; r < 2; r++) {
+                double xd = e[r] * inv[r][h];
+                double q = q_src[r] + 2.0 * dev[r][h] * xd + xd * xd;
+                double shift = (xd - xs[r]) / H;
+                var[r] = fmax(0.0, q / H - shift * shift);
+            }
+            double score = use_max ? fmax(var[0], var[1])
+                                   : s->weight[0] * sqrt(var[0]) + s->weight[1] * sqrt(var[1]);
+            if (!(score < best_score))
+                continue;
+            if (!drs_state_fits(s, v, h) || !drs_rules_allow(c->rules, &x->idx, x->assignment, v, (int32_t)h, 1))
+                continue;
+            if (p->cost_benefit && !(cost_benefit_in(s, p, v, from, (int32_t)h) > 0.0))
+                continue;
+            best_v = v;
+            best_to = (int32_t)h;
+            best_score = score;
+        }
+    }
+    *best_v_out = best_v;
+    return best_to;
+}
+
+int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs_move *moves,
+             uint32_t max_moves, drs_pass_result *out)
+{
+    pass_ctx x;
+    uint32_t n = 0, cap = max_moves;
+
+    if (c == NULL || p == NULL || assignment == NULL || out == NULL || (moves == NULL && max_moves > 0) ||
+        p->threshold < 1 || p->threshold > 5)
+        return -1;
+    if (p->max_moves_per_pass < cap)
+        cap = p->max_moves_per_pass;
+    memset(&x, 0, sizeof x);
+    memset(out, 0, sizeof *out);
+    x.c = c;
+    x.p = p;
+    x.assignment = assignment;
+    x.host_moves = calloc(c->n_hosts ? c->n_hosts : 1, sizeof *x.host_moves);
+    x.scratch = malloc(5 * (size_t)(c->n_hosts ? c->n_hosts : 1) * sizeof *x.scratch);
+    if (x.host_moves == NULL || x.scratch == NULL) {
+        free(x.host_moves);
+        free(x.scratch);
+        return -1;
+    }
+    if (drs_rules_index_build(&x.idx, c->rules, c->rules ? c->n_rules : 0, c->n_vms) != 0 ||
+        drs_state_init(&x.s, c, p->combine, assignment, UINT32_MAX) != 0) {
+        drs_rules_index_free(&x.idx);
+        free(x.host_moves);
+        free(x.scratch);
+        return -1;
+    }
+    for (uint32_t h = 0; h < c->n_hosts; h++)
+        x.host_moves[h] = c->hosts[h].vmotions_in_flight;
+
+    out->imbalance_before = drs_state_imbalance(&x.s, NULL);
+    out->target = drs_target_imbalance(p->threshold, x.s.n_balancing);
+
+    /* Mandatory moves first, VMs in index order. */
+    for (uint32_t v = 0; v < c->n_vms && n < cap; v++) {
+        if (!needs_mandatory_move(&x, v))
+            continue;
+        int32_t from = assignment[v];
+        if (!host_has_vmotion_slot(&x, (uint32_t)from))
+            continue;
+        int32_t to = mandatory_destination(&x, v, c->hosts[from].state == DRS_HOST_MAINTENANCE);
+        if (to < 0)
+            continue;
+        record_move(&x, &moves[n++], v, from, to, 1, drs_state_imbalance(&x.s, NULL));
+        out->n_mandatory++;
+    }
+
+    /* Load balancing: greedy hill climbing, one best move at a time. */
+    out->stop = DRS_STOP_BALANCED;
+    for (;;) {
+        double before = drs_state_imbalance(&x.s, NULL);
+        if (!(before > out->target)) {
+            out->stop = DRS_STOP_BALANCED;
+            break;
+        }
+        if (n >= cap) {
+            out->stop = DRS_STOP_MAX_MOVES;
+            break;
+        }
+        uint32_t best_v = 0;
+        int32_t best_to = best_balancing_move(&x, before, &best_v);
+        if (best_to < 0) {
+            out->stop = DRS_STOP_NO_MOVE;
+            break;
+        }
+        int priority = drs_move_priority(before, x.s.n_balancing);
+        record_move(&x, &moves[n++], best_v, assignment[best_v], best_to, priority, before);
+    }
+    out->n_moves = n;
+    out->imbalance_after = drs_state_imbalance(&x.s, NULL);
+    drs_state_free(&x.s);
+    drs_rules_index_free(&x.idx);
+    free(x.host_moves);
+    free(x.scratch);
+    return (int)n;
+}

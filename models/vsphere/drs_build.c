@@ -1,0 +1,375 @@
+/* drs_build.c - reading drs.*, vmotion.*, rules and the per-VM DRS keys
+ * into a drs_env, its recording and its end-of-run table (see
+ * drs_controller.h). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/vsphere/drs_controller.h"
+#include "models/core/model_env.h"
+#include "recorder/recorder.h"
+
+enum { PRIO_DRS_HOST = 24, PRIO_DRS_CLUSTER = 40 };
+
+
+/* Appends the VMs (hosts) a name stands for: a group name gives all its
+ * members, "GROUP-NN" one of them. Returns how many, or -1. */
+static int resolve_name(const scenario *scn, const char *list, const char *name, size_t len,
+                        const uint32_t *first, const uint32_t *count, uint32_t *out)
+{
+    int groups = scn_list_len(scn, "%s", list);
+    for (int g = 0; g < groups; g++) {
+        const char *gname = scn_string(scn, "%s.[%d].name", list, g);
+        size_t gl = strlen(gname);
+        if (gl == len && strncmp(gname, name, len) == 0) {
+            for (uint32_t k = 0; k < count[g]; k++)
+                out[k] = first[g] + k;
+            return (int)count[g];
+        }
+        if (len > gl + 1 && strncmp(gname, name, gl) == 0 && name[gl] == '-') {
+            char digits[16];
+            size_t nd = len - gl - 1;
+            if (nd >= sizeof digits)
+                continue;
+            memcpy(digits, name + gl + 1, nd);
+            digits[nd] = 0;
+            char *end;
+            long idx = strtol(digits, &end, 10);
+            if (*end == 0 && idx >= 1 && (uint32_t)idx <= count[g]) {
+                out[0] = first[g] + (uint32_t)idx - 1;
+                return 1;
+            }
+        }
+    }
+    return -1;
+}
+
+/* Parses a comma-separated member list into out (room for `room`). */
+static int parse_members(const scenario *scn, const char *key, const char *text, const char *list,
+                         const uint32_t *first, const uint32_t *count, uint32_t *out, uint32_t room, uint32_t *n,
+                         char *err, size_t err_len)
+{
+    *n = 0;
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *start = p;
+        while (*p && *p != ',')
+            p++;
+        const char *end = p;
+        while (end > start && end[-1] == ' ')
+            end--;
+        if (end == start)
+            continue;
+        uint32_t tmp_room = room - *n;
+        (void)tmp_room;
+        int got = resolve_name(scn, list, start, (size_t)(end - start), first, count, out + *n);
+        if (got < 0) {
+            scn_key_error(scn, err, err_len, key, "'%.*s' names no %s group or 'GROUP-NN' member of this scenario",
+                      (int)(end - start), start, strcmp(list, "vms") == 0 ? "VM" : "host");
+            return -1;
+        }
+        *n += (uint32_t)got;
+    }
+    return 0;
+}
+
+static int read_rules(drs_env *d, const scenario *scn, const model_env *env, char *err, size_t err_len)
+{
+    int n_rules = scn_list_len(scn, "rules");
+    if (n_rules == 0)
+        return 0;
+    int vgroups = scn_list_len(scn, "vms"), hgroups = scn_list_len(scn, "hosts");
+    uint32_t *vfirst = calloc((size_t)vgroups + 1, sizeof *vfirst), *vcount = calloc((size_t)vgroups + 1, sizeof *vcount);
+    uint32_t *hfirst = calloc((size_t)hgroups + 1, sizeof *hfirst), *hcount = calloc((size_t)hgroups + 1, sizeof *hcount);
+    d->rules = calloc((size_t)n_rules, sizeof *d->rules);
+    /* each rule names at most every VM and every host once per token; a
+     * generous bound: each rule's members fit in n_vms + n_hosts x tokens */
+    size_t room = 0;
+    for (int r = 0; r < n_rules; r++) {
+        size_t commas_v = 1, commas_h = 1;
+        for (const char *s = scn_string(scn, "rules.[%d].vms", r); *s; s++)
+            commas_v += *s == ',';
+        for (const char *s = scn_string(scn, "rules.[%d].hosts", r); *s; s++)
+            commas_h += *s == ',';
+        room += commas_v * (env->n_vms + 1) + commas_h * (env->n_hosts + 1);
+    }
+    d->rule_members = calloc(room ? room : 1, sizeof *d->rule_members);
+    int rc = -2;
+    if (!vfirst || !vcount || !hfirst || !hcount || !d->rules || !d->rule_members)
+        goto done;
+    for (uint32_t v = 0; v < env->n_vms; v++)
+        if (env->vm_specs[v].index_in_group == 0)
+            vfirst[env->vm_specs[v].group] = v;
+    for (uint32_t v = 0; v < env->n_vms; v++)
+        vcount[env->vm_specs[v].group]++;
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        if (env->host_specs[h].index_in_group == 0)
+            hfirst[env->host_specs[h].group] = h;
+        hcount[env->host_specs[h].group]++;
+    }
+    uint32_t used = 0;
+    rc = -1;
+    for (int r = 0; r < n_rules; r++) {
+        char key[64];
+        drs_rule *rule = &d->rules[r];
+        snprintf(key, sizeof key, "rules.[%d].kind", r);
+        if (drs_rule_kind_parse(scn_string(scn, "%s", key), &rule->kind) != 0) {
+            scn_key_error(scn, err, err_len, key, "not a rule kind");
+            goto done;
+        }
+        uint32_t n;
+        snprintf(key, sizeof key, "rules.[%d].vms", r);
+        if (parse_members(scn, key, scn_string(scn, "%s", key), "vms", vfirst, vcount, d->rule_members + used,
+                          (uint32_t)(room - used), &n, err, err_len) != 0)
+            goto done;
+        rule->vms = d->rule_members + used;
+        rule->n_vms = n;
+        used += n;
+        snprintf(key, sizeof key, "rules.[%d].hosts", r);
+        if (parse_members(scn, key, scn_string(scn, "%s", key), "hosts", hfirst, hcount, d->rule_members + used,
+                          (uint32_t)(room - used), &n, err, err_len) != 0)
+            goto done;
+        rule->hosts = d->rule_members + used;
+        rule->n_hosts = n;
+        used += n;
+        int vm_host = rule->kind != DRS_RULE_VM_AFFINITY && rule->kind != DRS_RULE_VM_ANTI_AFFINITY;
+        if (vm_host && n == 0) {
+            scn_key_error(scn, err, err_len, key, "a %s rule needs hosts", drs_rule_kind_name(rule->kind));
+            goto done;
+        }
+        if (!vm_host && n > 0) {
+            scn_key_error(scn, err, err_len, key, "a %s rule takes no hosts", drs_rule_kind_name(rule->kind));
+            goto done;
+        }
+    }
+    d->n_rules = (uint32_t)n_rules;
+    rc = drs_rules_index_build(&d->rule_index, d->rules, d->n_rules, env->n_vms) == 0 ? 0 : -2;
+done:
+    free(vfirst);
+    free(vcount);
+    free(hfirst);
+    free(hcount);
+    return rc;
+}
+
+static int alloc_ctl(drs_env *d, const model_env *env)
+{
+    drs_ctl *k = &d->ctl;
+    size_t nv = env->n_vms ? env->n_vms : 1, nh = env->n_hosts ? env->n_hosts : 1;
+    k->vm_cpu_mhz = calloc(nv, sizeof *k->vm_cpu_mhz);
+    k->vm_mem_mib = calloc(nv, sizeof *k->vm_mem_mib);
+    k->vm_dirty_bytes_per_s = calloc(nv, sizeof *k->vm_dirty_bytes_per_s);
+    k->vm_running = calloc(nv, sizeof *k->vm_running);
+    k->vm_migration = malloc(nv * sizeof *k->vm_migration);
+    k->host_state = calloc(nh, sizeof *k->host_state);
+    k->host_evacuating = calloc(nh, sizeof *k->host_evacuating);
+    k->evacuation_start_ns = calloc(nh, sizeof *k->evacuation_start_ns);
+    k->evacuation_for_standby = calloc(nh, sizeof *k->evacuation_for_standby);
+    k->host_standby = calloc(nh, sizeof *k->host_standby);
+    k->host_in_flight = calloc(nh, sizeof *k->host_in_flight);
+    k->host_load = calloc(nh, sizeof *k->host_load);
+    k->host_stuck = calloc(nh, sizeof *k->host_stuck);
+    k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
+    k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
+    k->saved_usable = calloc(nh, sizeof *k->saved_usable);
+    k->hosts = calloc(nh, sizeof *k->hosts);
+    k->vms = calloc(nv, sizeof *k->vms);
+    k->assignment = calloc(nv, sizeof *k->assignment);
+    k->moves = calloc(nv + d->params.max_moves_per_pass + 1, sizeof *k->moves);
+    d->hosts = calloc(nh, sizeof *d->hosts);
+    d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
+    if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
+        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->saved_usable || !k->hosts ||
+        !k->vms || !k->assignment || !k->moves || !d->hosts || !d->vm_pinned)
+        return -1;
+    for (uint32_t v = 0; v < env->n_vms; v++)
+        k->vm_migration[v] = -1;
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        double nic = env->host_specs[h].hw.nic_gbps;
+        k->nic_gbps[h] = nic > 0.0 ? nic : 10.0;
+        k->host_state[h] = DRS_HOST_UP;
+    }
+    return vmotion_set_init(&k->set, env->n_hosts, k->nic_gbps);
+}
+
+drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine *eng, int *bad, char *err, size_t err_len)
+{
+    *bad = 0;
+    int enabled = scn_bool(scn, "drs.enabled");
+    if (!enabled && scn_list_len(scn, "rules") == 0)
+        return NULL;
+    drs_env *d = calloc(1, sizeof *d);
+    if (!d) {
+        *bad = 2;
+        return NULL;
+    }
+    d->enabled = enabled;
+    d->period_ns = scn_duration_ns(scn, "drs.period");
+    drs_params_default(&d->params);
+    d->params.threshold = (int)scn_int(scn, "drs.threshold");
+    d->params.max_moves_per_pass = (uint32_t)scn_int(scn, "drs.max_moves_per_pass");
+    d->params.max_moves_per_host = (uint32_t)scn_int(scn, "drs.max_moves_per_host");
+    d->params.min_goodness = scn_float(scn, "drs.min_goodness");
+    d->params.cost_benefit = scn_bool(scn, "drs.cost_benefit");
+    d->params.gain_duration_s = (double)scn_duration_ns(scn, "drs.gain_duration") * 1e-9;
+    d->params.combine = strcmp(scn_string(scn, "drs.combine"), "weighted") == 0 ? DRS_COMBINE_WEIGHTED
+                                                                                : DRS_COMBINE_MAX;
+    d->params.period_s = (double)d->period_ns * 1e-9;
+    if (env->n_hosts > 0)
+        d->params.core_mhz = env->host_specs[0].cpu_mhz;
+    vmotion_params_default(&d->vmotion);
+    d->vmotion.downtime_target_s = (double)scn_duration_ns(scn, "vmotion.downtime_target") * 1e-9;
+    d->vmotion.max_live_rounds = (int)scn_int(scn, "vmotion.max_rounds");
+    d->vmotion.switchover_s = (double)scn_duration_ns(scn, "vmotion.switchover") * 1e-9;
+    d->params.vmotion = d->vmotion;
+    d->dpm = enabled && scn_bool(scn, "dpm.enabled");
+    d->dpm_low = scn_float(scn, "dpm.low_utilization");
+    d->dpm_high = scn_float(scn, "dpm.high_utilization");
+    d->dpm_boot_ns = scn_duration_ns(scn, "dpm.boot_delay");
+    d->standby_w = scn_watts(scn, "dpm.standby_power");
+    d->series_imbalance = d->series_in_flight = d->series_standby = -1;
+    d->log_pass = d->log_move = d->log_vmotion_done = d->log_vmotion_aborted = d->log_evacuated = -1;
+    d->log_standby = d->log_power_on = -1;
+
+    int groups = scn_list_len(scn, "vms");
+    d->dirty_mb_per_s = calloc(groups ? (size_t)groups : 1, sizeof *d->dirty_mb_per_s);
+    int rc = d->dirty_mb_per_s && alloc_ctl(d, env) == 0 ? 0 : -2;
+    if (rc == 0) {
+        for (int g = 0; g < groups; g++)
+            d->dirty_mb_per_s[g] = scn_float(scn, "vms.[%d].dirty_rate", g);
+        for (uint32_t v = 0; v < env->n_vms; v++) {
+            const vm_spec *vs = &env->vm_specs[v];
+            d->vm_pinned[v] = (uint8_t)(vs->res.sriov || scn_bool(scn, "vms.[%u].passthrough", vs->group));
+        }
+        rc = read_rules(d, scn, env, err, err_len);
+    }
+    if (rc != 0) {
+        *bad = rc == -1 ? 1 : 2;
+        drs_free(d);
+        return NULL;
+    }
+    d->kind_cluster = sim_kind_register(eng, "drs.cluster", PRIO_DRS_CLUSTER);
+    d->kind_host = sim_kind_register(eng, "drs.host", PRIO_DRS_HOST);
+    return d;
+}
+
+void drs_start(drs_env *d, const model_env *env, sim_engine *eng)
+{
+    if (!d->enabled)
+        return;
+    int64_t tick = DRS_OP_TICK;
+    sim_schedule(eng, env->cluster_lp, d->period_ns + 2 * env->control_latency_ns, d->kind_cluster, &tick,
+                 sizeof tick);
+}
+
+int drs_declare_recording(drs_env *d, recorder *rec)
+{
+    if (!d->enabled)
+        return 0;
+    d->log_pass = rec_event_kind(rec, "drs_pass");
+    d->log_move = rec_event_kind(rec, "drs_move");
+    d->log_vmotion_done = rec_event_kind(rec, "vmotion_done");
+    d->log_vmotion_aborted = rec_event_kind(rec, "vmotion_aborted");
+    d->log_evacuated = rec_event_kind(rec, "maintenance_evacuated");
+    if (d->dpm) {
+        d->log_standby = rec_event_kind(rec, "dpm_standby");
+        d->log_power_on = rec_event_kind(rec, "dpm_power_on");
+        if (d->log_standby < 0 || d->log_power_on < 0)
+            return -1;
+    }
+    return d->log_pass < 0 || d->log_move < 0 || d->log_vmotion_done < 0 || d->log_vmotion_aborted < 0 ||
+                   d->log_evacuated < 0
+               ? -1
+               : 0;
+}
+
+/* The cluster series need the cluster group's time axis: declared with it. */
+int drs_declare_series(drs_env *d, recorder *rec, sim_time_ns period_ns)
+{
+    if (!d->enabled)
+        return 0;
+    d->series_imbalance = rec_series_new(rec, "cluster", "imbalance", "1", NULL, 1, 0, period_ns);
+    d->series_in_flight = rec_series_new(rec, "cluster", "vmotions_in_flight", "1", NULL, 1, 0, period_ns);
+    if (d->dpm && (d->series_standby = rec_series_new(rec, "cluster", "hosts_standby", "1", NULL, 1, 0, period_ns)) < 0)
+        return -1;
+    return d->series_imbalance < 0 || d->series_in_flight < 0 ? -1 : 0;
+}
+
+static const rec_column vmotion_columns[] = {
+    {"vm", REC_I64, NULL},           {"reason", REC_STR, NULL},       {"source", REC_I64, NULL},
+    {"destination", REC_I64, NULL},  {"requested_ns", REC_I64, "ns"}, {"started_ns", REC_I64, "ns"},
+    {"done_ns", REC_I64, "ns"},      {"rounds", REC_I64, NULL},       {"bytes", REC_F64, "B"},
+    {"duration_s", REC_F64, "s"},    {"downtime_s", REC_F64, "s"},    {"outcome", REC_STR, NULL},
+};
+
+int drs_write_tables(const drs_env *d, const model_env *env, recorder *rec)
+{
+    (void)env;
+    if (!d->enabled)
+        return 0;
+    int table = rec_table_new(rec, "vmotions", vmotion_columns, (int)(sizeof vmotion_columns / sizeof vmotion_columns[0]));
+    if (table < 0)
+        return -1;
+    static const char *outcomes[] = {"in_flight", "done", "aborted"};
+    for (uint32_t i = 0; i < d->ctl.n_migs; i++) {
+        const drs_migration *m = &d->ctl.migs[i];
+        const char *why = m->reason == DRS_REASON_MAINTENANCE ? "maintenance" : m->reason == DRS_REASON_RULE ? "rule" : "drs";
+        rec_value row[] = {{.i64 = m->vm},         {.str = why},          {.i64 = m->src},
+                           {.i64 = m->dst},        {.i64 = m->requested_ns}, {.i64 = m->started_ns},
+                           {.i64 = m->done_ns},    {.i64 = m->rounds},    {.f64 = m->bytes},
+                           {.f64 = m->duration_s}, {.f64 = m->downtime_s}, {.str = outcomes[m->outcome]}};
+        if (rec_table_row(rec, table, row) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+void drs_describe(const drs_env *d, FILE *out)
+{
+    if (d->enabled)
+        fprintf(out, "drs:    threshold %d every %.0f s, %" PRIu32 " rules%s\n", d->params.threshold,
+                (double)d->period_ns * 1e-9, d->n_rules,
+                d->dpm ? ", DPM on" : "");
+    else
+        fprintf(out, "drs:    off; %" PRIu32 " rules kept by placement\n", d->n_rules);
+}
+
+void drs_free(drs_env *d)
+{
+    if (!d)
+        return;
+    drs_ctl *k = &d->ctl;
+    free(k->vm_cpu_mhz);
+    free(k->vm_mem_mib);
+    free(k->vm_dirty_bytes_per_s);
+    free(k->vm_running);
+    free(k->vm_migration);
+    free(k->host_state);
+    free(k->host_evacuating);
+    free(k->evacuation_start_ns);
+    free(k->evacuation_for_standby);
+    free(k->host_standby);
+    free(k->host_in_flight);
+    free(k->host_load);
+    free(k->host_stuck);
+    free(k->nic_gbps);
+    free(k->cpu_charged);
+    free(k->saved_usable);
+    free(k->hosts);
+    free(k->vms);
+    free(k->assignment);
+    free(k->moves);
+    free(k->migs);
+    free(k->evbuf);
+    vmotion_set_free(&k->set);
+    free(d->hosts);
+    free(d->vm_pinned);
+    free(d->dirty_mb_per_s);
+    free(d->rules);
+    free(d->rule_members);
+    drs_rules_index_free(&d->rule_index);
+    free(d);
+}

@@ -1,0 +1,623 @@
+/* drs_controller.c - the cluster controller's side of DRS and vMotion (see
+ * drs_controller.h): its view from the hosts' stats, the DRS pass every
+ * period, migrations as a vmotion_set driven by one self-timer, races with
+ * failures, evacuation for maintenance, rules in placement. */
+#include "models/vsphere/drs_controller.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/cluster.h"
+#include "models/failures/failure.h"
+#include "models/host/host_contention.h"
+#include "models/core/model_env.h"
+
+#define MIB_BYTES 1048576.0
+
+static void ctl_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a, int64_t b, double value)
+{
+    const model_env *env = c->env;
+    if (env->rec && kind >= 0)
+        rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++c->log_seq, kind, subject, a, b,
+                  value);
+}
+
+static void send_host(sim_ctx *ctx, const model_env *env, uint32_t h, int64_t op, int64_t a, int64_t b, int64_t x)
+{
+    int64_t p[4] = {op, a, b, x};
+    sim_send(ctx, env->first_host_lp + h, env->control_latency_ns, env->drs->kind_host, p, sizeof p);
+}
+
+/* The set's clock in seconds: the LP's, or the set's own when the timer
+ * (fired at ceil(t) ns) has run it to an event at t that the conversion to
+ * seconds puts an ulp later. */
+static double set_now_s(sim_ctx *ctx, const vmotion_set *s)
+{
+    double now_s = (double)sim_now(ctx) * 1e-9;
+    return now_s > s->now_s ? now_s : s->now_s;
+}
+
+static void send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
+    const model_env *env = c->env;
+    int32_t h = c->vm_host[vm_id];
+    if (h < 0)
+        return;
+    int64_t payload = vm_id;
+    sim_send(ctx, env->first_host_lp + (uint32_t)h, env->control_latency_ns, env->kind_vm_stop, &payload,
+             sizeof payload);
+}
+
+/* Ends a migration record (done or aborted): the VM is free to move again,
+ * and a power-off held for it goes out now. */
+static void mig_close(sim_ctx *ctx, cluster *c, drs_migration *m, int outcome)
+{
+    drs_ctl *k = &c->env->drs->ctl;
+    m->outcome = outcome;
+    m->set_id = -1;
+    k->vm_migration[m->vm] = -1;
+    k->host_in_flight[m->src]--;
+    k->host_in_flight[m->dst]--;
+    while (k->first_open < k->n_migs && k->migs[k->first_open].outcome != 0)
+        k->first_open++;
+    if (m->stop_pending)
+        send_stop(ctx, c, m->vm);
+}
+
+/* Tells each host whether the vMotion CPU reservation is in force. */
+static void cpu_update(sim_ctx *ctx, cluster *c)
+{
+    const model_env *env = c->env;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        uint8_t want = k->set.active[h] > 0;
+        if (want == k->cpu_charged[h])
+            continue;
+        k->cpu_charged[h] = want;
+        union {
+            int64_t i[2];
+            double f[2];
+        } p = {.i = {DRS_OP_VMOTION_CPU}};
+        p.f[1] = want ? vmotion_host_cpu_reservation_mhz(k->nic_gbps[h], env->host_specs[h].cpu_mhz) : 0.0;
+        sim_send(ctx, env->first_host_lp + h, env->control_latency_ns, d->kind_host, &p, sizeof p);
+    }
+}
+
+static void timer_arm(sim_ctx *ctx, cluster *c)
+{
+    const model_env *env = c->env;
+    drs_ctl *k = &env->drs->ctl;
+    k->timer_gen++;
+    double next = vmotion_set_next_s(&k->set);
+    if (!isfinite(next))
+        return;
+    double t_ns = ceil(next * 1e9);
+    sim_time_ns now = sim_now(ctx);
+    sim_time_ns delay = t_ns > (double)now ? (sim_time_ns)t_ns - now : 0;
+    int64_t p[2] = {DRS_OP_TIMER, (int64_t)k->timer_gen};
+    sim_send(ctx, sim_self(ctx), delay, env->drs->kind_cluster, p, sizeof p);
+}
+
+/* Acts on what the set reports: pause at STOP_COPY, hand over at DONE. */
+static void act_on(sim_ctx *ctx, cluster *c, const vmotion_event *ev, uint32_t n)
+{
+    const model_env *env = c->env;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t r = k->vm_migration[ev[i].vm];
+        if (r < 0)
+            continue;
+        drs_migration *m = &k->migs[r];
+        const vmotion_entry *e = vmotion_set_entry(&k->set, ev[i].id);
+        switch (ev[i].kind) {
+        case VMOTION_EV_START:
+            m->started_ns = sim_now(ctx);
+            break;
+        case VMOTION_EV_STOP_COPY:
+            m->paused = 1;
+            send_host(ctx, env, (uint32_t)m->src, DRS_OP_PAUSE, m->vm, 0, 0);
+            break;
+        case VMOTION_EV_DONE:
+            m->rounds = e->m.round;
+            m->bytes = e->m.bytes_sent;
+            m->duration_s = e->m.transfer_end_s;
+            m->downtime_s = vmotion_downtime_s(&e->m);
+            m->done_ns = sim_now(ctx);
+            m->set_id = -1;
+            send_host(ctx, env, (uint32_t)m->src, DRS_OP_HANDOVER, m->vm, m->dst, r);
+            ctl_log(ctx, c, d->log_vmotion_done, m->vm, m->src, m->dst, m->downtime_s);
+            break;
+        }
+    }
+}
+
+/* Room for every event the set can report at once: 3 per migration. */
+static vmotion_event *event_buffer(drs_ctl *k, uint32_t *cap)
+{
+    uint32_t want = 3 * k->set.n_entries + 8;
+    if (want > k->evcap) {
+        vmotion_event *grown = realloc(k->evbuf, want * sizeof *grown);
+        if (!grown)
+            abort(); /* out of memory inside a handler */
+        k->evbuf = grown;
+        k->evcap = want;
+    }
+    *cap = k->evcap;
+    return k->evbuf;
+}
+
+/* Runs the set up to now and acts on its events. */
+static void advance(sim_ctx *ctx, cluster *c)
+{
+    drs_ctl *k = &c->env->drs->ctl;
+    uint32_t cap;
+    vmotion_event *ev = event_buffer(k, &cap);
+    for (;;) {
+        double t = set_now_s(ctx, &k->set), next = vmotion_set_next_s(&k->set);
+        if (isfinite(next) && ceil(next * 1e9) <= (double)sim_now(ctx))
+            t = next > t ? next : t; /* due at this ns */
+        else if (!(next <= t))
+            return;
+        uint32_t n = vmotion_set_run_until(&k->set, t, ev, cap);
+        act_on(ctx, c, ev, n);
+        ev = event_buffer(k, &cap);
+    }
+}
+
+static int32_t mig_new(drs_ctl *k)
+{
+    if (k->n_migs == k->cap_migs) {
+        uint32_t cap = k->cap_migs ? 2 * k->cap_migs : 64;
+        drs_migration *grown = realloc(k->migs, cap * sizeof *grown);
+        if (!grown)
+            abort(); /* out of memory inside a handler */
+        k->migs = grown;
+        k->cap_migs = cap;
+    }
+    memset(&k->migs[k->n_migs], 0, sizeof k->migs[0]);
+    return (int32_t)k->n_migs++;
+}
+
+static void request_move(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t src, int32_t dst, drs_reason reason)
+{
+    const model_env *env = c->env;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    vmotion_params p = d->vmotion;
+    p.memory_bytes = (double)env->vm_specs[vm_id].memory_mib * MIB_BYTES;
+    p.dirty_rate_bytes_per_s = k->vm_dirty_bytes_per_s[vm_id];
+    vmotion_event ev[2];
+    uint32_t n = 0;
+    int32_t r = mig_new(k);
+    drs_migration *m = &k->migs[r];
+    m->vm = vm_id;
+    m->src = src;
+    m->dst = dst;
+    m->reason = reason;
+    m->requested_ns = sim_now(ctx);
+    m->started_ns = m->done_ns = -1;
+    k->vm_migration[vm_id] = r;
+    k->host_in_flight[src]++;
+    k->host_in_flight[dst]++;
+    m->set_id = vmotion_set_request(&k->set, vm_id, src, dst, &p, set_now_s(ctx, &k->set), ev, &n);
+    if (m->set_id < 0) { /* a bad parameter: the move is dropped */
+        mig_close(ctx, c, m, 2);
+        return;
+    }
+    act_on(ctx, c, ev, n);
+}
+
+/* Aborts a migration still in the set; a paused VM resumes on its source
+ * (a no-op there if the source took it down). */
+static void abort_migration(sim_ctx *ctx, cluster *c, drs_migration *m)
+{
+    const model_env *env = c->env;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    uint32_t cap, n = 0;
+    vmotion_event *ev = event_buffer(k, &cap);
+    vmotion_set_cancel(&k->set, (uint32_t)m->set_id, set_now_s(ctx, &k->set), ev, cap, &n);
+    if (m->paused)
+        send_host(ctx, env, (uint32_t)m->src, DRS_OP_RESUME, m->vm, 0, 0);
+    ctl_log(ctx, c, d->log_vmotion_aborted, m->vm, m->src, m->dst, 0.0);
+    mig_close(ctx, c, m, 2);
+    act_on(ctx, c, ev, n);
+}
+
+static uint32_t in_flight_on(const drs_ctl *k, uint32_t h) { return k->host_in_flight[h]; }
+
+/* The host's state for DRS: standby hosts are out like failed ones. */
+static drs_host_state drs_state_of(const drs_ctl *k, uint32_t h)
+{
+    if (k->host_standby[h] || k->host_state[h] == DRS_HOST_DOWN)
+        return DRS_HOST_DOWN;
+    return k->host_evacuating[h] ? DRS_HOST_MAINTENANCE : DRS_HOST_UP;
+}
+
+static int vm_movable(const cluster *c, uint32_t v)
+{
+    const drs_env *d = c->env->drs;
+    return !d->vm_pinned[v] && d->ctl.vm_running[v] && d->ctl.vm_migration[v] < 0;
+}
+
+/* Fills the DRS view and runs one pass; its moves become migrations. */
+static void run_pass(sim_ctx *ctx, cluster *c)
+{
+    const model_env *env = c->env;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        const host_spec *s = &env->host_specs[h];
+        k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
+                                 .mem_capacity_mib = (double)s->memory_mib,
+                                 .state = drs_state_of(k, h),
+                                 .vmotion_nic_gbps = k->nic_gbps[h],
+                                 .vmotions_in_flight = in_flight_on(k, h),
+                                 .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
+    }
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        const vm_spec *vs = &env->vm_specs[v];
+        int32_t r = k->vm_migration[v];
+        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[v];
+        k->vms[v] = (drs_vm){.host = h,
+                             .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
+                             .mem_entitlement_mib = k->vm_mem_mib[v],
+                             .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
+                             .mem_reservation_mib = vs->res.memory_reservation_mib,
+                             .memory_mib = (double)vs->memory_mib,
+                             .dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[v] / MIB_BYTES,
+                             .sriov_vfs = vs->res.sriov ? 1u : 0u,
+                             .pinned = !vm_movable(c, v)};
+        k->assignment[v] = h;
+    }
+    drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, d->rules, d->n_rules};
+    drs_pass_result res;
+    uint32_t cap = d->params.max_moves_per_pass + env->n_vms + 1;
+    int n = drs_pass(&cl, &d->params, k->assignment, k->moves, cap, &res);
+    if (n < 0)
+        return;
+    k->passes++;
+    k->last_imbalance = res.imbalance_after;
+    ctl_log(ctx, c, d->log_pass, (int64_t)k->passes, res.stop, n, res.imbalance_before);
+    for (int i = 0; i < n; i++) {
+        const drs_move *mv = &k->moves[i];
+        drs_reason why = mv->priority > 1                  ? DRS_REASON_BALANCE
+                         : k->host_evacuating[mv->from] ? DRS_REASON_MAINTENANCE
+                                                        : DRS_REASON_RULE;
+        ctl_log(ctx, c, d->log_move, mv->vm, mv->from, mv->to, mv->imbalance_after);
+        k->moves_total++;
+        request_move(ctx, c, mv->vm, mv->from, mv->to, why);
+    }
+}
+
+/* Hosts being evacuated: when nothing is in flight to or from one, either
+ * a pass moves what is left or, if nothing movable is left (or nothing can
+ * move), it enters maintenance. */
+static void evacuation_check(sim_ctx *ctx, cluster *c, int allow_pass)
+{
+    const model_env *env = c->env;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    int need_pass = 0;
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        if (!k->host_evacuating[h] || in_flight_on(k, h) > 0)
+            continue;
+        for (uint32_t v = 0; v < env->n_vms && !need_pass; v++)
+            need_pass = c->vm_host[v] == (int32_t)h && vm_movable(c, v);
+    }
+    if (need_pass && allow_pass)
+        run_pass(ctx, c);
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        if (!k->host_evacuating[h] || in_flight_on(k, h) > 0)
+            continue;
+        uint32_t left = 0;
+        for (uint32_t v = 0; v < env->n_vms; v++)
+            left += c->vm_host[v] == (int32_t)h;
+        k->host_evacuating[h] = 0;
+        double took_s = (double)(sim_now(ctx) - k->evacuation_start_ns[h]) * 1e-9;
+        if (k->evacuation_for_standby[h]) {
+            k->evacuation_for_standby[h] = 0;
+            if (left > 0)
+                continue; /* DPM gives up: something could not move */
+            k->host_standby[h] = 1;
+            send_host(ctx, env, h, DRS_OP_STANDBY, 0, 0, 0);
+            ctl_log(ctx, c, d->log_standby, h, 0, 0, took_s);
+            continue;
+        }
+        k->host_state[h] = DRS_HOST_DOWN;
+        send_host(ctx, env, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
+        ctl_log(ctx, c, d->log_evacuated, h, left, 0, took_s);
+    }
+}
+
+/* DPM after a pass: one host to standby or one back on (drs_controller.h). */
+static void dpm_step(sim_ctx *ctx, cluster *c)
+{
+    const model_env *env = c->env;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    double demand[2] = {0, 0}, cap[2] = {0, 0};
+    uint32_t on = 0;
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        if (k->host_evacuating[h] || k->host_standby[h] == 2)
+            return; /* one change at a time */
+        if (drs_state_of(k, h) != DRS_HOST_UP)
+            continue;
+        cap[0] += host_schedulable_mhz(&env->host_specs[h]);
+        cap[1] += (double)env->host_specs[h].memory_mib;
+        on++;
+    }
+    memset(k->host_load, 0, env->n_hosts * sizeof *k->host_load);
+    memset(k->host_stuck, 0, env->n_hosts * sizeof *k->host_stuck);
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        int32_t h = c->vm_host[v];
+        if (h < 0)
+            continue;
+        demand[0] += k->vm_cpu_mhz[v];
+        demand[1] += k->vm_mem_mib[v];
+        k->host_load[h] += k->vm_cpu_mhz[v];
+        k->host_stuck[h] |= (uint8_t)!vm_movable(c, v);
+    }
+    double u = on ? fmax(demand[0] / cap[0], demand[1] / cap[1]) : INFINITY;
+    if (u > d->dpm_high) {
+        for (uint32_t h = 0; h < env->n_hosts; h++)
+            if (k->host_standby[h] == 1 && k->host_state[h] == DRS_HOST_UP) {
+                k->host_standby[h] = 2;
+                send_host(ctx, env, h, DRS_OP_POWER_ON, 0, 0, 0);
+                ctl_log(ctx, c, d->log_power_on, h, 0, 0, u);
+                return;
+            }
+        return;
+    }
+    if (!(u < d->dpm_low) || on < 2)
+        return;
+    /* the least loaded host whose VMs can all move; ties to the highest index */
+    int32_t pick = -1;
+    double pick_load = INFINITY;
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        if (drs_state_of(k, h) != DRS_HOST_UP)
+            continue;
+        double load = k->host_load[h] / host_schedulable_mhz(&env->host_specs[h]);
+        if (!k->host_stuck[h] && load <= pick_load) {
+            pick = (int32_t)h;
+            pick_load = load;
+        }
+    }
+    if (pick < 0)
+        return;
+    double left_cpu = cap[0] - host_schedulable_mhz(&env->host_specs[pick]);
+    double left_mem = cap[1] - (double)env->host_specs[pick].memory_mib;
+    double u_after = fmax(demand[0] / left_cpu, demand[1] / left_mem);
+    if (!(u_after < 0.5 * (d->dpm_low + d->dpm_high)))
+        return;
+    k->host_evacuating[pick] = 1;
+    k->evacuation_for_standby[pick] = 1;
+    k->evacuation_start_ns[pick] = sim_now(ctx);
+}
+
+/* After any change to the set: CPU reservations, the timer. */
+static void settle(sim_ctx *ctx, cluster *c)
+{
+    cpu_update(ctx, c);
+    timer_arm(ctx, c);
+}
+
+/* Watches the failure module's messages to the controller. */
+static void observe_failure(sim_ctx *ctx, cluster *c, const int64_t *p)
+{
+    const model_env *env = c->env;
+    drs_ctl *k = &env->drs->ctl;
+    switch ((failure_op)p[0]) {
+    case FOP_HOST_DOWN: {
+        uint32_t h = (uint32_t)p[1];
+        k->host_state[h] = DRS_HOST_DOWN;
+        advance(ctx, c);
+        for (uint32_t i = k->first_open; i < k->n_migs; i++) {
+            drs_migration *m = &k->migs[i];
+            if (m->outcome == 0 && m->set_id >= 0 && (m->src == (int32_t)h || m->dst == (int32_t)h))
+                abort_migration(ctx, c, m);
+        }
+        if (k->host_evacuating[h]) { /* down before it was evacuated: its window begins anyway */
+            k->host_evacuating[h] = 0;
+            if (!k->evacuation_for_standby[h])
+                send_host(ctx, env, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
+            k->evacuation_for_standby[h] = 0;
+        }
+        evacuation_check(ctx, c, 1);
+        settle(ctx, c);
+        break;
+    }
+    case FOP_HOST_UP:
+        k->host_state[p[1]] = DRS_HOST_UP;
+        k->host_evacuating[p[1]] = 0;
+        break;
+    case FOP_VM_FAILED: {
+        uint32_t v = (uint32_t)p[1];
+        k->vm_running[v] = 0;
+        k->vm_cpu_mhz[v] = k->vm_mem_mib[v] = 0.0;
+        int32_t r = k->vm_migration[v];
+        if (r >= 0 && k->migs[r].set_id >= 0) {
+            advance(ctx, c);
+            if (k->migs[r].set_id >= 0)
+                abort_migration(ctx, c, &k->migs[r]);
+            evacuation_check(ctx, c, 1);
+            settle(ctx, c);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void on_arrived(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t r)
+{
+    const model_env *env = c->env;
+    drs_migration *m = &env->drs->ctl.migs[r];
+    if (c->vm_host[vm_id] == m->src) { /* else its capacity was released meanwhile */
+        cluster_uncommit(c, vm_id, m->src);
+        cluster_commit(c, vm_id, m->dst);
+        c->vm_host[vm_id] = m->dst;
+    }
+    mig_close(ctx, c, m, 1);
+}
+
+int drs_cluster_handle(sim_ctx *ctx, cluster *c, const sim_event *ev)
+{
+    const model_env *env = c->env;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    const int64_t *p = ev->payload.i64;
+    if (env->fail && ev->kind == env->fail->kind_cluster) {
+        if (d->enabled)
+            observe_failure(ctx, c, p);
+        return 0;
+    }
+    if (ev->kind != d->kind_cluster)
+        return 0;
+    switch ((drs_op)p[0]) {
+    case DRS_OP_VM_STATS: {
+        uint32_t v = (uint32_t)p[1];
+        k->vm_running[v] = (uint8_t)p[2];
+        k->vm_cpu_mhz[v] = ev->payload.f64[3];
+        k->vm_mem_mib[v] = ev->payload.f64[4];
+        k->vm_dirty_bytes_per_s[v] = ev->payload.f64[5];
+        break;
+    }
+    case DRS_OP_TICK:
+        advance(ctx, c);
+        run_pass(ctx, c);
+        if (d->dpm)
+            dpm_step(ctx, c);
+        evacuation_check(ctx, c, d->dpm);
+        settle(ctx, c);
+        sim_send(ctx, sim_self(ctx), d->period_ns, d->kind_cluster, p, sizeof(int64_t));
+        break;
+    case DRS_OP_TIMER:
+        if ((uint64_t)p[1] != k->timer_gen)
+            break; /* stale: the set changed since it was armed */
+        advance(ctx, c);
+        evacuation_check(ctx, c, 1);
+        settle(ctx, c);
+        break;
+    case DRS_OP_ARRIVED:
+        advance(ctx, c);
+        on_arrived(ctx, c, (uint32_t)p[1], (int32_t)p[2]);
+        evacuation_check(ctx, c, 1);
+        settle(ctx, c);
+        break;
+    case DRS_OP_HANDOVER_FAILED: {
+        drs_migration *m = &k->migs[p[2]];
+        if (m->outcome == 0) {
+            ctl_log(ctx, c, d->log_vmotion_aborted, m->vm, m->src, m->dst, 1.0);
+            mig_close(ctx, c, m, 2);
+        }
+        advance(ctx, c);
+        evacuation_check(ctx, c, 1);
+        settle(ctx, c);
+        break;
+    }
+    case DRS_OP_HOST_READY:
+        k->host_standby[p[1]] = 0;
+        break;
+    case DRS_OP_EVACUATE: {
+        uint32_t h = (uint32_t)p[1];
+        advance(ctx, c);
+        k->host_evacuating[h] = 1;
+        k->evacuation_for_standby[h] = 0;
+        k->evacuation_start_ns[h] = sim_now(ctx);
+        /* migrations into it are called back; the host takes no new VMs */
+        for (uint32_t i = k->first_open; i < k->n_migs; i++) {
+            drs_migration *m = &k->migs[i];
+            if (m->outcome == 0 && m->set_id >= 0 && m->dst == (int32_t)h)
+                abort_migration(ctx, c, m);
+        }
+        run_pass(ctx, c);
+        evacuation_check(ctx, c, 0);
+        settle(ctx, c);
+        break;
+    }
+    default:
+        abort(); /* another LP's operation sent here: a model bug */
+    }
+    return 1;
+}
+
+int drs_cluster_hold_stop(cluster *c, uint32_t vm_id)
+{
+    drs_ctl *k = &c->env->drs->ctl;
+    int32_t r = k->vm_migration[vm_id];
+    if (r < 0)
+        return 0;
+    k->migs[r].stop_pending = 1;
+    return 1;
+}
+
+void drs_placement_mask(cluster *c, uint32_t vm_id)
+{
+    const model_env *env = c->env;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    /* rules see VMs in flight at their destination, as DRS does */
+    for (uint32_t i = k->first_open; i < k->n_migs; i++)
+        if (k->migs[i].outcome == 0) {
+            k->migs[i].saved_host = c->vm_host[k->migs[i].vm];
+            c->vm_host[k->migs[i].vm] = k->migs[i].dst;
+        }
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        k->saved_usable[h] = c->view[h].usable;
+        if (k->host_evacuating[h] || k->host_standby[h] ||
+            (d->n_rules && !drs_rules_allow(d->rules, &d->rule_index, c->vm_host, vm_id, (int32_t)h, 0)))
+            c->view[h].usable = 0;
+    }
+    for (uint32_t i = k->n_migs; i-- > k->first_open;)
+        if (k->migs[i].outcome == 0)
+            c->vm_host[k->migs[i].vm] = k->migs[i].saved_host;
+}
+
+void drs_placement_unmask(cluster *c)
+{
+    const model_env *env = c->env;
+    for (uint32_t h = 0; h < env->n_hosts; h++)
+        c->view[h].usable = env->drs->ctl.saved_usable[h];
+}
+
+void drs_cluster_sample(sim_ctx *ctx, cluster *c)
+{
+    const model_env *env = c->env;
+    drs_env *d = env->drs;
+    drs_ctl *k = &d->ctl;
+    if (!env->rec || !d->enabled)
+        return;
+    sim_time_ns now = sim_now(ctx);
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        const host_spec *s = &env->host_specs[h];
+        k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
+                                 .mem_capacity_mib = (double)s->memory_mib,
+                                 .state = drs_state_of(k, h) == DRS_HOST_DOWN ? DRS_HOST_DOWN : DRS_HOST_UP,
+                                 .vmotion_nic_gbps = k->nic_gbps[h]};
+    }
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        int32_t r = k->vm_migration[v];
+        k->assignment[v] = r >= 0 ? k->migs[r].dst : c->vm_host[v];
+        k->vms[v] = (drs_vm){.host = k->assignment[v],
+                             .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
+                             .mem_entitlement_mib = k->vm_mem_mib[v]};
+    }
+    drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, NULL, 0};
+    double imb = drs_imbalance(&cl, k->assignment, d->params.combine, NULL, NULL);
+    if (d->series_imbalance >= 0)
+        rec_series_put(env->rec, d->series_imbalance, now, 0, imb);
+    if (d->series_standby >= 0) {
+        uint32_t standby = 0;
+        for (uint32_t h = 0; h < env->n_hosts; h++)
+            standby += k->host_standby[h] != 0;
+        rec_series_put(env->rec, d->series_standby, now, 0, (double)standby);
+    }
+    if (d->series_in_flight >= 0)
+        rec_series_put(env->rec, d->series_in_flight, now, 0,
+                       (double)(vmotion_set_active(&k->set) + vmotion_set_queued(&k->set)));
+}

@@ -1,0 +1,213 @@
+/* drs_controller.h - DRS, vMotion and rules driven as events between the
+ * cluster controller LP and the host LPs (docs/vsphere.md, "The controller:
+ * DRS every period and vMotion as events").
+ *
+ * The algorithms are the pure functions of drs.h and vmotion_set.h; this
+ * module feeds them from messages and turns their output into messages:
+ *
+ *   host  --drs.cluster VM_STATS------> controller   every drs.period, one per VM
+ *         (cpu entitlement from the contention step, active memory, dirty rate)
+ *   controller (self) DRS_TICK every drs.period, 2 control latencies after the stats
+ *         drs_pass on its own view; each move becomes a vmotion_set request
+ *   controller (self) TIMER at ceil(vmotion_set_next_s), with a generation number
+ *   controller --drs.host PAUSE--------> source       at STOP_COPY (VM running -> migrating)
+ *   controller --drs.host HANDOVER-----> source       at DONE
+ *   source     --drs.host ARRIVE-------> destination  the VM leaves the source
+ *   destination --drs.cluster ARRIVED--> controller   its view moves the VM
+ *   controller --drs.host VMOTION_CPU--> host         vMotion CPU reservation on/off
+ *
+ * Races: the controller aborts a migration whose VM fails or whose source or
+ * destination goes down (peeking at the failure module's messages); a paused
+ * VM is resumed on its source. A power-off (lifetime end) of a VM in flight
+ * is held until the migration ends. A handover that finds the VM no longer
+ * paused on its source is reported back and the migration is void.
+ *
+ * Maintenance (with drs.enabled): a host whose maintenance window begins
+ * first asks the controller to evacuate it; the controller marks it
+ * MAINTENANCE in its DRS view (mandatory moves), and when nothing movable
+ * is left on it and nothing is in flight to or from it, tells the host to
+ * enter maintenance (the failure module then shuts down what is left, e.g.
+ * pinned VMs).
+ *
+ * DPM (dpm.enabled), after each pass: with U = max over CPU and memory of
+ * (entitlements of the VMs) / (capacity of the hosts on), when U >
+ * dpm.high_utilization one standby host (lowest index) is told to boot and
+ * takes VMs after dpm.boot_delay; when U < dpm.low_utilization and, without
+ * the least loaded host (ties: highest index; only hosts whose VMs can all
+ * move), U would stay below the middle of the band, that host is evacuated
+ * like for maintenance and then goes to standby (standby_power). One host
+ * per pass; at least one host stays on.
+ *
+ * Ownership: `ctl` belongs to the cluster LP; hosts[i] to host LP i. The
+ * controller never reads host LP state, hosts never read `ctl`.
+ */
+#ifndef VDCSIM_MODELS_DRS_CONTROLLER_H
+#define VDCSIM_MODELS_DRS_CONTROLLER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "models/vsphere/drs.h"
+#include "models/vsphere/vmotion_set.h"
+#include "scenario/scenario.h"
+#include "sim/engine.h"
+
+struct model_env;
+struct cluster;
+struct host;
+struct host_spec;
+struct host_scratch;
+struct host_totals;
+struct recorder;
+
+/* Operations in payload.i64[0] of the module's two event kinds. */
+typedef enum {
+    DRS_OP_VM_STATS = 1, /* cluster: i64[1] vm, [2] running; f64[3] cpu entitlement MHz,
+                            f64[4] memory entitlement MiB, f64[5] dirty rate bytes/s */
+    DRS_OP_TICK,         /* cluster (self): run a DRS pass */
+    DRS_OP_TIMER,        /* cluster (self): i64[1] generation */
+    DRS_OP_ARRIVED,      /* cluster: i64[1] vm, [2] migration record */
+    DRS_OP_HANDOVER_FAILED, /* cluster: i64[1] vm, [2] record */
+    DRS_OP_EVACUATE,     /* cluster: i64[1] host wants to enter maintenance */
+    DRS_OP_PAUSE,        /* host: i64[1] vm */
+    DRS_OP_RESUME,       /* host: i64[1] vm (migration aborted while paused) */
+    DRS_OP_HANDOVER,     /* host (source): i64[1] vm, [2] destination, [3] record */
+    DRS_OP_ARRIVE,       /* host (destination): i64[1] vm, [2] source, [3] record; carries the
+                            VM node's pods.[] pods (pods_vm_arrived) */
+    DRS_OP_VMOTION_CPU,  /* host: f64[1] MHz reserved for vMotion (0: none) */
+    DRS_OP_ENTER_MAINTENANCE, /* host: evacuation over, begin the maintenance window */
+    DRS_OP_STANDBY,      /* host: DPM, evacuated: power down to standby */
+    DRS_OP_POWER_ON,     /* host: DPM, boot (dpm.boot_delay) */
+    DRS_OP_BOOTED,       /* host (self): the boot is over */
+    DRS_OP_HOST_READY,   /* cluster: i64[1] host is back from standby */
+    DRS_OP_KPOD          /* host (destination): a kubelet pod of the arriving VM node, after
+                            its ARRIVE (k8s_kubelet_vm_leaving has the payload) */
+} drs_op;
+
+/* Why a migration was made: the `reason` column of /tables/vmotions. */
+typedef enum { DRS_REASON_BALANCE = 0, DRS_REASON_MAINTENANCE, DRS_REASON_RULE } drs_reason;
+
+/* One migration, kept for /tables/vmotions. */
+typedef struct drs_migration {
+    uint32_t vm;
+    int32_t src, dst;
+    drs_reason reason;
+    int32_t set_id;          /* id in the vmotion_set while it runs, -1 after */
+    int outcome;             /* 0 in flight, 1 done, 2 aborted */
+    int paused;              /* STOP_COPY reached: the source was told to pause it */
+    int stop_pending;        /* a power-off waits for the migration to end */
+    int32_t saved_host;      /* placement mask scratch */
+    sim_time_ns requested_ns, started_ns, done_ns;
+    int rounds;
+    double bytes, duration_s, downtime_s;
+} drs_migration;
+
+/* Host-side state of one host (owned by its LP). */
+typedef struct drs_host_side {
+    double vmotion_cpu_mhz;        /* reserved while vMotions run here */
+    int evacuating;                /* a maintenance window waits for the evacuation */
+    int standby;                   /* DPM: in standby or booting; draws standby power */
+    sim_time_ns maintenance_ns;    /* its duration (-1: ended by an explicit end) */
+} drs_host_side;
+
+/* The controller's own state (owned by the cluster LP). */
+typedef struct drs_ctl {
+    /* its view, from VM_STATS and the failure module's messages */
+    double *vm_cpu_mhz, *vm_mem_mib, *vm_dirty_bytes_per_s;
+    uint8_t *vm_running;      /* last report: running */
+    int32_t *vm_migration;    /* record index while in flight, else -1 */
+    drs_host_state *host_state;
+    uint8_t *host_evacuating;
+    sim_time_ns *evacuation_start_ns;
+    uint8_t *evacuation_for_standby; /* DPM evacuation, not maintenance */
+    uint8_t *host_standby;    /* DPM: 0 on, 1 standby, 2 booting */
+    double *nic_gbps;
+    uint8_t *cpu_charged;     /* the host was told a vMotion CPU reservation is in force */
+    int *saved_usable;        /* placement mask */
+    vmotion_event *evbuf;     /* what the set reports */
+    uint32_t evcap;
+    vmotion_set set;
+    uint64_t timer_gen;
+    drs_migration *migs;
+    uint32_t n_migs, cap_migs;
+    uint32_t first_open;      /* records before it are all closed */
+    uint32_t *host_in_flight; /* open records touching each host */
+    double *host_load;        /* DPM scratch: entitled CPU per host */
+    uint8_t *host_stuck;      /* DPM scratch: holds a VM that cannot move */
+    /* scratch for a pass */
+    drs_host *hosts;
+    drs_vm *vms;
+    int32_t *assignment;
+    drs_move *moves;
+    uint64_t passes, moves_total;
+    double last_imbalance;
+} drs_ctl;
+
+typedef struct drs_env {
+    int enabled;               /* drs.enabled: passes, vMotions, evacuation */
+    sim_time_ns period_ns;
+    drs_params params;
+    vmotion_params vmotion;    /* downtime target, rounds, switchover */
+    double *dirty_mb_per_s;    /* per VM group: at full vCPU use */
+    uint8_t *vm_pinned;        /* per VM: passthrough or SR-IOV */
+    drs_rule *rules;
+    uint32_t n_rules;
+    uint32_t *rule_members;    /* storage for the rules' vms and hosts */
+    drs_rule_index rule_index;
+    int dpm;                   /* dpm.enabled */
+    double dpm_low, dpm_high;  /* utilisation band */
+    sim_time_ns dpm_boot_ns;
+    double standby_w;
+    drs_host_side *hosts;
+    drs_ctl ctl;
+    uint32_t kind_cluster, kind_host;
+    /* recorder ids, -1 when absent */
+    int series_imbalance, series_in_flight, series_standby;
+    int log_pass, log_move, log_vmotion_done, log_vmotion_aborted, log_evacuated, log_standby, log_power_on;
+} drs_env;
+
+/* Reads drs.*, vmotion.*, rules and the per-VM keys, and registers the
+ * kinds. Returns NULL with *bad == 0 when there is nothing to do (DRS off
+ * and no rules), NULL with *bad == 1 and "FILE:LINE: key '...': ..." in err
+ * on bad input, *bad == 2 when out of memory. */
+drs_env *drs_build(const scenario *scn, const struct model_env *env, sim_engine *eng, int *bad, char *err,
+                   size_t err_len);
+/* Schedules the first DRS tick (call after the LPs exist). */
+void drs_start(drs_env *d, const struct model_env *env, sim_engine *eng);
+int drs_declare_recording(drs_env *d, struct recorder *rec);
+/* /series/cluster/imbalance and vmotions_in_flight, on the cluster group's axis. */
+int drs_declare_series(drs_env *d, struct recorder *rec, sim_time_ns period_ns);
+int drs_write_tables(const drs_env *d, const struct model_env *env, struct recorder *rec);
+/* One line for `vdcsim check`. */
+void drs_describe(const drs_env *d, FILE *out);
+void drs_free(drs_env *d);
+
+/* --- cluster LP hooks (drs_controller.c) --- */
+
+/* Handles the module's kinds (returns 1) and watches the failure module's
+ * messages without consuming them (returns 0). */
+int drs_cluster_handle(sim_ctx *ctx, struct cluster *c, const sim_event *ev);
+/* A power-off for a VM in flight: held until the migration ends (1), or
+ * 0 to go ahead. */
+int drs_cluster_hold_stop(struct cluster *c, uint32_t vm_id);
+/* Placement: hosts the hard rules forbid for vm_id, and hosts being
+ * evacuated, are marked unusable in c->view while the policy chooses;
+ * unmask restores the marks. */
+void drs_placement_mask(struct cluster *c, uint32_t vm_id);
+void drs_placement_unmask(struct cluster *c);
+void drs_cluster_sample(sim_ctx *ctx, struct cluster *c);
+
+/* --- host LP hooks (drs_host.c) --- */
+
+/* Handles the module's kinds and holds back a maintenance begin until the
+ * controller has evacuated the host. Returns 1 when consumed. */
+int drs_host_before(sim_ctx *ctx, struct host *h, const sim_event *ev);
+/* The host's spec with the vMotion CPU reservation taken off its capacity
+ * (into *tmp), or spec itself when none is in force. */
+const struct host_spec *drs_host_spec(const struct host *h, const struct host_spec *spec, struct host_spec *tmp);
+/* After the contention step: adds the vMotion CPU reservation to the
+ * hypervisor's CPU, and sends per-VM stats to the controller at the first
+ * sample of each DRS period. */
+void drs_host_after_sample(sim_ctx *ctx, struct host *h, const struct host_scratch *sc, struct host_totals *t);
+
+#endif

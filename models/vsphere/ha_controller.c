@@ -1,0 +1,291 @@
+/* ha_controller.c - vSphere HA in the cluster controller (see
+ * ha_controller.h). */
+#include "models/vsphere/ha_controller.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/core/cluster.h"
+#include "models/core/model_env.h"
+
+/* The host named "<group>-NN" (as in /tables/hosts), or -1. */
+static int64_t host_by_name(const scenario *scn, const struct model_env *env, const char *name)
+{
+    char buf[320];
+    for (uint32_t i = 0; i < env->n_hosts; i++) {
+        const host_spec *hs = &env->host_specs[i];
+        snprintf(buf, sizeof buf, "%s-%02" PRIu32, scn_string(scn, "hosts.[%u].name", hs->group),
+                 hs->index_in_group + 1);
+        if (strcmp(buf, name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+int ha_controller_build(const scenario *scn, const struct model_env *env, ha_controller **out, char *err,
+                        size_t err_len)
+{
+    *out = NULL;
+    if (!scn_bool(scn, "ha.enabled"))
+        return 0;
+    ha_controller *ha = calloc(1, sizeof *ha);
+    if (!ha)
+        return -1;
+    ha->n_hosts = env->n_hosts;
+    ha->n_vms = env->n_vms;
+    ha->hosts = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *ha->hosts);
+    ha->vms = calloc(env->n_vms ? env->n_vms : 1, sizeof *ha->vms);
+    ha->saved_usable = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *ha->saved_usable);
+    if (!ha->hosts || !ha->vms || !ha->saved_usable) {
+        ha_controller_free(ha);
+        return -1;
+    }
+    ha_config_default(&ha->cfg);
+    if (ha_policy_parse(scn_string(scn, "ha.admission_control"), &ha->cfg.policy) != 0) {
+        ha_controller_free(ha);
+        return scn_key_error(scn, err, err_len, "ha.admission_control", "not supported");
+    }
+    ha->cfg.failover_level = (uint32_t)scn_int(scn, "ha.failover_level");
+    ha->cfg.cpu_percentage = scn_float(scn, "ha.cpu_percentage");
+    ha->cfg.memory_percentage = scn_float(scn, "ha.memory_percentage");
+    ha->cfg.cpu_min_mhz = scn_mhz(scn, "ha.cpu_min");
+    ha->retry_interval_ns = scn_duration_ns(scn, "ha.restart_retry_interval");
+    ha->retries = (uint32_t)scn_int(scn, "ha.restart_retries");
+    ha->series_failover_capacity = ha->log_admission_refused = ha->log_restart_failed = -1;
+    double overhead_mib = (double)(scn_bytes(scn, "ha.memory_overhead") >> 20);
+    for (uint32_t h = 0; h < env->n_hosts; h++)
+        ha->hosts[h] = (ha_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(&env->host_specs[h]),
+                                 .mem_capacity_mib = (double)env->host_specs[h].memory_mib,
+                                 .up = 1};
+    int n = scn_list_len(scn, "ha.failover_hosts");
+    for (int i = 0; i < n; i++) {
+        const char *name = scn_string(scn, "ha.failover_hosts.[%d].host", i);
+        int64_t h = host_by_name(scn, env, name);
+        char key[64];
+        snprintf(key, sizeof key, "ha.failover_hosts.[%d].host", i);
+        if (h < 0) {
+            ha_controller_free(ha);
+            return scn_key_error(scn, err, err_len, key, "no host is named '%.100s' (expected NAME-NN as in /tables/hosts)",
+                             name);
+        }
+        if (ha->hosts[h].failover_host) {
+            ha_controller_free(ha);
+            return scn_key_error(scn, err, err_len, key, "host '%.100s' is listed twice", name);
+        }
+        if (ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
+            continue; /* failover hosts exist only under their policy */
+        ha->hosts[h].failover_host = 1;
+        ha->n_failover_hosts++;
+    }
+    if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS && n == 0) {
+        ha_controller_free(ha);
+        return scn_key_error(scn, err, err_len, "ha.admission_control",
+                         "failover_hosts needs at least one host in ha.failover_hosts");
+    }
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        const vm_spec *vs = &env->vm_specs[v];
+        ha_priority prio = HA_PRIORITY_MEDIUM;
+        if (ha_priority_parse(scn_string(scn, "vms.[%u].restart_priority", vs->group), &prio) != 0) {
+            char key[64];
+            snprintf(key, sizeof key, "vms.[%u].restart_priority", vs->group);
+            ha_controller_free(ha);
+            return scn_key_error(scn, err, err_len, key, "not supported");
+        }
+        ha->vms[v] = (ha_vm){.host = -1,
+                             .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
+                             .mem_reservation_mib = vs->res.memory_reservation_mib,
+                             .mem_overhead_mib = overhead_mib,
+                             .priority = prio,
+                             .restartable = 1};
+    }
+    *out = ha;
+    return 0;
+}
+
+void ha_controller_free(ha_controller *ha)
+{
+    if (!ha)
+        return;
+    free(ha->hosts);
+    free(ha->vms);
+    free(ha->saved_usable);
+    free(ha);
+}
+
+int ha_controller_declare_recording(ha_controller *ha, recorder *rec, sim_time_ns sample_period_ns)
+{
+    ha->series_failover_capacity =
+        rec_series_new(rec, "cluster", "failover_capacity_hosts", "hosts", NULL, 1, 0, sample_period_ns);
+    ha->log_admission_refused = rec_event_kind(rec, "ha_admission_refused");
+    ha->log_restart_failed = rec_event_kind(rec, "ha_restart_failed");
+    return ha->series_failover_capacity < 0 || ha->log_admission_refused < 0 || ha->log_restart_failed < 0 ? -1 : 0;
+}
+
+/* Hides from placement the hosts whose failover flag equals `hide_failover`
+ * (remembering the usable flags), or restores them. */
+static void mask_hosts(cluster *c, int hide_failover)
+{
+    ha_controller *ha = c->ha;
+    for (uint32_t h = 0; h < ha->n_hosts; h++) {
+        ha->saved_usable[h] = c->view[h].usable;
+        if ((ha->hosts[h].failover_host != 0) == (hide_failover != 0))
+            c->view[h].usable = 0;
+    }
+}
+
+static void unmask_hosts(cluster *c)
+{
+    ha_controller *ha = c->ha;
+    for (uint32_t h = 0; h < ha->n_hosts; h++)
+        c->view[h].usable = ha->saved_usable[h];
+}
+
+static void mark_on(ha_controller *ha, uint32_t vm_id, int32_t host_index)
+{
+    ha->vms[vm_id].powered_on = 1;
+    ha->vms[vm_id].host = host_index;
+}
+
+int32_t ha_controller_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
+    ha_controller *ha = c->ha;
+    const model_env *env = c->env;
+    if (!ha_admit_power_on(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->vms[vm_id], -1, &ha->cfg)) {
+        ha->refused++;
+        if (env->rec && ha->log_admission_refused >= 0)
+            rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++c->log_seq,
+                      ha->log_admission_refused, vm_id, ha->cfg.policy, 0, 0.0);
+        return -2;
+    }
+    int hide = ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS;
+    if (hide)
+        mask_hosts(c, 1);
+    int32_t chosen = cluster_choose_and_commit(c, vm_id);
+    if (hide)
+        unmask_hosts(c);
+    if (chosen >= 0)
+        mark_on(ha, vm_id, chosen);
+    return chosen;
+}
+
+int32_t ha_controller_restart_place(cluster *c, uint32_t vm_id)
+{
+    ha_controller *ha = c->ha;
+    int32_t chosen = -1;
+    if (ha->n_failover_hosts > 0) {
+        mask_hosts(c, 0); /* only the failover hosts are left */
+        chosen = cluster_choose_and_commit(c, vm_id);
+        unmask_hosts(c);
+    }
+    if (chosen < 0)
+        chosen = cluster_choose_and_commit(c, vm_id);
+    if (chosen >= 0)
+        mark_on(ha, vm_id, chosen);
+    return chosen;
+}
+
+void ha_controller_vm_off(ha_controller *ha, uint32_t vm_id) { ha->vms[vm_id].powered_on = 0; }
+
+void ha_controller_host_up(ha_controller *ha, uint32_t host_index, int up) { ha->hosts[host_index].up = up; }
+
+ha_priority ha_controller_priority(const ha_controller *ha, uint32_t vm_id)
+{
+    return ha ? ha->vms[vm_id].priority : HA_PRIORITY_MEDIUM;
+}
+
+sim_time_ns ha_controller_retry_delay(const ha_controller *ha, uint32_t retry)
+{
+    sim_time_ns d = ha->retry_interval_ns;
+    for (uint32_t k = 1; k < retry && d < INT64_MAX / 4; k++)
+        d *= 2;
+    return d;
+}
+
+static int desc_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* Largest f such that the up capacities without the f largest still hold
+ * `need`; caps is sorted in place. */
+static uint32_t hosts_spare(double *caps, uint32_t n, double need)
+{
+    qsort(caps, n, sizeof *caps, desc_double);
+    double left = 0.0;
+    for (uint32_t i = 0; i < n; i++)
+        left += caps[i];
+    uint32_t f = 0;
+    while (f < n && left - caps[f] >= need - 1e-9)
+        left -= caps[f++];
+    return f;
+}
+
+uint32_t ha_controller_failover_capacity(const ha_controller *ha)
+{
+    if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS) {
+        uint32_t up = 0;
+        for (uint32_t h = 0; h < ha->n_hosts; h++)
+            up += ha->hosts[h].up && ha->hosts[h].failover_host;
+        return up;
+    }
+    if (ha->cfg.policy == HA_POLICY_PERCENTAGE) {
+        double *cpu = malloc((ha->n_hosts ? ha->n_hosts : 1) * sizeof *cpu);
+        double *mem = malloc((ha->n_hosts ? ha->n_hosts : 1) * sizeof *mem);
+        if (!cpu || !mem) {
+            free(cpu);
+            free(mem);
+            return 0;
+        }
+        uint32_t n = 0;
+        for (uint32_t h = 0; h < ha->n_hosts; h++)
+            if (ha->hosts[h].up) {
+                cpu[n] = ha->hosts[h].cpu_capacity_mhz;
+                mem[n++] = ha->hosts[h].mem_capacity_mib;
+            }
+        double need_cpu = 0.0, need_mem = 0.0;
+        for (uint32_t v = 0; v < ha->n_vms; v++)
+            if (ha->vms[v].powered_on) {
+                double r = ha->vms[v].cpu_reservation_mhz;
+                need_cpu += r > ha->cfg.cpu_min_mhz ? r : ha->cfg.cpu_min_mhz;
+                need_mem += ha->vms[v].mem_reservation_mib + ha->vms[v].mem_overhead_mib;
+            }
+        uint32_t fc = hosts_spare(cpu, n, need_cpu), fm = hosts_spare(mem, n, need_mem);
+        free(cpu);
+        free(mem);
+        return fc < fm ? fc : fm;
+    }
+    ha_slots s;
+    ha_slot_compute(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, NULL, &ha->cfg, &s, NULL);
+    return s.failover_capacity;
+}
+
+void ha_controller_slots(const ha_controller *ha, ha_slots *out)
+{
+    ha_slot_compute(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, NULL, &ha->cfg, out, NULL);
+}
+
+void ha_controller_sample(sim_ctx *ctx, cluster *c)
+{
+    ha_controller *ha = c->ha;
+    const model_env *env = c->env;
+    if (env->rec && ha->series_failover_capacity >= 0)
+        rec_series_put(env->rec, ha->series_failover_capacity, sim_now(ctx), 0,
+                       (double)ha_controller_failover_capacity(ha));
+}
+
+void ha_controller_describe(const ha_controller *ha, FILE *out)
+{
+    static const char *const names[] = {"slots", "percentage", "failover_hosts", "disabled"};
+    fprintf(out, "ha:     admission control %s", names[ha->cfg.policy]);
+    if (ha->cfg.policy == HA_POLICY_SLOTS)
+        fprintf(out, " (tolerates %" PRIu32 " host failures)", ha->cfg.failover_level);
+    else if (ha->cfg.policy == HA_POLICY_PERCENTAGE)
+        fprintf(out, " (%.0f %% CPU, %.0f %% memory reserved)", ha->cfg.cpu_percentage, ha->cfg.memory_percentage);
+    else if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS)
+        fprintf(out, " (%" PRIu32 " failover hosts)", ha->n_failover_hosts);
+    fprintf(out, "; restart retries %" PRIu32 " from %.0f s, doubling\n", ha->retries,
+            (double)ha->retry_interval_ns / 1e9);
+}

@@ -1,0 +1,105 @@
+/* ha_controller.h - vSphere HA in the cluster controller LP (docs/ha.md).
+ *
+ * Built from the ha.* keys when ha.enabled is true; without it the cluster
+ * behaves as before (restart.c alone: no admission control, retries only
+ * when a host rejoins). The controller owns this state; it mirrors, in the
+ * terms of models/vsphere/ha_admission.h, what the controller itself decided:
+ *   hosts[h].up      = the placement view's usable flag (FOP_HOST_DOWN/UP)
+ *   vms[v].powered_on = placed or restarted and not yet stopped or failed
+ * It never reads host LP state.
+ *
+ * What it adds to the controller:
+ *  - admission control on every power-on (initial placement, arrivals and
+ *    queued VMs): ha_admit_power_on() with the VM counted; a refused power-on
+ *    is logged ha_admission_refused (subject vm, a = policy) and is not
+ *    placed. With failover_hosts the failover hosts are hidden from
+ *    placement.
+ *  - restart order by priority class, then failure time, then VM id;
+ *    restarts try the dedicated failover hosts first (first fit among them),
+ *    then every usable host with the cluster's placement policy.
+ *  - timed retries: attempt k+1 comes restart_retry_interval * 2^(k-1) after
+ *    attempt k; after restart_retries retries the restart is logged
+ *    ha_restart_failed and the VM waits for a host to rejoin.
+ *  - /series/cluster/failover_capacity_hosts at every cluster sample.
+ *
+ * Cost: an admission check walks every VM (O(VMs) per power-on); HA
+ * clusters have at most a few thousand VMs.
+ */
+#ifndef VDCSIM_MODELS_HA_CONTROLLER_H
+#define VDCSIM_MODELS_HA_CONTROLLER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "models/vsphere/ha_admission.h"
+#include "recorder/recorder.h"
+#include "scenario/scenario.h"
+#include "sim/engine.h"
+
+struct cluster;
+struct model_env;
+
+typedef struct ha_controller {
+    ha_config cfg;
+    ha_host *hosts; /* n_hosts */
+    ha_vm *vms;     /* n_vms */
+    uint32_t n_hosts, n_vms;
+    uint32_t n_failover_hosts;
+    int *saved_usable; /* scratch for hiding hosts from placement */
+    sim_time_ns retry_interval_ns;
+    uint32_t retries;
+    uint64_t refused;       /* power-ons refused by admission control */
+    uint64_t restarts_given_up; /* ha_restart_failed records */
+    int series_failover_capacity;
+    int log_admission_refused, log_restart_failed;
+} ha_controller;
+
+/* Reads the ha.* keys and vms.[].restart_priority. *out is NULL when
+ * ha.enabled is false. Returns 0, -1 out of memory, -2 bad input with
+ * "FILE:LINE: key '...': ..." in err. */
+int ha_controller_build(const scenario *scn, const struct model_env *env, ha_controller **out, char *err,
+                        size_t err_len);
+void ha_controller_free(ha_controller *ha);
+
+/* Declares the series and event kinds. 0 or -1 (recorder_error()). */
+int ha_controller_declare_recording(ha_controller *ha, recorder *rec, sim_time_ns sample_period_ns);
+
+/* Power-on of vm_id (controller LP): admission control, then placement
+ * with cluster_choose_and_commit() (failover hosts hidden). Returns the
+ * host, -1 when nothing fits, -2 when admission control refused it (logged
+ * here). */
+int32_t ha_controller_power_on(sim_ctx *ctx, struct cluster *c, uint32_t vm_id);
+
+/* Restart placement of vm_id: failover hosts first, then any usable host.
+ * Returns the host or -1. Admission control does not apply to restarts. */
+int32_t ha_controller_restart_place(struct cluster *c, uint32_t vm_id);
+
+/* The controller's view changed: a VM powered off or failed, a host left
+ * or rejoined. */
+void ha_controller_vm_off(ha_controller *ha, uint32_t vm_id);
+void ha_controller_host_up(ha_controller *ha, uint32_t host_index, int up);
+
+/* The restart priority of a VM (HA_PRIORITY_MEDIUM without HA). */
+ha_priority ha_controller_priority(const ha_controller *ha, uint32_t vm_id);
+
+/* Delay before retry number `retry` (1-based) of a restart. */
+sim_time_ns ha_controller_retry_delay(const ha_controller *ha, uint32_t retry);
+
+/* Hosts that can fail with every powered-on VM still restartable:
+ * slots and disabled: the slot policy's failover capacity; percentage: the
+ * largest f such that the up hosts without the f largest (by CPU, and by
+ * memory) still hold the reserved CPU and memory; failover_hosts: the
+ * failover hosts that are up. */
+uint32_t ha_controller_failover_capacity(const ha_controller *ha);
+
+/* The slot size and counts as the controller sees them now. */
+void ha_controller_slots(const ha_controller *ha, ha_slots *out);
+
+/* One line for `vdcsim check`. */
+void ha_controller_describe(const ha_controller *ha, FILE *out);
+
+/* Cluster sample hook: /series/cluster/failover_capacity_hosts. */
+void ha_controller_sample(sim_ctx *ctx, struct cluster *c);
+
+#endif

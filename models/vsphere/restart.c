@@ -1,0 +1,310 @@
+/* restart.c - the controller restarts VMs of failed hosts (vSphere HA's
+ * role), on the cluster LP (see restart.h).
+ *
+ * Rules:
+ *  - FOP_HOST_DOWN: the host leaves the placement view (usable = 0).
+ *  - FOP_VM_FAILED(vm, host, t, cause): the VM's memory and expected CPU
+ *    are released from the host in the view and the VM becomes due for
+ *    restart at t + detection time (failures.detection_time, or
+ *    ha.detection_time when set).
+ *  - FOP_RESTART_TICK: every due VM is placed, in order of (due time, VM
+ *    id), with the cluster's placement policy; a placed VM gets vm.start
+ *    after the control latency (log vm_restarted, a = host); one that finds
+ *    no capacity is logged vm_restart_failed and waits.
+ *  - FOP_HOST_UP: the host rejoins the view, and every waiting VM is retried
+ *    at once (retry policy: on each host that comes back; no timer).
+ * With ha.enabled (models/vsphere/ha_controller.h) instead:
+ *  - due VMs go in order of (priority class, failure time, VM id); VMs of
+ *    priority disabled are never restarted;
+ *  - a restart tries the dedicated failover hosts first;
+ *  - a VM that finds no capacity is retried after restart_retry_interval,
+ *    doubling each time; after restart_retries retries it is logged
+ *    ha_restart_failed and waits; a host that rejoins makes every waiting
+ *    and every timed retry due at once.
+ * Admission control does not apply to restarts (vSphere HA exempts them).
+ */
+#include <stdlib.h>
+
+#include "models/vsphere/restart.h"
+
+#include "models/core/cluster.h"
+#include "models/failures/failure_internal.h"
+#include "models/vsphere/ha_controller.h"
+
+int restart_init(restart_queue *q, uint32_t n_hosts, uint32_t n_vms)
+{
+    *q = (restart_queue){.hosts_usable = n_hosts};
+    q->lifetime_over = calloc(n_vms ? n_vms : 1, 1);
+    return q->lifetime_over ? 0 : -1;
+}
+
+void restart_free(restart_queue *q)
+{
+    free(q->due);
+    free(q->waiting);
+    free(q->lifetime_over);
+    q->due = NULL;
+    q->waiting = NULL;
+    q->lifetime_over = NULL;
+}
+
+static void cluster_event_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a, int64_t b)
+{
+    const model_env *env = c->env;
+    if (env->rec && kind >= 0)
+        rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++c->log_seq, kind, subject, a, b, 0.0);
+}
+
+static void push_due(restart_queue *q, restart_entry e)
+{
+    if (q->n_due == q->cap_due) {
+        uint32_t cap = q->cap_due ? q->cap_due * 2 : 64;
+        restart_entry *grown = realloc(q->due, cap * sizeof *grown);
+        if (!grown)
+            abort(); /* out of memory inside a handler */
+        q->due = grown;
+        q->cap_due = cap;
+    }
+    q->due[q->n_due++] = e;
+}
+
+static void push_waiting(restart_queue *q, restart_entry e)
+{
+    if (q->n_waiting == q->cap_waiting) {
+        uint32_t cap = q->cap_waiting ? q->cap_waiting * 2 : 64;
+        restart_entry *grown = realloc(q->waiting, cap * sizeof *grown);
+        if (!grown)
+            abort();
+        q->waiting = grown;
+        q->cap_waiting = cap;
+    }
+    q->waiting[q->n_waiting++] = e;
+}
+
+/* A failed VM whose lifetime is over (the cluster holds it now): its
+ * downtime ends, and it is powered off for good. */
+static void vm_off_for_good(sim_ctx *ctx, const model_env *env, uint32_t vm_id)
+{
+    vm_avail *va = &env->fail->vms[vm_id];
+    sim_time_ns now = sim_now(ctx);
+    if (va->down) {
+        va->downtime_ns += now - va->down_since_ns;
+        va->down = 0;
+    }
+    vm *v = &env->vms[vm_id];
+    if (v->state == VM_FAILED && vm_transition(v, VM_STOPPED) != 0)
+        abort(); /* failed -> stopped is always allowed */
+    v->stopped_ns = now;
+}
+
+static void schedule_tick(sim_ctx *ctx, const model_env *env, sim_time_ns delay)
+{
+    int64_t op = FOP_RESTART_TICK;
+    sim_send(ctx, sim_self(ctx), delay > 0 ? delay : 0, env->fail->kind_cluster, &op, sizeof op);
+}
+
+static int entry_order(const void *a, const void *b)
+{
+    const restart_entry *x = a, *y = b;
+    if (x->due_ns != y->due_ns)
+        return x->due_ns < y->due_ns ? -1 : 1;
+    return (x->vm > y->vm) - (x->vm < y->vm);
+}
+
+/* HA: priority class, then failure time, then VM id. */
+static int ha_entry_order(const void *a, const void *b)
+{
+    const restart_entry *x = a, *y = b;
+    if (x->priority != y->priority)
+        return x->priority < y->priority ? -1 : 1;
+    if (x->failed_ns != y->failed_ns)
+        return x->failed_ns < y->failed_ns ? -1 : 1;
+    return (x->vm > y->vm) - (x->vm < y->vm);
+}
+
+/* A restart found no capacity: without HA it waits for a host; with HA it
+ * is retried on the doubling timer until the retries run out. */
+static void restart_no_capacity(sim_ctx *ctx, cluster *c, restart_queue *q, restart_entry e)
+{
+    const model_env *env = c->env;
+    failure_env *fe = env->fail;
+    q->restart_failures++;
+    fe->vms[e.vm].restart_failures++;
+    e.attempts++;
+    cluster_event_log(ctx, c, fe->log_vm_restart_failed, e.vm, -1, e.attempts);
+    const ha_controller *ha = c->ha;
+    if (ha && e.attempts <= ha->retries) {
+        sim_time_ns delay = ha_controller_retry_delay(ha, e.attempts);
+        e.due_ns = sim_now(ctx) + delay;
+        push_due(q, e);
+        schedule_tick(ctx, env, delay);
+        return;
+    }
+    if (ha && e.attempts == ha->retries + 1) { /* the last retry: give up until a host rejoins */
+        q->restarts_given_up++;
+        c->ha->restarts_given_up++;
+        if (env->rec && ha->log_restart_failed >= 0)
+            cluster_event_log(ctx, c, ha->log_restart_failed, e.vm, e.attempts, 0);
+    }
+    push_waiting(q, e);
+}
+
+static void restart_tick(sim_ctx *ctx, cluster *c, restart_queue *q)
+{
+    const model_env *env = c->env;
+    failure_env *fe = env->fail;
+    sim_time_ns now = sim_now(ctx);
+    /* the due entries first, in restart order; the others after them */
+    uint32_t n_ready = 0;
+    for (uint32_t i = 0; i < q->n_due; i++)
+        if (q->due[i].due_ns <= now) {
+            restart_entry t = q->due[i];
+            q->due[i] = q->due[n_ready];
+            q->due[n_ready++] = t;
+        }
+    qsort(q->due, n_ready, sizeof *q->due, c->ha ? ha_entry_order : entry_order);
+    /* take them out first: a failed attempt pushes its retry onto q->due */
+    restart_entry *ready = malloc((n_ready ? n_ready : 1) * sizeof *ready);
+    if (!ready)
+        abort(); /* out of memory inside a handler */
+    for (uint32_t i = 0; i < n_ready; i++)
+        ready[i] = q->due[i];
+    for (uint32_t i = n_ready; i < q->n_due; i++)
+        q->due[i - n_ready] = q->due[i];
+    q->n_due -= n_ready;
+    for (uint32_t k = 0; k < n_ready; k++) {
+        uint32_t id = ready[k].vm;
+        int32_t chosen = c->ha ? ha_controller_restart_place(c, id) : cluster_choose_and_commit(c, id);
+        if (chosen < 0) {
+            restart_no_capacity(ctx, c, q, ready[k]);
+            continue;
+        }
+        q->restarts++;
+        q->vms_down--;
+        cluster_event_log(ctx, c, fe->log_vm_restarted, id, chosen, 0);
+        int64_t payload = id;
+        sim_send(ctx, env->first_host_lp + (uint32_t)chosen, env->control_latency_ns, env->kind_vm_start, &payload,
+                 sizeof payload);
+    }
+    free(ready);
+}
+
+static void restart_sample(sim_ctx *ctx, cluster *c, restart_queue *q)
+{
+    const model_env *env = c->env;
+    const failure_env *fe = env->fail;
+    sim_time_ns now = sim_now(ctx);
+    if (env->rec) {
+        rec_series_put(env->rec, fe->series_cluster_hosts_up, now, 0, (double)q->hosts_usable);
+        rec_series_put(env->rec, fe->series_cluster_vms_down, now, 0, (double)q->vms_down);
+        /* waiting: found no capacity, whether on a retry timer or for a host */
+        uint32_t waiting = q->n_waiting;
+        for (uint32_t i = 0; i < q->n_due; i++)
+            waiting += q->due[i].attempts > 0;
+        rec_series_put(env->rec, fe->series_cluster_vms_waiting, now, 0, (double)waiting);
+    }
+    sim_send(ctx, sim_self(ctx), env->sample_period_ns, fe->kind_cluster_sample, NULL, 0);
+}
+
+int restart_cluster_handle(sim_ctx *ctx, cluster *c, const sim_event *ev)
+{
+    const model_env *env = c->env;
+    failure_env *fe = env->fail;
+    restart_queue *q = fe->restart;
+    if (ev->kind == fe->kind_cluster_sample) {
+        restart_sample(ctx, c, q);
+        return 1;
+    }
+    if (ev->kind != fe->kind_cluster)
+        return 0;
+    const int64_t *p = ev->payload.i64;
+    switch ((failure_op)p[0]) {
+    case FOP_HOST_DOWN:
+        if (c->view[p[1]].usable) {
+            c->view[p[1]].usable = 0;
+            q->hosts_usable--;
+        }
+        if (c->ha)
+            ha_controller_host_up(c->ha, (uint32_t)p[1], 0);
+        break;
+    case FOP_HOST_UP: {
+        if (!c->view[p[1]].usable) {
+            c->view[p[1]].usable = 1;
+            q->hosts_usable++;
+        }
+        if (c->ha)
+            ha_controller_host_up(c->ha, (uint32_t)p[1], 1);
+        sim_time_ns now = sim_now(ctx);
+        int retry = q->n_waiting > 0;
+        for (uint32_t i = 0; i < q->n_waiting; i++) {
+            restart_entry e = q->waiting[i];
+            e.due_ns = now;
+            push_due(q, e);
+        }
+        q->n_waiting = 0;
+        if (c->ha) /* timed retries wait no longer either */
+            for (uint32_t i = 0; i < q->n_due; i++)
+                if (q->due[i].attempts > 0 && q->due[i].due_ns > now) {
+                    q->due[i].due_ns = now;
+                    retry = 1;
+                }
+        if (retry)
+            schedule_tick(ctx, env, 0);
+        break;
+    }
+    case FOP_VM_FAILED: {
+        uint32_t id = (uint32_t)p[1];
+        if (q->lifetime_over[id]) { /* it was to stop anyway: release, no restart */
+            vm_off_for_good(ctx, env, id);
+            int64_t payload = id;
+            sim_send(ctx, sim_self(ctx), 0, env->kind_vm_stopped, &payload, sizeof payload);
+            break;
+        }
+        cluster_uncommit(c, id, (int32_t)p[2]);
+        q->vms_down++;
+        ha_priority prio = ha_controller_priority(c->ha, id);
+        if (c->ha)
+            ha_controller_vm_off(c->ha, id);
+        if (prio == HA_PRIORITY_DISABLED)
+            break; /* HA never restarts it */
+        sim_time_ns due = p[3] + fe->detection_ns;
+        push_due(q, (restart_entry){.vm = id, .priority = prio, .due_ns = due, .failed_ns = p[3]});
+        schedule_tick(ctx, env, due - sim_now(ctx));
+        break;
+    }
+    case FOP_RESTART_TICK:
+        restart_tick(ctx, c, q);
+        break;
+    default:
+        abort();
+    }
+    return 1;
+}
+
+/* Removes vm_id from an entry array; 1 if it was there. */
+static int remove_entry(restart_entry *a, uint32_t *n, uint32_t vm_id)
+{
+    for (uint32_t i = 0; i < *n; i++)
+        if (a[i].vm == vm_id) {
+            for (uint32_t j = i + 1; j < *n; j++)
+                a[j - 1] = a[j];
+            (*n)--;
+            return 1;
+        }
+    return 0;
+}
+
+int restart_lifetime_over(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
+    const model_env *env = c->env;
+    failure_env *fe = env->fail;
+    restart_queue *q = fe->restart;
+    q->lifetime_over[vm_id] = 1;
+    if (!remove_entry(q->due, &q->n_due, vm_id) && !remove_entry(q->waiting, &q->n_waiting, vm_id))
+        return 0; /* running (the host stops it) or on its way to a restart */
+    /* Its capacity was released when it failed. */
+    q->vms_down--;
+    vm_off_for_good(ctx, env, vm_id);
+    cluster_vm_gone(ctx, c, vm_id);
+    return 1;
+}

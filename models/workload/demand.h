@@ -1,0 +1,107 @@
+/* demand.h - resource demand processes of a workload.
+ *
+ * A demand process gives the level of one resource a VM asks for at a
+ * simulated time, in the caller's unit: CPU in MHz, active memory as a
+ * fraction of the VM's configured memory, network in Gbps.
+ *   constant:    D(t) = mean
+ *   diurnal:     D(t) = mean * (1 + amplitude * sin(2*pi*(t + phase)/period))
+ *   onoff:       a two-state Markov-modulated process: on for Exp(on_time)
+ *                then off for Exp(off_time), ...; D = on_level or off_level.
+ *                It starts in its stationary law (on with probability
+ *                on_time/(on_time+off_time)), so E[D] at every t is
+ *                (on_time*on_level + off_time*off_level)/(on_time+off_time).
+ *   random_walk: a mean-reverting walk (Ornstein-Uhlenbeck) around mean
+ *                with stationary standard deviation spread*mean and
+ *                reversion time tau; advanced exactly over any step dt:
+ *                X' = mean + (X - mean)e^{-dt/tau} + spread*mean*sqrt(1-e^{-2dt/tau}) Z
+ *                started from its stationary law N(mean, (spread*mean)^2).
+ *   trace:       a per-VM time series (traces/vm_trace.h), step or linearly
+ *                interpolated, repeating or holding its last value past the
+ *                end, times `scale`.
+ * Every kind is then multiplied by (1 + noise * Z), Z ~ N(0,1) drawn at each
+ * sample, and clamped to [0, ceiling] (ceiling 0 = no upper bound).
+ *
+ * Kinds with state (onoff, random_walk, trace's read position) keep it in a
+ * small demand_state that lives in the VM (models/core/vm.h), so it moves with the
+ * VM between hosts; draws come from the stream of the LP holding the VM.
+ * Calls for one VM must come with non-decreasing t.
+ */
+#ifndef VDCSIM_MODELS_DEMAND_H
+#define VDCSIM_MODELS_DEMAND_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "sim/time.h"
+
+#define DEMAND_KINDS "constant|diurnal|onoff|random_walk|trace"
+
+typedef enum { DEMAND_CONSTANT, DEMAND_DIURNAL, DEMAND_ONOFF, DEMAND_RANDOM_WALK, DEMAND_TRACE } demand_kind;
+
+typedef enum { TRACE_STEP, TRACE_LINEAR } trace_interp;
+typedef enum { TRACE_REPEAT, TRACE_HOLD } trace_at_end;
+
+/* One VM's series in a shared, read-only trace table: sample k is value[k]
+ * at time_s[k] seconds (strictly increasing, time_s[0] >= 0). */
+typedef struct demand_series {
+    const int32_t *time_s;
+    const float *value;
+    uint32_t n;
+} demand_series;
+
+typedef struct demand_spec {
+    demand_kind kind;
+    double mean;           /* caller's unit (MHz, fraction, Gbps) */
+    double amplitude;      /* diurnal: relative, 0..1 */
+    sim_time_ns period_ns; /* diurnal: > 0 */
+    sim_time_ns phase_ns;
+    double noise;          /* relative standard deviation, 0..1 */
+    double ceiling;        /* upper clamp in the caller's unit; 0 = none */
+    /* onoff */
+    double on_level, off_level;
+    sim_time_ns on_time_ns, off_time_ns; /* mean durations, > 0 */
+    /* random_walk */
+    double spread;              /* stationary sd / mean */
+    sim_time_ns reversion_ns;   /* tau > 0 */
+    /* trace */
+    demand_series series;
+    double scale;               /* caller's unit per trace unit */
+    trace_interp interp;
+    trace_at_end at_end;
+} demand_spec;
+
+/* Per-VM mutable state of one demand process; zero-initialised = not started. */
+typedef struct demand_state {
+    double level;          /* random_walk: position */
+    sim_time_ns last_ns;   /* random_walk: time of `level`; onoff: end of the current phase */
+    uint32_t trace_pos;    /* trace: index of the last sample at or before t (in one pass) */
+    uint8_t started;
+    uint8_t on;            /* onoff: current phase */
+} demand_state;
+
+/* Parses a name of DEMAND_KINDS; returns 0, or -1 if unknown. */
+int demand_kind_parse(const char *name, demand_kind *out);
+const char *demand_kind_name(demand_kind kind);
+
+/* The long-run mean of the process without noise (for trace: the time
+ * average of one pass of the series times scale, ignoring ceiling). */
+double demand_long_run_mean(const demand_spec *d);
+
+/* The demand without noise at time t (>= 0) for the stateless kinds
+ * (constant, diurnal, trace); for onoff and random_walk, their mean. */
+double demand_expected(const demand_spec *d, sim_time_ns t_ns);
+
+/* The trace value (times scale) at t, by the spec's interpolation and end
+ * rule; *pos is a search hint kept between calls (0 to start). */
+double demand_trace_at(const demand_spec *d, sim_time_ns t_ns, uint32_t *pos);
+
+/* The demand with noise drawn from rng (which may be NULL when noise is 0)
+ * for a stateless kind; stateful kinds give their mean (use demand_next). */
+double demand_sample(const demand_spec *d, sim_time_ns t_ns, gsl_rng *rng);
+
+/* The demand of one VM at t, advancing its state; rng is the stream of the
+ * LP that holds the VM. Every kind works here. */
+double demand_next(const demand_spec *d, demand_state *s, sim_time_ns t_ns, gsl_rng *rng);
+
+#endif

@@ -1,0 +1,19 @@
+/* demand_read.h - reading a demand process (models/workload/demand.h) from a scenario.
+ *
+ * A demand group `<prefix>` has the keys kind, mean, amplitude, period,
+ * phase and noise. The mean is read in its key's unit: MHz for a frequency,
+ * Gbps for a bandwidth, MiB for a size, the number itself otherwise; the
+ * caller says in its own docs what unit that is (the spec is unit-agnostic).
+ */
+#ifndef VDCSIM_MODELS_DEMAND_READ_H
+#define VDCSIM_MODELS_DEMAND_READ_H
+
+#include <stddef.h>
+
+#include "models/workload/demand.h"
+#include "scenario/scenario.h"
+
+/* Returns 0, or -1 with "FILE: key 'PREFIX.kind': ..." in err. */
+int demand_read_scenario(const scenario *scn, const char *prefix, demand_spec *out, char *err, size_t err_len);
+
+#endif

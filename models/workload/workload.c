@@ -1,0 +1,236 @@
+/* workload.c - arrivals, lifetimes, boot times and traces of VM groups
+ * (see workload.h). */
+#include "models/workload/workload.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "models/core/model_env.h"
+#include "models/core/vm.h"
+
+enum { GEN_STREAM_ARRIVALS = 1 };
+
+static int fail_key(char *err, size_t err_len, const scenario *scn, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    scn_vkey_error(scn, err, err_len, scn_line(scn, "%s", key), key, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Prefixes dist_from_scenario's "FILE: key ..." message with the key's line. */
+static int read_dist(const scenario *scn, const char *prefix, dist_spec *out, char *err, size_t err_len)
+{
+    char why[4600];
+    if (dist_from_scenario(scn, prefix, out, why, sizeof why) == 0)
+        return 0;
+    const char *name = scenario_name(scn);
+    size_t len = strlen(name);
+    int line = scn_line(scn, "%s", prefix);
+    if (line > 0 && strncmp(why, name, len) == 0 && why[len] == ':')
+        snprintf(err, err_len, "%s:%d%s", name, line, why + len);
+    else
+        snprintf(err, err_len, "%s", why);
+    return -1;
+}
+
+/* A trace directory: relative to the scenario file, else to the shared
+ * trace folder next to the source tree. */
+static void resolve_trace_dir(const scenario *scn, const char *path, char *buf, size_t len)
+{
+    scn_resolve_path(scn, path, buf, len);
+    if (path[0] == '/')
+        return;
+    struct stat st;
+    if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+        return;
+    snprintf(buf, len, "%s/../shared/traces/%s", VDCSIM_SOURCE_DIR, path);
+}
+
+static int read_arrival(const scenario *scn, int g, arrival_spec *a, char *err, size_t err_len)
+{
+    char key[128];
+    memset(a, 0, sizeof *a);
+    snprintf(key, sizeof key, "vms.[%d].arrival.process", g);
+    if (arrival_process_parse(scn_string(scn, "%s", key), &a->process) != 0)
+        return fail_key(err, err_len, scn, key, "not supported");
+    a->start_ns = scn_duration_ns(scn, "vms.[%d].start", g);
+    a->until_ns = scn_duration_ns(scn, "vms.[%d].arrival.until", g);
+    double rate = scn_float(scn, "vms.[%d].arrival.rate", g);
+    int64_t interval = scn_duration_ns(scn, "vms.[%d].arrival.interval", g);
+    if (a->process == ARRIVAL_POISSON || a->process == ARRIVAL_DETERMINISTIC) {
+        int has_rate = scn_is_set(scn, "vms.[%d].arrival.rate", g), has_interval = scn_is_set(scn, "vms.[%d].arrival.interval", g);
+        snprintf(key, sizeof key, "vms.[%d].arrival.%s", g, has_rate ? "rate" : "interval");
+        if (has_rate == has_interval)
+            return fail_key(err, err_len, scn, key, "set exactly one of rate and interval for %s arrivals",
+                            scn_string(scn, "vms.[%d].arrival.process", g));
+        if (has_rate ? !(rate > 0) : interval <= 0)
+            return fail_key(err, err_len, scn, key, "must be > 0 for %s arrivals",
+                            scn_string(scn, "vms.[%d].arrival.process", g));
+        a->gap_ns = has_rate ? 3600e9 / rate : (double)interval;
+    }
+    if (a->process == ARRIVAL_LIST) {
+        snprintf(key, sizeof key, "vms.[%d].arrival.times", g);
+        char why[256];
+        if (arrival_parse_times(scn_string(scn, "%s", key), &a->offsets_ns, &a->n_offsets, why, sizeof why) != 0)
+            return fail_key(err, err_len, scn, key, "%s", why);
+        if (a->n_offsets == 0)
+            return fail_key(err, err_len, scn, key, "list arrivals need at least one time");
+    }
+    return 0;
+}
+
+static int read_trace(const scenario *scn, int g, workload_group *wg, uint32_t *count, char *err, size_t err_len)
+{
+    char key[128];
+    const char *format = scn_string(scn, "vms.[%d].trace.format", g);
+    if (strcmp(format, "none") == 0)
+        return 0;
+    trace_format fmt;
+    snprintf(key, sizeof key, "vms.[%d].trace.format", g);
+    if (trace_format_parse(format, &fmt) != 0)
+        return fail_key(err, err_len, scn, key, "not supported");
+    snprintf(key, sizeof key, "vms.[%d].trace.path", g);
+    const char *path = scn_string(scn, "%s", key);
+    if (!path[0])
+        return fail_key(err, err_len, scn, key, "a %s trace needs the directory of its VM files", format);
+    char dir[8192], why[8192];
+    resolve_trace_dir(scn, path, dir, sizeof dir);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fail_key(err, err_len, scn, key,
+                        "'%s' is a directory neither next to the scenario file nor under %s/../shared/traces",
+                        path, VDCSIM_SOURCE_DIR);
+    long available = trace_count_vms(dir, fmt, why, sizeof why);
+    if (available < 0)
+        return fail_key(err, err_len, scn, key, "%s", why);
+    int64_t first = scn_int(scn, "vms.[%d].trace.first", g);
+    if (first > available) {
+        snprintf(key, sizeof key, "vms.[%d].trace.first", g);
+        return fail_key(err, err_len, scn, key, "%lld is beyond the %ld VM files of %s", (long long)first,
+                        available, dir);
+    }
+    if (scn_is_set(scn, "vms.[%d].count", g)) {
+        if (*count > available - first) {
+            snprintf(key, sizeof key, "vms.[%d].count", g);
+            return fail_key(err, err_len, scn, key, "%u VMs but %s holds %ld VM files from file %lld on", *count,
+                            dir, available - first, (long long)first);
+        }
+    } else {
+        *count = (uint32_t)(available - first);
+    }
+    if (trace_load(dir, fmt, (uint32_t)first, *count, &wg->trace, why, sizeof why) != 0)
+        return fail_key(err, err_len, scn, key, "%s", why);
+    wg->has_trace = 1;
+    wg->cpu_trace_scale = fmt == TRACE_PLANETLAB ? scn_mhz(scn, "vms.[%d].trace.cpu_full_scale", g) / 100.0 : 1.0;
+    wg->interp = strcmp(scn_string(scn, "vms.[%d].trace.interpolation", g), "linear") == 0 ? TRACE_LINEAR : TRACE_STEP;
+    wg->at_end = strcmp(scn_string(scn, "vms.[%d].trace.at_end", g), "hold") == 0 ? TRACE_HOLD : TRACE_REPEAT;
+    return 0;
+}
+
+int workload_group_read(const scenario *scn, int g, workload_group *out, uint32_t *count, char *err,
+                        size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    *count = (uint32_t)scn_int(scn, "vms.[%d].count", g);
+    char prefix[96];
+    if (read_arrival(scn, g, &out->arrival, err, err_len) != 0 || read_trace(scn, g, out, count, err, err_len) != 0)
+        return -1;
+    out->arrival.count = *count;
+    if (strcmp(scn_string(scn, "vms.[%d].lifetime.distribution", g), "infinite") != 0) {
+        snprintf(prefix, sizeof prefix, "vms.[%d].lifetime", g);
+        if (read_dist(scn, prefix, &out->lifetime, err, err_len) != 0)
+            return -1;
+        out->has_lifetime = 1;
+    }
+    snprintf(prefix, sizeof prefix, "vms.[%d].boot_time", g);
+    return read_dist(scn, prefix, &out->boot, err, err_len);
+}
+
+/* VM k's pointer to resource r's demand process. */
+static const demand_spec **demand_slot(vm_spec *spec, int r)
+{
+    return r == 0 ? &spec->cpu_demand : r == 1 ? &spec->memory_demand : &spec->network_demand;
+}
+
+int workload_group_bind(const scenario *scn, int g, workload_group *wg, vm_spec *specs, char *err,
+                        size_t err_len)
+{
+    static const char *const names[] = {"cpu_demand", "memory_demand", "network_demand"};
+    static const trace_resource resources[] = {TRACE_CPU, TRACE_MEMORY, TRACE_NETWORK};
+    for (int r = 0; r < 3; r++) {
+        for (uint32_t k = 0; k < wg->count; k++)
+            *demand_slot(&specs[k], r) = &wg->demand[r];
+        char key[128];
+        snprintf(key, sizeof key, "vms.[%d].%s.kind", g, names[r]);
+        if (strcmp(scn_string(scn, "%s", key), "trace") != 0)
+            continue;
+        if (!wg->has_trace)
+            return fail_key(err, err_len, scn, key, "kind \"trace\" needs vms.[%d].trace.format and .path", g);
+        if (!trace_has(&wg->trace, resources[r]))
+            return fail_key(err, err_len, scn, key, "the %s trace has no %s (it records CPU only)",
+                            scn_string(scn, "vms.[%d].trace.format", g), names[r]);
+        if (!wg->vm_demand && !(wg->vm_demand = calloc((size_t)wg->count * 3 + 1, sizeof *wg->vm_demand)))
+            return -2;
+        for (uint32_t k = 0; k < wg->count; k++) {
+            demand_spec *d = &wg->vm_demand[(size_t)k * 3 + (size_t)r];
+            *d = wg->demand[r];
+            *demand_slot(&specs[k], r) = d;
+            d->series = trace_series(&wg->trace, k, resources[r]);
+            d->scale = r == 0 ? wg->cpu_trace_scale : 1.0;
+            d->interp = wg->interp;
+            d->at_end = wg->at_end;
+        }
+    }
+    return 0;
+}
+
+void workload_group_free(workload_group *wg)
+{
+    arrival_free(&wg->arrival);
+    dist_free(&wg->lifetime);
+    dist_free(&wg->boot);
+    trace_free(&wg->trace);
+    free(wg->vm_demand);
+    wg->vm_demand = NULL;
+}
+
+static void gen_log(sim_ctx *ctx, workload_gen *w, int kind, int64_t subject, int64_t a)
+{
+    const model_env *env = w->env;
+    if (env->rec && kind >= 0)
+        rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++w->log_seq, kind, subject, a, 0, 0.0);
+}
+
+static void schedule_next(sim_ctx *ctx, workload_gen *w)
+{
+    const workload_group *wg = &w->env->groups[w->group];
+    sim_time_ns t = arrival_time(&wg->arrival, w->arrived, w->last_ns, sim_rng(ctx, GEN_STREAM_ARRIVALS));
+    if (t < 0)
+        return;
+    sim_time_ns now = sim_now(ctx);
+    int64_t payload = 1;
+    sim_send(ctx, sim_self(ctx), t > now ? t - now : 0, w->env->kind_workload_arrival, &payload, sizeof payload);
+    w->last_ns = t;
+}
+
+void workload_gen_handle(sim_ctx *ctx, void *state, const sim_event *ev)
+{
+    workload_gen *w = state;
+    const model_env *env = w->env;
+    if (ev->kind != env->kind_workload_arrival)
+        return;
+    if (ev->payload.i64[0] == 1) {
+        const workload_group *wg = &env->groups[w->group];
+        uint32_t id = wg->first_vm + (uint32_t)w->arrived++;
+        env->vms[id].arrived_ns = sim_now(ctx); /* unplaced: the generator holds the VM */
+        gen_log(ctx, w, env->log_vm_arrived, id, w->group);
+        int64_t payload = id;
+        sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_vm_power_on, &payload, sizeof payload);
+    }
+    schedule_next(ctx, w);
+}

@@ -1,0 +1,77 @@
+/* workload.h - what a VM group does over time beyond its demand: when its
+ * VMs arrive, how long they boot and live, and the trace they replay.
+ *
+ * One workload_group per scenario group vms.[g] (read by workload_group_read
+ * before the model counts its VMs, because a trace group's count defaults
+ * to the trace's VM count). Groups whose arrivals are not at_start get a
+ * workload generator LP (workload_gen) with its own random stream: group
+ * g's arrivals depend only on the seed and g, whatever the threads or the
+ * other groups. On each arrival the generator takes the group's next VM
+ * entity (ids first_vm, first_vm+1, ...; never reused), logs vm_arrived and
+ * sends vm.power_on to the cluster controller one control latency later.
+ * Lifetimes are drawn by the controller at placement, boot times by the
+ * host at start (docs/workloads.md).
+ */
+#ifndef VDCSIM_MODELS_WORKLOAD_H
+#define VDCSIM_MODELS_WORKLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/workload/arrivals.h"
+#include "models/workload/distribution.h"
+#include "traces/vm_trace.h"
+#include "scenario/scenario.h"
+#include "sim/engine.h"
+
+struct model_env;
+struct vm_spec;
+
+typedef struct workload_group {
+    uint32_t first_vm, count; /* entity ids [first_vm, first_vm + count) */
+    arrival_spec arrival;
+    int has_lifetime;         /* 0: the VMs live until the end of the run */
+    dist_spec lifetime;       /* ns */
+    dist_spec boot;           /* ns */
+    int has_trace;
+    trace_table trace;        /* shared by the group's VMs; VM k replays trace VM k */
+    double cpu_trace_scale;   /* MHz per trace CPU unit (percent for planetlab) */
+    trace_interp interp;
+    trace_at_end at_end;
+    /* demand processes of its VMs: cpu, memory, network (vm_spec points here) */
+    demand_spec demand[3];
+    demand_spec *vm_demand; /* trace groups: count x 3 per-VM copies with their series, else NULL */
+} workload_group;
+
+/* Reads vms.[g]'s arrival, lifetime, boot_time and trace keys, loading the
+ * trace. *count is the group's VM count: vms.[g].count, or when a trace is
+ * given and count is not set, the trace's VM files from trace.first on.
+ * Returns 0, or -1 with "FILE:LINE: key '...': what" in err. */
+int workload_group_read(const scenario *scn, int g, workload_group *out, uint32_t *count, char *err,
+                        size_t err_len);
+
+/* Points the group's VM specs at their demand processes: the group's
+ * shared wg->demand, or for a trace-kind resource a per-VM copy (in
+ * wg->vm_demand) holding the VM's series. Returns 0, -1 when a resource
+ * asks for a trace the group's format does not record (message in err), or
+ * -2 out of memory. */
+int workload_group_bind(const scenario *scn, int g, workload_group *wg, struct vm_spec *specs, char *err,
+                        size_t err_len);
+
+void workload_group_free(workload_group *wg);
+
+/* The generator LP of one group. */
+typedef struct workload_gen {
+    const struct model_env *env;
+    uint32_t group;
+    uint64_t arrived;  /* entities handed out */
+    sim_time_ns last_ns;
+    uint64_t log_seq;
+} workload_gen;
+
+/* The handler: an event of kind env->kind_workload_arrival with payload
+ * i64[0] = 0 draws the first arrival (scheduled at the group's start),
+ * = 1 is an arrival. */
+void workload_gen_handle(sim_ctx *ctx, void *state, const sim_event *ev);
+
+#endif

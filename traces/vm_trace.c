@@ -1,0 +1,494 @@
+/* trace.c - utilisation trace readers (see trace.h). */
+#include "traces/vm_trace.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { PLANETLAB_STEP_S = 300, BITBRAINS_COLUMNS = 11 };
+
+static const char *const bitbrains_header[BITBRAINS_COLUMNS] = {
+    "Timestamp [ms]",
+    "CPU cores",
+    "CPU capacity provisioned [MHZ]",
+    "CPU usage [MHZ]",
+    "CPU usage [%]",
+    "Memory capacity provisioned [KB]",
+    "Memory usage [KB]",
+    "Disk read throughput [KB/s]",
+    "Disk write throughput [KB/s]",
+    "Network received throughput [KB/s]",
+    "Network transmitted throughput [KB/s]",
+};
+
+/* KB/s (1 KB = 1024 bytes) to Gbps */
+static const double KBPS_TO_GBPS = 1024.0 * 8.0 / 1e9;
+
+int trace_format_parse(const char *name, trace_format *out)
+{
+    if (strcmp(name, "planetlab") == 0)
+        *out = TRACE_PLANETLAB;
+    else if (strcmp(name, "bitbrains") == 0)
+        *out = TRACE_BITBRAINS;
+    else
+        return -1;
+    return 0;
+}
+
+static void set_err(char *err, size_t err_len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_len, fmt, ap);
+    va_end(ap);
+}
+
+/* Samples being read: raw times (Unix seconds for bitbrains) and values. */
+typedef struct sample_buf {
+    int64_t *time;
+    float *cpu, *memory, *network;
+    uint64_t n, cap;
+} sample_buf;
+
+static int buf_push(sample_buf *b, int64_t t, float cpu, float memory, float network)
+{
+    if (b->n == b->cap) {
+        uint64_t cap = b->cap ? b->cap * 2 : 1024;
+        int64_t *time = realloc(b->time, cap * sizeof *time);
+        if (time)
+            b->time = time;
+        float *c = realloc(b->cpu, cap * sizeof *c);
+        if (c)
+            b->cpu = c;
+        float *m = realloc(b->memory, cap * sizeof *m);
+        if (m)
+            b->memory = m;
+        float *w = realloc(b->network, cap * sizeof *w);
+        if (w)
+            b->network = w;
+        if (!time || !c || !m || !w)
+            return -1;
+        b->cap = cap;
+    }
+    b->time[b->n] = t;
+    b->cpu[b->n] = cpu;
+    b->memory[b->n] = memory;
+    b->network[b->n] = network;
+    b->n++;
+    return 0;
+}
+
+static void buf_free(sample_buf *b)
+{
+    free(b->time);
+    free(b->cpu);
+    free(b->memory);
+    free(b->network);
+    memset(b, 0, sizeof *b);
+}
+
+/* A whole number in [lo, hi] filling field [s, e) (surrounding blanks allowed). */
+static int parse_number(const char *s, const char *e, double *out)
+{
+    while (s < e && (*s == ' ' || *s == '\t'))
+        s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        e--;
+    if (s == e || (size_t)(e - s) >= 64)
+        return -1;
+    char text[64];
+    memcpy(text, s, (size_t)(e - s));
+    text[e - s] = '\0';
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno != 0 || *end != '\0' || v != v)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int read_planetlab(FILE *f, const char *path, sample_buf *b, char *err, size_t err_len)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    int lineno = 0, rc = 0;
+    while ((got = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        size_t len = (size_t)got;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        double v;
+        const char *s = line;
+        size_t column = 1;
+        while (column - 1 < len && (s[column - 1] == ' ' || s[column - 1] == '\t'))
+            column++;
+        if (parse_number(line, line + len, &v) != 0 || v != (double)(long)v) {
+            set_err(err, err_len, "%s:%d:%zu: '%.*s' is not a CPU utilisation (expected an integer percent from 0 to 100)",
+                    path, lineno, column, (int)(len > 40 ? 40 : len), line);
+            rc = -1;
+            break;
+        }
+        if (v < 0 || v > 100) {
+            set_err(err, err_len, "%s:%d:%zu: %.0f is out of range (expected an integer percent from 0 to 100)", path,
+                    lineno, column, v);
+            rc = -1;
+            break;
+        }
+        if (buf_push(b, (int64_t)(lineno - 1) * PLANETLAB_STEP_S, (float)v, 0.0f, 0.0f) != 0) {
+            set_err(err, err_len, "%s: out of memory", path);
+            rc = -1;
+            break;
+        }
+    }
+    free(line);
+    if (rc == 0 && lineno == 0) {
+        set_err(err, err_len, "%s:1:1: no samples (expected one integer percent per line)", path);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* The 1-based column of a field's first non-blank byte. */
+static size_t field_column(const char *line, const char *s, const char *e)
+{
+    while (s < e && (*s == ' ' || *s == '\t'))
+        s++;
+    return (size_t)(s - line) + 1;
+}
+
+/* Splits a bitbrains line into fields at ';'. */
+static int split_fields(const char *line, size_t len, const char **start, const char **end, int max)
+{
+    int n = 0;
+    const char *p = line, *stop = line + len;
+    for (;;) {
+        const char *q = memchr(p, ';', (size_t)(stop - p));
+        if (n < max) {
+            start[n] = p;
+            end[n] = q ? q : stop;
+        }
+        n++;
+        if (!q)
+            break;
+        p = q + 1;
+    }
+    return n;
+}
+
+static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, size_t err_len)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    int lineno = 0, rc = 0;
+    const char *fs[BITBRAINS_COLUMNS + 1], *fe[BITBRAINS_COLUMNS + 1];
+    int64_t last_t = INT64_MIN;
+    while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        size_t len = (size_t)got;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        int n = split_fields(line, len, fs, fe, BITBRAINS_COLUMNS + 1);
+        if (n != BITBRAINS_COLUMNS) {
+            size_t column = n > BITBRAINS_COLUMNS ? (size_t)(fs[BITBRAINS_COLUMNS] - line) + 1 : len + 1;
+            set_err(err, err_len, "%s:%d:%zu: %d fields (expected %d separated by ';')", path, lineno, column, n,
+                    BITBRAINS_COLUMNS);
+            rc = -1;
+            break;
+        }
+        if (lineno == 1) {
+            for (int k = 0; k < BITBRAINS_COLUMNS; k++) {
+                const char *s = fs[k], *e = fe[k];
+                while (s < e && (*s == ' ' || *s == '\t'))
+                    s++;
+                while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+                    e--;
+                if ((size_t)(e - s) != strlen(bitbrains_header[k]) ||
+                    strncmp(s, bitbrains_header[k], (size_t)(e - s)) != 0) {
+                    set_err(err, err_len, "%s:1:%zu: header field '%.*s' (expected '%s')", path,
+                            (size_t)(s - line) + 1, (int)(e - s), s, bitbrains_header[k]);
+                    rc = -1;
+                    break;
+                }
+            }
+            continue;
+        }
+        double v[BITBRAINS_COLUMNS];
+        for (int k = 0; k < BITBRAINS_COLUMNS; k++) {
+            if (parse_number(fs[k], fe[k], &v[k]) != 0 || v[k] < 0) {
+                size_t column = field_column(line, fs[k], fe[k]);
+                const char *text = line + column - 1;
+                set_err(err, err_len, "%s:%d:%zu: column '%s': '%.*s' is not a number >= 0", path, lineno, column,
+                        bitbrains_header[k], (int)(fe[k] - text > 40 ? 40 : fe[k] - text), text);
+                rc = -1;
+                break;
+            }
+        }
+        if (rc != 0)
+            break;
+        int64_t t = (int64_t)v[0];
+        if ((double)t != v[0] || t <= last_t) {
+            set_err(err, err_len, "%s:%d:1: column '%s': %.0f is not a whole number of seconds after the previous row's %lld",
+                    path, lineno, bitbrains_header[0], v[0], (long long)last_t);
+            rc = -1;
+            break;
+        }
+        last_t = t;
+        double memory = v[5] > 0 ? v[6] / v[5] : 0.0;
+        double network = (v[9] + v[10]) * KBPS_TO_GBPS;
+        if (buf_push(b, t, (float)v[3], (float)memory, (float)network) != 0) {
+            set_err(err, err_len, "%s: out of memory", path);
+            rc = -1;
+        }
+    }
+    free(line);
+    if (rc == 0 && lineno < 2) {
+        set_err(err, err_len, "%s:%d:1: no samples (expected a header line and one row per 5 minutes)", path,
+                lineno + 1);
+        rc = -1;
+    }
+    return rc;
+}
+
+static int read_file(const char *path, trace_format format, sample_buf *b, char *err, size_t err_len)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        set_err(err, err_len, "%s: cannot read: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = format == TRACE_PLANETLAB ? read_planetlab(f, path, b, err, err_len)
+                                       : read_bitbrains(f, path, b, err, err_len);
+    fclose(f);
+    return rc;
+}
+
+/* Natural order: runs of digits compare as numbers. */
+static int natural_cmp(const void *pa, const void *pb)
+{
+    const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+    while (*a && *b) {
+        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+            while (*a == '0')
+                a++;
+            while (*b == '0')
+                b++;
+            size_t la = 0, lb = 0;
+            while (isdigit((unsigned char)a[la]))
+                la++;
+            while (isdigit((unsigned char)b[lb]))
+                lb++;
+            if (la != lb)
+                return la < lb ? -1 : 1;
+            int c = strncmp(a, b, la);
+            if (c != 0)
+                return c;
+            a += la;
+            b += lb;
+        } else {
+            if (*a != *b)
+                return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+            a++;
+            b++;
+        }
+    }
+    return *a ? 1 : *b ? -1 : strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+static int wanted(const char *dir, const char *name, trace_format format)
+{
+    if (name[0] == '.')
+        return 0;
+    size_t len = strlen(name);
+    if (format == TRACE_BITBRAINS && (len < 5 || strcmp(name + len - 4, ".csv") != 0))
+        return 0;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The sorted file names of a trace directory; returns the count or -1. */
+static long list_dir(const char *dir, trace_format format, char ***names_out, char *err, size_t err_len)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        set_err(err, err_len, "%s: cannot open the trace directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    char **names = NULL;
+    long n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!wanted(dir, e->d_name, format))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            char **grown = realloc(names, (size_t)cap * sizeof *grown);
+            if (!grown)
+                break;
+            names = grown;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            break;
+        n++;
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, natural_cmp);
+    *names_out = names;
+    return n;
+}
+
+static void free_names(char **names, long n)
+{
+    for (long i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+long trace_count_vms(const char *dir, trace_format format, char *err, size_t err_len)
+{
+    char **names = NULL;
+    long n = list_dir(dir, format, &names, err, err_len);
+    if (n >= 0)
+        free_names(names, n);
+    return n;
+}
+
+/* Moves the samples into the table, times relative to the earliest one. */
+static int finish_table(sample_buf *b, trace_format format, trace_table *out, char *err, size_t err_len)
+{
+    int64_t t0 = 0;
+    if (format == TRACE_BITBRAINS && b->n > 0) {
+        t0 = b->time[0];
+        for (uint64_t k = 0; k < b->n; k++)
+            t0 = b->time[k] < t0 ? b->time[k] : t0;
+    }
+    out->time_s = malloc((b->n ? b->n : 1) * sizeof *out->time_s);
+    if (!out->time_s) {
+        set_err(err, err_len, "trace: out of memory");
+        return -1;
+    }
+    for (uint64_t k = 0; k < b->n; k++) {
+        int64_t t = b->time[k] - t0;
+        if (t > INT32_MAX) {
+            set_err(err, err_len, "trace: spans more than 68 years");
+            return -1;
+        }
+        out->time_s[k] = (int32_t)t;
+    }
+    out->cpu = b->cpu;
+    b->cpu = NULL;
+    if (format == TRACE_BITBRAINS) {
+        out->memory = b->memory;
+        out->network = b->network;
+        b->memory = b->network = NULL;
+    }
+    out->n_samples = b->n;
+    out->format = format;
+    return 0;
+}
+
+int trace_load(const char *dir, trace_format format, uint32_t first, uint32_t count, trace_table *out,
+               char *err, size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    char **names = NULL;
+    long n = list_dir(dir, format, &names, err, err_len);
+    if (n < 0)
+        return -1;
+    if ((uint64_t)first + count > (uint64_t)n) {
+        set_err(err, err_len, "%s: holds %ld VM files, fewer than the %u asked for from file %u", dir, n, count,
+                first);
+        free_names(names, n);
+        return -1;
+    }
+    sample_buf b = {0};
+    out->names = calloc(count ? count : 1, sizeof *out->names);
+    out->offset = calloc((size_t)count + 1, sizeof *out->offset);
+    int rc = out->names && out->offset ? 0 : -1;
+    if (rc != 0)
+        set_err(err, err_len, "%s: out of memory", dir);
+    char path[4096];
+    for (uint32_t i = 0; rc == 0 && i < count; i++) {
+        out->offset[i] = (uint32_t)b.n;
+        out->names[i] = names[first + i];
+        names[first + i] = NULL;
+        out->n_vms = i + 1;
+        snprintf(path, sizeof path, "%s/%s", dir, out->names[i]);
+        rc = read_file(path, format, &b, err, err_len);
+        if (rc == 0 && b.n > UINT32_MAX) {
+            set_err(err, err_len, "%s: more than 2^32 samples", dir);
+            rc = -1;
+        }
+    }
+    if (rc == 0) {
+        out->offset[count] = (uint32_t)b.n;
+        rc = finish_table(&b, format, out, err, err_len);
+    }
+    buf_free(&b);
+    free_names(names, n);
+    if (rc != 0)
+        trace_free(out);
+    return rc;
+}
+
+int trace_load_file(const char *path, trace_format format, trace_table *out, char *err, size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    sample_buf b = {0};
+    out->names = calloc(1, sizeof *out->names);
+    out->offset = calloc(2, sizeof *out->offset);
+    int rc = out->names && out->offset && (out->names[0] = strdup(path)) ? 0 : -1;
+    if (rc != 0)
+        set_err(err, err_len, "%s: out of memory", path);
+    out->n_vms = 1;
+    if (rc == 0)
+        rc = read_file(path, format, &b, err, err_len);
+    if (rc == 0) {
+        out->offset[1] = (uint32_t)b.n;
+        rc = finish_table(&b, format, out, err, err_len);
+    }
+    buf_free(&b);
+    if (rc != 0)
+        trace_free(out);
+    return rc;
+}
+
+int trace_has(const trace_table *t, trace_resource r)
+{
+    return r == TRACE_CPU || t->format == TRACE_BITBRAINS;
+}
+
+demand_series trace_series(const trace_table *t, uint32_t vm, trace_resource r)
+{
+    demand_series s = {0};
+    if (vm >= t->n_vms || !trace_has(t, r))
+        return s;
+    const float *values = r == TRACE_CPU ? t->cpu : r == TRACE_MEMORY ? t->memory : t->network;
+    s.time_s = t->time_s + t->offset[vm];
+    s.value = values + t->offset[vm];
+    s.n = t->offset[vm + 1] - t->offset[vm];
+    return s;
+}
+
+void trace_free(trace_table *t)
+{
+    if (t->names)
+        for (uint32_t i = 0; i < t->n_vms; i++)
+            free(t->names[i]);
+    free(t->names);
+    free(t->offset);
+    free(t->time_s);
+    free(t->cpu);
+    free(t->memory);
+    free(t->network);
+    memset(t, 0, sizeof *t);
+}

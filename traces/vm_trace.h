@@ -1,0 +1,70 @@
+/* trace.h - per-VM utilisation traces read into one shared, read-only table.
+ *
+ * Formats (see docs/workloads.md for the sources):
+ *   planetlab  PlanetLab CoMon 2011 (Park & Pai 2006; as packaged with
+ *              CloudSim by Beloglazov & Buyya 2012): a directory per day
+ *              holding one file per VM, no header, one integer per line,
+ *              CPU utilisation in percent (0..100), every 300 s from 0.
+ *              Gives CPU only (unit: percent).
+ *   bitbrains  Bitbrains GWA-T-12 (Shen, van Beek & Iosup 2015): a directory
+ *              of <vm>.csv files, one header line, fields separated by ";"
+ *              followed by a TAB, 11 columns (Timestamp [ms] -- really Unix
+ *              seconds --, CPU cores, CPU capacity provisioned [MHZ], CPU usage
+ *              [MHZ], CPU usage [%], Memory capacity provisioned [KB], Memory
+ *              usage [KB], Disk read/write throughput [KB/s], Network
+ *              received/transmitted throughput [KB/s]). Gives CPU in MHz,
+ *              memory as usage/provisioned (fraction; 0 when provisioned is
+ *              0) and network as received + transmitted in Gbps (1 KB =
+ *              1024 bytes). Times are seconds after the earliest timestamp
+ *              of all loaded files, so the VMs stay aligned in wall time.
+ * VM files are taken in natural name order (digit runs compare as
+ * numbers: 2.csv before 10.csv); `first` and `count` choose a slice.
+ *
+ * Errors are "FILE:LINE:COLUMN: what (expected)" with COLUMN the 1-based
+ * byte column of the offending field; nothing is loaded on error.
+ */
+#ifndef VDCSIM_MODELS_TRACE_H
+#define VDCSIM_MODELS_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/workload/demand.h"
+
+typedef enum { TRACE_PLANETLAB, TRACE_BITBRAINS } trace_format;
+
+typedef enum { TRACE_CPU, TRACE_MEMORY, TRACE_NETWORK } trace_resource;
+
+typedef struct trace_table {
+    trace_format format;
+    uint32_t n_vms;
+    char **names;         /* file name of each VM */
+    uint32_t *offset;     /* VM i's samples are [offset[i], offset[i+1]) */
+    int32_t *time_s;
+    float *cpu, *memory, *network; /* memory, network NULL for planetlab */
+    uint64_t n_samples;
+} trace_table;
+
+int trace_format_parse(const char *name, trace_format *out);
+
+/* Number of VM files in a trace directory (regular files for planetlab,
+ * *.csv for bitbrains). Returns the count, or -1 with a message. */
+long trace_count_vms(const char *dir, trace_format format, char *err, size_t err_len);
+
+/* Loads VMs [first, first + count) of the directory. Returns 0, or -1 with
+ * a message (FILE:LINE:COLUMN for malformed content). */
+int trace_load(const char *dir, trace_format format, uint32_t first, uint32_t count, trace_table *out,
+               char *err, size_t err_len);
+
+/* Loads one file as VM 0 of a table (used by the directory loader and tests). */
+int trace_load_file(const char *path, trace_format format, trace_table *out, char *err, size_t err_len);
+
+/* 1 if the format records this resource. */
+int trace_has(const trace_table *t, trace_resource r);
+
+/* The series of VM i for a resource (empty when the format lacks it). */
+demand_series trace_series(const trace_table *t, uint32_t vm, trace_resource r);
+
+void trace_free(trace_table *t);
+
+#endif
