@@ -1,638 +1,168 @@
-/* model.c - building the simulated system from a scenario (see model.h). */
+/* model.c - assembling a run from the core and the feature modules (see
+ * model.h, models/core/module.h and docs/models.md).
+ *
+ * The module table below is the one place that fixes the order of the
+ * features: the order they are built and started in (and so the LP ids
+ * and every random stream), the order they declare their recording in
+ * (the event kinds of /events), and the order their hooks run in on the
+ * host LPs and the cluster controller LP. Changing it changes results. */
 #include "models/model.h"
 
-#include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/core/cluster.h"
-#include "models/vsphere/drs_controller.h"
-#include "models/failures/failure.h"
-#include "models/vsphere/ha_controller.h"
-#include "models/core/host.h"
-#include "models/host/host_contention.h"
-#include "models/kubernetes/k8s_scheduler_lp.h"
-#include "models/core/model_env.h"
-#include "models/core/placement.h"
 #include "models/containers/pod.h"
+#include "models/core/arrival_lp.h"
+#include "models/core/core_build.h"
+#include "models/core/module.h"
+#include "models/failures/failure.h"
+#include "models/kubernetes/k8s_scheduler_lp.h"
 #include "models/services/service.h"
-#include "models/core/vm.h"
-#include "models/workload/workload.h"
-#include "scenario/schema.h"
+#include "models/vsphere/drs_controller.h"
+#include "models/vsphere/ha_controller.h"
 
-/* Event priorities at equal time: placement decisions before starts, and
- * starts before samples, so a sample at t sees the VMs started at t. */
-enum {
-    PRIO_WORKLOAD_ARRIVAL = 5,
-    PRIO_VM_POWER_ON = 10,
-    PRIO_VM_STOPPED = 8, /* releases before the placements of the same instant */
-    PRIO_VM_START = 20,
-    PRIO_VM_BOOTED = 22,
-    PRIO_VM_LIFETIME_END = 30,
-    PRIO_VM_STOP = 32,
-    PRIO_HOST_SAMPLE = 90,
-    PRIO_CLUSTER_SAMPLE = 91
+/* In order: pods and services report what runs on a host before the
+ * failure module and DRS change it; HA admits and masks before the restart
+ * of failed VMs (failures) asks it for order and placement; DRS comes after
+ * both; the VM power-ons and arrival LPs after every feature's LPs but the
+ * Kubernetes scheduler's, which is last; its kubelet runs last on a host. */
+static const model_module *const module_table[] = {
+    &pods_module, &services_module, &ha_module, &failure_module, &drs_module, &arrivals_module, &kubernetes_module,
 };
+enum { N_MODULES = sizeof module_table / sizeof module_table[0] };
 
 struct model {
-    model_env env;
-    const scenario *scn;
-    host_spec *host_specs;
-    host *hosts;
-    vm_spec *vm_specs;
-    vm *vms;
-    cluster ctrl;
-    service_set *services;
-    failure_model *fail; /* NULL: no failures in the scenario */
-    workload_group *groups;
-    int n_groups;
-    workload_gen *gens;
+    core_model core;
+    model_builder b;
+    void *worlds[N_MODULES];
+    host_feature host_features[N_MODULES];
+    cluster_feature cluster_features[N_MODULES];
+    char *err;
+    size_t err_len;
 };
 
-static void fail(model_status *status, model_status code, char *err, size_t err_len, const char *fmt, ...)
+model_status model_key_error(model_builder *b, const char *key, const char *fmt, ...)
+{
+    int n = snprintf(b->err, b->err_len, "%s: key '%s': ", scenario_name(b->scn), key);
+    if (n >= 0 && (size_t)n < b->err_len) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(b->err + n, b->err_len - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return MODEL_BAD_INPUT;
+}
+
+model_status model_runtime_error(model_builder *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err, err_len, fmt, ap);
+    vsnprintf(b->err, b->err_len, fmt, ap);
     va_end(ap);
-    *status = code;
+    return MODEL_RUNTIME_ERROR;
 }
 
-/* Sums a list's `count` keys, refusing totals beyond `limit`. */
-static int total_count(const scenario *scn, const char *list, uint64_t limit, uint64_t *total, model_status *status,
-                       char *err, size_t err_len)
+void *model_builder_world(const model_builder *b, const model_module *m)
 {
-    uint64_t sum = 0;
-    int n = scn_list_len(scn, "%s", list);
-    for (int g = 0; g < n; g++) {
-        sum += (uint64_t)scn_int(scn, "%s.[%d].count", list, g);
-        if (sum > limit) {
-            fail(status, MODEL_BAD_INPUT, err, err_len,
-                 "%s: key '%s.[%d].count': the groups up to this one add up to %" PRIu64
-                 " %s, more than the %" PRIu64 " one run can hold (split the study into runs)",
-                 scenario_name(scn), list, g, sum, list, limit);
-            return -1;
-        }
+    for (size_t i = 0; i < b->n_modules; i++)
+        if (b->modules[i] == m)
+            return b->worlds[i];
+    return NULL;
+}
+
+/* Slots for the modules with hooks on the two core LPs, in table order.
+ * A module keeps its slot whether or not it attaches per-LP state. */
+static void assign_slots(model *m, uint32_t *n_host, uint32_t *n_cluster)
+{
+    *n_host = *n_cluster = 0;
+    for (size_t i = 0; i < N_MODULES; i++) {
+        const model_module *mod = module_table[i];
+        m->host_features[i].slot = mod->host_hooks ? (*n_host)++ : UINT32_MAX;
+        m->cluster_features[i].slot = mod->cluster_hooks ? (*n_cluster)++ : UINT32_MAX;
     }
-    *total = sum;
-    return 0;
 }
 
-static int32_t host_group_index(const scenario *scn, const char *name)
+/* The features of the modules the scenario uses, in table order. */
+static void attach_features(model *m)
 {
-    if (!name || !name[0])
-        return -1;
-    return scn_list_find(scn, "hosts", name); /* -1 is unreachable: the schema checks references */
-}
-
-/* hosts.[g]: the contention model's hardware description (host_hw.h). */
-static int read_host_hw(const scenario *scn, int g, uint32_t sockets, host_hw *hw, model_status *status, char *err,
-                        size_t err_len)
-{
-    int64_t nodes = scn_int(scn, "hosts.[%d].numa_nodes", g);
-    *hw = (host_hw){
-        .numa_nodes = nodes > 0 ? (uint32_t)nodes : sockets,
-        .threads_per_core = (uint32_t)scn_int(scn, "hosts.[%d].threads_per_core", g),
-        .smt_gain = scn_float(scn, "hosts.[%d].smt_gain", g),
-        .numa_local_ns = (double)scn_duration_ns(scn, "hosts.[%d].memory_latency_local", g),
-        .numa_remote_ns = (double)scn_duration_ns(scn, "hosts.[%d].memory_latency_remote", g),
-        .mem_bw_local_gbs = scn_float(scn, "hosts.[%d].memory_bandwidth_local", g),
-        .mem_bw_remote_gbs = scn_float(scn, "hosts.[%d].memory_bandwidth_remote", g),
-        .nics = (uint32_t)scn_int(scn, "hosts.[%d].nics", g),
-        .nic_gbps = scn_gbps(scn, "hosts.[%d].nic_speed", g),
-        .sriov_vfs_per_nic = (uint32_t)scn_int(scn, "hosts.[%d].sriov_vfs_per_nic", g),
-        .virtio_mhz_per_gbps = scn_mhz(scn, "hosts.[%d].virtio_cpu_per_gbps", g),
-        .ept_large_pages = scn_bool(scn, "hosts.[%d].ept_large_pages", g),
-        .page_walk_ref_ns = (double)scn_duration_ns(scn, "hosts.[%d].page_walk_reference_latency", g),
-        .page_sharing = scn_float(scn, "hosts.[%d].page_sharing", g),
-        .touch_rate_per_s = scn_float(scn, "hosts.[%d].memory_fault_rate", g),
-        .decompress_s = (double)scn_duration_ns(scn, "hosts.[%d].memory_decompress_latency", g) * 1e-9,
-        .swapin_s = (double)scn_duration_ns(scn, "hosts.[%d].memory_swapin_latency", g) * 1e-9,
-        .power = {.idle_w = scn_watts(scn, "hosts.[%d].power_idle", g),
-                  .peak_w = scn_watts(scn, "hosts.[%d].power_peak", g)},
-    };
-    const char *curve = scn_string(scn, "hosts.[%d].power_curve", g);
-    if (curve[0]) {
-        char why[256];
-        if (power_curve_parse(curve, hw->power.curve_w, why, sizeof why) != 0) {
-            fail(status, MODEL_BAD_INPUT, err, err_len, "%s: key 'hosts.[%d].power_curve': %s", scenario_name(scn), g,
-                 why);
-            return -1;
-        }
-        hw->power.has_curve = 1;
+    model_env *env = &m->core.env;
+    host_feature *hf = m->host_features;
+    cluster_feature *cf = m->cluster_features;
+    uint32_t nh = 0, nc = 0;
+    for (size_t i = 0; i < N_MODULES; i++) {
+        const model_module *mod = module_table[i];
+        if (!m->worlds[i])
+            continue;
+        if (mod->host_hooks)
+            hf[nh++] = (host_feature){.hooks = mod->host_hooks, .world = m->worlds[i], .slot = m->host_features[i].slot};
+        if (mod->cluster_hooks)
+            cf[nc++] = (cluster_feature){
+                .hooks = mod->cluster_hooks, .world = m->worlds[i], .slot = m->cluster_features[i].slot};
     }
-    return 0;
+    env->host_features = hf;
+    env->n_host_features = nh;
+    env->cluster_features = cf;
+    env->n_cluster_features = nc;
 }
 
-static double shares_of(const scenario *scn, int g, const char *key, double per_unit, double units)
+static model_status build_all(model *m, const scenario *scn, sim_engine *eng, recorder *rec)
 {
-    const char *level = scn_string(scn, "vms.[%d].%s", g, key);
-    if (strcmp(level, "custom") == 0)
-        return scn_float(scn, "vms.[%d].%s_custom", g, key);
-    return per_unit * units;
-}
-
-/* vms.[g]: reservations, limits, shares, vNUMA, network path (host_hw.h). */
-static vm_resources read_vm_resources(const scenario *scn, int g, uint32_t vcpus, uint64_t memory_mib)
-{
-    double cpu_limit = scn_mhz(scn, "vms.[%d].cpu_limit", g);
-    double mem_limit = (double)(scn_bytes(scn, "vms.[%d].memory_limit", g) >> 20);
-    const char *vnuma = scn_string(scn, "vms.[%d].vnuma", g);
-    const char *cpu_level = scn_string(scn, "vms.[%d].cpu_shares", g);
-    const char *mem_level = scn_string(scn, "vms.[%d].memory_shares", g);
-    return (vm_resources){
-        .cpu_reservation_mhz = scn_mhz(scn, "vms.[%d].cpu_reservation", g),
-        .cpu_limit_mhz = cpu_limit > 0.0 ? cpu_limit : INFINITY,
-        .cpu_shares = shares_of(scn, g, "cpu_shares", cpu_shares_per_vcpu(cpu_level), (double)vcpus),
-        .memory_reservation_mib = (double)(scn_bytes(scn, "vms.[%d].memory_reservation", g) >> 20),
-        .memory_limit_mib = mem_limit > 0.0 ? mem_limit : INFINITY,
-        .memory_shares = shares_of(scn, g, "memory_shares", mem_shares_per_mib(mem_level), (double)memory_mib),
-        .tlb_misses_per_kcycle = scn_float(scn, "vms.[%d].tlb_miss_rate", g),
-        .mem_bw_per_vcpu_gbs = scn_float(scn, "vms.[%d].memory_bandwidth_per_vcpu", g),
-        .vnuma = (uint8_t)(strcmp(vnuma, "on") == 0 ? NUMA_VNUMA_ON
-                           : strcmp(vnuma, "off") == 0 ? NUMA_VNUMA_OFF
-                                                       : NUMA_VNUMA_AUTO),
-        .sriov = strcmp(scn_string(scn, "vms.[%d].network_mode", g), "sriov") == 0,
-        .large_pages = (uint8_t)scn_bool(scn, "vms.[%d].large_pages", g),
-    };
-}
-
-static int build_hosts(model *m, uint32_t n_hosts, char *err, size_t err_len, model_status *status)
-{
-    const scenario *scn = m->scn;
-    m->host_specs = calloc(n_hosts ? n_hosts : 1, sizeof *m->host_specs);
-    m->hosts = calloc(n_hosts ? n_hosts : 1, sizeof *m->hosts);
-    if (!m->host_specs || !m->hosts)
-        return -1;
-    uint32_t i = 0;
-    int groups = scn_list_len(scn, "hosts");
-    for (int g = 0; g < groups; g++) {
-        host_spec spec = {
-            .group = (uint32_t)g,
-            .sockets = (uint32_t)scn_int(scn, "hosts.[%d].sockets", g),
-            .cores_per_socket = (uint32_t)scn_int(scn, "hosts.[%d].cores_per_socket", g),
-            .cpu_mhz = scn_mhz(scn, "hosts.[%d].cpu", g),
-            .memory_mib = scn_bytes(scn, "hosts.[%d].memory", g) >> 20,
-        };
-        if (read_host_hw(scn, g, spec.sockets, &spec.hw, status, err, err_len) != 0)
-            return -2;
-        int64_t count = scn_int(scn, "hosts.[%d].count", g);
-        for (int64_t k = 0; k < count; k++, i++) {
-            m->host_specs[i] = spec;
-            m->host_specs[i].index_in_group = (uint32_t)k;
-            m->hosts[i] = (host){.env = &m->env, .index = i};
-        }
+    model_builder *b = &m->b;
+    *b = (model_builder){.scn = scn, .eng = eng, .rec = rec, .err = m->err, .err_len = m->err_len,
+                         .modules = module_table, .worlds = m->worlds, .n_modules = 0,
+                         .host_slot = UINT32_MAX, .cluster_slot = UINT32_MAX};
+    model_status st = core_build(b, &m->core);
+    if (st != MODEL_OK)
+        return st;
+    for (size_t i = 0; i < N_MODULES; i++) {
+        b->n_modules = i; /* a module sees the worlds built before it */
+        if (module_table[i]->build && (st = module_table[i]->build(b, &m->worlds[i])) != MODEL_OK)
+            return st;
     }
-    return 0;
-}
-
-/* A demand level key in its type's unit (MHz, fraction, Gbps). */
-static double read_level(const scenario *scn, const char *path)
-{
-    const scn_key *key = scn_schema_find_concrete(path);
-    return key->type == SCN_MHZ ? scn_mhz(scn, "%s", path) : key->type == SCN_GBPS ? scn_gbps(scn, "%s", path)
-                                                                                 : scn_float(scn, "%s", path);
-}
-
-/* vms.[g].<name>: the mean is read in the key's unit (MHz, fraction, Gbps). */
-static int read_demand(const scenario *scn, int g, const char *name, demand_spec *out, model_status *status,
-                       char *err, size_t err_len)
-{
-    char path[128];
-    snprintf(path, sizeof path, "vms.[%d].%s.mean", g, name);
-    const scn_key *mean_key = scn_schema_find_concrete(path);
-    *out = (demand_spec){
-        .mean = mean_key->type == SCN_MHZ    ? scn_mhz(scn, "%s", path)
-                : mean_key->type == SCN_GBPS ? scn_gbps(scn, "%s", path)
-                                             : scn_float(scn, "%s", path),
-        .amplitude = scn_float(scn, "vms.[%d].%s.amplitude", g, name),
-        .period_ns = scn_duration_ns(scn, "vms.[%d].%s.period", g, name),
-        .phase_ns = scn_duration_ns(scn, "vms.[%d].%s.phase", g, name),
-        .noise = scn_float(scn, "vms.[%d].%s.noise", g, name),
-        .on_time_ns = scn_duration_ns(scn, "vms.[%d].%s.on_time", g, name),
-        .off_time_ns = scn_duration_ns(scn, "vms.[%d].%s.off_time", g, name),
-        .spread = scn_float(scn, "vms.[%d].%s.spread", g, name),
-        .reversion_ns = scn_duration_ns(scn, "vms.[%d].%s.reversion_time", g, name),
-        .scale = 1.0,
-    };
-    snprintf(path, sizeof path, "vms.[%d].%s.on_level", g, name);
-    out->on_level = read_level(scn, path);
-    snprintf(path, sizeof path, "vms.[%d].%s.off_level", g, name);
-    out->off_level = read_level(scn, path);
-    snprintf(path, sizeof path, "vms.[%d].%s.ceiling", g, name);
-    out->ceiling = read_level(scn, path);
-    if (demand_kind_parse(scn_string(scn, "vms.[%d].%s.kind", g, name), &out->kind) != 0) {
-        fail(status, MODEL_BAD_INPUT, err, err_len, "%s: key 'vms.[%d].%s.kind': not supported", scenario_name(scn),
-             g, name);
-        return -1;
+    uint32_t n_host_slots, n_cluster_slots;
+    assign_slots(m, &n_host_slots, &n_cluster_slots);
+    if ((st = core_start(b, &m->core, n_host_slots, n_cluster_slots)) != MODEL_OK)
+        return st;
+    if (rec && core_declare_recording(b, &m->core) != 0)
+        return model_runtime_error(b, "%s", recorder_error(rec));
+    /* Every start runs: a module may create its world there (a NULL world
+     * after its start: the scenario does not use it). */
+    for (size_t i = 0; i < N_MODULES; i++) {
+        const model_module *mod = module_table[i];
+        b->n_modules = i;
+        if (!mod->start)
+            continue;
+        b->host_slot = m->host_features[i].slot;
+        b->cluster_slot = m->cluster_features[i].slot;
+        if ((st = mod->start(b, &m->worlds[i])) != MODEL_OK)
+            return st;
     }
-    return 0;
-}
-
-static int build_vms(model *m, uint32_t n_vms, char *err, size_t err_len, model_status *status)
-{
-    const scenario *scn = m->scn;
-    m->vm_specs = calloc(n_vms ? n_vms : 1, sizeof *m->vm_specs);
-    m->vms = calloc(n_vms ? n_vms : 1, sizeof *m->vms);
-    if (!m->vm_specs || !m->vms)
-        return -1;
-    uint32_t i = 0;
-    int groups = m->n_groups;
-    for (int g = 0; g < groups; g++) {
-        workload_group *wg = &m->groups[g];
-        wg->first_vm = i;
-        vm_spec spec = {
-            .group = (uint32_t)g,
-            .vcpus = (uint32_t)scn_int(scn, "vms.[%d].vcpus", g),
-            .memory_mib = scn_bytes(scn, "vms.[%d].memory", g) >> 20,
-            .host_group = host_group_index(scn, scn_string(scn, "vms.[%d].host_group", g)),
-            .start_ns = scn_duration_ns(scn, "vms.[%d].start", g),
-        };
-        spec.res = read_vm_resources(scn, g, spec.vcpus, spec.memory_mib);
-        if (read_demand(scn, g, "cpu_demand", &wg->demand[0], status, err, err_len) != 0 ||
-            read_demand(scn, g, "memory_demand", &wg->demand[1], status, err, err_len) != 0 ||
-            read_demand(scn, g, "network_demand", &wg->demand[2], status, err, err_len) != 0)
-            return -2;
-        int at_start = wg->arrival.process == ARRIVAL_AT_START;
-        for (uint32_t k = 0; k < wg->count; k++, i++) {
-            m->vm_specs[i] = spec;
-            m->vm_specs[i].index_in_group = k;
-            m->vms[i] = (vm){.state = VM_STOPPED, .host = -1, .arrived_ns = at_start ? spec.start_ns : -1,
-                             .stopped_ns = -1, .cpu_speed_factor = 1.0};
-        }
-        int bound = workload_group_bind(scn, g, wg, &m->vm_specs[wg->first_vm], err, err_len);
-        if (bound == -2)
-            return -1;
-        if (bound != 0) {
-            *status = MODEL_BAD_INPUT;
-            return -2;
-        }
-    }
-    return 0;
-}
-
-static const rec_column host_columns[] = {
-    {"name", REC_STR, NULL},          {"group", REC_STR, NULL},       {"sockets", REC_I64, NULL},
-    {"cores", REC_I64, NULL},         {"cpu_mhz", REC_F64, "MHz"},    {"memory_mib", REC_I64, "MiB"},
-    {"cpu_capacity_mhz", REC_F64, "MHz"},
-    {"numa_nodes", REC_I64, NULL},    {"threads_per_core", REC_I64, NULL},
-    {"cpu_schedulable_mhz", REC_F64, "MHz"}, {"power_idle_w", REC_F64, "W"},
-    {"power_peak_w", REC_F64, "W"},
-};
-static const rec_column vm_columns[] = {
-    {"name", REC_STR, NULL},       {"group", REC_STR, NULL},
-    {"vcpus", REC_I64, NULL},      {"memory_mib", REC_I64, "MiB"},
-    {"cpu_demand_kind", REC_STR, NULL}, {"cpu_demand_mean_mhz", REC_F64, "MHz"},
-    {"start_ns", REC_I64, "ns"},   {"host", REC_I64, NULL},
-    {"state", REC_STR, NULL},
-    {"arrived_ns", REC_I64, "ns"}, {"stopped_ns", REC_I64, "ns"},
-};
-
-/* Entity names are "<group>-<n>", n counted from 1 within the group. */
-static void entity_name(char *buf, size_t len, const char *group, uint32_t index_in_group)
-{
-    snprintf(buf, len, "%s-%02" PRIu32, group, index_in_group + 1);
-}
-
-/* The contention model's series: per host, their totals per cluster (the
- * recorder sums hosts), and per VM when asked. */
-static const struct {
-    const char *name, *unit;
-    int total; /* also /series/cluster/<name> */
-} contention_series[HOST_SERIES_COUNT] = {
-    [HOST_SERIES_CPU_READY_PCT] = {"cpu_ready_pct", "%", 0},
-    [HOST_SERIES_CPU_READY_MS] = {"cpu_ready_ms", "ms", 1},
-    [HOST_SERIES_CPU_USEFUL_MHZ] = {"cpu_useful_mhz", "MHz", 1},
-    [HOST_SERIES_CPU_HYPERVISOR_MHZ] = {"cpu_hypervisor_mhz", "MHz", 1},
-    [HOST_SERIES_MEMORY_CONSUMED_MIB] = {"memory_consumed_mib", "MiB", 1},
-    [HOST_SERIES_MEMORY_ACTIVE_MIB] = {"memory_active_mib", "MiB", 1},
-    [HOST_SERIES_MEMORY_SHARED_MIB] = {"memory_shared_mib", "MiB", 1},
-    [HOST_SERIES_MEMORY_BALLOONED_MIB] = {"memory_ballooned_mib", "MiB", 1},
-    [HOST_SERIES_MEMORY_COMPRESSED_MIB] = {"memory_compressed_mib", "MiB", 1},
-    [HOST_SERIES_MEMORY_SWAPPED_MIB] = {"memory_swapped_mib", "MiB", 1},
-    [HOST_SERIES_NETWORK_GBPS] = {"network_gbps", "Gbps", 1},
-    [HOST_SERIES_POWER_W] = {"power_w", "W", 1},
-};
-
-static int declare_contention_series(model *m, recorder *rec)
-{
-    model_env *env = &m->env;
-    sim_time_ns period = env->sample_period_ns;
-    int n = (int)env->n_hosts;
-    for (int k = 0; k < HOST_SERIES_COUNT; k++) {
-        env->series_host[k] =
-            rec_series_new(rec, "host", contention_series[k].name, contention_series[k].unit, "hosts", n, 0, period);
-        if (env->series_host[k] < 0)
-            return -1;
-        if (contention_series[k].total &&
-            rec_series_new_total(rec, "cluster", contention_series[k].name, contention_series[k].unit,
-                                 env->series_host[k]) < 0)
-            return -1;
-    }
-    if (rec_series_new_total(rec, "cluster", "cpu_demand_mhz", "MHz", env->series_host_cpu_demand) < 0 ||
-        rec_series_new_total(rec, "cluster", "cpu_usage_mhz", "MHz", env->series_host_cpu_usage) < 0)
-        return -1;
-    if (scn_bool(m->scn, "output.per_vm_series") && env->n_vms > 0) {
-        int v = (int)env->n_vms;
-        env->series_vm_ready = rec_series_new(rec, "vm", "cpu_ready_pct", "%", "vms", v, 0, period);
-        env->series_vm_entitlement = rec_series_new(rec, "vm", "cpu_entitlement_mhz", "MHz", "vms", v, 0, period);
-        env->series_vm_speed = rec_series_new(rec, "vm", "cpu_speed_factor", "1", "vms", v, 0, period);
-        if (env->series_vm_ready < 0 || env->series_vm_entitlement < 0 || env->series_vm_speed < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int declare_recording(model *m, recorder *rec)
-{
-    model_env *env = &m->env;
-    sim_time_ns period = env->sample_period_ns;
-    uint32_t n = env->n_hosts;
-    env->series_host_cpu_demand = rec_series_new(rec, "host", "cpu_demand_mhz", "MHz", "hosts", (int)n, 0, period);
-    env->series_host_cpu_usage = rec_series_new(rec, "host", "cpu_usage_mhz", "MHz", "hosts", (int)n, 0, period);
-    env->series_host_memory_committed =
-        rec_series_new(rec, "host", "memory_committed_mib", "MiB", "hosts", (int)n, 0, period);
-    env->series_host_vms_running = rec_series_new(rec, "host", "vms_running", "1", "hosts", (int)n, 0, period);
-    if (scn_bool(m->scn, "output.per_vm_series") && env->n_vms > 0)
-        env->series_vm_cpu_demand =
-            rec_series_new(rec, "vm", "cpu_demand_mhz", "MHz", "vms", (int)env->n_vms, 0, period);
-    if (declare_contention_series(m, rec) != 0)
-        return -1;
-    env->log_vm_placed = rec_event_kind(rec, "vm_placed");
-    env->log_vm_placement_failed = rec_event_kind(rec, "vm_placement_failed");
-    env->log_vm_started = rec_event_kind(rec, "vm_started");
-    env->log_vm_arrived = rec_event_kind(rec, "vm_arrived");
-    env->log_vm_queued = rec_event_kind(rec, "vm_queued");
-    env->log_vm_stopped = rec_event_kind(rec, "vm_stopped");
-    env->series_cluster_vms_running = rec_series_new(rec, "cluster", "vms_running", "1", NULL, 1, 0, period);
-    env->series_cluster_vms_arrived = rec_series_new(rec, "cluster", "vms_arrived", "1", NULL, 1, 0, period);
-    env->series_cluster_vms_rejected = rec_series_new(rec, "cluster", "vms_rejected", "1", NULL, 1, 0, period);
-    env->series_cluster_vms_queued = rec_series_new(rec, "cluster", "vms_queued", "1", NULL, 1, 0, period);
-    if (env->log_vm_arrived < 0 || env->log_vm_queued < 0 || env->log_vm_stopped < 0 ||
-        env->series_cluster_vms_running < 0 || env->series_cluster_vms_arrived < 0 ||
-        env->series_cluster_vms_rejected < 0 || env->series_cluster_vms_queued < 0)
-        return -1;
-    if (env->series_host_cpu_demand < 0 || env->series_host_cpu_usage < 0 ||
-        env->series_host_memory_committed < 0 || env->series_host_vms_running < 0 ||
-        (scn_bool(m->scn, "output.per_vm_series") && env->n_vms > 0 && env->series_vm_cpu_demand < 0) ||
-        env->log_vm_placed < 0 || env->log_vm_placement_failed < 0 || env->log_vm_started < 0)
-        return -1;
-    if (env->k8s && k8s_control_declare_recording(env->k8s, rec) != 0)
-        return -1;
-    if (env->pods && pods_declare_recording(env->pods, env, rec) != 0)
-        return -1;
-    if (m->ctrl.ha && ha_controller_declare_recording(m->ctrl.ha, rec, env->sample_period_ns) != 0)
-        return -1;
-
-    int table = rec_table_new(rec, "hosts", host_columns, (int)(sizeof host_columns / sizeof host_columns[0]));
-    if (table < 0)
-        return -1;
-    for (uint32_t i = 0; i < env->n_hosts; i++) {
-        const host_spec *h = &m->host_specs[i];
-        const char *group = scn_string(m->scn, "hosts.[%u].name", h->group);
-        char name[300];
-        entity_name(name, sizeof name, group, h->index_in_group);
-        rec_value row[] = {{.str = name},
-                           {.str = group},
-                           {.i64 = h->sockets},
-                           {.i64 = host_cores(h)},
-                           {.f64 = h->cpu_mhz},
-                           {.i64 = (int64_t)h->memory_mib},
-                           {.f64 = host_cpu_capacity_mhz(h)},
-                           {.i64 = h->hw.numa_nodes},
-                           {.i64 = h->hw.threads_per_core},
-                           {.f64 = host_schedulable_mhz(h)},
-                           {.f64 = h->hw.power.has_curve ? h->hw.power.curve_w[0] : h->hw.power.idle_w},
-                           {.f64 = h->hw.power.has_curve ? h->hw.power.curve_w[POWER_CURVE_POINTS - 1]
-                                                         : h->hw.power.peak_w}};
-        if (rec_table_row(rec, table, row) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static void init_env_ids(model_env *env)
-{
-    env->series_host_cpu_demand = env->series_host_cpu_usage = -1;
-    env->series_host_memory_committed = env->series_host_vms_running = -1;
-    env->series_vm_cpu_demand = -1;
-    for (int k = 0; k < HOST_SERIES_COUNT; k++)
-        env->series_host[k] = -1;
-    env->series_vm_ready = env->series_vm_entitlement = env->series_vm_speed = -1;
-    env->log_vm_placed = env->log_vm_placement_failed = env->log_vm_started = -1;
-    env->series_cluster_vms_running = env->series_cluster_vms_arrived = -1;
-    env->series_cluster_vms_rejected = env->series_cluster_vms_queued = -1;
-    env->log_vm_arrived = env->log_vm_queued = env->log_vm_stopped = -1;
-}
-
-/* Reads every VM group's workload (loading traces) and counts the VMs. */
-static int read_groups(model *m, uint64_t *n_vms, model_status *status, char *err, size_t err_len)
-{
-    const scenario *scn = m->scn;
-    m->n_groups = scn_list_len(scn, "vms");
-    m->groups = calloc(m->n_groups ? (size_t)m->n_groups : 1, sizeof *m->groups);
-    if (!m->groups) {
-        fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory");
-        return -1;
-    }
-    uint64_t sum = 0;
-    for (int g = 0; g < m->n_groups; g++) {
-        uint32_t count = 0;
-        if (workload_group_read(scn, g, &m->groups[g], &count, err, err_len) != 0) {
-            *status = MODEL_BAD_INPUT;
-            return -1;
-        }
-        m->groups[g].count = count;
-        sum += count;
-        if (sum > MODEL_MAX_VMS) {
-            fail(status, MODEL_BAD_INPUT, err, err_len,
-                 "%s: key 'vms.[%d].count': the groups up to this one add up to %" PRIu64
-                 " vms, more than the %" PRIu64 " one run can hold (split the study into runs)",
-                 scenario_name(scn), g, sum, (uint64_t)MODEL_MAX_VMS);
-            return -1;
-        }
-    }
-    *n_vms = sum;
-    return 0;
+    b->n_modules = N_MODULES;
+    b->host_slot = b->cluster_slot = UINT32_MAX;
+    if (sim_error(eng)[0])
+        return model_runtime_error(b, "%s", sim_error(eng));
+    for (size_t i = 0; rec && i < N_MODULES; i++)
+        if (m->worlds[i] && module_table[i]->declare_recording &&
+            module_table[i]->declare_recording(b, m->worlds[i]) != 0)
+            return model_runtime_error(b, "%s", recorder_error(rec));
+    attach_features(m);
+    return MODEL_OK;
 }
 
 model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_status *status, char *err,
                    size_t err_len)
 {
-    *status = MODEL_OK;
-    uint64_t n_hosts = 0, n_vms = 0;
-    if (total_count(scn, "hosts", MODEL_MAX_HOSTS, &n_hosts, status, err, err_len) != 0)
-        return NULL;
-
     model *m = calloc(1, sizeof *m);
     if (!m) {
-        fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building the model");
-        return NULL;
-    }
-    m->scn = scn;
-    if (read_groups(m, &n_vms, status, err, err_len) != 0) {
-        model_free(m);
-        return NULL;
-    }
-    model_env *env = &m->env;
-    init_env_ids(env);
-    env->rec = rec;
-    env->n_hosts = (uint32_t)n_hosts;
-    env->n_vms = (uint32_t)n_vms;
-    env->sample_period_ns = scn_duration_ns(scn, "simulation.sample_period");
-    env->control_latency_ns = sim_lookahead_ns(eng);
-
-    int vm_status = 0;
-    if ((vm_status = build_hosts(m, env->n_hosts, err, err_len, status)) != 0 ||
-        (vm_status = build_vms(m, env->n_vms, err, err_len, status)) != 0) {
-        if (vm_status != -2)
-            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building %" PRIu64 " hosts and %" PRIu64 " VMs",
-                 n_hosts, n_vms);
-        model_free(m);
-        return NULL;
-    }
-    env->host_specs = m->host_specs;
-    env->vm_specs = m->vm_specs;
-    env->vms = m->vms;
-    env->groups = m->groups;
-    env->n_groups = (uint32_t)m->n_groups;
-    env->queue_on_no_capacity = strcmp(scn_string(scn, "placement.on_no_capacity"), "queue") == 0;
-
-    int fail_bad = 0;
-    m->fail = failure_build(scn, env, &fail_bad, err, err_len);
-    if (!m->fail && fail_bad) {
-        if (fail_bad == 2)
-            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building the failure model");
-        else
-            *status = MODEL_BAD_INPUT;
-        model_free(m);
-        return NULL;
-    }
-    env->fail = failure_env_of(m->fail);
-    int drs_bad = 0;
-    env->drs = drs_build(scn, env, eng, &drs_bad, err, err_len);
-    if (!env->drs && drs_bad) {
-        *status = drs_bad == 2 ? MODEL_RUNTIME_ERROR : MODEL_BAD_INPUT;
-        if (drs_bad == 2)
-            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building DRS");
-        model_free(m);
-        return NULL;
-    }
-
-    env->kind_vm_power_on = sim_kind_register(eng, "vm.power_on", PRIO_VM_POWER_ON);
-    env->kind_vm_start = sim_kind_register(eng, "vm.start", PRIO_VM_START);
-    env->kind_host_sample = sim_kind_register(eng, "host.sample", PRIO_HOST_SAMPLE);
-    env->kind_vm_stop = sim_kind_register(eng, "vm.stop", PRIO_VM_STOP);
-    env->kind_vm_stopped = sim_kind_register(eng, "vm.stopped", PRIO_VM_STOPPED);
-    env->kind_vm_booted = sim_kind_register(eng, "vm.booted", PRIO_VM_BOOTED);
-    env->kind_vm_lifetime_end = sim_kind_register(eng, "vm.lifetime_end", PRIO_VM_LIFETIME_END);
-    env->kind_cluster_sample = sim_kind_register(eng, "cluster.sample", PRIO_CLUSTER_SAMPLE);
-    env->kind_workload_arrival = sim_kind_register(eng, "workload.arrival", PRIO_WORKLOAD_ARRIVAL);
-
-    /* The controller's view starts from each host's capacity. */
-    m->ctrl.env = env;
-    if (placement_policy_parse(scn_string(scn, "placement.policy"), &m->ctrl.policy) != 0) {
-        fail(status, MODEL_BAD_INPUT, err, err_len, "%s: key 'placement.policy': not supported", scenario_name(scn));
-        model_free(m);
-        return NULL;
-    }
-    m->ctrl.view = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *m->ctrl.view);
-    m->gens = calloc(m->n_groups ? (size_t)m->n_groups : 1, sizeof *m->gens);
-    if (!m->ctrl.view || !m->gens || cluster_init_lifecycle(&m->ctrl, env->n_vms) != 0) {
-        fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory");
-        model_free(m);
-        return NULL;
-    }
-    for (uint32_t i = 0; i < env->n_hosts; i++)
-        m->ctrl.view[i] = (placement_host_view){.logical_cpus = host_cores(&m->host_specs[i]),
-                                                .memory_mib = (uint64_t)((double)m->host_specs[i].memory_mib *
-                                                                        scn_float(scn, "placement.memory_overcommit")),
-                                                .cpu_mhz = host_cpu_capacity_mhz(&m->host_specs[i]),
-                                                .physical_memory_mib = m->host_specs[i].memory_mib,
-                                                .sriov_vfs = m->host_specs[i].hw.nics *
-                                                             m->host_specs[i].hw.sriov_vfs_per_nic,
-                                                .group = (int32_t)m->host_specs[i].group,
-                                                .usable = 1};
-    int ha_rc = ha_controller_build(scn, env, &m->ctrl.ha, err, err_len);
-    if (ha_rc != 0) {
-        if (ha_rc == -2)
-            *status = MODEL_BAD_INPUT;
-        else
-            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building HA");
-        model_free(m);
-        return NULL;
-    }
-
-    env->cluster_lp = sim_lp_new(eng, "cluster", cluster_handle, &m->ctrl);
-    env->first_host_lp = sim_lp_count(eng);
-    char lp_name[320];
-    for (uint32_t i = 0; i < env->n_hosts; i++) {
-        snprintf(lp_name, sizeof lp_name, "host %" PRIu32, i);
-        sim_lp_new(eng, lp_name, host_handle, &m->hosts[i]);
-        sim_schedule(eng, env->first_host_lp + i, 0, env->kind_host_sample, NULL, 0);
-    }
-    int svc_status = services_build(scn, eng, rec, env, &m->services, err, err_len);
-    if (svc_status != 0) {
-        *status = svc_status == 2 ? MODEL_BAD_INPUT : MODEL_RUNTIME_ERROR;
-        model_free(m);
-        return NULL;
-    }
-    if (m->fail && failure_start(m->fail, eng, err, err_len) != 0) {
+        snprintf(err, err_len, "out of memory building the model");
         *status = MODEL_RUNTIME_ERROR;
-        model_free(m);
         return NULL;
     }
-    sim_schedule(eng, env->cluster_lp, 0, env->kind_cluster_sample, NULL, 0);
-    if (env->drs)
-        drs_start(env->drs, env, eng);
-    for (int g = 0; g < m->n_groups; g++) {
-        const workload_group *wg = &m->groups[g];
-        if (wg->arrival.process == ARRIVAL_AT_START) {
-            for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++) {
-                if (k8s_vm_starts_off(scn, (uint32_t)g, m->vm_specs[v].index_in_group))
-                    continue; /* a spare node VM: the Cluster Autoscaler powers it on */
-                int64_t payload = v;
-                sim_schedule(eng, env->cluster_lp, m->vm_specs[v].start_ns, env->kind_vm_power_on, &payload,
-                             sizeof payload);
-            }
-            continue;
-        }
-        /* one generator LP per group with arrivals: its own stream */
-        m->gens[g] = (workload_gen){.env = env, .group = (uint32_t)g};
-        snprintf(lp_name, sizeof lp_name, "workload %d", g);
-        uint32_t lp = sim_lp_new(eng, lp_name, workload_gen_handle, &m->gens[g]);
-        int64_t payload = 0;
-        sim_schedule(eng, lp, wg->arrival.start_ns, env->kind_workload_arrival, &payload, sizeof payload);
-    }
-    int pod_rc = pods_build(scn, eng, env, m->hosts, &env->pods, err, err_len);
-    if (pod_rc != 0) {
-        if (pod_rc == -2)
-            *status = MODEL_BAD_INPUT;
-        else
-            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building the pods");
-        model_free(m);
-        return NULL;
-    }
-    int k8s_rc = k8s_control_build(scn, eng, env, m->hosts, &env->k8s, err, err_len);
-    if (k8s_rc != 0) {
-        if (k8s_rc == -2)
-            *status = MODEL_BAD_INPUT;
-        else
-            fail(status, MODEL_RUNTIME_ERROR, err, err_len, "out of memory building the Kubernetes control plane");
-        model_free(m);
-        return NULL;
-    }
-    if (sim_error(eng)[0]) {
-        fail(status, MODEL_RUNTIME_ERROR, err, err_len, "%s", sim_error(eng));
-        model_free(m);
-        return NULL;
-    }
-    if (rec && (declare_recording(m, rec) != 0 || (m->fail && failure_declare_recording(m->fail, rec) != 0) ||
-                (env->drs && (drs_declare_recording(env->drs, rec) != 0 ||
-                              drs_declare_series(env->drs, rec, env->sample_period_ns) != 0)))) {
-        fail(status, MODEL_RUNTIME_ERROR, err, err_len, "%s", recorder_error(rec));
+    m->err = err;
+    m->err_len = err_len;
+    *status = build_all(m, scn, eng, rec);
+    if (*status != MODEL_OK) {
         model_free(m);
         return NULL;
     }
@@ -641,103 +171,48 @@ model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_st
 
 int model_finish(model *m, recorder *rec)
 {
-    if (services_finish(m->services, rec) != 0)
+    m->b.rec = rec;
+    if (core_write_tables(&m->core, m->b.scn, rec) != 0)
         return -1;
-    int table = rec_table_new(rec, "vms", vm_columns, (int)(sizeof vm_columns / sizeof vm_columns[0]));
-    if (table < 0)
-        return -1;
-    for (uint32_t i = 0; i < m->env.n_vms; i++) {
-        const vm_spec *s = &m->vm_specs[i];
-        const char *group = scn_string(m->scn, "vms.[%u].name", s->group);
-        char name[300];
-        entity_name(name, sizeof name, group, s->index_in_group);
-        rec_value row[] = {{.str = name},
-                           {.str = group},
-                           {.i64 = s->vcpus},
-                           {.i64 = (int64_t)s->memory_mib},
-                           {.str = demand_kind_name(s->cpu_demand->kind)},
-                           {.f64 = demand_long_run_mean(s->cpu_demand)},
-                           {.i64 = s->start_ns},
-                           {.i64 = m->vms[i].host},
-                           {.str = vm_state_name(m->vms[i].state)},
-                           {.i64 = m->vms[i].arrived_ns},
-                           {.i64 = m->vms[i].stopped_ns}};
-        if (rec_table_row(rec, table, row) != 0)
+    for (size_t i = 0; i < N_MODULES; i++) {
+        const model_module *mod = module_table[i];
+        if (m->worlds[i] && mod->write_tables && mod->write_tables(&m->b, m->worlds[i]) != 0)
             return -1;
     }
-    if (m->env.pods && pods_write_table(m->env.pods, &m->env, m->scn, rec) != 0)
-        return -1;
-    if (m->env.k8s && k8s_control_write_tables(m->env.k8s, m->scn, rec) != 0)
-        return -1;
-    if (m->env.drs && drs_write_tables(m->env.drs, &m->env, rec) != 0)
-        return -1;
-    return m->fail ? failure_write_tables(m->fail, rec) : 0;
+    return 0;
 }
 
 void model_describe(const model *m, FILE *out)
 {
-    const model_env *env = &m->env;
-    double cap_mhz = 0.0;
-    uint64_t cores = 0, mem_mib = 0, vcpus = 0, vm_mem_mib = 0;
-    double mean_demand_mhz = 0.0;
-    for (uint32_t i = 0; i < env->n_hosts; i++) {
-        cap_mhz += host_cpu_capacity_mhz(&m->host_specs[i]);
-        cores += host_cores(&m->host_specs[i]);
-        mem_mib += m->host_specs[i].memory_mib;
-    }
-    for (uint32_t v = 0; v < env->n_vms; v++) {
-        vcpus += m->vm_specs[v].vcpus;
-        vm_mem_mib += m->vm_specs[v].memory_mib;
-        mean_demand_mhz += demand_long_run_mean(m->vm_specs[v].cpu_demand);
-    }
-    fprintf(out, "hosts:  %" PRIu32 " in %d groups: %" PRIu64 " cores, %.1f GHz, %.1f GiB\n", env->n_hosts,
-            scn_list_len(m->scn, "hosts"), cores, cap_mhz / 1000.0, (double)mem_mib / 1024.0);
-    fprintf(out, "vms:    %" PRIu32 " in %d groups: %" PRIu64 " vCPUs, %.1f GiB, mean CPU demand %.1f GHz\n",
-            env->n_vms, scn_list_len(m->scn, "vms"), vcpus, (double)vm_mem_mib / 1024.0, mean_demand_mhz / 1000.0);
-    if (cores > 0 && mem_mib > 0 && cap_mhz > 0)
-        fprintf(out, "ratios: vCPU:core %.2f, memory %.1f%%, mean CPU demand %.1f%% of capacity\n",
-                (double)vcpus / (double)cores, 100.0 * (double)vm_mem_mib / (double)mem_mib,
-                100.0 * mean_demand_mhz / cap_mhz);
-    services_describe(m->services, out);
-    if (m->ctrl.ha)
-        ha_controller_describe(m->ctrl.ha, out);
-    if (m->env.k8s)
-        k8s_control_describe(m->env.k8s, out);
-    if (m->fail)
-        failure_describe(m->fail, out);
-    if (env->drs)
-        drs_describe(env->drs, out);
+    core_describe(&m->core, m->b.scn, out);
+    for (size_t i = 0; i < N_MODULES; i++)
+        if (m->worlds[i] && module_table[i]->describe)
+            module_table[i]->describe(m->worlds[i], out);
 }
 
-uint32_t model_host_count(const model *m) { return m->env.n_hosts; }
-uint32_t model_vm_count(const model *m) { return m->env.n_vms; }
-uint64_t model_vms_placed(const model *m) { return m->ctrl.placed; }
-uint64_t model_vm_placement_failures(const model *m) { return m->ctrl.placement_failures; }
-failure_model *model_failures(const model *m) { return m->fail; }
-struct ha_controller *model_ha(const model *m) { return m->ctrl.ha; }
+uint32_t model_host_count(const model *m) { return m->core.env.n_hosts; }
+uint32_t model_vm_count(const model *m) { return m->core.env.n_vms; }
+uint64_t model_vms_placed(const model *m) { return m->core.ctrl.placed; }
+uint64_t model_vm_placement_failures(const model *m) { return m->core.ctrl.placement_failures; }
+
+static void *world_of(const model *m, const model_module *mod)
+{
+    for (size_t i = 0; i < N_MODULES; i++)
+        if (module_table[i] == mod)
+            return m->worlds[i];
+    return NULL;
+}
+
+failure_model *model_failures(const model *m) { return world_of(m, &failure_module); }
+struct ha_controller *model_ha(const model *m) { return world_of(m, &ha_module); }
 
 void model_free(model *m)
 {
     if (!m)
         return;
-    k8s_control_free(m->env.k8s, m->hosts);
-    pods_free(m->env.pods, m->hosts, m->env.n_hosts);
-    if (m->hosts)
-        for (uint32_t i = 0; i < m->env.n_hosts; i++)
-            host_release(&m->hosts[i]);
-    free(m->hosts);
-    free(m->host_specs);
-    free(m->vm_specs);
-    free(m->vms);
-    free(m->ctrl.view);
-    services_free(m->services);
-    failure_free(m->fail);
-    drs_free(m->env.drs);
-    cluster_release(&m->ctrl);
-    if (m->groups)
-        for (int g = 0; g < m->n_groups; g++)
-            workload_group_free(&m->groups[g]);
-    free(m->groups);
-    free(m->gens);
+    for (size_t i = N_MODULES; i-- > 0;)
+        if (m->worlds[i] && module_table[i]->free)
+            module_table[i]->free(&m->b, m->worlds[i]);
+    core_free(&m->core);
     free(m);
 }

@@ -2,8 +2,9 @@
  *
  * model_build expands the scenario's host and VM groups into entities,
  * creates their LPs in the engine (one cluster controller, one LP per host),
- * registers event kinds, declares the recorder's tables and series, and
- * schedules the first events. After the run, model_finish writes what is
+ * builds the feature modules around them in the order of models/model.c's
+ * module table (models/core/module.h), registers event kinds, declares the
+ * recorder's tables and series, and schedules the first events. After the run, model_finish writes what is
  * only known at the end (the VM table with each VM's final host).
  */
 #ifndef VDCSIM_MODELS_MODEL_H
@@ -13,18 +14,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "models/core/module.h"
 #include "recorder/recorder.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
 
-/* Limits that keep a run inside one machine's memory; larger studies are
- * split into runs. Exceeding one is bad input, reported with the key. */
-#define MODEL_MAX_HOSTS UINT32_C(1000000)
-#define MODEL_MAX_VMS UINT32_C(20000000)
-
 typedef struct model model;
-
-typedef enum { MODEL_OK = 0, MODEL_BAD_INPUT = 2, MODEL_RUNTIME_ERROR = 1 } model_status;
 
 /* Builds the model into `eng`; `rec` may be NULL (nothing is recorded).
  * On failure returns NULL, sets *status and writes a message into err. */

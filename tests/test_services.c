@@ -189,7 +189,7 @@ static void test_service_speed_changes(void)
     uint32_t host_kind = sim_kind_register(eng, "fake.report", 1);
     service_set *set = NULL;
     CHECK_INT_EQ(services_build(scn, eng, NULL, &env, &set, err, sizeof err), 0);
-    CHECK(set != NULL && env.services == set);
+    CHECK(set != NULL && set->env == &env);
     if (!set) {
         sim_engine_free(eng);
         scenario_free(scn);

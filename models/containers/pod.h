@@ -84,6 +84,8 @@ typedef struct pod {
 /* The pods of a run: built from the scenario, shared by the host LPs
  * (each writes only the pods it holds and the caches of its nodes). */
 typedef struct pod_world {
+    struct pod_host *hosts; /* per host: its pods (the pods' extension slot of host LP i) */
+    uint32_t n_hosts;
     uint32_t n_groups, n_pods, n_images;
     pod_group *groups;
     pod *pods;
@@ -121,6 +123,7 @@ typedef struct pod_host {
     uint32_t *active; /* pods whose node is on this host, grouped by node */
     uint32_t n_active, cap_active;
     uint32_t interval_oom_kills, interval_restarts;
+    double claim_mhz; /* this sample: the host node's pods' CPU claim */
     /* scratch for one node's sample, grown to the largest node */
     uint32_t scratch_cap;
     uint32_t *ids;
@@ -143,8 +146,8 @@ struct host_pod_load;
  * no pods. Returns 0, -1 (out of memory) or -2 (bad input, message in err
  * as "FILE:LINE: key '...': ..."); on failure the caller still releases
  * *out and the hosts' pod state with pods_free(). */
-int pods_build(const scenario *scn, sim_engine *eng, struct model_env *env, struct host *hosts, pod_world **out,
-               char *err, size_t err_len);
+int pods_build(const scenario *scn, sim_engine *eng, struct model_env *env, pod_world **out, char *err,
+               size_t err_len);
 
 /* The built-in placement, until the kube-scheduler library decides: each
  * pod in order goes to the first node of its node group where the requests
@@ -154,54 +157,22 @@ void pods_place_builtin(pod_world *w, const struct model_env *env, const scenari
 
 int pods_declare_recording(pod_world *w, const struct model_env *env, recorder *rec);
 int pods_write_table(const pod_world *w, const struct model_env *env, const scenario *scn, recorder *rec);
-void pods_free(pod_world *w, struct host *hosts, uint32_t n_hosts);
+void pods_free(pod_world *w);
 
 /* --- called by the host LP -------------------------------------------- */
 
 /* Puts a pod on this host LP's list of pods (grouped by node). 0 or -1. */
 int pod_host_add(pod_host *ph, uint32_t pod_id);
 
-/* Handles a pod event kind; returns 1 if ev was one. */
-int pods_handle(sim_ctx *ctx, struct host *h, const sim_event *ev);
-
-/* The sample at now, in two halves around the host's contention step.
- * pods_sample_demand: each node's running pods draw their demands; those
- * above their memory limit, then (node out of memory) by badness, are OOM
- * killed. A VM node's pods add their CPU want to its VM's demand in[] and
- * their memory to its active fraction; a host node's pods fill *host_node
- * (their claim in the water-filling). vm_memory_mib: memory the host's
- * VMs are configured with (a host node's pods get the rest).
- * pods_sample_cpu: the CPU each node gives its pods (a VM node:
- * pods_vm_node_cpu_mhz; a host node: host_node->cpu_entitlement_mhz),
- * divided by cpu.shares and CFS quotas; then the series. */
-void pods_sample_demand(sim_ctx *ctx, struct host *h, double vm_memory_mib, struct host_vm_input *in,
-                        struct host_pod_load *host_node);
-void pods_sample_cpu(sim_ctx *ctx, struct host *h, const struct host_vm_input *in,
-                     const struct host_pod_load *host_node);
-
-/* VM vm_id started on this host: its pods start (at their start time). */
-void pods_vm_started(sim_ctx *ctx, struct host *h, uint32_t vm_id);
-
-/* VM vm_id stopped or failed on this host: its pods fail and leave. */
-void pods_vm_stopped(sim_ctx *ctx, struct host *h, uint32_t vm_id);
-
-/* Host node: this host failed or entered maintenance (pods_host_down: its
- * own pods fail and leave, as a VM node's do with their VM), or is up again
- * after that (pods_host_up: they are pending again and start, at their
- * start time if that is later). */
-void pods_host_down(sim_ctx *ctx, struct host *h);
-void pods_host_up(sim_ctx *ctx, struct host *h);
-
-/* vMotion handover: VM vm_id leaves this (source) host. Its pods leave the
- * host's list as they are (not failed); their state travels with the VM
- * in the handover's arrive event, and the source ignores their pending
- * events from now on (a pod is handled only by the host holding it). */
-void pods_vm_leaving(struct host *h, uint32_t vm_id);
-
-/* vMotion arrival: VM vm_id runs on this (destination) host now. Its pods
- * in transit join this host's list in their state; the event each one had
- * pending (start, running, crash, restart) is re-armed at its due time. */
-void pods_vm_arrived(sim_ctx *ctx, struct host *h, uint32_t vm_id);
+struct model_module;
+struct host_hooks;
+/* The pods module (models/core/module.h): pods.[] built at start, and as a
+ * feature of the host LP (pod_runtime.c): pod events; their demand in the
+ * host's sample, OOM kills, CFS shares and quotas after it; pods following
+ * their VM node's start, stop, failure and vMotion; a host node's own pods
+ * going down and up with the host. */
+extern const struct model_module pods_module;
+extern const struct host_hooks pods_host_hooks;
 
 /* CPU (MHz) a VM node gives its pods: their want, or when the VM is
  * oversubscribed (its demand D_vm, pods included, above its entitlement

@@ -1,6 +1,7 @@
 /* pod_build.c - pods from the scenario, the built-in placement, and what
  * they record (see pod.h). */
 #include "models/containers/pod.h"
+#include "models/core/module.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -279,8 +280,7 @@ static int index_vm_pods(pod_world *w, uint32_t n_vms)
     return 0;
 }
 
-int pods_build(const scenario *scn, sim_engine *eng, model_env *env, host *hosts, pod_world **out, char *err,
-               size_t err_len)
+int pods_build(const scenario *scn, sim_engine *eng, model_env *env, pod_world **out, char *err, size_t err_len)
 {
     *out = NULL;
     int groups = scn_list_len(scn, "pods");
@@ -349,15 +349,15 @@ int pods_build(const scenario *scn, sim_engine *eng, model_env *env, host *hosts
 
     /* Every host LP gets its runtime state; host-node pods are on it from
      * the start and start at their start time. */
-    for (uint32_t hi = 0; hi < env->n_hosts; hi++)
-        if (!(hosts[hi].pods = calloc(1, sizeof *hosts[hi].pods)))
-            return -1;
+    w->n_hosts = env->n_hosts;
+    if (!(w->hosts = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *w->hosts)))
+        return -1;
     for (uint32_t q = 0; q < w->n_pods; q++) {
         pod *pd = &w->pods[q];
         if (pd->node_host < 0)
             continue;
         pd->host = pd->node_host;
-        if (pod_host_add(hosts[pd->node_host].pods, q) != 0)
+        if (pod_host_add(&w->hosts[pd->node_host], q) != 0)
             return -1;
         int64_t payload[2] = {q, 0};
         if (sim_schedule(eng, env->first_host_lp + (uint32_t)pd->node_host, w->groups[pd->group].start_ns,
@@ -467,13 +467,14 @@ int pods_write_table(const pod_world *w, const model_env *env, const scenario *s
     return 0;
 }
 
-void pods_free(pod_world *w, host *hosts, uint32_t n_hosts)
+void pods_free(pod_world *w)
 {
-    if (hosts)
+    if (!w)
+        return;
+    uint32_t n_hosts = w->n_hosts;
+    if (w->hosts)
         for (uint32_t i = 0; i < n_hosts; i++) {
-            pod_host *ph = hosts[i].pods;
-            if (!ph)
-                continue;
+            pod_host *ph = &w->hosts[i];
             free(ph->active);
             free(ph->ids);
             free(ph->cpu_demand);
@@ -486,11 +487,8 @@ void pods_free(pod_world *w, host *hosts, uint32_t n_hosts)
             free(ph->victims);
             free(ph->dead);
             free(ph->runs);
-            free(ph);
-            hosts[i].pods = NULL;
         }
-    if (!w)
-        return;
+    free(w->hosts);
     for (uint32_t g = 0; g < w->n_groups && w->groups; g++) {
         dist_free(&w->groups[g].startup);
         dist_free(&w->groups[g].crash);
@@ -512,3 +510,38 @@ void pods_free(pod_world *w, host *hosts, uint32_t n_hosts)
     free(w->vm_pods);
     free(w);
 }
+
+/* --- the module (models/core/module.h) ------------------------------------ */
+
+static model_status pods_module_start(model_builder *b, void **world)
+{
+    pod_world *w = NULL;
+    int rc = pods_build(b->scn, b->eng, b->env, &w, b->err, b->err_len);
+    *world = w;
+    if (rc == -2)
+        return MODEL_BAD_INPUT;
+    if (rc != 0)
+        return model_runtime_error(b, "out of memory building the pods");
+    for (uint32_t h = 0; w && h < b->env->n_hosts; h++)
+        b->hosts[h].ext[b->host_slot] = &w->hosts[h];
+    return MODEL_OK;
+}
+
+static int pods_module_declare(model_builder *b, void *world) { return pods_declare_recording(world, b->env, b->rec); }
+
+static int pods_module_write(model_builder *b, void *world) { return pods_write_table(world, b->env, b->scn, b->rec); }
+
+static void pods_module_free(model_builder *b, void *world)
+{
+    (void)b;
+    pods_free(world);
+}
+
+const model_module pods_module = {
+    .name = "pods",
+    .start = pods_module_start,
+    .declare_recording = pods_module_declare,
+    .write_tables = pods_module_write,
+    .free = pods_module_free,
+    .host_hooks = &pods_host_hooks,
+};

@@ -49,9 +49,9 @@ static image_cache *node_cache(const pod_world *w, const pod *pd)
 }
 
 /* Image (if not held), then the start latency; running at the end. */
-static void pod_begin_start(sim_ctx *ctx, host *h, uint32_t id)
+static void pod_begin_start(sim_ctx *ctx, host *h, const host_feature *f, uint32_t id)
 {
-    pod_world *w = h->env->pods;
+    pod_world *w = f->world;
     pod *pd = &w->pods[id];
     const pod_group *pg = &w->groups[pd->group];
     sim_time_ns now = sim_now(ctx);
@@ -70,9 +70,9 @@ static void pod_begin_start(sim_ctx *ctx, host *h, uint32_t id)
     pod_timer(ctx, pd, w->kind_running, image_ready - now + (sim_time_ns)llround(start), id);
 }
 
-static void pod_became_running(sim_ctx *ctx, host *h, uint32_t id)
+static void pod_became_running(sim_ctx *ctx, host *h, const host_feature *f, uint32_t id)
 {
-    pod_world *w = h->env->pods;
+    pod_world *w = f->world;
     pod *pd = &w->pods[id];
     const pod_group *pg = &w->groups[pd->group];
     sim_time_ns now = sim_now(ctx);
@@ -89,10 +89,10 @@ static void pod_became_running(sim_ctx *ctx, host *h, uint32_t id)
 }
 
 /* The app exited (exit code 1 crash, or 137 OOM kill): back-off, restart. */
-static void pod_exit(sim_ctx *ctx, host *h, uint32_t id, int oom, double memory_mib)
+static void pod_exit(sim_ctx *ctx, host *h, const host_feature *f, uint32_t id, int oom, double memory_mib)
 {
-    pod_world *w = h->env->pods;
-    pod_host *ph = h->pods;
+    pod_world *w = f->world;
+    pod_host *ph = host_ext(h, f);
     pod *pd = &w->pods[id];
     sim_time_ns now = sim_now(ctx);
     if (oom) {
@@ -110,10 +110,10 @@ static void pod_exit(sim_ctx *ctx, host *h, uint32_t id, int oom, double memory_
     pod_timer(ctx, pd, w->kind_restart, delay, id);
 }
 
-int pods_handle(sim_ctx *ctx, host *h, const sim_event *ev)
+static int pods_handle(sim_ctx *ctx, host *h, const host_feature *f, const sim_event *ev)
 {
-    pod_world *w = h->env->pods;
-    if (!w || (ev->kind != w->kind_start && ev->kind != w->kind_running && ev->kind != w->kind_crash &&
+    pod_world *w = f->world;
+    if (!host_ext(h, f) || (ev->kind != w->kind_start && ev->kind != w->kind_running && ev->kind != w->kind_crash &&
                ev->kind != w->kind_restart))
         return 0;
     uint32_t id = (uint32_t)ev->payload.i64[0];
@@ -123,32 +123,32 @@ int pods_handle(sim_ctx *ctx, host *h, const sim_event *ev)
         return 1; /* sent before its VM node moved away (vMotion) or failed */
     if (ev->kind == w->kind_start) {
         if (pd->state == POD_PENDING)
-            pod_begin_start(ctx, h, id);
+            pod_begin_start(ctx, h, f, id);
     } else if (gen != pd->gen) {
         return 1; /* the pod changed state since this was sent */
     } else if (ev->kind == w->kind_running && pd->state == POD_STARTING) {
-        pod_became_running(ctx, h, id);
+        pod_became_running(ctx, h, f, id);
     } else if (ev->kind == w->kind_crash && pd->state == POD_RUNNING) {
-        pod_exit(ctx, h, id, 0, 0.0);
+        pod_exit(ctx, h, f, id, 0, 0.0);
     } else if (ev->kind == w->kind_restart && pd->state == POD_BACKOFF) {
         pd->restarts++;
-        h->pods->interval_restarts++;
+        ((pod_host *)host_ext(h, f))->interval_restarts++;
         pod_log(ctx, h, w->log_restarted, id, h->index, pd->restarts, (double)pd->last_backoff_ns / 1e9);
-        pod_begin_start(ctx, h, id);
+        pod_begin_start(ctx, h, f, id);
     }
     return 1;
 }
 
-void pods_vm_started(sim_ctx *ctx, host *h, uint32_t vm_id)
+static void pods_vm_started(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id)
 {
-    pod_world *w = h->env->pods;
-    if (!w)
-        return;
+    pod_world *w = f->world;
+    if (!host_ext(h, f))
+        return; /* no pod's node is on this host */
     sim_time_ns now = sim_now(ctx);
     for (uint32_t k = w->vm_pod_first[vm_id]; k < w->vm_pod_first[vm_id + 1]; k++) {
         uint32_t id = w->vm_pods[k];
         pod *pd = &w->pods[id];
-        if (pod_host_add(h->pods, id) != 0)
+        if (pod_host_add(host_ext(h, f), id) != 0)
             abort();
         pd->host = (int32_t)h->index;
         pd->state = POD_PENDING;
@@ -158,12 +158,12 @@ void pods_vm_started(sim_ctx *ctx, host *h, uint32_t vm_id)
     }
 }
 
-void pods_vm_stopped(sim_ctx *ctx, host *h, uint32_t vm_id)
+static void pods_vm_stopped(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id)
 {
-    pod_world *w = h->env->pods;
-    if (!w)
-        return;
-    pod_host *ph = h->pods;
+    pod_world *w = f->world;
+    if (!host_ext(h, f))
+        return; /* no pod's node is on this host */
+    pod_host *ph = host_ext(h, f);
     uint32_t kept = 0;
     for (uint32_t k = 0; k < ph->n_active; k++) {
         uint32_t id = ph->active[k];
@@ -183,12 +183,12 @@ void pods_vm_stopped(sim_ctx *ctx, host *h, uint32_t vm_id)
     ph->n_active = kept;
 }
 
-void pods_host_down(sim_ctx *ctx, host *h)
+static void pods_host_down(sim_ctx *ctx, host *h, const host_feature *f)
 {
-    pod_world *w = h->env->pods;
-    if (!w)
-        return;
-    pod_host *ph = h->pods;
+    pod_world *w = f->world;
+    if (!host_ext(h, f))
+        return; /* no pod's node is on this host */
+    pod_host *ph = host_ext(h, f);
     uint32_t kept = 0;
     for (uint32_t k = 0; k < ph->n_active; k++) {
         uint32_t id = ph->active[k];
@@ -209,17 +209,17 @@ void pods_host_down(sim_ctx *ctx, host *h)
     ph->n_active = kept;
 }
 
-void pods_host_up(sim_ctx *ctx, host *h)
+static void pods_host_up(sim_ctx *ctx, host *h, const host_feature *f)
 {
-    pod_world *w = h->env->pods;
-    if (!w)
-        return;
+    pod_world *w = f->world;
+    if (!host_ext(h, f))
+        return; /* no pod's node is on this host */
     sim_time_ns now = sim_now(ctx);
     for (uint32_t id = 0; id < w->n_pods; id++) {
         pod *pd = &w->pods[id];
         if (pd->node_vm >= 0 || pd->node_host != (int32_t)h->index || pd->host >= 0)
             continue;
-        if (pod_host_add(h->pods, id) != 0)
+        if (pod_host_add(host_ext(h, f), id) != 0)
             abort(); /* out of memory inside a handler */
         pd->host = (int32_t)h->index;
         pd->state = POD_PENDING;
@@ -229,12 +229,12 @@ void pods_host_up(sim_ctx *ctx, host *h)
     }
 }
 
-void pods_vm_leaving(host *h, uint32_t vm_id)
+static void pods_vm_leaving(host *h, const host_feature *f, uint32_t vm_id)
 {
-    pod_world *w = h->env->pods;
-    if (!w)
-        return;
-    pod_host *ph = h->pods;
+    pod_world *w = f->world;
+    if (!host_ext(h, f))
+        return; /* no pod's node is on this host */
+    pod_host *ph = host_ext(h, f);
     uint32_t kept = 0;
     for (uint32_t k = 0; k < ph->n_active; k++) {
         uint32_t id = ph->active[k];
@@ -246,18 +246,18 @@ void pods_vm_leaving(host *h, uint32_t vm_id)
     ph->n_active = kept;
 }
 
-void pods_vm_arrived(sim_ctx *ctx, host *h, uint32_t vm_id)
+static void pods_vm_arrived(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id)
 {
-    pod_world *w = h->env->pods;
-    if (!w)
-        return;
+    pod_world *w = f->world;
+    if (!host_ext(h, f))
+        return; /* no pod's node is on this host */
     sim_time_ns now = sim_now(ctx);
     for (uint32_t k = w->vm_pod_first[vm_id]; k < w->vm_pod_first[vm_id + 1]; k++) {
         uint32_t id = w->vm_pods[k];
         pod *pd = &w->pods[id];
         if (pd->host != -1 || pd->state == POD_FAILED)
             continue;
-        if (pod_host_add(h->pods, id) != 0)
+        if (pod_host_add(host_ext(h, f), id) != 0)
             abort(); /* out of memory inside a handler */
         pd->host = (int32_t)h->index;
         pd->gen++; /* voids the copies still queued at the source */
@@ -314,11 +314,11 @@ typedef struct pod_totals {
 /* One node's running pods ph->ids[first .. first+n): demands, memory
  * (limit OOM, then node OOM), then what each wants of the CPU; the
  * survivors are kept at the front of that range (run->n of them). */
-static void node_demand(sim_ctx *ctx, host *h, uint32_t first, uint32_t n, double node_mem_mib, pod_node_run *run)
+static void node_demand(sim_ctx *ctx, host *h, const host_feature *f, uint32_t first, uint32_t n, double node_mem_mib, pod_node_run *run)
 {
     const model_env *env = h->env;
-    pod_world *w = env->pods;
-    pod_host *ph = h->pods;
+    pod_world *w = f->world;
+    pod_host *ph = host_ext(h, f);
     double mhz_per_core = env->host_specs[h->index].cpu_mhz;
     sim_time_ns now = sim_now(ctx);
     gsl_rng *rng = sim_rng(ctx, POD_STREAM);
@@ -337,7 +337,7 @@ static void node_demand(sim_ctx *ctx, host *h, uint32_t first, uint32_t n, doubl
     for (uint32_t i = 0; i < n; i++) {
         const pod_group *pg = &w->groups[w->pods[ids[i]].group];
         if (oom_over_limit(mem[i], (double)pg->mem_limit / MIB_BYTES)) {
-            pod_exit(ctx, h, ids[i], 1, mem[i]);
+            pod_exit(ctx, h, f, ids[i], 1, mem[i]);
             continue;
         }
         ids[live] = ids[i];
@@ -350,7 +350,7 @@ static void node_demand(sim_ctx *ctx, host *h, uint32_t first, uint32_t n, doubl
     /* The node is out of memory: the kernel kills by badness. */
     size_t killed = oom_node_victims(n, mem, adj, node_mem_mib, ph->victims, ph->dead);
     for (size_t k = 0; k < killed; k++)
-        pod_exit(ctx, h, ids[ph->victims[k]], 1, mem[ph->victims[k]]);
+        pod_exit(ctx, h, f, ids[ph->victims[k]], 1, mem[ph->victims[k]]);
     live = 0;
     run->want_mhz = run->memory_mib = run->shares = 0.0;
     for (uint32_t i = 0; i < n; i++) {
@@ -374,11 +374,11 @@ static void node_demand(sim_ctx *ctx, host *h, uint32_t first, uint32_t n, doubl
 }
 
 /* One node's survivors: the node's cores divided by cpu.shares, then CFS. */
-static void node_cpu(host *h, const pod_node_run *run, double node_cores, pod_totals *t)
+static void node_cpu(host *h, const host_feature *f, const pod_node_run *run, double node_cores, pod_totals *t)
 {
     const model_env *env = h->env;
-    pod_world *w = env->pods;
-    pod_host *ph = h->pods;
+    pod_world *w = f->world;
+    pod_host *ph = host_ext(h, f);
     double mhz_per_core = env->host_specs[h->index].cpu_mhz;
     uint32_t n = run->n, first = run->first;
     cfs_waterfill(n, ph->want + first, ph->weight + first, node_cores > 0.0 ? node_cores : 0.0,
@@ -410,13 +410,12 @@ static int32_t vm_position(const host *h, int32_t vm_id)
     return -1;
 }
 
-void pods_sample_demand(sim_ctx *ctx, host *h, double vm_memory_mib, host_vm_input *in, host_pod_load *host_node)
+static void pods_sample_demand(sim_ctx *ctx, host *h, const host_feature *f, double vm_memory_mib, host_vm_input *in, host_pod_load *host_node)
 {
     const model_env *env = h->env;
-    pod_world *w = env->pods;
-    pod_host *ph = h->pods;
-    *host_node = (host_pod_load){0};
-    if (!w || !ph)
+    pod_world *w = f->world;
+    pod_host *ph = host_ext(h, f);
+    if (!ph)
         return;
     const host_spec *hs = &env->host_specs[h->index];
     if (grow_scratch(ph, ph->n_active) != 0)
@@ -441,15 +440,15 @@ void pods_sample_demand(sim_ctx *ctx, host *h, double vm_memory_mib, host_vm_inp
         run->vm_pos = node_vm >= 0 ? vm_position(h, node_vm) : -1;
         double node_mem_mib = node_vm >= 0 ? (double)env->vm_specs[node_vm].memory_mib
                                            : (double)hs->memory_mib - vm_memory_mib;
-        node_demand(ctx, h, first, n, node_mem_mib, run);
+        node_demand(ctx, h, f, first, n, node_mem_mib, run);
         first += run->n;
         if (run->vm_pos >= 0) {
             /* the VM's guest runs its pods: their CPU and memory are its demand */
             host_vm_input *v = &in[run->vm_pos];
             double configured = node_mem_mib > 0.0 ? node_mem_mib : 1.0;
-            double f = v->memory_active_fraction + run->memory_mib / configured;
+            double active = v->memory_active_fraction + run->memory_mib / configured;
             v->cpu_demand_mhz += run->want_mhz;
-            v->memory_active_fraction = f < 1.0 ? f : 1.0;
+            v->memory_active_fraction = active < 1.0 ? active : 1.0;
         } else if (node_vm < 0) {
             host_node->cpu_demand_mhz += run->want_mhz;
             host_node->cpu_shares += run->shares;
@@ -458,12 +457,12 @@ void pods_sample_demand(sim_ctx *ctx, host *h, double vm_memory_mib, host_vm_inp
     }
 }
 
-void pods_sample_cpu(sim_ctx *ctx, host *h, const host_vm_input *in, const host_pod_load *host_node)
+static void pods_sample_cpu(sim_ctx *ctx, host *h, const host_feature *f, const host_vm_input *in, const host_pod_load *host_node)
 {
     const model_env *env = h->env;
-    pod_world *w = env->pods;
-    pod_host *ph = h->pods;
-    if (!w || !ph)
+    pod_world *w = f->world;
+    pod_host *ph = host_ext(h, f);
+    if (!ph)
         return;
     double mhz = env->host_specs[h->index].cpu_mhz;
     pod_totals t = {0.0, 0.0, 0.0, 0};
@@ -475,7 +474,7 @@ void pods_sample_cpu(sim_ctx *ctx, host *h, const host_vm_input *in, const host_
         else if (run->vm_pos >= 0)
             node_mhz = pods_vm_node_cpu_mhz(run->want_mhz, in[run->vm_pos].cpu_demand_mhz,
                                             env->vms[run->node_vm].cpu_entitlement_mhz);
-        node_cpu(h, run, node_mhz / mhz, &t);
+        node_cpu(h, f, run, node_mhz / mhz, &t);
     }
     if (env->rec) {
         sim_time_ns now = sim_now(ctx);
@@ -489,3 +488,79 @@ void pods_sample_cpu(sim_ctx *ctx, host *h, const host_vm_input *in, const host_
     }
     ph->interval_oom_kills = ph->interval_restarts = 0;
 }
+
+/* --- the host hooks (models/core/host.h) ---------------------------------- */
+
+static int pods_hook_handle(sim_ctx *ctx, host *h, const host_feature *f, const sim_event *ev)
+{
+    return pods_handle(ctx, h, f, ev);
+}
+
+/* Pods add to their VM's demand, or claim the host's CPU (a host node);
+ * the claim is remembered for the host node's share after the step. */
+static void pods_add_demand(sim_ctx *ctx, host *h, const host_feature *f, host_sample_ctx *s)
+{
+    pod_host *ph = host_ext(h, f);
+    if (!ph)
+        return;
+    pods_sample_demand(ctx, h, f, s->vm_memory_mib, s->in, &s->pods);
+    ph->claim_mhz = s->pods.cpu_demand_mhz;
+}
+
+/* The host node's pods.[] pods get their part of the host node's claim
+ * (Kubernetes pods on the host node, models/kubernetes, claim the rest). */
+static void pods_after_sample(sim_ctx *ctx, host *h, const host_feature *f, const host_sample_ctx *s)
+{
+    const pod_host *ph = host_ext(h, f);
+    if (!ph)
+        return;
+    host_pod_load mine = s->pods;
+    if (s->pods.cpu_demand_mhz > ph->claim_mhz)
+        mine.cpu_entitlement_mhz *= ph->claim_mhz / s->pods.cpu_demand_mhz;
+    pods_sample_cpu(ctx, h, f, s->in, &mine);
+}
+
+static void pods_hook_vm_started(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id)
+{
+    pods_vm_started(ctx, h, f, vm_id);
+}
+
+static void pods_hook_vm_stopped(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id)
+{
+    pods_vm_stopped(ctx, h, f, vm_id);
+}
+
+static void pods_hook_vm_leaving(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id, uint32_t dst_host)
+{
+    (void)ctx;
+    (void)dst_host;
+    pods_vm_leaving(h, f, vm_id);
+}
+
+static void pods_hook_vm_arrived(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id, uint32_t src_host)
+{
+    (void)src_host;
+    pods_vm_arrived(ctx, h, f, vm_id);
+}
+
+/* A VM node that fails on its way in: its pods in transit fail with it. */
+static void pods_vm_arrival_failed(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id, uint32_t src_host)
+{
+    (void)src_host;
+    pods_vm_arrived(ctx, h, f, vm_id);
+    pods_vm_stopped(ctx, h, f, vm_id);
+}
+
+const host_hooks pods_host_hooks = {
+    .name = "pods",
+    .handle = pods_hook_handle,
+    .add_demand = pods_add_demand,
+    .after_sample = pods_after_sample,
+    .vm_started = pods_hook_vm_started,
+    .vm_stopped = pods_hook_vm_stopped,
+    .vm_leaving = pods_hook_vm_leaving,
+    .vm_arrived = pods_hook_vm_arrived,
+    .vm_arrival_failed = pods_vm_arrival_failed,
+    .host_down = pods_host_down,
+    .host_up = pods_host_up,
+};

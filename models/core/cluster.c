@@ -3,23 +3,45 @@
 
 #include <stdlib.h>
 
-#include "models/vsphere/drs_controller.h"
-#include "models/failures/failure.h"
-#include "models/vsphere/ha_controller.h"
 #include "models/core/model_env.h"
-#include "models/vsphere/restart.h"
+#include "models/workload/workload.h"
 
 enum { CLUSTER_STREAM_LIFETIME = 5 };
 
-static void cluster_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a)
+/* The features' hooks, in registration order (models/model.c). */
+#define EACH_FEATURE(f)                                                                          \
+    for (const cluster_feature *f = c->env->cluster_features;                                    \
+         f < c->env->cluster_features + c->env->n_cluster_features; f++)
+
+void cluster_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a, int64_t b, double value)
 {
     const model_env *env = c->env;
     if (env->rec && kind >= 0)
-        rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++c->log_seq, kind, subject,
-                  a, 0, 0.0);
+        rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++c->log_seq, kind, subject, a, b, value);
 }
 
-int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id)
+void cluster_send_notice(sim_ctx *ctx, const model_env *env, const cluster_notice *n)
+{
+    sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_cluster_notice, n, sizeof *n);
+}
+
+void cluster_send_start(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t host_index)
+{
+    const model_env *env = c->env;
+    vm_msg m = {.vm = vm_id};
+    sim_send(ctx, env->first_host_lp + (uint32_t)host_index, env->control_latency_ns, env->kind_vm_start, &m,
+             sizeof m);
+}
+
+void cluster_send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t host_index)
+{
+    const model_env *env = c->env;
+    vm_msg m = {.vm = vm_id};
+    sim_send(ctx, env->first_host_lp + (uint32_t)host_index, env->control_latency_ns, env->kind_vm_stop, &m,
+             sizeof m);
+}
+
+int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id, cluster_place_purpose purpose)
 {
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
@@ -30,16 +52,18 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id)
                              vs->res.sriov ? 1u : 0u,
                              vs->res.cpu_reservation_mhz,
                              vs->res.memory_reservation_mib};
-    if (env->drs) /* hard rules, hosts being evacuated */
-        drs_placement_mask(c, vm_id);
+    for (uint32_t h = 0; h < env->n_hosts; h++)
+        c->saved_usable[h] = c->view[h].usable;
+    EACH_FEATURE(f)
+    if (f->hooks->mask)
+        f->hooks->mask(c, f, vm_id, purpose);
     int32_t chosen = placement_choose(c->policy, c->view, env->n_hosts, &req);
-    if (env->drs)
-        drs_placement_unmask(c);
+    for (uint32_t h = 0; h < env->n_hosts; h++)
+        c->view[h].usable = c->saved_usable[h];
     if (chosen < 0)
         return -1;
     cluster_commit(c, vm_id, chosen);
-    if (c->vm_host) /* so a later power-off reaches the host it runs on now */
-        c->vm_host[vm_id] = chosen;
+    c->vm_host[vm_id] = chosen; /* so a later power-off reaches the host it runs on now */
     return chosen;
 }
 
@@ -68,26 +92,31 @@ void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
                                   : 0.0;
 }
 
-/* Places the VM if it fits somewhere: 1 placed, 0 not, -1 refused by HA
- * admission control. */
+/* Places the VM if it fits somewhere: 1 placed, 0 not, -1 refused by a
+ * feature's admission control. */
 static int cluster_try_place(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
-    int32_t chosen = c->ha ? ha_controller_power_on(ctx, c, vm_id) : cluster_choose_and_commit(c, vm_id);
+    EACH_FEATURE(f)
+    if (f->hooks->admit && !f->hooks->admit(ctx, c, f, vm_id))
+        return -1;
+    int32_t chosen = cluster_choose_and_commit(c, vm_id, CLUSTER_PLACE_POWER_ON);
     if (chosen < 0)
-        return chosen == -2 ? -1 : 0;
+        return 0;
+    EACH_FEATURE(f)
+    if (f->hooks->vm_placed)
+        f->hooks->vm_placed(c, f, vm_id, chosen);
     c->placed++;
     c->live++;
-    cluster_log(ctx, c, env->log_vm_placed, vm_id, chosen);
-    int64_t payload = vm_id;
-    sim_send(ctx, env->first_host_lp + (uint32_t)chosen, env->control_latency_ns, env->kind_vm_start,
-             &payload, sizeof payload);
+    cluster_log(ctx, c, env->log_vm_placed, vm_id, chosen, 0, 0.0);
+    cluster_send_start(ctx, c, vm_id, chosen);
     const workload_group *wg = env->groups ? &env->groups[vs->group] : NULL;
     if (wg && wg->has_lifetime) {
         double life = dist_sample(&wg->lifetime, sim_rng(ctx, CLUSTER_STREAM_LIFETIME));
         sim_time_ns delay = life > 0 ? (life < 9e18 ? (sim_time_ns)(life + 0.5) : INT64_MAX / 4) : 0;
-        sim_send(ctx, sim_self(ctx), delay, env->kind_vm_lifetime_end, &payload, sizeof payload);
+        vm_msg m = {.vm = vm_id};
+        sim_send(ctx, sim_self(ctx), delay, env->kind_vm_lifetime_end, &m, sizeof m);
     }
     return 1;
 }
@@ -99,7 +128,7 @@ static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
     int placed = cluster_try_place(ctx, c, vm_id);
     if (placed > 0)
         return;
-    if (placed < 0) { /* refused by HA admission control (logged there) */
+    if (placed < 0) { /* refused by admission control (logged there) */
         c->placement_failures++;
         return;
     }
@@ -113,34 +142,33 @@ static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
             c->cap_queued = cap;
         }
         c->queue[c->n_queued++] = vm_id;
-        cluster_log(ctx, c, env->log_vm_queued, vm_id, c->n_queued);
+        cluster_log(ctx, c, env->log_vm_queued, vm_id, c->n_queued, 0, 0.0);
         return;
     }
     c->placement_failures++;
-    cluster_log(ctx, c, env->log_vm_placement_failed, vm_id, -1);
+    cluster_log(ctx, c, env->log_vm_placement_failed, vm_id, -1, 0, 0.0);
 }
 
 /* The lifetime is over: ask the VM's host to power it off. */
 static void cluster_lifetime_end(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
-    const model_env *env = c->env;
-    if (env->fail && restart_lifetime_over(ctx, c, vm_id))
+    EACH_FEATURE(f)
+    if (f->hooks->lifetime_over && f->hooks->lifetime_over(ctx, c, f, vm_id))
         return; /* it was down waiting for a restart: now off for good */
-    int32_t h = c->vm_host ? c->vm_host[vm_id] : -1;
+    int32_t h = c->vm_host[vm_id];
     if (h < 0)
         return; /* released meanwhile (e.g. by a failure) */
-    if (env->drs && drs_cluster_hold_stop(c, vm_id))
+    EACH_FEATURE(f)
+    if (f->hooks->hold_stop && f->hooks->hold_stop(c, f, vm_id))
         return; /* in flight: powered off where the migration leaves it */
-    int64_t payload = vm_id;
-    sim_send(ctx, env->first_host_lp + (uint32_t)h, env->control_latency_ns, env->kind_vm_stop, &payload,
-             sizeof payload);
+    cluster_send_stop(ctx, c, vm_id, h);
 }
 
 /* The host has powered the VM off: release its capacity, then let queued
  * VMs in, in arrival order. */
 static void cluster_vm_stopped(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
-    int32_t h = c->vm_host ? c->vm_host[vm_id] : -1;
+    int32_t h = c->vm_host[vm_id];
     if (h < 0)
         abort(); /* a release for a VM the controller did not place is a model bug */
     cluster_uncommit(c, vm_id, h);
@@ -149,8 +177,9 @@ static void cluster_vm_stopped(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 
 void cluster_vm_gone(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
-    if (c->ha)
-        ha_controller_vm_off(c->ha, vm_id);
+    EACH_FEATURE(f)
+    if (f->hooks->vm_gone)
+        f->hooks->vm_gone(c, f, vm_id);
     c->vm_host[vm_id] = -1;
     c->live--;
     uint32_t kept = 0;
@@ -170,17 +199,17 @@ static void cluster_sample(sim_ctx *ctx, cluster *c)
         rec_series_put(env->rec, env->series_cluster_vms_rejected, now, 0, (double)c->placement_failures);
         rec_series_put(env->rec, env->series_cluster_vms_queued, now, 0, (double)c->n_queued);
     }
-    if (c->ha)
-        ha_controller_sample(ctx, c);
-    if (env->drs)
-        drs_cluster_sample(ctx, c);
+    EACH_FEATURE(f)
+    if (f->hooks->sample)
+        f->hooks->sample(ctx, c, f);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_cluster_sample, NULL, 0);
 }
 
-int cluster_init_lifecycle(cluster *c, uint32_t n_vms)
+int cluster_init_lifecycle(cluster *c, uint32_t n_vms, uint32_t n_hosts)
 {
     c->vm_host = malloc((n_vms ? n_vms : 1) * sizeof *c->vm_host);
-    if (!c->vm_host)
+    c->saved_usable = malloc((n_hosts ? n_hosts : 1) * sizeof *c->saved_usable);
+    if (!c->vm_host || !c->saved_usable)
         return -1;
     for (uint32_t i = 0; i < n_vms; i++)
         c->vm_host[i] = -1;
@@ -191,10 +220,12 @@ void cluster_release(cluster *c)
 {
     free(c->vm_host);
     free(c->queue);
-    ha_controller_free(c->ha);
-    c->ha = NULL;
+    free(c->saved_usable);
+    free(c->ext);
     c->vm_host = NULL;
     c->queue = NULL;
+    c->saved_usable = NULL;
+    c->ext = NULL;
     c->n_queued = c->cap_queued = 0;
 }
 
@@ -202,16 +233,22 @@ void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     cluster *c = state;
     const model_env *env = c->env;
-    if (env->drs && drs_cluster_handle(ctx, c, ev))
+    EACH_FEATURE(f)
+    if (f->hooks->handle && f->hooks->handle(ctx, c, f, ev))
         return;
-    if (env->fail && restart_cluster_handle(ctx, c, ev))
-        return;
-    if (ev->kind == env->kind_vm_power_on)
-        cluster_power_on(ctx, c, (uint32_t)ev->payload.i64[0]);
-    else if (ev->kind == env->kind_vm_lifetime_end)
-        cluster_lifetime_end(ctx, c, (uint32_t)ev->payload.i64[0]);
-    else if (ev->kind == env->kind_vm_stopped)
-        cluster_vm_stopped(ctx, c, (uint32_t)ev->payload.i64[0]);
-    else if (ev->kind == env->kind_cluster_sample)
+    const vm_msg *m = (const vm_msg *)ev->payload.bytes;
+    if (ev->kind == env->kind_cluster_notice) {
+        const cluster_notice *n = (const cluster_notice *)ev->payload.bytes;
+        EACH_FEATURE(f)
+        if (f->hooks->observe)
+            f->hooks->observe(ctx, c, f, n);
+    } else if (ev->kind == env->kind_vm_power_on) {
+        cluster_power_on(ctx, c, m->vm);
+    } else if (ev->kind == env->kind_vm_lifetime_end) {
+        cluster_lifetime_end(ctx, c, m->vm);
+    } else if (ev->kind == env->kind_vm_stopped) {
+        cluster_vm_stopped(ctx, c, m->vm);
+    } else if (ev->kind == env->kind_cluster_sample) {
         cluster_sample(ctx, c);
+    }
 }

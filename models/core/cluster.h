@@ -3,7 +3,7 @@
  * It receives VM power-on requests, chooses a host with its placement
  * policy on its own view of what it has committed to each host, and tells
  * the host to start the VM after the control-plane latency. It never reads
- * a host LP's state. DRS (models/vsphere/drs_controller.h) and HA extend this view.
+ * a host LP's state.
  *
  * Lifecycle (docs/workloads.md): at placement it draws the VM's lifetime
  * (when its group has one) from its own stream and, when it ends, sends
@@ -13,9 +13,26 @@
  * placement.on_no_capacity = "queue" waits in FIFO order: after every
  * release the queue is scanned in order and every VM that now fits is
  * placed (a VM that still does not fit does not block those behind it).
+ *
+ * The controller names no feature. DRS, HA and the restart of failed VMs
+ * attach through a table of hooks (cluster_hooks below), registered in an
+ * order fixed by models/model.c; every hook runs in that order:
+ *  - handle: an event for the controller; the first feature that consumes
+ *    it wins, the controller's own kinds come after the features;
+ *  - observe: a cluster notice (host down, host up, VM failed), sent by
+ *    whoever saw it happen (cluster_send_notice); every feature sees it;
+ *  - admit: a power-on may be refused (HA admission control);
+ *  - mask: hosts a VM may not be placed on right now (rules, evacuation,
+ *    failover hosts); the controller restores the view after choosing;
+ *  - vm_placed: a power-on was placed;
+ *  - lifetime_over / hold_stop: a VM's lifetime ended: a feature that holds
+ *    it (waiting for a restart) ends it itself; one that is migrating it
+ *    holds the power-off until the migration ends;
+ *  - vm_gone: the VM is off for good, its capacity released;
+ *  - sample: at every cluster sample.
  */
-#ifndef VDCSIM_MODELS_CLUSTER_H
-#define VDCSIM_MODELS_CLUSTER_H
+#ifndef VDCSIM_MODELS_CORE_CLUSTER_H
+#define VDCSIM_MODELS_CORE_CLUSTER_H
 
 #include <stdint.h>
 
@@ -23,7 +40,6 @@
 #include "sim/engine.h"
 
 struct model_env;
-struct ha_controller;
 
 typedef struct cluster {
     const struct model_env *env;
@@ -37,17 +53,68 @@ typedef struct cluster {
     uint64_t live;      /* placed and not yet released */
     uint32_t *queue;    /* VMs waiting for capacity, FIFO */
     uint32_t n_queued, cap_queued;
-    struct ha_controller *ha; /* models/vsphere/ha_controller.h; NULL without ha.enabled */
+    int *saved_usable;  /* the view's usable flags while features mask hosts */
+    void **ext;         /* per feature (cluster_feature.slot): its state, or NULL */
 } cluster;
 
-/* Sets up the lifecycle bookkeeping for n_vms VMs; 0 or -1 (no memory). */
-int cluster_init_lifecycle(cluster *c, uint32_t n_vms);
+/* Why a placement is made: a power-on (initial placement, arrival, queued
+ * VM) or a restart after a failure. */
+typedef enum { CLUSTER_PLACE_POWER_ON = 0, CLUSTER_PLACE_RESTART } cluster_place_purpose;
+
+/* A cluster notice: what a host LP (or a migration's destination) saw
+ * happen, for every feature of the controller. Sent with the control
+ * latency as a cluster.notice event. */
+typedef enum {
+    CLUSTER_NOTICE_HOST_DOWN = 1, /* host left service at at_ns (state: its host_state) */
+    CLUSTER_NOTICE_HOST_UP,       /* host usable again */
+    CLUSTER_NOTICE_VM_FAILED      /* vm went down on host at at_ns (cause: why, models/failures) */
+} cluster_notice_kind;
+
+typedef struct cluster_notice {
+    int32_t kind;     /* cluster_notice_kind */
+    int32_t host;
+    uint32_t vm;      /* VM_FAILED only */
+    int32_t detail;   /* HOST_DOWN: the host's new state; VM_FAILED: the cause */
+    sim_time_ns at_ns;
+} cluster_notice;
+_Static_assert(sizeof(cluster_notice) <= 48, "a cluster notice fits an event payload");
+
+struct cluster_feature;
+
+typedef struct cluster_hooks {
+    const char *name;
+    int (*handle)(sim_ctx *ctx, cluster *c, const struct cluster_feature *f, const sim_event *ev);
+    void (*observe)(sim_ctx *ctx, cluster *c, const struct cluster_feature *f, const cluster_notice *n);
+    /* 1: the power-on may go ahead; 0: refused (the feature logs why). */
+    int (*admit)(sim_ctx *ctx, cluster *c, const struct cluster_feature *f, uint32_t vm_id);
+    /* Marks hosts unusable in c->view for this placement (never usable ones). */
+    void (*mask)(cluster *c, const struct cluster_feature *f, uint32_t vm_id, cluster_place_purpose purpose);
+    void (*vm_placed)(cluster *c, const struct cluster_feature *f, uint32_t vm_id, int32_t host_index);
+    /* 1: the feature held the VM and has ended it itself. */
+    int (*lifetime_over)(sim_ctx *ctx, cluster *c, const struct cluster_feature *f, uint32_t vm_id);
+    /* 1: the power-off waits (the feature sends it later). */
+    int (*hold_stop)(cluster *c, const struct cluster_feature *f, uint32_t vm_id);
+    void (*vm_gone)(cluster *c, const struct cluster_feature *f, uint32_t vm_id);
+    void (*sample)(sim_ctx *ctx, cluster *c, const struct cluster_feature *f);
+} cluster_hooks;
+
+typedef struct cluster_feature {
+    const cluster_hooks *hooks;
+    void *world;   /* the feature's run-wide state */
+    uint32_t slot; /* index into cluster.ext */
+} cluster_feature;
+
+static inline void *cluster_ext(const cluster *c, const cluster_feature *f) { return c->ext ? c->ext[f->slot] : NULL; }
+
+/* Sets up the lifecycle bookkeeping for n_vms VMs and n_hosts hosts; 0 or -1 (no memory). */
+int cluster_init_lifecycle(cluster *c, uint32_t n_vms, uint32_t n_hosts);
 void cluster_release(cluster *c);
 
-/* Chooses a host for the VM with the placement policy and commits it in the
- * controller's view (memory, expected CPU, the VM's host): the host index,
- * or -1 if none fits. Placement and restarts both go through it. */
-int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id);
+/* Chooses a host for the VM with the placement policy, on the hosts the
+ * features leave usable for this purpose, and commits it in the view
+ * (memory, expected CPU, the VM's host): the host index, or -1 if none
+ * fits. Placement and restarts both go through it. */
+int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id, cluster_place_purpose purpose);
 
 /* Adds the VM's memory, expected CPU and SR-IOV virtual function (if it has
  * one) to `host` in the view (a VM placed, restarted or migrated there). */
@@ -59,6 +126,16 @@ void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index);
 /* The VM is off for good and its capacity already released: the
  * controller forgets it and lets queued VMs in. */
 void cluster_vm_gone(sim_ctx *ctx, cluster *c, uint32_t vm_id);
+
+/* Appends an event-log record from the controller. */
+void cluster_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a, int64_t b, double value);
+
+/* Sends a notice to the controller (from any LP), after the control latency. */
+void cluster_send_notice(sim_ctx *ctx, const struct model_env *env, const cluster_notice *n);
+
+/* Sends vm.start / vm.stop for vm_id to host `host_index` after the control latency. */
+void cluster_send_start(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t host_index);
+void cluster_send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t host_index);
 
 void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 

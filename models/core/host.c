@@ -3,20 +3,11 @@
 
 #include <stdlib.h>
 
-#include "models/workload/demand.h"
-#include "models/vsphere/drs_controller.h"
-#include "models/failures/failure.h"
-#include "models/host/host_contention.h"
-#include "models/kubernetes/k8s_scheduler_lp.h"
 #include "models/core/model_env.h"
-#include "models/containers/pod.h"
-#include "models/services/service.h"
+#include "models/workload/demand.h"
+#include "models/workload/workload.h"
 
 enum { HOST_STREAM_DEMAND_NOISE = 1, HOST_STREAM_BOOT = 5 };
-
-uint32_t host_cores(const host_spec *h) { return h->sockets * h->cores_per_socket; }
-
-double host_cpu_capacity_mhz(const host_spec *h) { return (double)host_cores(h) * h->cpu_mhz; }
 
 const char *host_state_name(host_state s)
 {
@@ -30,18 +21,19 @@ const char *host_state_name(host_state s)
     return "?";
 }
 
-static void host_log(sim_ctx *ctx, host *h, int kind, int64_t subject, int64_t a, int64_t b, double value)
+void host_log(sim_ctx *ctx, host *h, int kind, int64_t subject, int64_t a, int64_t b, double value)
 {
     const model_env *env = h->env;
     if (env->rec && kind >= 0)
-        rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++h->log_seq, kind, subject,
-                  a, b, value);
+        rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++h->log_seq, kind, subject, a, b, value);
 }
 
-static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
+/* The features' hooks, in registration order (models/model.c). */
+#define EACH_FEATURE(f) \
+    for (const host_feature *f = h->env->host_features; f < h->env->host_features + h->env->n_host_features; f++)
+
+void host_add_vm(host *h, uint32_t vm_id)
 {
-    const model_env *env = h->env;
-    vm *v = &env->vms[vm_id];
     if (h->n_vms == h->cap_vms) {
         uint32_t cap = h->cap_vms ? h->cap_vms * 2 : 8;
         uint32_t *grown = realloc(h->vm_ids, cap * sizeof *grown);
@@ -51,7 +43,119 @@ static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
         h->cap_vms = cap;
     }
     h->vm_ids[h->n_vms++] = vm_id;
-    v->host = (int32_t)h->index;
+    h->env->vms[vm_id].host = (int32_t)h->index;
+}
+
+int host_remove_vm(host *h, uint32_t vm_id)
+{
+    for (uint32_t i = 0; i < h->n_vms; i++) {
+        if (h->vm_ids[i] != vm_id)
+            continue;
+        /* keep start order: samples and logs iterate VMs in this order */
+        for (uint32_t j = i + 1; j < h->n_vms; j++)
+            h->vm_ids[j - 1] = h->vm_ids[j];
+        h->n_vms--;
+        h->env->vms[vm_id].host = -1;
+        return 0;
+    }
+    return -1;
+}
+
+/* --- notices ------------------------------------------------------------ */
+
+static void notify_vm_started(sim_ctx *ctx, host *h, uint32_t vm_id)
+{
+    EACH_FEATURE(f)
+    if (f->hooks->vm_started)
+        f->hooks->vm_started(ctx, h, f, vm_id);
+}
+
+void host_notify_vm_stopped(sim_ctx *ctx, host *h, uint32_t vm_id)
+{
+    EACH_FEATURE(f)
+    if (f->hooks->vm_stopped)
+        f->hooks->vm_stopped(ctx, h, f, vm_id);
+}
+
+void host_notify_down(sim_ctx *ctx, host *h)
+{
+    EACH_FEATURE(f)
+    if (f->hooks->host_down)
+        f->hooks->host_down(ctx, h, f);
+}
+
+void host_notify_up(sim_ctx *ctx, host *h)
+{
+    EACH_FEATURE(f)
+    if (f->hooks->host_up)
+        f->hooks->host_up(ctx, h, f);
+}
+
+void host_notify_outage_begins(sim_ctx *ctx, host *h)
+{
+    EACH_FEATURE(f)
+    if (f->hooks->outage_begins)
+        f->hooks->outage_begins(ctx, h, f);
+}
+
+void host_vm_leave(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t dst_host)
+{
+    if (host_remove_vm(h, vm_id) != 0)
+        abort(); /* a migration of a VM that is not here is a model bug */
+    EACH_FEATURE(f)
+    if (f->hooks->vm_leaving)
+        f->hooks->vm_leaving(ctx, h, f, vm_id, dst_host);
+}
+
+void host_vm_arrive(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t src_host)
+{
+    host_add_vm(h, vm_id);
+    if (vm_transition(&h->env->vms[vm_id], VM_RUNNING) != 0)
+        abort();
+    EACH_FEATURE(f)
+    if (f->hooks->vm_arrived)
+        f->hooks->vm_arrived(ctx, h, f, vm_id, src_host);
+}
+
+void host_vm_arrival_failed(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t src_host)
+{
+    if (vm_transition(&h->env->vms[vm_id], VM_FAILED) != 0)
+        abort();
+    EACH_FEATURE(f)
+    if (f->hooks->vm_arrival_failed)
+        f->hooks->vm_arrival_failed(ctx, h, f, vm_id, src_host);
+}
+
+int host_request_maintenance(sim_ctx *ctx, host *h, sim_time_ns duration_ns)
+{
+    EACH_FEATURE(f)
+    if (f->hooks->maintenance_requested && f->hooks->maintenance_requested(ctx, h, f, duration_ns))
+        return 1;
+    return 0;
+}
+
+void host_grant_maintenance(sim_ctx *ctx, host *h, sim_time_ns duration_ns)
+{
+    host_maintenance_msg m = {.duration_ns = duration_ns};
+    sim_send(ctx, sim_self(ctx), 0, h->env->kind_host_maintenance, &m, sizeof m);
+}
+
+/* --- VM lifecycle ------------------------------------------------------- */
+
+/* The VM has just become running here (zero boot time, or its boot ended). */
+static void host_vm_running(sim_ctx *ctx, host *h, uint32_t vm_id)
+{
+    if (vm_transition(&h->env->vms[vm_id], VM_RUNNING) != 0)
+        abort();
+    host_log(ctx, h, h->env->log_vm_started, vm_id, h->index, 0, 0.0);
+    notify_vm_started(ctx, h, vm_id);
+}
+
+static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
+{
+    const model_env *env = h->env;
+    vm *v = &env->vms[vm_id];
+    host_add_vm(h, vm_id);
     if (vm_transition(v, VM_STARTING) != 0)
         abort(); /* a start message for a VM that is not stopped is a model bug */
     v->boot_epoch++;
@@ -63,31 +167,20 @@ static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
                       : 0.0;
     sim_time_ns boot_ns = boot > 0.5 ? (sim_time_ns)(boot + 0.5) : 0;
     if (boot_ns == 0) {
-        if (vm_transition(v, VM_RUNNING) != 0)
-            abort();
-        host_log(ctx, h, env->log_vm_started, vm_id, h->index, 0, 0.0);
-        if (h->pods)
-            pods_vm_started(ctx, h, vm_id); /* as at the end of a boot */
-        services_report_replicas(ctx, env, &vm_id, 1);
+        host_vm_running(ctx, h, vm_id);
         return;
     }
-    int64_t payload[2] = {vm_id, v->boot_epoch};
-    sim_send(ctx, sim_self(ctx), boot_ns, env->kind_vm_booted, payload, sizeof payload);
+    host_boot_msg m = {.vm = vm_id, .epoch = v->boot_epoch};
+    sim_send(ctx, sim_self(ctx), boot_ns, env->kind_vm_booted, &m, sizeof m);
 }
 
-static void host_vm_booted(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t epoch)
+static void host_vm_booted(sim_ctx *ctx, host *h, const host_boot_msg *m)
 {
-    const model_env *env = h->env;
-    vm *v = &env->vms[vm_id];
+    const vm *v = &h->env->vms[m->vm];
     /* stale: the VM was stopped (or moved) while it booted */
-    if (v->host != (int32_t)h->index || v->boot_epoch != epoch || v->state != VM_STARTING)
+    if (v->host != (int32_t)h->index || v->boot_epoch != m->epoch || v->state != VM_STARTING)
         return;
-    if (vm_transition(v, VM_RUNNING) != 0)
-        abort();
-    host_log(ctx, h, env->log_vm_started, vm_id, h->index, 0, 0.0);
-    if (h->pods)
-        pods_vm_started(ctx, h, vm_id); /* pods whose node is this VM */
-    services_report_replicas(ctx, env, &vm_id, 1); /* a replica is usable from its start */
+    host_vm_running(ctx, h, m->vm);
 }
 
 /* Powers a VM off (running -> stopping -> stopped, or a boot cut short:
@@ -106,35 +199,20 @@ static void host_stop_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
     }
     if (host_remove_vm(h, vm_id) != 0)
         abort();
-    services_report_vm_down(ctx, env, vm_id); /* its service and pods learn at once */
-    if (h->pods)
-        pods_vm_stopped(ctx, h, vm_id);
+    host_notify_vm_stopped(ctx, h, vm_id); /* its service and pods learn at once */
     v->stopped_ns = sim_now(ctx);
     host_log(ctx, h, env->log_vm_stopped, vm_id, h->index, 0, 0.0);
-    int64_t payload = vm_id;
-    sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_vm_stopped, &payload, sizeof payload);
+    vm_msg m = {.vm = vm_id};
+    sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_vm_stopped, &m, sizeof m);
 }
 
-int host_remove_vm(host *h, uint32_t vm_id)
-{
-    for (uint32_t i = 0; i < h->n_vms; i++) {
-        if (h->vm_ids[i] != vm_id)
-            continue;
-        /* keep start order: samples and logs iterate VMs in this order */
-        for (uint32_t j = i + 1; j < h->n_vms; j++)
-            h->vm_ids[j - 1] = h->vm_ids[j];
-        h->n_vms--;
-        h->env->vms[vm_id].host = -1;
-        return 0;
-    }
-    return -1;
-}
+/* --- the sample --------------------------------------------------------- */
 
 /* Writes the contention step's results for one sample. */
-static void host_record(const model_env *env, sim_time_ns now, const host *h, const host_totals *t,
-                        const host_scratch *sc)
+static void host_record(const model_env *env, sim_time_ns now, const host *h, const host_sample_ctx *s)
 {
     int e = (int)h->index;
+    const host_totals *t = &s->totals;
     const double values[HOST_SERIES_COUNT] = {
         [HOST_SERIES_CPU_READY_PCT] = t->cpu_ready_pct,
         [HOST_SERIES_CPU_READY_MS] = t->cpu_ready_ms,
@@ -158,7 +236,7 @@ static void host_record(const model_env *env, sim_time_ns now, const host *h, co
         int id = (int)h->vm_ids[i];
         const vm *v = &env->vms[id];
         if (env->series_vm_cpu_demand >= 0)
-            rec_series_put(env->rec, env->series_vm_cpu_demand, now, id, sc->in[i].cpu_demand_mhz);
+            rec_series_put(env->rec, env->series_vm_cpu_demand, now, id, s->in[i].cpu_demand_mhz);
         if (env->series_vm_ready >= 0)
             rec_series_put(env->rec, env->series_vm_ready, now, id, v->cpu_ready_pct);
         if (env->series_vm_entitlement >= 0)
@@ -166,24 +244,30 @@ static void host_record(const model_env *env, sim_time_ns now, const host *h, co
         if (env->series_vm_speed >= 0)
             rec_series_put(env->rec, env->series_vm_speed, now, id, v->cpu_speed_factor);
     }
+    rec_series_put(env->rec, env->series_host_memory_committed, now, e, s->vm_memory_mib);
+    rec_series_put(env->rec, env->series_host_vms_running, now, e, (double)h->n_vms);
 }
 
-/* Every sample period: each running VM's demands, then the host's division
- * of CPU, memory and network among them (models/host/host_contention.h). */
+/* Every sample period: each running VM's demands, the features' additions,
+ * then the host's division of CPU, memory and network among them
+ * (models/host/host_contention.h). */
 static void host_sample(sim_ctx *ctx, host *h)
 {
     const model_env *env = h->env;
-    const host_spec *spec = &env->host_specs[h->index];
-    host_spec with_vmotion;
-    if (env->drs) /* the vMotion CPU reservation leaves less for the VMs */
-        spec = drs_host_spec(h, spec, &with_vmotion);
+    host_sample_ctx s = {.spec = &env->host_specs[h->index]};
+    host_spec reduced;
+    EACH_FEATURE(f)
+    if (f->hooks->capacity)
+        s.spec = f->hooks->capacity(h, f, s.spec, &reduced);
     sim_time_ns now = sim_now(ctx);
     gsl_rng *noise = sim_rng(ctx, HOST_STREAM_DEMAND_NOISE);
     if (!h->contention && !(h->contention = calloc(1, sizeof *h->contention)))
         abort(); /* out of memory inside a handler */
     host_scratch *sc = h->contention;
-    if (host_scratch_reserve(sc, h->n_vms, spec->hw.numa_nodes ? spec->hw.numa_nodes : 1) != 0)
+    if (host_scratch_reserve(sc, h->n_vms, s.spec->hw.numa_nodes ? s.spec->hw.numa_nodes : 1) != 0)
         abort();
+    s.in = sc->in;
+    s.scratch = sc;
     uint64_t memory_mib = 0;
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
@@ -191,71 +275,60 @@ static void host_sample(sim_ctx *ctx, host *h)
         vm *v = &env->vms[id];
         /* draw order per VM: CPU, memory, network; a booting VM demands nothing */
         int running = v->state == VM_RUNNING;
-        sc->in[i] = (host_vm_input){
+        s.in[i] = (host_vm_input){
             .cpu_demand_mhz = running ? demand_next(vs->cpu_demand, &v->cpu_demand, now, noise) : 0.0,
             .memory_active_fraction = running ? demand_next(vs->memory_demand, &v->memory_demand, now, noise) : 0.0,
             .network_gbps = running ? demand_next(vs->network_demand, &v->network_demand, now, noise) : 0.0,
         };
         memory_mib += vs->memory_mib;
     }
-    host_pod_load host_pods = {0};
-    if (h->pods) /* pods add to their VM's demand, or claim the host's CPU */
-        pods_sample_demand(ctx, h, (double)memory_mib, sc->in, &host_pods);
-    double pods_claim_mhz = host_pods.cpu_demand_mhz;
-    if (h->kubelet) /* so do the Kubernetes pods running here */
-        k8s_kubelet_sample_demand(h, sc->in, &host_pods);
-    host_totals t;
+    s.vm_memory_mib = (double)memory_mib;
+    EACH_FEATURE(f)
+    if (f->hooks->add_demand)
+        f->hooks->add_demand(ctx, h, f, &s);
     double interval_ms = (double)env->sample_period_ns / 1e6;
-    if (host_contention_step_pods(spec, env->vm_specs, env->vms, h->vm_ids, sc->in, h->n_vms, interval_ms, sc,
-                                  &host_pods, sc->out, &t) != 0)
+    if (host_contention_step_pods(s.spec, env->vm_specs, env->vms, h->vm_ids, s.in, h->n_vms, interval_ms, sc,
+                                  &s.pods, sc->out, &s.totals) != 0)
         abort();
-    if (env->drs)
-        drs_host_after_sample(ctx, h, sc, &t);
-    if (env->rec) {
-        int e = (int)h->index;
-        host_record(env, now, h, &t, sc);
-        rec_series_put(env->rec, env->series_host_memory_committed, now, e, (double)memory_mib);
-        rec_series_put(env->rec, env->series_host_vms_running, now, e, (double)h->n_vms);
-    }
-    if (h->pods) { /* the host node's pods.[] pods get their part of the pods' claim */
-        host_pod_load mine = host_pods;
-        if (host_pods.cpu_demand_mhz > pods_claim_mhz)
-            mine.cpu_entitlement_mhz *= pods_claim_mhz / host_pods.cpu_demand_mhz;
-        pods_sample_cpu(ctx, h, sc->in, &mine);
-    }
-    services_report_replicas(ctx, env, h->vm_ids, h->n_vms);
-    if (h->kubelet) /* and the Deployment pods that are service replicas */
-        k8s_kubelet_report_services(ctx, h, &host_pods);
+    EACH_FEATURE(f)
+    if (f->hooks->adjust_totals)
+        f->hooks->adjust_totals(ctx, h, f, &s);
+    if (env->rec)
+        host_record(env, now, h, &s);
+    EACH_FEATURE(f)
+    if (f->hooks->after_sample)
+        f->hooks->after_sample(ctx, h, f, &s);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_host_sample, NULL, 0);
+}
+
+/* The host's own kinds. */
+static void host_dispatch(sim_ctx *ctx, host *h, const sim_event *ev)
+{
+    const model_env *env = h->env;
+    if (ev->kind == env->kind_host_sample)
+        host_sample(ctx, h);
+    else if (ev->kind == env->kind_vm_start)
+        host_start_vm(ctx, h, ((const vm_msg *)ev->payload.bytes)->vm);
+    else if (ev->kind == env->kind_vm_booted)
+        host_vm_booted(ctx, h, (const host_boot_msg *)ev->payload.bytes);
+    else if (ev->kind == env->kind_vm_stop)
+        host_stop_vm(ctx, h, ((const vm_msg *)ev->payload.bytes)->vm);
 }
 
 void host_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     host *h = state;
-    const model_env *env = h->env;
-    if (env->drs && drs_host_before(ctx, h, ev))
-        return;
-    if (env->fail && failure_host_before(ctx, h, ev)) {
-        if (h->kubelet)
-            k8s_kubelet_after(ctx, h, ev); /* a failure may have taken nodes down */
-        return;
+    int consumed = 0;
+    EACH_FEATURE(f)
+    if (f->hooks->handle && f->hooks->handle(ctx, h, f, ev)) {
+        consumed = 1;
+        break;
     }
-    if (ev->kind == env->kind_host_sample)
-        host_sample(ctx, h);
-    else if (ev->kind == env->kind_vm_start)
-        host_start_vm(ctx, h, (uint32_t)ev->payload.i64[0]);
-    else if (ev->kind == env->kind_vm_booted)
-        host_vm_booted(ctx, h, (uint32_t)ev->payload.i64[0], (uint32_t)ev->payload.i64[1]);
-    else if (ev->kind == env->kind_vm_stop)
-        host_stop_vm(ctx, h, (uint32_t)ev->payload.i64[0]);
-    else if (h->kubelet && k8s_kubelet_handle(ctx, h, ev))
-        ;
-    else if (h->pods)
-        pods_handle(ctx, h, ev);
-    if (env->fail)
-        failure_host_after(ctx, h, ev);
-    if (h->kubelet)
-        k8s_kubelet_after(ctx, h, ev);
+    if (!consumed)
+        host_dispatch(ctx, h, ev);
+    EACH_FEATURE(f)
+    if (f->hooks->after_event)
+        f->hooks->after_event(ctx, h, f, ev);
 }
 
 void host_release(host *h)
@@ -266,6 +339,8 @@ void host_release(host *h)
         h->contention = NULL;
     }
     free(h->vm_ids);
+    free(h->ext);
     h->vm_ids = NULL;
+    h->ext = NULL;
     h->n_vms = h->cap_vms = 0;
 }

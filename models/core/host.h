@@ -1,28 +1,33 @@
 /* host.h - a physical host and the VMs running on it, as one LP.
  *
- * The host LP owns the state of the VMs it runs. Every sample period it
- * samples its running VMs' demand processes and divides its CPU, memory and
- * network among them (models/host/host_contention.h: entitlements, ready time,
- * NUMA, EPT, memory reclamation, power), writes each VM's results into its
+ * The host LP owns the state of the VMs it runs. It starts, boots and stops
+ * VMs, and every sample period samples its running VMs' demand processes
+ * and divides its CPU, memory and network among them (the pure contention
+ * maths of models/host/host_contention.h), writes each VM's results into its
  * vm struct and hands the totals to the recorder.
+ *
+ * The host names no feature. Features (failures, DRS and vMotion, services,
+ * pods, the kubelet, ...) attach to it through a table of hooks
+ * (host_hooks below), registered once at build in an order fixed by
+ * models/model.c; every hook of every feature runs in that order. A feature
+ * keeps its per-host state in the host's extension slot (host_ext) and its
+ * run-wide state in its own world; it changes a host only through the
+ * functions of this header.
+ *
+ * Event dispatch: each feature's `handle` sees the event in order until one
+ * consumes it (returns 1); the host's own kinds (vm.start, vm.booted,
+ * vm.stop, host.sample) are handled after the features, so a feature may
+ * refuse or take over one of them. Then every feature's `after_event` runs
+ * (also for consumed events).
  */
-#ifndef VDCSIM_MODELS_HOST_H
-#define VDCSIM_MODELS_HOST_H
+#ifndef VDCSIM_MODELS_CORE_HOST_H
+#define VDCSIM_MODELS_CORE_HOST_H
 
 #include <stdint.h>
 
+#include "models/host/host_contention.h"
 #include "models/host/host_hw.h"
 #include "sim/engine.h"
-
-typedef struct host_spec {
-    uint32_t group;          /* index of its scenario group (hosts.[group]) */
-    uint32_t index_in_group; /* 0-based; its name is "<group>-<index_in_group+1>" */
-    uint32_t sockets;
-    uint32_t cores_per_socket;
-    double cpu_mhz;
-    uint64_t memory_mib;
-    host_hw hw; /* NUMA, SMT, NICs, EPT, power, reclamation costs */
-} host_spec;
 
 /* What a host can do right now (docs/failures.md). Failed and maintenance
  * hosts run nothing; an isolated host keeps its VMs running but the
@@ -33,8 +38,6 @@ typedef enum { HOST_UP = 0, HOST_FAILED, HOST_ISOLATED, HOST_MAINTENANCE, HOST_S
 const char *host_state_name(host_state s);
 
 struct model_env;
-struct pod_host;
-struct host_scratch;
 
 typedef struct host {
     const struct model_env *env;
@@ -42,14 +45,65 @@ typedef struct host {
     uint32_t *vm_ids; /* running VMs, in the order they started */
     uint32_t n_vms, cap_vms;
     uint64_t log_seq; /* orders this LP's event-log records */
-    struct pod_host *pods; /* its pods' runtime state (models/containers/pod.h); NULL without pods */
-    struct k8s_kubelet *kubelet; /* its kubelets' state (models/kubernetes/k8s_scheduler_lp.h); NULL without Kubernetes */
     host_state state;
-    struct host_scratch *contention; /* the sample step's working memory */
+    void **ext;       /* per feature (host_feature.slot): its state on this host, or NULL */
+    host_scratch *contention; /* the sample step's working memory */
 } host;
 
-uint32_t host_cores(const host_spec *h);
-double host_cpu_capacity_mhz(const host_spec *h);
+/* One sample of a host, as the hooks see it (host_sample in host.c):
+ * `in` is per running VM in vm_ids order; `pods` is the claim of pods
+ * running on the host itself (a host node), filled by add_demand hooks;
+ * `totals` is the contention step's result, which adjust_totals hooks may
+ * amend before it is recorded. */
+typedef struct host_sample_ctx {
+    const host_spec *spec;  /* the capacity in force this sample */
+    host_vm_input *in;
+    double vm_memory_mib;   /* memory the host's VMs are configured with */
+    host_pod_load pods;
+    host_totals totals;
+    const host_scratch *scratch;
+} host_sample_ctx;
+
+struct host_feature;
+
+/* A feature's hooks on the host LP. Any may be NULL. `f` is the feature's
+ * registration (f->world: its run-wide state; host_ext(h, f): its state on
+ * this host, NULL if it attached none). */
+typedef struct host_hooks {
+    const char *name;
+    /* An event for this host: 1 if the feature consumed it. */
+    int (*handle)(sim_ctx *ctx, host *h, const struct host_feature *f, const sim_event *ev);
+    /* After every event, consumed or not. */
+    void (*after_event)(sim_ctx *ctx, host *h, const struct host_feature *f, const sim_event *ev);
+    /* The sample: the capacity in force (return spec, or a copy in *tmp with
+     * less), demand added to the VMs' inputs or the host node's pods,
+     * totals amended after the contention step, and what follows the record. */
+    const host_spec *(*capacity)(const host *h, const struct host_feature *f, const host_spec *spec, host_spec *tmp);
+    void (*add_demand)(sim_ctx *ctx, host *h, const struct host_feature *f, host_sample_ctx *s);
+    void (*adjust_totals)(sim_ctx *ctx, host *h, const struct host_feature *f, host_sample_ctx *s);
+    void (*after_sample)(sim_ctx *ctx, host *h, const struct host_feature *f, const host_sample_ctx *s);
+    /* Lifecycle notices (models/core/host.c and the functions below). */
+    void (*vm_started)(sim_ctx *ctx, host *h, const struct host_feature *f, uint32_t vm_id);  /* now running */
+    void (*vm_stopped)(sim_ctx *ctx, host *h, const struct host_feature *f, uint32_t vm_id);  /* off or down */
+    void (*vm_leaving)(sim_ctx *ctx, host *h, const struct host_feature *f, uint32_t vm_id, uint32_t dst_host);
+    void (*vm_arrived)(sim_ctx *ctx, host *h, const struct host_feature *f, uint32_t vm_id, uint32_t src_host);
+    void (*vm_arrival_failed)(sim_ctx *ctx, host *h, const struct host_feature *f, uint32_t vm_id,
+                              uint32_t src_host);
+    void (*outage_begins)(sim_ctx *ctx, host *h, const struct host_feature *f);
+    void (*host_down)(sim_ctx *ctx, host *h, const struct host_feature *f); /* stopped running workloads */
+    void (*host_up)(sim_ctx *ctx, host *h, const struct host_feature *f);   /* runs workloads again */
+    /* A maintenance window asks to begin: 1 if the feature holds it back
+     * (it will call host_grant_maintenance() when the host may enter). */
+    int (*maintenance_requested)(sim_ctx *ctx, host *h, const struct host_feature *f, sim_time_ns duration_ns);
+} host_hooks;
+
+typedef struct host_feature {
+    const host_hooks *hooks;
+    void *world;   /* the feature's run-wide state */
+    uint32_t slot; /* index into host.ext */
+} host_feature;
+
+static inline void *host_ext(const host *h, const host_feature *f) { return h->ext ? h->ext[f->slot] : NULL; }
 
 /* The LP handler for hosts. */
 void host_handle(sim_ctx *ctx, void *state, const sim_event *ev);
@@ -58,6 +112,44 @@ void host_handle(sim_ctx *ctx, void *state, const sim_event *ev);
  * the others) and sets its host to -1; its state is the caller's to change.
  * Returns 0, or -1 if the VM is not on this host. */
 int host_remove_vm(host *h, uint32_t vm_id);
+
+/* Appends a VM to the host's list of running VMs and sets its host. */
+void host_add_vm(host *h, uint32_t vm_id);
+
+/* Appends an event-log record from this host (subject, a, b, value). */
+void host_log(sim_ctx *ctx, host *h, int kind, int64_t subject, int64_t a, int64_t b, double value);
+
+/* --- notices: a feature that changed the host's VMs tells the others ---- */
+
+/* VM vm_id stopped running here (powered off, failed, crashed, taken down). */
+void host_notify_vm_stopped(sim_ctx *ctx, host *h, uint32_t vm_id);
+/* The host stopped running workloads (failed, maintenance) / runs them again. */
+void host_notify_down(sim_ctx *ctx, host *h);
+void host_notify_up(sim_ctx *ctx, host *h);
+/* An outage (failure, maintenance, isolation) is about to begin. */
+void host_notify_outage_begins(sim_ctx *ctx, host *h);
+
+/* Migration of a running VM (vMotion), on the source: takes it off the
+ * list and tells the features it leaves for dst_host. */
+void host_vm_leave(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t dst_host);
+/* On the destination: the VM runs here now (running; features told). */
+void host_vm_arrive(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t src_host);
+/* On the destination, which cannot run it (down): the VM fails here. */
+void host_vm_arrival_failed(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t src_host);
+
+/* Maintenance protocol (docs/failures.md "Maintenance"): whoever owns a
+ * maintenance window asks; a feature that must first evacuate the host
+ * (DRS) holds it and later grants it. host_request_maintenance returns 1
+ * when held, 0 when the window may begin now. host_grant_maintenance sends
+ * the host a host.maintenance event (delay 0) carrying the duration, which
+ * the window's owner handles. */
+int host_request_maintenance(sim_ctx *ctx, host *h, sim_time_ns duration_ns);
+void host_grant_maintenance(sim_ctx *ctx, host *h, sim_time_ns duration_ns);
+
+/* Payload of host.maintenance. */
+typedef struct host_maintenance_msg {
+    sim_time_ns duration_ns; /* -1: ended by an explicit end */
+} host_maintenance_msg;
 
 void host_release(host *h);
 

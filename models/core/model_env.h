@@ -1,19 +1,22 @@
 /* model_env.h - what every model LP of one run shares, read-only while the
- * engine runs: event kind ids, recorder handles, the entity arrays.
+ * engine runs: event kind ids, recorder handles, the entity arrays, and the
+ * features registered with the two core LPs.
  *
  * Mutable entries of `vms` belong to the LP that currently holds the VM
  * (its host's LP once started); nobody else writes them.
  */
-#ifndef VDCSIM_MODELS_MODEL_ENV_H
-#define VDCSIM_MODELS_MODEL_ENV_H
+#ifndef VDCSIM_MODELS_CORE_MODEL_ENV_H
+#define VDCSIM_MODELS_CORE_MODEL_ENV_H
 
 #include <stdint.h>
 
 #include "models/core/host.h"
 #include "models/core/vm.h"
-#include "models/workload/workload.h"
 #include "recorder/recorder.h"
 #include "sim/time.h"
+
+struct cluster_feature;
+struct workload_group;
 
 /* The host series of the contention model, in /series/host/ and (totals
  * over hosts) in /series/cluster/. */
@@ -36,7 +39,7 @@ typedef enum {
 typedef struct model_env {
     recorder *rec; /* NULL when nothing is recorded (vdcsim check) */
     sim_time_ns sample_period_ns;
-    sim_time_ns control_latency_ns; /* controller -> host messages */
+    sim_time_ns control_latency_ns; /* controller <-> host messages */
 
     uint32_t cluster_lp;
     uint32_t first_host_lp; /* host i is LP first_host_lp + i */
@@ -45,25 +48,28 @@ typedef struct model_env {
     const host_spec *host_specs;
     const vm_spec *vm_specs;
     vm *vms;
-    struct pod_world *pods; /* models/containers/pod.h; NULL when the scenario has no pods */
-    struct k8s_world *k8s;  /* models/kubernetes/k8s_scheduler_lp.h; NULL without kubernetes.node_groups */
-    const struct service_set *services; /* NULL when the scenario has none */
-    struct failure_env *fail; /* NULL when the scenario has no failures (models/failures/failure.h) */
-    struct drs_env *drs; /* NULL without DRS and rules (models/vsphere/drs_controller.h) */
     const struct workload_group *groups; /* one per vms.[g] (models/workload/workload.h) */
     uint32_t n_groups;
     int queue_on_no_capacity; /* placement.on_no_capacity = "queue" */
 
-    /* engine event kinds */
-    uint32_t kind_vm_power_on; /* cluster: a VM asks to start */
-    uint32_t kind_vm_start;    /* host: run this VM */
+    /* The features attached to the two core LPs, in hook order (models/model.c). */
+    const host_feature *host_features;
+    uint32_t n_host_features;
+    const struct cluster_feature *cluster_features;
+    uint32_t n_cluster_features;
+
+    /* engine event kinds of the core protocol (payloads: models/core/vm.h) */
+    uint32_t kind_vm_power_on; /* cluster: a VM asks to start (vm_msg) */
+    uint32_t kind_vm_start;    /* host: run this VM (vm_msg) */
     uint32_t kind_host_sample; /* host: take a sample */
-    uint32_t kind_vm_stop;          /* host: power this VM off */
-    uint32_t kind_vm_stopped;       /* cluster: a VM is off, release it */
-    uint32_t kind_vm_booted;        /* host (self): a boot ends */
-    uint32_t kind_vm_lifetime_end;  /* cluster (self): a VM's lifetime is over */
+    uint32_t kind_vm_stop;          /* host: power this VM off (vm_msg) */
+    uint32_t kind_vm_stopped;       /* cluster: a VM is off, release it (vm_msg) */
+    uint32_t kind_vm_booted;        /* host (self): a boot ends (host_boot_msg) */
+    uint32_t kind_vm_lifetime_end;  /* cluster (self): a VM's lifetime is over (vm_msg) */
     uint32_t kind_cluster_sample;   /* cluster (self): take a sample */
     uint32_t kind_workload_arrival; /* workload generator (self) */
+    uint32_t kind_cluster_notice;   /* cluster: host down/up, VM failed (cluster_notice) */
+    uint32_t kind_host_maintenance; /* host (self): a held maintenance window may begin */
 
     /* recorder ids; -1 when absent */
     int series_host_cpu_demand;

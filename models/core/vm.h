@@ -6,8 +6,8 @@
  *     stopped -> starting -> running <-> migrating ; running -> stopping -> stopped
  * plus failed from any powered-on state and failed -> starting (restart).
  */
-#ifndef VDCSIM_MODELS_VM_H
-#define VDCSIM_MODELS_VM_H
+#ifndef VDCSIM_MODELS_CORE_VM_H
+#define VDCSIM_MODELS_CORE_VM_H
 
 #include <stdint.h>
 
@@ -37,6 +37,7 @@ typedef struct vm_spec {
     const demand_spec *memory_demand;  /* active memory, fraction of memory_mib */
     const demand_spec *network_demand; /* Gbps */
     vm_resources res;           /* reservations, limits, shares, vNUMA, network path */
+    uint8_t starts_off;         /* powered on later by a feature (a Cluster Autoscaler spare node), not at start_ns */
 } vm_spec;
 
 typedef struct vm {
@@ -55,6 +56,17 @@ typedef struct vm {
 } vm;
 
 const char *vm_state_name(vm_state s);
+
+/* Payload of the core protocol's per-VM events (vm.power_on, vm.start,
+ * vm.stop, vm.stopped, vm.lifetime_end) and of vm.booted. */
+typedef struct vm_msg {
+    uint32_t vm;
+} vm_msg;
+
+typedef struct host_boot_msg {
+    uint32_t vm;
+    uint32_t epoch; /* the start it ends (vm.boot_epoch) */
+} host_boot_msg;
 
 /* 1 if the lifecycle allows from -> to, else 0. */
 int vm_transition_allowed(vm_state from, vm_state to);

@@ -63,21 +63,30 @@ typedef enum {
     VM_DOWN_START_REFUSED /* sent to a host that was down when the start arrived */
 } vm_down_cause;
 
-/* Operations carried in payload.i64[0] of the module's event kinds. */
+/* Operations of the module's own event kinds (failure_msg.op). Notices to
+ * the controller (host down/up, VM failed) are core cluster notices
+ * (models/core/cluster.h), not failure operations. */
 typedef enum {
-    FOP_BEGIN = 1,         /* host/domain: an outage of reason i64[1] begins; i64[2] = its
-                              duration in ns or -1 (ended by an explicit FOP_END) */
-    FOP_END,               /* host/domain: an outage of reason i64[1] ends */
-    FOP_ISOLATION_TIMEOUT, /* host: i64[1] = isolation epoch */
-    FOP_VM_CRASH,          /* host: i64[1] = vm, i64[2] = its epoch; the restart in place is
+    FOP_BEGIN = 1,         /* host/domain: an outage of `reason` begins, for duration_ns
+                              (-1: until an explicit FOP_END) */
+    FOP_END,               /* host/domain: an outage of `reason` ends */
+    FOP_ISOLATION_TIMEOUT, /* host: `epoch` = isolation epoch */
+    FOP_VM_CRASH,          /* host: `subject` = vm, `epoch` its epoch; the restart in place is
                               a vm.start the host sends itself */
-    FOP_CREW_REQUEST,      /* crew: i64[1] = host, i64[2] = repair ns */
+    FOP_CREW_REQUEST,      /* crew: `subject` = host, duration_ns = repair time */
     FOP_CREW_DONE,         /* crew: a crew is free again */
-    FOP_HOST_DOWN,         /* cluster: host i64[1] unreachable since i64[2], state i64[3] */
-    FOP_HOST_UP,           /* cluster: host i64[1] usable again */
-    FOP_VM_FAILED,         /* cluster: vm i64[1] left host i64[2] at i64[3], cause i64[4] */
     FOP_RESTART_TICK       /* cluster: restart what is due */
 } failure_op;
+
+/* The payload of every failure kind (host, domain, crew, cluster). */
+typedef struct failure_msg {
+    int32_t op;     /* failure_op */
+    int32_t reason; /* outage_reason: FOP_BEGIN, FOP_END */
+    uint32_t subject;
+    uint32_t epoch;
+    sim_time_ns duration_ns;
+} failure_msg;
+_Static_assert(sizeof(failure_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a failure message fits an event payload");
 
 /* Per-group failure and crash processes. */
 typedef struct failure_process_spec {
@@ -127,6 +136,8 @@ struct restart_queue;
 /* What the failure module shares with the LPs (read-only while running,
  * except the per-owner entries described above). */
 typedef struct failure_env {
+    const struct model_env *env;
+    struct ha_controller *ha; /* vSphere HA when ha.enabled (restart order, retries), else NULL */
     sim_time_ns detection_ns;
     sim_time_ns isolation_timeout_ns;
     int isolation_power_off; /* the isolation response takes the VMs down (power_off or shutdown) */
@@ -151,8 +162,7 @@ typedef struct failure_env {
     uint32_t kind_host;    /* host LPs: FOP_BEGIN/END/ISOLATION_TIMEOUT/VM_CRASH... */
     uint32_t kind_domain;  /* domain LPs */
     uint32_t kind_crew;    /* the crew LP */
-    uint32_t kind_cluster; /* the cluster LP: FOP_HOST_DOWN/UP, VM_FAILED, RESTART_TICK */
-    uint32_t kind_cluster_sample;
+    uint32_t kind_cluster; /* the cluster LP: FOP_RESTART_TICK */
 
     /* recorder ids; -1 when absent */
     int series_host_up;
@@ -169,20 +179,6 @@ typedef struct failure_model failure_model;
 struct model_env;
 struct recorder;
 struct cluster;
-
-/* Reads every failure key. Returns NULL with *bad == 0 when the scenario
- * has none (failures disabled), NULL with *bad == 1 and a message
- * "FILE:LINE: key '...': ..." in err on bad input, NULL with *bad == 2 when
- * out of memory. */
-failure_model *failure_build(const scenario *scn, const struct model_env *env, int *bad, char *err,
-                             size_t err_len);
-
-/* Creates the domain and crew LPs, registers kinds, schedules the first
- * events (own failures, injections, maintenance, trace). Call after the
- * host LPs exist. Returns 0, or -1 with a message in err. */
-int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len);
-
-failure_env *failure_env_of(failure_model *fm);
 
 /* Recorder declarations (series, event kinds, the domains table). */
 int failure_declare_recording(failure_model *fm, struct recorder *rec);
@@ -201,20 +197,18 @@ uint64_t failure_restart_failures(const failure_model *fm);
 
 void failure_free(failure_model *fm);
 
-/* --- LP hooks ---------------------------------------------------------- */
+/* --- the module and its hooks ------------------------------------------ */
 
-/* Host LP, before its own dispatch: handles the module's kinds and refuses
- * vm.start while the host is down. Returns 1 when the event is consumed. */
-int failure_host_before(sim_ctx *ctx, host *h, const sim_event *ev);
-/* Host LP, after its own dispatch: closes the downtime of a VM that has
- * just become running (at vm.start without boot time, else at the end of
- * its boot, vm.booted) and arms its crash clock; records /series/host/up at
- * samples. */
-void failure_host_after(sim_ctx *ctx, host *h, const sim_event *ev);
+struct model_module;
+struct host_hooks;
+struct cluster_hooks;
 
-/* Cluster LP: handles FOP_HOST_DOWN/UP, VM_FAILED, RESTART_TICK and the
- * cluster sample. Returns 1 when consumed. */
-int restart_cluster_handle(sim_ctx *ctx, struct cluster *c, const sim_event *ev);
+/* The failure module (models/core/module.h): host hooks (outages, refused
+ * starts, crash clocks, the maintenance protocol) and cluster hooks (the
+ * restart of failed VMs, restart.c). */
+extern const struct model_module failure_module;
+extern const struct host_hooks failure_host_hooks;
+extern const struct cluster_hooks failure_cluster_hooks;
 
 /* Domain and crew LP handlers. */
 void domain_handle(sim_ctx *ctx, void *state, const sim_event *ev);

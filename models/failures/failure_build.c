@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/core/module.h"
 #include "models/failures/failure_internal.h"
+#include "models/vsphere/ha_controller.h"
 #include "traces/failure_trace.h"
 
-enum { PRIO_FAILURE = 5, PRIO_FAILURE_SAMPLE = 91 };
+enum { PRIO_FAILURE = 5 };
 
 sim_time_ns failure_draw_ns(const dist_spec *d, gsl_rng *rng)
 {
@@ -74,7 +76,8 @@ int failure_add_initial(failure_model *fm, int to_domain, uint32_t index, sim_ti
         fm->initial = grown;
         fm->cap_initial = cap;
     }
-    fm->initial[fm->n_initial++] = (initial_event){to_domain, index, at, {op, reason, duration}};
+    fm->initial[fm->n_initial++] = (initial_event){
+        to_domain, index, at, {.op = (int32_t)op, .reason = (int32_t)reason, .duration_ns = duration}};
     return 0;
 }
 
@@ -275,7 +278,11 @@ static int read_trace(failure_model *fm, char *err, size_t err_len, int *oom)
     return 0;
 }
 
-failure_model *failure_build(const scenario *scn, const model_env *env, int *bad, char *err, size_t err_len)
+/* Reads every failure key. Returns NULL with *bad == 0 when the scenario
+ * has none (failures disabled), NULL with *bad == 1 and a message
+ * "FILE:LINE: key '...': ..." in err on bad input, NULL with *bad == 2 when
+ * out of memory. */
+static failure_model *failure_build(const scenario *scn, const model_env *env, int *bad, char *err, size_t err_len)
 {
     *bad = 0;
     if (!has_failure_keys(scn))
@@ -336,6 +343,7 @@ failure_model *failure_build(const scenario *scn, const model_env *env, int *bad
         goto bad_input;
     }
     failure_env *fe = &fm->env;
+    fe->env = env;
     /* ha.* replaces the older failures.* keys of the same name when set */
     fe->detection_ns = scn_duration_ns(scn, scn_is_set(scn, "ha.detection_time") ? "ha.detection_time"
                                                                                    : "failures.detection_time");
@@ -374,9 +382,10 @@ bad_input:
     return NULL;
 }
 
-failure_env *failure_env_of(failure_model *fm) { return fm ? &fm->env : NULL; }
-
-int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len)
+/* Creates the domain and crew LPs, registers kinds, schedules the first
+ * events (own failures, injections, maintenance, trace). Call after the
+ * host LPs exist. Returns 0, or -1 with a message in err. */
+static int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len)
 {
     const model_env *env = fm->menv;
     failure_env *fe = &fm->env;
@@ -384,7 +393,6 @@ int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len)
     fe->kind_domain = sim_kind_register(eng, "failure.domain", PRIO_FAILURE);
     fe->kind_crew = sim_kind_register(eng, "failure.crew", PRIO_FAILURE);
     fe->kind_cluster = sim_kind_register(eng, "failure.cluster", PRIO_FAILURE);
-    fe->kind_cluster_sample = sim_kind_register(eng, "cluster.sample", PRIO_FAILURE_SAMPLE);
 
     char name[400];
     fe->first_domain_lp = sim_lp_count(eng);
@@ -393,7 +401,7 @@ int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len)
         sim_lp_new(eng, name, domain_handle, &fm->domains[i]);
     }
     if (fe->repair_crews > 0) {
-        fm->crew_state = (crew){.env = env, .free_crews = fe->repair_crews};
+        fm->crew_state = (crew){.fe = fe, .free_crews = fe->repair_crews};
         fe->crew_lp = sim_lp_new(eng, "repair crews", crew_handle, &fm->crew_state);
     }
     /* Own renewal processes: the first up time from each LP's own stream. */
@@ -403,8 +411,8 @@ int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len)
             continue;
         uint32_t lp = env->first_host_lp + i;
         sim_time_ns up = failure_draw_ns(&p->up_time, sim_engine_rng(eng, lp, HOST_STREAM_FAILURE));
-        int64_t payload[3] = {FOP_BEGIN, OUTAGE_OWN, -1};
-        sim_schedule(eng, lp, up, fe->kind_host, payload, sizeof payload);
+        failure_msg m = {.op = FOP_BEGIN, .reason = OUTAGE_OWN, .duration_ns = -1};
+        sim_schedule(eng, lp, up, fe->kind_host, &m, sizeof m);
     }
     for (uint32_t i = 0; i < env->n_hosts; i++) {
         const failure_process_spec *p = &fm->host_isolation[env->host_specs[i].group];
@@ -412,23 +420,22 @@ int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len)
             continue;
         uint32_t lp = env->first_host_lp + i;
         sim_time_ns up = failure_draw_ns(&p->up_time, sim_engine_rng(eng, lp, HOST_STREAM_ISOLATION));
-        int64_t payload[3] = {FOP_BEGIN, OUTAGE_OWN_ISOLATION, -1};
-        sim_schedule(eng, lp, up, fe->kind_host, payload, sizeof payload);
+        failure_msg m = {.op = FOP_BEGIN, .reason = OUTAGE_OWN_ISOLATION, .duration_ns = -1};
+        sim_schedule(eng, lp, up, fe->kind_host, &m, sizeof m);
     }
     for (uint32_t i = 0; i < fm->n_domains; i++) {
         if (!fm->domains[i].process.enabled)
             continue;
         uint32_t lp = fe->first_domain_lp + i;
         sim_time_ns up = failure_draw_ns(&fm->domains[i].process.up_time, sim_engine_rng(eng, lp, DOMAIN_STREAM_FAILURE));
-        int64_t payload[3] = {FOP_BEGIN, OUTAGE_OWN, -1};
-        sim_schedule(eng, lp, up, fe->kind_domain, payload, sizeof payload);
+        failure_msg m = {.op = FOP_BEGIN, .reason = OUTAGE_OWN, .duration_ns = -1};
+        sim_schedule(eng, lp, up, fe->kind_domain, &m, sizeof m);
     }
     for (size_t k = 0; k < fm->n_initial; k++) {
         const initial_event *e = &fm->initial[k];
         uint32_t lp = e->to_domain ? fe->first_domain_lp + e->index : env->first_host_lp + e->index;
-        sim_schedule(eng, lp, e->at_ns, e->to_domain ? fe->kind_domain : fe->kind_host, e->payload, sizeof e->payload);
+        sim_schedule(eng, lp, e->at_ns, e->to_domain ? fe->kind_domain : fe->kind_host, &e->msg, sizeof e->msg);
     }
-    sim_schedule(eng, env->cluster_lp, 0, fe->kind_cluster_sample, NULL, 0);
     if (sim_error(eng)[0]) {
         snprintf(err, err_len, "%s", sim_error(eng));
         return -1;
@@ -472,7 +479,7 @@ void failure_describe(const failure_model *fm, FILE *out)
     for (uint32_t g = 0; g < fm->n_vm_groups; g++)
         crash_groups += fm->vm_crash[g].enabled != 0;
     for (size_t k = 0; k < fm->n_initial; k++) {
-        int64_t reason = fm->initial[k].payload[1];
+        int64_t reason = fm->initial[k].msg.reason;
         injections += reason == OUTAGE_INJECTED || reason == OUTAGE_ISOLATION;
         windows += reason == OUTAGE_MAINTENANCE;
     }
@@ -491,3 +498,55 @@ void failure_describe(const failure_model *fm, FILE *out)
             (double)fm->env.detection_ns / 1e9, fm->env.isolation_shutdown ? "shutdown" : fm->env.isolation_power_off ? "power_off" : "leave_powered_on",
             (double)fm->env.isolation_timeout_ns / 1e9);
 }
+
+/* --- the module (models/core/module.h) ------------------------------------ */
+
+static model_status failure_module_build(model_builder *b, void **world)
+{
+    int bad = 0;
+    failure_model *fm = failure_build(b->scn, b->env, &bad, b->err, b->err_len);
+    if (!fm && bad)
+        return bad == 2 ? model_runtime_error(b, "out of memory building the failure model") : MODEL_BAD_INPUT;
+    if (fm)
+        fm->env.ha = model_builder_world(b, &ha_module);
+    *world = fm;
+    return MODEL_OK;
+}
+
+static model_status failure_module_start(model_builder *b, void **world)
+{
+    failure_model *fm = *world;
+    if (!fm)
+        return MODEL_OK;
+    return failure_start(fm, b->eng, b->err, b->err_len) == 0 ? MODEL_OK : MODEL_RUNTIME_ERROR;
+}
+
+static int failure_module_declare(model_builder *b, void *world)
+{
+    return failure_declare_recording(world, b->rec);
+}
+
+static int failure_module_write(model_builder *b, void *world)
+{
+    return failure_write_tables(world, b->rec);
+}
+
+static void failure_module_describe(const void *world, FILE *out) { failure_describe(world, out); }
+
+static void failure_module_free(model_builder *b, void *world)
+{
+    (void)b;
+    failure_free(world);
+}
+
+const model_module failure_module = {
+    .name = "failures",
+    .build = failure_module_build,
+    .start = failure_module_start,
+    .declare_recording = failure_module_declare,
+    .write_tables = failure_module_write,
+    .describe = failure_module_describe,
+    .free = failure_module_free,
+    .host_hooks = &failure_host_hooks,
+    .cluster_hooks = &failure_cluster_hooks,
+};

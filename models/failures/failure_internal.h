@@ -8,7 +8,7 @@
 
 #include "models/failures/failure.h"
 #include "models/core/model_env.h"
-#include "models/vsphere/restart.h"
+#include "models/failures/restart.h"
 
 /* A draw from d in ns, at least 0. */
 sim_time_ns failure_draw_ns(const dist_spec *d, gsl_rng *rng);
@@ -20,6 +20,7 @@ const char *domain_kind_name(domain_kind k);
 /* A rack, PDU or zone: an LP that takes its hosts down together. */
 typedef struct domain {
     const model_env *env;
+    const failure_env *fe;
     domain_kind kind;
     uint32_t index;      /* in failure_env.domains */
     uint32_t list_index; /* in racks / pdus / zones */
@@ -40,7 +41,7 @@ typedef struct crew_job {
 } crew_job;
 
 typedef struct crew {
-    const model_env *env;
+    const failure_env *fe;
     uint32_t free_crews;
     crew_job *queue; /* ring */
     uint32_t head, n_queued, cap_queued, max_queued;
@@ -53,7 +54,7 @@ typedef struct initial_event {
     int to_domain; /* 0: host LP `index`, 1: domain `index` */
     uint32_t index;
     sim_time_ns at_ns;
-    int64_t payload[3];
+    failure_msg msg;
 } initial_event;
 
 struct failure_model {

@@ -70,7 +70,7 @@ int topology_build(failure_model *fm, char *err, size_t err_len, int *oom)
     for (int kind = 0; kind < 3; kind++) {
         for (uint32_t j = 0; j < counts[kind]; j++, k++) {
             domain *d = &fm->domains[k];
-            *d = (domain){.env = env, .kind = (domain_kind)kind, .index = k, .list_index = j,
+            *d = (domain){.env = env, .fe = &fm->env, .kind = (domain_kind)kind, .index = k, .list_index = j,
                           .name = scn_string(scn, "%s.[%u].name", lists[kind], j)};
             char prefix[64];
             snprintf(prefix, sizeof prefix, "%s.[%u]", lists[kind], j);
@@ -152,9 +152,9 @@ static void domain_log(sim_ctx *ctx, domain *d, int kind, int64_t reason)
 static void domain_tell_hosts(sim_ctx *ctx, domain *d, int64_t op)
 {
     const model_env *env = d->env;
-    int64_t p[3] = {op, OUTAGE_DOMAIN, -1};
+    failure_msg m = {.op = (int32_t)op, .reason = OUTAGE_DOMAIN, .duration_ns = -1};
     for (uint32_t i = 0; i < d->n_hosts; i++)
-        sim_send(ctx, env->first_host_lp + d->hosts[i], env->control_latency_ns, env->fail->kind_host, p, sizeof p);
+        sim_send(ctx, env->first_host_lp + d->hosts[i], env->control_latency_ns, d->fe->kind_host, &m, sizeof m);
 }
 
 static uint32_t domain_active(const domain *d)
@@ -168,11 +168,11 @@ static uint32_t domain_active(const domain *d)
 void domain_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     domain *d = state;
-    const failure_env *fe = d->env->fail;
-    const int64_t *p = ev->payload.i64;
-    outage_reason reason = (outage_reason)p[1];
+    const failure_env *fe = d->fe;
+    const failure_msg *m = (const failure_msg *)ev->payload.bytes;
+    outage_reason reason = (outage_reason)m->reason;
     sim_time_ns now = sim_now(ctx);
-    if (p[0] == FOP_BEGIN) {
+    if (m->op == FOP_BEGIN) {
         if (domain_active(d) == 0) {
             d->failures++;
             d->down_since_ns = now;
@@ -180,14 +180,14 @@ void domain_handle(sim_ctx *ctx, void *state, const sim_event *ev)
             domain_tell_hosts(ctx, d, FOP_BEGIN);
         }
         d->active[reason]++;
-        sim_time_ns duration = p[2];
+        sim_time_ns duration = m->duration_ns;
         if (reason == OUTAGE_OWN)
             duration = failure_draw_ns(&d->process.repair, sim_rng(ctx, DOMAIN_STREAM_FAILURE));
         if (duration >= 0) {
-            int64_t end[2] = {FOP_END, reason};
-            sim_send(ctx, sim_self(ctx), duration, fe->kind_domain, end, sizeof end);
+            failure_msg end = {.op = FOP_END, .reason = reason};
+            sim_send(ctx, sim_self(ctx), duration, fe->kind_domain, &end, sizeof end);
         }
-    } else if (p[0] == FOP_END) {
+    } else if (m->op == FOP_END) {
         if (d->active[reason] == 0)
             abort();
         d->active[reason]--;
@@ -197,9 +197,9 @@ void domain_handle(sim_ctx *ctx, void *state, const sim_event *ev)
             domain_tell_hosts(ctx, d, FOP_END);
         }
         if (reason == OUTAGE_OWN) {
-            int64_t next[3] = {FOP_BEGIN, OUTAGE_OWN, -1};
+            failure_msg next = {.op = FOP_BEGIN, .reason = OUTAGE_OWN, .duration_ns = -1};
             sim_send(ctx, sim_self(ctx), failure_draw_ns(&d->process.up_time, sim_rng(ctx, DOMAIN_STREAM_FAILURE)),
-                     fe->kind_domain, next, sizeof next);
+                     fe->kind_domain, &next, sizeof next);
         }
     } else {
         abort();

@@ -32,7 +32,7 @@
 #include <stddef.h>
 
 #include "models/host/cpu_entitlement.h"
-#include "models/core/host.h"
+#include "models/host/host_hw.h"
 #include "models/host/memory_reclaim.h"
 #include "models/host/numa.h"
 #include "models/core/vm.h"

@@ -1,6 +1,6 @@
 /* host_hw.h - the resource descriptions the contention model reads: a
- * host's hardware beyond sockets/cores/clock/memory (NUMA, SMT, NICs, EPT,
- * power, memory reclamation costs) and a VM's resource settings
+ * host's hardware (sockets, cores, clock, memory, and beyond: NUMA, SMT,
+ * NICs, EPT, power, memory reclamation costs) and a VM's resource settings
  * (reservations, limits, shares, vNUMA, network path, large pages).
  * Plain data filled from the scenario at build (models/model.c); the
  * defaults and their sources are in docs/host-model.md.
@@ -44,5 +44,18 @@ typedef struct vm_resources {
     uint8_t sriov;              /* 1: asks for an SR-IOV virtual function */
     uint8_t large_pages;        /* 1: 2 MiB pages in guest and host */
 } vm_resources;
+
+typedef struct host_spec {
+    uint32_t group;          /* index of its scenario group (hosts.[group]) */
+    uint32_t index_in_group; /* 0-based; its name is "<group>-<index_in_group+1>" */
+    uint32_t sockets;
+    uint32_t cores_per_socket;
+    double cpu_mhz;
+    uint64_t memory_mib;
+    host_hw hw; /* NUMA, SMT, NICs, EPT, power, reclamation costs */
+} host_spec;
+
+uint32_t host_cores(const host_spec *h);
+double host_cpu_capacity_mhz(const host_spec *h);
 
 #endif

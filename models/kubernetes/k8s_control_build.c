@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "models/core/host.h"
+#include "models/core/module.h"
 #include "models/kubernetes/k8s_scheduler_lp.h"
+#include "models/services/service.h"
 #include "models/kubernetes/k8s_template_build.h"
 #include "models/core/model_env.h"
 
@@ -17,7 +19,7 @@
 /* Event priorities at equal time: kubelet work after VM starts (20-22) and
  * pod runtime events (30-33), control plane before samples (90). */
 enum {
-    PRIO_K8S_BIND = 34, PRIO_K8S_KILL = 35, PRIO_K8S_KPOD = 36, PRIO_K8S_USAGE = 37,
+    PRIO_K8S_POD_TRANSFER = 24, PRIO_K8S_BIND = 34, PRIO_K8S_KILL = 35, PRIO_K8S_KPOD = 36, PRIO_K8S_USAGE = 37,
     PRIO_K8S_WORKLOAD = 40, PRIO_K8S_NODE_STATUS = 41, PRIO_K8S_POD_STATUS = 42, PRIO_K8S_NODE_TIMER = 43,
     PRIO_K8S_TICK = 44, PRIO_K8S_CYCLE = 45, PRIO_K8S_HPA = 46, PRIO_K8S_CA = 47, PRIO_K8S_SAMPLE = 95
 };
@@ -250,6 +252,8 @@ static void register_kinds(k8s_shared *sh, sim_engine *eng)
     sh->kind_bind = sim_kind_register(eng, "k8s.bind", PRIO_K8S_BIND);
     sh->kind_kill = sim_kind_register(eng, "k8s.kill", PRIO_K8S_KILL);
     sh->kind_kpod = sim_kind_register(eng, "k8s.kpod", PRIO_K8S_KPOD);
+    /* with the vMotion's arrive event (drs.host, 24): the pods follow their VM node */
+    sh->kind_pod_transfer = sim_kind_register(eng, "k8s.pod_transfer", PRIO_K8S_POD_TRANSFER);
     sh->kind_usage = sim_kind_register(eng, "k8s.usage", PRIO_K8S_USAGE);
     sh->kind_workload = sim_kind_register(eng, "k8s.workload", PRIO_K8S_WORKLOAD);
     sh->kind_node_status = sim_kind_register(eng, "k8s.node_status", PRIO_K8S_NODE_STATUS);
@@ -262,7 +266,7 @@ static void register_kinds(k8s_shared *sh, sim_engine *eng)
     sh->kind_sample = sim_kind_register(eng, "k8s.sample", PRIO_K8S_SAMPLE);
 }
 
-int k8s_control_build(const scenario *scn, sim_engine *eng, model_env *env, host *hosts, k8s_world **out, char *err,
+int k8s_control_build(const scenario *scn, sim_engine *eng, model_env *env, k8s_world **out, char *err,
                       size_t err_len)
 {
     *out = NULL;
@@ -343,10 +347,8 @@ int k8s_control_build(const scenario *scn, sim_engine *eng, model_env *env, host
     w->kubelets = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *w->kubelets);
     if (!w->kubelets)
         return -1;
-    for (uint32_t h = 0; h < env->n_hosts; h++) {
+    for (uint32_t h = 0; h < env->n_hosts; h++)
         w->kubelets[h].host_node_up = 1;
-        hosts[h].kubelet = &w->kubelets[h];
-    }
 
     register_kinds(sh, eng);
     sh->lp = sim_lp_new(eng, "kube-scheduler", k8s_control_handle, c);
@@ -485,7 +487,7 @@ void k8s_control_describe(const k8s_world *w, FILE *out)
             w->ctrl.cfg.n_profiles, w->ctrl.ca_enabled ? ", cluster autoscaler" : "");
 }
 
-void k8s_control_free(k8s_world *w, host *hosts)
+void k8s_control_free(k8s_world *w)
 {
     if (!w)
         return;
@@ -497,8 +499,6 @@ void k8s_control_free(k8s_world *w, host *hosts)
             free(w->kubelets[h].moved_to);
             free(w->kubelets[h].usage_m);
             free(w->kubelets[h].usage_at_ns);
-            if (hosts)
-                hosts[h].kubelet = NULL;
         }
     free(w->kubelets);
     if (w->sh.workloads)
@@ -527,3 +527,57 @@ void k8s_control_free(k8s_world *w, host *hosts)
     free(c->node_provisioning);
     free(w);
 }
+
+/* --- the module (models/core/module.h) ------------------------------------ */
+
+/* Spare nodes of autoscaled node groups stay powered off until the Cluster
+ * Autoscaler asks for them: marked before the VMs' power-ons are scheduled. */
+static model_status k8s_module_build(model_builder *b, void **world)
+{
+    (void)world;
+    for (uint32_t v = 0; v < b->env->n_vms; v++)
+        if (k8s_vm_starts_off(b->scn, b->vm_specs[v].group, b->vm_specs[v].index_in_group))
+            b->vm_specs[v].starts_off = 1;
+    return MODEL_OK;
+}
+
+static model_status k8s_module_start(model_builder *b, void **world)
+{
+    k8s_world *w = NULL;
+    int rc = k8s_control_build(b->scn, b->eng, b->env, &w, b->err, b->err_len);
+    *world = w;
+    if (rc == -2)
+        return MODEL_BAD_INPUT;
+    if (rc != 0)
+        return model_runtime_error(b, "out of memory building the Kubernetes control plane");
+    if (!w)
+        return MODEL_OK;
+    w->services = model_builder_world(b, &services_module);
+    for (uint32_t h = 0; h < b->env->n_hosts; h++)
+        b->hosts[h].ext[b->host_slot] = &w->kubelets[h];
+    /* Declared at start, before the declare phase: the scheduler's event
+     * kinds come right after the core's in /events, as they always have. */
+    if (b->rec && k8s_control_declare_recording(w, b->rec) != 0)
+        return model_runtime_error(b, "%s", recorder_error(b->rec));
+    return MODEL_OK;
+}
+
+static int k8s_module_write(model_builder *b, void *world) { return k8s_control_write_tables(world, b->scn, b->rec); }
+
+static void k8s_module_describe(const void *world, FILE *out) { k8s_control_describe(world, out); }
+
+static void k8s_module_free(model_builder *b, void *world)
+{
+    (void)b;
+    k8s_control_free(world);
+}
+
+const model_module kubernetes_module = {
+    .name = "kubernetes",
+    .build = k8s_module_build,
+    .start = k8s_module_start,
+    .write_tables = k8s_module_write,
+    .describe = k8s_module_describe,
+    .free = k8s_module_free,
+    .host_hooks = &kubelet_host_hooks,
+};

@@ -63,10 +63,10 @@ static int32_t find_pod(const k8s_kubelet *kb, uint32_t pod, uint32_t epoch)
 }
 
 /* The pod stops here: a service replica it held goes with it. */
-static void drop_pod(sim_ctx *ctx, const model_env *env, k8s_kubelet *kb, uint32_t i)
+static void drop_pod(sim_ctx *ctx, const k8s_world *w, k8s_kubelet *kb, uint32_t i)
 {
     if (kb->pods[i].running)
-        services_report_pod(ctx, env, kb->pods[i].workload, kb->pods[i].pod, kb->pods[i].epoch, 0.0, 0);
+        services_report_pod(ctx, w->services, kb->pods[i].workload, kb->pods[i].pod, kb->pods[i].epoch, 0.0, 0);
     kb->pods[i] = kb->pods[--kb->n_pods]; /* order is irrelevant: lookups are by id */
 }
 
@@ -93,23 +93,29 @@ static void node_settle_here(k8s_kubelet *kb, int32_t node)
 
 /* A node left this host: its pods stop (their API objects live on in the
  * scheduler LP until the node controller evicts them). */
-static void node_gone(sim_ctx *ctx, const k8s_shared *sh, k8s_kubelet *kb, host *h, int32_t node)
+static void node_gone(sim_ctx *ctx, const k8s_world *w, k8s_kubelet *kb, host *h, int32_t node)
 {
+    const k8s_shared *sh = &w->sh;
     for (uint32_t i = 0; i < kb->n_pods;)
         if (kb->pods[i].node == node)
-            drop_pod(ctx, h->env, kb, i);
+            drop_pod(ctx, w, kb, i);
         else
             i++;
     to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_LOST, h->index, sim_now(ctx));
 }
 
-int k8s_kubelet_handle(sim_ctx *ctx, host *h, const sim_event *ev)
+static void kubelet_adopt(sim_ctx *ctx, const k8s_world *w, k8s_kubelet *kb, const k8s_pod_transfer_msg *m);
+
+static int kubelet_handle(sim_ctx *ctx, host *h, const host_feature *f, const sim_event *ev)
 {
     const model_env *env = h->env;
-    if (!env->k8s)
-        return 0;
-    const k8s_shared *sh = &env->k8s->sh;
-    k8s_kubelet *kb = h->kubelet;
+    const k8s_world *w = f->world;
+    const k8s_shared *sh = &w->sh;
+    k8s_kubelet *kb = host_ext(h, f);
+    if (ev->kind == sh->kind_pod_transfer) {
+        kubelet_adopt(ctx, w, kb, (const k8s_pod_transfer_msg *)ev->payload.bytes);
+        return 1;
+    }
     const int64_t *p = ev->payload.i64;
     if (ev->kind == sh->kind_bind) {
         uint32_t pod = (uint32_t)p[0], epoch = (uint32_t)p[1], wl = (uint32_t)p[3];
@@ -142,7 +148,7 @@ int k8s_kubelet_handle(sim_ctx *ctx, host *h, const sim_event *ev)
         int32_t i = find_pod(kb, (uint32_t)p[0], (uint32_t)p[1]);
         int32_t node = (int32_t)p[2];
         if (i >= 0)
-            drop_pod(ctx, env, kb, (uint32_t)i);
+            drop_pod(ctx, w, kb, (uint32_t)i);
         else if (kb->moved_to && node >= 0 && kb->moved_to[node] >= 0) /* its node was vMotioned away */
             sim_send(ctx, env->first_host_lp + (uint32_t)kb->moved_to[node], env->control_latency_ns, sh->kind_kill,
                      p, 3 * sizeof *p);
@@ -164,7 +170,7 @@ int k8s_kubelet_handle(sim_ctx *ctx, host *h, const sim_event *ev)
             }
         } else if (p[2] == K8S_KPOD_DONE) {
             to_scheduler(ctx, sh, sh->kind_pod_status, kp->pod, kp->epoch, K8S_PS_SUCCEEDED, 0);
-            drop_pod(ctx, env, kb, (uint32_t)i);
+            drop_pod(ctx, w, kb, (uint32_t)i);
         }
         return 1;
     }
@@ -179,16 +185,16 @@ static int vm_running_here(const host *h, uint32_t vm_id)
     return 0;
 }
 
-void k8s_kubelet_after(sim_ctx *ctx, host *h, const sim_event *ev)
+/* After any event: reports nodes that appeared or vanished on the host. */
+static void kubelet_after(sim_ctx *ctx, host *h, const host_feature *f, const sim_event *ev)
 {
     const model_env *env = h->env;
-    if (!env->k8s)
-        return;
-    const k8s_shared *sh = &env->k8s->sh;
+    const k8s_world *w = f->world;
+    const k8s_shared *sh = &w->sh;
     if (ev->kind == env->kind_host_sample || ev->kind == sh->kind_bind || ev->kind == sh->kind_kill ||
         ev->kind == sh->kind_kpod || ev->kind == sh->kind_usage)
         return; /* these never change which nodes the host holds */
-    k8s_kubelet *kb = h->kubelet;
+    k8s_kubelet *kb = host_ext(h, f);
     int32_t own = sh->node_of_host[h->index];
     if (own >= 0) {
         int up = h->state == HOST_UP;
@@ -197,7 +203,7 @@ void k8s_kubelet_after(sim_ctx *ctx, host *h, const sim_event *ev)
             if (up)
                 to_scheduler(ctx, sh, sh->kind_node_status, own, K8S_NS_READY, h->index, sim_now(ctx));
             else
-                node_gone(ctx, sh, kb, h, own);
+                node_gone(ctx, w, kb, h, own);
         }
     }
     /* VM nodes that stopped running here */
@@ -208,7 +214,7 @@ void k8s_kubelet_after(sim_ctx *ctx, host *h, const sim_event *ev)
             continue;
         }
         kb->nodes[i] = kb->nodes[--kb->n_nodes];
-        node_gone(ctx, sh, kb, h, node);
+        node_gone(ctx, w, kb, h, node);
     }
     /* VM nodes that started running here, in start order */
     for (uint32_t i = 0; i < h->n_vms; i++) {
@@ -231,13 +237,16 @@ static int remove_node(k8s_kubelet *kb, int32_t node)
     return 0;
 }
 
-void k8s_kubelet_vm_leaving(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t dst, uint32_t kind, int64_t op)
+/* vMotion, on the source at the handover: the VM node leaves this kubelet
+ * without being reported lost; each of its pods goes to the destination in
+ * a k8s.pod_transfer event (sent after the VM's arrive event, so it comes
+ * after it); binds and kills for the node that still reach this host are
+ * forwarded there. */
+static void kubelet_vm_leaving(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id, uint32_t dst)
 {
     const model_env *env = h->env;
-    if (!env->k8s || !h->kubelet)
-        return;
-    const k8s_shared *sh = &env->k8s->sh;
-    k8s_kubelet *kb = h->kubelet;
+    const k8s_shared *sh = &((const k8s_world *)f->world)->sh;
+    k8s_kubelet *kb = host_ext(h, f);
     int32_t node = sh->node_of_vm[vm_id];
     if (node < 0 || !remove_node(kb, node))
         return;
@@ -257,24 +266,27 @@ void k8s_kubelet_vm_leaving(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t dst,
         }
         int64_t usage = kb->usage_m ? kb->usage_m[kp->workload] : sh->workloads[kp->workload].cpu_usage_m;
         int64_t at = kb->usage_m ? kb->usage_at_ns[kp->workload] : -1;
-        int64_t p[6] = {op,
-                        (int64_t)kp->pod << 32 | kp->epoch,
-                        (int64_t)node << 32 | (2 * (int64_t)kp->workload + (kp->running != 0)),
-                        kp->due_ns,
-                        usage,
-                        at};
-        sim_send(ctx, env->first_host_lp + dst, env->control_latency_ns, kind, p, sizeof p);
+        k8s_pod_transfer_msg m = {.pod = kp->pod,
+                                  .epoch = kp->epoch,
+                                  .node = node,
+                                  .workload = kp->workload,
+                                  .running = kp->running != 0,
+                                  .due_ns = kp->due_ns,
+                                  .usage_m = usage,
+                                  .usage_at_ns = at};
+        sim_send(ctx, env->first_host_lp + dst, env->control_latency_ns, sh->kind_pod_transfer, &m, sizeof m);
         kb->pods[i] = kb->pods[--kb->n_pods]; /* handed on: its replica reports from the destination */
     }
 }
 
-void k8s_kubelet_vm_arrived(sim_ctx *ctx, host *h, uint32_t vm_id, int arrived)
+/* vMotion, on the destination when the VM arrives: arrived (running here):
+ * the node is this kubelet's and the scheduler LP is told its new host
+ * (K8S_NS_MOVED: no NotReady, no rebinding); not arrived (the destination
+ * was down): the node is lost. */
+static void kubelet_vm_arrival(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id, int arrived)
 {
-    const model_env *env = h->env;
-    if (!env->k8s || !h->kubelet)
-        return;
-    const k8s_shared *sh = &env->k8s->sh;
-    k8s_kubelet *kb = h->kubelet;
+    const k8s_shared *sh = &((const k8s_world *)f->world)->sh;
+    k8s_kubelet *kb = host_ext(h, f);
     int32_t node = sh->node_of_vm[vm_id];
     if (node < 0)
         return;
@@ -286,26 +298,23 @@ void k8s_kubelet_vm_arrived(sim_ctx *ctx, host *h, uint32_t vm_id, int arrived)
     to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_MOVED, h->index, sim_now(ctx));
 }
 
-void k8s_kubelet_adopt(sim_ctx *ctx, host *h, const int64_t *p)
+/* On the destination: a pod of an arrived VM node keeps running, or its
+ * start / Job completion stays due at due_ns. */
+static void kubelet_adopt(sim_ctx *ctx, const k8s_world *w, k8s_kubelet *kb, const k8s_pod_transfer_msg *m)
 {
-    const model_env *env = h->env;
-    if (!env->k8s || !h->kubelet)
-        return;
-    const k8s_shared *sh = &env->k8s->sh;
-    k8s_kubelet *kb = h->kubelet;
-    int32_t node = (int32_t)(p[2] >> 32);
+    const k8s_shared *sh = &w->sh;
+    int32_t node = m->node;
     if (!node_here(kb, node))
         return; /* its VM did not arrive (the destination went down): lost with the node */
     if (grow((void **)&kb->pods, &kb->cap_pods, kb->n_pods + 1, sizeof *kb->pods) != 0)
         abort();
-    int64_t wl_running = p[2] & 0xffffffff;
-    k8s_kpod kp = {.pod = (uint32_t)(p[1] >> 32),
-                   .epoch = (uint32_t)(p[1] & 0xffffffff),
+    k8s_kpod kp = {.pod = m->pod,
+                   .epoch = m->epoch,
                    .node = node,
-                   .workload = (uint32_t)(wl_running / 2),
-                   .running = (int)(wl_running % 2),
-                   .due_ns = p[3]};
-    set_usage(sh, kb, kp.workload, p[4], p[5]);
+                   .workload = m->workload,
+                   .running = m->running,
+                   .due_ns = m->due_ns};
+    set_usage(sh, kb, kp.workload, m->usage_m, m->usage_at_ns);
     kb->pods[kb->n_pods++] = kp;
     sim_time_ns now = sim_now(ctx);
     sim_time_ns delay = kp.due_ns > now ? kp.due_ns - now : 0;
@@ -344,13 +353,20 @@ static int64_t pod_cpu_request_m(const k8s_pod_spec *ps)
     return sum;
 }
 
-void k8s_kubelet_sample_demand(host *h, host_vm_input *in, host_pod_load *host_node)
+/* The sample's demand of the kubelet pods that run on this host's nodes:
+ * each running pod uses the CPU the scheduler LP last sent for its
+ * workload, k8s_pod_cpu_mhz(usage, limit, core MHz), and its workload's
+ * memory_usage. A VM node's pods add them to its VM's demand (CPU) and
+ * active memory fraction; a host node's pods add them to the pods' claim
+ * in the host's water-filling (with their CPU requests as shares). */
+static void kubelet_add_demand(sim_ctx *ctx, host *h, const host_feature *f, host_sample_ctx *s)
 {
+    (void)ctx;
     const model_env *env = h->env;
-    const k8s_kubelet *kb = h->kubelet;
-    if (!env->k8s || !kb)
-        return;
-    const k8s_shared *sh = &env->k8s->sh;
+    const k8s_kubelet *kb = host_ext(h, f);
+    const k8s_shared *sh = &((const k8s_world *)f->world)->sh;
+    host_vm_input *in = s->in;
+    host_pod_load *host_node = &s->pods;
     double core_mhz = env->host_specs[h->index].cpu_mhz;
     for (uint32_t i = 0; i < kb->n_pods; i++) {
         const k8s_kpod *kp = &kb->pods[i];
@@ -374,21 +390,26 @@ void k8s_kubelet_sample_demand(host *h, host_vm_input *in, host_pod_load *host_n
                 continue;
             /* the VM's guest runs the pod: its CPU and memory are the VM's demand */
             double configured = (double)env->vm_specs[node_vm].memory_mib;
-            double f = in[k].memory_active_fraction + (configured > 0.0 ? mem_mib / configured : 0.0);
+            double active = in[k].memory_active_fraction + (configured > 0.0 ? mem_mib / configured : 0.0);
             in[k].cpu_demand_mhz += cpu_mhz;
-            in[k].memory_active_fraction = f < 1.0 ? f : 1.0;
+            in[k].memory_active_fraction = active < 1.0 ? active : 1.0;
             break;
         }
     }
 }
 
-void k8s_kubelet_report_services(sim_ctx *ctx, host *h, const host_pod_load *host_node)
+/* After the contention step: reports each running pod to the service its
+ * Deployment serves at the CPU it got over the CPU it wanted: its VM
+ * node's cpu_speed_factor, or the host node's entitlement over demand. */
+static void kubelet_after_sample(sim_ctx *ctx, host *h, const host_feature *f, const host_sample_ctx *s)
 {
     const model_env *env = h->env;
-    const k8s_kubelet *kb = h->kubelet;
-    if (!env->k8s || !kb || !env->services)
+    const k8s_kubelet *kb = host_ext(h, f);
+    const k8s_world *w = f->world;
+    const k8s_shared *sh = &w->sh;
+    const host_pod_load *host_node = &s->pods;
+    if (!w->services)
         return;
-    const k8s_shared *sh = &env->k8s->sh;
     double host_speed = host_node->cpu_demand_mhz > 0.0 ? host_node->cpu_entitlement_mhz / host_node->cpu_demand_mhz : 1.0;
     for (uint32_t i = 0; i < kb->n_pods; i++) {
         const k8s_kpod *kp = &kb->pods[i];
@@ -400,6 +421,35 @@ void k8s_kubelet_report_services(sim_ctx *ctx, host *h, const host_pod_load *hos
             speed = env->vms[node_vm].cpu_speed_factor;
         else if (!kb->host_node_up)
             continue;
-        services_report_pod(ctx, env, kp->workload, kp->pod, kp->epoch, speed, 1);
+        services_report_pod(ctx, w->services, kp->workload, kp->pod, kp->epoch, speed, 1);
     }
 }
+
+static void kubelet_vm_leaving_hook(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id, uint32_t dst_host)
+{
+    kubelet_vm_leaving(ctx, h, f, vm_id, dst_host);
+}
+
+static void kubelet_vm_arrived(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id, uint32_t src_host)
+{
+    (void)src_host;
+    kubelet_vm_arrival(ctx, h, f, vm_id, 1);
+}
+
+static void kubelet_vm_arrival_failed(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id,
+                                      uint32_t src_host)
+{
+    (void)src_host;
+    kubelet_vm_arrival(ctx, h, f, vm_id, 0);
+}
+
+const host_hooks kubelet_host_hooks = {
+    .name = "kubelet",
+    .handle = kubelet_handle,
+    .after_event = kubelet_after,
+    .add_demand = kubelet_add_demand,
+    .after_sample = kubelet_after_sample,
+    .vm_leaving = kubelet_vm_leaving_hook,
+    .vm_arrived = kubelet_vm_arrived,
+    .vm_arrival_failed = kubelet_vm_arrival_failed,
+};

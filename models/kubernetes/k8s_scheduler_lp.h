@@ -91,6 +91,7 @@ typedef struct k8s_shared {
     uint32_t lp; /* the scheduler LP */
     uint32_t kind_workload, kind_cycle, kind_tick, kind_sample, kind_hpa, kind_ca, kind_node_timer;
     uint32_t kind_pod_status, kind_node_status, kind_bind, kind_kill, kind_kpod, kind_usage;
+    uint32_t kind_pod_transfer; /* host -> host: a pod going with its VM node (k8s_pod_transfer_msg) */
 } k8s_shared;
 
 typedef enum { K8S_POD_PENDING, K8S_POD_BOUND, K8S_POD_RUNNING, K8S_POD_SUCCEEDED, K8S_POD_DELETED } k8s_pod_phase;
@@ -190,9 +191,23 @@ typedef struct k8s_kubelet {
 typedef struct k8s_world {
     k8s_shared sh;
     k8s_control ctrl;
-    k8s_kubelet *kubelets; /* per host */
+    k8s_kubelet *kubelets; /* per host (the kubelet's extension slot of host LP i) */
     uint32_t n_hosts;
+    const struct service_set *services; /* for the pods of Deployments that serve a service, or NULL */
 } k8s_world;
+
+/* A kubelet pod going with its VM node to the vMotion's destination. */
+typedef struct k8s_pod_transfer_msg {
+    uint32_t pod, epoch;
+    int32_t node;
+    uint32_t workload;
+    int32_t running;
+    int32_t unused;
+    sim_time_ns due_ns;      /* its start, or a Job's completion, is due then */
+    int64_t usage_m;         /* the CPU one pod of its workload uses, as last decided */
+    sim_time_ns usage_at_ns; /* when it was decided (-1: never) */
+} k8s_pod_transfer_msg;
+_Static_assert(sizeof(k8s_pod_transfer_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a pod transfer fits an event payload");
 
 struct host;
 struct model_env;
@@ -202,12 +217,12 @@ struct model_env;
  * scenario declares no node groups. Returns 0, -1 (out of memory) or -2
  * (bad input, "FILE:LINE: key '...': ..." in err). Call after the hosts' LPs
  * exist. */
-int k8s_control_build(const scenario *scn, sim_engine *eng, struct model_env *env, struct host *hosts,
-                      k8s_world **out, char *err, size_t err_len);
+int k8s_control_build(const scenario *scn, sim_engine *eng, struct model_env *env, k8s_world **out, char *err,
+                      size_t err_len);
 int k8s_control_declare_recording(k8s_world *w, recorder *rec);
 /* End-of-run table /tables/k8s_nodes (the entities of /series/k8s_node). */
 int k8s_control_write_tables(const k8s_world *w, const scenario *scn, recorder *rec);
-void k8s_control_free(k8s_world *w, struct host *hosts);
+void k8s_control_free(k8s_world *w);
 /* 1 if VM index_in_group of vms.[vm_group] is a spare node of an
  * autoscaled node group (beyond initial_nodes): it stays powered off until
  * the Cluster Autoscaler asks for it. */
@@ -218,47 +233,20 @@ void k8s_control_describe(const k8s_world *w, FILE *out);
 /* The scheduler LP handler (state: k8s_control). */
 void k8s_control_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 
-/* Host LP hooks (k8s_kubelet.c): a kubelet event kind -> 1 (handled);
- * after any event, reports nodes that appeared or vanished on the host. */
-int k8s_kubelet_handle(sim_ctx *ctx, struct host *h, const sim_event *ev);
-void k8s_kubelet_after(sim_ctx *ctx, struct host *h, const sim_event *ev);
-
-/* vMotion of a VM node (called from drs_host.c, the event carrying the
- * pods is drs.host DRS_OP_KPOD, sent after the VM's arrive event):
- * k8s_kubelet_vm_leaving - on the source at the handover: the node leaves
- *   this kubelet without being reported lost; each of its pods goes to
- *   host LP dst in one event {DRS_OP_KPOD, pod, epoch, node,
- *   2*workload+running, due_ns}; binds and kills for the node that still
- *   reach this host are forwarded to dst.
- * k8s_kubelet_vm_arrived - on the destination when the VM arrives: arrived
- *   (VM running here): the node is this kubelet's and the scheduler LP is
- *   told its new host (K8S_NS_MOVED: no NotReady, no rebinding); not
- *   arrived (the destination was down): the node is lost.
- * k8s_kubelet_adopt - on the destination: a DRS_OP_KPOD event; the pod
- *   keeps running, or its start / Job completion stays due at due_ns. */
-/* The sample's demand of the kubelet pods that run on this host's nodes:
- * each running pod uses the CPU the scheduler LP last sent for its
- * workload, k8s_pod_cpu_mhz(usage, limit, core MHz), and its workload's
- * memory_usage. A VM node's pods add them to its VM's demand in[] (CPU)
- * and active memory fraction; a host node's pods add them to *host_node,
- * the pods' claim in the host's water-filling (with their CPU requests as
- * shares). Call after pods_sample_demand (which resets *host_node). */
-struct host_vm_input;
-struct host_pod_load;
-void k8s_kubelet_sample_demand(struct host *h, struct host_vm_input *in, struct host_pod_load *host_node);
-/* After the contention step: reports each running pod to the service its
- * Deployment serves (services_report_pod) at the CPU it got over the CPU it
- * wanted: its VM node's cpu_speed_factor, or the host node's entitlement
- * over demand (host_node as the step left it). */
-void k8s_kubelet_report_services(sim_ctx *ctx, struct host *h, const struct host_pod_load *host_node);
+struct model_module;
+struct host_hooks;
+/* The Kubernetes module (models/core/module.h): the scheduler LP (its
+ * start builds the control plane) and, as a feature of every host LP, the
+ * kubelet (k8s_kubelet.c): binds, kills, pod lifecycles, nodes appearing
+ * and vanishing, pods following a vMotioned VM node, the pods' demand in
+ * the host's sample and their reports to services. */
+extern const struct model_module kubernetes_module;
+extern const struct host_hooks kubelet_host_hooks;
 
 /* MHz a pod using usage_m millicores takes of cores of core_mhz: capped
  * by its CPU limit (millicores, 0: none): min(usage, limit) x MHz / 1000. */
 double k8s_pod_cpu_mhz(int64_t usage_m, int64_t limit_m, double core_mhz);
 
-void k8s_kubelet_vm_leaving(sim_ctx *ctx, struct host *h, uint32_t vm_id, uint32_t dst, uint32_t kind, int64_t op);
-void k8s_kubelet_vm_arrived(sim_ctx *ctx, struct host *h, uint32_t vm_id, int arrived);
-void k8s_kubelet_adopt(sim_ctx *ctx, struct host *h, const int64_t *payload);
 
 /* Payload codes. */
 enum { K8S_PS_RUNNING = 1, K8S_PS_SUCCEEDED, K8S_PS_REJECTED };

@@ -10,7 +10,9 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "models/core/host.h"
 #include "models/core/model_env.h"
+#include "models/core/module.h"
 
 /* The service LP's random streams. */
 enum { STREAM_ARRIVALS = 0, STREAM_WORK = 1, STREAM_BALANCER = 2, STREAM_PHASES = 3 };
@@ -335,18 +337,19 @@ static void apply_report(sim_ctx *ctx, service *s, uint32_t i, const service_spe
 
 static void on_speed_report(sim_ctx *ctx, service *s, const service_speed_report *rep)
 {
-    if (rep->replica < 0 || (uint64_t)rep->replica >= s->spec->replicas)
+    if (rep->replica >= s->spec->replicas)
         return;
-    apply_report(ctx, s, (uint32_t)rep->replica, rep);
+    apply_report(ctx, s, rep->replica, rep);
 }
 
 /* A pod of the service's Deployment: its slot, or the lowest free slot for
  * a pod newly running; pods beyond the slots are not served. */
 static void on_pod_report(sim_ctx *ctx, service *s, const service_speed_report *rep)
 {
+    int64_t key = (int64_t)rep->pod << 32 | rep->epoch;
     int64_t slot = -1, free_slot = -1;
     for (uint32_t i = 0; i < s->spec->replicas; i++) {
-        if (s->replicas[i].pod_key == rep->replica) {
+        if (s->replicas[i].pod_key == key) {
             slot = i;
             break;
         }
@@ -357,7 +360,7 @@ static void on_pod_report(sim_ctx *ctx, service *s, const service_speed_report *
         if (!rep->running || free_slot < 0)
             return;
         slot = free_slot;
-        s->replicas[slot].pod_key = rep->replica;
+        s->replicas[slot].pod_key = key;
     }
     apply_report(ctx, s, (uint32_t)slot, rep);
 }
@@ -510,19 +513,19 @@ static int32_t replica_of_vm(const service_set *set, const model_env *env, uint3
     return si;
 }
 
-static void send_report(sim_ctx *ctx, const model_env *env, int32_t si, uint32_t replica_index, double speed,
+static void send_report(sim_ctx *ctx, const service_set *set, int32_t si, uint32_t replica_index, double speed,
                         int running)
 {
-    const service_set *set = env->services;
     service_speed_report rep = {.replica = replica_index, .speed = speed, .running = running};
-    sim_send(ctx, set->first_lp + (uint32_t)si, env->control_latency_ns, set->kind_replica_speed, &rep, sizeof rep);
+    sim_send(ctx, set->first_lp + (uint32_t)si, set->env->control_latency_ns, set->kind_replica_speed, &rep,
+             sizeof rep);
 }
 
-void services_report_replicas(sim_ctx *ctx, const model_env *env, const uint32_t *vm_ids, uint32_t n)
+void services_report_replicas(sim_ctx *ctx, const service_set *set, const uint32_t *vm_ids, uint32_t n)
 {
-    const service_set *set = env->services;
     if (!set)
         return;
+    const model_env *env = set->env;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t replica_index;
         int32_t si = replica_of_vm(set, env, vm_ids[k], &replica_index);
@@ -530,27 +533,25 @@ void services_report_replicas(sim_ctx *ctx, const model_env *env, const uint32_t
             continue;
         const vm *v = &env->vms[vm_ids[k]];
         int running = v->state == VM_RUNNING || v->state == VM_MIGRATING;
-        send_report(ctx, env, si, replica_index, v->cpu_speed_factor, running);
+        send_report(ctx, set, si, replica_index, v->cpu_speed_factor, running);
     }
 }
 
-void services_report_vm_down(sim_ctx *ctx, const model_env *env, uint32_t vm_id)
+void services_report_vm_down(sim_ctx *ctx, const service_set *set, uint32_t vm_id)
 {
-    const service_set *set = env->services;
     uint32_t replica_index;
-    int32_t si = set ? replica_of_vm(set, env, vm_id, &replica_index) : -1;
+    int32_t si = set ? replica_of_vm(set, set->env, vm_id, &replica_index) : -1;
     if (si >= 0)
-        send_report(ctx, env, si, replica_index, 0.0, 0);
+        send_report(ctx, set, si, replica_index, 0.0, 0);
 }
 
-void services_report_pod(sim_ctx *ctx, const model_env *env, uint32_t workload, uint32_t pod, uint32_t epoch,
+void services_report_pod(sim_ctx *ctx, const service_set *set, uint32_t workload, uint32_t pod, uint32_t epoch,
                          double speed, int running)
 {
-    const service_set *set = env->services;
     if (!set || workload >= set->n_deployments || set->service_of_deployment[workload] < 0)
         return;
-    service_speed_report rep = {.replica = (int64_t)pod << 32 | epoch, .speed = speed, .running = running};
-    sim_send(ctx, set->first_lp + (uint32_t)set->service_of_deployment[workload], env->control_latency_ns,
+    service_speed_report rep = {.pod = pod, .epoch = epoch, .speed = speed, .running = running};
+    sim_send(ctx, set->first_lp + (uint32_t)set->service_of_deployment[workload], set->env->control_latency_ns,
              set->kind_pod_replica, &rep, sizeof rep);
 }
 
@@ -800,7 +801,6 @@ int services_build(const scenario *scn, sim_engine *eng, recorder *rec, model_en
                    char *err, size_t err_len)
 {
     *out = NULL;
-    env->services = NULL;
     int n = scn_list_len(scn, "services");
     if (n == 0)
         return 0;
@@ -810,6 +810,7 @@ int services_build(const scenario *scn, sim_engine *eng, recorder *rec, model_en
         return 1;
     }
     set->scn = scn;
+    set->env = env;
     set->n = (uint32_t)n;
     set->n_vm_groups = (uint32_t)scn_list_len(scn, "vms");
     set->specs = calloc((size_t)n, sizeof *set->specs);
@@ -862,7 +863,6 @@ int services_build(const scenario *scn, sim_engine *eng, recorder *rec, model_en
         services_free(set);
         return 1;
     }
-    env->services = set;
     *out = set;
     return 0;
 }
@@ -1016,3 +1016,61 @@ void services_free(service_set *set)
     free(set->service_of_deployment);
     free(set);
 }
+
+/* ------------------------------------------------------------------------ */
+/* The module and its host hooks (models/core/module.h, host.h)             */
+/* ------------------------------------------------------------------------ */
+
+/* A replica is usable from its start. */
+static void services_vm_started(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id)
+{
+    (void)h;
+    services_report_replicas(ctx, f->world, &vm_id, 1);
+}
+
+/* Its service learns at once that the replica is gone. */
+static void services_vm_stopped(sim_ctx *ctx, host *h, const host_feature *f, uint32_t vm_id)
+{
+    (void)h;
+    services_report_vm_down(ctx, f->world, vm_id);
+}
+
+static void services_after_sample(sim_ctx *ctx, host *h, const host_feature *f, const host_sample_ctx *s)
+{
+    (void)s;
+    services_report_replicas(ctx, f->world, h->vm_ids, h->n_vms);
+}
+
+static const host_hooks services_host_hooks = {
+    .name = "services",
+    .vm_started = services_vm_started,
+    .vm_stopped = services_vm_stopped,
+    .after_sample = services_after_sample,
+};
+
+static model_status services_module_start(model_builder *b, void **world)
+{
+    service_set *set = NULL;
+    int rc = services_build(b->scn, b->eng, b->rec, b->env, &set, b->err, b->err_len);
+    *world = set;
+    return rc == 2 ? MODEL_BAD_INPUT : rc != 0 ? MODEL_RUNTIME_ERROR : MODEL_OK;
+}
+
+static int services_module_write(model_builder *b, void *world) { return services_finish(world, b->rec); }
+
+static void services_module_describe(const void *world, FILE *out) { services_describe(world, out); }
+
+static void services_module_free(model_builder *b, void *world)
+{
+    (void)b;
+    services_free(world);
+}
+
+const model_module services_module = {
+    .name = "services",
+    .start = services_module_start,
+    .write_tables = services_module_write,
+    .describe = services_module_describe,
+    .free = services_module_free,
+    .host_hooks = &services_host_hooks,
+};

@@ -136,6 +136,7 @@ typedef struct service {
 
 typedef struct service_set {
     const scenario *scn;
+    const struct model_env *env;
     uint32_t n;
     service_spec *specs;
     service *services;
@@ -171,30 +172,39 @@ void services_free(service_set *set);
 /* Host side, called by a host LP at each sample: one service.replica_speed
  * message per VM in vm_ids that runs a replica, carrying the VM's
  * cpu_speed_factor and whether it is running. */
-void services_report_replicas(sim_ctx *ctx, const struct model_env *env, const uint32_t *vm_ids, uint32_t n);
+void services_report_replicas(sim_ctx *ctx, const service_set *set, const uint32_t *vm_ids, uint32_t n);
 
 /* For a host LP that stops, fails or hands off a VM: tells its service at
  * once (after the control latency) that the replica is gone, instead of
  * waiting for the missing reports to be noticed. */
-void services_report_vm_down(sim_ctx *ctx, const struct model_env *env, uint32_t vm_id);
+void services_report_vm_down(sim_ctx *ctx, const service_set *set, uint32_t vm_id);
 
 /* Host side, for a kubelet: the pod (pod, epoch) of workload `workload`
  * (an index of kubernetes.deployments when below their count) runs at
  * `speed` (the CPU it gets over the CPU it wants), or is gone (running 0).
  * Sends service.pod_replica to the deployment's service, if it has one. */
-void services_report_pod(sim_ctx *ctx, const struct model_env *env, uint32_t workload, uint32_t pod, uint32_t epoch,
+void services_report_pod(sim_ctx *ctx, const service_set *set, uint32_t workload, uint32_t pod, uint32_t epoch,
                          double speed, int running);
+
+struct model_module;
+/* The services module (models/core/module.h): its start builds the
+ * services (services_build), and as a feature of the host LP it reports
+ * replica VMs as they start, stop and at every sample. */
+extern const struct model_module services_module;
 
 /* The LP handler of services. */
 void service_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 
-/* Payload of service.replica_speed (host LP -> service LP); for
- * service.pod_replica `replica` is the pod's key pod << 32 | epoch. */
+/* Payload of service.replica_speed and service.pod_replica (host LP ->
+ * service LP). */
 typedef struct service_speed_report {
-    int64_t replica;
+    uint32_t replica; /* service.replica_speed: the replica's index */
+    uint32_t pod;     /* service.pod_replica: the pod and its epoch */
+    uint32_t epoch;
+    int32_t running;
     double speed;
-    int64_t running;
 } service_speed_report;
+_Static_assert(sizeof(service_speed_report) <= SIM_EVENT_PAYLOAD_BYTES, "a speed report fits an event payload");
 
 /* Pure helpers, exposed for tests. */
 

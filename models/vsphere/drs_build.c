@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/vsphere/drs_controller.h"
+#include "models/core/module.h"
 #include "models/core/model_env.h"
 #include "recorder/recorder.h"
 
@@ -174,7 +175,6 @@ static int alloc_ctl(drs_env *d, const model_env *env)
     k->host_stuck = calloc(nh, sizeof *k->host_stuck);
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
-    k->saved_usable = calloc(nh, sizeof *k->saved_usable);
     k->hosts = calloc(nh, sizeof *k->hosts);
     k->vms = calloc(nv, sizeof *k->vms);
     k->assignment = calloc(nv, sizeof *k->assignment);
@@ -182,7 +182,7 @@ static int alloc_ctl(drs_env *d, const model_env *env)
     d->hosts = calloc(nh, sizeof *d->hosts);
     d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
-        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->saved_usable || !k->hosts ||
+        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
         !k->vms || !k->assignment || !k->moves || !d->hosts || !d->vm_pinned)
         return -1;
     for (uint32_t v = 0; v < env->n_vms; v++)
@@ -195,7 +195,14 @@ static int alloc_ctl(drs_env *d, const model_env *env)
     return vmotion_set_init(&k->set, env->n_hosts, k->nic_gbps);
 }
 
-drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine *eng, int *bad, char *err, size_t err_len)
+/* Reads drs.*, vmotion.*, rules and the per-VM keys, and registers the
+ * kinds. Returns NULL with *bad == 0 when there is nothing to do (DRS off
+ * and no rules), NULL with *bad == 1 and "FILE:LINE: key '...': ..." in err
+ * on bad input, *bad == 2 when out of memory. */
+static void drs_free(drs_env *d);
+
+static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine *eng, int *bad, char *err,
+                          size_t err_len)
 {
     *bad = 0;
     int enabled = scn_bool(scn, "drs.enabled");
@@ -256,16 +263,17 @@ drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine *eng, i
     return d;
 }
 
-void drs_start(drs_env *d, const model_env *env, sim_engine *eng)
+/* Schedules the first DRS tick. */
+static void drs_start(drs_env *d, const model_env *env, sim_engine *eng)
 {
     if (!d->enabled)
         return;
-    int64_t tick = DRS_OP_TICK;
+    drs_msg tick = {.op = DRS_OP_TICK};
     sim_schedule(eng, env->cluster_lp, d->period_ns + 2 * env->control_latency_ns, d->kind_cluster, &tick,
                  sizeof tick);
 }
 
-int drs_declare_recording(drs_env *d, recorder *rec)
+static int drs_declare_recording(drs_env *d, recorder *rec)
 {
     if (!d->enabled)
         return 0;
@@ -287,7 +295,7 @@ int drs_declare_recording(drs_env *d, recorder *rec)
 }
 
 /* The cluster series need the cluster group's time axis: declared with it. */
-int drs_declare_series(drs_env *d, recorder *rec, sim_time_ns period_ns)
+static int drs_declare_series(drs_env *d, recorder *rec, sim_time_ns period_ns)
 {
     if (!d->enabled)
         return 0;
@@ -305,9 +313,8 @@ static const rec_column vmotion_columns[] = {
     {"duration_s", REC_F64, "s"},    {"downtime_s", REC_F64, "s"},    {"outcome", REC_STR, NULL},
 };
 
-int drs_write_tables(const drs_env *d, const model_env *env, recorder *rec)
+static int drs_write_tables(const drs_env *d, recorder *rec)
 {
-    (void)env;
     if (!d->enabled)
         return 0;
     int table = rec_table_new(rec, "vmotions", vmotion_columns, (int)(sizeof vmotion_columns / sizeof vmotion_columns[0]));
@@ -327,7 +334,7 @@ int drs_write_tables(const drs_env *d, const model_env *env, recorder *rec)
     return 0;
 }
 
-void drs_describe(const drs_env *d, FILE *out)
+static void drs_describe(const drs_env *d, FILE *out)
 {
     if (d->enabled)
         fprintf(out, "drs:    threshold %d every %.0f s, %" PRIu32 " rules%s\n", d->params.threshold,
@@ -337,7 +344,7 @@ void drs_describe(const drs_env *d, FILE *out)
         fprintf(out, "drs:    off; %" PRIu32 " rules kept by placement\n", d->n_rules);
 }
 
-void drs_free(drs_env *d)
+static void drs_free(drs_env *d)
 {
     if (!d)
         return;
@@ -357,7 +364,6 @@ void drs_free(drs_env *d)
     free(k->host_stuck);
     free(k->nic_gbps);
     free(k->cpu_charged);
-    free(k->saved_usable);
     free(k->hosts);
     free(k->vms);
     free(k->assignment);
@@ -373,3 +379,51 @@ void drs_free(drs_env *d)
     drs_rules_index_free(&d->rule_index);
     free(d);
 }
+
+/* --- the module (models/core/module.h) ------------------------------------ */
+
+static model_status drs_module_build(model_builder *b, void **world)
+{
+    int bad = 0;
+    drs_env *d = drs_build(b->scn, b->env, b->eng, &bad, b->err, b->err_len);
+    if (!d && bad)
+        return bad == 2 ? model_runtime_error(b, "out of memory building DRS") : MODEL_BAD_INPUT;
+    *world = d;
+    return MODEL_OK;
+}
+
+static model_status drs_module_start(model_builder *b, void **world)
+{
+    if (*world)
+        drs_start(*world, b->env, b->eng);
+    return MODEL_OK;
+}
+
+static int drs_module_declare(model_builder *b, void *world)
+{
+    if (drs_declare_recording(world, b->rec) != 0)
+        return -1;
+    return drs_declare_series(world, b->rec, b->env->sample_period_ns);
+}
+
+static int drs_module_write(model_builder *b, void *world) { return drs_write_tables(world, b->rec); }
+
+static void drs_module_describe(const void *world, FILE *out) { drs_describe(world, out); }
+
+static void drs_module_free(model_builder *b, void *world)
+{
+    (void)b;
+    drs_free(world);
+}
+
+const model_module drs_module = {
+    .name = "drs",
+    .build = drs_module_build,
+    .start = drs_module_start,
+    .declare_recording = drs_module_declare,
+    .write_tables = drs_module_write,
+    .describe = drs_module_describe,
+    .free = drs_module_free,
+    .host_hooks = &drs_host_hooks,
+    .cluster_hooks = &drs_cluster_hooks,
+};

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "models/core/cluster.h"
-#include "models/failures/failure.h"
 #include "models/host/host_contention.h"
 #include "models/core/model_env.h"
 
@@ -23,10 +22,10 @@ static void ctl_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t
                   value);
 }
 
-static void send_host(sim_ctx *ctx, const model_env *env, uint32_t h, int64_t op, int64_t a, int64_t b, int64_t x)
+static void send_host(sim_ctx *ctx, const model_env *env, const drs_env *d, uint32_t h, int32_t op, uint32_t vm_id, int32_t host_index, int32_t record)
 {
-    int64_t p[4] = {op, a, b, x};
-    sim_send(ctx, env->first_host_lp + h, env->control_latency_ns, env->drs->kind_host, p, sizeof p);
+    drs_msg m = {.op = op, .vm = vm_id, .host = host_index, .record = record};
+    sim_send(ctx, env->first_host_lp + h, env->control_latency_ns, d->kind_host, &m, sizeof m);
 }
 
 /* The set's clock in seconds: the LP's, or the set's own when the timer
@@ -40,20 +39,16 @@ static double set_now_s(sim_ctx *ctx, const vmotion_set *s)
 
 static void send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
-    const model_env *env = c->env;
     int32_t h = c->vm_host[vm_id];
-    if (h < 0)
-        return;
-    int64_t payload = vm_id;
-    sim_send(ctx, env->first_host_lp + (uint32_t)h, env->control_latency_ns, env->kind_vm_stop, &payload,
-             sizeof payload);
+    if (h >= 0)
+        cluster_send_stop(ctx, c, vm_id, h);
 }
 
 /* Ends a migration record (done or aborted): the VM is free to move again,
  * and a power-off held for it goes out now. */
-static void mig_close(sim_ctx *ctx, cluster *c, drs_migration *m, int outcome)
+static void mig_close(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration *m, int outcome)
 {
-    drs_ctl *k = &c->env->drs->ctl;
+    drs_ctl *k = &d->ctl;
     m->outcome = outcome;
     m->set_id = -1;
     k->vm_migration[m->vm] = -1;
@@ -66,29 +61,26 @@ static void mig_close(sim_ctx *ctx, cluster *c, drs_migration *m, int outcome)
 }
 
 /* Tells each host whether the vMotion CPU reservation is in force. */
-static void cpu_update(sim_ctx *ctx, cluster *c)
+static void cpu_update(sim_ctx *ctx, drs_env *d, cluster *c)
 {
     const model_env *env = c->env;
-    drs_env *d = env->drs;
     drs_ctl *k = &d->ctl;
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         uint8_t want = k->set.active[h] > 0;
         if (want == k->cpu_charged[h])
             continue;
         k->cpu_charged[h] = want;
-        union {
-            int64_t i[2];
-            double f[2];
-        } p = {.i = {DRS_OP_VMOTION_CPU}};
-        p.f[1] = want ? vmotion_host_cpu_reservation_mhz(k->nic_gbps[h], env->host_specs[h].cpu_mhz) : 0.0;
-        sim_send(ctx, env->first_host_lp + h, env->control_latency_ns, d->kind_host, &p, sizeof p);
+        drs_msg m = {.op = DRS_OP_VMOTION_CPU,
+                     .cpu_mhz = want ? vmotion_host_cpu_reservation_mhz(k->nic_gbps[h], env->host_specs[h].cpu_mhz)
+                                     : 0.0};
+        sim_send(ctx, env->first_host_lp + h, env->control_latency_ns, d->kind_host, &m, sizeof m);
     }
 }
 
-static void timer_arm(sim_ctx *ctx, cluster *c)
+static void timer_arm(sim_ctx *ctx, drs_env *d, cluster *c)
 {
-    const model_env *env = c->env;
-    drs_ctl *k = &env->drs->ctl;
+    (void)c;
+    drs_ctl *k = &d->ctl;
     k->timer_gen++;
     double next = vmotion_set_next_s(&k->set);
     if (!isfinite(next))
@@ -96,15 +88,14 @@ static void timer_arm(sim_ctx *ctx, cluster *c)
     double t_ns = ceil(next * 1e9);
     sim_time_ns now = sim_now(ctx);
     sim_time_ns delay = t_ns > (double)now ? (sim_time_ns)t_ns - now : 0;
-    int64_t p[2] = {DRS_OP_TIMER, (int64_t)k->timer_gen};
-    sim_send(ctx, sim_self(ctx), delay, env->drs->kind_cluster, p, sizeof p);
+    drs_msg m = {.op = DRS_OP_TIMER, .generation = k->timer_gen};
+    sim_send(ctx, sim_self(ctx), delay, d->kind_cluster, &m, sizeof m);
 }
 
 /* Acts on what the set reports: pause at STOP_COPY, hand over at DONE. */
-static void act_on(sim_ctx *ctx, cluster *c, const vmotion_event *ev, uint32_t n)
+static void act_on(sim_ctx *ctx, drs_env *d, cluster *c, const vmotion_event *ev, uint32_t n)
 {
     const model_env *env = c->env;
-    drs_env *d = env->drs;
     drs_ctl *k = &d->ctl;
     for (uint32_t i = 0; i < n; i++) {
         int32_t r = k->vm_migration[ev[i].vm];
@@ -118,7 +109,7 @@ static void act_on(sim_ctx *ctx, cluster *c, const vmotion_event *ev, uint32_t n
             break;
         case VMOTION_EV_STOP_COPY:
             m->paused = 1;
-            send_host(ctx, env, (uint32_t)m->src, DRS_OP_PAUSE, m->vm, 0, 0);
+            send_host(ctx, env, d, (uint32_t)m->src, DRS_OP_PAUSE, m->vm, 0, 0);
             break;
         case VMOTION_EV_DONE:
             m->rounds = e->m.round;
@@ -127,7 +118,7 @@ static void act_on(sim_ctx *ctx, cluster *c, const vmotion_event *ev, uint32_t n
             m->downtime_s = vmotion_downtime_s(&e->m);
             m->done_ns = sim_now(ctx);
             m->set_id = -1;
-            send_host(ctx, env, (uint32_t)m->src, DRS_OP_HANDOVER, m->vm, m->dst, r);
+            send_host(ctx, env, d, (uint32_t)m->src, DRS_OP_HANDOVER, m->vm, m->dst, r);
             ctl_log(ctx, c, d->log_vmotion_done, m->vm, m->src, m->dst, m->downtime_s);
             break;
         }
@@ -150,9 +141,9 @@ static vmotion_event *event_buffer(drs_ctl *k, uint32_t *cap)
 }
 
 /* Runs the set up to now and acts on its events. */
-static void advance(sim_ctx *ctx, cluster *c)
+static void advance(sim_ctx *ctx, drs_env *d, cluster *c)
 {
-    drs_ctl *k = &c->env->drs->ctl;
+    drs_ctl *k = &d->ctl;
     uint32_t cap;
     vmotion_event *ev = event_buffer(k, &cap);
     for (;;) {
@@ -162,7 +153,7 @@ static void advance(sim_ctx *ctx, cluster *c)
         else if (!(next <= t))
             return;
         uint32_t n = vmotion_set_run_until(&k->set, t, ev, cap);
-        act_on(ctx, c, ev, n);
+        act_on(ctx, d, c, ev, n);
         ev = event_buffer(k, &cap);
     }
 }
@@ -181,10 +172,9 @@ static int32_t mig_new(drs_ctl *k)
     return (int32_t)k->n_migs++;
 }
 
-static void request_move(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t src, int32_t dst, drs_reason reason)
+static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int32_t src, int32_t dst, drs_reason reason)
 {
     const model_env *env = c->env;
-    drs_env *d = env->drs;
     drs_ctl *k = &d->ctl;
     vmotion_params p = d->vmotion;
     p.memory_bytes = (double)env->vm_specs[vm_id].memory_mib * MIB_BYTES;
@@ -204,27 +194,26 @@ static void request_move(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t src, 
     k->host_in_flight[dst]++;
     m->set_id = vmotion_set_request(&k->set, vm_id, src, dst, &p, set_now_s(ctx, &k->set), ev, &n);
     if (m->set_id < 0) { /* a bad parameter: the move is dropped */
-        mig_close(ctx, c, m, 2);
+        mig_close(ctx, d, c, m, 2);
         return;
     }
-    act_on(ctx, c, ev, n);
+    act_on(ctx, d, c, ev, n);
 }
 
 /* Aborts a migration still in the set; a paused VM resumes on its source
  * (a no-op there if the source took it down). */
-static void abort_migration(sim_ctx *ctx, cluster *c, drs_migration *m)
+static void abort_migration(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration *m)
 {
     const model_env *env = c->env;
-    drs_env *d = env->drs;
     drs_ctl *k = &d->ctl;
     uint32_t cap, n = 0;
     vmotion_event *ev = event_buffer(k, &cap);
     vmotion_set_cancel(&k->set, (uint32_t)m->set_id, set_now_s(ctx, &k->set), ev, cap, &n);
     if (m->paused)
-        send_host(ctx, env, (uint32_t)m->src, DRS_OP_RESUME, m->vm, 0, 0);
+        send_host(ctx, env, d, (uint32_t)m->src, DRS_OP_RESUME, m->vm, 0, 0);
     ctl_log(ctx, c, d->log_vmotion_aborted, m->vm, m->src, m->dst, 0.0);
-    mig_close(ctx, c, m, 2);
-    act_on(ctx, c, ev, n);
+    mig_close(ctx, d, c, m, 2);
+    act_on(ctx, d, c, ev, n);
 }
 
 static uint32_t in_flight_on(const drs_ctl *k, uint32_t h) { return k->host_in_flight[h]; }
@@ -237,17 +226,15 @@ static drs_host_state drs_state_of(const drs_ctl *k, uint32_t h)
     return k->host_evacuating[h] ? DRS_HOST_MAINTENANCE : DRS_HOST_UP;
 }
 
-static int vm_movable(const cluster *c, uint32_t v)
+static int vm_movable(const drs_env *d, const cluster *c, uint32_t v)
 {
-    const drs_env *d = c->env->drs;
     return !d->vm_pinned[v] && d->ctl.vm_running[v] && d->ctl.vm_migration[v] < 0;
 }
 
 /* Fills the DRS view and runs one pass; its moves become migrations. */
-static void run_pass(sim_ctx *ctx, cluster *c)
+static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
 {
     const model_env *env = c->env;
-    drs_env *d = env->drs;
     drs_ctl *k = &d->ctl;
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         const host_spec *s = &env->host_specs[h];
@@ -270,7 +257,7 @@ static void run_pass(sim_ctx *ctx, cluster *c)
                              .memory_mib = (double)vs->memory_mib,
                              .dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[v] / MIB_BYTES,
                              .sriov_vfs = vs->res.sriov ? 1u : 0u,
-                             .pinned = !vm_movable(c, v)};
+                             .pinned = !vm_movable(d, c, v)};
         k->assignment[v] = h;
     }
     drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, d->rules, d->n_rules};
@@ -289,27 +276,26 @@ static void run_pass(sim_ctx *ctx, cluster *c)
                                                         : DRS_REASON_RULE;
         ctl_log(ctx, c, d->log_move, mv->vm, mv->from, mv->to, mv->imbalance_after);
         k->moves_total++;
-        request_move(ctx, c, mv->vm, mv->from, mv->to, why);
+        request_move(ctx, d, c, mv->vm, mv->from, mv->to, why);
     }
 }
 
 /* Hosts being evacuated: when nothing is in flight to or from one, either
  * a pass moves what is left or, if nothing movable is left (or nothing can
  * move), it enters maintenance. */
-static void evacuation_check(sim_ctx *ctx, cluster *c, int allow_pass)
+static void evacuation_check(sim_ctx *ctx, drs_env *d, cluster *c, int allow_pass)
 {
     const model_env *env = c->env;
-    drs_env *d = env->drs;
     drs_ctl *k = &d->ctl;
     int need_pass = 0;
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         if (!k->host_evacuating[h] || in_flight_on(k, h) > 0)
             continue;
         for (uint32_t v = 0; v < env->n_vms && !need_pass; v++)
-            need_pass = c->vm_host[v] == (int32_t)h && vm_movable(c, v);
+            need_pass = c->vm_host[v] == (int32_t)h && vm_movable(d, c, v);
     }
     if (need_pass && allow_pass)
-        run_pass(ctx, c);
+        run_pass(ctx, d, c);
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         if (!k->host_evacuating[h] || in_flight_on(k, h) > 0)
             continue;
@@ -323,21 +309,20 @@ static void evacuation_check(sim_ctx *ctx, cluster *c, int allow_pass)
             if (left > 0)
                 continue; /* DPM gives up: something could not move */
             k->host_standby[h] = 1;
-            send_host(ctx, env, h, DRS_OP_STANDBY, 0, 0, 0);
+            send_host(ctx, env, d, h, DRS_OP_STANDBY, 0, 0, 0);
             ctl_log(ctx, c, d->log_standby, h, 0, 0, took_s);
             continue;
         }
         k->host_state[h] = DRS_HOST_DOWN;
-        send_host(ctx, env, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
+        send_host(ctx, env, d, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
         ctl_log(ctx, c, d->log_evacuated, h, left, 0, took_s);
     }
 }
 
 /* DPM after a pass: one host to standby or one back on (drs_controller.h). */
-static void dpm_step(sim_ctx *ctx, cluster *c)
+static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
 {
     const model_env *env = c->env;
-    drs_env *d = env->drs;
     drs_ctl *k = &d->ctl;
     double demand[2] = {0, 0}, cap[2] = {0, 0};
     uint32_t on = 0;
@@ -359,14 +344,14 @@ static void dpm_step(sim_ctx *ctx, cluster *c)
         demand[0] += k->vm_cpu_mhz[v];
         demand[1] += k->vm_mem_mib[v];
         k->host_load[h] += k->vm_cpu_mhz[v];
-        k->host_stuck[h] |= (uint8_t)!vm_movable(c, v);
+        k->host_stuck[h] |= (uint8_t)!vm_movable(d, c, v);
     }
     double u = on ? fmax(demand[0] / cap[0], demand[1] / cap[1]) : INFINITY;
     if (u > d->dpm_high) {
         for (uint32_t h = 0; h < env->n_hosts; h++)
             if (k->host_standby[h] == 1 && k->host_state[h] == DRS_HOST_UP) {
                 k->host_standby[h] = 2;
-                send_host(ctx, env, h, DRS_OP_POWER_ON, 0, 0, 0);
+                send_host(ctx, env, d, h, DRS_OP_POWER_ON, 0, 0, 0);
                 ctl_log(ctx, c, d->log_power_on, h, 0, 0, u);
                 return;
             }
@@ -399,145 +384,140 @@ static void dpm_step(sim_ctx *ctx, cluster *c)
 }
 
 /* After any change to the set: CPU reservations, the timer. */
-static void settle(sim_ctx *ctx, cluster *c)
+static void settle(sim_ctx *ctx, drs_env *d, cluster *c)
 {
-    cpu_update(ctx, c);
-    timer_arm(ctx, c);
+    cpu_update(ctx, d, c);
+    timer_arm(ctx, d, c);
 }
 
-/* Watches the failure module's messages to the controller. */
-static void observe_failure(sim_ctx *ctx, cluster *c, const int64_t *p)
+/* A cluster notice (drs.enabled): hosts leaving or rejoining, VMs failing
+ * abort the migrations they touch. */
+static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
 {
+    drs_env *d = f->world;
     const model_env *env = c->env;
-    drs_ctl *k = &env->drs->ctl;
-    switch ((failure_op)p[0]) {
-    case FOP_HOST_DOWN: {
-        uint32_t h = (uint32_t)p[1];
+    drs_ctl *k = &d->ctl;
+    if (!d->enabled)
+        return;
+    switch ((cluster_notice_kind)n->kind) {
+    case CLUSTER_NOTICE_HOST_DOWN: {
+        uint32_t h = (uint32_t)n->host;
         k->host_state[h] = DRS_HOST_DOWN;
-        advance(ctx, c);
+        advance(ctx, d, c);
         for (uint32_t i = k->first_open; i < k->n_migs; i++) {
             drs_migration *m = &k->migs[i];
             if (m->outcome == 0 && m->set_id >= 0 && (m->src == (int32_t)h || m->dst == (int32_t)h))
-                abort_migration(ctx, c, m);
+                abort_migration(ctx, d, c, m);
         }
         if (k->host_evacuating[h]) { /* down before it was evacuated: its window begins anyway */
             k->host_evacuating[h] = 0;
             if (!k->evacuation_for_standby[h])
-                send_host(ctx, env, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
+                send_host(ctx, env, d, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
             k->evacuation_for_standby[h] = 0;
         }
-        evacuation_check(ctx, c, 1);
-        settle(ctx, c);
+        evacuation_check(ctx, d, c, 1);
+        settle(ctx, d, c);
         break;
     }
-    case FOP_HOST_UP:
-        k->host_state[p[1]] = DRS_HOST_UP;
-        k->host_evacuating[p[1]] = 0;
+    case CLUSTER_NOTICE_HOST_UP:
+        k->host_state[n->host] = DRS_HOST_UP;
+        k->host_evacuating[n->host] = 0;
         break;
-    case FOP_VM_FAILED: {
-        uint32_t v = (uint32_t)p[1];
+    case CLUSTER_NOTICE_VM_FAILED: {
+        uint32_t v = n->vm;
         k->vm_running[v] = 0;
         k->vm_cpu_mhz[v] = k->vm_mem_mib[v] = 0.0;
         int32_t r = k->vm_migration[v];
         if (r >= 0 && k->migs[r].set_id >= 0) {
-            advance(ctx, c);
+            advance(ctx, d, c);
             if (k->migs[r].set_id >= 0)
-                abort_migration(ctx, c, &k->migs[r]);
-            evacuation_check(ctx, c, 1);
-            settle(ctx, c);
+                abort_migration(ctx, d, c, &k->migs[r]);
+            evacuation_check(ctx, d, c, 1);
+            settle(ctx, d, c);
         }
         break;
     }
-    default:
-        break;
     }
 }
 
-static void on_arrived(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t r)
+static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int32_t r)
 {
-    const model_env *env = c->env;
-    drs_migration *m = &env->drs->ctl.migs[r];
+    drs_migration *m = &d->ctl.migs[r];
     if (c->vm_host[vm_id] == m->src) { /* else its capacity was released meanwhile */
         cluster_uncommit(c, vm_id, m->src);
         cluster_commit(c, vm_id, m->dst);
         c->vm_host[vm_id] = m->dst;
     }
-    mig_close(ctx, c, m, 1);
+    mig_close(ctx, d, c, m, 1);
 }
 
-int drs_cluster_handle(sim_ctx *ctx, cluster *c, const sim_event *ev)
+static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
-    const model_env *env = c->env;
-    drs_env *d = env->drs;
+    drs_env *d = f->world;
     drs_ctl *k = &d->ctl;
-    const int64_t *p = ev->payload.i64;
-    if (env->fail && ev->kind == env->fail->kind_cluster) {
-        if (d->enabled)
-            observe_failure(ctx, c, p);
-        return 0;
-    }
     if (ev->kind != d->kind_cluster)
         return 0;
-    switch ((drs_op)p[0]) {
+    const drs_msg *m = (const drs_msg *)ev->payload.bytes;
+    switch ((drs_op)m->op) {
     case DRS_OP_VM_STATS: {
-        uint32_t v = (uint32_t)p[1];
-        k->vm_running[v] = (uint8_t)p[2];
-        k->vm_cpu_mhz[v] = ev->payload.f64[3];
-        k->vm_mem_mib[v] = ev->payload.f64[4];
-        k->vm_dirty_bytes_per_s[v] = ev->payload.f64[5];
+        const drs_stats_msg *st = (const drs_stats_msg *)ev->payload.bytes;
+        k->vm_running[st->vm] = (uint8_t)st->running;
+        k->vm_cpu_mhz[st->vm] = st->cpu_mhz;
+        k->vm_mem_mib[st->vm] = st->mem_mib;
+        k->vm_dirty_bytes_per_s[st->vm] = st->dirty_bytes_per_s;
         break;
     }
     case DRS_OP_TICK:
-        advance(ctx, c);
-        run_pass(ctx, c);
+        advance(ctx, d, c);
+        run_pass(ctx, d, c);
         if (d->dpm)
-            dpm_step(ctx, c);
-        evacuation_check(ctx, c, d->dpm);
-        settle(ctx, c);
-        sim_send(ctx, sim_self(ctx), d->period_ns, d->kind_cluster, p, sizeof(int64_t));
+            dpm_step(ctx, d, c);
+        evacuation_check(ctx, d, c, d->dpm);
+        settle(ctx, d, c);
+        sim_send(ctx, sim_self(ctx), d->period_ns, d->kind_cluster, m, sizeof *m);
         break;
     case DRS_OP_TIMER:
-        if ((uint64_t)p[1] != k->timer_gen)
+        if (m->generation != k->timer_gen)
             break; /* stale: the set changed since it was armed */
-        advance(ctx, c);
-        evacuation_check(ctx, c, 1);
-        settle(ctx, c);
+        advance(ctx, d, c);
+        evacuation_check(ctx, d, c, 1);
+        settle(ctx, d, c);
         break;
     case DRS_OP_ARRIVED:
-        advance(ctx, c);
-        on_arrived(ctx, c, (uint32_t)p[1], (int32_t)p[2]);
-        evacuation_check(ctx, c, 1);
-        settle(ctx, c);
+        advance(ctx, d, c);
+        on_arrived(ctx, d, c, m->vm, m->record);
+        evacuation_check(ctx, d, c, 1);
+        settle(ctx, d, c);
         break;
     case DRS_OP_HANDOVER_FAILED: {
-        drs_migration *m = &k->migs[p[2]];
-        if (m->outcome == 0) {
-            ctl_log(ctx, c, d->log_vmotion_aborted, m->vm, m->src, m->dst, 1.0);
-            mig_close(ctx, c, m, 2);
+        drs_migration *mig = &k->migs[m->record];
+        if (mig->outcome == 0) {
+            ctl_log(ctx, c, d->log_vmotion_aborted, mig->vm, mig->src, mig->dst, 1.0);
+            mig_close(ctx, d, c, mig, 2);
         }
-        advance(ctx, c);
-        evacuation_check(ctx, c, 1);
-        settle(ctx, c);
+        advance(ctx, d, c);
+        evacuation_check(ctx, d, c, 1);
+        settle(ctx, d, c);
         break;
     }
     case DRS_OP_HOST_READY:
-        k->host_standby[p[1]] = 0;
+        k->host_standby[m->host] = 0;
         break;
     case DRS_OP_EVACUATE: {
-        uint32_t h = (uint32_t)p[1];
-        advance(ctx, c);
+        uint32_t h = (uint32_t)m->host;
+        advance(ctx, d, c);
         k->host_evacuating[h] = 1;
         k->evacuation_for_standby[h] = 0;
         k->evacuation_start_ns[h] = sim_now(ctx);
         /* migrations into it are called back; the host takes no new VMs */
         for (uint32_t i = k->first_open; i < k->n_migs; i++) {
-            drs_migration *m = &k->migs[i];
-            if (m->outcome == 0 && m->set_id >= 0 && m->dst == (int32_t)h)
-                abort_migration(ctx, c, m);
+            drs_migration *mig = &k->migs[i];
+            if (mig->outcome == 0 && mig->set_id >= 0 && mig->dst == (int32_t)h)
+                abort_migration(ctx, d, c, mig);
         }
-        run_pass(ctx, c);
-        evacuation_check(ctx, c, 0);
-        settle(ctx, c);
+        run_pass(ctx, d, c);
+        evacuation_check(ctx, d, c, 0);
+        settle(ctx, d, c);
         break;
     }
     default:
@@ -546,9 +526,12 @@ int drs_cluster_handle(sim_ctx *ctx, cluster *c, const sim_event *ev)
     return 1;
 }
 
-int drs_cluster_hold_stop(cluster *c, uint32_t vm_id)
+/* A power-off for a VM in flight waits until the migration ends. */
+static int drs_hold_stop(cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
-    drs_ctl *k = &c->env->drs->ctl;
+    (void)c;
+    drs_env *d = f->world;
+    drs_ctl *k = &d->ctl;
     int32_t r = k->vm_migration[vm_id];
     if (r < 0)
         return 0;
@@ -556,10 +539,13 @@ int drs_cluster_hold_stop(cluster *c, uint32_t vm_id)
     return 1;
 }
 
-void drs_placement_mask(cluster *c, uint32_t vm_id)
+/* Placement: hosts the hard rules forbid for vm_id, hosts being evacuated
+ * and hosts in standby are unusable (the core restores the view). */
+static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluster_place_purpose purpose)
 {
+    (void)purpose;
     const model_env *env = c->env;
-    drs_env *d = env->drs;
+    drs_env *d = f->world;
     drs_ctl *k = &d->ctl;
     /* rules see VMs in flight at their destination, as DRS does */
     for (uint32_t i = k->first_open; i < k->n_migs; i++)
@@ -567,29 +553,20 @@ void drs_placement_mask(cluster *c, uint32_t vm_id)
             k->migs[i].saved_host = c->vm_host[k->migs[i].vm];
             c->vm_host[k->migs[i].vm] = k->migs[i].dst;
         }
-    for (uint32_t h = 0; h < env->n_hosts; h++) {
-        k->saved_usable[h] = c->view[h].usable;
+    for (uint32_t h = 0; h < env->n_hosts; h++)
         if (k->host_evacuating[h] || k->host_standby[h] ||
             (d->n_rules && !drs_rules_allow(d->rules, &d->rule_index, c->vm_host, vm_id, (int32_t)h, 0)))
             c->view[h].usable = 0;
-    }
     for (uint32_t i = k->n_migs; i-- > k->first_open;)
         if (k->migs[i].outcome == 0)
             c->vm_host[k->migs[i].vm] = k->migs[i].saved_host;
 }
 
-void drs_placement_unmask(cluster *c)
+static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
 {
     const model_env *env = c->env;
-    for (uint32_t h = 0; h < env->n_hosts; h++)
-        c->view[h].usable = env->drs->ctl.saved_usable[h];
-}
-
-void drs_cluster_sample(sim_ctx *ctx, cluster *c)
-{
-    const model_env *env = c->env;
-    drs_env *d = env->drs;
-    drs_ctl *k = &d->ctl;
+    const drs_env *d = f->world;
+    const drs_ctl *k = &d->ctl;
     if (!env->rec || !d->enabled)
         return;
     sim_time_ns now = sim_now(ctx);
@@ -621,3 +598,12 @@ void drs_cluster_sample(sim_ctx *ctx, cluster *c)
         rec_series_put(env->rec, d->series_in_flight, now, 0,
                        (double)(vmotion_set_active(&k->set) + vmotion_set_queued(&k->set)));
 }
+
+const cluster_hooks drs_cluster_hooks = {
+    .name = "drs",
+    .handle = drs_cluster_handle,
+    .observe = drs_observe,
+    .mask = drs_mask,
+    .hold_stop = drs_hold_stop,
+    .sample = drs_cluster_sample,
+};

@@ -13,21 +13,24 @@
  *   controller --drs.host PAUSE--------> source       at STOP_COPY (VM running -> migrating)
  *   controller --drs.host HANDOVER-----> source       at DONE
  *   source     --drs.host ARRIVE-------> destination  the VM leaves the source
+ *                                                     (host_vm_leave: features such as the
+ *                                                     kubelet send what goes with it after)
  *   destination --drs.cluster ARRIVED--> controller   its view moves the VM
  *   controller --drs.host VMOTION_CPU--> host         vMotion CPU reservation on/off
  *
  * Races: the controller aborts a migration whose VM fails or whose source or
- * destination goes down (peeking at the failure module's messages); a paused
+ * destination goes down (the core's cluster notices); a paused
  * VM is resumed on its source. A power-off (lifetime end) of a VM in flight
  * is held until the migration ends. A handover that finds the VM no longer
  * paused on its source is reported back and the migration is void.
  *
- * Maintenance (with drs.enabled): a host whose maintenance window begins
- * first asks the controller to evacuate it; the controller marks it
- * MAINTENANCE in its DRS view (mandatory moves), and when nothing movable
- * is left on it and nothing is in flight to or from it, tells the host to
- * enter maintenance (the failure module then shuts down what is left, e.g.
- * pinned VMs).
+ * Maintenance (with drs.enabled), the protocol of models/core/host.h: a
+ * host whose maintenance window is requested holds it and asks the
+ * controller to evacuate it; the controller marks it MAINTENANCE in its DRS
+ * view (mandatory moves), and when nothing movable is left on it and
+ * nothing is in flight to or from it, tells the host, which grants the
+ * window (host_grant_maintenance; the failure module then shuts down what
+ * is left, e.g. pinned VMs).
  *
  * DPM (dpm.enabled), after each pass: with U = max over CPU and memory of
  * (entitlements of the VMs) / (capacity of the hosts on), when U >
@@ -60,29 +63,48 @@ struct host_scratch;
 struct host_totals;
 struct recorder;
 
-/* Operations in payload.i64[0] of the module's two event kinds. */
+/* Operations of the module's two event kinds (drs_msg.op). */
 typedef enum {
-    DRS_OP_VM_STATS = 1, /* cluster: i64[1] vm, [2] running; f64[3] cpu entitlement MHz,
-                            f64[4] memory entitlement MiB, f64[5] dirty rate bytes/s */
+    DRS_OP_VM_STATS = 1, /* cluster: a VM's stats (drs_stats_msg) */
     DRS_OP_TICK,         /* cluster (self): run a DRS pass */
-    DRS_OP_TIMER,        /* cluster (self): i64[1] generation */
-    DRS_OP_ARRIVED,      /* cluster: i64[1] vm, [2] migration record */
-    DRS_OP_HANDOVER_FAILED, /* cluster: i64[1] vm, [2] record */
-    DRS_OP_EVACUATE,     /* cluster: i64[1] host wants to enter maintenance */
-    DRS_OP_PAUSE,        /* host: i64[1] vm */
-    DRS_OP_RESUME,       /* host: i64[1] vm (migration aborted while paused) */
-    DRS_OP_HANDOVER,     /* host (source): i64[1] vm, [2] destination, [3] record */
-    DRS_OP_ARRIVE,       /* host (destination): i64[1] vm, [2] source, [3] record; carries the
-                            VM node's pods.[] pods (pods_vm_arrived) */
-    DRS_OP_VMOTION_CPU,  /* host: f64[1] MHz reserved for vMotion (0: none) */
-    DRS_OP_ENTER_MAINTENANCE, /* host: evacuation over, begin the maintenance window */
+    DRS_OP_TIMER,        /* cluster (self): `generation` */
+    DRS_OP_ARRIVED,      /* cluster: `vm` arrived, migration `record` */
+    DRS_OP_HANDOVER_FAILED, /* cluster: `vm`, `record` */
+    DRS_OP_EVACUATE,     /* cluster: `host` wants to enter maintenance */
+    DRS_OP_PAUSE,        /* host: `vm` */
+    DRS_OP_RESUME,       /* host: `vm` (migration aborted while paused) */
+    DRS_OP_HANDOVER,     /* host (source): `vm` goes to `host`, migration `record` */
+    DRS_OP_ARRIVE,       /* host (destination): `vm` from `host`, migration `record` */
+    DRS_OP_VMOTION_CPU,  /* host: `cpu_mhz` reserved for vMotion (0: none) */
+    DRS_OP_ENTER_MAINTENANCE, /* host: evacuation over, the maintenance window may begin */
     DRS_OP_STANDBY,      /* host: DPM, evacuated: power down to standby */
     DRS_OP_POWER_ON,     /* host: DPM, boot (dpm.boot_delay) */
     DRS_OP_BOOTED,       /* host (self): the boot is over */
-    DRS_OP_HOST_READY,   /* cluster: i64[1] host is back from standby */
-    DRS_OP_KPOD          /* host (destination): a kubelet pod of the arriving VM node, after
-                            its ARRIVE (k8s_kubelet_vm_leaving has the payload) */
+    DRS_OP_HOST_READY    /* cluster: `host` is back from standby */
 } drs_op;
+
+/* The payload of both DRS kinds (except VM_STATS). */
+typedef struct drs_msg {
+    int32_t op; /* drs_op */
+    uint32_t vm;
+    int32_t host;   /* EVACUATE, HOST_READY: the host; HANDOVER: destination; ARRIVE: source */
+    int32_t record; /* the migration record (ARRIVED, HANDOVER_FAILED, HANDOVER, ARRIVE) */
+    uint64_t generation; /* TIMER */
+    double cpu_mhz;      /* VMOTION_CPU */
+} drs_msg;
+_Static_assert(sizeof(drs_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a DRS message fits an event payload");
+
+/* DRS_OP_VM_STATS: what a host reports of one VM every DRS period. */
+typedef struct drs_stats_msg {
+    int32_t op; /* DRS_OP_VM_STATS */
+    uint32_t vm;
+    int32_t running;
+    int32_t unused;
+    double cpu_mhz;           /* CPU entitlement from the contention step */
+    double mem_mib;           /* memory entitlement (docs/vsphere.md) */
+    double dirty_bytes_per_s; /* page dirty rate */
+} drs_stats_msg;
+_Static_assert(sizeof(drs_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "DRS stats fit an event payload");
 
 /* Why a migration was made: the `reason` column of /tables/vmotions. */
 typedef enum { DRS_REASON_BALANCE = 0, DRS_REASON_MAINTENANCE, DRS_REASON_RULE } drs_reason;
@@ -123,7 +145,6 @@ typedef struct drs_ctl {
     uint8_t *host_standby;    /* DPM: 0 on, 1 standby, 2 booting */
     double *nic_gbps;
     uint8_t *cpu_charged;     /* the host was told a vMotion CPU reservation is in force */
-    int *saved_usable;        /* placement mask */
     vmotion_event *evbuf;     /* what the set reports */
     uint32_t evcap;
     vmotion_set set;
@@ -166,48 +187,15 @@ typedef struct drs_env {
     int log_pass, log_move, log_vmotion_done, log_vmotion_aborted, log_evacuated, log_standby, log_power_on;
 } drs_env;
 
-/* Reads drs.*, vmotion.*, rules and the per-VM keys, and registers the
- * kinds. Returns NULL with *bad == 0 when there is nothing to do (DRS off
- * and no rules), NULL with *bad == 1 and "FILE:LINE: key '...': ..." in err
- * on bad input, *bad == 2 when out of memory. */
-drs_env *drs_build(const scenario *scn, const struct model_env *env, sim_engine *eng, int *bad, char *err,
-                   size_t err_len);
-/* Schedules the first DRS tick (call after the LPs exist). */
-void drs_start(drs_env *d, const struct model_env *env, sim_engine *eng);
-int drs_declare_recording(drs_env *d, struct recorder *rec);
-/* /series/cluster/imbalance and vmotions_in_flight, on the cluster group's axis. */
-int drs_declare_series(drs_env *d, struct recorder *rec, sim_time_ns period_ns);
-int drs_write_tables(const drs_env *d, const struct model_env *env, struct recorder *rec);
-/* One line for `vdcsim check`. */
-void drs_describe(const drs_env *d, FILE *out);
-void drs_free(drs_env *d);
+struct model_module;
+struct host_hooks;
+struct cluster_hooks;
 
-/* --- cluster LP hooks (drs_controller.c) --- */
-
-/* Handles the module's kinds (returns 1) and watches the failure module's
- * messages without consuming them (returns 0). */
-int drs_cluster_handle(sim_ctx *ctx, struct cluster *c, const sim_event *ev);
-/* A power-off for a VM in flight: held until the migration ends (1), or
- * 0 to go ahead. */
-int drs_cluster_hold_stop(struct cluster *c, uint32_t vm_id);
-/* Placement: hosts the hard rules forbid for vm_id, and hosts being
- * evacuated, are marked unusable in c->view while the policy chooses;
- * unmask restores the marks. */
-void drs_placement_mask(struct cluster *c, uint32_t vm_id);
-void drs_placement_unmask(struct cluster *c);
-void drs_cluster_sample(sim_ctx *ctx, struct cluster *c);
-
-/* --- host LP hooks (drs_host.c) --- */
-
-/* Handles the module's kinds and holds back a maintenance begin until the
- * controller has evacuated the host. Returns 1 when consumed. */
-int drs_host_before(sim_ctx *ctx, struct host *h, const sim_event *ev);
-/* The host's spec with the vMotion CPU reservation taken off its capacity
- * (into *tmp), or spec itself when none is in force. */
-const struct host_spec *drs_host_spec(const struct host *h, const struct host_spec *spec, struct host_spec *tmp);
-/* After the contention step: adds the vMotion CPU reservation to the
- * hypervisor's CPU, and sends per-VM stats to the controller at the first
- * sample of each DRS period. */
-void drs_host_after_sample(sim_ctx *ctx, struct host *h, const struct host_scratch *sc, struct host_totals *t);
+/* The DRS module (models/core/module.h): built from drs.*, vmotion.*,
+ * dpm.*, rules and the per-VM keys (nothing runs when DRS is off and there
+ * are no rules); host hooks (drs_host.c) and cluster hooks (drs_controller.c). */
+extern const struct model_module drs_module;
+extern const struct host_hooks drs_host_hooks;
+extern const struct cluster_hooks drs_cluster_hooks;
 
 #endif

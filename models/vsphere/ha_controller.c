@@ -9,6 +9,7 @@
 
 #include "models/core/cluster.h"
 #include "models/core/model_env.h"
+#include "models/core/module.h"
 
 /* The host named "<group>-NN" (as in /tables/hosts), or -1. */
 static int64_t host_by_name(const scenario *scn, const struct model_env *env, const char *name)
@@ -125,9 +126,8 @@ int ha_controller_declare_recording(ha_controller *ha, recorder *rec, sim_time_n
 
 /* Hides from placement the hosts whose failover flag equals `hide_failover`
  * (remembering the usable flags), or restores them. */
-static void mask_hosts(cluster *c, int hide_failover)
+static void mask_hosts(ha_controller *ha, cluster *c, int hide_failover)
 {
-    ha_controller *ha = c->ha;
     for (uint32_t h = 0; h < ha->n_hosts; h++) {
         ha->saved_usable[h] = c->view[h].usable;
         if ((ha->hosts[h].failover_host != 0) == (hide_failover != 0))
@@ -135,9 +135,8 @@ static void mask_hosts(cluster *c, int hide_failover)
     }
 }
 
-static void unmask_hosts(cluster *c)
+static void unmask_hosts(ha_controller *ha, cluster *c)
 {
-    ha_controller *ha = c->ha;
     for (uint32_t h = 0; h < ha->n_hosts; h++)
         c->view[h].usable = ha->saved_usable[h];
 }
@@ -148,43 +147,91 @@ static void mark_on(ha_controller *ha, uint32_t vm_id, int32_t host_index)
     ha->vms[vm_id].host = host_index;
 }
 
-int32_t ha_controller_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+int32_t ha_controller_restart_place(ha_controller *ha, cluster *c, uint32_t vm_id)
 {
-    ha_controller *ha = c->ha;
-    const model_env *env = c->env;
-    if (!ha_admit_power_on(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->vms[vm_id], -1, &ha->cfg)) {
-        ha->refused++;
-        if (env->rec && ha->log_admission_refused >= 0)
-            rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++c->log_seq,
-                      ha->log_admission_refused, vm_id, ha->cfg.policy, 0, 0.0);
-        return -2;
+    int32_t chosen = -1;
+    if (ha->n_failover_hosts > 0) {
+        mask_hosts(ha, c, 0); /* only the failover hosts are left */
+        chosen = cluster_choose_and_commit(c, vm_id, CLUSTER_PLACE_RESTART);
+        unmask_hosts(ha, c);
     }
-    int hide = ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS;
-    if (hide)
-        mask_hosts(c, 1);
-    int32_t chosen = cluster_choose_and_commit(c, vm_id);
-    if (hide)
-        unmask_hosts(c);
+    if (chosen < 0)
+        chosen = cluster_choose_and_commit(c, vm_id, CLUSTER_PLACE_RESTART);
     if (chosen >= 0)
         mark_on(ha, vm_id, chosen);
     return chosen;
 }
 
-int32_t ha_controller_restart_place(cluster *c, uint32_t vm_id)
+/* --- the cluster hooks ----------------------------------------------------- */
+
+/* Admission control on every power-on (initial placement, arrivals, queued VMs). */
+static int ha_admit(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
-    ha_controller *ha = c->ha;
-    int32_t chosen = -1;
-    if (ha->n_failover_hosts > 0) {
-        mask_hosts(c, 0); /* only the failover hosts are left */
-        chosen = cluster_choose_and_commit(c, vm_id);
-        unmask_hosts(c);
-    }
-    if (chosen < 0)
-        chosen = cluster_choose_and_commit(c, vm_id);
-    if (chosen >= 0)
-        mark_on(ha, vm_id, chosen);
-    return chosen;
+    ha_controller *ha = f->world;
+    if (ha_admit_power_on(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->vms[vm_id], -1, &ha->cfg))
+        return 1;
+    ha->refused++;
+    cluster_log(ctx, c, ha->log_admission_refused, vm_id, ha->cfg.policy, 0, 0.0);
+    return 0;
 }
+
+/* With the failover_hosts policy, power-ons never use the failover hosts. */
+static void ha_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluster_place_purpose purpose)
+{
+    (void)vm_id;
+    const ha_controller *ha = f->world;
+    if (purpose != CLUSTER_PLACE_POWER_ON || ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
+        return;
+    for (uint32_t h = 0; h < ha->n_hosts; h++)
+        if (ha->hosts[h].failover_host)
+            c->view[h].usable = 0;
+}
+
+static void ha_vm_placed(cluster *c, const cluster_feature *f, uint32_t vm_id, int32_t host_index)
+{
+    (void)c;
+    mark_on(f->world, vm_id, host_index);
+}
+
+static void ha_vm_gone(cluster *c, const cluster_feature *f, uint32_t vm_id)
+{
+    (void)c;
+    ha_controller_vm_off(f->world, vm_id);
+}
+
+/* The controller's view of hosts and VMs, from the cluster notices. */
+static void ha_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
+{
+    (void)ctx;
+    (void)c;
+    ha_controller *ha = f->world;
+    if (n->kind == CLUSTER_NOTICE_HOST_DOWN)
+        ha_controller_host_up(ha, (uint32_t)n->host, 0);
+    else if (n->kind == CLUSTER_NOTICE_HOST_UP)
+        ha_controller_host_up(ha, (uint32_t)n->host, 1);
+    else if (n->kind == CLUSTER_NOTICE_VM_FAILED)
+        ha_controller_vm_off(ha, n->vm);
+}
+
+/* /series/cluster/failover_capacity_hosts. */
+static void ha_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
+{
+    const ha_controller *ha = f->world;
+    const model_env *env = c->env;
+    if (env->rec && ha->series_failover_capacity >= 0)
+        rec_series_put(env->rec, ha->series_failover_capacity, sim_now(ctx), 0,
+                       (double)ha_controller_failover_capacity(ha));
+}
+
+static const cluster_hooks ha_cluster_hooks = {
+    .name = "ha",
+    .observe = ha_observe,
+    .admit = ha_admit,
+    .mask = ha_mask,
+    .vm_placed = ha_vm_placed,
+    .vm_gone = ha_vm_gone,
+    .sample = ha_sample,
+};
 
 void ha_controller_vm_off(ha_controller *ha, uint32_t vm_id) { ha->vms[vm_id].powered_on = 0; }
 
@@ -267,15 +314,6 @@ void ha_controller_slots(const ha_controller *ha, ha_slots *out)
     ha_slot_compute(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, NULL, &ha->cfg, out, NULL);
 }
 
-void ha_controller_sample(sim_ctx *ctx, cluster *c)
-{
-    ha_controller *ha = c->ha;
-    const model_env *env = c->env;
-    if (env->rec && ha->series_failover_capacity >= 0)
-        rec_series_put(env->rec, ha->series_failover_capacity, sim_now(ctx), 0,
-                       (double)ha_controller_failover_capacity(ha));
-}
-
 void ha_controller_describe(const ha_controller *ha, FILE *out)
 {
     static const char *const names[] = {"slots", "percentage", "failover_hosts", "disabled"};
@@ -289,3 +327,39 @@ void ha_controller_describe(const ha_controller *ha, FILE *out)
     fprintf(out, "; restart retries %" PRIu32 " from %.0f s, doubling\n", ha->retries,
             (double)ha->retry_interval_ns / 1e9);
 }
+
+/* --- the module (models/core/module.h) ------------------------------------ */
+
+static model_status ha_module_build(model_builder *b, void **world)
+{
+    ha_controller *ha = NULL;
+    int rc = ha_controller_build(b->scn, b->env, &ha, b->err, b->err_len);
+    if (rc == -2)
+        return MODEL_BAD_INPUT;
+    if (rc != 0)
+        return model_runtime_error(b, "out of memory building HA");
+    *world = ha;
+    return MODEL_OK;
+}
+
+static int ha_module_declare(model_builder *b, void *world)
+{
+    return ha_controller_declare_recording(world, b->rec, b->env->sample_period_ns);
+}
+
+static void ha_module_describe(const void *world, FILE *out) { ha_controller_describe(world, out); }
+
+static void ha_module_free(model_builder *b, void *world)
+{
+    (void)b;
+    ha_controller_free(world);
+}
+
+const model_module ha_module = {
+    .name = "ha",
+    .build = ha_module_build,
+    .declare_recording = ha_module_declare,
+    .describe = ha_module_describe,
+    .free = ha_module_free,
+    .cluster_hooks = &ha_cluster_hooks,
+};

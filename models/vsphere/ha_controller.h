@@ -4,7 +4,7 @@
  * behaves as before (restart.c alone: no admission control, retries only
  * when a host rejoins). The controller owns this state; it mirrors, in the
  * terms of models/vsphere/ha_admission.h, what the controller itself decided:
- *   hosts[h].up      = the placement view's usable flag (FOP_HOST_DOWN/UP)
+ *   hosts[h].up      = the host is up (cluster notices HOST_DOWN/UP)
  *   vms[v].powered_on = placed or restarted and not yet stopped or failed
  * It never reads host LP state.
  *
@@ -65,15 +65,9 @@ void ha_controller_free(ha_controller *ha);
 /* Declares the series and event kinds. 0 or -1 (recorder_error()). */
 int ha_controller_declare_recording(ha_controller *ha, recorder *rec, sim_time_ns sample_period_ns);
 
-/* Power-on of vm_id (controller LP): admission control, then placement
- * with cluster_choose_and_commit() (failover hosts hidden). Returns the
- * host, -1 when nothing fits, -2 when admission control refused it (logged
- * here). */
-int32_t ha_controller_power_on(sim_ctx *ctx, struct cluster *c, uint32_t vm_id);
-
 /* Restart placement of vm_id: failover hosts first, then any usable host.
  * Returns the host or -1. Admission control does not apply to restarts. */
-int32_t ha_controller_restart_place(struct cluster *c, uint32_t vm_id);
+int32_t ha_controller_restart_place(ha_controller *ha, struct cluster *c, uint32_t vm_id);
 
 /* The controller's view changed: a VM powered off or failed, a host left
  * or rejoined. */
@@ -99,7 +93,11 @@ void ha_controller_slots(const ha_controller *ha, ha_slots *out);
 /* One line for `vdcsim check`. */
 void ha_controller_describe(const ha_controller *ha, FILE *out);
 
-/* Cluster sample hook: /series/cluster/failover_capacity_hosts. */
-void ha_controller_sample(sim_ctx *ctx, struct cluster *c);
+struct model_module;
+/* The HA module (models/core/module.h): cluster hooks for admission
+ * control, the failover hosts, the controller's view of what is on, and
+ * the failover-capacity series. The restart of failed VMs (models/failures/
+ * restart.c) asks it for order, placement and retries. */
+extern const struct model_module ha_module;
 
 #endif

@@ -8,10 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "models/core/model_env.h"
 #include "models/core/vm.h"
 
-enum { GEN_STREAM_ARRIVALS = 1 };
 
 static int fail_key(char *err, size_t err_len, const scenario *scn, const char *key, const char *fmt, ...)
 {
@@ -197,40 +195,4 @@ void workload_group_free(workload_group *wg)
     trace_free(&wg->trace);
     free(wg->vm_demand);
     wg->vm_demand = NULL;
-}
-
-static void gen_log(sim_ctx *ctx, workload_gen *w, int kind, int64_t subject, int64_t a)
-{
-    const model_env *env = w->env;
-    if (env->rec && kind >= 0)
-        rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++w->log_seq, kind, subject, a, 0, 0.0);
-}
-
-static void schedule_next(sim_ctx *ctx, workload_gen *w)
-{
-    const workload_group *wg = &w->env->groups[w->group];
-    sim_time_ns t = arrival_time(&wg->arrival, w->arrived, w->last_ns, sim_rng(ctx, GEN_STREAM_ARRIVALS));
-    if (t < 0)
-        return;
-    sim_time_ns now = sim_now(ctx);
-    int64_t payload = 1;
-    sim_send(ctx, sim_self(ctx), t > now ? t - now : 0, w->env->kind_workload_arrival, &payload, sizeof payload);
-    w->last_ns = t;
-}
-
-void workload_gen_handle(sim_ctx *ctx, void *state, const sim_event *ev)
-{
-    workload_gen *w = state;
-    const model_env *env = w->env;
-    if (ev->kind != env->kind_workload_arrival)
-        return;
-    if (ev->payload.i64[0] == 1) {
-        const workload_group *wg = &env->groups[w->group];
-        uint32_t id = wg->first_vm + (uint32_t)w->arrived++;
-        env->vms[id].arrived_ns = sim_now(ctx); /* unplaced: the generator holds the VM */
-        gen_log(ctx, w, env->log_vm_arrived, id, w->group);
-        int64_t payload = id;
-        sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_vm_power_on, &payload, sizeof payload);
-    }
-    schedule_next(ctx, w);
 }

@@ -3,14 +3,10 @@
  *
  * One workload_group per scenario group vms.[g] (read by workload_group_read
  * before the model counts its VMs, because a trace group's count defaults
- * to the trace's VM count). Groups whose arrivals are not at_start get a
- * workload generator LP (workload_gen) with its own random stream: group
- * g's arrivals depend only on the seed and g, whatever the threads or the
- * other groups. On each arrival the generator takes the group's next VM
- * entity (ids first_vm, first_vm+1, ...; never reused), logs vm_arrived and
- * sends vm.power_on to the cluster controller one control latency later.
- * Lifetimes are drawn by the controller at placement, boot times by the
- * host at start (docs/workloads.md).
+ * to the trace's VM count). Groups whose arrivals are not at_start get an
+ * arrival LP (models/core/arrival_lp.h). Lifetimes are drawn by the
+ * controller at placement, boot times by the host at start
+ * (docs/workloads.md).
  */
 #ifndef VDCSIM_MODELS_WORKLOAD_H
 #define VDCSIM_MODELS_WORKLOAD_H
@@ -24,7 +20,6 @@
 #include "scenario/scenario.h"
 #include "sim/engine.h"
 
-struct model_env;
 struct vm_spec;
 
 typedef struct workload_group {
@@ -59,19 +54,5 @@ int workload_group_bind(const scenario *scn, int g, workload_group *wg, struct v
                         size_t err_len);
 
 void workload_group_free(workload_group *wg);
-
-/* The generator LP of one group. */
-typedef struct workload_gen {
-    const struct model_env *env;
-    uint32_t group;
-    uint64_t arrived;  /* entities handed out */
-    sim_time_ns last_ns;
-    uint64_t log_seq;
-} workload_gen;
-
-/* The handler: an event of kind env->kind_workload_arrival with payload
- * i64[0] = 0 draws the first arrival (scheduled at the group's start),
- * = 1 is an arrival. */
-void workload_gen_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 
 #endif

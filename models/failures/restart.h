@@ -1,17 +1,15 @@
 /* restart.h - the controller's restart of failed VMs (vSphere HA's role),
- * run by the cluster LP. The rules are in restart.c's header comment,
+ * a feature of the cluster LP (failure_cluster_hooks in failure.h). The
+ * rules are in restart.c's header comment,
  * docs/failures.md and docs/ha.md; with ha.enabled the order, the failover
  * hosts and the timed retries come from models/vsphere/ha_controller.h.
  *
- * Messages it handles (kind failure_env.kind_cluster, op in i64[0]):
- *   FOP_HOST_DOWN(host, t, state)   host leaves the placement view
- *   FOP_HOST_UP(host)               host rejoins; waiting VMs are retried
- *   FOP_VM_FAILED(vm, host, t, cause) VM due for restart at t + detection
- *   FOP_RESTART_TICK                place what is due
- * plus failure_env.kind_cluster_sample (the /series/cluster/... samples).
+ * What it sees: the core's cluster notices (host down, host up, VM failed)
+ * and its own FOP_RESTART_TICK (failure_env.kind_cluster); it records the
+ * /series/cluster/... of the restart queue at the core's cluster sample.
  */
-#ifndef VDCSIM_MODELS_RESTART_H
-#define VDCSIM_MODELS_RESTART_H
+#ifndef VDCSIM_MODELS_FAILURES_RESTART_H
+#define VDCSIM_MODELS_FAILURES_RESTART_H
 
 #include <stdint.h>
 
@@ -42,15 +40,5 @@ typedef struct restart_queue {
 /* 0, or -1 out of memory. */
 int restart_init(restart_queue *q, uint32_t n_hosts, uint32_t n_vms);
 void restart_free(restart_queue *q);
-
-/* restart_cluster_handle() is declared in failure.h (the cluster LP's hook). */
-
-struct cluster;
-/* The VM's lifetime is over (cluster LP). If it is down waiting for a
- * restart it is dropped from the queue, its downtime closed, and the
- * cluster forgets it (cluster_vm_gone): returns 1. Otherwise returns 0 and
- * remembers, so that a failure reported later releases it instead of
- * restarting it. */
-int restart_lifetime_over(sim_ctx *ctx, struct cluster *c, uint32_t vm_id);
 
 #endif

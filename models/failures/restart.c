@@ -1,9 +1,10 @@
 /* restart.c - the controller restarts VMs of failed hosts (vSphere HA's
- * role), on the cluster LP (see restart.h).
+ * role), as a feature of the cluster LP (failure_cluster_hooks; see
+ * restart.h).
  *
- * Rules:
- *  - FOP_HOST_DOWN: the host leaves the placement view (usable = 0).
- *  - FOP_VM_FAILED(vm, host, t, cause): the VM's memory and expected CPU
+ * Rules (on the core's cluster notices, models/core/cluster.h):
+ *  - HOST_DOWN: the host leaves the placement view (usable = 0).
+ *  - VM_FAILED(vm, host, t, cause): the VM's memory and expected CPU
  *    are released from the host in the view and the VM becomes due for
  *    restart at t + detection time (failures.detection_time, or
  *    ha.detection_time when set).
@@ -11,7 +12,7 @@
  *    id), with the cluster's placement policy; a placed VM gets vm.start
  *    after the control latency (log vm_restarted, a = host); one that finds
  *    no capacity is logged vm_restart_failed and waits.
- *  - FOP_HOST_UP: the host rejoins the view, and every waiting VM is retried
+ *  - HOST_UP: the host rejoins the view, and every waiting VM is retried
  *    at once (retry policy: on each host that comes back; no timer).
  * With ha.enabled (models/vsphere/ha_controller.h) instead:
  *  - due VMs go in order of (priority class, failure time, VM id); VMs of
@@ -25,7 +26,7 @@
  */
 #include <stdlib.h>
 
-#include "models/vsphere/restart.h"
+#include "models/failures/restart.h"
 
 #include "models/core/cluster.h"
 #include "models/failures/failure_internal.h"
@@ -50,9 +51,7 @@ void restart_free(restart_queue *q)
 
 static void cluster_event_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a, int64_t b)
 {
-    const model_env *env = c->env;
-    if (env->rec && kind >= 0)
-        rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++c->log_seq, kind, subject, a, b, 0.0);
+    cluster_log(ctx, c, kind, subject, a, b, 0.0);
 }
 
 static void push_due(restart_queue *q, restart_entry e)
@@ -83,9 +82,10 @@ static void push_waiting(restart_queue *q, restart_entry e)
 
 /* A failed VM whose lifetime is over (the cluster holds it now): its
  * downtime ends, and it is powered off for good. */
-static void vm_off_for_good(sim_ctx *ctx, const model_env *env, uint32_t vm_id)
+static void vm_off_for_good(sim_ctx *ctx, const failure_env *fe, uint32_t vm_id)
 {
-    vm_avail *va = &env->fail->vms[vm_id];
+    const model_env *env = fe->env;
+    vm_avail *va = &fe->vms[vm_id];
     sim_time_ns now = sim_now(ctx);
     if (va->down) {
         va->downtime_ns += now - va->down_since_ns;
@@ -97,10 +97,10 @@ static void vm_off_for_good(sim_ctx *ctx, const model_env *env, uint32_t vm_id)
     v->stopped_ns = now;
 }
 
-static void schedule_tick(sim_ctx *ctx, const model_env *env, sim_time_ns delay)
+static void schedule_tick(sim_ctx *ctx, const failure_env *fe, sim_time_ns delay)
 {
-    int64_t op = FOP_RESTART_TICK;
-    sim_send(ctx, sim_self(ctx), delay > 0 ? delay : 0, env->fail->kind_cluster, &op, sizeof op);
+    failure_msg tick = {.op = FOP_RESTART_TICK};
+    sim_send(ctx, sim_self(ctx), delay > 0 ? delay : 0, fe->kind_cluster, &tick, sizeof tick);
 }
 
 static int entry_order(const void *a, const void *b)
@@ -124,35 +124,32 @@ static int ha_entry_order(const void *a, const void *b)
 
 /* A restart found no capacity: without HA it waits for a host; with HA it
  * is retried on the doubling timer until the retries run out. */
-static void restart_no_capacity(sim_ctx *ctx, cluster *c, restart_queue *q, restart_entry e)
+static void restart_no_capacity(sim_ctx *ctx, cluster *c, failure_env *fe, restart_queue *q, restart_entry e)
 {
     const model_env *env = c->env;
-    failure_env *fe = env->fail;
     q->restart_failures++;
     fe->vms[e.vm].restart_failures++;
     e.attempts++;
     cluster_event_log(ctx, c, fe->log_vm_restart_failed, e.vm, -1, e.attempts);
-    const ha_controller *ha = c->ha;
+    ha_controller *ha = fe->ha;
     if (ha && e.attempts <= ha->retries) {
         sim_time_ns delay = ha_controller_retry_delay(ha, e.attempts);
         e.due_ns = sim_now(ctx) + delay;
         push_due(q, e);
-        schedule_tick(ctx, env, delay);
+        schedule_tick(ctx, fe, delay);
         return;
     }
     if (ha && e.attempts == ha->retries + 1) { /* the last retry: give up until a host rejoins */
         q->restarts_given_up++;
-        c->ha->restarts_given_up++;
+        ha->restarts_given_up++;
         if (env->rec && ha->log_restart_failed >= 0)
             cluster_event_log(ctx, c, ha->log_restart_failed, e.vm, e.attempts, 0);
     }
     push_waiting(q, e);
 }
 
-static void restart_tick(sim_ctx *ctx, cluster *c, restart_queue *q)
+static void restart_tick(sim_ctx *ctx, cluster *c, failure_env *fe, restart_queue *q)
 {
-    const model_env *env = c->env;
-    failure_env *fe = env->fail;
     sim_time_ns now = sim_now(ctx);
     /* the due entries first, in restart order; the others after them */
     uint32_t n_ready = 0;
@@ -162,7 +159,7 @@ static void restart_tick(sim_ctx *ctx, cluster *c, restart_queue *q)
             q->due[i] = q->due[n_ready];
             q->due[n_ready++] = t;
         }
-    qsort(q->due, n_ready, sizeof *q->due, c->ha ? ha_entry_order : entry_order);
+    qsort(q->due, n_ready, sizeof *q->due, fe->ha ? ha_entry_order : entry_order);
     /* take them out first: a failed attempt pushes its retry onto q->due */
     restart_entry *ready = malloc((n_ready ? n_ready : 1) * sizeof *ready);
     if (!ready)
@@ -174,110 +171,110 @@ static void restart_tick(sim_ctx *ctx, cluster *c, restart_queue *q)
     q->n_due -= n_ready;
     for (uint32_t k = 0; k < n_ready; k++) {
         uint32_t id = ready[k].vm;
-        int32_t chosen = c->ha ? ha_controller_restart_place(c, id) : cluster_choose_and_commit(c, id);
+        int32_t chosen = fe->ha ? ha_controller_restart_place(fe->ha, c, id)
+                                : cluster_choose_and_commit(c, id, CLUSTER_PLACE_RESTART);
         if (chosen < 0) {
-            restart_no_capacity(ctx, c, q, ready[k]);
+            restart_no_capacity(ctx, c, fe, q, ready[k]);
             continue;
         }
         q->restarts++;
         q->vms_down--;
         cluster_event_log(ctx, c, fe->log_vm_restarted, id, chosen, 0);
-        int64_t payload = id;
-        sim_send(ctx, env->first_host_lp + (uint32_t)chosen, env->control_latency_ns, env->kind_vm_start, &payload,
-                 sizeof payload);
+        cluster_send_start(ctx, c, id, chosen);
     }
     free(ready);
 }
 
-static void restart_sample(sim_ctx *ctx, cluster *c, restart_queue *q)
+/* The series of the restart queue, at every cluster sample. */
+static void restart_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
 {
     const model_env *env = c->env;
-    const failure_env *fe = env->fail;
+    const failure_env *fe = &((const failure_model *)f->world)->env;
+    const restart_queue *q = fe->restart;
     sim_time_ns now = sim_now(ctx);
-    if (env->rec) {
-        rec_series_put(env->rec, fe->series_cluster_hosts_up, now, 0, (double)q->hosts_usable);
-        rec_series_put(env->rec, fe->series_cluster_vms_down, now, 0, (double)q->vms_down);
-        /* waiting: found no capacity, whether on a retry timer or for a host */
-        uint32_t waiting = q->n_waiting;
-        for (uint32_t i = 0; i < q->n_due; i++)
-            waiting += q->due[i].attempts > 0;
-        rec_series_put(env->rec, fe->series_cluster_vms_waiting, now, 0, (double)waiting);
-    }
-    sim_send(ctx, sim_self(ctx), env->sample_period_ns, fe->kind_cluster_sample, NULL, 0);
+    if (!env->rec)
+        return;
+    rec_series_put(env->rec, fe->series_cluster_hosts_up, now, 0, (double)q->hosts_usable);
+    rec_series_put(env->rec, fe->series_cluster_vms_down, now, 0, (double)q->vms_down);
+    /* waiting: found no capacity, whether on a retry timer or for a host */
+    uint32_t waiting = q->n_waiting;
+    for (uint32_t i = 0; i < q->n_due; i++)
+        waiting += q->due[i].attempts > 0;
+    rec_series_put(env->rec, fe->series_cluster_vms_waiting, now, 0, (double)waiting);
 }
 
-int restart_cluster_handle(sim_ctx *ctx, cluster *c, const sim_event *ev)
+static void restart_host_up(sim_ctx *ctx, cluster *c, failure_env *fe, restart_queue *q, uint32_t h)
+{
+    if (!c->view[h].usable) {
+        c->view[h].usable = 1;
+        q->hosts_usable++;
+    }
+    sim_time_ns now = sim_now(ctx);
+    int retry = q->n_waiting > 0;
+    for (uint32_t i = 0; i < q->n_waiting; i++) {
+        restart_entry e = q->waiting[i];
+        e.due_ns = now;
+        push_due(q, e);
+    }
+    q->n_waiting = 0;
+    if (fe->ha) /* timed retries wait no longer either */
+        for (uint32_t i = 0; i < q->n_due; i++)
+            if (q->due[i].attempts > 0 && q->due[i].due_ns > now) {
+                q->due[i].due_ns = now;
+                retry = 1;
+            }
+    if (retry)
+        schedule_tick(ctx, fe, 0);
+}
+
+static void restart_vm_failed(sim_ctx *ctx, cluster *c, failure_env *fe, restart_queue *q, const cluster_notice *n)
 {
     const model_env *env = c->env;
-    failure_env *fe = env->fail;
-    restart_queue *q = fe->restart;
-    if (ev->kind == fe->kind_cluster_sample) {
-        restart_sample(ctx, c, q);
-        return 1;
+    uint32_t id = n->vm;
+    if (q->lifetime_over[id]) { /* it was to stop anyway: release, no restart */
+        vm_off_for_good(ctx, fe, id);
+        vm_msg m = {.vm = id};
+        sim_send(ctx, sim_self(ctx), 0, env->kind_vm_stopped, &m, sizeof m);
+        return;
     }
-    if (ev->kind != fe->kind_cluster)
-        return 0;
-    const int64_t *p = ev->payload.i64;
-    switch ((failure_op)p[0]) {
-    case FOP_HOST_DOWN:
-        if (c->view[p[1]].usable) {
-            c->view[p[1]].usable = 0;
+    cluster_uncommit(c, id, n->host);
+    q->vms_down++;
+    ha_priority prio = ha_controller_priority(fe->ha, id);
+    if (prio == HA_PRIORITY_DISABLED)
+        return; /* HA never restarts it */
+    sim_time_ns due = n->at_ns + fe->detection_ns;
+    push_due(q, (restart_entry){.vm = id, .priority = prio, .due_ns = due, .failed_ns = n->at_ns});
+    schedule_tick(ctx, fe, due - sim_now(ctx));
+}
+
+static void restart_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
+{
+    failure_env *fe = &((failure_model *)f->world)->env;
+    restart_queue *q = fe->restart;
+    switch ((cluster_notice_kind)n->kind) {
+    case CLUSTER_NOTICE_HOST_DOWN:
+        if (c->view[n->host].usable) {
+            c->view[n->host].usable = 0;
             q->hosts_usable--;
         }
-        if (c->ha)
-            ha_controller_host_up(c->ha, (uint32_t)p[1], 0);
         break;
-    case FOP_HOST_UP: {
-        if (!c->view[p[1]].usable) {
-            c->view[p[1]].usable = 1;
-            q->hosts_usable++;
-        }
-        if (c->ha)
-            ha_controller_host_up(c->ha, (uint32_t)p[1], 1);
-        sim_time_ns now = sim_now(ctx);
-        int retry = q->n_waiting > 0;
-        for (uint32_t i = 0; i < q->n_waiting; i++) {
-            restart_entry e = q->waiting[i];
-            e.due_ns = now;
-            push_due(q, e);
-        }
-        q->n_waiting = 0;
-        if (c->ha) /* timed retries wait no longer either */
-            for (uint32_t i = 0; i < q->n_due; i++)
-                if (q->due[i].attempts > 0 && q->due[i].due_ns > now) {
-                    q->due[i].due_ns = now;
-                    retry = 1;
-                }
-        if (retry)
-            schedule_tick(ctx, env, 0);
+    case CLUSTER_NOTICE_HOST_UP:
+        restart_host_up(ctx, c, fe, q, (uint32_t)n->host);
+        break;
+    case CLUSTER_NOTICE_VM_FAILED:
+        restart_vm_failed(ctx, c, fe, q, n);
         break;
     }
-    case FOP_VM_FAILED: {
-        uint32_t id = (uint32_t)p[1];
-        if (q->lifetime_over[id]) { /* it was to stop anyway: release, no restart */
-            vm_off_for_good(ctx, env, id);
-            int64_t payload = id;
-            sim_send(ctx, sim_self(ctx), 0, env->kind_vm_stopped, &payload, sizeof payload);
-            break;
-        }
-        cluster_uncommit(c, id, (int32_t)p[2]);
-        q->vms_down++;
-        ha_priority prio = ha_controller_priority(c->ha, id);
-        if (c->ha)
-            ha_controller_vm_off(c->ha, id);
-        if (prio == HA_PRIORITY_DISABLED)
-            break; /* HA never restarts it */
-        sim_time_ns due = p[3] + fe->detection_ns;
-        push_due(q, (restart_entry){.vm = id, .priority = prio, .due_ns = due, .failed_ns = p[3]});
-        schedule_tick(ctx, env, due - sim_now(ctx));
-        break;
-    }
-    case FOP_RESTART_TICK:
-        restart_tick(ctx, c, q);
-        break;
-    default:
-        abort();
-    }
+}
+
+static int restart_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
+{
+    failure_env *fe = &((failure_model *)f->world)->env;
+    if (ev->kind != fe->kind_cluster)
+        return 0;
+    if (((const failure_msg *)ev->payload.bytes)->op != FOP_RESTART_TICK)
+        abort(); /* another LP's operation sent here: a model bug */
+    restart_tick(ctx, c, fe, fe->restart);
     return 1;
 }
 
@@ -294,17 +291,28 @@ static int remove_entry(restart_entry *a, uint32_t *n, uint32_t vm_id)
     return 0;
 }
 
-int restart_lifetime_over(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+/* The VM's lifetime is over. If it is down waiting for a restart it is
+ * dropped from the queue, its downtime closed, and the cluster forgets it:
+ * returns 1. Otherwise returns 0 and remembers, so that a failure reported
+ * later releases it instead of restarting it. */
+static int restart_lifetime_over(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
-    const model_env *env = c->env;
-    failure_env *fe = env->fail;
+    failure_env *fe = &((failure_model *)f->world)->env;
     restart_queue *q = fe->restart;
     q->lifetime_over[vm_id] = 1;
     if (!remove_entry(q->due, &q->n_due, vm_id) && !remove_entry(q->waiting, &q->n_waiting, vm_id))
         return 0; /* running (the host stops it) or on its way to a restart */
     /* Its capacity was released when it failed. */
     q->vms_down--;
-    vm_off_for_good(ctx, env, vm_id);
+    vm_off_for_good(ctx, fe, vm_id);
     cluster_vm_gone(ctx, c, vm_id);
     return 1;
 }
+
+const cluster_hooks failure_cluster_hooks = {
+    .name = "restarts",
+    .handle = restart_handle,
+    .observe = restart_observe,
+    .lifetime_over = restart_lifetime_over,
+    .sample = restart_sample,
+};

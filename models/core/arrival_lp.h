@@ -1,0 +1,41 @@
+/* arrival_lp.h - the arrival LP of a VM group whose VMs arrive over time.
+ *
+ * Groups whose arrivals are not at_start get one such LP with its own
+ * random stream: group g's arrivals depend only on the seed and g,
+ * whatever the threads or the other groups. On each arrival the LP takes
+ * the group's next VM entity (ids first_vm, first_vm+1, ...; never reused),
+ * logs vm_arrived and sends vm.power_on to the cluster controller one
+ * control latency later (docs/workloads.md).
+ */
+#ifndef VDCSIM_MODELS_CORE_ARRIVAL_LP_H
+#define VDCSIM_MODELS_CORE_ARRIVAL_LP_H
+
+#include <stdint.h>
+
+#include "sim/engine.h"
+
+struct model_env;
+
+typedef struct workload_gen {
+    const struct model_env *env;
+    uint32_t group;
+    uint64_t arrived;  /* entities handed out */
+    sim_time_ns last_ns;
+    uint64_t log_seq;
+} workload_gen;
+
+/* Payload of workload.arrival: 0 draws the first arrival (scheduled at the
+ * group's start), 1 is an arrival. */
+typedef struct workload_arrival_msg {
+    int64_t is_arrival;
+} workload_arrival_msg;
+
+struct model_module;
+/* The arrivals module (models/core/module.h): schedules the power-ons of
+ * at_start groups and creates the arrival LPs of the others. */
+extern const struct model_module arrivals_module;
+
+/* The handler (state: workload_gen). */
+void workload_gen_handle(sim_ctx *ctx, void *state, const sim_event *ev);
+
+#endif

@@ -1,0 +1,61 @@
+/* core_build.h - the core of a run from the scenario: the hosts, the VMs
+ * and their groups, the controller's placement view, the core's event
+ * kinds, its LPs (the cluster controller and one LP per host) and its
+ * recording (docs/models.md). The feature modules are built around it by
+ * models/model.c.
+ */
+#ifndef VDCSIM_MODELS_CORE_CORE_BUILD_H
+#define VDCSIM_MODELS_CORE_CORE_BUILD_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "models/core/cluster.h"
+#include "models/core/host.h"
+#include "models/core/model_env.h"
+#include "models/core/module.h"
+#include "models/core/vm.h"
+#include "models/workload/workload.h"
+
+/* Limits that keep a run inside one machine's memory; larger studies are
+ * split into runs. Exceeding one is bad input, reported with the key. */
+#define MODEL_MAX_HOSTS UINT32_C(1000000)
+#define MODEL_MAX_VMS UINT32_C(20000000)
+
+typedef struct core_model {
+    model_env env;
+    const scenario *scn;
+    host_spec *host_specs;
+    host *hosts;
+    vm_spec *vm_specs;
+    vm *vms;
+    cluster ctrl;
+    workload_group *groups;
+    int n_groups;
+} core_model;
+
+/* Reads hosts, VM groups (loading their traces) and VMs, registers the
+ * core's event kinds and sets up the controller's view; fills b's env,
+ * hosts, vm_specs and cluster. No LPs yet. */
+model_status core_build(model_builder *b, core_model *core);
+
+/* Creates the controller LP and the host LPs (each with n_host_slots
+ * extension slots; the controller with n_cluster_slots) and schedules
+ * their first samples. */
+model_status core_start(model_builder *b, core_model *core, uint32_t n_host_slots, uint32_t n_cluster_slots);
+
+/* The core's series, event kinds and /tables/hosts. 0, or -1 (recorder_error()). */
+int core_declare_recording(model_builder *b, core_model *core);
+
+/* /tables/vms, at the end of the run. 0 or -1. */
+int core_write_tables(const core_model *core, const scenario *scn, recorder *rec);
+
+/* hosts, vms and ratios lines for `vdcsim check`. */
+void core_describe(const core_model *core, const scenario *scn, FILE *out);
+
+void core_free(core_model *core);
+
+/* "<group>-NN": entity names, NN counted from 1 within the group. */
+void core_entity_name(char *buf, size_t len, const char *group, uint32_t index_in_group);
+
+#endif
