@@ -510,6 +510,16 @@ void k8s_control_describe(const k8s_world *w, FILE *out)
             " deployments (%" PRIu32 " with HPA), %" PRIu32 " jobs, %" PRIu32 " scheduler profiles%s\n",
             w->sh.n_nodes, host_nodes, w->sh.n_nodes - host_nodes, joined, deployments, hpas, jobs,
             w->ctrl.cfg.n_profiles, w->ctrl.ca_enabled ? ", cluster autoscaler" : "");
+    /* the version each profile's formulas follow (docs/kubernetes.md, "Versions") */
+    fprintf(out, "k8s:    Kubernetes version modelled: v1.%d (scheduler profiles:", (int)K8S_VERSION_NEWEST);
+    for (uint32_t i = 0; i < w->ctrl.cfg.n_profiles; i++)
+        fprintf(out, "%s %s v1.%d", i ? "," : "", w->ctrl.cfg.profiles[i].scheduler_name,
+                (int)w->ctrl.cfg.profiles[i].version);
+    fputc(')', out);
+    if (hpas > 0)
+        fprintf(out, "; HPA without behavior (legacy path), CPU averaged over %.0f s metrics windows",
+                (double)w->ctrl.metric_resolution_ns / 1e9);
+    fputc('\n', out);
 }
 
 void k8s_control_free(k8s_world *w, host *hosts)
