@@ -98,6 +98,20 @@ static void test_resource_scores(void)
     CHECK_INT_EQ(k8s_fit_score(&a, &s3.nodes[0], &be_nz, &be_req), 97);
     CHECK(k8s_pod_is_best_effort(&be));
 
+    /* issue 14 item 5: a request written as 0 is not an absent one
+     * (GetNonzeroRequestForResource overrides only an unset request). CPU 0
+     * explicit, memory 1 GiB: nonzero cpu 0; LeastAllocated on the empty
+     * 4000m / 8 GiB node: cpu 100, memory (8-1)*100/8 = 87 -> (100 + 87) / 2
+     * = 93 (an unset cpu would count 100 m: (97 + 87) / 2 = 92). */
+    k8s_pod_spec ez;
+    fx_spec(&ez, "explicit-zero", 0, 1 * GIB);
+    CHECK_INT_EQ(k8s_pod_nonzero_requests(&ez).v[K8S_CPU], 100);
+    ez.containers[0].explicit_zero = 1u << K8S_CPU;
+    k8s_resources ez_req = k8s_pod_requests(&ez), ez_nz = k8s_pod_nonzero_requests(&ez);
+    CHECK_INT_EQ(ez_nz.v[K8S_CPU], 0);
+    CHECK_INT_EQ(ez_nz.v[K8S_MEMORY], 1 * GIB);
+    CHECK_INT_EQ(k8s_fit_score(&a, &s3.nodes[0], &ez_nz, &ez_req), 93);
+
     /* init containers: max(sum of containers, max init) + overhead */
     k8s_pod_spec ic;
     fx_spec(&ic, "init", 300, 0);
@@ -378,6 +392,34 @@ static void test_topology_spread(void)
     CHECK_INT_EQ(sc4[1], 21);
     CHECK_INT_EQ(sc4[2], 71);
     CHECK_INT_EQ(sc4[3], 100);
+
+    /* issue 14 item 2: only pods of a ReplicaSet, StatefulSet or
+     * ReplicationController get the system defaults; a Job's do not */
+    CHECK(k8s_pod_has_default_spread_selector(&incoming)); /* owner_kind 0: ReplicaSet */
+    incoming.owner_kind = K8S_OWNER_STATEFULSET;
+    CHECK(k8s_pod_has_default_spread_selector(&incoming));
+    incoming.owner_kind = K8S_OWNER_JOB;
+    CHECK(!k8s_pod_has_default_spread_selector(&incoming));
+    incoming.owner_kind = K8S_OWNER_REPLICASET;
+    incoming.owner[0] = '\0';
+    CHECK(!k8s_pod_has_default_spread_selector(&incoming)); /* a bare pod */
+
+    /* issue 14 items 1 and 3: every node added carries kubernetes.io/hostname
+     * (its name), which nodeSelector reads like any label; a node taken out
+     * of the cluster leaves the scheduler's node list */
+    CHECK_STR_CONTAINS(k8s_labels_get(&s.nodes[1].labels, K8S_LABEL_HOSTNAME), "n1");
+    k8s_pod_spec pinned;
+    fx_spec(&pinned, "pinned", 100, MIB);
+    fx_label(&pinned.node_selector, K8S_LABEL_HOSTNAME, "n1");
+    CHECK(!k8s_node_matches_required_affinity(&pinned, &s.nodes[0]));
+    CHECK(k8s_node_matches_required_affinity(&pinned, &s.nodes[1]));
+    CHECK_INT_EQ(s.n_live, 4);
+    k8s_snapshot_set_node_present(&s, 1, 0);
+    CHECK_INT_EQ(s.n_live, 3);
+    CHECK_INT_EQ(s.live[1], 2);
+    k8s_snapshot_set_node_present(&s, 1, 1);
+    CHECK_INT_EQ(s.n_live, 4);
+    CHECK_INT_EQ(s.live[1], 1);
     k8s_snapshot_free(&s);
 }
 
