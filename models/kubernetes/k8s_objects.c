@@ -161,10 +161,9 @@ int k8s_pod_has_pod_affinity(const k8s_pod_spec *p)
     return p->n_affinity_required + p->n_affinity_preferred + p->n_anti_required + p->n_anti_preferred > 0;
 }
 
-/* A container's request r as the scorers see it (nonzero) or as given.
- * GetNonzeroRequestForResource: "Override if un-set, but not if explicitly
- * set to zero" - only a CPU or memory request that is absent becomes
- * 100m / 200 MiB. */
+/* helper.DefaultSelector (podtopologyspread/common.go): the selectors of
+ * the Services, ReplicaSets, ReplicationControllers and StatefulSets
+ * selecting the pod; here its controlling owner, Services not modelled. */
 int k8s_pod_has_default_spread_selector(const k8s_pod_spec *p)
 {
     if (p->owner[0] == '\0')
@@ -173,6 +172,10 @@ int k8s_pod_has_default_spread_selector(const k8s_pod_spec *p)
            p->owner_kind == K8S_OWNER_REPLICATION_CONTROLLER;
 }
 
+/* A container's request r as the scorers see it (nonzero) or as given.
+ * GetNonzeroRequestForResource: "Override if un-set, but not if explicitly
+ * set to zero" - only a CPU or memory request that is absent becomes
+ * 100m / 200 MiB. */
 static int64_t container_request(const k8s_container *c, int r, int nonzero)
 {
     int64_t v = c->requests.v[r];
