@@ -21,6 +21,7 @@ static int parse_profile(const scenario *s, int i, int32_t pct, k8s_profile *p, 
     else
         k8s_profile_default(p);
     snprintf(p->scheduler_name, sizeof p->scheduler_name, "%s", scn_string(s, PROF ".scheduler_name", i));
+    p->version = strcmp(scn_string(s, PROF ".version", i), "1.35") == 0 ? K8S_VERSION_1_35 : K8S_VERSION_1_36;
     p->percentage_of_nodes_to_score = pct;
     read_cost(s, &p->cost);
     p->preemption = scn_bool(s, PROF ".preemption", i);

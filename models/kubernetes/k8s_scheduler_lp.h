@@ -46,6 +46,7 @@
 #include "models/kubernetes/k8s_autoscaler.h"
 #include "models/kubernetes/k8s_framework.h"
 #include "models/kubernetes/k8s_hpa.h"
+#include "models/kubernetes/k8s_metrics.h"
 #include "models/kubernetes/k8s_profile_config.h"
 #include "models/kubernetes/k8s_queue.h"
 #include "recorder/recorder.h"
@@ -105,12 +106,14 @@ typedef struct k8s_rpod {
     int32_t slot;       /* snapshot slot, -1 */
     uint32_t qhandle;   /* queue handle while pending */
     int64_t created_ns;
+    int64_t running_ns; /* when its container last started on the kubelet */
 } k8s_rpod;
 
 typedef struct k8s_node_state {
     int ready;          /* Ready condition as the node controller sees it */
     int joined;         /* in the cluster (CA: provisioned and not deleted) */
     int lost;           /* the kubelet reported its node gone, not back yet */
+    int registered;     /* its kubelet has registered it (a VM node: its VM has run) */
     uint32_t epoch;     /* invalidates timers */
     int32_t host;       /* host LP running it (VM nodes move), -1 unknown */
     int64_t cpu_used_m; /* for the series */
@@ -120,7 +123,7 @@ typedef struct k8s_node_state {
 typedef struct k8s_workload_state {
     int32_t replicas;   /* Deployment spec.replicas (HPA sets it) */
     int32_t active;     /* pods not succeeded nor deleted */
-    int32_t running;    /* running on a Ready node */
+    int32_t running;    /* running on a Ready node: the pods serving its load */
     int32_t succeeded;  /* Job */
     int created;        /* the object exists */
     int complete;       /* Job finished */
@@ -128,13 +131,15 @@ typedef struct k8s_workload_state {
     int64_t usage_m;    /* current per-pod usage at the initial replica count */
     int64_t pushed_usage_m; /* per-pod CPU usage last sent to the kubelets (bind, k8s.usage) */
     k8s_hpa hpa;
+    k8s_usage_history usage_hist; /* per-pod CPU over time, for the HPA's metrics (HPA workloads) */
 } k8s_workload_state;
 
 typedef struct k8s_control {
     const k8s_shared *sh;
     const struct model_env *env;
     k8s_scheduler_config cfg;
-    k8s_scheduler *scheds; /* one per profile */
+    k8s_scheduler sched;   /* the kube-scheduler's state, shared by its profiles */
+    int64_t metric_resolution_ns; /* metrics-server --metric-resolution */
     k8s_snapshot snap;
     k8s_queue q;
     k8s_node_state *node;
