@@ -78,9 +78,14 @@ static void send_bind(sim_ctx *ctx, k8s_control *c, uint32_t id, sim_time_ns ext
     int32_t on_host = c->node[p->node].host;
     if (on_host < 0)
         return; /* the node has no kubelet right now: the binding waits for it to come back */
-    int64_t payload[6] = {id, p->epoch, p->node, p->workload, c->wl[p->workload].pushed_usage_m, sim_now(ctx)};
+    k8s_bind_msg m = {.pod = id,
+                      .epoch = p->epoch,
+                      .node = p->node,
+                      .workload = p->workload,
+                      .usage_m = c->wl[p->workload].pushed_usage_m,
+                      .usage_at_ns = sim_now(ctx)};
     sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, c->sh->api_latency_ns + extra_delay, c->sh->kind_bind,
-             payload, sizeof payload);
+             &m, sizeof m);
 }
 
 static void reconcile(sim_ctx *ctx, k8s_control *c, uint32_t w);
@@ -123,9 +128,9 @@ static void delete_pod(sim_ctx *ctx, k8s_control *c, uint32_t id)
         k8s_snapshot_remove_pod(&c->snap, (uint32_t)p->slot);
         int32_t on_host = c->node[p->node].host;
         if (on_host >= 0) {
-            int64_t payload[3] = {id, p->epoch, p->node};
-            sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, c->sh->api_latency_ns, c->sh->kind_kill, payload,
-                     sizeof payload);
+            k8s_kill_msg m = {.pod = id, .epoch = p->epoch, .node = p->node};
+            sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, c->sh->api_latency_ns, c->sh->kind_kill, &m,
+                     sizeof m);
         }
     } else {
         return;
@@ -320,9 +325,9 @@ static void resend_usage(sim_ctx *ctx, k8s_control *c, int32_t n)
         if (p->node != n || (p->phase != K8S_POD_BOUND && p->phase != K8S_POD_RUNNING) || sent[p->workload])
             continue;
         sent[p->workload] = 1;
-        int64_t payload[3] = {p->workload, c->wl[p->workload].pushed_usage_m, sim_now(ctx)};
-        sim_send(ctx, c->env->first_host_lp + (uint32_t)c->node[n].host, sh->api_latency_ns, sh->kind_usage, payload,
-                 sizeof payload);
+        k8s_usage_msg m = {.workload = p->workload, .usage_m = c->wl[p->workload].pushed_usage_m, .at_ns = sim_now(ctx)};
+        sim_send(ctx, c->env->first_host_lp + (uint32_t)c->node[n].host, sh->api_latency_ns, sh->kind_usage, &m,
+                 sizeof m);
     }
     free(sent);
 }
@@ -627,7 +632,7 @@ static void push_workload_usage(sim_ctx *ctx, k8s_control *c, uint32_t w, int32_
     if (!c->host_mark && !(c->host_mark = calloc(sh->n_hosts ? sh->n_hosts : 1, sizeof *c->host_mark)))
         abort(); /* out of memory inside a handler */
     uint32_t round = ++c->usage_round;
-    int64_t payload[3] = {w, usage, sim_now(ctx)};
+    k8s_usage_msg m = {.workload = w, .usage_m = usage, .at_ns = sim_now(ctx)};
     for (uint32_t id = 0; id < c->n_pods; id++) {
         const k8s_rpod *p = &c->pods[id];
         if (p->workload != w || (p->phase != K8S_POD_BOUND && p->phase != K8S_POD_RUNNING))
@@ -636,8 +641,7 @@ static void push_workload_usage(sim_ctx *ctx, k8s_control *c, uint32_t w, int32_
         if (on_host < 0 || c->host_mark[on_host] == round)
             continue;
         c->host_mark[on_host] = round;
-        sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, sh->api_latency_ns, sh->kind_usage, payload,
-                 sizeof payload);
+        sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, sh->api_latency_ns, sh->kind_usage, &m, sizeof m);
     }
 }
 
@@ -714,9 +718,11 @@ void k8s_control_handle(sim_ctx *ctx, void *state, const sim_event *ev)
     if (ev->kind == sh->kind_cycle) {
         cycle(ctx, c);
     } else if (ev->kind == sh->kind_pod_status) {
-        pod_status(ctx, c, (uint32_t)p[0], (uint32_t)p[1], (int)p[2]);
+        const k8s_pod_status_msg *m = (const k8s_pod_status_msg *)ev->payload.bytes;
+        pod_status(ctx, c, m->pod, m->epoch, m->status);
     } else if (ev->kind == sh->kind_node_status) {
-        node_status(ctx, c, (int32_t)p[0], (int)p[1], (int32_t)p[2], p[3]);
+        const k8s_node_status_msg *m = (const k8s_node_status_msg *)ev->payload.bytes;
+        node_status(ctx, c, m->node, m->status, m->host, m->at_ns);
     } else if (ev->kind == sh->kind_node_timer) {
         node_timer(ctx, c, (int32_t)p[0], (uint32_t)p[1], (int)p[2]);
     } else if (ev->kind == sh->kind_tick) {

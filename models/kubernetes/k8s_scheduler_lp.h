@@ -201,6 +201,44 @@ typedef struct k8s_world {
     const struct service_set *services; /* for the pods of Deployments that serve a service, or NULL */
 } k8s_world;
 
+/* Messages between the scheduler LP (the API server's side) and the
+ * kubelets in the host LPs. */
+typedef struct k8s_bind_msg { /* k8s.bind: run the pod on the node */
+    uint32_t pod, epoch;
+    int32_t node;
+    uint32_t workload;
+    int64_t usage_m;         /* the CPU one pod of its workload uses now */
+    sim_time_ns usage_at_ns; /* when that was decided */
+} k8s_bind_msg;
+typedef struct k8s_kill_msg { /* k8s.kill: stop the pod */
+    uint32_t pod, epoch;
+    int32_t node;
+    int32_t unused;
+} k8s_kill_msg;
+typedef struct k8s_usage_msg { /* k8s.usage: a workload's per-pod CPU changed */
+    uint32_t workload;
+    int32_t unused;
+    int64_t usage_m;
+    sim_time_ns at_ns;
+} k8s_usage_msg;
+typedef struct k8s_pod_status_msg { /* k8s.pod_status: kubelet -> scheduler */
+    uint32_t pod, epoch;
+    int32_t status; /* K8S_PS_* */
+    int32_t unused;
+} k8s_pod_status_msg;
+typedef struct k8s_node_status_msg { /* k8s.node_status: kubelet -> scheduler */
+    int32_t node;
+    int32_t status; /* K8S_NS_* */
+    int32_t host;
+    int32_t unused;
+    sim_time_ns at_ns;
+} k8s_node_status_msg;
+_Static_assert(sizeof(k8s_bind_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a bind fits an event payload");
+_Static_assert(sizeof(k8s_kill_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a kill fits an event payload");
+_Static_assert(sizeof(k8s_usage_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a usage update fits an event payload");
+_Static_assert(sizeof(k8s_pod_status_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a pod status fits an event payload");
+_Static_assert(sizeof(k8s_node_status_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a node status fits an event payload");
+
 /* A kubelet pod going with its VM node to the vMotion's destination. */
 typedef struct k8s_pod_transfer_msg {
     uint32_t pod, epoch;

@@ -155,8 +155,8 @@ typedef struct service_set {
 /* Reads services.[] from the scenario, creates one LP per service (after
  * the hosts), registers the event kinds, declares the series and schedules
  * the first events; rec may be NULL. Sets *out (NULL when the scenario has
- * no services). Returns 0, 2 for bad input, 1 for a runtime failure, with a
- * message "FILE:LINE: key '...': ..." in err. */
+ * no services). Returns 0, -2 for bad input (scn_key_error's status) or 1
+ * for a runtime failure, with a message "FILE:LINE: key '...': ..." in err. */
 int services_build(const scenario *scn, sim_engine *eng, recorder *rec, struct model_env *env,
                    service_set **out, char *err, size_t err_len);
 

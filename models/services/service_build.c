@@ -33,18 +33,6 @@ enum {
 /* Building                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* "FILE:LINE: key 'PATH': WHAT" (or "FILE: key ..." when PATH has no line). */
-static int bad_key(const scenario *scn, char *err, size_t err_len, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-static int bad_key(const scenario *scn, char *err, size_t err_len, const char *path, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    scn_vkey_error(scn, err, err_len, scn_line(scn, "%s", path), path, fmt, ap);
-    va_end(ap);
-    return 2;
-}
-
 static int read_arrival(const scenario *scn, int g, service_spec *sp, char *err, size_t err_len)
 {
     char path[128];
@@ -63,11 +51,11 @@ static int read_arrival(const scenario *scn, int g, service_spec *sp, char *err,
     int n = scn_list_len(scn, "services.[%d].arrival.phases", g);
     if (sp->process == REQUEST_ARRIVAL_MMPP && n == 0) {
         snprintf(path, sizeof path, "services.[%d].arrival.process", g);
-        return bad_key(scn, err, err_len, path, "mmpp needs at least one element in services.[%d].arrival.phases", g);
+        return scn_key_error(scn, err, err_len, path, "mmpp needs at least one element in services.[%d].arrival.phases", g);
     }
     if (sp->process != REQUEST_ARRIVAL_MMPP && n > 0) {
         snprintf(path, sizeof path, "services.[%d].arrival.phases", g);
-        return bad_key(scn, err, err_len, path, "phases are used only by process = \"mmpp\" (expected no phases)");
+        return scn_key_error(scn, err, err_len, path, "phases are used only by process = \"mmpp\" (expected no phases)");
     }
     if (n > 0) {
         sp->phases = calloc((size_t)n, sizeof *sp->phases);
@@ -111,10 +99,10 @@ static int read_deployment(const scenario *scn, int g, service_set *set, service
         return 0;
     snprintf(path, sizeof path, "services.[%d].deployment", g);
     if (scn_string(scn, "services.[%d].vm_group", g)[0])
-        return bad_key(scn, err, err_len, path, "set together with services.[%d].vm_group (expected one of the two)", g);
+        return scn_key_error(scn, err, err_len, path, "set together with services.[%d].vm_group (expected one of the two)", g);
     if (scn_is_set(scn, "services.[%d].replicas", g)) {
         snprintf(path, sizeof path, "services.[%d].replicas", g);
-        return bad_key(scn, err, err_len, path,
+        return scn_key_error(scn, err, err_len, path,
                        "set together with services.[%d].deployment (the Deployment's pods are the replicas)", g);
     }
     for (uint32_t d = 0; d < set->n_deployments; d++) {
@@ -127,9 +115,9 @@ static int read_deployment(const scenario *scn, int g, service_set *set, service
                 slots = most;
         }
         if (slots < 1)
-            return bad_key(scn, err, err_len, path, "Deployment '%s' has 0 replicas (expected at least 1)", name);
+            return scn_key_error(scn, err, err_len, path, "Deployment '%s' has 0 replicas (expected at least 1)", name);
         if (set->service_of_deployment[d] >= 0)
-            return bad_key(scn, err, err_len, path,
+            return scn_key_error(scn, err, err_len, path,
                            "Deployment '%s' already serves service '%s' (expected one service per Deployment)", name,
                            scn_string(scn, "services.[%d].name", set->service_of_deployment[d]));
         set->service_of_deployment[d] = g;
@@ -137,7 +125,7 @@ static int read_deployment(const scenario *scn, int g, service_set *set, service
         sp->replicas = (uint32_t)slots;
         return 0;
     }
-    return bad_key(scn, err, err_len, path, "'%s' names no element of kubernetes.deployments", name);
+    return scn_key_error(scn, err, err_len, path, "'%s' names no element of kubernetes.deployments", name);
 }
 
 static int read_spec(const scenario *scn, int g, service_set *set, char *err, size_t err_len)
@@ -159,17 +147,17 @@ static int read_spec(const scenario *scn, int g, service_set *set, char *err, si
     if (lb_policy_parse(scn_string(scn, "services.[%d].load_balancer", g), &sp->policy) != 0 ||
         lb_tie_break_parse(scn_string(scn, "services.[%d].tie_break", g), &sp->ties) != 0) {
         snprintf(path, sizeof path, "services.[%d].load_balancer", g);
-        return bad_key(scn, err, err_len, path, "not supported");
+        return scn_key_error(scn, err, err_len, path, "not supported");
     }
     if (sp->policy == LB_POWER_OF_D && sp->d > sp->replicas) {
         snprintf(path, sizeof path, "services.[%d].d", g);
-        return bad_key(scn, err, err_len, path,
+        return scn_key_error(scn, err, err_len, path,
                        "%" PRIu32 " is more than the %" PRIu32 " replicas (expected at most services.[%d].replicas)",
                        sp->d, sp->replicas, g);
     }
     if (sp->policy == LB_CONSISTENT_HASH && (uint64_t)sp->replicas * sp->virtual_nodes > UINT64_C(100000000)) {
         snprintf(path, sizeof path, "services.[%d].virtual_nodes", g);
-        return bad_key(scn, err, err_len, path,
+        return scn_key_error(scn, err, err_len, path,
                        "replicas x virtual_nodes is %" PRIu64 " ring points (expected at most 100000000)",
                        (uint64_t)sp->replicas * sp->virtual_nodes);
     }
@@ -179,16 +167,16 @@ static int read_spec(const scenario *scn, int g, service_set *set, char *err, si
         sp->vm_group = vm_group_of(scn, group, &sp->first_vm, &count);
         snprintf(path, sizeof path, "services.[%d].vm_group", g);
         if (sp->vm_group < 0)
-            return bad_key(scn, err, err_len, path, "'%s' names no element of vms", group);
+            return scn_key_error(scn, err, err_len, path, "'%s' names no element of vms", group);
         if ((int64_t)sp->replicas > count) {
             snprintf(path, sizeof path, "services.[%d].replicas", g);
-            return bad_key(scn, err, err_len, path,
+            return scn_key_error(scn, err, err_len, path,
                            "%" PRIu32 " replicas but VM group '%s' has %" PRId64
                            " VMs (expected at most the group's count)",
                            sp->replicas, group, count);
         }
         if (set->service_of_vm_group[sp->vm_group] >= 0)
-            return bad_key(scn, err, err_len, path, "VM group '%s' already runs service '%s' (expected one service per VM group)",
+            return scn_key_error(scn, err, err_len, path, "VM group '%s' already runs service '%s' (expected one service per VM group)",
                            group, scn_string(scn, "services.[%d].name", set->service_of_vm_group[sp->vm_group]));
         set->service_of_vm_group[sp->vm_group] = g;
     }
@@ -205,7 +193,7 @@ static int read_spec(const scenario *scn, int g, service_set *set, char *err, si
             snprintf(err, err_len, "%s:%d: %s", scenario_name(scn), line, key);
         else
             snprintf(err, err_len, "%s", why);
-        return 2;
+        return -2;
     }
     return 0;
 }
@@ -496,7 +484,7 @@ static model_status services_module_start(model_builder *b, void **world)
     service_set *set = NULL;
     int rc = services_build(b->scn, b->eng, b->rec, b->env, &set, b->err, b->err_len);
     *world = set;
-    return rc == 2 ? MODEL_BAD_INPUT : rc != 0 ? MODEL_RUNTIME_ERROR : MODEL_OK;
+    return rc == -2 ? MODEL_BAD_INPUT : rc != 0 ? MODEL_RUNTIME_ERROR : MODEL_OK;
 }
 
 static int services_module_write(model_builder *b, void *world) { return services_finish(world, b->rec); }
