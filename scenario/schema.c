@@ -73,6 +73,33 @@ const scn_key *scn_schema_find_concrete(const char *path)
     return scn_schema_find(schema_path);
 }
 
+int scn_enum_position(const scn_key *key, const char *name)
+{
+    if (key == NULL || key->type != SCN_ENUM || name == NULL)
+        return -1;
+    size_t len = strlen(name);
+    int index = 0;
+    for (const char *p = key->enum_values; *p != '\0'; index++) {
+        size_t n = strcspn(p, "|");
+        if (n == len && strncmp(p, name, len) == 0)
+            return index;
+        p += n;
+        if (*p == '|')
+            p++;
+    }
+    return -1;
+}
+
+int scn_enum_index(const char *schema_path, const char *name)
+{
+    const scn_key *key = scn_schema_find(schema_path);
+    if (key == NULL || key->type != SCN_ENUM) {
+        fprintf(stderr, "scn_enum_index: '%s' is not an enum key of the schema\n", schema_path);
+        abort();
+    }
+    return scn_enum_position(key, name);
+}
+
 const char *scn_type_name(scn_type type)
 {
     switch (type) {

@@ -60,6 +60,16 @@ const scn_key *scn_schema_find_concrete(const char *path);
  * "hosts.[].count". Returns 0, or -1 if the path is malformed or too long. */
 int scn_schema_path_of(const char *path, char *out, size_t out_len);
 
+/* The position of `name` in an SCN_ENUM row's enum_values, or -1 when it
+ * is not one of them. */
+int scn_enum_position(const scn_key *key, const char *name);
+
+/* The same by schema path ("vms.[].cpu_demand.kind"): for code that reads
+ * a value of the key from elsewhere (a test, a trace header) and parses it
+ * with the schema's list. -1 when name is not listed; aborts when the path
+ * is not an SCN_ENUM row (a programming error). */
+int scn_enum_index(const char *schema_path, const char *name);
+
 /* The name of a type for messages and docs: "integer", "duration", ... */
 const char *scn_type_name(scn_type type);
 

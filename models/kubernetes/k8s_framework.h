@@ -62,6 +62,7 @@ typedef struct k8s_plugin {
     void (*unreserve)(k8s_cycle *c, uint32_t node);
 } k8s_plugin;
 
+/* kubernetes.scheduler.profiles.[].scoring_strategy.type, in order */
 typedef enum { K8S_LEAST_ALLOCATED, K8S_MOST_ALLOCATED, K8S_REQUESTED_TO_CAPACITY_RATIO } k8s_scoring_type;
 
 typedef struct k8s_shape_point {

@@ -71,7 +71,7 @@ typedef struct k8s_taint {
     k8s_taint_effect effect; /* not K8S_ANY_EFFECT */
 } k8s_taint;
 
-typedef enum { K8S_TOL_EQUAL, K8S_TOL_EXISTS } k8s_toleration_op;
+typedef enum { K8S_TOL_EQUAL, K8S_TOL_EXISTS } k8s_toleration_op; /* tolerations.[].operator, in order */
 
 typedef struct k8s_toleration {
     char key[K8S_STR]; /* "" with EXISTS tolerates every taint */
@@ -109,6 +109,7 @@ typedef struct k8s_pod_term {
     k8s_selector match;
 } k8s_pod_term;
 
+/* topology_spread_constraints.[].when_unsatisfiable, in order */
 typedef enum { K8S_DO_NOT_SCHEDULE, K8S_SCHEDULE_ANYWAY } k8s_unsatisfiable;
 
 typedef struct k8s_spread_constraint {

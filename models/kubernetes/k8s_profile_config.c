@@ -50,10 +50,7 @@ static int parse_profile(const scenario *s, int i, int32_t pct, k8s_profile *p, 
         }
     }
 
-    const char *type = scn_string(s, PROF ".scoring_strategy.type", i);
-    p->fit.type = strcmp(type, "MostAllocated") == 0              ? K8S_MOST_ALLOCATED
-                  : strcmp(type, "RequestedToCapacityRatio") == 0 ? K8S_REQUESTED_TO_CAPACITY_RATIO
-                                                                  : K8S_LEAST_ALLOCATED;
+    p->fit.type = (k8s_scoring_type)scn_enum(s, PROF ".scoring_strategy.type", i);
     memset(p->fit.weight, 0, sizeof p->fit.weight);
     p->fit.weight[K8S_CPU] = scn_int(s, PROF ".scoring_strategy.cpu_weight", i);
     p->fit.weight[K8S_MEMORY] = scn_int(s, PROF ".scoring_strategy.memory_weight", i);

@@ -49,6 +49,7 @@
 
 struct model_env;
 
+/* In the order of services.[].arrival.process (read with scn_enum). */
 typedef enum { REQUEST_ARRIVAL_POISSON, REQUEST_ARRIVAL_DIURNAL, REQUEST_ARRIVAL_MMPP } request_arrival_process;
 
 typedef struct mmpp_phase {

@@ -36,13 +36,7 @@ enum {
 static int read_arrival(const scenario *scn, int g, service_spec *sp, char *err, size_t err_len)
 {
     char path[128];
-    const char *process = scn_string(scn, "services.[%d].arrival.process", g);
-    if (strcmp(process, "poisson") == 0)
-        sp->process = REQUEST_ARRIVAL_POISSON;
-    else if (strcmp(process, "diurnal") == 0)
-        sp->process = REQUEST_ARRIVAL_DIURNAL;
-    else
-        sp->process = REQUEST_ARRIVAL_MMPP;
+    sp->process = (request_arrival_process)scn_enum(scn, "services.[%d].arrival.process", g);
     sp->rate_per_s = scn_float(scn, "services.[%d].arrival.rate", g);
     sp->amplitude = scn_float(scn, "services.[%d].arrival.amplitude", g);
     sp->period_ns = scn_duration_ns(scn, "services.[%d].arrival.period", g);
@@ -144,11 +138,8 @@ static int read_spec(const scenario *scn, int g, service_set *set, char *err, si
     int rc = read_deployment(scn, g, set, sp, err, err_len);
     if (rc != 0)
         return rc;
-    if (lb_policy_parse(scn_string(scn, "services.[%d].load_balancer", g), &sp->policy) != 0 ||
-        lb_tie_break_parse(scn_string(scn, "services.[%d].tie_break", g), &sp->ties) != 0) {
-        snprintf(path, sizeof path, "services.[%d].load_balancer", g);
-        return scn_key_error(scn, err, err_len, path, "not supported");
-    }
+    sp->policy = (lb_policy)scn_enum(scn, "services.[%d].load_balancer", g);
+    sp->ties = (lb_tie_break)scn_enum(scn, "services.[%d].tie_break", g);
     if (sp->policy == LB_POWER_OF_D && sp->d > sp->replicas) {
         snprintf(path, sizeof path, "services.[%d].d", g);
         return scn_key_error(scn, err, err_len, path,
