@@ -15,6 +15,7 @@
 #include "analysis/failure_report.h"
 #include "analysis/run_summary.h"
 #include "app/run.h"
+#include "app/sweep.h"
 #include "traces/failure_trace.h"
 #include "scenario/scenario.h"
 
@@ -207,6 +208,10 @@ int cli_main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2, 0);
     if (strcmp(cmd, "summary") == 0)
         return cmd_summary(argc - 2, argv + 2);
+    if (strcmp(cmd, "metrics") == 0)
+        return cmd_metrics(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 2, argv + 2);
     if (strcmp(cmd, "keys") == 0) {
         scenario_write_reference(stdout);
         return CLI_EXIT_OK;
