@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# test_sweep_cli.sh - `vdcsim sweep` end to end on a tiny design (2 cells x 3
+# replications of a 2-hour quickstart): identical tables with 1 and 2 jobs;
+# the cell half-width recomputed by hand from the run table; replication
+# seeds distinct, the same in every cell and on every start; an interrupted
+# sweep resumed; a different design refused in the same directory; bad
+# experiment files refused with FILE:LINE: key and exit 2 before any run.
+# Args: VDCSIM SOURCE_DIR WORK_DIR
+set -u
+vdcsim=$1; src=$2; work=$3/sweep
+source "$src/tests/cli_lib.sh"
+cli_begin
+
+cat >e.cfg <<EOF
+scenario = "$src/scenarios/quickstart.cfg";
+replications = 3;
+seed = 11;
+set = [ "simulation.until=2h", "simulation.sample_period=10m" ];
+factors = ( { key = "hosts.[0].count"; values = [ 4, 6 ]; } );
+metrics = [ "energy_kwh", "cpu_usage_host_mean_pct", "migrations_per_hour" ];
+EOF
+
+# --- 1 and 2 jobs ------------------------------------------------------------
+expect_status 0 "sweep --jobs 1" "$vdcsim" sweep e.cfg --jobs 1 -o j1 --quiet
+expect_status 0 "sweep --jobs 2" "$vdcsim" sweep e.cfg --jobs 2 -o j2 --quiet
+[ -s j1/cells.csv ] && [ -s j1/sweep.h5 ] && ok || bad "tables missing"
+cmp -s j1/cells.csv j2/cells.csv && ok || bad "cells.csv differs between 1 and 2 jobs"
+# runs.csv: every column but wall_time_s (7) must match.
+drop_wall() { awk -F, -v OFS=, '{ $7 = ""; print }' "$1"; }
+[ "$(drop_wall j1/runs.csv)" = "$(drop_wall j2/runs.csv)" ] && ok || bad "runs.csv differs between 1 and 2 jobs"
+[ "$(wc -l <j1/runs.csv)" -eq 7 ] && ok || bad "runs.csv should have 6 runs"
+[ "$(wc -l <j1/cells.csv)" -eq 7 ] && ok || bad "cells.csv should have 2 cells x 3 metrics"
+
+# --- the interval by hand ----------------------------------------------------
+# cell 1, energy_kwh (runs.csv column 9): n = 3, half-width
+# t_{0.975,2} s / sqrt(3) with t_{0.975,2} = 4.302653 (Student-t table).
+want=$(awk -F, '$2 == 1 { x[n++] = $9 } END { m = (x[0] + x[1] + x[2]) / 3;
+  ss = (x[0]-m)^2 + (x[1]-m)^2 + (x[2]-m)^2; printf "%.9g %.9g", m, 4.302653 * sqrt(ss / 2) / sqrt(3) }' j1/runs.csv)
+got=$(awk -F, '$1 == 1 && $3 == "energy_kwh" { printf "%.9g %.9g", $6, $10 }' j1/cells.csv)
+awk -v w="$want" -v g="$got" 'BEGIN { split(w, a, " "); split(g, b, " ");
+  exit !(a[2] > 0 && (a[1] - b[1])^2 < 1e-18 && (a[2] - b[2])^2 <= (1e-6 * a[2])^2) }' \
+  && ok || bad "energy_kwh interval: want mean, half-width $want, got $got"
+# An absent metric (no DRS: no vmotion_done) has n = 0 and empty numbers.
+grep -q '^0,4,migrations_per_hour,1/h,0,,,,,,0.95$' j1/cells.csv && ok || bad "absent metric row"
+
+# --- seeds -------------------------------------------------------------------
+seeds0=$(awk -F, '$2 == 0 { print $5 }' j1/runs.csv)
+seeds1=$(awk -F, '$2 == 1 { print $5 }' j1/runs.csv)
+[ "$(sort -u <<<"$seeds0" | wc -l)" -eq 3 ] && ok || bad "replication seeds not distinct: $seeds0"
+[ "$seeds0" = "$seeds1" ] && ok || bad "cells should share the seed list (common random numbers)"
+energies=$(awk -F, '$2 == 0 { print $9 }' j1/runs.csv | sort -u | wc -l)
+[ "$energies" -eq 3 ] && ok || bad "replications should differ (seeds unused?)"
+
+# --- resume ------------------------------------------------------------------
+rm j2/runs/run-1-2.h5
+expect_status 0 "resumed sweep" "$vdcsim" sweep e.cfg --jobs 2 -o j2
+expect_err "6 runs (2 cells x 3 replications), 1 to do" "resume runs only the missing run"
+cmp -s j1/cells.csv j2/cells.csv && ok || bad "resumed cells.csv differs"
+
+# --- another design in the same directory --------------------------------------
+sed 's/replications = 3/replications = 2/' e.cfg >e2.cfg
+expect_status 2 "other design" "$vdcsim" sweep e2.cfg -o j1 --quiet
+expect_err "j1 holds the runs of another design" "other design message"
+
+# --- bad experiment files --------------------------------------------------------
+# bad_case NAME EXPECTED-STDERR: the file NAME.cfg (written before) must exit 2
+# with EXPECTED in stderr and start no run (no output directory).
+bad_case() {
+  expect_status 2 "$1" "$vdcsim" sweep "$1.cfg" -o "out-$1" --quiet
+  expect_err "$2" "$1"
+  [ ! -e "out-$1" ] && ok || bad "$1: output directory created"
+}
+head_lines="scenario = \"$src/scenarios/quickstart.cfg\";"
+printf '%s\nreplicatons = 3;\nmetrics = [ "energy_kwh" ];\n' "$head_lines" >unknown_key.cfg
+bad_case unknown_key "unknown_key.cfg:2: key 'replicatons': unknown key (did you mean 'replications'?)"
+printf '%s\nmetrics = [ "energy_kwh" ];\nfactors = ( { key = "hosts.[0].cnt"; values = [ 1 ]; } );\n' \
+  "$head_lines" >not_scenario_key.cfg
+bad_case not_scenario_key "not_scenario_key.cfg:3: key 'factors.[0].key': 'hosts.[0].cnt' is not a scenario key (did you mean 'hosts.[0].count'?)"
+printf '%s\nmetrics = [ "energy_kwh" ];\nfactors = ( { key = "hosts.[0].count";\n  values = [ 4, -1 ]; } );\n' \
+  "$head_lines" >refused_value.cfg
+bad_case refused_value "refused_value.cfg:4: key 'factors.[0].values.[1]': the scenario refuses -1: --set hosts.[0].count=-1: key 'hosts.[0].count': -1 is out of range"
+printf '%s\nmetrics = [ "energy_kwh" ];\nfactors = ( { key = "hosts.[0].count";\n  values = [ ]; } );\n' \
+  "$head_lines" >empty_list.cfg
+bad_case empty_list "empty_list.cfg:4: key 'factors.[0].values': 0 values is too few"
+printf '%s\nmetrics = [ "energy_kwh",\n  "energy_mwh" ];\n' "$head_lines" >unknown_metric.cfg
+bad_case unknown_metric "unknown_metric.cfg:3: key 'metrics.[1]': unknown metric 'energy_mwh'"
+printf '%s\nmetrics = [ "energy_kwh" ];\nfactors = ( { key = "simulation.seed"; values = [ 1, 2 ]; } );\n' \
+  "$head_lines" >seed_factor.cfg
+bad_case seed_factor "seed_factor.cfg:3: key 'factors.[0].key': simulation.seed is set by the experiment itself"
+printf 'metrics = [ "energy_kwh" ];\n' >no_scenario.cfg
+bad_case no_scenario "no_scenario.cfg: key 'scenario': missing required key"
+printf '%s\nmetrics = [ "energy_kwh" ];\nreplications = 0;\n' "$head_lines" >zero_reps.cfg
+bad_case zero_reps "zero_reps.cfg:3: key 'replications': 0 is out of range"
+
+expect_status 0 "sweep --help" "$vdcsim" sweep --help
+grep -q "usage: vdcsim sweep" out.txt && ok || bad "sweep --help text"
+cli_end
