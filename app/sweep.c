@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,47 @@ typedef struct sweep {
     char **cell_values;
     const char **units;
 } sweep;
+
+/* Set by SIGINT/SIGTERM: start no more runs, stop the running ones. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static struct sigaction saved_int, saved_term;
+
+static void catch_interrupts(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt; /* no SA_RESTART: waitpid returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &saved_int);
+    sigaction(SIGTERM, &sa, &saved_term);
+}
+
+static void restore_interrupts(void)
+{
+    sigaction(SIGINT, &saved_int, NULL);
+    sigaction(SIGTERM, &saved_term, NULL);
+}
+
+/* Stops the running children and waits for them; their partial files are
+ * removed by the next start (remove_partials), and their .h5 was never
+ * renamed into place, so a half-written run is never counted. */
+static void stop_children(const pid_t *pids, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (pids[i] > 0)
+            kill(pids[i], SIGTERM);
+    for (int i = 0; i < n; i++)
+        if (pids[i] > 0)
+            while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
+                ;
+}
 
 static double now_s(void)
 {
@@ -257,8 +299,8 @@ static int run_all(sweep *s)
     double start = now_s();
     int64_t next = 0, done = 0, failed = 0;
     int running = 0, rc = 0;
-    while (done < n_todo) {
-        while (running < s->jobs && next < n_todo && rc == 0) {
+    while (done < n_todo && !interrupted) {
+        while (running < s->jobs && next < n_todo && rc == 0 && !interrupted) {
             int slot = 0;
             while (pids[slot] != 0)
                 slot++;
@@ -278,7 +320,7 @@ static int run_all(sweep *s)
         pid_t pid = waitpid(-1, &wstatus, 0);
         if (pid < 0) {
             if (errno == EINTR)
-                continue;
+                continue; /* the loop checks `interrupted` */
             rc = -1;
             break;
         }
@@ -301,6 +343,11 @@ static int run_all(sweep *s)
                 fprintf(stderr, "sweep: run %lld failed (exit %d): %s\n", (long long)run, status, s->message[run]);
         }
         report_progress(s, done, n_todo, failed, start);
+    }
+    if (interrupted) {
+        stop_children(pids, s->jobs);
+        fprintf(stderr, "sweep: interrupted after %lld of %lld runs; the same command continues it\n",
+                (long long)(s->runs - n_todo + done - failed), (long long)s->runs);
     }
     free(todo), free(pids), free(slot_run), free(slot_start);
     return rc;
@@ -520,8 +567,16 @@ int cmd_sweep(int argc, char **argv)
         goto done;
     rc = CLI_EXIT_RUNTIME;
     remove_partials(&s);
-    if (run_all(&s) != 0) {
+    catch_interrupts();
+    int ran = run_all(&s);
+    restore_interrupts();
+    if (ran != 0) {
         fprintf(stderr, "vdcsim: cannot start the runs: %s\n", strerror(errno));
+        goto done;
+    }
+    if (interrupted) {
+        remove_partials(&s);
+        rc = 130; /* 128 + SIGINT, as a shell reports it */
         goto done;
     }
     collect(&s);

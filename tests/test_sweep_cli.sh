@@ -4,7 +4,8 @@
 # the cell half-width recomputed by hand from the run table; replication
 # seeds distinct, the same in every cell and on every start; an interrupted
 # sweep resumed; a different design refused in the same directory; bad
-# experiment files refused with FILE:LINE: key and exit 2 before any run.
+# experiment files refused with FILE:LINE: key and exit 2 before any run;
+# a sweep interrupted with SIGINT and started again gives the same tables.
 # Args: VDCSIM SOURCE_DIR WORK_DIR
 set -u
 vdcsim=$1; src=$2; work=$3/sweep
@@ -56,6 +57,20 @@ rm j2/runs/run-1-2.h5
 expect_status 0 "resumed sweep" "$vdcsim" sweep e.cfg --jobs 2 -o j2
 expect_err "6 runs (2 cells x 3 replications), 1 to do" "resume runs only the missing run"
 cmp -s j1/cells.csv j2/cells.csv && ok || bad "resumed cells.csv differs"
+
+# --- interrupted (SIGINT once the first run is done), then resumed ---------------
+"$vdcsim" sweep e.cfg --jobs 1 -o int --quiet 2>int.err &
+pid=$!
+for _ in $(seq 1 300); do [ -e int/runs/run-0-0.h5 ] && break; sleep 0.05; done
+kill -INT "$pid"
+wait "$pid"; status=$?
+[ "$status" -eq 130 ] && ok || bad "interrupted sweep: exit $status, want 130"
+grep -q "interrupted after" int.err && ok || bad "interrupted sweep says so"
+[ ! -e int/cells.csv ] && ok || bad "an interrupted sweep writes no tables"
+expect_status 0 "sweep resumed after SIGINT" "$vdcsim" sweep e.cfg --jobs 2 -o int --quiet
+cmp -s j1/cells.csv int/cells.csv && ok || bad "interrupted + resumed cells.csv differs"
+[ "$(drop_wall j1/runs.csv)" = "$(drop_wall int/runs.csv)" ] && ok || bad "interrupted + resumed runs.csv differs"
+ls int/runs | grep -q partial && bad "partial files left" || ok
 
 # --- another design in the same directory --------------------------------------
 sed 's/replications = 3/replications = 2/' e.cfg >e2.cfg
