@@ -72,6 +72,21 @@ cmp -s j1/cells.csv int/cells.csv && ok || bad "interrupted + resumed cells.csv 
 [ "$(drop_wall j1/runs.csv)" = "$(drop_wall int/runs.csv)" ] && ok || bad "interrupted + resumed runs.csv differs"
 ls int/runs | grep -q partial && bad "partial files left" || ok
 
+# --- a failed run is recorded, the others go on --------------------------------------
+# The trace file is only opened when the model is built, so the design loads
+# and the second cell's run fails (exit 2 from `vdcsim run`).
+cat >fail.cfg <<EOF
+scenario = "$src/scenarios/quickstart.cfg";
+set = [ "simulation.until=1h" ];
+factors = ( { key = "failures.trace.file"; values = [ "", "$work/no-such-trace.csv" ]; } );
+metrics = [ "energy_kwh" ];
+EOF
+expect_status 1 "sweep with a failing run" "$vdcsim" sweep fail.cfg -o fail --quiet
+awk -F, '$1 == 0 && $6 == 0 && $9 > 0 { found = 1 } END { exit !found }' fail/runs.csv && ok || bad "good run recorded"
+awk -F, '$1 == 1 && $6 == 2 && $8 ~ /no-such-trace.csv/ && $9 == "" { found = 1 } END { exit !found }' \
+  fail/runs.csv && ok || bad "failed run recorded with exit status 2, its message and no value"
+grep -q "^1,$work/no-such-trace.csv,energy_kwh,kWh,0,,,,,,0.95\$" fail/cells.csv && ok || bad "failed cell has n = 0"
+
 # --- another design in the same directory --------------------------------------
 sed 's/replications = 3/replications = 2/' e.cfg >e2.cfg
 expect_status 2 "other design" "$vdcsim" sweep e2.cfg -o j1 --quiet
