@@ -122,6 +122,22 @@ bad_case no_scenario "no_scenario.cfg: key 'scenario': missing required key"
 printf '%s\nmetrics = [ "energy_kwh" ];\nreplications = 0;\n' "$head_lines" >zero_reps.cfg
 bad_case zero_reps "zero_reps.cfg:3: key 'replications': 0 is out of range"
 
+# --- vdcsim metrics -------------------------------------------------------------
+# energy_kwh (from the per-host power series) against the recorder's cluster
+# total /series/cluster/power_w read with h5dump: sum x sample period (10 min
+# = 600 s in e.cfg) / 3.6e6 W s per kWh, to h5dump's printed precision.
+expect_status 0 "metrics --csv" "$vdcsim" metrics j1/runs/run-0-0.h5 --csv
+got=$(awk -F, '$1 == "energy_kwh" { print $2 }' out.txt)
+want=$(h5dump -d /series/cluster/power_w -y -w 0 j1/runs/run-0-0.h5 |
+  awk '/DATA/ { on = 1; next } on && /^ *[0-9.e+-]+,?$/ { gsub(",", ""); s += $1 } END { printf "%.9g", s * 600 / 3.6e6 }')
+awk -v g="$got" -v w="$want" 'BEGIN { exit !(w > 0 && (g - w)^2 <= (1e-5 * w)^2) }' && ok \
+  || bad "energy_kwh: metrics says $got, the cluster power series gives $want"
+grep -q '^migrations_per_hour,,1/h$' out.txt && ok || bad "an absent metric is an empty CSV cell"
+expect_status 0 "metrics --reference" "$vdcsim" metrics --reference
+cmp -s out.txt "$src/docs/metrics.md" && ok || bad "docs/metrics.md is not 'vdcsim metrics --reference' (regenerate it)"
+expect_status 2 "metrics of a missing file" "$vdcsim" metrics no-such.h5
+expect_err "no-such.h5" "metrics names the missing file"
+
 expect_status 0 "sweep --help" "$vdcsim" sweep --help
 grep -q "usage: vdcsim sweep" out.txt && ok || bad "sweep --help text"
 cli_end
