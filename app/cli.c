@@ -38,6 +38,24 @@ static const char usage_text[] =
     "\n"
     "exit status: 0 success, 1 runtime failure, 2 bad input\n";
 
+/* `vdcsim COMMAND --help` for the commands that do not parse it themselves
+ * (sweep and metrics do). */
+static const struct {
+    const char *command, *text;
+} command_help[] = {
+    {"run", "usage: vdcsim run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
+            "                  [--set KEY=VALUE]... [--quiet]\n"
+            "Simulates the scenario; writes OUT.h5 and OUT.h5.summary.txt and prints the summary.\n"
+            "-o, --threads, --seed and --until set output.path, simulation.threads,\n"
+            "simulation.seed and simulation.until; --set sets any key (vdcsim keys).\n"},
+    {"check", "usage: vdcsim check SCENARIO [--set KEY=VALUE]...\n"
+              "Validates the scenario and prints what would be simulated.\n"},
+    {"summary", "usage: vdcsim summary FILE.h5\nPrints the summary of a finished run.\n"},
+    {"keys", "usage: vdcsim keys\nPrints every scenario key (Markdown, docs/scenario-reference.md).\n"},
+    {"failures", "usage: vdcsim failures fit FILE.csv [--group-window SECONDS]\n"
+                 "Fits failure and repair distributions per system (LANL format).\n"},
+};
+
 static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "vdcsim: ");
@@ -202,6 +220,12 @@ int cli_main(int argc, char **argv)
         printf("vdcsim %s\n", VDCSIM_VERSION);
         return CLI_EXIT_OK;
     }
+    if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0))
+        for (size_t i = 0; i < sizeof command_help / sizeof command_help[0]; i++)
+            if (strcmp(cmd, command_help[i].command) == 0) {
+                fputs(command_help[i].text, stdout);
+                return CLI_EXIT_OK;
+            }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2, 1);
     if (strcmp(cmd, "check") == 0)
