@@ -17,6 +17,7 @@
 #include "analysis/h5_read.h"
 #include "analysis/metric_run.h"
 #include "analysis/metrics.h"
+#include "analysis/sweep_figures.h"
 #include "analysis/sweep_table.h"
 #include "app/cli.h"
 #include "scenario/experiment.h"
@@ -416,10 +417,17 @@ static int write_tables(const sweep *s)
                      sweep_write_h5(&t, h5, err, sizeof err) == 0
                  ? 0
                  : -1;
+    char figures[PATH_LEN];
+    snprintf(figures, sizeof figures, "%s/figures", s->out_dir);
+    if (rc == 0 && (make_dir(figures) != 0 ||
+                    sweep_write_figures(&t, e->n_factors > 0 ? e->factors[0].n_values : 0, e->zip, figures, err,
+                                        sizeof err) != 0))
+        rc = -1;
     if (rc != 0)
         fprintf(stderr, "vdcsim: %s\n", err);
     else if (!s->quiet)
-        printf("sweep: wrote %s, %s and %s\n", runs, cells, h5);
+        printf("sweep: wrote %s, %s, %s and %s/index.html%s\n", runs, cells, h5, figures,
+               sweep_figures_can_draw() ? "" : " (figure data only: built without PLplot)");
     free(keys);
     return rc;
 }

@@ -32,6 +32,25 @@ drop_wall() { awk -F, -v OFS=, '{ $7 = ""; print }' "$1"; }
 [ "$(wc -l <j1/runs.csv)" -eq 7 ] && ok || bad "runs.csv should have 6 runs"
 [ "$(wc -l <j1/cells.csv)" -eq 7 ] && ok || bad "cells.csv should have 2 cells x 3 metrics"
 
+# --- sweep.h5 and the figure data against the CSV ------------------------------
+# /cells of sweep.h5 read with h5dump (17 digits): one CSV line per record,
+# NaN as an empty field, the columns cell..half_width.
+h5cells() {
+  h5dump -m %.17g -d /cells -y -w 0 "$1" | sed -n '/ DATA {/,$p' | awk '
+    NR == 1 || /^ *\{ *$/ { next }
+    /^ *}/ { if (n) print line; n = 0; line = ""; next }
+    { v = $0; gsub(/^ +|,$/, "", v); gsub(/"/, "", v); if (v == "nan" || v == "-nan") v = ""
+      line = n ? line "," v : v; n++ }' | cut -d, -f1-10
+}
+h5cells j1/sweep.h5 >h5cells.txt
+[ -s h5cells.txt ] && [ "$(cat h5cells.txt)" = "$(tail -n +2 j1/cells.csv | cut -d, -f1-10)" ] && ok \
+  || bad "sweep.h5 /cells differs from cells.csv"
+# fig-energy_kwh.csv: x_value, n, mean, ci_low, ci_high of each cell = the HDF5 rows.
+fig=$(tail -n +2 j1/figures/fig-energy_kwh.csv | cut -d, -f2,4,5,6,7)
+want=$(awk -F, -v OFS=, '$3 == "energy_kwh" { print $2, $5, $6, $8, $9 }' h5cells.txt)
+[ -n "$fig" ] && [ "$fig" = "$want" ] && ok || bad "figure data differ from sweep.h5: $fig / $want"
+grep -q 'fig-energy_kwh.csv' j1/figures/index.html && ok || bad "index.html lists the figure"
+
 # --- the interval by hand ----------------------------------------------------
 # cell 1, energy_kwh (runs.csv column 9): n = 3, half-width
 # t_{0.975,2} s / sqrt(3) with t_{0.975,2} = 4.302653 (Student-t table).
