@@ -1,4 +1,5 @@
 /* sweep.c - the `vdcsim sweep` driver (see sweep.h). */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "app/sweep.h"
 
 #include <dirent.h>
@@ -25,19 +26,26 @@
 #define PATH_LEN 4096
 #define MESSAGE_LEN 512
 #define MAX_JOBS 1024
+#define MAX_SETS 256
 
 static const char sweep_usage[] =
-    "usage: vdcsim sweep EXPERIMENT.cfg [--jobs N] [-o DIR] [--quiet]\n"
+    "usage: vdcsim sweep EXPERIMENT.cfg [--jobs N] [-o DIR] [--set KEY=VALUE]... [--replications R]\n"
+    "                    [--quiet]\n"
     "Runs every cell x replication of the experiment (docs/experiments.md), N runs\n"
     "at a time (default 1), and writes DIR/runs.csv, DIR/cells.csv (mean, sd and\n"
     "Student-t interval per cell and metric) and DIR/sweep.h5. Started again, it\n"
     "skips the runs already done. DIR defaults to the experiment's `output`.\n"
+    "--set adds an override to every run (after the file's `set`); --replications\n"
+    "replaces the file's count (for a quick look at a long study).\n"
     "exit status: 0 all runs succeeded, 1 some failed, 2 bad input\n";
 
 typedef struct sweep {
     experiment *e;
     const char *out_dir;
     int jobs, quiet;
+    const char *sets[MAX_SETS];
+    int n_sets;
+    long replications; /* from --replications, 0: the file's */
     int64_t runs;
     char self[PATH_LEN];
     /* per run */
@@ -122,7 +130,9 @@ static char *plan_text(const sweep *s)
     char *text = malloc(cap);
     if (!text)
         return NULL;
-    len += (size_t)snprintf(text, cap, "scenario %s\n", s->e->scenario_path);
+    char *real = realpath(s->e->scenario_path, NULL); /* the same file however it is reached */
+    len += (size_t)snprintf(text, cap, "scenario %.3000s\n", real ? real : s->e->scenario_path);
+    free(real);
     for (int64_t run = 0; run < s->runs; run++) {
         int n;
         char **ovs = experiment_run_overrides(s->e, run / s->e->replications, run % s->e->replications, &n);
@@ -521,6 +531,22 @@ static int parse_args(int argc, char **argv, sweep *s, const char **path)
             s->jobs = (int)v;
         } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc) {
             s->out_dir = argv[++i];
+        } else if (strcmp(a, "--set") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (!strchr(v, '=') || s->n_sets == MAX_SETS || strncmp(v, "simulation.seed=", 16) == 0 ||
+                strncmp(v, "output.path=", 12) == 0) {
+                fprintf(stderr, "vdcsim sweep: --set %s: expected KEY=VALUE (at most %d; not simulation.seed "
+                                "or output.path, which the sweep sets)\n", v, MAX_SETS);
+                return CLI_EXIT_BAD_INPUT;
+            }
+            s->sets[s->n_sets++] = v;
+        } else if (strcmp(a, "--replications") == 0 && i + 1 < argc) {
+            char *end;
+            s->replications = strtol(argv[++i], &end, 10);
+            if (*end || end == argv[i] || s->replications < 1 || s->replications > 100000) {
+                fprintf(stderr, "vdcsim sweep: --replications %s: expected a count from 1 to 100000\n", argv[i]);
+                return CLI_EXIT_BAD_INPUT;
+            }
         } else if (a[0] == '-' || *path) {
             fprintf(stderr, "vdcsim sweep: unexpected argument '%s'\n%s", a, sweep_usage);
             return CLI_EXIT_BAD_INPUT;
@@ -543,10 +569,18 @@ int cmd_sweep(int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? CLI_EXIT_OK : rc;
     char err[4096];
-    s.e = experiment_load(path, err, sizeof err);
+    s.e = experiment_load_with(path, s.sets, s.n_sets, err, sizeof err);
     if (!s.e) {
         fprintf(stderr, "%s\n", err);
         return CLI_EXIT_BAD_INPUT;
+    }
+    if (s.replications > 0) {
+        if (s.e->n_cells > 10000000 / s.replications) {
+            fprintf(stderr, "vdcsim sweep: --replications %ld: more than 10000000 runs\n", s.replications);
+            experiment_free(s.e);
+            return CLI_EXIT_BAD_INPUT;
+        }
+        s.e->replications = s.replications;
     }
     if (!s.out_dir)
         s.out_dir = s.e->output_dir;

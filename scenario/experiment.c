@@ -189,10 +189,10 @@ static int reserved_key(const char *key)
     return strcmp(key, "simulation.seed") == 0 || strcmp(key, "output.path") == 0;
 }
 
-static int read_fixed(experiment *e, scn_loader *ld, config_setting_t *set)
+static int read_fixed(experiment *e, scn_loader *ld, config_setting_t *set, const char *const *extra, int n_extra)
 {
     int n = set ? config_setting_length(set) : 0;
-    e->fixed = calloc((size_t)n + 1, sizeof *e->fixed);
+    e->fixed = calloc((size_t)(n + n_extra) + 1, sizeof *e->fixed);
     if (!e->fixed)
         return -1;
     for (int i = 0; i < n; i++) {
@@ -211,6 +211,11 @@ static int read_fixed(experiment *e, scn_loader *ld, config_setting_t *set)
         if (!(e->fixed[e->n_fixed++] = copy_string(text)))
             return -1;
     }
+    /* Command-line overrides come last, so they win; the scenario checks
+     * them with the others (its messages name them: "--set K=V"). */
+    for (int i = 0; i < n_extra; i++)
+        if (!(e->fixed[e->n_fixed++] = copy_string(extra[i])))
+            return -1;
     return 0;
 }
 
@@ -326,7 +331,8 @@ static int check_against_scenario(experiment *e, scn_loader *ld, config_setting_
     return rc;
 }
 
-static int read_experiment(experiment *e, scn_loader *ld, config_setting_t *root)
+static int read_experiment(experiment *e, scn_loader *ld, config_setting_t *root, const char *const *extra,
+                           int n_extra)
 {
     const char *text = NULL;
     config_lookup_string(ld->config, "scenario", &text);
@@ -357,7 +363,7 @@ static int read_experiment(experiment *e, scn_loader *ld, config_setting_t *root
         if ((e->output_dir = malloc(stem + 7)))
             snprintf(e->output_dir, stem + 7, "%.*s.sweep", (int)stem, e->path);
     }
-    if (!e->output_dir || read_fixed(e, ld, config_setting_get_member(root, "set")) != 0)
+    if (!e->output_dir || read_fixed(e, ld, config_setting_get_member(root, "set"), extra, n_extra) != 0)
         return -1;
 
     config_setting_t *factors = config_setting_get_member(root, "factors");
@@ -402,6 +408,12 @@ static int read_experiment(experiment *e, scn_loader *ld, config_setting_t *root
 
 experiment *experiment_load(const char *path, char *err, size_t err_len)
 {
+    return experiment_load_with(path, NULL, 0, err, err_len);
+}
+
+experiment *experiment_load_with(const char *path, const char *const *extra_set, int n_extra, char *err,
+                                 size_t err_len)
+{
     if (err_len > 0)
         err[0] = '\0';
     char *text = read_text(path);
@@ -426,7 +438,7 @@ experiment *experiment_load(const char *path, char *err, size_t err_len)
     scn_loader ld = {.schema = &scn_experiment_schema, .name = path, .text = text, .config = &cfg,
                      .err = err, .err_len = err_len};
     int rc = scn_validate(&ld);
-    if (rc == 0 && read_experiment(e, &ld, config_root_setting(&cfg)) != 0 && !ld.failed)
+    if (rc == 0 && read_experiment(e, &ld, config_root_setting(&cfg), extra_set, n_extra) != 0 && !ld.failed)
         snprintf(err, err_len, "%s: out of memory", path);
     else if (rc == 0 && !ld.failed) {
         free(ld.marks);

@@ -61,6 +61,10 @@ typedef struct experiment {
 
 /* NULL and one message (FILE:LINE: key 'K': ...) in err on any problem. */
 experiment *experiment_load(const char *path, char *err, size_t err_len);
+/* The same with overrides "KEY=VALUE" after the file's `set` (the command
+ * line's --set); a problem with one is reported at the key 'set'. */
+experiment *experiment_load_with(const char *path, const char *const *extra_set, int n_extra, char *err,
+                                 size_t err_len);
 void experiment_free(experiment *e);
 
 /* Runs in the design: n_cells * replications (checked not to overflow at

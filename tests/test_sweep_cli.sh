@@ -141,6 +141,16 @@ bad_case no_scenario "no_scenario.cfg: key 'scenario': missing required key"
 printf '%s\nmetrics = [ "energy_kwh" ];\nreplications = 0;\n' "$head_lines" >zero_reps.cfg
 bad_case zero_reps "zero_reps.cfg:3: key 'replications': 0 is out of range"
 
+# --- experiments/capacity.cfg at a short setting ---------------------------------
+expect_status 0 "capacity experiment (2 replications of 2 h)" "$vdcsim" sweep "$src/experiments/capacity.cfg" \
+  --replications 2 --set simulation.until=2h --jobs 2 -o cap --quiet
+[ "$(tail -n +2 cap/runs.csv | wc -l)" -eq 10 ] && ok || bad "capacity: 5 host counts x 2 replications"
+[ "$(awk -F, '$6 != 0' cap/runs.csv | wc -l)" -eq 1 ] && ok || bad "capacity: every run succeeded"
+expect_status 2 "a --set the scenario refuses" "$vdcsim" sweep "$src/experiments/capacity.cfg" \
+  --set simulation.until=-1h -o cap-bad --quiet
+expect_err "key 'set': the scenario refuses these overrides: --set simulation.until=-1h" "bad --set named"
+expect_status 2 "--set simulation.seed" "$vdcsim" sweep e.cfg --set simulation.seed=3 -o seed-bad --quiet
+
 # --- vdcsim metrics -------------------------------------------------------------
 # energy_kwh (from the per-host power series) against the recorder's cluster
 # total /series/cluster/power_w read with h5dump: sum x sample period (10 min
