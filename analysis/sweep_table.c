@@ -162,6 +162,61 @@ int sweep_write_cells_csv(const sweep_table *t, const char *path, char *err, siz
     return finish_file(f, tmp, path, err, err_len);
 }
 
+int sweep_write_paired_csv(const sweep_table *t, int64_t first_factor_values, const char *path, char *err,
+                           size_t err_len)
+{
+    if (t->n_factors == 0 || first_factor_values < 1 || t->n_cells % first_factor_values != 0) {
+        snprintf(err, err_len, "%s: paired differences need a cartesian design with factors", path);
+        return -1;
+    }
+    int64_t rest = t->n_cells / first_factor_values; /* cells per value of the first factor */
+    size_t reps = (size_t)t->replications;
+    double *d = malloc((reps + 1) * sizeof *d);
+    char tmp[4200];
+    FILE *f = d ? begin_file(path, tmp, sizeof tmp, err, err_len) : NULL;
+    if (!f) {
+        free(d);
+        if (!d)
+            snprintf(err, err_len, "%s: out of memory", path);
+        return -1;
+    }
+    fputs("cell", f);
+    for (int k = 0; k < t->n_factors; k++) {
+        fputc(',', f);
+        csv_text(f, t->factor_keys[k]);
+    }
+    fputs(",baseline_cell,metric,unit,n,mean_diff,sd,ci_low,ci_high,half_width,level\n", f);
+    for (int64_t c = rest; c < t->n_cells; c++)
+        for (int m = 0; m < t->n_metrics; m++) {
+            int64_t base = c % rest;
+            for (size_t r = 0; r < reps; r++) {
+                int64_t a = c * t->replications + (int64_t)r, b = base * t->replications + (int64_t)r;
+                int both = t->status[a] == 0 && t->status[b] == 0;
+                d[r] = both ? t->values[a * t->n_metrics + m] - t->values[b * t->n_metrics + m] : NAN;
+            }
+            sweep_cell_stat s;
+            sweep_cell_stat_of(d, reps, t->level, &s);
+            fprintf(f, "%lld", (long long)c);
+            for (int k = 0; k < t->n_factors; k++) {
+                fputc(',', f);
+                csv_text(f, t->cell_values[c * t->n_factors + k]);
+            }
+            fprintf(f, ",%lld,", (long long)base);
+            csv_text(f, t->metric_names[m]);
+            fputc(',', f);
+            csv_text(f, t->metric_units[m]);
+            fprintf(f, ",%lld,", (long long)s.n);
+            double cols[] = {s.mean, s.sd, s.mean - s.half_width, s.mean + s.half_width, s.half_width};
+            for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+                csv_number(f, cols[i]);
+                fputc(',', f);
+            }
+            fprintf(f, "%g\n", t->level);
+        }
+    free(d);
+    return finish_file(f, tmp, path, err, err_len);
+}
+
 /* ---- HDF5 ---------------------------------------------------------------- */
 
 /* Every member of a record takes one slot, so offsets are k * sizeof(slot). */

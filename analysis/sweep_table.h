@@ -51,6 +51,18 @@ void sweep_table_cell(const sweep_table *t, int64_t cell, int metric, sweep_cell
 int sweep_write_runs_csv(const sweep_table *t, const char *path, char *err, size_t err_len);
 int sweep_write_cells_csv(const sweep_table *t, const char *path, char *err, size_t err_len);
 
+/* paired.csv, for cartesian designs with factors (first_factor_values
+ * values of the first factor): for every cell whose first factor is not at
+ * its first value, and every metric, the statistics of the per-replication
+ * differences x(cell, r) - x(baseline, r), where the baseline is the cell
+ * with the same other factors and the first factor at its first value;
+ * replications where either run failed or either value is absent are left
+ * out. With common random numbers this is the sharp comparison.
+ * Columns: cell,<factor keys>,baseline_cell,metric,unit,n,mean_diff,sd,
+ * ci_low,ci_high,half_width,level. */
+int sweep_write_paired_csv(const sweep_table *t, int64_t first_factor_values, const char *path, char *err,
+                           size_t err_len);
+
 /* sweep.h5: the same two tables as compound datasets /runs and /cells
  * (strings variable-length UTF-8, factor values as strings, metric values
  * float64 columns named after the metric in /runs). */

@@ -427,6 +427,11 @@ static int write_tables(const sweep *s)
                      sweep_write_h5(&t, h5, err, sizeof err) == 0
                  ? 0
                  : -1;
+    if (rc == 0 && !e->zip && e->n_factors > 0 && e->factors[0].n_values > 1) {
+        char paired[PATH_LEN];
+        snprintf(paired, sizeof paired, "%s/paired.csv", s->out_dir);
+        rc = sweep_write_paired_csv(&t, e->factors[0].n_values, paired, err, sizeof err);
+    }
     char figures[PATH_LEN];
     snprintf(figures, sizeof figures, "%s/figures", s->out_dir);
     if (rc == 0 && (make_dir(figures) != 0 ||

@@ -3,6 +3,7 @@
  *     from the printed table: t_{0.975,3} = 3.182446, t_{0.975,2} = 4.302653);
  *   - replication seeds: the published first SplitMix64 output, distinct,
  *     reproducible, the same list in every cell;
+ *   - paired differences against the baseline cell, by hand;
  *   - cell order of cartesian and zip designs;
  *   - the experiment key table is well formed, and a file loads.
  */
@@ -65,6 +66,58 @@ static void test_table_cells(void)
     CHECK_NEAR(s.mean, 13, 1e-12);
     CHECK_NEAR(s.sd, sqrt(13.0), 1e-12);
     CHECK_NEAR(s.half_width, 8.956686, 1e-5);
+}
+
+/* Paired differences: cell 1 minus cell 0, replication by replication.
+ * Replication 3 of the baseline failed, so it drops out of both.
+ * d = 11-10, 15-12, 18-17 = 1, 3, 1: mean 5/3, s^2 = (4/9 + 16/9 + 4/9) / 2
+ * = 4/3, half-width 4.302653 * sqrt(4/3) / sqrt(3) = 2.868435. */
+static void test_paired(void)
+{
+    const char *keys[] = {"placement.policy"};
+    const char *names[] = {"energy_kwh"};
+    const char *units[] = {"kWh"};
+    const char *cell_values[] = {"first_fit", "drs"};
+    uint64_t seed[8] = {0};
+    int status[8] = {0, 0, 0, 1, 0, 0, 0, 0};
+    double wall[8] = {0};
+    const char *message[8] = {"", "", "", "", "", "", "", ""};
+    double values[8] = {10, 12, 17, 5, 11, 15, 18, 100};
+    sweep_table t = {.n_factors = 1, .n_metrics = 1, .factor_keys = keys, .metric_names = names,
+                     .metric_units = units, .n_cells = 2, .replications = 4, .cell_values = cell_values,
+                     .level = 0.95, .seed = seed, .status = status, .wall_s = wall, .message = message,
+                     .values = values};
+    char path[1024], err[1200], line[1024] = "";
+    snprintf(path, sizeof path, "%s/test_experiment_paired.csv", VDCSIM_TEST_TMPDIR);
+    CHECK(sweep_write_paired_csv(&t, 2, path, err, sizeof err) == 0);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    int lines = 0;
+    char header[1024] = "";
+    if (fgets(header, sizeof header, f))
+        lines++;
+    if (fgets(line, sizeof line, f))
+        lines++;
+    while (fgets(err, sizeof err, f))
+        lines++;
+    fclose(f);
+    remove(path);
+    CHECK_INT_EQ(lines, 2);
+    CHECK(strncmp(header, "cell,placement.policy,baseline_cell,metric,unit,n,mean_diff,", 60) == 0);
+    char cell_value[64], metric[64];
+    long long cell, base, n;
+    double mean, sd, lo, hi, hw;
+    int got = sscanf(line, "%lld,%63[^,],%lld,%63[^,],kWh,%lld,%lf,%lf,%lf,%lf,%lf", &cell, cell_value, &base,
+                     metric, &n, &mean, &sd, &lo, &hi, &hw);
+    CHECK_INT_EQ(got, 10);
+    CHECK(cell == 1 && base == 0 && strcmp(cell_value, "drs") == 0 && strcmp(metric, "energy_kwh") == 0);
+    CHECK_INT_EQ(n, 3);
+    CHECK_NEAR(mean, 5.0 / 3.0, 1e-12);
+    CHECK_NEAR(sd, sqrt(4.0 / 3.0), 1e-12);
+    CHECK_NEAR(hw, 2.868435, 1e-5);
+    CHECK_NEAR(lo, 5.0 / 3.0 - hw, 1e-12);
 }
 
 static void test_seeds(void)
@@ -192,6 +245,7 @@ int main(void)
 {
     test_cell_stat();
     test_table_cells();
+    test_paired();
     test_seeds();
     test_load_and_cells();
     test_schema();
