@@ -151,6 +151,18 @@ expect_status 2 "a --set the scenario refuses" "$vdcsim" sweep "$src/experiments
 expect_err "key 'set': the scenario refuses these overrides: --set simulation.until=-1h" "bad --set named"
 expect_status 2 "--set simulation.seed" "$vdcsim" sweep e.cfg --set simulation.seed=3 -o seed-bad --quiet
 
+# --- experiments/policy.cfg at a short setting: paired differences ----------------
+expect_status 0 "policy experiment (2 replications of 6 min)" "$vdcsim" sweep "$src/experiments/policy.cfg" \
+  --replications 2 --set simulation.until=6m --jobs 2 -o policy --quiet
+[ "$(tail -n +2 policy/paired.csv | wc -l)" -eq 7 ] && ok || bad "policy: one paired row per metric"
+# With every run present the mean of the differences is the difference of
+# the means; and packing the web pods (800 m used on 500 m requests) onto
+# fewer nodes makes their requests slower.
+diff_mean=$(awk -F, '$4 == "service_latency_mean_ms[web]" { print $7 }' policy/paired.csv)
+means=$(awk -F, '$3 == "service_latency_mean_ms[web]" { printf "%s ", $6 }' policy/cells.csv)
+awk -v d="$diff_mean" -v m="$means" 'BEGIN { split(m, a, " "); exit !((d - (a[2] - a[1]))^2 < 1e-18 && d > 0) }' \
+  && ok || bad "paired web latency difference $diff_mean vs cell means $means"
+
 # --- vdcsim metrics -------------------------------------------------------------
 # energy_kwh (from the per-host power series) against the recorder's cluster
 # total /series/cluster/power_w read with h5dump: sum x sample period (10 min
