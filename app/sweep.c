@@ -462,6 +462,12 @@ static int check_metrics(sweep *s)
             return -1;
         }
         s->units[m] = d->unit;
+        for (int k = 0; k < m; k++)
+            if (strcmp(s->e->metrics[k], s->e->metrics[m]) == 0) {
+                experiment_metric_where(s->e, m, where, sizeof where);
+                fprintf(stderr, "%s: key 'metrics.[%d]': '%s' is listed twice\n", where, m, s->e->metrics[m]);
+                return -1;
+            }
     }
     return 0;
 }

@@ -76,7 +76,14 @@ static void value_text(const config_setting_t *s, char *buf, size_t len)
     case CONFIG_TYPE_INT: case CONFIG_TYPE_INT64:
         snprintf(buf, len, "%lld", config_setting_get_int64(s));
         break;
-    case CONFIG_TYPE_FLOAT: snprintf(buf, len, "%.17g", config_setting_get_float(s)); break;
+    case CONFIG_TYPE_FLOAT: {
+        /* The shortest of %.15g and %.17g that reads back exactly: 0.1, not 0.10000000000000001. */
+        double v = config_setting_get_float(s);
+        snprintf(buf, len, "%.15g", v);
+        if (strtod(buf, NULL) != v)
+            snprintf(buf, len, "%.17g", v);
+        break;
+    }
     case CONFIG_TYPE_BOOL: snprintf(buf, len, "%s", config_setting_get_bool(s) ? "true" : "false"); break;
     case CONFIG_TYPE_STRING: snprintf(buf, len, "%s", config_setting_get_string(s)); break;
     default: buf[0] = '\0'; break;

@@ -226,6 +226,22 @@ static void test_load_and_cells(void)
     if (!strstr(err, want_err))
         fprintf(stderr, "  got: %s\n", err);
     experiment_free(e);
+
+    /* Float values keep their short text (they name cells in the tables). */
+    snprintf(text, sizeof text,
+             "scenario = \"%s/tests/scenarios/good/minimal.cfg\";\n"
+             "factors = ( { key = \"drs.min_goodness\"; values = [ 0.1, 0.25, 1.0 ]; } );\n"
+             "metrics = [ \"energy_kwh\" ];\n",
+             VDCSIM_SOURCE_DIR);
+    write_file(path, text);
+    e = experiment_load(path, err, sizeof err);
+    CHECK(e != NULL);
+    if (e) {
+        CHECK(strcmp(e->factors[0].values[0], "0.1") == 0);
+        CHECK(strcmp(e->factors[0].values[1], "0.25") == 0);
+        CHECK(strcmp(e->factors[0].values[2], "1") == 0);
+        experiment_free(e);
+    }
     remove(path);
 }
 

@@ -133,6 +133,8 @@ printf '%s\nmetrics = [ "energy_kwh" ];\nfactors = ( { key = "hosts.[0].count";\
 bad_case empty_list "empty_list.cfg:4: key 'factors.[0].values': 0 values is too few"
 printf '%s\nmetrics = [ "energy_kwh",\n  "energy_mwh" ];\n' "$head_lines" >unknown_metric.cfg
 bad_case unknown_metric "unknown_metric.cfg:3: key 'metrics.[1]': unknown metric 'energy_mwh'"
+printf '%s\nmetrics = [ "energy_kwh",\n  "energy_kwh" ];\n' "$head_lines" >twice_metric.cfg
+bad_case twice_metric "twice_metric.cfg:3: key 'metrics.[1]': 'energy_kwh' is listed twice"
 printf '%s\nmetrics = [ "energy_kwh" ];\nfactors = ( { key = "simulation.seed"; values = [ 1, 2 ]; } );\n' \
   "$head_lines" >seed_factor.cfg
 bad_case seed_factor "seed_factor.cfg:3: key 'factors.[0].key': simulation.seed is set by the experiment itself"
