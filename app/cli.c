@@ -236,6 +236,8 @@ int cli_main(int argc, char **argv)
         return cmd_metrics(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0)
         return cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "export") == 0)
+        return cmd_export(argc - 2, argv + 2);
     if (strcmp(cmd, "keys") == 0) {
         scenario_write_reference(stdout);
         return CLI_EXIT_OK;

@@ -29,4 +29,7 @@ int cmd_sweep(int argc, char **argv);
 /* `vdcsim metrics RUN.h5 [--csv | --json] | --reference`. */
 int cmd_metrics(int argc, char **argv);
 
+/* `vdcsim export RUN.h5 --csv DIR` (app/export_cmd.c). */
+int cmd_export(int argc, char **argv);
+
 #endif
