@@ -181,6 +181,10 @@ cmp -s out.txt "$src/docs/metrics.md" && ok || bad "docs/metrics.md is not 'vdcs
 expect_status 2 "metrics of a missing file" "$vdcsim" metrics no-such.h5
 expect_err "no-such.h5" "metrics names the missing file"
 
+expect_status 0 "vdcsim --help" "$vdcsim" --help
+for cmd in metrics export sweep; do
+  grep -q "^  $cmd " out.txt && ok || bad "vdcsim --help lists $cmd"
+done
 for cmd in run check summary keys failures sweep metrics export; do
   expect_status 0 "$cmd --help" "$vdcsim" "$cmd" --help
   grep -q "^usage: vdcsim $cmd" out.txt && ok || bad "$cmd --help prints its usage"
