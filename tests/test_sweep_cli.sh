@@ -153,6 +153,14 @@ expect_status 2 "a --set the scenario refuses" "$vdcsim" sweep "$src/experiments
 expect_err "key 'set': the scenario refuses these overrides: --set simulation.until=-1h" "bad --set named"
 expect_status 2 "--set simulation.seed" "$vdcsim" sweep e.cfg --set simulation.seed=3 -o seed-bad --quiet
 
+# --- experiments/capacity_ha.cfg at a short setting: esx-02 fails at 12 h ----------
+expect_status 0 "capacity_ha experiment (1 replication of 13 h)" "$vdcsim" sweep \
+  "$src/experiments/capacity_ha.cfg" --replications 1 --set simulation.until=13h --jobs 2 -o cha --quiet
+# One injected failure in every run; with 8 hosts every VM restarts.
+[ "$(awk -F, '$3 == "host_failures" && $6 == 1' cha/cells.csv | wc -l)" -eq 5 ] && ok \
+  || bad "capacity_ha: one host failure in each of the 5 cells"
+grep -q '^4,8,vms_down_at_end,1,1,0,' cha/cells.csv && ok || bad "capacity_ha: 8 hosts restart every VM"
+
 # --- experiments/policy.cfg at a short setting: paired differences ----------------
 expect_status 0 "policy experiment (2 replications of 6 min)" "$vdcsim" sweep "$src/experiments/policy.cfg" \
   --replications 2 --set simulation.until=6m --jobs 2 -o policy --quiet
