@@ -220,7 +220,8 @@ const metric_def metric_defs[] = {
     {"cpu_demand_host_p95_pct", "%", "CPU",
      "95th percentile (nearest rank) over every (sample, host) cell of demand / host capacity x 100.",
      HOST_SERIES "cpu_demand_mhz", fn_cells_host_pct, "/series/host/cpu_demand_mhz", 0.95, 0},
-    {"cpu_usage_host_mean_pct", "%", "CPU", "Mean over every (sample, host) cell of usage / host capacity x 100.",
+    {"cpu_usage_host_mean_pct", "%", "CPU", "Mean over every (sample, host) cell of usage / host capacity (cpu_capacity_mhz, cores x clock) x 100; "
+     "above 100 with SMT (cpu_schedulable_mhz > cpu_capacity_mhz).",
      HOST_SERIES "cpu_usage_mhz", fn_cells_host_pct, "/series/host/cpu_usage_mhz", -1, 0},
     {"cpu_usage_host_p95_pct", "%", "CPU", "95th percentile over (sample, host) cells of usage / capacity x 100.",
      HOST_SERIES "cpu_usage_mhz", fn_cells_host_pct, "/series/host/cpu_usage_mhz", 0.95, 0},
