@@ -51,6 +51,36 @@ want=$(awk -F, -v OFS=, '$3 == "energy_kwh" { print $2, $5, $6, $8, $9 }' h5cell
 [ -n "$fig" ] && [ "$fig" = "$want" ] && ok || bad "figure data differ from sweep.h5: $fig / $want"
 grep -q 'fig-energy_kwh.csv' j1/figures/index.html && ok || bad "index.html lists the figure"
 
+# --- every run got its cell's overrides and its replication's seed -----------------
+# The run file keeps the scenario text with one "# --set K=V" line per
+# override; run 5 is cell 1 (6 hosts), replication 2.
+set_lines=$(h5dump -a scenario_text j1/runs/run-1-2.h5 | grep -o -- '# --set [^"]*' | sed 's/^# --set //')
+seed5=$(awk -F, '$1 == 5 { print $5 }' j1/runs.csv)
+grep -qx "hosts.\[0\].count=6" <<<"$set_lines" && grep -qx "simulation.seed=$seed5" <<<"$set_lines" && ok \
+  || bad "run 5 should have hosts.[0].count=6 and simulation.seed=$seed5: $set_lines"
+
+# A two-factor cartesian design (last factor fastest) and a zip design.
+cat >two.cfg <<EOF
+scenario = "$src/scenarios/quickstart.cfg";
+set = [ "simulation.until=1h" ];
+factors = ( { key = "hosts.[0].count"; values = [ 4, 6 ]; },
+            { key = "simulation.sample_period"; values = [ "10m", "20m" ]; } );
+metrics = [ "energy_kwh" ];
+EOF
+expect_status 0 "two-factor sweep" "$vdcsim" sweep two.cfg -o two --quiet --jobs 2
+set_lines=$(h5dump -a scenario_text two/runs/run-2-0.h5 | grep -o -- '# --set [^"]*')
+grep -q "hosts.\[0\].count=6" <<<"$set_lines" && grep -q "sample_period=10m" <<<"$set_lines" && ok \
+  || bad "cell 2 of a 2 x 2 design is (6, 10m): $set_lines"
+[ "$(awk -F, 'NR > 1 { print $4 "/" $5 }' two/runs.csv | tr '\n' ' ')" = "4/10m 4/20m 6/10m 6/20m " ] && ok \
+  || bad "runs.csv cell order"
+[ "$(tail -n +2 two/paired.csv | cut -d, -f1,4 | tr '\n' ' ')" = "2,0 3,1 " ] && ok \
+  || bad "paired.csv: cells 2 and 3 against baselines 0 and 1"
+sed 's/factors = (/design = "zip";\nfactors = (/' two.cfg >zip.cfg
+expect_status 0 "zip sweep" "$vdcsim" sweep zip.cfg -o zip --quiet
+[ "$(awk -F, 'NR > 1 { print $4 "/" $5 }' zip/runs.csv | tr '\n' ' ')" = "4/10m 6/20m " ] && ok \
+  || bad "zip design pairs the i-th values"
+[ ! -e zip/paired.csv ] && ok || bad "no paired.csv for a zip design"
+
 # --- the interval by hand ----------------------------------------------------
 # cell 1, energy_kwh (runs.csv column 9): n = 3, half-width
 # t_{0.975,2} s / sqrt(3) with t_{0.975,2} = 4.302653 (Student-t table).
