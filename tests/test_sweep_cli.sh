@@ -75,6 +75,11 @@ grep -q "hosts.\[0\].count=6" <<<"$set_lines" && grep -q "sample_period=10m" <<<
   || bad "runs.csv cell order"
 [ "$(tail -n +2 two/paired.csv | cut -d, -f1,4 | tr '\n' ' ')" = "2,0 3,1 " ] && ok \
   || bad "paired.csv: cells 2 and 3 against baselines 0 and 1"
+# Hand check: quickstart places first-fit, so the 60 VMs of the first hour
+# fill the first hosts and hosts 5 and 6 stay idle at power_idle_w = 120 W:
+# 2 x 120 W x 1 h = 0.24 kWh more energy, in both pairs.
+awk -F, 'NR > 1 { d = $8 - 0.24; if (d * d > 1e-18) bad = 1; n++ } END { exit bad || n != 2 }' two/paired.csv && ok \
+  || bad "paired energy difference of two idle hosts for 1 h should be 0.24 kWh"
 sed 's/factors = (/design = "zip";\nfactors = (/' two.cfg >zip.cfg
 expect_status 0 "zip sweep" "$vdcsim" sweep zip.cfg -o zip --quiet
 [ "$(awk -F, 'NR > 1 { print $4 "/" $5 }' zip/runs.csv | tr '\n' ' ')" = "4/10m 6/20m " ] && ok \
