@@ -30,19 +30,20 @@
 
 static const char sweep_usage[] =
     "usage: vdcsim sweep EXPERIMENT.cfg [--jobs N] [-o DIR] [--set KEY=VALUE]... [--replications R]\n"
-    "                    [--quiet]\n"
+    "                    [--dry-run] [--quiet]\n"
     "Runs every cell x replication of the experiment (docs/experiments.md), N runs\n"
     "at a time (default 1), and writes DIR/runs.csv, DIR/cells.csv (mean, sd and\n"
     "Student-t interval per cell and metric) and DIR/sweep.h5. Started again, it\n"
     "skips the runs already done. DIR defaults to the experiment's `output`.\n"
     "--set adds an override to every run (after the file's `set`); --replications\n"
-    "replaces the file's count (for a quick look at a long study).\n"
+    "replaces the file's count (for a quick look at a long study). --dry-run checks\n"
+    "the experiment and prints every run's command without running anything.\n"
     "exit status: 0 all runs succeeded, 1 some failed, 2 bad input\n";
 
 typedef struct sweep {
     experiment *e;
     const char *out_dir;
-    int jobs, quiet;
+    int jobs, quiet, dry_run;
     const char *sets[MAX_SETS];
     int n_sets;
     long replications; /* from --replications, 0: the file's */
@@ -190,6 +191,27 @@ static int check_plan(const sweep *s)
     }
     free(plan);
     return rc;
+}
+
+/* --dry-run: the design and every run as the command that would run it. */
+static int print_plan(const sweep *s)
+{
+    printf("experiment %s: %lld cells x %lld replications = %lld runs, results in %s\n", s->e->path,
+           (long long)s->e->n_cells, (long long)s->e->replications, (long long)s->runs, s->out_dir);
+    for (int64_t run = 0; run < s->runs; run++) {
+        int n;
+        char **ovs = experiment_run_overrides(s->e, run / s->e->replications, run % s->e->replications, &n);
+        if (!ovs)
+            return CLI_EXIT_RUNTIME;
+        char h5[PATH_LEN];
+        run_path(s, run, "h5", h5, sizeof h5);
+        printf("vdcsim run %s --quiet -o %s --threads 1", s->e->scenario_path, h5);
+        for (int i = 0; i < n; i++)
+            printf(" --set '%s'", ovs[i]);
+        putchar('\n');
+        experiment_free_overrides(ovs, n);
+    }
+    return CLI_EXIT_OK;
 }
 
 /* Removes partial files an interrupted run left in DIR/runs. */
@@ -532,6 +554,8 @@ static int parse_args(int argc, char **argv, sweep *s, const char **path)
             return -1;
         } else if (strcmp(a, "--quiet") == 0) {
             s->quiet = 1;
+        } else if (strcmp(a, "--dry-run") == 0) {
+            s->dry_run = 1;
         } else if ((strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) && i + 1 < argc) {
             char *end;
             long v = strtol(argv[++i], &end, 10);
@@ -609,6 +633,10 @@ int cmd_sweep(int argc, char **argv)
     }
     if (check_metrics(&s) != 0) {
         rc = CLI_EXIT_BAD_INPUT;
+        goto done;
+    }
+    if (s.dry_run) {
+        rc = print_plan(&s);
         goto done;
     }
     char runs_dir[PATH_LEN];

@@ -38,7 +38,7 @@ _vdcsim() {
     check) flags="--set --help" ;;
     metrics) flags="--csv --json --reference --help" ;;
     export) flags="--csv --help" ;;
-    sweep) flags="--jobs -o --set --replications --quiet --help" ;;
+    sweep) flags="--jobs -o --set --replications --dry-run --quiet --help" ;;
     failures) flags="fit --group-window --help" ;;
   esac
   if [[ $cur == -* ]]; then

@@ -106,6 +106,13 @@ seeds1=$(awk -F, '$2 == 1 { print $5 }' j1/runs.csv)
 energies=$(awk -F, '$2 == 0 { print $9 }' j1/runs.csv | sort -u | wc -l)
 [ "$energies" -eq 3 ] && ok || bad "replications should differ (seeds unused?)"
 
+# --- dry run: the commands, nothing run ------------------------------------------
+expect_status 0 "sweep --dry-run" "$vdcsim" sweep e.cfg --dry-run -o dry
+[ "$(grep -c '^vdcsim run ' out.txt)" -eq 6 ] && ok || bad "--dry-run prints 6 runs"
+grep -q "^experiment e.cfg: 2 cells x 3 replications = 6 runs" out.txt && ok || bad "--dry-run summary line"
+grep -q -- "--set 'hosts.\[0\].count=6' --set 'simulation.seed=$seed5'\$" out.txt && ok || bad "--dry-run overrides"
+[ ! -e dry ] && ok || bad "--dry-run creates nothing"
+
 # --- resume ------------------------------------------------------------------
 rm j2/runs/run-1-2.h5
 expect_status 0 "resumed sweep" "$vdcsim" sweep e.cfg --jobs 2 -o j2
