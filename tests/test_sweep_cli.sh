@@ -113,6 +113,13 @@ grep -q "^experiment e.cfg: 2 cells x 3 replications = 6 runs" out.txt && ok || 
 grep -q -- "--set 'hosts.\[0\].count=6' --set 'simulation.seed=$seed5'\$" out.txt && ok || bad "--dry-run overrides"
 [ ! -e dry ] && ok || bad "--dry-run creates nothing"
 
+# The example of docs/experiments.md is a valid experiment (10 cells x 5).
+mkdir -p docex && ln -sfn "$src/scenarios" scenarios
+awk '/^## The experiment file/ { f = 1 } f && /^```$/ { if (on) exit; on = 1; next } on' \
+  "$src/docs/experiments.md" >docex/example.cfg
+expect_status 0 "docs/experiments.md example (--dry-run)" "$vdcsim" sweep docex/example.cfg --dry-run
+grep -q "10 cells x 5 replications = 50 runs" out.txt && ok || bad "docs example design"
+
 # --- resume ------------------------------------------------------------------
 rm j2/runs/run-1-2.h5
 expect_status 0 "resumed sweep" "$vdcsim" sweep e.cfg --jobs 2 -o j2
