@@ -139,6 +139,7 @@ expect_status 0 "sweep resumed after SIGINT" "$vdcsim" sweep e.cfg --jobs 2 -o i
 cmp -s j1/cells.csv int/cells.csv && ok || bad "interrupted + resumed cells.csv differs"
 [ "$(drop_wall j1/runs.csv)" = "$(drop_wall int/runs.csv)" ] && ok || bad "interrupted + resumed runs.csv differs"
 ls int/runs | grep -q partial && bad "partial files left" || ok
+[ "$(h5cells int/sweep.h5)" = "$(cat h5cells.txt)" ] && ok || bad "interrupted + resumed sweep.h5 /cells differs"
 
 # --- a failed run is recorded, the others go on --------------------------------------
 # The trace file is only opened when the model is built, so the design loads
