@@ -13,6 +13,7 @@
 #define VDCSIM_SCENARIO_SCHEMA_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum {
     SCN_INT,      /* 64-bit integer */
@@ -26,7 +27,9 @@ typedef enum {
     SCN_GBPS,     /* string with a unit -> Gbps */
     SCN_WATTS,    /* string with a unit -> W */
     SCN_GROUP,    /* { ... } */
-    SCN_LIST      /* ( { ... }, { ... } ): a list of groups */
+    SCN_LIST,     /* ( { ... }, { ... } ): a list of groups */
+    SCN_ARRAY     /* [ 1, 2 ] or ( "a", 2 ): a list of scalars; min/max bound the
+                     element count, and the table's owner checks the elements */
 } scn_type;
 
 /* flags */
@@ -49,6 +52,27 @@ typedef struct scn_key {
 
 extern const scn_key scn_keys[];
 extern const size_t scn_key_count;
+
+/* A key table: the scenario language's (scn_scenario_schema, the rows of
+ * keys.c) or another libconfig language checked by the same loader, such as
+ * experiment files (scenario/experiment.h). `reference` names the document
+ * that lists the keys, for unknown-key messages. The functions without _in
+ * work on the scenario schema. */
+typedef struct scn_schema {
+    const scn_key *keys;
+    size_t count;
+    const char *reference;
+} scn_schema;
+
+extern const scn_schema scn_scenario_schema;
+
+const scn_key *scn_schema_find_in(const scn_schema *schema, const char *schema_path);
+const scn_key *scn_schema_find_concrete_in(const scn_schema *schema, const char *path);
+const scn_key *scn_schema_suggest_in(const scn_schema *schema, const char *schema_path);
+int scn_schema_check_in(const scn_schema *schema, char *why, size_t why_len);
+/* The rows of a table as a Markdown table (| Key | Type | Default | Accepts |
+ * Base unit | Description |), header included. */
+void scn_schema_write_rows(const scn_schema *schema, FILE *out);
 
 /* The row for a schema path ("hosts.[].count"), or NULL. */
 const scn_key *scn_schema_find(const char *schema_path);
