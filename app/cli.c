@@ -7,6 +7,7 @@
 #include "app/cli.h"
 
 #include <errno.h>
+#include <hdf5.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,7 +187,25 @@ static int cmd_failures(int argc, char **argv)
     return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_RUNTIME;
 }
 
+static int dispatch(int argc, char **argv);
+
+/* HDF5 normally tears itself down at exit. After a failed write (a full
+ * disk) or a read of a damaged file, that teardown retries the failed
+ * flush or walks corrupt cached metadata, and HDF5 1.10 then crashes
+ * (SIGSEGV in H5F__close_cb) or reports an "infinite loop closing library".
+ * Our own code closes every file it opens and deletes a failed run's
+ * temporary, so after a failure there is nothing HDF5 still needs to do:
+ * skip its teardown then, and shut it down explicitly after success. */
 int cli_main(int argc, char **argv)
+{
+    H5dont_atexit();
+    int rc = dispatch(argc, argv);
+    if (rc == CLI_EXIT_OK)
+        H5close();
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_text, stderr);

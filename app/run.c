@@ -161,7 +161,7 @@ int run_scenario(const run_options *opt)
     recorder *closing = rec;
     rec = NULL; /* recorder_close frees it whatever happens */
     if (recorder_close(closing, st.end_ns, err, sizeof err) != 0) {
-        fprintf(stderr, "vdcsim: %s\n", err);
+        fprintf(stderr, "vdcsim: %s\nvdcsim: removed the unfinished output; %s was not written\n", err, out_path);
         goto done;
     }
 
@@ -182,8 +182,10 @@ int run_scenario(const run_options *opt)
     }
     status = CLI_EXIT_OK;
 done:
-    if (rec)
+    if (rec) {
         recorder_abort(rec);
+        fprintf(stderr, "vdcsim: removed the unfinished output; %s was not written\n", out_path);
+    }
     model_free(m);
     sim_engine_free(eng);
     scenario_free(scn);

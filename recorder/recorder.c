@@ -142,7 +142,18 @@ recorder *recorder_open(const char *final_path, int max_threads, char *err, size
     }
     snprintf(r->partial_path, partial_len, "%s.partial-%ld", final_path, (long)getpid());
 
-    r->file = H5Fcreate(r->partial_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    /* The 1.10 file format checksums its metadata (superblock, object
+     * headers, chunk indexes), as Fletcher-32 checksums the data chunks: a
+     * damaged file is refused by readers instead of read wrong. */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fapl >= 0 && fcpl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0 &&
+        rec_h5_keep_compact(fcpl, 1) >= 0)
+        r->file = H5Fcreate(r->partial_path, H5F_ACC_TRUNC, fcpl, fapl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
     if (r->file < 0) {
         char detail[512];
         rec_h5_last_error(detail, sizeof detail);
@@ -152,8 +163,8 @@ recorder *recorder_open(const char *final_path, int max_threads, char *err, size
         return NULL;
     }
     int64_t version = REC_FORMAT_VERSION;
-    r->tables_group = H5Gcreate2(r->file, "tables", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    r->series_group = H5Gcreate2(r->file, "series", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    r->tables_group = rec_h5_group_new(r->file, "tables");
+    r->series_group = rec_h5_group_new(r->file, "series");
     if (r->tables_group < 0 || r->series_group < 0 ||
         rec_h5_attr_str(r->file, "format", REC_FORMAT_NAME) < 0 ||
         rec_h5_attr_write(r->file, "format_version", H5T_STD_I64LE, H5T_NATIVE_INT64, &version) <
@@ -209,8 +220,14 @@ int rec_attr_f64(recorder *r, const char *name, double value)
     return 0;
 }
 
+/* This HDF5 build is thread-safe, so its automatic error printing is a
+ * per-thread setting: the engine may run the window hook on any of its
+ * threads, so every entry point that writes turns it off for its thread. */
+static void rec_quiet_this_thread(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
 int recorder_window_begin(recorder *r, sim_time_ns window_end_ns)
 {
+    rec_quiet_this_thread();
     if (atomic_load(&r->failed))
         return -1;
     if (window_end_ns < r->writable_end_ns || window_end_ns < r->final_end_ns) {
@@ -226,6 +243,7 @@ int recorder_window_begin(recorder *r, sim_time_ns window_end_ns)
 
 int recorder_window_end(recorder *r, sim_time_ns window_end_ns)
 {
+    rec_quiet_this_thread();
     if (atomic_load(&r->failed))
         return -1;
     if (window_end_ns < r->final_end_ns) {
@@ -248,6 +266,7 @@ int recorder_close(recorder *r, sim_time_ns end_ns, char *err, size_t err_len)
 {
     if (err_len > 0)
         err[0] = '\0';
+    rec_quiet_this_thread();
     int rc = atomic_load(&r->failed) ? -1 : 0;
     if (rc == 0 && (rec_events_freeze(r) < 0 || rec_series_close(r, end_ns) < 0 ||
                     rec_events_close(r, end_ns) < 0 || rec_tables_flush(r, 1) < 0))
@@ -273,6 +292,7 @@ void recorder_abort(recorder *r)
 {
     if (r == NULL)
         return;
+    rec_quiet_this_thread();
     rec_close_file(r);
     H5Eclear2(H5E_DEFAULT);
     remove(r->partial_path);

@@ -424,7 +424,10 @@ static void check_series(hid_t file)
     check_attr_str(ds, "entity_table", "/tables/hosts");
     hid_t dcpl = H5Dget_create_plist(ds);
     CHECK_INT_EQ(H5Pget_layout(dcpl), H5D_CHUNKED);
-    CHECK(H5Pget_nfilters(dcpl) == 2); /* shuffle + deflate */
+    CHECK(H5Pget_nfilters(dcpl) == 3); /* shuffle + deflate + Fletcher-32 checksum */
+    unsigned flags = 0;
+    size_t n_values = 0;
+    CHECK_INT_EQ(H5Pget_filter2(dcpl, 2, &flags, &n_values, NULL, 0, NULL, NULL), H5Z_FILTER_FLETCHER32);
     H5Pclose(dcpl);
     H5Dclose(ds);
     ds = H5Dopen2(file, "/series/host/mem_gib", H5P_DEFAULT);
