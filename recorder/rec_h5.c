@@ -89,13 +89,19 @@ int rec_h5_attr_write(hid_t obj, const char *name, hid_t file_type, hid_t mem_ty
     return rc;
 }
 
+/* A fixed-length string, stored inside the checksummed object header: a
+ * variable-length one would live in the global heap, which has no checksum,
+ * so one flipped bit there would silently change the text. */
 int rec_h5_attr_str(hid_t obj, const char *name, const char *value)
 {
-    hid_t type = rec_h5_string_type();
+    const char *text = value != NULL ? value : "";
+    hid_t type = H5Tcopy(H5T_C_S1);
     if (type < 0)
         return -1;
-    const char *text = value != NULL ? value : "";
-    int rc = rec_h5_attr_write(obj, name, type, type, &text);
+    int rc = -1;
+    if (H5Tset_size(type, strlen(text) + 1) >= 0 && H5Tset_strpad(type, H5T_STR_NULLTERM) >= 0 &&
+        H5Tset_cset(type, H5T_CSET_UTF8) >= 0)
+        rc = rec_h5_attr_write(obj, name, type, type, text);
     H5Tclose(type);
     return rc;
 }
