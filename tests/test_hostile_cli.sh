@@ -46,4 +46,59 @@ if [ "$crash" -eq 0 ]; then ok; else bad "$crash bit flips crashed summary"; fi
 if [ "$wrong" -eq 0 ]; then ok; else bad "$wrong bit flips changed the summary silently"; fi
 if [ "$refused" -gt 0 ]; then ok; else bad "no bit flip was detected"; fi
 
+# --- item 4: trace folders with no usable files, skipped entries -----------
+hosts='hosts = ( { name = "esx"; count = 1; } );'
+trace_cfg() { # NAME FORMAT DIR [COUNT]
+  printf '%s\nvms = ( { name = "t"; %s vcpus = 1; memory = "1GiB";\n  trace = { format = "%s"; path = "%s"; };\n  cpu_demand = { kind = "trace"; }; } );\n' \
+    "$hosts" "${4:+count = $4;}" "$2" "$3" > "$1.cfg"
+}
+mkdir -p empty dots bb pl
+touch dots/.hidden
+trace_cfg empty planetlab empty
+expect_status 2 "empty trace folder" "$vdcsim" check empty.cfg
+expect_err "empty: no usable trace VM files (0 entries skipped)" "empty trace folder"
+trace_cfg dots planetlab dots
+expect_status 2 "dot-files only" "$vdcsim" check dots.cfg
+expect_err "dots: no usable trace VM files (1 entries skipped)" "dot-files only"
+cp "$src/tests/data/traces/bitbrains_good/7.csv" bb/1.csv
+cp bb/1.csv bb/2.CSV
+ln -s nowhere.csv bb/3.csv
+ln -s 4.csv bb/4.csv
+trace_cfg bb bitbrains bb
+expect_status 0 "bitbrains folder with skipped entries" "$vdcsim" check bb.cfg
+expect_err "bb/2.CSV skipped: its extension is not lower-case .csv" "2.CSV reported"
+expect_err "bb/3.csv skipped: dangling symbolic link" "dangling symlink reported"
+expect_err "bb/4.csv skipped: symbolic link loop" "symlink loop reported"
+trace_cfg bb2 bitbrains bb 2
+expect_status 2 "more VMs than usable files" "$vdcsim" check bb2.cfg
+expect_err "holds 1 VM files" "more VMs than usable files"
+
+# --- items 9, 13, 14: trace values -------------------------------------------
+header=$(head -1 "$src/tests/data/traces/bitbrains_good/7.csv")
+for v in inf 1e39 1e308 nan; do
+  rm -rf bv; mkdir bv
+  printf '%s\n1000;\t2;\t5000;\t%s;\t2;\t1000;\t500;\t0;\t0;\t100;\t28\n' "$header" "$v" > bv/1.csv
+  trace_cfg bv bitbrains bv
+  expect_status 2 "bitbrains CPU usage $v" "$vdcsim" check bv.cfg
+  expect_err "bv/1.csv:2:" "bitbrains CPU usage $v names FILE:LINE"
+done
+rm -rf bv; mkdir bv
+printf '%s\n1000;\t2;\t5000;\t100;\t2;\t1000;\t500;\t0;\t0;\t100;\t28\n1000;\t2;\t5000;\t100;\t2;\t1000;\t500;\t0;\t0;\t100;\t28\n' "$header" > bv/1.csv
+expect_status 2 "duplicate bitbrains timestamp" "$vdcsim" check bv.cfg
+expect_err "1000 is equal to the previous row's 1000" "duplicate timestamp in the right words"
+for v in 0x10 1e2 '5\0005' '-1'; do
+  rm -rf pv; mkdir pv
+  printf "$v\n" > pv/vm1
+  trace_cfg pv planetlab pv
+  expect_status 2 "planetlab value $v" "$vdcsim" check pv.cfg
+  expect_err "pv/vm1:1:1:" "planetlab value $v names FILE:LINE:COLUMN"
+done
+rm -rf pv; mkdir pv
+printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\n' > pv/id
+expect_status 2 "key file as a trace" "$vdcsim" check pv.cfg
+if grep -q "PRIVATE" err.txt; then bad "a trace message quotes more than a short token"; else ok; fi
+rm -rf pv; mkdir pv; ln -s /dev/zero pv/vm1; echo 5 > pv/vm2
+expect_status 0 "device in a trace folder is skipped" "$vdcsim" check pv.cfg
+expect_err "pv/vm1 skipped: not a regular file" "device reported"
+
 cli_end
