@@ -26,8 +26,9 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
-    "               [--set KEY=VALUE]... [--quiet]\n"
+    "               [--set KEY=VALUE]... [--quiet] [--force]\n"
     "        simulate; write OUT.h5 and OUT.h5.summary.txt; print the summary\n"
+    "        (--force: may overwrite an existing file vdcsim did not write)\n"
     "  check SCENARIO [--set KEY=VALUE]...\n"
     "        validate the scenario and print what would be simulated\n"
     "  summary FILE.h5      print the summary of a finished run\n"
@@ -36,7 +37,8 @@ static const char usage_text[] =
     "        fit failure and repair distributions per system (LANL format)\n"
     "  --help, --version\n"
     "\n"
-    "exit status: 0 success, 1 runtime failure, 2 bad input\n";
+    "exit status: 0 success, 1 runtime failure, 2 bad input,\n"
+    "             128 + N stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129)\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -114,6 +116,8 @@ static int parse_run_args(int argc, char **argv, int allow_run_flags, parsed_run
             continue;
         if (strcmp(a, "--quiet") == 0 && allow_run_flags)
             p->opt.quiet = 1;
+        else if (strcmp(a, "--force") == 0 && allow_run_flags)
+            p->opt.force = 1;
         else if (a[0] == '-' && a[1] != '\0')
             return usage_error("unknown option '%s'", a);
         else if (p->opt.scenario_path)

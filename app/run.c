@@ -2,6 +2,7 @@
 #include "app/run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <omp.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "analysis/run_summary.h"
 #include "app/cli.h"
+#include "app/output_guard.h"
 #include "app/progress.h"
 #include "models/model.h"
 #include "recorder/recorder.h"
@@ -27,6 +29,8 @@ typedef struct run_hook {
 static int window_hook(void *ctx, sim_engine *eng, sim_window_phase phase, sim_time_ns window_end_ns)
 {
     run_hook *h = ctx;
+    if (output_signal_caught())
+        return 1; /* stop at this window; run_scenario cleans up */
     if (phase == SIM_WINDOW_BEGIN)
         return recorder_window_begin(h->rec, window_end_ns) != 0;
     if (recorder_window_end(h->rec, window_end_ns) != 0)
@@ -60,16 +64,21 @@ static scenario *load(const run_options *opt)
     return scn;
 }
 
-/* Writes the summary text to path through a temporary file. */
+/* Writes the summary text to path through a temporary file, created new
+ * (O_EXCL) and never through a symbolic link planted at its name. */
 static int save_summary(const run_summary *s, const char *h5_path, const char *path)
 {
     char tmp[4200];
     int n = snprintf(tmp, sizeof tmp, "%s.partial-%ld", path, (long)getpid());
     if (n < 0 || (size_t)n >= sizeof tmp)
         return -1;
-    FILE *f = fopen(tmp, "w");
-    if (!f)
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return -1;
+    }
     run_summary_print(s, h5_path, f);
     int failed = ferror(f) != 0;
     failed |= fclose(f) != 0;
@@ -124,9 +133,21 @@ int run_scenario(const run_options *opt)
     int status = CLI_EXIT_RUNTIME;
     char err[ERR_LEN];
     const char *out_path = scn_string(scn, "output.path");
-    sim_engine *eng = new_engine(scn);
+    sim_engine *eng = NULL;
     recorder *rec = NULL;
     model *m = NULL;
+    int lock = -1;
+    /* Everything about the output is checked before anything is simulated. */
+    status = output_preflight(out_path, opt->scenario_path, opt->force);
+    if (status != 0)
+        goto done;
+    status = CLI_EXIT_RUNTIME;
+    lock = output_lock(out_path);
+    if (lock < 0)
+        goto done;
+    output_remove_stale(out_path);
+    output_signals_install();
+    eng = new_engine(scn);
     if (!eng) {
         fprintf(stderr, "vdcsim: cannot create the engine\n");
         goto done;
@@ -147,6 +168,12 @@ int run_scenario(const run_options *opt)
     sim_set_window_hook(eng, window_hook, &hook);
     int rc = sim_run(eng, until);
     progress_finish(&hook.prog);
+    if (output_signal_caught()) {
+        int sig = output_signal_caught();
+        fprintf(stderr, "vdcsim: stopped by %s\n", output_signal_name(sig));
+        status = 128 + sig;
+        goto done;
+    }
     if (rc != 0 || recorder_error(rec)[0]) {
         fprintf(stderr, "vdcsim: run failed: %s\n", rc != 0 ? sim_error(eng) : recorder_error(rec));
         goto done;
@@ -186,6 +213,7 @@ done:
         recorder_abort(rec);
         fprintf(stderr, "vdcsim: removed the unfinished output; %s was not written\n", out_path);
     }
+    output_unlock(out_path, lock);
     model_free(m);
     sim_engine_free(eng);
     scenario_free(scn);

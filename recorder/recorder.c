@@ -5,6 +5,8 @@
  * after every dataset is complete and H5Fclose succeeded.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +144,20 @@ recorder *recorder_open(const char *final_path, int max_threads, char *err, size
     }
     snprintf(r->partial_path, partial_len, "%s.partial-%ld", final_path, (long)getpid());
 
+    /* Create the temporary ourselves, new and not through a symbolic link
+     * (someone may have planted one at the name to make us overwrite its
+     * target); HDF5 then truncates that very file, which is checked after. */
+    int fd = open(r->partial_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, err_len, "cannot create '%s': %s%s", r->partial_path, strerror(errno),
+                 errno == EEXIST || errno == ELOOP ? " (something already has that name: not following or replacing it)"
+                                                   : "");
+        rec_free_memory(r);
+        return NULL;
+    }
+    struct stat made;
+    int made_ok = fstat(fd, &made) == 0;
+    close(fd);
     /* The 1.10 file format checksums its metadata (superblock, object
      * headers, chunk indexes), as Fletcher-32 checksums the data chunks: a
      * damaged file is refused by readers instead of read wrong. */
@@ -159,7 +175,16 @@ recorder *recorder_open(const char *final_path, int max_threads, char *err, size
         rec_h5_last_error(detail, sizeof detail);
         snprintf(err, err_len, "cannot create HDF5 file '%s': %s", r->partial_path,
                  detail[0] != '\0' ? detail : "unknown HDF5 error");
+        remove(r->partial_path);
         rec_free_memory(r);
+        return NULL;
+    }
+    struct stat now;
+    if (!made_ok || lstat(r->partial_path, &now) != 0 || !S_ISREG(now.st_mode) || now.st_dev != made.st_dev ||
+        now.st_ino != made.st_ino) {
+        snprintf(err, err_len, "'%s' was replaced while it was being created: not writing through it",
+                 r->partial_path);
+        recorder_abort(r);
         return NULL;
     }
     int64_t version = REC_FORMAT_VERSION;

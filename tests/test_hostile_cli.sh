@@ -101,4 +101,54 @@ rm -rf pv; mkdir pv; ln -s /dev/zero pv/vm1; echo 5 > pv/vm2
 expect_status 0 "device in a trace folder is skipped" "$vdcsim" check pv.cfg
 expect_err "pv/vm1 skipped: not a regular file" "device reported"
 
+# --- item 6: the output never replaces a file vdcsim did not write --------
+cp "$src/scenarios/quickstart.cfg" q.cfg
+cp q.cfg q_before.cfg
+expect_status 2 "-o the scenario" "$vdcsim" run q.cfg -o q.cfg --quiet
+expect_err "is the scenario file itself" "-o the scenario"
+cmp -s q.cfg q_before.cfg && ok || bad "the scenario was changed"
+echo "notes" > notes.txt
+expect_status 2 "-o a foreign file" "$vdcsim" run q.cfg -o notes.txt --until 1h --quiet
+expect_err "exists and was not written by vdcsim" "-o a foreign file"
+[ "$(cat notes.txt)" = notes ] && ok || bad "a foreign file was overwritten"
+expect_status 0 "--force overwrites it" "$vdcsim" run q.cfg -o notes.txt --until 1h --quiet --force
+expect_status 0 "a previous run's output is replaced" "$vdcsim" run q.cfg -o notes.txt --until 1h --quiet
+# --- item 15: output problems found before simulating ------------------------
+mkdir -p outdir
+expect_status 2 "-o a directory" "$vdcsim" run q.cfg -o outdir --quiet
+expect_err "'outdir' is a directory" "-o a directory"
+expect_status 2 "-o in a missing directory" "$vdcsim" run q.cfg -o nodir/x.h5 --quiet
+expect_err "output directory 'nodir' does not exist" "-o in a missing directory"
+mkdir -p sumdir/o.h5.summary.txt
+expect_status 2 "summary path is a directory" "$vdcsim" run q.cfg -o sumdir/o.h5 --quiet
+expect_err "is a directory" "summary path is a directory"
+
+# --- item 14: temporaries never follow a planted symbolic link ---------------
+echo "victim" > victim
+bash -c "ln -s victim v.h5.partial-\$\$; exec \"$vdcsim\" run q.cfg -o v.h5 --until 1h --quiet" >out.txt 2>err.txt
+[ $? -eq 1 ] && ok || bad "planted temporary: want exit 1"
+[ "$(cat victim)" = victim ] && ok || bad "a planted symbolic link was followed"
+expect_err "not following or replacing it" "planted temporary"
+
+# --- item 5: signals stop the run cleanly; stale temporaries are removed -----
+for sig in INT TERM HUP; do
+  "$vdcsim" run q.cfg -o sig.h5 --until 3650d --quiet >out.txt 2>err.txt & pid=$!
+  sleep 1; kill -$sig $pid; wait $pid; got=$?
+  want=$(( 128 + $(kill -l $sig) ))
+  [ "$got" -eq "$want" ] && ok || bad "SIG$sig: exit $got, want $want"
+  expect_err "stopped by SIG$sig" "SIG$sig says so"
+  if ls sig.h5* >/dev/null 2>&1; then bad "SIG$sig left $(ls sig.h5*)"; else ok; fi
+done
+touch stale.h5.partial-4194305 stale.h5.summary.txt.partial-4194305   # above any pid_max: no such process
+expect_status 0 "run next to stale temporaries" "$vdcsim" run q.cfg -o stale.h5 --until 1h --quiet
+expect_err "stale.h5.partial-4194305', left by process 4194305 which no longer runs" "stale temporary removed"
+if ls stale.h5*partial* >/dev/null 2>&1; then bad "stale temporaries remain"; else ok; fi
+
+# --- item 7: one run at a time per output ------------------------------------
+"$vdcsim" run q.cfg -o same.h5 --until 3650d --quiet >first.txt 2>&1 & pid=$!
+sleep 1
+expect_status 1 "second run on the same output" "$vdcsim" run q.cfg -o same.h5 --until 1h --quiet
+expect_err "another vdcsim run is writing 'same.h5'" "second run on the same output"
+kill -INT $pid; wait $pid
+
 cli_end
