@@ -40,10 +40,29 @@ static int fail(const ctx *c, const char *what)
     return -1;
 }
 
+/* Rewrites control bytes (and DEL) of a string read from the file as
+ * \xHH, in place, truncating to fit: a crafted name must not drive the
+ * terminal the summary is printed on. */
+static void escape_controls(char *text, size_t cap)
+{
+    char out[1024];
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p && o + 5 < sizeof out; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '\\')
+            o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02x", *p);
+        else
+            out[o++] = (char)*p;
+    }
+    out[o] = '\0';
+    snprintf(text, cap, "%s", out);
+}
+
 static void read_run_attributes(hid_t file, run_summary *s)
 {
     h5r_attr_str(file, "vdcsim_version", s->vdcsim_version, sizeof s->vdcsim_version);
     h5r_attr_str(file, "scenario_path", s->scenario_path, sizeof s->scenario_path);
+    escape_controls(s->vdcsim_version, sizeof s->vdcsim_version);
+    escape_controls(s->scenario_path, sizeof s->scenario_path);
     s->has_seed = h5r_attr_i64(file, "seed", &s->seed) == 1;
     s->has_threads = h5r_attr_i64(file, "threads", &s->threads) == 1;
     s->has_until = h5r_attr_i64(file, "until_ns", &s->until_ns) == 1;
@@ -391,6 +410,7 @@ static int read_host_series(hid_t file, run_summary *s, const double *capacity, 
             H5Dclose(ds);
         if (rc != 0) /* a damaged name would be printed wrong: refuse */
             return fail(c, msg);
+        escape_controls(s->busiest_host_name, sizeof s->busiest_host_name);
     }
 
     if (last_row_total(file, "memory_committed_mib", samples, hosts, &s->memory_committed_last_mib, c) < 0 ||
@@ -524,6 +544,7 @@ static int read_services(hid_t file, run_summary *s, const ctx *c)
     for (hsize_t i = 0; ok && i < n; i++) {
         run_summary_service *v = &s->service[i];
         ok = h5r_table_column_str(ds, SERVICES_PATH, "name", i, v->name, sizeof v->name, msg, sizeof msg) == 0;
+        escape_controls(v->name, sizeof v->name);
         v->arrival_rps = f[0][i];
         v->throughput_rps = f[1][i];
         v->mean_wait_ns = f[2][i];

@@ -186,8 +186,15 @@ static int cmd_failures(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return CLI_EXIT_BAD_INPUT;
     }
+    if (trace.count == 0) {
+        fprintf(stderr, "%s: no failure records (the file holds only a header): nothing to fit\n", path);
+        failure_trace_free(&trace);
+        return CLI_EXIT_BAD_INPUT;
+    }
     int rc = failure_report_write(stdout, &trace, &opts);
     failure_trace_free(&trace);
+    if (rc != 0)
+        fprintf(stderr, "vdcsim: failures fit: cannot write the report\n");
     return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_RUNTIME;
 }
 

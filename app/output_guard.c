@@ -112,7 +112,7 @@ int output_preflight(const char *out_path, const char *scenario_path, int force)
     dir_of(out_path, dir, sizeof dir);
     struct stat d;
     if (stat(dir, &d) != 0 || !S_ISDIR(d.st_mode) || access(dir, W_OK | X_OK) != 0) {
-        fprintf(stderr, "vdcsim: output directory '%s' %s\n", dir,
+        fprintf(stderr, "vdcsim: output '%s': directory '%s' %s\n", out_path, dir,
                 stat(dir, &d) != 0 ? "does not exist" : "is not a writable directory");
         return CLI_EXIT_BAD_INPUT;
     }

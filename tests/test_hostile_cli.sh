@@ -118,7 +118,7 @@ mkdir -p outdir
 expect_status 2 "-o a directory" "$vdcsim" run q.cfg -o outdir --quiet
 expect_err "'outdir' is a directory" "-o a directory"
 expect_status 2 "-o in a missing directory" "$vdcsim" run q.cfg -o nodir/x.h5 --quiet
-expect_err "output directory 'nodir' does not exist" "-o in a missing directory"
+expect_err "output 'nodir/x.h5': directory 'nodir' does not exist" "-o in a missing directory"
 mkdir -p sumdir/o.h5.summary.txt
 expect_status 2 "summary path is a directory" "$vdcsim" run q.cfg -o sumdir/o.h5 --quiet
 expect_err "is a directory" "summary path is a directory"
@@ -150,5 +150,12 @@ sleep 1
 expect_status 1 "second run on the same output" "$vdcsim" run q.cfg -o same.h5 --until 1h --quiet
 expect_err "another vdcsim run is writing 'same.h5'" "second run on the same output"
 kill -INT $pid; wait $pid
+
+# --- items 11, 12: failures fit ----------------------------------------------
+head -1 "$src/tests/data/failures/header_only.csv" > header_only.csv
+expect_status 2 "failures fit on a header-only CSV" "$vdcsim" failures fit header_only.csv
+expect_err "header_only.csv: no failure records" "failures fit on a header-only CSV"
+expect_status 2 "failures fit /dev/zero" "$vdcsim" failures fit /dev/zero
+expect_err "not a regular file" "failures fit /dev/zero"
 
 cli_end

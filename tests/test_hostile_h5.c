@@ -164,6 +164,20 @@ static void test_never_written_rows(void)
     CHECK_NEAR(s.cpu_capacity_mhz, 12000.0, 0.0);
 }
 
+/* Item 14: control bytes in strings from the file are printed escaped. */
+static void test_control_bytes_escaped(void)
+{
+    char path[1024];
+    path_in_tmp(path, sizeof path, "escape.h5");
+    hid_t file = new_run_file(path);
+    attr_str(file, "scenario_path", "a\033[2Jb");
+    H5Fclose(file);
+    run_summary s;
+    char err[2048];
+    CHECK_INT_EQ(summarize(path, &s, err, sizeof err), 0);
+    CHECK(strcmp(s.scenario_path, "a\\x1b[2Jb") == 0);
+}
+
 /* Item 3: links out of the file (or anywhere but the object itself) are
  * refused before they are followed. */
 static void test_links(void)
@@ -337,5 +351,6 @@ int main(void)
     test_start_time_overflow();
     test_series_wider_than_table();
     test_flipped_chunk_bit();
+    test_control_bytes_escaped();
     return CHECK_DONE();
 }

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -369,6 +370,13 @@ int failure_trace_load_lanl(const char *path, failure_trace *trace, char *err, s
     FILE *file = fopen(path, "rb");
     if (file == NULL) {
         set_error(&ctx, "(file)", "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    /* A device or FIFO (/dev/zero) would be read without end, or block. */
+    struct stat st;
+    if (fstat(fileno(file), &st) != 0 || !S_ISREG(st.st_mode)) {
+        set_error(&ctx, "(file)", "not a regular file");
+        fclose(file);
         return -1;
     }
 
