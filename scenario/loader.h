@@ -21,6 +21,7 @@ typedef struct scn_override_mark {
 typedef struct scn_loader {
     const char *name;                /* file name or string name, for messages */
     const char *text;                /* the text as parsed (NUL-terminated) */
+    int has_huge_literal;            /* an integer literal beyond int64 (text_prepare.h) */
     config_t *config;
     scn_override_mark *marks;
     int n_marks, cap_marks;

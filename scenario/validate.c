@@ -156,7 +156,10 @@ static int reread_int_literal(const scn_loader *ld, const config_setting_t *s, l
 static void check_int(scn_loader *ld, config_setting_t *s, const char *path, const scn_key *key)
 {
     long long v = config_setting_get_int64(s);
-    if (config_setting_type(s) == CONFIG_TYPE_INT && scn_marked_by(ld, s) == NULL) {
+    /* Literals wider than 32 bits reach libconfig with an L (text_prepare.h);
+     * only one beyond int64 is still truncated, so only then is the text
+     * searched again (searching for every integer made `check` quadratic). */
+    if (ld->has_huge_literal && config_setting_type(s) == CONFIG_TYPE_INT && scn_marked_by(ld, s) == NULL) {
         long long real;
         int too_large = 0;
         char literal[64];

@@ -158,4 +158,24 @@ expect_err "header_only.csv: no failure records" "failures fit on a header-only 
 expect_status 2 "failures fit /dev/zero" "$vdcsim" failures fit /dev/zero
 expect_err "not a regular file" "failures fit /dev/zero"
 
+# --- items 10, 15: scenario text that libconfig 1.5 reads wrong -------------
+h='hosts = ( { name = "h"; } );'
+printf '%s\nsimulation = { seed = 0x100000005; };\n' "$h" > hex.cfg
+expect_status 0 "hex seed wider than 32 bits" "$vdcsim" check hex.cfg
+grep -q "seed 4294967301," out.txt && ok || bad "seed 0x100000005 is not 4294967301: $(grep seed out.txt)"
+printf 'hosts = ( { name = "a"; count = 2; }, { name = "b"; count = 4294967298; } );\n' > two.cfg
+expect_status 2 "second count on one line wider than 32 bits" "$vdcsim" check two.cfg
+expect_err "two.cfg:1: key 'hosts.[1].count': 4294967298 is out of range" "second count on one line"
+printf '%s\n/* a comment never closed\nvms = ( { name = "v"; } );\n' "$h" > unterm.cfg
+expect_status 2 "unterminated comment" "$vdcsim" check unterm.cfg
+expect_err "unterm.cfg:2: unterminated block comment" "unterminated comment"
+mkdir -p incdir
+printf '%s\n@include "incdir"\n' "$h" > inc.cfg
+expect_status 2 "@include of a directory" "$vdcsim" check inc.cfg
+expect_err 'inc.cfg:2: @include "incdir": is a directory' "@include of a directory"
+printf '\357\273\277%s\n' "$h" > bom.cfg
+expect_status 0 "UTF-8 byte order mark" "$vdcsim" check bom.cfg
+expect_status 2 "a directory as the scenario" "$vdcsim" check incdir
+expect_err "incdir: cannot read: is a directory" "a directory as the scenario"
+
 cli_end
