@@ -147,6 +147,7 @@ static scenario *load(const char *text, const char *name, const char *include_di
     if (ok && n_overrides < 0)
         ok = 0;
     free(ld.marks);
+    scn_loader_free_cache(&ld);
     free(prepared);
     if (!ok) {
         if (err != NULL && err_len > 0 && err[0] == '\0')

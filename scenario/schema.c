@@ -5,17 +5,57 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The keys sorted by path, built once, for a binary search: every accessor
+ * call looks a key up, and a linear scan per call made `check` of a large
+ * scenario slow (issue 13, item 15). */
+static const scn_key **sorted_keys;
+static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+
+static int key_path_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const scn_key *const *)a)->path, (*(const scn_key *const *)b)->path);
+}
+
+static void sort_keys(void)
+{
+    const scn_key **keys = malloc(scn_key_count * sizeof *keys);
+    if (keys == NULL)
+        return; /* scn_schema_find falls back to the linear scan */
+    for (size_t i = 0; i < scn_key_count; i++)
+        keys[i] = &scn_keys[i];
+    qsort(keys, scn_key_count, sizeof *keys, key_path_cmp);
+    sorted_keys = keys;
+}
+
 const scn_key *scn_schema_find(const char *schema_path)
 {
-    for (size_t i = 0; i < scn_key_count; i++)
-        if (strcmp(scn_keys[i].path, schema_path) == 0)
-            return &scn_keys[i];
-    return NULL;
+    pthread_once(&sorted_once, sort_keys);
+    if (sorted_keys == NULL) {
+        for (size_t i = 0; i < scn_key_count; i++)
+            if (strcmp(scn_keys[i].path, schema_path) == 0)
+                return &scn_keys[i];
+        return NULL;
+    }
+    /* The first key with this path, as the linear scan found. */
+    size_t lo = 0, hi = scn_key_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(sorted_keys[mid]->path, schema_path) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const scn_key *best = NULL;
+    for (size_t i = lo; i < scn_key_count && strcmp(sorted_keys[i]->path, schema_path) == 0; i++)
+        if (best == NULL || sorted_keys[i] < best)
+            best = sorted_keys[i];
+    return best;
 }
 
 int scn_schema_path_of(const char *path, char *out, size_t out_len)
