@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,32 @@ static void set_result_attributes(recorder *rec, const sim_stats *st)
     rec_attr_i64(rec, "end_ns", st->end_ns);
 }
 
+/* Refuses a run whose recorded series would hold more than output.max_cells
+ * cells (issue 13, item 8): until / sample_period samples times the
+ * entities recorded per series (hosts, plus VMs with per_vm_series). It is
+ * a lower bound of what the recorder keeps (each entity has several series),
+ * so a refused run would certainly have been too large. */
+static int check_size(const scenario *scn, const model *m)
+{
+    sim_time_ns until = scn_duration_ns(scn, "simulation.until");
+    sim_time_ns period = scn_duration_ns(scn, "simulation.sample_period");
+    double samples = ceil((double)until / (double)period);
+    double entities = (double)model_host_count(m);
+    if (scn_bool(scn, "output.per_vm_series"))
+        entities += (double)model_vm_count(m);
+    double cells = samples * (entities > 0 ? entities : 1);
+    double limit = (double)scn_int(scn, "output.max_cells");
+    if (cells <= limit)
+        return 0;
+    fprintf(stderr,
+            "%s: the run would record %.3g samples (simulation.until / simulation.sample_period) x %.0f entities "
+            "(hosts%s) = %.3g cells per series, above output.max_cells = %.3g: raise simulation.sample_period, "
+            "shorten simulation.until, or raise output.max_cells\n",
+            scenario_name(scn), samples, entities, scn_bool(scn, "output.per_vm_series") ? " and VMs: output.per_vm_series" : "",
+            cells, limit);
+    return -1;
+}
+
 /* Builds the model; on failure prints why and sets *status to the exit
  * status it calls for (bad input or runtime failure). */
 static model *build_model(const scenario *scn, sim_engine *eng, recorder *rec, int *status)
@@ -160,6 +187,10 @@ int run_scenario(const run_options *opt)
     m = build_model(scn, eng, rec, &status);
     if (!m)
         goto done;
+    if (check_size(scn, m) != 0) {
+        status = CLI_EXIT_BAD_INPUT;
+        goto done;
+    }
     set_run_attributes(rec, scn, eng);
 
     run_hook hook = {.rec = rec};
@@ -235,6 +266,10 @@ int check_scenario(const run_options *opt)
     m = build_model(scn, eng, NULL, &status);
     if (!m)
         goto done;
+    if (check_size(scn, m) != 0) {
+        status = CLI_EXIT_BAD_INPUT;
+        goto done;
+    }
     char until[64], lookahead[64], period[64];
     sim_time_ns until_ns = scn_duration_ns(scn, "simulation.until");
     sim_time_ns period_ns = scn_duration_ns(scn, "simulation.sample_period");

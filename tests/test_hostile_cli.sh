@@ -178,4 +178,11 @@ expect_status 0 "UTF-8 byte order mark" "$vdcsim" check bom.cfg
 expect_status 2 "a directory as the scenario" "$vdcsim" check incdir
 expect_err "incdir: cannot read: is a directory" "a directory as the scenario"
 
+# --- item 8: a run too large to record is refused before it starts ----------
+expect_status 2 "1 ns samples for 30 days" "$vdcsim" check q.cfg --set simulation.sample_period=1ns --set simulation.until=30d
+expect_err "above output.max_cells = 1e+10" "1 ns samples for 30 days"
+expect_err "simulation.sample_period" "1 ns samples names the key"
+expect_status 2 "run refuses it too" "$vdcsim" run q.cfg --set simulation.sample_period=1ns --set simulation.until=30d -o big.h5 --quiet
+expect_status 0 "the limit is overridable" "$vdcsim" check q.cfg --set simulation.sample_period=1ns --set simulation.until=1s --set output.max_cells=100000000000
+
 cli_end
