@@ -36,7 +36,8 @@ for k in $(seq 1 24); do
   cp good.h5 flip.h5
   byte=$(od -An -tu1 -j "$off" -N1 flip.h5 | tr -d ' ')
   printf "$(printf '\\%03o' $(( byte ^ 4 )))" | dd of=flip.h5 bs=1 seek="$off" conv=notrunc status=none
-  "$vdcsim" summary flip.h5 >out.txt 2>err.txt; rc=$?
+  LSAN_OPTIONS="suppressions=$src/tests/lsan-hdf5.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
+    "$vdcsim" summary flip.h5 >out.txt 2>err.txt; rc=$?
   if [ "$rc" -ge 128 ]; then crash=$((crash + 1)); echo "crash at byte $off" >&2
   elif [ "$rc" -eq 2 ] && grep -q "flip.h5" err.txt; then refused=$((refused + 1))
   elif [ "$rc" -eq 0 ] && diff -q <(sed 's/flip\.h5/good.h5/' out.txt) good_summary.txt >/dev/null; then :
@@ -88,7 +89,7 @@ expect_status 2 "duplicate bitbrains timestamp" "$vdcsim" check bv.cfg
 expect_err "1000 is equal to the previous row's 1000" "duplicate timestamp in the right words"
 for v in 0x10 1e2 '5\0005' '-1'; do
   rm -rf pv; mkdir pv
-  printf "$v\n" > pv/vm1
+  printf -- "$v\n" > pv/vm1
   trace_cfg pv planetlab pv
   expect_status 2 "planetlab value $v" "$vdcsim" check pv.cfg
   expect_err "pv/vm1:1:1:" "planetlab value $v names FILE:LINE:COLUMN"
