@@ -115,6 +115,16 @@ char *scn_text_prepare(const char *text, const char *name, const char *include_d
             }
             if (i < len)
                 out[o++] = text[i++];
+            /* A quoted setting name ("a b" = 1) is a syntax error on which
+             * libconfig 1.5 leaks its string buffer: report it here. */
+            size_t k = i;
+            while (k < len && (text[k] == ' ' || text[k] == '\t'))
+                k++;
+            if (k < len && (text[k] == '=' || text[k] == ':')) {
+                snprintf(err, err_len, "%s:%d: syntax error: a setting name cannot be a quoted string", name, line);
+                free(out);
+                return NULL;
+            }
         } else if (c == '#' || (c == '/' && text[i + 1] == '/')) { /* to the end of the line */
             while (i < len && text[i] != '\n')
                 out[o++] = text[i++];

@@ -176,6 +176,9 @@ expect_status 2 "@include of a directory" "$vdcsim" check inc.cfg
 expect_err 'inc.cfg:2: @include "incdir": is a directory' "@include of a directory"
 printf '\357\273\277%s\n' "$h" > bom.cfg
 expect_status 0 "UTF-8 byte order mark" "$vdcsim" check bom.cfg
+printf '%s\n"bad key" = 5;\n' "$h" > quoted.cfg
+expect_status 2 "quoted setting name" "$vdcsim" check quoted.cfg
+expect_err "quoted.cfg:2: syntax error" "quoted setting name"
 expect_status 2 "a directory as the scenario" "$vdcsim" check incdir
 expect_err "incdir: cannot read: is a directory" "a directory as the scenario"
 
