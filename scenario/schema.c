@@ -208,9 +208,15 @@ const scn_key *scn_schema_suggest(const char *schema_path)
 /* Formats v in the unit family of key's type. */
 static void format_in_unit(const scn_key *key, double v, char *buf, size_t buf_len)
 {
+    /* Bounds may be INFINITY: converting that to an integer is undefined
+     * (found by fuzz/fuzz_scenario). */
+    if (!isfinite(v) && (key->type == SCN_DURATION || key->type == SCN_BYTES)) {
+        snprintf(buf, buf_len, "%s", v > 0 ? "unlimited" : "-unlimited");
+        return;
+    }
     switch (key->type) {
-    case SCN_DURATION: units_format_duration_ns((int64_t)v, buf, buf_len); break;
-    case SCN_BYTES: units_format_bytes((uint64_t)v, buf, buf_len); break;
+    case SCN_DURATION: units_format_duration_ns(v >= 9.2e18 ? INT64_MAX : (int64_t)v, buf, buf_len); break;
+    case SCN_BYTES: units_format_bytes(v >= 1.8e19 ? UINT64_MAX : (uint64_t)v, buf, buf_len); break;
     case SCN_MHZ: units_format_mhz(v, buf, buf_len); break;
     case SCN_GBPS: units_format_gbps(v, buf, buf_len); break;
     case SCN_WATTS: units_format_watts(v, buf, buf_len); break;
