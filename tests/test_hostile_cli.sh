@@ -189,4 +189,15 @@ expect_err "simulation.sample_period" "1 ns samples names the key"
 expect_status 2 "run refuses it too" "$vdcsim" run q.cfg --set simulation.sample_period=1ns --set simulation.until=30d -o big.h5 --quiet
 expect_status 0 "the limit is overridable" "$vdcsim" check q.cfg --set simulation.sample_period=1ns --set simulation.until=1s --set output.max_cells=100000000000
 
+# --- item 11: a line too long for memory is an error, not the end of file ----
+# (skipped in sanitizer builds: ASan reserves more address space than the cap)
+if ! ldd "$vdcsim" 2>/dev/null | grep -q libasan; then
+  rm -rf zt; mkdir zt; printf '5\n7\n' > zt/vm1; truncate -s 300M zt/vm1   # sparse zero tail
+  trace_cfg zt planetlab zt
+  ( ulimit -v 200000; exec "$vdcsim" check zt.cfg ) >out.txt 2>err.txt
+  [ $? -eq 2 ] && ok || bad "zero-filled tail under ulimit -v: want exit 2"
+  expect_err "zt/vm1:3: read error" "zero-filled tail under ulimit -v"
+  rm -rf zt
+fi
+
 cli_end

@@ -391,7 +391,9 @@ int failure_trace_load_lanl(const char *path, failure_trace *trace, char *err, s
         errno = 0;
         ssize_t got = getline(&line, &line_capacity, file);
         if (got < 0) {
-            if (ferror(file)) {
+            /* -1 also means a line did not fit in memory (ENOMEM, no
+             * error flag set): only feof is the end of the data. */
+            if (ferror(file) || !feof(file)) {
                 set_error(&ctx, "(file)", "read error: %s", strerror(errno));
                 status = -1;
             }

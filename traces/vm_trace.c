@@ -175,6 +175,7 @@ static int read_planetlab(FILE *f, const char *path, sample_buf *b, char *err, s
     size_t cap = 0;
     ssize_t got;
     int lineno = 0, rc = 0;
+    errno = 0;
     while ((got = getline(&line, &cap, f)) >= 0) {
         lineno++;
         size_t len = (size_t)got;
@@ -204,8 +205,11 @@ static int read_planetlab(FILE *f, const char *path, sample_buf *b, char *err, s
             break;
         }
     }
-    if (rc == 0 && ferror(f)) {
-        set_err(err, err_len, "%s:%d: read error: %s", path, lineno + 1, strerror(errno));
+    /* getline returns -1 at the end of the file, on a read error and when
+     * a line does not fit in memory (ENOMEM, without setting the stream's
+     * error flag): only the first is the end of the data. */
+    if (rc == 0 && (ferror(f) || !feof(f))) {
+        set_err(err, err_len, "%s:%d: read error: %s", path, lineno + 1, strerror(errno ? errno : EIO));
         rc = -1;
     }
     free(line);
@@ -251,6 +255,7 @@ static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, s
     int lineno = 0, rc = 0;
     const char *fs[BITBRAINS_COLUMNS + 1], *fe[BITBRAINS_COLUMNS + 1];
     int64_t last_t = INT64_MIN;
+    errno = 0;
     while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
         lineno++;
         size_t len = (size_t)got;
@@ -318,8 +323,11 @@ static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, s
             rc = -1;
         }
     }
-    if (rc == 0 && ferror(f)) {
-        set_err(err, err_len, "%s:%d: read error: %s", path, lineno + 1, strerror(errno));
+    /* getline returns -1 at the end of the file, on a read error and when
+     * a line does not fit in memory (ENOMEM, without setting the stream's
+     * error flag): only the first is the end of the data. */
+    if (rc == 0 && (ferror(f) || !feof(f))) {
+        set_err(err, err_len, "%s:%d: read error: %s", path, lineno + 1, strerror(errno ? errno : EIO));
         rc = -1;
     }
     free(line);
