@@ -40,6 +40,18 @@ static const char usage_text[] =
     "exit status: 0 success, 1 runtime failure, 2 bad input,\n"
     "             128 + N stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129)\n";
 
+void cli_print_error(const char *prefix, const char *msg)
+{
+    fputs(prefix, stderr);
+    for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(stderr, "\\x%02x", *p);
+        else
+            fputc(*p, stderr);
+    }
+    fputc('\n', stderr);
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "vdcsim: ");
@@ -147,7 +159,7 @@ static int cmd_summary(int argc, char **argv)
     char err[2048];
     run_summary s;
     if (run_summary_read(argv[0], &s, err, sizeof err) != 0) {
-        fprintf(stderr, "vdcsim: %s\n", err);
+        cli_print_error("vdcsim: ", err);
         return CLI_EXIT_BAD_INPUT;
     }
     run_summary_print(&s, argv[0], stdout);
@@ -183,7 +195,7 @@ static int cmd_failures(int argc, char **argv)
     char err[2048];
     failure_trace trace;
     if (failure_trace_load_lanl(path, &trace, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+        cli_print_error("", err);
         return CLI_EXIT_BAD_INPUT;
     }
     if (trace.count == 0) {

@@ -61,7 +61,7 @@ static scenario *load(const run_options *opt)
     char err[ERR_LEN];
     scenario *scn = scenario_load_file(opt->scenario_path, opt->overrides, opt->n_overrides, err, sizeof err);
     if (!scn)
-        fprintf(stderr, "%s\n", err);
+        cli_print_error("", err);
     return scn;
 }
 
@@ -146,7 +146,7 @@ static model *build_model(const scenario *scn, sim_engine *eng, recorder *rec, i
     model_status ms;
     model *m = model_build(scn, eng, rec, &ms, err, sizeof err);
     if (!m) {
-        fprintf(stderr, "%s\n", err);
+        cli_print_error("", err);
         *status = ms == MODEL_BAD_INPUT ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUNTIME;
     }
     return m;
@@ -181,7 +181,7 @@ int run_scenario(const run_options *opt)
     }
     rec = recorder_open(out_path, sim_threads(eng), err, sizeof err);
     if (!rec) {
-        fprintf(stderr, "vdcsim: %s\n", err);
+        cli_print_error("vdcsim: ", err);
         goto done;
     }
     m = build_model(scn, eng, rec, &status);
@@ -206,26 +206,27 @@ int run_scenario(const run_options *opt)
         goto done;
     }
     if (rc != 0 || recorder_error(rec)[0]) {
-        fprintf(stderr, "vdcsim: run failed: %s\n", rc != 0 ? sim_error(eng) : recorder_error(rec));
+        cli_print_error("vdcsim: run failed: ", rc != 0 ? sim_error(eng) : recorder_error(rec));
         goto done;
     }
     sim_stats st;
     sim_get_stats(eng, &st);
     set_result_attributes(rec, &st);
     if (model_finish(m, rec) != 0) {
-        fprintf(stderr, "vdcsim: %s\n", recorder_error(rec));
+        cli_print_error("vdcsim: ", recorder_error(rec));
         goto done;
     }
     recorder *closing = rec;
     rec = NULL; /* recorder_close frees it whatever happens */
     if (recorder_close(closing, st.end_ns, err, sizeof err) != 0) {
-        fprintf(stderr, "vdcsim: %s\nvdcsim: removed the unfinished output; %s was not written\n", err, out_path);
+        cli_print_error("vdcsim: ", err);
+        fprintf(stderr, "vdcsim: removed the unfinished output; %s was not written\n", out_path);
         goto done;
     }
 
     run_summary summary;
     if (run_summary_read(out_path, &summary, err, sizeof err) != 0) {
-        fprintf(stderr, "vdcsim: reading back %s: %s\n", out_path, err);
+        cli_print_error("vdcsim: reading back: ", err);
         goto done;
     }
     char summary_path[4096];

@@ -200,4 +200,9 @@ if ! ldd "$vdcsim" 2>/dev/null | grep -q libasan; then
   rm -rf zt
 fi
 
+# --- item 14: control bytes in messages are escaped --------------------------
+printf 'hosts = ( { name = "h"; } );\nvms = ( { name = "v"; host_group = "\033[2Jx"; } );\n' > esc.cfg
+"$vdcsim" check esc.cfg >out.txt 2>err.txt
+if grep -q $'\033' err.txt; then bad "a message carries a raw ESC byte"; else ok; fi
+
 cli_end
