@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build quickstart test validate bench clean
+.PHONY: all deps configure build quickstart test validate bench fuzz clean
 
 all: build
 
@@ -29,6 +29,13 @@ validate: build
 
 bench: build
 	@scripts/bench $(BUILD)
+
+# Fuzz targets for every reader (fuzz/), each run FUZZ_SECONDS; libFuzzer with
+# clang when it is installed, a deterministic mutation loop otherwise.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
+fuzz:
+	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD)

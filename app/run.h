@@ -13,6 +13,7 @@ typedef struct run_options {
     const char **overrides; /* "a.b.c=VALUE", flags already mapped to keys */
     int n_overrides;
     int quiet;              /* no progress line, no summary on stdout */
+    int force;              /* may overwrite an existing file that is not a vdcsim output */
 } run_options;
 
 /* Each returns a CLI exit status (cli.h). */
