@@ -1,6 +1,8 @@
 /* h5_export.c - a run file as CSV files (see h5_export.h). */
 #include "analysis/h5_export.h"
 
+#include "analysis/csv.h"
+
 #include <errno.h>
 #include <hdf5.h>
 #include <math.h>
@@ -23,27 +25,6 @@ static int make_dir(const char *path, char *err, size_t err_len)
         return 0;
     snprintf(err, err_len, "%.1500s: cannot create: %s", path, strerror(errno));
     return -1;
-}
-
-static void csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void csv_f64(FILE *f, double v)
-{
-    if (!isnan(v))
-        fprintf(f, "%.17g", v);
 }
 
 /* The names of the links in group `path` (sorted by name); *n of them,
@@ -141,7 +122,7 @@ static int export_table(hid_t file, const char *name, const char *dir, char *err
         }
         if (c > 0)
             fputc(',', f);
-        csv_text(f, cols[c]);
+        csv_write_text(f, cols[c]);
     }
     if (rc == 0)
         fputc('\n', f);
@@ -160,11 +141,11 @@ static int export_table(hid_t file, const char *name, const char *dir, char *err
                 if (classes[c] == H5T_INTEGER) {
                     fprintf(f, "%lld", (long long)iv[(size_t)c * BLOCK + r]);
                 } else if (classes[c] == H5T_FLOAT) {
-                    csv_f64(f, fv[(size_t)c * BLOCK + r]);
+                    csv_write_number(f, fv[(size_t)c * BLOCK + r], 0);
                 } else if (classes[c] == H5T_STRING) {
                     rc = h5r_table_column_str(ds, ds_path, cols[c], start + r, str, STR_LEN, err, err_len);
                     if (rc == 0)
-                        csv_text(f, str);
+                        csv_write_text(f, str);
                 }
             }
             fputc('\n', f);
@@ -254,7 +235,7 @@ static int export_series(hid_t file, const char *group, const char *dir, char *e
         fputs("time_ns,entity", f);
         for (int k = 0; k < s.n; k++) {
             fputc(',', f);
-            csv_text(f, s.names[k]);
+            csv_write_text(f, s.names[k]);
         }
         fputc('\n', f);
     }
@@ -275,7 +256,7 @@ static int export_series(hid_t file, const char *group, const char *dir, char *e
                 fprintf(f, "%lld,%llu", (long long)time[r], (unsigned long long)e);
                 for (int k = 0; k < s.n; k++) {
                     fputc(',', f);
-                    csv_f64(f, values[(size_t)k * n * entities + r * entities + e]);
+                    csv_write_number(f, values[(size_t)k * n * entities + r * entities + e], 0);
                 }
                 fputc('\n', f);
             }
@@ -303,9 +284,9 @@ static void write_event(const h5r_event *e, void *arg)
 {
     event_out *o = arg;
     fprintf(o->f, "%lld,", (long long)e->time_ns);
-    csv_text(o->f, o->kinds[e->kind]);
+    csv_write_text(o->f, o->kinds[e->kind]);
     fprintf(o->f, ",%lld,%lld,%lld,", (long long)e->subject, (long long)e->a, (long long)e->b);
-    csv_f64(o->f, e->value);
+    csv_write_number(o->f, e->value, 0);
     fputc('\n', o->f);
 }
 

@@ -2,6 +2,8 @@
  * (see sweep_figures.h). */
 #include "analysis/sweep_figures.h"
 
+#include "analysis/csv.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,27 +114,6 @@ static void file_stem(const char *name, char *buf, size_t len)
     buf[i] = '\0';
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void csv_num(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
-}
-
 static int write_figure_csv(const sweep_table *t, const figure *fig, int zip, const char *path)
 {
     FILE *f = fopen(path, "w");
@@ -145,15 +126,15 @@ static int write_figure_csv(const sweep_table *t, const figure *fig, int zip, co
             char label[LABEL_LEN];
             line_label(t, fig, l, zip, label, sizeof label);
             fprintf(f, "%.17g,", fig->x[xi]);
-            csv_field(f, x_text(t, fig, xi));
+            csv_write_text(f, x_text(t, fig, xi));
             fputc(',', f);
-            csv_field(f, label);
+            csv_write_text(f, label);
             fprintf(f, ",%lld,", (long long)s->n);
-            csv_num(f, s->mean);
+            csv_write_number(f, s->mean, 1);
             fputc(',', f);
-            csv_num(f, s->mean - s->half_width);
+            csv_write_number(f, s->mean - s->half_width, 1);
             fputc(',', f);
-            csv_num(f, s->mean + s->half_width);
+            csv_write_number(f, s->mean + s->half_width, 1);
             fputc('\n', f);
         }
     int failed = ferror(f) != 0;

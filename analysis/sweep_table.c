@@ -2,6 +2,8 @@
  * sweep_table.h). */
 #include "analysis/sweep_table.h"
 
+#include "analysis/csv.h"
+
 #include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
@@ -44,27 +46,6 @@ void sweep_table_cell(const sweep_table *t, int64_t cell, int metric, sweep_cell
 
 /* ---- CSV ----------------------------------------------------------------- */
 
-static void csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void csv_number(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
-}
-
 /* Opens path's temporary twin; finish renames it or removes it. */
 static FILE *begin_file(const char *path, char *tmp, size_t tmp_len, char *err, size_t err_len)
 {
@@ -96,12 +77,12 @@ int sweep_write_runs_csv(const sweep_table *t, const char *path, char *err, size
     fputs("run,cell,replication", f);
     for (int k = 0; k < t->n_factors; k++) {
         fputc(',', f);
-        csv_text(f, t->factor_keys[k]);
+        csv_write_text(f, t->factor_keys[k]);
     }
     fputs(",seed,status,wall_time_s,message", f);
     for (int m = 0; m < t->n_metrics; m++) {
         fputc(',', f);
-        csv_text(f, t->metric_names[m]);
+        csv_write_text(f, t->metric_names[m]);
     }
     fputc('\n', f);
     for (int64_t c = 0; c < t->n_cells; c++)
@@ -110,15 +91,15 @@ int sweep_write_runs_csv(const sweep_table *t, const char *path, char *err, size
             fprintf(f, "%lld,%lld,%lld", (long long)run, (long long)c, (long long)r);
             for (int k = 0; k < t->n_factors; k++) {
                 fputc(',', f);
-                csv_text(f, t->cell_values[c * t->n_factors + k]);
+                csv_write_text(f, t->cell_values[c * t->n_factors + k]);
             }
             fprintf(f, ",%llu,%d,", (unsigned long long)t->seed[run], t->status[run]);
-            csv_number(f, t->wall_s[run]);
+            csv_write_number(f, t->wall_s[run], 1);
             fputc(',', f);
-            csv_text(f, t->message[run]);
+            csv_write_text(f, t->message[run]);
             for (int m = 0; m < t->n_metrics; m++) {
                 fputc(',', f);
-                csv_number(f, t->values[run * t->n_metrics + m]);
+                csv_write_number(f, t->values[run * t->n_metrics + m], 1);
             }
             fputc('\n', f);
         }
@@ -134,7 +115,7 @@ int sweep_write_cells_csv(const sweep_table *t, const char *path, char *err, siz
     fputs("cell", f);
     for (int k = 0; k < t->n_factors; k++) {
         fputc(',', f);
-        csv_text(f, t->factor_keys[k]);
+        csv_write_text(f, t->factor_keys[k]);
     }
     fputs(",metric,unit,n,mean,sd,ci_low,ci_high,half_width,level\n", f);
     for (int64_t c = 0; c < t->n_cells; c++)
@@ -144,17 +125,17 @@ int sweep_write_cells_csv(const sweep_table *t, const char *path, char *err, siz
             fprintf(f, "%lld", (long long)c);
             for (int k = 0; k < t->n_factors; k++) {
                 fputc(',', f);
-                csv_text(f, t->cell_values[c * t->n_factors + k]);
+                csv_write_text(f, t->cell_values[c * t->n_factors + k]);
             }
             fputc(',', f);
-            csv_text(f, t->metric_names[m]);
+            csv_write_text(f, t->metric_names[m]);
             fputc(',', f);
-            csv_text(f, t->metric_units[m]);
+            csv_write_text(f, t->metric_units[m]);
             fprintf(f, ",%lld,", (long long)s.n);
             double lo = s.mean - s.half_width, hi = s.mean + s.half_width;
             double cols[] = {s.mean, s.sd, lo, hi, s.half_width};
             for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-                csv_number(f, cols[i]);
+                csv_write_number(f, cols[i], 1);
                 fputc(',', f);
             }
             fprintf(f, "%g\n", t->level);
@@ -183,7 +164,7 @@ int sweep_write_paired_csv(const sweep_table *t, int64_t first_factor_values, co
     fputs("cell", f);
     for (int k = 0; k < t->n_factors; k++) {
         fputc(',', f);
-        csv_text(f, t->factor_keys[k]);
+        csv_write_text(f, t->factor_keys[k]);
     }
     fputs(",baseline_cell,metric,unit,n,mean_diff,sd,ci_low,ci_high,half_width,level\n", f);
     for (int64_t c = rest; c < t->n_cells; c++)
@@ -199,16 +180,16 @@ int sweep_write_paired_csv(const sweep_table *t, int64_t first_factor_values, co
             fprintf(f, "%lld", (long long)c);
             for (int k = 0; k < t->n_factors; k++) {
                 fputc(',', f);
-                csv_text(f, t->cell_values[c * t->n_factors + k]);
+                csv_write_text(f, t->cell_values[c * t->n_factors + k]);
             }
             fprintf(f, ",%lld,", (long long)base);
-            csv_text(f, t->metric_names[m]);
+            csv_write_text(f, t->metric_names[m]);
             fputc(',', f);
-            csv_text(f, t->metric_units[m]);
+            csv_write_text(f, t->metric_units[m]);
             fprintf(f, ",%lld,", (long long)s.n);
             double cols[] = {s.mean, s.sd, s.mean - s.half_width, s.mean + s.half_width, s.half_width};
             for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-                csv_number(f, cols[i]);
+                csv_write_number(f, cols[i], 1);
                 fputc(',', f);
             }
             fprintf(f, "%g\n", t->level);
