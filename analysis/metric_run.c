@@ -146,16 +146,14 @@ static int read_hosts(metric_run *r)
     if (!h5r_exists(r->file, HOSTS_PATH))
         return 0;
     char msg[512];
-    hid_t ds = H5Dopen2(r->file, HOSTS_PATH, H5P_DEFAULT);
     hsize_t rows = 0;
-    if (ds < 0 || h5r_dims(ds, 1, &rows) != 0) {
-        if (ds >= 0)
-            H5Dclose(ds);
-        return metric_run_fail(r, HOSTS_PATH ": not a 1-D table");
-    }
+    hid_t ds = h5r_open_dataset(r->file, HOSTS_PATH, 1, &rows, msg, sizeof msg);
+    if (ds < 0)
+        return metric_run_fail(r, "%s", msg);
     enum { BLOCK = 4096 };
-    r->capacity = malloc(((size_t)rows + 1) * sizeof *r->capacity);
-    r->pct_scale = malloc(((size_t)rows + 1) * sizeof *r->pct_scale);
+    size_t bytes = h5r_array_bytes(rows + 1, sizeof *r->capacity); /* 0 on overflow */
+    r->capacity = bytes ? malloc(bytes) : NULL;
+    r->pct_scale = bytes ? malloc(bytes) : NULL;
     int64_t *block = malloc(BLOCK * sizeof *block);
     int rc = 1;
     if (!r->capacity || !r->pct_scale || !block) {
@@ -220,13 +218,12 @@ static int read_axis(metric_run *r)
     H5Gclose(group);
     if (!ok)
         return metric_run_fail(r, HOST_GROUP ": attributes start_ns and period_ns missing or not integers");
-    hid_t t = H5Dopen2(r->file, HOST_GROUP "/time_ns", H5P_DEFAULT);
+    char msg[512];
     hsize_t samples = 0;
-    ok = t >= 0 && h5r_dims(t, 1, &samples) == 0;
-    if (t >= 0)
-        H5Dclose(t);
-    if (!ok)
-        return metric_run_fail(r, HOST_GROUP "/time_ns: not a 1-D dataset");
+    hid_t t = h5r_open_dataset(r->file, HOST_GROUP "/time_ns", 1, &samples, msg, sizeof msg);
+    if (t < 0)
+        return metric_run_fail(r, "%s", msg);
+    H5Dclose(t);
     r->axis.samples = (int64_t)samples;
     return 1;
 }
@@ -242,8 +239,9 @@ int metric_run_host_axis(metric_run *r, const metric_axis **out)
     return r->axis_state == 2 ? 0 : r->axis_state;
 }
 
-/* Opens HOST_GROUP/<name> checked against the time axis and the hosts
- * table: 1 opened, 0 absent (no series or no time axis), -1 error. */
+/* Opens HOST_GROUP/<name> checked (h5r_open_dataset) and against the time
+ * axis and the hosts table: 1 opened, 0 absent (no series or no time axis),
+ * -1 error. */
 static int open_host_series(metric_run *r, const char *name, hid_t *ds, hsize_t *samples, hsize_t *hosts)
 {
     const metric_axis *axis;
@@ -253,19 +251,16 @@ static int open_host_series(metric_run *r, const char *name, hid_t *ds, hsize_t 
         return rc;
     if (metric_run_hosts(r, &h) < 0)
         return -1;
-    char path[256];
+    char path[256], msg[512];
     snprintf(path, sizeof path, HOST_GROUP "/%s", name);
     if (!h5r_exists(r->file, path))
         return 0;
     *samples = (hsize_t)axis->samples;
     *hosts = (hsize_t)h->hosts;
-    *ds = H5Dopen2(r->file, path, H5P_DEFAULT);
     hsize_t dims[2] = {0, 0};
-    if (*ds < 0 || h5r_dims(*ds, 2, dims) != 0) {
-        if (*ds >= 0)
-            H5Dclose(*ds);
-        return metric_run_fail(r, "%s: not a 2-D series", path);
-    }
+    *ds = h5r_open_dataset(r->file, path, 2, dims, msg, sizeof msg);
+    if (*ds < 0)
+        return metric_run_fail(r, "%s", msg);
     if (dims[0] != *samples || dims[1] != *hosts) {
         H5Dclose(*ds);
         return metric_run_fail(r,
@@ -286,61 +281,12 @@ static int scan_host_series(metric_run *r, const char *name, metric_scan *out)
     int rc = open_host_series(r, name, &ds, &samples, &hosts);
     if (rc <= 0)
         return rc;
-    const double *capacity = r->capacity;
-    hsize_t block_rows = h5r_block_rows(hosts, SERIES_BLOCK_VALUES);
-    if (block_rows > samples)
-        block_rows = samples;
-    double *block = malloc(((size_t)block_rows * (size_t)hosts + 1) * sizeof *block);
-    if (!block) {
-        H5Dclose(ds);
-        return metric_run_fail(r, "out of memory reading " HOST_GROUP);
-    }
-    double sum_totals = 0.0;
-    int64_t valid_rows = 0;
-    rc = 1;
-    for (hsize_t start = 0; start < samples; start += block_rows) {
-        hsize_t n = samples - start < block_rows ? samples - start : block_rows;
-        if (h5r_read_rows_f64(ds, start, n, hosts, block) != 0) {
-            rc = metric_run_fail(r, HOST_GROUP "/%s: cannot read rows %llu..%llu", name, (unsigned long long)start,
-                                 (unsigned long long)(start + n));
-            break;
-        }
-        for (hsize_t k = 0; k < n; k++) {
-            const double *row = block + k * hosts;
-            double total = 0.0;
-            int any = 0;
-            for (hsize_t h = 0; h < hosts; h++) {
-                double v = row[h];
-                if (isnan(v))
-                    continue;
-                total += v;
-                any = 1;
-                if (capacity && capacity[h] > 0.0) {
-                    double ratio = v / capacity[h];
-                    if (out->best_host < 0 || ratio > out->best_ratio) {
-                        out->best_ratio = ratio;
-                        out->best_host = (int64_t)h;
-                        out->best_row = (int64_t)(start + k);
-                    }
-                }
-            }
-            if (start + k == samples - 1)
-                out->last_total = any ? total : NAN;
-            if (!any)
-                continue;
-            sum_totals += total;
-            valid_rows++;
-            if (out->peak_row < 0 || total > out->peak) {
-                out->peak = total;
-                out->peak_row = (int64_t)(start + k);
-            }
-        }
-    }
-    free(block);
+    char path[256], msg[512];
+    snprintf(path, sizeof path, HOST_GROUP "/%s", name);
+    rc = series_scan_rows(ds, path, samples, hosts, r->capacity, out, msg, sizeof msg) == 0
+             ? 1
+             : metric_run_fail(r, "%s", msg);
     H5Dclose(ds);
-    out->valid_rows = valid_rows;
-    if (valid_rows > 0)
-        out->mean = sum_totals / (double)valid_rows;
     return rc;
 }
 
@@ -402,15 +348,16 @@ static cells_entry *find_cells(metric_run *r, const char *path, int per_host_pct
         }
         scale = r->pct_scale;
     }
-    e->dataset = H5Dopen2(r->file, path, H5P_DEFAULT);
+    char msg[512];
+    hsize_t dims[2] = {0, 0};
+    e->dataset = h5r_open_dataset(r->file, path, 2, dims, msg, sizeof msg);
     if (e->dataset < 0) {
         free(e);
-        metric_run_fail(r, "%s: cannot open", path);
+        metric_run_fail(r, "%s", msg);
         return NULL;
     }
     if (per_host_pct) {
-        hsize_t dims[2] = {0, 0};
-        if (h5r_dims(e->dataset, 2, dims) != 0 || dims[1] != (hsize_t)r->hosts.hosts) {
+        if (dims[1] != (hsize_t)r->hosts.hosts) {
             H5Dclose(e->dataset);
             free(e);
             metric_run_fail(r, "%s: not a [sample, host] series (%lld rows in " HOSTS_PATH ")", path,
@@ -418,7 +365,6 @@ static cells_entry *find_cells(metric_run *r, const char *path, int per_host_pct
             return NULL;
         }
     }
-    char msg[1024];
     if (cellq_begin(&e->q, e->dataset, e->path, scale, msg, sizeof msg) != 0) {
         H5Dclose(e->dataset);
         free(e);
@@ -466,11 +412,13 @@ int metric_run_series1(metric_run *r, const char *path, metric_series1 *out)
     *out = (metric_series1){.mean = NAN, .max = NAN, .last = NAN};
     if (!h5r_exists(r->file, path))
         return 0;
-    hid_t ds = H5Dopen2(r->file, path, H5P_DEFAULT);
-    hsize_t dims[2];
-    if (ds < 0 || h5r_dims(ds, 2, dims) != 0 || dims[1] != 1) {
-        if (ds >= 0)
-            H5Dclose(ds);
+    char msg[512];
+    hsize_t dims[2] = {0, 0};
+    hid_t ds = h5r_open_dataset(r->file, path, 2, dims, msg, sizeof msg);
+    if (ds < 0)
+        return metric_run_fail(r, "%s", msg);
+    if (dims[1] != 1) {
+        H5Dclose(ds);
         return metric_run_fail(r, "%s: not a [sample, 1] series", path);
     }
     out->samples = (int64_t)dims[0];
@@ -526,7 +474,9 @@ int metric_run_kind_known(metric_run *r, const char *kind)
 {
     if (!h5r_exists(r->file, "/events"))
         return 0;
-    hid_t ds = H5Dopen2(r->file, "/events", H5P_DEFAULT);
+    char msg[512];
+    hsize_t rows = 0;
+    hid_t ds = h5r_open_dataset(r->file, "/events", 1, &rows, msg, sizeof msg);
     hid_t ftype = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
     int index = ftype >= 0 && H5Tget_class(ftype) == H5T_COMPOUND ? H5Tget_member_index(ftype, "kind") : -1;
     hid_t kind_type = index >= 0 ? H5Tget_member_type(ftype, (unsigned)index) : H5I_INVALID_HID;

@@ -11,6 +11,7 @@
 #ifndef VDCSIM_ANALYSIS_METRIC_RUN_H
 #define VDCSIM_ANALYSIS_METRIC_RUN_H
 
+#include "analysis/series_scan.h"
 #include <hdf5.h>
 
 #include <stddef.h>
@@ -44,15 +45,7 @@ int metric_run_host_axis(metric_run *r, const metric_axis **out);
 /* One pass over /series/host/<name> [samples, hosts]: the cluster total of
  * sample k is the sum of its non-NaN cells; samples whose cells are all
  * NaN have no total and are left out of the mean and the peak. */
-typedef struct metric_scan {
-    double mean, peak;      /* of the totals; NaN when no sample has one */
-    int64_t peak_row;       /* first row reaching the peak, -1 when none */
-    int64_t valid_rows;     /* samples with a total */
-    int64_t best_host;      /* largest cell / capacity_mhz[host], -1 when none */
-    double best_ratio;
-    int64_t best_row;
-    double last_total;      /* total of the last row, NaN when it has none */
-} metric_scan;
+typedef series_scan metric_scan; /* analysis/series_scan.h */
 int metric_run_host_scan(metric_run *r, const char *name, const metric_scan **out);
 
 /* Cell statistics of a 2-D series at `path`; per_host_pct scales column h

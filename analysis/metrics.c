@@ -184,16 +184,13 @@ static int fn_service(metric_run *r, const metric_def *m, const char *entity, do
     hid_t file = metric_run_file(r);
     if (!h5r_exists(file, SERVICES_PATH))
         return 0;
-    hid_t ds = H5Dopen2(file, SERVICES_PATH, H5P_DEFAULT);
+    char msg[512];
     hsize_t rows = 0, row = 0;
-    if (ds < 0 || h5r_dims(ds, 1, &rows) != 0) {
-        if (ds >= 0)
-            H5Dclose(ds);
-        return metric_run_fail(r, SERVICES_PATH ": not a 1-D table");
-    }
+    hid_t ds = h5r_open_dataset(file, SERVICES_PATH, 1, &rows, msg, sizeof msg);
+    if (ds < 0)
+        return metric_run_fail(r, "%s", msg);
     int rc = service_row(r, ds, rows, entity, &row);
     double v = NAN;
-    char msg[512];
     if (rc == 1 && h5r_table_column_f64(ds, SERVICES_PATH, m->arg, row, 1, &v, msg, sizeof msg) != 0)
         rc = metric_run_fail(r, "%s", msg);
     H5Dclose(ds);
@@ -328,12 +325,10 @@ int metric_run_each_name(metric_run *r, void (*fn)(const char *name, const metri
     hid_t ds = H5I_INVALID_HID;
     hsize_t services = 0;
     if (h5r_exists(file, SERVICES_PATH)) {
-        ds = H5Dopen2(file, SERVICES_PATH, H5P_DEFAULT);
-        if (ds < 0 || h5r_dims(ds, 1, &services) != 0) {
-            if (ds >= 0)
-                H5Dclose(ds);
-            return metric_run_fail(r, SERVICES_PATH ": not a 1-D table");
-        }
+        char msg[512];
+        ds = h5r_open_dataset(file, SERVICES_PATH, 1, &services, msg, sizeof msg);
+        if (ds < 0)
+            return metric_run_fail(r, "%s", msg);
     }
     int rc = 0;
     for (size_t i = 0; i < metric_def_count && rc == 0; i++) {

@@ -11,6 +11,7 @@
 
 #include "analysis/availability.h"
 #include "analysis/h5_read.h"
+#include "analysis/series_scan.h"
 #include "analysis/series_cells.h"
 #include "sim/time.h"
 
@@ -149,17 +150,6 @@ static int read_vms(hid_t file, run_summary *s, const ctx *c)
     return 0;
 }
 
-/* What one pass over a series [samples, hosts] yields. */
-typedef struct {
-    double mean, peak;      /* of the per-sample totals over samples with a finite cell */
-    int64_t peak_row;       /* -1 when no sample has a finite cell */
-    int64_t best_host;      /* highest cell / capacity[host], -1 when none */
-    double best_ratio;
-    int64_t best_row;
-    double last_total;      /* total of the last row, NaN when all its cells are NaN */
-    int64_t valid_rows;     /* samples with a finite cell */
-} series_scan;
-
 /* Opens HOST_GROUP/<name>; 1 opened, 0 absent, -1 error (shape mismatch). */
 static int open_series(hid_t file, const char *name, hsize_t samples, hsize_t hosts, hid_t *ds,
                        const ctx *c)
@@ -184,8 +174,9 @@ static int open_series(hid_t file, const char *name, hsize_t samples, hsize_t ho
     return 1;
 }
 
-/* Streams HOST_GROUP/<name> in blocks of rows. capacity (may be NULL) turns
- * on the per-host peak ratio. Returns 1 scanned, 0 absent, -1 error. */
+/* Streams HOST_GROUP/<name> (analysis/series_scan.h). capacity (may be
+ * NULL) turns on the per-host peak ratio. Returns 1 scanned, 0 absent, -1
+ * error. */
 static int scan_series(hid_t file, const char *name, hsize_t samples, hsize_t hosts, const double *capacity,
                        series_scan *out, const ctx *c)
 {
@@ -195,64 +186,9 @@ static int scan_series(hid_t file, const char *name, hsize_t samples, hsize_t ho
     int rc = open_series(file, name, samples, hosts, &ds, c);
     if (rc <= 0)
         return rc;
-    hsize_t block_rows = h5r_block_rows(hosts, SERIES_BLOCK_VALUES);
-    if (block_rows > samples)
-        block_rows = samples;
-    size_t block_bytes = block_rows <= SIZE_MAX / sizeof(double) / (hosts + 1)
-                             ? h5r_array_bytes(block_rows * hosts + 1, sizeof(double))
-                             : 0;
-    double *block = block_bytes ? malloc(block_bytes) : NULL;
-    if (!block) {
-        H5Dclose(ds);
-        return fail(c, "out of memory reading " HOST_GROUP);
-    }
-    double sum_totals = 0.0;
-    int64_t valid_rows = 0;
-    rc = 1;
-    for (hsize_t start = 0; start < samples; start += block_rows) {
-        hsize_t n = samples - start < block_rows ? samples - start : block_rows;
-        if (h5r_read_rows_f64(ds, start, n, hosts, block) != 0) {
-            char msg[512];
-            snprintf(msg, sizeof msg, HOST_GROUP "/%s: cannot read rows %llu..%llu", name,
-                     (unsigned long long)start, (unsigned long long)(start + n));
-            rc = fail(c, msg);
-            break;
-        }
-        for (hsize_t k = 0; k < n; k++) {
-            const double *row = block + (size_t)k * (size_t)hosts;
-            double total = 0.0;
-            int any = 0;
-            for (hsize_t h = 0; h < hosts; h++) {
-                double v = row[h];
-                if (isnan(v))
-                    continue;
-                total += v;
-                any = 1;
-                if (capacity && capacity[h] > 0.0) {
-                    double ratio = v / capacity[h];
-                    if (out->best_host < 0 || ratio > out->best_ratio) {
-                        out->best_host = (int64_t)h;
-                        out->best_ratio = ratio;
-                        out->best_row = (int64_t)(start + k);
-                    }
-                }
-            }
-            if (start + k == samples - 1)
-                out->last_total = any ? total : NAN;
-            if (!any)
-                continue;
-            sum_totals += total;
-            valid_rows++;
-            if (out->peak_row < 0 || total > out->peak) {
-                out->peak = total;
-                out->peak_row = (int64_t)(start + k);
-            }
-        }
-    }
-    if (valid_rows > 0)
-        out->mean = sum_totals / (double)valid_rows;
-    out->valid_rows = valid_rows;
-    free(block);
+    char path[256], msg[512];
+    snprintf(path, sizeof path, HOST_GROUP "/%s", name);
+    rc = series_scan_rows(ds, path, samples, hosts, capacity, out, msg, sizeof msg) == 0 ? 1 : fail(c, msg);
     H5Dclose(ds);
     return rc;
 }

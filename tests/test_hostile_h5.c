@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/metric_run.h"
 #include "analysis/run_summary.h"
 #include "recorder/recorder.h"
 #include "tests/check.h"
@@ -126,6 +127,24 @@ static void check_refused(const char *path, const char *want)
     CHECK(strstr(err, path) != NULL); /* names the file */
 }
 
+/* The named metrics (`vdcsim metrics`, sweeps) read the same tables through
+ * metric_run.c: they refuse the same files with the same message. */
+static void check_metrics_refused(const char *path, const char *want)
+{
+    char err[2048] = "";
+    metric_run *r = metric_run_open(path, err, sizeof err);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    const metric_hosts *h;
+    CHECK_INT_EQ(metric_run_hosts(r, &h), -1);
+    const char *msg = metric_run_error(r);
+    if (!strstr(msg, want))
+        fprintf(stderr, "  metrics message '%s' lacks '%s'\n", msg, want);
+    CHECK(strstr(msg, want) != NULL);
+    metric_run_close(r);
+}
+
 /* Item 1: 2^61 rows of a 32-byte row would need 2^66 bytes; sizing an array
  * from it overflowed size_t and wrote past a small buffer. */
 static void test_rows_overflow(void)
@@ -136,6 +155,7 @@ static void test_rows_overflow(void)
     hosts_table(file, (hsize_t)1 << 61, 0, -1);
     H5Fclose(file);
     check_refused(path, "/tables/hosts: extent of more than");
+    check_metrics_refused(path, "/tables/hosts: extent of more than");
 }
 
 /* Item 3: 2^34 rows of which 3 were written (one 256-row chunk; 2^34 rows
@@ -149,6 +169,7 @@ static void test_never_written_rows(void)
     hosts_table(file, (hsize_t)1 << 34, 3, -1);
     H5Fclose(file);
     check_refused(path, "claims 17179869184 rows but holds data for 256");
+    check_metrics_refused(path, "claims 17179869184 rows but holds data for 256");
 
     /* Control: the same table with only its 3 written rows reads back. */
     path_in_tmp(path, sizeof path, "rows_sane.h5");
