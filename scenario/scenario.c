@@ -594,4 +594,21 @@ void scn_resolve_path(const scenario *s, const char *file, char *buf, size_t len
         snprintf(buf, len, "%s", file);
     else
         snprintf(buf, len, "%.*s/%s", (int)(slash - s->name), s->name, file);
+    /* A trace that is not where the scenario says (a clone without the
+     * traces next to it) is looked up under $VDCSIM_TRACES: the part of the
+     * path after its last "traces/" is taken relative to that directory. */
+    const char *root = getenv("VDCSIM_TRACES");
+    struct stat st;
+    if (!root || !root[0] || stat(buf, &st) == 0)
+        return;
+    const char *rest = NULL;
+    for (const char *p = strstr(file, "traces/"); p; p = strstr(p + 1, "traces/"))
+        if (p == file || p[-1] == '/')
+            rest = p + strlen("traces/");
+    if (!rest)
+        rest = file[0] == '/' ? strrchr(file, '/') + 1 : file;
+    char alt[4096];
+    snprintf(alt, sizeof alt, "%s/%s", root, rest);
+    if (stat(alt, &st) == 0)
+        snprintf(buf, len, "%s", alt);
 }

@@ -92,7 +92,11 @@ void scn_vkey_error(const scenario *s, char *err, size_t err_len, int line, cons
 int scn_key_error(const scenario *s, char *err, size_t err_len, const char *key, const char *fmt, ...) SCN_PRINTF(5);
 
 /* A file named in the scenario, resolved against the scenario file's
- * directory unless it is absolute. */
+ * directory unless it is absolute. When that file does not exist and the
+ * environment variable VDCSIM_TRACES names a directory, the path after its
+ * last "traces/" component (else its file name) is looked up there: a
+ * clone without ../shared/traces runs the trace scenarios with
+ * VDCSIM_TRACES=/path/to/traces (docs/workloads.md). */
 void scn_resolve_path(const scenario *s, const char *file, char *buf, size_t len);
 
 /* Writes the reference of every key (path, type, default, range, unit, doc)

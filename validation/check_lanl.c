@@ -5,6 +5,7 @@
 
 #include "analysis/failure_report.h"
 #include "traces/failure_trace.h"
+#include "traces/trace_locate.h"
 #include "validation/report.h"
 
 /* LANL failure data: Schroeder & Gibson (DSN 2006) report times between
@@ -14,8 +15,11 @@ void check_lanl(report *r, const validate_options *o)
 {
     char path[4200], err[2048];
     (void)o;
-    snprintf(path, sizeof path, "%s/../shared/traces/lanl-failures-1996-2005/LA-UR-05-7318-failure-data-1996-2005.csv",
-             VDCSIM_SOURCE_DIR);
+    if (trace_locate(VDCSIM_SOURCE_DIR, "lanl-failures-1996-2005/LA-UR-05-7318-failure-data-1996-2005.csv", path,
+                     sizeof path) != 0) {
+        add_row(r, ROW_SKIPPED, "LANL: trace loads", "23739 failures", "no trace here (VDCSIM_TRACES)", "-");
+        return;
+    }
     failure_trace trace;
     if (failure_trace_load_lanl(path, &trace, err, sizeof err) != 0) {
         add_row(r, 0, "LANL: trace loads", "23739 failures", err, "-");

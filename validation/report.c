@@ -23,16 +23,20 @@ void add_row(report *r, int pass, const char *check, const char *expected, const
 
 int write_report(const report *r, FILE *out)
 {
-    int failed = 0;
+    int failed = 0, skipped = 0;
     fprintf(out, "# vdcsim validation report\n\n");
     fprintf(out, "| check | expected | simulated | interval | verdict |\n|---|---|---|---|---|\n");
     for (int i = 0; i < r->n; i++) {
         const report_row *row = &r->rows[i];
         fprintf(out, "| %s | %s | %s | %s | %s |\n", row->check, row->expected, row->simulated, row->interval,
-                row->pass ? "pass" : "FAIL");
+                row->pass == ROW_SKIPPED ? "skipped" : row->pass ? "pass" : "FAIL");
         failed += !row->pass;
+        skipped += row->pass == ROW_SKIPPED;
     }
-    fprintf(out, "\n%d passed, %d failed\n", r->n - failed, failed);
+    fprintf(out, "\n%d passed, %d failed", r->n - failed - skipped, failed);
+    if (skipped)
+        fprintf(out, ", %d skipped", skipped);
+    fputc('\n', out);
     return failed;
 }
 

@@ -36,6 +36,9 @@ typedef struct validate_options {
     const char *work; /* directory for the replications' HDF5 files */
 } validate_options;
 
+/* `pass`: 1 pass, 0 fail, ROW_SKIPPED when the check cannot run here (a
+ * trace that is not on this machine); skipped rows are not failures. */
+enum { ROW_SKIPPED = 2 };
 void add_row(report *r, int pass, const char *check, const char *expected, const char *simulated,
              const char *interval);
 
