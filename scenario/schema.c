@@ -88,6 +88,7 @@ const char *scn_type_name(scn_type type)
     case SCN_WATTS: return "power";
     case SCN_GROUP: return "group";
     case SCN_LIST: return "list";
+    case SCN_STRINGS: return "strings";
     }
     return "?";
 }
@@ -174,7 +175,7 @@ static void format_in_unit(const scn_key *key, double v, char *buf, size_t buf_l
     case SCN_MHZ: units_format_mhz(v, buf, buf_len); break;
     case SCN_GBPS: units_format_gbps(v, buf, buf_len); break;
     case SCN_WATTS: units_format_watts(v, buf, buf_len); break;
-    case SCN_INT: case SCN_LIST: case SCN_STRING:
+    case SCN_INT: case SCN_LIST: case SCN_STRING: case SCN_STRINGS:
         snprintf(buf, buf_len, "%.0f", v);
         break;
     default: snprintf(buf, buf_len, "%g", v); break;
@@ -216,11 +217,16 @@ void scn_describe_expected(const scn_key *key, char *buf, size_t buf_len)
         break;
     case SCN_ENUM: {
         size_t n = (size_t)snprintf(buf, buf_len, "one of: ");
-        for (const char *p = key->enum_values; *p != '\0' && n < buf_len; p++) {
-            if (*p == '|')
+        const char *lists[2] = {key->enum_values, scn_enum_added_values(key)};
+        for (int k = 0; k < 2; k++) {
+            if (k == 1 && lists[1][0] != '\0' && n < buf_len)
                 n += (size_t)snprintf(buf + n, buf_len - n, ", ");
-            else
-                buf[n++] = *p;
+            for (const char *p = lists[k]; *p != '\0' && n < buf_len; p++) {
+                if (*p == '|')
+                    n += (size_t)snprintf(buf + n, buf_len - n, ", ");
+                else
+                    buf[n++] = *p;
+            }
         }
         if (n >= buf_len)
             n = buf_len - 1;
@@ -228,7 +234,16 @@ void scn_describe_expected(const scn_key *key, char *buf, size_t buf_len)
         break;
     }
     case SCN_GROUP:
-        snprintf(buf, buf_len, "a group { ... }");
+        if (key->flags & SCN_OPEN)
+            snprintf(buf, buf_len, "a group { ... } of the chosen policy's arguments");
+        else
+            snprintf(buf, buf_len, "a group { ... }");
+        break;
+    case SCN_STRINGS:
+        if (bounded)
+            snprintf(buf, buf_len, "a list ( \"...\", ... ) of %s to %s strings", lo, hi);
+        else
+            snprintf(buf, buf_len, "a list ( \"...\", ... ) of at least %s strings", lo);
         break;
     case SCN_LIST:
         if (bounded)
@@ -286,6 +301,17 @@ int scn_schema_check(char *why, size_t why_len)
             return fail(why, why_len, key->path, "has no doc");
         if (key->type == SCN_ENUM && (key->enum_values == NULL || key->enum_values[0] == '\0'))
             return fail(why, why_len, key->path, "enum without values");
+        if ((key->flags & SCN_PLUGGABLE) && key->type != SCN_ENUM)
+            return fail(why, why_len, key->path, "only enums are pluggable");
+        if ((key->flags & SCN_OPEN) && key->type != SCN_GROUP)
+            return fail(why, why_len, key->path, "only groups are open");
+        if (plen > 0) {
+            char parent[512];
+            memcpy(parent, key->path, plen);
+            parent[plen] = '\0';
+            if (scn_schema_find(parent)->flags & SCN_OPEN)
+                return fail(why, why_len, key->path, "an open group has no rows inside");
+        }
         if (key->ref != NULL) {
             const scn_key *target = scn_schema_find(key->ref);
             if (key->type != SCN_STRING || target == NULL || target->type != SCN_STRING)
@@ -298,7 +324,7 @@ int scn_schema_check(char *why, size_t why_len)
                 return fail(why, why_len, key->path, "groups need the default \"{}\"");
             continue;
         }
-        if (key->type == SCN_GROUP || key->type == SCN_LIST) {
+        if (key->type == SCN_GROUP || key->type == SCN_LIST || key->type == SCN_STRINGS) {
             if (strcmp(key->default_text, key->type == SCN_GROUP ? "{}" : "()") != 0)
                 return fail(why, why_len, key->path, "group default must be {}, list ()");
             continue;
