@@ -32,9 +32,9 @@ static size_t arg_align(vdcsim_arg_type type)
 static const char *arg_type_name(vdcsim_arg_type type)
 {
     switch (type) {
-    case VDCSIM_ARG_FLOAT: return "number";
-    case VDCSIM_ARG_INT: return "integer";
-    case VDCSIM_ARG_BOOL: return "boolean";
+    case VDCSIM_ARG_FLOAT: return "a number";
+    case VDCSIM_ARG_INT: return "an integer";
+    case VDCSIM_ARG_BOOL: return "a boolean";
     }
     return "?";
 }
@@ -97,7 +97,7 @@ int policy_info_check(const vdcsim_policy_info *info, char *why, size_t why_len)
         double lo = a->type == VDCSIM_ARG_BOOL ? 0.0 : a->min, hi = a->type == VDCSIM_ARG_BOOL ? 1.0 : a->max;
         if (!(lo <= a->default_value && a->default_value <= hi) ||
             (a->type != VDCSIM_ARG_FLOAT && a->default_value != floor(a->default_value))) {
-            snprintf(why, why_len, "policy '%.63s': argument '%s' default %g is not a %s from %g to %g", name, a->name,
+            snprintf(why, why_len, "policy '%.63s': argument '%s' default %g is not %s from %g to %g", name, a->name,
                      a->default_value, arg_type_name(a->type), lo, hi);
             return -1;
         }
@@ -167,14 +167,14 @@ int policy_args_read(const scenario *scn, const vdcsim_policy_info *info, const 
                       : a->type == VDCSIM_ARG_INT ? m->kind == SCN_MEMBER_INT
                                                   : m->kind == SCN_MEMBER_BOOL;
         if (!type_ok)
-            return scn_key_error(scn, err, err_len, key, "wrong type (expected a %s from %g to %g: %s)",
+            return scn_key_error(scn, err, err_len, key, "wrong type (expected %s from %g to %g: %s)",
                                  arg_type_name(a->type), a->type == VDCSIM_ARG_BOOL ? 0.0 : a->min,
                                  a->type == VDCSIM_ARG_BOOL ? 1.0 : a->max, a->doc);
         if (a->type != VDCSIM_ARG_BOOL && !(m->f >= a->min && m->f <= a->max)) {
             if (m->kind == SCN_MEMBER_INT)
-                return scn_key_error(scn, err, err_len, key, "%lld is out of range (expected a %s from %g to %g)",
+                return scn_key_error(scn, err, err_len, key, "%lld is out of range (expected %s from %g to %g)",
                                      (long long)m->i, arg_type_name(a->type), a->min, a->max);
-            return scn_key_error(scn, err, err_len, key, "%g is out of range (expected a %s from %g to %g)", m->f,
+            return scn_key_error(scn, err, err_len, key, "%g is out of range (expected %s from %g to %g)", m->f,
                                  arg_type_name(a->type), a->min, a->max);
         }
         store(a, out, m->f, m->i);

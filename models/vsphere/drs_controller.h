@@ -196,6 +196,12 @@ typedef struct drs_env {
     int log_pass, log_move, log_vmotion_done, log_vmotion_aborted, log_evacuated, log_standby, log_power_on;
 } drs_env;
 
+/* A pass of d->policy when it is not the built-in one (drs_policy_pass.c),
+ * with drs_pass()'s arguments and results: its moves checked as
+ * include/vdcsim/drs.h says. */
+int drs_policy_pass(const drs_env *d, const drs_cluster *cl, const drs_params *p, int32_t *assignment,
+                    drs_move *moves, uint32_t max_moves, drs_pass_result *out);
+
 struct model_module;
 struct host_hooks;
 struct cluster_hooks;
