@@ -81,6 +81,42 @@ CFG
 got=$(pods k0.h5)
 [ "$got" = "2,2,2" ] && ok || bad "default profile: pods per node: got '$got', want 2,2,2"
 
+# One policy of each vSphere registry (tests/plugins/vsphere_policies.c),
+# on 3 hosts of 64 GiB with 4 VMs of 4 GiB that first fit puts on h-01
+# (row 0); the built-in policies leave them there until h-01 fails at 10 min,
+# then failover_first restarts them with first fit on h-02.
+cc -std=c11 -Wall -Wextra -Werror -shared -fPIC $(pkg-config --cflags vdcsim) -o libvs.so \
+  "$src/tests/plugins/vsphere_policies.c" && ok || bad "build the vSphere test plug-in"
+cat > vs.cfg <<'CFG'
+simulation = { seed = 1; until = "30m"; sample_period = "1m"; };
+hosts = ( { name = "h"; count = 3; sockets = 1; cores_per_socket = 16; memory = "64GiB"; } );
+vms = ( { name = "v"; count = 4; vcpus = 2; memory = "4GiB"; } );
+plugins = ( "libvs.so" );
+CFG
+sed 's/^plugins.*/&\nfailures = { inject = ( { target = "host h-01"; at = "10m"; duration = "1h"; } ); };/' vs.cfg > vsf.cfg
+vms_at() { h5dump -d /series/host/vms_running -s "$2,0" -c "1,3" "$1" | grep -E '^ *\([0-9]+,0\):' |
+           sed -e 's/^ *([0-9]*,0): *//' -e 's/ //g'; }
+# DRS: the first pass (5 min) moves all 4 to the last host (8 vMotion slots
+# per 10 Gbps host, no reservations): 0,0,4 at 9 min; built in: 4,0,0.
+"$bin" run vs.cfg --set drs.enabled=true --set drs.policy=move_to_last --quiet -o drs.h5 && ok || bad "run DRS policy"
+got=$(vms_at drs.h5 9); [ "$got" = "0,0,4" ] && ok || bad "move_to_last: got '$got', want 0,0,4"
+"$bin" run vs.cfg --set drs.enabled=true --quiet -o drs0.h5 && ok || bad "run built-in DRS"
+got=$(vms_at drs0.h5 9); [ "$got" = "4,0,0" ] && ok || bad "built-in DRS: got '$got', want 4,0,0"
+# HA restart: after h-01 fails, restart_last_fit restarts the 4 on h-03.
+"$bin" run vsf.cfg --set ha.enabled=true --set ha.restart_policy=restart_last_fit --quiet -o ha.h5 && ok ||
+  bad "run HA restart policy"
+got=$(vms_at ha.h5 25); [ "$got" = "0,0,4" ] && ok || bad "restart_last_fit: got '$got', want 0,0,4"
+"$bin" run vsf.cfg --set ha.enabled=true --quiet -o ha0.h5 && ok || bad "run built-in HA"
+got=$(vms_at ha0.h5 25); [ "$got" = "0,4,0" ] && ok || bad "failover_first: got '$got', want 0,4,0"
+# HA admission: max_vms = 3 admits 3 of the 4; it reports capacity_hosts.
+"$bin" run vs.cfg --set ha.enabled=true --set ha.admission_control=max_powered_on \
+  --set ha.admission_args.max_vms=3 --set ha.admission_args.capacity_hosts=5 --quiet -o adm.h5 && ok ||
+  bad "run HA admission policy"
+got=$(vms_at adm.h5 5); [ "$got" = "3,0,0" ] && ok || bad "max_powered_on: got '$got', want 3,0,0"
+got=$(h5dump -d /series/cluster/failover_capacity_hosts -s "5,0" -c "1,1" adm.h5 | grep -E '^ *\(5,0\):' |
+      sed 's/.*: *//')
+[ "$got" = "5" ] && ok || bad "max_powered_on failover capacity: got '$got', want 5"
+
 # Its arguments are checked like keys.
 sed 's/max_pods = 4/max_pod = 4/' k8s.cfg > badarg.cfg
 expect_status 2 "unknown plug-in argument" "$bin" check badarg.cfg
