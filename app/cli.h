@@ -1,8 +1,10 @@
 /* cli.h - the vdcsim command line.
  *
- *   vdcsim run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DUR] [--set K=V]...
+ *   vdcsim run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DUR] [--set K=V]... [--plugin FILE]...
  *   vdcsim check SCENARIO [--set K=V]...
  *   vdcsim keys            (the scenario reference, Markdown)
+ *   vdcsim policies [--plugin FILE]...   (the policy reference, Markdown)
+ *   run and check also take --plugin FILE (docs/policies.md)
  *   vdcsim --help | --version
  *
  * Exit status: 0 success, 1 runtime failure, 2 bad input (scenario, flags).

@@ -6,9 +6,12 @@
  * a valid scenario value, and a second table of the same name is refused. */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/core/placement.h"
+#include "models/kubernetes/k8s_profile_config.h"
+#include "models/kubernetes/plugins/k8s_plugin_example.h"
 #include "models/policies/policy_args.h"
 #include "models/policies/registry.h"
 #include "models/vsphere/ha_admission.h"
@@ -76,8 +79,33 @@ static scenario *load(const char *placement, char *err, size_t n)
     return scenario_load_string(text, "p.cfg", NULL, 0, err, n);
 }
 
+/* docs/policy-reference.md is what `vdcsim policies` prints. */
+static void check_reference_current(void)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    CHECK(mem != NULL);
+    if (mem == NULL)
+        return;
+    policy_write_reference(mem);
+    fclose(mem);
+    FILE *f = fopen(VDCSIM_SOURCE_DIR "/docs/policy-reference.md", "r");
+    char *doc = calloc(1, len + 2);
+    size_t got = f && doc ? fread(doc, 1, len + 1, f) : 0;
+    int same = got == len && doc && memcmp(doc, text, len) == 0;
+    if (!same)
+        fprintf(stderr, "docs/policy-reference.md is stale: build/vdcsim policies > docs/policy-reference.md\n");
+    CHECK(same);
+    if (f)
+        fclose(f);
+    free(doc);
+    free(text);
+}
+
 int main(void)
 {
+    check_reference_current();
     uint32_t n;
     policy_registry *const *all = policy_registries(&n);
     CHECK_INT_EQ(n, 5);
@@ -154,6 +182,30 @@ int main(void)
           placement_choice_read(s, VDCSIM_POLICY_PLACEMENT, "placement.policy", "placement.args", &pc, err,
                                 sizeof err) == -2 &&
           strstr(err, "p.cfg:4: key 'placement.args.x': unknown argument: policy 'first_fit' takes no arguments"));
+    scenario_free(s);
+
+    /* kube-scheduler plugins take their arguments from the scenario too. */
+    static k8s_scheduler_config kcfg;
+    static const char k8s_text[] =
+        "hosts = ( { name = \"h\"; } );\nkubernetes = { scheduler = { profiles = ( {\n"
+        "  plugins = ( { name = \"PowerAware\"; weight = 5; args = { %s }; } ); } ); }; };\n";
+    char text[512];
+    snprintf(text, sizeof text, k8s_text, "idle_watts = 80.0;");
+    s = scenario_load_string(text, "k.cfg", NULL, 0, err, sizeof err);
+    CHECK(s != NULL && k8s_scheduler_config_from_scenario(s, &kcfg, err, sizeof err) == 0);
+    int32_t at = k8s_profile_find(&kcfg.profiles[0], "PowerAware");
+    CHECK(at >= 0);
+    if (at >= 0) {
+        k8s_cycle cyc = {.profile = &kcfg.profiles[0], .self = (uint32_t)at};
+        const k8s_power_aware_args *pa = k8s_cycle_args(&cyc);
+        CHECK(pa != NULL && pa->idle_watts == 80.0 && pa->max_watts == 300.0); /* max_watts: its default */
+    }
+    scenario_free(s);
+    snprintf(text, sizeof text, k8s_text, "idle_watt = 80.0;");
+    s = scenario_load_string(text, "k.cfg", NULL, 0, err, sizeof err);
+    CHECK(s != NULL && k8s_scheduler_config_from_scenario(s, &kcfg, err, sizeof err) != 0 &&
+          strstr(err, "k.cfg:3: key 'kubernetes.scheduler.profiles.[0].plugins.[0].args.idle_watt': unknown argument "
+                      "of policy 'PowerAware' (expected one of: idle_watts, max_watts)") != NULL);
     scenario_free(s);
 
     /* A declaration that does not fit its struct is refused. */

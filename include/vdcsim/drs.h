@@ -10,7 +10,7 @@
  * vdcsim checks every move: a move naming no VM or host, a VM that may
  * not move (pinned, SR-IOV, not placed) or a destination that is not a
  * balancing host (VDCSIM_DRS_HOST_UP and not a failover host) or its
- * current host is a broken contract and stops the run (exit 1). A move
+ * current host is ignored (the policy's error). A move
  * whose reservations do not fit on the destination, that breaks a hard
  * VM-VM or VM-host rule, or that finds no free vMotion slot on either
  * host (4 below 10 Gbps, 8 from 10 Gbps, vMotions in flight counted) is

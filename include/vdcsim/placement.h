@@ -9,8 +9,8 @@
  * call->fits() holds (vSphere's power-on checks: the host is usable and
  * in the VM's host group, the vCPUs fit in its logical CPUs, memory fits
  * in what is not committed, the reservations fit in what is not reserved,
- * a free SR-IOV function for an SR-IOV VM); vdcsim refuses a run whose
- * policy returns a host that does not fit.
+ * a free SR-IOV function for an SR-IOV VM); a host index out of range or
+ * a host that does not fit counts as -1 (no host).
  *
  * Contract (determinism): choose() is a pure function of its call: no
  * global or static mutable state, no random numbers, no clock, no I/O. It
