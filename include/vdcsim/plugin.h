@@ -56,8 +56,14 @@ typedef struct vdcsim_plugin_host {
     void *opaque;               /* vdcsim's own: do not touch */
 } vdcsim_plugin_host;
 
-/* The one symbol a plug-in exports. */
-int vdcsim_plugin_init(const vdcsim_plugin_host *host);
+/* The one symbol a plug-in exports (C linkage, also from C++). */
+#ifdef __cplusplus
+extern "C" {
+#endif
+int vdcsim_plugin_init(const vdcsim_plugin_host *vh);
+#ifdef __cplusplus
+}
+#endif
 
 static inline int vdcsim_register_placement(const vdcsim_plugin_host *vh, const vdcsim_placement_policy *p)
 {

@@ -361,9 +361,10 @@ static int drs_write_tables(const drs_env *d, recorder *rec)
 static void drs_describe(const drs_env *d, FILE *out)
 {
     if (d->enabled)
-        fprintf(out, "drs:    threshold %d every %.0f s, %" PRIu32 " rules%s\n", d->params.threshold,
-                (double)d->period_ns * 1e-9, d->n_rules,
-                d->dpm ? ", DPM on" : "");
+        fprintf(out, "drs:    %s%s%sthreshold %d every %.0f s, %" PRIu32 " rules%s\n",
+                d->policy->pass ? "policy " : "", d->policy->pass ? d->policy->info.name : "",
+                d->policy->pass ? ", " : "", d->params.threshold,
+                (double)d->period_ns * 1e-9, d->n_rules, d->dpm ? ", DPM on" : "");
     else
         fprintf(out, "drs:    off; %" PRIu32 " rules kept by placement\n", d->n_rules);
 }
