@@ -28,30 +28,28 @@ static int64_t host_by_name(const scenario *scn, const struct model_env *env, co
 
 /* ha.admission_control and ha.restart_policy through their registries: a
  * built-in admission policy (listed in ha_policy order) sets cfg.policy;
- * any other is called through its table. 0, or -1 with err. */
+ * any other is called through its table. 0, -2 bad input (err), -1 out
+ * of memory. */
 static int read_policies(const scenario *scn, ha_controller *ha, char *err, size_t err_len)
 {
     const policy_registry *r = policy_registry_of(VDCSIM_POLICY_HA_ADMISSION);
     const char *name = scn_string(scn, "ha.admission_control");
     ha->admission = policy_lookup(r, name);
-    if (ha->admission == NULL) {
-        scn_key_error(scn, err, err_len, "ha.admission_control", "'%s' is not a registered HA admission policy", name);
-        return -1;
-    }
+    if (ha->admission == NULL)
+        return scn_key_error(scn, err, err_len, "ha.admission_control", "'%s' is not a registered HA admission policy",
+                             name);
     int32_t index = policy_index(r, ha->admission);
     ha->admission_ext = ha->admission->admit != NULL;
     ha->cfg.policy = ha->admission_ext ? HA_POLICY_DISABLED : (ha_policy)index;
     if (policy_args_read(scn, &ha->admission->info, "ha.admission_args", &ha->admission_args, err, err_len) != 0)
-        return -1;
+        return -2;
     if (ha->admission_ext) {
         ha->ext_hosts = calloc(ha->n_hosts ? ha->n_hosts : 1, sizeof *ha->ext_hosts);
         ha->ext_vms = calloc(ha->n_vms ? ha->n_vms : 1, sizeof *ha->ext_vms);
     }
     ha->failover_flags = calloc(ha->n_hosts ? ha->n_hosts : 1, sizeof *ha->failover_flags);
-    if ((ha->admission_ext && (!ha->ext_hosts || !ha->ext_vms)) || !ha->failover_flags) {
-        snprintf(err, err_len, "out of memory");
+    if ((ha->admission_ext && (!ha->ext_hosts || !ha->ext_vms)) || !ha->failover_flags)
         return -1;
-    }
     return placement_choice_read(scn, VDCSIM_POLICY_HA_RESTART, "ha.restart_policy", "ha.restart_args", &ha->restart,
                                  err, err_len);
 }
@@ -75,9 +73,10 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
         return -1;
     }
     ha_config_default(&ha->cfg);
-    if (read_policies(scn, ha, err, err_len) != 0) {
+    int rc = read_policies(scn, ha, err, err_len);
+    if (rc != 0) {
         ha_controller_free(ha);
-        return -2;
+        return rc;
     }
     ha->cfg.failover_level = (uint32_t)scn_int(scn, "ha.failover_level");
     ha->cfg.cpu_percentage = scn_float(scn, "ha.cpu_percentage");
