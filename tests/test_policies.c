@@ -112,11 +112,17 @@ int main(void)
     for (uint32_t i = 0; i < n; i++)
         check_registry_matches_enum(all[i]);
 
-    /* The built-in HA admission policies are listed in ha_policy order. */
+    /* The HA admission policies the controller runs itself (NULL admit)
+     * come first, in ha_policy order; any later one has its callback. */
     const policy_registry *ha = policy_registry_of(VDCSIM_POLICY_HA_ADMISSION);
+    CHECK(ha->n_builtin >= (uint32_t)HA_POLICY_DISABLED + 1);
     for (uint32_t i = 0; i < ha->n_builtin; i++) {
+        const vdcsim_ha_admission_policy *t = ha->builtin[i];
         ha_policy p;
-        CHECK(ha_policy_parse(policy_info(ha, ha->builtin[i]).name, &p) == 0 && (uint32_t)p == i);
+        if (i <= (uint32_t)HA_POLICY_DISABLED)
+            CHECK(t->admit == NULL && ha_policy_parse(t->info.name, &p) == 0 && (uint32_t)p == i);
+        else
+            CHECK(t->admit != NULL);
     }
 
     /* Adding a table makes its name valid where its registry is selected. */
