@@ -15,6 +15,7 @@
 #include "analysis/failure_report.h"
 #include "analysis/run_summary.h"
 #include "app/run.h"
+#include "app/sweep.h"
 #include "models/policies/plugin_loader.h"
 #include "models/policies/registry.h"
 #include "traces/failure_trace.h"
@@ -33,14 +34,43 @@ static const char usage_text[] =
     "  check SCENARIO [--set KEY=VALUE]... [--plugin FILE.so]...\n"
     "        validate the scenario and print what would be simulated\n"
     "  summary FILE.h5      print the summary of a finished run\n"
+    "  metrics FILE.h5 [--csv | --json]\n"
+    "        every named metric of a finished run (docs/metrics.md)\n"
+    "  export FILE.h5 --csv DIR\n"
+    "        tables, series (long form) and events of a run as CSV (docs/export.md)\n"
+    "  sweep EXPERIMENT.cfg [--jobs N] [-o DIR] [--set KEY=VALUE]... [--replications R]\n"
+    "        run an experiment's design: tables with confidence intervals\n"
+    "        (docs/experiments.md)\n"
     "  keys                 print every scenario key (Markdown)\n"
     "  policies [--plugin FILE.so]...\n"
     "        print every registered policy and its arguments (Markdown)\n"
     "  failures fit FILE.csv [--group-window SECONDS]\n"
     "        fit failure and repair distributions per system (LANL format)\n"
+    "  COMMAND --help       the usage of one command\n"
     "  --help, --version\n"
     "\n"
     "exit status: 0 success, 1 runtime failure, 2 bad input\n";
+
+/* `vdcsim COMMAND --help` for the commands that do not parse it themselves
+ * (sweep and metrics do). */
+static const struct {
+    const char *command, *text;
+} command_help[] = {
+    {"run", "usage: vdcsim run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
+            "                  [--set KEY=VALUE]... [--plugin FILE.so]... [--quiet]\n"
+            "Simulates the scenario; writes OUT.h5 and OUT.h5.summary.txt and prints the summary.\n"
+            "-o, --threads, --seed and --until set output.path, simulation.threads,\n"
+            "simulation.seed and simulation.until; --set sets any key (vdcsim keys).\n"
+            "--plugin loads a shared object of policies first (docs/policies.md).\n"},
+    {"check", "usage: vdcsim check SCENARIO [--set KEY=VALUE]... [--plugin FILE.so]...\n"
+              "Validates the scenario and prints what would be simulated.\n"},
+    {"summary", "usage: vdcsim summary FILE.h5\nPrints the summary of a finished run.\n"},
+    {"keys", "usage: vdcsim keys\nPrints every scenario key (Markdown, docs/scenario-reference.md).\n"},
+    {"policies", "usage: vdcsim policies [--plugin FILE.so]...\n"
+                 "Prints every registered policy and its arguments (Markdown, docs/policy-reference.md).\n"},
+    {"failures", "usage: vdcsim failures fit FILE.csv [--group-window SECONDS]\n"
+                 "Fits failure and repair distributions per system (LANL format).\n"},
+};
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -232,12 +262,24 @@ int cli_main(int argc, char **argv)
         printf("vdcsim %s\n", VDCSIM_VERSION);
         return CLI_EXIT_OK;
     }
+    if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0))
+        for (size_t i = 0; i < sizeof command_help / sizeof command_help[0]; i++)
+            if (strcmp(cmd, command_help[i].command) == 0) {
+                fputs(command_help[i].text, stdout);
+                return CLI_EXIT_OK;
+            }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2, 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_run(argc - 2, argv + 2, 0);
     if (strcmp(cmd, "summary") == 0)
         return cmd_summary(argc - 2, argv + 2);
+    if (strcmp(cmd, "metrics") == 0)
+        return cmd_metrics(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "export") == 0)
+        return cmd_export(argc - 2, argv + 2);
     if (strcmp(cmd, "keys") == 0) {
         scenario_write_reference(stdout);
         return CLI_EXIT_OK;

@@ -44,13 +44,10 @@ struct model {
 
 model_status model_key_error(model_builder *b, const char *key, const char *fmt, ...)
 {
-    int n = snprintf(b->err, b->err_len, "%s: key '%s': ", scenario_name(b->scn), key);
-    if (n >= 0 && (size_t)n < b->err_len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(b->err + n, b->err_len - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    scn_vkey_error(b->scn, b->err, b->err_len, scn_line(b->scn, "%s", key), key, fmt, ap);
+    va_end(ap);
     return MODEL_BAD_INPUT;
 }
 

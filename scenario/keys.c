@@ -38,3 +38,6 @@ const scn_key scn_keys[] = {
 };
 
 const size_t scn_key_count = sizeof scn_keys / sizeof scn_keys[0];
+
+const scn_schema scn_scenario_schema = {scn_keys, sizeof scn_keys / sizeof scn_keys[0],
+                                        "docs/scenario-reference.md"};

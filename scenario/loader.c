@@ -95,13 +95,34 @@ const char *scn_marked_by(const scn_loader *ld, const config_setting_t *s)
     return NULL;
 }
 
+const scn_schema *scn_loader_schema(const scn_loader *ld)
+{
+    return ld->schema != NULL ? ld->schema : &scn_scenario_schema;
+}
+
+void scn_report_unknown(scn_loader *ld, const config_setting_t *s, const char *path)
+{
+    const scn_schema *schema = scn_loader_schema(ld);
+    char suggestion[600];
+    scn_suggest_in(schema, path, suggestion, sizeof suggestion);
+    if (suggestion[0])
+        scn_report(ld, s, path, "unknown key (did you mean '%s'?)", suggestion);
+    else
+        scn_report(ld, s, path, "unknown key (see %s)", schema->reference);
+}
+
 void scn_suggest(const char *path, char *out, size_t out_len)
+{
+    scn_suggest_in(&scn_scenario_schema, path, out, out_len);
+}
+
+void scn_suggest_in(const scn_schema *schema, const char *path, char *out, size_t out_len)
 {
     char schema_path[512];
     out[0] = '\0';
     if (scn_schema_path_of(path, schema_path, sizeof schema_path) != 0)
         return;
-    const scn_key *near = scn_schema_suggest(schema_path);
+    const scn_key *near = scn_schema_suggest_in(schema, schema_path);
     if (near == NULL)
         return;
     const char *dot = strrchr(path, '.');

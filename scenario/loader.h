@@ -12,6 +12,8 @@
 #include <libconfig.h>
 #include <stddef.h>
 
+#include "scenario/schema.h"
+
 /* A setting written by an override, so its problems name the override. */
 typedef struct scn_override_mark {
     const config_setting_t *setting;
@@ -19,6 +21,7 @@ typedef struct scn_override_mark {
 } scn_override_mark;
 
 typedef struct scn_loader {
+    const scn_schema *schema;        /* the key table; NULL: the scenario schema */
     const char *name;                /* file name or string name, for messages */
     const char *text;                /* the text as parsed (NUL-terminated) */
     config_t *config;
@@ -49,6 +52,14 @@ const char *scn_marked_by(const scn_loader *ld, const config_setting_t *s);
 /* "hosts.[0].cpus" -> "hosts.[0].cores_per_socket" style suggestion for an
  * unknown concrete path; writes "" when there is none. */
 void scn_suggest(const char *path, char *out, size_t out_len);
+void scn_suggest_in(const scn_schema *schema, const char *path, char *out, size_t out_len);
+
+/* The loader's key table (the scenario schema when ld->schema is NULL). */
+const scn_schema *scn_loader_schema(const scn_loader *ld);
+
+/* Reports an unknown key at `path` (setting s), with a suggestion from the
+ * loader's table when one is close. */
+void scn_report_unknown(scn_loader *ld, const config_setting_t *s, const char *path);
 
 /* Applies one override; returns 0, or -1 after reporting. */
 int scn_apply_override(scn_loader *ld, const char *override_text);

@@ -11,9 +11,26 @@ static const char *base_unit(scn_type type)
     case SCN_MHZ: return "MHz";
     case SCN_GBPS: return "Gbps";
     case SCN_WATTS: return "W";
-    case SCN_LIST: case SCN_STRINGS: return "elements";
+    case SCN_LIST: case SCN_ARRAY: case SCN_STRINGS: return "elements";
     case SCN_STRING: return "bytes (length)";
     default: return "";
+    }
+}
+
+void scn_schema_write_rows(const scn_schema *schema, FILE *out)
+{
+    fprintf(out, "| Key | Type | Default | Accepts | Base unit | Description |\n"
+                 "|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < schema->count; i++) {
+        const scn_key *key = &schema->keys[i];
+        char accepts[512];
+        scn_describe_expected(key, accepts, sizeof accepts);
+        fprintf(out, "| `%s` | %s | ", key->path, scn_type_name(key->type));
+        if (key->default_text == NULL)
+            fprintf(out, "required");
+        else
+            fprintf(out, "`%s`", key->default_text);
+        fprintf(out, " | %s | %s | %s |\n", accepts, base_unit(key->type), key->doc);
     }
 }
 
@@ -40,20 +57,8 @@ void scenario_write_reference(FILE *out)
             "| frequency | %s | MHz |\n"
             "| bandwidth | %s | Gbps |\n"
             "| power | %s | W |\n"
-            "\n"
-            "| Key | Type | Default | Accepts | Base unit | Description |\n"
-            "|---|---|---|---|---|---|\n",
+            "\n",
             units_duration_list, units_bytes_list, units_mhz_list, units_gbps_list,
             units_watts_list);
-    for (size_t i = 0; i < scn_key_count; i++) {
-        const scn_key *key = &scn_keys[i];
-        char accepts[512];
-        scn_describe_expected(key, accepts, sizeof accepts);
-        fprintf(out, "| `%s` | %s | ", key->path, scn_type_name(key->type));
-        if (key->default_text == NULL)
-            fprintf(out, "required");
-        else
-            fprintf(out, "`%s`", key->default_text);
-        fprintf(out, " | %s | %s | %s |\n", accepts, base_unit(key->type), key->doc);
-    }
+    scn_schema_write_rows(&scn_scenario_schema, out);
 }

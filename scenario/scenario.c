@@ -484,6 +484,24 @@ const char *scn_string(const scenario *s, const char *fmt, ...)
     return d;
 }
 
+int scn_enum(const scenario *s, const char *fmt, ...)
+{
+    char path[PATH_MAX_LEN];
+    const scn_key *key;
+    va_list ap;
+    va_start(ap, fmt);
+    const config_setting_t *setting = resolve(s, "scn_enum", path, fmt, ap, &key);
+    va_end(ap);
+    want_type("scn_enum", path, key, SCN_ENUM, SCN_ENUM);
+    if (key->flags & SCN_PLUGGABLE) /* plug-ins add names past the schema's list */
+        die("scn_enum", path, "a policy key: read it with scn_string and look the name up in its registry");
+    const char *value = setting != NULL ? config_setting_get_string(setting) : s->default_strings[key - scn_keys];
+    int index = scn_enum_position(key, value);
+    if (index < 0) /* the validator and the schema check make this unreachable */
+        die("scn_enum", path, "value is not in the key's list");
+    return index;
+}
+
 int scn_list_len(const scenario *s, const char *fmt, ...)
 {
     char path[PATH_MAX_LEN];

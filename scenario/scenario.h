@@ -74,6 +74,10 @@ uint64_t scn_bytes(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_mhz(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_gbps(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_watts(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
+/* The position of an SCN_ENUM key's value in its row's enum_values
+ * ("constant|diurnal|onoff": "onoff" is 2). A C enum read this way lists
+ * its constants in the schema's order; tests/test_scenario.c checks each. */
+int scn_enum(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 int scn_list_len(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);   /* 0 when absent */
 int scn_is_set(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);     /* in file or override */
 /* Index of the element of list `list` (e.g. "hosts") whose `name` key is

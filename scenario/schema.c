@@ -10,12 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+const scn_key *scn_schema_find_in(const scn_schema *schema, const char *schema_path)
+{
+    size_t n = schema->count;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(schema->keys[i].path, schema_path) == 0)
+            return &schema->keys[i];
+    return NULL;
+}
+
 const scn_key *scn_schema_find(const char *schema_path)
 {
-    for (size_t i = 0; i < scn_key_count; i++)
-        if (strcmp(scn_keys[i].path, schema_path) == 0)
-            return &scn_keys[i];
-    return NULL;
+    return scn_schema_find_in(&scn_scenario_schema, schema_path);
 }
 
 int scn_schema_path_of(const char *path, char *out, size_t out_len)
@@ -65,12 +71,44 @@ int scn_schema_path_of(const char *path, char *out, size_t out_len)
     return 0;
 }
 
-const scn_key *scn_schema_find_concrete(const char *path)
+const scn_key *scn_schema_find_concrete_in(const scn_schema *schema, const char *path)
 {
     char schema_path[512];
     if (scn_schema_path_of(path, schema_path, sizeof schema_path) != 0)
         return NULL;
-    return scn_schema_find(schema_path);
+    return scn_schema_find_in(schema, schema_path);
+}
+
+const scn_key *scn_schema_find_concrete(const char *path)
+{
+    return scn_schema_find_concrete_in(&scn_scenario_schema, path);
+}
+
+int scn_enum_position(const scn_key *key, const char *name)
+{
+    if (key == NULL || key->type != SCN_ENUM || name == NULL)
+        return -1;
+    size_t len = strlen(name);
+    int index = 0;
+    for (const char *p = key->enum_values; *p != '\0'; index++) {
+        size_t n = strcspn(p, "|");
+        if (n == len && strncmp(p, name, len) == 0)
+            return index;
+        p += n;
+        if (*p == '|')
+            p++;
+    }
+    return -1;
+}
+
+int scn_enum_index(const char *schema_path, const char *name)
+{
+    const scn_key *key = scn_schema_find(schema_path);
+    if (key == NULL || key->type != SCN_ENUM) {
+        fprintf(stderr, "scn_enum_index: '%s' is not an enum key of the schema\n", schema_path);
+        abort();
+    }
+    return scn_enum_position(key, name);
 }
 
 const char *scn_type_name(scn_type type)
@@ -88,6 +126,7 @@ const char *scn_type_name(scn_type type)
     case SCN_WATTS: return "power";
     case SCN_GROUP: return "group";
     case SCN_LIST: return "list";
+    case SCN_ARRAY: return "array";
     case SCN_STRINGS: return "strings";
     }
     return "?";
@@ -138,15 +177,16 @@ static size_t edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
-const scn_key *scn_schema_suggest(const char *schema_path)
+const scn_key *scn_schema_suggest_in(const scn_schema *schema, const char *schema_path)
 {
     size_t plen = parent_len(schema_path);
     const char *name = last_component(schema_path);
     size_t name_len = strlen(name);
     const scn_key *best = NULL;
     size_t best_distance = SIZE_MAX;
-    for (size_t i = 0; i < scn_key_count; i++) {
-        const char *cand = scn_keys[i].path;
+    size_t count = schema->count;
+    for (size_t i = 0; i < count; i++) {
+        const char *cand = schema->keys[i].path;
         /* A sibling has the same parent and the same separator before its
          * name (".": group member, ".[].": list element member). */
         if (parent_len(cand) != plen || strncmp(cand, schema_path, plen) != 0 ||
@@ -159,11 +199,16 @@ const scn_key *scn_schema_suggest(const char *schema_path)
             d = 1;
         if (d < best_distance) {
             best_distance = d;
-            best = &scn_keys[i];
+            best = &schema->keys[i];
         }
     }
     size_t limit = name_len <= 2 ? 1 : name_len <= 8 ? 2 : 3;
     return best_distance <= limit ? best : NULL;
+}
+
+const scn_key *scn_schema_suggest(const char *schema_path)
+{
+    return scn_schema_suggest_in(&scn_scenario_schema, schema_path);
 }
 
 /* Formats v in the unit family of key's type. */
@@ -175,7 +220,7 @@ static void format_in_unit(const scn_key *key, double v, char *buf, size_t buf_l
     case SCN_MHZ: units_format_mhz(v, buf, buf_len); break;
     case SCN_GBPS: units_format_gbps(v, buf, buf_len); break;
     case SCN_WATTS: units_format_watts(v, buf, buf_len); break;
-    case SCN_INT: case SCN_LIST: case SCN_STRING: case SCN_STRINGS:
+    case SCN_INT: case SCN_LIST: case SCN_ARRAY: case SCN_STRING: case SCN_STRINGS:
         snprintf(buf, buf_len, "%.0f", v);
         break;
     default: snprintf(buf, buf_len, "%g", v); break;
@@ -251,6 +296,12 @@ void scn_describe_expected(const scn_key *key, char *buf, size_t buf_len)
         else
             snprintf(buf, buf_len, "a list ( { ... }, ... ) of at least %s groups", lo);
         break;
+    case SCN_ARRAY:
+        if (bounded)
+            snprintf(buf, buf_len, "an array [ ... ] of %s to %s values", lo, hi);
+        else
+            snprintf(buf, buf_len, "an array [ ... ] of at least %s values", lo);
+        break;
     default:
         if (bounded)
             snprintf(buf, buf_len, "%s from %s to %s", noun_of(key->type), lo, hi);
@@ -268,8 +319,14 @@ static int fail(char *why, size_t why_len, const char *path, const char *what)
 
 int scn_schema_check(char *why, size_t why_len)
 {
-    for (size_t i = 0; i < scn_key_count; i++) {
-        const scn_key *key = &scn_keys[i];
+    return scn_schema_check_in(&scn_scenario_schema, why, why_len);
+}
+
+int scn_schema_check_in(const scn_schema *schema, char *why, size_t why_len)
+{
+    size_t count = schema->count;
+    for (size_t i = 0; i < count; i++) {
+        const scn_key *key = &schema->keys[i];
         /* Well formed if "hosts.[].name" -> "hosts.[0].name" maps back to it. */
         char concrete[512], schema_path[512];
         size_t n = 0;
@@ -283,14 +340,14 @@ int scn_schema_check(char *why, size_t why_len)
             strcmp(schema_path, key->path) != 0)
             return fail(why, why_len, key->path, "malformed path");
         for (size_t j = 0; j < i; j++)
-            if (strcmp(scn_keys[j].path, key->path) == 0)
+            if (strcmp(schema->keys[j].path, key->path) == 0)
                 return fail(why, why_len, key->path, "appears twice");
         size_t plen = parent_len(key->path);
         if (plen > 0) {
             char parent[512];
             memcpy(parent, key->path, plen);
             parent[plen] = '\0';
-            const scn_key *p = scn_schema_find(parent);
+            const scn_key *p = scn_schema_find_in(schema, parent);
             if (p == NULL || (p->type != SCN_GROUP && p->type != SCN_LIST) || p > key)
                 return fail(why, why_len, key->path, "parent is not an earlier group or list");
             int via_list = strncmp(key->path + plen, ".[].", 4) == 0;
@@ -309,11 +366,12 @@ int scn_schema_check(char *why, size_t why_len)
             char parent[512];
             memcpy(parent, key->path, plen);
             parent[plen] = '\0';
-            if (scn_schema_find(parent)->flags & SCN_OPEN)
+            const scn_key *parent_key = scn_schema_find_in(schema, parent);
+            if (parent_key != NULL && (parent_key->flags & SCN_OPEN))
                 return fail(why, why_len, key->path, "an open group has no rows inside");
         }
         if (key->ref != NULL) {
-            const scn_key *target = scn_schema_find(key->ref);
+            const scn_key *target = scn_schema_find_in(schema, key->ref);
             if (key->type != SCN_STRING || target == NULL || target->type != SCN_STRING)
                 return fail(why, why_len, key->path, "ref must link two string keys");
         }
@@ -324,9 +382,10 @@ int scn_schema_check(char *why, size_t why_len)
                 return fail(why, why_len, key->path, "groups need the default \"{}\"");
             continue;
         }
-        if (key->type == SCN_GROUP || key->type == SCN_LIST || key->type == SCN_STRINGS) {
-            if (strcmp(key->default_text, key->type == SCN_GROUP ? "{}" : "()") != 0)
-                return fail(why, why_len, key->path, "group default must be {}, list ()");
+        if (key->type == SCN_GROUP || key->type == SCN_LIST || key->type == SCN_ARRAY || key->type == SCN_STRINGS) {
+            const char *empty = key->type == SCN_GROUP ? "{}" : key->type == SCN_ARRAY ? "[]" : "()";
+            if (strcmp(key->default_text, empty) != 0)
+                return fail(why, why_len, key->path, "group default must be {}, list or strings (), array []");
             continue;
         }
         scn_value v;

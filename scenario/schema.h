@@ -13,6 +13,7 @@
 #define VDCSIM_SCENARIO_SCHEMA_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum {
     SCN_INT,      /* 64-bit integer */
@@ -27,6 +28,8 @@ typedef enum {
     SCN_WATTS,    /* string with a unit -> W */
     SCN_GROUP,    /* { ... } */
     SCN_LIST,     /* ( { ... }, { ... } ): a list of groups */
+    SCN_ARRAY,    /* [ 1, 2 ] or ( "a", 2 ): a list of scalars; min/max bound the
+                     element count, and the table's owner checks the elements */
     SCN_STRINGS   /* ( "a", "b" ) or [ "a", "b" ]: a list of non-empty strings; min/max bound the count */
 } scn_type;
 
@@ -57,6 +60,27 @@ typedef struct scn_key {
 extern const scn_key scn_keys[];
 extern const size_t scn_key_count;
 
+/* A key table: the scenario language's (scn_scenario_schema, the rows of
+ * keys.c) or another libconfig language checked by the same loader, such as
+ * experiment files (scenario/experiment.h). `reference` names the document
+ * that lists the keys, for unknown-key messages. The functions without _in
+ * work on the scenario schema. */
+typedef struct scn_schema {
+    const scn_key *keys;
+    size_t count;
+    const char *reference;
+} scn_schema;
+
+extern const scn_schema scn_scenario_schema;
+
+const scn_key *scn_schema_find_in(const scn_schema *schema, const char *schema_path);
+const scn_key *scn_schema_find_concrete_in(const scn_schema *schema, const char *path);
+const scn_key *scn_schema_suggest_in(const scn_schema *schema, const char *schema_path);
+int scn_schema_check_in(const scn_schema *schema, char *why, size_t why_len);
+/* The rows of a table as a Markdown table (| Key | Type | Default | Accepts |
+ * Base unit | Description |), header included. */
+void scn_schema_write_rows(const scn_schema *schema, FILE *out);
+
 /* The row for a schema path ("hosts.[].count"), or NULL. */
 const scn_key *scn_schema_find(const char *schema_path);
 
@@ -66,6 +90,16 @@ const scn_key *scn_schema_find_concrete(const char *path);
 /* Rewrites a concrete path into its schema path: "hosts.[3].count" ->
  * "hosts.[].count". Returns 0, or -1 if the path is malformed or too long. */
 int scn_schema_path_of(const char *path, char *out, size_t out_len);
+
+/* The position of `name` in an SCN_ENUM row's enum_values, or -1 when it
+ * is not one of them. */
+int scn_enum_position(const scn_key *key, const char *name);
+
+/* The same by schema path ("vms.[].cpu_demand.kind"): for code that reads
+ * a value of the key from elsewhere (a test, a trace header) and parses it
+ * with the schema's list. -1 when name is not listed; aborts when the path
+ * is not an SCN_ENUM row (a programming error). */
+int scn_enum_index(const char *schema_path, const char *name);
 
 /* The name of a type for messages and docs: "integer", "duration", ... */
 const char *scn_type_name(scn_type type);

@@ -246,8 +246,9 @@ static void check_missing(scn_loader *ld, const config_setting_t *group,
     else if (scn_schema_path_of(path, schema_path, sizeof schema_path) != 0)
         return;
     size_t plen = strlen(schema_path);
-    for (size_t i = 0; i < scn_key_count; i++) {
-        const scn_key *key = &scn_keys[i];
+    const scn_schema *schema = scn_loader_schema(ld);
+    for (size_t i = 0; i < schema->count; i++) {
+        const scn_key *key = &schema->keys[i];
         const char *name;
         if (plen == 0)
             name = key->path;
@@ -324,16 +325,34 @@ static void check_strings(scn_loader *ld, config_setting_t *list, const char *pa
     }
 }
 
+/* An array of scalars: its length, and that no element is a group or list;
+ * the elements' values are the table owner's to check. */
+static void check_array(scn_loader *ld, config_setting_t *array, const char *path, const scn_key *key)
+{
+    int n = config_setting_length(array);
+    if ((double)n < key->min || (double)n > key->max) {
+        char expected[400];
+        scn_describe_expected(key, expected, sizeof expected);
+        scn_report(ld, array, path, "%d value%s is too %s (expected %s)", n, n == 1 ? "" : "s",
+                   (double)n < key->min ? "few" : "many", expected);
+    }
+    for (int i = 0; i < n; i++) {
+        config_setting_t *elem = config_setting_get_elem(array, (unsigned)i);
+        int type = elem ? config_setting_type(elem) : CONFIG_TYPE_NONE;
+        if (type == CONFIG_TYPE_GROUP || type == CONFIG_TYPE_LIST || type == CONFIG_TYPE_ARRAY) {
+            char found[128], elem_path[PATH_MAX_LEN + 16];
+            describe_setting(elem, found, sizeof found);
+            snprintf(elem_path, sizeof elem_path, "%s.[%d]", path, i);
+            scn_report(ld, elem, elem_path, "wrong type: %s (expected a number, string or boolean)", found);
+        }
+    }
+}
+
 static void check_setting(scn_loader *ld, config_setting_t *s, const char *path)
 {
-    const scn_key *key = scn_schema_find_concrete(path);
+    const scn_key *key = scn_schema_find_concrete_in(scn_loader_schema(ld), path);
     if (key == NULL) {
-        char suggestion[PATH_MAX_LEN + 32];
-        scn_suggest(path, suggestion, sizeof suggestion);
-        if (suggestion[0])
-            scn_report(ld, s, path, "unknown key (did you mean '%s'?)", suggestion);
-        else
-            scn_report(ld, s, path, "unknown key (see docs/scenario-reference.md)");
+        scn_report_unknown(ld, s, path);
         return;
     }
     int type = config_setting_type(s);
@@ -357,6 +376,12 @@ static void check_setting(scn_loader *ld, config_setting_t *s, const char *path)
         else
             wrong_type(ld, s, path, key);
         return;
+    case SCN_ARRAY:
+        if (type == CONFIG_TYPE_ARRAY || type == CONFIG_TYPE_LIST)
+            check_array(ld, s, path, key);
+        else
+            wrong_type(ld, s, path, key);
+        return;
     default:
         check_leaf(ld, s, path, key);
         return;
@@ -373,8 +398,8 @@ static void check_group(scn_loader *ld, config_setting_t *group, const char *pat
         if (name == NULL)
             continue;
         if (join_path(child_path, path, name) != 0) {
-            scn_report(ld, child, "...", "unknown key '%.40s...' (expected a key listed in "
-                       "docs/scenario-reference.md)", name);
+            scn_report(ld, child, "...", "unknown key '%.40s...' (expected a key listed in %s)", name,
+                       scn_loader_schema(ld)->reference);
             continue;
         }
         check_setting(ld, child, child_path);
@@ -540,11 +565,12 @@ done:
 int scn_validate(scn_loader *ld)
 {
     check_group(ld, config_root_setting(ld->config), "");
-    for (size_t i = 0; i < scn_key_count; i++) {
-        if (scn_keys[i].flags & SCN_UNIQUE)
-            check_unique(ld, &scn_keys[i]);
-        if (scn_keys[i].ref != NULL)
-            check_ref(ld, &scn_keys[i]);
+    const scn_schema *schema = scn_loader_schema(ld);
+    for (size_t i = 0; i < schema->count; i++) {
+        if (schema->keys[i].flags & SCN_UNIQUE)
+            check_unique(ld, &schema->keys[i]);
+        if (schema->keys[i].ref != NULL)
+            check_ref(ld, &schema->keys[i]);
     }
     return ld->failed ? -1 : 0;
 }

@@ -49,9 +49,9 @@ static void test_waterfill(void)
     CHECK_NEAR(out[1], 400, 1e-9);
 
     /* Presets (vSphere Resource Management, "Share Values"). */
-    CHECK_NEAR(cpu_shares_per_vcpu("low"), 500, 0);
-    CHECK_NEAR(cpu_shares_per_vcpu("normal"), 1000, 0);
-    CHECK_NEAR(cpu_shares_per_vcpu("high"), 2000, 0);
+    CHECK_NEAR(cpu_shares_per_vcpu(SHARES_LOW), 500, 0);
+    CHECK_NEAR(cpu_shares_per_vcpu(SHARES_NORMAL), 1000, 0);
+    CHECK_NEAR(cpu_shares_per_vcpu(SHARES_HIGH), 2000, 0);
 }
 
 /* Random instances: the result must be a water level. Bounds hold, the sum
@@ -194,7 +194,7 @@ static void test_memory(void)
     CHECK_INT_EQ(mem_state_of(600, 899), MEM_STATE_SOFT);
     CHECK_INT_EQ(mem_state_of(300, 899), MEM_STATE_HARD);
     CHECK_INT_EQ(mem_state_of(100, 899), MEM_STATE_LOW);
-    CHECK_NEAR(mem_shares_per_mib("high"), 20, 0);
+    CHECK_NEAR(mem_shares_per_mib(SHARES_HIGH), 20, 0);
 
     wf_claim claims[4];
     double scratch[8], amounts[4];

@@ -28,6 +28,13 @@ expect_err "b5.cfg:6: key 'kubernetes.deployments.[0].hpa.max_replicas': 2 is be
 scn=$src/scenarios/k8s_on_vsphere.cfg
 expect_status 0 "check vsphere" "$vdcsim" check "$scn"
 grep -qF "k8s:    12 nodes (0 hosts, 12 VMs; 8 in the cluster at start), 2 deployments (1 with HPA), 1 jobs, 1 scheduler profiles, cluster autoscaler" out.txt && ok || bad "check lacks the k8s line"
+# issue 14 item 5: check states the Kubernetes version modelled, per profile
+grep -qF "k8s:    Kubernetes version modelled: v1.36 (scheduler profiles: default-scheduler v1.36); HPA without behavior (legacy path), CPU averaged over 15 s metrics windows" out.txt && ok || bad "check lacks the version line"
+printf 'hosts = ( { name = "n"; } );\nkubernetes = {\n  node_groups = ( { group = "n"; } );\n  scheduler = { profiles = ( { scheduler_name = "default-scheduler"; },\n    { scheduler_name = "old"; version = "1.35"; } ); };\n};\n' > v1.cfg
+expect_status 0 "check versions" "$vdcsim" check v1.cfg
+grep -qF "k8s:    Kubernetes version modelled: v1.36 (scheduler profiles: default-scheduler v1.36, old v1.35)" out.txt && ok || bad "check lacks the profiles' versions"
+printf 'hosts = ( { name = "n"; } );\nkubernetes = {\n  node_groups = ( { group = "n"; } );\n  scheduler = { profiles = ( { scheduler_name = "a"; version = "1.20"; } ); };\n};\n' > v2.cfg
+expect_status 2 "unknown version" "$vdcsim" check v2.cfg
 for t in 1 2 3; do
   expect_status 0 "vsphere $t threads" "$vdcsim" run "$scn" --threads $t --until 40m -o t$t.h5 --quiet
 done

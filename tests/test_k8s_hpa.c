@@ -192,6 +192,41 @@ static void test_scale_down_window(void)
     k8s_hpa_free(&h2);
 }
 
+/* The legacy path (no behavior, issue 14 item 4): stabilizeRecommendation
+ * keeps the highest recommendation whose time is not before now - 300 s, so
+ * the window edge is inclusive. 10 pods at 50 % until t=300, then 10 %
+ * (raw 2). The 10 of t=285 is still in at t=585 (cutoff 285, not before)
+ * and out at t=600: 10 -> 2 at 600 s, 15 s later than with behavior
+ * (test_scale_down_window: 585 s). The legacy path has no rate policy
+ * below: 10 -> 2 at once. */
+static void test_legacy_window_edge(void)
+{
+    k8s_hpa_config c;
+    k8s_hpa_config_default(&c, 1, 20, 50);
+    c.use_behavior = 0;
+    k8s_hpa h;
+    k8s_hpa_init(&h, &c);
+    k8s_hpa_pod p[20];
+    int32_t n = 10;
+    int64_t moved_at = -1;
+    for (int64_t t = 0; t <= 630 * S; t += 15 * S) {
+        pods_at(p, (uint32_t)n, 1000, t < 300 * S ? 500 : 100);
+        int32_t next = k8s_hpa_sync(&h, t, n, p, (uint32_t)n);
+        if (next != n && moved_at < 0)
+            moved_at = t;
+        n = next;
+    }
+    CHECK_INT_EQ(moved_at, 600 * S);
+    CHECK_INT_EQ(n, 2);
+    k8s_hpa_free(&h);
+
+    /* scale-up cap max(2 x current, 4): 1 replica at 250 % asks for 5 -> 4 */
+    k8s_hpa_init(&h, &c);
+    pods_at(p, 1, 1000, 2500);
+    CHECK_INT_EQ(k8s_hpa_sync(&h, 0, 1, p, 1), 4);
+    k8s_hpa_free(&h);
+}
+
 int main(void)
 {
     test_replica_calculator();
@@ -199,5 +234,6 @@ int main(void)
     test_step_up();
     test_scale_up_rate();
     test_scale_down_window();
+    test_legacy_window_edge();
     return CHECK_DONE();
 }

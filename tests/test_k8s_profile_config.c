@@ -29,6 +29,8 @@ int main(void)
     CHECK_INT_EQ(cfg.profiles[0].cost.score_per_node_plugin_ns, 2000);
     CHECK_INT_EQ(cfg.profiles[0].hard_pod_affinity_weight, 1);
     CHECK_INT_EQ(cfg.profiles[0].min_candidate_nodes_absolute, 100);
+    CHECK_INT_EQ(cfg.profiles[0].version, K8S_VERSION_NEWEST); /* issue 14 item 5: the newest by default */
+    CHECK_INT_EQ(K8S_VERSION_NEWEST, 36);
     scenario_free(s);
 
     /* two profiles: re-weighting, removing, adding, bin packing */
@@ -41,6 +43,7 @@ int main(void)
              "                  { name = \"ImageLocality\"; enabled = false; },\n"
              "                  { name = \"PowerAware\"; weight = 5; } ); },\n"
              "    { scheduler_name = \"bin-packing\"; disable_default_plugins = true; preemption = false;\n"
+             "      version = \"1.35\";\n"
              "      plugins = ( { name = \"NodeResourcesFit\"; } );\n"
              "      scoring_strategy = { type = \"RequestedToCapacityRatio\"; cpu_weight = 3; memory_weight = 1;\n"
              "        shape = ( { utilization = 0; score = 0; }, { utilization = 100; score = 10; } ); }; }\n"
@@ -66,6 +69,8 @@ int main(void)
     CHECK_INT_EQ(p->n_plugins, 1);
     CHECK_INT_EQ(p->plugins[0].weight, 1);
     CHECK(!p->preemption);
+    CHECK_INT_EQ(p->version, K8S_VERSION_1_35);
+    CHECK_INT_EQ(cfg.profiles[0].version, K8S_VERSION_1_36);
     CHECK_INT_EQ(p->fit.type, K8S_REQUESTED_TO_CAPACITY_RATIO);
     CHECK_INT_EQ(p->fit.weight[K8S_CPU], 3);
     CHECK_INT_EQ(p->fit.n_shape, 2);

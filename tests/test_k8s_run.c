@@ -205,21 +205,31 @@ static void test_node_failure_timeline(void)
     H5Fclose(f);
 }
 
-/* HPA: 4 replicas requesting 1000 m at 400 m each (40 %), target 50 %.
- * Syncs every 15 s from creation. At 15..60 s: ratio 0.8 -> ceil(3.2) = 4.
+/* HPA: 4 replicas requesting 1000 m at 400 m each (40 %), target 50 %, no
+ * behavior (the legacy path, issue 14 item 4). Syncs every 15 s from
+ * creation; the HPA reads each pod's CPU averaged over the metrics-server
+ * window (15 s, scrapes at multiples of 15 s). At 15 s the pods (running at
+ * ~2 s) have a fresh window that began before they turned Ready: unready,
+ * no usable metric, no change. 30..60 s: ratio 0.8 -> ceil(3.2) = 4.
  * The load steps to 900 m per pod at 61 s (offered 3600 m). Sync at 75 s:
- * ratio 1.8 -> ceil(1.8 x 4) = 8 = ceil(N u1 / target), within the
- * scale-up limit max(4 + 4, 2 x 4); the 4 new pods run by
- * 75 + 4 x 5 ms + 10 ms + 2 s < 80 s. From 90 s: 3600/8 = 450 m, 45 %,
- * within the 0.1 tolerance: 8. The load drops back to 400 m at 301 s
- * (1600 m over 8 = 20 %): every sync from 315 s recommends ceil(0.4 x 8) = 4
- * but the 300 s scale-down window still holds the 8 of the sync at 300 s,
- * which leaves the window (now - 300, now] at 600 s: 8 -> 4 at 600 s.
+ * window [60, 75] = (400 x 1 + 900 x 14) / 15 = 866.7 -> 867 m (MilliValue
+ * rounds up); utilisation int(4 x 867 x 100 / 4000) = 86 %, ratio 1.72 ->
+ * ceil(6.88) = 7, under the legacy limit max(2 x 4, 4) = 8: 4 -> 7 (the
+ * instantaneous 900 m gave 8 before). The 3 new pods run by
+ * 75 + 3 x 5 ms + 10 ms + 2 s < 80 s; each of the 7 then uses 3600 / 7 =
+ * 514 m (integer millicores). At 90 s the new pods' fresh windows began
+ * before Ready: unready, counted at 0 for a scale-up, which flips the
+ * ratio below 1: no change. From 105 s: 7 x 514 m = 51 %, within the 0.1
+ * tolerance: 7. The load drops back to 400 m at 301 s (1600 m over 7 =
+ * 228 m): at 315 s the window gives (514 + 14 x 228) / 15 = 247.07 -> 248 m,
+ * 24 %, ratio 0.48 -> ceil(3.36) = 4, and every later sync 22 % -> 4. The
+ * legacy stabilisation keeps the highest recommendation not before
+ * now - 300 s (inclusive edge): the 7 of 300 s is still in at 600 s and
+ * drops out at 615 s: 7 -> 4 at 615 s.
  * The kubelets add that usage to their host nodes' CPU demand (2600 MHz
  * cores): 1600 m -> 4160 MHz at 40 s and still at 70 s (the scheduler's
  * 70 s sample takes the 61 s step; its k8s.usage reaches the hosts at
- * 70.01 s); at 80 s the 8 pods use 3600 / 8 = 450 m each (every running
- * report re-sends the per-pod share): 3600 m -> 9360 MHz. */
+ * 70.01 s); at 80 s the 7 pods use 514 m each: 3598 m -> 9354.8 MHz. */
 static void test_hpa_step(void)
 {
     char text[4096];
@@ -240,30 +250,30 @@ static void test_hpa_step(void)
     if (got >= 2) {
         CHECK_INT_EQ(ev[0].time_ns, 75 * S);
         CHECK_INT_EQ(ev[0].a, 4);
-        CHECK_INT_EQ(ev[0].b, 8);
-        CHECK_INT_EQ(ev[1].time_ns, 600 * S);
-        CHECK_INT_EQ(ev[1].a, 8);
+        CHECK_INT_EQ(ev[0].b, 7);
+        CHECK_INT_EQ(ev[1].time_ns, 615 * S);
+        CHECK_INT_EQ(ev[1].a, 7);
         CHECK_INT_EQ(ev[1].b, 4);
     }
     double v[1];
     run_h5_series_row(f, "/series/k8s_deployment/ready_replicas", 8, 1, v); /* 80 s */
-    CHECK_NEAR(v[0], 8.0, 0.0);
-    /* CPU used on the nodes is the offered load: 4 x 400 m at 40 s, 4 x 900 m at 80 s */
+    CHECK_NEAR(v[0], 7.0, 0.0);
+    /* CPU used on the nodes is the offered load: 4 x 400 m at 40 s, 7 x 514 m at 80 s */
     double u[4];
     run_h5_series_row(f, "/series/k8s_node/cpu_used_m", 4, 4, u);
     CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 1600.0, 0.0);
     run_h5_series_row(f, "/series/k8s_node/cpu_used_m", 8, 4, u);
-    CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 3600.0, 0.0);
+    CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 3598.0, 0.0);
     const char *demand = "/series/host/cpu_demand_mhz";
     run_h5_series_row(f, demand, 4, 4, u);
     CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 4160.0, 1e-9);
     run_h5_series_row(f, demand, 7, 4, u);
     CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 4160.0, 1e-9);
     run_h5_series_row(f, demand, 8, 4, u);
-    CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 9360.0, 1e-9);
-    run_h5_series_row(f, "/series/k8s_deployment/replicas", 59, 1, v); /* 590 s */
-    CHECK_NEAR(v[0], 8.0, 0.0);
-    run_h5_series_row(f, "/series/k8s_deployment/replicas", 60, 1, v); /* 600 s */
+    CHECK_NEAR(u[0] + u[1] + u[2] + u[3], 9354.8, 1e-9);
+    run_h5_series_row(f, "/series/k8s_deployment/replicas", 61, 1, v); /* 610 s */
+    CHECK_NEAR(v[0], 7.0, 0.0);
+    run_h5_series_row(f, "/series/k8s_deployment/replicas", 62, 1, v); /* 620 s */
     CHECK_NEAR(v[0], 4.0, 0.0);
     H5Fclose(f);
 }

@@ -51,7 +51,10 @@ static void test_resource_scores(void)
 
     /* Balanced: fractions 1500/4000 = 0.375 and 3/8 = 0.375, std 0 -> 100 */
     int64_t bw[K8S_NRES] = {1, 1, 0, 0};
-    CHECK_INT_EQ(k8s_balanced_score(bw, &s.nodes[0], &req), 100);
+    CHECK_INT_EQ(k8s_balanced_score(K8S_VERSION_1_35, bw, &s.nodes[0], &req), 100);
+    /* v1.36 (PR 135573) scores the change: without the pod 1000/4000 = 0.25 and
+     * 2/8 = 0.25 -> 100 too; 50 + (50 + 100 - 100) / 2 = 75 */
+    CHECK_INT_EQ(k8s_balanced_score(K8S_VERSION_1_36, bw, &s.nodes[0], &req), 75);
     /* fractions (0.625, 0.125): std = |0.625-0.125|/2 = 0.25 -> int(75) = 75.
      * cpu 2500/4000 with the pod 1500m; memory 1 GiB of 8 GiB with an existing 0 */
     k8s_snapshot s2;
@@ -62,7 +65,10 @@ static void test_resource_scores(void)
     fx_spec(&p25, "c", 1000, 0);
     k8s_snapshot_add_pod(&s2, &p25, 0, 0);
     k8s_resources r2 = k8s_pod_requests(&other);
-    CHECK_INT_EQ(k8s_balanced_score(bw, &s2.nodes[0], &r2), 75);
+    CHECK_INT_EQ(k8s_balanced_score(K8S_VERSION_1_35, bw, &s2.nodes[0], &r2), 75);
+    /* v1.36: without the pod (0.25, 0) -> std 0.125 -> int(87.5) = 87;
+     * 50 + (50 + 75 - 87) / 2 = 50 + 19 = 69 */
+    CHECK_INT_EQ(k8s_balanced_score(K8S_VERSION_1_36, bw, &s2.nodes[0], &r2), 69);
     /* three resources (cpu, memory, gpu) with fractions 0.5, 0.25, 0.75:
      * mean 0.5, variance (0 + 0.0625 + 0.0625)/3 = 0.0416667, std 0.2041241 ->
      * int(79.587) = 79 */
@@ -76,7 +82,9 @@ static void test_resource_scores(void)
     gp.containers[0].requests.v[K8S_GPU] = 3000;
     k8s_resources rg = k8s_pod_requests(&gp);
     int64_t bw3[K8S_NRES] = {1, 1, 0, 1};
-    CHECK_INT_EQ(k8s_balanced_score(bw3, &s3.nodes[0], &rg), 79);
+    CHECK_INT_EQ(k8s_balanced_score(K8S_VERSION_1_35, bw3, &s3.nodes[0], &rg), 79);
+    /* v1.36: the empty node (0, 0, 0) -> 100; 50 + (50 + 79 - 100) / 2 = 50 + 14 = 64 */
+    CHECK_INT_EQ(k8s_balanced_score(K8S_VERSION_1_36, bw3, &s3.nodes[0], &rg), 64);
 
     /* non-zero requests: a pod with no requests counts 100m / 200 MiB in the
      * Fit score; on the empty 4000m / 8 GiB node: cpu (4000-100)*100/4000 = 97,
@@ -89,6 +97,20 @@ static void test_resource_scores(void)
     a = (k8s_fit_args){.type = K8S_LEAST_ALLOCATED, .weight = {1, 1, 0, 0}};
     CHECK_INT_EQ(k8s_fit_score(&a, &s3.nodes[0], &be_nz, &be_req), 97);
     CHECK(k8s_pod_is_best_effort(&be));
+
+    /* issue 14 item 5: a request written as 0 is not an absent one
+     * (GetNonzeroRequestForResource overrides only an unset request). CPU 0
+     * explicit, memory 1 GiB: nonzero cpu 0; LeastAllocated on the empty
+     * 4000m / 8 GiB node: cpu 100, memory (8-1)*100/8 = 87 -> (100 + 87) / 2
+     * = 93 (an unset cpu would count 100 m: (97 + 87) / 2 = 92). */
+    k8s_pod_spec ez;
+    fx_spec(&ez, "explicit-zero", 0, 1 * GIB);
+    CHECK_INT_EQ(k8s_pod_nonzero_requests(&ez).v[K8S_CPU], 100);
+    ez.containers[0].explicit_zero = 1u << K8S_CPU;
+    k8s_resources ez_req = k8s_pod_requests(&ez), ez_nz = k8s_pod_nonzero_requests(&ez);
+    CHECK_INT_EQ(ez_nz.v[K8S_CPU], 0);
+    CHECK_INT_EQ(ez_nz.v[K8S_MEMORY], 1 * GIB);
+    CHECK_INT_EQ(k8s_fit_score(&a, &s3.nodes[0], &ez_nz, &ez_req), 93);
 
     /* init containers: max(sum of containers, max init) + overhead */
     k8s_pod_spec ic;
@@ -370,6 +392,34 @@ static void test_topology_spread(void)
     CHECK_INT_EQ(sc4[1], 21);
     CHECK_INT_EQ(sc4[2], 71);
     CHECK_INT_EQ(sc4[3], 100);
+
+    /* issue 14 item 2: only pods of a ReplicaSet, StatefulSet or
+     * ReplicationController get the system defaults; a Job's do not */
+    CHECK(k8s_pod_has_default_spread_selector(&incoming)); /* owner_kind 0: ReplicaSet */
+    incoming.owner_kind = K8S_OWNER_STATEFULSET;
+    CHECK(k8s_pod_has_default_spread_selector(&incoming));
+    incoming.owner_kind = K8S_OWNER_JOB;
+    CHECK(!k8s_pod_has_default_spread_selector(&incoming));
+    incoming.owner_kind = K8S_OWNER_REPLICASET;
+    incoming.owner[0] = '\0';
+    CHECK(!k8s_pod_has_default_spread_selector(&incoming)); /* a bare pod */
+
+    /* issue 14 items 1 and 3: every node added carries kubernetes.io/hostname
+     * (its name), which nodeSelector reads like any label; a node taken out
+     * of the cluster leaves the scheduler's node list */
+    CHECK_STR_CONTAINS(k8s_labels_get(&s.nodes[1].labels, K8S_LABEL_HOSTNAME), "n1");
+    k8s_pod_spec pinned;
+    fx_spec(&pinned, "pinned", 100, MIB);
+    fx_label(&pinned.node_selector, K8S_LABEL_HOSTNAME, "n1");
+    CHECK(!k8s_node_matches_required_affinity(&pinned, &s.nodes[0]));
+    CHECK(k8s_node_matches_required_affinity(&pinned, &s.nodes[1]));
+    CHECK_INT_EQ(s.n_live, 4);
+    k8s_snapshot_set_node_present(&s, 1, 0);
+    CHECK_INT_EQ(s.n_live, 3);
+    CHECK_INT_EQ(s.live[1], 2);
+    k8s_snapshot_set_node_present(&s, 1, 1);
+    CHECK_INT_EQ(s.n_live, 4);
+    CHECK_INT_EQ(s.live[1], 1);
     k8s_snapshot_free(&s);
 }
 

@@ -29,17 +29,6 @@ static const char *const bitbrains_header[BITBRAINS_COLUMNS] = {
 /* KB/s (1 KB = 1024 bytes) to Gbps */
 static const double KBPS_TO_GBPS = 1024.0 * 8.0 / 1e9;
 
-int trace_format_parse(const char *name, trace_format *out)
-{
-    if (strcmp(name, "planetlab") == 0)
-        *out = TRACE_PLANETLAB;
-    else if (strcmp(name, "bitbrains") == 0)
-        *out = TRACE_BITBRAINS;
-    else
-        return -1;
-    return 0;
-}
-
 static void set_err(char *err, size_t err_len, const char *fmt, ...)
 {
     va_list ap;

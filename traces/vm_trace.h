@@ -31,7 +31,8 @@
 
 #include "models/workload/demand.h"
 
-typedef enum { TRACE_PLANETLAB, TRACE_BITBRAINS } trace_format;
+/* In the order of vms.[].trace.format (read with scn_enum). */
+typedef enum { TRACE_NONE, TRACE_PLANETLAB, TRACE_BITBRAINS } trace_format;
 
 typedef enum { TRACE_CPU, TRACE_MEMORY, TRACE_NETWORK } trace_resource;
 
@@ -44,8 +45,6 @@ typedef struct trace_table {
     float *cpu, *memory, *network; /* memory, network NULL for planetlab */
     uint64_t n_samples;
 } trace_table;
-
-int trace_format_parse(const char *name, trace_format *out);
 
 /* Number of VM files in a trace directory (regular files for planetlab,
  * *.csv for bitbrains). Returns the count, or -1 with a message. */

@@ -4,14 +4,14 @@
 #include <math.h>
 #include <string.h>
 
+#include "scenario/schema.h"
+
 int cfs_work_kind_parse(const char *name, cfs_work_kind *out)
 {
-    if (strcmp(name, "uniform") == 0)
-        *out = CFS_WORK_UNIFORM;
-    else if (strcmp(name, "exponential") == 0)
-        *out = CFS_WORK_EXPONENTIAL;
-    else
+    int k = scn_enum_index("pods.[].cpu_work_per_period", name);
+    if (k < 0)
         return -1;
+    *out = (cfs_work_kind)k;
     return 0;
 }
 

@@ -25,8 +25,10 @@
 
 #include <stddef.h>
 
+/* In the order of pods.[].cpu_work_per_period (read with scn_enum). */
 typedef enum { CFS_WORK_UNIFORM, CFS_WORK_EXPONENTIAL } cfs_work_kind;
 
+/* A name of that key's list; returns 0, or -1 if unknown. */
 int cfs_work_kind_parse(const char *name, cfs_work_kind *out);
 const char *cfs_work_kind_name(cfs_work_kind k);
 

@@ -35,7 +35,7 @@
 
 enum { POD_STREAM = 6 }; /* host LP stream: pod demand noise, start latencies, crashes */
 
-typedef enum { POD_CONTAINER, POD_SANDBOX, POD_VM } pod_kind;
+typedef enum { POD_CONTAINER, POD_SANDBOX, POD_VM } pod_kind; /* pods.[].kind, in order */
 typedef enum { POD_PENDING, POD_STARTING, POD_RUNNING, POD_BACKOFF, POD_FAILED } pod_state;
 
 const char *pod_kind_name(pod_kind k);

@@ -124,8 +124,7 @@ static int read_resources(const scenario *scn, int g, pod_group *pg, char *err, 
 static int read_group(const scenario *scn, int g, pod_world *w, pod_group *pg, char *err, size_t err_len)
 {
     char prefix[64];
-    const char *kind = scn_string(scn, "pods.[%d].kind", g);
-    pg->kind = strcmp(kind, "sandbox") == 0 ? POD_SANDBOX : strcmp(kind, "vm") == 0 ? POD_VM : POD_CONTAINER;
+    pg->kind = (pod_kind)scn_enum(scn, "pods.[%d].kind", g);
     kind_defaults kd = defaults_of(pg->kind);
     int rc = read_resources(scn, g, pg, err, err_len);
     if (rc != 0)
@@ -136,7 +135,7 @@ static int read_group(const scenario *scn, int g, pod_world *w, pod_group *pg, c
                                   ? scn_float(scn, "pods.[%d].cpu_overhead_factor", g)
                                   : kd.cpu_overhead_factor;
     pg->threads = (double)scn_int(scn, "pods.[%d].cpu_threads", g);
-    cfs_work_kind_parse(scn_string(scn, "pods.[%d].cpu_work_per_period", g), &pg->work);
+    pg->work = (cfs_work_kind)scn_enum(scn, "pods.[%d].cpu_work_per_period", g);
     pg->start_ns = scn_duration_ns(scn, "pods.[%d].start", g);
     snprintf(prefix, sizeof prefix, "pods.[%d].cpu_demand", g);
     if (demand_read_scenario(scn, prefix, &pg->cpu_demand, err, err_len) != 0)

@@ -107,12 +107,13 @@ static int read_host_hw(const scenario *scn, int g, uint32_t sockets, host_hw *h
     return 0;
 }
 
-static double shares_of(const scenario *scn, int g, const char *key, double per_unit, double units)
+/* vms.[g].<key>: a level's preset per unit times units, or the custom number. */
+static double shares_of(const scenario *scn, int g, const char *key, double (*per_unit)(shares_level), double units)
 {
-    const char *level = scn_string(scn, "vms.[%d].%s", g, key);
-    if (strcmp(level, "custom") == 0)
+    shares_level level = (shares_level)scn_enum(scn, "vms.[%d].%s", g, key);
+    if (level == SHARES_CUSTOM)
         return scn_float(scn, "vms.[%d].%s_custom", g, key);
-    return per_unit * units;
+    return per_unit(level) * units;
 }
 
 /* vms.[g]: reservations, limits, shares, vNUMA, network path (host_hw.h). */
@@ -120,22 +121,17 @@ static vm_resources read_vm_resources(const scenario *scn, int g, uint32_t vcpus
 {
     double cpu_limit = scn_mhz(scn, "vms.[%d].cpu_limit", g);
     double mem_limit = (double)(scn_bytes(scn, "vms.[%d].memory_limit", g) >> 20);
-    const char *vnuma = scn_string(scn, "vms.[%d].vnuma", g);
-    const char *cpu_level = scn_string(scn, "vms.[%d].cpu_shares", g);
-    const char *mem_level = scn_string(scn, "vms.[%d].memory_shares", g);
     return (vm_resources){
         .cpu_reservation_mhz = scn_mhz(scn, "vms.[%d].cpu_reservation", g),
         .cpu_limit_mhz = cpu_limit > 0.0 ? cpu_limit : INFINITY,
-        .cpu_shares = shares_of(scn, g, "cpu_shares", cpu_shares_per_vcpu(cpu_level), (double)vcpus),
+        .cpu_shares = shares_of(scn, g, "cpu_shares", cpu_shares_per_vcpu, (double)vcpus),
         .memory_reservation_mib = (double)(scn_bytes(scn, "vms.[%d].memory_reservation", g) >> 20),
         .memory_limit_mib = mem_limit > 0.0 ? mem_limit : INFINITY,
-        .memory_shares = shares_of(scn, g, "memory_shares", mem_shares_per_mib(mem_level), (double)memory_mib),
+        .memory_shares = shares_of(scn, g, "memory_shares", mem_shares_per_mib, (double)memory_mib),
         .tlb_misses_per_kcycle = scn_float(scn, "vms.[%d].tlb_miss_rate", g),
         .mem_bw_per_vcpu_gbs = scn_float(scn, "vms.[%d].memory_bandwidth_per_vcpu", g),
-        .vnuma = (uint8_t)(strcmp(vnuma, "on") == 0 ? NUMA_VNUMA_ON
-                           : strcmp(vnuma, "off") == 0 ? NUMA_VNUMA_OFF
-                                                       : NUMA_VNUMA_AUTO),
-        .sriov = strcmp(scn_string(scn, "vms.[%d].network_mode", g), "sriov") == 0,
+        .vnuma = (uint8_t)scn_enum(scn, "vms.[%d].vnuma", g),
+        .sriov = scn_enum(scn, "vms.[%d].network_mode", g) == VM_NETWORK_SRIOV,
         .large_pages = (uint8_t)scn_bool(scn, "vms.[%d].large_pages", g),
     };
 }

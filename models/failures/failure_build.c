@@ -152,7 +152,7 @@ static int read_injections(failure_model *fm, char *err, size_t err_len, int *oo
             return -1;
         sim_time_ns at = scn_duration_ns(scn, "failures.inject.[%d].at", i);
         sim_time_ns duration = scn_duration_ns(scn, "failures.inject.[%d].duration", i);
-        int isolation = strcmp(scn_string(scn, "failures.inject.[%d].kind", i), "isolation") == 0;
+        int isolation = scn_enum(scn, "failures.inject.[%d].kind", i) == INJECT_ISOLATION;
         int rc = 0;
         if (host_i >= 0)
             rc = failure_add_initial(fm, 0, (uint32_t)host_i, at, FOP_BEGIN,
@@ -350,10 +350,10 @@ static failure_model *failure_build(const scenario *scn, const model_env *env, i
     fe->isolation_timeout_ns = scn_duration_ns(scn, scn_is_set(scn, "ha.isolation_timeout")
                                                         ? "ha.isolation_timeout"
                                                         : "failures.isolation_timeout");
-    const char *response = scn_string(scn, scn_is_set(scn, "ha.isolation_response") ? "ha.isolation_response"
-                                                                                     : "failures.isolation_response");
-    fe->isolation_power_off = strcmp(response, "leave_powered_on") != 0;
-    fe->isolation_shutdown = strcmp(response, "shutdown") == 0;
+    isolation_response response = (isolation_response)scn_enum(
+        scn, scn_is_set(scn, "ha.isolation_response") ? "ha.isolation_response" : "failures.isolation_response");
+    fe->isolation_power_off = response != ISOLATION_LEAVE_POWERED_ON;
+    fe->isolation_shutdown = response == ISOLATION_SHUTDOWN;
     fe->repair_crews = (uint32_t)scn_int(scn, "failures.repair_crews");
     fe->until_ns = scn_duration_ns(scn, "simulation.until");
     fe->host_group_process = fm->host_process;

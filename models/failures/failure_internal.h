@@ -15,6 +15,11 @@ sim_time_ns failure_draw_ns(const dist_spec *d, gsl_rng *rng);
 
 typedef enum { DOMAIN_RACK = 0, DOMAIN_PDU, DOMAIN_ZONE } domain_kind;
 
+/* In the order of ha.isolation_response (failures.isolation_response
+ * lists the first two) and of failures.inject.[].kind (read with scn_enum). */
+typedef enum { ISOLATION_LEAVE_POWERED_ON, ISOLATION_POWER_OFF, ISOLATION_SHUTDOWN } isolation_response;
+typedef enum { INJECT_FAILURE, INJECT_ISOLATION } inject_kind;
+
 const char *domain_kind_name(domain_kind k);
 
 /* A rack, PDU or zone: an LP that takes its hosts down together. */

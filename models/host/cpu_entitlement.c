@@ -116,13 +116,9 @@ double cpu_entitlement_mhz(const cpu_claim *vms, size_t n, double capacity_mhz, 
     return waterfill(claims, n, capacity_mhz > 0.0 ? capacity_mhz : 0.0, scratch, entitlement_out);
 }
 
-double cpu_shares_per_vcpu(const char *level)
+double cpu_shares_per_vcpu(shares_level level)
 {
-    if (strcmp(level, "low") == 0)
-        return 500.0;
-    if (strcmp(level, "high") == 0)
-        return 2000.0;
-    return 1000.0;
+    return level == SHARES_LOW ? 500.0 : level == SHARES_HIGH ? 2000.0 : 1000.0;
 }
 
 double cpu_ready_fraction(double demand_mhz, double entitlement_mhz)

@@ -44,8 +44,12 @@ typedef struct cpu_claim {
 double cpu_entitlement_mhz(const cpu_claim *vms, size_t n, double capacity_mhz, wf_claim *claims_scratch,
                            double *scratch, double *entitlement_out);
 
+/* vSphere share levels, in the order of vms.[].cpu_shares and
+ * vms.[].memory_shares (read with scn_enum); custom takes its own number. */
+typedef enum { SHARES_LOW, SHARES_NORMAL, SHARES_HIGH, SHARES_CUSTOM } shares_level;
+
 /* vSphere share presets per vCPU: low 500, normal 1000, high 2000. */
-double cpu_shares_per_vcpu(const char *level);
+double cpu_shares_per_vcpu(shares_level level);
 
 /* Fraction of its runnable time a VM waits for a CPU: (D - E) / D when
  * D > E, 0 when D <= E or D <= 0. */

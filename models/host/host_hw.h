@@ -31,6 +31,9 @@ typedef struct host_hw {
     power_model power;
 } host_hw;
 
+/* vms.[].network_mode, in order (read with scn_enum). */
+typedef enum { VM_NETWORK_VIRTIO, VM_NETWORK_SRIOV } vm_network_mode;
+
 typedef struct vm_resources {
     double cpu_reservation_mhz;
     double cpu_limit_mhz;       /* INFINITY when unlimited */

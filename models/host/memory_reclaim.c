@@ -37,13 +37,9 @@ const char *mem_state_name(mem_state s)
     return "?";
 }
 
-double mem_shares_per_mib(const char *level)
+double mem_shares_per_mib(shares_level level)
 {
-    if (strcmp(level, "low") == 0)
-        return 5.0;
-    if (strcmp(level, "high") == 0)
-        return 20.0;
-    return 10.0;
+    return level == SHARES_LOW ? 5.0 : level == SHARES_HIGH ? 20.0 : 10.0;
 }
 
 static double consumed(const mem_vm *v, const mem_vm_result *r, double ratio)

@@ -75,7 +75,7 @@ mem_state mem_state_of(double free_mib, double min_free_mib);
 const char *mem_state_name(mem_state s);
 
 /* vSphere memory share presets per MiB of configured memory: 5, 10, 20. */
-double mem_shares_per_mib(const char *level);
+double mem_shares_per_mib(shares_level level);
 
 /* The whole computation for one host. Scratch: claims n, scratch 2n,
  * amounts n doubles. */

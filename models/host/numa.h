@@ -44,7 +44,7 @@ typedef struct numa_placement {
     uint64_t node_mask;     /* nodes holding its vCPUs (bit k = node k, k < 64) */
 } numa_placement;
 
-/* vNUMA modes of vms.[].vnuma */
+/* vNUMA modes of vms.[].vnuma, in order (read with scn_enum) */
 typedef enum { NUMA_VNUMA_AUTO, NUMA_VNUMA_ON, NUMA_VNUMA_OFF } numa_vnuma_mode;
 
 /* Whether a VM of `vcpus` gets a virtual NUMA topology: on, off, or (auto)

@@ -23,9 +23,9 @@ void k8s_ca_config_default(k8s_ca_config *c)
     c->expander = K8S_EXPANDER_RANDOM;
 }
 
-/* The first node (in index order, skipping skip[i] != 0 when skip is
- * given) where pod passes the profile's filters; -1 if none. One PreFilter
- * per call, then Filter per node: O(nodes x filters). */
+/* The first node in the cluster (in index order, skipping skip[i] != 0 when
+ * skip is given) where pod passes the profile's filters; -1 if none. One
+ * PreFilter per call, then Filter per node: O(nodes x filters). */
 static int32_t first_fit(const k8s_profile *prof, k8s_snapshot *s, const k8s_pod_spec *pod, const uint8_t *skip,
                          int32_t also_skip)
 {
@@ -33,7 +33,8 @@ static int32_t first_fit(const k8s_profile *prof, k8s_snapshot *s, const k8s_pod
     k8s_cycle_init(&c, s, prof, pod);
     int32_t found = -1;
     if (k8s_run_pre_filter(&c, NULL) == K8S_SUCCESS) {
-        for (uint32_t node = 0; node < s->n_nodes && found < 0; node++) {
+        for (uint32_t k = 0; k < s->n_live && found < 0; k++) {
+            uint32_t node = s->live[k];
             if ((skip != NULL && skip[node]) || (int32_t)node == also_skip || s->nodes[node].unschedulable)
                 continue;
             if (k8s_run_filters(&c, node, NULL) == K8S_SUCCESS)
@@ -95,6 +96,8 @@ int32_t k8s_ca_estimate(const k8s_profile *prof, const k8s_node_group *g, const 
             continue; /* it did not fit an empty template node: a new one will not help */
         k8s_node fresh = *t;
         snprintf(fresh.name, sizeof fresh.name, "%.40s-template-%u", g->name, scratch.n_nodes);
+        /* sanitizeTemplateNode: the copy gets its own hostname */
+        k8s_labels_set(&fresh.labels, K8S_LABEL_HOSTNAME, fresh.name);
         last_node = k8s_snapshot_add_node(&scratch, &fresh);
         if (k8s_pod_fits(prof, &scratch, p, (uint32_t)last_node)) {
             k8s_snapshot_add_pod(&scratch, p, last_node, 0);
@@ -296,7 +299,7 @@ uint32_t k8s_ca_scale_down(k8s_ca_state *st, const k8s_ca_config *cfg, const k8s
     uint8_t *candidate = calloc(n + 1, 1);
     for (uint32_t i = 0; i < n; i++) {
         const k8s_node *node = &snap->nodes[i];
-        candidate[i] = node_group[i] >= 0 && !node->unschedulable &&
+        candidate[i] = node_group[i] >= 0 && node->in_cluster && !node->unschedulable &&
                        k8s_ca_node_utilization(node) < cfg->scale_down_utilization_threshold;
     }
     for (int pass = 0; pass < 2; pass++) {

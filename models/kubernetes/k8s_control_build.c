@@ -24,8 +24,18 @@ enum {
     PRIO_K8S_TICK = 44, PRIO_K8S_CYCLE = 45, PRIO_K8S_HPA = 46, PRIO_K8S_CA = 47, PRIO_K8S_SAMPLE = 95
 };
 
+/* node.kubernetes.io/instance-type of a VM node, as the vSphere cloud
+ * provider writes it (cloud-provider-vsphere nodemanager.go:
+ * "vsphere-vm.cpu-%d.mem-%dgb.os-%s", the guest OS "unknown" here: vdcsim
+ * models no guest id). A host node has no cloud provider: no label. */
+static void vm_instance_type(char *out, size_t len, const vm_spec *vs)
+{
+    snprintf(out, len, "vsphere-vm.cpu-%u.mem-%ugb.os-unknown", (unsigned)vs->vcpus, (unsigned)(vs->memory_mib / 1024));
+}
+
 static int add_node(k8s_world *w, const scenario *scn, int g, const char *group_name, uint32_t index_in_group,
-                    int64_t cpu_m, int64_t mem_bytes, int32_t host_idx, int32_t vm_idx, char *err, size_t err_len)
+                    int64_t cpu_m, int64_t mem_bytes, int32_t host_idx, int32_t vm_idx, const char *instance_type,
+                    char *err, size_t err_len)
 {
     k8s_node kn;
     memset(&kn, 0, sizeof kn);
@@ -33,12 +43,16 @@ static int add_node(k8s_world *w, const scenario *scn, int g, const char *group_
     kn.allocatable.v[K8S_CPU] = cpu_m;
     kn.allocatable.v[K8S_MEMORY] = mem_bytes;
     kn.max_pods = (int32_t)scn_int(scn, "kubernetes.node_groups.[%d].max_pods", g);
-    const char *zone = scn_string(scn, "kubernetes.node_groups.[%d].zone", g);
-    if (zone[0])
-        k8s_labels_set(&kn.labels, K8S_LABEL_ZONE, zone);
     int rc = k8s_node_group_read(scn, g, &kn, err, err_len);
     if (rc != 0)
         return rc;
+    /* the labels every plugin reads include the well-known ones */
+    if (k8s_node_set_well_known_labels(&kn, scn_string(scn, "kubernetes.node_groups.[%d].zone", g), instance_type) != 0) {
+        char key[96];
+        snprintf(key, sizeof key, "kubernetes.node_groups.[%d].labels", g);
+        return scn_key_error(scn, err, err_len, key, "too many labels (expected at most %d besides the %d well-known ones)",
+                             K8S_MAX_LABELS - K8S_WELL_KNOWN_LABELS, K8S_WELL_KNOWN_LABELS);
+    }
     int32_t n = k8s_snapshot_add_node(&w->ctrl.snap, &kn);
     if (n < 0 || (uint32_t)n >= w->sh.n_nodes)
         return -1;
@@ -47,9 +61,12 @@ static int add_node(k8s_world *w, const scenario *scn, int g, const char *group_
     int64_t initial = scn_int(scn, "kubernetes.node_groups.[%d].initial_nodes", g);
     k8s_node_state *ns = &w->ctrl.node[n];
     ns->joined = !autoscaled || initial < 0 || (int64_t)index_in_group < initial;
-    ns->ready = host_idx >= 0; /* hosts are up at the start; a VM node is Ready once its VM runs */
+    /* hosts are up and registered at the start; a VM node registers and is
+     * Ready once its VM runs */
+    ns->ready = ns->registered = host_idx >= 0;
     ns->host = host_idx;
-    w->ctrl.snap.nodes[n].unschedulable = !(ns->ready && ns->joined);
+    k8s_snapshot_set_node_present(&w->ctrl.snap, (uint32_t)n, ns->joined && ns->registered);
+    w->ctrl.snap.nodes[n].unschedulable = !ns->ready;
     w->ctrl.node_ca_group[n] = autoscaled ? g : -1;
     if (host_idx >= 0)
         w->sh.node_of_host[host_idx] = n;
@@ -107,16 +124,20 @@ static int build_nodes(k8s_world *w, const scenario *scn, const model_env *env, 
                 const host_spec *hs = &env->host_specs[h];
                 if (hs->group == (uint32_t)hg && (rc = add_node(w, scn, g, name, hs->index_in_group,
                                                           (int64_t)host_cores(hs) * 1000,
-                                                          (int64_t)hs->memory_mib * MIB_BYTES, (int32_t)h, -1, err, err_len)) != 0)
+                                                          (int64_t)hs->memory_mib * MIB_BYTES, (int32_t)h, -1, NULL,
+                                                          err, err_len)) != 0)
                     return rc;
                 count += hs->group == (uint32_t)hg;
             }
         } else {
             for (uint32_t v = 0; v < env->n_vms; v++) {
                 const vm_spec *vs = &env->vm_specs[v];
+                char itype[K8S_STR];
+                vm_instance_type(itype, sizeof itype, vs);
                 if (vs->group == (uint32_t)vg && (rc = add_node(w, scn, g, name, vs->index_in_group,
                                                           (int64_t)vs->vcpus * 1000,
-                                                          (int64_t)vs->memory_mib * MIB_BYTES, -1, (int32_t)v, err, err_len)) != 0)
+                                                          (int64_t)vs->memory_mib * MIB_BYTES, -1, (int32_t)v, itype,
+                                                          err, err_len)) != 0)
                     return rc;
                 count += vs->group == (uint32_t)vg;
             }
@@ -128,6 +149,7 @@ static int build_nodes(k8s_world *w, const scenario *scn, const model_env *env, 
             cg->template_node.pod_slots = NULL;
             cg->template_node.pod_slots_cap = 0;
             cg->template_node.unschedulable = 0;
+            cg->template_node.in_cluster = 1;
         }
         cg->min_size = (int32_t)scn_int(scn, "kubernetes.node_groups.[%d].min_nodes", g);
         cg->max_size = count;
@@ -166,6 +188,11 @@ static int read_workload(k8s_world *w, const scenario *scn, const char *list, in
     ps->n_containers = 1;
     ps->containers[0].requests.v[K8S_CPU] = scn_int(scn, "%s.[%d].cpu_request", list, i);
     ps->containers[0].requests.v[K8S_MEMORY] = (int64_t)scn_bytes(scn, "%s.[%d].memory_request", list, i);
+    /* a request written as 0 is an explicit zero, not an absent request */
+    if (scn_is_set(scn, "%s.[%d].cpu_request", list, i) && ps->containers[0].requests.v[K8S_CPU] == 0)
+        ps->containers[0].explicit_zero |= 1u << K8S_CPU;
+    if (scn_is_set(scn, "%s.[%d].memory_request", list, i) && ps->containers[0].requests.v[K8S_MEMORY] == 0)
+        ps->containers[0].explicit_zero |= 1u << K8S_MEMORY;
     ws->start_ns = scn_duration_ns(scn, "%s.[%d].start", list, i);
     ws->cpu_usage_m = scn_int(scn, "%s.[%d].cpu_usage", list, i);
     ws->memory_usage_bytes = (int64_t)scn_bytes(scn, "%s.[%d].memory_usage", list, i);
@@ -216,6 +243,7 @@ static int read_deployment(k8s_world *w, const scenario *scn, int i, k8s_workloa
                        " (expected max_replicas >= min_replicas)", hi, lo);
         }
         k8s_hpa_config_default(&ws->hpa_cfg, lo, hi, (int32_t)scn_int(scn, "%s.[%d].hpa.target_cpu_utilization", D, i));
+        ws->hpa_cfg.use_behavior = 0; /* no spec.behavior: the legacy path (kubectl autoscale) */
         ws->hpa_cfg.sync_period_ns = scn_duration_ns(scn, "%s.[%d].hpa.sync_period", D, i);
         ws->hpa_cfg.downscale_stabilization_ns = scn_duration_ns(scn, "%s.[%d].hpa.scale_down_stabilization", D, i);
         ws->hpa_cfg.scale_down.stabilization_window_s = (int32_t)(ws->hpa_cfg.downscale_stabilization_ns / 1000000000);
@@ -230,6 +258,7 @@ static int read_job(k8s_world *w, const scenario *scn, int i, k8s_workload_spec 
     if (rc != 0)
         return rc;
     ws->kind = K8S_JOB;
+    ws->pod.owner_kind = K8S_OWNER_JOB; /* no default topology spreading for its pods */
     ws->completions = (int32_t)scn_int(scn, "%s.[%d].completions", J, i);
     ws->parallelism = (int32_t)scn_int(scn, "%s.[%d].parallelism", J, i);
     ws->run_ns = scn_duration_ns(scn, "%s.[%d].duration", J, i);
@@ -306,9 +335,7 @@ int k8s_control_build(const scenario *scn, sim_engine *eng, model_env *env, k8s_
         return -2;
     c->q.initial_backoff_ns = c->cfg.pod_initial_backoff_ns;
     c->q.max_backoff_ns = c->cfg.pod_max_backoff_ns;
-    c->scheds = calloc(c->cfg.n_profiles, sizeof *c->scheds);
-    if (!c->scheds)
-        return -1;
+    c->metric_resolution_ns = scn_duration_ns(scn, "kubernetes.metric_resolution");
     int rc = build_nodes(w, scn, env, err, err_len);
     if (rc != 0)
         return rc;
@@ -485,6 +512,16 @@ void k8s_control_describe(const k8s_world *w, FILE *out)
             " deployments (%" PRIu32 " with HPA), %" PRIu32 " jobs, %" PRIu32 " scheduler profiles%s\n",
             w->sh.n_nodes, host_nodes, w->sh.n_nodes - host_nodes, joined, deployments, hpas, jobs,
             w->ctrl.cfg.n_profiles, w->ctrl.ca_enabled ? ", cluster autoscaler" : "");
+    /* the version each profile's formulas follow (docs/kubernetes.md, "Versions") */
+    fprintf(out, "k8s:    Kubernetes version modelled: v1.%d (scheduler profiles:", (int)K8S_VERSION_NEWEST);
+    for (uint32_t i = 0; i < w->ctrl.cfg.n_profiles; i++)
+        fprintf(out, "%s %s v1.%d", i ? "," : "", w->ctrl.cfg.profiles[i].scheduler_name,
+                (int)w->ctrl.cfg.profiles[i].version);
+    fputc(')', out);
+    if (hpas > 0)
+        fprintf(out, "; HPA without behavior (legacy path), CPU averaged over %.0f s metrics windows",
+                (double)w->ctrl.metric_resolution_ns / 1e9);
+    fputc('\n', out);
 }
 
 void k8s_control_free(k8s_world *w)
@@ -505,8 +542,10 @@ void k8s_control_free(k8s_world *w)
         for (uint32_t k = 0; k < w->sh.n_workloads; k++) {
             free(w->sh.workloads[k].step_at_ns);
             free(w->sh.workloads[k].step_usage_m);
-            if (w->sh.workloads[k].hpa && c->wl)
+            if (w->sh.workloads[k].hpa && c->wl) {
                 k8s_hpa_free(&c->wl[k].hpa);
+                k8s_usage_history_free(&c->wl[k].usage_hist);
+            }
         }
     free(w->sh.workloads);
     free(w->sh.nodes);
@@ -515,7 +554,6 @@ void k8s_control_free(k8s_world *w)
     k8s_snapshot_free(&c->snap);
     k8s_queue_free(&c->q);
     k8s_ca_state_free(&c->ca_state);
-    free(c->scheds);
     free(c->node);
     free(c->wl);
     free(c->host_mark);

@@ -93,12 +93,13 @@ const k8s_topo_map *k8s_cycle_topology(k8s_cycle *c, const char *key)
         size *= 2;
     const char **slot_value = k8s_cycle_alloc(c, size * sizeof *slot_value);
     int32_t *slot_domain = k8s_cycle_alloc(c, size * sizeof *slot_domain);
-    for (uint32_t n = 0; n < s->n_nodes; n++) {
-        const char *v = k8s_node_label(&s->nodes[n], key);
-        if (v == NULL) {
-            m->domain[n] = -1;
+    for (uint32_t n = 0; n < s->n_nodes; n++)
+        m->domain[n] = -1; /* nodes out of the cluster belong to no domain */
+    for (uint32_t k = 0; k < s->n_live; k++) {
+        uint32_t n = s->live[k];
+        const char *v = k8s_labels_get(&s->nodes[n].labels, key);
+        if (v == NULL)
             continue;
-        }
         uint32_t h = (uint32_t)fnv1a(v) & (size - 1);
         while (slot_value[h] != NULL && strcmp(slot_value[h], v) != 0)
             h = (h + 1) & (size - 1);
@@ -153,6 +154,7 @@ void k8s_profile_empty(k8s_profile *p)
 {
     memset(p, 0, sizeof *p);
     strcpy(p->scheduler_name, "default-scheduler");
+    p->version = K8S_VERSION_NEWEST;
     /* NodeResourcesFitArgs default: LeastAllocated, cpu 1, memory 1 (defaults.go) */
     p->fit.type = K8S_LEAST_ALLOCATED;
     p->fit.weight[K8S_CPU] = 1;
@@ -384,7 +386,7 @@ void k8s_schedule_pod(k8s_scheduler *sched, const k8s_profile *prof, k8s_snapsho
     out->code = K8S_UNSCHEDULABLE;
     const k8s_cost_params *cost = &prof->cost;
     out->cost_ns = cost->base_ns;
-    uint32_t n_all = snap->n_nodes;
+    uint32_t n_all = snap->n_live; /* the nodes in the cluster */
     if (n_all == 0) {
         out->code = K8S_UNSCHEDULABLE_UNRESOLVABLE; /* ErrNoNodesAvailable */
         return;
@@ -392,7 +394,7 @@ void k8s_schedule_pod(k8s_scheduler *sched, const k8s_profile *prof, k8s_snapsho
 
     k8s_cycle c;
     k8s_cycle_init(&c, snap, prof, pod);
-    k8s_code *status = k8s_cycle_alloc(&c, n_all * sizeof *status); /* per node; SUCCESS = not evaluated/feasible */
+    k8s_code *status = k8s_cycle_alloc(&c, snap->n_nodes * sizeof *status); /* per node; SUCCESS = not evaluated/feasible */
     uint32_t *feasible = k8s_cycle_alloc(&c, n_all * sizeof *feasible);
     uint32_t n_feasible = 0, n_failed = 0;
 
@@ -400,7 +402,7 @@ void k8s_schedule_pod(k8s_scheduler *sched, const k8s_profile *prof, k8s_snapsho
     if (pre != K8S_SUCCESS) {
         /* PreFilter rejection marks every node with the same status. */
         for (uint32_t i = 0; i < n_all; i++)
-            status[i] = pre;
+            status[snap->live[i]] = pre;
         n_failed = n_all;
         out->code = pre;
     } else {
@@ -408,7 +410,7 @@ void k8s_schedule_pod(k8s_scheduler *sched, const k8s_profile *prof, k8s_snapsho
         if (!has_score_plugins(prof))
             to_find = 1;
         for (uint32_t i = 0; i < n_all && n_feasible < to_find; i++) {
-            uint32_t node = (sched->next_start_node_index + i) % n_all;
+            uint32_t node = snap->live[(sched->next_start_node_index + i) % n_all];
             const char *failed = NULL;
             k8s_code code = k8s_run_filters(&c, node, &failed);
             if (code == K8S_SUCCESS) {

@@ -19,6 +19,8 @@
  *    and Bind (DefaultBinder = add the pod to the snapshot).
  *  - Deterministic: the only randomness is the rng argument; the only state
  *    carried between cycles is the scheduler's next start index.
+ *  - The nodes are the snapshot's nodes in the cluster (k8s_snapshot.live):
+ *    every extension point sees those only.
  *  - Scores are int64 with MaxNodeScore = 100 and the source's integer
  *    arithmetic (truncating division) reproduced exactly.
  */
@@ -68,6 +70,7 @@ typedef struct k8s_plugin {
     size_t args_size;
 } k8s_plugin;
 
+/* kubernetes.scheduler.profiles.[].scoring_strategy.type, in order */
 typedef enum { K8S_LEAST_ALLOCATED, K8S_MOST_ALLOCATED, K8S_REQUESTED_TO_CAPACITY_RATIO } k8s_scoring_type;
 
 typedef struct k8s_shape_point {
@@ -102,8 +105,16 @@ typedef struct k8s_plugin_config {
     policy_args scenario_args;
 } k8s_plugin_config;
 
+/* Kubernetes minor versions whose scheduler formulas the library can
+ * follow where they differ; the newest is the default (docs/kubernetes.md,
+ * "Versions"). */
+#define K8S_VERSION_1_35 35 /* and earlier back to the formulas documented */
+#define K8S_VERSION_1_36 36 /* BalancedAllocation scores the change of balance (PR 135573) */
+#define K8S_VERSION_NEWEST K8S_VERSION_1_36
+
 typedef struct k8s_profile {
     char scheduler_name[K8S_STR];
+    int32_t version;                      /* Kubernetes minor version modelled (K8S_VERSION_*) */
     uint32_t n_plugins;
     k8s_plugin_config plugins[K8S_MAX_PLUGINS];
     int32_t percentage_of_nodes_to_score; /* 0 = adaptive */
@@ -168,8 +179,11 @@ int k8s_profile_disable(k8s_profile *p, const char *name);
 int32_t k8s_profile_find(const k8s_profile *p, const char *name);
 
 /* ---- scheduling ---- */
+/* The state one kube-scheduler keeps between cycles. One per scheduler,
+ * shared by all its profiles, as Scheduler.nextStartNodeIndex is
+ * (pkg/scheduler/scheduler.go). */
 typedef struct k8s_scheduler {
-    uint32_t next_start_node_index; /* rotates across cycles */
+    uint32_t next_start_node_index; /* rotates across cycles, over the nodes in the cluster */
 } k8s_scheduler;
 
 typedef struct k8s_schedule_result {

@@ -13,11 +13,16 @@
 #include "models/services/service.h"
 #include "models/core/vm.h"
 
-static void to_scheduler(sim_ctx *ctx, const k8s_shared *sh, uint32_t kind, int64_t a, int64_t b, int64_t c,
-                         int64_t d)
+static void pod_status_to_scheduler(sim_ctx *ctx, const k8s_shared *sh, uint32_t pod, uint32_t epoch, int status)
 {
-    int64_t p[4] = {a, b, c, d};
-    sim_send(ctx, sh->lp, sh->api_latency_ns, kind, p, sizeof p);
+    k8s_pod_status_msg m = {.pod = pod, .epoch = epoch, .status = status};
+    sim_send(ctx, sh->lp, sh->api_latency_ns, sh->kind_pod_status, &m, sizeof m);
+}
+
+static void node_status_to_scheduler(sim_ctx *ctx, const k8s_shared *sh, int32_t node, int status, uint32_t host_index)
+{
+    k8s_node_status_msg m = {.node = node, .status = status, .host = (int32_t)host_index, .at_ns = sim_now(ctx)};
+    sim_send(ctx, sh->lp, sh->api_latency_ns, sh->kind_node_status, &m, sizeof m);
 }
 
 static int grow(void **arr, uint32_t *cap, uint32_t need, size_t size)
@@ -101,7 +106,7 @@ static void node_gone(sim_ctx *ctx, const k8s_world *w, k8s_kubelet *kb, host *h
             drop_pod(ctx, w, kb, i);
         else
             i++;
-    to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_LOST, h->index, sim_now(ctx));
+    node_status_to_scheduler(ctx, sh, node, K8S_NS_LOST, h->index);
 }
 
 static void kubelet_adopt(sim_ctx *ctx, const k8s_world *w, k8s_kubelet *kb, const k8s_pod_transfer_msg *m);
@@ -116,20 +121,20 @@ static int kubelet_handle(sim_ctx *ctx, host *h, const host_feature *f, const si
         kubelet_adopt(ctx, w, kb, (const k8s_pod_transfer_msg *)ev->payload.bytes);
         return 1;
     }
-    const int64_t *p = ev->payload.i64;
     if (ev->kind == sh->kind_bind) {
-        uint32_t pod = (uint32_t)p[0], epoch = (uint32_t)p[1], wl = (uint32_t)p[3];
-        int32_t node = (int32_t)p[2];
+        const k8s_bind_msg *m = (const k8s_bind_msg *)ev->payload.bytes;
+        uint32_t pod = m->pod, epoch = m->epoch, wl = m->workload;
+        int32_t node = m->node;
         int here = sh->nodes[node].host >= 0 ? (kb->host_node_up && sh->nodes[node].host == (int32_t)h->index)
                                              : node_here(kb, node);
         if (!here && kb->moved_to && kb->moved_to[node] >= 0) { /* sent before the scheduler heard of a vMotion */
             sim_send(ctx, env->first_host_lp + (uint32_t)kb->moved_to[node], env->control_latency_ns, sh->kind_bind,
-                     p, 6 * sizeof *p);
+                     m, sizeof *m);
             return 1;
         }
-        set_usage(sh, kb, wl, p[4], p[5]);
+        set_usage(sh, kb, wl, m->usage_m, m->usage_at_ns);
         if (!here) {
-            to_scheduler(ctx, sh, sh->kind_pod_status, pod, epoch, K8S_PS_REJECTED, 0);
+            pod_status_to_scheduler(ctx, sh, pod, epoch, K8S_PS_REJECTED);
             return 1;
         }
         if (grow((void **)&kb->pods, &kb->cap_pods, kb->n_pods + 1, sizeof *kb->pods) != 0)
@@ -141,27 +146,30 @@ static int kubelet_handle(sim_ctx *ctx, host *h, const host_feature *f, const si
         return 1;
     }
     if (ev->kind == sh->kind_usage) {
-        set_usage(sh, kb, (uint32_t)p[0], p[1], p[2]);
+        const k8s_usage_msg *m = (const k8s_usage_msg *)ev->payload.bytes;
+        set_usage(sh, kb, m->workload, m->usage_m, m->at_ns);
         return 1;
     }
     if (ev->kind == sh->kind_kill) {
-        int32_t i = find_pod(kb, (uint32_t)p[0], (uint32_t)p[1]);
-        int32_t node = (int32_t)p[2];
+        const k8s_kill_msg *m = (const k8s_kill_msg *)ev->payload.bytes;
+        int32_t i = find_pod(kb, m->pod, m->epoch);
+        int32_t node = m->node;
         if (i >= 0)
             drop_pod(ctx, w, kb, (uint32_t)i);
         else if (kb->moved_to && node >= 0 && kb->moved_to[node] >= 0) /* its node was vMotioned away */
             sim_send(ctx, env->first_host_lp + (uint32_t)kb->moved_to[node], env->control_latency_ns, sh->kind_kill,
-                     p, 3 * sizeof *p);
+                     m, sizeof *m);
         return 1;
     }
-    if (ev->kind == sh->kind_kpod) {
+    if (ev->kind == sh->kind_kpod) { /* this host's own timers */
+        const int64_t *p = ev->payload.i64;
         int32_t i = find_pod(kb, (uint32_t)p[0], (uint32_t)p[1]);
         if (i < 0)
             return 1; /* killed, or its node went away, since */
         k8s_kpod *kp = &kb->pods[i];
         if (p[2] == K8S_KPOD_RUNNING && !kp->running) {
             kp->running = 1;
-            to_scheduler(ctx, sh, sh->kind_pod_status, kp->pod, kp->epoch, K8S_PS_RUNNING, 0);
+            pod_status_to_scheduler(ctx, sh, kp->pod, kp->epoch, K8S_PS_RUNNING);
             const k8s_workload_spec *ws = &sh->workloads[kp->workload];
             if (ws->kind == K8S_JOB) {
                 int64_t done[3] = {kp->pod, kp->epoch, K8S_KPOD_DONE};
@@ -169,7 +177,7 @@ static int kubelet_handle(sim_ctx *ctx, host *h, const host_feature *f, const si
                 sim_send(ctx, sim_self(ctx), ws->run_ns, sh->kind_kpod, done, sizeof done);
             }
         } else if (p[2] == K8S_KPOD_DONE) {
-            to_scheduler(ctx, sh, sh->kind_pod_status, kp->pod, kp->epoch, K8S_PS_SUCCEEDED, 0);
+            pod_status_to_scheduler(ctx, sh, kp->pod, kp->epoch, K8S_PS_SUCCEEDED);
             drop_pod(ctx, w, kb, (uint32_t)i);
         }
         return 1;
@@ -201,7 +209,7 @@ static void kubelet_after(sim_ctx *ctx, host *h, const host_feature *f, const si
         if (up != kb->host_node_up) {
             kb->host_node_up = up;
             if (up)
-                to_scheduler(ctx, sh, sh->kind_node_status, own, K8S_NS_READY, h->index, sim_now(ctx));
+                node_status_to_scheduler(ctx, sh, own, K8S_NS_READY, h->index);
             else
                 node_gone(ctx, w, kb, h, own);
         }
@@ -223,7 +231,7 @@ static void kubelet_after(sim_ctx *ctx, host *h, const host_feature *f, const si
         if (node < 0 || env->vms[v].state != VM_RUNNING || node_here(kb, node))
             continue;
         node_settle_here(kb, node);
-        to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_READY, h->index, sim_now(ctx));
+        node_status_to_scheduler(ctx, sh, node, K8S_NS_READY, h->index);
     }
 }
 
@@ -291,11 +299,11 @@ static void kubelet_vm_arrival(sim_ctx *ctx, host *h, const host_feature *f, uin
     if (node < 0)
         return;
     if (!arrived) { /* it failed on the way in: gone like any failed node */
-        to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_LOST, h->index, sim_now(ctx));
+        node_status_to_scheduler(ctx, sh, node, K8S_NS_LOST, h->index);
         return;
     }
     node_settle_here(kb, node);
-    to_scheduler(ctx, sh, sh->kind_node_status, node, K8S_NS_MOVED, h->index, sim_now(ctx));
+    node_status_to_scheduler(ctx, sh, node, K8S_NS_MOVED, h->index);
 }
 
 /* On the destination: a pod of an arrived VM node keeps running, or its

@@ -38,12 +38,16 @@ int k8s_labels_set(k8s_labels *l, const char *key, const char *value)
     return 0;
 }
 
-const char *k8s_node_label(const k8s_node *n, const char *key)
+int k8s_node_set_well_known_labels(k8s_node *n, const char *zone, const char *instance_type)
 {
-    const char *v = k8s_labels_get(&n->labels, key);
-    if (v == NULL && strcmp(key, K8S_LABEL_HOSTNAME) == 0)
-        return n->name;
-    return v;
+    int rc = k8s_labels_set(&n->labels, K8S_LABEL_HOSTNAME, n->name);
+    rc |= k8s_labels_set(&n->labels, K8S_LABEL_OS, "linux");
+    rc |= k8s_labels_set(&n->labels, K8S_LABEL_ARCH, "amd64");
+    if (zone != NULL && zone[0] != '\0')
+        rc |= k8s_labels_set(&n->labels, K8S_LABEL_ZONE, zone);
+    if (instance_type != NULL && instance_type[0] != '\0')
+        rc |= k8s_labels_set(&n->labels, K8S_LABEL_INSTANCE_TYPE, instance_type);
+    return rc != 0 ? -1 : 0;
 }
 
 /* Gt/Lt compare the label value and the single requirement value as integers
@@ -140,7 +144,7 @@ int k8s_pod_tolerates(const k8s_pod_spec *p, const k8s_taint *taint)
 int k8s_node_matches_required_affinity(const k8s_pod_spec *p, const k8s_node *n)
 {
     for (uint32_t i = 0; i < p->node_selector.n; i++) {
-        const char *v = k8s_labels_get(&n->labels, p->node_selector.l[i].key);
+        const char *v = k8s_labels_get(&n->labels, p->node_selector.l[i].key); /* well-known ones included */
         if (v == NULL || strcmp(v, p->node_selector.l[i].value) != 0)
             return 0;
     }
@@ -157,26 +161,42 @@ int k8s_pod_has_pod_affinity(const k8s_pod_spec *p)
     return p->n_affinity_required + p->n_affinity_preferred + p->n_anti_required + p->n_anti_preferred > 0;
 }
 
+/* helper.DefaultSelector (podtopologyspread/common.go): the selectors of
+ * the Services, ReplicaSets, ReplicationControllers and StatefulSets
+ * selecting the pod; here its controlling owner, Services not modelled. */
+int k8s_pod_has_default_spread_selector(const k8s_pod_spec *p)
+{
+    if (p->owner[0] == '\0')
+        return 0;
+    return p->owner_kind == K8S_OWNER_REPLICASET || p->owner_kind == K8S_OWNER_STATEFULSET ||
+           p->owner_kind == K8S_OWNER_REPLICATION_CONTROLLER;
+}
+
+/* A container's request r as the scorers see it (nonzero) or as given.
+ * GetNonzeroRequestForResource: "Override if un-set, but not if explicitly
+ * set to zero" - only a CPU or memory request that is absent becomes
+ * 100m / 200 MiB. */
+static int64_t container_request(const k8s_container *c, int r, int nonzero)
+{
+    int64_t v = c->requests.v[r];
+    if (!nonzero || v != 0 || (c->explicit_zero & (1u << r)))
+        return v;
+    if (r == K8S_CPU)
+        return K8S_DEFAULT_MILLI_CPU_REQUEST;
+    if (r == K8S_MEMORY)
+        return K8S_DEFAULT_MEMORY_REQUEST;
+    return v;
+}
+
 static k8s_resources requests_of(const k8s_pod_spec *p, int nonzero)
 {
     k8s_resources sum = {{0}}, init_max = {{0}};
-    for (uint32_t c = 0; c < p->n_containers; c++) {
-        for (int r = 0; r < K8S_NRES; r++) {
-            int64_t v = p->containers[c].requests.v[r];
-            if (nonzero && v == 0 && r == K8S_CPU)
-                v = K8S_DEFAULT_MILLI_CPU_REQUEST;
-            if (nonzero && v == 0 && r == K8S_MEMORY)
-                v = K8S_DEFAULT_MEMORY_REQUEST;
-            sum.v[r] += v;
-        }
-    }
+    for (uint32_t c = 0; c < p->n_containers; c++)
+        for (int r = 0; r < K8S_NRES; r++)
+            sum.v[r] += container_request(&p->containers[c], r, nonzero);
     for (uint32_t c = 0; c < p->n_init_containers; c++) {
         for (int r = 0; r < K8S_NRES; r++) {
-            int64_t v = p->init_containers[c].requests.v[r];
-            if (nonzero && v == 0 && r == K8S_CPU)
-                v = K8S_DEFAULT_MILLI_CPU_REQUEST;
-            if (nonzero && v == 0 && r == K8S_MEMORY)
-                v = K8S_DEFAULT_MEMORY_REQUEST;
+            int64_t v = container_request(&p->init_containers[c], r, nonzero);
             if (v > init_max.v[r])
                 init_max.v[r] = v;
         }
@@ -228,6 +248,7 @@ void k8s_snapshot_free(k8s_snapshot *s)
     for (uint32_t i = 0; i < s->n_nodes; i++)
         free(s->nodes[i].pod_slots);
     free(s->nodes);
+    free(s->live);
     free(s->pods);
     free(s->free_slots);
     free(s->images);
@@ -237,9 +258,14 @@ void k8s_snapshot_free(k8s_snapshot *s)
 
 int32_t k8s_snapshot_add_node(k8s_snapshot *s, const k8s_node *n)
 {
+    if (k8s_labels_get(&n->labels, K8S_LABEL_HOSTNAME) == NULL && n->labels.n == K8S_MAX_LABELS)
+        return -1;
     s->nodes = grow(s->nodes, &s->nodes_cap, s->n_nodes + 1, sizeof *s->nodes);
+    s->live = grow(s->live, &s->live_cap, s->n_nodes + 1, sizeof *s->live); /* room for every node */
     k8s_node *d = &s->nodes[s->n_nodes];
     *d = *n;
+    if (k8s_labels_get(&d->labels, K8S_LABEL_HOSTNAME) == NULL)
+        k8s_labels_set(&d->labels, K8S_LABEL_HOSTNAME, d->name);
     memset(&d->requested, 0, sizeof d->requested);
     d->nonzero_milli_cpu = d->nonzero_memory = 0;
     d->n_pods = d->n_pods_with_affinity = 0;
@@ -250,7 +276,30 @@ int32_t k8s_snapshot_add_node(k8s_snapshot *s, const k8s_node *n)
     /* Image indices from the template are meaningless here; images are
      * attached with k8s_snapshot_node_add_image. */
     d->n_images = 0;
+    d->in_cluster = 1;
+    s->live[s->n_live++] = s->n_nodes; /* the highest index: the list stays ascending */
     return (int32_t)s->n_nodes++;
+}
+
+void k8s_snapshot_set_node_present(k8s_snapshot *s, uint32_t node, int present)
+{
+    k8s_node *n = &s->nodes[node];
+    if (!n->in_cluster == !present)
+        return;
+    n->in_cluster = present != 0;
+    for (uint32_t i = 0; i < n->n_images; i++) /* ImageLocality counts nodes in the cluster */
+        s->images[n->images[i]].num_nodes += present ? 1u : (uint32_t)-1;
+    uint32_t at = 0;
+    while (at < s->n_live && s->live[at] < node)
+        at++;
+    if (present) {
+        memmove(&s->live[at + 1], &s->live[at], (s->n_live - at) * sizeof *s->live);
+        s->live[at] = node;
+        s->n_live++;
+    } else {
+        memmove(&s->live[at], &s->live[at + 1], (s->n_live - at - 1) * sizeof *s->live);
+        s->n_live--;
+    }
 }
 
 /* imagelocality normalizedImageName: a name without a tag (no ':' after the
@@ -290,7 +339,7 @@ int k8s_snapshot_node_add_image(k8s_snapshot *s, uint32_t node, const char *name
     if (n->n_images == K8S_MAX_NODE_IMAGES)
         return -1;
     n->images[n->n_images++] = (uint32_t)id;
-    s->images[id].num_nodes++;
+    s->images[id].num_nodes += n->in_cluster ? 1u : 0u;
     return 0;
 }
 

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define K8S_STR 64           /* label keys/values, names: <= 63 chars as in Kubernetes */
-#define K8S_MAX_LABELS 12
+#define K8S_MAX_LABELS 16
 #define K8S_MAX_TAINTS 6
 #define K8S_MAX_TOLERATIONS 6
 #define K8S_MAX_VALUES 6      /* values of one selector requirement */
@@ -30,8 +30,15 @@
 #define K8S_MAX_CONTAINERS 4
 #define K8S_MAX_NODE_IMAGES 16
 
+/* Well-known node labels (k8s.io/api/core/v1 well_known_labels.go): the
+ * kubelet sets hostname, os and arch when it registers the node; the cloud
+ * provider sets zone and instance-type. */
 #define K8S_LABEL_HOSTNAME "kubernetes.io/hostname"
+#define K8S_LABEL_OS "kubernetes.io/os"
+#define K8S_LABEL_ARCH "kubernetes.io/arch"
 #define K8S_LABEL_ZONE "topology.kubernetes.io/zone"
+#define K8S_LABEL_INSTANCE_TYPE "node.kubernetes.io/instance-type"
+#define K8S_WELL_KNOWN_LABELS 5 /* the labels above: room k8s_node_set_well_known_labels needs */
 #define K8S_TAINT_UNSCHEDULABLE "node.kubernetes.io/unschedulable"
 
 /* Default requests the resource scorers use for containers that set none
@@ -64,7 +71,7 @@ typedef struct k8s_taint {
     k8s_taint_effect effect; /* not K8S_ANY_EFFECT */
 } k8s_taint;
 
-typedef enum { K8S_TOL_EQUAL, K8S_TOL_EXISTS } k8s_toleration_op;
+typedef enum { K8S_TOL_EQUAL, K8S_TOL_EXISTS } k8s_toleration_op; /* tolerations.[].operator, in order */
 
 typedef struct k8s_toleration {
     char key[K8S_STR]; /* "" with EXISTS tolerates every taint */
@@ -102,6 +109,7 @@ typedef struct k8s_pod_term {
     k8s_selector match;
 } k8s_pod_term;
 
+/* topology_spread_constraints.[].when_unsatisfiable, in order */
 typedef enum { K8S_DO_NOT_SCHEDULE, K8S_SCHEDULE_ANYWAY } k8s_unsatisfiable;
 
 typedef struct k8s_spread_constraint {
@@ -112,16 +120,30 @@ typedef struct k8s_spread_constraint {
 } k8s_spread_constraint;
 
 typedef struct k8s_container {
-    k8s_resources requests; /* 0 = not set (the scorers then use the defaults above) */
+    k8s_resources requests; /* 0 = not set (the scorers then use the defaults above)... */
+    uint32_t explicit_zero; /* ...unless bit (1 << r) is set: request r given as 0, which
+                             * the scorers take as 0 (GetNonzeroRequestForResource) */
     k8s_resources limits;
     char image[K8S_STR];    /* "" = no image to score */
 } k8s_container;
+
+/* Kind of a pod's controlling owner. Only ReplicaSets, StatefulSets and
+ * ReplicationControllers (and Services, not modelled as owners) give a pod
+ * the system default topology spreading (helper.DefaultSelector). */
+typedef enum {
+    K8S_OWNER_REPLICASET, /* the default: a Deployment's pods */
+    K8S_OWNER_STATEFULSET,
+    K8S_OWNER_REPLICATION_CONTROLLER,
+    K8S_OWNER_JOB,
+    K8S_OWNER_DAEMONSET
+} k8s_owner_kind;
 
 /* Everything a pod template says. */
 typedef struct k8s_pod_spec {
     char name[K8S_STR];      /* workload name, for logs */
     char namespace_[K8S_STR];
-    char owner[K8S_STR];     /* owning ReplicaSet; "" = none (no system default spreading) */
+    char owner[K8S_STR];     /* controlling owner's name; "" = none (no system default spreading) */
+    k8s_owner_kind owner_kind;
     int32_t priority;
     k8s_labels labels;
     uint32_t n_containers;
@@ -164,10 +186,11 @@ typedef struct k8s_node {
     char name[K8S_STR];
     k8s_resources allocatable;
     int32_t max_pods;
-    k8s_labels labels;
+    k8s_labels labels;        /* every label, the well-known ones included: what all plugins read */
     uint32_t n_taints;
     k8s_taint taints[K8S_MAX_TAINTS];
     int unschedulable;        /* spec.unschedulable (cordoned) */
+    int in_cluster;           /* maintained by the snapshot: see k8s_snapshot_set_node_present */
     uint32_t n_images;
     uint32_t images[K8S_MAX_NODE_IMAGES]; /* indices into the snapshot's image table */
     /* Maintained by the snapshot as pods are added and removed: */
@@ -191,8 +214,10 @@ typedef struct k8s_pdb {
 } k8s_pdb;
 
 typedef struct k8s_snapshot {
-    k8s_node *nodes;
+    k8s_node *nodes;                /* every node known, in the cluster or not */
     uint32_t n_nodes, nodes_cap;
+    uint32_t *live;                 /* indices of the nodes in the cluster, ascending: the */
+    uint32_t n_live, live_cap;      /* scheduler's node list; plugins walk only these */
     k8s_pod *pods;
     uint32_t n_pod_slots, pods_cap; /* slots in use or free */
     uint32_t n_pods;                /* live pods */
@@ -208,8 +233,11 @@ typedef struct k8s_snapshot {
 /* ---- labels, selectors, taints ---- */
 const char *k8s_labels_get(const k8s_labels *l, const char *key); /* NULL if absent */
 int k8s_labels_set(k8s_labels *l, const char *key, const char *value); /* -1 if full */
-/* A node's value for a topology key; the hostname label defaults to the node name. */
-const char *k8s_node_label(const k8s_node *n, const char *key);
+/* Sets the well-known labels a registering node gets (replacing any value):
+ * hostname = its name, os = linux, arch = amd64, and zone and instance-type
+ * when not NULL or "". -1 if the label list is full (then K8S_WELL_KNOWN_LABELS
+ * more free entries are enough). */
+int k8s_node_set_well_known_labels(k8s_node *n, const char *zone, const char *instance_type);
 int k8s_selector_matches(const k8s_selector *s, const k8s_labels *l);
 /* matchLabels helper: appends key In {value}; -1 if full. */
 int k8s_selector_add(k8s_selector *s, const char *key, k8s_selector_op op, const char *value);
@@ -218,6 +246,11 @@ int k8s_pod_tolerates(const k8s_pod_spec *p, const k8s_taint *taint);
 /* 1 if the node passes the pod's nodeSelector and required node affinity. */
 int k8s_node_matches_required_affinity(const k8s_pod_spec *p, const k8s_node *n);
 int k8s_pod_has_pod_affinity(const k8s_pod_spec *p);
+/* 1 if helper.DefaultSelector is not empty for the pod: it has an owner
+ * that is a ReplicaSet, StatefulSet or ReplicationController (Services
+ * selecting pods are not modelled as owners). Only such pods get the system
+ * default topology spreading. */
+int k8s_pod_has_default_spread_selector(const k8s_pod_spec *p);
 
 /* ---- pod requests ---- */
 /* Effective request: max(sum of containers, max of init containers) + overhead
@@ -231,8 +264,16 @@ int k8s_pod_is_best_effort(const k8s_pod_spec *p); /* no requests and no limits 
 /* ---- snapshot ---- */
 void k8s_snapshot_init(k8s_snapshot *s);
 void k8s_snapshot_free(k8s_snapshot *s);
-/* Appends a node (copied; requested totals and pod list are reset); returns its index. */
+/* Appends a node (copied; requested totals and pod list are reset), in the
+ * cluster; its hostname label is set to its name if it has none (what the
+ * kubelet does). Returns its index, or -1 if the label list is full. */
 int32_t k8s_snapshot_add_node(k8s_snapshot *s, const k8s_node *n);
+/* Puts a node in the cluster or takes it out (a Cluster Autoscaler node not
+ * yet provisioned or deleted, a VM node whose kubelet has not registered):
+ * nodes out of the cluster are in no plugin's view (not in `live`, their
+ * images not counted) but keep their index; the pods on one taken out are
+ * invisible with it until the caller removes them. */
+void k8s_snapshot_set_node_present(k8s_snapshot *s, uint32_t node, int present);
 /* Records that node holds image (name, size); returns 0, or -1 if the node's image list is full. */
 int k8s_snapshot_node_add_image(k8s_snapshot *s, uint32_t node, const char *name, int64_t size_bytes);
 int32_t k8s_snapshot_find_image(const k8s_snapshot *s, const char *name);

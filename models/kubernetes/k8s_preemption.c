@@ -191,11 +191,11 @@ void k8s_preempt(k8s_cycle *c, const k8s_code *status, gsl_rng *rng, k8s_schedul
     k8s_snapshot *s = c->snap;
     const k8s_profile *prof = c->profile;
     *nodes_tried = 0;
-    uint32_t *potential = malloc((s->n_nodes + 1) * sizeof *potential);
+    uint32_t *potential = malloc((s->n_live + 1) * sizeof *potential);
     uint32_t n_potential = 0;
-    for (uint32_t i = 0; i < s->n_nodes; i++)
-        if (status[i] == K8S_UNSCHEDULABLE) /* nodesWherePreemptionMightHelp */
-            potential[n_potential++] = i;
+    for (uint32_t k = 0; k < s->n_live; k++)
+        if (status[s->live[k]] == K8S_UNSCHEDULABLE) /* nodesWherePreemptionMightHelp */
+            potential[n_potential++] = s->live[k];
     if (n_potential == 0) {
         free(potential);
         return;

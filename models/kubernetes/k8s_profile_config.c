@@ -34,6 +34,7 @@ static int parse_profile(const scenario *s, int i, int32_t pct, k8s_profile *p, 
     else
         k8s_profile_default(p);
     snprintf(p->scheduler_name, sizeof p->scheduler_name, "%s", scn_string(s, PROF ".scheduler_name", i));
+    p->version = strcmp(scn_string(s, PROF ".version", i), "1.35") == 0 ? K8S_VERSION_1_35 : K8S_VERSION_1_36;
     p->percentage_of_nodes_to_score = pct;
     read_cost(s, &p->cost);
     p->preemption = scn_bool(s, PROF ".preemption", i);
@@ -64,10 +65,7 @@ static int parse_profile(const scenario *s, int i, int32_t pct, k8s_profile *p, 
             return -1;
     }
 
-    const char *type = scn_string(s, PROF ".scoring_strategy.type", i);
-    p->fit.type = strcmp(type, "MostAllocated") == 0              ? K8S_MOST_ALLOCATED
-                  : strcmp(type, "RequestedToCapacityRatio") == 0 ? K8S_REQUESTED_TO_CAPACITY_RATIO
-                                                                  : K8S_LEAST_ALLOCATED;
+    p->fit.type = (k8s_scoring_type)scn_enum(s, PROF ".scoring_strategy.type", i);
     memset(p->fit.weight, 0, sizeof p->fit.weight);
     p->fit.weight[K8S_CPU] = scn_int(s, PROF ".scoring_strategy.cpu_weight", i);
     p->fit.weight[K8S_MEMORY] = scn_int(s, PROF ".scoring_strategy.memory_weight", i);

@@ -78,12 +78,44 @@ static void send_bind(sim_ctx *ctx, k8s_control *c, uint32_t id, sim_time_ns ext
     int32_t on_host = c->node[p->node].host;
     if (on_host < 0)
         return; /* the node has no kubelet right now: the binding waits for it to come back */
-    int64_t payload[6] = {id, p->epoch, p->node, p->workload, c->wl[p->workload].pushed_usage_m, sim_now(ctx)};
+    k8s_bind_msg m = {.pod = id,
+                      .epoch = p->epoch,
+                      .node = p->node,
+                      .workload = p->workload,
+                      .usage_m = c->wl[p->workload].pushed_usage_m,
+                      .usage_at_ns = sim_now(ctx)};
     sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, c->sh->api_latency_ns + extra_delay, c->sh->kind_bind,
-             payload, sizeof payload);
+             &m, sizeof m);
 }
 
 static void reconcile(sim_ctx *ctx, k8s_control *c, uint32_t w);
+static int pod_serving(const k8s_control *c, const k8s_rpod *p);
+static void apply_load_steps(sim_ctx *ctx, k8s_control *c, uint32_t w);
+static int64_t pod_usage_m(const k8s_control *c, uint32_t w, int32_t serving);
+
+/* The per-pod CPU of workload w from t_ns on, for the metrics the HPA reads
+ * (k8s_metrics.h); only HPA workloads keep the history. */
+static void usage_note(k8s_control *c, uint32_t w, int64_t t_ns)
+{
+    if (!c->sh->workloads[w].hpa)
+        return;
+    k8s_usage_history_note(&c->wl[w].usage_hist, t_ns, pod_usage_m(c, w, c->wl[w].running),
+                           t_ns - 2 * c->metric_resolution_ns);
+}
+
+/* Every phase change goes through here: it keeps the workload's count of
+ * serving pods (running on a Ready node) and the usage history right. */
+static void set_pod_phase(sim_ctx *ctx, k8s_control *c, k8s_rpod *p, k8s_pod_phase phase)
+{
+    int was = pod_serving(c, p);
+    apply_load_steps(ctx, c, p->workload); /* steps before now keep their own times */
+    p->phase = phase;
+    int is = pod_serving(c, p);
+    if (is != was) {
+        c->wl[p->workload].running += is - was;
+        usage_note(c, p->workload, sim_now(ctx));
+    }
+}
 
 /* Deletes a pod (scale-down, eviction, preemption, rejection): its API
  * object goes, the snapshot forgets it, the kubelet stops it. */
@@ -96,14 +128,14 @@ static void delete_pod(sim_ctx *ctx, k8s_control *c, uint32_t id)
         k8s_snapshot_remove_pod(&c->snap, (uint32_t)p->slot);
         int32_t on_host = c->node[p->node].host;
         if (on_host >= 0) {
-            int64_t payload[3] = {id, p->epoch, p->node};
-            sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, c->sh->api_latency_ns, c->sh->kind_kill, payload,
-                     sizeof payload);
+            k8s_kill_msg m = {.pod = id, .epoch = p->epoch, .node = p->node};
+            sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, c->sh->api_latency_ns, c->sh->kind_kill, &m,
+                     sizeof m);
         }
     } else {
         return;
     }
-    p->phase = K8S_POD_DELETED;
+    set_pod_phase(ctx, c, p, K8S_POD_DELETED);
     p->epoch++;
     p->slot = -1;
     c->wl[p->workload].active--;
@@ -138,14 +170,14 @@ static void cycle(sim_ctx *ctx, k8s_control *c)
     const k8s_profile *prof = &c->cfg.profiles[ws->profile];
     k8s_schedule_result r;
     k8s_pdbs_refresh(c); /* status.disruptionsAllowed as of now, for preemption */
-    k8s_schedule_pod(&c->scheds[ws->profile], prof, &c->snap, &ws->pod, sim_rng(ctx, K8S_STREAM), &r);
+    k8s_schedule_pod(&c->sched, prof, &c->snap, &ws->pod, sim_rng(ctx, K8S_STREAM), &r);
     int64_t cost = r.cost_ns > 0 ? r.cost_ns : 0;
     c->busy_until_ns = now + cost; /* set first: the controllers below may kick */
     int32_t slot = r.code == K8S_SUCCESS ? k8s_bind(prof, &c->snap, &ws->pod, (uint32_t)r.node, now) : -1;
     if (slot >= 0) {
         k8s_queue_done(&c->q, handle);
         remember_slot(c, slot, (uint32_t)id);
-        p->phase = K8S_POD_BOUND;
+        set_pod_phase(ctx, c, p, K8S_POD_BOUND);
         p->node = r.node;
         p->slot = slot;
         p->epoch++;
@@ -230,18 +262,16 @@ static void pod_status(sim_ctx *ctx, k8s_control *c, uint32_t id, uint32_t epoch
     if (p->epoch != epoch || (p->phase != K8S_POD_BOUND && p->phase != K8S_POD_RUNNING))
         return; /* about an earlier binding of the pod */
     if (status == K8S_PS_RUNNING) {
-        p->phase = K8S_POD_RUNNING;
+        p->running_ns = sim_now(ctx) - c->sh->api_latency_ns; /* the report took the API latency */
+        set_pod_phase(ctx, c, p, K8S_POD_RUNNING);
         klog(ctx, c, c->log_running, id, p->node, p->workload, (double)(sim_now(ctx) - p->created_ns) / 1e9);
         /* one more serving pod shares the offered load: the others use less now */
-        int32_t serving = 0;
-        for (uint32_t k = 0; k < c->n_pods; k++)
-            serving += c->pods[k].workload == p->workload && pod_serving(c, &c->pods[k]);
-        push_workload_usage(ctx, c, p->workload, serving);
+        push_workload_usage(ctx, c, p->workload, c->wl[p->workload].running);
         return;
     }
     if (status == K8S_PS_SUCCEEDED) {
         k8s_snapshot_remove_pod(&c->snap, (uint32_t)p->slot);
-        p->phase = K8S_POD_SUCCEEDED;
+        set_pod_phase(ctx, c, p, K8S_POD_SUCCEEDED);
         p->slot = -1;
         c->wl[p->workload].active--;
         c->wl[p->workload].succeeded++;
@@ -255,9 +285,32 @@ static void pod_status(sim_ctx *ctx, k8s_control *c, uint32_t id, uint32_t epoch
 
 /* --- nodes -------------------------------------------------------------- */
 
+/* What the scheduler sees of node n: in the cluster once its kubelet has
+ * registered it and while the Cluster Autoscaler has not deleted it (a node
+ * not yet added is in no plugin's view); schedulable while Ready. */
 static void set_schedulable(k8s_control *c, uint32_t n)
 {
-    c->snap.nodes[n].unschedulable = !(c->node[n].ready && c->node[n].joined);
+    k8s_snapshot_set_node_present(&c->snap, n, c->node[n].joined && c->node[n].registered);
+    c->snap.nodes[n].unschedulable = !c->node[n].ready;
+}
+
+/* The node controller's Ready condition of node n: pods running there stop
+ * or start serving. */
+static void set_node_ready(sim_ctx *ctx, k8s_control *c, int32_t n, int ready)
+{
+    if (c->node[n].ready == ready)
+        return;
+    for (uint32_t id = 0; id < c->n_pods; id++)
+        if (c->pods[id].node == n && c->pods[id].phase == K8S_POD_RUNNING)
+            apply_load_steps(ctx, c, c->pods[id].workload);
+    c->node[n].ready = ready;
+    for (uint32_t id = 0; id < c->n_pods; id++) {
+        const k8s_rpod *p = &c->pods[id];
+        if (p->node == n && p->phase == K8S_POD_RUNNING) {
+            c->wl[p->workload].running += ready ? 1 : -1;
+            usage_note(c, p->workload, sim_now(ctx));
+        }
+    }
 }
 
 /* The current usage of every workload with a pod on node n, to its host. */
@@ -272,9 +325,9 @@ static void resend_usage(sim_ctx *ctx, k8s_control *c, int32_t n)
         if (p->node != n || (p->phase != K8S_POD_BOUND && p->phase != K8S_POD_RUNNING) || sent[p->workload])
             continue;
         sent[p->workload] = 1;
-        int64_t payload[3] = {p->workload, c->wl[p->workload].pushed_usage_m, sim_now(ctx)};
-        sim_send(ctx, c->env->first_host_lp + (uint32_t)c->node[n].host, sh->api_latency_ns, sh->kind_usage, payload,
-                 sizeof payload);
+        k8s_usage_msg m = {.workload = p->workload, .usage_m = c->wl[p->workload].pushed_usage_m, .at_ns = sim_now(ctx)};
+        sim_send(ctx, c->env->first_host_lp + (uint32_t)c->node[n].host, sh->api_latency_ns, sh->kind_usage, &m,
+                 sizeof m);
     }
     free(sent);
 }
@@ -304,7 +357,8 @@ static void node_status(sim_ctx *ctx, k8s_control *c, int32_t n, int status, int
     if (c->node_provisioning[n] && !ns->joined) { /* a CA node's VM runs: it registers */
         c->node_provisioning[n] = 0;
         ns->joined = 1;
-        ns->ready = 1;
+        ns->registered = 1;
+        set_node_ready(ctx, c, n, 1);
         klog(ctx, c, c->log_ready, n, on_host, 1, 0.0);
         set_schedulable(c, (uint32_t)n);
         k8s_queue_move_all(&c->q, now);
@@ -314,7 +368,8 @@ static void node_status(sim_ctx *ctx, k8s_control *c, int32_t n, int status, int
     if (!ns->ready || was_lost) { /* logged also when it comes back before NotReady */
         if (ns->joined)
             klog(ctx, c, c->log_ready, n, on_host, 0, 0.0);
-        ns->ready = 1;
+        ns->registered = 1;
+        set_node_ready(ctx, c, n, 1);
         set_schedulable(c, (uint32_t)n);
         k8s_queue_move_all(&c->q, now);
     }
@@ -322,7 +377,7 @@ static void node_status(sim_ctx *ctx, k8s_control *c, int32_t n, int status, int
     for (uint32_t id = 0; id < c->n_pods; id++) {
         k8s_rpod *p = &c->pods[id];
         if (p->node == n && (p->phase == K8S_POD_BOUND || p->phase == K8S_POD_RUNNING)) {
-            p->phase = K8S_POD_BOUND;
+            set_pod_phase(ctx, c, p, K8S_POD_BOUND);
             p->epoch++;
             send_bind(ctx, c, id, 0);
         }
@@ -353,7 +408,7 @@ static void node_timer(sim_ctx *ctx, k8s_control *c, int32_t n, uint32_t epoch, 
         return;
     if (phase == K8S_TIMER_NOT_READY) {
         if (ns->ready) {
-            ns->ready = 0;
+            set_node_ready(ctx, c, n, 0);
             set_schedulable(c, (uint32_t)n);
             if (ns->joined)
                 klog(ctx, c, c->log_not_ready, n, 0, 0, 0.0);
@@ -393,12 +448,52 @@ static int64_t pod_usage_m(const k8s_control *c, uint32_t w, int32_t serving)
     return c->wl[w].usage_m * ws->replicas / serving;
 }
 
+/* Applies the load steps due by now, each at its own time in the usage
+ * history. Called before anything changes the serving pods, so the history
+ * stays in time order. */
 static void apply_load_steps(sim_ctx *ctx, k8s_control *c, uint32_t w)
 {
     const k8s_workload_spec *ws = &c->sh->workloads[w];
     k8s_workload_state *st = &c->wl[w];
-    while (st->next_step < ws->n_steps && ws->step_at_ns[st->next_step] <= sim_now(ctx))
-        st->usage_m = ws->step_usage_m[st->next_step++];
+    while (st->next_step < ws->n_steps && ws->step_at_ns[st->next_step] <= sim_now(ctx)) {
+        st->usage_m = ws->step_usage_m[st->next_step];
+        usage_note(c, w, ws->step_at_ns[st->next_step++]);
+    }
+}
+
+/* The kubelet marks a probe-less pod Ready when its pod worker sees the
+ * container running, at the next PLEG relist: plegRelistPeriod = 1 s
+ * (pkg/kubelet/kubelet.go) [M: the whole period]. So a fresh container's
+ * first metric window, which begins at its start, began before Ready. */
+#define POD_READY_AFTER_START_NS 1000000000LL
+
+/* One pod as the replica calculator sees it (replica_calculator.go
+ * groupPods): Pending (bound, not started) is unready without a metric; a
+ * running pod without a metric (too young, or its node not Ready so
+ * metrics-server cannot scrape it) is missing; a pod with a metric inside
+ * its CPU initialisation period is unready if its window began before it
+ * turned Ready (k8s_hpa_cpu_unready). */
+static k8s_hpa_pod hpa_pod(sim_ctx *ctx, const k8s_control *c, const k8s_rpod *p, int64_t *window_usage_m)
+{
+    const k8s_workload_spec *ws = &c->sh->workloads[p->workload];
+    k8s_hpa_pod hp = {.request_milli = ws->pod.containers[0].requests.v[K8S_CPU]};
+    if (p->phase != K8S_POD_RUNNING) {
+        hp.unready = 1;
+        return hp;
+    }
+    if (!c->node[p->node].ready)
+        return hp;
+    k8s_pod_metric m = k8s_pod_metric_at(&c->wl[p->workload].usage_hist, c->metric_resolution_ns, sim_now(ctx),
+                                         p->running_ns);
+    if (!m.has)
+        return hp;
+    hp.has_metric = 1;
+    hp.usage_milli = m.usage_m;
+    int64_t start_ns = p->running_ns - c->sh->pod_start_ns; /* status.startTime: the kubelet took the pod */
+    hp.unready = k8s_hpa_cpu_unready(&ws->hpa_cfg, sim_now(ctx), start_ns, 1,
+                                     p->running_ns + POD_READY_AFTER_START_NS, m.ts_ns, m.window_ns);
+    *window_usage_m = m.usage_m;
+    return hp;
 }
 
 static void hpa_sync(sim_ctx *ctx, k8s_control *c, uint32_t w)
@@ -406,13 +501,9 @@ static void hpa_sync(sim_ctx *ctx, k8s_control *c, uint32_t w)
     const k8s_workload_spec *ws = &c->sh->workloads[w];
     k8s_workload_state *st = &c->wl[w];
     apply_load_steps(ctx, c, w);
+    push_workload_usage(ctx, c, w, st->running); /* a load step or serving change since the last sample */
     uint32_t n = 0;
-    int32_t serving = 0;
-    for (uint32_t id = 0; id < c->n_pods; id++)
-        if (c->pods[id].workload == w && pod_serving(c, &c->pods[id]))
-            serving++;
-    int64_t usage = pod_usage_m(c, w, serving);
-    push_workload_usage(ctx, c, w, serving); /* a load step or serving change since the last sample */
+    int64_t usage = 0; /* per-pod CPU in the last metrics window, for the log */
     k8s_hpa_pod *pods = malloc((size_t)(st->active > 0 ? st->active : 1) * sizeof *pods);
     if (!pods)
         abort();
@@ -420,11 +511,7 @@ static void hpa_sync(sim_ctx *ctx, k8s_control *c, uint32_t w)
         const k8s_rpod *p = &c->pods[id];
         if (p->workload != w || p->phase == K8S_POD_DELETED || p->phase == K8S_POD_SUCCEEDED)
             continue;
-        int ok = pod_serving(c, p);
-        pods[n++] = (k8s_hpa_pod){.request_milli = ws->pod.containers[0].requests.v[K8S_CPU],
-                                  .usage_milli = ok ? usage : 0,
-                                  .has_metric = ok,
-                                  .unready = !ok};
+        pods[n++] = hpa_pod(ctx, c, p, &usage);
     }
     int32_t current = st->replicas;
     int32_t desired = k8s_hpa_sync(&st->hpa, sim_now(ctx), current, pods, n);
@@ -545,7 +632,7 @@ static void push_workload_usage(sim_ctx *ctx, k8s_control *c, uint32_t w, int32_
     if (!c->host_mark && !(c->host_mark = calloc(sh->n_hosts ? sh->n_hosts : 1, sizeof *c->host_mark)))
         abort(); /* out of memory inside a handler */
     uint32_t round = ++c->usage_round;
-    int64_t payload[3] = {w, usage, sim_now(ctx)};
+    k8s_usage_msg m = {.workload = w, .usage_m = usage, .at_ns = sim_now(ctx)};
     for (uint32_t id = 0; id < c->n_pods; id++) {
         const k8s_rpod *p = &c->pods[id];
         if (p->workload != w || (p->phase != K8S_POD_BOUND && p->phase != K8S_POD_RUNNING))
@@ -554,8 +641,7 @@ static void push_workload_usage(sim_ctx *ctx, k8s_control *c, uint32_t w, int32_
         if (on_host < 0 || c->host_mark[on_host] == round)
             continue;
         c->host_mark[on_host] = round;
-        sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, sh->api_latency_ns, sh->kind_usage, payload,
-                 sizeof payload);
+        sim_send(ctx, c->env->first_host_lp + (uint32_t)on_host, sh->api_latency_ns, sh->kind_usage, &m, sizeof m);
     }
 }
 
@@ -577,9 +663,8 @@ static void sample(sim_ctx *ctx, k8s_control *c)
     int32_t *serving = calloc(sh->n_workloads ? sh->n_workloads : 1, sizeof *serving);
     if (!serving)
         abort();
-    for (uint32_t id = 0; id < c->n_pods; id++)
-        if (pod_serving(c, &c->pods[id]))
-            serving[c->pods[id].workload]++;
+    for (uint32_t w = 0; w < sh->n_workloads; w++)
+        serving[w] = c->wl[w].running;
     push_usage(ctx, c, serving);
     if (rec) {
         uint32_t pending = k8s_queue_count(&c->q, K8S_Q_ACTIVE) + k8s_queue_count(&c->q, K8S_Q_BACKOFF) +
@@ -633,9 +718,11 @@ void k8s_control_handle(sim_ctx *ctx, void *state, const sim_event *ev)
     if (ev->kind == sh->kind_cycle) {
         cycle(ctx, c);
     } else if (ev->kind == sh->kind_pod_status) {
-        pod_status(ctx, c, (uint32_t)p[0], (uint32_t)p[1], (int)p[2]);
+        const k8s_pod_status_msg *m = (const k8s_pod_status_msg *)ev->payload.bytes;
+        pod_status(ctx, c, m->pod, m->epoch, m->status);
     } else if (ev->kind == sh->kind_node_status) {
-        node_status(ctx, c, (int32_t)p[0], (int)p[1], (int32_t)p[2], p[3]);
+        const k8s_node_status_msg *m = (const k8s_node_status_msg *)ev->payload.bytes;
+        node_status(ctx, c, m->node, m->status, m->host, m->at_ns);
     } else if (ev->kind == sh->kind_node_timer) {
         node_timer(ctx, c, (int32_t)p[0], (uint32_t)p[1], (int)p[2]);
     } else if (ev->kind == sh->kind_tick) {

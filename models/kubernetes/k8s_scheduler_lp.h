@@ -46,6 +46,7 @@
 #include "models/kubernetes/k8s_autoscaler.h"
 #include "models/kubernetes/k8s_framework.h"
 #include "models/kubernetes/k8s_hpa.h"
+#include "models/kubernetes/k8s_metrics.h"
 #include "models/kubernetes/k8s_profile_config.h"
 #include "models/kubernetes/k8s_queue.h"
 #include "recorder/recorder.h"
@@ -105,12 +106,14 @@ typedef struct k8s_rpod {
     int32_t slot;       /* snapshot slot, -1 */
     uint32_t qhandle;   /* queue handle while pending */
     int64_t created_ns;
+    int64_t running_ns; /* when its container last started on the kubelet */
 } k8s_rpod;
 
 typedef struct k8s_node_state {
     int ready;          /* Ready condition as the node controller sees it */
     int joined;         /* in the cluster (CA: provisioned and not deleted) */
     int lost;           /* the kubelet reported its node gone, not back yet */
+    int registered;     /* its kubelet has registered it (a VM node: its VM has run) */
     uint32_t epoch;     /* invalidates timers */
     int32_t host;       /* host LP running it (VM nodes move), -1 unknown */
     int64_t cpu_used_m; /* for the series */
@@ -120,7 +123,7 @@ typedef struct k8s_node_state {
 typedef struct k8s_workload_state {
     int32_t replicas;   /* Deployment spec.replicas (HPA sets it) */
     int32_t active;     /* pods not succeeded nor deleted */
-    int32_t running;    /* running on a Ready node */
+    int32_t running;    /* running on a Ready node: the pods serving its load */
     int32_t succeeded;  /* Job */
     int created;        /* the object exists */
     int complete;       /* Job finished */
@@ -128,13 +131,15 @@ typedef struct k8s_workload_state {
     int64_t usage_m;    /* current per-pod usage at the initial replica count */
     int64_t pushed_usage_m; /* per-pod CPU usage last sent to the kubelets (bind, k8s.usage) */
     k8s_hpa hpa;
+    k8s_usage_history usage_hist; /* per-pod CPU over time, for the HPA's metrics (HPA workloads) */
 } k8s_workload_state;
 
 typedef struct k8s_control {
     const k8s_shared *sh;
     const struct model_env *env;
     k8s_scheduler_config cfg;
-    k8s_scheduler *scheds; /* one per profile */
+    k8s_scheduler sched;   /* the kube-scheduler's state, shared by its profiles */
+    int64_t metric_resolution_ns; /* metrics-server --metric-resolution */
     k8s_snapshot snap;
     k8s_queue q;
     k8s_node_state *node;
@@ -195,6 +200,44 @@ typedef struct k8s_world {
     uint32_t n_hosts;
     const struct service_set *services; /* for the pods of Deployments that serve a service, or NULL */
 } k8s_world;
+
+/* Messages between the scheduler LP (the API server's side) and the
+ * kubelets in the host LPs. */
+typedef struct k8s_bind_msg { /* k8s.bind: run the pod on the node */
+    uint32_t pod, epoch;
+    int32_t node;
+    uint32_t workload;
+    int64_t usage_m;         /* the CPU one pod of its workload uses now */
+    sim_time_ns usage_at_ns; /* when that was decided */
+} k8s_bind_msg;
+typedef struct k8s_kill_msg { /* k8s.kill: stop the pod */
+    uint32_t pod, epoch;
+    int32_t node;
+    int32_t unused;
+} k8s_kill_msg;
+typedef struct k8s_usage_msg { /* k8s.usage: a workload's per-pod CPU changed */
+    uint32_t workload;
+    int32_t unused;
+    int64_t usage_m;
+    sim_time_ns at_ns;
+} k8s_usage_msg;
+typedef struct k8s_pod_status_msg { /* k8s.pod_status: kubelet -> scheduler */
+    uint32_t pod, epoch;
+    int32_t status; /* K8S_PS_* */
+    int32_t unused;
+} k8s_pod_status_msg;
+typedef struct k8s_node_status_msg { /* k8s.node_status: kubelet -> scheduler */
+    int32_t node;
+    int32_t status; /* K8S_NS_* */
+    int32_t host;
+    int32_t unused;
+    sim_time_ns at_ns;
+} k8s_node_status_msg;
+_Static_assert(sizeof(k8s_bind_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a bind fits an event payload");
+_Static_assert(sizeof(k8s_kill_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a kill fits an event payload");
+_Static_assert(sizeof(k8s_usage_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a usage update fits an event payload");
+_Static_assert(sizeof(k8s_pod_status_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a pod status fits an event payload");
+_Static_assert(sizeof(k8s_node_status_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a node status fits an event payload");
 
 /* A kubelet pod going with its VM node to the vMotion's destination. */
 typedef struct k8s_pod_transfer_msg {

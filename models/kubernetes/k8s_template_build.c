@@ -281,8 +281,7 @@ static int read_tolerations(const scenario *scn, const char *elem, k8s_pod_spec 
         k8s_toleration *t = &ps->tolerations[k];
         snprintf(t->key, sizeof t->key, "%s", scn_string(scn, "%s.tolerations.[%" PRIu32 "].key", elem, k));
         snprintf(t->value, sizeof t->value, "%s", scn_string(scn, "%s.tolerations.[%" PRIu32 "].value", elem, k));
-        t->op = strcmp(scn_string(scn, "%s.tolerations.[%" PRIu32 "].operator", elem, k), "Exists") == 0
-                    ? K8S_TOL_EXISTS : K8S_TOL_EQUAL;
+        t->op = (k8s_toleration_op)scn_enum(scn, "%s.tolerations.[%" PRIu32 "].operator", elem, k);
         const char *effect = scn_string(scn, "%s.tolerations.[%" PRIu32 "].effect", elem, k);
         t->effect = K8S_ANY_EFFECT;
         snprintf(key, sizeof key, "%s.tolerations.[%" PRIu32 "].effect", elem, k);
@@ -335,9 +334,8 @@ int k8s_template_read(const scenario *scn, const char *elem, k8s_pod_spec *ps, c
         c->max_skew = (int32_t)scn_int(scn, "%s.topology_spread_constraints.[%" PRIu32 "].max_skew", elem, k);
         snprintf(c->topology_key, sizeof c->topology_key, "%s",
                  scn_string(scn, "%s.topology_spread_constraints.[%" PRIu32 "].topology_key", elem, k));
-        c->when_unsatisfiable =
-            strcmp(scn_string(scn, "%s.topology_spread_constraints.[%" PRIu32 "].when_unsatisfiable", elem, k),
-                   "ScheduleAnyway") == 0 ? K8S_SCHEDULE_ANYWAY : K8S_DO_NOT_SCHEDULE;
+        c->when_unsatisfiable = (k8s_unsatisfiable)scn_enum(
+            scn, "%s.topology_spread_constraints.[%" PRIu32 "].when_unsatisfiable", elem, k);
         snprintf(key, sizeof key, "%s.topology_spread_constraints.[%" PRIu32 "].selector", elem, k);
         if (scn_string(scn, "%s", key)[0] == '\0')
             k8s_selector_add(&c->match, "app", K8S_OP_IN, k8s_labels_get(&ps->labels, "app"));

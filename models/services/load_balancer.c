@@ -2,35 +2,13 @@
 #include "models/services/load_balancer.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 static const char *const policy_names[] = {"round_robin", "least_connections", "consistent_hash", "power_of_d",
                                            "shared_queue"};
 
-int lb_policy_parse(const char *name, lb_policy *out)
-{
-    for (size_t i = 0; i < sizeof policy_names / sizeof policy_names[0]; i++)
-        if (name && strcmp(name, policy_names[i]) == 0) {
-            *out = (lb_policy)i;
-            return 0;
-        }
-    return -1;
-}
-
 const char *lb_policy_name(lb_policy p)
 {
     return (size_t)p < sizeof policy_names / sizeof policy_names[0] ? policy_names[p] : "?";
-}
-
-int lb_tie_break_parse(const char *name, lb_tie_break *out)
-{
-    if (name && strcmp(name, "lowest_index") == 0)
-        *out = LB_TIES_LOWEST_INDEX;
-    else if (name && strcmp(name, "random") == 0)
-        *out = LB_TIES_RANDOM;
-    else
-        return -1;
-    return 0;
 }
 
 int64_t lb_round_robin(const lb_view *v, uint32_t *cursor)

@@ -30,6 +30,8 @@
 
 #include <gsl/gsl_rng.h>
 
+/* In the order of services.[].load_balancer and services.[].tie_break
+ * (read with scn_enum). */
 typedef enum {
     LB_ROUND_ROBIN,
     LB_LEAST_CONNECTIONS,
@@ -40,9 +42,7 @@ typedef enum {
 
 typedef enum { LB_TIES_LOWEST_INDEX, LB_TIES_RANDOM } lb_tie_break;
 
-int lb_policy_parse(const char *name, lb_policy *out);
 const char *lb_policy_name(lb_policy p);
-int lb_tie_break_parse(const char *name, lb_tie_break *out);
 
 /* The balancer's view of n replicas. */
 typedef struct lb_view {

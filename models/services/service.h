@@ -49,6 +49,7 @@
 
 struct model_env;
 
+/* In the order of services.[].arrival.process (read with scn_enum). */
 typedef enum { REQUEST_ARRIVAL_POISSON, REQUEST_ARRIVAL_DIURNAL, REQUEST_ARRIVAL_MMPP } request_arrival_process;
 
 typedef struct mmpp_phase {
@@ -155,8 +156,8 @@ typedef struct service_set {
 /* Reads services.[] from the scenario, creates one LP per service (after
  * the hosts), registers the event kinds, declares the series and schedules
  * the first events; rec may be NULL. Sets *out (NULL when the scenario has
- * no services). Returns 0, 2 for bad input, 1 for a runtime failure, with a
- * message "FILE:LINE: key '...': ..." in err. */
+ * no services). Returns 0, -2 for bad input (scn_key_error's status) or 1
+ * for a runtime failure, with a message "FILE:LINE: key '...': ..." in err. */
 int services_build(const scenario *scn, sim_engine *eng, recorder *rec, struct model_env *env,
                    service_set **out, char *err, size_t err_len);
 
@@ -187,10 +188,12 @@ void services_report_pod(sim_ctx *ctx, const service_set *set, uint32_t workload
                          double speed, int running);
 
 struct model_module;
+struct host_hooks;
 /* The services module (models/core/module.h): its start builds the
  * services (services_build), and as a feature of the host LP it reports
  * replica VMs as they start, stop and at every sample. */
 extern const struct model_module services_module;
+extern const struct host_hooks services_host_hooks;
 
 /* The LP handler of services. */
 void service_handle(sim_ctx *ctx, void *state, const sim_event *ev);
@@ -205,6 +208,11 @@ typedef struct service_speed_report {
     double speed;
 } service_speed_report;
 _Static_assert(sizeof(service_speed_report) <= SIM_EVENT_PAYLOAD_BYTES, "a speed report fits an event payload");
+
+/* Closes the service's (replica i's) time integrals at `now` (the LP's
+ * own events, and the end-of-run tables at simulation.until). */
+void service_advance(service *s, sim_time_ns now);
+void service_replica_advance(service *s, uint32_t i, sim_time_ns now);
 
 /* Pure helpers, exposed for tests. */
 

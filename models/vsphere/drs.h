@@ -60,7 +60,7 @@ typedef struct drs_cluster {
     uint32_t n_rules;
 } drs_cluster;
 
-typedef enum { DRS_COMBINE_MAX, DRS_COMBINE_WEIGHTED } drs_combine;
+typedef enum { DRS_COMBINE_MAX, DRS_COMBINE_WEIGHTED } drs_combine; /* drs.combine, in order */
 
 typedef struct drs_params {
     int threshold;               /* migration threshold 1 (conservative) .. 5; default 3 */

@@ -118,10 +118,7 @@ static int read_rules(drs_env *d, const scenario *scn, const model_env *env, cha
         char key[64];
         drs_rule *rule = &d->rules[r];
         snprintf(key, sizeof key, "rules.[%d].kind", r);
-        if (drs_rule_kind_parse(scn_string(scn, "%s", key), &rule->kind) != 0) {
-            scn_key_error(scn, err, err_len, key, "not a rule kind");
-            goto done;
-        }
+        rule->kind = (drs_rule_kind)scn_enum(scn, "%s", key);
         uint32_t n;
         snprintf(key, sizeof key, "rules.[%d].vms", r);
         if (parse_members(scn, key, scn_string(scn, "%s", key), "vms", vfirst, vcount, d->rule_members + used,
@@ -244,8 +241,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     d->params.min_goodness = scn_float(scn, "drs.min_goodness");
     d->params.cost_benefit = scn_bool(scn, "drs.cost_benefit");
     d->params.gain_duration_s = (double)scn_duration_ns(scn, "drs.gain_duration") * 1e-9;
-    d->params.combine = strcmp(scn_string(scn, "drs.combine"), "weighted") == 0 ? DRS_COMBINE_WEIGHTED
-                                                                                : DRS_COMBINE_MAX;
+    d->params.combine = (drs_combine)scn_enum(scn, "drs.combine");
     d->params.period_s = (double)d->period_ns * 1e-9;
     if (env->n_hosts > 0)
         d->params.core_mhz = env->host_specs[0].cpu_mhz;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/schema.h"
+
 static const char *const rule_kind_names[] = {
     "vm_affinity",    "vm_anti_affinity", "vm_host_must",
     "vm_host_must_not", "vm_host_should", "vm_host_should_not",
@@ -23,12 +25,11 @@ const char *drs_rule_kind_name(drs_rule_kind kind)
 
 int drs_rule_kind_parse(const char *name, drs_rule_kind *out)
 {
-    for (unsigned i = 0; i < sizeof rule_kind_names / sizeof rule_kind_names[0]; i++)
-        if (strcmp(name, rule_kind_names[i]) == 0) {
-            *out = (drs_rule_kind)i;
-            return 0;
-        }
-    return -1;
+    int k = scn_enum_index("rules.[].kind", name);
+    if (k < 0)
+        return -1;
+    *out = (drs_rule_kind)k;
+    return 0;
 }
 
 int drs_rules_index_build(drs_rule_index *idx, const drs_rule *rules, uint32_t n_rules, uint32_t n_vms)

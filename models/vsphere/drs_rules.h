@@ -22,6 +22,7 @@
 
 #include <stdint.h>
 
+/* In the order of rules.[].kind (read with scn_enum). */
 typedef enum {
     DRS_RULE_VM_AFFINITY,
     DRS_RULE_VM_ANTI_AFFINITY,

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario/schema.h"
+
 void ha_config_default(ha_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -31,12 +33,11 @@ int ha_policy_parse(const char *name, ha_policy *out)
 
 int ha_priority_parse(const char *name, ha_priority *out)
 {
-    for (unsigned i = 0; i < sizeof priority_names / sizeof priority_names[0]; i++)
-        if (strcmp(name, priority_names[i]) == 0) {
-            *out = (ha_priority)i;
-            return 0;
-        }
-    return -1;
+    int k = scn_enum_index("vms.[].restart_priority", name);
+    if (k < 0)
+        return -1;
+    *out = (ha_priority)k;
+    return 0;
 }
 
 const char *ha_priority_name(ha_priority p)

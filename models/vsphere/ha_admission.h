@@ -38,7 +38,8 @@ typedef enum {
     HA_POLICY_DISABLED
 } ha_policy;
 
-/* Restart priority classes, restarted in this order; DISABLED never is. */
+/* Restart priority classes, restarted in this order; DISABLED never is.
+ * In the order of vms.[].restart_priority (read with scn_enum). */
 typedef enum {
     HA_PRIORITY_HIGHEST,
     HA_PRIORITY_HIGH,

@@ -117,13 +117,7 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
     }
     for (uint32_t v = 0; v < env->n_vms; v++) {
         const vm_spec *vs = &env->vm_specs[v];
-        ha_priority prio = HA_PRIORITY_MEDIUM;
-        if (ha_priority_parse(scn_string(scn, "vms.[%u].restart_priority", vs->group), &prio) != 0) {
-            char key[64];
-            snprintf(key, sizeof key, "vms.[%u].restart_priority", vs->group);
-            ha_controller_free(ha);
-            return scn_key_error(scn, err, err_len, key, "not supported");
-        }
+        ha_priority prio = (ha_priority)scn_enum(scn, "vms.[%u].restart_priority", vs->group);
         ha->vms[v] = (ha_vm){.host = -1,
                              .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
                              .mem_reservation_mib = vs->res.memory_reservation_mib,

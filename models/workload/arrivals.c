@@ -9,17 +9,6 @@
 
 #include "scenario/units.h"
 
-int arrival_process_parse(const char *name, arrival_process *out)
-{
-    static const char *const names[] = {"at_start", "poisson", "deterministic", "list"};
-    for (int k = 0; k < 4; k++)
-        if (strcmp(name, names[k]) == 0) {
-            *out = (arrival_process)k;
-            return 0;
-        }
-    return -1;
-}
-
 int arrival_parse_times(const char *text, sim_time_ns **out, size_t *n_out, char *why, size_t why_len)
 {
     *out = NULL;

@@ -17,6 +17,7 @@
 
 #include "sim/time.h"
 
+/* In the order of vms.[].arrival.process (read with scn_enum). */
 typedef enum { ARRIVAL_AT_START, ARRIVAL_POISSON, ARRIVAL_DETERMINISTIC, ARRIVAL_LIST } arrival_process;
 
 typedef struct arrival_spec {
@@ -27,8 +28,6 @@ typedef struct arrival_spec {
     size_t n_offsets;
     uint64_t count;            /* most arrivals */
 } arrival_spec;
-
-int arrival_process_parse(const char *name, arrival_process *out);
 
 /* Parses "0s, 90s, 2h" into non-decreasing offsets. Returns 0, or -1 with
  * the problem (naming the item's position) in why. */

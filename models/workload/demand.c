@@ -3,7 +3,8 @@
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
-#include <string.h>
+
+#include "scenario/schema.h"
 
 /* C11 does not define M_PI. */
 static const double TWO_PI = 6.283185307179586476925286766559;
@@ -12,12 +13,11 @@ static const char *const kind_names[] = {"constant", "diurnal", "onoff", "random
 
 int demand_kind_parse(const char *name, demand_kind *out)
 {
-    for (int k = 0; k < (int)(sizeof kind_names / sizeof kind_names[0]); k++)
-        if (strcmp(name, kind_names[k]) == 0) {
-            *out = (demand_kind)k;
-            return 0;
-        }
-    return -1;
+    int k = scn_enum_index("vms.[].cpu_demand.kind", name);
+    if (k < 0)
+        return -1;
+    *out = (demand_kind)k;
+    return 0;
 }
 
 const char *demand_kind_name(demand_kind kind)

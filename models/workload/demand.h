@@ -35,10 +35,9 @@
 
 #include "sim/time.h"
 
-#define DEMAND_KINDS "constant|diurnal|onoff|random_walk|trace"
-
+/* In the order of the lists of <demand>.kind, vms.[].trace.interpolation
+ * and vms.[].trace.at_end (read with scn_enum). */
 typedef enum { DEMAND_CONSTANT, DEMAND_DIURNAL, DEMAND_ONOFF, DEMAND_RANDOM_WALK, DEMAND_TRACE } demand_kind;
-
 typedef enum { TRACE_STEP, TRACE_LINEAR } trace_interp;
 typedef enum { TRACE_REPEAT, TRACE_HOLD } trace_at_end;
 
@@ -80,7 +79,7 @@ typedef struct demand_state {
     uint8_t on;            /* onoff: current phase */
 } demand_state;
 
-/* Parses a name of DEMAND_KINDS; returns 0, or -1 if unknown. */
+/* A name of the kind list; returns 0, or -1 if unknown. */
 int demand_kind_parse(const char *name, demand_kind *out);
 const char *demand_kind_name(demand_kind kind);
 

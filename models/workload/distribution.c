@@ -17,12 +17,11 @@ static const char *const kind_names[] = {"deterministic", "exponential", "lognor
 
 int dist_kind_parse(const char *name, dist_kind *out)
 {
-    for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
-        if (name && strcmp(name, kind_names[i]) == 0) {
-            *out = (dist_kind)i;
-            return 0;
-        }
-    return -1;
+    int k = scn_enum_index("services.[].service.distribution", name);
+    if (k < 0)
+        return -1;
+    *out = (dist_kind)k;
+    return 0;
 }
 
 const char *dist_kind_name(dist_kind kind)
@@ -166,10 +165,7 @@ int dist_from_scenario(const scenario *scn, const char *prefix, dist_spec *out, 
     snprintf(path, sizeof path, "%s.mean", prefix);
     const scn_key *mean_key = scn_schema_find_concrete(path);
     int is_duration = mean_key && mean_key->type == SCN_DURATION;
-    if (dist_kind_parse(scn_string(scn, "%s.distribution", prefix), &out->kind) != 0) {
-        snprintf(err, err_len, "%s: key '%s.distribution': not supported", scenario_name(scn), prefix);
-        return -1;
-    }
+    out->kind = (dist_kind)scn_enum(scn, "%s.distribution", prefix);
     if (out->kind == DIST_EMPIRICAL) {
         const char *file = scn_string(scn, "%s.file", prefix);
         if (!file[0]) {

@@ -33,8 +33,8 @@
 
 #include "scenario/scenario.h"
 
-#define DIST_KINDS "deterministic|exponential|lognormal|weibull|gamma|empirical"
-
+/* In the order of every *.distribution key's list (read with scn_enum);
+ * vms.[].lifetime.distribution adds "infinite" after them. */
 typedef enum {
     DIST_DETERMINISTIC,
     DIST_EXPONENTIAL,
@@ -52,6 +52,7 @@ typedef struct dist_spec {
     size_t n_values;
 } dist_spec;
 
+/* A name of those lists; returns 0, or -1 if unknown. */
 int dist_kind_parse(const char *name, dist_kind *out);
 const char *dist_kind_name(dist_kind kind);
 

@@ -54,8 +54,7 @@ static int read_arrival(const scenario *scn, int g, arrival_spec *a, char *err, 
     char key[128];
     memset(a, 0, sizeof *a);
     snprintf(key, sizeof key, "vms.[%d].arrival.process", g);
-    if (arrival_process_parse(scn_string(scn, "%s", key), &a->process) != 0)
-        return fail_key(err, err_len, scn, key, "not supported");
+    a->process = (arrival_process)scn_enum(scn, "%s", key);
     a->start_ns = scn_duration_ns(scn, "vms.[%d].start", g);
     a->until_ns = scn_duration_ns(scn, "vms.[%d].arrival.until", g);
     double rate = scn_float(scn, "vms.[%d].arrival.rate", g);
@@ -85,13 +84,10 @@ static int read_arrival(const scenario *scn, int g, arrival_spec *a, char *err, 
 static int read_trace(const scenario *scn, int g, workload_group *wg, uint32_t *count, char *err, size_t err_len)
 {
     char key[128];
-    const char *format = scn_string(scn, "vms.[%d].trace.format", g);
-    if (strcmp(format, "none") == 0)
+    trace_format fmt = (trace_format)scn_enum(scn, "vms.[%d].trace.format", g);
+    if (fmt == TRACE_NONE)
         return 0;
-    trace_format fmt;
-    snprintf(key, sizeof key, "vms.[%d].trace.format", g);
-    if (trace_format_parse(format, &fmt) != 0)
-        return fail_key(err, err_len, scn, key, "not supported");
+    const char *format = scn_string(scn, "vms.[%d].trace.format", g);
     snprintf(key, sizeof key, "vms.[%d].trace.path", g);
     const char *path = scn_string(scn, "%s", key);
     if (!path[0])
@@ -125,8 +121,8 @@ static int read_trace(const scenario *scn, int g, workload_group *wg, uint32_t *
         return fail_key(err, err_len, scn, key, "%s", why);
     wg->has_trace = 1;
     wg->cpu_trace_scale = fmt == TRACE_PLANETLAB ? scn_mhz(scn, "vms.[%d].trace.cpu_full_scale", g) / 100.0 : 1.0;
-    wg->interp = strcmp(scn_string(scn, "vms.[%d].trace.interpolation", g), "linear") == 0 ? TRACE_LINEAR : TRACE_STEP;
-    wg->at_end = strcmp(scn_string(scn, "vms.[%d].trace.at_end", g), "hold") == 0 ? TRACE_HOLD : TRACE_REPEAT;
+    wg->interp = (trace_interp)scn_enum(scn, "vms.[%d].trace.interpolation", g);
+    wg->at_end = (trace_at_end)scn_enum(scn, "vms.[%d].trace.at_end", g);
     return 0;
 }
 
@@ -139,7 +135,7 @@ int workload_group_read(const scenario *scn, int g, workload_group *out, uint32_
     if (read_arrival(scn, g, &out->arrival, err, err_len) != 0 || read_trace(scn, g, out, count, err, err_len) != 0)
         return -1;
     out->arrival.count = *count;
-    if (strcmp(scn_string(scn, "vms.[%d].lifetime.distribution", g), "infinite") != 0) {
+    if (scn_enum(scn, "vms.[%d].lifetime.distribution", g) != LIFETIME_INFINITE) {
         snprintf(prefix, sizeof prefix, "vms.[%d].lifetime", g);
         if (read_dist(scn, prefix, &out->lifetime, err, err_len) != 0)
             return -1;

@@ -22,6 +22,9 @@
 
 struct vm_spec;
 
+/* vms.[].lifetime.distribution: the dist_kind names, then "infinite". */
+enum { LIFETIME_INFINITE = DIST_EMPIRICAL + 1 };
+
 typedef struct workload_group {
     uint32_t first_vm, count; /* entity ids [first_vm, first_vm + count) */
     arrival_spec arrival;

@@ -101,7 +101,8 @@ static k8s_code interpod_pre_filter(k8s_cycle *c)
     int incoming = in->n_affinity_required + in->n_anti_required > 0;
     filter_state *st = k8s_cycle_alloc(c, sizeof *st);
     int any = 0;
-    for (uint32_t node = 0; node < s->n_nodes; node++) {
+    for (uint32_t k = 0; k < s->n_live; k++) {
+        uint32_t node = s->live[k];
         const k8s_node *n = &s->nodes[node];
         if (!incoming && n->n_pods_with_affinity == 0)
             continue;
@@ -180,7 +181,8 @@ static k8s_code interpod_pre_score(k8s_cycle *c, const uint32_t *nodes, uint32_t
     int has_pref = in->n_affinity_preferred + in->n_anti_preferred > 0;
     int64_t hard = c->profile->hard_pod_affinity_weight;
     pair_counts *pc = k8s_cycle_alloc(c, sizeof *pc);
-    for (uint32_t node = 0; node < s->n_nodes; node++) {
+    for (uint32_t k = 0; k < s->n_live; k++) {
+        uint32_t node = s->live[k];
         const k8s_node *n = &s->nodes[node];
         if (!has_pref && n->n_pods_with_affinity == 0)
             continue;

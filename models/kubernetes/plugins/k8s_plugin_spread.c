@@ -10,13 +10,17 @@
  * modelled.
  *
  * Score (ScheduleAnyway constraints, or the system defaults {hostname, maxSkew
- * 3} and {zone, maxSkew 5} for a pod with an owner and no constraints):
+ * 3} and {zone, maxSkew 5} for a pod with no constraints owned by a
+ * ReplicaSet, StatefulSet or ReplicationController):
  *     raw(node) = round( sum_c cnt_c(domain) x ln(size_c + 2) + (maxSkew_c - 1) )
  * with size_c the number of domains among the filtered nodes (filtered nodes
  * for hostname), then NormalizeScore
  *     s = 100 (max + min - raw) / max   (ignored nodes 0; all 100 if max = 0).
  * The default constraints select the pods of the same owner, as the
- * ReplicaSet selector built by buildDefaultConstraints does.
+ * ReplicaSet selector built by buildDefaultConstraints does; a pod no such
+ * controller selects (a Job's, a bare pod) gets none: common.go
+ * buildDefaultConstraints returns nothing for an empty helper.DefaultSelector.
+ * Only the nodes in the cluster (k8s_snapshot.live) count as domains.
  */
 #include "models/kubernetes/plugins/k8s_plugins.h"
 
@@ -96,7 +100,8 @@ static k8s_code spread_pre_filter(k8s_cycle *c)
         st->count[i] = k8s_cycle_alloc(c, (ks[i].topo->n_domains + 1) * sizeof(int64_t));
         st->present[i] = k8s_cycle_alloc(c, ks[i].topo->n_domains + 1);
     }
-    for (uint32_t node = 0; node < s->n_nodes; node++) {
+    for (uint32_t k = 0; k < s->n_live; k++) {
+        uint32_t node = s->live[k];
         if (!k8s_node_matches_required_affinity(p, &s->nodes[node]) || !node_has_all_keys(ks, nk, node))
             continue;
         st->eligible[node] = 1;
@@ -181,7 +186,7 @@ static k8s_code spread_pre_score(k8s_cycle *c, const uint32_t *nodes, uint32_t n
                 continue;
             ks[nk++] = (constraint){p->spread[i].max_skew, p->spread[i].topology_key, &p->spread[i].match, NULL, 0};
         }
-    } else if (p->owner[0] != '\0') {
+    } else if (k8s_pod_has_default_spread_selector(p)) {
         /* system default constraints (podtopologyspread/plugin.go) */
         ks[nk++] = (constraint){3, K8S_LABEL_HOSTNAME, NULL, NULL, 0};
         ks[nk++] = (constraint){5, K8S_LABEL_ZONE, NULL, NULL, 0};
@@ -230,7 +235,8 @@ static k8s_code spread_pre_score(k8s_cycle *c, const uint32_t *nodes, uint32_t n
         st->weight[i] = log((double)sz + 2);
     }
     /* Pod counts per domain over all nodes passing the required node affinity. */
-    for (uint32_t node = 0; node < s->n_nodes; node++) {
+    for (uint32_t k = 0; k < s->n_live; k++) {
+        uint32_t node = s->live[k];
         if (!k8s_node_matches_required_affinity(p, &s->nodes[node]))
             continue;
         if (require_all && !node_has_all_keys(ks, nk, node))

@@ -34,8 +34,12 @@ int64_t k8s_broken_linear(const k8s_shape_point *shape, uint32_t n, int64_t p); 
  * MostAllocated or RequestedToCapacityRatio). */
 int64_t k8s_fit_score(const k8s_fit_args *args, const k8s_node *n, const k8s_resources *pod_nonzero,
                       const k8s_resources *pod_requests);
-/* balancedResourceScorer over the listed resources. */
-int64_t k8s_balanced_score(const int64_t *weight, const k8s_node *n, const k8s_resources *pod_requests);
+/* balancedResourceScorer over the listed resources, as Kubernetes `version`
+ * (K8S_VERSION_*) computes it: up to 1.35 the balance with the pod,
+ * int((1 - std) x 100); from 1.36 the change of balance the pod causes,
+ * 50 + (50 + with - without) / 2 (PR 135573). */
+int64_t k8s_balanced_score(int32_t version, const int64_t *weight, const k8s_node *n,
+                           const k8s_resources *pod_requests);
 /* ImageLocality: calculatePriority(sumImageScores). */
 int64_t k8s_image_locality_score(const k8s_snapshot *s, const k8s_node *n, const k8s_pod_spec *pod);
 /* 1 if target (a pod of namespace_) matches the selector in namespace ns. */

@@ -146,7 +146,7 @@ static int64_t image_sum(const k8s_snapshot *s, const k8s_node *n, const k8s_con
         int32_t id = k8s_snapshot_find_image(s, cs[i].image);
         if (id < 0 || !node_has_image(n, id))
             continue;
-        double spread = (double)s->images[id].num_nodes / (double)s->n_nodes;
+        double spread = (double)s->images[id].num_nodes / (double)s->n_live; /* nodes in the cluster */
         sum += (int64_t)((double)s->images[id].size_bytes * spread);
     }
     return sum;

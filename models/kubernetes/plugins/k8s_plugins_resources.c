@@ -146,7 +146,10 @@ const k8s_plugin k8s_plugin_node_resources_fit = {.name = "NodeResourcesFit", .f
 
 /* ---- NodeResourcesBalancedAllocation ---- */
 
-int64_t k8s_balanced_score(const int64_t *weight, const k8s_node *n, const k8s_resources *pod_requests)
+/* int((1 - std) x 100) of the fractions (requested + add) / allocatable,
+ * each clamped to 1: the balance of the node with `add` on it. */
+static int64_t balance_score(const int64_t *weight, const k8s_node *n, const k8s_resources *pod_requests,
+                             int with_pod)
 {
     double fractions[K8S_NRES], total = 0;
     int k = 0;
@@ -158,7 +161,7 @@ int64_t k8s_balanced_score(const int64_t *weight, const k8s_node *n, const k8s_r
             continue; /* scalar resource the pod does not request: (0, 0) */
         if (alloc == 0)
             continue;
-        double f = (double)(n->requested.v[r] + pod_requests->v[r]) / (double)alloc;
+        double f = (double)(n->requested.v[r] + (with_pod ? pod_requests->v[r] : 0)) / (double)alloc;
         if (f > 1)
             f = 1;
         total += f;
@@ -176,6 +179,20 @@ int64_t k8s_balanced_score(const int64_t *weight, const k8s_node *n, const k8s_r
     return (int64_t)((1 - std) * (double)K8S_MAX_NODE_SCORE);
 }
 
+/* Up to v1.35 the score is the balance with the pod. v1.36 (PR 135573,
+ * balanced_allocation.go balancedResourceScorer) scores the change:
+ * MaxNodeScore/2 + (MaxNodeScore/2 + with - without) / 2 in int64, so no
+ * change gives 75, balanced -> fully unbalanced 50, the reverse 100. */
+int64_t k8s_balanced_score(int32_t version, const int64_t *weight, const k8s_node *n,
+                           const k8s_resources *pod_requests)
+{
+    int64_t with = balance_score(weight, n, pod_requests, 1);
+    if (version < K8S_VERSION_1_36)
+        return with;
+    int64_t without = balance_score(weight, n, pod_requests, 0);
+    return K8S_MAX_NODE_SCORE / 2 + (K8S_MAX_NODE_SCORE / 2 + with - without) / 2;
+}
+
 /* PreScore: best-effort pods (no request for any listed resource) are not
  * scored, so they do not all pile onto one node (issue 129138). */
 static k8s_code balanced_pre_score(k8s_cycle *c, const uint32_t *nodes, uint32_t n)
@@ -188,7 +205,8 @@ static k8s_code balanced_pre_score(k8s_cycle *c, const uint32_t *nodes, uint32_t
 
 static int64_t balanced_score(k8s_cycle *c, uint32_t node)
 {
-    return k8s_balanced_score(c->profile->balanced_weight, &c->snap->nodes[node], &c->pod_requests);
+    return k8s_balanced_score(c->profile->version, c->profile->balanced_weight, &c->snap->nodes[node],
+                              &c->pod_requests);
 }
 
 const k8s_plugin k8s_plugin_balanced_allocation = {.name = "NodeResourcesBalancedAllocation",

@@ -1,0 +1,206 @@
+/* cell_quantile.c - exact cell statistics of a series (see cell_quantile.h). */
+#include "analysis/cell_quantile.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "analysis/h5_read.h"
+
+#define BLOCK_VALUES 65536
+#define BINS 65536
+
+typedef void (*cell_fn)(double v, void *arg);
+
+/* Calls fn for every finite scaled cell, in row-major order. */
+static int each_cell(const cellq *q, cell_fn fn, void *arg, char *err, size_t err_len)
+{
+    if (q->rows == 0 || q->cols == 0)
+        return 0;
+    hsize_t block_rows = h5r_block_rows(q->cols, BLOCK_VALUES);
+    double *block = malloc(((size_t)block_rows * (size_t)q->cols + 1) * sizeof *block);
+    if (!block) {
+        snprintf(err, err_len, "%s: out of memory reading cells", q->path);
+        return -1;
+    }
+    int rc = 0;
+    for (hsize_t start = 0; start < q->rows; start += block_rows) {
+        hsize_t n = q->rows - start < block_rows ? q->rows - start : block_rows;
+        if (h5r_read_rows_f64(q->dataset, start, n, q->cols, block) != 0) {
+            snprintf(err, err_len, "%s: cannot read rows %llu..%llu", q->path, (unsigned long long)start,
+                     (unsigned long long)(start + n));
+            rc = -1;
+            break;
+        }
+        for (hsize_t r = 0; r < n; r++)
+            for (hsize_t c = 0; c < q->cols; c++) {
+                double v = block[r * q->cols + c];
+                if (q->scale) {
+                    if (!isfinite(q->scale[c]) || q->scale[c] == 0.0)
+                        continue;
+                    v *= q->scale[c];
+                }
+                if (isfinite(v))
+                    fn(v, arg);
+            }
+    }
+    free(block);
+    return rc;
+}
+
+typedef struct {
+    int64_t n;
+    double sum, min, max;
+} moments;
+
+static void add_moment(double v, void *arg)
+{
+    moments *m = arg;
+    if (m->n == 0 || v < m->min)
+        m->min = v;
+    if (m->n == 0 || v > m->max)
+        m->max = v;
+    m->sum += v;
+    m->n++;
+}
+
+int cellq_begin(cellq *q, hid_t dataset, const char *path, const double *scale, char *err, size_t err_len)
+{
+    hsize_t dims[2] = {0, 0};
+    *q = (cellq){.dataset = dataset, .path = path, .scale = scale, .mean = NAN, .min = NAN, .max = NAN};
+    if (h5r_dims(dataset, 2, dims) != 0) {
+        snprintf(err, err_len, "%s: not a 2-D series", path);
+        return -1;
+    }
+    q->rows = dims[0];
+    q->cols = dims[1];
+    moments m = {0};
+    if (each_cell(q, add_moment, &m, err, err_len) != 0)
+        return -1;
+    q->n = m.n;
+    if (m.n > 0) {
+        q->mean = m.sum / (double)m.n;
+        q->min = m.min;
+        q->max = m.max;
+    }
+    return 0;
+}
+
+/* The bin of v in [lo, hi] cut into BINS bins; monotone in v, so the cells
+ * of one bin are exactly those in [its smallest, its largest cell]. */
+static int bin_of(double v, double lo, double hi)
+{
+    int b = (int)((v - lo) / (hi - lo) * BINS);
+    return b < 0 ? 0 : b >= BINS ? BINS - 1 : b;
+}
+
+typedef struct {
+    double lo, hi;
+    int64_t *count;
+    double *bin_min, *bin_max;
+} histogram;
+
+static void add_to_histogram(double v, void *arg)
+{
+    histogram *h = arg;
+    if (v < h->lo || v > h->hi)
+        return;
+    int b = bin_of(v, h->lo, h->hi);
+    if (h->count[b] == 0 || v < h->bin_min[b])
+        h->bin_min[b] = v;
+    if (h->count[b] == 0 || v > h->bin_max[b])
+        h->bin_max[b] = v;
+    h->count[b]++;
+}
+
+typedef struct {
+    double lo, hi;
+    double *values;
+    size_t n, cap;
+} collector;
+
+static void collect(double v, void *arg)
+{
+    collector *c = arg;
+    if (v >= c->lo && v <= c->hi && c->n < c->cap)
+        c->values[c->n++] = v;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double quantile_of_values(double *values, size_t n, double p)
+{
+    if (n == 0)
+        return NAN;
+    qsort(values, n, sizeof *values, compare_double);
+    double r = ceil(p * (double)n);
+    size_t rank = r < 1.0 ? 1 : r > (double)n ? n : (size_t)r;
+    return values[rank - 1];
+}
+
+int cellq_quantile(const cellq *q, double p, double *out, char *err, size_t err_len)
+{
+    *out = NAN;
+    if (q->n == 0)
+        return 0;
+    double r = ceil(p * (double)q->n);
+    int64_t rank = r < 1.0 ? 1 : r > (double)q->n ? q->n : (int64_t)r;
+    histogram h = {.lo = q->min, .hi = q->max};
+    int64_t below = 0; /* cells smaller than h.lo */
+    h.count = malloc(BINS * sizeof *h.count);
+    h.bin_min = malloc(BINS * sizeof *h.bin_min);
+    h.bin_max = malloc(BINS * sizeof *h.bin_max);
+    int rc = h.count && h.bin_min && h.bin_max ? 0 : -1;
+    if (rc != 0)
+        snprintf(err, err_len, "%s: out of memory for the quantile", q->path);
+    while (rc == 0) {
+        if (h.lo == h.hi) {
+            *out = h.lo;
+            break;
+        }
+        for (int b = 0; b < BINS; b++)
+            h.count[b] = 0;
+        if (each_cell(q, add_to_histogram, &h, err, err_len) != 0) {
+            rc = -1;
+            break;
+        }
+        int b = 0;
+        int64_t seen = below;
+        while (b < BINS - 1 && seen + h.count[b] < rank)
+            seen += h.count[b++];
+        if (h.bin_min[b] == h.bin_max[b] || h.count[b] <= CELLQ_COLLECT_MAX) {
+            collector c = {.lo = h.bin_min[b], .hi = h.bin_max[b], .cap = (size_t)h.count[b]};
+            if (h.bin_min[b] == h.bin_max[b]) {
+                *out = h.bin_min[b];
+                break;
+            }
+            c.values = malloc(c.cap * sizeof *c.values);
+            if (!c.values) {
+                snprintf(err, err_len, "%s: out of memory for the quantile", q->path);
+                rc = -1;
+                break;
+            }
+            rc = each_cell(q, collect, &c, err, err_len);
+            if (rc == 0) {
+                qsort(c.values, c.n, sizeof *c.values, compare_double);
+                size_t k = (size_t)(rank - seen - 1);
+                *out = c.values[k < c.n ? k : c.n - 1];
+            }
+            free(c.values);
+            break;
+        }
+        /* Too many distinct cells in the bin: histogram the bin alone. */
+        below = seen;
+        double lo = h.bin_min[b], hi = h.bin_max[b];
+        h.lo = lo;
+        h.hi = hi;
+    }
+    free(h.count);
+    free(h.bin_min);
+    free(h.bin_max);
+    return rc;
+}

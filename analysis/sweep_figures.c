@@ -1,0 +1,342 @@
+/* sweep_figures.c - figure data, PLplot drawing and index.html of a sweep
+ * (see sweep_figures.h). */
+#include "analysis/sweep_figures.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef VDCSIM_HAVE_PLPLOT
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#pragma GCC diagnostic ignored "-Wshadow"
+#include <plplot.h>
+#pragma GCC diagnostic pop
+#endif
+
+#define NAME_LEN 300
+#define LABEL_LEN 1024
+#define PATH_LEN 4600
+
+/* The points of one metric: nx x values, nlines lines. */
+typedef struct figure {
+    int64_t nx, nlines;
+    double *x;              /* nx */
+    int numeric_x;
+    sweep_cell_stat *stat;  /* [line * nx + xi] */
+} figure;
+
+int sweep_figures_can_draw(void)
+{
+#ifdef VDCSIM_HAVE_PLPLOT
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+/* The cell at (xi, line). */
+static int64_t cell_of(const figure *f, int64_t xi, int64_t line) { return xi * f->nlines + line; }
+
+/* The value of the first factor at xi, "" without factors. */
+static const char *x_text(const sweep_table *t, const figure *f, int64_t xi)
+{
+    return t->n_factors > 0 ? t->cell_values[cell_of(f, xi, 0) * t->n_factors] : "";
+}
+
+static void line_label(const sweep_table *t, const figure *f, int64_t line, int zip, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (zip || t->n_factors < 2)
+        return;
+    size_t used = 0;
+    int64_t c = cell_of(f, 0, line);
+    for (int k = 1; k < t->n_factors && used < len; k++) {
+        int n = snprintf(buf + used, len - used, "%s%s=%s", k > 1 ? ", " : "", t->factor_keys[k],
+                         t->cell_values[c * t->n_factors + k]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+static int figure_build(const sweep_table *t, int first_factor_values, int zip, int metric, figure *f)
+{
+    memset(f, 0, sizeof *f);
+    if (zip || t->n_factors == 0 || first_factor_values <= 0) {
+        f->nx = t->n_cells;
+        f->nlines = 1;
+    } else {
+        f->nx = first_factor_values;
+        f->nlines = t->n_cells / first_factor_values;
+    }
+    f->x = calloc((size_t)f->nx + 1, sizeof *f->x);
+    f->stat = calloc((size_t)(f->nx * f->nlines) + 1, sizeof *f->stat);
+    if (!f->x || !f->stat)
+        return -1;
+    f->numeric_x = t->n_factors > 0;
+    for (int64_t xi = 0; xi < f->nx; xi++) {
+        char *end;
+        const char *text = x_text(t, f, xi);
+        double v = strtod(text, &end);
+        if (end == text || *end || !isfinite(v))
+            f->numeric_x = 0;
+        f->x[xi] = v;
+    }
+    for (int64_t xi = 0; xi < f->nx; xi++) {
+        if (!f->numeric_x)
+            f->x[xi] = (double)xi;
+        for (int64_t l = 0; l < f->nlines; l++)
+            sweep_table_cell(t, cell_of(f, xi, l), metric, &f->stat[l * f->nx + xi]);
+    }
+    return 0;
+}
+
+static void figure_free(figure *f)
+{
+    free(f->x);
+    free(f->stat);
+}
+
+/* A metric name as a file name: [A-Za-z0-9_.-], others as '_'. */
+static void file_stem(const char *name, char *buf, size_t len)
+{
+    size_t i = 0;
+    for (; name[i] && i + 1 < len; i++) {
+        char c = name[i];
+        int keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                   c == '.' || c == '-';
+        buf[i] = keep ? c : '_';
+    }
+    buf[i] = '\0';
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.17g", v);
+}
+
+static int write_figure_csv(const sweep_table *t, const figure *fig, int zip, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs("x,x_value,line,n,mean,ci_low,ci_high\n", f);
+    for (int64_t l = 0; l < fig->nlines; l++)
+        for (int64_t xi = 0; xi < fig->nx; xi++) {
+            const sweep_cell_stat *s = &fig->stat[l * fig->nx + xi];
+            char label[LABEL_LEN];
+            line_label(t, fig, l, zip, label, sizeof label);
+            fprintf(f, "%.17g,", fig->x[xi]);
+            csv_field(f, x_text(t, fig, xi));
+            fputc(',', f);
+            csv_field(f, label);
+            fprintf(f, ",%lld,", (long long)s->n);
+            csv_num(f, s->mean);
+            fputc(',', f);
+            csv_num(f, s->mean - s->half_width);
+            fputc(',', f);
+            csv_num(f, s->mean + s->half_width);
+            fputc('\n', f);
+        }
+    int failed = ferror(f) != 0;
+    failed |= fclose(f) != 0;
+    return failed ? -1 : 0;
+}
+
+#ifdef VDCSIM_HAVE_PLPLOT
+/* The plotted range of the means and interval ends (padded). */
+static void ranges(const figure *f, double *x0, double *x1, double *y0, double *y1)
+{
+    *x0 = INFINITY, *x1 = -INFINITY, *y0 = INFINITY, *y1 = -INFINITY;
+    for (int64_t xi = 0; xi < f->nx; xi++) {
+        *x0 = fmin(*x0, f->x[xi]);
+        *x1 = fmax(*x1, f->x[xi]);
+        for (int64_t l = 0; l < f->nlines; l++) {
+            const sweep_cell_stat *s = &f->stat[l * f->nx + xi];
+            double lo = isfinite(s->half_width) ? s->mean - s->half_width : s->mean;
+            double hi = isfinite(s->half_width) ? s->mean + s->half_width : s->mean;
+            if (isfinite(lo))
+                *y0 = fmin(*y0, lo);
+            if (isfinite(hi))
+                *y1 = fmax(*y1, hi);
+        }
+    }
+    if (!(*y0 <= *y1))
+        *y0 = 0, *y1 = 1;
+    double xpad = *x1 > *x0 ? 0.05 * (*x1 - *x0) : 0.5;
+    double ypad = *y1 > *y0 ? 0.08 * (*y1 - *y0) : fmax(0.5, 0.05 * fabs(*y0));
+    *x0 -= xpad, *x1 += xpad, *y0 -= ypad, *y1 += ypad;
+}
+
+static void draw(const sweep_table *t, const figure *f, int zip, int metric, const char *device,
+                 const char *path)
+{
+    static const int palette[][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},
+                                     {214, 39, 40},  {148, 103, 189}, {140, 86, 75}};
+    const int colors = (int)(sizeof palette / sizeof palette[0]);
+    PLINT stream;
+    plmkstrm(&stream);
+    plsdev(device);
+    plsfnam(path);
+    plspage(0, 0, 900, 600, 0, 0);
+    plscolbg(255, 255, 255);
+    plscol0(1, 0, 0, 0);
+    for (int i = 0; i < colors; i++)
+        plscol0(2 + i, palette[i][0], palette[i][1], palette[i][2]);
+    plinit();
+    double x0, x1, y0, y1;
+    ranges(f, &x0, &x1, &y0, &y1);
+    plcol0(1);
+    plenv(x0, x1, y0, y1, 0, 0);
+    char ylabel[NAME_LEN + 32], title[NAME_LEN + 64];
+    snprintf(ylabel, sizeof ylabel, "%s (%s)", t->metric_names[metric], t->metric_units[metric]);
+    snprintf(title, sizeof title, "%s, mean and %g %% interval", t->metric_names[metric], 100 * t->level);
+    pllab(t->n_factors > 0 ? t->factor_keys[0] : "cell", ylabel, title);
+    PLFLT *x = malloc(((size_t)f->nx + 1) * sizeof *x);
+    PLFLT *y = malloc(((size_t)f->nx + 1) * sizeof *y);
+    PLFLT *lo = malloc(((size_t)f->nx + 1) * sizeof *lo);
+    PLFLT *hi = malloc(((size_t)f->nx + 1) * sizeof *hi);
+    for (int64_t l = 0; x && y && lo && hi && l < f->nlines; l++) {
+        PLINT n = 0, nbars = 0;
+        for (int64_t xi = 0; xi < f->nx; xi++) {
+            const sweep_cell_stat *s = &f->stat[l * f->nx + xi];
+            if (!isfinite(s->mean))
+                continue;
+            x[n] = f->x[xi];
+            y[n++] = s->mean;
+        }
+        plcol0(2 + (PLINT)(l % colors));
+        plwidth(2.0);
+        if (n > 1)
+            plline(n, x, y);
+        plpoin(n, x, y, 17);
+        for (int64_t xi = 0; xi < f->nx; xi++) {
+            const sweep_cell_stat *s = &f->stat[l * f->nx + xi];
+            if (!isfinite(s->half_width))
+                continue;
+            x[nbars] = f->x[xi];
+            lo[nbars] = s->mean - s->half_width;
+            hi[nbars++] = s->mean + s->half_width;
+        }
+        if (nbars > 0)
+            plerry(nbars, x, lo, hi);
+        char label[LABEL_LEN];
+        line_label(t, f, l, zip, label, sizeof label);
+        if (label[0])
+            plmtex("t", -1.5 - 1.3 * (PLFLT)l, 0.03, 0.0, label);
+    }
+    free(x), free(y), free(lo), free(hi);
+    plend1();
+}
+#endif
+
+static void html_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<')
+            fputs("&lt;", f);
+        else if (*s == '>')
+            fputs("&gt;", f);
+        else if (*s == '&')
+            fputs("&amp;", f);
+        else
+            fputc(*s, f);
+    }
+}
+
+static void caption(FILE *html, const sweep_table *t, const figure *fig, int metric)
+{
+    fputs("<p>", html);
+    html_text(html, t->metric_names[metric]);
+    fprintf(html, " (%s): mean over replications of each cell with its %g %% Student-t interval, against ",
+            t->metric_units[metric], 100 * t->level);
+    html_text(html, t->n_factors > 0 ? t->factor_keys[0] : "the cell");
+    if (t->n_factors > 0 && !fig->numeric_x) {
+        fputs(" (positions:", html);
+        for (int64_t xi = 0; xi < fig->nx; xi++) {
+            fprintf(html, " %lld = ", (long long)xi);
+            html_text(html, x_text(t, fig, xi));
+        }
+        fputs(")", html);
+    }
+    if (fig->nlines > 1)
+        fputs("; one line per combination of the other factors", html);
+    fputs(".</p>\n", html);
+}
+
+int sweep_write_figures(const sweep_table *t, int first_factor_values, int zip, const char *dir, char *err,
+                        size_t err_len)
+{
+    char path[PATH_LEN];
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    FILE *html = fopen(path, "w");
+    if (!html) {
+        snprintf(err, err_len, "%s: cannot write", path);
+        return -1;
+    }
+    fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>vdcsim sweep</title></head><body>\n"
+          "<h1>vdcsim sweep</h1>\n",
+          html);
+    if (!sweep_figures_can_draw())
+        fputs("<p>This vdcsim was built without PLplot (libplplot-dev): the figures' numbers are in the CSV "
+              "files; rebuild with PLplot to draw them.</p>\n",
+              html);
+    int rc = 0;
+    for (int m = 0; m < t->n_metrics && rc == 0; m++) {
+        figure fig;
+        char stem[NAME_LEN];
+        file_stem(t->metric_names[m], stem, sizeof stem);
+        if (figure_build(t, first_factor_values, zip, m, &fig) != 0) {
+            figure_free(&fig);
+            snprintf(err, err_len, "out of memory for the figures");
+            rc = -1;
+            break;
+        }
+        snprintf(path, sizeof path, "%s/fig-%s.csv", dir, stem);
+        if (write_figure_csv(t, &fig, zip, path) != 0) {
+            snprintf(err, err_len, "%s: cannot write", path);
+            rc = -1;
+        }
+        fprintf(html, "<h2>%s</h2>\n", stem);
+#ifdef VDCSIM_HAVE_PLPLOT
+        snprintf(path, sizeof path, "%s/fig-%s.png", dir, stem);
+        draw(t, &fig, zip, m, "pngcairo", path);
+        snprintf(path, sizeof path, "%s/fig-%s.svg", dir, stem);
+        draw(t, &fig, zip, m, "svgcairo", path);
+        fprintf(html, "<img src=\"fig-%s.png\" width=\"900\" alt=\"%s\">\n", stem, stem);
+#endif
+        caption(html, t, &fig, m);
+        fprintf(html, "<p>Numbers: <a href=\"fig-%s.csv\">fig-%s.csv</a>", stem, stem);
+#ifdef VDCSIM_HAVE_PLPLOT
+        fprintf(html, ", vector: <a href=\"fig-%s.svg\">fig-%s.svg</a>", stem, stem);
+#endif
+        fputs("</p>\n", html);
+        figure_free(&fig);
+    }
+    fputs("</body></html>\n", html);
+    int failed = ferror(html) != 0;
+    failed |= fclose(html) != 0;
+    if (failed && rc == 0) {
+        snprintf(err, err_len, "%s/index.html: cannot write", dir);
+        rc = -1;
+    }
+    return rc;
+}
