@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 PREFIX ?= /usr/local
 
-.PHONY: all deps configure build quickstart test validate bench clean install
+.PHONY: all deps configure build quickstart test validate bench fuzz clean install
 
 all: build
 
@@ -35,6 +35,13 @@ bench: build
 # The binary, the plug-in headers (include/vdcsim/) and vdcsim.pc under PREFIX.
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Fuzz targets for every reader (fuzz/), each run FUZZ_SECONDS; libFuzzer with
+# clang when it is installed, a deterministic mutation loop otherwise.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
+fuzz:
+	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD)

@@ -14,7 +14,8 @@ static int column_values(hid_t t, const char *path, const char *name, hsize_t ro
                          char *err, size_t err_len)
 {
     if (is_int) {
-        int64_t *v = malloc((rows ? rows : 1) * sizeof *v);
+        size_t bytes = h5r_array_bytes(rows, sizeof(int64_t));
+        int64_t *v = bytes ? malloc(bytes) : NULL;
         if (!v || h5r_table_column_i64(t, path, name, 0, rows, v, err, err_len) != 0) {
             free(v);
             return -1;
@@ -38,17 +39,16 @@ static double sum_of(const double *v, hsize_t n)
 static int read_host_table(hid_t file, avail_summary *s, char *err, size_t err_len)
 {
     const char *path = "/tables/host_availability";
-    hid_t t = H5Dopen2(file, path, H5P_DEFAULT);
     hsize_t rows = 0;
     double *a = NULL, *b = NULL, *c = NULL;
     int rc = -1;
-    if (t < 0 || h5r_dims(t, 1, &rows) != 0) {
-        snprintf(err, err_len, "%s: not a 1-D table", path);
+    hid_t t = h5r_open_dataset(file, path, 1, &rows, err, err_len);
+    if (t < 0)
         goto done;
-    }
-    a = malloc((rows ? rows : 1) * sizeof *a);
-    b = malloc((rows ? rows : 1) * sizeof *b);
-    c = malloc((rows ? rows : 1) * sizeof *c);
+    size_t bytes = h5r_array_bytes(rows, sizeof(double));
+    a = bytes ? malloc(bytes) : NULL;
+    b = bytes ? malloc(bytes) : NULL;
+    c = bytes ? malloc(bytes) : NULL;
     if (!a || !b || !c) {
         snprintf(err, err_len, "%s: out of memory", path);
         goto done;
@@ -92,15 +92,14 @@ done:
 static int read_vm_table(hid_t file, avail_summary *s, char *err, size_t err_len)
 {
     const char *path = "/tables/vm_availability";
-    hid_t t = H5Dopen2(file, path, H5P_DEFAULT);
     hsize_t rows = 0;
     double *a = NULL;
     int rc = -1;
-    if (t < 0 || h5r_dims(t, 1, &rows) != 0) {
-        snprintf(err, err_len, "%s: not a 1-D table", path);
+    hid_t t = h5r_open_dataset(file, path, 1, &rows, err, err_len);
+    if (t < 0)
         goto done;
-    }
-    a = malloc((rows ? rows : 1) * sizeof *a);
+    size_t bytes = h5r_array_bytes(rows, sizeof(double));
+    a = bytes ? malloc(bytes) : NULL;
     if (!a) {
         snprintf(err, err_len, "%s: out of memory", path);
         goto done;

@@ -29,18 +29,217 @@ int h5r_exists(hid_t file, const char *path)
     if (len == 0 || len >= sizeof buf)
         return 0;
     memcpy(buf, path, len + 1);
-    /* Check "/a", then "/a/b", ...: H5Lexists needs every parent to exist. */
+    /* Check "/a", then "/a/b", ...: H5Lexists needs every parent to exist.
+     * Stop at a soft or external link: going on would follow it (into
+     * another file for an external link); h5r_open_dataset refuses it. */
     for (size_t i = 1; i <= len; i++) {
         if (buf[i] != '/' && buf[i] != '\0')
             continue;
         char saved = buf[i];
         buf[i] = '\0';
         htri_t ok = H5Lexists(file, buf, H5P_DEFAULT);
+        H5L_info_t info;
+        int hard = ok > 0 && H5Lget_info(file, buf, &info, H5P_DEFAULT) >= 0 && info.type == H5L_TYPE_HARD;
         buf[i] = saved;
-        if (ok <= 0)
+        if (ok < 0)
+            return -1; /* damaged link storage: not "absent" */
+        if (ok == 0)
             return 0;
+        if (!hard)
+            return 1;
     }
     return 1;
+}
+
+size_t h5r_array_bytes(hsize_t n, size_t size)
+{
+    if (n == 0 || size == 0)
+        return size > 0 ? size : 1;
+    if (n > (hsize_t)SIZE_MAX / size)
+        return 0;
+    return (size_t)n * size;
+}
+
+/* Refuses a path with a soft or external link on it: 0 or -1 with err. */
+static int path_is_hard(hid_t file, const char *path, char *err, size_t err_len)
+{
+    char buf[1024];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof buf || path[0] != '/') {
+        snprintf(err, err_len, "%.200s: not an absolute dataset path", path);
+        return -1;
+    }
+    memcpy(buf, path, len + 1);
+    for (size_t i = 1; i <= len; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char saved = buf[i];
+        buf[i] = '\0';
+        H5L_info_t info;
+        htri_t exists = H5Lexists(file, buf, H5P_DEFAULT);
+        if (exists <= 0 || H5Lget_info(file, buf, &info, H5P_DEFAULT) < 0) {
+            snprintf(err, err_len, "%s: %s", path,
+                     exists == 0 ? "missing" : "cannot read its links (damaged file: a checksum fails)");
+            return -1;
+        }
+        if (info.type != H5L_TYPE_HARD) {
+            snprintf(err, err_len, "%s: '%s' is a %s link: links out of the run's own objects are refused", path,
+                     buf, info.type == H5L_TYPE_EXTERNAL ? "external" : info.type == H5L_TYPE_SOFT ? "soft" : "user-defined");
+            return -1;
+        }
+        buf[i] = saved;
+    }
+    return 0;
+}
+
+/* Data must live in the file: no external raw-data files, no virtual
+ * (mapped from other datasets or files) layout. */
+static int storage_is_inside(hid_t ds, const char *path, H5D_layout_t *layout, char *err, size_t err_len)
+{
+    hid_t dcpl = H5Dget_create_plist(ds);
+    if (dcpl < 0) {
+        snprintf(err, err_len, "%s: cannot read the storage properties", path);
+        return -1;
+    }
+    *layout = H5Pget_layout(dcpl);
+    int external = H5Pget_external_count(dcpl);
+    H5Pclose(dcpl);
+    if (*layout == H5D_VIRTUAL || external != 0 || *layout < 0) {
+        snprintf(err, err_len, "%s: data stored outside the file (%s) is refused", path,
+                 *layout == H5D_VIRTUAL ? "virtual dataset" : "external raw-data file");
+        return -1;
+    }
+    return 0;
+}
+
+/* A 1-D dataset the recorder wrote has data for every row: chunks allocated
+ * for all of them, or contiguous/compact storage as large as the extent.
+ * This stops a crafted file whose header claims 2^50 never-written rows
+ * (each reads as the fill value, so reading would only never end). */
+static int rows_are_backed(hid_t ds, const char *path, H5D_layout_t layout, hsize_t rows, size_t elem_size,
+                           char *err, size_t err_len)
+{
+    if (rows == 0)
+        return 0;
+    hsize_t backed = 0;
+    if (layout == H5D_CHUNKED) {
+        hid_t dcpl = H5Dget_create_plist(ds);
+        hid_t space = H5Dget_space(ds);
+        hsize_t chunk = 0, nchunks = 0;
+        int ok = dcpl >= 0 && space >= 0 && H5Pget_chunk(dcpl, 1, &chunk) == 1 && chunk > 0 &&
+                 H5Dget_num_chunks(ds, space, &nchunks) >= 0;
+        if (dcpl >= 0)
+            H5Pclose(dcpl);
+        if (space >= 0)
+            H5Sclose(space);
+        if (!ok) {
+            snprintf(err, err_len, "%s: cannot read the chunk index", path);
+            return -1;
+        }
+        backed = nchunks > H5R_MAX_DATASET_BYTES / chunk ? H5R_MAX_DATASET_BYTES : nchunks * chunk;
+    } else {
+        backed = H5Dget_storage_size(ds) / (elem_size > 0 ? elem_size : 1);
+    }
+    if (backed < rows) {
+        snprintf(err, err_len, "%s: claims %llu rows but holds data for %llu: damaged or crafted file", path,
+                 (unsigned long long)rows, (unsigned long long)backed);
+        return -1;
+    }
+    return 0;
+}
+
+/* A 2-D series is checked against data the file must hold in full: it has
+ * at most as many rows as its group's time axis (the recorder keeps them
+ * equal) and at most as many columns as rows of its `entity_table` (at most
+ * H5R_MAX_TABLELESS_COLUMNS without one). Its own chunks cannot be the
+ * bound: cells never written (an entity not alive yet) take no space. */
+#define H5R_MAX_TABLELESS_COLUMNS 1024
+
+static int series_is_backed(hid_t file, hid_t ds, const char *path, const hsize_t *dims, char *err, size_t err_len)
+{
+    char axis[1024], table[256];
+    const char *slash = strrchr(path, '/');
+    int n = snprintf(axis, sizeof axis, "%.*s/time_ns", (int)(slash - path), path);
+    if (n < 0 || (size_t)n >= sizeof axis || strcmp(axis, path) == 0) {
+        snprintf(err, err_len, "%s: bad series path", path);
+        return -1;
+    }
+    if (!h5r_exists(file, axis)) {
+        snprintf(err, err_len, "%s: its group has no time_ns axis", path);
+        return -1;
+    }
+    hsize_t bound = 0;
+    hid_t t = h5r_open_dataset(file, axis, 1, &bound, err, err_len);
+    if (t < 0)
+        return -1;
+    H5Dclose(t);
+    if (dims[0] > bound) {
+        snprintf(err, err_len, "%s: %llu rows but %s has %llu samples", path, (unsigned long long)dims[0], axis,
+                 (unsigned long long)bound);
+        return -1;
+    }
+    int has_table = h5r_attr_str(ds, "entity_table", table, sizeof table);
+    if (has_table < 0) {
+        snprintf(err, err_len, "%s: attribute entity_table is not a string", path);
+        return -1;
+    }
+    bound = H5R_MAX_TABLELESS_COLUMNS;
+    if (has_table > 0) {
+        if (!h5r_exists(file, table)) {
+            snprintf(err, err_len, "%s: its entity_table '%.200s' is missing", path, table);
+            return -1;
+        }
+        t = h5r_open_dataset(file, table, 1, &bound, err, err_len);
+        if (t < 0)
+            return -1;
+        H5Dclose(t);
+    }
+    if (dims[1] > bound) {
+        snprintf(err, err_len, "%s: %llu columns but %s %llu entities", path, (unsigned long long)dims[1],
+                 has_table > 0 ? "its entity_table has" : "a series without entity_table has at most",
+                 (unsigned long long)bound);
+        return -1;
+    }
+    return 0;
+}
+
+hid_t h5r_open_dataset(hid_t file, const char *path, int rank, hsize_t *dims, char *err, size_t err_len)
+{
+    if (path_is_hard(file, path, err, err_len) != 0)
+        return H5I_INVALID_HID;
+    hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
+    if (ds < 0) {
+        snprintf(err, err_len, "%s: not a dataset, or its header is damaged", path);
+        return H5I_INVALID_HID;
+    }
+    H5D_layout_t layout = H5D_LAYOUT_ERROR;
+    hid_t type = H5Dget_type(ds);
+    size_t elem_size = type >= 0 ? H5Tget_size(type) : 0;
+    if (type >= 0)
+        H5Tclose(type);
+    if (storage_is_inside(ds, path, &layout, err, err_len) != 0)
+        goto fail;
+    if (elem_size == 0 || h5r_dims(ds, rank, dims) != 0) {
+        snprintf(err, err_len, "%s: not a %d-D dataset", path, rank);
+        goto fail;
+    }
+    hsize_t bytes = elem_size;
+    for (int i = 0; i < rank; i++) {
+        if (dims[i] != 0 && bytes > H5R_MAX_DATASET_BYTES / dims[i]) {
+            snprintf(err, err_len, "%s: extent of more than %llu bytes: damaged or crafted file", path,
+                     (unsigned long long)H5R_MAX_DATASET_BYTES);
+            goto fail;
+        }
+        bytes *= dims[i];
+    }
+    if (rank == 1 && rows_are_backed(ds, path, layout, dims[0], elem_size, err, err_len) != 0)
+        goto fail;
+    if (rank == 2 && series_is_backed(file, ds, path, dims, err, err_len) != 0)
+        goto fail;
+    return ds;
+fail:
+    H5Dclose(ds);
+    return H5I_INVALID_HID;
 }
 
 /* Opens attribute `name` of obj: 1 (id in *attr), 0 absent, -1 error. */
@@ -323,16 +522,21 @@ int h5r_events_each(hid_t file, const char *const *names, int n_names, h5r_event
 {
     if (!h5r_exists(file, "/events"))
         return 0;
-    hid_t ds = H5Dopen2(file, "/events", H5P_DEFAULT);
+    hsize_t rows = 0;
+    char open_err[512];
+    hid_t ds = h5r_open_dataset(file, "/events", 1, &rows, open_err, sizeof open_err);
     hid_t ftype = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
     hid_t kind_ftype = H5I_INVALID_HID, kind_mtype = H5I_INVALID_HID, mtype = H5I_INVALID_HID;
     int *values = calloc((size_t)(n_names > 0 ? n_names : 1), sizeof *values);
     int *known = calloc((size_t)(n_names > 0 ? n_names : 1), sizeof *known);
     h5r_event *block = NULL;
     int rc = -1;
-    hsize_t rows = 0;
     int index = ftype >= 0 ? H5Tget_member_index(ftype, "kind") : -1;
-    if (ds < 0 || ftype < 0 || H5Tget_class(ftype) != H5T_COMPOUND || h5r_dims(ds, 1, &rows) != 0 || index < 0 ||
+    if (ds < 0) {
+        snprintf(err, err_len, "%s", open_err);
+        goto done;
+    }
+    if (ftype < 0 || H5Tget_class(ftype) != H5T_COMPOUND || index < 0 ||
         H5Tget_member_class(ftype, (unsigned)index) != H5T_ENUM) {
         snprintf(err, err_len, "/events: not a 1-D compound dataset with an enum member 'kind'");
         goto done;
@@ -376,7 +580,8 @@ int h5r_events_each(hid_t file, const char *const *names, int n_names, h5r_event
     for (hsize_t start = 0; start < rows; start += block_rows) {
         hsize_t count = rows - start < block_rows ? rows - start : block_rows;
         if (read_rows_1d(ds, mtype, start, count, block) != 0) {
-            snprintf(err, err_len, "/events: cannot read rows %llu..%llu", (unsigned long long)start,
+            snprintf(err, err_len, "/events: cannot read rows %llu..%llu (damaged data fails its checksum)",
+                     (unsigned long long)start,
                      (unsigned long long)(start + count));
             goto done;
         }

@@ -40,7 +40,12 @@ void h5r_quiet_end(const h5r_quiet *q);
 hid_t h5r_open_run(const char *path, int64_t *format_version, char *err, size_t err_len);
 
 /* 1 when the object at `path` (absolute, e.g. "/series/host/cpu_usage_mhz")
- * exists, walking the path one link at a time; 0 otherwise. */
+ * exists, walking the path one link at a time; 0 otherwise; -1 when the
+ * links cannot be read (a damaged file), which callers testing `if
+ * (!h5r_exists(...))` treat as present, so the open that follows fails with
+ * a message instead of a damaged object looking absent. A soft or
+ * external link on the path counts as existing, so that h5r_open_dataset
+ * refuses it with a message instead of the object looking absent. */
 int h5r_exists(hid_t file, const char *path);
 
 /* Scalar attributes of `obj`: 1 read, 0 absent, -1 present but of another
@@ -51,8 +56,30 @@ int h5r_attr_i64(hid_t obj, const char *name, int64_t *out);
 int h5r_attr_f64(hid_t obj, const char *name, double *out);
 int h5r_attr_str(hid_t obj, const char *name, char *buf, size_t buf_len);
 
-/* The extent of a dataset of the given rank; -1 if it has another rank. */
+/* The extent of a dataset of the given rank; -1 if it has another rank.
+ * Checks only the rank: use h5r_open_dataset for a dataset named by a file. */
 int h5r_dims(hid_t dataset, int rank, hsize_t *dims);
+
+/* Largest logical size (rows x columns x element size) a reader accepts for
+ * one dataset. Far above any run the recorder can write (see the run size
+ * limit in docs/hdf5-layout.md), far below what would overflow a size_t. */
+#define H5R_MAX_DATASET_BYTES ((hsize_t)1 << 40)
+
+/* Opens the dataset at `path` (absolute) and checks it before anything is
+ * sized from it: every link on the path is a hard link inside this file (no
+ * soft or external links), its data lives in the file (no external storage
+ * or virtual layout), it has `rank` dimensions, its logical size fits
+ * H5R_MAX_DATASET_BYTES without overflow, and its extent is backed by data:
+ * a 1-D dataset (the recorder writes every row) must have allocated chunks
+ * or storage for every row, and a 2-D series may not have more rows than the
+ * `time_ns` axis of its group. dims gets the extent. Returns the dataset id,
+ * or H5I_INVALID_HID with a message naming `path` (for a missing dataset
+ * too: test h5r_exists first when it is optional). */
+hid_t h5r_open_dataset(hid_t file, const char *path, int rank, hsize_t *dims, char *err, size_t err_len);
+
+/* n * size for an array to allocate; 0 when the product overflows size_t
+ * (callers treat 0 as "too large" and allocate nothing). */
+size_t h5r_array_bytes(hsize_t n, size_t size);
 
 /* Rows of a block for a 2-D read of `cols` columns holding at most
  * `budget_values` values (at least one row). */

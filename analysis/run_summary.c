@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,10 +40,29 @@ static int fail(const ctx *c, const char *what)
     return -1;
 }
 
+/* Rewrites control bytes (and DEL) of a string read from the file as
+ * \xHH, in place, truncating to fit: a crafted name must not drive the
+ * terminal the summary is printed on. */
+static void escape_controls(char *text, size_t cap)
+{
+    char out[1024];
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p && o + 5 < sizeof out; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '\\')
+            o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02x", *p);
+        else
+            out[o++] = (char)*p;
+    }
+    out[o] = '\0';
+    snprintf(text, cap, "%s", out);
+}
+
 static void read_run_attributes(hid_t file, run_summary *s)
 {
     h5r_attr_str(file, "vdcsim_version", s->vdcsim_version, sizeof s->vdcsim_version);
     h5r_attr_str(file, "scenario_path", s->scenario_path, sizeof s->scenario_path);
+    escape_controls(s->vdcsim_version, sizeof s->vdcsim_version);
+    escape_controls(s->scenario_path, sizeof s->scenario_path);
     s->has_seed = h5r_attr_i64(file, "seed", &s->seed) == 1;
     s->has_threads = h5r_attr_i64(file, "threads", &s->threads) == 1;
     s->has_until = h5r_attr_i64(file, "until_ns", &s->until_ns) == 1;
@@ -61,14 +81,12 @@ static int read_hosts(hid_t file, run_summary *s, double **capacity, const ctx *
     if (!h5r_exists(file, HOSTS_PATH))
         return 0;
     char msg[512];
-    hid_t ds = H5Dopen2(file, HOSTS_PATH, H5P_DEFAULT);
     hsize_t rows = 0;
-    if (ds < 0 || h5r_dims(ds, 1, &rows) != 0) {
-        if (ds >= 0)
-            H5Dclose(ds);
-        return fail(c, HOSTS_PATH ": not a 1-D table");
-    }
-    double *cap = malloc(((size_t)rows + 1) * sizeof *cap);
+    hid_t ds = h5r_open_dataset(file, HOSTS_PATH, 1, &rows, msg, sizeof msg);
+    if (ds < 0)
+        return fail(c, msg);
+    size_t cap_bytes = h5r_array_bytes(rows + 1, sizeof(double));
+    double *cap = cap_bytes ? malloc(cap_bytes) : NULL;
     int64_t *block = malloc(TABLE_BLOCK_ROWS * sizeof *block);
     int rc = 0;
     if (!cap || !block) {
@@ -110,19 +128,17 @@ done:
 
 static int read_vms(hid_t file, run_summary *s, const ctx *c)
 {
+    char msg[512];
     if (h5r_exists(file, VMS_PATH)) {
-        hid_t ds = H5Dopen2(file, VMS_PATH, H5P_DEFAULT);
         hsize_t rows = 0;
-        int ok = ds >= 0 && h5r_dims(ds, 1, &rows) == 0;
-        if (ds >= 0)
-            H5Dclose(ds);
-        if (!ok)
-            return fail(c, VMS_PATH ": not a 1-D table");
+        hid_t ds = h5r_open_dataset(file, VMS_PATH, 1, &rows, msg, sizeof msg);
+        if (ds < 0)
+            return fail(c, msg);
+        H5Dclose(ds);
         s->vms = (int64_t)rows;
     }
     static const char *const kinds[] = {"vm_placed", "vm_placement_failed", "vm_started"};
     int64_t counts[3];
-    char msg[512];
     int rc = h5r_event_kind_counts(file, kinds, 3, counts, msg, sizeof msg);
     if (rc < 0)
         return fail(c, msg);
@@ -152,14 +168,10 @@ static int open_series(hid_t file, const char *name, hsize_t samples, hsize_t ho
     snprintf(path, sizeof path, HOST_GROUP "/%s", name);
     if (!h5r_exists(file, path))
         return 0;
-    *ds = H5Dopen2(file, path, H5P_DEFAULT);
     hsize_t dims[2] = {0, 0};
-    if (*ds < 0 || h5r_dims(*ds, 2, dims) != 0) {
-        if (*ds >= 0)
-            H5Dclose(*ds);
-        snprintf(msg, sizeof msg, "%s: not a 2-D series", path);
+    *ds = h5r_open_dataset(file, path, 2, dims, msg, sizeof msg);
+    if (*ds < 0)
         return fail(c, msg);
-    }
     if (dims[0] != samples || dims[1] != hosts) {
         H5Dclose(*ds);
         snprintf(msg, sizeof msg,
@@ -186,7 +198,10 @@ static int scan_series(hid_t file, const char *name, hsize_t samples, hsize_t ho
     hsize_t block_rows = h5r_block_rows(hosts, SERIES_BLOCK_VALUES);
     if (block_rows > samples)
         block_rows = samples;
-    double *block = malloc(((size_t)block_rows * (size_t)hosts + 1) * sizeof *block);
+    size_t block_bytes = block_rows <= SIZE_MAX / sizeof(double) / (hosts + 1)
+                             ? h5r_array_bytes(block_rows * hosts + 1, sizeof(double))
+                             : 0;
+    double *block = block_bytes ? malloc(block_bytes) : NULL;
     if (!block) {
         H5Dclose(ds);
         return fail(c, "out of memory reading " HOST_GROUP);
@@ -254,7 +269,8 @@ static int last_row_total(hid_t file, const char *name, hsize_t samples, hsize_t
             H5Dclose(ds);
         return rc;
     }
-    double *row = malloc(((size_t)hosts + 1) * sizeof *row);
+    size_t row_bytes = h5r_array_bytes(hosts + 1, sizeof(double));
+    double *row = row_bytes ? malloc(row_bytes) : NULL;
     if (!row) {
         H5Dclose(ds);
         return fail(c, "out of memory reading " HOST_GROUP);
@@ -283,6 +299,8 @@ static double pct(double value, double capacity)
     return capacity > 0.0 && isfinite(value) ? 100.0 * value / capacity : NAN;
 }
 
+/* The time of sample `row`; read_host_series has checked that the last
+ * row's time fits an int64, so no row overflows. */
 static int64_t row_time(const run_summary *s, int64_t row)
 {
     return row < 0 ? -1 : s->sample_start_ns + row * s->sample_period_ns;
@@ -344,13 +362,24 @@ static int read_host_series(hid_t file, run_summary *s, const double *capacity, 
     H5Gclose(group);
     if (!ok)
         return fail(c, HOST_GROUP ": attributes start_ns and period_ns missing or not integers");
-    hid_t t = H5Dopen2(file, HOST_GROUP "/time_ns", H5P_DEFAULT);
+    char msg[512];
     hsize_t samples = 0;
-    ok = t >= 0 && h5r_dims(t, 1, &samples) == 0;
-    if (t >= 0)
-        H5Dclose(t);
-    if (!ok)
-        return fail(c, HOST_GROUP "/time_ns: not a 1-D dataset");
+    hid_t t = h5r_open_dataset(file, HOST_GROUP "/time_ns", 1, &samples, msg, sizeof msg);
+    if (t < 0)
+        return fail(c, msg);
+    H5Dclose(t);
+    /* Sample times are start + row * period: refuse values whose last
+     * sample time would not fit an int64 instead of overflowing. */
+    int64_t last_offset = 0, last_time = 0;
+    if (s->sample_start_ns < 0 || s->sample_period_ns <= 0 ||
+        (samples > 0 && (__builtin_mul_overflow((int64_t)(samples - 1), s->sample_period_ns, &last_offset) ||
+                         __builtin_add_overflow(s->sample_start_ns, last_offset, &last_time)))) {
+        snprintf(msg, sizeof msg,
+                 HOST_GROUP ": start_ns %" PRId64 " and period_ns %" PRId64 " for %llu samples: need start_ns >= 0, "
+                            "period_ns > 0 and every sample time below 2^63 ns",
+                 s->sample_start_ns, s->sample_period_ns, (unsigned long long)samples);
+        return fail(c, msg);
+    }
     s->has_host_series = 1;
     s->samples = (int64_t)samples;
     s->last_sample_time_ns = samples > 0 ? row_time(s, (int64_t)samples - 1) : -1;
@@ -372,7 +401,6 @@ static int read_host_series(hid_t file, run_summary *s, const double *capacity, 
     s->busiest_host_peak_pct = scan.best_host >= 0 ? 100.0 * scan.best_ratio : NAN;
     s->busiest_host_peak_time_ns = row_time(s, scan.best_row);
     if (scan.best_host >= 0) {
-        char msg[512];
         hid_t ds = H5Dopen2(file, HOSTS_PATH, H5P_DEFAULT);
         int rc = ds >= 0 ? h5r_table_column_str(ds, HOSTS_PATH, "name", (hsize_t)scan.best_host,
                                                 s->busiest_host_name, sizeof s->busiest_host_name, msg,
@@ -380,8 +408,9 @@ static int read_host_series(hid_t file, run_summary *s, const double *capacity, 
                          : -1;
         if (ds >= 0)
             H5Dclose(ds);
-        if (rc != 0) /* the name is a label: fall back to the row number */
-            snprintf(s->busiest_host_name, sizeof s->busiest_host_name, "host %" PRId64, scan.best_host);
+        if (rc != 0) /* a damaged name would be printed wrong: refuse */
+            return fail(c, msg);
+        escape_controls(s->busiest_host_name, sizeof s->busiest_host_name);
     }
 
     if (last_row_total(file, "memory_committed_mib", samples, hosts, &s->memory_committed_last_mib, c) < 0 ||
@@ -406,13 +435,10 @@ static int read_pods(hid_t file, run_summary *s, const ctx *c)
     if (!h5r_exists(file, PODS_PATH))
         return 0;
     char msg[512];
-    hid_t ds = H5Dopen2(file, PODS_PATH, H5P_DEFAULT);
     hsize_t rows = 0;
-    if (ds < 0 || h5r_dims(ds, 1, &rows) != 0) {
-        if (ds >= 0)
-            H5Dclose(ds);
-        return fail(c, PODS_PATH ": not a 1-D table");
-    }
+    hid_t ds = h5r_open_dataset(file, PODS_PATH, 1, &rows, msg, sizeof msg);
+    if (ds < 0)
+        return fail(c, msg);
     s->has_pods = 1;
     s->pods = (int64_t)rows;
     double *block = malloc(TABLE_BLOCK_ROWS * sizeof *block);
@@ -475,7 +501,8 @@ static int read_pods(hid_t file, run_summary *s, const ctx *c)
     rc = open_series(file, "pods_running", (hsize_t)s->samples, hosts, &rds, c);
     if (rc <= 0)
         return rc;
-    double *row = malloc(((size_t)hosts + 1) * sizeof *row);
+    size_t row_bytes = h5r_array_bytes(hosts + 1, sizeof(double));
+    double *row = row_bytes ? malloc(row_bytes) : NULL;
     if (!row || h5r_read_rows_f64(rds, (hsize_t)s->samples - 1, 1, hosts, row) != 0) {
         free(row);
         H5Dclose(rds);
@@ -499,14 +526,11 @@ static int read_services(hid_t file, run_summary *s, const ctx *c)
 {
     if (!h5r_exists(file, SERVICES_PATH))
         return 0;
-    hid_t ds = H5Dopen2(file, SERVICES_PATH, H5P_DEFAULT);
     hsize_t rows = 0;
     char msg[512];
-    if (ds < 0 || h5r_dims(ds, 1, &rows) != 0) {
-        if (ds >= 0)
-            H5Dclose(ds);
-        return fail(c, SERVICES_PATH ": not a 1-D table");
-    }
+    hid_t ds = h5r_open_dataset(file, SERVICES_PATH, 1, &rows, msg, sizeof msg);
+    if (ds < 0)
+        return fail(c, msg);
     s->services = (int64_t)rows;
     hsize_t n = rows < RUN_SUMMARY_MAX_SERVICES ? rows : RUN_SUMMARY_MAX_SERVICES;
     double f[5][RUN_SUMMARY_MAX_SERVICES];
@@ -520,6 +544,7 @@ static int read_services(hid_t file, run_summary *s, const ctx *c)
     for (hsize_t i = 0; ok && i < n; i++) {
         run_summary_service *v = &s->service[i];
         ok = h5r_table_column_str(ds, SERVICES_PATH, "name", i, v->name, sizeof v->name, msg, sizeof msg) == 0;
+        escape_controls(v->name, sizeof v->name);
         v->arrival_rps = f[0][i];
         v->throughput_rps = f[1][i];
         v->mean_wait_ns = f[2][i];
@@ -538,15 +563,19 @@ static int read_services(hid_t file, run_summary *s, const ctx *c)
         return fail(c, msg);
     if (n == 0 || !h5r_exists(file, SERVICE_P99_PATH))
         return 0;
-    hid_t p99 = H5Dopen2(file, SERVICE_P99_PATH, H5P_DEFAULT);
     hsize_t dims[2];
-    if (p99 < 0 || h5r_dims(p99, 2, dims) != 0 || dims[1] != rows) {
-        if (p99 >= 0)
-            H5Dclose(p99);
+    hid_t p99 = h5r_open_dataset(file, SERVICE_P99_PATH, 2, dims, msg, sizeof msg);
+    if (p99 < 0)
+        return fail(c, msg);
+    if (dims[1] != rows) {
+        H5Dclose(p99);
         return fail(c, SERVICE_P99_PATH ": not a [sample, service] series");
     }
     hsize_t block = h5r_block_rows(dims[1], SERIES_BLOCK_VALUES);
-    double *buf = malloc(block * dims[1] * sizeof *buf);
+    size_t buf_bytes = block <= SIZE_MAX / sizeof(double) / (dims[1] + 1)
+                           ? h5r_array_bytes(block * dims[1], sizeof(double))
+                           : 0;
+    double *buf = buf_bytes ? malloc(buf_bytes) : NULL;
     ok = buf != NULL;
     for (hsize_t row = 0; ok && row < dims[0]; row += block) {
         hsize_t count = dims[0] - row < block ? dims[0] - row : block;
@@ -593,12 +622,13 @@ static int cluster_series(hid_t file, const char *name, int64_t *samples, double
 {
     char path[128];
     snprintf(path, sizeof path, "/series/cluster/%s", name);
-    hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
     hsize_t dims[2];
-    if (ds < 0 || h5r_dims(ds, 2, dims) != 0 || dims[1] != 1) {
-        if (ds >= 0)
-            H5Dclose(ds);
-        char what[200];
+    char what[512];
+    hid_t ds = h5r_open_dataset(file, path, 2, dims, what, sizeof what);
+    if (ds < 0)
+        return fail(c, what);
+    if (dims[1] != 1) {
+        H5Dclose(ds);
         snprintf(what, sizeof what, "%s: not a [sample, 1] series", path);
         return fail(c, what);
     }
@@ -624,8 +654,7 @@ static int cluster_series(hid_t file, const char *name, int64_t *samples, double
     free(block);
     H5Dclose(ds);
     if (rc != 0) {
-        char what[200];
-        snprintf(what, sizeof what, "%s: cannot read", path);
+        snprintf(what, sizeof what, "%s: cannot read (damaged data fails its checksum)", path);
         return fail(c, what);
     }
     *last = v;

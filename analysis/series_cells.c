@@ -2,6 +2,7 @@
 #include "analysis/series_cells.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,18 +16,20 @@ int h5r_cell_stats(hid_t file, const char *path, double q, double lo, double hi,
     *out = (cell_stats){.mean = NAN, .max = NAN, .quantile = NAN};
     if (!h5r_exists(file, path))
         return 0;
-    hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
     hsize_t dims[2] = {0, 0};
-    if (ds < 0 || h5r_dims(ds, 2, dims) != 0) {
-        if (ds >= 0)
-            H5Dclose(ds);
-        snprintf(err, err_len, "%s: not a 2-D series", path);
+    hid_t ds = h5r_open_dataset(file, path, 2, dims, err, err_len);
+    if (ds < 0)
         return -1;
-    }
+    /* h5r_block_rows keeps a block at BLOCK_VALUES cells unless one row is
+     * wider; the row count is bounded by h5r_open_dataset, but the product
+     * is still checked before it sizes an allocation. */
     hsize_t block_rows = h5r_block_rows(dims[1], BLOCK_VALUES);
-    double *block = malloc(((size_t)block_rows * (size_t)dims[1] + 1) * sizeof *block);
-    int64_t *count = calloc((size_t)bins, sizeof *count);
-    double *bin_max = malloc((size_t)bins * sizeof *bin_max);
+    size_t block_bytes = block_rows <= SIZE_MAX / sizeof(double) / (dims[1] + 1)
+                             ? h5r_array_bytes(block_rows * dims[1] + 1, sizeof(double))
+                             : 0;
+    double *block = block_bytes ? malloc(block_bytes) : NULL;
+    int64_t *count = bins >= 1 ? calloc((size_t)bins, sizeof *count) : NULL;
+    double *bin_max = bins >= 1 ? malloc((size_t)bins * sizeof *bin_max) : NULL;
     int rc = 1;
     if (!block || !count || !bin_max || bins < 1 || !(hi > lo)) {
         snprintf(err, err_len, "%s: out of memory (or bad histogram) reading cells", path);
@@ -36,7 +39,7 @@ int h5r_cell_stats(hid_t file, const char *path, double q, double lo, double hi,
     for (hsize_t start = 0; rc == 1 && start < dims[0]; start += block_rows) {
         hsize_t n = dims[0] - start < block_rows ? dims[0] - start : block_rows;
         if (h5r_read_rows_f64(ds, start, n, dims[1], block) != 0) {
-            snprintf(err, err_len, "%s: cannot read rows %llu..%llu", path, (unsigned long long)start,
+            snprintf(err, err_len, "%s: cannot read rows %llu..%llu (damaged data fails its checksum)", path, (unsigned long long)start,
                      (unsigned long long)(start + n));
             rc = -1;
             break;

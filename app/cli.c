@@ -7,6 +7,7 @@
 #include "app/cli.h"
 
 #include <errno.h>
+#include <hdf5.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +30,9 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
-    "               [--set KEY=VALUE]... [--plugin FILE.so]... [--quiet]\n"
+    "               [--set KEY=VALUE]... [--plugin FILE.so]... [--quiet] [--force]\n"
     "        simulate; write OUT.h5 and OUT.h5.summary.txt; print the summary\n"
+    "        (--force: may overwrite an existing file vdcsim did not write)\n"
     "  check SCENARIO [--set KEY=VALUE]... [--plugin FILE.so]...\n"
     "        validate the scenario and print what would be simulated\n"
     "  summary FILE.h5      print the summary of a finished run\n"
@@ -49,7 +51,20 @@ static const char usage_text[] =
     "  COMMAND --help       the usage of one command\n"
     "  --help, --version\n"
     "\n"
-    "exit status: 0 success, 1 runtime failure, 2 bad input\n";
+    "exit status: 0 success, 1 runtime failure, 2 bad input,\n"
+    "             128 + N stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129)\n";
+
+void cli_print_error(const char *prefix, const char *msg)
+{
+    fputs(prefix, stderr);
+    for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(stderr, "\\x%02x", *p);
+        else
+            fputc(*p, stderr);
+    }
+    fputc('\n', stderr);
+}
 
 /* `vdcsim COMMAND --help` for the commands that do not parse it themselves
  * (sweep and metrics do). */
@@ -57,7 +72,7 @@ static const struct {
     const char *command, *text;
 } command_help[] = {
     {"run", "usage: vdcsim run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
-            "                  [--set KEY=VALUE]... [--plugin FILE.so]... [--quiet]\n"
+            "                  [--set KEY=VALUE]... [--plugin FILE.so]... [--quiet] [--force]\n"
             "Simulates the scenario; writes OUT.h5 and OUT.h5.summary.txt and prints the summary.\n"
             "-o, --threads, --seed and --until set output.path, simulation.threads,\n"
             "simulation.seed and simulation.until; --set sets any key (vdcsim keys).\n"
@@ -158,6 +173,8 @@ static int parse_run_args(int argc, char **argv, int allow_run_flags, parsed_run
         }
         if (strcmp(a, "--quiet") == 0 && allow_run_flags)
             p->opt.quiet = 1;
+        else if (strcmp(a, "--force") == 0 && allow_run_flags)
+            p->opt.force = 1;
         else if (a[0] == '-' && a[1] != '\0')
             return usage_error("unknown option '%s'", a);
         else if (p->opt.scenario_path)
@@ -187,7 +204,7 @@ static int cmd_summary(int argc, char **argv)
     char err[2048];
     run_summary s;
     if (run_summary_read(argv[0], &s, err, sizeof err) != 0) {
-        fprintf(stderr, "vdcsim: %s\n", err);
+        cli_print_error("vdcsim: ", err);
         return CLI_EXIT_BAD_INPUT;
     }
     run_summary_print(&s, argv[0], stdout);
@@ -223,11 +240,18 @@ static int cmd_failures(int argc, char **argv)
     char err[2048];
     failure_trace trace;
     if (failure_trace_load_lanl(path, &trace, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
+        cli_print_error("", err);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (trace.count == 0) {
+        fprintf(stderr, "%s: no failure records (the file holds only a header): nothing to fit\n", path);
+        failure_trace_free(&trace);
         return CLI_EXIT_BAD_INPUT;
     }
     int rc = failure_report_write(stdout, &trace, &opts);
     failure_trace_free(&trace);
+    if (rc != 0)
+        fprintf(stderr, "vdcsim: failures fit: cannot write the report\n");
     return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_RUNTIME;
 }
 
@@ -239,7 +263,9 @@ static int cmd_policies(int argc, char **argv)
         if (strcmp(argv[i], "--plugin") != 0 || i + 1 >= argc)
             return usage_error("policies: unexpected argument '%s' (expected --plugin FILE)", argv[i]);
         if (plugin_load(argv[++i], why, sizeof why) != 0) {
-            fprintf(stderr, "vdcsim: --plugin %s: %s\n", argv[i], why);
+            char msg[2200];
+            snprintf(msg, sizeof msg, "--plugin %.1000s: %s", argv[i], why);
+            cli_print_error("vdcsim: ", msg);
             return CLI_EXIT_BAD_INPUT;
         }
     }
@@ -247,7 +273,25 @@ static int cmd_policies(int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
+static int dispatch(int argc, char **argv);
+
+/* HDF5 normally tears itself down at exit. After a failed write (a full
+ * disk) or a read of a damaged file, that teardown retries the failed
+ * flush or walks corrupt cached metadata, and HDF5 1.10 then crashes
+ * (SIGSEGV in H5F__close_cb) or reports an "infinite loop closing library".
+ * Our own code closes every file it opens and deletes a failed run's
+ * temporary, so after a failure there is nothing HDF5 still needs to do:
+ * skip its teardown then, and shut it down explicitly after success. */
 int cli_main(int argc, char **argv)
+{
+    H5dont_atexit();
+    int rc = dispatch(argc, argv);
+    if (rc == CLI_EXIT_OK)
+        H5close();
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_text, stderr);

@@ -2,7 +2,9 @@
 #include "app/run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 
 #include "analysis/run_summary.h"
 #include "app/cli.h"
+#include "app/output_guard.h"
 #include "app/progress.h"
 #include "models/model.h"
 #include "models/policies/plugin_loader.h"
@@ -28,6 +31,8 @@ typedef struct run_hook {
 static int window_hook(void *ctx, sim_engine *eng, sim_window_phase phase, sim_time_ns window_end_ns)
 {
     run_hook *h = ctx;
+    if (output_signal_caught())
+        return 1; /* stop at this window; run_scenario cleans up */
     if (phase == SIM_WINDOW_BEGIN)
         return recorder_window_begin(h->rec, window_end_ns) != 0;
     if (recorder_window_end(h->rec, window_end_ns) != 0)
@@ -57,26 +62,33 @@ static scenario *load(const run_options *opt)
     char err[ERR_LEN];
     for (int i = 0; i < opt->n_plugins; i++)
         if (plugin_load(opt->plugins[i], err, sizeof err) != 0) {
-            fprintf(stderr, "vdcsim: --plugin %s: %s\n", opt->plugins[i], err);
+            char msg[ERR_LEN + 1100];
+            snprintf(msg, sizeof msg, "--plugin %.1000s: %s", opt->plugins[i], err);
+            cli_print_error("vdcsim: ", msg);
             return NULL;
         }
     scenario *scn = scenario_load_file_plugins(opt->scenario_path, opt->overrides, opt->n_overrides, plugin_load_cb,
                                                NULL, err, sizeof err);
     if (!scn)
-        fprintf(stderr, "%s\n", err);
+        cli_print_error("", err);
     return scn;
 }
 
-/* Writes the summary text to path through a temporary file. */
+/* Writes the summary text to path through a temporary file, created new
+ * (O_EXCL) and never through a symbolic link planted at its name. */
 static int save_summary(const run_summary *s, const char *h5_path, const char *path)
 {
     char tmp[4200];
     int n = snprintf(tmp, sizeof tmp, "%s.partial-%ld", path, (long)getpid());
     if (n < 0 || (size_t)n >= sizeof tmp)
         return -1;
-    FILE *f = fopen(tmp, "w");
-    if (!f)
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return -1;
+    }
     run_summary_print(s, h5_path, f);
     int failed = ferror(f) != 0;
     failed |= fclose(f) != 0;
@@ -109,6 +121,32 @@ static void set_result_attributes(recorder *rec, const sim_stats *st)
     rec_attr_i64(rec, "end_ns", st->end_ns);
 }
 
+/* Refuses a run whose recorded series would hold more than output.max_cells
+ * cells (issue 13, item 8): until / sample_period samples times the
+ * entities recorded per series (hosts, plus VMs with per_vm_series). It is
+ * a lower bound of what the recorder keeps (each entity has several series),
+ * so a refused run would certainly have been too large. */
+static int check_size(const scenario *scn, const model *m)
+{
+    sim_time_ns until = scn_duration_ns(scn, "simulation.until");
+    sim_time_ns period = scn_duration_ns(scn, "simulation.sample_period");
+    double samples = ceil((double)until / (double)period);
+    double entities = (double)model_host_count(m);
+    if (scn_bool(scn, "output.per_vm_series"))
+        entities += (double)model_vm_count(m);
+    double cells = samples * (entities > 0 ? entities : 1);
+    double limit = (double)scn_int(scn, "output.max_cells");
+    if (cells <= limit)
+        return 0;
+    fprintf(stderr,
+            "%s: the run would record %.3g samples (simulation.until / simulation.sample_period) x %.0f entities "
+            "(hosts%s) = %.3g cells per series, above output.max_cells = %.3g: raise simulation.sample_period, "
+            "shorten simulation.until, or raise output.max_cells\n",
+            scenario_name(scn), samples, entities, scn_bool(scn, "output.per_vm_series") ? " and VMs: output.per_vm_series" : "",
+            cells, limit);
+    return -1;
+}
+
 /* Builds the model; on failure prints why and sets *status to the exit
  * status it calls for (bad input or runtime failure). */
 static model *build_model(const scenario *scn, sim_engine *eng, recorder *rec, int *status)
@@ -117,7 +155,7 @@ static model *build_model(const scenario *scn, sim_engine *eng, recorder *rec, i
     model_status ms;
     model *m = model_build(scn, eng, rec, &ms, err, sizeof err);
     if (!m) {
-        fprintf(stderr, "%s\n", err);
+        cli_print_error("", err);
         *status = ms == MODEL_BAD_INPUT ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUNTIME;
     }
     return m;
@@ -131,21 +169,37 @@ int run_scenario(const run_options *opt)
     int status = CLI_EXIT_RUNTIME;
     char err[ERR_LEN];
     const char *out_path = scn_string(scn, "output.path");
-    sim_engine *eng = new_engine(scn);
+    sim_engine *eng = NULL;
     recorder *rec = NULL;
     model *m = NULL;
+    int lock = -1;
+    /* Everything about the output is checked before anything is simulated. */
+    status = output_preflight(out_path, opt->scenario_path, opt->force);
+    if (status != 0)
+        goto done;
+    status = CLI_EXIT_RUNTIME;
+    lock = output_lock(out_path);
+    if (lock < 0)
+        goto done;
+    output_remove_stale(out_path);
+    output_signals_install();
+    eng = new_engine(scn);
     if (!eng) {
         fprintf(stderr, "vdcsim: cannot create the engine\n");
         goto done;
     }
     rec = recorder_open(out_path, sim_threads(eng), err, sizeof err);
     if (!rec) {
-        fprintf(stderr, "vdcsim: %s\n", err);
+        cli_print_error("vdcsim: ", err);
         goto done;
     }
     m = build_model(scn, eng, rec, &status);
     if (!m)
         goto done;
+    if (check_size(scn, m) != 0) {
+        status = CLI_EXIT_BAD_INPUT;
+        goto done;
+    }
     set_run_attributes(rec, scn, eng);
 
     run_hook hook = {.rec = rec};
@@ -154,27 +208,34 @@ int run_scenario(const run_options *opt)
     sim_set_window_hook(eng, window_hook, &hook);
     int rc = sim_run(eng, until);
     progress_finish(&hook.prog);
+    if (output_signal_caught()) {
+        int sig = output_signal_caught();
+        fprintf(stderr, "vdcsim: stopped by %s\n", output_signal_name(sig));
+        status = 128 + sig;
+        goto done;
+    }
     if (rc != 0 || recorder_error(rec)[0]) {
-        fprintf(stderr, "vdcsim: run failed: %s\n", rc != 0 ? sim_error(eng) : recorder_error(rec));
+        cli_print_error("vdcsim: run failed: ", rc != 0 ? sim_error(eng) : recorder_error(rec));
         goto done;
     }
     sim_stats st;
     sim_get_stats(eng, &st);
     set_result_attributes(rec, &st);
     if (model_finish(m, rec) != 0) {
-        fprintf(stderr, "vdcsim: %s\n", recorder_error(rec));
+        cli_print_error("vdcsim: ", recorder_error(rec));
         goto done;
     }
     recorder *closing = rec;
     rec = NULL; /* recorder_close frees it whatever happens */
     if (recorder_close(closing, st.end_ns, err, sizeof err) != 0) {
-        fprintf(stderr, "vdcsim: %s\n", err);
+        cli_print_error("vdcsim: ", err);
+        fprintf(stderr, "vdcsim: removed the unfinished output; %s was not written\n", out_path);
         goto done;
     }
 
     run_summary summary;
     if (run_summary_read(out_path, &summary, err, sizeof err) != 0) {
-        fprintf(stderr, "vdcsim: reading back %s: %s\n", out_path, err);
+        cli_print_error("vdcsim: reading back: ", err);
         goto done;
     }
     char summary_path[4096];
@@ -189,8 +250,11 @@ int run_scenario(const run_options *opt)
     }
     status = CLI_EXIT_OK;
 done:
-    if (rec)
+    if (rec) {
         recorder_abort(rec);
+        fprintf(stderr, "vdcsim: removed the unfinished output; %s was not written\n", out_path);
+    }
+    output_unlock(out_path, lock);
     model_free(m);
     sim_engine_free(eng);
     scenario_free(scn);
@@ -212,6 +276,10 @@ int check_scenario(const run_options *opt)
     m = build_model(scn, eng, NULL, &status);
     if (!m)
         goto done;
+    if (check_size(scn, m) != 0) {
+        status = CLI_EXIT_BAD_INPUT;
+        goto done;
+    }
     char until[64], lookahead[64], period[64];
     sim_time_ns until_ns = scn_duration_ns(scn, "simulation.until");
     sim_time_ns period_ns = scn_duration_ns(scn, "simulation.sample_period");

@@ -15,6 +15,7 @@ typedef struct run_options {
     int quiet;              /* no progress line, no summary on stdout */
     const char **plugins;   /* --plugin FILE: loaded before the scenario (docs/policies.md) */
     int n_plugins;
+    int force;              /* may overwrite an existing file that is not a vdcsim output */
 } run_options;
 
 /* Each returns a CLI exit status (cli.h). */

@@ -286,9 +286,11 @@ static void last_log_line(const sweep *s, int64_t run, char *buf, size_t len)
     FILE *f = fopen(log, "r");
     if (!f)
         return;
+    /* the cause, not the clean-up notice `vdcsim run` prints after it */
+    static const char cleanup[] = "vdcsim: removed the unfinished output";
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
-        if (line[0])
+        if (line[0] && strncmp(line, cleanup, sizeof cleanup - 1) != 0)
             snprintf(buf, len, "%.500s", line);
     }
     fclose(f);

@@ -21,7 +21,14 @@ static herr_t rec_h5_walk_first(unsigned n, const H5E_error2_t *entry, void *dat
 {
     rec_h5_walk_ctx *ctx = data;
     if (!ctx->taken && entry->desc != NULL) {
-        snprintf(ctx->buf, ctx->len, "%s", entry->desc);
+        /* The file driver's message quotes strerror as "error message =
+         * '...'" among a dozen other fields: keep just that part. */
+        const char *quoted = strstr(entry->desc, "error message = '");
+        const char *end = quoted ? strchr(quoted + 17, '\'') : NULL;
+        if (quoted && end)
+            snprintf(ctx->buf, ctx->len, "%.*s", (int)(end - quoted - 17), quoted + 17);
+        else
+            snprintf(ctx->buf, ctx->len, "%s", entry->desc);
         ctx->taken = 1;
     }
     return 0;
@@ -82,15 +89,47 @@ int rec_h5_attr_write(hid_t obj, const char *name, hid_t file_type, hid_t mem_ty
     return rc;
 }
 
+/* A fixed-length string, stored inside the checksummed object header: a
+ * variable-length one would live in the global heap, which has no checksum,
+ * so one flipped bit there would silently change the text. */
 int rec_h5_attr_str(hid_t obj, const char *name, const char *value)
 {
-    hid_t type = rec_h5_string_type();
+    const char *text = value != NULL ? value : "";
+    hid_t type = H5Tcopy(H5T_C_S1);
     if (type < 0)
         return -1;
-    const char *text = value != NULL ? value : "";
-    int rc = rec_h5_attr_write(obj, name, type, type, &text);
+    int rc = -1;
+    if (H5Tset_size(type, strlen(text) + 1) >= 0 && H5Tset_strpad(type, H5T_STR_NULLTERM) >= 0 &&
+        H5Tset_cset(type, H5T_CSET_UTF8) >= 0)
+        rc = rec_h5_attr_write(obj, name, type, type, text);
     H5Tclose(type);
     return rc;
+}
+
+/* Links and attributes stay "compact", inside their object header, which
+ * the 1.10 format checksums; past the default 8 HDF5 moves them to a
+ * fractal heap whose blocks carry no checksum, where one flipped bit
+ * silently renames or hides a dataset. 65535 is the largest count allowed. */
+#define REC_COMPACT_MAX 65535
+
+int rec_h5_keep_compact(hid_t ocpl, int links)
+{
+    if (H5Pset_attr_phase_change(ocpl, REC_COMPACT_MAX, REC_COMPACT_MAX) < 0)
+        return -1;
+    if (links && H5Pset_link_phase_change(ocpl, REC_COMPACT_MAX, REC_COMPACT_MAX) < 0)
+        return -1;
+    return 0;
+}
+
+hid_t rec_h5_group_new(hid_t parent, const char *name)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    hid_t group = H5I_INVALID_HID;
+    if (gcpl >= 0 && rec_h5_keep_compact(gcpl, 1) >= 0)
+        group = H5Gcreate2(parent, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    if (gcpl >= 0)
+        H5Pclose(gcpl);
+    return group;
 }
 
 hid_t rec_h5_dataset_new(hid_t parent, const char *name, hid_t file_type, int cols,
@@ -104,8 +143,10 @@ hid_t rec_h5_dataset_new(hid_t parent, const char *name, hid_t file_type, int co
     hid_t dataset = H5I_INVALID_HID;
     if (space < 0 || dcpl < 0)
         goto done;
-    if (H5Pset_chunk(dcpl, rank, chunk_dims) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-        H5Pset_deflate(dcpl, REC_DEFLATE_LEVEL) < 0)
+    /* Fletcher-32 last, over the compressed bytes: a reader's H5Dread
+     * fails on a damaged chunk instead of inflating garbage (docs/hdf5-layout.md). */
+    if (rec_h5_keep_compact(dcpl, 0) < 0 || H5Pset_chunk(dcpl, rank, chunk_dims) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+        H5Pset_deflate(dcpl, REC_DEFLATE_LEVEL) < 0 || H5Pset_fletcher32(dcpl) < 0)
         goto done;
     if (fill != NULL && H5Pset_fill_value(dcpl, fill_type, fill) < 0)
         goto done;
@@ -164,9 +205,14 @@ int rec_h5_write_rows(hid_t dataset, hid_t mem_type, int64_t row, int64_t rows, 
         H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
         H5Dwrite(dataset, mem_type, mem_space, file_space, H5P_DEFAULT, data) >= 0)
         rc = 0;
+    /* Closing the dataspaces clears the error stack: keep the write's
+     * error (say "No space left on device") for rec_h5_fail. */
+    hid_t stack = rc < 0 ? H5Eget_current_stack() : H5I_INVALID_HID;
     if (mem_space >= 0)
         H5Sclose(mem_space);
     if (file_space >= 0)
         H5Sclose(file_space);
+    if (stack >= 0)
+        H5Eset_current_stack(stack);
     return rc;
 }

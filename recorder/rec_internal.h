@@ -155,6 +155,11 @@ int rec_name_ok(recorder *r, const char *what, const char *name);
 int rec_h5_fail(recorder *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes HDF5's innermost error message into buf ("" if none) and clears the stack. */
 void rec_h5_last_error(char *buf, size_t len);
+/* Sets ocpl (a group, dataset or file creation list) to keep attributes,
+ * and with `links` also links, in the checksummed object header. */
+int rec_h5_keep_compact(hid_t ocpl, int links);
+/* A group created with rec_h5_keep_compact; caller closes. */
+hid_t rec_h5_group_new(hid_t parent, const char *name);
 hid_t rec_h5_string_type(void); /* variable-length UTF-8 string; caller closes */
 int rec_h5_attr_write(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
                       const void *value);

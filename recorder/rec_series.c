@@ -74,7 +74,7 @@ static int rec_group_new(recorder *r, const char *name, int n_entities, sim_time
     g->time_rows_written = 0;
     rec_group_chunking(g);
 
-    g->group = H5Gcreate2(r->series_group, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    g->group = rec_h5_group_new(r->series_group, name);
     if (g->group < 0)
         return rec_h5_fail(r, "/series/%s: cannot create the group", name);
     hsize_t chunk[1] = {REC_TIME_CHUNK_ROWS};

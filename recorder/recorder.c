@@ -5,6 +5,8 @@
  * after every dataset is complete and H5Fclose succeeded.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,18 +144,52 @@ recorder *recorder_open(const char *final_path, int max_threads, char *err, size
     }
     snprintf(r->partial_path, partial_len, "%s.partial-%ld", final_path, (long)getpid());
 
-    r->file = H5Fcreate(r->partial_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    /* Create the temporary ourselves, new and not through a symbolic link
+     * (someone may have planted one at the name to make us overwrite its
+     * target); HDF5 then truncates that very file, which is checked after. */
+    int fd = open(r->partial_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, err_len, "cannot create '%s': %s%s", r->partial_path, strerror(errno),
+                 errno == EEXIST || errno == ELOOP ? " (something already has that name: not following or replacing it)"
+                                                   : "");
+        rec_free_memory(r);
+        return NULL;
+    }
+    struct stat made;
+    int made_ok = fstat(fd, &made) == 0;
+    close(fd);
+    /* The 1.10 file format checksums its metadata (superblock, object
+     * headers, chunk indexes), as Fletcher-32 checksums the data chunks: a
+     * damaged file is refused by readers instead of read wrong. */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fapl >= 0 && fcpl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0 &&
+        rec_h5_keep_compact(fcpl, 1) >= 0)
+        r->file = H5Fcreate(r->partial_path, H5F_ACC_TRUNC, fcpl, fapl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
     if (r->file < 0) {
         char detail[512];
         rec_h5_last_error(detail, sizeof detail);
         snprintf(err, err_len, "cannot create HDF5 file '%s': %s", r->partial_path,
                  detail[0] != '\0' ? detail : "unknown HDF5 error");
+        remove(r->partial_path);
         rec_free_memory(r);
         return NULL;
     }
+    struct stat now;
+    if (!made_ok || lstat(r->partial_path, &now) != 0 || !S_ISREG(now.st_mode) || now.st_dev != made.st_dev ||
+        now.st_ino != made.st_ino) {
+        snprintf(err, err_len, "'%s' was replaced while it was being created: not writing through it",
+                 r->partial_path);
+        recorder_abort(r);
+        return NULL;
+    }
     int64_t version = REC_FORMAT_VERSION;
-    r->tables_group = H5Gcreate2(r->file, "tables", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    r->series_group = H5Gcreate2(r->file, "series", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    r->tables_group = rec_h5_group_new(r->file, "tables");
+    r->series_group = rec_h5_group_new(r->file, "series");
     if (r->tables_group < 0 || r->series_group < 0 ||
         rec_h5_attr_str(r->file, "format", REC_FORMAT_NAME) < 0 ||
         rec_h5_attr_write(r->file, "format_version", H5T_STD_I64LE, H5T_NATIVE_INT64, &version) <
@@ -209,8 +245,14 @@ int rec_attr_f64(recorder *r, const char *name, double value)
     return 0;
 }
 
+/* This HDF5 build is thread-safe, so its automatic error printing is a
+ * per-thread setting: the engine may run the window hook on any of its
+ * threads, so every entry point that writes turns it off for its thread. */
+static void rec_quiet_this_thread(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
 int recorder_window_begin(recorder *r, sim_time_ns window_end_ns)
 {
+    rec_quiet_this_thread();
     if (atomic_load(&r->failed))
         return -1;
     if (window_end_ns < r->writable_end_ns || window_end_ns < r->final_end_ns) {
@@ -226,6 +268,7 @@ int recorder_window_begin(recorder *r, sim_time_ns window_end_ns)
 
 int recorder_window_end(recorder *r, sim_time_ns window_end_ns)
 {
+    rec_quiet_this_thread();
     if (atomic_load(&r->failed))
         return -1;
     if (window_end_ns < r->final_end_ns) {
@@ -248,6 +291,7 @@ int recorder_close(recorder *r, sim_time_ns end_ns, char *err, size_t err_len)
 {
     if (err_len > 0)
         err[0] = '\0';
+    rec_quiet_this_thread();
     int rc = atomic_load(&r->failed) ? -1 : 0;
     if (rc == 0 && (rec_events_freeze(r) < 0 || rec_series_close(r, end_ns) < 0 ||
                     rec_events_close(r, end_ns) < 0 || rec_tables_flush(r, 1) < 0))
@@ -273,6 +317,7 @@ void recorder_abort(recorder *r)
 {
     if (r == NULL)
         return;
+    rec_quiet_this_thread();
     rec_close_file(r);
     H5Eclear2(H5E_DEFAULT);
     remove(r->partial_path);

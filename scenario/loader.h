@@ -20,10 +20,18 @@ typedef struct scn_override_mark {
     const char *text;                /* "hosts.[0].count=4" */
 } scn_override_mark;
 
+/* The keys directly under one schema path (validate.c's cache). */
+typedef struct scn_children {
+    char *schema_path;
+    size_t *index; /* into scn_keys */
+    size_t n;
+} scn_children;
+
 typedef struct scn_loader {
     const scn_schema *schema;        /* the key table; NULL: the scenario schema */
     const char *name;                /* file name or string name, for messages */
     const char *text;                /* the text as parsed (NUL-terminated) */
+    int has_huge_literal;            /* an integer literal beyond int64 (text_prepare.h) */
     config_t *config;
     scn_override_mark *marks;
     int n_marks, cap_marks;
@@ -31,7 +39,12 @@ typedef struct scn_loader {
     size_t err_len;
     unsigned long err_rank;          /* rank of the message in err */
     int failed;
+    scn_children *children;          /* validate.c's cache; scn_loader_free_cache frees it */
+    size_t n_children;
 } scn_loader;
+
+/* Frees what validation cached in ld. */
+void scn_loader_free_cache(scn_loader *ld);
 
 /* Records a problem with setting s at concrete path `path`. The location is
  * the override that wrote s, else the line of s or of its nearest ancestor

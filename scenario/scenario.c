@@ -1,6 +1,7 @@
 /* scenario.c - load a scenario (parse, override, validate) and read it. */
 #include "scenario/scenario.h"
 #include "scenario/loader.h"
+#include "scenario/text_prepare.h"
 #include "scenario/schema.h"
 #include "scenario/schema_value.h"
 
@@ -10,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define PATH_MAX_LEN 512
 
@@ -150,7 +152,13 @@ static scenario *load(const char *text, const char *name, const char *include_di
     }
     if (include_dir != NULL)
         config_set_include_dir(&s->config, include_dir);
-    if (!config_read_string(&s->config, text)) {
+    int has_huge = 0;
+    char *prepared = scn_text_prepare(text, name, include_dir, &has_huge, err, err_len);
+    if (prepared == NULL) {
+        scenario_free(s);
+        return NULL;
+    }
+    if (!config_read_string(&s->config, prepared)) {
         const char *why = config_error_text(&s->config);
         const char *file = config_error_file(&s->config);
         if (why == NULL || strcmp(why, "syntax error") == 0)
@@ -159,12 +167,13 @@ static scenario *load(const char *text, const char *name, const char *include_di
         else
             set_err(err, err_len, "%s:%d: syntax error: %s", file ? file : name,
                     config_error_line(&s->config), why);
+        free(prepared);
         scenario_free(s);
         return NULL;
     }
 
-    scn_loader ld = {.name = name, .text = text, .config = &s->config, .err = err,
-                     .err_len = err_len};
+    scn_loader ld = {.name = name, .text = prepared, .has_huge_literal = has_huge, .config = &s->config,
+                     .err = err, .err_len = err_len};
     int ok = 1;
     for (int i = 0; i < n_overrides && ok; i++)
         ok = overrides[i] != NULL && scn_apply_override(&ld, overrides[i]) == 0;
@@ -175,6 +184,8 @@ static scenario *load(const char *text, const char *name, const char *include_di
     if (ok && n_overrides < 0)
         ok = 0;
     free(ld.marks);
+    scn_loader_free_cache(&ld);
+    free(prepared);
     if (!ok) {
         if (err != NULL && err_len > 0 && err[0] == '\0')
             set_err(err, err_len, "%s: invalid overrides", name);
@@ -216,6 +227,15 @@ static char *read_file(const char *path, size_t *out_len)
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return NULL;
+    /* A directory would fail with "Input/output error"; a device or FIFO
+     * (/dev/zero) would be read without end. */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        int dir = S_ISDIR(st.st_mode);
+        fclose(f);
+        errno = dir ? EISDIR : EINVAL;
+        return NULL;
+    }
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     while (buf != NULL) {
@@ -262,7 +282,10 @@ scenario *scenario_load_file_plugins(const char *path, const char *const *overri
     size_t len = 0;
     char *text = read_file(path, &len);
     if (text == NULL) {
-        set_err(err, err_len, "%s: cannot read: %s", path, strerror(errno));
+        set_err(err, err_len, "%s: cannot read: %s", path,
+                errno == EISDIR ? "is a directory (expected a scenario file)"
+                : errno == EINVAL ? "not a regular file (expected a scenario file)"
+                                  : strerror(errno));
         return NULL;
     }
     if (strlen(text) != len) {

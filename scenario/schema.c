@@ -5,13 +5,59 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The scenario language's keys sorted by path, built once, for a binary
+ * search: every accessor call looks a key up, and a linear scan per call
+ * made `check` of a large scenario slow (issue 13, item 15). */
+static const scn_key **sorted_keys;
+static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+
+static int key_path_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const scn_key *const *)a)->path, (*(const scn_key *const *)b)->path);
+}
+
+static void sort_keys(void)
+{
+    const scn_key **keys = malloc(scn_key_count * sizeof *keys);
+    if (keys == NULL)
+        return; /* scn_schema_find falls back to the linear scan */
+    for (size_t i = 0; i < scn_key_count; i++)
+        keys[i] = &scn_keys[i];
+    qsort(keys, scn_key_count, sizeof *keys, key_path_cmp);
+    sorted_keys = keys;
+}
+
+/* The first key with this path, as the linear scan finds it. */
+static const scn_key *find_sorted(const char *schema_path)
+{
+    size_t lo = 0, hi = scn_key_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(sorted_keys[mid]->path, schema_path) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const scn_key *best = NULL;
+    for (size_t i = lo; i < scn_key_count && strcmp(sorted_keys[i]->path, schema_path) == 0; i++)
+        if (best == NULL || sorted_keys[i] < best)
+            best = sorted_keys[i];
+    return best;
+}
+
 const scn_key *scn_schema_find_in(const scn_schema *schema, const char *schema_path)
 {
+    if (schema->keys == scn_keys) {
+        pthread_once(&sorted_once, sort_keys);
+        if (sorted_keys != NULL)
+            return find_sorted(schema_path);
+    }
     size_t n = schema->count;
     for (size_t i = 0; i < n; i++)
         if (strcmp(schema->keys[i].path, schema_path) == 0)
@@ -214,9 +260,15 @@ const scn_key *scn_schema_suggest(const char *schema_path)
 /* Formats v in the unit family of key's type. */
 static void format_in_unit(const scn_key *key, double v, char *buf, size_t buf_len)
 {
+    /* Bounds may be INFINITY: converting that to an integer is undefined
+     * (found by fuzz/fuzz_scenario). */
+    if (!isfinite(v) && (key->type == SCN_DURATION || key->type == SCN_BYTES)) {
+        snprintf(buf, buf_len, "%s", v > 0 ? "unlimited" : "-unlimited");
+        return;
+    }
     switch (key->type) {
-    case SCN_DURATION: units_format_duration_ns((int64_t)v, buf, buf_len); break;
-    case SCN_BYTES: units_format_bytes((uint64_t)v, buf, buf_len); break;
+    case SCN_DURATION: units_format_duration_ns(v >= 9.2e18 ? INT64_MAX : (int64_t)v, buf, buf_len); break;
+    case SCN_BYTES: units_format_bytes(v >= 1.8e19 ? UINT64_MAX : (uint64_t)v, buf, buf_len); break;
     case SCN_MHZ: units_format_mhz(v, buf, buf_len); break;
     case SCN_GBPS: units_format_gbps(v, buf, buf_len); break;
     case SCN_WATTS: units_format_watts(v, buf, buf_len); break;

@@ -112,9 +112,10 @@ expect_err "bad_month.csv:" "failure trace: bad month"
 expect_status 2 "failure trace: missing file" "$vdcsim" failures fit "$fx/nosuch.csv"
 expect_status 2 "failures: bad window" "$vdcsim" failures fit "$fx/tiny.csv" --group-window -5
 
-# A run that fails at runtime leaves no file that looks complete.
+# An output that cannot be written is found before the run starts (bad
+# input, exit 2: issue 13 item 15) and leaves no file that looks complete.
 printf 'hosts = ( { name = "h"; } );\nsimulation = { lookahead = "1s"; };\noutput = { path = "nodir/x.h5"; };\n' > nodir.cfg
-expect_status 1 "unwritable output" "$vdcsim" run nodir.cfg --quiet
+expect_status 2 "unwritable output" "$vdcsim" run nodir.cfg --quiet
 expect_err "nodir/x.h5" "unwritable output"
 
 cli_end

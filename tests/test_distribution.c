@@ -87,5 +87,36 @@ int main(void)
     CHECK(dist_load_empirical(path, 1.0, &e, err, sizeof err) == -1);
     CHECK_STR_CONTAINS(err, "empirical-bad.txt:3:");
     CHECK(e.values == NULL && e.n_values == 0);
+
+    /* one number after 252 spaces is one value, not two (issue 13, item 13:
+     * a 256-byte read buffer split it into "1234" and "5") */
+    snprintf(path, sizeof path, "%s/empirical-long.txt", VDCSIM_TEST_TMPDIR);
+    f = fopen(path, "w");
+    fprintf(f, "%252s12345\n", "");
+    fclose(f);
+    CHECK(dist_load_empirical(path, 1.0, &e, err, sizeof err) == 0);
+    CHECK_INT_EQ(e.n_values, 1);
+    CHECK(e.n_values == 1 && e.values[0] == 12345.0);
+    dist_free(&e);
+    /* a device is refused at once (reading /dev/zero never ended) */
+    CHECK(dist_load_empirical("/dev/zero", 1.0, &e, err, sizeof err) == -1);
+    CHECK_STR_CONTAINS(err, "not a regular file");
+    /* a line of binary data and an endless line are refused with their line */
+    snprintf(path, sizeof path, "%s/empirical-nul.txt", VDCSIM_TEST_TMPDIR);
+    f = fopen(path, "w");
+    fputs("1\n2", f);
+    fputc('\0', f);
+    fputs("3\n", f);
+    fclose(f);
+    CHECK(dist_load_empirical(path, 1.0, &e, err, sizeof err) == -1);
+    CHECK_STR_CONTAINS(err, "empirical-nul.txt:2: binary data");
+    snprintf(path, sizeof path, "%s/empirical-huge-line.txt", VDCSIM_TEST_TMPDIR);
+    f = fopen(path, "w");
+    for (int i = 0; i < 5000; i++)
+        fputc(' ', f);
+    fputs("7\n", f);
+    fclose(f);
+    CHECK(dist_load_empirical(path, 1.0, &e, err, sizeof err) == -1);
+    CHECK_STR_CONTAINS(err, "empirical-huge-line.txt:1: line too long");
     return CHECK_DONE();
 }

@@ -219,15 +219,16 @@ static char *read_str_attr(hid_t obj, const char *name)
     hid_t attr = H5Aopen(obj, name, H5P_DEFAULT);
     if (attr < 0)
         return NULL;
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
-    char *value = NULL;
+    /* String attributes are fixed-length (inside the checksummed header). */
+    hid_t type = H5Aget_type(attr);
     char *copy = NULL;
-    if (H5Aread(attr, type, &value) >= 0 && value != NULL) {
-        copy = malloc(strlen(value) + 1);
-        strcpy(copy, value);
-        H5free_memory(value);
+    if (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) == 0) {
+        size_t size = H5Tget_size(type);
+        copy = calloc(size + 1, 1);
+        if (H5Aread(attr, type, copy) < 0) {
+            free(copy);
+            copy = NULL;
+        }
     }
     H5Tclose(type);
     H5Aclose(attr);
@@ -424,7 +425,10 @@ static void check_series(hid_t file)
     check_attr_str(ds, "entity_table", "/tables/hosts");
     hid_t dcpl = H5Dget_create_plist(ds);
     CHECK_INT_EQ(H5Pget_layout(dcpl), H5D_CHUNKED);
-    CHECK(H5Pget_nfilters(dcpl) == 2); /* shuffle + deflate */
+    CHECK(H5Pget_nfilters(dcpl) == 3); /* shuffle + deflate + Fletcher-32 checksum */
+    unsigned flags = 0;
+    size_t n_values = 0;
+    CHECK_INT_EQ(H5Pget_filter2(dcpl, 2, &flags, &n_values, NULL, 0, NULL, NULL), H5Z_FILTER_FLETCHER32);
     H5Pclose(dcpl);
     H5Dclose(ds);
     ds = H5Dopen2(file, "/series/host/mem_gib", H5P_DEFAULT);

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -371,6 +372,13 @@ int failure_trace_load_lanl(const char *path, failure_trace *trace, char *err, s
         set_error(&ctx, "(file)", "cannot open: %s", strerror(errno));
         return -1;
     }
+    /* A device or FIFO (/dev/zero) would be read without end, or block. */
+    struct stat st;
+    if (fstat(fileno(file), &st) != 0 || !S_ISREG(st.st_mode)) {
+        set_error(&ctx, "(file)", "not a regular file");
+        fclose(file);
+        return -1;
+    }
 
     csv_row row = {0};
     char *line = NULL;
@@ -383,7 +391,9 @@ int failure_trace_load_lanl(const char *path, failure_trace *trace, char *err, s
         errno = 0;
         ssize_t got = getline(&line, &line_capacity, file);
         if (got < 0) {
-            if (ferror(file)) {
+            /* -1 also means a line did not fit in memory (ENOMEM, no
+             * error flag set): only feof is the end of the data. */
+            if (ferror(file) || !feof(file)) {
                 set_error(&ctx, "(file)", "read error: %s", strerror(errno));
                 status = -1;
             }

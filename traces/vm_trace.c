@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <math.h>
 
 enum { PLANETLAB_STEP_S = 300, BITBRAINS_COLUMNS = 11 };
 
@@ -26,6 +29,14 @@ static const char *const bitbrains_header[BITBRAINS_COLUMNS] = {
     "Network transmitted throughput [KB/s]",
 };
 
+/* The largest value each column may hold (docs/workloads.md): timestamps
+ * before year 2100, at most 4096 cores, 10^7 MHz, 10^4 %, 2^40 KB of memory,
+ * 10^9 KB/s of disk or network. They keep inf, 1e39 and 1e308 out (those
+ * overflow the float samples or the sums made from them). */
+static const double bitbrains_max[BITBRAINS_COLUMNS] = {
+    4102444800.0, 4096.0, 1e7, 1e7, 1e4, 1099511627776.0, 1099511627776.0, 1e9, 1e9, 1e9, 1e9,
+};
+
 /* KB/s (1 KB = 1024 bytes) to Gbps */
 static const double KBPS_TO_GBPS = 1024.0 * 8.0 / 1e9;
 
@@ -36,6 +47,31 @@ static void set_err(char *err, size_t err_len, const char *fmt, ...)
     vsnprintf(err, err_len, fmt, ap);
     va_end(ap);
 }
+
+/* Quotes at most `max` bytes of [s, e) for a message, escaping control
+ * and non-ASCII bytes as \xHH: a message may quote a malformed field, never
+ * a file's content at length (a key file given by mistake) nor raw bytes
+ * that a terminal would interpret. */
+static const char *quote(const char *s, const char *e, size_t max, char *buf, size_t len)
+{
+    size_t o = 0;
+    for (size_t k = 0; s + k < e && o + 8 < len; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (k == max) {
+            memcpy(buf + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (c < 0x20 || c >= 0x7f || c == '\\' || c == '\'')
+            o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+        else
+            buf[o++] = (char)c;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+#define QUOTE_MAX 16
 
 /* Samples being read: raw times (Unix seconds for bitbrains) and values. */
 typedef struct sample_buf {
@@ -93,13 +129,33 @@ static int parse_number(const char *s, const char *e, double *out)
     char text[64];
     memcpy(text, s, (size_t)(e - s));
     text[e - s] = '\0';
+    /* Plain decimal only: strtod would also take "inf", "nan", "0x10". */
+    for (const char *c = text; *c; c++)
+        if (!isdigit((unsigned char)*c) && *c != '.' && *c != '-' && *c != '+' && *c != 'e' && *c != 'E')
+            return -1;
     char *end = NULL;
     errno = 0;
     double v = strtod(text, &end);
-    if (errno != 0 || *end != '\0' || v != v)
+    if (errno != 0 || *end != '\0' || !isfinite(v))
         return -1;
     *out = v;
     return 0;
+}
+
+/* Only digits (PlanetLab: one integer per line, no sign, exponent or
+ * embedded NUL). */
+static int all_digits(const char *s, const char *e)
+{
+    while (s < e && (*s == ' ' || *s == '\t'))
+        s++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        e--;
+    if (s == e)
+        return 0;
+    for (; s < e; s++)
+        if (!isdigit((unsigned char)*s))
+            return 0;
+    return 1;
 }
 
 static int read_planetlab(FILE *f, const char *path, sample_buf *b, char *err, size_t err_len)
@@ -108,6 +164,7 @@ static int read_planetlab(FILE *f, const char *path, sample_buf *b, char *err, s
     size_t cap = 0;
     ssize_t got;
     int lineno = 0, rc = 0;
+    errno = 0;
     while ((got = getline(&line, &cap, f)) >= 0) {
         lineno++;
         size_t len = (size_t)got;
@@ -118,9 +175,12 @@ static int read_planetlab(FILE *f, const char *path, sample_buf *b, char *err, s
         size_t column = 1;
         while (column - 1 < len && (s[column - 1] == ' ' || s[column - 1] == '\t'))
             column++;
-        if (parse_number(line, line + len, &v) != 0 || v != (double)(long)v) {
-            set_err(err, err_len, "%s:%d:%zu: '%.*s' is not a CPU utilisation (expected an integer percent from 0 to 100)",
-                    path, lineno, column, (int)(len > 40 ? 40 : len), line);
+        /* Digits only, so the value is a whole number (no cast of a huge
+         * value to an integer: fuzz_planetlab found that undefined). */
+        if (!all_digits(line, line + len) || parse_number(line, line + len, &v) != 0) {
+            char q[128];
+            set_err(err, err_len, "%s:%d:%zu: '%s' is not a CPU utilisation (expected an integer percent from 0 to 100)",
+                    path, lineno, column, quote(line, line + len, QUOTE_MAX, q, sizeof q));
             rc = -1;
             break;
         }
@@ -135,6 +195,13 @@ static int read_planetlab(FILE *f, const char *path, sample_buf *b, char *err, s
             rc = -1;
             break;
         }
+    }
+    /* getline returns -1 at the end of the file, on a read error and when
+     * a line does not fit in memory (ENOMEM, without setting the stream's
+     * error flag): only the first is the end of the data. */
+    if (rc == 0 && (ferror(f) || !feof(f))) {
+        set_err(err, err_len, "%s:%d: read error: %s", path, lineno + 1, strerror(errno ? errno : EIO));
+        rc = -1;
     }
     free(line);
     if (rc == 0 && lineno == 0) {
@@ -179,6 +246,7 @@ static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, s
     int lineno = 0, rc = 0;
     const char *fs[BITBRAINS_COLUMNS + 1], *fe[BITBRAINS_COLUMNS + 1];
     int64_t last_t = INT64_MIN;
+    errno = 0;
     while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
         lineno++;
         size_t len = (size_t)got;
@@ -201,8 +269,9 @@ static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, s
                     e--;
                 if ((size_t)(e - s) != strlen(bitbrains_header[k]) ||
                     strncmp(s, bitbrains_header[k], (size_t)(e - s)) != 0) {
-                    set_err(err, err_len, "%s:1:%zu: header field '%.*s' (expected '%s')", path,
-                            (size_t)(s - line) + 1, (int)(e - s), s, bitbrains_header[k]);
+                    char q[128];
+                    set_err(err, err_len, "%s:1:%zu: header field '%s' (expected '%s')", path,
+                            (size_t)(s - line) + 1, quote(s, e, QUOTE_MAX, q, sizeof q), bitbrains_header[k]);
                     rc = -1;
                     break;
                 }
@@ -211,11 +280,12 @@ static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, s
         }
         double v[BITBRAINS_COLUMNS];
         for (int k = 0; k < BITBRAINS_COLUMNS; k++) {
-            if (parse_number(fs[k], fe[k], &v[k]) != 0 || v[k] < 0) {
+            if (parse_number(fs[k], fe[k], &v[k]) != 0 || v[k] < 0 || v[k] > bitbrains_max[k]) {
                 size_t column = field_column(line, fs[k], fe[k]);
                 const char *text = line + column - 1;
-                set_err(err, err_len, "%s:%d:%zu: column '%s': '%.*s' is not a number >= 0", path, lineno, column,
-                        bitbrains_header[k], (int)(fe[k] - text > 40 ? 40 : fe[k] - text), text);
+                char q[128];
+                set_err(err, err_len, "%s:%d:%zu: column '%s': '%s' is not a number from 0 to %g", path, lineno,
+                        column, bitbrains_header[k], quote(text, fe[k], QUOTE_MAX, q, sizeof q), bitbrains_max[k]);
                 rc = -1;
                 break;
             }
@@ -223,9 +293,16 @@ static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, s
         if (rc != 0)
             break;
         int64_t t = (int64_t)v[0];
-        if ((double)t != v[0] || t <= last_t) {
-            set_err(err, err_len, "%s:%d:1: column '%s': %.0f is not a whole number of seconds after the previous row's %lld",
-                    path, lineno, bitbrains_header[0], v[0], (long long)last_t);
+        if ((double)t != v[0]) {
+            set_err(err, err_len, "%s:%d:1: column '%s': %.17g is not a whole number of seconds", path, lineno,
+                    bitbrains_header[0], v[0]);
+            rc = -1;
+            break;
+        }
+        if (t <= last_t) {
+            set_err(err, err_len, "%s:%d:1: column '%s': %lld is %s the previous row's %lld (timestamps must increase)",
+                    path, lineno, bitbrains_header[0], (long long)t, t == last_t ? "equal to" : "before",
+                    (long long)last_t);
             rc = -1;
             break;
         }
@@ -236,6 +313,13 @@ static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, s
             set_err(err, err_len, "%s: out of memory", path);
             rc = -1;
         }
+    }
+    /* getline returns -1 at the end of the file, on a read error and when
+     * a line does not fit in memory (ENOMEM, without setting the stream's
+     * error flag): only the first is the end of the data. */
+    if (rc == 0 && (ferror(f) || !feof(f))) {
+        set_err(err, err_len, "%s:%d: read error: %s", path, lineno + 1, strerror(errno ? errno : EIO));
+        rc = -1;
     }
     free(line);
     if (rc == 0 && lineno < 2) {
@@ -251,6 +335,13 @@ static int read_file(const char *path, trace_format format, sample_buf *b, char 
     FILE *f = fopen(path, "r");
     if (!f) {
         set_err(err, err_len, "%s: cannot read: %s", path, strerror(errno));
+        return -1;
+    }
+    /* A device or FIFO would be read without end (/dev/zero) or block. */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        set_err(err, err_len, "%s: not a regular file", path);
+        fclose(f);
         return -1;
     }
     int rc = format == TRACE_PLANETLAB ? read_planetlab(f, path, b, err, err_len)
@@ -291,21 +382,40 @@ static int natural_cmp(const void *pa, const void *pb)
     return *a ? 1 : *b ? -1 : strcmp(*(const char *const *)pa, *(const char *const *)pb);
 }
 
-static int wanted(const char *dir, const char *name, trace_format format)
+/* NULL when dir/name is a VM file to use; otherwise why it is skipped
+ * ("" for a hidden dot-file, skipped without a word). */
+static const char *skip_reason(const char *dir, const char *name, trace_format format)
 {
     if (name[0] == '.')
-        return 0;
+        return "";
     size_t len = strlen(name);
     if (format == TRACE_BITBRAINS && (len < 5 || strcmp(name + len - 4, ".csv") != 0))
-        return 0;
+        return len >= 5 && strcasecmp(name + len - 4, ".csv") == 0 ? "its extension is not lower-case .csv"
+                                                                    : "not a .csv file";
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return "path too long";
+    struct stat st, lst;
+    if (stat(path, &st) != 0) {
+        if (errno == ELOOP)
+            return "symbolic link loop";
+        if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+            return "dangling symbolic link";
+        return "cannot be examined";
+    }
+    if (!S_ISREG(st.st_mode))
+        return S_ISDIR(st.st_mode) ? "a directory" : "not a regular file";
+    if (access(path, R_OK) != 0)
+        return "cannot be read";
+    return NULL;
 }
 
-/* The sorted file names of a trace directory; returns the count or -1. */
-static long list_dir(const char *dir, trace_format format, char ***names_out, char *err, size_t err_len)
+/* The sorted file names of a trace directory; returns the count or -1.
+ * Every skipped entry but dot-files is reported on stderr when `report`
+ * (skipping shifts which file each VM replays); a directory with no usable
+ * file is an error. */
+static long list_dir(const char *dir, trace_format format, int report, char ***names_out, char *err,
+                     size_t err_len)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -313,23 +423,50 @@ static long list_dir(const char *dir, trace_format format, char ***names_out, ch
         return -1;
     }
     char **names = NULL;
-    long n = 0, cap = 0;
+    long n = 0, cap = 0, skipped = 0;
+    int failed = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        if (!wanted(dir, e->d_name, format))
+        const char *why = skip_reason(dir, e->d_name, format);
+        if (why) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            skipped++;
+            if (report && why[0]) {
+                char q[256];
+                fprintf(stderr, "vdcsim: warning: %s/%s skipped: %s\n", dir,
+                        quote(e->d_name, e->d_name + strlen(e->d_name), 64, q, sizeof q), why);
+            }
             continue;
+        }
         if (n == cap) {
             cap = cap ? cap * 2 : 256;
             char **grown = realloc(names, (size_t)cap * sizeof *grown);
-            if (!grown)
+            if (!grown) {
+                failed = 1;
                 break;
+            }
             names = grown;
         }
-        if (!(names[n] = strdup(e->d_name)))
+        if (!(names[n] = strdup(e->d_name))) {
+            failed = 1;
             break;
+        }
         n++;
     }
     closedir(d);
+    if (failed || n == 0) {
+        if (failed)
+            set_err(err, err_len, "%s: out of memory listing the trace directory", dir);
+        else
+            set_err(err, err_len, "%s: no usable %s VM files (%ld entries skipped%s)", dir,
+                    format == TRACE_BITBRAINS ? "*.csv" : "trace", skipped,
+                    format == TRACE_BITBRAINS ? "; a Bitbrains download must be extracted first" : "");
+        for (long i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+        return -1;
+    }
     qsort(names, (size_t)n, sizeof *names, natural_cmp);
     *names_out = names;
     return n;
@@ -345,7 +482,7 @@ static void free_names(char **names, long n)
 long trace_count_vms(const char *dir, trace_format format, char *err, size_t err_len)
 {
     char **names = NULL;
-    long n = list_dir(dir, format, &names, err, err_len);
+    long n = list_dir(dir, format, 1, &names, err, err_len);
     if (n >= 0)
         free_names(names, n);
     return n;
@@ -390,7 +527,7 @@ int trace_load(const char *dir, trace_format format, uint32_t first, uint32_t co
 {
     memset(out, 0, sizeof *out);
     char **names = NULL;
-    long n = list_dir(dir, format, &names, err, err_len);
+    long n = list_dir(dir, format, 0, &names, err, err_len);
     if (n < 0)
         return -1;
     if ((uint64_t)first + count > (uint64_t)n) {

@@ -2,6 +2,7 @@
  * they record (see pod.h). */
 #include "models/containers/pod.h"
 #include "models/core/module.h"
+#include "recorder/declare.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -397,23 +398,20 @@ static const rec_column pod_columns[] = {
 
 int pods_declare_recording(pod_world *w, const model_env *env, recorder *rec)
 {
-    int n = (int)env->n_hosts;
-    sim_time_ns period = env->sample_period_ns;
-    w->series_running = rec_series_new(rec, "host", "pods_running", "1", "hosts", n, 0, period);
-    w->series_cpu_usage = rec_series_new(rec, "host", "pods_cpu_usage_mhz", "MHz", "hosts", n, 0, period);
-    w->series_throttled_pct = rec_series_new(rec, "host", "pods_cpu_throttled_pct", "%", "hosts", n, 0, period);
-    w->series_oom_kills = rec_series_new(rec, "host", "pod_oom_kills", "1", "hosts", n, 0, period);
-    w->series_restarts = rec_series_new(rec, "host", "pod_restarts", "1", "hosts", n, 0, period);
-    w->log_started = rec_event_kind(rec, "pod_started");
-    w->log_oom_killed = rec_event_kind(rec, "pod_oom_killed");
-    w->log_crashed = rec_event_kind(rec, "pod_crashed");
-    w->log_restarted = rec_event_kind(rec, "pod_restarted");
-    w->log_failed = rec_event_kind(rec, "pod_failed");
-    if (w->series_running < 0 || w->series_cpu_usage < 0 || w->series_throttled_pct < 0 ||
-        w->series_oom_kills < 0 || w->series_restarts < 0 || w->log_started < 0 || w->log_oom_killed < 0 ||
-        w->log_crashed < 0 || w->log_restarted < 0 || w->log_failed < 0)
+    const rec_series_decl series[] = {
+        {"pods_running", "1", &w->series_running},
+        {"pods_cpu_usage_mhz", "MHz", &w->series_cpu_usage},
+        {"pods_cpu_throttled_pct", "%", &w->series_throttled_pct},
+        {"pod_oom_kills", "1", &w->series_oom_kills},
+        {"pod_restarts", "1", &w->series_restarts},
+    };
+    const rec_kind_decl kinds[] = {
+        {"pod_started", &w->log_started}, {"pod_oom_killed", &w->log_oom_killed}, {"pod_crashed", &w->log_crashed},
+        {"pod_restarted", &w->log_restarted}, {"pod_failed", &w->log_failed},
+    };
+    if (rec_series_group(rec, "host", "hosts", (int)env->n_hosts, env->sample_period_ns, series, 5) != 0)
         return -1;
-    return 0;
+    return rec_event_kinds(rec, kinds, 5);
 }
 
 static void node_name(const model_env *env, const scenario *scn, const pod *pd, char *buf, size_t len)

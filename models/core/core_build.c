@@ -9,6 +9,7 @@
 
 #include "models/host/host_contention.h"
 #include "models/core/placement.h"
+#include "recorder/declare.h"
 #include "scenario/schema.h"
 
 /* Event priorities at equal time: placement decisions before starts, and
@@ -326,35 +327,29 @@ static int declare_recording(core_model *m, const scenario *scn, recorder *rec)
 {
     model_env *env = &m->env;
     sim_time_ns period = env->sample_period_ns;
-    uint32_t n = env->n_hosts;
-    env->series_host_cpu_demand = rec_series_new(rec, "host", "cpu_demand_mhz", "MHz", "hosts", (int)n, 0, period);
-    env->series_host_cpu_usage = rec_series_new(rec, "host", "cpu_usage_mhz", "MHz", "hosts", (int)n, 0, period);
-    env->series_host_memory_committed =
-        rec_series_new(rec, "host", "memory_committed_mib", "MiB", "hosts", (int)n, 0, period);
-    env->series_host_vms_running = rec_series_new(rec, "host", "vms_running", "1", "hosts", (int)n, 0, period);
-    if (scn_bool(scn, "output.per_vm_series") && env->n_vms > 0)
-        env->series_vm_cpu_demand =
-            rec_series_new(rec, "vm", "cpu_demand_mhz", "MHz", "vms", (int)env->n_vms, 0, period);
-    if (declare_contention_series(m, scn, rec) != 0)
-        return -1;
-    env->log_vm_placed = rec_event_kind(rec, "vm_placed");
-    env->log_vm_placement_failed = rec_event_kind(rec, "vm_placement_failed");
-    env->log_vm_started = rec_event_kind(rec, "vm_started");
-    env->log_vm_arrived = rec_event_kind(rec, "vm_arrived");
-    env->log_vm_queued = rec_event_kind(rec, "vm_queued");
-    env->log_vm_stopped = rec_event_kind(rec, "vm_stopped");
-    env->series_cluster_vms_running = rec_series_new(rec, "cluster", "vms_running", "1", NULL, 1, 0, period);
-    env->series_cluster_vms_arrived = rec_series_new(rec, "cluster", "vms_arrived", "1", NULL, 1, 0, period);
-    env->series_cluster_vms_rejected = rec_series_new(rec, "cluster", "vms_rejected", "1", NULL, 1, 0, period);
-    env->series_cluster_vms_queued = rec_series_new(rec, "cluster", "vms_queued", "1", NULL, 1, 0, period);
-    if (env->log_vm_arrived < 0 || env->log_vm_queued < 0 || env->log_vm_stopped < 0 ||
-        env->series_cluster_vms_running < 0 || env->series_cluster_vms_arrived < 0 ||
-        env->series_cluster_vms_rejected < 0 || env->series_cluster_vms_queued < 0)
-        return -1;
-    if (env->series_host_cpu_demand < 0 || env->series_host_cpu_usage < 0 ||
-        env->series_host_memory_committed < 0 || env->series_host_vms_running < 0 ||
-        (scn_bool(scn, "output.per_vm_series") && env->n_vms > 0 && env->series_vm_cpu_demand < 0) ||
-        env->log_vm_placed < 0 || env->log_vm_placement_failed < 0 || env->log_vm_started < 0)
+    const rec_series_decl per_host[] = {
+        {"cpu_demand_mhz", "MHz", &env->series_host_cpu_demand},
+        {"cpu_usage_mhz", "MHz", &env->series_host_cpu_usage},
+        {"memory_committed_mib", "MiB", &env->series_host_memory_committed},
+        {"vms_running", "1", &env->series_host_vms_running},
+    };
+    const rec_series_decl per_vm[] = {{"cpu_demand_mhz", "MHz", &env->series_vm_cpu_demand}};
+    const rec_kind_decl kinds[] = {
+        {"vm_placed", &env->log_vm_placed},   {"vm_placement_failed", &env->log_vm_placement_failed},
+        {"vm_started", &env->log_vm_started}, {"vm_arrived", &env->log_vm_arrived},
+        {"vm_queued", &env->log_vm_queued},   {"vm_stopped", &env->log_vm_stopped},
+    };
+    const rec_series_decl per_cluster[] = {
+        {"vms_running", "1", &env->series_cluster_vms_running},
+        {"vms_arrived", "1", &env->series_cluster_vms_arrived},
+        {"vms_rejected", "1", &env->series_cluster_vms_rejected},
+        {"vms_queued", "1", &env->series_cluster_vms_queued},
+    };
+    if (rec_series_group(rec, "host", "hosts", (int)env->n_hosts, period, per_host, 4) != 0 ||
+        (scn_bool(scn, "output.per_vm_series") && env->n_vms > 0 &&
+         rec_series_group(rec, "vm", "vms", (int)env->n_vms, period, per_vm, 1) != 0) ||
+        declare_contention_series(m, scn, rec) != 0 || rec_event_kinds(rec, kinds, 6) != 0 ||
+        rec_series_group(rec, "cluster", NULL, 1, period, per_cluster, 4) != 0)
         return -1;
 
     int table = rec_table_new(rec, "hosts", host_columns, (int)(sizeof host_columns / sizeof host_columns[0]));

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "models/failures/failure_internal.h"
+#include "recorder/declare.h"
 
 #define NS_PER_H 3.6e12
 
@@ -50,26 +51,28 @@ int failure_declare_recording(failure_model *fm, recorder *rec)
     failure_env *fe = &fm->env;
     const model_env *env = fm->menv;
     sim_time_ns period = env->sample_period_ns;
-    fe->series_host_up = rec_series_new(rec, "host", "up", "1", "hosts", (int)env->n_hosts, 0, period);
-    fe->series_cluster_hosts_up = rec_series_new(rec, "cluster", "hosts_up", "1", NULL, 1, 0, period);
-    fe->series_cluster_vms_down = rec_series_new(rec, "cluster", "vms_down", "1", NULL, 1, 0, period);
-    fe->series_cluster_vms_waiting = rec_series_new(rec, "cluster", "vms_waiting_restart", "1", NULL, 1, 0, period);
-    fe->log_host_failed = rec_event_kind(rec, "host_failed");
-    fe->log_host_repaired = rec_event_kind(rec, "host_repaired");
-    fe->log_host_isolated = rec_event_kind(rec, "host_isolated");
-    fe->log_host_reachable = rec_event_kind(rec, "host_reachable");
-    fe->log_maintenance_begin = rec_event_kind(rec, "maintenance_begin");
-    fe->log_maintenance_end = rec_event_kind(rec, "maintenance_end");
-    fe->log_domain_failed = rec_event_kind(rec, "domain_failed");
-    fe->log_domain_repaired = rec_event_kind(rec, "domain_repaired");
-    fe->log_vm_failed = rec_event_kind(rec, "vm_failed");
-    fe->log_vm_restarted = rec_event_kind(rec, "vm_restarted");
-    fe->log_vm_restart_failed = rec_event_kind(rec, "vm_restart_failed");
-    if (fe->series_host_up < 0 || fe->series_cluster_hosts_up < 0 || fe->series_cluster_vms_down < 0 ||
-        fe->series_cluster_vms_waiting < 0 || fe->log_host_failed < 0 || fe->log_host_repaired < 0 ||
-        fe->log_host_isolated < 0 || fe->log_host_reachable < 0 || fe->log_maintenance_begin < 0 ||
-        fe->log_maintenance_end < 0 || fe->log_domain_failed < 0 || fe->log_domain_repaired < 0 ||
-        fe->log_vm_failed < 0 || fe->log_vm_restarted < 0 || fe->log_vm_restart_failed < 0)
+    const rec_series_decl per_host[] = {{"up", "1", &fe->series_host_up}};
+    const rec_series_decl cluster[] = {
+        {"hosts_up", "1", &fe->series_cluster_hosts_up},
+        {"vms_down", "1", &fe->series_cluster_vms_down},
+        {"vms_waiting_restart", "1", &fe->series_cluster_vms_waiting},
+    };
+    const rec_kind_decl kinds[] = {
+        {"host_failed", &fe->log_host_failed},
+        {"host_repaired", &fe->log_host_repaired},
+        {"host_isolated", &fe->log_host_isolated},
+        {"host_reachable", &fe->log_host_reachable},
+        {"maintenance_begin", &fe->log_maintenance_begin},
+        {"maintenance_end", &fe->log_maintenance_end},
+        {"domain_failed", &fe->log_domain_failed},
+        {"domain_repaired", &fe->log_domain_repaired},
+        {"vm_failed", &fe->log_vm_failed},
+        {"vm_restarted", &fe->log_vm_restarted},
+        {"vm_restart_failed", &fe->log_vm_restart_failed},
+    };
+    if (rec_series_group(rec, "host", "hosts", (int)env->n_hosts, period, per_host, 1) != 0 ||
+        rec_series_group(rec, "cluster", NULL, 1, period, cluster, 3) != 0 ||
+        rec_event_kinds(rec, kinds, (int)(sizeof kinds / sizeof kinds[0])) != 0)
         return -1;
 
     static const rec_column domain_columns[] = {

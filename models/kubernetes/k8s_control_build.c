@@ -11,6 +11,7 @@
 #include "models/core/module.h"
 #include "models/kubernetes/k8s_scheduler_lp.h"
 #include "models/services/service.h"
+#include "recorder/declare.h"
 #include "models/kubernetes/k8s_template_build.h"
 #include "models/core/model_env.h"
 
@@ -397,42 +398,39 @@ int k8s_control_declare_recording(k8s_world *w, recorder *rec)
     k8s_control *c = &w->ctrl;
     sim_time_ns period = c->env->sample_period_ns;
     int nw = (int)w->sh.n_workloads, nn = (int)w->sh.n_nodes;
-    c->s_pending = rec_series_new(rec, "k8s", "pending_pods", "1", NULL, 1, 0, period);
-    c->s_p50 = rec_series_new(rec, "k8s", "schedule_latency_p50_ns", "ns", NULL, 1, 0, period);
-    c->s_p99 = rec_series_new(rec, "k8s", "schedule_latency_p99_ns", "ns", NULL, 1, 0, period);
-    c->s_evictions = rec_series_new(rec, "k8s", "evictions", "1", NULL, 1, 0, period);
-    c->s_preemptions = rec_series_new(rec, "k8s", "preemptions", "1", NULL, 1, 0, period);
+    const rec_series_decl cluster[] = {
+        {"pending_pods", "1", &c->s_pending},
+        {"schedule_latency_p50_ns", "ns", &c->s_p50},
+        {"schedule_latency_p99_ns", "ns", &c->s_p99},
+        {"evictions", "1", &c->s_evictions},
+        {"preemptions", "1", &c->s_preemptions},
+    };
+    const rec_series_decl deployments[] = {
+        {"replicas", "1", &c->s_replicas},
+        {"ready_replicas", "1", &c->s_ready_replicas},
+    };
+    const rec_series_decl nodes[] = {
+        {"cpu_requested_m", "millicores", &c->s_node_cpu_req},
+        {"cpu_used_m", "millicores", &c->s_node_cpu_used},
+        {"memory_requested_mib", "MiB", &c->s_node_mem_req},
+        {"memory_used_mib", "MiB", &c->s_node_mem_used},
+        {"pods", "1", &c->s_node_pods},
+        {"ready", "1", &c->s_node_ready},
+    };
+    const rec_kind_decl kinds[] = {
+        {"k8s_pod_scheduled", &c->log_scheduled},     {"k8s_pod_running", &c->log_running},
+        {"k8s_pod_unschedulable", &c->log_unschedulable}, {"k8s_node_not_ready", &c->log_not_ready},
+        {"k8s_node_ready", &c->log_ready},            {"k8s_pod_evicted", &c->log_evicted},
+        {"k8s_pod_preempted", &c->log_preempted},     {"k8s_hpa_scaled", &c->log_hpa},
+        {"k8s_job_complete", &c->log_job_complete},   {"k8s_ca_scale_up", &c->log_ca_up},
+        {"k8s_ca_scale_down", &c->log_ca_down},
+    };
     c->s_replicas = c->s_ready_replicas = 0;
-    if (nw > 0) {
-        c->s_replicas = rec_series_new(rec, "k8s_deployment", "replicas", "1", "k8s_workloads", nw, 0, period);
-        c->s_ready_replicas =
-            rec_series_new(rec, "k8s_deployment", "ready_replicas", "1", "k8s_workloads", nw, 0, period);
-    }
-    c->s_node_cpu_req = rec_series_new(rec, "k8s_node", "cpu_requested_m", "millicores", "k8s_nodes", nn, 0, period);
-    c->s_node_cpu_used = rec_series_new(rec, "k8s_node", "cpu_used_m", "millicores", "k8s_nodes", nn, 0, period);
-    c->s_node_mem_req = rec_series_new(rec, "k8s_node", "memory_requested_mib", "MiB", "k8s_nodes", nn, 0, period);
-    c->s_node_mem_used = rec_series_new(rec, "k8s_node", "memory_used_mib", "MiB", "k8s_nodes", nn, 0, period);
-    c->s_node_pods = rec_series_new(rec, "k8s_node", "pods", "1", "k8s_nodes", nn, 0, period);
-    c->s_node_ready = rec_series_new(rec, "k8s_node", "ready", "1", "k8s_nodes", nn, 0, period);
-    c->log_scheduled = rec_event_kind(rec, "k8s_pod_scheduled");
-    c->log_running = rec_event_kind(rec, "k8s_pod_running");
-    c->log_unschedulable = rec_event_kind(rec, "k8s_pod_unschedulable");
-    c->log_not_ready = rec_event_kind(rec, "k8s_node_not_ready");
-    c->log_ready = rec_event_kind(rec, "k8s_node_ready");
-    c->log_evicted = rec_event_kind(rec, "k8s_pod_evicted");
-    c->log_preempted = rec_event_kind(rec, "k8s_pod_preempted");
-    c->log_hpa = rec_event_kind(rec, "k8s_hpa_scaled");
-    c->log_job_complete = rec_event_kind(rec, "k8s_job_complete");
-    c->log_ca_up = rec_event_kind(rec, "k8s_ca_scale_up");
-    c->log_ca_down = rec_event_kind(rec, "k8s_ca_scale_down");
-    int ids[] = {c->s_pending, c->s_p50, c->s_p99, c->s_evictions, c->s_preemptions, c->s_replicas,
-                 c->s_ready_replicas, c->s_node_cpu_req, c->s_node_cpu_used, c->s_node_mem_req, c->s_node_mem_used, c->s_node_pods,
-                 c->s_node_ready, c->log_scheduled, c->log_running, c->log_unschedulable, c->log_not_ready, c->log_ready,
-                 c->log_evicted, c->log_preempted, c->log_hpa, c->log_job_complete, c->log_ca_up, c->log_ca_down};
-    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-        if (ids[i] < 0)
-            return -1;
-    return 0;
+    if (rec_series_group(rec, "k8s", NULL, 1, period, cluster, 5) != 0 ||
+        (nw > 0 && rec_series_group(rec, "k8s_deployment", "k8s_workloads", nw, period, deployments, 2) != 0) ||
+        rec_series_group(rec, "k8s_node", "k8s_nodes", nn, period, nodes, 6) != 0)
+        return -1;
+    return rec_event_kinds(rec, kinds, (int)(sizeof kinds / sizeof kinds[0]));
 }
 
 static const rec_column node_columns[] = {

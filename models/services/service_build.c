@@ -11,6 +11,7 @@
 #include "models/core/host.h"
 #include "models/core/model_env.h"
 #include "models/core/module.h"
+#include "recorder/declare.h"
 
 /* Priorities at equal time: speed reports before completions (so a
  * completion due at t sees the speed in force at t), completions before
@@ -235,19 +236,17 @@ static void service_release(service *s)
 
 static int declare_series(service_set *set, recorder *rec, sim_time_ns period)
 {
-    int n = (int)set->n;
-    set->series_throughput = rec_series_new(rec, "service", "throughput_rps", "requests/s", "services", n, 0, period);
-    set->series_arrivals = rec_series_new(rec, "service", "arrival_rps", "requests/s", "services", n, 0, period);
-    set->series_dropped = rec_series_new(rec, "service", "dropped_rps", "requests/s", "services", n, 0, period);
-    set->series_p50 = rec_series_new(rec, "service", "latency_p50_ns", "ns", "services", n, 0, period);
-    set->series_p95 = rec_series_new(rec, "service", "latency_p95_ns", "ns", "services", n, 0, period);
-    set->series_p99 = rec_series_new(rec, "service", "latency_p99_ns", "ns", "services", n, 0, period);
-    set->series_queue_length = rec_series_new(rec, "service", "queue_length_mean", "requests", "services", n, 0, period);
-    set->series_busy = rec_series_new(rec, "service", "busy_replicas_mean", "replicas", "services", n, 0, period);
-    return set->series_throughput < 0 || set->series_arrivals < 0 || set->series_dropped < 0 || set->series_p50 < 0 ||
-                   set->series_p95 < 0 || set->series_p99 < 0 || set->series_queue_length < 0 || set->series_busy < 0
-               ? -1
-               : 0;
+    const rec_series_decl series[] = {
+        {"throughput_rps", "requests/s", &set->series_throughput},
+        {"arrival_rps", "requests/s", &set->series_arrivals},
+        {"dropped_rps", "requests/s", &set->series_dropped},
+        {"latency_p50_ns", "ns", &set->series_p50},
+        {"latency_p95_ns", "ns", &set->series_p95},
+        {"latency_p99_ns", "ns", &set->series_p99},
+        {"queue_length_mean", "requests", &set->series_queue_length},
+        {"busy_replicas_mean", "replicas", &set->series_busy},
+    };
+    return rec_series_group(rec, "service", "services", (int)set->n, period, series, 8);
 }
 
 int services_build(const scenario *scn, sim_engine *eng, recorder *rec, model_env *env, service_set **out,

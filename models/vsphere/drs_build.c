@@ -8,6 +8,7 @@
 
 #include "models/vsphere/drs_controller.h"
 #include "models/core/module.h"
+#include "recorder/declare.h"
 #include "models/core/model_env.h"
 #include "models/policies/registry.h"
 #include "recorder/recorder.h"
@@ -297,21 +298,16 @@ static int drs_declare_recording(drs_env *d, recorder *rec)
 {
     if (!d->enabled)
         return 0;
-    d->log_pass = rec_event_kind(rec, "drs_pass");
-    d->log_move = rec_event_kind(rec, "drs_move");
-    d->log_vmotion_done = rec_event_kind(rec, "vmotion_done");
-    d->log_vmotion_aborted = rec_event_kind(rec, "vmotion_aborted");
-    d->log_evacuated = rec_event_kind(rec, "maintenance_evacuated");
-    if (d->dpm) {
-        d->log_standby = rec_event_kind(rec, "dpm_standby");
-        d->log_power_on = rec_event_kind(rec, "dpm_power_on");
-        if (d->log_standby < 0 || d->log_power_on < 0)
-            return -1;
-    }
-    return d->log_pass < 0 || d->log_move < 0 || d->log_vmotion_done < 0 || d->log_vmotion_aborted < 0 ||
-                   d->log_evacuated < 0
-               ? -1
-               : 0;
+    const rec_kind_decl kinds[] = {
+        {"drs_pass", &d->log_pass},
+        {"drs_move", &d->log_move},
+        {"vmotion_done", &d->log_vmotion_done},
+        {"vmotion_aborted", &d->log_vmotion_aborted},
+        {"maintenance_evacuated", &d->log_evacuated},
+        {"dpm_standby", &d->log_standby}, /* the last two with DPM only */
+        {"dpm_power_on", &d->log_power_on},
+    };
+    return rec_event_kinds(rec, kinds, d->dpm ? 7 : 5);
 }
 
 /* The cluster series need the cluster group's time axis: declared with it. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
@@ -101,6 +102,10 @@ double dist_second_moment(const dist_spec *d)
     return m * m;
 }
 
+/* A line of a values file longer than this is refused, not read in pieces
+ * (a piece boundary used to split one number into two). */
+enum { DIST_FILE_MAX_LINE = 4096 };
+
 int dist_load_empirical(const char *path, double scale, dist_spec *out, char *err, size_t err_len)
 {
     memset(out, 0, sizeof *out);
@@ -110,10 +115,24 @@ int dist_load_empirical(const char *path, double scale, dist_spec *out, char *er
         snprintf(err, err_len, "%s: cannot read: %s", path, strerror(errno));
         return -1;
     }
-    char line[256];
-    size_t cap = 0;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, err_len, "%s: not a regular file (expected a text file of values)", path);
+        fclose(f);
+        return -1;
+    }
+    char *line = NULL;
+    size_t line_cap = 0, cap = 0;
     double sum = 0.0;
-    for (long lineno = 1; fgets(line, sizeof line, f); lineno++) {
+    long lineno = 0;
+    ssize_t got;
+    while ((got = getline(&line, &line_cap, f)) >= 0) {
+        lineno++;
+        if ((size_t)got > DIST_FILE_MAX_LINE || memchr(line, '\0', (size_t)got)) {
+            snprintf(err, err_len, "%s:%ld: %s (expected one positive number per line)", path, lineno,
+                     (size_t)got > DIST_FILE_MAX_LINE ? "line too long" : "binary data");
+            goto fail;
+        }
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
@@ -144,6 +163,11 @@ int dist_load_empirical(const char *path, double scale, dist_spec *out, char *er
         out->values[out->n_values++] = v * scale;
         sum += v * scale;
     }
+    if (ferror(f)) { /* a read error is not the end of the data */
+        snprintf(err, err_len, "%s:%ld: read error: %s", path, lineno + 1, strerror(errno));
+        goto fail;
+    }
+    free(line);
     fclose(f);
     if (out->n_values == 0) {
         snprintf(err, err_len, "%s: no values", path);
@@ -153,6 +177,7 @@ int dist_load_empirical(const char *path, double scale, dist_spec *out, char *er
     out->mean = sum / (double)out->n_values;
     return 0;
 fail:
+    free(line);
     fclose(f);
     dist_free(out);
     return -1;

@@ -1,0 +1,177 @@
+/* text_prepare.c - the pre-pass over a scenario's text (see text_prepare.h). */
+#include "scenario/text_prepare.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int ident_char(char c) { return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-' || c == '*'; }
+
+/* An integer literal at t[i] (the caller saw a digit not inside a name):
+ * its length, and whether it needs an L (wider than 32 bits) or is beyond
+ * int64. Returns 0 when the token is not a plain integer (a float, or it
+ * already ends in L). */
+static size_t int_literal(const char *t, size_t i, int negative, int *needs_l, int *huge)
+{
+    size_t j = i;
+    int hex = t[j] == '0' && (t[j + 1] == 'x' || t[j + 1] == 'X');
+    uint64_t v = 0;
+    int overflow = 0;
+    if (hex) {
+        j += 2;
+        if (!isxdigit((unsigned char)t[j]))
+            return 0;
+        for (; isxdigit((unsigned char)t[j]); j++) {
+            int d = isdigit((unsigned char)t[j]) ? t[j] - '0' : (tolower((unsigned char)t[j]) - 'a' + 10);
+            if (v > (UINT64_MAX >> 4))
+                overflow = 1;
+            v = (v << 4) | (uint64_t)d;
+        }
+    } else {
+        for (; isdigit((unsigned char)t[j]); j++) {
+            uint64_t d = (uint64_t)(t[j] - '0');
+            if (v > (UINT64_MAX - d) / 10)
+                overflow = 1;
+            else
+                v = v * 10 + d;
+        }
+    }
+    char next = t[j];
+    if (next == '.' || next == 'e' || next == 'E' || next == 'L' || isalnum((unsigned char)next) || next == '_')
+        return 0; /* a float, an L literal already, or not a number */
+    uint64_t int64_limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    uint64_t int32_limit = negative ? (uint64_t)INT32_MAX + 1 : (uint64_t)INT32_MAX;
+    /* libconfig reads hex as unsigned 64-bit when suffixed with L */
+    *huge = overflow || (!hex && v > int64_limit);
+    *needs_l = !*huge && v > int32_limit;
+    return j - i;
+}
+
+/* Checks the path of `@include "path"` starting at t[i] (after @include). */
+static int check_include(const char *t, size_t i, const char *name, int line, const char *include_dir, char *err,
+                         size_t err_len)
+{
+    while (t[i] == ' ' || t[i] == '\t')
+        i++;
+    if (t[i] != '"')
+        return 0; /* libconfig reports the syntax */
+    const char *start = t + i + 1, *end = strchr(start, '"');
+    if (!end)
+        return 0;
+    char path[4096];
+    int n = start[0] == '/' || !include_dir
+                ? snprintf(path, sizeof path, "%.*s", (int)(end - start), start)
+                : snprintf(path, sizeof path, "%s%s%.*s", include_dir,
+                           include_dir[strlen(include_dir) - 1] == '/' ? "" : "/", (int)(end - start), start);
+    struct stat st;
+    const char *why = NULL;
+    if (n < 0 || (size_t)n >= sizeof path)
+        why = "path too long";
+    else if (stat(path, &st) != 0)
+        why = "does not exist";
+    else if (!S_ISREG(st.st_mode))
+        why = S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file";
+    else if (access(path, R_OK) != 0)
+        why = "cannot be read";
+    if (!why)
+        return 0;
+    snprintf(err, err_len, "%s:%d: @include \"%.*s\": %s (expected a scenario file)", name, line,
+             (int)(end - start > 200 ? 200 : end - start), start, why);
+    return -1;
+}
+
+char *scn_text_prepare(const char *text, const char *name, const char *include_dir, int *has_huge, char *err,
+                       size_t err_len)
+{
+    *has_huge = 0;
+    if ((unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB && (unsigned char)text[2] == 0xBF)
+        text += 3;
+    size_t len = strlen(text);
+    /* At most one L per two characters of text. */
+    char *out = malloc(len + len / 2 + 2);
+    if (!out) {
+        snprintf(err, err_len, "%s: out of memory", name);
+        return NULL;
+    }
+    int line = 1;
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        char c = text[i];
+        if (c == '\n') {
+            line++;
+            out[o++] = text[i++];
+        } else if (c == '"') { /* a string, with backslash escapes */
+            out[o++] = text[i++];
+            while (i < len && text[i] != '"') {
+                if (text[i] == '\\' && i + 1 < len)
+                    out[o++] = text[i++];
+                if (text[i] == '\n')
+                    line++;
+                out[o++] = text[i++];
+            }
+            if (i < len)
+                out[o++] = text[i++];
+            /* A quoted setting name ("a b" = 1) is a syntax error on which
+             * libconfig 1.5 leaks its string buffer: report it here. */
+            size_t k = i;
+            while (k < len && (text[k] == ' ' || text[k] == '\t'))
+                k++;
+            if (k < len && (text[k] == '=' || text[k] == ':')) {
+                snprintf(err, err_len, "%s:%d: syntax error: a setting name cannot be a quoted string", name, line);
+                free(out);
+                return NULL;
+            }
+        } else if (c == '#' || (c == '/' && text[i + 1] == '/')) { /* to the end of the line */
+            while (i < len && text[i] != '\n')
+                out[o++] = text[i++];
+        } else if (c == '/' && text[i + 1] == '*') {
+            int opened = line;
+            const char *close = strstr(text + i + 2, "*/");
+            if (!close) {
+                snprintf(err, err_len, "%s:%d: unterminated block comment \"/*\" (the rest of the file would be ignored)", name,
+                         opened);
+                free(out);
+                return NULL;
+            }
+            size_t stop = (size_t)(close - text) + 2;
+            for (; i < stop; i++) {
+                if (text[i] == '\n')
+                    line++;
+                out[o++] = text[i];
+            }
+        } else if (c == '@' && strncmp(text + i, "@include", 8) == 0) {
+            if (check_include(text, i + 8, name, line, include_dir, err, err_len) != 0) {
+                free(out);
+                return NULL;
+            }
+            out[o++] = text[i++];
+        } else if (isdigit((unsigned char)c)) {
+            /* A literal starts after a separator, or after a '-' sign that
+             * itself follows one; otherwise the digit is part of a name. */
+            int negative = i > 0 && text[i - 1] == '-';
+            int in_name = i > 0 && ident_char(text[i - 1]) && (!negative || (i > 1 && ident_char(text[i - 2])));
+            int needs_l = 0, huge = 0;
+            size_t n = in_name ? 0 : int_literal(text, i, negative, &needs_l, &huge);
+            if (n == 0) {
+                while (i < len && (isalnum((unsigned char)text[i]) || text[i] == '.' || text[i] == '_' ||
+                                   ((text[i] == '-' || text[i] == '+') && (text[i - 1] == 'e' || text[i - 1] == 'E'))))
+                    out[o++] = text[i++];
+                continue;
+            }
+            memcpy(out + o, text + i, n);
+            o += n;
+            i += n;
+            if (needs_l)
+                out[o++] = 'L';
+            *has_huge |= huge;
+        } else {
+            out[o++] = text[i++];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
