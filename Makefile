@@ -3,7 +3,9 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build quickstart test validate bench fuzz clean
+PREFIX ?= /usr/local
+
+.PHONY: all deps configure build quickstart test validate bench fuzz clean install
 
 all: build
 
@@ -29,6 +31,10 @@ validate: build
 
 bench: build
 	@scripts/bench $(BUILD)
+
+# The binary, the plug-in headers (include/vdcsim/) and vdcsim.pc under PREFIX.
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 # Fuzz targets for every reader (fuzz/), each run FUZZ_SECONDS; libFuzzer with
 # clang when it is installed, a deterministic mutation loop otherwise.

@@ -17,20 +17,23 @@
 #include "analysis/run_summary.h"
 #include "app/run.h"
 #include "app/sweep.h"
+#include "models/policies/plugin_loader.h"
+#include "models/policies/registry.h"
 #include "traces/failure_trace.h"
 #include "scenario/scenario.h"
 
 #define MAX_OVERRIDES 256
+#define MAX_PLUGINS 64
 
 static const char usage_text[] =
     "usage: vdcsim COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
     "  run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
-    "               [--set KEY=VALUE]... [--quiet] [--force]\n"
+    "               [--set KEY=VALUE]... [--plugin FILE.so]... [--quiet] [--force]\n"
     "        simulate; write OUT.h5 and OUT.h5.summary.txt; print the summary\n"
     "        (--force: may overwrite an existing file vdcsim did not write)\n"
-    "  check SCENARIO [--set KEY=VALUE]...\n"
+    "  check SCENARIO [--set KEY=VALUE]... [--plugin FILE.so]...\n"
     "        validate the scenario and print what would be simulated\n"
     "  summary FILE.h5      print the summary of a finished run\n"
     "  metrics FILE.h5 [--csv | --json]\n"
@@ -41,6 +44,8 @@ static const char usage_text[] =
     "        run an experiment's design: tables with confidence intervals\n"
     "        (docs/experiments.md)\n"
     "  keys                 print every scenario key (Markdown)\n"
+    "  policies [--plugin FILE.so]...\n"
+    "        print every registered policy and its arguments (Markdown)\n"
     "  failures fit FILE.csv [--group-window SECONDS]\n"
     "        fit failure and repair distributions per system (LANL format)\n"
     "  COMMAND --help       the usage of one command\n"
@@ -67,14 +72,17 @@ static const struct {
     const char *command, *text;
 } command_help[] = {
     {"run", "usage: vdcsim run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
-            "                  [--set KEY=VALUE]... [--quiet]\n"
+            "                  [--set KEY=VALUE]... [--plugin FILE.so]... [--quiet] [--force]\n"
             "Simulates the scenario; writes OUT.h5 and OUT.h5.summary.txt and prints the summary.\n"
             "-o, --threads, --seed and --until set output.path, simulation.threads,\n"
-            "simulation.seed and simulation.until; --set sets any key (vdcsim keys).\n"},
-    {"check", "usage: vdcsim check SCENARIO [--set KEY=VALUE]...\n"
+            "simulation.seed and simulation.until; --set sets any key (vdcsim keys).\n"
+            "--plugin loads a shared object of policies first (docs/policies.md).\n"},
+    {"check", "usage: vdcsim check SCENARIO [--set KEY=VALUE]... [--plugin FILE.so]...\n"
               "Validates the scenario and prints what would be simulated.\n"},
     {"summary", "usage: vdcsim summary FILE.h5\nPrints the summary of a finished run.\n"},
     {"keys", "usage: vdcsim keys\nPrints every scenario key (Markdown, docs/scenario-reference.md).\n"},
+    {"policies", "usage: vdcsim policies [--plugin FILE.so]...\n"
+                 "Prints every registered policy and its arguments (Markdown, docs/policy-reference.md).\n"},
     {"failures", "usage: vdcsim failures fit FILE.csv [--group-window SECONDS]\n"
                  "Fits failure and repair distributions per system (LANL format).\n"},
 };
@@ -91,6 +99,7 @@ typedef struct parsed_run {
     run_options opt;
     const char *overrides[MAX_OVERRIDES];
     char *owned[MAX_OVERRIDES]; /* strings built from flags */
+    const char *plugins[MAX_PLUGINS];
     int n_owned;
 } parsed_run;
 
@@ -124,6 +133,7 @@ static int parse_run_args(int argc, char **argv, int allow_run_flags, parsed_run
 {
     memset(p, 0, sizeof *p);
     p->opt.overrides = p->overrides;
+    p->opt.plugins = p->plugins;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         static const struct {
@@ -153,6 +163,14 @@ static int parse_run_args(int argc, char **argv, int allow_run_flags, parsed_run
         }
         if (matched)
             continue;
+        if (strcmp(a, "--plugin") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", a);
+            if (p->opt.n_plugins >= MAX_PLUGINS)
+                return usage_error("too many plug-ins (at most %s)", "64");
+            p->plugins[p->opt.n_plugins++] = argv[++i];
+            continue;
+        }
         if (strcmp(a, "--quiet") == 0 && allow_run_flags)
             p->opt.quiet = 1;
         else if (strcmp(a, "--force") == 0 && allow_run_flags)
@@ -237,6 +255,24 @@ static int cmd_failures(int argc, char **argv)
     return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_RUNTIME;
 }
 
+/* `vdcsim policies [--plugin FILE]...`: the policy reference. */
+static int cmd_policies(int argc, char **argv)
+{
+    char why[1024];
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--plugin") != 0 || i + 1 >= argc)
+            return usage_error("policies: unexpected argument '%s' (expected --plugin FILE)", argv[i]);
+        if (plugin_load(argv[++i], why, sizeof why) != 0) {
+            char msg[2200];
+            snprintf(msg, sizeof msg, "--plugin %.1000s: %s", argv[i], why);
+            cli_print_error("vdcsim: ", msg);
+            return CLI_EXIT_BAD_INPUT;
+        }
+    }
+    policy_write_reference(stdout);
+    return CLI_EXIT_OK;
+}
+
 static int dispatch(int argc, char **argv);
 
 /* HDF5 normally tears itself down at exit. After a failed write (a full
@@ -292,6 +328,8 @@ static int dispatch(int argc, char **argv)
         scenario_write_reference(stdout);
         return CLI_EXIT_OK;
     }
+    if (strcmp(cmd, "policies") == 0)
+        return cmd_policies(argc - 2, argv + 2);
     if (strcmp(cmd, "failures") == 0)
         return cmd_failures(argc - 2, argv + 2);
     return usage_error("unknown command '%s'", cmd);

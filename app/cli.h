@@ -1,12 +1,14 @@
 /* cli.h - the vdcsim command line.
  *
- *   vdcsim run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DUR] [--set K=V]...
+ *   vdcsim run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DUR] [--set K=V]... [--plugin FILE]...
  *   vdcsim check SCENARIO [--set K=V]...
  *   vdcsim keys            (the scenario reference, Markdown)
  *   vdcsim metrics RUN.h5 [--csv | --json]      (app/metrics_cmd.c)
  *   vdcsim export RUN.h5 --csv DIR              (app/export_cmd.c)
  *   vdcsim sweep EXPERIMENT.cfg [--jobs N] ...  (app/sweep.c)
  *   vdcsim COMMAND --help
+ *   vdcsim policies [--plugin FILE]...   (the policy reference, Markdown)
+ *   run and check also take --plugin FILE (docs/policies.md)
  *   vdcsim --help | --version
  *
  * Exit status: 0 success, 1 runtime failure, 2 bad input (scenario, flags).

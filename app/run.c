@@ -16,6 +16,7 @@
 #include "app/output_guard.h"
 #include "app/progress.h"
 #include "models/model.h"
+#include "models/policies/plugin_loader.h"
 #include "recorder/recorder.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
@@ -59,7 +60,15 @@ static sim_engine *new_engine(const scenario *scn)
 static scenario *load(const run_options *opt)
 {
     char err[ERR_LEN];
-    scenario *scn = scenario_load_file(opt->scenario_path, opt->overrides, opt->n_overrides, err, sizeof err);
+    for (int i = 0; i < opt->n_plugins; i++)
+        if (plugin_load(opt->plugins[i], err, sizeof err) != 0) {
+            char msg[ERR_LEN + 1100];
+            snprintf(msg, sizeof msg, "--plugin %.1000s: %s", opt->plugins[i], err);
+            cli_print_error("vdcsim: ", msg);
+            return NULL;
+        }
+    scenario *scn = scenario_load_file_plugins(opt->scenario_path, opt->overrides, opt->n_overrides, plugin_load_cb,
+                                               NULL, err, sizeof err);
     if (!scn)
         cli_print_error("", err);
     return scn;

@@ -13,6 +13,8 @@ typedef struct run_options {
     const char **overrides; /* "a.b.c=VALUE", flags already mapped to keys */
     int n_overrides;
     int quiet;              /* no progress line, no summary on stdout */
+    const char **plugins;   /* --plugin FILE: loaded before the scenario (docs/policies.md) */
+    int n_plugins;
     int force;              /* may overwrite an existing file that is not a vdcsim output */
 } run_options;
 

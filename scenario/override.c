@@ -111,6 +111,20 @@ static config_setting_t *find_parent(scn_loader *ld, const char *text, const cha
     }
 }
 
+/* 1 if schema_path names a member of an open group ("placement.args.w"):
+ * a policy argument, checked by the policy, not by the schema. */
+static int open_group_member(const char *schema_path)
+{
+    const char *dot = strrchr(schema_path, '.');
+    if (dot == NULL || dot[1] == '[')
+        return 0;
+    char parent[PATH_MAX_LEN];
+    memcpy(parent, schema_path, (size_t)(dot - schema_path));
+    parent[dot - schema_path] = '\0';
+    const scn_key *key = scn_schema_find(parent);
+    return key != NULL && key->type == SCN_GROUP && (key->flags & SCN_OPEN);
+}
+
 int scn_apply_override(scn_loader *ld, const char *text)
 {
     const char *eq = strchr(text, '=');
@@ -134,7 +148,7 @@ int scn_apply_override(scn_loader *ld, const char *text)
         return -1;
     }
     const scn_key *key = scn_schema_find(schema_path);
-    if (key == NULL) {
+    if (key == NULL && !open_group_member(schema_path)) {
         char suggestion[PATH_MAX_LEN + 32];
         scn_suggest(path, suggestion, sizeof suggestion);
         if (suggestion[0])
@@ -143,7 +157,7 @@ int scn_apply_override(scn_loader *ld, const char *text)
             scn_report_override(ld, text, path, "unknown key (see docs/scenario-reference.md)");
         return -1;
     }
-    if (key->type == SCN_GROUP || key->type == SCN_LIST) {
+    if (key != NULL && (key->type == SCN_GROUP || key->type == SCN_LIST || key->type == SCN_STRINGS)) {
         scn_report_override(ld, text, path, "cannot set a whole %s (expected the path of one "
                             "key inside it)", scn_type_name(key->type));
         return -1;
@@ -167,11 +181,12 @@ int scn_apply_override(scn_loader *ld, const char *text)
     long long i = 0;
     double f = 0;
     int int_overflow = 0;
-    literal_kind kind = scn_type_is_text(key->type) ? LIT_STRING
-                                                    : classify(value, &i, &f, &int_overflow);
+    literal_kind kind = key != NULL && scn_type_is_text(key->type) ? LIT_STRING
+                                                                   : classify(value, &i, &f, &int_overflow);
     if (kind == LIT_INT && int_overflow) {
-        char expected[400];
-        scn_describe_expected(key, expected, sizeof expected);
+        char expected[400] = "a 64-bit integer";
+        if (key != NULL)
+            scn_describe_expected(key, expected, sizeof expected);
         scn_report_override(ld, text, path, "%s is out of range (expected %s)", value, expected);
         free(value);
         return -1;

@@ -11,7 +11,7 @@ static const char *base_unit(scn_type type)
     case SCN_MHZ: return "MHz";
     case SCN_GBPS: return "Gbps";
     case SCN_WATTS: return "W";
-    case SCN_LIST: case SCN_ARRAY: return "elements";
+    case SCN_LIST: case SCN_ARRAY: case SCN_STRINGS: return "elements";
     case SCN_STRING: return "bytes (length)";
     default: return "";
     }

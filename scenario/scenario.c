@@ -96,8 +96,43 @@ static int fill_default_strings(scenario *s)
     return 0;
 }
 
+/* Hands each string of the top-level 'plugins' list to load_plugin,
+ * resolved against dir ("" for the working directory); 0, or -1 after
+ * reporting. Entries that are not strings are left to the validator. */
+static int load_plugins(scn_loader *ld, const char *dir, scn_plugin_fn load_plugin, void *ctx)
+{
+    const config_setting_t *list = config_lookup(ld->config, "plugins");
+    if (list == NULL || (config_setting_type(list) != CONFIG_TYPE_LIST && config_setting_type(list) != CONFIG_TYPE_ARRAY))
+        return 0;
+    int n = config_setting_length(list);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *elem = config_setting_get_elem(list, (unsigned)i);
+        if (elem == NULL || config_setting_type(elem) != CONFIG_TYPE_STRING || config_setting_get_string(elem)[0] == '\0')
+            continue;
+        const char *file = config_setting_get_string(elem);
+        char path[PATH_MAX_LEN * 8], why[1024] = "", key[64];
+        /* A name without a slash would make dlopen search the system's
+         * library path: keep it a file name. */
+        if (file[0] == '/')
+            snprintf(path, sizeof path, "%s", file);
+        else
+            snprintf(path, sizeof path, "%s%s%s", dir[0] ? dir : "./", dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "",
+                     file);
+        snprintf(key, sizeof key, "plugins.[%d]", i);
+        if (load_plugin == NULL)
+            scn_report(ld, elem, key, "plug-ins are loaded only by the vdcsim command (expected no 'plugins' here)");
+        else if (load_plugin(ctx, path, why, sizeof why) != 0)
+            scn_report(ld, elem, key, "%s", why[0] ? why : "cannot load the plug-in");
+        else
+            continue;
+        return -1;
+    }
+    return 0;
+}
+
 static scenario *load(const char *text, const char *name, const char *include_dir,
-                      const char *const *overrides, int n_overrides, char *err, size_t err_len)
+                      const char *const *overrides, int n_overrides, scn_plugin_fn load_plugin, void *ctx,
+                      char *err, size_t err_len)
 {
     if (err != NULL && err_len > 0)
         err[0] = '\0';
@@ -143,6 +178,8 @@ static scenario *load(const char *text, const char *name, const char *include_di
     for (int i = 0; i < n_overrides && ok; i++)
         ok = overrides[i] != NULL && scn_apply_override(&ld, overrides[i]) == 0;
     if (ok)
+        ok = load_plugins(&ld, include_dir ? include_dir : "", load_plugin, ctx) == 0;
+    if (ok)
         ok = scn_validate(&ld) == 0;
     if (ok && n_overrides < 0)
         ok = 0;
@@ -164,9 +201,9 @@ static scenario *load(const char *text, const char *name, const char *include_di
     return s;
 }
 
-scenario *scenario_load_string(const char *text, const char *name,
-                               const char *const *overrides, int n_overrides, char *err,
-                               size_t err_len)
+scenario *scenario_load_string_plugins(const char *text, const char *name, const char *const *overrides,
+                                       int n_overrides, scn_plugin_fn load_plugin, void *ctx, char *err,
+                                       size_t err_len)
 {
     if (name == NULL)
         name = "<string>";
@@ -174,7 +211,14 @@ scenario *scenario_load_string(const char *text, const char *name,
         set_err(err, err_len, "%s: cannot read: no text", name);
         return NULL;
     }
-    return load(text, name, NULL, overrides, n_overrides, err, err_len);
+    return load(text, name, NULL, overrides, n_overrides, load_plugin, ctx, err, err_len);
+}
+
+scenario *scenario_load_string(const char *text, const char *name,
+                               const char *const *overrides, int n_overrides, char *err,
+                               size_t err_len)
+{
+    return scenario_load_string_plugins(text, name, overrides, n_overrides, NULL, NULL, err, err_len);
 }
 
 /* Reads a whole file; NULL with errno set on failure. */
@@ -227,6 +271,12 @@ static char *read_file(const char *path, size_t *out_len)
 scenario *scenario_load_file(const char *path, const char *const *overrides, int n_overrides,
                              char *err, size_t err_len)
 {
+    return scenario_load_file_plugins(path, overrides, n_overrides, NULL, NULL, err, err_len);
+}
+
+scenario *scenario_load_file_plugins(const char *path, const char *const *overrides, int n_overrides,
+                                     scn_plugin_fn load_plugin, void *ctx, char *err, size_t err_len)
+{
     if (path == NULL)
         path = "(null)";
     size_t len = 0;
@@ -255,7 +305,7 @@ scenario *scenario_load_file(const char *path, const char *const *overrides, int
         slash[1] = '\0';
     else
         dir[0] = '\0';
-    scenario *s = load(text, path, dir[0] ? dir : NULL, overrides, n_overrides, err, err_len);
+    scenario *s = load(text, path, dir[0] ? dir : NULL, overrides, n_overrides, load_plugin, ctx, err, err_len);
     free(dir);
     free(text);
     return s;
@@ -466,6 +516,8 @@ int scn_enum(const scenario *s, const char *fmt, ...)
     const config_setting_t *setting = resolve(s, "scn_enum", path, fmt, ap, &key);
     va_end(ap);
     want_type("scn_enum", path, key, SCN_ENUM, SCN_ENUM);
+    if (key->flags & SCN_PLUGGABLE) /* plug-ins add names past the schema's list */
+        die("scn_enum", path, "a policy key: read it with scn_string and look the name up in its registry");
     const char *value = setting != NULL ? config_setting_get_string(setting) : s->default_strings[key - scn_keys];
     int index = scn_enum_position(key, value);
     if (index < 0) /* the validator and the schema check make this unreachable */
@@ -481,7 +533,7 @@ int scn_list_len(const scenario *s, const char *fmt, ...)
     va_start(ap, fmt);
     const config_setting_t *setting = resolve(s, "scn_list_len", path, fmt, ap, &key);
     va_end(ap);
-    want_type("scn_list_len", path, key, SCN_LIST, SCN_LIST);
+    want_type("scn_list_len", path, key, SCN_LIST, SCN_STRINGS);
     return setting == NULL ? 0 : config_setting_length(setting);
 }
 
@@ -611,4 +663,44 @@ void scn_resolve_path(const scenario *s, const char *file, char *buf, size_t len
     snprintf(alt, sizeof alt, "%s/%s", root, rest);
     if (stat(alt, &st) == 0)
         snprintf(buf, len, "%s", alt);
+}
+
+int scn_open_members(const scenario *s, const char *group, scn_member *out, int max)
+{
+    const scn_key *key = scn_schema_find_concrete(group);
+    if (key == NULL || key->type != SCN_GROUP || !(key->flags & SCN_OPEN))
+        die("scn_open_members", group, "not an open group of the scenario schema");
+    const config_setting_t *g = lookup_path(s, group);
+    if (g == NULL || config_setting_type(g) != CONFIG_TYPE_GROUP)
+        return 0;
+    int n = config_setting_length(g);
+    for (int k = 0; k < n && k < max; k++) {
+        const config_setting_t *m = config_setting_get_elem(g, (unsigned)k);
+        scn_member *o = &out[k];
+        memset(o, 0, sizeof *o);
+        o->name = config_setting_name(m);
+        switch (config_setting_type(m)) {
+        case CONFIG_TYPE_INT: case CONFIG_TYPE_INT64:
+            o->kind = SCN_MEMBER_INT;
+            o->i = config_setting_get_int64(m);
+            o->f = (double)o->i;
+            break;
+        case CONFIG_TYPE_FLOAT:
+            o->kind = SCN_MEMBER_FLOAT;
+            o->f = config_setting_get_float(m);
+            break;
+        case CONFIG_TYPE_BOOL:
+            o->kind = SCN_MEMBER_BOOL;
+            o->i = config_setting_get_bool(m);
+            break;
+        case CONFIG_TYPE_STRING:
+            o->kind = SCN_MEMBER_STRING;
+            o->s = config_setting_get_string(m);
+            break;
+        default:
+            o->kind = SCN_MEMBER_OTHER;
+            break;
+        }
+    }
+    return n;
 }

@@ -38,6 +38,22 @@ scenario *scenario_load_string(const char *text, const char *name,
                                size_t err_len);
 void scenario_free(scenario *s);
 
+/* Loading with plug-ins. The top-level key 'plugins' lists shared objects
+ * holding policies (docs/policies.md). These variants hand each entry,
+ * resolved against the scenario file's directory, to load_plugin after
+ * parsing and overrides and before validation, so that the policy names
+ * the plug-ins register are valid values when the keys are checked.
+ * load_plugin returns 0, or -1 with a reason in why, reported as
+ * "FILE:LINE: key 'plugins.[I]': WHY" (and nothing else is checked).
+ * The variants above leave plug-ins unloaded and refuse a non-empty
+ * 'plugins' list. */
+typedef int (*scn_plugin_fn)(void *ctx, const char *path, char *why, size_t why_len);
+scenario *scenario_load_file_plugins(const char *path, const char *const *overrides, int n_overrides,
+                                     scn_plugin_fn load_plugin, void *ctx, char *err, size_t err_len);
+scenario *scenario_load_string_plugins(const char *text, const char *name, const char *const *overrides,
+                                       int n_overrides, scn_plugin_fn load_plugin, void *ctx, char *err,
+                                       size_t err_len);
+
 /* The path or name given at load. */
 const char *scenario_name(const scenario *s);
 /* The exact file text, then one line "# --set K=V" per override. */
@@ -98,6 +114,22 @@ int scn_key_error(const scenario *s, char *err, size_t err_len, const char *key,
  * clone without ../shared/traces runs the trace scenarios with
  * VDCSIM_TRACES=/path/to/traces (docs/workloads.md). */
 void scn_resolve_path(const scenario *s, const char *file, char *buf, size_t len);
+
+/* Members of an open group (schema flag SCN_OPEN: a policy's arguments),
+ * which the policy checks itself. */
+typedef enum { SCN_MEMBER_INT, SCN_MEMBER_FLOAT, SCN_MEMBER_BOOL, SCN_MEMBER_STRING, SCN_MEMBER_OTHER } scn_member_kind;
+typedef struct scn_member {
+    const char *name;
+    scn_member_kind kind;
+    int64_t i;      /* SCN_MEMBER_INT, SCN_MEMBER_BOOL (0/1) */
+    double f;       /* SCN_MEMBER_INT and SCN_MEMBER_FLOAT */
+    const char *s;  /* SCN_MEMBER_STRING */
+} scn_member;
+/* Fills out[0..max) with the members of the open group at the concrete
+ * path `group` ("placement.args") in file order; returns their number (0
+ * when the group is absent), which may exceed max. scn_line() gives each
+ * member's line ("placement.args.NAME"). */
+int scn_open_members(const scenario *s, const char *group, scn_member *out, int max);
 
 /* Writes the reference of every key (path, type, default, range, unit, doc)
  * as Markdown: the content of docs/scenario-reference.md. */

@@ -173,6 +173,7 @@ const char *scn_type_name(scn_type type)
     case SCN_GROUP: return "group";
     case SCN_LIST: return "list";
     case SCN_ARRAY: return "array";
+    case SCN_STRINGS: return "strings";
     }
     return "?";
 }
@@ -271,7 +272,7 @@ static void format_in_unit(const scn_key *key, double v, char *buf, size_t buf_l
     case SCN_MHZ: units_format_mhz(v, buf, buf_len); break;
     case SCN_GBPS: units_format_gbps(v, buf, buf_len); break;
     case SCN_WATTS: units_format_watts(v, buf, buf_len); break;
-    case SCN_INT: case SCN_LIST: case SCN_ARRAY: case SCN_STRING:
+    case SCN_INT: case SCN_LIST: case SCN_ARRAY: case SCN_STRING: case SCN_STRINGS:
         snprintf(buf, buf_len, "%.0f", v);
         break;
     default: snprintf(buf, buf_len, "%g", v); break;
@@ -313,11 +314,16 @@ void scn_describe_expected(const scn_key *key, char *buf, size_t buf_len)
         break;
     case SCN_ENUM: {
         size_t n = (size_t)snprintf(buf, buf_len, "one of: ");
-        for (const char *p = key->enum_values; *p != '\0' && n < buf_len; p++) {
-            if (*p == '|')
+        const char *lists[2] = {key->enum_values, scn_enum_added_values(key)};
+        for (int k = 0; k < 2; k++) {
+            if (k == 1 && lists[1][0] != '\0' && n < buf_len)
                 n += (size_t)snprintf(buf + n, buf_len - n, ", ");
-            else
-                buf[n++] = *p;
+            for (const char *p = lists[k]; *p != '\0' && n < buf_len; p++) {
+                if (*p == '|')
+                    n += (size_t)snprintf(buf + n, buf_len - n, ", ");
+                else
+                    buf[n++] = *p;
+            }
         }
         if (n >= buf_len)
             n = buf_len - 1;
@@ -325,7 +331,16 @@ void scn_describe_expected(const scn_key *key, char *buf, size_t buf_len)
         break;
     }
     case SCN_GROUP:
-        snprintf(buf, buf_len, "a group { ... }");
+        if (key->flags & SCN_OPEN)
+            snprintf(buf, buf_len, "a group { ... } of the chosen policy's arguments");
+        else
+            snprintf(buf, buf_len, "a group { ... }");
+        break;
+    case SCN_STRINGS:
+        if (bounded)
+            snprintf(buf, buf_len, "a list ( \"...\", ... ) of %s to %s strings", lo, hi);
+        else
+            snprintf(buf, buf_len, "a list ( \"...\", ... ) of at least %s strings", lo);
         break;
     case SCN_LIST:
         if (bounded)
@@ -395,6 +410,18 @@ int scn_schema_check_in(const scn_schema *schema, char *why, size_t why_len)
             return fail(why, why_len, key->path, "has no doc");
         if (key->type == SCN_ENUM && (key->enum_values == NULL || key->enum_values[0] == '\0'))
             return fail(why, why_len, key->path, "enum without values");
+        if ((key->flags & SCN_PLUGGABLE) && key->type != SCN_ENUM)
+            return fail(why, why_len, key->path, "only enums are pluggable");
+        if ((key->flags & SCN_OPEN) && key->type != SCN_GROUP)
+            return fail(why, why_len, key->path, "only groups are open");
+        if (plen > 0) {
+            char parent[512];
+            memcpy(parent, key->path, plen);
+            parent[plen] = '\0';
+            const scn_key *parent_key = scn_schema_find_in(schema, parent);
+            if (parent_key != NULL && (parent_key->flags & SCN_OPEN))
+                return fail(why, why_len, key->path, "an open group has no rows inside");
+        }
         if (key->ref != NULL) {
             const scn_key *target = scn_schema_find_in(schema, key->ref);
             if (key->type != SCN_STRING || target == NULL || target->type != SCN_STRING)
@@ -407,10 +434,10 @@ int scn_schema_check_in(const scn_schema *schema, char *why, size_t why_len)
                 return fail(why, why_len, key->path, "groups need the default \"{}\"");
             continue;
         }
-        if (key->type == SCN_GROUP || key->type == SCN_LIST || key->type == SCN_ARRAY) {
-            const char *empty = key->type == SCN_GROUP ? "{}" : key->type == SCN_LIST ? "()" : "[]";
+        if (key->type == SCN_GROUP || key->type == SCN_LIST || key->type == SCN_ARRAY || key->type == SCN_STRINGS) {
+            const char *empty = key->type == SCN_GROUP ? "{}" : key->type == SCN_ARRAY ? "[]" : "()";
             if (strcmp(key->default_text, empty) != 0)
-                return fail(why, why_len, key->path, "group default must be {}, list (), array []");
+                return fail(why, why_len, key->path, "group default must be {}, list or strings (), array []");
             continue;
         }
         scn_value v;

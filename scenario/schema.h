@@ -28,12 +28,18 @@ typedef enum {
     SCN_WATTS,    /* string with a unit -> W */
     SCN_GROUP,    /* { ... } */
     SCN_LIST,     /* ( { ... }, { ... } ): a list of groups */
-    SCN_ARRAY     /* [ 1, 2 ] or ( "a", 2 ): a list of scalars; min/max bound the
+    SCN_ARRAY,    /* [ 1, 2 ] or ( "a", 2 ): a list of scalars; min/max bound the
                      element count, and the table's owner checks the elements */
+    SCN_STRINGS   /* ( "a", "b" ) or [ "a", "b" ]: a list of non-empty strings; min/max bound the count */
 } scn_type;
 
 /* flags */
-#define SCN_UNIQUE 0x1u   /* string values must differ between elements of the enclosing list */
+#define SCN_UNIQUE 0x1u    /* string values must differ between elements of the enclosing list */
+#define SCN_PLUGGABLE 0x2u /* SCN_ENUM: enum_values are the built-in names of a policy registry;
+                              plug-ins add names with scn_enum_add() (models/policies/) */
+#define SCN_OPEN 0x4u      /* SCN_GROUP: its members are a policy's arguments, not schema rows;
+                              the loader checks only that it is a group, the policy checks the
+                              members (scn_open_members) */
 
 typedef struct scn_key {
     const char *path;         /* "simulation.until", list items as "hosts.[].cores" */
@@ -41,7 +47,8 @@ typedef struct scn_key {
     const char *default_text; /* as written in a file, e.g. "\"1d\"" or "2"; NULL = required.
                                  Groups use "{}", lists "()" when optional. */
     double min, max;          /* inclusive range in the key's base unit (ns, bytes, MHz,
-                                 Gbps, W, or the number); the element count for SCN_LIST;
+                                 Gbps, W, or the number); the element count for SCN_LIST
+                                 and SCN_STRINGS;
                                  the length for SCN_STRING. INFINITY = unbounded. */
     const char *enum_values;  /* "constant|diurnal" for SCN_ENUM */
     const char *ref;          /* a string that must equal some "hosts.[].name"; an empty
@@ -110,5 +117,15 @@ void scn_describe_expected(const scn_key *key, char *buf, size_t buf_len);
  * enum defaults are listed, references point at string keys. Returns 0, or -1
  * with the first problem in why. Run by the tests. */
 int scn_schema_check(char *why, size_t why_len);
+
+/* Names plug-ins add to SCN_PLUGGABLE enum keys (enum_ext.c): process-wide,
+ * grow only, set up before scenarios are loaded (not thread-safe). */
+/* Adds value to the key at schema_path: 0, -1 when the path is not a
+ * SCN_PLUGGABLE enum, -2 when the key already accepts value, -3 out of memory. */
+int scn_enum_add(const char *schema_path, const char *value);
+/* 1 if a plug-in added value to key. */
+int scn_enum_added(const scn_key *key, const char *value);
+/* The names added to key, "a|b" ("" when none). */
+const char *scn_enum_added_values(const scn_key *key);
 
 #endif

@@ -41,7 +41,8 @@ int scn_value_from_default(const scn_key *key, scn_value *v, char *why, size_t w
 {
     memset(v, 0, sizeof *v);
     const char *d = key->default_text;
-    if (d == NULL || key->type == SCN_GROUP || key->type == SCN_LIST || key->type == SCN_ARRAY) {
+    if (d == NULL || key->type == SCN_GROUP || key->type == SCN_LIST || key->type == SCN_ARRAY ||
+        key->type == SCN_STRINGS) {
         snprintf(why, why_len, "has no default value");
         return -1;
     }
@@ -112,7 +113,7 @@ int scn_value_check(const scn_key *key, const scn_value *v, char *why, size_t wh
             return -1;
         }
         return 0;
-    case SCN_BOOL: case SCN_GROUP: case SCN_LIST: case SCN_ARRAY:
+    case SCN_BOOL: case SCN_GROUP: case SCN_LIST: case SCN_ARRAY: case SCN_STRINGS:
         return 0;
     case SCN_STRING: {
         size_t len = strlen(v->s);
@@ -125,7 +126,7 @@ int scn_value_check(const scn_key *key, const scn_value *v, char *why, size_t wh
         return 0;
     }
     case SCN_ENUM:
-        if (!enum_has(key->enum_values, v->s)) {
+        if (!enum_has(key->enum_values, v->s) && !scn_enum_added(key, v->s)) {
             snprintf(why, why_len, "'%.60s' is not a valid value (expected %s)", v->s, expected);
             return -1;
         }

@@ -352,6 +352,32 @@ static void check_list(scn_loader *ld, config_setting_t *list, const char *path,
     }
 }
 
+/* A list of strings: ( "a", "b" ) or [ "a", "b" ]. */
+static void check_strings(scn_loader *ld, config_setting_t *list, const char *path, const scn_key *key)
+{
+    int n = config_setting_length(list);
+    if ((double)n < key->min || (double)n > key->max) {
+        char expected[400];
+        scn_describe_expected(key, expected, sizeof expected);
+        scn_report(ld, list, path, "%d element%s is too %s (expected %s)", n, n == 1 ? "" : "s",
+                   (double)n < key->min ? "few" : "many", expected);
+    }
+    for (int i = 0; i < n; i++) {
+        config_setting_t *elem = config_setting_get_elem(list, (unsigned)i);
+        char elem_path[PATH_MAX_LEN];
+        int len = snprintf(elem_path, sizeof elem_path, "%s.[%d]", path, i);
+        if (elem == NULL || len <= 0 || len >= PATH_MAX_LEN)
+            continue;
+        if (config_setting_type(elem) != CONFIG_TYPE_STRING) {
+            char found[128];
+            describe_setting(elem, found, sizeof found);
+            scn_report(ld, elem, elem_path, "wrong type: %s (expected a string)", found);
+        } else if (config_setting_get_string(elem)[0] == '\0') {
+            scn_report(ld, elem, elem_path, "empty string (expected a file name)");
+        }
+    }
+}
+
 /* An array of scalars: its length, and that no element is a group or list;
  * the elements' values are the table owner's to check. */
 static void check_array(scn_loader *ld, config_setting_t *array, const char *path, const scn_key *key)
@@ -387,8 +413,14 @@ static void check_setting(scn_loader *ld, config_setting_t *s, const char *path)
     case SCN_GROUP:
         if (type != CONFIG_TYPE_GROUP)
             wrong_type(ld, s, path, key);
-        else
+        else if (!(key->flags & SCN_OPEN)) /* an open group's owner checks its members */
             check_group(ld, s, path);
+        return;
+    case SCN_STRINGS:
+        if (type == CONFIG_TYPE_LIST || type == CONFIG_TYPE_ARRAY)
+            check_strings(ld, s, path, key);
+        else
+            wrong_type(ld, s, path, key);
         return;
     case SCN_LIST:
         /* An empty list may be written "()" or "[]". */

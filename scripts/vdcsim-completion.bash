@@ -14,7 +14,7 @@ _vdcsim_keys() {
 
 _vdcsim() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="run check summary metrics export sweep keys failures"
+  local commands="run check summary metrics export sweep keys policies failures"
   if ((COMP_CWORD == 1)); then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
     return
@@ -25,7 +25,7 @@ _vdcsim() {
       compopt -o nospace 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -W "$_vdcsim_key_cache" -- "$cur")
       return ;;
-    -o | --output | --csv)
+    -o | --output | --csv | --plugin)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
     --jobs | -j | --threads | --seed | --until | --replications | --group-window)
@@ -34,8 +34,9 @@ _vdcsim() {
   esac
   local flags="--help"
   case ${COMP_WORDS[1]} in
-    run) flags="-o --threads --seed --until --set --quiet --help" ;;
-    check) flags="--set --help" ;;
+    run) flags="-o --threads --seed --until --set --plugin --quiet --help" ;;
+    check) flags="--set --plugin --help" ;;
+    policies) flags="--plugin --help" ;;
     metrics) flags="--csv --json --reference --help" ;;
     export) flags="--csv --help" ;;
     sweep) flags="--jobs -o --set --replications --dry-run --quiet --help" ;;

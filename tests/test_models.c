@@ -55,17 +55,18 @@ static void test_first_fit(void)
         {.logical_cpus = 32, .memory_mib = 131072, .group = 1, .usable = 1},
         {.logical_cpus = 8, .memory_mib = 262144, .group = 0, .usable = 1},
     };
+    static const placement_choice first_fit = {.policy = &placement_first_fit}; /* from the registry's table */
     placement_request small = {.vcpus = 4, .memory_mib = 32768, .host_group = -1};
-    CHECK_INT_EQ(placement_choose(PLACEMENT_FIRST_FIT, h, 3, &small), 0);
+    CHECK_INT_EQ(placement_choose(&first_fit, h, 3, &small, NULL), 0);
     h[0].committed_memory_mib = 40000; /* 25536 MiB left: 32 GiB no longer fits */
-    CHECK_INT_EQ(placement_choose(PLACEMENT_FIRST_FIT, h, 3, &small), 1);
+    CHECK_INT_EQ(placement_choose(&first_fit, h, 3, &small, NULL), 1);
     placement_request wide = {.vcpus = 24, .memory_mib = 1024, .host_group = -1};
-    CHECK_INT_EQ(placement_choose(PLACEMENT_FIRST_FIT, h, 3, &wide), 1);
+    CHECK_INT_EQ(placement_choose(&first_fit, h, 3, &wide, NULL), 1);
     placement_request pinned = {.vcpus = 2, .memory_mib = 1024, .host_group = 0};
     h[0].usable = 0;
-    CHECK_INT_EQ(placement_choose(PLACEMENT_FIRST_FIT, h, 3, &pinned), 2);
+    CHECK_INT_EQ(placement_choose(&first_fit, h, 3, &pinned, NULL), 2);
     placement_request huge = {.vcpus = 2, .memory_mib = 300000, .host_group = -1};
-    CHECK_INT_EQ(placement_choose(PLACEMENT_FIRST_FIT, h, 3, &huge), -1);
+    CHECK_INT_EQ(placement_choose(&first_fit, h, 3, &huge, NULL), -1);
     /* exactly full fits */
     placement_host_view exact = {.logical_cpus = 4, .memory_mib = 1000, .committed_memory_mib = 600, .usable = 1};
     placement_request rest = {.vcpus = 4, .memory_mib = 400, .host_group = -1};

@@ -43,6 +43,12 @@ void cluster_send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t host_in
 
 int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id, cluster_place_purpose purpose)
 {
+    return cluster_choose_and_commit_with(c, vm_id, purpose, &c->placement, NULL);
+}
+
+int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place_purpose purpose,
+                                       const placement_choice *pc, const uint8_t *failover_host)
+{
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
     placement_request req = {vs->vcpus,
@@ -57,7 +63,7 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id, cluster_place_purp
     EACH_FEATURE(f)
     if (f->hooks->mask)
         f->hooks->mask(c, f, vm_id, purpose);
-    int32_t chosen = placement_choose(c->policy, c->view, env->n_hosts, &req);
+    int32_t chosen = placement_choose(pc, c->view, env->n_hosts, &req, failover_host);
     for (uint32_t h = 0; h < env->n_hosts; h++)
         c->view[h].usable = c->saved_usable[h];
     if (chosen < 0)

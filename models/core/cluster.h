@@ -43,7 +43,7 @@ struct model_env;
 
 typedef struct cluster {
     const struct model_env *env;
-    placement_policy policy;
+    placement_choice placement; /* placement.policy with its arguments */
     placement_host_view *view; /* one per host */
     uint64_t placed;
     uint64_t placement_failures;
@@ -115,6 +115,11 @@ void cluster_release(cluster *c);
  * (memory, expected CPU, the VM's host): the host index, or -1 if none
  * fits. Placement and restarts both go through it. */
 int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id, cluster_place_purpose purpose);
+
+/* The same with another policy (an HA restart policy) and, for it, the
+ * failover-host flags (NULL or one per host). */
+int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place_purpose purpose,
+                                       const placement_choice *pc, const uint8_t *failover_host);
 
 /* Adds the VM's memory, expected CPU and SR-IOV virtual function (if it has
  * one) to `host` in the view (a VM placed, restarted or migrated there). */

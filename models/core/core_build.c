@@ -475,8 +475,9 @@ model_status core_build(model_builder *b, core_model *m)
 
     /* The controller's view starts from each host's capacity. */
     m->ctrl.env = env;
-    if (placement_policy_parse(scn_string(scn, "placement.policy"), &m->ctrl.policy) != 0)
-        return model_key_error(b, "placement.policy", "not supported");
+    if (placement_choice_read(scn, VDCSIM_POLICY_PLACEMENT, "placement.policy", "placement.args", &m->ctrl.placement,
+                              b->err, b->err_len) != 0)
+        return MODEL_BAD_INPUT;
     m->ctrl.view = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *m->ctrl.view);
     if (!m->ctrl.view || cluster_init_lifecycle(&m->ctrl, env->n_vms, env->n_hosts) != 0)
         return model_runtime_error(b, "out of memory");

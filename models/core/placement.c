@@ -1,22 +1,20 @@
-/* placement.c - initial placement policies (see placement.h). */
+/* placement.c - placement through a registered policy (see placement.h). */
 #include "models/core/placement.h"
 
-#include <stdlib.h>
-#include <string.h>
+#include <stdio.h>
 
-#include "models/vsphere/drs.h"
+#include "models/policies/registry.h"
 
-int placement_policy_parse(const char *name, placement_policy *out)
+int placement_choice_read(const scenario *scn, vdcsim_policy_kind kind, const char *key_policy,
+                          const char *key_args, placement_choice *out, char *err, size_t err_len)
 {
-    if (strcmp(name, "first_fit") == 0) {
-        *out = PLACEMENT_FIRST_FIT;
-        return 0;
-    }
-    if (strcmp(name, "drs") == 0) {
-        *out = PLACEMENT_DRS;
-        return 0;
-    }
-    return -1;
+    const char *name = scn_string(scn, key_policy);
+    const policy_registry *r = policy_registry_of(kind);
+    out->policy = r ? policy_lookup(r, name) : NULL;
+    if (out->policy == NULL)
+        return scn_key_error(scn, err, err_len, key_policy, "'%s' is not a registered %s policy", name,
+                             r ? r->name : "placement");
+    return policy_args_read(scn, &out->policy->info, key_args, &out->args, err, err_len);
 }
 
 int placement_fits(const placement_host_view *h, const placement_request *req)
@@ -36,34 +34,18 @@ int placement_fits(const placement_host_view *h, const placement_request *req)
     return h->committed_memory_mib + req->memory_mib <= h->memory_mib;
 }
 
-int32_t placement_choose(placement_policy policy, const placement_host_view *hosts, uint32_t n_hosts,
-                         const placement_request *req)
+int32_t placement_choose(const placement_choice *pc, const placement_host_view *hosts, uint32_t n_hosts,
+                         const placement_request *req, const uint8_t *failover_host)
 {
-    switch (policy) {
-    case PLACEMENT_FIRST_FIT:
-        for (uint32_t i = 0; i < n_hosts; i++)
-            if (placement_fits(&hosts[i], req))
-                return (int32_t)i;
+    vdcsim_placement_call call = {.args = pc->args.bytes,
+                                  .hosts = hosts,
+                                  .n_hosts = n_hosts,
+                                  .req = req,
+                                  .fits = placement_fits,
+                                  .failover_host = failover_host};
+    int32_t chosen = pc->policy->choose(&call);
+    /* The policy's contract: only a host that fits. */
+    if (chosen < 0 || (uint32_t)chosen >= n_hosts || !placement_fits(&hosts[chosen], req))
         return -1;
-    case PLACEMENT_DRS: {
-        /* Committed memory is the memory entitlement: the controller does
-         * not overcommit memory, so the fit check and the load agree. */
-        drs_load_view *view = malloc((size_t)(n_hosts ? n_hosts : 1) * sizeof *view);
-        int32_t chosen;
-        if (view == NULL)
-            return -1;
-        for (uint32_t i = 0; i < n_hosts; i++) {
-            view[i].cpu_capacity_mhz = hosts[i].cpu_mhz;
-            view[i].mem_capacity_mib = (double)hosts[i].memory_mib;
-            view[i].cpu_entitled_mhz = hosts[i].committed_cpu_mhz;
-            view[i].mem_entitled_mib = (double)hosts[i].committed_memory_mib;
-            view[i].balancing = hosts[i].usable;
-            view[i].feasible = placement_fits(&hosts[i], req);
-        }
-        chosen = drs_place_by_load(view, n_hosts, req->cpu_mhz, (double)req->memory_mib, DRS_COMBINE_MAX);
-        free(view);
-        return chosen;
-    }
-    }
-    return -1;
+    return chosen;
 }

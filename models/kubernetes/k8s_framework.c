@@ -38,7 +38,11 @@ void *k8s_cycle_alloc(k8s_cycle *c, size_t bytes)
 
 void **k8s_cycle_state(k8s_cycle *c) { return &c->state[c->self]; }
 
-const void *k8s_cycle_args(const k8s_cycle *c) { return c->profile->plugins[c->self].args; }
+const void *k8s_cycle_args(const k8s_cycle *c)
+{
+    const k8s_plugin_config *pc = &c->profile->plugins[c->self];
+    return pc->has_scenario_args ? (const void *)pc->scenario_args.bytes : pc->args;
+}
 
 void k8s_cycle_init(k8s_cycle *c, k8s_snapshot *snap, const k8s_profile *prof, const k8s_pod_spec *pod)
 {
@@ -127,11 +131,12 @@ int k8s_profile_enable(k8s_profile *p, const char *name, int32_t weight, const v
     if (i >= 0) {
         p->plugins[i].weight = weight;
         p->plugins[i].args = args;
+        p->plugins[i].has_scenario_args = 0;
         return 0;
     }
     if (p->n_plugins == K8S_MAX_PLUGINS)
         return -2;
-    p->plugins[p->n_plugins++] = (k8s_plugin_config){pl, weight, args};
+    p->plugins[p->n_plugins++] = (k8s_plugin_config){.plugin = pl, .weight = weight, .args = args};
     return 0;
 }
 

@@ -28,6 +28,7 @@
 #define VDCSIM_MODELS_K8S_FRAMEWORK_H
 
 #include "models/kubernetes/k8s_objects.h"
+#include "models/policies/policy_args.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
@@ -60,6 +61,13 @@ typedef struct k8s_plugin {
     void (*normalize_score)(k8s_cycle *c, const uint32_t *nodes, int64_t *scores, uint32_t n);
     k8s_code (*reserve)(k8s_cycle *c, uint32_t node);
     void (*unreserve)(k8s_cycle *c, uint32_t node);
+    /* Its documentation and the arguments it takes from the scenario
+     * (kubernetes.scheduler.profiles.[].plugins.[].args; the rules of
+     * include/vdcsim/policy.h); the struct reaches it as k8s_cycle_args(). */
+    const char *doc;
+    const vdcsim_arg *args;
+    uint32_t n_args;
+    size_t args_size;
 } k8s_plugin;
 
 /* kubernetes.scheduler.profiles.[].scoring_strategy.type, in order */
@@ -92,7 +100,9 @@ typedef struct k8s_cost_params {
 typedef struct k8s_plugin_config {
     const k8s_plugin *plugin;
     int32_t weight;   /* score weight; ignored for plugins without Score */
-    const void *args; /* plugin-specific arguments, owned by the caller */
+    const void *args; /* plugin-specific arguments, owned by the caller; NULL: scenario_args */
+    int has_scenario_args;    /* scenario_args holds the arguments read from the scenario */
+    policy_args scenario_args;
 } k8s_plugin_config;
 
 /* Kubernetes minor versions whose scheduler formulas the library can
@@ -156,6 +166,8 @@ void k8s_cycle_free(k8s_cycle *c);
 const k8s_plugin *k8s_plugin_lookup(const char *name);
 uint32_t k8s_plugin_count(void);
 const k8s_plugin *k8s_plugin_at(uint32_t i);
+/* Its name, doc and arguments as a policy registry describes them. */
+vdcsim_policy_info k8s_plugin_info(const k8s_plugin *p);
 
 /* ---- profiles ---- */
 void k8s_profile_empty(k8s_profile *p);   /* no plugins; other defaults as the default profile */

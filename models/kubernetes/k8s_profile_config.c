@@ -14,6 +14,19 @@ static void read_cost(const scenario *s, k8s_cost_params *c)
     c->preempt_per_node_ns = scn_duration_ns(s, "kubernetes.scheduler.cost.preemption_per_node");
 }
 
+/* The plugin's arguments from PROF.plugins.[k].args (the rules of
+ * include/vdcsim/policy.h); a plugin that declares none keeps its args. */
+static int read_plugin_args(const scenario *s, int i, int k, k8s_plugin_config *pc, char *err, size_t err_len)
+{
+    char key[200];
+    snprintf(key, sizeof key, PROF ".plugins.[%d].args", i, k);
+    vdcsim_policy_info info = k8s_plugin_info(pc->plugin);
+    if (policy_args_read(s, &info, key, &pc->scenario_args, err, err_len) != 0)
+        return -1;
+    pc->has_scenario_args = info.n_args > 0;
+    return 0;
+}
+
 static int parse_profile(const scenario *s, int i, int32_t pct, k8s_profile *p, char *err, size_t err_len)
 {
     if (scn_bool(s, PROF ".disable_default_plugins", i))
@@ -41,13 +54,15 @@ static int parse_profile(const scenario *s, int i, int32_t pct, k8s_profile *p, 
         if (at >= 0) {
             if (weight > 0)
                 p->plugins[at].weight = weight;
-            continue;
-        }
-        if (k8s_profile_enable(p, name, weight > 0 ? weight : 1, NULL) != 0) {
+        } else if (k8s_profile_enable(p, name, weight > 0 ? weight : 1, NULL) != 0) {
             snprintf(err, err_len, "%s: key '" PROF ".plugins.[%d].name': cannot add '%s' (expected at most %d plugins)",
                      scenario_name(s), i, k, name, K8S_MAX_PLUGINS);
             return -1;
+        } else {
+            at = (int32_t)p->n_plugins - 1;
         }
+        if (read_plugin_args(s, i, k, &p->plugins[at], err, err_len) != 0)
+            return -1;
     }
 
     p->fit.type = (k8s_scoring_type)scn_enum(s, PROF ".scoring_strategy.type", i);

@@ -10,6 +10,7 @@
 #include "models/core/module.h"
 #include "recorder/declare.h"
 #include "models/core/model_env.h"
+#include "models/policies/registry.h"
 #include "recorder/recorder.h"
 
 enum { PRIO_DRS_HOST = 24, PRIO_DRS_CLUSTER = 40 };
@@ -193,6 +194,27 @@ static int alloc_ctl(drs_env *d, const model_env *env)
     return vmotion_set_init(&k->set, env->n_hosts, k->nic_gbps);
 }
 
+/* drs.policy and drs.args through the DRS registry: 0, -1 bad input (err),
+ * -2 out of memory. */
+static int read_policy(drs_env *d, const scenario *scn, const model_env *env, char *err, size_t err_len)
+{
+    const char *name = scn_string(scn, "drs.policy");
+    d->policy = policy_lookup(policy_registry_of(VDCSIM_POLICY_DRS), name);
+    if (d->policy == NULL) {
+        scn_key_error(scn, err, err_len, "drs.policy", "'%s' is not a registered DRS policy", name);
+        return -1;
+    }
+    if (policy_args_read(scn, &d->policy->info, "drs.args", &d->policy_args, err, err_len) != 0)
+        return -1;
+    if (d->policy->pass == NULL)
+        return 0;
+    size_t nh = env->n_hosts ? env->n_hosts : 1, nv = env->n_vms ? env->n_vms : 1;
+    d->ext_hosts = calloc(nh, sizeof *d->ext_hosts);
+    d->ext_vms = calloc(nv, sizeof *d->ext_vms);
+    d->ext_moves = calloc((size_t)d->params.max_moves_per_pass + 1, sizeof *d->ext_moves);
+    return d->ext_hosts && d->ext_vms && d->ext_moves ? 0 : -2;
+}
+
 /* Reads drs.*, vmotion.*, rules and the per-VM keys, and registers the
  * kinds. Returns NULL with *bad == 0 when there is nothing to do (DRS off
  * and no rules), NULL with *bad == 1 and "FILE:LINE: key '...': ..." in err
@@ -250,6 +272,8 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
         }
         rc = read_rules(d, scn, env, err, err_len);
     }
+    if (rc == 0)
+        rc = read_policy(d, scn, env, err, err_len);
     if (rc != 0) {
         *bad = rc == -1 ? 1 : 2;
         drs_free(d);
@@ -329,9 +353,10 @@ static int drs_write_tables(const drs_env *d, recorder *rec)
 static void drs_describe(const drs_env *d, FILE *out)
 {
     if (d->enabled)
-        fprintf(out, "drs:    threshold %d every %.0f s, %" PRIu32 " rules%s\n", d->params.threshold,
-                (double)d->period_ns * 1e-9, d->n_rules,
-                d->dpm ? ", DPM on" : "");
+        fprintf(out, "drs:    %s%s%sthreshold %d every %.0f s, %" PRIu32 " rules%s\n",
+                d->policy->pass ? "policy " : "", d->policy->pass ? d->policy->info.name : "",
+                d->policy->pass ? ", " : "", d->params.threshold,
+                (double)d->period_ns * 1e-9, d->n_rules, d->dpm ? ", DPM on" : "");
     else
         fprintf(out, "drs:    off; %" PRIu32 " rules kept by placement\n", d->n_rules);
 }
@@ -341,6 +366,9 @@ static void drs_free(drs_env *d)
     if (!d)
         return;
     drs_ctl *k = &d->ctl;
+    free(d->ext_hosts);
+    free(d->ext_vms);
+    free(d->ext_moves);
     free(k->vm_cpu_mhz);
     free(k->vm_mem_mib);
     free(k->vm_dirty_bytes_per_s);

@@ -263,7 +263,8 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
     drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, d->rules, d->n_rules};
     drs_pass_result res;
     uint32_t cap = d->params.max_moves_per_pass + env->n_vms + 1;
-    int n = drs_pass(&cl, &d->params, k->assignment, k->moves, cap, &res);
+    int n = d->policy->pass ? drs_policy_pass(d, &cl, &d->params, k->assignment, k->moves, cap, &res)
+                            : drs_pass(&cl, &d->params, k->assignment, k->moves, cap, &res);
     if (n < 0)
         return;
     k->passes++;

@@ -50,7 +50,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "models/policies/policy_args.h"
 #include "models/vsphere/drs.h"
+#include "vdcsim/drs.h"
 #include "models/vsphere/vmotion_set.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
@@ -166,6 +168,13 @@ typedef struct drs_ctl {
 
 typedef struct drs_env {
     int enabled;               /* drs.enabled: passes, vMotions, evacuation */
+    /* drs.policy from the DRS registry with drs.args; a NULL pass is the
+     * built-in vsphere policy, run here with drs_pass(). */
+    const vdcsim_drs_policy *policy;
+    policy_args policy_args;
+    vdcsim_drs_host *ext_hosts; /* scratch views for a policy that is not built in */
+    vdcsim_drs_vm *ext_vms;
+    vdcsim_drs_move *ext_moves;
     sim_time_ns period_ns;
     drs_params params;
     vmotion_params vmotion;    /* downtime target, rounds, switchover */
@@ -186,6 +195,12 @@ typedef struct drs_env {
     int series_imbalance, series_in_flight, series_standby;
     int log_pass, log_move, log_vmotion_done, log_vmotion_aborted, log_evacuated, log_standby, log_power_on;
 } drs_env;
+
+/* A pass of d->policy when it is not the built-in one (drs_policy_pass.c),
+ * with drs_pass()'s arguments and results: its moves checked as
+ * include/vdcsim/drs.h says. */
+int drs_policy_pass(const drs_env *d, const drs_cluster *cl, const drs_params *p, int32_t *assignment,
+                    drs_move *moves, uint32_t max_moves, drs_pass_result *out);
 
 struct model_module;
 struct host_hooks;

@@ -10,6 +10,7 @@
 #include "models/core/cluster.h"
 #include "models/core/model_env.h"
 #include "models/core/module.h"
+#include "models/policies/registry.h"
 
 /* The host named "<group>-NN" (as in /tables/hosts), or -1. */
 static int64_t host_by_name(const scenario *scn, const struct model_env *env, const char *name)
@@ -23,6 +24,34 @@ static int64_t host_by_name(const scenario *scn, const struct model_env *env, co
             return i;
     }
     return -1;
+}
+
+/* ha.admission_control and ha.restart_policy through their registries: a
+ * built-in admission policy (listed in ha_policy order) sets cfg.policy;
+ * any other is called through its table. 0, -2 bad input (err), -1 out
+ * of memory. */
+static int read_policies(const scenario *scn, ha_controller *ha, char *err, size_t err_len)
+{
+    const policy_registry *r = policy_registry_of(VDCSIM_POLICY_HA_ADMISSION);
+    const char *name = scn_string(scn, "ha.admission_control");
+    ha->admission = policy_lookup(r, name);
+    if (ha->admission == NULL)
+        return scn_key_error(scn, err, err_len, "ha.admission_control", "'%s' is not a registered HA admission policy",
+                             name);
+    int32_t index = policy_index(r, ha->admission);
+    ha->admission_ext = ha->admission->admit != NULL;
+    ha->cfg.policy = ha->admission_ext ? HA_POLICY_DISABLED : (ha_policy)index;
+    if (policy_args_read(scn, &ha->admission->info, "ha.admission_args", &ha->admission_args, err, err_len) != 0)
+        return -2;
+    if (ha->admission_ext) {
+        ha->ext_hosts = calloc(ha->n_hosts ? ha->n_hosts : 1, sizeof *ha->ext_hosts);
+        ha->ext_vms = calloc(ha->n_vms ? ha->n_vms : 1, sizeof *ha->ext_vms);
+    }
+    ha->failover_flags = calloc(ha->n_hosts ? ha->n_hosts : 1, sizeof *ha->failover_flags);
+    if ((ha->admission_ext && (!ha->ext_hosts || !ha->ext_vms)) || !ha->failover_flags)
+        return -1;
+    return placement_choice_read(scn, VDCSIM_POLICY_HA_RESTART, "ha.restart_policy", "ha.restart_args", &ha->restart,
+                                 err, err_len);
 }
 
 int ha_controller_build(const scenario *scn, const struct model_env *env, ha_controller **out, char *err,
@@ -44,9 +73,10 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
         return -1;
     }
     ha_config_default(&ha->cfg);
-    if (ha_policy_parse(scn_string(scn, "ha.admission_control"), &ha->cfg.policy) != 0) {
+    int rc = read_policies(scn, ha, err, err_len);
+    if (rc != 0) {
         ha_controller_free(ha);
-        return scn_key_error(scn, err, err_len, "ha.admission_control", "not supported");
+        return rc;
     }
     ha->cfg.failover_level = (uint32_t)scn_int(scn, "ha.failover_level");
     ha->cfg.cpu_percentage = scn_float(scn, "ha.cpu_percentage");
@@ -106,6 +136,9 @@ void ha_controller_free(ha_controller *ha)
     free(ha->hosts);
     free(ha->vms);
     free(ha->saved_usable);
+    free(ha->failover_flags);
+    free(ha->ext_hosts);
+    free(ha->ext_vms);
     free(ha);
 }
 
@@ -144,6 +177,14 @@ static void mark_on(ha_controller *ha, uint32_t vm_id, int32_t host_index)
 int32_t ha_controller_restart_place(ha_controller *ha, cluster *c, uint32_t vm_id)
 {
     int32_t chosen = -1;
+    if (ha->restart.policy->choose != NULL) { /* not failover_first: the policy chooses */
+        for (uint32_t h = 0; h < ha->n_hosts; h++)
+            ha->failover_flags[h] = (uint8_t)(ha->hosts[h].failover_host != 0);
+        chosen = cluster_choose_and_commit_with(c, vm_id, CLUSTER_PLACE_RESTART, &ha->restart, ha->failover_flags);
+        if (chosen >= 0)
+            mark_on(ha, vm_id, chosen);
+        return chosen;
+    }
     if (ha->n_failover_hosts > 0) {
         mask_hosts(ha, c, 0); /* only the failover hosts are left */
         chosen = cluster_choose_and_commit(c, vm_id, CLUSTER_PLACE_RESTART);
@@ -159,13 +200,51 @@ int32_t ha_controller_restart_place(ha_controller *ha, cluster *c, uint32_t vm_i
 /* --- the cluster hooks ----------------------------------------------------- */
 
 /* Admission control on every power-on (initial placement, arrivals, queued VMs). */
+/* The public call of a policy that is not built in, over the HA view;
+ * vm_id is the VM asking to power on, or -1. */
+static vdcsim_ha_admission_call ext_call(const ha_controller *ha, int64_t vm_id)
+{
+    for (uint32_t h = 0; h < ha->n_hosts; h++)
+        ha->ext_hosts[h] = (vdcsim_ha_host){.cpu_capacity_mhz = ha->hosts[h].cpu_capacity_mhz,
+                                            .mem_capacity_mib = ha->hosts[h].mem_capacity_mib,
+                                            .up = ha->hosts[h].up,
+                                            .failover_host = ha->hosts[h].failover_host};
+    for (uint32_t v = 0; v < ha->n_vms; v++)
+        ha->ext_vms[v] = (vdcsim_ha_vm){.host = ha->vms[v].host,
+                                        .powered_on = ha->vms[v].powered_on,
+                                        .cpu_reservation_mhz = ha->vms[v].cpu_reservation_mhz,
+                                        .mem_reservation_mib = ha->vms[v].mem_reservation_mib,
+                                        .mem_overhead_mib = ha->vms[v].mem_overhead_mib,
+                                        .priority = (int)ha->vms[v].priority,
+                                        .restartable = ha->vms[v].restartable};
+    return (vdcsim_ha_admission_call){.args = ha->admission_args.bytes,
+                                      .hosts = ha->ext_hosts,
+                                      .n_hosts = ha->n_hosts,
+                                      .vms = ha->ext_vms,
+                                      .n_vms = ha->n_vms,
+                                      .vm = vm_id >= 0 ? &ha->ext_vms[vm_id] : NULL,
+                                      .cpu_min_mhz = ha->cfg.cpu_min_mhz};
+}
+
+/* The event's a: the policy's index in the HA admission registry (the
+ * built-in ones: ha_policy). */
+static int64_t policy_code(const ha_controller *ha)
+{
+    return policy_index(policy_registry_of(VDCSIM_POLICY_HA_ADMISSION), ha->admission);
+}
+
 static int ha_admit(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
     ha_controller *ha = f->world;
-    if (ha_admit_power_on(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->vms[vm_id], -1, &ha->cfg))
+    if (ha->admission_ext) {
+        vdcsim_ha_admission_call call = ext_call(ha, vm_id);
+        if (ha->admission->admit(&call))
+            return 1;
+    } else if (ha_admit_power_on(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->vms[vm_id], -1, &ha->cfg)) {
         return 1;
+    }
     ha->refused++;
-    cluster_log(ctx, c, ha->log_admission_refused, vm_id, ha->cfg.policy, 0, 0.0);
+    cluster_log(ctx, c, ha->log_admission_refused, vm_id, policy_code(ha), 0, 0.0);
     return 0;
 }
 
@@ -266,6 +345,10 @@ static uint32_t hosts_spare(double *caps, uint32_t n, double need)
 
 uint32_t ha_controller_failover_capacity(const ha_controller *ha)
 {
+    if (ha->admission_ext && ha->admission->failover_capacity != NULL) {
+        vdcsim_ha_admission_call call = ext_call(ha, -1);
+        return ha->admission->failover_capacity(&call);
+    }
     if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS) {
         uint32_t up = 0;
         for (uint32_t h = 0; h < ha->n_hosts; h++)
@@ -310,14 +393,17 @@ void ha_controller_slots(const ha_controller *ha, ha_slots *out)
 
 void ha_controller_describe(const ha_controller *ha, FILE *out)
 {
-    static const char *const names[] = {"slots", "percentage", "failover_hosts", "disabled"};
-    fprintf(out, "ha:     admission control %s", names[ha->cfg.policy]);
-    if (ha->cfg.policy == HA_POLICY_SLOTS)
+    fprintf(out, "ha:     admission control %s", ha->admission->info.name);
+    if (ha->admission_ext)
+        fprintf(out, " (plug-in or research policy)");
+    else if (ha->cfg.policy == HA_POLICY_SLOTS)
         fprintf(out, " (tolerates %" PRIu32 " host failures)", ha->cfg.failover_level);
     else if (ha->cfg.policy == HA_POLICY_PERCENTAGE)
         fprintf(out, " (%.0f %% CPU, %.0f %% memory reserved)", ha->cfg.cpu_percentage, ha->cfg.memory_percentage);
     else if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS)
         fprintf(out, " (%" PRIu32 " failover hosts)", ha->n_failover_hosts);
+    if (ha->restart.policy->choose != NULL)
+        fprintf(out, "; restart placement %s", ha->restart.policy->info.name);
     fprintf(out, "; restart retries %" PRIu32 " from %.0f s, doubling\n", ha->retries,
             (double)ha->retry_interval_ns / 1e9);
 }

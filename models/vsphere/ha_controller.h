@@ -32,7 +32,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "models/core/placement.h"
 #include "models/vsphere/ha_admission.h"
+#include "vdcsim/ha.h"
 #include "recorder/recorder.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
@@ -41,7 +43,16 @@ struct cluster;
 struct model_env;
 
 typedef struct ha_controller {
-    ha_config cfg;
+    ha_config cfg;                /* cfg.policy: the built-in admission policy (DISABLED for another) */
+    /* ha.admission_control from the registry; its callbacks run only when
+     * it is not built in (`ext`), with admission_args. */
+    const vdcsim_ha_admission_policy *admission;
+    policy_args admission_args;
+    int admission_ext;
+    placement_choice restart;     /* ha.restart_policy; NULL callback: failover_first */
+    uint8_t *failover_flags;      /* per host, for a restart policy's call */
+    vdcsim_ha_host *ext_hosts;    /* scratch views for a non-built-in admission policy */
+    vdcsim_ha_vm *ext_vms;
     ha_host *hosts; /* n_hosts */
     ha_vm *vms;     /* n_vms */
     uint32_t n_hosts, n_vms;

@@ -17,6 +17,7 @@
 #include "models/kubernetes/plugins/k8s_plugins.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 static const k8s_power_aware_args default_args = {.idle_watts = 100, .max_watts = 300};
@@ -55,4 +56,23 @@ static void power_normalize(k8s_cycle *c, const uint32_t *nodes, int64_t *scores
     k8s_default_normalize_score(K8S_MAX_NODE_SCORE, 1, scores, n);
 }
 
-const k8s_plugin k8s_plugin_power_aware = {.name = "PowerAware", .score = power_score, .normalize_score = power_normalize};
+static const vdcsim_arg power_args[] = {
+    {.name = "idle_watts", .type = VDCSIM_ARG_FLOAT, .offset = offsetof(k8s_power_aware_args, idle_watts),
+     .default_value = 100, .min = 0, .max = 1e6,
+     .doc = "Idle power of a node without the power.vdcsim.io/idle-watts label (W)."},
+    {.name = "max_watts", .type = VDCSIM_ARG_FLOAT, .offset = offsetof(k8s_power_aware_args, max_watts),
+     .default_value = 300, .min = 0, .max = 1e6,
+     .doc = "Full-load power of a node without the power.vdcsim.io/max-watts label (W)."},
+};
+
+const k8s_plugin k8s_plugin_power_aware = {
+    .name = "PowerAware",
+    .score = power_score,
+    .normalize_score = power_normalize,
+    .doc = "Research Score plugin: prefers the node where the pod adds the least power under the linear "
+           "power model P(u) = P_idle + (P_max - P_idle) u, counting P_idle for a node without pods; the "
+           "cheapest node scores 100 (docs/k8s-plugins.md). [M]",
+    .args = power_args,
+    .n_args = 2,
+    .args_size = sizeof(k8s_power_aware_args),
+};

@@ -20,6 +20,11 @@ extern const k8s_plugin k8s_plugin_inter_pod_affinity;  /* interpodaffinity */
 /* research plugins */
 extern const k8s_plugin k8s_plugin_power_aware;         /* k8s_plugin_example.c */
 
+/* A plug-in's plugin (include/vdcsim/k8s.h) as a framework table, kept
+ * until the process exits (k8s_plugin_ext.c); NULL when out of memory. */
+struct vdcsim_k8s_plugin;
+const k8s_plugin *k8s_plugin_wrap(const struct vdcsim_k8s_plugin *ext);
+
 /* Shared by the resource plugins and tests: per-resource scorers with the
  * source's integer arithmetic. */
 int64_t k8s_least_requested_score(int64_t requested, int64_t capacity);
