@@ -54,18 +54,6 @@ static const char usage_text[] =
     "exit status: 0 success, 1 runtime failure, 2 bad input,\n"
     "             128 + N stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129)\n";
 
-void cli_print_error(const char *prefix, const char *msg)
-{
-    fputs(prefix, stderr);
-    for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            fprintf(stderr, "\\x%02x", *p);
-        else
-            fputc(*p, stderr);
-    }
-    fputc('\n', stderr);
-}
-
 /* `vdcsim COMMAND --help` for the commands that do not parse it themselves
  * (sweep and metrics do). */
 static const struct {

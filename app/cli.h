@@ -16,12 +16,7 @@
 #ifndef VDCSIM_APP_CLI_H
 #define VDCSIM_APP_CLI_H
 
-enum { CLI_EXIT_OK = 0, CLI_EXIT_RUNTIME = 1, CLI_EXIT_BAD_INPUT = 2 };
-
-/* Prints prefix and msg and a newline on stderr with control bytes (and
- * DEL) of msg written as \xHH: a message may quote a scenario value, a file
- * name or a trace field, and none may drive the terminal. */
-void cli_print_error(const char *prefix, const char *msg);
+#include "app/cli_error.h"
 
 int cli_main(int argc, char **argv);
 

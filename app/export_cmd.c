@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "analysis/h5_export.h"
-#include "app/cli.h"
+#include "app/cli_error.h"
 #include "app/sweep.h"
 
 static const char export_usage[] =

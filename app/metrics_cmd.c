@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "analysis/metrics.h"
-#include "app/cli.h"
+#include "app/cli_error.h"
 #include "app/sweep.h"
 
 static const char metrics_usage[] =

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "analysis/h5_read.h"
-#include "app/cli.h"
+#include "app/cli_error.h"
 
 #define SUMMARY_SUFFIX ".summary.txt"
 #define SUMMARY_FIRST_LINE "vdcsim run summary"

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "analysis/run_summary.h"
-#include "app/cli.h"
+#include "app/cli_error.h"
 #include "app/output_guard.h"
 #include "app/progress.h"
 #include "models/model.h"

@@ -20,7 +20,7 @@
 #include "analysis/metrics.h"
 #include "analysis/sweep_figures.h"
 #include "analysis/sweep_table.h"
-#include "app/cli.h"
+#include "app/cli_error.h"
 #include "scenario/experiment.h"
 
 #define PATH_LEN 4096
