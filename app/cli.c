@@ -60,12 +60,13 @@ static const struct {
     const char *command, *text;
 } command_help[] = {
     {"run", "usage: vdcsim run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
-            "                  [--set KEY=VALUE]... [--plugin FILE.so]... [--quiet] [--force]\n"
+            "                  [--set KEY=VALUE]... [--plugin FILE.so]... [--traces DIR] [--quiet] [--force]\n"
             "Simulates the scenario; writes OUT.h5 and OUT.h5.summary.txt and prints the summary.\n"
             "-o, --threads, --seed and --until set output.path, simulation.threads,\n"
             "simulation.seed and simulation.until; --set sets any key (vdcsim keys).\n"
-            "--plugin loads a shared object of policies first (docs/policies.md).\n"},
-    {"check", "usage: vdcsim check SCENARIO [--set KEY=VALUE]... [--plugin FILE.so]...\n"
+            "--plugin loads a shared object of policies first (docs/policies.md).\n"
+            "--traces DIR: where trace files are when not where the scenario says (VDCSIM_TRACES).\n"},
+    {"check", "usage: vdcsim check SCENARIO [--set KEY=VALUE]... [--plugin FILE.so]... [--traces DIR]\n"
               "Validates the scenario and prints what would be simulated.\n"},
     {"summary", "usage: vdcsim summary FILE.h5\nPrints the summary of a finished run.\n"},
     {"keys", "usage: vdcsim keys\nPrints every scenario key (Markdown, docs/scenario-reference.md).\n"},
@@ -151,6 +152,15 @@ static int parse_run_args(int argc, char **argv, int allow_run_flags, parsed_run
         }
         if (matched)
             continue;
+        if (strcmp(a, "--traces") == 0) {
+            /* where the scenario's traces are when not where it says
+             * (scn_resolve_path); the environment variable of the same job */
+            if (i + 1 >= argc)
+                return usage_error("%s needs a value", a);
+            if (setenv("VDCSIM_TRACES", argv[++i], 1) != 0)
+                return usage_error("%s: cannot set VDCSIM_TRACES", a);
+            continue;
+        }
         if (strcmp(a, "--plugin") == 0) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);

@@ -86,6 +86,15 @@ if [ -f "${VDCSIM_TRACES:-/nonexistent}/$lanl_rel" ] || [ -f "$src/../shared/tra
     same l1.h5 l2.h5 $obj && ok || bad "lanl_replay $obj differs between 1 and 2 threads"
   done
   grep -q "host avail .* [1-9][0-9]* failures" out.txt && ok || bad "lanl_replay replayed no failures"
+  # The scenario copied away from the source tree finds its trace only
+  # through --traces DIR or VDCSIM_TRACES (a clone without ../shared).
+  traces_dir=$( [ -f "${VDCSIM_TRACES:-/nonexistent}/$lanl_rel" ] && echo "$VDCSIM_TRACES" || echo "$src/../shared/traces")
+  mkdir -p away && cp "$src/scenarios/lanl_replay.cfg" away/
+  (unset VDCSIM_TRACES; "$vdcsim" check away/lanl_replay.cfg >out.txt 2>err.txt); rc=$?
+  [ "$rc" -eq 2 ] && grep -q "lanl_replay.cfg:25: key 'failures.trace.file'" err.txt && ok ||
+    bad "trace not found: exit $rc, want 2 naming the key"
+  expect_status 0 "trace through --traces" "$vdcsim" check away/lanl_replay.cfg --traces "$traces_dir"
+  VDCSIM_TRACES=$traces_dir expect_status 0 "trace through VDCSIM_TRACES" "$vdcsim" check away/lanl_replay.cfg
 else
   echo "skipped: lanl_replay (no LANL trace here; set VDCSIM_TRACES)"
 fi
