@@ -8,10 +8,13 @@
 
 enum { CLUSTER_STREAM_LIFETIME = 5 };
 
-/* The features' hooks, in registration order (models/model.c). */
-#define EACH_FEATURE(f)                                                                          \
-    for (const cluster_feature *f = c->env->cluster_features;                                    \
-         f < c->env->cluster_features + c->env->n_cluster_features; f++)
+/* The features attached to the controller, in the module table's order
+ * (models/model.c): every hook loop runs from first_feature to end_feature. */
+static const cluster_feature *first_feature(const cluster *c) { return c->env->cluster_features; }
+static const cluster_feature *end_feature(const cluster *c)
+{
+    return c->env->cluster_features + c->env->n_cluster_features;
+}
 
 void cluster_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a, int64_t b, double value)
 {
@@ -60,9 +63,9 @@ int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place
                              vs->res.memory_reservation_mib};
     for (uint32_t h = 0; h < env->n_hosts; h++)
         c->saved_usable[h] = c->view[h].usable;
-    EACH_FEATURE(f)
-    if (f->hooks->mask)
-        f->hooks->mask(c, f, vm_id, purpose);
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->mask)
+            f->hooks->mask(c, f, vm_id, purpose);
     int32_t chosen = placement_choose(pc, c->view, env->n_hosts, &req, failover_host);
     for (uint32_t h = 0; h < env->n_hosts; h++)
         c->view[h].usable = c->saved_usable[h];
@@ -104,15 +107,15 @@ static int cluster_try_place(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
-    EACH_FEATURE(f)
-    if (f->hooks->admit && !f->hooks->admit(ctx, c, f, vm_id))
-        return -1;
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->admit && !f->hooks->admit(ctx, c, f, vm_id))
+            return -1;
     int32_t chosen = cluster_choose_and_commit(c, vm_id, CLUSTER_PLACE_POWER_ON);
     if (chosen < 0)
         return 0;
-    EACH_FEATURE(f)
-    if (f->hooks->vm_placed)
-        f->hooks->vm_placed(c, f, vm_id, chosen);
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->vm_placed)
+            f->hooks->vm_placed(c, f, vm_id, chosen);
     c->placed++;
     c->live++;
     cluster_log(ctx, c, env->log_vm_placed, vm_id, chosen, 0, 0.0);
@@ -158,15 +161,15 @@ static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 /* The lifetime is over: ask the VM's host to power it off. */
 static void cluster_lifetime_end(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
-    EACH_FEATURE(f)
-    if (f->hooks->lifetime_over && f->hooks->lifetime_over(ctx, c, f, vm_id))
-        return; /* it was down waiting for a restart: now off for good */
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->lifetime_over && f->hooks->lifetime_over(ctx, c, f, vm_id))
+            return; /* it was down waiting for a restart: now off for good */
     int32_t h = c->vm_host[vm_id];
     if (h < 0)
         return; /* released meanwhile (e.g. by a failure) */
-    EACH_FEATURE(f)
-    if (f->hooks->hold_stop && f->hooks->hold_stop(c, f, vm_id))
-        return; /* in flight: powered off where the migration leaves it */
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->hold_stop && f->hooks->hold_stop(c, f, vm_id))
+            return; /* in flight: powered off where the migration leaves it */
     cluster_send_stop(ctx, c, vm_id, h);
 }
 
@@ -183,9 +186,9 @@ static void cluster_vm_stopped(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 
 void cluster_vm_gone(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
-    EACH_FEATURE(f)
-    if (f->hooks->vm_gone)
-        f->hooks->vm_gone(c, f, vm_id);
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->vm_gone)
+            f->hooks->vm_gone(c, f, vm_id);
     c->vm_host[vm_id] = -1;
     c->live--;
     uint32_t kept = 0;
@@ -205,9 +208,9 @@ static void cluster_sample(sim_ctx *ctx, cluster *c)
         rec_series_put(env->rec, env->series_cluster_vms_rejected, now, 0, (double)c->placement_failures);
         rec_series_put(env->rec, env->series_cluster_vms_queued, now, 0, (double)c->n_queued);
     }
-    EACH_FEATURE(f)
-    if (f->hooks->sample)
-        f->hooks->sample(ctx, c, f);
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->sample)
+            f->hooks->sample(ctx, c, f);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_cluster_sample, NULL, 0);
 }
 
@@ -239,15 +242,15 @@ void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     cluster *c = state;
     const model_env *env = c->env;
-    EACH_FEATURE(f)
-    if (f->hooks->handle && f->hooks->handle(ctx, c, f, ev))
-        return;
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->handle && f->hooks->handle(ctx, c, f, ev))
+            return;
     const vm_msg *m = (const vm_msg *)ev->payload.bytes;
     if (ev->kind == env->kind_cluster_notice) {
         const cluster_notice *n = (const cluster_notice *)ev->payload.bytes;
-        EACH_FEATURE(f)
-        if (f->hooks->observe)
-            f->hooks->observe(ctx, c, f, n);
+        for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+            if (f->hooks->observe)
+                f->hooks->observe(ctx, c, f, n);
     } else if (ev->kind == env->kind_vm_power_on) {
         cluster_power_on(ctx, c, m->vm);
     } else if (ev->kind == env->kind_vm_lifetime_end) {

@@ -28,9 +28,10 @@ void host_log(sim_ctx *ctx, host *h, int kind, int64_t subject, int64_t a, int64
         rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++h->log_seq, kind, subject, a, b, value);
 }
 
-/* The features' hooks, in registration order (models/model.c). */
-#define EACH_FEATURE(f) \
-    for (const host_feature *f = h->env->host_features; f < h->env->host_features + h->env->n_host_features; f++)
+/* The features attached to this host, in the module table's order
+ * (models/model.c): every hook loop runs from first_feature to end_feature. */
+static const host_feature *first_feature(const host *h) { return h->env->host_features; }
+static const host_feature *end_feature(const host *h) { return h->env->host_features + h->env->n_host_features; }
 
 void host_add_vm(host *h, uint32_t vm_id)
 {
@@ -65,46 +66,46 @@ int host_remove_vm(host *h, uint32_t vm_id)
 
 static void notify_vm_started(sim_ctx *ctx, host *h, uint32_t vm_id)
 {
-    EACH_FEATURE(f)
-    if (f->hooks->vm_started)
-        f->hooks->vm_started(ctx, h, f, vm_id);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->vm_started)
+            f->hooks->vm_started(ctx, h, f, vm_id);
 }
 
 void host_notify_vm_stopped(sim_ctx *ctx, host *h, uint32_t vm_id)
 {
-    EACH_FEATURE(f)
-    if (f->hooks->vm_stopped)
-        f->hooks->vm_stopped(ctx, h, f, vm_id);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->vm_stopped)
+            f->hooks->vm_stopped(ctx, h, f, vm_id);
 }
 
 void host_notify_down(sim_ctx *ctx, host *h)
 {
-    EACH_FEATURE(f)
-    if (f->hooks->host_down)
-        f->hooks->host_down(ctx, h, f);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->host_down)
+            f->hooks->host_down(ctx, h, f);
 }
 
 void host_notify_up(sim_ctx *ctx, host *h)
 {
-    EACH_FEATURE(f)
-    if (f->hooks->host_up)
-        f->hooks->host_up(ctx, h, f);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->host_up)
+            f->hooks->host_up(ctx, h, f);
 }
 
 void host_notify_outage_begins(sim_ctx *ctx, host *h)
 {
-    EACH_FEATURE(f)
-    if (f->hooks->outage_begins)
-        f->hooks->outage_begins(ctx, h, f);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->outage_begins)
+            f->hooks->outage_begins(ctx, h, f);
 }
 
 void host_vm_leave(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t dst_host)
 {
     if (host_remove_vm(h, vm_id) != 0)
         abort(); /* a migration of a VM that is not here is a model bug */
-    EACH_FEATURE(f)
-    if (f->hooks->vm_leaving)
-        f->hooks->vm_leaving(ctx, h, f, vm_id, dst_host);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->vm_leaving)
+            f->hooks->vm_leaving(ctx, h, f, vm_id, dst_host);
 }
 
 void host_vm_arrive(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t src_host)
@@ -112,25 +113,25 @@ void host_vm_arrive(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t src_host)
     host_add_vm(h, vm_id);
     if (vm_transition(&h->env->vms[vm_id], VM_RUNNING) != 0)
         abort();
-    EACH_FEATURE(f)
-    if (f->hooks->vm_arrived)
-        f->hooks->vm_arrived(ctx, h, f, vm_id, src_host);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->vm_arrived)
+            f->hooks->vm_arrived(ctx, h, f, vm_id, src_host);
 }
 
 void host_vm_arrival_failed(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t src_host)
 {
     if (vm_transition(&h->env->vms[vm_id], VM_FAILED) != 0)
         abort();
-    EACH_FEATURE(f)
-    if (f->hooks->vm_arrival_failed)
-        f->hooks->vm_arrival_failed(ctx, h, f, vm_id, src_host);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->vm_arrival_failed)
+            f->hooks->vm_arrival_failed(ctx, h, f, vm_id, src_host);
 }
 
 int host_request_maintenance(sim_ctx *ctx, host *h, sim_time_ns duration_ns)
 {
-    EACH_FEATURE(f)
-    if (f->hooks->maintenance_requested && f->hooks->maintenance_requested(ctx, h, f, duration_ns))
-        return 1;
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->maintenance_requested && f->hooks->maintenance_requested(ctx, h, f, duration_ns))
+            return 1;
     return 0;
 }
 
@@ -256,9 +257,9 @@ static void host_sample(sim_ctx *ctx, host *h)
     const model_env *env = h->env;
     host_sample_ctx s = {.spec = &env->host_specs[h->index]};
     host_spec reduced;
-    EACH_FEATURE(f)
-    if (f->hooks->capacity)
-        s.spec = f->hooks->capacity(h, f, s.spec, &reduced);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->capacity)
+            s.spec = f->hooks->capacity(h, f, s.spec, &reduced);
     sim_time_ns now = sim_now(ctx);
     gsl_rng *noise = sim_rng(ctx, HOST_STREAM_DEMAND_NOISE);
     if (!h->contention && !(h->contention = calloc(1, sizeof *h->contention)))
@@ -283,21 +284,21 @@ static void host_sample(sim_ctx *ctx, host *h)
         memory_mib += vs->memory_mib;
     }
     s.vm_memory_mib = (double)memory_mib;
-    EACH_FEATURE(f)
-    if (f->hooks->add_demand)
-        f->hooks->add_demand(ctx, h, f, &s);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->add_demand)
+            f->hooks->add_demand(ctx, h, f, &s);
     double interval_ms = (double)env->sample_period_ns / 1e6;
     if (host_contention_step_pods(s.spec, env->vm_specs, env->vms, h->vm_ids, s.in, h->n_vms, interval_ms, sc,
                                   &s.pods, sc->out, &s.totals) != 0)
         abort();
-    EACH_FEATURE(f)
-    if (f->hooks->adjust_totals)
-        f->hooks->adjust_totals(ctx, h, f, &s);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->adjust_totals)
+            f->hooks->adjust_totals(ctx, h, f, &s);
     if (env->rec)
         host_record(env, now, h, &s);
-    EACH_FEATURE(f)
-    if (f->hooks->after_sample)
-        f->hooks->after_sample(ctx, h, f, &s);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->after_sample)
+            f->hooks->after_sample(ctx, h, f, &s);
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_host_sample, NULL, 0);
 }
 
@@ -319,16 +320,16 @@ void host_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     host *h = state;
     int consumed = 0;
-    EACH_FEATURE(f)
-    if (f->hooks->handle && f->hooks->handle(ctx, h, f, ev)) {
-        consumed = 1;
-        break;
-    }
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->handle && f->hooks->handle(ctx, h, f, ev)) {
+            consumed = 1;
+            break;
+        }
     if (!consumed)
         host_dispatch(ctx, h, ev);
-    EACH_FEATURE(f)
-    if (f->hooks->after_event)
-        f->hooks->after_event(ctx, h, f, ev);
+    for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
+        if (f->hooks->after_event)
+            f->hooks->after_event(ctx, h, f, ev);
 }
 
 void host_release(host *h)
