@@ -1,0 +1,445 @@
+/* optimal_placement.c - the placement as a binary program for GLPK (see
+ * optimal_placement.h; the formulation is written out in docs/optimal.md).
+ *
+ * Columns: y_h (host h is used), x_vh (VM v on host h, only for pairs where
+ * the VM fits the empty host) and, for the balance objective, z (the
+ * maximum load). Rows: each VM on exactly one host; per host and per
+ * summed resource, sum_v a_v x_vh <= cap_h y_h; x_vh <= y_h (tightens the
+ * LP relaxation); y_h >= y_h+1 for consecutive identical hosts (removes
+ * symmetric solutions); for balance, the load rows <= z.
+ */
+#include "analysis/optimal_placement.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef VDCSIM_HAVE_GLPK
+#include <glpk.h>
+#endif
+
+double optimal_max_load(const placement_host_view *hosts, uint32_t n_hosts, const placement_request *vms,
+                        uint32_t n_vms, const int32_t *host_of_vm)
+{
+    double *cpu = calloc(n_hosts ? n_hosts : 1, sizeof *cpu);
+    double *mem = calloc(n_hosts ? n_hosts : 1, sizeof *mem);
+    double worst = 0.0;
+    if (!cpu || !mem) {
+        free(cpu);
+        free(mem);
+        return NAN;
+    }
+    for (uint32_t v = 0; v < n_vms; v++) {
+        int32_t h = host_of_vm[v];
+        if (h < 0 || (uint32_t)h >= n_hosts)
+            continue;
+        cpu[h] += vms[v].cpu_mhz;
+        mem[h] += (double)vms[v].memory_mib;
+    }
+    for (uint32_t h = 0; h < n_hosts; h++) {
+        if (hosts[h].cpu_mhz > 0.0 && cpu[h] / hosts[h].cpu_mhz > worst)
+            worst = cpu[h] / hosts[h].cpu_mhz;
+        if (hosts[h].memory_mib > 0 && mem[h] / (double)hosts[h].memory_mib > worst)
+            worst = mem[h] / (double)hosts[h].memory_mib;
+    }
+    free(cpu);
+    free(mem);
+    return worst;
+}
+
+#ifndef VDCSIM_HAVE_GLPK
+
+int optimal_placement_available(void) { return 0; }
+const char *optimal_solver_name(void) { return "none"; }
+
+optimal_status optimal_placement_solve(const placement_host_view *hosts, uint32_t n_hosts,
+                                       const placement_request *vms, uint32_t n_vms, optimal_objective objective,
+                                       double time_limit_s, optimal_result *result, int32_t *host_of_vm, char *err,
+                                       size_t err_len)
+{
+    (void)hosts, (void)n_hosts, (void)vms, (void)n_vms, (void)objective, (void)time_limit_s, (void)host_of_vm;
+    snprintf(err, err_len,
+             "this vdcsim was built without GLPK: install the Debian package libglpk-dev "
+             "(scripts/install-deps) and build again");
+    *result = (optimal_result){.status = OPTIMAL_ERROR, .bound = -INFINITY, .unplaceable_vm = -1};
+    return OPTIMAL_ERROR;
+}
+
+#else
+
+/* Pairs and nonzeros are limited so every GLPK index fits an int and the
+ * matrix stays within a few hundred MB. */
+#define OPTIMAL_MAX_PAIRS 1000000u
+
+int optimal_placement_available(void) { return 1; }
+
+const char *optimal_solver_name(void)
+{
+    static char name[64];
+    snprintf(name, sizeof name, "GLPK %s", glp_version());
+    return name;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The best proven bound seen by the branch and cut: the bound of its best
+ * active node, which only rises. */
+typedef struct bound_watch {
+    double bound;
+} bound_watch;
+
+static void watch_bound(glp_tree *tree, void *info)
+{
+    bound_watch *w = info;
+    int best = glp_ios_best_node(tree);
+    if (best == 0)
+        return;
+    double b = glp_ios_node_bound(tree, best);
+    if (isfinite(b) && fabs(b) < 1e300 && b > w->bound)
+        w->bound = b;
+}
+
+/* Hosts with the same capacities and group are interchangeable. */
+static int same_host(const placement_host_view *a, const placement_host_view *b)
+{
+    return a->logical_cpus == b->logical_cpus && a->memory_mib == b->memory_mib && a->cpu_mhz == b->cpu_mhz &&
+           a->physical_memory_mib == b->physical_memory_mib && a->sriov_vfs == b->sriov_vfs &&
+           a->group == b->group && a->usable == b->usable;
+}
+
+/* The growing constraint matrix in GLPK's 1-based triplet form. */
+typedef struct triplets {
+    int *ia, *ja;
+    double *ar;
+    size_t n, cap;
+} triplets;
+
+static int put(triplets *t, int row, int col, double value)
+{
+    if (t->n + 1 >= t->cap)
+        return -1; /* sized in advance; never reached */
+    t->n++;
+    t->ia[t->n] = row;
+    t->ja[t->n] = col;
+    t->ar[t->n] = value;
+    return 0;
+}
+
+typedef struct problem {
+    uint32_t n_hosts, n_vms;
+    size_t n_pairs;
+    size_t *first_pair; /* per VM, index of its first pair; n_vms + 1 entries */
+    uint32_t *pair_host;
+} problem;
+
+static void problem_free(problem *p)
+{
+    free(p->first_pair);
+    free(p->pair_host);
+}
+
+/* Lists the hosts each VM fits alone; -1 when out of memory or too large,
+ * -2 with *unplaceable set when a VM fits nowhere. */
+static int list_pairs(const placement_host_view *hosts, const placement_request *vms, problem *p,
+                      int64_t *unplaceable)
+{
+    p->first_pair = malloc(((size_t)p->n_vms + 1) * sizeof *p->first_pair);
+    if (!p->first_pair)
+        return -1;
+    size_t cap = 1024;
+    p->pair_host = malloc(cap * sizeof *p->pair_host);
+    if (!p->pair_host)
+        return -1;
+    p->n_pairs = 0;
+    for (uint32_t v = 0; v < p->n_vms; v++) {
+        p->first_pair[v] = p->n_pairs;
+        for (uint32_t h = 0; h < p->n_hosts; h++) {
+            placement_host_view empty = hosts[h];
+            empty.committed_memory_mib = 0;
+            empty.committed_cpu_mhz = 0.0;
+            empty.reserved_cpu_mhz = 0.0;
+            empty.reserved_memory_mib = 0.0;
+            empty.committed_sriov_vfs = 0;
+            if (!placement_fits(&empty, &vms[v]))
+                continue;
+            if (p->n_pairs >= OPTIMAL_MAX_PAIRS)
+                return -3;
+            if (p->n_pairs == cap) {
+                uint32_t *grown = realloc(p->pair_host, 2 * cap * sizeof *grown);
+                if (!grown)
+                    return -1;
+                p->pair_host = grown;
+                cap *= 2;
+            }
+            p->pair_host[p->n_pairs++] = h;
+        }
+        if (p->first_pair[v] == p->n_pairs) {
+            *unplaceable = v;
+            return -2;
+        }
+    }
+    p->first_pair[p->n_vms] = p->n_pairs;
+    return 0;
+}
+
+/* The amount of summed resource r a VM takes and a host offers. */
+enum { RES_MEMORY, RES_CPU_RESERVATION, RES_MEMORY_RESERVATION, RES_SRIOV_VFS, RES_COUNT };
+
+static double vm_amount(const placement_request *r, int res)
+{
+    switch (res) {
+    case RES_MEMORY: return (double)r->memory_mib;
+    case RES_CPU_RESERVATION: return r->cpu_reservation_mhz;
+    case RES_MEMORY_RESERVATION: return r->memory_reservation_mib;
+    default: return (double)r->sriov_vfs;
+    }
+}
+
+static double host_amount(const placement_host_view *h, int res)
+{
+    switch (res) {
+    case RES_MEMORY: return (double)h->memory_mib;
+    case RES_CPU_RESERVATION: return h->cpu_mhz;
+    case RES_MEMORY_RESERVATION: return (double)h->physical_memory_mib;
+    default: return (double)h->sriov_vfs;
+    }
+}
+
+/* Builds the program into lp. Column of y_h: 1 + h; of pair k: 1 + n_hosts
+ * + k; of z: after the pairs. Returns 0 or -1 (out of memory). */
+static int build(glp_prob *lp, const placement_host_view *hosts, const placement_request *vms, const problem *p,
+                 optimal_objective objective)
+{
+    const int balance = objective == OPTIMAL_BALANCE;
+    const int n_cols = (int)(p->n_hosts + p->n_pairs) + (balance ? 1 : 0);
+    const int z_col = n_cols;
+    /* nonzeros: assignment 1, resources 4, linking 2 and load 2 per pair;
+     * 4 resources + 1 symmetry + 2 load per host */
+    size_t cap = 9 * p->n_pairs + 7 * (size_t)p->n_hosts + 2;
+    triplets t = {malloc(cap * sizeof(int)), malloc(cap * sizeof(int)), malloc(cap * sizeof(double)), 0, cap};
+    int rc = -1;
+    if (!t.ia || !t.ja || !t.ar)
+        goto done;
+
+    glp_set_obj_dir(lp, GLP_MIN);
+    glp_add_cols(lp, n_cols);
+    for (uint32_t h = 0; h < p->n_hosts; h++) {
+        glp_set_col_kind(lp, 1 + (int)h, GLP_BV);
+        if (balance)
+            glp_set_col_bnds(lp, 1 + (int)h, GLP_FX, 1.0, 1.0); /* balance: every host is available */
+        else
+            glp_set_obj_coef(lp, 1 + (int)h, 1.0);
+    }
+    for (size_t k = 0; k < p->n_pairs; k++)
+        glp_set_col_kind(lp, 1 + (int)(p->n_hosts + k), GLP_BV);
+    if (balance) {
+        glp_set_col_bnds(lp, z_col, GLP_LO, 0.0, 0.0);
+        glp_set_obj_coef(lp, z_col, 1.0);
+    }
+
+    int row = 0;
+    /* each VM on exactly one host */
+    for (uint32_t v = 0; v < p->n_vms; v++) {
+        row = glp_add_rows(lp, 1);
+        glp_set_row_bnds(lp, row, GLP_FX, 1.0, 1.0);
+        for (size_t k = p->first_pair[v]; k < p->first_pair[v + 1]; k++)
+            put(&t, row, 1 + (int)(p->n_hosts + k), 1.0);
+    }
+    /* The pairs of each host, to write its rows. */
+    size_t *count = calloc((size_t)p->n_hosts + 1, sizeof *count);
+    size_t *by_host = malloc((p->n_pairs ? p->n_pairs : 1) * sizeof *by_host);
+    uint32_t *pair_vm = malloc((p->n_pairs ? p->n_pairs : 1) * sizeof *pair_vm);
+    if (!count || !by_host || !pair_vm) {
+        free(count), free(by_host), free(pair_vm);
+        goto done;
+    }
+    for (uint32_t v = 0; v < p->n_vms; v++)
+        for (size_t k = p->first_pair[v]; k < p->first_pair[v + 1]; k++) {
+            pair_vm[k] = v;
+            count[p->pair_host[k] + 1]++;
+        }
+    for (uint32_t h = 0; h < p->n_hosts; h++)
+        count[h + 1] += count[h];
+    size_t *fill = calloc((size_t)p->n_hosts + 1, sizeof *fill);
+    if (!fill) {
+        free(count), free(by_host), free(pair_vm);
+        goto done;
+    }
+    for (size_t k = 0; k < p->n_pairs; k++) {
+        uint32_t h = p->pair_host[k];
+        by_host[count[h] + fill[h]++] = k;
+    }
+    free(fill);
+
+    for (uint32_t h = 0; h < p->n_hosts; h++) {
+        const int y_col = 1 + (int)h;
+        for (int r = 0; r < RES_COUNT; r++) {
+            int any = 0;
+            for (size_t i = count[h]; i < count[h + 1]; i++)
+                any |= vm_amount(&vms[pair_vm[by_host[i]]], r) > 0.0;
+            if (!any)
+                continue; /* no VM that may go here uses this resource */
+            row = glp_add_rows(lp, 1);
+            glp_set_row_bnds(lp, row, GLP_UP, 0.0, 0.0);
+            for (size_t i = count[h]; i < count[h + 1]; i++) {
+                double a = vm_amount(&vms[pair_vm[by_host[i]]], r);
+                if (a > 0.0)
+                    put(&t, row, 1 + (int)(p->n_hosts + by_host[i]), a);
+            }
+            put(&t, row, y_col, -host_amount(&hosts[h], r));
+        }
+        if (balance) {
+            for (int r = 0; r < 2; r++) {
+                double cap_h = r == 0 ? hosts[h].cpu_mhz : (double)hosts[h].memory_mib;
+                if (!(cap_h > 0.0) || count[h] == count[h + 1])
+                    continue;
+                row = glp_add_rows(lp, 1);
+                glp_set_row_bnds(lp, row, GLP_UP, 0.0, 0.0);
+                for (size_t i = count[h]; i < count[h + 1]; i++) {
+                    const placement_request *q = &vms[pair_vm[by_host[i]]];
+                    double a = (r == 0 ? q->cpu_mhz : (double)q->memory_mib) / cap_h;
+                    if (a > 0.0)
+                        put(&t, row, 1 + (int)(p->n_hosts + by_host[i]), a);
+                }
+                put(&t, row, z_col, -1.0);
+            }
+        } else if (h + 1 < p->n_hosts && same_host(&hosts[h], &hosts[h + 1])) {
+            row = glp_add_rows(lp, 1); /* y_h >= y_h+1 */
+            glp_set_row_bnds(lp, row, GLP_LO, 0.0, 0.0);
+            put(&t, row, y_col, 1.0);
+            put(&t, row, y_col + 1, -1.0);
+        }
+    }
+    if (!balance) {
+        /* x_vh <= y_h */
+        for (size_t k = 0; k < p->n_pairs; k++) {
+            row = glp_add_rows(lp, 1);
+            glp_set_row_bnds(lp, row, GLP_UP, 0.0, 0.0);
+            put(&t, row, 1 + (int)(p->n_hosts + k), 1.0);
+            put(&t, row, 1 + (int)p->pair_host[k], -1.0);
+        }
+    }
+    free(count), free(by_host), free(pair_vm);
+    glp_load_matrix(lp, (int)t.n, t.ia, t.ja, t.ar);
+    rc = 0;
+done:
+    free(t.ia), free(t.ja), free(t.ar);
+    return rc;
+}
+
+optimal_status optimal_placement_solve(const placement_host_view *hosts, uint32_t n_hosts,
+                                       const placement_request *vms, uint32_t n_vms, optimal_objective objective,
+                                       double time_limit_s, optimal_result *result, int32_t *host_of_vm, char *err,
+                                       size_t err_len)
+{
+    *result = (optimal_result){.status = OPTIMAL_ERROR, .bound = -INFINITY, .unplaceable_vm = -1};
+    if (host_of_vm)
+        for (uint32_t v = 0; v < n_vms; v++)
+            host_of_vm[v] = -1;
+    if (n_vms == 0) {
+        *result = (optimal_result){.status = OPTIMAL_PROVEN, .unplaceable_vm = -1};
+        return OPTIMAL_PROVEN;
+    }
+    problem p = {.n_hosts = n_hosts, .n_vms = n_vms};
+    int listed = list_pairs(hosts, vms, &p, &result->unplaceable_vm);
+    if (listed == -2) {
+        problem_free(&p);
+        result->status = OPTIMAL_INFEASIBLE;
+        return OPTIMAL_INFEASIBLE;
+    }
+    if (listed != 0) {
+        problem_free(&p);
+        snprintf(err, err_len,
+                 listed == -3 ? "the exact program would have more than %u (VM, host) pairs: too large for GLPK"
+                              : "out of memory building the program (%u pairs at most)",
+                 OPTIMAL_MAX_PAIRS);
+        return OPTIMAL_ERROR;
+    }
+    glp_term_out(GLP_OFF);
+    glp_prob *lp = glp_create_prob();
+    if (build(lp, hosts, vms, &p, objective) != 0) {
+        glp_delete_prob(lp);
+        problem_free(&p);
+        snprintf(err, err_len, "out of memory building the program");
+        return OPTIMAL_ERROR;
+    }
+    bound_watch watch = {.bound = -INFINITY};
+    glp_iocp parm;
+    glp_init_iocp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.presolve = GLP_ON;
+    parm.tm_lim = time_limit_s >= (double)INT_MAX / 1000.0 ? INT_MAX : (int)(time_limit_s * 1000.0);
+    parm.cb_func = watch_bound;
+    parm.cb_info = &watch;
+    double t0 = now_s();
+    int ret = glp_intopt(lp, &parm);
+    result->solve_s = now_s() - t0;
+    int mip = glp_mip_status(lp);
+
+    if (ret == GLP_ENOPFS || (ret == 0 && mip == GLP_NOFEAS)) {
+        result->status = OPTIMAL_INFEASIBLE;
+    } else if ((ret == 0 || ret == GLP_ETMLIM) && (mip == GLP_OPT || mip == GLP_FEAS)) {
+        result->status = ret == 0 && mip == GLP_OPT ? OPTIMAL_PROVEN : OPTIMAL_TIME_LIMIT;
+        uint32_t used = 0;
+        char *host_used = calloc(n_hosts ? n_hosts : 1, 1);
+        int32_t *where = host_of_vm ? host_of_vm : malloc((size_t)n_vms * sizeof *where);
+        if (!host_used || !where) {
+            free(host_used);
+            if (where != host_of_vm)
+                free(where);
+            glp_delete_prob(lp);
+            problem_free(&p);
+            snprintf(err, err_len, "out of memory reading the solution");
+            result->status = OPTIMAL_ERROR;
+            return OPTIMAL_ERROR;
+        }
+        for (uint32_t v = 0; v < n_vms; v++) {
+            where[v] = -1;
+            for (size_t k = p.first_pair[v]; k < p.first_pair[v + 1]; k++)
+                if (glp_mip_col_val(lp, 1 + (int)(n_hosts + k)) > 0.5) {
+                    where[v] = (int32_t)p.pair_host[k];
+                    if (!host_used[where[v]]++)
+                        used++;
+                    break;
+                }
+        }
+        result->value = objective == OPTIMAL_HOSTS ? (double)used
+                                                   : optimal_max_load(hosts, n_hosts, vms, n_vms, where);
+        free(host_used);
+        if (where != host_of_vm)
+            free(where);
+        if (result->status == OPTIMAL_PROVEN) {
+            result->bound = result->value;
+        } else {
+            double b = watch.bound;
+            if (objective == OPTIMAL_HOSTS && isfinite(b))
+                b = ceil(b - 1e-6); /* the count of hosts is an integer */
+            result->bound = b;
+            if (isfinite(b) && result->value > 0.0)
+                result->gap = (result->value - b) / result->value;
+            else
+                result->gap = INFINITY;
+        }
+    } else if (ret == GLP_ETMLIM) {
+        result->status = OPTIMAL_NO_SOLUTION;
+        double b = watch.bound;
+        result->bound = objective == OPTIMAL_HOSTS && isfinite(b) ? ceil(b - 1e-6) : b;
+        result->gap = INFINITY;
+    } else {
+        snprintf(err, err_len, "GLPK glp_intopt failed (return code %d, MIP status %d)", ret, mip);
+        result->status = OPTIMAL_ERROR;
+    }
+    glp_delete_prob(lp);
+    problem_free(&p);
+    return result->status;
+}
+
+#endif
