@@ -133,60 +133,78 @@ static int put(triplets *t, int row, int col, double value)
     return 0;
 }
 
+/* VMs with equal requests are one type: the program counts how many of
+ * each type go on each host, so its size grows with types x hosts, not
+ * VMs x hosts (a scenario's VM group is usually one type). */
 typedef struct problem {
-    uint32_t n_hosts, n_vms;
+    uint32_t n_hosts, n_vms, n_types;
+    uint32_t *type_of_vm;   /* per VM */
+    uint32_t *type_rep;     /* per type: one of its VMs */
+    uint32_t *type_count;   /* per type: how many VMs */
     size_t n_pairs;
-    size_t *first_pair; /* per VM, index of its first pair; n_vms + 1 entries */
+    size_t *first_pair;     /* per type, index of its first pair; n_types + 1 entries */
     uint32_t *pair_host;
+    double *pair_max;       /* per pair: most VMs of the type the empty host holds */
 } problem;
 
 static void problem_free(problem *p)
 {
+    free(p->type_of_vm);
+    free(p->type_rep);
+    free(p->type_count);
     free(p->first_pair);
     free(p->pair_host);
+    free(p->pair_max);
 }
 
-/* Lists the hosts each VM fits alone; -1 when out of memory or too large,
- * -2 with *unplaceable set when a VM fits nowhere. */
-static int list_pairs(const placement_host_view *hosts, const placement_request *vms, problem *p,
-                      int64_t *unplaceable)
+static const placement_request *sort_vms; /* qsort has no context argument */
+
+static int cmp_request(const placement_request *a, const placement_request *b)
 {
-    p->first_pair = malloc(((size_t)p->n_vms + 1) * sizeof *p->first_pair);
-    if (!p->first_pair)
+#define CMP_FIELD(f)                                                                                                   \
+    if (a->f != b->f)                                                                                                  \
+        return a->f < b->f ? -1 : 1;
+    CMP_FIELD(vcpus)
+    CMP_FIELD(memory_mib)
+    CMP_FIELD(host_group)
+    CMP_FIELD(cpu_mhz)
+    CMP_FIELD(sriov_vfs)
+    CMP_FIELD(cpu_reservation_mhz)
+    CMP_FIELD(memory_reservation_mib)
+#undef CMP_FIELD
+    return 0;
+}
+
+static int by_request(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    int c = cmp_request(&sort_vms[a], &sort_vms[b]);
+    return c ? c : (a < b ? -1 : a > b);
+}
+
+static int make_types(const placement_request *vms, problem *p)
+{
+    uint32_t n = p->n_vms;
+    uint32_t *order = malloc((size_t)n * sizeof *order);
+    p->type_of_vm = malloc((size_t)n * sizeof *p->type_of_vm);
+    p->type_rep = malloc((size_t)n * sizeof *p->type_rep);
+    p->type_count = calloc(n, sizeof *p->type_count);
+    if (!order || !p->type_of_vm || !p->type_rep || !p->type_count) {
+        free(order);
         return -1;
-    size_t cap = 1024;
-    p->pair_host = malloc(cap * sizeof *p->pair_host);
-    if (!p->pair_host)
-        return -1;
-    p->n_pairs = 0;
-    for (uint32_t v = 0; v < p->n_vms; v++) {
-        p->first_pair[v] = p->n_pairs;
-        for (uint32_t h = 0; h < p->n_hosts; h++) {
-            placement_host_view empty = hosts[h];
-            empty.committed_memory_mib = 0;
-            empty.committed_cpu_mhz = 0.0;
-            empty.reserved_cpu_mhz = 0.0;
-            empty.reserved_memory_mib = 0.0;
-            empty.committed_sriov_vfs = 0;
-            if (!placement_fits(&empty, &vms[v]))
-                continue;
-            if (p->n_pairs >= OPTIMAL_MAX_PAIRS)
-                return -3;
-            if (p->n_pairs == cap) {
-                uint32_t *grown = realloc(p->pair_host, 2 * cap * sizeof *grown);
-                if (!grown)
-                    return -1;
-                p->pair_host = grown;
-                cap *= 2;
-            }
-            p->pair_host[p->n_pairs++] = h;
-        }
-        if (p->first_pair[v] == p->n_pairs) {
-            *unplaceable = v;
-            return -2;
-        }
     }
-    p->first_pair[p->n_vms] = p->n_pairs;
+    for (uint32_t v = 0; v < n; v++)
+        order[v] = v;
+    sort_vms = vms;
+    qsort(order, n, sizeof *order, by_request);
+    p->n_types = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i == 0 || cmp_request(&vms[order[i - 1]], &vms[order[i]]) != 0)
+            p->type_rep[p->n_types++] = order[i];
+        p->type_of_vm[order[i]] = p->n_types - 1;
+        p->type_count[p->n_types - 1]++;
+    }
+    free(order);
     return 0;
 }
 
@@ -213,6 +231,61 @@ static double host_amount(const placement_host_view *h, int res)
     }
 }
 
+/* Lists the hosts each type fits alone; 0, -1 out of memory, -3 too
+ * large, or -2 with *unplaceable set when a VM fits nowhere. */
+static int list_pairs(const placement_host_view *hosts, const placement_request *vms, problem *p,
+                      int64_t *unplaceable)
+{
+    p->first_pair = malloc(((size_t)p->n_types + 1) * sizeof *p->first_pair);
+    size_t cap = 1024;
+    p->pair_host = malloc(cap * sizeof *p->pair_host);
+    p->pair_max = malloc(cap * sizeof *p->pair_max);
+    if (!p->first_pair || !p->pair_host || !p->pair_max)
+        return -1;
+    p->n_pairs = 0;
+    for (uint32_t t = 0; t < p->n_types; t++) {
+        const placement_request *q = &vms[p->type_rep[t]];
+        p->first_pair[t] = p->n_pairs;
+        for (uint32_t h = 0; h < p->n_hosts; h++) {
+            placement_host_view empty = hosts[h];
+            empty.committed_memory_mib = 0;
+            empty.committed_cpu_mhz = 0.0;
+            empty.reserved_cpu_mhz = 0.0;
+            empty.reserved_memory_mib = 0.0;
+            empty.committed_sriov_vfs = 0;
+            if (!placement_fits(&empty, q))
+                continue;
+            if (p->n_pairs >= OPTIMAL_MAX_PAIRS)
+                return -3;
+            if (p->n_pairs == cap) {
+                uint32_t *grown_host = realloc(p->pair_host, 2 * cap * sizeof *grown_host);
+                if (grown_host)
+                    p->pair_host = grown_host;
+                double *grown_max = realloc(p->pair_max, 2 * cap * sizeof *grown_max);
+                if (grown_max)
+                    p->pair_max = grown_max;
+                if (!grown_host || !grown_max)
+                    return -1;
+                cap *= 2;
+            }
+            double most = (double)p->type_count[t];
+            for (int r = 0; r < RES_COUNT; r++) {
+                double a = vm_amount(q, r);
+                if (a > 0.0 && floor(host_amount(&hosts[h], r) / a + 1e-9) < most)
+                    most = floor(host_amount(&hosts[h], r) / a + 1e-9);
+            }
+            p->pair_host[p->n_pairs] = h;
+            p->pair_max[p->n_pairs++] = most;
+        }
+        if (p->first_pair[t] == p->n_pairs) {
+            *unplaceable = p->type_rep[t];
+            return -2;
+        }
+    }
+    p->first_pair[p->n_types] = p->n_pairs;
+    return 0;
+}
+
 /* Builds the program into lp. Column of y_h: 1 + h; of pair k: 1 + n_hosts
  * + k; of z: after the pairs. Returns 0 or -1 (out of memory). */
 static int build(glp_prob *lp, const placement_host_view *hosts, const placement_request *vms, const problem *p,
@@ -226,6 +299,8 @@ static int build(glp_prob *lp, const placement_host_view *hosts, const placement
     size_t cap = 9 * p->n_pairs + 7 * (size_t)p->n_hosts + 2;
     triplets t = {malloc(cap * sizeof(int)), malloc(cap * sizeof(int)), malloc(cap * sizeof(double)), 0, cap};
     int rc = -1;
+    size_t *count = NULL, *by_host = NULL, *fill = NULL;
+    uint32_t *pair_type = NULL;
     if (!t.ia || !t.ja || !t.ar)
         goto done;
 
@@ -238,59 +313,58 @@ static int build(glp_prob *lp, const placement_host_view *hosts, const placement
         else
             glp_set_obj_coef(lp, 1 + (int)h, 1.0);
     }
-    for (size_t k = 0; k < p->n_pairs; k++)
-        glp_set_col_kind(lp, 1 + (int)(p->n_hosts + k), GLP_BV);
+    for (size_t k = 0; k < p->n_pairs; k++) {
+        int col = 1 + (int)(p->n_hosts + k);
+        glp_set_col_kind(lp, col, GLP_IV);
+        if (p->pair_max[k] > 0.0)
+            glp_set_col_bnds(lp, col, GLP_DB, 0.0, p->pair_max[k]);
+        else
+            glp_set_col_bnds(lp, col, GLP_FX, 0.0, 0.0);
+    }
     if (balance) {
         glp_set_col_bnds(lp, z_col, GLP_LO, 0.0, 0.0);
         glp_set_obj_coef(lp, z_col, 1.0);
     }
 
     int row = 0;
-    /* each VM on exactly one host */
-    for (uint32_t v = 0; v < p->n_vms; v++) {
+    /* every VM of each type on some host */
+    for (uint32_t ty = 0; ty < p->n_types; ty++) {
         row = glp_add_rows(lp, 1);
-        glp_set_row_bnds(lp, row, GLP_FX, 1.0, 1.0);
-        for (size_t k = p->first_pair[v]; k < p->first_pair[v + 1]; k++)
+        glp_set_row_bnds(lp, row, GLP_FX, (double)p->type_count[ty], (double)p->type_count[ty]);
+        for (size_t k = p->first_pair[ty]; k < p->first_pair[ty + 1]; k++)
             put(&t, row, 1 + (int)(p->n_hosts + k), 1.0);
     }
     /* The pairs of each host, to write its rows. */
-    size_t *count = calloc((size_t)p->n_hosts + 1, sizeof *count);
-    size_t *by_host = malloc((p->n_pairs ? p->n_pairs : 1) * sizeof *by_host);
-    uint32_t *pair_vm = malloc((p->n_pairs ? p->n_pairs : 1) * sizeof *pair_vm);
-    if (!count || !by_host || !pair_vm) {
-        free(count), free(by_host), free(pair_vm);
+    count = calloc((size_t)p->n_hosts + 1, sizeof *count);
+    fill = calloc((size_t)p->n_hosts + 1, sizeof *fill);
+    by_host = malloc((p->n_pairs ? p->n_pairs : 1) * sizeof *by_host);
+    pair_type = malloc((p->n_pairs ? p->n_pairs : 1) * sizeof *pair_type);
+    if (!count || !fill || !by_host || !pair_type)
         goto done;
-    }
-    for (uint32_t v = 0; v < p->n_vms; v++)
-        for (size_t k = p->first_pair[v]; k < p->first_pair[v + 1]; k++) {
-            pair_vm[k] = v;
+    for (uint32_t ty = 0; ty < p->n_types; ty++)
+        for (size_t k = p->first_pair[ty]; k < p->first_pair[ty + 1]; k++) {
+            pair_type[k] = ty;
             count[p->pair_host[k] + 1]++;
         }
     for (uint32_t h = 0; h < p->n_hosts; h++)
         count[h + 1] += count[h];
-    size_t *fill = calloc((size_t)p->n_hosts + 1, sizeof *fill);
-    if (!fill) {
-        free(count), free(by_host), free(pair_vm);
-        goto done;
-    }
     for (size_t k = 0; k < p->n_pairs; k++) {
         uint32_t h = p->pair_host[k];
         by_host[count[h] + fill[h]++] = k;
     }
-    free(fill);
 
     for (uint32_t h = 0; h < p->n_hosts; h++) {
         const int y_col = 1 + (int)h;
         for (int r = 0; r < RES_COUNT; r++) {
             int any = 0;
             for (size_t i = count[h]; i < count[h + 1]; i++)
-                any |= vm_amount(&vms[pair_vm[by_host[i]]], r) > 0.0;
+                any |= vm_amount(&vms[p->type_rep[pair_type[by_host[i]]]], r) > 0.0;
             if (!any)
                 continue; /* no VM that may go here uses this resource */
             row = glp_add_rows(lp, 1);
             glp_set_row_bnds(lp, row, GLP_UP, 0.0, 0.0);
             for (size_t i = count[h]; i < count[h + 1]; i++) {
-                double a = vm_amount(&vms[pair_vm[by_host[i]]], r);
+                double a = vm_amount(&vms[p->type_rep[pair_type[by_host[i]]]], r);
                 if (a > 0.0)
                     put(&t, row, 1 + (int)(p->n_hosts + by_host[i]), a);
             }
@@ -304,7 +378,7 @@ static int build(glp_prob *lp, const placement_host_view *hosts, const placement
                 row = glp_add_rows(lp, 1);
                 glp_set_row_bnds(lp, row, GLP_UP, 0.0, 0.0);
                 for (size_t i = count[h]; i < count[h + 1]; i++) {
-                    const placement_request *q = &vms[pair_vm[by_host[i]]];
+                    const placement_request *q = &vms[p->type_rep[pair_type[by_host[i]]]];
                     double a = (r == 0 ? q->cpu_mhz : (double)q->memory_mib) / cap_h;
                     if (a > 0.0)
                         put(&t, row, 1 + (int)(p->n_hosts + by_host[i]), a);
@@ -319,20 +393,50 @@ static int build(glp_prob *lp, const placement_host_view *hosts, const placement
         }
     }
     if (!balance) {
-        /* x_vh <= y_h */
+        /* x_th <= max_th y_h: no VM on an unused host */
         for (size_t k = 0; k < p->n_pairs; k++) {
             row = glp_add_rows(lp, 1);
             glp_set_row_bnds(lp, row, GLP_UP, 0.0, 0.0);
             put(&t, row, 1 + (int)(p->n_hosts + k), 1.0);
-            put(&t, row, 1 + (int)p->pair_host[k], -1.0);
+            put(&t, row, 1 + (int)p->pair_host[k], -p->pair_max[k]);
         }
     }
-    free(count), free(by_host), free(pair_vm);
     glp_load_matrix(lp, (int)t.n, t.ia, t.ja, t.ar);
     rc = 0;
 done:
+    free(count), free(fill), free(by_host), free(pair_type);
     free(t.ia), free(t.ja), free(t.ar);
     return rc;
+}
+
+/* Gives each VM a host from the solution's counts per type and host, VMs
+ * of a type in their order. 0, or -1 when out of memory. */
+static int read_solution(glp_prob *lp, const problem *p, int32_t *where)
+{
+    double *left = malloc((p->n_pairs ? p->n_pairs : 1) * sizeof *left);
+    size_t *cursor = malloc(((size_t)p->n_types + 1) * sizeof *cursor);
+    if (!left || !cursor) {
+        free(left);
+        free(cursor);
+        return -1;
+    }
+    for (size_t k = 0; k < p->n_pairs; k++)
+        left[k] = floor(glp_mip_col_val(lp, 1 + (int)(p->n_hosts + k)) + 0.5);
+    for (uint32_t t = 0; t < p->n_types; t++)
+        cursor[t] = p->first_pair[t];
+    for (uint32_t v = 0; v < p->n_vms; v++) {
+        uint32_t t = p->type_of_vm[v];
+        while (cursor[t] < p->first_pair[t + 1] && left[cursor[t]] < 1.0)
+            cursor[t]++;
+        where[v] = -1;
+        if (cursor[t] < p->first_pair[t + 1]) {
+            where[v] = (int32_t)p->pair_host[cursor[t]];
+            left[cursor[t]] -= 1.0;
+        }
+    }
+    free(left);
+    free(cursor);
+    return 0;
 }
 
 optimal_status optimal_placement_solve(const placement_host_view *hosts, uint32_t n_hosts,
@@ -349,7 +453,7 @@ optimal_status optimal_placement_solve(const placement_host_view *hosts, uint32_
         return OPTIMAL_PROVEN;
     }
     problem p = {.n_hosts = n_hosts, .n_vms = n_vms};
-    int listed = list_pairs(hosts, vms, &p, &result->unplaceable_vm);
+    int listed = make_types(vms, &p) != 0 ? -1 : list_pairs(hosts, vms, &p, &result->unplaceable_vm);
     if (listed == -2) {
         problem_free(&p);
         result->status = OPTIMAL_INFEASIBLE;
@@ -358,7 +462,7 @@ optimal_status optimal_placement_solve(const placement_host_view *hosts, uint32_
     if (listed != 0) {
         problem_free(&p);
         snprintf(err, err_len,
-                 listed == -3 ? "the exact program would have more than %u (VM, host) pairs: too large for GLPK"
+                 listed == -3 ? "the exact program would have more than %u (VM type, host) pairs: too large for GLPK"
                               : "out of memory building the program (%u pairs at most)",
                  OPTIMAL_MAX_PAIRS);
         return OPTIMAL_ERROR;
@@ -391,7 +495,7 @@ optimal_status optimal_placement_solve(const placement_host_view *hosts, uint32_
         uint32_t used = 0;
         char *host_used = calloc(n_hosts ? n_hosts : 1, 1);
         int32_t *where = host_of_vm ? host_of_vm : malloc((size_t)n_vms * sizeof *where);
-        if (!host_used || !where) {
+        if (!host_used || !where || read_solution(lp, &p, where) != 0) {
             free(host_used);
             if (where != host_of_vm)
                 free(where);
@@ -401,16 +505,9 @@ optimal_status optimal_placement_solve(const placement_host_view *hosts, uint32_
             result->status = OPTIMAL_ERROR;
             return OPTIMAL_ERROR;
         }
-        for (uint32_t v = 0; v < n_vms; v++) {
-            where[v] = -1;
-            for (size_t k = p.first_pair[v]; k < p.first_pair[v + 1]; k++)
-                if (glp_mip_col_val(lp, 1 + (int)(n_hosts + k)) > 0.5) {
-                    where[v] = (int32_t)p.pair_host[k];
-                    if (!host_used[where[v]]++)
-                        used++;
-                    break;
-                }
-        }
+        for (uint32_t v = 0; v < n_vms; v++)
+            if (where[v] >= 0 && !host_used[where[v]]++)
+                used++;
         result->value = objective == OPTIMAL_HOSTS ? (double)used
                                                    : optimal_max_load(hosts, n_hosts, vms, n_vms, where);
         free(host_used);

@@ -174,7 +174,7 @@ static int64_t run_policy(placement_policy policy, const instance *in, int32_t *
 static void print_value(optimal_objective objective, double value)
 {
     if (objective == OPTIMAL_HOSTS)
-        printf("%.0f hosts", value);
+        printf("%.0f host%s", value, value == 1.0 ? "" : "s");
     else
         printf("maximum load %.4f", value);
 }
