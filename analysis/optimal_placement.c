@@ -90,15 +90,23 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The best proven bound seen by the branch and cut: the bound of its best
- * active node, which only rises. */
+/* What the branch-and-cut callback keeps: the best proven bound seen (the
+ * bound of its best active node, which only rises) and a first-fit
+ * decreasing placement offered once as the first incumbent, so that a
+ * time limit always leaves a placement to report. */
 typedef struct bound_watch {
     double bound;
+    const double *heuristic; /* column values, 1-based; NULL if FFD failed */
+    int offered;
 } bound_watch;
 
 static void watch_bound(glp_tree *tree, void *info)
 {
     bound_watch *w = info;
+    if (glp_ios_reason(tree) == GLP_IHEUR && w->heuristic && !w->offered) {
+        w->offered = 1;
+        glp_ios_heur_sol(tree, w->heuristic);
+    }
     int best = glp_ios_best_node(tree);
     if (best == 0)
         return;
@@ -409,33 +417,116 @@ done:
     return rc;
 }
 
-/* Gives each VM a host from the solution's counts per type and host, VMs
- * of a type in their order. 0, or -1 when out of memory. */
-static int read_solution(glp_prob *lp, const problem *p, int32_t *where)
+static const placement_request *ffd_vms; /* qsort has no context argument */
+static const problem *ffd_problem;
+
+/* Larger memory first, then larger CPU reservation (first fit decreasing). */
+static int by_size_decreasing(const void *x, const void *y)
 {
-    double *left = malloc((p->n_pairs ? p->n_pairs : 1) * sizeof *left);
-    size_t *cursor = malloc(((size_t)p->n_types + 1) * sizeof *cursor);
-    if (!left || !cursor) {
-        free(left);
-        free(cursor);
+    const placement_request *a = &ffd_vms[ffd_problem->type_rep[*(const uint32_t *)x]];
+    const placement_request *b = &ffd_vms[ffd_problem->type_rep[*(const uint32_t *)y]];
+    if (a->memory_mib != b->memory_mib)
+        return a->memory_mib > b->memory_mib ? -1 : 1;
+    if (a->cpu_reservation_mhz != b->cpu_reservation_mhz)
+        return a->cpu_reservation_mhz > b->cpu_reservation_mhz ? -1 : 1;
+    return *(const uint32_t *)x < *(const uint32_t *)y ? -1 : 1;
+}
+
+/* First fit decreasing over types on the empty hosts, as column values
+ * (1-based, n_cols + 1 entries). 1 when every VM was placed, 0 when not,
+ * -1 when out of memory. */
+static int ffd_columns(const placement_host_view *hosts, const placement_request *vms, const problem *p,
+                       optimal_objective objective, double *col)
+{
+    placement_host_view *view = malloc((size_t)(p->n_hosts ? p->n_hosts : 1) * sizeof *view);
+    uint32_t *order = malloc((size_t)(p->n_types ? p->n_types : 1) * sizeof *order);
+    double *cpu = calloc(p->n_hosts ? p->n_hosts : 1, sizeof *cpu);
+    int placed_all = 1;
+    if (!view || !order || !cpu) {
+        free(view), free(order), free(cpu);
         return -1;
     }
+    for (uint32_t h = 0; h < p->n_hosts; h++) {
+        view[h] = hosts[h];
+        view[h].committed_memory_mib = view[h].committed_sriov_vfs = 0;
+        view[h].committed_cpu_mhz = view[h].reserved_cpu_mhz = view[h].reserved_memory_mib = 0.0;
+        col[1 + h] = objective == OPTIMAL_BALANCE ? 1.0 : 0.0;
+    }
     for (size_t k = 0; k < p->n_pairs; k++)
-        left[k] = floor(glp_mip_col_val(lp, 1 + (int)(p->n_hosts + k)) + 0.5);
+        col[1 + p->n_hosts + k] = 0.0;
     for (uint32_t t = 0; t < p->n_types; t++)
-        cursor[t] = p->first_pair[t];
-    for (uint32_t v = 0; v < p->n_vms; v++) {
-        uint32_t t = p->type_of_vm[v];
-        while (cursor[t] < p->first_pair[t + 1] && left[cursor[t]] < 1.0)
-            cursor[t]++;
-        where[v] = -1;
-        if (cursor[t] < p->first_pair[t + 1]) {
-            where[v] = (int32_t)p->pair_host[cursor[t]];
-            left[cursor[t]] -= 1.0;
+        order[t] = t;
+    ffd_vms = vms;
+    ffd_problem = p;
+    qsort(order, p->n_types, sizeof *order, by_size_decreasing);
+    for (uint32_t i = 0; i < p->n_types && placed_all; i++) {
+        uint32_t t = order[i];
+        const placement_request *q = &vms[p->type_rep[t]];
+        for (uint32_t n = 0; n < p->type_count[t] && placed_all; n++) {
+            size_t k = p->first_pair[t];
+            while (k < p->first_pair[t + 1] && !placement_fits(&view[p->pair_host[k]], q))
+                k++;
+            if (k == p->first_pair[t + 1]) {
+                placed_all = 0;
+                break;
+            }
+            placement_host_view *hv = &view[p->pair_host[k]];
+            hv->committed_memory_mib += q->memory_mib;
+            hv->committed_sriov_vfs += q->sriov_vfs;
+            hv->reserved_cpu_mhz += q->cpu_reservation_mhz;
+            hv->reserved_memory_mib += q->memory_reservation_mib;
+            cpu[p->pair_host[k]] += q->cpu_mhz;
+            col[1 + p->n_hosts + k] += 1.0;
+            col[1 + p->pair_host[k]] = 1.0;
         }
     }
-    free(left);
-    free(cursor);
+    if (placed_all && objective == OPTIMAL_BALANCE) {
+        double z = 0.0;
+        for (uint32_t h = 0; h < p->n_hosts; h++) {
+            if (hosts[h].cpu_mhz > 0.0 && cpu[h] / hosts[h].cpu_mhz > z)
+                z = cpu[h] / hosts[h].cpu_mhz;
+            if (hosts[h].memory_mib > 0 && (double)view[h].committed_memory_mib / (double)hosts[h].memory_mib > z)
+                z = (double)view[h].committed_memory_mib / (double)hosts[h].memory_mib;
+        }
+        col[1 + p->n_hosts + p->n_pairs] = z;
+    }
+    free(view), free(order), free(cpu);
+    return placed_all;
+}
+
+/* Gives each VM a host from counts per (type, host) pair (col: column
+ * values, 1-based), the VMs of a type in their order. */
+static void hosts_from_counts(const problem *p, const double *col, int32_t *where)
+{
+    for (uint32_t v = 0; v < p->n_vms; v++)
+        where[v] = -1;
+    for (uint32_t t = 0; t < p->n_types; t++) {
+        size_t k = p->first_pair[t];
+        double left = k < p->first_pair[t + 1] ? floor(col[1 + p->n_hosts + k] + 0.5) : 0.0;
+        for (uint32_t v = 0; v < p->n_vms; v++) {
+            if (p->type_of_vm[v] != t)
+                continue;
+            while (left < 1.0 && ++k < p->first_pair[t + 1])
+                left = floor(col[1 + p->n_hosts + k] + 0.5);
+            if (k >= p->first_pair[t + 1])
+                break;
+            where[v] = (int32_t)p->pair_host[k];
+            left -= 1.0;
+        }
+    }
+}
+
+/* The MIP solution as a host per VM. 0, or -1 when out of memory. */
+static int read_solution(glp_prob *lp, const problem *p, int32_t *where)
+{
+    size_t n_cols = (size_t)glp_get_num_cols(lp);
+    double *col = malloc((n_cols + 1) * sizeof *col);
+    if (!col)
+        return -1;
+    for (size_t j = 1; j <= n_cols; j++)
+        col[j] = glp_mip_col_val(lp, (int)j);
+    hosts_from_counts(p, col, where);
+    free(col);
     return 0;
 }
 
@@ -475,18 +566,42 @@ optimal_status optimal_placement_solve(const placement_host_view *hosts, uint32_
         snprintf(err, err_len, "out of memory building the program");
         return OPTIMAL_ERROR;
     }
-    bound_watch watch = {.bound = -INFINITY};
+    const size_t n_cols = (size_t)n_hosts + p.n_pairs + (objective == OPTIMAL_BALANCE ? 1 : 0);
+    double *heuristic = malloc((n_cols + 1) * sizeof *heuristic);
+    int ffd = heuristic ? ffd_columns(hosts, vms, &p, objective, heuristic) : -1;
+    if (ffd < 0) {
+        free(heuristic);
+        glp_delete_prob(lp);
+        problem_free(&p);
+        snprintf(err, err_len, "out of memory building the program");
+        return OPTIMAL_ERROR;
+    }
+    bound_watch watch = {.bound = -INFINITY, .heuristic = ffd ? heuristic : NULL};
+    /* Without the presolver the search works on our own columns, so the
+     * FFD incumbent can be handed to it; the root LP is solved first. */
+    const int limit_ms = time_limit_s >= (double)INT_MAX / 1000.0 ? INT_MAX : (int)(time_limit_s * 1000.0);
+    glp_smcp lp_parm;
+    glp_init_smcp(&lp_parm);
+    lp_parm.msg_lev = GLP_MSG_OFF;
+    lp_parm.tm_lim = limit_ms;
     glp_iocp parm;
     glp_init_iocp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
-    parm.presolve = GLP_ON;
-    parm.tm_lim = time_limit_s >= (double)INT_MAX / 1000.0 ? INT_MAX : (int)(time_limit_s * 1000.0);
+    parm.presolve = GLP_OFF;
     parm.cb_func = watch_bound;
     parm.cb_info = &watch;
     double t0 = now_s();
-    int ret = glp_intopt(lp, &parm);
+    int ret = glp_simplex(lp, &lp_parm);
+    int mip = GLP_UNDEF;
+    if (ret == 0 && glp_get_status(lp) == GLP_NOFEAS) {
+        ret = GLP_ENOPFS;
+    } else if (ret == 0) {
+        double spent_ms = (now_s() - t0) * 1000.0;
+        parm.tm_lim = spent_ms >= (double)limit_ms - 1.0 ? 1 : limit_ms - (int)spent_ms;
+        ret = glp_intopt(lp, &parm);
+        mip = glp_mip_status(lp);
+    }
     result->solve_s = now_s() - t0;
-    int mip = glp_mip_status(lp);
 
     if (ret == GLP_ENOPFS || (ret == 0 && mip == GLP_NOFEAS)) {
         result->status = OPTIMAL_INFEASIBLE;
@@ -499,6 +614,7 @@ optimal_status optimal_placement_solve(const placement_host_view *hosts, uint32_
             free(host_used);
             if (where != host_of_vm)
                 free(where);
+            free(heuristic);
             glp_delete_prob(lp);
             problem_free(&p);
             snprintf(err, err_len, "out of memory reading the solution");
@@ -525,6 +641,24 @@ optimal_status optimal_placement_solve(const placement_host_view *hosts, uint32_
             else
                 result->gap = INFINITY;
         }
+    } else if (ret == GLP_ETMLIM && glp_get_status(lp) != GLP_OPT && watch.heuristic) {
+        /* the limit came before the root LP was solved: FFD is the best found */
+        result->status = OPTIMAL_TIME_LIMIT;
+        int32_t *where = host_of_vm ? host_of_vm : malloc((size_t)n_vms * sizeof *where);
+        char *host_used = calloc(n_hosts ? n_hosts : 1, 1);
+        uint32_t used = 0;
+        if (where && host_used) {
+            hosts_from_counts(&p, watch.heuristic, where);
+            for (uint32_t v = 0; v < n_vms; v++)
+                if (where[v] >= 0 && !host_used[where[v]]++)
+                    used++;
+            result->value = objective == OPTIMAL_HOSTS ? (double)used
+                                                       : optimal_max_load(hosts, n_hosts, vms, n_vms, where);
+        }
+        if (where != host_of_vm)
+            free(where);
+        free(host_used);
+        result->gap = INFINITY;
     } else if (ret == GLP_ETMLIM) {
         result->status = OPTIMAL_NO_SOLUTION;
         double b = watch.bound;
@@ -534,6 +668,7 @@ optimal_status optimal_placement_solve(const placement_host_view *hosts, uint32_
         snprintf(err, err_len, "GLPK glp_intopt failed (return code %d, MIP status %d)", ret, mip);
         result->status = OPTIMAL_ERROR;
     }
+    free(heuristic);
     glp_delete_prob(lp);
     problem_free(&p);
     return result->status;

@@ -206,9 +206,13 @@ static int report(const scenario *scn, const core_model *core, const instance *i
         printf("best found: ");
         print_value(objective, res.value);
         printf(" (time limit %.3g s hit)\n", limit_s);
-        printf("bound:      ");
-        print_value(objective, res.bound);
-        printf(" (proven lower bound), gap %.1f%%\n", 100.0 * res.gap);
+        if (isfinite(res.bound)) {
+            printf("bound:      ");
+            print_value(objective, res.bound);
+            printf(" (proven lower bound), gap %.1f%%\n", 100.0 * res.gap);
+        } else {
+            printf("bound:      none proven (the root relaxation was not solved in time)\n");
+        }
         break;
     case OPTIMAL_NO_SOLUTION:
         printf("best found: none within the time limit of %.3g s\n", limit_s);
