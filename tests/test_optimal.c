@@ -54,6 +54,8 @@ static void check_placement_valid(const placement_host_view *hosts, uint32_t n_h
 {
     placement_host_view view[64];
     int used[64] = {0}, n_used = 0, all_fit = 1;
+    if (n_hosts > 64)
+        return;
     memcpy(view, hosts, n_hosts * sizeof *view);
     for (uint32_t i = 0; i < n_vms; i++) {
         int32_t h = where[i];
@@ -233,6 +235,41 @@ static void test_balance(void)
     CHECK_NEAR(optimal_max_load(hosts, 2, vms, 3, where), 0.5, 1e-9);
 }
 
+/* A hard instance (150 distinct sizes from 20 to 45 GB on 100 GB hosts)
+ * under a short limit: whatever GLPK reaches, the answer must be coherent:
+ * a valid placement, bound <= value, the bound at least the memory bound
+ * L1 = ceil(sum / capacity), and gap = (value - bound) / value. */
+static void test_time_limit(void)
+{
+    static placement_host_view hosts[64];
+    static placement_request vms[150];
+    static int32_t where[150];
+    uint32_t seed = 12345;
+    uint64_t total = 0;
+    for (int h = 0; h < 64; h++)
+        hosts[h] = (placement_host_view){.logical_cpus = 64, .memory_mib = 100000, .cpu_mhz = 1.0,
+                                         .physical_memory_mib = 100000, .usable = 1};
+    for (int i = 0; i < 150; i++) {
+        seed = seed * 1103515245u + 12345u;
+        vms[i] = (placement_request){.vcpus = 1, .memory_mib = 20000 + (seed >> 8) % 25000, .host_group = -1};
+        total += vms[i].memory_mib;
+    }
+    double l1 = ceil((double)total / 100000.0);
+    optimal_result r;
+    char err[256];
+    optimal_placement_solve(hosts, 64, vms, 150, OPTIMAL_HOSTS, 0.3, &r, where, err, sizeof err);
+    CHECK(r.status == OPTIMAL_PROVEN || r.status == OPTIMAL_TIME_LIMIT);
+    CHECK(r.solve_s < 5.0);
+    if (r.status != OPTIMAL_PROVEN && r.status != OPTIMAL_TIME_LIMIT)
+        return;
+    check_placement_valid(hosts, 64, vms, 150, where, r.value);
+    CHECK(r.value >= l1);
+    if (isfinite(r.bound)) {
+        CHECK(r.bound >= l1 && r.bound <= r.value);
+        CHECK_NEAR(r.gap, (r.value - r.bound) / r.value, 1e-12);
+    }
+}
+
 int main(void)
 {
     if (!optimal_placement_available()) {
@@ -252,5 +289,6 @@ int main(void)
     test_memory_and_vcpus();
     test_other_constraints();
     test_balance();
+    test_time_limit();
     return CHECK_DONE();
 }
