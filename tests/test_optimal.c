@@ -176,7 +176,7 @@ static void test_other_constraints(void)
     }
     int32_t where[3];
     /* 3 VMs reserving 6000 MHz each on 10000 MHz hosts: one per host */
-    placement_request res[3] = {vm(1, 1), vm(1, 1), vm(1, 1)};
+    placement_request res[3] = {vm(1, 1), vm(1, 2), vm(1, 3)};
     for (int i = 0; i < 3; i++)
         res[i].cpu_reservation_mhz = 6000.0;
     optimal_result r = solve(hosts, 4, res, 3, OPTIMAL_HOSTS, where);
@@ -185,21 +185,21 @@ static void test_other_constraints(void)
     check_placement_valid(hosts, 4, res, 3, where, r.value);
 
     /* memory reservations against physical memory under overcommit: the
-     * view offers 200 GiB, but two 60 GiB reservations exceed 100 GiB */
+     * view offers 200 GiB, but reservations of 60 and 61 GiB exceed 100 GiB */
     placement_host_view over[2] = {host(32, 100), host(32, 100)};
     for (int h = 0; h < 2; h++)
         over[h].memory_mib = 200u * GIB;
-    placement_request mres[2] = {vm(1, 60), vm(1, 60)};
+    placement_request mres[2] = {vm(1, 60), vm(1, 61)};
     for (int i = 0; i < 2; i++)
-        mres[i].memory_reservation_mib = 60.0 * GIB;
+        mres[i].memory_reservation_mib = (double)mres[i].memory_mib;
     r = solve(over, 2, mres, 2, OPTIMAL_HOSTS, where);
     CHECK_NEAR(r.value, 2.0, 0.0);
-    mres[1].memory_reservation_mib = 0.0; /* now both fit one host: 120 <= 200 committed, 60 <= 100 reserved */
+    mres[1].memory_reservation_mib = 0.0; /* now both fit one host: 121 <= 200 committed, 60 <= 100 reserved */
     r = solve(over, 2, mres, 2, OPTIMAL_HOSTS, where);
     CHECK_NEAR(r.value, 1.0, 0.0);
 
-    /* one VF per host: 3 SR-IOV VMs on 3 hosts */
-    placement_request vf[3] = {vm(1, 1), vm(1, 1), vm(1, 1)};
+    /* one VF per host: 3 SR-IOV VMs (of different sizes, so not one type) on 3 hosts */
+    placement_request vf[3] = {vm(1, 1), vm(1, 2), vm(1, 3)};
     for (int i = 0; i < 3; i++)
         vf[i].sriov_vfs = 1;
     r = solve(hosts, 4, vf, 3, OPTIMAL_HOSTS, where);
