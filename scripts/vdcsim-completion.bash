@@ -14,7 +14,7 @@ _vdcsim_keys() {
 
 _vdcsim() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="run check summary metrics export sweep keys failures"
+  local commands="run check summary metrics export optimal sweep keys failures"
   if ((COMP_CWORD == 1)); then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
     return
@@ -28,7 +28,10 @@ _vdcsim() {
     -o | --output | --csv)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
-    --jobs | -j | --threads | --seed | --until | --replications | --group-window)
+    --objective)
+      mapfile -t COMPREPLY < <(compgen -W "hosts balance" -- "$cur")
+      return ;;
+    --jobs | -j | --threads | --seed | --until | --replications | --group-window | --time-limit)
       COMPREPLY=()
       return ;;
   esac
@@ -38,6 +41,7 @@ _vdcsim() {
     check) flags="--set --help" ;;
     metrics) flags="--csv --json --reference --help" ;;
     export) flags="--csv --help" ;;
+    optimal) flags="--objective --time-limit --set --help" ;;
     sweep) flags="--jobs -o --set --replications --dry-run --quiet --help" ;;
     failures) flags="fit --group-window --help" ;;
   esac
