@@ -11,7 +11,8 @@
  *     in power-on order (start time, then VM order) placed by
  *     placement_choose on a fresh controller view and committed there as
  *     the controller does. Lifetimes, arrivals and features (rules, HA,
- *     Kubernetes) are not part of this comparison.
+ *     Kubernetes scheduling) are not part of this comparison; the spare
+ *     nodes of autoscaled node groups, off at the start, are left out.
  * Exit: 0 answered (also "infeasible" and "no solution within the limit"),
  * 1 GLPK missing or failing, 2 bad input.
  */
@@ -27,6 +28,7 @@
 #include "app/optimal_cmd.h"
 #include "models/core/core_build.h"
 #include "models/core/placement.h"
+#include "models/kubernetes/k8s_scheduler_lp.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
 
@@ -123,8 +125,12 @@ static int collect(const core_model *core, instance *in)
         const workload_group *wg = &core->groups[g];
         if (wg->arrival.process != ARRIVAL_AT_START)
             continue;
+        /* spare nodes of an autoscaled Kubernetes node group stay off until
+         * the Cluster Autoscaler asks for them (the k8s module marks them in
+         * a run; core_build alone does not) */
         for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++)
-            if (!core->vm_specs[v].starts_off)
+            if (!core->vm_specs[v].starts_off &&
+                !k8s_vm_starts_off(core->scn, core->vm_specs[v].group, core->vm_specs[v].index_in_group))
                 in->vm_id[in->n_vms++] = v;
     }
     sort_core = core;
