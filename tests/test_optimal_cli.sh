@@ -74,6 +74,16 @@ expect_status 0 "fits nowhere" "$vdcsim" optimal nowhere.cfg
 expect_out "infeasible: VM huge-01 fits on no host" "fits nowhere"
 expect_out "(1 of 3 VMs not placed)" "fits nowhere"
 
+# k8s_on_vsphere: 8 workers of 32 GiB start; the 4 "burst" VMs are spare
+# nodes of an autoscaled node group with initial_nodes = 0, off at the
+# start. 8 x 32 GiB = 256 GiB fill one 256 GiB host; spread over the 4
+# hosts, 2 VMs each: memory load 64/256 = 0.25 (CPU 8 GHz of 83.2 is less).
+expect_status 0 "k8s spares" "$vdcsim" optimal "$src/scenarios/k8s_on_vsphere.cfg"
+expect_out "instance:   8 at_start VMs on 4 hosts" "k8s spares"
+expect_out "optimum:    1 host (proven optimal)" "k8s spares"
+expect_status 0 "k8s balance" "$vdcsim" optimal "$src/scenarios/k8s_on_vsphere.cfg" --objective balance
+expect_out "optimum:    maximum load 0.2500 (proven optimal)" "k8s balance"
+
 # --- bad input: exit 2 --------------------------------------------------------
 printf 'hosts = ( { name = "esx"; count = 2; } );\nvms = ( { name = "web";\n  memory = "lots"; } );\n' > badkey.cfg
 expect_status 2 "bad memory" "$vdcsim" optimal badkey.cfg
