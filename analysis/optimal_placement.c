@@ -1,12 +1,13 @@
 /* optimal_placement.c - the placement as a binary program for GLPK (see
  * optimal_placement.h; the formulation is written out in docs/optimal.md).
  *
- * Columns: y_h (host h is used), x_vh (VM v on host h, only for pairs where
- * the VM fits the empty host) and, for the balance objective, z (the
- * maximum load). Rows: each VM on exactly one host; per host and per
- * summed resource, sum_v a_v x_vh <= cap_h y_h; x_vh <= y_h (tightens the
- * LP relaxation); y_h >= y_h+1 for consecutive identical hosts (removes
- * symmetric solutions); for balance, the load rows <= z.
+ * VMs with equal requests form a type t of n_t VMs. Columns: y_h (host h
+ * is used), x_th (how many VMs of type t on host h, only for pairs where
+ * the type fits the empty host, at most u_th of them) and, for the balance
+ * objective, z (the maximum load). Rows: sum_h x_th = n_t; per host and
+ * per summed resource, sum_t a_t x_th <= cap_h y_h; x_th <= u_th y_h
+ * (tightens the LP relaxation); y_h >= y_h+1 for consecutive identical
+ * hosts (removes symmetric solutions); for balance, the load rows <= z.
  */
 #include "analysis/optimal_placement.h"
 

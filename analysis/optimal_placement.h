@@ -17,7 +17,7 @@
  *   OPTIMAL_BALANCE  least maximum, over hosts and over {expected CPU /
  *                    cpu_mhz, committed memory / memory_mib}, of the load
  *                    (the quantity DRS placement balances).
- * The binary program is solved by GLPK's branch and cut (glp_intopt)
+ * The integer program is solved by GLPK's branch and cut (glp_intopt)
  * within a time limit; when the limit is hit the best placement found, the
  * proven lower bound and the gap are returned.
  *
