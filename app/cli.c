@@ -15,6 +15,7 @@
 
 #include "analysis/failure_report.h"
 #include "analysis/run_summary.h"
+#include "app/optimal_cmd.h"
 #include "app/run.h"
 #include "app/sweep.h"
 #include "models/policies/plugin_loader.h"
@@ -43,6 +44,9 @@ static const char usage_text[] =
     "  sweep EXPERIMENT.cfg [--jobs N] [-o DIR] [--set KEY=VALUE]... [--replications R]\n"
     "        run an experiment's design: tables with confidence intervals\n"
     "        (docs/experiments.md)\n"
+    "  optimal SCENARIO [--objective hosts|balance] [--time-limit 30s] [--set KEY=VALUE]...\n"
+    "        exact optimum of the initial placement (GLPK) vs placement.policy\n"
+    "        (docs/optimal.md)\n"
     "  keys                 print every scenario key (Markdown)\n"
     "  policies [--plugin FILE.so]...\n"
     "        print every registered policy and its arguments (Markdown)\n"
@@ -322,6 +326,8 @@ static int dispatch(int argc, char **argv)
         return cmd_sweep(argc - 2, argv + 2);
     if (strcmp(cmd, "export") == 0)
         return cmd_export(argc - 2, argv + 2);
+    if (strcmp(cmd, "optimal") == 0)
+        return cmd_optimal(argc - 2, argv + 2);
     if (strcmp(cmd, "keys") == 0) {
         scenario_write_reference(stdout);
         return CLI_EXIT_OK;

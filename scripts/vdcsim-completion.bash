@@ -14,7 +14,7 @@ _vdcsim_keys() {
 
 _vdcsim() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="run check summary metrics export sweep keys policies failures"
+  local commands="run check summary metrics export optimal sweep keys policies failures"
   if ((COMP_CWORD == 1)); then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
     return
@@ -25,20 +25,24 @@ _vdcsim() {
       compopt -o nospace 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -W "$_vdcsim_key_cache" -- "$cur")
       return ;;
-    -o | --output | --csv | --plugin)
+    -o | --output | --csv | --plugin | --traces)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
-    --jobs | -j | --threads | --seed | --until | --replications | --group-window)
+    --objective)
+      mapfile -t COMPREPLY < <(compgen -W "hosts balance" -- "$cur")
+      return ;;
+    --jobs | -j | --threads | --seed | --until | --replications | --group-window | --time-limit)
       COMPREPLY=()
       return ;;
   esac
   local flags="--help"
   case ${COMP_WORDS[1]} in
-    run) flags="-o --threads --seed --until --set --plugin --quiet --help" ;;
-    check) flags="--set --plugin --help" ;;
+    run) flags="-o --threads --seed --until --set --plugin --traces --quiet --force --help" ;;
+    check) flags="--set --plugin --traces --help" ;;
     policies) flags="--plugin --help" ;;
     metrics) flags="--csv --json --reference --help" ;;
     export) flags="--csv --help" ;;
+    optimal) flags="--objective --time-limit --set --help" ;;
     sweep) flags="--jobs -o --set --replications --dry-run --quiet --help" ;;
     failures) flags="fit --group-window --help" ;;
   esac

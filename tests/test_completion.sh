@@ -29,6 +29,8 @@ complete_line run x.cfg --set hosts.
 has 'hosts.[0].count=' && ok || bad "--set hosts. -> hosts.[0].count="
 has 'hosts=' && bad "a list is not a key to set" || ok
 complete_line metrics --js;       has --json && ok || bad "metrics --js -> --json"
+complete_line op;                 has optimal && ok || bad "'op' -> optimal"
+complete_line optimal x.cfg --objective b; has balance && ok || bad "optimal --objective b -> balance"
 
 scripts_out=$("$src/scripts/make-man" "$vdcsim")
 [ "$scripts_out" = "$(cat "$src/docs/vdcsim.1")" ] && ok || bad "docs/vdcsim.1 is not scripts/make-man's output (regenerate it)"
