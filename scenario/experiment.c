@@ -449,11 +449,13 @@ experiment *experiment_load_with(const char *path, const char *const *extra_set,
         snprintf(err, err_len, "%s: out of memory", path);
     else if (rc == 0 && !ld.failed) {
         free(ld.marks);
+        scn_loader_free_cache(&ld);
         config_destroy(&cfg);
         free(text);
         return e;
     }
     free(ld.marks);
+    scn_loader_free_cache(&ld);
 fail:
     config_destroy(&cfg);
     free(text);
