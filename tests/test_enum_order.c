@@ -90,6 +90,8 @@ int main(void)
                {"bitbrains", TRACE_BITBRAINS});
     CHECK_ENUM("vms.[].trace.interpolation", {"step", TRACE_STEP}, {"linear", TRACE_LINEAR});
     CHECK_ENUM("vms.[].trace.at_end", {"repeat", TRACE_REPEAT}, {"hold", TRACE_HOLD});
+    CHECK_ENUM("vms.[].trace.duplicates", {"error", TRACE_DUPLICATES_ERROR}, {"keep_last", TRACE_DUPLICATES_KEEP_LAST},
+               {"average", TRACE_DUPLICATES_AVERAGE});
     CHECK_ENUM("failures.inject.[].kind", {"failure", INJECT_FAILURE}, {"isolation", INJECT_ISOLATION});
     CHECK_ENUM("ha.isolation_response", {"leave_powered_on", ISOLATION_LEAVE_POWERED_ON},
                {"power_off", ISOLATION_POWER_OFF}, {"shutdown", ISOLATION_SHUTDOWN});

@@ -238,8 +238,9 @@ static int split_fields(const char *line, size_t len, const char **start, const 
     return n;
 }
 
-static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, size_t err_len)
+static int read_bitbrains(FILE *f, const char *path, trace_duplicates dup, sample_buf *b, char *err, size_t err_len)
 {
+    uint32_t merged = 0; /* rows merged into the last sample (trace.duplicates = average) */
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
@@ -299,16 +300,28 @@ static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, s
             rc = -1;
             break;
         }
+        double memory = v[5] > 0 ? v[6] / v[5] : 0.0;
+        double network = (v[9] + v[10]) * KBPS_TO_GBPS;
+        if (t == last_t && dup != TRACE_DUPLICATES_ERROR) {
+            /* a repeated timestamp: its row replaces the sample, or joins
+             * the running mean of the rows with that timestamp */
+            uint64_t k = b->n - 1;
+            double w = dup == TRACE_DUPLICATES_AVERAGE ? 1.0 / (double)(++merged + 1) : 1.0;
+            b->cpu[k] = (float)((double)b->cpu[k] + w * (v[3] - (double)b->cpu[k]));
+            b->memory[k] = (float)((double)b->memory[k] + w * (memory - (double)b->memory[k]));
+            b->network[k] = (float)((double)b->network[k] + w * (network - (double)b->network[k]));
+            continue;
+        }
         if (t <= last_t) {
-            set_err(err, err_len, "%s:%d:1: column '%s': %lld is %s the previous row's %lld (timestamps must increase)",
+            set_err(err, err_len, "%s:%d:1: column '%s': %lld is %s the previous row's %lld (timestamps must increase; "
+                                  "trace.duplicates can keep the last or average repeated ones)",
                     path, lineno, bitbrains_header[0], (long long)t, t == last_t ? "equal to" : "before",
                     (long long)last_t);
             rc = -1;
             break;
         }
         last_t = t;
-        double memory = v[5] > 0 ? v[6] / v[5] : 0.0;
-        double network = (v[9] + v[10]) * KBPS_TO_GBPS;
+        merged = 0;
         if (buf_push(b, t, (float)v[3], (float)memory, (float)network) != 0) {
             set_err(err, err_len, "%s: out of memory", path);
             rc = -1;
@@ -330,7 +343,8 @@ static int read_bitbrains(FILE *f, const char *path, sample_buf *b, char *err, s
     return rc;
 }
 
-static int read_file(const char *path, trace_format format, sample_buf *b, char *err, size_t err_len)
+static int read_file(const char *path, trace_format format, trace_duplicates dup, sample_buf *b, char *err,
+                     size_t err_len)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -345,7 +359,7 @@ static int read_file(const char *path, trace_format format, sample_buf *b, char 
         return -1;
     }
     int rc = format == TRACE_PLANETLAB ? read_planetlab(f, path, b, err, err_len)
-                                       : read_bitbrains(f, path, b, err, err_len);
+                                       : read_bitbrains(f, path, dup, b, err, err_len);
     fclose(f);
     return rc;
 }
@@ -525,6 +539,12 @@ static int finish_table(sample_buf *b, trace_format format, trace_table *out, ch
 int trace_load(const char *dir, trace_format format, uint32_t first, uint32_t count, trace_table *out,
                char *err, size_t err_len)
 {
+    return trace_load_dup(dir, format, TRACE_DUPLICATES_ERROR, first, count, out, err, err_len);
+}
+
+int trace_load_dup(const char *dir, trace_format format, trace_duplicates dup, uint32_t first, uint32_t count,
+                   trace_table *out, char *err, size_t err_len)
+{
     memset(out, 0, sizeof *out);
     char **names = NULL;
     long n = list_dir(dir, format, 0, &names, err, err_len);
@@ -549,7 +569,7 @@ int trace_load(const char *dir, trace_format format, uint32_t first, uint32_t co
         names[first + i] = NULL;
         out->n_vms = i + 1;
         snprintf(path, sizeof path, "%s/%s", dir, out->names[i]);
-        rc = read_file(path, format, &b, err, err_len);
+        rc = read_file(path, format, dup, &b, err, err_len);
         if (rc == 0 && b.n > UINT32_MAX) {
             set_err(err, err_len, "%s: more than 2^32 samples", dir);
             rc = -1;
@@ -577,7 +597,7 @@ int trace_load_file(const char *path, trace_format format, trace_table *out, cha
         set_err(err, err_len, "%s: out of memory", path);
     out->n_vms = 1;
     if (rc == 0)
-        rc = read_file(path, format, &b, err, err_len);
+        rc = read_file(path, format, TRACE_DUPLICATES_ERROR, &b, err, err_len);
     if (rc == 0) {
         out->offset[1] = (uint32_t)b.n;
         rc = finish_table(&b, format, out, err, err_len);

@@ -55,6 +55,15 @@ long trace_count_vms(const char *dir, trace_format format, char *err, size_t err
 int trace_load(const char *dir, trace_format format, uint32_t first, uint32_t count, trace_table *out,
                char *err, size_t err_len);
 
+/* What to do with Bitbrains rows that repeat the previous row's timestamp
+ * (13 of the 500 Rnd files have some): refuse the file, keep the last row,
+ * or average the rows (vms.[].trace.duplicates, in schema order). */
+typedef enum { TRACE_DUPLICATES_ERROR, TRACE_DUPLICATES_KEEP_LAST, TRACE_DUPLICATES_AVERAGE } trace_duplicates;
+
+/* trace_load with a choice for repeated timestamps (trace_load refuses them). */
+int trace_load_dup(const char *dir, trace_format format, trace_duplicates dup, uint32_t first, uint32_t count,
+                   trace_table *out, char *err, size_t err_len);
+
 /* Loads one file as VM 0 of a table (used by the directory loader and tests). */
 int trace_load_file(const char *path, trace_format format, trace_table *out, char *err, size_t err_len);
 

@@ -117,7 +117,8 @@ static int read_trace(const scenario *scn, int g, workload_group *wg, uint32_t *
     } else {
         *count = (uint32_t)(available - first);
     }
-    if (trace_load(dir, fmt, (uint32_t)first, *count, &wg->trace, why, sizeof why) != 0)
+    trace_duplicates dup = (trace_duplicates)scn_enum(scn, "vms.[%d].trace.duplicates", g);
+    if (trace_load_dup(dir, fmt, dup, (uint32_t)first, *count, &wg->trace, why, sizeof why) != 0)
         return fail_key(err, err_len, scn, key, "%s", why);
     wg->has_trace = 1;
     wg->cpu_trace_scale = fmt == TRACE_PLANETLAB ? scn_mhz(scn, "vms.[%d].trace.cpu_full_scale", g) / 100.0 : 1.0;
