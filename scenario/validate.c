@@ -326,8 +326,9 @@ static void check_missing(scn_loader *ld, const config_setting_t *group,
     }
 }
 
-static void check_list(scn_loader *ld, config_setting_t *list, const char *path,
-                       const scn_key *key)
+/* Reports a list whose element count is outside the key's range; returns
+ * the count. */
+static int check_length(scn_loader *ld, config_setting_t *list, const char *path, const scn_key *key)
 {
     int n = config_setting_length(list);
     if ((double)n < key->min || (double)n > key->max) {
@@ -336,6 +337,13 @@ static void check_list(scn_loader *ld, config_setting_t *list, const char *path,
         scn_report(ld, list, path, "%d element%s is too %s (expected %s)", n, n == 1 ? "" : "s",
                    (double)n < key->min ? "few" : "many", expected);
     }
+    return n;
+}
+
+static void check_list(scn_loader *ld, config_setting_t *list, const char *path,
+                       const scn_key *key)
+{
+    int n = check_length(ld, list, path, key);
     for (int i = 0; i < n; i++) {
         config_setting_t *elem = config_setting_get_elem(list, (unsigned)i);
         char elem_path[PATH_MAX_LEN];
@@ -355,13 +363,7 @@ static void check_list(scn_loader *ld, config_setting_t *list, const char *path,
 /* A list of strings: ( "a", "b" ) or [ "a", "b" ]. */
 static void check_strings(scn_loader *ld, config_setting_t *list, const char *path, const scn_key *key)
 {
-    int n = config_setting_length(list);
-    if ((double)n < key->min || (double)n > key->max) {
-        char expected[400];
-        scn_describe_expected(key, expected, sizeof expected);
-        scn_report(ld, list, path, "%d element%s is too %s (expected %s)", n, n == 1 ? "" : "s",
-                   (double)n < key->min ? "few" : "many", expected);
-    }
+    int n = check_length(ld, list, path, key);
     for (int i = 0; i < n; i++) {
         config_setting_t *elem = config_setting_get_elem(list, (unsigned)i);
         char elem_path[PATH_MAX_LEN];
