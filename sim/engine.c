@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/barrier.h"
 #include "sim/event_pool.h"
 #include "sim/event_queue.h"
 #include "sim/rng.h"
@@ -466,45 +467,183 @@ static void run_serial(sim_engine *eng, run_state *rs)
     }
 }
 
-/* Several threads: one parallel region for the whole run. `stop` is written
- * only in round_begin's single and read right after its barrier; a second
- * writer in the same round would let a fast thread change it before a slow
- * one read it. Each thread runs the block of LPs it owns (static
- * partition), so the LPs it runs are the ones whose queues it merges into. */
+/* Polls of the barrier's generation before a waiting thread yields and then
+ * sleeps: about 10-50 us on current x86 cores, longer than most windows of
+ * the datacenter model, far shorter than a scheduler time slice. */
+enum { BARRIER_SPIN_POLLS = 20000 };
+
+/* How the team runs the next epoch of windows. Every thread runs its own
+ * block of LPs (TEAM), or thread 0 runs them all while the others sleep
+ * (SOLO). Who runs an LP never changes what it does: events are ordered by
+ * their total key, the recorder sorts its event log, so both modes give the
+ * same datasets and the choice is made on wall time alone. */
+typedef enum { MODE_TEAM, MODE_SOLO } team_mode;
+
+/* An epoch ends after this many windows or this much wall time, whichever
+ * comes first, so models with long windows are re-decided often enough too. */
+#define EPOCH_WALL_S 0.02
+enum {
+    EPOCH_WINDOWS = 64,     /* windows between two decisions */
+    REPROBE_MIN_EPOCHS = 8, /* the losing mode is measured again after this many epochs, */
+    REPROBE_MAX_EPOCHS = 256 /* doubling each time it loses again, up to this many */
+};
+
+/* Thread 0's bookkeeping of the two modes' measured cost. */
+typedef struct mode_chooser {
+    team_mode mode;
+    double ns_per_event[2]; /* last measurement of each mode; < 0: not yet */
+    int epochs_until_probe, probe_interval;
+    int probing; /* this epoch runs the losing mode to measure it again */
+} mode_chooser;
+
+static void mode_chooser_init(mode_chooser *m)
+{
+    m->mode = MODE_TEAM;
+    m->ns_per_event[MODE_TEAM] = m->ns_per_event[MODE_SOLO] = -1.0;
+    m->epochs_until_probe = 0;
+    m->probe_interval = REPROBE_MIN_EPOCHS;
+    m->probing = 0;
+}
+
+/* Records an epoch's cost and picks the next epoch's mode. A mode that won
+ * runs until the next probe of the other one; a probe that loses again
+ * doubles the interval, so a steady machine pays for few probes. */
+static void mode_chooser_update(mode_chooser *m, double wall_ns, uint64_t events)
+{
+    m->ns_per_event[m->mode] = wall_ns / (double)(events + 1);
+    double team = m->ns_per_event[MODE_TEAM], solo = m->ns_per_event[MODE_SOLO];
+    if (solo < 0.0) { /* first epoch: measure the other mode at once */
+        m->mode = MODE_SOLO;
+        m->probing = 1;
+        return;
+    }
+    team_mode best = team <= solo ? MODE_TEAM : MODE_SOLO;
+    if (m->probing) {
+        m->probing = 0;
+        if (best == m->mode)
+            m->probe_interval = REPROBE_MIN_EPOCHS;
+        else if (m->probe_interval < REPROBE_MAX_EPOCHS)
+            m->probe_interval *= 2;
+        m->epochs_until_probe = m->probe_interval;
+    }
+    m->mode = best;
+    if (--m->epochs_until_probe <= 0) {
+        m->mode = best == MODE_TEAM ? MODE_SOLO : MODE_TEAM;
+        m->probing = 1;
+    }
+}
+
+static int epoch_is_over(int windows_done, double start_s)
+{
+    return windows_done >= EPOCH_WINDOWS || wall_seconds() - start_s >= EPOCH_WALL_S;
+}
+
+/* Thread 0 alone: every LP, every outbox, one window at a time. */
+static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
+{
+    sim_ctx *c = &eng->ctxs[0];
+    for (int w = 0; !rs->stop && !epoch_is_over(w, start_s); w++) {
+        sim_time_ns next = run_lp_range(c, 0, eng->lp_count, rs->window_end);
+        for (int t = 0; t < eng->cfg.threads; t++) {
+            sim_time_ns merged = merge_inbound(eng, t);
+            if (merged < next)
+                next = merged;
+            eng->ctxs[t].next_min = SIM_TIME_NEVER;
+        }
+        c->next_min = next;
+        round_end(eng, rs);
+        eng->stats.solo_windows++;
+        round_begin(eng, rs);
+    }
+}
+
+/* Every thread its own block of LPs, three barriers per window. Thread 0
+ * alone closes a window, decides the next one and whether the epoch is over
+ * between the second and third barrier; `rs` and `*epoch_over` are read by
+ * the others only after the third. */
+static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier, int tid,
+                           uint32_t first, uint32_t end, double start_s, int *epoch_over)
+{
+    sim_ctx *c = &eng->ctxs[tid];
+    for (int w = 1; !rs->stop && !*epoch_over; w++) {
+        sim_time_ns local_next = run_lp_range(c, first, end, rs->window_end);
+        sim_barrier_wait(barrier);
+        sim_time_ns merged = merge_inbound(eng, tid);
+        c->next_min = merged < local_next ? merged : local_next;
+        sim_barrier_wait(barrier);
+        if (tid == 0) {
+            round_end(eng, rs);
+            round_begin(eng, rs);
+            *epoch_over = epoch_is_over(w, start_s);
+        }
+        sim_barrier_wait(barrier);
+    }
+}
+
+/* Several threads: one parallel region for the whole run, in epochs of
+ * EPOCH_WINDOWS windows. Thread 0 times each epoch and runs the next one
+ * with the team or alone, whichever costs less wall time per event, so a
+ * machine loaded by other work never makes several threads much slower than
+ * one (the waiting threads sleep: sim/barrier.h). Each thread's block of LPs
+ * is fixed (static partition), so the LPs it runs are the ones whose queues
+ * it merges into. */
 static void run_parallel(sim_engine *eng, run_state *rs)
 {
     const int threads = eng->cfg.threads;
+    sim_barrier barrier;
+    if (sim_barrier_init(&barrier, threads, BARRIER_SPIN_POLLS) != 0) {
+        set_engine_error(eng, "cannot create the threads' barrier");
+        rs->failed = 1;
+        return;
+    }
     omp_set_dynamic(0);
+    int team_size = threads;
+    team_mode epoch_mode = MODE_TEAM;
+    int epoch_over = 0;
+    double start_s = 0.0;
+    mode_chooser chooser;
+    mode_chooser_init(&chooser);
+    round_begin(eng, rs);
 #pragma omp parallel num_threads(threads)
     {
         const int tid = omp_get_thread_num();
-        sim_ctx *c = &eng->ctxs[tid];
         /* [ceil(N t / T), ceil(N (t+1) / T)) is exactly the set of LPs with
          * lp_owner_thread(lp) == t. */
         const uint64_t n = eng->lp_count, t_count = (uint64_t)threads;
         const uint32_t first = (uint32_t)((n * (uint64_t)tid + t_count - 1) / t_count);
         const uint32_t end = (uint32_t)((n * (uint64_t)(tid + 1) + t_count - 1) / t_count);
-        for (;;) {
-#pragma omp single
-            {
-                if (omp_get_num_threads() != threads) {
-                    set_engine_error(eng, "OpenMP gave %d threads, %d were asked for", omp_get_num_threads(),
-                                     threads);
-                    rs->failed = 1;
-                }
-                round_begin(eng, rs);
+        if (tid == 0)
+            team_size = omp_get_num_threads();
+        /* A smaller team than asked would deadlock at the barrier: only the
+         * team's size decides, and every thread sees it before the loop. */
+#pragma omp barrier
+        uint64_t start_events = 0;
+        while (team_size == threads && !rs->stop) {
+            /* Shared decisions are written only here, between the end of
+             * one epoch (everyone has read them) and the start of the next. */
+            if (tid == 0) {
+                start_s = wall_seconds();
+                start_events = sim_events_executed(eng);
+                epoch_over = 0;
+                epoch_mode = chooser.mode;
             }
-            if (rs->stop)
-                break;
-            sim_time_ns local_next = run_lp_range(c, first, end, rs->window_end);
-#pragma omp barrier
-            sim_time_ns merged = merge_inbound(eng, tid);
-            c->next_min = merged < local_next ? merged : local_next;
-#pragma omp barrier
-#pragma omp single
-            round_end(eng, rs);
+            sim_barrier_wait(&barrier);
+            if (epoch_mode == MODE_TEAM)
+                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over);
+            else if (tid == 0)
+                run_solo_epoch(eng, rs, start_s);
+            if (tid == 0) {
+                mode_chooser_update(&chooser, (wall_seconds() - start_s) * 1e9,
+                                    sim_events_executed(eng) - start_events);
+            }
+            sim_barrier_wait(&barrier);
         }
     }
+    if (team_size != threads) {
+        set_engine_error(eng, "OpenMP gave %d threads, %d were asked for", team_size, threads);
+        rs->failed = 1;
+    }
+    sim_barrier_destroy(&barrier);
 }
 
 int sim_run(sim_engine *eng, sim_time_ns until_ns)

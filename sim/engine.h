@@ -72,6 +72,8 @@ typedef struct sim_config {
 typedef struct sim_stats {
     uint64_t events;        /* events executed */
     uint64_t windows;       /* windows executed */
+    uint64_t solo_windows;  /* of which run by thread 0 alone because the team was slower
+                               (a busy machine); varies from run to run, never a result */
     uint64_t remote_events; /* events sent to another LP */
     uint64_t lp_count;
     double wall_s;          /* wall time inside sim_run */
