@@ -31,7 +31,9 @@
 /* Live row blocks hash into this many slots per column block (chained, so
  * any number of live blocks works; this only sets the chain length). */
 #define REC_SERIES_RING_ROWS 32
-#define REC_DEFLATE_LEVEL 4
+/* Chosen by measurement (docs/hdf5-layout.md): level 1 after shuffle writes a
+ * 2,000-host day 9 % faster than level 4 for a file 2.6 % larger. */
+#define REC_DEFLATE_LEVEL 1
 
 /* One table cell in memory: every column takes 8 bytes, so the compound
  * memory type has member i at offset i * sizeof(rec_cell). */
