@@ -61,19 +61,29 @@ int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place
                              vs->res.sriov ? 1u : 0u,
                              vs->res.cpu_reservation_mhz,
                              vs->res.memory_reservation_mib};
-    for (uint32_t h = 0; h < env->n_hosts; h++)
-        c->saved_usable[h] = c->view[h].usable;
+    c->n_masked = 0;
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->mask)
             f->hooks->mask(c, f, vm_id, purpose);
     int32_t chosen = placement_choose(pc, c->view, env->n_hosts, &req, failover_host);
-    for (uint32_t h = 0; h < env->n_hosts; h++)
-        c->view[h].usable = c->saved_usable[h];
+    for (uint32_t i = 0; i < c->n_masked; i++)
+        c->view[c->masked[i]].usable = 1;
+    c->n_masked = 0;
     if (chosen < 0)
         return -1;
     cluster_commit(c, vm_id, chosen);
     c->vm_host[vm_id] = chosen; /* so a later power-off reaches the host it runs on now */
     return chosen;
+}
+
+void cluster_mask_host(cluster *c, uint32_t host_index)
+{
+    /* A host already unusable (down, in maintenance) stays so after the
+     * placement: only hosts this placement hid are listed, each once. */
+    if (!c->view[host_index].usable)
+        return;
+    c->view[host_index].usable = 0;
+    c->masked[c->n_masked++] = host_index;
 }
 
 void cluster_commit(cluster *c, uint32_t vm_id, int32_t host_index)
@@ -217,8 +227,8 @@ static void cluster_sample(sim_ctx *ctx, cluster *c)
 int cluster_init_lifecycle(cluster *c, uint32_t n_vms, uint32_t n_hosts)
 {
     c->vm_host = malloc((n_vms ? n_vms : 1) * sizeof *c->vm_host);
-    c->saved_usable = malloc((n_hosts ? n_hosts : 1) * sizeof *c->saved_usable);
-    if (!c->vm_host || !c->saved_usable)
+    c->masked = malloc((n_hosts ? n_hosts : 1) * sizeof *c->masked);
+    if (!c->vm_host || !c->masked)
         return -1;
     for (uint32_t i = 0; i < n_vms; i++)
         c->vm_host[i] = -1;
@@ -229,11 +239,11 @@ void cluster_release(cluster *c)
 {
     free(c->vm_host);
     free(c->queue);
-    free(c->saved_usable);
+    free(c->masked);
     free(c->ext);
     c->vm_host = NULL;
     c->queue = NULL;
-    c->saved_usable = NULL;
+    c->masked = NULL;
     c->ext = NULL;
     c->n_queued = c->cap_queued = 0;
 }

@@ -23,7 +23,9 @@
  *    whoever saw it happen (cluster_send_notice); every feature sees it;
  *  - admit: a power-on may be refused (HA admission control);
  *  - mask: hosts a VM may not be placed on right now (rules, evacuation,
- *    failover hosts); the controller restores the view after choosing;
+ *    failover hosts), each hidden with cluster_mask_host; the controller
+ *    restores exactly those after choosing, so a placement costs nothing
+ *    per host that no feature masks;
  *  - vm_placed: a power-on was placed;
  *  - lifetime_over / hold_stop: a VM's lifetime ended: a feature that holds
  *    it (waiting for a restart) ends it itself; one that is migrating it
@@ -53,7 +55,8 @@ typedef struct cluster {
     uint64_t live;      /* placed and not yet released */
     uint32_t *queue;    /* VMs waiting for capacity, FIFO */
     uint32_t n_queued, cap_queued;
-    int *saved_usable;  /* the view's usable flags while features mask hosts */
+    uint32_t *masked;   /* hosts masked for the placement being chosen (cluster_mask_host) */
+    uint32_t n_masked;
     void **ext;         /* per feature (cluster_feature.slot): its state, or NULL */
 } cluster;
 
@@ -120,6 +123,9 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id, cluster_place_purp
  * failover-host flags (NULL or one per host). */
 int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place_purpose purpose,
                                        const placement_choice *pc, const uint8_t *failover_host);
+
+/* For a mask hook: hides a host from the placement being chosen. */
+void cluster_mask_host(cluster *c, uint32_t host_index);
 
 /* Adds the VM's memory, expected CPU and SR-IOV virtual function (if it has
  * one) to `host` in the view (a VM placed, restarted or migrated there). */

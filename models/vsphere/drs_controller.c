@@ -557,7 +557,7 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
     for (uint32_t h = 0; h < env->n_hosts; h++)
         if (k->host_evacuating[h] || k->host_standby[h] ||
             (d->n_rules && !drs_rules_allow(d->rules, &d->rule_index, c->vm_host, vm_id, (int32_t)h, 0)))
-            c->view[h].usable = 0;
+            cluster_mask_host(c, h);
     for (uint32_t i = k->n_migs; i-- > k->first_open;)
         if (k->migs[i].outcome == 0)
             c->vm_host[k->migs[i].vm] = k->migs[i].saved_host;

@@ -257,7 +257,7 @@ static void ha_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluste
         return;
     for (uint32_t h = 0; h < ha->n_hosts; h++)
         if (ha->hosts[h].failover_host)
-            c->view[h].usable = 0;
+            cluster_mask_host(c, h);
 }
 
 static void ha_vm_placed(cluster *c, const cluster_feature *f, uint32_t vm_id, int32_t host_index)
