@@ -13,19 +13,12 @@
 #include <sys/stat.h>
 
 #include "analysis/h5_read.h"
+#include "analysis/out_dir.h"
 
 #define PATH_LEN 4200
 #define NAME_LEN 256
 #define BLOCK_VALUES 65536
 #define STR_LEN 4096
-
-static int make_dir(const char *path, char *err, size_t err_len)
-{
-    if (mkdir(path, 0777) == 0 || errno == EEXIST)
-        return 0;
-    snprintf(err, err_len, "%.1500s: cannot create: %s", path, strerror(errno));
-    return -1;
-}
 
 /* The names of the links in group `path` (sorted by name); *n of them,
  * each malloc'ed. 0, or -1 with a message. */
@@ -343,7 +336,7 @@ int h5_export_csv(const char *run_path, const char *dir, char *err, size_t err_l
         return -2;
     }
     char sub[PATH_LEN];
-    int rc = make_dir(dir, msg, sizeof msg);
+    int rc = out_dir_make(dir, msg, sizeof msg);
     for (int part = 0; rc == 0 && part < 2; part++) {
         const char *group = part == 0 ? "/tables" : "/series";
         if (!h5r_exists(file, group))
@@ -351,7 +344,7 @@ int h5_export_csv(const char *run_path, const char *dir, char *err, size_t err_l
         snprintf(sub, sizeof sub, "%s%s", dir, group);
         char **names = NULL;
         hsize_t n = 0;
-        rc = make_dir(sub, msg, sizeof msg);
+        rc = out_dir_make(sub, msg, sizeof msg);
         if (rc == 0)
             rc = list_group(file, group, &names, &n, msg, sizeof msg);
         for (hsize_t i = 0; rc == 0 && i < n; i++)

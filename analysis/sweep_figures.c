@@ -3,6 +3,7 @@
 #include "analysis/sweep_figures.h"
 
 #include "analysis/csv.h"
+#include "analysis/plot.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -29,14 +30,7 @@ typedef struct figure {
     sweep_cell_stat *stat;  /* [line * nx + xi] */
 } figure;
 
-int sweep_figures_can_draw(void)
-{
-#ifdef VDCSIM_HAVE_PLPLOT
-    return 1;
-#else
-    return 0;
-#endif
-}
+int sweep_figures_can_draw(void) { return plot_can_draw(); }
 
 /* The cell at (xi, line). */
 static int64_t cell_of(const figure *f, int64_t xi, int64_t line) { return xi * f->nlines + line; }
@@ -229,32 +223,18 @@ static void draw(const sweep_table *t, const figure *f, int zip, int metric, con
 }
 #endif
 
-static void html_text(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<')
-            fputs("&lt;", f);
-        else if (*s == '>')
-            fputs("&gt;", f);
-        else if (*s == '&')
-            fputs("&amp;", f);
-        else
-            fputc(*s, f);
-    }
-}
-
 static void caption(FILE *html, const sweep_table *t, const figure *fig, int metric)
 {
     fputs("<p>", html);
-    html_text(html, t->metric_names[metric]);
+    plot_html_text(html, t->metric_names[metric]);
     fprintf(html, " (%s): mean over replications of each cell with its %g %% Student-t interval, against ",
             t->metric_units[metric], 100 * t->level);
-    html_text(html, t->n_factors > 0 ? t->factor_keys[0] : "the cell");
+    plot_html_text(html, t->n_factors > 0 ? t->factor_keys[0] : "the cell");
     if (t->n_factors > 0 && !fig->numeric_x) {
         fputs(" (positions:", html);
         for (int64_t xi = 0; xi < fig->nx; xi++) {
             fprintf(html, " %lld = ", (long long)xi);
-            html_text(html, x_text(t, fig, xi));
+            plot_html_text(html, x_text(t, fig, xi));
         }
         fputs(")", html);
     }

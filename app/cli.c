@@ -16,6 +16,7 @@
 #include "analysis/failure_report.h"
 #include "analysis/run_summary.h"
 #include "app/optimal_cmd.h"
+#include "app/report_cmd.h"
 #include "app/run.h"
 #include "app/sweep.h"
 #include "models/policies/plugin_loader.h"
@@ -41,6 +42,8 @@ static const char usage_text[] =
     "        every named metric of a finished run (docs/metrics.md)\n"
     "  export FILE.h5 --csv DIR\n"
     "        tables, series (long form) and events of a run as CSV (docs/export.md)\n"
+    "  report FILE.h5 -o DIR\n"
+    "        a run's figures (CSV, PNG, SVG) and an index.html (docs/analysis.md)\n"
     "  sweep EXPERIMENT.cfg [--jobs N] [-o DIR] [--set KEY=VALUE]... [--replications R]\n"
     "        run an experiment's design: tables with confidence intervals\n"
     "        (docs/experiments.md)\n"
@@ -328,6 +331,8 @@ static int dispatch(int argc, char **argv)
         return cmd_export(argc - 2, argv + 2);
     if (strcmp(cmd, "optimal") == 0)
         return cmd_optimal(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 2, argv + 2);
     if (strcmp(cmd, "keys") == 0) {
         scenario_write_reference(stdout);
         return CLI_EXIT_OK;

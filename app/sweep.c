@@ -18,6 +18,7 @@
 #include "analysis/h5_read.h"
 #include "analysis/metric_run.h"
 #include "analysis/metrics.h"
+#include "analysis/out_dir.h"
 #include "analysis/sweep_figures.h"
 #include "analysis/sweep_table.h"
 #include "app/cli_error.h"
@@ -117,9 +118,10 @@ static void run_path(const sweep *s, int64_t run, const char *ext, char *buf, si
 
 static int make_dir(const char *path)
 {
-    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+    char err[1700];
+    if (out_dir_make(path, err, sizeof err) == 0)
         return 0;
-    fprintf(stderr, "vdcsim: cannot create %s: %s\n", path, strerror(errno));
+    fprintf(stderr, "vdcsim: %s\n", err);
     return -1;
 }
 

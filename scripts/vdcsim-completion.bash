@@ -14,7 +14,7 @@ _vdcsim_keys() {
 
 _vdcsim() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="run check summary metrics export optimal sweep keys policies failures"
+  local commands="run check summary metrics export report optimal sweep keys policies failures"
   if ((COMP_CWORD == 1)); then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
     return
@@ -42,6 +42,7 @@ _vdcsim() {
     policies) flags="--plugin --help" ;;
     metrics) flags="--csv --json --reference --help" ;;
     export) flags="--csv --help" ;;
+    report) flags="-o --output --help" ;;
     optimal) flags="--objective --time-limit --set --help" ;;
     sweep) flags="--jobs -o --set --replications --dry-run --quiet --help" ;;
     failures) flags="fit --group-window --help" ;;

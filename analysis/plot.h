@@ -1,0 +1,49 @@
+/* plot.h - one figure: its numbers as CSV, and PNG + SVG drawn with PLplot.
+ *
+ * Every figure is written as DIR/<stem>.csv first (the plotted numbers,
+ * exactly, with %.17g), then, when vdcsim is built with PLplot
+ * (VDCSIM_HAVE_PLPLOT), as DIR/<stem>.png (pngcairo) and DIR/<stem>.svg
+ * (svgcairo). Two kinds:
+ *
+ *  - lines: several labelled lines of (x, y) points; CSV columns
+ *    `line,x,y` (line = the label). Non-finite points are skipped in the
+ *    drawing and written as empty cells.
+ *  - heat map: a grid z[row * nx + col] over x (columns) and y (rows);
+ *    CSV columns `x,y,z`, one row per cell.
+ *
+ * plot_html_text writes a string into an HTML page with <, > and & escaped.
+ */
+#ifndef VDCSIM_ANALYSIS_PLOT_H
+#define VDCSIM_ANALYSIS_PLOT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct plot_labels {
+    const char *stem;   /* file name without extension: [A-Za-z0-9_-]+ */
+    const char *title;
+    const char *xlabel; /* with its unit, e.g. "time (h)" */
+    const char *ylabel;
+} plot_labels;
+
+typedef struct plot_line {
+    const char *label;
+    const double *x, *y;
+    size_t n;
+} plot_line;
+
+/* 1 when this build draws PNG and SVG, else 0. */
+int plot_can_draw(void);
+
+/* 0, or -1 with a message in err (a file that cannot be written). */
+int plot_lines(const char *dir, const plot_labels *lb, const plot_line *lines, int n_lines, char *err,
+               size_t err_len);
+
+/* x: nx column centres, y: ny row centres, z: ny * nx values (NaN: no data,
+ * drawn as the lowest colour). zlabel names the colour scale. */
+int plot_heat_map(const char *dir, const plot_labels *lb, const char *zlabel, const double *x, size_t nx,
+                  const double *y, size_t ny, const double *z, char *err, size_t err_len);
+
+void plot_html_text(FILE *f, const char *s);
+
+#endif
