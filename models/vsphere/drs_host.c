@@ -10,6 +10,7 @@
 #include "models/core/model_env.h"
 #include "models/host/host_contention.h"
 #include "models/vsphere/drs_controller.h"
+#include "models/vsphere/vm_overhead.h"
 
 static void send_cluster(sim_ctx *ctx, const model_env *env, const drs_env *d, drs_msg m)
 {
@@ -178,9 +179,12 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         const vm *v = &env->vms[id];
         int running = v->state == VM_RUNNING;
         double e_cpu = running ? v->cpu_entitlement_mhz : 0.0;
-        /* active memory + 25 % of the idle consumed memory (reference 1.1) */
-        double active = running ? s->in[i].memory_active_fraction * (double)vs->memory_mib : 0.0;
-        double e_mem = active + 0.25 * ((double)vs->memory_mib - active);
+        /* active + 25 % of the idle consumed memory (what reclamation left
+         * resident) + the VM's overhead: Denneman 2018, vSphere 6.5+ */
+        double active = running ? s->scratch->mvm[i].active_mib : 0.0;
+        double consumed = s->scratch->mres[i].consumed_mib;
+        double e_mem = drs_memory_demand_mib(active, consumed,
+                                             vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib));
         double vcpu_mhz = (double)vs->vcpus * spec->cpu_mhz;
         double use = vcpu_mhz > 0.0 ? fmin(1.0, e_cpu / vcpu_mhz) : 0.0;
         drs_stats_msg st = {.op = DRS_OP_VM_STATS,
