@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/vsphere/drs_controller.h"
+#include "models/core/cluster.h"
 #include "models/core/module.h"
 #include "recorder/declare.h"
 #include "models/core/model_env.h"
@@ -413,6 +414,15 @@ static model_status drs_module_build(model_builder *b, void **world)
     if (!d && bad)
         return bad == 2 ? model_runtime_error(b, "out of memory building DRS") : MODEL_BAD_INPUT;
     *world = d;
+    /* vCenter places a VM powered on in a DRS cluster where DRS recommends
+     * (vSphere Resource Management, "DRS initial placement"): with DRS on,
+     * the default placement policy is drs unless placement.policy is set. */
+    if (d && d->enabled && !scn_is_set(b->scn, "placement.policy")) {
+        const policy_registry *r = policy_registry_of(VDCSIM_POLICY_PLACEMENT);
+        const vdcsim_placement_policy *drs = r ? policy_lookup(r, "drs") : NULL;
+        if (drs)
+            b->cluster->placement.policy = drs; /* declares no args, as first_fit */
+    }
     return MODEL_OK;
 }
 
