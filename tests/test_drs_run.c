@@ -61,6 +61,8 @@
  *      hosts_standby: 0 at 300 s, 1 at 360 s, 2 at 660 s .. 1740 s, 1 at
  *      1800 s. A standby host draws 10 W: host 2 at 360 s, host 1 at 660 s;
  *      host 1 is back at 100 W (idle) at 1800 s.
+ * Cases 1 to 4 set placement.policy = "first_fit": with DRS on the default
+ * is DRS's own initial placement (issue 14 item 10).
  * 5. Invariants over a randomized 6 h run, seeds 1..3: every pass stops
  *    BALANCED with imbalance <= target, or NO_MOVE with imbalance > target
  *    (never MAX_MOVES); its move count matches the drs_move records and no
@@ -90,6 +92,7 @@ static const char hand_text[] =
     "    cpu_demand = { mean = \"1000MHz\"; }; memory_demand = { mean = 0.5; }; },\n"
     "  { name = \"small\"; count = 1; vcpus = 2; memory = \"%s\"; dirty_rate = 0.0;\n"
     "    cpu_demand = { mean = \"500MHz\"; }; memory_demand = { mean = 0.5; }; } );\n"
+    "placement = { policy = \"first_fit\"; };\n" /* with DRS on the default would be drs */
     "drs = { enabled = true; };\n";
 
 static const char random_text[] =
@@ -215,6 +218,7 @@ static const char maintenance_text[] =
     "          cpu_demand = { mean = \"300MHz\"; }; },\n"
     "        { name = \"nfv\"; count = 1; vcpus = 1; memory = \"1GiB\"; network_mode = \"sriov\";\n"
     "          cpu_demand = { mean = \"300MHz\"; }; } );\n"
+    "placement = { policy = \"first_fit\"; };\n"
     "drs = { enabled = true; threshold = 1; };\n"
     "failures = { maintenance = ( { target = \"host esx-01\"; at = \"10m\"; duration = \"10m\"; } ); };\n";
 
@@ -264,6 +268,7 @@ static const char dpm_text[] =
     "vms = ( { name = \"low\"; count = 2; vcpus = 1; memory = \"1GiB\"; cpu_demand = { mean = \"400MHz\"; }; },\n"
     "        { name = \"surge\"; count = 3; vcpus = 2; memory = \"1GiB\"; start = \"20m\";\n"
     "          cpu_demand = { mean = \"2000MHz\"; }; } );\n"
+    "placement = { policy = \"first_fit\"; };\n"
     "drs = { enabled = true; };\n"
     "dpm = { enabled = true; boot_delay = \"4m\"; };\n";
 
