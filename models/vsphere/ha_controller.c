@@ -464,7 +464,9 @@ static void describe_reservations_only(const ha_controller *ha, FILE *out)
             ha->cfg.cpu_min_mhz, overhead);
     uint32_t f = ha->cfg.failover_level;
     char after[64];
-    if (f == 1)
+    if (f == 0)
+        snprintf(after, sizeof after, "no host fails");
+    else if (f == 1)
         snprintf(after, sizeof after, "the largest host fails");
     else
         snprintf(after, sizeof after, "the %" PRIu32 " largest hosts fail", f);
@@ -492,7 +494,8 @@ void ha_controller_describe(const ha_controller *ha, FILE *out)
     if (ha->admission_ext)
         fprintf(out, " (plug-in or research policy)");
     else if (ha->cfg.policy == HA_POLICY_SLOTS)
-        fprintf(out, " (slots for %" PRIu32 " host failures)", ha->cfg.failover_level);
+        fprintf(out, " (slots for %" PRIu32 " host failure%s)", ha->cfg.failover_level,
+                ha->cfg.failover_level == 1 ? "" : "s");
     else if (ha->cfg.policy == HA_POLICY_PERCENTAGE && ha->cfg.auto_percentages)
         fprintf(out, " (%.1f %% CPU and memory reserved: %" PRIu32 " of %" PRIu32 " hosts, computed)",
                 ha_reserved_percentage(ha->hosts, ha->n_hosts, &ha->cfg, 0), ha->cfg.failover_level, ha->n_hosts);
