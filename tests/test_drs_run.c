@@ -7,28 +7,33 @@
  *    with constant CPU demand 1500, 1000 and 500 MHz and active memory 0.5:
  *    first fit puts all three on host 0 at t = 0 (running at 1 s, the
  *    control latency). Uncontended, each VM's entitlement is its demand.
- *    Memory entitlement = active + 25 % of idle = 512 + 0.25 x 512 = 640 MiB.
+ *    Memory demand = active + 25 % of idle consumed + overhead (Denneman,
+ *    vSphere 6.5+): consumed = the whole 1024 MiB (2 MiB pages, nothing
+ *    shared or reclaimed), overhead of 2 vCPUs / 1024 MiB = 29.91 MiB (the
+ *    Resource Management guide's table): 512 + 0.25 x 512 + 29.91 = 669.91.
  *      stats: sent at the 300 s sample, arrive at 301 s; pass at 302 s.
  *      before: N_cpu = 3000/4800 = 0.625 and 0; I_cpu = |0.625 - 0|/2 = 0.3125
- *              N_mem = 1920/16384 and 0; I_mem = 0.05859; I = max = 0.3125
+ *              N_mem = 2009.73/16384 and 0; I_mem = 0.06133; I = max = 0.3125
  *      target (threshold 3, H = 2) = 2 / (10 sqrt 2) = 0.1414
  *      moving the VM of d MHz: I_cpu = |3000 - 2d| / 9600: 0, 0.104, 0.208 for
  *      d = 1500, 1000, 500, so big-01 (VM 0) goes to host 1:
- *      after: I_cpu = 0, I_mem = (1280 - 640)/16384/2 = 0.01953125 <= target:
+ *      after: I_cpu = 0, I_mem = 669.91/16384/2 = 0.0204437 <= target:
  *      one move, stop BALANCED.
  *      vMotion with dirty rate 0: exactly V/B = 2^30 B / 1.25e9 B/s =
  *      0.8589934592 s, 1 round, downtime 0: done at 302.8589934592 s, which
  *      the controller's timer hears at the next whole ns, 302858993460 ns.
  *      At 360 s host 0 runs 2 VMs and host 1 one; the imbalance series
- *      reads 0.01953125.
+ *      reads 669.91/32768.
  * 2. vMotion CPU cost. The same with 1 Gbps links and 8 GiB VMs on 64 GiB
  *    hosts: V/B = 8 x 2^30 / 1.25e8 = 68.72 s, from 302 s to 370.72 s. The
  *    vMotion reservation on a 1 GbE link is max(10 % x 1, 30 %) of a
  *    1000 MHz core = 300 MHz on both hosts (Denneman 2012): told at 303 s,
  *    so the 360 s sample shows hypervisor CPU 300 MHz more than at 300 s on
  *    host 0 and 300 MHz on the empty host 1; the VM has not left yet (3, 0)
- *    and is on host 1 at 420 s (2, 1). I_mem before = (3 x 5120 /
- *    65536)/2 = 0.1171875 < I_cpu, after = 5120/65536/2 = 0.0390625.
+ *    and is on host 1 at 420 s (2, 1). Memory demand per VM = 4096 + 1024
+ *    + overhead(2 vCPUs, 8192 MiB) = 52.72 + (143.98 - 52.72) x 4096/12288
+ *    = 83.14 MiB: 5203.14 MiB. I_mem before = (3 x 5203.14 / 65536)/2 =
+ *    0.119 < I_cpu, after = 5203.14/65536/2 = 0.0396968.
  * 3. Maintenance. Three hosts as in 1, threshold 1 (no load balancing), four
  *    1 GiB VMs placed first fit on host 0, the last one SR-IOV (pinned).
  *    Host 0's window begins at 600 s (20 min): it asks the controller to
@@ -56,6 +61,8 @@
  *      hosts_standby: 0 at 300 s, 1 at 360 s, 2 at 660 s .. 1740 s, 1 at
  *      1800 s. A standby host draws 10 W: host 2 at 360 s, host 1 at 660 s;
  *      host 1 is back at 100 W (idle) at 1800 s.
+ * Cases 1 to 4 set placement.policy = "first_fit": with DRS on the default
+ * is DRS's own initial placement (issue 14 item 10).
  * 5. Invariants over a randomized 6 h run, seeds 1..3: every pass stops
  *    BALANCED with imbalance <= target, or NO_MOVE with imbalance > target
  *    (never MAX_MOVES); its move count matches the drs_move records and no
@@ -85,6 +92,7 @@ static const char hand_text[] =
     "    cpu_demand = { mean = \"1000MHz\"; }; memory_demand = { mean = 0.5; }; },\n"
     "  { name = \"small\"; count = 1; vcpus = 2; memory = \"%s\"; dirty_rate = 0.0;\n"
     "    cpu_demand = { mean = \"500MHz\"; }; memory_demand = { mean = 0.5; }; } );\n"
+    "placement = { policy = \"first_fit\"; };\n" /* with DRS on the default would be drs */
     "drs = { enabled = true; };\n";
 
 static const char random_text[] =
@@ -143,7 +151,7 @@ static void hand_case(void)
     CHECK_INT_EQ(ev[0].subject, 0);
     CHECK_INT_EQ(ev[0].a, 0);
     CHECK_INT_EQ(ev[0].b, 1);
-    CHECK_NEAR(ev[0].value, 0.01953125, 1e-12);
+    CHECK_NEAR(ev[0].value, 669.91 / 32768.0, 1e-12);
     n = run_h5_events(f, "vmotion_done", ev, 8);
     CHECK_INT_EQ(n, 1);
     CHECK_INT_EQ(ev[0].time_ns, 302858993460LL);
@@ -170,7 +178,7 @@ static void hand_case(void)
     CHECK_NEAR(run_h5_series_at(f, "/series/host/vms_running", 5, 2, 0), 3.0, 0.0);
     CHECK_NEAR(run_h5_series_at(f, "/series/host/vms_running", 6, 2, 0), 2.0, 0.0);
     CHECK_NEAR(run_h5_series_at(f, "/series/host/vms_running", 6, 2, 1), 1.0, 0.0);
-    CHECK_NEAR(run_h5_series_at(f, "/series/cluster/imbalance", 6, 1, 0), 0.01953125, 1e-12);
+    CHECK_NEAR(run_h5_series_at(f, "/series/cluster/imbalance", 6, 1, 0), 669.91 / 32768.0, 1e-12);
     CHECK_NEAR(run_h5_series_at(f, "/series/cluster/vmotions_in_flight", 6, 1, 0), 0.0, 0.0);
     H5Fclose(f);
 }
@@ -186,7 +194,7 @@ static void cpu_cost_case(void)
     size_t n = 0;
     n = run_h5_events(f, "drs_move", ev, 4);
     CHECK_INT_EQ(n, 1);
-    CHECK_NEAR(ev[0].value, 0.0390625, 1e-12);
+    CHECK_NEAR(ev[0].value, 5203.14 / 131072.0, 1e-12);
     n = run_h5_events(f, "vmotion_done", ev, 4);
     CHECK_INT_EQ(n, 1);
     /* 302 s + 8 x 2^30 / 1.25e8 s = 370.719476736 s, at the next whole ns
@@ -210,6 +218,7 @@ static const char maintenance_text[] =
     "          cpu_demand = { mean = \"300MHz\"; }; },\n"
     "        { name = \"nfv\"; count = 1; vcpus = 1; memory = \"1GiB\"; network_mode = \"sriov\";\n"
     "          cpu_demand = { mean = \"300MHz\"; }; } );\n"
+    "placement = { policy = \"first_fit\"; };\n"
     "drs = { enabled = true; threshold = 1; };\n"
     "failures = { maintenance = ( { target = \"host esx-01\"; at = \"10m\"; duration = \"10m\"; } ); };\n";
 
@@ -259,6 +268,7 @@ static const char dpm_text[] =
     "vms = ( { name = \"low\"; count = 2; vcpus = 1; memory = \"1GiB\"; cpu_demand = { mean = \"400MHz\"; }; },\n"
     "        { name = \"surge\"; count = 3; vcpus = 2; memory = \"1GiB\"; start = \"20m\";\n"
     "          cpu_demand = { mean = \"2000MHz\"; }; } );\n"
+    "placement = { policy = \"first_fit\"; };\n"
     "drs = { enabled = true; };\n"
     "dpm = { enabled = true; boot_delay = \"4m\"; };\n";
 

@@ -46,6 +46,7 @@ static void test_slot_policy_example(void)
                     vm_on(2, 1000, 1024)};
     ha_config cfg;
     ha_config_default(&cfg);
+    cfg.policy = HA_POLICY_SLOTS; /* the default is the percentage policy (vSphere 6.5+) */
     ha_slots s;
     uint32_t per_host[3];
     ha_slot_compute(hosts, 3, vms, 5, NULL, &cfg, &s, per_host);
@@ -248,8 +249,61 @@ static void test_restart_plan(void)
     CHECK_INT_EQ(plan[2].host, 3);
 }
 
+/* The default policy (issue 14 item 9): since vSphere 6.5 the percentage
+ * policy with the percentages computed from host failures to tolerate,
+ * F / N of the up hosts. 8 hosts of 10000 MHz / 10000 MiB, VMs reserving
+ * 1000 MHz / 1500 MiB, powered on one after the other:
+ *   reserved = 1/8 = 12.5 %; memory binds: (80000 - 1500 n) / 80000 >= 0.125
+ *   iff n <= 46.67: 46 admitted. (The old default, slots for one failure:
+ *   slot 1000 MHz / 1500 MiB, min(10, 6) = 6 slots a host, 48 - 6 = 42.)
+ *   With 3 hosts down N = 5: 20 %, (50000 - 1500 n)/50000 >= 0.2: 26.
+ *   failover_level 2 of 8: 25 %; overriding with 30 % / 30 %: n <= 37.33: 37. */
+static uint32_t admitted_in_a_row(const ha_host *hosts, uint32_t n_hosts, const ha_config *cfg)
+{
+    static ha_vm vms[100];
+    uint32_t n = 0;
+    while (n < 100) {
+        ha_vm next = vm_on(-1, 1000, 1500);
+        next.powered_on = 0;
+        if (!ha_admit_power_on(hosts, n_hosts, vms, n, &next, -1, cfg))
+            break;
+        vms[n] = next;
+        vms[n].powered_on = 1;
+        vms[n].host = 0;
+        n++;
+    }
+    return n;
+}
+
+static void test_default_percentage(void)
+{
+    ha_host hosts[8];
+    for (int h = 0; h < 8; h++)
+        hosts[h] = host(10000, 10000);
+    ha_config cfg;
+    ha_config_default(&cfg);
+    CHECK_INT_EQ(cfg.policy, HA_POLICY_PERCENTAGE);
+    CHECK_NEAR(ha_reserved_percentage(hosts, 8, &cfg, 0), 12.5, 1e-12);
+    CHECK_NEAR(ha_reserved_percentage(hosts, 8, &cfg, 1), 12.5, 1e-12);
+    CHECK_INT_EQ(admitted_in_a_row(hosts, 8, &cfg), 46);
+    cfg.policy = HA_POLICY_SLOTS;
+    CHECK_INT_EQ(admitted_in_a_row(hosts, 8, &cfg), 42);
+    cfg.policy = HA_POLICY_PERCENTAGE;
+    hosts[5].up = hosts[6].up = hosts[7].up = 0;
+    CHECK_NEAR(ha_reserved_percentage(hosts, 8, &cfg, 1), 20.0, 1e-12);
+    CHECK_INT_EQ(admitted_in_a_row(hosts, 8, &cfg), 26);
+    hosts[5].up = hosts[6].up = hosts[7].up = 1;
+    cfg.failover_level = 2;
+    CHECK_NEAR(ha_reserved_percentage(hosts, 8, &cfg, 0), 25.0, 1e-12);
+    cfg.auto_percentages = 0;
+    cfg.cpu_percentage = cfg.memory_percentage = 30.0;
+    CHECK_NEAR(ha_reserved_percentage(hosts, 8, &cfg, 1), 30.0, 0.0);
+    CHECK_INT_EQ(admitted_in_a_row(hosts, 8, &cfg), 37);
+}
+
 int main(void)
 {
+    test_default_percentage();
     test_slot_policy_example();
     test_slot_default_and_oracle();
     test_percentage_policy();

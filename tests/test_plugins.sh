@@ -97,11 +97,16 @@ sed 's/^plugins.*/&\nfailures = { inject = ( { target = "host h-01"; at = "10m";
 vms_at() { h5dump -d /series/host/vms_running -s "$2,0" -c "1,3" "$1" | grep -E '^ *\([0-9]+,0\):' |
            sed -e 's/^ *([0-9]*,0): *//' -e 's/ //g'; }
 # DRS: the first pass (5 min) moves all 4 to the last host (8 vMotion slots
-# per 10 Gbps host, no reservations): 0,0,4 at 9 min; built in: 4,0,0.
+# per 10 Gbps host, no reservations): 0,0,4 at 9 min. Built in: with DRS on
+# the default placement is DRS's (issue 14 item 10): four identical VMs on
+# identical empty hosts go to the least loaded host, ties to the lower
+# index: h-01, h-02, h-03, h-01 = 2,1,1; the 5 min pass finds
+# I_mem ~ 0.47 x 4.3 GiB / 64 GiB ~ 0.03 < target 2 / (10 sqrt 3) = 0.115
+# and moves nothing: 2,1,1 at 9 min.
 "$bin" run vs.cfg --set drs.enabled=true --set drs.policy=move_to_last --quiet -o drs.h5 && ok || bad "run DRS policy"
 got=$(vms_at drs.h5 9); [ "$got" = "0,0,4" ] && ok || bad "move_to_last: got '$got', want 0,0,4"
 "$bin" run vs.cfg --set drs.enabled=true --quiet -o drs0.h5 && ok || bad "run built-in DRS"
-got=$(vms_at drs0.h5 9); [ "$got" = "4,0,0" ] && ok || bad "built-in DRS: got '$got', want 4,0,0"
+got=$(vms_at drs0.h5 9); [ "$got" = "2,1,1" ] && ok || bad "built-in DRS: got '$got', want 2,1,1"
 # HA restart: after h-01 fails, restart_last_fit restarts the 4 on h-03.
 "$bin" run vsf.cfg --set ha.enabled=true --set ha.restart_policy=restart_last_fit --quiet -o ha.h5 && ok ||
   bad "run HA restart policy"

@@ -571,6 +571,7 @@ void core_describe(const core_model *m, const scenario *scn, FILE *out)
         fprintf(out, "ratios: vCPU:core %.2f, memory %.1f%%, mean CPU demand %.1f%% of capacity\n",
                 (double)vcpus / (double)cores, 100.0 * (double)vm_mem_mib / (double)mem_mib,
                 100.0 * mean_demand_mhz / cap_mhz);
+    core_placement_preview(m, out);
 }
 
 void core_free(core_model *m)

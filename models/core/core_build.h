@@ -53,6 +53,11 @@ int core_write_tables(const core_model *core, const scenario *scn, recorder *rec
 /* hosts, vms and ratios lines for `vdcsim check`. */
 void core_describe(const core_model *core, const scenario *scn, FILE *out);
 
+/* For check: warns when the placement policy, replayed over the VMs with
+ * fixed start times, leaves a host's mean CPU demand above its capacity
+ * while another host idles (placement_preview.c). */
+void core_placement_preview(const core_model *m, FILE *out);
+
 void core_free(core_model *core);
 
 /* "<group>-NN": entity names, NN counted from 1 within the group. */

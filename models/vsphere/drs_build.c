@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/vsphere/drs_controller.h"
+#include "models/core/cluster.h"
 #include "models/core/module.h"
 #include "recorder/declare.h"
 #include "models/core/model_env.h"
@@ -250,6 +251,8 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     d->vmotion.downtime_target_s = (double)scn_duration_ns(scn, "vmotion.downtime_target") * 1e-9;
     d->vmotion.max_live_rounds = (int)scn_int(scn, "vmotion.max_rounds");
     d->vmotion.switchover_s = (double)scn_duration_ns(scn, "vmotion.switchover") * 1e-9;
+    d->vmotion.sdps = strcmp(scn_string(scn, "vmotion.convergence"), "sdps") == 0;
+    d->vmotion.sdps_ratio = scn_float(scn, "vmotion.sdps_ratio");
     d->params.vmotion = d->vmotion;
     d->dpm = enabled && scn_bool(scn, "dpm.enabled");
     d->dpm_low = scn_float(scn, "dpm.low_utilization");
@@ -327,6 +330,7 @@ static const rec_column vmotion_columns[] = {
     {"destination", REC_I64, NULL},  {"requested_ns", REC_I64, "ns"}, {"started_ns", REC_I64, "ns"},
     {"done_ns", REC_I64, "ns"},      {"rounds", REC_I64, NULL},       {"bytes", REC_F64, "B"},
     {"duration_s", REC_F64, "s"},    {"downtime_s", REC_F64, "s"},    {"outcome", REC_STR, NULL},
+    {"sdps_min_speed", REC_F64, NULL}, {"sdps_throttled_s", REC_F64, "s"},
 };
 
 static int drs_write_tables(const drs_env *d, recorder *rec)
@@ -343,7 +347,8 @@ static int drs_write_tables(const drs_env *d, recorder *rec)
         rec_value row[] = {{.i64 = m->vm},         {.str = why},          {.i64 = m->src},
                            {.i64 = m->dst},        {.i64 = m->requested_ns}, {.i64 = m->started_ns},
                            {.i64 = m->done_ns},    {.i64 = m->rounds},    {.f64 = m->bytes},
-                           {.f64 = m->duration_s}, {.f64 = m->downtime_s}, {.str = outcomes[m->outcome]}};
+                           {.f64 = m->duration_s}, {.f64 = m->downtime_s}, {.str = outcomes[m->outcome]},
+                           {.f64 = m->sdps_min_speed}, {.f64 = m->sdps_throttled_s}};
         if (rec_table_row(rec, table, row) != 0)
             return -1;
     }
@@ -409,6 +414,15 @@ static model_status drs_module_build(model_builder *b, void **world)
     if (!d && bad)
         return bad == 2 ? model_runtime_error(b, "out of memory building DRS") : MODEL_BAD_INPUT;
     *world = d;
+    /* vCenter places a VM powered on in a DRS cluster where DRS recommends
+     * (vSphere Resource Management, "DRS initial placement"): with DRS on,
+     * the default placement policy is drs unless placement.policy is set. */
+    if (d && d->enabled && !scn_is_set(b->scn, "placement.policy")) {
+        const policy_registry *r = policy_registry_of(VDCSIM_POLICY_PLACEMENT);
+        const vdcsim_placement_policy *drs = r ? policy_lookup(r, "drs") : NULL;
+        if (drs)
+            b->cluster->placement.policy = drs; /* declares no args, as first_fit */
+    }
     return MODEL_OK;
 }
 

@@ -111,7 +111,15 @@ static void act_on(sim_ctx *ctx, drs_env *d, cluster *c, const vmotion_event *ev
             m->paused = 1;
             send_host(ctx, env, d, (uint32_t)m->src, DRS_OP_PAUSE, m->vm, 0, 0);
             break;
+        case VMOTION_EV_THROTTLE: { /* SDPS: the source slows the guest down (or stops) */
+            m->throttled = 1;
+            drs_msg t = {.op = DRS_OP_THROTTLE, .vm = m->vm, .guest_speed = e->m.guest_speed};
+            sim_send(ctx, env->first_host_lp + (uint32_t)m->src, env->control_latency_ns, d->kind_host, &t, sizeof t);
+            break;
+        }
         case VMOTION_EV_DONE:
+            m->sdps_min_speed = e->m.min_guest_speed;
+            m->sdps_throttled_s = e->m.throttled_s;
             m->rounds = e->m.round;
             m->bytes = e->m.bytes_sent;
             m->duration_s = e->m.transfer_end_s;
@@ -189,6 +197,7 @@ static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, i
     m->reason = reason;
     m->requested_ns = sim_now(ctx);
     m->started_ns = m->done_ns = -1;
+    m->sdps_min_speed = 1.0;
     k->vm_migration[vm_id] = r;
     k->host_in_flight[src]++;
     k->host_in_flight[dst]++;
@@ -209,7 +218,7 @@ static void abort_migration(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration 
     uint32_t cap, n = 0;
     vmotion_event *ev = event_buffer(k, &cap);
     vmotion_set_cancel(&k->set, (uint32_t)m->set_id, set_now_s(ctx, &k->set), ev, cap, &n);
-    if (m->paused)
+    if (m->paused || m->throttled) /* RESUME also lifts an SDPS slow-down */
         send_host(ctx, env, d, (uint32_t)m->src, DRS_OP_RESUME, m->vm, 0, 0);
     ctl_log(ctx, c, d->log_vmotion_aborted, m->vm, m->src, m->dst, 0.0);
     mig_close(ctx, d, c, m, 2);

@@ -82,7 +82,8 @@ typedef enum {
     DRS_OP_STANDBY,      /* host: DPM, evacuated: power down to standby */
     DRS_OP_POWER_ON,     /* host: DPM, boot (dpm.boot_delay) */
     DRS_OP_BOOTED,       /* host (self): the boot is over */
-    DRS_OP_HOST_READY    /* cluster: `host` is back from standby */
+    DRS_OP_HOST_READY,   /* cluster: `host` is back from standby */
+    DRS_OP_THROTTLE      /* host (source): SDPS runs `vm` at `guest_speed` (1: no longer) */
 } drs_op;
 
 /* The payload of both DRS kinds (except VM_STATS). */
@@ -93,6 +94,7 @@ typedef struct drs_msg {
     int32_t record; /* the migration record (ARRIVED, HANDOVER_FAILED, HANDOVER, ARRIVE) */
     uint64_t generation; /* TIMER */
     double cpu_mhz;      /* VMOTION_CPU */
+    double guest_speed;  /* THROTTLE: the VM's CPU speed factor under SDPS (1: none) */
 } drs_msg;
 _Static_assert(sizeof(drs_msg) <= SIM_EVENT_PAYLOAD_BYTES, "a DRS message fits an event payload");
 
@@ -124,6 +126,9 @@ typedef struct drs_migration {
     sim_time_ns requested_ns, started_ns, done_ns;
     int rounds;
     double bytes, duration_s, downtime_s;
+    int throttled;           /* SDPS slowed the guest down: the source was told */
+    double sdps_min_speed;   /* lowest guest speed under SDPS (1: never slowed) */
+    double sdps_throttled_s; /* live-round time the guest ran slowed */
 } drs_migration;
 
 /* Host-side state of one host (owned by its LP). */
@@ -132,6 +137,10 @@ typedef struct drs_host_side {
     int evacuating;                /* a maintenance window waits for the evacuation */
     int standby;                   /* DPM: in standby or booting; draws standby power */
     sim_time_ns maintenance_ns;    /* its duration (-1: ended by an explicit end) */
+    /* VMs SDPS slows down here (as source), at most the 8 vMotions a host runs */
+    uint32_t n_throttled;
+    uint32_t throttled_vm[8];
+    double throttled_speed[8];
 } drs_host_side;
 
 /* The controller's own state (owned by the cluster LP). */

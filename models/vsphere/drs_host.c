@@ -10,10 +10,34 @@
 #include "models/core/model_env.h"
 #include "models/host/host_contention.h"
 #include "models/vsphere/drs_controller.h"
+#include "models/vsphere/vm_overhead.h"
 
 static void send_cluster(sim_ctx *ctx, const model_env *env, const drs_env *d, drs_msg m)
 {
     sim_send(ctx, env->cluster_lp, env->control_latency_ns, d->kind_cluster, &m, sizeof m);
+}
+
+/* SDPS: the speed factor the source runs `vm_id` at (1 lifts it). At most
+ * the 8 vMotions a host runs are throttled at once; the table keeps them. */
+static void drs_set_throttle(drs_host_side *hs, uint32_t vm_id, double speed)
+{
+    for (uint32_t i = 0; i < hs->n_throttled; i++)
+        if (hs->throttled_vm[i] == vm_id) {
+            if (speed < 1.0) {
+                hs->throttled_speed[i] = speed;
+            } else { /* keep the order: deterministic */
+                for (uint32_t j = i + 1; j < hs->n_throttled; j++) {
+                    hs->throttled_vm[j - 1] = hs->throttled_vm[j];
+                    hs->throttled_speed[j - 1] = hs->throttled_speed[j];
+                }
+                hs->n_throttled--;
+            }
+            return;
+        }
+    if (speed < 1.0 && hs->n_throttled < sizeof hs->throttled_vm / sizeof hs->throttled_vm[0]) {
+        hs->throttled_vm[hs->n_throttled] = vm_id;
+        hs->throttled_speed[hs->n_throttled++] = speed;
+    }
 }
 
 /* STOP_COPY: the VM stops running on the source (its downtime). */
@@ -77,13 +101,19 @@ static int drs_host_handle(sim_ctx *ctx, host *h, const host_feature *f, const s
     drs_host_side *hs = &d->hosts[h->index];
     switch ((drs_op)m->op) {
     case DRS_OP_PAUSE:
+        drs_set_throttle(hs, m->vm, 1.0);
         drs_pause(h, m->vm);
         break;
     case DRS_OP_RESUME:
+        drs_set_throttle(hs, m->vm, 1.0);
         drs_resume(h, m->vm);
         break;
     case DRS_OP_HANDOVER:
+        drs_set_throttle(hs, m->vm, 1.0);
         drs_handover(ctx, d, h, m);
+        break;
+    case DRS_OP_THROTTLE:
+        drs_set_throttle(hs, m->vm, m->guest_speed);
         break;
     case DRS_OP_ARRIVE:
         drs_arrive(ctx, d, h, m);
@@ -168,6 +198,14 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         t->power_w = d->standby_w; /* DPM standby: no VMs, only standby power */
     t->cpu_hypervisor_mhz += reserve;
     t->cpu_usage_mhz += reserve;
+    /* SDPS: a throttled guest's vCPUs sleep part of the time; its speed
+     * factor (/series/vm/speed) shows the slow-down */
+    const drs_host_side *hs = &d->hosts[h->index];
+    for (uint32_t k = 0; k < hs->n_throttled; k++) {
+        vm *v = &env->vms[hs->throttled_vm[k]];
+        if (v->host == (int32_t)h->index && v->state == VM_RUNNING)
+            v->cpu_speed_factor *= hs->throttled_speed[k];
+    }
     sim_time_ns now = sim_now(ctx);
     if (!d->enabled || now % d->period_ns >= env->sample_period_ns)
         return; /* stats go once per DRS period, at its first sample */
@@ -178,9 +216,12 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         const vm *v = &env->vms[id];
         int running = v->state == VM_RUNNING;
         double e_cpu = running ? v->cpu_entitlement_mhz : 0.0;
-        /* active memory + 25 % of the idle consumed memory (reference 1.1) */
-        double active = running ? s->in[i].memory_active_fraction * (double)vs->memory_mib : 0.0;
-        double e_mem = active + 0.25 * ((double)vs->memory_mib - active);
+        /* active + 25 % of the idle consumed memory (what reclamation left
+         * resident) + the VM's overhead: Denneman 2018, vSphere 6.5+ */
+        double active = running ? s->scratch->mvm[i].active_mib : 0.0;
+        double consumed = s->scratch->mres[i].consumed_mib;
+        double e_mem = drs_memory_demand_mib(active, consumed,
+                                             vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib));
         double vcpu_mhz = (double)vs->vcpus * spec->cpu_mhz;
         double use = vcpu_mhz > 0.0 ? fmin(1.0, e_cpu / vcpu_mhz) : 0.0;
         drs_stats_msg st = {.op = DRS_OP_VM_STATS,

@@ -11,8 +11,9 @@
 void ha_config_default(ha_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->policy = HA_POLICY_SLOTS;
+    cfg->policy = HA_POLICY_PERCENTAGE; /* vSphere 6.5+ default */
     cfg->failover_level = 1;
+    cfg->auto_percentages = 1;
     cfg->cpu_percentage = 25.0;
     cfg->memory_percentage = 25.0;
     cfg->cpu_min_mhz = 32.0;
@@ -173,6 +174,19 @@ void ha_percentage_compute(const ha_host *hosts, uint32_t n_hosts, const ha_vm *
     *mem_fc = cap_mem > 0.0 ? (cap_mem - res_mem) / cap_mem : 0.0;
 }
 
+double ha_reserved_percentage(const ha_host *hosts, uint32_t n_hosts, const ha_config *cfg, int memory)
+{
+    if (!cfg->auto_percentages)
+        return memory ? cfg->memory_percentage : cfg->cpu_percentage;
+    uint32_t n_up = 0;
+    for (uint32_t h = 0; h < n_hosts; h++)
+        n_up += hosts[h].up != 0;
+    if (n_up == 0)
+        return 100.0;
+    uint32_t f = cfg->failover_level < n_up ? cfg->failover_level : n_up;
+    return 100.0 * (double)f / (double)n_up; /* vSphere: F hosts' share, hosts taken as equal */
+}
+
 int ha_admit_power_on(const ha_host *hosts, uint32_t n_hosts, const ha_vm *vms, uint32_t n_vms, const ha_vm *vm,
                       int32_t target, const ha_config *cfg)
 {
@@ -188,7 +202,8 @@ int ha_admit_power_on(const ha_host *hosts, uint32_t n_hosts, const ha_vm *vms, 
         ha_percentage_compute(hosts, n_hosts, vms, n_vms, &candidate, cfg, &cpu_fc, &mem_fc);
         /* Compare in percent with a tiny tolerance so that exactly reaching
          * the reserved percentage is admitted. */
-        return cpu_fc * 100.0 >= cfg->cpu_percentage - 1e-9 && mem_fc * 100.0 >= cfg->memory_percentage - 1e-9;
+        return cpu_fc * 100.0 >= ha_reserved_percentage(hosts, n_hosts, cfg, 0) - 1e-9 &&
+               mem_fc * 100.0 >= ha_reserved_percentage(hosts, n_hosts, cfg, 1) - 1e-9;
     }
     case HA_POLICY_SLOTS: {
         ha_slots s;

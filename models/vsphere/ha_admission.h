@@ -16,7 +16,10 @@
  *   failover capacity = largest f such that the slots left after removing
  *   the f hosts with the most slots still hold the slots in use.
  *   A power-on is refused when it would make failover capacity < failover_level.
- * Percentage policy:
+ * Percentage policy (the default since vSphere 6.5):
+ *   reserved percentage, computed (autoComputePercentages, the default):
+ *     100 x min(failover_level, N_up) / N_up for both CPU and memory
+ *     (1/N for one host failure), or cpu_percentage / memory_percentage;
  *   cpu_fc = (sum C_cpu - sum max(R_cpu, 32 MHz)) / sum C_cpu,
  *   mem_fc = (sum C_mem - sum (R_mem + overhead)) / sum C_mem;
  *   refused when either would drop below its reserved percentage.
@@ -69,6 +72,8 @@ typedef struct ha_vm {
 typedef struct ha_config {
     ha_policy policy;
     uint32_t failover_level;      /* host failures the cluster tolerates; default 1 */
+    int auto_percentages;         /* 1 (default): both percentages are computed,
+                                   * ha_reserved_percentage(); 0: the two below */
     double cpu_percentage;        /* reserved failover CPU, percent; default 25 */
     double memory_percentage;     /* reserved failover memory, percent; default 25 */
     double cpu_min_mhz;           /* das.vmcpuminmhz; default 32 */
@@ -100,6 +105,10 @@ void ha_slot_compute(const ha_host *hosts, uint32_t n_hosts, const ha_vm *vms, u
  * (0..1), with extra_vm (or NULL) counted as powered on. */
 void ha_percentage_compute(const ha_host *hosts, uint32_t n_hosts, const ha_vm *vms, uint32_t n_vms,
                            const ha_vm *extra_vm, const ha_config *cfg, double *cpu_fc, double *mem_fc);
+
+/* The percentage of CPU (or memory) the percentage policy reserves now:
+ * computed from failover_level and the up hosts, or the configured one. */
+double ha_reserved_percentage(const ha_host *hosts, uint32_t n_hosts, const ha_config *cfg, int memory);
 
 /* 1 if powering on `vm` on host `target` (-1: not chosen yet) is admitted. */
 int ha_admit_power_on(const ha_host *hosts, uint32_t n_hosts, const ha_vm *vms, uint32_t n_vms, const ha_vm *vm,

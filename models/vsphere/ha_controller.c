@@ -3,6 +3,7 @@
 #include "models/vsphere/ha_controller.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "models/core/model_env.h"
 #include "models/core/module.h"
 #include "models/policies/registry.h"
+#include "models/workload/demand.h"
 
 /* The host named "<group>-NN" (as in /tables/hosts), or -1. */
 static int64_t host_by_name(const scenario *scn, const struct model_env *env, const char *name)
@@ -81,6 +83,20 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
     ha->cfg.failover_level = (uint32_t)scn_int(scn, "ha.failover_level");
     ha->cfg.cpu_percentage = scn_float(scn, "ha.cpu_percentage");
     ha->cfg.memory_percentage = scn_float(scn, "ha.memory_percentage");
+    /* Setting a percentage overrides the computed ones (vSphere's "Override
+     * calculated failover capacity"); asking for both is a contradiction. */
+    int manual = scn_is_set(scn, "ha.cpu_percentage") || scn_is_set(scn, "ha.memory_percentage");
+    if (scn_is_set(scn, "ha.auto_compute_percentages")) {
+        ha->cfg.auto_percentages = scn_bool(scn, "ha.auto_compute_percentages");
+        if (ha->cfg.auto_percentages && manual) {
+            ha_controller_free(ha);
+            return scn_key_error(scn, err, err_len, "ha.auto_compute_percentages",
+                                 "true computes the percentages, but ha.cpu_percentage or ha.memory_percentage "
+                                 "is set too: remove one");
+        }
+    } else {
+        ha->cfg.auto_percentages = !manual;
+    }
     ha->cfg.cpu_min_mhz = scn_mhz(scn, "ha.cpu_min");
     ha->retry_interval_ns = scn_duration_ns(scn, "ha.restart_retry_interval");
     ha->retries = (uint32_t)scn_int(scn, "ha.restart_retries");
@@ -117,6 +133,10 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
     }
     for (uint32_t v = 0; v < env->n_vms; v++) {
         const vm_spec *vs = &env->vm_specs[v];
+        ha->vm_memory_mib += (double)vs->memory_mib;
+        ha->vm_cpu_demand_mhz += demand_long_run_mean(vs->cpu_demand);
+        if (vs->res.cpu_reservation_mhz > 0.0 || vs->res.memory_reservation_mib > 0.0)
+            ha->vms_reserving++;
         ha_priority prio = (ha_priority)scn_enum(scn, "vms.[%u].restart_priority", vs->group);
         ha->vms[v] = (ha_vm){.host = -1,
                              .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
@@ -391,13 +411,94 @@ void ha_controller_slots(const ha_controller *ha, ha_slots *out)
     ha_slot_compute(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, NULL, &ha->cfg, out, NULL);
 }
 
+/* Sum of the capacities left after the `failures` largest of the up hosts
+ * fail (each resource on its own), by repeated selection: check time only. */
+static double capacity_after_failures(const ha_controller *ha, uint32_t failures, int memory)
+{
+    double total = 0.0, removed = 0.0, ceiling = INFINITY;
+    uint32_t n_up = 0;
+    for (uint32_t h = 0; h < ha->n_hosts; h++)
+        if (ha->hosts[h].up) {
+            total += memory ? ha->hosts[h].mem_capacity_mib : ha->hosts[h].cpu_capacity_mhz;
+            n_up++;
+        }
+    for (uint32_t k = 0; k < failures && k < n_up; k++) {
+        /* the k-th largest: the largest below the previous one, counting ties */
+        double best = -1.0;
+        uint32_t ties = 0;
+        for (uint32_t h = 0; h < ha->n_hosts; h++) {
+            if (!ha->hosts[h].up)
+                continue;
+            double c = memory ? ha->hosts[h].mem_capacity_mib : ha->hosts[h].cpu_capacity_mhz;
+            if (c > ceiling)
+                continue;
+            if (c > best) {
+                best = c;
+                ties = 1;
+            } else if (c == best) {
+                ties++;
+            }
+        }
+        if (best < 0.0)
+            break;
+        uint32_t take = failures - k < ties ? failures - k : ties;
+        removed += best * take;
+        k += take - 1;
+        ceiling = nextafter(best, -INFINITY);
+    }
+    return total - removed;
+}
+
+/* vSphere's admission control counts reservations only: without any, a VM
+ * counts das.vmcpuminmhz (32 MHz) and its memory overhead, so "admitted"
+ * says nothing about whether the VMs' memory and CPU demand would fit
+ * after a failure. Say so, and show that capacity check when it fails. */
+static void describe_reservations_only(const ha_controller *ha, FILE *out)
+{
+    if (ha->vms_reserving > 0 || ha->n_vms == 0)
+        return;
+    double overhead = ha->n_vms ? ha->vms[0].mem_overhead_mib : 0.0;
+    fprintf(out,
+            "        admission counts only reservations and no VM has one: each counts %.0f MHz and its memory "
+            "overhead (ha.memory_overhead = %.0f MiB), vSphere's default slot; admitted VMs may not restart\n",
+            ha->cfg.cpu_min_mhz, overhead);
+    uint32_t f = ha->cfg.failover_level;
+    char after[64];
+    if (f == 0)
+        snprintf(after, sizeof after, "no host fails");
+    else if (f == 1)
+        snprintf(after, sizeof after, "the largest host fails");
+    else
+        snprintf(after, sizeof after, "the %" PRIu32 " largest hosts fail", f);
+    double mem_left = capacity_after_failures(ha, f, 1), cpu_left = capacity_after_failures(ha, f, 0);
+    int mem_short = ha->vm_memory_mib > mem_left, cpu_short = ha->vm_cpu_demand_mhz > cpu_left;
+    if (mem_short)
+        fprintf(out,
+                "        does not hold: the %" PRIu32 " VMs' memory %.1f GiB > %.1f GiB left after %s\n",
+                ha->n_vms, ha->vm_memory_mib / 1024.0, mem_left / 1024.0, after);
+    if (cpu_short)
+        fprintf(out,
+                "        does not hold: the %" PRIu32 " VMs' mean CPU demand %.1f GHz > %.1f GHz left after %s\n",
+                ha->n_vms, ha->vm_cpu_demand_mhz / 1000.0, cpu_left / 1000.0, after);
+    if (!mem_short && !cpu_short)
+        fprintf(out,
+                "        by size it holds: the %" PRIu32 " VMs' memory %.1f GiB and mean CPU demand %.1f GHz fit in the "
+                "%.1f GiB and %.1f GHz left after %s\n",
+                ha->n_vms, ha->vm_memory_mib / 1024.0, ha->vm_cpu_demand_mhz / 1000.0, mem_left / 1024.0,
+                cpu_left / 1000.0, after);
+}
+
 void ha_controller_describe(const ha_controller *ha, FILE *out)
 {
     fprintf(out, "ha:     admission control %s", ha->admission->info.name);
     if (ha->admission_ext)
         fprintf(out, " (plug-in or research policy)");
     else if (ha->cfg.policy == HA_POLICY_SLOTS)
-        fprintf(out, " (tolerates %" PRIu32 " host failures)", ha->cfg.failover_level);
+        fprintf(out, " (slots for %" PRIu32 " host failure%s)", ha->cfg.failover_level,
+                ha->cfg.failover_level == 1 ? "" : "s");
+    else if (ha->cfg.policy == HA_POLICY_PERCENTAGE && ha->cfg.auto_percentages)
+        fprintf(out, " (%.1f %% CPU and memory reserved: %" PRIu32 " of %" PRIu32 " hosts, computed)",
+                ha_reserved_percentage(ha->hosts, ha->n_hosts, &ha->cfg, 0), ha->cfg.failover_level, ha->n_hosts);
     else if (ha->cfg.policy == HA_POLICY_PERCENTAGE)
         fprintf(out, " (%.0f %% CPU, %.0f %% memory reserved)", ha->cfg.cpu_percentage, ha->cfg.memory_percentage);
     else if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS)
@@ -406,6 +507,8 @@ void ha_controller_describe(const ha_controller *ha, FILE *out)
         fprintf(out, "; restart placement %s", ha->restart.policy->info.name);
     fprintf(out, "; restart retries %" PRIu32 " from %.0f s, doubling\n", ha->retries,
             (double)ha->retry_interval_ns / 1e9);
+    if (!ha->admission_ext && (ha->cfg.policy == HA_POLICY_SLOTS || ha->cfg.policy == HA_POLICY_PERCENTAGE))
+        describe_reservations_only(ha, out);
 }
 
 /* --- the module (models/core/module.h) ------------------------------------ */

@@ -60,6 +60,9 @@ typedef struct ha_controller {
     int *saved_usable; /* scratch for hiding hosts from placement */
     sim_time_ns retry_interval_ns;
     uint32_t retries;
+    double vm_memory_mib;         /* all VMs' configured memory, for check */
+    double vm_cpu_demand_mhz;     /* all VMs' long-run mean CPU demand, for check */
+    uint32_t vms_reserving;       /* VMs with a CPU or memory reservation */
     uint64_t refused;       /* power-ons refused by admission control */
     uint64_t restarts_given_up; /* ha_restart_failed records */
     int series_failover_capacity;

@@ -10,10 +10,13 @@ void vmotion_params_default(vmotion_params *p)
     p->downtime_target_s = 0.3;
     p->max_live_rounds = 30;
     p->switchover_s = 0.0;
+    p->sdps = 0;
+    p->sdps_ratio = 0.5;
 }
 
 static void begin_stop_copy(vmotion *m, double bytes)
 {
+    m->guest_speed = 1.0; /* paused now: no longer throttled */
     m->phase = VMOTION_STOP_COPY;
     m->phase_start_s = m->now_s;
     m->precopy_end_s = m->now_s;
@@ -22,15 +25,33 @@ static void begin_stop_copy(vmotion *m, double bytes)
     m->bytes_left = bytes;
 }
 
+/* SDPS at a round end that did not converge: hold the dirty rate at
+ * sdps_ratio x the bandwidth now when the guest would dirty faster. */
+static void sdps_throttle(vmotion *m)
+{
+    double d = m->p.dirty_rate_bytes_per_s, cap = m->p.sdps_ratio * m->bandwidth;
+    if (!m->p.sdps || !(d > cap)) {
+        m->dirty_rate_now = d;
+        m->guest_speed = 1.0;
+        return;
+    }
+    m->dirty_rate_now = cap;
+    m->guest_speed = cap / d;
+    if (m->guest_speed < m->min_guest_speed)
+        m->min_guest_speed = m->guest_speed;
+}
+
 int vmotion_start(vmotion *m, const vmotion_params *p, double bandwidth_bytes_per_s)
 {
     if (m == NULL || p == NULL || !(p->memory_bytes >= 0.0) || !(p->dirty_rate_bytes_per_s >= 0.0) ||
         !(p->downtime_target_s >= 0.0) || p->max_live_rounds < 1 || !(p->switchover_s >= 0.0) ||
-        !(bandwidth_bytes_per_s > 0.0))
+        !(bandwidth_bytes_per_s > 0.0) || (p->sdps && !(p->sdps_ratio > 0.0 && p->sdps_ratio < 1.0)))
         return -1;
     memset(m, 0, sizeof *m);
     m->p = *p;
     m->bandwidth = bandwidth_bytes_per_s;
+    m->dirty_rate_now = p->dirty_rate_bytes_per_s;
+    m->guest_speed = m->min_guest_speed = 1.0;
     if (p->memory_bytes <= bandwidth_bytes_per_s * p->downtime_target_s) {
         begin_stop_copy(m, p->memory_bytes); /* small enough to copy paused */
     } else {
@@ -83,12 +104,15 @@ vmotion_phase vmotion_advance(vmotion *m)
         m->now_s = end;
         m->round++;
         /* What the guest dirtied while this round ran, at most all of it. */
-        double dirtied = fmin(m->p.memory_bytes, m->p.dirty_rate_bytes_per_s * duration);
+        double dirtied = fmin(m->p.memory_bytes, m->dirty_rate_now * duration);
+        if (m->guest_speed < 1.0)
+            m->throttled_s += duration;
         if (dirtied <= m->bandwidth * m->p.downtime_target_s || m->round >= m->p.max_live_rounds) {
             begin_stop_copy(m, dirtied);
         } else {
             m->phase_start_s = end;
             m->bytes_left = dirtied;
+            sdps_throttle(m);
         }
         break;
     }

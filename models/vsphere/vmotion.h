@@ -14,7 +14,22 @@
  *   concurrent migrations): progress is accrued at the old rate up to the
  *   change and continues at the new one.
  *
- * With a constant bandwidth this walks the geometric series V*lambda^i,
+ * SDPS (sdps = 1; vSphere 5.0 and later, "Slow Down During Page Send",
+ * Epping, "vSphere 5.0 vMotion Enhancements", Yellow-Bricks 2011, and
+ * "Clearing up a misunderstanding around CPU throttling with vMotion", 2012):
+ * when a live round ends unconverged and the guest dirties pages faster
+ * than sdps_ratio x B, vMotion puts the source vCPUs to sleep in short
+ * slices so the dirty rate falls to sdps_ratio x B (B the bandwidth then):
+ * the guest runs at speed D_eff / D < 1 and each round sends sdps_ratio of
+ * the previous one, so pre-copy converges and the stun (stop-and-copy)
+ * stays under V_thd / B = downtime_target (about the 1 s switch-over goal
+ * or less). The throttle is re-evaluated at every round end and lifts when
+ * the rate allows. sdps_ratio is not published: default 0.5 [M].
+ * Without SDPS (plain pre-copy, as KVM/QEMU without auto-converge and Xen)
+ * a VM dirtying faster than B never converges and stops after
+ * max_live_rounds with everything dirtied still to send.
+ *
+ * With a constant bandwidth and no SDPS this walks the geometric series V*lambda^i,
  * lambda = D/B, of analysis/oracle_migration.c; the two are written
  * independently (the oracle by powers of lambda, this by elapsed time and
  * rate) and the tests compare them.
@@ -33,6 +48,8 @@ typedef struct vmotion_params {
     double downtime_target_s;       /* V_thd = bandwidth * this (default 0.3 s) */
     int max_live_rounds;            /* pre-copy rounds before a forced stop (default 30) */
     double switchover_s;            /* resume on the destination, added to downtime (default 0) */
+    int sdps;                       /* 1: slow the guest down so pre-copy converges (default 0 here) */
+    double sdps_ratio;              /* throttled dirty rate / bandwidth, in (0, 1); default 0.5 [M] */
 } vmotion_params;
 
 typedef enum {
@@ -56,9 +73,14 @@ typedef struct vmotion {
     double precopy_end_s;      /* = stop_copy_start_s */
     double transfer_end_s;     /* end of stop-and-copy (T_mig of the reference) */
     double done_s;             /* transfer_end_s + switchover_s */
+    double dirty_rate_now;     /* D_eff: D, or the SDPS-throttled rate */
+    double guest_speed;        /* D_eff / D: the guest's CPU speed under SDPS (1: not slowed) */
+    double min_guest_speed;    /* the lowest guest_speed so far */
+    double throttled_s;        /* live-round time spent with guest_speed < 1 */
 } vmotion;
 
-/* Defaults: downtime target 0.3 s, 30 live rounds, switchover 0 s. */
+/* Defaults: downtime target 0.3 s, 30 live rounds, switchover 0 s, plain
+ * pre-copy (sdps 0, sdps_ratio 0.5). */
 void vmotion_params_default(vmotion_params *p);
 
 /* Starts at time 0 with the given bandwidth (> 0). Returns 0, or -1 on a bad

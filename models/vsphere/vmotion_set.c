@@ -173,8 +173,11 @@ uint32_t vmotion_set_run_until(vmotion_set *s, double t_s, vmotion_event *events
             break;
         vmotion_entry *e = &s->entries[id];
         vmotion_phase before = e->m.phase;
+        double speed_before = e->m.guest_speed;
         vmotion_phase after = vmotion_advance(&e->m);
         s->now_s = t;
+        if (after == VMOTION_PRECOPY && e->m.guest_speed != speed_before)
+            emit(events, max_events, &n, (uint32_t)id, e, VMOTION_EV_THROTTLE, t);
         if (after == VMOTION_STOP_COPY && before != VMOTION_STOP_COPY)
             emit(events, max_events, &n, (uint32_t)id, e, VMOTION_EV_STOP_COPY, t);
         if (after == VMOTION_DONE) {

@@ -33,7 +33,8 @@
 typedef enum {
     VMOTION_EV_START,     /* left the queue (or started at once) */
     VMOTION_EV_STOP_COPY, /* VM paused: downtime begins */
-    VMOTION_EV_DONE       /* switched over: the VM runs on the destination */
+    VMOTION_EV_DONE,      /* switched over: the VM runs on the destination */
+    VMOTION_EV_THROTTLE   /* SDPS changed the guest's speed (entry's m.guest_speed) */
 } vmotion_event_kind;
 
 typedef struct vmotion_event {
