@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/vsphere/drs_prune.h"
 #include "models/vsphere/drs_state.h"
 
 #define MIB_BYTES 1048576.0
@@ -156,7 +157,13 @@ typedef struct pass_ctx {
     drs_rule_index idx;
     uint32_t *host_moves; /* vMotions per host in this pass, in flight included */
     int32_t *assignment;
-    double *scratch;      /* 5 x n_hosts: deviations and 1/capacity per resource, dest flags */
+    double *scratch;      /* 7 x n_hosts: deviations and 1/capacity per resource, dest flags,
+                           * pull per resource (pruned search) */
+    /* DRS_SEARCH_PRUNED only */
+    drs_host_lists lists;     /* VMs per host, moves included */
+    uint32_t *prune_sorted;   /* k: selection scratch */
+    uint32_t *prune_src, *prune_dst; /* 2k each: the hosts searched */
+    uint8_t *prune_src_mark, *prune_dst_mark; /* n_hosts each, all 0 between steps */
 } pass_ctx;
 
 static uint32_t host_move_cap(const pass_ctx *x, uint32_t h)
@@ -176,6 +183,8 @@ static void record_move(pass_ctx *x, drs_move *mv, uint32_t v, int32_t from, int
                         double before)
 {
     drs_state_apply(&x->s, v, from, to);
+    if (x->lists.head)
+        drs_host_lists_move(&x->lists, v, from, to);
     x->assignment[v] = to;
     x->host_moves[from]++;
     x->host_moves[to]++;
@@ -228,6 +237,173 @@ static int32_t mandatory_destination(const pass_ctx *x, uint32_t v, int evacuati
     return best;
 }
 
+/* fmax is a libm call here (no -ffast-math); this is the hot loop's max.
+ * Both arguments are finite or the comparison falls to b, as fmax's use
+ * below needs (a variance clamped at 0). */
+static inline double max2(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+/* The per-step tables both searches read: per-host deviations from the
+ * mean and inverse capacities, and whether a host may take part in a move
+ * (balancing, a vMotion slot left). */
+static void step_tables(pass_ctx *x)
+{
+    const drs_cluster *c = x->c;
+    const drs_state *s = &x->s;
+    uint32_t nh = c->n_hosts;
+    double *dev[2] = {x->scratch, x->scratch + nh};
+    double *inv[2] = {x->scratch + 2 * (size_t)nh, x->scratch + 3 * (size_t)nh};
+    double *dest_ok = x->scratch + 4 * (size_t)nh;
+    for (uint32_t h = 0; h < nh; h++) {
+        const drs_host *host = &c->hosts[h];
+        dev[0][h] = s->load[0][h] - s->mean[0];
+        dev[1][h] = s->load[1][h] - s->mean[1];
+        inv[0][h] = host->cpu_capacity_mhz > 0.0 ? 1.0 / host->cpu_capacity_mhz : 0.0;
+        inv[1][h] = host->mem_capacity_mib > 0.0 ? 1.0 / host->mem_capacity_mib : 0.0;
+        dest_ok[h] = drs_host_balancing(host) && host_has_vmotion_slot(x, h);
+    }
+    if (x->p->search == DRS_SEARCH_PRUNED)
+        for (int r = 0; r < 2; r++)
+            for (uint32_t h = 0; h < nh; h++)
+                x->scratch[(size_t)(5 + r) * nh + h] = dev[r][h] * inv[r][h];
+}
+
+/* The best move found so far; `score` starts at the bound a move must beat. */
+typedef struct best_move {
+    uint32_t v;
+    int32_t to;
+    double score;
+} best_move;
+
+/* What VM v leaving host `from` does to the sums, whatever its destination. */
+typedef struct vm_leave {
+    uint32_t v;
+    int32_t from;
+    double xs[2], q_src[2];
+} vm_leave;
+
+static void vm_leave_prep(const pass_ctx *x, uint32_t v, int32_t from, vm_leave *out)
+{
+    const drs_vm *vm = &x->c->vms[v];
+    uint32_t nh = x->c->n_hosts;
+    const double *dev[2] = {x->scratch, x->scratch + nh};
+    const double *inv[2] = {x->scratch + 2 * (size_t)nh, x->scratch + 3 * (size_t)nh};
+    const double e[2] = {vm->cpu_entitlement_mhz, vm->mem_entitlement_mib};
+    out->v = v;
+    out->from = from;
+    for (int r = 0; r < 2; r++) {
+        out->xs[r] = e[r] * inv[r][from];
+        out->q_src[r] = x->s.sq_dev[r] - 2.0 * dev[r][from] * out->xs[r] + out->xs[r] * out->xs[r];
+    }
+}
+
+/* The ranking score of moving l->v to h (see best_balancing_move). */
+static inline double move_score(const pass_ctx *x, const vm_leave *l, uint32_t h)
+{
+    const drs_vm *vm = &x->c->vms[l->v];
+    uint32_t nh = x->c->n_hosts;
+    const double e[2] = {vm->cpu_entitlement_mhz, vm->mem_entitlement_mib};
+    double H = (double)x->s.n_balancing, var[2];
+    for (int r = 0; r < 2; r++) {
+        double xd = e[r] * x->scratch[(size_t)(2 + r) * nh + h];
+        double q = l->q_src[r] + 2.0 * x->scratch[(size_t)r * nh + h] * xd + xd * xd;
+        double shift = (xd - l->xs[r]) / H;
+        var[r] = max2(q / H - shift * shift, 0.0);
+    }
+    if (x->p->combine != DRS_COMBINE_WEIGHTED)
+        return max2(var[0], var[1]);
+    return x->s.weight[0] * sqrt(var[0]) + x->s.weight[1] * sqrt(var[1]);
+}
+
+/* Takes (l->v, h) at `score` if it beats the best so far - strictly lower
+ * score, or the same score and a lower (VM, host) pair, so the result does
+ * not depend on the order pairs are visited in - and passes the fit, rules
+ * and cost-benefit filters (run only for a would-be best). */
+static void consider(const pass_ctx *x, const vm_leave *l, uint32_t h, double score, best_move *b)
+{
+    if (!(score < b->score)) {
+        int lower_pair = b->to >= 0 && score == b->score && (l->v < b->v || (l->v == b->v && (int32_t)h < b->to));
+        if (!lower_pair)
+            return;
+    }
+    if (!drs_state_fits(&x->s, l->v, h) ||
+        !drs_rules_allow(x->c->rules, &x->idx, x->assignment, l->v, (int32_t)h, 1))
+        return;
+    if (x->p->cost_benefit && !(cost_benefit_in(&x->s, x->p, l->v, l->from, (int32_t)h) > 0.0))
+        return;
+    b->v = l->v;
+    b->to = (int32_t)h;
+    b->score = score;
+}
+
+static int movable_from(const pass_ctx *x, uint32_t v, int32_t *from)
+{
+    const double *dest_ok = x->scratch + 4 * (size_t)x->c->n_hosts;
+    *from = x->assignment[v];
+    return vm_movable(&x->c->vms[v]) && *from >= 0 && (uint32_t)*from < x->c->n_hosts && dest_ok[*from];
+}
+
+/* Every movable VM against every host: O(VMs x hosts). */
+static void search_full(const pass_ctx *x, best_move *b)
+{
+    uint32_t nh = x->c->n_hosts;
+    const double *dest_ok = x->scratch + 4 * (size_t)nh;
+    for (uint32_t v = 0; v < x->c->n_vms; v++) {
+        int32_t from;
+        vm_leave l;
+        if (!movable_from(x, v, &from))
+            continue;
+        vm_leave_prep(x, v, from, &l);
+        for (uint32_t h = 0; h < nh; h++) {
+            if ((int32_t)h == from || !dest_ok[h])
+                continue;
+            consider(x, &l, h, move_score(x, &l, h), b);
+        }
+    }
+}
+
+/* VMs on the k hosts of largest pull of either resource against the k
+ * hosts of smallest pull of either resource (hosts that may take part in a
+ * move), where the pull of host h in resource r is d_h,r / C_h,r: a VM of
+ * entitlement E leaving h changes Q_r by -2 E d/C + (E/C)^2 and joining it
+ * by +2 E d/C + (E/C)^2, so to first order in E the best sources have the
+ * largest pull and the best destinations the smallest, whatever the VM.
+ * With equal capacities this is simply the most and least loaded hosts.
+ * O(H k) to pick the hosts, then O(VMs on 2k hosts x 2k hosts). */
+static void search_pruned(pass_ctx *x, best_move *b)
+{
+    uint32_t nh = x->c->n_hosts, k = drs_prune_width(nh), n_src = 0, n_dst = 0;
+    const double *dest_ok = x->scratch + 4 * (size_t)nh;
+    for (int r = 0; r < 2; r++) {
+        const double *pull = x->scratch + (size_t)(5 + r) * nh;
+        drs_prune_select(pull, dest_ok, nh, k, 1, x->prune_sorted, x->prune_src_mark, x->prune_src,
+                         &n_src);
+        drs_prune_select(pull, dest_ok, nh, k, 0, x->prune_sorted, x->prune_dst_mark, x->prune_dst,
+                         &n_dst);
+    }
+    for (uint32_t i = 0; i < n_src; i++) {
+        uint32_t src = x->prune_src[i];
+        for (int32_t v = x->lists.head[src]; v >= 0; v = x->lists.next[v]) {
+            int32_t from;
+            vm_leave l;
+            if (!movable_from(x, (uint32_t)v, &from))
+                continue;
+            vm_leave_prep(x, (uint32_t)v, from, &l);
+            for (uint32_t j = 0; j < n_dst; j++) {
+                uint32_t h = x->prune_dst[j];
+                if (h != src)
+                    consider(x, &l, h, move_score(x, &l, h), b);
+            }
+        }
+    }
+    for (uint32_t i = 0; i < n_src; i++)
+        x->prune_src_mark[x->prune_src[i]] = 0;
+    for (uint32_t j = 0; j < n_dst; j++)
+        x->prune_dst_mark[x->prune_dst[j]] = 0;
+}
+
 /* The load-balancing move with the largest goodness that passes every
  * filter, or -1. The what-if imbalance is the shift formula of
  * drs_state_imbalance_if, unrolled with per-host deviations and inverse
@@ -237,71 +413,75 @@ static int32_t mandatory_destination(const pass_ctx *x, uint32_t v, int evacuati
  *   var' = Q'/H - ((x_d - x_s)/H)^2.
  * With DRS_COMBINE_MAX candidates are ranked by max(var'_cpu, var'_mem),
  * which orders them as the imbalance does without a square root each.
- * Strictly better than the best so far: ties keep the lower (VM, host) pair,
- * so the result depends only on the input. The cheap test comes first; the
- * fit, rules and cost-benefit filters run only for a would-be best. */
-static int32_t best_balancing_move(pass_ctx *x, double before, uint32_t *best_v_out)
+ * Ties keep the lower (VM, host) pair, so the result depends only on the
+ * input. */
+static int32_t best_balancing_move(pass_ctx *x, double before, uint32_t *best_v_out, drs_pass_result *out)
 {
-    const drs_cluster *c = x->c;
-    const drs_params *p = x->p;
-    const drs_state *s = &x->s;
-    uint32_t nh = c->n_hosts;
-    double *dev[2] = {x->scratch, x->scratch + nh};
-    double *inv[2] = {x->scratch + 2 * (size_t)nh, x->scratch + 3 * (size_t)nh};
-    double *dest_ok = x->scratch + 4 * (size_t)nh;
-    double H = (double)s->n_balancing;
-    double limit = before - p->min_goodness - DRS_GOODNESS_EPS; /* I' must be below this */
-    int use_max = p->combine != DRS_COMBINE_WEIGHTED;
-    int32_t best_to = -1;
-    uint32_t best_v = 0;
-    double best_score;
+    double limit = before - x->p->min_goodness - DRS_GOODNESS_EPS; /* I' must be below this */
+    int use_max = x->p->combine != DRS_COMBINE_WEIGHTED;
 
-    if (!(limit > 0.0) || s->n_balancing == 0)
+    if (!(limit > 0.0) || x->s.n_balancing == 0)
         return -1;
-    best_score = use_max ? limit * limit : limit;
-    for (uint32_t h = 0; h < nh; h++) {
-        const drs_host *host = &c->hosts[h];
-        dev[0][h] = s->load[0][h] - s->mean[0];
-        dev[1][h] = s->load[1][h] - s->mean[1];
-        inv[0][h] = host->cpu_capacity_mhz > 0.0 ? 1.0 / host->cpu_capacity_mhz : 0.0;
-        inv[1][h] = host->mem_capacity_mib > 0.0 ? 1.0 / host->mem_capacity_mib : 0.0;
-        dest_ok[h] = drs_host_balancing(host) && host_has_vmotion_slot(x, h);
-    }
-    for (uint32_t v = 0; v < c->n_vms; v++) {
-        int32_t from = x->assignment[v];
-        if (!vm_movable(&c->vms[v]) || from < 0 || (uint32_t)from >= nh || !dest_ok[from])
-            continue;
-        const double e[2] = {c->vms[v].cpu_entitlement_mhz, c->vms[v].mem_entitlement_mib};
-        double xs[2], q_src[2];
-        for (int r = 0; r < 2; r++) {
-            xs[r] = e[r] * inv[r][from];
-            q_src[r] = s->sq_dev[r] - 2.0 * dev[r][from] * xs[r] + xs[r] * xs[r];
+    step_tables(x);
+    best_move bound = {.v = 0, .to = -1, .score = use_max ? limit * limit : limit}, b = bound;
+    if (x->p->search == DRS_SEARCH_PRUNED) {
+        search_pruned(x, &b);
+        if (x->p->search_check) {
+            best_move full = bound;
+            search_full(x, &full);
+            out->n_search_checked++;
+            out->n_search_differ += full.to != b.to || (full.to >= 0 && full.v != b.v);
         }
-        for (uint32_t h = 0; h < nh; h++) {
-            if ((int32_t)h == from || !dest_ok[h])
-                continue;
-            double var[2];
-            for (int r = 0; r < 2; r++) {
-                double xd = e[r] * inv[r][h];
-                double q = q_src[r] + 2.0 * dev[r][h] * xd + xd * xd;
-                double shift = (xd - xs[r]) / H;
-                var[r] = fmax(0.0, q / H - shift * shift);
-            }
-            double score = use_max ? fmax(var[0], var[1])
-                                   : s->weight[0] * sqrt(var[0]) + s->weight[1] * sqrt(var[1]);
-            if (!(score < best_score))
-                continue;
-            if (!drs_state_fits(s, v, h) || !drs_rules_allow(c->rules, &x->idx, x->assignment, v, (int32_t)h, 1))
-                continue;
-            if (p->cost_benefit && !(cost_benefit_in(s, p, v, from, (int32_t)h) > 0.0))
-                continue;
-            best_v = v;
-            best_to = (int32_t)h;
-            best_score = score;
+        if (b.to < 0) { /* nothing among the extremes passes the filters */
+            out->n_search_fallbacks++;
+            search_full(x, &b);
         }
+    } else {
+        search_full(x, &b);
     }
-    *best_v_out = best_v;
-    return best_to;
+    *best_v_out = b.v;
+    return b.to;
+}
+
+static void pass_ctx_free(pass_ctx *x)
+{
+    drs_state_free(&x->s);
+    drs_rules_index_free(&x->idx);
+    drs_host_lists_free(&x->lists);
+    free(x->host_moves);
+    free(x->scratch);
+    free(x->prune_sorted);
+    free(x->prune_src);
+    free(x->prune_dst);
+    free(x->prune_src_mark);
+    free(x->prune_dst_mark);
+}
+
+static int pass_ctx_init(pass_ctx *x, const drs_cluster *c, const drs_params *p, int32_t *assignment)
+{
+    size_t nh = c->n_hosts ? c->n_hosts : 1;
+    memset(x, 0, sizeof *x);
+    x->c = c;
+    x->p = p;
+    x->assignment = assignment;
+    x->host_moves = calloc(nh, sizeof *x->host_moves);
+    x->scratch = malloc(7 * nh * sizeof *x->scratch);
+    if (x->host_moves == NULL || x->scratch == NULL)
+        return -1;
+    if (p->search == DRS_SEARCH_PRUNED) {
+        size_t k = drs_prune_width(c->n_hosts);
+        x->prune_sorted = malloc(k * sizeof *x->prune_sorted);
+        x->prune_src = malloc(2 * k * sizeof *x->prune_src);
+        x->prune_dst = malloc(2 * k * sizeof *x->prune_dst);
+        x->prune_src_mark = calloc(nh, 1);
+        x->prune_dst_mark = calloc(nh, 1);
+        if (!x->prune_sorted || !x->prune_src || !x->prune_dst || !x->prune_src_mark || !x->prune_dst_mark ||
+            drs_host_lists_init(&x->lists, c->n_hosts, c->n_vms, assignment) != 0)
+            return -1;
+    }
+    if (drs_rules_index_build(&x->idx, c->rules, c->rules ? c->n_rules : 0, c->n_vms) != 0)
+        return -1;
+    return drs_state_init(&x->s, c, p->combine, assignment, UINT32_MAX);
 }
 
 int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs_move *moves,
@@ -315,23 +495,9 @@ int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs
         return -1;
     if (p->max_moves_per_pass < cap)
         cap = p->max_moves_per_pass;
-    memset(&x, 0, sizeof x);
     memset(out, 0, sizeof *out);
-    x.c = c;
-    x.p = p;
-    x.assignment = assignment;
-    x.host_moves = calloc(c->n_hosts ? c->n_hosts : 1, sizeof *x.host_moves);
-    x.scratch = malloc(5 * (size_t)(c->n_hosts ? c->n_hosts : 1) * sizeof *x.scratch);
-    if (x.host_moves == NULL || x.scratch == NULL) {
-        free(x.host_moves);
-        free(x.scratch);
-        return -1;
-    }
-    if (drs_rules_index_build(&x.idx, c->rules, c->rules ? c->n_rules : 0, c->n_vms) != 0 ||
-        drs_state_init(&x.s, c, p->combine, assignment, UINT32_MAX) != 0) {
-        drs_rules_index_free(&x.idx);
-        free(x.host_moves);
-        free(x.scratch);
+    if (pass_ctx_init(&x, c, p, assignment) != 0) {
+        pass_ctx_free(&x);
         return -1;
     }
     for (uint32_t h = 0; h < c->n_hosts; h++)
@@ -367,7 +533,7 @@ int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs
             break;
         }
         uint32_t best_v = 0;
-        int32_t best_to = best_balancing_move(&x, before, &best_v);
+        int32_t best_to = best_balancing_move(&x, before, &best_v, out);
         if (best_to < 0) {
             out->stop = DRS_STOP_NO_MOVE;
             break;
@@ -377,9 +543,6 @@ int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs
     }
     out->n_moves = n;
     out->imbalance_after = drs_state_imbalance(&x.s, NULL);
-    drs_state_free(&x.s);
-    drs_rules_index_free(&x.idx);
-    free(x.host_moves);
-    free(x.scratch);
+    pass_ctx_free(&x);
     return (int)n;
 }

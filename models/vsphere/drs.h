@@ -62,6 +62,16 @@ typedef struct drs_cluster {
 
 typedef enum { DRS_COMBINE_MAX, DRS_COMBINE_WEIGHTED } drs_combine; /* drs.combine, in order */
 
+/* drs.search, in order: which (VM, destination) pairs a load-balancing step
+ * scores. FULL: every movable VM against every balancing host (the search
+ * of vdcsim up to 2026, O(VMs x hosts) per move). PRUNED: only VMs on the
+ * k most loaded hosts of each resource against the k least loaded ones, k
+ * = drs_prune_width(H) (about 2 log2 H), with the full search as fallback
+ * when no pruned pair passes the filters (docs/vsphere.md, "Cost of a
+ * pass"). */
+typedef enum { DRS_SEARCH_PRUNED, DRS_SEARCH_FULL } drs_search;
+#define VDCSIM_DRS_HAS_SEARCH 1 /* for bench/bench_drs_pass.c built against older sources */
+
 typedef struct drs_params {
     int threshold;               /* migration threshold 1 (conservative) .. 5; default 3 */
     uint32_t max_moves_per_pass; /* default 64 */
@@ -74,6 +84,9 @@ typedef struct drs_params {
     vmotion_params vmotion;      /* downtime target, round limit (memory and rate come per VM) */
     double core_mhz;             /* for the vMotion CPU reservation; default 2000 */
     double period_s;             /* invocation period, 300 (vSphere 7: 60); informative here */
+    drs_search search;           /* default DRS_SEARCH_PRUNED */
+    int search_check;            /* 1: with PRUNED, also run the full search at every step and count
+                                  * the steps where it would pick another move (benchmarks) */
 } drs_params;
 
 void drs_params_default(drs_params *p);
@@ -100,6 +113,9 @@ typedef struct drs_pass_result {
     double imbalance_after;
     double target;
     drs_stop_reason stop;
+    uint32_t n_search_fallbacks;  /* PRUNED: steps that fell back to the full search */
+    uint32_t n_search_checked;    /* search_check: load-balancing steps compared */
+    uint32_t n_search_differ;     /* ... where the full search picks another (VM, host) */
 } drs_pass_result;
 
 /* Target imbalance for threshold T in 2..5 and H hosts; 1 gives INFINITY

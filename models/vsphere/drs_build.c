@@ -243,6 +243,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     d->params.cost_benefit = scn_bool(scn, "drs.cost_benefit");
     d->params.gain_duration_s = (double)scn_duration_ns(scn, "drs.gain_duration") * 1e-9;
     d->params.combine = (drs_combine)scn_enum(scn, "drs.combine");
+    d->params.search = (drs_search)scn_enum(scn, "drs.search");
     d->params.period_s = (double)d->period_ns * 1e-9;
     if (env->n_hosts > 0)
         d->params.core_mhz = env->host_specs[0].cpu_mhz;
