@@ -1,7 +1,8 @@
 /* test_drs_search.c - DRS's pruned search (drs.search = "pruned",
- * models/vsphere/drs_prune.c and drs.c): the host selection, the fallback to
- * the full search when no pruned pair passes the filters (hand-worked), and
- * the same moves as the full search on randomized unbalanced clusters. */
+ * models/vsphere/drs_prune.c and drs.c): host orders and lists, two
+ * hand-worked clusters (the best destination is a bigger, not the least
+ * loaded host; the moves that pass the filters lie away from the extremes),
+ * and the same moves as the full search on randomized unbalanced clusters. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,36 +11,69 @@
 #include "models/vsphere/drs_prune.h"
 #include "tests/check.h"
 
-/* Width: max(4, 2 ceil(log2 H)). */
-static void test_width(void)
+/* Host orders: destinations by (1/C, d, host) ascending, sources by d
+ * descending then host. */
+static void test_orders(void)
 {
-    CHECK_INT_EQ(drs_prune_width(1), 4);
-    CHECK_INT_EQ(drs_prune_width(4), 4);
-    CHECK_INT_EQ(drs_prune_width(5), 6);   /* ceil(log2 5) = 3 */
-    CHECK_INT_EQ(drs_prune_width(64), 12);
-    CHECK_INT_EQ(drs_prune_width(65), 14);
-    CHECK_INT_EQ(drs_prune_width(1000), 20); /* 2^10 = 1024 */
+    drs_host_key k[4] = {{.inv = 0.001, .dev = 0.2, .host = 0},
+                         {.inv = 0.00025, .dev = -0.1, .host = 1},
+                         {.inv = 0.001, .dev = -0.3, .host = 2},
+                         {.inv = 0.001, .dev = 0.2, .host = 3}};
+    drs_host_key d[4], src[4];
+    memcpy(d, k, sizeof k);
+    memcpy(src, k, sizeof k);
+    drs_host_keys_sort_dest(d, 4);
+    CHECK_INT_EQ(d[0].host, 1); /* the smaller 1/C: a class of its own, first */
+    CHECK_INT_EQ(d[1].host, 2);
+    CHECK_INT_EQ(d[2].host, 0);
+    CHECK_INT_EQ(d[3].host, 3);
+    drs_host_keys_sort_src(src, 4);
+    CHECK_INT_EQ(src[0].host, 0);
+    CHECK_INT_EQ(src[1].host, 3);
+    CHECK_INT_EQ(src[2].host, 1);
+    CHECK_INT_EQ(src[3].host, 2);
 }
 
-/* Keys 5 1 5 0 9 3, host 4 not eligible: the 3 largest among the eligible
- * are 5 (host 0), 5 (host 2, tie after the lower index), 3 (host 5); the 2
- * smallest are 0 (host 3), 1 (host 1). A marked host is not appended twice. */
-static void test_select(void)
+/* ------------------------------------------------------------------------ */
+/* The best destination is not the least loaded host. CPU only (memory      */
+/* entitlements 0), threshold 3, one move, cost-benefit off.                */
+/*   host 0: 1000 MHz, VM 0 = 600, VM 1 = 200     N = 0.8                   */
+/*   host 1: 1000 MHz, VM 2 = 100                 N = 0.1                   */
+/*   host 2: 4000 MHz, VM 3 = 500                 N = 0.125                 */
+/* I = population std dev of N: 0.3242513 before. Every move, by hand:      */
+/*   VM 0 -> 1: 0.2, 0.7, 0.125 -> 0.2552232                               */
+/*   VM 0 -> 2: 0.2, 0.1, 0.275 -> 0.0716860   (best: x_d = 600/4000)       */
+/*   VM 1 -> 1: 0.6, 0.3, 0.125 -> 0.1961434                               */
+/*   VM 1 -> 2: 0.6, 0.1, 0.175 -> 0.2201641                               */
+/*   VM 2, VM 3 anywhere: above 0.3242513                                   */
+/* Host 1 is the least loaded; a search that tried only the least loaded    */
+/* host would move VM 1 there. Both searches must give VM 0 -> host 2.      */
+/* ------------------------------------------------------------------------ */
+static void test_bigger_host(void)
 {
-    const double key[6] = {5, 1, 5, 0, 9, 3}, eligible[6] = {1, 1, 1, 1, 0, 1};
-    uint32_t sorted[3], out[8], n = 0;
-    uint8_t mark[6] = {0};
-    drs_prune_select(key, eligible, 6, 3, 1, sorted, mark, out, &n);
-    CHECK_INT_EQ(n, 3);
-    CHECK_INT_EQ(out[0], 0);
-    CHECK_INT_EQ(out[1], 2);
-    CHECK_INT_EQ(out[2], 5);
-    drs_prune_select(key, eligible, 6, 2, 0, sorted, mark, out, &n);
-    CHECK_INT_EQ(n, 5);
-    CHECK_INT_EQ(out[3], 3);
-    CHECK_INT_EQ(out[4], 1);
-    drs_prune_select(key, eligible, 6, 1, 1, sorted, mark, out, &n); /* host 0 again: already marked */
-    CHECK_INT_EQ(n, 5);
+    drs_host hosts[3] = {{.cpu_capacity_mhz = 1000, .mem_capacity_mib = 1000, .state = DRS_HOST_UP, .vmotion_nic_gbps = 10},
+                         {.cpu_capacity_mhz = 1000, .mem_capacity_mib = 1000, .state = DRS_HOST_UP, .vmotion_nic_gbps = 10},
+                         {.cpu_capacity_mhz = 4000, .mem_capacity_mib = 1000, .state = DRS_HOST_UP, .vmotion_nic_gbps = 10}};
+    drs_vm vms[4] = {{.host = 0, .cpu_entitlement_mhz = 600, .memory_mib = 1024},
+                     {.host = 0, .cpu_entitlement_mhz = 200, .memory_mib = 1024},
+                     {.host = 1, .cpu_entitlement_mhz = 100, .memory_mib = 1024},
+                     {.host = 2, .cpu_entitlement_mhz = 500, .memory_mib = 1024}};
+    drs_cluster c = {hosts, 3, vms, 4, NULL, 0};
+    for (int search = 0; search < 2; search++) {
+        drs_params p;
+        drs_params_default(&p);
+        p.cost_benefit = 0;
+        p.max_moves_per_pass = 1;
+        p.search = search == 0 ? DRS_SEARCH_PRUNED : DRS_SEARCH_FULL;
+        int32_t a[4] = {0, 0, 1, 2};
+        drs_move moves[2];
+        drs_pass_result r;
+        CHECK_INT_EQ(drs_pass(&c, &p, a, moves, 2, &r), 1);
+        CHECK_INT_EQ(moves[0].vm, 0);
+        CHECK_INT_EQ(moves[0].to, 2);
+        CHECK_NEAR(r.imbalance_before, 0.3242513, 1e-6);
+        CHECK_NEAR(moves[0].imbalance_after, 0.0716860, 1e-6);
+    }
 }
 
 /* Host lists: moves keep every VM in exactly its host's list. */
@@ -63,7 +97,7 @@ static void test_lists(void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* The fallback case, 32 hosts of 1000 MHz and 1000 MiB, 10 GbE, all UP.     */
+/* Filters away from the extremes: 32 hosts of 1000 MHz and 1000 MiB, UP.   */
 /* Every VM's memory entitlement (MiB) equals its CPU entitlement (MHz), so  */
 /* both resources have the same loads.                                      */
 /*   host 0: VM 0 and VM 21, 300 each, CPU reservation 1 MHz: N = 0.6        */
@@ -71,23 +105,21 @@ static void test_lists(void)
 /*   hosts 21..30: VM h+1 (22..31), pinned, entitlement 0, reservation 1000 */
 /*     MHz: N = 0, but nothing with a reservation fits any more             */
 /*   host 31: empty, N = 0                                                  */
-/* Width k = 2 ceil(log2 32) = 10. Pull d/C: host 0 largest, then hosts     */
-/* 1..20 tied (the lower 9 taken); smallest: hosts 21..31 tied, so 21..30.  */
-/* Pruned pairs: VM 0 / 21 -> 21..30 do not fit (1000 + 1 > 1000); VMs 1..9 */
-/* -> 21..30 leave Q unchanged (0.1 and 0 swap); nothing is strictly better: */
-/* fallback to the full search, which finds VM 0 -> host 31 (loads 0.3 and  */
+/* VM 0 / 21 -> 21..30 do not fit (1000 + 1 > 1000); VMs 1..20 -> 21..31   */
+/* leave Q unchanged (0.1 and 0 swap); the least loaded hosts take nothing.  */
+/* The move is VM 0 -> host 31 (loads 0.3 and                               */
 /* 0.3; Q drops by 0.6^2 - 2 x 0.3^2 = 0.18, against 0.12 for a 0.1 host;   */
 /* VM 21 ties with VM 0 and loses on the index).                            */
 /* I before: mean 2.6/32, var = 0.56/32 - mean^2, I = 0.1043956;            */
 /* after: var = (0.09 + 0.09 + 0.2)/32 - mean^2, I = 0.0726184 > target     */
-/* (5-3)/(10 sqrt 32) = 0.0354; the next step falls back again and the full */
-/* search finds nothing better (VM 0 or 21 onto a 0.1 host: Q + 0.06):      */
-/* one move, stop NO_MOVE, 2 fallbacks. Cost-benefit off.                   */
+/* (5-3)/(10 sqrt 32) = 0.0354; the next step finds nothing better (VM 0   */
+/* or 21 onto a 0.1 host: Q + 0.06): one move, stop NO_MOVE. Cost-benefit   */
+/* off.                                                                     */
 /* ------------------------------------------------------------------------ */
 #define FB_HOSTS 32
 #define FB_VMS 32
 
-static void test_fallback(void)
+static void test_filters_away_from_extremes(void)
 {
     drs_host hosts[FB_HOSTS];
     drs_vm vms[FB_VMS];
@@ -123,7 +155,6 @@ static void test_fallback(void)
         CHECK_NEAR(r.imbalance_before, 0.1043956, 1e-6);
         CHECK_NEAR(r.imbalance_after, 0.0726184, 1e-6);
         CHECK_INT_EQ(r.stop, DRS_STOP_NO_MOVE);
-        CHECK_INT_EQ(r.n_search_fallbacks, search == 0 ? 2 : 0);
     }
 }
 
@@ -131,10 +162,7 @@ static void test_fallback(void)
 /* Randomized unbalanced clusters (hosts of two sizes, VMs piled on low     */
 /* host numbers, cost-benefit on): the pruned search must give the same    */
 /* move list as the full search, and search_check must count no step where  */
-/* they differ. Pruning is a heuristic (a VM much larger than a host's      */
-/* deviation can be better placed outside the extremes); this checks that   */
-/* it holds on clusters shaped like the ones DRS meets, and fails if the    */
-/* selection of hosts regresses.                                            */
+/* they differ (the bound must never cut the winning pair).                */
 /* ------------------------------------------------------------------------ */
 static uint64_t rng = 88172645463325252ull;
 static double uniform01(void)
@@ -198,10 +226,10 @@ static void random_case(uint32_t nh, uint32_t nv)
 
 int main(void)
 {
-    test_width();
-    test_select();
+    test_orders();
     test_lists();
-    test_fallback();
+    test_bigger_host();
+    test_filters_away_from_extremes();
     for (int i = 0; i < 4; i++) {
         random_case(40, 600);
         random_case(150, 3000);

@@ -157,13 +157,12 @@ typedef struct pass_ctx {
     drs_rule_index idx;
     uint32_t *host_moves; /* vMotions per host in this pass, in flight included */
     int32_t *assignment;
-    double *scratch;      /* 7 x n_hosts: deviations and 1/capacity per resource, dest flags,
-                           * pull per resource (pruned search) */
+    double *scratch;      /* 5 x n_hosts: deviations and 1/capacity per resource, dest flags */
     /* DRS_SEARCH_PRUNED only */
-    drs_host_lists lists;     /* VMs per host, moves included */
-    uint32_t *prune_sorted;   /* k: selection scratch */
-    uint32_t *prune_src, *prune_dst; /* 2k each: the hosts searched */
-    uint8_t *prune_src_mark, *prune_dst_mark; /* n_hosts each, all 0 between steps */
+    drs_host_lists lists; /* VMs per host, moves included */
+    drs_host_key *dest;   /* n_hosts: hosts that may take part, by (1/C, d) ascending */
+    drs_host_key *src;    /* n_hosts: the same hosts by d descending */
+    uint32_t *class_start; /* n_hosts + 1: runs of equal 1/C in dest */
 } pass_ctx;
 
 static uint32_t host_move_cap(const pass_ctx *x, uint32_t h)
@@ -264,10 +263,6 @@ static void step_tables(pass_ctx *x)
         inv[1][h] = host->mem_capacity_mib > 0.0 ? 1.0 / host->mem_capacity_mib : 0.0;
         dest_ok[h] = drs_host_balancing(host) && host_has_vmotion_slot(x, h);
     }
-    if (x->p->search == DRS_SEARCH_PRUNED)
-        for (int r = 0; r < 2; r++)
-            for (uint32_t h = 0; h < nh; h++)
-                x->scratch[(size_t)(5 + r) * nh + h] = dev[r][h] * inv[r][h];
 }
 
 /* The best move found so far; `score` starts at the bound a move must beat. */
@@ -364,44 +359,78 @@ static void search_full(const pass_ctx *x, best_move *b)
     }
 }
 
-/* VMs on the k hosts of largest pull of either resource against the k
- * hosts of smallest pull of either resource (hosts that may take part in a
- * move), where the pull of host h in resource r is d_h,r / C_h,r: a VM of
- * entitlement E leaving h changes Q_r by -2 E d/C + (E/C)^2 and joining it
- * by +2 E d/C + (E/C)^2, so to first order in E the best sources have the
- * largest pull and the best destinations the smallest, whatever the VM.
- * With equal capacities this is simply the most and least loaded hosts.
- * O(H k) to pick the hosts, then O(VMs on 2k hosts x 2k hosts). */
+/* The part of a pair's score that resource r alone forces: the score is at
+ * least this (max: var_r; weighted: w_r sqrt(var_r), the other term being
+ * >= 0), computed with move_score's own operations so that the bound holds
+ * in floating point too. */
+static inline double score_bound(const pass_ctx *x, const vm_leave *l, int r, double e_r, double inv_r,
+                                 double dev_r)
+{
+    double H = (double)x->s.n_balancing;
+    double xd = e_r * inv_r;
+    double q = l->q_src[r] + 2.0 * dev_r * xd + xd * xd;
+    double shift = (xd - l->xs[r]) / H;
+    double var = max2(q / H - shift * shift, 0.0);
+    return x->p->combine != DRS_COMBINE_WEIGHTED ? var : x->s.weight[r] * sqrt(var);
+}
+
+/* The same move as search_full, found without scoring most pairs (branch
+ * and bound on the dominant resource r, the one with the larger term in
+ * the current imbalance):
+ *  - destinations are grouped by capacity C_r (a class: hosts of one model)
+ *    and sorted by deviation d_r inside a class. For a VM, x_d = E_r / C_r is
+ *    the same across a class and its bound 2 d x_d + x_d^2 grows with d, so
+ *    once a host's bound exceeds the best score so far no later host of the
+ *    class can win: the scan of the class stops there.
+ *  - VMs are visited by source host, most loaded (largest d_r) first, so
+ *    that good moves are found early and the bound cuts the other scans
+ *    after a host or two.
+ * Ties are broken by (VM, host) in consider(), so the visiting order does
+ * not change the result. Cost per step: O(H log H) to sort the hosts, then
+ * per movable VM O(classes + hosts scanned before the cut).
+ * docs/vsphere.md, "Cost of a pass". */
 static void search_pruned(pass_ctx *x, best_move *b)
 {
-    uint32_t nh = x->c->n_hosts, k = drs_prune_width(nh), n_src = 0, n_dst = 0;
+    uint32_t nh = x->c->n_hosts, n = 0, n_class = 0;
     const double *dest_ok = x->scratch + 4 * (size_t)nh;
-    for (int r = 0; r < 2; r++) {
-        const double *pull = x->scratch + (size_t)(5 + r) * nh;
-        drs_prune_select(pull, dest_ok, nh, k, 1, x->prune_sorted, x->prune_src_mark, x->prune_src,
-                         &n_src);
-        drs_prune_select(pull, dest_ok, nh, k, 0, x->prune_sorted, x->prune_dst_mark, x->prune_dst,
-                         &n_dst);
-    }
-    for (uint32_t i = 0; i < n_src; i++) {
-        uint32_t src = x->prune_src[i];
+    double term[2];
+    for (int k = 0; k < 2; k++)
+        term[k] = x->p->combine != DRS_COMBINE_WEIGHTED ? x->s.sq_dev[k] : x->s.weight[k] * sqrt(x->s.sq_dev[k]);
+    int r = term[1] > term[0] ? 1 : 0;
+    const double *dev = x->scratch + (size_t)r * nh, *inv = x->scratch + (size_t)(2 + r) * nh;
+
+    for (uint32_t h = 0; h < nh; h++)
+        if (dest_ok[h])
+            x->dest[n++] = (drs_host_key){.inv = inv[h], .dev = dev[h], .host = h};
+    memcpy(x->src, x->dest, n * sizeof *x->src);
+    drs_host_keys_sort_dest(x->dest, n);
+    drs_host_keys_sort_src(x->src, n);
+    for (uint32_t i = 0; i < n; i++)
+        if (i == 0 || x->dest[i].inv != x->dest[i - 1].inv)
+            x->class_start[n_class++] = i;
+    x->class_start[n_class] = n;
+
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t src = x->src[i].host;
         for (int32_t v = x->lists.head[src]; v >= 0; v = x->lists.next[v]) {
             int32_t from;
             vm_leave l;
             if (!movable_from(x, (uint32_t)v, &from))
                 continue;
             vm_leave_prep(x, (uint32_t)v, from, &l);
-            for (uint32_t j = 0; j < n_dst; j++) {
-                uint32_t h = x->prune_dst[j];
-                if (h != src)
-                    consider(x, &l, h, move_score(x, &l, h), b);
-            }
+            const drs_vm *vm = &x->c->vms[v];
+            double e_r = r == 0 ? vm->cpu_entitlement_mhz : vm->mem_entitlement_mib;
+            for (uint32_t k = 0; k < n_class; k++)
+                for (uint32_t j = x->class_start[k]; j < x->class_start[k + 1]; j++) {
+                    const drs_host_key *d = &x->dest[j];
+                    if ((int32_t)d->host == from)
+                        continue;
+                    if (score_bound(x, &l, r, e_r, d->inv, d->dev) > b->score)
+                        break; /* nor any later host of this class */
+                    consider(x, &l, d->host, move_score(x, &l, d->host), b);
+                }
         }
     }
-    for (uint32_t i = 0; i < n_src; i++)
-        x->prune_src_mark[x->prune_src[i]] = 0;
-    for (uint32_t j = 0; j < n_dst; j++)
-        x->prune_dst_mark[x->prune_dst[j]] = 0;
 }
 
 /* The load-balancing move with the largest goodness that passes every
@@ -432,10 +461,6 @@ static int32_t best_balancing_move(pass_ctx *x, double before, uint32_t *best_v_
             out->n_search_checked++;
             out->n_search_differ += full.to != b.to || (full.to >= 0 && full.v != b.v);
         }
-        if (b.to < 0) { /* nothing among the extremes passes the filters */
-            out->n_search_fallbacks++;
-            search_full(x, &b);
-        }
     } else {
         search_full(x, &b);
     }
@@ -450,11 +475,9 @@ static void pass_ctx_free(pass_ctx *x)
     drs_host_lists_free(&x->lists);
     free(x->host_moves);
     free(x->scratch);
-    free(x->prune_sorted);
-    free(x->prune_src);
-    free(x->prune_dst);
-    free(x->prune_src_mark);
-    free(x->prune_dst_mark);
+    free(x->dest);
+    free(x->src);
+    free(x->class_start);
 }
 
 static int pass_ctx_init(pass_ctx *x, const drs_cluster *c, const drs_params *p, int32_t *assignment)
@@ -465,17 +488,14 @@ static int pass_ctx_init(pass_ctx *x, const drs_cluster *c, const drs_params *p,
     x->p = p;
     x->assignment = assignment;
     x->host_moves = calloc(nh, sizeof *x->host_moves);
-    x->scratch = malloc(7 * nh * sizeof *x->scratch);
+    x->scratch = malloc(5 * nh * sizeof *x->scratch);
     if (x->host_moves == NULL || x->scratch == NULL)
         return -1;
     if (p->search == DRS_SEARCH_PRUNED) {
-        size_t k = drs_prune_width(c->n_hosts);
-        x->prune_sorted = malloc(k * sizeof *x->prune_sorted);
-        x->prune_src = malloc(2 * k * sizeof *x->prune_src);
-        x->prune_dst = malloc(2 * k * sizeof *x->prune_dst);
-        x->prune_src_mark = calloc(nh, 1);
-        x->prune_dst_mark = calloc(nh, 1);
-        if (!x->prune_sorted || !x->prune_src || !x->prune_dst || !x->prune_src_mark || !x->prune_dst_mark ||
+        x->dest = malloc(nh * sizeof *x->dest);
+        x->src = malloc(nh * sizeof *x->src);
+        x->class_start = malloc((nh + 1) * sizeof *x->class_start);
+        if (!x->dest || !x->src || !x->class_start ||
             drs_host_lists_init(&x->lists, c->n_hosts, c->n_vms, assignment) != 0)
             return -1;
     }

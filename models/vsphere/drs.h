@@ -62,13 +62,12 @@ typedef struct drs_cluster {
 
 typedef enum { DRS_COMBINE_MAX, DRS_COMBINE_WEIGHTED } drs_combine; /* drs.combine, in order */
 
-/* drs.search, in order: which (VM, destination) pairs a load-balancing step
- * scores. FULL: every movable VM against every balancing host (the search
- * of vdcsim up to 2026, O(VMs x hosts) per move). PRUNED: only VMs on the
- * k most loaded hosts of each resource against the k least loaded ones, k
- * = drs_prune_width(H) (about 2 log2 H), with the full search as fallback
- * when no pruned pair passes the filters (docs/vsphere.md, "Cost of a
- * pass"). */
+/* drs.search, in order: how a load-balancing step finds its move. FULL:
+ * scores every movable VM against every balancing host (O(VMs x hosts) per
+ * move; vdcsim's only search up to 2026-12). PRUNED: the same move, found
+ * by branch and bound: hosts grouped by capacity and sorted by load, the
+ * scan of a group cut where no later host can beat the best move so far
+ * (docs/vsphere.md, "Cost of a pass"). */
 typedef enum { DRS_SEARCH_PRUNED, DRS_SEARCH_FULL } drs_search;
 #define VDCSIM_DRS_HAS_SEARCH 1 /* for bench/bench_drs_pass.c built against older sources */
 
@@ -86,7 +85,7 @@ typedef struct drs_params {
     double period_s;             /* invocation period, 300 (vSphere 7: 60); informative here */
     drs_search search;           /* default DRS_SEARCH_PRUNED */
     int search_check;            /* 1: with PRUNED, also run the full search at every step and count
-                                  * the steps where it would pick another move (benchmarks) */
+                                  * the steps where it would pick another move (tests, benchmarks) */
 } drs_params;
 
 void drs_params_default(drs_params *p);
@@ -113,7 +112,6 @@ typedef struct drs_pass_result {
     double imbalance_after;
     double target;
     drs_stop_reason stop;
-    uint32_t n_search_fallbacks;  /* PRUNED: steps that fell back to the full search */
     uint32_t n_search_checked;    /* search_check: load-balancing steps compared */
     uint32_t n_search_differ;     /* ... where the full search picks another (VM, host) */
 } drs_pass_result;

@@ -1,5 +1,5 @@
-/* drs_prune.c - host lists and extreme-host selection for DRS's pruned
- * search (see drs_prune.h). */
+/* drs_prune.c - host lists and host orders for DRS's bounded search (see
+ * drs_prune.h). */
 #include "models/vsphere/drs_prune.h"
 
 #include <stdlib.h>
@@ -53,44 +53,30 @@ void drs_host_lists_free(drs_host_lists *l)
     l->head = l->next = l->prev = NULL;
 }
 
-uint32_t drs_prune_width(uint32_t n_hosts)
+static int cmp_dest(const void *pa, const void *pb)
 {
-    uint32_t log2_ceil = 0;
-    while (log2_ceil < 32 && ((uint64_t)1 << log2_ceil) < n_hosts)
-        log2_ceil++;
-    uint32_t k = 2 * log2_ceil;
-    return k < 4 ? 4 : k;
+    const drs_host_key *a = pa, *b = pb;
+    if (a->inv != b->inv)
+        return a->inv < b->inv ? -1 : 1;
+    if (a->dev != b->dev)
+        return a->dev < b->dev ? -1 : 1;
+    return (a->host > b->host) - (a->host < b->host);
 }
 
-/* a ranks before b: more extreme key, then lower index */
-static int ranks_before(const double *key, uint32_t a, uint32_t b, int largest)
+static int cmp_src(const void *pa, const void *pb)
 {
-    if (key[a] != key[b])
-        return largest ? key[a] > key[b] : key[a] < key[b];
-    return a < b;
+    const drs_host_key *a = pa, *b = pb;
+    if (a->dev != b->dev)
+        return a->dev > b->dev ? -1 : 1;
+    return (a->host > b->host) - (a->host < b->host);
 }
 
-void drs_prune_select(const double *key, const double *eligible, uint32_t n, uint32_t k, int largest,
-                      uint32_t *sorted, uint8_t *mark, uint32_t *out, uint32_t *n_out)
+void drs_host_keys_sort_dest(drs_host_key *k, uint32_t n)
 {
-    uint32_t m = 0;
-    if (k == 0)
-        return;
-    for (uint32_t h = 0; h < n; h++) {
-        if (eligible[h] == 0.0)
-            continue;
-        if (m == k && !ranks_before(key, h, sorted[m - 1], largest))
-            continue;
-        uint32_t i = m < k ? m++ : k - 1; /* the last one falls off when full */
-        while (i > 0 && ranks_before(key, h, sorted[i - 1], largest)) {
-            sorted[i] = sorted[i - 1];
-            i--;
-        }
-        sorted[i] = h;
-    }
-    for (uint32_t i = 0; i < m; i++)
-        if (!mark[sorted[i]]) {
-            mark[sorted[i]] = 1;
-            out[(*n_out)++] = sorted[i];
-        }
+    qsort(k, n, sizeof *k, cmp_dest);
+}
+
+void drs_host_keys_sort_src(drs_host_key *k, uint32_t n)
+{
+    qsort(k, n, sizeof *k, cmp_src);
 }

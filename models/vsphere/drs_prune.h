@@ -1,6 +1,6 @@
-/* drs_prune.h - the candidate sets of DRS's pruned search (drs.search =
- * "pruned", docs/vsphere.md "Cost of a pass"): which VMs sit on which host,
- * kept up to date move by move, and the k most / least loaded hosts.
+/* drs_prune.h - the data of DRS's bounded search (drs.search = "pruned",
+ * docs/vsphere.md "Cost of a pass"): which VMs sit on which host, kept up
+ * to date move by move, and the host orders it scans in.
  *
  * Internal to drs.c. Pure data structures, no allocation after init.
  */
@@ -24,16 +24,16 @@ int drs_host_lists_init(drs_host_lists *l, uint32_t n_hosts, uint32_t n_vms, con
 void drs_host_lists_move(drs_host_lists *l, uint32_t v, int32_t from, int32_t to);
 void drs_host_lists_free(drs_host_lists *l);
 
-/* How many hosts of each extreme the pruned search looks at:
- * max(4, 2 ceil(log2 H)) (every host when H is at most that). */
-uint32_t drs_prune_width(uint32_t n_hosts);
+/* A host in the bounded search: 1/C and deviation d of the resource
+ * searched on. */
+typedef struct drs_host_key {
+    double inv, dev;
+    uint32_t host;
+} drs_host_key;
 
-/* Appends to out[*n_out] the hosts among the first n with eligible[h] != 0
- * holding the k largest (largest != 0) or k smallest key[h], ties to the
- * lower index, skipping hosts already marked (mark[h] != 0) and marking
- * the ones appended. sorted is scratch for k entries. O(n k) worst case,
- * O(n) typical. */
-void drs_prune_select(const double *key, const double *eligible, uint32_t n, uint32_t k, int largest,
-                      uint32_t *sorted, uint8_t *mark, uint32_t *out, uint32_t *n_out);
+/* Destinations: by inv, then dev ascending, then host. Sources: by dev
+ * descending, then host. */
+void drs_host_keys_sort_dest(drs_host_key *k, uint32_t n);
+void drs_host_keys_sort_src(drs_host_key *k, uint32_t n);
 
 #endif
