@@ -82,7 +82,7 @@ typedef struct drs_params {
     drs_combine combine;         /* default DRS_COMBINE_MAX */
     vmotion_params vmotion;      /* downtime target, round limit (memory and rate come per VM) */
     double core_mhz;             /* for the vMotion CPU reservation; default 2000 */
-    double period_s;             /* invocation period, 300 (vSphere 7: 60); informative here */
+    double period_s;             /* invocation period, 300 as in vSphere 6.x; informative here */
     drs_search search;           /* default DRS_SEARCH_PRUNED */
     int search_check;            /* 1: with PRUNED, also run the full search at every step and count
                                   * the steps where it would pick another move (tests, benchmarks) */
