@@ -160,7 +160,8 @@ static void test_filters_away_from_extremes(void)
 
 /* ------------------------------------------------------------------------ */
 /* Randomized unbalanced clusters (hosts of two sizes, VMs piled on low     */
-/* host numbers, cost-benefit on): the pruned search must give the same    */
+/* host numbers, cost-benefit on, max and weighted combination): the pruned */
+/* search must give the same                                                */
 /* move list as the full search, and search_check must count no step where  */
 /* they differ (the bound must never cut the winning pair).                */
 /* ------------------------------------------------------------------------ */
@@ -173,7 +174,7 @@ static double uniform01(void)
     return (double)(rng >> 11) * (1.0 / 9007199254740992.0);
 }
 
-static void random_case(uint32_t nh, uint32_t nv)
+static void random_case(uint32_t nh, uint32_t nv, drs_combine combine)
 {
     drs_host *hosts = calloc(nh, sizeof *hosts);
     drs_vm *vms = calloc(nv, sizeof *vms);
@@ -201,6 +202,7 @@ static void random_case(uint32_t nh, uint32_t nv)
     drs_cluster c = {hosts, nh, vms, nv, NULL, 0};
     drs_params p;
     drs_params_default(&p);
+    p.combine = combine;
     drs_pass_result rf, rp;
     p.search = DRS_SEARCH_FULL;
     int nf = drs_pass(&c, &p, a, m_full, 64, &rf);
@@ -231,8 +233,9 @@ int main(void)
     test_bigger_host();
     test_filters_away_from_extremes();
     for (int i = 0; i < 4; i++) {
-        random_case(40, 600);
-        random_case(150, 3000);
+        random_case(40, 600, DRS_COMBINE_MAX);
+        random_case(150, 3000, DRS_COMBINE_MAX);
+        random_case(60, 900, DRS_COMBINE_WEIGHTED);
     }
     return CHECK_DONE();
 }
