@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/vsphere/drs_controller.h"
+#include "models/vsphere/drs_vsphere7.h"
 #include "models/core/module.h"
 #include "recorder/declare.h"
 #include "models/core/model_env.h"
@@ -275,6 +276,11 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     }
     if (rc == 0)
         rc = read_policy(d, scn, env, err, err_len);
+    /* vSphere 7+ DRS runs every minute: its period unless drs.period is written */
+    if (rc == 0 && d->policy == &drs_policy_vsphere7_score && !scn_is_set(scn, "drs.period")) {
+        d->period_ns = (sim_time_ns)60 * 1000000000;
+        d->params.period_s = 60.0;
+    }
     if (rc != 0) {
         *bad = rc == -1 ? 1 : 2;
         drs_free(d);

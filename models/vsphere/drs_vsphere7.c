@@ -249,7 +249,7 @@ const vdcsim_drs_policy drs_policy_vsphere7_score = {
              .doc = "vSphere 7+ DRS: every VM's DRS score (efficiency from CPU ready with a burst headroom and from "
                     "ballooned or swapped memory) on every host; a VM moves when another host raises its score by "
                     "gain_step x (5 - threshold) and the demand-weighted cluster score gains more than the cost of "
-                    "the move (page tracing, cold cache). Run it every minute (drs.period = \"1m\"). "
+                    "the move (page tracing, cold cache). Every minute unless drs.period is written. "
                     "docs/vsphere.md, DRS generations; formula [M].",
              .args = vsphere7_args,
              .n_args = sizeof vsphere7_args / sizeof vsphere7_args[0],
