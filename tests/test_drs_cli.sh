@@ -83,4 +83,16 @@ for k in dpm_standby dpm_power_on; do
   echo "$kinds" | grep -q " $k\$" && ok || bad "no $k record in the DPM run"
 done
 
+# DRS generations: vsphere7-score runs every minute unless drs.period is
+# written, the 6.x names every 5 minutes; drs.search takes pruned or full.
+out=$("$vdcsim" check "$src/scenarios/quickstart.cfg" --set drs.enabled=true --set 'drs.policy="vsphere7-score"')
+grep -q "policy vsphere7-score, threshold 3 every 60 s" <<<"$out" && ok || bad "vsphere7-score period: $out"
+out=$("$vdcsim" check "$src/scenarios/quickstart.cfg" --set drs.enabled=true --set 'drs.policy="vsphere7-score"' \
+  --set 'drs.period="2m"')
+grep -q "every 120 s" <<<"$out" && ok || bad "vsphere7-score with drs.period: $out"
+out=$("$vdcsim" check "$src/scenarios/quickstart.cfg" --set drs.enabled=true --set 'drs.policy="vsphere6-balance"')
+grep -q "every 300 s" <<<"$out" && ok || bad "vsphere6-balance period: $out"
+"$vdcsim" check "$src/scenarios/quickstart.cfg" --set 'drs.search="fast"' >/dev/null 2>&1; [ $? -eq 2 ] && ok \
+  || bad "drs.search = fast not refused with 2"
+
 cli_end

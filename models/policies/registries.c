@@ -10,7 +10,7 @@
 
 /* The built-in tables, defined in the domain folders. */
 extern const vdcsim_placement_policy placement_first_fit, drs_placement_policy;
-extern const vdcsim_drs_policy drs_policy_vsphere;
+extern const vdcsim_drs_policy drs_policy_vsphere, drs_policy_vsphere6_balance, drs_policy_vsphere7_score;
 extern const vdcsim_ha_admission_policy ha_admission_slots, ha_admission_percentage, ha_admission_failover_hosts,
     ha_admission_disabled;
 extern const vdcsim_placement_policy ha_restart_failover_first;
@@ -22,6 +22,8 @@ static const void *const placement_builtin[] = {
 
 static const void *const drs_builtin[] = {
     &drs_policy_vsphere,
+    &drs_policy_vsphere6_balance,
+    &drs_policy_vsphere7_score,
 };
 
 /* In the order of ha_policy (models/vsphere/ha_admission.h). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/vsphere/drs_prune.h"
 #include "models/vsphere/drs_state.h"
 
 #define MIB_BYTES 1048576.0
@@ -157,6 +158,11 @@ typedef struct pass_ctx {
     uint32_t *host_moves; /* vMotions per host in this pass, in flight included */
     int32_t *assignment;
     double *scratch;      /* 5 x n_hosts: deviations and 1/capacity per resource, dest flags */
+    /* DRS_SEARCH_PRUNED only */
+    drs_host_lists lists; /* VMs per host, moves included */
+    drs_host_key *dest;   /* n_hosts: hosts that may take part, by (1/C, d) ascending */
+    drs_host_key *src;    /* n_hosts: the same hosts by d descending */
+    uint32_t *class_start; /* n_hosts + 1: runs of equal 1/C in dest */
 } pass_ctx;
 
 static uint32_t host_move_cap(const pass_ctx *x, uint32_t h)
@@ -176,6 +182,8 @@ static void record_move(pass_ctx *x, drs_move *mv, uint32_t v, int32_t from, int
                         double before)
 {
     drs_state_apply(&x->s, v, from, to);
+    if (x->lists.head)
+        drs_host_lists_move(&x->lists, v, from, to);
     x->assignment[v] = to;
     x->host_moves[from]++;
     x->host_moves[to]++;
@@ -228,6 +236,203 @@ static int32_t mandatory_destination(const pass_ctx *x, uint32_t v, int evacuati
     return best;
 }
 
+/* fmax is a libm call here (no -ffast-math); this is the hot loop's max.
+ * Both arguments are finite or the comparison falls to b, as fmax's use
+ * below needs (a variance clamped at 0). */
+static inline double max2(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+/* The per-step tables both searches read: per-host deviations from the
+ * mean and inverse capacities, and whether a host may take part in a move
+ * (balancing, a vMotion slot left). */
+static void step_tables(pass_ctx *x)
+{
+    const drs_cluster *c = x->c;
+    const drs_state *s = &x->s;
+    uint32_t nh = c->n_hosts;
+    double *dev[2] = {x->scratch, x->scratch + nh};
+    double *inv[2] = {x->scratch + 2 * (size_t)nh, x->scratch + 3 * (size_t)nh};
+    double *dest_ok = x->scratch + 4 * (size_t)nh;
+    for (uint32_t h = 0; h < nh; h++) {
+        const drs_host *host = &c->hosts[h];
+        dev[0][h] = s->load[0][h] - s->mean[0];
+        dev[1][h] = s->load[1][h] - s->mean[1];
+        inv[0][h] = host->cpu_capacity_mhz > 0.0 ? 1.0 / host->cpu_capacity_mhz : 0.0;
+        inv[1][h] = host->mem_capacity_mib > 0.0 ? 1.0 / host->mem_capacity_mib : 0.0;
+        dest_ok[h] = drs_host_balancing(host) && host_has_vmotion_slot(x, h);
+    }
+}
+
+/* The best move found so far; `score` starts at the bound a move must beat. */
+typedef struct best_move {
+    uint32_t v;
+    int32_t to;
+    double score;
+} best_move;
+
+/* What VM v leaving host `from` does to the sums, whatever its destination. */
+typedef struct vm_leave {
+    uint32_t v;
+    int32_t from;
+    double xs[2], q_src[2];
+} vm_leave;
+
+static void vm_leave_prep(const pass_ctx *x, uint32_t v, int32_t from, vm_leave *out)
+{
+    const drs_vm *vm = &x->c->vms[v];
+    uint32_t nh = x->c->n_hosts;
+    const double *dev[2] = {x->scratch, x->scratch + nh};
+    const double *inv[2] = {x->scratch + 2 * (size_t)nh, x->scratch + 3 * (size_t)nh};
+    const double e[2] = {vm->cpu_entitlement_mhz, vm->mem_entitlement_mib};
+    out->v = v;
+    out->from = from;
+    for (int r = 0; r < 2; r++) {
+        out->xs[r] = e[r] * inv[r][from];
+        out->q_src[r] = x->s.sq_dev[r] - 2.0 * dev[r][from] * out->xs[r] + out->xs[r] * out->xs[r];
+    }
+}
+
+/* The ranking score of moving l->v to h (see best_balancing_move). */
+static inline double move_score(const pass_ctx *x, const vm_leave *l, uint32_t h)
+{
+    const drs_vm *vm = &x->c->vms[l->v];
+    uint32_t nh = x->c->n_hosts;
+    const double e[2] = {vm->cpu_entitlement_mhz, vm->mem_entitlement_mib};
+    double H = (double)x->s.n_balancing, var[2];
+    for (int r = 0; r < 2; r++) {
+        double xd = e[r] * x->scratch[(size_t)(2 + r) * nh + h];
+        double q = l->q_src[r] + 2.0 * x->scratch[(size_t)r * nh + h] * xd + xd * xd;
+        double shift = (xd - l->xs[r]) / H;
+        var[r] = max2(q / H - shift * shift, 0.0);
+    }
+    if (x->p->combine != DRS_COMBINE_WEIGHTED)
+        return max2(var[0], var[1]);
+    return x->s.weight[0] * sqrt(var[0]) + x->s.weight[1] * sqrt(var[1]);
+}
+
+/* Takes (l->v, h) at `score` if it beats the best so far - strictly lower
+ * score, or the same score and a lower (VM, host) pair, so the result does
+ * not depend on the order pairs are visited in - and passes the fit, rules
+ * and cost-benefit filters (run only for a would-be best). */
+static void consider(const pass_ctx *x, const vm_leave *l, uint32_t h, double score, best_move *b)
+{
+    if (!(score < b->score)) {
+        int lower_pair = b->to >= 0 && score == b->score && (l->v < b->v || (l->v == b->v && (int32_t)h < b->to));
+        if (!lower_pair)
+            return;
+    }
+    if (!drs_state_fits(&x->s, l->v, h) ||
+        !drs_rules_allow(x->c->rules, &x->idx, x->assignment, l->v, (int32_t)h, 1))
+        return;
+    if (x->p->cost_benefit && !(cost_benefit_in(&x->s, x->p, l->v, l->from, (int32_t)h) > 0.0))
+        return;
+    b->v = l->v;
+    b->to = (int32_t)h;
+    b->score = score;
+}
+
+static int movable_from(const pass_ctx *x, uint32_t v, int32_t *from)
+{
+    const double *dest_ok = x->scratch + 4 * (size_t)x->c->n_hosts;
+    *from = x->assignment[v];
+    return vm_movable(&x->c->vms[v]) && *from >= 0 && (uint32_t)*from < x->c->n_hosts && dest_ok[*from];
+}
+
+/* Every movable VM against every host: O(VMs x hosts). */
+static void search_full(const pass_ctx *x, best_move *b)
+{
+    uint32_t nh = x->c->n_hosts;
+    const double *dest_ok = x->scratch + 4 * (size_t)nh;
+    for (uint32_t v = 0; v < x->c->n_vms; v++) {
+        int32_t from;
+        vm_leave l;
+        if (!movable_from(x, v, &from))
+            continue;
+        vm_leave_prep(x, v, from, &l);
+        for (uint32_t h = 0; h < nh; h++) {
+            if ((int32_t)h == from || !dest_ok[h])
+                continue;
+            consider(x, &l, h, move_score(x, &l, h), b);
+        }
+    }
+}
+
+/* The part of a pair's score that resource r alone forces: the score is at
+ * least this (max: var_r; weighted: w_r sqrt(var_r), the other term being
+ * >= 0), computed with move_score's own operations so that the bound holds
+ * in floating point too. */
+static inline double score_bound(const pass_ctx *x, const vm_leave *l, int r, double e_r, double inv_r,
+                                 double dev_r)
+{
+    double H = (double)x->s.n_balancing;
+    double xd = e_r * inv_r;
+    double q = l->q_src[r] + 2.0 * dev_r * xd + xd * xd;
+    double shift = (xd - l->xs[r]) / H;
+    double var = max2(q / H - shift * shift, 0.0);
+    return x->p->combine != DRS_COMBINE_WEIGHTED ? var : x->s.weight[r] * sqrt(var);
+}
+
+/* The same move as search_full, found without scoring most pairs (branch
+ * and bound on the dominant resource r, the one with the larger term in
+ * the current imbalance):
+ *  - destinations are grouped by capacity C_r (a class: hosts of one model)
+ *    and sorted by deviation d_r inside a class. For a VM, x_d = E_r / C_r is
+ *    the same across a class and its bound 2 d x_d + x_d^2 grows with d, so
+ *    once a host's bound exceeds the best score so far no later host of the
+ *    class can win: the scan of the class stops there.
+ *  - VMs are visited by source host, most loaded (largest d_r) first, so
+ *    that good moves are found early and the bound cuts the other scans
+ *    after a host or two.
+ * Ties are broken by (VM, host) in consider(), so the visiting order does
+ * not change the result. Cost per step: O(H log H) to sort the hosts, then
+ * per movable VM O(classes + hosts scanned before the cut).
+ * docs/vsphere.md, "Cost of a pass". */
+static void search_pruned(pass_ctx *x, best_move *b)
+{
+    uint32_t nh = x->c->n_hosts, n = 0, n_class = 0;
+    const double *dest_ok = x->scratch + 4 * (size_t)nh;
+    double term[2];
+    for (int k = 0; k < 2; k++)
+        term[k] = x->p->combine != DRS_COMBINE_WEIGHTED ? x->s.sq_dev[k] : x->s.weight[k] * sqrt(x->s.sq_dev[k]);
+    int r = term[1] > term[0] ? 1 : 0;
+    const double *dev = x->scratch + (size_t)r * nh, *inv = x->scratch + (size_t)(2 + r) * nh;
+
+    for (uint32_t h = 0; h < nh; h++)
+        if (dest_ok[h])
+            x->dest[n++] = (drs_host_key){.inv = inv[h], .dev = dev[h], .host = h};
+    memcpy(x->src, x->dest, n * sizeof *x->src);
+    drs_host_keys_sort_dest(x->dest, n);
+    drs_host_keys_sort_src(x->src, n);
+    for (uint32_t i = 0; i < n; i++)
+        if (i == 0 || x->dest[i].inv != x->dest[i - 1].inv)
+            x->class_start[n_class++] = i;
+    x->class_start[n_class] = n;
+
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t src = x->src[i].host;
+        for (int32_t v = x->lists.head[src]; v >= 0; v = x->lists.next[v]) {
+            int32_t from;
+            vm_leave l;
+            if (!movable_from(x, (uint32_t)v, &from))
+                continue;
+            vm_leave_prep(x, (uint32_t)v, from, &l);
+            const drs_vm *vm = &x->c->vms[v];
+            double e_r = r == 0 ? vm->cpu_entitlement_mhz : vm->mem_entitlement_mib;
+            for (uint32_t k = 0; k < n_class; k++)
+                for (uint32_t j = x->class_start[k]; j < x->class_start[k + 1]; j++) {
+                    const drs_host_key *d = &x->dest[j];
+                    if ((int32_t)d->host == from)
+                        continue;
+                    if (score_bound(x, &l, r, e_r, d->inv, d->dev) > b->score)
+                        break; /* nor any later host of this class */
+                    consider(x, &l, d->host, move_score(x, &l, d->host), b);
+                }
+        }
+    }
+}
+
 /* The load-balancing move with the largest goodness that passes every
  * filter, or -1. The what-if imbalance is the shift formula of
  * drs_state_imbalance_if, unrolled with per-host deviations and inverse
@@ -237,71 +442,66 @@ static int32_t mandatory_destination(const pass_ctx *x, uint32_t v, int evacuati
  *   var' = Q'/H - ((x_d - x_s)/H)^2.
  * With DRS_COMBINE_MAX candidates are ranked by max(var'_cpu, var'_mem),
  * which orders them as the imbalance does without a square root each.
- * Strictly better than the best so far: ties keep the lower (VM, host) pair,
- * so the result depends only on the input. The cheap test comes first; the
- * fit, rules and cost-benefit filters run only for a would-be best. */
-static int32_t best_balancing_move(pass_ctx *x, double before, uint32_t *best_v_out)
+ * Ties keep the lower (VM, host) pair, so the result depends only on the
+ * input. */
+static int32_t best_balancing_move(pass_ctx *x, double before, uint32_t *best_v_out, drs_pass_result *out)
 {
-    const drs_cluster *c = x->c;
-    const drs_params *p = x->p;
-    const drs_state *s = &x->s;
-    uint32_t nh = c->n_hosts;
-    double *dev[2] = {x->scratch, x->scratch + nh};
-    double *inv[2] = {x->scratch + 2 * (size_t)nh, x->scratch + 3 * (size_t)nh};
-    double *dest_ok = x->scratch + 4 * (size_t)nh;
-    double H = (double)s->n_balancing;
-    double limit = before - p->min_goodness - DRS_GOODNESS_EPS; /* I' must be below this */
-    int use_max = p->combine != DRS_COMBINE_WEIGHTED;
-    int32_t best_to = -1;
-    uint32_t best_v = 0;
-    double best_score;
+    double limit = before - x->p->min_goodness - DRS_GOODNESS_EPS; /* I' must be below this */
+    int use_max = x->p->combine != DRS_COMBINE_WEIGHTED;
 
-    if (!(limit > 0.0) || s->n_balancing == 0)
+    if (!(limit > 0.0) || x->s.n_balancing == 0)
         return -1;
-    best_score = use_max ? limit * limit : limit;
-    for (uint32_t h = 0; h < nh; h++) {
-        const drs_host *host = &c->hosts[h];
-        dev[0][h] = s->load[0][h] - s->mean[0];
-        dev[1][h] = s->load[1][h] - s->mean[1];
-        inv[0][h] = host->cpu_capacity_mhz > 0.0 ? 1.0 / host->cpu_capacity_mhz : 0.0;
-        inv[1][h] = host->mem_capacity_mib > 0.0 ? 1.0 / host->mem_capacity_mib : 0.0;
-        dest_ok[h] = drs_host_balancing(host) && host_has_vmotion_slot(x, h);
-    }
-    for (uint32_t v = 0; v < c->n_vms; v++) {
-        int32_t from = x->assignment[v];
-        if (!vm_movable(&c->vms[v]) || from < 0 || (uint32_t)from >= nh || !dest_ok[from])
-            continue;
-        const double e[2] = {c->vms[v].cpu_entitlement_mhz, c->vms[v].mem_entitlement_mib};
-        double xs[2], q_src[2];
-        for (int r = 0; r < 2; r++) {
-            xs[r] = e[r] * inv[r][from];
-            q_src[r] = s->sq_dev[r] - 2.0 * dev[r][from] * xs[r] + xs[r] * xs[r];
+    step_tables(x);
+    best_move bound = {.v = 0, .to = -1, .score = use_max ? limit * limit : limit}, b = bound;
+    if (x->p->search == DRS_SEARCH_PRUNED) {
+        search_pruned(x, &b);
+        if (x->p->search_check) {
+            best_move full = bound;
+            search_full(x, &full);
+            out->n_search_checked++;
+            out->n_search_differ += full.to != b.to || (full.to >= 0 && full.v != b.v);
         }
-        for (uint32_t h = 0; h < nh; h++) {
-            if ((int32_t)h == from || !dest_ok[h])
-                continue;
-            double var[2];
-            for (int r = 0; r < 2; r++) {
-                double xd = e[r] * inv[r][h];
-                double q = q_src[r] + 2.0 * dev[r][h] * xd + xd * xd;
-                double shift = (xd - xs[r]) / H;
-                var[r] = fmax(0.0, q / H - shift * shift);
-            }
-            double score = use_max ? fmax(var[0], var[1])
-                                   : s->weight[0] * sqrt(var[0]) + s->weight[1] * sqrt(var[1]);
-            if (!(score < best_score))
-                continue;
-            if (!drs_state_fits(s, v, h) || !drs_rules_allow(c->rules, &x->idx, x->assignment, v, (int32_t)h, 1))
-                continue;
-            if (p->cost_benefit && !(cost_benefit_in(s, p, v, from, (int32_t)h) > 0.0))
-                continue;
-            best_v = v;
-            best_to = (int32_t)h;
-            best_score = score;
-        }
+    } else {
+        search_full(x, &b);
     }
-    *best_v_out = best_v;
-    return best_to;
+    *best_v_out = b.v;
+    return b.to;
+}
+
+static void pass_ctx_free(pass_ctx *x)
+{
+    drs_state_free(&x->s);
+    drs_rules_index_free(&x->idx);
+    drs_host_lists_free(&x->lists);
+    free(x->host_moves);
+    free(x->scratch);
+    free(x->dest);
+    free(x->src);
+    free(x->class_start);
+}
+
+static int pass_ctx_init(pass_ctx *x, const drs_cluster *c, const drs_params *p, int32_t *assignment)
+{
+    size_t nh = c->n_hosts ? c->n_hosts : 1;
+    memset(x, 0, sizeof *x);
+    x->c = c;
+    x->p = p;
+    x->assignment = assignment;
+    x->host_moves = calloc(nh, sizeof *x->host_moves);
+    x->scratch = malloc(5 * nh * sizeof *x->scratch);
+    if (x->host_moves == NULL || x->scratch == NULL)
+        return -1;
+    if (p->search == DRS_SEARCH_PRUNED) {
+        x->dest = malloc(nh * sizeof *x->dest);
+        x->src = malloc(nh * sizeof *x->src);
+        x->class_start = malloc((nh + 1) * sizeof *x->class_start);
+        if (!x->dest || !x->src || !x->class_start ||
+            drs_host_lists_init(&x->lists, c->n_hosts, c->n_vms, assignment) != 0)
+            return -1;
+    }
+    if (drs_rules_index_build(&x->idx, c->rules, c->rules ? c->n_rules : 0, c->n_vms) != 0)
+        return -1;
+    return drs_state_init(&x->s, c, p->combine, assignment, UINT32_MAX);
 }
 
 int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs_move *moves,
@@ -315,23 +515,9 @@ int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs
         return -1;
     if (p->max_moves_per_pass < cap)
         cap = p->max_moves_per_pass;
-    memset(&x, 0, sizeof x);
     memset(out, 0, sizeof *out);
-    x.c = c;
-    x.p = p;
-    x.assignment = assignment;
-    x.host_moves = calloc(c->n_hosts ? c->n_hosts : 1, sizeof *x.host_moves);
-    x.scratch = malloc(5 * (size_t)(c->n_hosts ? c->n_hosts : 1) * sizeof *x.scratch);
-    if (x.host_moves == NULL || x.scratch == NULL) {
-        free(x.host_moves);
-        free(x.scratch);
-        return -1;
-    }
-    if (drs_rules_index_build(&x.idx, c->rules, c->rules ? c->n_rules : 0, c->n_vms) != 0 ||
-        drs_state_init(&x.s, c, p->combine, assignment, UINT32_MAX) != 0) {
-        drs_rules_index_free(&x.idx);
-        free(x.host_moves);
-        free(x.scratch);
+    if (pass_ctx_init(&x, c, p, assignment) != 0) {
+        pass_ctx_free(&x);
         return -1;
     }
     for (uint32_t h = 0; h < c->n_hosts; h++)
@@ -367,7 +553,7 @@ int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs
             break;
         }
         uint32_t best_v = 0;
-        int32_t best_to = best_balancing_move(&x, before, &best_v);
+        int32_t best_to = best_balancing_move(&x, before, &best_v, out);
         if (best_to < 0) {
             out->stop = DRS_STOP_NO_MOVE;
             break;
@@ -377,9 +563,6 @@ int drs_pass(const drs_cluster *c, const drs_params *p, int32_t *assignment, drs
     }
     out->n_moves = n;
     out->imbalance_after = drs_state_imbalance(&x.s, NULL);
-    drs_state_free(&x.s);
-    drs_rules_index_free(&x.idx);
-    free(x.host_moves);
-    free(x.scratch);
+    pass_ctx_free(&x);
     return (int)n;
 }

@@ -62,6 +62,15 @@ typedef struct drs_cluster {
 
 typedef enum { DRS_COMBINE_MAX, DRS_COMBINE_WEIGHTED } drs_combine; /* drs.combine, in order */
 
+/* drs.search, in order: how a load-balancing step finds its move. FULL:
+ * scores every movable VM against every balancing host (O(VMs x hosts) per
+ * move; vdcsim's only search up to 2026-12). PRUNED: the same move, found
+ * by branch and bound: hosts grouped by capacity and sorted by load, the
+ * scan of a group cut where no later host can beat the best move so far
+ * (docs/vsphere.md, "Cost of a pass"). */
+typedef enum { DRS_SEARCH_PRUNED, DRS_SEARCH_FULL } drs_search;
+#define VDCSIM_DRS_HAS_SEARCH 1 /* for bench/bench_drs_pass.c built against older sources */
+
 typedef struct drs_params {
     int threshold;               /* migration threshold 1 (conservative) .. 5; default 3 */
     uint32_t max_moves_per_pass; /* default 64 */
@@ -73,7 +82,10 @@ typedef struct drs_params {
     drs_combine combine;         /* default DRS_COMBINE_MAX */
     vmotion_params vmotion;      /* downtime target, round limit (memory and rate come per VM) */
     double core_mhz;             /* for the vMotion CPU reservation; default 2000 */
-    double period_s;             /* invocation period, 300 (vSphere 7: 60); informative here */
+    double period_s;             /* invocation period, 300 as in vSphere 6.x; informative here */
+    drs_search search;           /* default DRS_SEARCH_PRUNED */
+    int search_check;            /* 1: with PRUNED, also run the full search at every step and count
+                                  * the steps where it would pick another move (tests, benchmarks) */
 } drs_params;
 
 void drs_params_default(drs_params *p);
@@ -100,6 +112,8 @@ typedef struct drs_pass_result {
     double imbalance_after;
     double target;
     drs_stop_reason stop;
+    uint32_t n_search_checked;    /* search_check: load-balancing steps compared */
+    uint32_t n_search_differ;     /* ... where the full search picks another (VM, host) */
 } drs_pass_result;
 
 /* Target imbalance for threshold T in 2..5 and H hosts; 1 gives INFINITY

@@ -8,6 +8,7 @@
 
 #include "models/vsphere/drs_controller.h"
 #include "models/core/cluster.h"
+#include "models/vsphere/drs_vsphere7.h"
 #include "models/core/module.h"
 #include "recorder/declare.h"
 #include "models/core/model_env.h"
@@ -244,6 +245,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     d->params.cost_benefit = scn_bool(scn, "drs.cost_benefit");
     d->params.gain_duration_s = (double)scn_duration_ns(scn, "drs.gain_duration") * 1e-9;
     d->params.combine = (drs_combine)scn_enum(scn, "drs.combine");
+    d->params.search = (drs_search)scn_enum(scn, "drs.search");
     d->params.period_s = (double)d->period_ns * 1e-9;
     if (env->n_hosts > 0)
         d->params.core_mhz = env->host_specs[0].cpu_mhz;
@@ -277,6 +279,11 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     }
     if (rc == 0)
         rc = read_policy(d, scn, env, err, err_len);
+    /* vSphere 7+ DRS runs every minute: its period unless drs.period is written */
+    if (rc == 0 && d->policy == &drs_policy_vsphere7_score && !scn_is_set(scn, "drs.period")) {
+        d->period_ns = (sim_time_ns)60 * 1000000000;
+        d->params.period_s = 60.0;
+    }
     if (rc != 0) {
         *bad = rc == -1 ? 1 : 2;
         drs_free(d);

@@ -7,8 +7,16 @@
 
 const vdcsim_drs_policy drs_policy_vsphere = {
     .info = {.name = "vsphere",
-             .doc = "vSphere DRS load balancing: greedy single moves with the largest goodness (drop in the "
+             .doc = "vSphere 6.x DRS load balancing (alias vsphere6-balance): greedy single moves with the largest goodness (drop in the "
                     "max of the CPU and memory imbalance) passing MinGoodness, cost-benefit, rules, "
                     "reservations and vMotion limits, until the imbalance is below (5 - T) / (10 sqrt(H)) "
                     "(docs/vsphere.md)."},
+};
+
+/* The same policy under the name of its generation (docs/vsphere.md, "DRS
+ * generations"): vSphere 6.x and earlier balanced the cluster this way. */
+const vdcsim_drs_policy drs_policy_vsphere6_balance = {
+    .info = {.name = "vsphere6-balance",
+             .doc = "The DRS of vSphere 6.x and earlier, the same as 'vsphere': cluster balance by the standard "
+                    "deviation of host load against the migration threshold's target (docs/vsphere.md)."},
 };

@@ -347,3 +347,9 @@ int ha_restart_plan(const ha_host *hosts, uint32_t n_hosts, const ha_vm *vms, ui
     free(order);
     return 0;
 }
+
+/* The slot arithmetic above, for the running totals (ha_totals.c). */
+double ha_vm_cpu_need_mhz(const ha_vm *vm, const ha_config *cfg) { return vm_cpu_need(vm, cfg); }
+double ha_vm_mem_need_mib(const ha_vm *vm) { return vm_mem_need(vm); }
+uint32_t ha_whole_slots(double capacity, double slot) { return whole_slots(capacity, slot); }
+uint32_t ha_ceil_slots(double need, double slot) { return ceil_slots(need, slot); }

@@ -114,6 +114,15 @@ double ha_reserved_percentage(const ha_host *hosts, uint32_t n_hosts, const ha_c
 int ha_admit_power_on(const ha_host *hosts, uint32_t n_hosts, const ha_vm *vms, uint32_t n_vms, const ha_vm *vm,
                       int32_t target, const ha_config *cfg);
 
+/* The pieces of the slot policy, shared with the running totals
+ * (ha_totals.c): a VM's CPU need max(R_cpu, cpu_min) and memory need
+ * R_mem + overhead; whole slots of a capacity (floor, 1e-12 tolerance;
+ * UINT32_MAX for a zero slot); slots a need takes (ceil, at least 1). */
+double ha_vm_cpu_need_mhz(const ha_vm *vm, const ha_config *cfg);
+double ha_vm_mem_need_mib(const ha_vm *vm);
+uint32_t ha_whole_slots(double capacity, double slot);
+uint32_t ha_ceil_slots(double need, double slot);
+
 typedef struct ha_restart {
     uint32_t vm;
     int32_t host;

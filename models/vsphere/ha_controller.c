@@ -13,6 +13,7 @@
 #include "models/core/module.h"
 #include "models/policies/registry.h"
 #include "models/workload/demand.h"
+#include "models/vsphere/ha_totals.h"
 
 /* The host named "<group>-NN" (as in /tables/hosts), or -1. */
 static int64_t host_by_name(const scenario *scn, const struct model_env *env, const char *name)
@@ -145,6 +146,13 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
                              .priority = prio,
                              .restartable = 1};
     }
+    ha->totals = malloc(sizeof *ha->totals);
+    if (!ha->totals || ha_totals_init(ha->totals, ha->vms, ha->n_vms, ha->n_hosts, &ha->cfg) != 0) {
+        free(ha->totals);
+        ha->totals = NULL;
+        ha_controller_free(ha);
+        return -1;
+    }
     *out = ha;
     return 0;
 }
@@ -159,6 +167,9 @@ void ha_controller_free(ha_controller *ha)
     free(ha->failover_flags);
     free(ha->ext_hosts);
     free(ha->ext_vms);
+    if (ha->totals)
+        ha_totals_free(ha->totals);
+    free(ha->totals);
     free(ha);
 }
 
@@ -190,8 +201,11 @@ static void unmask_hosts(ha_controller *ha, cluster *c)
 
 static void mark_on(ha_controller *ha, uint32_t vm_id, int32_t host_index)
 {
-    ha->vms[vm_id].powered_on = 1;
     ha->vms[vm_id].host = host_index;
+    if (ha->vms[vm_id].powered_on)
+        return;
+    ha->vms[vm_id].powered_on = 1;
+    ha_totals_on(ha->totals, ha->vms, ha->n_vms, vm_id, &ha->cfg);
 }
 
 int32_t ha_controller_restart_place(ha_controller *ha, cluster *c, uint32_t vm_id)
@@ -260,7 +274,7 @@ static int ha_admit(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t
         vdcsim_ha_admission_call call = ext_call(ha, vm_id);
         if (ha->admission->admit(&call))
             return 1;
-    } else if (ha_admit_power_on(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->vms[vm_id], -1, &ha->cfg)) {
+    } else if (ha_totals_admit(ha->totals, ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->vms[vm_id], -1, &ha->cfg)) {
         return 1;
     }
     ha->refused++;
@@ -326,9 +340,20 @@ static const cluster_hooks ha_cluster_hooks = {
     .sample = ha_sample,
 };
 
-void ha_controller_vm_off(ha_controller *ha, uint32_t vm_id) { ha->vms[vm_id].powered_on = 0; }
+void ha_controller_vm_off(ha_controller *ha, uint32_t vm_id)
+{
+    if (!ha->vms[vm_id].powered_on)
+        return;
+    ha->vms[vm_id].powered_on = 0;
+    ha_totals_off(ha->totals, ha->vms, ha->n_vms, vm_id, &ha->cfg);
+}
 
-void ha_controller_host_up(ha_controller *ha, uint32_t host_index, int up) { ha->hosts[host_index].up = up; }
+void ha_controller_host_up(ha_controller *ha, uint32_t host_index, int up)
+{
+    if (ha->hosts[host_index].up != up)
+        ha_totals_hosts_changed(ha->totals);
+    ha->hosts[host_index].up = up;
+}
 
 ha_priority ha_controller_priority(const ha_controller *ha, uint32_t vm_id)
 {
@@ -389,26 +414,20 @@ uint32_t ha_controller_failover_capacity(const ha_controller *ha)
                 cpu[n] = ha->hosts[h].cpu_capacity_mhz;
                 mem[n++] = ha->hosts[h].mem_capacity_mib;
             }
-        double need_cpu = 0.0, need_mem = 0.0;
-        for (uint32_t v = 0; v < ha->n_vms; v++)
-            if (ha->vms[v].powered_on) {
-                double r = ha->vms[v].cpu_reservation_mhz;
-                need_cpu += r > ha->cfg.cpu_min_mhz ? r : ha->cfg.cpu_min_mhz;
-                need_mem += ha->vms[v].mem_reservation_mib + ha->vms[v].mem_overhead_mib;
-            }
+        double need_cpu = ha->totals->sum_cpu_need_mhz, need_mem = ha->totals->sum_mem_need_mib;
         uint32_t fc = hosts_spare(cpu, n, need_cpu), fm = hosts_spare(mem, n, need_mem);
         free(cpu);
         free(mem);
         return fc < fm ? fc : fm;
     }
     ha_slots s;
-    ha_slot_compute(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, NULL, &ha->cfg, &s, NULL);
+    ha_totals_slots(ha->totals, ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->cfg, &s);
     return s.failover_capacity;
 }
 
 void ha_controller_slots(const ha_controller *ha, ha_slots *out)
 {
-    ha_slot_compute(ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, NULL, &ha->cfg, out, NULL);
+    ha_totals_slots(ha->totals, ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->cfg, out);
 }
 
 /* Sum of the capacities left after the `failures` largest of the up hosts

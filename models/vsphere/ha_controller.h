@@ -55,6 +55,7 @@ typedef struct ha_controller {
     vdcsim_ha_vm *ext_vms;
     ha_host *hosts; /* n_hosts */
     ha_vm *vms;     /* n_vms */
+    struct ha_totals *totals; /* running sums behind admission (ha_totals.h), kept with vms and hosts */
     uint32_t n_hosts, n_vms;
     uint32_t n_failover_hosts;
     int *saved_usable; /* scratch for hiding hosts from placement */
