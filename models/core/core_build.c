@@ -266,7 +266,20 @@ static const rec_column vm_columns[] = {
     {"start_ns", REC_I64, "ns"},   {"host", REC_I64, NULL},
     {"state", REC_STR, NULL},
     {"arrived_ns", REC_I64, "ns"}, {"stopped_ns", REC_I64, "ns"},
+    {"trace_file", REC_STR, NULL},
 };
+
+/* The trace file VM i replays (a name inside its group's trace.path), or ""
+ * when its group replays no trace. */
+static const char *vm_trace_file(const core_model *m, const vm_spec *s)
+{
+    if (!m->groups || s->group >= (uint32_t)m->n_groups)
+        return "";
+    const workload_group *wg = &m->groups[s->group];
+    if (!wg->has_trace || s->index_in_group >= wg->trace.n_vms || !wg->trace.names)
+        return "";
+    return wg->trace.names[s->index_in_group];
+}
 
 /* Entity names are "<group>-<n>", n counted from 1 within the group. */
 void core_entity_name(char *buf, size_t len, const char *group, uint32_t index_in_group)
@@ -540,7 +553,8 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
                            {.i64 = m->vms[i].host},
                            {.str = vm_state_name(m->vms[i].state)},
                            {.i64 = m->vms[i].arrived_ns},
-                           {.i64 = m->vms[i].stopped_ns}};
+                           {.i64 = m->vms[i].stopped_ns},
+                           {.str = vm_trace_file(m, s)}};
         if (rec_table_row(rec, table, row) != 0)
             return -1;
     }
