@@ -26,6 +26,7 @@ typedef enum {
     SCN_MHZ,      /* string with a unit -> MHz */
     SCN_GBPS,     /* string with a unit -> Gbps */
     SCN_WATTS,    /* string with a unit -> W */
+    SCN_RATE,     /* string with a unit (\"7/h\") -> events per second */
     SCN_GROUP,    /* { ... } */
     SCN_LIST,     /* ( { ... }, { ... } ): a list of groups */
     SCN_ARRAY,    /* [ 1, 2 ] or ( "a", 2 ): a list of scalars; min/max bound the

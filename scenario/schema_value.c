@@ -12,7 +12,7 @@ int scn_type_is_text(scn_type type)
 {
     switch (type) {
     case SCN_STRING: case SCN_ENUM: case SCN_DURATION: case SCN_BYTES:
-    case SCN_MHZ: case SCN_GBPS: case SCN_WATTS:
+    case SCN_MHZ: case SCN_GBPS: case SCN_WATTS: case SCN_RATE:
         return 1;
     default:
         return 0;
@@ -31,6 +31,11 @@ int scn_value_from_text(const scn_key *key, const char *text, scn_value *v, char
     case SCN_MHZ: return units_parse_mhz(text, &v->f, why, why_len);
     case SCN_GBPS: return units_parse_gbps(text, &v->f, why, why_len);
     case SCN_WATTS: return units_parse_watts(text, &v->f, why, why_len);
+    case SCN_RATE:
+        if (units_parse_rate_parts(text, &v->rate_number, &v->rate_unit_s, why, why_len) != 0)
+            return -1;
+        v->f = v->rate_number / (double)v->rate_unit_s;
+        return 0;
     default:
         snprintf(why, why_len, "a %s is not written as a string", scn_type_name(key->type));
         return -1;

@@ -178,6 +178,33 @@ static void test_minimal(void)
     scenario_free(s);
 }
 
+/* Rates take units (issue 14): read in the unit they were written in they
+ * come back exactly; in another unit, scaled by the units' seconds. */
+static void test_rates(void)
+{
+    scenario *s = scenario_load_string("hosts = ( { name = \"h\"; } );\n"
+                                       "vms = ( { name = \"v\"; count = 3; arrival = { process = \"poisson\"; rate = \"7/h\"; }; },\n"
+                                       "        { name = \"w\"; count = 3; arrival = { process = \"poisson\"; rate = \"120/min\"; }; } );\n",
+                                       "rates", NULL, 0, err, sizeof err);
+    CHECK(s != NULL);
+    if (s == NULL) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    CHECK(scn_rate(s, 3600.0, "vms.[0].arrival.rate") == 7.0);
+    CHECK(scn_rate(s, 1.0, "vms.[1].arrival.rate") == 2.0);
+    CHECK(scn_rate(s, 3600.0, "vms.[1].arrival.rate") == 7200.0);
+    scenario_free(s);
+    /* a bare number is refused, naming the unit it meant */
+    s = scenario_load_string("hosts = ( { name = \"h\"; } );\n"
+                             "vms = ( { name = \"v\"; count = 3; arrival = { process = \"poisson\"; rate = 7; }; } );\n",
+                             "bare", NULL, 0, err, sizeof err);
+    CHECK(s == NULL);
+    CHECK(strstr(err, "bare:2: key 'vms.[0].arrival.rate': a bare number is not a rate: write its unit, \"7/h\"") != NULL);
+    if (s)
+        scenario_free(s);
+}
+
 static void test_all_defaults(void)
 {
     scenario *s = scenario_load_string("hosts = ( { name = \"h\"; } );", "tiny", NULL, 0, err,
@@ -424,6 +451,7 @@ int main(void)
     test_bad_files();
     test_minimal();
     test_all_defaults();
+    test_rates();
     test_overrides();
     test_truncation();
     test_schema_and_reference();

@@ -25,7 +25,7 @@ placement = { on_no_capacity = "queue"; };
 hosts = ( { name = "esx"; count = 3; sockets = 2; cores_per_socket = 8; cpu = "2GHz"; memory = "64GiB"; } );
 vms = (
   { name = "burst"; count = 200; vcpus = 2; memory = "8GiB";
-    arrival = { process = "poisson"; rate = 12.0; };
+    arrival = { process = "poisson"; rate = "12/h"; };
     lifetime = { distribution = "lognormal"; mean = "1h"; shape = 1.0; };
     boot_time = { distribution = "exponential"; mean = "90s"; };
     cpu_demand = { kind = "onoff"; on_level = "3GHz"; off_level = "200MHz"; on_time = "10m"; off_time = "30m"; noise = 0.1; }; },

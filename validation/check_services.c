@@ -161,10 +161,10 @@ void check_services(report *r, const validate_options *o)
      * (+/- 0.9 %) but not the full mode's (+/- 0.26 %), so the full mode
      * uses n = 4000 (excess ~0.07 %) over a shorter window. */
     static const char *const d1[] = {"services.[0].d=1",        "services.[0].replicas=100",
-                                     "services.[0].arrival.rate=90", "services.[0].warmup=2000s",
+                                     "services.[0].arrival.rate=90/s", "services.[0].warmup=2000s",
                                      "services.[0].arrival.stop=12000s", "simulation.until=12300s",
                                      "simulation.sample_period=300s"};
-    static const char *const big[] = {"services.[0].replicas=4000", "services.[0].arrival.rate=3600",
+    static const char *const big[] = {"services.[0].replicas=4000", "services.[0].arrival.rate=3600/s",
                                       "services.[0].arrival.stop=900s", "simulation.until=950s"};
     const char *d2[8] = {"services.[0].d=2"}, *d3[8] = {"services.[0].d=3"};
     int n_big = o->is_short ? 0 : (int)(sizeof big / sizeof big[0]);

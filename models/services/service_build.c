@@ -38,7 +38,7 @@ static int read_arrival(const scenario *scn, int g, service_spec *sp, char *err,
 {
     char path[128];
     sp->process = (request_arrival_process)scn_enum(scn, "services.[%d].arrival.process", g);
-    sp->rate_per_s = scn_float(scn, "services.[%d].arrival.rate", g);
+    sp->rate_per_s = scn_rate(scn, 1.0, "services.[%d].arrival.rate", g);
     sp->amplitude = scn_float(scn, "services.[%d].arrival.amplitude", g);
     sp->period_ns = scn_duration_ns(scn, "services.[%d].arrival.period", g);
     sp->phase_ns = scn_duration_ns(scn, "services.[%d].arrival.phase", g);
@@ -61,7 +61,7 @@ static int read_arrival(const scenario *scn, int g, service_spec *sp, char *err,
         sp->n_phases = (uint32_t)n;
         for (int k = 0; k < n; k++)
             sp->phases[k] = (mmpp_phase){
-                .rate_per_s = scn_float(scn, "services.[%d].arrival.phases.[%d].rate", g, k),
+                .rate_per_s = scn_rate(scn, 1.0, "services.[%d].arrival.phases.[%d].rate", g, k),
                 .mean_sojourn_ns = scn_duration_ns(scn, "services.[%d].arrival.phases.[%d].mean_sojourn", g, k)};
     }
     return 0;
