@@ -116,7 +116,11 @@ static void check_little(report *r, const validate_options *o)
         }
         for (int t = 0; ok && t < 2; t++) {
             double lambda[MAX_ROWS], w[MAX_ROWS], l[MAX_ROWS], done[MAX_ROWS], arrivals[MAX_ROWS];
-            long n = read_table_column(path, tables[t], "arrival_rate_rps", lambda, MAX_ROWS);
+            /* L = lambda W over the window T = observed_ns with lambda =
+             * arrivals/T (arrival_rate_rps counts only the time before
+             * arrival.stop, issue 14) */
+            double observed[MAX_ROWS];
+            long n = read_table_column(path, tables[t], "#observed_ns", observed, MAX_ROWS);
             ok = n > 0 && read_table_column(path, tables[t], "mean_sojourn_ns", w, MAX_ROWS) == n &&
                  read_table_column(path, tables[t], "mean_in_system", l, MAX_ROWS) == n &&
                  read_table_column(path, tables[t], "#completed", done, MAX_ROWS) == n &&
@@ -124,10 +128,11 @@ static void check_little(report *r, const validate_options *o)
             for (long k = 0; ok && k < n; k++) {
                 /* services_little.cfg has 5 services, the shared queue among
                  * them, and 18 replicas; all requests complete (drain) */
-                if (done[k] != arrivals[k] || !(l[k] > 0)) {
+                if (done[k] != arrivals[k] || !(l[k] > 0) || !(observed[k] > 0)) {
                     ok = 0;
                     break;
                 }
+                lambda[k] = arrivals[k] / (observed[k] * 1e-9);
                 double gap = fabs(l[k] - lambda[k] * w[k] * 1e-9) / l[k];
                 if (gap > worst)
                     worst = gap;

@@ -379,6 +379,10 @@ int services_finish(service_set *set, recorder *rec)
         const service_spec *sp = s->spec;
         sim_time_ns observed = end > sp->warmup_ns ? end - sp->warmup_ns : 0;
         double seconds = (double)observed / 1e9;
+        /* arrivals per second of the time they could arrive: [warmup, stop),
+         * not diluted by a drain after arrival.stop (issue 14) */
+        sim_time_ns arrivals_end = sp->stop_ns > 0 && sp->stop_ns < end ? sp->stop_ns : end;
+        double arrival_seconds = arrivals_end > sp->warmup_ns ? (double)(arrivals_end - sp->warmup_ns) / 1e9 : 0.0;
         service_advance(s, end);
         const char *name = scn_string(scn, "services.[%u].name", k);
         const char *group = sp->vm_group >= 0 ? scn_string(scn, "vms.[%d].name", sp->vm_group) : "";
@@ -389,7 +393,7 @@ int services_finish(service_set *set, recorder *rec)
                            {.i64 = (int64_t)s->arrivals},
                            {.i64 = (int64_t)s->completed},
                            {.i64 = (int64_t)s->dropped},
-                           {.f64 = ratio((double)s->arrivals, seconds)},
+                           {.f64 = ratio((double)s->arrivals, arrival_seconds)},
                            {.f64 = ratio((double)s->completed, seconds)},
                            {.f64 = ratio(s->sum_wait_ns, (double)s->completed)},
                            {.f64 = ratio(s->sum_sojourn_ns, (double)s->completed)},
@@ -412,7 +416,7 @@ int services_finish(service_set *set, recorder *rec)
                                 {.i64 = (int64_t)r->arrivals},
                                 {.i64 = (int64_t)r->completed},
                                 {.i64 = (int64_t)r->dropped},
-                                {.f64 = ratio((double)r->arrivals, seconds)},
+                                {.f64 = ratio((double)r->arrivals, arrival_seconds)},
                                 {.f64 = ratio(r->sum_wait_ns, (double)r->completed)},
                                 {.f64 = ratio(r->sum_sojourn_ns, (double)r->completed)},
                                 {.f64 = ratio(r->area, (double)observed)},
