@@ -346,6 +346,10 @@ static int read_host_series(hid_t file, run_summary *s, const double *capacity, 
             H5Dclose(ds);
         if (rc != 0) /* a damaged name would be printed wrong: refuse */
             return fail(c, msg);
+        /* host names are never empty (hosts.[].name): an empty one is a
+         * damaged string, whose global-heap storage carries no checksum */
+        if (s->busiest_host_name[0] == '\0')
+            return fail(c, HOSTS_PATH ": an empty host name (the file is damaged)");
         escape_controls(s->busiest_host_name, sizeof s->busiest_host_name);
     }
 

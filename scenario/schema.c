@@ -362,6 +362,20 @@ void scn_describe_expected(const scn_key *key, char *buf, size_t buf_len)
             snprintf(buf, buf_len, "%s from %s to %s", noun_of(key->type), lo, hi);
         else
             snprintf(buf, buf_len, "%s of at least %s", noun_of(key->type), lo);
+        if (key->type == SCN_INT && key->enum_values) {
+            size_t n = strlen(buf);
+            n += (size_t)snprintf(buf + n, n < buf_len ? buf_len - n : 0, ", or one of the strings: ");
+            for (const char *p = key->enum_values; *p != '\0' && n + 2 < buf_len; p++) {
+                if (*p == '|') {
+                    buf[n++] = ',';
+                    buf[n++] = ' ';
+                } else {
+                    buf[n++] = *p;
+                }
+            }
+            if (n < buf_len)
+                buf[n] = '\0';
+        }
         break;
     }
 }

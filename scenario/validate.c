@@ -213,6 +213,11 @@ static void check_leaf(scn_loader *ld, config_setting_t *s, const char *path, co
     char why[600];
     switch (key->type) {
     case SCN_INT:
+        if (type == CONFIG_TYPE_STRING && key->enum_values) { /* one of the integer's names */
+            if (scn_value_from_text(key, config_setting_get_string(s), &value, why, sizeof why) != 0)
+                scn_report(ld, s, path, "%s", why);
+            return;
+        }
         if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64) {
             wrong_type(ld, s, path, key);
             return;

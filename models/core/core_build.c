@@ -359,10 +359,12 @@ static int declare_recording(core_model *m, const scenario *scn, recorder *rec)
         {"vms_rejected", "1", &env->series_cluster_vms_rejected},
         {"vms_queued", "1", &env->series_cluster_vms_queued},
     };
-    if (rec_series_group(rec, "host", "hosts", (int)env->n_hosts, period, per_host, 4) != 0 ||
+    /* a scenario of services only has no hosts, hence no host series */
+    int hosts = env->n_hosts > 0;
+    if ((hosts && rec_series_group(rec, "host", "hosts", (int)env->n_hosts, period, per_host, 4) != 0) ||
         (scn_bool(scn, "output.per_vm_series") && env->n_vms > 0 &&
          rec_series_group(rec, "vm", "vms", (int)env->n_vms, period, per_vm, 1) != 0) ||
-        declare_contention_series(m, scn, rec) != 0 || rec_event_kinds(rec, kinds, (int)(sizeof kinds / sizeof kinds[0])) != 0 ||
+        (hosts && declare_contention_series(m, scn, rec) != 0) || rec_event_kinds(rec, kinds, (int)(sizeof kinds / sizeof kinds[0])) != 0 ||
         rec_series_group(rec, "cluster", NULL, 1, period, per_cluster, 4) != 0)
         return -1;
 
@@ -452,6 +454,18 @@ model_status core_build(model_builder *b, core_model *m)
         return status;
     if (read_groups(m, &n_vms, &status, err, err_len) != 0)
         return status;
+    /* hosts may be left out only by a scenario of services with dedicated
+     * capacity (issue 14): VMs and pods need hosts to run on */
+    if (n_hosts == 0 && n_vms > 0) {
+        scn_key_error(scn, err, err_len, "vms", "%" PRIu64 " VMs but no hosts to run them (expected a hosts list)",
+                      n_vms);
+        return MODEL_BAD_INPUT;
+    }
+    if (n_hosts == 0 && scn_list_len(scn, "services") == 0) {
+        scn_key_error(scn, err, err_len, "hosts",
+                      "nothing to simulate (expected a hosts list, or services with dedicated capacity)");
+        return MODEL_BAD_INPUT;
+    }
     model_env *env = &m->env;
     init_env_ids(env);
     env->rec = b->rec;

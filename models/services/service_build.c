@@ -132,7 +132,15 @@ static int read_spec(const scenario *scn, int g, service_set *set, char *err, si
     sp->d = (uint32_t)scn_int(scn, "services.[%d].d", g);
     sp->keys = (uint64_t)scn_int(scn, "services.[%d].keys", g);
     sp->virtual_nodes = (uint32_t)scn_int(scn, "services.[%d].virtual_nodes", g);
-    sp->max_queue = (uint64_t)scn_int(scn, "services.[%d].max_queue", g);
+    /* the names read as -1 "unbounded", -2 "none" (scenario/keys_services.inc) */
+    int64_t max_queue = scn_int(scn, "services.[%d].max_queue", g);
+    if (max_queue == 0) {
+        snprintf(path, sizeof path, "services.[%d].max_queue", g);
+        return scn_key_error(scn, err, err_len, path,
+                             "0 is refused: it used to mean unbounded; write \"unbounded\" (the default) or "
+                             "\"none\" for no waiting room (a loss system)");
+    }
+    sp->max_queue = max_queue == -1 ? UINT64_MAX : max_queue == -2 ? 0 : (uint64_t)max_queue;
     sp->warmup_ns = scn_duration_ns(scn, "services.[%d].warmup", g);
     sp->vm_group = -1;
     sp->deployment = -1;
@@ -203,8 +211,11 @@ static int service_init(service *s, service_set *set, const model_env *env, uint
     s->scratch = calloc(sp->d ? sp->d : 1, sizeof *s->scratch);
     if (!s->replicas || !s->outstanding || !s->available || !s->scratch)
         return -1;
-    if (stats_histogram_init(&s->iv_latency, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0 ||
-        stats_histogram_init(&s->latency, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0)
+    s->busy_time_ns = calloc((size_t)sp->replicas + 1, sizeof *s->busy_time_ns);
+    if (!s->busy_time_ns ||
+        stats_histogram_init(&s->iv_latency, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0 ||
+        stats_histogram_init(&s->latency, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0 ||
+        stats_histogram_init(&s->wait, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0)
         return -1;
     if (sp->policy == LB_CONSISTENT_HASH && hash_ring_build(&s->ring, sp->replicas, sp->virtual_nodes) != 0)
         return -1;
@@ -232,6 +243,8 @@ static void service_release(service *s)
     hash_ring_free(&s->ring);
     stats_histogram_free(&s->iv_latency);
     stats_histogram_free(&s->latency);
+    stats_histogram_free(&s->wait);
+    free(s->busy_time_ns);
 }
 
 static int declare_series(service_set *set, recorder *rec, sim_time_ns period)
@@ -340,6 +353,17 @@ static const rec_column service_columns[] = {
     {"latency_p50_ns", REC_F64, "ns"},
     {"latency_p95_ns", REC_F64, "ns"},
     {"latency_p99_ns", REC_F64, "ns"},
+    {"started", REC_I64, "requests"},
+    {"p_wait", REC_F64, "1"},
+    {"wait_p50_ns", REC_F64, "ns"},
+    {"wait_p95_ns", REC_F64, "ns"},
+    {"wait_p99_ns", REC_F64, "ns"},
+};
+/* Row per service and number of busy servers k = 0..replicas. */
+static const rec_column busy_columns[] = {
+    {"service", REC_STR, NULL},
+    {"busy", REC_I64, "servers"},
+    {"time_fraction", REC_F64, "1"},
 };
 static const rec_column replica_columns[] = {
     {"service", REC_STR, NULL},
@@ -361,6 +385,37 @@ static double ratio(double num, double den) { return den > 0 ? num / den : NAN; 
 static double quantile(const stats_histogram *h, double q)
 {
     return h->total_count > 0 ? stats_histogram_quantile(h, q) : NAN;
+}
+
+/* The q-quantile of the wait of requests that started service: 0 for the
+ * share that did not wait, else from the histogram of positive waits. */
+static double wait_quantile(const service *s, double q)
+{
+    if (s->started == 0)
+        return NAN;
+    double p_zero = 1.0 - (double)s->waited / (double)s->started;
+    if (q <= p_zero)
+        return 0.0;
+    return quantile(&s->wait, (q - p_zero) / (1.0 - p_zero));
+}
+
+static int write_busy_table(service_set *set, recorder *rec, sim_time_ns end)
+{
+    int table = rec_table_new(rec, "service_busy", busy_columns, (int)(sizeof busy_columns / sizeof busy_columns[0]));
+    if (table < 0)
+        return -1;
+    for (uint32_t k = 0; k < set->n; k++) {
+        const service *s = &set->services[k];
+        const service_spec *sp = s->spec;
+        double observed = end > sp->warmup_ns ? (double)(end - sp->warmup_ns) : 0.0;
+        const char *name = scn_string(set->scn, "services.[%u].name", k);
+        for (uint32_t b = 0; b <= sp->replicas; b++) {
+            rec_value row[] = {{.str = name}, {.i64 = b}, {.f64 = ratio(s->busy_time_ns[b], observed)}};
+            if (rec_table_row(rec, table, row) != 0)
+                return -1;
+        }
+    }
+    return 0;
 }
 
 int services_finish(service_set *set, recorder *rec)
@@ -401,7 +456,12 @@ int services_finish(service_set *set, recorder *rec)
                            {.i64 = observed},
                            {.f64 = quantile(&s->latency, 0.50)},
                            {.f64 = quantile(&s->latency, 0.95)},
-                           {.f64 = quantile(&s->latency, 0.99)}};
+                           {.f64 = quantile(&s->latency, 0.99)},
+                           {.i64 = (int64_t)s->started},
+                           {.f64 = ratio((double)s->waited, (double)s->started)},
+                           {.f64 = wait_quantile(s, 0.50)},
+                           {.f64 = wait_quantile(s, 0.95)},
+                           {.f64 = wait_quantile(s, 0.99)}};
         if (rec_table_row(rec, t_services, row) != 0)
             return -1;
         for (uint32_t i = 0; i < sp->replicas; i++) {
@@ -425,7 +485,7 @@ int services_finish(service_set *set, recorder *rec)
                 return -1;
         }
     }
-    return 0;
+    return write_busy_table(set, rec, end);
 }
 
 void services_describe(const service_set *set, FILE *out)
