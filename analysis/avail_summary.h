@@ -22,6 +22,10 @@ typedef struct avail_summary {
     double vm_downtime_max_h;
     int64_t vm_failures, vm_crashes, vm_restarts, vm_restart_failures, vms_down_at_end;
     int64_t domain_failures;   /* domain_failed records */
+    /* /tables/repair_crews (has_crews 0: unlimited crews, mttr_h is the repair time) */
+    int has_crews;
+    int64_t crews;
+    double crew_repair_h, crew_wait_h; /* means over the repairs started */
 } avail_summary;
 
 #endif

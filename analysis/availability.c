@@ -132,6 +132,23 @@ done:
     return rc;
 }
 
+static int read_crew_table(hid_t file, avail_summary *s, char *err, size_t err_len)
+{
+    const char *path = "/tables/repair_crews";
+    hsize_t rows = 0;
+    hid_t t = h5r_open_dataset(file, path, 1, &rows, err, err_len);
+    if (t < 0)
+        return -1;
+    int ok = rows == 1 && h5r_table_column_i64(t, path, "crews", 0, 1, &s->crews, err, err_len) == 0 &&
+             h5r_table_column_f64(t, path, "mean_repair_h", 0, 1, &s->crew_repair_h, err, err_len) == 0 &&
+             h5r_table_column_f64(t, path, "mean_wait_h", 0, 1, &s->crew_wait_h, err, err_len) == 0;
+    H5Dclose(t);
+    if (!ok && rows != 1)
+        snprintf(err, err_len, "%s: not one row", path);
+    s->has_crews = ok;
+    return ok ? 0 : -1;
+}
+
 int avail_summary_read(hid_t file, avail_summary *out, char *err, size_t err_len)
 {
     memset(out, 0, sizeof *out);
@@ -148,6 +165,8 @@ int avail_summary_read(hid_t file, avail_summary *out, char *err, size_t err_len
             return -1;
         found = 1;
     }
+    if (found && h5r_exists(file, "/tables/repair_crews") && read_crew_table(file, out, err, err_len) != 0)
+        return -1;
     if (found) {
         const char *names[] = {"domain_failed"};
         int64_t n = 0;

@@ -85,9 +85,29 @@ static int fn_series1(metric_run *r, const metric_def *m, const char *entity, do
     return 1;
 }
 
-/* Rejected / arrived at the last sample of the cumulative cluster counts. */
+/* Rejected / arrived at the end of the run (/tables/cluster); files
+ * before issue 14: at the last sample of the cumulative cluster counts. */
 static int fn_rejection(metric_run *r, const metric_def *m, const char *entity, double *out)
 {
+    static const char path[] = "/tables/cluster";
+    hid_t file = metric_run_file(r);
+    if (h5r_exists(file, path)) {
+        hsize_t rows = 0;
+        char msg[512];
+        hid_t t = h5r_open_dataset(file, path, 1, &rows, msg, sizeof msg);
+        if (t < 0)
+            return metric_run_fail(r, "%s", msg);
+        int64_t n_arrived = 0, n_rejected = 0;
+        int ok = rows == 1 && h5r_table_column_i64(t, path, "vms_arrived", 0, 1, &n_arrived, msg, sizeof msg) == 0 &&
+                 h5r_table_column_i64(t, path, "vms_rejected", 0, 1, &n_rejected, msg, sizeof msg) == 0;
+        H5Dclose(t);
+        if (!ok)
+            return metric_run_fail(r, "%s", rows == 1 ? msg : "/tables/cluster: not one row");
+        if (n_arrived <= 0)
+            return 0;
+        *out = (double)n_rejected / (double)n_arrived;
+        return 1;
+    }
     metric_series1 arrived, rejected;
     int rc = metric_run_series1(r, "/series/cluster/vms_arrived", &arrived);
     if (rc > 0)
@@ -262,8 +282,8 @@ const metric_def metric_defs[] = {
      "/events vmotion_done, root end_ns", fn_events, "vmotion_done", 1, 0},
     {"vmotion_downtime_s", "s", "Migration", "Total switch-over downtime of the completed vMotions.",
      "/events vmotion_done (value)", fn_events, "vmotion_done", 2, 0},
-    {"vm_rejection_probability", "1", "Admission", "VMs rejected / VMs arrived, at the last sample.",
-     "/series/cluster/vms_arrived, vms_rejected", fn_rejection, "", 0, 0},
+    {"vm_rejection_probability", "1", "Admission", "VMs rejected / VMs arrived, at the end of the run.",
+     "/tables/cluster vms_arrived, vms_rejected", fn_rejection, "", 0, 0},
     {"pending_pods_max", "1", "Kubernetes", "Largest number of pending pods at any sample.",
      "/series/k8s/pending_pods", fn_series1, "/series/k8s/pending_pods", 1, 0},
     {"pending_pods_mean", "1", "Kubernetes", "Mean over samples of the pending pods (time average).",

@@ -346,6 +346,10 @@ static int read_host_series(hid_t file, run_summary *s, const double *capacity, 
             H5Dclose(ds);
         if (rc != 0) /* a damaged name would be printed wrong: refuse */
             return fail(c, msg);
+        /* host names are never empty (hosts.[].name): an empty one is a
+         * damaged string, whose global-heap storage carries no checksum */
+        if (s->busiest_host_name[0] == '\0')
+            return fail(c, HOSTS_PATH ": an empty host name (the file is damaged)");
         escape_controls(s->busiest_host_name, sizeof s->busiest_host_name);
     }
 
@@ -598,6 +602,61 @@ static int cluster_series(hid_t file, const char *name, int64_t *samples, double
     return 0;
 }
 
+/* End-of-run totals from /tables/cluster (absent in files before issue 14). */
+static int read_cluster_totals(hid_t file, run_summary *s, const ctx *c)
+{
+    static const char path[] = "/tables/cluster";
+    if (!h5r_exists(file, path))
+        return 0;
+    hsize_t rows = 0;
+    char msg[512];
+    hid_t ds = h5r_open_dataset(file, path, 1, &rows, msg, sizeof msg);
+    if (ds < 0)
+        return fail(c, msg);
+    int64_t arrived = 0, rejected = 0;
+    int ok = rows == 1 && h5r_table_column_i64(ds, path, "vms_arrived", 0, 1, &arrived, msg, sizeof msg) == 0 &&
+             h5r_table_column_i64(ds, path, "vms_rejected", 0, 1, &rejected, msg, sizeof msg) == 0;
+    H5Dclose(ds);
+    if (!ok)
+        return fail(c, rows == 1 ? msg : "/tables/cluster: not one row");
+    s->vms_arrived = (double)arrived;
+    s->vms_rejected = (double)rejected;
+    return 0;
+}
+
+/* Groups whose count ran out (exhausted_ns >= 0) in /tables/arrival_groups. */
+static int read_arrival_groups(hid_t file, run_summary *s, const ctx *c)
+{
+    static const char path[] = "/tables/arrival_groups";
+    if (!h5r_exists(file, path))
+        return 0;
+    hsize_t rows = 0;
+    char msg[512];
+    hid_t ds = h5r_open_dataset(file, path, 1, &rows, msg, sizeof msg);
+    if (ds < 0)
+        return fail(c, msg);
+    int ok = 1;
+    for (hsize_t g = 0; ok && g < rows; g++) {
+        int64_t at = -1, count = 0;
+        ok = h5r_table_column_i64(ds, path, "exhausted_ns", g, 1, &at, msg, sizeof msg) == 0 &&
+             h5r_table_column_i64(ds, path, "count", g, 1, &count, msg, sizeof msg) == 0;
+        if (!ok || at < 0)
+            continue;
+        if (s->arrivals_exhausted < RUN_SUMMARY_MAX_EXHAUSTED) {
+            int64_t k = s->arrivals_exhausted;
+            ok = h5r_table_column_str(ds, path, "group", g, s->exhausted[k].name, sizeof s->exhausted[k].name, msg,
+                                      sizeof msg) == 0;
+            escape_controls(s->exhausted[k].name, sizeof s->exhausted[k].name);
+            s->exhausted[k].group = (int64_t)g;
+            s->exhausted[k].count = count;
+            s->exhausted[k].at_ns = at;
+        }
+        s->arrivals_exhausted++;
+    }
+    H5Dclose(ds);
+    return ok ? 0 : fail(c, msg);
+}
+
 static int read_cluster_series(hid_t file, run_summary *s, const ctx *c)
 {
     if (!h5r_exists(file, "/series/cluster/vms_running"))
@@ -608,6 +667,8 @@ static int read_cluster_series(hid_t file, run_summary *s, const ctx *c)
         cluster_series(file, "vms_rejected", &s->cluster_samples, &s->vms_rejected, &unused, c) != 0)
         return -1;
     s->has_cluster_series = 1;
+    if (read_cluster_totals(file, s, c) != 0)
+        return -1;
     s->rejection_probability = s->vms_arrived > 0 ? s->vms_rejected / s->vms_arrived : NAN;
     return 0;
 }
@@ -628,7 +689,8 @@ int run_summary_read(const char *path, run_summary *out, char *err, size_t err_l
     read_run_attributes(file, out);
     if (read_hosts(file, out, &capacity, &c) != 0 || read_vms(file, out, &c) != 0 ||
         read_host_series(file, out, capacity, &c) != 0 || read_pods(file, out, &c) != 0 ||
-        read_services(file, out, &c) != 0 || read_cluster_series(file, out, &c) != 0)
+        read_services(file, out, &c) != 0 || read_cluster_series(file, out, &c) != 0 ||
+        read_arrival_groups(file, out, &c) != 0)
         goto done;
     int found = avail_summary_read(file, &out->avail, err, err_len);
     if (found < 0) {
@@ -650,6 +712,23 @@ done:
 /* ---- printing ---------------------------------------------------------- */
 
 #define LABEL "  %-14s"
+
+static const char *fmt_time(int64_t t_ns, char *buf, int len);
+
+void run_summary_warn_exhausted(const run_summary *s, const char *prefix, FILE *out)
+{
+    for (int64_t k = 0; k < s->arrivals_exhausted && k < RUN_SUMMARY_MAX_EXHAUSTED; k++) {
+        char t[64];
+        fprintf(out,
+                "%swarning: vms.[%" PRId64 "] '%s': arrivals stopped at %s: all %" PRId64
+                " VMs of vms.[%" PRId64 "].count were used (raise it to keep the arrival process going)\n",
+                prefix, s->exhausted[k].group, s->exhausted[k].name, fmt_time(s->exhausted[k].at_ns, t, sizeof t),
+                s->exhausted[k].count, s->exhausted[k].group);
+    }
+    if (s->arrivals_exhausted > RUN_SUMMARY_MAX_EXHAUSTED)
+        fprintf(out, "%swarning: and %" PRId64 " more groups in /tables/arrival_groups\n", prefix,
+                s->arrivals_exhausted - RUN_SUMMARY_MAX_EXHAUSTED);
+}
 
 static const char *fmt_time(int64_t t_ns, char *buf, int len)
 {
@@ -690,7 +769,14 @@ static void print_availability(const avail_summary *a, FILE *out)
                            " isolations, %" PRId64 " domain failures\n",
                 "host avail", a->host_availability_mean, a->host_availability_min, a->host_failures, a->maintenances,
                 a->isolations, a->domain_failures);
-        if (a->host_failures > 0)
+        if (a->host_failures > 0 && a->has_crews)
+            /* with crews the failed time per failure is not the repair time:
+             * it includes the wait for a free crew (issue 14) */
+            fprintf(out,
+                    LABEL "observed MTTF %.2f h, mean outage %.2f h including the wait for one of %" PRId64
+                          " repair crews (pooled over hosts)\n" LABEL "mean repair %.2f h, mean wait for a crew %.2f h\n",
+                    "host mttf", a->mttf_h, a->mttr_h, a->crews, "repair", a->crew_repair_h, a->crew_wait_h);
+        else if (a->host_failures > 0)
             fprintf(out, LABEL "observed MTTF %.2f h, MTTR %.2f h (pooled over hosts)\n", "host mttf", a->mttf_h,
                     a->mttr_h);
     }
@@ -835,5 +921,6 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
                                                     : "-",
                 s->vms_running_mean);
     }
+    run_summary_warn_exhausted(s, "  ", out);
     fprintf(out, LABEL "%s\n", "file", path ? path : "-");
 }

@@ -19,6 +19,7 @@
 
 /* Services shown in the summary (the file holds all of them). */
 #define RUN_SUMMARY_MAX_SERVICES 8
+#define RUN_SUMMARY_MAX_EXHAUSTED 8
 
 typedef struct run_summary_service {
     char name[64];
@@ -103,13 +104,21 @@ typedef struct run_summary {
     int has_availability;
     avail_summary avail;
     /* /series/cluster/... (has_cluster_series 0: none of the below); the
-     * cumulative counts are those of the last sample */
+     * cumulative counts are the end-of-run totals of /tables/cluster (files
+     * before issue 14: those of the last sample) */
     int has_cluster_series;
     int64_t cluster_samples;
     double vms_arrived;           /* power-on requests the controller received */
     double vms_rejected;          /* of which rejected for lack of capacity */
     double rejection_probability; /* rejected / arrived; NaN when none arrived */
     double vms_running_mean;      /* mean over samples of vms_running (placed, not released) */
+    /* /tables/arrival_groups: groups whose arrivals stopped because
+     * vms.[].count was used up (the first RUN_SUMMARY_MAX_EXHAUSTED) */
+    int64_t arrivals_exhausted;
+    struct {
+        char name[64];
+        int64_t group, count, at_ns;
+    } exhausted[RUN_SUMMARY_MAX_EXHAUSTED];
     /* contention model series (docs/host-model.md); NaN when absent */
     double cpu_ready_host_mean_pct; /* mean over the finite cells of /series/host/cpu_ready_pct */
     double cpu_ready_host_peak_pct; /* largest such cell */
@@ -134,5 +143,9 @@ int run_summary_read(const char *path, run_summary *out, char *err, size_t err_l
 /* Prints the summary: one screen, aligned, units explicit. `path` is the file
  * it was read from (printed on the last line). */
 void run_summary_print(const run_summary *s, const char *path, FILE *out);
+
+/* One warning line per group whose arrivals stopped because its count
+ * was used up, each line starting with prefix ("vdcsim: " on stderr). */
+void run_summary_warn_exhausted(const run_summary *s, const char *prefix, FILE *out);
 
 #endif

@@ -244,6 +244,7 @@ int run_scenario(const run_options *opt)
         fprintf(stderr, "vdcsim: cannot write %s: %s\n", summary_path, strerror(errno));
         goto done;
     }
+    run_summary_warn_exhausted(&summary, "vdcsim: ", stderr); /* even with --quiet */
     if (!opt->quiet) {
         run_summary_print(&summary, out_path, stdout);
         printf("summary: %s\n", summary_path);
@@ -277,6 +278,12 @@ int check_scenario(const run_options *opt)
     if (!m)
         goto done;
     if (check_size(scn, m) != 0) {
+        status = CLI_EXIT_BAD_INPUT;
+        goto done;
+    }
+    char why[ERR_LEN];
+    if (model_check(m, why, sizeof why) != 0) {
+        cli_print_error("", why);
         status = CLI_EXIT_BAD_INPUT;
         goto done;
     }

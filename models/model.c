@@ -179,6 +179,11 @@ int model_finish(model *m, recorder *rec)
     return 0;
 }
 
+int model_check(const model *m, char *err, size_t err_len)
+{
+    return core_check(&m->core, m->b.scn, err, err_len);
+}
+
 void model_describe(const model *m, FILE *out)
 {
     core_describe(&m->core, m->b.scn, out);

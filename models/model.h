@@ -32,6 +32,10 @@ int model_finish(model *m, recorder *rec);
 /* What would be simulated: entity counts, capacities, ratios. */
 void model_describe(const model *m, FILE *out);
 
+/* `vdcsim check`'s errors beyond the build's (a VM group that fits on no
+ * host). 0, or nonzero with "FILE:LINE: key '...': ..." in err. */
+int model_check(const model *m, char *err, size_t err_len);
+
 uint32_t model_host_count(const model *m);
 uint32_t model_vm_count(const model *m);
 uint64_t model_vms_placed(const model *m);

@@ -11,6 +11,7 @@ static const char *base_unit(scn_type type)
     case SCN_MHZ: return "MHz";
     case SCN_GBPS: return "Gbps";
     case SCN_WATTS: return "W";
+    case SCN_RATE: return "per s";
     case SCN_LIST: case SCN_ARRAY: case SCN_STRINGS: return "elements";
     case SCN_STRING: return "bytes (length)";
     default: return "";
@@ -57,8 +58,9 @@ void scenario_write_reference(FILE *out)
             "| frequency | %s | MHz |\n"
             "| bandwidth | %s | Gbps |\n"
             "| power | %s | W |\n"
+            "| rate | %s | per s |\n"
             "\n",
             units_duration_list, units_bytes_list, units_mhz_list, units_gbps_list,
-            units_watts_list);
+            units_watts_list, units_rate_list);
     scn_schema_write_rows(&scn_scenario_schema, out);
 }

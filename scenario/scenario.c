@@ -490,6 +490,18 @@ double scn_watts(const scenario *s, const char *fmt, ...)
     return v.f;
 }
 
+double scn_rate(const scenario *s, double per_s, const char *fmt, ...)
+{
+    scn_value v;
+    va_list ap;
+    va_start(ap, fmt);
+    access_value(s, "scn_rate", SCN_RATE, SCN_RATE, &v, fmt, ap);
+    va_end(ap);
+    if (per_s == (double)v.rate_unit_s)
+        return v.rate_number;
+    return v.rate_number * per_s / (double)v.rate_unit_s;
+}
+
 const char *scn_string(const scenario *s, const char *fmt, ...)
 {
     char path[PATH_MAX_LEN];

@@ -74,6 +74,9 @@ uint64_t scn_bytes(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_mhz(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_gbps(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_watts(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
+/* An SCN_RATE key as events per per_s seconds (3600: per hour); a value
+ * written in that unit comes back exactly as written ("7/h" -> 7). */
+double scn_rate(const scenario *s, double per_s, const char *fmt, ...) SCN_PRINTF(3);
 /* The position of an SCN_ENUM key's value in its row's enum_values
  * ("constant|diurnal|onoff": "onoff" is 2). A C enum read this way lists
  * its constants in the schema's order; tests/test_scenario.c checks each. */

@@ -170,6 +170,7 @@ const char *scn_type_name(scn_type type)
     case SCN_MHZ: return "frequency";
     case SCN_GBPS: return "bandwidth";
     case SCN_WATTS: return "power";
+    case SCN_RATE: return "rate";
     case SCN_GROUP: return "group";
     case SCN_LIST: return "list";
     case SCN_ARRAY: return "array";
@@ -272,6 +273,7 @@ static void format_in_unit(const scn_key *key, double v, char *buf, size_t buf_l
     case SCN_MHZ: units_format_mhz(v, buf, buf_len); break;
     case SCN_GBPS: units_format_gbps(v, buf, buf_len); break;
     case SCN_WATTS: units_format_watts(v, buf, buf_len); break;
+    case SCN_RATE: units_format_rate(v, buf, buf_len); break;
     case SCN_INT: case SCN_LIST: case SCN_ARRAY: case SCN_STRING: case SCN_STRINGS:
         snprintf(buf, buf_len, "%.0f", v);
         break;
@@ -289,6 +291,7 @@ static const char *noun_of(scn_type type)
     case SCN_MHZ: return "a frequency";
     case SCN_GBPS: return "a bandwidth";
     case SCN_WATTS: return "a power";
+    case SCN_RATE: return "a rate";
     default: return "a value";
     }
 }
@@ -359,6 +362,20 @@ void scn_describe_expected(const scn_key *key, char *buf, size_t buf_len)
             snprintf(buf, buf_len, "%s from %s to %s", noun_of(key->type), lo, hi);
         else
             snprintf(buf, buf_len, "%s of at least %s", noun_of(key->type), lo);
+        if (key->type == SCN_INT && key->enum_values) {
+            size_t n = strlen(buf);
+            n += (size_t)snprintf(buf + n, n < buf_len ? buf_len - n : 0, ", or one of the strings: ");
+            for (const char *p = key->enum_values; *p != '\0' && n + 2 < buf_len; p++) {
+                if (*p == '|') {
+                    buf[n++] = ',';
+                    buf[n++] = ' ';
+                } else {
+                    buf[n++] = *p;
+                }
+            }
+            if (n < buf_len)
+                buf[n] = '\0';
+        }
         break;
     }
 }

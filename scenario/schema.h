@@ -26,6 +26,7 @@ typedef enum {
     SCN_MHZ,      /* string with a unit -> MHz */
     SCN_GBPS,     /* string with a unit -> Gbps */
     SCN_WATTS,    /* string with a unit -> W */
+    SCN_RATE,     /* string with a unit (\"7/h\") -> events per second */
     SCN_GROUP,    /* { ... } */
     SCN_LIST,     /* ( { ... }, { ... } ): a list of groups */
     SCN_ARRAY,    /* [ 1, 2 ] or ( "a", 2 ): a list of scalars; min/max bound the
@@ -50,7 +51,8 @@ typedef struct scn_key {
                                  Gbps, W, or the number); the element count for SCN_LIST
                                  and SCN_STRINGS;
                                  the length for SCN_STRING. INFINITY = unbounded. */
-    const char *enum_values;  /* "constant|diurnal" for SCN_ENUM */
+    const char *enum_values;  /* "constant|diurnal" for SCN_ENUM; for SCN_INT, names also accepted
+                                 as strings ("unbounded|none"), read as -1, -2, ... */
     const char *ref;          /* a string that must equal some "hosts.[].name"; an empty
                                  string means "none". NULL otherwise. */
     const char *doc;          /* one sentence, with the unit */

@@ -8,11 +8,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int enum_has(const char *values, const char *s);
+
+/* The position of s among an SCN_INT key's names, or -1. */
+static int int_name_index(const scn_key *key, const char *s)
+{
+    if (key->type != SCN_INT || !key->enum_values)
+        return -1;
+    size_t len = strlen(s);
+    int k = 0;
+    for (const char *p = key->enum_values; *p != '\0'; k++) {
+        size_t n = strcspn(p, "|");
+        if (n == len && strncmp(p, s, n) == 0)
+            return k;
+        p += n;
+        if (*p == '|')
+            p++;
+    }
+    return -1;
+}
+
 int scn_type_is_text(scn_type type)
 {
     switch (type) {
     case SCN_STRING: case SCN_ENUM: case SCN_DURATION: case SCN_BYTES:
-    case SCN_MHZ: case SCN_GBPS: case SCN_WATTS:
+    case SCN_MHZ: case SCN_GBPS: case SCN_WATTS: case SCN_RATE:
         return 1;
     default:
         return 0;
@@ -26,11 +46,26 @@ int scn_value_from_text(const scn_key *key, const char *text, scn_value *v, char
     switch (key->type) {
     case SCN_STRING: case SCN_ENUM:
         return 0;
+    case SCN_INT: {
+        int k = int_name_index(key, text);
+        if (k < 0) {
+            snprintf(why, why_len, "'%.60s' is not one of this integer's names (%s)", text,
+                     key->enum_values ? key->enum_values : "none");
+            return -1;
+        }
+        v->i = -1 - k; /* the names read as -1, -2, ... */
+        return 0;
+    }
     case SCN_DURATION: return units_parse_duration_ns(text, &v->i, why, why_len);
     case SCN_BYTES: return units_parse_bytes(text, &v->bytes, why, why_len);
     case SCN_MHZ: return units_parse_mhz(text, &v->f, why, why_len);
     case SCN_GBPS: return units_parse_gbps(text, &v->f, why, why_len);
     case SCN_WATTS: return units_parse_watts(text, &v->f, why, why_len);
+    case SCN_RATE:
+        if (units_parse_rate_parts(text, &v->rate_number, &v->rate_unit_s, why, why_len) != 0)
+            return -1;
+        v->f = v->rate_number / (double)v->rate_unit_s;
+        return 0;
     default:
         snprintf(why, why_len, "a %s is not written as a string", scn_type_name(key->type));
         return -1;
@@ -49,6 +84,14 @@ int scn_value_from_default(const scn_key *key, scn_value *v, char *why, size_t w
     char *end = NULL;
     switch (key->type) {
     case SCN_INT:
+        if (d[0] == '"' && key->enum_values) { /* a name: "unbounded" */
+            size_t len = strlen(d);
+            if (len < 2 || d[len - 1] != '"' || len - 2 >= sizeof v->storage)
+                break;
+            memcpy(v->storage, d + 1, len - 2);
+            v->storage[len - 2] = '\0';
+            return scn_value_from_text(key, v->storage, v, why, why_len);
+        }
         errno = 0;
         v->i = strtoll(d, &end, 10);
         if (errno != 0 || end == d || *end != '\0')
@@ -99,6 +142,8 @@ int scn_value_check(const scn_key *key, const scn_value *v, char *why, size_t wh
     double x;
     switch (key->type) {
     case SCN_INT:
+        if (v->s != NULL && int_name_index(key, v->s) >= 0)
+            return 0; /* a name, not a number */
         /* Bounds in the table are small integers or INFINITY, so comparing
          * in double is exact where it matters. */
         if ((double)v->i < key->min || (double)v->i > key->max) {

@@ -14,7 +14,9 @@
 typedef struct scn_value {
     int64_t i;          /* SCN_INT, SCN_BOOL (0/1), SCN_DURATION (ns) */
     uint64_t bytes;     /* SCN_BYTES */
-    double f;           /* SCN_FLOAT, SCN_MHZ, SCN_GBPS, SCN_WATTS */
+    double f;           /* SCN_FLOAT, SCN_MHZ, SCN_GBPS, SCN_WATTS, SCN_RATE (per s) */
+    double rate_number; /* SCN_RATE: the number as written, per rate_unit_s seconds */
+    int64_t rate_unit_s;
     const char *s;      /* string-written types: the text as written */
     char storage[128];  /* holds s for values made from a default */
 } scn_value;

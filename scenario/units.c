@@ -34,6 +34,7 @@ const char units_bytes_list[] = "B, KiB, MiB, GiB, TiB, PiB, kB, KB, MB, GB, TB,
 const char units_mhz_list[] = "Hz, kHz, MHz, GHz";
 const char units_gbps_list[] = "bps, Kbps, Mbps, Gbps, Tbps";
 const char units_watts_list[] = "W, kW";
+const char units_rate_list[] = "/s, /min, /h, /d";
 
 #define NS_PER_S UINT64_C(1000000000)
 
@@ -75,6 +76,11 @@ static const unit_def watts_units[] = {
     {"W", 0, 0}, {"kW", 0, 3},
 };
 
+/* mult: the seconds one unit spans ("/h" counts per 3600 s). */
+static const unit_def rate_units[] = {
+    {"/s", 1, 0}, {"/min", 60, 0}, {"/h", 3600, 0}, {"/d", 86400, 0},
+};
+
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const unit_family duration_family = {"duration", units_duration_list, "5m",
@@ -87,6 +93,8 @@ static const unit_family gbps_family = {"bandwidth", units_gbps_list, "25Gbps", 
                                         N_OF(gbps_units)};
 static const unit_family watts_family = {"power", units_watts_list, "350W", watts_units,
                                          N_OF(watts_units)};
+
+static const unit_family rate_family = {"rate", units_rate_list, "7/h", rate_units, N_OF(rate_units)};
 
 /* The number as written: int_part.frac with frac_digits digits after the
  * point. Fraction digits past 18 are dropped (far below any unit's grain). */
@@ -360,4 +368,44 @@ void units_format_gbps(double gbps, char *buf, size_t buf_len)
 void units_format_watts(double w, char *buf, size_t buf_len)
 {
     format_decimal(w, watts_units, N_OF(watts_units), buf, buf_len);
+}
+
+int units_parse_rate_parts(const char *text, double *out_number, int64_t *out_unit_s, char *why, size_t why_len)
+{
+    decimal num;
+    const unit_def *unit;
+    if (parse_number_and_unit(text, &rate_family, &num, &unit, why, why_len) != 0)
+        return -1;
+    static const unit_def plain = {"", 1, 0};
+    double n = scale_double(&num, &plain);
+    if (!isfinite(n)) {
+        say(why, why_len, "\"%s\" is too large (expected a finite rate)", text);
+        return -1;
+    }
+    *out_number = n;
+    *out_unit_s = (int64_t)unit->mult;
+    return 0;
+}
+
+int units_parse_rate(const char *text, double *out_per_s, char *why, size_t why_len)
+{
+    double n;
+    int64_t unit_s;
+    if (units_parse_rate_parts(text, &n, &unit_s, why, why_len) != 0)
+        return -1;
+    *out_per_s = n / (double)unit_s;
+    return 0;
+}
+
+void units_format_rate(double per_s, char *buf, size_t buf_len)
+{
+    /* the smallest unit in which the count is a whole number of at least 1 */
+    for (int i = 0; i < N_OF(rate_units); i++) {
+        double n = per_s * (double)rate_units[i].mult;
+        if (n >= 1.0 && n == floor(n) && n < 1e15) {
+            snprintf(buf, buf_len, "%.0f%s", n, rate_units[i].name);
+            return;
+        }
+    }
+    snprintf(buf, buf_len, "%g/s", per_s);
 }

@@ -36,6 +36,13 @@ int units_parse_gbps(const char *text, double *out_gbps, char *why, size_t why_l
 /* W kW -> watts. */
 int units_parse_watts(const char *text, double *out_w, char *why, size_t why_len);
 
+/* /s /min /h /d -> events per second ("7/h" is 7/3600). A bare number
+ * ("7") is refused: it has no unit. units_parse_rate_parts gives the number
+ * as written and the seconds its unit spans (1, 60, 3600, 86400), so a caller
+ * wanting "per hour" gets "7/h" as exactly 7. */
+int units_parse_rate(const char *text, double *out_per_s, char *why, size_t why_len);
+int units_parse_rate_parts(const char *text, double *out_number, int64_t *out_unit_s, char *why, size_t why_len);
+
 /* The accepted units of each family as one string, e.g. "ns, us, ms, s, m,
  * h, d, w", for messages and documentation. */
 extern const char units_duration_list[];
@@ -43,6 +50,7 @@ extern const char units_bytes_list[];
 extern const char units_mhz_list[];
 extern const char units_gbps_list[];
 extern const char units_watts_list[];
+extern const char units_rate_list[];
 
 /* Writes a value in the largest unit of its family that represents it
  * exactly ("36500d", "64TiB", "1ns", "10GHz"). Used for ranges in messages. */
@@ -51,5 +59,6 @@ void units_format_bytes(uint64_t bytes, char *buf, size_t buf_len);
 void units_format_mhz(double mhz, char *buf, size_t buf_len);
 void units_format_gbps(double gbps, char *buf, size_t buf_len);
 void units_format_watts(double w, char *buf, size_t buf_len);
+void units_format_rate(double per_s, char *buf, size_t buf_len);
 
 #endif

@@ -8,6 +8,7 @@
 #include "scenario/loader.h"
 #include "scenario/schema.h"
 #include "scenario/schema_value.h"
+#include "scenario/units.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -62,9 +63,29 @@ static void expected_for_type(const scn_key *key, char *buf, size_t buf_len)
     }
 }
 
+/* The unit a rate key's default is written in ("0/h" -> "/h"): the unit
+ * its bare numbers meant before rates took units (issue 14). */
+static void rate_old_unit(const scn_key *key, char *unit, size_t unit_len)
+{
+    const char *slash = key->default_text ? strchr(key->default_text, '/') : NULL;
+    if (!slash)
+        slash = "/s";
+    snprintf(unit, unit_len, "%.*s", (int)strcspn(slash, "\""), slash);
+}
+
 static void wrong_type(scn_loader *ld, const config_setting_t *s, const char *path,
                        const scn_key *key)
 {
+    int type = config_setting_type(s);
+    if (key->type == SCN_RATE && (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64 || type == CONFIG_TYPE_FLOAT)) {
+        double n = type == CONFIG_TYPE_FLOAT ? config_setting_get_float(s) : (double)config_setting_get_int64(s);
+        char unit[16];
+        rate_old_unit(key, unit, sizeof unit);
+        scn_report(ld, s, path,
+                   "a bare number is not a rate: write its unit, \"%g%s\" for what %g meant before "
+                   "(units: %s)", n, unit, n, units_rate_list);
+        return;
+    }
     char found[128], expected[700];
     describe_setting(s, found, sizeof found);
     expected_for_type(key, expected, sizeof expected);
@@ -192,6 +213,11 @@ static void check_leaf(scn_loader *ld, config_setting_t *s, const char *path, co
     char why[600];
     switch (key->type) {
     case SCN_INT:
+        if (type == CONFIG_TYPE_STRING && key->enum_values) { /* one of the integer's names */
+            if (scn_value_from_text(key, config_setting_get_string(s), &value, why, sizeof why) != 0)
+                scn_report(ld, s, path, "%s", why);
+            return;
+        }
         if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64) {
             wrong_type(ld, s, path, key);
             return;

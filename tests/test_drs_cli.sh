@@ -49,7 +49,7 @@ vms = (
   { name = "web"; count = 20; vcpus = 2; memory = "4GiB";
     cpu_demand = { kind = "random_walk"; mean = "1500MHz"; spread = 0.5; reversion_time = "30m"; noise = 0.2; }; },
   { name = "burst"; count = 40; vcpus = 2; memory = "2GiB";
-    arrival = { process = "poisson"; rate = 12; }; lifetime = { distribution = "exponential"; mean = "40m"; };
+    arrival = { process = "poisson"; rate = "12/h"; }; lifetime = { distribution = "exponential"; mean = "40m"; };
     cpu_demand = { kind = "onoff"; on_level = "3GHz"; off_level = "200MHz"; on_time = "20m"; off_time = "20m"; }; },
   { name = "db"; count = 3; vcpus = 4; memory = "8GiB"; cpu_demand = { mean = "3GHz"; noise = 0.3; }; },
   { name = "nfv"; count = 2; vcpus = 2; memory = "4GiB"; network_mode = "sriov"; cpu_demand = { mean = "3GHz"; }; } );

@@ -45,7 +45,7 @@ hosts = ( { name = "esx"; count = 6; sockets = 2; cores_per_socket = 8; cpu = "2
 vms = ( { name = "db"; count = 12; memory = "16GiB"; memory_reservation = "16GiB"; cpu_reservation = "2GHz";
           restart_priority = "high"; boot_time = { distribution = "exponential"; mean = "40s"; }; },
         { name = "web"; count = 40; memory = "8GiB"; memory_reservation = "4GiB"; restart_priority = "low";
-          arrival = { process = "poisson"; rate = 20.0; }; lifetime = { mean = "2h"; }; } );
+          arrival = { process = "poisson"; rate = "20/h"; }; lifetime = { mean = "2h"; }; } );
 ha = { enabled = true; admission_control = "failover_hosts"; failover_hosts = ( { host = "esx-06"; } );
        restart_retry_interval = "1m"; restart_retries = 3; };
 CFG

@@ -367,7 +367,7 @@ static void test_services_and_pods_hear_at_once(void)
         "hosts = ( { name = \"esx\"; count = 1; sockets = 1; cores_per_socket = 8; cpu = \"2GHz\"; memory = \"64GiB\"; } );\n"
         "vms = ( { name = \"node\"; memory = \"16GiB\"; vcpus = 4; } );\n"
         "pods = ( { name = \"app\"; count = 2; node_group = \"node\"; } );\n"
-        "services = ( { name = \"web\"; replicas = 1; vm_group = \"node\"; arrival = { rate = 10; };\n"
+        "services = ( { name = \"web\"; replicas = 1; vm_group = \"node\"; arrival = { rate = \"10/s\"; };\n"
         "  service = { distribution = \"deterministic\"; mean = \"10ms\"; }; } );\n"
         "failures = { inject = ( { target = \"host esx-01\"; at = \"30m\"; duration = \"10h\"; } ); };\n";
     run r;

@@ -48,13 +48,13 @@ static const char pods_text[] =
     "hosts = ( { name = \"node\"; count = 2; sockets = 1; cores_per_socket = 8; cpu = \"2000MHz\"; memory = \"32GiB\"; } );\n"
     COMMON_K8S
     "  deployments = ( { name = \"web\"; replicas = 2; cpu_request = 1000; memory_request = \"256MiB\"; cpu_usage = 500; } );\n"
-    "};\n" SERVICE("deployment = \"web\"", "warmup = \"1m\"; arrival = { rate = 0.2; };");
+    "};\n" SERVICE("deployment = \"web\"", "warmup = \"1m\"; arrival = { rate = \"0.2/s\"; };");
 
 static const char vms_text[] =
     "simulation = { seed = 3; until = \"30m\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
     "hosts = ( { name = \"node\"; count = 2; sockets = 1; cores_per_socket = 8; cpu = \"2000MHz\"; memory = \"32GiB\"; } );\n"
     "vms = ( { name = \"frontend\"; count = 2; vcpus = 1; memory = \"1GiB\"; cpu_demand = { mean = \"100MHz\"; }; } );\n"
-    SERVICE("vm_group = \"frontend\"; replicas = 2", "warmup = \"1m\"; arrival = { rate = 0.2; };");
+    SERVICE("vm_group = \"frontend\"; replicas = 2", "warmup = \"1m\"; arrival = { rate = \"0.2/s\"; };");
 
 static const char packed_text[] =
     "simulation = { seed = 3; until = \"30m\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
@@ -62,7 +62,7 @@ static const char packed_text[] =
     "            cpu = \"2000MHz\"; memory = \"32GiB\"; } );\n"
     COMMON_K8S
     "  deployments = ( { name = \"web\"; replicas = 2; cpu_request = 500; memory_request = \"256MiB\"; cpu_usage = 2000; } );\n"
-    "};\n" SERVICE("deployment = \"web\"", "warmup = \"1m\"; arrival = { rate = 0.2; };");
+    "};\n" SERVICE("deployment = \"web\"", "warmup = \"1m\"; arrival = { rate = \"0.2/s\"; };");
 
 static const char evict_text[] =
     "simulation = { seed = 3; until = \"20m\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
@@ -72,7 +72,7 @@ static const char evict_text[] =
     "  deployments = ( { name = \"web\"; replicas = 2; cpu_request = 3000; memory_request = \"256MiB\"; cpu_usage = 500; },\n"
     "                  { name = \"batch\"; replicas = 1; priority = 1000; start = \"10m\"; cpu_request = 3000;\n"
     "                    memory_request = \"256MiB\"; cpu_usage = 500; } );\n"
-    "};\n" SERVICE("deployment = \"web\"", "arrival = { rate = 1; };");
+    "};\n" SERVICE("deployment = \"web\"", "arrival = { rate = \"1/s\"; };");
 
 static int64_t table_i64(hid_t f, const char *table, const char *col, hsize_t row)
 {

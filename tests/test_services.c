@@ -173,7 +173,7 @@ static void test_service_speed_changes(void)
     const char *text = "simulation = { lookahead = \"1ms\"; sample_period = \"1s\"; };\n"
                        "hosts = ( { name = \"h\"; } );\n"
                        "services = ( { name = \"s\"; replicas = 1;\n"
-                       "  arrival = { rate = 1e-9; };\n"
+                       "  arrival = { rate = \"0.000000001/s\"; };\n"
                        "  service = { distribution = \"deterministic\"; mean = \"100ms\"; }; } );\n";
     char err[512];
     scenario *scn = scenario_load_string(text, "speed.cfg", NULL, 0, err, sizeof err);

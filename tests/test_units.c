@@ -3,6 +3,7 @@
 #include "tests/check.h"
 
 #include <stdint.h>
+#include <string.h>
 
 static char why[256];
 
@@ -48,6 +49,38 @@ static double watts(const char *text)
 {
     double v = -1;
     return units_parse_watts(text, &v, why, sizeof why) == 0 ? v : -1;
+}
+
+static double rate(const char *text)
+{
+    double v = -1;
+    return units_parse_rate(text, &v, why, sizeof why) == 0 ? v : -1;
+}
+
+/* Rates (issue 14): per second; the parts keep the number as written, so
+ * "7/h" read per hour is exactly 7 (7 * 3600 / 3600). */
+static void test_rates(void)
+{
+    CHECK(rate("3/s") == 3.0);
+    CHECK(rate("120/min") == 2.0);
+    CHECK(rate("7/h") == 7.0 / 3600.0);
+    CHECK(rate("2/d") == 2.0 / 86400.0);
+    CHECK(rate(" 0.5 /s ") == 0.5);
+    CHECK(rate("7") == -1);
+    CHECK(strstr(why, "missing unit") != NULL);
+    CHECK(rate("7/hour") == -1);
+    CHECK(strstr(why, "/s, /min, /h, /d") != NULL);
+    CHECK(rate("-1/s") == -1);
+    double n = 0;
+    int64_t unit_s = 0;
+    CHECK(units_parse_rate_parts("12.5/h", &n, &unit_s, why, sizeof why) == 0);
+    CHECK(n == 12.5);
+    CHECK_INT_EQ(unit_s, 3600);
+    char buf[64];
+    units_format_rate(2.0, buf, sizeof buf);
+    CHECK(strcmp(buf, "2/s") == 0);
+    units_format_rate(1.0 / 60.0, buf, sizeof buf);
+    CHECK(strcmp(buf, "1/min") == 0);
 }
 
 static void test_durations(void)
@@ -214,5 +247,6 @@ int main(void)
     test_bytes();
     test_mhz_gbps_watts();
     test_formatting();
+    test_rates();
     return CHECK_DONE();
 }

@@ -5,7 +5,9 @@
  * whatever the threads or the other groups. On each arrival the LP takes
  * the group's next VM entity (ids first_vm, first_vm+1, ...; never reused),
  * logs vm_arrived and sends vm.power_on to the cluster controller one
- * control latency later (docs/workloads.md).
+ * control latency later (docs/workloads.md). When vms.[].count is used up
+ * before the process would stop, the arrival that finds no VM is logged
+ * (vm_arrivals_exhausted) and /tables/arrival_groups keeps its time.
  */
 #ifndef VDCSIM_MODELS_CORE_ARRIVAL_LP_H
 #define VDCSIM_MODELS_CORE_ARRIVAL_LP_H
@@ -22,10 +24,13 @@ typedef struct workload_gen {
     uint64_t arrived;  /* entities handed out */
     sim_time_ns last_ns;
     uint64_t log_seq;
+    sim_time_ns exhausted_ns; /* when an arrival found count used up, -1 never */
 } workload_gen;
 
 /* Payload of workload.arrival: 0 draws the first arrival (scheduled at the
- * group's start), 1 is an arrival. */
+ * group's start), 1 is an arrival, 2 the first arrival the group's count
+ * leaves no VM for: logged as vm_arrivals_exhausted (subject = group,
+ * a = count), and the group's arrivals end there. */
 typedef struct workload_arrival_msg {
     int64_t is_arrival;
 } workload_arrival_msg;

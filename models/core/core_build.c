@@ -266,7 +266,20 @@ static const rec_column vm_columns[] = {
     {"start_ns", REC_I64, "ns"},   {"host", REC_I64, NULL},
     {"state", REC_STR, NULL},
     {"arrived_ns", REC_I64, "ns"}, {"stopped_ns", REC_I64, "ns"},
+    {"trace_file", REC_STR, NULL},
 };
+
+/* The trace file VM i replays (a name inside its group's trace.path), or ""
+ * when its group replays no trace. */
+static const char *vm_trace_file(const core_model *m, const vm_spec *s)
+{
+    if (!m->groups || s->group >= (uint32_t)m->n_groups)
+        return "";
+    const workload_group *wg = &m->groups[s->group];
+    if (!wg->has_trace || s->index_in_group >= wg->trace.n_vms || !wg->trace.names)
+        return "";
+    return wg->trace.names[s->index_in_group];
+}
 
 /* Entity names are "<group>-<n>", n counted from 1 within the group. */
 void core_entity_name(char *buf, size_t len, const char *group, uint32_t index_in_group)
@@ -338,6 +351,7 @@ static int declare_recording(core_model *m, const scenario *scn, recorder *rec)
         {"vm_placed", &env->log_vm_placed},   {"vm_placement_failed", &env->log_vm_placement_failed},
         {"vm_started", &env->log_vm_started}, {"vm_arrived", &env->log_vm_arrived},
         {"vm_queued", &env->log_vm_queued},   {"vm_stopped", &env->log_vm_stopped},
+        {"vm_arrivals_exhausted", &env->log_vm_arrivals_exhausted},
     };
     const rec_series_decl per_cluster[] = {
         {"vms_running", "1", &env->series_cluster_vms_running},
@@ -345,10 +359,12 @@ static int declare_recording(core_model *m, const scenario *scn, recorder *rec)
         {"vms_rejected", "1", &env->series_cluster_vms_rejected},
         {"vms_queued", "1", &env->series_cluster_vms_queued},
     };
-    if (rec_series_group(rec, "host", "hosts", (int)env->n_hosts, period, per_host, 4) != 0 ||
+    /* a scenario of services only has no hosts, hence no host series */
+    int hosts = env->n_hosts > 0;
+    if ((hosts && rec_series_group(rec, "host", "hosts", (int)env->n_hosts, period, per_host, 4) != 0) ||
         (scn_bool(scn, "output.per_vm_series") && env->n_vms > 0 &&
          rec_series_group(rec, "vm", "vms", (int)env->n_vms, period, per_vm, 1) != 0) ||
-        declare_contention_series(m, scn, rec) != 0 || rec_event_kinds(rec, kinds, 6) != 0 ||
+        (hosts && declare_contention_series(m, scn, rec) != 0) || rec_event_kinds(rec, kinds, (int)(sizeof kinds / sizeof kinds[0])) != 0 ||
         rec_series_group(rec, "cluster", NULL, 1, period, per_cluster, 4) != 0)
         return -1;
 
@@ -391,6 +407,7 @@ static void init_env_ids(model_env *env)
     env->series_cluster_vms_running = env->series_cluster_vms_arrived = -1;
     env->series_cluster_vms_rejected = env->series_cluster_vms_queued = -1;
     env->log_vm_arrived = env->log_vm_queued = env->log_vm_stopped = -1;
+    env->log_vm_arrivals_exhausted = -1;
 }
 
 /* Reads every VM group's workload (loading traces) and counts the VMs. */
@@ -437,6 +454,18 @@ model_status core_build(model_builder *b, core_model *m)
         return status;
     if (read_groups(m, &n_vms, &status, err, err_len) != 0)
         return status;
+    /* hosts may be left out only by a scenario of services with dedicated
+     * capacity (issue 14): VMs and pods need hosts to run on */
+    if (n_hosts == 0 && n_vms > 0) {
+        scn_key_error(scn, err, err_len, "vms", "%" PRIu64 " VMs but no hosts to run them (expected a hosts list)",
+                      n_vms);
+        return MODEL_BAD_INPUT;
+    }
+    if (n_hosts == 0 && scn_list_len(scn, "services") == 0) {
+        scn_key_error(scn, err, err_len, "hosts",
+                      "nothing to simulate (expected a hosts list, or services with dedicated capacity)");
+        return MODEL_BAD_INPUT;
+    }
     model_env *env = &m->env;
     init_env_ids(env);
     env->rec = b->rec;
@@ -520,8 +549,30 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
 
 int core_declare_recording(model_builder *b, core_model *m) { return declare_recording(m, b->scn, b->rec); }
 
+/* The controller's totals at the end of the run (the cluster series hold
+ * them only at each sample). */
+static const rec_column cluster_columns[] = {
+    {"vms_arrived", REC_I64, NULL}, {"vms_rejected", REC_I64, NULL},
+    {"vms_queued", REC_I64, NULL},  {"vms_running", REC_I64, NULL},
+};
+
+static int write_cluster_totals(const core_model *m, recorder *rec)
+{
+    int table = rec_table_new(rec, "cluster", cluster_columns, (int)(sizeof cluster_columns / sizeof cluster_columns[0]));
+    if (table < 0)
+        return -1;
+    const cluster *c = &m->ctrl;
+    rec_value row[] = {{.i64 = (int64_t)c->arrived},
+                       {.i64 = (int64_t)c->placement_failures},
+                       {.i64 = (int64_t)c->n_queued},
+                       {.i64 = (int64_t)c->live}};
+    return rec_table_row(rec, table, row);
+}
+
 int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
 {
+    if (write_cluster_totals(m, rec) != 0)
+        return -1;
     int table = rec_table_new(rec, "vms", vm_columns, (int)(sizeof vm_columns / sizeof vm_columns[0]));
     if (table < 0)
         return -1;
@@ -540,38 +591,120 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
                            {.i64 = m->vms[i].host},
                            {.str = vm_state_name(m->vms[i].state)},
                            {.i64 = m->vms[i].arrived_ns},
-                           {.i64 = m->vms[i].stopped_ns}};
+                           {.i64 = m->vms[i].stopped_ns},
+                           {.str = vm_trace_file(m, s)}};
         if (rec_table_row(rec, table, row) != 0)
             return -1;
     }
     return 0;
 }
 
+double core_group_expected_vms(const workload_group *wg, sim_time_ns until_ns, sim_time_ns *window_ns)
+{
+    const arrival_spec *a = &wg->arrival;
+    double count = (double)wg->count;
+    *window_ns = 0;
+    if (a->process == ARRIVAL_AT_START)
+        return count;
+    sim_time_ns end = a->until_ns < until_ns ? a->until_ns : until_ns;
+    sim_time_ns window = end > a->start_ns ? end - a->start_ns : 0;
+    *window_ns = window;
+    double arrivals;
+    if (a->process == ARRIVAL_LIST) {
+        arrivals = 0.0;
+        for (size_t k = 0; k < a->n_offsets; k++)
+            if (a->offsets_ns[k] < window)
+                arrivals += 1.0;
+        /* a list has no steady rate: every listed VM counts at once */
+        return arrivals < count ? arrivals : count;
+    }
+    arrivals = a->gap_ns > 0.0 ? (double)window / a->gap_ns : 0.0;
+    if (arrivals > count)
+        arrivals = count;
+    if (!wg->has_lifetime)
+        return arrivals; /* they never leave: all that arrived are there at the end */
+    double little = a->gap_ns > 0.0 ? dist_mean(&wg->lifetime) / a->gap_ns : 0.0; /* L = lambda W */
+    return little < arrivals ? little : arrivals;
+}
+
 void core_describe(const core_model *m, const scenario *scn, FILE *out)
 {
     const model_env *env = &m->env;
     double cap_mhz = 0.0;
-    uint64_t cores = 0, mem_mib = 0, vcpus = 0, vm_mem_mib = 0;
-    double mean_demand_mhz = 0.0;
+    uint64_t cores = 0, mem_mib = 0;
+    double vcpus = 0.0, vm_mem_mib = 0.0, mean_demand_mhz = 0.0, expected_vms = 0.0;
     for (uint32_t i = 0; i < env->n_hosts; i++) {
         cap_mhz += host_cpu_capacity_mhz(&m->host_specs[i]);
         cores += host_cores(&m->host_specs[i]);
         mem_mib += m->host_specs[i].memory_mib;
     }
-    for (uint32_t v = 0; v < env->n_vms; v++) {
-        vcpus += m->vm_specs[v].vcpus;
-        vm_mem_mib += m->vm_specs[v].memory_mib;
-        mean_demand_mhz += demand_long_run_mean(m->vm_specs[v].cpu_demand);
+    sim_time_ns until_ns = scn_duration_ns(scn, "simulation.until");
+    for (int g = 0; g < m->n_groups; g++) {
+        const workload_group *wg = &m->groups[g];
+        if (wg->count == 0)
+            continue;
+        sim_time_ns window_ns;
+        double at_once = core_group_expected_vms(wg, until_ns, &window_ns);
+        /* the group's VMs are alike but for trace demand: weigh the mean demand per VM */
+        double demand = 0.0;
+        for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++)
+            demand += demand_long_run_mean(m->vm_specs[v].cpu_demand);
+        const vm_spec *s = &m->vm_specs[wg->first_vm];
+        expected_vms += at_once;
+        vcpus += at_once * s->vcpus;
+        vm_mem_mib += at_once * (double)s->memory_mib;
+        mean_demand_mhz += at_once * demand / wg->count;
+        if (wg->arrival.process != ARRIVAL_AT_START)
+            fprintf(out, "arrivals: vms.[%d] '%s': %.1f VMs at once expected of count %" PRIu32 " (%s)\n", g,
+                    scn_string(scn, "vms.[%d].name", g), at_once, wg->count,
+                    wg->arrival.process == ARRIVAL_LIST ? "every listed arrival before the end"
+                    : wg->has_lifetime                  ? "Little's law: rate x mean lifetime, capped by count"
+                                                        : "no lifetime: all arrivals by the end, capped by count");
     }
     fprintf(out, "hosts:  %" PRIu32 " in %d groups: %" PRIu64 " cores, %.1f GHz, %.1f GiB\n", env->n_hosts,
             scn_list_len(scn, "hosts"), cores, cap_mhz / 1000.0, (double)mem_mib / 1024.0);
-    fprintf(out, "vms:    %" PRIu32 " in %d groups: %" PRIu64 " vCPUs, %.1f GiB, mean CPU demand %.1f GHz\n",
-            env->n_vms, scn_list_len(scn, "vms"), vcpus, (double)vm_mem_mib / 1024.0, mean_demand_mhz / 1000.0);
+    fprintf(out, "vms:    %" PRIu32 " in %d groups, %.1f at once expected: %.0f vCPUs, %.1f GiB, mean CPU demand %.1f GHz\n",
+            env->n_vms, scn_list_len(scn, "vms"), expected_vms, vcpus, vm_mem_mib / 1024.0, mean_demand_mhz / 1000.0);
     if (cores > 0 && mem_mib > 0 && cap_mhz > 0)
-        fprintf(out, "ratios: vCPU:core %.2f, memory %.1f%%, mean CPU demand %.1f%% of capacity\n",
-                (double)vcpus / (double)cores, 100.0 * (double)vm_mem_mib / (double)mem_mib,
-                100.0 * mean_demand_mhz / cap_mhz);
+        fprintf(out, "ratios: vCPU:core %.2f, memory %.1f%%, mean CPU demand %.1f%% of capacity (VMs expected at once)\n",
+                vcpus / (double)cores, 100.0 * vm_mem_mib / (double)mem_mib, 100.0 * mean_demand_mhz / cap_mhz);
     core_placement_preview(m, out);
+}
+
+int core_check(const core_model *m, const scenario *scn, char *err, size_t err_len)
+{
+    for (int g = 0; g < m->n_groups; g++) {
+        const workload_group *wg = &m->groups[g];
+        if (wg->count == 0)
+            continue;
+        const vm_spec *vs = &m->vm_specs[wg->first_vm];
+        placement_request req = {vs->vcpus,        vs->memory_mib, vs->host_group, vs->cpu_demand->mean,
+                                 vs->res.sriov ? 1u : 0u, vs->res.cpu_reservation_mhz,
+                                 vs->res.memory_reservation_mib};
+        uint32_t max_cpus = 0;
+        uint64_t max_mib = 0;
+        int fits = 0;
+        for (uint32_t h = 0; h < m->env.n_hosts && !fits; h++) {
+            const placement_host_view *hv = &m->ctrl.view[h]; /* empty at build */
+            fits = placement_fits(hv, &req);
+            if (req.host_group < 0 || hv->group == req.host_group) {
+                max_cpus = hv->logical_cpus > max_cpus ? hv->logical_cpus : max_cpus;
+                max_mib = hv->memory_mib > max_mib ? hv->memory_mib : max_mib;
+            }
+        }
+        if (fits)
+            continue;
+        char key[64];
+        const char *what = vs->vcpus > max_cpus ? "vcpus" : vs->memory_mib > max_mib ? "memory" : "name";
+        snprintf(key, sizeof key, "vms.[%d].%s", g, what);
+        return scn_key_error(scn, err, err_len, key,
+                             "a VM of group '%s' (%" PRIu32 " vCPUs, %.1f GiB, its reservations and SR-IOV) fits on "
+                             "no host%s, not even an empty one (largest: %" PRIu32 " logical CPUs, %.1f GiB "
+                             "placeable): it could never run",
+                             scn_string(scn, "vms.[%d].name", g), vs->vcpus, (double)vs->memory_mib / 1024.0,
+                             vs->host_group >= 0 ? " of its host group" : "", max_cpus, (double)max_mib / 1024.0);
+    }
+    return 0;
 }
 
 void core_free(core_model *m)

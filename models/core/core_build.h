@@ -50,13 +50,26 @@ int core_declare_recording(model_builder *b, core_model *core);
 /* /tables/vms, at the end of the run. 0 or -1. */
 int core_write_tables(const core_model *core, const scenario *scn, recorder *rec);
 
-/* hosts, vms and ratios lines for `vdcsim check`. */
+/* hosts, vms and ratios lines for `vdcsim check`; VMs counted as the
+ * number expected at once (core_group_expected_vms). */
 void core_describe(const core_model *core, const scenario *scn, FILE *out);
 
 /* For check: warns when the placement policy, replayed over the VMs with
  * fixed start times, leaves a host's mean CPU demand above its capacity
  * while another host idles (placement_preview.c). */
 void core_placement_preview(const core_model *m, FILE *out);
+
+/* The VMs of group wg expected to exist at once in a run to until_ns:
+ * at_start groups all; poisson and deterministic ones Little's law
+ * (rate x mean lifetime, L = lambda W), capped by the arrivals of the run
+ * (rate x window, *window_ns) and by count; without a lifetime every
+ * arrival of the run; list groups every listed arrival before the end. */
+double core_group_expected_vms(const workload_group *wg, sim_time_ns until_ns, sim_time_ns *window_ns);
+
+/* `vdcsim check`'s errors the build cannot see: a VM group whose VMs fit
+ * on no host even when all hosts are empty. 0, or -2 (bad input) with
+ * "FILE:LINE: key 'vms.[g].memory': ..." in err. */
+int core_check(const core_model *core, const scenario *scn, char *err, size_t err_len);
 
 void core_free(core_model *core);
 

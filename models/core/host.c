@@ -146,8 +146,14 @@ void host_grant_maintenance(sim_ctx *ctx, host *h, sim_time_ns duration_ns)
 /* The VM has just become running here (zero boot time, or its boot ended). */
 static void host_vm_running(sim_ctx *ctx, host *h, uint32_t vm_id)
 {
-    if (vm_transition(&h->env->vms[vm_id], VM_RUNNING) != 0)
+    vm *v = &h->env->vms[vm_id];
+    if (vm_transition(v, VM_RUNNING) != 0)
         abort();
+    /* a trace replays from its first sample when the VM first runs */
+    sim_time_ns now = sim_now(ctx);
+    demand_start(&v->cpu_demand, now);
+    demand_start(&v->memory_demand, now);
+    demand_start(&v->network_demand, now);
     host_log(ctx, h, h->env->log_vm_started, vm_id, h->index, 0, 0.0);
     notify_vm_started(ctx, h, vm_id);
 }

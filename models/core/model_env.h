@@ -90,6 +90,7 @@ typedef struct model_env {
     int series_cluster_vms_rejected; /* cumulative */
     int series_cluster_vms_queued;   /* waiting for capacity */
     int log_vm_arrived;
+    int log_vm_arrivals_exhausted; /* a group's arrivals stopped: vms.[].count used up */
     int log_vm_queued;
     int log_vm_stopped;
 } model_env;

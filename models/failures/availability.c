@@ -108,9 +108,37 @@ static const rec_column vm_avail_columns[] = {
 static const rec_column domain_avail_columns[] = {
     {"failures", REC_I64, NULL}, {"down_h", REC_F64, "h"}, {"availability", REC_F64, "1"}};
 
+/* With repair crews, a host's outage is the wait for a free crew plus the
+ * repair: this table keeps the two apart (the MTTR of host_availability is
+ * their sum, plus the control latency of the request). */
+static const rec_column crew_columns[] = {
+    {"crews", REC_I64, NULL},          {"repairs", REC_I64, NULL},
+    {"mean_repair_h", REC_F64, "h"},   {"mean_wait_h", REC_F64, "h"},
+    {"max_queued", REC_I64, NULL},
+};
+
+static int write_crew_table(const failure_model *fm, recorder *rec)
+{
+    if (fm->env.repair_crews == 0)
+        return 0;
+    int table = rec_table_new(rec, "repair_crews", crew_columns, (int)(sizeof crew_columns / sizeof crew_columns[0]));
+    if (table < 0)
+        return -1;
+    const crew *c = &fm->crew_state;
+    double n = (double)c->started;
+    rec_value row[] = {{.i64 = fm->env.repair_crews},
+                       {.i64 = (int64_t)c->started},
+                       {.f64 = n > 0 ? (double)c->repair_ns_sum / n / NS_PER_H : NAN},
+                       {.f64 = n > 0 ? (double)c->wait_ns_sum / n / NS_PER_H : NAN},
+                       {.i64 = c->max_queued}};
+    return rec_table_row(rec, table, row);
+}
+
 int failure_write_tables(failure_model *fm, recorder *rec)
 {
     const model_env *env = fm->menv;
+    if (write_crew_table(fm, rec) != 0)
+        return -1;
     int table = rec_table_new(rec, "domain_availability", domain_avail_columns, 3);
     if (table < 0)
         return -1;

@@ -43,6 +43,7 @@ typedef struct domain {
 typedef struct crew_job {
     uint32_t host;
     sim_time_ns repair_ns;
+    sim_time_ns requested_ns; /* when the crews heard of it: its wait starts */
 } crew_job;
 
 typedef struct crew {
@@ -51,6 +52,7 @@ typedef struct crew {
     crew_job *queue; /* ring */
     uint32_t head, n_queued, cap_queued, max_queued;
     uint64_t started;
+    sim_time_ns repair_ns_sum, wait_ns_sum; /* over the repairs started: /tables/repair_crews */
 } crew;
 
 

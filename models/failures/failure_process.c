@@ -401,11 +401,13 @@ const host_hooks failure_host_hooks = {
 
 /* --- the repair-crew LP --------------------------------------------------- */
 
-static void crew_start(sim_ctx *ctx, crew *c, uint32_t host_index, sim_time_ns repair_ns)
+static void crew_start(sim_ctx *ctx, crew *c, uint32_t host_index, sim_time_ns repair_ns, sim_time_ns requested_ns)
 {
     const model_env *env = c->fe->env;
     const failure_env *fe = c->fe;
     c->free_crews--;
+    c->repair_ns_sum += repair_ns;
+    c->wait_ns_sum += sim_now(ctx) - requested_ns;
     /* The host comes back `repair_ns` after the crew starts; a message to
      * another LP cannot be shorter than the control latency. */
     sim_time_ns delay = repair_ns > env->control_latency_ns ? repair_ns : env->control_latency_ns;
@@ -422,7 +424,7 @@ void crew_handle(sim_ctx *ctx, void *state, const sim_event *ev)
     const failure_msg *m = (const failure_msg *)ev->payload.bytes;
     if (m->op == FOP_CREW_REQUEST) {
         if (c->free_crews > 0) {
-            crew_start(ctx, c, m->subject, m->duration_ns);
+            crew_start(ctx, c, m->subject, m->duration_ns, sim_now(ctx));
             return;
         }
         if (c->n_queued == c->cap_queued) {
@@ -439,7 +441,7 @@ void crew_handle(sim_ctx *ctx, void *state, const sim_event *ev)
             c->head = 0;
             c->cap_queued = cap;
         }
-        c->queue[(c->head + c->n_queued) % c->cap_queued] = (crew_job){m->subject, m->duration_ns};
+        c->queue[(c->head + c->n_queued) % c->cap_queued] = (crew_job){m->subject, m->duration_ns, sim_now(ctx)};
         c->n_queued++;
         if (c->n_queued > c->max_queued)
             c->max_queued = c->n_queued;
@@ -449,7 +451,7 @@ void crew_handle(sim_ctx *ctx, void *state, const sim_event *ev)
             crew_job job = c->queue[c->head];
             c->head = (c->head + 1) % c->cap_queued;
             c->n_queued--;
-            crew_start(ctx, c, job.host, job.repair_ns);
+            crew_start(ctx, c, job.host, job.repair_ns, job.requested_ns);
         }
     } else {
         abort();

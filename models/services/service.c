@@ -59,8 +59,11 @@ void service_advance(service *s, sim_time_ns now)
     s->iv_waiting_area += (double)s->n_waiting * (double)dt;
     s->iv_busy_area += (double)s->n_busy * (double)dt;
     sim_time_ns from = s->last_change_ns > s->spec->warmup_ns ? s->last_change_ns : s->spec->warmup_ns;
-    if (now > from)
+    if (now > from) {
         s->area_in_system += (double)(s->n_waiting + s->n_busy) * (double)(now - from);
+        if (s->busy_time_ns && s->n_busy <= s->spec->replicas)
+            s->busy_time_ns[s->n_busy] += (double)(now - from);
+    }
     s->last_change_ns = now;
 }
 
@@ -104,8 +107,14 @@ static void start_service(sim_ctx *ctx, service *s, uint32_t i, sim_time_ns arri
     r->remaining_work_ns = dist_sample(&s->spec->work, sim_rng(ctx, STREAM_WORK));
     r->work_since_ns = now;
     r->generation++;
-    if (counted(s, arrival_ns))
+    if (counted(s, arrival_ns)) {
         s->sum_wait_ns += (double)(now - arrival_ns);
+        s->started++;
+        if (now > arrival_ns) {
+            s->waited++;
+            stats_histogram_add(&s->wait, (double)(now - arrival_ns));
+        }
+    }
     if (counted(s, assigned_ns))
         r->sum_wait_ns += (double)(now - assigned_ns);
     schedule_completion(ctx, s, i);
@@ -173,7 +182,7 @@ static void request_arrives(sim_ctx *ctx, service *s)
         int64_t idle = first_idle_available(s);
         if (idle >= 0) {
             shared_take(ctx, s, (uint32_t)idle, now);
-        } else if (s->n_available == 0 || (spec->max_queue && rq_len(&s->shared) >= spec->max_queue)) {
+        } else if (s->n_available == 0 || rq_len(&s->shared) >= spec->max_queue) {
             drop_at_entry(s, now);
         } else {
             push_or_die(&s->shared, now);
@@ -188,7 +197,7 @@ static void request_arrives(sim_ctx *ctx, service *s)
     }
     uint32_t i = (uint32_t)pick;
     replica *r = &s->replicas[i];
-    if (r->busy && spec->max_queue && rq_len(&r->queue) >= spec->max_queue) {
+    if (r->busy && rq_len(&r->queue) >= spec->max_queue) {
         drop_at_entry(s, now);
         return;
     }

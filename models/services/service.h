@@ -69,7 +69,7 @@ typedef struct service_spec {
     uint32_t d;
     uint64_t keys;
     uint32_t virtual_nodes;
-    uint64_t max_queue;       /* 0 = unbounded */
+    uint64_t max_queue;       /* waiting places per queue: 0 none (loss system), UINT64_MAX unbounded */
     sim_time_ns warmup_ns;
     request_arrival_process process;
     double rate_per_s;
@@ -133,6 +133,10 @@ typedef struct service {
     double sum_wait_ns, sum_sojourn_ns;
     double area_in_system;       /* integral of (waiting + busy) dt over [warmup, now] */
     stats_histogram latency;     /* sojourn, ns: the table's whole-run percentiles */
+    /* distributions over [warmup, now] (/tables/service_busy, the wait columns) */
+    double *busy_time_ns;        /* [replicas + 1]: time with k servers busy */
+    uint64_t started, waited;    /* requests that started service; of them, those that waited > 0 */
+    stats_histogram wait;        /* the positive waits, ns */
 } service;
 
 typedef struct service_set {

@@ -38,7 +38,7 @@ static int read_arrival(const scenario *scn, int g, service_spec *sp, char *err,
 {
     char path[128];
     sp->process = (request_arrival_process)scn_enum(scn, "services.[%d].arrival.process", g);
-    sp->rate_per_s = scn_float(scn, "services.[%d].arrival.rate", g);
+    sp->rate_per_s = scn_rate(scn, 1.0, "services.[%d].arrival.rate", g);
     sp->amplitude = scn_float(scn, "services.[%d].arrival.amplitude", g);
     sp->period_ns = scn_duration_ns(scn, "services.[%d].arrival.period", g);
     sp->phase_ns = scn_duration_ns(scn, "services.[%d].arrival.phase", g);
@@ -61,7 +61,7 @@ static int read_arrival(const scenario *scn, int g, service_spec *sp, char *err,
         sp->n_phases = (uint32_t)n;
         for (int k = 0; k < n; k++)
             sp->phases[k] = (mmpp_phase){
-                .rate_per_s = scn_float(scn, "services.[%d].arrival.phases.[%d].rate", g, k),
+                .rate_per_s = scn_rate(scn, 1.0, "services.[%d].arrival.phases.[%d].rate", g, k),
                 .mean_sojourn_ns = scn_duration_ns(scn, "services.[%d].arrival.phases.[%d].mean_sojourn", g, k)};
     }
     return 0;
@@ -132,7 +132,15 @@ static int read_spec(const scenario *scn, int g, service_set *set, char *err, si
     sp->d = (uint32_t)scn_int(scn, "services.[%d].d", g);
     sp->keys = (uint64_t)scn_int(scn, "services.[%d].keys", g);
     sp->virtual_nodes = (uint32_t)scn_int(scn, "services.[%d].virtual_nodes", g);
-    sp->max_queue = (uint64_t)scn_int(scn, "services.[%d].max_queue", g);
+    /* the names read as -1 "unbounded", -2 "none" (scenario/keys_services.inc) */
+    int64_t max_queue = scn_int(scn, "services.[%d].max_queue", g);
+    if (max_queue == 0) {
+        snprintf(path, sizeof path, "services.[%d].max_queue", g);
+        return scn_key_error(scn, err, err_len, path,
+                             "0 is refused: it used to mean unbounded; write \"unbounded\" (the default) or "
+                             "\"none\" for no waiting room (a loss system)");
+    }
+    sp->max_queue = max_queue == -1 ? UINT64_MAX : max_queue == -2 ? 0 : (uint64_t)max_queue;
     sp->warmup_ns = scn_duration_ns(scn, "services.[%d].warmup", g);
     sp->vm_group = -1;
     sp->deployment = -1;
@@ -203,8 +211,11 @@ static int service_init(service *s, service_set *set, const model_env *env, uint
     s->scratch = calloc(sp->d ? sp->d : 1, sizeof *s->scratch);
     if (!s->replicas || !s->outstanding || !s->available || !s->scratch)
         return -1;
-    if (stats_histogram_init(&s->iv_latency, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0 ||
-        stats_histogram_init(&s->latency, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0)
+    s->busy_time_ns = calloc((size_t)sp->replicas + 1, sizeof *s->busy_time_ns);
+    if (!s->busy_time_ns ||
+        stats_histogram_init(&s->iv_latency, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0 ||
+        stats_histogram_init(&s->latency, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0 ||
+        stats_histogram_init(&s->wait, LATENCY_LOWEST_NS, LATENCY_HIGHEST_NS, LATENCY_RELATIVE_ERROR) != 0)
         return -1;
     if (sp->policy == LB_CONSISTENT_HASH && hash_ring_build(&s->ring, sp->replicas, sp->virtual_nodes) != 0)
         return -1;
@@ -232,6 +243,8 @@ static void service_release(service *s)
     hash_ring_free(&s->ring);
     stats_histogram_free(&s->iv_latency);
     stats_histogram_free(&s->latency);
+    stats_histogram_free(&s->wait);
+    free(s->busy_time_ns);
 }
 
 static int declare_series(service_set *set, recorder *rec, sim_time_ns period)
@@ -340,6 +353,17 @@ static const rec_column service_columns[] = {
     {"latency_p50_ns", REC_F64, "ns"},
     {"latency_p95_ns", REC_F64, "ns"},
     {"latency_p99_ns", REC_F64, "ns"},
+    {"started", REC_I64, "requests"},
+    {"p_wait", REC_F64, "1"},
+    {"wait_p50_ns", REC_F64, "ns"},
+    {"wait_p95_ns", REC_F64, "ns"},
+    {"wait_p99_ns", REC_F64, "ns"},
+};
+/* Row per service and number of busy servers k = 0..replicas. */
+static const rec_column busy_columns[] = {
+    {"service", REC_STR, NULL},
+    {"busy", REC_I64, "servers"},
+    {"time_fraction", REC_F64, "1"},
 };
 static const rec_column replica_columns[] = {
     {"service", REC_STR, NULL},
@@ -363,6 +387,37 @@ static double quantile(const stats_histogram *h, double q)
     return h->total_count > 0 ? stats_histogram_quantile(h, q) : NAN;
 }
 
+/* The q-quantile of the wait of requests that started service: 0 for the
+ * share that did not wait, else from the histogram of positive waits. */
+static double wait_quantile(const service *s, double q)
+{
+    if (s->started == 0)
+        return NAN;
+    double p_zero = 1.0 - (double)s->waited / (double)s->started;
+    if (q <= p_zero)
+        return 0.0;
+    return quantile(&s->wait, (q - p_zero) / (1.0 - p_zero));
+}
+
+static int write_busy_table(service_set *set, recorder *rec, sim_time_ns end)
+{
+    int table = rec_table_new(rec, "service_busy", busy_columns, (int)(sizeof busy_columns / sizeof busy_columns[0]));
+    if (table < 0)
+        return -1;
+    for (uint32_t k = 0; k < set->n; k++) {
+        const service *s = &set->services[k];
+        const service_spec *sp = s->spec;
+        double observed = end > sp->warmup_ns ? (double)(end - sp->warmup_ns) : 0.0;
+        const char *name = scn_string(set->scn, "services.[%u].name", k);
+        for (uint32_t b = 0; b <= sp->replicas; b++) {
+            rec_value row[] = {{.str = name}, {.i64 = b}, {.f64 = ratio(s->busy_time_ns[b], observed)}};
+            if (rec_table_row(rec, table, row) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int services_finish(service_set *set, recorder *rec)
 {
     if (!set)
@@ -379,6 +434,10 @@ int services_finish(service_set *set, recorder *rec)
         const service_spec *sp = s->spec;
         sim_time_ns observed = end > sp->warmup_ns ? end - sp->warmup_ns : 0;
         double seconds = (double)observed / 1e9;
+        /* arrivals per second of the time they could arrive: [warmup, stop),
+         * not diluted by a drain after arrival.stop (issue 14) */
+        sim_time_ns arrivals_end = sp->stop_ns > 0 && sp->stop_ns < end ? sp->stop_ns : end;
+        double arrival_seconds = arrivals_end > sp->warmup_ns ? (double)(arrivals_end - sp->warmup_ns) / 1e9 : 0.0;
         service_advance(s, end);
         const char *name = scn_string(scn, "services.[%u].name", k);
         const char *group = sp->vm_group >= 0 ? scn_string(scn, "vms.[%d].name", sp->vm_group) : "";
@@ -389,7 +448,7 @@ int services_finish(service_set *set, recorder *rec)
                            {.i64 = (int64_t)s->arrivals},
                            {.i64 = (int64_t)s->completed},
                            {.i64 = (int64_t)s->dropped},
-                           {.f64 = ratio((double)s->arrivals, seconds)},
+                           {.f64 = ratio((double)s->arrivals, arrival_seconds)},
                            {.f64 = ratio((double)s->completed, seconds)},
                            {.f64 = ratio(s->sum_wait_ns, (double)s->completed)},
                            {.f64 = ratio(s->sum_sojourn_ns, (double)s->completed)},
@@ -397,7 +456,12 @@ int services_finish(service_set *set, recorder *rec)
                            {.i64 = observed},
                            {.f64 = quantile(&s->latency, 0.50)},
                            {.f64 = quantile(&s->latency, 0.95)},
-                           {.f64 = quantile(&s->latency, 0.99)}};
+                           {.f64 = quantile(&s->latency, 0.99)},
+                           {.i64 = (int64_t)s->started},
+                           {.f64 = ratio((double)s->waited, (double)s->started)},
+                           {.f64 = wait_quantile(s, 0.50)},
+                           {.f64 = wait_quantile(s, 0.95)},
+                           {.f64 = wait_quantile(s, 0.99)}};
         if (rec_table_row(rec, t_services, row) != 0)
             return -1;
         for (uint32_t i = 0; i < sp->replicas; i++) {
@@ -412,7 +476,7 @@ int services_finish(service_set *set, recorder *rec)
                                 {.i64 = (int64_t)r->arrivals},
                                 {.i64 = (int64_t)r->completed},
                                 {.i64 = (int64_t)r->dropped},
-                                {.f64 = ratio((double)r->arrivals, seconds)},
+                                {.f64 = ratio((double)r->arrivals, arrival_seconds)},
                                 {.f64 = ratio(r->sum_wait_ns, (double)r->completed)},
                                 {.f64 = ratio(r->sum_sojourn_ns, (double)r->completed)},
                                 {.f64 = ratio(r->area, (double)observed)},
@@ -421,7 +485,7 @@ int services_finish(service_set *set, recorder *rec)
                 return -1;
         }
     }
-    return 0;
+    return write_busy_table(set, rec, end);
 }
 
 void services_describe(const service_set *set, FILE *out)

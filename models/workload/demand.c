@@ -170,13 +170,25 @@ static double walk_level(const demand_spec *d, demand_state *s, sim_time_ns t_ns
     return s->level;
 }
 
+void demand_start(demand_state *s, sim_time_ns t_ns)
+{
+    if (!s->trace_clock_set) {
+        s->trace_origin_ns = t_ns;
+        s->trace_clock_set = 1;
+    }
+}
+
 double demand_next(const demand_spec *d, demand_state *s, sim_time_ns t_ns, gsl_rng *rng)
 {
     double level;
     switch (d->kind) {
     case DEMAND_ONOFF: level = onoff_level(d, s, t_ns, rng); break;
     case DEMAND_RANDOM_WALK: level = walk_level(d, s, t_ns, rng); break;
-    case DEMAND_TRACE: level = demand_trace_at(d, t_ns, &s->trace_pos); break;
+    case DEMAND_TRACE: {
+        sim_time_ns local_ns = t_ns - s->trace_origin_ns;
+        level = demand_trace_at(d, local_ns > 0 ? local_ns : 0, &s->trace_pos);
+        break;
+    }
     default: level = demand_expected(d, t_ns); break;
     }
     return with_noise(d, level, rng);

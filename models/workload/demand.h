@@ -17,7 +17,10 @@
  *                started from its stationary law N(mean, (spread*mean)^2).
  *   trace:       a per-VM time series (traces/vm_trace.h), step or linearly
  *                interpolated, repeating or holding its last value past the
- *                end, times `scale`.
+ *                end, times `scale`. The series runs on the VM's own clock:
+ *                trace time 0 is the moment the VM first ran (demand_start),
+ *                so sample 0 is replayed for the VM's first sampling step
+ *                whatever the control latency and boot time [M].
  * Every kind is then multiplied by (1 + noise * Z), Z ~ N(0,1) drawn at each
  * sample, and clamped to [0, ceiling] (ceiling 0 = no upper bound).
  *
@@ -74,7 +77,9 @@ typedef struct demand_spec {
 typedef struct demand_state {
     double level;          /* random_walk: position */
     sim_time_ns last_ns;   /* random_walk: time of `level`; onoff: end of the current phase */
+    sim_time_ns trace_origin_ns; /* trace: when the VM first ran; its sample 0 plays from then */
     uint32_t trace_pos;    /* trace: index of the last sample at or before t (in one pass) */
+    uint8_t trace_clock_set; /* trace_origin_ns is set (demand_start) */
     uint8_t started;
     uint8_t on;            /* onoff: current phase */
 } demand_state;
@@ -99,8 +104,13 @@ double demand_trace_at(const demand_spec *d, sim_time_ns t_ns, uint32_t *pos);
  * for a stateless kind; stateful kinds give their mean (use demand_next). */
 double demand_sample(const demand_spec *d, sim_time_ns t_ns, gsl_rng *rng);
 
+/* Starts a trace's clock at t (the VM begins running); later calls, such
+ * as a restart after a failure, keep the first start. */
+void demand_start(demand_state *s, sim_time_ns t_ns);
+
 /* The demand of one VM at t, advancing its state; rng is the stream of the
- * LP that holds the VM. Every kind works here. */
+ * LP that holds the VM. Every kind works here; a trace reads its series at
+ * t minus the VM's start (demand_start; 0 if never started). */
 double demand_next(const demand_spec *d, demand_state *s, sim_time_ns t_ns, gsl_rng *rng);
 
 #endif

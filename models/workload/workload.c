@@ -57,7 +57,7 @@ static int read_arrival(const scenario *scn, int g, arrival_spec *a, char *err, 
     a->process = (arrival_process)scn_enum(scn, "%s", key);
     a->start_ns = scn_duration_ns(scn, "vms.[%d].start", g);
     a->until_ns = scn_duration_ns(scn, "vms.[%d].arrival.until", g);
-    double rate = scn_float(scn, "vms.[%d].arrival.rate", g);
+    double rate = scn_rate(scn, 3600.0, "vms.[%d].arrival.rate", g); /* per hour */
     int64_t interval = scn_duration_ns(scn, "vms.[%d].arrival.interval", g);
     if (a->process == ARRIVAL_POISSON || a->process == ARRIVAL_DETERMINISTIC) {
         int has_rate = scn_is_set(scn, "vms.[%d].arrival.rate", g), has_interval = scn_is_set(scn, "vms.[%d].arrival.interval", g);
