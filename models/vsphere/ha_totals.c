@@ -195,6 +195,8 @@ int ha_totals_admit(ha_totals *t, const ha_host *hosts, uint32_t n_hosts, const 
                     t->cap_cpu_mhz += hosts[h].cpu_capacity_mhz;
                     t->cap_mem_mib += hosts[h].mem_capacity_mib;
                 }
+            t->reserved_cpu_pct = ha_reserved_percentage(hosts, n_hosts, cfg, 0);
+            t->reserved_mem_pct = ha_reserved_percentage(hosts, n_hosts, cfg, 1);
             t->caps_valid = 1;
         }
         double res_cpu = t->sum_cpu_need_mhz + ha_vm_cpu_need_mhz(vm, cfg);
@@ -202,7 +204,7 @@ int ha_totals_admit(ha_totals *t, const ha_host *hosts, uint32_t n_hosts, const 
         double cpu_fc = t->cap_cpu_mhz > 0.0 ? (t->cap_cpu_mhz - res_cpu) / t->cap_cpu_mhz : 0.0;
         double mem_fc = t->cap_mem_mib > 0.0 ? (t->cap_mem_mib - res_mem) / t->cap_mem_mib : 0.0;
         /* as ha_admit_power_on: in percent, exactly reaching the reserve is admitted */
-        return cpu_fc * 100.0 >= cfg->cpu_percentage - 1e-9 && mem_fc * 100.0 >= cfg->memory_percentage - 1e-9;
+        return cpu_fc * 100.0 >= t->reserved_cpu_pct - 1e-9 && mem_fc * 100.0 >= t->reserved_mem_pct - 1e-9;
     }
     case HA_POLICY_SLOTS: {
         double slot_cpu, slot_mem;

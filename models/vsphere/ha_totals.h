@@ -54,6 +54,7 @@ typedef struct ha_totals {
     uint32_t n_up;
     uint64_t total_slots;
     double cap_cpu_mhz, cap_mem_mib; /* up hosts */
+    double reserved_cpu_pct, reserved_mem_pct; /* ha_reserved_percentage for the up hosts */
 } ha_totals;
 
 /* Allocates and fills from vms (the powered_on flags). 0 or -1. */
