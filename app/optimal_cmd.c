@@ -29,6 +29,7 @@
 #include "models/core/core_build.h"
 #include "models/core/placement.h"
 #include "models/kubernetes/k8s_scheduler_lp.h"
+#include "models/model.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
 
@@ -326,8 +327,14 @@ int cmd_optimal(int argc, char **argv)
     }
     int status = CLI_EXIT_RUNTIME;
     /* The builder registers event kinds: it needs an engine, which never runs. */
+    sim_time_ns lookahead_ns = 0;
+    if (model_lookahead_ns(scn, &lookahead_ns, err, sizeof err) != 0) {
+        cli_print_error("", err);
+        scenario_free(scn);
+        return CLI_EXIT_BAD_INPUT;
+    }
     sim_config cfg = {.seed = (uint64_t)scn_int(scn, "simulation.seed"),
-                      .lookahead_ns = scn_duration_ns(scn, "simulation.lookahead"),
+                      .lookahead_ns = lookahead_ns,
                       .threads = 1};
     sim_engine *eng = sim_engine_new(&cfg);
     core_model core;

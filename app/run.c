@@ -49,12 +49,26 @@ static int resolve_threads(const scenario *scn)
     return threads < 1 ? 1 : (int)threads;
 }
 
-static sim_engine *new_engine(const scenario *scn)
+/* NULL with *status set: bad input (a lookahead longer than the modelled
+ * latencies, message printed) or no memory. */
+static sim_engine *new_engine(const scenario *scn, int *status)
 {
+    char err[ERR_LEN];
+    sim_time_ns lookahead_ns = 0;
+    if (model_lookahead_ns(scn, &lookahead_ns, err, sizeof err) != 0) {
+        cli_print_error("", err);
+        *status = CLI_EXIT_BAD_INPUT;
+        return NULL;
+    }
     sim_config cfg = {.seed = (uint64_t)scn_int(scn, "simulation.seed"),
-                      .lookahead_ns = scn_duration_ns(scn, "simulation.lookahead"),
+                      .lookahead_ns = lookahead_ns,
                       .threads = resolve_threads(scn)};
-    return sim_engine_new(&cfg);
+    sim_engine *eng = sim_engine_new(&cfg);
+    if (!eng) {
+        fprintf(stderr, "vdcsim: cannot create the engine\n");
+        *status = CLI_EXIT_RUNTIME;
+    }
+    return eng;
 }
 
 static scenario *load(const run_options *opt)
@@ -183,11 +197,9 @@ int run_scenario(const run_options *opt)
         goto done;
     output_remove_stale(out_path);
     output_signals_install();
-    eng = new_engine(scn);
-    if (!eng) {
-        fprintf(stderr, "vdcsim: cannot create the engine\n");
+    eng = new_engine(scn, &status);
+    if (!eng)
         goto done;
-    }
     rec = recorder_open(out_path, sim_threads(eng), err, sizeof err);
     if (!rec) {
         cli_print_error("vdcsim: ", err);
@@ -268,12 +280,10 @@ int check_scenario(const run_options *opt)
     if (!scn)
         return CLI_EXIT_BAD_INPUT;
     int status = CLI_EXIT_RUNTIME;
-    sim_engine *eng = new_engine(scn);
+    sim_engine *eng = new_engine(scn, &status);
     model *m = NULL;
-    if (!eng) {
-        fprintf(stderr, "vdcsim: cannot create the engine\n");
+    if (!eng)
         goto done;
-    }
     m = build_model(scn, eng, NULL, &status);
     if (!m)
         goto done;
@@ -293,7 +303,7 @@ int check_scenario(const run_options *opt)
     printf("scenario %s is valid\n", scenario_name(scn));
     printf("time:   until %s, lookahead %s, sample every %s (%" PRId64 " samples)\n",
            sim_time_format(until_ns, until, sizeof until),
-           sim_time_format(scn_duration_ns(scn, "simulation.lookahead"), lookahead, sizeof lookahead),
+           sim_time_format(sim_lookahead_ns(eng), lookahead, sizeof lookahead),
            sim_time_format(period_ns, period, sizeof period), (until_ns + period_ns - 1) / period_ns);
     printf("run:    seed %" PRId64 ", %d threads, %" PRIu32 " LPs\n", scn_int(scn, "simulation.seed"),
            sim_threads(eng), sim_lp_count(eng));

@@ -109,8 +109,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return 2;
     }
+    sim_time_ns lookahead_ns = 0;
+    if (model_lookahead_ns(scn, &lookahead_ns, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
     sim_config cfg = {.seed = (uint64_t)scn_int(scn, "simulation.seed"),
-                      .lookahead_ns = scn_duration_ns(scn, "simulation.lookahead"),
+                      .lookahead_ns = lookahead_ns,
                       .threads = threads};
     sim_engine *eng = sim_engine_new(&cfg);
     recorder *rec = eng ? recorder_open(output, sim_threads(eng), err, sizeof err) : NULL;

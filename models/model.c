@@ -147,6 +147,28 @@ static model_status build_all(model *m, const scenario *scn, sim_engine *eng, re
     return MODEL_OK;
 }
 
+int model_lookahead_ns(const scenario *scn, sim_time_ns *out, char *err, size_t err_len)
+{
+    sim_time_ns smallest = scn_duration_ns(scn, "simulation.control_latency");
+    const char *smallest_key = "simulation.control_latency";
+    sim_time_ns api = scn_duration_ns(scn, "kubernetes.api_latency");
+    if (scn_list_len(scn, "kubernetes.node_groups") > 0 && api > 0 && api < smallest) {
+        smallest = api;
+        smallest_key = "kubernetes.api_latency";
+    }
+    sim_time_ns asked = scn_duration_ns(scn, "simulation.lookahead");
+    if (asked > smallest) {
+        char a[64], b[64];
+        scn_key_error(scn, err, err_len, "simulation.lookahead",
+                      "%s is longer than the smallest modelled message latency, %s = %s: messages between LPs "
+                      "would arrive inside a window (expected at most %s, or 0 for it)",
+                      sim_time_format(asked, a, sizeof a), smallest_key, sim_time_format(smallest, b, sizeof b), b);
+        return -2;
+    }
+    *out = asked > 0 ? asked : smallest;
+    return 0;
+}
+
 model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_status *status, char *err,
                    size_t err_len)
 {

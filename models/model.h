@@ -21,6 +21,15 @@
 
 typedef struct model model;
 
+/* The engine's lookahead for this scenario. Every message between LPs is
+ * delayed by a modelled latency (simulation.control_latency;
+ * kubernetes.api_latency, 0 meaning the control latency), never by the
+ * lookahead, so any lookahead up to the smallest of them gives the same
+ * results. simulation.lookahead = 0 (the default) takes that smallest
+ * latency (the largest windows); a larger value is refused: -2 with
+ * "FILE:LINE: key 'simulation.lookahead': ..." in err. Otherwise 0. */
+int model_lookahead_ns(const scenario *scn, sim_time_ns *out, char *err, size_t err_len);
+
 /* Builds the model into `eng`; `rec` may be NULL (nothing is recorded).
  * On failure returns NULL, sets *status and writes a message into err. */
 model *model_build(const scenario *scn, sim_engine *eng, recorder *rec, model_status *status, char *err,

@@ -41,7 +41,7 @@ expect_err "rounds.cfg:3: key 'vmotion.max_rounds'" "zero rounds"
 
 # --- determinism under failures, arrivals and maintenance ------------------
 cat > stress.cfg <<'CFG'
-simulation = { until = "4h"; sample_period = "1m"; lookahead = "100ms"; seed = 7; };
+simulation = { until = "4h"; sample_period = "1m"; control_latency = "100ms"; seed = 7; };
 hosts = ( { name = "esx"; count = 6; sockets = 1; cores_per_socket = 8; cpu = "2GHz"; memory = "64GiB";
             nic_speed = "10Gbps"; sriov_vfs_per_nic = 8;
             failure = { up_time = { mean = "2h"; }; repair = { mean = "20m"; }; }; } );

@@ -96,7 +96,7 @@ static const char hand_text[] =
     "drs = { enabled = true; };\n";
 
 static const char random_text[] =
-    "simulation = { until = \"6h\"; sample_period = \"1m\"; lookahead = \"100ms\"; seed = %d; };\n"
+    "simulation = { until = \"6h\"; sample_period = \"1m\"; control_latency = \"100ms\"; seed = %d; };\n"
     "hosts = ( { name = \"esx\"; count = 6; sockets = 1; cores_per_socket = 8; cpu = \"2GHz\"; memory = \"64GiB\";\n"
     "            nic_speed = \"10Gbps\"; sriov_vfs_per_nic = 8;%s } );\n"
     "vms = (\n"

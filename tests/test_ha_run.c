@@ -43,7 +43,9 @@ static int run_text(run *r, const char *text, const char *name)
         fprintf(stderr, "scenario: %s\n", err);
         return -1;
     }
-    sim_config cfg = {.seed = 1, .lookahead_ns = scn_duration_ns(r->scn, "simulation.lookahead"), .threads = 1};
+    sim_time_ns lookahead_ns = 0;
+    CHECK_INT_EQ(model_lookahead_ns(r->scn, &lookahead_ns, err, sizeof err), 0);
+    sim_config cfg = {.seed = 1, .lookahead_ns = lookahead_ns, .threads = 1};
     r->eng = sim_engine_new(&cfg);
     recorder *rec = recorder_open(r->h5, 1, err, sizeof err);
     model_status st;

@@ -22,7 +22,7 @@
 #define S 1000000000LL
 
 static const char head[] =
-    "simulation = { until = \"30s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+    "simulation = { until = \"30s\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
     "kubernetes = {\n  api_latency = \"10ms\"; pod_start = \"2s\";\n"
     "  scheduler = { cost = { cycle = \"5ms\"; filter_per_node_plugin = \"0s\"; score_per_node_plugin = \"0s\"; };\n";
 

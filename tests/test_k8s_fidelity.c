@@ -19,7 +19,7 @@
 #define S 1000000000LL
 
 static const char common[] =
-    "simulation = { until = \"%s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+    "simulation = { until = \"%s\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
     "hosts = ( { name = \"node\"; count = %d; sockets = 1; cores_per_socket = 8; memory = \"32GiB\"; } );\n";
 static const char cost[] =
     "  scheduler = { cost = { cycle = \"5ms\"; filter_per_node_plugin = \"0s\"; score_per_node_plugin = \"0s\"; };\n";
@@ -52,7 +52,7 @@ static void test_well_known_labels(void)
     H5Fclose(f);
 
     snprintf(text, sizeof text, "%s",
-             "simulation = { until = \"20s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+             "simulation = { until = \"20s\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
              "hosts = ( { name = \"esx\"; count = 1; sockets = 2; cores_per_socket = 16; memory = \"256GiB\"; } );\n"
              "vms = ( { name = \"small\"; count = 1; vcpus = 4; memory = \"16GiB\"; },\n"
              "        { name = \"big\"; count = 1; vcpus = 8; memory = \"32GiB\"; } );\n"
@@ -117,7 +117,7 @@ static void test_ca_absent_nodes_invisible(void)
 {
     char text[4096];
     snprintf(text, sizeof text, "%s",
-             "simulation = { until = \"60s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+             "simulation = { until = \"60s\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
              "hosts = ( { name = \"esx\"; count = 2; sockets = 2; cores_per_socket = 16; memory = \"256GiB\"; } );\n"
              "vms = ( { name = \"worker\"; count = 4; vcpus = 8; memory = \"32GiB\"; } );\n"
              "kubernetes = {\n  api_latency = \"10ms\"; pod_start = \"2s\";\n"

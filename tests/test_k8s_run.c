@@ -22,7 +22,7 @@
 #define S 1000000000LL
 
 static const char common[] =
-    "simulation = { until = \"%s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+    "simulation = { until = \"%s\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
     "hosts = ( { name = \"node\"; count = %d; sockets = 1; cores_per_socket = 8; memory = \"32GiB\"; } );\n";
 static const char sched[] =
     "  api_latency = \"10ms\"; pod_start = \"2s\";\n"
@@ -289,7 +289,7 @@ static void test_vm_node_follows_vm(void)
 {
     char text[4096];
     int n = snprintf(text, sizeof text, "%s",
-                     "simulation = { until = \"200s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+                     "simulation = { until = \"200s\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
                      "hosts = ( { name = \"esx\"; count = 2; sockets = 1; cores_per_socket = 16; memory = \"64GiB\"; } );\n"
                      "vms = ( { name = \"worker\"; count = 1; vcpus = 8; memory = \"32GiB\"; } );\n"
                      "failures = { detection_time = \"15s\";\n"
@@ -388,7 +388,7 @@ static void test_cluster_autoscaler(void)
 {
     char text[4096];
     int n = snprintf(text, sizeof text, "%s",
-                     "simulation = { until = \"1000s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+                     "simulation = { until = \"1000s\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
                      "hosts = ( { name = \"esx\"; count = 2; sockets = 2; cores_per_socket = 16; memory = \"256GiB\"; } );\n"
                      "vms = ( { name = \"worker\"; count = 4; vcpus = 8; memory = \"32GiB\"; } );\n");
     snprintf(text + n, sizeof text - (size_t)n,

@@ -59,7 +59,7 @@ refused j1 "job template" "j1.cfg:5: key 'kubernetes.jobs.[0].node_selector': 'x
 
 # Every constraint at once, on 6 hosts in 2 zones; 1 and 2 threads agree.
 cat > all.cfg <<'CFG'
-simulation = { until = "5m"; sample_period = "10s"; lookahead = "10ms"; };
+simulation = { until = "5m"; sample_period = "10s"; control_latency = "10ms"; };
 hosts = ( { name = "a"; count = 3; sockets = 1; cores_per_socket = 8; memory = "32GiB"; },
           { name = "b"; count = 3; sockets = 1; cores_per_socket = 8; memory = "32GiB"; } );
 kubernetes = {

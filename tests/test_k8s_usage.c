@@ -35,7 +35,7 @@
 #include "tests/run_h5.h"
 
 static const char vm_text[] =
-    "simulation = { until = \"60s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+    "simulation = { until = \"60s\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
     "output = { per_vm_series = true; };\n"
     "hosts = ( { name = \"esx\"; count = 1; sockets = 1; cores_per_socket = 16; cpu = \"2000MHz\"; memory = \"64GiB\"; } );\n"
     "vms = ( { name = \"worker\"; count = 1; vcpus = 8; memory = \"4GiB\";\n"
@@ -49,7 +49,7 @@ static const char vm_text[] =
     "};\n";
 
 static const char host_text[] =
-    "simulation = { until = \"20s\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+    "simulation = { until = \"20s\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
     "hosts = ( { name = \"node\"; count = 1; sockets = 1; cores_per_socket = 8; cpu = \"2000MHz\"; memory = \"32GiB\"; } );\n"
     "kubernetes = { api_latency = \"10ms\"; pod_start = \"2s\";\n"
     "  node_groups = ( { group = \"node\"; } );\n"

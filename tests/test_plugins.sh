@@ -54,7 +54,7 @@ got=$(h5dump -d /series/cluster/vms_rejected -s "11,0" -c "1,1" mf2.h5 | grep -E
 
 # The same from the scenario's plugins list (relative to the scenario file).
 cat > k8s.cfg <<'CFG'
-simulation = { seed = 3; until = "2m"; lookahead = "10ms"; sample_period = "10s"; };
+simulation = { seed = 3; until = "2m"; control_latency = "10ms"; sample_period = "10s"; };
 hosts = ( { name = "node"; count = 3; sockets = 1; cores_per_socket = 16; memory = "64GiB"; } );
 plugins = ( "ex/libmost_pods.so" );
 kubernetes = {
@@ -70,7 +70,7 @@ pods() { h5dump -d /series/k8s_node/pods -s "11,0" -c "1,3" "$1" | grep -E '^ *\
 got=$(pods k1.h5)
 [ "$got" = "4,2,0" ] && ok || bad "MostPods: pods per node (sorted): got '$got', want 4,2,0"
 cat > k8s_default.cfg <<'CFG'
-simulation = { seed = 3; until = "2m"; lookahead = "10ms"; sample_period = "10s"; };
+simulation = { seed = 3; until = "2m"; control_latency = "10ms"; sample_period = "10s"; };
 hosts = ( { name = "node"; count = 3; sockets = 1; cores_per_socket = 16; memory = "64GiB"; } );
 kubernetes = {
   node_groups = ( { group = "node"; } );

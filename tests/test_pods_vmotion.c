@@ -88,7 +88,7 @@ static const char pods_text[] =
     "failures = { maintenance = ( { target = \"host esx-01\"; at = \"10m\"; duration = \"10m\"; } ); };\n";
 
 static const char k8s_text[] =
-    "simulation = { until = \"15m\"; sample_period = \"1m\"; lookahead = \"10ms\"; };\n"
+    "simulation = { until = \"15m\"; sample_period = \"1m\"; control_latency = \"10ms\"; };\n"
     "hosts = ( { name = \"esx\"; count = 2; sockets = 1; cores_per_socket = 16; cpu = \"1000MHz\";\n"
     "            memory = \"64GiB\"; nic_speed = \"10Gbps\"; } );\n"
     "vms = ( { name = \"worker\"; count = 1; vcpus = 8; memory = \"4GiB\"; dirty_rate = 0.0;\n"

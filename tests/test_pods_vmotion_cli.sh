@@ -12,7 +12,7 @@ vdcsim=$1; src=$2; work=$3/pods_vmotion_cli
 source "$src/tests/cli_lib.sh"
 cli_begin
 cat > stress.cfg <<'CFG'
-simulation = { until = "6h"; sample_period = "1m"; lookahead = "100ms"; seed = 3; };
+simulation = { until = "6h"; sample_period = "1m"; control_latency = "100ms"; seed = 3; };
 hosts = ( { name = "esx"; count = 6; sockets = 1; cores_per_socket = 8; cpu = "2GHz"; memory = "64GiB";
             nic_speed = "10Gbps";
             failure = { up_time = { mean = "2h"; }; repair = { mean = "20m"; }; }; } );

@@ -136,7 +136,9 @@ static void test_minimal(void)
 
     CHECK_INT_EQ(scn_int(s, "simulation.seed"), 42);
     CHECK_INT_EQ(scn_duration_ns(s, "simulation.until"), INT64_C(172800000000000));
-    CHECK_INT_EQ(scn_duration_ns(s, "simulation.lookahead"), INT64_C(1000000000));
+    /* defaults: the lookahead is derived (0), the control latency 1 s */
+    CHECK_INT_EQ(scn_duration_ns(s, "simulation.lookahead"), 0);
+    CHECK_INT_EQ(scn_duration_ns(s, "simulation.control_latency"), INT64_C(1000000000));
     CHECK_INT_EQ(scn_duration_ns(s, "simulation.sample_period"), INT64_C(300000000000));
     CHECK_INT_EQ(scn_int(s, "simulation.threads"), 4);
     CHECK(strcmp(scn_string(s, "output.path"), "vdcsim-out.h5") == 0);

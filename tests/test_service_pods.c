@@ -44,20 +44,20 @@
     " service = { distribution = \"deterministic\"; mean = \"10ms\"; }; } );\n"
 
 static const char pods_text[] =
-    "simulation = { seed = 3; until = \"30m\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+    "simulation = { seed = 3; until = \"30m\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
     "hosts = ( { name = \"node\"; count = 2; sockets = 1; cores_per_socket = 8; cpu = \"2000MHz\"; memory = \"32GiB\"; } );\n"
     COMMON_K8S
     "  deployments = ( { name = \"web\"; replicas = 2; cpu_request = 1000; memory_request = \"256MiB\"; cpu_usage = 500; } );\n"
     "};\n" SERVICE("deployment = \"web\"", "warmup = \"1m\"; arrival = { rate = \"0.2/s\"; };");
 
 static const char vms_text[] =
-    "simulation = { seed = 3; until = \"30m\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+    "simulation = { seed = 3; until = \"30m\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
     "hosts = ( { name = \"node\"; count = 2; sockets = 1; cores_per_socket = 8; cpu = \"2000MHz\"; memory = \"32GiB\"; } );\n"
     "vms = ( { name = \"frontend\"; count = 2; vcpus = 1; memory = \"1GiB\"; cpu_demand = { mean = \"100MHz\"; }; } );\n"
     SERVICE("vm_group = \"frontend\"; replicas = 2", "warmup = \"1m\"; arrival = { rate = \"0.2/s\"; };");
 
 static const char packed_text[] =
-    "simulation = { seed = 3; until = \"30m\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+    "simulation = { seed = 3; until = \"30m\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
     "hosts = ( { name = \"node\"; count = 1; sockets = 1; cores_per_socket = 2; threads_per_core = 1;\n"
     "            cpu = \"2000MHz\"; memory = \"32GiB\"; } );\n"
     COMMON_K8S
@@ -65,7 +65,7 @@ static const char packed_text[] =
     "};\n" SERVICE("deployment = \"web\"", "warmup = \"1m\"; arrival = { rate = \"0.2/s\"; };");
 
 static const char evict_text[] =
-    "simulation = { seed = 3; until = \"20m\"; sample_period = \"10s\"; lookahead = \"10ms\"; };\n"
+    "simulation = { seed = 3; until = \"20m\"; sample_period = \"10s\"; control_latency = \"10ms\"; };\n"
     "hosts = ( { name = \"node\"; count = 2; sockets = 1; cores_per_socket = 4; threads_per_core = 1;\n"
     "            cpu = \"2000MHz\"; memory = \"32GiB\"; } );\n"
     COMMON_K8S

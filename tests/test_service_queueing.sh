@@ -21,7 +21,7 @@ cli_begin
 
 scenario() { # name, max_queue
   cat > "$1.cfg" <<CFG
-simulation = { until = "40000s"; sample_period = "1000s"; lookahead = "1ms"; seed = 7; };
+simulation = { until = "40000s"; sample_period = "1000s"; control_latency = "1ms"; seed = 7; };
 output = { path = "$1.h5"; };
 services = ( { name = "s"; replicas = 2; load_balancer = "shared_queue"; max_queue = $2;
                arrival = { rate = "1/s"; };

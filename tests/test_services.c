@@ -170,7 +170,7 @@ static void fake_host(sim_ctx *ctx, void *state, const sim_event *ev)
  * 0.5); none until 201 ms; the last 30 ms end at 231 ms: sojourn 230 ms. */
 static void test_service_speed_changes(void)
 {
-    const char *text = "simulation = { lookahead = \"1ms\"; sample_period = \"1s\"; };\n"
+    const char *text = "simulation = { control_latency = \"1ms\"; sample_period = \"1s\"; };\n"
                        "hosts = ( { name = \"h\"; } );\n"
                        "services = ( { name = \"s\"; replicas = 1;\n"
                        "  arrival = { rate = \"0.000000001/s\"; };\n"

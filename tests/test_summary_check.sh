@@ -73,7 +73,7 @@ expect_err "key 'vms.[1].vcpus'" "a VM wider than every host"
 # arrivals stop at 100 s, the run ends at 200 s: arrival_rate_rps =
 # arrivals / 100 s (it was arrivals / 200 s), throughput = completed / 200 s.
 cat > svc.cfg <<CFG
-simulation = { until = "200s"; sample_period = "10s"; lookahead = "1ms"; };
+simulation = { until = "200s"; sample_period = "10s"; control_latency = "1ms"; };
 output = { path = "svc.h5"; };
 hosts = ( { name = "h"; count = 1; sockets = 1; cores_per_socket = 8; memory = "64GiB"; } );
 vms = ( { name = "web"; count = 2; vcpus = 1; memory = "2GiB"; } );

@@ -472,7 +472,7 @@ model_status core_build(model_builder *b, core_model *m)
     env->n_hosts = (uint32_t)n_hosts;
     env->n_vms = (uint32_t)n_vms;
     env->sample_period_ns = scn_duration_ns(scn, "simulation.sample_period");
-    env->control_latency_ns = sim_lookahead_ns(b->eng);
+    env->control_latency_ns = scn_duration_ns(scn, "simulation.control_latency");
 
     int vm_status = 0;
     if ((vm_status = build_hosts(m, env->n_hosts, err, err_len, &status)) != 0 ||

@@ -310,7 +310,7 @@ int k8s_control_build(const scenario *scn, sim_engine *eng, model_env *env, k8s_
     int64_t lookahead = sim_lookahead_ns(eng);
     int64_t api = scn_duration_ns(scn, "kubernetes.api_latency");
     if (api == 0)
-        api = lookahead;
+        api = scn_duration_ns(scn, "simulation.control_latency");
     if (api < lookahead)
         return scn_key_error(scn, err, err_len, "kubernetes.api_latency",
                    "%" PRId64 " ns is below the lookahead of %" PRId64
