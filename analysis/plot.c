@@ -1,6 +1,8 @@
 /* plot.c - figures as CSV, PNG and SVG (see plot.h). */
 #include "analysis/plot.h"
 
+#include "analysis/csv.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,24 +36,6 @@ void plot_html_text(FILE *f, const char *s)
     }
 }
 
-/* A CSV cell: the label quoted (labels come from scenario names). */
-static void csv_label(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void csv_number(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
-}
-
 static int close_csv(FILE *f, const char *path, char *err, size_t err_len)
 {
     int failed = ferror(f) != 0;
@@ -71,11 +55,12 @@ static FILE *open_csv(const char *dir, const char *stem, char *path, char *err, 
 }
 
 #ifdef VDCSIM_HAVE_PLPLOT
-static const int palette[][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44}, {214, 39, 40},
-                                 {148, 103, 189}, {140, 86, 75}, {227, 119, 194}, {127, 127, 127}};
-enum { PALETTE_COLOURS = (int)(sizeof palette / sizeof palette[0]) };
+static const int palette[PLOT_PALETTE_COLOURS][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},
+                                                      {214, 39, 40},  {148, 103, 189}, {140, 86, 75},
+                                                      {227, 119, 194}, {127, 127, 127}};
+enum { PALETTE_COLOURS = PLOT_PALETTE_COLOURS };
 
-static void begin_page(const char *device, const char *path)
+void plot_page_begin(const char *device, const char *path)
 {
     PLINT stream;
     plmkstrm(&stream);
@@ -120,7 +105,7 @@ static void draw_lines(const char *device, const char *path, const plot_labels *
     pad(&x0, &x1);
     pad(&y0, &y1);
     PLFLT *x = malloc(most * sizeof *x), *y = malloc(most * sizeof *y);
-    begin_page(device, path);
+    plot_page_begin(device, path);
     plcol0(1);
     plenv(x0, x1, y0, y1, 0, 0);
     pllab(lb->xlabel, lb->ylabel, lb->title);
@@ -168,7 +153,7 @@ static void draw_heat_map(const char *device, const char *path, const plot_label
     double dx = nx > 1 ? (xc[nx - 1] - xc[0]) / (double)(nx - 1) : 1.0;
     double dy = ny > 1 ? (yc[ny - 1] - yc[0]) / (double)(ny - 1) : 1.0;
     double x0 = xc[0] - dx / 2, x1 = xc[nx - 1] + dx / 2, y0 = yc[0] - dy / 2, y1 = yc[ny - 1] + dy / 2;
-    begin_page(device, path);
+    plot_page_begin(device, path);
     /* colour map 1: dark blue (low) through yellow to red (high) */
     PLFLT pos[] = {0.0, 0.5, 1.0}, r[] = {0.1, 1.0, 0.8}, g[] = {0.1, 0.9, 0.0}, b[] = {0.5, 0.2, 0.0};
     plscmap1l(1, 3, pos, r, g, b, NULL);
@@ -193,11 +178,11 @@ int plot_lines(const char *dir, const plot_labels *lb, const plot_line *lines, i
     fputs("line,x,y\n", f);
     for (int l = 0; l < n_lines; l++)
         for (size_t i = 0; i < lines[l].n; i++) {
-            csv_label(f, lines[l].label);
+            csv_write_text(f, lines[l].label);
             fputc(',', f);
-            csv_number(f, lines[l].x[i]);
+            csv_write_number(f, lines[l].x[i], 1);
             fputc(',', f);
-            csv_number(f, lines[l].y[i]);
+            csv_write_number(f, lines[l].y[i], 1);
             fputc('\n', f);
         }
     if (close_csv(f, path, err, err_len) != 0)
@@ -221,11 +206,11 @@ int plot_heat_map(const char *dir, const plot_labels *lb, const char *zlabel, co
     fputs("x,y,z\n", f);
     for (size_t j = 0; j < ny; j++)
         for (size_t i = 0; i < nx; i++) {
-            csv_number(f, x[i]);
+            csv_write_number(f, x[i], 1);
             fputc(',', f);
-            csv_number(f, y[j]);
+            csv_write_number(f, y[j], 1);
             fputc(',', f);
-            csv_number(f, z[j * nx + i]);
+            csv_write_number(f, z[j * nx + i], 1);
             fputc('\n', f);
         }
     if (close_csv(f, path, err, err_len) != 0)

@@ -46,4 +46,13 @@ int plot_heat_map(const char *dir, const plot_labels *lb, const char *zlabel, co
 
 void plot_html_text(FILE *f, const char *s);
 
+/* For figures drawn elsewhere with PLplot (sweep_figures.c): opens a new
+ * 900 x 600 stream on `device` writing `path`, white background, colour 1
+ * black and colours 2 .. 1 + PLOT_PALETTE_COLOURS the line palette. The
+ * caller draws and ends it with plend1(). Only with VDCSIM_HAVE_PLPLOT. */
+#define PLOT_PALETTE_COLOURS 8
+#ifdef VDCSIM_HAVE_PLPLOT
+void plot_page_begin(const char *device, const char *path);
+#endif
+
 #endif

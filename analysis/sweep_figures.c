@@ -164,19 +164,8 @@ static void ranges(const figure *f, double *x0, double *x1, double *y0, double *
 static void draw(const sweep_table *t, const figure *f, int zip, int metric, const char *device,
                  const char *path)
 {
-    static const int palette[][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},
-                                     {214, 39, 40},  {148, 103, 189}, {140, 86, 75}};
-    const int colors = (int)(sizeof palette / sizeof palette[0]);
-    PLINT stream;
-    plmkstrm(&stream);
-    plsdev(device);
-    plsfnam(path);
-    plspage(0, 0, 900, 600, 0, 0);
-    plscolbg(255, 255, 255);
-    plscol0(1, 0, 0, 0);
-    for (int i = 0; i < colors; i++)
-        plscol0(2 + i, palette[i][0], palette[i][1], palette[i][2]);
-    plinit();
+    const int colors = PLOT_PALETTE_COLOURS;
+    plot_page_begin(device, path);
     double x0, x1, y0, y1;
     ranges(f, &x0, &x1, &y0, &y1);
     plcol0(1);

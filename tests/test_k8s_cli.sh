@@ -10,8 +10,8 @@ source "$src/tests/cli_lib.sh"
 cli_begin
 
 printf 'simulation = { lookahead = "1s"; };\nhosts = ( { name = "n"; } );\nkubernetes = {\n  api_latency = "10ms";\n  node_groups = ( { group = "n"; } );\n};\n' > b1.cfg
-expect_status 2 "api latency below lookahead" "$vdcsim" check b1.cfg
-expect_err "b1.cfg:4: key 'kubernetes.api_latency': 10000000 ns is below the lookahead of 1000000000 ns" "api latency"
+expect_status 2 "lookahead above the api latency" "$vdcsim" check b1.cfg
+expect_err "b1.cfg:1: key 'simulation.lookahead': 00:00:01.000 is longer than the smallest modelled message latency, kubernetes.api_latency = 00:00:00.010" "api latency"
 printf 'hosts = ( { name = "n"; } );\nkubernetes = {\n  node_groups = ( { group = "m"; } );\n};\n' > b2.cfg
 expect_status 2 "unknown node group" "$vdcsim" check b2.cfg
 expect_err "b2.cfg:3: key 'kubernetes.node_groups.[0].group': 'm' names no element of hosts or vms" "node group"
