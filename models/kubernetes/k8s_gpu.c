@@ -263,3 +263,30 @@ double k8s_gpu_node_frag(const k8s_gpu_node *g, int64_t cpu_free_milli, const k8
         f += types[k].weight * (double)k8s_gpu_frag_for_task(g, cpu_free_milli, &types[k]);
     return f;
 }
+
+void k8s_gpu_unallocated_by_cause(const k8s_gpu_node *g, int64_t cpu_free_milli, const k8s_gpu_task_type *types,
+                                  uint32_t n_types, double out[K8S_GPU_N_CAUSES])
+{
+    double left = (double)k8s_gpu_free_total(g);
+    for (uint32_t k = 0; k < n_types; k++) {
+        const k8s_gpu_task_type *t = &types[k];
+        double w = t->weight;
+        if (t->num_gpu == 0) {
+            out[K8S_GPU_CPU_TASK] += w * left;
+            continue;
+        }
+        if (g == NULL || !k8s_gpu_spec_allows(t->spec, g->model)) {
+            out[K8S_GPU_NO_ACCESS] += w * left;
+            continue;
+        }
+        int cpu_ok = cpu_free_milli >= t->cpu_milli;
+        int gpu_ok = k8s_gpu_count_fitting(g, t->milli) >= (uint32_t)t->num_gpu;
+        if (cpu_ok && gpu_ok) {
+            double frag = (double)k8s_gpu_frag_for_task(g, cpu_free_milli, t);
+            out[K8S_GPU_LACK_GPU] += w * frag;
+            out[K8S_GPU_USABLE] += w * (left - frag);
+        } else {
+            out[!cpu_ok && !gpu_ok ? K8S_GPU_LACK_BOTH : cpu_ok ? K8S_GPU_LACK_GPU : K8S_GPU_LACK_CPU] += w * left;
+        }
+    }
+}

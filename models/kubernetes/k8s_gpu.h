@@ -112,6 +112,20 @@ void k8s_gpu_on_unlink(k8s_snapshot *s, uint32_t slot);
 int64_t k8s_gpu_frag_for_task(const k8s_gpu_node *g, int64_t cpu_free_milli, const k8s_gpu_task_type *t);
 double k8s_gpu_node_frag(const k8s_gpu_node *g, int64_t cpu_free_milli, const k8s_gpu_task_type *types,
                          uint32_t n_types);
+/* Why unallocated GPU milli cannot serve the target workload, after the
+ * artifact's categories (utils.FragRatioDataMap): for each task type, the
+ * node's unallocated milli goes to one cause, weighted by popularity. */
+typedef enum {
+    K8S_GPU_USABLE,      /* Q3: the task fits and the GPU has enough left */
+    K8S_GPU_LACK_GPU,    /* Q2 and the too-small GPUs of Q3: fragmented */
+    K8S_GPU_LACK_CPU,    /* Q4: GPUs would do, CPU is short */
+    K8S_GPU_LACK_BOTH,   /* Q1 */
+    K8S_GPU_NO_ACCESS,   /* the task excludes the node's model */
+    K8S_GPU_CPU_TASK,    /* XL/XR: a CPU-only task (uses no GPU) */
+    K8S_GPU_N_CAUSES
+} k8s_gpu_cause;
+void k8s_gpu_unallocated_by_cause(const k8s_gpu_node *g, int64_t cpu_free_milli, const k8s_gpu_task_type *types,
+                                  uint32_t n_types, double out[K8S_GPU_N_CAUSES]);
 /* Unallocated milli-GPU of a node. */
 int64_t k8s_gpu_free_total(const k8s_gpu_node *g);
 
