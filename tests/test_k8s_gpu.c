@@ -191,8 +191,7 @@ static void test_fgd(gsl_rng *rng)
                                          {.cpu_milli = 1000, .num_gpu = 1, .milli = 1000, .weight = 0.5}};
     k8s_gpu_task_type *owned = malloc(sizeof types);
     memcpy(owned, types, sizeof types);
-    s.gpu->types = owned;
-    s.gpu->n_types = 2;
+    k8s_gpu_set_types(&s, owned, 2);
     k8s_pod_spec old, pod;
     gpu_pod(&old, "old", 1000, 1, 500, "");
     k8s_snapshot_add_pod(&s, &old, 1, 0); /* best fit: GPU 0 of n1 */

@@ -60,6 +60,8 @@ void k8s_gpu_state_free(k8s_gpu_state *g)
     free(g->pod_mask);
     free(g->pod_node);
     free(g->types);
+    free(g->frag);
+    free(g->frag_ok);
     free(g);
 }
 
@@ -69,11 +71,20 @@ int k8s_gpu_set_node(k8s_snapshot *s, uint32_t node, uint32_t n_gpu, const char 
         return -1;
     k8s_gpu_state *g = s->gpu;
     if (node >= g->n_nodes) {
-        if (grow((void **)&g->nodes, &g->nodes_cap, node + 1, sizeof *g->nodes) != 0)
+        uint32_t cap = g->nodes_cap;
+        if (grow((void **)&g->nodes, &cap, node + 1, sizeof *g->nodes) != 0)
             return -1;
+        cap = g->nodes_cap;
+        if (grow((void **)&g->frag, &cap, node + 1, sizeof *g->frag) != 0)
+            return -1;
+        cap = g->nodes_cap;
+        if (grow((void **)&g->frag_ok, &cap, node + 1, sizeof *g->frag_ok) != 0)
+            return -1;
+        g->nodes_cap = cap;
         memset(&g->nodes[g->n_nodes], 0, (node + 1 - g->n_nodes) * sizeof *g->nodes);
         g->n_nodes = node + 1;
     }
+    g->frag_ok[node] = 0;
     k8s_gpu_node *d = &g->nodes[node];
     memset(d, 0, sizeof *d);
     d->n_gpu = n_gpu;
@@ -216,6 +227,8 @@ void k8s_gpu_on_link(k8s_snapshot *s, uint32_t slot, int32_t node)
             mask = k8s_gpu_choose_best_fit(d, &r);
         take(d, mask, r.milli, +1);
     }
+    if ((uint32_t)node < g->n_nodes)
+        g->frag_ok[node] = 0; /* its CPU or GPUs changed */
     g->pending_node = -1;
     g->pod_mask[slot] = mask;
     g->pod_node[slot] = node;
@@ -227,6 +240,8 @@ void k8s_gpu_on_unlink(k8s_snapshot *s, uint32_t slot)
     if (slot >= g->n_slots || g->pod_node[slot] < 0)
         return;
     int32_t node = g->pod_node[slot];
+    if ((uint32_t)node < g->n_nodes)
+        g->frag_ok[node] = 0;
     if ((uint32_t)node < g->n_nodes && g->pod_mask[slot] != 0)
         take(&g->nodes[node], g->pod_mask[slot], k8s_gpu_request_of(s->pods[slot].spec).milli, -1);
     /* keep mask and node: a re-attach to the same node takes them back */
@@ -289,4 +304,28 @@ void k8s_gpu_unallocated_by_cause(const k8s_gpu_node *g, int64_t cpu_free_milli,
             out[!cpu_ok && !gpu_ok ? K8S_GPU_LACK_BOTH : cpu_ok ? K8S_GPU_LACK_GPU : K8S_GPU_LACK_CPU] += w * left;
         }
     }
+}
+
+void k8s_gpu_set_types(k8s_snapshot *s, k8s_gpu_task_type *types, uint32_t n_types)
+{
+    k8s_gpu_state *g = s->gpu;
+    free(g->types);
+    g->types = types;
+    g->n_types = n_types;
+    if (g->n_nodes)
+        memset(g->frag_ok, 0, g->n_nodes * sizeof *g->frag_ok);
+}
+
+double k8s_gpu_node_frag_cached(const k8s_snapshot *s, uint32_t node)
+{
+    k8s_gpu_state *g = s->gpu;
+    if (node >= g->n_nodes)
+        return 0;
+    if (!g->frag_ok[node]) {
+        const k8s_node *n = &s->nodes[node];
+        g->frag[node] = k8s_gpu_node_frag(&g->nodes[node], n->allocatable.v[K8S_CPU] - n->requested.v[K8S_CPU],
+                                          g->types, g->n_types);
+        g->frag_ok[node] = 1;
+    }
+    return g->frag[node];
 }

@@ -67,6 +67,8 @@ typedef struct k8s_gpu_state {
     uint64_t seed;        /* for the Random policy's GPU choice (from the caller's stream) */
     k8s_gpu_task_type *types; /* FGD's target workload; n_types = 0: none */
     uint32_t n_types;
+    double *frag;             /* by node: k8s_gpu_node_frag against types, valid when frag_ok */
+    uint8_t *frag_ok;         /* cleared when a pod joins or leaves the node */
 } k8s_gpu_state;
 
 /* The GPU request of a pod: its gpu_num/gpu_milli when set, else derived
@@ -126,6 +128,12 @@ typedef enum {
 } k8s_gpu_cause;
 void k8s_gpu_unallocated_by_cause(const k8s_gpu_node *g, int64_t cpu_free_milli, const k8s_gpu_task_type *types,
                                   uint32_t n_types, double out[K8S_GPU_N_CAUSES]);
+/* Sets the target workload (the state takes types, malloc'd) and forgets
+ * the cached fragmentation. */
+void k8s_gpu_set_types(k8s_snapshot *s, k8s_gpu_task_type *types, uint32_t n_types);
+/* The node's fragmentation against the target workload with its CPU left
+ * in the snapshot, cached until a pod joins or leaves the node. */
+double k8s_gpu_node_frag_cached(const k8s_snapshot *s, uint32_t node);
 /* Unallocated milli-GPU of a node. */
 int64_t k8s_gpu_free_total(const k8s_gpu_node *g);
 

@@ -272,8 +272,7 @@ static int set_workload(gpu_replay *w)
         else
             t[m++] = t[i];
     }
-    w->snap.gpu->types = t;
-    w->snap.gpu->n_types = m;
+    k8s_gpu_set_types(&w->snap, t, m);
     return 0;
 }
 
@@ -281,10 +280,7 @@ static int set_workload(gpu_replay *w)
 
 static void refresh_node(gpu_replay *w, uint32_t node)
 {
-    const k8s_gpu_node *g = k8s_gpu_node_of(&w->snap, node);
-    const k8s_node *n = &w->snap.nodes[node];
-    double f = k8s_gpu_node_frag(g, n->allocatable.v[K8S_CPU] - n->requested.v[K8S_CPU], w->snap.gpu->types,
-                                 w->snap.gpu->n_types);
+    double f = k8s_gpu_node_frag_cached(&w->snap, node);
     w->frag_total += f - w->node_frag[node];
     w->node_frag[node] = f;
 }

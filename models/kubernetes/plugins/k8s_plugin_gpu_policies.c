@@ -283,7 +283,7 @@ int64_t k8s_gpu_fgd_score(const k8s_snapshot *s, uint32_t node, const k8s_gpu_re
     if (g == NULL)
         return 0;
     int64_t cpu = cpu_free(&s->nodes[node]);
-    double before = node_frag(s, g, cpu);
+    double before = k8s_gpu_node_frag_cached(s, node);
     if (r->num_gpu == 1 && r->milli < K8S_GPU_MILLI) {
         int64_t best = 0;
         for (uint32_t i = 0; i < g->n_gpu; i++) {
