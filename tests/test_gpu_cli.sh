@@ -35,6 +35,23 @@ done
 scn BestFitScore pods_bad.csv
 expect_status 2 "malformed pod row" "$vdcsim" check BestFitScore.cfg
 expect_err "pods_bad.csv:3: column 'gpu_milli': 600 with 2 GPUs" "malformed pod row"
+# The node group: a 2-GPU node and three 0.6-GPU pods. As devices
+# (gpu_model set) one pod per GPU fits (0.4 left each): 2 on the node, 1
+# pending at 20 s; pooled (no gpu_model) 1800 <= 2000 lets all 3 in.
+for m in T4 ""; do
+  printf 'hosts = ( { name = "g"; count = 1; sockets = 1; cores_per_socket = 8; memory = "32GiB"; } );\n' > ng.cfg
+  printf 'simulation = { until = "30s"; sample_period = "10s"; lookahead = "10ms"; };\n' >> ng.cfg
+  printf 'kubernetes = { api_latency = "10ms"; pod_start = "2s";\n' >> ng.cfg
+  printf '  node_groups = ( { group = "g"; gpus = 2; gpu_model = "%s"; } );\n' "$m" >> ng.cfg
+  printf '  deployments = ( { name = "t"; replicas = 3; cpu_request = 1000; memory_request = "1GiB"; gpu_request = 0.6; } );\n};\n' >> ng.cfg
+  expect_status 0 "node group gpu_model='$m'" "$vdcsim" run ng.cfg -o ng-$m.h5 --quiet
+done
+h5dump -d /series/k8s_node/pods ng-T4.h5 | grep -q "(2,0): 2$" && ok || bad "devices: pods on the 2-GPU node != 2"
+h5dump -d /series/k8s/pending_pods ng-T4.h5 | grep -q "(2,0): 1$" && ok || bad "devices: pending pods != 1"
+h5dump -d /series/k8s_node/pods ng-.h5 | grep -q "(2,0): 3$" && ok || bad "pooled: pods on the node != 3"
+printf 'hosts = ( { name = "g"; } );\nkubernetes = { node_groups = ( { group = "g"; gpus = 1.5; gpu_model = "T4"; } ); };\n' > ngbad.cfg
+expect_status 2 "fractional GPU devices" "$vdcsim" check ngbad.cfg
+expect_err "ngbad.cfg:2: key 'kubernetes.node_groups.[0].gpus': 1.5 GPUs with gpu_model 'T4'" "fractional GPU devices"
 # the real openb trace, when it is here: the default list inflated to 130 %
 openb=""
 for d in "${VDCSIM_TRACES:-}" "$src/../shared/traces"; do
