@@ -26,6 +26,8 @@ for p in RandomScore DotProductScore GpuClusteringScore GpuPackingScore BestFitS
   h5dump -a /gpu_placed_pods $p.h5 | grep -q "(0): 4$" && ok || bad "$p: placed pods != 4"
   h5dump -a /gpu_allocation_ratio $p.h5 | grep -q "(0): 0.73333" && ok || bad "$p: allocation ratio != 2200/3000"
 done
+expect_status 0 "summary" "$vdcsim" summary FGDScore.h5
+grep -q "4 pods placed, 1 failed; GPU allocation ratio 0.7333 at the end" out.txt && ok || bad "summary lacks the GPU line"
 for t in 1 2; do
   expect_status 0 "FGD $t threads" "$vdcsim" run FGDScore.cfg --threads $t -o t$t.h5 --quiet
 done
