@@ -247,9 +247,11 @@ static void test_best_fit(void)
 
 /* GpuClustering (gpu_clustering_score.go): a 2-GPU node holding one
  * (1 x 500) pod has 1500 left: 25 x (8000 - 1500) / 8000 = 20 (20.3).
- * Another (1 x 500) pod: only its kind there -> 20 + 75 = 95; a (1 x 300)
- * pod: other kinds only -> 20. An empty 2-GPU node: 25 x 6000 / 8000 = 18
- * (18.75) + 25 = 43. */
+ * A (1 x 300) pod is of the same kind, "share": only its kind there -> 20
+ * + 75 = 95; a whole-GPU pod ("1-gpu"): other kinds only -> 20. An empty
+ * 2-GPU node: 25 x 6000 / 8000 = 18 (18.75) + 25 = 43. With a "1-gpu" pod
+ * added to node 0 (500 left in all: 25 x 7500 / 8000 = 23), a share pod
+ * finds its kind among others: 23 + 50 = 73. */
 static void test_clustering(void)
 {
     k8s_snapshot s;
@@ -259,11 +261,15 @@ static void test_clustering(void)
     k8s_pod_spec old;
     gpu_pod(&old, "old", 1000, 1, 500, "");
     k8s_snapshot_add_pod(&s, &old, 0, 0);
-    k8s_gpu_request same = {.num_gpu = 1, .milli = 500, .spec = ""};
-    k8s_gpu_request other = {.num_gpu = 1, .milli = 300, .spec = ""};
+    k8s_gpu_request same = {.num_gpu = 1, .milli = 300, .spec = ""};
+    k8s_gpu_request other = {.num_gpu = 1, .milli = 1000, .spec = ""};
     CHECK_INT_EQ(k8s_gpu_clustering_score(&s, 0, &same), 95);
     CHECK_INT_EQ(k8s_gpu_clustering_score(&s, 0, &other), 20);
     CHECK_INT_EQ(k8s_gpu_clustering_score(&s, 1, &same), 43);
+    k8s_pod_spec whole;
+    gpu_pod(&whole, "whole", 1000, 1, 1000, "");
+    k8s_snapshot_add_pod(&s, &whole, 0, 0);
+    CHECK_INT_EQ(k8s_gpu_clustering_score(&s, 0, &same), 73);
     k8s_snapshot_free(&s);
 }
 

@@ -137,31 +137,32 @@ static k8s_code dot_product_reserve(k8s_cycle *c, uint32_t node)
 }
 
 /* ---- GpuClustering: a node's affinities are the distinct GPU request
- * kinds (num_gpu, milli) of its GPU pods; gpu_clustering_score.go:
+ * kinds of its GPU pods, "share" for every sharing pod and "N-gpu" for N
+ * whole GPUs (GetGpuAffinityFromPodAnnotation); gpu_clustering_score.go:
  * 25 x (8000 - left) / 8000 plus 75 (only the pod's kind on the node), 50
  * (the pod's kind among others), 25 (no GPU pod), 0 (other kinds only). */
+static int32_t affinity_kind(const k8s_gpu_request *r) { return r->milli < K8S_GPU_MILLI ? 0 : r->num_gpu; }
+
 int64_t k8s_gpu_clustering_score(const k8s_snapshot *s, uint32_t node, const k8s_gpu_request *r)
 {
     const k8s_gpu_node *g = k8s_gpu_node_of(s, node);
     if (r->num_gpu == 0 || g == NULL)
         return 0;
     const k8s_node *n = &s->nodes[node];
-    int32_t kinds[2 * 64];
+    int32_t kinds[K8S_GPU_MAX + 1]; /* share, 1-gpu .. 8-gpu */
     uint32_t n_kinds = 0;
     int same = 0;
     for (int32_t i = 0; i < n->n_pods; i++) {
         k8s_gpu_request q = k8s_gpu_request_of(s->pods[n->pod_slots[i]].spec);
         if (q.num_gpu == 0)
             continue;
-        same |= q.num_gpu == r->num_gpu && q.milli == r->milli;
+        int32_t kind = affinity_kind(&q);
+        same |= kind == affinity_kind(r);
         uint32_t k = 0;
-        while (k < n_kinds && !(kinds[2 * k] == q.num_gpu && kinds[2 * k + 1] == q.milli))
+        while (k < n_kinds && kinds[k] != kind)
             k++;
-        if (k == n_kinds && n_kinds < 64) {
-            kinds[2 * k] = q.num_gpu;
-            kinds[2 * k + 1] = q.milli;
-            n_kinds++;
-        }
+        if (k == n_kinds && n_kinds < K8S_GPU_MAX + 1)
+            kinds[n_kinds++] = kind;
     }
     int64_t base = K8S_MAX_NODE_SCORE / 4 * (MAX_SPEC_GPU - k8s_gpu_free_total(g)) / MAX_SPEC_GPU;
     if (same)
