@@ -273,11 +273,16 @@ static void test_clustering(void)
     k8s_snapshot_free(&s);
 }
 
-/* DotProduct: empty node 10000m CPU, GPUs [1000, 600]; pod 1000m, 1 x 500.
- * GPU 0: dot = 1 x 0.1 + 1 x 0.5 = 0.6 -> 1 - 0.6/2 = 0.7; GPU 1: 0.1 +
- * 0.6 x 0.5 = 0.4 -> 0.8. Best GPU 1, score 80. */
+/* DotProduct (merge, norm by max): CPU 64000 free, pod 8000; GPU 2000
+ * free, pod 500: 0.5 x 0.0625 + 0.25 x 0.0625 = 0.03125 + 0.015625 =
+ * 0.046875; 100 x (1 - 0.046875 / 2) = 97.66 -> 97. A fuller node (CPU
+ * 16000, GPU 500 free): 0.125 x 0.0625 + 0.0625 x 0.0625 = 0.01171875 ->
+ * 99.41 -> 99: the fuller node wins. Through the framework on a node with
+ * GPUs [1000, 600 (a 400 pod)], a 1 x 500 pod takes GPU 1 (best fit). */
 static void test_dot_product(gsl_rng *rng)
 {
+    CHECK_INT_EQ(k8s_gpu_dot_product_score(64000, 8000, 2000, 500), 97);
+    CHECK_INT_EQ(k8s_gpu_dot_product_score(16000, 8000, 500, 500), 99);
     k8s_snapshot s;
     k8s_snapshot_init(&s);
     gpu_node(&s, "n0", 2, "T4", 10000);
@@ -288,9 +293,6 @@ static void test_dot_product(gsl_rng *rng)
     gpu_pod(&pod, "pod", 1000, 1, 500, "");
     k8s_profile prof;
     device_profile(&prof, "DotProductScore");
-    int64_t sc[1];
-    fx_plugin_scores(&prof, &s, &pod, "DotProductScore", sc);
-    CHECK_INT_EQ(sc[0], 80);
     int32_t slot = place(&prof, &s, &pod, rng);
     CHECK_INT_EQ(k8s_gpu_pod_mask(&s, (uint32_t)slot), 2);
     k8s_snapshot_free(&s);

@@ -68,72 +68,26 @@ static k8s_code random_reserve(k8s_cycle *c, uint32_t node)
     return K8S_SUCCESS;
 }
 
-/* ---- DotProduct (Tetris): per candidate GPU, node free vector and pod
- * vector normalised by the node's capacity (CPU; the chosen GPU's milli for
- * a sharing pod, the node's GPU milli for a multi-GPU pod); score =
- * 100 x (1 - dot / dims), the best GPU wins (dot_product_score.go, norm by
- * node, [M] without the artifact's dimension-extension variants). */
-static double dot_score(const k8s_node *n, const k8s_gpu_node *g, const k8s_gpu_request *r, int64_t cpu_req,
-                        int gpu)
+/* ---- DotProduct (Tetris; dot_product_score.go with the artifact's
+ * experiment settings: dimExtMethod "merge", normMethod "max", gpuSelMethod
+ * "best"): free = (CPU left, all GPU milli left), request = (CPU, GPU milli
+ * requested), both divided by (MaxSpecCpu, MaxSpecGpu); score =
+ * int(100 x (1 - free . request / 2)); the GPUs by best fit. */
+int64_t k8s_gpu_dot_product_score(int64_t cpu_free_milli, int64_t cpu_req, int64_t gpu_free_milli, int64_t gpu_req)
 {
-    double cap = (double)n->allocatable.v[K8S_CPU];
-    double dot = cap > 0 ? ((double)cpu_free(n) / cap) * ((double)cpu_req / cap) : 0;
-    int dims = 1;
-    if (r->num_gpu > 0 && g != NULL) {
-        dims = 2;
-        if (gpu >= 0) {
-            dot += (double)g->free_milli[gpu] / K8S_GPU_MILLI * ((double)r->milli / K8S_GPU_MILLI);
-        } else {
-            double gcap = (double)g->n_gpu * K8S_GPU_MILLI;
-            dot += (double)k8s_gpu_free_total(g) / gcap * ((double)r->num_gpu * r->milli / gcap);
-        }
-    }
-    return 1.0 - dot / dims;
+    double dot = ((double)cpu_free_milli / MAX_SPEC_CPU) * ((double)cpu_req / MAX_SPEC_CPU) +
+                 ((double)gpu_free_milli / MAX_SPEC_GPU) * ((double)gpu_req / MAX_SPEC_GPU);
+    return (int64_t)(K8S_MAX_NODE_SCORE * (1.0 - dot / 2));
 }
 
-/* Best DotProduct GPU of a sharing pod (-1 for others), its score in *score. */
-static int dot_best_gpu(k8s_cycle *c, uint32_t node, double *score)
-{
-    k8s_gpu_request r;
-    const k8s_gpu_node *g = devices(c, node, &r);
-    const k8s_node *n = &c->snap->nodes[node];
-    int64_t cpu_req = c->pod_requests.v[K8S_CPU];
-    if (g == NULL || r.num_gpu != 1 || r.milli >= K8S_GPU_MILLI) {
-        *score = dot_score(n, g, &r, cpu_req, -1);
-        return -1;
-    }
-    int best = -1;
-    for (uint32_t i = 0; i < g->n_gpu; i++) {
-        if (g->free_milli[i] < r.milli)
-            continue;
-        double s = dot_score(n, g, &r, cpu_req, (int)i);
-        if (best < 0 || s > *score) {
-            *score = s;
-            best = (int)i;
-        }
-    }
-    if (best < 0)
-        *score = 0;
-    return best;
-}
+static k8s_code best_fit_reserve(k8s_cycle *c, uint32_t node);
 
 static int64_t dot_product_score(k8s_cycle *c, uint32_t node)
 {
-    double s;
-    dot_best_gpu(c, node, &s);
-    return (int64_t)(K8S_MAX_NODE_SCORE * s);
-}
-
-static k8s_code dot_product_reserve(k8s_cycle *c, uint32_t node)
-{
     k8s_gpu_request r;
     const k8s_gpu_node *g = devices(c, node, &r);
-    if (g == NULL || r.num_gpu == 0)
-        return K8S_SUCCESS;
-    double s;
-    int gpu = dot_best_gpu(c, node, &s);
-    k8s_gpu_reserve(c->snap, node, gpu >= 0 ? (uint16_t)(1u << gpu) : k8s_gpu_choose_best_fit(g, &r));
-    return K8S_SUCCESS;
+    return k8s_gpu_dot_product_score(cpu_free(&c->snap->nodes[node]), c->pod_requests.v[K8S_CPU],
+                                     k8s_gpu_free_total(g), (int64_t)r.num_gpu * r.milli);
 }
 
 /* ---- GpuClustering: a node's affinities are the distinct GPU request
@@ -339,7 +293,7 @@ const k8s_plugin k8s_plugin_gpu_random = {.name = "RandomScore", .score = random
                                           .unreserve = gpu_unreserve,
                                           .doc = "Random node and random fitting GPU" GPU_DOC};
 const k8s_plugin k8s_plugin_gpu_dot_product = {.name = "DotProductScore", .score = dot_product_score,
-                                               .reserve = dot_product_reserve, .unreserve = gpu_unreserve,
+                                               .reserve = best_fit_reserve, .unreserve = gpu_unreserve,
                                                .doc = "Tetris dot product of free and requested resources" GPU_DOC};
 const k8s_plugin k8s_plugin_gpu_clustering = {.name = "GpuClusteringScore", .score = clustering_score,
                                               .reserve = best_fit_reserve, .unreserve = gpu_unreserve,

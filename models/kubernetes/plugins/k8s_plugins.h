@@ -32,6 +32,7 @@ struct k8s_gpu_node;
 struct k8s_gpu_request;
 int64_t k8s_gpu_clustering_score(const k8s_snapshot *s, uint32_t node, const struct k8s_gpu_request *r);
 int64_t k8s_gpu_packing_score(const struct k8s_gpu_node *g, const struct k8s_gpu_request *r);
+int64_t k8s_gpu_dot_product_score(int64_t cpu_free_milli, int64_t cpu_req, int64_t gpu_free_milli, int64_t gpu_req);
 int64_t k8s_gpu_best_fit_raw(int64_t cpu_free_milli, int64_t cpu_req, int64_t gpu_free_milli, int64_t gpu_req);
 void k8s_gpu_min_max_normalize(int64_t *scores, uint32_t n);
 int64_t k8s_gpu_fgd_score(const k8s_snapshot *s, uint32_t node, const struct k8s_gpu_request *r, int64_t cpu_req,
