@@ -233,46 +233,72 @@ static model_status read_pods(model_builder *b, gpu_replay *w)
     return MODEL_OK;
 }
 
-/* FGD's target workload: the GPU task types of the list with their share. */
-static int set_workload(gpu_replay *w)
+/* FGD's target workload, the artifact's "typical pods" (utils.GetTypicalPods):
+ * the list's task types (CPU, GPUs, milli, gpu_spec; memory is not part of
+ * a type), CPU-only tasks included when cpu_pods, in decreasing count
+ * (first appearance breaks ties), the most popular ones until they cover
+ * popularity_pct % of the tasks; weights renormalised to sum to 1. */
+typedef struct type_count {
+    k8s_gpu_task_type t;
+    uint32_t count, first;
+} type_count;
+
+static int by_count_desc(const void *a, const void *b)
+{
+    const type_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int set_workload(gpu_replay *w, int cpu_pods, int64_t popularity_pct)
 {
     uint32_t *count = calloc(w->n_specs, sizeof *count);
-    if (count == NULL)
-        return -1;
-    uint32_t n_gpu_pods = 0, n_types = 0;
-    for (uint32_t i = 0; i < w->n_listed; i++)
-        if (w->specs[w->order[i]].gpu_num > 0) {
-            n_types += count[w->order[i]]++ == 0;
-            n_gpu_pods++;
-        }
-    k8s_gpu_task_type *t = calloc(n_types ? n_types : 1, sizeof *t);
-    if (t == NULL) {
+    type_count *tc = calloc(w->n_specs ? w->n_specs : 1, sizeof *tc);
+    if (count == NULL || tc == NULL) {
         free(count);
+        free(tc);
         return -1;
     }
-    uint32_t k = 0;
-    for (uint32_t s = 0; s < w->n_specs; s++)
-        if (count[s] > 0) { /* shapes in order of first appearance: deterministic */
-            const k8s_pod_spec *p = &w->specs[s];
-            t[k] = (k8s_gpu_task_type){.cpu_milli = p->containers[0].requests.v[K8S_CPU], .num_gpu = p->gpu_num,
-                                       .milli = p->gpu_milli, .weight = (double)count[s] / n_gpu_pods};
-            snprintf(t[k].spec, sizeof t[k].spec, "%s", p->gpu_spec);
-            k++;
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < w->n_listed; i++)
+        if (cpu_pods || w->specs[w->order[i]].gpu_num > 0) {
+            count[w->order[i]]++;
+            total++;
         }
-    free(count);
-    /* shapes differing only in memory are one task type to FGD (it reads CPU and GPU) */
     uint32_t m = 0;
-    for (uint32_t i = 0; i < k; i++) {
+    for (uint32_t s = 0; s < w->n_specs; s++) { /* shapes in order of first appearance: deterministic */
+        if (count[s] == 0)
+            continue;
+        const k8s_pod_spec *p = &w->specs[s];
+        k8s_gpu_task_type t = {.cpu_milli = p->containers[0].requests.v[K8S_CPU], .num_gpu = p->gpu_num,
+                               .milli = p->gpu_milli};
+        snprintf(t.spec, sizeof t.spec, "%s", p->gpu_spec);
         uint32_t j = 0;
-        while (j < m && !(t[j].cpu_milli == t[i].cpu_milli && t[j].num_gpu == t[i].num_gpu &&
-                          t[j].milli == t[i].milli && strcmp(t[j].spec, t[i].spec) == 0))
+        while (j < m && !(tc[j].t.cpu_milli == t.cpu_milli && tc[j].t.num_gpu == t.num_gpu &&
+                          tc[j].t.milli == t.milli && strcmp(tc[j].t.spec, t.spec) == 0))
             j++;
-        if (j < m)
-            t[j].weight += t[i].weight;
-        else
-            t[m++] = t[i];
+        if (j == m)
+            tc[m++] = (type_count){.t = t, .count = 0, .first = s};
+        tc[j].count += count[s];
     }
-    k8s_gpu_set_types(&w->snap, t, m);
+    free(count);
+    qsort(tc, m, sizeof *tc, by_count_desc);
+    uint64_t covered = 0;
+    uint32_t n = 0;
+    while (n < m && covered * 100 < (uint64_t)popularity_pct * total)
+        covered += tc[n++].count;
+    k8s_gpu_task_type *t = calloc(n ? n : 1, sizeof *t);
+    if (t == NULL) {
+        free(tc);
+        return -1;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        t[i] = tc[i].t;
+        t[i].weight = (double)tc[i].count / (double)covered;
+    }
+    free(tc);
+    k8s_gpu_set_types(&w->snap, t, n);
     return 0;
 }
 
@@ -375,7 +401,9 @@ static model_status replay_start(model_builder *b, void **world)
     if (st != MODEL_OK)
         return st;
     w->node_frag = calloc(w->snap.n_nodes, sizeof *w->node_frag);
-    if (w->node_frag == NULL || set_workload(w) != 0)
+    if (w->node_frag == NULL ||
+        set_workload(w, scn_bool(scn, "kubernetes.gpu_experiment.fgd_cpu_pods"),
+                     scn_int(scn, "kubernetes.gpu_experiment.fgd_popularity_pct")) != 0)
         return model_runtime_error(b, "out of memory");
     for (uint32_t n = 0; n < w->snap.n_nodes; n++) {
         w->free_total += w->snap.nodes[n].allocatable.v[K8S_GPU];
