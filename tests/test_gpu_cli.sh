@@ -12,22 +12,28 @@ scn() { # policy pods-file
   printf 'hosts = ( { name = "h"; count = 1; } );\nsimulation = { until = "1s"; lookahead = "1ms"; };\n' > "$1.cfg"
   printf 'kubernetes = {\n  node_trace = { format = "alibaba-gpu-2023"; path = "%s/nodes.csv"; };\n' "$data" >> "$1.cfg"
   printf '  pod_trace = { format = "alibaba-gpu-2023"; path = "%s/%s"; };\n' "$data" "$2" >> "$1.cfg"
-  printf '  gpu_experiment = { policy = "%s"; target = 0.5; };\n};\n' "$1" >> "$1.cfg"
+  printf '  gpu_experiment = { policy = "%s"; target = 0.7; };\n};\n' "$1" >> "$1.cfg"
 }
-# Nodes: n-0 with 2 T4, n-1 with 1 P100 (3000 milli-GPU). Pods: three of
-# 0.6 GPU limited to T4, a CPU pod, one whole P100. Target 0.5 x 3000 = 1500
-# is below the list's 2800: no inflation. Whatever the order and policy, the
-# T4s take one 0.6 pod each (0.4 left is too little), the third fails, the
-# P100 pod and the CPU pod fit: 4 placed, 1 failed, 2200 / 3000 allocated.
+# Nodes: n-0 with 2 T4, n-1 with 1 P100, n-2 with 1 A10 (4000 milli-GPU).
+# Pods: three of 0.6 GPU limited to T4, a CPU pod, one whole P100 (2800
+# milli in all). Target 0.7 x 4000 = 2800 is the list's own request: no
+# pod added or dropped. Whatever the order and policy, the T4s take one 0.6
+# pod each (0.4 left is too little), the third fails, the P100 pod and the
+# CPU pod fit: 4 placed, 1 failed, 2200 / 4000 = 0.55 allocated.
 for p in RandomScore DotProductScore GpuClusteringScore GpuPackingScore BestFitScore FGDScore; do
   scn $p pods.csv
   expect_status 0 "$p run" "$vdcsim" run $p.cfg -o $p.h5 --quiet
   h5dump -a /gpu_failed_pods $p.h5 | grep -q "(0): 1$" && ok || bad "$p: failed pods != 1"
   h5dump -a /gpu_placed_pods $p.h5 | grep -q "(0): 4$" && ok || bad "$p: placed pods != 4"
-  h5dump -a /gpu_allocation_ratio $p.h5 | grep -q "(0): 0.73333" && ok || bad "$p: allocation ratio != 2200/3000"
+  h5dump -a /gpu_allocation_ratio $p.h5 | grep -q "(0): 0.55$" && ok || bad "$p: allocation ratio != 2200/4000"
 done
 expect_status 0 "summary" "$vdcsim" summary FGDScore.h5
-grep -q "4 pods placed, 1 failed; GPU allocation ratio 0.7333 at the end" out.txt && ok || bad "summary lacks the GPU line"
+grep -q "4 pods placed, 1 failed; GPU allocation ratio 0.5500 at the end" out.txt && ok || bad "summary lacks the GPU line"
+# A target below the list's request stops the list at the pod reaching it:
+# 0.15 x 4000 = 600 is reached by the first GPU pod of the shuffled list
+# (600 or 1000 milli), so 1 or 2 pods (a CPU pod may come first), none failed.
+expect_status 0 "target 0.2" "$vdcsim" run FGDScore.cfg --set kubernetes.gpu_experiment.target=0.15 -o t02.h5
+grep -Eq "gpu pods +[12] pods placed, 0 failed" out.txt && ok || bad "target 0.2 did not stop the list at the first GPU pod"
 for t in 1 2; do
   expect_status 0 "FGD $t threads" "$vdcsim" run FGDScore.cfg --threads $t -o t$t.h5 --quiet
 done

@@ -4,6 +4,7 @@
 
 #include <gsl/gsl_randist.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -419,12 +420,22 @@ static model_status replay_start(model_builder *b, void **world)
     int64_t listed_milli = 0;
     for (uint32_t i = 0; i < w->n_listed; i++)
         listed_milli += gpu_milli_of(&w->specs[w->order[i]]);
-    double want = w->target * (double)w->cluster_gpu_milli;
-    for (double total = (double)listed_milli; total < want && listed_milli > 0;) {
+    int64_t want = llround(w->target * (double)w->cluster_gpu_milli); /* milli-GPU */
+    /* a target below the list's own request stops the list at the pod that
+     * reaches it (the run's end is then the curve's point at the target) */
+    int64_t cumulative = 0;
+    for (uint32_t i = 0; i < w->n_listed && listed_milli > want; i++) {
+        cumulative += gpu_milli_of(&w->specs[w->order[i]]);
+        if (cumulative >= want) {
+            w->n_pods = i + 1;
+            break;
+        }
+    }
+    for (int64_t total = listed_milli; total < want && listed_milli > 0;) {
         uint32_t pick = w->order[gsl_rng_uniform_int(rng, w->n_listed)];
         if (push_pod(w, pick) != 0)
             return model_runtime_error(b, "out of memory");
-        total += (double)gpu_milli_of(&w->specs[pick]);
+        total += gpu_milli_of(&w->specs[pick]);
     }
     w->snap.gpu->seed = gsl_rng_get(rng);
     int64_t first = 0;
@@ -503,7 +514,7 @@ static void replay_describe(const void *world, FILE *out)
     const gpu_replay *w = world;
     fprintf(out,
             "gpu:    %" PRIu32 " nodes, %.0f GPUs; %" PRIu32 " pods listed (%" PRIu32 " shapes, %" PRIu32
-            " FGD task types), %" PRIu32 " after inflation to %.0f%% of GPU capacity; policy %s; one pod every %"
+            " FGD task types), %" PRIu32 " to schedule (target %.0f%% of GPU capacity); policy %s; one pod every %"
             PRId64 " ns (simulation.until >= %.3f s runs them all)\n",
             w->snap.n_nodes, (double)w->cluster_gpu_milli / K8S_GPU_MILLI, w->n_listed, w->n_specs,
             w->snap.gpu->n_types, w->n_pods, 100.0 * w->target, w->policy, w->interval_ns,
