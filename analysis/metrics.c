@@ -81,7 +81,72 @@ static int fn_series1(metric_run *r, const metric_def *m, const char *entity, do
     int rc = metric_run_series1(r, m->arg, &s);
     if (rc <= 0 || s.finite == 0)
         return rc < 0 ? -1 : 0;
-    *out = m->param == 0 ? s.mean : s.max;
+    *out = m->param == 0 ? s.mean : m->param == 1 ? s.max : s.last;
+    return 1;
+}
+
+#define GPU_SERIES "/series/gpu/"
+#define GPU_CAUSES "/tables/gpu_unallocated"
+
+/* A GPU-experiment series (arg: its name) at the first pod whose arrival
+ * brings the arrived GPU request to param x the cluster's GPU capacity. */
+static int fn_gpu_at_arrived(metric_run *r, const metric_def *m, const char *entity, double *out)
+{
+    hid_t file = metric_run_file(r);
+    char path[128], msg[512];
+    snprintf(path, sizeof path, GPU_SERIES "%s", m->arg);
+    if (!h5r_exists(file, path) || !h5r_exists(file, GPU_SERIES "arrived_gpu_fraction"))
+        return 0;
+    hsize_t da[2] = {0, 0}, dv[2] = {0, 0};
+    hid_t a = h5r_open_dataset(file, GPU_SERIES "arrived_gpu_fraction", 2, da, msg, sizeof msg);
+    if (a < 0)
+        return metric_run_fail(r, "%s", msg);
+    hid_t v = h5r_open_dataset(file, path, 2, dv, msg, sizeof msg);
+    if (v < 0) {
+        H5Dclose(a);
+        return metric_run_fail(r, "%s", msg);
+    }
+    int rc = 0;
+    double x = NAN, y = NAN;
+    for (hsize_t i = 0; i < da[0] && i < dv[0]; i++) {
+        if (h5r_read_rows_f64(a, i, 1, 1, &x) != 0 || h5r_read_rows_f64(v, i, 1, 1, &y) != 0) {
+            rc = -1;
+            break;
+        }
+        if (isfinite(x) && x >= m->param - 1e-12) {
+            rc = isfinite(y);
+            break;
+        }
+    }
+    H5Dclose(a);
+    H5Dclose(v);
+    if (rc < 0)
+        return metric_run_fail(r, "%s: cannot read", path);
+    if (rc == 1)
+        *out = y;
+    return rc;
+}
+
+/* Row param of /tables/gpu_unallocated (the causes in k8s_gpu_cause order), in GPUs. */
+static int fn_gpu_cause(metric_run *r, const metric_def *m, const char *entity, double *out)
+{
+    hid_t file = metric_run_file(r);
+    if (!h5r_exists(file, GPU_CAUSES))
+        return 0;
+    char msg[512], name[32];
+    hsize_t rows = 0, row = (hsize_t)m->param;
+    hid_t ds = h5r_open_dataset(file, GPU_CAUSES, 1, &rows, msg, sizeof msg);
+    if (ds < 0)
+        return metric_run_fail(r, "%s", msg);
+    double v = NAN;
+    int rc = 1;
+    if (row >= rows || h5r_table_column_str(ds, GPU_CAUSES, "cause", row, name, sizeof name, msg, sizeof msg) != 0 ||
+        strcmp(name, m->arg) != 0 || h5r_table_column_f64(ds, GPU_CAUSES, "gpu_milli", row, 1, &v, msg, sizeof msg) != 0)
+        rc = metric_run_fail(r, "%s: no row %d '%s'", GPU_CAUSES, (int)row, m->arg);
+    H5Dclose(ds);
+    if (rc <= 0 || !isfinite(v))
+        return rc < 0 ? -1 : 0;
+    *out = v / 1000.0;
     return 1;
 }
 
@@ -293,6 +358,36 @@ const metric_def metric_defs[] = {
      "/events k8s_pod_scheduled (value)", fn_event_quantile, "k8s_pod_scheduled", 0.50, 0},
     {"pod_schedule_latency_p99_s", "s", "Kubernetes", "99th percentile of the same latencies.",
      "/events k8s_pod_scheduled (value)", fn_event_quantile, "k8s_pod_scheduled", 0.99, 0},
+    {"gpu_allocation_ratio", "1", "GPU sharing",
+     "Allocated GPU (milli-GPU of placed pods) / cluster GPU capacity after the last pod (Weng et al., ATC'23).",
+     GPU_SERIES "gpu_allocation_ratio", fn_series1, GPU_SERIES "gpu_allocation_ratio", 2, 0},
+    {"gpu_allocation_ratio_at_100pct_arrived", "1", "GPU sharing",
+     "The allocation ratio at the first pod that brings the arrived GPU request to 100 % of the GPU capacity.",
+     GPU_SERIES "gpu_allocation_ratio, arrived_gpu_fraction", fn_gpu_at_arrived, "gpu_allocation_ratio", 1.0, 0},
+    {"gpu_fragmentation_rate", "1", "GPU sharing",
+     "Fragmented / unallocated GPU milli after the last pod: the unallocated GPU the target workload's tasks "
+     "cannot use, in expectation over its task types (the paper's definition).",
+     GPU_SERIES "fragmentation_rate", fn_series1, GPU_SERIES "fragmentation_rate", 2, 0},
+    {"gpu_fragmentation_rate_at_100pct_arrived", "1", "GPU sharing",
+     "The fragmentation rate at 100 % of the GPU capacity arrived.",
+     GPU_SERIES "fragmentation_rate, arrived_gpu_fraction", fn_gpu_at_arrived, "fragmentation_rate", 1.0, 0},
+    {"gpu_failed_pods", "1", "GPU sharing", "Pods the experiment could not place (no retries).",
+     GPU_SERIES "failed_pods", fn_series1, GPU_SERIES "failed_pods", 2, 0},
+    {"gpu_unallocated_usable_gpus", "GPUs", "GPU sharing",
+     "Unallocated GPU at the end that the target workload's tasks can use (expectation over task types).",
+     GPU_CAUSES, fn_gpu_cause, "usable", 0, 0},
+    {"gpu_unallocated_lack_gpu_gpus", "GPUs", "GPU sharing",
+     "Unallocated GPU at the end on GPUs with too little left for a task (or too few such GPUs): fragmented.",
+     GPU_CAUSES, fn_gpu_cause, "lack_gpu", 1, 0},
+    {"gpu_unallocated_lack_cpu_gpus", "GPUs", "GPU sharing",
+     "Unallocated GPU at the end on nodes whose CPU is too short for a task that the GPUs would fit.",
+     GPU_CAUSES, fn_gpu_cause, "lack_cpu", 2, 0},
+    {"gpu_unallocated_lack_both_gpus", "GPUs", "GPU sharing",
+     "Unallocated GPU at the end on nodes short of both CPU and GPU for a task.", GPU_CAUSES, fn_gpu_cause,
+     "lack_both", 3, 0},
+    {"gpu_unallocated_no_access_gpus", "GPUs", "GPU sharing",
+     "Unallocated GPU at the end of models a task's gpu_spec excludes.", GPU_CAUSES, fn_gpu_cause, "no_access", 4,
+     0},
     {"service_latency_mean_ms", "ms", "Services", "Mean sojourn time of the service's requests, whole run.",
      SERVICES_PATH " mean_sojourn_ns", fn_service, "mean_sojourn_ns", 1e-6, 1},
     {"service_latency_p99_ms", "ms", "Services", "99th percentile sojourn time of the service, whole run.",

@@ -73,6 +73,9 @@ static void read_run_attributes(hid_t file, run_summary *s)
     s->has_events_per_s = h5r_attr_f64(file, "events_per_s", &s->events_per_s) == 1;
     s->has_windows = h5r_attr_i64(file, "windows", &s->windows) == 1;
     s->has_lp_count = h5r_attr_i64(file, "lp_count", &s->lp_count) == 1;
+    s->has_gpu = h5r_attr_f64(file, "gpu_allocation_ratio", &s->gpu_allocation_ratio) == 1 &&
+                 h5r_attr_i64(file, "gpu_placed_pods", &s->gpu_placed_pods) == 1 &&
+                 h5r_attr_i64(file, "gpu_failed_pods", &s->gpu_failed_pods) == 1;
 }
 
 /* Sums the hosts table; *capacity gets a malloc'ed per-host capacity (MHz). */
@@ -902,6 +905,9 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
                 isfinite(s->pod_startup_mean_s) ? (snprintf(b, sizeof b, "%.3f s", s->pod_startup_mean_s), b) : "-",
                 fmt_pct(s->pod_throttled_pct, p, sizeof p));
     }
+    if (s->has_gpu)
+        fprintf(out, LABEL "%" PRId64 " pods placed, %" PRId64 " failed; GPU allocation ratio %.4f at the end\n",
+                "gpu pods", s->gpu_placed_pods, s->gpu_failed_pods, s->gpu_allocation_ratio);
     for (int64_t i = 0; i < s->services && i < RUN_SUMMARY_MAX_SERVICES; i++) {
         const run_summary_service *v = &s->service[i];
         fprintf(out, LABEL "%s: %.4g req/s in, %.4g req/s done, %" PRId64 " dropped; wait %.4g ms, sojourn %.4g ms, "

@@ -86,6 +86,10 @@ typedef struct run_summary {
     double memory_committed_last_pct;
     double vms_running_last;    /* sum of vms_running at the last sample; NaN when absent */
 
+    /* the GPU-sharing experiment's root attributes (has_gpu 0: none; docs/kubernetes-gpu.md) */
+    int has_gpu;
+    int64_t gpu_placed_pods, gpu_failed_pods;
+    double gpu_allocation_ratio;
     /* /tables/pods, /events and /series/host/pods_running (has_pods 0: none) */
     int has_pods;
     int64_t pods;               /* rows of /tables/pods */

@@ -17,6 +17,7 @@
 #include "models/core/core_build.h"
 #include "models/core/module.h"
 #include "models/failures/failure.h"
+#include "models/kubernetes/k8s_gpu_replay.h"
 #include "models/kubernetes/k8s_scheduler_lp.h"
 #include "models/services/service.h"
 #include "models/vsphere/drs_controller.h"
@@ -26,9 +27,11 @@
  * failure module and DRS change it; HA admits and masks before the restart
  * of failed VMs (failures) asks it for order and placement; DRS comes after
  * both; the VM power-ons and arrival LPs after every feature's LPs but the
- * Kubernetes scheduler's, which is last; its kubelet runs last on a host. */
+ * Kubernetes scheduler's; its kubelet runs last on a host. The GPU-sharing
+ * experiment's LP comes after all (no hooks). */
 static const model_module *const module_table[] = {
     &pods_module, &services_module, &ha_module, &failure_module, &drs_module, &arrivals_module, &kubernetes_module,
+    &gpu_replay_module, /* the GPU-sharing experiment (issue 16): its own LP, last */
 };
 enum { N_MODULES = sizeof module_table / sizeof module_table[0] };
 

@@ -57,6 +57,8 @@ static int add_node(k8s_world *w, const scenario *scn, int g, const char *group_
     int32_t n = k8s_snapshot_add_node(&w->ctrl.snap, &kn);
     if (n < 0 || (uint32_t)n >= w->sh.n_nodes)
         return -1;
+    if ((rc = k8s_node_group_gpus(scn, g, &w->ctrl.snap, (uint32_t)n, err, err_len)) != 0)
+        return rc;
     w->sh.nodes[n] = (k8s_node_map){.host = host_idx, .vm = vm_idx, .group = g};
     int autoscaled = scn_bool(scn, "kubernetes.node_groups.[%d].autoscaled", g);
     int64_t initial = scn_int(scn, "kubernetes.node_groups.[%d].initial_nodes", g);
@@ -340,6 +342,13 @@ int k8s_control_build(const scenario *scn, sim_engine *eng, model_env *env, k8s_
     int rc = build_nodes(w, scn, env, err, err_len);
     if (rc != 0)
         return rc;
+    if (c->snap.gpu != NULL) /* GPU devices come with their filter (docs/kubernetes-gpu.md) */
+        for (uint32_t i = 0; i < c->cfg.n_profiles; i++)
+            if (k8s_profile_find(&c->cfg.profiles[i], "GpuShare") < 0 &&
+                k8s_profile_enable(&c->cfg.profiles[i], "GpuShare", 0, NULL) != 0)
+                return scn_key_error(scn, err, err_len, "kubernetes.scheduler.profiles",
+                                     "no room for the GpuShare filter (expected at most %d plugins)",
+                                     K8S_MAX_PLUGINS - 1);
     read_ca(&c->ca_cfg, scn);
 
     sh->n_workloads = (uint32_t)(n_dep + n_job);

@@ -1,6 +1,7 @@
 /* k8s_objects.c - labels, selectors, taints, pod requests and the snapshot
  * (see k8s_objects.h). */
 #include "models/kubernetes/k8s_objects.h"
+#include "models/kubernetes/k8s_gpu.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +254,7 @@ void k8s_snapshot_free(k8s_snapshot *s)
     free(s->free_slots);
     free(s->images);
     free(s->pdbs);
+    k8s_gpu_state_free(s->gpu);
     memset(s, 0, sizeof *s);
 }
 
@@ -387,6 +389,8 @@ static void node_unlink(k8s_snapshot *s, uint32_t slot)
             break;
         }
     node_account(n, p->spec, -1);
+    if (s->gpu)
+        k8s_gpu_on_unlink(s, slot);
 }
 
 static void node_link(k8s_snapshot *s, uint32_t slot, int32_t node)
@@ -397,6 +401,8 @@ static void node_link(k8s_snapshot *s, uint32_t slot, int32_t node)
     n->pod_slots = grow(n->pod_slots, &n->pod_slots_cap, (uint32_t)n->n_pods + 1, sizeof *n->pod_slots);
     n->pod_slots[n->n_pods] = slot;
     node_account(n, p->spec, +1);
+    if (s->gpu)
+        k8s_gpu_on_link(s, slot, node);
 }
 
 void k8s_snapshot_remove_pod(k8s_snapshot *s, uint32_t slot)

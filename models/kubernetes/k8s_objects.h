@@ -167,6 +167,11 @@ typedef struct k8s_pod_spec {
     k8s_pod_term anti_preferred[K8S_MAX_POD_TERMS];
     uint32_t n_spread;
     k8s_spread_constraint spread[K8S_MAX_SPREAD];
+    /* GPUs as devices (k8s_gpu.h): gpu_num GPUs of gpu_milli each, models
+     * limited to gpu_spec ("A10|T4", "" = any); gpu_num 0 = derived from
+     * the K8S_GPU request. */
+    int32_t gpu_num, gpu_milli;
+    char gpu_spec[K8S_STR];
 } k8s_pod_spec;
 
 typedef struct k8s_pod {
@@ -228,6 +233,7 @@ typedef struct k8s_snapshot {
     k8s_pdb *pdbs;
     uint32_t n_pdbs, pdbs_cap;
     uint64_t next_uid;
+    struct k8s_gpu_state *gpu;      /* GPU devices (k8s_gpu.h); NULL = GPUs pooled per node */
 } k8s_snapshot;
 
 /* ---- labels, selectors, taints ---- */

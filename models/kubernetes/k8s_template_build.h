@@ -45,4 +45,10 @@ int k8s_pdbs_read(const scenario *scn, k8s_snapshot *s, char *err, size_t err_le
  * workloads' replicas (Job: parallelism) minus max_unavailable. */
 void k8s_pdbs_refresh(struct k8s_control *c);
 
+/* Node group g's GPUs as devices on snapshot node `node` when its gpu_model
+ * is set (k8s_gpu.h); nothing otherwise. 0, or -2 with a key error. */
+struct k8s_snapshot;
+int k8s_node_group_gpus(const scenario *scn, int g, struct k8s_snapshot *snap, uint32_t node, char *err,
+                        size_t err_len);
+
 #endif

@@ -19,6 +19,25 @@ extern const k8s_plugin k8s_plugin_inter_pod_affinity;  /* interpodaffinity */
 
 /* research plugins */
 extern const k8s_plugin k8s_plugin_power_aware;         /* k8s_plugin_example.c */
+/* GPUs as devices (k8s_gpu.h, docs/kubernetes-gpu.md) */
+extern const k8s_plugin k8s_plugin_gpu_share;           /* k8s_plugin_gpu_share.c: the device Filter */
+extern const k8s_plugin k8s_plugin_gpu_random;          /* k8s_plugin_gpu_policies.c: the six policies */
+extern const k8s_plugin k8s_plugin_gpu_dot_product;
+extern const k8s_plugin k8s_plugin_gpu_clustering;
+extern const k8s_plugin k8s_plugin_gpu_packing;
+extern const k8s_plugin k8s_plugin_gpu_best_fit;
+extern const k8s_plugin k8s_plugin_gpu_fgd;
+/* Their scores, for tests (k8s_plugin_gpu_policies.c). */
+struct k8s_gpu_node;
+struct k8s_gpu_request;
+int64_t k8s_gpu_clustering_score(const k8s_snapshot *s, uint32_t node, const struct k8s_gpu_request *r);
+int64_t k8s_gpu_packing_score(const struct k8s_gpu_node *g, const struct k8s_gpu_request *r);
+int64_t k8s_gpu_dot_product_score(int64_t cpu_free_milli, int64_t cpu_req, int64_t gpu_free_milli, int64_t gpu_req);
+int64_t k8s_gpu_best_fit_raw(int64_t cpu_free_milli, int64_t cpu_req, int64_t gpu_free_milli, int64_t gpu_req);
+void k8s_gpu_min_max_normalize(int64_t *scores, uint32_t n);
+int64_t k8s_gpu_fgd_score(const k8s_snapshot *s, uint32_t node, const struct k8s_gpu_request *r, int64_t cpu_req,
+                          uint16_t *mask);
+uint16_t k8s_gpu_choose_random(const struct k8s_gpu_node *g, const struct k8s_gpu_request *r, uint64_t draw);
 
 /* A plug-in's plugin (include/vdcsim/k8s.h) as a framework table, kept
  * until the process exits (k8s_plugin_ext.c); NULL when out of memory. */

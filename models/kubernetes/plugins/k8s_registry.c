@@ -21,6 +21,13 @@ static const void *const builtin[] = {
     &k8s_plugin_image_locality,
     /* research plugins */
     &k8s_plugin_power_aware,
+    &k8s_plugin_gpu_share,
+    &k8s_plugin_gpu_random,
+    &k8s_plugin_gpu_dot_product,
+    &k8s_plugin_gpu_clustering,
+    &k8s_plugin_gpu_packing,
+    &k8s_plugin_gpu_best_fit,
+    &k8s_plugin_gpu_fgd,
 };
 
 vdcsim_policy_info k8s_plugin_info(const k8s_plugin *p)
