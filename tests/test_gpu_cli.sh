@@ -9,7 +9,7 @@ source "$src/tests/cli_lib.sh"
 cli_begin
 data=$src/tests/data/traces/alibaba_gpu
 scn() { # policy pods-file
-  printf 'hosts = ( { name = "h"; count = 1; } );\nsimulation = { until = "1s"; lookahead = "1ms"; };\n' > "$1.cfg"
+  printf 'hosts = ( { name = "h"; count = 1; } );\nsimulation = { until = "1s"; control_latency = "1ms"; };\n' > "$1.cfg"
   printf 'kubernetes = {\n  node_trace = { format = "alibaba-gpu-2023"; path = "%s/nodes.csv"; };\n' "$data" >> "$1.cfg"
   printf '  pod_trace = { format = "alibaba-gpu-2023"; path = "%s/%s"; };\n' "$data" "$2" >> "$1.cfg"
   printf '  gpu_experiment = { policy = "%s"; target = 0.7; };\n};\n' "$1" >> "$1.cfg"
@@ -48,7 +48,7 @@ expect_err "pods_bad.csv:3: column 'gpu_milli': 600 with 2 GPUs" "malformed pod 
 # pending at 20 s; pooled (no gpu_model) 1800 <= 2000 lets all 3 in.
 for m in T4 ""; do
   printf 'hosts = ( { name = "g"; count = 1; sockets = 1; cores_per_socket = 8; memory = "32GiB"; } );\n' > ng.cfg
-  printf 'simulation = { until = "30s"; sample_period = "10s"; lookahead = "10ms"; };\n' >> ng.cfg
+  printf 'simulation = { until = "30s"; sample_period = "10s"; control_latency = "10ms"; };\n' >> ng.cfg
   printf 'kubernetes = { api_latency = "10ms"; pod_start = "2s";\n' >> ng.cfg
   printf '  node_groups = ( { group = "g"; gpus = 2; gpu_model = "%s"; } );\n' "$m" >> ng.cfg
   printf '  deployments = ( { name = "t"; replicas = 3; cpu_request = 1000; memory_request = "1GiB"; gpu_request = 0.6; } );\n};\n' >> ng.cfg
@@ -68,7 +68,7 @@ done
 if [ -z "$openb" ]; then
   echo "skipped the openb run: no alibaba-gpu-v2023-openb trace here (set VDCSIM_TRACES)"
 else
-  printf 'hosts = ( { name = "h"; count = 1; } );\nsimulation = { until = "12s"; lookahead = "1ms"; };\n' > openb.cfg
+  printf 'hosts = ( { name = "h"; count = 1; } );\nsimulation = { until = "12s"; control_latency = "1ms"; };\n' > openb.cfg
   printf 'kubernetes = {\n  node_trace = { format = "alibaba-gpu-2023"; path = "%s/openb_node_list_gpu_node.csv"; };\n' "$openb" >> openb.cfg
   printf '  pod_trace = { format = "alibaba-gpu-2023"; path = "%s/openb_pod_list_default.csv"; };\n' "$openb" >> openb.cfg
   printf '  gpu_experiment = { policy = "GpuPackingScore"; };\n};\n' >> openb.cfg
