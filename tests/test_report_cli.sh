@@ -26,12 +26,12 @@ for f in index.html cpu.csv cpu-ready.csv host-cpu-heat.csv memory.csv power.csv
   [ -s "out/$f" ] && ok || bad "out/$f missing"
 done
 # the last sample (55 min): demand 3 GHz, usage 3 GHz, capacity 16 GHz
-last() { awk -F, -v l="\"$1\"" '$1 == l { v = $3 } END { print v }' out/cpu.csv; }
+last() { awk -F, -v l="$1" '$1 == l { v = $3 } END { print v }' out/cpu.csv; }
 [ "$(last demand)" = "3" ] && ok || bad "cpu.csv demand at the end: $(last demand), want 3 GHz"
 [ "$(last usage)" = "3" ] && ok || bad "cpu.csv usage at the end: $(last usage), want 3 GHz"
-ncap=$(awk -F, '$1 == "\"capacity\"" && $3 != 16 { n++ } END { print n + 0 }' out/cpu.csv)
+ncap=$(awk -F, '$1 == "capacity" && $3 != 16 { n++ } END { print n + 0 }' out/cpu.csv)
 [ "$ncap" = 0 ] && ok || bad "cpu.csv: $ncap capacity points differ from 16 GHz"
-[ "$(grep -c '"capacity"' out/cpu.csv)" = 12 ] && ok || bad "cpu.csv: 12 samples of capacity"
+[ "$(grep -c '^capacity,' out/cpu.csv)" = 12 ] && ok || bad "cpu.csv: 12 samples of capacity"
 # heat map: 12 samples x 2 hosts; at the last sample host 0 is at 37.5 %, host 1 at 0 %
 [ "$(wc -l <out/host-cpu-heat.csv)" = 25 ] && ok || bad "host-cpu-heat.csv: header + 24 cells"
 h0=$(awk -F, 'NR > 1 && $2 == 0 { v = $3 } END { print v }' out/host-cpu-heat.csv)
