@@ -46,6 +46,25 @@ static inline hid_t run_h5(const char *name, const char *text)
     return f;
 }
 
+/* Runs text with 1 and with 2 threads (NAME_t1.h5, NAME_t2.h5) and checks
+ * that /series, /events and /tables are identical (h5diff). */
+static inline void run_h5_same_across_threads(const char *name, const char *text)
+{
+    char n1[256], n2[256], one[512], two[512], cmd[1400];
+    snprintf(n1, sizeof n1, "%s_t1", name);
+    snprintf(n2, sizeof n2, "%s_t2", name);
+    CHECK_INT_EQ(run_h5_file(n1, text, 1, one, sizeof one), 0);
+    CHECK_INT_EQ(run_h5_file(n2, text, 2, two, sizeof two), 0);
+    static const char *const objs[] = {"/series", "/events", "/tables"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(cmd, sizeof cmd, "h5diff -q %s %s %s >/dev/null 2>&1", one, two, objs[k]);
+        int rc = system(cmd);
+        if (rc != 0)
+            fprintf(stderr, "%s: %s differs between 1 and 2 threads\n", name, objs[k]);
+        CHECK_INT_EQ(rc, 0);
+    }
+}
+
 /* Column `col` of row `row` of a series with `cols` (at most 16) entities;
  * NAN when it cannot be read. */
 static inline double run_h5_series_at(hid_t f, const char *path, hsize_t row, hsize_t cols, hsize_t col)

@@ -24,6 +24,7 @@
 
 #include "analysis/h5_read.h"
 #include "tests/check.h"
+#include "tests/run_h5.h"
 
 static const char scenario_text[] =
     "simulation = { until = \"600s\"; sample_period = \"10s\"; };\n"
@@ -53,17 +54,8 @@ static void check_times(hid_t f, const char *kind, const long long *want_s, size
 
 int main(void)
 {
-    char cfg[512], out[512], cmd[2048];
-    snprintf(cfg, sizeof cfg, "%s/pods_oom.cfg", VDCSIM_TEST_TMPDIR);
-    snprintf(out, sizeof out, "%s/pods_oom.h5", VDCSIM_TEST_TMPDIR);
-    FILE *fp = fopen(cfg, "w");
-    CHECK(fp != NULL);
-    if (!fp)
-        return CHECK_DONE();
-    fputs(scenario_text, fp);
-    fclose(fp);
-    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet", VDCSIM_BINARY, cfg, out);
-    CHECK_INT_EQ(system(cmd), 0);
+    char out[512];
+    CHECK_INT_EQ(run_h5_file("pods_oom", scenario_text, 1, out, sizeof out), 0);
 
     char err[512];
     int64_t version;

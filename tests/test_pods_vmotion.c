@@ -186,25 +186,11 @@ static void k8s_case(void)
     H5Fclose(f);
 }
 
-static void threads_case(const char *name, const char *text)
-{
-    char one[512], two[512], n1[64], n2[64], cmd[1400];
-    snprintf(n1, sizeof n1, "%s_t1", name);
-    snprintf(n2, sizeof n2, "%s_t2", name);
-    CHECK_INT_EQ(run_h5_file(n1, text, 1, one, sizeof one), 0);
-    CHECK_INT_EQ(run_h5_file(n2, text, 2, two, sizeof two), 0);
-    static const char *const objs[] = {"/series", "/events", "/tables"};
-    for (int k = 0; k < 3; k++) {
-        snprintf(cmd, sizeof cmd, "h5diff -q %s %s %s >/dev/null 2>&1", one, two, objs[k]);
-        CHECK_INT_EQ(system(cmd), 0);
-    }
-}
-
 int main(void)
 {
     pods_case();
     k8s_case();
-    threads_case("pods_vmotion", pods_text);
-    threads_case("k8s_vmotion", k8s_text);
+    run_h5_same_across_threads("pods_vmotion", pods_text);
+    run_h5_same_across_threads("k8s_vmotion", k8s_text);
     return CHECK_DONE();
 }
