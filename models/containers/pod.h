@@ -79,6 +79,7 @@ typedef struct pod {
     sim_time_ns first_startup_ns; /* -1 until first running */
     uint32_t restarts, crashes, oom_kills;
     double periods, throttled_periods; /* CFS periods while running with a CPU limit */
+    demand_state cpu_state, memory_state; /* onoff and random_walk demands: the pod's own phase */
 } pod;
 
 /* The pods of a run: built from the scenario, shared by the host LPs

@@ -328,9 +328,10 @@ static void node_demand(sim_ctx *ctx, host *h, const host_feature *f, uint32_t f
 
     /* Demands, in pod order: CPU then memory of each (one stream, fixed order). */
     for (uint32_t i = 0; i < n; i++) {
-        const pod_group *pg = &w->groups[w->pods[ids[i]].group];
-        cpu[i] = demand_sample(&pg->cpu_demand, now, rng) / 1000.0 * pg->cpu_overhead_factor;
-        mem[i] = demand_sample(&pg->memory_demand, now, rng);
+        pod *p = &w->pods[ids[i]];
+        const pod_group *pg = &w->groups[p->group];
+        cpu[i] = demand_next(&pg->cpu_demand, &p->cpu_state, now, rng) / 1000.0 * pg->cpu_overhead_factor;
+        mem[i] = demand_next(&pg->memory_demand, &p->memory_state, now, rng);
     }
     /* A container above its memory limit is killed by its cgroup. */
     uint32_t live = 0;

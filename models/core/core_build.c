@@ -9,6 +9,7 @@
 
 #include "models/host/host_contention.h"
 #include "models/core/placement.h"
+#include "models/workload/demand_read.h"
 #include "recorder/declare.h"
 #include "scenario/schema.h"
 
@@ -166,44 +167,15 @@ static int build_hosts(core_model *m, uint32_t n_hosts, char *err, size_t err_le
     return 0;
 }
 
-/* A demand level key in its type's unit (MHz, fraction, Gbps). */
-static double read_level(const scenario *scn, const char *path)
-{
-    const scn_key *key = scn_schema_find_concrete(path);
-    return key->type == SCN_MHZ ? scn_mhz(scn, "%s", path) : key->type == SCN_GBPS ? scn_gbps(scn, "%s", path)
-                                                                                 : scn_float(scn, "%s", path);
-}
-
-/* vms.[g].<name>: the mean is read in the key's unit (MHz, fraction, Gbps). */
+/* vms.[g].<name> (models/workload/demand_read.h: the one reader of the
+ * demand template). */
 static int read_demand(const scenario *scn, int g, const char *name, demand_spec *out, model_status *status,
                        char *err, size_t err_len)
 {
-    char path[128];
-    snprintf(path, sizeof path, "vms.[%d].%s.mean", g, name);
-    const scn_key *mean_key = scn_schema_find_concrete(path);
-    *out = (demand_spec){
-        .mean = mean_key->type == SCN_MHZ    ? scn_mhz(scn, "%s", path)
-                : mean_key->type == SCN_GBPS ? scn_gbps(scn, "%s", path)
-                                             : scn_float(scn, "%s", path),
-        .amplitude = scn_float(scn, "vms.[%d].%s.amplitude", g, name),
-        .period_ns = scn_duration_ns(scn, "vms.[%d].%s.period", g, name),
-        .phase_ns = scn_duration_ns(scn, "vms.[%d].%s.phase", g, name),
-        .noise = scn_float(scn, "vms.[%d].%s.noise", g, name),
-        .on_time_ns = scn_duration_ns(scn, "vms.[%d].%s.on_time", g, name),
-        .off_time_ns = scn_duration_ns(scn, "vms.[%d].%s.off_time", g, name),
-        .spread = scn_float(scn, "vms.[%d].%s.spread", g, name),
-        .reversion_ns = scn_duration_ns(scn, "vms.[%d].%s.reversion_time", g, name),
-        .scale = 1.0,
-    };
-    snprintf(path, sizeof path, "vms.[%d].%s.on_level", g, name);
-    out->on_level = read_level(scn, path);
-    snprintf(path, sizeof path, "vms.[%d].%s.off_level", g, name);
-    out->off_level = read_level(scn, path);
-    snprintf(path, sizeof path, "vms.[%d].%s.ceiling", g, name);
-    out->ceiling = read_level(scn, path);
-    if (demand_kind_parse(scn_string(scn, "vms.[%d].%s.kind", g, name), &out->kind) != 0) {
-        fail(status, MODEL_BAD_INPUT, err, err_len, "%s: key 'vms.[%d].%s.kind': not supported", scenario_name(scn),
-             g, name);
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "vms.[%d].%s", g, name);
+    if (demand_read_scenario(scn, prefix, out, err, err_len) != 0) {
+        *status = MODEL_BAD_INPUT;
         return -1;
     }
     return 0;

@@ -5,24 +5,37 @@
 
 #include "scenario/schema.h"
 
-int demand_read_scenario(const scenario *scn, const char *prefix, demand_spec *out, char *err, size_t err_len)
+/* A level key (mean, on_level, off_level, ceiling) in its type's unit: MHz,
+ * Gbps, MiB for sizes, else the number as written (fraction, millicores). */
+static double read_level(const scenario *scn, const char *prefix, const char *name)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s.mean", prefix);
-    const scn_key *mean_key = scn_schema_find_concrete(path);
-    double mean = 0.0;
-    switch (mean_key ? mean_key->type : SCN_FLOAT) {
-    case SCN_MHZ: mean = scn_mhz(scn, "%s", path); break;
-    case SCN_GBPS: mean = scn_gbps(scn, "%s", path); break;
-    case SCN_BYTES: mean = (double)scn_bytes(scn, "%s", path) / 1048576.0; break;
-    default: mean = scn_float(scn, "%s", path); break;
+    snprintf(path, sizeof path, "%s.%s", prefix, name);
+    const scn_key *key = scn_schema_find_concrete(path);
+    switch (key ? key->type : SCN_FLOAT) {
+    case SCN_MHZ: return scn_mhz(scn, "%s", path);
+    case SCN_GBPS: return scn_gbps(scn, "%s", path);
+    case SCN_BYTES: return (double)scn_bytes(scn, "%s", path) / 1048576.0;
+    default: return scn_float(scn, "%s", path);
     }
+}
+
+int demand_read_scenario(const scenario *scn, const char *prefix, demand_spec *out, char *err, size_t err_len)
+{
     *out = (demand_spec){
-        .mean = mean,
+        .mean = read_level(scn, prefix, "mean"),
         .amplitude = scn_float(scn, "%s.amplitude", prefix),
         .period_ns = scn_duration_ns(scn, "%s.period", prefix),
         .phase_ns = scn_duration_ns(scn, "%s.phase", prefix),
         .noise = scn_float(scn, "%s.noise", prefix),
+        .ceiling = read_level(scn, prefix, "ceiling"),
+        .on_level = read_level(scn, prefix, "on_level"),
+        .off_level = read_level(scn, prefix, "off_level"),
+        .on_time_ns = scn_duration_ns(scn, "%s.on_time", prefix),
+        .off_time_ns = scn_duration_ns(scn, "%s.off_time", prefix),
+        .spread = scn_float(scn, "%s.spread", prefix),
+        .reversion_ns = scn_duration_ns(scn, "%s.reversion_time", prefix),
+        .scale = 1.0,
     };
     if (demand_kind_parse(scn_string(scn, "%s.kind", prefix), &out->kind) != 0) {
         snprintf(err, err_len, "%s: key '%s.kind': not supported", scenario_name(scn), prefix);

@@ -1,9 +1,13 @@
 /* demand_read.h - reading a demand process (models/workload/demand.h) from a scenario.
  *
- * A demand group `<prefix>` has the keys kind, mean, amplitude, period,
- * phase and noise. The mean is read in its key's unit: MHz for a frequency,
+ * A demand group `<prefix>` has the keys of scenario/keys_demand_template.inc
+ * (one template for VM CPU, memory and network, and pod CPU and memory):
+ * kind, mean, amplitude, period, phase, noise, on_level, off_level, on_time,
+ * off_time, spread, reversion_time, ceiling. Levels (mean, on_level,
+ * off_level, ceiling) are read in their key's unit: MHz for a frequency,
  * Gbps for a bandwidth, MiB for a size, the number itself otherwise; the
  * caller says in its own docs what unit that is (the spec is unit-agnostic).
+ * Trace settings (vms.[].trace) are the VM builder's.
  */
 #ifndef VDCSIM_MODELS_DEMAND_READ_H
 #define VDCSIM_MODELS_DEMAND_READ_H
