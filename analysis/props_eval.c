@@ -204,6 +204,8 @@ static int check_entity(const props_node *body, const props_source *src, size_t 
                         props_result *res, char *err, size_t err_len)
 {
     entity_ctx e = {.src = src, .row = row, .err = err, .err_len = err_len};
+    if (err_len > 0)
+        err[0] = '\0';
     int is_g = body->type == PN_G;
     const props_node *inner = is_g ? body->l : body;
     ps_signal s;
@@ -230,6 +232,8 @@ static int check_entity(const props_node *body, const props_source *src, size_t 
     for (int a = 0; a < PA_COUNT; a++)
         if (e.loaded[a])
             ps_free(&e.atom[a]);
+    if (rc != 0 && err_len > 0 && err[0] == '\0')
+        snprintf(err, err_len, "out of memory");
     return rc;
 }
 

@@ -448,7 +448,8 @@ static props_node *parse_unary(parser *p)
             n->l = sub;
         else
             props_free(sub);
-    } else if (p->text[pos] == 'F' && (p->text[pos + 1] == '[' || isspace((unsigned char)p->text[pos + 1]))) {
+    } else if (p->text[pos] == 'F' && !isalnum((unsigned char)p->text[pos + 1]) && p->text[pos + 1] != '_' &&
+               p->text[pos + 1] != '.') {
         p->pos++;
         int64_t d;
         if (read_bound(p, &d)) {

@@ -112,6 +112,15 @@ expect_err "bad4.cfg:1: syntax error" "libconfig syntax error"
 printf 'properties = ( { name = "r"; formula = "forall vm: G vm.cpu_ready < 0.05"; } );\n' >needs-vm.cfg
 expect_status 2 "series missing" "$vdcsim" verify ha.h5 needs-vm.cfg
 expect_err "/series/vm/cpu_ready_pct is not in the run" "names the missing series"
+printf 'properties = (\n  { name = "a"; formula = "true"; },\n  { name = "a"; formula = "true"; }\n);\n' >dup.cfg
+expect_status 2 "duplicate name" "$vdcsim" verify tiny.h5 dup.cfg
+expect_err "dup.cfg:3: key 'properties.[1].name': 'a' is already the name of properties.[0]" "duplicate name"
+printf 'properties = ( { name = "a"; formula = "true"; when = 1; } );\n' >unknown-key.cfg
+expect_status 2 "unknown key" "$vdcsim" verify tiny.h5 unknown-key.cfg
+expect_err "unknown-key.cfg:1: key 'properties.[0].when': unknown key" "unknown key"
+printf 'property = ();\n' >no-list.cfg
+expect_status 2 "no properties list" "$vdcsim" verify tiny.h5 no-list.cfg
+expect_err "key 'properties': expected a list" "no properties list"
 expect_status 2 "missing run" "$vdcsim" verify no-such.h5 tiny-props.cfg
 expect_err "no-such.h5" "names the missing run"
 expect_status 2 "no arguments" "$vdcsim" verify
