@@ -264,7 +264,8 @@ static void collect(const h5r_event *e, void *arg)
     }
     c->time_ns[c->n] = e->time_ns;
     c->subject[c->n] = e->subject;
-    c->state[c->n] = c->is_vm ? (e->kind == 0) : e->b;
+    /* VMs: 1 running (vm_started), 0 stopped (vm_stopped), 2 failed (vm_failed) */
+    c->state[c->n] = c->is_vm ? (e->kind == 0 ? 1 : e->kind == 1 ? 0 : 2) : e->b;
     c->n++;
 }
 
@@ -327,7 +328,7 @@ static int load_events(props_h5 *r, event_index *ix, props_kind k, char *err, si
 
 static int state_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
 {
-    int is_vm = a == PA_VM_RUNNING;
+    int is_vm = a == PA_VM_RUNNING || a == PA_VM_FAILED;
     event_index *ix = is_vm ? &r->vm_running : &r->host_states;
     if (load_events(r, ix, is_vm ? PK_VM : PK_HOST, err, err_len) != 0)
         return -1;
@@ -344,7 +345,8 @@ static int state_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, c
         if (ix->time_ns[i] >= r->end_ns)
             break;
         int64_t s = ix->state[i];
-        double v = is_vm ? (double)s : a == PA_HOST_UP ? (s == 0 || s == 2) : a == PA_HOST_FAILED ? s == 1 : s == 3;
+        double v = a == PA_VM_RUNNING ? s == 1 : a == PA_VM_FAILED ? s == 2 : a == PA_HOST_UP ? (s == 0 || s == 2)
+                 : a == PA_HOST_FAILED ? s == 1 : s == 3;
         if (ps_push(out, ix->time_ns[i], v) != 0)
             return -1;
     }
@@ -406,6 +408,7 @@ static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char 
     ps_init(out, r->end_ns);
     switch (a) {
     case PA_VM_RUNNING:
+    case PA_VM_FAILED:
     case PA_HOST_UP:
     case PA_HOST_FAILED:
     case PA_HOST_MAINTENANCE: return state_signal(r, a, row, out, err, err_len);

@@ -15,6 +15,7 @@
 static const props_atom_info atoms[PA_COUNT] = {
     [PA_VM_RUNNING] = {"vm.running", PK_VM, 1, PU_ONE},
     [PA_VM_MIGRATING] = {"vmotion.active", PK_VM, 1, PU_ONE},
+    [PA_VM_FAILED] = {"vm.failed", PK_VM, 1, PU_ONE},
     [PA_VM_CPU_READY] = {"vm.cpu_ready", PK_VM, 0, PU_ONE},
     [PA_VM_CPU_DEMAND] = {"vm.cpu_demand", PK_VM, 0, PU_MHZ},
     [PA_VM_CPU_ENTITLEMENT] = {"vm.cpu_entitlement", PK_VM, 0, PU_MHZ},

@@ -35,6 +35,7 @@ typedef enum { PU_ONE = 0, PU_MHZ, PU_NS, PU_MIB, PU_W, PU_RPS } props_unit;
 typedef enum {
     PA_VM_RUNNING,     /* vm_started .. vm_stopped / vm_failed */
     PA_VM_MIGRATING,   /* vmotion.active: started_ns <= t < done_ns of /tables/vmotions */
+    PA_VM_FAILED,      /* vm_failed .. the next vm_started */
     PA_VM_CPU_READY,   /* /series/vm/cpu_ready_pct / 100 */
     PA_VM_CPU_DEMAND,  /* /series/vm/cpu_demand_mhz */
     PA_VM_CPU_ENTITLEMENT,

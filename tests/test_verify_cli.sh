@@ -12,8 +12,9 @@
 #   F[<=30m] vm.running at 0 fails (deadline 30m) and F[<=31m] holds.
 # ha: esx-01 fails at 20m (injected, 30 m); its VMs web-01 and web-02 fail
 #   at 20m and HA restarts them on esx-02 after ha.detection_time (15 s) +
-#   1 s to start: down on [20m, 20m16s). F[<=16s] vm.running holds (closed
-#   window), F[<=15s] fails at 20m15s with the obligation from 20m; the host
+#   1 s to start: vm.failed on [20m, 20m16s), running again at 20m16s.
+#   G (vm.failed -> F[<=16s] vm.running) holds (closed window), F[<=15s]
+#   fails at 20m15s with the obligation from 20m, once per VM; the host
 #   is repaired at 50m, so F[<=30m] host.up holds and F[<=29m] fails at 49m.
 # Args: VDCSIM SOURCE_DIR WORK_DIR
 set -u
@@ -74,8 +75,10 @@ CFG
 cat >ha-props.cfg <<'CFG'
 properties = (
   { name = "restart_10m"; formula = "forall vm: G (!vm.running -> F[<=10m] vm.running)"; },
-  { name = "restart_16s"; formula = "forall vm: G (!vm.running -> F[<=16s] vm.running)"; },
-  { name = "restart_15s"; formula = "forall vm: G (!vm.running -> F[<=15s] vm.running)"; },
+  { name = "restart_16s"; formula = "forall vm: G (vm.failed -> F[<=16s] vm.running)"; },
+  { name = "restart_15s"; formula = "forall vm: G (vm.failed -> F[<=15s] vm.running)"; },
+  { name = "down_16s"; formula = "forall vm: G (vm.failed -> vm.failed U[<=16s] vm.running)"; },
+  { name = "never_down"; formula = "forall vm: G !vm.failed"; },
   { name = "never_failed"; formula = "forall host: G !host.failed"; },
   { name = "repair_30m"; formula = "forall host: G (host.failed -> F[<=30m] host.up)"; },
   { name = "repair_29m"; formula = "forall host: G (host.failed -> F[<=29m] host.up)"; }
@@ -87,8 +90,12 @@ cp out.txt ha.txt
 grep -qx "restart_10m: PASS (0 violations, 0 pending, 2 entities)" ha.txt && ok || bad "restart_10m passes"
 grep -qx "restart_16s: PASS (0 violations, 0 pending, 2 entities)" ha.txt && ok || bad "restart_16s passes"
 grep -qx "restart_15s: FAIL (2 violations, 0 pending, 2 entities)" ha.txt && ok || bad "restart_15s fails for both VMs"
-grep -qx "  at 1215s (1215000000000 ns) web-01, obligation from 20m: vm.running=false" ha.txt && ok \
+grep -qx "  at 1215s (1215000000000 ns) web-01, obligation from 20m: vm.failed=true, vm.running=false" ha.txt && ok \
   || bad "restart_15s: web-01 deadline 20m15s from 20m"
+grep -q "vm.failed=true, vm.running=false" ha.txt && ok || bad "restart_15s witness: failed, not running"
+grep -qx "down_16s: PASS (0 violations, 0 pending, 2 entities)" ha.txt && ok || bad "down_16s: failed until running 16 s later"
+grep -qx "never_down: FAIL (2 violations, 0 pending, 2 entities)" ha.txt && ok || bad "never_down: both VMs fail once"
+grep -qx "  at 20m (1200000000000 ns) web-02: vm.failed=true" ha.txt && ok || bad "never_down: web-02 at 20m"
 grep -qx "  at 20m (1200000000000 ns) esx-01: host.failed=true" ha.txt && ok || bad "never_failed: esx-01 at 20m"
 grep -qx "repair_30m: PASS (0 violations, 0 pending, 2 entities)" ha.txt && ok || bad "repair_30m passes"
 grep -qx "  at 49m (2940000000000 ns) esx-01, obligation from 20m: host.failed=true, host.up=false" ha.txt && ok \
