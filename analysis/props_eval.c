@@ -193,7 +193,7 @@ static void record(props_result *res, entity_ctx *e, const props_node *body, con
         return;
     props_violation *v = &res->shown[res->n_shown++];
     memset(v, 0, sizeof *v);
-    v->time_ns = bound >= 0 ? start + bound : start;
+    v->time_ns = bound < 0 ? start : bound > INT64_MAX - start ? INT64_MAX : start + bound;
     v->obligation_ns = bound >= 0 ? start : -1;
     snprintf(v->entity, sizeof v->entity, "%s", name);
     int seen[PA_COUNT] = {0};

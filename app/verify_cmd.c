@@ -46,9 +46,11 @@ static void put_json_string(FILE *f, const char *s)
 
 static void print_text(const props_entry *p, const props_result *r)
 {
-    printf("%s: %s (%ld violation%s, %ld pending, %ld entit%s)\n", p->name, r->violations ? "FAIL" : "PASS",
-           r->violations, r->violations == 1 ? "" : "s", r->pending, r->entities, r->entities == 1 ? "y" : "ies");
-    printf("  %s\n", p->formula);
+    put_clean(stdout, p->name);
+    printf(": %s (%ld violation%s, %ld pending, %ld entit%s)\n  ", r->violations ? "FAIL" : "PASS", r->violations,
+           r->violations == 1 ? "" : "s", r->pending, r->entities, r->entities == 1 ? "y" : "ies");
+    put_clean(stdout, p->formula);
+    printf("\n");
     for (int i = 0; i < r->n_shown; i++) {
         const props_violation *v = &r->shown[i];
         char t[64], o[64];
