@@ -158,6 +158,23 @@ int main(void)
     CHECK_INT_EQ(r.violations, 0);
     CHECK_INT_EQ(r.pending, 1); /* h2 on [95,100): still failed at the end */
 
+    /* U refuted by its left side: "!failed U[<=100] cpu_usage > 900".
+     * h1: usage > 900 only on [10,20). t in [0,20): not failed up to the
+     * witness (10 or t itself): true. t in [20,40): failed at 30 (or now)
+     * comes before any witness: false. t in [40,100): never failed again,
+     * no witness, the window passes the end: pending. h2: usage 100, failed
+     * from 95: false on all of [0,100). So 2 violations, 1 pending. */
+    r = run("forall host: G (!host.failed U[<=100ns] host.cpu_usage > \"900MHz\")");
+    CHECK_INT_EQ(r.violations, 2);
+    CHECK_INT_EQ(r.pending, 1);
+    CHECK_INT_EQ(r.shown[0].obligation_ns, 20);
+    CHECK_INT_EQ(r.shown[1].obligation_ns, 0);
+    /* "up U[<=100] failed": h1 true on [0,40) (failed at 30 or now), pending
+     * on [40,100); h2 true throughout (failed at 95). */
+    r = run("forall host: G (host.up U[<=100ns] host.failed)");
+    CHECK_INT_EQ(r.violations, 0);
+    CHECK_INT_EQ(r.pending, 1);
+
     /* web-01: cpu_ready none on [0,10) (pending: no value), 0.02 < 0.05 on
      * [10,50), 0.08 from 50: a violation at 50. db-01 is not in group web. */
     r = run("forall vm in group \"web\": G vm.cpu_ready < 0.05");
