@@ -42,6 +42,8 @@ static const char usage_text[] =
     "        every named metric of a finished run (docs/metrics.md)\n"
     "  export FILE.h5 --csv DIR\n"
     "        tables, series (long form) and events of a run as CSV (docs/export.md)\n"
+    "  verify FILE.h5 PROPS.cfg [--json] [--fail-on-violation]\n"
+    "        check temporal properties against a finished run (docs/properties.md)\n"
     "  report FILE.h5 -o DIR\n"
     "        a run's figures (CSV, PNG, SVG) and an index.html (docs/analysis.md)\n"
     "  sweep EXPERIMENT.cfg [--jobs N] [-o DIR] [--set KEY=VALUE]... [--replications R]\n"
@@ -333,6 +335,8 @@ static int dispatch(int argc, char **argv)
         return cmd_optimal(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 2, argv + 2);
+    if (strcmp(cmd, "verify") == 0)
+        return cmd_verify(argc - 2, argv + 2);
     if (strcmp(cmd, "keys") == 0) {
         scenario_write_reference(stdout);
         return CLI_EXIT_OK;

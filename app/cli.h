@@ -6,6 +6,7 @@
  *   vdcsim metrics RUN.h5 [--csv | --json]      (app/metrics_cmd.c)
  *   vdcsim export RUN.h5 --csv DIR              (app/export_cmd.c)
  *   vdcsim report RUN.h5 -o DIR                 (app/report_cmd.c)
+ *   vdcsim verify RUN.h5 PROPS.cfg [--json]     (app/verify_cmd.c)
  *   vdcsim optimal SCENARIO [--objective hosts|balance] ...  (app/optimal_cmd.c)
  *   vdcsim sweep EXPERIMENT.cfg [--jobs N] ...  (app/sweep.c)
  *   vdcsim COMMAND --help

@@ -31,5 +31,7 @@ int cmd_metrics(int argc, char **argv);
 
 /* `vdcsim export RUN.h5 --csv DIR` (app/export_cmd.c). */
 int cmd_export(int argc, char **argv);
+/* vdcsim verify RUN.h5 PROPS.cfg (app/verify_cmd.c) */
+int cmd_verify(int argc, char **argv);
 
 #endif

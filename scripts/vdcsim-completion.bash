@@ -14,7 +14,7 @@ _vdcsim_keys() {
 
 _vdcsim() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="run check summary metrics export report optimal sweep keys policies failures"
+  local commands="run check summary metrics export report verify optimal sweep keys policies failures"
   if ((COMP_CWORD == 1)); then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
     return
@@ -43,6 +43,7 @@ _vdcsim() {
     metrics) flags="--csv --json --reference --help" ;;
     export) flags="--csv --help" ;;
     report) flags="-o --output --help" ;;
+    verify) flags="--json --fail-on-violation --help" ;;
     optimal) flags="--objective --time-limit --set --help" ;;
     sweep) flags="--jobs -o --set --replications --dry-run --quiet --help" ;;
     failures) flags="fit --group-window --help" ;;

@@ -29,6 +29,8 @@ complete_line run x.cfg --set hosts.
 has 'hosts.[0].count=' && ok || bad "--set hosts. -> hosts.[0].count="
 has 'hosts=' && bad "a list is not a key to set" || ok
 complete_line metrics --js;       has --json && ok || bad "metrics --js -> --json"
+complete_line v;                  has verify && ok || bad "'v' -> verify"
+complete_line verify r.h5 p.cfg --fa; has --fail-on-violation && ok || bad "verify --fa -> --fail-on-violation"
 complete_line op;                 has optimal && ok || bad "'op' -> optimal"
 complete_line optimal x.cfg --objective b; has balance && ok || bad "optimal --objective b -> balance"
 

@@ -1,0 +1,263 @@
+/* props_eval.c - evaluation of a property over a run, entity by entity (see
+ * props_eval.h). */
+#include "analysis/props_eval.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+
+/* The atoms of the entity being evaluated, fetched once each. */
+typedef struct entity_ctx {
+    const props_source *src;
+    size_t row;
+    ps_signal atom[PA_COUNT];
+    int loaded[PA_COUNT];
+    char *err;
+    size_t err_len;
+} entity_ctx;
+
+static int load_atom(entity_ctx *e, props_atom a)
+{
+    if (e->loaded[a])
+        return 0;
+    if (e->src->signal(e->src->ctx, a, e->row, &e->atom[a], e->err, e->err_len) != 0)
+        return -1;
+    e->loaded[a] = 1;
+    return 0;
+}
+
+static int copy_signal(const ps_signal *in, ps_signal *out)
+{
+    ps_init(out, in->end_ns);
+    for (size_t i = 0; i < in->n; i++)
+        if (ps_push(out, in->seg[i].t, in->seg[i].v) != 0)
+            return -1;
+    return 0;
+}
+
+static int constant(int64_t end, double v, ps_signal *out)
+{
+    ps_init(out, end);
+    return ps_push(out, 0, v);
+}
+
+static double fn_arith(double a, double b, void *arg)
+{
+    props_node_type t = *(const props_node_type *)arg;
+    return t == PN_ADD ? a + b : t == PN_SUB ? a - b : t == PN_MUL ? a * b : a / b;
+}
+
+static double fn_cmp(double a, double b, void *arg)
+{
+    if (isnan(a) || isnan(b))
+        return PV_UNKNOWN; /* no value recorded: neither kept nor broken */
+    switch (*(const props_cmp *)arg) {
+    case PC_LT: return a < b;
+    case PC_LE: return a <= b;
+    case PC_GT: return a > b;
+    case PC_GE: return a >= b;
+    case PC_EQ: return a == b;
+    default: return a != b;
+    }
+}
+
+static double fn_and(double a, double b, void *arg) { (void)arg; return pv_and(a, b); }
+static double fn_or(double a, double b, void *arg) { (void)arg; return pv_or(a, b); }
+static double fn_implies(double a, double b, void *arg) { (void)arg; return pv_or(pv_not(a), b); }
+static double fn_not(double a, double b, void *arg) { (void)b; (void)arg; return pv_not(a); }
+
+static double state_value(double v)
+{
+    return isnan(v) ? PV_UNKNOWN : v != 0 ? PV_TRUE : PV_FALSE;
+}
+
+static int eval(entity_ctx *e, const props_node *n, ps_signal *out)
+{
+    int64_t end = e->src->end_ns;
+    ps_signal a, b;
+    int rc;
+    switch (n->type) {
+    case PN_TRUE: return constant(end, PV_TRUE, out);
+    case PN_FALSE: return constant(end, PV_FALSE, out);
+    case PN_NUM: return constant(end, n->num, out);
+    case PN_QTY:
+        if (load_atom(e, n->atom) != 0)
+            return -1;
+        return copy_signal(&e->atom[n->atom], out);
+    case PN_STATE:
+        if (load_atom(e, n->atom) != 0)
+            return -1;
+        ps_init(out, end);
+        for (size_t i = 0; i < e->atom[n->atom].n; i++)
+            if (ps_push(out, e->atom[n->atom].seg[i].t, state_value(e->atom[n->atom].seg[i].v)) != 0)
+                return -1;
+        return 0;
+    case PN_NOT:
+    case PN_G:
+        if (eval(e, n->l, &a) != 0)
+            return -1;
+        rc = n->type == PN_G ? ps_globally(&a, out) : ps_map2(&a, &a, fn_not, NULL, out);
+        ps_free(&a);
+        return rc;
+    case PN_F:
+        if (eval(e, n->l, &b) != 0)
+            return -1;
+        if (constant(end, PV_TRUE, &a) != 0) {
+            ps_free(&b);
+            return -1;
+        }
+        rc = ps_until(&a, &b, n->bound_ns, out);
+        ps_free(&a);
+        ps_free(&b);
+        return rc;
+    case PN_FORALL:
+        snprintf(e->err, e->err_len, "internal: nested forall");
+        return -1;
+    default: break;
+    }
+    /* binary nodes */
+    if (eval(e, n->l, &a) != 0)
+        return -1;
+    if (eval(e, n->r, &b) != 0) {
+        ps_free(&a);
+        return -1;
+    }
+    switch (n->type) {
+    case PN_U: rc = ps_until(&a, &b, n->bound_ns, out); break;
+    case PN_CMP: rc = ps_map2(&a, &b, fn_cmp, (void *)&n->cmp, out); break;
+    case PN_AND: rc = ps_map2(&a, &b, fn_and, NULL, out); break;
+    case PN_OR: rc = ps_map2(&a, &b, fn_or, NULL, out); break;
+    case PN_IMPLIES: rc = ps_map2(&a, &b, fn_implies, NULL, out); break;
+    default: rc = ps_map2(&a, &b, fn_arith, (void *)&n->type, out); break;
+    }
+    ps_free(&a);
+    ps_free(&b);
+    if (rc != 0)
+        snprintf(e->err, e->err_len, "out of memory");
+    return rc;
+}
+
+/* The bound of the first F or U in the formula (pre-order); -1 if none. */
+static int64_t first_bound(const props_node *n)
+{
+    if (!n)
+        return -1;
+    if (n->type == PN_F || n->type == PN_U)
+        return n->bound_ns;
+    int64_t l = first_bound(n->l);
+    return l >= 0 ? l : first_bound(n->r);
+}
+
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used + 1 >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
+}
+
+/* "name=value unit" for every atom of the formula at t, once each. */
+static void witness(entity_ctx *e, const props_node *n, int64_t t, int *seen, char *buf, size_t len)
+{
+    if (!n)
+        return;
+    if ((n->type == PN_STATE || n->type == PN_QTY) && !seen[n->atom] && e->loaded[n->atom]) {
+        seen[n->atom] = 1;
+        const props_atom_info *info = props_atom_get(n->atom);
+        double v = ps_at(&e->atom[n->atom], t);
+        if (buf[0])
+            append(buf, len, ", ");
+        if (info->is_state)
+            append(buf, len, "%s=%s", info->name, isnan(v) ? "unknown" : v != 0 ? "true" : "false");
+        else if (isnan(v))
+            append(buf, len, "%s=none", info->name);
+        else if (info->unit == PU_ONE)
+            append(buf, len, "%s=%.6g", info->name, v);
+        else
+            append(buf, len, "%s=%.6g %s", info->name, v, props_unit_name(info->unit));
+    }
+    witness(e, n->l, t, seen, buf, len);
+    witness(e, n->r, t, seen, buf, len);
+}
+
+static void record(props_result *res, entity_ctx *e, const props_node *body, const char *name, int64_t start,
+                   int64_t bound)
+{
+    res->violations++;
+    if (res->n_shown >= PROPS_MAX_SHOWN)
+        return;
+    props_violation *v = &res->shown[res->n_shown++];
+    memset(v, 0, sizeof *v);
+    v->time_ns = bound < 0 ? start : bound > INT64_MAX - start ? INT64_MAX : start + bound;
+    v->obligation_ns = bound >= 0 ? start : -1;
+    snprintf(v->entity, sizeof v->entity, "%s", name);
+    int seen[PA_COUNT] = {0};
+    witness(e, body, start, seen, v->witness, sizeof v->witness);
+}
+
+static int check_entity(const props_node *body, const props_source *src, size_t row, const char *name,
+                        props_result *res, char *err, size_t err_len)
+{
+    entity_ctx e = {.src = src, .row = row, .err = err, .err_len = err_len};
+    if (err_len > 0)
+        err[0] = '\0';
+    int is_g = body->type == PN_G;
+    const props_node *inner = is_g ? body->l : body;
+    ps_signal s;
+    int rc = eval(&e, inner, &s);
+    if (rc == 0) {
+        int64_t bound = first_bound(inner);
+        if (is_g) {
+            for (size_t i = 0; i < s.n; i++) {
+                if (s.seg[i].v == PV_FALSE) {
+                    /* a deadline past the end of the run is pending, never broken */
+                    record(res, &e, inner, name, s.seg[i].t, bound);
+                } else if (s.seg[i].v == PV_UNKNOWN) {
+                    res->pending++;
+                }
+            }
+        } else if (s.n > 0) {
+            if (s.seg[0].v == PV_FALSE)
+                record(res, &e, inner, name, 0, bound);
+            else if (s.seg[0].v == PV_UNKNOWN)
+                res->pending++;
+        }
+        ps_free(&s);
+    }
+    for (int a = 0; a < PA_COUNT; a++)
+        if (e.loaded[a])
+            ps_free(&e.atom[a]);
+    if (rc != 0 && err_len > 0 && err[0] == '\0')
+        snprintf(err, err_len, "out of memory");
+    return rc;
+}
+
+int props_evaluate(const props_node *formula, const props_source *src, props_result *res, char *err,
+                   size_t err_len)
+{
+    memset(res, 0, sizeof *res);
+    if (formula->type != PN_FORALL) {
+        res->entities = 1;
+        return check_entity(formula, src, 0, "-", res, err, err_len);
+    }
+    long n = src->count(src->ctx, formula->kind, err, err_len);
+    if (n < 0)
+        return -1;
+    for (long row = 0; row < n; row++) {
+        char name[128], group[128];
+        if (src->describe(src->ctx, formula->kind, (size_t)row, name, sizeof name, group, sizeof group, err,
+                          err_len) != 0)
+            return -1;
+        if (formula->group[0] && strcmp(group, formula->group) != 0)
+            continue;
+        res->entities++;
+        if (check_entity(formula->l, src, (size_t)row, name, res, err, err_len) != 0)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,518 @@
+/* props_h5.c - signals of the property checker read from a run file (see
+ * props_h5.h; the datasets are those of docs/hdf5-layout.md). */
+#include "analysis/props_h5.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/h5_read.h"
+
+#define NAME_LEN 128
+#define N_KINDS 4 /* PK_NONE .. PK_SERVICE */
+
+typedef struct entity_names {
+    int loaded;
+    long n;
+    char (*name)[NAME_LEN];
+    char (*group)[NAME_LEN];
+} entity_names;
+
+typedef struct series_cache {
+    int loaded;
+    hsize_t rows, cols;
+    int64_t *time_ns;
+    double *value; /* rows x cols */
+} series_cache;
+
+/* Records of one event family grouped by subject (CSR). */
+typedef struct event_index {
+    int loaded;
+    long n_subjects;
+    size_t *first;  /* n_subjects + 1 */
+    int64_t *time_ns;
+    int64_t *state; /* per record */
+} event_index;
+
+struct props_h5 {
+    hid_t file;
+    h5r_quiet quiet;
+    int64_t end_ns;
+    entity_names names[N_KINDS];
+    series_cache series[PA_COUNT];
+    event_index host_states, vm_running;
+    int vmotions_loaded;
+    hsize_t n_vmotions;
+    int64_t *vmotion_vm, *vmotion_start, *vmotion_done;
+};
+
+static const char *const table_of[N_KINDS] = {NULL, "/tables/vms", "/tables/hosts", "/tables/services"};
+
+/* A string column of a table, in blocks of rows: one H5Dread per row costs
+ * a type-conversion buffer each (40,000 VM names took 40 s). Row 0 goes
+ * through h5r_table_column_str, which checks that the column is a string. */
+static int read_strings(hid_t t, const char *path, const char *column, hsize_t rows, char (*out)[NAME_LEN],
+                        char *err, size_t err_len)
+{
+    if (rows == 0)
+        return 0;
+    if (h5r_table_column_str(t, path, column, 0, out[0], NAME_LEN, err, err_len) != 0)
+        return -1;
+    enum { BLOCK = 1024 };
+    char *vals[BLOCK];
+    hid_t str = H5Tcopy(H5T_C_S1), mem = H5Tcreate(H5T_COMPOUND, sizeof(char *));
+    hid_t fspace = H5Dget_space(t);
+    int rc = (str >= 0 && mem >= 0 && fspace >= 0 && H5Tset_size(str, H5T_VARIABLE) >= 0 &&
+              H5Tset_cset(str, H5T_CSET_UTF8) >= 0 && H5Tinsert(mem, column, 0, str) >= 0)
+                 ? 0
+                 : -1;
+    for (hsize_t start = 1; rc == 0 && start < rows; start += BLOCK) {
+        hsize_t count = rows - start < BLOCK ? rows - start : BLOCK;
+        hid_t mspace = H5Screate_simple(1, &count, NULL);
+        memset(vals, 0, sizeof vals);
+        if (mspace < 0 || H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL) < 0 ||
+            H5Dread(t, mem, mspace, fspace, H5P_DEFAULT, vals) < 0) {
+            rc = -1;
+        } else {
+            for (hsize_t i = 0; i < count; i++)
+                snprintf(out[start + i], NAME_LEN, "%s", vals[i] ? vals[i] : "");
+            H5Dvlen_reclaim(mem, mspace, H5P_DEFAULT, vals);
+        }
+        if (mspace >= 0)
+            H5Sclose(mspace);
+    }
+    if (fspace >= 0)
+        H5Sclose(fspace);
+    if (mem >= 0)
+        H5Tclose(mem);
+    if (str >= 0)
+        H5Tclose(str);
+    if (rc != 0)
+        snprintf(err, err_len, "%s: cannot read column '%s'", path, column);
+    return rc;
+}
+
+static int load_names(props_h5 *r, props_kind k, char *err, size_t err_len)
+{
+    entity_names *e = &r->names[k];
+    if (e->loaded)
+        return 0;
+    const char *path = table_of[k];
+    if (!path || h5r_exists(r->file, path) == 0) { /* no such entities in this run */
+        e->loaded = 1;
+        return 0;
+    }
+    hsize_t rows = 0;
+    hid_t t = h5r_open_dataset(r->file, path, 1, &rows, err, err_len);
+    if (t < 0)
+        return -1;
+    size_t bytes = h5r_array_bytes(rows ? rows : 1, NAME_LEN);
+    e->name = bytes ? malloc(bytes) : NULL;
+    e->group = bytes ? calloc(rows ? rows : 1, NAME_LEN) : NULL;
+    if (!e->name || !e->group) {
+        snprintf(err, err_len, "%s: %llu rows: out of memory", path, (unsigned long long)rows);
+        H5Dclose(t);
+        return -1;
+    }
+    int rc = read_strings(t, path, "name", rows, e->name, err, err_len);
+    if (rc == 0 && k != PK_SERVICE)
+        rc = read_strings(t, path, "group", rows, e->group, err, err_len);
+    H5Dclose(t);
+    if (rc != 0)
+        return -1;
+    e->n = (long)rows;
+    e->loaded = 1;
+    return 0;
+}
+
+static long src_count(void *ctx, props_kind k, char *err, size_t err_len)
+{
+    props_h5 *r = ctx;
+    if (k <= PK_NONE || k >= N_KINDS || load_names(r, k, err, err_len) != 0)
+        return -1;
+    return r->names[k].n;
+}
+
+static int src_describe(void *ctx, props_kind k, size_t row, char *name, size_t nl, char *group, size_t gl,
+                        char *err, size_t err_len)
+{
+    props_h5 *r = ctx;
+    if (k <= PK_NONE || k >= N_KINDS || load_names(r, k, err, err_len) != 0)
+        return -1;
+    if ((long)row >= r->names[k].n) {
+        snprintf(err, err_len, "%s: no row %zu", table_of[k], row);
+        return -1;
+    }
+    snprintf(name, nl, "%s", r->names[k].name[row]);
+    snprintf(group, gl, "%s", r->names[k].group[row]);
+    return 0;
+}
+
+/* Where each quantity is recorded, and the factor to its unit. */
+static const struct {
+    const char *path; /* a series, or a table column "table#column" */
+    double scale;
+    const char *hint;
+} quantity_of[PA_COUNT] = {
+    [PA_VM_CPU_READY] = {"/series/vm/cpu_ready_pct", 0.01, " (the VM series need output.per_vm_series = true)"},
+    [PA_VM_CPU_DEMAND] = {"/series/vm/cpu_demand_mhz", 1, " (the VM series need output.per_vm_series = true)"},
+    [PA_VM_CPU_ENTITLEMENT] = {"/series/vm/cpu_entitlement_mhz", 1,
+                               " (the VM series need output.per_vm_series = true)"},
+    [PA_HOST_CPU_USAGE] = {"/series/host/cpu_usage_mhz", 1, ""},
+    [PA_HOST_CPU_DEMAND] = {"/series/host/cpu_demand_mhz", 1, ""},
+    [PA_HOST_CPU_READY] = {"/series/host/cpu_ready_pct", 0.01, ""},
+    [PA_HOST_CPU_CAPACITY] = {"/tables/hosts#cpu_capacity_mhz", 1, ""},
+    [PA_HOST_MEMORY_CONSUMED] = {"/series/host/memory_consumed_mib", 1, ""},
+    [PA_HOST_MEMORY_CAPACITY] = {"/tables/hosts#memory_mib", 1, ""},
+    [PA_HOST_POWER] = {"/series/host/power_w", 1, ""},
+    [PA_HOST_VMS_RUNNING] = {"/series/host/vms_running", 1, ""},
+    [PA_SERVICE_LATENCY_P50] = {"/series/service/latency_p50_ns", 1, " (the run has no services)"},
+    [PA_SERVICE_LATENCY_P95] = {"/series/service/latency_p95_ns", 1, " (the run has no services)"},
+    [PA_SERVICE_LATENCY_P99] = {"/series/service/latency_p99_ns", 1, " (the run has no services)"},
+    [PA_SERVICE_THROUGHPUT] = {"/series/service/throughput_rps", 1, " (the run has no services)"},
+};
+
+static int read_i64_1d(hid_t file, const char *path, hsize_t *n, int64_t **out, char *err, size_t err_len)
+{
+    hid_t d = h5r_open_dataset(file, path, 1, n, err, err_len);
+    if (d < 0)
+        return -1;
+    size_t bytes = h5r_array_bytes(*n ? *n : 1, sizeof(int64_t));
+    *out = bytes ? malloc(bytes) : NULL;
+    int ok = *out && (*n == 0 || H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) >= 0);
+    H5Dclose(d);
+    if (!ok) {
+        snprintf(err, err_len, "%s: cannot read", path);
+        return -1;
+    }
+    return 0;
+}
+
+static int load_series(props_h5 *r, props_atom a, char *err, size_t err_len)
+{
+    series_cache *c = &r->series[a];
+    if (c->loaded)
+        return 0;
+    const char *path = quantity_of[a].path;
+    if (h5r_exists(r->file, path) == 0) {
+        snprintf(err, err_len, "%s is not in the run%s", path, quantity_of[a].hint);
+        return -1;
+    }
+    char time_path[256];
+    const char *slash = strrchr(path, '/');
+    snprintf(time_path, sizeof time_path, "%.*s/time_ns", (int)(slash - path), path);
+    hsize_t dims[2], nt = 0;
+    if (read_i64_1d(r->file, time_path, &nt, &c->time_ns, err, err_len) != 0)
+        return -1;
+    for (hsize_t k = 0; k < nt; k++)
+        if (c->time_ns[k] < 0 || (k > 0 && c->time_ns[k] <= c->time_ns[k - 1])) {
+            snprintf(err, err_len, "%s: sample times are not increasing from 0 (row %llu)", time_path,
+                     (unsigned long long)k);
+            return -1;
+        }
+    hid_t d = h5r_open_dataset(r->file, path, 2, dims, err, err_len);
+    if (d < 0)
+        return -1;
+    size_t cells = h5r_array_bytes(dims[0], (size_t)dims[1]);
+    size_t bytes = cells ? h5r_array_bytes(cells, sizeof(double)) : 0;
+    c->value = bytes ? malloc(bytes) : NULL;
+    int ok = dims[0] == 0 || dims[1] == 0 || (c->value && h5r_read_rows_f64(d, 0, dims[0], dims[1], c->value) == 0);
+    H5Dclose(d);
+    if (!ok) {
+        snprintf(err, err_len, "%s: cannot read %llu x %llu values", path, (unsigned long long)dims[0],
+                 (unsigned long long)dims[1]);
+        return -1;
+    }
+    c->rows = dims[0] < nt ? dims[0] : nt;
+    c->cols = dims[1];
+    c->loaded = 1;
+    return 0;
+}
+
+static int series_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    if (load_series(r, a, err, err_len) != 0)
+        return -1;
+    const series_cache *c = &r->series[a];
+    if (row >= c->cols) {
+        snprintf(err, err_len, "%s has %llu columns, entity %zu asked", quantity_of[a].path,
+                 (unsigned long long)c->cols, row);
+        return -1;
+    }
+    ps_init(out, r->end_ns);
+    if (ps_push(out, 0, NAN) != 0)
+        return -1;
+    for (hsize_t k = 0; k < c->rows && c->time_ns[k] < r->end_ns; k++)
+        if (ps_push(out, c->time_ns[k], c->value[k * c->cols + row] * quantity_of[a].scale) != 0)
+            return -1;
+    return 0;
+}
+
+static int table_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    char table[128];
+    const char *hash = strchr(quantity_of[a].path, '#');
+    snprintf(table, sizeof table, "%.*s", (int)(hash - quantity_of[a].path), quantity_of[a].path);
+    hsize_t rows = 0;
+    hid_t t = h5r_open_dataset(r->file, table, 1, &rows, err, err_len);
+    if (t < 0)
+        return -1;
+    double v = NAN;
+    int rc = row < rows ? h5r_table_column_f64(t, table, hash + 1, row, 1, &v, err, err_len) : -1;
+    if (rc != 0) {
+        int64_t i = 0; /* memory_mib is an integer column */
+        rc = row < rows ? h5r_table_column_i64(t, table, hash + 1, row, 1, &i, err, err_len) : -1;
+        v = (double)i;
+    }
+    H5Dclose(t);
+    if (rc != 0) {
+        if (row >= rows)
+            snprintf(err, err_len, "%s: no row %zu", table, row);
+        return -1;
+    }
+    ps_init(out, r->end_ns);
+    return ps_push(out, 0, v * quantity_of[a].scale);
+}
+
+typedef struct event_collect {
+    size_t n, cap;
+    int64_t *time_ns, *subject, *state;
+    int is_vm; /* vm_started -> 1, else 0; hosts: the state in b */
+    int failed;
+} event_collect;
+
+static void collect(const h5r_event *e, void *arg)
+{
+    event_collect *c = arg;
+    if (c->failed)
+        return;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        int64_t *t = realloc(c->time_ns, cap * sizeof *t);
+        if (t)
+            c->time_ns = t;
+        int64_t *s = realloc(c->subject, cap * sizeof *s);
+        if (s)
+            c->subject = s;
+        int64_t *st = realloc(c->state, cap * sizeof *st);
+        if (st)
+            c->state = st;
+        if (!t || !s || !st) {
+            c->failed = 1;
+            return;
+        }
+        c->cap = cap;
+    }
+    c->time_ns[c->n] = e->time_ns;
+    c->subject[c->n] = e->subject;
+    /* VMs: 1 running (vm_started), 0 stopped (vm_stopped), 2 failed (vm_failed) */
+    c->state[c->n] = c->is_vm ? (e->kind == 0 ? 1 : e->kind == 1 ? 0 : 2) : e->b;
+    c->n++;
+}
+
+static int load_events(props_h5 *r, event_index *ix, props_kind k, char *err, size_t err_len)
+{
+    if (ix->loaded)
+        return 0;
+    static const char *const vm_kinds[] = {"vm_started", "vm_stopped", "vm_failed"};
+    static const char *const host_kinds[] = {"host_failed",  "host_repaired",     "host_isolated",
+                                             "host_reachable", "maintenance_begin", "maintenance_end"};
+    if (load_names(r, k, err, err_len) != 0)
+        return -1;
+    long n = r->names[k].n;
+    event_collect c = {.is_vm = k == PK_VM};
+    int rc = k == PK_VM ? h5r_events_each(r->file, vm_kinds, 3, collect, &c, err, err_len)
+                        : h5r_events_each(r->file, host_kinds, 6, collect, &c, err, err_len);
+    ix->first = calloc((size_t)n + 1, sizeof *ix->first);
+    ix->time_ns = malloc((c.n ? c.n : 1) * sizeof *ix->time_ns);
+    ix->state = malloc((c.n ? c.n : 1) * sizeof *ix->state);
+    if (rc >= 0 && (c.failed || !ix->first || !ix->time_ns || !ix->state)) {
+        snprintf(err, err_len, "/events: out of memory");
+        rc = -1;
+    }
+    for (size_t i = 0; rc >= 0 && i < c.n; i++) {
+        int bad_state = k == PK_HOST && (c.state[i] < 0 || c.state[i] > 3);
+        if (c.subject[i] < 0 || c.subject[i] >= n || c.time_ns[i] < 0 || bad_state ||
+            (i > 0 && c.time_ns[i] < c.time_ns[i - 1])) {
+            snprintf(err, err_len, "/events: record %zu (subject %lld, time %lld ns, state %lld) is not valid for %ld %s",
+                     i, (long long)c.subject[i], (long long)c.time_ns[i], (long long)c.state[i], n,
+                     k == PK_VM ? "VMs" : "hosts");
+            rc = -1;
+        } else {
+            ix->first[c.subject[i] + 1]++;
+        }
+    }
+    if (rc >= 0) { /* counting sort by subject, stable: each subject's records stay in time order */
+        for (long s = 0; s < n; s++)
+            ix->first[s + 1] += ix->first[s];
+        size_t *fill = calloc((size_t)n + 1, sizeof *fill);
+        if (!fill) {
+            snprintf(err, err_len, "/events: out of memory");
+            rc = -1;
+        }
+        for (size_t i = 0; rc >= 0 && i < c.n; i++) {
+            size_t at = ix->first[c.subject[i]] + fill[c.subject[i]]++;
+            ix->time_ns[at] = c.time_ns[i];
+            ix->state[at] = c.state[i];
+        }
+        free(fill);
+    }
+    free(c.time_ns);
+    free(c.subject);
+    free(c.state);
+    if (rc < 0)
+        return -1;
+    ix->n_subjects = n;
+    ix->loaded = 1;
+    return 0;
+}
+
+static int state_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    int is_vm = a == PA_VM_RUNNING || a == PA_VM_FAILED;
+    event_index *ix = is_vm ? &r->vm_running : &r->host_states;
+    if (load_events(r, ix, is_vm ? PK_VM : PK_HOST, err, err_len) != 0)
+        return -1;
+    if ((long)row >= ix->n_subjects) {
+        snprintf(err, err_len, "/events: entity %zu out of range", row);
+        return -1;
+    }
+    /* host states: 0 up, 1 failed, 2 isolated (VMs still run), 3 maintenance */
+    ps_init(out, r->end_ns);
+    double v0 = is_vm ? 0 : a == PA_HOST_UP ? 1 : 0;
+    if (ps_push(out, 0, v0) != 0)
+        return -1;
+    for (size_t i = ix->first[row]; i < ix->first[row + 1]; i++) {
+        if (ix->time_ns[i] >= r->end_ns)
+            break;
+        int64_t s = ix->state[i];
+        double v = a == PA_VM_RUNNING ? s == 1 : a == PA_VM_FAILED ? s == 2 : a == PA_HOST_UP ? (s == 0 || s == 2)
+                 : a == PA_HOST_FAILED ? s == 1 : s == 3;
+        if (ps_push(out, ix->time_ns[i], v) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int load_vmotions(props_h5 *r, char *err, size_t err_len)
+{
+    if (r->vmotions_loaded)
+        return 0;
+    static const char path[] = "/tables/vmotions";
+    if (h5r_exists(r->file, path) != 0) {
+        hid_t t = h5r_open_dataset(r->file, path, 1, &r->n_vmotions, err, err_len);
+        if (t < 0)
+            return -1;
+        size_t bytes = h5r_array_bytes(r->n_vmotions ? r->n_vmotions : 1, sizeof(int64_t));
+        r->vmotion_vm = bytes ? malloc(bytes) : NULL;
+        r->vmotion_start = bytes ? malloc(bytes) : NULL;
+        r->vmotion_done = bytes ? malloc(bytes) : NULL;
+        int rc = (!r->vmotion_vm || !r->vmotion_start || !r->vmotion_done) ? -1 : 0;
+        if (rc == 0 && r->n_vmotions > 0)
+            rc = h5r_table_column_i64(t, path, "vm", 0, r->n_vmotions, r->vmotion_vm, err, err_len) ||
+                 h5r_table_column_i64(t, path, "started_ns", 0, r->n_vmotions, r->vmotion_start, err, err_len) ||
+                 h5r_table_column_i64(t, path, "done_ns", 0, r->n_vmotions, r->vmotion_done, err, err_len);
+        H5Dclose(t);
+        if (rc != 0)
+            return -1;
+    }
+    r->vmotions_loaded = 1;
+    return 0;
+}
+
+/* vmotion.active: from started_ns to done_ns of each completed migration
+ * (aborted ones carry no end time in the table and are left out). */
+static int vmotion_signal(props_h5 *r, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    if (load_vmotions(r, err, err_len) != 0)
+        return -1;
+    ps_init(out, r->end_ns);
+    if (ps_push(out, 0, 0) != 0)
+        return -1;
+    int64_t busy_until = -1; /* merge overlapping intervals; rows are in request order */
+    for (hsize_t i = 0; i < r->n_vmotions; i++) {
+        if (r->vmotion_vm[i] != (int64_t)row || r->vmotion_start[i] < 0 || r->vmotion_done[i] < r->vmotion_start[i])
+            continue;
+        int64_t s = r->vmotion_start[i], d = r->vmotion_done[i];
+        if (s >= r->end_ns || s < busy_until || (out->n && s < out->seg[out->n - 1].t))
+            continue;
+        if (ps_push(out, s, 1) != 0 || (d < r->end_ns && ps_push(out, d, 0) != 0))
+            return -1;
+        busy_until = d;
+    }
+    return 0;
+}
+
+static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    props_h5 *r = ctx;
+    ps_init(out, r->end_ns);
+    switch (a) {
+    case PA_VM_RUNNING:
+    case PA_VM_FAILED:
+    case PA_HOST_UP:
+    case PA_HOST_FAILED:
+    case PA_HOST_MAINTENANCE: return state_signal(r, a, row, out, err, err_len);
+    case PA_VM_MIGRATING: return vmotion_signal(r, row, out, err, err_len);
+    case PA_HOST_CPU_CAPACITY:
+    case PA_HOST_MEMORY_CAPACITY: return table_signal(r, a, row, out, err, err_len);
+    default: return series_signal(r, a, row, out, err, err_len);
+    }
+}
+
+int props_h5_open(const char *path, props_h5 **out, props_source *src, char *err, size_t err_len)
+{
+    *out = NULL;
+    props_h5 *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
+    h5r_quiet_begin(&r->quiet);
+    int64_t version = 0;
+    r->file = h5r_open_run(path, &version, err, err_len);
+    if (r->file < 0) {
+        h5r_quiet_end(&r->quiet);
+        free(r);
+        return -1;
+    }
+    if (h5r_attr_i64(r->file, "until_ns", &r->end_ns) != 1 || r->end_ns <= 0) {
+        snprintf(err, err_len, "%s: root attribute until_ns missing or not a positive integer", path);
+        props_h5_close(r);
+        return -1;
+    }
+    src->ctx = r;
+    src->end_ns = r->end_ns;
+    src->count = src_count;
+    src->describe = src_describe;
+    src->signal = src_signal;
+    *out = r;
+    return 0;
+}
+
+void props_h5_close(props_h5 *r)
+{
+    if (!r)
+        return;
+    for (int k = 0; k < N_KINDS; k++) {
+        free(r->names[k].name);
+        free(r->names[k].group);
+    }
+    for (int a = 0; a < PA_COUNT; a++) {
+        free(r->series[a].time_ns);
+        free(r->series[a].value);
+    }
+    event_index *ix[] = {&r->host_states, &r->vm_running};
+    for (int i = 0; i < 2; i++) {
+        free(ix[i]->first);
+        free(ix[i]->time_ns);
+        free(ix[i]->state);
+    }
+    free(r->vmotion_vm);
+    free(r->vmotion_start);
+    free(r->vmotion_done);
+    H5Fclose(r->file);
+    h5r_quiet_end(&r->quiet);
+    free(r);
+}

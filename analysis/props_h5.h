@@ -1,0 +1,28 @@
+/* props_h5.h - a run file as the props_source of the property checker.
+ *
+ * Contract: props_h5_open() opens a run (checked by h5r_open_run) and fills
+ * a props_source whose signals come from the run (docs/properties.md,
+ * "Where the signals come from"): series are piecewise constant from each
+ * sample to the next (NaN before the first sample), states follow the event
+ * log and change at the records' times, tables give constants. The end of
+ * the run is the root attribute until_ns. Everything is read lazily, once
+ * per series or event kind, through the checked readers of h5_read.h; a
+ * damaged or inconsistent file gives -1 with a message naming the dataset
+ * (the caller prefixes the file path). A property that needs a dataset the
+ * run lacks (vm.cpu_ready without output.per_vm_series) is an error too.
+ * Not thread-safe (HDF5).
+ */
+#ifndef VDCSIM_ANALYSIS_PROPS_H5_H
+#define VDCSIM_ANALYSIS_PROPS_H5_H
+
+#include <stddef.h>
+
+#include "analysis/props_eval.h"
+
+typedef struct props_h5 props_h5;
+
+/* Returns 0, or -1 with a message (*out NULL). */
+int props_h5_open(const char *path, props_h5 **out, props_source *src, char *err, size_t err_len);
+void props_h5_close(props_h5 *r);
+
+#endif

@@ -1,0 +1,97 @@
+/* props_parse.h - the property language (docs/properties.md): formula text
+ * -> abstract syntax tree, with names and units checked.
+ *
+ * Contract: props_parse() reads one formula of finite-trace metric-time LTL
+ * without X:
+ *   formula := 'forall' KIND ['in' ('group'|'deployment') STRING] ':' formula | imp
+ *   imp     := or ['->' imp]                 (right associative, lowest)
+ *   or      := and ('||' and)*
+ *   and     := until ('&&' until)*
+ *   until   := unary ['U' '[' '<=' DURATION ']' until]
+ *   unary   := '!' unary | 'G' unary | 'F' '[' '<=' DURATION ']' unary | primary
+ *   primary := '(' formula ')' | 'true' | 'false' | STATE | expr CMP expr
+ *   expr    := term (('+'|'-') term)* ; term := factor (('*'|'/') factor)*
+ *   factor  := NUMBER | STRING (a value with a unit: "200ms", "2GHz", "4GiB")
+ *            | QUANTITY | '(' expr ')'        (not at the start of a comparison)
+ * KIND is vm, host or service. STATE and QUANTITY are entity.field names
+ * from the table props_atoms (props_parse.c); each needs an enclosing
+ * 'forall' of its kind. Units are checked: both sides of a comparison and of
+ * '+'/'-' carry the same unit, '*' multiplies by a dimensionless factor.
+ * On error returns NULL and writes "column C: what was expected" (C counted
+ * from 1 in the formula text) into err. Reentrant: no global state.
+ */
+#ifndef VDCSIM_ANALYSIS_PROPS_PARSE_H
+#define VDCSIM_ANALYSIS_PROPS_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { PK_NONE = 0, PK_VM, PK_HOST, PK_SERVICE } props_kind;
+
+/* Units of numeric expressions. */
+typedef enum { PU_ONE = 0, PU_MHZ, PU_NS, PU_MIB, PU_W, PU_RPS } props_unit;
+
+/* Atomic signals the trace provides (props_eval.h asks the source for them). */
+typedef enum {
+    PA_VM_RUNNING,     /* vm_started .. vm_stopped / vm_failed */
+    PA_VM_MIGRATING,   /* vmotion.active: started_ns <= t < done_ns of /tables/vmotions */
+    PA_VM_FAILED,      /* vm_failed .. the next vm_started */
+    PA_VM_CPU_READY,   /* /series/vm/cpu_ready_pct / 100 */
+    PA_VM_CPU_DEMAND,  /* /series/vm/cpu_demand_mhz */
+    PA_VM_CPU_ENTITLEMENT,
+    PA_HOST_UP,        /* host state (events) is up or isolated */
+    PA_HOST_FAILED,    /* state failed */
+    PA_HOST_MAINTENANCE,
+    PA_HOST_CPU_USAGE, /* /series/host/cpu_usage_mhz */
+    PA_HOST_CPU_DEMAND,
+    PA_HOST_CPU_READY, /* /series/host/cpu_ready_pct / 100 */
+    PA_HOST_CPU_CAPACITY, /* /tables/hosts cpu_capacity_mhz (constant) */
+    PA_HOST_MEMORY_CONSUMED,
+    PA_HOST_MEMORY_CAPACITY, /* /tables/hosts memory_mib */
+    PA_HOST_POWER,
+    PA_HOST_VMS_RUNNING,
+    PA_SERVICE_LATENCY_P50, PA_SERVICE_LATENCY_P95, PA_SERVICE_LATENCY_P99,
+    PA_SERVICE_THROUGHPUT,
+    PA_COUNT
+} props_atom;
+
+typedef struct props_atom_info {
+    const char *name; /* as written: "vm.running", "vmotion.active" */
+    props_kind kind;
+    int is_state;     /* 1: boolean state, 0: quantity */
+    props_unit unit;
+} props_atom_info;
+
+const props_atom_info *props_atom_get(props_atom a);
+const char *props_unit_name(props_unit u);
+
+typedef enum {
+    PN_TRUE, PN_FALSE, PN_STATE, PN_CMP,
+    PN_NOT, PN_AND, PN_OR, PN_IMPLIES,
+    PN_G, PN_F, PN_U,
+    PN_FORALL,
+    PN_NUM, PN_QTY, PN_ADD, PN_SUB, PN_MUL, PN_DIV
+} props_node_type;
+
+typedef enum { PC_LT, PC_LE, PC_GT, PC_GE, PC_EQ, PC_NE } props_cmp;
+
+typedef struct props_node {
+    props_node_type type;
+    int column;                /* where it starts, from 1 */
+    struct props_node *l, *r;  /* operands (unary: l) */
+    props_atom atom;           /* PN_STATE, PN_QTY */
+    props_cmp cmp;             /* PN_CMP */
+    double num;                /* PN_NUM (in the base unit) */
+    props_unit unit;           /* numeric nodes */
+    int64_t bound_ns;          /* PN_F, PN_U */
+    props_kind kind;           /* PN_FORALL */
+    char group[128];           /* PN_FORALL: "" = every entity */
+} props_node;
+
+props_node *props_parse(const char *text, char *err, size_t err_len);
+void props_free(props_node *n);
+
+/* The formula written back fully parenthesised (tests, messages). */
+void props_format(const props_node *n, char *buf, size_t len);
+
+#endif
