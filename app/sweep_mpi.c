@@ -1,0 +1,271 @@
+/* sweep_mpi.c - the MPI work queue of `vdcsim sweep` (see sweep_mpi.h).
+ *
+ * Protocol (all on MPI_COMM_WORLD, blocking point-to-point):
+ *   worker -> lead  TAG_RESULT  result_header (run -1: "ready", no result)
+ *   worker -> lead  TAG_DATA    the .h5 then the .log bytes, in chunks, when
+ *                               the header announces them (bytes >= 0)
+ *   lead -> worker  TAG_WORK    int64 run number, or -1: stop
+ * A worker sends its result and asks for the next run in one header, so the
+ * queue is dynamic: fast workers take more runs.
+ */
+#define _XOPEN_SOURCE 700 /* mkdtemp */
+#include "app/sweep_mpi.h"
+
+#ifdef VDCSIM_HAVE_MPI
+
+#include <errno.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { TAG_RESULT = 1, TAG_WORK = 2, TAG_DATA = 3 };
+#define CHUNK_BYTES (8 * 1024 * 1024) /* well under MPI's int count */
+#define PATH_LEN 4096
+
+typedef struct result_header {
+    int64_t run;       /* -1: no result yet */
+    int64_t h5_bytes;  /* -1: no .h5 (the run failed) */
+    int64_t log_bytes; /* -1: no .log */
+    double wall_s;
+    int32_t status;
+    int32_t unused;
+} result_header;
+_Static_assert(sizeof(result_header) == 40, "result_header is sent as 40 raw bytes");
+
+static int joined;
+
+int sweep_mpi_built(void)
+{
+    return 1;
+}
+
+int sweep_mpi_begin(int *rank)
+{
+    *rank = 0;
+    /* Only a process mpirun started joins: a plain `vdcsim sweep` stays local. */
+    if (!getenv("OMPI_COMM_WORLD_SIZE") && !getenv("PMIX_RANK") && !getenv("PMI_SIZE"))
+        return 1;
+    if (MPI_Init(NULL, NULL) != MPI_SUCCESS)
+        return 1;
+    joined = 1;
+    int size = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    return size;
+}
+
+int sweep_mpi_agree(int rank0_status)
+{
+    int status = rank0_status;
+    if (MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+        return -1;
+    return status;
+}
+
+void sweep_mpi_end(void)
+{
+    if (joined)
+        MPI_Finalize();
+    joined = 0;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int64_t file_bytes(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1;
+}
+
+/* ---- lead ---------------------------------------------------------------- */
+
+/* Receives `bytes` bytes from `src` into final_path (via a temporary name
+ * that the sweep's partial-file clean-up knows). Every chunk is received
+ * even when writing fails, so the protocol stays in step. */
+static int receive_file(int src, int64_t bytes, const char *final_path, char *buf)
+{
+    char tmp[PATH_LEN + 32];
+    snprintf(tmp, sizeof tmp, "%s.partial-mpi", final_path);
+    FILE *f = fopen(tmp, "wb");
+    int rc = f ? 0 : -1;
+    for (int64_t left = bytes; left > 0;) {
+        int n = left < CHUNK_BYTES ? (int)left : CHUNK_BYTES;
+        if (MPI_Recv(buf, n, MPI_BYTE, src, TAG_DATA, MPI_COMM_WORLD, MPI_STATUS_IGNORE) != MPI_SUCCESS) {
+            if (f)
+                fclose(f);
+            remove(tmp);
+            return -2;
+        }
+        if (f && fwrite(buf, 1, (size_t)n, f) != (size_t)n)
+            rc = -1;
+        left -= n;
+    }
+    if (f && fclose(f) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, final_path) != 0)
+        rc = -1;
+    if (rc != 0) {
+        fprintf(stderr, "vdcsim sweep: cannot write %s: %s\n", final_path, strerror(errno));
+        remove(tmp);
+    }
+    return rc;
+}
+
+int sweep_mpi_lead(const int64_t *todo, int64_t n_todo, volatile sig_atomic_t *stop, void *ctx, sweep_mpi_path_fn path,
+                   sweep_mpi_result_fn result)
+{
+    int size;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    char *buf = malloc(CHUNK_BYTES);
+    if (!buf)
+        return -1;
+    int64_t next = 0;
+    int active = size - 1, rc = 0;
+    while (active > 0) {
+        result_header h;
+        MPI_Status st;
+        if (MPI_Recv(&h, (int)sizeof h, MPI_BYTE, MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &st) != MPI_SUCCESS) {
+            rc = -1;
+            break;
+        }
+        int src = st.MPI_SOURCE;
+        if (h.run >= 0) {
+            char h5[PATH_LEN], log[PATH_LEN];
+            path(ctx, h.run, "h5", h5, sizeof h5);
+            path(ctx, h.run, "log", log, sizeof log);
+            int got = h.h5_bytes >= 0 ? receive_file(src, h.h5_bytes, h5, buf) : 0;
+            int got_log = got > -2 && h.log_bytes >= 0 ? receive_file(src, h.log_bytes, log, buf) : 0;
+            if (got == -2 || got_log == -2) {
+                rc = -1;
+                break;
+            }
+            /* a result the lead could not store counts as failed (status -1) */
+            result(ctx, h.run, got == 0 ? h.status : -1, h.wall_s);
+        }
+        int64_t assign = !*stop && next < n_todo ? todo[next++] : -1;
+        if (MPI_Send(&assign, 1, MPI_INT64_T, src, TAG_WORK, MPI_COMM_WORLD) != MPI_SUCCESS) {
+            rc = -1;
+            break;
+        }
+        if (assign < 0)
+            active--;
+    }
+    free(buf);
+    if (rc != 0)
+        fprintf(stderr, "vdcsim sweep: MPI communication with a worker failed\n");
+    return rc;
+}
+
+/* ---- worker -------------------------------------------------------------- */
+
+/* Sends exactly `bytes` bytes of path (zeros past a short read, so the lead
+ * stays in step; the run is then reported failed by the read of its file). */
+static int send_file(const char *path, int64_t bytes, char *buf)
+{
+    FILE *f = fopen(path, "rb");
+    for (int64_t left = bytes; left > 0;) {
+        int n = left < CHUNK_BYTES ? (int)left : CHUNK_BYTES;
+        size_t got = f ? fread(buf, 1, (size_t)n, f) : 0;
+        if (got < (size_t)n)
+            memset(buf + got, 0, (size_t)n - got);
+        if (MPI_Send(buf, n, MPI_BYTE, 0, TAG_DATA, MPI_COMM_WORLD) != MPI_SUCCESS) {
+            if (f)
+                fclose(f);
+            return -1;
+        }
+        left -= n;
+    }
+    if (f)
+        fclose(f);
+    return 0;
+}
+
+int sweep_mpi_work(void *ctx, sweep_mpi_execute_fn execute)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char dir[PATH_LEN], h5[PATH_LEN + 16], log[PATH_LEN + 16];
+    snprintf(dir, sizeof dir, "%s/vdcsim-sweep-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    char *buf = malloc(CHUNK_BYTES);
+    int have_dir = mkdtemp(dir) != NULL;
+    if (!have_dir)
+        fprintf(stderr, "vdcsim sweep: cannot create a temporary directory %s: %s\n", dir, strerror(errno));
+    snprintf(h5, sizeof h5, "%s/run.h5", dir);
+    snprintf(log, sizeof log, "%s/run.log", dir);
+    result_header h = {.run = -1, .h5_bytes = -1, .log_bytes = -1};
+    int rc = 0;
+    for (;;) {
+        if (MPI_Send(&h, (int)sizeof h, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD) != MPI_SUCCESS ||
+            (h.h5_bytes >= 0 && send_file(h5, h.h5_bytes, buf) != 0) ||
+            (h.log_bytes >= 0 && send_file(log, h.log_bytes, buf) != 0)) {
+            rc = -1;
+            break;
+        }
+        int64_t run;
+        if (MPI_Recv(&run, 1, MPI_INT64_T, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE) != MPI_SUCCESS) {
+            rc = -1;
+            break;
+        }
+        if (run < 0)
+            break;
+        remove(h5);
+        remove(log);
+        double start = now_s();
+        /* without a buffer or a directory the run is reported failed (-1) */
+        int status = buf && have_dir ? execute(ctx, run, h5, log) : -1;
+        h = (result_header){.run = run, .wall_s = now_s() - start, .status = status,
+                            .h5_bytes = buf ? file_bytes(h5) : -1, .log_bytes = buf ? file_bytes(log) : -1};
+    }
+    if (have_dir) {
+        remove(h5);
+        remove(log);
+        rmdir(dir);
+    }
+    free(buf);
+    if (rc != 0)
+        fprintf(stderr, "vdcsim sweep: MPI communication with rank 0 failed\n");
+    return rc;
+}
+
+#else /* built without MPI: every launch is local */
+
+int sweep_mpi_built(void)
+{
+    return 0;
+}
+
+int sweep_mpi_begin(int *rank)
+{
+    *rank = 0;
+    return 1;
+}
+
+int sweep_mpi_agree(int rank0_status)
+{
+    return rank0_status;
+}
+
+int sweep_mpi_lead(const int64_t *todo, int64_t n_todo, volatile sig_atomic_t *stop, void *ctx, sweep_mpi_path_fn path,
+                   sweep_mpi_result_fn result)
+{
+    return -1;
+}
+
+int sweep_mpi_work(void *ctx, sweep_mpi_execute_fn execute)
+{
+    return -1;
+}
+
+void sweep_mpi_end(void)
+{
+}
+
+#endif
