@@ -2,8 +2,9 @@
  *
  * Protocol (all on MPI_COMM_WORLD, blocking point-to-point):
  *   worker -> lead  TAG_RESULT  result_header (run -1: "ready", no result)
- *   worker -> lead  TAG_DATA    the .h5 then the .log bytes, in chunks, when
- *                               the header announces them (bytes >= 0)
+ *   worker -> lead  TAG_DATA    the run's .h5.summary.txt, .log and .h5
+ *                               bytes, in chunks, for each file the header
+ *                               announces (bytes >= 0)
  *   lead -> worker  TAG_WORK    int64 run number, or -1: stop
  * A worker sends its result and asks for the next run in one header, so the
  * queue is dynamic: fast workers take more runs.
@@ -26,15 +27,20 @@ enum { TAG_RESULT = 1, TAG_WORK = 2, TAG_DATA = 3 };
 #define CHUNK_BYTES (8 * 1024 * 1024) /* well under MPI's int count */
 #define PATH_LEN 4096
 
+/* The files a run leaves, as suffixes of DIR/runs/run-C-R (sweep_mpi_path_fn);
+ * the .h5 last, because its presence marks the run done. */
+#define N_FILES 3
+enum { FILE_SUMMARY, FILE_LOG, FILE_H5 };
+static const char *const file_ext[N_FILES] = {"h5.summary.txt", "log", "h5"};
+
 typedef struct result_header {
-    int64_t run;       /* -1: no result yet */
-    int64_t h5_bytes;  /* -1: no .h5 (the run failed) */
-    int64_t log_bytes; /* -1: no .log */
+    int64_t run;            /* -1: no result yet */
+    int64_t bytes[N_FILES]; /* -1: no such file (a failed run has no .h5) */
     double wall_s;
     int32_t status;
     int32_t unused;
 } result_header;
-_Static_assert(sizeof(result_header) == 40, "result_header is sent as 40 raw bytes");
+_Static_assert(sizeof(result_header) == 48, "result_header is sent as 48 raw bytes");
 
 static int joined;
 
@@ -139,17 +145,20 @@ int sweep_mpi_lead(const int64_t *todo, int64_t n_todo, volatile sig_atomic_t *s
         }
         int src = st.MPI_SOURCE;
         if (h.run >= 0) {
-            char h5[PATH_LEN], log[PATH_LEN];
-            path(ctx, h.run, "h5", h5, sizeof h5);
-            path(ctx, h.run, "log", log, sizeof log);
-            int got = h.h5_bytes >= 0 ? receive_file(src, h.h5_bytes, h5, buf) : 0;
-            int got_log = got > -2 && h.log_bytes >= 0 ? receive_file(src, h.log_bytes, log, buf) : 0;
-            if (got == -2 || got_log == -2) {
+            int stored = 0;
+            for (int i = 0; i < N_FILES && stored > -2; i++) {
+                char file[PATH_LEN];
+                path(ctx, h.run, file_ext[i], file, sizeof file);
+                int got = h.bytes[i] >= 0 ? receive_file(src, h.bytes[i], file, buf) : 0;
+                if (got < stored)
+                    stored = got;
+            }
+            if (stored == -2) {
                 rc = -1;
                 break;
             }
             /* a result the lead could not store counts as failed (status -1) */
-            result(ctx, h.run, got == 0 ? h.status : -1, h.wall_s);
+            result(ctx, h.run, stored == 0 ? h.status : -1, h.wall_s);
         }
         int64_t assign = !*stop && next < n_todo ? todo[next++] : -1;
         if (MPI_Send(&assign, 1, MPI_INT64_T, src, TAG_WORK, MPI_COMM_WORLD) != MPI_SUCCESS) {
@@ -189,23 +198,30 @@ static int send_file(const char *path, int64_t bytes, char *buf)
     return 0;
 }
 
+static void remove_files(char files[N_FILES][PATH_LEN + 32])
+{
+    for (int i = 0; i < N_FILES; i++)
+        remove(files[i]);
+}
+
 int sweep_mpi_work(void *ctx, sweep_mpi_execute_fn execute)
 {
     const char *tmpdir = getenv("TMPDIR");
-    char dir[PATH_LEN], h5[PATH_LEN + 16], log[PATH_LEN + 16];
+    char dir[PATH_LEN], files[N_FILES][PATH_LEN + 32];
     snprintf(dir, sizeof dir, "%s/vdcsim-sweep-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
     char *buf = malloc(CHUNK_BYTES);
     int have_dir = mkdtemp(dir) != NULL;
     if (!have_dir)
         fprintf(stderr, "vdcsim sweep: cannot create a temporary directory %s: %s\n", dir, strerror(errno));
-    snprintf(h5, sizeof h5, "%s/run.h5", dir);
-    snprintf(log, sizeof log, "%s/run.log", dir);
-    result_header h = {.run = -1, .h5_bytes = -1, .log_bytes = -1};
+    for (int i = 0; i < N_FILES; i++)
+        snprintf(files[i], sizeof files[i], "%s/run.%s", dir, file_ext[i]);
+    result_header h = {.run = -1, .bytes = {-1, -1, -1}};
     int rc = 0;
     for (;;) {
-        if (MPI_Send(&h, (int)sizeof h, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD) != MPI_SUCCESS ||
-            (h.h5_bytes >= 0 && send_file(h5, h.h5_bytes, buf) != 0) ||
-            (h.log_bytes >= 0 && send_file(log, h.log_bytes, buf) != 0)) {
+        int sent = MPI_Send(&h, (int)sizeof h, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD) == MPI_SUCCESS;
+        for (int i = 0; i < N_FILES && sent; i++)
+            sent = h.bytes[i] < 0 || send_file(files[i], h.bytes[i], buf) == 0;
+        if (!sent) {
             rc = -1;
             break;
         }
@@ -216,17 +232,17 @@ int sweep_mpi_work(void *ctx, sweep_mpi_execute_fn execute)
         }
         if (run < 0)
             break;
-        remove(h5);
-        remove(log);
+        if (have_dir)
+            remove_files(files);
         double start = now_s();
         /* without a buffer or a directory the run is reported failed (-1) */
-        int status = buf && have_dir ? execute(ctx, run, h5, log) : -1;
-        h = (result_header){.run = run, .wall_s = now_s() - start, .status = status,
-                            .h5_bytes = buf ? file_bytes(h5) : -1, .log_bytes = buf ? file_bytes(log) : -1};
+        int status = buf && have_dir ? execute(ctx, run, files[FILE_H5], files[FILE_LOG]) : -1;
+        h = (result_header){.run = run, .wall_s = now_s() - start, .status = status};
+        for (int i = 0; i < N_FILES; i++)
+            h.bytes[i] = buf && have_dir ? file_bytes(files[i]) : -1;
     }
     if (have_dir) {
-        remove(h5);
-        remove(log);
+        remove_files(files);
         rmdir(dir);
     }
     free(buf);

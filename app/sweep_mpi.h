@@ -5,11 +5,13 @@
  *
  * Rank 0 (the lead) hands out run numbers one at a time to whichever worker
  * asks and runs nothing itself; a worker runs each run into a private
- * temporary directory on its own machine and sends the run's .h5 and .log
- * back to the lead as messages, which writes them into DIR/runs under a
- * temporary name and renames them into place. So only the lead's file
- * system holds the outputs; the experiment, the scenario and its traces must
- * be readable at the same path on every machine.
+ * temporary directory on its own machine and sends the run's files (its
+ * .h5.summary.txt, .log and, last, .h5) back to the lead as messages; the
+ * lead writes each into DIR/runs under a temporary name and renames it into
+ * place, so a run counts as done (its .h5 exists) only when all its files
+ * are there. Only the lead's file system holds the outputs; the experiment,
+ * the scenario and its traces must be readable at the same path on every
+ * machine.
  *
  * Order of calls on every rank: sweep_mpi_begin, then (when it returned more
  * than one rank) sweep_mpi_agree once, then sweep_mpi_lead on rank 0 or

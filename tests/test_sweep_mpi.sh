@@ -22,6 +22,8 @@ cli_begin
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # An MPI library's own start-up allocations are not vdcsim's leaks (sanitizer build).
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+# Workers run in private directories under TMPDIR and remove them at the end.
+mkdir -p tmp && export TMPDIR=$PWD/tmp
 mpi() { mpirun --oversubscribe -n 3 "$vdcsim" "$@"; }
 
 cat >e.cfg <<EOF
@@ -42,8 +44,13 @@ expect_err "6 to do, over 2 MPI workers" "rank 0 hands the runs to 2 workers"
 [ -s mpi/cells.csv ] && cmp -s local/cells.csv mpi/cells.csv && ok || bad "cells.csv differs from --jobs 2"
 [ "$(wc -l <mpi/runs.csv)" -eq 7 ] && [ "$(drop_wall local/runs.csv)" = "$(drop_wall mpi/runs.csv)" ] && ok \
   || bad "runs.csv differs from --jobs 2"
-[ "$(ls mpi/runs/*.h5 | wc -l)" -eq 6 ] && [ "$(ls mpi/runs/*.log | wc -l)" -eq 6 ] && ok \
-  || bad "every run's .h5 and .log in rank 0's directory: $(ls mpi/runs)"
+[ "$(ls mpi/runs)" = "$(ls local/runs)" ] && [ "$(ls mpi/runs | grep -c '^run-.*\.h5$')" -eq 6 ] && ok \
+  || bad "every run's files in rank 0's directory, as locally: $(ls mpi/runs)"
+# The summaries differ only in the wall time, the speed and the file's name.
+summary() { grep -v -e '^  time ' -e '^  events ' -e '^  file ' "$1"; }
+[ "$(summary mpi/runs/run-0-2.h5.summary.txt)" = "$(summary local/runs/run-0-2.h5.summary.txt)" ] && ok \
+  || bad "run-0-2.h5.summary.txt differs from the local run's"
+[ -z "$(ls tmp)" ] && ok || bad "workers left their directories: $(ls tmp)"
 ls mpi/runs | grep -q partial && bad "partial files left" || ok
 # The run file sent back is the run itself: its overrides (but output.path,
 # a worker's temporary file) and its series equal the locally run file's.
