@@ -20,11 +20,13 @@ cli_begin
 
 # Open MPI refuses root unless told; oversubscribe: 3 ranks on any core count.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-# An MPI library's own start-up allocations are not vdcsim's leaks (sanitizer build).
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 # Workers run in private directories under TMPDIR and remove them at the end.
 mkdir -p tmp && export TMPDIR=$PWD/tmp
-mpi() { mpirun --oversubscribe -n 3 "$vdcsim" "$@"; }
+# Sanitizer build: LeakSanitizer reports Open MPI 4.1's start-up allocations
+# in every rank, in frames of components unloaded at MPI_Finalize that a
+# suppression by library name does not match; so leak checks are off under
+# mpirun only. The local sweep below runs the same runs with them on.
+mpi() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" mpirun --oversubscribe -n 3 "$vdcsim" "$@"; }
 
 cat >e.cfg <<EOF
 scenario = "$src/scenarios/quickstart.cfg";
