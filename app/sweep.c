@@ -630,7 +630,6 @@ static int parse_args(int argc, char **argv, sweep *s, const char **path)
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(sweep_usage, stdout);
-            printf("built with MPI: %s\n", sweep_mpi_built() ? "yes" : "no");
             return -1;
         } else if (strcmp(a, "--quiet") == 0) {
             s->quiet = 1;

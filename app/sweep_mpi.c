@@ -44,11 +44,6 @@ _Static_assert(sizeof(result_header) == 48, "result_header is sent as 48 raw byt
 
 static int joined;
 
-int sweep_mpi_built(void)
-{
-    return 1;
-}
-
 int sweep_mpi_begin(int *rank)
 {
     *rank = 0;
@@ -252,11 +247,6 @@ int sweep_mpi_work(void *ctx, sweep_mpi_execute_fn execute)
 }
 
 #else /* built without MPI: every launch is local */
-
-int sweep_mpi_built(void)
-{
-    return 0;
-}
 
 int sweep_mpi_begin(int *rank)
 {

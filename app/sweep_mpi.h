@@ -24,9 +24,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 1 when this binary was built with MPI. */
-int sweep_mpi_built(void);
-
 /* Joins the MPI job when the process was started by mpirun (Open MPI's
  * OMPI_COMM_WORLD_SIZE or a PMI/PMIx environment); returns the number of
  * ranks and sets *rank. Returns 1 (rank 0) when not under mpirun or built
