@@ -127,8 +127,14 @@ int sweep_mpi_lead(const int64_t *todo, int64_t n_todo, volatile sig_atomic_t *s
     int size;
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     char *buf = malloc(CHUNK_BYTES);
-    if (!buf)
+    int64_t *given = malloc((size_t)size * sizeof *given); /* each rank's run, -1: none */
+    if (!buf || !given) {
+        free(buf);
+        free(given);
         return -1;
+    }
+    for (int r = 0; r < size; r++)
+        given[r] = -1;
     int64_t next = 0;
     int active = size - 1, rc = 0;
     while (active > 0) {
@@ -139,6 +145,12 @@ int sweep_mpi_lead(const int64_t *todo, int64_t n_todo, volatile sig_atomic_t *s
             break;
         }
         int src = st.MPI_SOURCE;
+        if (h.run != given[src]) { /* only the run it was given: the tables are indexed by it */
+            fprintf(stderr, "vdcsim sweep: rank %d reported run %lld, not its run %lld\n", src, (long long)h.run,
+                    (long long)given[src]);
+            rc = -1;
+            break;
+        }
         if (h.run >= 0) {
             int stored = 0;
             for (int i = 0; i < N_FILES && stored > -2; i++) {
@@ -160,10 +172,12 @@ int sweep_mpi_lead(const int64_t *todo, int64_t n_todo, volatile sig_atomic_t *s
             rc = -1;
             break;
         }
+        given[src] = assign;
         if (assign < 0)
             active--;
     }
     free(buf);
+    free(given);
     if (rc != 0)
         fprintf(stderr, "vdcsim sweep: MPI communication with a worker failed\n");
     return rc;
