@@ -22,6 +22,7 @@
 #include "analysis/sweep_figures.h"
 #include "analysis/sweep_table.h"
 #include "app/cli_error.h"
+#include "app/sweep_mpi.h"
 #include "scenario/experiment.h"
 
 #define PATH_LEN 4096
@@ -39,6 +40,8 @@ static const char sweep_usage[] =
     "--set adds an override to every run (after the file's `set`); --replications\n"
     "replaces the file's count (for a quick look at a long study). --dry-run checks\n"
     "the experiment and prints every run's command without running anything.\n"
+    "Under `mpirun -n N vdcsim sweep ...` rank 0 hands the runs to the N-1 other\n"
+    "ranks, one at a time each, and writes the tables (docs/experiments.md).\n"
     "exit status: 0 all runs succeeded, 1 some failed, 2 bad input\n";
 
 typedef struct sweep {
@@ -56,6 +59,9 @@ typedef struct sweep {
     double *wall_s;
     char **message;
     double *values;
+    /* progress of this start */
+    int64_t n_todo, done, failed;
+    double start_s;
     /* per cell */
     char **cell_values;
     const char **units;
@@ -235,14 +241,12 @@ static void remove_partials(const sweep *s)
 
 /* ---- running ------------------------------------------------------------- */
 
-static pid_t start_run(const sweep *s, int64_t run)
+/* Starts `vdcsim run` for run `run` writing h5 and log; returns its pid. */
+static pid_t start_run_to(const sweep *s, int64_t run, const char *h5, const char *log)
 {
     int n;
     char **ovs = experiment_run_overrides(s->e, run / s->e->replications, run % s->e->replications, &n);
     const char **argv = ovs ? calloc((size_t)(2 * n + 10), sizeof *argv) : NULL;
-    char h5[PATH_LEN], log[PATH_LEN];
-    run_path(s, run, "h5", h5, sizeof h5);
-    run_path(s, run, "log", log, sizeof log);
     if (!argv) {
         experiment_free_overrides(ovs, n);
         return -1;
@@ -279,6 +283,19 @@ static pid_t start_run(const sweep *s, int64_t run)
     return pid;
 }
 
+static pid_t start_run(const sweep *s, int64_t run)
+{
+    char h5[PATH_LEN], log[PATH_LEN];
+    run_path(s, run, "h5", h5, sizeof h5);
+    run_path(s, run, "log", log, sizeof log);
+    return start_run_to(s, run, h5, log);
+}
+
+static int exit_status(int wstatus)
+{
+    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+}
+
 /* The last non-empty line of the run's log. */
 static void last_log_line(const sweep *s, int64_t run, char *buf, size_t len)
 {
@@ -311,10 +328,85 @@ static void report_progress(const sweep *s, int64_t done, int64_t todo, int64_t 
     fputc('\n', stderr);
 }
 
+/* Books a finished run: status, wall time, the failure's message, progress. */
+static void record_result(sweep *s, int64_t run, int status, double wall_s)
+{
+    s->done++;
+    s->status[run] = status;
+    s->wall_s[run] = wall_s;
+    if (status != 0) {
+        s->failed++;
+        last_log_line(s, run, s->message[run], MESSAGE_LEN);
+        if (!s->quiet)
+            fprintf(stderr, "sweep: run %lld failed (exit %d): %s\n", (long long)run, status, s->message[run]);
+    }
+    report_progress(s, s->done, s->n_todo, s->failed, s->start_s);
+}
+
+/* The runs whose .h5 is missing, in run order; NULL when out of memory. */
+static int64_t *runs_to_do(const sweep *s, int64_t *n_todo)
+{
+    int64_t *todo = malloc(((size_t)s->runs + 1) * sizeof *todo);
+    *n_todo = 0;
+    if (!todo)
+        return NULL;
+    for (int64_t run = 0; run < s->runs; run++) {
+        char h5[PATH_LEN];
+        run_path(s, run, "h5", h5, sizeof h5);
+        if (access(h5, F_OK) != 0)
+            todo[(*n_todo)++] = run;
+    }
+    return todo;
+}
+
+/* ---- the MPI mode's callbacks (app/sweep_mpi.h) --------------------------- */
+
+static int mpi_execute(void *ctx, int64_t run, const char *h5, const char *log)
+{
+    pid_t pid = start_run_to(ctx, run, h5, log);
+    if (pid < 0)
+        return -1;
+    int wstatus;
+    while (waitpid(pid, &wstatus, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return exit_status(wstatus);
+}
+
+static void mpi_path(void *ctx, int64_t run, const char *ext, char *buf, size_t len)
+{
+    run_path(ctx, run, ext, buf, len);
+}
+
+static void mpi_result(void *ctx, int64_t run, int status, double wall_s)
+{
+    record_result(ctx, run, status, wall_s);
+}
+
+/* Rank 0 of an MPI sweep: hands the missing runs to the other ranks. */
+static int lead_all(sweep *s, int ranks)
+{
+    int64_t *todo = runs_to_do(s, &s->n_todo);
+    if (!todo)
+        return -1;
+    if (!s->quiet)
+        fprintf(stderr, "sweep: %lld runs (%lld cells x %lld replications), %lld to do, over %d MPI workers\n",
+                (long long)s->runs, (long long)s->e->n_cells, (long long)s->e->replications, (long long)s->n_todo,
+                ranks - 1);
+    s->start_s = now_s();
+    int rc = sweep_mpi_lead(todo, s->n_todo, &interrupted, s, mpi_path, mpi_result);
+    if (interrupted)
+        fprintf(stderr, "sweep: interrupted after %lld of %lld runs; the same command continues it\n",
+                (long long)(s->runs - s->n_todo + s->done - s->failed), (long long)s->runs);
+    free(todo);
+    return rc;
+}
+
 /* Runs every run whose .h5 is missing, `jobs` at a time. */
 static int run_all(sweep *s)
 {
-    int64_t *todo = malloc(((size_t)s->runs + 1) * sizeof *todo);
+    int64_t n_todo;
+    int64_t *todo = runs_to_do(s, &n_todo);
     pid_t *pids = calloc((size_t)s->jobs, sizeof *pids);
     int64_t *slot_run = calloc((size_t)s->jobs, sizeof *slot_run);
     double *slot_start = calloc((size_t)s->jobs, sizeof *slot_start);
@@ -322,21 +414,15 @@ static int run_all(sweep *s)
         free(todo), free(pids), free(slot_run), free(slot_start);
         return -1;
     }
-    int64_t n_todo = 0;
-    for (int64_t run = 0; run < s->runs; run++) {
-        char h5[PATH_LEN];
-        run_path(s, run, "h5", h5, sizeof h5);
-        if (access(h5, F_OK) != 0)
-            todo[n_todo++] = run;
-    }
+    s->n_todo = n_todo;
     if (!s->quiet)
         fprintf(stderr, "sweep: %lld runs (%lld cells x %lld replications), %lld to do, %d at a time\n",
                 (long long)s->runs, (long long)s->e->n_cells, (long long)s->e->replications, (long long)n_todo,
                 s->jobs);
-    double start = now_s();
-    int64_t next = 0, done = 0, failed = 0;
+    s->start_s = now_s();
+    int64_t next = 0;
     int running = 0, rc = 0;
-    while (done < n_todo && !interrupted) {
+    while (s->done < n_todo && !interrupted) {
         while (running < s->jobs && next < n_todo && rc == 0 && !interrupted) {
             int slot = 0;
             while (pids[slot] != 0)
@@ -366,25 +452,14 @@ static int run_all(sweep *s)
             slot++;
         if (slot == s->jobs)
             continue; /* not one of ours */
-        int64_t run = slot_run[slot];
         pids[slot] = 0;
         running--;
-        done++;
-        int status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-        s->status[run] = status;
-        s->wall_s[run] = now_s() - slot_start[slot];
-        if (status != 0) {
-            failed++;
-            last_log_line(s, run, s->message[run], MESSAGE_LEN);
-            if (!s->quiet)
-                fprintf(stderr, "sweep: run %lld failed (exit %d): %s\n", (long long)run, status, s->message[run]);
-        }
-        report_progress(s, done, n_todo, failed, start);
+        record_result(s, slot_run[slot], exit_status(wstatus), now_s() - slot_start[slot]);
     }
     if (interrupted) {
         stop_children(pids, s->jobs);
         fprintf(stderr, "sweep: interrupted after %lld of %lld runs; the same command continues it\n",
-                (long long)(s->runs - n_todo + done - failed), (long long)s->runs);
+                (long long)(s->runs - n_todo + s->done - s->failed), (long long)s->runs);
     }
     free(todo), free(pids), free(slot_run), free(slot_start);
     return rc;
@@ -643,18 +718,36 @@ int cmd_sweep(int argc, char **argv)
         rc = print_plan(&s);
         goto done;
     }
+    /* Under mpirun with several ranks rank 0 leads and the others work;
+     * otherwise (one rank, no mpirun, built without MPI) the local mode. */
+    int rank, ranks = sweep_mpi_begin(&rank);
+    if (rank != 0) {
+        rc = sweep_mpi_agree(CLI_EXIT_OK); /* rank 0's setup status */
+        if (rc == CLI_EXIT_OK)
+            rc = sweep_mpi_work(&s, mpi_execute) == 0 ? CLI_EXIT_OK : CLI_EXIT_RUNTIME;
+        sweep_mpi_end();
+        if (rc < 0)
+            rc = CLI_EXIT_RUNTIME;
+        goto done;
+    }
     char runs_dir[PATH_LEN];
     snprintf(runs_dir, sizeof runs_dir, "%s/runs", s.out_dir);
     if (make_dir(s.out_dir) != 0 || make_dir(runs_dir) != 0)
+        rc = CLI_EXIT_RUNTIME;
+    else
+        rc = check_plan(&s);
+    if (ranks > 1 && sweep_mpi_agree(rc) < 0)
+        rc = CLI_EXIT_RUNTIME;
+    if (rc != CLI_EXIT_OK) {
+        sweep_mpi_end();
         goto done;
-    rc = check_plan(&s);
-    if (rc != CLI_EXIT_OK)
-        goto done;
+    }
     rc = CLI_EXIT_RUNTIME;
     remove_partials(&s);
     catch_interrupts();
-    int ran = run_all(&s);
+    int ran = ranks > 1 ? lead_all(&s, ranks) : run_all(&s);
     restore_interrupts();
+    sweep_mpi_end();
     if (ran != 0) {
         fprintf(stderr, "vdcsim: cannot start the runs: %s\n", strerror(errno));
         goto done;

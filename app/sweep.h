@@ -17,6 +17,9 @@
  * refused (exit 2). Failed runs are recorded with their exit status and the
  * last line of their log, and run again on the next start.
  *
+ * Under `mpirun -n N` (built with MPI) rank 0 hands the runs to the other
+ * ranks and writes the tables (app/sweep_mpi.h); results are the same.
+ *
  * Exit status: 0 all runs succeeded, 1 some failed or a runtime error
  * (tables still written when possible), 2 bad input (experiment, flags)
  * before any run starts.
