@@ -404,7 +404,8 @@ int h5r_attr_str(hid_t obj, const char *name, char *buf, size_t buf_len)
     return rc;
 }
 
-hid_t h5r_open_run(const char *path, int64_t *format_version, char *err, size_t err_len)
+hid_t h5r_open_format(const char *path, const char *format_name, int64_t format_version, const char *what, char *err,
+                      size_t err_len)
 {
     if (access(path, R_OK) != 0) {
         snprintf(err, err_len, "cannot open %s: %s", path, strerror(errno));
@@ -421,12 +422,12 @@ hid_t h5r_open_run(const char *path, int64_t *format_version, char *err, size_t 
     }
     char format[64] = "";
     int rc = h5r_attr_str(file, "format", format, sizeof format);
-    if (rc <= 0 || strcmp(format, REC_FORMAT_NAME) != 0) {
+    if (rc <= 0 || strcmp(format, format_name) != 0) {
         if (rc == 0)
-            snprintf(err, err_len, "%s: not a vdcsim run file (no root attribute 'format')", path);
+            snprintf(err, err_len, "%s: not a %s (no root attribute 'format')", path, what);
         else
-            snprintf(err, err_len, "%s: not a vdcsim run file (root attribute 'format' is '%s', want '%s')",
-                     path, rc > 0 ? format : "?", REC_FORMAT_NAME);
+            snprintf(err, err_len, "%s: not a %s (root attribute 'format' is '%s', want '%s')", path, what,
+                     rc > 0 ? format : "?", format_name);
         H5Fclose(file);
         return H5I_INVALID_HID;
     }
@@ -438,15 +439,21 @@ hid_t h5r_open_run(const char *path, int64_t *format_version, char *err, size_t 
         H5Fclose(file);
         return H5I_INVALID_HID;
     }
-    if (version != REC_FORMAT_VERSION) {
+    if (version != format_version) {
         snprintf(err, err_len,
-                 "%s: format_version %" PRId64 " is not supported: this reader reads format_version %d",
-                 path, version, REC_FORMAT_VERSION);
+                 "%s: format_version %" PRId64 " is not supported: this reader reads format_version %" PRId64,
+                 path, version, format_version);
         H5Fclose(file);
         return H5I_INVALID_HID;
     }
-    if (format_version)
-        *format_version = version;
+    return file;
+}
+
+hid_t h5r_open_run(const char *path, int64_t *format_version, char *err, size_t err_len)
+{
+    hid_t file = h5r_open_format(path, REC_FORMAT_NAME, REC_FORMAT_VERSION, "vdcsim run file", err, err_len);
+    if (file >= 0 && format_version)
+        *format_version = REC_FORMAT_VERSION;
     return file;
 }
 

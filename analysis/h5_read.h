@@ -39,6 +39,12 @@ void h5r_quiet_end(const h5r_quiet *q);
  * "format_version 99 is not supported: this reader reads format_version 1"). */
 hid_t h5r_open_run(const char *path, int64_t *format_version, char *err, size_t err_len);
 
+/* The same for any vdcsim file: root attribute format == format_name and
+ * format_version == format_version; `what` names the kind in messages
+ * ("vdcsim sweep file"). */
+hid_t h5r_open_format(const char *path, const char *format_name, int64_t format_version, const char *what, char *err,
+                      size_t err_len);
+
 /* 1 when the object at `path` (absolute, e.g. "/series/host/cpu_usage_mhz")
  * exists, walking the path one link at a time; 0 otherwise; -1 when the
  * links cannot be read (a damaged file), which callers testing `if

@@ -351,7 +351,65 @@ static int write_cells(hid_t file, const sweep_table *t)
     return rc;
 }
 
-int sweep_write_h5(const sweep_table *t, const char *path, char *err, size_t err_len)
+static int attr_i64(hid_t obj, const char *name, int64_t value)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = space >= 0 ? H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_INT64, &value) >= 0 ? 0 : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    if (space >= 0)
+        H5Sclose(space);
+    return rc;
+}
+
+static int attr_f64(hid_t obj, const char *name, double value)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = space >= 0 ? H5Acreate2(obj, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_DOUBLE, &value) >= 0 ? 0 : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    if (space >= 0)
+        H5Sclose(space);
+    return rc;
+}
+
+/* A fixed-length UTF-8 string attribute, null-terminated (as the recorder's). */
+static int attr_str(hid_t obj, const char *name, const char *value)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    hid_t space = H5Screate(H5S_SCALAR);
+    int rc = type >= 0 && space >= 0 && H5Tset_size(type, strlen(value) + 1) >= 0 &&
+                     H5Tset_strpad(type, H5T_STR_NULLTERM) >= 0 && H5Tset_cset(type, H5T_CSET_UTF8) >= 0
+                 ? 0
+                 : -1;
+    hid_t a = rc == 0 ? H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    rc = a >= 0 && H5Awrite(a, type, value) >= 0 ? 0 : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    if (space >= 0)
+        H5Sclose(space);
+    if (type >= 0)
+        H5Tclose(type);
+    return rc;
+}
+
+/* What `vdcsim report SWEEP.h5` needs to draw the figures again. */
+static int write_design(hid_t file, const sweep_table *t, int64_t first_factor_values, int zip)
+{
+    return attr_str(file, "format", SWEEP_FORMAT_NAME) == 0 &&
+                   attr_i64(file, "format_version", SWEEP_FORMAT_VERSION) == 0 &&
+                   attr_str(file, "design", zip ? "zip" : "cartesian") == 0 &&
+                   attr_i64(file, "first_factor_values", first_factor_values) == 0 &&
+                   attr_i64(file, "cells", t->n_cells) == 0 && attr_i64(file, "replications", t->replications) == 0 &&
+                   attr_f64(file, "level", t->level) == 0
+               ? 0
+               : -1;
+}
+
+int sweep_write_h5(const sweep_table *t, int64_t first_factor_values, int zip, const char *path, char *err,
+                   size_t err_len)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.partial-%ld", path, (long)getpid());
@@ -360,7 +418,10 @@ int sweep_write_h5(const sweep_table *t, const char *path, char *err, size_t err
     H5Eget_auto2(H5E_DEFAULT, &func, &data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = file >= 0 && write_runs(file, t) == 0 && write_cells(file, t) == 0 ? 0 : -1;
+    int rc = file >= 0 && write_design(file, t, first_factor_values, zip) == 0 && write_runs(file, t) == 0 &&
+                     write_cells(file, t) == 0
+                 ? 0
+                 : -1;
     if (file >= 0 && H5Fclose(file) < 0)
         rc = -1;
     H5Eset_auto2(H5E_DEFAULT, func, data);

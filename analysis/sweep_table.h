@@ -65,7 +65,14 @@ int sweep_write_paired_csv(const sweep_table *t, int64_t first_factor_values, co
 
 /* sweep.h5: the same two tables as compound datasets /runs and /cells
  * (strings variable-length UTF-8, factor values as strings, metric values
- * float64 columns named after the metric in /runs). */
-int sweep_write_h5(const sweep_table *t, const char *path, char *err, size_t err_len);
+ * float64 columns named after the metric in /runs), and root attributes
+ * format = "vdcsim-sweep", format_version = 1, design ("cartesian" or
+ * "zip"), first_factor_values, cells, replications, level: what
+ * `vdcsim report SWEEP.h5` needs to draw the figures again
+ * (analysis/sweep_read.h). */
+#define SWEEP_FORMAT_NAME "vdcsim-sweep"
+#define SWEEP_FORMAT_VERSION 1
+int sweep_write_h5(const sweep_table *t, int64_t first_factor_values, int zip, const char *path, char *err,
+                   size_t err_len);
 
 #endif

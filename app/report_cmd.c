@@ -1,5 +1,6 @@
-/* report_cmd.c - `vdcsim report RUN.h5 -o DIR`: a run's figures as CSV,
- * PNG and SVG with an index.html (analysis/run_report.h). */
+/* report_cmd.c - `vdcsim report RUN.h5|SWEEP.h5 -o DIR`: a run's figures
+ * (analysis/run_report.h) or a sweep's (analysis/sweep_read.h,
+ * sweep_figures.h) as CSV, PNG and SVG with an index.html. */
 #include "app/report_cmd.h"
 
 #include <stdio.h>
@@ -7,16 +8,19 @@
 
 #include "analysis/out_dir.h"
 #include "analysis/run_report.h"
+#include "analysis/sweep_figures.h"
+#include "analysis/sweep_read.h"
 #include "app/cli_error.h"
 
 static const char report_usage[] =
-    "usage: vdcsim report RUN.h5 -o DIR\n"
+    "usage: vdcsim report RUN.h5|SWEEP.h5 -o DIR\n"
     "Writes the run's figures into DIR (created if needed): cluster CPU demand,\n"
     "usage and capacity; CPU ready over VMs; a host-by-time heat map of CPU usage;\n"
     "memory reclamation; power; hosts up and VMs down; pending pods and scheduling\n"
     "latency; service latency. Each figure is DIR/NAME.csv (its numbers) and, when\n"
     "built with PLplot, DIR/NAME.png and DIR/NAME.svg; DIR/index.html shows them.\n"
-    "A sweep draws its own figures (vdcsim sweep, DIR/figures).\n";
+    "Given a sweep's SWEEP.h5 instead, draws the sweep's figures again (each metric\n"
+    "against the first factor with its confidence intervals), as vdcsim sweep does.\n";
 
 int cmd_report(int argc, char **argv)
 {
@@ -43,7 +47,17 @@ int cmd_report(int argc, char **argv)
         fprintf(stderr, "vdcsim report: %s\n", err);
         return CLI_EXIT_RUNTIME;
     }
-    int rc = run_report_write(run, dir, err, sizeof err);
+    int rc;
+    if (sweep_read_is_sweep(run)) {
+        sweep_read r;
+        rc = sweep_read_h5(run, &r, err, sizeof err);
+        if (rc == 0) {
+            rc = sweep_write_figures(&r.table, (int)r.first_factor_values, r.zip, dir, err, sizeof err) == 0 ? 0 : -1;
+            sweep_read_free(&r);
+        }
+    } else {
+        rc = run_report_write(run, dir, err, sizeof err);
+    }
     if (rc != 0) {
         fprintf(stderr, "vdcsim report: %s\n", err);
         return rc == -2 ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUNTIME;

@@ -523,9 +523,10 @@ static int write_tables(const sweep *s)
     snprintf(runs, sizeof runs, "%s/runs.csv", s->out_dir);
     snprintf(cells, sizeof cells, "%s/cells.csv", s->out_dir);
     snprintf(h5, sizeof h5, "%s/sweep.h5", s->out_dir);
+    int first_values = e->n_factors > 0 ? e->factors[0].n_values : 0;
     int rc = sweep_write_runs_csv(&t, runs, err, sizeof err) == 0 &&
                      sweep_write_cells_csv(&t, cells, err, sizeof err) == 0 &&
-                     sweep_write_h5(&t, h5, err, sizeof err) == 0
+                     sweep_write_h5(&t, first_values, e->zip, h5, err, sizeof err) == 0
                  ? 0
                  : -1;
     if (rc == 0 && !e->zip && e->n_factors > 0 && e->factors[0].n_values > 1) {
@@ -536,8 +537,7 @@ static int write_tables(const sweep *s)
     char figures[PATH_LEN];
     snprintf(figures, sizeof figures, "%s/figures", s->out_dir);
     if (rc == 0 && (make_dir(figures) != 0 ||
-                    sweep_write_figures(&t, e->n_factors > 0 ? e->factors[0].n_values : 0, e->zip, figures, err,
-                                        sizeof err) != 0))
+                    sweep_write_figures(&t, first_values, e->zip, figures, err, sizeof err) != 0))
         rc = -1;
     if (rc != 0)
         fprintf(stderr, "vdcsim: %s\n", err);

@@ -87,6 +87,19 @@ expect_status 0 "zip sweep" "$vdcsim" sweep zip.cfg -o zip --quiet
   || bad "zip design pairs the i-th values"
 [ ! -e zip/paired.csv ] && ok || bad "no paired.csv for a zip design"
 
+# vdcsim report SWEEP.h5 draws the same figures from the file alone: every
+# figure's numbers equal those the sweep wrote (two factors, and a zip design).
+for d in two zip j1; do
+  expect_status 0 "report $d/sweep.h5" "$vdcsim" report "$d/sweep.h5" -o "$d-report"
+  n=0
+  for f in "$d"/figures/fig-*.csv; do
+    n=$((n + 1))
+    cmp -s "$f" "$d-report/$(basename "$f")" && ok || bad "report $d: $(basename "$f") differs from the sweep's"
+  done
+  [ "$n" -gt 0 ] && ok || bad "$d: the sweep wrote no figure"
+done
+h5dump -a format two/sweep.h5 | grep -q '"vdcsim-sweep"' && ok || bad "sweep.h5 root attribute format"
+
 # --- the interval by hand ----------------------------------------------------
 # cell 1, energy_kwh (runs.csv column 9): n = 3, half-width
 # t_{0.975,2} s / sqrt(3) with t_{0.975,2} = 4.302653 (Student-t table).

@@ -1,0 +1,207 @@
+/* sweep_read.c - sweep.h5 back into a sweep_table (see sweep_read.h). */
+#include "analysis/sweep_read.h"
+
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/h5_read.h"
+
+#define STR_LEN 4096
+#define MAX_COLUMNS 4096 /* members of /runs: bounds the arrays of names */
+
+int sweep_read_is_sweep(const char *path)
+{
+    char err[256];
+    h5r_quiet q;
+    h5r_quiet_begin(&q);
+    hid_t f = h5r_open_format(path, SWEEP_FORMAT_NAME, SWEEP_FORMAT_VERSION, "vdcsim sweep file", err, sizeof err);
+    h5r_quiet_end(&q);
+    if (f < 0)
+        return 0;
+    H5Fclose(f);
+    return 1;
+}
+
+/* A copy of s kept in r (freed by sweep_read_free); NULL when out of memory. */
+static char *keep(sweep_read *r, const char *s)
+{
+    char *copy = strdup(s);
+    if (!copy)
+        return NULL;
+    r->strings[r->n_strings++] = copy;
+    return copy;
+}
+
+/* The index of member `name` among the n names, or -1. */
+static int find(char *const *names, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int positive_attr(hid_t file, const char *name, int64_t max, int64_t *out)
+{
+    return h5r_attr_i64(file, name, out) == 1 && *out >= 0 && *out <= max ? 0 : -1;
+}
+
+int sweep_read_h5(const char *path, sweep_read *out, char *err, size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    err[0] = '\0';
+    h5r_quiet q;
+    h5r_quiet_begin(&q);
+    hid_t file = h5r_open_format(path, SWEEP_FORMAT_NAME, SWEEP_FORMAT_VERSION, "vdcsim sweep file", err, err_len);
+    if (file < 0) {
+        h5r_quiet_end(&q);
+        return -2;
+    }
+    int rc = -2;
+    hid_t runs = -1, cells = -1, type = -1;
+    char **names = NULL;
+    int n_members = 0;
+    sweep_table *t = &out->table;
+    int64_t n_cells = 0, reps = 0, ffv = 0;
+    double level = 0.0;
+    char design[32] = "";
+    if (positive_attr(file, "cells", INT64_C(1) << 31, &n_cells) != 0 ||
+        positive_attr(file, "replications", INT64_C(1) << 31, &reps) != 0 || reps < 1 ||
+        positive_attr(file, "first_factor_values", INT64_C(1) << 31, &ffv) != 0 ||
+        h5r_attr_f64(file, "level", &level) != 1 || !(level > 0.0 && level < 1.0) ||
+        h5r_attr_str(file, "design", design, sizeof design) != 1 ||
+        (strcmp(design, "zip") != 0 && strcmp(design, "cartesian") != 0)) {
+        snprintf(err, err_len, "%s: root attributes cells, replications, first_factor_values, level or design "
+                               "missing or out of range", path);
+        goto done;
+    }
+    hsize_t n_runs = 0, n_cell_rows = 0;
+    runs = h5r_open_dataset(file, "/runs", 1, &n_runs, err, err_len);
+    if (runs < 0)
+        goto done;
+    if ((int64_t)n_runs != n_cells * reps) {
+        snprintf(err, err_len, "%s: /runs has %llu rows, not cells x replications = %lld", path,
+                 (unsigned long long)n_runs, (long long)(n_cells * reps));
+        goto done;
+    }
+    type = H5Dget_type(runs);
+    n_members = type >= 0 && H5Tget_class(type) == H5T_COMPOUND ? H5Tget_nmembers(type) : -1;
+    if (n_members < 8 || n_members > MAX_COLUMNS) {
+        snprintf(err, err_len, "%s: /runs is not a table of runs", path);
+        n_members = 0;
+        goto done;
+    }
+    names = calloc((size_t)n_members, sizeof *names);
+    if (!names) {
+        rc = -1;
+        goto done;
+    }
+    for (int i = 0; i < n_members; i++)
+        names[i] = H5Tget_member_name(type, (unsigned)i);
+    int first_factor = find(names, n_members, "replication") + 1, seed = find(names, n_members, "seed");
+    int message = find(names, n_members, "message");
+    if (first_factor != 3 || seed < first_factor || message != seed + 3) {
+        snprintf(err, err_len, "%s: /runs lacks the columns run, cell, replication, seed, status, wall_time_s, message",
+                 path);
+        goto done;
+    }
+    int n_factors = seed - first_factor, n_metrics = n_members - message - 1;
+    cells = h5r_open_dataset(file, "/cells", 1, &n_cell_rows, err, err_len);
+    if (cells < 0)
+        goto done;
+    if ((int64_t)n_cell_rows != n_cells * n_metrics) {
+        snprintf(err, err_len, "%s: /cells has %llu rows, not cells x metrics = %lld", path,
+                 (unsigned long long)n_cell_rows, (long long)(n_cells * n_metrics));
+        goto done;
+    }
+    /* Every string: factor keys, metric names and units, cell values, messages. */
+    size_t n_strings = (size_t)n_factors + 2 * (size_t)n_metrics + (size_t)n_cells * (size_t)n_factors + n_runs;
+    out->strings = calloc(n_strings + 1, sizeof *out->strings);
+    const char **factor_keys = calloc((size_t)n_factors + 1, sizeof *factor_keys);
+    const char **metric_names = calloc((size_t)n_metrics + 1, sizeof *metric_names);
+    const char **metric_units = calloc((size_t)n_metrics + 1, sizeof *metric_units);
+    const char **cell_values = calloc((size_t)n_cells * (size_t)n_factors + 1, sizeof *cell_values);
+    const char **messages = calloc(n_runs + 1, sizeof *messages);
+    uint64_t *seeds = calloc(n_runs + 1, sizeof *seeds);
+    int *status = calloc(n_runs + 1, sizeof *status);
+    double *wall = calloc(n_runs + 1, sizeof *wall);
+    double *values = calloc(n_runs * (size_t)n_metrics + 1, sizeof *values);
+    void *arrays[] = {factor_keys, metric_names, metric_units, cell_values, messages, seeds, status, wall};
+    memcpy(out->arrays, arrays, sizeof arrays);
+    int64_t *i64 = calloc(n_runs + 1, sizeof *i64);
+    double *f64 = calloc(n_runs + 1, sizeof *f64);
+    if (!out->strings || !factor_keys || !metric_names || !metric_units || !cell_values || !messages || !seeds ||
+        !status || !wall || !values || !i64 || !f64) {
+        free(i64), free(f64), free(values);
+        rc = -1;
+        goto done;
+    }
+    *t = (sweep_table){.n_factors = n_factors, .n_metrics = n_metrics, .factor_keys = factor_keys,
+                       .metric_names = metric_names, .metric_units = metric_units, .n_cells = n_cells,
+                       .replications = reps, .cell_values = cell_values, .level = level, .seed = seeds,
+                       .status = status, .wall_s = wall, .message = messages, .values = values};
+    int ok = 1;
+    char buf[STR_LEN];
+    for (int k = 0; ok && k < n_factors; k++)
+        ok = (factor_keys[k] = keep(out, names[first_factor + k])) != NULL;
+    for (int m = 0; ok && m < n_metrics; m++) {
+        ok = (metric_names[m] = keep(out, names[message + 1 + m])) != NULL;
+        ok = ok && h5r_table_column_str(cells, "/cells", "unit", (hsize_t)m, buf, sizeof buf, err, err_len) == 0 &&
+             (metric_units[m] = keep(out, buf)) != NULL;
+    }
+    for (int64_t c = 0; ok && c < n_cells; c++)
+        for (int k = 0; ok && k < n_factors; k++)
+            ok = h5r_table_column_str(runs, "/runs", factor_keys[k], (hsize_t)(c * reps), buf, sizeof buf, err,
+                                      err_len) == 0 &&
+                 (cell_values[c * n_factors + k] = keep(out, buf)) != NULL;
+    for (hsize_t r = 0; ok && r < n_runs; r++)
+        ok = h5r_table_column_str(runs, "/runs", "message", r, buf, sizeof buf, err, err_len) == 0 &&
+             (messages[r] = keep(out, buf)) != NULL;
+    ok = ok && h5r_table_column_i64(runs, "/runs", "seed", 0, n_runs, i64, err, err_len) == 0;
+    for (hsize_t r = 0; ok && r < n_runs; r++)
+        seeds[r] = (uint64_t)i64[r];
+    ok = ok && h5r_table_column_i64(runs, "/runs", "status", 0, n_runs, i64, err, err_len) == 0;
+    for (hsize_t r = 0; ok && r < n_runs; r++)
+        status[r] = (int)i64[r];
+    ok = ok && h5r_table_column_f64(runs, "/runs", "wall_time_s", 0, n_runs, wall, err, err_len) == 0;
+    for (int m = 0; ok && m < n_metrics; m++) {
+        ok = h5r_table_column_f64(runs, "/runs", metric_names[m], 0, n_runs, f64, err, err_len) == 0;
+        for (hsize_t r = 0; ok && r < n_runs; r++)
+            values[r * (size_t)n_metrics + (size_t)m] = f64[r];
+    }
+    free(i64);
+    free(f64);
+    out->first_factor_values = ffv;
+    out->zip = strcmp(design, "zip") == 0;
+    rc = ok ? 0 : -2;
+    if (!ok && !err[0])
+        snprintf(err, err_len, "%s: out of memory reading it", path);
+done:
+    for (int i = 0; names && i < n_members; i++)
+        H5free_memory(names[i]);
+    free(names);
+    if (type >= 0)
+        H5Tclose(type);
+    if (runs >= 0)
+        H5Dclose(runs);
+    if (cells >= 0)
+        H5Dclose(cells);
+    H5Fclose(file);
+    h5r_quiet_end(&q);
+    if (rc != 0)
+        sweep_read_free(out);
+    return rc;
+}
+
+void sweep_read_free(sweep_read *r)
+{
+    for (size_t i = 0; i < r->n_strings; i++)
+        free(r->strings[i]);
+    free(r->strings);
+    for (size_t i = 0; i < sizeof r->arrays / sizeof r->arrays[0]; i++)
+        free(r->arrays[i]);
+    free((void *)r->table.values);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,38 @@
+/* sweep_read.h - a sweep's sweep.h5 read back into a sweep_table, so that
+ * `vdcsim report SWEEP.h5 -o DIR` draws the sweep's figures again
+ * (analysis/sweep_figures.h) without rerunning anything.
+ *
+ * The file must carry the root attributes sweep_write_h5 writes (format
+ * "vdcsim-sweep", version 1, design, first_factor_values, cells,
+ * replications, level); /runs gives the factors (the members between
+ * "replication" and "seed"), the metrics (the members after "message") and
+ * every run's values; /cells gives each metric's unit. Sizes are checked
+ * against the file before anything is allocated.
+ */
+#ifndef VDCSIM_ANALYSIS_SWEEP_READ_H
+#define VDCSIM_ANALYSIS_SWEEP_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/sweep_table.h"
+
+typedef struct sweep_read {
+    sweep_table table;           /* points into the storage below */
+    int64_t first_factor_values; /* of a cartesian design */
+    int zip;
+    char **strings; /* every string the table points to, owned */
+    size_t n_strings;
+    void *arrays[8]; /* owned arrays the table points to */
+} sweep_read;
+
+/* 1 when path is a vdcsim sweep file (its root attribute format), else 0. */
+int sweep_read_is_sweep(const char *path);
+
+/* 0, or -2 (not a readable sweep file: bad input) / -1 (out of memory) with
+ * a message naming the file in err. */
+int sweep_read_h5(const char *path, sweep_read *out, char *err, size_t err_len);
+
+void sweep_read_free(sweep_read *r);
+
+#endif
