@@ -26,18 +26,20 @@ k8s_gpu_request k8s_gpu_request_of(const k8s_pod_spec *p)
     return r;
 }
 
-static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
+int k8s_gpu_grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
 {
     if (need <= *cap)
         return 0;
-    uint32_t c = *cap ? *cap : 16;
+    uint64_t c = *cap ? *cap : 16;
     while (c < need)
         c *= 2;
+    if (c > UINT32_MAX || c > SIZE_MAX / elem)
+        return -1;
     void *q = realloc(*p, (size_t)c * elem);
     if (q == NULL)
         return -1;
     *p = q;
-    *cap = c;
+    *cap = (uint32_t)c;
     return 0;
 }
 
@@ -72,13 +74,13 @@ int k8s_gpu_set_node(k8s_snapshot *s, uint32_t node, uint32_t n_gpu, const char 
     k8s_gpu_state *g = s->gpu;
     if (node >= g->n_nodes) {
         uint32_t cap = g->nodes_cap;
-        if (grow((void **)&g->nodes, &cap, node + 1, sizeof *g->nodes) != 0)
+        if (k8s_gpu_grow((void **)&g->nodes, &cap, node + 1, sizeof *g->nodes) != 0)
             return -1;
         cap = g->nodes_cap;
-        if (grow((void **)&g->frag, &cap, node + 1, sizeof *g->frag) != 0)
+        if (k8s_gpu_grow((void **)&g->frag, &cap, node + 1, sizeof *g->frag) != 0)
             return -1;
         cap = g->nodes_cap;
-        if (grow((void **)&g->frag_ok, &cap, node + 1, sizeof *g->frag_ok) != 0)
+        if (k8s_gpu_grow((void **)&g->frag_ok, &cap, node + 1, sizeof *g->frag_ok) != 0)
             return -1;
         g->nodes_cap = cap;
         memset(&g->nodes[g->n_nodes], 0, (node + 1 - g->n_nodes) * sizeof *g->nodes);
@@ -202,10 +204,10 @@ void k8s_gpu_on_link(k8s_snapshot *s, uint32_t slot, int32_t node)
     k8s_gpu_state *g = s->gpu;
     if (slot >= g->n_slots) {
         uint32_t cap = g->slots_cap;
-        if (grow((void **)&g->pod_mask, &cap, slot + 1, sizeof *g->pod_mask) != 0)
+        if (k8s_gpu_grow((void **)&g->pod_mask, &cap, slot + 1, sizeof *g->pod_mask) != 0)
             abort(); /* the snapshot aborts on out of memory too */
         cap = g->slots_cap;
-        if (grow((void **)&g->pod_node, &cap, slot + 1, sizeof *g->pod_node) != 0)
+        if (k8s_gpu_grow((void **)&g->pod_node, &cap, slot + 1, sizeof *g->pod_node) != 0)
             abort();
         g->slots_cap = cap;
         for (uint32_t i = g->n_slots; i <= slot; i++) {

@@ -27,6 +27,7 @@
 #ifndef VDCSIM_MODELS_K8S_GPU_H
 #define VDCSIM_MODELS_K8S_GPU_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "models/kubernetes/k8s_objects.h"
@@ -136,5 +137,9 @@ void k8s_gpu_set_types(k8s_snapshot *s, k8s_gpu_task_type *types, uint32_t n_typ
 double k8s_gpu_node_frag_cached(const k8s_snapshot *s, uint32_t node);
 /* Unallocated milli-GPU of a node. */
 int64_t k8s_gpu_free_total(const k8s_gpu_node *g);
+
+/* Grows *p (an array of *cap elements of `elem` bytes) to hold at least
+ * `need`, doubling; 0, or -1 when out of memory or past 2^32 elements. */
+int k8s_gpu_grow(void **p, uint32_t *cap, uint32_t need, size_t elem);
 
 #endif

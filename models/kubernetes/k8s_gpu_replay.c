@@ -43,21 +43,6 @@ typedef struct gpu_replay {
     uint64_t log_seq;
 } gpu_replay;
 
-static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    uint32_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, (size_t)c * elem);
-    if (q == NULL)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 static int64_t gpu_milli_of(const k8s_pod_spec *p) { return (int64_t)p->gpu_num * p->gpu_milli; }
 
 /* --- pod shapes ---------------------------------------------------------- */
@@ -128,7 +113,7 @@ static int64_t intern(gpu_replay *w, const agpu_pod *p)
     for (; w->hash[j]; j = (j + 1) & (w->hash_cap - 1))
         if (shape_equal(&w->specs[w->hash[j] - 1], p))
             return w->hash[j] - 1;
-    if (grow((void **)&w->specs, &w->specs_cap, w->n_specs + 1, sizeof *w->specs) != 0)
+    if (k8s_gpu_grow((void **)&w->specs, &w->specs_cap, w->n_specs + 1, sizeof *w->specs) != 0)
         return -1;
     spec_from_row(&w->specs[w->n_specs], p, w->n_specs);
     w->hash[j] = ++w->n_specs;
@@ -137,7 +122,7 @@ static int64_t intern(gpu_replay *w, const agpu_pod *p)
 
 static int push_pod(gpu_replay *w, uint32_t spec)
 {
-    if (grow((void **)&w->order, &w->pods_cap, w->n_pods + 1, sizeof *w->order) != 0)
+    if (k8s_gpu_grow((void **)&w->order, &w->pods_cap, w->n_pods + 1, sizeof *w->order) != 0)
         return -1;
     w->order[w->n_pods++] = spec;
     return 0;
