@@ -351,11 +351,12 @@ static int write_cells(hid_t file, const sweep_table *t)
     return rc;
 }
 
-static int attr_i64(hid_t obj, const char *name, int64_t value)
+/* A scalar numeric attribute: file_type on disk, read from *value as mem_type. */
+static int attr_number(hid_t obj, const char *name, hid_t file_type, hid_t mem_type, const void *value)
 {
     hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = space >= 0 ? H5Acreate2(obj, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
-    int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_INT64, &value) >= 0 ? 0 : -1;
+    hid_t a = space >= 0 ? H5Acreate2(obj, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    int rc = a >= 0 && H5Awrite(a, mem_type, value) >= 0 ? 0 : -1;
     if (a >= 0)
         H5Aclose(a);
     if (space >= 0)
@@ -363,16 +364,14 @@ static int attr_i64(hid_t obj, const char *name, int64_t value)
     return rc;
 }
 
+static int attr_i64(hid_t obj, const char *name, int64_t value)
+{
+    return attr_number(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+}
+
 static int attr_f64(hid_t obj, const char *name, double value)
 {
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = space >= 0 ? H5Acreate2(obj, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT) : -1;
-    int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_DOUBLE, &value) >= 0 ? 0 : -1;
-    if (a >= 0)
-        H5Aclose(a);
-    if (space >= 0)
-        H5Sclose(space);
-    return rc;
+    return attr_number(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
 /* A fixed-length UTF-8 string attribute, null-terminated (as the recorder's). */
