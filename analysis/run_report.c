@@ -207,8 +207,10 @@ static int draw_line_figure(report *r, const line_figure *fig)
 
 /* ---- cpu: demand, usage, capacity ----------------------------------------- */
 
-/* Host capacities (MHz) from /tables/hosts; NULL with err on failure. */
-static double *host_capacity(report *r, hsize_t *hosts)
+/* Column `column` of /tables/hosts (MHz): cpu_capacity_mhz (cores x MHz,
+ * vSphere's capacity) or cpu_schedulable_mhz (with SMT, what usage can
+ * reach); NULL with err on failure. */
+static double *host_capacity(report *r, const char *column, hsize_t *hosts)
 {
     *hosts = 0;
     if (!h5r_exists(r->file, "/tables/hosts")) {
@@ -220,7 +222,7 @@ static double *host_capacity(report *r, hsize_t *hosts)
         return NULL;
     size_t bytes = h5r_array_bytes(*hosts, sizeof(double));
     double *cap = bytes ? malloc(bytes) : NULL;
-    if (!cap || h5r_table_column_f64(t, "/tables/hosts", "cpu_capacity_mhz", 0, *hosts, cap, r->err, r->err_len) != 0) {
+    if (!cap || h5r_table_column_f64(t, "/tables/hosts", column, 0, *hosts, cap, r->err, r->err_len) != 0) {
         if (!cap)
             snprintf(r->err, r->err_len, "/tables/hosts: out of memory");
         free(cap);
@@ -277,30 +279,34 @@ static double *capacity_over_time(report *r, const double *cap, hsize_t hosts, h
 
 static int draw_cpu(report *r, const double *cap, hsize_t hosts)
 {
-    hsize_t samples = 0;
+    hsize_t samples = 0, n_sched = 0;
     double *hours = read_hours(r, "/series/cluster", &samples);
     if (!hours)
         return r->err[0] ? -2 : 0;
-    double *demand = read_column(r, "/series/cluster/cpu_demand_mhz", samples, 0, 1e-3);
+    double *sched_cap = host_capacity(r, "cpu_schedulable_mhz", &n_sched);
+    double *demand = sched_cap ? read_column(r, "/series/cluster/cpu_demand_mhz", samples, 0, 1e-3) : NULL;
     double *usage = demand ? read_column(r, "/series/cluster/cpu_usage_mhz", samples, 0, 1e-3) : NULL;
     double *capacity = usage ? capacity_over_time(r, cap, hosts, samples) : NULL;
+    double *schedulable = capacity ? capacity_over_time(r, sched_cap, n_sched, samples) : NULL;
     int rc = 0;
-    if (!capacity) {
+    if (!schedulable) {
         rc = r->err[0] ? -2 : 0;
         if (rc == 0)
             html_skipped(r, "cpu", "the run has no cluster CPU series");
     } else {
         plot_line lines[] = {{"demand", hours, demand, (size_t)samples},
                              {"usage", hours, usage, (size_t)samples},
-                             {"capacity", hours, capacity, (size_t)samples}};
+                             {"capacity", hours, capacity, (size_t)samples},
+                             {"schedulable (SMT)", hours, schedulable, (size_t)samples}};
         plot_labels lb = {"cpu", "Cluster CPU", "time (h)", "CPU (GHz)"};
-        rc = plot_lines(r->dir, &lb, lines, 3, r->err, r->err_len);
+        rc = plot_lines(r->dir, &lb, lines, 4, r->err, r->err_len);
         if (rc == 0)
             html_figure(r, "cpu",
-                        "CPU demand and usage summed over hosts at each sample, and the capacity of the hosts up "
-                        "(cpu_capacity_mhz of /tables/hosts where /series/host/up is 1).");
+                        "CPU demand and usage summed over hosts at each sample; the capacity of the hosts up "
+                        "(cpu_capacity_mhz of /tables/hosts, cores x MHz, where /series/host/up is 1) and what "
+                        "they can schedule with SMT (cpu_schedulable_mhz): usage may exceed the capacity up to it.");
     }
-    free(hours), free(demand), free(usage), free(capacity);
+    free(hours), free(demand), free(usage), free(capacity), free(schedulable), free(sched_cap);
     return rc;
 }
 
@@ -558,7 +564,7 @@ int run_report_write(const char *run_path, const char *dir, char *err, size_t er
               "files; rebuild with PLplot to draw them.</p>\n",
               html);
     hsize_t hosts = 0;
-    double *cap = host_capacity(&r, &hosts);
+    double *cap = host_capacity(&r, "cpu_capacity_mhz", &hosts);
     int rc = cap ? 0 : -2;
     if (rc == 0)
         rc = draw_cpu(&r, cap, hosts);

@@ -32,6 +32,10 @@ last() { awk -F, -v l="$1" '$1 == l { v = $3 } END { print v }' out/cpu.csv; }
 ncap=$(awk -F, '$1 == "capacity" && $3 != 16 { n++ } END { print n + 0 }' out/cpu.csv)
 [ "$ncap" = 0 ] && ok || bad "cpu.csv: $ncap capacity points differ from 16 GHz"
 [ "$(grep -c '^capacity,' out/cpu.csv)" = 12 ] && ok || bad "cpu.csv: 12 samples of capacity"
+# with SMT (2 threads per core, smt_gain 0.2 by default): 16 x 1.2 = 19.2 GHz
+nsched=$(awk -F, '$1 == "schedulable (SMT)" && ($3 - 19.2)^2 > 1e-18 { n++ } END { print n + 0 }' out/cpu.csv)
+[ "$nsched" = 0 ] && [ "$(grep -c '^schedulable (SMT),' out/cpu.csv)" = 12 ] && ok \
+  || bad "cpu.csv: schedulable capacity should be 19.2 GHz at every sample"
 # heat map: 12 samples x 2 hosts; at the last sample host 0 is at 37.5 %, host 1 at 0 %
 [ "$(wc -l <out/host-cpu-heat.csv)" = 25 ] && ok || bad "host-cpu-heat.csv: header + 24 cells"
 h0=$(awk -F, 'NR > 1 && $2 == 0 { v = $3 } END { print v }' out/host-cpu-heat.csv)
