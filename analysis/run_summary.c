@@ -605,17 +605,27 @@ static int cluster_series(hid_t file, const char *name, int64_t *samples, double
     return 0;
 }
 
+/* Opens a table that older files lack: 1 (in *ds, *rows rows), 0 absent,
+ * -1 damaged (message via fail). */
+static int open_optional_table(hid_t file, const char *path, hsize_t *rows, hid_t *ds, const ctx *c)
+{
+    if (!h5r_exists(file, path))
+        return 0;
+    char msg[512];
+    *ds = h5r_open_dataset(file, path, 1, rows, msg, sizeof msg);
+    return *ds < 0 ? fail(c, msg) : 1;
+}
+
 /* End-of-run totals from /tables/cluster (absent in files before issue 14). */
 static int read_cluster_totals(hid_t file, run_summary *s, const ctx *c)
 {
     static const char path[] = "/tables/cluster";
-    if (!h5r_exists(file, path))
-        return 0;
     hsize_t rows = 0;
     char msg[512];
-    hid_t ds = h5r_open_dataset(file, path, 1, &rows, msg, sizeof msg);
-    if (ds < 0)
-        return fail(c, msg);
+    hid_t ds;
+    int found = open_optional_table(file, path, &rows, &ds, c);
+    if (found <= 0)
+        return found;
     int64_t arrived = 0, rejected = 0;
     int ok = rows == 1 && h5r_table_column_i64(ds, path, "vms_arrived", 0, 1, &arrived, msg, sizeof msg) == 0 &&
              h5r_table_column_i64(ds, path, "vms_rejected", 0, 1, &rejected, msg, sizeof msg) == 0;
@@ -631,13 +641,12 @@ static int read_cluster_totals(hid_t file, run_summary *s, const ctx *c)
 static int read_arrival_groups(hid_t file, run_summary *s, const ctx *c)
 {
     static const char path[] = "/tables/arrival_groups";
-    if (!h5r_exists(file, path))
-        return 0;
     hsize_t rows = 0;
     char msg[512];
-    hid_t ds = h5r_open_dataset(file, path, 1, &rows, msg, sizeof msg);
-    if (ds < 0)
-        return fail(c, msg);
+    hid_t ds;
+    int found = open_optional_table(file, path, &rows, &ds, c);
+    if (found <= 0)
+        return found;
     int ok = 1;
     for (hsize_t g = 0; ok && g < rows; g++) {
         int64_t at = -1, count = 0;

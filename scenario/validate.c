@@ -366,15 +366,23 @@ static int check_length(scn_loader *ld, config_setting_t *list, const char *path
     return n;
 }
 
+/* Element i of a list and its path "PATH.[i]" (elem_path: PATH_MAX_LEN
+ * bytes); NULL when there is none or the path would not fit. */
+static config_setting_t *list_elem(config_setting_t *list, const char *path, int i, char *elem_path)
+{
+    config_setting_t *elem = config_setting_get_elem(list, (unsigned)i);
+    int len = snprintf(elem_path, PATH_MAX_LEN, "%s.[%d]", path, i);
+    return elem == NULL || len <= 0 || len >= PATH_MAX_LEN ? NULL : elem;
+}
+
 static void check_list(scn_loader *ld, config_setting_t *list, const char *path,
                        const scn_key *key)
 {
     int n = check_length(ld, list, path, key);
     for (int i = 0; i < n; i++) {
-        config_setting_t *elem = config_setting_get_elem(list, (unsigned)i);
         char elem_path[PATH_MAX_LEN];
-        int len = snprintf(elem_path, sizeof elem_path, "%s.[%d]", path, i);
-        if (elem == NULL || len <= 0 || len >= PATH_MAX_LEN)
+        config_setting_t *elem = list_elem(list, path, i, elem_path);
+        if (elem == NULL)
             continue;
         if (config_setting_type(elem) != CONFIG_TYPE_GROUP) {
             char found[128];
@@ -391,10 +399,9 @@ static void check_strings(scn_loader *ld, config_setting_t *list, const char *pa
 {
     int n = check_length(ld, list, path, key);
     for (int i = 0; i < n; i++) {
-        config_setting_t *elem = config_setting_get_elem(list, (unsigned)i);
         char elem_path[PATH_MAX_LEN];
-        int len = snprintf(elem_path, sizeof elem_path, "%s.[%d]", path, i);
-        if (elem == NULL || len <= 0 || len >= PATH_MAX_LEN)
+        config_setting_t *elem = list_elem(list, path, i, elem_path);
+        if (elem == NULL)
             continue;
         if (config_setting_type(elem) != CONFIG_TYPE_STRING) {
             char found[128];

@@ -29,6 +29,17 @@ static uint32_t vm_slots(const ha_vm *vm, double slot_cpu, double slot_mem, cons
     return c > m ? c : m;
 }
 
+/* Folds one value into a maximum and the count of values equal to it. */
+static void count_max(double value, double *max, uint32_t *n_at_max)
+{
+    if (value > *max || *n_at_max == 0) {
+        *max = value;
+        *n_at_max = 1;
+    } else if (value == *max) {
+        (*n_at_max)++;
+    }
+}
+
 void ha_totals_on(ha_totals *t, const ha_vm *vms, uint32_t n_vms, uint32_t v, const ha_config *cfg)
 {
     (void)n_vms;
@@ -36,18 +47,8 @@ void ha_totals_on(ha_totals *t, const ha_vm *vms, uint32_t n_vms, uint32_t v, co
     t->n_on++;
     t->sum_cpu_need_mhz += cpu;
     t->sum_mem_need_mib += mem;
-    if (cpu > t->max_cpu_need_mhz || t->n_at_max_cpu == 0) {
-        t->max_cpu_need_mhz = cpu;
-        t->n_at_max_cpu = 1;
-    } else if (cpu == t->max_cpu_need_mhz) {
-        t->n_at_max_cpu++;
-    }
-    if (mem > t->max_mem_need_mib || t->n_at_max_mem == 0) {
-        t->max_mem_need_mib = mem;
-        t->n_at_max_mem = 1;
-    } else if (mem == t->max_mem_need_mib) {
-        t->n_at_max_mem++;
-    }
+    count_max(cpu, &t->max_cpu_need_mhz, &t->n_at_max_cpu);
+    count_max(mem, &t->max_mem_need_mib, &t->n_at_max_mem);
     if (t->used_valid)
         t->used_slots += vm_slots(&vms[v], t->used_slot_cpu, t->used_slot_mem, cfg);
 }
@@ -61,18 +62,8 @@ static void recompute_max(ha_totals *t, const ha_vm *vms, uint32_t n_vms, const 
         if (!vms[v].powered_on)
             continue;
         double cpu = ha_vm_cpu_need_mhz(&vms[v], cfg), mem = ha_vm_mem_need_mib(&vms[v]);
-        if (cpu > t->max_cpu_need_mhz || t->n_at_max_cpu == 0) {
-            t->max_cpu_need_mhz = cpu;
-            t->n_at_max_cpu = 1;
-        } else if (cpu == t->max_cpu_need_mhz) {
-            t->n_at_max_cpu++;
-        }
-        if (mem > t->max_mem_need_mib || t->n_at_max_mem == 0) {
-            t->max_mem_need_mib = mem;
-            t->n_at_max_mem = 1;
-        } else if (mem == t->max_mem_need_mib) {
-            t->n_at_max_mem++;
-        }
+        count_max(cpu, &t->max_cpu_need_mhz, &t->n_at_max_cpu);
+        count_max(mem, &t->max_mem_need_mib, &t->n_at_max_mem);
     }
 }
 
