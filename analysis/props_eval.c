@@ -150,17 +150,6 @@ static int64_t first_bound(const props_node *n)
     return l >= 0 ? l : first_bound(n->r);
 }
 
-static void append(char *buf, size_t len, const char *fmt, ...)
-{
-    size_t used = strlen(buf);
-    if (used + 1 >= len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + used, len - used, fmt, ap);
-    va_end(ap);
-}
-
 /* "name=value unit" for every atom of the formula at t, once each. */
 static void witness(entity_ctx *e, const props_node *n, int64_t t, int *seen, char *buf, size_t len)
 {
@@ -171,15 +160,15 @@ static void witness(entity_ctx *e, const props_node *n, int64_t t, int *seen, ch
         const props_atom_info *info = props_atom_get(n->atom);
         double v = ps_at(&e->atom[n->atom], t);
         if (buf[0])
-            append(buf, len, ", ");
+            props_append(buf, len, ", ");
         if (info->is_state)
-            append(buf, len, "%s=%s", info->name, isnan(v) ? "unknown" : v != 0 ? "true" : "false");
+            props_append(buf, len, "%s=%s", info->name, isnan(v) ? "unknown" : v != 0 ? "true" : "false");
         else if (isnan(v))
-            append(buf, len, "%s=none", info->name);
+            props_append(buf, len, "%s=none", info->name);
         else if (info->unit == PU_ONE)
-            append(buf, len, "%s=%.6g", info->name, v);
+            props_append(buf, len, "%s=%.6g", info->name, v);
         else
-            append(buf, len, "%s=%.6g %s", info->name, v, props_unit_name(info->unit));
+            props_append(buf, len, "%s=%.6g %s", info->name, v, props_unit_name(info->unit));
     }
     witness(e, n->l, t, seen, buf, len);
     witness(e, n->r, t, seen, buf, len);

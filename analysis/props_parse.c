@@ -612,7 +612,7 @@ void props_free(props_node *n)
     free(n);
 }
 
-static void append(char *buf, size_t len, const char *fmt, ...)
+void props_append(char *buf, size_t len, const char *fmt, ...)
 {
     size_t used = strlen(buf);
     if (used + 1 >= len)
@@ -630,39 +630,39 @@ static void format_rec(const props_node *n, char *buf, size_t len)
                                  [PN_SUB] = "-", [PN_MUL] = "*", [PN_DIV] = "/"};
     char d[64];
     switch (n->type) {
-    case PN_TRUE: append(buf, len, "true"); return;
-    case PN_FALSE: append(buf, len, "false"); return;
+    case PN_TRUE: props_append(buf, len, "true"); return;
+    case PN_FALSE: props_append(buf, len, "false"); return;
     case PN_STATE:
-    case PN_QTY: append(buf, len, "%s", atoms[n->atom].name); return;
-    case PN_NUM: append(buf, len, "%g", n->num); return;
-    case PN_NOT: append(buf, len, "!"); format_rec(n->l, buf, len); return;
-    case PN_G: append(buf, len, "G "); format_rec(n->l, buf, len); return;
+    case PN_QTY: props_append(buf, len, "%s", atoms[n->atom].name); return;
+    case PN_NUM: props_append(buf, len, "%g", n->num); return;
+    case PN_NOT: props_append(buf, len, "!"); format_rec(n->l, buf, len); return;
+    case PN_G: props_append(buf, len, "G "); format_rec(n->l, buf, len); return;
     case PN_F:
         units_format_duration_ns(n->bound_ns, d, sizeof d);
-        append(buf, len, "F[<=%s] ", d);
+        props_append(buf, len, "F[<=%s] ", d);
         format_rec(n->l, buf, len);
         return;
     case PN_FORALL:
-        append(buf, len, "forall %s", kind_name(n->kind));
+        props_append(buf, len, "forall %s", kind_name(n->kind));
         if (n->group[0])
-            append(buf, len, " in group \"%s\"", n->group);
-        append(buf, len, ": ");
+            props_append(buf, len, " in group \"%s\"", n->group);
+        props_append(buf, len, ": ");
         format_rec(n->l, buf, len);
         return;
     default: break;
     }
-    append(buf, len, "(");
+    props_append(buf, len, "(");
     format_rec(n->l, buf, len);
     if (n->type == PN_CMP) {
-        append(buf, len, " %s ", cmps[n->cmp]);
+        props_append(buf, len, " %s ", cmps[n->cmp]);
     } else if (n->type == PN_U) {
         units_format_duration_ns(n->bound_ns, d, sizeof d);
-        append(buf, len, " U[<=%s] ", d);
+        props_append(buf, len, " U[<=%s] ", d);
     } else {
-        append(buf, len, " %s ", bins[n->type]);
+        props_append(buf, len, " %s ", bins[n->type]);
     }
     format_rec(n->r, buf, len);
-    append(buf, len, ")");
+    props_append(buf, len, ")");
 }
 
 void props_format(const props_node *n, char *buf, size_t len)

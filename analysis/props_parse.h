@@ -94,4 +94,8 @@ void props_free(props_node *n);
 /* The formula written back fully parenthesised (tests, messages). */
 void props_format(const props_node *n, char *buf, size_t len);
 
+/* Appends printf-style text to the NUL-terminated string in buf (len bytes
+ * in all), truncating; does nothing when buf is already full. */
+void props_append(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif
