@@ -24,7 +24,7 @@ static int each_cell(const cellq *q, cell_fn fn, void *arg, char *err, size_t er
         return -1;
     }
     int rc = 0;
-    for (hsize_t start = 0; start < q->rows; start += block_rows) {
+    for (hsize_t start = q->first_row; start < q->rows; start += block_rows) {
         hsize_t n = q->rows - start < block_rows ? q->rows - start : block_rows;
         if (h5r_read_rows_f64(q->dataset, start, n, q->cols, block) != 0) {
             snprintf(err, err_len, "%s: cannot read rows %llu..%llu", q->path, (unsigned long long)start,
@@ -64,10 +64,12 @@ static void add_moment(double v, void *arg)
     m->n++;
 }
 
-int cellq_begin(cellq *q, hid_t dataset, const char *path, const double *scale, char *err, size_t err_len)
+int cellq_begin(cellq *q, hid_t dataset, const char *path, const double *scale, hsize_t first_row, char *err,
+                size_t err_len)
 {
     hsize_t dims[2] = {0, 0};
-    *q = (cellq){.dataset = dataset, .path = path, .scale = scale, .mean = NAN, .min = NAN, .max = NAN};
+    *q = (cellq){.dataset = dataset, .path = path, .scale = scale, .first_row = first_row, .mean = NAN,
+                 .min = NAN, .max = NAN};
     if (h5r_dims(dataset, 2, dims) != 0) {
         snprintf(err, err_len, "%s: not a 2-D series", path);
         return -1;

@@ -28,14 +28,17 @@ typedef struct cellq {
     const char *path;     /* for messages */
     const double *scale;  /* dims[1] factors, or NULL */
     hsize_t rows, cols;
+    hsize_t first_row;    /* rows before it are left out */
     int64_t n;            /* finite (scaled) cells */
     double mean, min, max; /* NaN when n == 0 */
 } cellq;
 
-/* Opens the statistics of `dataset` (a 2-D float64 series at `path`) and
- * makes the pass for n, mean, min and max. scale (cols values) may be NULL
- * and must outlive q. Returns 0, or -1 with a message naming the path. */
-int cellq_begin(cellq *q, hid_t dataset, const char *path, const double *scale, char *err, size_t err_len);
+/* Opens the statistics of `dataset` (a 2-D float64 series at `path`),
+ * rows first_row.., and makes the pass for n, mean, min and max. scale
+ * (cols values) may be NULL and must outlive q. Returns 0, or -1 with a
+ * message naming the path. */
+int cellq_begin(cellq *q, hid_t dataset, const char *path, const double *scale, hsize_t first_row, char *err,
+                size_t err_len);
 
 /* The exact nearest-rank quantile (0 <= p <= 1) of the cells; NaN when
  * n == 0. Returns 0, or -1 with a message. */

@@ -54,6 +54,9 @@ struct metric_run {
     int axis_state;
     metric_axis axis;
 
+    int first_row_state; /* 0 not read, 1 read */
+    hsize_t first_row;   /* first sample with a running VM (series_scan.h) */
+
     scan_entry *scans;
     int n_scans;
     cells_entry **cells;
@@ -272,6 +275,20 @@ static int open_host_series(metric_run *r, const char *name, hid_t *ds, hsize_t 
     return 1;
 }
 
+/* The first sample with a running VM: workload statistics over the host
+ * and VM series start there, as in the run summary. */
+static int first_workload_row(metric_run *r, hsize_t *row)
+{
+    if (!r->first_row_state) {
+        char msg[512];
+        if (series_first_workload_row(r->file, &r->first_row, msg, sizeof msg) < 0)
+            return metric_run_fail(r, "%s", msg);
+        r->first_row_state = 1;
+    }
+    *row = r->first_row;
+    return 0;
+}
+
 static int scan_host_series(metric_run *r, const char *name, metric_scan *out)
 {
     *out = (metric_scan){.mean = NAN, .peak = NAN, .peak_row = -1, .best_host = -1, .best_ratio = NAN,
@@ -283,7 +300,13 @@ static int scan_host_series(metric_run *r, const char *name, metric_scan *out)
         return rc;
     char path[256], msg[512];
     snprintf(path, sizeof path, HOST_GROUP "/%s", name);
-    rc = series_scan_rows(ds, path, samples, hosts, r->capacity, out, msg, sizeof msg) == 0
+    /* power is drawn by idle hosts too: it counts every sample */
+    hsize_t first = 0;
+    if (strcmp(name, "power_w") != 0 && first_workload_row(r, &first) != 0) {
+        H5Dclose(ds);
+        return -1;
+    }
+    rc = series_scan_rows(ds, path, samples, first, hosts, r->capacity, out, msg, sizeof msg) == 0
              ? 1
              : metric_run_fail(r, "%s", msg);
     H5Dclose(ds);
@@ -365,7 +388,14 @@ static cells_entry *find_cells(metric_run *r, const char *path, int per_host_pct
             return NULL;
         }
     }
-    if (cellq_begin(&e->q, e->dataset, e->path, scale, msg, sizeof msg) != 0) {
+    hsize_t first = 0;
+    int sampled = strncmp(path, HOST_GROUP "/", strlen(HOST_GROUP "/")) == 0 || strncmp(path, "/series/vm/", 11) == 0;
+    if (sampled && first_workload_row(r, &first) != 0) {
+        H5Dclose(e->dataset);
+        free(e);
+        return NULL;
+    }
+    if (cellq_begin(&e->q, e->dataset, e->path, scale, first, msg, sizeof msg) != 0) {
         H5Dclose(e->dataset);
         free(e);
         metric_run_fail(r, "%s", msg);

@@ -180,8 +180,8 @@ static int open_series(hid_t file, const char *name, hsize_t samples, hsize_t ho
 /* Streams HOST_GROUP/<name> (analysis/series_scan.h). capacity (may be
  * NULL) turns on the per-host peak ratio. Returns 1 scanned, 0 absent, -1
  * error. */
-static int scan_series(hid_t file, const char *name, hsize_t samples, hsize_t hosts, const double *capacity,
-                       series_scan *out, const ctx *c)
+static int scan_series(hid_t file, const char *name, hsize_t samples, hsize_t first_row, hsize_t hosts,
+                       const double *capacity, series_scan *out, const ctx *c)
 {
     *out = (series_scan){.mean = NAN, .peak = NAN, .peak_row = -1, .best_host = -1, .best_ratio = NAN,
                          .best_row = -1, .last_total = NAN};
@@ -191,7 +191,7 @@ static int scan_series(hid_t file, const char *name, hsize_t samples, hsize_t ho
         return rc;
     char path[256], msg[512];
     snprintf(path, sizeof path, HOST_GROUP "/%s", name);
-    rc = series_scan_rows(ds, path, samples, hosts, capacity, out, msg, sizeof msg) == 0 ? 1 : fail(c, msg);
+    rc = series_scan_rows(ds, path, samples, first_row, hosts, capacity, out, msg, sizeof msg) == 0 ? 1 : fail(c, msg);
     H5Dclose(ds);
     return rc;
 }
@@ -259,17 +259,18 @@ static int read_contention_series(hid_t file, run_summary *s, hsize_t samples, h
         {"memory_ballooned_mib", offsetof(run_summary, memory_ballooned_mean_mib)},
         {"memory_compressed_mib", offsetof(run_summary, memory_compressed_mean_mib)},
     };
+    hsize_t first = (hsize_t)s->stats_first_row;
     series_scan scan;
     for (size_t i = 0; i < sizeof means / sizeof means[0]; i++) {
-        if (scan_series(file, means[i].name, samples, hosts, NULL, &scan, c) < 0)
+        if (scan_series(file, means[i].name, samples, first, hosts, NULL, &scan, c) < 0)
             return -1;
         *(double *)((char *)s + means[i].offset) = scan.mean;
     }
-    if (scan_series(file, "memory_swapped_mib", samples, hosts, NULL, &scan, c) < 0)
+    if (scan_series(file, "memory_swapped_mib", samples, first, hosts, NULL, &scan, c) < 0)
         return -1;
     s->memory_swapped_mean_mib = scan.mean;
     s->memory_swapped_peak_mib = scan.peak;
-    int rc = scan_series(file, "power_w", samples, hosts, NULL, &scan, c);
+    int rc = scan_series(file, "power_w", samples, 0, hosts, NULL, &scan, c); /* idle hosts draw power too */
     if (rc < 0)
         return -1;
     s->power_mean_w = scan.mean;
@@ -279,11 +280,11 @@ static int read_contention_series(hid_t file, run_summary *s, hsize_t samples, h
 
     cell_stats cells;
     char msg[512];
-    if (h5r_cell_stats(file, HOST_GROUP "/cpu_ready_pct", 0.95, 0.0, 100.0, 100000, &cells, msg, sizeof msg) < 0)
+    if (h5r_cell_stats(file, HOST_GROUP "/cpu_ready_pct", first, 0.95, 0.0, 100.0, 100000, &cells, msg, sizeof msg) < 0)
         return fail(c, msg);
     s->cpu_ready_host_mean_pct = cells.mean;
     s->cpu_ready_host_peak_pct = cells.max;
-    if (h5r_cell_stats(file, "/series/vm/cpu_ready_pct", 0.95, 0.0, 100.0, 100000, &cells, msg, sizeof msg) < 0)
+    if (h5r_cell_stats(file, "/series/vm/cpu_ready_pct", first, 0.95, 0.0, 100.0, 100000, &cells, msg, sizeof msg) < 0)
         return fail(c, msg);
     s->cpu_ready_vm_p95_pct = cells.quantile;
     return 0;
@@ -323,15 +324,20 @@ static int read_host_series(hid_t file, run_summary *s, const double *capacity, 
     s->samples = (int64_t)samples;
     s->last_sample_time_ns = samples > 0 ? row_time(s, (int64_t)samples - 1) : -1;
     hsize_t hosts = (hsize_t)s->hosts;
+    /* rows before the workload starts describe an empty cluster (series_scan.h) */
+    hsize_t first = 0;
+    if (series_first_workload_row(file, &first, msg, sizeof msg) < 0)
+        return fail(c, msg);
+    s->stats_first_row = (int64_t)first;
 
     series_scan scan;
-    if (scan_series(file, "cpu_demand_mhz", samples, hosts, NULL, &scan, c) < 0)
+    if (scan_series(file, "cpu_demand_mhz", samples, first, hosts, NULL, &scan, c) < 0)
         return -1;
     s->cpu_demand_mean_mhz = scan.mean;
     s->cpu_demand_peak_mhz = scan.peak;
     s->cpu_demand_peak_time_ns = row_time(s, scan.peak_row);
 
-    if (scan_series(file, "cpu_usage_mhz", samples, hosts, capacity, &scan, c) < 0)
+    if (scan_series(file, "cpu_usage_mhz", samples, first, hosts, capacity, &scan, c) < 0)
         return -1;
     s->cpu_usage_mean_mhz = scan.mean;
     s->cpu_usage_peak_mhz = scan.peak;
@@ -875,8 +881,12 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
             "vms", s->vms, s->vms_placed, s->vm_placement_failures, s->vms_started);
 
     if (s->has_host_series) {
-        fprintf(out, LABEL "%" PRId64 " every %s from %s\n", "samples", s->samples,
+        fprintf(out, LABEL "%" PRId64 " every %s from %s", "samples", s->samples,
                 fmt_time(s->sample_period_ns, t1, sizeof t1), fmt_time(s->sample_start_ns, t2, sizeof t2));
+        if (s->stats_first_row > 0)
+            fprintf(out, "; statistics from %s (first sample with a workload)",
+                    fmt_time(row_time(s, s->stats_first_row), t1, sizeof t1));
+        fputc('\n', out);
         print_cpu_line(out, "cpu demand", s->cpu_demand_mean_pct, s->cpu_demand_mean_mhz, s->cpu_demand_peak_pct,
                        s->cpu_demand_peak_mhz, s->cpu_demand_peak_time_ns);
         print_cpu_line(out, "cpu usage", s->cpu_usage_mean_pct, s->cpu_usage_mean_mhz, s->cpu_usage_peak_pct,

@@ -67,6 +67,9 @@ typedef struct run_summary {
     int has_host_series;
     int64_t samples;            /* rows of the time axis */
     int64_t sample_start_ns, sample_period_ns;
+    /* first sample with a workload (series_scan.h): demand, usage, memory and CPU-ready
+     * statistics start there (power and energy count every sample) */
+    int64_t stats_first_row;
     /* cluster totals per sample = sum over hosts, NaN cells left out;
      * samples whose cells are all NaN are left out of mean and peak */
     double cpu_demand_mean_mhz, cpu_demand_peak_mhz;

@@ -10,8 +10,8 @@
 
 #define BLOCK_VALUES 65536
 
-int h5r_cell_stats(hid_t file, const char *path, double q, double lo, double hi, int bins, cell_stats *out,
-                   char *err, size_t err_len)
+int h5r_cell_stats(hid_t file, const char *path, hsize_t first_row, double q, double lo, double hi, int bins,
+                   cell_stats *out, char *err, size_t err_len)
 {
     *out = (cell_stats){.mean = NAN, .max = NAN, .quantile = NAN};
     if (!h5r_exists(file, path))
@@ -36,7 +36,7 @@ int h5r_cell_stats(hid_t file, const char *path, double q, double lo, double hi,
         rc = -1;
     }
     double sum = 0.0;
-    for (hsize_t start = 0; rc == 1 && start < dims[0]; start += block_rows) {
+    for (hsize_t start = first_row; rc == 1 && start < dims[0]; start += block_rows) {
         hsize_t n = dims[0] - start < block_rows ? dims[0] - start : block_rows;
         if (h5r_read_rows_f64(ds, start, n, dims[1], block) != 0) {
             snprintf(err, err_len, "%s: cannot read rows %llu..%llu (damaged data fails its checksum)", path, (unsigned long long)start,

@@ -23,8 +23,9 @@ typedef struct cell_stats {
     double quantile; /* NaN when n == 0 */
 } cell_stats;
 
-/* 1 read, 0 absent, -1 error (message naming the dataset in err). */
-int h5r_cell_stats(hid_t file, const char *path, double q, double lo, double hi, int bins, cell_stats *out,
-                   char *err, size_t err_len);
+/* Statistics of the finite cells in rows first_row.. of the dataset.
+ * 1 read, 0 absent, -1 error (message naming the dataset in err). */
+int h5r_cell_stats(hid_t file, const char *path, hsize_t first_row, double q, double lo, double hi, int bins,
+                   cell_stats *out, char *err, size_t err_len);
 
 #endif

@@ -19,11 +19,24 @@ typedef struct series_scan {
     int64_t valid_rows; /* samples with a finite cell */
 } series_scan;
 
-/* Reads dataset ds (opened and checked to be [samples, hosts] by the
- * caller, e.g. with h5r_open_dataset) in blocks of rows; capacity (may be
- * NULL) turns on the per-host peak ratio. `name` names the series in
- * messages. 0, or -1 with a message in err. */
-int series_scan_rows(hid_t ds, const char *name, hsize_t samples, hsize_t hosts, const double *capacity,
-                     series_scan *out, char *err, size_t err_len);
+/* Reads rows first_row..samples-1 of dataset ds (opened and checked to be
+ * [samples, hosts] by the caller, e.g. with h5r_open_dataset) in blocks of
+ * rows; capacity (may be NULL) turns on the per-host peak ratio. `name`
+ * names the series in messages. Row numbers in `out` count from row 0 of
+ * the dataset. 0, or -1 with a message in err. */
+int series_scan_rows(hid_t ds, const char *name, hsize_t samples, hsize_t first_row, hsize_t hosts,
+                     const double *capacity, series_scan *out, char *err, size_t err_len);
+
+/* The first row of the [samples, hosts] series at `path` with a cell above
+ * zero (for /series/host/vms_running: the first sample at which a VM
+ * runs). 1 found, 0 absent or all zero (first_row = 0), -1 error. */
+int series_first_active_row(hid_t file, const char *path, hsize_t *first_row, char *err, size_t err_len);
+
+/* The first sample at which the cluster has a workload: a VM runs or some
+ * host has CPU demand. Rows before it (e.g. the sample at t = 0 when VM
+ * starts arrive one control latency later) describe an empty cluster, and
+ * the workload statistics of `summary` and `metrics` leave them out.
+ * 1 found, 0 none (first_row = 0), -1 error. */
+int series_first_workload_row(hid_t file, hsize_t *first_row, char *err, size_t err_len);
 
 #endif

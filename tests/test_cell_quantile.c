@@ -73,7 +73,7 @@ static void check_dataset(hid_t ds, const char *name, const double *cells, size_
     static const double qs[] = {0.0, 0.01, 0.5, 0.95, 0.99, 0.999, 1.0};
     char err[512];
     cellq q;
-    CHECK(cellq_begin(&q, ds, name, scale, err, sizeof err) == 0);
+    CHECK(cellq_begin(&q, ds, name, scale, 0, err, sizeof err) == 0);
     for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
         size_t n;
         double want = reference_quantile(cells, rows, cols, scale, qs[i], &n);
@@ -123,7 +123,7 @@ int main(void)
     cellq q;
     char err[512];
     double got = 0;
-    CHECK(cellq_begin(&q, ds, "nan", NULL, err, sizeof err) == 0);
+    CHECK(cellq_begin(&q, ds, "nan", NULL, 0, err, sizeof err) == 0);
     CHECK(q.n == 0 && isnan(q.mean));
     CHECK(cellq_quantile(&q, 0.5, &got, err, sizeof err) == 0 && isnan(got));
     H5Dclose(ds);

@@ -384,9 +384,63 @@ static void test_refusals(void)
     }
 }
 
+/* The sample at t = 0 of a real run sees no VM (they start one control
+ * latency later): the workload statistics start at the first sample with a
+ * workload. One host of 4 x 250 MHz; samples at 0, 10, 20, 30 s with
+ * demand 0, 400, 600, 200 and 0, 1, 1, 1 VMs running; power 100 W at every
+ * sample (idle hosts draw power). By hand: demand mean over samples 1..3 =
+ * 1200 / 3 = 400 MHz = 40 % of 1000 (not 1200 / 4 = 300); peak 600 at 20 s;
+ * power mean 100 W over all four samples; "statistics from 00:00:10.000". */
+static void test_statistics_start_with_the_workload(void)
+{
+    char path[1024], err[1024];
+    path_in_tmp(path, sizeof path, "summary_first_row.h5");
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    int s_demand = rec_series_new(r, "host", "cpu_demand_mhz", "MHz", "hosts", 1, 0, PERIOD_NS);
+    int s_run = rec_series_new(r, "host", "vms_running", "1", "hosts", 1, 0, PERIOD_NS);
+    int s_power = rec_series_new(r, "host", "power_w", "W", "hosts", 1, 0, PERIOD_NS);
+    int hosts = rec_table_new(r, "hosts", host_columns, 7);
+    CHECK(s_demand >= 0 && s_run >= 0 && s_power >= 0 && hosts >= 0);
+    CHECK_INT_EQ(add_host(r, hosts, "esx-01", 4, 250.0, 1024), 0);
+    static const double demand_mhz[4] = {0, 400, 600, 200}, running_vms[4] = {0, 1, 1, 1};
+    for (int k = 0; k < 4; k++) {
+        sim_time_ns t = (sim_time_ns)k * PERIOD_NS;
+        CHECK_INT_EQ(recorder_window_begin(r, t + PERIOD_NS), 0);
+        rec_series_put(r, s_demand, t, 0, demand_mhz[k]);
+        rec_series_put(r, s_run, t, 0, running_vms[k]);
+        rec_series_put(r, s_power, t, 0, 100.0);
+        CHECK_INT_EQ(recorder_window_end(r, t + PERIOD_NS), 0);
+    }
+    CHECK_INT_EQ(recorder_close(r, 4 * PERIOD_NS, err, sizeof err), 0);
+    run_summary s;
+    CHECK_INT_EQ(run_summary_read(path, &s, err, sizeof err), 0);
+    CHECK_INT_EQ(s.samples, 4);
+    CHECK_INT_EQ(s.stats_first_row, 1);
+    CHECK_NEAR(s.cpu_demand_mean_mhz, 400.0, 1e-9);
+    CHECK_NEAR(s.cpu_demand_mean_pct, 40.0, 1e-9);
+    CHECK_NEAR(s.cpu_demand_peak_mhz, 600.0, 1e-9);
+    CHECK_INT_EQ(s.cpu_demand_peak_time_ns, 2 * PERIOD_NS);
+    CHECK_NEAR(s.power_mean_w, 100.0, 1e-9);
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *mem = open_memstream(&text, &text_len);
+    CHECK(mem != NULL);
+    if (mem) {
+        run_summary_print(&s, path, mem);
+        fclose(mem);
+        CHECK_STR_CONTAINS(text, "statistics from 00:00:10.000 (first sample with a workload)");
+        free(text);
+    }
+    remove(path);
+}
+
 int main(void)
 {
     test_small_run();
+    test_statistics_start_with_the_workload();
     test_without_run_attributes();
     test_many_blocks();
     test_refusals();
