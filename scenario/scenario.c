@@ -460,6 +460,16 @@ uint64_t scn_bytes(const scenario *s, const char *fmt, ...)
     return v.bytes;
 }
 
+int scn_bytes_name(const scenario *s, const char *fmt, ...)
+{
+    scn_value v;
+    va_list ap;
+    va_start(ap, fmt);
+    access_value(s, "scn_bytes_name", SCN_BYTES, SCN_BYTES, &v, fmt, ap);
+    va_end(ap);
+    return v.i < 0 ? (int)(-1 - v.i) : -1;
+}
+
 double scn_mhz(const scenario *s, const char *fmt, ...)
 {
     scn_value v;

@@ -70,7 +70,10 @@ double scn_float(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);   /* SC
 int scn_bool(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 const char *scn_string(const scenario *s, const char *fmt, ...) SCN_PRINTF(2); /* also SCN_ENUM */
 int64_t scn_duration_ns(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
-uint64_t scn_bytes(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
+uint64_t scn_bytes(const scenario *s, const char *fmt, ...) SCN_PRINTF(2); /* 0 for a name */
+/* For an SCN_BYTES key that also takes names (enum_values, e.g. "table"):
+ * the position of the name written, or -1 when the value is a size. */
+int scn_bytes_name(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_mhz(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_gbps(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);
 double scn_watts(const scenario *s, const char *fmt, ...) SCN_PRINTF(2);

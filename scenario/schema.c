@@ -362,7 +362,7 @@ void scn_describe_expected(const scn_key *key, char *buf, size_t buf_len)
             snprintf(buf, buf_len, "%s from %s to %s", noun_of(key->type), lo, hi);
         else
             snprintf(buf, buf_len, "%s of at least %s", noun_of(key->type), lo);
-        if (key->type == SCN_INT && key->enum_values) {
+        if ((key->type == SCN_INT || key->type == SCN_BYTES) && key->enum_values) {
             size_t n = strlen(buf);
             n += (size_t)snprintf(buf + n, n < buf_len ? buf_len - n : 0, ", or one of the strings: ");
             for (const char *p = key->enum_values; *p != '\0' && n + 2 < buf_len; p++) {

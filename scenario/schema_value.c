@@ -10,10 +10,10 @@
 
 static int enum_has(const char *values, const char *s);
 
-/* The position of s among an SCN_INT key's names, or -1. */
+/* The position of s among an SCN_INT or SCN_BYTES key's names, or -1. */
 static int int_name_index(const scn_key *key, const char *s)
 {
-    if (key->type != SCN_INT || !key->enum_values)
+    if ((key->type != SCN_INT && key->type != SCN_BYTES) || !key->enum_values)
         return -1;
     size_t len = strlen(s);
     int k = 0;
@@ -57,7 +57,16 @@ int scn_value_from_text(const scn_key *key, const char *text, scn_value *v, char
         return 0;
     }
     case SCN_DURATION: return units_parse_duration_ns(text, &v->i, why, why_len);
-    case SCN_BYTES: return units_parse_bytes(text, &v->bytes, why, why_len);
+    case SCN_BYTES: {
+        int k = int_name_index(key, text); /* a name such as "table" */
+        if (k >= 0) {
+            v->i = -1 - k;
+            v->bytes = 0;
+            return 0;
+        }
+        v->i = 0;
+        return units_parse_bytes(text, &v->bytes, why, why_len);
+    }
     case SCN_MHZ: return units_parse_mhz(text, &v->f, why, why_len);
     case SCN_GBPS: return units_parse_gbps(text, &v->f, why, why_len);
     case SCN_WATTS: return units_parse_watts(text, &v->f, why, why_len);

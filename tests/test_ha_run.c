@@ -132,14 +132,21 @@ static void vm_hosts(const run *r, int64_t *hosts, hsize_t n)
     h5r_quiet_end(&q);
 }
 
-/* Slot policy, failover_level L, 30 VMs reserving 2000 MHz and 8 GiB:
- *   slot = 2000 MHz x 8192 MiB; slots per host = min(16000/2000, 65536/8192)
- *   = 8; 32 in all. A power-on is admitted while the slots left after the L
- *   largest hosts fail (32 - 8L) hold the used ones: 24 VMs for L = 1, 16
- *   for L = 2. The power-ons arrive in VM order at t = 0, so the first
- *   refused is VM 24 (L = 1) or 16 (L = 2), and every later one is refused.
- *   Failover capacity then: largest f with 32 - 8f >= used: 1 (24 used) and
- *   2 (16 used). */
+/* Slot policy, failover_level L, 30 VMs of 2 vCPUs (the default) reserving
+ * 2000 MHz and 8 GiB. HA counts each VM's memory reservation plus its
+ * memory overhead (ha.memory_overhead = "table", the default): the vSphere
+ * 6.5 overhead table for 2 vCPUs gives 52.72 MiB at 4096 MiB and 143.98 MiB
+ * at 16384 MiB, so at 8192 MiB, a third of the way:
+ *   52.72 + (8192 - 4096) / (16384 - 4096) x (143.98 - 52.72) = 83.14 MiB.
+ *   slot = 2000 MHz x 8275.14 MiB; slots per host = min(16000 / 2000 = 8,
+ *   floor(65536 / 8275.14) = floor(7.92) = 7) = 7; 28 in all. A power-on is
+ *   admitted while the slots left after the L largest hosts fail (28 - 7L)
+ *   hold the used ones: 21 VMs for L = 1, 14 for L = 2. The power-ons
+ *   arrive in VM order at t = 0, so the first refused is VM 21 (L = 1) or
+ *   14 (L = 2), and every later one is refused. Failover capacity then:
+ *   largest f with 28 - 7f >= used: 1 (21 used) and 2 (14 used). Without
+ *   the overhead (the fixed 0B of test_slots_fixed_overhead) memory would
+ *   allow 8 slots per host and 24 / 16 VMs. */
 static void test_slots(int level)
 {
     char text[1024];
@@ -153,12 +160,12 @@ static void test_slots(int level)
     CHECK_INT_EQ(run_text(&r, text, level == 1 ? "slots1" : "slots2"), 0);
     if (!r.m)
         return;
-    uint32_t admitted = level == 1 ? 24 : 16;
+    uint32_t admitted = level == 1 ? 21 : 14;
     ha_slots s;
     ha_controller_slots(model_ha(r.m), &s);
     CHECK_NEAR(s.slot_cpu_mhz, 2000.0, 0.0);
-    CHECK_NEAR(s.slot_mem_mib, 8192.0, 0.0);
-    CHECK_INT_EQ(s.total_slots, 32);
+    CHECK_NEAR(s.slot_mem_mib, 8192.0 + 52.72 + (8192.0 - 4096.0) / (16384.0 - 4096.0) * (143.98 - 52.72), 1e-9);
+    CHECK_INT_EQ(s.total_slots, 28);
     CHECK_INT_EQ(s.used_slots, admitted);
     CHECK_INT_EQ(s.failover_capacity, (uint32_t)level);
     CHECK_INT_EQ(ha_controller_failover_capacity(model_ha(r.m)), (uint32_t)level);
@@ -176,13 +183,47 @@ static void test_slots(int level)
     run_free(&r);
 }
 
+/* ha.memory_overhead as a size replaces the table for every VM: the VMs of
+ * test_slots with "0B" count 8192 MiB (8 slots per host, 32 in all, as
+ * vdcsim counted before the table) and with "1GiB" 9216 MiB
+ * (floor(65536 / 9216) = 7 per host, 28 in all). */
+static void test_slots_fixed_overhead(void)
+{
+    static const struct {
+        const char *overhead;
+        double slot_mem_mib;
+        uint32_t total_slots;
+    } cases[] = {{"0B", 8192.0, 32}, {"1GiB", 9216.0, 28}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 SIM("1h") HOSTS4
+                 "vms = ( { name = \"vm\"; count = 30; memory = \"8GiB\"; cpu_reservation = \"2GHz\"; "
+                 "memory_reservation = \"8GiB\"; } );\n"
+                 "ha = { enabled = true; admission_control = \"slots\"; memory_overhead = \"%s\"; };\n",
+                 cases[c].overhead);
+        run r;
+        CHECK_INT_EQ(run_text(&r, text, c == 0 ? "overhead0" : "overhead1g"), 0);
+        if (!r.m)
+            continue;
+        ha_slots s;
+        ha_controller_slots(model_ha(r.m), &s);
+        CHECK_NEAR(s.slot_mem_mib, cases[c].slot_mem_mib, 0.0);
+        CHECK_INT_EQ(s.total_slots, cases[c].total_slots);
+        run_free(&r);
+    }
+}
+
 /* Arrivals go through admission control too. Slots, level 1, the hosts and
  * VMs of test_slots, but the 40 VMs arrive one a minute (VM k at 60k s,
  * heard by the controller at 60k + 1 s) and live 30 min (VM k is released
- * at 60k + 1 + 1800 + 2 s: lifetime end, vm.stop, vm.stopped). 24 fit the
- * policy, so VMs 24..29 are refused; VM 30 (1801 s) too, as VM 0 is
- * released only at 1803 s; from VM 31 (1861 s) on, one VM leaves before
- * each arrival and every one is admitted: 7 refused, 33 placed. */
+ * at 60k + 1 + 1800 + 2 s: lifetime end, vm.stop, vm.stopped). 21 fit the
+ * policy (test_slots: 7 slots per host with the memory overhead), so VMs
+ * 21..29 are refused; VM 30 (1801 s) too, as VM 0 is released only at
+ * 1803 s. At the arrival of VM k >= 31 (60k + 1 s) the live VMs are the
+ * admitted j with 60j + 1803 > 60k + 1, i.e. j in [k - 30, k - 1]: of
+ * 0..20 those from k - 30 (51 - k of them) and 31..k - 1 (k - 31): 20 in
+ * all until k = 51, so VMs 31..39 are all admitted: 10 refused, 30 placed. */
 static void test_arrivals(void)
 {
     const char *text = SIM("2h") HOSTS4
@@ -195,12 +236,12 @@ static void test_arrivals(void)
     if (!r.m)
         return;
     h5r_event ev[16];
-    CHECK_INT_EQ(events(&r, "ha_admission_refused", ev, 16), 7);
-    for (int i = 0; i < 7; i++) {
-        CHECK_INT_EQ(ev[i].subject, 24 + i);
-        CHECK_INT_EQ(ev[i].time_ns, (60LL * (24 + i) + 1) * S);
+    CHECK_INT_EQ(events(&r, "ha_admission_refused", ev, 16), 10);
+    for (int i = 0; i < 10; i++) {
+        CHECK_INT_EQ(ev[i].subject, 21 + i);
+        CHECK_INT_EQ(ev[i].time_ns, (60LL * (21 + i) + 1) * S);
     }
-    CHECK_INT_EQ(model_vms_placed(r.m), 33);
+    CHECK_INT_EQ(model_vms_placed(r.m), 30);
     run_free(&r);
 }
 
@@ -523,6 +564,7 @@ int main(void)
 {
     test_slots(1);
     test_slots(2);
+    test_slots_fixed_overhead();
     test_arrivals();
     test_percentage();
     test_failover_hosts();

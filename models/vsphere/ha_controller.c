@@ -14,6 +14,7 @@
 #include "models/policies/registry.h"
 #include "models/workload/demand.h"
 #include "models/vsphere/ha_totals.h"
+#include "models/vsphere/vm_overhead.h"
 
 /* The host named "<group>-NN" (as in /tables/hosts), or -1. */
 static int64_t host_by_name(const scenario *scn, const struct model_env *env, const char *name)
@@ -102,6 +103,8 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
     ha->retry_interval_ns = scn_duration_ns(scn, "ha.restart_retry_interval");
     ha->retries = (uint32_t)scn_int(scn, "ha.restart_retries");
     ha->series_failover_capacity = ha->log_admission_refused = ha->log_restart_failed = -1;
+    /* "table": each VM's own overhead, as vCenter counts it; a size: the same for all */
+    int overhead_from_table = scn_bytes_name(scn, "ha.memory_overhead") == 0;
     double overhead_mib = (double)(scn_bytes(scn, "ha.memory_overhead") >> 20);
     for (uint32_t h = 0; h < env->n_hosts; h++)
         ha->hosts[h] = (ha_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(&env->host_specs[h]),
@@ -142,7 +145,9 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
         ha->vms[v] = (ha_vm){.host = -1,
                              .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
                              .mem_reservation_mib = vs->res.memory_reservation_mib,
-                             .mem_overhead_mib = overhead_mib,
+                             .mem_overhead_mib = overhead_from_table
+                                                     ? vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib)
+                                                     : overhead_mib,
                              .priority = prio,
                              .restartable = 1};
     }
@@ -476,11 +481,13 @@ static void describe_reservations_only(const ha_controller *ha, FILE *out)
 {
     if (ha->vms_reserving > 0 || ha->n_vms == 0)
         return;
-    double overhead = ha->n_vms ? ha->vms[0].mem_overhead_mib : 0.0;
+    double overhead_max = 0.0;
+    for (uint32_t v = 0; v < ha->n_vms; v++)
+        overhead_max = fmax(overhead_max, ha->vms[v].mem_overhead_mib);
     fprintf(out,
             "        admission counts only reservations and no VM has one: each counts %.0f MHz and its memory "
-            "overhead (ha.memory_overhead = %.0f MiB), vSphere's default slot; admitted VMs may not restart\n",
-            ha->cfg.cpu_min_mhz, overhead);
+            "overhead (largest %.0f MiB), vSphere's default slot; admitted VMs may not restart\n",
+            ha->cfg.cpu_min_mhz, overhead_max);
     uint32_t f = ha->cfg.failover_level;
     char after[64];
     if (f == 0)
