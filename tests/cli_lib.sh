@@ -32,3 +32,17 @@ cli_end() {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
 }
+
+# find_python MODULE... : sets $python to the first python3 (on PATH, then
+# the system's /usr/bin/python3, where Debian's python3-* packages live) that
+# imports every MODULE; returns 1 when none does.
+find_python() {
+  local stmt="import $(IFS=,; echo "$*")" p
+  for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c "$stmt" 2>/dev/null; then
+      python=$p
+      return 0
+    fi
+  done
+  return 1
+}

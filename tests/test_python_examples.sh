@@ -7,7 +7,7 @@ set -u
 vdcsim=$1; src=$2; work=$3/python_examples
 source "$src/tests/cli_lib.sh"
 cli_begin
-if ! python3 -c 'import pandas, h5py' 2>/dev/null; then
+if ! find_python pandas h5py; then
   echo "SKIP: python3-pandas and python3-h5py are needed (Debian: apt install python3-pandas python3-h5py)"
   exit 77
 fi
@@ -18,10 +18,10 @@ awk '/^```python$/ { n++; f = sprintf("example-%d.py", n); on = 1; next } on && 
      on { print > f }' "$src/docs/analysis-python.md"
 [ -s example-3.py ] && ok || bad "docs/analysis-python.md should have 3 python examples"
 for f in example-*.py; do
-  expect_status 0 "docs/analysis-python.md $f" python3 "$f"
+  expect_status 0 "docs/analysis-python.md $f" "$python" "$f"
 done
-expect_status 0 "example 1 again" python3 example-1.py
+expect_status 0 "example 1 again" "$python" example-1.py
 grep -q "^smallest host count:" out.txt && ok || bad "example 1 prints the smallest host count"
-expect_status 0 "example 2 again" python3 example-2.py
+expect_status 0 "example 2 again" "$python" example-2.py
 grep -q "^10 runs, 10 succeeded$" out.txt && ok || bad "example 2 counts 10 runs"
 cli_end
