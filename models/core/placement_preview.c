@@ -39,7 +39,7 @@ void core_placement_preview(const core_model *m, FILE *out)
         return;
     }
     for (uint32_t h = 0; h < n_hosts; h++)
-        view[h] = m->ctrl.view[h];
+        view[h] = m->empty_view[h];
     uint32_t n = 0;
     for (uint32_t v = 0; v < n_vms; v++)
         if (m->vms[v].arrived_ns >= 0 && !m->vm_specs[v].starts_off)

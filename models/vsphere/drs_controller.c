@@ -14,6 +14,13 @@
 
 #define MIB_BYTES 1048576.0
 
+/* The DRS state of the controller's cluster (drs_controller.h). */
+static drs_env *drs_of(const cluster_feature *f, const cluster *c)
+{
+    drs_env *d = f->world;
+    return d->cluster_envs ? d->cluster_envs[c->index] : d;
+}
+
 static void ctl_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a, int64_t b, double value)
 {
     const model_env *env = c->env;
@@ -404,7 +411,7 @@ static void settle(sim_ctx *ctx, drs_env *d, cluster *c)
  * abort the migrations they touch. */
 static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
 {
-    drs_env *d = f->world;
+    drs_env *d = drs_of(f, c);
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
     if (!d->enabled)
@@ -463,7 +470,7 @@ static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int
 
 static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
-    drs_env *d = f->world;
+    drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
     if (ev->kind != d->kind_cluster)
         return 0;
@@ -540,7 +547,7 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
 static int drs_hold_stop(cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
     (void)c;
-    drs_env *d = f->world;
+    drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
     int32_t r = k->vm_migration[vm_id];
     if (r < 0)
@@ -555,7 +562,7 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
 {
     (void)purpose;
     const model_env *env = c->env;
-    drs_env *d = f->world;
+    drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
     /* rules see VMs in flight at their destination, as DRS does */
     for (uint32_t i = k->first_open; i < k->n_migs; i++)
@@ -575,7 +582,7 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
 static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
 {
     const model_env *env = c->env;
-    const drs_env *d = f->world;
+    const drs_env *d = drs_of(f, c);
     const drs_ctl *k = &d->ctl;
     if (!env->rec || !d->enabled)
         return;
@@ -597,15 +604,15 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
     drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, NULL, 0};
     double imb = drs_imbalance(&cl, k->assignment, d->params.combine, NULL, NULL);
     if (d->series_imbalance >= 0)
-        rec_series_put(env->rec, d->series_imbalance, now, 0, imb);
+        rec_series_put(env->rec, d->series_imbalance, now, (int)c->index, imb);
     if (d->series_standby >= 0) {
         uint32_t standby = 0;
         for (uint32_t h = 0; h < env->n_hosts; h++)
             standby += k->host_standby[h] != 0;
-        rec_series_put(env->rec, d->series_standby, now, 0, (double)standby);
+        rec_series_put(env->rec, d->series_standby, now, (int)c->index, (double)standby);
     }
     if (d->series_in_flight >= 0)
-        rec_series_put(env->rec, d->series_in_flight, now, 0,
+        rec_series_put(env->rec, d->series_in_flight, now, (int)c->index,
                        (double)(vmotion_set_active(&k->set) + vmotion_set_queued(&k->set)));
 }
 

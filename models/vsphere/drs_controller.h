@@ -199,6 +199,11 @@ typedef struct drs_env {
     double standby_w;
     drs_host_side *hosts;
     drs_ctl ctl;
+    /* with `clusters`, in the module's world: every cluster's DRS, [0] the
+     * world itself; the others are copies of it with their own ctl and
+     * policy scratch, sharing the rest (docs/clusters.md) */
+    struct drs_env **cluster_envs;
+    uint32_t n_cluster_envs;
     uint32_t kind_cluster, kind_host;
     /* recorder ids, -1 when absent */
     int series_imbalance, series_in_flight, series_standby;

@@ -14,7 +14,9 @@
 
 static void send_cluster(sim_ctx *ctx, const model_env *env, const drs_env *d, drs_msg m)
 {
-    sim_send(ctx, env->cluster_lp, env->control_latency_ns, d->kind_cluster, &m, sizeof m);
+    /* from a host LP: to its cluster's controller */
+    uint32_t h = sim_self(ctx) - env->first_host_lp;
+    sim_send(ctx, model_cluster_lp_of_host(env, h), env->control_latency_ns, d->kind_cluster, &m, sizeof m);
 }
 
 /* SDPS: the speed factor the source runs `vm_id` at (1 lifts it). At most
@@ -230,7 +232,7 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
                             .cpu_mhz = e_cpu,
                             .mem_mib = e_mem,
                             .dirty_bytes_per_s = d->dirty_mb_per_s[vs->group] * 1e6 * use};
-        sim_send(ctx, env->cluster_lp, env->control_latency_ns, d->kind_cluster, &st, sizeof st);
+        sim_send(ctx, model_cluster_lp_of_vm(env, id), env->control_latency_ns, d->kind_cluster, &st, sizeof st);
     }
 }
 

@@ -57,12 +57,57 @@ static int read_policies(const scenario *scn, ha_controller *ha, char *err, size
                                  err, err_len);
 }
 
+/* Host h and VM v are in cluster k (every one without `clusters`). */
+static int host_in(const struct model_env *env, uint32_t h, uint32_t k)
+{
+    return !env->host_cluster || env->host_cluster[h] == k;
+}
+static int vm_in(const struct model_env *env, uint32_t v, uint32_t k)
+{
+    return !env->vm_cluster || env->vm_cluster[v] == k;
+}
+
+/* HA of cluster k: hosts of other clusters are never up in it and their
+ * VMs never powered on, so admission, slots and failover capacity count
+ * the cluster's own hosts and VMs only (docs/clusters.md). */
+static int build_cluster(const scenario *scn, const struct model_env *env, uint32_t k, ha_controller **out,
+                         char *err, size_t err_len);
+
 int ha_controller_build(const scenario *scn, const struct model_env *env, ha_controller **out, char *err,
                         size_t err_len)
 {
     *out = NULL;
     if (!scn_bool(scn, "ha.enabled"))
         return 0;
+    int rc = build_cluster(scn, env, 0, out, err, err_len);
+    if (rc != 0 || !env->host_cluster || env->n_clusters < 2)
+        return rc;
+    ha_controller *first = *out;
+    first->cluster_ha = calloc(env->n_clusters, sizeof *first->cluster_ha);
+    if (!first->cluster_ha) {
+        ha_controller_free(first);
+        *out = NULL;
+        return -1;
+    }
+    first->n_cluster_ha = env->n_clusters;
+    first->cluster_ha[0] = first;
+    for (uint32_t k = 1; k < env->n_clusters; k++)
+        if ((rc = build_cluster(scn, env, k, &first->cluster_ha[k], err, err_len)) != 0) {
+            ha_controller_free(first);
+            *out = NULL;
+            return rc;
+        }
+    return 0;
+}
+
+ha_controller *ha_controller_of_cluster(ha_controller *ha, uint32_t cluster_index)
+{
+    return ha && ha->cluster_ha ? ha->cluster_ha[cluster_index] : ha;
+}
+
+static int build_cluster(const scenario *scn, const struct model_env *env, uint32_t k, ha_controller **out,
+                         char *err, size_t err_len)
+{
     ha_controller *ha = calloc(1, sizeof *ha);
     if (!ha)
         return -1;
@@ -104,9 +149,10 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
     ha->series_failover_capacity = ha->log_admission_refused = ha->log_restart_failed = -1;
     double overhead_mib = (double)(scn_bytes(scn, "ha.memory_overhead") >> 20);
     for (uint32_t h = 0; h < env->n_hosts; h++)
-        ha->hosts[h] = (ha_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(&env->host_specs[h]),
-                                 .mem_capacity_mib = (double)env->host_specs[h].memory_mib,
-                                 .up = 1};
+        if (host_in(env, h, k))
+            ha->hosts[h] = (ha_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(&env->host_specs[h]),
+                                     .mem_capacity_mib = (double)env->host_specs[h].memory_mib,
+                                     .up = 1};
     int n = scn_list_len(scn, "ha.failover_hosts");
     for (int i = 0; i < n; i++) {
         const char *name = scn_string(scn, "ha.failover_hosts.[%d].host", i);
@@ -122,18 +168,27 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
             ha_controller_free(ha);
             return scn_key_error(scn, err, err_len, key, "host '%.100s' is listed twice", name);
         }
-        if (ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
-            continue; /* failover hosts exist only under their policy */
+        if (ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS || !host_in(env, (uint32_t)h, k))
+            continue; /* failover hosts exist only under their policy, each in its own cluster */
         ha->hosts[h].failover_host = 1;
         ha->n_failover_hosts++;
     }
-    if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS && n == 0) {
+    if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS && ha->n_failover_hosts == 0) {
         ha_controller_free(ha);
+        if (n > 0 && env->host_cluster)
+            return scn_key_error(scn, err, err_len, "ha.failover_hosts",
+                                 "cluster '%s' has none of the failover hosts (with admission_control = "
+                                 "failover_hosts every cluster needs at least one)",
+                                 scn_string(scn, "clusters.[%u].name", k));
         return scn_key_error(scn, err, err_len, "ha.admission_control",
                          "failover_hosts needs at least one host in ha.failover_hosts");
     }
     for (uint32_t v = 0; v < env->n_vms; v++) {
         const vm_spec *vs = &env->vm_specs[v];
+        if (!vm_in(env, v, k)) {
+            ha->vms[v] = (ha_vm){.host = -1};
+            continue;
+        }
         ha->vm_memory_mib += (double)vs->memory_mib;
         ha->vm_cpu_demand_mhz += demand_long_run_mean(vs->cpu_demand);
         if (vs->res.cpu_reservation_mhz > 0.0 || vs->res.memory_reservation_mib > 0.0)
@@ -161,6 +216,9 @@ void ha_controller_free(ha_controller *ha)
 {
     if (!ha)
         return;
+    for (uint32_t k = 1; k < ha->n_cluster_ha; k++)
+        ha_controller_free(ha->cluster_ha[k]);
+    free(ha->cluster_ha);
     free(ha->hosts);
     free(ha->vms);
     free(ha->saved_usable);
@@ -173,12 +231,18 @@ void ha_controller_free(ha_controller *ha)
     free(ha);
 }
 
-int ha_controller_declare_recording(ha_controller *ha, recorder *rec, sim_time_ns sample_period_ns)
+int ha_controller_declare_recording(ha_controller *ha, recorder *rec, const struct model_env *env)
 {
+    /* per cluster, no total: failover capacities do not add up */
     ha->series_failover_capacity =
-        rec_series_new(rec, "cluster", "failover_capacity_hosts", "hosts", NULL, 1, 0, sample_period_ns);
+        cluster_series_new(rec, env, "failover_capacity_hosts", "hosts", env->sample_period_ns, 0);
     ha->log_admission_refused = rec_event_kind(rec, "ha_admission_refused");
     ha->log_restart_failed = rec_event_kind(rec, "ha_restart_failed");
+    for (uint32_t k = 1; k < ha->n_cluster_ha; k++) {
+        ha->cluster_ha[k]->series_failover_capacity = ha->series_failover_capacity;
+        ha->cluster_ha[k]->log_admission_refused = ha->log_admission_refused;
+        ha->cluster_ha[k]->log_restart_failed = ha->log_restart_failed;
+    }
     return ha->series_failover_capacity < 0 || ha->log_admission_refused < 0 || ha->log_restart_failed < 0 ? -1 : 0;
 }
 
@@ -267,9 +331,15 @@ static int64_t policy_code(const ha_controller *ha)
     return policy_index(policy_registry_of(VDCSIM_POLICY_HA_ADMISSION), ha->admission);
 }
 
+/* The HA of the controller's cluster. */
+static ha_controller *ha_of(const cluster *c, const cluster_feature *f)
+{
+    return ha_controller_of_cluster(f->world, c->index);
+}
+
 static int ha_admit(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
-    ha_controller *ha = f->world;
+    ha_controller *ha = ha_of(c, f);
     if (ha->admission_ext) {
         vdcsim_ha_admission_call call = ext_call(ha, vm_id);
         if (ha->admission->admit(&call))
@@ -286,7 +356,7 @@ static int ha_admit(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t
 static void ha_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluster_place_purpose purpose)
 {
     (void)vm_id;
-    const ha_controller *ha = f->world;
+    const ha_controller *ha = ha_of(c, f);
     if (purpose != CLUSTER_PLACE_POWER_ON || ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
         return;
     for (uint32_t h = 0; h < ha->n_hosts; h++)
@@ -296,22 +366,19 @@ static void ha_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluste
 
 static void ha_vm_placed(cluster *c, const cluster_feature *f, uint32_t vm_id, int32_t host_index)
 {
-    (void)c;
-    mark_on(f->world, vm_id, host_index);
+    mark_on(ha_of(c, f), vm_id, host_index);
 }
 
 static void ha_vm_gone(cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
-    (void)c;
-    ha_controller_vm_off(f->world, vm_id);
+    ha_controller_vm_off(ha_of(c, f), vm_id);
 }
 
 /* The controller's view of hosts and VMs, from the cluster notices. */
 static void ha_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
 {
     (void)ctx;
-    (void)c;
-    ha_controller *ha = f->world;
+    ha_controller *ha = ha_of(c, f);
     if (n->kind == CLUSTER_NOTICE_HOST_DOWN)
         ha_controller_host_up(ha, (uint32_t)n->host, 0);
     else if (n->kind == CLUSTER_NOTICE_HOST_UP)
@@ -323,10 +390,10 @@ static void ha_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const
 /* /series/cluster/failover_capacity_hosts. */
 static void ha_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
 {
-    const ha_controller *ha = f->world;
+    const ha_controller *ha = ha_of(c, f);
     const model_env *env = c->env;
     if (env->rec && ha->series_failover_capacity >= 0)
-        rec_series_put(env->rec, ha->series_failover_capacity, sim_now(ctx), 0,
+        rec_series_put(env->rec, ha->series_failover_capacity, sim_now(ctx), (int)c->index,
                        (double)ha_controller_failover_capacity(ha));
 }
 
@@ -546,7 +613,7 @@ static model_status ha_module_build(model_builder *b, void **world)
 
 static int ha_module_declare(model_builder *b, void *world)
 {
-    return ha_controller_declare_recording(world, b->rec, b->env->sample_period_ns);
+    return ha_controller_declare_recording(world, b->rec, b->env);
 }
 
 static void ha_module_describe(const void *world, FILE *out) { ha_controller_describe(world, out); }
