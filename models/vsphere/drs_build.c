@@ -336,6 +336,10 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     }
     d->kind_cluster = sim_kind_register(eng, "drs.cluster", PRIO_DRS_CLUSTER);
     d->kind_host = sim_kind_register(eng, "drs.host", PRIO_DRS_HOST);
+    for (uint32_t k = 1; k < d->n_cluster_envs; k++) {
+        d->cluster_envs[k]->kind_cluster = d->kind_cluster;
+        d->cluster_envs[k]->kind_host = d->kind_host;
+    }
     return d;
 }
 
