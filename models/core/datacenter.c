@@ -141,6 +141,16 @@ int datacenter_assign_vms(datacenter *dc, const scenario *scn, const vm_spec *vm
                           const placement_host_view *view, uint32_t n_hosts, char *err, size_t err_len)
 {
     if (!dc->explicit_clusters) {
+        int n_groups = scn_list_len(scn, "vms");
+        for (int g = 0; g < n_groups; g++)
+            if (scn_string(scn, "vms.[%d].cluster", g)[0]) {
+                char key[64];
+                snprintf(key, sizeof key, "vms.[%d].cluster", g);
+                return scn_key_error(scn, err, err_len, key,
+                                     "names cluster '%.100s' but the scenario has no `clusters` (one cluster of "
+                                     "every host): define clusters or leave it out",
+                                     scn_string(scn, "vms.[%d].cluster", g));
+            }
         dc->vms_in[0] = n_vms;
         return 0;
     }
