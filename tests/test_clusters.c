@@ -105,6 +105,48 @@ static void drs_stays_in_cluster(void)
     H5Fclose(f);
 }
 
+/* Per-cluster settings: DRS is on at the top level but off in ca, so ca's
+ * 8 VMs stay where first fit put them (all on a-01) and no migration moves
+ * one; HA is off at the top level but on in cb (/tables/clusters). */
+static void cluster_settings(void)
+{
+    const char *text = SIM("4h") "hosts = ( " HOSTS("a", 2) ", " HOSTS("b", 2) " );\n"
+        "clusters = ( { name = \"ca\"; hosts = ( { group = \"a\"; } ); drs = { enabled = false; }; },\n"
+        "             { name = \"cb\"; hosts = ( { group = \"b\"; } ); ha = { enabled = true; admission_control = \"slots\"; }; } );\n"
+        "placement = { policy = \"first_fit\"; };\n"
+        "vms = ( { name = \"pa\"; count = 8; vcpus = 2; memory = \"8GiB\"; cluster = \"ca\";\n"
+        "          cpu_demand = { kind = \"constant\"; mean = \"4GHz\"; }; },\n"
+        "        { name = \"pb\"; count = 4; vcpus = 2; memory = \"8GiB\"; cluster = \"cb\";\n"
+        "          cpu_demand = { kind = \"constant\"; mean = \"4GHz\"; }; } );\n"
+        "drs = { enabled = true; threshold = 5; };\n";
+    hid_t f = run_h5("clusters_settings", text);
+    if (f < 0)
+        return;
+    int64_t host[12];
+    table_i64(f, "/tables/vms", "host", 12, host);
+    for (int v = 0; v < 8; v++)
+        CHECK_INT_EQ(host[v], 0);
+    hsize_t n = table_rows(f, "/tables/vmotions");
+    CHECK(n >= 1); /* cb balances its 16 GHz on b-01 with b-02 */
+    int64_t vm[64];
+    if (n > 64)
+        n = 64;
+    table_i64(f, "/tables/vmotions", "vm", n, vm);
+    for (hsize_t i = 0; i < n; i++)
+        CHECK(vm[i] >= 8);
+    int64_t drs[2], ha[2];
+    table_i64(f, "/tables/clusters", "drs_enabled", 2, drs);
+    table_i64(f, "/tables/clusters", "ha_enabled", 2, ha);
+    CHECK_INT_EQ(drs[0], 0);
+    CHECK_INT_EQ(drs[1], 1);
+    CHECK_INT_EQ(ha[0], 0);
+    CHECK_INT_EQ(ha[1], 1);
+    char admission[32] = "";
+    table_str(f, "/tables/clusters", "ha_admission_control", 1, admission, sizeof admission);
+    CHECK(strcmp(admission, "slots") == 0);
+    H5Fclose(f);
+}
+
 /* HA: ca's 12 VMs of 8 GiB fill a-01 (8 x 8 = 64 GiB) and put 4 on a-02
  * (first fit); cb's hosts are empty. a-01 fails at 1 h for 2 h: its 8 VMs
  * fail, 4 restart on a-02 (room for 4 x 8 GiB) at 1 h + 15 s detection,
@@ -231,6 +273,7 @@ static void four_clusters_threads(void)
 int main(void)
 {
     drs_stays_in_cluster();
+    cluster_settings();
     ha_stays_in_cluster();
     pdu_spans_clusters();
     datacenter_placement();

@@ -70,4 +70,24 @@ if grep -qF "warning: cluster cb has 96 hosts, more than the vSphere 6.x configu
 expect_status 0 "check big 7.0" "$vdcsim" check big.cfg --set 'drs.policy="vsphere7-score"'
 if grep -qF "warning: cluster ca has 100 hosts, more than the vSphere 7.0/8.0 configuration maximum of 96" out.txt; then ok; else bad "no 7.0 warning for ca"; fi
 if grep -qF "warning: cluster cb" out.txt; then bad "cb (96 hosts) is at the 7.0 maximum, not over"; else ok; fi
+# the run summary: clusters by size, then one line per cluster. c1 (64 GiB)
+# and c2 (128 GiB) free 64 GiB each once x (4 x 16 GiB) is in c2; the 3
+# VMs of w (8 GiB) without a cluster go to the most free memory: c1 (tie,
+# lower index; 56 left), c2 (64 > 56; 56 left), c1 (tie; 48 left). c3 holds
+# 8 of its 9 VMs of 16 GiB on 2 x 64 GiB: the 9th is rejected.
+cat > summary.cfg <<CFG
+simulation = { until = "10m"; sample_period = "5m"; };
+hosts = ( { name = "h1"; count = 1; memory = "64GiB"; }, { name = "h2"; count = 1; memory = "128GiB"; },
+          { name = "h3"; count = 2; memory = "64GiB"; } );
+clusters = ( { name = "c1"; hosts = ( { group = "h1"; } ); }, { name = "c2"; hosts = ( { group = "h2"; } ); },
+             { name = "c3"; hosts = ( { group = "h3"; } ); } );
+vms = ( { name = "x"; count = 4; memory = "16GiB"; cluster = "c2"; },
+        { name = "y"; count = 9; memory = "16GiB"; cluster = "c3"; },
+        { name = "w"; count = 3; memory = "8GiB"; } );
+CFG
+expect_status 0 "run summary" "$vdcsim" run summary.cfg -o summary.h5
+if grep -qF "clusters      3 under one vCenter: 1 of 2 hosts, 2 of 1 hosts" out.txt; then ok; else bad "summary lacks the cluster sizes"; cat out.txt >&2; fi
+if grep -qF "c1: 1 hosts, 2 VMs: 2 arrived, 0 rejected, 2 running at the end" out.txt; then ok; else bad "summary lacks c1"; fi
+if grep -qF "c2: 1 hosts, 5 VMs: 5 arrived, 0 rejected, 5 running at the end" out.txt; then ok; else bad "summary lacks c2"; fi
+if grep -qF "c3: 2 hosts, 9 VMs: 9 arrived, 1 rejected, 8 running at the end" out.txt; then ok; else bad "summary lacks c3"; fi
 cli_end

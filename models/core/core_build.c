@@ -461,6 +461,14 @@ static model_status build_clusters(model_builder *b, core_model *m, const placem
         cluster *c = m->ctrls[k] = k == 0 ? &m->ctrl : &m->ctrl_more[k - 1];
         *c = (cluster){.env = env, .index = k, .placement = *placement, .first_host = m->dc.first_host[k],
                        .n_hosts = m->dc.n_hosts[k]};
+        char key[64], args[64];
+        if (m->dc.explicit_clusters && scn_is_set(m->scn, "clusters.[%u].placement.policy", k)) {
+            snprintf(key, sizeof key, "clusters.[%u].placement.policy", k);
+            snprintf(args, sizeof args, "clusters.[%u].placement.args", k);
+            if (placement_choice_read(m->scn, VDCSIM_POLICY_PLACEMENT, key, args, &c->placement, b->err,
+                                      b->err_len) != 0)
+                return MODEL_BAD_INPUT;
+        }
         if (!m->dc.explicit_clusters) {
             c->view = m->empty_view;
         } else {
@@ -648,16 +656,23 @@ static int write_clusters(const core_model *m, const scenario *scn, recorder *re
         return -1;
     for (uint32_t k = 0; k < m->env.n_clusters; k++) {
         const cluster *c = m->ctrls[k];
-        int ha = scn_bool(scn, "ha.enabled");
+        char key[64];
+        int explicit_clusters = m->dc.explicit_clusters;
+        int ha = scn_bool(scn, "%s", datacenter_key(scn, explicit_clusters, k, "ha.enabled", key, sizeof key));
+        int drs = scn_bool(scn, "%s", datacenter_key(scn, explicit_clusters, k, "drs.enabled", key, sizeof key));
+        int dpm = drs && scn_bool(scn, "%s", datacenter_key(scn, explicit_clusters, k, "dpm.enabled", key, sizeof key));
+        const char *admission =
+            ha ? scn_string(scn, "%s", datacenter_key(scn, explicit_clusters, k, "ha.admission_control", key, sizeof key))
+               : "";
         rec_value row[] = {{.str = scn_string(scn, "clusters.[%u].name", k)},
                            {.i64 = c->n_hosts},
                            {.i64 = c->first_host},
                            {.i64 = m->dc.vms_in[k]},
                            {.str = c->placement.policy ? c->placement.policy->info.name : ""},
-                           {.i64 = scn_bool(scn, "drs.enabled")},
-                           {.i64 = scn_bool(scn, "drs.enabled") && scn_bool(scn, "dpm.enabled")},
+                           {.i64 = drs},
+                           {.i64 = dpm},
                            {.i64 = ha},
-                           {.str = ha ? scn_string(scn, "ha.admission_control") : ""},
+                           {.str = admission},
                            {.i64 = (int64_t)c->arrived},
                            {.i64 = (int64_t)c->placement_failures},
                            {.i64 = (int64_t)c->n_queued},

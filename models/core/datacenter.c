@@ -200,6 +200,16 @@ int datacenter_assign_vms(datacenter *dc, const scenario *scn, const vm_spec *vm
     return rc;
 }
 
+const char *datacenter_key(const scenario *scn, int explicit_clusters, uint32_t k, const char *key, char *buf,
+                           size_t len)
+{
+    if (explicit_clusters && scn_is_set(scn, "clusters.[%u].%s", k, key))
+        snprintf(buf, len, "clusters.[%u].%s", k, key);
+    else
+        snprintf(buf, len, "%s", key);
+    return buf;
+}
+
 uint32_t datacenter_max_hosts(const scenario *scn)
 {
     return strcmp(scn_string(scn, "drs.policy"), "vsphere7-score") == 0 ? DATACENTER_MAX_HOSTS_VSPHERE7

@@ -57,6 +57,12 @@ int datacenter_assign_hosts(datacenter *dc, const uint32_t *host_group, uint32_t
 int datacenter_assign_vms(datacenter *dc, const scenario *scn, const vm_spec *vms, uint32_t n_vms,
                           const placement_host_view *view, uint32_t n_hosts, char *err, size_t err_len);
 
+/* The key that sets `key` ("drs.enabled") for cluster k: the cluster's
+ * own "clusters.[k].drs.enabled" when the scenario has `clusters` and
+ * writes it, else `key` itself (the cluster inherits). Returns buf. */
+const char *datacenter_key(const scenario *scn, int explicit_clusters, uint32_t k, const char *key, char *buf,
+                           size_t len);
+
 /* The configuration maximum of hosts per cluster for the vSphere version
  * the scenario models (drs.policy vsphere7-score: 7.0+, else 6.x). */
 uint32_t datacenter_max_hosts(const scenario *scn);

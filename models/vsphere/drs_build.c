@@ -8,6 +8,7 @@
 
 #include "models/vsphere/drs_controller.h"
 #include "models/core/cluster.h"
+#include "models/core/datacenter.h"
 #include "models/vsphere/drs_vsphere7.h"
 #include "models/core/module.h"
 #include "recorder/declare.h"
@@ -228,9 +229,23 @@ static void drs_free(drs_env *d);
 /* With `clusters`: a copy of d per further cluster, with its own
  * controller state and policy scratch (every cluster LP runs its passes
  * at once with the others). 0 or -2 (no memory). */
-static int build_cluster_envs(drs_env *d, const model_env *env)
+/* A cluster's own drs.enabled, drs.threshold and dpm.enabled. */
+static void cluster_settings(drs_env *e, const scenario *scn, uint32_t k)
 {
-    if (!env->host_cluster || env->n_clusters < 2)
+    char key[64];
+    e->enabled = scn_bool(scn, "%s", datacenter_key(scn, 1, k, "drs.enabled", key, sizeof key));
+    e->params.threshold = (int)scn_int(scn, "%s", datacenter_key(scn, 1, k, "drs.threshold", key, sizeof key));
+    e->dpm = e->enabled && scn_bool(scn, "%s", datacenter_key(scn, 1, k, "dpm.enabled", key, sizeof key));
+}
+
+static int build_cluster_envs(drs_env *d, const scenario *scn, const model_env *env)
+{
+    d->any_dpm = d->dpm;
+    if (!env->host_cluster)
+        return 0;
+    cluster_settings(d, scn, 0);
+    d->any_dpm = d->dpm;
+    if (env->n_clusters < 2)
         return 0;
     d->cluster_envs = calloc(env->n_clusters, sizeof *d->cluster_envs);
     if (!d->cluster_envs)
@@ -249,6 +264,8 @@ static int build_cluster_envs(drs_env *d, const model_env *env)
         e->ext_vms = NULL;
         e->ext_moves = NULL;
         d->cluster_envs[k] = e;
+        cluster_settings(e, scn, k);
+        d->any_dpm |= e->dpm;
         if (alloc_ctl(e, env, k) != 0)
             return -2;
         if (d->policy->pass != NULL) {
@@ -268,7 +285,12 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
 {
     *bad = 0;
     int enabled = scn_bool(scn, "drs.enabled");
-    if (!enabled && scn_list_len(scn, "rules") == 0)
+    int any_enabled = enabled;
+    for (uint32_t k = 0; env->host_cluster && k < env->n_clusters; k++) {
+        char key[64];
+        any_enabled |= scn_bool(scn, "%s", datacenter_key(scn, 1, k, "drs.enabled", key, sizeof key));
+    }
+    if (!any_enabled && scn_list_len(scn, "rules") == 0)
         return NULL;
     drs_env *d = calloc(1, sizeof *d);
     if (!d) {
@@ -276,6 +298,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
         return NULL;
     }
     d->enabled = enabled;
+    d->any_enabled = any_enabled;
     d->period_ns = scn_duration_ns(scn, "drs.period");
     drs_params_default(&d->params);
     d->params.threshold = (int)scn_int(scn, "drs.threshold");
@@ -328,7 +351,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
         d->params.period_s = 60.0;
     }
     if (rc == 0)
-        rc = build_cluster_envs(d, env);
+        rc = build_cluster_envs(d, scn, env);
     if (rc != 0) {
         *bad = rc == -1 ? 1 : 2;
         drs_free(d);
@@ -346,17 +369,16 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
 /* Schedules the first DRS tick. */
 static void drs_start(drs_env *d, const model_env *env, sim_engine *eng)
 {
-    if (!d->enabled)
-        return;
     drs_msg tick = {.op = DRS_OP_TICK};
-    for (uint32_t k = 0; k < env->n_clusters; k++) /* one pass per cluster */
-        sim_schedule(eng, env->cluster_lp + k, d->period_ns + 2 * env->control_latency_ns, d->kind_cluster, &tick,
+    for (uint32_t k = 0; k < env->n_clusters; k++) /* one pass per cluster with DRS */
+        if ((d->cluster_envs ? d->cluster_envs[k] : d)->enabled)
+            sim_schedule(eng, env->cluster_lp + k, d->period_ns + 2 * env->control_latency_ns, d->kind_cluster, &tick,
                      sizeof tick);
 }
 
 static int drs_declare_recording(drs_env *d, recorder *rec)
 {
-    if (!d->enabled)
+    if (!d->any_enabled)
         return 0;
     const rec_kind_decl kinds[] = {
         {"drs_pass", &d->log_pass},
@@ -367,7 +389,7 @@ static int drs_declare_recording(drs_env *d, recorder *rec)
         {"dpm_standby", &d->log_standby}, /* the last two with DPM only */
         {"dpm_power_on", &d->log_power_on},
     };
-    return rec_event_kinds(rec, kinds, d->dpm ? 7 : 5);
+    return rec_event_kinds(rec, kinds, d->any_dpm ? 7 : 5);
 }
 
 /* The clusters' copies take the recorder ids of the world. */
@@ -391,13 +413,13 @@ static void copy_ids(drs_env *d)
 /* The cluster series need the cluster group's time axis: declared with it. */
 static int drs_declare_series(drs_env *d, recorder *rec, const model_env *env)
 {
-    if (!d->enabled)
+    if (!d->any_enabled)
         return 0;
     sim_time_ns period_ns = env->sample_period_ns;
     /* imbalances do not add up over clusters: no total for them */
     d->series_imbalance = cluster_series_new(rec, env, "imbalance", "1", period_ns, 0);
     d->series_in_flight = cluster_series_new(rec, env, "vmotions_in_flight", "1", period_ns, 1);
-    if (d->dpm && (d->series_standby = cluster_series_new(rec, env, "hosts_standby", "1", period_ns, 1)) < 0)
+    if (d->any_dpm && (d->series_standby = cluster_series_new(rec, env, "hosts_standby", "1", period_ns, 1)) < 0)
         return -1;
     return d->series_imbalance < 0 || d->series_in_flight < 0 ? -1 : 0;
 }
@@ -414,7 +436,7 @@ static int write_migrations(const drs_env *d, recorder *rec, int table, const ch
 
 static int drs_write_tables(const drs_env *d, recorder *rec)
 {
-    if (!d->enabled)
+    if (!d->any_enabled)
         return 0;
     int table = rec_table_new(rec, "vmotions", vmotion_columns, (int)(sizeof vmotion_columns / sizeof vmotion_columns[0]));
     if (table < 0)
@@ -516,11 +538,13 @@ static model_status drs_module_build(model_builder *b, void **world)
     /* vCenter places a VM powered on in a DRS cluster where DRS recommends
      * (vSphere Resource Management, "DRS initial placement"): with DRS on,
      * the default placement policy is drs unless placement.policy is set. */
-    if (d && d->enabled && !scn_is_set(b->scn, "placement.policy")) {
+    if (d && d->any_enabled && !scn_is_set(b->scn, "placement.policy")) {
         const policy_registry *r = policy_registry_of(VDCSIM_POLICY_PLACEMENT);
         const vdcsim_placement_policy *drs = r ? policy_lookup(r, "drs") : NULL;
-        for (uint32_t k = 0; drs && k < b->n_clusters; k++)
-            b->clusters[k]->placement.policy = drs; /* declares no args, as first_fit */
+        for (uint32_t k = 0; drs && k < b->n_clusters; k++) /* clusters with DRS and no policy of their own */
+            if ((d->cluster_envs ? d->cluster_envs[k] : d)->enabled &&
+                !(b->env->host_cluster && scn_is_set(b->scn, "clusters.[%u].placement.policy", k)))
+                b->clusters[k]->placement.policy = drs; /* declares no args, as first_fit */
     }
     return MODEL_OK;
 }

@@ -176,7 +176,8 @@ typedef struct drs_ctl {
 } drs_ctl;
 
 typedef struct drs_env {
-    int enabled;               /* drs.enabled: passes, vMotions, evacuation */
+    int enabled;               /* drs.enabled: passes, vMotions, evacuation (in this cluster) */
+    int any_enabled, any_dpm;  /* in the world: DRS / DPM in some cluster (docs/clusters.md) */
     /* drs.policy from the DRS registry with drs.args; a NULL pass is the
      * built-in vsphere policy, run here with drs_pass(). */
     const vdcsim_drs_policy *policy;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "models/core/cluster.h"
+#include "models/core/datacenter.h"
 #include "models/core/model_env.h"
 #include "models/core/module.h"
 #include "models/policies/registry.h"
@@ -33,14 +34,14 @@ static int64_t host_by_name(const scenario *scn, const struct model_env *env, co
  * built-in admission policy (listed in ha_policy order) sets cfg.policy;
  * any other is called through its table. 0, -2 bad input (err), -1 out
  * of memory. */
-static int read_policies(const scenario *scn, ha_controller *ha, char *err, size_t err_len)
+static int read_policies(const scenario *scn, ha_controller *ha, const char *admission_key, char *err,
+                         size_t err_len)
 {
     const policy_registry *r = policy_registry_of(VDCSIM_POLICY_HA_ADMISSION);
-    const char *name = scn_string(scn, "ha.admission_control");
+    const char *name = scn_string(scn, "%s", admission_key);
     ha->admission = policy_lookup(r, name);
     if (ha->admission == NULL)
-        return scn_key_error(scn, err, err_len, "ha.admission_control", "'%s' is not a registered HA admission policy",
-                             name);
+        return scn_key_error(scn, err, err_len, admission_key, "'%s' is not a registered HA admission policy", name);
     int32_t index = policy_index(r, ha->admission);
     ha->admission_ext = ha->admission->admit != NULL;
     ha->cfg.policy = ha->admission_ext ? HA_POLICY_DISABLED : (ha_policy)index;
@@ -67,6 +68,13 @@ static int vm_in(const struct model_env *env, uint32_t v, uint32_t k)
     return !env->vm_cluster || env->vm_cluster[v] == k;
 }
 
+/* HA is on in cluster k: clusters.[k].ha.enabled, else ha.enabled. */
+static int cluster_enabled(const scenario *scn, const struct model_env *env, uint32_t k)
+{
+    char key[64];
+    return scn_bool(scn, "%s", datacenter_key(scn, env->host_cluster != NULL, k, "ha.enabled", key, sizeof key));
+}
+
 /* HA of cluster k: hosts of other clusters are never up in it and their
  * VMs never powered on, so admission, slots and failover capacity count
  * the cluster's own hosts and VMs only (docs/clusters.md). */
@@ -77,10 +85,13 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
                         size_t err_len)
 {
     *out = NULL;
-    if (!scn_bool(scn, "ha.enabled"))
+    int any = scn_bool(scn, "ha.enabled");
+    for (uint32_t k = 0; env->host_cluster && k < env->n_clusters; k++)
+        any |= cluster_enabled(scn, env, k);
+    if (!any)
         return 0;
     int rc = build_cluster(scn, env, 0, out, err, err_len);
-    if (rc != 0 || !env->host_cluster || env->n_clusters < 2)
+    if (rc != 0 || !env->host_cluster || (env->n_clusters < 2 && cluster_enabled(scn, env, 0)))
         return rc;
     ha_controller *first = *out;
     first->cluster_ha = calloc(env->n_clusters, sizeof *first->cluster_ha);
@@ -90,9 +101,10 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
         return -1;
     }
     first->n_cluster_ha = env->n_clusters;
-    first->cluster_ha[0] = first;
+    /* a cluster without HA has none (the world stays, holding the others) */
+    first->cluster_ha[0] = cluster_enabled(scn, env, 0) ? first : NULL;
     for (uint32_t k = 1; k < env->n_clusters; k++)
-        if ((rc = build_cluster(scn, env, k, &first->cluster_ha[k], err, err_len)) != 0) {
+        if (cluster_enabled(scn, env, k) && (rc = build_cluster(scn, env, k, &first->cluster_ha[k], err, err_len)) != 0) {
             ha_controller_free(first);
             *out = NULL;
             return rc;
@@ -121,12 +133,16 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
         return -1;
     }
     ha_config_default(&ha->cfg);
-    int rc = read_policies(scn, ha, err, err_len);
+    char admission_key[64], level_key[64];
+    int explicit_clusters = env->host_cluster != NULL;
+    datacenter_key(scn, explicit_clusters, k, "ha.admission_control", admission_key, sizeof admission_key);
+    datacenter_key(scn, explicit_clusters, k, "ha.failover_level", level_key, sizeof level_key);
+    int rc = read_policies(scn, ha, admission_key, err, err_len);
     if (rc != 0) {
         ha_controller_free(ha);
         return rc;
     }
-    ha->cfg.failover_level = (uint32_t)scn_int(scn, "ha.failover_level");
+    ha->cfg.failover_level = (uint32_t)scn_int(scn, "%s", level_key);
     ha->cfg.cpu_percentage = scn_float(scn, "ha.cpu_percentage");
     ha->cfg.memory_percentage = scn_float(scn, "ha.memory_percentage");
     /* Setting a percentage overrides the computed ones (vSphere's "Override
@@ -239,6 +255,8 @@ int ha_controller_declare_recording(ha_controller *ha, recorder *rec, const stru
     ha->log_admission_refused = rec_event_kind(rec, "ha_admission_refused");
     ha->log_restart_failed = rec_event_kind(rec, "ha_restart_failed");
     for (uint32_t k = 1; k < ha->n_cluster_ha; k++) {
+        if (!ha->cluster_ha[k])
+            continue;
         ha->cluster_ha[k]->series_failover_capacity = ha->series_failover_capacity;
         ha->cluster_ha[k]->log_admission_refused = ha->log_admission_refused;
         ha->cluster_ha[k]->log_restart_failed = ha->log_restart_failed;
@@ -340,6 +358,8 @@ static ha_controller *ha_of(const cluster *c, const cluster_feature *f)
 static int ha_admit(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
     ha_controller *ha = ha_of(c, f);
+    if (!ha)
+        return 1; /* no HA in this cluster */
     if (ha->admission_ext) {
         vdcsim_ha_admission_call call = ext_call(ha, vm_id);
         if (ha->admission->admit(&call))
@@ -357,7 +377,7 @@ static void ha_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluste
 {
     (void)vm_id;
     const ha_controller *ha = ha_of(c, f);
-    if (purpose != CLUSTER_PLACE_POWER_ON || ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
+    if (!ha || purpose != CLUSTER_PLACE_POWER_ON || ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
         return;
     for (uint32_t h = 0; h < ha->n_hosts; h++)
         if (ha->hosts[h].failover_host)
@@ -366,12 +386,14 @@ static void ha_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluste
 
 static void ha_vm_placed(cluster *c, const cluster_feature *f, uint32_t vm_id, int32_t host_index)
 {
-    mark_on(ha_of(c, f), vm_id, host_index);
+    if (ha_of(c, f))
+        mark_on(ha_of(c, f), vm_id, host_index);
 }
 
 static void ha_vm_gone(cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
-    ha_controller_vm_off(ha_of(c, f), vm_id);
+    if (ha_of(c, f))
+        ha_controller_vm_off(ha_of(c, f), vm_id);
 }
 
 /* The controller's view of hosts and VMs, from the cluster notices. */
@@ -379,6 +401,8 @@ static void ha_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const
 {
     (void)ctx;
     ha_controller *ha = ha_of(c, f);
+    if (!ha)
+        return;
     if (n->kind == CLUSTER_NOTICE_HOST_DOWN)
         ha_controller_host_up(ha, (uint32_t)n->host, 0);
     else if (n->kind == CLUSTER_NOTICE_HOST_UP)
@@ -392,7 +416,7 @@ static void ha_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
 {
     const ha_controller *ha = ha_of(c, f);
     const model_env *env = c->env;
-    if (env->rec && ha->series_failover_capacity >= 0)
+    if (ha && env->rec && ha->series_failover_capacity >= 0)
         rec_series_put(env->rec, ha->series_failover_capacity, sim_now(ctx), (int)c->index,
                        (double)ha_controller_failover_capacity(ha));
 }
