@@ -29,8 +29,8 @@ static int by_start(const void *a, const void *b)
 void core_placement_preview(const core_model *m, FILE *out)
 {
     uint32_t n_hosts = m->env.n_hosts, n_vms = m->env.n_vms;
-    if (n_hosts < 2 || m->ctrl.placement.policy == NULL)
-        return;
+    if (n_hosts < 2 || m->ctrl.placement.policy == NULL || m->dc.explicit_clusters)
+        return; /* with clusters: not modelled (docs/clusters.md, Limits) */
     placement_host_view *view = malloc((size_t)n_hosts * sizeof *view);
     uint32_t *order = malloc((size_t)(n_vms ? n_vms : 1) * sizeof *order);
     if (!view || !order) {

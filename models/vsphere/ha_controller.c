@@ -598,6 +598,15 @@ static void describe_reservations_only(const ha_controller *ha, FILE *out)
                 cpu_left / 1000.0, after);
 }
 
+/* Hosts up in this HA's view: its cluster's hosts at build. */
+static uint32_t hosts_up(const ha_controller *ha)
+{
+    uint32_t n = 0;
+    for (uint32_t h = 0; h < ha->n_hosts; h++)
+        n += ha->hosts[h].up != 0;
+    return n;
+}
+
 void ha_controller_describe(const ha_controller *ha, FILE *out)
 {
     fprintf(out, "ha:     admission control %s", ha->admission->info.name);
@@ -608,7 +617,7 @@ void ha_controller_describe(const ha_controller *ha, FILE *out)
                 ha->cfg.failover_level == 1 ? "" : "s");
     else if (ha->cfg.policy == HA_POLICY_PERCENTAGE && ha->cfg.auto_percentages)
         fprintf(out, " (%.1f %% CPU and memory reserved: %" PRIu32 " of %" PRIu32 " hosts, computed)",
-                ha_reserved_percentage(ha->hosts, ha->n_hosts, &ha->cfg, 0), ha->cfg.failover_level, ha->n_hosts);
+                ha_reserved_percentage(ha->hosts, ha->n_hosts, &ha->cfg, 0), ha->cfg.failover_level, hosts_up(ha));
     else if (ha->cfg.policy == HA_POLICY_PERCENTAGE)
         fprintf(out, " (%.0f %% CPU, %.0f %% memory reserved)", ha->cfg.cpu_percentage, ha->cfg.memory_percentage);
     else if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS)
