@@ -51,6 +51,9 @@ typedef struct cluster {
      * clusters never usable, so feature code indexes it by host. */
     uint32_t index;
     uint32_t first_host, n_hosts;
+    /* its VMs in id order (NULL without `clusters`: every VM of the run) */
+    const uint32_t *vm_ids;
+    uint32_t n_vm_ids;
     placement_choice placement; /* placement.policy with its arguments */
     placement_host_view *view; /* one per host of the run */
     uint64_t placed;
@@ -112,6 +115,10 @@ typedef struct cluster_feature {
     void *world;   /* the feature's run-wide state */
     uint32_t slot; /* index into cluster.ext */
 } cluster_feature;
+
+/* The i-th of the cluster's VMs (i < cluster_vm_count), in id order. */
+static inline uint32_t cluster_vm_count(const cluster *c, uint32_t n_vms) { return c->vm_ids ? c->n_vm_ids : n_vms; }
+static inline uint32_t cluster_vm_at(const cluster *c, uint32_t i) { return c->vm_ids ? c->vm_ids[i] : i; }
 
 static inline void *cluster_ext(const cluster *c, const cluster_feature *f) { return c->ext ? c->ext[f->slot] : NULL; }
 

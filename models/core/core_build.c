@@ -472,6 +472,8 @@ static model_status build_clusters(model_builder *b, core_model *m, const placem
         if (!m->dc.explicit_clusters) {
             c->view = m->empty_view;
         } else {
+            c->vm_ids = m->dc.vm_ids + m->dc.vm_first[k];
+            c->n_vm_ids = m->dc.vms_in[k];
             size_t bytes = (env->n_hosts ? env->n_hosts : 1) * sizeof *c->view;
             if (!(c->view = malloc(bytes)))
                 return model_runtime_error(b, "out of memory");

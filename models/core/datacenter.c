@@ -195,6 +195,24 @@ int datacenter_assign_vms(datacenter *dc, const scenario *scn, const vm_spec *vm
     }
     for (uint32_t v = 0; v < n_vms && rc == 0; v++)
         dc->vms_in[dc->vm_cluster[v]]++;
+    if (rc == 0) { /* each cluster's VMs, for loops over them only */
+        dc->vm_first = calloc(nc, sizeof *dc->vm_first);
+        dc->vm_ids = malloc((n_vms ? n_vms : 1) * sizeof *dc->vm_ids);
+        uint32_t *next = calloc(nc, sizeof *next);
+        if (!dc->vm_first || !dc->vm_ids || !next) {
+            free(next);
+            free(free_mib);
+            free(admits);
+            return -1;
+        }
+        for (uint32_t k = 1; k < nc; k++)
+            dc->vm_first[k] = dc->vm_first[k - 1] + dc->vms_in[k - 1];
+        for (uint32_t v = 0; v < n_vms; v++) {
+            uint32_t k = dc->vm_cluster[v];
+            dc->vm_ids[dc->vm_first[k] + next[k]++] = v;
+        }
+        free(next);
+    }
     free(free_mib);
     free(admits);
     return rc;
@@ -243,5 +261,7 @@ void datacenter_free(datacenter *dc)
     free(dc->host_cluster);
     free(dc->vm_cluster);
     free(dc->vms_in);
+    free(dc->vm_first);
+    free(dc->vm_ids);
     *dc = (datacenter){0};
 }

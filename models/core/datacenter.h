@@ -40,6 +40,8 @@ typedef struct datacenter {
     uint32_t *host_cluster;         /* per host (NULL without clusters) */
     uint32_t *vm_cluster;           /* per VM (NULL without clusters) */
     uint32_t *vms_in;               /* per cluster: VMs that belong to it */
+    uint32_t *vm_first;             /* per cluster: its VMs are vm_ids[vm_first[k] .. + vms_in[k]) */
+    uint32_t *vm_ids;               /* the VMs cluster by cluster, each in id order */
 } datacenter;
 
 /* Reads `clusters` and maps host groups to clusters. 0, -1 out of memory,

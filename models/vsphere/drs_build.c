@@ -158,13 +158,53 @@ done:
     return rc;
 }
 
+/* The pass's view of the hosts and VMs of other clusters, once: they never
+ * change in this cluster's view (hosts DOWN, VMs nowhere and not movable),
+ * so the controller's loops visit only its own (docs/clusters.md). */
+static void fill_foreign(drs_ctl *k, const model_env *env, uint32_t cluster_index)
+{
+    if (!env->host_cluster)
+        return;
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        if (env->host_cluster[h] == cluster_index)
+            continue;
+        const host_spec *s = &env->host_specs[h];
+        k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
+                                 .mem_capacity_mib = (double)s->memory_mib,
+                                 .state = DRS_HOST_DOWN,
+                                 .vmotion_nic_gbps = k->nic_gbps[h],
+                                 .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
+    }
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        if (env->vm_cluster[v] == cluster_index)
+            continue;
+        const vm_spec *vs = &env->vm_specs[v];
+        k->vms[v] = (drs_vm){.host = -1,
+                             .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
+                             .mem_reservation_mib = vs->res.memory_reservation_mib,
+                             .memory_mib = (double)vs->memory_mib,
+                             .sriov_vfs = vs->res.sriov ? 1u : 0u,
+                             .pinned = 1};
+        k->assignment[v] = -1;
+    }
+}
+
 /* The controller state of cluster `cluster_index` into d->ctl: hosts of
  * other clusters are DOWN in it for good (no notice ever reaches it about
  * them), so no pass moves a VM there. 0 or -1. */
-static int alloc_ctl(drs_env *d, const model_env *env, uint32_t cluster_index)
+static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint32_t cluster_index)
 {
     drs_ctl *k = &d->ctl;
     size_t nv = env->n_vms ? env->n_vms : 1, nh = env->n_hosts ? env->n_hosts : 1;
+    /* with `clusters`, no rules and a built-in policy, passes see only the
+     * cluster's own VMs (drs_controller.c, local_view): no pass arrays over
+     * every VM of the run */
+    const vdcsim_drs_policy *policy = policy_lookup(policy_registry_of(VDCSIM_POLICY_DRS), scn_string(scn, "drs.policy"));
+    k->local = env->host_cluster != NULL && scn_list_len(scn, "rules") == 0 && policy && policy->pass == NULL;
+    uint32_t own = 0;
+    for (uint32_t v = 0; v < env->n_vms; v++)
+        own += !env->vm_cluster || env->vm_cluster[v] == cluster_index;
+    size_t pass_vms = k->local ? (own ? own : 1) : nv;
     k->vm_cpu_mhz = calloc(nv, sizeof *k->vm_cpu_mhz);
     k->vm_mem_mib = calloc(nv, sizeof *k->vm_mem_mib);
     k->vm_dirty_bytes_per_s = calloc(nv, sizeof *k->vm_dirty_bytes_per_s);
@@ -181,9 +221,9 @@ static int alloc_ctl(drs_env *d, const model_env *env, uint32_t cluster_index)
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
     k->hosts = calloc(nh, sizeof *k->hosts);
-    k->vms = calloc(nv, sizeof *k->vms);
-    k->assignment = calloc(nv, sizeof *k->assignment);
-    k->moves = calloc(nv + d->params.max_moves_per_pass + 1, sizeof *k->moves);
+    k->vms = calloc(pass_vms, sizeof *k->vms);
+    k->assignment = calloc(pass_vms, sizeof *k->assignment);
+    k->moves = calloc(pass_vms + d->params.max_moves_per_pass + 1, sizeof *k->moves);
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
         !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
         !k->vms || !k->assignment || !k->moves)
@@ -196,6 +236,8 @@ static int alloc_ctl(drs_env *d, const model_env *env, uint32_t cluster_index)
         k->host_state[h] =
             !env->host_cluster || env->host_cluster[h] == cluster_index ? DRS_HOST_UP : DRS_HOST_DOWN;
     }
+    if (!k->local)
+        fill_foreign(k, env, cluster_index);
     return vmotion_set_init(&k->set, env->n_hosts, k->nic_gbps);
 }
 
@@ -266,7 +308,7 @@ static int build_cluster_envs(drs_env *d, const scenario *scn, const model_env *
         d->cluster_envs[k] = e;
         cluster_settings(e, scn, k);
         d->any_dpm |= e->dpm;
-        if (alloc_ctl(e, env, k) != 0)
+        if (alloc_ctl(e, scn, env, k) != 0)
             return -2;
         if (d->policy->pass != NULL) {
             size_t nh = env->n_hosts ? env->n_hosts : 1, nv = env->n_vms ? env->n_vms : 1;
@@ -333,7 +375,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     size_t nh = env->n_hosts ? env->n_hosts : 1, nv = env->n_vms ? env->n_vms : 1;
     d->hosts = calloc(nh, sizeof *d->hosts);
     d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
-    int rc = d->dirty_mb_per_s && d->hosts && d->vm_pinned && alloc_ctl(d, env, 0) == 0 ? 0 : -2;
+    int rc = d->dirty_mb_per_s && d->hosts && d->vm_pinned && alloc_ctl(d, scn, env, 0) == 0 ? 0 : -2;
     if (rc == 0) {
         for (int g = 0; g < groups; g++)
             d->dirty_mb_per_s[g] = scn_float(scn, "vms.[%d].dirty_rate", g);

@@ -171,6 +171,9 @@ typedef struct drs_ctl {
     drs_vm *vms;
     int32_t *assignment;
     drs_move *moves;
+    /* with `clusters`, no rules and a built-in policy: vms, assignment and
+     * moves hold the cluster's own VMs only, renumbered (drs_controller.c) */
+    int local;
     uint64_t passes, moves_total;
     double last_imbalance;
 } drs_ctl;
