@@ -643,6 +643,60 @@ static int read_cluster_totals(hid_t file, run_summary *s, const ctx *c)
     return 0;
 }
 
+/* Counts a cluster of `hosts` hosts in the size histogram (largest first). */
+static void count_cluster_size(run_summary *s, int64_t hosts)
+{
+    int64_t i = 0;
+    while (i < s->n_cluster_sizes && s->cluster_size[i].hosts > hosts)
+        i++;
+    if (i < s->n_cluster_sizes && s->cluster_size[i].hosts == hosts) {
+        s->cluster_size[i].clusters++;
+        return;
+    }
+    if (s->n_cluster_sizes == RUN_SUMMARY_MAX_CLUSTER_SIZES)
+        return; /* the smallest sizes beyond the limit are left out */
+    for (int64_t j = s->n_cluster_sizes; j > i; j--)
+        s->cluster_size[j] = s->cluster_size[j - 1];
+    s->cluster_size[i].hosts = hosts;
+    s->cluster_size[i].clusters = 1;
+    s->n_cluster_sizes++;
+}
+
+/* /tables/clusters: written by runs with `clusters` only. */
+static int read_clusters(hid_t file, run_summary *s, const ctx *c)
+{
+    static const char path[] = "/tables/clusters";
+    hsize_t rows = 0;
+    char msg[512];
+    hid_t ds;
+    int found = open_optional_table(file, path, &rows, &ds, c);
+    if (found <= 0)
+        return found;
+    int ok = 1;
+    for (hsize_t k = 0; ok && k < rows; k++) {
+        int64_t hosts = 0;
+        ok = h5r_table_column_i64(ds, path, "hosts", k, 1, &hosts, msg, sizeof msg) == 0;
+        if (!ok)
+            break;
+        count_cluster_size(s, hosts);
+        if (k >= RUN_SUMMARY_MAX_CLUSTERS)
+            continue;
+        s->cluster[k].hosts = hosts;
+        ok = h5r_table_column_str(ds, path, "name", k, s->cluster[k].name, sizeof s->cluster[k].name, msg,
+                                  sizeof msg) == 0 &&
+             h5r_table_column_i64(ds, path, "vms", k, 1, &s->cluster[k].vms, msg, sizeof msg) == 0 &&
+             h5r_table_column_i64(ds, path, "vms_arrived", k, 1, &s->cluster[k].arrived, msg, sizeof msg) == 0 &&
+             h5r_table_column_i64(ds, path, "vms_rejected", k, 1, &s->cluster[k].rejected, msg, sizeof msg) == 0 &&
+             h5r_table_column_i64(ds, path, "vms_running", k, 1, &s->cluster[k].running, msg, sizeof msg) == 0;
+        escape_controls(s->cluster[k].name, sizeof s->cluster[k].name);
+    }
+    H5Dclose(ds);
+    if (!ok)
+        return fail(c, msg);
+    s->clusters = (int64_t)rows;
+    return 0;
+}
+
 /* Groups whose count ran out (exhausted_ns >= 0) in /tables/arrival_groups. */
 static int read_arrival_groups(hid_t file, run_summary *s, const ctx *c)
 {
@@ -685,7 +739,7 @@ static int read_cluster_series(hid_t file, run_summary *s, const ctx *c)
         cluster_series(file, "vms_rejected", &s->cluster_samples, &s->vms_rejected, &unused, c) != 0)
         return -1;
     s->has_cluster_series = 1;
-    if (read_cluster_totals(file, s, c) != 0)
+    if (read_cluster_totals(file, s, c) != 0 || read_clusters(file, s, c) != 0)
         return -1;
     s->rejection_probability = s->vms_arrived > 0 ? s->vms_rejected / s->vms_arrived : NAN;
     return 0;
@@ -840,6 +894,27 @@ static void print_contention(const run_summary *s, FILE *out)
                 s->power_peak_w / 1000.0, s->energy_kwh);
 }
 
+/* With several clusters: their sizes ("how many clusters of what size"),
+ * then one line per cluster (the first RUN_SUMMARY_MAX_CLUSTERS). */
+static void print_clusters(const run_summary *s, FILE *out)
+{
+    if (s->clusters <= 0)
+        return;
+    fprintf(out, LABEL "%" PRId64 " under one vCenter:", "clusters", s->clusters);
+    for (int64_t i = 0; i < s->n_cluster_sizes; i++)
+        fprintf(out, "%s %" PRId64 " of %" PRId64 " hosts", i ? "," : "", s->cluster_size[i].clusters,
+                s->cluster_size[i].hosts);
+    fprintf(out, "\n");
+    for (int64_t k = 0; k < s->clusters && k < RUN_SUMMARY_MAX_CLUSTERS; k++)
+        fprintf(out,
+                LABEL "%s: %" PRId64 " hosts, %" PRId64 " VMs: %" PRId64 " arrived, %" PRId64 " rejected, %" PRId64
+                      " running at the end\n",
+                "", s->cluster[k].name, s->cluster[k].hosts, s->cluster[k].vms, s->cluster[k].arrived,
+                s->cluster[k].rejected, s->cluster[k].running);
+    if (s->clusters > RUN_SUMMARY_MAX_CLUSTERS)
+        fprintf(out, LABEL "and %" PRId64 " more in /tables/clusters\n", "", s->clusters - RUN_SUMMARY_MAX_CLUSTERS);
+}
+
 void run_summary_print(const run_summary *s, const char *path, FILE *out)
 {
     char t1[64], t2[64], p[32];
@@ -946,6 +1021,7 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
                                                     : "-",
                 s->vms_running_mean);
     }
+    print_clusters(s, out);
     run_summary_warn_exhausted(s, "  ", out);
     fprintf(out, LABEL "%s\n", "file", path ? path : "-");
 }

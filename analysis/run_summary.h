@@ -20,6 +20,8 @@
 /* Services shown in the summary (the file holds all of them). */
 #define RUN_SUMMARY_MAX_SERVICES 8
 #define RUN_SUMMARY_MAX_EXHAUSTED 8
+#define RUN_SUMMARY_MAX_CLUSTERS 32
+#define RUN_SUMMARY_MAX_CLUSTER_SIZES 8
 
 typedef struct run_summary_service {
     char name[64];
@@ -119,6 +121,17 @@ typedef struct run_summary {
     double vms_rejected;          /* of which rejected for lack of capacity */
     double rejection_probability; /* rejected / arrived; NaN when none arrived */
     double vms_running_mean;      /* mean over samples of vms_running (placed, not released) */
+    /* /tables/clusters (runs with `clusters`, docs/clusters.md; 0: one
+     * cluster): every cluster's size, and the first ones' totals */
+    int64_t clusters;
+    struct {
+        char name[64];
+        int64_t hosts, vms, arrived, rejected, running;
+    } cluster[RUN_SUMMARY_MAX_CLUSTERS];
+    int64_t n_cluster_sizes; /* distinct sizes, largest first, at most RUN_SUMMARY_MAX_CLUSTER_SIZES */
+    struct {
+        int64_t hosts, clusters;
+    } cluster_size[RUN_SUMMARY_MAX_CLUSTER_SIZES];
     /* /tables/arrival_groups: groups whose arrivals stopped because
      * vms.[].count was used up (the first RUN_SUMMARY_MAX_EXHAUSTED) */
     int64_t arrivals_exhausted;

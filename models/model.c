@@ -71,6 +71,18 @@ void *model_builder_world(const model_builder *b, const model_module *m)
     return NULL;
 }
 
+uint32_t model_builder_cluster_slot(const model_builder *b, const model_module *m)
+{
+    uint32_t slot = 0;
+    for (size_t i = 0; i < N_MODULES; i++) {
+        if (module_table[i] == m)
+            return module_table[i]->cluster_hooks ? slot : UINT32_MAX;
+        slot += module_table[i]->cluster_hooks ? 1u : 0u;
+    }
+    (void)b;
+    return UINT32_MAX;
+}
+
 /* Slots for the modules with hooks on the two core LPs, in table order.
  * A module keeps its slot whether or not it attaches per-LP state. */
 static void assign_slots(model *m, uint32_t *n_host, uint32_t *n_cluster)
@@ -219,8 +231,21 @@ void model_describe(const model *m, FILE *out)
 
 uint32_t model_host_count(const model *m) { return m->core.env.n_hosts; }
 uint32_t model_vm_count(const model *m) { return m->core.env.n_vms; }
-uint64_t model_vms_placed(const model *m) { return m->core.ctrl.placed; }
-uint64_t model_vm_placement_failures(const model *m) { return m->core.ctrl.placement_failures; }
+uint64_t model_vms_placed(const model *m)
+{
+    uint64_t n = 0;
+    for (uint32_t k = 0; k < m->core.env.n_clusters; k++)
+        n += m->core.ctrls[k]->placed;
+    return n;
+}
+
+uint64_t model_vm_placement_failures(const model *m)
+{
+    uint64_t n = 0;
+    for (uint32_t k = 0; k < m->core.env.n_clusters; k++)
+        n += m->core.ctrls[k]->placement_failures;
+    return n;
+}
 
 static void *world_of(const model *m, const model_module *mod)
 {

@@ -59,7 +59,7 @@ void workload_gen_handle(sim_ctx *ctx, void *state, const sim_event *ev)
         env->vms[id].arrived_ns = sim_now(ctx); /* unplaced: the generator holds the VM */
         gen_log(ctx, w, env->log_vm_arrived, id, w->group);
         vm_msg m = {.vm = id};
-        sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_vm_power_on, &m, sizeof m);
+        sim_send(ctx, model_cluster_lp_of_vm(env, id), env->control_latency_ns, env->kind_vm_power_on, &m, sizeof m);
     }
     schedule_next(ctx, w);
 }
@@ -83,7 +83,7 @@ static model_status arrivals_start(model_builder *b, void **world)
                 if (env->vm_specs[v].starts_off)
                     continue;
                 vm_msg m = {.vm = v};
-                sim_schedule(b->eng, env->cluster_lp, env->vm_specs[v].start_ns, env->kind_vm_power_on, &m, sizeof m);
+                sim_schedule(b->eng, model_cluster_lp_of_vm(env, v), env->vm_specs[v].start_ns, env->kind_vm_power_on, &m, sizeof m);
             }
             continue;
         }

@@ -25,7 +25,7 @@ void cluster_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a,
 
 void cluster_send_notice(sim_ctx *ctx, const model_env *env, const cluster_notice *n)
 {
-    sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_cluster_notice, n, sizeof *n);
+    sim_send(ctx, model_cluster_lp_of_host(env, (uint32_t)n->host), env->control_latency_ns, env->kind_cluster_notice, n, sizeof *n);
 }
 
 void cluster_send_start(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t host_index)
@@ -208,15 +208,26 @@ void cluster_vm_gone(sim_ctx *ctx, cluster *c, uint32_t vm_id)
     c->n_queued = kept;
 }
 
+int cluster_series_new(recorder *rec, const model_env *env, const char *name, const char *unit,
+                       sim_time_ns period_ns, int total)
+{
+    if (env->n_clusters <= 1 || !env->host_cluster)
+        return rec_series_new(rec, "cluster", name, unit, NULL, 1, 0, period_ns);
+    int id = rec_series_new(rec, "clusters", name, unit, "clusters", (int)env->n_clusters, 0, period_ns);
+    if (id < 0 || (total && rec_series_new_total(rec, "cluster", name, unit, id) < 0))
+        return -1;
+    return id;
+}
+
 static void cluster_sample(sim_ctx *ctx, cluster *c)
 {
     const model_env *env = c->env;
     sim_time_ns now = sim_now(ctx);
     if (env->rec) {
-        rec_series_put(env->rec, env->series_cluster_vms_running, now, 0, (double)c->live);
-        rec_series_put(env->rec, env->series_cluster_vms_arrived, now, 0, (double)c->arrived);
-        rec_series_put(env->rec, env->series_cluster_vms_rejected, now, 0, (double)c->placement_failures);
-        rec_series_put(env->rec, env->series_cluster_vms_queued, now, 0, (double)c->n_queued);
+        rec_series_put(env->rec, env->series_cluster_vms_running, now, (int)c->index, (double)c->live);
+        rec_series_put(env->rec, env->series_cluster_vms_arrived, now, (int)c->index, (double)c->arrived);
+        rec_series_put(env->rec, env->series_cluster_vms_rejected, now, (int)c->index, (double)c->placement_failures);
+        rec_series_put(env->rec, env->series_cluster_vms_queued, now, (int)c->index, (double)c->n_queued);
     }
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->sample)

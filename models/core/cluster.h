@@ -39,14 +39,23 @@
 #include <stdint.h>
 
 #include "models/core/placement.h"
+#include "recorder/recorder.h"
 #include "sim/engine.h"
 
 struct model_env;
 
 typedef struct cluster {
     const struct model_env *env;
+    /* Its hosts are first_host .. first_host + n_hosts - 1 (all hosts
+     * without the `clusters` key); view holds every host, those of other
+     * clusters never usable, so feature code indexes it by host. */
+    uint32_t index;
+    uint32_t first_host, n_hosts;
+    /* its VMs in id order (NULL without `clusters`: every VM of the run) */
+    const uint32_t *vm_ids;
+    uint32_t n_vm_ids;
     placement_choice placement; /* placement.policy with its arguments */
-    placement_host_view *view; /* one per host */
+    placement_host_view *view; /* one per host of the run */
     uint64_t placed;
     uint64_t placement_failures;
     uint64_t log_seq;
@@ -107,6 +116,10 @@ typedef struct cluster_feature {
     uint32_t slot; /* index into cluster.ext */
 } cluster_feature;
 
+/* The i-th of the cluster's VMs (i < cluster_vm_count), in id order. */
+static inline uint32_t cluster_vm_count(const cluster *c, uint32_t n_vms) { return c->vm_ids ? c->n_vm_ids : n_vms; }
+static inline uint32_t cluster_vm_at(const cluster *c, uint32_t i) { return c->vm_ids ? c->vm_ids[i] : i; }
+
 static inline void *cluster_ext(const cluster *c, const cluster_feature *f) { return c->ext ? c->ext[f->slot] : NULL; }
 
 /* Sets up the lifecycle bookkeeping for n_vms VMs and n_hosts hosts; 0 or -1 (no memory). */
@@ -147,6 +160,14 @@ void cluster_send_notice(sim_ctx *ctx, const struct model_env *env, const cluste
 /* Sends vm.start / vm.stop for vm_id to host `host_index` after the control latency. */
 void cluster_send_start(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t host_index);
 void cluster_send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t host_index);
+
+/* A series of one value per cluster: /series/cluster/<name> without
+ * `clusters`; with it /series/clusters/<name> (one column per cluster,
+ * entities /tables/clusters) and, when `total`, /series/cluster/<name>,
+ * the sum over the clusters. Returns the id to put into with column
+ * c->index, or -1 (recorder_error()). */
+int cluster_series_new(recorder *rec, const struct model_env *env, const char *name, const char *unit,
+                       sim_time_ns period_ns, int total);
 
 void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 

@@ -147,7 +147,8 @@ static int build_hosts(core_model *m, uint32_t n_hosts, char *err, size_t err_le
         return -1;
     uint32_t i = 0;
     int groups = scn_list_len(scn, "hosts");
-    for (int g = 0; g < groups; g++) {
+    for (int pos = 0; pos < groups; pos++) {
+        int g = m->dc.group_order[pos]; /* list order, or cluster by cluster (datacenter.h) */
         host_spec spec = {
             .group = (uint32_t)g,
             .sockets = (uint32_t)scn_int(scn, "hosts.[%d].sockets", g),
@@ -336,11 +337,18 @@ static int declare_recording(core_model *m, const scenario *scn, recorder *rec)
     if ((hosts && rec_series_group(rec, "host", "hosts", (int)env->n_hosts, period, per_host, 4) != 0) ||
         (scn_bool(scn, "output.per_vm_series") && env->n_vms > 0 &&
          rec_series_group(rec, "vm", "vms", (int)env->n_vms, period, per_vm, 1) != 0) ||
-        (hosts && declare_contention_series(m, scn, rec) != 0) || rec_event_kinds(rec, kinds, (int)(sizeof kinds / sizeof kinds[0])) != 0 ||
-        rec_series_group(rec, "cluster", NULL, 1, period, per_cluster, 4) != 0)
+        (hosts && declare_contention_series(m, scn, rec) != 0) || rec_event_kinds(rec, kinds, (int)(sizeof kinds / sizeof kinds[0])) != 0)
         return -1;
+    for (size_t k = 0; k < sizeof per_cluster / sizeof per_cluster[0]; k++)
+        if ((*per_cluster[k].id = cluster_series_new(rec, env, per_cluster[k].name, per_cluster[k].unit, period, 1)) < 0)
+            return -1;
 
-    int table = rec_table_new(rec, "hosts", host_columns, (int)(sizeof host_columns / sizeof host_columns[0]));
+    /* with `clusters`, one more column: the host's cluster */
+    enum { N_HOST_COLUMNS = sizeof host_columns / sizeof host_columns[0] };
+    rec_column columns[N_HOST_COLUMNS + 1];
+    memcpy(columns, host_columns, sizeof host_columns);
+    columns[N_HOST_COLUMNS] = (rec_column){"cluster", REC_STR, NULL};
+    int table = rec_table_new(rec, "hosts", columns, N_HOST_COLUMNS + (m->dc.explicit_clusters ? 1 : 0));
     if (table < 0)
         return -1;
     for (uint32_t i = 0; i < env->n_hosts; i++) {
@@ -360,7 +368,10 @@ static int declare_recording(core_model *m, const scenario *scn, recorder *rec)
                            {.f64 = host_schedulable_mhz(h)},
                            {.f64 = h->hw.power.has_curve ? h->hw.power.curve_w[0] : h->hw.power.idle_w},
                            {.f64 = h->hw.power.has_curve ? h->hw.power.curve_w[POWER_CURVE_POINTS - 1]
-                                                         : h->hw.power.peak_w}};
+                                                         : h->hw.power.peak_w},
+                           {.str = m->dc.explicit_clusters
+                                       ? scn_string(scn, "clusters.[%u].name", m->dc.host_cluster[i])
+                                       : ""}};
         if (rec_table_row(rec, table, row) != 0)
             return -1;
     }
@@ -414,6 +425,68 @@ static int read_groups(core_model *m, uint64_t *n_vms, model_status *status, cha
 }
 
 
+/* The hosts' clusters (datacenter.h). 0 or -1. */
+static int assign_hosts(core_model *m)
+{
+    uint32_t n = m->env.n_hosts;
+    uint32_t *groups = malloc((n ? n : 1) * sizeof *groups);
+    if (!groups)
+        return -1;
+    for (uint32_t i = 0; i < n; i++)
+        groups[i] = m->host_specs[i].group;
+    int rc = datacenter_assign_hosts(&m->dc, groups, n);
+    free(groups);
+    m->env.n_clusters = m->dc.n_clusters;
+    m->env.host_cluster = m->dc.host_cluster;
+    return rc;
+}
+
+/* One controller per cluster, each with the placement policy and a view of
+ * every host in which only its own hosts are usable (the one cluster of a
+ * run without `clusters` uses the empty view itself); the VMs put into
+ * clusters. */
+static model_status build_clusters(model_builder *b, core_model *m, const placement_choice *placement)
+{
+    model_env *env = &m->env;
+    int rc = datacenter_assign_vms(&m->dc, m->scn, m->vm_specs, env->n_vms, m->empty_view, env->n_hosts, b->err,
+                                   b->err_len);
+    if (rc != 0)
+        return rc == -1 ? model_runtime_error(b, "out of memory") : MODEL_BAD_INPUT;
+    env->vm_cluster = m->dc.vm_cluster;
+    m->ctrls = calloc(env->n_clusters, sizeof *m->ctrls);
+    m->ctrl_more = calloc(env->n_clusters, sizeof *m->ctrl_more);
+    if (!m->ctrls || !m->ctrl_more)
+        return model_runtime_error(b, "out of memory");
+    for (uint32_t k = 0; k < env->n_clusters; k++) {
+        cluster *c = m->ctrls[k] = k == 0 ? &m->ctrl : &m->ctrl_more[k - 1];
+        *c = (cluster){.env = env, .index = k, .placement = *placement, .first_host = m->dc.first_host[k],
+                       .n_hosts = m->dc.n_hosts[k]};
+        char key[64], args[64];
+        if (m->dc.explicit_clusters && scn_is_set(m->scn, "clusters.[%u].placement.policy", k)) {
+            snprintf(key, sizeof key, "clusters.[%u].placement.policy", k);
+            snprintf(args, sizeof args, "clusters.[%u].placement.args", k);
+            if (placement_choice_read(m->scn, VDCSIM_POLICY_PLACEMENT, key, args, &c->placement, b->err,
+                                      b->err_len) != 0)
+                return MODEL_BAD_INPUT;
+        }
+        if (!m->dc.explicit_clusters) {
+            c->view = m->empty_view;
+        } else {
+            c->vm_ids = m->dc.vm_ids + m->dc.vm_first[k];
+            c->n_vm_ids = m->dc.vms_in[k];
+            size_t bytes = (env->n_hosts ? env->n_hosts : 1) * sizeof *c->view;
+            if (!(c->view = malloc(bytes)))
+                return model_runtime_error(b, "out of memory");
+            memcpy(c->view, m->empty_view, bytes);
+            for (uint32_t h = 0; h < env->n_hosts; h++)
+                c->view[h].usable = env->host_cluster[h] == k;
+        }
+        if (cluster_init_lifecycle(c, env->n_vms, env->n_hosts) != 0)
+            return model_runtime_error(b, "out of memory");
+    }
+    return MODEL_OK;
+}
+
 model_status core_build(model_builder *b, core_model *m)
 {
     const scenario *scn = b->scn;
@@ -426,6 +499,9 @@ model_status core_build(model_builder *b, core_model *m)
         return status;
     if (read_groups(m, &n_vms, &status, err, err_len) != 0)
         return status;
+    int dc_rc = datacenter_read(scn, &m->dc, err, err_len);
+    if (dc_rc != 0)
+        return dc_rc == -1 ? model_runtime_error(b, "out of memory") : MODEL_BAD_INPUT;
     /* hosts may be left out only by a scenario of services with dedicated
      * capacity (issue 14): VMs and pods need hosts to run on */
     if (n_hosts == 0 && n_vms > 0) {
@@ -454,6 +530,8 @@ model_status core_build(model_builder *b, core_model *m)
                  "out of memory building %" PRIu64 " hosts and %" PRIu64 " VMs", n_hosts, n_vms);
         return status;
     }
+    if (assign_hosts(m) != 0)
+        return model_runtime_error(b, "out of memory");
     env->host_specs = m->host_specs;
     env->vm_specs = m->vm_specs;
     env->vms = m->vms;
@@ -461,6 +539,7 @@ model_status core_build(model_builder *b, core_model *m)
     env->n_groups = (uint32_t)m->n_groups;
     env->queue_on_no_capacity = strcmp(scn_string(scn, "placement.on_no_capacity"), "queue") == 0;
 
+    model_status st;
     sim_engine *eng = b->eng;
     env->kind_vm_power_on = sim_kind_register(eng, "vm.power_on", PRIO_VM_POWER_ON);
     env->kind_vm_start = sim_kind_register(eng, "vm.start", PRIO_VM_START);
@@ -474,28 +553,32 @@ model_status core_build(model_builder *b, core_model *m)
     env->kind_cluster_notice = sim_kind_register(eng, "cluster.notice", PRIO_CLUSTER_NOTICE);
     env->kind_host_maintenance = sim_kind_register(eng, "host.maintenance", PRIO_HOST_MAINTENANCE);
 
-    /* The controller's view starts from each host's capacity. */
-    m->ctrl.env = env;
-    if (placement_choice_read(scn, VDCSIM_POLICY_PLACEMENT, "placement.policy", "placement.args", &m->ctrl.placement,
-                              b->err, b->err_len) != 0)
+    /* The controllers' view starts from each host's capacity. */
+    placement_choice placement;
+    if (placement_choice_read(scn, VDCSIM_POLICY_PLACEMENT, "placement.policy", "placement.args", &placement, b->err,
+                              b->err_len) != 0)
         return MODEL_BAD_INPUT;
-    m->ctrl.view = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *m->ctrl.view);
-    if (!m->ctrl.view || cluster_init_lifecycle(&m->ctrl, env->n_vms, env->n_hosts) != 0)
+    m->empty_view = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *m->empty_view);
+    if (!m->empty_view)
         return model_runtime_error(b, "out of memory");
     for (uint32_t i = 0; i < env->n_hosts; i++)
-        m->ctrl.view[i] = (placement_host_view){.logical_cpus = host_cores(&m->host_specs[i]),
-                                                .memory_mib = (uint64_t)((double)m->host_specs[i].memory_mib *
-                                                                        scn_float(scn, "placement.memory_overcommit")),
-                                                .cpu_mhz = host_cpu_capacity_mhz(&m->host_specs[i]),
-                                                .physical_memory_mib = m->host_specs[i].memory_mib,
-                                                .sriov_vfs = m->host_specs[i].hw.nics *
-                                                             m->host_specs[i].hw.sriov_vfs_per_nic,
-                                                .group = (int32_t)m->host_specs[i].group,
-                                                .usable = 1};
+        m->empty_view[i] = (placement_host_view){.logical_cpus = host_cores(&m->host_specs[i]),
+                                                 .memory_mib = (uint64_t)((double)m->host_specs[i].memory_mib *
+                                                                         scn_float(scn, "placement.memory_overcommit")),
+                                                 .cpu_mhz = host_cpu_capacity_mhz(&m->host_specs[i]),
+                                                 .physical_memory_mib = m->host_specs[i].memory_mib,
+                                                 .sriov_vfs = m->host_specs[i].hw.nics *
+                                                              m->host_specs[i].hw.sriov_vfs_per_nic,
+                                                 .group = (int32_t)m->host_specs[i].group,
+                                                 .usable = 1};
+    if ((st = build_clusters(b, m, &placement)) != MODEL_OK)
+        return st;
     b->env = env;
     b->vm_specs = m->vm_specs;
     b->hosts = m->hosts;
     b->cluster = &m->ctrl;
+    b->clusters = m->ctrls;
+    b->n_clusters = env->n_clusters;
     return MODEL_OK;
 }
 
@@ -503,11 +586,20 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
 {
     sim_engine *eng = b->eng;
     model_env *env = &m->env;
-    if (n_cluster_slots && !(m->ctrl.ext = calloc(n_cluster_slots, sizeof *m->ctrl.ext)))
-        return model_runtime_error(b, "out of memory");
-    env->cluster_lp = sim_lp_new(eng, "cluster", cluster_handle, &m->ctrl);
+    char lp_name[300];
+    for (uint32_t k = 0; k < env->n_clusters; k++) {
+        cluster *c = m->ctrls[k];
+        if (n_cluster_slots && !(c->ext = calloc(n_cluster_slots, sizeof *c->ext)))
+            return model_runtime_error(b, "out of memory");
+        if (m->dc.explicit_clusters)
+            snprintf(lp_name, sizeof lp_name, "cluster %s", scn_string(b->scn, "clusters.[%u].name", k));
+        else
+            snprintf(lp_name, sizeof lp_name, "cluster");
+        uint32_t lp = sim_lp_new(eng, lp_name, cluster_handle, c);
+        if (k == 0)
+            env->cluster_lp = lp; /* cluster k is LP cluster_lp + k */
+    }
     env->first_host_lp = sim_lp_count(eng);
-    char lp_name[64];
     for (uint32_t i = 0; i < env->n_hosts; i++) {
         if (n_host_slots && !(m->hosts[i].ext = calloc(n_host_slots, sizeof *m->hosts[i].ext)))
             return model_runtime_error(b, "out of memory");
@@ -515,7 +607,8 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
         sim_lp_new(eng, lp_name, host_handle, &m->hosts[i]);
         sim_schedule(eng, env->first_host_lp + i, 0, env->kind_host_sample, NULL, 0);
     }
-    sim_schedule(eng, env->cluster_lp, 0, env->kind_cluster_sample, NULL, 0);
+    for (uint32_t k = 0; k < env->n_clusters; k++)
+        sim_schedule(eng, env->cluster_lp + k, 0, env->kind_cluster_sample, NULL, 0);
     return MODEL_OK;
 }
 
@@ -533,19 +626,74 @@ static int write_cluster_totals(const core_model *m, recorder *rec)
     int table = rec_table_new(rec, "cluster", cluster_columns, (int)(sizeof cluster_columns / sizeof cluster_columns[0]));
     if (table < 0)
         return -1;
-    const cluster *c = &m->ctrl;
-    rec_value row[] = {{.i64 = (int64_t)c->arrived},
-                       {.i64 = (int64_t)c->placement_failures},
-                       {.i64 = (int64_t)c->n_queued},
-                       {.i64 = (int64_t)c->live}};
+    uint64_t arrived = 0, rejected = 0, queued = 0, live = 0;
+    for (uint32_t k = 0; k < m->env.n_clusters; k++) { /* over the clusters: the datacenter's totals */
+        const cluster *c = m->ctrls[k];
+        arrived += c->arrived;
+        rejected += c->placement_failures;
+        queued += c->n_queued;
+        live += c->live;
+    }
+    rec_value row[] = {{.i64 = (int64_t)arrived}, {.i64 = (int64_t)rejected}, {.i64 = (int64_t)queued},
+                       {.i64 = (int64_t)live}};
     return rec_table_row(rec, table, row);
+}
+
+/* With `clusters`: one row per cluster, its settings and its totals. */
+static const rec_column clusters_columns[] = {
+    {"name", REC_STR, NULL},           {"hosts", REC_I64, NULL},         {"first_host", REC_I64, NULL},
+    {"vms", REC_I64, NULL},            {"placement_policy", REC_STR, NULL}, {"drs_enabled", REC_I64, NULL},
+    {"dpm_enabled", REC_I64, NULL},    {"ha_enabled", REC_I64, NULL},    {"ha_admission_control", REC_STR, NULL},
+    {"vms_arrived", REC_I64, NULL},    {"vms_rejected", REC_I64, NULL},  {"vms_queued", REC_I64, NULL},
+    {"vms_running", REC_I64, NULL},
+};
+
+static int write_clusters(const core_model *m, const scenario *scn, recorder *rec)
+{
+    if (!m->dc.explicit_clusters)
+        return 0;
+    int table = rec_table_new(rec, "clusters", clusters_columns,
+                              (int)(sizeof clusters_columns / sizeof clusters_columns[0]));
+    if (table < 0)
+        return -1;
+    for (uint32_t k = 0; k < m->env.n_clusters; k++) {
+        const cluster *c = m->ctrls[k];
+        char key[64];
+        int explicit_clusters = m->dc.explicit_clusters;
+        int ha = scn_bool(scn, "%s", datacenter_key(scn, explicit_clusters, k, "ha.enabled", key, sizeof key));
+        int drs = scn_bool(scn, "%s", datacenter_key(scn, explicit_clusters, k, "drs.enabled", key, sizeof key));
+        int dpm = drs && scn_bool(scn, "%s", datacenter_key(scn, explicit_clusters, k, "dpm.enabled", key, sizeof key));
+        const char *admission =
+            ha ? scn_string(scn, "%s", datacenter_key(scn, explicit_clusters, k, "ha.admission_control", key, sizeof key))
+               : "";
+        rec_value row[] = {{.str = scn_string(scn, "clusters.[%u].name", k)},
+                           {.i64 = c->n_hosts},
+                           {.i64 = c->first_host},
+                           {.i64 = m->dc.vms_in[k]},
+                           {.str = c->placement.policy ? c->placement.policy->info.name : ""},
+                           {.i64 = drs},
+                           {.i64 = dpm},
+                           {.i64 = ha},
+                           {.str = admission},
+                           {.i64 = (int64_t)c->arrived},
+                           {.i64 = (int64_t)c->placement_failures},
+                           {.i64 = (int64_t)c->n_queued},
+                           {.i64 = (int64_t)c->live}};
+        if (rec_table_row(rec, table, row) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
 {
-    if (write_cluster_totals(m, rec) != 0)
+    if (write_cluster_totals(m, rec) != 0 || write_clusters(m, scn, rec) != 0)
         return -1;
-    int table = rec_table_new(rec, "vms", vm_columns, (int)(sizeof vm_columns / sizeof vm_columns[0]));
+    enum { N_VM_COLUMNS = sizeof vm_columns / sizeof vm_columns[0] };
+    rec_column columns[N_VM_COLUMNS + 1];
+    memcpy(columns, vm_columns, sizeof vm_columns);
+    columns[N_VM_COLUMNS] = (rec_column){"cluster", REC_STR, NULL};
+    int table = rec_table_new(rec, "vms", columns, N_VM_COLUMNS + (m->dc.explicit_clusters ? 1 : 0));
     if (table < 0)
         return -1;
     for (uint32_t i = 0; i < m->env.n_vms; i++) {
@@ -564,7 +712,9 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
                            {.str = vm_state_name(m->vms[i].state)},
                            {.i64 = m->vms[i].arrived_ns},
                            {.i64 = m->vms[i].stopped_ns},
-                           {.str = vm_trace_file(m, s)}};
+                           {.str = vm_trace_file(m, s)},
+                           {.str = m->dc.explicit_clusters ? scn_string(scn, "clusters.[%u].name", m->dc.vm_cluster[i])
+                                                           : ""}};
         if (rec_table_row(rec, table, row) != 0)
             return -1;
     }
@@ -640,6 +790,7 @@ void core_describe(const core_model *m, const scenario *scn, FILE *out)
     if (cores > 0 && mem_mib > 0 && cap_mhz > 0)
         fprintf(out, "ratios: vCPU:core %.2f, memory %.1f%%, mean CPU demand %.1f%% of capacity (VMs expected at once)\n",
                 vcpus / (double)cores, 100.0 * vm_mem_mib / (double)mem_mib, 100.0 * mean_demand_mhz / cap_mhz);
+    datacenter_describe(&m->dc, scn, out);
     core_placement_preview(m, out);
 }
 
@@ -657,7 +808,7 @@ int core_check(const core_model *m, const scenario *scn, char *err, size_t err_l
         uint64_t max_mib = 0;
         int fits = 0;
         for (uint32_t h = 0; h < m->env.n_hosts && !fits; h++) {
-            const placement_host_view *hv = &m->ctrl.view[h]; /* empty at build */
+            const placement_host_view *hv = &m->empty_view[h];
             fits = placement_fits(hv, &req);
             if (req.host_group < 0 || hv->group == req.host_group) {
                 max_cpus = hv->logical_cpus > max_cpus ? hv->logical_cpus : max_cpus;
@@ -688,8 +839,17 @@ void core_free(core_model *m)
     free(m->host_specs);
     free(m->vm_specs);
     free(m->vms);
-    free(m->ctrl.view);
-    cluster_release(&m->ctrl);
+    if (m->ctrls)
+        for (uint32_t k = 0; k < m->env.n_clusters; k++)
+            if (m->ctrls[k]) {
+                if (m->ctrls[k]->view != m->empty_view)
+                    free(m->ctrls[k]->view);
+                cluster_release(m->ctrls[k]);
+            }
+    free(m->ctrls);
+    free(m->ctrl_more);
+    free(m->empty_view);
+    datacenter_free(&m->dc);
     if (m->groups)
         for (int g = 0; g < m->n_groups; g++)
             workload_group_free(&m->groups[g]);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "models/core/cluster.h"
+#include "models/core/datacenter.h"
 #include "models/core/host.h"
 #include "models/core/model_env.h"
 #include "models/core/module.h"
@@ -29,7 +30,11 @@ typedef struct core_model {
     host *hosts;
     vm_spec *vm_specs;
     vm *vms;
-    cluster ctrl;
+    datacenter dc;   /* the clusters (one without the `clusters` key) */
+    cluster ctrl;    /* the first cluster's controller (the only one without `clusters`) */
+    cluster *ctrl_more; /* the other clusters' controllers, dc.n_clusters - 1 */
+    cluster **ctrls; /* every controller, dc.n_clusters: ctrls[0] = &ctrl */
+    placement_host_view *empty_view; /* every host as built (the single cluster's view) */
     workload_group *groups;
     int n_groups;
 } core_model;
@@ -39,15 +44,16 @@ typedef struct core_model {
  * hosts, vm_specs and cluster. No LPs yet. */
 model_status core_build(model_builder *b, core_model *core);
 
-/* Creates the controller LP and the host LPs (each with n_host_slots
- * extension slots; the controller with n_cluster_slots) and schedules
- * their first samples. */
+/* Creates the controller LPs (one per cluster, before the hosts) and the
+ * host LPs (each with n_host_slots extension slots; each controller with
+ * n_cluster_slots) and schedules their first samples. */
 model_status core_start(model_builder *b, core_model *core, uint32_t n_host_slots, uint32_t n_cluster_slots);
 
 /* The core's series, event kinds and /tables/hosts. 0, or -1 (recorder_error()). */
 int core_declare_recording(model_builder *b, core_model *core);
 
-/* /tables/vms, at the end of the run. 0 or -1. */
+/* /tables/cluster (totals over the clusters), /tables/clusters (with
+ * `clusters`) and /tables/vms, at the end of the run. 0 or -1. */
 int core_write_tables(const core_model *core, const scenario *scn, recorder *rec);
 
 /* hosts, vms and ratios lines for `vdcsim check`; VMs counted as the

@@ -210,7 +210,7 @@ static void host_stop_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
     v->stopped_ns = sim_now(ctx);
     host_log(ctx, h, env->log_vm_stopped, vm_id, h->index, 0, 0.0);
     vm_msg m = {.vm = vm_id};
-    sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_vm_stopped, &m, sizeof m);
+    sim_send(ctx, model_cluster_lp_of_vm(env, vm_id), env->control_latency_ns, env->kind_vm_stopped, &m, sizeof m);
 }
 
 /* --- the sample --------------------------------------------------------- */

@@ -41,8 +41,13 @@ typedef struct model_env {
     sim_time_ns sample_period_ns;
     sim_time_ns control_latency_ns; /* controller <-> host messages */
 
-    uint32_t cluster_lp;
+    uint32_t cluster_lp;    /* cluster k's controller is LP cluster_lp + k */
     uint32_t first_host_lp; /* host i is LP first_host_lp + i */
+    /* Clusters (models/core/datacenter.h): 1 without the `clusters` key;
+     * then host_cluster and vm_cluster are NULL (everything in cluster 0). */
+    uint32_t n_clusters;
+    const uint32_t *host_cluster; /* per host: its cluster */
+    const uint32_t *vm_cluster;   /* per VM: its cluster */
     uint32_t n_hosts;
     uint32_t n_vms;
     const host_spec *host_specs;
@@ -94,5 +99,15 @@ typedef struct model_env {
     int log_vm_queued;
     int log_vm_stopped;
 } model_env;
+
+/* The controller LP of host h's cluster, and of VM v's. */
+static inline uint32_t model_cluster_lp_of_host(const model_env *env, uint32_t h)
+{
+    return env->cluster_lp + (env->host_cluster ? env->host_cluster[h] : 0u);
+}
+static inline uint32_t model_cluster_lp_of_vm(const model_env *env, uint32_t v)
+{
+    return env->cluster_lp + (env->vm_cluster ? env->vm_cluster[v] : 0u);
+}
 
 #endif

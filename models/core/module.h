@@ -59,7 +59,9 @@ typedef struct model_builder {
     struct model_env *env;    /* entity arrays and core kinds; filled before phase 1 */
     struct vm_spec *vm_specs; /* writable until the run starts (env->vm_specs) */
     struct host *hosts;       /* the host LPs' states, n_hosts */
-    struct cluster *cluster;  /* the controller LP's state */
+    struct cluster *cluster;  /* the first controller LP's state (the only one without `clusters`) */
+    struct cluster **clusters; /* every cluster's controller, n_clusters (models/core/datacenter.h) */
+    uint32_t n_clusters;
     uint32_t host_slot;       /* the module's slot in host.ext, UINT32_MAX if none */
     uint32_t cluster_slot;    /* its slot in cluster.ext, UINT32_MAX if none */
     char *err;
@@ -89,6 +91,10 @@ model_status model_key_error(model_builder *b, const char *key, const char *fmt,
 
 /* Writes a message into b->err; returns MODEL_RUNTIME_ERROR. */
 model_status model_runtime_error(model_builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The slot of module m's state in cluster.ext (UINT32_MAX if it has no
+ * cluster hooks), for a feature that reads another's per-cluster state. */
+uint32_t model_builder_cluster_slot(const model_builder *b, const model_module *m);
 
 /* The world of another module of this run (built before this one in the
  * table), or NULL when the scenario does not use it. */

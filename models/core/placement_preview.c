@@ -29,8 +29,8 @@ static int by_start(const void *a, const void *b)
 void core_placement_preview(const core_model *m, FILE *out)
 {
     uint32_t n_hosts = m->env.n_hosts, n_vms = m->env.n_vms;
-    if (n_hosts < 2 || m->ctrl.placement.policy == NULL)
-        return;
+    if (n_hosts < 2 || m->ctrl.placement.policy == NULL || m->dc.explicit_clusters)
+        return; /* with clusters: not modelled (docs/clusters.md, Limits) */
     placement_host_view *view = malloc((size_t)n_hosts * sizeof *view);
     uint32_t *order = malloc((size_t)(n_vms ? n_vms : 1) * sizeof *order);
     if (!view || !order) {
@@ -39,7 +39,7 @@ void core_placement_preview(const core_model *m, FILE *out)
         return;
     }
     for (uint32_t h = 0; h < n_hosts; h++)
-        view[h] = m->ctrl.view[h];
+        view[h] = m->empty_view[h];
     uint32_t n = 0;
     for (uint32_t v = 0; v < n_vms; v++)
         if (m->vms[v].arrived_ns >= 0 && !m->vm_specs[v].starts_off)

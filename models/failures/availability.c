@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "models/core/cluster.h"
 #include "models/failures/failure_internal.h"
 #include "recorder/declare.h"
 
@@ -52,7 +53,7 @@ int failure_declare_recording(failure_model *fm, recorder *rec)
     const model_env *env = fm->menv;
     sim_time_ns period = env->sample_period_ns;
     const rec_series_decl per_host[] = {{"up", "1", &fe->series_host_up}};
-    const rec_series_decl cluster[] = {
+    const rec_series_decl per_cluster[] = {
         {"hosts_up", "1", &fe->series_cluster_hosts_up},
         {"vms_down", "1", &fe->series_cluster_vms_down},
         {"vms_waiting_restart", "1", &fe->series_cluster_vms_waiting},
@@ -71,9 +72,12 @@ int failure_declare_recording(failure_model *fm, recorder *rec)
         {"vm_restart_failed", &fe->log_vm_restart_failed},
     };
     if (rec_series_group(rec, "host", "hosts", (int)env->n_hosts, period, per_host, 1) != 0 ||
-        rec_series_group(rec, "cluster", NULL, 1, period, cluster, 3) != 0 ||
         rec_event_kinds(rec, kinds, (int)(sizeof kinds / sizeof kinds[0])) != 0)
         return -1;
+    for (size_t k = 0; k < sizeof per_cluster / sizeof per_cluster[0]; k++)
+        if ((*per_cluster[k].id =
+                 cluster_series_new(rec, env, per_cluster[k].name, per_cluster[k].unit, period, 1)) < 0)
+            return -1;
 
     static const rec_column domain_columns[] = {
         {"name", REC_STR, NULL}, {"kind", REC_STR, NULL}, {"hosts", REC_I64, NULL}};

@@ -152,7 +152,8 @@ typedef struct failure_env {
 
     host_outage *hosts;
     vm_avail *vms;
-    struct restart_queue *restart; /* the cluster LP's */
+    struct restart_queue *restart; /* the (first) cluster LP's */
+    struct restart_queue *restart_others; /* with `clusters`: cluster k >= 1 owns restart_others[k - 1] */
 
     uint32_t n_domains;
     struct domain *domains;

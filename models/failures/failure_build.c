@@ -278,6 +278,31 @@ static int read_trace(failure_model *fm, char *err, size_t err_len, int *oom)
     return 0;
 }
 
+/* One restart queue per cluster, each counting its own hosts (every host
+ * without `clusters`). 0 or -1. */
+static int init_restarts(failure_model *fm, const model_env *env)
+{
+    uint32_t n0 = env->n_hosts;
+    if (env->host_cluster && env->n_clusters > 1) {
+        n0 = 0;
+        for (uint32_t h = 0; h < env->n_hosts; h++)
+            n0 += env->host_cluster[h] == 0;
+        fm->restart_others = calloc(env->n_clusters - 1, sizeof *fm->restart_others);
+        if (!fm->restart_others)
+            return -1;
+        fm->n_restart_others = env->n_clusters - 1;
+        fm->env.restart_others = fm->restart_others;
+        for (uint32_t k = 1; k < env->n_clusters; k++) {
+            uint32_t n = 0;
+            for (uint32_t h = 0; h < env->n_hosts; h++)
+                n += env->host_cluster[h] == k;
+            if (restart_init(&fm->restart_others[k - 1], n, env->n_vms) != 0)
+                return -1;
+        }
+    }
+    return restart_init(&fm->restart, n0, env->n_vms);
+}
+
 /* Reads every failure key. Returns NULL with *bad == 0 when the scenario
  * has none (failures disabled), NULL with *bad == 1 and a message
  * "FILE:LINE: key '...': ..." in err on bad input, NULL with *bad == 2 when
@@ -370,7 +395,7 @@ static failure_model *failure_build(const scenario *scn, const model_env *env, i
     fe->log_maintenance_begin = fe->log_maintenance_end = -1;
     fe->log_domain_failed = fe->log_domain_repaired = -1;
     fe->log_vm_failed = fe->log_vm_restarted = fe->log_vm_restart_failed = -1;
-    if (restart_init(&fm->restart, env->n_hosts, env->n_vms) != 0) {
+    if (init_restarts(fm, env) != 0) {
         failure_free(fm);
         *bad = 2;
         return NULL;
@@ -443,7 +468,13 @@ static int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t e
     return 0;
 }
 
-uint64_t failure_restart_failures(const failure_model *fm) { return fm->restart.restart_failures; }
+uint64_t failure_restart_failures(const failure_model *fm)
+{
+    uint64_t n = fm->restart.restart_failures;
+    for (uint32_t k = 0; k < fm->n_restart_others; k++)
+        n += fm->restart_others[k].restart_failures;
+    return n;
+}
 
 void failure_free(failure_model *fm)
 {
@@ -462,6 +493,9 @@ void failure_free(failure_model *fm)
         dist_free(&fm->vm_crash[g].up_time);
     topology_free(fm);
     restart_free(&fm->restart);
+    for (uint32_t k = 0; k < fm->n_restart_others; k++)
+        restart_free(&fm->restart_others[k]);
+    free(fm->restart_others);
     free(fm->crew_state.queue);
     free(fm->host_process);
     free(fm->vm_crash);

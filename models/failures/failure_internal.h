@@ -80,6 +80,8 @@ struct failure_model {
     uint32_t n_racks, n_pdus, n_zones;
     crew crew_state;
     restart_queue restart;
+    restart_queue *restart_others; /* clusters 1 .. n_clusters - 1 (docs/clusters.md) */
+    uint32_t n_restart_others;
     initial_event *initial;
     size_t n_initial, cap_initial;
     uint64_t trace_failures_replayed, trace_records_skipped;

@@ -241,7 +241,7 @@ static int host_stop_crashed_vm(sim_ctx *ctx, failure_env *fe, host *h, uint32_t
     v->stopped_ns = now;
     host_event_log(ctx, h, env->log_vm_stopped, vm_id, h->index, 0);
     vm_msg m = {.vm = vm_id};
-    sim_send(ctx, env->cluster_lp, env->control_latency_ns, env->kind_vm_stopped, &m, sizeof m);
+    sim_send(ctx, model_cluster_lp_of_vm(env, vm_id), env->control_latency_ns, env->kind_vm_stopped, &m, sizeof m);
     return 1;
 }
 

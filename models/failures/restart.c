@@ -49,6 +49,17 @@ void restart_free(restart_queue *q)
     q->lifetime_over = NULL;
 }
 
+/* The restart queue and the HA of the controller's cluster. */
+static restart_queue *restart_of(const failure_env *fe, const cluster *c)
+{
+    return c->index == 0 ? fe->restart : &fe->restart_others[c->index - 1];
+}
+
+static ha_controller *ha_of(const failure_env *fe, const cluster *c)
+{
+    return ha_controller_of_cluster(fe->ha, c->index);
+}
+
 static void cluster_event_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a, int64_t b)
 {
     cluster_log(ctx, c, kind, subject, a, b, 0.0);
@@ -131,7 +142,7 @@ static void restart_no_capacity(sim_ctx *ctx, cluster *c, failure_env *fe, resta
     fe->vms[e.vm].restart_failures++;
     e.attempts++;
     cluster_event_log(ctx, c, fe->log_vm_restart_failed, e.vm, -1, e.attempts);
-    ha_controller *ha = fe->ha;
+    ha_controller *ha = ha_of(fe, c);
     if (ha && e.attempts <= ha->retries) {
         sim_time_ns delay = ha_controller_retry_delay(ha, e.attempts);
         e.due_ns = sim_now(ctx) + delay;
@@ -159,7 +170,7 @@ static void restart_tick(sim_ctx *ctx, cluster *c, failure_env *fe, restart_queu
             q->due[i] = q->due[n_ready];
             q->due[n_ready++] = t;
         }
-    qsort(q->due, n_ready, sizeof *q->due, fe->ha ? ha_entry_order : entry_order);
+    qsort(q->due, n_ready, sizeof *q->due, ha_of(fe, c) ? ha_entry_order : entry_order);
     /* take them out first: a failed attempt pushes its retry onto q->due */
     restart_entry *ready = malloc((n_ready ? n_ready : 1) * sizeof *ready);
     if (!ready)
@@ -171,7 +182,7 @@ static void restart_tick(sim_ctx *ctx, cluster *c, failure_env *fe, restart_queu
     q->n_due -= n_ready;
     for (uint32_t k = 0; k < n_ready; k++) {
         uint32_t id = ready[k].vm;
-        int32_t chosen = fe->ha ? ha_controller_restart_place(fe->ha, c, id)
+        int32_t chosen = ha_of(fe, c) ? ha_controller_restart_place(ha_of(fe, c), c, id)
                                 : cluster_choose_and_commit(c, id, CLUSTER_PLACE_RESTART);
         if (chosen < 0) {
             restart_no_capacity(ctx, c, fe, q, ready[k]);
@@ -190,17 +201,17 @@ static void restart_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
 {
     const model_env *env = c->env;
     const failure_env *fe = &((const failure_model *)f->world)->env;
-    const restart_queue *q = fe->restart;
+    const restart_queue *q = restart_of(fe, c);
     sim_time_ns now = sim_now(ctx);
     if (!env->rec)
         return;
-    rec_series_put(env->rec, fe->series_cluster_hosts_up, now, 0, (double)q->hosts_usable);
-    rec_series_put(env->rec, fe->series_cluster_vms_down, now, 0, (double)q->vms_down);
+    rec_series_put(env->rec, fe->series_cluster_hosts_up, now, (int)c->index, (double)q->hosts_usable);
+    rec_series_put(env->rec, fe->series_cluster_vms_down, now, (int)c->index, (double)q->vms_down);
     /* waiting: found no capacity, whether on a retry timer or for a host */
     uint32_t waiting = q->n_waiting;
     for (uint32_t i = 0; i < q->n_due; i++)
         waiting += q->due[i].attempts > 0;
-    rec_series_put(env->rec, fe->series_cluster_vms_waiting, now, 0, (double)waiting);
+    rec_series_put(env->rec, fe->series_cluster_vms_waiting, now, (int)c->index, (double)waiting);
 }
 
 static void restart_host_up(sim_ctx *ctx, cluster *c, failure_env *fe, restart_queue *q, uint32_t h)
@@ -217,7 +228,7 @@ static void restart_host_up(sim_ctx *ctx, cluster *c, failure_env *fe, restart_q
         push_due(q, e);
     }
     q->n_waiting = 0;
-    if (fe->ha) /* timed retries wait no longer either */
+    if (ha_of(fe, c)) /* timed retries wait no longer either */
         for (uint32_t i = 0; i < q->n_due; i++)
             if (q->due[i].attempts > 0 && q->due[i].due_ns > now) {
                 q->due[i].due_ns = now;
@@ -239,7 +250,7 @@ static void restart_vm_failed(sim_ctx *ctx, cluster *c, failure_env *fe, restart
     }
     cluster_uncommit(c, id, n->host);
     q->vms_down++;
-    ha_priority prio = ha_controller_priority(fe->ha, id);
+    ha_priority prio = ha_controller_priority(ha_of(fe, c), id);
     if (prio == HA_PRIORITY_DISABLED)
         return; /* HA never restarts it */
     sim_time_ns due = n->at_ns + fe->detection_ns;
@@ -250,7 +261,7 @@ static void restart_vm_failed(sim_ctx *ctx, cluster *c, failure_env *fe, restart
 static void restart_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
 {
     failure_env *fe = &((failure_model *)f->world)->env;
-    restart_queue *q = fe->restart;
+    restart_queue *q = restart_of(fe, c);
     switch ((cluster_notice_kind)n->kind) {
     case CLUSTER_NOTICE_HOST_DOWN:
         if (c->view[n->host].usable) {
@@ -274,7 +285,7 @@ static int restart_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, co
         return 0;
     if (((const failure_msg *)ev->payload.bytes)->op != FOP_RESTART_TICK)
         abort(); /* another LP's operation sent here: a model bug */
-    restart_tick(ctx, c, fe, fe->restart);
+    restart_tick(ctx, c, fe, restart_of(fe, c));
     return 1;
 }
 
@@ -298,7 +309,7 @@ static int remove_entry(restart_entry *a, uint32_t *n, uint32_t vm_id)
 static int restart_lifetime_over(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
     failure_env *fe = &((failure_model *)f->world)->env;
-    restart_queue *q = fe->restart;
+    restart_queue *q = restart_of(fe, c);
     q->lifetime_over[vm_id] = 1;
     if (!remove_entry(q->due, &q->n_due, vm_id) && !remove_entry(q->waiting, &q->n_waiting, vm_id))
         return 0; /* running (the host stops it) or on its way to a restart */

@@ -391,7 +391,7 @@ static void node_timer(sim_ctx *ctx, k8s_control *c, int32_t n, uint32_t epoch, 
     if (phase == K8S_TIMER_JOIN && c->sh->nodes[n].vm >= 0) {
         /* the node group's VM is created: power it on; it joins when its kubelet reports */
         int64_t vm_id = c->sh->nodes[n].vm;
-        sim_send(ctx, c->env->cluster_lp, c->sh->api_latency_ns, c->env->kind_vm_power_on, &vm_id, sizeof vm_id);
+        sim_send(ctx, model_cluster_lp_of_vm(c->env, (uint32_t)vm_id), c->sh->api_latency_ns, c->env->kind_vm_power_on, &vm_id, sizeof vm_id);
         return;
     }
     if (phase == K8S_TIMER_JOIN) {

@@ -8,6 +8,7 @@
 
 #include "models/vsphere/drs_controller.h"
 #include "models/core/cluster.h"
+#include "models/core/datacenter.h"
 #include "models/vsphere/drs_vsphere7.h"
 #include "models/core/module.h"
 #include "recorder/declare.h"
@@ -157,10 +158,53 @@ done:
     return rc;
 }
 
-static int alloc_ctl(drs_env *d, const model_env *env)
+/* The pass's view of the hosts and VMs of other clusters, once: they never
+ * change in this cluster's view (hosts DOWN, VMs nowhere and not movable),
+ * so the controller's loops visit only its own (docs/clusters.md). */
+static void fill_foreign(drs_ctl *k, const model_env *env, uint32_t cluster_index)
+{
+    if (!env->host_cluster)
+        return;
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        if (env->host_cluster[h] == cluster_index)
+            continue;
+        const host_spec *s = &env->host_specs[h];
+        k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
+                                 .mem_capacity_mib = (double)s->memory_mib,
+                                 .state = DRS_HOST_DOWN,
+                                 .vmotion_nic_gbps = k->nic_gbps[h],
+                                 .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
+    }
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        if (env->vm_cluster[v] == cluster_index)
+            continue;
+        const vm_spec *vs = &env->vm_specs[v];
+        k->vms[v] = (drs_vm){.host = -1,
+                             .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
+                             .mem_reservation_mib = vs->res.memory_reservation_mib,
+                             .memory_mib = (double)vs->memory_mib,
+                             .sriov_vfs = vs->res.sriov ? 1u : 0u,
+                             .pinned = 1};
+        k->assignment[v] = -1;
+    }
+}
+
+/* The controller state of cluster `cluster_index` into d->ctl: hosts of
+ * other clusters are DOWN in it for good (no notice ever reaches it about
+ * them), so no pass moves a VM there. 0 or -1. */
+static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint32_t cluster_index)
 {
     drs_ctl *k = &d->ctl;
     size_t nv = env->n_vms ? env->n_vms : 1, nh = env->n_hosts ? env->n_hosts : 1;
+    /* with `clusters`, no rules and a built-in policy, passes see only the
+     * cluster's own VMs (drs_controller.c, local_view): no pass arrays over
+     * every VM of the run */
+    const vdcsim_drs_policy *policy = policy_lookup(policy_registry_of(VDCSIM_POLICY_DRS), scn_string(scn, "drs.policy"));
+    k->local = env->host_cluster != NULL && scn_list_len(scn, "rules") == 0 && policy && policy->pass == NULL;
+    uint32_t own = 0;
+    for (uint32_t v = 0; v < env->n_vms; v++)
+        own += !env->vm_cluster || env->vm_cluster[v] == cluster_index;
+    size_t pass_vms = k->local ? (own ? own : 1) : nv;
     k->vm_cpu_mhz = calloc(nv, sizeof *k->vm_cpu_mhz);
     k->vm_mem_mib = calloc(nv, sizeof *k->vm_mem_mib);
     k->vm_dirty_bytes_per_s = calloc(nv, sizeof *k->vm_dirty_bytes_per_s);
@@ -177,22 +221,23 @@ static int alloc_ctl(drs_env *d, const model_env *env)
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
     k->hosts = calloc(nh, sizeof *k->hosts);
-    k->vms = calloc(nv, sizeof *k->vms);
-    k->assignment = calloc(nv, sizeof *k->assignment);
-    k->moves = calloc(nv + d->params.max_moves_per_pass + 1, sizeof *k->moves);
-    d->hosts = calloc(nh, sizeof *d->hosts);
-    d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
+    k->vms = calloc(pass_vms, sizeof *k->vms);
+    k->assignment = calloc(pass_vms, sizeof *k->assignment);
+    k->moves = calloc(pass_vms + d->params.max_moves_per_pass + 1, sizeof *k->moves);
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
         !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
-        !k->vms || !k->assignment || !k->moves || !d->hosts || !d->vm_pinned)
+        !k->vms || !k->assignment || !k->moves)
         return -1;
     for (uint32_t v = 0; v < env->n_vms; v++)
         k->vm_migration[v] = -1;
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         double nic = env->host_specs[h].hw.nic_gbps;
         k->nic_gbps[h] = nic > 0.0 ? nic : 10.0;
-        k->host_state[h] = DRS_HOST_UP;
+        k->host_state[h] =
+            !env->host_cluster || env->host_cluster[h] == cluster_index ? DRS_HOST_UP : DRS_HOST_DOWN;
     }
+    if (!k->local)
+        fill_foreign(k, env, cluster_index);
     return vmotion_set_init(&k->set, env->n_hosts, k->nic_gbps);
 }
 
@@ -223,12 +268,71 @@ static int read_policy(drs_env *d, const scenario *scn, const model_env *env, ch
  * on bad input, *bad == 2 when out of memory. */
 static void drs_free(drs_env *d);
 
+/* With `clusters`: a copy of d per further cluster, with its own
+ * controller state and policy scratch (every cluster LP runs its passes
+ * at once with the others). 0 or -2 (no memory). */
+/* A cluster's own drs.enabled, drs.threshold and dpm.enabled. */
+static void cluster_settings(drs_env *e, const scenario *scn, uint32_t k)
+{
+    char key[64];
+    e->enabled = scn_bool(scn, "%s", datacenter_key(scn, 1, k, "drs.enabled", key, sizeof key));
+    e->params.threshold = (int)scn_int(scn, "%s", datacenter_key(scn, 1, k, "drs.threshold", key, sizeof key));
+    e->dpm = e->enabled && scn_bool(scn, "%s", datacenter_key(scn, 1, k, "dpm.enabled", key, sizeof key));
+}
+
+static int build_cluster_envs(drs_env *d, const scenario *scn, const model_env *env)
+{
+    d->any_dpm = d->dpm;
+    if (!env->host_cluster)
+        return 0;
+    cluster_settings(d, scn, 0);
+    d->any_dpm = d->dpm;
+    if (env->n_clusters < 2)
+        return 0;
+    d->cluster_envs = calloc(env->n_clusters, sizeof *d->cluster_envs);
+    if (!d->cluster_envs)
+        return -2;
+    d->n_cluster_envs = env->n_clusters;
+    d->cluster_envs[0] = d;
+    for (uint32_t k = 1; k < env->n_clusters; k++) {
+        drs_env *e = malloc(sizeof *e);
+        if (!e)
+            return -2;
+        *e = *d;
+        e->ctl = (drs_ctl){0};
+        e->cluster_envs = NULL;
+        e->n_cluster_envs = 0;
+        e->ext_hosts = NULL;
+        e->ext_vms = NULL;
+        e->ext_moves = NULL;
+        d->cluster_envs[k] = e;
+        cluster_settings(e, scn, k);
+        d->any_dpm |= e->dpm;
+        if (alloc_ctl(e, scn, env, k) != 0)
+            return -2;
+        if (d->policy->pass != NULL) {
+            size_t nh = env->n_hosts ? env->n_hosts : 1, nv = env->n_vms ? env->n_vms : 1;
+            e->ext_hosts = calloc(nh, sizeof *e->ext_hosts);
+            e->ext_vms = calloc(nv, sizeof *e->ext_vms);
+            e->ext_moves = calloc((size_t)d->params.max_moves_per_pass + 1, sizeof *e->ext_moves);
+            if (!e->ext_hosts || !e->ext_vms || !e->ext_moves)
+                return -2;
+        }
+    }
+    return 0;
+}
+
 static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine *eng, int *bad, char *err,
                           size_t err_len)
 {
     *bad = 0;
     int enabled = scn_bool(scn, "drs.enabled");
-    if (!enabled && scn_list_len(scn, "rules") == 0)
+    int any_enabled = enabled;
+    for (uint32_t k = 0; env->host_cluster && k < env->n_clusters; k++) {
+        char key[64];
+        any_enabled |= scn_bool(scn, "%s", datacenter_key(scn, 1, k, "drs.enabled", key, sizeof key));
+    }
+    if (!any_enabled && scn_list_len(scn, "rules") == 0)
         return NULL;
     drs_env *d = calloc(1, sizeof *d);
     if (!d) {
@@ -236,6 +340,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
         return NULL;
     }
     d->enabled = enabled;
+    d->any_enabled = any_enabled;
     d->period_ns = scn_duration_ns(scn, "drs.period");
     drs_params_default(&d->params);
     d->params.threshold = (int)scn_int(scn, "drs.threshold");
@@ -267,7 +372,10 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
 
     int groups = scn_list_len(scn, "vms");
     d->dirty_mb_per_s = calloc(groups ? (size_t)groups : 1, sizeof *d->dirty_mb_per_s);
-    int rc = d->dirty_mb_per_s && alloc_ctl(d, env) == 0 ? 0 : -2;
+    size_t nh = env->n_hosts ? env->n_hosts : 1, nv = env->n_vms ? env->n_vms : 1;
+    d->hosts = calloc(nh, sizeof *d->hosts);
+    d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
+    int rc = d->dirty_mb_per_s && d->hosts && d->vm_pinned && alloc_ctl(d, scn, env, 0) == 0 ? 0 : -2;
     if (rc == 0) {
         for (int g = 0; g < groups; g++)
             d->dirty_mb_per_s[g] = scn_float(scn, "vms.[%d].dirty_rate", g);
@@ -284,6 +392,8 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
         d->period_ns = (sim_time_ns)60 * 1000000000;
         d->params.period_s = 60.0;
     }
+    if (rc == 0)
+        rc = build_cluster_envs(d, scn, env);
     if (rc != 0) {
         *bad = rc == -1 ? 1 : 2;
         drs_free(d);
@@ -291,22 +401,26 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     }
     d->kind_cluster = sim_kind_register(eng, "drs.cluster", PRIO_DRS_CLUSTER);
     d->kind_host = sim_kind_register(eng, "drs.host", PRIO_DRS_HOST);
+    for (uint32_t k = 1; k < d->n_cluster_envs; k++) {
+        d->cluster_envs[k]->kind_cluster = d->kind_cluster;
+        d->cluster_envs[k]->kind_host = d->kind_host;
+    }
     return d;
 }
 
 /* Schedules the first DRS tick. */
 static void drs_start(drs_env *d, const model_env *env, sim_engine *eng)
 {
-    if (!d->enabled)
-        return;
     drs_msg tick = {.op = DRS_OP_TICK};
-    sim_schedule(eng, env->cluster_lp, d->period_ns + 2 * env->control_latency_ns, d->kind_cluster, &tick,
-                 sizeof tick);
+    for (uint32_t k = 0; k < env->n_clusters; k++) /* one pass per cluster with DRS */
+        if ((d->cluster_envs ? d->cluster_envs[k] : d)->enabled)
+            sim_schedule(eng, env->cluster_lp + k, d->period_ns + 2 * env->control_latency_ns, d->kind_cluster, &tick,
+                     sizeof tick);
 }
 
 static int drs_declare_recording(drs_env *d, recorder *rec)
 {
-    if (!d->enabled)
+    if (!d->any_enabled)
         return 0;
     const rec_kind_decl kinds[] = {
         {"drs_pass", &d->log_pass},
@@ -317,17 +431,37 @@ static int drs_declare_recording(drs_env *d, recorder *rec)
         {"dpm_standby", &d->log_standby}, /* the last two with DPM only */
         {"dpm_power_on", &d->log_power_on},
     };
-    return rec_event_kinds(rec, kinds, d->dpm ? 7 : 5);
+    return rec_event_kinds(rec, kinds, d->any_dpm ? 7 : 5);
+}
+
+/* The clusters' copies take the recorder ids of the world. */
+static void copy_ids(drs_env *d)
+{
+    for (uint32_t k = 1; k < d->n_cluster_envs; k++) {
+        drs_env *e = d->cluster_envs[k];
+        e->series_imbalance = d->series_imbalance;
+        e->series_in_flight = d->series_in_flight;
+        e->series_standby = d->series_standby;
+        e->log_pass = d->log_pass;
+        e->log_move = d->log_move;
+        e->log_vmotion_done = d->log_vmotion_done;
+        e->log_vmotion_aborted = d->log_vmotion_aborted;
+        e->log_evacuated = d->log_evacuated;
+        e->log_standby = d->log_standby;
+        e->log_power_on = d->log_power_on;
+    }
 }
 
 /* The cluster series need the cluster group's time axis: declared with it. */
-static int drs_declare_series(drs_env *d, recorder *rec, sim_time_ns period_ns)
+static int drs_declare_series(drs_env *d, recorder *rec, const model_env *env)
 {
-    if (!d->enabled)
+    if (!d->any_enabled)
         return 0;
-    d->series_imbalance = rec_series_new(rec, "cluster", "imbalance", "1", NULL, 1, 0, period_ns);
-    d->series_in_flight = rec_series_new(rec, "cluster", "vmotions_in_flight", "1", NULL, 1, 0, period_ns);
-    if (d->dpm && (d->series_standby = rec_series_new(rec, "cluster", "hosts_standby", "1", NULL, 1, 0, period_ns)) < 0)
+    sim_time_ns period_ns = env->sample_period_ns;
+    /* imbalances do not add up over clusters: no total for them */
+    d->series_imbalance = cluster_series_new(rec, env, "imbalance", "1", period_ns, 0);
+    d->series_in_flight = cluster_series_new(rec, env, "vmotions_in_flight", "1", period_ns, 1);
+    if (d->any_dpm && (d->series_standby = cluster_series_new(rec, env, "hosts_standby", "1", period_ns, 1)) < 0)
         return -1;
     return d->series_imbalance < 0 || d->series_in_flight < 0 ? -1 : 0;
 }
@@ -340,14 +474,25 @@ static const rec_column vmotion_columns[] = {
     {"sdps_min_speed", REC_F64, NULL}, {"sdps_throttled_s", REC_F64, "s"},
 };
 
+static int write_migrations(const drs_env *d, recorder *rec, int table, const char *const *outcomes);
+
 static int drs_write_tables(const drs_env *d, recorder *rec)
 {
-    if (!d->enabled)
+    if (!d->any_enabled)
         return 0;
     int table = rec_table_new(rec, "vmotions", vmotion_columns, (int)(sizeof vmotion_columns / sizeof vmotion_columns[0]));
     if (table < 0)
         return -1;
     static const char *outcomes[] = {"in_flight", "done", "aborted"};
+    uint32_t n_envs = d->n_cluster_envs ? d->n_cluster_envs : 1;
+    for (uint32_t k = 0; k < n_envs; k++) /* cluster by cluster */
+        if (write_migrations(d->cluster_envs ? d->cluster_envs[k] : d, rec, table, outcomes) != 0)
+            return -1;
+    return 0;
+}
+
+static int write_migrations(const drs_env *d, recorder *rec, int table, const char *const *outcomes)
+{
     for (uint32_t i = 0; i < d->ctl.n_migs; i++) {
         const drs_migration *m = &d->ctl.migs[i];
         const char *why = m->reason == DRS_REASON_MAINTENANCE ? "maintenance" : m->reason == DRS_REASON_RULE ? "rule" : "drs";
@@ -373,10 +518,8 @@ static void drs_describe(const drs_env *d, FILE *out)
         fprintf(out, "drs:    off; %" PRIu32 " rules kept by placement\n", d->n_rules);
 }
 
-static void drs_free(drs_env *d)
+static void free_ctl(drs_env *d)
 {
-    if (!d)
-        return;
     drs_ctl *k = &d->ctl;
     free(d->ext_hosts);
     free(d->ext_vms);
@@ -403,6 +546,19 @@ static void drs_free(drs_env *d)
     free(k->migs);
     free(k->evbuf);
     vmotion_set_free(&k->set);
+}
+
+static void drs_free(drs_env *d)
+{
+    if (!d)
+        return;
+    for (uint32_t k = 1; k < d->n_cluster_envs; k++)
+        if (d->cluster_envs[k]) {
+            free_ctl(d->cluster_envs[k]);
+            free(d->cluster_envs[k]);
+        }
+    free(d->cluster_envs);
+    free_ctl(d);
     free(d->hosts);
     free(d->vm_pinned);
     free(d->dirty_mb_per_s);
@@ -424,11 +580,13 @@ static model_status drs_module_build(model_builder *b, void **world)
     /* vCenter places a VM powered on in a DRS cluster where DRS recommends
      * (vSphere Resource Management, "DRS initial placement"): with DRS on,
      * the default placement policy is drs unless placement.policy is set. */
-    if (d && d->enabled && !scn_is_set(b->scn, "placement.policy")) {
+    if (d && d->any_enabled && !scn_is_set(b->scn, "placement.policy")) {
         const policy_registry *r = policy_registry_of(VDCSIM_POLICY_PLACEMENT);
         const vdcsim_placement_policy *drs = r ? policy_lookup(r, "drs") : NULL;
-        if (drs)
-            b->cluster->placement.policy = drs; /* declares no args, as first_fit */
+        for (uint32_t k = 0; drs && k < b->n_clusters; k++) /* clusters with DRS and no policy of their own */
+            if ((d->cluster_envs ? d->cluster_envs[k] : d)->enabled &&
+                !(b->env->host_cluster && scn_is_set(b->scn, "clusters.[%u].placement.policy", k)))
+                b->clusters[k]->placement.policy = drs; /* declares no args, as first_fit */
     }
     return MODEL_OK;
 }
@@ -442,9 +600,10 @@ static model_status drs_module_start(model_builder *b, void **world)
 
 static int drs_module_declare(model_builder *b, void *world)
 {
-    if (drs_declare_recording(world, b->rec) != 0)
+    if (drs_declare_recording(world, b->rec) != 0 || drs_declare_series(world, b->rec, b->env) != 0)
         return -1;
-    return drs_declare_series(world, b->rec, b->env->sample_period_ns);
+    copy_ids(world);
+    return 0;
 }
 
 static int drs_module_write(model_builder *b, void *world) { return drs_write_tables(world, b->rec); }

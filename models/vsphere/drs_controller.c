@@ -14,6 +14,13 @@
 
 #define MIB_BYTES 1048576.0
 
+/* The DRS state of the controller's cluster (drs_controller.h). */
+static drs_env *drs_of(const cluster_feature *f, const cluster *c)
+{
+    drs_env *d = f->world;
+    return d->cluster_envs ? d->cluster_envs[c->index] : d;
+}
+
 static void ctl_log(sim_ctx *ctx, cluster *c, int kind, int64_t subject, int64_t a, int64_t b, double value)
 {
     const model_env *env = c->env;
@@ -65,7 +72,7 @@ static void cpu_update(sim_ctx *ctx, drs_env *d, cluster *c)
 {
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
-    for (uint32_t h = 0; h < env->n_hosts; h++) {
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
         uint8_t want = k->set.active[h] > 0;
         if (want == k->cpu_charged[h])
             continue;
@@ -240,12 +247,23 @@ static int vm_movable(const drs_env *d, const cluster *c, uint32_t v)
     return !d->vm_pinned[v] && d->ctl.vm_running[v] && d->ctl.vm_migration[v] < 0;
 }
 
+/* With `clusters`, a built-in pass without rules sees only the cluster's
+ * own hosts and VMs, renumbered from 0 in the same order (the other
+ * clusters' are DOWN and nowhere in its view and would change nothing but
+ * the cost); moves are numbered back. Rules and other policies see the
+ * whole view, numbered as in the run. */
+static int local_view(const drs_env *d, const cluster *c)
+{
+    (void)c;
+    return d->ctl.local;
+}
+
 /* Fills the DRS view and runs one pass; its moves become migrations. */
 static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
 {
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
-    for (uint32_t h = 0; h < env->n_hosts; h++) {
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
         const host_spec *s = &env->host_specs[h];
         k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
                                  .mem_capacity_mib = (double)s->memory_mib,
@@ -254,26 +272,45 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
                                  .vmotions_in_flight = in_flight_on(k, h),
                                  .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
     }
-    for (uint32_t v = 0; v < env->n_vms; v++) {
+    for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
+        uint32_t v = cluster_vm_at(c, i);
         const vm_spec *vs = &env->vm_specs[v];
         int32_t r = k->vm_migration[v];
         int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[v];
-        k->vms[v] = (drs_vm){.host = h,
-                             .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
-                             .mem_entitlement_mib = k->vm_mem_mib[v],
-                             .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
-                             .mem_reservation_mib = vs->res.memory_reservation_mib,
-                             .memory_mib = (double)vs->memory_mib,
-                             .dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[v] / MIB_BYTES,
-                             .sriov_vfs = vs->res.sriov ? 1u : 0u,
-                             .pinned = !vm_movable(d, c, v)};
-        k->assignment[v] = h;
+        drs_vm dv = {.host = h,
+                     .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
+                     .mem_entitlement_mib = k->vm_mem_mib[v],
+                     .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
+                     .mem_reservation_mib = vs->res.memory_reservation_mib,
+                     .memory_mib = (double)vs->memory_mib,
+                     .dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[v] / MIB_BYTES,
+                     .sriov_vfs = vs->res.sriov ? 1u : 0u,
+                     .pinned = !vm_movable(d, c, v)};
+        if (local_view(d, c)) {
+            dv.host = h >= 0 ? h - (int32_t)c->first_host : h;
+            k->vms[i] = dv;
+            k->assignment[i] = dv.host;
+        } else {
+            k->vms[v] = dv;
+            k->assignment[v] = h;
+        }
     }
     drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, d->rules, d->n_rules};
     drs_pass_result res;
-    uint32_t cap = d->params.max_moves_per_pass + env->n_vms + 1;
-    int n = d->policy->pass ? drs_policy_pass(d, &cl, &d->params, k->assignment, k->moves, cap, &res)
+    uint32_t cap = d->params.max_moves_per_pass + (local_view(d, c) ? c->n_vm_ids : env->n_vms) + 1;
+    int n;
+    if (local_view(d, c)) {
+        drs_cluster lcl = {k->hosts + c->first_host, c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
+        n = drs_pass(&lcl, &d->params, k->assignment, k->moves, cap, &res);
+        for (int i = 0; i < n; i++) { /* back to the run's VM and host numbers */
+            k->moves[i].vm = c->vm_ids[k->moves[i].vm];
+            k->moves[i].from += k->moves[i].from >= 0 ? (int32_t)c->first_host : 0;
+            k->moves[i].to += k->moves[i].to >= 0 ? (int32_t)c->first_host : 0;
+        }
+    } else {
+        n = d->policy->pass ? drs_policy_pass(d, &cl, &d->params, k->assignment, k->moves, cap, &res)
                             : drs_pass(&cl, &d->params, k->assignment, k->moves, cap, &res);
+    }
     if (n < 0)
         return;
     k->passes++;
@@ -298,20 +335,20 @@ static void evacuation_check(sim_ctx *ctx, drs_env *d, cluster *c, int allow_pas
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
     int need_pass = 0;
-    for (uint32_t h = 0; h < env->n_hosts; h++) {
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
         if (!k->host_evacuating[h] || in_flight_on(k, h) > 0)
             continue;
-        for (uint32_t v = 0; v < env->n_vms && !need_pass; v++)
-            need_pass = c->vm_host[v] == (int32_t)h && vm_movable(d, c, v);
+        for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms) && !need_pass; i++)
+            need_pass = c->vm_host[cluster_vm_at(c, i)] == (int32_t)h && vm_movable(d, c, cluster_vm_at(c, i));
     }
     if (need_pass && allow_pass)
         run_pass(ctx, d, c);
-    for (uint32_t h = 0; h < env->n_hosts; h++) {
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
         if (!k->host_evacuating[h] || in_flight_on(k, h) > 0)
             continue;
         uint32_t left = 0;
-        for (uint32_t v = 0; v < env->n_vms; v++)
-            left += c->vm_host[v] == (int32_t)h;
+        for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++)
+            left += c->vm_host[cluster_vm_at(c, i)] == (int32_t)h;
         k->host_evacuating[h] = 0;
         double took_s = (double)(sim_now(ctx) - k->evacuation_start_ns[h]) * 1e-9;
         if (k->evacuation_for_standby[h]) {
@@ -336,7 +373,7 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
     drs_ctl *k = &d->ctl;
     double demand[2] = {0, 0}, cap[2] = {0, 0};
     uint32_t on = 0;
-    for (uint32_t h = 0; h < env->n_hosts; h++) {
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
         if (k->host_evacuating[h] || k->host_standby[h] == 2)
             return; /* one change at a time */
         if (drs_state_of(k, h) != DRS_HOST_UP)
@@ -345,9 +382,10 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
         cap[1] += (double)env->host_specs[h].memory_mib;
         on++;
     }
-    memset(k->host_load, 0, env->n_hosts * sizeof *k->host_load);
-    memset(k->host_stuck, 0, env->n_hosts * sizeof *k->host_stuck);
-    for (uint32_t v = 0; v < env->n_vms; v++) {
+    memset(k->host_load + c->first_host, 0, c->n_hosts * sizeof *k->host_load);
+    memset(k->host_stuck + c->first_host, 0, c->n_hosts * sizeof *k->host_stuck);
+    for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
+        uint32_t v = cluster_vm_at(c, i);
         int32_t h = c->vm_host[v];
         if (h < 0)
             continue;
@@ -358,7 +396,7 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
     }
     double u = on ? fmax(demand[0] / cap[0], demand[1] / cap[1]) : INFINITY;
     if (u > d->dpm_high) {
-        for (uint32_t h = 0; h < env->n_hosts; h++)
+        for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)
             if (k->host_standby[h] == 1 && k->host_state[h] == DRS_HOST_UP) {
                 k->host_standby[h] = 2;
                 send_host(ctx, env, d, h, DRS_OP_POWER_ON, 0, 0, 0);
@@ -372,7 +410,7 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
     /* the least loaded host whose VMs can all move; ties to the highest index */
     int32_t pick = -1;
     double pick_load = INFINITY;
-    for (uint32_t h = 0; h < env->n_hosts; h++) {
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
         if (drs_state_of(k, h) != DRS_HOST_UP)
             continue;
         double load = k->host_load[h] / host_schedulable_mhz(&env->host_specs[h]);
@@ -404,7 +442,7 @@ static void settle(sim_ctx *ctx, drs_env *d, cluster *c)
  * abort the migrations they touch. */
 static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
 {
-    drs_env *d = f->world;
+    drs_env *d = drs_of(f, c);
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
     if (!d->enabled)
@@ -463,7 +501,7 @@ static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int
 
 static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
-    drs_env *d = f->world;
+    drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
     if (ev->kind != d->kind_cluster)
         return 0;
@@ -540,7 +578,7 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
 static int drs_hold_stop(cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
     (void)c;
-    drs_env *d = f->world;
+    drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
     int32_t r = k->vm_migration[vm_id];
     if (r < 0)
@@ -554,8 +592,7 @@ static int drs_hold_stop(cluster *c, const cluster_feature *f, uint32_t vm_id)
 static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluster_place_purpose purpose)
 {
     (void)purpose;
-    const model_env *env = c->env;
-    drs_env *d = f->world;
+    drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
     /* rules see VMs in flight at their destination, as DRS does */
     for (uint32_t i = k->first_open; i < k->n_migs; i++)
@@ -563,7 +600,7 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
             k->migs[i].saved_host = c->vm_host[k->migs[i].vm];
             c->vm_host[k->migs[i].vm] = k->migs[i].dst;
         }
-    for (uint32_t h = 0; h < env->n_hosts; h++)
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)
         if (k->host_evacuating[h] || k->host_standby[h] ||
             (d->n_rules && !drs_rules_allow(d->rules, &d->rule_index, c->vm_host, vm_id, (int32_t)h, 0)))
             cluster_mask_host(c, h);
@@ -575,37 +612,53 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
 static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
 {
     const model_env *env = c->env;
-    const drs_env *d = f->world;
+    const drs_env *d = drs_of(f, c);
     const drs_ctl *k = &d->ctl;
     if (!env->rec || !d->enabled)
         return;
     sim_time_ns now = sim_now(ctx);
-    for (uint32_t h = 0; h < env->n_hosts; h++) {
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
         const host_spec *s = &env->host_specs[h];
         k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
                                  .mem_capacity_mib = (double)s->memory_mib,
                                  .state = drs_state_of(k, h) == DRS_HOST_DOWN ? DRS_HOST_DOWN : DRS_HOST_UP,
                                  .vmotion_nic_gbps = k->nic_gbps[h]};
     }
-    for (uint32_t v = 0; v < env->n_vms; v++) {
+    int local = k->local; /* the cluster's own hosts and VMs, renumbered */
+    for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
+        uint32_t v = cluster_vm_at(c, i);
         int32_t r = k->vm_migration[v];
-        k->assignment[v] = r >= 0 ? k->migs[r].dst : c->vm_host[v];
+        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[v];
+        if (local) {
+            h = h >= 0 ? h - (int32_t)c->first_host : h;
+            k->assignment[i] = h;
+            k->vms[i] = (drs_vm){.host = h, .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
+                                       .mem_entitlement_mib = k->vm_mem_mib[v]};
+            continue;
+        }
+        k->assignment[v] = h;
         k->vms[v] = (drs_vm){.host = k->assignment[v],
                              .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
                              .mem_entitlement_mib = k->vm_mem_mib[v]};
     }
-    drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, NULL, 0};
-    double imb = drs_imbalance(&cl, k->assignment, d->params.combine, NULL, NULL);
+    double imb;
+    if (local) {
+        drs_cluster lcl = {k->hosts + c->first_host, c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
+        imb = drs_imbalance(&lcl, k->assignment, d->params.combine, NULL, NULL);
+    } else {
+        drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, NULL, 0};
+        imb = drs_imbalance(&cl, k->assignment, d->params.combine, NULL, NULL);
+    }
     if (d->series_imbalance >= 0)
-        rec_series_put(env->rec, d->series_imbalance, now, 0, imb);
+        rec_series_put(env->rec, d->series_imbalance, now, (int)c->index, imb);
     if (d->series_standby >= 0) {
         uint32_t standby = 0;
-        for (uint32_t h = 0; h < env->n_hosts; h++)
+        for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)
             standby += k->host_standby[h] != 0;
-        rec_series_put(env->rec, d->series_standby, now, 0, (double)standby);
+        rec_series_put(env->rec, d->series_standby, now, (int)c->index, (double)standby);
     }
     if (d->series_in_flight >= 0)
-        rec_series_put(env->rec, d->series_in_flight, now, 0,
+        rec_series_put(env->rec, d->series_in_flight, now, (int)c->index,
                        (double)(vmotion_set_active(&k->set) + vmotion_set_queued(&k->set)));
 }
 

@@ -171,12 +171,16 @@ typedef struct drs_ctl {
     drs_vm *vms;
     int32_t *assignment;
     drs_move *moves;
+    /* with `clusters`, no rules and a built-in policy: vms, assignment and
+     * moves hold the cluster's own VMs only, renumbered (drs_controller.c) */
+    int local;
     uint64_t passes, moves_total;
     double last_imbalance;
 } drs_ctl;
 
 typedef struct drs_env {
-    int enabled;               /* drs.enabled: passes, vMotions, evacuation */
+    int enabled;               /* drs.enabled: passes, vMotions, evacuation (in this cluster) */
+    int any_enabled, any_dpm;  /* in the world: DRS / DPM in some cluster (docs/clusters.md) */
     /* drs.policy from the DRS registry with drs.args; a NULL pass is the
      * built-in vsphere policy, run here with drs_pass(). */
     const vdcsim_drs_policy *policy;
@@ -199,6 +203,11 @@ typedef struct drs_env {
     double standby_w;
     drs_host_side *hosts;
     drs_ctl ctl;
+    /* with `clusters`, in the module's world: every cluster's DRS, [0] the
+     * world itself; the others are copies of it with their own ctl and
+     * policy scratch, sharing the rest (docs/clusters.md) */
+    struct drs_env **cluster_envs;
+    uint32_t n_cluster_envs;
     uint32_t kind_cluster, kind_host;
     /* recorder ids, -1 when absent */
     int series_imbalance, series_in_flight, series_standby;

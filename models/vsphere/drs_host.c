@@ -12,9 +12,18 @@
 #include "models/vsphere/drs_controller.h"
 #include "models/vsphere/vm_overhead.h"
 
+/* DRS runs in host h's cluster. */
+static int drs_on_host(const drs_env *d, const host *h)
+{
+    const model_env *env = h->env;
+    return d->cluster_envs ? d->cluster_envs[env->host_cluster[h->index]]->enabled : d->enabled;
+}
+
 static void send_cluster(sim_ctx *ctx, const model_env *env, const drs_env *d, drs_msg m)
 {
-    sim_send(ctx, env->cluster_lp, env->control_latency_ns, d->kind_cluster, &m, sizeof m);
+    /* from a host LP: to its cluster's controller */
+    uint32_t h = sim_self(ctx) - env->first_host_lp;
+    sim_send(ctx, model_cluster_lp_of_host(env, h), env->control_latency_ns, d->kind_cluster, &m, sizeof m);
 }
 
 /* SDPS: the speed factor the source runs `vm_id` at (1 lifts it). At most
@@ -151,7 +160,7 @@ static int drs_maintenance_requested(sim_ctx *ctx, host *h, const host_feature *
 {
     drs_env *d = f->world;
     drs_host_side *hs = &d->hosts[h->index];
-    if (!d->enabled || h->state != HOST_UP || hs->evacuating || h->n_vms == 0)
+    if (!drs_on_host(d, h) || h->state != HOST_UP || hs->evacuating || h->n_vms == 0)
         return 0;
     hs->evacuating = 1;
     hs->maintenance_ns = duration_ns;
@@ -207,7 +216,7 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
             v->cpu_speed_factor *= hs->throttled_speed[k];
     }
     sim_time_ns now = sim_now(ctx);
-    if (!d->enabled || now % d->period_ns >= env->sample_period_ns)
+    if (!drs_on_host(d, h) || now % d->period_ns >= env->sample_period_ns)
         return; /* stats go once per DRS period, at its first sample */
     const host_spec *spec = &env->host_specs[h->index];
     for (uint32_t i = 0; i < h->n_vms; i++) {
@@ -230,7 +239,7 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
                             .cpu_mhz = e_cpu,
                             .mem_mib = e_mem,
                             .dirty_bytes_per_s = d->dirty_mb_per_s[vs->group] * 1e6 * use};
-        sim_send(ctx, env->cluster_lp, env->control_latency_ns, d->kind_cluster, &st, sizeof st);
+        sim_send(ctx, model_cluster_lp_of_vm(env, id), env->control_latency_ns, d->kind_cluster, &st, sizeof st);
     }
 }
 

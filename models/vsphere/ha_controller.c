@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "models/core/cluster.h"
+#include "models/core/datacenter.h"
 #include "models/core/model_env.h"
 #include "models/core/module.h"
 #include "models/policies/registry.h"
@@ -34,14 +35,14 @@ static int64_t host_by_name(const scenario *scn, const struct model_env *env, co
  * built-in admission policy (listed in ha_policy order) sets cfg.policy;
  * any other is called through its table. 0, -2 bad input (err), -1 out
  * of memory. */
-static int read_policies(const scenario *scn, ha_controller *ha, char *err, size_t err_len)
+static int read_policies(const scenario *scn, ha_controller *ha, const char *admission_key, char *err,
+                         size_t err_len)
 {
     const policy_registry *r = policy_registry_of(VDCSIM_POLICY_HA_ADMISSION);
-    const char *name = scn_string(scn, "ha.admission_control");
+    const char *name = scn_string(scn, "%s", admission_key);
     ha->admission = policy_lookup(r, name);
     if (ha->admission == NULL)
-        return scn_key_error(scn, err, err_len, "ha.admission_control", "'%s' is not a registered HA admission policy",
-                             name);
+        return scn_key_error(scn, err, err_len, admission_key, "'%s' is not a registered HA admission policy", name);
     int32_t index = policy_index(r, ha->admission);
     ha->admission_ext = ha->admission->admit != NULL;
     ha->cfg.policy = ha->admission_ext ? HA_POLICY_DISABLED : (ha_policy)index;
@@ -58,12 +59,68 @@ static int read_policies(const scenario *scn, ha_controller *ha, char *err, size
                                  err, err_len);
 }
 
+/* Host h and VM v are in cluster k (every one without `clusters`). */
+static int host_in(const struct model_env *env, uint32_t h, uint32_t k)
+{
+    return !env->host_cluster || env->host_cluster[h] == k;
+}
+static int vm_in(const struct model_env *env, uint32_t v, uint32_t k)
+{
+    return !env->vm_cluster || env->vm_cluster[v] == k;
+}
+
+/* HA is on in cluster k: clusters.[k].ha.enabled, else ha.enabled. */
+static int cluster_enabled(const scenario *scn, const struct model_env *env, uint32_t k)
+{
+    char key[64];
+    return scn_bool(scn, "%s", datacenter_key(scn, env->host_cluster != NULL, k, "ha.enabled", key, sizeof key));
+}
+
+/* HA of cluster k: hosts of other clusters are never up in it and their
+ * VMs never powered on, so admission, slots and failover capacity count
+ * the cluster's own hosts and VMs only (docs/clusters.md). */
+static int build_cluster(const scenario *scn, const struct model_env *env, uint32_t k, ha_controller **out,
+                         char *err, size_t err_len);
+
 int ha_controller_build(const scenario *scn, const struct model_env *env, ha_controller **out, char *err,
                         size_t err_len)
 {
     *out = NULL;
-    if (!scn_bool(scn, "ha.enabled"))
+    int any = scn_bool(scn, "ha.enabled");
+    for (uint32_t k = 0; env->host_cluster && k < env->n_clusters; k++)
+        any |= cluster_enabled(scn, env, k);
+    if (!any)
         return 0;
+    int rc = build_cluster(scn, env, 0, out, err, err_len);
+    if (rc != 0 || !env->host_cluster || (env->n_clusters < 2 && cluster_enabled(scn, env, 0)))
+        return rc;
+    ha_controller *first = *out;
+    first->cluster_ha = calloc(env->n_clusters, sizeof *first->cluster_ha);
+    if (!first->cluster_ha) {
+        ha_controller_free(first);
+        *out = NULL;
+        return -1;
+    }
+    first->n_cluster_ha = env->n_clusters;
+    /* a cluster without HA has none (the world stays, holding the others) */
+    first->cluster_ha[0] = cluster_enabled(scn, env, 0) ? first : NULL;
+    for (uint32_t k = 1; k < env->n_clusters; k++)
+        if (cluster_enabled(scn, env, k) && (rc = build_cluster(scn, env, k, &first->cluster_ha[k], err, err_len)) != 0) {
+            ha_controller_free(first);
+            *out = NULL;
+            return rc;
+        }
+    return 0;
+}
+
+ha_controller *ha_controller_of_cluster(ha_controller *ha, uint32_t cluster_index)
+{
+    return ha && ha->cluster_ha ? ha->cluster_ha[cluster_index] : ha;
+}
+
+static int build_cluster(const scenario *scn, const struct model_env *env, uint32_t k, ha_controller **out,
+                         char *err, size_t err_len)
+{
     ha_controller *ha = calloc(1, sizeof *ha);
     if (!ha)
         return -1;
@@ -77,12 +134,16 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
         return -1;
     }
     ha_config_default(&ha->cfg);
-    int rc = read_policies(scn, ha, err, err_len);
+    char admission_key[64], level_key[64];
+    int explicit_clusters = env->host_cluster != NULL;
+    datacenter_key(scn, explicit_clusters, k, "ha.admission_control", admission_key, sizeof admission_key);
+    datacenter_key(scn, explicit_clusters, k, "ha.failover_level", level_key, sizeof level_key);
+    int rc = read_policies(scn, ha, admission_key, err, err_len);
     if (rc != 0) {
         ha_controller_free(ha);
         return rc;
     }
-    ha->cfg.failover_level = (uint32_t)scn_int(scn, "ha.failover_level");
+    ha->cfg.failover_level = (uint32_t)scn_int(scn, "%s", level_key);
     ha->cfg.cpu_percentage = scn_float(scn, "ha.cpu_percentage");
     ha->cfg.memory_percentage = scn_float(scn, "ha.memory_percentage");
     /* Setting a percentage overrides the computed ones (vSphere's "Override
@@ -107,9 +168,10 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
     int overhead_from_table = scn_bytes_name(scn, "ha.memory_overhead") == 0;
     double overhead_mib = (double)(scn_bytes(scn, "ha.memory_overhead") >> 20);
     for (uint32_t h = 0; h < env->n_hosts; h++)
-        ha->hosts[h] = (ha_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(&env->host_specs[h]),
-                                 .mem_capacity_mib = (double)env->host_specs[h].memory_mib,
-                                 .up = 1};
+        if (host_in(env, h, k))
+            ha->hosts[h] = (ha_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(&env->host_specs[h]),
+                                     .mem_capacity_mib = (double)env->host_specs[h].memory_mib,
+                                     .up = 1};
     int n = scn_list_len(scn, "ha.failover_hosts");
     for (int i = 0; i < n; i++) {
         const char *name = scn_string(scn, "ha.failover_hosts.[%d].host", i);
@@ -125,18 +187,27 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
             ha_controller_free(ha);
             return scn_key_error(scn, err, err_len, key, "host '%.100s' is listed twice", name);
         }
-        if (ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
-            continue; /* failover hosts exist only under their policy */
+        if (ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS || !host_in(env, (uint32_t)h, k))
+            continue; /* failover hosts exist only under their policy, each in its own cluster */
         ha->hosts[h].failover_host = 1;
         ha->n_failover_hosts++;
     }
-    if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS && n == 0) {
+    if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS && ha->n_failover_hosts == 0) {
         ha_controller_free(ha);
+        if (n > 0 && env->host_cluster)
+            return scn_key_error(scn, err, err_len, "ha.failover_hosts",
+                                 "cluster '%s' has none of the failover hosts (with admission_control = "
+                                 "failover_hosts every cluster needs at least one)",
+                                 scn_string(scn, "clusters.[%u].name", k));
         return scn_key_error(scn, err, err_len, "ha.admission_control",
                          "failover_hosts needs at least one host in ha.failover_hosts");
     }
     for (uint32_t v = 0; v < env->n_vms; v++) {
         const vm_spec *vs = &env->vm_specs[v];
+        if (!vm_in(env, v, k)) {
+            ha->vms[v] = (ha_vm){.host = -1};
+            continue;
+        }
         ha->vm_memory_mib += (double)vs->memory_mib;
         ha->vm_cpu_demand_mhz += demand_long_run_mean(vs->cpu_demand);
         if (vs->res.cpu_reservation_mhz > 0.0 || vs->res.memory_reservation_mib > 0.0)
@@ -166,6 +237,9 @@ void ha_controller_free(ha_controller *ha)
 {
     if (!ha)
         return;
+    for (uint32_t k = 1; k < ha->n_cluster_ha; k++)
+        ha_controller_free(ha->cluster_ha[k]);
+    free(ha->cluster_ha);
     free(ha->hosts);
     free(ha->vms);
     free(ha->saved_usable);
@@ -178,12 +252,20 @@ void ha_controller_free(ha_controller *ha)
     free(ha);
 }
 
-int ha_controller_declare_recording(ha_controller *ha, recorder *rec, sim_time_ns sample_period_ns)
+int ha_controller_declare_recording(ha_controller *ha, recorder *rec, const struct model_env *env)
 {
+    /* per cluster, no total: failover capacities do not add up */
     ha->series_failover_capacity =
-        rec_series_new(rec, "cluster", "failover_capacity_hosts", "hosts", NULL, 1, 0, sample_period_ns);
+        cluster_series_new(rec, env, "failover_capacity_hosts", "hosts", env->sample_period_ns, 0);
     ha->log_admission_refused = rec_event_kind(rec, "ha_admission_refused");
     ha->log_restart_failed = rec_event_kind(rec, "ha_restart_failed");
+    for (uint32_t k = 1; k < ha->n_cluster_ha; k++) {
+        if (!ha->cluster_ha[k])
+            continue;
+        ha->cluster_ha[k]->series_failover_capacity = ha->series_failover_capacity;
+        ha->cluster_ha[k]->log_admission_refused = ha->log_admission_refused;
+        ha->cluster_ha[k]->log_restart_failed = ha->log_restart_failed;
+    }
     return ha->series_failover_capacity < 0 || ha->log_admission_refused < 0 || ha->log_restart_failed < 0 ? -1 : 0;
 }
 
@@ -272,9 +354,17 @@ static int64_t policy_code(const ha_controller *ha)
     return policy_index(policy_registry_of(VDCSIM_POLICY_HA_ADMISSION), ha->admission);
 }
 
+/* The HA of the controller's cluster. */
+static ha_controller *ha_of(const cluster *c, const cluster_feature *f)
+{
+    return ha_controller_of_cluster(f->world, c->index);
+}
+
 static int ha_admit(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
-    ha_controller *ha = f->world;
+    ha_controller *ha = ha_of(c, f);
+    if (!ha)
+        return 1; /* no HA in this cluster */
     if (ha->admission_ext) {
         vdcsim_ha_admission_call call = ext_call(ha, vm_id);
         if (ha->admission->admit(&call))
@@ -291,8 +381,8 @@ static int ha_admit(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t
 static void ha_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluster_place_purpose purpose)
 {
     (void)vm_id;
-    const ha_controller *ha = f->world;
-    if (purpose != CLUSTER_PLACE_POWER_ON || ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
+    const ha_controller *ha = ha_of(c, f);
+    if (!ha || purpose != CLUSTER_PLACE_POWER_ON || ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
         return;
     for (uint32_t h = 0; h < ha->n_hosts; h++)
         if (ha->hosts[h].failover_host)
@@ -301,22 +391,23 @@ static void ha_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluste
 
 static void ha_vm_placed(cluster *c, const cluster_feature *f, uint32_t vm_id, int32_t host_index)
 {
-    (void)c;
-    mark_on(f->world, vm_id, host_index);
+    if (ha_of(c, f))
+        mark_on(ha_of(c, f), vm_id, host_index);
 }
 
 static void ha_vm_gone(cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
-    (void)c;
-    ha_controller_vm_off(f->world, vm_id);
+    if (ha_of(c, f))
+        ha_controller_vm_off(ha_of(c, f), vm_id);
 }
 
 /* The controller's view of hosts and VMs, from the cluster notices. */
 static void ha_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
 {
     (void)ctx;
-    (void)c;
-    ha_controller *ha = f->world;
+    ha_controller *ha = ha_of(c, f);
+    if (!ha)
+        return;
     if (n->kind == CLUSTER_NOTICE_HOST_DOWN)
         ha_controller_host_up(ha, (uint32_t)n->host, 0);
     else if (n->kind == CLUSTER_NOTICE_HOST_UP)
@@ -328,10 +419,10 @@ static void ha_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const
 /* /series/cluster/failover_capacity_hosts. */
 static void ha_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
 {
-    const ha_controller *ha = f->world;
+    const ha_controller *ha = ha_of(c, f);
     const model_env *env = c->env;
-    if (env->rec && ha->series_failover_capacity >= 0)
-        rec_series_put(env->rec, ha->series_failover_capacity, sim_now(ctx), 0,
+    if (ha && env->rec && ha->series_failover_capacity >= 0)
+        rec_series_put(env->rec, ha->series_failover_capacity, sim_now(ctx), (int)c->index,
                        (double)ha_controller_failover_capacity(ha));
 }
 
@@ -514,6 +605,15 @@ static void describe_reservations_only(const ha_controller *ha, FILE *out)
                 cpu_left / 1000.0, after);
 }
 
+/* Hosts up in this HA's view: its cluster's hosts at build. */
+static uint32_t hosts_up(const ha_controller *ha)
+{
+    uint32_t n = 0;
+    for (uint32_t h = 0; h < ha->n_hosts; h++)
+        n += ha->hosts[h].up != 0;
+    return n;
+}
+
 void ha_controller_describe(const ha_controller *ha, FILE *out)
 {
     fprintf(out, "ha:     admission control %s", ha->admission->info.name);
@@ -524,7 +624,7 @@ void ha_controller_describe(const ha_controller *ha, FILE *out)
                 ha->cfg.failover_level == 1 ? "" : "s");
     else if (ha->cfg.policy == HA_POLICY_PERCENTAGE && ha->cfg.auto_percentages)
         fprintf(out, " (%.1f %% CPU and memory reserved: %" PRIu32 " of %" PRIu32 " hosts, computed)",
-                ha_reserved_percentage(ha->hosts, ha->n_hosts, &ha->cfg, 0), ha->cfg.failover_level, ha->n_hosts);
+                ha_reserved_percentage(ha->hosts, ha->n_hosts, &ha->cfg, 0), ha->cfg.failover_level, hosts_up(ha));
     else if (ha->cfg.policy == HA_POLICY_PERCENTAGE)
         fprintf(out, " (%.0f %% CPU, %.0f %% memory reserved)", ha->cfg.cpu_percentage, ha->cfg.memory_percentage);
     else if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS)
@@ -553,7 +653,7 @@ static model_status ha_module_build(model_builder *b, void **world)
 
 static int ha_module_declare(model_builder *b, void *world)
 {
-    return ha_controller_declare_recording(world, b->rec, b->env->sample_period_ns);
+    return ha_controller_declare_recording(world, b->rec, b->env);
 }
 
 static void ha_module_describe(const void *world, FILE *out) { ha_controller_describe(world, out); }

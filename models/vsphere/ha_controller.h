@@ -67,6 +67,10 @@ typedef struct ha_controller {
     uint64_t refused;       /* power-ons refused by admission control */
     uint64_t restarts_given_up; /* ha_restart_failed records */
     int series_failover_capacity;
+    /* with `clusters`, in the first cluster's instance (the module's world):
+     * every cluster's HA, [0] itself, the others owned (docs/clusters.md) */
+    struct ha_controller **cluster_ha;
+    uint32_t n_cluster_ha;
     int log_admission_refused, log_restart_failed;
 } ha_controller;
 
@@ -78,7 +82,10 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
 void ha_controller_free(ha_controller *ha);
 
 /* Declares the series and event kinds. 0 or -1 (recorder_error()). */
-int ha_controller_declare_recording(ha_controller *ha, recorder *rec, sim_time_ns sample_period_ns);
+int ha_controller_declare_recording(ha_controller *ha, recorder *rec, const struct model_env *env);
+
+/* The HA of cluster cluster_index (ha itself without `clusters`; NULL for NULL). */
+ha_controller *ha_controller_of_cluster(ha_controller *ha, uint32_t cluster_index);
 
 /* Restart placement of vm_id: failover hosts first, then any usable host.
  * Returns the host or -1. Admission control does not apply to restarts. */
