@@ -20,6 +20,7 @@
 #include "sim/barrier.h"
 #include "sim/event_pool.h"
 #include "sim/event_queue.h"
+#include "sim/mpi_link.h"
 #include "sim/rng.h"
 
 typedef struct sim_lp {
@@ -50,9 +51,10 @@ struct sim_ctx {
     sim_lp *lp;
     sim_time_ns now;
     sim_event_pool pool;
-    sim_outbox *outboxes; /* one per destination-owning thread */
+    sim_outbox *outboxes; /* threads + ranks: [t] for local thread t, [threads + r] for rank r */
     uint64_t events;
     uint64_t remote_events;
+    uint64_t rank_events; /* of remote_events, those to another rank */
     sim_time_ns next_min; /* earliest pending time seen by this thread */
     int has_error;
     sim_time_ns error_time;
@@ -72,6 +74,15 @@ struct sim_engine {
     void *hook_ctx;
     sim_stats stats;
     char error[SIM_ERROR_LEN];
+    /* Partition, fixed when sim_run starts: worker w = rank * threads + t
+     * runs LPs [worker_first[w], worker_first[w + 1]); lp_worker[lp] = w. */
+    int rank, ranks;
+    uint32_t *lp_worker;
+    uint32_t *worker_first;
+    /* The window's packed events for other ranks (distributed runs). */
+    unsigned char *send_buf;
+    size_t send_cap;
+    size_t *send_bytes; /* per rank */
 };
 
 static double wall_seconds(void)
@@ -99,8 +110,13 @@ sim_engine *sim_engine_new(const sim_config *cfg)
     if (!eng)
         return NULL;
     eng->cfg = *cfg;
+    eng->rank = cfg->distributed ? sim_mpi_rank() : 0;
+    eng->ranks = cfg->distributed ? sim_mpi_size() : 1;
     eng->ctxs = calloc((size_t)cfg->threads, sizeof *eng->ctxs);
-    if (!eng->ctxs) {
+    eng->send_bytes = calloc((size_t)eng->ranks, sizeof *eng->send_bytes);
+    if (!eng->ctxs || !eng->send_bytes) {
+        free(eng->ctxs);
+        free(eng->send_bytes);
         free(eng);
         return NULL;
     }
@@ -108,7 +124,7 @@ sim_engine *sim_engine_new(const sim_config *cfg)
         sim_ctx *c = &eng->ctxs[t];
         c->eng = eng;
         c->thread = t;
-        c->outboxes = calloc((size_t)cfg->threads, sizeof *c->outboxes);
+        c->outboxes = calloc((size_t)(cfg->threads + eng->ranks), sizeof *c->outboxes);
         if (!c->outboxes) {
             sim_engine_free(eng);
             return NULL;
@@ -136,13 +152,17 @@ void sim_engine_free(sim_engine *eng)
         for (int t = 0; t < eng->cfg.threads; t++) {
             sim_ctx *c = &eng->ctxs[t];
             if (c->outboxes)
-                for (int d = 0; d < eng->cfg.threads; d++)
+                for (int d = 0; d < eng->cfg.threads + eng->ranks; d++)
                     free(c->outboxes[d].items);
             free(c->outboxes);
             sim_pool_release(&c->pool);
         }
         free(eng->ctxs);
     }
+    free(eng->lp_worker);
+    free(eng->worker_first);
+    free(eng->send_buf);
+    free(eng->send_bytes);
     free(eng);
 }
 
@@ -270,9 +290,14 @@ static void handler_error(sim_ctx *c, const char *fmt, ...)
     va_end(ap);
 }
 
-static uint32_t lp_owner_thread(const sim_engine *eng, uint32_t lp)
+/* The outbox of a sending thread that an event for `lp` goes to: the
+ * owning thread's when it is on this rank, else the owning rank's. */
+static uint32_t lp_outbox(const sim_engine *eng, uint32_t lp)
 {
-    return (uint32_t)(((uint64_t)lp * (uint64_t)eng->cfg.threads) / eng->lp_count);
+    uint32_t threads = (uint32_t)eng->cfg.threads;
+    uint32_t w = eng->lp_worker[lp];
+    uint32_t rank = w / threads;
+    return rank == (uint32_t)eng->rank ? w % threads : threads + rank;
 }
 
 static int outbox_push(sim_outbox *box, sim_event *ev)
@@ -324,7 +349,10 @@ void sim_send(sim_ctx *ctx, uint32_t dst_lp, sim_time_ns delay_ns, uint32_t kind
         failed = sim_queue_push(&ctx->lp->queue, ev);
     } else {
         ctx->remote_events++;
-        failed = outbox_push(&ctx->outboxes[lp_owner_thread(eng, dst_lp)], ev);
+        uint32_t box = lp_outbox(eng, dst_lp);
+        if (box >= (uint32_t)eng->cfg.threads)
+            ctx->rank_events++;
+        failed = outbox_push(&ctx->outboxes[box], ev);
     }
     if (failed)
         handler_error(ctx, "out of memory queueing an event from lp %u", ctx->lp_id);
@@ -410,10 +438,32 @@ typedef struct run_state {
     int stop, failed, end_requested;
 } run_state;
 
+/* Distributed: every rank learns the earliest pending time and whether any
+ * rank failed or was asked to stop, in one MPI_Allreduce (minimum of
+ * {next, -failed, -end_requested}). */
+static sim_time_ns agree_next_time(sim_engine *eng, run_state *rs, sim_time_ns next)
+{
+    if (eng->ranks == 1)
+        return next;
+    int64_t v[3] = {next, rs->failed ? -1 : 0, rs->end_requested ? -1 : 0};
+    if (sim_mpi_min_i64(v, 3) != 0) {
+        set_engine_error(eng, "MPI: cannot agree on the next window");
+        rs->failed = 1;
+        return next;
+    }
+    if (v[1] < 0 && !rs->failed) {
+        set_engine_error(eng, "the run failed on another MPI rank (its message is in that rank's output)");
+        rs->failed = 1;
+    }
+    if (v[2] < 0)
+        rs->end_requested = 1;
+    return v[0];
+}
+
 /* Decides the next window, or that the run is over. Serial. */
 static void round_begin(sim_engine *eng, run_state *rs)
 {
-    sim_time_ns next = global_next_time(eng);
+    sim_time_ns next = agree_next_time(eng, rs, global_next_time(eng));
     if (rs->failed || rs->end_requested) {
         rs->stop = 1;
     } else if (next >= rs->until_ns || next == SIM_TIME_NEVER) {
@@ -423,20 +473,123 @@ static void round_begin(sim_engine *eng, run_state *rs)
         sim_time_ns lookahead = eng->cfg.lookahead_ns;
         rs->window_end = next > rs->until_ns - lookahead ? rs->until_ns : next + lookahead;
         if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_BEGIN, rs->window_end)) {
-            rs->stop = 1;
-            rs->reached = next;
+            if (eng->ranks > 1) {
+                rs->end_requested = 1; /* every rank runs this window; all stop after it */
+            } else {
+                rs->stop = 1;
+                rs->reached = next;
+            }
         }
     }
 }
 
-/* Closes a window: errors, statistics, the end hook. Serial. */
+/* One event on the wire between ranks: the event without its free-list
+ * pointer. Both sides run the same binary on the same byte order. */
+typedef struct sim_wire_event {
+    int64_t time_ns;
+    uint32_t priority;
+    uint32_t src_lp;
+    uint64_t src_seq;
+    uint32_t dst_lp;
+    uint32_t kind;
+    unsigned char payload[SIM_EVENT_PAYLOAD_BYTES];
+} sim_wire_event;
+_Static_assert(sizeof(sim_wire_event) == 32 + SIM_EVENT_PAYLOAD_BYTES, "sim_wire_event is sent as raw bytes");
+
+/* Distributed: sends every thread's events for other ranks in one
+ * all-to-all and queues the events received. Queues order events by their
+ * total key, so the order of arrival does not matter. Serial (thread 0,
+ * the other threads wait). Returns 0 or -1 (engine error set). */
+static int exchange_between_ranks(sim_engine *eng)
+{
+    const int threads = eng->cfg.threads, ranks = eng->ranks;
+    size_t total = 0;
+    for (int r = 0; r < ranks; r++) {
+        size_t n = 0;
+        for (int t = 0; t < threads; t++)
+            n += eng->ctxs[t].outboxes[threads + r].len;
+        eng->send_bytes[r] = n * sizeof(sim_wire_event);
+        total += eng->send_bytes[r];
+    }
+    if (total > eng->send_cap) {
+        unsigned char *grown = realloc(eng->send_buf, total);
+        if (!grown) {
+            set_engine_error(eng, "out of memory packing %zu bytes of events for other ranks", total);
+            return -1;
+        }
+        eng->send_buf = grown;
+        eng->send_cap = total;
+    }
+    sim_event_pool *pool = &eng->ctxs[0].pool;
+    unsigned char *at = eng->send_buf;
+    for (int r = 0; r < ranks; r++)
+        for (int t = 0; t < threads; t++) {
+            sim_outbox *box = &eng->ctxs[t].outboxes[threads + r];
+            for (size_t i = 0; i < box->len; i++) {
+                const sim_event *ev = box->items[i];
+                sim_wire_event w = {.time_ns = ev->time_ns, .priority = ev->priority, .src_lp = ev->src_lp,
+                                    .src_seq = ev->src_seq, .dst_lp = ev->dst_lp, .kind = ev->kind};
+                memcpy(w.payload, ev->payload.bytes, sizeof w.payload);
+                memcpy(at, &w, sizeof w);
+                at += sizeof w;
+                sim_pool_put(pool, box->items[i]);
+            }
+            box->len = 0;
+        }
+    unsigned char *recv = NULL;
+    size_t recv_bytes = 0;
+    if (sim_mpi_exchange(eng->send_bytes, eng->send_buf, &recv, &recv_bytes) != 0) {
+        set_engine_error(eng, "MPI: the exchange of events between ranks failed");
+        return -1;
+    }
+    sim_time_ns next = eng->ctxs[0].next_min;
+    int rc = 0;
+    for (size_t off = 0; off + sizeof(sim_wire_event) <= recv_bytes; off += sizeof(sim_wire_event)) {
+        sim_wire_event w;
+        memcpy(&w, recv + off, sizeof w);
+        sim_event *ev = sim_pool_get(pool);
+        if (!ev || w.dst_lp >= eng->lp_count) {
+            set_engine_error(eng, ev ? "received an event for unknown lp %u" : "out of memory receiving events",
+                             w.dst_lp);
+            if (ev)
+                sim_pool_put(pool, ev);
+            rc = -1;
+            break;
+        }
+        ev->time_ns = w.time_ns;
+        ev->priority = w.priority;
+        ev->src_lp = w.src_lp;
+        ev->src_seq = w.src_seq;
+        ev->dst_lp = w.dst_lp;
+        ev->kind = w.kind;
+        memcpy(ev->payload.bytes, w.payload, sizeof w.payload);
+        if (sim_queue_push(&eng->lps[w.dst_lp].queue, ev) != 0) {
+            set_engine_error(eng, "out of memory queueing received events");
+            rc = -1;
+            break;
+        }
+        if (ev->time_ns < next)
+            next = ev->time_ns;
+    }
+    eng->ctxs[0].next_min = next;
+    free(recv);
+    return rc;
+}
+
+/* Closes a window: events between ranks, errors, statistics, the end hook.
+ * Serial. Distributed, every rank calls the end hook at every window (it
+ * may hold collectives); a failure stops the run at the next agreement. */
 static void round_end(sim_engine *eng, run_state *rs)
 {
     eng->stats.windows++;
     rs->reached = rs->window_end;
+    if (eng->ranks > 1 && exchange_between_ranks(eng) != 0)
+        rs->failed = 1;
     if (collect_handler_errors(eng))
         rs->failed = 1;
-    else if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_END, rs->window_end))
+    if (rs->failed && eng->ranks == 1)
+        return;
+    if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_END, rs->window_end))
         rs->end_requested = 1;
 }
 
@@ -456,11 +609,12 @@ static sim_time_ns run_lp_range(sim_ctx *c, uint32_t first, uint32_t end, sim_ti
 static void run_serial(sim_engine *eng, run_state *rs)
 {
     sim_ctx *c = &eng->ctxs[0];
+    const uint32_t first = eng->worker_first[eng->rank], end = eng->worker_first[eng->rank + 1];
     for (;;) {
         round_begin(eng, rs);
         if (rs->stop)
             return;
-        sim_time_ns local_next = run_lp_range(c, 0, eng->lp_count, rs->window_end);
+        sim_time_ns local_next = run_lp_range(c, first, end, rs->window_end);
         sim_time_ns merged = merge_inbound(eng, 0);
         c->next_min = merged < local_next ? merged : local_next;
         round_end(eng, rs);
@@ -538,12 +692,15 @@ static int epoch_is_over(int windows_done, double start_s)
     return windows_done >= EPOCH_WINDOWS || wall_seconds() - start_s >= EPOCH_WALL_S;
 }
 
-/* Thread 0 alone: every LP, every outbox, one window at a time. */
+/* Thread 0 alone: every LP of this rank, every outbox, one window at a time. */
 static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
 {
     sim_ctx *c = &eng->ctxs[0];
+    const int threads = eng->cfg.threads;
+    const uint32_t first = eng->worker_first[eng->rank * threads];
+    const uint32_t end = eng->worker_first[(eng->rank + 1) * threads];
     for (int w = 0; !rs->stop && !epoch_is_over(w, start_s); w++) {
-        sim_time_ns next = run_lp_range(c, 0, eng->lp_count, rs->window_end);
+        sim_time_ns next = run_lp_range(c, first, end, rs->window_end);
         for (int t = 0; t < eng->cfg.threads; t++) {
             sim_time_ns merged = merge_inbound(eng, t);
             if (merged < next)
@@ -607,11 +764,9 @@ static void run_parallel(sim_engine *eng, run_state *rs)
 #pragma omp parallel num_threads(threads)
     {
         const int tid = omp_get_thread_num();
-        /* [ceil(N t / T), ceil(N (t+1) / T)) is exactly the set of LPs with
-         * lp_owner_thread(lp) == t. */
-        const uint64_t n = eng->lp_count, t_count = (uint64_t)threads;
-        const uint32_t first = (uint32_t)((n * (uint64_t)tid + t_count - 1) / t_count);
-        const uint32_t end = (uint32_t)((n * (uint64_t)(tid + 1) + t_count - 1) / t_count);
+        /* The thread's block: exactly the LPs whose outbox is its own. */
+        const uint32_t first = eng->worker_first[eng->rank * threads + tid];
+        const uint32_t end = eng->worker_first[eng->rank * threads + tid + 1];
         if (tid == 0)
             team_size = omp_get_num_threads();
         /* A smaller team than asked would deadlock at the barrier: only the
@@ -646,11 +801,62 @@ static void run_parallel(sim_engine *eng, run_state *rs)
     sim_barrier_destroy(&barrier);
 }
 
+/* Cuts the LPs into ranks x threads contiguous blocks of (nearly) equal
+ * count: worker w runs [ceil(N w / W), ceil(N (w+1) / W)). With one rank
+ * this is the partition the engine always used. */
+static int partition_lps(sim_engine *eng)
+{
+    const uint64_t n = eng->lp_count, workers = (uint64_t)eng->ranks * (uint64_t)eng->cfg.threads;
+    free(eng->lp_worker);
+    free(eng->worker_first);
+    eng->lp_worker = malloc((n ? n : 1) * sizeof *eng->lp_worker);
+    eng->worker_first = malloc((workers + 1) * sizeof *eng->worker_first);
+    if (!eng->lp_worker || !eng->worker_first) {
+        set_engine_error(eng, "out of memory partitioning %llu LPs", (unsigned long long)n);
+        return -1;
+    }
+    for (uint64_t w = 0; w <= workers; w++)
+        eng->worker_first[w] = (uint32_t)((n * w + workers - 1) / workers);
+    for (uint64_t w = 0; w < workers; w++)
+        for (uint32_t lp = eng->worker_first[w]; lp < eng->worker_first[w + 1]; lp++)
+            eng->lp_worker[lp] = (uint32_t)w;
+    return 0;
+}
+
+int sim_rank(const sim_engine *eng) { return eng->rank; }
+int sim_ranks(const sim_engine *eng) { return eng->ranks; }
+
+int sim_lp_is_local(const sim_engine *eng, uint32_t lp)
+{
+    if (lp >= eng->lp_count)
+        return 0;
+    if (!eng->lp_worker)
+        return 1;
+    return eng->lp_worker[lp] / (uint32_t)eng->cfg.threads == (uint32_t)eng->rank;
+}
+
+/* Distributed: the other ranks' LPs never run here; their initial events
+ * (every rank scheduled all of them) are dropped. */
+static void drop_foreign_events(sim_engine *eng)
+{
+    for (uint32_t i = 0; i < eng->lp_count; i++) {
+        if (sim_lp_is_local(eng, i))
+            continue;
+        sim_event_queue *q = &eng->lps[i].queue;
+        while (q->len)
+            sim_pool_put(&eng->ctxs[0].pool, sim_queue_pop(q));
+    }
+}
+
 int sim_run(sim_engine *eng, sim_time_ns until_ns)
 {
     if (eng->error[0])
         return -1;
     double wall_start = wall_seconds();
+    if (partition_lps(eng) != 0)
+        return -1;
+    if (eng->ranks > 1)
+        drop_foreign_events(eng);
 
     sim_time_ns first = SIM_TIME_NEVER;
     for (uint32_t i = 0; i < eng->lp_count; i++) {
@@ -668,9 +874,19 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
         run_parallel(eng, &rs);
 
     eng->stats.events = sim_events_executed(eng);
-    eng->stats.remote_events = 0;
-    for (int t = 0; t < eng->cfg.threads; t++)
+    eng->stats.remote_events = eng->stats.rank_events = 0;
+    for (int t = 0; t < eng->cfg.threads; t++) {
         eng->stats.remote_events += eng->ctxs[t].remote_events;
+        eng->stats.rank_events += eng->ctxs[t].rank_events;
+    }
+    if (eng->ranks > 1) { /* every rank reports the whole run's counts */
+        uint64_t sums[3] = {eng->stats.events, eng->stats.remote_events, eng->stats.rank_events};
+        if (sim_mpi_sum_u64(sums, 3) == 0) {
+            eng->stats.events = sums[0];
+            eng->stats.remote_events = sums[1];
+            eng->stats.rank_events = sums[2];
+        }
+    }
     eng->stats.lp_count = eng->lp_count;
     eng->stats.end_ns = rs.reached;
     eng->stats.wall_s += wall_seconds() - wall_start;
