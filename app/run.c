@@ -269,18 +269,15 @@ static int run_ranked(const run_options *opt, int rank, int ranks)
         status = CLI_EXIT_BAD_INPUT;
         goto done;
     }
-    if (ranks > 1) {
-        /* The engine and the recorder run over ranks (tests/mpi_model.c),
-         * but the datacenter model's LPs still share VM records through
-         * memory (a VM's record moves with it between hosts, the end-of-run
-         * tables read every LP): over ranks it would compute wrong results.
-         * Refused on every rank alike until the model is distributable. */
+    char feature[64];
+    if (ranks > 1 && !model_distributable(m, feature, sizeof feature)) {
+        /* Spread over ranks, a feature whose LPs share undeclared memory
+         * would compute wrong results: refused on every rank alike. */
         if (rank == 0)
             fprintf(stderr,
-                    "%s: --mpi over %d ranks: the datacenter model cannot be spread over MPI ranks yet (its LPs share "
-                    "VM records through memory; docs/engine.md, \"One run over MPI ranks\"); run it with one rank and "
-                    "--threads\n",
-                    scenario_name(scn), ranks);
+                    "%s: --mpi over %d ranks: feature '%s' cannot be spread over MPI ranks yet (docs/engine.md, "
+                    "\"One run over MPI ranks\"); run it with one rank and --threads\n",
+                    scenario_name(scn), ranks, feature);
         status = CLI_EXIT_BAD_INPUT;
         goto done;
     }

@@ -75,10 +75,23 @@ struct sim_engine {
     sim_stats stats;
     char error[SIM_ERROR_LEN];
     /* Partition, fixed when sim_run starts: worker w = rank * threads + t
-     * runs LPs [worker_first[w], worker_first[w + 1]); lp_worker[lp] = w. */
+     * runs LPs lp_order[worker_first[w] .. worker_first[w + 1]), in
+     * increasing id; lp_worker[lp] = w. */
     int rank, ranks;
     uint32_t *lp_worker;
+    uint32_t *lp_order;
     uint32_t *worker_first;
+    uint32_t spread_first, spread_end; /* LPs spread over ranks; the rest on rank 0 */
+    int spread_set;
+    /* Records several ranks' LPs write (sim_share), with the copy of each
+     * as at the last window end. */
+    struct sim_region {
+        unsigned char *base, *shadow;
+        size_t elem_bytes, count;
+    } *regions;
+    int n_regions;
+    unsigned char *region_buf;
+    size_t region_cap;
     /* The window's packed events for other ranks (distributed runs). */
     unsigned char *send_buf;
     size_t send_cap;
@@ -160,7 +173,12 @@ void sim_engine_free(sim_engine *eng)
         free(eng->ctxs);
     }
     free(eng->lp_worker);
+    free(eng->lp_order);
     free(eng->worker_first);
+    for (int i = 0; i < eng->n_regions; i++)
+        free(eng->regions[i].shadow);
+    free(eng->regions);
+    free(eng->region_buf);
     free(eng->send_buf);
     free(eng->send_bytes);
     free(eng);
@@ -576,6 +594,8 @@ static int exchange_between_ranks(sim_engine *eng)
     return rc;
 }
 
+static int sync_shared_regions(sim_engine *eng);
+
 /* Closes a window: events between ranks, errors, statistics, the end hook.
  * Serial. Distributed, every rank calls the end hook at every window (it
  * may hold collectives); a failure stops the run at the next agreement. */
@@ -584,6 +604,8 @@ static void round_end(sim_engine *eng, run_state *rs)
     eng->stats.windows++;
     rs->reached = rs->window_end;
     if (eng->ranks > 1 && exchange_between_ranks(eng) != 0)
+        rs->failed = 1;
+    if (eng->ranks > 1 && eng->n_regions > 0 && sync_shared_regions(eng) != 0)
         rs->failed = 1;
     if (collect_handler_errors(eng))
         rs->failed = 1;
@@ -597,7 +619,7 @@ static sim_time_ns run_lp_range(sim_ctx *c, uint32_t first, uint32_t end, sim_ti
 {
     sim_time_ns next = SIM_TIME_NEVER;
     for (uint32_t i = first; i < end; i++) {
-        sim_time_ns t = run_lp_window(c, i, window_end);
+        sim_time_ns t = run_lp_window(c, c->eng->lp_order[i], window_end);
         if (t < next)
             next = t;
     }
@@ -801,25 +823,178 @@ static void run_parallel(sim_engine *eng, run_state *rs)
     sim_barrier_destroy(&barrier);
 }
 
-/* Cuts the LPs into ranks x threads contiguous blocks of (nearly) equal
- * count: worker w runs [ceil(N w / W), ceil(N (w+1) / W)). With one rank
- * this is the partition the engine always used. */
+void sim_spread_lps(sim_engine *eng, uint32_t first, uint32_t end)
+{
+    eng->spread_first = first;
+    eng->spread_end = end;
+    eng->spread_set = 1;
+}
+
+/* The rank that runs `lp`: the spread LPs in contiguous blocks of nearly
+ * equal count, [ceil(n r / R), ceil(n (r+1) / R)) of them for rank r; every
+ * other LP on rank 0. */
+static uint32_t lp_rank(const sim_engine *eng, uint32_t lp, uint32_t first, uint32_t end)
+{
+    if (lp < first || lp >= end)
+        return 0;
+    uint64_t n = end - first, ranks = (uint64_t)eng->ranks, k = lp - first;
+    return (uint32_t)((k * ranks) / n);
+}
+
+/* Gives each rank its LPs (lp_rank) and cuts each rank's LPs, in
+ * increasing id, into `threads` contiguous runs of nearly equal count:
+ * thread t of a rank with c LPs runs its [ceil(c t / T), ceil(c (t+1) / T)).
+ * With one rank this is the partition the engine always used. */
 static int partition_lps(sim_engine *eng)
 {
-    const uint64_t n = eng->lp_count, workers = (uint64_t)eng->ranks * (uint64_t)eng->cfg.threads;
+    const uint32_t n = eng->lp_count, threads = (uint32_t)eng->cfg.threads, ranks = (uint32_t)eng->ranks;
+    const uint64_t workers = (uint64_t)ranks * threads;
+    uint32_t first = 0, end = n;
+    if (eng->spread_set && eng->spread_first < eng->spread_end && eng->spread_end <= n) {
+        first = eng->spread_first;
+        end = eng->spread_end;
+    }
     free(eng->lp_worker);
+    free(eng->lp_order);
     free(eng->worker_first);
     eng->lp_worker = malloc((n ? n : 1) * sizeof *eng->lp_worker);
+    eng->lp_order = malloc((n ? n : 1) * sizeof *eng->lp_order);
     eng->worker_first = malloc((workers + 1) * sizeof *eng->worker_first);
-    if (!eng->lp_worker || !eng->worker_first) {
-        set_engine_error(eng, "out of memory partitioning %llu LPs", (unsigned long long)n);
+    uint32_t *rank_start = calloc((size_t)ranks + 1, sizeof *rank_start);
+    if (!eng->lp_worker || !eng->lp_order || !eng->worker_first || !rank_start) {
+        free(rank_start);
+        set_engine_error(eng, "out of memory partitioning %u LPs", n);
         return -1;
     }
-    for (uint64_t w = 0; w <= workers; w++)
-        eng->worker_first[w] = (uint32_t)((n * w + workers - 1) / workers);
+    for (uint32_t lp = 0; lp < n; lp++)
+        rank_start[lp_rank(eng, lp, first, end) + 1]++;
+    for (uint32_t r = 0; r < ranks; r++)
+        rank_start[r + 1] += rank_start[r];
+    uint32_t *fill = eng->worker_first; /* borrowed as per-rank cursors */
+    for (uint32_t r = 0; r < ranks; r++)
+        fill[r] = rank_start[r];
+    for (uint32_t lp = 0; lp < n; lp++)
+        eng->lp_order[fill[lp_rank(eng, lp, first, end)]++] = lp;
+    for (uint32_t r = 0; r < ranks; r++) {
+        uint64_t c = rank_start[r + 1] - rank_start[r];
+        for (uint32_t t = 0; t < threads; t++)
+            eng->worker_first[r * threads + t] = rank_start[r] + (uint32_t)((c * t + threads - 1) / threads);
+    }
+    eng->worker_first[workers] = n;
+    free(rank_start);
     for (uint64_t w = 0; w < workers; w++)
-        for (uint32_t lp = eng->worker_first[w]; lp < eng->worker_first[w + 1]; lp++)
-            eng->lp_worker[lp] = (uint32_t)w;
+        for (uint32_t i = eng->worker_first[w]; i < eng->worker_first[w + 1]; i++)
+            eng->lp_worker[eng->lp_order[i]] = (uint32_t)w;
+    return 0;
+}
+
+int sim_share(sim_engine *eng, void *base, size_t elem_bytes, size_t count)
+{
+    if (!base || elem_bytes == 0 || count > SIZE_MAX / elem_bytes)
+        return -1;
+    struct sim_region *grown = realloc(eng->regions, (size_t)(eng->n_regions + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    eng->regions = grown;
+    eng->regions[eng->n_regions++] = (struct sim_region){.base = base, .elem_bytes = elem_bytes, .count = count};
+    return 0;
+}
+
+/* Distributed: each rank sends every rank the records of shared regions it
+ * changed in the window (one MPI_Allgatherv); every rank takes the bytes
+ * another rank changed. Two ranks changing the same byte in one window
+ * break the models' rule (one writer per record at a time) and stop the
+ * run. Serial. Returns 0 or -1 (engine error set). */
+static int sync_shared_regions(sim_engine *eng)
+{
+    typedef struct {
+        uint32_t region;
+        uint32_t pad;
+        uint64_t index;
+    } change_head;
+    size_t len = 0;
+    for (int k = 0; k < eng->n_regions; k++) {
+        struct sim_region *g = &eng->regions[k];
+        for (size_t i = 0; i < g->count; i++) {
+            unsigned char *now = g->base + i * g->elem_bytes, *was = g->shadow + i * g->elem_bytes;
+            if (memcmp(now, was, g->elem_bytes) == 0)
+                continue;
+            size_t need = len + sizeof(change_head) + 2 * g->elem_bytes;
+            if (need > eng->region_cap) {
+                size_t cap = need * 2;
+                unsigned char *bigger = realloc(eng->region_buf, cap);
+                if (!bigger) {
+                    set_engine_error(eng, "out of memory packing shared records");
+                    return -1;
+                }
+                eng->region_buf = bigger;
+                eng->region_cap = cap;
+            }
+            change_head h = {.region = (uint32_t)k, .index = i};
+            memcpy(eng->region_buf + len, &h, sizeof h);
+            memcpy(eng->region_buf + len + sizeof h, now, g->elem_bytes);
+            len += sizeof h + g->elem_bytes;
+        }
+    }
+    unsigned char *all = NULL;
+    size_t *lens = calloc((size_t)eng->ranks, sizeof *lens);
+    if (!lens || sim_mpi_allgather(eng->region_buf, len, &all, lens) != 0) {
+        free(lens);
+        set_engine_error(eng, "MPI: exchanging shared records failed");
+        return -1;
+    }
+    /* Remote bytes first, compared with the shadow (every rank's copy at the
+     * window's start); then the shadow catches up with the local changes. */
+    int rc = 0;
+    size_t off = 0;
+    for (int r = 0; r < eng->ranks; r++) {
+        size_t end = off + lens[r];
+        while (r != eng->rank && off + sizeof(change_head) <= end) {
+            change_head h;
+            memcpy(&h, all + off, sizeof h);
+            struct sim_region *g = h.region < (uint32_t)eng->n_regions ? &eng->regions[h.region] : NULL;
+            if (!g || h.index >= g->count || off + sizeof h + g->elem_bytes > end) {
+                set_engine_error(eng, "received a malformed shared record from rank %d", r);
+                rc = -1;
+                break;
+            }
+            const unsigned char *theirs = all + off + sizeof h;
+            unsigned char *now = g->base + h.index * g->elem_bytes, *was = g->shadow + h.index * g->elem_bytes;
+            for (size_t b = 0; b < g->elem_bytes; b++) {
+                if (theirs[b] == was[b])
+                    continue;
+                if (now[b] != was[b] && now[b] != theirs[b] && rc == 0) {
+                    set_engine_error(eng, "record %zu of shared region %u was changed on two ranks in one window",
+                                     (size_t)h.index, h.region);
+                    rc = -1;
+                }
+                now[b] = theirs[b];
+            }
+            off += sizeof h + g->elem_bytes;
+        }
+        off = end;
+    }
+    for (int k = 0; k < eng->n_regions; k++) {
+        struct sim_region *g = &eng->regions[k];
+        memcpy(g->shadow, g->base, g->elem_bytes * g->count);
+    }
+    free(all);
+    free(lens);
+    return rc;
+}
+
+static int snapshot_shared_regions(sim_engine *eng)
+{
+    for (int k = 0; k < eng->n_regions; k++) {
+        struct sim_region *g = &eng->regions[k];
+        free(g->shadow);
+        g->shadow = malloc(g->elem_bytes * g->count + 1);
+        if (!g->shadow) {
+            set_engine_error(eng, "out of memory copying shared records");
+            return -1;
+        }
+        memcpy(g->shadow, g->base, g->elem_bytes * g->count);
+    }
     return 0;
 }
 
@@ -855,8 +1030,11 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
     double wall_start = wall_seconds();
     if (partition_lps(eng) != 0)
         return -1;
-    if (eng->ranks > 1)
+    if (eng->ranks > 1) {
         drop_foreign_events(eng);
+        if (snapshot_shared_regions(eng) != 0)
+            return -1;
+    }
 
     sim_time_ns first = SIM_TIME_NEVER;
     for (uint32_t i = 0; i < eng->lp_count; i++) {

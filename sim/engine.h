@@ -124,6 +124,20 @@ int sim_ranks(const sim_engine *eng);
  * only the state of local LPs as current. */
 int sim_lp_is_local(const sim_engine *eng, uint32_t lp);
 
+/* Distributed runs: only LPs [first, end) are spread over the ranks; every
+ * other LP runs on rank 0, whose memory then holds their current state
+ * (controllers whose state the end of a run reads). Default: all LPs. */
+void sim_spread_lps(sim_engine *eng, uint32_t first, uint32_t end);
+
+/* Declares an array of `count` records of `elem_bytes` bytes, free of
+ * pointers, that LPs on several ranks write (each record by one LP at a
+ * time, as the threads rule already demands). Distributed, after every
+ * window the bytes each rank changed reach every rank (one MPI_Allgatherv),
+ * so each rank's copy equals the one-process memory at window boundaries.
+ * Costs one comparison of the whole array per window. No effect in one
+ * process. Returns 0 or -1. */
+int sim_share(sim_engine *eng, void *base, size_t elem_bytes, size_t count);
+
 /* Runs until no event is left before until_ns, a hook asks to stop, or an
  * error. Returns 0 on success, -1 on error (see sim_error()). */
 int sim_run(sim_engine *eng, sim_time_ns until_ns);

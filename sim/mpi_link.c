@@ -162,6 +162,44 @@ done:
     return rc;
 }
 
+int sim_mpi_allgather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens)
+{
+    int size = sim_mpi_size();
+    *all = NULL;
+    int mine = fits_int(len) ? (int)len : -1;
+    int *counts = calloc((size_t)size * 2, sizeof *counts);
+    if (!counts)
+        return -1;
+    int *displ = counts + size, rc = -1;
+    if (MPI_Allgather(&mine, 1, MPI_INT, counts, 1, MPI_INT, MPI_COMM_WORLD) != MPI_SUCCESS)
+        goto done;
+    size_t total = 0;
+    for (int r = 0; r < size; r++) {
+        if (counts[r] < 0 || !fits_int(total))
+            goto done; /* every rank sees the same counts, so every rank stops here */
+        displ[r] = (int)total;
+        lens[r] = (size_t)counts[r];
+        total += (size_t)counts[r];
+    }
+    *all = malloc(total ? total : 1);
+    /* a rank out of memory still takes part, receiving nothing, and fails */
+    unsigned char dummy;
+    if (!*all)
+        for (int r = 0; r < size; r++)
+            counts[r] = displ[r] = 0;
+    if (MPI_Allgatherv(block ? block : &dummy, mine, MPI_BYTE, *all ? *all : &dummy, counts, displ, MPI_BYTE,
+                       MPI_COMM_WORLD) != MPI_SUCCESS)
+        goto done;
+    rc = *all ? 0 : -1;
+done:
+    if (rc != 0) {
+        free(*all);
+        *all = NULL;
+    }
+    free(counts);
+    return rc;
+}
+
 #else /* built without MPI: one rank, and the collectives are never called */
 
 int sim_mpi_built(void) { return 0; }
@@ -189,5 +227,9 @@ int sim_mpi_gather(const unsigned char *block, size_t len, unsigned char **all, 
     (void)block, (void)len, (void)lens;
     *all = NULL;
     return -1;
+}
+int sim_mpi_allgather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens)
+{
+    return sim_mpi_gather(block, len, all, lens);
 }
 #endif

@@ -45,6 +45,9 @@ int sim_mpi_exchange(const size_t *send_bytes, const unsigned char *send, unsign
  * elsewhere *all is NULL. */
 int sim_mpi_gather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens);
 
+/* As sim_mpi_gather, but every rank receives every block (lens on every rank). */
+int sim_mpi_allgather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens);
+
 /* Every rank gets rank 0's value. */
 int sim_mpi_bcast_i64(int64_t *v, int n);
 
