@@ -82,6 +82,8 @@ struct sim_engine {
     uint32_t *lp_order;
     uint32_t *worker_first;
     uint32_t spread_first, spread_end; /* LPs spread over ranks; the rest on rank 0 */
+    double *lp_cost_ns; /* measured wall time per LP (team epochs that measure), decayed */
+    uint64_t rebalances;
     int spread_set;
     /* Records several ranks' LPs write (sim_share), with the copy of each
      * as at the last window end. */
@@ -175,6 +177,7 @@ void sim_engine_free(sim_engine *eng)
     free(eng->lp_worker);
     free(eng->lp_order);
     free(eng->worker_first);
+    free(eng->lp_cost_ns);
     for (int i = 0; i < eng->n_regions; i++)
         free(eng->regions[i].shadow);
     free(eng->regions);
@@ -615,6 +618,27 @@ static void round_end(sim_engine *eng, run_state *rs)
         rs->end_requested = 1;
 }
 
+/* As run_lp_range, timing every LP that has events (for the partition). */
+static sim_time_ns run_lp_range_timed(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
+{
+    sim_engine *eng = c->eng;
+    sim_time_ns next = SIM_TIME_NEVER;
+    for (uint32_t i = first; i < end; i++) {
+        uint32_t lp = eng->lp_order[i];
+        sim_time_ns t;
+        if (sim_queue_next_time(&eng->lps[lp].queue) < window_end) {
+            double t0 = wall_seconds();
+            t = run_lp_window(c, lp, window_end);
+            eng->lp_cost_ns[lp] += (wall_seconds() - t0) * 1e9;
+        } else {
+            t = sim_queue_next_time(&eng->lps[lp].queue);
+        }
+        if (t < next)
+            next = t;
+    }
+    return next;
+}
+
 static sim_time_ns run_lp_range(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
 {
     sim_time_ns next = SIM_TIME_NEVER;
@@ -741,11 +765,12 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
  * between the second and third barrier; `rs` and `*epoch_over` are read by
  * the others only after the third. */
 static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier, int tid,
-                           uint32_t first, uint32_t end, double start_s, int *epoch_over)
+                           uint32_t first, uint32_t end, double start_s, int *epoch_over, int measure)
 {
     sim_ctx *c = &eng->ctxs[tid];
     for (int w = 1; !rs->stop && !*epoch_over; w++) {
-        sim_time_ns local_next = run_lp_range(c, first, end, rs->window_end);
+        sim_time_ns local_next = measure ? run_lp_range_timed(c, first, end, rs->window_end)
+                                         : run_lp_range(c, first, end, rs->window_end);
         sim_barrier_wait(barrier);
         sim_time_ns merged = merge_inbound(eng, tid);
         c->next_min = merged < local_next ? merged : local_next;
@@ -757,6 +782,56 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
         }
         sim_barrier_wait(barrier);
     }
+}
+
+/* Every MEASURE_EVERY-th team epoch times each LP (two clock reads per LP
+ * with events: a few per cent of a PHOLD event, so not every epoch). */
+enum { MEASURE_EVERY = 8 };
+/* Threads are re-cut when the busiest carries this much more than the mean. */
+#define REBALANCE_IMBALANCE 1.10
+
+/* After a measuring epoch (thread 0, the others wait, every outbox empty):
+ * re-cuts this rank's LPs, in the same order, into runs of nearly equal
+ * measured cost, one per thread. First fit piles VMs onto low-numbered
+ * hosts, so equal counts of LPs are far from equal work. Who runs an LP
+ * never changes what it does, so results do not change. */
+static void rebalance_threads(sim_engine *eng)
+{
+    const uint32_t threads = (uint32_t)eng->cfg.threads;
+    uint32_t *cut = &eng->worker_first[(uint32_t)eng->rank * threads];
+    const uint32_t first = cut[0], end = cut[threads];
+    if (end <= first)
+        return;
+    double total = 0.0, busiest = 0.0;
+    for (uint32_t t = 0; t < threads; t++) {
+        double sum = 0.0;
+        for (uint32_t i = cut[t]; i < cut[t + 1]; i++)
+            sum += eng->lp_cost_ns[eng->lp_order[i]];
+        total += sum;
+        busiest = sum > busiest ? sum : busiest;
+    }
+    if (total <= 0.0)
+        return;
+    if (busiest > REBALANCE_IMBALANCE * total / threads) {
+        /* an LP without measured events still costs a visit per window */
+        const double floor_ns = total / (100.0 * (double)(end - first));
+        total += floor_ns * (double)(end - first);
+        double prefix = 0.0;
+        uint32_t t = 1;
+        for (uint32_t i = first; i < end && t < threads; i++) {
+            prefix += eng->lp_cost_ns[eng->lp_order[i]] + floor_ns;
+            while (t < threads && prefix >= total * (double)t / (double)threads)
+                cut[t++] = i + 1;
+        }
+        while (t < threads)
+            cut[t++] = end;
+        for (uint32_t w = 0; w < threads; w++)
+            for (uint32_t i = cut[w]; i < cut[w + 1]; i++)
+                eng->lp_worker[eng->lp_order[i]] = (uint32_t)eng->rank * threads + w;
+        eng->rebalances++;
+    }
+    for (uint32_t i = first; i < end; i++) /* older measurements count half as much */
+        eng->lp_cost_ns[eng->lp_order[i]] *= 0.5;
 }
 
 /* Several threads: one parallel region for the whole run, in epochs of
@@ -778,7 +853,8 @@ static void run_parallel(sim_engine *eng, run_state *rs)
     omp_set_dynamic(0);
     int team_size = threads;
     team_mode epoch_mode = MODE_TEAM;
-    int epoch_over = 0;
+    int epoch_over = 0, measure = 0;
+    uint64_t team_epochs = 0;
     double start_s = 0.0;
     mode_chooser chooser;
     mode_chooser_init(&chooser);
@@ -786,9 +862,6 @@ static void run_parallel(sim_engine *eng, run_state *rs)
 #pragma omp parallel num_threads(threads)
     {
         const int tid = omp_get_thread_num();
-        /* The thread's block: exactly the LPs whose outbox is its own. */
-        const uint32_t first = eng->worker_first[eng->rank * threads + tid];
-        const uint32_t end = eng->worker_first[eng->rank * threads + tid + 1];
         if (tid == 0)
             team_size = omp_get_num_threads();
         /* A smaller team than asked would deadlock at the barrier: only the
@@ -803,15 +876,24 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                 start_events = sim_events_executed(eng);
                 epoch_over = 0;
                 epoch_mode = chooser.mode;
+                measure = epoch_mode == MODE_TEAM && team_epochs++ % MEASURE_EVERY == 0;
             }
             sim_barrier_wait(&barrier);
+            /* The thread's block, re-cut by rebalance_threads between epochs:
+             * exactly the LPs whose outbox is its own. */
+            const uint32_t first = eng->worker_first[eng->rank * threads + tid];
+            const uint32_t end = eng->worker_first[eng->rank * threads + tid + 1];
             if (epoch_mode == MODE_TEAM)
-                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over);
+                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over, measure);
             else if (tid == 0)
                 run_solo_epoch(eng, rs, start_s);
             if (tid == 0) {
-                mode_chooser_update(&chooser, (wall_seconds() - start_s) * 1e9,
-                                    sim_events_executed(eng) - start_events);
+                /* the measuring epoch's clock reads stay out of the mode's cost */
+                if (!measure)
+                    mode_chooser_update(&chooser, (wall_seconds() - start_s) * 1e9,
+                                        sim_events_executed(eng) - start_events);
+                else
+                    rebalance_threads(eng);
             }
             sim_barrier_wait(&barrier);
         }
@@ -859,9 +941,11 @@ static int partition_lps(sim_engine *eng)
     free(eng->worker_first);
     eng->lp_worker = malloc((n ? n : 1) * sizeof *eng->lp_worker);
     eng->lp_order = malloc((n ? n : 1) * sizeof *eng->lp_order);
+    free(eng->lp_cost_ns);
+    eng->lp_cost_ns = calloc(n ? n : 1, sizeof *eng->lp_cost_ns);
     eng->worker_first = malloc((workers + 1) * sizeof *eng->worker_first);
     uint32_t *rank_start = calloc((size_t)ranks + 1, sizeof *rank_start);
-    if (!eng->lp_worker || !eng->lp_order || !eng->worker_first || !rank_start) {
+    if (!eng->lp_worker || !eng->lp_order || !eng->worker_first || !rank_start || !eng->lp_cost_ns) {
         free(rank_start);
         set_engine_error(eng, "out of memory partitioning %u LPs", n);
         return -1;
@@ -1065,6 +1149,7 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
             eng->stats.rank_events = sums[2];
         }
     }
+    eng->stats.rebalances = eng->rebalances;
     eng->stats.lp_count = eng->lp_count;
     eng->stats.end_ns = rs.reached;
     eng->stats.wall_s += wall_seconds() - wall_start;

@@ -84,6 +84,8 @@ typedef struct sim_stats {
     uint64_t windows;       /* windows executed */
     uint64_t solo_windows;  /* of which run by thread 0 alone because the team was slower
                                (a busy machine); varies from run to run, never a result */
+    uint64_t rebalances;    /* times the threads' blocks were re-cut by measured cost
+                               (this rank); varies from run to run, never a result */
     uint64_t remote_events; /* events sent to another LP */
     uint64_t rank_events;   /* of which sent to an LP of another MPI rank */
     uint64_t lp_count;
