@@ -79,7 +79,8 @@ static unsigned char *pack(recorder *r, sim_time_ns end_ns, size_t *len)
     at += sizeof h;
     for (int t = 0; t < r->max_threads; t++) {
         rec_put_log *log = &r->put_logs[t];
-        memcpy(at, log->items, log->count * sizeof(rec_put));
+        if (log->count > 0)
+            memcpy(at, log->items, log->count * sizeof(rec_put));
         at += log->count * sizeof(rec_put);
         log->count = 0;
     }
@@ -131,7 +132,8 @@ static int unpack(recorder *r, int from, const unsigned char *block, size_t len)
         buf->rows = grown;
         buf->cap = cap;
     }
-    memcpy(buf->rows + buf->count, at, h.events * sizeof(rec_event_row));
+    if (h.events > 0)
+        memcpy(buf->rows + buf->count, at, h.events * sizeof(rec_event_row));
     buf->count += h.events;
     at += h.events * sizeof(rec_event_row);
     if (h.error_bytes > 0) {
