@@ -32,9 +32,10 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
-    "               [--set KEY=VALUE]... [--plugin FILE.so]... [--quiet] [--force]\n"
+    "               [--set KEY=VALUE]... [--plugin FILE.so]... [--quiet] [--force] [--mpi]\n"
     "        simulate; write OUT.h5 and OUT.h5.summary.txt; print the summary\n"
-    "        (--force: may overwrite an existing file vdcsim did not write)\n"
+    "        (--force: may overwrite an existing file vdcsim did not write;\n"
+    "        --mpi: under mpirun, one run spread over the ranks, --threads each)\n"
     "  check SCENARIO [--set KEY=VALUE]... [--plugin FILE.so]...\n"
     "        validate the scenario and print what would be simulated\n"
     "  summary FILE.h5      print the summary of a finished run\n"
@@ -182,6 +183,8 @@ static int parse_run_args(int argc, char **argv, int allow_run_flags, parsed_run
             p->opt.quiet = 1;
         else if (strcmp(a, "--force") == 0 && allow_run_flags)
             p->opt.force = 1;
+        else if (strcmp(a, "--mpi") == 0 && allow_run_flags)
+            p->opt.mpi = 1;
         else if (a[0] == '-' && a[1] != '\0')
             return usage_error("unknown option '%s'", a);
         else if (p->opt.scenario_path)

@@ -20,6 +20,7 @@
 #include "recorder/recorder.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
+#include "sim/mpi_link.h"
 
 #define ERR_LEN 2048
 
@@ -31,12 +32,11 @@ typedef struct run_hook {
 static int window_hook(void *ctx, sim_engine *eng, sim_window_phase phase, sim_time_ns window_end_ns)
 {
     run_hook *h = ctx;
-    if (output_signal_caught())
-        return 1; /* stop at this window; run_scenario cleans up */
     if (phase == SIM_WINDOW_BEGIN)
-        return recorder_window_begin(h->rec, window_end_ns) != 0;
-    if (recorder_window_end(h->rec, window_end_ns) != 0)
-        return 1;
+        return output_signal_caught() || recorder_window_begin(h->rec, window_end_ns) != 0;
+    /* first the window end: with --mpi every rank takes part in it */
+    if (recorder_window_end(h->rec, window_end_ns) != 0 || output_signal_caught())
+        return 1; /* stop at this window; run_scenario cleans up */
     progress_update(&h->prog, window_end_ns, sim_events_executed(eng));
     return 0;
 }
@@ -51,7 +51,7 @@ static int resolve_threads(const scenario *scn)
 
 /* NULL with *status set: bad input (a lookahead longer than the modelled
  * latencies, message printed) or no memory. */
-static sim_engine *new_engine(const scenario *scn, int *status)
+static sim_engine *new_engine(const scenario *scn, int distributed, int *status)
 {
     char err[ERR_LEN];
     sim_time_ns lookahead_ns = 0;
@@ -62,7 +62,8 @@ static sim_engine *new_engine(const scenario *scn, int *status)
     }
     sim_config cfg = {.seed = (uint64_t)scn_int(scn, "simulation.seed"),
                       .lookahead_ns = lookahead_ns,
-                      .threads = resolve_threads(scn)};
+                      .threads = resolve_threads(scn),
+                      .distributed = distributed};
     sim_engine *eng = sim_engine_new(&cfg);
     if (!eng) {
         fprintf(stderr, "vdcsim: cannot create the engine\n");
@@ -175,7 +176,55 @@ static model *build_model(const scenario *scn, sim_engine *eng, recorder *rec, i
     return m;
 }
 
-int run_scenario(const run_options *opt)
+/* --mpi: joins the MPI job; returns the number of ranks (1 without --mpi)
+ * and sets *rank, or 0 with a message when MPI is missing. */
+static int join_ranks(const run_options *opt, int *rank)
+{
+    *rank = 0;
+    if (!opt->mpi)
+        return 1;
+    int ranks = sim_mpi_join(rank);
+    if (ranks < 1)
+        fprintf(stderr, "vdcsim: --mpi: %s\n",
+                sim_mpi_built() ? "cannot start MPI (run under mpirun)"
+                                : "this vdcsim was built without MPI (install libopenmpi-dev and build again)");
+    return ranks < 1 ? 0 : ranks;
+}
+
+/* Rank 0's decision, given to every rank (--mpi); a lone process keeps its own. */
+static int agree_status(int ranks, int status)
+{
+    int64_t v = status;
+    if (ranks > 1 && sim_mpi_bcast_i64(&v, 1) != 0)
+        return CLI_EXIT_RUNTIME;
+    return (int)v;
+}
+
+/* Ranks other than 0 of a distributed run record into a scratch file next
+ * to the output (removed at the end) and forward their records to rank 0. */
+static recorder *open_recorder(const char *out_path, const sim_engine *eng, char *err, size_t err_len)
+{
+    if (sim_ranks(eng) == 1)
+        return recorder_open(out_path, sim_threads(eng), err, err_len);
+    char scratch[4200];
+    int n = snprintf(scratch, sizeof scratch, "%s.rank%d", out_path, sim_rank(eng));
+    recorder *rec = recorder_open(sim_rank(eng) == 0 ? out_path : scratch, sim_threads(eng), err, err_len);
+    if (n < 0 || (size_t)n >= sizeof scratch) {
+        recorder_abort(rec);
+        snprintf(err, err_len, "%s: path too long", out_path);
+        return NULL;
+    }
+    if (rec && recorder_distribute(rec, sim_rank(eng), sim_ranks(eng)) != 0) {
+        snprintf(err, err_len, "%s", recorder_error(rec));
+        recorder_abort(rec);
+        return NULL;
+    }
+    return rec;
+}
+
+/* One run; with several ranks (--mpi) every rank builds the model and runs
+ * its share of the LPs, and rank 0 alone owns the output. */
+static int run_ranked(const run_options *opt, int rank, int ranks)
 {
     scenario *scn = load(opt);
     if (!scn)
@@ -187,20 +236,28 @@ int run_scenario(const run_options *opt)
     recorder *rec = NULL;
     model *m = NULL;
     int lock = -1;
-    /* Everything about the output is checked before anything is simulated. */
-    status = output_preflight(out_path, opt->scenario_path, opt->force);
+    /* Everything about the output is checked before anything is simulated
+     * (by rank 0 alone: the output is its own). */
+    if (rank == 0) {
+        status = output_preflight(out_path, opt->scenario_path, opt->force);
+        if (status == 0) {
+            status = CLI_EXIT_RUNTIME;
+            lock = output_lock(out_path);
+            if (lock >= 0) {
+                output_remove_stale(out_path);
+                status = 0;
+            }
+        }
+    }
+    status = agree_status(ranks, status);
     if (status != 0)
         goto done;
     status = CLI_EXIT_RUNTIME;
-    lock = output_lock(out_path);
-    if (lock < 0)
-        goto done;
-    output_remove_stale(out_path);
     output_signals_install();
-    eng = new_engine(scn, &status);
+    eng = new_engine(scn, ranks > 1, &status);
     if (!eng)
         goto done;
-    rec = recorder_open(out_path, sim_threads(eng), err, sizeof err);
+    rec = open_recorder(out_path, eng, err, sizeof err);
     if (!rec) {
         cli_print_error("vdcsim: ", err);
         goto done;
@@ -212,11 +269,23 @@ int run_scenario(const run_options *opt)
         status = CLI_EXIT_BAD_INPUT;
         goto done;
     }
+    char feature[64];
+    if (ranks > 1 && !model_distributable(m, feature, sizeof feature)) {
+        /* Spread over ranks, a feature whose LPs share undeclared memory
+         * would compute wrong results: refused on every rank alike. */
+        if (rank == 0)
+            fprintf(stderr,
+                    "%s: --mpi over %d ranks: feature '%s' cannot be spread over MPI ranks yet (docs/engine.md, "
+                    "\"One run over MPI ranks\"); run it with one rank and --threads\n",
+                    scenario_name(scn), ranks, feature);
+        status = CLI_EXIT_BAD_INPUT;
+        goto done;
+    }
     set_run_attributes(rec, scn, eng);
 
     run_hook hook = {.rec = rec};
     sim_time_ns until = scn_duration_ns(scn, "simulation.until");
-    progress_start(&hook.prog, until, !opt->quiet && isatty(STDERR_FILENO));
+    progress_start(&hook.prog, until, !opt->quiet && rank == 0 && isatty(STDERR_FILENO));
     sim_set_window_hook(eng, window_hook, &hook);
     int rc = sim_run(eng, until);
     progress_finish(&hook.prog);
@@ -228,6 +297,12 @@ int run_scenario(const run_options *opt)
     }
     if (rc != 0 || recorder_error(rec)[0]) {
         cli_print_error("vdcsim: run failed: ", rc != 0 ? sim_error(eng) : recorder_error(rec));
+        goto done;
+    }
+    if (rank > 0) { /* rank 0 has everything: this rank's scratch file goes */
+        recorder_abort(rec);
+        rec = NULL;
+        status = CLI_EXIT_OK;
         goto done;
     }
     sim_stats st;
@@ -265,12 +340,25 @@ int run_scenario(const run_options *opt)
 done:
     if (rec) {
         recorder_abort(rec);
-        fprintf(stderr, "vdcsim: removed the unfinished output; %s was not written\n", out_path);
+        if (rank == 0) /* the output is rank 0's */
+            fprintf(stderr, "vdcsim: removed the unfinished output; %s was not written\n", out_path);
     }
     output_unlock(out_path, lock);
     model_free(m);
     sim_engine_free(eng);
     scenario_free(scn);
+    return status;
+}
+
+int run_scenario(const run_options *opt)
+{
+    int rank = 0;
+    int ranks = join_ranks(opt, &rank);
+    if (ranks == 0)
+        return CLI_EXIT_BAD_INPUT;
+    int status = run_ranked(opt, rank, ranks);
+    if (opt->mpi)
+        sim_mpi_leave();
     return status;
 }
 
@@ -280,7 +368,7 @@ int check_scenario(const run_options *opt)
     if (!scn)
         return CLI_EXIT_BAD_INPUT;
     int status = CLI_EXIT_RUNTIME;
-    sim_engine *eng = new_engine(scn, &status);
+    sim_engine *eng = new_engine(scn, 0, &status);
     model *m = NULL;
     if (!eng)
         goto done;

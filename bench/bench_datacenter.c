@@ -149,11 +149,11 @@ int main(int argc, char **argv)
     double built = rss_built - rss_before;
     printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f build_s=%.3f run_s=%.3f "
            "wall_s=%.3f cpu_s=%.3f peak_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
-           "windows=%llu solo_windows=%llu\n",
+           "windows=%llu solo_windows=%llu rebalances=%llu\n",
            hosts, vms, sim_threads(eng), (double)until_ns / 1e9, (unsigned long long)st.events, st.events_per_s,
            build_s, st.wall_s, wall_s, cpu_s(), peak_rss_bytes() / 1048576.0, built / 1048576.0,
            vms ? built / vms : 0.0, sizeof(vm_spec) + sizeof(vm), (unsigned long long)st.windows,
-           (unsigned long long)st.solo_windows);
+           (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances);
     model_free(m);
     sim_engine_free(eng);
     scenario_free(scn);

@@ -9,6 +9,10 @@
  *
  * Each run prints one line of key=value fields; `checksum` folds every LP's
  * final state and must not depend on the thread count.
+ *
+ * `mpirun -n R bench_phold --mpi ...` spreads the LPs over R ranks (each
+ * with --threads K); rank 0 prints the line, whose checksum must equal the
+ * one-process run's.
  */
 #include <errno.h>
 #include <gsl/gsl_randist.h>
@@ -21,6 +25,7 @@
 #include <sys/resource.h>
 
 #include "sim/engine.h"
+#include "sim/mpi_link.h"
 #include "sim/rng.h"
 
 #define NS_PER_UNIT 1e9
@@ -51,6 +56,7 @@ typedef struct {
     double end;
     int threads;
     uint64_t seed;
+    int mpi; /* --mpi: LPs over the ranks of mpirun */
 } phold_opts;
 
 typedef struct {
@@ -96,7 +102,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: bench_phold [--preset small|medium|large] [--lps N] [--events-per-lp E]\n"
             "                   [--remote P] [--lookahead L] [--mean M] [--end T]\n"
-            "                   [--threads K] [--seed S]\n"
+            "                   [--threads K] [--seed S] [--mpi]\n"
             "PHOLD (as in ROSS models/phold) on the vdcsim engine. Times are in PHOLD\n"
             "units; one unit is 1 s of engine time. Explicit flags override the preset.\n"
             "Presets (lookahead 0.1, mean 1):\n");
@@ -169,6 +175,10 @@ static int parse_args(int argc, char **argv, phold_opts *o)
     }
     for (int i = 1; i < argc; i++) {
         const char *flag = argv[i];
+        if (strcmp(flag, "--mpi") == 0) {
+            o->mpi = 1;
+            continue;
+        }
         if (strncmp(flag, "--", 2) != 0)
             return bad("unexpected argument '%s'%s", flag, "");
         static const char *known[] = {"--preset", "--lps",     "--events-per-lp", "--remote",
@@ -246,7 +256,12 @@ int main(int argc, char **argv)
 
     const sim_time_ns lookahead_ns = (sim_time_ns)llround(o.lookahead * NS_PER_UNIT);
     const sim_time_ns end_ns = (sim_time_ns)llround(o.end * NS_PER_UNIT);
-    sim_config cfg = {.seed = o.seed, .lookahead_ns = lookahead_ns, .threads = o.threads};
+    int rank = 0, ranks = 1;
+    if (o.mpi && (ranks = sim_mpi_join(&rank)) < 1) {
+        fprintf(stderr, "bench_phold: --mpi: %s\n", sim_mpi_built() ? "cannot start MPI" : "built without MPI");
+        return 1;
+    }
+    sim_config cfg = {.seed = o.seed, .lookahead_ns = lookahead_ns, .threads = o.threads, .distributed = ranks > 1};
     sim_engine *eng = sim_engine_new(&cfg);
     phold_lp *lps = calloc(o.lps, sizeof *lps);
     if (!eng || !lps) {
@@ -276,6 +291,31 @@ int main(int argc, char **argv)
     sim_stats st;
     sim_get_stats(eng, &st);
 
+    if (ranks > 1) {
+        /* Each LP's final state is current on its own rank only: a sum over
+         * ranks of (state on the owner, zero elsewhere) gives every rank all. */
+        uint64_t *all = calloc((size_t)o.lps * 3, sizeof *all);
+        if (!all) {
+            fprintf(stderr, "bench_phold: out of memory\n");
+            return 1;
+        }
+        for (uint32_t i = 0; i < o.lps; i++)
+            if (sim_lp_is_local(eng, i)) {
+                all[3 * (size_t)i] = lps[i].hash;
+                all[3 * (size_t)i + 1] = lps[i].received;
+                all[3 * (size_t)i + 2] = lps[i].sent_remote;
+            }
+        if ((size_t)o.lps * 3 > (size_t)INT32_MAX || sim_mpi_sum_u64(all, (int)o.lps * 3) != 0) {
+            fprintf(stderr, "bench_phold: MPI: cannot gather the LPs' states\n");
+            return 1;
+        }
+        for (uint32_t i = 0; i < o.lps; i++) {
+            lps[i].hash = all[3 * (size_t)i];
+            lps[i].received = all[3 * (size_t)i + 1];
+            lps[i].sent_remote = all[3 * (size_t)i + 2];
+        }
+        free(all);
+    }
     uint64_t checksum = 0, received = 0;
     for (uint32_t i = 0; i < o.lps; i++) {
         checksum = sim_rng_mix64(checksum ^ lps[i].hash ^ (lps[i].received << 20) ^
@@ -288,17 +328,22 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    printf("phold preset=%s lps=%u events_per_lp=%u remote=%g lookahead=%g mean=%g end=%g "
-           "seed=%llu threads=%d events=%llu remote_events=%llu windows=%llu solo_windows=%llu wall_s=%.3f "
-           "events_per_s=%.0f peak_rss_mib=%.1f events_per_window=%.1f checksum=%016llx\n",
-           o.preset, o.lps, o.events_per_lp, o.remote, o.lookahead, o.mean, o.end,
-           (unsigned long long)o.seed, o.threads, (unsigned long long)st.events,
-           (unsigned long long)st.remote_events, (unsigned long long)st.windows,
-           (unsigned long long)st.solo_windows, st.wall_s,
-           st.events_per_s, peak_rss_mib(),
-           st.windows ? (double)st.events / (double)st.windows : 0.0,
-           (unsigned long long)checksum);
+    if (rank == 0) {
+        printf("phold preset=%s lps=%u events_per_lp=%u remote=%g lookahead=%g mean=%g end=%g "
+               "seed=%llu ranks=%d threads=%d rank_events=%llu events=%llu remote_events=%llu windows=%llu solo_windows=%llu rebalances=%llu wall_s=%.3f "
+               "events_per_s=%.0f peak_rss_mib=%.1f events_per_window=%.1f checksum=%016llx\n",
+               o.preset, o.lps, o.events_per_lp, o.remote, o.lookahead, o.mean, o.end,
+               (unsigned long long)o.seed, ranks, o.threads, (unsigned long long)st.rank_events,
+               (unsigned long long)st.events,
+               (unsigned long long)st.remote_events, (unsigned long long)st.windows,
+               (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances, st.wall_s,
+               st.events_per_s, peak_rss_mib(),
+               st.windows ? (double)st.events / (double)st.windows : 0.0,
+               (unsigned long long)checksum);
+    }
     sim_engine_free(eng);
     free(lps);
+    if (o.mpi)
+        sim_mpi_leave();
     return 0;
 }

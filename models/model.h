@@ -45,6 +45,11 @@ void model_describe(const model *m, FILE *out);
  * host). 0, or nonzero with "FILE:LINE: key '...': ..." in err. */
 int model_check(const model *m, char *err, size_t err_len);
 
+/* 1 when the built model may run spread over MPI ranks (docs/engine.md,
+ * "One run over MPI ranks"): every feature it uses declares the memory its
+ * LPs share. 0 otherwise, with the first feature that does not in why. */
+int model_distributable(const model *m, char *why, size_t why_len);
+
 uint32_t model_host_count(const model *m);
 uint32_t model_vm_count(const model *m);
 uint64_t model_vms_placed(const model *m);

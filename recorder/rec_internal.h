@@ -109,6 +109,21 @@ typedef struct {
     char pad[64 - 3 * sizeof(size_t)]; /* keep threads off each other's line */
 } rec_event_buffer;
 
+/* A series cell put on a rank other than 0, forwarded at the window's end. */
+typedef struct {
+    int32_t series;
+    int32_t entity;
+    int64_t row;
+    double value;
+} rec_put;
+
+typedef struct {
+    rec_put *items;
+    size_t count;
+    size_t cap;
+    char pad[64 - 3 * sizeof(size_t)];
+} rec_put_log;
+
 struct recorder {
     char *final_path;
     char *partial_path;
@@ -136,6 +151,11 @@ struct recorder {
     rec_event_row *final_events;     /* sorted, final, less than one chunk */
     size_t final_count;
     size_t final_cap;
+
+    /* Distributed runs (rec_gather.c): this process's MPI rank and the
+     * number of ranks; ranks other than 0 log their puts per thread. */
+    int dist_rank, dist_ranks;
+    rec_put_log *put_logs; /* max_threads logs on ranks other than 0 */
 
     atomic_int failed; /* set once by the first failure anywhere */
     char error[REC_ERROR_LEN];
@@ -186,6 +206,18 @@ int rec_series_window_end(recorder *r, sim_time_ns window_end_ns);
 int rec_series_close(recorder *r, sim_time_ns end_ns);
 void rec_series_free(recorder *r);
 int64_t rec_rows_before(sim_time_ns start_ns, sim_time_ns period_ns, sim_time_ns t_ns);
+
+/* Sets a cell already checked by rec_series_put (rank 0, forwarded puts). */
+void rec_series_set_row(recorder *r, int series, int64_t row, int entity, double value);
+
+/* rec_gather.c */
+/* A rank other than 0: logs a checked put for rank 0. */
+void rec_gather_put(recorder *r, int series, int64_t row, int entity, double value);
+/* Collective at every window end when dist_ranks > 1: moves the puts and
+ * the event records with time < window_end_ns of every rank to rank 0.
+ * Returns 0 or -1 (rank 0 fails when any rank failed). */
+int rec_gather_window(recorder *r, sim_time_ns window_end_ns);
+void rec_gather_free(recorder *r);
 
 /* rec_events.c */
 int rec_events_freeze(recorder *r);

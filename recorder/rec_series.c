@@ -224,7 +224,17 @@ void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, doubl
                  (long long)g->final_rows, (long long)g->writable_rows - 1);
         return;
     }
+    if (r->dist_rank > 0) {
+        rec_gather_put(r, series, row, entity, value);
+        return;
+    }
     rec_cell_set(r, s, g, row, entity, value);
+}
+
+void rec_series_set_row(recorder *r, int series, int64_t row, int entity, double value)
+{
+    rec_series *s = &r->series[series];
+    rec_cell_set(r, s, &r->groups[s->group], row, entity, value);
 }
 
 /* Sets one cell, allocating its block on first touch (safe concurrently). */

@@ -65,6 +65,7 @@ static char *rec_strdup(const char *s)
 static void rec_free_memory(recorder *r)
 {
     rec_tables_free(r);
+    rec_gather_free(r);
     rec_series_free(r);
     rec_events_free(r);
     free(r->final_path);
@@ -131,6 +132,7 @@ recorder *recorder_open(const char *final_path, int max_threads, char *err, size
     r->writable_end_ns = INT64_MIN;
     r->final_end_ns = INT64_MIN;
     r->max_threads = max_threads;
+    r->dist_ranks = 1;
     atomic_init(&r->failed, 0);
 
     size_t partial_len = strlen(final_path) + 64;
@@ -269,6 +271,9 @@ int recorder_window_begin(recorder *r, sim_time_ns window_end_ns)
 int recorder_window_end(recorder *r, sim_time_ns window_end_ns)
 {
     rec_quiet_this_thread();
+    /* every rank takes part in the gather, failed or not */
+    if (r->dist_ranks > 1 && rec_gather_window(r, window_end_ns) != 0)
+        return -1;
     if (atomic_load(&r->failed))
         return -1;
     if (window_end_ns < r->final_end_ns) {

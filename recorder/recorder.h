@@ -117,6 +117,16 @@ int rec_event_kind(recorder *r, const char *name);
 void rec_event(recorder *r, int thread, sim_time_ns t_ns, uint32_t lp, uint64_t seq, int kind,
                int64_t subject, int64_t a, int64_t b, double value);
 
+/* Distributed runs (MPI, docs/engine.md): every rank opens a recorder and
+ * builds the same model through it. On ranks other than 0, rec_series_put
+ * and rec_event only log; recorder_window_end (then a collective: every rank
+ * calls it at every window) moves each rank's logged cells and records to
+ * rank 0, in whose file they land as if put there. Rank 0's file is the
+ * run's; the others' are scratch (recorder_abort them). A failure on any
+ * rank fails rank 0's recorder. Call once, before the first window, with
+ * the engine's rank and number of ranks; returns 0 or -1. */
+int recorder_distribute(recorder *r, int rank, int ranks);
+
 /* Window protocol, called serially by the driver between windows.
  * recorder_window_begin: before a window whose events have time <
  * window_end_ns: every row with time < window_end_ns becomes writable.

@@ -20,6 +20,7 @@
 #include "sim/barrier.h"
 #include "sim/event_pool.h"
 #include "sim/event_queue.h"
+#include "sim/mpi_link.h"
 #include "sim/rng.h"
 
 typedef struct sim_lp {
@@ -50,9 +51,10 @@ struct sim_ctx {
     sim_lp *lp;
     sim_time_ns now;
     sim_event_pool pool;
-    sim_outbox *outboxes; /* one per destination-owning thread */
+    sim_outbox *outboxes; /* threads + ranks: [t] for local thread t, [threads + r] for rank r */
     uint64_t events;
     uint64_t remote_events;
+    uint64_t rank_events; /* of remote_events, those to another rank */
     sim_time_ns next_min; /* earliest pending time seen by this thread */
     int has_error;
     sim_time_ns error_time;
@@ -72,6 +74,30 @@ struct sim_engine {
     void *hook_ctx;
     sim_stats stats;
     char error[SIM_ERROR_LEN];
+    /* Partition, fixed when sim_run starts: worker w = rank * threads + t
+     * runs LPs lp_order[worker_first[w] .. worker_first[w + 1]), in
+     * increasing id; lp_worker[lp] = w. */
+    int rank, ranks;
+    uint32_t *lp_worker;
+    uint32_t *lp_order;
+    uint32_t *worker_first;
+    uint32_t spread_first, spread_end; /* LPs spread over ranks; the rest on rank 0 */
+    double *lp_cost_ns; /* measured wall time per LP (team epochs that measure), decayed */
+    uint64_t rebalances;
+    int spread_set;
+    /* Records several ranks' LPs write (sim_share), with the copy of each
+     * as at the last window end. */
+    struct sim_region {
+        unsigned char *base, *shadow;
+        size_t elem_bytes, count;
+    } *regions;
+    int n_regions;
+    unsigned char *region_buf;
+    size_t region_cap;
+    /* The window's packed events for other ranks (distributed runs). */
+    unsigned char *send_buf;
+    size_t send_cap;
+    size_t *send_bytes; /* per rank */
 };
 
 static double wall_seconds(void)
@@ -99,8 +125,13 @@ sim_engine *sim_engine_new(const sim_config *cfg)
     if (!eng)
         return NULL;
     eng->cfg = *cfg;
+    eng->rank = cfg->distributed ? sim_mpi_rank() : 0;
+    eng->ranks = cfg->distributed ? sim_mpi_size() : 1;
     eng->ctxs = calloc((size_t)cfg->threads, sizeof *eng->ctxs);
-    if (!eng->ctxs) {
+    eng->send_bytes = calloc((size_t)eng->ranks, sizeof *eng->send_bytes);
+    if (!eng->ctxs || !eng->send_bytes) {
+        free(eng->ctxs);
+        free(eng->send_bytes);
         free(eng);
         return NULL;
     }
@@ -108,7 +139,7 @@ sim_engine *sim_engine_new(const sim_config *cfg)
         sim_ctx *c = &eng->ctxs[t];
         c->eng = eng;
         c->thread = t;
-        c->outboxes = calloc((size_t)cfg->threads, sizeof *c->outboxes);
+        c->outboxes = calloc((size_t)(cfg->threads + eng->ranks), sizeof *c->outboxes);
         if (!c->outboxes) {
             sim_engine_free(eng);
             return NULL;
@@ -136,13 +167,23 @@ void sim_engine_free(sim_engine *eng)
         for (int t = 0; t < eng->cfg.threads; t++) {
             sim_ctx *c = &eng->ctxs[t];
             if (c->outboxes)
-                for (int d = 0; d < eng->cfg.threads; d++)
+                for (int d = 0; d < eng->cfg.threads + eng->ranks; d++)
                     free(c->outboxes[d].items);
             free(c->outboxes);
             sim_pool_release(&c->pool);
         }
         free(eng->ctxs);
     }
+    free(eng->lp_worker);
+    free(eng->lp_order);
+    free(eng->worker_first);
+    free(eng->lp_cost_ns);
+    for (int i = 0; i < eng->n_regions; i++)
+        free(eng->regions[i].shadow);
+    free(eng->regions);
+    free(eng->region_buf);
+    free(eng->send_buf);
+    free(eng->send_bytes);
     free(eng);
 }
 
@@ -270,9 +311,14 @@ static void handler_error(sim_ctx *c, const char *fmt, ...)
     va_end(ap);
 }
 
-static uint32_t lp_owner_thread(const sim_engine *eng, uint32_t lp)
+/* The outbox of a sending thread that an event for `lp` goes to: the
+ * owning thread's when it is on this rank, else the owning rank's. */
+static uint32_t lp_outbox(const sim_engine *eng, uint32_t lp)
 {
-    return (uint32_t)(((uint64_t)lp * (uint64_t)eng->cfg.threads) / eng->lp_count);
+    uint32_t threads = (uint32_t)eng->cfg.threads;
+    uint32_t w = eng->lp_worker[lp];
+    uint32_t rank = w / threads;
+    return rank == (uint32_t)eng->rank ? w % threads : threads + rank;
 }
 
 static int outbox_push(sim_outbox *box, sim_event *ev)
@@ -324,7 +370,10 @@ void sim_send(sim_ctx *ctx, uint32_t dst_lp, sim_time_ns delay_ns, uint32_t kind
         failed = sim_queue_push(&ctx->lp->queue, ev);
     } else {
         ctx->remote_events++;
-        failed = outbox_push(&ctx->outboxes[lp_owner_thread(eng, dst_lp)], ev);
+        uint32_t box = lp_outbox(eng, dst_lp);
+        if (box >= (uint32_t)eng->cfg.threads)
+            ctx->rank_events++;
+        failed = outbox_push(&ctx->outboxes[box], ev);
     }
     if (failed)
         handler_error(ctx, "out of memory queueing an event from lp %u", ctx->lp_id);
@@ -410,10 +459,32 @@ typedef struct run_state {
     int stop, failed, end_requested;
 } run_state;
 
+/* Distributed: every rank learns the earliest pending time and whether any
+ * rank failed or was asked to stop, in one MPI_Allreduce (minimum of
+ * {next, -failed, -end_requested}). */
+static sim_time_ns agree_next_time(sim_engine *eng, run_state *rs, sim_time_ns next)
+{
+    if (eng->ranks == 1)
+        return next;
+    int64_t v[3] = {next, rs->failed ? -1 : 0, rs->end_requested ? -1 : 0};
+    if (sim_mpi_min_i64(v, 3) != 0) {
+        set_engine_error(eng, "MPI: cannot agree on the next window");
+        rs->failed = 1;
+        return next;
+    }
+    if (v[1] < 0 && !rs->failed) {
+        set_engine_error(eng, "the run failed on another MPI rank (its message is in that rank's output)");
+        rs->failed = 1;
+    }
+    if (v[2] < 0)
+        rs->end_requested = 1;
+    return v[0];
+}
+
 /* Decides the next window, or that the run is over. Serial. */
 static void round_begin(sim_engine *eng, run_state *rs)
 {
-    sim_time_ns next = global_next_time(eng);
+    sim_time_ns next = agree_next_time(eng, rs, global_next_time(eng));
     if (rs->failed || rs->end_requested) {
         rs->stop = 1;
     } else if (next >= rs->until_ns || next == SIM_TIME_NEVER) {
@@ -423,28 +494,156 @@ static void round_begin(sim_engine *eng, run_state *rs)
         sim_time_ns lookahead = eng->cfg.lookahead_ns;
         rs->window_end = next > rs->until_ns - lookahead ? rs->until_ns : next + lookahead;
         if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_BEGIN, rs->window_end)) {
-            rs->stop = 1;
-            rs->reached = next;
+            if (eng->ranks > 1) {
+                rs->end_requested = 1; /* every rank runs this window; all stop after it */
+            } else {
+                rs->stop = 1;
+                rs->reached = next;
+            }
         }
     }
 }
 
-/* Closes a window: errors, statistics, the end hook. Serial. */
+/* One event on the wire between ranks: the event without its free-list
+ * pointer. Both sides run the same binary on the same byte order. */
+typedef struct sim_wire_event {
+    int64_t time_ns;
+    uint32_t priority;
+    uint32_t src_lp;
+    uint64_t src_seq;
+    uint32_t dst_lp;
+    uint32_t kind;
+    unsigned char payload[SIM_EVENT_PAYLOAD_BYTES];
+} sim_wire_event;
+_Static_assert(sizeof(sim_wire_event) == 32 + SIM_EVENT_PAYLOAD_BYTES, "sim_wire_event is sent as raw bytes");
+
+/* Distributed: sends every thread's events for other ranks in one
+ * all-to-all and queues the events received. Queues order events by their
+ * total key, so the order of arrival does not matter. Serial (thread 0,
+ * the other threads wait). Returns 0 or -1 (engine error set). */
+static int exchange_between_ranks(sim_engine *eng)
+{
+    const int threads = eng->cfg.threads, ranks = eng->ranks;
+    size_t total = 0;
+    for (int r = 0; r < ranks; r++) {
+        size_t n = 0;
+        for (int t = 0; t < threads; t++)
+            n += eng->ctxs[t].outboxes[threads + r].len;
+        eng->send_bytes[r] = n * sizeof(sim_wire_event);
+        total += eng->send_bytes[r];
+    }
+    if (total > eng->send_cap) {
+        unsigned char *grown = realloc(eng->send_buf, total);
+        if (!grown) {
+            set_engine_error(eng, "out of memory packing %zu bytes of events for other ranks", total);
+            return -1;
+        }
+        eng->send_buf = grown;
+        eng->send_cap = total;
+    }
+    sim_event_pool *pool = &eng->ctxs[0].pool;
+    unsigned char *at = eng->send_buf;
+    for (int r = 0; r < ranks; r++)
+        for (int t = 0; t < threads; t++) {
+            sim_outbox *box = &eng->ctxs[t].outboxes[threads + r];
+            for (size_t i = 0; i < box->len; i++) {
+                const sim_event *ev = box->items[i];
+                sim_wire_event w = {.time_ns = ev->time_ns, .priority = ev->priority, .src_lp = ev->src_lp,
+                                    .src_seq = ev->src_seq, .dst_lp = ev->dst_lp, .kind = ev->kind};
+                memcpy(w.payload, ev->payload.bytes, sizeof w.payload);
+                memcpy(at, &w, sizeof w);
+                at += sizeof w;
+                sim_pool_put(pool, box->items[i]);
+            }
+            box->len = 0;
+        }
+    unsigned char *recv = NULL;
+    size_t recv_bytes = 0;
+    if (sim_mpi_exchange(eng->send_bytes, eng->send_buf, &recv, &recv_bytes) != 0) {
+        set_engine_error(eng, "MPI: the exchange of events between ranks failed");
+        return -1;
+    }
+    sim_time_ns next = eng->ctxs[0].next_min;
+    int rc = 0;
+    for (size_t off = 0; off + sizeof(sim_wire_event) <= recv_bytes; off += sizeof(sim_wire_event)) {
+        sim_wire_event w;
+        memcpy(&w, recv + off, sizeof w);
+        sim_event *ev = sim_pool_get(pool);
+        if (!ev || w.dst_lp >= eng->lp_count) {
+            set_engine_error(eng, ev ? "received an event for unknown lp %u" : "out of memory receiving events",
+                             w.dst_lp);
+            if (ev)
+                sim_pool_put(pool, ev);
+            rc = -1;
+            break;
+        }
+        ev->time_ns = w.time_ns;
+        ev->priority = w.priority;
+        ev->src_lp = w.src_lp;
+        ev->src_seq = w.src_seq;
+        ev->dst_lp = w.dst_lp;
+        ev->kind = w.kind;
+        memcpy(ev->payload.bytes, w.payload, sizeof w.payload);
+        if (sim_queue_push(&eng->lps[w.dst_lp].queue, ev) != 0) {
+            set_engine_error(eng, "out of memory queueing received events");
+            rc = -1;
+            break;
+        }
+        if (ev->time_ns < next)
+            next = ev->time_ns;
+    }
+    eng->ctxs[0].next_min = next;
+    free(recv);
+    return rc;
+}
+
+static int sync_shared_regions(sim_engine *eng);
+
+/* Closes a window: events between ranks, errors, statistics, the end hook.
+ * Serial. Distributed, every rank calls the end hook at every window (it
+ * may hold collectives); a failure stops the run at the next agreement. */
 static void round_end(sim_engine *eng, run_state *rs)
 {
     eng->stats.windows++;
     rs->reached = rs->window_end;
+    if (eng->ranks > 1 && exchange_between_ranks(eng) != 0)
+        rs->failed = 1;
+    if (eng->ranks > 1 && eng->n_regions > 0 && sync_shared_regions(eng) != 0)
+        rs->failed = 1;
     if (collect_handler_errors(eng))
         rs->failed = 1;
-    else if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_END, rs->window_end))
+    if (rs->failed && eng->ranks == 1)
+        return;
+    if (eng->hook && eng->hook(eng->hook_ctx, eng, SIM_WINDOW_END, rs->window_end))
         rs->end_requested = 1;
+}
+
+/* As run_lp_range, timing every LP that has events (for the partition). */
+static sim_time_ns run_lp_range_timed(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
+{
+    sim_engine *eng = c->eng;
+    sim_time_ns next = SIM_TIME_NEVER;
+    for (uint32_t i = first; i < end; i++) {
+        uint32_t lp = eng->lp_order[i];
+        sim_time_ns t;
+        if (sim_queue_next_time(&eng->lps[lp].queue) < window_end) {
+            double t0 = wall_seconds();
+            t = run_lp_window(c, lp, window_end);
+            eng->lp_cost_ns[lp] += (wall_seconds() - t0) * 1e9;
+        } else {
+            t = sim_queue_next_time(&eng->lps[lp].queue);
+        }
+        if (t < next)
+            next = t;
+    }
+    return next;
 }
 
 static sim_time_ns run_lp_range(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
 {
     sim_time_ns next = SIM_TIME_NEVER;
     for (uint32_t i = first; i < end; i++) {
-        sim_time_ns t = run_lp_window(c, i, window_end);
+        sim_time_ns t = run_lp_window(c, c->eng->lp_order[i], window_end);
         if (t < next)
             next = t;
     }
@@ -456,11 +655,12 @@ static sim_time_ns run_lp_range(sim_ctx *c, uint32_t first, uint32_t end, sim_ti
 static void run_serial(sim_engine *eng, run_state *rs)
 {
     sim_ctx *c = &eng->ctxs[0];
+    const uint32_t first = eng->worker_first[eng->rank], end = eng->worker_first[eng->rank + 1];
     for (;;) {
         round_begin(eng, rs);
         if (rs->stop)
             return;
-        sim_time_ns local_next = run_lp_range(c, 0, eng->lp_count, rs->window_end);
+        sim_time_ns local_next = run_lp_range(c, first, end, rs->window_end);
         sim_time_ns merged = merge_inbound(eng, 0);
         c->next_min = merged < local_next ? merged : local_next;
         round_end(eng, rs);
@@ -538,12 +738,15 @@ static int epoch_is_over(int windows_done, double start_s)
     return windows_done >= EPOCH_WINDOWS || wall_seconds() - start_s >= EPOCH_WALL_S;
 }
 
-/* Thread 0 alone: every LP, every outbox, one window at a time. */
+/* Thread 0 alone: every LP of this rank, every outbox, one window at a time. */
 static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
 {
     sim_ctx *c = &eng->ctxs[0];
+    const int threads = eng->cfg.threads;
+    const uint32_t first = eng->worker_first[eng->rank * threads];
+    const uint32_t end = eng->worker_first[(eng->rank + 1) * threads];
     for (int w = 0; !rs->stop && !epoch_is_over(w, start_s); w++) {
-        sim_time_ns next = run_lp_range(c, 0, eng->lp_count, rs->window_end);
+        sim_time_ns next = run_lp_range(c, first, end, rs->window_end);
         for (int t = 0; t < eng->cfg.threads; t++) {
             sim_time_ns merged = merge_inbound(eng, t);
             if (merged < next)
@@ -562,11 +765,12 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
  * between the second and third barrier; `rs` and `*epoch_over` are read by
  * the others only after the third. */
 static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier, int tid,
-                           uint32_t first, uint32_t end, double start_s, int *epoch_over)
+                           uint32_t first, uint32_t end, double start_s, int *epoch_over, int measure)
 {
     sim_ctx *c = &eng->ctxs[tid];
     for (int w = 1; !rs->stop && !*epoch_over; w++) {
-        sim_time_ns local_next = run_lp_range(c, first, end, rs->window_end);
+        sim_time_ns local_next = measure ? run_lp_range_timed(c, first, end, rs->window_end)
+                                         : run_lp_range(c, first, end, rs->window_end);
         sim_barrier_wait(barrier);
         sim_time_ns merged = merge_inbound(eng, tid);
         c->next_min = merged < local_next ? merged : local_next;
@@ -578,6 +782,56 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
         }
         sim_barrier_wait(barrier);
     }
+}
+
+/* Every MEASURE_EVERY-th team epoch times each LP (two clock reads per LP
+ * with events: a few per cent of a PHOLD event, so not every epoch). */
+enum { MEASURE_EVERY = 8 };
+/* Threads are re-cut when the busiest carries this much more than the mean. */
+#define REBALANCE_IMBALANCE 1.10
+
+/* After a measuring epoch (thread 0, the others wait, every outbox empty):
+ * re-cuts this rank's LPs, in the same order, into runs of nearly equal
+ * measured cost, one per thread. First fit piles VMs onto low-numbered
+ * hosts, so equal counts of LPs are far from equal work. Who runs an LP
+ * never changes what it does, so results do not change. */
+static void rebalance_threads(sim_engine *eng)
+{
+    const uint32_t threads = (uint32_t)eng->cfg.threads;
+    uint32_t *cut = &eng->worker_first[(uint32_t)eng->rank * threads];
+    const uint32_t first = cut[0], end = cut[threads];
+    if (end <= first)
+        return;
+    double total = 0.0, busiest = 0.0;
+    for (uint32_t t = 0; t < threads; t++) {
+        double sum = 0.0;
+        for (uint32_t i = cut[t]; i < cut[t + 1]; i++)
+            sum += eng->lp_cost_ns[eng->lp_order[i]];
+        total += sum;
+        busiest = sum > busiest ? sum : busiest;
+    }
+    if (total <= 0.0)
+        return;
+    if (busiest > REBALANCE_IMBALANCE * total / threads) {
+        /* an LP without measured events still costs a visit per window */
+        const double floor_ns = total / (100.0 * (double)(end - first));
+        total += floor_ns * (double)(end - first);
+        double prefix = 0.0;
+        uint32_t t = 1;
+        for (uint32_t i = first; i < end && t < threads; i++) {
+            prefix += eng->lp_cost_ns[eng->lp_order[i]] + floor_ns;
+            while (t < threads && prefix >= total * (double)t / (double)threads)
+                cut[t++] = i + 1;
+        }
+        while (t < threads)
+            cut[t++] = end;
+        for (uint32_t w = 0; w < threads; w++)
+            for (uint32_t i = cut[w]; i < cut[w + 1]; i++)
+                eng->lp_worker[eng->lp_order[i]] = (uint32_t)eng->rank * threads + w;
+        eng->rebalances++;
+    }
+    for (uint32_t i = first; i < end; i++) /* older measurements count half as much */
+        eng->lp_cost_ns[eng->lp_order[i]] *= 0.5;
 }
 
 /* Several threads: one parallel region for the whole run, in epochs of
@@ -599,7 +853,8 @@ static void run_parallel(sim_engine *eng, run_state *rs)
     omp_set_dynamic(0);
     int team_size = threads;
     team_mode epoch_mode = MODE_TEAM;
-    int epoch_over = 0;
+    int epoch_over = 0, measure = 0;
+    uint64_t team_epochs = 0;
     double start_s = 0.0;
     mode_chooser chooser;
     mode_chooser_init(&chooser);
@@ -607,11 +862,6 @@ static void run_parallel(sim_engine *eng, run_state *rs)
 #pragma omp parallel num_threads(threads)
     {
         const int tid = omp_get_thread_num();
-        /* [ceil(N t / T), ceil(N (t+1) / T)) is exactly the set of LPs with
-         * lp_owner_thread(lp) == t. */
-        const uint64_t n = eng->lp_count, t_count = (uint64_t)threads;
-        const uint32_t first = (uint32_t)((n * (uint64_t)tid + t_count - 1) / t_count);
-        const uint32_t end = (uint32_t)((n * (uint64_t)(tid + 1) + t_count - 1) / t_count);
         if (tid == 0)
             team_size = omp_get_num_threads();
         /* A smaller team than asked would deadlock at the barrier: only the
@@ -626,15 +876,24 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                 start_events = sim_events_executed(eng);
                 epoch_over = 0;
                 epoch_mode = chooser.mode;
+                measure = epoch_mode == MODE_TEAM && team_epochs++ % MEASURE_EVERY == 0;
             }
             sim_barrier_wait(&barrier);
+            /* The thread's block, re-cut by rebalance_threads between epochs:
+             * exactly the LPs whose outbox is its own. */
+            const uint32_t first = eng->worker_first[eng->rank * threads + tid];
+            const uint32_t end = eng->worker_first[eng->rank * threads + tid + 1];
             if (epoch_mode == MODE_TEAM)
-                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over);
+                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over, measure);
             else if (tid == 0)
                 run_solo_epoch(eng, rs, start_s);
             if (tid == 0) {
-                mode_chooser_update(&chooser, (wall_seconds() - start_s) * 1e9,
-                                    sim_events_executed(eng) - start_events);
+                /* the measuring epoch's clock reads stay out of the mode's cost */
+                if (!measure)
+                    mode_chooser_update(&chooser, (wall_seconds() - start_s) * 1e9,
+                                        sim_events_executed(eng) - start_events);
+                else
+                    rebalance_threads(eng);
             }
             sim_barrier_wait(&barrier);
         }
@@ -646,11 +905,220 @@ static void run_parallel(sim_engine *eng, run_state *rs)
     sim_barrier_destroy(&barrier);
 }
 
+void sim_spread_lps(sim_engine *eng, uint32_t first, uint32_t end)
+{
+    eng->spread_first = first;
+    eng->spread_end = end;
+    eng->spread_set = 1;
+}
+
+/* The rank that runs `lp`: the spread LPs in contiguous blocks of nearly
+ * equal count, [ceil(n r / R), ceil(n (r+1) / R)) of them for rank r; every
+ * other LP on rank 0. */
+static uint32_t lp_rank(const sim_engine *eng, uint32_t lp, uint32_t first, uint32_t end)
+{
+    if (lp < first || lp >= end)
+        return 0;
+    uint64_t n = end - first, ranks = (uint64_t)eng->ranks, k = lp - first;
+    return (uint32_t)((k * ranks) / n);
+}
+
+/* Gives each rank its LPs (lp_rank) and cuts each rank's LPs, in
+ * increasing id, into `threads` contiguous runs of nearly equal count:
+ * thread t of a rank with c LPs runs its [ceil(c t / T), ceil(c (t+1) / T)).
+ * With one rank this is the partition the engine always used. */
+static int partition_lps(sim_engine *eng)
+{
+    const uint32_t n = eng->lp_count, threads = (uint32_t)eng->cfg.threads, ranks = (uint32_t)eng->ranks;
+    const uint64_t workers = (uint64_t)ranks * threads;
+    uint32_t first = 0, end = n;
+    if (eng->spread_set && eng->spread_first < eng->spread_end && eng->spread_end <= n) {
+        first = eng->spread_first;
+        end = eng->spread_end;
+    }
+    free(eng->lp_worker);
+    free(eng->lp_order);
+    free(eng->worker_first);
+    eng->lp_worker = malloc((n ? n : 1) * sizeof *eng->lp_worker);
+    eng->lp_order = malloc((n ? n : 1) * sizeof *eng->lp_order);
+    free(eng->lp_cost_ns);
+    eng->lp_cost_ns = calloc(n ? n : 1, sizeof *eng->lp_cost_ns);
+    eng->worker_first = malloc((workers + 1) * sizeof *eng->worker_first);
+    uint32_t *rank_start = calloc((size_t)ranks + 1, sizeof *rank_start);
+    if (!eng->lp_worker || !eng->lp_order || !eng->worker_first || !rank_start || !eng->lp_cost_ns) {
+        free(rank_start);
+        set_engine_error(eng, "out of memory partitioning %u LPs", n);
+        return -1;
+    }
+    for (uint32_t lp = 0; lp < n; lp++)
+        rank_start[lp_rank(eng, lp, first, end) + 1]++;
+    for (uint32_t r = 0; r < ranks; r++)
+        rank_start[r + 1] += rank_start[r];
+    uint32_t *fill = eng->worker_first; /* borrowed as per-rank cursors */
+    for (uint32_t r = 0; r < ranks; r++)
+        fill[r] = rank_start[r];
+    for (uint32_t lp = 0; lp < n; lp++)
+        eng->lp_order[fill[lp_rank(eng, lp, first, end)]++] = lp;
+    for (uint32_t r = 0; r < ranks; r++) {
+        uint64_t c = rank_start[r + 1] - rank_start[r];
+        for (uint32_t t = 0; t < threads; t++)
+            eng->worker_first[r * threads + t] = rank_start[r] + (uint32_t)((c * t + threads - 1) / threads);
+    }
+    eng->worker_first[workers] = n;
+    free(rank_start);
+    for (uint64_t w = 0; w < workers; w++)
+        for (uint32_t i = eng->worker_first[w]; i < eng->worker_first[w + 1]; i++)
+            eng->lp_worker[eng->lp_order[i]] = (uint32_t)w;
+    return 0;
+}
+
+int sim_share(sim_engine *eng, void *base, size_t elem_bytes, size_t count)
+{
+    if (!base || elem_bytes == 0 || count > SIZE_MAX / elem_bytes)
+        return -1;
+    struct sim_region *grown = realloc(eng->regions, (size_t)(eng->n_regions + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    eng->regions = grown;
+    eng->regions[eng->n_regions++] = (struct sim_region){.base = base, .elem_bytes = elem_bytes, .count = count};
+    return 0;
+}
+
+/* Distributed: each rank sends every rank the records of shared regions it
+ * changed in the window (one MPI_Allgatherv); every rank takes the bytes
+ * another rank changed. Two ranks changing the same byte in one window
+ * break the models' rule (one writer per record at a time) and stop the
+ * run. Serial. Returns 0 or -1 (engine error set). */
+static int sync_shared_regions(sim_engine *eng)
+{
+    typedef struct {
+        uint32_t region;
+        uint32_t pad;
+        uint64_t index;
+    } change_head;
+    size_t len = 0;
+    for (int k = 0; k < eng->n_regions; k++) {
+        struct sim_region *g = &eng->regions[k];
+        for (size_t i = 0; i < g->count; i++) {
+            unsigned char *now = g->base + i * g->elem_bytes, *was = g->shadow + i * g->elem_bytes;
+            if (memcmp(now, was, g->elem_bytes) == 0)
+                continue;
+            size_t need = len + sizeof(change_head) + 2 * g->elem_bytes;
+            if (need > eng->region_cap) {
+                size_t cap = need * 2;
+                unsigned char *bigger = realloc(eng->region_buf, cap);
+                if (!bigger) {
+                    set_engine_error(eng, "out of memory packing shared records");
+                    return -1;
+                }
+                eng->region_buf = bigger;
+                eng->region_cap = cap;
+            }
+            change_head h = {.region = (uint32_t)k, .index = i};
+            memcpy(eng->region_buf + len, &h, sizeof h);
+            memcpy(eng->region_buf + len + sizeof h, now, g->elem_bytes);
+            len += sizeof h + g->elem_bytes;
+        }
+    }
+    unsigned char *all = NULL;
+    size_t *lens = calloc((size_t)eng->ranks, sizeof *lens);
+    if (!lens || sim_mpi_allgather(eng->region_buf, len, &all, lens) != 0) {
+        free(lens);
+        set_engine_error(eng, "MPI: exchanging shared records failed");
+        return -1;
+    }
+    /* Remote bytes first, compared with the shadow (every rank's copy at the
+     * window's start); then the shadow catches up with the local changes. */
+    int rc = 0;
+    size_t off = 0;
+    for (int r = 0; r < eng->ranks; r++) {
+        size_t end = off + lens[r];
+        while (r != eng->rank && off + sizeof(change_head) <= end) {
+            change_head h;
+            memcpy(&h, all + off, sizeof h);
+            struct sim_region *g = h.region < (uint32_t)eng->n_regions ? &eng->regions[h.region] : NULL;
+            if (!g || h.index >= g->count || off + sizeof h + g->elem_bytes > end) {
+                set_engine_error(eng, "received a malformed shared record from rank %d", r);
+                rc = -1;
+                break;
+            }
+            const unsigned char *theirs = all + off + sizeof h;
+            unsigned char *now = g->base + h.index * g->elem_bytes, *was = g->shadow + h.index * g->elem_bytes;
+            for (size_t b = 0; b < g->elem_bytes; b++) {
+                if (theirs[b] == was[b])
+                    continue;
+                if (now[b] != was[b] && now[b] != theirs[b] && rc == 0) {
+                    set_engine_error(eng, "record %zu of shared region %u was changed on two ranks in one window",
+                                     (size_t)h.index, h.region);
+                    rc = -1;
+                }
+                now[b] = theirs[b];
+            }
+            off += sizeof h + g->elem_bytes;
+        }
+        off = end;
+    }
+    for (int k = 0; k < eng->n_regions; k++) {
+        struct sim_region *g = &eng->regions[k];
+        memcpy(g->shadow, g->base, g->elem_bytes * g->count);
+    }
+    free(all);
+    free(lens);
+    return rc;
+}
+
+static int snapshot_shared_regions(sim_engine *eng)
+{
+    for (int k = 0; k < eng->n_regions; k++) {
+        struct sim_region *g = &eng->regions[k];
+        free(g->shadow);
+        g->shadow = malloc(g->elem_bytes * g->count + 1);
+        if (!g->shadow) {
+            set_engine_error(eng, "out of memory copying shared records");
+            return -1;
+        }
+        memcpy(g->shadow, g->base, g->elem_bytes * g->count);
+    }
+    return 0;
+}
+
+int sim_rank(const sim_engine *eng) { return eng->rank; }
+int sim_ranks(const sim_engine *eng) { return eng->ranks; }
+
+int sim_lp_is_local(const sim_engine *eng, uint32_t lp)
+{
+    if (lp >= eng->lp_count)
+        return 0;
+    if (!eng->lp_worker)
+        return 1;
+    return eng->lp_worker[lp] / (uint32_t)eng->cfg.threads == (uint32_t)eng->rank;
+}
+
+/* Distributed: the other ranks' LPs never run here; their initial events
+ * (every rank scheduled all of them) are dropped. */
+static void drop_foreign_events(sim_engine *eng)
+{
+    for (uint32_t i = 0; i < eng->lp_count; i++) {
+        if (sim_lp_is_local(eng, i))
+            continue;
+        sim_event_queue *q = &eng->lps[i].queue;
+        while (q->len)
+            sim_pool_put(&eng->ctxs[0].pool, sim_queue_pop(q));
+    }
+}
+
 int sim_run(sim_engine *eng, sim_time_ns until_ns)
 {
     if (eng->error[0])
         return -1;
     double wall_start = wall_seconds();
+    if (partition_lps(eng) != 0)
+        return -1;
+    if (eng->ranks > 1) {
+        drop_foreign_events(eng);
+        if (snapshot_shared_regions(eng) != 0)
+            return -1;
+    }
 
     sim_time_ns first = SIM_TIME_NEVER;
     for (uint32_t i = 0; i < eng->lp_count; i++) {
@@ -668,9 +1136,20 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
         run_parallel(eng, &rs);
 
     eng->stats.events = sim_events_executed(eng);
-    eng->stats.remote_events = 0;
-    for (int t = 0; t < eng->cfg.threads; t++)
+    eng->stats.remote_events = eng->stats.rank_events = 0;
+    for (int t = 0; t < eng->cfg.threads; t++) {
         eng->stats.remote_events += eng->ctxs[t].remote_events;
+        eng->stats.rank_events += eng->ctxs[t].rank_events;
+    }
+    if (eng->ranks > 1) { /* every rank reports the whole run's counts */
+        uint64_t sums[3] = {eng->stats.events, eng->stats.remote_events, eng->stats.rank_events};
+        if (sim_mpi_sum_u64(sums, 3) == 0) {
+            eng->stats.events = sums[0];
+            eng->stats.remote_events = sums[1];
+            eng->stats.rank_events = sums[2];
+        }
+    }
+    eng->stats.rebalances = eng->rebalances;
     eng->stats.lp_count = eng->lp_count;
     eng->stats.end_ns = rs.reached;
     eng->stats.wall_s += wall_seconds() - wall_start;

@@ -20,6 +20,11 @@
  *  - Random numbers come from sim_rng(), one stream per (LP, stream id).
  *  - Window hooks run serially between windows: the place for whatever must
  *    see a consistent global state (recording, progress display).
+ *  - Distributed (cfg.distributed, MPI): the same windows on every rank; the
+ *    window bound is agreed with one MPI_Allreduce per window and the events
+ *    between ranks travel in one all-to-all exchange per window. Every rank
+ *    calls the window hooks at the same windows, so a hook may call MPI
+ *    collectives. Results equal a one-rank run for any ranks x threads.
  */
 #ifndef VDCSIM_SIM_ENGINE_H
 #define VDCSIM_SIM_ENGINE_H
@@ -66,7 +71,12 @@ typedef int (*sim_window_hook_fn)(void *hook_ctx, sim_engine *eng, sim_window_ph
 typedef struct sim_config {
     uint64_t seed;
     sim_time_ns lookahead_ns; /* > 0 */
-    int threads;              /* >= 1 */
+    int threads;              /* >= 1, per rank */
+    /* Non-zero: spread the LPs over the ranks of MPI_COMM_WORLD (MPI joined
+     * with sim_mpi_join, sim/mpi_link.h). Every rank creates the same LPs and
+     * schedules the same events; each runs only its own block of LPs and
+     * drops the others' initial events. Zero: one process. */
+    int distributed;
 } sim_config;
 
 typedef struct sim_stats {
@@ -74,7 +84,10 @@ typedef struct sim_stats {
     uint64_t windows;       /* windows executed */
     uint64_t solo_windows;  /* of which run by thread 0 alone because the team was slower
                                (a busy machine); varies from run to run, never a result */
+    uint64_t rebalances;    /* times the threads' blocks were re-cut by measured cost
+                               (this rank); varies from run to run, never a result */
     uint64_t remote_events; /* events sent to another LP */
+    uint64_t rank_events;   /* of which sent to an LP of another MPI rank */
     uint64_t lp_count;
     double wall_s;          /* wall time inside sim_run */
     double events_per_s;
@@ -103,6 +116,29 @@ int sim_schedule(sim_engine *eng, uint32_t dst_lp, sim_time_ns time_ns, uint32_t
 gsl_rng *sim_engine_rng(sim_engine *eng, uint32_t lp, uint32_t stream);
 
 void sim_set_window_hook(sim_engine *eng, sim_window_hook_fn hook, void *hook_ctx);
+
+/* The MPI rank of this process and the number of ranks (0 and 1 unless
+ * cfg.distributed). */
+int sim_rank(const sim_engine *eng);
+int sim_ranks(const sim_engine *eng);
+/* Non-zero when this rank runs `lp` (valid once sim_run has started; before,
+ * every LP counts as local). Window hooks and the end of a run may read
+ * only the state of local LPs as current. */
+int sim_lp_is_local(const sim_engine *eng, uint32_t lp);
+
+/* Distributed runs: only LPs [first, end) are spread over the ranks; every
+ * other LP runs on rank 0, whose memory then holds their current state
+ * (controllers whose state the end of a run reads). Default: all LPs. */
+void sim_spread_lps(sim_engine *eng, uint32_t first, uint32_t end);
+
+/* Declares an array of `count` records of `elem_bytes` bytes, free of
+ * pointers, that LPs on several ranks write (each record by one LP at a
+ * time, as the threads rule already demands). Distributed, after every
+ * window the bytes each rank changed reach every rank (one MPI_Allgatherv),
+ * so each rank's copy equals the one-process memory at window boundaries.
+ * Costs one comparison of the whole array per window. No effect in one
+ * process. Returns 0 or -1. */
+int sim_share(sim_engine *eng, void *base, size_t elem_bytes, size_t count);
 
 /* Runs until no event is left before until_ns, a hook asks to stop, or an
  * error. Returns 0 on success, -1 on error (see sim_error()). */

@@ -201,12 +201,16 @@ typedef struct {
     uint32_t n_lps;
     uint32_t kind;
     uint64_t count;
+    uint32_t work; /* extra busy iterations per event: skews the LPs' cost */
 } phold_lp;
 
 static void phold_handler(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     phold_lp *p = state;
     p->count++;
+    volatile uint64_t spin = 0; /* wall time only; never part of the state */
+    for (uint32_t i = 0; i < p->work; i++)
+        spin = sim_rng_mix64(spin + i);
     p->hash = sim_rng_mix64(p->hash ^ (uint64_t)ev->time_ns ^ ((uint64_t)ev->src_lp << 40) ^
                             (uint64_t)ev->payload.i64[0]);
     gsl_rng *r = sim_rng(ctx, 0);
@@ -218,7 +222,8 @@ static void phold_handler(sim_ctx *ctx, void *state, const sim_event *ev)
     sim_send(ctx, dst, delay, p->kind, &hops, sizeof hops);
 }
 
-static uint64_t run_phold(int threads, uint64_t seed, uint64_t *events)
+/* skew > 0: the first quarter of the LPs spin `skew` iterations per event. */
+static uint64_t run_phold_skewed(int threads, uint64_t seed, uint64_t *events, uint32_t skew, uint64_t *rebalances)
 {
     enum { N = 200 };
     static phold_lp lps[N];
@@ -226,7 +231,7 @@ static uint64_t run_phold(int threads, uint64_t seed, uint64_t *events)
     sim_engine *eng = sim_engine_new(&cfg);
     uint32_t kind = sim_kind_register(eng, "phold", 0);
     for (uint32_t i = 0; i < N; i++) {
-        lps[i] = (phold_lp){.hash = i, .n_lps = N, .kind = kind};
+        lps[i] = (phold_lp){.hash = i, .n_lps = N, .kind = kind, .work = i < N / 4 ? skew : 0};
         sim_lp_new(eng, "phold", phold_handler, &lps[i]);
         for (int e = 0; e < 4; e++)
             sim_schedule(eng, i, (sim_time_ns)(e * 7), kind, NULL, 0);
@@ -235,6 +240,8 @@ static uint64_t run_phold(int threads, uint64_t seed, uint64_t *events)
     sim_stats st;
     sim_get_stats(eng, &st);
     *events = st.events;
+    if (rebalances)
+        *rebalances = st.rebalances;
     uint64_t h = 0, total = 0;
     for (uint32_t i = 0; i < N; i++) {
         h = sim_rng_mix64(h ^ lps[i].hash);
@@ -244,6 +251,24 @@ static uint64_t run_phold(int threads, uint64_t seed, uint64_t *events)
     CHECK(st.windows > 0);
     sim_engine_free(eng);
     return h;
+}
+
+static uint64_t run_phold(int threads, uint64_t seed, uint64_t *events)
+{
+    return run_phold_skewed(threads, seed, events, 0, NULL);
+}
+
+/* The first quarter of the LPs costs far more than the rest, so equal
+ * blocks of LPs load thread 0 alone: the measured-cost partition must re-cut
+ * the blocks (at least once) and the state must not change. */
+static void test_cost_partition(void)
+{
+    uint64_t ev1, ev2, rebalances = 0;
+    uint64_t h1 = run_phold_skewed(1, 5, &ev1, 0, NULL);
+    uint64_t h2 = run_phold_skewed(2, 5, &ev2, 400, &rebalances);
+    CHECK(h1 == h2);
+    CHECK_INT_EQ(ev1, ev2);
+    CHECK(rebalances >= 1);
 }
 
 static void test_thread_independence(void)
@@ -333,6 +358,7 @@ int main(void)
     test_lookahead_violation();
     test_rng_streams();
     test_thread_independence();
+    test_cost_partition();
     test_windows();
     return CHECK_DONE();
 }

@@ -609,6 +609,11 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
     }
     for (uint32_t k = 0; k < env->n_clusters; k++)
         sim_schedule(eng, env->cluster_lp + k, 0, env->kind_cluster_sample, NULL, 0);
+    /* Over MPI ranks (docs/engine.md): hosts are spread, every other LP stays
+     * on rank 0; a VM's record is written by whichever LP holds the VM. */
+    sim_spread_lps(eng, env->first_host_lp, env->first_host_lp + env->n_hosts);
+    if (sim_share(eng, m->vms, sizeof *m->vms, env->n_vms) != 0)
+        return model_runtime_error(b, "out of memory");
     return MODEL_OK;
 }
 

@@ -412,6 +412,12 @@ bad_input:
  * host LPs exist. Returns 0, or -1 with a message in err. */
 static int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len)
 {
+    /* written by whichever LP holds the VM or host (docs/engine.md, MPI) */
+    if (sim_share(eng, fm->vms, sizeof *fm->vms, fm->env.env->n_vms + 1) != 0 ||
+        sim_share(eng, fm->hosts, sizeof *fm->hosts, fm->env.env->n_hosts + 1) != 0) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
     const model_env *env = fm->menv;
     failure_env *fe = &fm->env;
     fe->kind_host = sim_kind_register(eng, "failure.host", PRIO_FAILURE);

@@ -1,0 +1,54 @@
+/* mpi_link.h - the engine's and the recorder's only door to MPI.
+ *
+ * sim/mpi_link.c is the only file of sim/ and recorder/ that names MPI. It is
+ * compiled with MPI when CMake finds it (VDCSIM_HAVE_MPI); otherwise every
+ * function here reports one rank and the collectives are never reached.
+ *
+ * Contract
+ *  - sim_mpi_join initialises MPI (once per process) and must be paired with
+ *    sim_mpi_leave; the other functions work on MPI_COMM_WORLD.
+ *  - The collectives (min, sum, exchange, gather) must be called by every
+ *    rank in the same order; they return 0, or -1 when MPI reports an error
+ *    or memory runs out (the caller stops the run).
+ *  - Byte buffers are exchanged as raw bytes: every rank must run the same
+ *    binary on machines of the same byte order (the datacenter case).
+ */
+#ifndef VDCSIM_SIM_MPI_LINK_H
+#define VDCSIM_SIM_MPI_LINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 1 when built with MPI. */
+int sim_mpi_built(void);
+/* Initialises MPI; returns the number of ranks (>= 1) and sets *rank, or -1
+ * when MPI is not built in or cannot start. */
+int sim_mpi_join(int *rank);
+void sim_mpi_leave(void);
+/* This process's rank and the number of ranks: 0 and 1 unless joined. */
+int sim_mpi_rank(void);
+int sim_mpi_size(void);
+
+/* v[0..n) becomes the element-wise minimum (sum) over ranks. */
+int sim_mpi_min_i64(int64_t *v, int n);
+int sim_mpi_sum_u64(uint64_t *v, int n);
+
+/* All-to-all of byte blocks: send holds, rank after rank, send_bytes[r]
+ * bytes for rank r (own block empty). On return *recv (malloc'd, free it)
+ * holds the blocks from every rank in rank order, *recv_bytes in total. One
+ * MPI_Alltoall of the sizes, one MPI_Alltoallv of the bytes. */
+int sim_mpi_exchange(const size_t *send_bytes, const unsigned char *send, unsigned char **recv,
+                     size_t *recv_bytes);
+
+/* Gathers every rank's block to rank 0: there *all (malloc'd) holds them in
+ * rank order and lens[r] (array of sim_mpi_size() entries) their sizes;
+ * elsewhere *all is NULL. */
+int sim_mpi_gather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens);
+
+/* As sim_mpi_gather, but every rank receives every block (lens on every rank). */
+int sim_mpi_allgather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens);
+
+/* Every rank gets rank 0's value. */
+int sim_mpi_bcast_i64(int64_t *v, int n);
+
+#endif

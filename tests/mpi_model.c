@@ -1,0 +1,115 @@
+/* mpi_model.c - a small model for tests/test_engine_mpi.sh: PHOLD traffic
+ * plus recording, run in one process or over MPI ranks (--mpi).
+ *
+ * N LPs; each starts with 4 events. Every event sends one new event to a
+ * random LP (40 %) or itself at now + lookahead + Exp(2 ms), and records an
+ * /events row (subject = the sender, value = the LP's received count). Each
+ * LP also samples itself every 10 ms into /series/lps/received (entity = LP)
+ * and /series/lps/total (the recorder's sum over LPs). With --mpi rank 0
+ * writes OUT.h5; the other ranks record into scratch files they delete.
+ * Usage: mpi_model OUT.h5 THREADS [--mpi]
+ */
+#include <gsl/gsl_randist.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recorder/recorder.h"
+#include "sim/engine.h"
+#include "sim/mpi_link.h"
+
+enum { N_LPS = 37, START_EVENTS = 4 };
+#define LOOKAHEAD_NS 1000000LL /* 1 ms */
+#define SAMPLE_NS 10000000LL   /* 10 ms */
+#define UNTIL_NS 2000000000LL  /* 2 s */
+
+typedef struct {
+    recorder *rec;
+    int series, kind;
+    uint32_t phold_kind, sample_kind;
+    uint64_t received, log_seq;
+} lp_state;
+
+static void handle(sim_ctx *ctx, void *state, const sim_event *ev)
+{
+    lp_state *s = state;
+    if (ev->kind == s->sample_kind) {
+        rec_series_put(s->rec, s->series, sim_now(ctx), (int)sim_self(ctx), (double)s->received);
+        sim_send(ctx, sim_self(ctx), SAMPLE_NS, s->sample_kind, NULL, 0);
+        return;
+    }
+    s->received++;
+    rec_event(s->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++s->log_seq, s->kind, ev->src_lp,
+              (int64_t)ev->src_seq, 0, (double)s->received);
+    gsl_rng *r = sim_rng(ctx, 0);
+    uint32_t dst = gsl_rng_uniform(r) < 0.4 ? (uint32_t)gsl_rng_uniform_int(r, N_LPS) : sim_self(ctx);
+    sim_time_ns delay = LOOKAHEAD_NS + (sim_time_ns)gsl_ran_exponential(r, 2e6);
+    sim_send(ctx, dst, delay, s->phold_kind, NULL, 0);
+}
+
+static int window_hook(void *ctx, sim_engine *eng, sim_window_phase phase, sim_time_ns end_ns)
+{
+    (void)eng;
+    recorder *rec = ctx;
+    return phase == SIM_WINDOW_BEGIN ? recorder_window_begin(rec, end_ns) != 0 : recorder_window_end(rec, end_ns) != 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: mpi_model OUT.h5 THREADS [--mpi]\n");
+        return 2;
+    }
+    int mpi = argc > 3 && strcmp(argv[3], "--mpi") == 0, rank = 0, ranks = 1;
+    if (mpi && (ranks = sim_mpi_join(&rank)) < 1) {
+        fprintf(stderr, "mpi_model: cannot start MPI\n");
+        return 1;
+    }
+    sim_config cfg = {.seed = 7, .lookahead_ns = LOOKAHEAD_NS, .threads = atoi(argv[2]), .distributed = ranks > 1};
+    sim_engine *eng = sim_engine_new(&cfg);
+    char path[4096], err[1024];
+    snprintf(path, sizeof path, rank == 0 ? "%s" : "%s.rank%d", argv[1], rank);
+    recorder *rec = eng ? recorder_open(path, cfg.threads, err, sizeof err) : NULL;
+    if (!rec || recorder_distribute(rec, rank, ranks) != 0) {
+        fprintf(stderr, "mpi_model: %s\n", rec ? recorder_error(rec) : err);
+        return 1;
+    }
+    static lp_state lps[N_LPS];
+    uint32_t phold = sim_kind_register(eng, "phold", 1), sample = sim_kind_register(eng, "sample", 0);
+    int kind = rec_event_kind(rec, "received");
+    int series = rec_series_new(rec, "lps", "received", "events", NULL, N_LPS, 0, SAMPLE_NS);
+    if (kind < 0 || series < 0 || rec_series_new_total(rec, "lps_total", "received", "events", series) < 0) {
+        fprintf(stderr, "mpi_model: %s\n", recorder_error(rec));
+        return 1;
+    }
+    for (uint32_t i = 0; i < N_LPS; i++) {
+        lps[i] = (lp_state){.rec = rec, .series = series, .kind = kind, .phold_kind = phold, .sample_kind = sample};
+        sim_lp_new(eng, "lp", handle, &lps[i]);
+        sim_schedule(eng, i, 0, sample, NULL, 0);
+        gsl_rng *r = sim_engine_rng(eng, i, 0);
+        for (int e = 0; e < START_EVENTS; e++)
+            sim_schedule(eng, i, LOOKAHEAD_NS + (sim_time_ns)gsl_ran_exponential(r, 2e6), phold, NULL, 0);
+    }
+    sim_set_window_hook(eng, window_hook, rec);
+    int rc = sim_run(eng, UNTIL_NS);
+    sim_stats st;
+    sim_get_stats(eng, &st);
+    if (rc != 0 || recorder_error(rec)[0]) {
+        fprintf(stderr, "mpi_model: rank %d: %s\n", rank, rc ? sim_error(eng) : recorder_error(rec));
+        return 1;
+    }
+    if (rank == 0) {
+        if (recorder_close(rec, st.end_ns, err, sizeof err) != 0) {
+            fprintf(stderr, "mpi_model: %s\n", err);
+            return 1;
+        }
+        printf("ranks=%d threads=%d events=%llu rank_events=%llu windows=%llu\n", ranks, cfg.threads,
+               (unsigned long long)st.events, (unsigned long long)st.rank_events, (unsigned long long)st.windows);
+    } else {
+        recorder_abort(rec);
+    }
+    sim_engine_free(eng);
+    if (mpi)
+        sim_mpi_leave();
+    return 0;
+}

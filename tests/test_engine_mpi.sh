@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# test_engine_mpi.sh - one run spread over MPI ranks (issue 18, item 5):
+# the same results as one process for any ranks x threads.
+#  - PHOLD (bench_phold --mpi): events, windows and the checksum of every
+#    LP's final state equal the 1-process run with 2 and 3 ranks x 1 and 2
+#    threads; events really cross ranks (rank_events > 0).
+#  - tests/mpi_model.c (PHOLD traffic that records /events rows and
+#    /series cells with a recorder total): the HDF5 datasets of 2 and 3
+#    ranks equal the 1-process file (h5diff, root attributes such as the
+#    wall time excluded), i.e. the recorder gathers every rank's records.
+#  - vdcsim run --mpi: quickstart over 1-3 ranks x 1-2 threads and rack
+#    failures with HA and DRS over 2-3 ranks give datasets identical to a
+#    plain run; a feature not yet distributable (pods) is refused (exit 2,
+#    naming it) rather than run wrong (docs/engine.md, "One run over MPI ranks").
+# Skipped (77) when mpirun (Open MPI) is missing or the build has no MPI.
+# Args: VDCSIM SOURCE_DIR WORK_DIR
+set -u
+vdcsim=$1; src=$2; work=$3/engine_mpi
+phold="$(dirname "$vdcsim")/bench/bench_phold"; model="$3/mpi_model"
+if ! command -v mpirun >/dev/null 2>&1 || ! mpirun --version 2>&1 | grep -q "Open MPI"; then
+  echo "SKIP: mpirun (Open MPI) is not installed (Debian: openmpi-bin libopenmpi-dev)"; exit 77
+fi
+if ! ldd "$vdcsim" 2>/dev/null | grep -q 'libmpi\.so'; then
+  echo "SKIP: vdcsim was built without MPI (install libopenmpi-dev and configure again)"; exit 77
+fi
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+# Open MPI refuses root unless told; oversubscribe: 3 ranks on any core count.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# Sanitizer build: Open MPI's start-up allocations look like leaks (as in
+# test_sweep_mpi.sh); leak checks are off under mpirun only.
+mpi() { local n=$1; shift; ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" mpirun --oversubscribe -n "$n" "$@"; }
+fail=0
+check() { local what=$1; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi; }
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+for preset in "medium --end 20" "small --end 2000"; do
+  combos=("2 1" "2 2" "3 1")
+  [ "${preset%% *}" = small ] && combos=("3 1") # 8 LPs, 25 % remote: 3 ranks of 2-3 LPs
+  # shellcheck disable=SC2086
+  one=$("$phold" --preset $preset --threads 1)
+  echo "$one"
+  check "phold $preset: 1 process executes events" test "$(field events "$one")" -gt 0
+  for rt in "${combos[@]}"; do
+    set -- $rt
+    # shellcheck disable=SC2086
+    out=$(mpi "$1" "$phold" --preset $preset --threads "$2" --mpi)
+    echo "$out"
+    for f in events windows checksum; do
+      check "phold $preset: $1 ranks x $2 threads: same $f as 1 process" test "$(field $f "$out")" = "$(field $f "$one")"
+    done
+    check "phold $preset: $1 ranks: events cross ranks" test "$(field rank_events "$out")" -gt 0
+  done
+done
+
+"$model" m1.h5 1 >/dev/null || { echo "FAIL mpi_model alone"; exit 1; }
+check "recording model alone writes events" test "$(h5dump -H m1.h5 | grep -c 'DATASPACE  SIMPLE { ( [1-9]')" -ge 3
+for rt in "2 1" "3 2"; do
+  set -- $rt
+  rm -f "m$1$2.h5"
+  if [ "$1" = 1 ]; then "$model" "m$1$2.h5" "$2" >/dev/null; else mpi "$1" "$model" "m$1$2.h5" "$2" --mpi >/dev/null; fi
+  check "recording model: $1 ranks x $2 threads: datasets identical to 1 process" \
+    h5diff --exclude-attribute / m1.h5 "m$1$2.h5"
+  check "recording model: $1 ranks: no scratch file left" test -z "$(ls m$1$2.h5.rank* 2>/dev/null)"
+done
+
+# The datacenter model: quickstart (DRS), and rack failures with HA and DRS
+# (VMs fail, restart elsewhere and migrate: their shared records cross ranks).
+q="$src/scenarios/quickstart.cfg"; rack="$src/scenarios/rack_failure.cfg"
+"$vdcsim" run "$q" --until 6h --threads 1 -o q.h5 --quiet || fail=1
+"$vdcsim" run "$rack" --until 2d --threads 1 -o rack.h5 --quiet --set ha.enabled=true --set drs.enabled=true || fail=1
+check "rack failure run has failures and restarts" test "$(h5dump -H rack.h5 | grep -c 'DATASPACE  SIMPLE { ( [1-9]')" -ge 3
+for rt in "1 1" "3 2"; do
+  set -- $rt
+  mpi "$1" "$vdcsim" run "$q" --until 6h --threads "$2" -o "q$1$2.h5" --quiet --mpi || fail=1
+  check "vdcsim run --mpi quickstart: $1 ranks x $2 threads: datasets identical to a plain run" \
+    h5diff --exclude-attribute / q.h5 "q$1$2.h5"
+done
+for rt in "2 1" "3 1"; do
+  set -- $rt
+  mpi "$1" "$vdcsim" run "$rack" --until 2d --threads "$2" -o "rack$1$2.h5" --quiet --mpi \
+    --set ha.enabled=true --set drs.enabled=true || fail=1
+  check "vdcsim run --mpi rack+HA+DRS: $1 ranks x $2 threads: datasets identical to a plain run" \
+    h5diff --exclude-attribute / rack.h5 "rack$1$2.h5"
+done
+check "no scratch file left" test -z "$(ls ./*.rank* 2>/dev/null)"
+err=$(mpi 2 "$vdcsim" run "$src/tests/scenarios/pods/mixed.cfg" -o pods.h5 --quiet --mpi 2>&1 >/dev/null); rc=$?
+check "vdcsim run --mpi with pods on 2 ranks: refused (exit non-zero)" test "$rc" -ne 0
+check "vdcsim run --mpi with pods on 2 ranks: names the feature" grep -q "feature 'pods' cannot be spread" <<<"$err"
+check "vdcsim run --mpi with pods on 2 ranks: no output left" test ! -e pods.h5
+exit $fail
