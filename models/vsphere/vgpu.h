@@ -12,8 +12,8 @@
  *  - Time-sliced vGPU, default mode: a physical GPU holds vGPUs of one
  *    profile only (NVIDIA vGPU software user guide, "Homogeneous
  *    time-sliced vGPUs"), up to framebuffer / profile size of them; an
- *    empty GPU takes any profile that fits it. Mixed-size mode (vGPU
- *    software 17.0 and later): vGPUs of one series but different sizes
+ *    empty GPU takes any profile that fits it. Mixed-size mode (vSphere 8.0
+ *    Update 3, vSphere API HostGraphicsConfigVgpuMode "mixedSize"): vGPUs of one series but different sizes
  *    share a GPU while their framebuffers sum to at most the GPU's [M: the
  *    placement-ID alignment NVIDIA applies is not modelled].
  *  - Which GPU of a host takes a vGPU is the host graphics assignment
