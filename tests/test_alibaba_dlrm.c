@@ -133,6 +133,23 @@ static void test_malformed(void)
     char err[512] = "";
     CHECK_INT_EQ(adlrm_open(&r, p, err, sizeof err), -1);
     CHECK_STR_CONTAINS(err, ":1: column 'cpu_request': missing from the header");
+    /* an empty file, a header of 30 columns, a row longer than a line may be */
+    p = write_file("adlrm_bad16.csv", "");
+    CHECK_INT_EQ(adlrm_open(&r, p, err, sizeof err), -1);
+    CHECK_STR_CONTAINS(err, ":1: empty file");
+    p = write_file("adlrm_bad17.csv", "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,aa,bb,cc,dd\n");
+    CHECK_INT_EQ(adlrm_open(&r, p, err, sizeof err), -1);
+    CHECK_STR_CONTAINS(err, ":1: 30 columns in the header (expected at most 24)");
+    static char text[6000];
+    int n = snprintf(text, sizeof text, "%s\ni-0,HN,", HEADER);
+    memset(text + n, 'x', 5000);
+    snprintf(text + n + 5000, sizeof text - (size_t)n - 5000, ",1,1,1,1,1,1,1,1,1,1,1,1,1,1\n");
+    p = write_file("adlrm_bad18.csv", text);
+    CHECK_INT_EQ(adlrm_open(&r, p, err, sizeof err), 0);
+    adlrm_instance x;
+    CHECK_INT_EQ(adlrm_next(&r, &x, err, sizeof err), -1);
+    CHECK_STR_CONTAINS(err, ":2: line longer than 4095 bytes");
+    adlrm_close(&r);
 }
 
 /* The published counts (MANIFEST.md of alibaba-dlrm-v2025 and the upstream
