@@ -87,6 +87,7 @@ static int fn_series1(metric_run *r, const metric_def *m, const char *entity, do
 
 #define GPU_SERIES "/series/gpu/"
 #define GPU_CAUSES "/tables/gpu_unallocated"
+#define DLRM_SERIES "/series/dlrm/"
 
 /* A GPU-experiment series (arg: its name) at the first pod whose arrival
  * brings the arrived GPU request to param x the cluster's GPU capacity. */
@@ -388,6 +389,14 @@ const metric_def metric_defs[] = {
     {"gpu_unallocated_no_access_gpus", "GPUs", "GPU sharing",
      "Unallocated GPU at the end of models a task's gpu_spec excludes.", GPU_CAUSES, fn_gpu_cause, "no_access", 4,
      0},
+    {"dlrm_failed_instances", "1", "DLRM trace",
+     "Instances of the DLRM trace replay no node could take (no retries; docs/kubernetes-gpu.md).",
+     DLRM_SERIES "failed_instances", fn_series1, DLRM_SERIES "failed_instances", 2, 0},
+    {"dlrm_running_instances_max", "1", "DLRM trace", "Most instances running at a sample of the DLRM replay.",
+     DLRM_SERIES "running_instances", fn_series1, DLRM_SERIES "running_instances", 1, 0},
+    {"dlrm_cpu_allocation_ratio_mean", "1", "DLRM trace",
+     "Requested / total vCPU of the DLRM replay's nodes, mean over the samples.",
+     DLRM_SERIES "cpu_allocation_ratio", fn_series1, DLRM_SERIES "cpu_allocation_ratio", 0, 0},
     {"service_latency_mean_ms", "ms", "Services", "Mean sojourn time of the service's requests, whole run.",
      SERVICES_PATH " mean_sojourn_ns", fn_service, "mean_sojourn_ns", 1e-6, 1},
     {"service_latency_p99_ms", "ms", "Services", "99th percentile sojourn time of the service, whole run.",

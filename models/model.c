@@ -17,11 +17,13 @@
 #include "models/core/core_build.h"
 #include "models/core/module.h"
 #include "models/failures/failure.h"
+#include "models/kubernetes/k8s_gpu_dlrm.h"
 #include "models/kubernetes/k8s_gpu_replay.h"
 #include "models/kubernetes/k8s_scheduler_lp.h"
 #include "models/services/service.h"
 #include "models/vsphere/drs_controller.h"
 #include "models/vsphere/ha_controller.h"
+#include "models/vsphere/vgpu_module.h"
 
 /* In order: pods and services report what runs on a host before the
  * failure module and DRS change it; HA admits and masks before the restart
@@ -32,6 +34,8 @@
 static const model_module *const module_table[] = {
     &pods_module, &services_module, &ha_module, &failure_module, &drs_module, &arrivals_module, &kubernetes_module,
     &gpu_replay_module, /* the GPU-sharing experiment (issue 16): its own LP, last */
+    &dlrm_replay_module, /* the DLRM trace replay (issue 16): its own LP */
+    &vgpu_module, /* vGPU VMs (issue 16): cluster hooks only, no LP */
 };
 enum { N_MODULES = sizeof module_table / sizeof module_table[0] };
 

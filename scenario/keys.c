@@ -34,6 +34,7 @@ const scn_key scn_keys[] = {
 #include "scenario/keys_ha.inc"
 #include "scenario/keys_workload.inc"
 #include "scenario/keys_drs.inc"
+#include "scenario/keys_vgpu.inc"
 #include "scenario/keys_plugins.inc"
 #include "scenario/keys_clusters.inc"
 };

@@ -1,11 +1,13 @@
 /* alibaba_gpu.c - the Alibaba GPU trace v2023 reader (see alibaba_gpu.h). */
 #include "traces/alibaba_gpu.h"
 
+#include "traces/alibaba_csv.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
-#define LINE_MAX_BYTES 4096
+#define LINE_MAX_BYTES ACSV_LINE_MAX_BYTES
 
 /* Known columns, by kind; the order is the index into agpu_reader.col. */
 static const char *const node_columns[] = {"sn", "cpu_milli", "memory_mib", "gpu", "model"};
@@ -37,46 +39,6 @@ static const char *const *columns_of(agpu_kind k, int *n, int *required)
     return pod_columns;
 }
 
-/* Reads one line without its end of line; 1, 0 at the end, -1 too long or read error. */
-static int read_line(agpu_reader *r, char *buf, size_t len, char *err, size_t err_len)
-{
-    if (fgets(buf, (int)len, r->f) == NULL) {
-        if (ferror(r->f)) {
-            set_err(err, err_len, "%s:%d: read error: %s", r->path, r->line + 1, strerror(errno ? errno : EIO));
-            return -1;
-        }
-        return 0;
-    }
-    r->line++;
-    size_t n = strlen(buf);
-    if (n == len - 1 && buf[n - 1] != '\n' && !feof(r->f)) {
-        set_err(err, err_len, "%s:%d: line longer than %d bytes (expected a CSV row of the trace)", r->path, r->line,
-                LINE_MAX_BYTES - 1);
-        return -1;
-    }
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-        buf[--n] = '\0';
-    return 1;
-}
-
-/* Splits buf at commas in place; returns the number of fields (up to max + 1). */
-static int split(char *buf, char **fields, int max)
-{
-    int n = 0;
-    char *p = buf;
-    for (;;) {
-        if (n <= max)
-            fields[n] = p;
-        n++;
-        char *comma = strchr(p, ',');
-        if (comma == NULL)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
-}
-
 int agpu_open(agpu_reader *r, const char *path, agpu_kind kind, char *err, size_t err_len)
 {
     memset(r, 0, sizeof *r);
@@ -88,14 +50,14 @@ int agpu_open(agpu_reader *r, const char *path, agpu_kind kind, char *err, size_
         return -1;
     }
     char buf[LINE_MAX_BYTES], *fields[AGPU_MAX_COLUMNS + 1];
-    int rc = read_line(r, buf, sizeof buf, err, err_len);
+    int rc = acsv_read_line(r->f, r->path, &r->line, buf, sizeof buf, err, err_len);
     if (rc <= 0) {
         if (rc == 0)
             set_err(err, err_len, "%s:1: empty file (expected a header line naming the columns)", path);
         agpu_close(r);
         return -1;
     }
-    int n = split(buf, fields, AGPU_MAX_COLUMNS);
+    int n = acsv_split(buf, fields, AGPU_MAX_COLUMNS);
     if (n > AGPU_MAX_COLUMNS) {
         set_err(err, err_len, "%s:1: %d columns in the header (expected at most %d)", path, n, AGPU_MAX_COLUMNS);
         agpu_close(r);
@@ -138,12 +100,12 @@ static int next_row(row *w, char *buf, size_t len)
 {
     agpu_reader *r = w->r;
     for (;;) {
-        int rc = read_line(r, buf, len, w->err, w->err_len);
+        int rc = acsv_read_line(r->f, r->path, &r->line, buf, len, w->err, w->err_len);
         if (rc <= 0)
             return rc;
         if (buf[0] == '\0')
             continue; /* a blank line (the files end with one newline) */
-        int n = split(buf, w->fields, AGPU_MAX_COLUMNS);
+        int n = acsv_split(buf, w->fields, AGPU_MAX_COLUMNS);
         if (n != r->n_columns) {
             set_err(w->err, w->err_len, "%s:%d: %d fields (expected %d, as in the header)", r->path, r->line, n,
                     r->n_columns);

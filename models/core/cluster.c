@@ -73,6 +73,9 @@ int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place
         return -1;
     cluster_commit(c, vm_id, chosen);
     c->vm_host[vm_id] = chosen; /* so a later power-off reaches the host it runs on now */
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->vm_committed)
+            f->hooks->vm_committed(c, f, vm_id, chosen);
     return chosen;
 }
 

@@ -108,6 +108,10 @@ typedef struct cluster_hooks {
     int (*hold_stop)(cluster *c, const struct cluster_feature *f, uint32_t vm_id);
     void (*vm_gone)(cluster *c, const struct cluster_feature *f, uint32_t vm_id);
     void (*sample)(sim_ctx *ctx, cluster *c, const struct cluster_feature *f);
+    /* The VM was just given host_index by cluster_choose_and_commit (a
+     * power-on or a restart): a feature holding per-host devices for it
+     * (vGPUs) takes them there. */
+    void (*vm_committed)(cluster *c, const struct cluster_feature *f, uint32_t vm_id, int32_t host_index);
 } cluster_hooks;
 
 typedef struct cluster_feature {

@@ -272,12 +272,33 @@ int64_t k8s_gpu_frag_for_task(const k8s_gpu_node *g, int64_t cpu_free_milli, con
     return frag;
 }
 
+/* The hot loop of FGD: k8s_gpu_frag_for_task for every type, with the
+ * node's free total taken once and one pass over the GPUs per type
+ * (counting those that fit and summing those that do not); the same
+ * integers summed in the same order, so the same double. */
 double k8s_gpu_node_frag(const k8s_gpu_node *g, int64_t cpu_free_milli, const k8s_gpu_task_type *types,
                          uint32_t n_types)
 {
+    int64_t free_total = k8s_gpu_free_total(g);
+    uint32_t n_gpu = g ? g->n_gpu : 0;
     double f = 0;
-    for (uint32_t k = 0; k < n_types; k++)
-        f += types[k].weight * (double)k8s_gpu_frag_for_task(g, cpu_free_milli, &types[k]);
+    for (uint32_t k = 0; k < n_types; k++) {
+        const k8s_gpu_task_type *t = &types[k];
+        int64_t frag = free_total; /* CPU task, CPU short, model excluded, too few GPUs: all of it */
+        if (t->num_gpu > 0 && n_gpu > 0 && cpu_free_milli >= t->cpu_milli && k8s_gpu_spec_allows(t->spec, g->model)) {
+            uint32_t fitting = 0;
+            int64_t too_small = 0;
+            for (uint32_t i = 0; i < n_gpu; i++) {
+                if (g->free_milli[i] >= t->milli)
+                    fitting++;
+                else
+                    too_small += g->free_milli[i];
+            }
+            if (fitting >= (uint32_t)t->num_gpu)
+                frag = too_small;
+        }
+        f += t->weight * (double)frag;
+    }
     return f;
 }
 

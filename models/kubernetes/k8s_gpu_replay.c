@@ -360,6 +360,8 @@ static void replay_free(gpu_replay *w)
 static model_status replay_start(model_builder *b, void **world)
 {
     const scenario *scn = b->scn;
+    if (strcmp(scn_string(scn, "kubernetes.pod_trace.format"), "alibaba-dlrm-2025") == 0)
+        return MODEL_OK; /* a timed replay: k8s_gpu_dlrm.c */
     if (!scn_is_set(scn, "kubernetes.pod_trace.path") && !scn_is_set(scn, "kubernetes.node_trace.path") &&
         !scn_is_set(scn, "kubernetes.gpu_experiment.policy"))
         return MODEL_OK;
