@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis/h5_read.h"
+#include "scenario/scenario.h"
 
 #define NAME_LEN 128
 #define N_KINDS 4 /* PK_NONE .. PK_SERVICE */
@@ -515,4 +516,31 @@ void props_h5_close(props_h5 *r)
     H5Fclose(r->file);
     h5r_quiet_end(&r->quiet);
     free(r);
+}
+
+int props_h5_builtin_params(props_h5 *r, props_builtin_params *out, char *err, size_t err_len)
+{
+    enum { MAX_TEXT = 1 << 20 };
+    char *text = malloc(MAX_TEXT);
+    if (!text) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
+    int rc = -1;
+    if (h5r_attr_str(r->file, "scenario_text", text, MAX_TEXT) != 1) {
+        snprintf(err, err_len, "root attribute scenario_text missing: the built-in properties take their parameters "
+                               "from the run's scenario");
+    } else {
+        char why[1024];
+        scenario *s = scenario_load_string(text, "scenario_text", NULL, 0, why, sizeof why);
+        if (!s) {
+            snprintf(err, err_len, "the run's scenario (for the built-in properties' parameters): %s", why);
+        } else {
+            props_builtin_params_from_scenario(s, out);
+            scenario_free(s);
+            rc = 0;
+        }
+    }
+    free(text);
+    return rc;
 }

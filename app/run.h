@@ -16,6 +16,7 @@ typedef struct run_options {
     const char **plugins;   /* --plugin FILE: loaded before the scenario (docs/policies.md) */
     int n_plugins;
     int force;              /* may overwrite an existing file that is not a vdcsim output */
+    int fail_on_violation;  /* exit 1 when a monitored property was violated (docs/properties.md) */
 } run_options;
 
 /* Each returns a CLI exit status (cli.h). */

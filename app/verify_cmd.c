@@ -89,6 +89,21 @@ static void print_json(const props_entry *p, const props_result *r, int first)
     printf("]}");
 }
 
+/* 1 when the properties file mentions a built-in (its parameters come from
+ * the run's scenario, read only then). */
+static int file_names_builtin(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char line[4096];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f))
+        found = strstr(line, "builtin") != NULL;
+    fclose(f);
+    return found;
+}
+
 int cmd_verify(int argc, char **argv)
 {
     const char *run = NULL, *props = NULL;
@@ -116,14 +131,26 @@ int cmd_verify(int argc, char **argv)
     }
     char err[4096];
     props_list list;
-    if (props_file_load(props, &list, err, sizeof err) != 0) {
-        cli_print_error("vdcsim: ", err);
-        return CLI_EXIT_BAD_INPUT;
-    }
     props_source src;
     props_h5 *h5 = NULL;
-    if (props_h5_open(run, &h5, &src, err, sizeof err) != 0) {
+    char run_err[2048];
+    props_builtin_params params, *have_params = NULL;
+    int run_ok = props_h5_open(run, &h5, &src, run_err, sizeof run_err) == 0;
+    if (run_ok && file_names_builtin(props) && props_h5_builtin_params(h5, &params, run_err, sizeof run_err) != 0) {
+        snprintf(err, sizeof err, "%s: %s", run, run_err);
         cli_print_error("vdcsim: ", err);
+        props_h5_close(h5);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (run_ok && file_names_builtin(props))
+        have_params = &params;
+    if (props_file_load(props, have_params, &list, err, sizeof err) != 0) {
+        cli_print_error("vdcsim: ", err);
+        props_h5_close(h5);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (!run_ok) {
+        cli_print_error("vdcsim: ", run_err);
         props_list_free(&list);
         return CLI_EXIT_BAD_INPUT;
     }

@@ -35,6 +35,7 @@ const scn_key scn_keys[] = {
 #include "scenario/keys_workload.inc"
 #include "scenario/keys_drs.inc"
 #include "scenario/keys_plugins.inc"
+#include "scenario/keys_properties.inc"
 };
 
 const size_t scn_key_count = sizeof scn_keys / sizeof scn_keys[0];

@@ -37,7 +37,7 @@ _vdcsim() {
   esac
   local flags="--help"
   case ${COMP_WORDS[1]} in
-    run) flags="-o --threads --seed --until --set --plugin --traces --quiet --force --help" ;;
+    run) flags="-o --threads --seed --until --set --plugin --traces --quiet --force --fail-on-violation --help" ;;
     check) flags="--set --plugin --traces --help" ;;
     policies) flags="--plugin --help" ;;
     metrics) flags="--csv --json --reference --help" ;;
