@@ -10,7 +10,7 @@
 
 /* Each formula is a printf format whose only conversion, if any, is the
  * parameter named in `param` (a duration, written as the scenario would). */
-typedef enum { BP_NONE, BP_HA_DEADLINE } builtin_param;
+typedef enum { BP_NONE, BP_HA_DEADLINE, BP_SAMPLE_PERIOD } builtin_param;
 
 static const struct {
     const char *name;
@@ -26,8 +26,11 @@ static const struct {
      * Virtualization Basics"). */
     {"host_memory_isolation", "forall host: G host.memory_consumed <= host.memory_capacity", BP_NONE},
     /* A failed or maintenance host runs no VM (vSphere power-state machine:
-     * a VM runs only on a host that runs). */
-    {"no_vm_on_down_host", "forall host: G (!host.up -> host.vms_running == 0)", BP_NONE},
+     * a VM runs only on a host that runs), as the samples see it: within one
+     * sample period of going down, the host is up again or its sample counts
+     * no running VM (a sampled count holds until the next sample). */
+    {"no_vm_on_down_host", "forall host: G (!host.up -> F[<=%s] (host.up || host.vms_running == 0))",
+     BP_SAMPLE_PERIOD},
 };
 enum { N_BUILTINS = sizeof builtins / sizeof builtins[0] };
 
@@ -37,6 +40,7 @@ void props_builtin_params_from_scenario(const scenario *s, props_builtin_params 
     int64_t detect = scn_duration_ns(s, scn_is_set(s, "ha.detection_time") ? "ha.detection_time"
                                                                             : "failures.detection_time");
     out->ha_deadline_ns = detect + scn_duration_ns(s, "simulation.control_latency");
+    out->sample_period_ns = scn_duration_ns(s, "simulation.sample_period");
 }
 
 const char *props_builtin_names(void)
@@ -50,9 +54,10 @@ int props_builtin_formula(const char *name, const props_builtin_params *p, char 
     for (int i = 0; i < N_BUILTINS; i++) {
         if (strcmp(builtins[i].name, name) != 0)
             continue;
-        if (builtins[i].param == BP_HA_DEADLINE) {
+        if (builtins[i].param != BP_NONE) {
             char d[64];
-            units_format_duration_ns(p->ha_deadline_ns, d, sizeof d);
+            units_format_duration_ns(builtins[i].param == BP_HA_DEADLINE ? p->ha_deadline_ns : p->sample_period_ns, d,
+                                     sizeof d);
             snprintf(buf, len, builtins[i].format, d);
         }
         else

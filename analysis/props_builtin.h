@@ -22,6 +22,8 @@ typedef struct props_builtin_params {
      * failures.detection_time + simulation.control_latency (the start
      * message's latency) */
     int64_t ha_deadline_ns;
+    /* no_vm_on_down_host: simulation.sample_period */
+    int64_t sample_period_ns;
 } props_builtin_params;
 
 /* The parameters of the built-ins for a scenario. */
