@@ -174,14 +174,19 @@ static void witness(const ps_signal *const *atoms, const props_node *n, int64_t 
     witness(atoms, n->r, t, seen, buf, len);
 }
 
+void props_witness_atoms(const props_node *phi, const ps_signal *const *atoms, int64_t t, char *buf, size_t len)
+{
+    int seen[PA_COUNT] = {0};
+    buf[0] = '\0';
+    witness(atoms, phi, t, seen, buf, len);
+}
+
 static void entity_witness(const entity_ctx *e, const props_node *n, int64_t t, char *buf, size_t len)
 {
     const ps_signal *atoms[PA_COUNT];
     for (int a = 0; a < PA_COUNT; a++)
         atoms[a] = e->loaded[a] ? &e->atom[a] : NULL;
-    int seen[PA_COUNT] = {0};
-    buf[0] = '\0';
-    witness(atoms, n, t, seen, buf, len);
+    props_witness_atoms(n, atoms, t, buf, len);
 }
 
 static void free_atoms(entity_ctx *e)

@@ -74,6 +74,8 @@ int props_truth(const props_node *phi, const props_source *src, size_t row, ps_s
 /* The witness text of phi for entity row at time t (see above). */
 int props_witness(const props_node *phi, const props_source *src, size_t row, int64_t t, char *buf, size_t len,
                   char *err, size_t err_len);
+/* The same from the entity's signals (atoms[a]: atom a's, NULL if absent). */
+void props_witness_atoms(const props_node *phi, const ps_signal *const *atoms, int64_t t, char *buf, size_t len);
 /* 1 when the formula names atom a. */
 int props_uses_atom(const props_node *n, props_atom a);
 /* The bound of the first F or U in the formula (pre-order); -1 if none:

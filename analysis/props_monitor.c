@@ -155,14 +155,16 @@ static int add_violation(pm_prop *p, int64_t time_ns, int64_t obligation_ns, con
 }
 
 /* A maximal false interval starting at `start` (absolute): one violation,
- * as props_eval.c records it. */
-static int violation_at(pm_prop *p, const props_node *body, const props_source *src, int64_t base, int64_t start,
+ * as props_eval.c records it; the witness from the entity's own signals. */
+static int violation_at(const pm_entity *e, const pm_set *s, pm_prop *p, const props_node *body, int64_t start,
                         char *err, size_t err_len)
 {
     int64_t bound = props_first_bound(body);
-    char wit[256] = "";
-    if (props_witness(body, src, 0, start - base, wit, sizeof wit, err, err_len) != 0)
-        return -1;
+    const ps_signal *atoms[PA_COUNT];
+    for (int a = 0; a < PA_COUNT; a++)
+        atoms[a] = s->atom_slot[a] >= 0 ? &e->sig[s->atom_slot[a]] : NULL;
+    char wit[256];
+    props_witness_atoms(body, atoms, start, wit, sizeof wit);
     int64_t t = bound < 0 ? start : bound > INT64_MAX - start ? INT64_MAX : start + bound;
     if (add_violation(p, t, bound >= 0 ? start : -1, wit) != 0) {
         snprintf(err, err_len, "out of memory");
@@ -187,7 +189,7 @@ static int decide(pm_entity *e, const pm_set *s, int i, const window *w, int64_t
     if (!is_g) { /* decided by the value at 0 */
         double v = truth.n ? truth.seg[0].v : PV_UNKNOWN;
         if (v == PV_FALSE)
-            rc = violation_at(p, body, &src, w->base, 0, err, err_len);
+            rc = violation_at(e, s, p, body, 0, err, err_len);
         else if (v == PV_UNKNOWN)
             p->pending++;
         p->done = 1;
@@ -204,7 +206,7 @@ static int decide(pm_entity *e, const pm_set *s, int i, const window *w, int64_t
             double v = truth.seg[k].v;
             if (v != p->last) { /* a new maximal interval starts at `from` */
                 if (v == PV_FALSE)
-                    rc = violation_at(p, body, &src, w->base, from, err, err_len);
+                    rc = violation_at(e, s, p, body, from, err, err_len);
                 else if (v == PV_UNKNOWN)
                     p->pending++;
                 p->last = v;
@@ -238,10 +240,11 @@ static void trim(pm_entity *e, const pm_set *s, int64_t t)
 
 int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_len)
 {
-    if (!e->sig || now <= e->base_ns)
+    if (!e->sig || now <= e->base_ns || now - e->checked_ns < s->check_span_ns)
         return 0;
     if (now > s->end_ns)
         now = s->end_ns;
+    e->checked_ns = now;
     window w = {.e = e, .s = s, .base = e->base_ns, .now = now};
     int64_t keep_from = now;
     for (int i = 0; i < s->n_props; i++) {

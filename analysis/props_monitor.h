@@ -42,6 +42,11 @@ typedef struct pm_set {
     props_atom slot_atom[PA_COUNT];
     int n_slots;
     int64_t end_ns;
+    /* pm_check works only once the undecided window spans this much (0:
+     * at every call): fewer, longer evaluations cost less than many short
+     * ones (a window's fixed cost is a few allocations per atom), and the
+     * decisions are the same. */
+    int64_t check_span_ns;
 } pm_set;
 
 typedef struct pm_violation {
@@ -60,6 +65,7 @@ typedef struct pm_prop {
 
 typedef struct pm_entity {
     int64_t base_ns;
+    int64_t checked_ns; /* the last pm_check that evaluated */
     ps_signal *sig; /* n_slots */
     pm_prop *prop;  /* n_props */
 } pm_entity;

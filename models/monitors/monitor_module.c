@@ -11,7 +11,7 @@
 #include "models/core/host.h"
 #include "models/core/model_env.h"
 
-enum { N_HOST_KINDS = 6 };
+enum { N_HOST_KINDS = 6, CHECK_SAMPLES = 12 };
 
 typedef struct monitor_world {
     props_list props;
@@ -107,6 +107,9 @@ static model_status monitors_start(model_builder *b, void **world)
     if (pm_set_init(&w->vm_set, &w->props, PK_VM, w->end_ns) != 0 ||
         pm_set_init(&w->host_set, &w->props, PK_HOST, w->end_ns) != 0)
         return model_runtime_error(b, "out of memory");
+    /* decide every CHECK_SAMPLES samples: the window then holds at most
+     * the lookahead plus that many samples */
+    w->vm_set.check_span_ns = w->host_set.check_span_ns = CHECK_SAMPLES * w->period_ns;
     w->vms = calloc(w->n_vms ? w->n_vms : 1, sizeof *w->vms);
     w->hosts = calloc(w->n_hosts ? w->n_hosts : 1, sizeof *w->hosts);
     w->vm_series_ns = malloc((w->n_vms ? w->n_vms : 1) * sizeof *w->vm_series_ns);
