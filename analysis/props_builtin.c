@@ -25,6 +25,14 @@ static const struct {
      * memory than the host has (vSphere Resource Management 8.0, "Memory
      * Virtualization Basics"). */
     {"host_memory_isolation", "forall host: G host.memory_consumed <= host.memory_capacity", BP_NONE},
+    /* Resource isolation per VM: the CPU a VM is entitled to never exceeds
+     * its limit, and is never below its reservation while it demands at
+     * least that much (VMware, vSphere Resource Management 8.0, "CPU
+     * Resource Management": reservation, limit, shares). */
+    {"cpu_limit", "forall vm: G (vm.running -> vm.cpu_entitlement <= vm.cpu_limit)", BP_NONE},
+    {"cpu_reservation",
+     "forall vm: G ((vm.running && vm.cpu_demand >= vm.cpu_reservation) -> vm.cpu_entitlement >= vm.cpu_reservation)",
+     BP_NONE},
     /* A failed or maintenance host runs no VM (vSphere power-state machine:
      * a VM runs only on a host that runs), as the samples see it: within one
      * sample period of going down, the host is up again or its sample counts
@@ -45,7 +53,7 @@ void props_builtin_params_from_scenario(const scenario *s, props_builtin_params 
 
 const char *props_builtin_names(void)
 {
-    return "ha_restart, host_memory_isolation, no_vm_on_down_host";
+    return "ha_restart, host_memory_isolation, cpu_limit, cpu_reservation, no_vm_on_down_host";
 }
 
 int props_builtin_formula(const char *name, const props_builtin_params *p, char *buf, size_t len, char *why,

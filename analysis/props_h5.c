@@ -160,6 +160,10 @@ static const struct {
     [PA_VM_CPU_DEMAND] = {"/series/vm/cpu_demand_mhz", 1, " (the VM series need output.per_vm_series = true)"},
     [PA_VM_CPU_ENTITLEMENT] = {"/series/vm/cpu_entitlement_mhz", 1,
                                " (the VM series need output.per_vm_series = true)"},
+    [PA_VM_CPU_LIMIT] = {"/tables/vm_resources#cpu_limit_mhz", 1,
+                         " (written by runs whose scenario has a properties list)"},
+    [PA_VM_CPU_RESERVATION] = {"/tables/vm_resources#cpu_reservation_mhz", 1,
+                               " (written by runs whose scenario has a properties list)"},
     [PA_HOST_CPU_USAGE] = {"/series/host/cpu_usage_mhz", 1, ""},
     [PA_HOST_CPU_DEMAND] = {"/series/host/cpu_demand_mhz", 1, ""},
     [PA_HOST_CPU_READY] = {"/series/host/cpu_ready_pct", 0.01, ""},
@@ -256,6 +260,10 @@ static int table_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, c
     const char *hash = strchr(quantity_of[a].path, '#');
     snprintf(table, sizeof table, "%.*s", (int)(hash - quantity_of[a].path), quantity_of[a].path);
     hsize_t rows = 0;
+    if (h5r_exists(r->file, table) == 0) {
+        snprintf(err, err_len, "%s is not in the run%s", table, quantity_of[a].hint);
+        return -1;
+    }
     hid_t t = h5r_open_dataset(r->file, table, 1, &rows, err, err_len);
     if (t < 0)
         return -1;
@@ -457,7 +465,9 @@ static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char 
     case PA_HOST_MAINTENANCE: return state_signal(r, a, row, out, err, err_len);
     case PA_VM_MIGRATING: return vmotion_signal(r, row, out, err, err_len);
     case PA_HOST_CPU_CAPACITY:
-    case PA_HOST_MEMORY_CAPACITY: return table_signal(r, a, row, out, err, err_len);
+    case PA_HOST_MEMORY_CAPACITY:
+    case PA_VM_CPU_LIMIT:
+    case PA_VM_CPU_RESERVATION: return table_signal(r, a, row, out, err, err_len);
     default: return series_signal(r, a, row, out, err, err_len);
     }
 }

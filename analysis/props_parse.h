@@ -39,6 +39,8 @@ typedef enum {
     PA_VM_CPU_READY,   /* /series/vm/cpu_ready_pct / 100 */
     PA_VM_CPU_DEMAND,  /* /series/vm/cpu_demand_mhz */
     PA_VM_CPU_ENTITLEMENT,
+    PA_VM_CPU_LIMIT,       /* vms.[].cpu_limit (constant; INFINITY unlimited): /tables/vm_resources */
+    PA_VM_CPU_RESERVATION, /* vms.[].cpu_reservation (constant) */
     PA_HOST_UP,        /* host state (events) is up or isolated */
     PA_HOST_FAILED,    /* state failed */
     PA_HOST_MAINTENANCE,

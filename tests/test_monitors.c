@@ -318,6 +318,54 @@ static void test_builtins(void)
     CHECK_INT_EQ(run_status("mon_pass", SMALL("3"), "--fail-on-violation"), 0);
 }
 
+/* Isolation on one host of 4 x 1 GHz (4000 MHz), four VMs of 2 vCPUs
+ * demanding 2 GHz each (8000 MHz): res-01 reserves 1800 MHz, capped-01 is
+ * limited to 1000 MHz, hog-01 and hog-02 have neither; equal shares. The
+ * entitlement water-fills: res-01 its reservation, 1800; the other three
+ * the equal level x with 1800 + 3x = 4000, x = 733.33 MHz (below
+ * capped-01's limit; res-01's claim stays at its reservation, above x).
+ * So cpu_limit and cpu_reservation hold (one pending each: [1s, 5m) before
+ * the first sample with the VMs); a threshold chosen to fail, entitlement
+ * <= 0.5 x limit = 500 MHz, breaks at the 5m sample with 733.333 MHz, and
+ * entitlement >= reservation + 1 MHz breaks at 5m with exactly 1800. */
+#define ISOLATION \
+    "simulation = { seed = 1; until = \"1h\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; };\n" \
+    "output = { path = \"x.h5\"; per_vm_series = true; };\n" \
+    "hosts = ( { name = \"esx\"; count = 1; sockets = 1; cores_per_socket = 4; threads_per_core = 1; cpu = \"1GHz\"; memory = \"64GiB\"; } );\n" \
+    "vms = (\n" \
+    "  { name = \"res\"; count = 1; vcpus = 2; memory = \"4GiB\"; cpu_reservation = \"1800MHz\"; cpu_demand = { kind = \"constant\"; mean = \"2GHz\"; }; },\n" \
+    "  { name = \"hog\"; count = 2; vcpus = 2; memory = \"4GiB\"; cpu_demand = { kind = \"constant\"; mean = \"2GHz\"; }; },\n" \
+    "  { name = \"capped\"; count = 1; vcpus = 2; memory = \"4GiB\"; cpu_limit = \"1GHz\"; cpu_demand = { kind = \"constant\"; mean = \"2GHz\"; }; }\n" \
+    ");\n" \
+    "properties = (\n" \
+    "  { builtin = \"cpu_limit\"; }, { builtin = \"cpu_reservation\"; },\n" \
+    "  { name = \"half_limit\"; formula = \"forall vm in group \\\"capped\\\": G (vm.running -> vm.cpu_entitlement <= 0.5 * vm.cpu_limit)\"; },\n" \
+    "  { name = \"res_plus\"; formula = \"forall vm in group \\\"res\\\": G (vm.running -> vm.cpu_entitlement >= vm.cpu_reservation + \\\"1MHz\\\")\"; }\n" \
+    ");\n"
+
+static void test_isolation(void)
+{
+    hid_t f = run_h5("mon_iso", ISOLATION);
+    if (f < 0)
+        return;
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    int64_t v, p, e;
+    property_counts(f, "cpu_limit", &v, &p, &e);
+    CHECK_INT_EQ(v, 0);
+    CHECK_INT_EQ(p, 4);
+    property_counts(f, "cpu_reservation", &v, &p, &e);
+    CHECK_INT_EQ(v, 0);
+    H5Fclose(f);
+    const int64_t m = 60000000000LL;
+    CHECK_INT_EQ(rs.n, 2);
+    expect(&rs, "half_limit", "capped-01", 5 * m, -1,
+           "vm.running=true, vm.cpu_entitlement=733.333 MHz, vm.cpu_limit=1000 MHz");
+    expect(&rs, "res_plus", "res-01", 5 * m, -1,
+           "vm.running=true, vm.cpu_entitlement=1800 MHz, vm.cpu_reservation=1800 MHz");
+    compare_with_verify(VDCSIM_TEST_TMPDIR "/mon_iso.h5", VDCSIM_TEST_TMPDIR "/mon_iso.cfg", &rs);
+}
+
 static void test_bad_properties(void)
 {
     CHECK_INT_EQ(run_status("mon_bad1", BASE "properties = ( { name = \"x\"; formula = \"forall vm: G vm.speed > 1\"; } );\n", ""), 2);
@@ -342,6 +390,7 @@ int main(void)
     test_crafted_run();
     test_results_unchanged();
     test_builtins();
+    test_isolation();
     test_bad_properties();
     return CHECK_DONE();
 }

@@ -121,6 +121,8 @@ static model_status monitors_start(model_builder *b, void **world)
     for (uint32_t i = 0; i < w->n_vms; i++) {
         w->vm_series_ns[i] = -1;
         const char *group = scn_string(b->scn, "vms.[%u].name", env->vm_specs[i].group);
+        init[PA_VM_CPU_LIMIT] = env->vm_specs[i].res.cpu_limit_mhz;
+        init[PA_VM_CPU_RESERVATION] = env->vm_specs[i].res.cpu_reservation_mhz;
         if (pm_entity_init(&w->vms[i], &w->vm_set, group, init) != 0)
             return model_runtime_error(b, "out of memory");
     }
@@ -139,6 +141,9 @@ static model_status monitors_start(model_builder *b, void **world)
 static const rec_column violation_columns[] = {
     {"time_ns", REC_I64, "ns"}, {"property", REC_STR, NULL}, {"entity", REC_STR, NULL},
     {"witness", REC_STR, NULL}, {"obligation_start_ns", REC_I64, "ns"},
+};
+static const rec_column resource_columns[] = {
+    {"name", REC_STR, NULL}, {"cpu_reservation_mhz", REC_F64, "MHz"}, {"cpu_limit_mhz", REC_F64, "MHz"},
 };
 static const rec_column property_columns[] = {
     {"name", REC_STR, NULL},      {"formula", REC_STR, NULL}, {"entities", REC_I64, NULL},
@@ -264,6 +269,19 @@ static int monitors_write(model_builder *b, void *world)
     for (uint32_t i = 0; i < w->n_hosts; i++)
         if (pm_finish(&w->hosts[i], &w->host_set, err, sizeof err) != 0)
             return -1;
+    /* the VMs' constants the properties may name, for `vdcsim verify` (row i: VM i) */
+    int tr = rec_table_new(rec, "vm_resources", resource_columns,
+                           (int)(sizeof resource_columns / sizeof resource_columns[0]));
+    if (tr < 0)
+        return -1;
+    for (uint32_t i = 0; i < w->n_vms; i++) {
+        const vm_spec *vs = &b->env->vm_specs[i];
+        char name[300];
+        core_entity_name(name, sizeof name, scn_string(w->scn, "vms.[%u].name", vs->group), vs->index_in_group);
+        rec_value row[] = {{.str = name}, {.f64 = vs->res.cpu_reservation_mhz}, {.f64 = vs->res.cpu_limit_mhz}};
+        if (rec_table_row(rec, tr, row) != 0)
+            return -1;
+    }
     int tv = rec_table_new(rec, "violations", violation_columns,
                            (int)(sizeof violation_columns / sizeof violation_columns[0]));
     int tp = rec_table_new(rec, "properties", property_columns,
