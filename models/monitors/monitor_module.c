@@ -51,7 +51,7 @@ static const char *not_monitored(const props_node *f)
     if (f->type != PN_FORALL)
         return "a property without forall is decided by constants alone: not monitored during a run";
     if (f->kind != PK_VM && f->kind != PK_HOST)
-        return "properties over services are not monitored during a run yet: check them with vdcsim verify";
+        return "properties over services and pods are not monitored during a run yet: check them with vdcsim verify";
     if (props_uses_atom(f, PA_VM_MIGRATING))
         return "vmotion.active is not monitored during a run yet: check it with vdcsim verify";
     return NULL;
