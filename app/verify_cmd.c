@@ -18,6 +18,9 @@ static const char verify_usage[] =
     "usage: vdcsim verify RUN.h5 PROPS.cfg [--json] [--fail-on-violation]\n"
     "Checks the properties of PROPS.cfg (properties = ( { name = \"...\"; formula = \"...\"; }, ... );)\n"
     "against a finished run, from its event log and series (docs/properties.md).\n"
+    "{ builtin = \"NAME\"; } switches on a built-in property (ha_restart, cpu_limit, ...),\n"
+    "with its parameters from the run's scenario. A scenario file serves as PROPS.cfg:\n"
+    "its properties list is what the monitors checked during the run.\n"
     "Prints per property PASS or FAIL, the violations, the pending obligations (deadlines\n"
     "past the end of the run) and the first violations with time, entity and witness.\n"
     "--json: the same as one JSON object. --fail-on-violation: exit 1 when a property fails.\n";
