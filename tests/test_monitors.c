@@ -366,6 +366,52 @@ static void test_isolation(void)
     compare_with_verify(VDCSIM_TEST_TMPDIR "/mon_iso.h5", VDCSIM_TEST_TMPDIR "/mon_iso.cfg", &rs);
 }
 
+/* Pods (tests/test_props_pods.sh derives the same run by hand): api-01 and
+ * api-02 run from 3.6777216 s (a 200 MiB pull at 1 Gbps + 2 s start-up),
+ * crash after 10 m and run again 2 s later, twice. */
+#define PODS_BASE \
+    "simulation = { seed = 1; until = \"30m\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; };\n" \
+    "output = { path = \"x.h5\"; };\n" \
+    "hosts = ( { name = \"metal\"; count = 1; sockets = 1; cores_per_socket = 4; memory = \"16GiB\"; } );\n" \
+    "pods = ( { name = \"api\"; count = 2; node_group = \"metal\"; requests = { cpu = 250; memory = \"256MiB\"; };\n" \
+    "    startup = { distribution = \"deterministic\"; mean = \"2s\"; };\n" \
+    "    crash = { distribution = \"deterministic\"; mean = \"10m\"; }; } );\n"
+#define PODS_PROPS \
+    "properties = (\n" \
+    "  { name = \"up_in_3s\"; formula = \"forall pod in deployment \\\"api\\\": F[<=3s] pod.running\"; },\n" \
+    "  { name = \"restart_1999ms\"; formula = \"forall pod: G ((!pod.running && !pod.pending) -> F[<=1999ms] pod.running)\"; },\n" \
+    "  { name = \"pending_then_running\"; formula = \"forall pod: G (pod.pending -> (!pod.running && F[<=4s] pod.running))\"; }\n" \
+    ");\n"
+
+static void test_pods(void)
+{
+    hid_t f = run_h5("mon_pods", PODS_BASE PODS_PROPS);
+    if (f < 0)
+        return;
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    H5Fclose(f);
+    const int64_t s = 1000000000LL;
+    CHECK_INT_EQ(count_of(&rs, "up_in_3s"), 2);
+    expect(&rs, "up_in_3s", "api-02", 3 * s, 0, "pod.running=false");
+    CHECK_INT_EQ(count_of(&rs, "restart_1999ms"), 4);
+    expect(&rs, "restart_1999ms", "api-01", 605676721600LL, 603677721600LL, "pod.running=false, pod.pending=false");
+    expect(&rs, "restart_1999ms", "api-02", 1207676721600LL, 1205677721600LL, "pod.running=false, pod.pending=false");
+    CHECK_INT_EQ(count_of(&rs, "pending_then_running"), 0);
+    compare_with_verify(VDCSIM_TEST_TMPDIR "/mon_pods.h5", VDCSIM_TEST_TMPDIR "/mon_pods.cfg", &rs);
+    f = run_h5("mon_pods_none", PODS_BASE);
+    if (f >= 0)
+        H5Fclose(f);
+    static const char *const objs[] = {"/series", "/events", "/tables/pods", "/tables/hosts"};
+    for (size_t k = 0; k < sizeof objs / sizeof objs[0]; k++) {
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd, "h5diff -q %s/mon_pods.h5 %s/mon_pods_none.h5 %s >/dev/null 2>&1",
+                 VDCSIM_TEST_TMPDIR, VDCSIM_TEST_TMPDIR, objs[k]);
+        CHECK_INT_EQ(system(cmd), 0);
+    }
+    run_h5_same_across_threads("mon_pods_threads", PODS_BASE PODS_PROPS);
+}
+
 static void test_bad_properties(void)
 {
     CHECK_INT_EQ(run_status("mon_bad1", BASE "properties = ( { name = \"x\"; formula = \"forall vm: G vm.speed > 1\"; } );\n", ""), 2);
@@ -391,6 +437,7 @@ int main(void)
     test_results_unchanged();
     test_builtins();
     test_isolation();
+    test_pods();
     test_bad_properties();
     return CHECK_DONE();
 }

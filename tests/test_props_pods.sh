@@ -56,7 +56,7 @@ grep -q "  at .* (1207676721600 ns) api-02, obligation from .*: pod.running=fals
   || bad "restart_1999ms: deadline 1207.6767216 s"
 grep -qx "pending_then_running: PASS (0 violations, 0 pending, 2 entities)" v.txt && ok || bad "pending, then running"
 grep -qx "other_deployment: PASS (0 violations, 0 pending, 0 entities)" v.txt && ok || bad "no pod of deployment db"
-# `in deployment` ranges over pods only; pods are checked after the run only
+# `in deployment` ranges over pods only
 printf 'properties = ( { name = "x"; formula = "forall vm in deployment \\"api\\": G vm.running"; } );\n' >bad.cfg
 expect_status 2 "in deployment on VMs" "$vdcsim" verify pods.h5 bad.cfg
 grep -q "bad.cfg:1: key 'properties.\[0\].formula': column 14: expected 'group \"NAME\"' after 'in'" err.txt && ok \

@@ -11,22 +11,29 @@
 #include "models/core/host.h"
 #include "models/core/model_env.h"
 
-enum { N_HOST_KINDS = 6, CHECK_SAMPLES = 12 };
+enum { N_HOST_KINDS = 6, N_POD_KINDS = 5, CHECK_SAMPLES = 12 };
 
 typedef struct monitor_world {
     props_list props;
-    pm_set vm_set, host_set;
-    pm_entity *vms, *hosts;
+    pm_set vm_set, host_set, pod_set;
+    pm_entity *vms, *hosts, *pods;
+    uint32_t n_pods;
+    uint32_t *pod_group, *pod_index; /* pods.[g] and the index in it: the name */
     int64_t *vm_series_ns; /* the last sample that wrote the VM's series, -1 */
     uint32_t n_vms, n_hosts;
     int64_t end_ns, period_ns;
     const scenario *scn;
     int kind_vm_started, kind_vm_stopped, kind_vm_failed;
     int kind_host[N_HOST_KINDS];
+    int kind_pod[N_POD_KINDS];
 } monitor_world;
 
 static const char *const host_kind_names[N_HOST_KINDS] = {"host_failed",   "host_repaired",     "host_isolated",
                                                           "host_reachable", "maintenance_begin", "maintenance_end"};
+
+/* The pod records (models/containers), in the order of pod_running_after. */
+static const char *const pod_kind_names[N_POD_KINDS] = {"pod_started", "pod_oom_killed", "pod_crashed",
+                                                        "pod_restarted", "pod_failed"};
 
 static void world_free(monitor_world *w)
 {
@@ -36,8 +43,14 @@ static void world_free(monitor_world *w)
         pm_entity_free(&w->vms[i], &w->vm_set);
     for (uint32_t i = 0; w->hosts && i < w->n_hosts; i++)
         pm_entity_free(&w->hosts[i], &w->host_set);
+    for (uint32_t i = 0; w->pods && i < w->n_pods; i++)
+        pm_entity_free(&w->pods[i], &w->pod_set);
     free(w->vms);
     free(w->hosts);
+    free(w->pods);
+    free(w->pod_group);
+    free(w->pod_index);
+    pm_set_free(&w->pod_set);
     free(w->vm_series_ns);
     pm_set_free(&w->vm_set);
     pm_set_free(&w->host_set);
@@ -50,8 +63,8 @@ static const char *not_monitored(const props_node *f)
 {
     if (f->type != PN_FORALL)
         return "a property without forall is decided by constants alone: not monitored during a run";
-    if (f->kind != PK_VM && f->kind != PK_HOST)
-        return "properties over services and pods are not monitored during a run yet: check them with vdcsim verify";
+    if (f->kind != PK_VM && f->kind != PK_HOST && f->kind != PK_POD)
+        return "properties over services are not monitored during a run yet: check them with vdcsim verify";
     if (props_uses_atom(f, PA_VM_MIGRATING))
         return "vmotion.active is not monitored during a run yet: check it with vdcsim verify";
     return NULL;
@@ -126,6 +139,28 @@ static model_status monitors_start(model_builder *b, void **world)
         if (pm_entity_init(&w->vms[i], &w->vm_set, group, init) != 0)
             return model_runtime_error(b, "out of memory");
     }
+    /* pods in scenario order, as /tables/pods (models/containers) */
+    int64_t n_pods = 0;
+    for (int g = 0; g < scn_list_len(b->scn, "pods"); g++)
+        n_pods += scn_int(b->scn, "pods.[%d].count", g);
+    if (pm_set_init(&w->pod_set, &w->props, PK_POD, w->end_ns) != 0 || n_pods > UINT32_MAX / 2)
+        return model_runtime_error(b, "out of memory");
+    w->n_pods = (uint32_t)n_pods;
+    w->pods = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pods);
+    w->pod_group = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pod_group);
+    w->pod_index = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pod_index);
+    if (!w->pods || !w->pod_group || !w->pod_index)
+        return model_runtime_error(b, "out of memory");
+    init[PA_POD_PENDING] = 1.0; /* pending from the start, as offline */
+    for (uint32_t p = 0, g = 0; p < w->n_pods; g++) {
+        int64_t count = scn_int(b->scn, "pods.[%u].count", g);
+        for (int64_t k = 0; k < count; k++, p++) {
+            w->pod_group[p] = g;
+            w->pod_index[p] = (uint32_t)k;
+            if (pm_entity_init(&w->pods[p], &w->pod_set, scn_string(b->scn, "pods.[%u].name", g), init) != 0)
+                return model_runtime_error(b, "out of memory");
+        }
+    }
     init[PA_HOST_UP] = 1.0; /* up before any record, as offline */
     for (uint32_t i = 0; i < w->n_hosts; i++) {
         const host_spec *hs = &env->host_specs[i];
@@ -159,6 +194,8 @@ static int monitors_declare(model_builder *b, void *world)
     w->kind_vm_failed = rec_event_kind_find(b->rec, "vm_failed");
     for (int k = 0; k < N_HOST_KINDS; k++)
         w->kind_host[k] = rec_event_kind_find(b->rec, host_kind_names[k]);
+    for (int k = 0; k < N_POD_KINDS; k++)
+        w->kind_pod[k] = rec_event_kind_find(b->rec, pod_kind_names[k]);
     return 0;
 }
 
@@ -168,6 +205,8 @@ static void push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double 
         abort(); /* out of memory inside a handler: nothing sane to do */
 }
 
+static void check(pm_entity *e, const pm_set *s, int64_t t);
+
 static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int kind, int64_t subject, int64_t a,
                             int64_t b)
 {
@@ -175,6 +214,20 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
     (void)h;
     (void)a;
     int64_t t = sim_now(ctx);
+    for (int k = 0; k < N_POD_KINDS && w->pod_set.n_props > 0; k++) {
+        if (kind != w->kind_pod[k])
+            continue;
+        if (subject < 0 || subject >= (int64_t)w->n_pods)
+            return;
+        /* pod_started: running; pod_failed: pending again (its node
+         * stopped); a crash, an OOM kill, a restart: neither (back-off,
+         * start-up); as props_h5.c reads the same records */
+        pm_entity *e = &w->pods[subject];
+        push(e, &w->pod_set, PA_POD_RUNNING, t, k == 0);
+        push(e, &w->pod_set, PA_POD_PENDING, t, k == 4);
+        check(e, &w->pod_set, t); /* pods have no samples: decide at their state changes */
+        return;
+    }
     if (kind == w->kind_vm_started || kind == w->kind_vm_stopped || kind == w->kind_vm_failed) {
         if (subject < 0 || subject >= (int64_t)w->n_vms)
             return;
@@ -269,6 +322,9 @@ static int monitors_write(model_builder *b, void *world)
     for (uint32_t i = 0; i < w->n_hosts; i++)
         if (pm_finish(&w->hosts[i], &w->host_set, err, sizeof err) != 0)
             return -1;
+    for (uint32_t i = 0; i < w->n_pods; i++)
+        if (pm_finish(&w->pods[i], &w->pod_set, err, sizeof err) != 0)
+            return -1;
     /* the VMs' constants the properties may name, for `vdcsim verify` (row i: VM i) */
     int tr = rec_table_new(rec, "vm_resources", resource_columns,
                            (int)(sizeof resource_columns / sizeof resource_columns[0]));
@@ -290,10 +346,11 @@ static int monitors_write(model_builder *b, void *world)
         return -1;
     for (int p = 0; p < w->props.n; p++) {
         const props_entry *pe = &w->props.items[p];
-        int is_vm = pe->ast->kind == PK_VM;
-        const pm_set *s = is_vm ? &w->vm_set : &w->host_set;
-        pm_entity *ents = is_vm ? w->vms : w->hosts;
-        uint32_t n = is_vm ? w->n_vms : w->n_hosts;
+        props_kind kind = pe->ast->kind;
+        int is_vm = kind == PK_VM;
+        const pm_set *s = is_vm ? &w->vm_set : kind == PK_POD ? &w->pod_set : &w->host_set;
+        pm_entity *ents = is_vm ? w->vms : kind == PK_POD ? w->pods : w->hosts;
+        uint32_t n = is_vm ? w->n_vms : kind == PK_POD ? w->n_pods : w->n_hosts;
         int k = 0;
         while (k < s->n_props && s->prop[k] != p)
             k++;
@@ -309,6 +366,9 @@ static int monitors_write(model_builder *b, void *world)
             if (is_vm)
                 core_entity_name(name, sizeof name, scn_string(w->scn, "vms.[%u].name", b->env->vm_specs[i].group),
                                  b->env->vm_specs[i].index_in_group);
+            else if (kind == PK_POD)
+                core_entity_name(name, sizeof name, scn_string(w->scn, "pods.[%u].name", w->pod_group[i]),
+                                 w->pod_index[i]);
             else
                 core_entity_name(name, sizeof name,
                                  scn_string(w->scn, "hosts.[%u].name", b->env->host_specs[i].group),
