@@ -139,26 +139,26 @@ static int eval(entity_ctx *e, const props_node *n, ps_signal *out)
     return rc;
 }
 
-/* The bound of the first F or U in the formula (pre-order); -1 if none. */
-static int64_t first_bound(const props_node *n)
+int64_t props_first_bound(const props_node *n)
 {
     if (!n)
         return -1;
     if (n->type == PN_F || n->type == PN_U)
         return n->bound_ns;
-    int64_t l = first_bound(n->l);
-    return l >= 0 ? l : first_bound(n->r);
+    int64_t l = props_first_bound(n->l);
+    return l >= 0 ? l : props_first_bound(n->r);
 }
 
-/* "name=value unit" for every atom of the formula at t, once each. */
-static void witness(entity_ctx *e, const props_node *n, int64_t t, int *seen, char *buf, size_t len)
+/* "name=value unit" for every atom of the formula at t, once each; atoms[a]
+ * is the entity's signal of atom a (NULL: not loaded). */
+static void witness(const ps_signal *const *atoms, const props_node *n, int64_t t, int *seen, char *buf, size_t len)
 {
     if (!n)
         return;
-    if ((n->type == PN_STATE || n->type == PN_QTY) && !seen[n->atom] && e->loaded[n->atom]) {
+    if ((n->type == PN_STATE || n->type == PN_QTY) && !seen[n->atom] && atoms[n->atom]) {
         seen[n->atom] = 1;
         const props_atom_info *info = props_atom_get(n->atom);
-        double v = ps_at(&e->atom[n->atom], t);
+        double v = ps_at(atoms[n->atom], t);
         if (buf[0])
             props_append(buf, len, ", ");
         if (info->is_state)
@@ -170,27 +170,106 @@ static void witness(entity_ctx *e, const props_node *n, int64_t t, int *seen, ch
         else
             props_append(buf, len, "%s=%.6g %s", info->name, v, props_unit_name(info->unit));
     }
-    witness(e, n->l, t, seen, buf, len);
-    witness(e, n->r, t, seen, buf, len);
+    witness(atoms, n->l, t, seen, buf, len);
+    witness(atoms, n->r, t, seen, buf, len);
 }
 
-static void record(props_result *res, entity_ctx *e, const props_node *body, const char *name, int64_t start,
-                   int64_t bound)
+void props_witness_atoms(const props_node *phi, const ps_signal *const *atoms, int64_t t, char *buf, size_t len)
+{
+    int seen[PA_COUNT] = {0};
+    buf[0] = '\0';
+    witness(atoms, phi, t, seen, buf, len);
+}
+
+static void entity_witness(const entity_ctx *e, const props_node *n, int64_t t, char *buf, size_t len)
+{
+    const ps_signal *atoms[PA_COUNT];
+    for (int a = 0; a < PA_COUNT; a++)
+        atoms[a] = e->loaded[a] ? &e->atom[a] : NULL;
+    props_witness_atoms(n, atoms, t, buf, len);
+}
+
+static void free_atoms(entity_ctx *e)
+{
+    for (int a = 0; a < PA_COUNT; a++)
+        if (e->loaded[a])
+            ps_free(&e->atom[a]);
+}
+
+int props_truth(const props_node *phi, const props_source *src, size_t row, ps_signal *out, char *err,
+                size_t err_len)
+{
+    entity_ctx e = {.src = src, .row = row, .err = err, .err_len = err_len};
+    if (err_len > 0)
+        err[0] = '\0';
+    int rc = eval(&e, phi, out);
+    free_atoms(&e);
+    if (rc != 0 && err_len > 0 && err[0] == '\0')
+        snprintf(err, err_len, "out of memory");
+    return rc;
+}
+
+int props_witness(const props_node *phi, const props_source *src, size_t row, int64_t t, char *buf, size_t len,
+                  char *err, size_t err_len)
+{
+    entity_ctx e = {.src = src, .row = row, .err = err, .err_len = err_len};
+    int rc = 0;
+    for (int a = 0; a < PA_COUNT && rc == 0; a++)
+        if (props_uses_atom(phi, (props_atom)a))
+            rc = load_atom(&e, (props_atom)a);
+    if (rc == 0)
+        entity_witness(&e, phi, t, buf, len);
+    free_atoms(&e);
+    return rc;
+}
+
+int props_uses_atom(const props_node *n, props_atom a)
+{
+    if (!n)
+        return 0;
+    if ((n->type == PN_STATE || n->type == PN_QTY) && n->atom == a)
+        return 1;
+    return props_uses_atom(n->l, a) || props_uses_atom(n->r, a);
+}
+
+int64_t props_lookahead_ns(const props_node *n)
+{
+    if (!n)
+        return 0;
+    if (n->type == PN_G)
+        return -1;
+    int64_t l = props_lookahead_ns(n->l), r = props_lookahead_ns(n->r);
+    if (l < 0 || r < 0)
+        return -1;
+    int64_t m = l > r ? l : r;
+    if (n->type == PN_F || n->type == PN_U)
+        return n->bound_ns > INT64_MAX / 2 - m ? -1 : m + n->bound_ns;
+    return m;
+}
+
+typedef struct each_fn {
+    props_violation_fn fn;
+    void *arg;
+} each_fn;
+
+static void record(props_result *res, const each_fn *each, entity_ctx *e, const props_node *body, const char *name,
+                   int64_t start, int64_t bound)
 {
     res->violations++;
-    if (res->n_shown >= PROPS_MAX_SHOWN)
+    if (res->n_shown >= PROPS_MAX_SHOWN && !each->fn)
         return;
-    props_violation *v = &res->shown[res->n_shown++];
+    props_violation tmp, *v = res->n_shown < PROPS_MAX_SHOWN ? &res->shown[res->n_shown++] : &tmp;
     memset(v, 0, sizeof *v);
     v->time_ns = bound < 0 ? start : bound > INT64_MAX - start ? INT64_MAX : start + bound;
     v->obligation_ns = bound >= 0 ? start : -1;
     snprintf(v->entity, sizeof v->entity, "%s", name);
-    int seen[PA_COUNT] = {0};
-    witness(e, body, start, seen, v->witness, sizeof v->witness);
+    entity_witness(e, body, start, v->witness, sizeof v->witness);
+    if (each->fn)
+        each->fn(each->arg, v);
 }
 
 static int check_entity(const props_node *body, const props_source *src, size_t row, const char *name,
-                        props_result *res, char *err, size_t err_len)
+                        props_result *res, const each_fn *each, char *err, size_t err_len)
 {
     entity_ctx e = {.src = src, .row = row, .err = err, .err_len = err_len};
     if (err_len > 0)
@@ -200,27 +279,25 @@ static int check_entity(const props_node *body, const props_source *src, size_t 
     ps_signal s;
     int rc = eval(&e, inner, &s);
     if (rc == 0) {
-        int64_t bound = first_bound(inner);
+        int64_t bound = props_first_bound(inner);
         if (is_g) {
             for (size_t i = 0; i < s.n; i++) {
                 if (s.seg[i].v == PV_FALSE) {
                     /* a deadline past the end of the run is pending, never broken */
-                    record(res, &e, inner, name, s.seg[i].t, bound);
+                    record(res, each, &e, inner, name, s.seg[i].t, bound);
                 } else if (s.seg[i].v == PV_UNKNOWN) {
                     res->pending++;
                 }
             }
         } else if (s.n > 0) {
             if (s.seg[0].v == PV_FALSE)
-                record(res, &e, inner, name, 0, bound);
+                record(res, each, &e, inner, name, 0, bound);
             else if (s.seg[0].v == PV_UNKNOWN)
                 res->pending++;
         }
         ps_free(&s);
     }
-    for (int a = 0; a < PA_COUNT; a++)
-        if (e.loaded[a])
-            ps_free(&e.atom[a]);
+    free_atoms(&e);
     if (rc != 0 && err_len > 0 && err[0] == '\0')
         snprintf(err, err_len, "out of memory");
     return rc;
@@ -229,10 +306,17 @@ static int check_entity(const props_node *body, const props_source *src, size_t 
 int props_evaluate(const props_node *formula, const props_source *src, props_result *res, char *err,
                    size_t err_len)
 {
+    return props_evaluate_each(formula, src, res, NULL, NULL, err, err_len);
+}
+
+int props_evaluate_each(const props_node *formula, const props_source *src, props_result *res,
+                        props_violation_fn fn, void *arg, char *err, size_t err_len)
+{
+    each_fn each = {fn, arg};
     memset(res, 0, sizeof *res);
     if (formula->type != PN_FORALL) {
         res->entities = 1;
-        return check_entity(formula, src, 0, "-", res, err, err_len);
+        return check_entity(formula, src, 0, "-", res, &each, err, err_len);
     }
     long n = src->count(src->ctx, formula->kind, err, err_len);
     if (n < 0)
@@ -245,7 +329,7 @@ int props_evaluate(const props_node *formula, const props_source *src, props_res
         if (formula->group[0] && strcmp(group, formula->group) != 0)
             continue;
         res->entities++;
-        if (check_entity(formula->l, src, (size_t)row, name, res, err, err_len) != 0)
+        if (check_entity(formula->l, src, (size_t)row, name, res, &each, err, err_len) != 0)
             return -1;
     }
     return 0;

@@ -61,4 +61,28 @@ typedef struct props_result {
 int props_evaluate(const props_node *formula, const props_source *src, props_result *res, char *err,
                    size_t err_len);
 
+/* The same, calling fn for every violation (entity order, then time). */
+typedef void (*props_violation_fn)(void *arg, const props_violation *v);
+int props_evaluate_each(const props_node *formula, const props_source *src, props_result *res,
+                        props_violation_fn fn, void *arg, char *err, size_t err_len);
+
+/* Building blocks shared with the online monitors (props_monitor.h). */
+
+/* The truth signal (PV_*) of phi over [0, src->end_ns) for entity row. */
+int props_truth(const props_node *phi, const props_source *src, size_t row, ps_signal *out, char *err,
+                size_t err_len);
+/* The witness text of phi for entity row at time t (see above). */
+int props_witness(const props_node *phi, const props_source *src, size_t row, int64_t t, char *buf, size_t len,
+                  char *err, size_t err_len);
+/* The same from the entity's signals (atoms[a]: atom a's, NULL if absent). */
+void props_witness_atoms(const props_node *phi, const ps_signal *const *atoms, int64_t t, char *buf, size_t len);
+/* 1 when the formula names atom a. */
+int props_uses_atom(const props_node *n, props_atom a);
+/* The bound of the first F or U in the formula (pre-order); -1 if none:
+ * a violation of `G phi` is reported at its start + this bound. */
+int64_t props_first_bound(const props_node *n);
+/* How far into the future the value of n at t depends: the largest sum of
+ * F/U bounds along a path of the tree; -1 when unbounded (a G inside). */
+int64_t props_lookahead_ns(const props_node *n);
+
 #endif

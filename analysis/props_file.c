@@ -51,50 +51,110 @@ static char *copy(const char *s)
     return c;
 }
 
-static int read_entry(const char *path, config_setting_t *e, int i, props_entry *out, char *err, size_t err_len)
+int props_list_add(props_list *l, const props_spec *spec, const props_builtin_params *params,
+                   const char **bad_key, char *why, size_t why_len)
+{
+    char text[1024];
+    const char *formula = spec->formula, *name = spec->name;
+    *bad_key = "formula";
+    if (spec->builtin && spec->builtin[0]) {
+        *bad_key = "builtin";
+        if (formula && formula[0]) {
+            snprintf(why, why_len, "give either builtin or formula, not both");
+            return -1;
+        }
+        if (!params) {
+            snprintf(why, why_len, "built-in properties need the run's scenario for their parameters");
+            return -1;
+        }
+        if (props_builtin_formula(spec->builtin, params, text, sizeof text, why, why_len) != 0)
+            return -1;
+        formula = text;
+        if (!name || !name[0])
+            name = spec->builtin;
+    } else if (!formula || !formula[0]) {
+        snprintf(why, why_len, "expected a non-empty string (or builtin = \"NAME\": %s)", props_builtin_names());
+        return -1;
+    }
+    if (!name || !name[0]) {
+        *bad_key = "name";
+        snprintf(why, why_len, "expected a non-empty string");
+        return -1;
+    }
+    for (int j = 0; j < l->n; j++)
+        if (strcmp(l->items[j].name, name) == 0) {
+            *bad_key = "name";
+            snprintf(why, why_len, "'%s' is already the name of properties.[%d]", name, j);
+            return -1;
+        }
+    props_entry *grown = realloc(l->items, (size_t)(l->n + 1) * sizeof *grown);
+    if (!grown) {
+        snprintf(why, why_len, "out of memory");
+        return -1;
+    }
+    l->items = grown;
+    props_entry *e = &l->items[l->n];
+    memset(e, 0, sizeof *e);
+    e->line = spec->line;
+    e->ast = props_parse(formula, why, why_len);
+    if (!e->ast)
+        return -1;
+    e->name = copy(name);
+    e->formula = copy(formula);
+    l->n++; /* owned by the list from here: freed with it */
+    if (!e->name || !e->formula) {
+        snprintf(why, why_len, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int read_entry(const char *path, config_setting_t *e, int i, props_list *out,
+                      const props_builtin_params *params, char *err, size_t err_len)
 {
     if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
         snprintf(err, err_len, "%s:%d: key 'properties.[%d]': expected a group { name = \"...\"; formula = \"...\"; }",
                  path, line_of(e), i);
         return -1;
     }
+    static const char *const keys[] = {"name", "formula", "builtin"};
+    const char *val[3] = {NULL, NULL, NULL};
     for (int k = 0; k < config_setting_length(e); k++) {
-        const char *key = config_setting_name(config_setting_get_elem(e, (unsigned)k));
-        if (strcmp(key, "name") != 0 && strcmp(key, "formula") != 0) {
-            snprintf(err, err_len, "%s:%d: key 'properties.[%d].%s': unknown key (expected name, formula)", path,
-                     line_of(config_setting_get_elem(e, (unsigned)k)), i, key);
+        config_setting_t *m = config_setting_get_elem(e, (unsigned)k);
+        const char *key = config_setting_name(m);
+        int which = -1;
+        for (int j = 0; j < 3; j++)
+            if (strcmp(key, keys[j]) == 0)
+                which = j;
+        if (which < 0) {
+            snprintf(err, err_len, "%s:%d: key 'properties.[%d].%s': unknown key (expected name, formula, builtin)",
+                     path, line_of(m), i, key);
             return -1;
         }
-    }
-    static const char *const keys[] = {"name", "formula"};
-    const char *val[2];
-    config_setting_t *set[2];
-    for (int k = 0; k < 2; k++) {
-        set[k] = config_setting_get_member(e, keys[k]);
-        val[k] = set[k] && config_setting_type(set[k]) == CONFIG_TYPE_STRING ? config_setting_get_string(set[k]) : NULL;
-        if (!val[k] || !val[k][0]) {
-            snprintf(err, err_len, "%s:%d: key 'properties.[%d].%s': expected a non-empty string", path,
-                     line_of(set[k] ? set[k] : e), i, keys[k]);
+        if (config_setting_type(m) != CONFIG_TYPE_STRING) {
+            snprintf(err, err_len, "%s:%d: key 'properties.[%d].%s': expected a non-empty string", path, line_of(m),
+                     i, key);
             return -1;
         }
+        val[which] = config_setting_get_string(m);
     }
-    out->line = line_of(set[1]);
+    props_spec spec = {.name = val[0], .formula = val[1], .builtin = val[2], .line = line_of(e)};
+    config_setting_t *f = config_setting_get_member(e, val[2] ? "builtin" : "formula");
+    if (f)
+        spec.line = line_of(f);
+    const char *bad_key = "formula";
     char why[512];
-    out->ast = props_parse(val[1], why, sizeof why);
-    if (!out->ast) {
-        snprintf(err, err_len, "%s:%d: key 'properties.[%d].formula': %s", path, out->line, i, why);
-        return -1;
-    }
-    out->name = copy(val[0]);
-    out->formula = copy(val[1]);
-    if (!out->name || !out->formula) {
-        snprintf(err, err_len, "%s: out of memory", path);
+    if (props_list_add(out, &spec, params, &bad_key, why, sizeof why) != 0) {
+        config_setting_t *k = config_setting_get_member(e, bad_key);
+        snprintf(err, err_len, "%s:%d: key 'properties.[%d].%s': %s", path, k ? line_of(k) : line_of(e), i, bad_key,
+                 why);
         return -1;
     }
     return 0;
 }
 
-int props_file_load(const char *path, props_list *out, char *err, size_t err_len)
+int props_file_load(const char *path, const props_builtin_params *params, props_list *out, char *err,
+                    size_t err_len)
 {
     memset(out, 0, sizeof *out);
     char *text = read_all(path, err, err_len);
@@ -120,22 +180,9 @@ int props_file_load(const char *path, props_list *out, char *err, size_t err_len
                  MAX_PROPERTIES);
         goto done;
     }
-    out->items = calloc((size_t)(n ? n : 1), sizeof *out->items);
-    if (!out->items) {
-        snprintf(err, err_len, "%s: out of memory", path);
-        goto done;
-    }
-    for (int i = 0; i < n; i++) {
-        out->n = i + 1;
-        if (read_entry(path, config_setting_get_elem(list, (unsigned)i), i, &out->items[i], err, err_len) != 0)
+    for (int i = 0; i < n; i++)
+        if (read_entry(path, config_setting_get_elem(list, (unsigned)i), i, out, params, err, err_len) != 0)
             goto done;
-        for (int j = 0; j < i; j++)
-            if (strcmp(out->items[j].name, out->items[i].name) == 0) {
-                snprintf(err, err_len, "%s:%d: key 'properties.[%d].name': '%s' is already the name of properties.[%d]",
-                         path, out->items[i].line, i, out->items[i].name, j);
-                goto done;
-            }
-    }
     rc = 0;
 done:
     config_destroy(&cfg);

@@ -1,6 +1,7 @@
 /* props_file.h - reads a list of properties from a libconfig file:
  *
- *   properties = ( { name = "cpu_headroom"; formula = "forall host: G ..."; }, ... );
+ *   properties = ( { name = "cpu_headroom"; formula = "forall host: G ..."; },
+ *                  { builtin = "ha_restart"; }, ... );
  *
  * (the same list the scenario will hold, issue 17). Contract: returns 0 and
  * the parsed properties, or -1 with one message "FILE:LINE: key
@@ -13,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "analysis/props_builtin.h"
 #include "analysis/props_parse.h"
 
 typedef struct props_entry {
@@ -27,7 +29,23 @@ typedef struct props_list {
     int n;
 } props_list;
 
-int props_file_load(const char *path, props_list *out, char *err, size_t err_len);
+/* params: the built-ins' parameters (NULL: a builtin entry is an error). */
+int props_file_load(const char *path, const props_builtin_params *params, props_list *out, char *err,
+                    size_t err_len);
+
+/* One entry of a properties list, as written: a formula with its name, or
+ * a built-in (props_builtin.h) whose name defaults to the built-in's. */
+typedef struct props_spec {
+    const char *name, *formula, *builtin; /* NULL when absent */
+    int line;
+} props_spec;
+
+/* Parses one entry and appends it to l: the one way both readers (this
+ * file's and the scenario's, models/monitors/) compile a property. On error
+ * returns -1 with why ("column C: ...") and *bad_key the key it is about
+ * ("name", "formula" or "builtin"); l keeps the entries before. */
+int props_list_add(props_list *l, const props_spec *spec, const props_builtin_params *params,
+                   const char **bad_key, char *why, size_t why_len);
 void props_list_free(props_list *l);
 
 #endif

@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "analysis/h5_read.h"
+#include "scenario/scenario.h"
 
 #define NAME_LEN 128
-#define N_KINDS 4 /* PK_NONE .. PK_SERVICE */
+#define N_KINDS 5 /* PK_NONE .. PK_POD */
 
 typedef struct entity_names {
     int loaded;
@@ -41,13 +42,14 @@ struct props_h5 {
     int64_t end_ns;
     entity_names names[N_KINDS];
     series_cache series[PA_COUNT];
-    event_index host_states, vm_running;
+    event_index host_states, vm_running, pod_states;
     int vmotions_loaded;
     hsize_t n_vmotions;
     int64_t *vmotion_vm, *vmotion_start, *vmotion_done;
 };
 
-static const char *const table_of[N_KINDS] = {NULL, "/tables/vms", "/tables/hosts", "/tables/services"};
+static const char *const table_of[N_KINDS] = {NULL, "/tables/vms", "/tables/hosts", "/tables/services",
+                                               "/tables/pods"};
 
 /* A string column of a table, in blocks of rows: one H5Dread per row costs
  * a type-conversion buffer each (40,000 VM names took 40 s). Row 0 goes
@@ -159,6 +161,10 @@ static const struct {
     [PA_VM_CPU_DEMAND] = {"/series/vm/cpu_demand_mhz", 1, " (the VM series need output.per_vm_series = true)"},
     [PA_VM_CPU_ENTITLEMENT] = {"/series/vm/cpu_entitlement_mhz", 1,
                                " (the VM series need output.per_vm_series = true)"},
+    [PA_VM_CPU_LIMIT] = {"/tables/vm_resources#cpu_limit_mhz", 1,
+                         " (written by runs whose scenario has a properties list)"},
+    [PA_VM_CPU_RESERVATION] = {"/tables/vm_resources#cpu_reservation_mhz", 1,
+                               " (written by runs whose scenario has a properties list)"},
     [PA_HOST_CPU_USAGE] = {"/series/host/cpu_usage_mhz", 1, ""},
     [PA_HOST_CPU_DEMAND] = {"/series/host/cpu_demand_mhz", 1, ""},
     [PA_HOST_CPU_READY] = {"/series/host/cpu_ready_pct", 0.01, ""},
@@ -255,6 +261,10 @@ static int table_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, c
     const char *hash = strchr(quantity_of[a].path, '#');
     snprintf(table, sizeof table, "%.*s", (int)(hash - quantity_of[a].path), quantity_of[a].path);
     hsize_t rows = 0;
+    if (h5r_exists(r->file, table) == 0) {
+        snprintf(err, err_len, "%s is not in the run%s", table, quantity_of[a].hint);
+        return -1;
+    }
     hid_t t = h5r_open_dataset(r->file, table, 1, &rows, err, err_len);
     if (t < 0)
         return -1;
@@ -278,9 +288,15 @@ static int table_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, c
 typedef struct event_collect {
     size_t n, cap;
     int64_t *time_ns, *subject, *state;
-    int is_vm; /* vm_started -> 1, else 0; hosts: the state in b */
+    props_kind family; /* VMs and pods: the state from the kind; hosts: the state in b */
     int failed;
 } event_collect;
+
+/* Pods: the state after each record of pod_kinds, in its order. */
+enum { POD_S_RUNNING = 1, POD_S_FAILED = 2, POD_S_BACKOFF = 3, POD_S_STARTING = 4 };
+static const char *const pod_kinds[] = {"pod_started", "pod_oom_killed", "pod_crashed", "pod_restarted",
+                                        "pod_failed"};
+static const int pod_state_after[] = {POD_S_RUNNING, POD_S_BACKOFF, POD_S_BACKOFF, POD_S_STARTING, POD_S_FAILED};
 
 static void collect(const h5r_event *e, void *arg)
 {
@@ -307,7 +323,9 @@ static void collect(const h5r_event *e, void *arg)
     c->time_ns[c->n] = e->time_ns;
     c->subject[c->n] = e->subject;
     /* VMs: 1 running (vm_started), 0 stopped (vm_stopped), 2 failed (vm_failed) */
-    c->state[c->n] = c->is_vm ? (e->kind == 0 ? 1 : e->kind == 1 ? 0 : 2) : e->b;
+    c->state[c->n] = c->family == PK_VM    ? (e->kind == 0 ? 1 : e->kind == 1 ? 0 : 2)
+                     : c->family == PK_POD ? pod_state_after[e->kind >= 0 && e->kind < 5 ? e->kind : 4]
+                                           : e->b;
     c->n++;
 }
 
@@ -321,9 +339,10 @@ static int load_events(props_h5 *r, event_index *ix, props_kind k, char *err, si
     if (load_names(r, k, err, err_len) != 0)
         return -1;
     long n = r->names[k].n;
-    event_collect c = {.is_vm = k == PK_VM};
-    int rc = k == PK_VM ? h5r_events_each(r->file, vm_kinds, 3, collect, &c, err, err_len)
-                        : h5r_events_each(r->file, host_kinds, 6, collect, &c, err, err_len);
+    event_collect c = {.family = k};
+    int rc = k == PK_VM    ? h5r_events_each(r->file, vm_kinds, 3, collect, &c, err, err_len)
+             : k == PK_POD ? h5r_events_each(r->file, pod_kinds, 5, collect, &c, err, err_len)
+                           : h5r_events_each(r->file, host_kinds, 6, collect, &c, err, err_len);
     ix->first = calloc((size_t)n + 1, sizeof *ix->first);
     ix->time_ns = malloc((c.n ? c.n : 1) * sizeof *ix->time_ns);
     ix->state = malloc((c.n ? c.n : 1) * sizeof *ix->state);
@@ -337,7 +356,7 @@ static int load_events(props_h5 *r, event_index *ix, props_kind k, char *err, si
             (i > 0 && c.time_ns[i] < c.time_ns[i - 1])) {
             snprintf(err, err_len, "/events: record %zu (subject %lld, time %lld ns, state %lld) is not valid for %ld %s",
                      i, (long long)c.subject[i], (long long)c.time_ns[i], (long long)c.state[i], n,
-                     k == PK_VM ? "VMs" : "hosts");
+                     k == PK_VM ? "VMs" : k == PK_POD ? "pods" : "hosts");
             rc = -1;
         } else {
             ix->first[c.subject[i] + 1]++;
@@ -370,17 +389,18 @@ static int load_events(props_h5 *r, event_index *ix, props_kind k, char *err, si
 
 static int state_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
 {
-    int is_vm = a == PA_VM_RUNNING || a == PA_VM_FAILED;
-    event_index *ix = is_vm ? &r->vm_running : &r->host_states;
-    if (load_events(r, ix, is_vm ? PK_VM : PK_HOST, err, err_len) != 0)
+    int is_vm = a == PA_VM_RUNNING || a == PA_VM_FAILED, is_pod = a == PA_POD_PENDING || a == PA_POD_RUNNING;
+    event_index *ix = is_vm ? &r->vm_running : is_pod ? &r->pod_states : &r->host_states;
+    if (load_events(r, ix, is_vm ? PK_VM : is_pod ? PK_POD : PK_HOST, err, err_len) != 0)
         return -1;
     if ((long)row >= ix->n_subjects) {
         snprintf(err, err_len, "/events: entity %zu out of range", row);
         return -1;
     }
-    /* host states: 0 up, 1 failed, 2 isolated (VMs still run), 3 maintenance */
+    /* host states: 0 up, 1 failed, 2 isolated (VMs still run), 3 maintenance;
+     * a pod is pending from the start of the run */
     ps_init(out, r->end_ns);
-    double v0 = is_vm ? 0 : a == PA_HOST_UP ? 1 : 0;
+    double v0 = is_vm ? 0 : a == PA_HOST_UP || a == PA_POD_PENDING ? 1 : 0;
     if (ps_push(out, 0, v0) != 0)
         return -1;
     for (size_t i = ix->first[row]; i < ix->first[row + 1]; i++) {
@@ -388,7 +408,8 @@ static int state_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, c
             break;
         int64_t s = ix->state[i];
         double v = a == PA_VM_RUNNING ? s == 1 : a == PA_VM_FAILED ? s == 2 : a == PA_HOST_UP ? (s == 0 || s == 2)
-                 : a == PA_HOST_FAILED ? s == 1 : s == 3;
+                 : a == PA_HOST_FAILED ? s == 1 : a == PA_POD_RUNNING ? s == POD_S_RUNNING
+                 : a == PA_POD_PENDING ? s == POD_S_FAILED : s == 3;
         if (ps_push(out, ix->time_ns[i], v) != 0)
             return -1;
     }
@@ -453,10 +474,14 @@ static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char 
     case PA_VM_FAILED:
     case PA_HOST_UP:
     case PA_HOST_FAILED:
-    case PA_HOST_MAINTENANCE: return state_signal(r, a, row, out, err, err_len);
+    case PA_HOST_MAINTENANCE:
+    case PA_POD_PENDING:
+    case PA_POD_RUNNING: return state_signal(r, a, row, out, err, err_len);
     case PA_VM_MIGRATING: return vmotion_signal(r, row, out, err, err_len);
     case PA_HOST_CPU_CAPACITY:
-    case PA_HOST_MEMORY_CAPACITY: return table_signal(r, a, row, out, err, err_len);
+    case PA_HOST_MEMORY_CAPACITY:
+    case PA_VM_CPU_LIMIT:
+    case PA_VM_CPU_RESERVATION: return table_signal(r, a, row, out, err, err_len);
     default: return series_signal(r, a, row, out, err, err_len);
     }
 }
@@ -503,8 +528,8 @@ void props_h5_close(props_h5 *r)
         free(r->series[a].time_ns);
         free(r->series[a].value);
     }
-    event_index *ix[] = {&r->host_states, &r->vm_running};
-    for (int i = 0; i < 2; i++) {
+    event_index *ix[] = {&r->host_states, &r->vm_running, &r->pod_states};
+    for (int i = 0; i < 3; i++) {
         free(ix[i]->first);
         free(ix[i]->time_ns);
         free(ix[i]->state);
@@ -515,4 +540,31 @@ void props_h5_close(props_h5 *r)
     H5Fclose(r->file);
     h5r_quiet_end(&r->quiet);
     free(r);
+}
+
+int props_h5_builtin_params(props_h5 *r, props_builtin_params *out, char *err, size_t err_len)
+{
+    enum { MAX_TEXT = 1 << 20 };
+    char *text = malloc(MAX_TEXT);
+    if (!text) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
+    int rc = -1;
+    if (h5r_attr_str(r->file, "scenario_text", text, MAX_TEXT) != 1) {
+        snprintf(err, err_len, "root attribute scenario_text missing: the built-in properties take their parameters "
+                               "from the run's scenario");
+    } else {
+        char why[1024];
+        scenario *s = scenario_load_string(text, "scenario_text", NULL, 0, why, sizeof why);
+        if (!s) {
+            snprintf(err, err_len, "the run's scenario (for the built-in properties' parameters): %s", why);
+        } else {
+            props_builtin_params_from_scenario(s, out);
+            scenario_free(s);
+            rc = 0;
+        }
+    }
+    free(text);
+    return rc;
 }

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "analysis/props_builtin.h"
 #include "analysis/props_eval.h"
 
 typedef struct props_h5 props_h5;
@@ -24,5 +25,9 @@ typedef struct props_h5 props_h5;
 /* Returns 0, or -1 with a message (*out NULL). */
 int props_h5_open(const char *path, props_h5 **out, props_source *src, char *err, size_t err_len);
 void props_h5_close(props_h5 *r);
+
+/* The built-in properties' parameters from the run's scenario (root
+ * attribute scenario_text). Returns 0, or -1 with a message. */
+int props_h5_builtin_params(props_h5 *r, props_builtin_params *out, char *err, size_t err_len);
 
 #endif

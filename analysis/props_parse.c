@@ -19,6 +19,8 @@ static const props_atom_info atoms[PA_COUNT] = {
     [PA_VM_CPU_READY] = {"vm.cpu_ready", PK_VM, 0, PU_ONE},
     [PA_VM_CPU_DEMAND] = {"vm.cpu_demand", PK_VM, 0, PU_MHZ},
     [PA_VM_CPU_ENTITLEMENT] = {"vm.cpu_entitlement", PK_VM, 0, PU_MHZ},
+    [PA_VM_CPU_LIMIT] = {"vm.cpu_limit", PK_VM, 0, PU_MHZ},
+    [PA_VM_CPU_RESERVATION] = {"vm.cpu_reservation", PK_VM, 0, PU_MHZ},
     [PA_HOST_UP] = {"host.up", PK_HOST, 1, PU_ONE},
     [PA_HOST_FAILED] = {"host.failed", PK_HOST, 1, PU_ONE},
     [PA_HOST_MAINTENANCE] = {"host.maintenance", PK_HOST, 1, PU_ONE},
@@ -34,6 +36,8 @@ static const props_atom_info atoms[PA_COUNT] = {
     [PA_SERVICE_LATENCY_P95] = {"service.latency_p95", PK_SERVICE, 0, PU_NS},
     [PA_SERVICE_LATENCY_P99] = {"service.latency_p99", PK_SERVICE, 0, PU_NS},
     [PA_SERVICE_THROUGHPUT] = {"service.throughput", PK_SERVICE, 0, PU_RPS},
+    [PA_POD_PENDING] = {"pod.pending", PK_POD, 1, PU_ONE},
+    [PA_POD_RUNNING] = {"pod.running", PK_POD, 1, PU_ONE},
 };
 
 const props_atom_info *props_atom_get(props_atom a)
@@ -49,7 +53,7 @@ const char *props_unit_name(props_unit u)
 
 static const char *kind_name(props_kind k)
 {
-    return k == PK_VM ? "vm" : k == PK_HOST ? "host" : k == PK_SERVICE ? "service" : "none";
+    return k == PK_VM ? "vm" : k == PK_HOST ? "host" : k == PK_SERVICE ? "service" : k == PK_POD ? "pod" : "none";
 }
 
 typedef struct parser {
@@ -541,9 +545,9 @@ static props_node *parse_forall(parser *p, size_t pos)
     char word[32];
     read_word(p, word, sizeof word);
     props_kind k = strcmp(word, "vm") == 0 ? PK_VM : strcmp(word, "host") == 0 ? PK_HOST
-                 : strcmp(word, "service") == 0 ? PK_SERVICE : PK_NONE;
+                 : strcmp(word, "service") == 0 ? PK_SERVICE : strcmp(word, "pod") == 0 ? PK_POD : PK_NONE;
     if (k == PK_NONE) {
-        fail(p, kpos, "expected an entity kind after 'forall': vm, host or service");
+        fail(p, kpos, "expected an entity kind after 'forall': vm, host, service or pod");
         return NULL;
     }
     props_node *n = node(p, PN_FORALL, pos);
@@ -553,8 +557,11 @@ static props_node *parse_forall(parser *p, size_t pos)
     if (accept(p, "in")) {
         skip_space(p);
         size_t gpos = p->pos;
-        if (!accept(p, "group")) {
-            fail(p, gpos, "expected 'group \"NAME\"' after 'in'");
+        if (k == PK_POD && accept(p, "deployment")) {
+            n->in_deployment = 1;
+        } else if (!accept(p, "group")) {
+            fail(p, gpos, k == PK_POD ? "expected 'group \"NAME\"' or 'deployment \"NAME\"' after 'in'"
+                                      : "expected 'group \"NAME\"' after 'in'");
             props_free(n);
             return NULL;
         }
@@ -645,7 +652,7 @@ static void format_rec(const props_node *n, char *buf, size_t len)
     case PN_FORALL:
         props_append(buf, len, "forall %s", kind_name(n->kind));
         if (n->group[0])
-            props_append(buf, len, " in group \"%s\"", n->group);
+            props_append(buf, len, " in %s \"%s\"", n->in_deployment ? "deployment" : "group", n->group);
         props_append(buf, len, ": ");
         format_rec(n->l, buf, len);
         return;

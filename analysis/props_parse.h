@@ -13,7 +13,8 @@
  *   expr    := term (('+'|'-') term)* ; term := factor (('*'|'/') factor)*
  *   factor  := NUMBER | STRING (a value with a unit: "200ms", "2GHz", "4GiB")
  *            | QUANTITY | '(' expr ')'        (not at the start of a comparison)
- * KIND is vm, host or service. STATE and QUANTITY are entity.field names
+ * KIND is vm, host, service or pod ('in deployment "NAME"' only for pods,
+ * the same as 'in group'). STATE and QUANTITY are entity.field names
  * from the table props_atoms (props_parse.c); each needs an enclosing
  * 'forall' of its kind. Units are checked: both sides of a comparison and of
  * '+'/'-' carry the same unit, '*' multiplies by a dimensionless factor.
@@ -26,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { PK_NONE = 0, PK_VM, PK_HOST, PK_SERVICE } props_kind;
+typedef enum { PK_NONE = 0, PK_VM, PK_HOST, PK_SERVICE, PK_POD } props_kind;
 
 /* Units of numeric expressions. */
 typedef enum { PU_ONE = 0, PU_MHZ, PU_NS, PU_MIB, PU_W, PU_RPS } props_unit;
@@ -39,6 +40,8 @@ typedef enum {
     PA_VM_CPU_READY,   /* /series/vm/cpu_ready_pct / 100 */
     PA_VM_CPU_DEMAND,  /* /series/vm/cpu_demand_mhz */
     PA_VM_CPU_ENTITLEMENT,
+    PA_VM_CPU_LIMIT,       /* vms.[].cpu_limit (constant; INFINITY unlimited): /tables/vm_resources */
+    PA_VM_CPU_RESERVATION, /* vms.[].cpu_reservation (constant) */
     PA_HOST_UP,        /* host state (events) is up or isolated */
     PA_HOST_FAILED,    /* state failed */
     PA_HOST_MAINTENANCE,
@@ -52,6 +55,8 @@ typedef enum {
     PA_HOST_VMS_RUNNING,
     PA_SERVICE_LATENCY_P50, PA_SERVICE_LATENCY_P95, PA_SERVICE_LATENCY_P99,
     PA_SERVICE_THROUGHPUT,
+    PA_POD_PENDING, /* from the start and from each pod_failed to the next pod_started */
+    PA_POD_RUNNING, /* pod_started .. pod_crashed / pod_oom_killed / pod_failed */
     PA_COUNT
 } props_atom;
 
@@ -86,6 +91,7 @@ typedef struct props_node {
     int64_t bound_ns;          /* PN_F, PN_U */
     props_kind kind;           /* PN_FORALL */
     char group[128];           /* PN_FORALL: "" = every entity */
+    int in_deployment;         /* PN_FORALL: written 'in deployment' (pods) */
 } props_node;
 
 props_node *props_parse(const char *text, char *err, size_t err_len);

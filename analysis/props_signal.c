@@ -32,7 +32,7 @@ int ps_push(ps_signal *s, int64_t t, double v)
     if (s->n > 0 && same_value(s->seg[s->n - 1].v, v))
         return 0;
     if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
+        size_t cap = s->cap ? s->cap * 2 : 4;
         ps_seg *seg = realloc(s->seg, cap * sizeof *seg);
         if (!seg) {
             ps_free(s);

@@ -745,6 +745,38 @@ static int read_cluster_series(hid_t file, run_summary *s, const ctx *c)
     return 0;
 }
 
+/* Per property: violations and pending obligations found by the monitors. */
+static int read_properties(hid_t file, run_summary *s, const ctx *c)
+{
+    static const char path[] = "/tables/properties";
+    hsize_t rows = 0;
+    char msg[512];
+    hid_t ds;
+    int found = open_optional_table(file, path, &rows, &ds, c);
+    if (found <= 0)
+        return found;
+    int ok = 1;
+    for (hsize_t i = 0; ok && i < rows; i++) {
+        int64_t e = 0, v = 0, p = 0;
+        ok = h5r_table_column_i64(ds, path, "entities", i, 1, &e, msg, sizeof msg) == 0 &&
+             h5r_table_column_i64(ds, path, "violations", i, 1, &v, msg, sizeof msg) == 0 &&
+             h5r_table_column_i64(ds, path, "pending", i, 1, &p, msg, sizeof msg) == 0;
+        if (ok && s->properties < RUN_SUMMARY_MAX_PROPERTIES) {
+            int64_t k = s->properties;
+            ok = h5r_table_column_str(ds, path, "name", i, s->property[k].name, sizeof s->property[k].name, msg,
+                                      sizeof msg) == 0;
+            escape_controls(s->property[k].name, sizeof s->property[k].name);
+            s->property[k].entities = e;
+            s->property[k].violations = v;
+            s->property[k].pending = p;
+        }
+        s->properties++;
+        s->properties_violated += v > 0;
+    }
+    H5Dclose(ds);
+    return ok ? 0 : fail(c, msg);
+}
+
 int run_summary_read(const char *path, run_summary *out, char *err, size_t err_len)
 {
     init_summary(out);
@@ -762,7 +794,7 @@ int run_summary_read(const char *path, run_summary *out, char *err, size_t err_l
     if (read_hosts(file, out, &capacity, &c) != 0 || read_vms(file, out, &c) != 0 ||
         read_host_series(file, out, capacity, &c) != 0 || read_pods(file, out, &c) != 0 ||
         read_services(file, out, &c) != 0 || read_cluster_series(file, out, &c) != 0 ||
-        read_arrival_groups(file, out, &c) != 0)
+        read_arrival_groups(file, out, &c) != 0 || read_properties(file, out, &c) != 0)
         goto done;
     int found = avail_summary_read(file, &out->avail, err, err_len);
     if (found < 0) {
@@ -1022,6 +1054,13 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
                 s->vms_running_mean);
     }
     print_clusters(s, out);
+    for (int64_t k = 0; k < s->properties && k < RUN_SUMMARY_MAX_PROPERTIES; k++)
+        fprintf(out, LABEL "%s: %s, %" PRId64 " violation%s, %" PRId64 " pending, %" PRId64 " entities\n",
+                k == 0 ? "properties" : "", s->property[k].name, s->property[k].violations ? "FAIL" : "PASS",
+                s->property[k].violations, s->property[k].violations == 1 ? "" : "s", s->property[k].pending,
+                s->property[k].entities);
+    if (s->properties > RUN_SUMMARY_MAX_PROPERTIES)
+        fprintf(out, LABEL "and %" PRId64 " more in /tables/properties\n", "", s->properties - RUN_SUMMARY_MAX_PROPERTIES);
     run_summary_warn_exhausted(s, "  ", out);
     fprintf(out, LABEL "%s\n", "file", path ? path : "-");
 }

@@ -22,6 +22,7 @@
 #define RUN_SUMMARY_MAX_EXHAUSTED 8
 #define RUN_SUMMARY_MAX_CLUSTERS 32
 #define RUN_SUMMARY_MAX_CLUSTER_SIZES 8
+#define RUN_SUMMARY_MAX_PROPERTIES 32
 
 typedef struct run_summary_service {
     char name[64];
@@ -150,6 +151,14 @@ typedef struct run_summary {
     double memory_swapped_peak_mib;
     double power_mean_w, power_peak_w; /* cluster total */
     double energy_kwh;                 /* sum over samples of the cluster total * sample period */
+    /* /tables/properties (monitors during the run, docs/properties.md):
+     * every property counts in properties / properties_violated, the first
+     * RUN_SUMMARY_MAX_PROPERTIES are listed */
+    int64_t properties, properties_violated;
+    struct {
+        char name[64];
+        int64_t entities, violations, pending;
+    } property[RUN_SUMMARY_MAX_PROPERTIES];
 } run_summary;
 
 /* Reads the run file at `path`: checks format == "vdcsim" and

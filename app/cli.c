@@ -33,9 +33,11 @@ static const char usage_text[] =
     "commands:\n"
     "  run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
     "               [--set KEY=VALUE]... [--plugin FILE.so]... [--quiet] [--force] [--mpi]\n"
+    "               [--fail-on-violation]\n"
     "        simulate; write OUT.h5 and OUT.h5.summary.txt; print the summary\n"
     "        (--force: may overwrite an existing file vdcsim did not write;\n"
-    "        --mpi: under mpirun, one run spread over the ranks, --threads each)\n"
+    "        --mpi: under mpirun, one run spread over the ranks, --threads each;\n"
+    "        --fail-on-violation: exit 1 when a property of the scenario is violated)\n"
     "  check SCENARIO [--set KEY=VALUE]... [--plugin FILE.so]...\n"
     "        validate the scenario and print what would be simulated\n"
     "  summary FILE.h5      print the summary of a finished run\n"
@@ -71,7 +73,10 @@ static const struct {
 } command_help[] = {
     {"run", "usage: vdcsim run SCENARIO [-o OUT.h5] [--threads N] [--seed S] [--until DURATION]\n"
             "                  [--set KEY=VALUE]... [--plugin FILE.so]... [--traces DIR] [--quiet] [--force]\n"
+            "                  [--fail-on-violation]\n"
             "Simulates the scenario; writes OUT.h5 and OUT.h5.summary.txt and prints the summary.\n"
+            "--fail-on-violation: exit 1 when a property of the scenario's properties list was\n"
+            "violated during the run (/tables/violations; docs/properties.md).\n"
             "-o, --threads, --seed and --until set output.path, simulation.threads,\n"
             "simulation.seed and simulation.until; --set sets any key (vdcsim keys).\n"
             "--plugin loads a shared object of policies first (docs/policies.md).\n"
@@ -185,6 +190,8 @@ static int parse_run_args(int argc, char **argv, int allow_run_flags, parsed_run
             p->opt.force = 1;
         else if (strcmp(a, "--mpi") == 0 && allow_run_flags)
             p->opt.mpi = 1;
+        else if (strcmp(a, "--fail-on-violation") == 0 && allow_run_flags)
+            p->opt.fail_on_violation = 1;
         else if (a[0] == '-' && a[1] != '\0')
             return usage_error("unknown option '%s'", a);
         else if (p->opt.scenario_path)

@@ -337,6 +337,11 @@ static int run_ranked(const run_options *opt, int rank, int ranks)
         printf("summary: %s\n", summary_path);
     }
     status = CLI_EXIT_OK;
+    if (opt->fail_on_violation && summary.properties_violated > 0) {
+        fprintf(stderr, "vdcsim: %lld of %lld properties violated (--fail-on-violation; /tables/violations)\n",
+                (long long)summary.properties_violated, (long long)summary.properties);
+        status = CLI_EXIT_RUNTIME;
+    }
 done:
     if (rec) {
         recorder_abort(rec);

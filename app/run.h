@@ -17,6 +17,7 @@ typedef struct run_options {
     int n_plugins;
     int force;              /* may overwrite an existing file that is not a vdcsim output */
     int mpi;                /* --mpi: one run spread over the ranks of mpirun (docs/engine.md) */
+    int fail_on_violation;  /* exit 1 when a monitored property was violated (docs/properties.md) */
 } run_options;
 
 /* Each returns a CLI exit status (cli.h). */

@@ -18,6 +18,9 @@ static const char verify_usage[] =
     "usage: vdcsim verify RUN.h5 PROPS.cfg [--json] [--fail-on-violation]\n"
     "Checks the properties of PROPS.cfg (properties = ( { name = \"...\"; formula = \"...\"; }, ... );)\n"
     "against a finished run, from its event log and series (docs/properties.md).\n"
+    "{ builtin = \"NAME\"; } switches on a built-in property (ha_restart, cpu_limit, ...),\n"
+    "with its parameters from the run's scenario. A scenario file serves as PROPS.cfg:\n"
+    "its properties list is what the monitors checked during the run.\n"
     "Prints per property PASS or FAIL, the violations, the pending obligations (deadlines\n"
     "past the end of the run) and the first violations with time, entity and witness.\n"
     "--json: the same as one JSON object. --fail-on-violation: exit 1 when a property fails.\n";
@@ -89,6 +92,21 @@ static void print_json(const props_entry *p, const props_result *r, int first)
     printf("]}");
 }
 
+/* 1 when the properties file mentions a built-in (its parameters come from
+ * the run's scenario, read only then). */
+static int file_names_builtin(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char line[4096];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f))
+        found = strstr(line, "builtin") != NULL;
+    fclose(f);
+    return found;
+}
+
 int cmd_verify(int argc, char **argv)
 {
     const char *run = NULL, *props = NULL;
@@ -116,14 +134,26 @@ int cmd_verify(int argc, char **argv)
     }
     char err[4096];
     props_list list;
-    if (props_file_load(props, &list, err, sizeof err) != 0) {
-        cli_print_error("vdcsim: ", err);
-        return CLI_EXIT_BAD_INPUT;
-    }
     props_source src;
     props_h5 *h5 = NULL;
-    if (props_h5_open(run, &h5, &src, err, sizeof err) != 0) {
+    char run_err[2048];
+    props_builtin_params params, *have_params = NULL;
+    int run_ok = props_h5_open(run, &h5, &src, run_err, sizeof run_err) == 0;
+    if (run_ok && file_names_builtin(props) && props_h5_builtin_params(h5, &params, run_err, sizeof run_err) != 0) {
+        snprintf(err, sizeof err, "%s: %s", run, run_err);
         cli_print_error("vdcsim: ", err);
+        props_h5_close(h5);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (run_ok && file_names_builtin(props))
+        have_params = &params;
+    if (props_file_load(props, have_params, &list, err, sizeof err) != 0) {
+        cli_print_error("vdcsim: ", err);
+        props_h5_close(h5);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    if (!run_ok) {
+        cli_print_error("vdcsim: ", run_err);
         props_list_free(&list);
         return CLI_EXIT_BAD_INPUT;
     }

@@ -43,6 +43,14 @@ int rec_event_kind(recorder *r, const char *name)
     return r->n_kinds++;
 }
 
+int rec_event_kind_find(const recorder *r, const char *name)
+{
+    for (int i = 0; i < r->n_kinds; i++)
+        if (strcmp(r->kind_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
 static hid_t rec_event_kind_type(const recorder *r, hid_t base)
 {
     hid_t type = H5Tenum_create(base);

@@ -112,6 +112,8 @@ void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, doubl
  * without windows, before recorder_close); the HDF5 enum type carries their
  * names. Returns the kind id (0, 1, 2... in order of registration). */
 int rec_event_kind(recorder *r, const char *name);
+/* The id of a registered kind, -1 when none has that name (serial). */
+int rec_event_kind_find(const recorder *r, const char *name);
 /* Safe to call concurrently for distinct `thread` values in [0, max_threads).
  * t_ns must not be earlier than the last recorder_window_end's end. */
 void rec_event(recorder *r, int thread, sim_time_ns t_ns, uint32_t lp, uint64_t seq, int kind,

@@ -37,6 +37,7 @@ const scn_key scn_keys[] = {
 #include "scenario/keys_vgpu.inc"
 #include "scenario/keys_plugins.inc"
 #include "scenario/keys_clusters.inc"
+#include "scenario/keys_properties.inc"
 };
 
 const size_t scn_key_count = sizeof scn_keys / sizeof scn_keys[0];

@@ -38,6 +38,7 @@ _vdcsim() {
   local flags="--help"
   case ${COMP_WORDS[1]} in
     run) flags="-o --threads --seed --until --set --plugin --traces --quiet --force --mpi --help" ;;
+    run) flags="-o --threads --seed --until --set --plugin --traces --quiet --force --fail-on-violation --help" ;;
     check) flags="--set --plugin --traces --help" ;;
     policies) flags="--plugin --help" ;;
     metrics) flags="--csv --json --reference --help" ;;

@@ -73,7 +73,7 @@ int main(void)
     fails_with("forall host: F[<=5x] host.up", "column 18: expected a duration");
     fails_with("forall host: F host.up", "column 16: expected '[<=DURATION]'");
     fails_with("forall host: F(host.up)", "column 15: expected '[<=DURATION]'");
-    fails_with("forall pod: true", "column 8: expected an entity kind");
+    fails_with("forall rack: true", "column 8: expected an entity kind");
     fails_with("forall host: host.up host.failed", "column 22: expected an operator");
     fails_with("forall host: host.cpu_usage", "column 28: expected a comparison");
     fails_with("forall host: G", "column 15: expected a formula, found the end");

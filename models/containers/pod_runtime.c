@@ -13,11 +13,10 @@
 
 #define MIB_BYTES 1048576.0
 
+/* Through the host's log, so that observers (the property monitors) see it. */
 static void pod_log(sim_ctx *ctx, host *h, int kind, int64_t pod_id, int64_t a, int64_t b, double value)
 {
-    const model_env *env = h->env;
-    if (env->rec && kind >= 0)
-        rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++h->log_seq, kind, pod_id, a, b, value);
+    host_log(ctx, h, kind, pod_id, a, b, value);
 }
 
 /* The pod's next event; remembered so that a vMotion can re-arm it. */

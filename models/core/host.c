@@ -24,8 +24,12 @@ const char *host_state_name(host_state s)
 void host_log(sim_ctx *ctx, host *h, int kind, int64_t subject, int64_t a, int64_t b, double value)
 {
     const model_env *env = h->env;
-    if (env->rec && kind >= 0)
+    if (env->rec && kind >= 0) {
         rec_event(env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++h->log_seq, kind, subject, a, b, value);
+        for (const host_feature *f = env->host_features; f < env->host_features + env->n_host_features; f++)
+            if (f->hooks->logged)
+                f->hooks->logged(ctx, h, f, kind, subject, a, b);
+    }
 }
 
 /* The features attached to this host, in the module table's order

@@ -95,6 +95,10 @@ typedef struct host_hooks {
     /* A maintenance window asks to begin: 1 if the feature holds it back
      * (it will call host_grant_maintenance() when the host may enter). */
     int (*maintenance_requested)(sim_ctx *ctx, host *h, const struct host_feature *f, sim_time_ns duration_ns);
+    /* An event-log record this host appended (host_log): observers only
+     * (the property monitors read the same records a finished run holds). */
+    void (*logged)(sim_ctx *ctx, host *h, const struct host_feature *f, int kind, int64_t subject, int64_t a,
+                   int64_t b);
 } host_hooks;
 
 typedef struct host_feature {

@@ -1,0 +1,77 @@
+/* props_builtin.c - the built-in properties (see props_builtin.h; sources in
+ * docs/properties.md, "Built-in properties"). */
+#include "analysis/props_builtin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario/scenario.h"
+#include "scenario/units.h"
+
+/* Each formula is a printf format whose only conversion, if any, is the
+ * parameter named in `param` (a duration, written as the scenario would). */
+typedef enum { BP_NONE, BP_HA_DEADLINE, BP_SAMPLE_PERIOD } builtin_param;
+
+static const struct {
+    const char *name;
+    const char *format;
+    builtin_param param;
+} builtins[] = {
+    /* vSphere HA's promise: a VM its host took down runs again within
+     * detection + restart (VMware, vSphere Availability 8.0, "How vSphere
+     * HA Works"); the capacity condition is not in the formula [M]. */
+    {"ha_restart", "forall vm: G (vm.failed -> F[<=%s] vm.running)", BP_HA_DEADLINE},
+    /* Resource isolation at the host: the VMs never consume more machine
+     * memory than the host has (vSphere Resource Management 8.0, "Memory
+     * Virtualization Basics"). */
+    {"host_memory_isolation", "forall host: G host.memory_consumed <= host.memory_capacity", BP_NONE},
+    /* Resource isolation per VM: the CPU a VM is entitled to never exceeds
+     * its limit, and is never below its reservation while it demands at
+     * least that much (VMware, vSphere Resource Management 8.0, "CPU
+     * Resource Management": reservation, limit, shares). */
+    {"cpu_limit", "forall vm: G (vm.running -> vm.cpu_entitlement <= vm.cpu_limit)", BP_NONE},
+    {"cpu_reservation",
+     "forall vm: G ((vm.running && vm.cpu_demand >= vm.cpu_reservation) -> vm.cpu_entitlement >= vm.cpu_reservation)",
+     BP_NONE},
+    /* A failed or maintenance host runs no VM (vSphere power-state machine:
+     * a VM runs only on a host that runs), as the samples see it: within one
+     * sample period of going down, the host is up again or its sample counts
+     * no running VM (a sampled count holds until the next sample). */
+    {"no_vm_on_down_host", "forall host: G (!host.up -> F[<=%s] (host.up || host.vms_running == 0))",
+     BP_SAMPLE_PERIOD},
+};
+enum { N_BUILTINS = sizeof builtins / sizeof builtins[0] };
+
+void props_builtin_params_from_scenario(const scenario *s, props_builtin_params *out)
+{
+    /* the failure module's detection time (ha.detection_time overrides) */
+    int64_t detect = scn_duration_ns(s, scn_is_set(s, "ha.detection_time") ? "ha.detection_time"
+                                                                            : "failures.detection_time");
+    out->ha_deadline_ns = detect + scn_duration_ns(s, "simulation.control_latency");
+    out->sample_period_ns = scn_duration_ns(s, "simulation.sample_period");
+}
+
+const char *props_builtin_names(void)
+{
+    return "ha_restart, host_memory_isolation, cpu_limit, cpu_reservation, no_vm_on_down_host";
+}
+
+int props_builtin_formula(const char *name, const props_builtin_params *p, char *buf, size_t len, char *why,
+                          size_t why_len)
+{
+    for (int i = 0; i < N_BUILTINS; i++) {
+        if (strcmp(builtins[i].name, name) != 0)
+            continue;
+        if (builtins[i].param != BP_NONE) {
+            char d[64];
+            units_format_duration_ns(builtins[i].param == BP_HA_DEADLINE ? p->ha_deadline_ns : p->sample_period_ns, d,
+                                     sizeof d);
+            snprintf(buf, len, builtins[i].format, d);
+        }
+        else
+            snprintf(buf, len, "%s", builtins[i].format);
+        return 0;
+    }
+    snprintf(why, why_len, "unknown built-in property '%s' (expected one of %s)", name, props_builtin_names());
+    return -1;
+}

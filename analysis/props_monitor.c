@@ -1,0 +1,277 @@
+/* props_monitor.c - online monitors (see props_monitor.h). The body of a
+ * property is evaluated by the offline evaluator (props_truth) over the
+ * entity's undecided window, shifted to start at 0: one evaluator, one
+ * semantics. */
+#include "analysis/props_monitor.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_ns)
+{
+    memset(s, 0, sizeof *s);
+    s->list = list;
+    s->kind = kind;
+    s->end_ns = end_ns;
+    for (int a = 0; a < PA_COUNT; a++)
+        s->atom_slot[a] = -1;
+    s->prop = calloc((size_t)(list->n ? list->n : 1), sizeof *s->prop);
+    s->lookahead = calloc((size_t)(list->n ? list->n : 1), sizeof *s->lookahead);
+    if (!s->prop || !s->lookahead) {
+        pm_set_free(s);
+        return -1;
+    }
+    for (int i = 0; i < list->n; i++) {
+        const props_node *f = list->items[i].ast;
+        if (f->type != PN_FORALL || f->kind != kind)
+            continue;
+        const props_node *body = f->l->type == PN_G ? f->l->l : f->l;
+        s->lookahead[s->n_props] = props_lookahead_ns(body);
+        s->prop[s->n_props++] = i;
+        for (int a = 0; a < PA_COUNT; a++)
+            if (s->atom_slot[a] < 0 && props_uses_atom(f, (props_atom)a)) {
+                s->atom_slot[a] = s->n_slots;
+                s->slot_atom[s->n_slots++] = (props_atom)a;
+            }
+    }
+    return 0;
+}
+
+void pm_set_free(pm_set *s)
+{
+    free(s->prop);
+    free(s->lookahead);
+    s->prop = NULL;
+    s->lookahead = NULL;
+    s->n_props = 0;
+}
+
+int pm_uses(const pm_set *s, props_atom a)
+{
+    return a >= 0 && a < PA_COUNT && s->atom_slot[a] >= 0;
+}
+
+int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const double *initial)
+{
+    memset(e, 0, sizeof *e);
+    if (s->n_props == 0)
+        return 0;
+    e->sig = calloc((size_t)(s->n_slots ? s->n_slots : 1), sizeof *e->sig);
+    e->prop = calloc((size_t)s->n_props, sizeof *e->prop);
+    if (!e->sig || !e->prop)
+        return -1;
+    for (int k = 0; k < s->n_slots; k++) {
+        ps_init(&e->sig[k], s->end_ns);
+        if (ps_push(&e->sig[k], 0, initial[s->slot_atom[k]]) != 0)
+            return -1;
+    }
+    for (int i = 0; i < s->n_props; i++) {
+        const props_node *f = s->list->items[s->prop[i]].ast;
+        e->prop[i].last = -1;
+        if (f->group[0] && strcmp(f->group, group) != 0)
+            e->prop[i].done = 2;
+    }
+    return 0;
+}
+
+void pm_entity_free(pm_entity *e, const pm_set *s)
+{
+    if (e->sig)
+        for (int k = 0; k < s->n_slots; k++)
+            ps_free(&e->sig[k]);
+    if (e->prop)
+        for (int i = 0; i < s->n_props; i++) {
+            for (size_t j = 0; j < e->prop[i].n_v; j++)
+                free(e->prop[i].v[j].witness);
+            free(e->prop[i].v);
+        }
+    free(e->sig);
+    free(e->prop);
+    e->sig = NULL;
+    e->prop = NULL;
+}
+
+int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v)
+{
+    if (!e->sig || !pm_uses(s, a) || t >= s->end_ns)
+        return 0;
+    ps_signal *g = &e->sig[s->atom_slot[a]];
+    if (g->n > 0 && t < g->seg[g->n - 1].t)
+        return 0; /* out of order: cannot happen within one LP's causal order */
+    return ps_push(g, t, v);
+}
+
+/* The entity's atoms on [base, now), shifted to [0, now - base): the source
+ * the offline evaluator reads. */
+typedef struct window {
+    const pm_entity *e;
+    const pm_set *s;
+    int64_t base, now;
+} window;
+
+static int window_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    const window *w = ctx;
+    (void)row;
+    ps_init(out, w->now - w->base);
+    if (!pm_uses(w->s, a)) {
+        snprintf(err, err_len, "internal: atom %s not monitored", props_atom_get(a)->name);
+        return -1;
+    }
+    const ps_signal *g = &w->e->sig[w->s->atom_slot[a]];
+    if (ps_push(out, 0, ps_at(g, w->base)) != 0)
+        return -1;
+    for (size_t i = 0; i < g->n; i++) {
+        if (g->seg[i].t <= w->base)
+            continue;
+        if (g->seg[i].t >= w->now)
+            break;
+        if (ps_push(out, g->seg[i].t - w->base, g->seg[i].v) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int add_violation(pm_prop *p, int64_t time_ns, int64_t obligation_ns, const char *witness)
+{
+    p->violations++;
+    if (p->n_v == p->cap_v) {
+        size_t cap = p->cap_v ? 2 * p->cap_v : 4;
+        pm_violation *v = realloc(p->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        p->v = v;
+        p->cap_v = cap;
+    }
+    size_t n = strlen(witness) + 1;
+    char *w = malloc(n);
+    if (!w)
+        return -1;
+    memcpy(w, witness, n);
+    p->v[p->n_v++] = (pm_violation){.time_ns = time_ns, .obligation_ns = obligation_ns, .witness = w};
+    return 0;
+}
+
+/* A maximal false interval starting at `start` (absolute): one violation,
+ * as props_eval.c records it; the witness from the entity's own signals. */
+static int violation_at(const pm_entity *e, const pm_set *s, pm_prop *p, const props_node *body, int64_t start,
+                        char *err, size_t err_len)
+{
+    int64_t bound = props_first_bound(body);
+    const ps_signal *atoms[PA_COUNT];
+    for (int a = 0; a < PA_COUNT; a++)
+        atoms[a] = s->atom_slot[a] >= 0 ? &e->sig[s->atom_slot[a]] : NULL;
+    char wit[256];
+    props_witness_atoms(body, atoms, start, wit, sizeof wit);
+    int64_t t = bound < 0 ? start : bound > INT64_MAX - start ? INT64_MAX : start + bound;
+    if (add_violation(p, t, bound >= 0 ? start : -1, wit) != 0) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Decides property i of the entity on [p->decided_ns, upto), from the
+ * window [w->base, w->now). */
+static int decide(pm_entity *e, const pm_set *s, int i, const window *w, int64_t upto, char *err, size_t err_len)
+{
+    pm_prop *p = &e->prop[i];
+    const props_node *f = s->list->items[s->prop[i]].ast;
+    int is_g = f->l->type == PN_G;
+    const props_node *body = is_g ? f->l->l : f->l;
+    props_source src = {.ctx = (void *)w, .end_ns = w->now - w->base, .signal = window_signal};
+    ps_signal truth;
+    if (props_truth(body, &src, 0, &truth, err, err_len) != 0)
+        return -1;
+    int rc = 0;
+    if (!is_g) { /* decided by the value at 0 */
+        double v = truth.n ? truth.seg[0].v : PV_UNKNOWN;
+        if (v == PV_FALSE)
+            rc = violation_at(e, s, p, body, 0, err, err_len);
+        else if (v == PV_UNKNOWN)
+            p->pending++;
+        p->done = 1;
+    } else {
+        for (size_t k = 0; k < truth.n && rc == 0; k++) {
+            int64_t from = truth.seg[k].t + w->base;
+            int64_t to = k + 1 < truth.n ? truth.seg[k + 1].t + w->base : w->now;
+            if (to <= p->decided_ns)
+                continue;
+            if (from >= upto)
+                break;
+            if (from < p->decided_ns)
+                from = p->decided_ns;
+            double v = truth.seg[k].v;
+            if (v != p->last) { /* a new maximal interval starts at `from` */
+                if (v == PV_FALSE)
+                    rc = violation_at(e, s, p, body, from, err, err_len);
+                else if (v == PV_UNKNOWN)
+                    p->pending++;
+                p->last = v;
+            }
+        }
+        p->decided_ns = upto;
+    }
+    ps_free(&truth);
+    return rc;
+}
+
+/* Drops the segments before t (the one in force at t moves to t). */
+static void trim(pm_entity *e, const pm_set *s, int64_t t)
+{
+    if (t <= e->base_ns)
+        return;
+    for (int k = 0; k < s->n_slots; k++) {
+        ps_signal *g = &e->sig[k];
+        size_t keep = 0;
+        while (keep + 1 < g->n && g->seg[keep + 1].t <= t)
+            keep++;
+        if (keep > 0) {
+            memmove(g->seg, g->seg + keep, (g->n - keep) * sizeof *g->seg);
+            g->n -= keep;
+        }
+        if (g->n > 0 && g->seg[0].t < t)
+            g->seg[0].t = t;
+    }
+    e->base_ns = t;
+}
+
+int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_len)
+{
+    if (!e->sig || now <= e->base_ns || now - e->checked_ns < s->check_span_ns)
+        return 0;
+    if (now > s->end_ns)
+        now = s->end_ns;
+    e->checked_ns = now;
+    window w = {.e = e, .s = s, .base = e->base_ns, .now = now};
+    int64_t keep_from = now;
+    for (int i = 0; i < s->n_props; i++) {
+        pm_prop *p = &e->prop[i];
+        if (p->done)
+            continue;
+        int64_t la = s->lookahead[i];
+        int is_g = s->list->items[s->prop[i]].ast->l->type == PN_G;
+        int64_t upto = la < 0 ? -1 : now - la; /* values before it are final */
+        if (upto > (is_g ? p->decided_ns : 0) && decide(e, s, i, &w, upto, err, err_len) != 0)
+            return -1;
+        if (!p->done) {
+            int64_t need = is_g && la >= 0 ? p->decided_ns : e->base_ns;
+            keep_from = need < keep_from ? need : keep_from;
+        }
+    }
+    trim(e, s, keep_from);
+    return 0;
+}
+
+int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len)
+{
+    if (!e->sig || s->end_ns <= e->base_ns)
+        return 0;
+    window w = {.e = e, .s = s, .base = e->base_ns, .now = s->end_ns};
+    for (int i = 0; i < s->n_props; i++)
+        if (!e->prop[i].done && decide(e, s, i, &w, s->end_ns, err, err_len) != 0)
+            return -1;
+    return 0;
+}

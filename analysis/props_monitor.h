@@ -1,0 +1,86 @@
+/* props_monitor.h - online monitors of properties (issue 17, item 2): the
+ * same semantics as the offline checker (props_eval.h), computed while a
+ * run goes, one entity at a time, from values pushed as they happen.
+ *
+ * Contract. A pm_set holds the properties of a props_list whose forall
+ * ranges over one entity kind, with the atoms they name. A pm_entity holds one entity's
+ * atoms as piecewise-constant signals from `base_ns` on, and per property
+ * the part of the run already decided.
+ *  - pm_push(t, atom, v): from t on the atom is v (in time order per atom;
+ *    the last push at one time wins; times >= the run's end are ignored).
+ *  - pm_check(now): every value of a property's body at c < now - L (L its
+ *    lookahead, props_lookahead_ns) is final, since it depends only on
+ *    [c, c + L] and nothing before `now` can change any more: those are
+ *    decided, violations and pendings counted exactly as props_evaluate
+ *    counts them (maximal false / pending intervals of the body), and the
+ *    signals before the oldest undecided instant are dropped. Cost: the
+ *    segments of the undecided window, O(L / sample period + events in it).
+ *    A body with an unbounded lookahead (a G inside) is decided at the end.
+ *  - pm_finish(): decides the rest against the run's end (pending windows
+ *    past it, as offline).
+ * The entity's violations (time, obligation start, witness) are kept in
+ * time order per property until the caller writes them. Each entity is
+ * touched by one thread at a time (the LP owning it): no shared state.
+ * Functions return 0, or -1 when memory runs out (message in err).
+ */
+#ifndef VDCSIM_ANALYSIS_PROPS_MONITOR_H
+#define VDCSIM_ANALYSIS_PROPS_MONITOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/props_eval.h"
+#include "analysis/props_file.h"
+
+typedef struct pm_set {
+    const props_list *list;
+    props_kind kind;
+    int n_props;
+    int *prop;            /* indices into list->items */
+    int64_t *lookahead;   /* per property of the set, -1 unbounded */
+    int atom_slot[PA_COUNT]; /* -1: no property names it */
+    props_atom slot_atom[PA_COUNT];
+    int n_slots;
+    int64_t end_ns;
+    /* pm_check works only once the undecided window spans this much (0:
+     * at every call): fewer, longer evaluations cost less than many short
+     * ones (a window's fixed cost is a few allocations per atom), and the
+     * decisions are the same. */
+    int64_t check_span_ns;
+} pm_set;
+
+typedef struct pm_violation {
+    int64_t time_ns, obligation_ns;
+    char *witness;
+} pm_violation;
+
+typedef struct pm_prop {
+    int64_t decided_ns; /* values before it are final and counted */
+    double last;        /* the body's value just before decided_ns (-1: none yet) */
+    int done;           /* 1: decided (a body without G, at 0); 2: entity not in range */
+    long violations, pending;
+    pm_violation *v;
+    size_t n_v, cap_v;
+} pm_prop;
+
+typedef struct pm_entity {
+    int64_t base_ns;
+    int64_t checked_ns; /* the last pm_check that evaluated */
+    ps_signal *sig; /* n_slots */
+    pm_prop *prop;  /* n_props */
+} pm_entity;
+
+/* The properties of `list` quantified over `kind`. -1: out of memory. */
+int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_ns);
+void pm_set_free(pm_set *s);
+/* Every atom starts at initial[atom] at 0 (NaN for series, 0/1 for
+ * states); properties `in group G` with another group than `group` leave
+ * the entity out. */
+int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const double *initial /* PA_COUNT */);
+void pm_entity_free(pm_entity *e, const pm_set *s);
+int pm_uses(const pm_set *s, props_atom a);
+int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v);
+int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_len);
+int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len);
+
+#endif

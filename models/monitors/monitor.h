@@ -1,0 +1,29 @@
+/* monitor.h - the property monitors of a run (issue 17, item 2;
+ * docs/properties.md, "Monitors during a run").
+ *
+ * The scenario's `properties` list (the same entries as a `vdcsim verify`
+ * file, compiled by the same reader, analysis/props_file.h) becomes one
+ * online monitor per property and entity (analysis/props_monitor.h), kept
+ * by the LP that owns the entity: a host's by its host LP, a VM's (a
+ * pod's) by the host LP it runs on. They see the values the run records, when it records
+ * them: the event-log records of the host (the `logged` hook: VM and host
+ * states) and the sample (the `after_sample` hook: the series), and decide
+ * at every sample what can no longer change. They send no event, draw no
+ * random number and write no existing dataset, so results are unchanged.
+ * At the end each monitor closes against the run's end, and the module
+ * writes /tables/violations (one row per violation: time_ns, property,
+ * entity, witness, obligation_start_ns) and /tables/properties (per
+ * property: name, formula, entities, violations, pending), in property,
+ * entity and time order: the same for any thread count.
+ * Pods have no samples: their monitors decide at their records.
+ * Properties over services or vmotion.active, and formulas without forall,
+ * are refused (FILE:LINE: key error): check them with `vdcsim verify`.
+ */
+#ifndef VDCSIM_MODELS_MONITORS_MONITOR_H
+#define VDCSIM_MODELS_MONITORS_MONITOR_H
+
+#include "models/core/module.h"
+
+extern const model_module monitors_module;
+
+#endif

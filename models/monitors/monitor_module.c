@@ -1,0 +1,412 @@
+/* monitor_module.c - the property monitors as a feature of the host LP
+ * (see monitor.h). */
+#include "models/monitors/monitor.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/props_monitor.h"
+#include "models/core/core_build.h"
+#include "models/core/host.h"
+#include "models/core/model_env.h"
+
+enum { N_HOST_KINDS = 6, N_POD_KINDS = 5, CHECK_SAMPLES = 12 };
+
+typedef struct monitor_world {
+    props_list props;
+    pm_set vm_set, host_set, pod_set;
+    pm_entity *vms, *hosts, *pods;
+    uint32_t n_pods;
+    uint32_t *pod_group, *pod_index; /* pods.[g] and the index in it: the name */
+    int64_t *vm_series_ns; /* the last sample that wrote the VM's series, -1 */
+    uint32_t n_vms, n_hosts;
+    int64_t end_ns, period_ns;
+    const scenario *scn;
+    int kind_vm_started, kind_vm_stopped, kind_vm_failed;
+    int kind_host[N_HOST_KINDS];
+    int kind_pod[N_POD_KINDS];
+} monitor_world;
+
+static const char *const host_kind_names[N_HOST_KINDS] = {"host_failed",   "host_repaired",     "host_isolated",
+                                                          "host_reachable", "maintenance_begin", "maintenance_end"};
+
+/* The pod records (models/containers), in the order of pod_running_after. */
+static const char *const pod_kind_names[N_POD_KINDS] = {"pod_started", "pod_oom_killed", "pod_crashed",
+                                                        "pod_restarted", "pod_failed"};
+
+static void world_free(monitor_world *w)
+{
+    if (!w)
+        return;
+    for (uint32_t i = 0; w->vms && i < w->n_vms; i++)
+        pm_entity_free(&w->vms[i], &w->vm_set);
+    for (uint32_t i = 0; w->hosts && i < w->n_hosts; i++)
+        pm_entity_free(&w->hosts[i], &w->host_set);
+    for (uint32_t i = 0; w->pods && i < w->n_pods; i++)
+        pm_entity_free(&w->pods[i], &w->pod_set);
+    free(w->vms);
+    free(w->hosts);
+    free(w->pods);
+    free(w->pod_group);
+    free(w->pod_index);
+    pm_set_free(&w->pod_set);
+    free(w->vm_series_ns);
+    pm_set_free(&w->vm_set);
+    pm_set_free(&w->host_set);
+    props_list_free(&w->props);
+    free(w);
+}
+
+/* A property the monitors cannot follow: 0 when fine, else the reason. */
+static const char *not_monitored(const props_node *f)
+{
+    if (f->type != PN_FORALL)
+        return "a property without forall is decided by constants alone: not monitored during a run";
+    if (f->kind != PK_VM && f->kind != PK_HOST && f->kind != PK_POD)
+        return "properties over services are not monitored during a run yet: check them with vdcsim verify";
+    if (props_uses_atom(f, PA_VM_MIGRATING))
+        return "vmotion.active is not monitored during a run yet: check it with vdcsim verify";
+    return NULL;
+}
+
+static model_status monitors_build(model_builder *b, void **world)
+{
+    const scenario *scn = b->scn;
+    int n = scn_list_len(scn, "properties");
+    *world = NULL;
+    if (n == 0)
+        return MODEL_OK;
+    monitor_world *w = calloc(1, sizeof *w);
+    if (!w)
+        return model_runtime_error(b, "out of memory");
+    w->scn = scn;
+    props_builtin_params params;
+    props_builtin_params_from_scenario(scn, &params);
+    for (int i = 0; i < n; i++) {
+        props_spec spec = {.name = scn_string(scn, "properties.[%d].name", i),
+                           .formula = scn_string(scn, "properties.[%d].formula", i),
+                           .builtin = scn_string(scn, "properties.[%d].builtin", i),
+                           .line = scn_line(scn, "properties.[%d]", i)};
+        const char *bad_key = "formula";
+        char why[512], key[64];
+        const char *reason = NULL;
+        int rc = props_list_add(&w->props, &spec, &params, &bad_key, why, sizeof why);
+        if (rc == 0 && (reason = not_monitored(w->props.items[w->props.n - 1].ast)) != NULL) {
+            snprintf(why, sizeof why, "%s", reason);
+            bad_key = spec.builtin && spec.builtin[0] ? "builtin" : "formula";
+            rc = -1;
+        }
+        if (rc != 0) {
+            snprintf(key, sizeof key, "properties.[%d].%s", i, bad_key);
+            world_free(w);
+            return model_key_error(b, key, "%s", why);
+        }
+    }
+    *world = w;
+    return MODEL_OK;
+}
+
+static model_status monitors_start(model_builder *b, void **world)
+{
+    monitor_world *w = *world;
+    if (!w)
+        return MODEL_OK;
+    const model_env *env = b->env;
+    w->end_ns = scn_duration_ns(b->scn, "simulation.until");
+    w->period_ns = env->sample_period_ns;
+    w->n_vms = env->n_vms;
+    w->n_hosts = env->n_hosts;
+    if (pm_set_init(&w->vm_set, &w->props, PK_VM, w->end_ns) != 0 ||
+        pm_set_init(&w->host_set, &w->props, PK_HOST, w->end_ns) != 0)
+        return model_runtime_error(b, "out of memory");
+    /* decide every CHECK_SAMPLES samples: the window then holds at most
+     * the lookahead plus that many samples */
+    w->vm_set.check_span_ns = w->host_set.check_span_ns = CHECK_SAMPLES * w->period_ns;
+    w->vms = calloc(w->n_vms ? w->n_vms : 1, sizeof *w->vms);
+    w->hosts = calloc(w->n_hosts ? w->n_hosts : 1, sizeof *w->hosts);
+    w->vm_series_ns = malloc((w->n_vms ? w->n_vms : 1) * sizeof *w->vm_series_ns);
+    if (!w->vms || !w->hosts || !w->vm_series_ns)
+        return model_runtime_error(b, "out of memory");
+    double init[PA_COUNT];
+    for (int a = 0; a < PA_COUNT; a++)
+        init[a] = props_atom_get((props_atom)a)->is_state ? 0.0 : NAN;
+    for (uint32_t i = 0; i < w->n_vms; i++) {
+        w->vm_series_ns[i] = -1;
+        const char *group = scn_string(b->scn, "vms.[%u].name", env->vm_specs[i].group);
+        init[PA_VM_CPU_LIMIT] = env->vm_specs[i].res.cpu_limit_mhz;
+        init[PA_VM_CPU_RESERVATION] = env->vm_specs[i].res.cpu_reservation_mhz;
+        if (pm_entity_init(&w->vms[i], &w->vm_set, group, init) != 0)
+            return model_runtime_error(b, "out of memory");
+    }
+    /* pods in scenario order, as /tables/pods (models/containers) */
+    int64_t n_pods = 0;
+    for (int g = 0; g < scn_list_len(b->scn, "pods"); g++)
+        n_pods += scn_int(b->scn, "pods.[%d].count", g);
+    if (pm_set_init(&w->pod_set, &w->props, PK_POD, w->end_ns) != 0 || n_pods > UINT32_MAX / 2)
+        return model_runtime_error(b, "out of memory");
+    w->n_pods = (uint32_t)n_pods;
+    w->pods = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pods);
+    w->pod_group = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pod_group);
+    w->pod_index = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pod_index);
+    if (!w->pods || !w->pod_group || !w->pod_index)
+        return model_runtime_error(b, "out of memory");
+    init[PA_POD_PENDING] = 1.0; /* pending from the start, as offline */
+    for (uint32_t p = 0, g = 0; p < w->n_pods; g++) {
+        int64_t count = scn_int(b->scn, "pods.[%u].count", g);
+        for (int64_t k = 0; k < count; k++, p++) {
+            w->pod_group[p] = g;
+            w->pod_index[p] = (uint32_t)k;
+            if (pm_entity_init(&w->pods[p], &w->pod_set, scn_string(b->scn, "pods.[%u].name", g), init) != 0)
+                return model_runtime_error(b, "out of memory");
+        }
+    }
+    init[PA_HOST_UP] = 1.0; /* up before any record, as offline */
+    for (uint32_t i = 0; i < w->n_hosts; i++) {
+        const host_spec *hs = &env->host_specs[i];
+        init[PA_HOST_CPU_CAPACITY] = host_cpu_capacity_mhz(hs);
+        init[PA_HOST_MEMORY_CAPACITY] = (double)hs->memory_mib;
+        const char *group = scn_string(b->scn, "hosts.[%u].name", hs->group);
+        if (pm_entity_init(&w->hosts[i], &w->host_set, group, init) != 0)
+            return model_runtime_error(b, "out of memory");
+    }
+    return MODEL_OK;
+}
+
+static const rec_column violation_columns[] = {
+    {"time_ns", REC_I64, "ns"}, {"property", REC_STR, NULL}, {"entity", REC_STR, NULL},
+    {"witness", REC_STR, NULL}, {"obligation_start_ns", REC_I64, "ns"},
+};
+static const rec_column resource_columns[] = {
+    {"name", REC_STR, NULL}, {"cpu_reservation_mhz", REC_F64, "MHz"}, {"cpu_limit_mhz", REC_F64, "MHz"},
+};
+static const rec_column property_columns[] = {
+    {"name", REC_STR, NULL},      {"formula", REC_STR, NULL}, {"entities", REC_I64, NULL},
+    {"violations", REC_I64, NULL}, {"pending", REC_I64, NULL},
+};
+
+/* The kinds are those other modules registered: looked up by name. */
+static int monitors_declare(model_builder *b, void *world)
+{
+    monitor_world *w = world;
+    w->kind_vm_started = rec_event_kind_find(b->rec, "vm_started");
+    w->kind_vm_stopped = rec_event_kind_find(b->rec, "vm_stopped");
+    w->kind_vm_failed = rec_event_kind_find(b->rec, "vm_failed");
+    for (int k = 0; k < N_HOST_KINDS; k++)
+        w->kind_host[k] = rec_event_kind_find(b->rec, host_kind_names[k]);
+    for (int k = 0; k < N_POD_KINDS; k++)
+        w->kind_pod[k] = rec_event_kind_find(b->rec, pod_kind_names[k]);
+    return 0;
+}
+
+static void push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v)
+{
+    if (pm_push(e, s, a, t, v) != 0)
+        abort(); /* out of memory inside a handler: nothing sane to do */
+}
+
+static void check(pm_entity *e, const pm_set *s, int64_t t);
+
+static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int kind, int64_t subject, int64_t a,
+                            int64_t b)
+{
+    monitor_world *w = f->world;
+    (void)h;
+    (void)a;
+    int64_t t = sim_now(ctx);
+    for (int k = 0; k < N_POD_KINDS && w->pod_set.n_props > 0; k++) {
+        if (kind != w->kind_pod[k])
+            continue;
+        if (subject < 0 || subject >= (int64_t)w->n_pods)
+            return;
+        /* pod_started: running; pod_failed: pending again (its node
+         * stopped); a crash, an OOM kill, a restart: neither (back-off,
+         * start-up); as props_h5.c reads the same records */
+        pm_entity *e = &w->pods[subject];
+        push(e, &w->pod_set, PA_POD_RUNNING, t, k == 0);
+        push(e, &w->pod_set, PA_POD_PENDING, t, k == 4);
+        check(e, &w->pod_set, t); /* pods have no samples: decide at their state changes */
+        return;
+    }
+    if (kind == w->kind_vm_started || kind == w->kind_vm_stopped || kind == w->kind_vm_failed) {
+        if (subject < 0 || subject >= (int64_t)w->n_vms)
+            return;
+        pm_entity *e = &w->vms[subject];
+        push(e, &w->vm_set, PA_VM_RUNNING, t, kind == w->kind_vm_started);
+        push(e, &w->vm_set, PA_VM_FAILED, t, kind == w->kind_vm_failed);
+        return;
+    }
+    for (int k = 0; k < N_HOST_KINDS; k++) {
+        if (kind != w->kind_host[k])
+            continue;
+        if (subject < 0 || subject >= (int64_t)w->n_hosts)
+            return;
+        /* b is the state after the record: 0 up, 1 failed, 2 isolated, 3 maintenance */
+        pm_entity *e = &w->hosts[subject];
+        push(e, &w->host_set, PA_HOST_UP, t, b == HOST_UP || b == HOST_ISOLATED);
+        push(e, &w->host_set, PA_HOST_FAILED, t, b == HOST_FAILED);
+        push(e, &w->host_set, PA_HOST_MAINTENANCE, t, b == HOST_MAINTENANCE);
+        return;
+    }
+}
+
+/* A VM series cell not written at a sample is NaN: the value of the
+ * VM's last sample holds one period, unless a later one replaced it. */
+static void vm_series_gap(monitor_world *w, uint32_t id, int64_t t)
+{
+    int64_t last = w->vm_series_ns[id];
+    if (last < 0 || last + w->period_ns >= t)
+        return;
+    static const props_atom series[] = {PA_VM_CPU_READY, PA_VM_CPU_DEMAND, PA_VM_CPU_ENTITLEMENT};
+    for (size_t k = 0; k < sizeof series / sizeof series[0]; k++)
+        push(&w->vms[id], &w->vm_set, series[k], last + w->period_ns, NAN);
+}
+
+static void check(pm_entity *e, const pm_set *s, int64_t t)
+{
+    char err[256];
+    if (pm_check(e, s, t, err, sizeof err) != 0)
+        abort(); /* out of memory inside a handler */
+}
+
+/* The values host_record (models/core/host.c) has just written, in the
+ * units of the property language (ready: the same * 0.01 the checker
+ * applies to the stored percentage). */
+static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, const host_sample_ctx *s)
+{
+    monitor_world *w = f->world;
+    const model_env *env = h->env;
+    int64_t t = sim_now(ctx);
+    pm_entity *he = &w->hosts[h->index];
+    const pm_set *hs = &w->host_set;
+    const host_totals *tot = &s->totals;
+    push(he, hs, PA_HOST_CPU_USAGE, t, tot->cpu_usage_mhz);
+    push(he, hs, PA_HOST_CPU_DEMAND, t, tot->cpu_demand_mhz);
+    push(he, hs, PA_HOST_CPU_READY, t, tot->cpu_ready_pct * 0.01);
+    push(he, hs, PA_HOST_MEMORY_CONSUMED, t, tot->memory_consumed_mib);
+    push(he, hs, PA_HOST_POWER, t, tot->power_w);
+    push(he, hs, PA_HOST_VMS_RUNNING, t, (double)h->n_vms);
+    check(he, hs, t);
+    if (w->vm_set.n_props == 0)
+        return;
+    for (uint32_t i = 0; i < h->n_vms; i++) {
+        uint32_t id = h->vm_ids[i];
+        const vm *v = &env->vms[id];
+        pm_entity *ve = &w->vms[id];
+        vm_series_gap(w, id, t);
+        push(ve, &w->vm_set, PA_VM_CPU_READY, t, v->cpu_ready_pct * 0.01);
+        push(ve, &w->vm_set, PA_VM_CPU_DEMAND, t, s->in[i].cpu_demand_mhz);
+        push(ve, &w->vm_set, PA_VM_CPU_ENTITLEMENT, t, v->cpu_entitlement_mhz);
+        w->vm_series_ns[id] = t;
+        check(ve, &w->vm_set, t);
+    }
+}
+
+static const host_hooks monitor_host_hooks = {
+    .name = "monitors",
+    .after_sample = monitors_after_sample,
+    .logged = monitors_logged,
+};
+
+/* Closes every monitor against the run's end and writes the two tables. */
+static int monitors_write(model_builder *b, void *world)
+{
+    monitor_world *w = world;
+    recorder *rec = b->rec;
+    char err[256];
+    for (uint32_t i = 0; i < w->n_vms; i++) {
+        vm_series_gap(w, i, w->end_ns);
+        if (pm_finish(&w->vms[i], &w->vm_set, err, sizeof err) != 0)
+            return -1;
+    }
+    for (uint32_t i = 0; i < w->n_hosts; i++)
+        if (pm_finish(&w->hosts[i], &w->host_set, err, sizeof err) != 0)
+            return -1;
+    for (uint32_t i = 0; i < w->n_pods; i++)
+        if (pm_finish(&w->pods[i], &w->pod_set, err, sizeof err) != 0)
+            return -1;
+    /* the VMs' constants the properties may name, for `vdcsim verify` (row i: VM i) */
+    int tr = rec_table_new(rec, "vm_resources", resource_columns,
+                           (int)(sizeof resource_columns / sizeof resource_columns[0]));
+    if (tr < 0)
+        return -1;
+    for (uint32_t i = 0; i < w->n_vms; i++) {
+        const vm_spec *vs = &b->env->vm_specs[i];
+        char name[300];
+        core_entity_name(name, sizeof name, scn_string(w->scn, "vms.[%u].name", vs->group), vs->index_in_group);
+        rec_value row[] = {{.str = name}, {.f64 = vs->res.cpu_reservation_mhz}, {.f64 = vs->res.cpu_limit_mhz}};
+        if (rec_table_row(rec, tr, row) != 0)
+            return -1;
+    }
+    int tv = rec_table_new(rec, "violations", violation_columns,
+                           (int)(sizeof violation_columns / sizeof violation_columns[0]));
+    int tp = rec_table_new(rec, "properties", property_columns,
+                           (int)(sizeof property_columns / sizeof property_columns[0]));
+    if (tv < 0 || tp < 0)
+        return -1;
+    for (int p = 0; p < w->props.n; p++) {
+        const props_entry *pe = &w->props.items[p];
+        props_kind kind = pe->ast->kind;
+        int is_vm = kind == PK_VM;
+        const pm_set *s = is_vm ? &w->vm_set : kind == PK_POD ? &w->pod_set : &w->host_set;
+        pm_entity *ents = is_vm ? w->vms : kind == PK_POD ? w->pods : w->hosts;
+        uint32_t n = is_vm ? w->n_vms : kind == PK_POD ? w->n_pods : w->n_hosts;
+        int k = 0;
+        while (k < s->n_props && s->prop[k] != p)
+            k++;
+        long entities = 0, violations = 0, pending = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            const pm_prop *pp = &ents[i].prop[k];
+            if (pp->done == 2)
+                continue;
+            entities++;
+            violations += pp->violations;
+            pending += pp->pending;
+            char name[300];
+            if (is_vm)
+                core_entity_name(name, sizeof name, scn_string(w->scn, "vms.[%u].name", b->env->vm_specs[i].group),
+                                 b->env->vm_specs[i].index_in_group);
+            else if (kind == PK_POD)
+                core_entity_name(name, sizeof name, scn_string(w->scn, "pods.[%u].name", w->pod_group[i]),
+                                 w->pod_index[i]);
+            else
+                core_entity_name(name, sizeof name,
+                                 scn_string(w->scn, "hosts.[%u].name", b->env->host_specs[i].group),
+                                 b->env->host_specs[i].index_in_group);
+            for (size_t j = 0; j < pp->n_v; j++) {
+                rec_value row[] = {{.i64 = pp->v[j].time_ns}, {.str = pe->name}, {.str = name},
+                                   {.str = pp->v[j].witness}, {.i64 = pp->v[j].obligation_ns}};
+                if (rec_table_row(rec, tv, row) != 0)
+                    return -1;
+            }
+        }
+        rec_value row[] = {{.str = pe->name}, {.str = pe->formula}, {.i64 = entities}, {.i64 = violations},
+                           {.i64 = pending}};
+        if (rec_table_row(rec, tp, row) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void monitors_describe(const void *world, FILE *out)
+{
+    const monitor_world *w = world;
+    fprintf(out, "properties: %d monitored during the run (docs/properties.md)\n", w->props.n);
+}
+
+static void monitors_free(model_builder *b, void *world)
+{
+    (void)b;
+    world_free(world);
+}
+
+const model_module monitors_module = {
+    .name = "monitors",
+    .build = monitors_build,
+    .start = monitors_start,
+    .declare_recording = monitors_declare,
+    .write_tables = monitors_write,
+    .describe = monitors_describe,
+    .free = monitors_free,
+    .host_hooks = &monitor_host_hooks,
+};

@@ -1,0 +1,443 @@
+/* test_monitors.c - properties monitored during a run (issue 17, items 2-4;
+ * docs/properties.md, "Monitors during a run"), end to end:
+ *  1. hand-worked violations of a crafted run (below), read from
+ *     /tables/violations and /tables/properties;
+ *  2. `vdcsim verify` on the finished run (props_h5 + props_evaluate_each,
+ *     the checker's code) gives the same violations, row for row;
+ *  3. 1 and 2 threads give identical files, and a run with properties has
+ *     the same /series, /events and tables as one without;
+ *  4. the built-ins hold on a good HA cluster and ha_restart breaks on a
+ *     too-small one; --fail-on-violation exits 1; bad properties exit 2.
+ *
+ * The crafted run "mon": hosts esx-01, esx-02 (4 cores x 1 GHz, 64 GiB);
+ * web-01, web-02 (500 MHz constant) placed first-fit on esx-01 at 0 and
+ * running one control latency later, at 1 s. esx-01 fails at 22m30s for
+ * 30 m (repaired at 52m30s); HA restarts both on esx-02 after the detection
+ * time, 15 s, plus 1 s to start: running at 22m46s. Samples every 5 m, run
+ * of 1 h, VM series on. By hand:
+ *  - restart_15s, G (vm.failed -> F[<=15s] vm.running): at t in [22m30s,
+ *    22m31s) the VM is failed and 22m46s > t + 15 s: violated, deadline
+ *    22m45s, obligation 22m30s, per VM. restart_16s and ha_restart (15 s +
+ *    1 s) hold.
+ *  - repair_29m, G (host.failed -> F[<=29m] host.up): up again at 52m30s >
+ *    22m30s + 29m: esx-01 at 51m30s, obligation 22m30s.
+ *  - usage_900, G host.cpu_usage <= 900 MHz: esx-01 runs 1000 MHz from the
+ *    5m sample to the 20m one (the 25m sample sees it failed, 0 MHz); esx-02
+ *    1000 MHz from the 25m sample on: violations at 5m (esx-01) and 25m
+ *    (esx-02).
+ *  - demand_400, G (vm.running -> vm.cpu_demand <= 400 MHz), per VM:
+ *    [1s, 5m) running with no sample yet: pending; [5m, 22m30s) 500 MHz:
+ *    violation at 5m; [22m30s, 22m46s) not running: holds; from 22m46s the
+ *    20m sample's 500 MHz holds until the 25m one (which esx-02 writes):
+ *    violation at 22m46s. So 4 violations, 2 pending.
+ *  - start_1s, F[<=1s] vm.running (no G: decided at 0) holds (running at
+ *    1 s, the closed window); start_999ms is violated per VM at 999 ms with
+ *    the obligation from 0.
+ *  - repaired_for_good, G (host.failed -> F[<=40m] G host.up): a G inside
+ *    (decided at the end): up from 52m30s to the end, inside [t, t + 40m]
+ *    for every failed t: holds.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/props_file.h"
+#include "analysis/props_h5.h"
+#include "tests/run_h5.h"
+
+#define BASE \
+    "simulation = { seed = 1; until = \"1h\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; };\n" \
+    "output = { path = \"x.h5\"; per_vm_series = true; };\n" \
+    "hosts = ( { name = \"esx\"; count = 2; sockets = 1; cores_per_socket = 4; threads_per_core = 1; cpu = \"1GHz\"; memory = \"64GiB\"; } );\n" \
+    "vms = ( { name = \"web\"; count = 2; vcpus = 1; memory = \"4GiB\"; cpu_demand = { kind = \"constant\"; mean = \"500MHz\"; }; } );\n" \
+    "ha = { enabled = true; };\n" \
+    "failures = { inject = ( { target = \"host esx-01\"; at = \"1350s\"; duration = \"30m\"; } ); };\n"
+
+#define PROPS \
+    "properties = (\n" \
+    "  { name = \"restart_16s\"; formula = \"forall vm: G (vm.failed -> F[<=16s] vm.running)\"; },\n" \
+    "  { name = \"restart_15s\"; formula = \"forall vm: G (vm.failed -> F[<=15s] vm.running)\"; },\n" \
+    "  { name = \"repair_29m\"; formula = \"forall host: G (host.failed -> F[<=29m] host.up)\"; },\n" \
+    "  { name = \"usage_900\"; formula = \"forall host: G host.cpu_usage <= \\\"900MHz\\\"\"; },\n" \
+    "  { name = \"demand_400\"; formula = \"forall vm: G (vm.running -> vm.cpu_demand <= \\\"400MHz\\\")\"; },\n" \
+    "  { name = \"start_1s\"; formula = \"forall vm in group \\\"web\\\": F[<=1s] vm.running\"; },\n" \
+    "  { name = \"start_999ms\"; formula = \"forall vm in group \\\"web\\\": F[<=999ms] vm.running\"; },\n" \
+    "  { name = \"repaired_for_good\"; formula = \"forall host: G (host.failed -> F[<=40m] G host.up)\"; },\n" \
+    "  { builtin = \"ha_restart\"; },\n" \
+    "  { builtin = \"host_memory_isolation\"; },\n" \
+    "  { builtin = \"no_vm_on_down_host\"; }\n" \
+    ");\n"
+
+typedef struct row {
+    int64_t time_ns, obligation_ns;
+    char property[64], entity[64], witness[256];
+} row;
+
+typedef struct rows {
+    row r[64];
+    int n;
+} rows;
+
+static int read_violations(hid_t f, rows *out)
+{
+    char err[512];
+    hsize_t n = 0;
+    out->n = 0;
+    hid_t t = h5r_open_dataset(f, "/tables/violations", 1, &n, err, sizeof err);
+    if (t < 0 || n > 64)
+        return -1;
+    for (hsize_t i = 0; i < n; i++) {
+        row *r = &out->r[out->n++];
+        if (h5r_table_column_i64(t, "v", "time_ns", i, 1, &r->time_ns, err, sizeof err) != 0 ||
+            h5r_table_column_i64(t, "v", "obligation_start_ns", i, 1, &r->obligation_ns, err, sizeof err) != 0 ||
+            h5r_table_column_str(t, "v", "property", i, r->property, sizeof r->property, err, sizeof err) != 0 ||
+            h5r_table_column_str(t, "v", "entity", i, r->entity, sizeof r->entity, err, sizeof err) != 0 ||
+            h5r_table_column_str(t, "v", "witness", i, r->witness, sizeof r->witness, err, sizeof err) != 0)
+            return -1;
+    }
+    H5Dclose(t);
+    return 0;
+}
+
+/* The monitors' row for (property, entity, time), or NULL. */
+static const row *find(const rows *rs, const char *prop, const char *entity, int64_t t)
+{
+    for (int i = 0; i < rs->n; i++)
+        if (strcmp(rs->r[i].property, prop) == 0 && strcmp(rs->r[i].entity, entity) == 0 && rs->r[i].time_ns == t)
+            return &rs->r[i];
+    return NULL;
+}
+
+static void expect(const rows *rs, const char *prop, const char *entity, int64_t t, int64_t obligation,
+                   const char *witness)
+{
+    const row *r = find(rs, prop, entity, t);
+    if (!r)
+        fprintf(stderr, "  no violation of %s by %s at %lld ns\n", prop, entity, (long long)t);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    CHECK_INT_EQ(r->obligation_ns, obligation);
+    CHECK_STR_CONTAINS(r->witness, witness);
+    CHECK_INT_EQ((long long)strlen(r->witness), (long long)strlen(witness));
+}
+
+static int count_of(const rows *rs, const char *prop)
+{
+    int n = 0;
+    for (int i = 0; i < rs->n; i++)
+        n += strcmp(rs->r[i].property, prop) == 0;
+    return n;
+}
+
+/* Per property: violations and pending in /tables/properties. */
+static void property_counts(hid_t f, const char *name, int64_t *violations, int64_t *pending, int64_t *entities)
+{
+    char err[512], got[128];
+    hsize_t n = 0;
+    *violations = *pending = *entities = -1;
+    hid_t t = h5r_open_dataset(f, "/tables/properties", 1, &n, err, sizeof err);
+    CHECK(t >= 0);
+    for (hsize_t i = 0; t >= 0 && i < n; i++) {
+        if (h5r_table_column_str(t, "p", "name", i, got, sizeof got, err, sizeof err) != 0 || strcmp(got, name) != 0)
+            continue;
+        h5r_table_column_i64(t, "p", "violations", i, 1, violations, err, sizeof err);
+        h5r_table_column_i64(t, "p", "pending", i, 1, pending, err, sizeof err);
+        h5r_table_column_i64(t, "p", "entities", i, 1, entities, err, sizeof err);
+    }
+    if (t >= 0)
+        H5Dclose(t);
+}
+
+typedef struct offline {
+    const char *property;
+    const rows *monitors;
+    int matched, seen;
+} offline;
+
+static void on_violation(void *arg, const props_violation *v)
+{
+    offline *o = arg;
+    o->seen++;
+    const row *r = find(o->monitors, o->property, v->entity, v->time_ns);
+    int same = r && r->obligation_ns == v->obligation_ns && strcmp(r->witness, v->witness) == 0;
+    if (!same)
+        fprintf(stderr, "  verify: %s %s at %lld (%s) not found the same in the monitors' table\n", o->property,
+                v->entity, (long long)v->time_ns, v->witness);
+    o->matched += same;
+}
+
+/* `vdcsim verify` with the scenario as the properties file vs the monitors. */
+static void compare_with_verify(const char *h5, const char *cfg, const rows *monitors)
+{
+    char err[2048];
+    props_source src;
+    props_h5 *r = NULL;
+    CHECK_INT_EQ(props_h5_open(h5, &r, &src, err, sizeof err), 0);
+    if (!r)
+        return;
+    props_builtin_params params;
+    CHECK_INT_EQ(props_h5_builtin_params(r, &params, err, sizeof err), 0);
+    CHECK_INT_EQ(params.ha_deadline_ns, 16000000000LL); /* 15 s detection + 1 s control latency */
+    props_list list;
+    CHECK_INT_EQ(props_file_load(cfg, &params, &list, err, sizeof err), 0);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    int total = 0;
+    for (int i = 0; i < list.n; i++) {
+        offline o = {.property = list.items[i].name, .monitors = monitors};
+        props_result res;
+        CHECK_INT_EQ(props_evaluate_each(list.items[i].ast, &src, &res, on_violation, &o, err, sizeof err), 0);
+        CHECK_INT_EQ(o.matched, o.seen);
+        CHECK_INT_EQ(o.seen, count_of(monitors, list.items[i].name));
+        int64_t v, p, e;
+        property_counts(f, list.items[i].name, &v, &p, &e);
+        CHECK_INT_EQ(v, res.violations);
+        CHECK_INT_EQ(p, res.pending);
+        CHECK_INT_EQ(e, res.entities);
+        total += o.seen;
+    }
+    CHECK_INT_EQ(total, monitors->n);
+    H5Fclose(f);
+    props_list_free(&list);
+    props_h5_close(r);
+}
+
+static int run_status(const char *name, const char *text, const char *flags)
+{
+    char cfg[512], out[512], cmd[2048];
+    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
+    snprintf(out, sizeof out, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
+    FILE *fp = fopen(cfg, "w");
+    if (!fp)
+        return -1;
+    fputs(text, fp);
+    fclose(fp);
+    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet %s 2>%s/%s.err", VDCSIM_BINARY, cfg, out, flags,
+             VDCSIM_TEST_TMPDIR, name);
+    int rc = system(cmd);
+    return rc >= 0 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void test_crafted_run(void)
+{
+    hid_t f = run_h5("mon", BASE PROPS);
+    if (f < 0)
+        return;
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    const int64_t s = 1000000000LL, m = 60 * s;
+    CHECK_INT_EQ(count_of(&rs, "restart_16s"), 0);
+    CHECK_INT_EQ(count_of(&rs, "restart_15s"), 2);
+    expect(&rs, "restart_15s", "web-01", 22 * m + 45 * s, 22 * m + 30 * s, "vm.failed=true, vm.running=false");
+    expect(&rs, "restart_15s", "web-02", 22 * m + 45 * s, 22 * m + 30 * s, "vm.failed=true, vm.running=false");
+    CHECK_INT_EQ(count_of(&rs, "repair_29m"), 1);
+    expect(&rs, "repair_29m", "esx-01", 51 * m + 30 * s, 22 * m + 30 * s, "host.failed=true, host.up=false");
+    CHECK_INT_EQ(count_of(&rs, "usage_900"), 2);
+    expect(&rs, "usage_900", "esx-01", 5 * m, -1, "host.cpu_usage=1000 MHz");
+    expect(&rs, "usage_900", "esx-02", 25 * m, -1, "host.cpu_usage=1000 MHz");
+    CHECK_INT_EQ(count_of(&rs, "demand_400"), 4);
+    expect(&rs, "demand_400", "web-01", 5 * m, -1, "vm.running=true, vm.cpu_demand=500 MHz");
+    expect(&rs, "demand_400", "web-01", 22 * m + 46 * s, -1, "vm.running=true, vm.cpu_demand=500 MHz");
+    expect(&rs, "demand_400", "web-02", 22 * m + 46 * s, -1, "vm.running=true, vm.cpu_demand=500 MHz");
+    int64_t v, p, e;
+    property_counts(f, "demand_400", &v, &p, &e);
+    CHECK_INT_EQ(v, 4);
+    CHECK_INT_EQ(p, 2);
+    CHECK_INT_EQ(e, 2);
+    CHECK_INT_EQ(count_of(&rs, "start_1s"), 0);
+    CHECK_INT_EQ(count_of(&rs, "start_999ms"), 2);
+    expect(&rs, "start_999ms", "web-01", 999000000LL, 0, "vm.running=false");
+    CHECK_INT_EQ(count_of(&rs, "repaired_for_good"), 0);
+    property_counts(f, "repaired_for_good", &v, &p, &e);
+    CHECK_INT_EQ(p, 0);
+    CHECK_INT_EQ(count_of(&rs, "ha_restart"), 0);
+    CHECK_INT_EQ(count_of(&rs, "host_memory_isolation"), 0);
+    CHECK_INT_EQ(count_of(&rs, "no_vm_on_down_host"), 0);
+    CHECK_INT_EQ(rs.n, 11);
+    H5Fclose(f);
+    compare_with_verify(VDCSIM_TEST_TMPDIR "/mon.h5", VDCSIM_TEST_TMPDIR "/mon.cfg", &rs);
+}
+
+/* Monitors observe only: every dataset of a run without them is unchanged. */
+static void test_results_unchanged(void)
+{
+    hid_t f = run_h5("mon_none", BASE);
+    if (f >= 0)
+        H5Fclose(f);
+    static const char *const objs[] = {"/series", "/events", "/tables/hosts", "/tables/vms", "/tables/cluster",
+                                       "/tables/host_availability", "/tables/vm_availability",
+                                       "/tables/arrival_groups"};
+    for (size_t k = 0; k < sizeof objs / sizeof objs[0]; k++) {
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd, "h5diff -q %s/mon.h5 %s/mon_none.h5 %s >/dev/null 2>&1", VDCSIM_TEST_TMPDIR,
+                 VDCSIM_TEST_TMPDIR, objs[k]);
+        int rc = system(cmd);
+        if (rc != 0)
+            fprintf(stderr, "  %s differs with properties\n", objs[k]);
+        CHECK_INT_EQ(rc, 0);
+    }
+    run_h5_same_across_threads("mon_threads", BASE PROPS);
+}
+
+/* A cluster too small for HA: esx-01 and esx-02 of 8 GiB hold two 4 GiB
+ * VMs each (first fit: web-01, web-02 on esx-01; admission control off so
+ * all four power on). esx-01 fails at 20m: esx-02 has no room, so web-01
+ * and web-02 stay failed past 20m + 16 s: ha_restart is violated at 20m16s
+ * for each, obligation from 20m. With a third, empty host they restart at
+ * 20m16s and it holds. */
+#define SMALL(hosts) \
+    "simulation = { seed = 1; until = \"2h\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; };\n" \
+    "output = { path = \"x.h5\"; };\n" \
+    "hosts = ( { name = \"esx\"; count = " hosts "; sockets = 1; cores_per_socket = 4; threads_per_core = 1; cpu = \"1GHz\"; memory = \"8GiB\"; } );\n" \
+    "vms = ( { name = \"web\"; count = 4; vcpus = 1; memory = \"4GiB\"; cpu_demand = { kind = \"constant\"; mean = \"500MHz\"; }; } );\n" \
+    "ha = { enabled = true; admission_control = \"disabled\"; };\n" \
+    "failures = { inject = ( { target = \"host esx-01\"; at = \"20m\"; duration = \"30m\"; } ); };\n" \
+    "properties = ( { builtin = \"ha_restart\"; }, { builtin = \"host_memory_isolation\"; }, { builtin = \"no_vm_on_down_host\"; } );\n"
+
+static void test_builtins(void)
+{
+    hid_t f = run_h5("mon_small", SMALL("2"));
+    if (f < 0)
+        return;
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    H5Fclose(f);
+    const int64_t s = 1000000000LL, m = 60 * s;
+    CHECK_INT_EQ(rs.n, 2);
+    expect(&rs, "ha_restart", "web-01", 20 * m + 16 * s, 20 * m, "vm.failed=true, vm.running=false");
+    expect(&rs, "ha_restart", "web-02", 20 * m + 16 * s, 20 * m, "vm.failed=true, vm.running=false");
+    compare_with_verify(VDCSIM_TEST_TMPDIR "/mon_small.h5", VDCSIM_TEST_TMPDIR "/mon_small.cfg", &rs);
+    f = run_h5("mon_enough", SMALL("3"));
+    if (f < 0)
+        return;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    H5Fclose(f);
+    CHECK_INT_EQ(rs.n, 0);
+    /* --fail-on-violation: 1 when a property was violated, 0 otherwise */
+    CHECK_INT_EQ(run_status("mon_fail", SMALL("2"), "--fail-on-violation"), 1);
+    CHECK_INT_EQ(run_status("mon_pass", SMALL("3"), "--fail-on-violation"), 0);
+}
+
+/* Isolation on one host of 4 x 1 GHz (4000 MHz), four VMs of 2 vCPUs
+ * demanding 2 GHz each (8000 MHz): res-01 reserves 1800 MHz, capped-01 is
+ * limited to 1000 MHz, hog-01 and hog-02 have neither; equal shares. The
+ * entitlement water-fills: res-01 its reservation, 1800; the other three
+ * the equal level x with 1800 + 3x = 4000, x = 733.33 MHz (below
+ * capped-01's limit; res-01's claim stays at its reservation, above x).
+ * So cpu_limit and cpu_reservation hold (one pending each: [1s, 5m) before
+ * the first sample with the VMs); a threshold chosen to fail, entitlement
+ * <= 0.5 x limit = 500 MHz, breaks at the 5m sample with 733.333 MHz, and
+ * entitlement >= reservation + 1 MHz breaks at 5m with exactly 1800. */
+#define ISOLATION \
+    "simulation = { seed = 1; until = \"1h\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; };\n" \
+    "output = { path = \"x.h5\"; per_vm_series = true; };\n" \
+    "hosts = ( { name = \"esx\"; count = 1; sockets = 1; cores_per_socket = 4; threads_per_core = 1; cpu = \"1GHz\"; memory = \"64GiB\"; } );\n" \
+    "vms = (\n" \
+    "  { name = \"res\"; count = 1; vcpus = 2; memory = \"4GiB\"; cpu_reservation = \"1800MHz\"; cpu_demand = { kind = \"constant\"; mean = \"2GHz\"; }; },\n" \
+    "  { name = \"hog\"; count = 2; vcpus = 2; memory = \"4GiB\"; cpu_demand = { kind = \"constant\"; mean = \"2GHz\"; }; },\n" \
+    "  { name = \"capped\"; count = 1; vcpus = 2; memory = \"4GiB\"; cpu_limit = \"1GHz\"; cpu_demand = { kind = \"constant\"; mean = \"2GHz\"; }; }\n" \
+    ");\n" \
+    "properties = (\n" \
+    "  { builtin = \"cpu_limit\"; }, { builtin = \"cpu_reservation\"; },\n" \
+    "  { name = \"half_limit\"; formula = \"forall vm in group \\\"capped\\\": G (vm.running -> vm.cpu_entitlement <= 0.5 * vm.cpu_limit)\"; },\n" \
+    "  { name = \"res_plus\"; formula = \"forall vm in group \\\"res\\\": G (vm.running -> vm.cpu_entitlement >= vm.cpu_reservation + \\\"1MHz\\\")\"; }\n" \
+    ");\n"
+
+static void test_isolation(void)
+{
+    hid_t f = run_h5("mon_iso", ISOLATION);
+    if (f < 0)
+        return;
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    int64_t v, p, e;
+    property_counts(f, "cpu_limit", &v, &p, &e);
+    CHECK_INT_EQ(v, 0);
+    CHECK_INT_EQ(p, 4);
+    property_counts(f, "cpu_reservation", &v, &p, &e);
+    CHECK_INT_EQ(v, 0);
+    H5Fclose(f);
+    const int64_t m = 60000000000LL;
+    CHECK_INT_EQ(rs.n, 2);
+    expect(&rs, "half_limit", "capped-01", 5 * m, -1,
+           "vm.running=true, vm.cpu_entitlement=733.333 MHz, vm.cpu_limit=1000 MHz");
+    expect(&rs, "res_plus", "res-01", 5 * m, -1,
+           "vm.running=true, vm.cpu_entitlement=1800 MHz, vm.cpu_reservation=1800 MHz");
+    compare_with_verify(VDCSIM_TEST_TMPDIR "/mon_iso.h5", VDCSIM_TEST_TMPDIR "/mon_iso.cfg", &rs);
+}
+
+/* Pods (tests/test_props_pods.sh derives the same run by hand): api-01 and
+ * api-02 run from 3.6777216 s (a 200 MiB pull at 1 Gbps + 2 s start-up),
+ * crash after 10 m and run again 2 s later, twice. */
+#define PODS_BASE \
+    "simulation = { seed = 1; until = \"30m\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; };\n" \
+    "output = { path = \"x.h5\"; };\n" \
+    "hosts = ( { name = \"metal\"; count = 1; sockets = 1; cores_per_socket = 4; memory = \"16GiB\"; } );\n" \
+    "pods = ( { name = \"api\"; count = 2; node_group = \"metal\"; requests = { cpu = 250; memory = \"256MiB\"; };\n" \
+    "    startup = { distribution = \"deterministic\"; mean = \"2s\"; };\n" \
+    "    crash = { distribution = \"deterministic\"; mean = \"10m\"; }; } );\n"
+#define PODS_PROPS \
+    "properties = (\n" \
+    "  { name = \"up_in_3s\"; formula = \"forall pod in deployment \\\"api\\\": F[<=3s] pod.running\"; },\n" \
+    "  { name = \"restart_1999ms\"; formula = \"forall pod: G ((!pod.running && !pod.pending) -> F[<=1999ms] pod.running)\"; },\n" \
+    "  { name = \"pending_then_running\"; formula = \"forall pod: G (pod.pending -> (!pod.running && F[<=4s] pod.running))\"; }\n" \
+    ");\n"
+
+static void test_pods(void)
+{
+    hid_t f = run_h5("mon_pods", PODS_BASE PODS_PROPS);
+    if (f < 0)
+        return;
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    H5Fclose(f);
+    const int64_t s = 1000000000LL;
+    CHECK_INT_EQ(count_of(&rs, "up_in_3s"), 2);
+    expect(&rs, "up_in_3s", "api-02", 3 * s, 0, "pod.running=false");
+    CHECK_INT_EQ(count_of(&rs, "restart_1999ms"), 4);
+    expect(&rs, "restart_1999ms", "api-01", 605676721600LL, 603677721600LL, "pod.running=false, pod.pending=false");
+    expect(&rs, "restart_1999ms", "api-02", 1207676721600LL, 1205677721600LL, "pod.running=false, pod.pending=false");
+    CHECK_INT_EQ(count_of(&rs, "pending_then_running"), 0);
+    compare_with_verify(VDCSIM_TEST_TMPDIR "/mon_pods.h5", VDCSIM_TEST_TMPDIR "/mon_pods.cfg", &rs);
+    f = run_h5("mon_pods_none", PODS_BASE);
+    if (f >= 0)
+        H5Fclose(f);
+    static const char *const objs[] = {"/series", "/events", "/tables/pods", "/tables/hosts"};
+    for (size_t k = 0; k < sizeof objs / sizeof objs[0]; k++) {
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd, "h5diff -q %s/mon_pods.h5 %s/mon_pods_none.h5 %s >/dev/null 2>&1",
+                 VDCSIM_TEST_TMPDIR, VDCSIM_TEST_TMPDIR, objs[k]);
+        CHECK_INT_EQ(system(cmd), 0);
+    }
+    run_h5_same_across_threads("mon_pods_threads", PODS_BASE PODS_PROPS);
+}
+
+static void test_bad_properties(void)
+{
+    CHECK_INT_EQ(run_status("mon_bad1", BASE "properties = ( { name = \"x\"; formula = \"forall vm: G vm.speed > 1\"; } );\n", ""), 2);
+    CHECK_INT_EQ(run_status("mon_bad2", BASE "properties = ( { builtin = \"nope\"; } );\n", ""), 2);
+    CHECK_INT_EQ(run_status("mon_bad3",
+                            BASE "properties = ( { name = \"s\"; formula = \"forall service: G service.latency_p99 < \\\"1s\\\"\"; } );\n",
+                            ""),
+                 2);
+    char path[512], text[2048] = "";
+    snprintf(path, sizeof path, "%s/mon_bad2.err", VDCSIM_TEST_TMPDIR);
+    FILE *fp = fopen(path, "r");
+    if (fp) {
+        size_t n = fread(text, 1, sizeof text - 1, fp);
+        text[n] = '\0';
+        fclose(fp);
+    }
+    CHECK_STR_CONTAINS(text, "mon_bad2.cfg:7: key 'properties.[0].builtin': unknown built-in property 'nope'");
+}
+
+int main(void)
+{
+    test_crafted_run();
+    test_results_unchanged();
+    test_builtins();
+    test_isolation();
+    test_pods();
+    test_bad_properties();
+    return CHECK_DONE();
+}
