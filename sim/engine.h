@@ -33,9 +33,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/event.h"
 #include "sim/time.h"
 
-#define SIM_EVENT_PAYLOAD_BYTES 48
 #define SIM_MAX_KINDS 256
 #define SIM_MAX_STREAMS_PER_LP 16
 #define SIM_ERROR_LEN 512
@@ -43,20 +43,6 @@
 typedef struct sim_engine sim_engine;
 typedef struct sim_ctx sim_ctx;
 
-typedef struct sim_event {
-    sim_time_ns time_ns;
-    uint32_t priority; /* from the kind; lower runs first at equal time */
-    uint32_t src_lp;
-    uint64_t src_seq;
-    uint32_t dst_lp;
-    uint32_t kind;
-    union {
-        unsigned char bytes[SIM_EVENT_PAYLOAD_BYTES];
-        int64_t i64[SIM_EVENT_PAYLOAD_BYTES / 8];
-        double f64[SIM_EVENT_PAYLOAD_BYTES / 8];
-    } payload;
-    struct sim_event *next_free; /* owned by the engine's free lists */
-} sim_event;
 
 /* Called for each event delivered to an LP. `state` is the LP's own state. */
 typedef void (*sim_handler_fn)(sim_ctx *ctx, void *state, const sim_event *ev);

@@ -8,7 +8,7 @@
 #ifndef VDCSIM_SIM_EVENT_POOL_H
 #define VDCSIM_SIM_EVENT_POOL_H
 
-#include "sim/engine.h"
+#include "sim/event.h"
 
 typedef struct sim_event_slab sim_event_slab;
 

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "sim/engine.h"
+#include "sim/event.h"
 
 typedef struct sim_queue_entry {
     sim_time_ns time_ns;
