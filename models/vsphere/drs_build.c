@@ -157,6 +157,21 @@ done:
     return rc;
 }
 
+int drs_rules_read(const scenario *scn, const model_env *env, drs_rule **rules, uint32_t **members, uint32_t *n_rules,
+                   char *err, size_t err_len)
+{
+    drs_env *d = calloc(1, sizeof *d);
+    if (!d)
+        return -2;
+    int rc = read_rules(d, scn, env, err, err_len);
+    drs_rules_index_free(&d->rule_index);
+    *rules = d->rules;
+    *members = d->rule_members;
+    *n_rules = rc == 0 ? d->n_rules : 0;
+    free(d);
+    return rc;
+}
+
 static int alloc_ctl(drs_env *d, const model_env *env)
 {
     drs_ctl *k = &d->ctl;
