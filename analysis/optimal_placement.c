@@ -697,6 +697,13 @@ optimal_status optimal_solve(const optimal_instance *in, const optimal_options *
         hosts_from_counts(&p, x, where);
         char why[160];
         if (!optimal_placement_check(in, where, why, sizeof why)) {
+            if (ms == MIP_LIMIT) {
+                /* Z3's model at a timeout need not satisfy every constraint */
+                result->status = OPTIMAL_NO_SOLUTION;
+                result->bound = isfinite(ans.bound) ? ans.bound : -INFINITY;
+                result->gap = INFINITY;
+                break;
+            }
             snprintf(err, err_len, "%s returned a placement that is not valid: %s", optimal_solver_label(opt->solver),
                      why);
             result->status = OPTIMAL_ERROR;

@@ -19,6 +19,7 @@
 #include "models/failures/failure.h"
 #include "models/kubernetes/k8s_gpu_replay.h"
 #include "models/kubernetes/k8s_scheduler_lp.h"
+#include "models/policies/placement_optimal.h"
 #include "models/services/service.h"
 #include "models/vsphere/drs_controller.h"
 #include "models/vsphere/ha_controller.h"
@@ -32,6 +33,7 @@
 static const model_module *const module_table[] = {
     &pods_module, &services_module, &ha_module, &failure_module, &drs_module, &arrivals_module, &kubernetes_module,
     &gpu_replay_module, /* the GPU-sharing experiment (issue 16): its own LP, last */
+    &optimal_placement_module, /* placement.policy = "optimal": no LP, a mask hook only */
 };
 enum { N_MODULES = sizeof module_table / sizeof module_table[0] };
 
