@@ -47,6 +47,7 @@ typedef struct mip_answer {
     mip_status status;
     double bound;   /* proven lower bound of the objective, -HUGE_VAL if none */
     double solve_s; /* wall time inside the solver */
+    double cpu_s;   /* CPU time of the process meanwhile (the solvers run one thread) */
     double *x;      /* n_cols values, allocated by the caller */
 } mip_answer;
 

@@ -38,6 +38,13 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static double cpu_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 typedef struct bound_watch {
     double bound;
     const double *start; /* 1-based column values, or NULL */
@@ -126,7 +133,7 @@ mip_status optimal_mip_solve_glpk(const optimal_mip *m, double limit_s, mip_answ
     parm.presolve = GLP_OFF;
     parm.cb_func = watch_bound;
     parm.cb_info = &watch;
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_now_s();
     int ret = glp_simplex(lp, &lp_parm);
     int mip = GLP_UNDEF;
     if (ret == 0 && glp_get_status(lp) == GLP_NOFEAS) {
@@ -138,6 +145,7 @@ mip_status optimal_mip_solve_glpk(const optimal_mip *m, double limit_s, mip_answ
         mip = glp_mip_status(lp);
     }
     out->solve_s = now_s() - t0;
+    out->cpu_s = cpu_now_s() - c0;
     if (ret == GLP_ENOPFS || (ret == 0 && mip == GLP_NOFEAS)) {
         out->status = MIP_INFEASIBLE;
     } else if ((ret == 0 || ret == GLP_ETMLIM) && (mip == GLP_OPT || mip == GLP_FEAS)) {

@@ -684,6 +684,7 @@ optimal_status optimal_solve(const optimal_instance *in, const optimal_options *
     mip_answer ans = {.x = x};
     mip_status ms = optimal_mip_solve(opt->solver, &m, opt->time_limit_s, &ans, err, err_len);
     result->solve_s = ans.solve_s;
+    result->cpu_s = ans.cpu_s;
     switch (ms) {
     case MIP_INFEASIBLE: result->status = OPTIMAL_INFEASIBLE; break;
     case MIP_NO_SOLUTION:

@@ -70,6 +70,7 @@ typedef struct optimal_result {
     double bound;   /* proven lower bound of the optimum (-INFINITY if none) */
     double gap;     /* (value - bound) / value; 0 when proven */
     double solve_s; /* wall time spent in the solver */
+    double cpu_s;   /* CPU time spent meanwhile */
     int64_t unplaceable_vm; /* OPTIMAL_INFEASIBLE: a VM that fits on no host alone, else -1 */
 } optimal_result;
 

@@ -176,7 +176,7 @@ static int print_optimum(const optimal_instance *in, const options *o, optimal_r
         break;
     case OPTIMAL_ERROR: cli_print_error("vdcsim optimal: ", err); return CLI_EXIT_RUNTIME;
     }
-    printf("solve time: %.3f s (%s)\n", res->solve_s, optimal_solver_label(o->solve.solver));
+    printf("solve time: %.3f s (CPU %.3f s; %s)\n", res->solve_s, res->cpu_s, optimal_solver_label(o->solve.solver));
     return CLI_EXIT_OK;
 }
 
