@@ -1,7 +1,7 @@
 /* optimal_mip_cbc.c - the CBC back end of optimal_mip.h (COIN-OR branch
  * and cut through its C interface, Cbc_C_Interface.h): the program loaded
  * column-wise, the start point given as a MIP start (Cbc_setMIPStartI), a
- * wall-time limit (Cbc_setMaximumSeconds) and, when it is hit, the best
+ * wall-time limit (Cbc_setMaximumSeconds with timeMode elapsed) and, when it is hit, the best
  * solution and CBC's best possible objective as the proven bound. One
  * thread (CBC's default), so the search is deterministic. */
 #include "analysis/optimal_mip.h"
@@ -100,6 +100,7 @@ mip_status optimal_mip_solve_cbc(const optimal_mip *m, double limit_s, mip_answe
     }
     Cbc_setLogLevel(model, 0);
     Cbc_setMaximumSeconds(model, limit_s);
+    Cbc_setParameter(model, "timeMode", "elapsed"); /* wall time, as GLPK and Z3 count it */
     /* exact: stop only at a proven optimum (CBC's default gaps are 0 too) */
     Cbc_setAllowableGap(model, 1e-9);
     Cbc_setAllowableFractionGap(model, 0.0);

@@ -134,8 +134,12 @@ static double measure(optimal_objective objective, const optimal_instance *in, c
                                       : optimal_max_load(in->hosts, in->n_hosts, in->vms, in->n_vms, where);
 }
 
+/* Names instance VM `vm` into buf (the scenario's entity name). */
+typedef void (*vm_namer)(const void *ctx, int64_t index, char *buf, size_t len);
+
 /* The optimum's lines; 0, or CLI_EXIT_RUNTIME after printing the error. */
-static int print_optimum(const optimal_instance *in, const options *o, optimal_result *res)
+static int print_optimum(const optimal_instance *in, const options *o, optimal_result *res, vm_namer namer,
+                         const void *ctx)
 {
     char err[ERR_LEN];
     optimal_objective objective = o->solve.objective;
@@ -168,10 +172,14 @@ static int print_optimum(const optimal_instance *in, const options *o, optimal_r
         }
         break;
     case OPTIMAL_INFEASIBLE:
-        if (res->unplaceable_vm >= 0)
-            printf("optimum:    infeasible: a VM fits on no host (vCPUs, memory, reservations, "
-                   "SR-IOV, GPUs, host group or VM-host rules)\n");
-        else
+        if (res->unplaceable_vm >= 0) {
+            char name[300] = "?";
+            if (namer)
+                namer(ctx, res->unplaceable_vm, name, sizeof name);
+            printf("optimum:    infeasible: VM %s fits on no host (vCPUs, memory, reservations, "
+                   "SR-IOV, GPUs, host group or VM-host rules)\n",
+                   name);
+        } else
             printf("optimum:    infeasible: the VMs do not all fit on the hosts together (or their rules conflict)\n");
         break;
     case OPTIMAL_ERROR: cli_print_error("vdcsim optimal: ", err); return CLI_EXIT_RUNTIME;
@@ -266,11 +274,24 @@ static int run_openb(const options *o)
     printf("            (%" PRIu32 " gpu_spec rules; GPU as one summed resource per node)\n", ob.in.n_rules);
     printf("objective:  %s\n", objective_text(o->solve.objective));
     optimal_result res;
-    int status = print_optimum(&ob.in, o, &res);
+    int status = print_optimum(&ob.in, o, &res, NULL, NULL);
     if (status == CLI_EXIT_OK && o->compare)
         status = print_compare(&ob.in, o, &res);
     optimal_openb_free(&ob);
     return status;
+}
+
+struct namer_ctx {
+    const scenario *scn;
+    const core_model *core;
+    const optimal_scenario *os;
+};
+
+static void name_scenario_vm(const void *ctx, int64_t index, char *buf, size_t len)
+{
+    const struct namer_ctx *nc = ctx;
+    const vm_spec *vs = &nc->core->vm_specs[nc->os->vm_id[index]];
+    core_entity_name(buf, len, scn_string(nc->scn, "vms.[%u].name", vs->group), vs->index_in_group);
 }
 
 static int run_scenario(const char *path, const char *const *overrides, int n_overrides, const options *o)
@@ -321,13 +342,8 @@ static int run_scenario(const char *path, const char *const *overrides, int n_ov
            in->n_rules == 1 ? "" : "s");
     printf("objective:  %s\n", objective_text(o->solve.objective));
     optimal_result res;
-    char name[300] = "";
-    status = print_optimum(in, o, &res);
-    if (status == CLI_EXIT_OK && res.status == OPTIMAL_INFEASIBLE && res.unplaceable_vm >= 0) {
-        const vm_spec *vs = &core.vm_specs[os.vm_id[res.unplaceable_vm]];
-        core_entity_name(name, sizeof name, scn_string(scn, "vms.[%u].name", vs->group), vs->index_in_group);
-        printf("            VM %s fits on no host alone\n", name);
-    }
+    struct namer_ctx nc = {scn, &core, &os};
+    status = print_optimum(in, o, &res, name_scenario_vm, &nc);
     if (status == CLI_EXIT_OK)
         status = o->compare ? print_compare(in, o, &res) : print_policy(scn, &core.ctrl.placement, in, o->solve.objective);
 done:

@@ -9,6 +9,8 @@ Part 1: every shipped scenario (scenarios/*.cfg) with at_start VMs.
 Part 2: generated instances of increasing size: N VMs of distinct random
 memory sizes (uniform 4..128 GiB, seed 17, so every VM is its own type: the
 hard case) on N/3 + 1 hosts of 256 GiB, written as scenarios to a temporary folder.
+Part 3: ten uniform one-dimensional instances (seed 2026 + i): 36 VMs of
+10..70 GiB each on 36 hosts of 100 GiB: the proofs that stall some solvers.
 Prints markdown tables: solve CPU seconds, or "limit (gap g%)" when the
 (wall) time limit was hit before the optimum was proven.
 """
@@ -60,6 +62,22 @@ def instance(n, folder):
     return path
 
 
+def uniform_instance(i, folder):
+    rng = random.Random(2026 + i)
+    path = os.path.join(folder, f"uniform_{i}.cfg")
+    with open(path, "w") as f:
+        f.write('simulation = { seed = 1; until = "1h"; };\n')
+        f.write('hosts = ( { name = "h"; count = 36; sockets = 2; cores_per_socket = 16; '
+                'cpu = "2.6GHz"; memory = "100GiB"; } );\n')
+        f.write("vms = (\n")
+        for v in range(36):
+            sep = "," if v + 1 < 36 else ""
+            f.write(f'  {{ name = "v{v}"; count = 1; vcpus = 1; memory = "{rng.randint(10, 70)}GiB"; '
+                    f'cpu_demand = {{ kind = "constant"; mean = "100MHz"; }}; }}{sep}\n')
+        f.write(");\n")
+    return path
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vdcsim", default="build/vdcsim")
@@ -86,6 +104,19 @@ def main():
             path = instance(n, folder)
             row = [solve(a.vdcsim, path, s, a.limit, a.objective)[1] for s in SOLVERS]
             print(f"| {n} / {max(2, n // 3 + 1)} | {' | '.join(row)} |", flush=True)
+        print()
+        print(f"| uniform 36 VMs, seed | {' | '.join(SOLVERS)} |")
+        print("|---|" + "---|" * len(SOLVERS))
+        proven = {s: 0 for s in SOLVERS}
+        for i in range(10):
+            path = uniform_instance(i, folder)
+            row = []
+            for s in SOLVERS:
+                cell = solve(a.vdcsim, path, s, a.limit, a.objective)[1]
+                proven[s] += not cell.startswith("limit")
+                row.append(cell)
+            print(f"| {2026 + i} | {' | '.join(row)} |", flush=True)
+        print(f"| proven | {' | '.join(f'{proven[s]} of 10' for s in SOLVERS)} |")
     return 0
 
 

@@ -131,8 +131,8 @@ static model_status optimal_build(model_builder *b, void **world)
     case OPTIMAL_INFEASIBLE: break; /* no plan: first fit for every VM */
     case OPTIMAL_TIME_LIMIT:
     case OPTIMAL_NO_SOLUTION:
-        st = model_key_error(b, "placement.optimal_time_limit",
-                             "the optimal placement of the %" PRIu32 " initial VMs was not proven within %.3g s "
+        st = model_runtime_error(b,
+                             "placement.optimal_time_limit: the optimal placement of the %" PRIu32 " initial VMs was not proven within %.3g s "
                              "(%s; best found %.6g, bound %.6g): raise the limit or choose another "
                              "placement.policy (a run must not depend on the machine's speed)",
                              os.in.n_vms, opt.time_limit_s, plan->solver, plan->result.value,
