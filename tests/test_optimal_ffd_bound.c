@@ -37,7 +37,9 @@ static uint64_t next_u64(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-static double solve_with(optimal_solver s, const optimal_instance *in, double limit_s, int *proven)
+/* Solves for the fewest hosts; *status and *bound as the solver left them. */
+static double solve_with(optimal_solver s, const optimal_instance *in, double limit_s, optimal_status *status,
+                         double *bound)
 {
     optimal_options opt = {.objective = OPTIMAL_HOSTS, .solver = s, .time_limit_s = limit_s};
     optimal_result r;
@@ -46,11 +48,18 @@ static double solve_with(optimal_solver s, const optimal_instance *in, double li
     optimal_solve(in, &opt, &r, where, err, sizeof err);
     if (r.status == OPTIMAL_ERROR)
         fprintf(stderr, "%s: %s\n", optimal_solver_key(s), err);
-    *proven = r.status == OPTIMAL_PROVEN;
+    *status = r.status;
+    *bound = r.bound;
     return r.value;
 }
 
-/* Checks one instance; returns 1 when FFD used more hosts than OPT. */
+static int n_unproven;
+
+/* Checks one instance; returns 1 when FFD used more hosts than OPT. When
+ * the solver does not prove the optimum in time (a slow or loaded machine,
+ * a sanitizer build), the bound is checked against what is known for
+ * sure: OPT itself when known by construction, else the solver's proven
+ * lower bound (FFD <= 11/9 bound + 6/9 implies it for OPT >= bound). */
 static int check_instance(const placement_request *vms, uint32_t n, uint64_t total_gib, double known_opt)
 {
     placement_host_view hosts[MAX_VMS];
@@ -60,16 +69,22 @@ static int check_instance(const placement_request *vms, uint32_t n, uint64_t tot
                                          .physical_memory_mib = 100 * GIB, .usable = 1};
     optimal_instance in = {.hosts = hosts, .n_hosts = n, .vms = vms, .n_vms = n};
     CHECK_INT_EQ((int)optimal_heuristic_place(HEUR_FFD, &in, where), 0);
-    double ffd = (double)optimal_hosts_used(n, n, where);
-    int proven = 0;
-    double opt = solve_with(OPTIMAL_SOLVER_DEFAULT, &in, 20.0, &proven);
-    CHECK(proven);
-    if (!proven)
+    double ffd = (double)optimal_hosts_used(n, n, where), bound;
+    optimal_status status;
+    double value = solve_with(OPTIMAL_SOLVER_DEFAULT, &in, 10.0, &status, &bound);
+    CHECK(status == OPTIMAL_PROVEN || status == OPTIMAL_TIME_LIMIT);
+    if (status != OPTIMAL_PROVEN && status != OPTIMAL_TIME_LIMIT)
         return 0;
-    if (known_opt > 0.0)
-        CHECK_NEAR(opt, known_opt, 0.0);
-    CHECK(ceil((double)total_gib / 100.0) <= opt);
-    CHECK(opt <= ffd);
+    double l1 = ceil((double)total_gib / 100.0);
+    CHECK(l1 <= bound && bound <= value && value <= ffd);
+    if (known_opt > 0.0) {
+        CHECK(value >= known_opt);
+        if (status == OPTIMAL_PROVEN)
+            CHECK_NEAR(value, known_opt, 0.0);
+    }
+    if (status != OPTIMAL_PROVEN)
+        n_unproven++;
+    double opt = known_opt > 0.0 ? known_opt : status == OPTIMAL_PROVEN ? value : bound;
     CHECK(ffd <= 11.0 / 9.0 * opt + 6.0 / 9.0 + 1e-9);
     return ffd > opt;
 }
@@ -111,5 +126,6 @@ int main(void)
         worse += check_instance(vms, n, 100u * k, (double)k);
     }
     printf("by construction: %d of %d instances with FFD above OPT\n", worse, INSTANCES);
+    printf("%d of %d optima not proven within 10 s (checked with the bound)\n", n_unproven, 2 * INSTANCES);
     return CHECK_DONE();
 }
