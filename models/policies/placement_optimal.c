@@ -56,7 +56,7 @@ typedef struct optimal_plan {
     int32_t *host_of_vm; /* per scenario VM: its planned host, -1 */
     optimal_result result;
     uint32_t n_planned;
-    const char *solver;
+    optimal_solver solver;
 } optimal_plan;
 
 static void optimal_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluster_place_purpose purpose)
@@ -104,7 +104,7 @@ static model_status optimal_build(model_builder *b, void **world)
         return model_runtime_error(b, "out of memory");
     }
     plan->n_vms = env->n_vms;
-    plan->solver = optimal_solver_label(opt.solver);
+    plan->solver = opt.solver;
     for (uint32_t v = 0; v < env->n_vms; v++)
         plan->host_of_vm[v] = -1;
     optimal_scenario os;
@@ -135,7 +135,7 @@ static model_status optimal_build(model_builder *b, void **world)
                              "placement.optimal_time_limit: the optimal placement of the %" PRIu32 " initial VMs was not proven within %.3g s "
                              "(%s; best found %.6g, bound %.6g): raise the limit or choose another "
                              "placement.policy (a run must not depend on the machine's speed)",
-                             os.in.n_vms, opt.time_limit_s, plan->solver, plan->result.value,
+                             os.in.n_vms, opt.time_limit_s, optimal_solver_label(opt.solver), plan->result.value,
                              plan->result.bound);
         break;
     case OPTIMAL_ERROR: st = MODEL_RUNTIME_ERROR; break;
@@ -157,7 +157,7 @@ static void optimal_describe(const void *world, FILE *out)
         fprintf(out, "optimal: the initial VMs do not all fit together: no plan, every VM by first fit\n");
     else
         fprintf(out, "optimal: %" PRIu32 " initial VMs planned, objective value %.6g, proven by %s in %.3f s\n",
-                p->n_planned, p->result.value, p->solver, p->result.solve_s);
+                p->n_planned, p->result.value, optimal_solver_label(p->solver), p->result.solve_s);
 }
 
 static void optimal_free(model_builder *b, void *world)
