@@ -1,20 +1,23 @@
-/* optimal_cmd.c - `vdcsim optimal SCENARIO [--objective hosts|balance]
- * [--time-limit DURATION] [--set KEY=VALUE]...` (docs/optimal.md).
+/* optimal_cmd.c - `vdcsim optimal` (docs/optimal.md):
  *
- * Reads the scenario's hosts and VMs with the run's own builder (core_build:
- * same keys, same checks, same FILE:LINE messages), takes the VMs of the
- * at_start groups (the initial placement), and prints
+ *   vdcsim optimal SCENARIO [--objective hosts|balance] [--time-limit DURATION]
+ *                  [--solver glpk|cbc|z3] [--compare] [--set KEY=VALUE]...
+ *   vdcsim optimal --openb PODS[:NODES] [--traces DIR] [same options]
+ *
+ * Reads the scenario's hosts, VMs and rules with the run's own builder
+ * (core_build: same keys, same checks, same FILE:LINE messages), takes its
+ * initial placement (analysis/optimal_scenario.h), or a sample of the
+ * openb GPU trace (analysis/optimal_openb.h), and prints
  *   - the exact optimum (analysis/optimal_placement.h), or the best found,
  *     the proven bound and the gap when the time limit is hit;
- *   - GLPK's solve time;
- *   - what the scenario's placement.policy gives on the same VMs: each VM
- *     in power-on order (start time, then VM order) placed by
- *     placement_choose on a fresh controller view and committed there as
- *     the controller does. Lifetimes, arrivals and features (rules, HA,
- *     Kubernetes scheduling) are not part of this comparison; the spare
- *     nodes of autoscaled node groups, off at the start, are left out.
- * Exit: 0 answered (also "infeasible" and "no solution within the limit"),
- * 1 GLPK missing or failing, 2 bad input.
+ *   - the solver and its solve time;
+ *   - what the scenario's placement.policy gives on the same VMs (each VM
+ *     in power-on order placed by placement_choose on a fresh controller
+ *     view, committed there as the controller does), or with --compare one
+ *     line per heuristic of analysis/optimal_heuristics.h with its gap.
+ * Lifetimes, arrivals and run-time features are not part of this
+ * comparison. Exit: 0 answered (also "infeasible" and "no solution within
+ * the limit"), 1 solver missing or failing, 2 bad input.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,28 +26,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/optimal_heuristics.h"
+#include "analysis/optimal_openb.h"
 #include "analysis/optimal_placement.h"
+#include "analysis/optimal_scenario.h"
 #include "app/cli.h"
 #include "app/optimal_cmd.h"
 #include "models/core/core_build.h"
 #include "models/core/placement.h"
-#include "models/kubernetes/k8s_scheduler_lp.h"
 #include "models/model.h"
 #include "scenario/scenario.h"
+#include "scenario/units.h"
 #include "sim/engine.h"
+#include "traces/trace_locate.h"
 
 #define MAX_OVERRIDES 256
 #define ERR_LEN 2048
+#define OPENB_DIR "alibaba-gpu-v2023-openb/csv/"
 
 static const char optimal_usage[] =
     "usage: vdcsim optimal SCENARIO [--objective hosts|balance] [--time-limit DURATION]\n"
-    "                      [--set KEY=VALUE]...\n"
-    "The exact optimum of the scenario's initial placement (its at_start VMs) with\n"
-    "GLPK, next to what its placement.policy gives on the same VMs (docs/optimal.md).\n"
+    "                      [--solver glpk|cbc|z3] [--compare] [--set KEY=VALUE]...\n"
+    "       vdcsim optimal --openb PODS[:NODES] [--traces DIR] [the same options]\n"
+    "The exact optimum of the scenario's initial placement (its at_start VMs, with\n"
+    "reservations, SR-IOV, hard rules), next to what its placement.policy gives on\n"
+    "the same VMs (docs/optimal.md).\n"
     "  --objective hosts    fewest hosts used (default)\n"
     "  --objective balance  least maximum host load (expected CPU or memory)\n"
     "  --time-limit 30s     stop the solver then; print the best found, the proven\n"
-    "                       bound and the gap (units ms, s, min; default 30s)\n";
+    "                       bound and the gap (units ms, s, min; default 30s)\n"
+    "  --solver NAME        glpk, cbc or z3 (default: the fastest measured, see docs)\n"
+    "  --compare            first_fit, drs, k8s LeastAllocated/MostAllocated and FFD\n"
+    "                       on the same VMs, each with its gap to the optimum\n"
+    "  --openb PODS:NODES   a sample of the Alibaba GPU trace v2023 (openb) instead\n"
+    "                       of a scenario: PODS pods on NODES nodes (default PODS/2)\n"
+    "  --traces DIR         where the traces are (else $VDCSIM_TRACES, else\n"
+    "                       ../shared/traces next to the source tree)\n";
 
 static int usage_error(const char *what, const char *arg)
 {
@@ -74,109 +91,34 @@ static int parse_limit_s(const char *text, double *out)
     return 0;
 }
 
-typedef struct instance {
-    uint32_t n_hosts, n_vms;
-    placement_host_view *hosts; /* the controller's fresh view */
-    placement_request *vms;     /* at_start VMs in power-on order */
-    uint32_t *vm_id;            /* their index among all the scenario's VMs */
-} instance;
-
-static void instance_free(instance *in)
+/* "200" or "200:100": pods and nodes, each in [1, 100000]. */
+static int parse_openb(const char *text, uint32_t *pods, uint32_t *nodes)
 {
-    free(in->hosts);
-    free(in->vms);
-    free(in->vm_id);
-}
-
-static const core_model *sort_core; /* qsort has no context argument */
-
-static int by_power_on(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    sim_time_ns tx = sort_core->vm_specs[x].start_ns, ty = sort_core->vm_specs[y].start_ns;
-    if (tx != ty)
-        return tx < ty ? -1 : 1;
-    return x < y ? -1 : x > y;
-}
-
-/* The request the controller builds for a VM (models/core/cluster.c). */
-static placement_request request_of(const vm_spec *vs)
-{
-    return (placement_request){.vcpus = vs->vcpus,
-                               .memory_mib = vs->memory_mib,
-                               .host_group = vs->host_group,
-                               .cpu_mhz = vs->cpu_demand->mean,
-                               .sriov_vfs = vs->res.sriov ? 1u : 0u,
-                               .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
-                               .memory_reservation_mib = vs->res.memory_reservation_mib};
-}
-
-static int collect(const core_model *core, instance *in)
-{
-    const model_env *env = &core->env;
-    in->n_hosts = env->n_hosts;
-    in->hosts = malloc((size_t)(env->n_hosts ? env->n_hosts : 1) * sizeof *in->hosts);
-    in->vm_id = malloc((size_t)(env->n_vms ? env->n_vms : 1) * sizeof *in->vm_id);
-    in->vms = malloc((size_t)(env->n_vms ? env->n_vms : 1) * sizeof *in->vms);
-    if (!in->hosts || !in->vm_id || !in->vms)
+    char *end;
+    errno = 0;
+    long p = strtol(text, &end, 10), n;
+    if (errno || end == text || p < 1 || p > 100000)
         return -1;
-    memcpy(in->hosts, core->ctrl.view, (size_t)env->n_hosts * sizeof *in->hosts);
-    in->n_vms = 0;
-    for (int g = 0; g < core->n_groups; g++) {
-        const workload_group *wg = &core->groups[g];
-        if (wg->arrival.process != ARRIVAL_AT_START)
-            continue;
-        /* spare nodes of an autoscaled Kubernetes node group stay off until
-         * the Cluster Autoscaler asks for them (the k8s module marks them in
-         * a run; core_build alone does not) */
-        for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++)
-            if (!core->vm_specs[v].starts_off &&
-                !k8s_vm_starts_off(core->scn, core->vm_specs[v].group, core->vm_specs[v].index_in_group))
-                in->vm_id[in->n_vms++] = v;
+    if (*end == '\0') {
+        n = p / 2 > 0 ? p / 2 : 1;
+    } else {
+        if (*end != ':')
+            return -1;
+        const char *rest = end + 1;
+        n = strtol(rest, &end, 10);
+        if (errno || end == rest || *end || n < 1 || n > 100000)
+            return -1;
     }
-    sort_core = core;
-    qsort(in->vm_id, in->n_vms, sizeof *in->vm_id, by_power_on);
-    for (uint32_t i = 0; i < in->n_vms; i++)
-        in->vms[i] = request_of(&core->vm_specs[in->vm_id[i]]);
+    *pods = (uint32_t)p;
+    *nodes = (uint32_t)n;
     return 0;
 }
 
-/* The scenario's policy, VM after VM on a fresh view, committing what
- * cluster_commit commits. Fills where[] (-1: not placed); returns the
- * number of hosts used, or -1 when out of memory. */
-static int64_t run_policy(const placement_choice *policy, const instance *in, int32_t *where, uint32_t *unplaced)
-{
-    placement_host_view *view = malloc((size_t)(in->n_hosts ? in->n_hosts : 1) * sizeof *view);
-    char *used = calloc(in->n_hosts ? in->n_hosts : 1, 1);
-    if (!view || !used) {
-        free(view);
-        free(used);
-        return -1;
-    }
-    memcpy(view, in->hosts, (size_t)in->n_hosts * sizeof *view);
-    int64_t n_used = 0;
-    *unplaced = 0;
-    for (uint32_t i = 0; i < in->n_vms; i++) {
-        const placement_request *r = &in->vms[i];
-        int32_t h = placement_choose(policy, view, in->n_hosts, r, NULL);
-        where[i] = h;
-        if (h < 0) {
-            (*unplaced)++;
-            continue;
-        }
-        placement_host_view *hv = &view[h];
-        hv->committed_memory_mib += r->memory_mib;
-        hv->committed_cpu_mhz += r->cpu_mhz;
-        hv->committed_sriov_vfs += r->sriov_vfs;
-        hv->reserved_cpu_mhz += r->cpu_reservation_mhz;
-        hv->reserved_memory_mib += r->memory_reservation_mib;
-        if (!used[h]++)
-            n_used++;
-    }
-    free(view);
-    free(used);
-    return n_used;
-}
+typedef struct options {
+    optimal_options solve;
+    int compare;
+    uint32_t openb_pods, openb_nodes; /* 0: a scenario */
+} options;
 
 static void print_value(optimal_objective objective, double value)
 {
@@ -186,85 +128,230 @@ static void print_value(optimal_objective objective, double value)
         printf("maximum load %.4f", value);
 }
 
-static int report(const scenario *scn, const core_model *core, const instance *in, optimal_objective objective,
-                  double limit_s)
+static double measure(optimal_objective objective, const optimal_instance *in, const int32_t *where)
+{
+    return objective == OPTIMAL_HOSTS ? (double)optimal_hosts_used(in->n_hosts, in->n_vms, where)
+                                      : optimal_max_load(in->hosts, in->n_hosts, in->vms, in->n_vms, where);
+}
+
+/* Names instance VM `vm` into buf (the scenario's entity name). */
+typedef void (*vm_namer)(const void *ctx, int64_t index, char *buf, size_t len);
+
+/* The optimum's lines; 0, or CLI_EXIT_RUNTIME after printing the error. */
+static int print_optimum(const optimal_instance *in, const options *o, optimal_result *res, vm_namer namer,
+                         const void *ctx)
 {
     char err[ERR_LEN];
-    printf("scenario:   %s\n", scenario_name(scn));
-    printf("instance:   %" PRIu32 " at_start VMs on %" PRIu32 " hosts (placement.memory_overcommit %.2f)\n",
-           in->n_vms, in->n_hosts, scn_float(scn, "placement.memory_overcommit"));
-    printf("objective:  %s\n", objective == OPTIMAL_HOSTS ? "hosts (fewest hosts used)"
-                                                          : "balance (least maximum CPU or memory load)");
-    int32_t *where = malloc((size_t)(in->n_vms ? in->n_vms : 1) * sizeof *where);
-    if (!where) {
-        fprintf(stderr, "vdcsim optimal: out of memory\n");
-        return CLI_EXIT_RUNTIME;
-    }
-    optimal_result res;
-    optimal_placement_solve(in->hosts, in->n_hosts, in->vms, in->n_vms, objective, limit_s, &res, NULL, err,
-                            sizeof err);
-    switch (res.status) {
+    optimal_objective objective = o->solve.objective;
+    double limit_s = o->solve.time_limit_s;
+    optimal_solve(in, &o->solve, res, NULL, err, sizeof err);
+    switch (res->status) {
     case OPTIMAL_PROVEN:
         printf("optimum:    ");
-        print_value(objective, res.value);
+        print_value(objective, res->value);
         printf(" (proven optimal)\n");
         break;
     case OPTIMAL_TIME_LIMIT:
         printf("best found: ");
-        print_value(objective, res.value);
+        print_value(objective, res->value);
         printf(" (time limit %.3g s hit)\n", limit_s);
-        if (isfinite(res.bound)) {
+        if (isfinite(res->bound)) {
             printf("bound:      ");
-            print_value(objective, res.bound);
-            printf(" (proven lower bound), gap %.1f%%\n", 100.0 * res.gap);
+            print_value(objective, res->bound);
+            printf(" (proven lower bound), gap %.1f%%\n", 100.0 * res->gap);
         } else {
-            printf("bound:      none proven (the root relaxation was not solved in time)\n");
+            printf("bound:      none proven within the limit\n");
         }
         break;
     case OPTIMAL_NO_SOLUTION:
         printf("best found: none within the time limit of %.3g s\n", limit_s);
-        if (isfinite(res.bound)) {
+        if (isfinite(res->bound)) {
             printf("bound:      ");
-            print_value(objective, res.bound);
+            print_value(objective, res->bound);
             printf(" (proven lower bound)\n");
         }
         break;
     case OPTIMAL_INFEASIBLE:
-        if (res.unplaceable_vm >= 0) {
-            const vm_spec *vs = &core->vm_specs[in->vm_id[res.unplaceable_vm]];
-            char name[300];
-            core_entity_name(name, sizeof name, scn_string(scn, "vms.[%u].name", vs->group), vs->index_in_group);
+        if (res->unplaceable_vm >= 0) {
+            char name[300] = "?";
+            if (namer)
+                namer(ctx, res->unplaceable_vm, name, sizeof name);
             printf("optimum:    infeasible: VM %s fits on no host (vCPUs, memory, reservations, "
-                   "SR-IOV or host group)\n",
+                   "SR-IOV, GPUs, host group or VM-host rules)\n",
                    name);
-        } else {
-            printf("optimum:    infeasible: the VMs do not all fit on the hosts together\n");
-        }
+        } else
+            printf("optimum:    infeasible: the VMs do not all fit on the hosts together (or their rules conflict)\n");
         break;
-    case OPTIMAL_ERROR:
-        free(where);
-        cli_print_error("vdcsim optimal: ", err);
+    case OPTIMAL_ERROR: cli_print_error("vdcsim optimal: ", err); return CLI_EXIT_RUNTIME;
+    }
+    printf("solve time: %.3f s (CPU %.3f s; %s)\n", res->solve_s, res->cpu_s, optimal_solver_label(o->solve.solver));
+    return CLI_EXIT_OK;
+}
+
+/* One line per heuristic with its gap to the optimum (when known). */
+static int print_compare(const optimal_instance *in, const options *o, const optimal_result *res)
+{
+    int32_t *where = malloc((size_t)(in->n_vms ? in->n_vms : 1) * sizeof *where);
+    if (!where)
+        return CLI_EXIT_RUNTIME;
+    int known = res->status == OPTIMAL_PROVEN || res->status == OPTIMAL_TIME_LIMIT;
+    printf("%-21s %10s %10s %9s\n", "policy", "value", "not placed", "gap");
+    for (int h = 0; h < HEUR_COUNT; h++) {
+        int64_t unplaced = optimal_heuristic_place((optimal_heuristic)h, in, where);
+        if (unplaced < 0) {
+            free(where);
+            return CLI_EXIT_RUNTIME;
+        }
+        double v = measure(o->solve.objective, in, where);
+        printf("%-21s %10.4g %10" PRId64, optimal_heuristic_name((optimal_heuristic)h), v, unplaced);
+        if (known && unplaced == 0 && res->value > 0.0)
+            printf(" %8.1f%%\n", 100.0 * (v - res->value) / res->value);
+        else
+            printf(" %9s\n", "-");
+    }
+    free(where);
+    return CLI_EXIT_OK;
+}
+
+/* The scenario's own policy on the instance (the historic `policy:` line). */
+static int print_policy(const scenario *scn, const placement_choice *policy, const optimal_instance *in,
+                        optimal_objective objective)
+{
+    placement_host_view *view = malloc((size_t)(in->n_hosts ? in->n_hosts : 1) * sizeof *view);
+    int32_t *where = malloc((size_t)(in->n_vms ? in->n_vms : 1) * sizeof *where);
+    if (!view || !where) {
+        free(view), free(where);
         return CLI_EXIT_RUNTIME;
     }
-    printf("solve time: %.3f s (%s, glp_intopt)\n", res.solve_s, optimal_solver_name());
-
+    memcpy(view, in->hosts, (size_t)in->n_hosts * sizeof *view);
     uint32_t unplaced = 0;
-    int64_t used = run_policy(&core->ctrl.placement, in, where, &unplaced);
-    if (used < 0) {
-        free(where);
-        fprintf(stderr, "vdcsim optimal: out of memory\n");
-        return CLI_EXIT_RUNTIME;
+    for (uint32_t i = 0; i < in->n_vms; i++) {
+        const placement_request *r = &in->vms[i];
+        int32_t h = placement_choose(policy, view, in->n_hosts, r, NULL);
+        where[i] = h;
+        if (h < 0) {
+            unplaced++;
+            continue;
+        }
+        view[h].committed_memory_mib += r->memory_mib;
+        view[h].committed_cpu_mhz += r->cpu_mhz;
+        view[h].committed_sriov_vfs += r->sriov_vfs;
+        view[h].reserved_cpu_mhz += r->cpu_reservation_mhz;
+        view[h].reserved_memory_mib += r->memory_reservation_mib;
     }
     printf("policy:     %s: ", scn_string(scn, "placement.policy"));
-    print_value(objective, objective == OPTIMAL_HOSTS
-                               ? (double)used
-                               : optimal_max_load(in->hosts, in->n_hosts, in->vms, in->n_vms, where));
+    print_value(objective, measure(objective, in, where));
     if (unplaced)
         printf(" (%" PRIu32 " of %" PRIu32 " VMs not placed)\n", unplaced, in->n_vms);
     else
         printf(" (all %" PRIu32 " VMs placed)\n", in->n_vms);
-    free(where);
+    free(view), free(where);
     return CLI_EXIT_OK;
+}
+
+static const char *objective_text(optimal_objective objective)
+{
+    return objective == OPTIMAL_HOSTS ? "hosts (fewest hosts used)" : "balance (least maximum CPU or memory load)";
+}
+
+static int run_openb(const options *o)
+{
+    char nodes[4096], pods[4096], err[ERR_LEN];
+    if (trace_locate(VDCSIM_SOURCE_DIR, OPENB_DIR "openb_node_list_all_node.csv", nodes, sizeof nodes) != 0 ||
+        trace_locate(VDCSIM_SOURCE_DIR, OPENB_DIR "openb_pod_list_default.csv", pods, sizeof pods) != 0) {
+        fprintf(stderr, "vdcsim optimal: the openb trace is not there (%s); fetch it with scripts/fetch-traces "
+                        "and point at it with --traces DIR or VDCSIM_TRACES\n", nodes);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    optimal_openb ob;
+    if (optimal_openb_load(nodes, pods, o->openb_nodes, o->openb_pods, &ob, err, sizeof err) != 0) {
+        optimal_openb_free(&ob);
+        cli_print_error("vdcsim optimal: ", err);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    printf("instance:   openb sample: %" PRIu32 " pods of %s on %" PRIu32 " nodes of %s\n", ob.in.n_vms, pods,
+           ob.in.n_hosts, nodes);
+    printf("            (%" PRIu32 " gpu_spec rules; GPU as one summed resource per node)\n", ob.in.n_rules);
+    printf("objective:  %s\n", objective_text(o->solve.objective));
+    optimal_result res;
+    int status = print_optimum(&ob.in, o, &res, NULL, NULL);
+    if (status == CLI_EXIT_OK && o->compare)
+        status = print_compare(&ob.in, o, &res);
+    optimal_openb_free(&ob);
+    return status;
+}
+
+struct namer_ctx {
+    const scenario *scn;
+    const core_model *core;
+    const optimal_scenario *os;
+};
+
+static void name_scenario_vm(const void *ctx, int64_t index, char *buf, size_t len)
+{
+    const struct namer_ctx *nc = ctx;
+    const vm_spec *vs = &nc->core->vm_specs[nc->os->vm_id[index]];
+    core_entity_name(buf, len, scn_string(nc->scn, "vms.[%u].name", vs->group), vs->index_in_group);
+}
+
+static int run_scenario(const char *path, const char *const *overrides, int n_overrides, const options *o)
+{
+    char err[ERR_LEN];
+    scenario *scn = scenario_load_file(path, overrides, n_overrides, err, sizeof err);
+    if (!scn) {
+        cli_print_error("", err);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    int status = CLI_EXIT_RUNTIME;
+    /* The builder registers event kinds: it needs an engine, which never runs. */
+    sim_time_ns lookahead_ns = 0;
+    if (model_lookahead_ns(scn, &lookahead_ns, err, sizeof err) != 0) {
+        cli_print_error("", err);
+        scenario_free(scn);
+        return CLI_EXIT_BAD_INPUT;
+    }
+    sim_config cfg = {.seed = (uint64_t)scn_int(scn, "simulation.seed"), .lookahead_ns = lookahead_ns, .threads = 1};
+    sim_engine *eng = sim_engine_new(&cfg);
+    core_model core;
+    memset(&core, 0, sizeof core);
+    optimal_scenario os;
+    memset(&os, 0, sizeof os);
+    if (!eng) {
+        fprintf(stderr, "vdcsim optimal: cannot create the engine\n");
+        goto done;
+    }
+    model_builder b = {.scn = scn, .eng = eng, .err = err, .err_len = sizeof err,
+                       .host_slot = UINT32_MAX, .cluster_slot = UINT32_MAX};
+    model_status ms = core_build(&b, &core);
+    if (ms != MODEL_OK) {
+        cli_print_error("", err);
+        status = ms == MODEL_BAD_INPUT ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUNTIME;
+        goto done;
+    }
+    int rc = optimal_scenario_collect(scn, &core.env, core.ctrl.view, &os, err, sizeof err);
+    if (rc != 0) {
+        cli_print_error(rc == -1 ? "" : "vdcsim optimal: ", err);
+        status = rc == -1 ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUNTIME;
+        goto done;
+    }
+    const optimal_instance *in = &os.in;
+    printf("scenario:   %s\n", scenario_name(scn));
+    printf("instance:   %" PRIu32 " at_start VMs on %" PRIu32 " hosts (placement.memory_overcommit %.2f), "
+           "%" PRIu32 " hard rule%s\n",
+           in->n_vms, in->n_hosts, scn_float(scn, "placement.memory_overcommit"), in->n_rules,
+           in->n_rules == 1 ? "" : "s");
+    printf("objective:  %s\n", objective_text(o->solve.objective));
+    optimal_result res;
+    struct namer_ctx nc = {scn, &core, &os};
+    status = print_optimum(in, o, &res, name_scenario_vm, &nc);
+    if (status == CLI_EXIT_OK)
+        status = o->compare ? print_compare(in, o, &res) : print_policy(scn, &core.ctrl.placement, in, o->solve.objective);
+done:
+    optimal_scenario_free(&os);
+    core_free(&core);
+    sim_engine_free(eng);
+    scenario_free(scn);
+    return status;
 }
 
 int cmd_optimal(int argc, char **argv)
@@ -272,30 +359,44 @@ int cmd_optimal(int argc, char **argv)
     const char *path = NULL;
     const char *overrides[MAX_OVERRIDES];
     int n_overrides = 0;
-    optimal_objective objective = OPTIMAL_HOSTS;
-    double limit_s = 30.0;
+    options o = {.solve = {.objective = OPTIMAL_HOSTS, .solver = OPTIMAL_SOLVER_DEFAULT, .time_limit_s = 30.0}};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(optimal_usage, stdout);
             return CLI_EXIT_OK;
         }
-        int takes_value = strcmp(a, "--objective") == 0 || strcmp(a, "--time-limit") == 0 || strcmp(a, "--set") == 0;
+        if (strcmp(a, "--compare") == 0) {
+            o.compare = 1;
+            continue;
+        }
+        int takes_value = strcmp(a, "--objective") == 0 || strcmp(a, "--time-limit") == 0 ||
+                          strcmp(a, "--set") == 0 || strcmp(a, "--solver") == 0 || strcmp(a, "--openb") == 0 ||
+                          strcmp(a, "--traces") == 0;
         if (takes_value && i + 1 >= argc)
             return usage_error("%s needs a value", a);
         if (strcmp(a, "--objective") == 0) {
             const char *v = argv[++i];
             if (strcmp(v, "hosts") == 0)
-                objective = OPTIMAL_HOSTS;
+                o.solve.objective = OPTIMAL_HOSTS;
             else if (strcmp(v, "balance") == 0)
-                objective = OPTIMAL_BALANCE;
+                o.solve.objective = OPTIMAL_BALANCE;
             else
                 return usage_error("--objective %s: expected hosts or balance", v);
         } else if (strcmp(a, "--time-limit") == 0) {
-            if (parse_limit_s(argv[++i], &limit_s) != 0)
+            if (parse_limit_s(argv[++i], &o.solve.time_limit_s) != 0)
                 return usage_error("--time-limit %s: expected a duration above 0 and at most one day "
                                    "(e.g. 30s, 500ms, 2min)",
                                    argv[i]);
+        } else if (strcmp(a, "--solver") == 0) {
+            if (optimal_solver_parse(argv[++i], &o.solve.solver) != 0)
+                return usage_error("--solver %s: expected glpk, cbc or z3", argv[i]);
+        } else if (strcmp(a, "--openb") == 0) {
+            if (parse_openb(argv[++i], &o.openb_pods, &o.openb_nodes) != 0)
+                return usage_error("--openb %s: expected PODS or PODS:NODES, each 1 to 100000", argv[i]);
+        } else if (strcmp(a, "--traces") == 0) {
+            if (setenv("VDCSIM_TRACES", argv[++i], 1) != 0)
+                return usage_error("%s: cannot set VDCSIM_TRACES", a);
         } else if (strcmp(a, "--set") == 0) {
             const char *v = argv[++i];
             if (!strchr(v, '='))
@@ -311,56 +412,15 @@ int cmd_optimal(int argc, char **argv)
             path = a;
         }
     }
-    if (!path)
-        return usage_error("%s", "missing SCENARIO");
-    if (!optimal_placement_available()) {
-        fprintf(stderr, "vdcsim optimal: this vdcsim was built without GLPK: install the Debian package "
-                        "libglpk-dev (scripts/install-deps) and build again\n");
+    if (!path && !o.openb_pods)
+        return usage_error("%s", "missing SCENARIO (or --openb PODS)");
+    if (path && o.openb_pods)
+        return usage_error("%s", "a SCENARIO or --openb, not both");
+    if (!optimal_solver_available(o.solve.solver)) {
+        fprintf(stderr, "vdcsim optimal: this vdcsim was built without %s: install the Debian package %s "
+                        "(scripts/install-deps) and build again, or choose another --solver\n",
+                optimal_solver_key(o.solve.solver), optimal_solver_package(o.solve.solver));
         return CLI_EXIT_RUNTIME;
     }
-
-    char err[ERR_LEN];
-    scenario *scn = scenario_load_file(path, overrides, n_overrides, err, sizeof err);
-    if (!scn) {
-        cli_print_error("", err);
-        return CLI_EXIT_BAD_INPUT;
-    }
-    int status = CLI_EXIT_RUNTIME;
-    /* The builder registers event kinds: it needs an engine, which never runs. */
-    sim_time_ns lookahead_ns = 0;
-    if (model_lookahead_ns(scn, &lookahead_ns, err, sizeof err) != 0) {
-        cli_print_error("", err);
-        scenario_free(scn);
-        return CLI_EXIT_BAD_INPUT;
-    }
-    sim_config cfg = {.seed = (uint64_t)scn_int(scn, "simulation.seed"),
-                      .lookahead_ns = lookahead_ns,
-                      .threads = 1};
-    sim_engine *eng = sim_engine_new(&cfg);
-    core_model core;
-    memset(&core, 0, sizeof core);
-    instance in = {0};
-    if (!eng) {
-        fprintf(stderr, "vdcsim optimal: cannot create the engine\n");
-        goto done;
-    }
-    model_builder b = {.scn = scn, .eng = eng, .err = err, .err_len = sizeof err,
-                       .host_slot = UINT32_MAX, .cluster_slot = UINT32_MAX};
-    model_status ms = core_build(&b, &core);
-    if (ms != MODEL_OK) {
-        cli_print_error("", err);
-        status = ms == MODEL_BAD_INPUT ? CLI_EXIT_BAD_INPUT : CLI_EXIT_RUNTIME;
-        goto done;
-    }
-    if (collect(&core, &in) != 0) {
-        fprintf(stderr, "vdcsim optimal: out of memory\n");
-        goto done;
-    }
-    status = report(scn, &core, &in, objective, limit_s);
-done:
-    instance_free(&in);
-    core_free(&core);
-    sim_engine_free(eng);
-    scenario_free(scn);
-    return status;
+    return o.openb_pods ? run_openb(&o) : run_scenario(path, overrides, n_overrides, &o);
 }

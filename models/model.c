@@ -21,6 +21,7 @@
 #include "models/kubernetes/k8s_gpu_replay.h"
 #include "models/kubernetes/k8s_scheduler_lp.h"
 #include "models/monitors/monitor.h"
+#include "models/policies/placement_optimal.h"
 #include "models/services/service.h"
 #include "models/vsphere/drs_controller.h"
 #include "models/vsphere/ha_controller.h"
@@ -37,6 +38,7 @@ static const model_module *const module_table[] = {
     &gpu_replay_module, /* the GPU-sharing experiment (issue 16): its own LP, last */
     &dlrm_replay_module, /* the DLRM trace replay (issue 16): its own LP */
     &vgpu_module, /* vGPU VMs (issue 16): cluster hooks only, no LP */
+    &optimal_placement_module, /* placement.policy = "optimal": no LP, a mask hook only */
     &monitors_module,   /* property monitors (issue 17): observe only, no LP, so last */
 };
 enum { N_MODULES = sizeof module_table / sizeof module_table[0] };

@@ -28,10 +28,13 @@ _vdcsim() {
     -o | --output | --csv | --plugin | --traces)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
+    --solver)
+      mapfile -t COMPREPLY < <(compgen -W "glpk cbc z3" -- "$cur")
+      return ;;
     --objective)
       mapfile -t COMPREPLY < <(compgen -W "hosts balance" -- "$cur")
       return ;;
-    --jobs | -j | --threads | --seed | --until | --replications | --group-window | --time-limit)
+    --jobs | -j | --threads | --seed | --until | --replications | --group-window | --time-limit | --openb)
       COMPREPLY=()
       return ;;
   esac
@@ -45,7 +48,7 @@ _vdcsim() {
     export) flags="--csv --help" ;;
     report) flags="-o --output --help" ;;
     verify) flags="--json --fail-on-violation --help" ;;
-    optimal) flags="--objective --time-limit --set --help" ;;
+    optimal) flags="--objective --time-limit --solver --compare --openb --traces --set --help" ;;
     sweep) flags="--jobs -o --set --replications --dry-run --quiet --help" ;;
     failures) flags="fit --group-window --help" ;;
   esac

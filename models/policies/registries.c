@@ -9,7 +9,7 @@
 #include "models/policies/registry.h"
 
 /* The built-in tables, defined in the domain folders. */
-extern const vdcsim_placement_policy placement_first_fit, drs_placement_policy;
+extern const vdcsim_placement_policy placement_first_fit, drs_placement_policy, placement_optimal;
 extern const vdcsim_drs_policy drs_policy_vsphere, drs_policy_vsphere6_balance, drs_policy_vsphere7_score;
 extern const vdcsim_ha_admission_policy ha_admission_slots, ha_admission_percentage, ha_admission_failover_hosts,
     ha_admission_disabled;
@@ -18,6 +18,7 @@ extern const vdcsim_placement_policy ha_restart_failover_first;
 static const void *const placement_builtin[] = {
     &placement_first_fit,
     &drs_placement_policy,
+    &placement_optimal,
 };
 
 static const void *const drs_builtin[] = {

@@ -82,6 +82,23 @@ static int parse_members(const scenario *scn, const char *key, const char *text,
     return 0;
 }
 
+static int read_rules(drs_env *d, const scenario *scn, const model_env *env, char *err, size_t err_len);
+
+int drs_rules_read(const scenario *scn, const model_env *env, drs_rule **rules, uint32_t **members, uint32_t *n_rules,
+                   char *err, size_t err_len)
+{
+    drs_env *d = calloc(1, sizeof *d);
+    if (!d)
+        return -2;
+    int rc = read_rules(d, scn, env, err, err_len);
+    drs_rules_index_free(&d->rule_index);
+    *rules = d->rules;
+    *members = d->rule_members;
+    *n_rules = rc == 0 ? d->n_rules : 0;
+    free(d);
+    return rc;
+}
+
 static int read_rules(drs_env *d, const scenario *scn, const model_env *env, char *err, size_t err_len)
 {
     int n_rules = scn_list_len(scn, "rules");

@@ -20,6 +20,7 @@
 #ifndef VDCSIM_MODELS_DRS_RULES_H
 #define VDCSIM_MODELS_DRS_RULES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* In the order of rules.[].kind (read with scn_enum). */
@@ -73,5 +74,14 @@ int drs_rules_allow(const drs_rule *rules, const drs_rule_index *idx, const int3
  * This is the invariant the tests check after every move and placement. */
 void drs_rules_count_violations(const drs_rule *rules, uint32_t n_rules, const int32_t *assignment,
                                 uint32_t n_vms, uint32_t *hard, uint32_t *soft);
+
+/* The scenario's rules.[] resolved against the run's VMs and hosts, as
+ * DRS reads them (drs_build.c), for readers outside DRS (vdcsim optimal).
+ * 0; -1 bad input ("FILE:LINE: key ..." in err); -2 out of memory. The
+ * caller frees *rules and *members (members back every rule's lists). */
+struct scenario;
+struct model_env;
+int drs_rules_read(const struct scenario *scn, const struct model_env *env, drs_rule **rules, uint32_t **members,
+                   uint32_t *n_rules, char *err, size_t err_len);
 
 #endif

@@ -1,0 +1,151 @@
+/* optimal_mip_cbc.c - the CBC back end of optimal_mip.h (COIN-OR branch
+ * and cut through its C interface, Cbc_C_Interface.h): the program loaded
+ * column-wise, the start point given as a MIP start (Cbc_setMIPStartI), a
+ * wall-time limit (Cbc_setMaximumSeconds with timeMode elapsed) and, when it is hit, the best
+ * solution and CBC's best possible objective as the proven bound. One
+ * thread (CBC's default), so the search is deterministic. */
+#include "analysis/optimal_mip.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#ifndef VDCSIM_HAVE_CBC
+
+const char *optimal_mip_version_cbc(void) { return NULL; }
+
+mip_status optimal_mip_solve_cbc(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len)
+{
+    (void)m, (void)limit_s;
+    snprintf(err, err_len, "CBC is not in this build");
+    out->status = MIP_ERROR;
+    return MIP_ERROR;
+}
+
+#else
+
+#include <coin/Cbc_C_Interface.h>
+
+const char *optimal_mip_version_cbc(void) { return Cbc_getVersion(); }
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double cpu_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double coin_bound(double v) { return isfinite(v) ? v : (v > 0 ? DBL_MAX : -DBL_MAX); }
+
+/* Loads m column-wise; 0 or -1 (no memory). */
+static int load(Cbc_Model *model, const optimal_mip *m)
+{
+    size_t n = (size_t)m->n_cols, r = (size_t)m->n_rows;
+    CoinBigIndex *start = calloc(n + 1, sizeof *start);
+    int *index = malloc((m->nnz ? m->nnz : 1) * sizeof *index);
+    double *value = malloc((m->nnz ? m->nnz : 1) * sizeof *value);
+    double *clo = malloc((n ? n : 1) * sizeof *clo), *chi = malloc((n ? n : 1) * sizeof *chi);
+    double *rlo = malloc((r ? r : 1) * sizeof *rlo), *rhi = malloc((r ? r : 1) * sizeof *rhi);
+    CoinBigIndex *fill = calloc(n + 1, sizeof *fill);
+    int rc = -1;
+    if (!start || !index || !value || !clo || !chi || !rlo || !rhi || !fill)
+        goto done;
+    for (size_t k = 0; k < m->nnz; k++)
+        start[m->ja[k] + 1]++;
+    for (size_t j = 0; j < n; j++)
+        start[j + 1] += start[j];
+    for (size_t k = 0; k < m->nnz; k++) {
+        int j = m->ja[k];
+        CoinBigIndex at = start[j] + fill[j]++;
+        index[at] = m->ia[k];
+        value[at] = m->ar[k];
+    }
+    for (size_t j = 0; j < n; j++) {
+        clo[j] = coin_bound(m->col_lo[j]);
+        chi[j] = coin_bound(m->col_hi[j]);
+    }
+    for (size_t i = 0; i < r; i++) {
+        rlo[i] = coin_bound(m->row_lo[i]);
+        rhi[i] = coin_bound(m->row_hi[i]);
+    }
+    Cbc_loadProblem(model, m->n_cols, m->n_rows, start, index, value, clo, chi, m->obj, rlo, rhi);
+    for (int j = 0; j < m->n_cols; j++)
+        if (m->col_int[j])
+            Cbc_setInteger(model, j);
+    rc = 0;
+done:
+    free(start), free(index), free(value), free(clo), free(chi), free(rlo), free(rhi), free(fill);
+    return rc;
+}
+
+mip_status optimal_mip_solve_cbc(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len)
+{
+    out->status = MIP_ERROR;
+    out->bound = -HUGE_VAL;
+    Cbc_Model *model = Cbc_newModel();
+    if (!model || load(model, m) != 0) {
+        if (model)
+            Cbc_deleteModel(model);
+        snprintf(err, err_len, "out of memory loading the program into CBC");
+        return MIP_ERROR;
+    }
+    Cbc_setLogLevel(model, 0);
+    Cbc_setMaximumSeconds(model, limit_s);
+    Cbc_setParameter(model, "timeMode", "elapsed"); /* wall time, as GLPK and Z3 count it */
+    /* exact: stop only at a proven optimum (CBC's default gaps are 0 too) */
+    Cbc_setAllowableGap(model, 1e-9);
+    Cbc_setAllowableFractionGap(model, 0.0);
+    int *idx = NULL;
+    if (m->start) {
+        idx = malloc(((size_t)m->n_cols ? (size_t)m->n_cols : 1) * sizeof *idx);
+        if (!idx) {
+            Cbc_deleteModel(model);
+            snprintf(err, err_len, "out of memory");
+            return MIP_ERROR;
+        }
+        for (int j = 0; j < m->n_cols; j++)
+            idx[j] = j;
+        Cbc_setMIPStartI(model, m->n_cols, idx, m->start);
+    }
+    double t0 = now_s(), c0 = cpu_now_s();
+    Cbc_solve(model);
+    out->solve_s = now_s() - t0;
+    out->cpu_s = cpu_now_s() - c0;
+    const double *x = Cbc_bestSolution(model);
+    if (Cbc_isProvenInfeasible(model) && !x) {
+        out->status = MIP_INFEASIBLE;
+    } else if (x && Cbc_isProvenOptimal(model)) {
+        out->status = MIP_PROVEN;
+        for (int j = 0; j < m->n_cols; j++)
+            out->x[j] = x[j];
+        out->bound = Cbc_getObjValue(model);
+    } else if (Cbc_isSecondsLimitReached(model) || Cbc_isNodeLimitReached(model)) {
+        out->bound = Cbc_getBestPossibleObjValue(model);
+        if (!(fabs(out->bound) < 1e300))
+            out->bound = -HUGE_VAL;
+        if (x) {
+            out->status = MIP_LIMIT;
+            for (int j = 0; j < m->n_cols; j++)
+                out->x[j] = x[j];
+        } else {
+            out->status = MIP_NO_SOLUTION;
+        }
+    } else {
+        snprintf(err, err_len, "CBC stopped without an answer (status %d, secondary status %d)",
+                 Cbc_status(model), Cbc_secondaryStatus(model));
+    }
+    free(idx);
+    Cbc_deleteModel(model);
+    return out->status;
+}
+
+#endif

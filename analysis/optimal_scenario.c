@@ -1,0 +1,125 @@
+/* optimal_scenario.c - a scenario's initial placement as an instance (see
+ * optimal_scenario.h). */
+#include "analysis/optimal_scenario.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/kubernetes/k8s_scheduler_lp.h"
+#include "models/workload/workload.h"
+
+placement_request optimal_request_of(const vm_spec *vs)
+{
+    return (placement_request){.vcpus = vs->vcpus,
+                               .memory_mib = vs->memory_mib,
+                               .host_group = vs->host_group,
+                               .cpu_mhz = vs->cpu_demand->mean,
+                               .sriov_vfs = vs->res.sriov ? 1u : 0u,
+                               .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
+                               .memory_reservation_mib = vs->res.memory_reservation_mib};
+}
+
+static const vm_spec *sort_specs; /* qsort has no context argument */
+
+static int by_power_on(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    sim_time_ns tx = sort_specs[x].start_ns, ty = sort_specs[y].start_ns;
+    if (tx != ty)
+        return tx < ty ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* The scenario's rules with members renumbered to instance VMs. */
+static int collect_rules(const scenario *scn, const model_env *env, optimal_scenario *s, char *err, size_t err_len)
+{
+    drs_rule *all = NULL;
+    uint32_t *all_members = NULL, n_all = 0;
+    int rc = drs_rules_read(scn, env, &all, &all_members, &n_all, err, err_len);
+    uint32_t *inst = malloc((size_t)(env->n_vms ? env->n_vms : 1) * sizeof *inst);
+    size_t room = 0;
+    for (uint32_t r = 0; rc == 0 && r < n_all; r++)
+        room += all[r].n_vms + all[r].n_hosts;
+    s->rules = calloc(n_all ? n_all : 1, sizeof *s->rules);
+    s->members = malloc((room ? room : 1) * sizeof *s->members);
+    if (rc == 0 && (!inst || !s->rules || !s->members))
+        rc = -2;
+    if (rc != 0)
+        goto done;
+    for (uint32_t v = 0; v < env->n_vms; v++)
+        inst[v] = UINT32_MAX;
+    for (uint32_t i = 0; i < s->in.n_vms; i++)
+        inst[s->vm_id[i]] = i;
+    size_t used = 0;
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < n_all; r++) {
+        const drs_rule *a = &all[r];
+        if (!drs_rule_is_hard(a->kind))
+            continue;
+        drs_rule *out = &s->rules[n];
+        *out = (drs_rule){.kind = a->kind, .vms = s->members + used};
+        for (uint32_t k = 0; k < a->n_vms; k++)
+            if (a->vms[k] < env->n_vms && inst[a->vms[k]] != UINT32_MAX)
+                s->members[used + out->n_vms++] = inst[a->vms[k]];
+        used += out->n_vms;
+        out->hosts = s->members + used;
+        for (uint32_t k = 0; k < a->n_hosts; k++)
+            s->members[used + out->n_hosts++] = a->hosts[k];
+        used += out->n_hosts;
+        int vm_vm = a->kind == DRS_RULE_VM_AFFINITY || a->kind == DRS_RULE_VM_ANTI_AFFINITY;
+        if (out->n_vms >= (vm_vm ? 2u : 1u))
+            n++;
+    }
+    s->n_scenario_rules = n_all;
+    s->in.rules = s->rules;
+    s->in.n_rules = n;
+done:
+    free(all);
+    free(all_members);
+    free(inst);
+    return rc;
+}
+
+int optimal_scenario_collect(const scenario *scn, const model_env *env, const placement_host_view *view,
+                             optimal_scenario *s, char *err, size_t err_len)
+{
+    memset(s, 0, sizeof *s);
+    s->hosts = malloc((size_t)(env->n_hosts ? env->n_hosts : 1) * sizeof *s->hosts);
+    s->vm_id = malloc((size_t)(env->n_vms ? env->n_vms : 1) * sizeof *s->vm_id);
+    s->vms = malloc((size_t)(env->n_vms ? env->n_vms : 1) * sizeof *s->vms);
+    if (!s->hosts || !s->vm_id || !s->vms) {
+        snprintf(err, err_len, "out of memory");
+        return -2;
+    }
+    memcpy(s->hosts, view, (size_t)env->n_hosts * sizeof *s->hosts);
+    uint32_t n = 0;
+    for (uint32_t g = 0; g < env->n_groups; g++) {
+        const workload_group *wg = &env->groups[g];
+        if (wg->arrival.process != ARRIVAL_AT_START)
+            continue;
+        for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++)
+            if (!env->vm_specs[v].starts_off &&
+                !k8s_vm_starts_off(scn, env->vm_specs[v].group, env->vm_specs[v].index_in_group))
+                s->vm_id[n++] = v;
+    }
+    sort_specs = env->vm_specs;
+    qsort(s->vm_id, n, sizeof *s->vm_id, by_power_on);
+    for (uint32_t i = 0; i < n; i++)
+        s->vms[i] = optimal_request_of(&env->vm_specs[s->vm_id[i]]);
+    s->in = (optimal_instance){.hosts = s->hosts, .n_hosts = env->n_hosts, .vms = s->vms, .n_vms = n};
+    int rc = collect_rules(scn, env, s, err, err_len);
+    if (rc == -2)
+        snprintf(err, err_len, "out of memory");
+    return rc;
+}
+
+void optimal_scenario_free(optimal_scenario *s)
+{
+    free(s->hosts);
+    free(s->vms);
+    free(s->vm_id);
+    free(s->rules);
+    free(s->members);
+    memset(s, 0, sizeof *s);
+}
