@@ -417,9 +417,12 @@ hid_t h5r_open_format(const char *path, const char *format_name, int64_t format_
     if (rc <= 0 || strcmp(format, format_name) != 0) {
         if (rc == 0)
             snprintf(err, err_len, "%s: not a %s (no root attribute 'format')", path, what);
+        else if (rc < 0)
+            snprintf(err, err_len, "%s: not a %s (root attribute 'format' is not a fixed-length string)", path,
+                     what);
         else
             snprintf(err, err_len, "%s: not a %s (root attribute 'format' is '%s', want '%s')", path, what,
-                     rc > 0 ? format : "?", format_name);
+                     format, format_name);
         H5Fclose(file);
         return H5I_INVALID_HID;
     }
@@ -552,8 +555,8 @@ int h5r_table_column_f64(hid_t table, const char *table_path, const char *column
 
 /* The file type of string member `column`: its fixed size in *size, or -1
  * with a message (missing, not a string, variable-length, absurd size). */
-static int fixed_string_member(hid_t table, const char *table_path, const char *column, size_t *size, char *err,
-                               size_t err_len)
+static int fixed_string_member(hid_t table, const char *table_path, const char *column, size_t *size,
+                               H5T_cset_t *cset, char *err, size_t err_len)
 {
     if (check_member(table, table_path, column, H5T_STRING, err, err_len) != 0)
         return -1;
@@ -562,6 +565,7 @@ static int fixed_string_member(hid_t table, const char *table_path, const char *
     hid_t mtype = index >= 0 ? H5Tget_member_type(ftype, (unsigned)index) : H5I_INVALID_HID;
     htri_t variable = mtype >= 0 ? H5Tis_variable_str(mtype) : -1;
     *size = mtype >= 0 ? H5Tget_size(mtype) : 0;
+    *cset = mtype >= 0 ? H5Tget_cset(mtype) : H5T_CSET_ERROR;
     if (mtype >= 0)
         H5Tclose(mtype);
     if (ftype >= 0)
@@ -585,7 +589,8 @@ int h5r_table_column_strs(hid_t table, const char *table_path, const char *colum
                           char *out, size_t width, char *err, size_t err_len)
 {
     size_t size = 0;
-    if (width == 0 || fixed_string_member(table, table_path, column, &size, err, err_len) != 0)
+    H5T_cset_t cset = H5T_CSET_ERROR;
+    if (width == 0 || fixed_string_member(table, table_path, column, &size, &cset, err, err_len) != 0)
         return -1;
     if (count == 0)
         return 0;
@@ -595,8 +600,9 @@ int h5r_table_column_strs(hid_t table, const char *table_path, const char *colum
     hsize_t block = count < BLOCK ? count : BLOCK;
     char *slots = calloc((size_t)block, size + 1);
     hid_t str = H5Tcopy(H5T_C_S1);
+    /* The file's character set: HDF5 converts none into another. */
     int rc = slots && str >= 0 && H5Tset_size(str, size + 1) >= 0 && H5Tset_strpad(str, H5T_STR_NULLTERM) >= 0 &&
-                     H5Tset_cset(str, H5T_CSET_UTF8) >= 0
+                     cset != H5T_CSET_ERROR && H5Tset_cset(str, cset) >= 0
                  ? 0
                  : -1;
     for (hsize_t done = 0; rc == 0 && done < count; done += block) {
