@@ -94,15 +94,15 @@ int scn_schema_path_of(const char *path, char *out, size_t out_len)
             out[n++] = '[';
             out[n++] = ']';
         } else {
-            while (*p != '\0' && *p != '.')
-                p++;
-            size_t len = (size_t)(p - start);
-            if (len == 0 || memchr(start, '[', len) != NULL || memchr(start, ']', len) != NULL)
+            /* One pass: copy the name, refusing brackets inside it (every
+             * accessor call normalises its path here). */
+            while (*p != '\0' && *p != '.') {
+                if (*p == '[' || *p == ']' || n + 1 >= out_len)
+                    return -1;
+                out[n++] = *p++;
+            }
+            if (p == start)
                 return -1;
-            if (n + len >= out_len)
-                return -1;
-            memcpy(out + n, start, len);
-            n += len;
         }
         if (*p == '.') {
             p++;
