@@ -25,4 +25,24 @@ read -r _ crash refused same silent other < <(grep '^all ' campaign.txt)
 [ "${refused:-0}" -gt 0 ] && ok || bad "no flip was refused: the campaign read nothing"
 [ $(( ${crash:-0} + ${refused:-0} + ${same:-0} + ${silent:-0} + ${other:-0} )) -eq 200 ] && ok ||
   bad "50 flips x 4 commands should give 200 outcomes"
+# `vdcsim metrics` on the first 10 flips: exit 0 or 2 (a dataset that cannot
+# be read is bad input, exit 2, not 1), and at least one of the flips that
+# `summary` refused is refused by metrics too (both read the hosts table
+# and the host series).
+flips=$(awk '$2 == "summary" { print $1 }' campaign/outcomes.txt | head -10)
+metrics_refused=0
+for f in $flips; do
+  off=${f%:*}; bit=${f#*:}
+  cp run.h5 flip.h5
+  byte=$(od -An -tu1 -j "$off" -N1 flip.h5 | tr -d ' ')
+  printf "\\$(printf %03o $(( byte ^ (1 << bit) )))" | dd of=flip.h5 bs=1 seek="$off" conv=notrunc status=none
+  "$vdcsim" metrics flip.h5 >metrics.txt 2>metrics.err; st=$?
+  case $st in
+    0) ok ;;
+    2) ok; metrics_refused=$((metrics_refused + 1))
+       grep -q "flip.h5" metrics.err && ok || bad "metrics message does not name the file: $(cat metrics.err)" ;;
+    *) bad "metrics on flip $f: exit $st: $(head -c 300 metrics.err)" ;;
+  esac
+done
+[ "$metrics_refused" -gt 0 ] && ok || bad "metrics refused none of 10 flipped files"
 cli_end
