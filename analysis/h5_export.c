@@ -59,11 +59,18 @@ static void free_names(char **names, hsize_t n)
     free(names);
 }
 
+/* Set when a CSV file or folder could not be written: the export then
+ * failed on our side (-1, exit 1); any other failure is the run file's
+ * (-2, exit 2: damaged or crafted). One export at a time (HDF5 is serial). */
+static int export_write_failed;
+
 static FILE *open_out(const char *path, char *err, size_t err_len)
 {
     FILE *f = fopen(path, "w");
-    if (!f)
+    if (!f) {
         snprintf(err, err_len, "%.1500s: cannot write: %s", path, strerror(errno));
+        export_write_failed = 1;
+    }
     return f;
 }
 
@@ -71,8 +78,10 @@ static int close_out(FILE *f, const char *path, char *err, size_t err_len)
 {
     int failed = ferror(f) != 0;
     failed |= fclose(f) != 0;
-    if (failed)
+    if (failed) {
         snprintf(err, err_len, "%.1500s: cannot write", path);
+        export_write_failed = 1;
+    }
     return failed ? -1 : 0;
 }
 
@@ -336,7 +345,9 @@ int h5_export_csv(const char *run_path, const char *dir, char *err, size_t err_l
         return -2;
     }
     char sub[PATH_LEN];
+    export_write_failed = 0;
     int rc = out_dir_make(dir, msg, sizeof msg);
+    export_write_failed = rc != 0;
     for (int part = 0; rc == 0 && part < 2; part++) {
         const char *group = part == 0 ? "/tables" : "/series";
         if (!h5r_exists(file, group))
@@ -345,6 +356,7 @@ int h5_export_csv(const char *run_path, const char *dir, char *err, size_t err_l
         char **names = NULL;
         hsize_t n = 0;
         rc = out_dir_make(sub, msg, sizeof msg);
+        export_write_failed |= rc != 0;
         if (rc == 0)
             rc = list_group(file, group, &names, &n, msg, sizeof msg);
         for (hsize_t i = 0; rc == 0 && i < n; i++)
@@ -358,5 +370,5 @@ int h5_export_csv(const char *run_path, const char *dir, char *err, size_t err_l
     h5r_quiet_end(&quiet);
     if (rc != 0)
         snprintf(err, err_len, "%s: %s", run_path, msg);
-    return rc;
+    return rc == 0 ? 0 : export_write_failed ? -1 : -2;
 }

@@ -12,8 +12,9 @@
  *
  * Floats are written with %.17g (they read back exactly). Reads in blocks
  * of rows, so memory does not grow with the run. Returns 0; -2 when
- * run_path is not a readable run file; -1 on another failure; with a message
- * naming the file and the dataset.
+ * run_path is not a readable run file or a dataset of it cannot be read
+ * (damaged: a checksum fails; crafted); -1 when an output file or folder
+ * cannot be written; with a message naming the file and the dataset.
  */
 #ifndef VDCSIM_ANALYSIS_H5_EXPORT_H
 #define VDCSIM_ANALYSIS_H5_EXPORT_H

@@ -376,26 +376,18 @@ int h5r_attr_str(hid_t obj, const char *name, char *buf, size_t buf_len)
         return rc;
     rc = -1;
     hid_t ftype = cls == H5T_STRING ? H5Aget_type(attr) : H5I_INVALID_HID;
-    hid_t mtype = ftype >= 0 ? H5Tcopy(ftype) : H5I_INVALID_HID;
+    /* A variable-length value would be read from the global heap, which no
+     * checksum covers: refused (the recorder writes fixed-length ones). */
+    size_t size = ftype >= 0 && H5Tis_variable_str(ftype) == 0 ? H5Tget_size(ftype) : 0;
+    hid_t mtype = size > 0 && size <= H5R_MAX_STRING_BYTES ? H5Tcopy(ftype) : H5I_INVALID_HID;
     if (mtype >= 0) {
-        if (H5Tis_variable_str(ftype) > 0) {
-            char *value = NULL;
-            if (H5Aread(attr, mtype, &value) >= 0) {
-                snprintf(buf, buf_len, "%s", value ? value : "");
-                H5free_memory(value);
-                rc = 1;
-            }
-        } else {
-            size_t size = H5Tget_size(ftype);
-            char *value = calloc(size + 1, 1);
-            H5Tset_strpad(mtype, H5T_STR_NULLTERM);
-            H5Tset_size(mtype, size + 1);
-            if (value && H5Aread(attr, mtype, value) >= 0) {
-                snprintf(buf, buf_len, "%s", value);
-                rc = 1;
-            }
-            free(value);
+        char *value = calloc(size + 1, 1);
+        if (value && H5Tset_strpad(mtype, H5T_STR_NULLTERM) >= 0 && H5Tset_size(mtype, size + 1) >= 0 &&
+            H5Aread(attr, mtype, value) >= 0) {
+            snprintf(buf, buf_len, "%s", value);
+            rc = 1;
         }
+        free(value);
         H5Tclose(mtype);
     }
     if (ftype >= 0)
@@ -425,9 +417,12 @@ hid_t h5r_open_format(const char *path, const char *format_name, int64_t format_
     if (rc <= 0 || strcmp(format, format_name) != 0) {
         if (rc == 0)
             snprintf(err, err_len, "%s: not a %s (no root attribute 'format')", path, what);
+        else if (rc < 0)
+            snprintf(err, err_len, "%s: not a %s (root attribute 'format' is not a fixed-length string)", path,
+                     what);
         else
             snprintf(err, err_len, "%s: not a %s (root attribute 'format' is '%s', want '%s')", path, what,
-                     rc > 0 ? format : "?", format_name);
+                     format, format_name);
         H5Fclose(file);
         return H5I_INVALID_HID;
     }
@@ -440,9 +435,15 @@ hid_t h5r_open_format(const char *path, const char *format_name, int64_t format_
         return H5I_INVALID_HID;
     }
     if (version != format_version) {
+        /* Run files of version 1 kept names as variable-length strings in
+         * HDF5's global heap, which has no checksum: not read (issue 13). */
+        int old_run = strcmp(format_name, REC_FORMAT_NAME) == 0 && version == 1;
         snprintf(err, err_len,
-                 "%s: format_version %" PRId64 " is not supported: this reader reads format_version %" PRId64,
-                 path, version, format_version);
+                 "%s: format_version %" PRId64 " is not supported: this reader reads format_version %" PRId64 "%s",
+                 path, version, format_version,
+                 old_run ? " (version 1 stored names as variable-length strings, which are not read safely: "
+                           "run the scenario again to write version 2)"
+                         : "");
         H5Fclose(file);
         return H5I_INVALID_HID;
     }
@@ -552,8 +553,81 @@ int h5r_table_column_f64(hid_t table, const char *table_path, const char *column
                         count, out, err, err_len);
 }
 
+/* The file type of string member `column`: its fixed size in *size, or -1
+ * with a message (missing, not a string, variable-length, absurd size). */
+static int fixed_string_member(hid_t table, const char *table_path, const char *column, size_t *size,
+                               H5T_cset_t *cset, char *err, size_t err_len)
+{
+    if (check_member(table, table_path, column, H5T_STRING, err, err_len) != 0)
+        return -1;
+    hid_t ftype = H5Dget_type(table);
+    int index = ftype >= 0 ? H5Tget_member_index(ftype, column) : -1;
+    hid_t mtype = index >= 0 ? H5Tget_member_type(ftype, (unsigned)index) : H5I_INVALID_HID;
+    htri_t variable = mtype >= 0 ? H5Tis_variable_str(mtype) : -1;
+    *size = mtype >= 0 ? H5Tget_size(mtype) : 0;
+    *cset = mtype >= 0 ? H5Tget_cset(mtype) : H5T_CSET_ERROR;
+    if (mtype >= 0)
+        H5Tclose(mtype);
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    if (variable != 0) {
+        snprintf(err, err_len,
+                 "%s: column '%s' holds variable-length strings, which are not read: their storage has no "
+                 "checksum (format_version 2 stores fixed-length strings)",
+                 table_path, column);
+        return -1;
+    }
+    if (*size == 0 || *size > H5R_MAX_STRING_BYTES) {
+        snprintf(err, err_len, "%s: column '%s' has strings of %zu bytes (at most %zu)", table_path, column, *size,
+                 (size_t)H5R_MAX_STRING_BYTES);
+        return -1;
+    }
+    return 0;
+}
+
+int h5r_table_column_strs(hid_t table, const char *table_path, const char *column, hsize_t start, hsize_t count,
+                          char *out, size_t width, char *err, size_t err_len)
+{
+    size_t size = 0;
+    H5T_cset_t cset = H5T_CSET_ERROR;
+    if (width == 0 || fixed_string_member(table, table_path, column, &size, &cset, err, err_len) != 0)
+        return -1;
+    if (count == 0)
+        return 0;
+    /* Read into slots of size + 1 (NUL-terminated by the conversion), then
+     * copy each truncated to width - 1 bytes. */
+    enum { BLOCK = 1024 };
+    hsize_t block = count < BLOCK ? count : BLOCK;
+    char *slots = calloc((size_t)block, size + 1);
+    hid_t str = H5Tcopy(H5T_C_S1);
+    /* The file's character set: HDF5 converts none into another. */
+    int rc = slots && str >= 0 && H5Tset_size(str, size + 1) >= 0 && H5Tset_strpad(str, H5T_STR_NULLTERM) >= 0 &&
+                     cset != H5T_CSET_ERROR && H5Tset_cset(str, cset) >= 0
+                 ? 0
+                 : -1;
+    for (hsize_t done = 0; rc == 0 && done < count; done += block) {
+        hsize_t n = count - done < block ? count - done : block;
+        rc = table_column(table, table_path, column, H5T_STRING, str, size + 1, start + done, n, slots, err,
+                          err_len);
+        for (hsize_t k = 0; rc == 0 && k < n; k++)
+            snprintf(out + (size_t)(done + k) * width, width, "%s", slots + (size_t)k * (size + 1));
+    }
+    if (str >= 0)
+        H5Tclose(str);
+    if (!slots)
+        snprintf(err, err_len, "%s: column '%s': out of memory", table_path, column);
+    free(slots);
+    return rc;
+}
+
 int h5r_table_column_str(hid_t table, const char *table_path, const char *column, hsize_t row,
                          char *buf, size_t buf_len, char *err, size_t err_len)
+{
+    return h5r_table_column_strs(table, table_path, column, row, 1, buf, buf_len, err, err_len);
+}
+
+int h5r_table_column_vlen_str(hid_t table, const char *table_path, const char *column, hsize_t row, char *buf,
+                              size_t buf_len, char *err, size_t err_len)
 {
     hid_t str = H5Tcopy(H5T_C_S1);
     if (str < 0 || H5Tset_size(str, H5T_VARIABLE) < 0 || H5Tset_cset(str, H5T_CSET_UTF8) < 0) {

@@ -56,8 +56,9 @@ int h5r_exists(hid_t file, const char *path);
 
 /* Scalar attributes of `obj`: 1 read, 0 absent, -1 present but of another
  * class (string vs number) or unreadable. h5r_attr_f64 also reads integer
- * attributes; h5r_attr_str truncates to buf_len - 1 bytes and reads both
- * variable-length and fixed-length strings. */
+ * attributes; h5r_attr_str truncates to buf_len - 1 bytes and reads
+ * fixed-length strings only (a variable-length one is -1: it would be read
+ * from the global heap, which has no checksum). */
 int h5r_attr_i64(hid_t obj, const char *name, int64_t *out);
 int h5r_attr_f64(hid_t obj, const char *name, double *out);
 int h5r_attr_str(hid_t obj, const char *name, char *buf, size_t buf_len);
@@ -91,17 +92,31 @@ size_t h5r_array_bytes(hsize_t n, size_t size);
  * `budget_values` values (at least one row). */
 hsize_t h5r_block_rows(hsize_t cols, size_t budget_values);
 
+/* Longest fixed-length string (a table column or an attribute) a reader
+ * accepts; the recorder refuses longer values (docs/hdf5-layout.md). */
+#define H5R_MAX_STRING_BYTES ((size_t)1 << 16)
+
 /* One column of a 1-D compound table, rows [start, start + count):
- * _i64 wants an integer member, _f64 a float member, _str a string member
- * (one row, copied into buf, truncated). -1 with a message naming
- * `table_path` and the column when the member is missing or of another
- * class, or the read fails. */
+ * _i64 wants an integer member, _f64 a float member, _str a fixed-length
+ * string member (one row, copied into buf, truncated). -1 with a message
+ * naming `table_path` and the column when the member is missing or of another
+ * class, a string column is variable-length (format_version 1: refused, its
+ * storage has no checksum) or longer than H5R_MAX_STRING_BYTES, or the read
+ * fails. */
 int h5r_table_column_i64(hid_t table, const char *table_path, const char *column, hsize_t start,
                          hsize_t count, int64_t *out, char *err, size_t err_len);
 int h5r_table_column_f64(hid_t table, const char *table_path, const char *column, hsize_t start,
                          hsize_t count, double *out, char *err, size_t err_len);
 int h5r_table_column_str(hid_t table, const char *table_path, const char *column, hsize_t row,
                          char *buf, size_t buf_len, char *err, size_t err_len);
+/* Rows [start, start + count) of a fixed-length string column: row k goes
+ * to out + k * width, truncated to width - 1 bytes and NUL-terminated. */
+int h5r_table_column_strs(hid_t table, const char *table_path, const char *column, hsize_t start, hsize_t count,
+                          char *out, size_t width, char *err, size_t err_len);
+/* A variable-length string member: only for sweep files (docs/experiments.md),
+ * whose datasets carry no checksum at all; never for run files. */
+int h5r_table_column_vlen_str(hid_t table, const char *table_path, const char *column, hsize_t row, char *buf,
+                              size_t buf_len, char *err, size_t err_len);
 
 /* Rows [row, row + nrows) of a 2-D float64 dataset with `cols` columns into
  * out (nrows * cols values, row-major). Cells never written read as NaN. */

@@ -51,48 +51,13 @@ struct props_h5 {
 static const char *const table_of[N_KINDS] = {NULL, "/tables/vms", "/tables/hosts", "/tables/services",
                                                "/tables/pods"};
 
-/* A string column of a table, in blocks of rows: one H5Dread per row costs
- * a type-conversion buffer each (40,000 VM names took 40 s). Row 0 goes
- * through h5r_table_column_str, which checks that the column is a string. */
+/* A string column of a table, read in blocks of rows (h5r_table_column_strs):
+ * one H5Dread per row costs a type-conversion buffer each (40,000 VM names
+ * took 40 s). */
 static int read_strings(hid_t t, const char *path, const char *column, hsize_t rows, char (*out)[NAME_LEN],
                         char *err, size_t err_len)
 {
-    if (rows == 0)
-        return 0;
-    if (h5r_table_column_str(t, path, column, 0, out[0], NAME_LEN, err, err_len) != 0)
-        return -1;
-    enum { BLOCK = 1024 };
-    char *vals[BLOCK];
-    hid_t str = H5Tcopy(H5T_C_S1), mem = H5Tcreate(H5T_COMPOUND, sizeof(char *));
-    hid_t fspace = H5Dget_space(t);
-    int rc = (str >= 0 && mem >= 0 && fspace >= 0 && H5Tset_size(str, H5T_VARIABLE) >= 0 &&
-              H5Tset_cset(str, H5T_CSET_UTF8) >= 0 && H5Tinsert(mem, column, 0, str) >= 0)
-                 ? 0
-                 : -1;
-    for (hsize_t start = 1; rc == 0 && start < rows; start += BLOCK) {
-        hsize_t count = rows - start < BLOCK ? rows - start : BLOCK;
-        hid_t mspace = H5Screate_simple(1, &count, NULL);
-        memset(vals, 0, sizeof vals);
-        if (mspace < 0 || H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL) < 0 ||
-            H5Dread(t, mem, mspace, fspace, H5P_DEFAULT, vals) < 0) {
-            rc = -1;
-        } else {
-            for (hsize_t i = 0; i < count; i++)
-                snprintf(out[start + i], NAME_LEN, "%s", vals[i] ? vals[i] : "");
-            H5Dvlen_reclaim(mem, mspace, H5P_DEFAULT, vals);
-        }
-        if (mspace >= 0)
-            H5Sclose(mspace);
-    }
-    if (fspace >= 0)
-        H5Sclose(fspace);
-    if (mem >= 0)
-        H5Tclose(mem);
-    if (str >= 0)
-        H5Tclose(str);
-    if (rc != 0)
-        snprintf(err, err_len, "%s: cannot read column '%s'", path, column);
-    return rc;
+    return h5r_table_column_strs(t, path, column, 0, rows, out[0], NAME_LEN, err, err_len);
 }
 
 static int load_names(props_h5 *r, props_kind k, char *err, size_t err_len)

@@ -542,15 +542,20 @@ int run_report_write(const char *run_path, const char *dir, char *err, size_t er
 {
     err[0] = '\0';
     int64_t version = 0;
+    h5r_quiet quiet; /* the message names what failed; no HDF5 error stack on stderr */
+    h5r_quiet_begin(&quiet);
     hid_t file = h5r_open_run(run_path, &version, err, err_len);
-    if (file < 0)
+    if (file < 0) {
+        h5r_quiet_end(&quiet);
         return -2;
+    }
     char path[PATH_LEN];
     snprintf(path, sizeof path, "%s/index.html", dir);
     FILE *html = fopen(path, "w");
     if (!html) {
         snprintf(err, err_len, "%.1500s: cannot write", path);
         H5Fclose(file);
+        h5r_quiet_end(&quiet);
         return -1;
     }
     report r = {file, dir, html, err, err_len, 0, 0};
@@ -585,5 +590,6 @@ int run_report_write(const char *run_path, const char *dir, char *err, size_t er
         rc = -1;
     }
     H5Fclose(file);
+    h5r_quiet_end(&quiet);
     return rc;
 }

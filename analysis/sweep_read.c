@@ -148,16 +148,16 @@ int sweep_read_h5(const char *path, sweep_read *out, char *err, size_t err_len)
         ok = (factor_keys[k] = keep(out, names[first_factor + k])) != NULL;
     for (int m = 0; ok && m < n_metrics; m++) {
         ok = (metric_names[m] = keep(out, names[message + 1 + m])) != NULL;
-        ok = ok && h5r_table_column_str(cells, "/cells", "unit", (hsize_t)m, buf, sizeof buf, err, err_len) == 0 &&
+        ok = ok && h5r_table_column_vlen_str(cells, "/cells", "unit", (hsize_t)m, buf, sizeof buf, err, err_len) == 0 &&
              (metric_units[m] = keep(out, buf)) != NULL;
     }
     for (int64_t c = 0; ok && c < n_cells; c++)
         for (int k = 0; ok && k < n_factors; k++)
-            ok = h5r_table_column_str(runs, "/runs", factor_keys[k], (hsize_t)(c * reps), buf, sizeof buf, err,
+            ok = h5r_table_column_vlen_str(runs, "/runs", factor_keys[k], (hsize_t)(c * reps), buf, sizeof buf, err,
                                       err_len) == 0 &&
                  (cell_values[c * n_factors + k] = keep(out, buf)) != NULL;
     for (hsize_t r = 0; ok && r < n_runs; r++)
-        ok = h5r_table_column_str(runs, "/runs", "message", r, buf, sizeof buf, err, err_len) == 0 &&
+        ok = h5r_table_column_vlen_str(runs, "/runs", "message", r, buf, sizeof buf, err, err_len) == 0 &&
              (messages[r] = keep(out, buf)) != NULL;
     ok = ok && h5r_table_column_i64(runs, "/runs", "seed", 0, n_runs, i64, err, err_len) == 0;
     for (hsize_t r = 0; ok && r < n_runs; r++)

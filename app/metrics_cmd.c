@@ -13,7 +13,8 @@ static const char metrics_usage[] =
     "usage: vdcsim metrics RUN.h5 [--csv | --json]\n"
     "       vdcsim metrics --reference     (docs/metrics.md)\n"
     "Prints every named metric of a finished run (name, value, unit); a metric\n"
-    "whose datasets the run lacks is absent, not 0.\n";
+    "whose datasets the run lacks is absent, not 0. Exit 2 when the file is not a\n"
+    "vdcsim run or a dataset of it cannot be read (damaged or crafted).\n";
 
 typedef enum { OUT_TEXT, OUT_CSV, OUT_JSON } out_format;
 
@@ -98,5 +99,8 @@ int cmd_metrics(int argc, char **argv)
     if (rc != 0 || c.failed)
         fprintf(stderr, "vdcsim: %s\n", metric_run_error(run));
     metric_run_close(run);
-    return rc != 0 || c.failed ? CLI_EXIT_RUNTIME : CLI_EXIT_OK;
+    /* A metric fails only when a dataset of the file cannot be read or is
+     * not what docs/hdf5-layout.md says (damaged: a checksum fails; crafted):
+     * bad input, exit 2 like a file refused at open (issue 13). */
+    return rc != 0 || c.failed ? CLI_EXIT_BAD_INPUT : CLI_EXIT_OK;
 }

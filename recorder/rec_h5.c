@@ -58,12 +58,16 @@ int rec_h5_fail(recorder *r, const char *fmt, ...)
     return -1;
 }
 
-hid_t rec_h5_string_type(void)
+/* Fixed-length, never variable-length: a variable-length string lives in
+ * HDF5's global heap, which no checksum covers, so one flipped bit there
+ * could crash the HDF5 library of a reader (issue 13). */
+hid_t rec_h5_fixed_string_type(size_t size)
 {
     hid_t type = H5Tcopy(H5T_C_S1);
     if (type < 0)
         return H5I_INVALID_HID;
-    if (H5Tset_size(type, H5T_VARIABLE) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0) {
+    if (H5Tset_size(type, size > 0 ? size : 1) < 0 || H5Tset_strpad(type, H5T_STR_NULLPAD) < 0 ||
+        H5Tset_cset(type, H5T_CSET_UTF8) < 0) {
         H5Tclose(type);
         return H5I_INVALID_HID;
     }

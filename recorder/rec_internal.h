@@ -35,20 +35,31 @@
  * 2,000-host day 9 % faster than level 4 for a file 2.6 % larger. */
 #define REC_DEFLATE_LEVEL 1
 
-/* One table cell in memory: every column takes 8 bytes, so the compound
- * memory type has member i at offset i * sizeof(rec_cell). */
+/* One table cell in memory while the row waits to be written: strings are
+ * owned copies. Rows are packed into the file's row layout when written. */
 typedef union {
     int64_t i64;
     double f64;
     char *str;
 } rec_cell;
 
+/* A table with a string column is created at close: its strings are stored
+ * fixed-length (inside the checksummed chunks), sized by the longest value
+ * of the column, which is known only when every row is in. A table without
+ * strings is created at once and streamed chunk by chunk. */
 typedef struct {
     char *name;
     int ncols;
     rec_type *types;
-    hid_t dataset;
-    hid_t mem_type;
+    char **col_names;  /* owned copies */
+    char **units;      /* owned copies, "" when none */
+    int has_strings;
+    hid_t dataset;     /* H5I_INVALID_HID until created */
+    hid_t mem_type;    /* the packed native row type of the file's layout */
+    size_t row_bytes;  /* H5Tget_size(mem_type) */
+    size_t *offsets;   /* ncols: member offsets in a packed row */
+    size_t *widths;    /* ncols: bytes of each member (a string's fixed size) */
+    hsize_t chunk_rows;
     int64_t rows_written;
     rec_cell *pending; /* pending_rows * ncols cells, strings owned */
     int64_t pending_rows;
@@ -182,7 +193,8 @@ void rec_h5_last_error(char *buf, size_t len);
 int rec_h5_keep_compact(hid_t ocpl, int links);
 /* A group created with rec_h5_keep_compact; caller closes. */
 hid_t rec_h5_group_new(hid_t parent, const char *name);
-hid_t rec_h5_string_type(void); /* variable-length UTF-8 string; caller closes */
+/* A fixed-length UTF-8 string of `size` bytes (>= 1), NUL-padded; caller closes. */
+hid_t rec_h5_fixed_string_type(size_t size);
 int rec_h5_attr_write(hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
                       const void *value);
 int rec_h5_attr_str(hid_t obj, const char *name, const char *value);

@@ -1,7 +1,7 @@
 /* recorder.h - the only way results leave a run: one HDF5 file per run.
  *
  * Models hand samples and event records to the recorder through this narrow
- * interface; they never include hdf5.h. The file layout (format_version 1) is
+ * interface; they never include hdf5.h. The file layout (format_version 2) is
  * documented in docs/hdf5-layout.md.
  *
  * Contract
@@ -42,7 +42,7 @@
 #include "sim/time.h"
 
 #define REC_FORMAT_NAME "vdcsim"
-#define REC_FORMAT_VERSION 1
+#define REC_FORMAT_VERSION 2
 
 typedef struct recorder recorder;
 typedef enum { REC_I64, REC_F64, REC_STR } rec_type;
@@ -59,7 +59,7 @@ typedef struct {
 
 /* Opens `final_path`'s temporary sibling (final_path + ".partial-<pid>") for
  * writing and writes the root attributes format = "vdcsim" and
- * format_version = 1. max_threads bounds the thread index passed to
+ * format_version = REC_FORMAT_VERSION (2). max_threads bounds the thread index passed to
  * rec_event. Returns NULL with a message naming the path on error. */
 recorder *recorder_open(const char *final_path, int max_threads, char *err, size_t err_len);
 

@@ -11,52 +11,56 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The scenario language's keys sorted by path, built once, for a binary
- * search: every accessor call looks a key up, and a linear scan per call
- * made `check` of a large scenario slow (issue 13, item 15). */
-static const scn_key **sorted_keys;
-static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+/* The scenario language's keys in a hash table by path (open addressing,
+ * FNV-1a), built once: every accessor call looks a key up, and a linear
+ * scan per call, then a binary search, made `check` of 100,000 VM groups
+ * slow (issue 13). A path that appears twice keeps its first key, as the
+ * linear scan finds it. */
+static const scn_key **key_slots; /* key_slot_mask + 1 slots, NULL = empty */
+static size_t key_slot_mask;
+static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
 
-static int key_path_cmp(const void *a, const void *b)
+static size_t path_hash(const char *path)
 {
-    return strcmp((*(const scn_key *const *)a)->path, (*(const scn_key *const *)b)->path);
+    uint64_t h = 1469598103934665603u;
+    for (const unsigned char *p = (const unsigned char *)path; *p != '\0'; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return (size_t)h;
 }
 
-static void sort_keys(void)
+static void build_slots(void)
 {
-    const scn_key **keys = malloc(scn_key_count * sizeof *keys);
-    if (keys == NULL)
+    size_t n = 16;
+    while (n < scn_key_count * 4)
+        n *= 2;
+    const scn_key **slots = calloc(n, sizeof *slots);
+    if (slots == NULL)
         return; /* scn_schema_find falls back to the linear scan */
-    for (size_t i = 0; i < scn_key_count; i++)
-        keys[i] = &scn_keys[i];
-    qsort(keys, scn_key_count, sizeof *keys, key_path_cmp);
-    sorted_keys = keys;
+    for (size_t i = 0; i < scn_key_count; i++) {
+        size_t h = path_hash(scn_keys[i].path) & (n - 1);
+        while (slots[h] != NULL && strcmp(slots[h]->path, scn_keys[i].path) != 0)
+            h = (h + 1) & (n - 1);
+        if (slots[h] == NULL)
+            slots[h] = &scn_keys[i];
+    }
+    key_slot_mask = n - 1;
+    key_slots = slots;
 }
 
-/* The first key with this path, as the linear scan finds it. */
-static const scn_key *find_sorted(const char *schema_path)
+static const scn_key *find_hashed(const char *schema_path)
 {
-    size_t lo = 0, hi = scn_key_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(sorted_keys[mid]->path, schema_path) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    const scn_key *best = NULL;
-    for (size_t i = lo; i < scn_key_count && strcmp(sorted_keys[i]->path, schema_path) == 0; i++)
-        if (best == NULL || sorted_keys[i] < best)
-            best = sorted_keys[i];
-    return best;
+    for (size_t h = path_hash(schema_path) & key_slot_mask; key_slots[h] != NULL; h = (h + 1) & key_slot_mask)
+        if (strcmp(key_slots[h]->path, schema_path) == 0)
+            return key_slots[h];
+    return NULL;
 }
 
 const scn_key *scn_schema_find_in(const scn_schema *schema, const char *schema_path)
 {
     if (schema->keys == scn_keys) {
-        pthread_once(&sorted_once, sort_keys);
-        if (sorted_keys != NULL)
-            return find_sorted(schema_path);
+        pthread_once(&slots_once, build_slots);
+        if (key_slots != NULL)
+            return find_hashed(schema_path);
     }
     size_t n = schema->count;
     for (size_t i = 0; i < n; i++)
@@ -90,15 +94,15 @@ int scn_schema_path_of(const char *path, char *out, size_t out_len)
             out[n++] = '[';
             out[n++] = ']';
         } else {
-            while (*p != '\0' && *p != '.')
-                p++;
-            size_t len = (size_t)(p - start);
-            if (len == 0 || memchr(start, '[', len) != NULL || memchr(start, ']', len) != NULL)
+            /* One pass: copy the name, refusing brackets inside it (every
+             * accessor call normalises its path here). */
+            while (*p != '\0' && *p != '.') {
+                if (*p == '[' || *p == ']' || n + 1 >= out_len)
+                    return -1;
+                out[n++] = *p++;
+            }
+            if (p == start)
                 return -1;
-            if (n + len >= out_len)
-                return -1;
-            memcpy(out + n, start, len);
-            n += len;
         }
         if (*p == '.') {
             p++;

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,10 +145,25 @@ static int enum_has(const char *values, const char *s)
     return 0;
 }
 
+/* Writes "<what> (expected <what the key accepts>)" into why; returns -1.
+ * The description is made only for a value that fails: made for every
+ * value, it was a tenth of `check` on 100,000 VM groups (issue 13). */
+static int refuse(const scn_key *key, char *why, size_t why_len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int refuse(const scn_key *key, char *why, size_t why_len, const char *fmt, ...)
+{
+    char what[256], expected[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    scn_describe_expected(key, expected, sizeof expected);
+    snprintf(why, why_len, "%s (expected %s)", what, expected);
+    return -1;
+}
+
 int scn_value_check(const scn_key *key, const scn_value *v, char *why, size_t why_len)
 {
-    char expected[512];
-    scn_describe_expected(key, expected, sizeof expected);
     double x;
     switch (key->type) {
     case SCN_INT:
@@ -155,43 +171,31 @@ int scn_value_check(const scn_key *key, const scn_value *v, char *why, size_t wh
             return 0; /* a name, not a number */
         /* Bounds in the table are small integers or INFINITY, so comparing
          * in double is exact where it matters. */
-        if ((double)v->i < key->min || (double)v->i > key->max) {
-            snprintf(why, why_len, "%lld is out of range (expected %s)", (long long)v->i,
-                     expected);
-            return -1;
-        }
+        if ((double)v->i < key->min || (double)v->i > key->max)
+            return refuse(key, why, why_len, "%lld is out of range", (long long)v->i);
         return 0;
     case SCN_FLOAT:
-        if (!(v->f >= key->min && v->f <= key->max)) {
-            snprintf(why, why_len, "%g is out of range (expected %s)", v->f, expected);
-            return -1;
-        }
+        if (!(v->f >= key->min && v->f <= key->max))
+            return refuse(key, why, why_len, "%g is out of range", v->f);
         return 0;
     case SCN_BOOL: case SCN_GROUP: case SCN_LIST: case SCN_ARRAY: case SCN_STRINGS:
         return 0;
     case SCN_STRING: {
         size_t len = strlen(v->s);
-        if ((double)len < key->min || (double)len > key->max) {
-            snprintf(why, why_len, "\"%.40s%s\" is too %s (expected %s)", v->s,
-                     len > 40 ? "..." : "", (double)len < key->min ? "short" : "long",
-                     expected);
-            return -1;
-        }
+        if ((double)len < key->min || (double)len > key->max)
+            return refuse(key, why, why_len, "\"%.40s%s\" is too %s", v->s, len > 40 ? "..." : "",
+                          (double)len < key->min ? "short" : "long");
         return 0;
     }
     case SCN_ENUM:
-        if (!enum_has(key->enum_values, v->s) && !scn_enum_added(key, v->s)) {
-            snprintf(why, why_len, "'%.60s' is not a valid value (expected %s)", v->s, expected);
-            return -1;
-        }
+        if (!enum_has(key->enum_values, v->s) && !scn_enum_added(key, v->s))
+            return refuse(key, why, why_len, "'%.60s' is not a valid value", v->s);
         return 0;
     case SCN_DURATION: x = (double)v->i; break;
     case SCN_BYTES: x = (double)v->bytes; break;
     default: x = v->f; break;
     }
-    if (!(x >= key->min && x <= key->max)) {
-        snprintf(why, why_len, "\"%.60s\" is out of range (expected %s)", v->s, expected);
-        return -1;
-    }
+    if (!(x >= key->min && x <= key->max))
+        return refuse(key, why, why_len, "\"%.60s\" is out of range", v->s);
     return 0;
 }

@@ -275,10 +275,17 @@ void scn_loader_free_cache(scn_loader *ld)
     ld->n_children = 0;
 }
 
-/* The keys directly under a schema path, found once per distinct path (a
- * scenario has few) instead of scanning every key for every group: with
- * 100,000 VM groups that scan dominated `check` (issue 13, item 15). NULL
- * when out of memory (the caller scans every key). */
+/* Whether check_missing has anything to do with key: a required key (no
+ * default) can be missing; a group with a default, only when some key
+ * below it is required. */
+static int can_be_missing(scn_loader *ld, const scn_key *key);
+
+/* The keys directly under a schema path that check_missing must look at
+ * (can_be_missing), found once per distinct path (a scenario has few)
+ * instead of scanning every key for every group: with 100,000 VM groups
+ * that scan dominated `check` (issue 13, item 15), and so did looking up
+ * each of a VM group's ~60 keys with a default in the group. NULL when out
+ * of memory (the caller scans every key). */
 static const scn_children *children_of(scn_loader *ld, const char *schema_path)
 {
     for (size_t i = 0; i < ld->n_children; i++)
@@ -287,15 +294,11 @@ static const scn_children *children_of(scn_loader *ld, const char *schema_path)
     const scn_schema *schema = scn_loader_schema(ld);
     scn_children c = {.schema_path = malloc(strlen(schema_path) + 1),
                       .index = malloc((schema->count ? schema->count : 1) * sizeof(size_t))};
-    scn_children *grown = realloc(ld->children, (ld->n_children + 1) * sizeof *grown);
-    if (!c.schema_path || !c.index || !grown) {
+    if (!c.schema_path || !c.index) {
         free(c.schema_path);
         free(c.index);
-        if (grown)
-            ld->children = grown;
         return NULL;
     }
-    ld->children = grown;
     strcpy(c.schema_path, schema_path);
     size_t plen = strlen(schema_path);
     for (size_t i = 0; i < schema->count; i++) {
@@ -303,11 +306,29 @@ static const scn_children *children_of(scn_loader *ld, const char *schema_path)
         const char *name = plen == 0 ? path
                            : strncmp(path, schema_path, plen) == 0 && path[plen] == '.' ? path + plen + 1
                                                                                        : NULL;
-        if (name && strchr(name, '.') == NULL)
+        /* can_be_missing may add entries for sub-paths: c is not in the cache yet. */
+        if (name && strchr(name, '.') == NULL && can_be_missing(ld, &schema->keys[i]))
             c.index[c.n++] = i;
     }
+    scn_children *grown = realloc(ld->children, (ld->n_children + 1) * sizeof *grown);
+    if (!grown) {
+        free(c.schema_path);
+        free(c.index);
+        return NULL;
+    }
+    ld->children = grown;
     ld->children[ld->n_children++] = c;
     return &ld->children[ld->n_children - 1];
+}
+
+static int can_be_missing(scn_loader *ld, const scn_key *key)
+{
+    if (key->default_text == NULL)
+        return 1;
+    if (key->type != SCN_GROUP)
+        return 0;
+    const scn_children *below = children_of(ld, key->path);
+    return below == NULL || below->n > 0; /* out of memory: look */
 }
 
 /* Reports required keys missing under `path` (whose setting is `group`, or
@@ -337,6 +358,8 @@ static void check_missing(scn_loader *ld, const config_setting_t *group,
             continue;
         if (strchr(name, '.') != NULL)
             continue;
+        if (key->default_text != NULL && key->type != SCN_GROUP)
+            continue;
         if (group != NULL && config_setting_get_member(group, name) != NULL)
             continue;
         char child[PATH_MAX_LEN];
@@ -346,7 +369,7 @@ static void check_missing(scn_loader *ld, const config_setting_t *group,
             char expected[400];
             scn_describe_expected(key, expected, sizeof expected);
             scn_report(ld, anchor, child, "missing required key (expected %s)", expected);
-        } else if (key->type == SCN_GROUP) {
+        } else {
             check_missing(ld, NULL, anchor, child);
         }
     }

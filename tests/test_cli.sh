@@ -97,7 +97,7 @@ same t1.h5 s7.h5 /series && bad "a different seed gave the same series" || ok
 # 6h at 10m: exactly 36 samples of 8 hosts, and 80 VMs in the table.
 h5dump -H -d /series/host/cpu_demand_mhz t1.h5 | grep -q "( 36, 8 )" && ok || bad "series shape is not (36, 8)"
 h5dump -H -d /tables/vms t1.h5 | grep -q "( 80 )" && ok || bad "vms table is not 80 rows"
-h5dump -a /format_version t1.h5 | grep -q "(0): 1" && ok || bad "format_version attribute"
+h5dump -a /format_version t1.h5 | grep -q "(0): 2" && ok || bad "format_version attribute"
 
 # Failure traces: the LANL fit table, and malformed files rejected with file:line.
 lanl=$src/../shared/traces/lanl-failures-1996-2005/LA-UR-05-7318-failure-data-1996-2005.csv

@@ -36,7 +36,21 @@ static void attr_i64(hid_t obj, const char *name, int64_t value)
     H5Sclose(space);
 }
 
+/* A fixed-length string attribute, as the recorder writes them. */
 static void attr_str(hid_t obj, const char *name, const char *value)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, strlen(value) + 1);
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(attr, type, value);
+    H5Aclose(attr);
+    H5Sclose(space);
+    H5Tclose(type);
+}
+
+/* A variable-length one: its value lives in the global heap (no checksum). */
+static void attr_vlen_str(hid_t obj, const char *name, const char *value)
 {
     hid_t type = H5Tcopy(H5T_C_S1);
     H5Tset_size(type, H5T_VARIABLE);
@@ -53,26 +67,37 @@ static hid_t new_run_file(const char *path)
 {
     hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     attr_str(file, "format", "vdcsim");
-    attr_i64(file, "format_version", 1);
+    attr_i64(file, "format_version", REC_FORMAT_VERSION);
     H5Gclose(H5Gcreate2(file, "tables", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
     return file;
 }
 
 typedef struct {
-    char *name;
+    char name[8];
     int64_t cores, memory_mib;
     double cpu_capacity_mhz;
 } host_row;
 
-static hid_t host_type(void)
+typedef struct {
+    char *name;
+    int64_t cores, memory_mib;
+    double cpu_capacity_mhz;
+} host_row_vlen;
+
+/* The hosts row: `name` fixed-length (8 bytes) as the recorder writes it,
+ * or (vlen) variable-length as format_version 1 did. */
+static hid_t host_type(int vlen)
 {
     hid_t str = H5Tcopy(H5T_C_S1);
-    H5Tset_size(str, H5T_VARIABLE);
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(host_row));
-    H5Tinsert(t, "name", HOFFSET(host_row, name), str);
-    H5Tinsert(t, "cores", HOFFSET(host_row, cores), H5T_NATIVE_INT64);
-    H5Tinsert(t, "memory_mib", HOFFSET(host_row, memory_mib), H5T_NATIVE_INT64);
-    H5Tinsert(t, "cpu_capacity_mhz", HOFFSET(host_row, cpu_capacity_mhz), H5T_NATIVE_DOUBLE);
+    H5Tset_size(str, vlen ? H5T_VARIABLE : 8);
+    hid_t t = H5Tcreate(H5T_COMPOUND, vlen ? sizeof(host_row_vlen) : sizeof(host_row));
+    H5Tinsert(t, "name", vlen ? HOFFSET(host_row_vlen, name) : HOFFSET(host_row, name), str);
+    H5Tinsert(t, "cores", vlen ? HOFFSET(host_row_vlen, cores) : HOFFSET(host_row, cores), H5T_NATIVE_INT64);
+    H5Tinsert(t, "memory_mib", vlen ? HOFFSET(host_row_vlen, memory_mib) : HOFFSET(host_row, memory_mib),
+              H5T_NATIVE_INT64);
+    H5Tinsert(t, "cpu_capacity_mhz",
+              vlen ? HOFFSET(host_row_vlen, cpu_capacity_mhz) : HOFFSET(host_row, cpu_capacity_mhz),
+              H5T_NATIVE_DOUBLE);
     H5Tclose(str);
     return t;
 }
@@ -81,7 +106,7 @@ static hid_t host_type(void)
  * rows hold data (2 cores, 1024 MiB, 4000 MHz), the rest were never written. */
 static void hosts_table(hid_t file, hsize_t rows, hsize_t written, hid_t dcpl_extra)
 {
-    hid_t type = host_type();
+    hid_t type = host_type(0);
     hsize_t max = H5S_UNLIMITED, chunk = 256;
     hid_t space = H5Screate_simple(1, &rows, &max);
     hid_t dcpl = dcpl_extra >= 0 ? H5Pcopy(dcpl_extra) : H5Pcreate(H5P_DATASET_CREATE);
@@ -309,6 +334,57 @@ static void test_series_wider_than_table(void)
     check_refused(path, "1073741824 columns but its entity_table has 1 entities");
 }
 
+/* Issue 13, part 1: a variable-length string (its bytes in the global heap,
+ * which no checksum covers) is refused, not read: a table column of the
+ * format_version 1 kind in a file that claims version 2, and a
+ * variable-length root attribute `format` (h5py's default for str). */
+static void test_variable_length_strings(void)
+{
+    char path[1024];
+    path_in_tmp(path, sizeof path, "vlen_names.h5");
+    hid_t file = new_run_file(path);
+    hid_t type = host_type(1);
+    hsize_t rows = 2;
+    hid_t space = H5Screate_simple(1, &rows, NULL);
+    hid_t ds = H5Dcreate2(file, "/tables/hosts", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    host_row_vlen data[2] = {{"esx-1", 2, 1024, 4000.0}, {"esx-2", 2, 1024, 4000.0}};
+    CHECK(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
+    /* a series naming the hosts, so that the summary looks up a host name */
+    hid_t series = H5Gcreate2(file, "series", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t host = H5Gcreate2(series, "host", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    attr_i64(host, "start_ns", 0);
+    attr_i64(host, "period_ns", 60);
+    hsize_t n = 1;
+    hid_t tspace = H5Screate_simple(1, &n, NULL);
+    hid_t t = H5Dcreate2(host, "time_ns", H5T_STD_I64LE, tspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int64_t time0 = 0;
+    H5Dwrite(t, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &time0);
+    hsize_t dims[2] = {1, 2};
+    hid_t sspace = H5Screate_simple(2, dims, NULL);
+    hid_t usage = H5Dcreate2(host, "cpu_usage_mhz", H5T_IEEE_F64LE, sspace, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    double mhz[2] = {1000.0, 3000.0};
+    H5Dwrite(usage, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, mhz);
+    attr_str(usage, "entity_table", "/tables/hosts");
+    H5Dclose(usage);
+    H5Sclose(sspace);
+    H5Dclose(t);
+    H5Sclose(tspace);
+    H5Gclose(host);
+    H5Gclose(series);
+    H5Dclose(ds);
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Fclose(file);
+    check_refused(path, "/tables/hosts: column 'name' holds variable-length strings");
+
+    path_in_tmp(path, sizeof path, "vlen_format.h5");
+    file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    attr_vlen_str(file, "format", "vdcsim");
+    attr_i64(file, "format_version", REC_FORMAT_VERSION);
+    H5Fclose(file);
+    check_refused(path, "root attribute 'format' is not a fixed-length string");
+}
+
 static const rec_column host_columns[] = {
     {"name", REC_STR, NULL},
     {"cores", REC_I64, NULL},
@@ -373,5 +449,6 @@ int main(void)
     test_series_wider_than_table();
     test_flipped_chunk_bit();
     test_control_bytes_escaped();
+    test_variable_length_strings();
     return CHECK_DONE();
 }

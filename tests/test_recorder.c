@@ -295,9 +295,26 @@ static int64_t *read_time_axis(hid_t file, const char *path, hsize_t *rows)
 
 typedef struct {
     int64_t id;
-    char *name;
+    char name[16];
     double cpu_mhz;
 } host_row;
+
+/* The member `name` of a compound type: fixed-length (format_version 2,
+ * issue 13), NUL-padded UTF-8, `size` bytes. */
+static void check_fixed_string(hid_t type, const char *name, size_t size)
+{
+    int index = H5Tget_member_index(type, name);
+    CHECK(index >= 0);
+    if (index < 0)
+        return;
+    hid_t member = H5Tget_member_type(type, (unsigned)index);
+    CHECK_INT_EQ(H5Tget_class(member), H5T_STRING);
+    CHECK_INT_EQ(H5Tis_variable_str(member), 0);
+    CHECK_INT_EQ(H5Tget_size(member), size);
+    CHECK_INT_EQ(H5Tget_strpad(member), H5T_STR_NULLPAD);
+    CHECK_INT_EQ(H5Tget_cset(member), H5T_CSET_UTF8);
+    H5Tclose(member);
+}
 
 static void check_tables(hid_t file)
 {
@@ -305,8 +322,13 @@ static void check_tables(hid_t file)
     CHECK(ds >= 0);
     if (ds < 0)
         return;
+    /* The longest name is "esx-000".."esx-299": 7 bytes, no terminator. */
+    hid_t ftype = H5Dget_type(ds);
+    check_fixed_string(ftype, "name", 7);
+    H5Tclose(ftype);
     hid_t str = H5Tcopy(H5T_C_S1);
-    H5Tset_size(str, H5T_VARIABLE);
+    H5Tset_size(str, sizeof ((host_row *)0)->name);
+    H5Tset_strpad(str, H5T_STR_NULLTERM);
     H5Tset_cset(str, H5T_CSET_UTF8);
     hid_t type = H5Tcreate(H5T_COMPOUND, sizeof(host_row));
     H5Tinsert(type, "id", HOFFSET(host_row, id), H5T_NATIVE_INT64);
@@ -322,24 +344,32 @@ static void check_tables(hid_t file)
     for (hsize_t i = 0; i < rows; i++) {
         char want[32];
         snprintf(want, sizeof want, "esx-%03d", (int)i);
-        if (data[i].id != (int64_t)i || data[i].name == NULL || strcmp(data[i].name, want) != 0 ||
-            data[i].cpu_mhz != 2000.0 + (double)i)
+        if (data[i].id != (int64_t)i || strcmp(data[i].name, want) != 0 || data[i].cpu_mhz != 2000.0 + (double)i)
             bad++;
     }
     CHECK_INT_EQ(bad, 0);
-    H5Dvlen_reclaim(type, space, H5P_DEFAULT, data);
     free(data);
 
-    /* units: one string per column, "" where none */
+    /* units: one fixed-length string per column, "" where none; the longest
+     * unit, "MHz", sets the size: 3 bytes, NUL-padded. */
     hid_t attr = H5Aopen(ds, "units", H5P_DEFAULT);
     CHECK(attr >= 0);
-    char *units[3] = {NULL, NULL, NULL};
     if (attr >= 0) {
-        CHECK(H5Aread(attr, str, units) >= 0);
-        CHECK(units[0] != NULL && strcmp(units[0], "") == 0);
-        CHECK(units[2] != NULL && strcmp(units[2], "MHz") == 0);
-        for (int i = 0; i < 3; i++)
-            H5free_memory(units[i]);
+        hid_t atype = H5Aget_type(attr);
+        CHECK_INT_EQ(H5Tis_variable_str(atype), 0);
+        CHECK_INT_EQ(H5Tget_size(atype), 3);
+        H5Tclose(atype);
+        hid_t ustr = H5Tcopy(H5T_C_S1);
+        H5Tset_size(ustr, 8);
+        H5Tset_strpad(ustr, H5T_STR_NULLTERM);
+        H5Tset_cset(ustr, H5T_CSET_UTF8);
+        char units[3][8];
+        memset(units, 'x', sizeof units);
+        CHECK(H5Aread(attr, ustr, units) >= 0);
+        CHECK(strcmp(units[0], "") == 0);
+        CHECK(strcmp(units[1], "") == 0);
+        CHECK(strcmp(units[2], "MHz") == 0);
+        H5Tclose(ustr);
         H5Aclose(attr);
     }
     H5Sclose(space);
@@ -551,7 +581,7 @@ static void test_round_trip(void)
     CHECK(file >= 0);
     if (file >= 0) {
         check_attr_str(file, "format", "vdcsim");
-        CHECK_INT_EQ(read_i64_attr(file, "format_version"), 1);
+        CHECK_INT_EQ(read_i64_attr(file, "format_version"), 2);
         check_attr_str(file, "scenario", "hosts = 300;\nseed = 42;\n");
         CHECK_INT_EQ(read_i64_attr(file, "seed"), 43);
         double wall = 0;

@@ -351,7 +351,16 @@ static void test_refusals(void)
         CHECK_INT_EQ(run_summary_read(path, &s, err, sizeof err), -1);
         CHECK_STR_CONTAINS(err, path);
         CHECK_STR_CONTAINS(err, "format_version 99");
-        CHECK_STR_CONTAINS(err, "format_version 1");
+        CHECK_STR_CONTAINS(err, "format_version 2");
+    }
+
+    /* Version 1 kept names as variable-length strings: refused with the reason. */
+    path_in_tmp(path, sizeof path, "summary_v1.h5");
+    if (write_small(path, 1) == 0) {
+        CHECK_INT_EQ(set_format_version(path, 1), 0);
+        CHECK_INT_EQ(run_summary_read(path, &s, err, sizeof err), -1);
+        CHECK_STR_CONTAINS(err, "format_version 1 is not supported");
+        CHECK_STR_CONTAINS(err, "variable-length strings");
     }
 
     path_in_tmp(path, sizeof path, "summary_does_not_exist.h5");
