@@ -15,6 +15,7 @@
 
 #include "analysis/h5_read.h"
 #include "app/cli_error.h"
+#include "recorder/recorder.h"
 
 #define SUMMARY_SUFFIX ".summary.txt"
 #define SUMMARY_FIRST_LINE "vdcsim run summary"
@@ -36,7 +37,9 @@ static int same_file(const struct stat *a, const struct stat *b)
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* 1 when path is a vdcsim run file (format attributes checked). */
+/* 1 when path is a vdcsim run file (format attributes checked), of this
+ * format_version or of version 1 (which the readers refuse, but which a
+ * run of an earlier vdcsim wrote and a new run may replace). */
 static int is_run_file(const char *path)
 {
     char err[512];
@@ -44,6 +47,8 @@ static int is_run_file(const char *path)
     h5r_quiet_begin(&q);
     int64_t version;
     hid_t f = h5r_open_run(path, &version, err, sizeof err);
+    if (f < 0)
+        f = h5r_open_format(path, REC_FORMAT_NAME, 1, "vdcsim run file", err, sizeof err);
     int ok = f >= 0;
     if (ok)
         H5Fclose(f);
