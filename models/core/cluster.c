@@ -65,14 +65,18 @@ int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->mask)
             f->hooks->mask(c, f, vm_id, purpose);
-    int32_t chosen = placement_choose(pc, c->view, env->n_hosts, &req, failover_host);
+    /* only the cluster's own hosts: those of other clusters were never
+     * usable for it, and with `clusters` their entries are not its own */
+    int32_t chosen = placement_choose(pc, c->view + c->first_host, c->n_hosts, &req,
+                                      failover_host ? failover_host + c->first_host : NULL);
     for (uint32_t i = 0; i < c->n_masked; i++)
         c->view[c->masked[i]].usable = 1;
     c->n_masked = 0;
     if (chosen < 0)
         return -1;
+    chosen += (int32_t)c->first_host;
     cluster_commit(c, vm_id, chosen);
-    c->vm_host[vm_id] = chosen; /* so a later power-off reaches the host it runs on now */
+    c->vm_host[cluster_vm_slot(c, vm_id)] = chosen; /* so a later power-off reaches the host it runs on now */
     return chosen;
 }
 
@@ -174,7 +178,7 @@ static void cluster_lifetime_end(sim_ctx *ctx, cluster *c, uint32_t vm_id)
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->lifetime_over && f->hooks->lifetime_over(ctx, c, f, vm_id))
             return; /* it was down waiting for a restart: now off for good */
-    int32_t h = c->vm_host[vm_id];
+    int32_t h = c->vm_host[cluster_vm_slot(c, vm_id)];
     if (h < 0)
         return; /* released meanwhile (e.g. by a failure) */
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
@@ -187,7 +191,7 @@ static void cluster_lifetime_end(sim_ctx *ctx, cluster *c, uint32_t vm_id)
  * VMs in, in arrival order. */
 static void cluster_vm_stopped(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
-    int32_t h = c->vm_host[vm_id];
+    int32_t h = c->vm_host[cluster_vm_slot(c, vm_id)];
     if (h < 0)
         abort(); /* a release for a VM the controller did not place is a model bug */
     cluster_uncommit(c, vm_id, h);
@@ -199,7 +203,7 @@ void cluster_vm_gone(sim_ctx *ctx, cluster *c, uint32_t vm_id)
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->vm_gone)
             f->hooks->vm_gone(c, f, vm_id);
-    c->vm_host[vm_id] = -1;
+    c->vm_host[cluster_vm_slot(c, vm_id)] = -1;
     c->live--;
     uint32_t kept = 0;
     for (uint32_t i = 0; i < c->n_queued; i++)

@@ -47,19 +47,24 @@ struct model_env;
 typedef struct cluster {
     const struct model_env *env;
     /* Its hosts are first_host .. first_host + n_hosts - 1 (all hosts
-     * without the `clusters` key); view holds every host, those of other
-     * clusters never usable, so feature code indexes it by host. */
+     * without the `clusters` key); view holds every host, indexed by host,
+     * but with `clusters` it is shared by all controllers: a controller
+     * (and its features) reads and writes only its own hosts' entries and
+     * places only on that slice. */
     uint32_t index;
     uint32_t first_host, n_hosts;
     /* its VMs in id order (NULL without `clusters`: every VM of the run) */
     const uint32_t *vm_ids;
     uint32_t n_vm_ids;
+    /* per VM of the run: its index in vm_ids (NULL without `clusters`:
+     * the VM id); per-VM state of the controller is sized by its own VMs */
+    const uint32_t *vm_local;
     placement_choice placement; /* placement.policy with its arguments */
     placement_host_view *view; /* one per host of the run */
     uint64_t placed;
     uint64_t placement_failures;
     uint64_t log_seq;
-    int32_t *vm_host;   /* per VM: where the controller placed it, -1 */
+    int32_t *vm_host;   /* per own VM (cluster_vm_slot): where the controller placed it, -1 */
     uint64_t arrived;   /* power-on requests received */
     uint64_t live;      /* placed and not yet released */
     uint32_t *queue;    /* VMs waiting for capacity, FIFO */
@@ -119,6 +124,10 @@ typedef struct cluster_feature {
 /* The i-th of the cluster's VMs (i < cluster_vm_count), in id order. */
 static inline uint32_t cluster_vm_count(const cluster *c, uint32_t n_vms) { return c->vm_ids ? c->n_vm_ids : n_vms; }
 static inline uint32_t cluster_vm_at(const cluster *c, uint32_t i) { return c->vm_ids ? c->vm_ids[i] : i; }
+
+/* The slot of VM vm_id (one of the cluster's) in per-VM arrays sized by
+ * the cluster's own VMs (cluster_vm_count). */
+static inline uint32_t cluster_vm_slot(const cluster *c, uint32_t vm_id) { return c->vm_local ? c->vm_local[vm_id] : vm_id; }
 
 static inline void *cluster_ext(const cluster *c, const cluster_feature *f) { return c->ext ? c->ext[f->slot] : NULL; }
 

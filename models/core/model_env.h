@@ -48,6 +48,7 @@ typedef struct model_env {
     uint32_t n_clusters;
     const uint32_t *host_cluster; /* per host: its cluster */
     const uint32_t *vm_cluster;   /* per VM: its cluster */
+    const uint32_t *vm_local;     /* per VM: its index among its cluster's VMs (cluster.vm_ids); NULL without */
     uint32_t n_hosts;
     uint32_t n_vms;
     const host_spec *host_specs;

@@ -205,6 +205,9 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     for (uint32_t v = 0; v < env->n_vms; v++)
         own += !env->vm_cluster || env->vm_cluster[v] == cluster_index;
     size_t pass_vms = k->local ? (own ? own : 1) : nv;
+    k->vm_local = env->vm_local;
+    if (env->vm_local) /* the view's per-VM arrays hold the cluster's own VMs */
+        nv = own ? own : 1;
     k->vm_cpu_mhz = calloc(nv, sizeof *k->vm_cpu_mhz);
     k->vm_mem_mib = calloc(nv, sizeof *k->vm_mem_mib);
     k->vm_dirty_bytes_per_s = calloc(nv, sizeof *k->vm_dirty_bytes_per_s);
@@ -228,7 +231,7 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
         !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
         !k->vms || !k->assignment || !k->moves)
         return -1;
-    for (uint32_t v = 0; v < env->n_vms; v++)
+    for (size_t v = 0; v < nv; v++)
         k->vm_migration[v] = -1;
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         double nic = env->host_specs[h].hw.nic_gbps;

@@ -46,7 +46,7 @@ static double set_now_s(sim_ctx *ctx, const vmotion_set *s)
 
 static void send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
-    int32_t h = c->vm_host[vm_id];
+    int32_t h = c->vm_host[cluster_vm_slot(c, vm_id)];
     if (h >= 0)
         cluster_send_stop(ctx, c, vm_id, h);
 }
@@ -58,7 +58,7 @@ static void mig_close(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration *m, in
     drs_ctl *k = &d->ctl;
     m->outcome = outcome;
     m->set_id = -1;
-    k->vm_migration[m->vm] = -1;
+    k->vm_migration[drs_vm_slot(k, m->vm)] = -1;
     k->host_in_flight[m->src]--;
     k->host_in_flight[m->dst]--;
     while (k->first_open < k->n_migs && k->migs[k->first_open].outcome != 0)
@@ -105,7 +105,7 @@ static void act_on(sim_ctx *ctx, drs_env *d, cluster *c, const vmotion_event *ev
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
     for (uint32_t i = 0; i < n; i++) {
-        int32_t r = k->vm_migration[ev[i].vm];
+        int32_t r = k->vm_migration[drs_vm_slot(k, ev[i].vm)];
         if (r < 0)
             continue;
         drs_migration *m = &k->migs[r];
@@ -193,7 +193,7 @@ static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, i
     drs_ctl *k = &d->ctl;
     vmotion_params p = d->vmotion;
     p.memory_bytes = (double)env->vm_specs[vm_id].memory_mib * MIB_BYTES;
-    p.dirty_rate_bytes_per_s = k->vm_dirty_bytes_per_s[vm_id];
+    p.dirty_rate_bytes_per_s = k->vm_dirty_bytes_per_s[drs_vm_slot(k, vm_id)];
     vmotion_event ev[2];
     uint32_t n = 0;
     int32_t r = mig_new(k);
@@ -205,7 +205,7 @@ static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, i
     m->requested_ns = sim_now(ctx);
     m->started_ns = m->done_ns = -1;
     m->sdps_min_speed = 1.0;
-    k->vm_migration[vm_id] = r;
+    k->vm_migration[drs_vm_slot(k, vm_id)] = r;
     k->host_in_flight[src]++;
     k->host_in_flight[dst]++;
     m->set_id = vmotion_set_request(&k->set, vm_id, src, dst, &p, set_now_s(ctx, &k->set), ev, &n);
@@ -244,7 +244,7 @@ static drs_host_state drs_state_of(const drs_ctl *k, uint32_t h)
 
 static int vm_movable(const drs_env *d, const cluster *c, uint32_t v)
 {
-    return !d->vm_pinned[v] && d->ctl.vm_running[v] && d->ctl.vm_migration[v] < 0;
+    return !d->vm_pinned[v] && d->ctl.vm_running[drs_vm_slot(&d->ctl, v)] && d->ctl.vm_migration[drs_vm_slot(&d->ctl, v)] < 0;
 }
 
 /* With `clusters`, a built-in pass without rules sees only the cluster's
@@ -275,15 +275,15 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
     for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
         uint32_t v = cluster_vm_at(c, i);
         const vm_spec *vs = &env->vm_specs[v];
-        int32_t r = k->vm_migration[v];
-        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[v];
+        int32_t r = k->vm_migration[drs_vm_slot(k, v)];
+        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[cluster_vm_slot(c, v)];
         drs_vm dv = {.host = h,
-                     .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
-                     .mem_entitlement_mib = k->vm_mem_mib[v],
+                     .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
+                     .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)],
                      .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
                      .mem_reservation_mib = vs->res.memory_reservation_mib,
                      .memory_mib = (double)vs->memory_mib,
-                     .dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[v] / MIB_BYTES,
+                     .dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[drs_vm_slot(k, v)] / MIB_BYTES,
                      .sriov_vfs = vs->res.sriov ? 1u : 0u,
                      .pinned = !vm_movable(d, c, v)};
         if (local_view(d, c)) {
@@ -339,7 +339,7 @@ static void evacuation_check(sim_ctx *ctx, drs_env *d, cluster *c, int allow_pas
         if (!k->host_evacuating[h] || in_flight_on(k, h) > 0)
             continue;
         for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms) && !need_pass; i++)
-            need_pass = c->vm_host[cluster_vm_at(c, i)] == (int32_t)h && vm_movable(d, c, cluster_vm_at(c, i));
+            need_pass = c->vm_host[cluster_vm_slot(c, cluster_vm_at(c, i))] == (int32_t)h && vm_movable(d, c, cluster_vm_at(c, i));
     }
     if (need_pass && allow_pass)
         run_pass(ctx, d, c);
@@ -348,7 +348,7 @@ static void evacuation_check(sim_ctx *ctx, drs_env *d, cluster *c, int allow_pas
             continue;
         uint32_t left = 0;
         for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++)
-            left += c->vm_host[cluster_vm_at(c, i)] == (int32_t)h;
+            left += c->vm_host[cluster_vm_slot(c, cluster_vm_at(c, i))] == (int32_t)h;
         k->host_evacuating[h] = 0;
         double took_s = (double)(sim_now(ctx) - k->evacuation_start_ns[h]) * 1e-9;
         if (k->evacuation_for_standby[h]) {
@@ -386,12 +386,12 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
     memset(k->host_stuck + c->first_host, 0, c->n_hosts * sizeof *k->host_stuck);
     for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
         uint32_t v = cluster_vm_at(c, i);
-        int32_t h = c->vm_host[v];
+        int32_t h = c->vm_host[cluster_vm_slot(c, v)];
         if (h < 0)
             continue;
-        demand[0] += k->vm_cpu_mhz[v];
-        demand[1] += k->vm_mem_mib[v];
-        k->host_load[h] += k->vm_cpu_mhz[v];
+        demand[0] += k->vm_cpu_mhz[drs_vm_slot(k, v)];
+        demand[1] += k->vm_mem_mib[drs_vm_slot(k, v)];
+        k->host_load[h] += k->vm_cpu_mhz[drs_vm_slot(k, v)];
         k->host_stuck[h] |= (uint8_t)!vm_movable(d, c, v);
     }
     double u = on ? fmax(demand[0] / cap[0], demand[1] / cap[1]) : INFINITY;
@@ -473,9 +473,9 @@ static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, cons
         break;
     case CLUSTER_NOTICE_VM_FAILED: {
         uint32_t v = n->vm;
-        k->vm_running[v] = 0;
-        k->vm_cpu_mhz[v] = k->vm_mem_mib[v] = 0.0;
-        int32_t r = k->vm_migration[v];
+        k->vm_running[drs_vm_slot(k, v)] = 0;
+        k->vm_cpu_mhz[drs_vm_slot(k, v)] = k->vm_mem_mib[drs_vm_slot(k, v)] = 0.0;
+        int32_t r = k->vm_migration[drs_vm_slot(k, v)];
         if (r >= 0 && k->migs[r].set_id >= 0) {
             advance(ctx, d, c);
             if (k->migs[r].set_id >= 0)
@@ -491,10 +491,10 @@ static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, cons
 static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int32_t r)
 {
     drs_migration *m = &d->ctl.migs[r];
-    if (c->vm_host[vm_id] == m->src) { /* else its capacity was released meanwhile */
+    if (c->vm_host[cluster_vm_slot(c, vm_id)] == m->src) { /* else its capacity was released meanwhile */
         cluster_uncommit(c, vm_id, m->src);
         cluster_commit(c, vm_id, m->dst);
-        c->vm_host[vm_id] = m->dst;
+        c->vm_host[cluster_vm_slot(c, vm_id)] = m->dst;
     }
     mig_close(ctx, d, c, m, 1);
 }
@@ -509,10 +509,10 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
     switch ((drs_op)m->op) {
     case DRS_OP_VM_STATS: {
         const drs_stats_msg *st = (const drs_stats_msg *)ev->payload.bytes;
-        k->vm_running[st->vm] = (uint8_t)st->running;
-        k->vm_cpu_mhz[st->vm] = st->cpu_mhz;
-        k->vm_mem_mib[st->vm] = st->mem_mib;
-        k->vm_dirty_bytes_per_s[st->vm] = st->dirty_bytes_per_s;
+        k->vm_running[drs_vm_slot(k, st->vm)] = (uint8_t)st->running;
+        k->vm_cpu_mhz[drs_vm_slot(k, st->vm)] = st->cpu_mhz;
+        k->vm_mem_mib[drs_vm_slot(k, st->vm)] = st->mem_mib;
+        k->vm_dirty_bytes_per_s[drs_vm_slot(k, st->vm)] = st->dirty_bytes_per_s;
         break;
     }
     case DRS_OP_TICK:
@@ -580,7 +580,7 @@ static int drs_hold_stop(cluster *c, const cluster_feature *f, uint32_t vm_id)
     (void)c;
     drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
-    int32_t r = k->vm_migration[vm_id];
+    int32_t r = k->vm_migration[drs_vm_slot(k, vm_id)];
     if (r < 0)
         return 0;
     k->migs[r].stop_pending = 1;
@@ -597,8 +597,8 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
     /* rules see VMs in flight at their destination, as DRS does */
     for (uint32_t i = k->first_open; i < k->n_migs; i++)
         if (k->migs[i].outcome == 0) {
-            k->migs[i].saved_host = c->vm_host[k->migs[i].vm];
-            c->vm_host[k->migs[i].vm] = k->migs[i].dst;
+            k->migs[i].saved_host = c->vm_host[cluster_vm_slot(c, k->migs[i].vm)];
+            c->vm_host[cluster_vm_slot(c, k->migs[i].vm)] = k->migs[i].dst;
         }
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)
         if (k->host_evacuating[h] || k->host_standby[h] ||
@@ -606,7 +606,7 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
             cluster_mask_host(c, h);
     for (uint32_t i = k->n_migs; i-- > k->first_open;)
         if (k->migs[i].outcome == 0)
-            c->vm_host[k->migs[i].vm] = k->migs[i].saved_host;
+            c->vm_host[cluster_vm_slot(c, k->migs[i].vm)] = k->migs[i].saved_host;
 }
 
 static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
@@ -627,19 +627,19 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
     int local = k->local; /* the cluster's own hosts and VMs, renumbered */
     for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
         uint32_t v = cluster_vm_at(c, i);
-        int32_t r = k->vm_migration[v];
-        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[v];
+        int32_t r = k->vm_migration[drs_vm_slot(k, v)];
+        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[cluster_vm_slot(c, v)];
         if (local) {
             h = h >= 0 ? h - (int32_t)c->first_host : h;
             k->assignment[i] = h;
-            k->vms[i] = (drs_vm){.host = h, .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
-                                       .mem_entitlement_mib = k->vm_mem_mib[v]};
+            k->vms[i] = (drs_vm){.host = h, .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
+                                       .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)]};
             continue;
         }
         k->assignment[v] = h;
         k->vms[v] = (drs_vm){.host = k->assignment[v],
-                             .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
-                             .mem_entitlement_mib = k->vm_mem_mib[v]};
+                             .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
+                             .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)]};
     }
     double imb;
     if (local) {
