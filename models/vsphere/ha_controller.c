@@ -171,6 +171,14 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     /* "table": each VM's own overhead, as vCenter counts it; a size: the same for all */
     int overhead_from_table = scn_bytes_name(scn, "ha.memory_overhead") == 0;
     double overhead_mib = (double)(scn_bytes(scn, "ha.memory_overhead") >> 20);
+    ha->own_first = env->n_hosts;
+    for (uint32_t h = 0; h < env->n_hosts; h++)
+        if (host_in(env, h, k)) {
+            ha->own_first = h < ha->own_first ? h : ha->own_first;
+            ha->n_own_hosts = h + 1 - ha->own_first; /* a cluster's hosts are contiguous (cluster.h) */
+        }
+    if (ha->n_own_hosts == 0)
+        ha->own_first = 0;
     for (uint32_t h = 0; h < env->n_hosts; h++)
         if (host_in(env, h, k))
             ha->hosts[h] = (ha_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(&env->host_specs[h]),
@@ -228,7 +236,7 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
                              .restartable = 1};
     }
     ha->totals = malloc(sizeof *ha->totals);
-    if (!ha->totals || ha_totals_init(ha->totals, ha->vms, ha->n_vms, ha->n_hosts, &ha->cfg) != 0) {
+    if (!ha->totals || ha_totals_init(ha->totals, ha->vms, ha->n_vms, ha->n_own_hosts, &ha->cfg) != 0) {
         free(ha->totals);
         ha->totals = NULL;
         ha_controller_free(ha);
@@ -375,7 +383,7 @@ static int ha_admit(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t
         vdcsim_ha_admission_call call = ext_call(ha, vm_id);
         if (ha->admission->admit(&call))
             return 1;
-    } else if (ha_totals_admit(ha->totals, ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->vms[ha_vm_slot(ha, vm_id)], -1,
+    } else if (ha_totals_admit(ha->totals, ha->hosts + ha->own_first, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->vms[ha_vm_slot(ha, vm_id)], -1,
                                 &ha->cfg)) {
         return 1;
     }
@@ -500,20 +508,20 @@ uint32_t ha_controller_failover_capacity(const ha_controller *ha)
     }
     if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS) {
         uint32_t up = 0;
-        for (uint32_t h = 0; h < ha->n_hosts; h++)
+        for (uint32_t h = ha->own_first; h < ha->own_first + ha->n_own_hosts; h++)
             up += ha->hosts[h].up && ha->hosts[h].failover_host;
         return up;
     }
     if (ha->cfg.policy == HA_POLICY_PERCENTAGE) {
-        double *cpu = malloc((ha->n_hosts ? ha->n_hosts : 1) * sizeof *cpu);
-        double *mem = malloc((ha->n_hosts ? ha->n_hosts : 1) * sizeof *mem);
+        double *cpu = malloc((ha->n_own_hosts ? ha->n_own_hosts : 1) * sizeof *cpu);
+        double *mem = malloc((ha->n_own_hosts ? ha->n_own_hosts : 1) * sizeof *mem);
         if (!cpu || !mem) {
             free(cpu);
             free(mem);
             return 0;
         }
         uint32_t n = 0;
-        for (uint32_t h = 0; h < ha->n_hosts; h++)
+        for (uint32_t h = ha->own_first; h < ha->own_first + ha->n_own_hosts; h++)
             if (ha->hosts[h].up) {
                 cpu[n] = ha->hosts[h].cpu_capacity_mhz;
                 mem[n++] = ha->hosts[h].mem_capacity_mib;
@@ -525,13 +533,13 @@ uint32_t ha_controller_failover_capacity(const ha_controller *ha)
         return fc < fm ? fc : fm;
     }
     ha_slots s;
-    ha_totals_slots(ha->totals, ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->cfg, &s);
+    ha_totals_slots(ha->totals, ha->hosts + ha->own_first, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->cfg, &s);
     return s.failover_capacity;
 }
 
 void ha_controller_slots(const ha_controller *ha, ha_slots *out)
 {
-    ha_totals_slots(ha->totals, ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->cfg, out);
+    ha_totals_slots(ha->totals, ha->hosts + ha->own_first, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->cfg, out);
 }
 
 /* Sum of the capacities left after the `failures` largest of the up hosts

@@ -59,6 +59,10 @@ typedef struct ha_controller {
     uint32_t n_vms_run;       /* every VM of the run, for check's text */
     struct ha_totals *totals; /* running sums behind admission (ha_totals.h), kept with vms and hosts */
     uint32_t n_hosts, n_vms;
+    /* its cluster's hosts are own_first .. own_first + n_own_hosts - 1; the
+     * others are never up in hosts[], so the run-time sums and admission
+     * look at that slice only (the same result, without the walk) */
+    uint32_t own_first, n_own_hosts;
     uint32_t n_failover_hosts;
     int *saved_usable; /* scratch for hiding hosts from placement */
     sim_time_ns retry_interval_ns;
