@@ -151,6 +151,10 @@ typedef struct drs_ctl {
     double *vm_cpu_mhz, *vm_mem_mib, *vm_dirty_bytes_per_s;
     uint8_t *vm_running;      /* last report: running */
     int32_t *vm_migration;    /* record index while in flight, else -1 */
+    /* the per-host arrays (host_state .. hosts, the vMotion set) hold
+     * hosts host0 .. host0 + n_host_slots - 1, host h at drs_host_slot(k, h):
+     * in the local view only the cluster's own hosts, else every host */
+    uint32_t host0, n_host_slots;
     drs_host_state *host_state;
     uint8_t *host_evacuating;
     sim_time_ns *evacuation_start_ns;
@@ -180,6 +184,7 @@ typedef struct drs_ctl {
     double last_imbalance;
 } drs_ctl;
 
+static inline uint32_t drs_host_slot(const drs_ctl *k, uint32_t h) { return h - k->host0; }
 static inline uint32_t drs_vm_slot(const drs_ctl *k, uint32_t vm_id) { return k->vm_local ? k->vm_local[vm_id] : vm_id; }
 
 typedef struct drs_env {
