@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "models/core/model_env.h"
+#include "models/core/placement_index.h"
 #include "models/workload/workload.h"
 
 enum { CLUSTER_STREAM_LIFETIME = 5 };
@@ -67,8 +68,8 @@ int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place
             f->hooks->mask(c, f, vm_id, purpose);
     /* only the cluster's own hosts: those of other clusters were never
      * usable for it, and with `clusters` their entries are not its own */
-    int32_t chosen = placement_choose(pc, c->view + c->first_host, c->n_hosts, &req,
-                                      failover_host ? failover_host + c->first_host : NULL);
+    int32_t chosen = placement_choose_indexed(pc, c->view + c->first_host, c->n_hosts, &req,
+                                              failover_host ? failover_host + c->first_host : NULL, c->free_index);
     for (uint32_t i = 0; i < c->n_masked; i++)
         c->view[c->masked[i]].usable = 1;
     c->n_masked = 0;
@@ -99,6 +100,8 @@ void cluster_commit(cluster *c, uint32_t vm_id, int32_t host_index)
     hv->committed_sriov_vfs += vs->res.sriov ? 1u : 0u;
     hv->reserved_cpu_mhz += vs->res.cpu_reservation_mhz;
     hv->reserved_memory_mib += vs->res.memory_reservation_mib;
+    if (c->free_index)
+        placement_index_update(c->free_index, (uint32_t)host_index - c->first_host, hv);
 }
 
 void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
@@ -113,6 +116,8 @@ void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
     hv->reserved_memory_mib = hv->reserved_memory_mib > vs->res.memory_reservation_mib
                                   ? hv->reserved_memory_mib - vs->res.memory_reservation_mib
                                   : 0.0;
+    if (c->free_index)
+        placement_index_update(c->free_index, (uint32_t)host_index - c->first_host, hv);
 }
 
 /* Places the VM if it fits somewhere: 1 placed, 0 not, -1 refused by a
@@ -247,6 +252,9 @@ int cluster_init_lifecycle(cluster *c, uint32_t n_vms, uint32_t n_hosts)
         return -1;
     for (uint32_t i = 0; i < n_vms; i++)
         c->vm_host[i] = -1;
+    c->free_index = malloc(sizeof *c->free_index);
+    if (!c->free_index || placement_index_init(c->free_index, c->view + c->first_host, c->n_hosts) != 0)
+        return -1;
     return 0;
 }
 
@@ -256,6 +264,10 @@ void cluster_release(cluster *c)
     free(c->queue);
     free(c->masked);
     free(c->ext);
+    if (c->free_index)
+        placement_index_free(c->free_index);
+    free(c->free_index);
+    c->free_index = NULL;
     c->vm_host = NULL;
     c->queue = NULL;
     c->masked = NULL;

@@ -72,6 +72,10 @@ typedef struct cluster {
     uint32_t *masked;   /* hosts masked for the placement being chosen (cluster_mask_host) */
     uint32_t n_masked;
     void **ext;         /* per feature (cluster_feature.slot): its state, or NULL */
+    /* free memory over its own hosts (slot i: host first_host + i), kept by
+     * cluster_commit / cluster_uncommit for the policy's next_host; NULL
+     * until cluster_init_lifecycle */
+    struct placement_index *free_index;
 } cluster;
 
 /* Why a placement is made: a power-on (initial placement, arrival, queued
@@ -174,7 +178,7 @@ void cluster_send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t host_in
  * `clusters`; with it /series/clusters/<name> (one column per cluster,
  * entities /tables/clusters) and, when `total`, /series/cluster/<name>,
  * the sum over the clusters. Returns the id to put into with column
- * c->index, or -1 (recorder_error()). */
+ * c->free_index, or -1 (recorder_error()). */
 int cluster_series_new(recorder *rec, const struct model_env *env, const char *name, const char *unit,
                        sim_time_ns period_ns, int total);
 
