@@ -608,6 +608,12 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
         if (k == 0)
             env->cluster_lp = lp; /* cluster k is LP cluster_lp + k */
     }
+    /* the sample step's scratch per thread, not per host: hosts of one
+     * thread sample one after the other */
+    m->n_thread_scratch = (uint32_t)sim_threads(eng);
+    if (!(m->thread_scratch = calloc(m->n_thread_scratch, sizeof *m->thread_scratch)))
+        return model_runtime_error(b, "out of memory");
+    env->host_scratch_per_thread = m->thread_scratch;
     env->first_host_lp = sim_lp_count(eng);
     for (uint32_t i = 0; i < env->n_hosts; i++) {
         if (n_host_slots && !(m->hosts[i].ext = calloc(n_host_slots, sizeof *m->hosts[i].ext)))
@@ -861,6 +867,9 @@ void core_free(core_model *m)
     free(m->ctrl_more);
     free(m->empty_view);
     free(m->shared_view);
+    for (uint32_t t = 0; m->thread_scratch && t < m->n_thread_scratch; t++)
+        host_scratch_free(&m->thread_scratch[t]);
+    free(m->thread_scratch);
     free(m->vm_local);
     datacenter_free(&m->dc);
     if (m->groups)
