@@ -7,6 +7,7 @@
  *   build_s, run_s, wall_s         model build, sim_run, whole (build + run + close)
  *   cpu_s                          process CPU time (getrusage), all threads
  *   peak_rss_mib                   getrusage ru_maxrss at the end
+ *   load_rss_mib                   peak RSS before the build (scenario, engine, recorder)
  *   build_rss_mib                  peak RSS growth across the model build
  *   build_bytes_per_vm             that growth / VMs (hosts, LPs, series included)
  *   vm_struct_bytes                sizeof(vm_spec) + sizeof(vm)
@@ -123,7 +124,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_datacenter: %s\n", eng ? err : "cannot create the engine");
         return 1;
     }
-    double rss_before = peak_rss_bytes(), t_build = now_s();
+    double rss_before = peak_rss_bytes(), t_build = now_s(), load_s = t_build - t0;
     model_status ms;
     model *m = model_build(scn, eng, rec, &ms, err, sizeof err);
     if (!m) {
@@ -147,11 +148,11 @@ int main(int argc, char **argv)
     double wall_s = now_s() - t0;
     uint32_t vms = model_vm_count(m), hosts = model_host_count(m);
     double built = rss_built - rss_before;
-    printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f build_s=%.3f run_s=%.3f "
-           "wall_s=%.3f cpu_s=%.3f peak_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
+    printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f load_s=%.3f build_s=%.3f run_s=%.3f "
+           "wall_s=%.3f cpu_s=%.3f peak_rss_mib=%.1f load_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
            "windows=%llu solo_windows=%llu rebalances=%llu\n",
            hosts, vms, sim_threads(eng), (double)until_ns / 1e9, (unsigned long long)st.events, st.events_per_s,
-           build_s, st.wall_s, wall_s, cpu_s(), peak_rss_bytes() / 1048576.0, built / 1048576.0,
+           load_s, build_s, st.wall_s, wall_s, cpu_s(), peak_rss_bytes() / 1048576.0, rss_before / 1048576.0, built / 1048576.0,
            vms ? built / vms : 0.0, sizeof(vm_spec) + sizeof(vm), (unsigned long long)st.windows,
            (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances);
     model_free(m);

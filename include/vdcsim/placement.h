@@ -48,7 +48,9 @@ typedef struct vdcsim_placement_request {
 
 typedef struct vdcsim_placement_call {
     const void *args;                    /* the policy's arguments struct */
-    const vdcsim_placement_host *hosts;  /* n_hosts views, indexed as /tables/hosts */
+    /* n_hosts views, indexed as /tables/hosts; with `clusters` the
+     * controller's own hosts only: index i is its first host + i */
+    const vdcsim_placement_host *hosts;
     uint32_t n_hosts;
     const vdcsim_placement_request *req;
     /* 1 if req fits on h as the view stands (the checks above). */
@@ -56,6 +58,12 @@ typedef struct vdcsim_placement_call {
     /* HA restart policies only (NULL otherwise): per host, 1 for a
      * dedicated failover host (ha.failover_hosts). */
     const uint8_t *failover_host;
+    /* NULL, or: the first host index >= from where req may fit (n_hosts if
+     * none), from an index the controller keeps; every host it skips is
+     * one where fits() is 0, so checking fits() on the hosts it returns, in
+     * order, finds the same first fitting host as a scan. */
+    uint32_t (*next_host)(const struct vdcsim_placement_call *call, uint32_t from);
+    const void *index; /* next_host's state */
 } vdcsim_placement_call;
 
 typedef struct vdcsim_placement_policy {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "models/core/model_env.h"
+#include "models/core/placement_index.h"
 #include "models/workload/workload.h"
 
 enum { CLUSTER_STREAM_LIFETIME = 5 };
@@ -65,14 +66,18 @@ int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->mask)
             f->hooks->mask(c, f, vm_id, purpose);
-    int32_t chosen = placement_choose(pc, c->view, env->n_hosts, &req, failover_host);
+    /* only the cluster's own hosts: those of other clusters were never
+     * usable for it, and with `clusters` their entries are not its own */
+    int32_t chosen = placement_choose_indexed(pc, c->view + c->first_host, c->n_hosts, &req,
+                                              failover_host ? failover_host + c->first_host : NULL, c->free_index);
     for (uint32_t i = 0; i < c->n_masked; i++)
         c->view[c->masked[i]].usable = 1;
     c->n_masked = 0;
     if (chosen < 0)
         return -1;
+    chosen += (int32_t)c->first_host;
     cluster_commit(c, vm_id, chosen);
-    c->vm_host[vm_id] = chosen; /* so a later power-off reaches the host it runs on now */
+    c->vm_host[cluster_vm_slot(c, vm_id)] = chosen; /* so a later power-off reaches the host it runs on now */
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->vm_committed)
             f->hooks->vm_committed(c, f, vm_id, chosen);
@@ -98,6 +103,8 @@ void cluster_commit(cluster *c, uint32_t vm_id, int32_t host_index)
     hv->committed_sriov_vfs += vs->res.sriov ? 1u : 0u;
     hv->reserved_cpu_mhz += vs->res.cpu_reservation_mhz;
     hv->reserved_memory_mib += vs->res.memory_reservation_mib;
+    if (c->free_index)
+        placement_index_update(c->free_index, (uint32_t)host_index - c->first_host, hv);
 }
 
 void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
@@ -112,6 +119,8 @@ void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
     hv->reserved_memory_mib = hv->reserved_memory_mib > vs->res.memory_reservation_mib
                                   ? hv->reserved_memory_mib - vs->res.memory_reservation_mib
                                   : 0.0;
+    if (c->free_index)
+        placement_index_update(c->free_index, (uint32_t)host_index - c->first_host, hv);
 }
 
 /* Places the VM if it fits somewhere: 1 placed, 0 not, -1 refused by a
@@ -177,7 +186,7 @@ static void cluster_lifetime_end(sim_ctx *ctx, cluster *c, uint32_t vm_id)
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->lifetime_over && f->hooks->lifetime_over(ctx, c, f, vm_id))
             return; /* it was down waiting for a restart: now off for good */
-    int32_t h = c->vm_host[vm_id];
+    int32_t h = c->vm_host[cluster_vm_slot(c, vm_id)];
     if (h < 0)
         return; /* released meanwhile (e.g. by a failure) */
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
@@ -190,7 +199,7 @@ static void cluster_lifetime_end(sim_ctx *ctx, cluster *c, uint32_t vm_id)
  * VMs in, in arrival order. */
 static void cluster_vm_stopped(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
-    int32_t h = c->vm_host[vm_id];
+    int32_t h = c->vm_host[cluster_vm_slot(c, vm_id)];
     if (h < 0)
         abort(); /* a release for a VM the controller did not place is a model bug */
     cluster_uncommit(c, vm_id, h);
@@ -202,7 +211,7 @@ void cluster_vm_gone(sim_ctx *ctx, cluster *c, uint32_t vm_id)
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->vm_gone)
             f->hooks->vm_gone(c, f, vm_id);
-    c->vm_host[vm_id] = -1;
+    c->vm_host[cluster_vm_slot(c, vm_id)] = -1;
     c->live--;
     uint32_t kept = 0;
     for (uint32_t i = 0; i < c->n_queued; i++)
@@ -246,6 +255,9 @@ int cluster_init_lifecycle(cluster *c, uint32_t n_vms, uint32_t n_hosts)
         return -1;
     for (uint32_t i = 0; i < n_vms; i++)
         c->vm_host[i] = -1;
+    c->free_index = malloc(sizeof *c->free_index);
+    if (!c->free_index || placement_index_init(c->free_index, c->view + c->first_host, c->n_hosts) != 0)
+        return -1;
     return 0;
 }
 
@@ -255,6 +267,10 @@ void cluster_release(cluster *c)
     free(c->queue);
     free(c->masked);
     free(c->ext);
+    if (c->free_index)
+        placement_index_free(c->free_index);
+    free(c->free_index);
+    c->free_index = NULL;
     c->vm_host = NULL;
     c->queue = NULL;
     c->masked = NULL;

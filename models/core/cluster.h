@@ -47,19 +47,24 @@ struct model_env;
 typedef struct cluster {
     const struct model_env *env;
     /* Its hosts are first_host .. first_host + n_hosts - 1 (all hosts
-     * without the `clusters` key); view holds every host, those of other
-     * clusters never usable, so feature code indexes it by host. */
+     * without the `clusters` key); view holds every host, indexed by host,
+     * but with `clusters` it is shared by all controllers: a controller
+     * (and its features) reads and writes only its own hosts' entries and
+     * places only on that slice. */
     uint32_t index;
     uint32_t first_host, n_hosts;
     /* its VMs in id order (NULL without `clusters`: every VM of the run) */
     const uint32_t *vm_ids;
     uint32_t n_vm_ids;
+    /* per VM of the run: its index in vm_ids (NULL without `clusters`:
+     * the VM id); per-VM state of the controller is sized by its own VMs */
+    const uint32_t *vm_local;
     placement_choice placement; /* placement.policy with its arguments */
     placement_host_view *view; /* one per host of the run */
     uint64_t placed;
     uint64_t placement_failures;
     uint64_t log_seq;
-    int32_t *vm_host;   /* per VM: where the controller placed it, -1 */
+    int32_t *vm_host;   /* per own VM (cluster_vm_slot): where the controller placed it, -1 */
     uint64_t arrived;   /* power-on requests received */
     uint64_t live;      /* placed and not yet released */
     uint32_t *queue;    /* VMs waiting for capacity, FIFO */
@@ -67,6 +72,10 @@ typedef struct cluster {
     uint32_t *masked;   /* hosts masked for the placement being chosen (cluster_mask_host) */
     uint32_t n_masked;
     void **ext;         /* per feature (cluster_feature.slot): its state, or NULL */
+    /* free memory over its own hosts (slot i: host first_host + i), kept by
+     * cluster_commit / cluster_uncommit for the policy's next_host; NULL
+     * until cluster_init_lifecycle */
+    struct placement_index *free_index;
 } cluster;
 
 /* Why a placement is made: a power-on (initial placement, arrival, queued
@@ -124,6 +133,10 @@ typedef struct cluster_feature {
 static inline uint32_t cluster_vm_count(const cluster *c, uint32_t n_vms) { return c->vm_ids ? c->n_vm_ids : n_vms; }
 static inline uint32_t cluster_vm_at(const cluster *c, uint32_t i) { return c->vm_ids ? c->vm_ids[i] : i; }
 
+/* The slot of VM vm_id (one of the cluster's) in per-VM arrays sized by
+ * the cluster's own VMs (cluster_vm_count). */
+static inline uint32_t cluster_vm_slot(const cluster *c, uint32_t vm_id) { return c->vm_local ? c->vm_local[vm_id] : vm_id; }
+
 static inline void *cluster_ext(const cluster *c, const cluster_feature *f) { return c->ext ? c->ext[f->slot] : NULL; }
 
 /* Sets up the lifecycle bookkeeping for n_vms VMs and n_hosts hosts; 0 or -1 (no memory). */
@@ -169,7 +182,7 @@ void cluster_send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id, int32_t host_in
  * `clusters`; with it /series/clusters/<name> (one column per cluster,
  * entities /tables/clusters) and, when `total`, /series/cluster/<name>,
  * the sum over the clusters. Returns the id to put into with column
- * c->index, or -1 (recorder_error()). */
+ * c->free_index, or -1 (recorder_error()). */
 int cluster_series_new(recorder *rec, const struct model_env *env, const char *name, const char *unit,
                        sim_time_ns period_ns, int total);
 

@@ -457,6 +457,15 @@ static model_status build_clusters(model_builder *b, core_model *m, const placem
     m->ctrl_more = calloc(env->n_clusters, sizeof *m->ctrl_more);
     if (!m->ctrls || !m->ctrl_more)
         return model_runtime_error(b, "out of memory");
+    if (m->dc.explicit_clusters) {
+        size_t bytes = (env->n_hosts ? env->n_hosts : 1) * sizeof *m->shared_view;
+        m->shared_view = malloc(bytes);
+        m->vm_local = malloc((env->n_vms ? env->n_vms : 1) * sizeof *m->vm_local);
+        if (!m->shared_view || !m->vm_local)
+            return model_runtime_error(b, "out of memory");
+        memcpy(m->shared_view, m->empty_view, bytes);
+        env->vm_local = m->vm_local;
+    }
     for (uint32_t k = 0; k < env->n_clusters; k++) {
         cluster *c = m->ctrls[k] = k == 0 ? &m->ctrl : &m->ctrl_more[k - 1];
         *c = (cluster){.env = env, .index = k, .placement = *placement, .first_host = m->dc.first_host[k],
@@ -472,16 +481,16 @@ static model_status build_clusters(model_builder *b, core_model *m, const placem
         if (!m->dc.explicit_clusters) {
             c->view = m->empty_view;
         } else {
+            /* one view shared by all controllers: each places only on its
+             * own hosts' slice (cluster.c), so its entries are its own */
             c->vm_ids = m->dc.vm_ids + m->dc.vm_first[k];
             c->n_vm_ids = m->dc.vms_in[k];
-            size_t bytes = (env->n_hosts ? env->n_hosts : 1) * sizeof *c->view;
-            if (!(c->view = malloc(bytes)))
-                return model_runtime_error(b, "out of memory");
-            memcpy(c->view, m->empty_view, bytes);
-            for (uint32_t h = 0; h < env->n_hosts; h++)
-                c->view[h].usable = env->host_cluster[h] == k;
+            c->vm_local = m->vm_local;
+            c->view = m->shared_view;
+            for (uint32_t i = 0; i < c->n_vm_ids; i++)
+                m->vm_local[c->vm_ids[i]] = i;
         }
-        if (cluster_init_lifecycle(c, env->n_vms, env->n_hosts) != 0)
+        if (cluster_init_lifecycle(c, c->vm_local ? c->n_vm_ids : env->n_vms, env->n_hosts) != 0)
             return model_runtime_error(b, "out of memory");
     }
     return MODEL_OK;
@@ -599,6 +608,12 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
         if (k == 0)
             env->cluster_lp = lp; /* cluster k is LP cluster_lp + k */
     }
+    /* the sample step's scratch per thread, not per host: hosts of one
+     * thread sample one after the other */
+    m->n_thread_scratch = (uint32_t)sim_threads(eng);
+    if (!(m->thread_scratch = calloc(m->n_thread_scratch, sizeof *m->thread_scratch)))
+        return model_runtime_error(b, "out of memory");
+    env->host_scratch_per_thread = m->thread_scratch;
     env->first_host_lp = sim_lp_count(eng);
     for (uint32_t i = 0; i < env->n_hosts; i++) {
         if (n_host_slots && !(m->hosts[i].ext = calloc(n_host_slots, sizeof *m->hosts[i].ext)))
@@ -846,14 +861,16 @@ void core_free(core_model *m)
     free(m->vms);
     if (m->ctrls)
         for (uint32_t k = 0; k < m->env.n_clusters; k++)
-            if (m->ctrls[k]) {
-                if (m->ctrls[k]->view != m->empty_view)
-                    free(m->ctrls[k]->view);
+            if (m->ctrls[k])
                 cluster_release(m->ctrls[k]);
-            }
     free(m->ctrls);
     free(m->ctrl_more);
     free(m->empty_view);
+    free(m->shared_view);
+    for (uint32_t t = 0; m->thread_scratch && t < m->n_thread_scratch; t++)
+        host_scratch_free(&m->thread_scratch[t]);
+    free(m->thread_scratch);
+    free(m->vm_local);
     datacenter_free(&m->dc);
     if (m->groups)
         for (int g = 0; g < m->n_groups; g++)

@@ -35,6 +35,12 @@ typedef struct core_model {
     cluster *ctrl_more; /* the other clusters' controllers, dc.n_clusters - 1 */
     cluster **ctrls; /* every controller, dc.n_clusters: ctrls[0] = &ctrl */
     placement_host_view *empty_view; /* every host as built (the single cluster's view) */
+    /* with `clusters`: the one view all controllers share, each writing only
+     * its own hosts' entries (cluster.h); NULL without */
+    placement_host_view *shared_view;
+    uint32_t *vm_local; /* with `clusters`: per VM, its index among its cluster's VMs */
+    struct host_scratch *thread_scratch; /* env.host_scratch_per_thread, n_thread_scratch of them */
+    uint32_t n_thread_scratch;
     workload_group *groups;
     int n_groups;
 } core_model;

@@ -272,9 +272,9 @@ static void host_sample(sim_ctx *ctx, host *h)
             s.spec = f->hooks->capacity(h, f, s.spec, &reduced);
     sim_time_ns now = sim_now(ctx);
     gsl_rng *noise = sim_rng(ctx, HOST_STREAM_DEMAND_NOISE);
-    if (!h->contention && !(h->contention = calloc(1, sizeof *h->contention)))
+    host_scratch *sc = env->host_scratch_per_thread ? &env->host_scratch_per_thread[sim_thread(ctx)] : h->contention;
+    if (!sc && !(sc = h->contention = calloc(1, sizeof *h->contention)))
         abort(); /* out of memory inside a handler */
-    host_scratch *sc = h->contention;
     if (host_scratch_reserve(sc, h->n_vms, s.spec->hw.numa_nodes ? s.spec->hw.numa_nodes : 1) != 0)
         abort();
     s.in = sc->in;

@@ -48,6 +48,10 @@ typedef struct model_env {
     uint32_t n_clusters;
     const uint32_t *host_cluster; /* per host: its cluster */
     const uint32_t *vm_cluster;   /* per VM: its cluster */
+    const uint32_t *vm_local;     /* per VM: its index among its cluster's VMs (cluster.vm_ids); NULL without */
+    /* the hosts' sample step's working memory, one per engine thread
+     * (sim_thread): nothing in it outlives a sample. NULL: one per host. */
+    struct host_scratch *host_scratch_per_thread;
     uint32_t n_hosts;
     uint32_t n_vms;
     const host_spec *host_specs;

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "models/core/placement_index.h"
 #include "models/policies/registry.h"
 
 int placement_choice_read(const scenario *scn, vdcsim_policy_kind kind, const char *key_policy,
@@ -34,15 +35,29 @@ int placement_fits(const placement_host_view *h, const placement_request *req)
     return h->committed_memory_mib + req->memory_mib <= h->memory_mib;
 }
 
+static uint32_t next_host(const vdcsim_placement_call *call, uint32_t from)
+{
+    return placement_index_next(call->index, from, call->req->memory_mib);
+}
+
 int32_t placement_choose(const placement_choice *pc, const placement_host_view *hosts, uint32_t n_hosts,
                          const placement_request *req, const uint8_t *failover_host)
+{
+    return placement_choose_indexed(pc, hosts, n_hosts, req, failover_host, NULL);
+}
+
+int32_t placement_choose_indexed(const placement_choice *pc, const placement_host_view *hosts, uint32_t n_hosts,
+                                 const placement_request *req, const uint8_t *failover_host,
+                                 const placement_index *index)
 {
     vdcsim_placement_call call = {.args = pc->args.bytes,
                                   .hosts = hosts,
                                   .n_hosts = n_hosts,
                                   .req = req,
                                   .fits = placement_fits,
-                                  .failover_host = failover_host};
+                                  .failover_host = failover_host,
+                                  .next_host = index && index->n == n_hosts ? next_host : NULL,
+                                  .index = index};
     int32_t chosen = pc->policy->choose(&call);
     /* The policy's contract: only a host that fits. */
     if (chosen < 0 || (uint32_t)chosen >= n_hosts || !placement_fits(&hosts[chosen], req))

@@ -47,6 +47,14 @@ int placement_fits(const placement_host_view *h, const placement_request *req);
 int32_t placement_choose(const placement_choice *pc, const placement_host_view *hosts, uint32_t n_hosts,
                          const placement_request *req, const uint8_t *failover_host);
 
+struct placement_index;
+
+/* The same with the controller's index of free memory over hosts (NULL:
+ * none), offered to the policy as call.next_host (placement_index.h). */
+int32_t placement_choose_indexed(const placement_choice *pc, const placement_host_view *hosts, uint32_t n_hosts,
+                                 const placement_request *req, const uint8_t *failover_host,
+                                 const struct placement_index *index);
+
 /* The built-in first_fit table: the lowest-numbered host that fits. */
 extern const vdcsim_placement_policy placement_first_fit;
 

@@ -4,6 +4,12 @@
 
 static int32_t first_fit_choose(const vdcsim_placement_call *call)
 {
+    if (call->next_host) { /* the same hosts in the same order, skipping those short of memory */
+        for (uint32_t i = call->next_host(call, 0); i < call->n_hosts; i = call->next_host(call, i + 1))
+            if (call->fits(&call->hosts[i], call->req))
+                return (int32_t)i;
+        return -1;
+    }
     for (uint32_t i = 0; i < call->n_hosts; i++)
         if (call->fits(&call->hosts[i], call->req))
             return (int32_t)i;

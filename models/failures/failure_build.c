@@ -292,12 +292,25 @@ static int init_restarts(failure_model *fm, const model_env *env)
             return -1;
         fm->n_restart_others = env->n_clusters - 1;
         fm->env.restart_others = fm->restart_others;
+        /* per-VM flags over each cluster's own VMs (cluster_vm_slot) */
+        uint32_t *own_vms = env->vm_local ? calloc(env->n_clusters, sizeof *own_vms) : NULL;
+        if (env->vm_local && !own_vms)
+            return -1;
+        for (uint32_t v = 0; own_vms && v < env->n_vms; v++)
+            own_vms[env->vm_cluster[v]]++;
         for (uint32_t k = 1; k < env->n_clusters; k++) {
             uint32_t n = 0;
             for (uint32_t h = 0; h < env->n_hosts; h++)
                 n += env->host_cluster[h] == k;
-            if (restart_init(&fm->restart_others[k - 1], n, env->n_vms) != 0)
+            if (restart_init(&fm->restart_others[k - 1], n, own_vms ? own_vms[k] : env->n_vms) != 0) {
+                free(own_vms);
                 return -1;
+            }
+        }
+        if (own_vms) {
+            uint32_t n_own0 = own_vms[0];
+            free(own_vms);
+            return restart_init(&fm->restart, n0, n_own0);
         }
     }
     return restart_init(&fm->restart, n0, env->n_vms);

@@ -242,7 +242,7 @@ static void restart_vm_failed(sim_ctx *ctx, cluster *c, failure_env *fe, restart
 {
     const model_env *env = c->env;
     uint32_t id = n->vm;
-    if (q->lifetime_over[id]) { /* it was to stop anyway: release, no restart */
+    if (q->lifetime_over[cluster_vm_slot(c, id)]) { /* it was to stop anyway: release, no restart */
         vm_off_for_good(ctx, fe, id);
         vm_msg m = {.vm = id};
         sim_send(ctx, sim_self(ctx), 0, env->kind_vm_stopped, &m, sizeof m);
@@ -310,7 +310,7 @@ static int restart_lifetime_over(sim_ctx *ctx, cluster *c, const cluster_feature
 {
     failure_env *fe = &((failure_model *)f->world)->env;
     restart_queue *q = restart_of(fe, c);
-    q->lifetime_over[vm_id] = 1;
+    q->lifetime_over[cluster_vm_slot(c, vm_id)] = 1;
     if (!remove_entry(q->due, &q->n_due, vm_id) && !remove_entry(q->waiting, &q->n_waiting, vm_id))
         return 0; /* running (the host stops it) or on its way to a restart */
     /* Its capacity was released when it failed. */

@@ -34,7 +34,7 @@ typedef struct restart_queue {
     uint32_t vms_down; /* VMs the controller knows are not running */
     uint64_t restarts, restart_failures; /* restart_failures: attempts that found no capacity */
     uint64_t restarts_given_up;          /* HA: retries exhausted (ha_restart_failed) */
-    uint8_t *lifetime_over; /* per VM: its lifetime ended; never restart it */
+    uint8_t *lifetime_over; /* per own VM (cluster_vm_slot): its lifetime ended; never restart it */
 } restart_queue;
 
 /* 0, or -1 out of memory. */

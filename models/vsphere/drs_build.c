@@ -222,6 +222,23 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     for (uint32_t v = 0; v < env->n_vms; v++)
         own += !env->vm_cluster || env->vm_cluster[v] == cluster_index;
     size_t pass_vms = k->local ? (own ? own : 1) : nv;
+    k->vm_local = env->vm_local;
+    if (env->vm_local) /* the view's per-VM arrays hold the cluster's own VMs */
+        nv = own ? own : 1;
+    /* the local view keeps the cluster's own (contiguous) hosts only */
+    k->host0 = 0;
+    k->n_host_slots = env->n_hosts;
+    if (k->local) {
+        uint32_t first = env->n_hosts, n_own = 0;
+        for (uint32_t h = 0; h < env->n_hosts; h++)
+            if (env->host_cluster[h] == cluster_index) {
+                first = h < first ? h : first;
+                n_own = h + 1 - first;
+            }
+        k->host0 = n_own ? first : 0;
+        k->n_host_slots = n_own;
+        nh = n_own ? n_own : 1;
+    }
     k->vm_cpu_mhz = calloc(nv, sizeof *k->vm_cpu_mhz);
     k->vm_mem_mib = calloc(nv, sizeof *k->vm_mem_mib);
     k->vm_dirty_bytes_per_s = calloc(nv, sizeof *k->vm_dirty_bytes_per_s);
@@ -245,17 +262,17 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
         !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
         !k->vms || !k->assignment || !k->moves)
         return -1;
-    for (uint32_t v = 0; v < env->n_vms; v++)
+    for (size_t v = 0; v < nv; v++)
         k->vm_migration[v] = -1;
-    for (uint32_t h = 0; h < env->n_hosts; h++) {
+    for (uint32_t h = k->host0; h < k->host0 + k->n_host_slots; h++) {
         double nic = env->host_specs[h].hw.nic_gbps;
-        k->nic_gbps[h] = nic > 0.0 ? nic : 10.0;
-        k->host_state[h] =
+        k->nic_gbps[drs_host_slot(k, h)] = nic > 0.0 ? nic : 10.0;
+        k->host_state[drs_host_slot(k, h)] =
             !env->host_cluster || env->host_cluster[h] == cluster_index ? DRS_HOST_UP : DRS_HOST_DOWN;
     }
     if (!k->local)
         fill_foreign(k, env, cluster_index);
-    return vmotion_set_init(&k->set, env->n_hosts, k->nic_gbps);
+    return vmotion_set_init(&k->set, k->n_host_slots, k->nic_gbps);
 }
 
 /* drs.policy and drs.args through the DRS registry: 0, -1 bad input (err),

@@ -46,7 +46,7 @@ static double set_now_s(sim_ctx *ctx, const vmotion_set *s)
 
 static void send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
-    int32_t h = c->vm_host[vm_id];
+    int32_t h = c->vm_host[cluster_vm_slot(c, vm_id)];
     if (h >= 0)
         cluster_send_stop(ctx, c, vm_id, h);
 }
@@ -58,9 +58,9 @@ static void mig_close(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration *m, in
     drs_ctl *k = &d->ctl;
     m->outcome = outcome;
     m->set_id = -1;
-    k->vm_migration[m->vm] = -1;
-    k->host_in_flight[m->src]--;
-    k->host_in_flight[m->dst]--;
+    k->vm_migration[drs_vm_slot(k, m->vm)] = -1;
+    k->host_in_flight[drs_host_slot(k, m->src)]--;
+    k->host_in_flight[drs_host_slot(k, m->dst)]--;
     while (k->first_open < k->n_migs && k->migs[k->first_open].outcome != 0)
         k->first_open++;
     if (m->stop_pending)
@@ -73,12 +73,12 @@ static void cpu_update(sim_ctx *ctx, drs_env *d, cluster *c)
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        uint8_t want = k->set.active[h] > 0;
-        if (want == k->cpu_charged[h])
+        uint8_t want = k->set.active[drs_host_slot(k, h)] > 0;
+        if (want == k->cpu_charged[drs_host_slot(k, h)])
             continue;
-        k->cpu_charged[h] = want;
+        k->cpu_charged[drs_host_slot(k, h)] = want;
         drs_msg m = {.op = DRS_OP_VMOTION_CPU,
-                     .cpu_mhz = want ? vmotion_host_cpu_reservation_mhz(k->nic_gbps[h], env->host_specs[h].cpu_mhz)
+                     .cpu_mhz = want ? vmotion_host_cpu_reservation_mhz(k->nic_gbps[drs_host_slot(k, h)], env->host_specs[h].cpu_mhz)
                                      : 0.0};
         sim_send(ctx, env->first_host_lp + h, env->control_latency_ns, d->kind_host, &m, sizeof m);
     }
@@ -105,7 +105,7 @@ static void act_on(sim_ctx *ctx, drs_env *d, cluster *c, const vmotion_event *ev
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
     for (uint32_t i = 0; i < n; i++) {
-        int32_t r = k->vm_migration[ev[i].vm];
+        int32_t r = k->vm_migration[drs_vm_slot(k, ev[i].vm)];
         if (r < 0)
             continue;
         drs_migration *m = &k->migs[r];
@@ -193,7 +193,7 @@ static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, i
     drs_ctl *k = &d->ctl;
     vmotion_params p = d->vmotion;
     p.memory_bytes = (double)env->vm_specs[vm_id].memory_mib * MIB_BYTES;
-    p.dirty_rate_bytes_per_s = k->vm_dirty_bytes_per_s[vm_id];
+    p.dirty_rate_bytes_per_s = k->vm_dirty_bytes_per_s[drs_vm_slot(k, vm_id)];
     vmotion_event ev[2];
     uint32_t n = 0;
     int32_t r = mig_new(k);
@@ -205,10 +205,11 @@ static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, i
     m->requested_ns = sim_now(ctx);
     m->started_ns = m->done_ns = -1;
     m->sdps_min_speed = 1.0;
-    k->vm_migration[vm_id] = r;
-    k->host_in_flight[src]++;
-    k->host_in_flight[dst]++;
-    m->set_id = vmotion_set_request(&k->set, vm_id, src, dst, &p, set_now_s(ctx, &k->set), ev, &n);
+    k->vm_migration[drs_vm_slot(k, vm_id)] = r;
+    k->host_in_flight[drs_host_slot(k, src)]++;
+    k->host_in_flight[drs_host_slot(k, dst)]++;
+    m->set_id = vmotion_set_request(&k->set, vm_id, (int32_t)drs_host_slot(k, (uint32_t)src),
+                                     (int32_t)drs_host_slot(k, (uint32_t)dst), &p, set_now_s(ctx, &k->set), ev, &n);
     if (m->set_id < 0) { /* a bad parameter: the move is dropped */
         mig_close(ctx, d, c, m, 2);
         return;
@@ -232,19 +233,19 @@ static void abort_migration(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration 
     act_on(ctx, d, c, ev, n);
 }
 
-static uint32_t in_flight_on(const drs_ctl *k, uint32_t h) { return k->host_in_flight[h]; }
+static uint32_t in_flight_on(const drs_ctl *k, uint32_t h) { return k->host_in_flight[drs_host_slot(k, h)]; }
 
 /* The host's state for DRS: standby hosts are out like failed ones. */
 static drs_host_state drs_state_of(const drs_ctl *k, uint32_t h)
 {
-    if (k->host_standby[h] || k->host_state[h] == DRS_HOST_DOWN)
+    if (k->host_standby[drs_host_slot(k, h)] || k->host_state[drs_host_slot(k, h)] == DRS_HOST_DOWN)
         return DRS_HOST_DOWN;
-    return k->host_evacuating[h] ? DRS_HOST_MAINTENANCE : DRS_HOST_UP;
+    return k->host_evacuating[drs_host_slot(k, h)] ? DRS_HOST_MAINTENANCE : DRS_HOST_UP;
 }
 
 static int vm_movable(const drs_env *d, const cluster *c, uint32_t v)
 {
-    return !d->vm_pinned[v] && d->ctl.vm_running[v] && d->ctl.vm_migration[v] < 0;
+    return !d->vm_pinned[v] && d->ctl.vm_running[drs_vm_slot(&d->ctl, v)] && d->ctl.vm_migration[drs_vm_slot(&d->ctl, v)] < 0;
 }
 
 /* With `clusters`, a built-in pass without rules sees only the cluster's
@@ -265,25 +266,25 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
     drs_ctl *k = &d->ctl;
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
         const host_spec *s = &env->host_specs[h];
-        k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
+        k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
                                  .mem_capacity_mib = (double)s->memory_mib,
                                  .state = drs_state_of(k, h),
-                                 .vmotion_nic_gbps = k->nic_gbps[h],
+                                 .vmotion_nic_gbps = k->nic_gbps[drs_host_slot(k, h)],
                                  .vmotions_in_flight = in_flight_on(k, h),
                                  .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
     }
     for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
         uint32_t v = cluster_vm_at(c, i);
         const vm_spec *vs = &env->vm_specs[v];
-        int32_t r = k->vm_migration[v];
-        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[v];
+        int32_t r = k->vm_migration[drs_vm_slot(k, v)];
+        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[cluster_vm_slot(c, v)];
         drs_vm dv = {.host = h,
-                     .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
-                     .mem_entitlement_mib = k->vm_mem_mib[v],
+                     .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
+                     .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)],
                      .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
                      .mem_reservation_mib = vs->res.memory_reservation_mib,
                      .memory_mib = (double)vs->memory_mib,
-                     .dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[v] / MIB_BYTES,
+                     .dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[drs_vm_slot(k, v)] / MIB_BYTES,
                      .sriov_vfs = vs->res.sriov ? 1u : 0u,
                      .pinned = !vm_movable(d, c, v)};
         if (local_view(d, c)) {
@@ -300,7 +301,7 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
     uint32_t cap = d->params.max_moves_per_pass + (local_view(d, c) ? c->n_vm_ids : env->n_vms) + 1;
     int n;
     if (local_view(d, c)) {
-        drs_cluster lcl = {k->hosts + c->first_host, c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
+        drs_cluster lcl = {k->hosts + drs_host_slot(k, c->first_host), c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
         n = drs_pass(&lcl, &d->params, k->assignment, k->moves, cap, &res);
         for (int i = 0; i < n; i++) { /* back to the run's VM and host numbers */
             k->moves[i].vm = c->vm_ids[k->moves[i].vm];
@@ -319,7 +320,7 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
     for (int i = 0; i < n; i++) {
         const drs_move *mv = &k->moves[i];
         drs_reason why = mv->priority > 1                  ? DRS_REASON_BALANCE
-                         : k->host_evacuating[mv->from] ? DRS_REASON_MAINTENANCE
+                         : k->host_evacuating[drs_host_slot(k, mv->from)] ? DRS_REASON_MAINTENANCE
                                                         : DRS_REASON_RULE;
         ctl_log(ctx, c, d->log_move, mv->vm, mv->from, mv->to, mv->imbalance_after);
         k->moves_total++;
@@ -336,31 +337,31 @@ static void evacuation_check(sim_ctx *ctx, drs_env *d, cluster *c, int allow_pas
     drs_ctl *k = &d->ctl;
     int need_pass = 0;
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        if (!k->host_evacuating[h] || in_flight_on(k, h) > 0)
+        if (!k->host_evacuating[drs_host_slot(k, h)] || in_flight_on(k, h) > 0)
             continue;
         for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms) && !need_pass; i++)
-            need_pass = c->vm_host[cluster_vm_at(c, i)] == (int32_t)h && vm_movable(d, c, cluster_vm_at(c, i));
+            need_pass = c->vm_host[cluster_vm_slot(c, cluster_vm_at(c, i))] == (int32_t)h && vm_movable(d, c, cluster_vm_at(c, i));
     }
     if (need_pass && allow_pass)
         run_pass(ctx, d, c);
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        if (!k->host_evacuating[h] || in_flight_on(k, h) > 0)
+        if (!k->host_evacuating[drs_host_slot(k, h)] || in_flight_on(k, h) > 0)
             continue;
         uint32_t left = 0;
         for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++)
-            left += c->vm_host[cluster_vm_at(c, i)] == (int32_t)h;
-        k->host_evacuating[h] = 0;
-        double took_s = (double)(sim_now(ctx) - k->evacuation_start_ns[h]) * 1e-9;
-        if (k->evacuation_for_standby[h]) {
-            k->evacuation_for_standby[h] = 0;
+            left += c->vm_host[cluster_vm_slot(c, cluster_vm_at(c, i))] == (int32_t)h;
+        k->host_evacuating[drs_host_slot(k, h)] = 0;
+        double took_s = (double)(sim_now(ctx) - k->evacuation_start_ns[drs_host_slot(k, h)]) * 1e-9;
+        if (k->evacuation_for_standby[drs_host_slot(k, h)]) {
+            k->evacuation_for_standby[drs_host_slot(k, h)] = 0;
             if (left > 0)
                 continue; /* DPM gives up: something could not move */
-            k->host_standby[h] = 1;
+            k->host_standby[drs_host_slot(k, h)] = 1;
             send_host(ctx, env, d, h, DRS_OP_STANDBY, 0, 0, 0);
             ctl_log(ctx, c, d->log_standby, h, 0, 0, took_s);
             continue;
         }
-        k->host_state[h] = DRS_HOST_DOWN;
+        k->host_state[drs_host_slot(k, h)] = DRS_HOST_DOWN;
         send_host(ctx, env, d, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
         ctl_log(ctx, c, d->log_evacuated, h, left, 0, took_s);
     }
@@ -374,7 +375,7 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
     double demand[2] = {0, 0}, cap[2] = {0, 0};
     uint32_t on = 0;
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        if (k->host_evacuating[h] || k->host_standby[h] == 2)
+        if (k->host_evacuating[drs_host_slot(k, h)] || k->host_standby[drs_host_slot(k, h)] == 2)
             return; /* one change at a time */
         if (drs_state_of(k, h) != DRS_HOST_UP)
             continue;
@@ -382,23 +383,23 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
         cap[1] += (double)env->host_specs[h].memory_mib;
         on++;
     }
-    memset(k->host_load + c->first_host, 0, c->n_hosts * sizeof *k->host_load);
-    memset(k->host_stuck + c->first_host, 0, c->n_hosts * sizeof *k->host_stuck);
+    memset(k->host_load + drs_host_slot(k, c->first_host), 0, c->n_hosts * sizeof *k->host_load);
+    memset(k->host_stuck + drs_host_slot(k, c->first_host), 0, c->n_hosts * sizeof *k->host_stuck);
     for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
         uint32_t v = cluster_vm_at(c, i);
-        int32_t h = c->vm_host[v];
+        int32_t h = c->vm_host[cluster_vm_slot(c, v)];
         if (h < 0)
             continue;
-        demand[0] += k->vm_cpu_mhz[v];
-        demand[1] += k->vm_mem_mib[v];
-        k->host_load[h] += k->vm_cpu_mhz[v];
-        k->host_stuck[h] |= (uint8_t)!vm_movable(d, c, v);
+        demand[0] += k->vm_cpu_mhz[drs_vm_slot(k, v)];
+        demand[1] += k->vm_mem_mib[drs_vm_slot(k, v)];
+        k->host_load[drs_host_slot(k, h)] += k->vm_cpu_mhz[drs_vm_slot(k, v)];
+        k->host_stuck[drs_host_slot(k, h)] |= (uint8_t)!vm_movable(d, c, v);
     }
     double u = on ? fmax(demand[0] / cap[0], demand[1] / cap[1]) : INFINITY;
     if (u > d->dpm_high) {
         for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)
-            if (k->host_standby[h] == 1 && k->host_state[h] == DRS_HOST_UP) {
-                k->host_standby[h] = 2;
+            if (k->host_standby[drs_host_slot(k, h)] == 1 && k->host_state[drs_host_slot(k, h)] == DRS_HOST_UP) {
+                k->host_standby[drs_host_slot(k, h)] = 2;
                 send_host(ctx, env, d, h, DRS_OP_POWER_ON, 0, 0, 0);
                 ctl_log(ctx, c, d->log_power_on, h, 0, 0, u);
                 return;
@@ -413,8 +414,8 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
         if (drs_state_of(k, h) != DRS_HOST_UP)
             continue;
-        double load = k->host_load[h] / host_schedulable_mhz(&env->host_specs[h]);
-        if (!k->host_stuck[h] && load <= pick_load) {
+        double load = k->host_load[drs_host_slot(k, h)] / host_schedulable_mhz(&env->host_specs[h]);
+        if (!k->host_stuck[drs_host_slot(k, h)] && load <= pick_load) {
             pick = (int32_t)h;
             pick_load = load;
         }
@@ -426,9 +427,9 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
     double u_after = fmax(demand[0] / left_cpu, demand[1] / left_mem);
     if (!(u_after < 0.5 * (d->dpm_low + d->dpm_high)))
         return;
-    k->host_evacuating[pick] = 1;
-    k->evacuation_for_standby[pick] = 1;
-    k->evacuation_start_ns[pick] = sim_now(ctx);
+    k->host_evacuating[drs_host_slot(k, pick)] = 1;
+    k->evacuation_for_standby[drs_host_slot(k, pick)] = 1;
+    k->evacuation_start_ns[drs_host_slot(k, pick)] = sim_now(ctx);
 }
 
 /* After any change to the set: CPU reservations, the timer. */
@@ -450,32 +451,32 @@ static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, cons
     switch ((cluster_notice_kind)n->kind) {
     case CLUSTER_NOTICE_HOST_DOWN: {
         uint32_t h = (uint32_t)n->host;
-        k->host_state[h] = DRS_HOST_DOWN;
+        k->host_state[drs_host_slot(k, h)] = DRS_HOST_DOWN;
         advance(ctx, d, c);
         for (uint32_t i = k->first_open; i < k->n_migs; i++) {
             drs_migration *m = &k->migs[i];
             if (m->outcome == 0 && m->set_id >= 0 && (m->src == (int32_t)h || m->dst == (int32_t)h))
                 abort_migration(ctx, d, c, m);
         }
-        if (k->host_evacuating[h]) { /* down before it was evacuated: its window begins anyway */
-            k->host_evacuating[h] = 0;
-            if (!k->evacuation_for_standby[h])
+        if (k->host_evacuating[drs_host_slot(k, h)]) { /* down before it was evacuated: its window begins anyway */
+            k->host_evacuating[drs_host_slot(k, h)] = 0;
+            if (!k->evacuation_for_standby[drs_host_slot(k, h)])
                 send_host(ctx, env, d, h, DRS_OP_ENTER_MAINTENANCE, 0, 0, 0);
-            k->evacuation_for_standby[h] = 0;
+            k->evacuation_for_standby[drs_host_slot(k, h)] = 0;
         }
         evacuation_check(ctx, d, c, 1);
         settle(ctx, d, c);
         break;
     }
     case CLUSTER_NOTICE_HOST_UP:
-        k->host_state[n->host] = DRS_HOST_UP;
-        k->host_evacuating[n->host] = 0;
+        k->host_state[drs_host_slot(k, n->host)] = DRS_HOST_UP;
+        k->host_evacuating[drs_host_slot(k, n->host)] = 0;
         break;
     case CLUSTER_NOTICE_VM_FAILED: {
         uint32_t v = n->vm;
-        k->vm_running[v] = 0;
-        k->vm_cpu_mhz[v] = k->vm_mem_mib[v] = 0.0;
-        int32_t r = k->vm_migration[v];
+        k->vm_running[drs_vm_slot(k, v)] = 0;
+        k->vm_cpu_mhz[drs_vm_slot(k, v)] = k->vm_mem_mib[drs_vm_slot(k, v)] = 0.0;
+        int32_t r = k->vm_migration[drs_vm_slot(k, v)];
         if (r >= 0 && k->migs[r].set_id >= 0) {
             advance(ctx, d, c);
             if (k->migs[r].set_id >= 0)
@@ -491,10 +492,10 @@ static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, cons
 static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int32_t r)
 {
     drs_migration *m = &d->ctl.migs[r];
-    if (c->vm_host[vm_id] == m->src) { /* else its capacity was released meanwhile */
+    if (c->vm_host[cluster_vm_slot(c, vm_id)] == m->src) { /* else its capacity was released meanwhile */
         cluster_uncommit(c, vm_id, m->src);
         cluster_commit(c, vm_id, m->dst);
-        c->vm_host[vm_id] = m->dst;
+        c->vm_host[cluster_vm_slot(c, vm_id)] = m->dst;
     }
     mig_close(ctx, d, c, m, 1);
 }
@@ -509,10 +510,10 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
     switch ((drs_op)m->op) {
     case DRS_OP_VM_STATS: {
         const drs_stats_msg *st = (const drs_stats_msg *)ev->payload.bytes;
-        k->vm_running[st->vm] = (uint8_t)st->running;
-        k->vm_cpu_mhz[st->vm] = st->cpu_mhz;
-        k->vm_mem_mib[st->vm] = st->mem_mib;
-        k->vm_dirty_bytes_per_s[st->vm] = st->dirty_bytes_per_s;
+        k->vm_running[drs_vm_slot(k, st->vm)] = (uint8_t)st->running;
+        k->vm_cpu_mhz[drs_vm_slot(k, st->vm)] = st->cpu_mhz;
+        k->vm_mem_mib[drs_vm_slot(k, st->vm)] = st->mem_mib;
+        k->vm_dirty_bytes_per_s[drs_vm_slot(k, st->vm)] = st->dirty_bytes_per_s;
         break;
     }
     case DRS_OP_TICK:
@@ -549,14 +550,14 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
         break;
     }
     case DRS_OP_HOST_READY:
-        k->host_standby[m->host] = 0;
+        k->host_standby[drs_host_slot(k, m->host)] = 0;
         break;
     case DRS_OP_EVACUATE: {
         uint32_t h = (uint32_t)m->host;
         advance(ctx, d, c);
-        k->host_evacuating[h] = 1;
-        k->evacuation_for_standby[h] = 0;
-        k->evacuation_start_ns[h] = sim_now(ctx);
+        k->host_evacuating[drs_host_slot(k, h)] = 1;
+        k->evacuation_for_standby[drs_host_slot(k, h)] = 0;
+        k->evacuation_start_ns[drs_host_slot(k, h)] = sim_now(ctx);
         /* migrations into it are called back; the host takes no new VMs */
         for (uint32_t i = k->first_open; i < k->n_migs; i++) {
             drs_migration *mig = &k->migs[i];
@@ -580,7 +581,7 @@ static int drs_hold_stop(cluster *c, const cluster_feature *f, uint32_t vm_id)
     (void)c;
     drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
-    int32_t r = k->vm_migration[vm_id];
+    int32_t r = k->vm_migration[drs_vm_slot(k, vm_id)];
     if (r < 0)
         return 0;
     k->migs[r].stop_pending = 1;
@@ -597,16 +598,16 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
     /* rules see VMs in flight at their destination, as DRS does */
     for (uint32_t i = k->first_open; i < k->n_migs; i++)
         if (k->migs[i].outcome == 0) {
-            k->migs[i].saved_host = c->vm_host[k->migs[i].vm];
-            c->vm_host[k->migs[i].vm] = k->migs[i].dst;
+            k->migs[i].saved_host = c->vm_host[cluster_vm_slot(c, k->migs[i].vm)];
+            c->vm_host[cluster_vm_slot(c, k->migs[i].vm)] = k->migs[i].dst;
         }
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)
-        if (k->host_evacuating[h] || k->host_standby[h] ||
+        if (k->host_evacuating[drs_host_slot(k, h)] || k->host_standby[drs_host_slot(k, h)] ||
             (d->n_rules && !drs_rules_allow(d->rules, &d->rule_index, c->vm_host, vm_id, (int32_t)h, 0)))
             cluster_mask_host(c, h);
     for (uint32_t i = k->n_migs; i-- > k->first_open;)
         if (k->migs[i].outcome == 0)
-            c->vm_host[k->migs[i].vm] = k->migs[i].saved_host;
+            c->vm_host[cluster_vm_slot(c, k->migs[i].vm)] = k->migs[i].saved_host;
 }
 
 static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
@@ -619,31 +620,31 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
     sim_time_ns now = sim_now(ctx);
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
         const host_spec *s = &env->host_specs[h];
-        k->hosts[h] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
+        k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
                                  .mem_capacity_mib = (double)s->memory_mib,
                                  .state = drs_state_of(k, h) == DRS_HOST_DOWN ? DRS_HOST_DOWN : DRS_HOST_UP,
-                                 .vmotion_nic_gbps = k->nic_gbps[h]};
+                                 .vmotion_nic_gbps = k->nic_gbps[drs_host_slot(k, h)]};
     }
     int local = k->local; /* the cluster's own hosts and VMs, renumbered */
     for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
         uint32_t v = cluster_vm_at(c, i);
-        int32_t r = k->vm_migration[v];
-        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[v];
+        int32_t r = k->vm_migration[drs_vm_slot(k, v)];
+        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[cluster_vm_slot(c, v)];
         if (local) {
             h = h >= 0 ? h - (int32_t)c->first_host : h;
             k->assignment[i] = h;
-            k->vms[i] = (drs_vm){.host = h, .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
-                                       .mem_entitlement_mib = k->vm_mem_mib[v]};
+            k->vms[i] = (drs_vm){.host = h, .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
+                                       .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)]};
             continue;
         }
         k->assignment[v] = h;
         k->vms[v] = (drs_vm){.host = k->assignment[v],
-                             .cpu_entitlement_mhz = k->vm_cpu_mhz[v],
-                             .mem_entitlement_mib = k->vm_mem_mib[v]};
+                             .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
+                             .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)]};
     }
     double imb;
     if (local) {
-        drs_cluster lcl = {k->hosts + c->first_host, c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
+        drs_cluster lcl = {k->hosts + drs_host_slot(k, c->first_host), c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
         imb = drs_imbalance(&lcl, k->assignment, d->params.combine, NULL, NULL);
     } else {
         drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, NULL, 0};
@@ -654,7 +655,7 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
     if (d->series_standby >= 0) {
         uint32_t standby = 0;
         for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)
-            standby += k->host_standby[h] != 0;
+            standby += k->host_standby[drs_host_slot(k, h)] != 0;
         rec_series_put(env->rec, d->series_standby, now, (int)c->index, (double)standby);
     }
     if (d->series_in_flight >= 0)

@@ -145,10 +145,16 @@ typedef struct drs_host_side {
 
 /* The controller's own state (owned by the cluster LP). */
 typedef struct drs_ctl {
-    /* its view, from VM_STATS and the failure module's messages */
+    /* its view, from VM_STATS and the failure module's messages; the
+     * per-VM arrays hold the cluster's own VMs, VM v at drs_vm_slot(k, v) */
+    const uint32_t *vm_local; /* model_env.vm_local: NULL means the VM id */
     double *vm_cpu_mhz, *vm_mem_mib, *vm_dirty_bytes_per_s;
     uint8_t *vm_running;      /* last report: running */
     int32_t *vm_migration;    /* record index while in flight, else -1 */
+    /* the per-host arrays (host_state .. hosts, the vMotion set) hold
+     * hosts host0 .. host0 + n_host_slots - 1, host h at drs_host_slot(k, h):
+     * in the local view only the cluster's own hosts, else every host */
+    uint32_t host0, n_host_slots;
     drs_host_state *host_state;
     uint8_t *host_evacuating;
     sim_time_ns *evacuation_start_ns;
@@ -177,6 +183,9 @@ typedef struct drs_ctl {
     uint64_t passes, moves_total;
     double last_imbalance;
 } drs_ctl;
+
+static inline uint32_t drs_host_slot(const drs_ctl *k, uint32_t h) { return h - k->host0; }
+static inline uint32_t drs_vm_slot(const drs_ctl *k, uint32_t vm_id) { return k->vm_local ? k->vm_local[vm_id] : vm_id; }
 
 typedef struct drs_env {
     int enabled;               /* drs.enabled: passes, vMotions, evacuation (in this cluster) */

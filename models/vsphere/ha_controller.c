@@ -125,9 +125,13 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     if (!ha)
         return -1;
     ha->n_hosts = env->n_hosts;
-    ha->n_vms = env->n_vms;
+    ha->n_vms_run = env->n_vms;
+    ha->vm_local = env->vm_local;
+    ha->n_vms = 0; /* with `clusters` its own VMs only (in id order, as vm_local numbers them) */
+    for (uint32_t v = 0; v < env->n_vms; v++)
+        ha->n_vms += !ha->vm_local || vm_in(env, v, k);
     ha->hosts = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *ha->hosts);
-    ha->vms = calloc(env->n_vms ? env->n_vms : 1, sizeof *ha->vms);
+    ha->vms = calloc(ha->n_vms ? ha->n_vms : 1, sizeof *ha->vms);
     ha->saved_usable = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *ha->saved_usable);
     if (!ha->hosts || !ha->vms || !ha->saved_usable) {
         ha_controller_free(ha);
@@ -167,6 +171,14 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     /* "table": each VM's own overhead, as vCenter counts it; a size: the same for all */
     int overhead_from_table = scn_bytes_name(scn, "ha.memory_overhead") == 0;
     double overhead_mib = (double)(scn_bytes(scn, "ha.memory_overhead") >> 20);
+    ha->own_first = env->n_hosts;
+    for (uint32_t h = 0; h < env->n_hosts; h++)
+        if (host_in(env, h, k)) {
+            ha->own_first = h < ha->own_first ? h : ha->own_first;
+            ha->n_own_hosts = h + 1 - ha->own_first; /* a cluster's hosts are contiguous (cluster.h) */
+        }
+    if (ha->n_own_hosts == 0)
+        ha->own_first = 0;
     for (uint32_t h = 0; h < env->n_hosts; h++)
         if (host_in(env, h, k))
             ha->hosts[h] = (ha_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(&env->host_specs[h]),
@@ -205,7 +217,8 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     for (uint32_t v = 0; v < env->n_vms; v++) {
         const vm_spec *vs = &env->vm_specs[v];
         if (!vm_in(env, v, k)) {
-            ha->vms[v] = (ha_vm){.host = -1};
+            if (!ha->vm_local)
+                ha->vms[v] = (ha_vm){.host = -1};
             continue;
         }
         ha->vm_memory_mib += (double)vs->memory_mib;
@@ -213,7 +226,7 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
         if (vs->res.cpu_reservation_mhz > 0.0 || vs->res.memory_reservation_mib > 0.0)
             ha->vms_reserving++;
         ha_priority prio = (ha_priority)scn_enum(scn, "vms.[%u].restart_priority", vs->group);
-        ha->vms[v] = (ha_vm){.host = -1,
+        ha->vms[ha_vm_slot(ha, v)] = (ha_vm){.host = -1,
                              .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
                              .mem_reservation_mib = vs->res.memory_reservation_mib,
                              .mem_overhead_mib = overhead_from_table
@@ -223,7 +236,7 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
                              .restartable = 1};
     }
     ha->totals = malloc(sizeof *ha->totals);
-    if (!ha->totals || ha_totals_init(ha->totals, ha->vms, ha->n_vms, ha->n_hosts, &ha->cfg) != 0) {
+    if (!ha->totals || ha_totals_init(ha->totals, ha->vms, ha->n_vms, ha->n_own_hosts, &ha->cfg) != 0) {
         free(ha->totals);
         ha->totals = NULL;
         ha_controller_free(ha);
@@ -273,7 +286,7 @@ int ha_controller_declare_recording(ha_controller *ha, recorder *rec, const stru
  * (remembering the usable flags), or restores them. */
 static void mask_hosts(ha_controller *ha, cluster *c, int hide_failover)
 {
-    for (uint32_t h = 0; h < ha->n_hosts; h++) {
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) { /* its own view entries */
         ha->saved_usable[h] = c->view[h].usable;
         if ((ha->hosts[h].failover_host != 0) == (hide_failover != 0))
             c->view[h].usable = 0;
@@ -282,17 +295,18 @@ static void mask_hosts(ha_controller *ha, cluster *c, int hide_failover)
 
 static void unmask_hosts(ha_controller *ha, cluster *c)
 {
-    for (uint32_t h = 0; h < ha->n_hosts; h++)
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)
         c->view[h].usable = ha->saved_usable[h];
 }
 
 static void mark_on(ha_controller *ha, uint32_t vm_id, int32_t host_index)
 {
-    ha->vms[vm_id].host = host_index;
-    if (ha->vms[vm_id].powered_on)
+    uint32_t v = ha_vm_slot(ha, vm_id);
+    ha->vms[v].host = host_index;
+    if (ha->vms[v].powered_on)
         return;
-    ha->vms[vm_id].powered_on = 1;
-    ha_totals_on(ha->totals, ha->vms, ha->n_vms, vm_id, &ha->cfg);
+    ha->vms[v].powered_on = 1;
+    ha_totals_on(ha->totals, ha->vms, ha->n_vms, v, &ha->cfg);
 }
 
 int32_t ha_controller_restart_place(ha_controller *ha, cluster *c, uint32_t vm_id)
@@ -343,7 +357,7 @@ static vdcsim_ha_admission_call ext_call(const ha_controller *ha, int64_t vm_id)
                                       .n_hosts = ha->n_hosts,
                                       .vms = ha->ext_vms,
                                       .n_vms = ha->n_vms,
-                                      .vm = vm_id >= 0 ? &ha->ext_vms[vm_id] : NULL,
+                                      .vm = vm_id >= 0 ? &ha->ext_vms[ha_vm_slot(ha, (uint32_t)vm_id)] : NULL,
                                       .cpu_min_mhz = ha->cfg.cpu_min_mhz};
 }
 
@@ -369,7 +383,8 @@ static int ha_admit(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t
         vdcsim_ha_admission_call call = ext_call(ha, vm_id);
         if (ha->admission->admit(&call))
             return 1;
-    } else if (ha_totals_admit(ha->totals, ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->vms[vm_id], -1, &ha->cfg)) {
+    } else if (ha_totals_admit(ha->totals, ha->hosts + ha->own_first, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->vms[ha_vm_slot(ha, vm_id)], -1,
+                                &ha->cfg)) {
         return 1;
     }
     ha->refused++;
@@ -384,7 +399,7 @@ static void ha_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluste
     const ha_controller *ha = ha_of(c, f);
     if (!ha || purpose != CLUSTER_PLACE_POWER_ON || ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
         return;
-    for (uint32_t h = 0; h < ha->n_hosts; h++)
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) /* its own view entries */
         if (ha->hosts[h].failover_host)
             cluster_mask_host(c, h);
 }
@@ -438,10 +453,11 @@ static const cluster_hooks ha_cluster_hooks = {
 
 void ha_controller_vm_off(ha_controller *ha, uint32_t vm_id)
 {
-    if (!ha->vms[vm_id].powered_on)
+    uint32_t v = ha_vm_slot(ha, vm_id);
+    if (!ha->vms[v].powered_on)
         return;
-    ha->vms[vm_id].powered_on = 0;
-    ha_totals_off(ha->totals, ha->vms, ha->n_vms, vm_id, &ha->cfg);
+    ha->vms[v].powered_on = 0;
+    ha_totals_off(ha->totals, ha->vms, ha->n_vms, v, &ha->cfg);
 }
 
 void ha_controller_host_up(ha_controller *ha, uint32_t host_index, int up)
@@ -453,7 +469,7 @@ void ha_controller_host_up(ha_controller *ha, uint32_t host_index, int up)
 
 ha_priority ha_controller_priority(const ha_controller *ha, uint32_t vm_id)
 {
-    return ha ? ha->vms[vm_id].priority : HA_PRIORITY_MEDIUM;
+    return ha ? ha->vms[ha_vm_slot(ha, vm_id)].priority : HA_PRIORITY_MEDIUM;
 }
 
 sim_time_ns ha_controller_retry_delay(const ha_controller *ha, uint32_t retry)
@@ -492,20 +508,20 @@ uint32_t ha_controller_failover_capacity(const ha_controller *ha)
     }
     if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS) {
         uint32_t up = 0;
-        for (uint32_t h = 0; h < ha->n_hosts; h++)
+        for (uint32_t h = ha->own_first; h < ha->own_first + ha->n_own_hosts; h++)
             up += ha->hosts[h].up && ha->hosts[h].failover_host;
         return up;
     }
     if (ha->cfg.policy == HA_POLICY_PERCENTAGE) {
-        double *cpu = malloc((ha->n_hosts ? ha->n_hosts : 1) * sizeof *cpu);
-        double *mem = malloc((ha->n_hosts ? ha->n_hosts : 1) * sizeof *mem);
+        double *cpu = malloc((ha->n_own_hosts ? ha->n_own_hosts : 1) * sizeof *cpu);
+        double *mem = malloc((ha->n_own_hosts ? ha->n_own_hosts : 1) * sizeof *mem);
         if (!cpu || !mem) {
             free(cpu);
             free(mem);
             return 0;
         }
         uint32_t n = 0;
-        for (uint32_t h = 0; h < ha->n_hosts; h++)
+        for (uint32_t h = ha->own_first; h < ha->own_first + ha->n_own_hosts; h++)
             if (ha->hosts[h].up) {
                 cpu[n] = ha->hosts[h].cpu_capacity_mhz;
                 mem[n++] = ha->hosts[h].mem_capacity_mib;
@@ -517,13 +533,13 @@ uint32_t ha_controller_failover_capacity(const ha_controller *ha)
         return fc < fm ? fc : fm;
     }
     ha_slots s;
-    ha_totals_slots(ha->totals, ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->cfg, &s);
+    ha_totals_slots(ha->totals, ha->hosts + ha->own_first, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->cfg, &s);
     return s.failover_capacity;
 }
 
 void ha_controller_slots(const ha_controller *ha, ha_slots *out)
 {
-    ha_totals_slots(ha->totals, ha->hosts, ha->n_hosts, ha->vms, ha->n_vms, &ha->cfg, out);
+    ha_totals_slots(ha->totals, ha->hosts + ha->own_first, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->cfg, out);
 }
 
 /* Sum of the capacities left after the `failures` largest of the up hosts
@@ -570,7 +586,7 @@ static double capacity_after_failures(const ha_controller *ha, uint32_t failures
  * after a failure. Say so, and show that capacity check when it fails. */
 static void describe_reservations_only(const ha_controller *ha, FILE *out)
 {
-    if (ha->vms_reserving > 0 || ha->n_vms == 0)
+    if (ha->vms_reserving > 0 || ha->n_vms_run == 0)
         return;
     double overhead_max = 0.0;
     for (uint32_t v = 0; v < ha->n_vms; v++)
@@ -592,16 +608,16 @@ static void describe_reservations_only(const ha_controller *ha, FILE *out)
     if (mem_short)
         fprintf(out,
                 "        does not hold: the %" PRIu32 " VMs' memory %.1f GiB > %.1f GiB left after %s\n",
-                ha->n_vms, ha->vm_memory_mib / 1024.0, mem_left / 1024.0, after);
+                ha->n_vms_run, ha->vm_memory_mib / 1024.0, mem_left / 1024.0, after);
     if (cpu_short)
         fprintf(out,
                 "        does not hold: the %" PRIu32 " VMs' mean CPU demand %.1f GHz > %.1f GHz left after %s\n",
-                ha->n_vms, ha->vm_cpu_demand_mhz / 1000.0, cpu_left / 1000.0, after);
+                ha->n_vms_run, ha->vm_cpu_demand_mhz / 1000.0, cpu_left / 1000.0, after);
     if (!mem_short && !cpu_short)
         fprintf(out,
                 "        by size it holds: the %" PRIu32 " VMs' memory %.1f GiB and mean CPU demand %.1f GHz fit in the "
                 "%.1f GiB and %.1f GHz left after %s\n",
-                ha->n_vms, ha->vm_memory_mib / 1024.0, ha->vm_cpu_demand_mhz / 1000.0, mem_left / 1024.0,
+                ha->n_vms_run, ha->vm_memory_mib / 1024.0, ha->vm_cpu_demand_mhz / 1000.0, mem_left / 1024.0,
                 cpu_left / 1000.0, after);
 }
 

@@ -54,9 +54,15 @@ typedef struct ha_controller {
     vdcsim_ha_host *ext_hosts;    /* scratch views for a non-built-in admission policy */
     vdcsim_ha_vm *ext_vms;
     ha_host *hosts; /* n_hosts */
-    ha_vm *vms;     /* n_vms */
+    ha_vm *vms;     /* n_vms: the cluster's own VMs, VM v at ha_vm_slot(ha, v) */
+    const uint32_t *vm_local; /* model_env.vm_local: NULL means the VM id */
+    uint32_t n_vms_run;       /* every VM of the run, for check's text */
     struct ha_totals *totals; /* running sums behind admission (ha_totals.h), kept with vms and hosts */
     uint32_t n_hosts, n_vms;
+    /* its cluster's hosts are own_first .. own_first + n_own_hosts - 1; the
+     * others are never up in hosts[], so the run-time sums and admission
+     * look at that slice only (the same result, without the walk) */
+    uint32_t own_first, n_own_hosts;
     uint32_t n_failover_hosts;
     int *saved_usable; /* scratch for hiding hosts from placement */
     sim_time_ns retry_interval_ns;
@@ -73,6 +79,8 @@ typedef struct ha_controller {
     uint32_t n_cluster_ha;
     int log_admission_refused, log_restart_failed;
 } ha_controller;
+
+static inline uint32_t ha_vm_slot(const ha_controller *ha, uint32_t vm_id) { return ha->vm_local ? ha->vm_local[vm_id] : vm_id; }
 
 /* Reads the ha.* keys and vms.[].restart_priority. *out is NULL when
  * ha.enabled is false. Returns 0, -1 out of memory, -2 bad input with
