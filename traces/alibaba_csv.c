@@ -41,3 +41,40 @@ int acsv_split(char *buf, char **fields, int max)
     }
     return n;
 }
+
+int acsv_open_header(const char *path, FILE **f, int *line, int max_columns, const char *const *known, int n_known,
+                     int required, int *col, const char *expected, char *err, size_t err_len)
+{
+    *line = 0;
+    *f = fopen(path, "r");
+    if (*f == NULL) {
+        snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char buf[ACSV_LINE_MAX_BYTES], *fields[ACSV_MAX_COLUMNS + 1];
+    if (max_columns > ACSV_MAX_COLUMNS)
+        max_columns = ACSV_MAX_COLUMNS;
+    int rc = acsv_read_line(*f, path, line, buf, sizeof buf, err, err_len);
+    int n = rc > 0 ? acsv_split(buf, fields, max_columns) : 0;
+    if (rc == 0)
+        snprintf(err, err_len, "%s:1: empty file (expected a header line naming the columns)", path);
+    else if (rc > 0 && n > max_columns)
+        snprintf(err, err_len, "%s:1: %d columns in the header (expected at most %d)", path, n, max_columns);
+    for (int k = 0; rc > 0 && n <= max_columns && k < n_known; k++) {
+        col[k] = -1;
+        for (int i = 0; i < n; i++)
+            if (strcmp(fields[i], known[k]) == 0)
+                col[k] = i;
+        if (k < required && col[k] < 0) {
+            snprintf(err, err_len, "%s:1: column '%s': missing from the header (expected %s)", path, known[k],
+                     expected);
+            rc = -1;
+        }
+    }
+    if (rc <= 0 || n > max_columns) {
+        fclose(*f);
+        *f = NULL;
+        return -1;
+    }
+    return n;
+}

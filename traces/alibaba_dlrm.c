@@ -35,38 +35,11 @@ int adlrm_open(adlrm_reader *r, const char *path, char *err, size_t err_len)
 {
     memset(r, 0, sizeof *r);
     snprintf(r->path, sizeof r->path, "%s", path);
-    r->f = fopen(path, "r");
-    if (r->f == NULL) {
-        set_err(err, err_len, "%s: cannot open: %s", path, strerror(errno));
+    int n = acsv_open_header(path, &r->f, &r->line, ADLRM_MAX_COLUMNS, known, N_KNOWN, N_REQUIRED, r->col,
+                             "the DLRM instance trace", err, err_len);
+    if (n < 0)
         return -1;
-    }
-    char buf[ACSV_LINE_MAX_BYTES], *fields[ADLRM_MAX_COLUMNS + 1];
-    int rc = acsv_read_line(r->f, r->path, &r->line, buf, sizeof buf, err, err_len);
-    if (rc <= 0) {
-        if (rc == 0)
-            set_err(err, err_len, "%s:1: empty file (expected a header line naming the columns)", path);
-        adlrm_close(r);
-        return -1;
-    }
-    int n = acsv_split(buf, fields, ADLRM_MAX_COLUMNS);
-    if (n > ADLRM_MAX_COLUMNS) {
-        set_err(err, err_len, "%s:1: %d columns in the header (expected at most %d)", path, n, ADLRM_MAX_COLUMNS);
-        adlrm_close(r);
-        return -1;
-    }
     r->n_columns = n;
-    for (int k = 0; k < N_KNOWN; k++) {
-        r->col[k] = -1;
-        for (int i = 0; i < n; i++)
-            if (strcmp(fields[i], known[k]) == 0)
-                r->col[k] = i;
-        if (k < N_REQUIRED && r->col[k] < 0) {
-            set_err(err, err_len, "%s:1: column '%s': missing from the header (expected the DLRM instance trace)",
-                    path, known[k]);
-            adlrm_close(r);
-            return -1;
-        }
-    }
     return 0;
 }
 

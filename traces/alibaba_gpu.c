@@ -44,40 +44,13 @@ int agpu_open(agpu_reader *r, const char *path, agpu_kind kind, char *err, size_
     memset(r, 0, sizeof *r);
     snprintf(r->path, sizeof r->path, "%s", path);
     r->kind = kind;
-    r->f = fopen(path, "r");
-    if (r->f == NULL) {
-        set_err(err, err_len, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    char buf[LINE_MAX_BYTES], *fields[AGPU_MAX_COLUMNS + 1];
-    int rc = acsv_read_line(r->f, r->path, &r->line, buf, sizeof buf, err, err_len);
-    if (rc <= 0) {
-        if (rc == 0)
-            set_err(err, err_len, "%s:1: empty file (expected a header line naming the columns)", path);
-        agpu_close(r);
-        return -1;
-    }
-    int n = acsv_split(buf, fields, AGPU_MAX_COLUMNS);
-    if (n > AGPU_MAX_COLUMNS) {
-        set_err(err, err_len, "%s:1: %d columns in the header (expected at most %d)", path, n, AGPU_MAX_COLUMNS);
-        agpu_close(r);
-        return -1;
-    }
-    r->n_columns = n;
     int n_known, required;
     const char *const *known = columns_of(kind, &n_known, &required);
-    for (int k = 0; k < n_known; k++) {
-        r->col[k] = -1;
-        for (int i = 0; i < n; i++)
-            if (strcmp(fields[i], known[k]) == 0)
-                r->col[k] = i;
-        if (k < required && r->col[k] < 0) {
-            set_err(err, err_len, "%s:1: column '%s': missing from the header (expected an openb %s list)", path,
-                    known[k], kind == AGPU_NODES ? "node" : "pod");
-            agpu_close(r);
-            return -1;
-        }
-    }
+    int n = acsv_open_header(path, &r->f, &r->line, AGPU_MAX_COLUMNS, known, n_known, required, r->col,
+                             kind == AGPU_NODES ? "an openb node list" : "an openb pod list", err, err_len);
+    if (n < 0)
+        return -1;
+    r->n_columns = n;
     return 0;
 }
 
