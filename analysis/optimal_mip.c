@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 /* Grows *p (of `cap` elements of `size` bytes) to new_cap elements. */
@@ -134,4 +135,18 @@ mip_status optimal_mip_solve(optimal_solver solver, const optimal_mip *m, double
     case OPTIMAL_SOLVER_CBC: return optimal_mip_solve_cbc(m, limit_s, out, err, err_len);
     default: return optimal_mip_solve_z3(m, limit_s, out, err, err_len);
     }
+}
+
+double mip_wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double mip_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

@@ -73,6 +73,11 @@ const char *optimal_solver_label(optimal_solver solver);
 /* The Debian package that provides it ("libglpk-dev", ...). */
 const char *optimal_solver_package(optimal_solver solver);
 
+/* Clocks for the back ends' time limits and reports: monotonic wall
+ * seconds and this process's CPU seconds. */
+double mip_wall_s(void);
+double mip_cpu_s(void);
+
 /* Per back end (optimal_mip_glpk.c, optimal_mip_cbc.c, optimal_mip_z3.c). */
 mip_status optimal_mip_solve_glpk(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len);
 mip_status optimal_mip_solve_cbc(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len);

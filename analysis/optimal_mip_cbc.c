@@ -30,20 +30,6 @@ mip_status optimal_mip_solve_cbc(const optimal_mip *m, double limit_s, mip_answe
 
 const char *optimal_mip_version_cbc(void) { return Cbc_getVersion(); }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static double coin_bound(double v) { return isfinite(v) ? v : (v > 0 ? DBL_MAX : -DBL_MAX); }
 
 /* Loads m column-wise; 0 or -1 (no memory). */
@@ -116,10 +102,10 @@ mip_status optimal_mip_solve_cbc(const optimal_mip *m, double limit_s, mip_answe
             idx[j] = j;
         Cbc_setMIPStartI(model, m->n_cols, idx, m->start);
     }
-    double t0 = now_s(), c0 = cpu_now_s();
+    double t0 = mip_wall_s(), c0 = mip_cpu_s();
     Cbc_solve(model);
-    out->solve_s = now_s() - t0;
-    out->cpu_s = cpu_now_s() - c0;
+    out->solve_s = mip_wall_s() - t0;
+    out->cpu_s = mip_cpu_s() - c0;
     const double *x = Cbc_bestSolution(model);
     if (Cbc_isProvenInfeasible(model) && !x) {
         out->status = MIP_INFEASIBLE;

@@ -31,20 +31,6 @@ mip_status optimal_mip_solve_glpk(const optimal_mip *m, double limit_s, mip_answ
 
 const char *optimal_mip_version_glpk(void) { return glp_version(); }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 typedef struct bound_watch {
     double bound;
     const double *start; /* 1-based column values, or NULL */
@@ -133,19 +119,19 @@ mip_status optimal_mip_solve_glpk(const optimal_mip *m, double limit_s, mip_answ
     parm.presolve = GLP_OFF;
     parm.cb_func = watch_bound;
     parm.cb_info = &watch;
-    double t0 = now_s(), c0 = cpu_now_s();
+    double t0 = mip_wall_s(), c0 = mip_cpu_s();
     int ret = glp_simplex(lp, &lp_parm);
     int mip = GLP_UNDEF;
     if (ret == 0 && glp_get_status(lp) == GLP_NOFEAS) {
         ret = GLP_ENOPFS;
     } else if (ret == 0) {
-        double spent_ms = (now_s() - t0) * 1000.0;
+        double spent_ms = (mip_wall_s() - t0) * 1000.0;
         parm.tm_lim = spent_ms >= (double)limit_ms - 1.0 ? 1 : limit_ms - (int)spent_ms;
         ret = glp_intopt(lp, &parm);
         mip = glp_mip_status(lp);
     }
-    out->solve_s = now_s() - t0;
-    out->cpu_s = cpu_now_s() - c0;
+    out->solve_s = mip_wall_s() - t0;
+    out->cpu_s = mip_cpu_s() - c0;
     if (ret == GLP_ENOPFS || (ret == 0 && mip == GLP_NOFEAS)) {
         out->status = MIP_INFEASIBLE;
     } else if ((ret == 0 || ret == GLP_ETMLIM) && (mip == GLP_OPT || mip == GLP_FEAS)) {

@@ -38,20 +38,6 @@ const char *optimal_mip_version_z3(void)
     return version;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* v as an exact real numeral (integers stay exact). */
 static Z3_ast real_numeral(Z3_context ctx, double v)
 {
@@ -149,10 +135,10 @@ mip_status optimal_mip_solve_z3(const optimal_mip *m, double limit_s, mip_answer
     Z3_ast objective = nt == 0 ? real_numeral(ctx, 0.0) : nt == 1 ? terms[0] : Z3_mk_add(ctx, nt, terms);
     unsigned goal = Z3_optimize_minimize(ctx, opt, objective);
 
-    double t0 = now_s(), c0 = cpu_now_s();
+    double t0 = mip_wall_s(), c0 = mip_cpu_s();
     Z3_lbool res = Z3_optimize_check(ctx, opt, 0, NULL);
-    out->solve_s = now_s() - t0;
-    out->cpu_s = cpu_now_s() - c0;
+    out->solve_s = mip_wall_s() - t0;
+    out->cpu_s = mip_cpu_s() - c0;
     if (res == Z3_L_FALSE) {
         out->status = MIP_INFEASIBLE;
     } else {
