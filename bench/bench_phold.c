@@ -7,6 +7,10 @@
  * Exp(mean). One PHOLD time unit is 1 s = 1e9 ns of engine time. All
  * randomness comes from the LP's stream 0 (sim_rng(ctx, 0)).
  *
+ * --remote-dest any draws the remote destination as ROSS's phold.c does,
+ * uniformly over all N LPs (the sender included, probability 1/N); the
+ * default, other, never picks the sender. bench/ross-compare uses `any`.
+ *
  * Each run prints one line of key=value fields; `checksum` folds every LP's
  * final state and must not depend on the thread count.
  *
@@ -57,6 +61,7 @@ typedef struct {
     int threads;
     uint64_t seed;
     int mpi; /* --mpi: LPs over the ranks of mpirun */
+    int remote_any; /* --remote-dest any: the remote draw may pick the sender (ROSS) */
 } phold_opts;
 
 typedef struct {
@@ -65,6 +70,7 @@ typedef struct {
     uint64_t sent_remote;
     uint32_t n_lps;
     uint32_t kind;
+    uint32_t remote_any; /* 1: remote destination uniform over all LPs, as ROSS */
     double remote;
     double mean_ns;
     sim_time_ns lookahead_ns;
@@ -88,7 +94,13 @@ static void phold_handler(sim_ctx *ctx, void *state, const sim_event *ev)
     gsl_rng *r = sim_rng(ctx, 0);
     uint32_t self = sim_self(ctx);
     uint32_t dst = self;
-    if (p->n_lps > 1 && gsl_rng_uniform(r) < p->remote) {
+    if (p->remote_any) {
+        /* ROSS phold.c: tw_rand_integer(0, ttl_lps - 1), the sender included. */
+        if (gsl_rng_uniform(r) < p->remote) {
+            dst = (uint32_t)gsl_rng_uniform_int(r, p->n_lps);
+            p->sent_remote++;
+        }
+    } else if (p->n_lps > 1 && gsl_rng_uniform(r) < p->remote) {
         dst = (uint32_t)gsl_rng_uniform_int(r, p->n_lps - 1);
         if (dst >= self)
             dst++;
@@ -102,9 +114,11 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: bench_phold [--preset small|medium|large] [--lps N] [--events-per-lp E]\n"
             "                   [--remote P] [--lookahead L] [--mean M] [--end T]\n"
-            "                   [--threads K] [--seed S] [--mpi]\n"
+            "                   [--threads K] [--seed S] [--mpi] [--remote-dest other|any]\n"
             "PHOLD (as in ROSS models/phold) on the vdcsim engine. Times are in PHOLD\n"
             "units; one unit is 1 s of engine time. Explicit flags override the preset.\n"
+            "--remote-dest any: a remote event goes to a uniform LP of all N, the sender\n"
+            "included, as in ROSS (default other: never the sender).\n"
             "Presets (lookahead 0.1, mean 1):\n");
     for (size_t i = 0; i < N_PRESETS; i++)
         fprintf(f, "  %-6s  %6u LPs x %2u events, %2.0f%% remote, end %g\n", presets[i].name,
@@ -183,7 +197,7 @@ static int parse_args(int argc, char **argv, phold_opts *o)
             return bad("unexpected argument '%s'%s", flag, "");
         static const char *known[] = {"--preset", "--lps",     "--events-per-lp", "--remote",
                                       "--lookahead", "--mean", "--end",           "--threads",
-                                      "--seed"};
+                                      "--seed",   "--remote-dest"};
         int ok = 0;
         for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
             ok |= strcmp(flag, known[k]) == 0;
@@ -224,6 +238,13 @@ static int parse_args(int argc, char **argv, phold_opts *o)
             if (parse_u64(val, 1024, &u) || u < 1)
                 return bad("--threads wants an integer in 1..1024, not '%s'%s", val, "");
             o->threads = (int)u;
+        } else if (strcmp(flag, "--remote-dest") == 0) {
+            if (strcmp(val, "any") == 0)
+                o->remote_any = 1;
+            else if (strcmp(val, "other") == 0)
+                o->remote_any = 0;
+            else
+                return bad("--remote-dest wants 'other' or 'any', not '%s'%s", val, "");
         } else if (strcmp(flag, "--seed") == 0) {
             if (parse_u64(val, UINT64_MAX, &u))
                 return bad("--seed wants a non-negative integer, not '%s'%s", val, "");
@@ -270,7 +291,8 @@ int main(int argc, char **argv)
     }
     uint32_t kind = sim_kind_register(eng, "phold", 0);
     for (uint32_t i = 0; i < o.lps; i++) {
-        lps[i] = (phold_lp){.hash = i, .n_lps = o.lps, .kind = kind, .remote = o.remote,
+        lps[i] = (phold_lp){.hash = i, .n_lps = o.lps, .kind = kind,
+                            .remote_any = (uint32_t)o.remote_any, .remote = o.remote,
                             .mean_ns = o.mean * NS_PER_UNIT, .lookahead_ns = lookahead_ns};
         if (sim_lp_new(eng, "phold", phold_handler, &lps[i]) != i) {
             fprintf(stderr, "bench_phold: cannot create LP %u: %s\n", i, sim_error(eng));
@@ -329,10 +351,11 @@ int main(int argc, char **argv)
     }
 
     if (rank == 0) {
-        printf("phold preset=%s lps=%u events_per_lp=%u remote=%g lookahead=%g mean=%g end=%g "
-               "seed=%llu ranks=%d threads=%d rank_events=%llu events=%llu remote_events=%llu windows=%llu solo_windows=%llu rebalances=%llu wall_s=%.3f "
+        printf("phold preset=%s lps=%u events_per_lp=%u remote=%g remote_dest=%s lookahead=%g "
+               "mean=%g end=%g seed=%llu ranks=%d threads=%d rank_events=%llu events=%llu remote_events=%llu windows=%llu solo_windows=%llu rebalances=%llu wall_s=%.3f "
                "events_per_s=%.0f peak_rss_mib=%.1f events_per_window=%.1f checksum=%016llx\n",
-               o.preset, o.lps, o.events_per_lp, o.remote, o.lookahead, o.mean, o.end,
+               o.preset, o.lps, o.events_per_lp, o.remote, o.remote_any ? "any" : "other",
+               o.lookahead, o.mean, o.end,
                (unsigned long long)o.seed, ranks, o.threads, (unsigned long long)st.rank_events,
                (unsigned long long)st.events,
                (unsigned long long)st.remote_events, (unsigned long long)st.windows,
