@@ -51,13 +51,11 @@ done
 # --remote-dest any (ROSS's draw: the remote destination is uniform over all
 # LPs, the sender included). With --remote 0 both modes draw one uniform per
 # event and never a destination, so the runs are the same; with 0.5 they differ.
-small="--lps 64 --events-per-lp 4 --end 20"
-# shellcheck disable=SC2086
-oth0=$("$bin" $small --remote 0); any0=$("$bin" $small --remote 0 --remote-dest any)
+small=(--lps 64 --events-per-lp 4 --end 20)
+oth0=$("$bin" "${small[@]}" --remote 0); any0=$("$bin" "${small[@]}" --remote 0 --remote-dest any)
 check "remote 0: 'any' equals 'other'" test "$(field checksum "$oth0")" = "$(field checksum "$any0")"
-# shellcheck disable=SC2086
-oth5=$("$bin" $small --remote 0.5); any5=$("$bin" $small --remote 0.5 --remote-dest any)
-any5t=$("$bin" $small --remote 0.5 --remote-dest any --threads 2)
+oth5=$("$bin" "${small[@]}" --remote 0.5); any5=$("$bin" "${small[@]}" --remote 0.5 --remote-dest any)
+any5t=$("$bin" "${small[@]}" --remote 0.5 --remote-dest any --threads 2)
 check "remote 0.5: 'any' differs from 'other'" test "$(field checksum "$oth5")" != "$(field checksum "$any5")"
 check "'any' same checksum on 1 and 2 threads" test "$(field checksum "$any5")" = "$(field checksum "$any5t")"
 check "'any' is printed" test "$(field remote_dest "$any5")" = any
