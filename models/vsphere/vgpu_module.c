@@ -356,10 +356,8 @@ static void vgpu_describe(const void *world, FILE *out)
     fprintf(out, "vgpu:   %" PRIu64 " VMs with a vGPU profile, %" PRIu32 " physical GPUs; %s policy%s\n", w->vgpu_vms,
             gpus, w->policy == VGPU_PERFORMANCE ? "performance" : "consolidation",
             w->mixed_size ? ", mixed-size mode" : "");
-    if (w->vmotion || w->maintenance_off > 0)
-        fprintf(out, "vgpu:   %" PRIu64 " vGPU vMotions (framebuffer stun %.1f s in all), %" PRIu64
-                     " vGPU VMs powered off by maintenance\n",
-                w->moved, w->stun_device_s, w->maintenance_off);
+    fprintf(out, "vgpu:   vMotion of vGPU VMs %s\n",
+            w->vmotion ? "on (DRS moves them where GPUs are free)" : "off (DRS leaves them; maintenance powers them off)");
 }
 
 static void vgpu_free(model_builder *b, void *world)
