@@ -84,6 +84,39 @@ int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place
     return chosen;
 }
 
+int cluster_move_fits(const cluster *c, uint32_t vm_id, int32_t host_index, const cluster_plan *plan)
+{
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->move_fits && !f->hooks->move_fits(c, f, vm_id, host_index, plan))
+            return 0;
+    return 1;
+}
+
+double cluster_move_begin(cluster *c, uint32_t vm_id, int32_t src, int32_t dst)
+{
+    double bytes = 0.0;
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++) {
+        if (!f->hooks->move_begin)
+            continue;
+        double b = f->hooks->move_begin(c, f, vm_id, src, dst);
+        if (b < 0.0) { /* refused: those that took devices give them back */
+            for (const cluster_feature *g = first_feature(c); g < f; g++)
+                if (g->hooks->move_begin && g->hooks->move_end)
+                    g->hooks->move_end(c, g, vm_id, src, dst, 0);
+            return -1.0;
+        }
+        bytes += b;
+    }
+    return bytes;
+}
+
+void cluster_move_end(cluster *c, uint32_t vm_id, int32_t src, int32_t dst, int arrived)
+{
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->move_end)
+            f->hooks->move_end(c, f, vm_id, src, dst, arrived);
+}
+
 void cluster_mask_host(cluster *c, uint32_t host_index)
 {
     /* A host already unusable (down, in maintenance) stays so after the

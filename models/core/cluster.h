@@ -102,6 +102,13 @@ _Static_assert(sizeof(cluster_notice) <= 48, "a cluster notice fits an event pay
 
 struct cluster_feature;
 
+/* A plan of migrations being made (a DRS pass): the host it puts each VM
+ * of the cluster on (the VM's current host when it does not move it). */
+typedef struct cluster_plan {
+    int32_t (*host_of)(const void *arg, uint32_t vm_id);
+    const void *arg;
+} cluster_plan;
+
 typedef struct cluster_hooks {
     const char *name;
     int (*handle)(sim_ctx *ctx, cluster *c, const struct cluster_feature *f, const sim_event *ev);
@@ -121,6 +128,18 @@ typedef struct cluster_hooks {
      * power-on or a restart): a feature holding per-host devices for it
      * (vGPUs) takes them there. */
     void (*vm_committed)(cluster *c, const struct cluster_feature *f, uint32_t vm_id, int32_t host_index);
+    /* Live migration, for a feature holding per-host devices for a VM
+     * (vGPUs), asked by the feature that migrates (DRS) through
+     * cluster_move_fits / _begin / _end: move_fits says whether vm_id may
+     * go to host now, the plan's other moves counted; move_begin takes the
+     * devices at dst and returns the bytes they add to the copy made while
+     * the VM is stunned (-1: refused); move_end gives back the source's
+     * (arrived) or the destination's (aborted). */
+    int (*move_fits)(const cluster *c, const struct cluster_feature *f, uint32_t vm_id, int32_t host_index,
+                     const cluster_plan *plan);
+    double (*move_begin)(cluster *c, const struct cluster_feature *f, uint32_t vm_id, int32_t src, int32_t dst);
+    void (*move_end)(cluster *c, const struct cluster_feature *f, uint32_t vm_id, int32_t src, int32_t dst,
+                     int arrived);
 } cluster_hooks;
 
 typedef struct cluster_feature {
@@ -153,6 +172,14 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id, cluster_place_purp
  * failover-host flags (NULL or one per host). */
 int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place_purpose purpose,
                                        const placement_choice *pc, const uint8_t *failover_host);
+
+/* Live migration of vm_id and the features' devices (cluster_hooks
+ * move_*): 1 if every feature lets it go to host; the stun bytes of its
+ * devices (sum over the features; -1 if one refuses: nothing is held);
+ * the end, arrived or not. */
+int cluster_move_fits(const cluster *c, uint32_t vm_id, int32_t host_index, const cluster_plan *plan);
+double cluster_move_begin(cluster *c, uint32_t vm_id, int32_t src, int32_t dst);
+void cluster_move_end(cluster *c, uint32_t vm_id, int32_t src, int32_t dst, int arrived);
 
 /* For a mask hook: hides a host from the placement being chosen. */
 void cluster_mask_host(cluster *c, uint32_t host_index);

@@ -145,6 +145,11 @@ double drs_cost_benefit(const drs_cluster *c, const drs_params *p, const int32_t
     return net;
 }
 
+static int devices_fit(const drs_params *p, uint32_t v, uint32_t h, const int32_t *assignment)
+{
+    return p->device_fits == NULL || p->device_fits(p->device_arg, v, h, assignment);
+}
+
 static int vm_movable(const drs_vm *vm)
 {
     return !vm->pinned && vm->sriov_vfs == 0;
@@ -221,7 +226,8 @@ static int32_t mandatory_destination(const pass_ctx *x, uint32_t v, int evacuati
 
     for (uint32_t h = 0; h < x->c->n_hosts; h++) {
         if ((int32_t)h == from || !drs_host_balancing(&x->c->hosts[h]) || !host_has_vmotion_slot(x, h) ||
-            !drs_state_fits(&x->s, v, h) || !drs_rules_allow(x->c->rules, &x->idx, x->assignment, v, (int32_t)h, 0))
+            !drs_state_fits(&x->s, v, h) || !drs_rules_allow(x->c->rules, &x->idx, x->assignment, v, (int32_t)h, 0) ||
+            !devices_fit(x->p, v, h, x->assignment))
             continue;
         int soft_ok = drs_rules_allow(x->c->rules, &x->idx, x->assignment, v, (int32_t)h, 1);
         if (!soft_ok && !evacuation)
@@ -324,7 +330,8 @@ static void consider(const pass_ctx *x, const vm_leave *l, uint32_t h, double sc
             return;
     }
     if (!drs_state_fits(&x->s, l->v, h) ||
-        !drs_rules_allow(x->c->rules, &x->idx, x->assignment, l->v, (int32_t)h, 1))
+        !drs_rules_allow(x->c->rules, &x->idx, x->assignment, l->v, (int32_t)h, 1) ||
+        !devices_fit(x->p, l->v, h, x->assignment))
         return;
     if (x->p->cost_benefit && !(cost_benefit_in(&x->s, x->p, l->v, l->from, (int32_t)h) > 0.0))
         return;

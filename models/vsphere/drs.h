@@ -86,6 +86,10 @@ typedef struct drs_params {
     drs_search search;           /* default DRS_SEARCH_PRUNED */
     int search_check;            /* 1: with PRUNED, also run the full search at every step and count
                                   * the steps where it would pick another move (tests, benchmarks) */
+    /* Devices (vGPUs): 0 when VM v may not go to host h with `assignment`
+     * (the pass's moves so far included). NULL (default): no device limits. */
+    int (*device_fits)(const void *arg, uint32_t v, uint32_t h, const int32_t *assignment);
+    const void *device_arg;
 } drs_params;
 
 void drs_params_default(drs_params *p);

@@ -415,9 +415,10 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
             d->dirty_mb_per_s[g] = scn_float(scn, "vms.[%d].dirty_rate", g);
         for (uint32_t v = 0; v < env->n_vms; v++) {
             const vm_spec *vs = &env->vm_specs[v];
-            /* vGPU VMs stay put too (docs/vsphere.md, "vGPU") */
+            /* vGPU VMs stay put too unless vgpu.vmotion (docs/vsphere.md, "vGPU") */
             d->vm_pinned[v] = (uint8_t)(vs->res.sriov || scn_bool(scn, "vms.[%u].passthrough", vs->group) ||
-                                        scn_string(scn, "vms.[%u].vgpu_profile", vs->group)[0] != '\0');
+                                        (scn_string(scn, "vms.[%u].vgpu_profile", vs->group)[0] != '\0' &&
+                                         !scn_bool(scn, "vgpu.vmotion")));
         }
         rc = read_rules(d, scn, env, err, err_len);
     }

@@ -61,6 +61,7 @@ static void mig_close(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration *m, in
     k->vm_migration[drs_vm_slot(k, m->vm)] = -1;
     k->host_in_flight[drs_host_slot(k, m->src)]--;
     k->host_in_flight[drs_host_slot(k, m->dst)]--;
+    cluster_move_end(c, m->vm, m->src, m->dst, outcome == 1); /* devices (vGPUs): one side given back */
     while (k->first_open < k->n_migs && k->migs[k->first_open].outcome != 0)
         k->first_open++;
     if (m->stop_pending)
@@ -194,6 +195,9 @@ static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, i
     vmotion_params p = d->vmotion;
     p.memory_bytes = (double)env->vm_specs[vm_id].memory_mib * MIB_BYTES;
     p.dirty_rate_bytes_per_s = k->vm_dirty_bytes_per_s[drs_vm_slot(k, vm_id)];
+    p.stun_device_bytes = cluster_move_begin(c, vm_id, src, dst); /* vGPUs taken at dst */
+    if (p.stun_device_bytes < 0.0)
+        return; /* a device the pass saw free is not: the move is dropped */
     vmotion_event ev[2];
     uint32_t n = 0;
     int32_t r = mig_new(k);
@@ -259,6 +263,32 @@ static int local_view(const drs_env *d, const cluster *c)
     return d->ctl.local;
 }
 
+/* The pass's device check (vGPUs, cluster_move_fits) with the pass's
+ * assignment as the plan; a local view is numbered back to the run's. */
+typedef struct pass_devices {
+    const cluster *c;
+    const int32_t *assignment;
+    int local;
+} pass_devices;
+
+static int32_t planned_host(const void *arg, uint32_t vm_id)
+{
+    const pass_devices *pd = arg;
+    if (!pd->local)
+        return pd->assignment[vm_id];
+    int32_t h = pd->assignment[cluster_vm_slot(pd->c, vm_id)];
+    return h >= 0 ? h + (int32_t)pd->c->first_host : h;
+}
+
+static int pass_devices_fit(const void *arg, uint32_t v, uint32_t h, const int32_t *assignment)
+{
+    const pass_devices *pd = arg;
+    (void)assignment; /* the same array as pd->assignment */
+    cluster_plan plan = {planned_host, pd};
+    return pd->local ? cluster_move_fits(pd->c, pd->c->vm_ids[v], (int32_t)(h + pd->c->first_host), &plan)
+                     : cluster_move_fits(pd->c, v, (int32_t)h, &plan);
+}
+
 /* Fills the DRS view and runs one pass; its moves become migrations. */
 static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
 {
@@ -297,20 +327,24 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
         }
     }
     drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, d->rules, d->n_rules};
+    pass_devices pd = {c, k->assignment, local_view(d, c)};
+    drs_params params = d->params;
+    params.device_fits = pass_devices_fit;
+    params.device_arg = &pd;
     drs_pass_result res;
     uint32_t cap = d->params.max_moves_per_pass + (local_view(d, c) ? c->n_vm_ids : env->n_vms) + 1;
     int n;
     if (local_view(d, c)) {
         drs_cluster lcl = {k->hosts + drs_host_slot(k, c->first_host), c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
-        n = drs_pass(&lcl, &d->params, k->assignment, k->moves, cap, &res);
+        n = drs_pass(&lcl, &params, k->assignment, k->moves, cap, &res);
         for (int i = 0; i < n; i++) { /* back to the run's VM and host numbers */
             k->moves[i].vm = c->vm_ids[k->moves[i].vm];
             k->moves[i].from += k->moves[i].from >= 0 ? (int32_t)c->first_host : 0;
             k->moves[i].to += k->moves[i].to >= 0 ? (int32_t)c->first_host : 0;
         }
     } else {
-        n = d->policy->pass ? drs_policy_pass(d, &cl, &d->params, k->assignment, k->moves, cap, &res)
-                            : drs_pass(&cl, &d->params, k->assignment, k->moves, cap, &res);
+        n = d->policy->pass ? drs_policy_pass(d, &cl, &params, k->assignment, k->moves, cap, &res)
+                            : drs_pass(&cl, &params, k->assignment, k->moves, cap, &res);
     }
     if (n < 0)
         return;

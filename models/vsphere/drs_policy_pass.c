@@ -88,6 +88,7 @@ int drs_policy_pass(const drs_env *d, const drs_cluster *cl, const drs_params *p
             cl->hosts[from].state == DRS_HOST_DOWN)
             continue;
         if (!drs_fits(cl, assignment, v, (uint32_t)to) ||
+            (p->device_fits && !p->device_fits(p->device_arg, v, (uint32_t)to, assignment)) ||
             !drs_rules_allow(d->rules, &d->rule_index, assignment, v, to, 0) ||
             host_moves[from] >= move_cap(cl, p, (uint32_t)from) || host_moves[to] >= move_cap(cl, p, (uint32_t)to))
             continue;

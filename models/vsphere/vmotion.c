@@ -12,6 +12,7 @@ void vmotion_params_default(vmotion_params *p)
     p->switchover_s = 0.0;
     p->sdps = 0;
     p->sdps_ratio = 0.5;
+    p->stun_device_bytes = 0.0;
 }
 
 static void begin_stop_copy(vmotion *m, double bytes)
@@ -21,6 +22,7 @@ static void begin_stop_copy(vmotion *m, double bytes)
     m->phase_start_s = m->now_s;
     m->precopy_end_s = m->now_s;
     m->stop_copy_start_s = m->now_s;
+    bytes += m->p.stun_device_bytes; /* device state goes only while paused */
     m->stop_copy_bytes = bytes;
     m->bytes_left = bytes;
 }
@@ -44,7 +46,7 @@ static void sdps_throttle(vmotion *m)
 int vmotion_start(vmotion *m, const vmotion_params *p, double bandwidth_bytes_per_s)
 {
     if (m == NULL || p == NULL || !(p->memory_bytes >= 0.0) || !(p->dirty_rate_bytes_per_s >= 0.0) ||
-        !(p->downtime_target_s >= 0.0) || p->max_live_rounds < 1 || !(p->switchover_s >= 0.0) ||
+        !(p->downtime_target_s >= 0.0) || p->max_live_rounds < 1 || !(p->switchover_s >= 0.0) || !(p->stun_device_bytes >= 0.0) ||
         !(bandwidth_bytes_per_s > 0.0) || (p->sdps && !(p->sdps_ratio > 0.0 && p->sdps_ratio < 1.0)))
         return -1;
     memset(m, 0, sizeof *m);

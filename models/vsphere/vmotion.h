@@ -10,6 +10,8 @@
  *   moment) or max_live_rounds rounds have run, the VM is paused and the rest
  *   is sent (stop-and-copy), then the switch-over (resume on the destination)
  *   takes switchover_s. A VM with V <= V_thd is stop-and-copied at once.
+ *   Device state that cannot be pre-copied (stun_device_bytes, a vGPU's
+ *   framebuffer) is added to what the stop-and-copy sends.
  *   The bandwidth may change at any time (fair share of the vMotion NIC among
  *   concurrent migrations): progress is accrued at the old rate up to the
  *   change and continues at the new one.
@@ -50,6 +52,7 @@ typedef struct vmotion_params {
     double switchover_s;            /* resume on the destination, added to downtime (default 0) */
     int sdps;                       /* 1: slow the guest down so pre-copy converges (default 0 here) */
     double sdps_ratio;              /* throttled dirty rate / bandwidth, in (0, 1); default 0.5 [M] */
+    double stun_device_bytes;       /* device state sent only while paused (a vGPU's framebuffer, vgpu.h); default 0 */
 } vmotion_params;
 
 typedef enum {
