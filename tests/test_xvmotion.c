@@ -189,6 +189,44 @@ static void refusals(void)
     CHECK(!datacenter_evc_known("intel-pentium"));
 }
 
+/* A VM whose lifetime (deterministic 3610 s from its placement at 0) ends
+ * during its move (3603 s .. 3620.15 s): the source controller finds it
+ * gone at the switch-over (3621.15 s), the move is aborted, the twin's
+ * reservation on b-01 is given back and it never runs. */
+static void aborted_when_gone(void)
+{
+    char hosts[1024], text[4096];
+    snprintf(hosts, sizeof hosts, HOSTS, "64GiB");
+    snprintf(text, sizeof text,
+             "simulation = { seed = 3; until = \"2h\"; control_latency = \"1s\"; sample_period = \"5m\"; };\n%s%s"
+             "placement = { policy = \"first_fit\"; };\n"
+             "vms = ( { name = \"v\"; count = 1; vcpus = 2; memory = \"16GiB\"; cluster = \"ca\"; dirty_rate = 250;\n"
+             "          lifetime = { distribution = \"deterministic\"; mean = \"3610s\"; };\n"
+             "          cpu_demand = { kind = \"constant\"; mean = \"4GHz\"; }; } );\n"
+             "vmotion = { convergence = \"precopy\"; };\n"
+             "vcenter = { inter_cluster_link = { latency = \"0s\"; }; migrations = ( { at = \"1h\"; vms = \"v\"; to = \"cb\"; } ); };\n",
+             hosts, CLUSTERS("", "", "shared"));
+    hid_t f = run_h5("xv_abort", text);
+    char status[32], state1[32];
+    int64_t done, host1, running[2];
+    double dur;
+    col_str(f, T, "status", 0, status, sizeof status);
+    col_i64(f, T, "done", 1, &done);
+    col_f64(f, T, "duration_s", 1, &dur);
+    col_str(f, "/tables/vms", "state", 1, state1, sizeof state1);
+    col_i64(f, "/tables/vms", "host", 2, running);
+    host1 = running[1];
+    CHECK(strcmp(status, "aborted") == 0);
+    CHECK_INT_EQ(done, 0);
+    CHECK_NEAR(dur, 17.1523813933, 1e-6); /* the copy itself ran to its end */
+    CHECK(strcmp(state1, "stopped") == 0);
+    CHECK_INT_EQ(host1, -1);
+    col_i64(f, "/tables/clusters", "vms_running", 2, running);
+    CHECK_INT_EQ(running[0], 0);
+    CHECK_INT_EQ(running[1], 0);
+    H5Fclose(f);
+}
+
 /* The path's rate and the dirty rate, by hand. */
 static void path_formulas(void)
 {
@@ -220,6 +258,7 @@ int main(void)
     one_vm_precopy();
     shared_link_and_disk();
     refusals();
+    aborted_when_gone();
     path_formulas();
     same_across_threads();
     return CHECK_DONE();

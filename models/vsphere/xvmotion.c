@@ -28,11 +28,13 @@ typedef enum {
     XV_NOT_RUNNING,    /* the VM was not placed in its cluster at the action's time */
     XV_NO_CAPACITY,    /* no host of the target cluster holds the twin */
     XV_ADMISSION,      /* the target cluster's admission control (HA) refused it */
+    XV_ABORTED,        /* copied, but the VM was gone (failed, powered off) at the switch-over */
     XV_STATUS_COUNT
 } xv_status;
 
 static const char *const status_name[XV_STATUS_COUNT] = {
     "waiting", "queued", "disk", "memory", "done", "evc_incompatible", "not_running", "no_capacity", "admission",
+    "aborted",
 };
 
 typedef struct xv_msg {
@@ -40,7 +42,7 @@ typedef struct xv_msg {
     uint32_t token;   /* step: the migration's token when it was sent (older: stale) */
     int32_t src_host; /* where the VM runs */
     int32_t dst_host; /* where its twin is placed */
-    int32_t status;   /* reserved: XV_QUEUED or a refusal */
+    int32_t status;   /* reserved: XV_QUEUED or a refusal; start_twin: XV_DONE or XV_ABORTED */
 } xv_msg;
 _Static_assert(sizeof(xv_msg) <= 48, "an xvmotion message fits an event payload");
 
@@ -61,7 +63,7 @@ typedef struct xv_world {
     const datacenter *dc;
     const scenario *scn;
     uint32_t lp;
-    uint32_t kind_begin, kind_check, kind_reserve, kind_reserved, kind_step;
+    uint32_t kind_begin, kind_check, kind_reserve, kind_reserved, kind_step, kind_switch, kind_start_twin;
     double link_bytes_per_s;
     sim_time_ns latency_ns; /* one way */
     vmotion_params params;  /* memory and dirty rate set per VM */
@@ -148,16 +150,57 @@ static void reserve_twin(sim_ctx *ctx, cluster *c, const xv_world *w, xv_msg m)
     reply(ctx, w, m, XV_QUEUED);
 }
 
+/* The source controller at the switch-over: the VM still placed is
+ * powered off as at the end of its lifetime and its twin started; a VM
+ * gone meanwhile (failed, powered off) aborts the move. */
+static void switch_over(sim_ctx *ctx, cluster *c, const xv_world *w, xv_msg m)
+{
+    const model_env *env = c->env;
+    const datacenter_move *mv = &w->dc->moves[m.mig];
+    m.status = c->vm_host[cluster_vm_slot(c, mv->vm)] >= 0 ? XV_DONE : XV_ABORTED;
+    if (m.status == XV_DONE) {
+        vm_msg off = {.vm = mv->vm};
+        sim_send(ctx, sim_self(ctx), 0, env->kind_vm_lifetime_end, &off, sizeof off);
+    }
+    sim_send(ctx, env->cluster_lp + mv->to, env->control_latency_ns, w->kind_start_twin, &m, sizeof m);
+}
+
+/* The target controller: start the twin where it was placed, or give its
+ * capacity back when the move was aborted. */
+static void start_twin(sim_ctx *ctx, cluster *c, const xv_world *w, xv_msg m)
+{
+    uint32_t twin = w->dc->moves[m.mig].twin;
+    int32_t h = c->vm_host[cluster_vm_slot(c, twin)];
+    if (h < 0)
+        return; /* released meanwhile (its host failed) */
+    if (m.status == XV_DONE) {
+        cluster_send_start(ctx, c, twin, h);
+        return;
+    }
+    cluster_uncommit(c, twin, h);
+    cluster_vm_gone(ctx, c, twin);
+    reply(ctx, w, m, XV_ABORTED);
+}
+
 static int xv_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
     const xv_world *w = f->world;
-    if (ev->kind != w->kind_check && ev->kind != w->kind_reserve)
+    if (ev->kind != w->kind_check && ev->kind != w->kind_reserve && ev->kind != w->kind_switch &&
+        ev->kind != w->kind_start_twin)
         return 0;
     xv_msg m;
     memcpy(&m, ev->payload.bytes, sizeof m);
     const datacenter_move *mv = &w->dc->moves[m.mig];
     if (ev->kind == w->kind_reserve) {
         reserve_twin(ctx, c, w, m);
+        return 1;
+    }
+    if (ev->kind == w->kind_switch) {
+        switch_over(ctx, c, w, m);
+        return 1;
+    }
+    if (ev->kind == w->kind_start_twin) {
+        start_twin(ctx, c, w, m);
         return 1;
     }
     /* the source controller: where does the VM run? */
@@ -286,12 +329,9 @@ static void finish(sim_ctx *ctx, xv_world *w, uint32_t i)
             w->active[k] = w->active[--w->n_active];
             break;
         }
-    /* the original powers off in its cluster (as at the end of its
-     * lifetime), the twin starts on the host reserved for it */
-    vm_msg off = {.vm = mv->vm}, on = {.vm = mv->twin};
-    sim_send(ctx, env->cluster_lp + mv->from, env->control_latency_ns, env->kind_vm_lifetime_end, &off, sizeof off);
-    sim_send(ctx, env->first_host_lp + (uint32_t)g->dst_host, env->control_latency_ns, env->kind_vm_start, &on,
-             sizeof on);
+    /* the switch-over goes through the source controller (switch_over) */
+    xv_msg m = {.mig = i, .src_host = g->src_host, .dst_host = g->dst_host};
+    sim_send(ctx, env->cluster_lp + mv->from, env->control_latency_ns, w->kind_switch, &m, sizeof m);
     log_move(ctx, w, w->log_done, i, seconds_since(g->end_ns, g->start_ns));
 }
 
@@ -337,6 +377,9 @@ static void xv_handle(sim_ctx *ctx, void *state, const sim_event *ev)
             sim_send(ctx, w->env->cluster_lp + dc->moves[i].from, w->env->control_latency_ns, w->kind_check, &ask,
                      sizeof ask);
         }
+    } else if (ev->kind == w->kind_reserved && m.status == XV_ABORTED) {
+        w->migs[m.mig].status = XV_ABORTED; /* its row keeps the copy's times */
+        log_move(ctx, w, w->log_refused, m.mig, (double)XV_ABORTED);
     } else if (ev->kind == w->kind_reserved) {
         xv_mig *g = &w->migs[m.mig];
         g->src_host = m.src_host;
@@ -393,6 +436,8 @@ static model_status xv_build(model_builder *b, void **world)
     w->kind_reserve = sim_kind_register(b->eng, "xvmotion.reserve", PRIO_XVMOTION);
     w->kind_reserved = sim_kind_register(b->eng, "xvmotion.reserved", PRIO_XVMOTION);
     w->kind_step = sim_kind_register(b->eng, "xvmotion.step", PRIO_XVMOTION);
+    w->kind_switch = sim_kind_register(b->eng, "xvmotion.switch", PRIO_XVMOTION);
+    w->kind_start_twin = sim_kind_register(b->eng, "xvmotion.start_twin", PRIO_XVMOTION);
     w->log_done = w->log_refused = -1;
     return MODEL_OK;
 }
@@ -446,7 +491,8 @@ static int xv_write(model_builder *b, void *world)
         char name[300];
         core_entity_name(name, sizeof name, scn_string(scn, "vms.[%u].name", vs->group), vs->index_in_group);
         int done = g->status == XV_DONE;
-        int moved_memory = g->status == XV_MEMORY || done;
+        int copied = done || g->status == XV_ABORTED; /* the copy ended */
+        int moved_memory = g->status == XV_MEMORY || copied;
         rec_value row[] = {
             {.str = name},
             {.i64 = mv->twin == UINT32_MAX ? -1 : (int64_t)mv->twin},
@@ -459,9 +505,9 @@ static int xv_write(model_builder *b, void *world)
             {.i64 = g->dst_host},
             {.i64 = g->requested_ns},
             {.i64 = g->start_ns},
-            {.i64 = done ? g->end_ns : -1},
-            {.f64 = done ? seconds_since(g->end_ns, g->start_ns) : NAN},
-            {.f64 = done ? vmotion_downtime_s(&g->m) : NAN},
+            {.i64 = copied ? g->end_ns : -1},
+            {.f64 = copied ? seconds_since(g->end_ns, g->start_ns) : NAN},
+            {.f64 = copied ? vmotion_downtime_s(&g->m) : NAN},
             {.f64 = (double)vs->memory_mib * 1048576.0},
             {.f64 = g->disk_bytes},
             {.f64 = (moved_memory ? g->m.bytes_sent : 0.0) + (g->disk_bytes - g->disk_left)},
