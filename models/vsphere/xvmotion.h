@@ -19,8 +19,10 @@
  *      the inter-cluster link, whose bandwidth the migrations in flight
  *      share equally, each also held to its hosts' NIC share;
  *   3. at the end the source controller powers the original off (as at the
- *      end of a lifetime, so DRS and HA release it as usual) and the twin
- *      starts on the destination host.
+ *      end of a lifetime, so DRS and HA release it as usual) and the target
+ *      controller starts the twin on the destination host; an original gone
+ *      by then (failed, lifetime over) aborts the move and frees the twin's
+ *      host.
  * Each move is one row of /tables/xvmotions (docs/hdf5-layout.md) and one
  * xvmotion_done or xvmotion_refused record in /events.
  */
