@@ -257,6 +257,10 @@ void datacenter_describe(const datacenter *dc, const scenario *scn, FILE *out)
         const char *name = scn_string(scn, "clusters.[%u].name", c);
         fprintf(out, "cluster %s: %" PRIu32 " hosts (%" PRIu32 " .. %" PRIu32 "), %" PRIu32 " VMs\n", name,
                 dc->n_hosts[c], dc->first_host[c], dc->first_host[c] + dc->n_hosts[c] - 1, dc->vms_in[c]);
+        const char *evc = scn_string(scn, "clusters.[%u].evc", c);
+        const char *datastore = scn_string(scn, "clusters.[%u].datastore", c);
+        if (evc[0] || strcmp(datastore, "shared") != 0) /* written only when the scenario sets them */
+            fprintf(out, "cluster %s: EVC %s, datastore %s\n", name, evc[0] ? evc : "(not stated)", datastore);
         if (dc->n_hosts[c] > max)
             fprintf(out,
                     "warning: cluster %s has %" PRIu32 " hosts, more than the vSphere %s configuration maximum of %" PRIu32
