@@ -118,6 +118,9 @@ static void one_vm_precopy(void)
     CHECK(strcmp(state1, "running") == 0);
     CHECK(strcmp(name1, "v-01@cb") == 0);
     CHECK_INT_EQ(host[1], 2);
+    int64_t arrived[2];
+    col_i64(f, "/tables/vms", "arrived_ns", 2, arrived);
+    CHECK_INT_EQ(arrived[1], 3602000000000LL); /* placed by cb two control latencies after the action */
     H5Fclose(f);
 
     f = run_move("xv_latency", CLUSTERS("intel-skylake", "intel-icelake", "shared"), "64GiB", 1, 250.0, "0B", "5ms");
