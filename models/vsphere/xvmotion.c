@@ -1,79 +1,12 @@
-/* xvmotion.c - cross-cluster vMotion on the "vcenter" LP (see xvmotion.h). */
+/* xvmotion.c - cross-cluster vMotion: the vcenter LP and the controllers'
+ * side (see xvmotion.h); keys, LP and recording are in xvmotion_build.c. */
 #include "models/vsphere/xvmotion.h"
 
-#include <inttypes.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "models/core/cluster.h"
-#include "models/core/core_build.h"
-#include "models/core/datacenter.h"
-#include "models/core/model_env.h"
-#include "models/core/module.h"
 #include "models/core/vm.h"
-#include "models/vsphere/vmotion.h"
-#include "recorder/declare.h"
-
-/* Events at equal time: after the controllers' own (power-on 10, DRS 40). */
-enum { PRIO_XVMOTION = 41 };
-
-typedef enum {
-    XV_WAITING = 0,    /* asked the controllers, no answer yet */
-    XV_QUEUED,         /* both ends reserved, waiting for vMotion slots */
-    XV_DISK,           /* copying the disk (clusters on different datastores) */
-    XV_MEMORY,         /* pre-copy of the memory, stop-and-copy, switch-over */
-    XV_DONE,
-    XV_EVC_INCOMPATIBLE,
-    XV_NOT_RUNNING,    /* the VM was not placed in its cluster at the action's time */
-    XV_NO_CAPACITY,    /* no host of the target cluster holds the twin */
-    XV_ADMISSION,      /* the target cluster's admission control (HA) refused it */
-    XV_ABORTED,        /* copied, but the VM was gone (failed, powered off) at the switch-over */
-    XV_STATUS_COUNT
-} xv_status;
-
-static const char *const status_name[XV_STATUS_COUNT] = {
-    "waiting", "queued", "disk", "memory", "done", "evc_incompatible", "not_running", "no_capacity", "admission",
-    "aborted",
-};
-
-typedef struct xv_msg {
-    uint32_t mig;     /* the move (datacenter.moves index) or, for begin, the action */
-    uint32_t token;   /* step: the migration's token when it was sent (older: stale) */
-    int32_t src_host; /* where the VM runs */
-    int32_t dst_host; /* where its twin is placed */
-    int32_t status;   /* reserved: XV_QUEUED or a refusal; start_twin: XV_DONE or XV_ABORTED */
-} xv_msg;
-_Static_assert(sizeof(xv_msg) <= 48, "an xvmotion message fits an event payload");
-
-typedef struct xv_mig {
-    xv_status status;
-    int32_t src_host, dst_host;
-    uint32_t token;
-    sim_time_ns requested_ns, start_ns, end_ns;
-    sim_time_ns last_ns;       /* disk phase: time of the last progress update */
-    sim_time_ns mem_origin_ns; /* start of the memory phase (vmotion's time 0) */
-    double rate;               /* bytes/s now */
-    double disk_bytes, disk_left;
-    vmotion m;
-} xv_mig;
-
-typedef struct xv_world {
-    const model_env *env;
-    const datacenter *dc;
-    const scenario *scn;
-    uint32_t lp;
-    uint32_t kind_begin, kind_check, kind_reserve, kind_reserved, kind_step, kind_switch, kind_start_twin;
-    double link_bytes_per_s;
-    sim_time_ns latency_ns; /* one way */
-    vmotion_params params;  /* memory and dirty rate set per VM */
-    xv_mig *migs;           /* one per move */
-    uint32_t *host_active;  /* per host: cross-cluster migrations in flight there */
-    uint32_t *queue, n_queue;
-    uint32_t *active, n_active;
-    uint64_t log_seq;
-    int log_done, log_refused;
-} xv_world;
+#include "models/vsphere/xvmotion_internal.h"
 
 double xvmotion_rate(double link_bytes_per_s, uint32_t link_active, double src_nic_bytes_per_s, uint32_t src_active,
                      double dst_nic_bytes_per_s, uint32_t dst_active)
@@ -183,7 +116,7 @@ static void start_twin(sim_ctx *ctx, cluster *c, const xv_world *w, xv_msg m)
     reply(ctx, w, m, XV_ABORTED);
 }
 
-static int xv_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
+int xvmotion_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
     const xv_world *w = f->world;
     if (ev->kind != w->kind_check && ev->kind != w->kind_reserve && ev->kind != w->kind_switch &&
@@ -217,17 +150,16 @@ static int xv_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f,
 
 /* --- the vcenter LP -------------------------------------------------------- */
 
-static double seconds_since(sim_time_ns now, sim_time_ns origin) { return (double)(now - origin) * 1e-9; }
 
 /* Progress of migration i up to now at its current rate. */
 static void accrue(xv_world *w, uint32_t i, sim_time_ns now)
 {
     xv_mig *g = &w->migs[i];
     if (g->status == XV_DISK) {
-        g->disk_left = fmax(0.0, g->disk_left - g->rate * seconds_since(now, g->last_ns));
+        g->disk_left = fmax(0.0, g->disk_left - g->rate * xvmotion_seconds_since(now, g->last_ns));
         g->last_ns = now;
     } else if (g->status == XV_MEMORY) {
-        double t = fmax(seconds_since(now, g->mem_origin_ns), g->m.now_s);
+        double t = fmax(xvmotion_seconds_since(now, g->mem_origin_ns), g->m.now_s);
         vmotion_set_bandwidth(&g->m, t, g->rate);
     }
 }
@@ -241,7 +173,7 @@ static void schedule_step(sim_ctx *ctx, xv_world *w, uint32_t i)
     if (g->status == XV_DISK)
         at_s = g->rate > 0.0 ? g->disk_left / g->rate : INFINITY;
     else
-        at_s = vmotion_next_event_s(&g->m) - seconds_since(now, g->mem_origin_ns);
+        at_s = vmotion_next_event_s(&g->m) - xvmotion_seconds_since(now, g->mem_origin_ns);
     g->token++;
     if (!isfinite(at_s))
         return;
@@ -265,7 +197,7 @@ static void reshare(sim_ctx *ctx, xv_world *w)
             continue; /* unchanged: its step event stands */
         g->rate = rate;
         if (g->status == XV_MEMORY)
-            vmotion_set_bandwidth(&g->m, fmax(seconds_since(now, g->mem_origin_ns), g->m.now_s), rate);
+            vmotion_set_bandwidth(&g->m, fmax(xvmotion_seconds_since(now, g->mem_origin_ns), g->m.now_s), rate);
         schedule_step(ctx, w, i);
     }
 }
@@ -333,7 +265,7 @@ static void finish(sim_ctx *ctx, xv_world *w, uint32_t i)
     /* the switch-over goes through the source controller (switch_over) */
     xv_msg m = {.mig = i, .src_host = g->src_host, .dst_host = g->dst_host};
     sim_send(ctx, env->cluster_lp + mv->from, env->control_latency_ns, w->kind_switch, &m, sizeof m);
-    log_move(ctx, w, w->log_done, i, seconds_since(g->end_ns, g->start_ns));
+    log_move(ctx, w, w->log_done, i, xvmotion_seconds_since(g->end_ns, g->start_ns));
 }
 
 static void step(sim_ctx *ctx, xv_world *w, const xv_msg *m)
@@ -357,7 +289,7 @@ static void step(sim_ctx *ctx, xv_world *w, const xv_msg *m)
     reshare(ctx, w);
 }
 
-static void xv_handle(sim_ctx *ctx, void *state, const sim_event *ev)
+void xvmotion_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     xv_world *w = state;
     xv_msg m;
@@ -396,167 +328,3 @@ static void xv_handle(sim_ctx *ctx, void *state, const sim_event *ev)
     }
 }
 
-/* --- building -------------------------------------------------------------- */
-
-static model_status xv_build(model_builder *b, void **world)
-{
-    const model_env *env = b->env;
-    const datacenter *dc = env->dc;
-    if (dc == NULL || dc->n_moves == 0)
-        return MODEL_OK;
-    if (sim_ranks(b->eng) > 1)
-        return model_runtime_error(b, "cross-cluster vMotion (vcenter.migrations) runs on one MPI rank only");
-    sim_time_ns latency = scn_duration_ns(b->scn, "vcenter.inter_cluster_link.latency");
-    xv_world *w = calloc(1, sizeof *w);
-    if (!w)
-        return model_runtime_error(b, "out of memory");
-    *world = w;
-    w->env = env;
-    w->dc = dc;
-    w->scn = b->scn;
-    w->link_bytes_per_s = scn_float(b->scn, "vcenter.inter_cluster_link.gbps") * 1e9 / 8.0;
-    w->latency_ns = latency;
-    vmotion_params_default(&w->params);
-    w->params.downtime_target_s = (double)scn_duration_ns(b->scn, "vmotion.downtime_target") * 1e-9;
-    w->params.max_live_rounds = (int)scn_int(b->scn, "vmotion.max_rounds");
-    /* the switch-over waits one round trip of the inter-cluster path [M] */
-    w->params.switchover_s = (double)scn_duration_ns(b->scn, "vmotion.switchover") * 1e-9 + 2.0 * (double)latency * 1e-9;
-    w->params.sdps = strcmp(scn_string(b->scn, "vmotion.convergence"), "sdps") == 0;
-    w->params.sdps_ratio = scn_float(b->scn, "vmotion.sdps_ratio");
-    w->migs = calloc(dc->n_moves, sizeof *w->migs);
-    w->queue = malloc(dc->n_moves * sizeof *w->queue);
-    w->active = malloc(dc->n_moves * sizeof *w->active);
-    w->host_active = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *w->host_active);
-    if (!w->migs || !w->queue || !w->active || !w->host_active)
-        return model_runtime_error(b, "out of memory");
-    for (uint32_t i = 0; i < dc->n_moves; i++)
-        w->migs[i] = (xv_mig){.status = XV_WAITING, .src_host = -1, .dst_host = -1, .requested_ns = -1,
-                              .start_ns = -1, .end_ns = -1};
-    w->kind_begin = sim_kind_register(b->eng, "xvmotion.begin", PRIO_XVMOTION);
-    w->kind_check = sim_kind_register(b->eng, "xvmotion.check", PRIO_XVMOTION);
-    w->kind_reserve = sim_kind_register(b->eng, "xvmotion.reserve", PRIO_XVMOTION);
-    w->kind_reserved = sim_kind_register(b->eng, "xvmotion.reserved", PRIO_XVMOTION);
-    w->kind_step = sim_kind_register(b->eng, "xvmotion.step", PRIO_XVMOTION);
-    w->kind_switch = sim_kind_register(b->eng, "xvmotion.switch", PRIO_XVMOTION);
-    w->kind_start_twin = sim_kind_register(b->eng, "xvmotion.start_twin", PRIO_XVMOTION);
-    w->log_done = w->log_refused = -1;
-    return MODEL_OK;
-}
-
-static model_status xv_start(model_builder *b, void **world)
-{
-    xv_world *w = *world;
-    if (w == NULL)
-        return MODEL_OK;
-    w->lp = sim_lp_new(b->eng, "vcenter", xv_handle, w);
-    const datacenter *dc = w->dc;
-    for (uint32_t i = 0; i < dc->n_moves; i++) {
-        if (i > 0 && dc->moves[i].action == dc->moves[i - 1].action)
-            continue; /* one begin per action */
-        xv_msg m = {.mig = dc->moves[i].action};
-        if (sim_schedule(b->eng, w->lp, dc->moves[i].at_ns, w->kind_begin, &m, sizeof m) != 0)
-            return model_runtime_error(b, "cannot schedule vcenter.migrations.[%u]", dc->moves[i].action);
-    }
-    return MODEL_OK;
-}
-
-static int xv_declare(model_builder *b, void *world)
-{
-    xv_world *w = world;
-    if (b->rec == NULL)
-        return 0;
-    const rec_kind_decl kinds[] = {{"xvmotion_done", &w->log_done}, {"xvmotion_refused", &w->log_refused}};
-    return rec_event_kinds(b->rec, kinds, 2);
-}
-
-static const rec_column xv_columns[] = {
-    {"vm", REC_STR, NULL},          {"twin", REC_I64, NULL},           {"from", REC_STR, NULL},
-    {"to", REC_STR, NULL},          {"action", REC_I64, NULL},         {"status", REC_STR, NULL},
-    {"done", REC_I64, NULL},        {"src_host", REC_I64, NULL},       {"dst_host", REC_I64, NULL},
-    {"requested_ns", REC_I64, "ns"}, {"start_ns", REC_I64, "ns"},      {"end_ns", REC_I64, "ns"},
-    {"duration_s", REC_F64, "s"},   {"downtime_s", REC_F64, "s"},      {"memory_bytes", REC_F64, "B"},
-    {"disk_bytes", REC_F64, "B"},   {"bytes_sent", REC_F64, "B"},      {"rounds", REC_I64, NULL},
-};
-
-static int xv_write(model_builder *b, void *world)
-{
-    const xv_world *w = world;
-    const scenario *scn = b->scn;
-    int t = rec_table_new(b->rec, "xvmotions", xv_columns, (int)(sizeof xv_columns / sizeof xv_columns[0]));
-    if (t < 0)
-        return -1;
-    for (uint32_t i = 0; i < w->dc->n_moves; i++) {
-        const datacenter_move *mv = &w->dc->moves[i];
-        const xv_mig *g = &w->migs[i];
-        const vm_spec *vs = &w->env->vm_specs[mv->vm];
-        char name[300];
-        core_entity_name(name, sizeof name, scn_string(scn, "vms.[%u].name", vs->group), vs->index_in_group);
-        int done = g->status == XV_DONE;
-        int copied = done || g->status == XV_ABORTED; /* the copy ended */
-        int moved_memory = g->status == XV_MEMORY || copied;
-        rec_value row[] = {
-            {.str = name},
-            {.i64 = mv->twin == UINT32_MAX ? -1 : (int64_t)mv->twin},
-            {.str = scn_string(scn, "clusters.[%u].name", mv->from)},
-            {.str = scn_string(scn, "clusters.[%u].name", mv->to)},
-            {.i64 = mv->action},
-            {.str = status_name[g->status]},
-            {.i64 = done},
-            {.i64 = g->src_host},
-            {.i64 = g->dst_host},
-            {.i64 = g->requested_ns},
-            {.i64 = g->start_ns},
-            {.i64 = copied ? g->end_ns : -1},
-            {.f64 = copied ? seconds_since(g->end_ns, g->start_ns) : NAN},
-            {.f64 = copied ? vmotion_downtime_s(&g->m) : NAN},
-            {.f64 = (double)vs->memory_mib * 1048576.0},
-            {.f64 = g->disk_bytes},
-            {.f64 = (moved_memory ? g->m.bytes_sent : 0.0) + (g->disk_bytes - g->disk_left)},
-            {.i64 = moved_memory ? g->m.round : 0},
-        };
-        if (rec_table_row(b->rec, t, row) != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static void xv_describe(const void *world, FILE *out)
-{
-    const xv_world *w = world;
-    uint32_t refused = 0;
-    for (uint32_t i = 0; i < w->dc->n_moves; i++)
-        refused += !w->dc->moves[i].evc_ok;
-    fprintf(out,
-            "cross-cluster vMotion: %" PRIu32 " VMs to move, %" PRIu32
-            " refused by EVC; inter-cluster link %.3g Gbps, %.3g ms one way\n",
-            w->dc->n_moves, refused, w->link_bytes_per_s * 8.0 / 1e9, (double)w->latency_ns * 1e-6);
-}
-
-static void xv_free(model_builder *b, void *world)
-{
-    (void)b;
-    xv_world *w = world;
-    if (!w)
-        return;
-    free(w->migs);
-    free(w->queue);
-    free(w->active);
-    free(w->host_active);
-    free(w);
-}
-
-static const cluster_hooks xv_cluster_hooks = {
-    .name = "xvmotion",
-    .handle = xv_cluster_handle,
-};
-
-const model_module xvmotion_module = {
-    .name = "xvmotion",
-    .build = xv_build,
-    .start = xv_start,
-    .declare_recording = xv_declare,
-    .write_tables = xv_write,
-    .describe = xv_describe,
-    .free = xv_free,
-    .cluster_hooks = &xv_cluster_hooks,
-};
