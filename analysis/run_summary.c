@@ -697,6 +697,36 @@ static int read_clusters(hid_t file, run_summary *s, const ctx *c)
     return 0;
 }
 
+/* /tables/xvmotions: written by runs with vcenter.migrations only. */
+static int read_xvmotions(hid_t file, run_summary *s, const ctx *c)
+{
+    static const char path[] = "/tables/xvmotions";
+    hsize_t rows = 0;
+    char msg[512];
+    hid_t ds;
+    int found = open_optional_table(file, path, &rows, &ds, c);
+    if (found <= 0)
+        return found;
+    int ok = 1;
+    double sum = 0.0;
+    for (hsize_t k = 0; ok && k < rows; k++) {
+        int64_t done = 0;
+        double duration = 0.0;
+        ok = h5r_table_column_i64(ds, path, "done", k, 1, &done, msg, sizeof msg) == 0 &&
+             h5r_table_column_f64(ds, path, "duration_s", k, 1, &duration, msg, sizeof msg) == 0;
+        if (ok && done) {
+            s->xvmotions_done++;
+            sum += duration;
+        }
+    }
+    H5Dclose(ds);
+    if (!ok)
+        return fail(c, msg);
+    s->xvmotions = (int64_t)rows;
+    s->xvmotion_mean_s = s->xvmotions_done > 0 ? sum / (double)s->xvmotions_done : NAN;
+    return 0;
+}
+
 /* Groups whose count ran out (exhausted_ns >= 0) in /tables/arrival_groups. */
 static int read_arrival_groups(hid_t file, run_summary *s, const ctx *c)
 {
@@ -739,7 +769,7 @@ static int read_cluster_series(hid_t file, run_summary *s, const ctx *c)
         cluster_series(file, "vms_rejected", &s->cluster_samples, &s->vms_rejected, &unused, c) != 0)
         return -1;
     s->has_cluster_series = 1;
-    if (read_cluster_totals(file, s, c) != 0 || read_clusters(file, s, c) != 0)
+    if (read_cluster_totals(file, s, c) != 0 || read_clusters(file, s, c) != 0 || read_xvmotions(file, s, c) != 0)
         return -1;
     s->rejection_probability = s->vms_arrived > 0 ? s->vms_rejected / s->vms_arrived : NAN;
     return 0;
@@ -945,6 +975,10 @@ static void print_clusters(const run_summary *s, FILE *out)
                 s->cluster[k].rejected, s->cluster[k].running);
     if (s->clusters > RUN_SUMMARY_MAX_CLUSTERS)
         fprintf(out, LABEL "and %" PRId64 " more in /tables/clusters\n", "", s->clusters - RUN_SUMMARY_MAX_CLUSTERS);
+    if (s->xvmotions > 0)
+        fprintf(out, LABEL "%" PRId64 " cross-cluster vMotions asked for: %" PRId64 " done (mean %.1f s), %" PRId64
+                           " refused or unfinished (/tables/xvmotions)\n",
+                "xvmotion", s->xvmotions, s->xvmotions_done, s->xvmotion_mean_s, s->xvmotions - s->xvmotions_done);
 }
 
 void run_summary_print(const run_summary *s, const char *path, FILE *out)

@@ -133,6 +133,10 @@ typedef struct run_summary {
     struct {
         int64_t hosts, clusters;
     } cluster_size[RUN_SUMMARY_MAX_CLUSTER_SIZES];
+    /* /tables/xvmotions (runs with vcenter.migrations, docs/clusters.md):
+     * cross-cluster vMotions asked for, done, and their mean duration */
+    int64_t xvmotions, xvmotions_done;
+    double xvmotion_mean_s;
     /* /tables/arrival_groups: groups whose arrivals stopped because
      * vms.[].count was used up (the first RUN_SUMMARY_MAX_EXHAUSTED) */
     int64_t arrivals_exhausted;

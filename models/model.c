@@ -26,6 +26,7 @@
 #include "models/vsphere/drs_controller.h"
 #include "models/vsphere/ha_controller.h"
 #include "models/vsphere/vgpu_module.h"
+#include "models/vsphere/xvmotion.h"
 
 /* In order: pods and services report what runs on a host before the
  * failure module and DRS change it; HA admits and masks before the restart
@@ -40,6 +41,7 @@ static const model_module *const module_table[] = {
     &vgpu_module, /* vGPU VMs (issue 16): cluster hooks only, no LP */
     &optimal_placement_module, /* placement.policy = "optimal": no LP, a mask hook only */
     &monitors_module,   /* property monitors (issue 17): observe only, no LP, so last */
+    &xvmotion_module,   /* cross-cluster vMotion (issue 18): its LP "vcenter" only with vcenter.migrations */
 };
 enum { N_MODULES = sizeof module_table / sizeof module_table[0] };
 

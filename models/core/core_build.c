@@ -452,6 +452,13 @@ static model_status build_clusters(model_builder *b, core_model *m, const placem
                                    b->err_len);
     if (rc != 0)
         return rc == -1 ? model_runtime_error(b, "out of memory") : MODEL_BAD_INPUT;
+    /* cross-cluster vMotion: a twin per moved VM in its target cluster */
+    rc = datacenter_plan_moves(&m->dc, m->scn, &m->vm_specs, &m->vms, &env->n_vms, MODEL_MAX_VMS, b->err, b->err_len);
+    if (rc != 0)
+        return rc == -1 ? model_runtime_error(b, "out of memory") : MODEL_BAD_INPUT;
+    env->vm_specs = m->vm_specs;
+    env->vms = m->vms;
+    env->dc = &m->dc;
     env->vm_cluster = m->dc.vm_cluster;
     m->ctrls = calloc(env->n_clusters, sizeof *m->ctrls);
     m->ctrl_more = calloc(env->n_clusters, sizeof *m->ctrl_more);
@@ -721,6 +728,9 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
         const char *group = scn_string(scn, "vms.[%u].name", s->group);
         char name[300];
         core_entity_name(name, sizeof name, group, s->index_in_group);
+        if (i >= m->dc.n_vms_base) /* a cross-cluster twin: "<name>@<target cluster>" */
+            snprintf(name + strlen(name), sizeof name - strlen(name), "@%s",
+                     scn_string(scn, "clusters.[%u].name", m->dc.vm_cluster[i]));
         rec_value row[] = {{.str = name},
                            {.str = group},
                            {.i64 = s->vcpus},

@@ -137,6 +137,32 @@ static uint32_t place_in_cluster(const datacenter *dc, const uint8_t *admits, co
     return (uint32_t)best;
 }
 
+/* vms_in, vm_first and vm_ids from vm_cluster (again after twins are added). 0 or -1. */
+int datacenter_index_vms(datacenter *dc, uint32_t n_vms)
+{
+    uint32_t nc = dc->n_clusters;
+    memset(dc->vms_in, 0, nc * sizeof *dc->vms_in);
+    for (uint32_t v = 0; v < n_vms; v++)
+        dc->vms_in[dc->vm_cluster[v]]++;
+    free(dc->vm_first);
+    free(dc->vm_ids);
+    dc->vm_first = calloc(nc, sizeof *dc->vm_first);
+    dc->vm_ids = malloc((n_vms ? n_vms : 1) * sizeof *dc->vm_ids);
+    uint32_t *next = calloc(nc, sizeof *next);
+    if (!dc->vm_first || !dc->vm_ids || !next) {
+        free(next);
+        return -1;
+    }
+    for (uint32_t k = 1; k < nc; k++)
+        dc->vm_first[k] = dc->vm_first[k - 1] + dc->vms_in[k - 1];
+    for (uint32_t v = 0; v < n_vms; v++) {
+        uint32_t k = dc->vm_cluster[v];
+        dc->vm_ids[dc->vm_first[k] + next[k]++] = v;
+    }
+    free(next);
+    return 0;
+}
+
 int datacenter_assign_vms(datacenter *dc, const scenario *scn, const vm_spec *vms, uint32_t n_vms,
                           const placement_host_view *view, uint32_t n_hosts, char *err, size_t err_len)
 {
@@ -152,8 +178,10 @@ int datacenter_assign_vms(datacenter *dc, const scenario *scn, const vm_spec *vm
                                      scn_string(scn, "vms.[%d].cluster", g));
             }
         dc->vms_in[0] = n_vms;
+        dc->n_vms_base = n_vms;
         return 0;
     }
+    dc->n_vms_base = n_vms;
     uint32_t nc = dc->n_clusters;
     dc->vm_cluster = malloc((n_vms ? n_vms : 1) * sizeof *dc->vm_cluster);
     double *free_mib = calloc(nc, sizeof *free_mib);
@@ -193,25 +221,10 @@ int datacenter_assign_vms(datacenter *dc, const scenario *scn, const vm_spec *vm
         dc->vm_cluster[v] = chosen;
         free_mib[chosen] -= (double)vs->memory_mib;
     }
-    for (uint32_t v = 0; v < n_vms && rc == 0; v++)
-        dc->vms_in[dc->vm_cluster[v]]++;
-    if (rc == 0) { /* each cluster's VMs, for loops over them only */
-        dc->vm_first = calloc(nc, sizeof *dc->vm_first);
-        dc->vm_ids = malloc((n_vms ? n_vms : 1) * sizeof *dc->vm_ids);
-        uint32_t *next = calloc(nc, sizeof *next);
-        if (!dc->vm_first || !dc->vm_ids || !next) {
-            free(next);
-            free(free_mib);
-            free(admits);
-            return -1;
-        }
-        for (uint32_t k = 1; k < nc; k++)
-            dc->vm_first[k] = dc->vm_first[k - 1] + dc->vms_in[k - 1];
-        for (uint32_t v = 0; v < n_vms; v++) {
-            uint32_t k = dc->vm_cluster[v];
-            dc->vm_ids[dc->vm_first[k] + next[k]++] = v;
-        }
-        free(next);
+    if (rc == 0 && datacenter_index_vms(dc, n_vms) != 0) {
+        free(free_mib);
+        free(admits);
+        return -1;
     }
     free(free_mib);
     free(admits);
@@ -244,6 +257,10 @@ void datacenter_describe(const datacenter *dc, const scenario *scn, FILE *out)
         const char *name = scn_string(scn, "clusters.[%u].name", c);
         fprintf(out, "cluster %s: %" PRIu32 " hosts (%" PRIu32 " .. %" PRIu32 "), %" PRIu32 " VMs\n", name,
                 dc->n_hosts[c], dc->first_host[c], dc->first_host[c] + dc->n_hosts[c] - 1, dc->vms_in[c]);
+        const char *evc = scn_string(scn, "clusters.[%u].evc", c);
+        const char *datastore = scn_string(scn, "clusters.[%u].datastore", c);
+        if (evc[0] || strcmp(datastore, "shared") != 0) /* written only when the scenario sets them */
+            fprintf(out, "cluster %s: EVC %s, datastore %s\n", name, evc[0] ? evc : "(not stated)", datastore);
         if (dc->n_hosts[c] > max)
             fprintf(out,
                     "warning: cluster %s has %" PRIu32 " hosts, more than the vSphere %s configuration maximum of %" PRIu32
@@ -263,5 +280,6 @@ void datacenter_free(datacenter *dc)
     free(dc->vms_in);
     free(dc->vm_first);
     free(dc->vm_ids);
+    free(dc->moves);
     *dc = (datacenter){0};
 }

@@ -42,7 +42,25 @@ typedef struct datacenter {
     uint32_t *vms_in;               /* per cluster: VMs that belong to it */
     uint32_t *vm_first;             /* per cluster: its VMs are vm_ids[vm_first[k] .. + vms_in[k]) */
     uint32_t *vm_ids;               /* the VMs cluster by cluster, each in id order */
+    /* Cross-cluster vMotion (vcenter.migrations, docs/clusters.md): each
+     * VM a scheduled action moves has a twin, a VM appended after the
+     * scenario's n_vms_base VMs that belongs to the target cluster and
+     * starts off; the move powers the original off and the twin on. */
+    uint32_t n_vms_base;            /* the scenario's VMs; twins are n_vms_base .. */
+    struct datacenter_move *moves;  /* in action order, then VM id */
+    uint32_t n_moves;
 } datacenter;
+
+/* One VM moved by one vcenter.migrations action. */
+typedef struct datacenter_move {
+    sim_time_ns at_ns;     /* vcenter.migrations.[action].at */
+    uint32_t action;       /* vcenter.migrations.[action] */
+    uint32_t vm;           /* the VM moved (a scenario VM) */
+    uint32_t twin;         /* its twin in the target cluster, UINT32_MAX when EVC refuses the move */
+    uint32_t from, to;     /* clusters */
+    uint8_t evc_ok;        /* the target's EVC baseline covers the source's */
+    uint8_t shared_storage; /* both clusters name the same datastore: no disk copy */
+} datacenter_move;
 
 /* Reads `clusters` and maps host groups to clusters. 0, -1 out of memory,
  * -2 bad input ("FILE:LINE: key 'K': why" in err): a group in two
@@ -72,6 +90,23 @@ uint32_t datacenter_max_hosts(const scenario *scn);
 /* `vdcsim check` lines: one per cluster, and a warning per cluster above
  * the configuration maximum. */
 void datacenter_describe(const datacenter *dc, const scenario *scn, FILE *out);
+
+/* vms_in, vm_first and vm_ids from vm_cluster[0 .. n_vms). 0 or -1. */
+int datacenter_index_vms(datacenter *dc, uint32_t n_vms);
+
+/* Reads vcenter.migrations (after datacenter_assign_vms) and appends one
+ * twin per moved VM to *specs / *vms (reallocated), in the target cluster,
+ * starting off; redoes the per-cluster VM lists. Nothing changes without
+ * migrations. 0, -1 out of memory, -2 bad input (err written). */
+int datacenter_plan_moves(datacenter *dc, const scenario *scn, vm_spec **specs, vm **vms, uint32_t *n_vms,
+                          uint64_t max_vms, char *err, size_t err_len);
+
+/* EVC (docs/clusters.md): 1 if `name` is "" or a known baseline. */
+int datacenter_evc_known(const char *name);
+/* 1 if a VM running under baseline `from` may vMotion to a cluster with
+ * baseline `to`: the same vendor and the same or a later generation (a
+ * superset of CPU features), or both not stated. */
+int datacenter_evc_compatible(const char *from, const char *to);
 
 void datacenter_free(datacenter *dc);
 

@@ -17,6 +17,7 @@
 
 struct cluster_feature;
 struct workload_group;
+struct datacenter;
 
 /* The host series of the contention model, in /series/host/ and (totals
  * over hosts) in /series/cluster/. */
@@ -49,6 +50,7 @@ typedef struct model_env {
     const uint32_t *host_cluster; /* per host: its cluster */
     const uint32_t *vm_cluster;   /* per VM: its cluster */
     const uint32_t *vm_local;     /* per VM: its index among its cluster's VMs (cluster.vm_ids); NULL without */
+    const struct datacenter *dc;  /* the clusters and the cross-cluster moves (models/core/datacenter.h) */
     /* the hosts' sample step's working memory, one per engine thread
      * (sim_thread): nothing in it outlives a sample. NULL: one per host. */
     struct host_scratch *host_scratch_per_thread;
