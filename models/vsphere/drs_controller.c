@@ -526,11 +526,14 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
     }
     case DRS_OP_HOST_STATS: {
         const drs_host_stats_msg *hb = (const drs_host_stats_msg *)ev->payload.bytes;
-        uint32_t id = hb->first_vm;
+        uint32_t named = hb->n_vms < DRS_HOST_STATS_IDS ? hb->n_vms : DRS_HOST_STATS_IDS;
+        for (uint32_t i = 0; i < named; i++) /* the records are scattered: overlap their cache misses */
+            __builtin_prefetch(&d->stage[hb->vm[i]]);
+        uint32_t id = 0;
         for (uint32_t i = 0; i < hb->n_vms; i++) {
+            id = i < named ? hb->vm[i] : d->stage[id].next;
             const drs_stats_stage *g = &d->stage[id];
             take_stats(k, id, g->running, g->cpu_mhz, g->mem_mib, g->dirty_bytes_per_s);
-            id = g->next;
         }
         break;
     }

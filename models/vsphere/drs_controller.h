@@ -116,16 +116,18 @@ _Static_assert(sizeof(drs_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "DRS stats fit 
 
 /* DRS_OP_HOST_STATS: one host's stats of the VMs it holds at the first
  * sample of a DRS period, in the order of its VM list. The values are in
- * drs_env.stage: `first_vm`, then each record's `next`, `n_vms` records.
- * Applied in that order they give the controller the same view, at the
- * same event position, as the n_vms VM_STATS messages it replaces (which
- * were consecutive in the controller's order: same time, kind, source and
+ * drs_env.stage: the first DRS_HOST_STATS_IDS VMs are named here (so the
+ * controller can fetch their records at once), the rest follow the last
+ * named one through each record's `next`; `n_vms` records in all. Applied
+ * in that order they give the controller the same view, at the same event
+ * position, as the n_vms VM_STATS messages they replace (which were
+ * consecutive in the controller's order: same time, kind and source,
  * consecutive sequence numbers). */
+#define DRS_HOST_STATS_IDS 10
 typedef struct drs_host_stats_msg {
     int32_t op; /* DRS_OP_HOST_STATS */
-    uint32_t first_vm;
     uint32_t n_vms;
-    int32_t host;
+    uint32_t vm[DRS_HOST_STATS_IDS];
 } drs_host_stats_msg;
 _Static_assert(sizeof(drs_host_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "host stats fit an event payload");
 

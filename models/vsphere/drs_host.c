@@ -223,7 +223,13 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
      * (their values in d->stage, chained in list order); a VM of another
      * cluster's controller (cross-cluster vMotion) gets its own VM_STATS. */
     uint32_t own_lp = model_cluster_lp_of_host(env, h->index);
-    uint32_t first = UINT32_MAX, last = UINT32_MAX, n = 0;
+    drs_host_stats_msg hb = {.op = DRS_OP_HOST_STATS};
+    uint32_t last = UINT32_MAX, n = 0;
+    for (uint32_t i = 0; i < h->n_vms; i++) { /* scattered records: overlap their cache misses */
+        __builtin_prefetch(&d->stage[h->vm_ids[i]], 1);
+        if (env->vm_cluster)
+            __builtin_prefetch(&env->vm_cluster[h->vm_ids[i]]);
+    }
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
         const vm_spec *vs = &env->vm_specs[id];
@@ -252,15 +258,15 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         }
         d->stage[id] = (drs_stats_stage){
             .cpu_mhz = e_cpu, .mem_mib = e_mem, .dirty_bytes_per_s = dirty, .next = UINT32_MAX, .running = running};
-        if (n == 0)
-            first = id;
-        else
+        if (n < DRS_HOST_STATS_IDS)
+            hb.vm[n] = id;
+        if (n > 0)
             d->stage[last].next = id;
         last = id;
         n++;
     }
     if (n > 0) {
-        drs_host_stats_msg hb = {.op = DRS_OP_HOST_STATS, .first_vm = first, .n_vms = n, .host = (int32_t)h->index};
+        hb.n_vms = n;
         sim_send(ctx, own_lp, env->control_latency_ns, d->kind_cluster, &hb, sizeof hb);
     }
 }
