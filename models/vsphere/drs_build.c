@@ -409,7 +409,11 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     size_t nh = env->n_hosts ? env->n_hosts : 1, nv = env->n_vms ? env->n_vms : 1;
     d->hosts = calloc(nh, sizeof *d->hosts);
     d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
-    int rc = d->dirty_mb_per_s && d->hosts && d->vm_pinned && alloc_ctl(d, scn, env, 0) == 0 ? 0 : -2;
+    d->stage = calloc(nv, sizeof *d->stage);
+    int rc = d->dirty_mb_per_s && d->hosts && d->vm_pinned && d->stage && alloc_ctl(d, scn, env, 0) == 0 ? 0 : -2;
+    /* host LPs write it, controllers (rank 0 over MPI) read it */
+    if (rc == 0 && sim_share(eng, d->stage, sizeof *d->stage, nv) != 0)
+        rc = -2;
     if (rc == 0) {
         for (int g = 0; g < groups; g++)
             d->dirty_mb_per_s[g] = scn_float(scn, "vms.[%d].dirty_rate", g);
@@ -598,6 +602,7 @@ static void drs_free(drs_env *d)
     free_ctl(d);
     free(d->hosts);
     free(d->vm_pinned);
+    free(d->stage);
     free(d->dirty_mb_per_s);
     free(d->rules);
     free(d->rule_members);

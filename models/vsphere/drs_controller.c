@@ -534,6 +534,17 @@ static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int
     mig_close(ctx, d, c, m, 1);
 }
 
+/* The controller's view takes one VM's reported stats. */
+static void take_stats(drs_ctl *k, uint32_t vm_id, int32_t running, double cpu_mhz, double mem_mib,
+                       double dirty_bytes_per_s)
+{
+    uint32_t slot = drs_vm_slot(k, vm_id);
+    k->vm_running[slot] = (uint8_t)running;
+    k->vm_cpu_mhz[slot] = cpu_mhz;
+    k->vm_mem_mib[slot] = mem_mib;
+    k->vm_dirty_bytes_per_s[slot] = dirty_bytes_per_s;
+}
+
 static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
     drs_env *d = drs_of(f, c);
@@ -544,10 +555,20 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
     switch ((drs_op)m->op) {
     case DRS_OP_VM_STATS: {
         const drs_stats_msg *st = (const drs_stats_msg *)ev->payload.bytes;
-        k->vm_running[drs_vm_slot(k, st->vm)] = (uint8_t)st->running;
-        k->vm_cpu_mhz[drs_vm_slot(k, st->vm)] = st->cpu_mhz;
-        k->vm_mem_mib[drs_vm_slot(k, st->vm)] = st->mem_mib;
-        k->vm_dirty_bytes_per_s[drs_vm_slot(k, st->vm)] = st->dirty_bytes_per_s;
+        take_stats(k, st->vm, st->running, st->cpu_mhz, st->mem_mib, st->dirty_bytes_per_s);
+        break;
+    }
+    case DRS_OP_HOST_STATS: {
+        const drs_host_stats_msg *hb = (const drs_host_stats_msg *)ev->payload.bytes;
+        uint32_t named = hb->n_vms < DRS_HOST_STATS_IDS ? hb->n_vms : DRS_HOST_STATS_IDS;
+        for (uint32_t i = 0; i < named; i++) /* the records are scattered: overlap their cache misses */
+            __builtin_prefetch(&d->stage[hb->vm[i]]);
+        uint32_t id = 0;
+        for (uint32_t i = 0; i < hb->n_vms; i++) {
+            id = i < named ? hb->vm[i] : d->stage[id].next;
+            const drs_stats_stage *g = &d->stage[id];
+            take_stats(k, id, g->running, g->cpu_mhz, g->mem_mib, g->dirty_bytes_per_s);
+        }
         break;
     }
     case DRS_OP_TICK:

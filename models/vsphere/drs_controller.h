@@ -5,8 +5,11 @@
  * The algorithms are the pure functions of drs.h and vmotion_set.h; this
  * module feeds them from messages and turns their output into messages:
  *
- *   host  --drs.cluster VM_STATS------> controller   every drs.period, one per VM
- *         (cpu entitlement from the contention step, active memory, dirty rate)
+ *   host  --drs.cluster HOST_STATS----> controller   every drs.period, one per host
+ *         (for each of its VMs: cpu entitlement from the contention step,
+ *         memory entitlement, dirty rate; the values travel in d->stage,
+ *         see drs_stats_stage; VM_STATS, one per VM, only for a VM of
+ *         another cluster's controller)
  *   controller (self) DRS_TICK every drs.period, 2 control latencies after the stats
  *         drs_pass on its own view; each move becomes a vmotion_set request
  *   controller (self) TIMER at ceil(vmotion_set_next_s), with a generation number
@@ -83,7 +86,8 @@ typedef enum {
     DRS_OP_POWER_ON,     /* host: DPM, boot (dpm.boot_delay) */
     DRS_OP_BOOTED,       /* host (self): the boot is over */
     DRS_OP_HOST_READY,   /* cluster: `host` is back from standby */
-    DRS_OP_THROTTLE      /* host (source): SDPS runs `vm` at `guest_speed` (1: no longer) */
+    DRS_OP_THROTTLE,     /* host (source): SDPS runs `vm` at `guest_speed` (1: no longer) */
+    DRS_OP_HOST_STATS    /* cluster: a host's stats of its VMs (drs_host_stats_msg) */
 } drs_op;
 
 /* The payload of both DRS kinds (except VM_STATS). */
@@ -109,6 +113,37 @@ typedef struct drs_stats_msg {
     double dirty_bytes_per_s; /* page dirty rate */
 } drs_stats_msg;
 _Static_assert(sizeof(drs_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "DRS stats fit an event payload");
+
+/* DRS_OP_HOST_STATS: one host's stats of the VMs it holds at the first
+ * sample of a DRS period, in the order of its VM list. The values are in
+ * drs_env.stage: the first DRS_HOST_STATS_IDS VMs are named here (so the
+ * controller can fetch their records at once), the rest follow the last
+ * named one through each record's `next`; `n_vms` records in all. Applied
+ * in that order they give the controller the same view, at the same event
+ * position, as the n_vms VM_STATS messages they replace (which were
+ * consecutive in the controller's order: same time, kind and source,
+ * consecutive sequence numbers). */
+#define DRS_HOST_STATS_IDS 10
+typedef struct drs_host_stats_msg {
+    int32_t op; /* DRS_OP_HOST_STATS */
+    uint32_t n_vms;
+    uint32_t vm[DRS_HOST_STATS_IDS];
+} drs_host_stats_msg;
+_Static_assert(sizeof(drs_host_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "host stats fit an event payload");
+
+/* One VM's stats as its host wrote them at the first sample of a DRS
+ * period, for the controller to read when the host's HOST_STATS arrives.
+ * Written only by the host LP holding the VM at that sample (a VM is on at
+ * most one host), read one control latency later; the next write is a DRS
+ * period later, so the record is stable in between. Pointer-free and
+ * declared with sim_share, so it reaches a controller on another MPI rank. */
+typedef struct drs_stats_stage {
+    double cpu_mhz;           /* as drs_stats_msg */
+    double mem_mib;
+    double dirty_bytes_per_s;
+    uint32_t next;            /* the host's next VM in the batch (UINT32_MAX: last) */
+    int32_t running;
+} drs_stats_stage;
 
 /* Why a migration was made: the `reason` column of /tables/vmotions. */
 typedef enum { DRS_REASON_BALANCE = 0, DRS_REASON_MAINTENANCE, DRS_REASON_RULE } drs_reason;
@@ -211,6 +246,7 @@ typedef struct drs_env {
     sim_time_ns dpm_boot_ns;
     double standby_w;
     drs_host_side *hosts;
+    drs_stats_stage *stage;    /* per VM (shared by every cluster's copy) */
     drs_ctl ctl;
     /* with `clusters`, in the module's world: every cluster's DRS, [0] the
      * world itself; the others are copies of it with their own ctl and

@@ -1,5 +1,5 @@
 /* drs_host.c - the host LP's side of DRS and vMotion (see drs_controller.h),
- * as host hooks: per-VM stats to the controller, pausing and handing over a
+ * as host hooks: its VMs' stats to the controller, pausing and handing over a
  * migrating VM, taking it in on the destination, the vMotion CPU
  * reservation, DPM standby, and holding a maintenance window back until the
  * host is evacuated (the maintenance protocol of models/core/host.h). */
@@ -195,7 +195,7 @@ static const host_spec *drs_capacity(const host *h, const host_feature *f, const
 }
 
 /* After the contention step: standby power, the vMotion CPU reservation in
- * the hypervisor's CPU, and per-VM stats to the controller at the first
+ * the hypervisor's CPU, and the VMs' stats to the controller at the first
  * sample of each DRS period. */
 static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host_sample_ctx *s)
 {
@@ -219,6 +219,17 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
     if (!drs_on_host(d, h) || now % d->period_ns >= env->sample_period_ns)
         return; /* stats go once per DRS period, at its first sample */
     const host_spec *spec = &env->host_specs[h->index];
+    /* The VMs of the host's own cluster go in one HOST_STATS message
+     * (their values in d->stage, chained in list order); a VM of another
+     * cluster's controller (cross-cluster vMotion) gets its own VM_STATS. */
+    uint32_t own_lp = model_cluster_lp_of_host(env, h->index);
+    drs_host_stats_msg hb = {.op = DRS_OP_HOST_STATS};
+    uint32_t last = UINT32_MAX, n = 0;
+    for (uint32_t i = 0; i < h->n_vms; i++) { /* scattered records: overlap their cache misses */
+        __builtin_prefetch(&d->stage[h->vm_ids[i]], 1);
+        if (env->vm_cluster)
+            __builtin_prefetch(&env->vm_cluster[h->vm_ids[i]]);
+    }
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
         const vm_spec *vs = &env->vm_specs[id];
@@ -233,13 +244,30 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
                                              vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib));
         double vcpu_mhz = (double)vs->vcpus * spec->cpu_mhz;
         double use = vcpu_mhz > 0.0 ? fmin(1.0, e_cpu / vcpu_mhz) : 0.0;
-        drs_stats_msg st = {.op = DRS_OP_VM_STATS,
-                            .vm = id,
-                            .running = running,
-                            .cpu_mhz = e_cpu,
-                            .mem_mib = e_mem,
-                            .dirty_bytes_per_s = d->dirty_mb_per_s[vs->group] * 1e6 * use};
-        sim_send(ctx, model_cluster_lp_of_vm(env, id), env->control_latency_ns, d->kind_cluster, &st, sizeof st);
+        double dirty = d->dirty_mb_per_s[vs->group] * 1e6 * use;
+        uint32_t dst_lp = model_cluster_lp_of_vm(env, id);
+        if (dst_lp != own_lp) {
+            drs_stats_msg st = {.op = DRS_OP_VM_STATS,
+                                .vm = id,
+                                .running = running,
+                                .cpu_mhz = e_cpu,
+                                .mem_mib = e_mem,
+                                .dirty_bytes_per_s = dirty};
+            sim_send(ctx, dst_lp, env->control_latency_ns, d->kind_cluster, &st, sizeof st);
+            continue;
+        }
+        d->stage[id] = (drs_stats_stage){
+            .cpu_mhz = e_cpu, .mem_mib = e_mem, .dirty_bytes_per_s = dirty, .next = UINT32_MAX, .running = running};
+        if (n < DRS_HOST_STATS_IDS)
+            hb.vm[n] = id;
+        if (n > 0)
+            d->stage[last].next = id;
+        last = id;
+        n++;
+    }
+    if (n > 0) {
+        hb.n_vms = n;
+        sim_send(ctx, own_lp, env->control_latency_ns, d->kind_cluster, &hb, sizeof hb);
     }
 }
 
