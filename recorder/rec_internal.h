@@ -28,6 +28,14 @@
 #define REC_SERIES_CHUNK_CELLS 16384
 #define REC_SERIES_CHUNK_ROWS_MIN 64
 #define REC_SERIES_CHUNK_ROWS_MAX 1024
+/* A wide group keeps one live block per column block of every series (a
+ * chunk's rows fill one sample at a time), so its chunks get fewer rows:
+ * at most about this many live cells per series (1 MiB of float64), but
+ * never fewer than REC_SERIES_WIDE_ROWS_MIN rows. Groups of up to 2,048
+ * entities keep the rows above; 10,000 hosts get 16 (issue 18: the live
+ * blocks were a third of the peak memory of a 100,000-VM run). */
+#define REC_SERIES_LIVE_CELLS 131072
+#define REC_SERIES_WIDE_ROWS_MIN 16
 /* Live row blocks hash into this many slots per column block (chained, so
  * any number of live blocks works; this only sets the chain length). */
 #define REC_SERIES_RING_ROWS 32

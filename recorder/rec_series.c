@@ -43,6 +43,12 @@ static void rec_group_chunking(rec_group *g)
         rows = REC_SERIES_CHUNK_ROWS_MIN;
     if (rows > REC_SERIES_CHUNK_ROWS_MAX)
         rows = REC_SERIES_CHUNK_ROWS_MAX;
+    /* live memory per series is rows x n_entities cells (see rec_internal.h) */
+    int live_rows = REC_SERIES_LIVE_CELLS / g->n_entities;
+    if (live_rows < REC_SERIES_WIDE_ROWS_MIN)
+        live_rows = REC_SERIES_WIDE_ROWS_MIN;
+    if (rows > live_rows)
+        rows = live_rows;
     g->chunk_rows = rows;
     g->col_blocks = (g->n_entities + g->chunk_cols - 1) / g->chunk_cols;
 }
