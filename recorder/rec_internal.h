@@ -176,6 +176,11 @@ struct recorder {
     int dist_rank, dist_ranks;
     rec_put_log *put_logs; /* max_threads logs on ranks other than 0 */
 
+    /* recorder_end_series was called: every series is written up to
+     * series_end_ns and takes no more puts nor new series */
+    int series_ended;
+    sim_time_ns series_end_ns;
+
     atomic_int failed; /* set once by the first failure anywhere */
     char error[REC_ERROR_LEN];
 };

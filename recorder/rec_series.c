@@ -101,6 +101,10 @@ int rec_series_new(recorder *r, const char *group, const char *name, const char 
     if (atomic_load(&r->failed) || !rec_name_ok(r, "series group", group) ||
         !rec_name_ok(r, "series", name))
         return -1;
+    if (r->series_ended) {
+        rec_error(r, "%s: /series/%s/%s: created after recorder_end_series", r->partial_path, group, name);
+        return -1;
+    }
     if (strcmp(name, "time_ns") == 0) {
         rec_error(r, "%s: /series/%s/time_ns is the time axis, not a series name", r->partial_path,
                  group);
@@ -205,6 +209,10 @@ static int rec_block_cols(const rec_group *g, int col_block)
 
 void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, double value)
 {
+    if (r->series_ended) {
+        rec_fail(r, "%s: rec_series_put after recorder_end_series", r->partial_path);
+        return;
+    }
     if (series < 0 || series >= r->n_series || r->series[series].dataset < 0) {
         rec_fail(r, "%s: rec_series_put: no series %d", r->partial_path, series);
         return;

@@ -92,6 +92,7 @@ struct sim_engine {
         size_t elem_bytes, count;
     } *regions;
     int n_regions;
+    int events_released; /* sim_release_events was called: no more runs */
     unsigned char *region_buf;
     size_t region_cap;
     /* The window's packed events for other ranks (distributed runs). */
@@ -185,6 +186,23 @@ void sim_engine_free(sim_engine *eng)
     free(eng->send_buf);
     free(eng->send_bytes);
     free(eng);
+}
+
+void sim_release_events(sim_engine *eng)
+{
+    for (uint32_t i = 0; i < eng->lp_count; i++)
+        sim_queue_release(&eng->lps[i].queue);
+    for (int t = 0; t < eng->cfg.threads; t++) {
+        sim_ctx *c = &eng->ctxs[t];
+        for (int d = 0; d < eng->cfg.threads + eng->ranks; d++) {
+            free(c->outboxes[d].items);
+            c->outboxes[d].items = NULL;
+            c->outboxes[d].len = c->outboxes[d].cap = 0;
+        }
+        /* every event lives in some pool's slabs: none is left in use */
+        sim_pool_release(&c->pool);
+    }
+    eng->events_released = 1;
 }
 
 uint32_t sim_kind_register(sim_engine *eng, const char *name, uint32_t priority)
@@ -1109,6 +1127,8 @@ static void drop_foreign_events(sim_engine *eng)
 
 int sim_run(sim_engine *eng, sim_time_ns until_ns)
 {
+    if (eng->events_released && !eng->error[0])
+        set_engine_error(eng, "sim_run after sim_release_events: the pending events are gone");
     if (eng->error[0])
         return -1;
     double wall_start = wall_seconds();

@@ -356,8 +356,34 @@ static void test_windows(void)
     sim_engine_free(eng);
 }
 
+/* sim_release_events: after a run stopped at until_ns, the pending events
+ * (here the one at t=2000) are freed; the statistics stay and a second run
+ * is refused with a message. Run under the sanitizer build for the frees. */
+static void test_release_events(void)
+{
+    sim_config cfg = {.seed = 1, .lookahead_ns = 10, .threads = 2};
+    sim_engine *eng = sim_engine_new(&cfg);
+    uint32_t k = sim_kind_register(eng, "k", 1);
+    log_lp l = {0};
+    uint32_t lp = sim_lp_new(eng, "log", log_handler, &l);
+    int64_t tags[2] = {7, 8};
+    CHECK_INT_EQ(sim_schedule(eng, lp, 100, k, &tags[0], 8), 0);
+    CHECK_INT_EQ(sim_schedule(eng, lp, 2000, k, &tags[1], 8), 0);
+    CHECK_INT_EQ(sim_run(eng, 1000), 0);
+    CHECK_INT_EQ(l.n, 1);
+    sim_release_events(eng);
+    sim_stats st;
+    sim_get_stats(eng, &st);
+    CHECK_INT_EQ(st.events, 1);
+    CHECK_INT_EQ(sim_run(eng, 3000), -1);
+    CHECK(strstr(sim_error(eng), "sim_release_events") != NULL);
+    CHECK_INT_EQ(l.n, 1);
+    sim_engine_free(eng);
+}
+
 int main(void)
 {
+    test_release_events();
     test_tie_order();
     test_cross_lp_order();
     test_lookahead_violation();
