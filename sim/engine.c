@@ -617,6 +617,28 @@ static int exchange_between_ranks(sim_engine *eng)
 
 static int sync_shared_regions(sim_engine *eng);
 
+/* Free events beyond one slab's worth above the mean move to the pools
+ * below it (serial, between windows; see sim_pool_move). */
+enum { POOL_BALANCE_SLACK = 1024 };
+
+static void balance_pools(sim_engine *eng)
+{
+    const int threads = eng->cfg.threads;
+    size_t total = 0;
+    for (int t = 0; t < threads; t++)
+        total += eng->ctxs[t].pool.n_free;
+    const size_t mean = total / (size_t)threads;
+    for (int t = 0; t < threads; t++) {
+        sim_event_pool *rich = &eng->ctxs[t].pool;
+        for (int u = 0; u < threads && rich->n_free > mean + POOL_BALANCE_SLACK; u++) {
+            sim_event_pool *poor = &eng->ctxs[u].pool;
+            if (poor->n_free < mean)
+                sim_pool_move(rich, poor, mean - poor->n_free < rich->n_free - mean ? mean - poor->n_free
+                                                                                    : rich->n_free - mean);
+        }
+    }
+}
+
 /* Closes a window: events between ranks, errors, statistics, the end hook.
  * Serial. Distributed, every rank calls the end hook at every window (it
  * may hold collectives); a failure stops the run at the next agreement. */
@@ -624,6 +646,8 @@ static void round_end(sim_engine *eng, run_state *rs)
 {
     eng->stats.windows++;
     rs->reached = rs->window_end;
+    if (eng->cfg.threads > 1)
+        balance_pools(eng);
     if (eng->ranks > 1 && exchange_between_ranks(eng) != 0)
         rs->failed = 1;
     if (eng->ranks > 1 && eng->n_regions > 0 && sync_shared_regions(eng) != 0)
