@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "sim/engine.h"
+#include "sim/event_pool.h"
 #include "sim/rng.h"
 
 /* ---- a recording LP: logs (time, kind, src, payload) of what it sees ---- */
@@ -381,8 +382,38 @@ static void test_release_events(void)
     sim_engine_free(eng);
 }
 
+/* sim_pool_move: free events change pools without new slabs. A slab holds
+ * 1024 events (event_pool.c): after 3 gets pool a has 1021 free. */
+static void test_pool_move(void)
+{
+    sim_event_pool a = {0}, b = {0};
+    sim_event *e[3];
+    for (int i = 0; i < 3; i++)
+        e[i] = sim_pool_get(&a);
+    CHECK(e[0] && e[1] && e[2]);
+    CHECK_INT_EQ(a.n_free, 1021);
+    for (int i = 0; i < 3; i++)
+        sim_pool_put(&b, e[i]);
+    CHECK_INT_EQ(b.n_free, 3);
+    sim_pool_move(&a, &b, 2);
+    CHECK_INT_EQ(a.n_free, 1019);
+    CHECK_INT_EQ(b.n_free, 5);
+    sim_pool_move(&a, &b, 1000000); /* at most what a has */
+    CHECK_INT_EQ(a.n_free, 0);
+    CHECK(a.free_list == NULL);
+    CHECK_INT_EQ(b.n_free, 1024);
+    int got = 0;
+    while (b.free_list != NULL && sim_pool_get(&b) != NULL)
+        got++;
+    CHECK_INT_EQ(got, 1024);
+    CHECK(b.slabs == NULL); /* b never took a slab of its own */
+    sim_pool_release(&a);
+    sim_pool_release(&b);
+}
+
 int main(void)
 {
+    test_pool_move();
     test_release_events();
     test_tie_order();
     test_cross_lp_order();
