@@ -9,6 +9,7 @@
  *   peak_rss_mib                   getrusage ru_maxrss at the end
  *   load_rss_mib                   peak RSS before the build (scenario, engine, recorder)
  *   build_rss_mib                  peak RSS growth across the model build
+ *   run_rss_mib                    peak RSS at the end of sim_run (before the tables are written)
  *   build_bytes_per_vm             that growth / VMs (hosts, LPs, series included)
  *   vm_struct_bytes                sizeof(vm_spec) + sizeof(vm)
  * No timing is asserted anywhere: tests/test_bench_datacenter.sh runs it on
@@ -135,9 +136,12 @@ int main(int argc, char **argv)
     sim_time_ns until_ns = scn_duration_ns(scn, "simulation.until");
     sim_set_window_hook(eng, window_hook, rec);
     int rc = sim_run(eng, until_ns);
+    double rss_run = peak_rss_bytes();
     sim_stats st;
     sim_get_stats(eng, &st);
-    if (rc != 0 || model_finish(m, rec) != 0) {
+    if (rc == 0)
+        sim_release_events(eng); /* as vdcsim run does: the memory goes to the tables */
+    if (rc != 0 || recorder_end_series(rec, st.end_ns) != 0 || model_finish(m, rec) != 0) {
         fprintf(stderr, "bench_datacenter: run failed: %s\n", rc != 0 ? sim_error(eng) : recorder_error(rec));
         return 1;
     }
@@ -149,10 +153,10 @@ int main(int argc, char **argv)
     uint32_t vms = model_vm_count(m), hosts = model_host_count(m);
     double built = rss_built - rss_before;
     printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f load_s=%.3f build_s=%.3f run_s=%.3f "
-           "wall_s=%.3f cpu_s=%.3f peak_rss_mib=%.1f load_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
+           "wall_s=%.3f cpu_s=%.3f peak_rss_mib=%.1f run_rss_mib=%.1f load_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
            "windows=%llu solo_windows=%llu rebalances=%llu\n",
            hosts, vms, sim_threads(eng), (double)until_ns / 1e9, (unsigned long long)st.events, st.events_per_s,
-           load_s, build_s, st.wall_s, wall_s, cpu_s(), peak_rss_bytes() / 1048576.0, rss_before / 1048576.0, built / 1048576.0,
+           load_s, build_s, st.wall_s, wall_s, cpu_s(), peak_rss_bytes() / 1048576.0, rss_run / 1048576.0, rss_before / 1048576.0, built / 1048576.0,
            vms ? built / vms : 0.0, sizeof(vm_spec) + sizeof(vm), (unsigned long long)st.windows,
            (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances);
     model_free(m);

@@ -28,6 +28,14 @@
 #define REC_SERIES_CHUNK_CELLS 16384
 #define REC_SERIES_CHUNK_ROWS_MIN 64
 #define REC_SERIES_CHUNK_ROWS_MAX 1024
+/* A wide group keeps one live block per column block of every series (a
+ * chunk's rows fill one sample at a time), so its chunks get fewer rows:
+ * at most about this many live cells per series (1 MiB of float64), but
+ * never fewer than REC_SERIES_WIDE_ROWS_MIN rows. Groups of up to 2,048
+ * entities keep the rows above; 10,000 hosts get 16 (issue 18: the live
+ * blocks were a third of the peak memory of a 100,000-VM run). */
+#define REC_SERIES_LIVE_CELLS 131072
+#define REC_SERIES_WIDE_ROWS_MIN 16
 /* Live row blocks hash into this many slots per column block (chained, so
  * any number of live blocks works; this only sets the chain length). */
 #define REC_SERIES_RING_ROWS 32
@@ -167,6 +175,11 @@ struct recorder {
      * number of ranks; ranks other than 0 log their puts per thread. */
     int dist_rank, dist_ranks;
     rec_put_log *put_logs; /* max_threads logs on ranks other than 0 */
+
+    /* recorder_end_series was called: every series is written up to
+     * series_end_ns and takes no more puts nor new series */
+    int series_ended;
+    sim_time_ns series_end_ns;
 
     atomic_int failed; /* set once by the first failure anywhere */
     char error[REC_ERROR_LEN];

@@ -43,6 +43,12 @@ static void rec_group_chunking(rec_group *g)
         rows = REC_SERIES_CHUNK_ROWS_MIN;
     if (rows > REC_SERIES_CHUNK_ROWS_MAX)
         rows = REC_SERIES_CHUNK_ROWS_MAX;
+    /* live memory per series is rows x n_entities cells (see rec_internal.h) */
+    int live_rows = REC_SERIES_LIVE_CELLS / g->n_entities;
+    if (live_rows < REC_SERIES_WIDE_ROWS_MIN)
+        live_rows = REC_SERIES_WIDE_ROWS_MIN;
+    if (rows > live_rows)
+        rows = live_rows;
     g->chunk_rows = rows;
     g->col_blocks = (g->n_entities + g->chunk_cols - 1) / g->chunk_cols;
 }
@@ -95,6 +101,10 @@ int rec_series_new(recorder *r, const char *group, const char *name, const char 
     if (atomic_load(&r->failed) || !rec_name_ok(r, "series group", group) ||
         !rec_name_ok(r, "series", name))
         return -1;
+    if (r->series_ended) {
+        rec_error(r, "%s: /series/%s/%s: created after recorder_end_series", r->partial_path, group, name);
+        return -1;
+    }
     if (strcmp(name, "time_ns") == 0) {
         rec_error(r, "%s: /series/%s/time_ns is the time axis, not a series name", r->partial_path,
                  group);
@@ -199,6 +209,10 @@ static int rec_block_cols(const rec_group *g, int col_block)
 
 void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, double value)
 {
+    if (r->series_ended) {
+        rec_fail(r, "%s: rec_series_put after recorder_end_series", r->partial_path);
+        return;
+    }
     if (series < 0 || series >= r->n_series || r->series[series].dataset < 0) {
         rec_fail(r, "%s: rec_series_put: no series %d", r->partial_path, series);
         return;

@@ -292,13 +292,27 @@ int recorder_window_end(recorder *r, sim_time_ns window_end_ns)
     return atomic_load(&r->failed) ? -1 : 0;
 }
 
+int recorder_end_series(recorder *r, sim_time_ns end_ns)
+{
+    rec_quiet_this_thread();
+    if (atomic_load(&r->failed))
+        return -1;
+    if (r->series_ended)
+        return end_ns == r->series_end_ns ? 0 : rec_error(r, "%s: the series ended at %lld ns already, not %lld",
+                                                          r->partial_path, (long long)r->series_end_ns,
+                                                          (long long)end_ns);
+    r->series_ended = 1;
+    r->series_end_ns = end_ns;
+    return rec_series_close(r, end_ns) < 0 ? -1 : 0;
+}
+
 int recorder_close(recorder *r, sim_time_ns end_ns, char *err, size_t err_len)
 {
     if (err_len > 0)
         err[0] = '\0';
     rec_quiet_this_thread();
     int rc = atomic_load(&r->failed) ? -1 : 0;
-    if (rc == 0 && (rec_events_freeze(r) < 0 || rec_series_close(r, end_ns) < 0 ||
+    if (rc == 0 && (rec_events_freeze(r) < 0 || recorder_end_series(r, end_ns) < 0 ||
                     rec_events_close(r, end_ns) < 0 || rec_tables_flush(r, 1) < 0))
         rc = -1;
     if (rec_close_file(r) < 0 && rc == 0) {

@@ -138,6 +138,13 @@ int recorder_distribute(recorder *r, int rank, int ranks);
 int recorder_window_begin(recorder *r, sim_time_ns window_end_ns);
 int recorder_window_end(recorder *r, sim_time_ns window_end_ns);
 
+/* Optional, after the last window and before the tables are written: writes
+ * every series up to end_ns (as recorder_close would) and frees their
+ * blocks, so the end of a run does not hold the live series blocks and the
+ * pending table rows at once. recorder_close must then get the same end_ns.
+ * No rec_series_put or new series afterwards. Returns 0 or -1. */
+int recorder_end_series(recorder *r, sim_time_ns end_ns);
+
 /* Flushes everything with time < end_ns (rows and events at or beyond end_ns
  * are dropped: every time axis has exactly the samples before end_ns), writes
  * the rest of the tables, closes the file and renames it to final_path.

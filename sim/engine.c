@@ -92,6 +92,7 @@ struct sim_engine {
         size_t elem_bytes, count;
     } *regions;
     int n_regions;
+    int events_released; /* sim_release_events was called: no more runs */
     unsigned char *region_buf;
     size_t region_cap;
     /* The window's packed events for other ranks (distributed runs). */
@@ -185,6 +186,23 @@ void sim_engine_free(sim_engine *eng)
     free(eng->send_buf);
     free(eng->send_bytes);
     free(eng);
+}
+
+void sim_release_events(sim_engine *eng)
+{
+    for (uint32_t i = 0; i < eng->lp_count; i++)
+        sim_queue_release(&eng->lps[i].queue);
+    for (int t = 0; t < eng->cfg.threads; t++) {
+        sim_ctx *c = &eng->ctxs[t];
+        for (int d = 0; d < eng->cfg.threads + eng->ranks; d++) {
+            free(c->outboxes[d].items);
+            c->outboxes[d].items = NULL;
+            c->outboxes[d].len = c->outboxes[d].cap = 0;
+        }
+        /* every event lives in some pool's slabs: none is left in use */
+        sim_pool_release(&c->pool);
+    }
+    eng->events_released = 1;
 }
 
 uint32_t sim_kind_register(sim_engine *eng, const char *name, uint32_t priority)
@@ -599,6 +617,28 @@ static int exchange_between_ranks(sim_engine *eng)
 
 static int sync_shared_regions(sim_engine *eng);
 
+/* Free events beyond one slab's worth above the mean move to the pools
+ * below it (serial, between windows; see sim_pool_move). */
+enum { POOL_BALANCE_SLACK = 1024 };
+
+static void balance_pools(sim_engine *eng)
+{
+    const int threads = eng->cfg.threads;
+    size_t total = 0;
+    for (int t = 0; t < threads; t++)
+        total += eng->ctxs[t].pool.n_free;
+    const size_t mean = total / (size_t)threads;
+    for (int t = 0; t < threads; t++) {
+        sim_event_pool *rich = &eng->ctxs[t].pool;
+        for (int u = 0; u < threads && rich->n_free > mean + POOL_BALANCE_SLACK; u++) {
+            sim_event_pool *poor = &eng->ctxs[u].pool;
+            if (poor->n_free < mean)
+                sim_pool_move(rich, poor, mean - poor->n_free < rich->n_free - mean ? mean - poor->n_free
+                                                                                    : rich->n_free - mean);
+        }
+    }
+}
+
 /* Closes a window: events between ranks, errors, statistics, the end hook.
  * Serial. Distributed, every rank calls the end hook at every window (it
  * may hold collectives); a failure stops the run at the next agreement. */
@@ -606,6 +646,8 @@ static void round_end(sim_engine *eng, run_state *rs)
 {
     eng->stats.windows++;
     rs->reached = rs->window_end;
+    if (eng->cfg.threads > 1)
+        balance_pools(eng);
     if (eng->ranks > 1 && exchange_between_ranks(eng) != 0)
         rs->failed = 1;
     if (eng->ranks > 1 && eng->n_regions > 0 && sync_shared_regions(eng) != 0)
@@ -1109,6 +1151,8 @@ static void drop_foreign_events(sim_engine *eng)
 
 int sim_run(sim_engine *eng, sim_time_ns until_ns)
 {
+    if (eng->events_released && !eng->error[0])
+        set_engine_error(eng, "sim_run after sim_release_events: the pending events are gone");
     if (eng->error[0])
         return -1;
     double wall_start = wall_seconds();

@@ -130,6 +130,12 @@ int sim_share(sim_engine *eng, void *base, size_t elem_bytes, size_t count);
  * error. Returns 0 on success, -1 on error (see sim_error()). */
 int sim_run(sim_engine *eng, sim_time_ns until_ns);
 
+/* After the last sim_run: frees every pending event, the queues and the
+ * event pools (the future beyond until_ns), so that what a driver does next
+ * (tables, summary) reuses that memory. The statistics, LPs and their
+ * states stay; the engine cannot run again (sim_run then fails). */
+void sim_release_events(sim_engine *eng);
+
 const char *sim_error(const sim_engine *eng); /* "" when none */
 /* Events executed so far; call between windows (from a hook) or after a run. */
 uint64_t sim_events_executed(const sim_engine *eng);

@@ -23,7 +23,24 @@ sim_event *sim_pool_get(sim_event_pool *pool)
     }
     sim_event *ev = pool->free_list;
     pool->free_list = ev->next_free;
+    pool->n_free--;
     return ev;
+}
+
+void sim_pool_move(sim_event_pool *from, sim_event_pool *to, size_t n)
+{
+    if (n > from->n_free)
+        n = from->n_free;
+    if (n == 0)
+        return;
+    sim_event *head = from->free_list, *tail = head;
+    for (size_t i = 1; i < n; i++)
+        tail = tail->next_free;
+    from->free_list = tail->next_free;
+    from->n_free -= n;
+    tail->next_free = to->free_list;
+    to->free_list = head;
+    to->n_free += n;
 }
 
 void sim_pool_release(sim_event_pool *pool)
@@ -34,4 +51,5 @@ void sim_pool_release(sim_event_pool *pool)
         pool->slabs = next;
     }
     pool->free_list = NULL;
+    pool->n_free = 0;
 }

@@ -8,6 +8,8 @@
 #ifndef VDCSIM_SIM_EVENT_POOL_H
 #define VDCSIM_SIM_EVENT_POOL_H
 
+#include <stddef.h>
+
 #include "sim/event.h"
 
 typedef struct sim_event_slab sim_event_slab;
@@ -15,6 +17,7 @@ typedef struct sim_event_slab sim_event_slab;
 typedef struct sim_event_pool {
     sim_event *free_list;
     sim_event_slab *slabs;
+    size_t n_free; /* events on free_list */
 } sim_event_pool;
 
 /* Returns an uninitialised event, or NULL if memory ran out. */
@@ -24,7 +27,14 @@ static inline void sim_pool_put(sim_event_pool *pool, sim_event *ev)
 {
     ev->next_free = pool->free_list;
     pool->free_list = ev;
+    pool->n_free++;
 }
+
+/* Moves n (at most from->n_free) free events from one pool to another.
+ * When one thread sends what another frees, the sender's pool would take
+ * new slabs forever while the receiver's free list grows: the engine
+ * evens them out between windows (serially) with this. */
+void sim_pool_move(sim_event_pool *from, sim_event_pool *to, size_t n);
 
 /* Frees the pool's slabs. Call for every pool only once no event is in use. */
 void sim_pool_release(sim_event_pool *pool);

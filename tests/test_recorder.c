@@ -832,6 +832,78 @@ static void test_window_to_the_end_of_time(void)
     remove(path);
 }
 
+/* recorder_end_series (issue 18, memory): the series are written up to the
+ * end given, exactly as recorder_close would; puts afterwards fail the
+ * recorder. A 10,000-entity group gets chunks of 16 rows x 256 columns:
+ * 131072 live cells / 10000 = 13 rows, raised to the minimum of 16. */
+static void test_end_series_before_close(void)
+{
+    char path[1024], err[512];
+    path_in_tmp(path, sizeof path, "rec_end_series.h5");
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    int s = rec_series_new(r, "host", "cpu", "1", NULL, 10000, 0, SIM_NS_PER_S);
+    int total = rec_series_new_total(r, "cluster", "cpu", "1", s);
+    CHECK(s >= 0 && total >= 0);
+    CHECK_INT_EQ(recorder_window_begin(r, 40 * SIM_NS_PER_S), 0);
+    /* rows 0..39 of entity 9999 and row 39 of entity 0 */
+    for (int k = 0; k < 40; k++)
+        rec_series_put(r, s, (int64_t)k * SIM_NS_PER_S, 9999, k);
+    rec_series_put(r, s, 39 * SIM_NS_PER_S, 0, 1000.0);
+    CHECK_INT_EQ(recorder_window_end(r, 40 * SIM_NS_PER_S), 0);
+    CHECK_INT_EQ(recorder_end_series(r, 35 * SIM_NS_PER_S), 0);
+    CHECK_INT_EQ(recorder_end_series(r, 35 * SIM_NS_PER_S), 0); /* the same end again: no-op */
+    CHECK_INT_EQ(recorder_close(r, 35 * SIM_NS_PER_S, err, sizeof err), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file < 0)
+        return;
+    hsize_t rows = 0, cols = 0;
+    double *v = read_series(file, "/series/host/cpu", &rows, &cols);
+    CHECK_INT_EQ(rows, 35);
+    CHECK_INT_EQ(cols, 10000);
+    if (v != NULL && rows == 35 && cols == 10000) {
+        CHECK_NEAR(v[34 * 10000 + 9999], 34.0, 0);
+        CHECK(isnan(v[34 * 10000])); /* row 39 of entity 0 was cut */
+    }
+    free(v);
+    v = read_series(file, "/series/cluster/cpu", &rows, &cols);
+    CHECK_INT_EQ(rows, 35);
+    if (v != NULL && rows == 35)
+        CHECK_NEAR(v[20], 20.0, 0);
+    free(v);
+    hid_t ds = H5Dopen2(file, "/series/host/cpu", H5P_DEFAULT);
+    hid_t dcpl = ds >= 0 ? H5Dget_create_plist(ds) : H5I_INVALID_HID;
+    hsize_t chunk[2] = {0, 0};
+    CHECK(dcpl >= 0 && H5Pget_chunk(dcpl, 2, chunk) == 2);
+    CHECK_INT_EQ(chunk[0], 16);
+    CHECK_INT_EQ(chunk[1], 256);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (ds >= 0)
+        H5Dclose(ds);
+    H5Fclose(file);
+    remove(path);
+
+    /* a put after the end fails the recorder, and so the close */
+    r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    s = rec_series_new(r, "host", "cpu", "1", NULL, 2, 0, SIM_NS_PER_S);
+    CHECK_INT_EQ(recorder_window_begin(r, 2 * SIM_NS_PER_S), 0);
+    CHECK_INT_EQ(recorder_window_end(r, 2 * SIM_NS_PER_S), 0);
+    CHECK_INT_EQ(recorder_end_series(r, 2 * SIM_NS_PER_S), 0);
+    CHECK(recorder_end_series(r, 3 * SIM_NS_PER_S) != 0); /* another end */
+    CHECK(rec_series_new(r, "host", "mem", "1", NULL, 2, 0, SIM_NS_PER_S) < 0);
+    rec_series_put(r, s, SIM_NS_PER_S, 0, 1.0);
+    CHECK(recorder_close(r, 2 * SIM_NS_PER_S, err, sizeof err) != 0);
+    CHECK(strstr(err, "after recorder_end_series") != NULL);
+    CHECK(access(path, F_OK) != 0);
+}
+
 int main(void)
 {
     test_round_trip();
@@ -842,5 +914,6 @@ int main(void)
     test_empty_run();
     test_close_before_last_window_end();
     test_window_to_the_end_of_time();
+    test_end_series_before_close();
     return CHECK_DONE();
 }
