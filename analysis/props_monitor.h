@@ -15,6 +15,11 @@
  *    counts them (maximal false / pending intervals of the body), and the
  *    signals before the oldest undecided instant are dropped. Cost: the
  *    segments of the undecided window, O(L / sample period + events in it).
+ *    Two cases need no signal built (the cost per entity is then the
+ *    changes of the property's own atoms, with no allocation): a body
+ *    without F/U/G (L = 0) is evaluated point by point at its atoms'
+ *    changes, and a body whose atoms did not change in the window is
+ *    constant on it (F[<=d] p = p, p U[<=d] q = q there).
  *    A body with an unbounded lookahead (a G inside) is decided at the end.
  *  - pm_finish(): decides the rest against the run's end (pending windows
  *    past it, as offline).
@@ -38,6 +43,7 @@ typedef struct pm_set {
     int n_props;
     int *prop;            /* indices into list->items */
     int64_t *lookahead;   /* per property of the set, -1 unbounded */
+    uint32_t *slot_mask;  /* per property: bit k set when it names slot k's atom */
     int atom_slot[PA_COUNT]; /* -1: no property names it */
     props_atom slot_atom[PA_COUNT];
     int n_slots;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/props_lifecycle.h"
 #include "analysis/props_monitor.h"
 #include "models/core/core_build.h"
 #include "models/core/host.h"
@@ -19,6 +20,7 @@ typedef struct monitor_world {
     pm_entity *vms, *hosts, *pods;
     uint32_t n_pods;
     uint32_t *pod_group, *pod_index; /* pods.[g] and the index in it: the name */
+    props_lifecycle *vm_power, *pod_phase; /* per VM / pod (props_lifecycle.h) */
     int64_t *vm_series_ns; /* the last sample that wrote the VM's series, -1 */
     uint32_t n_vms, n_hosts;
     int64_t end_ns, period_ns;
@@ -50,6 +52,8 @@ static void world_free(monitor_world *w)
     free(w->pods);
     free(w->pod_group);
     free(w->pod_index);
+    free(w->vm_power);
+    free(w->pod_phase);
     pm_set_free(&w->pod_set);
     free(w->vm_series_ns);
     pm_set_free(&w->vm_set);
@@ -126,13 +130,19 @@ static model_status monitors_start(model_builder *b, void **world)
     w->vms = calloc(w->n_vms ? w->n_vms : 1, sizeof *w->vms);
     w->hosts = calloc(w->n_hosts ? w->n_hosts : 1, sizeof *w->hosts);
     w->vm_series_ns = malloc((w->n_vms ? w->n_vms : 1) * sizeof *w->vm_series_ns);
-    if (!w->vms || !w->hosts || !w->vm_series_ns)
+    w->vm_power = malloc((w->n_vms ? w->n_vms : 1) * sizeof *w->vm_power);
+    if (!w->vms || !w->hosts || !w->vm_series_ns || !w->vm_power)
         return model_runtime_error(b, "out of memory");
     double init[PA_COUNT];
     for (int a = 0; a < PA_COUNT; a++)
         init[a] = props_atom_get((props_atom)a)->is_state ? 0.0 : NAN;
+    props_lifecycle l0;
+    props_vm_power_init(&l0);
+    init[PA_VM_POWER_STATE] = l0.state;
+    init[PA_VM_POWER_STATE_BEFORE] = l0.before;
     for (uint32_t i = 0; i < w->n_vms; i++) {
         w->vm_series_ns[i] = -1;
+        w->vm_power[i] = l0;
         const char *group = scn_string(b->scn, "vms.[%u].name", env->vm_specs[i].group);
         init[PA_VM_CPU_LIMIT] = env->vm_specs[i].res.cpu_limit_mhz;
         init[PA_VM_CPU_RESERVATION] = env->vm_specs[i].res.cpu_reservation_mhz;
@@ -149,14 +159,19 @@ static model_status monitors_start(model_builder *b, void **world)
     w->pods = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pods);
     w->pod_group = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pod_group);
     w->pod_index = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pod_index);
-    if (!w->pods || !w->pod_group || !w->pod_index)
+    w->pod_phase = malloc((w->n_pods ? w->n_pods : 1) * sizeof *w->pod_phase);
+    if (!w->pods || !w->pod_group || !w->pod_index || !w->pod_phase)
         return model_runtime_error(b, "out of memory");
     init[PA_POD_PENDING] = 1.0; /* pending from the start, as offline */
+    props_pod_phase_init(&l0);
+    init[PA_POD_PHASE] = l0.state;
+    init[PA_POD_PHASE_BEFORE] = l0.before;
     for (uint32_t p = 0, g = 0; p < w->n_pods; g++) {
         int64_t count = scn_int(b->scn, "pods.[%u].count", g);
         for (int64_t k = 0; k < count; k++, p++) {
             w->pod_group[p] = g;
             w->pod_index[p] = (uint32_t)k;
+            w->pod_phase[p] = l0;
             if (pm_entity_init(&w->pods[p], &w->pod_set, scn_string(b->scn, "pods.[%u].name", g), init) != 0)
                 return model_runtime_error(b, "out of memory");
         }
@@ -225,6 +240,9 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
         pm_entity *e = &w->pods[subject];
         push(e, &w->pod_set, PA_POD_RUNNING, t, k == 0);
         push(e, &w->pod_set, PA_POD_PENDING, t, k == 4);
+        props_pod_phase_record(&w->pod_phase[subject], k);
+        push(e, &w->pod_set, PA_POD_PHASE, t, w->pod_phase[subject].state);
+        push(e, &w->pod_set, PA_POD_PHASE_BEFORE, t, w->pod_phase[subject].before);
         check(e, &w->pod_set, t); /* pods have no samples: decide at their state changes */
         return;
     }
@@ -234,6 +252,9 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
         pm_entity *e = &w->vms[subject];
         push(e, &w->vm_set, PA_VM_RUNNING, t, kind == w->kind_vm_started);
         push(e, &w->vm_set, PA_VM_FAILED, t, kind == w->kind_vm_failed);
+        props_vm_power_record(&w->vm_power[subject], kind == w->kind_vm_started ? 0 : kind == w->kind_vm_stopped ? 1 : 2);
+        push(e, &w->vm_set, PA_VM_POWER_STATE, t, w->vm_power[subject].state);
+        push(e, &w->vm_set, PA_VM_POWER_STATE_BEFORE, t, w->vm_power[subject].before);
         return;
     }
     for (int k = 0; k < N_HOST_KINDS; k++) {
