@@ -65,7 +65,8 @@
     "  { name = \"repaired_for_good\"; formula = \"forall host: G (host.failed -> F[<=40m] G host.up)\"; },\n" \
     "  { builtin = \"ha_restart\"; },\n" \
     "  { builtin = \"host_memory_isolation\"; },\n" \
-    "  { builtin = \"no_vm_on_down_host\"; }\n" \
+    "  { builtin = \"no_vm_on_down_host\"; },\n" \
+    "  { builtin = \"vm_lifecycle\"; }\n" \
     ");\n"
 
 typedef struct row {
@@ -253,6 +254,10 @@ static void test_crafted_run(void)
     CHECK_INT_EQ(count_of(&rs, "ha_restart"), 0);
     CHECK_INT_EQ(count_of(&rs, "host_memory_isolation"), 0);
     CHECK_INT_EQ(count_of(&rs, "no_vm_on_down_host"), 0);
+    /* off -> on at 1 s, on -> off at 22m30s (failed), off -> on at 22m46s */
+    CHECK_INT_EQ(count_of(&rs, "vm_lifecycle"), 0);
+    property_counts(f, "vm_lifecycle", &v, &p, &e);
+    CHECK_INT_EQ(e, 2);
     CHECK_INT_EQ(rs.n, 11);
     H5Fclose(f);
     compare_with_verify(VDCSIM_TEST_TMPDIR "/mon.h5", VDCSIM_TEST_TMPDIR "/mon.cfg", &rs);
@@ -380,7 +385,8 @@ static void test_isolation(void)
     "properties = (\n" \
     "  { name = \"up_in_3s\"; formula = \"forall pod in deployment \\\"api\\\": F[<=3s] pod.running\"; },\n" \
     "  { name = \"restart_1999ms\"; formula = \"forall pod: G ((!pod.running && !pod.pending) -> F[<=1999ms] pod.running)\"; },\n" \
-    "  { name = \"pending_then_running\"; formula = \"forall pod: G (pod.pending -> (!pod.running && F[<=4s] pod.running))\"; }\n" \
+    "  { name = \"pending_then_running\"; formula = \"forall pod: G (pod.pending -> (!pod.running && F[<=4s] pod.running))\"; },\n" \
+    "  { builtin = \"pod_lifecycle\"; }\n" \
     ");\n"
 
 static void test_pods(void)
@@ -398,6 +404,8 @@ static void test_pods(void)
     expect(&rs, "restart_1999ms", "api-01", 605676721600LL, 603677721600LL, "pod.running=false, pod.pending=false");
     expect(&rs, "restart_1999ms", "api-02", 1207676721600LL, 1205677721600LL, "pod.running=false, pod.pending=false");
     CHECK_INT_EQ(count_of(&rs, "pending_then_running"), 0);
+    /* Pending -> Running at the start; crashes and restarts keep Running */
+    CHECK_INT_EQ(count_of(&rs, "pod_lifecycle"), 0);
     compare_with_verify(VDCSIM_TEST_TMPDIR "/mon_pods.h5", VDCSIM_TEST_TMPDIR "/mon_pods.cfg", &rs);
     f = run_h5("mon_pods_none", PODS_BASE);
     if (f >= 0)
