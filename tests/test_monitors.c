@@ -36,6 +36,8 @@
  *  - repaired_for_good, G (host.failed -> F[<=40m] G host.up): a G inside
  *    (decided at the end): up from 52m30s to the end, inside [t, t + 40m]
  *    for every failed t: holds.
+ *  - no_false_in_30m, F[<=30m] false (no forall): violated at 30m,
+ *    obligation 0; always_true, G true, holds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +68,9 @@
     "  { builtin = \"ha_restart\"; },\n" \
     "  { builtin = \"host_memory_isolation\"; },\n" \
     "  { builtin = \"no_vm_on_down_host\"; },\n" \
-    "  { builtin = \"vm_lifecycle\"; }\n" \
+    "  { builtin = \"vm_lifecycle\"; },\n" \
+    "  { name = \"no_false_in_30m\"; formula = \"F[<=30m] false\"; },\n" \
+    "  { name = \"always_true\"; formula = \"G true\"; }\n" \
     ");\n"
 
 typedef struct row {
@@ -258,7 +262,15 @@ static void test_crafted_run(void)
     CHECK_INT_EQ(count_of(&rs, "vm_lifecycle"), 0);
     property_counts(f, "vm_lifecycle", &v, &p, &e);
     CHECK_INT_EQ(e, 2);
-    CHECK_INT_EQ(rs.n, 11);
+    /* Without forall (no entity, "-"): F[<=30m] false finds no witness in
+     * [0, 30m], inside the 1 h run: one violation at 30m, obligation 0, no
+     * atom in the witness; G true holds. */
+    CHECK_INT_EQ(count_of(&rs, "no_false_in_30m"), 1);
+    expect(&rs, "no_false_in_30m", "-", 30 * m, 0, "");
+    CHECK_INT_EQ(count_of(&rs, "always_true"), 0);
+    property_counts(f, "always_true", &v, &p, &e);
+    CHECK_INT_EQ(e, 1);
+    CHECK_INT_EQ(rs.n, 12);
     H5Fclose(f);
     compare_with_verify(VDCSIM_TEST_TMPDIR "/mon.h5", VDCSIM_TEST_TMPDIR "/mon.cfg", &rs);
 }
