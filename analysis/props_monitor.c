@@ -20,7 +20,8 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
     s->prop = calloc((size_t)(list->n ? list->n : 1), sizeof *s->prop);
     s->lookahead = calloc((size_t)(list->n ? list->n : 1), sizeof *s->lookahead);
     s->slot_mask = calloc((size_t)(list->n ? list->n : 1), sizeof *s->slot_mask);
-    if (!s->prop || !s->lookahead || !s->slot_mask) {
+    s->stream = calloc((size_t)(list->n ? list->n : 1), sizeof *s->stream);
+    if (!s->prop || !s->lookahead || !s->slot_mask || !s->stream) {
         pm_set_free(s);
         return -1;
     }
@@ -38,6 +39,9 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
                 }
                 s->slot_mask[s->n_props] |= 1u << s->atom_slot[a];
             }
+        s->stream[s->n_props] = f->l->type == PN_G && s->lookahead[s->n_props] == 0;
+        if (!s->stream[s->n_props])
+            s->stored_mask |= s->slot_mask[s->n_props];
         s->prop[s->n_props++] = i;
     }
     return 0;
@@ -48,6 +52,8 @@ void pm_set_free(pm_set *s)
     free(s->prop);
     free(s->lookahead);
     free(s->slot_mask);
+    free(s->stream);
+    s->stream = NULL;
     s->prop = NULL;
     s->lookahead = NULL;
     s->slot_mask = NULL;
@@ -64,11 +70,15 @@ int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const doubl
     memset(e, 0, sizeof *e);
     if (s->n_props == 0)
         return 0;
-    e->sig = calloc((size_t)(s->n_slots ? s->n_slots : 1), sizeof *e->sig);
+    size_t slots = (size_t)(s->n_slots ? s->n_slots : 1);
+    e->sig = calloc(slots, sizeof *e->sig);
+    e->cur = malloc(slots * sizeof *e->cur);
+    e->cur_t = calloc(slots, sizeof *e->cur_t);
     e->prop = calloc((size_t)s->n_props, sizeof *e->prop);
-    if (!e->sig || !e->prop)
+    if (!e->sig || !e->cur || !e->cur_t || !e->prop)
         return -1;
     for (int k = 0; k < s->n_slots; k++) {
+        e->cur[k] = initial[s->slot_atom[k]];
         ps_init(&e->sig[k], s->end_ns);
         if (ps_push(&e->sig[k], 0, initial[s->slot_atom[k]]) != 0)
             return -1;
@@ -94,19 +104,38 @@ void pm_entity_free(pm_entity *e, const pm_set *s)
             free(e->prop[i].v);
         }
     free(e->sig);
+    free(e->cur);
+    free(e->cur_t);
     free(e->prop);
+    e->cur = NULL;
+    e->cur_t = NULL;
     e->sig = NULL;
     e->prop = NULL;
 }
+
+static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto);
 
 int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v)
 {
     if (!e->sig || !pm_uses(s, a) || t >= s->end_ns)
         return 0;
-    ps_signal *g = &e->sig[s->atom_slot[a]];
-    if (g->n > 0 && t < g->seg[g->n - 1].t)
+    int k = s->atom_slot[a];
+    if (t < e->cur_t[k])
         return 0; /* out of order: cannot happen within one LP's causal order */
-    return ps_push(g, t, v);
+    if (v == e->cur[k] || (isnan(v) && isnan(e->cur[k]))) {
+        e->cur_t[k] = t; /* no change: nothing to decide or store */
+        return 0;
+    }
+    /* the streamed properties of this atom: their value since their last
+     * decision held up to t */
+    for (int i = 0; i < s->n_props; i++)
+        if (s->stream[i] && (s->slot_mask[i] & (1u << k)) && decide_stream(e, s, i, t) != 0)
+            return -1;
+    e->cur[k] = v;
+    e->cur_t[k] = t;
+    if (!(s->stored_mask & (1u << k)))
+        return 0;
+    return ps_push(&e->sig[k], t, v);
 }
 
 /* The entity's atoms on [base, now), shifted to [0, now - base): the source
@@ -330,6 +359,44 @@ static int decide_points(pm_entity *e, const pm_set *s, int i, int64_t upto, cha
     return 0;
 }
 
+/* A streamed property (pm_set.stream): its body had the value of the
+ * atoms' current values on [decided_ns, upto); a change of value starts a
+ * new maximal interval at decided_ns (the last change of one of its atoms),
+ * counted as decide() counts it. */
+static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto)
+{
+    pm_prop *p = &e->prop[i];
+    if (p->done || upto <= p->decided_ns)
+        return 0;
+    const props_node *body = s->list->items[s->prop[i]].ast->l->l;
+    double v = point_value(body, s, e->cur);
+    if (v != p->last) {
+        if (v == PV_FALSE) { /* the witness from the current values */
+            ps_seg seg[PA_COUNT];
+            ps_signal one[PA_COUNT];
+            const ps_signal *atoms[PA_COUNT];
+            for (int a = 0; a < PA_COUNT; a++) {
+                int k = s->atom_slot[a];
+                atoms[a] = NULL;
+                if (k < 0)
+                    continue;
+                seg[k] = (ps_seg){.t = 0, .v = e->cur[k]};
+                one[k] = (ps_signal){.seg = &seg[k], .n = 1, .cap = 1, .end_ns = s->end_ns};
+                atoms[a] = &one[k];
+            }
+            char wit[256];
+            props_witness_atoms(body, atoms, p->decided_ns, wit, sizeof wit);
+            if (add_violation(p, p->decided_ns, -1, wit) != 0)
+                return -1;
+        } else if (v == PV_UNKNOWN) {
+            p->pending++;
+        }
+        p->last = v;
+    }
+    p->decided_ns = upto;
+    return 0;
+}
+
 /* Drops the segments before t (the one in force at t moves to t). */
 static void trim(pm_entity *e, const pm_set *s, int64_t t)
 {
@@ -363,6 +430,13 @@ int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_l
         pm_prop *p = &e->prop[i];
         if (p->done)
             continue;
+        if (s->stream[i]) { /* decided at pushes; no history needed */
+            if (decide_stream(e, s, i, now) != 0) {
+                snprintf(err, err_len, "out of memory");
+                return -1;
+            }
+            continue;
+        }
         int64_t la = s->lookahead[i];
         int is_g = s->list->items[s->prop[i]].ast->l->type == PN_G;
         int64_t upto = la < 0 ? -1 : now - la; /* values before it are final */
@@ -387,8 +461,14 @@ int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len)
     if (!e->sig || s->end_ns <= e->base_ns)
         return 0;
     window w = {.e = e, .s = s, .base = e->base_ns, .now = s->end_ns};
-    for (int i = 0; i < s->n_props; i++)
-        if (!e->prop[i].done && decide(e, s, i, &w, s->end_ns, err, err_len) != 0)
+    for (int i = 0; i < s->n_props; i++) {
+        if (e->prop[i].done)
+            continue;
+        int rc = s->stream[i] ? decide_stream(e, s, i, s->end_ns) : decide(e, s, i, &w, s->end_ns, err, err_len);
+        if (rc != 0) {
+            snprintf(err, err_len, "out of memory");
             return -1;
+        }
+    }
     return 0;
 }

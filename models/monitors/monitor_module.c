@@ -221,6 +221,7 @@ static void push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double 
 }
 
 static void check(pm_entity *e, const pm_set *s, int64_t t);
+static void vm_series_gap(monitor_world *w, uint32_t id, int64_t t);
 
 static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int kind, int64_t subject, int64_t a,
                             int64_t b)
@@ -250,6 +251,7 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
         if (subject < 0 || subject >= (int64_t)w->n_vms)
             return;
         pm_entity *e = &w->vms[subject];
+        vm_series_gap(w, (uint32_t)subject, t); /* pushes stay in time order across the atoms */
         push(e, &w->vm_set, PA_VM_RUNNING, t, kind == w->kind_vm_started);
         push(e, &w->vm_set, PA_VM_FAILED, t, kind == w->kind_vm_failed);
         props_vm_power_record(&w->vm_power[subject], kind == w->kind_vm_started ? 0 : kind == w->kind_vm_stopped ? 1 : 2);
@@ -272,7 +274,10 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
 }
 
 /* A VM series cell not written at a sample is NaN: the value of the
- * VM's last sample holds one period, unless a later one replaced it. */
+ * VM's last sample holds one period, unless a later one replaced it.
+ * Called at every later push of the VM (its records, its next sample, the
+ * end), so the NaN comes before them: the monitors take pushes in time
+ * order. */
 static void vm_series_gap(monitor_world *w, uint32_t id, int64_t t)
 {
     int64_t last = w->vm_series_ns[id];
@@ -281,6 +286,7 @@ static void vm_series_gap(monitor_world *w, uint32_t id, int64_t t)
     static const props_atom series[] = {PA_VM_CPU_READY, PA_VM_CPU_DEMAND, PA_VM_CPU_ENTITLEMENT};
     for (size_t k = 0; k < sizeof series / sizeof series[0]; k++)
         push(&w->vms[id], &w->vm_set, series[k], last + w->period_ns, NAN);
+    w->vm_series_ns[id] = -1; /* pushed once */
 }
 
 static void check(pm_entity *e, const pm_set *s, int64_t t)
