@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* slot_mask, stored_mask: one bit per slot, at most one slot per atom */
+_Static_assert(PA_COUNT <= 32, "slot masks are 32 bits");
+
 int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_ns)
 {
     memset(s, 0, sizeof *s);
