@@ -39,6 +39,23 @@ static const struct {
      * no running VM (a sampled count holds until the next sample). */
     {"no_vm_on_down_host", "forall host: G (!host.up -> F[<=%s] (host.up || host.vms_running == 0))",
      BP_SAMPLE_PERIOD},
+    /* The VM lifecycle: every recorded power transition is one of the
+     * vSphere power-state machine (VirtualMachinePowerState: poweredOff,
+     * poweredOn, suspended; power on: off -> on, power off: on or
+     * suspended -> off, suspend: on -> suspended, resume: suspended -> on;
+     * vSphere API reference, vim.VirtualMachine.PowerState and the
+     * PowerOnVM_Task / PowerOffVM_Task / SuspendVM_Task faults
+     * InvalidPowerState): no self-transition, no off -> suspended. */
+    {"vm_lifecycle",
+     "forall vm: G (vm.power_state_before < 0 || (vm.power_state != vm.power_state_before && "
+     "!(vm.power_state_before == 0 && vm.power_state == 2)))",
+     BP_NONE},
+    /* The pod lifecycle: Pending -> Running -> Succeeded or Failed, and
+     * Pending -> Succeeded / Failed; a phase is never left for an earlier
+     * one, Succeeded and Failed are final (kubernetes.io, "Pod Lifecycle",
+     * Pod phase). */
+    {"pod_lifecycle", "forall pod: G (pod.phase_before < 0 || (pod.phase_before <= 1 && pod.phase > pod.phase_before))",
+     BP_NONE},
 };
 enum { N_BUILTINS = sizeof builtins / sizeof builtins[0] };
 
@@ -53,7 +70,8 @@ void props_builtin_params_from_scenario(const scenario *s, props_builtin_params 
 
 const char *props_builtin_names(void)
 {
-    return "ha_restart, host_memory_isolation, cpu_limit, cpu_reservation, no_vm_on_down_host";
+    return "ha_restart, host_memory_isolation, cpu_limit, cpu_reservation, no_vm_on_down_host, vm_lifecycle, "
+           "pod_lifecycle";
 }
 
 int props_builtin_formula(const char *name, const props_builtin_params *p, char *buf, size_t len, char *why,

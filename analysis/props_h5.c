@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis/h5_read.h"
+#include "analysis/props_lifecycle.h"
 #include "scenario/scenario.h"
 
 #define NAME_LEN 128
@@ -381,6 +382,41 @@ static int state_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, c
     return 0;
 }
 
+/* vm.power_state(_before), pod.phase(_before): the records replayed through
+ * props_lifecycle.h, as the monitors replay them. */
+static int lifecycle_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    int is_vm = a == PA_VM_POWER_STATE || a == PA_VM_POWER_STATE_BEFORE;
+    int want_before = a == PA_VM_POWER_STATE_BEFORE || a == PA_POD_PHASE_BEFORE;
+    event_index *ix = is_vm ? &r->vm_running : &r->pod_states;
+    if (load_events(r, ix, is_vm ? PK_VM : PK_POD, err, err_len) != 0)
+        return -1;
+    if ((long)row >= ix->n_subjects) {
+        snprintf(err, err_len, "/events: entity %zu out of range", row);
+        return -1;
+    }
+    props_lifecycle l;
+    if (is_vm)
+        props_vm_power_init(&l);
+    else
+        props_pod_phase_init(&l);
+    ps_init(out, r->end_ns);
+    if (ps_push(out, 0, want_before ? l.before : l.state) != 0)
+        return -1;
+    for (size_t i = ix->first[row]; i < ix->first[row + 1]; i++) {
+        if (ix->time_ns[i] >= r->end_ns)
+            break;
+        int64_t s = ix->state[i];
+        if (is_vm) /* 1 started, 0 stopped, 2 failed (collect) */
+            props_vm_power_record(&l, s == 1 ? 0 : s == 0 ? 1 : 2);
+        else /* pod_state_after: the record kind back */
+            props_pod_phase_record(&l, s == POD_S_RUNNING ? 0 : s == POD_S_BACKOFF ? 1 : s == POD_S_STARTING ? 3 : 4);
+        if (ps_push(out, ix->time_ns[i], want_before ? l.before : l.state) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int load_vmotions(props_h5 *r, char *err, size_t err_len)
 {
     if (r->vmotions_loaded)
@@ -442,6 +478,10 @@ static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char 
     case PA_HOST_MAINTENANCE:
     case PA_POD_PENDING:
     case PA_POD_RUNNING: return state_signal(r, a, row, out, err, err_len);
+    case PA_VM_POWER_STATE:
+    case PA_VM_POWER_STATE_BEFORE:
+    case PA_POD_PHASE:
+    case PA_POD_PHASE_BEFORE: return lifecycle_signal(r, a, row, out, err, err_len);
     case PA_VM_MIGRATING: return vmotion_signal(r, row, out, err, err_len);
     case PA_HOST_CPU_CAPACITY:
     case PA_HOST_MEMORY_CAPACITY:

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* slot_mask, stored_mask: one bit per slot, at most one slot per atom */
+_Static_assert(PA_COUNT <= 32, "slot masks are 32 bits");
+
 int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_ns)
 {
     memset(s, 0, sizeof *s);
@@ -19,7 +22,9 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
         s->atom_slot[a] = -1;
     s->prop = calloc((size_t)(list->n ? list->n : 1), sizeof *s->prop);
     s->lookahead = calloc((size_t)(list->n ? list->n : 1), sizeof *s->lookahead);
-    if (!s->prop || !s->lookahead) {
+    s->slot_mask = calloc((size_t)(list->n ? list->n : 1), sizeof *s->slot_mask);
+    s->stream = calloc((size_t)(list->n ? list->n : 1), sizeof *s->stream);
+    if (!s->prop || !s->lookahead || !s->slot_mask || !s->stream) {
         pm_set_free(s);
         return -1;
     }
@@ -29,12 +34,18 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
             continue;
         const props_node *body = f->l->type == PN_G ? f->l->l : f->l;
         s->lookahead[s->n_props] = props_lookahead_ns(body);
-        s->prop[s->n_props++] = i;
         for (int a = 0; a < PA_COUNT; a++)
-            if (s->atom_slot[a] < 0 && props_uses_atom(f, (props_atom)a)) {
-                s->atom_slot[a] = s->n_slots;
-                s->slot_atom[s->n_slots++] = (props_atom)a;
+            if (props_uses_atom(f, (props_atom)a)) {
+                if (s->atom_slot[a] < 0) {
+                    s->atom_slot[a] = s->n_slots;
+                    s->slot_atom[s->n_slots++] = (props_atom)a;
+                }
+                s->slot_mask[s->n_props] |= 1u << s->atom_slot[a];
             }
+        s->stream[s->n_props] = f->l->type == PN_G && s->lookahead[s->n_props] == 0;
+        if (!s->stream[s->n_props])
+            s->stored_mask |= s->slot_mask[s->n_props];
+        s->prop[s->n_props++] = i;
     }
     return 0;
 }
@@ -43,8 +54,12 @@ void pm_set_free(pm_set *s)
 {
     free(s->prop);
     free(s->lookahead);
+    free(s->slot_mask);
+    free(s->stream);
+    s->stream = NULL;
     s->prop = NULL;
     s->lookahead = NULL;
+    s->slot_mask = NULL;
     s->n_props = 0;
 }
 
@@ -58,11 +73,15 @@ int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const doubl
     memset(e, 0, sizeof *e);
     if (s->n_props == 0)
         return 0;
-    e->sig = calloc((size_t)(s->n_slots ? s->n_slots : 1), sizeof *e->sig);
+    size_t slots = (size_t)(s->n_slots ? s->n_slots : 1);
+    e->sig = calloc(slots, sizeof *e->sig);
+    e->cur = malloc(slots * sizeof *e->cur);
+    e->cur_t = calloc(slots, sizeof *e->cur_t);
     e->prop = calloc((size_t)s->n_props, sizeof *e->prop);
-    if (!e->sig || !e->prop)
+    if (!e->sig || !e->cur || !e->cur_t || !e->prop)
         return -1;
     for (int k = 0; k < s->n_slots; k++) {
+        e->cur[k] = initial[s->slot_atom[k]];
         ps_init(&e->sig[k], s->end_ns);
         if (ps_push(&e->sig[k], 0, initial[s->slot_atom[k]]) != 0)
             return -1;
@@ -88,19 +107,38 @@ void pm_entity_free(pm_entity *e, const pm_set *s)
             free(e->prop[i].v);
         }
     free(e->sig);
+    free(e->cur);
+    free(e->cur_t);
     free(e->prop);
+    e->cur = NULL;
+    e->cur_t = NULL;
     e->sig = NULL;
     e->prop = NULL;
 }
+
+static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto);
 
 int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v)
 {
     if (!e->sig || !pm_uses(s, a) || t >= s->end_ns)
         return 0;
-    ps_signal *g = &e->sig[s->atom_slot[a]];
-    if (g->n > 0 && t < g->seg[g->n - 1].t)
+    int k = s->atom_slot[a];
+    if (t < e->cur_t[k])
         return 0; /* out of order: cannot happen within one LP's causal order */
-    return ps_push(g, t, v);
+    if (v == e->cur[k] || (isnan(v) && isnan(e->cur[k]))) {
+        e->cur_t[k] = t; /* no change: nothing to decide or store */
+        return 0;
+    }
+    /* the streamed properties of this atom: their value since their last
+     * decision held up to t */
+    for (int i = 0; i < s->n_props; i++)
+        if (s->stream[i] && (s->slot_mask[i] & (1u << k)) && decide_stream(e, s, i, t) != 0)
+            return -1;
+    e->cur[k] = v;
+    e->cur_t[k] = t;
+    if (!(s->stored_mask & (1u << k)))
+        return 0;
+    return ps_push(&e->sig[k], t, v);
 }
 
 /* The entity's atoms on [base, now), shifted to [0, now - base): the source
@@ -218,6 +256,150 @@ static int decide(pm_entity *e, const pm_set *s, int i, const window *w, int64_t
     return rc;
 }
 
+/* The value of n at one instant, from each slot's value there (vals),
+ * with the connectives of props_eval.c (Kleene, NaN comparisons pending).
+ * Temporal operators are read on a constant stretch: F[<=d] p is p and
+ * p U[<=d] q is q when nothing changes within the bound. */
+static double point_value(const props_node *n, const pm_set *s, const double *vals)
+{
+    double a, b;
+    switch (n->type) {
+    case PN_TRUE: return PV_TRUE;
+    case PN_FALSE: return PV_FALSE;
+    case PN_NUM: return n->num;
+    case PN_QTY: return vals[s->atom_slot[n->atom]];
+    case PN_STATE:
+        a = vals[s->atom_slot[n->atom]];
+        return isnan(a) ? PV_UNKNOWN : a != 0 ? PV_TRUE : PV_FALSE;
+    case PN_NOT: return pv_not(point_value(n->l, s, vals));
+    case PN_G:
+    case PN_F: return point_value(n->l, s, vals);
+    case PN_U: return point_value(n->r, s, vals);
+    default: break;
+    }
+    a = point_value(n->l, s, vals);
+    b = point_value(n->r, s, vals);
+    switch (n->type) {
+    case PN_AND: return pv_and(a, b);
+    case PN_OR: return pv_or(a, b);
+    case PN_IMPLIES: return pv_or(pv_not(a), b);
+    case PN_ADD: return a + b;
+    case PN_SUB: return a - b;
+    case PN_MUL: return a * b;
+    case PN_DIV: return a / b;
+    case PN_CMP:
+        if (isnan(a) || isnan(b))
+            return PV_UNKNOWN;
+        switch (n->cmp) {
+        case PC_LT: return a < b;
+        case PC_LE: return a <= b;
+        case PC_GT: return a > b;
+        case PC_GE: return a >= b;
+        case PC_EQ: return a == b;
+        default: return a != b;
+        }
+    default: return PV_UNKNOWN;
+    }
+}
+
+/* 1 when none of property i's atoms changes in (e->base_ns, now). */
+static int atoms_constant(const pm_entity *e, const pm_set *s, int i, int64_t now)
+{
+    for (int k = 0; k < s->n_slots; k++) {
+        if (!(s->slot_mask[i] & (1u << k)))
+            continue;
+        const ps_signal *g = &e->sig[k];
+        if (g->n > 1 && g->seg[1].t < now)
+            return 0;
+    }
+    return 1;
+}
+
+/* Decides `G body` of property i on [p->decided_ns, upto) point by point:
+ * at decided_ns and at every change of one of its atoms before upto (the
+ * body has no lookahead, or its atoms are constant up to upto + L). The
+ * same maximal intervals as decide() below, with no signal built. */
+static int decide_points(pm_entity *e, const pm_set *s, int i, int64_t upto, char *err, size_t err_len)
+{
+    pm_prop *p = &e->prop[i];
+    const props_node *body = s->list->items[s->prop[i]].ast->l->l;
+    double vals[PA_COUNT];
+    size_t at[PA_COUNT];
+    int64_t t = p->decided_ns;
+    for (int k = 0; k < s->n_slots; k++) { /* the segment in force at t */
+        const ps_signal *g = &e->sig[k];
+        size_t j = 0;
+        while (j + 1 < g->n && g->seg[j + 1].t <= t)
+            j++;
+        at[k] = j;
+        vals[k] = g->n ? g->seg[j].v : NAN;
+    }
+    while (t < upto) {
+        double v = point_value(body, s, vals);
+        if (v != p->last) { /* a new maximal interval starts at t */
+            if (v == PV_FALSE && violation_at(e, s, p, body, t, err, err_len) != 0)
+                return -1;
+            if (v == PV_UNKNOWN)
+                p->pending++;
+            p->last = v;
+        }
+        int64_t next = INT64_MAX; /* the next change of one of its atoms */
+        for (int k = 0; k < s->n_slots; k++) {
+            const ps_signal *g = &e->sig[k];
+            if ((s->slot_mask[i] & (1u << k)) && at[k] + 1 < g->n && g->seg[at[k] + 1].t < next)
+                next = g->seg[at[k] + 1].t;
+        }
+        if (next >= upto)
+            break;
+        t = next;
+        for (int k = 0; k < s->n_slots; k++) {
+            const ps_signal *g = &e->sig[k];
+            if (at[k] + 1 < g->n && g->seg[at[k] + 1].t == t)
+                vals[k] = g->seg[++at[k]].v;
+        }
+    }
+    p->decided_ns = upto;
+    return 0;
+}
+
+/* A streamed property (pm_set.stream): its body had the value of the
+ * atoms' current values on [decided_ns, upto); a change of value starts a
+ * new maximal interval at decided_ns (the last change of one of its atoms),
+ * counted as decide() counts it. */
+static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto)
+{
+    pm_prop *p = &e->prop[i];
+    if (p->done || upto <= p->decided_ns)
+        return 0;
+    const props_node *body = s->list->items[s->prop[i]].ast->l->l;
+    double v = point_value(body, s, e->cur);
+    if (v != p->last) {
+        if (v == PV_FALSE) { /* the witness from the current values */
+            ps_seg seg[PA_COUNT];
+            ps_signal one[PA_COUNT];
+            const ps_signal *atoms[PA_COUNT];
+            for (int a = 0; a < PA_COUNT; a++) {
+                int k = s->atom_slot[a];
+                atoms[a] = NULL;
+                if (k < 0)
+                    continue;
+                seg[k] = (ps_seg){.t = 0, .v = e->cur[k]};
+                one[k] = (ps_signal){.seg = &seg[k], .n = 1, .cap = 1, .end_ns = s->end_ns};
+                atoms[a] = &one[k];
+            }
+            char wit[256];
+            props_witness_atoms(body, atoms, p->decided_ns, wit, sizeof wit);
+            if (add_violation(p, p->decided_ns, -1, wit) != 0)
+                return -1;
+        } else if (v == PV_UNKNOWN) {
+            p->pending++;
+        }
+        p->last = v;
+    }
+    p->decided_ns = upto;
+    return 0;
+}
+
 /* Drops the segments before t (the one in force at t moves to t). */
 static void trim(pm_entity *e, const pm_set *s, int64_t t)
 {
@@ -251,11 +433,23 @@ int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_l
         pm_prop *p = &e->prop[i];
         if (p->done)
             continue;
+        if (s->stream[i]) { /* decided at pushes; no history needed */
+            if (decide_stream(e, s, i, now) != 0) {
+                snprintf(err, err_len, "out of memory");
+                return -1;
+            }
+            continue;
+        }
         int64_t la = s->lookahead[i];
         int is_g = s->list->items[s->prop[i]].ast->l->type == PN_G;
         int64_t upto = la < 0 ? -1 : now - la; /* values before it are final */
-        if (upto > (is_g ? p->decided_ns : 0) && decide(e, s, i, &w, upto, err, err_len) != 0)
-            return -1;
+        if (upto > (is_g ? p->decided_ns : 0)) {
+            int rc = is_g && (la == 0 || atoms_constant(e, s, i, now))
+                         ? decide_points(e, s, i, upto, err, err_len)
+                         : decide(e, s, i, &w, upto, err, err_len);
+            if (rc != 0)
+                return -1;
+        }
         if (!p->done) {
             int64_t need = is_g && la >= 0 ? p->decided_ns : e->base_ns;
             keep_from = need < keep_from ? need : keep_from;
@@ -270,8 +464,14 @@ int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len)
     if (!e->sig || s->end_ns <= e->base_ns)
         return 0;
     window w = {.e = e, .s = s, .base = e->base_ns, .now = s->end_ns};
-    for (int i = 0; i < s->n_props; i++)
-        if (!e->prop[i].done && decide(e, s, i, &w, s->end_ns, err, err_len) != 0)
+    for (int i = 0; i < s->n_props; i++) {
+        if (e->prop[i].done)
+            continue;
+        int rc = s->stream[i] ? decide_stream(e, s, i, s->end_ns) : decide(e, s, i, &w, s->end_ns, err, err_len);
+        if (rc != 0) {
+            snprintf(err, err_len, "out of memory");
             return -1;
+        }
+    }
     return 0;
 }

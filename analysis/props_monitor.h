@@ -6,8 +6,9 @@
  * ranges over one entity kind, with the atoms they name. A pm_entity holds one entity's
  * atoms as piecewise-constant signals from `base_ns` on, and per property
  * the part of the run already decided.
- *  - pm_push(t, atom, v): from t on the atom is v (in time order per atom;
- *    the last push at one time wins; times >= the run's end are ignored).
+ *  - pm_push(t, atom, v): from t on the atom is v (in time order over all
+ *    the entity's atoms: a push before an atom's last one is ignored; the
+ *    last push at one time wins; times >= the run's end are ignored).
  *  - pm_check(now): every value of a property's body at c < now - L (L its
  *    lookahead, props_lookahead_ns) is final, since it depends only on
  *    [c, c + L] and nothing before `now` can change any more: those are
@@ -15,6 +16,13 @@
  *    counts them (maximal false / pending intervals of the body), and the
  *    signals before the oldest undecided instant are dropped. Cost: the
  *    segments of the undecided window, O(L / sample period + events in it).
+ *    Two cases need no signal built: a property `G body` whose body has
+ *    no F/U/G (L = 0) is decided as its atoms change (pm_push: the value
+ *    since its last change is final once one of its atoms changes again),
+ *    from the atoms' current values, so its cost is a few comparisons per
+ *    change and an atom that only such properties name keeps no history;
+ *    and a body whose atoms did not change in the window is constant on it
+ *    (F[<=d] p = p, p U[<=d] q = q there), decided without evaluation.
  *    A body with an unbounded lookahead (a G inside) is decided at the end.
  *  - pm_finish(): decides the rest against the run's end (pending windows
  *    past it, as offline).
@@ -38,6 +46,10 @@ typedef struct pm_set {
     int n_props;
     int *prop;            /* indices into list->items */
     int64_t *lookahead;   /* per property of the set, -1 unbounded */
+    uint32_t *slot_mask;  /* per property: bit k set when it names slot k's atom */
+    int *stream;          /* per property: `G body` with a body without F/U/G,
+                           * decided at its atoms' changes, keeping no history */
+    uint32_t stored_mask; /* slots some other property needs as a signal */
     int atom_slot[PA_COUNT]; /* -1: no property names it */
     props_atom slot_atom[PA_COUNT];
     int n_slots;
@@ -66,7 +78,9 @@ typedef struct pm_prop {
 typedef struct pm_entity {
     int64_t base_ns;
     int64_t checked_ns; /* the last pm_check that evaluated */
-    ps_signal *sig; /* n_slots */
+    double *cur;    /* n_slots: each atom's value from its last push on */
+    int64_t *cur_t; /* n_slots: the time of that push */
+    ps_signal *sig; /* n_slots (only the slots of stored_mask grow) */
     pm_prop *prop;  /* n_props */
 } pm_entity;
 
@@ -79,7 +93,7 @@ void pm_set_free(pm_set *s);
 int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const double *initial /* PA_COUNT */);
 void pm_entity_free(pm_entity *e, const pm_set *s);
 int pm_uses(const pm_set *s, props_atom a);
-int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v);
+int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v); /* -1: out of memory */
 int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_len);
 int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len);
 

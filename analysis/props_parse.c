@@ -38,6 +38,10 @@ static const props_atom_info atoms[PA_COUNT] = {
     [PA_SERVICE_THROUGHPUT] = {"service.throughput", PK_SERVICE, 0, PU_RPS},
     [PA_POD_PENDING] = {"pod.pending", PK_POD, 1, PU_ONE},
     [PA_POD_RUNNING] = {"pod.running", PK_POD, 1, PU_ONE},
+    [PA_VM_POWER_STATE] = {"vm.power_state", PK_VM, 0, PU_ONE},
+    [PA_VM_POWER_STATE_BEFORE] = {"vm.power_state_before", PK_VM, 0, PU_ONE},
+    [PA_POD_PHASE] = {"pod.phase", PK_POD, 0, PU_ONE},
+    [PA_POD_PHASE_BEFORE] = {"pod.phase_before", PK_POD, 0, PU_ONE},
 };
 
 const props_atom_info *props_atom_get(props_atom a)

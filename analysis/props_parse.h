@@ -57,6 +57,15 @@ typedef enum {
     PA_SERVICE_THROUGHPUT,
     PA_POD_PENDING, /* from the start and from each pod_failed to the next pod_started */
     PA_POD_RUNNING, /* pod_started .. pod_crashed / pod_oom_killed / pod_failed */
+    /* The vSphere power state (VirtualMachinePowerState): 0 poweredOff,
+     * 1 poweredOn, 2 suspended; vm_started -> 1, vm_stopped / vm_failed -> 0.
+     * _BEFORE: the state before the last record, -1 before the first. */
+    PA_VM_POWER_STATE,
+    PA_VM_POWER_STATE_BEFORE,
+    /* The Kubernetes pod phase: 0 Pending, 1 Running, 2 Succeeded, 3 Failed;
+     * _BEFORE: the phase before its last change, -1 before the first. */
+    PA_POD_PHASE,
+    PA_POD_PHASE_BEFORE,
     PA_COUNT
 } props_atom;
 

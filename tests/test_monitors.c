@@ -36,6 +36,8 @@
  *  - repaired_for_good, G (host.failed -> F[<=40m] G host.up): a G inside
  *    (decided at the end): up from 52m30s to the end, inside [t, t + 40m]
  *    for every failed t: holds.
+ *  - no_false_in_30m, F[<=30m] false (no forall): violated at 30m,
+ *    obligation 0; always_true, G true, holds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +67,10 @@
     "  { name = \"repaired_for_good\"; formula = \"forall host: G (host.failed -> F[<=40m] G host.up)\"; },\n" \
     "  { builtin = \"ha_restart\"; },\n" \
     "  { builtin = \"host_memory_isolation\"; },\n" \
-    "  { builtin = \"no_vm_on_down_host\"; }\n" \
+    "  { builtin = \"no_vm_on_down_host\"; },\n" \
+    "  { builtin = \"vm_lifecycle\"; },\n" \
+    "  { name = \"no_false_in_30m\"; formula = \"F[<=30m] false\"; },\n" \
+    "  { name = \"always_true\"; formula = \"G true\"; }\n" \
     ");\n"
 
 typedef struct row {
@@ -253,7 +258,19 @@ static void test_crafted_run(void)
     CHECK_INT_EQ(count_of(&rs, "ha_restart"), 0);
     CHECK_INT_EQ(count_of(&rs, "host_memory_isolation"), 0);
     CHECK_INT_EQ(count_of(&rs, "no_vm_on_down_host"), 0);
-    CHECK_INT_EQ(rs.n, 11);
+    /* off -> on at 1 s, on -> off at 22m30s (failed), off -> on at 22m46s */
+    CHECK_INT_EQ(count_of(&rs, "vm_lifecycle"), 0);
+    property_counts(f, "vm_lifecycle", &v, &p, &e);
+    CHECK_INT_EQ(e, 2);
+    /* Without forall (no entity, "-"): F[<=30m] false finds no witness in
+     * [0, 30m], inside the 1 h run: one violation at 30m, obligation 0, no
+     * atom in the witness; G true holds. */
+    CHECK_INT_EQ(count_of(&rs, "no_false_in_30m"), 1);
+    expect(&rs, "no_false_in_30m", "-", 30 * m, 0, "");
+    CHECK_INT_EQ(count_of(&rs, "always_true"), 0);
+    property_counts(f, "always_true", &v, &p, &e);
+    CHECK_INT_EQ(e, 1);
+    CHECK_INT_EQ(rs.n, 12);
     H5Fclose(f);
     compare_with_verify(VDCSIM_TEST_TMPDIR "/mon.h5", VDCSIM_TEST_TMPDIR "/mon.cfg", &rs);
 }
@@ -380,7 +397,8 @@ static void test_isolation(void)
     "properties = (\n" \
     "  { name = \"up_in_3s\"; formula = \"forall pod in deployment \\\"api\\\": F[<=3s] pod.running\"; },\n" \
     "  { name = \"restart_1999ms\"; formula = \"forall pod: G ((!pod.running && !pod.pending) -> F[<=1999ms] pod.running)\"; },\n" \
-    "  { name = \"pending_then_running\"; formula = \"forall pod: G (pod.pending -> (!pod.running && F[<=4s] pod.running))\"; }\n" \
+    "  { name = \"pending_then_running\"; formula = \"forall pod: G (pod.pending -> (!pod.running && F[<=4s] pod.running))\"; },\n" \
+    "  { builtin = \"pod_lifecycle\"; }\n" \
     ");\n"
 
 static void test_pods(void)
@@ -398,6 +416,8 @@ static void test_pods(void)
     expect(&rs, "restart_1999ms", "api-01", 605676721600LL, 603677721600LL, "pod.running=false, pod.pending=false");
     expect(&rs, "restart_1999ms", "api-02", 1207676721600LL, 1205677721600LL, "pod.running=false, pod.pending=false");
     CHECK_INT_EQ(count_of(&rs, "pending_then_running"), 0);
+    /* Pending -> Running at the start; crashes and restarts keep Running */
+    CHECK_INT_EQ(count_of(&rs, "pod_lifecycle"), 0);
     compare_with_verify(VDCSIM_TEST_TMPDIR "/mon_pods.h5", VDCSIM_TEST_TMPDIR "/mon_pods.cfg", &rs);
     f = run_h5("mon_pods_none", PODS_BASE);
     if (f >= 0)

@@ -15,9 +15,10 @@
  * entity, witness, obligation_start_ns) and /tables/properties (per
  * property: name, formula, entities, violations, pending), in property,
  * entity and time order: the same for any thread count.
- * Pods have no samples: their monitors decide at their records.
- * Properties over services or vmotion.active, and formulas without forall,
- * are refused (FILE:LINE: key error): check them with `vdcsim verify`.
+ * Pods have no samples: their monitors decide at their records. A formula
+ * without forall names no entity: it is decided at the end (entity "-").
+ * Properties over services or vmotion.active are refused (FILE:LINE: key
+ * error): check them with `vdcsim verify`.
  */
 #ifndef VDCSIM_MODELS_MONITORS_MONITOR_H
 #define VDCSIM_MODELS_MONITORS_MONITOR_H

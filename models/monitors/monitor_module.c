@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/props_lifecycle.h"
 #include "analysis/props_monitor.h"
 #include "models/core/core_build.h"
 #include "models/core/host.h"
@@ -19,6 +20,7 @@ typedef struct monitor_world {
     pm_entity *vms, *hosts, *pods;
     uint32_t n_pods;
     uint32_t *pod_group, *pod_index; /* pods.[g] and the index in it: the name */
+    props_lifecycle *vm_power, *pod_phase; /* per VM / pod (props_lifecycle.h) */
     int64_t *vm_series_ns; /* the last sample that wrote the VM's series, -1 */
     uint32_t n_vms, n_hosts;
     int64_t end_ns, period_ns;
@@ -50,6 +52,8 @@ static void world_free(monitor_world *w)
     free(w->pods);
     free(w->pod_group);
     free(w->pod_index);
+    free(w->vm_power);
+    free(w->pod_phase);
     pm_set_free(&w->pod_set);
     free(w->vm_series_ns);
     pm_set_free(&w->vm_set);
@@ -62,7 +66,7 @@ static void world_free(monitor_world *w)
 static const char *not_monitored(const props_node *f)
 {
     if (f->type != PN_FORALL)
-        return "a property without forall is decided by constants alone: not monitored during a run";
+        return NULL; /* names no entity: decided at the end (monitors_write) */
     if (f->kind != PK_VM && f->kind != PK_HOST && f->kind != PK_POD)
         return "properties over services are not monitored during a run yet: check them with vdcsim verify";
     if (props_uses_atom(f, PA_VM_MIGRATING))
@@ -126,13 +130,19 @@ static model_status monitors_start(model_builder *b, void **world)
     w->vms = calloc(w->n_vms ? w->n_vms : 1, sizeof *w->vms);
     w->hosts = calloc(w->n_hosts ? w->n_hosts : 1, sizeof *w->hosts);
     w->vm_series_ns = malloc((w->n_vms ? w->n_vms : 1) * sizeof *w->vm_series_ns);
-    if (!w->vms || !w->hosts || !w->vm_series_ns)
+    w->vm_power = malloc((w->n_vms ? w->n_vms : 1) * sizeof *w->vm_power);
+    if (!w->vms || !w->hosts || !w->vm_series_ns || !w->vm_power)
         return model_runtime_error(b, "out of memory");
     double init[PA_COUNT];
     for (int a = 0; a < PA_COUNT; a++)
         init[a] = props_atom_get((props_atom)a)->is_state ? 0.0 : NAN;
+    props_lifecycle l0;
+    props_vm_power_init(&l0);
+    init[PA_VM_POWER_STATE] = l0.state;
+    init[PA_VM_POWER_STATE_BEFORE] = l0.before;
     for (uint32_t i = 0; i < w->n_vms; i++) {
         w->vm_series_ns[i] = -1;
+        w->vm_power[i] = l0;
         const char *group = scn_string(b->scn, "vms.[%u].name", env->vm_specs[i].group);
         init[PA_VM_CPU_LIMIT] = env->vm_specs[i].res.cpu_limit_mhz;
         init[PA_VM_CPU_RESERVATION] = env->vm_specs[i].res.cpu_reservation_mhz;
@@ -149,14 +159,19 @@ static model_status monitors_start(model_builder *b, void **world)
     w->pods = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pods);
     w->pod_group = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pod_group);
     w->pod_index = calloc(w->n_pods ? w->n_pods : 1, sizeof *w->pod_index);
-    if (!w->pods || !w->pod_group || !w->pod_index)
+    w->pod_phase = malloc((w->n_pods ? w->n_pods : 1) * sizeof *w->pod_phase);
+    if (!w->pods || !w->pod_group || !w->pod_index || !w->pod_phase)
         return model_runtime_error(b, "out of memory");
     init[PA_POD_PENDING] = 1.0; /* pending from the start, as offline */
+    props_pod_phase_init(&l0);
+    init[PA_POD_PHASE] = l0.state;
+    init[PA_POD_PHASE_BEFORE] = l0.before;
     for (uint32_t p = 0, g = 0; p < w->n_pods; g++) {
         int64_t count = scn_int(b->scn, "pods.[%u].count", g);
         for (int64_t k = 0; k < count; k++, p++) {
             w->pod_group[p] = g;
             w->pod_index[p] = (uint32_t)k;
+            w->pod_phase[p] = l0;
             if (pm_entity_init(&w->pods[p], &w->pod_set, scn_string(b->scn, "pods.[%u].name", g), init) != 0)
                 return model_runtime_error(b, "out of memory");
         }
@@ -206,6 +221,7 @@ static void push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double 
 }
 
 static void check(pm_entity *e, const pm_set *s, int64_t t);
+static void vm_series_gap(monitor_world *w, uint32_t id, int64_t t);
 
 static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int kind, int64_t subject, int64_t a,
                             int64_t b)
@@ -225,6 +241,9 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
         pm_entity *e = &w->pods[subject];
         push(e, &w->pod_set, PA_POD_RUNNING, t, k == 0);
         push(e, &w->pod_set, PA_POD_PENDING, t, k == 4);
+        props_pod_phase_record(&w->pod_phase[subject], k);
+        push(e, &w->pod_set, PA_POD_PHASE, t, w->pod_phase[subject].state);
+        push(e, &w->pod_set, PA_POD_PHASE_BEFORE, t, w->pod_phase[subject].before);
         check(e, &w->pod_set, t); /* pods have no samples: decide at their state changes */
         return;
     }
@@ -232,8 +251,12 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
         if (subject < 0 || subject >= (int64_t)w->n_vms)
             return;
         pm_entity *e = &w->vms[subject];
+        vm_series_gap(w, (uint32_t)subject, t); /* pushes stay in time order across the atoms */
         push(e, &w->vm_set, PA_VM_RUNNING, t, kind == w->kind_vm_started);
         push(e, &w->vm_set, PA_VM_FAILED, t, kind == w->kind_vm_failed);
+        props_vm_power_record(&w->vm_power[subject], kind == w->kind_vm_started ? 0 : kind == w->kind_vm_stopped ? 1 : 2);
+        push(e, &w->vm_set, PA_VM_POWER_STATE, t, w->vm_power[subject].state);
+        push(e, &w->vm_set, PA_VM_POWER_STATE_BEFORE, t, w->vm_power[subject].before);
         return;
     }
     for (int k = 0; k < N_HOST_KINDS; k++) {
@@ -251,7 +274,10 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
 }
 
 /* A VM series cell not written at a sample is NaN: the value of the
- * VM's last sample holds one period, unless a later one replaced it. */
+ * VM's last sample holds one period, unless a later one replaced it.
+ * Called at every later push of the VM (its records, its next sample, the
+ * end), so the NaN comes before them: the monitors take pushes in time
+ * order. */
 static void vm_series_gap(monitor_world *w, uint32_t id, int64_t t)
 {
     int64_t last = w->vm_series_ns[id];
@@ -260,6 +286,7 @@ static void vm_series_gap(monitor_world *w, uint32_t id, int64_t t)
     static const props_atom series[] = {PA_VM_CPU_READY, PA_VM_CPU_DEMAND, PA_VM_CPU_ENTITLEMENT};
     for (size_t k = 0; k < sizeof series / sizeof series[0]; k++)
         push(&w->vms[id], &w->vm_set, series[k], last + w->period_ns, NAN);
+    w->vm_series_ns[id] = -1; /* pushed once */
 }
 
 static void check(pm_entity *e, const pm_set *s, int64_t t)
@@ -308,6 +335,48 @@ static const host_hooks monitor_host_hooks = {
     .logged = monitors_logged,
 };
 
+/* A formula without forall names no entity (every predicate needs one):
+ * its value depends on the run's length alone, so it is decided at the
+ * end by the checker's own evaluator, entity "-" as `vdcsim verify` reports
+ * it. */
+static int no_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    (void)ctx;
+    (void)row;
+    (void)out;
+    snprintf(err, err_len, "internal: %s outside forall", props_atom_get(a)->name);
+    return -1;
+}
+
+typedef struct unquantified_rows {
+    recorder *rec;
+    int table;
+    const char *name;
+    int failed;
+} unquantified_rows;
+
+static void unquantified_row(void *arg, const props_violation *v)
+{
+    unquantified_rows *u = arg;
+    rec_value row[] = {{.i64 = v->time_ns}, {.str = u->name}, {.str = v->entity}, {.str = v->witness},
+                       {.i64 = v->obligation_ns}};
+    if (rec_table_row(u->rec, u->table, row) != 0)
+        u->failed = 1;
+}
+
+static int write_unquantified(recorder *rec, int tv, int tp, const props_entry *pe, int64_t end_ns)
+{
+    props_source src = {.end_ns = end_ns, .signal = no_signal};
+    props_result res;
+    unquantified_rows u = {rec, tv, pe->name, 0};
+    char err[256];
+    if (props_evaluate_each(pe->ast, &src, &res, unquantified_row, &u, err, sizeof err) != 0 || u.failed)
+        return -1;
+    rec_value row[] = {{.str = pe->name}, {.str = pe->formula}, {.i64 = res.entities}, {.i64 = res.violations},
+                       {.i64 = res.pending}};
+    return rec_table_row(rec, tp, row);
+}
+
 /* Closes every monitor against the run's end and writes the two tables. */
 static int monitors_write(model_builder *b, void *world)
 {
@@ -346,6 +415,11 @@ static int monitors_write(model_builder *b, void *world)
         return -1;
     for (int p = 0; p < w->props.n; p++) {
         const props_entry *pe = &w->props.items[p];
+        if (pe->ast->type != PN_FORALL) {
+            if (write_unquantified(rec, tv, tp, pe, w->end_ns) != 0)
+                return -1;
+            continue;
+        }
         props_kind kind = pe->ast->kind;
         int is_vm = kind == PK_VM;
         const pm_set *s = is_vm ? &w->vm_set : kind == PK_POD ? &w->pod_set : &w->host_set;
