@@ -390,7 +390,7 @@ const metric_def metric_defs[] = {
      "Unallocated GPU at the end of models a task's gpu_spec excludes.", GPU_CAUSES, fn_gpu_cause, "no_access", 4,
      0},
     {"dlrm_failed_instances", "1", "DLRM trace",
-     "Instances of the DLRM trace replay no node could take (no retries; docs/kubernetes-gpu.md).",
+     "Instances of the DLRM trace replay never placed: deleted while waiting, or still waiting (docs/kubernetes-gpu.md).",
      DLRM_SERIES "failed_instances", fn_series1, DLRM_SERIES "failed_instances", 2, 0},
     {"dlrm_running_instances_max", "1", "DLRM trace", "Most instances running at a sample of the DLRM replay.",
      DLRM_SERIES "running_instances", fn_series1, DLRM_SERIES "running_instances", 1, 0},

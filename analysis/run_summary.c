@@ -76,6 +76,10 @@ static void read_run_attributes(hid_t file, run_summary *s)
     s->has_gpu = h5r_attr_f64(file, "gpu_allocation_ratio", &s->gpu_allocation_ratio) == 1 &&
                  h5r_attr_i64(file, "gpu_placed_pods", &s->gpu_placed_pods) == 1 &&
                  h5r_attr_i64(file, "gpu_failed_pods", &s->gpu_failed_pods) == 1;
+    s->has_dlrm = h5r_attr_i64(file, "dlrm_placed_instances", &s->dlrm_placed) == 1 &&
+                  h5r_attr_i64(file, "dlrm_placed_after_wait", &s->dlrm_placed_after_wait) == 1 &&
+                  h5r_attr_i64(file, "dlrm_failed_instances", &s->dlrm_failed) == 1 &&
+                  h5r_attr_f64(file, "dlrm_gpu_allocation_ratio", &s->dlrm_gpu_allocation_ratio) == 1;
 }
 
 /* Sums the hosts table; *capacity gets a malloc'ed per-host capacity (MHz). */
@@ -1068,6 +1072,11 @@ void run_summary_print(const run_summary *s, const char *path, FILE *out)
     if (s->has_gpu)
         fprintf(out, LABEL "%" PRId64 " pods placed, %" PRId64 " failed; GPU allocation ratio %.4f at the end\n",
                 "gpu pods", s->gpu_placed_pods, s->gpu_failed_pods, s->gpu_allocation_ratio);
+    if (s->has_dlrm)
+        fprintf(out,
+                LABEL "%" PRId64 " instances placed (%" PRId64 " after waiting), %" PRId64
+                      " never placed; GPU allocation ratio %.4f at the end\n",
+                "dlrm pods", s->dlrm_placed, s->dlrm_placed_after_wait, s->dlrm_failed, s->dlrm_gpu_allocation_ratio);
     for (int64_t i = 0; i < s->services && i < RUN_SUMMARY_MAX_SERVICES; i++) {
         const run_summary_service *v = &s->service[i];
         fprintf(out, LABEL "%s: %.4g req/s in, %.4g req/s done, %" PRId64 " dropped; wait %.4g ms, sojourn %.4g ms, "

@@ -96,6 +96,10 @@ typedef struct run_summary {
     int has_gpu;
     int64_t gpu_placed_pods, gpu_failed_pods;
     double gpu_allocation_ratio;
+    /* the DLRM replay's root attributes (has_dlrm 0: none) */
+    int has_dlrm;
+    int64_t dlrm_placed, dlrm_placed_after_wait, dlrm_failed;
+    double dlrm_gpu_allocation_ratio;
     /* /tables/pods, /events and /series/host/pods_running (has_pods 0: none) */
     int has_pods;
     int64_t pods;               /* rows of /tables/pods */

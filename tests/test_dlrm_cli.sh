@@ -38,12 +38,14 @@ attr() { h5dump -a "/$2" "$1" | grep -q "(0): $3$" && ok || bad "$1: $2 != $3"; 
 # One CN node (64 vCPU, one RNIC = 100 %), two HN nodes (2 GPUs, one RNIC).
 # At 0: h0 and h1 (app_a, at most 1 per node) take one HN node each; h2
 # fails although a GPU is free on both (the spread limit); c0 takes the CN
-# node (48 vCPU, RDMA 60). 10 s: c1 fails (RDMA 60 + 60 > 100; CPU would
-# fit). 50 s: h3 (RDMA 75) fits either HN node exactly (25 + 75 = 100).
-# 100 s: c0 leaves before c2 arrives (departures first), c2 fits. 200 s and
-# 300 s: c3 and c4 fill the node to 48 + 8 + 8 = 64 vCPU. 310 s: c5 fails
-# (no vCPU left; an HN node has vCPUs but is the wrong pool).
-# Placed 7, failed 3 (h2, c1, c5), departed 1 (c0).
+# node (48 vCPU, RDMA 60). 10 s: c1 cannot be placed (RDMA 60 + 60 > 100;
+# CPU would fit) and waits. 50 s: h3 (RDMA 75) fits either HN node exactly
+# (25 + 75 = 100). 100 s: c0 leaves (departures first), the waiting c1 is
+# retried before the arrival and takes the CN node (8 vCPU, RDMA 60), then
+# c2 fits (56 vCPU, RDMA 70). 200 s: c3 fills the node to 8 + 48 + 8 = 64
+# vCPU (RDMA 80). 300 s and 310 s: c4 and c5 wait (no vCPU left; an HN node
+# has vCPUs but is the wrong pool); h2 waits for ever (no HN departure).
+# Placed 7 (1 after waiting: c1), never placed 3 (h2, c4, c5), departed 1 (c0).
 excerpt limit1.csv 1
 for p in NodeResourcesFit BestFitScore RandomScore; do
   scn $p.cfg limit1.csv $p
@@ -51,21 +53,26 @@ for p in NodeResourcesFit BestFitScore RandomScore; do
   attr $p.h5 dlrm_instances 10
   attr $p.h5 dlrm_placed_instances 7
   attr $p.h5 dlrm_failed_instances 3
+  attr $p.h5 dlrm_placed_after_wait 1
   attr $p.h5 dlrm_departed_instances 1
 done
-# The end table: the CN node holds c2, c3, c4 (64 vCPU, RDMA 10 + 10 + 1);
+# The run summary line: 3 of the 4 HN GPUs in use at the end.
+grep -Eq "dlrm pods +7 instances placed \(1 after waiting\), 3 never placed; GPU allocation ratio 0.7500 at the end" \
+  NodeResourcesFit.h5.summary.txt && ok || bad "dlrm summary line"
+# The end table: the CN node holds c1, c2, c3 (64 vCPU, RDMA 60 + 10 + 10);
 # the HN nodes 3 GPUs in use and RDMA 25 + 25 + 75 in all.
 expect_status 0 "export" "$vdcsim" export NodeResourcesFit.h5 --csv csv
-grep -q "^cn-0,CN,3,64000,64000,0,0,100,21$" csv/tables/dlrm_nodes.csv && ok || bad "CN node row"
+grep -q "^cn-0,CN,3,64000,64000,0,0,100,80$" csv/tables/dlrm_nodes.csv && ok || bad "CN node row"
 awk -F, '$2=="HN" {g += $7; r += $9} END {exit !(g == 3 && r == 125)}' csv/tables/dlrm_nodes.csv && ok ||
   bad "HN nodes: GPUs used != 3 or RDMA != 125"
 # The series at 400 s (sampled every 100 s): 7 placed - 1 departed = 6
-# running, 3 failed; vCPU (64 + 3 x 8) / (64 + 2 x 32) = 0.6875; GPUs 3 / 4;
-# RDMA (21 + 125) / 300.
-awk -F, '$1 == 400000000000 && $3 == 0.6875 && $4 == 3 && $5 == 0.75 && ($6 - 146 / 300) ^ 2 < 1e-20 && $7 == 6 {n++}
+# running, 3 not placed; vCPU (64 + 3 x 8) / (64 + 2 x 32) = 0.6875; GPUs
+# 3 / 4; RDMA (80 + 125) / 300.
+awk -F, '$1 == 400000000000 && $3 == 0.6875 && $4 == 3 && $5 == 0.75 && ($6 - 205 / 300) ^ 2 < 1e-20 && $7 == 6 {n++}
          END {exit n != 1}' csv/series/dlrm.csv && ok || bad "dlrm series at 400 s"
 # With app_a allowed 2 per node, h2 joins one of h0 / h1 (both GPUs of that
 # node used, RDMA 50); h3 then fits only the other node (1 GPU, RDMA 25 + 75).
+# The CN side as above: c4 and c5 never placed.
 excerpt limit2.csv 2
 scn l2.cfg limit2.csv
 expect_status 0 "limit 2 run" "$vdcsim" run l2.cfg -o l2.h5 --quiet

@@ -213,6 +213,50 @@ static void test_fgd(gsl_rng *rng)
     k8s_snapshot_free(&s);
 }
 
+/* Ties as the FGD artifact breaks them (profile tie_rank: the tied node of
+ * lowest rank wins). Three empty 2-GPU nodes, target workload {1 x 500 (1/2),
+ * 1 x 1000 (1/2)}, four 1 x 500 pods, ranks {2, 0, 1}. By hand (F = sum of
+ * p x fragmented milli; score = int(100 sigmoid((F before - F after) / 1000))):
+ * pod 1: every node [1000, 1000] -> [500, 1000], F 0 -> 250 (the 1000-type
+ * counts the 500 left), 43 everywhere: the tie goes to n1 (rank 0);
+ * pod 2: n1 [500, 1000] -> [0, 1000], F 250 -> 0, 56 > 43: n1;
+ * pod 3: n1 [0, 1000] -> [0, 500], F 0 -> 250, 43 = the empty nodes' 43: n1;
+ * pod 4: n1 [0, 500] -> [0, 0], F 250 -> 0, 56: n1. All four on n1.
+ * With ranks {0, 1, 2} the first pod goes to n0. */
+static void test_tie_rank(gsl_rng *rng)
+{
+    for (int variant = 0; variant < 2; variant++) {
+        k8s_snapshot s;
+        k8s_snapshot_init(&s);
+        gpu_node(&s, "n0", 2, "T4", 64000);
+        gpu_node(&s, "n1", 2, "T4", 64000);
+        gpu_node(&s, "n2", 2, "T4", 64000);
+        static const k8s_gpu_task_type types[2] = {{.cpu_milli = 1000, .num_gpu = 1, .milli = 500, .weight = 0.5},
+                                                   {.cpu_milli = 1000, .num_gpu = 1, .milli = 1000, .weight = 0.5}};
+        k8s_gpu_task_type *owned = malloc(sizeof types);
+        memcpy(owned, types, sizeof types);
+        k8s_gpu_set_types(&s, owned, 2);
+        static const uint32_t rank_a[3] = {2, 0, 1}, rank_b[3] = {0, 1, 2};
+        k8s_profile prof;
+        device_profile(&prof, "FGDScore");
+        prof.tie_rank = variant == 0 ? rank_a : rank_b;
+        k8s_pod_spec pod[4];
+        for (int k = 0; k < (variant == 0 ? 4 : 1); k++) {
+            char name[8];
+            snprintf(name, sizeof name, "p%d", k);
+            gpu_pod(&pod[k], name, 1000, 1, 500, "");
+            int32_t slot = place(&prof, &s, &pod[k], rng);
+            CHECK(slot >= 0);
+            CHECK_INT_EQ(s.pods[slot].node, variant == 0 ? 1 : 0);
+        }
+        if (variant == 0) {
+            CHECK_INT_EQ(k8s_gpu_free_total(k8s_gpu_node_of(&s, 1)), 0);
+            CHECK_INT_EQ(k8s_gpu_free_total(k8s_gpu_node_of(&s, 0)), 2000);
+        }
+        k8s_snapshot_free(&s);
+    }
+}
+
 /* GpuPacking (gpu_packing_score.go). Idle 4-GPU node: 33 - 4 = 29.
  * GPUs [400, 1000, 1000, 1000], share pod 300: GPU 0 (least left), a shared
  * GPU: 100 - (400 x 100 / 1000) / 10 = 100 - 4 = 96. A 1-GPU whole pod
@@ -322,6 +366,7 @@ int main(void)
     test_gpu_spec();
     test_fragmentation();
     test_fgd(rng);
+    test_tie_rank(rng);
     test_packing();
     test_best_fit();
     test_clustering();

@@ -350,7 +350,17 @@ static const char *prioritize(k8s_cycle *c, const uint32_t *nodes, uint32_t n, i
 }
 
 /* selectHost: the highest total; ties replaced with probability 1/cnt as the
- * list is walked (reservoir sampling), so each tied node wins with 1/ties. */
+ * list is walked (reservoir sampling), so each tied node wins with 1/ties.
+ * With a tie_rank (k8s_profile) the tied node of lowest rank wins instead. */
+static uint32_t select_host_ranked(const int64_t *total, const uint32_t *nodes, uint32_t n, const uint32_t *rank)
+{
+    uint32_t selected = 0;
+    for (uint32_t i = 1; i < n; i++)
+        if (total[i] > total[selected] || (total[i] == total[selected] && rank[nodes[i]] < rank[nodes[selected]]))
+            selected = i;
+    return selected;
+}
+
 static uint32_t select_host(const int64_t *total, uint32_t n, gsl_rng *rng)
 {
     uint32_t selected = 0;
@@ -455,7 +465,8 @@ void k8s_schedule_pod(k8s_scheduler *sched, const k8s_profile *prof, k8s_snapsho
         k8s_cycle_free(&c);
         return;
     }
-    uint32_t best = select_host(total, n_feasible, rng);
+    uint32_t best = prof->tie_rank ? select_host_ranked(total, feasible, n_feasible, prof->tie_rank)
+                                   : select_host(total, n_feasible, rng);
     out->node = (int32_t)feasible[best];
     out->total_score = total[best];
     out->scored_nodes = n_feasible;

@@ -125,6 +125,11 @@ typedef struct k8s_profile {
     int32_t min_candidate_nodes_percentage; /* DefaultPreemptionArgs, 10 */
     int32_t min_candidate_nodes_absolute;   /* 100 */
     k8s_cost_params cost;
+    /* NULL: score ties broken uniformly (upstream selectHost). Else a rank
+     * per node and the tied node of lowest rank wins: the FGD artifact's
+     * selectHost, which takes the smallest node name, the names prefixed
+     * with a random permutation (docs/kubernetes-gpu.md). */
+    const uint32_t *tie_rank;
 } k8s_profile;
 
 typedef struct k8s_topo_map {

@@ -14,7 +14,8 @@
 #include "recorder/declare.h"
 #include "traces/alibaba_dlrm.h"
 
-enum { PRIO_DEPART = 44, PRIO_ARRIVE = 45, PRIO_SAMPLE = 46, TIE_STREAM = 0 };
+/* at one time: departures, then the retry of waiting instances, then arrivals */
+enum { PRIO_DEPART = 44, PRIO_RETRY = 45, PRIO_ARRIVE = 46, PRIO_SAMPLE = 47, TIE_STREAM = 0 };
 #define MIB_BYTES (1024LL * 1024)
 #define MAX_APP_CELLS (1u << 28) /* nodes x apps counters: 512 MiB of uint16 at most */
 
@@ -24,7 +25,7 @@ typedef struct dlrm_instance {
     uint32_t shape, app;
     int32_t max_per_node;         /* -1: no limit */
     int32_t slot;                 /* pod slot while placed, -1 */
-    uint32_t pad;
+    uint32_t waiting;             /* 1 while in the queue of unschedulable instances */
 } dlrm_instance;
 _Static_assert(sizeof(dlrm_instance) == 40, "an instance costs 40 bytes");
 
@@ -53,9 +54,16 @@ typedef struct dlrm_replay {
     const dlrm_instance *current; /* the instance being scheduled (read by the filter) */
     int64_t cpu_total_milli, gpu_total_milli, rdma_total_pct;
     int64_t cpu_used_milli, gpu_used_milli, rdma_used_total_pct;
-    uint64_t placed, failed, departed, running;
+    uint64_t placed, departed, running;
+    uint64_t placed_after_wait, gave_up; /* placed on a retry; deleted while waiting */
+    uint32_t *waiting;            /* unschedulable instances, in arrival order */
+    uint32_t n_waiting, waiting_cap;
+    uint32_t *dirty;              /* nodes a departure freed since the last retry */
+    uint32_t n_dirty, dirty_cap;
+    uint8_t *is_dirty;            /* by node */
+    int retry_due;
     sim_time_ns sample_ns;
-    uint32_t lp, kind_arrive, kind_depart, kind_sample;
+    uint32_t lp, kind_arrive, kind_depart, kind_retry, kind_sample;
     int s_running, s_failed, s_cpu, s_gpu, s_rdma, log_failed;
     uint64_t log_seq;
 } dlrm_replay;
@@ -294,7 +302,16 @@ static void arrive(sim_ctx *ctx, dlrm_replay *w, uint32_t k)
             sim_send(ctx, sim_self(ctx), x->depart_ns - sim_now(ctx), w->kind_depart, &kk, sizeof kk);
         }
     } else {
-        w->failed++;
+        /* unschedulable: it waits for a departure (kube-scheduler's
+         * unschedulable queue) until placed or deleted */
+        if (k8s_gpu_grow((void **)&w->waiting, &w->waiting_cap, w->n_waiting + 1, sizeof *w->waiting) != 0)
+            abort(); /* out of memory, as the snapshot does */
+        w->waiting[w->n_waiting++] = k;
+        x->waiting = 1;
+        if (x->depart_ns >= 0) {
+            int64_t kk = k;
+            sim_send(ctx, sim_self(ctx), x->depart_ns - sim_now(ctx), w->kind_depart, &kk, sizeof kk);
+        }
         if (w->env->rec && w->log_failed >= 0)
             rec_event(w->env->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++w->log_seq, w->log_failed,
                       x->seq, x->app, w->side[x->shape].role, (double)pod->containers[0].requests.v[K8S_CPU]);
@@ -307,14 +324,87 @@ static void arrive(sim_ctx *ctx, dlrm_replay *w, uint32_t k)
     }
 }
 
-static void depart(dlrm_replay *w, uint32_t k)
+static void depart(sim_ctx *ctx, dlrm_replay *w, uint32_t k)
 {
     dlrm_instance *x = &w->inst[k];
+    if (x->slot < 0) { /* deleted while still waiting: never placed */
+        if (x->waiting) {
+            x->waiting = 0;
+            w->gave_up++;
+        }
+        return;
+    }
     uint32_t node = (uint32_t)w->snap.pods[x->slot].node;
     account(w, x, node, -1);
     k8s_snapshot_remove_pod(&w->snap, (uint32_t)x->slot);
     x->slot = -1;
     w->departed++;
+    if (w->n_waiting == 0)
+        return;
+    if (!w->is_dirty[node]) {
+        if (k8s_gpu_grow((void **)&w->dirty, &w->dirty_cap, w->n_dirty + 1, sizeof *w->dirty) != 0)
+            abort();
+        w->dirty[w->n_dirty++] = node;
+        w->is_dirty[node] = 1;
+    }
+    if (!w->retry_due) {
+        w->retry_due = 1;
+        sim_send(ctx, sim_self(ctx), 0, w->kind_retry, NULL, 0);
+    }
+}
+
+/* The departures of this time freed room: the waiting instances get a
+ * scheduling cycle again, oldest first, before this time's arrivals (a pod
+ * deletion moves the unschedulable pods to the active queue, whose older
+ * pods go first). Only the freed nodes changed since an instance was found
+ * unschedulable (arrivals only take room), so an instance that fits none of
+ * them still fits nowhere and is not rescheduled: the same outcome, cheaply. */
+static void retry(sim_ctx *ctx, dlrm_replay *w)
+{
+    w->retry_due = 0;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < w->n_waiting; i++) {
+        uint32_t k = w->waiting[i];
+        dlrm_instance *x = &w->inst[k];
+        if (!x->waiting)
+            continue; /* deleted meanwhile */
+        const k8s_pod_spec *pod = &w->specs[x->shape];
+        w->current = x;
+        int may_fit = 0;
+        for (uint32_t d = 0; d < w->n_dirty && !may_fit; d++)
+            may_fit = k8s_pod_fits(&w->prof, &w->snap, pod, w->dirty[d]);
+        int32_t slot = -1;
+        k8s_schedule_result res = {0};
+        if (may_fit) {
+            k8s_schedule_pod(&w->sched, &w->prof, &w->snap, pod, sim_rng(ctx, TIE_STREAM), &res);
+            if (res.code == K8S_SUCCESS)
+                slot = k8s_bind(&w->prof, &w->snap, pod, (uint32_t)res.node, sim_now(ctx));
+            k8s_schedule_result_free(&res);
+        }
+        w->current = NULL;
+        if (slot >= 0) { /* its departure is already scheduled */
+            x->slot = slot;
+            x->waiting = 0;
+            w->placed++;
+            w->placed_after_wait++;
+            account(w, x, (uint32_t)res.node, +1);
+        } else {
+            w->waiting[kept++] = k;
+        }
+    }
+    w->n_waiting = kept;
+    for (uint32_t d = 0; d < w->n_dirty; d++)
+        w->is_dirty[w->dirty[d]] = 0;
+    w->n_dirty = 0;
+}
+
+/* Never placed: deleted while waiting, or still waiting. */
+static uint64_t failed_count(const dlrm_replay *w)
+{
+    uint64_t still = 0;
+    for (uint32_t i = 0; i < w->n_waiting; i++)
+        still += w->inst[w->waiting[i]].waiting;
+    return w->gave_up + still;
 }
 
 static void sample(sim_ctx *ctx, dlrm_replay *w)
@@ -322,7 +412,7 @@ static void sample(sim_ctx *ctx, dlrm_replay *w)
     recorder *rec = w->env->rec;
     sim_time_ns now = sim_now(ctx);
     rec_series_put(rec, w->s_running, now, 0, (double)w->running);
-    rec_series_put(rec, w->s_failed, now, 0, (double)w->failed);
+    rec_series_put(rec, w->s_failed, now, 0, (double)failed_count(w));
     rec_series_put(rec, w->s_cpu, now, 0, w->cpu_total_milli ? (double)w->cpu_used_milli / (double)w->cpu_total_milli : 0);
     rec_series_put(rec, w->s_gpu, now, 0, w->gpu_total_milli ? (double)w->gpu_used_milli / (double)w->gpu_total_milli : 0);
     rec_series_put(rec, w->s_rdma, now, 0,
@@ -336,7 +426,9 @@ static void dlrm_handle(sim_ctx *ctx, void *state, const sim_event *ev)
     if (ev->kind == w->kind_sample)
         sample(ctx, w);
     else if (ev->kind == w->kind_depart)
-        depart(w, (uint32_t)ev->payload.i64[0]);
+        depart(ctx, w, (uint32_t)ev->payload.i64[0]);
+    else if (ev->kind == w->kind_retry)
+        retry(ctx, w);
     else
         arrive(ctx, w, (uint32_t)ev->payload.i64[0]);
 }
@@ -370,6 +462,9 @@ static void dlrm_free(dlrm_replay *w)
     free(w->rdma_cap_pct);
     free(w->rdma_used_pct);
     free(w->app_count);
+    free(w->waiting);
+    free(w->dirty);
+    free(w->is_dirty);
     free(w);
 }
 
@@ -398,7 +493,11 @@ static model_status dlrm_start(model_builder *b, void **world)
     qsort(w->inst, w->n_inst, sizeof *w->inst, by_arrival);
 
     w->kind_depart = sim_kind_register(b->eng, "dlrm.depart", PRIO_DEPART);
+    w->kind_retry = sim_kind_register(b->eng, "dlrm.retry", PRIO_RETRY);
     w->kind_arrive = sim_kind_register(b->eng, "dlrm.arrive", PRIO_ARRIVE);
+    w->is_dirty = calloc(w->snap.n_nodes ? w->snap.n_nodes : 1, sizeof *w->is_dirty);
+    if (w->is_dirty == NULL)
+        return model_runtime_error(b, "out of memory");
     w->kind_sample = sim_kind_register(b->eng, "dlrm.sample", PRIO_SAMPLE);
     w->lp = sim_lp_new(b->eng, "dlrm-replay", dlrm_handle, w);
     w->snap.gpu->seed = gsl_rng_get(sim_engine_rng(b->eng, w->lp, 1));
@@ -458,7 +557,10 @@ static int dlrm_write(model_builder *b, void *world)
     }
     return rec_attr_i64(rec, "dlrm_instances", (int64_t)w->n_inst) != 0 ||
                    rec_attr_i64(rec, "dlrm_placed_instances", (int64_t)w->placed) != 0 ||
-                   rec_attr_i64(rec, "dlrm_failed_instances", (int64_t)w->failed) != 0 ||
+                   rec_attr_i64(rec, "dlrm_failed_instances", (int64_t)failed_count(w)) != 0 ||
+                   rec_attr_i64(rec, "dlrm_placed_after_wait", (int64_t)w->placed_after_wait) != 0 ||
+                   rec_attr_f64(rec, "dlrm_gpu_allocation_ratio",
+                                w->gpu_total_milli ? (double)w->gpu_used_milli / (double)w->gpu_total_milli : 0) != 0 ||
                    rec_attr_i64(rec, "dlrm_departed_instances", (int64_t)w->departed) != 0
                ? -1
                : 0;

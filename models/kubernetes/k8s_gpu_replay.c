@@ -15,7 +15,10 @@
 #include "recorder/declare.h"
 #include "traces/alibaba_gpu.h"
 
-enum { PRIO_GPU_POD = 45, REPLAY_SHUFFLE_STREAM = 0, REPLAY_TIE_STREAM = 1 };
+enum { PRIO_GPU_POD = 45, REPLAY_SHUFFLE_STREAM = 0, REPLAY_TIE_STREAM = 1, REPLAY_RANK_STREAM = 2 };
+/* The openb node YAML of alibaba/clusterdata (cluster-trace-gpu-v2023/
+ * node_yaml) that the artifact loads gives every node pods: '1001'. */
+#define OPENB_MAX_PODS 1001
 #define MIB_BYTES (1024LL * 1024)
 
 typedef struct gpu_replay {
@@ -36,6 +39,7 @@ typedef struct gpu_replay {
     int64_t arrived_milli, allocated_milli;
     uint64_t placed, failed;
     double *node_frag;        /* per node, against the target workload */
+    uint32_t *tie_rank;       /* per node: a random permutation; score ties go to the lowest */
     double frag_total;
     int64_t free_total;
     uint32_t lp, kind_pod;
@@ -169,7 +173,7 @@ static model_status read_nodes(model_builder *b, gpu_replay *w)
         n.allocatable.v[K8S_CPU] = row.cpu_milli;
         n.allocatable.v[K8S_MEMORY] = row.memory_mib * MIB_BYTES;
         n.allocatable.v[K8S_GPU] = (int64_t)row.gpu * K8S_GPU_MILLI;
-        n.max_pods = K8S_DEFAULT_MAX_PODS;
+        n.max_pods = OPENB_MAX_PODS;
         int32_t idx = k8s_snapshot_add_node(&w->snap, &n);
         if (idx < 0 || k8s_gpu_set_node(&w->snap, (uint32_t)idx, (uint32_t)row.gpu, row.model) != 0) {
             agpu_close(&r);
@@ -345,6 +349,27 @@ static void profile_for(gpu_replay *w)
     k8s_profile_enable(&w->prof, w->policy, 1, NULL);
 }
 
+/* Score ties as the artifact breaks them: its simulator prefixes the node
+ * names with a random permutation (simulator.go syncClusterResourceList,
+ * rand.Perm) and its selectHost takes the smallest name among the tied
+ * nodes (vendor/.../scheduler/core/generic_scheduler.go, "for
+ * reproducibility"), i.e. a per-run random node order, the same for every
+ * pod. RandomScore keeps the uniform choice per pod: its PreScore draws
+ * one feasible node (random_score.go), so its scores never tie. */
+static int set_tie_rank(gpu_replay *w, gsl_rng *rng)
+{
+    if (strcmp(w->policy, "RandomScore") == 0)
+        return 0;
+    w->tie_rank = malloc((w->snap.n_nodes ? w->snap.n_nodes : 1) * sizeof *w->tie_rank);
+    if (w->tie_rank == NULL)
+        return -1;
+    for (uint32_t n = 0; n < w->snap.n_nodes; n++)
+        w->tie_rank[n] = n;
+    gsl_ran_shuffle(rng, w->tie_rank, w->snap.n_nodes, sizeof *w->tie_rank);
+    w->prof.tie_rank = w->tie_rank;
+    return 0;
+}
+
 static void replay_free(gpu_replay *w)
 {
     if (w == NULL)
@@ -354,6 +379,7 @@ static void replay_free(gpu_replay *w)
     free(w->hash);
     free(w->order);
     free(w->node_frag);
+    free(w->tie_rank);
     free(w);
 }
 
@@ -425,6 +451,8 @@ static model_status replay_start(model_builder *b, void **world)
         total += gpu_milli_of(&w->specs[pick]);
     }
     w->snap.gpu->seed = gsl_rng_get(rng);
+    if (set_tie_rank(w, sim_engine_rng(b->eng, w->lp, REPLAY_RANK_STREAM)) != 0)
+        return model_runtime_error(b, "out of memory");
     int64_t first = 0;
     if (sim_schedule(b->eng, w->lp, 0, w->kind_pod, &first, sizeof first) != 0)
         return model_runtime_error(b, "cannot schedule the first pod");
