@@ -92,11 +92,17 @@ static int export_table(hid_t file, const char *name, const char *dir, char *err
     char path[PATH_LEN], ds_path[NAME_LEN + 16];
     snprintf(ds_path, sizeof ds_path, "/tables/%s", name);
     snprintf(path, sizeof path, "%s/tables/%s.csv", dir, name);
-    hid_t ds = H5Dopen2(file, ds_path, H5P_DEFAULT);
-    hid_t type = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
+    /* Through h5r_open_dataset, as every reader: no links out of the file,
+     * no claimed rows without data, sizes bounded (issue 13). */
     hsize_t rows = 0;
-    if (type < 0 || H5Tget_class(type) != H5T_COMPOUND || h5r_dims(ds, 1, &rows) != 0) {
-        snprintf(err, err_len, "%s: not a 1-D compound table", ds_path);
+    char open_err[512] = "";
+    hid_t ds = h5r_open_dataset(file, ds_path, 1, &rows, open_err, sizeof open_err);
+    hid_t type = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
+    if (type < 0 || H5Tget_class(type) != H5T_COMPOUND) {
+        if (ds < 0)
+            snprintf(err, err_len, "%s", open_err);
+        else
+            snprintf(err, err_len, "%s: not a 1-D compound table", ds_path);
         if (type >= 0)
             H5Tclose(type);
         if (ds >= 0)
@@ -200,25 +206,29 @@ static int export_series(hid_t file, const char *group, const char *dir, char *e
     if (list_group(file, gpath, &names, &n_names, err, err_len) != 0)
         return -1;
     hsize_t samples = 0, entities = 0;
-    hid_t t = h5r_exists(file, tpath) ? H5Dopen2(file, tpath, H5P_DEFAULT) : H5I_INVALID_HID;
+    char open_err[512] = "";
+    hid_t t = h5r_exists(file, tpath) ? h5r_open_dataset(file, tpath, 1, &samples, open_err, sizeof open_err)
+                                      : H5I_INVALID_HID;
     series_set s = {0};
     s.ds = calloc((size_t)n_names + 1, sizeof *s.ds);
     s.names = calloc((size_t)n_names + 1, sizeof *s.names);
-    int rc = t >= 0 && h5r_dims(t, 1, &samples) == 0 && s.ds && s.names ? 0 : -1;
+    int rc = t >= 0 && s.ds && s.names ? 0 : -1;
     if (rc != 0)
-        snprintf(err, err_len, "%s: no 1-D time_ns", gpath);
+        snprintf(err, err_len, "%s: no 1-D time_ns%s%s", gpath, open_err[0] ? ": " : "", open_err);
     for (hsize_t i = 0; rc == 0 && i < n_names; i++) {
         if (strcmp(names[i], "time_ns") == 0)
             continue;
         char dpath[2 * NAME_LEN + 32];
         snprintf(dpath, sizeof dpath, "%s/%s", gpath, names[i]);
-        hid_t ds = H5Dopen2(file, dpath, H5P_DEFAULT);
         hsize_t dims[2] = {0, 0};
-        if (ds < 0 || h5r_dims(ds, 2, dims) != 0 || dims[0] != samples ||
-            (s.n > 0 && dims[1] != entities)) {
+        hid_t ds = h5r_open_dataset(file, dpath, 2, dims, open_err, sizeof open_err);
+        if (ds < 0 || dims[0] != samples || (s.n > 0 && dims[1] != entities)) {
             if (ds >= 0)
                 H5Dclose(ds);
-            snprintf(err, err_len, "%s: not a [sample, entity] series like the others of its group", dpath);
+            if (ds < 0)
+                snprintf(err, err_len, "%s", open_err);
+            else
+                snprintf(err, err_len, "%s: not a [sample, entity] series like the others of its group", dpath);
             rc = -1;
             break;
         }
@@ -226,8 +236,13 @@ static int export_series(hid_t file, const char *group, const char *dir, char *e
         s.ds[s.n] = ds;
         s.names[s.n++] = names[i];
     }
-    hsize_t block = h5r_block_rows(entities * (hsize_t)(s.n > 0 ? s.n : 1), BLOCK_VALUES);
-    double *values = rc == 0 ? malloc(((size_t)block * (size_t)entities * (size_t)s.n + 1) * sizeof *values) : NULL;
+    /* entities is bounded by h5r_open_dataset (its entity_table's rows);
+     * every product is still checked before it sizes an allocation. */
+    size_t row_values = h5r_array_bytes(entities, (size_t)(s.n > 0 ? s.n : 1));
+    hsize_t block = h5r_block_rows(row_values, BLOCK_VALUES);
+    size_t block_values = row_values > 0 ? h5r_array_bytes(block, row_values) : 0;
+    size_t value_bytes = block_values > 0 && block_values < SIZE_MAX ? h5r_array_bytes(block_values + 1, sizeof(double)) : 0;
+    double *values = rc == 0 && value_bytes > 0 ? malloc(value_bytes) : NULL;
     int64_t *time = rc == 0 ? malloc(((size_t)block + 1) * sizeof *time) : NULL;
     FILE *f = values && time ? open_out(path, err, err_len) : NULL;
     if (rc == 0 && (!values || !time))
@@ -296,7 +311,9 @@ static int export_events(hid_t file, const char *dir, char *err, size_t err_len)
 {
     char path[PATH_LEN];
     snprintf(path, sizeof path, "%s/events.csv", dir);
-    hid_t ds = H5Dopen2(file, "/events", H5P_DEFAULT);
+    hsize_t rows = 0;
+    char open_err[512] = "";
+    hid_t ds = h5r_open_dataset(file, "/events", 1, &rows, open_err, sizeof open_err);
     hid_t type = ds >= 0 ? H5Dget_type(ds) : H5I_INVALID_HID;
     int index = type >= 0 && H5Tget_class(type) == H5T_COMPOUND ? H5Tget_member_index(type, "kind") : -1;
     hid_t kind = index >= 0 ? H5Tget_member_type(type, (unsigned)index) : H5I_INVALID_HID;
@@ -304,7 +321,9 @@ static int export_events(hid_t file, const char *dir, char *err, size_t err_len)
     event_out o = {0};
     o.kinds = nk >= 0 ? calloc((size_t)nk + 1, sizeof *o.kinds) : NULL;
     int rc = o.kinds ? 0 : -1;
-    if (rc != 0)
+    if (rc != 0 && ds < 0)
+        snprintf(err, err_len, "%s", open_err);
+    else if (rc != 0)
         snprintf(err, err_len, "/events: not a compound dataset with an enum member 'kind'");
     for (int i = 0; rc == 0 && i < nk; i++)
         if (!(o.kinds[i] = H5Tget_member_name(kind, (unsigned)i))) {

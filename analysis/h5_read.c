@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/sweep_table.h"
 #include "recorder/recorder.h"
 
 #define EVENT_BLOCK_ROWS 65536
@@ -438,12 +439,16 @@ hid_t h5r_open_format(const char *path, const char *format_name, int64_t format_
         /* Run files of version 1 kept names as variable-length strings in
          * HDF5's global heap, which has no checksum: not read (issue 13). */
         int old_run = strcmp(format_name, REC_FORMAT_NAME) == 0 && version == 1;
+        int old_sweep = strcmp(format_name, SWEEP_FORMAT_NAME) == 0 && version == 1;
         snprintf(err, err_len,
                  "%s: format_version %" PRId64 " is not supported: this reader reads format_version %" PRId64 "%s",
                  path, version, format_version,
                  old_run ? " (version 1 stored names as variable-length strings, which are not read safely: "
                            "run the scenario again to write version 2)"
-                         : "");
+                 : old_sweep ? " (version 1 stored strings variable-length and without checksums, which are not "
+                               "read safely: run the same `vdcsim sweep` again on its output directory, which "
+                               "keeps the finished runs and writes version 2)"
+                             : "");
         H5Fclose(file);
         return H5I_INVALID_HID;
     }
@@ -624,26 +629,6 @@ int h5r_table_column_str(hid_t table, const char *table_path, const char *column
                          char *buf, size_t buf_len, char *err, size_t err_len)
 {
     return h5r_table_column_strs(table, table_path, column, row, 1, buf, buf_len, err, err_len);
-}
-
-int h5r_table_column_vlen_str(hid_t table, const char *table_path, const char *column, hsize_t row, char *buf,
-                              size_t buf_len, char *err, size_t err_len)
-{
-    hid_t str = H5Tcopy(H5T_C_S1);
-    if (str < 0 || H5Tset_size(str, H5T_VARIABLE) < 0 || H5Tset_cset(str, H5T_CSET_UTF8) < 0) {
-        if (str >= 0)
-            H5Tclose(str);
-        snprintf(err, err_len, "%s: cannot build a string type", table_path);
-        return -1;
-    }
-    char *value = NULL;
-    int rc = table_column(table, table_path, column, H5T_STRING, str, sizeof(char *), row, 1, &value, err,
-                          err_len);
-    if (rc == 0)
-        snprintf(buf, buf_len, "%s", value ? value : "");
-    H5free_memory(value);
-    H5Tclose(str);
-    return rc;
 }
 
 int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out)

@@ -113,10 +113,6 @@ int h5r_table_column_str(hid_t table, const char *table_path, const char *column
  * to out + k * width, truncated to width - 1 bytes and NUL-terminated. */
 int h5r_table_column_strs(hid_t table, const char *table_path, const char *column, hsize_t start, hsize_t count,
                           char *out, size_t width, char *err, size_t err_len);
-/* A variable-length string member: only for sweep files (docs/experiments.md),
- * whose datasets carry no checksum at all; never for run files. */
-int h5r_table_column_vlen_str(hid_t table, const char *table_path, const char *column, hsize_t row, char *buf,
-                              size_t buf_len, char *err, size_t err_len);
 
 /* Rows [row, row + nrows) of a 2-D float64 dataset with `cols` columns into
  * out (nrows * cols values, row-major). Cells never written read as NaN. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_FILE_BYTES (1 << 20)
 #define MAX_PROPERTIES 10000
@@ -15,6 +16,13 @@ static char *read_all(const char *path, char *err, size_t err_len)
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, err_len, "%s: cannot read: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* A device (/dev/zero) is no properties file (issue 13, defect 11). */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, err_len, "%s: not a regular file (expected a properties file)", path);
+        fclose(f);
         return NULL;
     }
     char *buf = malloc(MAX_FILE_BYTES + 1);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/h5_read.h"
 
@@ -13,15 +14,22 @@
 
 int sweep_read_is_sweep(const char *path)
 {
-    char err[256];
+    /* The format only, not its version: a sweep file of another version is
+     * then refused by sweep_read_h5 with a message saying so, instead of
+     * being read as a run file. */
     h5r_quiet q;
     h5r_quiet_begin(&q);
-    hid_t f = h5r_open_format(path, SWEEP_FORMAT_NAME, SWEEP_FORMAT_VERSION, "vdcsim sweep file", err, sizeof err);
+    char format[64] = "";
+    int is_sweep = 0;
+    if (access(path, R_OK) == 0 && H5Fis_hdf5(path) > 0) {
+        hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (f >= 0) {
+            is_sweep = h5r_attr_str(f, "format", format, sizeof format) == 1 && strcmp(format, SWEEP_FORMAT_NAME) == 0;
+            H5Fclose(f);
+        }
+    }
     h5r_quiet_end(&q);
-    if (f < 0)
-        return 0;
-    H5Fclose(f);
-    return 1;
+    return is_sweep;
 }
 
 /* A copy of s kept in r (freed by sweep_read_free); NULL when out of memory. */
@@ -98,8 +106,13 @@ int sweep_read_h5(const char *path, sweep_read *out, char *err, size_t err_len)
         rc = -1;
         goto done;
     }
-    for (int i = 0; i < n_members; i++)
+    for (int i = 0; i < n_members; i++) {
         names[i] = H5Tget_member_name(type, (unsigned)i);
+        if (!names[i]) {
+            snprintf(err, err_len, "%s: /runs: cannot read the name of column %d (damaged file)", path, i);
+            goto done;
+        }
+    }
     int first_factor = find(names, n_members, "replication") + 1, seed = find(names, n_members, "seed");
     int message = find(names, n_members, "message");
     if (first_factor != 3 || seed < first_factor || message != seed + 3) {
@@ -116,18 +129,28 @@ int sweep_read_h5(const char *path, sweep_read *out, char *err, size_t err_len)
                  (unsigned long long)n_cell_rows, (long long)(n_cells * n_metrics));
         goto done;
     }
-    /* Every string: factor keys, metric names and units, cell values, messages. */
-    size_t n_strings = (size_t)n_factors + 2 * (size_t)n_metrics + (size_t)n_cells * (size_t)n_factors + n_runs;
+    /* Every string: factor keys, metric names and units, cell values,
+     * messages. The counts are bounded (cells and replications < 2^31,
+     * columns <= MAX_COLUMNS, rows backed by the file: h5r_open_dataset),
+     * and each product is checked before it sizes an allocation. */
+    size_t cell_value_count = h5r_array_bytes((hsize_t)n_cells, (size_t)n_factors);
+    size_t value_count = h5r_array_bytes(n_runs, (size_t)n_metrics);
+    if ((n_cells > 0 && n_factors > 0 && cell_value_count == 0) || (n_runs > 0 && n_metrics > 0 && value_count == 0) ||
+        cell_value_count > SIZE_MAX / 2 - n_runs - 3 * (size_t)MAX_COLUMNS) {
+        snprintf(err, err_len, "%s: /runs and /cells are too large to read", path);
+        goto done;
+    }
+    size_t n_strings = (size_t)n_factors + 2 * (size_t)n_metrics + cell_value_count + n_runs;
     out->strings = calloc(n_strings + 1, sizeof *out->strings);
     const char **factor_keys = calloc((size_t)n_factors + 1, sizeof *factor_keys);
     const char **metric_names = calloc((size_t)n_metrics + 1, sizeof *metric_names);
     const char **metric_units = calloc((size_t)n_metrics + 1, sizeof *metric_units);
-    const char **cell_values = calloc((size_t)n_cells * (size_t)n_factors + 1, sizeof *cell_values);
+    const char **cell_values = calloc(cell_value_count + 1, sizeof *cell_values);
     const char **messages = calloc(n_runs + 1, sizeof *messages);
     uint64_t *seeds = calloc(n_runs + 1, sizeof *seeds);
     int *status = calloc(n_runs + 1, sizeof *status);
     double *wall = calloc(n_runs + 1, sizeof *wall);
-    double *values = calloc(n_runs * (size_t)n_metrics + 1, sizeof *values);
+    double *values = calloc(value_count + 1, sizeof *values);
     void *arrays[] = {factor_keys, metric_names, metric_units, cell_values, messages, seeds, status, wall};
     memcpy(out->arrays, arrays, sizeof arrays);
     int64_t *i64 = calloc(n_runs + 1, sizeof *i64);
@@ -148,17 +171,25 @@ int sweep_read_h5(const char *path, sweep_read *out, char *err, size_t err_len)
         ok = (factor_keys[k] = keep(out, names[first_factor + k])) != NULL;
     for (int m = 0; ok && m < n_metrics; m++) {
         ok = (metric_names[m] = keep(out, names[message + 1 + m])) != NULL;
-        ok = ok && h5r_table_column_vlen_str(cells, "/cells", "unit", (hsize_t)m, buf, sizeof buf, err, err_len) == 0 &&
+        ok = ok && h5r_table_column_str(cells, "/cells", "unit", (hsize_t)m, buf, sizeof buf, err, err_len) == 0 &&
              (metric_units[m] = keep(out, buf)) != NULL;
     }
     for (int64_t c = 0; ok && c < n_cells; c++)
         for (int k = 0; ok && k < n_factors; k++)
-            ok = h5r_table_column_vlen_str(runs, "/runs", factor_keys[k], (hsize_t)(c * reps), buf, sizeof buf, err,
+            ok = h5r_table_column_str(runs, "/runs", factor_keys[k], (hsize_t)(c * reps), buf, sizeof buf, err,
                                       err_len) == 0 &&
                  (cell_values[c * n_factors + k] = keep(out, buf)) != NULL;
-    for (hsize_t r = 0; ok && r < n_runs; r++)
-        ok = h5r_table_column_vlen_str(runs, "/runs", "message", r, buf, sizeof buf, err, err_len) == 0 &&
-             (messages[r] = keep(out, buf)) != NULL;
+    /* Messages in blocks of rows (one read per block, not per row). */
+    enum { MESSAGE_BLOCK = 256 };
+    char *block = ok ? malloc((size_t)MESSAGE_BLOCK * STR_LEN) : NULL;
+    ok = ok && block != NULL;
+    for (hsize_t r = 0; ok && r < n_runs; r += MESSAGE_BLOCK) {
+        hsize_t count = n_runs - r < MESSAGE_BLOCK ? n_runs - r : MESSAGE_BLOCK;
+        ok = h5r_table_column_strs(runs, "/runs", "message", r, count, block, STR_LEN, err, err_len) == 0;
+        for (hsize_t k = 0; ok && k < count; k++)
+            ok = (messages[r + k] = keep(out, block + (size_t)k * STR_LEN)) != NULL;
+    }
+    free(block);
     ok = ok && h5r_table_column_i64(runs, "/runs", "seed", 0, n_runs, i64, err, err_len) == 0;
     for (hsize_t r = 0; ok && r < n_runs; r++)
         seeds[r] = (uint64_t)i64[r];
@@ -176,9 +207,16 @@ int sweep_read_h5(const char *path, sweep_read *out, char *err, size_t err_len)
     out->first_factor_values = ffv;
     out->zip = strcmp(design, "zip") == 0;
     rc = ok ? 0 : -2;
-    if (!ok && !err[0])
+    if (!ok && !err[0]) {
         snprintf(err, err_len, "%s: out of memory reading it", path);
+    }
 done:
+    if (rc != 0 && strncmp(err, path, strlen(path)) != 0) {
+        /* The dataset and column readers name the dataset; name the file too. */
+        char what[1024];
+        snprintf(what, sizeof what, "%s", err[0] ? err : "cannot read it");
+        snprintf(err, err_len, "%s: %s", path, what);
+    }
     for (int i = 0; names && i < n_members; i++)
         H5free_memory(names[i]);
     free(names);

@@ -3,11 +3,16 @@
  * (analysis/sweep_figures.h) without rerunning anything.
  *
  * The file must carry the root attributes sweep_write_h5 writes (format
- * "vdcsim-sweep", version 1, design, first_factor_values, cells,
+ * "vdcsim-sweep", format_version 2 - any other version is refused, naming
+ * it -, design, first_factor_values, cells,
  * replications, level); /runs gives the factors (the members between
  * "replication" and "seed"), the metrics (the members after "message") and
- * every run's values; /cells gives each metric's unit. Sizes are checked
- * against the file before anything is allocated.
+ * every run's values; /cells gives each metric's unit. Strings are read
+ * only fixed-length (a variable-length column, as version 1 wrote, is
+ * refused: its storage has no checksum), and a chunk failing its
+ * Fletcher-32 checksum is an error naming the dataset. Sizes are checked
+ * against the file, and products for overflow, before anything is
+ * allocated.
  */
 #ifndef VDCSIM_ANALYSIS_SWEEP_READ_H
 #define VDCSIM_ANALYSIS_SWEEP_READ_H
@@ -26,7 +31,8 @@ typedef struct sweep_read {
     void *arrays[8]; /* owned arrays the table points to */
 } sweep_read;
 
-/* 1 when path is a vdcsim sweep file (its root attribute format), else 0. */
+/* 1 when path is a vdcsim sweep file of any version (its root attribute
+ * format), else 0. */
 int sweep_read_is_sweep(const char *path);
 
 /* 0, or -2 (not a readable sweep file: bad input) / -1 (out of memory) with

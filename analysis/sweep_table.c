@@ -4,13 +4,17 @@
 
 #include "analysis/csv.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/h5_read.h"
 #include "analysis/stats.h"
 
 void sweep_cell_stat_of(const double *values, size_t count, double level, sweep_cell_stat *out)
@@ -200,61 +204,123 @@ int sweep_write_paired_csv(const sweep_table *t, int64_t first_factor_values, co
 
 /* ---- HDF5 ---------------------------------------------------------------- */
 
-/* Every member of a record takes one slot, so offsets are k * sizeof(slot). */
-typedef union slot {
-    int64_t i;
-    double d;
-    const char *s;
-} slot;
-
+/* A table is written as one buffer of packed rows: each integer and float
+ * member 8 bytes, each string member a fixed-length, NUL-padded UTF-8
+ * field as wide as its longest value plus one (format_version 2: strings
+ * inside the checksummed chunks, never variable-length in HDF5's global
+ * heap, which no checksum covers; docs/experiments.md). */
 typedef enum { COL_I64, COL_F64, COL_STR } col_kind;
 
-typedef struct h5_types {
-    hid_t mem, file, mem_str, file_str;
-    int n;
-    int failed;
-} h5_types;
+#define MAX_TABLE_COLUMNS 4096 /* the reader's bound on /runs members */
+#define CHUNK_BYTES ((size_t)1 << 18) /* fits HDF5's default 1 MiB chunk cache */
 
-static void add_column(h5_types *t, const char *name, col_kind kind)
+typedef struct h5_table {
+    hid_t mem, file;   /* compound types, same offsets */
+    size_t offset[MAX_TABLE_COLUMNS];
+    size_t width[MAX_TABLE_COLUMNS];
+    int n;
+    size_t row_size;
+    int failed;
+} h5_table;
+
+/* The width of a string field holding every one of the n values (the
+ * values are at values[i * stride]): the longest length plus the NUL. */
+static size_t str_width(const char *const *values, int64_t n, int64_t stride)
 {
-    size_t offset = (size_t)t->n++ * sizeof(slot);
-    hid_t mem = kind == COL_I64 ? H5T_NATIVE_INT64 : kind == COL_F64 ? H5T_NATIVE_DOUBLE : t->mem_str;
-    hid_t file = kind == COL_I64 ? H5T_STD_I64LE : kind == COL_F64 ? H5T_IEEE_F64LE : t->file_str;
-    if (H5Tinsert(t->mem, name, offset, mem) < 0 || H5Tinsert(t->file, name, offset, file) < 0)
-        t->failed = 1;
+    size_t width = 1;
+    for (int64_t i = 0; i < n; i++) {
+        size_t len = strlen(values[i * stride]) + 1;
+        if (len > width)
+            width = len;
+    }
+    return width;
 }
 
-static int types_begin(h5_types *t, int columns)
+static hid_t string_type(size_t width)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    if (type >= 0 && (H5Tset_size(type, width) < 0 || H5Tset_strpad(type, H5T_STR_NULLPAD) < 0 ||
+                      H5Tset_cset(type, H5T_CSET_UTF8) < 0)) {
+        H5Tclose(type);
+        type = H5I_INVALID_HID;
+    }
+    return type;
+}
+
+/* Adds a member; width is the string field's width (ignored otherwise). */
+static void add_column(h5_table *t, const char *name, col_kind kind, size_t width)
+{
+    if (t->failed || t->n >= MAX_TABLE_COLUMNS || (kind == COL_STR && width > H5R_MAX_STRING_BYTES)) {
+        t->failed = 1;
+        return;
+    }
+    size_t size = kind == COL_STR ? width : 8;
+    hid_t str = kind == COL_STR ? string_type(width) : H5I_INVALID_HID;
+    hid_t mem = kind == COL_I64 ? H5T_NATIVE_INT64 : kind == COL_F64 ? H5T_NATIVE_DOUBLE : str;
+    hid_t file = kind == COL_I64 ? H5T_STD_I64LE : kind == COL_F64 ? H5T_IEEE_F64LE : str;
+    /* Both compounds grow member by member (H5Tset_size before insert). */
+    if (mem < 0 || H5Tset_size(t->mem, t->row_size + size) < 0 || H5Tset_size(t->file, t->row_size + size) < 0 ||
+        H5Tinsert(t->mem, name, t->row_size, mem) < 0 || H5Tinsert(t->file, name, t->row_size, file) < 0)
+        t->failed = 1;
+    if (str >= 0)
+        H5Tclose(str);
+    t->offset[t->n] = t->row_size;
+    t->width[t->n] = size;
+    t->n++;
+    t->row_size += size;
+}
+
+static int table_begin(h5_table *t)
 {
     memset(t, 0, sizeof *t);
-    size_t size = (size_t)columns * sizeof(slot);
-    t->mem = H5Tcreate(H5T_COMPOUND, size);
-    t->file = H5Tcreate(H5T_COMPOUND, size);
-    t->mem_str = H5Tcopy(H5T_C_S1);
-    t->file_str = H5Tcopy(H5T_C_S1);
-    if (t->mem < 0 || t->file < 0 || t->mem_str < 0 || t->file_str < 0 || H5Tset_size(t->mem_str, H5T_VARIABLE) < 0 ||
-        H5Tset_size(t->file_str, H5T_VARIABLE) < 0 || H5Tset_cset(t->file_str, H5T_CSET_UTF8) < 0 ||
-        H5Tset_cset(t->mem_str, H5T_CSET_UTF8) < 0)
-        t->failed = 1;
+    t->mem = H5Tcreate(H5T_COMPOUND, 8);
+    t->file = H5Tcreate(H5T_COMPOUND, 8);
+    t->failed = t->mem < 0 || t->file < 0;
     return t->failed ? -1 : 0;
 }
 
-static void types_end(h5_types *t)
+static void table_end(h5_table *t)
 {
-    hid_t ids[] = {t->mem, t->file, t->mem_str, t->file_str};
-    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-        if (ids[i] >= 0)
-            H5Tclose(ids[i]);
+    if (t->mem >= 0)
+        H5Tclose(t->mem);
+    if (t->file >= 0)
+        H5Tclose(t->file);
 }
 
-static int write_dataset(hid_t file, const char *name, h5_types *t, const slot *rows, hsize_t n)
+/* The packed rows: n * row_size bytes, checked before multiplying; NULL
+ * when that overflows or memory is short. */
+static unsigned char *rows_alloc(const h5_table *t, int64_t n)
 {
-    hsize_t dims[1] = {n};
-    hid_t space = H5Screate_simple(1, dims, NULL);
-    hid_t ds = space >= 0 ? H5Dcreate2(file, name, t->file, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    if (n < 0 || t->row_size == 0 || (uint64_t)n > (SIZE_MAX - 1) / t->row_size)
+        return NULL;
+    return calloc((size_t)n * t->row_size + 1, 1);
+}
+
+static void put_i64(const h5_table *t, unsigned char *row, int k, int64_t v) { memcpy(row + t->offset[k], &v, 8); }
+static void put_f64(const h5_table *t, unsigned char *row, int k, double v) { memcpy(row + t->offset[k], &v, 8); }
+static void put_str(const h5_table *t, unsigned char *row, int k, const char *v)
+{
+    size_t len = strlen(v);
+    memcpy(row + t->offset[k], v, len < t->width[k] ? len : t->width[k] - 1); /* the rest stays NUL */
+}
+
+/* A 1-D dataset of n rows, chunked so that every chunk carries a
+ * Fletcher-32 checksum (a damaged chunk makes H5Dread fail). */
+static int write_dataset(hid_t file, const char *name, const h5_table *t, const unsigned char *rows, hsize_t n)
+{
+    hsize_t dims[1] = {n}, max_dims[1] = {H5S_UNLIMITED};
+    size_t per_chunk = CHUNK_BYTES / t->row_size;
+    hsize_t chunk[1] = {n < 1 ? 1 : per_chunk < 1 ? 1 : n < per_chunk ? n : (hsize_t)per_chunk};
+    hid_t space = H5Screate_simple(1, dims, max_dims);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t ds = H5I_INVALID_HID;
+    if (space >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 1, chunk) >= 0 && H5Pset_fletcher32(dcpl) >= 0)
+        ds = H5Dcreate2(file, name, t->file, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     int rc = ds >= 0 && (n == 0 || H5Dwrite(ds, t->mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0) ? 0 : -1;
     if (ds >= 0)
         H5Dclose(ds);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
     if (space >= 0)
         H5Sclose(space);
     return rc;
@@ -262,91 +328,83 @@ static int write_dataset(hid_t file, const char *name, h5_types *t, const slot *
 
 static int write_runs(hid_t file, const sweep_table *t)
 {
-    int cols = 3 + t->n_factors + 4 + t->n_metrics;
-    h5_types ty;
+    h5_table ty;
     int64_t runs = t->n_cells * t->replications;
-    slot *rows = malloc(((size_t)runs * (size_t)cols + 1) * sizeof *rows);
-    int rc = rows && types_begin(&ty, cols) == 0 ? 0 : -1;
-    if (rc == 0) {
-        add_column(&ty, "run", COL_I64);
-        add_column(&ty, "cell", COL_I64);
-        add_column(&ty, "replication", COL_I64);
-        for (int k = 0; k < t->n_factors; k++)
-            add_column(&ty, t->factor_keys[k], COL_STR);
-        add_column(&ty, "seed", COL_I64);
-        add_column(&ty, "status", COL_I64);
-        add_column(&ty, "wall_time_s", COL_F64);
-        add_column(&ty, "message", COL_STR);
-        for (int m = 0; m < t->n_metrics; m++)
-            add_column(&ty, t->metric_names[m], COL_F64);
-        rc = ty.failed ? -1 : 0;
-    }
+    int rc = table_begin(&ty);
+    add_column(&ty, "run", COL_I64, 0);
+    add_column(&ty, "cell", COL_I64, 0);
+    add_column(&ty, "replication", COL_I64, 0);
+    for (int k = 0; k < t->n_factors; k++)
+        add_column(&ty, t->factor_keys[k], COL_STR, str_width(t->cell_values + k, t->n_cells, t->n_factors));
+    add_column(&ty, "seed", COL_I64, 0);
+    add_column(&ty, "status", COL_I64, 0);
+    add_column(&ty, "wall_time_s", COL_F64, 0);
+    add_column(&ty, "message", COL_STR, str_width(t->message, runs, 1));
+    for (int m = 0; m < t->n_metrics; m++)
+        add_column(&ty, t->metric_names[m], COL_F64, 0);
+    unsigned char *rows = rc == 0 && !ty.failed ? rows_alloc(&ty, runs) : NULL;
+    rc = rows ? 0 : -1;
     for (int64_t run = 0; rc == 0 && run < runs; run++) {
-        slot *row = rows + run * cols;
+        unsigned char *row = rows + (size_t)run * ty.row_size;
         int64_t c = run / t->replications;
         int k = 0;
-        row[k++].i = run;
-        row[k++].i = c;
-        row[k++].i = run % t->replications;
+        put_i64(&ty, row, k++, run);
+        put_i64(&ty, row, k++, c);
+        put_i64(&ty, row, k++, run % t->replications);
         for (int f = 0; f < t->n_factors; f++)
-            row[k++].s = t->cell_values[c * t->n_factors + f];
-        row[k++].i = (int64_t)t->seed[run];
-        row[k++].i = t->status[run];
-        row[k++].d = t->wall_s[run];
-        row[k++].s = t->message[run];
+            put_str(&ty, row, k++, t->cell_values[c * t->n_factors + f]);
+        put_i64(&ty, row, k++, (int64_t)t->seed[run]);
+        put_i64(&ty, row, k++, t->status[run]);
+        put_f64(&ty, row, k++, t->wall_s[run]);
+        put_str(&ty, row, k++, t->message[run]);
         for (int m = 0; m < t->n_metrics; m++)
-            row[k++].d = t->values[run * t->n_metrics + m];
+            put_f64(&ty, row, k++, t->values[run * t->n_metrics + m]);
     }
     if (rc == 0)
         rc = write_dataset(file, "runs", &ty, rows, (hsize_t)runs);
-    if (rows)
-        types_end(&ty);
+    table_end(&ty);
     free(rows);
     return rc;
 }
 
 static int write_cells(hid_t file, const sweep_table *t)
 {
-    int cols = 1 + t->n_factors + 9;
-    h5_types ty;
+    h5_table ty;
     int64_t n = t->n_cells * t->n_metrics;
-    slot *rows = malloc(((size_t)n * (size_t)cols + 1) * sizeof *rows);
-    int rc = rows && types_begin(&ty, cols) == 0 ? 0 : -1;
-    if (rc == 0) {
-        add_column(&ty, "cell", COL_I64);
-        for (int k = 0; k < t->n_factors; k++)
-            add_column(&ty, t->factor_keys[k], COL_STR);
-        add_column(&ty, "metric", COL_STR);
-        add_column(&ty, "unit", COL_STR);
-        add_column(&ty, "n", COL_I64);
-        const char *numbers[] = {"mean", "sd", "ci_low", "ci_high", "half_width", "level"};
-        for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
-            add_column(&ty, numbers[i], COL_F64);
-        rc = ty.failed ? -1 : 0;
-    }
+    int rc = table_begin(&ty);
+    add_column(&ty, "cell", COL_I64, 0);
+    for (int k = 0; k < t->n_factors; k++)
+        add_column(&ty, t->factor_keys[k], COL_STR, str_width(t->cell_values + k, t->n_cells, t->n_factors));
+    add_column(&ty, "metric", COL_STR, str_width(t->metric_names, t->n_metrics, 1));
+    add_column(&ty, "unit", COL_STR, str_width(t->metric_units, t->n_metrics, 1));
+    add_column(&ty, "n", COL_I64, 0);
+    const char *numbers[] = {"mean", "sd", "ci_low", "ci_high", "half_width", "level"};
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        add_column(&ty, numbers[i], COL_F64, 0);
+    unsigned char *rows = rc == 0 && !ty.failed ? rows_alloc(&ty, n) : NULL;
+    rc = rows ? 0 : -1;
     for (int64_t i = 0; rc == 0 && i < n; i++) {
-        slot *row = rows + i * cols;
+        unsigned char *row = rows + (size_t)i * ty.row_size;
         int64_t c = i / t->n_metrics;
         int m = (int)(i % t->n_metrics), k = 0;
         sweep_cell_stat s;
         sweep_table_cell(t, c, m, &s);
-        row[k++].i = c;
+        put_i64(&ty, row, k++, c);
         for (int f = 0; f < t->n_factors; f++)
-            row[k++].s = t->cell_values[c * t->n_factors + f];
-        row[k++].s = t->metric_names[m];
-        row[k++].s = t->metric_units[m];
-        row[k++].i = s.n;
-        row[k++].d = s.mean;
-        row[k++].d = s.sd;
-        row[k++].d = s.mean - s.half_width;
-        row[k++].d = s.mean + s.half_width;
-        row[k++].d = s.half_width;
-        row[k++].d = t->level;
+            put_str(&ty, row, k++, t->cell_values[c * t->n_factors + f]);
+        put_str(&ty, row, k++, t->metric_names[m]);
+        put_str(&ty, row, k++, t->metric_units[m]);
+        put_i64(&ty, row, k++, s.n);
+        put_f64(&ty, row, k++, s.mean);
+        put_f64(&ty, row, k++, s.sd);
+        put_f64(&ty, row, k++, s.mean - s.half_width);
+        put_f64(&ty, row, k++, s.mean + s.half_width);
+        put_f64(&ty, row, k++, s.half_width);
+        put_f64(&ty, row, k++, t->level);
     }
     if (rc == 0)
         rc = write_dataset(file, "cells", &ty, rows, (hsize_t)n);
-    if (rows)
-        types_end(&ty);
+    table_end(&ty);
     free(rows);
     return rc;
 }
@@ -416,7 +474,26 @@ int sweep_write_h5(const sweep_table *t, int64_t first_factor_values, int zip, c
     void *data;
     H5Eget_auto2(H5E_DEFAULT, &func, &data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    /* The temporary is made here, never followed if something already
+     * has its name (a planted symbolic link: issue 13, defect 14). */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        H5Eset_auto2(H5E_DEFAULT, func, data);
+        snprintf(err, err_len, "%s: cannot create: %s", tmp, strerror(errno));
+        return -1;
+    }
+    close(fd);
+    /* As run files: the 1.10 format checksums the metadata, and links and
+     * attributes stay compact in the (checksummed) object headers. */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE);
+    hid_t file = H5I_INVALID_HID;
+    if (fapl >= 0 && fcpl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0 &&
+        H5Pset_link_phase_change(fcpl, 65535, 65535) >= 0 && H5Pset_attr_phase_change(fcpl, 65535, 65535) >= 0)
+        file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, fapl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
     int rc = file >= 0 && write_design(file, t, first_factor_values, zip) == 0 && write_runs(file, t) == 0 &&
                      write_cells(file, t) == 0
                  ? 0

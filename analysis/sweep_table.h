@@ -64,14 +64,18 @@ int sweep_write_paired_csv(const sweep_table *t, int64_t first_factor_values, co
                            size_t err_len);
 
 /* sweep.h5: the same two tables as compound datasets /runs and /cells
- * (strings variable-length UTF-8, factor values as strings, metric values
- * float64 columns named after the metric in /runs), and root attributes
- * format = "vdcsim-sweep", format_version = 1, design ("cartesian" or
- * "zip"), first_factor_values, cells, replications, level: what
- * `vdcsim report SWEEP.h5` needs to draw the figures again
- * (analysis/sweep_read.h). */
+ * (strings fixed-length, NUL-padded UTF-8, each column as wide as its
+ * longest value; factor values as strings; metric values float64 columns
+ * named after the metric in /runs), chunked with a Fletcher-32 checksum on
+ * every chunk, in the HDF5 1.10 format (checksummed metadata), and root
+ * attributes format = "vdcsim-sweep", format_version = 2, design
+ * ("cartesian" or "zip"), first_factor_values, cells, replications, level:
+ * what `vdcsim report SWEEP.h5` needs to draw the figures again
+ * (analysis/sweep_read.h). Version 1 (until issue 13) stored the strings
+ * variable-length and no checksums; it is refused by the reader. A string
+ * longer than H5R_MAX_STRING_BYTES (analysis/h5_read.h) makes the write fail. */
 #define SWEEP_FORMAT_NAME "vdcsim-sweep"
-#define SWEEP_FORMAT_VERSION 1
+#define SWEEP_FORMAT_VERSION 2
 int sweep_write_h5(const sweep_table *t, int64_t first_factor_values, int zip, const char *path, char *err,
                    size_t err_len);
 

@@ -21,6 +21,7 @@ static void compute(const char *name, const metric_def *def, void *arg)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[256], err[2048];
+    fuzz_hdf5_mark mark = fuzz_hdf5_mark_now();
     if (!fuzz_write_file(data, size, ".h5", path, sizeof path))
         return 0;
     metric_run *run = metric_run_open(path, err, sizeof err);
@@ -30,12 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     unlink(path);
     /* `vdcsim sweep` computes the metrics of every run in one process: an
-     * HDF5 object left open on some error path would pile up (and keep the
+     * HDF5 id left open on some error path would pile up (and keep the
      * file open). Every input must leave none. */
-    ssize_t open_ids = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
-    if (open_ids != 0) {
-        fprintf(stderr, "fuzz_metrics: %zd HDF5 objects left open\n", (ssize_t)open_ids);
-        abort();
-    }
+    fuzz_check_hdf5_ids("fuzz_metrics", mark);
     return 0;
 }

@@ -1,5 +1,6 @@
 /* scenario.c - load a scenario (parse, override, validate) and read it. */
 #include "scenario/scenario.h"
+#include "scenario/access_path.h"
 #include "scenario/loader.h"
 #include "scenario/text_prepare.h"
 #include "scenario/schema.h"
@@ -7,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <libconfig.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -343,7 +345,8 @@ static const config_setting_t *member_named(const config_setting_t *group, const
     for (int i = 0; i < n; i++) {
         const config_setting_t *m = config_setting_get_elem(group, (unsigned)i);
         const char *m_name = m != NULL ? config_setting_name(m) : NULL;
-        if (m_name != NULL && strncmp(m_name, name, len) == 0 && m_name[len] == '\0')
+        /* The first byte first: most members differ there (no call). */
+        if (m_name != NULL && m_name[0] == name[0] && strncmp(m_name, name, len) == 0 && m_name[len] == '\0')
             return m;
     }
     return NULL;
@@ -354,19 +357,25 @@ static const config_setting_t *member_named(const config_setting_t *group, const
 static const config_setting_t *resolve(const scenario *s, const char *accessor, char *path,
                                        const char *fmt, va_list ap, const scn_key **key_out)
 {
-    int n = vsnprintf(path, PATH_MAX_LEN, fmt, ap);
-    if (n < 0 || n >= PATH_MAX_LEN)
+    const scn_key *key = NULL;
+    if (scn_access_path(path, PATH_MAX_LEN, fmt, ap, &key) != 0)
         die(accessor, fmt, "path too long");
-    const scn_key *key = scn_schema_find_concrete(path);
     if (key == NULL)
         die(accessor, path, "not a key of the scenario schema");
     *key_out = key;
     const config_setting_t *cur = config_root_setting(&s->config);
     const char *p = path;
     while (*p != '\0') {
-        size_t len = strcspn(p, ".");
+        /* The component's length and, for "[i]", i: by hand, not with
+         * strcspn and strtol (this loop runs for every accessor call). */
+        size_t len = 0;
+        long index = 0;
+        while (p[len] != '\0' && p[len] != '.') {
+            if (p[0] == '[' && p[len] >= '0' && p[len] <= '9' && index < INT_MAX)
+                index = index * 10 + (p[len] - '0');
+            len++;
+        }
         if (p[0] == '[') {
-            long index = strtol(p + 1, NULL, 10);
             if (cur == NULL || config_setting_type(cur) != CONFIG_TYPE_LIST ||
                 index >= config_setting_length(cur))
                 die(accessor, path, "list index out of range");

@@ -12,7 +12,7 @@
 #include <string.h>
 
 /* The scenario language's keys in a hash table by path (open addressing,
- * FNV-1a), built once: every accessor call looks a key up, and a linear
+ * hashed a word at a time), built once: every accessor call looks a key up, and a linear
  * scan per call, then a binary search, made `check` of 100,000 VM groups
  * slow (issue 13). A path that appears twice keeps its first key, as the
  * linear scan finds it. */
@@ -20,11 +20,25 @@ static const scn_key **key_slots; /* key_slot_mask + 1 slots, NULL = empty */
 static size_t key_slot_mask;
 static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
 
+/* Eight bytes per step: a byte-at-a-time FNV-1a was a tenth of `check` on
+ * 100,000 VM groups, its multiplications waiting on each other for each of
+ * a path's ~30 bytes. */
 static size_t path_hash(const char *path)
 {
-    uint64_t h = 1469598103934665603u;
-    for (const unsigned char *p = (const unsigned char *)path; *p != '\0'; p++)
-        h = (h ^ *p) * 1099511628211u;
+    size_t len = strlen(path);
+    uint64_t h = 1469598103934665603u ^ (uint64_t)len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t word;
+        memcpy(&word, path + i, 8); /* a fixed size: one load, no call */
+        h = (h ^ word) * 0x9E3779B97F4A7C15u;
+        h ^= h >> 32;
+    }
+    uint64_t tail = 0;
+    for (; i < len; i++)
+        tail = (tail << 8) | (unsigned char)path[i];
+    h = (h ^ tail) * 0x9E3779B97F4A7C15u;
+    h ^= h >> 32;
     return (size_t)h;
 }
 

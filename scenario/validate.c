@@ -255,11 +255,21 @@ static void check_leaf(scn_loader *ld, config_setting_t *s, const char *path, co
         scn_report(ld, s, path, "%s", why);
 }
 
+/* "PREFIX.NAME" (or NAME) into out (PATH_MAX_LEN bytes): 0, or -1 when it
+ * is empty or does not fit. Built with memcpy: snprintf takes glibc's slow
+ * path in this process (libquadmath, linked through LAPACK, registers a
+ * printf modifier) and was a tenth of validating 100,000 VM groups. */
 static int join_path(char *out, const char *prefix, const char *name)
 {
-    int n = prefix[0] ? snprintf(out, PATH_MAX_LEN, "%s.%s", prefix, name)
-                      : snprintf(out, PATH_MAX_LEN, "%s", name);
-    return n > 0 && n < PATH_MAX_LEN ? 0 : -1;
+    size_t lp = strlen(prefix), ln = strlen(name);
+    size_t n = lp + (lp > 0) + ln;
+    if (n == 0 || n >= PATH_MAX_LEN)
+        return -1;
+    memcpy(out, prefix, lp);
+    if (lp > 0)
+        out[lp] = '.';
+    memcpy(out + lp + (lp > 0), name, ln + 1);
+    return 0;
 }
 
 static void check_group(scn_loader *ld, config_setting_t *group, const char *path);
@@ -394,8 +404,24 @@ static int check_length(scn_loader *ld, config_setting_t *list, const char *path
 static config_setting_t *list_elem(config_setting_t *list, const char *path, int i, char *elem_path)
 {
     config_setting_t *elem = config_setting_get_elem(list, (unsigned)i);
-    int len = snprintf(elem_path, PATH_MAX_LEN, "%s.[%d]", path, i);
-    return elem == NULL || len <= 0 || len >= PATH_MAX_LEN ? NULL : elem;
+    /* "PATH.[i]" without snprintf (see join_path); i >= 0. */
+    char digits[16];
+    int k = 0;
+    for (unsigned v = (unsigned)i; k == 0 || v > 0; v /= 10)
+        digits[k++] = (char)('0' + (int)(v % 10));
+    size_t lp = strlen(path);
+    if (elem == NULL || i < 0 || lp + 3 + (size_t)k + 1 >= PATH_MAX_LEN)
+        return NULL;
+    char *o = elem_path;
+    memcpy(o, path, lp);
+    o += lp;
+    *o++ = '.';
+    *o++ = '[';
+    while (k > 0)
+        *o++ = digits[--k];
+    *o++ = ']';
+    *o = '\0';
+    return elem;
 }
 
 static void check_list(scn_loader *ld, config_setting_t *list, const char *path,

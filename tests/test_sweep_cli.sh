@@ -34,12 +34,13 @@ drop_wall() { awk -F, -v OFS=, '{ $7 = ""; print }' "$1"; }
 
 # --- sweep.h5 and the figure data against the CSV ------------------------------
 # /cells of sweep.h5 read with h5dump (17 digits): one CSV line per record,
-# NaN as an empty field, the columns cell..half_width.
+# NaN as an empty field, the NUL padding of fixed-length strings (format_version
+# 2) dropped, the columns cell..half_width.
 h5cells() {
   h5dump -m %.17g -d /cells -y -w 0 "$1" | sed -n '/ DATA {/,$p' | awk '
     NR == 1 || /^ *\{ *$/ { next }
     /^ *}/ { if (n) print line; n = 0; line = ""; next }
-    { v = $0; gsub(/^ +|,$/, "", v); gsub(/"/, "", v); if (v == "nan" || v == "-nan") v = ""
+    { v = $0; gsub(/^ +|,$/, "", v); gsub(/"/, "", v); gsub(/\\000/, "", v); if (v == "nan" || v == "-nan") v = ""
       line = n ? line "," v : v; n++ }' | cut -d, -f1-10
 }
 h5cells j1/sweep.h5 >h5cells.txt

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int acsv_read_line(FILE *f, const char *path, int *line, char *buf, size_t len, char *err, size_t err_len)
 {
@@ -49,6 +50,15 @@ int acsv_open_header(const char *path, FILE **f, int *line, int max_columns, con
     *f = fopen(path, "r");
     if (*f == NULL) {
         snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    /* A device (/dev/zero) would be read without end, as in the other
+     * trace readers (issue 13, defect 11). */
+    struct stat st;
+    if (fstat(fileno(*f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, err_len, "%s: not a regular file (expected a CSV file of the trace)", path);
+        fclose(*f);
+        *f = NULL;
         return -1;
     }
     char buf[ACSV_LINE_MAX_BYTES], *fields[ACSV_MAX_COLUMNS + 1];

@@ -61,7 +61,7 @@ static const char *field(const row *w, int k) { return w->r->col[k] >= 0 ? w->fi
 
 static int bad(row *w, int k, const char *what)
 {
-    set_err(w->err, w->err_len, "%s:%d: column '%s': '%.40s' %s", w->r->path, w->r->line, known[k], field(w, k),
+    set_err(w->err, w->err_len, "%s:%d: column '%s': '%.16s' %s", w->r->path, w->r->line, known[k], field(w, k),
             what);
     return -1;
 }

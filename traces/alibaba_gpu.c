@@ -119,7 +119,7 @@ static int int_field(row *w, int k, int64_t max, int64_t dflt, int64_t *out)
         v = v * 10 + (*p - '0');
     }
     if (*p != '\0' || v > max) {
-        set_err(w->err, w->err_len, "%s:%d: column '%s': '%.40s' is not an integer from 0 to %lld", r->path, r->line,
+        set_err(w->err, w->err_len, "%s:%d: column '%s': '%.16s' is not an integer from 0 to %lld", r->path, r->line,
                 column_name(r, k), s, (long long)max);
         return -1;
     }
@@ -132,7 +132,7 @@ static int str_field(row *w, int k, char *out, size_t len)
     agpu_reader *r = w->r;
     const char *s = r->col[k] >= 0 ? w->fields[r->col[k]] : "";
     if (strlen(s) >= len) {
-        set_err(w->err, w->err_len, "%s:%d: column '%s': '%.40s...' is longer than %zu bytes", r->path, r->line,
+        set_err(w->err, w->err_len, "%s:%d: column '%s': '%.16s...' is longer than %zu bytes", r->path, r->line,
                 column_name(r, k), s, len - 1);
         return -1;
     }

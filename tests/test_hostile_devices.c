@@ -1,0 +1,44 @@
+/* test_hostile_devices.c - issue 13, defect 11 looked for in readers added
+ * since: the Alibaba openb and DLRM trace readers and the properties file
+ * reader refuse a device (/dev/zero, which would be read without end or as
+ * one endless line) with "not a regular file" naming it, as the PlanetLab,
+ * Bitbrains and LANL readers do. Each has a control: a regular file with
+ * the same path shape is not refused for that reason. */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/props_file.h"
+#include "tests/check.h"
+#include "traces/alibaba_dlrm.h"
+#include "traces/alibaba_gpu.h"
+
+int main(void)
+{
+    char err[1024] = "";
+    agpu_reader g;
+    memset(&g, 0, sizeof g);
+    CHECK_INT_EQ(agpu_open(&g, "/dev/zero", AGPU_NODES, err, sizeof err), -1);
+    CHECK(strstr(err, "/dev/zero: not a regular file") != NULL);
+    adlrm_reader d;
+    memset(&d, 0, sizeof d);
+    err[0] = '\0';
+    CHECK_INT_EQ(adlrm_open(&d, "/dev/zero", err, sizeof err), -1);
+    CHECK(strstr(err, "/dev/zero: not a regular file") != NULL);
+    props_list l;
+    memset(&l, 0, sizeof l);
+    err[0] = '\0';
+    CHECK(props_file_load("/dev/zero", NULL, &l, err, sizeof err) != 0);
+    CHECK(strstr(err, "/dev/zero: not a regular file") != NULL);
+
+    /* Control: an empty regular file is refused for another reason. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/hostile_devices_empty.csv", VDCSIM_TEST_TMPDIR);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    err[0] = '\0';
+    CHECK_INT_EQ(agpu_open(&g, path, AGPU_NODES, err, sizeof err), -1);
+    CHECK(strstr(err, "not a regular file") == NULL && strstr(err, "empty file") != NULL);
+    return CHECK_DONE();
+}
