@@ -107,7 +107,9 @@ mip_status optimal_mip_solve_cbc(const optimal_mip *m, double limit_s, mip_answe
     out->solve_s = mip_wall_s() - t0;
     out->cpu_s = mip_cpu_s() - c0;
     const double *x = Cbc_bestSolution(model);
-    if (Cbc_isProvenInfeasible(model) && !x) {
+    /* CBC stopped by its limit in preprocessing can also say "infeasible":
+     * the limit is checked first. */
+    if (Cbc_isProvenInfeasible(model) && !x && !Cbc_isSecondsLimitReached(model)) {
         out->status = MIP_INFEASIBLE;
     } else if (x && Cbc_isProvenOptimal(model)) {
         out->status = MIP_PROVEN;

@@ -685,6 +685,14 @@ optimal_status optimal_solve(const optimal_instance *in, const optimal_options *
     mip_status ms = optimal_mip_solve(opt->solver, &m, opt->time_limit_s, &ans, err, err_len);
     result->solve_s = ans.solve_s;
     result->cpu_s = ans.cpu_s;
+    /* A limit hit before the solver reached its own first placement (a short
+     * limit on a busy machine) still has the FFD start it was given: report
+     * that, never "no solution" (nor a limit-cut "infeasible") when FFD
+     * placed every VM. The placement is checked below like any answer. */
+    if ((ms == MIP_NO_SOLUTION || ms == MIP_INFEASIBLE) && ffd) {
+        memcpy(x, start, (size_t)m.n_cols * sizeof *x);
+        ms = MIP_LIMIT;
+    }
     switch (ms) {
     case MIP_INFEASIBLE: result->status = OPTIMAL_INFEASIBLE; break;
     case MIP_NO_SOLUTION:
