@@ -56,6 +56,16 @@ static const struct {
      * Pod phase). */
     {"pod_lifecycle", "forall pod: G (pod.phase_before < 0 || (pod.phase_before <= 1 && pod.phase > pod.phase_before))",
      BP_NONE},
+    /* HA admission control: while every host of the cluster is up, the
+     * cluster keeps capacity for the host failures it is configured to
+     * tolerate (VMware, vSphere Availability 8.0, "vSphere HA Admission
+     * Control": admission control refuses power-ons that would leave less
+     * failover capacity than "Host failures cluster tolerates"). A failed
+     * host consumes that capacity, so the promise holds only while none is
+     * down. Verify only (clusters are no monitor entities). */
+    {"ha_admission",
+     "forall cluster: G (cluster.hosts_up >= cluster.hosts -> cluster.failover_capacity >= cluster.failover_level)",
+     BP_NONE},
 };
 enum { N_BUILTINS = sizeof builtins / sizeof builtins[0] };
 
@@ -71,7 +81,7 @@ void props_builtin_params_from_scenario(const scenario *s, props_builtin_params 
 const char *props_builtin_names(void)
 {
     return "ha_restart, host_memory_isolation, cpu_limit, cpu_reservation, no_vm_on_down_host, vm_lifecycle, "
-           "pod_lifecycle";
+           "pod_lifecycle, ha_admission";
 }
 
 int props_builtin_formula(const char *name, const props_builtin_params *p, char *buf, size_t len, char *why,
