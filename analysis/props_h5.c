@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis/h5_read.h"
+#include "analysis/props_cluster.h"
 #include "analysis/props_lifecycle.h"
 #include "scenario/scenario.h"
 
@@ -167,6 +168,7 @@ static const struct {
     /* runs without `clusters`: /series/cluster/... (cluster_path) */
     [PA_CLUSTER_FAILOVER_CAPACITY] = {"/series/clusters/failover_capacity_hosts", 1, " (the run has no HA)"},
     [PA_CLUSTER_HOSTS_UP] = {"/series/clusters/hosts_up", 1, ""},
+    [PA_CLUSTER_IMBALANCE] = {"/series/clusters/imbalance", 1, " (the run has no DRS)"},
 };
 
 static int read_i64_1d(hid_t file, const char *path, hsize_t *n, int64_t **out, char *err, size_t err_len)
@@ -551,6 +553,40 @@ static int cluster_constant(props_h5 *r, props_atom a, size_t row, ps_signal *ou
     return ps_push(out, 0, v);
 }
 
+/* cluster.hosts_up: a run without failures records no hosts_up series: all
+ * its hosts are up. */
+static int hosts_up_signal(props_h5 *r, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    if (h5r_exists(r->file, cluster_path(r, PA_CLUSTER_HOSTS_UP)) == 0)
+        return cluster_constant(r, PA_CLUSTER_HOSTS_UP, row, out, err, err_len);
+    return series_signal(r, PA_CLUSTER_HOSTS_UP, row, out, err, err_len);
+}
+
+/* cluster.imbalance_target and cluster.hosts_changed from hosts_up and the
+ * cluster's DRS settings (clusters.[].drs.*, else drs.*). */
+static int drs_derived(props_h5 *r, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    scenario *s = load_run_scenario(r, err, err_len);
+    if (!s)
+        return -1;
+    int many = h5r_exists(r->file, table_of[PK_CLUSTER]) != 0;
+    char key[64];
+    snprintf(key, sizeof key, "clusters.[%d].drs.enabled", (int)row);
+    int enabled = scn_bool(s, "%s", many && scn_is_set(s, "%s", key) ? key : "drs.enabled");
+    snprintf(key, sizeof key, "clusters.[%d].drs.threshold", (int)row);
+    int threshold = (int)scn_int(s, "%s", many && scn_is_set(s, "%s", key) ? key : "drs.threshold");
+    scenario_free(s);
+    ps_signal up;
+    if (hosts_up_signal(r, row, &up, err, err_len) != 0)
+        return -1;
+    int rc = a == PA_CLUSTER_HOSTS_CHANGED ? props_cluster_changes(&up, enabled, out)
+                                           : props_cluster_target(&up, threshold, out);
+    ps_free(&up);
+    if (rc != 0)
+        snprintf(err, err_len, "out of memory");
+    return rc;
+}
+
 static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
 {
     props_h5 *r = ctx;
@@ -574,10 +610,9 @@ static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char 
     case PA_VM_CPU_RESERVATION: return table_signal(r, a, row, out, err, err_len);
     case PA_CLUSTER_FAILOVER_LEVEL:
     case PA_CLUSTER_HOSTS: return cluster_constant(r, a, row, out, err, err_len);
-    case PA_CLUSTER_HOSTS_UP: /* a run without failures records no hosts_up: all its hosts are up */
-        if (h5r_exists(r->file, cluster_path(r, a)) == 0)
-            return cluster_constant(r, a, row, out, err, err_len);
-        return series_signal(r, a, row, out, err, err_len);
+    case PA_CLUSTER_HOSTS_UP: return hosts_up_signal(r, row, out, err, err_len);
+    case PA_CLUSTER_IMBALANCE_TARGET:
+    case PA_CLUSTER_HOSTS_CHANGED: return drs_derived(r, a, row, out, err, err_len);
     default: return series_signal(r, a, row, out, err, err_len);
     }
 }

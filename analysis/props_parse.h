@@ -76,6 +76,11 @@ typedef enum {
     PA_CLUSTER_FAILOVER_LEVEL,
     PA_CLUSTER_HOSTS,
     PA_CLUSTER_HOSTS_UP,
+    /* DRS: imbalance, the /series/clusters/imbalance series; imbalance_target
+     * and hosts_changed derived from hosts_up (props_cluster.h). */
+    PA_CLUSTER_IMBALANCE,
+    PA_CLUSTER_IMBALANCE_TARGET,
+    PA_CLUSTER_HOSTS_CHANGED,
     PA_COUNT
 } props_atom;
 
