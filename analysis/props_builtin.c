@@ -62,9 +62,11 @@ static const struct {
      * Control": admission control refuses power-ons that would leave less
      * failover capacity than "Host failures cluster tolerates"). A failed
      * host consumes that capacity, so the promise holds only while none is
-     * down. Verify only (clusters are no monitor entities). */
+     * down; a cluster without HA or admission control (level 0) promises
+     * nothing. Verify only (clusters are no monitor entities). */
     {"ha_admission",
-     "forall cluster: G (cluster.hosts_up >= cluster.hosts -> cluster.failover_capacity >= cluster.failover_level)",
+     "forall cluster: G ((cluster.failover_level > 0 && cluster.hosts_up >= cluster.hosts) -> "
+     "cluster.failover_capacity >= cluster.failover_level)",
      BP_NONE},
     /* DRS convergence: after a disturbance (the usable hosts change: a
      * failure, repair or maintenance), the imbalance is at or below DRS's

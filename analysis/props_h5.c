@@ -611,6 +611,11 @@ static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char 
     case PA_CLUSTER_FAILOVER_LEVEL:
     case PA_CLUSTER_HOSTS: return cluster_constant(r, a, row, out, err, err_len);
     case PA_CLUSTER_HOSTS_UP: return hosts_up_signal(r, row, out, err, err_len);
+    case PA_CLUSTER_FAILOVER_CAPACITY:
+    case PA_CLUSTER_IMBALANCE: /* a run without HA / DRS: no value (the built-ins promise nothing then) */
+        if (h5r_exists(r->file, cluster_path(r, a)) == 0)
+            return ps_push(out, 0, NAN);
+        return series_signal(r, a, row, out, err, err_len);
     case PA_CLUSTER_IMBALANCE_TARGET:
     case PA_CLUSTER_HOSTS_CHANGED: return drs_derived(r, a, row, out, err, err_len);
     default: return series_signal(r, a, row, out, err, err_len);

@@ -3,18 +3,20 @@
  * checked by the offline evaluator (clusters are verify-only). Times in ns;
  * the run ends at 100.
  *
- * ha_admission: forall cluster: G (cluster.hosts_up >= cluster.hosts ->
- * cluster.failover_capacity >= cluster.failover_level).
+ * ha_admission: forall cluster: G ((cluster.failover_level > 0 &&
+ * cluster.hosts_up >= cluster.hosts) -> cluster.failover_capacity >=
+ * cluster.failover_level).
  *  gold: 4 hosts, failover_level 1. hosts_up 4, 3 from 30 (a host fails),
  *        4 from 50. failover_capacity 1, 0 from 40, 1 from 60. On [40,50)
  *        the capacity is short while a host is down: the premise is false,
  *        no violation (the failure used the capacity). On [50,60) all hosts
  *        are up and the capacity 0 < 1: one violation at 50, witness
- *        hosts_up=4, hosts=4, capacity=0, level=1.
+ *        level=1, hosts_up=4, hosts=4, capacity=0.
  *  thin: 3 hosts, failover_level 2, all up. failover_capacity NaN on [0,5)
  *        (no sample yet: pending), 2 from 5, 1 from 70 (a power-on admitted
  *        beyond the policy): one violation at 70, witness capacity=1.
- *  off:  2 hosts, HA off (failover_level 0), capacity 0 throughout: holds.
+ *  off:  2 hosts, HA off (failover_level 0: no promise), capacity 0
+ *        throughout: holds.
  * Result: 3 entities, 2 violations, 1 pending.
  *
  * drs_convergence, 3 passes of 10 ns: forall cluster: G
@@ -163,8 +165,8 @@ int main(void)
 {
     props_spec admission = {.builtin = "ha_admission", .line = 1};
     props_violation adm_exp[] = {
-        {50, -1, "gold", "cluster.hosts_up=4, cluster.hosts=4, cluster.failover_capacity=0, cluster.failover_level=1"},
-        {70, -1, "thin", "cluster.hosts_up=3, cluster.hosts=3, cluster.failover_capacity=1, cluster.failover_level=2"},
+        {50, -1, "gold", "cluster.failover_level=1, cluster.hosts_up=4, cluster.hosts=4, cluster.failover_capacity=0"},
+        {70, -1, "thin", "cluster.failover_level=2, cluster.hosts_up=3, cluster.hosts=3, cluster.failover_capacity=1"},
     };
     check_offline(&admission, 3, 2, 1, 2, adm_exp);
 
