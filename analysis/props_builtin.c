@@ -10,7 +10,7 @@
 
 /* Each formula is a printf format whose only conversion, if any, is the
  * parameter named in `param` (a duration, written as the scenario would). */
-typedef enum { BP_NONE, BP_HA_DEADLINE, BP_SAMPLE_PERIOD } builtin_param;
+typedef enum { BP_NONE, BP_HA_DEADLINE, BP_SAMPLE_PERIOD, BP_DRS_PASSES } builtin_param;
 
 static const struct {
     const char *name;
@@ -56,6 +56,24 @@ static const struct {
      * Pod phase). */
     {"pod_lifecycle", "forall pod: G (pod.phase_before < 0 || (pod.phase_before <= 1 && pod.phase > pod.phase_before))",
      BP_NONE},
+    /* HA admission control: while every host of the cluster is up, the
+     * cluster keeps capacity for the host failures it is configured to
+     * tolerate (VMware, vSphere Availability 8.0, "vSphere HA Admission
+     * Control": admission control refuses power-ons that would leave less
+     * failover capacity than "Host failures cluster tolerates"). A failed
+     * host consumes that capacity, so the promise holds only while none is
+     * down; a cluster without HA or admission control (level 0) promises
+     * nothing. Verify only (clusters are no monitor entities). */
+    {"ha_admission",
+     "forall cluster: G ((cluster.failover_level > 0 && cluster.hosts_up >= cluster.hosts) -> "
+     "cluster.failover_capacity >= cluster.failover_level)",
+     BP_NONE},
+    /* DRS convergence: after a disturbance (the usable hosts change: a
+     * failure, repair or maintenance), the imbalance is at or below DRS's
+     * target within 3 passes (VMware, vSphere Resource Management 8.0,
+     * "DRS Migration Threshold"; DRS runs every 5 minutes). Verify only. */
+    {"drs_convergence", "forall cluster: G (cluster.hosts_changed -> F[<=%s] cluster.imbalance <= cluster.imbalance_target)",
+     BP_DRS_PASSES},
 };
 enum { N_BUILTINS = sizeof builtins / sizeof builtins[0] };
 
@@ -66,12 +84,13 @@ void props_builtin_params_from_scenario(const scenario *s, props_builtin_params 
                                                                             : "failures.detection_time");
     out->ha_deadline_ns = detect + scn_duration_ns(s, "simulation.control_latency");
     out->sample_period_ns = scn_duration_ns(s, "simulation.sample_period");
+    out->drs_convergence_ns = 3 * scn_duration_ns(s, "drs.period"); /* k = 3 passes */
 }
 
 const char *props_builtin_names(void)
 {
     return "ha_restart, host_memory_isolation, cpu_limit, cpu_reservation, no_vm_on_down_host, vm_lifecycle, "
-           "pod_lifecycle";
+           "pod_lifecycle, ha_admission, drs_convergence";
 }
 
 int props_builtin_formula(const char *name, const props_builtin_params *p, char *buf, size_t len, char *why,
@@ -82,8 +101,10 @@ int props_builtin_formula(const char *name, const props_builtin_params *p, char 
             continue;
         if (builtins[i].param != BP_NONE) {
             char d[64];
-            units_format_duration_ns(builtins[i].param == BP_HA_DEADLINE ? p->ha_deadline_ns : p->sample_period_ns, d,
-                                     sizeof d);
+            int64_t value = builtins[i].param == BP_HA_DEADLINE     ? p->ha_deadline_ns
+                            : builtins[i].param == BP_SAMPLE_PERIOD ? p->sample_period_ns
+                                                                    : p->drs_convergence_ns;
+            units_format_duration_ns(value, d, sizeof d);
             snprintf(buf, len, builtins[i].format, d);
         }
         else

@@ -24,6 +24,8 @@ typedef struct props_builtin_params {
     int64_t ha_deadline_ns;
     /* no_vm_on_down_host: simulation.sample_period */
     int64_t sample_period_ns;
+    /* drs_convergence: 3 DRS passes, 3 x drs.period */
+    int64_t drs_convergence_ns;
 } props_builtin_params;
 
 /* The parameters of the built-ins for a scenario. */

@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include "analysis/h5_read.h"
+#include "analysis/props_cluster.h"
 #include "analysis/props_lifecycle.h"
 #include "scenario/scenario.h"
 
 #define NAME_LEN 128
-#define N_KINDS 5 /* PK_NONE .. PK_POD */
+#define N_KINDS 6 /* PK_NONE .. PK_CLUSTER */
 
 typedef struct entity_names {
     int loaded;
@@ -47,10 +48,11 @@ struct props_h5 {
     int vmotions_loaded;
     hsize_t n_vmotions;
     int64_t *vmotion_vm, *vmotion_start, *vmotion_done;
+    char single_path[128];
 };
 
 static const char *const table_of[N_KINDS] = {NULL, "/tables/vms", "/tables/hosts", "/tables/services",
-                                               "/tables/pods"};
+                                               "/tables/pods", "/tables/clusters"};
 
 /* A string column of a table, read in blocks of rows (h5r_table_column_strs):
  * one H5Dread per row costs a type-conversion buffer each (40,000 VM names
@@ -61,12 +63,32 @@ static int read_strings(hid_t t, const char *path, const char *column, hsize_t r
     return h5r_table_column_strs(t, path, column, 0, rows, out[0], NAME_LEN, err, err_len);
 }
 
+/* A run without `clusters` has one cluster, named "cluster" (its series
+ * are /series/cluster/...), when it recorded any controller series. */
+static int load_single_cluster(props_h5 *r, entity_names *e, char *err, size_t err_len)
+{
+    e->loaded = 1;
+    if (h5r_exists(r->file, "/series/cluster") == 0)
+        return 0;
+    e->name = calloc(1, NAME_LEN);
+    e->group = calloc(1, NAME_LEN);
+    if (!e->name || !e->group) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
+    snprintf(e->name[0], NAME_LEN, "cluster");
+    e->n = 1;
+    return 0;
+}
+
 static int load_names(props_h5 *r, props_kind k, char *err, size_t err_len)
 {
     entity_names *e = &r->names[k];
     if (e->loaded)
         return 0;
     const char *path = table_of[k];
+    if (k == PK_CLUSTER && h5r_exists(r->file, path) == 0)
+        return load_single_cluster(r, e, err, err_len);
     if (!path || h5r_exists(r->file, path) == 0) { /* no such entities in this run */
         e->loaded = 1;
         return 0;
@@ -84,7 +106,7 @@ static int load_names(props_h5 *r, props_kind k, char *err, size_t err_len)
         return -1;
     }
     int rc = read_strings(t, path, "name", rows, e->name, err, err_len);
-    if (rc == 0 && k != PK_SERVICE)
+    if (rc == 0 && k != PK_SERVICE && k != PK_CLUSTER)
         rc = read_strings(t, path, "group", rows, e->group, err, err_len);
     H5Dclose(t);
     if (rc != 0)
@@ -143,6 +165,10 @@ static const struct {
     [PA_SERVICE_LATENCY_P95] = {"/series/service/latency_p95_ns", 1, " (the run has no services)"},
     [PA_SERVICE_LATENCY_P99] = {"/series/service/latency_p99_ns", 1, " (the run has no services)"},
     [PA_SERVICE_THROUGHPUT] = {"/series/service/throughput_rps", 1, " (the run has no services)"},
+    /* runs without `clusters`: /series/cluster/... (cluster_path) */
+    [PA_CLUSTER_FAILOVER_CAPACITY] = {"/series/clusters/failover_capacity_hosts", 1, " (the run has no HA)"},
+    [PA_CLUSTER_HOSTS_UP] = {"/series/clusters/hosts_up", 1, ""},
+    [PA_CLUSTER_IMBALANCE] = {"/series/clusters/imbalance", 1, " (the run has no DRS)"},
 };
 
 static int read_i64_1d(hid_t file, const char *path, hsize_t *n, int64_t **out, char *err, size_t err_len)
@@ -161,12 +187,23 @@ static int read_i64_1d(hid_t file, const char *path, hsize_t *n, int64_t **out, 
     return 0;
 }
 
+/* The series of quantity a: a cluster quantity of a run without `clusters`
+ * is its one-column total series, /series/cluster/NAME. */
+static const char *cluster_path(props_h5 *r, props_atom a)
+{
+    const char *path = quantity_of[a].path;
+    if (props_atom_get(a)->kind != PK_CLUSTER || h5r_exists(r->file, table_of[PK_CLUSTER]) != 0)
+        return path;
+    snprintf(r->single_path, sizeof r->single_path, "/series/cluster/%s", strrchr(path, '/') + 1);
+    return r->single_path;
+}
+
 static int load_series(props_h5 *r, props_atom a, char *err, size_t err_len)
 {
     series_cache *c = &r->series[a];
     if (c->loaded)
         return 0;
-    const char *path = quantity_of[a].path;
+    const char *path = cluster_path(r, a);
     if (h5r_exists(r->file, path) == 0) {
         snprintf(err, err_len, "%s is not in the run%s", path, quantity_of[a].hint);
         return -1;
@@ -208,7 +245,7 @@ static int series_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, 
         return -1;
     const series_cache *c = &r->series[a];
     if (row >= c->cols) {
-        snprintf(err, err_len, "%s has %llu columns, entity %zu asked", quantity_of[a].path,
+        snprintf(err, err_len, "%s has %llu columns, entity %zu asked", cluster_path(r, a),
                  (unsigned long long)c->cols, row);
         return -1;
     }
@@ -466,6 +503,90 @@ static int vmotion_signal(props_h5 *r, size_t row, ps_signal *out, char *err, si
     return 0;
 }
 
+static scenario *load_run_scenario(props_h5 *r, char *err, size_t err_len);
+
+/* The key of an HA setting of cluster i: its own, else the top-level one it
+ * inherits (docs/clusters.md). */
+static const char *ha_key(const scenario *s, int many, int i, const char *field, char *key, size_t len)
+{
+    snprintf(key, len, "clusters.[%d].ha.%s", i, field);
+    if (many && scn_is_set(s, "%s", key))
+        return key;
+    snprintf(key, len, "ha.%s", field);
+    return key;
+}
+
+/* The constants of a cluster: its hosts (/tables/clusters, or every host of
+ * a run without `clusters`) and its configured host failures to tolerate
+ * (clusters.[].ha.failover_level, else ha.failover_level; 0 when its HA or
+ * admission control is off: the policy then promises nothing). */
+static int cluster_constant(props_h5 *r, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    int many = h5r_exists(r->file, table_of[PK_CLUSTER]) != 0;
+    double v = NAN;
+    if (a == PA_CLUSTER_HOSTS || a == PA_CLUSTER_HOSTS_UP) {
+        hsize_t rows = 0;
+        const char *table = many ? table_of[PK_CLUSTER] : "/tables/hosts";
+        hid_t t = h5r_open_dataset(r->file, table, 1, &rows, err, err_len);
+        if (t < 0)
+            return -1;
+        int64_t hosts = (int64_t)rows;
+        int rc = many ? h5r_table_column_i64(t, table, "hosts", row, 1, &hosts, err, err_len) : 0;
+        H5Dclose(t);
+        if (rc != 0)
+            return -1;
+        v = (double)hosts;
+    } else {
+        scenario *s = load_run_scenario(r, err, err_len);
+        if (!s)
+            return -1;
+        char key[64];
+        int i = (int)row;
+        int enabled = scn_bool(s, "%s", ha_key(s, many, i, "enabled", key, sizeof key));
+        int admission = strcmp(scn_string(s, "%s", ha_key(s, many, i, "admission_control", key, sizeof key)),
+                               "disabled") != 0;
+        v = enabled && admission ? (double)scn_int(s, "%s", ha_key(s, many, i, "failover_level", key, sizeof key))
+                                 : 0;
+        scenario_free(s);
+    }
+    ps_init(out, r->end_ns);
+    return ps_push(out, 0, v);
+}
+
+/* cluster.hosts_up: a run without failures records no hosts_up series: all
+ * its hosts are up. */
+static int hosts_up_signal(props_h5 *r, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    if (h5r_exists(r->file, cluster_path(r, PA_CLUSTER_HOSTS_UP)) == 0)
+        return cluster_constant(r, PA_CLUSTER_HOSTS_UP, row, out, err, err_len);
+    return series_signal(r, PA_CLUSTER_HOSTS_UP, row, out, err, err_len);
+}
+
+/* cluster.imbalance_target and cluster.hosts_changed from hosts_up and the
+ * cluster's DRS settings (clusters.[].drs.*, else drs.*). */
+static int drs_derived(props_h5 *r, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    scenario *s = load_run_scenario(r, err, err_len);
+    if (!s)
+        return -1;
+    int many = h5r_exists(r->file, table_of[PK_CLUSTER]) != 0;
+    char key[64];
+    snprintf(key, sizeof key, "clusters.[%d].drs.enabled", (int)row);
+    int enabled = scn_bool(s, "%s", many && scn_is_set(s, "%s", key) ? key : "drs.enabled");
+    snprintf(key, sizeof key, "clusters.[%d].drs.threshold", (int)row);
+    int threshold = (int)scn_int(s, "%s", many && scn_is_set(s, "%s", key) ? key : "drs.threshold");
+    scenario_free(s);
+    ps_signal up;
+    if (hosts_up_signal(r, row, &up, err, err_len) != 0)
+        return -1;
+    int rc = a == PA_CLUSTER_HOSTS_CHANGED ? props_cluster_changes(&up, enabled, out)
+                                           : props_cluster_target(&up, threshold, out);
+    ps_free(&up);
+    if (rc != 0)
+        snprintf(err, err_len, "out of memory");
+    return rc;
+}
+
 static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
 {
     props_h5 *r = ctx;
@@ -487,6 +608,16 @@ static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char 
     case PA_HOST_MEMORY_CAPACITY:
     case PA_VM_CPU_LIMIT:
     case PA_VM_CPU_RESERVATION: return table_signal(r, a, row, out, err, err_len);
+    case PA_CLUSTER_FAILOVER_LEVEL:
+    case PA_CLUSTER_HOSTS: return cluster_constant(r, a, row, out, err, err_len);
+    case PA_CLUSTER_HOSTS_UP: return hosts_up_signal(r, row, out, err, err_len);
+    case PA_CLUSTER_FAILOVER_CAPACITY:
+    case PA_CLUSTER_IMBALANCE: /* a run without HA / DRS: no value (the built-ins promise nothing then) */
+        if (h5r_exists(r->file, cluster_path(r, a)) == 0)
+            return ps_push(out, 0, NAN);
+        return series_signal(r, a, row, out, err, err_len);
+    case PA_CLUSTER_IMBALANCE_TARGET:
+    case PA_CLUSTER_HOSTS_CHANGED: return drs_derived(r, a, row, out, err, err_len);
     default: return series_signal(r, a, row, out, err, err_len);
     }
 }
@@ -545,6 +676,29 @@ void props_h5_close(props_h5 *r)
     H5Fclose(r->file);
     h5r_quiet_end(&r->quiet);
     free(r);
+}
+
+/* The run's scenario (root attribute scenario_text); NULL with a message. */
+static scenario *load_run_scenario(props_h5 *r, char *err, size_t err_len)
+{
+    enum { MAX_TEXT = 1 << 20 };
+    char *text = malloc(MAX_TEXT);
+    if (!text) {
+        snprintf(err, err_len, "out of memory");
+        return NULL;
+    }
+    scenario *s = NULL;
+    if (h5r_attr_str(r->file, "scenario_text", text, MAX_TEXT) != 1) {
+        snprintf(err, err_len, "root attribute scenario_text missing: cluster.failover_level is read from the run's "
+                               "scenario");
+    } else {
+        char why[1024];
+        s = scenario_load_string(text, "scenario_text", NULL, 0, why, sizeof why);
+        if (!s)
+            snprintf(err, err_len, "the run's scenario (for cluster.failover_level): %s", why);
+    }
+    free(text);
+    return s;
 }
 
 int props_h5_builtin_params(props_h5 *r, props_builtin_params *out, char *err, size_t err_len)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* slot_mask, stored_mask: one bit per slot, at most one slot per atom */
-_Static_assert(PA_COUNT <= 32, "slot masks are 32 bits");
+_Static_assert(PA_COUNT <= 64, "slot masks are 64 bits");
 
 int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_ns)
 {
@@ -40,7 +40,7 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
                     s->atom_slot[a] = s->n_slots;
                     s->slot_atom[s->n_slots++] = (props_atom)a;
                 }
-                s->slot_mask[s->n_props] |= 1u << s->atom_slot[a];
+                s->slot_mask[s->n_props] |= UINT64_C(1) << s->atom_slot[a];
             }
         s->stream[s->n_props] = f->l->type == PN_G && s->lookahead[s->n_props] == 0;
         if (!s->stream[s->n_props])
@@ -132,11 +132,11 @@ int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v)
     /* the streamed properties of this atom: their value since their last
      * decision held up to t */
     for (int i = 0; i < s->n_props; i++)
-        if (s->stream[i] && (s->slot_mask[i] & (1u << k)) && decide_stream(e, s, i, t) != 0)
+        if (s->stream[i] && (s->slot_mask[i] & (UINT64_C(1) << k)) && decide_stream(e, s, i, t) != 0)
             return -1;
     e->cur[k] = v;
     e->cur_t[k] = t;
-    if (!(s->stored_mask & (1u << k)))
+    if (!(s->stored_mask & (UINT64_C(1) << k)))
         return 0;
     return ps_push(&e->sig[k], t, v);
 }
@@ -306,7 +306,7 @@ static double point_value(const props_node *n, const pm_set *s, const double *va
 static int atoms_constant(const pm_entity *e, const pm_set *s, int i, int64_t now)
 {
     for (int k = 0; k < s->n_slots; k++) {
-        if (!(s->slot_mask[i] & (1u << k)))
+        if (!(s->slot_mask[i] & (UINT64_C(1) << k)))
             continue;
         const ps_signal *g = &e->sig[k];
         if (g->n > 1 && g->seg[1].t < now)
@@ -346,7 +346,7 @@ static int decide_points(pm_entity *e, const pm_set *s, int i, int64_t upto, cha
         int64_t next = INT64_MAX; /* the next change of one of its atoms */
         for (int k = 0; k < s->n_slots; k++) {
             const ps_signal *g = &e->sig[k];
-            if ((s->slot_mask[i] & (1u << k)) && at[k] + 1 < g->n && g->seg[at[k] + 1].t < next)
+            if ((s->slot_mask[i] & (UINT64_C(1) << k)) && at[k] + 1 < g->n && g->seg[at[k] + 1].t < next)
                 next = g->seg[at[k] + 1].t;
         }
         if (next >= upto)

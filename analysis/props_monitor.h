@@ -46,10 +46,10 @@ typedef struct pm_set {
     int n_props;
     int *prop;            /* indices into list->items */
     int64_t *lookahead;   /* per property of the set, -1 unbounded */
-    uint32_t *slot_mask;  /* per property: bit k set when it names slot k's atom */
+    uint64_t *slot_mask;  /* per property: bit k set when it names slot k's atom */
     int *stream;          /* per property: `G body` with a body without F/U/G,
                            * decided at its atoms' changes, keeping no history */
-    uint32_t stored_mask; /* slots some other property needs as a signal */
+    uint64_t stored_mask; /* slots some other property needs as a signal */
     int atom_slot[PA_COUNT]; /* -1: no property names it */
     props_atom slot_atom[PA_COUNT];
     int n_slots;

@@ -42,6 +42,13 @@ static const props_atom_info atoms[PA_COUNT] = {
     [PA_VM_POWER_STATE_BEFORE] = {"vm.power_state_before", PK_VM, 0, PU_ONE},
     [PA_POD_PHASE] = {"pod.phase", PK_POD, 0, PU_ONE},
     [PA_POD_PHASE_BEFORE] = {"pod.phase_before", PK_POD, 0, PU_ONE},
+    [PA_CLUSTER_FAILOVER_CAPACITY] = {"cluster.failover_capacity", PK_CLUSTER, 0, PU_ONE},
+    [PA_CLUSTER_FAILOVER_LEVEL] = {"cluster.failover_level", PK_CLUSTER, 0, PU_ONE},
+    [PA_CLUSTER_HOSTS] = {"cluster.hosts", PK_CLUSTER, 0, PU_ONE},
+    [PA_CLUSTER_HOSTS_UP] = {"cluster.hosts_up", PK_CLUSTER, 0, PU_ONE},
+    [PA_CLUSTER_IMBALANCE] = {"cluster.imbalance", PK_CLUSTER, 0, PU_ONE},
+    [PA_CLUSTER_IMBALANCE_TARGET] = {"cluster.imbalance_target", PK_CLUSTER, 0, PU_ONE},
+    [PA_CLUSTER_HOSTS_CHANGED] = {"cluster.hosts_changed", PK_CLUSTER, 1, PU_ONE},
 };
 
 const props_atom_info *props_atom_get(props_atom a)
@@ -57,7 +64,7 @@ const char *props_unit_name(props_unit u)
 
 static const char *kind_name(props_kind k)
 {
-    return k == PK_VM ? "vm" : k == PK_HOST ? "host" : k == PK_SERVICE ? "service" : k == PK_POD ? "pod" : "none";
+    return k == PK_VM ? "vm" : k == PK_HOST ? "host" : k == PK_SERVICE ? "service" : k == PK_POD ? "pod" : k == PK_CLUSTER ? "cluster" : "none";
 }
 
 typedef struct parser {
@@ -549,9 +556,10 @@ static props_node *parse_forall(parser *p, size_t pos)
     char word[32];
     read_word(p, word, sizeof word);
     props_kind k = strcmp(word, "vm") == 0 ? PK_VM : strcmp(word, "host") == 0 ? PK_HOST
-                 : strcmp(word, "service") == 0 ? PK_SERVICE : strcmp(word, "pod") == 0 ? PK_POD : PK_NONE;
+                 : strcmp(word, "service") == 0 ? PK_SERVICE : strcmp(word, "pod") == 0 ? PK_POD
+                 : strcmp(word, "cluster") == 0 ? PK_CLUSTER : PK_NONE;
     if (k == PK_NONE) {
-        fail(p, kpos, "expected an entity kind after 'forall': vm, host, service or pod");
+        fail(p, kpos, "expected an entity kind after 'forall': vm, host, service, pod or cluster");
         return NULL;
     }
     props_node *n = node(p, PN_FORALL, pos);

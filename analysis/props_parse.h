@@ -13,7 +13,7 @@
  *   expr    := term (('+'|'-') term)* ; term := factor (('*'|'/') factor)*
  *   factor  := NUMBER | STRING (a value with a unit: "200ms", "2GHz", "4GiB")
  *            | QUANTITY | '(' expr ')'        (not at the start of a comparison)
- * KIND is vm, host, service or pod ('in deployment "NAME"' only for pods,
+ * KIND is vm, host, service, pod or cluster ('in deployment "NAME"' only for pods,
  * the same as 'in group'). STATE and QUANTITY are entity.field names
  * from the table props_atoms (props_parse.c); each needs an enclosing
  * 'forall' of its kind. Units are checked: both sides of a comparison and of
@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { PK_NONE = 0, PK_VM, PK_HOST, PK_SERVICE, PK_POD } props_kind;
+typedef enum { PK_NONE = 0, PK_VM, PK_HOST, PK_SERVICE, PK_POD, PK_CLUSTER } props_kind;
 
 /* Units of numeric expressions. */
 typedef enum { PU_ONE = 0, PU_MHZ, PU_NS, PU_MIB, PU_W, PU_RPS } props_unit;
@@ -66,6 +66,21 @@ typedef enum {
      * _BEFORE: the phase before its last change, -1 before the first. */
     PA_POD_PHASE,
     PA_POD_PHASE_BEFORE,
+    /* Clusters (verify only): /tables/clusters rows, or the one cluster of a
+     * run without `clusters`. failover_capacity: the failover_capacity_hosts
+     * series; failover_level: the configured host failures to tolerate
+     * (0 without HA or with admission_control = "disabled"); hosts: the
+     * cluster's hosts; hosts_up: the hosts_up series (hosts when the run has
+     * no failures). */
+    PA_CLUSTER_FAILOVER_CAPACITY,
+    PA_CLUSTER_FAILOVER_LEVEL,
+    PA_CLUSTER_HOSTS,
+    PA_CLUSTER_HOSTS_UP,
+    /* DRS: imbalance, the /series/clusters/imbalance series; imbalance_target
+     * and hosts_changed derived from hosts_up (props_cluster.h). */
+    PA_CLUSTER_IMBALANCE,
+    PA_CLUSTER_IMBALANCE_TARGET,
+    PA_CLUSTER_HOSTS_CHANGED,
     PA_COUNT
 } props_atom;
 

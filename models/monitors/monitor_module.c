@@ -67,6 +67,8 @@ static const char *not_monitored(const props_node *f)
 {
     if (f->type != PN_FORALL)
         return NULL; /* names no entity: decided at the end (monitors_write) */
+    if (f->kind == PK_CLUSTER) /* clusters are no monitor entities: their series live in the controller */
+        return "properties over clusters are not monitored during a run yet: check them with vdcsim verify";
     if (f->kind != PK_VM && f->kind != PK_HOST && f->kind != PK_POD)
         return "properties over services are not monitored during a run yet: check them with vdcsim verify";
     if (props_uses_atom(f, PA_VM_MIGRATING))
