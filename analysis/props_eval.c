@@ -49,11 +49,11 @@ static double fn_arith(double a, double b, void *arg)
     return t == PN_ADD ? a + b : t == PN_SUB ? a - b : t == PN_MUL ? a * b : a / b;
 }
 
-static double fn_cmp(double a, double b, void *arg)
+double props_compare(double a, props_cmp cmp, double b)
 {
     if (isnan(a) || isnan(b))
         return PV_UNKNOWN; /* no value recorded: neither kept nor broken */
-    switch (*(const props_cmp *)arg) {
+    switch (cmp) {
     case PC_LT: return a < b;
     case PC_LE: return a <= b;
     case PC_GT: return a > b;
@@ -61,6 +61,11 @@ static double fn_cmp(double a, double b, void *arg)
     case PC_EQ: return a == b;
     default: return a != b;
     }
+}
+
+static double fn_cmp(double a, double b, void *arg)
+{
+    return props_compare(a, *(const props_cmp *)arg, b);
 }
 
 static double fn_and(double a, double b, void *arg) { (void)arg; return pv_and(a, b); }

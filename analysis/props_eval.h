@@ -58,6 +58,10 @@ typedef struct props_result {
     props_violation shown[PROPS_MAX_SHOWN];
 } props_result;
 
+/* a cmp b in three values: PV_UNKNOWN when either side has no value (NaN),
+ * else PV_TRUE or PV_FALSE. Shared by verify and the in-run monitors. */
+double props_compare(double a, props_cmp cmp, double b);
+
 int props_evaluate(const props_node *formula, const props_source *src, props_result *res, char *err,
                    size_t err_len);
 

@@ -287,17 +287,7 @@ static double point_value(const props_node *n, const pm_set *s, const double *va
     case PN_SUB: return a - b;
     case PN_MUL: return a * b;
     case PN_DIV: return a / b;
-    case PN_CMP:
-        if (isnan(a) || isnan(b))
-            return PV_UNKNOWN;
-        switch (n->cmp) {
-        case PC_LT: return a < b;
-        case PC_LE: return a <= b;
-        case PC_GT: return a > b;
-        case PC_GE: return a >= b;
-        case PC_EQ: return a == b;
-        default: return a != b;
-        }
+    case PN_CMP: return props_compare(a, n->cmp, b);
     default: return PV_UNKNOWN;
     }
 }
