@@ -242,7 +242,7 @@ static void test_tie_rank(gsl_rng *rng)
         prof.tie_rank = variant == 0 ? rank_a : rank_b;
         k8s_pod_spec pod[4];
         for (int k = 0; k < (variant == 0 ? 4 : 1); k++) {
-            char name[8];
+            char name[16];
             snprintf(name, sizeof name, "p%d", k);
             gpu_pod(&pod[k], name, 1000, 1, 500, "");
             int32_t slot = place(&prof, &s, &pod[k], rng);
