@@ -281,5 +281,7 @@ void datacenter_free(datacenter *dc)
     free(dc->vm_first);
     free(dc->vm_ids);
     free(dc->moves);
+    free(dc->balance_first);
+    free(dc->balance_cluster);
     *dc = (datacenter){0};
 }

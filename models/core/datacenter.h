@@ -49,6 +49,13 @@ typedef struct datacenter {
     uint32_t n_vms_base;            /* the scenario's VMs; twins are n_vms_base .. */
     struct datacenter_move *moves;  /* in action order, then VM id */
     uint32_t n_moves;
+    /* Cross-cluster rebalancing (vcenter.cross_cluster_balance): moves
+     * [n_scheduled, n_moves) are the candidates the balancer may start,
+     * one per VM and cluster it may go to, each with its twin; those of a
+     * VM are consecutive, in cluster order, from balance_first[vm]. */
+    uint32_t n_scheduled;           /* vcenter.migrations moves: [0, n_scheduled) */
+    uint32_t *balance_first;        /* per scenario VM: its first candidate, UINT32_MAX none (NULL: balancer off) */
+    uint8_t *balance_cluster;       /* per cluster: 1 if the balancer moves VMs out of and into it */
 } datacenter;
 
 /* One VM moved by one vcenter.migrations action. */
@@ -60,6 +67,7 @@ typedef struct datacenter_move {
     uint32_t from, to;     /* clusters */
     uint8_t evc_ok;        /* the target's EVC baseline covers the source's */
     uint8_t shared_storage; /* both clusters name the same datastore: no disk copy */
+    uint8_t balance;        /* a rebalancing candidate (action and at_ns unused) */
 } datacenter_move;
 
 /* Reads `clusters` and maps host groups to clusters. 0, -1 out of memory,
@@ -96,10 +104,16 @@ int datacenter_index_vms(datacenter *dc, uint32_t n_vms);
 
 /* Reads vcenter.migrations (after datacenter_assign_vms) and appends one
  * twin per moved VM to *specs / *vms (reallocated), in the target cluster,
- * starting off; redoes the per-cluster VM lists. Nothing changes without
- * migrations. 0, -1 out of memory, -2 bad input (err written). */
+ * starting off; with vcenter.cross_cluster_balance, also one candidate
+ * move and twin per VM not moved by a migration and per other cluster it
+ * may be rebalanced to (datacenter_balance_pair); redoes the per-cluster
+ * VM lists. Nothing changes without migrations or the balancer. 0, -1 out of memory, -2 bad input (err written). */
 int datacenter_plan_moves(datacenter *dc, const scenario *scn, vm_spec **specs, vm **vms, uint32_t *n_vms,
                           uint64_t max_vms, char *err, size_t err_len);
+
+/* 1 if the rebalancer may move a VM from cluster `from` to `to`: both
+ * take part (DRS on), EVC compatible, the same datastore. */
+int datacenter_balance_pair(const datacenter *dc, const scenario *scn, uint32_t from, uint32_t to);
 
 /* EVC (docs/clusters.md): 1 if `name` is "" or a known baseline. */
 int datacenter_evc_known(const char *name);

@@ -58,6 +58,20 @@ int datacenter_evc_compatible(const char *from, const char *to)
     return vf != 0 && vf == vt && lt >= lf;
 }
 
+/* Room for one more move. 0 or -1. */
+static int grow_moves(datacenter *dc, uint32_t *cap)
+{
+    if (dc->n_moves < *cap)
+        return 0;
+    uint32_t grown = *cap ? *cap * 2 : 64;
+    datacenter_move *m = realloc(dc->moves, (size_t)grown * sizeof *m);
+    if (!m)
+        return -1;
+    dc->moves = m;
+    *cap = grown;
+    return 0;
+}
+
 /* The VMs action a moves, appended to the plan. 0, -1, -2. */
 static int plan_action(datacenter *dc, const scenario *scn, const vm_spec *specs, uint32_t a, uint8_t *moved,
                        uint32_t *cap, char *err, size_t err_len)
@@ -95,14 +109,8 @@ static int plan_action(datacenter *dc, const scenario *scn, const vm_spec *specs
                                  specs[v].index_in_group + 1, scn_string(scn, "vms.[%u].name", specs[v].group));
         }
         moved[v] = 1;
-        if (dc->n_moves == *cap) {
-            uint32_t grown = *cap ? *cap * 2 : 64;
-            datacenter_move *m = realloc(dc->moves, grown * sizeof *m);
-            if (!m)
-                return -1;
-            dc->moves = m;
-            *cap = grown;
-        }
+        if (grow_moves(dc, cap) != 0)
+            return -1;
         dc->moves[dc->n_moves++] = (datacenter_move){
             .at_ns = at,
             .action = a,
@@ -115,6 +123,73 @@ static int plan_action(datacenter *dc, const scenario *scn, const vm_spec *specs
                                                scn_string(scn, "clusters.[%d].datastore", kt)) == 0),
         };
     }
+    return 0;
+}
+
+int datacenter_balance_pair(const datacenter *dc, const scenario *scn, uint32_t from, uint32_t to)
+{
+    return dc->balance_cluster && from != to && dc->balance_cluster[from] && dc->balance_cluster[to] &&
+           datacenter_evc_compatible(scn_string(scn, "clusters.[%u].evc", from),
+                                     scn_string(scn, "clusters.[%u].evc", to)) &&
+           strcmp(scn_string(scn, "clusters.[%u].datastore", from), scn_string(scn, "clusters.[%u].datastore", to)) == 0;
+}
+
+/* The rebalancer's candidates: per VM not moved by a migration, one move
+ * to each cluster it may go to (docs/clusters.md, "Cross-cluster
+ * rebalancing"). 0, -1 out of memory, -2 too many twins. */
+static int plan_balance(datacenter *dc, const scenario *scn, const uint8_t *moved, uint32_t *cap, uint64_t room,
+                        char *err, size_t err_len)
+{
+    uint32_t nk = dc->n_clusters;
+    dc->balance_cluster = calloc(nk, 1);
+    dc->balance_first = malloc((dc->n_vms_base ? dc->n_vms_base : 1) * sizeof *dc->balance_first);
+    uint8_t *pair = calloc((size_t)nk * nk, 1);
+    if (!dc->balance_cluster || !dc->balance_first || !pair) {
+        free(pair);
+        return -1;
+    }
+    char key[96];
+    for (uint32_t k = 0; k < nk; k++)
+        dc->balance_cluster[k] = (uint8_t)scn_bool(scn, "%s", datacenter_key(scn, 1, k, "drs.enabled", key, sizeof key));
+    uint64_t *targets = calloc(nk, sizeof *targets); /* per source cluster: clusters it may send to */
+    if (!targets) {
+        free(pair);
+        return -1;
+    }
+    for (uint32_t a = 0; a < nk; a++)
+        for (uint32_t b = 0; b < nk; b++) {
+            pair[(size_t)a * nk + b] = (uint8_t)datacenter_balance_pair(dc, scn, a, b);
+            targets[a] += pair[(size_t)a * nk + b];
+        }
+    uint64_t twins = 0;
+    for (uint32_t v = 0; v < dc->n_vms_base; v++)
+        twins += moved[v] ? 0 : targets[dc->vm_cluster[v]];
+    free(targets);
+    if (twins > room) {
+        free(pair);
+        return scn_key_error(scn, err, err_len, "vcenter.cross_cluster_balance.enabled",
+                             "rebalancing needs a twin per VM and cluster it may go to: %" PRIu64
+                             " twins, more than the %" PRIu64 " VMs one run can still hold",
+                             twins, room);
+    }
+    for (uint32_t v = 0; v < dc->n_vms_base; v++) {
+        uint32_t k = dc->vm_cluster[v];
+        dc->balance_first[v] = UINT32_MAX;
+        for (uint32_t t = 0; t < nk && !moved[v]; t++) {
+            if (!pair[(size_t)k * nk + t])
+                continue;
+            if (grow_moves(dc, cap) != 0) {
+                free(pair);
+                return -1;
+            }
+            if (dc->balance_first[v] == UINT32_MAX)
+                dc->balance_first[v] = dc->n_moves;
+            dc->moves[dc->n_moves++] = (datacenter_move){
+                .at_ns = -1, .action = UINT32_MAX, .vm = v, .twin = UINT32_MAX, .from = k, .to = t,
+                .evc_ok = 1, .shared_storage = 1, .balance = 1};
+        }
+    }
+    free(pair);
     return 0;
 }
 
@@ -141,10 +216,11 @@ int datacenter_plan_moves(datacenter *dc, const scenario *scn, vm_spec **specs, 
     if (check_evc(dc, scn, err, err_len) != 0)
         return -2;
     uint32_t n_actions = (uint32_t)scn_list_len(scn, "vcenter.migrations");
-    if (n_actions == 0)
+    int balance = scn_bool(scn, "vcenter.cross_cluster_balance.enabled");
+    if (n_actions == 0 && !balance)
         return 0;
     if (!dc->explicit_clusters)
-        return scn_key_error(scn, err, err_len, "vcenter.migrations",
+        return scn_key_error(scn, err, err_len, n_actions ? "vcenter.migrations" : "vcenter.cross_cluster_balance.enabled",
                              "cross-cluster vMotion needs `clusters` (this scenario is one cluster of every host)");
     uint8_t *moved = calloc(dc->n_vms_base ? dc->n_vms_base : 1, 1);
     if (!moved)
@@ -153,6 +229,14 @@ int datacenter_plan_moves(datacenter *dc, const scenario *scn, vm_spec **specs, 
     int rc = 0;
     for (uint32_t a = 0; a < n_actions && rc == 0; a++)
         rc = plan_action(dc, scn, *specs, a, moved, &cap, err, err_len);
+    dc->n_scheduled = dc->n_moves;
+    if (rc == 0 && balance) {
+        uint64_t scheduled_twins = 0;
+        for (uint32_t i = 0; i < dc->n_moves; i++)
+            scheduled_twins += dc->moves[i].evc_ok;
+        uint64_t used = (uint64_t)*n_vms + scheduled_twins;
+        rc = plan_balance(dc, scn, moved, &cap, used < max_vms ? max_vms - used : 0, err, err_len);
+    }
     free(moved);
     if (rc != 0)
         return rc;

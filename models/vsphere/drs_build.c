@@ -123,10 +123,13 @@ static int read_rules(drs_env *d, const scenario *scn, const model_env *env, cha
     int rc = -2;
     if (!vfirst || !vcount || !hfirst || !hcount || !d->rules || !d->rule_members)
         goto done;
-    for (uint32_t v = 0; v < env->n_vms; v++)
+    /* rules name the scenario's VMs, never a cross-cluster twin (a copy of
+     * a VM's spec appended after them, models/core/datacenter.h) */
+    uint32_t n_named = env->dc && env->dc->n_vms_base ? env->dc->n_vms_base : env->n_vms;
+    for (uint32_t v = 0; v < n_named; v++)
         if (env->vm_specs[v].index_in_group == 0)
             vfirst[env->vm_specs[v].group] = v;
-    for (uint32_t v = 0; v < env->n_vms; v++)
+    for (uint32_t v = 0; v < n_named; v++)
         vcount[env->vm_specs[v].group]++;
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         if (env->host_specs[h].index_in_group == 0)

@@ -46,6 +46,8 @@ static void refuse(sim_ctx *ctx, xv_world *w, uint32_t i, xv_status why)
     w->migs[i].status = why;
     w->migs[i].end_ns = sim_now(ctx);
     log_move(ctx, w, w->log_refused, i, (double)why);
+    if (w->dc->moves[i].balance)
+        xbal_move_ended(w);
 }
 
 /* --- the controllers' side ------------------------------------------------ */
@@ -119,6 +121,8 @@ static void start_twin(sim_ctx *ctx, cluster *c, const xv_world *w, xv_msg m)
 int xvmotion_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
     const xv_world *w = f->world;
+    if (xbal_cluster_handle(ctx, c, w, ev))
+        return 1;
     if (ev->kind != w->kind_check && ev->kind != w->kind_reserve && ev->kind != w->kind_switch &&
         ev->kind != w->kind_start_twin)
         return 0;
@@ -266,6 +270,8 @@ static void finish(sim_ctx *ctx, xv_world *w, uint32_t i)
     xv_msg m = {.mig = i, .src_host = g->src_host, .dst_host = g->dst_host};
     sim_send(ctx, env->cluster_lp + mv->from, env->control_latency_ns, w->kind_switch, &m, sizeof m);
     log_move(ctx, w, w->log_done, i, xvmotion_seconds_since(g->end_ns, g->start_ns));
+    if (mv->balance)
+        xbal_move_ended(w);
 }
 
 static void step(sim_ctx *ctx, xv_world *w, const xv_msg *m)
@@ -292,13 +298,15 @@ static void step(sim_ctx *ctx, xv_world *w, const xv_msg *m)
 void xvmotion_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     xv_world *w = state;
+    if (xbal_handle(ctx, w, ev))
+        return;
     xv_msg m;
     memcpy(&m, ev->payload.bytes, sizeof m);
     if (ev->kind == w->kind_step) {
         step(ctx, w, &m);
     } else if (ev->kind == w->kind_begin) {
         const datacenter *dc = w->dc;
-        for (uint32_t i = 0; i < dc->n_moves; i++) {
+        for (uint32_t i = 0; i < dc->n_scheduled; i++) {
             if (dc->moves[i].action != m.mig)
                 continue;
             w->migs[i].requested_ns = sim_now(ctx);
@@ -315,6 +323,8 @@ void xvmotion_handle(sim_ctx *ctx, void *state, const sim_event *ev)
         log_move(ctx, w, w->log_refused, m.mig, (double)XV_ABORTED);
     } else if (ev->kind == w->kind_reserved) {
         xv_mig *g = &w->migs[m.mig];
+        if (g->requested_ns < 0)
+            g->requested_ns = m.requested_ns; /* a rebalancing move: its pass's decision */
         g->src_host = m.src_host;
         g->dst_host = m.dst_host;
         if (m.status != XV_QUEUED) {

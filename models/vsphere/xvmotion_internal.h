@@ -10,6 +10,7 @@
 #include "models/core/datacenter.h"
 #include "models/core/model_env.h"
 #include "models/vsphere/vmotion.h"
+#include "models/vsphere/xbalance.h"
 #include "sim/engine.h"
 
 /* Events at equal time: after the controllers' own (power-on 10, DRS 40). */
@@ -35,6 +36,7 @@ typedef struct xv_msg {
     int32_t src_host; /* where the VM runs */
     int32_t dst_host; /* where its twin is placed */
     int32_t status;   /* reserved: XV_QUEUED or a refusal; start_twin: XV_DONE or XV_ABORTED */
+    sim_time_ns requested_ns; /* a rebalancing move: when its pass decided (reserve, reserved) */
 } xv_msg;
 _Static_assert(sizeof(xv_msg) <= 48, "an xvmotion message fits an event payload");
 
@@ -65,6 +67,7 @@ typedef struct xv_world {
     uint32_t *active, n_active;
     uint64_t log_seq;
     int log_done, log_refused;
+    xb_state bal; /* cross-cluster rebalancing (xbalance.c) */
 } xv_world;
 
 /* The vcenter LP's handler and the controllers' hook (xvmotion.c). */
