@@ -235,7 +235,7 @@ int model_distributable(const model *m, char *why, size_t why_len)
 {
     /* Checked byte for byte over 2 and 3 ranks against one process; their
      * shared records are declared with sim_share (core, failures). */
-    static const char *const checked[] = {"ha", "failures", "drs", "arrivals"};
+    static const char *const checked[] = {"ha", "failures", "drs", "arrivals", "xvmotion"};
     for (size_t i = 0; i < N_MODULES; i++) {
         if (!m->worlds[i])
             continue;
