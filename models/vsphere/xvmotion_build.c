@@ -119,7 +119,10 @@ static model_status xv_start(model_builder *b, void **world)
         return MODEL_OK;
     w->lp = sim_lp_new(b->eng, "vcenter", xvmotion_handle, w);
     const datacenter *dc = w->dc;
-    if (w->bal.enabled && sim_schedule(b->eng, w->lp, w->bal.period_ns, w->bal.kind_tick, NULL, 0) != 0)
+    int any_pair = 0; /* without a pair of clusters the balancer never ticks */
+    for (size_t k = 0; w->bal.enabled && k < (size_t)w->bal.n_clusters * w->bal.n_clusters; k++)
+        any_pair |= w->bal.pair[k];
+    if (any_pair && sim_schedule(b->eng, w->lp, w->bal.period_ns, w->bal.kind_tick, NULL, 0) != 0)
         return model_runtime_error(b, "cannot schedule vcenter.cross_cluster_balance");
     for (uint32_t i = 0; i < dc->n_scheduled; i++) {
         if (i > 0 && dc->moves[i].action == dc->moves[i - 1].action)
