@@ -6,7 +6,10 @@
  * scenario's VMs, belonging to the target cluster and starting off. The
  * run's per-cluster state is sized at build time by each cluster's VMs, so
  * the twin is the VM's slot in the target cluster; the move powers the
- * original off in the source cluster and the twin on in the target. */
+ * original off in the source cluster and the twin on in the target.
+ * With the cross-cluster rebalancer (vcenter.cross_cluster_balance) every
+ * other VM gets a candidate move and a twin per cluster it may go to
+ * (plan_balance); the rebalancer starts some of them at run time. */
 #include "models/core/datacenter.h"
 
 #include <inttypes.h>

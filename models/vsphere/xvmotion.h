@@ -25,6 +25,11 @@
  *      host.
  * Each move is one row of /tables/xvmotions (docs/hdf5-layout.md) and one
  * xvmotion_done or xvmotion_refused record in /events.
+ * The same LP runs the cross-cluster rebalancer (xbalance.h), whose moves
+ * are candidates planned at build time and enter at step 1's reserve.
+ * Over MPI ranks the vcenter LP and the controllers run on rank 0 (only
+ * hosts are spread) and every rank plans the same twins: messages carry
+ * indices only.
  */
 #ifndef VDCSIM_MODELS_VSPHERE_XVMOTION_H
 #define VDCSIM_MODELS_VSPHERE_XVMOTION_H
