@@ -48,4 +48,17 @@ expect_bad far 4 "vcenter.inter_cluster_link.latency" ""
 printf '%s\nvcenter = { migrations = ( { at = "1h"; from = "ca"; to = "cb"; } ); };\n' "$base" > ok.cfg
 expect_status 0 "check ok" "$vdcsim" check ok.cfg
 if grep -qF "cross-cluster vMotion: 2 VMs to move, 0 refused by EVC" out.txt; then ok; else bad "no check line"; cat out.txt >&2; fi
+# the rebalancer (vcenter.cross_cluster_balance): needs clusters, a known
+# balance setting; `vdcsim check` counts its candidate moves: v's 2 VMs in
+# ca may go to cb (both DRS, same datastore, no EVC stated): 2 candidates.
+cat > bal_noclusters.cfg <<CFG
+hosts = ( { name = "a"; count = 2; } );
+vcenter = { cross_cluster_balance = { enabled = true; }; };
+CFG
+expect_bad bal_noclusters 2 "vcenter.cross_cluster_balance.enabled" "needs \`clusters\`"
+printf '%s\nvcenter = { cross_cluster_balance = { enabled = true;\n balance = "wild"; }; };\n' "$base" > bal_enum.cfg
+expect_bad bal_enum 5 "vcenter.cross_cluster_balance.balance" "wild"
+printf '%s\ndrs = { enabled = true; };\nvcenter = { cross_cluster_balance = { enabled = true; max_moves = 3; }; };\n' "$base" > bal_ok.cfg
+expect_status 0 "rebalancer check ok" "$vdcsim" check bal_ok.cfg
+if grep -qF "cross-cluster rebalancing: every 3600 s, spread above 0.20 or a cluster above 80%, at most 3 moves a pass, 2 candidate moves" out.txt; then ok; else bad "no rebalancing line"; cat out.txt >&2; fi
 cli_end
