@@ -277,6 +277,55 @@ static void who_takes_part(void)
     H5Fclose(f);
 }
 
+/* The target's HA admission control: b (HA, percentage, 1 of 4 hosts:
+ * 25 % of 320 GHz kept free, so reservations may reach 240 GHz) holds 46
+ * VMs of 1 GHz reserving 5 GHz each (230 GHz; u = 46/320 = 0.14375; 4 GiB
+ * each, memory 0.09). a: big-01, big-02 (4 GHz, reserving 12 GHz) and 54
+ * va (4 GHz, no reservation: 32 MHz counted): u = 0.7. One pass (until
+ * 90m), 3 moves: all alike in demand, so the lowest ids big-01, big-02,
+ * va-01 (0.6625 / 0.18125). At b: 230 + 12 = 242 > 240: big-01 refused
+ * (admission), big-02 likewise (big-01 took nothing), va-01 admitted
+ * (230.032) and moved. */
+static void target_admission(void)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "simulation = { seed = 7; until = \"90m\"; control_latency = \"1s\"; sample_period = \"10m\"; };\n"
+             "hosts = ( { name = \"ha\"; count = 4; " HOST_SPEC " }, { name = \"hb\"; count = 4; " HOST_SPEC " } );\n"
+             "drs = { enabled = true; };\n"
+             "clusters = ( { name = \"a\"; hosts = ( { group = \"ha\"; } ); },\n"
+             "  { name = \"b\"; hosts = ( { group = \"hb\"; } );\n"
+             "    ha = { enabled = true; admission_control = \"percentage\"; failover_level = 1; }; } );\n"
+             "vms = ( { name = \"big\"; count = 2; cluster = \"a\"; cpu_reservation = \"12GHz\"; " VM_SPEC " },\n"
+             "        { name = \"va\"; count = 54; cluster = \"a\"; " VM_SPEC " },\n"
+             "        { name = \"vb\"; count = 46; cluster = \"b\"; vcpus = 2; memory = \"4GiB\"; cpu_reservation = \"5GHz\";\n"
+             "          cpu_demand = { kind = \"constant\"; mean = \"1GHz\"; }; } );\n"
+             "vcenter = { cross_cluster_balance = { enabled = true; max_moves = 3; }; };\n");
+    hid_t f = run_h5("xb_admission", text);
+    CHECK_INT_EQ(rows(f, XB), 1);
+    int64_t moves;
+    double ut, usa, uta;
+    col_i64(f, XB, "moves", 1, &moves);
+    col_f64(f, XB, "u_target", 1, &ut);
+    col_f64(f, XB, "u_source_after", 1, &usa);
+    col_f64(f, XB, "u_target_after", 1, &uta);
+    CHECK_INT_EQ(moves, 3);
+    CHECK_NEAR(ut, 0.14375, 1e-9);
+    CHECK_NEAR(usa, 0.6625, 1e-9);
+    CHECK_NEAR(uta, 0.18125, 1e-9);
+    CHECK_INT_EQ(rows(f, XV), 3);
+    static const char *const vm[3] = {"big-01", "big-02", "va-01"};
+    static const char *const status[3] = {"admission", "admission", "done"};
+    for (int i = 0; i < 3; i++) {
+        char name[32], st[32];
+        col_str(f, XV, "vm", (hsize_t)i, name, sizeof name);
+        col_str(f, XV, "status", (hsize_t)i, st, sizeof st);
+        CHECK(strcmp(name, vm[i]) == 0);
+        CHECK(strcmp(st, status[i]) == 0);
+    }
+    H5Fclose(f);
+}
+
 static void same_across_threads(void)
 {
     char text[4096];
@@ -291,6 +340,7 @@ int main(void)
     headroom_source();
     headroom_target();
     who_takes_part();
+    target_admission();
     same_across_threads();
     return CHECK_DONE();
 }
