@@ -3,6 +3,7 @@
 #include "analysis/props_fairness.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "analysis/props_parse.h"
 
@@ -64,4 +65,42 @@ void pf_note(const pf_pair *p, const char *name_more, const char *name_less, cha
     one(&p->more, name_more, buf, len);
     props_append(buf, len, " vs ");
     one(&p->less, name_less, buf, len);
+}
+
+int pf_log_add(pf_log *l, int64_t t, const pf_pair *p)
+{
+    int back_to_fair = l->n > 0 && l->e[l->n - 1].pair.error > 0.0;
+    if (!(p->error > 0.0) && !back_to_fair)
+        return 0; /* still 0: pf_log_at finds the marker of the first 0 */
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        pf_log_entry *e = cap > SIZE_MAX / sizeof *e ? NULL : realloc(l->e, cap * sizeof *e);
+        if (!e)
+            return -1;
+        l->e = e;
+        l->cap = cap;
+    }
+    l->e[l->n++] = (pf_log_entry){.t = t, .pair = *p};
+    return 0;
+}
+
+const pf_pair *pf_log_at(const pf_log *l, int64_t t)
+{
+    size_t lo = 0, hi = l->n; /* the first entry after t */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->e[mid].t <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || !(l->e[lo - 1].pair.error > 0.0))
+        return NULL;
+    return &l->e[lo - 1].pair;
+}
+
+void pf_log_free(pf_log *l)
+{
+    free(l->e);
+    *l = (pf_log){0};
 }

@@ -59,4 +59,25 @@ void pf_end(pf_pair *p);
  * "; web-01 (shares 2000, received 1500 MHz, demand 3000 MHz) vs web-02 (...)". */
 void pf_note(const pf_pair *p, const char *name_more, const char *name_less, char *buf, size_t len);
 
+/* The pairs of one host's samples, for witnesses written after the fact
+ * (the monitors write theirs at the end of the run): an entry for every
+ * sample whose error is above 0, and for the first sample back at 0 after
+ * one, so pf_log_at(t) is the pair of the host's last sample at or before
+ * t, or NULL when its error was 0 then (or it had no sample yet). Memory:
+ * one entry per unfair sample. pf_log_add returns 0, or -1 when memory
+ * runs out. */
+typedef struct pf_log_entry {
+    int64_t t;
+    pf_pair pair;
+} pf_log_entry;
+
+typedef struct pf_log {
+    pf_log_entry *e;
+    size_t n, cap;
+} pf_log;
+
+int pf_log_add(pf_log *l, int64_t t, const pf_pair *p);
+const pf_pair *pf_log_at(const pf_log *l, int64_t t);
+void pf_log_free(pf_log *l);
+
 #endif

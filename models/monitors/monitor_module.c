@@ -15,20 +15,6 @@
 
 enum { N_HOST_KINDS = 6, N_POD_KINDS = 5, CHECK_SAMPLES = 12 };
 
-/* host.cpu_share_error (props_fairness.h): per host, the worst pair of the
- * samples whose error was above 0, and the first sample back at 0 after
- * them, for the witnesses written at the end (the pair behind the value in
- * force at a violation's start). Touched by its host LP only. */
-typedef struct fair_entry {
-    int64_t t;
-    pf_pair pair;
-} fair_entry;
-
-typedef struct fair_log {
-    fair_entry *e;
-    size_t n, cap;
-} fair_log;
-
 typedef struct monitor_world {
     props_list props;
     pm_set vm_set, host_set, pod_set;
@@ -45,7 +31,9 @@ typedef struct monitor_world {
     int kind_pod[N_POD_KINDS];
     int fair; /* a host property names host.cpu_share_error */
     int series_vm_host, series_vm_usable_demand;
-    fair_log *fair_logs; /* per host */
+    /* per host: the pairs of its unfair samples, for the witnesses written
+     * at the end (props_fairness.h, pf_log); touched by its host LP only */
+    pf_log *fair_logs;
 } monitor_world;
 
 static const char *const host_kind_names[N_HOST_KINDS] = {"host_failed",   "host_repaired",     "host_isolated",
@@ -75,7 +63,7 @@ static void world_free(monitor_world *w)
     pm_set_free(&w->pod_set);
     free(w->vm_series_ns);
     for (uint32_t i = 0; w->fair_logs && i < w->n_hosts; i++)
-        free(w->fair_logs[i].e);
+        pf_log_free(&w->fair_logs[i]);
     free(w->fair_logs);
     pm_set_free(&w->vm_set);
     pm_set_free(&w->host_set);
@@ -340,19 +328,6 @@ static void check(pm_entity *e, const pm_set *s, int64_t t)
         abort(); /* out of memory inside a handler */
 }
 
-static void fair_log_add(fair_log *l, int64_t t, const pf_pair *p)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 8;
-        fair_entry *e = realloc(l->e, cap * sizeof *e);
-        if (!e)
-            abort(); /* out of memory inside a handler */
-        l->e = e;
-        l->cap = cap;
-    }
-    l->e[l->n++] = (fair_entry){.t = t, .pair = *p};
-}
-
 /* host.cpu_share_error at this sample, from the claims the CPU division
  * has just used (usable demand, reservation, limit, shares: the host's
  * scratch, in vm_ids order) and the entitlements it gave; and the two VM
@@ -375,9 +350,8 @@ static void fairness_sample(monitor_world *w, host *h, const host_sample_ctx *s,
     }
     pf_end(&pair);
     push(&w->hosts[h->index], &w->host_set, PA_HOST_CPU_SHARE_ERROR, t, pair.error);
-    fair_log *l = &w->fair_logs[h->index];
-    if (pair.error > 0.0 || (l->n > 0 && l->e[l->n - 1].pair.error > 0.0))
-        fair_log_add(l, t, &pair);
+    if (pf_log_add(&w->fair_logs[h->index], t, &pair) != 0)
+        abort(); /* out of memory inside a handler */
 }
 
 /* Appends the pair behind host.cpu_share_error at t to a witness, as
@@ -386,17 +360,14 @@ static void fairness_sample(monitor_world *w, host *h, const host_sample_ctx *s,
 static void fairness_note(const monitor_world *w, const model_env *env, uint32_t host_index, int64_t t, char *buf,
                           size_t len)
 {
-    const fair_log *l = &w->fair_logs[host_index];
-    const fair_entry *e = NULL;
-    for (size_t k = 0; k < l->n && l->e[k].t <= t; k++)
-        e = &l->e[k];
-    if (!e || e->pair.contending < 2)
+    const pf_pair *p = pf_log_at(&w->fair_logs[host_index], t);
+    if (!p || p->contending < 2)
         return;
     char more[300], less[300];
-    const vm_spec *a = &env->vm_specs[e->pair.more.id], *b = &env->vm_specs[e->pair.less.id];
+    const vm_spec *a = &env->vm_specs[p->more.id], *b = &env->vm_specs[p->less.id];
     core_entity_name(more, sizeof more, scn_string(w->scn, "vms.[%u].name", a->group), a->index_in_group);
     core_entity_name(less, sizeof less, scn_string(w->scn, "vms.[%u].name", b->group), b->index_in_group);
-    pf_note(&e->pair, more, less, buf, len);
+    pf_note(p, more, less, buf, len);
 }
 
 /* The values host_record (models/core/host.c) has just written, in the
