@@ -76,8 +76,11 @@ static const struct {
      BP_DRS_PASSES},
     /* Proportional-share fairness: VMs of a host that want more CPU than
      * they get, neither capped by a limit nor lifted by a reservation,
-     * receive CPU in the ratio of their shares (vSphere Resource Management
-     * 8.0, "Share Values"), within epsilon = 1 % [M] (props_fairness.h). */
+     * receive CPU in the ratio of their shares (vSphere API vim.SharesInfo:
+     * "a consumer with more shares gets proportionally more of the
+     * resource, subject to certain other constraints"; vSphere Resource
+     * Management 8.0, "Share Values"), within epsilon = 1 % [M]
+     * (props_fairness.h). */
     {"cpu_fairness", "forall host: G host.cpu_share_error <= 0.01", BP_NONE},
 };
 enum { N_BUILTINS = sizeof builtins / sizeof builtins[0] };
