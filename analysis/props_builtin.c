@@ -74,6 +74,14 @@ static const struct {
      * "DRS Migration Threshold"; DRS runs every 5 minutes). Verify only. */
     {"drs_convergence", "forall cluster: G (cluster.hosts_changed -> F[<=%s] cluster.imbalance <= cluster.imbalance_target)",
      BP_DRS_PASSES},
+    /* Proportional-share fairness: VMs of a host that want more CPU than
+     * they get, neither capped by a limit nor lifted by a reservation,
+     * receive CPU in the ratio of their shares (vSphere API vim.SharesInfo:
+     * "a consumer with more shares gets proportionally more of the
+     * resource, subject to certain other constraints"; vSphere Resource
+     * Management 8.0, "Share Values"), within epsilon = 1 % [M]
+     * (props_fairness.h). */
+    {"cpu_fairness", "forall host: G host.cpu_share_error <= 0.01", BP_NONE},
 };
 enum { N_BUILTINS = sizeof builtins / sizeof builtins[0] };
 
@@ -90,7 +98,7 @@ void props_builtin_params_from_scenario(const scenario *s, props_builtin_params 
 const char *props_builtin_names(void)
 {
     return "ha_restart, host_memory_isolation, cpu_limit, cpu_reservation, no_vm_on_down_host, vm_lifecycle, "
-           "pod_lifecycle, ha_admission, drs_convergence";
+           "pod_lifecycle, ha_admission, drs_convergence, cpu_fairness";
 }
 
 int props_builtin_formula(const char *name, const props_builtin_params *p, char *buf, size_t len, char *why,

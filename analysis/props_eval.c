@@ -192,6 +192,8 @@ static void entity_witness(const entity_ctx *e, const props_node *n, int64_t t, 
     for (int a = 0; a < PA_COUNT; a++)
         atoms[a] = e->loaded[a] ? &e->atom[a] : NULL;
     props_witness_atoms(n, atoms, t, buf, len);
+    if (e->src->note)
+        e->src->note(e->src->ctx, n, e->row, t, buf, len);
 }
 
 static void free_atoms(entity_ctx *e)

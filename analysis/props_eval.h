@@ -39,6 +39,10 @@ typedef struct props_source {
                     size_t group_len, char *err, size_t err_len);
     /* The signal of `atom` for entity `row`; out is initialised by the callee. */
     int (*signal)(void *ctx, props_atom atom, size_t row, ps_signal *out, char *err, size_t err_len);
+    /* Optional (NULL: none): appends to the witness of phi for entity row
+     * at t what the atoms' values do not say (host.cpu_share_error: the
+     * pair of VMs behind it, props_fairness.h). */
+    void (*note)(void *ctx, const props_node *phi, size_t row, int64_t t, char *buf, size_t len);
 } props_source;
 
 #define PROPS_MAX_SHOWN 5

@@ -9,6 +9,7 @@
 
 #include "analysis/h5_read.h"
 #include "analysis/props_cluster.h"
+#include "analysis/props_fairness_h5.h"
 #include "analysis/props_lifecycle.h"
 #include "scenario/scenario.h"
 
@@ -49,6 +50,7 @@ struct props_h5 {
     hsize_t n_vmotions;
     int64_t *vmotion_vm, *vmotion_start, *vmotion_done;
     char single_path[128];
+    pf_h5 *fair; /* host.cpu_share_error (props_fairness_h5.h), read when first asked */
 };
 
 static const char *const table_of[N_KINDS] = {NULL, "/tables/vms", "/tables/hosts", "/tables/services",
@@ -587,11 +589,35 @@ static int drs_derived(props_h5 *r, props_atom a, size_t row, ps_signal *out, ch
     return rc;
 }
 
+static int load_fairness(props_h5 *r, char *err, size_t err_len)
+{
+    return r->fair ? 0 : pf_h5_load(r->file, r->end_ns, &r->fair, err, err_len);
+}
+
+/* The pair of VMs behind host.cpu_share_error at t (props_fairness.h). */
+static void src_note(void *ctx, const props_node *phi, size_t row, int64_t t, char *buf, size_t len)
+{
+    props_h5 *r = ctx;
+    char err[256];
+    if (!props_uses_atom(phi, PA_HOST_CPU_SHARE_ERROR) || load_fairness(r, err, sizeof err) != 0 ||
+        load_names(r, PK_VM, err, sizeof err) != 0)
+        return;
+    pf_pair p;
+    pf_h5_pair(r->fair, row, t, &p);
+    const entity_names *vms = &r->names[PK_VM];
+    if (p.contending >= 2 && p.more.id < vms->n && p.less.id < vms->n)
+        pf_note(&p, vms->name[p.more.id], vms->name[p.less.id], buf, len);
+}
+
 static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
 {
     props_h5 *r = ctx;
     ps_init(out, r->end_ns);
     switch (a) {
+    case PA_HOST_CPU_SHARE_ERROR:
+        if (load_fairness(r, err, err_len) != 0)
+            return -1;
+        return pf_h5_signal(r->fair, row, out, err, err_len);
     case PA_VM_RUNNING:
     case PA_VM_FAILED:
     case PA_HOST_UP:
@@ -648,6 +674,7 @@ int props_h5_open(const char *path, props_h5 **out, props_source *src, char *err
     src->count = src_count;
     src->describe = src_describe;
     src->signal = src_signal;
+    src->note = src_note;
     *out = r;
     return 0;
 }
@@ -673,6 +700,7 @@ void props_h5_close(props_h5 *r)
     free(r->vmotion_vm);
     free(r->vmotion_start);
     free(r->vmotion_done);
+    pf_h5_free(r->fair);
     H5Fclose(r->file);
     h5r_quiet_end(&r->quiet);
     free(r);

@@ -49,6 +49,7 @@ static const props_atom_info atoms[PA_COUNT] = {
     [PA_CLUSTER_IMBALANCE] = {"cluster.imbalance", PK_CLUSTER, 0, PU_ONE},
     [PA_CLUSTER_IMBALANCE_TARGET] = {"cluster.imbalance_target", PK_CLUSTER, 0, PU_ONE},
     [PA_CLUSTER_HOSTS_CHANGED] = {"cluster.hosts_changed", PK_CLUSTER, 1, PU_ONE},
+    [PA_HOST_CPU_SHARE_ERROR] = {"host.cpu_share_error", PK_HOST, 0, PU_ONE},
 };
 
 const props_atom_info *props_atom_get(props_atom a)

@@ -81,6 +81,9 @@ typedef enum {
     PA_CLUSTER_IMBALANCE,
     PA_CLUSTER_IMBALANCE_TARGET,
     PA_CLUSTER_HOSTS_CHANGED,
+    /* Proportional-share fairness of the host's CPU among its contending
+     * VMs (props_fairness.h): p_max / p_min - 1 of received MHz per share. */
+    PA_HOST_CPU_SHARE_ERROR,
     PA_COUNT
 } props_atom;
 

@@ -85,7 +85,7 @@ static int signal(void *ctx, props_atom a, size_t row, ps_signal *out, char *err
     }
 }
 
-static const props_source source = {NULL, END, count, describe, signal};
+static const props_source source = {NULL, END, count, describe, signal, NULL};
 
 static props_result run(const char *text)
 {

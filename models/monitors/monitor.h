@@ -15,6 +15,11 @@
  * entity, witness, obligation_start_ns) and /tables/properties (per
  * property: name, formula, entities, violations, pending), in property,
  * entity and time order: the same for any thread count.
+ * host.cpu_share_error (proportional-share fairness, analysis/props_fairness.h)
+ * is computed at each host sample from the claims and entitlements of the
+ * CPU division just made; runs whose properties name it record the VM
+ * series /series/vm/host and cpu_usable_demand_mhz and the column
+ * vm_resources.cpu_shares, from which `vdcsim verify` recomputes it.
  * Pods have no samples: their monitors decide at their records. A formula
  * without forall names no entity: it is decided at the end (entity "-").
  * Properties over services or vmotion.active are refused (FILE:LINE: key

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/props_fairness.h"
 #include "analysis/props_lifecycle.h"
 #include "analysis/props_monitor.h"
 #include "models/core/core_build.h"
@@ -28,6 +29,11 @@ typedef struct monitor_world {
     int kind_vm_started, kind_vm_stopped, kind_vm_failed;
     int kind_host[N_HOST_KINDS];
     int kind_pod[N_POD_KINDS];
+    int fair; /* a host property names host.cpu_share_error */
+    int series_vm_host, series_vm_usable_demand;
+    /* per host: the pairs of its unfair samples, for the witnesses written
+     * at the end (props_fairness.h, pf_log); touched by its host LP only */
+    pf_log *fair_logs;
 } monitor_world;
 
 static const char *const host_kind_names[N_HOST_KINDS] = {"host_failed",   "host_repaired",     "host_isolated",
@@ -56,6 +62,9 @@ static void world_free(monitor_world *w)
     free(w->pod_phase);
     pm_set_free(&w->pod_set);
     free(w->vm_series_ns);
+    for (uint32_t i = 0; w->fair_logs && i < w->n_hosts; i++)
+        pf_log_free(&w->fair_logs[i]);
+    free(w->fair_logs);
     pm_set_free(&w->vm_set);
     pm_set_free(&w->host_set);
     props_list_free(&w->props);
@@ -109,6 +118,9 @@ static model_status monitors_build(model_builder *b, void **world)
             return model_key_error(b, key, "%s", why);
         }
     }
+    for (int p = 0; p < w->props.n; p++)
+        w->fair |= props_uses_atom(w->props.items[p].ast, PA_HOST_CPU_SHARE_ERROR);
+    w->series_vm_host = w->series_vm_usable_demand = -1;
     *world = w;
     return MODEL_OK;
 }
@@ -129,6 +141,8 @@ static model_status monitors_start(model_builder *b, void **world)
     /* decide every CHECK_SAMPLES samples: the window then holds at most
      * the lookahead plus that many samples */
     w->vm_set.check_span_ns = w->host_set.check_span_ns = CHECK_SAMPLES * w->period_ns;
+    if (w->fair && !(w->fair_logs = calloc(w->n_hosts ? w->n_hosts : 1, sizeof *w->fair_logs)))
+        return model_runtime_error(b, "out of memory");
     w->vms = calloc(w->n_vms ? w->n_vms : 1, sizeof *w->vms);
     w->hosts = calloc(w->n_hosts ? w->n_hosts : 1, sizeof *w->hosts);
     w->vm_series_ns = malloc((w->n_vms ? w->n_vms : 1) * sizeof *w->vm_series_ns);
@@ -194,8 +208,13 @@ static const rec_column violation_columns[] = {
     {"time_ns", REC_I64, "ns"}, {"property", REC_STR, NULL}, {"entity", REC_STR, NULL},
     {"witness", REC_STR, NULL}, {"obligation_start_ns", REC_I64, "ns"},
 };
+/* cpu_shares (the last column) only in runs whose properties name
+ * host.cpu_share_error: other runs keep the table as it was. */
 static const rec_column resource_columns[] = {
-    {"name", REC_STR, NULL}, {"cpu_reservation_mhz", REC_F64, "MHz"}, {"cpu_limit_mhz", REC_F64, "MHz"},
+    {"name", REC_STR, NULL},
+    {"cpu_reservation_mhz", REC_F64, "MHz"},
+    {"cpu_limit_mhz", REC_F64, "MHz"},
+    {"cpu_shares", REC_F64, NULL},
 };
 static const rec_column property_columns[] = {
     {"name", REC_STR, NULL},      {"formula", REC_STR, NULL}, {"entities", REC_I64, NULL},
@@ -213,6 +232,17 @@ static int monitors_declare(model_builder *b, void *world)
         w->kind_host[k] = rec_event_kind_find(b->rec, host_kind_names[k]);
     for (int k = 0; k < N_POD_KINDS; k++)
         w->kind_pod[k] = rec_event_kind_find(b->rec, pod_kind_names[k]);
+    /* what `vdcsim verify` needs for host.cpu_share_error (props_fairness_h5.h):
+     * each VM's host and usable demand at every sample (the entitlement is
+     * output.per_vm_series' cpu_entitlement_mhz) */
+    if (w->fair && b->env->n_vms > 0) {
+        int v = (int)b->env->n_vms;
+        int64_t period = b->env->sample_period_ns;
+        w->series_vm_host = rec_series_new(b->rec, "vm", "host", "1", "vms", v, 0, period);
+        w->series_vm_usable_demand = rec_series_new(b->rec, "vm", "cpu_usable_demand_mhz", "MHz", "vms", v, 0, period);
+        if (w->series_vm_host < 0 || w->series_vm_usable_demand < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -298,6 +328,48 @@ static void check(pm_entity *e, const pm_set *s, int64_t t)
         abort(); /* out of memory inside a handler */
 }
 
+/* host.cpu_share_error at this sample, from the claims the CPU division
+ * has just used (usable demand, reservation, limit, shares: the host's
+ * scratch, in vm_ids order) and the entitlements it gave; and the two VM
+ * series `vdcsim verify` recomputes it from. */
+static void fairness_sample(monitor_world *w, host *h, const host_sample_ctx *s, int64_t t)
+{
+    const model_env *env = h->env;
+    pf_pair pair;
+    pf_begin(&pair);
+    for (uint32_t i = 0; i < h->n_vms; i++) {
+        uint32_t id = h->vm_ids[i];
+        const cpu_claim *c = &s->scratch->cpu[i];
+        pf_vm v = {.id = id, .shares = c->shares, .reservation_mhz = c->reservation_mhz, .limit_mhz = c->limit_mhz,
+                   .usable_demand_mhz = c->demand_mhz, .received_mhz = env->vms[id].cpu_entitlement_mhz};
+        pf_add(&pair, &v);
+        if (env->rec && w->series_vm_host >= 0) {
+            rec_series_put(env->rec, w->series_vm_host, t, (int)id, (double)h->index);
+            rec_series_put(env->rec, w->series_vm_usable_demand, t, (int)id, c->demand_mhz);
+        }
+    }
+    pf_end(&pair);
+    push(&w->hosts[h->index], &w->host_set, PA_HOST_CPU_SHARE_ERROR, t, pair.error);
+    if (pf_log_add(&w->fair_logs[h->index], t, &pair) != 0)
+        abort(); /* out of memory inside a handler */
+}
+
+/* Appends the pair behind host.cpu_share_error at t to a witness, as
+ * props_h5.c does offline: the entry of the host's last sample at or
+ * before t (none: its error was 0 then, or it had no sample yet). */
+static void fairness_note(const monitor_world *w, const model_env *env, uint32_t host_index, int64_t t, char *buf,
+                          size_t len)
+{
+    const pf_pair *p = pf_log_at(&w->fair_logs[host_index], t);
+    if (!p || p->contending < 2)
+        return;
+    char more[300], less[300];
+    const vm_spec *a = &env->vm_specs[p->more.id], *b = &env->vm_specs[p->less.id];
+    core_entity_name(more, sizeof more, scn_string(w->scn, "vms.[%u].name", a->group), a->index_in_group);
+    core_entity_name(less, sizeof less, scn_string(w->scn, "vms.[%u].name", b->group), b->index_in_group);
+    pf_note(p, more, less, buf, len);
+}
+
 /* The values host_record (models/core/host.c) has just written, in the
  * units of the property language (ready: the same * 0.01 the checker
  * applies to the stored percentage). */
@@ -315,6 +387,8 @@ static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, 
     push(he, hs, PA_HOST_MEMORY_CONSUMED, t, tot->memory_consumed_mib);
     push(he, hs, PA_HOST_POWER, t, tot->power_w);
     push(he, hs, PA_HOST_VMS_RUNNING, t, (double)h->n_vms);
+    if (w->fair)
+        fairness_sample(w, h, s, t);
     check(he, hs, t);
     if (w->vm_set.n_props == 0)
         return;
@@ -397,15 +471,18 @@ static int monitors_write(model_builder *b, void *world)
         if (pm_finish(&w->pods[i], &w->pod_set, err, sizeof err) != 0)
             return -1;
     /* the VMs' constants the properties may name, for `vdcsim verify` (row i: VM i) */
-    int tr = rec_table_new(rec, "vm_resources", resource_columns,
-                           (int)(sizeof resource_columns / sizeof resource_columns[0]));
+    int n_resource_columns = (int)(sizeof resource_columns / sizeof resource_columns[0]) - (w->fair ? 0 : 1);
+    int tr = rec_table_new(rec, "vm_resources", resource_columns, n_resource_columns);
     if (tr < 0)
         return -1;
     for (uint32_t i = 0; i < w->n_vms; i++) {
         const vm_spec *vs = &b->env->vm_specs[i];
         char name[300];
         core_entity_name(name, sizeof name, scn_string(w->scn, "vms.[%u].name", vs->group), vs->index_in_group);
-        rec_value row[] = {{.str = name}, {.f64 = vs->res.cpu_reservation_mhz}, {.f64 = vs->res.cpu_limit_mhz}};
+        rec_value row[] = {{.str = name},
+                           {.f64 = vs->res.cpu_reservation_mhz},
+                           {.f64 = vs->res.cpu_limit_mhz},
+                           {.f64 = vs->res.cpu_shares}};
         if (rec_table_row(rec, tr, row) != 0)
             return -1;
     }
@@ -450,8 +527,14 @@ static int monitors_write(model_builder *b, void *world)
                                  scn_string(w->scn, "hosts.[%u].name", b->env->host_specs[i].group),
                                  b->env->host_specs[i].index_in_group);
             for (size_t j = 0; j < pp->n_v; j++) {
+                char witness[256]; /* the size of the checker's (props_violation) */
+                snprintf(witness, sizeof witness, "%s", pp->v[j].witness);
+                if (kind == PK_HOST && w->fair && props_uses_atom(pe->ast, PA_HOST_CPU_SHARE_ERROR)) {
+                    int64_t start = pp->v[j].obligation_ns >= 0 ? pp->v[j].obligation_ns : pp->v[j].time_ns;
+                    fairness_note(w, b->env, i, start, witness, sizeof witness);
+                }
                 rec_value row[] = {{.i64 = pp->v[j].time_ns}, {.str = pe->name}, {.str = name},
-                                   {.str = pp->v[j].witness}, {.i64 = pp->v[j].obligation_ns}};
+                                   {.str = witness}, {.i64 = pp->v[j].obligation_ns}};
                 if (rec_table_row(rec, tv, row) != 0)
                     return -1;
             }
