@@ -135,18 +135,30 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     ha->n_hosts = env->n_hosts;
     ha->n_vms_run = env->n_vms;
     ha->vm_local = env->vm_local;
-    ha->n_vms = 0; /* with `clusters` its own VMs only (in id order, as vm_local numbers them) */
-    for (uint32_t v = 0; v < env->n_vms; v++)
-        ha->n_vms += !ha->vm_local || vm_in(env, v, k);
+    /* with `clusters` its own VMs only (in id order, as vm_local numbers
+     * them): the datacenter's list of the cluster's VMs, so that building
+     * 157 clusters does not walk every VM of the run for each */
+    const uint32_t *own_vms = ha->vm_local && env->dc ? env->dc->vm_ids + env->dc->vm_first[k] : NULL;
+    ha->n_vms = own_vms ? env->dc->vms_in[k] : env->n_vms;
+    if (!own_vms && ha->vm_local) {
+        ha->n_vms = 0;
+        for (uint32_t v = 0; v < env->n_vms; v++)
+            ha->n_vms += vm_in(env, v, k);
+    }
     /* its cluster's hosts are contiguous (cluster.h): own_first .. own_first + n_own_hosts - 1 */
-    ha->own_first = env->n_hosts;
-    for (uint32_t h = 0; h < env->n_hosts; h++)
-        if (host_in(env, h, k)) {
-            ha->own_first = h < ha->own_first ? h : ha->own_first;
-            ha->n_own_hosts = h + 1 - ha->own_first;
-        }
-    if (ha->n_own_hosts == 0)
-        ha->own_first = 0;
+    if (env->host_cluster && env->dc) {
+        ha->own_first = env->dc->n_hosts[k] ? env->dc->first_host[k] : 0;
+        ha->n_own_hosts = env->dc->n_hosts[k];
+    } else {
+        ha->own_first = env->n_hosts;
+        for (uint32_t h = 0; h < env->n_hosts; h++)
+            if (host_in(env, h, k)) {
+                ha->own_first = h < ha->own_first ? h : ha->own_first;
+                ha->n_own_hosts = h + 1 - ha->own_first;
+            }
+        if (ha->n_own_hosts == 0)
+            ha->own_first = 0;
+    }
     /* per own host only: 157 clusters of 64 hosts each sized by all
      * 10,000 hosts took 44 MiB (docs/clusters.md "Memory") */
     ha->hosts = calloc(ha->n_own_hosts ? ha->n_own_hosts : 1, sizeof *ha->hosts);
@@ -190,7 +202,7 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     /* "table": each VM's own overhead, as vCenter counts it; a size: the same for all */
     int overhead_from_table = scn_bytes_name(scn, "ha.memory_overhead") == 0;
     double overhead_mib = (double)(scn_bytes(scn, "ha.memory_overhead") >> 20);
-    for (uint32_t h = 0; h < env->n_hosts; h++)
+    for (uint32_t h = ha->own_first; h < ha->own_first + ha->n_own_hosts; h++)
         if (host_in(env, h, k))
             *ha_own_host(ha, h) = (ha_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(&env->host_specs[h]),
                                      .mem_capacity_mib = (double)env->host_specs[h].memory_mib,
@@ -225,7 +237,11 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
         return scn_key_error(scn, err, err_len, "ha.admission_control",
                          "failover_hosts needs at least one host in ha.failover_hosts");
     }
-    for (uint32_t v = 0; v < env->n_vms; v++) {
+    uint32_t prio_group = UINT32_MAX; /* restart priority read once per group */
+    ha_priority prio = HA_PRIORITY_MEDIUM;
+    uint32_t n_walk = own_vms ? ha->n_vms : env->n_vms;
+    for (uint32_t i = 0; i < n_walk; i++) {
+        uint32_t v = own_vms ? own_vms[i] : i;
         const vm_spec *vs = &env->vm_specs[v];
         if (!vm_in(env, v, k)) {
             if (!ha->vm_local)
@@ -236,7 +252,10 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
         ha->vm_cpu_demand_mhz += demand_long_run_mean(vs->cpu_demand);
         if (vs->res.cpu_reservation_mhz > 0.0 || vs->res.memory_reservation_mib > 0.0)
             ha->vms_reserving++;
-        ha_priority prio = (ha_priority)scn_enum(scn, "vms.[%u].restart_priority", vs->group);
+        if (vs->group != prio_group) {
+            prio_group = vs->group;
+            prio = (ha_priority)scn_enum(scn, "vms.[%u].restart_priority", vs->group);
+        }
         ha->vms[ha_vm_slot(ha, v)] = (ha_vm){.host = -1,
                              .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
                              .mem_reservation_mib = vs->res.memory_reservation_mib,
