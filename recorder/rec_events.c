@@ -202,16 +202,21 @@ static int rec_events_collect(recorder *r, sim_time_ns end_ns)
     size_t first_new = r->final_count;
     for (int t = 0; t < r->max_threads; t++) {
         rec_event_buffer *buf = &r->thread_events[t];
-        if (r->final_count == 0 && buf->count > 0 && buf->rows[buf->count - 1].time_ns < end_ns &&
-            rec_events_all_before(buf, end_ns)) {
-            /* the whole buffer moves: swap the arrays instead of copying,
-             * so a burst (100,000 power-ons logged in the first window) is
-             * not held twice */
+        if (buf->count > 0 && r->final_count <= buf->cap - buf->count &&
+            buf->rows[buf->count - 1].time_ns < end_ns && rec_events_all_before(buf, end_ns)) {
+            /* the whole buffer moves: the final list's rows go in front of
+             * it and the arrays are swapped instead of copied, so a burst
+             * (100,000 power-ons logged in the first window) is not held
+             * twice */
+            if (r->final_count > 0) {
+                memmove(buf->rows + r->final_count, buf->rows, buf->count * sizeof *buf->rows);
+                memcpy(buf->rows, r->final_events, r->final_count * sizeof *buf->rows);
+            }
             rec_event_row *rows = r->final_events;
             size_t cap = r->final_cap;
             r->final_events = buf->rows;
             r->final_cap = buf->cap;
-            r->final_count = buf->count;
+            r->final_count += buf->count;
             buf->rows = rows;
             buf->cap = cap;
             buf->count = 0;

@@ -242,6 +242,34 @@ int rec_table_new(recorder *r, const char *name, const rec_column *cols, int nco
     return r->n_tables - 1;
 }
 
+int rec_table_reserve(recorder *r, int table, int64_t rows)
+{
+    if (atomic_load(&r->failed))
+        return -1;
+    if (table < 0 || table >= r->n_tables || rows < 0) {
+        rec_error(r, "%s: rec_table_reserve: no table %d", r->partial_path, table);
+        return -1;
+    }
+    rec_table *t = &r->tables[table];
+    if (rows > INT64_MAX / 2 - t->pending_rows)
+        rows = INT64_MAX / 2 - t->pending_rows;
+    int64_t cap = t->pending_rows + rows;
+    if (cap <= t->pending_cap)
+        return 0;
+    if ((uint64_t)cap > SIZE_MAX / (size_t)t->ncols / sizeof(rec_cell)) {
+        rec_error(r, "%s: /tables/%s: too many rows", r->partial_path, t->name);
+        return -1;
+    }
+    rec_cell *grown = realloc(t->pending, (size_t)cap * (size_t)t->ncols * sizeof *grown);
+    if (grown == NULL) {
+        rec_error(r, "%s: /tables/%s: out of memory", r->partial_path, t->name);
+        return -1;
+    }
+    t->pending = grown;
+    t->pending_cap = cap;
+    return 0;
+}
+
 int rec_table_row(recorder *r, int table, const rec_value *values)
 {
     if (atomic_load(&r->failed))
