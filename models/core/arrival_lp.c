@@ -2,6 +2,7 @@
 #include "models/core/arrival_lp.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,18 @@ typedef struct arrivals_world {
     uint32_t *next;      /* n_clusters: the position of cluster k's next power-on to send */
 } arrivals_world;
 
+/* Payload of a cursor's vm.power_on: a vm_msg (the cluster reads `vm`)
+ * followed by a mark no other sender sets (the arrival LP's vm_msg is
+ * zero-filled there; the Kubernetes scheduler sends a 64-bit id whose high
+ * half is 0). */
+typedef struct power_on_cursor_msg {
+    uint32_t vm;
+    uint32_t from_cursor; /* POWER_ON_FROM_CURSOR */
+} power_on_cursor_msg;
+_Static_assert(sizeof(power_on_cursor_msg) <= SIM_EVENT_PAYLOAD_BYTES, "fits an event payload");
+_Static_assert(offsetof(power_on_cursor_msg, vm) == offsetof(vm_msg, vm), "read as a vm_msg");
+enum { POWER_ON_FROM_CURSOR = 0x43555253u };
+
 typedef struct start_key {
     sim_time_ns start_ns;
     uint32_t rank; /* position in group and VM id order (the scheduling order before) */
@@ -142,7 +155,7 @@ static int power_on_cursors(model_builder *b, arrivals_world *w)
         w->next[k] = w->first[k];
         if (len > 0) {
             uint32_t v = w->order[w->next[k]++];
-            vm_msg m = {.vm = v};
+            power_on_cursor_msg m = {.vm = v, .from_cursor = POWER_ON_FROM_CURSOR};
             sim_schedule(b->eng, env->cluster_lp + k, env->vm_specs[v].start_ns, env->kind_vm_power_on, &m, sizeof m);
         }
     }
@@ -150,21 +163,23 @@ static int power_on_cursors(model_builder *b, arrivals_world *w)
     return 0;
 }
 
-/* A cluster handles a power-on it sent itself (only the cursors' are):
- * it sends the next of its cursor, before the power-on is carried out.
- * Power-on is the only kind of its priority, so this event meets no other
- * of the same time, priority and source whose order the later sequence
- * number could change. */
+/* A cluster handles a power-on of its cursor (it sent it itself): it
+ * sends the next of its cursor, before the power-on is carried out.
+ * Power-on is the only kind of its priority and the cursor's are the only
+ * power-ons a cluster sends itself, so this event meets no other of the
+ * same time, priority and source whose order the later sequence number
+ * could change. */
 static int power_on_next(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
     const model_env *env = c->env;
     arrivals_world *w = f->world;
-    if (ev->kind != env->kind_vm_power_on || ev->src_lp != sim_self(ctx))
+    if (ev->kind != env->kind_vm_power_on || ev->src_lp != sim_self(ctx) ||
+        ((const power_on_cursor_msg *)ev->payload.bytes)->from_cursor != POWER_ON_FROM_CURSOR)
         return 0;
     uint32_t k = c->index;
     if (w->next[k] < w->first[k + 1]) {
         uint32_t v = w->order[w->next[k]++];
-        vm_msg m = {.vm = v};
+        power_on_cursor_msg m = {.vm = v, .from_cursor = POWER_ON_FROM_CURSOR};
         sim_send(ctx, sim_self(ctx), env->vm_specs[v].start_ns - sim_now(ctx), env->kind_vm_power_on, &m, sizeof m);
     }
     return 0; /* the cluster carries out this power-on */
