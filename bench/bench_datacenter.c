@@ -5,6 +5,7 @@
  *   hosts, vms, threads, until_s   what ran
  *   events, events_per_s           executed by the engine (sim_run only)
  *   build_s, run_s, wall_s         model build, sim_run, whole (build + run + close)
+ *   build_cpu_s                    CPU time (user + system) of the model build
  *   cpu_s                          process CPU time (getrusage), all threads
  *   peak_rss_mib                   getrusage ru_maxrss at the end
  *   load_rss_mib                   peak RSS before the build (scenario, engine, recorder)
@@ -125,14 +126,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_datacenter: %s\n", eng ? err : "cannot create the engine");
         return 1;
     }
-    double rss_before = peak_rss_bytes(), t_build = now_s(), load_s = t_build - t0;
+    double rss_before = peak_rss_bytes(), t_build = now_s(), load_s = t_build - t0, cpu_build0 = cpu_s();
     model_status ms;
     model *m = model_build(scn, eng, rec, &ms, err, sizeof err);
     if (!m) {
         fprintf(stderr, "%s\n", err);
         return ms == MODEL_BAD_INPUT ? 2 : 1;
     }
-    double build_s = now_s() - t_build, rss_built = peak_rss_bytes();
+    double build_s = now_s() - t_build, rss_built = peak_rss_bytes(), build_cpu_s = cpu_s() - cpu_build0;
     sim_time_ns until_ns = scn_duration_ns(scn, "simulation.until");
     sim_set_window_hook(eng, window_hook, rec);
     int rc = sim_run(eng, until_ns);
@@ -153,10 +154,10 @@ int main(int argc, char **argv)
     uint32_t vms = model_vm_count(m), hosts = model_host_count(m);
     double built = rss_built - rss_before;
     printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f load_s=%.3f build_s=%.3f run_s=%.3f "
-           "wall_s=%.3f cpu_s=%.3f peak_rss_mib=%.1f run_rss_mib=%.1f load_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
+           "wall_s=%.3f cpu_s=%.3f build_cpu_s=%.3f peak_rss_mib=%.1f run_rss_mib=%.1f load_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
            "windows=%llu solo_windows=%llu rebalances=%llu\n",
            hosts, vms, sim_threads(eng), (double)until_ns / 1e9, (unsigned long long)st.events, st.events_per_s,
-           load_s, build_s, st.wall_s, wall_s, cpu_s(), peak_rss_bytes() / 1048576.0, rss_run / 1048576.0, rss_before / 1048576.0, built / 1048576.0,
+           load_s, build_s, st.wall_s, wall_s, cpu_s(), build_cpu_s, peak_rss_bytes() / 1048576.0, rss_run / 1048576.0, rss_before / 1048576.0, built / 1048576.0,
            vms ? built / vms : 0.0, sizeof(vm_spec) + sizeof(vm), (unsigned long long)st.windows,
            (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances);
     model_free(m);

@@ -187,12 +187,41 @@ static int rec_event_row_cmp(const void *pa, const void *pb)
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+/* 1 if every record of buf is before end_ns. */
+static int rec_events_all_before(const rec_event_buffer *buf, sim_time_ns end_ns)
+{
+    for (size_t i = 0; i < buf->count; i++)
+        if (buf->rows[i].time_ns >= end_ns)
+            return 0;
+    return 1;
+}
+
 /* Moves every buffered record with time < end_ns to the final list, sorted. */
 static int rec_events_collect(recorder *r, sim_time_ns end_ns)
 {
     size_t first_new = r->final_count;
     for (int t = 0; t < r->max_threads; t++) {
         rec_event_buffer *buf = &r->thread_events[t];
+        if (buf->count > 0 && r->final_count <= buf->cap - buf->count &&
+            buf->rows[buf->count - 1].time_ns < end_ns && rec_events_all_before(buf, end_ns)) {
+            /* the whole buffer moves: the final list's rows go in front of
+             * it and the arrays are swapped instead of copied, so a burst
+             * (100,000 power-ons logged in the first window) is not held
+             * twice */
+            if (r->final_count > 0) {
+                memmove(buf->rows + r->final_count, buf->rows, buf->count * sizeof *buf->rows);
+                memcpy(buf->rows, r->final_events, r->final_count * sizeof *buf->rows);
+            }
+            rec_event_row *rows = r->final_events;
+            size_t cap = r->final_cap;
+            r->final_events = buf->rows;
+            r->final_cap = buf->cap;
+            r->final_count += buf->count;
+            buf->rows = rows;
+            buf->cap = cap;
+            buf->count = 0;
+            continue;
+        }
         size_t kept = 0;
         for (size_t i = 0; i < buf->count; i++) {
             if (buf->rows[i].time_ns >= end_ns) {
@@ -242,7 +271,18 @@ int rec_events_window_end(recorder *r, sim_time_ns window_end_ns)
     size_t whole = r->final_count / REC_EVENT_CHUNK_ROWS * REC_EVENT_CHUNK_ROWS;
     if (rec_events_write(r, whole) < 0)
         return -1;
-    /* a burst may have grown the list far beyond one chunk: give it back */
+    /* a burst may have grown a thread's buffer far beyond one chunk: give it back */
+    for (int t = 0; t < r->max_threads; t++) {
+        rec_event_buffer *buf = &r->thread_events[t];
+        if (buf->cap > 4 * REC_EVENT_CHUNK_ROWS && buf->count < REC_EVENT_CHUNK_ROWS) {
+            rec_event_row *shrunk = realloc(buf->rows, REC_EVENT_CHUNK_ROWS * sizeof *buf->rows);
+            if (shrunk != NULL) {
+                buf->rows = shrunk;
+                buf->cap = REC_EVENT_CHUNK_ROWS;
+            }
+        }
+    }
+    /* ... and the final list */
     if (r->final_cap > 4 * REC_EVENT_CHUNK_ROWS && r->final_count < REC_EVENT_CHUNK_ROWS) {
         rec_event_row *shrunk =
             realloc(r->final_events, REC_EVENT_CHUNK_ROWS * sizeof *r->final_events);

@@ -32,12 +32,42 @@ static char *rec_copy(const char *s)
     return c;
 }
 
+/* The string of a pending cell of a string column. */
+static const char *rec_cell_str(const rec_table *t, const rec_cell *c) { return t->strings + c->i64; }
+
+/* Stores s in the table's string arena (or finds it as the previous row's
+ * value of the column); the offset, or -1 if memory ran out. */
+static int64_t rec_table_intern(rec_table *t, int col, const char *s)
+{
+    if (t->pending_rows > 0) {
+        int64_t prev = t->pending[(t->pending_rows - 1) * t->ncols + col].i64;
+        if (strcmp(t->strings + prev, s) == 0)
+            return prev;
+    }
+    size_t n = strlen(s) + 1;
+    if (n > SIZE_MAX / 2 - t->strings_len)
+        return -1;
+    if (t->strings_len + n > t->strings_cap) {
+        size_t cap = t->strings_cap ? t->strings_cap : 4096;
+        while (cap < t->strings_len + n)
+            cap *= 2;
+        char *grown = realloc(t->strings, cap);
+        if (grown == NULL)
+            return -1;
+        t->strings = grown;
+        t->strings_cap = cap;
+    }
+    memcpy(t->strings + t->strings_len, s, n);
+    t->strings_len += n;
+    return (int64_t)(t->strings_len - n);
+}
+
 /* The longest value of string column `col` among the pending rows (at least 1). */
 static size_t rec_table_longest(const rec_table *t, int col)
 {
     size_t longest = 1;
     for (int64_t k = 0; k < t->pending_rows; k++) {
-        size_t n = strlen(t->pending[k * t->ncols + col].str);
+        size_t n = strlen(rec_cell_str(t, &t->pending[k * t->ncols + col]));
         if (n > longest)
             longest = n;
     }
@@ -212,6 +242,34 @@ int rec_table_new(recorder *r, const char *name, const rec_column *cols, int nco
     return r->n_tables - 1;
 }
 
+int rec_table_reserve(recorder *r, int table, int64_t rows)
+{
+    if (atomic_load(&r->failed))
+        return -1;
+    if (table < 0 || table >= r->n_tables || rows < 0) {
+        rec_error(r, "%s: rec_table_reserve: no table %d", r->partial_path, table);
+        return -1;
+    }
+    rec_table *t = &r->tables[table];
+    if (rows > INT64_MAX / 2 - t->pending_rows)
+        rows = INT64_MAX / 2 - t->pending_rows;
+    int64_t cap = t->pending_rows + rows;
+    if (cap <= t->pending_cap)
+        return 0;
+    if ((uint64_t)cap > SIZE_MAX / (size_t)t->ncols / sizeof(rec_cell)) {
+        rec_error(r, "%s: /tables/%s: too many rows", r->partial_path, t->name);
+        return -1;
+    }
+    rec_cell *grown = realloc(t->pending, (size_t)cap * (size_t)t->ncols * sizeof *grown);
+    if (grown == NULL) {
+        rec_error(r, "%s: /tables/%s: out of memory", r->partial_path, t->name);
+        return -1;
+    }
+    t->pending = grown;
+    t->pending_cap = cap;
+    return 0;
+}
+
 int rec_table_row(recorder *r, int table, const rec_value *values)
 {
     if (atomic_load(&r->failed))
@@ -236,6 +294,7 @@ int rec_table_row(recorder *r, int table, const rec_value *values)
         t->pending_cap = cap;
     }
     rec_cell *row = &t->pending[t->pending_rows * t->ncols];
+    size_t strings_before = t->strings_len;
     for (int i = 0; i < t->ncols; i++) {
         switch (t->types[i]) {
         case REC_I64:
@@ -245,11 +304,9 @@ int rec_table_row(recorder *r, int table, const rec_value *values)
             row[i].f64 = values[i].f64;
             break;
         case REC_STR:
-            row[i].str = rec_copy(values[i].str != NULL ? values[i].str : "");
-            if (row[i].str == NULL) {
-                for (int j = 0; j < i; j++)
-                    if (t->types[j] == REC_STR)
-                        free(row[j].str);
+            row[i].i64 = rec_table_intern(t, i, values[i].str != NULL ? values[i].str : "");
+            if (row[i].i64 < 0) {
+                t->strings_len = strings_before; /* the row is not added */
                 rec_error(r, "%s: /tables/%s: out of memory", r->partial_path, t->name);
                 return -1;
             }
@@ -258,14 +315,6 @@ int rec_table_row(recorder *r, int table, const rec_value *values)
     }
     t->pending_rows++;
     return 0;
-}
-
-static void rec_table_free_rows(rec_table *t, int64_t first, int64_t count)
-{
-    for (int64_t k = first; k < first + count; k++)
-        for (int i = 0; i < t->ncols; i++)
-            if (t->types[i] == REC_STR)
-                free(t->pending[k * t->ncols + i].str);
 }
 
 /* Packs pending rows [first, first + count) into buf in mem_type's layout;
@@ -284,7 +333,7 @@ static void rec_table_pack(const rec_table *t, int64_t first, int64_t count, uns
             else if (t->types[i] == REC_F64)
                 memcpy(at, &cells[i].f64, sizeof cells[i].f64);
             else
-                memcpy(at, cells[i].str, strlen(cells[i].str));
+                memcpy(at, rec_cell_str(t, &cells[i]), strlen(rec_cell_str(t, &cells[i])));
         }
     }
 }
@@ -328,9 +377,10 @@ int rec_tables_flush(recorder *r, int everything)
             continue;
         if (rec_table_write_pending(r, t, rows) < 0)
             return -1;
-        rec_table_free_rows(t, 0, rows);
         t->rows_written += rows;
         t->pending_rows -= rows;
+        if (t->pending_rows == 0)
+            t->strings_len = 0; /* a table with strings is written whole, at close */
         memmove(t->pending, &t->pending[rows * t->ncols],
                 (size_t)(t->pending_rows * t->ncols) * sizeof *t->pending);
     }
@@ -341,8 +391,6 @@ void rec_tables_free(recorder *r)
 {
     for (int i = 0; i < r->n_tables; i++) {
         rec_table *t = &r->tables[i];
-        if (t->pending != NULL && t->types != NULL)
-            rec_table_free_rows(t, 0, t->pending_rows);
         for (int c = 0; c < t->ncols; c++) {
             if (t->col_names != NULL)
                 free(t->col_names[c]);
@@ -354,6 +402,7 @@ void rec_tables_free(recorder *r)
         free(t->offsets);
         free(t->widths);
         free(t->pending);
+        free(t->strings);
         free(t->types);
         free(t->name);
     }

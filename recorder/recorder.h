@@ -79,6 +79,10 @@ int rec_attr_f64(recorder *r, const char *name, double value);
  * of the series that name the table. Returns a table id >= 0. */
 int rec_table_new(recorder *r, const char *name, const rec_column *cols, int ncols);
 int rec_table_row(recorder *r, int table, const rec_value *values);
+/* Makes room for `rows` more pending rows at once (a table of one row per
+ * VM): without it the rows grow by doubling, which briefly holds the old
+ * and the new array. 0, or -1 (out of memory, recorder_error). */
+int rec_table_reserve(recorder *r, int table, int64_t rows);
 
 /* Time series under /series/<group>/<name>: a 2-D float64 dataset
  * [sample, entity], chunked and deflate-compressed, with attributes unit and

@@ -36,8 +36,12 @@ typedef struct workload_arrival_msg {
 } workload_arrival_msg;
 
 struct model_module;
-/* The arrivals module (models/core/module.h): schedules the power-ons of
- * at_start groups and creates the arrival LPs of the others. */
+/* The arrivals module (models/core/module.h): powers on the VMs of
+ * at_start groups and creates the arrival LPs of the others. An at_start
+ * VM's vm.power_on is sent by its cluster to itself, one pending per
+ * cluster (a cursor over the cluster's at_start VMs by start time, then
+ * group and VM id): the same events in the same order as scheduling them
+ * all at build time, without holding one event per VM from the start. */
 extern const struct model_module arrivals_module;
 
 /* The handler (state: workload_gen). */

@@ -721,7 +721,7 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
     memcpy(columns, vm_columns, sizeof vm_columns);
     columns[N_VM_COLUMNS] = (rec_column){"cluster", REC_STR, NULL};
     int table = rec_table_new(rec, "vms", columns, N_VM_COLUMNS + (m->dc.explicit_clusters ? 1 : 0));
-    if (table < 0)
+    if (table < 0 || rec_table_reserve(rec, table, m->env.n_vms) != 0)
         return -1;
     for (uint32_t i = 0; i < m->env.n_vms; i++) {
         const vm_spec *s = &m->vm_specs[i];

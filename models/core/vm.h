@@ -23,12 +23,13 @@ typedef enum {
     VM_FAILED
 } vm_state;
 
+/* Field order avoids padding: 100,000 of each are held for a whole run. */
 typedef struct vm_spec {
     uint32_t group;          /* index of its scenario group (vms.[group]) */
     uint32_t index_in_group; /* 0-based; its name is "<group>-<index_in_group+1>" */
     uint32_t vcpus;
-    uint64_t memory_mib;
     int32_t host_group;    /* hosts.[host_group] it must run in, or -1 for any */
+    uint64_t memory_mib;
     sim_time_ns start_ns;  /* power-on request time */
     /* Demand processes: the group's (workload_group.demand), shared by its
      * VMs; a trace-driven resource points at the VM's own copy, which
@@ -44,13 +45,13 @@ typedef struct vm {
     vm_state state;
     int32_t host;          /* host index, -1 when not placed */
     uint32_t boot_epoch;   /* counts starts; a boot-end event of an older start is stale */
+    float cpu_ready_pct;   /* % of runnable time spent waiting (host sample step, below) */
     sim_time_ns arrived_ns; /* its power-on request, -1 if it never arrived */
     sim_time_ns stopped_ns; /* -1 until it powers off */
     /* state of its demand processes: moves with the VM between hosts */
     demand_state cpu_demand, memory_demand, network_demand;
     /* Written by the host's sample step (models/host/host_contention.c) for
      * running VMs; other models read them. */
-    float cpu_ready_pct;          /* % of runnable time spent waiting */
     double cpu_entitlement_mhz;   /* what the host gives it */
     double cpu_speed_factor;      /* useful MHz / demanded MHz, 0..1; 1 before the first sample */
 } vm;

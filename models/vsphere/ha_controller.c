@@ -52,11 +52,19 @@ static int read_policies(const scenario *scn, ha_controller *ha, const char *adm
         ha->ext_hosts = calloc(ha->n_hosts ? ha->n_hosts : 1, sizeof *ha->ext_hosts);
         ha->ext_vms = calloc(ha->n_vms ? ha->n_vms : 1, sizeof *ha->ext_vms);
     }
-    ha->failover_flags = calloc(ha->n_hosts ? ha->n_hosts : 1, sizeof *ha->failover_flags);
-    if ((ha->admission_ext && (!ha->ext_hosts || !ha->ext_vms)) || !ha->failover_flags)
+    if (ha->admission_ext && (!ha->ext_hosts || !ha->ext_vms))
         return -1;
-    return placement_choice_read(scn, VDCSIM_POLICY_HA_RESTART, "ha.restart_policy", "ha.restart_args", &ha->restart,
-                                 err, err_len);
+    int rc = placement_choice_read(scn, VDCSIM_POLICY_HA_RESTART, "ha.restart_policy", "ha.restart_args", &ha->restart,
+                                   err, err_len);
+    if (rc != 0)
+        return rc;
+    /* a restart policy that chooses gets the flags of every host of the
+     * run (cluster_choose_and_commit_with indexes them by host); the
+     * built-in failover_first needs none */
+    if (ha->restart.policy->choose != NULL &&
+        !(ha->failover_flags = calloc(ha->n_hosts ? ha->n_hosts : 1, sizeof *ha->failover_flags)))
+        return -1;
+    return 0;
 }
 
 /* Host h and VM v are in cluster k (every one without `clusters`). */
@@ -127,12 +135,35 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     ha->n_hosts = env->n_hosts;
     ha->n_vms_run = env->n_vms;
     ha->vm_local = env->vm_local;
-    ha->n_vms = 0; /* with `clusters` its own VMs only (in id order, as vm_local numbers them) */
-    for (uint32_t v = 0; v < env->n_vms; v++)
-        ha->n_vms += !ha->vm_local || vm_in(env, v, k);
-    ha->hosts = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *ha->hosts);
+    /* with `clusters` its own VMs only (in id order, as vm_local numbers
+     * them): the datacenter's list of the cluster's VMs, so that building
+     * 157 clusters does not walk every VM of the run for each */
+    const uint32_t *own_vms = ha->vm_local && env->dc ? env->dc->vm_ids + env->dc->vm_first[k] : NULL;
+    ha->n_vms = own_vms ? env->dc->vms_in[k] : env->n_vms;
+    if (!own_vms && ha->vm_local) {
+        ha->n_vms = 0;
+        for (uint32_t v = 0; v < env->n_vms; v++)
+            ha->n_vms += vm_in(env, v, k);
+    }
+    /* its cluster's hosts are contiguous (cluster.h): own_first .. own_first + n_own_hosts - 1 */
+    if (env->host_cluster && env->dc) {
+        ha->own_first = env->dc->n_hosts[k] ? env->dc->first_host[k] : 0;
+        ha->n_own_hosts = env->dc->n_hosts[k];
+    } else {
+        ha->own_first = env->n_hosts;
+        for (uint32_t h = 0; h < env->n_hosts; h++)
+            if (host_in(env, h, k)) {
+                ha->own_first = h < ha->own_first ? h : ha->own_first;
+                ha->n_own_hosts = h + 1 - ha->own_first;
+            }
+        if (ha->n_own_hosts == 0)
+            ha->own_first = 0;
+    }
+    /* per own host only: 157 clusters of 64 hosts each sized by all
+     * 10,000 hosts took 44 MiB (docs/clusters.md "Memory") */
+    ha->hosts = calloc(ha->n_own_hosts ? ha->n_own_hosts : 1, sizeof *ha->hosts);
     ha->vms = calloc(ha->n_vms ? ha->n_vms : 1, sizeof *ha->vms);
-    ha->saved_usable = calloc(env->n_hosts ? env->n_hosts : 1, sizeof *ha->saved_usable);
+    ha->saved_usable = calloc(ha->n_own_hosts ? ha->n_own_hosts : 1, sizeof *ha->saved_usable);
     if (!ha->hosts || !ha->vms || !ha->saved_usable) {
         ha_controller_free(ha);
         return -1;
@@ -171,17 +202,9 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     /* "table": each VM's own overhead, as vCenter counts it; a size: the same for all */
     int overhead_from_table = scn_bytes_name(scn, "ha.memory_overhead") == 0;
     double overhead_mib = (double)(scn_bytes(scn, "ha.memory_overhead") >> 20);
-    ha->own_first = env->n_hosts;
-    for (uint32_t h = 0; h < env->n_hosts; h++)
-        if (host_in(env, h, k)) {
-            ha->own_first = h < ha->own_first ? h : ha->own_first;
-            ha->n_own_hosts = h + 1 - ha->own_first; /* a cluster's hosts are contiguous (cluster.h) */
-        }
-    if (ha->n_own_hosts == 0)
-        ha->own_first = 0;
-    for (uint32_t h = 0; h < env->n_hosts; h++)
+    for (uint32_t h = ha->own_first; h < ha->own_first + ha->n_own_hosts; h++)
         if (host_in(env, h, k))
-            ha->hosts[h] = (ha_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(&env->host_specs[h]),
+            *ha_own_host(ha, h) = (ha_host){.cpu_capacity_mhz = host_cpu_capacity_mhz(&env->host_specs[h]),
                                      .mem_capacity_mib = (double)env->host_specs[h].memory_mib,
                                      .up = 1};
     int n = scn_list_len(scn, "ha.failover_hosts");
@@ -195,13 +218,13 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
             return scn_key_error(scn, err, err_len, key, "no host is named '%.100s' (expected NAME-NN as in /tables/hosts)",
                              name);
         }
-        if (ha->hosts[h].failover_host) {
+        if (ha_in_cluster(ha, (uint32_t)h) && ha_own_host(ha, (uint32_t)h)->failover_host) {
             ha_controller_free(ha);
             return scn_key_error(scn, err, err_len, key, "host '%.100s' is listed twice", name);
         }
         if (ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS || !host_in(env, (uint32_t)h, k))
             continue; /* failover hosts exist only under their policy, each in its own cluster */
-        ha->hosts[h].failover_host = 1;
+        ha_own_host(ha, (uint32_t)h)->failover_host = 1;
         ha->n_failover_hosts++;
     }
     if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS && ha->n_failover_hosts == 0) {
@@ -214,7 +237,11 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
         return scn_key_error(scn, err, err_len, "ha.admission_control",
                          "failover_hosts needs at least one host in ha.failover_hosts");
     }
-    for (uint32_t v = 0; v < env->n_vms; v++) {
+    uint32_t prio_group = UINT32_MAX; /* restart priority read once per group */
+    ha_priority prio = HA_PRIORITY_MEDIUM;
+    uint32_t n_walk = own_vms ? ha->n_vms : env->n_vms;
+    for (uint32_t i = 0; i < n_walk; i++) {
+        uint32_t v = own_vms ? own_vms[i] : i;
         const vm_spec *vs = &env->vm_specs[v];
         if (!vm_in(env, v, k)) {
             if (!ha->vm_local)
@@ -225,7 +252,10 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
         ha->vm_cpu_demand_mhz += demand_long_run_mean(vs->cpu_demand);
         if (vs->res.cpu_reservation_mhz > 0.0 || vs->res.memory_reservation_mib > 0.0)
             ha->vms_reserving++;
-        ha_priority prio = (ha_priority)scn_enum(scn, "vms.[%u].restart_priority", vs->group);
+        if (vs->group != prio_group) {
+            prio_group = vs->group;
+            prio = (ha_priority)scn_enum(scn, "vms.[%u].restart_priority", vs->group);
+        }
         ha->vms[ha_vm_slot(ha, v)] = (ha_vm){.host = -1,
                              .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
                              .mem_reservation_mib = vs->res.memory_reservation_mib,
@@ -287,8 +317,8 @@ int ha_controller_declare_recording(ha_controller *ha, recorder *rec, const stru
 static void mask_hosts(ha_controller *ha, cluster *c, int hide_failover)
 {
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) { /* its own view entries */
-        ha->saved_usable[h] = c->view[h].usable;
-        if ((ha->hosts[h].failover_host != 0) == (hide_failover != 0))
+        ha->saved_usable[h - ha->own_first] = c->view[h].usable;
+        if ((ha_own_host(ha, h)->failover_host != 0) == (hide_failover != 0))
             c->view[h].usable = 0;
     }
 }
@@ -296,7 +326,7 @@ static void mask_hosts(ha_controller *ha, cluster *c, int hide_failover)
 static void unmask_hosts(ha_controller *ha, cluster *c)
 {
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)
-        c->view[h].usable = ha->saved_usable[h];
+        c->view[h].usable = ha->saved_usable[h - ha->own_first];
 }
 
 static void mark_on(ha_controller *ha, uint32_t vm_id, int32_t host_index)
@@ -314,7 +344,7 @@ int32_t ha_controller_restart_place(ha_controller *ha, cluster *c, uint32_t vm_i
     int32_t chosen = -1;
     if (ha->restart.policy->choose != NULL) { /* not failover_first: the policy chooses */
         for (uint32_t h = 0; h < ha->n_hosts; h++)
-            ha->failover_flags[h] = (uint8_t)(ha->hosts[h].failover_host != 0);
+            ha->failover_flags[h] = (uint8_t)(ha_in_cluster(ha, h) && ha_own_host(ha, h)->failover_host != 0);
         chosen = cluster_choose_and_commit_with(c, vm_id, CLUSTER_PLACE_RESTART, &ha->restart, ha->failover_flags);
         if (chosen >= 0)
             mark_on(ha, vm_id, chosen);
@@ -339,11 +369,15 @@ int32_t ha_controller_restart_place(ha_controller *ha, cluster *c, uint32_t vm_i
  * vm_id is the VM asking to power on, or -1. */
 static vdcsim_ha_admission_call ext_call(const ha_controller *ha, int64_t vm_id)
 {
-    for (uint32_t h = 0; h < ha->n_hosts; h++)
-        ha->ext_hosts[h] = (vdcsim_ha_host){.cpu_capacity_mhz = ha->hosts[h].cpu_capacity_mhz,
-                                            .mem_capacity_mib = ha->hosts[h].mem_capacity_mib,
-                                            .up = ha->hosts[h].up,
-                                            .failover_host = ha->hosts[h].failover_host};
+    for (uint32_t h = 0; h < ha->n_hosts; h++) {
+        /* another cluster's host: never up here (as when the table held every host) */
+        ha_host none = {0};
+        const ha_host *hh = ha_in_cluster(ha, h) ? ha_own_host(ha, h) : &none;
+        ha->ext_hosts[h] = (vdcsim_ha_host){.cpu_capacity_mhz = hh->cpu_capacity_mhz,
+                                            .mem_capacity_mib = hh->mem_capacity_mib,
+                                            .up = hh->up,
+                                            .failover_host = hh->failover_host};
+    }
     for (uint32_t v = 0; v < ha->n_vms; v++)
         ha->ext_vms[v] = (vdcsim_ha_vm){.host = ha->vms[v].host,
                                         .powered_on = ha->vms[v].powered_on,
@@ -383,7 +417,7 @@ static int ha_admit(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t
         vdcsim_ha_admission_call call = ext_call(ha, vm_id);
         if (ha->admission->admit(&call))
             return 1;
-    } else if (ha_totals_admit(ha->totals, ha->hosts + ha->own_first, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->vms[ha_vm_slot(ha, vm_id)], -1,
+    } else if (ha_totals_admit(ha->totals, ha->hosts, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->vms[ha_vm_slot(ha, vm_id)], -1,
                                 &ha->cfg)) {
         return 1;
     }
@@ -400,7 +434,7 @@ static void ha_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluste
     if (!ha || purpose != CLUSTER_PLACE_POWER_ON || ha->cfg.policy != HA_POLICY_FAILOVER_HOSTS)
         return;
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) /* its own view entries */
-        if (ha->hosts[h].failover_host)
+        if (ha_own_host(ha, h)->failover_host)
             cluster_mask_host(c, h);
 }
 
@@ -462,9 +496,12 @@ void ha_controller_vm_off(ha_controller *ha, uint32_t vm_id)
 
 void ha_controller_host_up(ha_controller *ha, uint32_t host_index, int up)
 {
-    if (ha->hosts[host_index].up != up)
+    if (!ha_in_cluster(ha, host_index))
+        return; /* another cluster's host is never up in this HA */
+    ha_host *hh = ha_own_host(ha, host_index);
+    if (hh->up != up)
         ha_totals_hosts_changed(ha->totals);
-    ha->hosts[host_index].up = up;
+    hh->up = up;
 }
 
 ha_priority ha_controller_priority(const ha_controller *ha, uint32_t vm_id)
@@ -508,8 +545,8 @@ uint32_t ha_controller_failover_capacity(const ha_controller *ha)
     }
     if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS) {
         uint32_t up = 0;
-        for (uint32_t h = ha->own_first; h < ha->own_first + ha->n_own_hosts; h++)
-            up += ha->hosts[h].up && ha->hosts[h].failover_host;
+        for (uint32_t i = 0; i < ha->n_own_hosts; i++)
+            up += ha->hosts[i].up && ha->hosts[i].failover_host;
         return up;
     }
     if (ha->cfg.policy == HA_POLICY_PERCENTAGE) {
@@ -521,10 +558,10 @@ uint32_t ha_controller_failover_capacity(const ha_controller *ha)
             return 0;
         }
         uint32_t n = 0;
-        for (uint32_t h = ha->own_first; h < ha->own_first + ha->n_own_hosts; h++)
-            if (ha->hosts[h].up) {
-                cpu[n] = ha->hosts[h].cpu_capacity_mhz;
-                mem[n++] = ha->hosts[h].mem_capacity_mib;
+        for (uint32_t i = 0; i < ha->n_own_hosts; i++)
+            if (ha->hosts[i].up) {
+                cpu[n] = ha->hosts[i].cpu_capacity_mhz;
+                mem[n++] = ha->hosts[i].mem_capacity_mib;
             }
         double need_cpu = ha->totals->sum_cpu_need_mhz, need_mem = ha->totals->sum_mem_need_mib;
         uint32_t fc = hosts_spare(cpu, n, need_cpu), fm = hosts_spare(mem, n, need_mem);
@@ -533,13 +570,13 @@ uint32_t ha_controller_failover_capacity(const ha_controller *ha)
         return fc < fm ? fc : fm;
     }
     ha_slots s;
-    ha_totals_slots(ha->totals, ha->hosts + ha->own_first, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->cfg, &s);
+    ha_totals_slots(ha->totals, ha->hosts, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->cfg, &s);
     return s.failover_capacity;
 }
 
 void ha_controller_slots(const ha_controller *ha, ha_slots *out)
 {
-    ha_totals_slots(ha->totals, ha->hosts + ha->own_first, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->cfg, out);
+    ha_totals_slots(ha->totals, ha->hosts, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->cfg, out);
 }
 
 /* Sum of the capacities left after the `failures` largest of the up hosts
@@ -548,7 +585,7 @@ static double capacity_after_failures(const ha_controller *ha, uint32_t failures
 {
     double total = 0.0, removed = 0.0, ceiling = INFINITY;
     uint32_t n_up = 0;
-    for (uint32_t h = 0; h < ha->n_hosts; h++)
+    for (uint32_t h = 0; h < ha->n_own_hosts; h++)
         if (ha->hosts[h].up) {
             total += memory ? ha->hosts[h].mem_capacity_mib : ha->hosts[h].cpu_capacity_mhz;
             n_up++;
@@ -557,7 +594,7 @@ static double capacity_after_failures(const ha_controller *ha, uint32_t failures
         /* the k-th largest: the largest below the previous one, counting ties */
         double best = -1.0;
         uint32_t ties = 0;
-        for (uint32_t h = 0; h < ha->n_hosts; h++) {
+        for (uint32_t h = 0; h < ha->n_own_hosts; h++) {
             if (!ha->hosts[h].up)
                 continue;
             double c = memory ? ha->hosts[h].mem_capacity_mib : ha->hosts[h].cpu_capacity_mhz;
@@ -625,7 +662,7 @@ static void describe_reservations_only(const ha_controller *ha, FILE *out)
 static uint32_t hosts_up(const ha_controller *ha)
 {
     uint32_t n = 0;
-    for (uint32_t h = 0; h < ha->n_hosts; h++)
+    for (uint32_t h = 0; h < ha->n_own_hosts; h++)
         n += ha->hosts[h].up != 0;
     return n;
 }
@@ -640,7 +677,7 @@ void ha_controller_describe(const ha_controller *ha, FILE *out)
                 ha->cfg.failover_level == 1 ? "" : "s");
     else if (ha->cfg.policy == HA_POLICY_PERCENTAGE && ha->cfg.auto_percentages)
         fprintf(out, " (%.1f %% CPU and memory reserved: %" PRIu32 " of %" PRIu32 " hosts, computed)",
-                ha_reserved_percentage(ha->hosts, ha->n_hosts, &ha->cfg, 0), ha->cfg.failover_level, hosts_up(ha));
+                ha_reserved_percentage(ha->hosts, ha->n_own_hosts, &ha->cfg, 0), ha->cfg.failover_level, hosts_up(ha));
     else if (ha->cfg.policy == HA_POLICY_PERCENTAGE)
         fprintf(out, " (%.0f %% CPU, %.0f %% memory reserved)", ha->cfg.cpu_percentage, ha->cfg.memory_percentage);
     else if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS)

@@ -50,10 +50,10 @@ typedef struct ha_controller {
     policy_args admission_args;
     int admission_ext;
     placement_choice restart;     /* ha.restart_policy; NULL callback: failover_first */
-    uint8_t *failover_flags;      /* per host, for a restart policy's call */
+    uint8_t *failover_flags;      /* per host of the run, for a restart policy that chooses (else NULL) */
     vdcsim_ha_host *ext_hosts;    /* scratch views for a non-built-in admission policy */
     vdcsim_ha_vm *ext_vms;
-    ha_host *hosts; /* n_hosts */
+    ha_host *hosts; /* n_own_hosts: host own_first + i at [i] (ha_own_host) */
     ha_vm *vms;     /* n_vms: the cluster's own VMs, VM v at ha_vm_slot(ha, v) */
     const uint32_t *vm_local; /* model_env.vm_local: NULL means the VM id */
     uint32_t n_vms_run;       /* every VM of the run, for check's text */
@@ -64,7 +64,7 @@ typedef struct ha_controller {
      * look at that slice only (the same result, without the walk) */
     uint32_t own_first, n_own_hosts;
     uint32_t n_failover_hosts;
-    int *saved_usable; /* scratch for hiding hosts from placement */
+    int *saved_usable; /* n_own_hosts: scratch for hiding hosts from placement */
     sim_time_ns retry_interval_ns;
     uint32_t retries;
     double vm_memory_mib;         /* all VMs' configured memory, for check */
@@ -79,6 +79,11 @@ typedef struct ha_controller {
     uint32_t n_cluster_ha;
     int log_admission_refused, log_restart_failed;
 } ha_controller;
+
+/* Host h (an index of the run) is one of this HA's cluster's. */
+static inline int ha_in_cluster(const ha_controller *ha, uint32_t h) { return h - ha->own_first < ha->n_own_hosts; }
+/* This HA's entry of host h, one of its cluster's. */
+static inline ha_host *ha_own_host(const ha_controller *ha, uint32_t h) { return &ha->hosts[h - ha->own_first]; }
 
 static inline uint32_t ha_vm_slot(const ha_controller *ha, uint32_t vm_id) { return ha->vm_local ? ha->vm_local[vm_id] : vm_id; }
 
