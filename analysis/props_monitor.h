@@ -51,6 +51,7 @@ typedef struct pm_set {
                            * decided at its atoms' changes, keeping no history */
     uint64_t stored_mask; /* slots some other property needs as a signal */
     int atom_slot[PA_COUNT]; /* -1: no property names it */
+    uint64_t stream_of_slot[PA_COUNT]; /* per slot: bit i for streamed property i < 64 naming it */
     props_atom slot_atom[PA_COUNT];
     int n_slots;
     int64_t end_ns;
