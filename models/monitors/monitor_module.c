@@ -420,10 +420,14 @@ static int monitors_write(model_builder *b, void *world)
                            (int)(sizeof resource_columns / sizeof resource_columns[0]));
     if (tr < 0)
         return -1;
+    const char *group_name = NULL;
     for (uint32_t i = 0; i < w->n_vms; i++) {
         const vm_spec *vs = &b->env->vm_specs[i];
+        /* a group's VMs are consecutive: one scenario lookup per group */
+        if (i == 0 || vs->group != b->env->vm_specs[i - 1].group)
+            group_name = scn_string(w->scn, "vms.[%u].name", vs->group);
         char name[300];
-        core_entity_name(name, sizeof name, scn_string(w->scn, "vms.[%u].name", vs->group), vs->index_in_group);
+        core_entity_name(name, sizeof name, group_name, vs->index_in_group);
         rec_value row[] = {{.str = name}, {.f64 = vs->res.cpu_reservation_mhz}, {.f64 = vs->res.cpu_limit_mhz}};
         if (rec_table_row(rec, tr, row) != 0)
             return -1;
@@ -461,6 +465,8 @@ static int monitors_write(model_builder *b, void *world)
             entities++;
             violations += pp->violations;
             pending += pp->pending;
+            if (pp->n_v == 0)
+                continue; /* no row: no name to look up (40,000 VMs x the VM properties) */
             char name[300];
             if (sampled)
                 monitor_sampled_name(w->sampled, kind, i, name, sizeof name);
