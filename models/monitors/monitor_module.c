@@ -482,7 +482,7 @@ static int monitors_write(model_builder *b, void *world)
                                  b->env->host_specs[i].index_in_group);
             for (size_t j = 0; j < pp->n_v; j++) {
                 rec_value row[] = {{.i64 = pp->v[j].time_ns}, {.str = pe->name}, {.str = name},
-                                   {.str = pp->v[j].witness}, {.i64 = pp->v[j].obligation_ns}};
+                                   {.str = pm_witness(pp, j)}, {.i64 = pp->v[j].obligation_ns}};
                 if (rec_table_row(rec, tv, row) != 0)
                     return -1;
             }
