@@ -63,7 +63,7 @@ static const struct {
      * failover capacity than "Host failures cluster tolerates"). A failed
      * host consumes that capacity, so the promise holds only while none is
      * down; a cluster without HA or admission control (level 0) promises
-     * nothing. Verify only (clusters are no monitor entities). */
+     * nothing. Monitored in the controller LP (models/monitors/monitor_sampled.c). */
     {"ha_admission",
      "forall cluster: G ((cluster.failover_level > 0 && cluster.hosts_up >= cluster.hosts) -> "
      "cluster.failover_capacity >= cluster.failover_level)",
@@ -71,7 +71,7 @@ static const struct {
     /* DRS convergence: after a disturbance (the usable hosts change: a
      * failure, repair or maintenance), the imbalance is at or below DRS's
      * target within 3 passes (VMware, vSphere Resource Management 8.0,
-     * "DRS Migration Threshold"; DRS runs every 5 minutes). Verify only. */
+     * "DRS Migration Threshold"; DRS runs every 5 minutes). Monitored as ha_admission. */
     {"drs_convergence", "forall cluster: G (cluster.hosts_changed -> F[<=%s] cluster.imbalance <= cluster.imbalance_target)",
      BP_DRS_PASSES},
     /* Proportional-share fairness: VMs of a host that want more CPU than

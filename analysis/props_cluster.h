@@ -12,6 +12,9 @@
  * over the usable hosts H = hosts_up(t): (5 - T) / (10 sqrt(H)) (the
  * formula of models/vsphere/drs.h), infinite for T <= 1 (threshold 1 makes
  * only mandatory moves) or H <= 0, NaN where hosts_up is NaN. Reentrant.
+ * props_cluster_target_of / props_cluster_is_change: the same for one
+ * value / one pair of successive hosts_up values, for the online monitors
+ * (models/monitors), so both compute them with one formula.
  */
 #ifndef VDCSIM_ANALYSIS_PROPS_CLUSTER_H
 #define VDCSIM_ANALYSIS_PROPS_CLUSTER_H
@@ -20,5 +23,7 @@
 
 int props_cluster_changes(const ps_signal *hosts_up, int drs_enabled, ps_signal *out);
 int props_cluster_target(const ps_signal *hosts_up, int threshold, ps_signal *out);
+double props_cluster_target_of(double hosts_up, int threshold);
+int props_cluster_is_change(double before, double now);
 
 #endif

@@ -51,6 +51,7 @@ typedef struct pm_set {
                            * decided at its atoms' changes, keeping no history */
     uint64_t stored_mask; /* slots some other property needs as a signal */
     int atom_slot[PA_COUNT]; /* -1: no property names it */
+    uint64_t stream_of_slot[PA_COUNT]; /* per slot: bit i for streamed property i < 64 naming it */
     props_atom slot_atom[PA_COUNT];
     int n_slots;
     int64_t end_ns;
@@ -63,7 +64,7 @@ typedef struct pm_set {
 
 typedef struct pm_violation {
     int64_t time_ns, obligation_ns;
-    char *witness;
+    size_t witness_at; /* offset of its witness in pm_prop.witnesses (pm_witness) */
 } pm_violation;
 
 typedef struct pm_prop {
@@ -73,7 +74,13 @@ typedef struct pm_prop {
     long violations, pending;
     pm_violation *v;
     size_t n_v, cap_v;
+    char *witnesses; /* the witnesses, NUL-terminated one after the other:
+                      * one growing block, not one allocation per violation */
+    size_t witness_len, witness_cap;
 } pm_prop;
+
+/* The witness of violation j of p. */
+static inline const char *pm_witness(const pm_prop *p, size_t j) { return p->witnesses + p->v[j].witness_at; }
 
 typedef struct pm_entity {
     int64_t base_ns;

@@ -113,6 +113,8 @@ typedef struct {
     _Atomic(rec_block *) *slots;
     int total_of;       /* >= 0: a total series, the sum over entities of this series */
     int64_t total_rows; /* rows of a total series filled so far */
+    rec_series_watch_fn watch; /* rec_series_watch: NULL when none */
+    void *watch_arg;
 } rec_series;
 
 /* One /events row in memory. */

@@ -238,11 +238,34 @@ void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, doubl
                  (long long)g->final_rows, (long long)g->writable_rows - 1);
         return;
     }
+    if (s->watch)
+        s->watch(s->watch_arg, t_ns, entity, value);
     if (r->dist_rank > 0) {
         rec_gather_put(r, series, row, entity, value);
         return;
     }
     rec_cell_set(r, s, g, row, entity, value);
+}
+
+int rec_series_find(const recorder *r, const char *group, const char *name)
+{
+    int gi = rec_group_find(r, group);
+    for (int i = 0; gi >= 0 && i < r->n_series; i++)
+        if (r->series[i].group == gi && strcmp(r->series[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int rec_series_watch(recorder *r, int series, rec_series_watch_fn fn, void *arg)
+{
+    if (series < 0 || series >= r->n_series || r->series[series].watch != NULL || fn == NULL) {
+        rec_error(r, "%s: rec_series_watch: series %d does not exist or is watched already", r->partial_path,
+                  series);
+        return -1;
+    }
+    r->series[series].watch = fn;
+    r->series[series].watch_arg = arg;
+    return 0;
 }
 
 void rec_series_set_row(recorder *r, int series, int64_t row, int entity, double value)

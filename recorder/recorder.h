@@ -110,6 +110,18 @@ int rec_series_new_total(recorder *r, const char *group, const char *name, const
  * Safe to call concurrently from several threads for distinct cells. */
 void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, double value);
 
+/* Observing a series (serial, before the run): rec_series_find gives the
+ * id of /series/<group>/<name> (-1 when the run has none); after
+ * rec_series_watch, every rec_series_put of that series calls
+ * fn(arg, t_ns, entity, value) on the putting thread, inside the putting
+ * LP's handler, before the cell is set (and also on MPI ranks other than
+ * 0). For models that follow what the run records without changing it
+ * (the property monitors, models/monitors); one watcher per series.
+ * Returns 0, or -1 for a bad series or a second watcher. */
+typedef void (*rec_series_watch_fn)(void *arg, sim_time_ns t_ns, int entity, double value);
+int rec_series_find(const recorder *r, const char *group, const char *name);
+int rec_series_watch(recorder *r, int series, rec_series_watch_fn fn, void *arg);
+
 /* Event log /events: compound rows (time_ns i64, lp u32, seq u64, kind enum,
  * subject i64, a i64, b i64, value f64), sorted by (time_ns, lp, seq), which
  * must be unique. Kinds are registered before the first window (or, in a run

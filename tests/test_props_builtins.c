@@ -158,7 +158,7 @@ static void monitor_result(const props_list *list, props_kind kind, props_result
             v->time_ns = e.prop[0].v[j].time_ns;
             v->obligation_ns = e.prop[0].v[j].obligation_ns;
             snprintf(v->entity, sizeof v->entity, "%s", kind == PK_VM ? vm_names[row] : pod_names[row]);
-            snprintf(v->witness, sizeof v->witness, "%s", e.prop[0].v[j].witness);
+            snprintf(v->witness, sizeof v->witness, "%s", pm_witness(&e.prop[0], j));
         }
         pm_entity_free(&e, &s);
         for (int a = 0; a < PA_COUNT; a++)

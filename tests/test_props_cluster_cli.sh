@@ -13,8 +13,9 @@
 #   disturbance (cluster.hosts_changed is never true), so drs_convergence
 #   and no_change hold. With drs.enabled the same run has the two
 #   disturbances: no_change breaks at 25m (2 -> 1) and 55m (1 -> 2).
-#   The run with ha_admission in its own properties list exits 2 naming the
-#   key and `vdcsim verify`.
+#   The run with the same properties in its own list (monitors during the
+#   run) reports the same result; vmotion.active is still refused in a run
+#   (exit 2 naming the key and `vdcsim verify`).
 # Args: VDCSIM SOURCE_DIR WORK_DIR
 set -u
 vdcsim=$1; src=$2; work=$3/props_cluster_cli
@@ -52,9 +53,15 @@ grep -qx "no_change: FAIL (2 violations, 0 pending, 1 entity)" drs.txt && ok || 
 grep -qx "  at 25m (1500000000000 ns) cluster: cluster.hosts_changed=true" drs.txt && ok || bad "failure seen at 25m"
 grep -qx "  at 55m (3300000000000 ns) cluster: cluster.hosts_changed=true" drs.txt && ok || bad "repair seen at 55m"
 
-# in the run: refused, with a pointer to verify
-{ cat ha.cfg; echo 'properties = ( { builtin = "ha_admission"; } );'; } >ha-run.cfg
-expect_status 2 "run refuses ha_admission" "$vdcsim" run ha-run.cfg --quiet
-expect_err "ha-run.cfg:7: key 'properties.[0].builtin'" "names file, line and key"
+# in the run: monitored, the same result as verify
+{ cat drs.cfg; cat props.cfg; } >drs-run.cfg
+sed -i -e 's/drs.h5/drs-run.h5/' drs-run.cfg
+expect_status 0 "run with the cluster built-ins" "$vdcsim" run drs-run.cfg
+grep -q "ha_admission: PASS, 0 violations, 0 pending, 1 entit" out.txt && ok || bad "run summary: ha_admission holds"
+grep -q "no_change: FAIL, 2 violations, 0 pending, 1 entit" out.txt && ok || bad "run summary: two disturbances"
+# vmotion.active: refused, with a pointer to verify
+{ cat ha.cfg; echo 'properties = ( { name = "m"; formula = "forall vm: G !vmotion.active"; } );'; } >mig-run.cfg
+expect_status 2 "run refuses vmotion.active" "$vdcsim" run mig-run.cfg --quiet
+expect_err "mig-run.cfg:7: key 'properties.[0].formula'" "names file, line and key"
 expect_err "vdcsim verify" "points to verify"
 cli_end

@@ -22,8 +22,11 @@
  * vm_resources.cpu_shares, from which `vdcsim verify` recomputes it.
  * Pods have no samples: their monitors decide at their records. A formula
  * without forall names no entity: it is decided at the end (entity "-").
- * Properties over services or vmotion.active are refused (FILE:LINE: key
- * error): check them with `vdcsim verify`.
+ * Clusters and services (monitor_sampled.h): their monitors live in the
+ * controller LP (its `sample` hook, after HA, failures and DRS) and in the
+ * service LP, fed by the recorder's series watch with the values those LPs
+ * put. vmotion.active is refused (FILE:LINE: key error): check it with
+ * `vdcsim verify`.
  */
 #ifndef VDCSIM_MODELS_MONITORS_MONITOR_H
 #define VDCSIM_MODELS_MONITORS_MONITOR_H

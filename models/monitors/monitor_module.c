@@ -12,6 +12,7 @@
 #include "models/core/core_build.h"
 #include "models/core/host.h"
 #include "models/core/model_env.h"
+#include "models/monitors/monitor_sampled.h"
 
 enum { N_HOST_KINDS = 6, N_POD_KINDS = 5, CHECK_SAMPLES = 12 };
 
@@ -26,6 +27,7 @@ typedef struct monitor_world {
     uint32_t n_vms, n_hosts;
     int64_t end_ns, period_ns;
     const scenario *scn;
+    monitor_sampled *sampled; /* clusters and services (NULL: no property over them) */
     int kind_vm_started, kind_vm_stopped, kind_vm_failed;
     int kind_host[N_HOST_KINDS];
     int kind_pod[N_POD_KINDS];
@@ -65,6 +67,7 @@ static void world_free(monitor_world *w)
     for (uint32_t i = 0; w->fair_logs && i < w->n_hosts; i++)
         pf_log_free(&w->fair_logs[i]);
     free(w->fair_logs);
+    monitor_sampled_free(w->sampled);
     pm_set_free(&w->vm_set);
     pm_set_free(&w->host_set);
     props_list_free(&w->props);
@@ -72,14 +75,12 @@ static void world_free(monitor_world *w)
 }
 
 /* A property the monitors cannot follow: 0 when fine, else the reason. */
-static const char *not_monitored(const props_node *f)
+static const char *not_monitored(const props_node *f, const scenario *scn)
 {
     if (f->type != PN_FORALL)
         return NULL; /* names no entity: decided at the end (monitors_write) */
-    if (f->kind == PK_CLUSTER) /* clusters are no monitor entities: their series live in the controller */
-        return "properties over clusters are not monitored during a run yet: check them with vdcsim verify";
-    if (f->kind != PK_VM && f->kind != PK_HOST && f->kind != PK_POD)
-        return "properties over services are not monitored during a run yet: check them with vdcsim verify";
+    if (f->kind == PK_SERVICE && scn_list_len(scn, "services") == 0)
+        return "the scenario has no services: nothing to monitor (and `vdcsim verify` finds no service series)";
     if (props_uses_atom(f, PA_VM_MIGRATING))
         return "vmotion.active is not monitored during a run yet: check it with vdcsim verify";
     return NULL;
@@ -107,7 +108,7 @@ static model_status monitors_build(model_builder *b, void **world)
         char why[512], key[64];
         const char *reason = NULL;
         int rc = props_list_add(&w->props, &spec, &params, &bad_key, why, sizeof why);
-        if (rc == 0 && (reason = not_monitored(w->props.items[w->props.n - 1].ast)) != NULL) {
+        if (rc == 0 && (reason = not_monitored(w->props.items[w->props.n - 1].ast, scn)) != NULL) {
             snprintf(why, sizeof why, "%s", reason);
             bad_key = spec.builtin && spec.builtin[0] ? "builtin" : "formula";
             rc = -1;
@@ -192,6 +193,8 @@ static model_status monitors_start(model_builder *b, void **world)
                 return model_runtime_error(b, "out of memory");
         }
     }
+    if (monitor_sampled_new(&w->sampled, &w->props, b->scn, env, w->end_ns, CHECK_SAMPLES * w->period_ns) != 0)
+        return model_runtime_error(b, "out of memory");
     init[PA_HOST_UP] = 1.0; /* up before any record, as offline */
     for (uint32_t i = 0; i < w->n_hosts; i++) {
         const host_spec *hs = &env->host_specs[i];
@@ -243,7 +246,7 @@ static int monitors_declare(model_builder *b, void *world)
         if (w->series_vm_host < 0 || w->series_vm_usable_demand < 0)
             return -1;
     }
-    return 0;
+    return w->sampled ? monitor_sampled_declare(w->sampled, b->rec) : 0;
 }
 
 static void push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v)
@@ -405,6 +408,20 @@ static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, 
     }
 }
 
+/* The controller's sample: the cluster monitors, after HA, the failures and
+ * DRS have put their series (monitor_sampled.h). */
+static void monitors_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
+{
+    monitor_world *w = f->world;
+    if (w->sampled)
+        monitor_sampled_cluster_sample(w->sampled, sim_now(ctx), c);
+}
+
+static const cluster_hooks monitor_cluster_hooks = {
+    .name = "monitors",
+    .sample = monitors_cluster_sample,
+};
+
 static const host_hooks monitor_host_hooks = {
     .name = "monitors",
     .after_sample = monitors_after_sample,
@@ -470,15 +487,21 @@ static int monitors_write(model_builder *b, void *world)
     for (uint32_t i = 0; i < w->n_pods; i++)
         if (pm_finish(&w->pods[i], &w->pod_set, err, sizeof err) != 0)
             return -1;
+    if (w->sampled && monitor_sampled_finish(w->sampled, err, sizeof err) != 0)
+        return -1;
     /* the VMs' constants the properties may name, for `vdcsim verify` (row i: VM i) */
     int n_resource_columns = (int)(sizeof resource_columns / sizeof resource_columns[0]) - (w->fair ? 0 : 1);
     int tr = rec_table_new(rec, "vm_resources", resource_columns, n_resource_columns);
     if (tr < 0)
         return -1;
+    const char *group_name = NULL;
     for (uint32_t i = 0; i < w->n_vms; i++) {
         const vm_spec *vs = &b->env->vm_specs[i];
+        /* a group's VMs are consecutive: one scenario lookup per group */
+        if (i == 0 || vs->group != b->env->vm_specs[i - 1].group)
+            group_name = scn_string(w->scn, "vms.[%u].name", vs->group);
         char name[300];
-        core_entity_name(name, sizeof name, scn_string(w->scn, "vms.[%u].name", vs->group), vs->index_in_group);
+        core_entity_name(name, sizeof name, group_name, vs->index_in_group);
         rec_value row[] = {{.str = name},
                            {.f64 = vs->res.cpu_reservation_mhz},
                            {.f64 = vs->res.cpu_limit_mhz},
@@ -500,10 +523,14 @@ static int monitors_write(model_builder *b, void *world)
             continue;
         }
         props_kind kind = pe->ast->kind;
-        int is_vm = kind == PK_VM;
+        int is_vm = kind == PK_VM, sampled = kind == PK_CLUSTER || kind == PK_SERVICE;
         const pm_set *s = is_vm ? &w->vm_set : kind == PK_POD ? &w->pod_set : &w->host_set;
         pm_entity *ents = is_vm ? w->vms : kind == PK_POD ? w->pods : w->hosts;
         uint32_t n = is_vm ? w->n_vms : kind == PK_POD ? w->n_pods : w->n_hosts;
+        if (sampled) {
+            s = monitor_sampled_set(w->sampled, kind);
+            ents = monitor_sampled_entities(w->sampled, kind, &n);
+        }
         int k = 0;
         while (k < s->n_props && s->prop[k] != p)
             k++;
@@ -515,8 +542,12 @@ static int monitors_write(model_builder *b, void *world)
             entities++;
             violations += pp->violations;
             pending += pp->pending;
+            if (pp->n_v == 0)
+                continue; /* no row: no name to look up (40,000 VMs x the VM properties) */
             char name[300];
-            if (is_vm)
+            if (sampled)
+                monitor_sampled_name(w->sampled, kind, i, name, sizeof name);
+            else if (is_vm)
                 core_entity_name(name, sizeof name, scn_string(w->scn, "vms.[%u].name", b->env->vm_specs[i].group),
                                  b->env->vm_specs[i].index_in_group);
             else if (kind == PK_POD)
@@ -528,7 +559,7 @@ static int monitors_write(model_builder *b, void *world)
                                  b->env->host_specs[i].index_in_group);
             for (size_t j = 0; j < pp->n_v; j++) {
                 char witness[256]; /* the size of the checker's (props_violation) */
-                snprintf(witness, sizeof witness, "%s", pp->v[j].witness);
+                snprintf(witness, sizeof witness, "%s", pm_witness(pp, j));
                 if (kind == PK_HOST && w->fair && props_uses_atom(pe->ast, PA_HOST_CPU_SHARE_ERROR)) {
                     int64_t start = pp->v[j].obligation_ns >= 0 ? pp->v[j].obligation_ns : pp->v[j].time_ns;
                     fairness_note(w, b->env, i, start, witness, sizeof witness);
@@ -568,4 +599,5 @@ const model_module monitors_module = {
     .describe = monitors_describe,
     .free = monitors_free,
     .host_hooks = &monitor_host_hooks,
+    .cluster_hooks = &monitor_cluster_hooks,
 };

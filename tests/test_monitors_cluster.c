@@ -1,0 +1,455 @@
+/* test_monitors_cluster.c - the cluster built-ins ha_admission and
+ * drs_convergence and the service predicates monitored during a run
+ * (issue 17, items 2-3; docs/properties.md, "Monitors during a run"), end
+ * to end: hand-worked violations read from /tables/violations, `vdcsim
+ * verify`'s code (props_h5 + props_evaluate_each) on the finished run giving
+ * the same rows and counts, 1 and 2 threads identical, and the run's other
+ * datasets unchanged by the monitors.
+ *
+ * "hadm", a cluster too small for its HA promise (percentage admission
+ * control, failover level 1, auto-computed percentages: 1/3 of the CPU
+ * reserved with 3 hosts up): big-01 of 8 x 1 GHz (8000 MHz) and small-01,
+ * small-02 of 4 x 1 GHz (4000 MHz): 16000 MHz. Every VM reserves 2000 MHz
+ * (memory overhead 0, no memory reservation: memory never binds). early-01..04
+ * power on at 0: 8000 MHz reserved; admission: (16000 - 8000) / 16000 = 50 %
+ * >= 33.3 %, admitted. late-01 and late-02 power on at 12m: late-01 leaves
+ * (16000 - 10000) / 16000 = 37.5 % >= 33.3 %, admitted; late-02 would leave
+ * 25 %, refused. The failover capacity (ha_controller.c: the largest hosts
+ * that can fail with the rest still holding the 2000 MHz per VM): 8000 MHz
+ * needed, 16000 - 8000 (big-01 fails) = 8000 >= 8000: 1; then 4000 < 8000:
+ * stop. So 1 until 12m; with 10000 MHz, 8000 < 10000: 0 from 12m. The
+ * percentage policy counts hosts as equal; the capacity does not: the
+ * unequal hosts break the promise. The controller samples every 5m: the
+ * 15m sample is the first with capacity 0, all three hosts up:
+ *  - ha_admission: one violation at 15m, witness (the atoms in the
+ *    formula's order) cluster.failover_level=1, cluster.hosts_up=3,
+ *    cluster.hosts=3, cluster.failover_capacity=0;
+ *  - recovers_10m, G (cluster.failover_capacity < 1 -> F[<=10m]
+ *    cluster.failover_capacity >= 1): false on [15m, 50m] (never back),
+ *    one violation at its deadline 25m, obligation 15m; pending on (50m,
+ *    1h) (the window reaches past the end).
+ *
+ * "drs5" and "drs3": three hosts of 4 x 1 GHz, 64 GiB, five 500 MHz VMs,
+ * HA on, DRS every 10m (drs.period), so drs_convergence is
+ * G (cluster.hosts_changed -> F[<=30m] cluster.imbalance <=
+ * cluster.imbalance_target): 3 passes of 10m. esx-01 fails at 20m for 30m;
+ * the controller hears of it one control latency (1 s) later, so the
+ * hosts_up series shows 2 from the 25m sample and 3 again from the 55m one:
+ * disturbances at 25m and 55m. DRS's first pass is one period plus two
+ * control latencies after the start (drs_build.c), then one every period:
+ * 10m2s, 20m2s, ..., so the windows [25m, 55m] and [55m, 85m] hold the
+ * passes at 30m2s, 40m2s, 50m2s and 60m2s, 70m2s, 80m2s.
+ *  - drs5 (threshold 5): target (5 - 5) / (10 sqrt H) = 0. Five equal VMs
+ *    cannot load 2 or 3 equal hosts equally: the best splits are 3/2, CPU
+ *    loads 0.375 and 0.25 (500 of 4000 MHz per VM), standard deviation
+ *    0.0625, and 2/2/1, loads 0.25, 0.25, 0.125, mean 0.2083, deviation
+ *    sqrt((2 x 0.04167^2 + 0.08333^2) / 3) = 0.0589256 (memory half of
+ *    that: 4 of 64 GiB per VM; DRS combines by max). The samples of the
+ *    disturbances already see the best splits: at 25m the HA restarts
+ *    (20m16s) placed esx-01's VMs by least imbalance (DRS's placement),
+ *    at 55m the pass at 50m2s, which sees esx-01 back (its notice at
+ *    50m1s), moved one VM there. Two violations, at 55m
+ *    (obligation 25m, witness cluster.imbalance=0.0625) and 85m
+ *    (obligation 55m, cluster.imbalance=0.0589256), with
+ *    cluster.hosts_changed=true, cluster.imbalance_target=0.
+ *  - drs3 (threshold 3): target 2 / (10 sqrt 2) = 0.1414 with 2 hosts,
+ *    2 / (10 sqrt 3) = 0.1155 with 3. The best splits give CPU loads
+ *    (0.375, 0.25): standard deviation 0.0625, and (0.25, 0.25, 0.125):
+ *    0.0589, memory less: within the target, which DRS reaches (it moves
+ *    while above it): drs_convergence holds.
+ *  - no_change, G !cluster.hosts_changed: violations at 25m and 55m.
+ *
+ * "svc": a service of 4 replicas without hosts, deterministic work of
+ * 100 ms, 1 request/s: every latency is at least 100 ms, the waits are rare
+ * (load 0.1 per replica). Row 0 of the service series is empty (NaN):
+ * pending on [0, 5m). fast_100ms, G service.latency_p99 < 100ms: violated
+ * at 5m (the first sample), 1 pending. under_10s, G service.latency_p99 <
+ * 10s: holds, 1 pending.
+ *
+ * vmotion.active is still refused in a run (exit 2, FILE:LINE: key, a
+ * pointer to `vdcsim verify`).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/props_file.h"
+#include "analysis/props_h5.h"
+#include "tests/run_h5.h"
+
+
+#define HADM_BASE \
+    "simulation = { seed = 1; until = \"1h\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; control_latency = \"1s\"; };\n" \
+    "output = { path = \"x.h5\"; };\n" \
+    "hosts = ( { name = \"big\"; count = 1; sockets = 1; cores_per_socket = 8; threads_per_core = 1; cpu = \"1GHz\"; memory = \"64GiB\"; },\n" \
+    "          { name = \"small\"; count = 2; sockets = 1; cores_per_socket = 4; threads_per_core = 1; cpu = \"1GHz\"; memory = \"64GiB\"; } );\n" \
+    "vms = ( { name = \"early\"; count = 4; vcpus = 2; memory = \"4GiB\"; cpu_reservation = \"2GHz\"; cpu_demand = { kind = \"constant\"; mean = \"500MHz\"; }; },\n" \
+    "        { name = \"late\"; count = 2; vcpus = 2; memory = \"4GiB\"; cpu_reservation = \"2GHz\"; start = \"12m\"; cpu_demand = { kind = \"constant\"; mean = \"500MHz\"; }; } );\n" \
+    "ha = { enabled = true; memory_overhead = \"0B\"; };\n"
+
+#define HADM_PROPS \
+    "properties = ( { builtin = \"ha_admission\"; },\n" \
+    "  { name = \"recovers_10m\"; formula = \"forall cluster: G (cluster.failover_capacity < 1 -> F[<=10m] cluster.failover_capacity >= 1)\"; } );\n"
+
+#define DRS_BASE(threshold) \
+    "simulation = { seed = 1; until = \"2h\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; control_latency = \"1s\"; };\n" \
+    "output = { path = \"x.h5\"; };\n" \
+    "hosts = ( { name = \"esx\"; count = 3; sockets = 1; cores_per_socket = 4; threads_per_core = 1; cpu = \"1GHz\"; memory = \"64GiB\"; } );\n" \
+    "vms = ( { name = \"web\"; count = 5; vcpus = 1; memory = \"4GiB\"; cpu_demand = { kind = \"constant\"; mean = \"500MHz\"; }; } );\n" \
+    "ha = { enabled = true; };\n" \
+    "drs = { enabled = true; period = \"10m\"; threshold = " threshold "; };\n" \
+    "failures = { inject = ( { target = \"host esx-01\"; at = \"20m\"; duration = \"30m\"; } ); };\n"
+
+#define DRS_PROPS \
+    "properties = ( { builtin = \"drs_convergence\"; }, { builtin = \"ha_admission\"; },\n" \
+    "  { name = \"no_change\"; formula = \"forall cluster: G !cluster.hosts_changed\"; } );\n"
+
+#define SVC_BASE \
+    "simulation = { seed = 1; until = \"30m\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; };\n" \
+    "output = { path = \"x.h5\"; };\n" \
+    "services = ( { name = \"api\"; replicas = 4; load_balancer = \"shared_queue\"; max_queue = \"unbounded\";\n" \
+    "               arrival = { rate = \"1/s\"; }; service = { distribution = \"deterministic\"; mean = \"100ms\"; }; } );\n"
+
+#define SVC_PROPS \
+    "properties = ( { name = \"fast_100ms\"; formula = \"forall service: G service.latency_p99 < \\\"100ms\\\"\"; },\n" \
+    "  { name = \"under_10s\"; formula = \"forall service: G service.latency_p99 < \\\"10s\\\"\"; } );\n"
+
+typedef struct row {
+    int64_t time_ns, obligation_ns;
+    char property[64], entity[64], witness[256];
+} row;
+
+typedef struct rows {
+    row r[64];
+    int n;
+} rows;
+
+static const int64_t M = 60 * 1000000000LL; /* a minute in ns */
+
+static int read_violations(hid_t f, rows *out)
+{
+    char err[512];
+    hsize_t n = 0;
+    out->n = 0;
+    hid_t t = h5r_open_dataset(f, "/tables/violations", 1, &n, err, sizeof err);
+    if (t < 0 || n > 64)
+        return -1;
+    for (hsize_t i = 0; i < n; i++) {
+        row *r = &out->r[out->n++];
+        if (h5r_table_column_i64(t, "v", "time_ns", i, 1, &r->time_ns, err, sizeof err) != 0 ||
+            h5r_table_column_i64(t, "v", "obligation_start_ns", i, 1, &r->obligation_ns, err, sizeof err) != 0 ||
+            h5r_table_column_str(t, "v", "property", i, r->property, sizeof r->property, err, sizeof err) != 0 ||
+            h5r_table_column_str(t, "v", "entity", i, r->entity, sizeof r->entity, err, sizeof err) != 0 ||
+            h5r_table_column_str(t, "v", "witness", i, r->witness, sizeof r->witness, err, sizeof err) != 0)
+            return -1;
+    }
+    H5Dclose(t);
+    return 0;
+}
+
+static const row *find(const rows *rs, const char *prop, const char *entity, int64_t t)
+{
+    for (int i = 0; i < rs->n; i++)
+        if (strcmp(rs->r[i].property, prop) == 0 && strcmp(rs->r[i].entity, entity) == 0 && rs->r[i].time_ns == t)
+            return &rs->r[i];
+    return NULL;
+}
+
+/* The row (prop, entity, t) exists with that obligation and a witness that
+ * starts with `witness` (the whole witness when exact). */
+static const row *expect(const rows *rs, const char *prop, const char *entity, int64_t t, int64_t obligation,
+                         const char *witness, int exact)
+{
+    const row *r = find(rs, prop, entity, t);
+    if (!r)
+        fprintf(stderr, "  no violation of %s by %s at %lld ns\n", prop, entity, (long long)t);
+    CHECK(r != NULL);
+    if (!r)
+        return NULL;
+    CHECK_INT_EQ(r->obligation_ns, obligation);
+    if (strncmp(r->witness, witness, exact ? strlen(witness) + 1 : strlen(witness)) != 0)
+        fprintf(stderr, "  %s %s at %lld: witness '%s', want '%s'\n", prop, entity, (long long)t, r->witness, witness);
+    CHECK_INT_EQ(strncmp(r->witness, witness, strlen(witness)), 0);
+    if (exact)
+        CHECK_INT_EQ(strcmp(r->witness, witness), 0);
+    return r;
+}
+
+static int count_of(const rows *rs, const char *prop)
+{
+    int n = 0;
+    for (int i = 0; i < rs->n; i++)
+        n += strcmp(rs->r[i].property, prop) == 0;
+    return n;
+}
+
+static void property_counts(hid_t f, const char *name, int64_t *violations, int64_t *pending, int64_t *entities)
+{
+    char err[512], got[128];
+    hsize_t n = 0;
+    *violations = *pending = *entities = -1;
+    hid_t t = h5r_open_dataset(f, "/tables/properties", 1, &n, err, sizeof err);
+    CHECK(t >= 0);
+    for (hsize_t i = 0; t >= 0 && i < n; i++) {
+        if (h5r_table_column_str(t, "p", "name", i, got, sizeof got, err, sizeof err) != 0 || strcmp(got, name) != 0)
+            continue;
+        h5r_table_column_i64(t, "p", "violations", i, 1, violations, err, sizeof err);
+        h5r_table_column_i64(t, "p", "pending", i, 1, pending, err, sizeof err);
+        h5r_table_column_i64(t, "p", "entities", i, 1, entities, err, sizeof err);
+    }
+    if (t >= 0)
+        H5Dclose(t);
+}
+
+typedef struct offline {
+    const char *property;
+    const rows *monitors;
+    int matched, seen;
+} offline;
+
+static void on_violation(void *arg, const props_violation *v)
+{
+    offline *o = arg;
+    o->seen++;
+    const row *r = find(o->monitors, o->property, v->entity, v->time_ns);
+    int same = r && r->obligation_ns == v->obligation_ns && strcmp(r->witness, v->witness) == 0;
+    if (!same)
+        fprintf(stderr, "  verify: %s %s at %lld (%s) not found the same in the monitors' table\n", o->property,
+                v->entity, (long long)v->time_ns, v->witness);
+    o->matched += same;
+}
+
+/* The checker's code on the finished run, with the scenario as the
+ * properties file: the same rows and counts as the monitors wrote. */
+static void compare_with_verify(const char *name, const rows *monitors)
+{
+    char h5[512], cfg[512], err[2048];
+    snprintf(h5, sizeof h5, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
+    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
+    props_source src;
+    props_h5 *r = NULL;
+    CHECK_INT_EQ(props_h5_open(h5, &r, &src, err, sizeof err), 0);
+    if (!r)
+        return;
+    props_builtin_params params;
+    CHECK_INT_EQ(props_h5_builtin_params(r, &params, err, sizeof err), 0);
+    props_list list;
+    CHECK_INT_EQ(props_file_load(cfg, &params, &list, err, sizeof err), 0);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    int total = 0;
+    for (int i = 0; i < list.n; i++) {
+        offline o = {.property = list.items[i].name, .monitors = monitors};
+        props_result res;
+        if (props_evaluate_each(list.items[i].ast, &src, &res, on_violation, &o, err, sizeof err) != 0)
+            fprintf(stderr, "  verify %s: %s\n", list.items[i].name, err);
+        CHECK_INT_EQ(o.matched, o.seen);
+        CHECK_INT_EQ(o.seen, count_of(monitors, list.items[i].name));
+        int64_t v, p, e;
+        property_counts(f, list.items[i].name, &v, &p, &e);
+        CHECK_INT_EQ(v, res.violations);
+        CHECK_INT_EQ(p, res.pending);
+        CHECK_INT_EQ(e, res.entities);
+        total += o.seen;
+    }
+    CHECK_INT_EQ(total, monitors->n);
+    H5Fclose(f);
+    props_list_free(&list);
+    props_h5_close(r);
+}
+
+/* The monitors observe only: /series, /events and the model's tables are
+ * those of the same run without properties. */
+static void same_without_properties(const char *with, const char *without)
+{
+    static const char *const objs[] = {"/series", "/events", "/tables/hosts", "/tables/vms"};
+    for (size_t k = 0; k < sizeof objs / sizeof objs[0]; k++) {
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd, "h5diff -q %s/%s.h5 %s/%s.h5 %s >/dev/null 2>&1", VDCSIM_TEST_TMPDIR, with,
+                 VDCSIM_TEST_TMPDIR, without, objs[k]);
+        int rc = system(cmd);
+        if (rc != 0)
+            fprintf(stderr, "  %s differs with properties (%s)\n", objs[k], with);
+        CHECK_INT_EQ(rc, 0);
+    }
+}
+
+static void test_ha_admission(void)
+{
+    hid_t f = run_h5("mc_hadm", HADM_BASE HADM_PROPS);
+    if (f < 0)
+        return;
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    CHECK_INT_EQ(count_of(&rs, "ha_admission"), 1);
+    expect(&rs, "ha_admission", "cluster", 15 * M, -1,
+           "cluster.failover_level=1, cluster.hosts_up=3, cluster.hosts=3, cluster.failover_capacity=0", 1);
+    CHECK_INT_EQ(count_of(&rs, "recovers_10m"), 1);
+    expect(&rs, "recovers_10m", "cluster", 25 * M, 15 * M, "cluster.failover_capacity=0", 0);
+    int64_t v, p, e;
+    property_counts(f, "recovers_10m", &v, &p, &e);
+    CHECK_INT_EQ(v, 1);
+    CHECK_INT_EQ(p, 1);
+    CHECK_INT_EQ(e, 1);
+    property_counts(f, "ha_admission", &v, &p, &e);
+    CHECK_INT_EQ(p, 0);
+    H5Fclose(f);
+    compare_with_verify("mc_hadm", &rs);
+    hid_t g = run_h5("mc_hadm_none", HADM_BASE);
+    if (g >= 0)
+        H5Fclose(g);
+    same_without_properties("mc_hadm", "mc_hadm_none");
+    run_h5_same_across_threads("mc_hadm_threads", HADM_BASE HADM_PROPS);
+}
+
+static void test_drs_convergence(void)
+{
+    hid_t f = run_h5("mc_drs5", DRS_BASE("5") DRS_PROPS);
+    if (f < 0)
+        return;
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    CHECK_INT_EQ(count_of(&rs, "drs_convergence"), 2);
+    expect(&rs, "drs_convergence", "cluster", 55 * M, 25 * M,
+           "cluster.hosts_changed=true, cluster.imbalance=0.0625, cluster.imbalance_target=0", 1);
+    expect(&rs, "drs_convergence", "cluster", 85 * M, 55 * M,
+           "cluster.hosts_changed=true, cluster.imbalance=0.0589256, cluster.imbalance_target=0", 1);
+    CHECK_INT_EQ(count_of(&rs, "no_change"), 2);
+    expect(&rs, "no_change", "cluster", 25 * M, -1, "cluster.hosts_changed=true", 1);
+    expect(&rs, "no_change", "cluster", 55 * M, -1, "cluster.hosts_changed=true", 1);
+    H5Fclose(f);
+    compare_with_verify("mc_drs5", &rs);
+    run_h5_same_across_threads("mc_drs5_threads", DRS_BASE("5") DRS_PROPS);
+
+    f = run_h5("mc_drs3", DRS_BASE("3") DRS_PROPS);
+    if (f < 0)
+        return;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    CHECK_INT_EQ(count_of(&rs, "drs_convergence"), 0);
+    CHECK_INT_EQ(count_of(&rs, "no_change"), 2);
+    int64_t v, p, e;
+    property_counts(f, "drs_convergence", &v, &p, &e);
+    CHECK_INT_EQ(p, 0);
+    CHECK_INT_EQ(e, 1);
+    H5Fclose(f);
+    compare_with_verify("mc_drs3", &rs);
+    hid_t g = run_h5("mc_drs3_none", DRS_BASE("3"));
+    if (g >= 0)
+        H5Fclose(g);
+    same_without_properties("mc_drs3", "mc_drs3_none");
+}
+
+static void test_service(void)
+{
+    hid_t f = run_h5("mc_svc", SVC_BASE SVC_PROPS);
+    if (f < 0)
+        return;
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    CHECK_INT_EQ(count_of(&rs, "fast_100ms"), 1);
+    expect(&rs, "fast_100ms", "api", 5 * M, -1, "service.latency_p99=", 0);
+    CHECK_INT_EQ(count_of(&rs, "under_10s"), 0);
+    int64_t v, p, e;
+    property_counts(f, "fast_100ms", &v, &p, &e);
+    CHECK_INT_EQ(p, 1);
+    property_counts(f, "under_10s", &v, &p, &e);
+    CHECK_INT_EQ(p, 1);
+    CHECK_INT_EQ(e, 1);
+    H5Fclose(f);
+    compare_with_verify("mc_svc", &rs);
+    run_h5_same_across_threads("mc_svc_threads", SVC_BASE SVC_PROPS);
+}
+
+/* Two clusters (/series/clusters/..., one column per controller): "gold"
+ * is hadm's cluster (DRS off), "silver" drs5's (threshold 5, no HA
+ * admission problem): the same violations, each on its own cluster. */
+#define TWO \
+    "simulation = { seed = 1; until = \"2h\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; control_latency = \"1s\"; };\n" \
+    "output = { path = \"x.h5\"; };\n" \
+    "hosts = ( { name = \"big\"; count = 1; sockets = 1; cores_per_socket = 8; threads_per_core = 1; cpu = \"1GHz\"; memory = \"64GiB\"; },\n" \
+    "          { name = \"small\"; count = 2; sockets = 1; cores_per_socket = 4; threads_per_core = 1; cpu = \"1GHz\"; memory = \"64GiB\"; },\n" \
+    "          { name = \"esx\"; count = 3; sockets = 1; cores_per_socket = 4; threads_per_core = 1; cpu = \"1GHz\"; memory = \"64GiB\"; } );\n" \
+    "clusters = ( { name = \"gold\"; hosts = ( { group = \"big\"; }, { group = \"small\"; } ); drs = { enabled = false; }; },\n" \
+    "             { name = \"silver\"; hosts = ( { group = \"esx\"; } ); drs = { threshold = 5; }; } );\n" \
+    "vms = ( { name = \"early\"; count = 4; vcpus = 2; memory = \"4GiB\"; cpu_reservation = \"2GHz\"; cluster = \"gold\"; cpu_demand = { kind = \"constant\"; mean = \"500MHz\"; }; },\n" \
+    "        { name = \"late\"; count = 2; vcpus = 2; memory = \"4GiB\"; cpu_reservation = \"2GHz\"; start = \"12m\"; cluster = \"gold\"; cpu_demand = { kind = \"constant\"; mean = \"500MHz\"; }; },\n" \
+    "        { name = \"web\"; count = 5; vcpus = 1; memory = \"4GiB\"; cluster = \"silver\"; cpu_demand = { kind = \"constant\"; mean = \"500MHz\"; }; } );\n" \
+    "ha = { enabled = true; memory_overhead = \"0B\"; };\n" \
+    "drs = { enabled = true; period = \"10m\"; };\n" \
+    "failures = { inject = ( { target = \"host esx-01\"; at = \"20m\"; duration = \"30m\"; } ); };\n" \
+    "properties = ( { builtin = \"ha_admission\"; }, { builtin = \"drs_convergence\"; },\n" \
+    "  { name = \"no_change\"; formula = \"forall cluster: G !cluster.hosts_changed\"; } );\n"
+
+static void test_two_clusters(void)
+{
+    hid_t f = run_h5("mc_two", TWO);
+    if (f < 0)
+        return;
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    CHECK_INT_EQ(count_of(&rs, "ha_admission"), 1);
+    expect(&rs, "ha_admission", "gold", 15 * M, -1,
+           "cluster.failover_level=1, cluster.hosts_up=3, cluster.hosts=3, cluster.failover_capacity=0", 1);
+    CHECK_INT_EQ(count_of(&rs, "drs_convergence"), 2);
+    expect(&rs, "drs_convergence", "silver", 55 * M, 25 * M,
+           "cluster.hosts_changed=true, cluster.imbalance=0.0625, cluster.imbalance_target=0", 1);
+    expect(&rs, "drs_convergence", "silver", 85 * M, 55 * M,
+           "cluster.hosts_changed=true, cluster.imbalance=0.0589256, cluster.imbalance_target=0", 1);
+    CHECK_INT_EQ(count_of(&rs, "no_change"), 2);
+    int64_t v, p, e;
+    property_counts(f, "no_change", &v, &p, &e);
+    CHECK_INT_EQ(e, 2);
+    H5Fclose(f);
+    compare_with_verify("mc_two", &rs);
+    run_h5_same_across_threads("mc_two_threads", TWO);
+}
+
+static int run_status(const char *name, const char *text, char *err_text, size_t err_len)
+{
+    char cfg[512], out[512], cmd[2048], errf[512];
+    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
+    snprintf(out, sizeof out, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
+    snprintf(errf, sizeof errf, "%s/%s.err", VDCSIM_TEST_TMPDIR, name);
+    FILE *fp = fopen(cfg, "w");
+    if (!fp)
+        return -1;
+    fputs(text, fp);
+    fclose(fp);
+    snprintf(cmd, sizeof cmd, "%s run %s -o %s --quiet 2>%s", VDCSIM_BINARY, cfg, out, errf);
+    int rc = system(cmd);
+    err_text[0] = '\0';
+    if ((fp = fopen(errf, "r")) != NULL) {
+        size_t n = fread(err_text, 1, err_len - 1, fp);
+        err_text[n] = '\0';
+        fclose(fp);
+    }
+    return rc >= 0 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Still verify-only: vmotion.active (refused with the key and a pointer to
+ * verify), and a service property in a run without services. */
+static void test_refused(void)
+{
+    char text[2048];
+    CHECK_INT_EQ(run_status("mc_vmotion",
+                            DRS_BASE("3") "properties = ( { name = \"m\"; formula = \"forall vm: G !vmotion.active\"; } );\n",
+                            text, sizeof text),
+                 2);
+    CHECK_STR_CONTAINS(text, "mc_vmotion.cfg:8: key 'properties.[0].formula'");
+    CHECK_STR_CONTAINS(text, "vdcsim verify");
+    CHECK_INT_EQ(run_status("mc_noservice",
+                            HADM_BASE "properties = ( { name = \"s\"; formula = \"forall service: G service.latency_p99 < \\\"1s\\\"\"; } );\n",
+                            text, sizeof text),
+                 2);
+    CHECK_STR_CONTAINS(text, "mc_noservice.cfg:8: key 'properties.[0].formula'");
+    CHECK_STR_CONTAINS(text, "no services");
+}
+
+int main(void)
+{
+    test_ha_admission();
+    test_drs_convergence();
+    test_service();
+    test_two_clusters();
+    test_refused();
+    return CHECK_DONE();
+}
