@@ -259,6 +259,29 @@ static void host_record(const model_env *env, sim_time_ns now, const host *h, co
     rec_series_put(env->rec, env->series_host_vms_running, now, e, (double)h->n_vms);
 }
 
+/* One VM's demand of one resource at now (demand_next). A stateless spec's
+ * expected level is a function of (spec, now) alone: it is computed once
+ * per spec and time in the scratch's memo and only the noise is drawn per
+ * VM, in the same order, so the values are those of demand_next. */
+static double vm_demand(host_scratch *sc, const demand_spec *d, demand_state *st, sim_time_ns now, gsl_rng *noise)
+{
+    if (!demand_stateless(d))
+        return demand_next(d, st, now, noise);
+    if (sc->memo_t_ns != now) {
+        sc->memo_t_ns = now;
+        sc->memo_n = 0;
+    }
+    for (uint32_t k = 0; k < sc->memo_n; k++)
+        if (sc->memo_spec[k] == d)
+            return demand_noisy(d, sc->memo_level[k], noise);
+    double level = demand_expected(d, now);
+    if (sc->memo_n < HOST_DEMAND_MEMO) {
+        sc->memo_spec[sc->memo_n] = d;
+        sc->memo_level[sc->memo_n++] = level;
+    }
+    return demand_noisy(d, level, noise);
+}
+
 /* Every sample period: each running VM's demands, the features' additions,
  * then the host's division of CPU, memory and network among them
  * (models/host/host_contention.h). */
@@ -295,12 +318,12 @@ static void host_sample(sim_ctx *ctx, host *h)
         const vm_spec *vs = &env->vm_specs[id];
         vm *v = &env->vms[id];
         /* draw order per VM: CPU, memory, network; a booting VM demands nothing */
-        int running = v->state == VM_RUNNING;
-        s.in[i] = (host_vm_input){
-            .cpu_demand_mhz = running ? demand_next(vs->cpu_demand, &v->cpu_demand, now, noise) : 0.0,
-            .memory_active_fraction = running ? demand_next(vs->memory_demand, &v->memory_demand, now, noise) : 0.0,
-            .network_gbps = running ? demand_next(vs->network_demand, &v->network_demand, now, noise) : 0.0,
-        };
+        s.in[i] = (host_vm_input){0};
+        if (v->state == VM_RUNNING) {
+            s.in[i].cpu_demand_mhz = vm_demand(sc, vs->cpu_demand, &v->cpu_demand, now, noise);
+            s.in[i].memory_active_fraction = vm_demand(sc, vs->memory_demand, &v->memory_demand, now, noise);
+            s.in[i].network_gbps = vm_demand(sc, vs->network_demand, &v->network_demand, now, noise);
+        }
         memory_mib += vs->memory_mib;
     }
     s.vm_memory_mib = (double)memory_mib;

@@ -303,26 +303,31 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
                                  .vmotions_in_flight = in_flight_on(k, h),
                                  .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
     }
+    /* The VMs' static fields once (the VM records are scattered: a read of
+     * each per pass costs a cache miss per VM); the rest every pass. */
+    int set_static = !k->vms_static_set;
+    k->vms_static_set = 1;
     for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
         uint32_t v = cluster_vm_at(c, i);
-        const vm_spec *vs = &env->vm_specs[v];
         int32_t r = k->vm_migration[drs_vm_slot(k, v)];
         int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[cluster_vm_slot(c, v)];
-        drs_vm dv = {.host = h,
-                     .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
-                     .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)],
-                     .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
-                     .mem_reservation_mib = vs->res.memory_reservation_mib,
-                     .memory_mib = (double)vs->memory_mib,
-                     .dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[drs_vm_slot(k, v)] / MIB_BYTES,
-                     .sriov_vfs = vs->res.sriov ? 1u : 0u,
-                     .pinned = !vm_movable(d, c, v)};
+        drs_vm *dv = local_view(d, c) ? &k->vms[i] : &k->vms[v];
+        if (set_static) {
+            const vm_spec *vs = &env->vm_specs[v];
+            dv->cpu_reservation_mhz = vs->res.cpu_reservation_mhz;
+            dv->mem_reservation_mib = vs->res.memory_reservation_mib;
+            dv->memory_mib = (double)vs->memory_mib;
+            dv->sriov_vfs = vs->res.sriov ? 1u : 0u;
+        }
+        dv->host = h;
+        dv->cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)];
+        dv->mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)];
+        dv->dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[drs_vm_slot(k, v)] / MIB_BYTES;
+        dv->pinned = !vm_movable(d, c, v);
         if (local_view(d, c)) {
-            dv.host = h >= 0 ? h - (int32_t)c->first_host : h;
-            k->vms[i] = dv;
-            k->assignment[i] = dv.host;
+            dv->host = h >= 0 ? h - (int32_t)c->first_host : h;
+            k->assignment[i] = dv->host;
         } else {
-            k->vms[v] = dv;
             k->assignment[v] = h;
         }
     }
@@ -685,17 +690,15 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
         uint32_t v = cluster_vm_at(c, i);
         int32_t r = k->vm_migration[drs_vm_slot(k, v)];
         int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[cluster_vm_slot(c, v)];
-        if (local) {
+        /* the imbalance reads hosts and entitlements only: the other fields
+         * stay as the last pass wrote them (vms_static_set) */
+        if (local)
             h = h >= 0 ? h - (int32_t)c->first_host : h;
-            k->assignment[i] = h;
-            k->vms[i] = (drs_vm){.host = h, .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
-                                       .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)]};
-            continue;
-        }
-        k->assignment[v] = h;
-        k->vms[v] = (drs_vm){.host = k->assignment[v],
-                             .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
-                             .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)]};
+        drs_vm *dv = local ? &k->vms[i] : &k->vms[v];
+        k->assignment[local ? i : v] = h;
+        dv->host = h;
+        dv->cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)];
+        dv->mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)];
     }
     double imb;
     if (local) {
