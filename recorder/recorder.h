@@ -106,6 +106,14 @@ int rec_series_new_total(recorder *r, const char *group, const char *name, const
  * Safe to call concurrently from several threads for distinct cells. */
 void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, double value);
 
+/* rec_series_put(r, series[k], t_ns, entity, values[k]) for k < n, series
+ * ids < 0 skipped: the cells of one entity and time in several series,
+ * with the time's row and the cell's place found once per group (a model's
+ * sample puts a dozen series). A refused put (time or entity) refuses the
+ * group's other series at that time too. */
+void rec_series_put_each(recorder *r, const int *series, const double *values, int n, sim_time_ns t_ns,
+                         int entity);
+
 /* Event log /events: compound rows (time_ns i64, lp u32, seq u64, kind enum,
  * subject i64, a i64, b i64, value f64), sorted by (time_ns, lp, seq), which
  * must be unique. Kinds are registered before the first window (or, in a run

@@ -238,25 +238,35 @@ static void host_record(const model_env *env, sim_time_ns now, const host *h, co
         [HOST_SERIES_NETWORK_GBPS] = t->network_gbps,
         [HOST_SERIES_POWER_W] = t->power_w,
     };
-    rec_series_put(env->rec, env->series_host_cpu_demand, now, e, t->cpu_demand_mhz);
-    rec_series_put(env->rec, env->series_host_cpu_usage, now, e, t->cpu_usage_mhz);
-    for (int k = 0; k < HOST_SERIES_COUNT; k++)
-        if (env->series_host[k] >= 0)
-            rec_series_put(env->rec, env->series_host[k], now, e, values[k]);
+    /* the host's series in one call: the row and cell are found once */
+    int ids[HOST_SERIES_COUNT + 4];
+    double vals[HOST_SERIES_COUNT + 4];
+    int n = 0;
+    ids[n] = env->series_host_cpu_demand;
+    vals[n++] = t->cpu_demand_mhz;
+    ids[n] = env->series_host_cpu_usage;
+    vals[n++] = t->cpu_usage_mhz;
+    for (int k = 0; k < HOST_SERIES_COUNT; k++) {
+        ids[n] = env->series_host[k]; /* < 0: not recorded, skipped */
+        vals[n++] = values[k];
+    }
+    ids[n] = env->series_host_memory_committed;
+    vals[n++] = s->vm_memory_mib;
+    ids[n] = env->series_host_vms_running;
+    vals[n++] = (double)h->n_vms;
+    rec_series_put_each(env->rec, ids, vals, n, now, e);
+    if (env->series_vm_cpu_demand < 0 && env->series_vm_ready < 0 && env->series_vm_entitlement < 0 &&
+        env->series_vm_speed < 0)
+        return;
+    const int vm_ids[4] = {env->series_vm_cpu_demand, env->series_vm_ready, env->series_vm_entitlement,
+                           env->series_vm_speed};
     for (uint32_t i = 0; i < h->n_vms; i++) {
         int id = (int)h->vm_ids[i];
         const vm *v = &env->vms[id];
-        if (env->series_vm_cpu_demand >= 0)
-            rec_series_put(env->rec, env->series_vm_cpu_demand, now, id, s->in[i].cpu_demand_mhz);
-        if (env->series_vm_ready >= 0)
-            rec_series_put(env->rec, env->series_vm_ready, now, id, v->cpu_ready_pct);
-        if (env->series_vm_entitlement >= 0)
-            rec_series_put(env->rec, env->series_vm_entitlement, now, id, v->cpu_entitlement_mhz);
-        if (env->series_vm_speed >= 0)
-            rec_series_put(env->rec, env->series_vm_speed, now, id, v->cpu_speed_factor);
+        const double vm_vals[4] = {s->in[i].cpu_demand_mhz, v->cpu_ready_pct, v->cpu_entitlement_mhz,
+                                   v->cpu_speed_factor};
+        rec_series_put_each(env->rec, vm_ids, vm_vals, 4, now, id);
     }
-    rec_series_put(env->rec, env->series_host_memory_committed, now, e, s->vm_memory_mib);
-    rec_series_put(env->rec, env->series_host_vms_running, now, e, (double)h->n_vms);
 }
 
 /* One VM's demand of one resource at now (demand_next). A stateless spec's
