@@ -186,8 +186,10 @@ static const host_spec *drs_capacity(const host *h, const host_feature *f, const
 {
     const drs_env *d = f->world;
     double reserve = d->hosts[h->index].vmotion_cpu_mhz;
+    if (!(reserve > 0.0)) /* no vMotion in flight: most samples */
+        return spec;
     double cap = host_schedulable_mhz(spec);
-    if (!(reserve > 0.0) || !(cap > 0.0))
+    if (!(cap > 0.0))
         return spec;
     *tmp = *spec;
     tmp->cpu_mhz = spec->cpu_mhz * fmax(0.0, 1.0 - reserve / cap); /* schedulable - reserve */
