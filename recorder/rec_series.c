@@ -207,28 +207,20 @@ static int rec_block_cols(const rec_group *g, int col_block)
     return cols < g->chunk_cols ? cols : g->chunk_cols;
 }
 
-void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, double value)
+/* The row of (t_ns, entity) in series s, checked: 0, or -1 after rec_fail. */
+static int rec_put_row(recorder *r, const rec_series *s, const rec_group *g, sim_time_ns t_ns, int entity,
+                       int64_t *row_out)
 {
-    if (r->series_ended) {
-        rec_fail(r, "%s: rec_series_put after recorder_end_series", r->partial_path);
-        return;
-    }
-    if (series < 0 || series >= r->n_series || r->series[series].dataset < 0) {
-        rec_fail(r, "%s: rec_series_put: no series %d", r->partial_path, series);
-        return;
-    }
-    rec_series *s = &r->series[series];
-    const rec_group *g = &r->groups[s->group];
     if (entity < 0 || entity >= g->n_entities) {
         rec_fail(r, "%s: /series/%s/%s: entity %d out of range 0..%d", r->partial_path, g->name,
                  s->name, entity, g->n_entities - 1);
-        return;
+        return -1;
     }
     if (t_ns < g->start_ns || (t_ns - g->start_ns) % g->period_ns != 0) {
         rec_fail(r, "%s: /series/%s/%s: time %lld ns is not start %lld + k * period %lld",
                  r->partial_path, g->name, s->name, (long long)t_ns, (long long)g->start_ns,
                  (long long)g->period_ns);
-        return;
+        return -1;
     }
     int64_t row = (t_ns - g->start_ns) / g->period_ns;
     if (row < g->final_rows || row >= g->writable_rows) {
@@ -236,8 +228,53 @@ void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, doubl
                  "%lld..%lld of the current window",
                  r->partial_path, g->name, s->name, (long long)t_ns, (long long)row,
                  (long long)g->final_rows, (long long)g->writable_rows - 1);
+        return -1;
+    }
+    *row_out = row;
+    return 0;
+}
+
+/* Where a cell lives: its block's key and its index in the block (the
+ * divisions of rec_cell_set, done once for all series of a group). */
+typedef struct rec_spot {
+    int64_t row_block;
+    int col_block, cols;
+    size_t cell;
+} rec_spot;
+
+static rec_spot rec_spot_of(const rec_group *g, int64_t row, int entity)
+{
+    rec_spot p = {.row_block = row / g->chunk_rows, .col_block = entity / g->chunk_cols};
+    p.cols = rec_block_cols(g, p.col_block);
+    p.cell = (size_t)(row - p.row_block * g->chunk_rows) * (size_t)p.cols +
+             (size_t)(entity - p.col_block * g->chunk_cols);
+    return p;
+}
+
+static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p, double value);
+
+static int rec_series_ok(recorder *r, int series)
+{
+    if (series < 0 || series >= r->n_series || r->series[series].dataset < 0) {
+        rec_fail(r, "%s: rec_series_put: no series %d", r->partial_path, series);
+        return 0;
+    }
+    return 1;
+}
+
+void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, double value)
+{
+    if (r->series_ended) {
+        rec_fail(r, "%s: rec_series_put after recorder_end_series", r->partial_path);
         return;
     }
+    if (!rec_series_ok(r, series))
+        return;
+    rec_series *s = &r->series[series];
+    const rec_group *g = &r->groups[s->group];
+    int64_t row;
+    if (rec_put_row(r, s, g, t_ns, entity, &row) != 0)
+        return;
     if (s->watch)
         s->watch(s->watch_arg, t_ns, entity, value);
     if (r->dist_rank > 0) {
@@ -268,6 +305,39 @@ int rec_series_watch(recorder *r, int series, rec_series_watch_fn fn, void *arg)
     return 0;
 }
 
+void rec_series_put_each(recorder *r, const int *series, const double *values, int n, sim_time_ns t_ns,
+                         int entity)
+{
+    if (r->series_ended) {
+        rec_fail(r, "%s: rec_series_put after recorder_end_series", r->partial_path);
+        return;
+    }
+    const rec_group *last = NULL;
+    int64_t row = 0;
+    int row_ok = 0;
+    rec_spot spot = {0};
+    for (int k = 0; k < n; k++) {
+        if (series[k] < 0 || !rec_series_ok(r, series[k]))
+            continue;
+        rec_series *s = &r->series[series[k]];
+        const rec_group *g = &r->groups[s->group];
+        if (g != last) { /* the checks and the cell's place, once per group */
+            last = g;
+            row_ok = rec_put_row(r, s, g, t_ns, entity, &row) == 0;
+            if (row_ok)
+                spot = rec_spot_of(g, row, entity);
+        }
+        if (!row_ok)
+            continue;
+        if (s->watch)
+            s->watch(s->watch_arg, t_ns, entity, values[k]);
+        if (r->dist_rank > 0)
+            rec_gather_put(r, series[k], row, entity, values[k]);
+        else
+            rec_cell_store(r, s, g, &spot, values[k]);
+    }
+}
+
 void rec_series_set_row(recorder *r, int series, int64_t row, int entity, double value)
 {
     rec_series *s = &r->series[series];
@@ -277,12 +347,16 @@ void rec_series_set_row(recorder *r, int series, int64_t row, int entity, double
 /* Sets one cell, allocating its block on first touch (safe concurrently). */
 static void rec_cell_set(recorder *r, rec_series *s, const rec_group *g, int64_t row, int entity, double value)
 {
-    int64_t row_block = row / g->chunk_rows;
-    int col_block = entity / g->chunk_cols;
-    int cols = rec_block_cols(g, col_block);
+    rec_spot p = rec_spot_of(g, row, entity);
+    rec_cell_store(r, s, g, &p, value);
+}
+
+static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p, double value)
+{
+    int64_t row_block = p->row_block;
     _Atomic(rec_block *) *slot =
         &s->slots[(size_t)(row_block % REC_SERIES_RING_ROWS) * (size_t)g->col_blocks +
-                  (size_t)col_block];
+                  (size_t)p->col_block];
 
     rec_block *head = atomic_load_explicit(slot, memory_order_acquire);
     rec_block *fresh = NULL;
@@ -294,7 +368,7 @@ static void rec_cell_set(recorder *r, rec_series *s, const rec_group *g, int64_t
         if (b != NULL)
             break;
         if (fresh == NULL) {
-            fresh = rec_block_new(g, row_block, cols);
+            fresh = rec_block_new(g, row_block, p->cols);
             if (fresh == NULL) {
                 rec_fail(r, "%s: /series/%s/%s: out of memory", r->partial_path, g->name,
                          s->name);
@@ -312,8 +386,7 @@ static void rec_cell_set(recorder *r, rec_series *s, const rec_group *g, int64_t
         }
     }
     free(fresh);
-    b->cells[(row - row_block * g->chunk_rows) * cols + (entity - col_block * g->chunk_cols)] =
-        value;
+    b->cells[p->cell] = value;
 }
 
 int rec_series_new_total(recorder *r, const char *group, const char *name, const char *unit, int source)

@@ -110,9 +110,17 @@ int rec_series_new_total(recorder *r, const char *group, const char *name, const
  * Safe to call concurrently from several threads for distinct cells. */
 void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, double value);
 
+/* rec_series_put(r, series[k], t_ns, entity, values[k]) for k < n, series
+ * ids < 0 skipped: the cells of one entity and time in several series,
+ * with the time's row and the cell's place found once per group (a model's
+ * sample puts a dozen series). A refused put (time or entity) refuses the
+ * group's other series at that time too. */
+void rec_series_put_each(recorder *r, const int *series, const double *values, int n, sim_time_ns t_ns,
+                         int entity);
+
 /* Observing a series (serial, before the run): rec_series_find gives the
  * id of /series/<group>/<name> (-1 when the run has none); after
- * rec_series_watch, every rec_series_put of that series calls
+ * rec_series_watch, every rec_series_put (and rec_series_put_each) of that series calls
  * fn(arg, t_ns, entity, value) on the putting thread, inside the putting
  * LP's handler, before the cell is set (and also on MPI ranks other than
  * 0). For models that follow what the run records without changing it

@@ -904,6 +904,62 @@ static void test_end_series_before_close(void)
     CHECK(access(path, F_OK) != 0);
 }
 
+/* rec_series_put_each: several series of one entity at one time, across
+ * two groups, ids < 0 skipped; each cell holds its own value, every other
+ * cell stays NaN; an off-grid time is refused as rec_series_put refuses it. */
+static void test_put_each(void)
+{
+    char path[1024], err[512];
+    path_in_tmp(path, sizeof path, "rec_put_each.h5");
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    int a = rec_series_new(r, "host", "a", "1", NULL, 4, 0, SIM_NS_PER_S);
+    int b = rec_series_new(r, "host", "b", "1", NULL, 4, 0, SIM_NS_PER_S);
+    int c = rec_series_new(r, "vm", "c", "1", NULL, 3, 0, SIM_NS_PER_S);
+    CHECK(a >= 0 && b >= 0 && c >= 0);
+    CHECK_INT_EQ(recorder_window_begin(r, 3 * SIM_NS_PER_S), 0);
+    const int ids[4] = {a, -1, c, b};
+    const double vals[4] = {1.5, 99.0, 2.5, 3.5};
+    rec_series_put_each(r, ids, vals, 4, 2 * SIM_NS_PER_S, 1);
+    CHECK_INT_EQ(recorder_window_end(r, 3 * SIM_NS_PER_S), 0);
+    CHECK_INT_EQ(recorder_close(r, 3 * SIM_NS_PER_S, err, sizeof err), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file < 0)
+        return;
+    const char *paths[3] = {"/series/host/a", "/series/host/b", "/series/vm/c"};
+    const double want[3] = {1.5, 3.5, 2.5};
+    for (int k = 0; k < 3; k++) {
+        hsize_t rows = 0, cols = 0;
+        double *v = read_series(file, paths[k], &rows, &cols);
+        CHECK_INT_EQ(rows, 3);
+        CHECK(v != NULL);
+        for (hsize_t i = 0; v != NULL && i < rows * cols; i++) {
+            if (i == 2 * cols + 1)
+                CHECK(v[i] == want[k]);
+            else
+                CHECK(isnan(v[i]));
+        }
+        free(v);
+    }
+    H5Fclose(file);
+    remove(path);
+
+    r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    a = rec_series_new(r, "host", "a", "1", NULL, 4, 0, SIM_NS_PER_S);
+    CHECK_INT_EQ(recorder_window_begin(r, 3 * SIM_NS_PER_S), 0);
+    rec_series_put_each(r, &a, vals, 1, 1500 * SIM_NS_PER_MS, 0); /* off the sample grid */
+    CHECK_INT_EQ(recorder_window_end(r, 3 * SIM_NS_PER_S), -1);
+    CHECK_STR_CONTAINS(recorder_error(r), "not start");
+    recorder_abort(r);
+    CHECK(!file_exists(path));
+}
+
 int main(void)
 {
     test_round_trip();
@@ -915,5 +971,6 @@ int main(void)
     test_close_before_last_window_end();
     test_window_to_the_end_of_time();
     test_end_series_before_close();
+    test_put_each();
     return CHECK_DONE();
 }

@@ -334,8 +334,41 @@ static void test_bitbrains_vm1(void)
     trace_free(&t);
 }
 
+/* demand_stateless and demand_noisy: for constant and diurnal demand,
+ * demand_next is the expected level times the noise drawn (the host's
+ * sample shares one expected level among a group's VMs). Same seed, same
+ * draws: the two ways must give equal doubles; onoff, random walk and
+ * trace keep state and are not stateless. A ceiling of 2000 MHz clamps the
+ * diurnal peak 1500 * (1 + 0.6) = 2400. */
+static void test_noisy_split(void)
+{
+    demand_spec c = {.kind = DEMAND_CONSTANT, .mean = 800.0, .noise = 0.2};
+    demand_spec d = {.kind = DEMAND_DIURNAL, .mean = 1500.0, .amplitude = 0.6, .period_ns = 86400 * SIM_NS_PER_S,
+                     .phase_ns = 18 * SIM_NS_PER_HOUR, .noise = 0.1, .ceiling = 2000.0};
+    demand_spec o = {.kind = DEMAND_ONOFF}, w = {.kind = DEMAND_RANDOM_WALK}, t = {.kind = DEMAND_TRACE};
+    CHECK(demand_stateless(&c) && demand_stateless(&d));
+    CHECK(!demand_stateless(&o) && !demand_stateless(&w) && !demand_stateless(&t));
+    gsl_rng *r1 = new_rng(7), *r2 = new_rng(7);
+    demand_state s = {0};
+    int equal = 0, clamped = 0;
+    for (int k = 0; k < 288; k++) {
+        sim_time_ns at = (sim_time_ns)k * 5 * SIM_NS_PER_MIN;
+        const demand_spec *sp = k % 2 ? &c : &d;
+        double a = demand_next(sp, &s, at, r1);
+        double b = demand_noisy(sp, demand_expected(sp, at), r2);
+        equal += a == b;
+        clamped += a == 2000.0;
+    }
+    CHECK_INT_EQ(equal, 288);
+    CHECK(clamped > 0); /* the peak hours of the diurnal half reach the ceiling */
+    CHECK(demand_noisy(&d, 2400.0, NULL) == 2000.0); /* no rng: no noise, still clamped */
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+}
+
 int main(void)
 {
+    test_noisy_split();
     test_kinds();
     test_onoff();
     test_random_walk();

@@ -238,25 +238,58 @@ static void host_record(const model_env *env, sim_time_ns now, const host *h, co
         [HOST_SERIES_NETWORK_GBPS] = t->network_gbps,
         [HOST_SERIES_POWER_W] = t->power_w,
     };
-    rec_series_put(env->rec, env->series_host_cpu_demand, now, e, t->cpu_demand_mhz);
-    rec_series_put(env->rec, env->series_host_cpu_usage, now, e, t->cpu_usage_mhz);
-    for (int k = 0; k < HOST_SERIES_COUNT; k++)
-        if (env->series_host[k] >= 0)
-            rec_series_put(env->rec, env->series_host[k], now, e, values[k]);
+    /* the host's series in one call: the row and cell are found once */
+    int ids[HOST_SERIES_COUNT + 4];
+    double vals[HOST_SERIES_COUNT + 4];
+    int n = 0;
+    ids[n] = env->series_host_cpu_demand;
+    vals[n++] = t->cpu_demand_mhz;
+    ids[n] = env->series_host_cpu_usage;
+    vals[n++] = t->cpu_usage_mhz;
+    for (int k = 0; k < HOST_SERIES_COUNT; k++) {
+        ids[n] = env->series_host[k]; /* < 0: not recorded, skipped */
+        vals[n++] = values[k];
+    }
+    ids[n] = env->series_host_memory_committed;
+    vals[n++] = s->vm_memory_mib;
+    ids[n] = env->series_host_vms_running;
+    vals[n++] = (double)h->n_vms;
+    rec_series_put_each(env->rec, ids, vals, n, now, e);
+    if (env->series_vm_cpu_demand < 0 && env->series_vm_ready < 0 && env->series_vm_entitlement < 0 &&
+        env->series_vm_speed < 0)
+        return;
+    const int vm_ids[4] = {env->series_vm_cpu_demand, env->series_vm_ready, env->series_vm_entitlement,
+                           env->series_vm_speed};
     for (uint32_t i = 0; i < h->n_vms; i++) {
         int id = (int)h->vm_ids[i];
         const vm *v = &env->vms[id];
-        if (env->series_vm_cpu_demand >= 0)
-            rec_series_put(env->rec, env->series_vm_cpu_demand, now, id, s->in[i].cpu_demand_mhz);
-        if (env->series_vm_ready >= 0)
-            rec_series_put(env->rec, env->series_vm_ready, now, id, v->cpu_ready_pct);
-        if (env->series_vm_entitlement >= 0)
-            rec_series_put(env->rec, env->series_vm_entitlement, now, id, v->cpu_entitlement_mhz);
-        if (env->series_vm_speed >= 0)
-            rec_series_put(env->rec, env->series_vm_speed, now, id, v->cpu_speed_factor);
+        const double vm_vals[4] = {s->in[i].cpu_demand_mhz, v->cpu_ready_pct, v->cpu_entitlement_mhz,
+                                   v->cpu_speed_factor};
+        rec_series_put_each(env->rec, vm_ids, vm_vals, 4, now, id);
     }
-    rec_series_put(env->rec, env->series_host_memory_committed, now, e, s->vm_memory_mib);
-    rec_series_put(env->rec, env->series_host_vms_running, now, e, (double)h->n_vms);
+}
+
+/* One VM's demand of one resource at now (demand_next). A stateless spec's
+ * expected level is a function of (spec, now) alone: it is computed once
+ * per spec and time in the scratch's memo and only the noise is drawn per
+ * VM, in the same order, so the values are those of demand_next. */
+static double vm_demand(host_scratch *sc, const demand_spec *d, demand_state *st, sim_time_ns now, gsl_rng *noise)
+{
+    if (!demand_stateless(d))
+        return demand_next(d, st, now, noise);
+    if (sc->memo_t_ns != now) {
+        sc->memo_t_ns = now;
+        sc->memo_n = 0;
+    }
+    for (uint32_t k = 0; k < sc->memo_n; k++)
+        if (sc->memo_spec[k] == d)
+            return demand_noisy(d, sc->memo_level[k], noise);
+    double level = demand_expected(d, now);
+    if (sc->memo_n < HOST_DEMAND_MEMO) {
+        sc->memo_spec[sc->memo_n] = d;
+        sc->memo_level[sc->memo_n++] = level;
+    }
+    return demand_noisy(d, level, noise);
 }
 
 /* Every sample period: each running VM's demands, the features' additions,
@@ -295,12 +328,12 @@ static void host_sample(sim_ctx *ctx, host *h)
         const vm_spec *vs = &env->vm_specs[id];
         vm *v = &env->vms[id];
         /* draw order per VM: CPU, memory, network; a booting VM demands nothing */
-        int running = v->state == VM_RUNNING;
-        s.in[i] = (host_vm_input){
-            .cpu_demand_mhz = running ? demand_next(vs->cpu_demand, &v->cpu_demand, now, noise) : 0.0,
-            .memory_active_fraction = running ? demand_next(vs->memory_demand, &v->memory_demand, now, noise) : 0.0,
-            .network_gbps = running ? demand_next(vs->network_demand, &v->network_demand, now, noise) : 0.0,
-        };
+        s.in[i] = (host_vm_input){0};
+        if (v->state == VM_RUNNING) {
+            s.in[i].cpu_demand_mhz = vm_demand(sc, vs->cpu_demand, &v->cpu_demand, now, noise);
+            s.in[i].memory_active_fraction = vm_demand(sc, vs->memory_demand, &v->memory_demand, now, noise);
+            s.in[i].network_gbps = vm_demand(sc, vs->network_demand, &v->network_demand, now, noise);
+        }
         memory_mib += vs->memory_mib;
     }
     s.vm_memory_mib = (double)memory_mib;

@@ -81,6 +81,8 @@ typedef struct host_pod_load {
     double cpu_entitlement_mhz; /* out: what the water-filling gives them */
 } host_pod_load;
 
+enum { HOST_DEMAND_MEMO = 8 };
+
 /* Scratch memory kept by the host LP between samples. */
 typedef struct host_scratch {
     size_t cap;
@@ -95,6 +97,12 @@ typedef struct host_scratch {
     size_t node_cap;
     host_vm_input *in;   /* the caller's per-VM inputs, cap entries */
     host_vm_output *out; /* cap entries */
+    /* The caller's memo of stateless demand levels at one time (the VMs of
+     * a group share their spec: one sin() per group and sample time). */
+    const void *memo_spec[HOST_DEMAND_MEMO];
+    double memo_level[HOST_DEMAND_MEMO];
+    uint32_t memo_n;
+    int64_t memo_t_ns;
 } host_scratch;
 
 /* Schedulable CPU capacity with SMT, MHz. */

@@ -247,10 +247,24 @@ static drs_host_state drs_state_of(const drs_ctl *k, uint32_t h)
     return k->host_evacuating[drs_host_slot(k, h)] ? DRS_HOST_MAINTENANCE : DRS_HOST_UP;
 }
 
+/* VM v at `slot` of the per-VM arrays. */
+static int vm_movable_at(const drs_env *d, uint32_t v, uint32_t slot)
+{
+    return !d->vm_pinned[v] && d->ctl.vm_running[slot] && d->ctl.vm_migration[slot] < 0;
+}
+
 static int vm_movable(const drs_env *d, const cluster *c, uint32_t v)
 {
-    return !d->vm_pinned[v] && d->ctl.vm_running[drs_vm_slot(&d->ctl, v)] && d->ctl.vm_migration[drs_vm_slot(&d->ctl, v)] < 0;
+    (void)c;
+    return vm_movable_at(d, v, drs_vm_slot(&d->ctl, v));
 }
+
+/* The slot of the cluster's i-th VM (cluster_vm_at) in the per-VM arrays
+ * of the controller (drs_vm_slot) and of the cluster (cluster_vm_slot): i
+ * itself, since vm_local maps vm_ids[i] to i (models/core/core_build.c),
+ * and without `clusters` both are the identity. Loops over the cluster's
+ * VMs use it instead of a scattered vm_local read per VM. */
+static uint32_t own_slot(uint32_t i) { return i; }
 
 /* With `clusters`, a built-in pass without rules sees only the cluster's
  * own hosts and VMs, renumbered from 0 in the same order (the other
@@ -303,26 +317,31 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
                                  .vmotions_in_flight = in_flight_on(k, h),
                                  .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
     }
+    /* The VMs' static fields once (the VM records are scattered: a read of
+     * each per pass costs a cache miss per VM); the rest every pass. */
+    int set_static = !k->vms_static_set;
+    k->vms_static_set = 1;
     for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
-        uint32_t v = cluster_vm_at(c, i);
-        const vm_spec *vs = &env->vm_specs[v];
-        int32_t r = k->vm_migration[drs_vm_slot(k, v)];
-        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[cluster_vm_slot(c, v)];
-        drs_vm dv = {.host = h,
-                     .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
-                     .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)],
-                     .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
-                     .mem_reservation_mib = vs->res.memory_reservation_mib,
-                     .memory_mib = (double)vs->memory_mib,
-                     .dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[drs_vm_slot(k, v)] / MIB_BYTES,
-                     .sriov_vfs = vs->res.sriov ? 1u : 0u,
-                     .pinned = !vm_movable(d, c, v)};
+        uint32_t v = cluster_vm_at(c, i), slot = own_slot(i);
+        int32_t r = k->vm_migration[slot];
+        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[slot];
+        drs_vm *dv = local_view(d, c) ? &k->vms[i] : &k->vms[v];
+        if (set_static) {
+            const vm_spec *vs = &env->vm_specs[v];
+            dv->cpu_reservation_mhz = vs->res.cpu_reservation_mhz;
+            dv->mem_reservation_mib = vs->res.memory_reservation_mib;
+            dv->memory_mib = (double)vs->memory_mib;
+            dv->sriov_vfs = vs->res.sriov ? 1u : 0u;
+        }
+        dv->host = h;
+        dv->cpu_entitlement_mhz = k->vm_cpu_mhz[slot];
+        dv->mem_entitlement_mib = k->vm_mem_mib[slot];
+        dv->dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[slot] / MIB_BYTES;
+        dv->pinned = !vm_movable_at(d, v, slot);
         if (local_view(d, c)) {
-            dv.host = h >= 0 ? h - (int32_t)c->first_host : h;
-            k->vms[i] = dv;
-            k->assignment[i] = dv.host;
+            dv->host = h >= 0 ? h - (int32_t)c->first_host : h;
+            k->assignment[i] = dv->host;
         } else {
-            k->vms[v] = dv;
             k->assignment[v] = h;
         }
     }
@@ -682,20 +701,18 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
     }
     int local = k->local; /* the cluster's own hosts and VMs, renumbered */
     for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
-        uint32_t v = cluster_vm_at(c, i);
-        int32_t r = k->vm_migration[drs_vm_slot(k, v)];
-        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[cluster_vm_slot(c, v)];
-        if (local) {
+        uint32_t v = cluster_vm_at(c, i), slot = own_slot(i);
+        int32_t r = k->vm_migration[slot];
+        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[slot];
+        /* the imbalance reads hosts and entitlements only: the other fields
+         * stay as the last pass wrote them (vms_static_set) */
+        if (local)
             h = h >= 0 ? h - (int32_t)c->first_host : h;
-            k->assignment[i] = h;
-            k->vms[i] = (drs_vm){.host = h, .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
-                                       .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)]};
-            continue;
-        }
-        k->assignment[v] = h;
-        k->vms[v] = (drs_vm){.host = k->assignment[v],
-                             .cpu_entitlement_mhz = k->vm_cpu_mhz[drs_vm_slot(k, v)],
-                             .mem_entitlement_mib = k->vm_mem_mib[drs_vm_slot(k, v)]};
+        drs_vm *dv = local ? &k->vms[i] : &k->vms[v];
+        k->assignment[local ? i : v] = h;
+        dv->host = h;
+        dv->cpu_entitlement_mhz = k->vm_cpu_mhz[slot];
+        dv->mem_entitlement_mib = k->vm_mem_mib[slot];
     }
     double imb;
     if (local) {

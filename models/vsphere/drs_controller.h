@@ -215,6 +215,10 @@ typedef struct drs_ctl {
     /* with `clusters`, no rules and a built-in policy: vms, assignment and
      * moves hold the cluster's own VMs only, renumbered (drs_controller.c) */
     int local;
+    /* vms[] of the cluster's own VMs hold their static fields (reservations,
+     * memory, VFs: from vm_spec, fixed for the run), written by the first
+     * pass; later passes and samples write the dynamic fields only */
+    int vms_static_set;
     uint64_t passes, moves_total;
     double last_imbalance;
 } drs_ctl;

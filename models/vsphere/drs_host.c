@@ -186,8 +186,10 @@ static const host_spec *drs_capacity(const host *h, const host_feature *f, const
 {
     const drs_env *d = f->world;
     double reserve = d->hosts[h->index].vmotion_cpu_mhz;
+    if (!(reserve > 0.0)) /* no vMotion in flight: most samples */
+        return spec;
     double cap = host_schedulable_mhz(spec);
-    if (!(reserve > 0.0) || !(cap > 0.0))
+    if (!(cap > 0.0))
         return spec;
     *tmp = *spec;
     tmp->cpu_mhz = spec->cpu_mhz * fmax(0.0, 1.0 - reserve / cap); /* schedulable - reserve */
@@ -225,6 +227,10 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
     uint32_t own_lp = model_cluster_lp_of_host(env, h->index);
     drs_host_stats_msg hb = {.op = DRS_OP_HOST_STATS};
     uint32_t last = UINT32_MAX, n = 0;
+    /* the overhead is a function of (vCPUs, memory): VMs of a group share it */
+    uint32_t oh_vcpus = 0;
+    uint64_t oh_memory_mib = 0;
+    double oh_mib = vsphere_vm_overhead_mib(0, 0.0);
     for (uint32_t i = 0; i < h->n_vms; i++) { /* scattered records: overlap their cache misses */
         __builtin_prefetch(&d->stage[h->vm_ids[i]], 1);
         if (env->vm_cluster)
@@ -240,8 +246,12 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
          * resident) + the VM's overhead: Denneman 2018, vSphere 6.5+ */
         double active = running ? s->scratch->mvm[i].active_mib : 0.0;
         double consumed = s->scratch->mres[i].consumed_mib;
-        double e_mem = drs_memory_demand_mib(active, consumed,
-                                             vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib));
+        if (vs->vcpus != oh_vcpus || vs->memory_mib != oh_memory_mib) {
+            oh_vcpus = vs->vcpus;
+            oh_memory_mib = vs->memory_mib;
+            oh_mib = vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib);
+        }
+        double e_mem = drs_memory_demand_mib(active, consumed, oh_mib);
         double vcpu_mhz = (double)vs->vcpus * spec->cpu_mhz;
         double use = vcpu_mhz > 0.0 ? fmin(1.0, e_cpu / vcpu_mhz) : 0.0;
         double dirty = d->dirty_mb_per_s[vs->group] * 1e6 * use;

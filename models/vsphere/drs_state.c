@@ -46,11 +46,13 @@ static void refresh_load(drs_state *s, uint32_t h)
     }
 }
 
-static void add_vm(drs_state *s, uint32_t v, int32_t h, double sign)
+/* Adds (sign +1) or takes off (-1) one VM's sums on host h; its load is
+ * the caller's to refresh. */
+static int sum_vm(drs_state *s, uint32_t v, int32_t h, double sign)
 {
     const drs_vm *vm = &s->c->vms[v];
     if (h < 0 || (uint32_t)h >= s->c->n_hosts)
-        return;
+        return 0;
     s->entitled[0][h] += sign * vm->cpu_entitlement_mhz;
     s->entitled[1][h] += sign * vm->mem_entitlement_mib;
     s->reserved[0][h] += sign * vm->cpu_reservation_mhz;
@@ -59,7 +61,13 @@ static void add_vm(drs_state *s, uint32_t v, int32_t h, double sign)
         s->vfs_used[h] += vm->sriov_vfs;
     else
         s->vfs_used[h] -= vm->sriov_vfs;
-    refresh_load(s, (uint32_t)h);
+    return 1;
+}
+
+static void add_vm(drs_state *s, uint32_t v, int32_t h, double sign)
+{
+    if (sum_vm(s, v, h, sign))
+        refresh_load(s, (uint32_t)h);
 }
 
 int drs_state_init(drs_state *s, const drs_cluster *c, drs_combine combine, const int32_t *assignment,
@@ -96,11 +104,13 @@ int drs_state_init(drs_state *s, const drs_cluster *c, drs_combine combine, cons
         if (v == skip)
             continue;
         int32_t h = assignment[v];
-        add_vm(s, v, h, +1.0);
+        sum_vm(s, v, h, +1.0); /* loads once below: a load depends on its final sums only */
         if (h >= 0 && (uint32_t)h < c->n_hosts && c->hosts[h].state != DRS_HOST_DOWN)
             for (int r = 0; r < 2; r++)
                 demand[r] += vm_entitlement(&c->vms[v], r);
     }
+    for (uint32_t h = 0; h < c->n_hosts; h++)
+        refresh_load(s, h);
     /* Weights proportional to cluster utilisation of each resource, fixed
      * for the whole pass (evacuation does not change them). */
     double u[2];

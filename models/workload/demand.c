@@ -127,6 +127,10 @@ static double with_noise(const demand_spec *d, double level, gsl_rng *rng)
     return clamp(d, level);
 }
 
+int demand_stateless(const demand_spec *d) { return d->kind == DEMAND_CONSTANT || d->kind == DEMAND_DIURNAL; }
+
+double demand_noisy(const demand_spec *d, double level, gsl_rng *rng) { return with_noise(d, level, rng); }
+
 double demand_sample(const demand_spec *d, sim_time_ns t_ns, gsl_rng *rng)
 {
     return with_noise(d, demand_expected(d, t_ns), rng);

@@ -104,6 +104,15 @@ double demand_trace_at(const demand_spec *d, sim_time_ns t_ns, uint32_t *pos);
  * for a stateless kind; stateful kinds give their mean (use demand_next). */
 double demand_sample(const demand_spec *d, sim_time_ns t_ns, gsl_rng *rng);
 
+/* 1 for the kinds without per-VM state (constant, diurnal), whose
+ * demand_next is demand_noisy(d, demand_expected(d, t), rng): VMs sharing
+ * the spec may share the expected value of one t. */
+int demand_stateless(const demand_spec *d);
+
+/* level times the noise drawn from rng, clamped (the last step of
+ * demand_next and demand_sample). */
+double demand_noisy(const demand_spec *d, double level, gsl_rng *rng);
+
 /* Starts a trace's clock at t (the VM begins running); later calls, such
  * as a restart after a failure, keep the first start. */
 void demand_start(demand_state *s, sim_time_ns t_ns);
