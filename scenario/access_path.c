@@ -60,6 +60,8 @@ static int format_path(char *path, size_t len, const char *fmt, va_list ap, int 
             if (longs || size_t_arg)
                 return -2;
             const char *s = va_arg(ap, const char *);
+            if (s == NULL)
+                return -2; /* vsnprintf writes "(null)" */
             size_t sl = strlen(s);
             if (n + sl >= len)
                 return -1;
@@ -122,6 +124,73 @@ typedef struct cached_format {
 
 static _Thread_local cached_format cache[CACHE_SLOTS];
 
+/* The schema form of the parent of the last path looked up on this thread
+ * ("vms.[7].cpu_demand." -> "vms.[].cpu_demand."): a path made with "%s"
+ * ("%s.mean" after a prefix) is not served by the cache above, and the
+ * next such path usually has the same parent, so only its last component
+ * needs rewriting. */
+#define PARENT_MEMO_LEN 160
+typedef struct parent_memo {
+    size_t len, schema_len;             /* 0: empty */
+    char path[PARENT_MEMO_LEN];         /* concrete, the final '.' included */
+    char schema_path[PARENT_MEMO_LEN];  /* its schema form, likewise */
+} parent_memo;
+static _Thread_local parent_memo memo;
+
+/* 1 when name (up to its end) is a plain member name: no '.', '[' or ']',
+ * not empty. */
+static int plain_name(const char *name)
+{
+    if (*name == '\0')
+        return 0;
+    for (; *name != '\0'; name++)
+        if (*name == '.' || *name == '[' || *name == ']')
+            return 0;
+    return 1;
+}
+
+/* The row of a concrete path, as scn_schema_find_concrete gives it. */
+static const scn_key *find_concrete(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    size_t parent_len = dot != NULL ? (size_t)(dot - path) + 1 : 0;
+    const char *last = path + parent_len;
+    size_t last_len = strlen(last);
+    if (parent_len > 0 && memo.len == parent_len && memcmp(memo.path, path, parent_len) == 0 && plain_name(last) &&
+        memo.schema_len + last_len < PARENT_MEMO_LEN) {
+        char schema_path[PARENT_MEMO_LEN];
+        memcpy(schema_path, memo.schema_path, memo.schema_len);
+        memcpy(schema_path + memo.schema_len, last, last_len + 1);
+        return scn_schema_find(schema_path);
+    }
+    char schema_path[512];
+    if (scn_schema_path_of(path, schema_path, sizeof schema_path) != 0)
+        return NULL;
+    /* Components map one to one, so the schema form's parent ends at its
+     * last '.'. */
+    const char *schema_dot = strrchr(schema_path, '.');
+    size_t schema_len = schema_dot != NULL ? (size_t)(schema_dot - schema_path) + 1 : 0;
+    if (parent_len > 0 && parent_len < PARENT_MEMO_LEN && schema_len > 0) {
+        memo.len = parent_len;
+        memcpy(memo.path, path, parent_len);
+        memo.schema_len = schema_len;
+        memcpy(memo.schema_path, schema_path, schema_len);
+    }
+    return scn_schema_find(schema_path);
+}
+
+int scn_vformat_path(char *buf, size_t len, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int negative = 0;
+    int n = len > 0 ? format_path(buf, len, fmt, copy, &negative) : -1;
+    va_end(copy);
+    /* vsnprintf for what format_path does not handle, and for its
+     * truncation and return value when the text does not fit. */
+    return n >= 0 ? n : vsnprintf(buf, len, fmt, ap);
+}
+
 int scn_access_path(char *path, size_t len, const char *fmt, va_list ap, const scn_key **key)
 {
     va_list copy;
@@ -139,10 +208,10 @@ int scn_access_path(char *path, size_t len, const char *fmt, va_list ap, const s
             *key = c->key;
             return 0;
         }
-        *key = scn_schema_find_concrete(path);
+        *key = find_concrete(path);
         return 0;
     }
-    *key = scn_schema_find_concrete(path);
+    *key = find_concrete(path);
     if (strlen(fmt) < CACHE_FMT_LEN) {
         c->fmt = fmt;
         strcpy(c->text, fmt);

@@ -31,4 +31,8 @@
  * not fit. Thread-safe. */
 int scn_access_path(char *path, size_t len, const char *fmt, va_list ap, const scn_key **key);
 
+/* vsnprintf, with the same text and return value, by the fast formatter
+ * when fmt uses only the conversions above (scn_path in scenario.h). */
+int scn_vformat_path(char *buf, size_t len, const char *fmt, va_list ap);
+
 #endif
