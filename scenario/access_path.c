@@ -33,9 +33,15 @@ static int format_path(char *path, size_t len, const char *fmt, va_list ap, int 
     *negative = 0;
     for (const char *f = fmt; *f != '\0'; f++) {
         if (*f != '%') {
-            if (n + 1 >= len)
+            /* A run of literal text at once: one check, one copy. */
+            size_t run = 1;
+            while (f[run] != '\0' && f[run] != '%')
+                run++;
+            if (n + run >= len)
                 return -1;
-            path[n++] = *f;
+            memcpy(path + n, f, run);
+            n += run;
+            f += run - 1;
             continue;
         }
         f++;
@@ -124,61 +130,6 @@ typedef struct cached_format {
 
 static _Thread_local cached_format cache[CACHE_SLOTS];
 
-/* The schema form of the parent of the last path looked up on this thread
- * ("vms.[7].cpu_demand." -> "vms.[].cpu_demand."): a path made with "%s"
- * ("%s.mean" after a prefix) is not served by the cache above, and the
- * next such path usually has the same parent, so only its last component
- * needs rewriting. */
-#define PARENT_MEMO_LEN 160
-typedef struct parent_memo {
-    size_t len, schema_len;             /* 0: empty */
-    char path[PARENT_MEMO_LEN];         /* concrete, the final '.' included */
-    char schema_path[PARENT_MEMO_LEN];  /* its schema form, likewise */
-} parent_memo;
-static _Thread_local parent_memo memo;
-
-/* 1 when name (up to its end) is a plain member name: no '.', '[' or ']',
- * not empty. */
-static int plain_name(const char *name)
-{
-    if (*name == '\0')
-        return 0;
-    for (; *name != '\0'; name++)
-        if (*name == '.' || *name == '[' || *name == ']')
-            return 0;
-    return 1;
-}
-
-/* The row of a concrete path, as scn_schema_find_concrete gives it. */
-static const scn_key *find_concrete(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-    size_t parent_len = dot != NULL ? (size_t)(dot - path) + 1 : 0;
-    const char *last = path + parent_len;
-    size_t last_len = strlen(last);
-    if (parent_len > 0 && memo.len == parent_len && memcmp(memo.path, path, parent_len) == 0 && plain_name(last) &&
-        memo.schema_len + last_len < PARENT_MEMO_LEN) {
-        char schema_path[PARENT_MEMO_LEN];
-        memcpy(schema_path, memo.schema_path, memo.schema_len);
-        memcpy(schema_path + memo.schema_len, last, last_len + 1);
-        return scn_schema_find(schema_path);
-    }
-    char schema_path[512];
-    if (scn_schema_path_of(path, schema_path, sizeof schema_path) != 0)
-        return NULL;
-    /* Components map one to one, so the schema form's parent ends at its
-     * last '.'. */
-    const char *schema_dot = strrchr(schema_path, '.');
-    size_t schema_len = schema_dot != NULL ? (size_t)(schema_dot - schema_path) + 1 : 0;
-    if (parent_len > 0 && parent_len < PARENT_MEMO_LEN && schema_len > 0) {
-        memo.len = parent_len;
-        memcpy(memo.path, path, parent_len);
-        memo.schema_len = schema_len;
-        memcpy(memo.schema_path, schema_path, schema_len);
-    }
-    return scn_schema_find(schema_path);
-}
-
 int scn_vformat_path(char *buf, size_t len, const char *fmt, va_list ap)
 {
     va_list copy;
@@ -208,10 +159,10 @@ int scn_access_path(char *path, size_t len, const char *fmt, va_list ap, const s
             *key = c->key;
             return 0;
         }
-        *key = find_concrete(path);
+        *key = scn_schema_find_concrete(path);
         return 0;
     }
-    *key = find_concrete(path);
+    *key = scn_schema_find_concrete(path);
     if (strlen(fmt) < CACHE_FMT_LEN) {
         c->fmt = fmt;
         strcpy(c->text, fmt);
