@@ -118,6 +118,21 @@ static int fill_default_strings(scenario *s)
     return 0;
 }
 
+/* config_read_string, without its copy of the whole text: libconfig's
+ * scanner reads the text through a memory stream in small pieces instead
+ * (the copy was 11 MB of page faults for 100,000 VM groups, issue 13).
+ * Both read the same bytes with the same scanner. */
+static int parse_text(config_t *config, const char *text)
+{
+    size_t len = strlen(text);
+    FILE *in = len > 0 ? fmemopen((void *)text, len, "r") : NULL;
+    if (in == NULL)
+        return config_read_string(config, text);
+    int ok = config_read(config, in);
+    fclose(in);
+    return ok;
+}
+
 /* Hands each string of the top-level 'plugins' list to load_plugin,
  * resolved against dir ("" for the working directory); 0, or -1 after
  * reporting. Entries that are not strings are left to the validator. */
@@ -185,7 +200,7 @@ static scenario *load(const char *text, char **take_text, const char *name, cons
         scenario_free(s);
         return NULL;
     }
-    if (!config_read_string(&s->config, prepared)) {
+    if (!parse_text(&s->config, prepared)) {
         const char *why = config_error_text(&s->config);
         const char *file = config_error_file(&s->config);
         if (why == NULL || strcmp(why, "syntax error") == 0)
