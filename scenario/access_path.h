@@ -15,6 +15,8 @@
  *    against a copy of its text, so a reused buffer is never mistaken for
  *    another format). A negative index is never served from the cache, so
  *    it is refused as before.
+ *  - other paths go to scn_schema_find_concrete, which rewrites only the
+ *    last component when the parent is the one it saw last (schema.c).
  * The path and the row are always those vsnprintf and
  * scn_schema_find_concrete would give.
  */
