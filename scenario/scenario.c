@@ -285,7 +285,9 @@ static char *read_file(const char *path, size_t *out_len)
     }
     /* Sized from the file at once (growing it by doubling copied and
      * faulted in its pages again); it still grows if the file does. */
-    size_t cap = st.st_size > 4095 && (uintmax_t)st.st_size < SIZE_MAX / 2 ? (size_t)st.st_size + 2 : 4096, len = 0;
+    size_t cap = 4096, len = 0;
+    if (st.st_size >= (off_t)cap && (uintmax_t)st.st_size < SIZE_MAX / 2)
+        cap = (size_t)st.st_size + 2;
     char *buf = malloc(cap);
     while (buf != NULL) {
         size_t got = fread(buf + len, 1, cap - len - 1, f);
