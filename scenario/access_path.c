@@ -33,9 +33,15 @@ static int format_path(char *path, size_t len, const char *fmt, va_list ap, int 
     *negative = 0;
     for (const char *f = fmt; *f != '\0'; f++) {
         if (*f != '%') {
-            if (n + 1 >= len)
+            /* A run of literal text at once: one check, one copy. */
+            size_t run = 1;
+            while (f[run] != '\0' && f[run] != '%')
+                run++;
+            if (n + run >= len)
                 return -1;
-            path[n++] = *f;
+            memcpy(path + n, f, run);
+            n += run;
+            f += run - 1;
             continue;
         }
         f++;
@@ -60,6 +66,8 @@ static int format_path(char *path, size_t len, const char *fmt, va_list ap, int 
             if (longs || size_t_arg)
                 return -2;
             const char *s = va_arg(ap, const char *);
+            if (s == NULL)
+                return -2; /* vsnprintf writes "(null)" */
             size_t sl = strlen(s);
             if (n + sl >= len)
                 return -1;
@@ -121,6 +129,18 @@ typedef struct cached_format {
 } cached_format;
 
 static _Thread_local cached_format cache[CACHE_SLOTS];
+
+int scn_vformat_path(char *buf, size_t len, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int negative = 0;
+    int n = len > 0 ? format_path(buf, len, fmt, copy, &negative) : -1;
+    va_end(copy);
+    /* vsnprintf for what format_path does not handle, and for its
+     * truncation and return value when the text does not fit. */
+    return n >= 0 ? n : vsnprintf(buf, len, fmt, ap);
+}
 
 int scn_access_path(char *path, size_t len, const char *fmt, va_list ap, const scn_key **key)
 {

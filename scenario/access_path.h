@@ -15,6 +15,8 @@
  *    against a copy of its text, so a reused buffer is never mistaken for
  *    another format). A negative index is never served from the cache, so
  *    it is refused as before.
+ *  - other paths go to scn_schema_find_concrete, which rewrites only the
+ *    last component when the parent is the one it saw last (schema.c).
  * The path and the row are always those vsnprintf and
  * scn_schema_find_concrete would give.
  */
@@ -30,5 +32,9 @@
  * the scenario schema (NULL when it is none). 0, or -1 when the path does
  * not fit. Thread-safe. */
 int scn_access_path(char *path, size_t len, const char *fmt, va_list ap, const scn_key **key);
+
+/* vsnprintf, with the same text and return value, by the fast formatter
+ * when fmt uses only the conversions above (scn_path in scenario.h). */
+int scn_vformat_path(char *buf, size_t len, const char *fmt, va_list ap);
 
 #endif

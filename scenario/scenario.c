@@ -11,6 +11,8 @@
 #include <limits.h>
 #include <libconfig.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,6 +20,7 @@
 #define PATH_MAX_LEN 512
 
 struct scenario {
+    unsigned long id;         /* unique per load: keys resolve()'s per-thread cache */
     char *name;
     char *text;               /* file text + "# --set" lines */
     config_t config;
@@ -82,6 +85,14 @@ static char *text_with_overrides(const char *text, const char *const *overrides,
     return out;
 }
 
+/* Never 0 and never repeated, so that a scenario allocated where a freed
+ * one was is not mistaken for it by resolve()'s cache. */
+static unsigned long next_scenario_id(void)
+{
+    static atomic_ulong last_id;
+    return atomic_fetch_add(&last_id, 1) + 1;
+}
+
 static int fill_default_strings(scenario *s)
 {
     s->default_strings = calloc(scn_key_count, sizeof *s->default_strings);
@@ -105,6 +116,21 @@ static int fill_default_strings(scenario *s)
             return -1;
     }
     return 0;
+}
+
+/* config_read_string, without its copy of the whole text: libconfig's
+ * scanner reads the text through a memory stream in small pieces instead
+ * (the copy was 11 MB of page faults for 100,000 VM groups, issue 13).
+ * Both read the same bytes with the same scanner. */
+static int parse_text(config_t *config, const char *text)
+{
+    size_t len = strlen(text);
+    FILE *in = len > 0 ? fmemopen((void *)text, len, "r") : NULL;
+    if (in == NULL)
+        return config_read_string(config, text);
+    int ok = config_read(config, in);
+    fclose(in);
+    return ok;
 }
 
 /* Hands each string of the top-level 'plugins' list to load_plugin,
@@ -141,7 +167,11 @@ static int load_plugins(scn_loader *ld, const char *dir, scn_plugin_fn load_plug
     return 0;
 }
 
-static scenario *load(const char *text, const char *name, const char *include_dir,
+/* take_text, when not NULL, points to the caller's malloc'ed copy of text:
+ * with no overrides, the scenario keeps it as its text (and *take_text is
+ * set to NULL) instead of copying it, which was 11 MB for 100,000 VM
+ * groups (issue 13). */
+static scenario *load(const char *text, char **take_text, const char *name, const char *include_dir,
                       const char *const *overrides, int n_overrides, scn_plugin_fn load_plugin, void *ctx,
                       char *err, size_t err_len)
 {
@@ -154,6 +184,7 @@ static scenario *load(const char *text, const char *name, const char *include_di
         set_err(err, err_len, "%s: out of memory", name);
         return NULL;
     }
+    s->id = next_scenario_id();
     config_init(&s->config);
     s->name = copy_string(name);
     if (s->name == NULL) {
@@ -169,7 +200,7 @@ static scenario *load(const char *text, const char *name, const char *include_di
         scenario_free(s);
         return NULL;
     }
-    if (!config_read_string(&s->config, prepared)) {
+    if (!parse_text(&s->config, prepared)) {
         const char *why = config_error_text(&s->config);
         const char *file = config_error_file(&s->config);
         if (why == NULL || strcmp(why, "syntax error") == 0)
@@ -203,7 +234,12 @@ static scenario *load(const char *text, const char *name, const char *include_di
         scenario_free(s);
         return NULL;
     }
-    s->text = text_with_overrides(text, overrides, n_overrides);
+    if (take_text != NULL && *take_text == text && n_overrides == 0) {
+        s->text = *take_text;
+        *take_text = NULL;
+    } else {
+        s->text = text_with_overrides(text, overrides, n_overrides);
+    }
     if (s->text == NULL || fill_default_strings(s) != 0) {
         set_err(err, err_len, "%s: out of memory", name);
         scenario_free(s);
@@ -222,7 +258,7 @@ scenario *scenario_load_string_plugins(const char *text, const char *name, const
         set_err(err, err_len, "%s: cannot read: no text", name);
         return NULL;
     }
-    return load(text, name, NULL, overrides, n_overrides, load_plugin, ctx, err, err_len);
+    return load(text, NULL, name, NULL, overrides, n_overrides, load_plugin, ctx, err, err_len);
 }
 
 scenario *scenario_load_string(const char *text, const char *name,
@@ -247,7 +283,11 @@ static char *read_file(const char *path, size_t *out_len)
         errno = dir ? EISDIR : EINVAL;
         return NULL;
     }
+    /* Sized from the file at once (growing it by doubling copied and
+     * faulted in its pages again); it still grows if the file does. */
     size_t cap = 4096, len = 0;
+    if (st.st_size >= (off_t)cap && (uintmax_t)st.st_size < SIZE_MAX / 2)
+        cap = (size_t)st.st_size + 2;
     char *buf = malloc(cap);
     while (buf != NULL) {
         size_t got = fread(buf + len, 1, cap - len - 1, f);
@@ -316,7 +356,7 @@ scenario *scenario_load_file_plugins(const char *path, const char *const *overri
         slash[1] = '\0';
     else
         dir[0] = '\0';
-    scenario *s = load(text, path, dir[0] ? dir : NULL, overrides, n_overrides, load_plugin, ctx, err, err_len);
+    scenario *s = load(text, &text, path, dir[0] ? dir : NULL, overrides, n_overrides, load_plugin, ctx, err, err_len);
     free(dir);
     free(text);
     return s;
@@ -334,23 +374,70 @@ static void die(const char *accessor, const char *path, const char *what)
 }
 
 /* The member of a group named by the len bytes at name, or NULL. A plain
- * scan with strncmp: libconfig's config_setting_get_member compares names
- * character by character against its path separators, which made it a
- * tenth of `check` on 100,000 VM groups (issue 13). */
+ * scan over libconfig's public struct: config_setting_get_member compares
+ * names character by character against its path separators, and a call
+ * per member and field was a tenth of `check` on 100,000 VM groups
+ * (issue 13). */
 static const config_setting_t *member_named(const config_setting_t *group, const char *name, size_t len)
 {
-    if (config_setting_type(group) != CONFIG_TYPE_GROUP)
+    if (group->type != CONFIG_TYPE_GROUP || group->value.list == NULL)
         return NULL;
-    int n = config_setting_length(group);
-    for (int i = 0; i < n; i++) {
-        const config_setting_t *m = config_setting_get_elem(group, (unsigned)i);
-        const char *m_name = m != NULL ? config_setting_name(m) : NULL;
+    config_setting_t *const *members = group->value.list->elements;
+    unsigned n = group->value.list->length;
+    for (unsigned i = 0; i < n; i++) {
+        const char *m_name = members[i]->name;
         /* The first byte first: most members differ there (no call). */
         if (m_name != NULL && m_name[0] == name[0] && strncmp(m_name, name, len) == 0 && m_name[len] == '\0')
-            return m;
+            return members[i];
     }
     return NULL;
 }
+
+/* Walks the components of path in [p, end) down from cur; dies on a list
+ * index out of range. */
+static const config_setting_t *walk(const char *accessor, const char *path, const config_setting_t *cur,
+                                    const char *p, const char *end)
+{
+    while (p < end) {
+        size_t len;
+        if (p[0] == '[') {
+            /* "[i]": the schema check let only digits through. */
+            long index = 0;
+            for (len = 1; p + len < end && p[len] >= '0' && p[len] <= '9'; len++)
+                if (index < INT_MAX)
+                    index = index * 10 + (p[len] - '0');
+            while (p + len < end && p[len] != '.')
+                len++;
+            if (cur == NULL || cur->type != CONFIG_TYPE_LIST || cur->value.list == NULL ||
+                index >= (long)cur->value.list->length)
+                die(accessor, path, "list index out of range");
+            cur = cur->value.list->elements[index];
+        } else {
+            const char *dot = memchr(p, '.', (size_t)(end - p));
+            len = dot != NULL ? (size_t)(dot - p) : (size_t)(end - p);
+            if (cur != NULL)
+                cur = member_named(cur, p, len);
+        }
+        p += len;
+        if (p < end && *p == '.')
+            p++;
+    }
+    return cur;
+}
+
+/* The setting of the parent of the last path resolved on this thread
+ * ("vms.[7].cpu_demand." for "vms.[7].cpu_demand.mean"): accessors read a
+ * group's keys one after another, and walking down from the root again for
+ * each was a third of resolve() on 100,000 VM groups (issue 13). Keyed by
+ * the scenario's id, never its address, which a later scenario may reuse. */
+#define PARENT_CACHE_LEN 160
+typedef struct parent_cache {
+    unsigned long scenario_id;       /* 0: empty */
+    size_t len;                      /* bytes of path, the final '.' included */
+    char path[PARENT_CACHE_LEN];
+    const config_setting_t *setting; /* NULL: the parent is absent */
+} parent_cache;
+static _Thread_local parent_cache last_parent;
 
 /* Resolves path for an accessor: checks it against the schema and returns
  * the setting, or NULL when the value comes from the default. */
@@ -363,31 +450,23 @@ static const config_setting_t *resolve(const scenario *s, const char *accessor, 
     if (key == NULL)
         die(accessor, path, "not a key of the scenario schema");
     *key_out = key;
-    const config_setting_t *cur = config_root_setting(&s->config);
-    const char *p = path;
-    while (*p != '\0') {
-        /* The component's length and, for "[i]", i: by hand, not with
-         * strcspn and strtol (this loop runs for every accessor call). */
-        size_t len = 0;
-        long index = 0;
-        while (p[len] != '\0' && p[len] != '.') {
-            if (p[0] == '[' && p[len] >= '0' && p[len] <= '9' && index < INT_MAX)
-                index = index * 10 + (p[len] - '0');
-            len++;
+    const char *dot = strrchr(path, '.');
+    size_t parent_len = dot != NULL ? (size_t)(dot - path) + 1 : 0;
+    const char *end = path + parent_len + strlen(path + parent_len);
+    parent_cache *c = &last_parent;
+    const config_setting_t *parent;
+    if (parent_len > 0 && c->scenario_id == s->id && c->len == parent_len && memcmp(c->path, path, parent_len) == 0) {
+        parent = c->setting;
+    } else {
+        parent = walk(accessor, path, config_root_setting(&s->config), path, path + parent_len);
+        if (parent_len > 0 && parent_len < PARENT_CACHE_LEN) {
+            c->scenario_id = s->id;
+            c->len = parent_len;
+            memcpy(c->path, path, parent_len);
+            c->setting = parent;
         }
-        if (p[0] == '[') {
-            if (cur == NULL || config_setting_type(cur) != CONFIG_TYPE_LIST ||
-                index >= config_setting_length(cur))
-                die(accessor, path, "list index out of range");
-            cur = config_setting_get_elem(cur, (unsigned)index);
-        } else if (cur != NULL) {
-            cur = member_named(cur, p, len);
-        }
-        p += len;
-        if (*p == '.')
-            p++;
     }
-    return cur;
+    return walk(accessor, path, parent, path + parent_len, end);
 }
 
 static void want_type(const char *accessor, const char *path, const scn_key *key, scn_type a,
@@ -606,6 +685,15 @@ int scn_is_set(const scenario *s, const char *fmt, ...)
     const config_setting_t *setting = resolve(s, "scn_is_set", path, fmt, ap, &key);
     va_end(ap);
     return setting != NULL;
+}
+
+int scn_path(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = scn_vformat_path(buf, len, fmt, ap);
+    va_end(ap);
+    return n;
 }
 
 /* The setting at a concrete path, or NULL when it (or a parent) is absent. */

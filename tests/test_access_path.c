@@ -3,8 +3,14 @@
  * vsnprintf gives and the row scn_schema_find_concrete gives, for every
  * conversion accessors use, for formats it hands to vsnprintf, for a
  * reused format buffer, and for a negative index (no row, so accessors
- * still refuse it). The expected paths are written out by hand. */
+ * still refuse it). Also: scn_path (scenario.h) writes what snprintf
+ * writes; scn_schema_find_concrete's per-thread memo of the last parent's
+ * schema form gives the uncached row whatever the next path is; and the
+ * accessors' per-thread cache of the last parent setting never serves one
+ * scenario's setting for another's, nor one group's for another's. The
+ * expected paths and values are written out by hand. */
 #include "scenario/access_path.h"
+#include "scenario/scenario.h"
 #include "tests/check.h"
 
 #include <stdarg.h>
@@ -69,5 +75,63 @@ int main(void)
     CHECK(lookup(15, "vms.[%d].count", 12) == count);
     CHECK(lookup(14, "vms.[%d].count", 12) == FAIL);
     CHECK(lookup(14, "%s", "vms.[12].count") == FAIL);
+
+    /* scn_path: snprintf's text and return value, truncation included. */
+    char buf[32];
+    CHECK(scn_path(buf, sizeof buf, "vms.[%d].%s", 42, "cpu_demand") == 19);
+    CHECK(strcmp(buf, "vms.[42].cpu_demand") == 0);
+    CHECK(scn_path(buf, 8, "vms.[%d].%s", 42, "cpu_demand") == 19);
+    CHECK(strcmp(buf, "vms.[42") == 0);
+    CHECK(scn_path(buf, sizeof buf, "%s-%02u", "g", 3u) == 4);
+    CHECK(strcmp(buf, "g-03") == 0);
+    CHECK(scn_path(buf, sizeof buf, "a%%b%lu", 7ul) == 4);
+    CHECK(strcmp(buf, "a%b7") == 0);
+
+    /* The parent memo: same parent, other last components. */
+    const scn_key *kind = scn_schema_find("vms.[].cpu_demand.kind");
+    CHECK(kind != NULL);
+    CHECK(scn_schema_find_concrete("vms.[8].cpu_demand.mean") == mean);
+    CHECK(scn_schema_find_concrete("vms.[8].cpu_demand.kind") == kind);
+    CHECK(scn_schema_find_concrete("vms.[8].cpu_demand.no_such_key") == NULL);
+    CHECK(scn_schema_find_concrete("vms.[8].cpu_demand.[2]") == NULL);
+    CHECK(scn_schema_find_concrete("vms.[8].cpu_demand.me]an") == NULL);
+    CHECK(scn_schema_find_concrete("vms.[8].cpu_demand.") == NULL);
+    CHECK(scn_schema_find_concrete("vms.[9].cpu_demand.kind") == kind);
+    CHECK(scn_schema_find_concrete("vms.[9].count") == count);
+    CHECK(scn_schema_find_concrete("vms.[9].cpu_demand.kind") == kind);
+    CHECK(scn_schema_find_concrete("hosts.[9].cpu_demand.kind") == NULL);
+
+    /* The parent-setting cache: two scenarios, read in turns. */
+    char err[512];
+    const char *text_a = "simulation = { seed = 1; };\n"
+                         "hosts = ( { name = \"h\"; } );\n"
+                         "vms = ( { name = \"a0\"; vcpus = 3; }, { name = \"a1\"; } );\n";
+    const char *text_b = "simulation = { seed = 2; };\n"
+                         "hosts = ( { name = \"h\"; } );\n"
+                         "vms = ( { name = \"b0\"; }, { name = \"b1\"; vcpus = 5; } );\n";
+    scenario *a = scenario_load_string(text_a, "a.cfg", NULL, 0, err, sizeof err);
+    scenario *b = scenario_load_string(text_b, "b.cfg", NULL, 0, err, sizeof err);
+    CHECK(a != NULL && b != NULL);
+    if (a == NULL || b == NULL)
+        return CHECK_DONE();
+    int64_t vcpus_default = scn_int(a, "vms.[1].vcpus");
+    CHECK(vcpus_default != 3 && vcpus_default != 5);
+    CHECK(scn_int(a, "vms.[0].vcpus") == 3);
+    CHECK(scn_int(b, "vms.[0].vcpus") == vcpus_default);
+    CHECK(scn_int(b, "vms.[1].vcpus") == 5);
+    CHECK(scn_int(a, "vms.[1].vcpus") == vcpus_default);
+    CHECK(strcmp(scn_string(a, "vms.[1].name"), "a1") == 0);
+    CHECK(strcmp(scn_string(b, "vms.[1].name"), "b1") == 0);
+    CHECK(scn_int(a, "simulation.seed") == 1);
+    CHECK(scn_int(b, "simulation.seed") == 2);
+    /* A scenario loaded where a freed one was is not mistaken for it. */
+    scn_int(b, "vms.[1].vcpus");
+    scenario_free(b);
+    scenario *c = scenario_load_string(text_a, "c.cfg", NULL, 0, err, sizeof err);
+    CHECK(c != NULL);
+    if (c != NULL)
+        CHECK(scn_int(c, "vms.[1].vcpus") == vcpus_default && scn_int(c, "vms.[0].vcpus") == 3);
+    scenario_free(c);
+    scenario_free(a);
     return CHECK_DONE();
 }

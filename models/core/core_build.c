@@ -174,7 +174,7 @@ static int read_demand(const scenario *scn, int g, const char *name, demand_spec
                        char *err, size_t err_len)
 {
     char prefix[128];
-    snprintf(prefix, sizeof prefix, "vms.[%d].%s", g, name);
+    scn_path(prefix, sizeof prefix, "vms.[%d].%s", g, name);
     if (demand_read_scenario(scn, prefix, out, err, err_len) != 0) {
         *status = MODEL_BAD_INPUT;
         return -1;

@@ -10,7 +10,7 @@
 static double read_level(const scenario *scn, const char *prefix, const char *name)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s.%s", prefix, name);
+    scn_path(path, sizeof path, "%s.%s", prefix, name);
     const scn_key *key = scn_schema_find_concrete(path);
     switch (key ? key->type : SCN_FLOAT) {
     case SCN_MHZ: return scn_mhz(scn, "%s", path);

@@ -187,7 +187,7 @@ int dist_from_scenario(const scenario *scn, const char *prefix, dist_spec *out, 
 {
     memset(out, 0, sizeof *out);
     char path[512];
-    snprintf(path, sizeof path, "%s.mean", prefix);
+    scn_path(path, sizeof path, "%s.mean", prefix);
     const scn_key *mean_key = scn_schema_find_concrete(path);
     int is_duration = mean_key && mean_key->type == SCN_DURATION;
     out->kind = (dist_kind)scn_enum(scn, "%s.distribution", prefix);

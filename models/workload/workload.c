@@ -53,7 +53,7 @@ static int read_arrival(const scenario *scn, int g, arrival_spec *a, char *err, 
 {
     char key[128];
     memset(a, 0, sizeof *a);
-    snprintf(key, sizeof key, "vms.[%d].arrival.process", g);
+    scn_path(key, sizeof key, "vms.[%d].arrival.process", g);
     a->process = (arrival_process)scn_enum(scn, "%s", key);
     a->start_ns = scn_duration_ns(scn, "vms.[%d].start", g);
     a->until_ns = scn_duration_ns(scn, "vms.[%d].arrival.until", g);
@@ -88,7 +88,7 @@ static int read_trace(const scenario *scn, int g, workload_group *wg, uint32_t *
     if (fmt == TRACE_NONE)
         return 0;
     const char *format = scn_string(scn, "vms.[%d].trace.format", g);
-    snprintf(key, sizeof key, "vms.[%d].trace.path", g);
+    scn_path(key, sizeof key, "vms.[%d].trace.path", g);
     const char *path = scn_string(scn, "%s", key);
     if (!path[0])
         return fail_key(err, err_len, scn, key, "a %s trace needs the directory of its VM files", format);
@@ -137,12 +137,12 @@ int workload_group_read(const scenario *scn, int g, workload_group *out, uint32_
         return -1;
     out->arrival.count = *count;
     if (scn_enum(scn, "vms.[%d].lifetime.distribution", g) != LIFETIME_INFINITE) {
-        snprintf(prefix, sizeof prefix, "vms.[%d].lifetime", g);
+        scn_path(prefix, sizeof prefix, "vms.[%d].lifetime", g);
         if (read_dist(scn, prefix, &out->lifetime, err, err_len) != 0)
             return -1;
         out->has_lifetime = 1;
     }
-    snprintf(prefix, sizeof prefix, "vms.[%d].boot_time", g);
+    scn_path(prefix, sizeof prefix, "vms.[%d].boot_time", g);
     return read_dist(scn, prefix, &out->boot, err, err_len);
 }
 
@@ -161,7 +161,7 @@ int workload_group_bind(const scenario *scn, int g, workload_group *wg, vm_spec 
         for (uint32_t k = 0; k < wg->count; k++)
             *demand_slot(&specs[k], r) = &wg->demand[r];
         char key[128];
-        snprintf(key, sizeof key, "vms.[%d].%s.kind", g, names[r]);
+        scn_path(key, sizeof key, "vms.[%d].%s.kind", g, names[r]);
         if (strcmp(scn_string(scn, "%s", key), "trace") != 0)
             continue;
         if (!wg->has_trace)
