@@ -671,6 +671,22 @@ static void round_end(sim_engine *eng, run_state *rs)
         rs->end_requested = 1;
 }
 
+static inline void prefetch_queue_head(const sim_lp *lp)
+{
+    if (lp->queue.len)
+        __builtin_prefetch(lp->queue.entries);
+}
+
+static inline void prefetch_first_event(const sim_lp *lp)
+{
+    if (lp->queue.len) {
+        const char *ev = (const char *)lp->queue.entries[0].ev;
+        __builtin_prefetch(ev);
+        __builtin_prefetch(ev + 64);
+    }
+    __builtin_prefetch(lp->state);
+}
+
 /* Runs the due LPs of slots [first, end), a block the calling thread owns,
  * in increasing slot order, skipping groups with nothing before window_end
  * (sim/due_index.h); returns the earliest time still pending among them.
@@ -690,19 +706,36 @@ static inline sim_time_ns run_block(sim_ctx *c, uint32_t first, uint32_t end, si
         }
         const uint32_t hi = end - lo > SIM_DUE_GROUP ? lo + SIM_DUE_GROUP : end;
         sim_time_ns group_next = SIM_TIME_NEVER;
+        uint32_t due[SIM_DUE_GROUP], n_due = 0;
         for (uint32_t i = lo; i < hi; i++) {
-            sim_time_ns t = d->next_at[i];
-            if (t < window_end) {
-                const uint32_t lp = eng->lp_order[i];
-                if (timed) {
-                    double t0 = wall_seconds();
-                    t = run_lp_window(c, lp, window_end);
-                    eng->lp_cost_ns[lp] += (wall_seconds() - t0) * 1e9;
-                } else {
-                    t = run_lp_window(c, lp, window_end);
-                }
-                d->next_at[i] = t;
+            if (d->next_at[i] < window_end) {
+                due[n_due++] = i;
+                __builtin_prefetch(&eng->lps[eng->lp_order[i]]);
+            } else if (d->next_at[i] < group_next) {
+                group_next = d->next_at[i];
             }
+        }
+        /* The LPs, their queue heads and first events were last touched
+         * minutes of simulated time ago: each a cache miss. Fetch the
+         * queue head of the LP after next and the event of the next one
+         * while this one runs. */
+        if (n_due > 1)
+            prefetch_queue_head(&eng->lps[eng->lp_order[due[1]]]);
+        for (uint32_t j = 0; j < n_due; j++) {
+            if (j + 2 < n_due)
+                prefetch_queue_head(&eng->lps[eng->lp_order[due[j + 2]]]);
+            if (j + 1 < n_due)
+                prefetch_first_event(&eng->lps[eng->lp_order[due[j + 1]]]);
+            const uint32_t i = due[j], lp = eng->lp_order[i];
+            sim_time_ns t;
+            if (timed) {
+                double t0 = wall_seconds();
+                t = run_lp_window(c, lp, window_end);
+                eng->lp_cost_ns[lp] += (wall_seconds() - t0) * 1e9;
+            } else {
+                t = run_lp_window(c, lp, window_end);
+            }
+            d->next_at[i] = t;
             if (t < group_next)
                 group_next = t;
         }
