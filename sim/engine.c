@@ -418,6 +418,8 @@ static sim_time_ns run_lp_window(sim_ctx *c, uint32_t lp_id, sim_time_ns window_
     c->lp = lp;
     while (sim_queue_next_time(&lp->queue) < window_end) {
         sim_event *ev = sim_queue_pop(&lp->queue);
+        if (sim_queue_next_time(&lp->queue) < window_end) /* the next one, while this one runs */
+            __builtin_prefetch(lp->queue.entries[0].ev);
         c->now = ev->time_ns;
         lp->handler(c, lp->state, ev);
         c->events++;
