@@ -136,7 +136,9 @@ int main(int argc, char **argv)
     double build_s = now_s() - t_build, rss_built = peak_rss_bytes(), build_cpu_s = cpu_s() - cpu_build0;
     sim_time_ns until_ns = scn_duration_ns(scn, "simulation.until");
     sim_set_window_hook(eng, window_hook, rec);
+    const double run_cpu_start_s = cpu_s();
     int rc = sim_run(eng, until_ns);
+    const double run_cpu_s = cpu_s() - run_cpu_start_s;
     double rss_run = peak_rss_bytes();
     sim_stats st;
     sim_get_stats(eng, &st);
@@ -155,11 +157,12 @@ int main(int argc, char **argv)
     double built = rss_built - rss_before;
     printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f load_s=%.3f build_s=%.3f run_s=%.3f "
            "wall_s=%.3f cpu_s=%.3f build_cpu_s=%.3f peak_rss_mib=%.1f run_rss_mib=%.1f load_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
-           "windows=%llu solo_windows=%llu rebalances=%llu\n",
+           "windows=%llu solo_windows=%llu rebalances=%llu lps=%llu run_cpu_s=%.3f\n",
            hosts, vms, sim_threads(eng), (double)until_ns / 1e9, (unsigned long long)st.events, st.events_per_s,
            load_s, build_s, st.wall_s, wall_s, cpu_s(), build_cpu_s, peak_rss_bytes() / 1048576.0, rss_run / 1048576.0, rss_before / 1048576.0, built / 1048576.0,
            vms ? built / vms : 0.0, sizeof(vm_spec) + sizeof(vm), (unsigned long long)st.windows,
-           (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances);
+           (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances, (unsigned long long)st.lp_count,
+           run_cpu_s);
     model_free(m);
     sim_engine_free(eng);
     scenario_free(scn);

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "sim/barrier.h"
+#include "sim/due_index.h"
 #include "sim/event_pool.h"
 #include "sim/event_queue.h"
 #include "sim/mpi_link.h"
@@ -83,6 +84,10 @@ struct sim_engine {
     uint32_t *worker_first;
     uint32_t spread_first, spread_end; /* LPs spread over ranks; the rest on rank 0 */
     double *lp_cost_ns; /* measured wall time per LP (team epochs that measure), decayed */
+    /* Slots are positions in lp_order; which of this rank's LPs have an
+     * event before a window's end (sim/due_index.h). Built by sim_run. */
+    sim_due_index due;
+    int running; /* inside sim_run: events queued from outside lower `due` */
     uint64_t rebalances;
     int spread_set;
     /* Records several ranks' LPs write (sim_share), with the copy of each
@@ -179,6 +184,7 @@ void sim_engine_free(sim_engine *eng)
     free(eng->lp_order);
     free(eng->worker_first);
     free(eng->lp_cost_ns);
+    sim_due_free(&eng->due);
     for (int i = 0; i < eng->n_regions; i++)
         free(eng->regions[i].shadow);
     free(eng->regions);
@@ -294,6 +300,11 @@ int sim_schedule(sim_engine *eng, uint32_t dst_lp, sim_time_ns time_ns, uint32_t
                                payload, payload_bytes);
     if (!ev || sim_queue_push(&lp->queue, ev) != 0)
         return -1;
+    if (eng->running && sim_lp_is_local(eng, dst_lp)) { /* from a window hook */
+        sim_due_lower(&eng->due, dst_lp, time_ns);
+        if (time_ns < eng->ctxs[0].next_min)
+            eng->ctxs[0].next_min = time_ns;
+    }
     return 0;
 }
 
@@ -403,12 +414,12 @@ void sim_send(sim_ctx *ctx, uint32_t dst_lp, sim_time_ns delay_ns, uint32_t kind
 static sim_time_ns run_lp_window(sim_ctx *c, uint32_t lp_id, sim_time_ns window_end)
 {
     sim_lp *lp = &c->eng->lps[lp_id];
-    if (sim_queue_next_time(&lp->queue) >= window_end)
-        return sim_queue_next_time(&lp->queue);
     c->lp_id = lp_id;
     c->lp = lp;
     while (sim_queue_next_time(&lp->queue) < window_end) {
         sim_event *ev = sim_queue_pop(&lp->queue);
+        if (sim_queue_next_time(&lp->queue) < window_end) /* the next one, while this one runs */
+            __builtin_prefetch(lp->queue.entries[0].ev);
         c->now = ev->time_ns;
         lp->handler(c, lp->state, ev);
         c->events++;
@@ -429,6 +440,7 @@ static sim_time_ns merge_inbound(sim_engine *eng, int thread)
                 next = ev->time_ns;
             if (sim_queue_push(&eng->lps[ev->dst_lp].queue, ev) != 0)
                 handler_error(&eng->ctxs[thread], "out of memory merging events");
+            sim_due_lower(&eng->due, ev->dst_lp, ev->time_ns);
         }
         box->len = 0;
     }
@@ -607,6 +619,7 @@ static int exchange_between_ranks(sim_engine *eng)
             rc = -1;
             break;
         }
+        sim_due_lower(&eng->due, w.dst_lp, ev->time_ns);
         if (ev->time_ns < next)
             next = ev->time_ns;
     }
@@ -660,36 +673,89 @@ static void round_end(sim_engine *eng, run_state *rs)
         rs->end_requested = 1;
 }
 
-/* As run_lp_range, timing every LP that has events (for the partition). */
-static sim_time_ns run_lp_range_timed(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
+static inline void prefetch_queue_head(const sim_lp *lp)
+{
+    if (lp->queue.len)
+        __builtin_prefetch(lp->queue.entries);
+}
+
+static inline void prefetch_first_event(const sim_lp *lp)
+{
+    if (lp->queue.len) {
+        const char *ev = (const char *)lp->queue.entries[0].ev;
+        __builtin_prefetch(ev);
+        __builtin_prefetch(ev + 64);
+    }
+    __builtin_prefetch(lp->state);
+}
+
+/* Runs the due LPs of slots [first, end), a block the calling thread owns,
+ * in increasing slot order, skipping groups with nothing before window_end
+ * (sim/due_index.h); returns the earliest time still pending among them.
+ * `timed`: adds each run LP's wall time to its measured cost (partition). */
+static inline sim_time_ns run_block(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end,
+                                    int timed)
 {
     sim_engine *eng = c->eng;
+    sim_due_index *d = &eng->due;
     sim_time_ns next = SIM_TIME_NEVER;
-    for (uint32_t i = first; i < end; i++) {
-        uint32_t lp = eng->lp_order[i];
-        sim_time_ns t;
-        if (sim_queue_next_time(&eng->lps[lp].queue) < window_end) {
-            double t0 = wall_seconds();
-            t = run_lp_window(c, lp, window_end);
-            eng->lp_cost_ns[lp] += (wall_seconds() - t0) * 1e9;
-        } else {
-            t = sim_queue_next_time(&eng->lps[lp].queue);
+    uint32_t g = first < end ? d->group_of[first] : 0;
+    for (uint32_t lo = first; lo < end; lo += SIM_DUE_GROUP, g++) {
+        if (d->group_min[g] >= window_end) {
+            if (d->group_min[g] < next)
+                next = d->group_min[g];
+            continue;
         }
-        if (t < next)
-            next = t;
+        const uint32_t hi = end - lo > SIM_DUE_GROUP ? lo + SIM_DUE_GROUP : end;
+        sim_time_ns group_next = SIM_TIME_NEVER;
+        uint32_t due[SIM_DUE_GROUP], n_due = 0;
+        for (uint32_t i = lo; i < hi; i++) {
+            if (d->next_at[i] < window_end) {
+                due[n_due++] = i;
+                __builtin_prefetch(&eng->lps[eng->lp_order[i]]);
+            } else if (d->next_at[i] < group_next) {
+                group_next = d->next_at[i];
+            }
+        }
+        /* The LPs, their queue heads and first events were last touched
+         * minutes of simulated time ago: each a cache miss. Fetch the
+         * queue head of the LP after next and the event of the next one
+         * while this one runs. */
+        if (n_due > 1)
+            prefetch_queue_head(&eng->lps[eng->lp_order[due[1]]]);
+        for (uint32_t j = 0; j < n_due; j++) {
+            if (j + 2 < n_due)
+                prefetch_queue_head(&eng->lps[eng->lp_order[due[j + 2]]]);
+            if (j + 1 < n_due)
+                prefetch_first_event(&eng->lps[eng->lp_order[due[j + 1]]]);
+            const uint32_t i = due[j], lp = eng->lp_order[i];
+            sim_time_ns t;
+            if (timed) {
+                double t0 = wall_seconds();
+                t = run_lp_window(c, lp, window_end);
+                eng->lp_cost_ns[lp] += (wall_seconds() - t0) * 1e9;
+            } else {
+                t = run_lp_window(c, lp, window_end);
+            }
+            d->next_at[i] = t;
+            if (t < group_next)
+                group_next = t;
+        }
+        d->group_min[g] = group_next;
+        if (group_next < next)
+            next = group_next;
     }
     return next;
 }
 
 static sim_time_ns run_lp_range(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
 {
-    sim_time_ns next = SIM_TIME_NEVER;
-    for (uint32_t i = first; i < end; i++) {
-        sim_time_ns t = run_lp_window(c, c->eng->lp_order[i], window_end);
-        if (t < next)
-            next = t;
-    }
-    return next;
+    return run_block(c, first, end, window_end, 0);
+}
+
+static sim_time_ns run_lp_range_timed(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
+{
+    return run_block(c, first, end, window_end, 1);
 }
 
 /* One thread: no OpenMP region at all. libgomp wakes futexes at every
@@ -785,10 +851,14 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
 {
     sim_ctx *c = &eng->ctxs[0];
     const int threads = eng->cfg.threads;
-    const uint32_t first = eng->worker_first[eng->rank * threads];
-    const uint32_t end = eng->worker_first[(eng->rank + 1) * threads];
+    const uint32_t *cut = &eng->worker_first[eng->rank * threads];
     for (int w = 0; !rs->stop && !epoch_is_over(w, start_s); w++) {
-        sim_time_ns next = run_lp_range(c, first, end, rs->window_end);
+        sim_time_ns next = SIM_TIME_NEVER;
+        for (int t = 0; t < threads; t++) { /* block by block: groups end at blocks */
+            sim_time_ns block_next = run_lp_range(c, cut[t], cut[t + 1], rs->window_end);
+            if (block_next < next)
+                next = block_next;
+        }
         for (int t = 0; t < eng->cfg.threads; t++) {
             sim_time_ns merged = merge_inbound(eng, t);
             if (merged < next)
@@ -870,6 +940,7 @@ static void rebalance_threads(sim_engine *eng)
         for (uint32_t w = 0; w < threads; w++)
             for (uint32_t i = cut[w]; i < cut[w + 1]; i++)
                 eng->lp_worker[eng->lp_order[i]] = (uint32_t)eng->rank * threads + w;
+        sim_due_regroup(&eng->due, cut, threads);
         eng->rebalances++;
     }
     for (uint32_t i = first; i < end; i++) /* older measurements count half as much */
@@ -1011,6 +1082,21 @@ static int partition_lps(sim_engine *eng)
     for (uint64_t w = 0; w < workers; w++)
         for (uint32_t i = eng->worker_first[w]; i < eng->worker_first[w + 1]; i++)
             eng->lp_worker[eng->lp_order[i]] = (uint32_t)w;
+    return 0;
+}
+
+/* The due index over this rank's slots, from the queues as they are. */
+static int build_due_index(sim_engine *eng)
+{
+    const uint32_t threads = (uint32_t)eng->cfg.threads;
+    if (sim_due_init(&eng->due, eng->lp_order, eng->lp_count, threads) != 0) {
+        set_engine_error(eng, "out of memory indexing %u LPs", eng->lp_count);
+        return -1;
+    }
+    const uint32_t *cut = &eng->worker_first[(uint32_t)eng->rank * threads];
+    for (uint32_t i = cut[0]; i < cut[threads]; i++)
+        eng->due.next_at[i] = sim_queue_next_time(&eng->lps[eng->lp_order[i]].queue);
+    sim_due_regroup(&eng->due, cut, threads);
     return 0;
 }
 
@@ -1163,6 +1249,8 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
         if (snapshot_shared_regions(eng) != 0)
             return -1;
     }
+    if (build_due_index(eng) != 0)
+        return -1;
 
     sim_time_ns first = SIM_TIME_NEVER;
     for (uint32_t i = 0; i < eng->lp_count; i++) {
@@ -1174,10 +1262,12 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
         eng->ctxs[t].next_min = t == 0 ? first : SIM_TIME_NEVER;
 
     run_state rs = {.until_ns = until_ns};
+    eng->running = 1;
     if (eng->cfg.threads == 1)
         run_serial(eng, &rs);
     else
         run_parallel(eng, &rs);
+    eng->running = 0;
 
     eng->stats.events = sim_events_executed(eng);
     eng->stats.remote_events = eng->stats.rank_events = 0;

@@ -24,6 +24,8 @@ sim_event *sim_pool_get(sim_event_pool *pool)
     sim_event *ev = pool->free_list;
     pool->free_list = ev->next_free;
     pool->n_free--;
+    /* the next get reads the new head's link: fetch it now */
+    __builtin_prefetch(pool->free_list, 1);
     return ev;
 }
 
