@@ -36,12 +36,15 @@ bench: build
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
-# Fuzz targets for every reader (fuzz/), each run FUZZ_SECONDS; libFuzzer with
-# clang when it is installed, a deterministic mutation loop otherwise.
+# Fuzz targets for every reader (fuzz/README.md), each run FUZZ_SECONDS, one
+# at a time: libFuzzer + ASan + UBSan + LeakSanitizer with clang when it is
+# installed, a deterministic mutation loop otherwise. FUZZ_TARGETS picks some
+# (e.g. "scenario lanl"); empty means all.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 30
+FUZZ_TARGETS ?=
 fuzz:
-	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(BUILD)

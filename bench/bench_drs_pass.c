@@ -190,7 +190,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
     long hosts = 0, vms = 0, reps = 0;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* --flag VALUE pairs */
         if (i + 1 >= argc)
             return usage();
         char *end;
@@ -207,7 +207,6 @@ int main(int argc, char **argv)
             seed = (uint64_t)value;
         else
             return usage();
-        i++;
     }
     if ((hosts == 0) != (vms == 0))
         return usage();

@@ -2,10 +2,12 @@
  * libFuzzer is not available (a compiler other than clang).
  *
  * usage: fuzz_X [-max_total_time=SECONDS] SEED_FILE_OR_DIR...
- * Each seed is run as is, then mutated (bit flips, byte sets, truncations,
- * duplications of a slice) with a fixed-seed xorshift generator until the
- * time is up, so a crash found is reproduced by the same command. Prints
- * the number of executions.
+ * Each seed is run as is, then, when SECONDS is given, mutated (bit flips,
+ * byte sets, truncations, duplications of a slice) with a fixed-seed
+ * xorshift generator until the time is up, so a crash found is reproduced
+ * by the same command. Prints the number of executions. Without
+ * -max_total_time it only replays the inputs, as a libFuzzer binary does
+ * with file arguments: test_fuzz_regress_* replay fuzz/regress/ that way.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -61,7 +63,7 @@ static int load_seed(const char *path, seed *out)
 
 int main(int argc, char **argv)
 {
-    double seconds = 10;
+    double seconds = 0;
     seed *seeds = NULL;
     size_t n_seeds = 0;
     for (int i = 1; i < argc; i++) {
@@ -101,8 +103,12 @@ int main(int argc, char **argv)
             closedir(d);
     }
     if (n_seeds == 0) {
-        static unsigned char empty[1];
-        seeds = malloc(sizeof *seeds);
+        unsigned char *empty = malloc(1);
+        seed *one = malloc(sizeof *seeds);
+        if (!empty || !one)
+            return 1;
+        free(seeds);
+        seeds = one;
         seeds[0] = (seed){empty, 0};
         n_seeds = 1;
     }
@@ -136,5 +142,10 @@ int main(int argc, char **argv)
         execs++;
     }
     printf("%ld executions, no crash\n", execs);
+    /* Freed so that a replay under LeakSanitizer reports only the targets'
+     * leaks. */
+    for (size_t i = 0; i < n_seeds; i++)
+        free(seeds[i].data);
+    free(seeds);
     return 0;
 }

@@ -51,6 +51,14 @@ static size_t int_literal(const char *t, size_t i, int negative, int *needs_l, i
     return j - i;
 }
 
+/* Whether libconfig's grammar has a string after a token ending in prev:
+ * a value after '=' or ':', an element after '[', '(' or ',', the next
+ * piece of a concatenation after '"', the path after @include ('@'). */
+static int string_may_follow(char prev)
+{
+    return prev == '=' || prev == ':' || prev == '[' || prev == '(' || prev == ',' || prev == '"' || prev == '@';
+}
+
 /* Checks the path of `@include "path"` starting at t[i] (after @include). */
 static int check_include(const char *t, size_t i, const char *name, int line, const char *include_dir, char *err,
                          size_t err_len)
@@ -99,12 +107,35 @@ char *scn_text_prepare(const char *text, const char *name, const char *include_d
     }
     int line = 1;
     size_t o = 0;
+    /* The last character of the last token (not blank, not a comment):
+     * where a string may start. '@' stands for the word @include. */
+    char prev = 0;
     for (size_t i = 0; i < len;) {
         char c = text[i];
+        if (c == '"' && !string_may_follow(prev)) {
+            /* libconfig 1.5 leaks the string's buffer on a syntax error
+             * whose token is that string (64 bytes: the ASan build then
+             * exited 1, not 2), so every string out of place is reported
+             * here. A quoted setting name is the common case. */
+            size_t k = i + 1;
+            while (k < len && text[k] != '"')
+                k += text[k] == '\\' && k + 1 < len ? 2 : 1;
+            k += k < len;
+            while (k < len && (text[k] == ' ' || text[k] == '\t'))
+                k++;
+            if (k < len && (text[k] == '=' || text[k] == ':'))
+                snprintf(err, err_len, "%s:%d: syntax error: a setting name cannot be a quoted string", name, line);
+            else
+                snprintf(err, err_len, "%s:%d: syntax error: unexpected string (a string is a value, after '=', ':', "
+                         "'[', '(' or ',')", name, line);
+            free(out);
+            return NULL;
+        }
         if (c == '\n') {
             line++;
             out[o++] = text[i++];
         } else if (c == '"') { /* a string, with backslash escapes */
+            int opened = line;
             out[o++] = text[i++];
             while (i < len && text[i] != '"') {
                 if (text[i] == '\\' && i + 1 < len)
@@ -113,18 +144,13 @@ char *scn_text_prepare(const char *text, const char *name, const char *include_d
                     line++;
                 out[o++] = text[i++];
             }
-            if (i < len)
-                out[o++] = text[i++];
-            /* A quoted setting name ("a b" = 1) is a syntax error on which
-             * libconfig 1.5 leaks its string buffer: report it here. */
-            size_t k = i;
-            while (k < len && (text[k] == ' ' || text[k] == '\t'))
-                k++;
-            if (k < len && (text[k] == '=' || text[k] == ':')) {
-                snprintf(err, err_len, "%s:%d: syntax error: a setting name cannot be a quoted string", name, line);
+            if (i == len) { /* libconfig leaks the buffer of a string cut by the end */
+                snprintf(err, err_len, "%s:%d: unterminated string", name, opened);
                 free(out);
                 return NULL;
             }
+            out[o++] = text[i++];
+            prev = '"';
         } else if (c == '#' || (c == '/' && text[i + 1] == '/')) { /* to the end of the line */
             while (i < len && text[i] != '\n')
                 out[o++] = text[i++];
@@ -148,7 +174,10 @@ char *scn_text_prepare(const char *text, const char *name, const char *include_d
                 free(out);
                 return NULL;
             }
-            out[o++] = text[i++];
+            memcpy(out + o, text + i, 8);
+            o += 8;
+            i += 8;
+            prev = '@';
         } else if (isdigit((unsigned char)c)) {
             /* A literal starts after a separator, or after a '-' sign that
              * itself follows one; otherwise the digit is part of a name. */
@@ -160,8 +189,10 @@ char *scn_text_prepare(const char *text, const char *name, const char *include_d
                 while (i < len && (isalnum((unsigned char)text[i]) || text[i] == '.' || text[i] == '_' ||
                                    ((text[i] == '-' || text[i] == '+') && (text[i - 1] == 'e' || text[i - 1] == 'E'))))
                     out[o++] = text[i++];
+                prev = '0';
                 continue;
             }
+            prev = '0';
             memcpy(out + o, text + i, n);
             o += n;
             i += n;
@@ -169,6 +200,8 @@ char *scn_text_prepare(const char *text, const char *name, const char *include_d
                 out[o++] = 'L';
             *has_huge |= huge;
         } else {
+            if (!isspace((unsigned char)c))
+                prev = c;
             out[o++] = text[i++];
         }
     }

@@ -12,8 +12,10 @@
  *    scanner called exit(2) for a directory. Refused as FILE:LINE.
  *  - a UTF-8 byte order mark at the start: skipped (libconfig reported
  *    "syntax error" at line 1).
- *  - a quoted setting name ("a b" = 1): a syntax error on which libconfig
- *    leaks 64 bytes (the ASan build then exited 1, not 2); reported here.
+ *  - a string where the grammar has none (a quoted setting name "a b" = 1,
+ *    a string after '}' or a number) or cut by the end of the text: syntax
+ *    errors on which libconfig leaks the string's buffer (the ASan build
+ *    then exited 1, not 2; found by fuzz_scenario); reported here.
  * Strings and comments are skipped by the scan. Line numbers are unchanged
  * (only an L is inserted, and libconfig reports lines, not columns).
  */

@@ -180,6 +180,18 @@ expect_status 0 "UTF-8 byte order mark" "$vdcsim" check bom.cfg
 printf '%s\n"bad key" = 5;\n' "$h" > quoted.cfg
 expect_status 2 "quoted setting name" "$vdcsim" check quoted.cfg
 expect_err "quoted.cfg:2: syntax error" "quoted setting name"
+# A string where the grammar has none (found by fuzz_scenario: libconfig
+# leaked its buffer, so the ASan build exited 1) and a string cut by the end.
+printf '%s
+vms = ( { name = "v"; } "w" );
+' "$h" > strpos.cfg
+expect_status 2 "string after a closing brace" "$vdcsim" check strpos.cfg
+expect_err "strpos.cfg:2: syntax error: unexpected string" "string after a closing brace"
+printf '%s
+vms = ( { name = "v
+' "$h" > strcut.cfg
+expect_status 2 "string cut by the end of the file" "$vdcsim" check strcut.cfg
+expect_err "strcut.cfg:2: unterminated string" "string cut by the end of the file"
 expect_status 2 "a directory as the scenario" "$vdcsim" check incdir
 expect_err "incdir: cannot read: is a directory" "a directory as the scenario"
 

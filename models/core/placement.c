@@ -9,7 +9,7 @@
 int placement_choice_read(const scenario *scn, vdcsim_policy_kind kind, const char *key_policy,
                           const char *key_args, placement_choice *out, char *err, size_t err_len)
 {
-    const char *name = scn_string(scn, key_policy);
+    const char *name = scn_string(scn, "%s", key_policy);
     const policy_registry *r = policy_registry_of(kind);
     out->policy = r ? policy_lookup(r, name) : NULL;
     if (out->policy == NULL)
