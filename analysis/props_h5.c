@@ -10,6 +10,7 @@
 #include "analysis/h5_read.h"
 #include "analysis/props_cluster.h"
 #include "analysis/props_fairness_h5.h"
+#include "analysis/props_k8s_h5.h"
 #include "analysis/props_lifecycle.h"
 #include "scenario/scenario.h"
 
@@ -51,6 +52,8 @@ struct props_h5 {
     int64_t *vmotion_vm, *vmotion_start, *vmotion_done;
     char single_path[128];
     pf_h5 *fair; /* host.cpu_share_error (props_fairness_h5.h), read when first asked */
+    long n_table_pods; /* pods: the rows of /tables/pods, then the control plane's (k8s) */
+    pk8s_h5 *k8s;
 };
 
 static const char *const table_of[N_KINDS] = {NULL, "/tables/vms", "/tables/hosts", "/tables/services",
@@ -83,7 +86,7 @@ static int load_single_cluster(props_h5 *r, entity_names *e, char *err, size_t e
     return 0;
 }
 
-static int load_names(props_h5 *r, props_kind k, char *err, size_t err_len)
+static int load_table_names(props_h5 *r, props_kind k, char *err, size_t err_len)
 {
     entity_names *e = &r->names[k];
     if (e->loaded)
@@ -115,6 +118,40 @@ static int load_names(props_h5 *r, props_kind k, char *err, size_t err_len)
         return -1;
     e->n = (long)rows;
     e->loaded = 1;
+    return 0;
+}
+
+/* Pods: after the rows of /tables/pods (the pod model), the pods of the
+ * Kubernetes control plane (props_k8s_h5.h). */
+static int load_names(props_h5 *r, props_kind k, char *err, size_t err_len)
+{
+    entity_names *e = &r->names[k];
+    if (e->loaded)
+        return 0;
+    if (load_table_names(r, k, err, err_len) != 0)
+        return -1;
+    if (k != PK_POD)
+        return 0;
+    r->n_table_pods = e->n;
+    if (pk8s_h5_load(r->file, &r->k8s, err, err_len) != 0)
+        return -1;
+    long n8 = pk8s_h5_count(r->k8s);
+    if (n8 == 0)
+        return 0;
+    size_t bytes = h5r_array_bytes((hsize_t)(e->n + n8), NAME_LEN);
+    char(*name)[NAME_LEN] = bytes ? realloc(e->name, bytes) : NULL;
+    if (name)
+        e->name = name;
+    char(*group)[NAME_LEN] = bytes ? realloc(e->group, bytes) : NULL;
+    if (group)
+        e->group = group;
+    if (!name || !group) {
+        snprintf(err, err_len, "/events: %ld k8s pods: out of memory", n8);
+        return -1;
+    }
+    for (long i = 0; i < n8; i++)
+        pk8s_h5_describe(r->k8s, (size_t)i, e->name[e->n + i], NAME_LEN, e->group[e->n + i], NAME_LEN);
+    e->n += n8;
     return 0;
 }
 
@@ -343,7 +380,7 @@ static int load_events(props_h5 *r, event_index *ix, props_kind k, char *err, si
                                              "host_reachable", "maintenance_begin", "maintenance_end"};
     if (load_names(r, k, err, err_len) != 0)
         return -1;
-    long n = r->names[k].n;
+    long n = k == PK_POD ? r->n_table_pods : r->names[k].n;
     event_collect c = {.family = k};
     int rc = k == PK_VM    ? h5r_events_each(r->file, vm_kinds, 3, collect, &c, err, err_len)
              : k == PK_POD ? h5r_events_each(r->file, pod_kinds, 5, collect, &c, err, err_len)
@@ -624,11 +661,17 @@ static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char 
     case PA_HOST_FAILED:
     case PA_HOST_MAINTENANCE:
     case PA_POD_PENDING:
-    case PA_POD_RUNNING: return state_signal(r, a, row, out, err, err_len);
-    case PA_VM_POWER_STATE:
-    case PA_VM_POWER_STATE_BEFORE:
+    case PA_POD_RUNNING:
     case PA_POD_PHASE:
-    case PA_POD_PHASE_BEFORE: return lifecycle_signal(r, a, row, out, err, err_len);
+    case PA_POD_PHASE_BEFORE:
+        if (load_names(r, PK_POD, err, err_len) != 0)
+            return -1;
+        if ((long)row >= r->n_table_pods) /* a pod of the control plane */
+            return pk8s_h5_signal(r->k8s, a, row - (size_t)r->n_table_pods, r->end_ns, out, err, err_len);
+        return a == PA_POD_PHASE || a == PA_POD_PHASE_BEFORE ? lifecycle_signal(r, a, row, out, err, err_len)
+                                                             : state_signal(r, a, row, out, err, err_len);
+    case PA_VM_POWER_STATE:
+    case PA_VM_POWER_STATE_BEFORE: return lifecycle_signal(r, a, row, out, err, err_len);
     case PA_VM_MIGRATING: return vmotion_signal(r, row, out, err, err_len);
     case PA_HOST_CPU_CAPACITY:
     case PA_HOST_MEMORY_CAPACITY:
@@ -691,6 +734,7 @@ void props_h5_close(props_h5 *r)
         free(r->series[a].time_ns);
         free(r->series[a].value);
     }
+    pk8s_h5_free(r->k8s);
     event_index *ix[] = {&r->host_states, &r->vm_running, &r->pod_states};
     for (int i = 0; i < 3; i++) {
         free(ix[i]->first);

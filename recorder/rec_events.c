@@ -175,6 +175,36 @@ void rec_event(recorder *r, int thread, sim_time_ns t_ns, uint32_t lp, uint64_t 
     row->a = a;
     row->b = b;
     row->value = value;
+    if (kind < r->n_kind_watch && r->kind_watch[kind] != NULL)
+        r->kind_watch[kind](r->kind_watch_arg[kind], t_ns, subject, a, b, value);
+}
+
+int rec_event_watch(recorder *r, int kind, rec_event_watch_fn fn, void *arg)
+{
+    if (kind < 0 || kind >= r->n_kinds || fn == NULL || (kind < r->n_kind_watch && r->kind_watch[kind] != NULL)) {
+        rec_error(r, "%s: rec_event_watch: kind %d does not exist or is watched already", r->partial_path, kind);
+        return -1;
+    }
+    if (kind >= r->n_kind_watch) {
+        rec_event_watch_fn *fns = realloc(r->kind_watch, (size_t)(kind + 1) * sizeof *fns);
+        if (fns != NULL)
+            r->kind_watch = fns;
+        void **args = realloc(r->kind_watch_arg, (size_t)(kind + 1) * sizeof *args);
+        if (args != NULL)
+            r->kind_watch_arg = args;
+        if (fns == NULL || args == NULL) {
+            rec_error(r, "%s: rec_event_watch: out of memory", r->partial_path);
+            return -1;
+        }
+        for (int k = r->n_kind_watch; k <= kind; k++) {
+            r->kind_watch[k] = NULL;
+            r->kind_watch_arg[k] = NULL;
+        }
+        r->n_kind_watch = kind + 1;
+    }
+    r->kind_watch[kind] = fn;
+    r->kind_watch_arg[kind] = arg;
+    return 0;
 }
 
 static int rec_event_row_cmp(const void *pa, const void *pb)
@@ -361,6 +391,11 @@ void rec_events_free(recorder *r)
     free(r->kind_names);
     r->kind_names = NULL;
     r->n_kinds = 0;
+    free(r->kind_watch);
+    free(r->kind_watch_arg);
+    r->kind_watch = NULL;
+    r->kind_watch_arg = NULL;
+    r->n_kind_watch = 0;
     if (r->thread_events != NULL)
         for (int t = 0; t < r->max_threads; t++)
             free(r->thread_events[t].rows);

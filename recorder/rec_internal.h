@@ -170,6 +170,9 @@ struct recorder {
 
     char **kind_names;
     int n_kinds;
+    rec_event_watch_fn *kind_watch; /* rec_event_watch: per kind id < n_kind_watch, NULL when none */
+    void **kind_watch_arg;
+    int n_kind_watch;
     int max_threads;
     hid_t events_dataset; /* created when kinds freeze; H5I_INVALID_HID before */
     hid_t event_mem_type;

@@ -142,6 +142,15 @@ int rec_event_kind_find(const recorder *r, const char *name);
  * t_ns must not be earlier than the last recorder_window_end's end. */
 void rec_event(recorder *r, int thread, sim_time_ns t_ns, uint32_t lp, uint64_t seq, int kind,
                int64_t subject, int64_t a, int64_t b, double value);
+/* Observing an event kind (serial, before the run), as rec_series_watch a
+ * series: after rec_event_watch, every accepted rec_event of that kind calls
+ * fn(arg, t_ns, subject, a, b, value) on the logging thread, inside the
+ * logging LP's handler (also on MPI ranks other than 0). For the property
+ * monitors (models/monitors); one watcher per kind. Returns 0, or -1 for a
+ * bad kind or a second watcher. */
+typedef void (*rec_event_watch_fn)(void *arg, sim_time_ns t_ns, int64_t subject, int64_t a, int64_t b,
+                                   double value);
+int rec_event_watch(recorder *r, int kind, rec_event_watch_fn fn, void *arg);
 
 /* Distributed runs (MPI, docs/engine.md): every rank opens a recorder and
  * builds the same model through it. On ranks other than 0, rec_series_put

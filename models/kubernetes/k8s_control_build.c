@@ -432,7 +432,7 @@ int k8s_control_declare_recording(k8s_world *w, recorder *rec)
         {"k8s_node_ready", &c->log_ready},            {"k8s_pod_evicted", &c->log_evicted},
         {"k8s_pod_preempted", &c->log_preempted},     {"k8s_hpa_scaled", &c->log_hpa},
         {"k8s_job_complete", &c->log_job_complete},   {"k8s_ca_scale_up", &c->log_ca_up},
-        {"k8s_ca_scale_down", &c->log_ca_down},
+        {"k8s_ca_scale_down", &c->log_ca_down},       {"k8s_pod_phase", &c->log_pod_phase},
     };
     c->s_replicas = c->s_ready_replicas = 0;
     if (rec_series_group(rec, "k8s", NULL, 1, period, cluster, 5) != 0 ||

@@ -54,6 +54,7 @@ static void new_pod(sim_ctx *ctx, k8s_control *c, uint32_t w)
     c->pods[id] = (k8s_rpod){.workload = w, .phase = K8S_POD_PENDING, .node = -1, .slot = -1, .created_ns = now};
     c->pods[id].qhandle = k8s_queue_add(&c->q, id, c->sh->workloads[w].pod.priority, now);
     c->wl[w].active++;
+    klog(ctx, c, c->log_pod_phase, id, K8S_POD_PENDING, w, 0.0); /* created: the property monitors' pods */
     kick(ctx, c);
 }
 
@@ -109,6 +110,8 @@ static void set_pod_phase(sim_ctx *ctx, k8s_control *c, k8s_rpod *p, k8s_pod_pha
 {
     int was = pod_serving(c, p);
     apply_load_steps(ctx, c, p->workload); /* steps before now keep their own times */
+    if (phase != p->phase) /* the pod's lifecycle, for the properties (docs/properties.md) */
+        klog(ctx, c, c->log_pod_phase, (int64_t)(p - c->pods), phase, p->workload, 0.0);
     p->phase = phase;
     int is = pod_serving(c, p);
     if (is != was) {

@@ -170,7 +170,7 @@ typedef struct k8s_control {
     int s_pending, s_p50, s_p99, s_evictions, s_preemptions, s_replicas, s_ready_replicas;
     int s_node_cpu_req, s_node_cpu_used, s_node_mem_req, s_node_mem_used, s_node_pods, s_node_ready;
     int log_scheduled, log_running, log_unschedulable, log_not_ready, log_ready, log_evicted, log_preempted, log_hpa,
-        log_job_complete, log_ca_up, log_ca_down;
+        log_job_complete, log_ca_up, log_ca_down, log_pod_phase;
 } k8s_control;
 
 /* Host LP side: the pods this host's kubelets run and the nodes it hosts. */

@@ -12,6 +12,7 @@
 #include "models/core/core_build.h"
 #include "models/core/host.h"
 #include "models/core/model_env.h"
+#include "models/monitors/monitor_k8s.h"
 #include "models/monitors/monitor_sampled.h"
 
 enum { N_HOST_KINDS = 6, N_POD_KINDS = 5, CHECK_SAMPLES = 12 };
@@ -28,6 +29,7 @@ typedef struct monitor_world {
     int64_t end_ns, period_ns;
     const scenario *scn;
     monitor_sampled *sampled; /* clusters and services (NULL: no property over them) */
+    monitor_k8s *k8s;         /* the control plane's pods (NULL: none, or no pod property) */
     int kind_vm_started, kind_vm_stopped, kind_vm_failed;
     int kind_host[N_HOST_KINDS];
     int kind_pod[N_POD_KINDS];
@@ -68,6 +70,7 @@ static void world_free(monitor_world *w)
         pf_log_free(&w->fair_logs[i]);
     free(w->fair_logs);
     monitor_sampled_free(w->sampled);
+    monitor_k8s_free(w->k8s);
     pm_set_free(&w->vm_set);
     pm_set_free(&w->host_set);
     props_list_free(&w->props);
@@ -193,7 +196,8 @@ static model_status monitors_start(model_builder *b, void **world)
                 return model_runtime_error(b, "out of memory");
         }
     }
-    if (monitor_sampled_new(&w->sampled, &w->props, b->scn, env, w->end_ns, CHECK_SAMPLES * w->period_ns) != 0)
+    if (monitor_sampled_new(&w->sampled, &w->props, b->scn, env, w->end_ns, CHECK_SAMPLES * w->period_ns) != 0 ||
+        monitor_k8s_new(&w->k8s, &w->props, b->scn, w->end_ns) != 0)
         return model_runtime_error(b, "out of memory");
     init[PA_HOST_UP] = 1.0; /* up before any record, as offline */
     for (uint32_t i = 0; i < w->n_hosts; i++) {
@@ -246,6 +250,8 @@ static int monitors_declare(model_builder *b, void *world)
         if (w->series_vm_host < 0 || w->series_vm_usable_demand < 0)
             return -1;
     }
+    if (w->k8s && monitor_k8s_declare(w->k8s, b->rec) != 0)
+        return -1;
     return w->sampled ? monitor_sampled_declare(w->sampled, b->rec) : 0;
 }
 
@@ -489,6 +495,8 @@ static int monitors_write(model_builder *b, void *world)
             return -1;
     if (w->sampled && monitor_sampled_finish(w->sampled, err, sizeof err) != 0)
         return -1;
+    if (monitor_k8s_finish(w->k8s, err, sizeof err) != 0)
+        return -1;
     /* the VMs' constants the properties may name, for `vdcsim verify` (row i: VM i) */
     int n_resource_columns = (int)(sizeof resource_columns / sizeof resource_columns[0]) - (w->fair ? 0 : 1);
     int tr = rec_table_new(rec, "vm_resources", resource_columns, n_resource_columns);
@@ -570,6 +578,9 @@ static int monitors_write(model_builder *b, void *world)
                     return -1;
             }
         }
+        /* pods: after the pod model's, the control plane's (monitor_k8s.h), as verify orders them */
+        if (kind == PK_POD && monitor_k8s_write(w->k8s, rec, tv, p, pe->name, &entities, &violations, &pending) != 0)
+            return -1;
         rec_value row[] = {{.str = pe->name}, {.str = pe->formula}, {.i64 = entities}, {.i64 = violations},
                            {.i64 = pending}};
         if (rec_table_row(rec, tp, row) != 0)
