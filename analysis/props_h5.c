@@ -659,7 +659,7 @@ static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char 
     case PA_VM_FAILED:
     case PA_HOST_UP:
     case PA_HOST_FAILED:
-    case PA_HOST_MAINTENANCE:
+    case PA_HOST_MAINTENANCE: return state_signal(r, a, row, out, err, err_len);
     case PA_POD_PENDING:
     case PA_POD_RUNNING:
     case PA_POD_PHASE:
