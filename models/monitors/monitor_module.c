@@ -14,6 +14,7 @@
 #include "models/core/model_env.h"
 #include "models/monitors/monitor_k8s.h"
 #include "models/monitors/monitor_sampled.h"
+#include "models/monitors/monitor_vmotion.h"
 
 enum { N_HOST_KINDS = 6, N_POD_KINDS = 5, CHECK_SAMPLES = 12 };
 
@@ -30,6 +31,7 @@ typedef struct monitor_world {
     const scenario *scn;
     monitor_sampled *sampled; /* clusters and services (NULL: no property over them) */
     monitor_k8s *k8s;         /* the control plane's pods (NULL: none, or no pod property) */
+    monitor_vmotion *vmotion; /* properties over vmotion.active (NULL: none) */
     int kind_vm_started, kind_vm_stopped, kind_vm_failed;
     int kind_host[N_HOST_KINDS];
     int kind_pod[N_POD_KINDS];
@@ -71,6 +73,7 @@ static void world_free(monitor_world *w)
     free(w->fair_logs);
     monitor_sampled_free(w->sampled);
     monitor_k8s_free(w->k8s);
+    monitor_vmotion_free(w->vmotion);
     pm_set_free(&w->vm_set);
     pm_set_free(&w->host_set);
     props_list_free(&w->props);
@@ -84,8 +87,10 @@ static const char *not_monitored(const props_node *f, const scenario *scn)
         return NULL; /* names no entity: decided at the end (monitors_write) */
     if (f->kind == PK_SERVICE && scn_list_len(scn, "services") == 0)
         return "the scenario has no services: nothing to monitor (and `vdcsim verify` finds no service series)";
-    if (props_uses_atom(f, PA_VM_MIGRATING))
-        return "vmotion.active is not monitored during a run yet: check it with vdcsim verify";
+    if (props_uses_atom(f, PA_VM_MIGRATING) && !monitor_vmotion_supports(f))
+        return "vmotion.active together with a VM state or series is not monitored during a run (the "
+               "migrations are decided in the controller LP, the VM's states in its host's): check it with vdcsim "
+               "verify";
     return NULL;
 }
 
@@ -197,7 +202,8 @@ static model_status monitors_start(model_builder *b, void **world)
         }
     }
     if (monitor_sampled_new(&w->sampled, &w->props, b->scn, env, w->end_ns, CHECK_SAMPLES * w->period_ns) != 0 ||
-        monitor_k8s_new(&w->k8s, &w->props, b->scn, w->end_ns) != 0)
+        monitor_k8s_new(&w->k8s, &w->props, b->scn, w->end_ns) != 0 ||
+        monitor_vmotion_new(&w->vmotion, &w->props, b->scn, env, w->end_ns) != 0)
         return model_runtime_error(b, "out of memory");
     init[PA_HOST_UP] = 1.0; /* up before any record, as offline */
     for (uint32_t i = 0; i < w->n_hosts; i++) {
@@ -250,7 +256,8 @@ static int monitors_declare(model_builder *b, void *world)
         if (w->series_vm_host < 0 || w->series_vm_usable_demand < 0)
             return -1;
     }
-    if (w->k8s && monitor_k8s_declare(w->k8s, b->rec) != 0)
+    if ((w->k8s && monitor_k8s_declare(w->k8s, b->rec) != 0) ||
+        (w->vmotion && monitor_vmotion_declare(w->vmotion, b->rec) != 0))
         return -1;
     return w->sampled ? monitor_sampled_declare(w->sampled, b->rec) : 0;
 }
@@ -421,6 +428,8 @@ static void monitors_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feat
     monitor_world *w = f->world;
     if (w->sampled)
         monitor_sampled_cluster_sample(w->sampled, sim_now(ctx), c);
+    if (w->vmotion)
+        monitor_vmotion_sample(w->vmotion, sim_now(ctx), c->index);
 }
 
 static const cluster_hooks monitor_cluster_hooks = {
@@ -495,7 +504,7 @@ static int monitors_write(model_builder *b, void *world)
             return -1;
     if (w->sampled && monitor_sampled_finish(w->sampled, err, sizeof err) != 0)
         return -1;
-    if (monitor_k8s_finish(w->k8s, err, sizeof err) != 0)
+    if (monitor_k8s_finish(w->k8s, err, sizeof err) != 0 || monitor_vmotion_finish(w->vmotion, err, sizeof err) != 0)
         return -1;
     /* the VMs' constants the properties may name, for `vdcsim verify` (row i: VM i) */
     int n_resource_columns = (int)(sizeof resource_columns / sizeof resource_columns[0]) - (w->fair ? 0 : 1);
@@ -527,6 +536,16 @@ static int monitors_write(model_builder *b, void *world)
         const props_entry *pe = &w->props.items[p];
         if (pe->ast->type != PN_FORALL) {
             if (write_unquantified(rec, tv, tp, pe, w->end_ns) != 0)
+                return -1;
+            continue;
+        }
+        if (monitor_vmotion_owns(w->vmotion, p)) { /* in the controller LPs (monitor_vmotion.h) */
+            long entities = 0, violations = 0, pending = 0;
+            if (monitor_vmotion_write(w->vmotion, rec, tv, p, pe->name, &entities, &violations, &pending) != 0)
+                return -1;
+            rec_value row[] = {{.str = pe->name}, {.str = pe->formula}, {.i64 = entities}, {.i64 = violations},
+                               {.i64 = pending}};
+            if (rec_table_row(rec, tp, row) != 0)
                 return -1;
             continue;
         }

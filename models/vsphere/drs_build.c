@@ -404,7 +404,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     d->dpm_boot_ns = scn_duration_ns(scn, "dpm.boot_delay");
     d->standby_w = scn_watts(scn, "dpm.standby_power");
     d->series_imbalance = d->series_in_flight = d->series_standby = -1;
-    d->log_pass = d->log_move = d->log_vmotion_done = d->log_vmotion_aborted = d->log_evacuated = -1;
+    d->log_pass = d->log_move = d->log_vmotion_started = d->log_vmotion_done = d->log_vmotion_aborted = d->log_evacuated = -1;
     d->log_standby = d->log_power_on = -1;
 
     int groups = scn_list_len(scn, "vms");
@@ -472,10 +472,11 @@ static int drs_declare_recording(drs_env *d, recorder *rec)
         {"vmotion_done", &d->log_vmotion_done},
         {"vmotion_aborted", &d->log_vmotion_aborted},
         {"maintenance_evacuated", &d->log_evacuated},
+        {"vmotion_started", &d->log_vmotion_started},
         {"dpm_standby", &d->log_standby}, /* the last two with DPM only */
         {"dpm_power_on", &d->log_power_on},
     };
-    return rec_event_kinds(rec, kinds, d->any_dpm ? 7 : 5);
+    return rec_event_kinds(rec, kinds, d->any_dpm ? 8 : 6);
 }
 
 /* The clusters' copies take the recorder ids of the world. */
@@ -488,6 +489,7 @@ static void copy_ids(drs_env *d)
         e->series_standby = d->series_standby;
         e->log_pass = d->log_pass;
         e->log_move = d->log_move;
+        e->log_vmotion_started = d->log_vmotion_started;
         e->log_vmotion_done = d->log_vmotion_done;
         e->log_vmotion_aborted = d->log_vmotion_aborted;
         e->log_evacuated = d->log_evacuated;

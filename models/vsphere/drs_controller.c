@@ -114,6 +114,7 @@ static void act_on(sim_ctx *ctx, drs_env *d, cluster *c, const vmotion_event *ev
         switch (ev[i].kind) {
         case VMOTION_EV_START:
             m->started_ns = sim_now(ctx);
+            ctl_log(ctx, c, d->log_vmotion_started, m->vm, m->src, m->dst, 0.0); /* vmotion.active's monitors */
             break;
         case VMOTION_EV_STOP_COPY:
             m->paused = 1;

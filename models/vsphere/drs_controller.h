@@ -260,7 +260,7 @@ typedef struct drs_env {
     uint32_t kind_cluster, kind_host;
     /* recorder ids, -1 when absent */
     int series_imbalance, series_in_flight, series_standby;
-    int log_pass, log_move, log_vmotion_done, log_vmotion_aborted, log_evacuated, log_standby, log_power_on;
+    int log_pass, log_move, log_vmotion_started, log_vmotion_done, log_vmotion_aborted, log_evacuated, log_standby, log_power_on;
 } drs_env;
 
 /* A pass of d->policy when it is not the built-in one (drs_policy_pass.c),
