@@ -66,8 +66,8 @@
  * at 5m (the first sample), 1 pending. under_10s, G service.latency_p99 <
  * 10s: holds, 1 pending.
  *
- * vmotion.active is still refused in a run (exit 2, FILE:LINE: key, a
- * pointer to `vdcsim verify`).
+ * vmotion.active with a VM state is still refused in a run (exit 2,
+ * FILE:LINE: key, a pointer to `vdcsim verify`).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,13 +341,15 @@ static int run_status(const char *name, const char *text, char *err_text, size_t
     return rc >= 0 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-/* Still verify-only: vmotion.active (refused with the key and a pointer to
- * verify), and a service property in a run without services. */
+/* Still verify-only: vmotion.active together with a VM state (refused with
+ * the key and a pointer to verify; vmotion.active alone is monitored,
+ * tests/test_monitors_vmotion.c), and a service property in a run without
+ * services. */
 static void test_refused(void)
 {
     char text[2048];
     CHECK_INT_EQ(run_status("mc_vmotion",
-                            DRS_BASE("3") "properties = ( { name = \"m\"; formula = \"forall vm: G !vmotion.active\"; } );\n",
+                            DRS_BASE("3") "properties = ( { name = \"m\"; formula = \"forall vm: G (vm.running -> !vmotion.active)\"; } );\n",
                             text, sizeof text),
                  2);
     CHECK_STR_CONTAINS(text, "mc_vmotion.cfg:8: key 'properties.[0].formula'");

@@ -14,7 +14,7 @@
 #   and no_change hold. With drs.enabled the same run has the two
 #   disturbances: no_change breaks at 25m (2 -> 1) and 55m (1 -> 2).
 #   The run with the same properties in its own list (monitors during the
-#   run) reports the same result; vmotion.active is still refused in a run
+#   run) reports the same result; vmotion.active with vm.running is still refused in a run
 #   (exit 2 naming the key and `vdcsim verify`).
 # Args: VDCSIM SOURCE_DIR WORK_DIR
 set -u
@@ -59,9 +59,9 @@ sed -i -e 's/drs.h5/drs-run.h5/' drs-run.cfg
 expect_status 0 "run with the cluster built-ins" "$vdcsim" run drs-run.cfg
 grep -q "ha_admission: PASS, 0 violations, 0 pending, 1 entit" out.txt && ok || bad "run summary: ha_admission holds"
 grep -q "no_change: FAIL, 2 violations, 0 pending, 1 entit" out.txt && ok || bad "run summary: two disturbances"
-# vmotion.active: refused, with a pointer to verify
-{ cat ha.cfg; echo 'properties = ( { name = "m"; formula = "forall vm: G !vmotion.active"; } );'; } >mig-run.cfg
-expect_status 2 "run refuses vmotion.active" "$vdcsim" run mig-run.cfg --quiet
+# vmotion.active with a VM state: refused, with a pointer to verify
+{ cat ha.cfg; echo 'properties = ( { name = "m"; formula = "forall vm: G (vm.running -> !vmotion.active)"; } );'; } >mig-run.cfg
+expect_status 2 "run refuses vmotion.active with vm.running" "$vdcsim" run mig-run.cfg --quiet
 expect_err "mig-run.cfg:7: key 'properties.[0].formula'" "names file, line and key"
 expect_err "vdcsim verify" "points to verify"
 cli_end

@@ -1,0 +1,230 @@
+/* test_monitors_vmotion.c - vmotion.active monitored during a run (issue 17,
+ * item 2; docs/properties.md, "vmotion.active during a run"): the monitors
+ * in the cluster controller LP give the rows `vdcsim verify`'s code
+ * (props_h5 + props_evaluate_each) gives on the finished run, also when a
+ * migration is aborted (left out offline: the monitors must not count it
+ * although it had started); 1 and 2 threads identical; /series and /events
+ * the same without properties.
+ *
+ * The runs, by hand (the DRS timing of tests/test_monitors_cluster.c, "drs3"):
+ * three hosts of 4 x 1 GHz, five VMs of 500 MHz and 4 GiB, HA on, DRS every
+ * 10m with threshold 3, passes at 10m2s, 20m2s, ... (one period plus two
+ * control latencies, then one per period); esx-01 fails at 20m for 30m.
+ * Its VMs are restarted on esx-02/esx-03 (3/2); the controller hears of the
+ * repair at 50m1s, so the pass at 50m2s sees 3 hosts with loads 0.375,
+ * 0.25 and 0: standard deviation 0.153 > target 2 / (10 sqrt 3) = 0.1155,
+ * and moves one VM to esx-01 (after it 0.25, 0.25, 0.125: 0.0589, within the
+ * target: no more moves). A migration of 4 GiB takes more than 1 ms
+ * (at most 4 GiB / 1 ms = 34 Tbit/s) and less than 10m (at least 1 Gbit/s:
+ * 34 s). So in "move":
+ *  - never, G !vmotion.active: one violation at 50m2s by the VM moved
+ *    (the one row of /tables/vmotions), witness vmotion.active=true;
+ *  - quick_1ms, G (vmotion.active -> F[<=1ms] !vmotion.active): one, at
+ *    50m2s + 1 ms, obligation 50m2s; within_10m holds;
+ *  - once_1h, F[<=1h] vmotion.active (decided at 0): the four VMs not moved,
+ *    at 1h, obligation 0, witness vmotion.active=false;
+ *  - unlimited, G (vmotion.active -> vm.cpu_limit > 1 GHz): holds (no
+ *    limit: infinite); "db" ranges over no VM.
+ * "abort": as "move", and esx-02 (the source: it holds three VMs) fails at
+ * 50m1.9s for 10m. The controller hears of it at 50m2.9s, after the pass at
+ * 50m2s started the move: the migration is aborted (its source failed,
+ * vmotion_aborted) and /tables/vmotions keeps it without done_ns: not
+ * active offline, so neither in the monitors: no violation at 50m2s. The
+ * repair at 60m1.9s reaches the controller at 60m2.9s, after the pass at
+ * 60m2s; the pass at 70m2s moves one VM: never is violated once, at 70m2s.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/props_file.h"
+#include "analysis/props_h5.h"
+#include "tests/run_h5.h"
+#include "tests/violations_h5.h"
+
+#define S 1000000000LL
+#define M (60 * S)
+#define MS 1000000LL
+
+#define BASE(second_failure)                                                                                       \
+    "simulation = { seed = 1; until = \"2h\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; "           \
+    "control_latency = \"1s\"; };\n"                                                                               \
+    "output = { path = \"x.h5\"; };\n"                                                                              \
+    "hosts = ( { name = \"esx\"; count = 3; sockets = 1; cores_per_socket = 4; threads_per_core = 1; cpu = "       \
+    "\"1GHz\"; memory = \"64GiB\"; } );\n"                                                                          \
+    "vms = ( { name = \"web\"; count = 5; vcpus = 1; memory = \"4GiB\"; cpu_demand = { kind = \"constant\"; mean " \
+    "= \"500MHz\"; }; } );\n"                                                                                       \
+    "ha = { enabled = true; };\n"                                                                                   \
+    "drs = { enabled = true; period = \"10m\"; threshold = 3; };\n"                                                \
+    "failures = { inject = ( { target = \"host esx-01\"; at = \"20m\"; duration = \"30m\"; }" second_failure       \
+    " ); };\n"
+
+#define PROPS                                                                                                      \
+    "properties = (\n"                                                                                              \
+    "  { name = \"never\"; formula = \"forall vm: G !vmotion.active\"; },\n"                                        \
+    "  { name = \"quick_1ms\"; formula = \"forall vm: G (vmotion.active -> F[<=1ms] !vmotion.active)\"; },\n"      \
+    "  { name = \"within_10m\"; formula = \"forall vm: G (vmotion.active -> F[<=10m] !vmotion.active)\"; },\n"     \
+    "  { name = \"once_1h\"; formula = \"forall vm: F[<=1h] vmotion.active\"; },\n"                                 \
+    "  { name = \"unlimited\"; formula = \"forall vm in group \\\"web\\\": G (vmotion.active -> vm.cpu_limit > "   \
+    "\\\"1GHz\\\")\"; },\n"                                                                                         \
+    "  { name = \"db\"; formula = \"forall vm in group \\\"db\\\": G !vmotion.active\"; } );\n"
+
+#define ABORT ", { target = \"host esx-02\"; at = \"3001900ms\"; duration = \"10m\"; }"
+
+static void expect(const rows *rs, const char *prop, const char *entity, int64_t t, int64_t obligation,
+                   const char *witness)
+{
+    const row *r = find(rs, prop, entity, t);
+    if (!r)
+        fprintf(stderr, "  no violation of %s by %s at %lld ns\n", prop, entity, (long long)t);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    CHECK_INT_EQ(r->obligation_ns, obligation);
+    CHECK_INT_EQ(strcmp(r->witness, witness), 0);
+}
+
+static void expect_counts(hid_t f, const char *prop, int64_t violations, int64_t pending, int64_t entities)
+{
+    int64_t v, p, e;
+    property_counts(f, prop, &v, &p, &e);
+    if (v != violations || p != pending || e != entities)
+        fprintf(stderr, "  %s: %lld violations, %lld pending, %lld entities\n", prop, (long long)v, (long long)p,
+                (long long)e);
+    CHECK_INT_EQ(v, violations);
+    CHECK_INT_EQ(p, pending);
+    CHECK_INT_EQ(e, entities);
+}
+
+static void compare_with_verify(const char *name, const rows *monitors)
+{
+    char h5[512], cfg[512], err[2048];
+    snprintf(h5, sizeof h5, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
+    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
+    props_source src;
+    props_h5 *r = NULL;
+    CHECK_INT_EQ(props_h5_open(h5, &r, &src, err, sizeof err), 0);
+    if (!r)
+        return;
+    props_builtin_params params;
+    CHECK_INT_EQ(props_h5_builtin_params(r, &params, err, sizeof err), 0);
+    props_list list;
+    CHECK_INT_EQ(props_file_load(cfg, &params, &list, err, sizeof err), 0);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    int total = 0;
+    for (int i = 0; i < list.n; i++) {
+        offline o = {.property = list.items[i].name, .monitors = monitors};
+        props_result res;
+        if (props_evaluate_each(list.items[i].ast, &src, &res, on_violation, &o, err, sizeof err) != 0)
+            fprintf(stderr, "  verify %s: %s\n", list.items[i].name, err);
+        CHECK_INT_EQ(o.matched, o.seen);
+        CHECK_INT_EQ(o.seen, count_of(monitors, list.items[i].name));
+        expect_counts(f, list.items[i].name, res.violations, res.pending, res.entities);
+        total += o.seen;
+    }
+    CHECK_INT_EQ(total, monitors->n);
+    H5Fclose(f);
+    props_list_free(&list);
+    props_h5_close(r);
+}
+
+static void same_without_properties(const char *with, const char *without)
+{
+    static const char *const objs[] = {"/series", "/events", "/tables/vmotions"};
+    for (size_t k = 0; k < sizeof objs / sizeof objs[0]; k++) {
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd, "h5diff -q %s/%s.h5 %s/%s.h5 %s >/dev/null 2>&1", VDCSIM_TEST_TMPDIR, with,
+                 VDCSIM_TEST_TMPDIR, without, objs[k]);
+        int rc = system(cmd);
+        if (rc != 0)
+            fprintf(stderr, "  %s differs with properties (%s)\n", objs[k], with);
+        CHECK_INT_EQ(rc, 0);
+    }
+}
+
+/* Row `i` of /tables/vmotions: the VM's name (web-0N), started_ns, done_ns. */
+static int migration(hid_t f, hsize_t i, char *vm, size_t len, int64_t *started, int64_t *done)
+{
+    char err[512];
+    hsize_t n = 0;
+    hid_t t = h5r_open_dataset(f, "/tables/vmotions", 1, &n, err, sizeof err);
+    if (t < 0)
+        return -1;
+    int64_t id = -1;
+    int rc = i < n && h5r_table_column_i64(t, "m", "vm", i, 1, &id, err, sizeof err) == 0 &&
+                     h5r_table_column_i64(t, "m", "started_ns", i, 1, started, err, sizeof err) == 0 &&
+                     h5r_table_column_i64(t, "m", "done_ns", i, 1, done, err, sizeof err) == 0
+                 ? 0
+                 : -1;
+    H5Dclose(t);
+    snprintf(vm, len, "web-%02lld", (long long)id + 1);
+    return (int)n * (rc == 0);
+}
+
+static void test_move(void)
+{
+    hid_t f = run_h5("mv_move", BASE("") PROPS);
+    if (f < 0)
+        return;
+    char vm[32];
+    int64_t started = -1, done = -1;
+    CHECK_INT_EQ(migration(f, 0, vm, sizeof vm, &started, &done), 1); /* one migration */
+    CHECK_INT_EQ(started, 50 * M + 2 * S);
+    CHECK(done > started + MS && done < started + 10 * M);
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    expect_counts(f, "never", 1, 0, 5);
+    expect(&rs, "never", vm, 50 * M + 2 * S, -1, "vmotion.active=true");
+    expect_counts(f, "quick_1ms", 1, 0, 5);
+    expect(&rs, "quick_1ms", vm, 50 * M + 2 * S + MS, 50 * M + 2 * S, "vmotion.active=true");
+    expect_counts(f, "within_10m", 0, 0, 5);
+    expect_counts(f, "once_1h", 4, 0, 5);
+    for (int k = 1; k <= 5; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "web-%02d", k);
+        if (strcmp(name, vm) != 0)
+            expect(&rs, "once_1h", name, 60 * M, 0, "vmotion.active=false");
+    }
+    expect_counts(f, "unlimited", 0, 0, 5);
+    expect_counts(f, "db", 0, 0, 0);
+    H5Fclose(f);
+    compare_with_verify("mv_move", &rs);
+    hid_t g = run_h5("mv_move_none", BASE(""));
+    if (g >= 0)
+        H5Fclose(g);
+    same_without_properties("mv_move", "mv_move_none");
+    run_h5_same_across_threads("mv_move_threads", BASE("") PROPS);
+}
+
+static void test_abort(void)
+{
+    hid_t f = run_h5("mv_abort", BASE(ABORT) PROPS);
+    if (f < 0)
+        return;
+    char vm0[32], vm1[32];
+    int64_t started0 = -1, done0 = -1, started1 = -1, done1 = -1;
+    CHECK_INT_EQ(migration(f, 0, vm0, sizeof vm0, &started0, &done0), 2);
+    CHECK_INT_EQ(started0, 50 * M + 2 * S);
+    CHECK_INT_EQ(done0, -1); /* aborted at 50m2.9s */
+    CHECK_INT_EQ(migration(f, 1, vm1, sizeof vm1, &started1, &done1), 2);
+    CHECK_INT_EQ(started1, 70 * M + 2 * S);
+    CHECK(done1 > started1 + MS && done1 < started1 + 10 * M);
+    rows rs;
+    CHECK_INT_EQ(read_violations(f, &rs), 0);
+    expect_counts(f, "never", 1, 0, 5);
+    expect(&rs, "never", vm1, 70 * M + 2 * S, -1, "vmotion.active=true");
+    CHECK(find(&rs, "never", vm0, 50 * M + 2 * S) == NULL);
+    expect_counts(f, "quick_1ms", 1, 0, 5);
+    expect(&rs, "quick_1ms", vm1, 70 * M + 2 * S + MS, 70 * M + 2 * S, "vmotion.active=true");
+    expect_counts(f, "once_1h", 5, 0, 5); /* the only completed move is after 1h */
+    H5Fclose(f);
+    compare_with_verify("mv_abort", &rs);
+    run_h5_same_across_threads("mv_abort_threads", BASE(ABORT) PROPS);
+}
+
+int main(void)
+{
+    test_move();
+    test_abort();
+    return CHECK_DONE();
+}
