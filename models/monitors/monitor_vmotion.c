@@ -23,6 +23,9 @@ struct monitor_vmotion {
     pm_set set;
     pm_entity *vms;
     int64_t *open_start_ns; /* per VM: the start of its migration in flight, -1 none */
+    uint32_t n_clusters;
+    uint32_t *first_of_cluster; /* n_clusters + 1: the VMs of cluster k are vm_of_cluster[first[k] .. first[k+1]) */
+    uint32_t *vm_of_cluster;
     watch_arg watch[N_WATCH];
 };
 
@@ -37,6 +40,35 @@ int monitor_vmotion_supports(const props_node *f)
             return 0;
     }
     return 1;
+}
+
+static uint32_t cluster_of(const model_env *env, uint32_t v) { return env->vm_cluster ? env->vm_cluster[v] : 0u; }
+
+/* Each controller's VMs, so that a sample touches only its own. */
+static int index_clusters(monitor_vmotion *m)
+{
+    const model_env *env = m->env;
+    m->n_clusters = env->n_clusters ? env->n_clusters : 1;
+    for (uint32_t v = 0; v < env->n_vms; v++)
+        if (cluster_of(env, v) >= m->n_clusters)
+            m->n_clusters = cluster_of(env, v) + 1;
+    m->first_of_cluster = calloc((size_t)m->n_clusters + 1, sizeof *m->first_of_cluster);
+    m->vm_of_cluster = malloc((env->n_vms ? env->n_vms : 1) * sizeof *m->vm_of_cluster);
+    uint32_t *fill = calloc((size_t)m->n_clusters + 1, sizeof *fill);
+    if (!m->first_of_cluster || !m->vm_of_cluster || !fill) {
+        free(fill);
+        return -1;
+    }
+    for (uint32_t v = 0; v < env->n_vms; v++)
+        m->first_of_cluster[cluster_of(env, v) + 1]++;
+    for (uint32_t k = 0; k < m->n_clusters; k++)
+        m->first_of_cluster[k + 1] += m->first_of_cluster[k];
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        uint32_t k = cluster_of(env, v);
+        m->vm_of_cluster[m->first_of_cluster[k] + fill[k]++] = v;
+    }
+    free(fill);
+    return 0;
 }
 
 int monitor_vmotion_new(monitor_vmotion **out, const props_list *props, const scenario *scn, const model_env *env,
@@ -66,7 +98,7 @@ int monitor_vmotion_new(monitor_vmotion **out, const props_list *props, const sc
             m->index_of[m->sub.n] = i;
             m->sub.items[m->sub.n++] = props->items[i];
         }
-    if (pm_set_init(&m->set, &m->sub, PK_VM, end_ns) != 0) {
+    if (index_clusters(m) != 0 || pm_set_init(&m->set, &m->sub, PK_VM, end_ns) != 0) {
         monitor_vmotion_free(m);
         return -1;
     }
@@ -126,9 +158,10 @@ int monitor_vmotion_declare(monitor_vmotion *m, recorder *rec)
 void monitor_vmotion_sample(monitor_vmotion *m, int64_t now, uint32_t cluster_index)
 {
     char err[256];
-    for (uint32_t v = 0; m && v < m->env->n_vms; v++) {
-        if ((m->env->vm_cluster ? m->env->vm_cluster[v] : 0u) != cluster_index)
-            continue; /* another controller's VM */
+    if (!m || cluster_index >= m->n_clusters)
+        return;
+    for (uint32_t i = m->first_of_cluster[cluster_index]; i < m->first_of_cluster[cluster_index + 1]; i++) {
+        uint32_t v = m->vm_of_cluster[i];
         int64_t upto = m->open_start_ns[v] >= 0 && m->open_start_ns[v] < now ? m->open_start_ns[v] : now;
         if (pm_check(&m->vms[v], &m->set, upto, err, sizeof err) != 0)
             abort(); /* out of memory inside a handler */
@@ -192,6 +225,8 @@ void monitor_vmotion_free(monitor_vmotion *m)
     pm_set_free(&m->set);
     free(m->vms);
     free(m->open_start_ns);
+    free(m->first_of_cluster);
+    free(m->vm_of_cluster);
     free(m->sub.items);
     free(m->index_of);
     free(m);
