@@ -151,6 +151,17 @@ static double pm_code_run(const pm_code *c, const double *vals)
     return st[0];
 }
 
+/* The slots of the atoms of n outside any F, U or G. */
+static uint64_t now_slots(const pm_set *s, const props_node *n)
+{
+    if (!n || n->type == PN_F || n->type == PN_U || n->type == PN_G)
+        return 0;
+    uint64_t m = 0;
+    if ((n->type == PN_STATE || n->type == PN_QTY) && s->atom_slot[n->atom] >= 0)
+        m = UINT64_C(1) << s->atom_slot[n->atom];
+    return m | now_slots(s, n->l) | now_slots(s, n->r);
+}
+
 int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_ns)
 {
     memset(s, 0, sizeof *s);
@@ -164,7 +175,8 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
     s->slot_mask = calloc((size_t)(list->n ? list->n : 1), sizeof *s->slot_mask);
     s->stream = calloc((size_t)(list->n ? list->n : 1), sizeof *s->stream);
     s->code = calloc((size_t)(list->n ? list->n : 1), sizeof *s->code);
-    if (!s->prop || !s->lookahead || !s->slot_mask || !s->stream || !s->code) {
+    s->now_mask = calloc((size_t)(list->n ? list->n : 1), sizeof *s->now_mask);
+    if (!s->prop || !s->lookahead || !s->slot_mask || !s->stream || !s->code || !s->now_mask) {
         pm_set_free(s);
         return -1;
     }
@@ -191,6 +203,10 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
                     s->stream_of_slot[k] |= UINT64_C(1) << s->n_props;
         s->prop[s->n_props++] = i;
     }
+    for (int i = 0; i < s->n_props; i++) {
+        const props_node *top = s->list->items[s->prop[i]].ast->l;
+        s->now_mask[i] = now_slots(s, top->type == PN_G ? top->l : top);
+    }
     for (int i = 0; i < s->n_props; i++)
         if (s->stream[i] && compile(list->items[s->prop[i]].ast->l->l, s, &s->code[i], 0) != 0) {
             free(s->code[i].op); /* too deep (or no memory): the tree evaluator */
@@ -208,6 +224,8 @@ void pm_set_free(pm_set *s)
     for (int i = 0; s->code && i < s->n_props; i++)
         free(s->code[i].op);
     free(s->code);
+    free(s->now_mask);
+    s->now_mask = NULL;
     s->code = NULL;
     s->stream = NULL;
     s->prop = NULL;
@@ -563,6 +581,101 @@ static int decide_points(pm_entity *e, const pm_set *s, int i, int64_t upto, cha
     return 0;
 }
 
+/* The value of n at an instant from the slots' values there when it does
+ * not depend on any F/U/G below it: those read as PV_NEED, which a short cut
+ * (false && x, true || x, false -> x) hides, else PV_NEED comes out. */
+enum { PV_NEED = 3 };
+
+static double now_value(const props_node *n, const pm_set *s, const double *vals)
+{
+    double a, b;
+    switch (n->type) {
+    case PN_F:
+    case PN_U:
+    case PN_G: return PV_NEED;
+    case PN_NOT: a = now_value(n->l, s, vals); return a == PV_NEED ? PV_NEED : pv_not(a);
+    case PN_AND:
+    case PN_OR:
+    case PN_IMPLIES:
+        a = now_value(n->l, s, vals);
+        if (n->type == PN_IMPLIES)
+            a = a == PV_NEED ? PV_NEED : pv_not(a);
+        if (a == (n->type == PN_AND ? PV_FALSE : PV_TRUE))
+            return a; /* the short cut: the right operand does not matter */
+        b = now_value(n->r, s, vals);
+        if (b == (n->type == PN_AND ? PV_FALSE : PV_TRUE))
+            return b;
+        if (a == PV_NEED || b == PV_NEED)
+            return PV_NEED;
+        return n->type == PN_AND ? pv_and(a, b) : pv_or(a, b);
+    default: return point_value(n, s, vals); /* no temporal operator below */
+    }
+}
+
+/* Property i (`G body`) on [p->decided_ns, upto) from the atoms named
+ * outside its F/U alone, when that decides every instant: at decided_ns
+ * and at each change of those atoms the body's value is now_value's, and
+ * it holds until their next change. `record` 0: only says whether it
+ * decides (1: some instant needs the F/U, evaluate); 1: decides and
+ * records as decide_points does. -1: out of memory. */
+static int decide_now(pm_entity *e, const pm_set *s, int i, int64_t upto, int record, char *err, size_t err_len)
+{
+    pm_prop *p = &e->prop[i];
+    const props_node *body = s->list->items[s->prop[i]].ast->l->l;
+    uint64_t mask = s->now_mask[i];
+    double vals[PA_COUNT];
+    size_t at[PA_COUNT];
+    int64_t t = p->decided_ns;
+    double last = p->last;
+    for (int k = 0; k < s->n_slots; k++) { /* the segment in force at t */
+        const ps_signal *g = &e->sig[k];
+        size_t j = 0;
+        while (j + 1 < g->n && g->seg[j + 1].t <= t)
+            j++;
+        at[k] = j;
+        vals[k] = g->n ? g->seg[j].v : NAN;
+    }
+    while (t < upto) {
+        double v = now_value(body, s, vals);
+        if (v == PV_NEED)
+            return 1;
+        if (record && v != last) { /* a new maximal interval starts at t */
+            if (v == PV_FALSE && violation_at(e, s, p, body, t, err, err_len) != 0)
+                return -1;
+            if (v == PV_UNKNOWN)
+                p->pending++;
+        }
+        last = v;
+        int64_t next = INT64_MAX; /* the next change of one of those atoms */
+        for (int k = 0; k < s->n_slots; k++) {
+            const ps_signal *g = &e->sig[k];
+            if ((mask & (UINT64_C(1) << k)) && at[k] + 1 < g->n && g->seg[at[k] + 1].t < next)
+                next = g->seg[at[k] + 1].t;
+        }
+        if (next >= upto)
+            break;
+        t = next;
+        for (int k = 0; k < s->n_slots; k++) {
+            const ps_signal *g = &e->sig[k];
+            while (at[k] + 1 < g->n && g->seg[at[k] + 1].t <= t)
+                vals[k] = g->seg[++at[k]].v;
+        }
+    }
+    if (record) {
+        p->last = last;
+        p->decided_ns = upto;
+    }
+    return 0;
+}
+
+/* decide_now when it decides all of [decided_ns, upto): 0 done, 1 not
+ * (evaluate), -1 out of memory. */
+static int decide_guarded(pm_entity *e, const pm_set *s, int i, int64_t upto, char *err, size_t err_len)
+{
+    int rc = decide_now(e, s, i, upto, 0, err, err_len);
+    return rc != 0 ? rc : decide_now(e, s, i, upto, 1, err, err_len);
+}
+
 /* A streamed property (pm_set.stream): its body had the value of the
  * atoms' current values on [decided_ns, upto); a change of value starts a
  * new maximal interval at decided_ns (the last change of one of its atoms),
@@ -635,9 +748,13 @@ int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_l
         int is_g = s->list->items[s->prop[i]].ast->l->type == PN_G;
         int64_t upto = la < 0 ? -1 : now - la; /* values before it are final */
         if (upto > (is_g ? p->decided_ns : 0)) {
-            int rc = is_g && (la == 0 || atoms_constant(e, s, i, now))
-                         ? decide_points(e, s, i, upto, err, err_len)
-                         : decide(e, s, i, &w, upto, err, err_len);
+            int rc = 1;
+            if (is_g && (la == 0 || atoms_constant(e, s, i, now)))
+                rc = decide_points(e, s, i, upto, err, err_len);
+            else if (is_g)
+                rc = decide_guarded(e, s, i, upto, err, err_len);
+            if (rc == 1)
+                rc = decide(e, s, i, &w, upto, err, err_len);
             if (rc != 0)
                 return -1;
         }
@@ -715,6 +832,8 @@ int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len)
         else if (s->list->items[s->prop[i]].ast->l->type == PN_G && s->lookahead[i] >= 0 &&
                  atoms_constant(e, s, i, s->end_ns))
             rc = finish_constant(e, s, i, err, err_len);
+        if (rc == 1 && s->list->items[s->prop[i]].ast->l->type == PN_G && !s->stream[i])
+            rc = decide_guarded(e, s, i, s->end_ns, err, err_len);
         if (rc == 1)
             rc = decide(e, s, i, &w, s->end_ns, err, err_len);
         if (rc != 0) {

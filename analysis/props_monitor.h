@@ -58,6 +58,7 @@ typedef struct pm_set {
     int *stream;          /* per property: `G body` with a body without F/U/G,
                            * decided at its atoms' changes, keeping no history */
     pm_code *code;        /* per property: a streamed body's program */
+    uint64_t *now_mask;   /* per property: the slots named outside its F/U */
     uint64_t stored_mask; /* slots some other property needs as a signal */
     int atom_slot[PA_COUNT]; /* -1: no property names it */
     uint64_t stream_of_slot[PA_COUNT]; /* per slot: bit i for streamed property i < 64 naming it */
