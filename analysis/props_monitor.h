@@ -23,6 +23,10 @@
  *    change and an atom that only such properties name keeps no history;
  *    and a body whose atoms did not change in the window is constant on it
  *    (F[<=d] p = p, p U[<=d] q = q there), decided without evaluation.
+ *    A streamed body runs as a postfix program (pm_code) with Kleene's
+ *    short cuts. A `G body` whose value at every undecided instant is
+ *    fixed by the atoms outside its F/U (a short cut: `false -> F[<=d] x`)
+ *    is decided from those atoms' changes, without evaluation.
  *    A body with an unbounded lookahead (a G inside) is decided at the end.
  *    The streamed properties are left to the pushes (their value changes
  *    only at one).
@@ -112,7 +116,8 @@ void pm_entity_free(pm_entity *e, const pm_set *s);
 int pm_uses(const pm_set *s, props_atom a);
 int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v); /* -1: out of memory */
 /* The same as pm_push(t, atoms[j], v[j]) for j = 0 .. n-1 (one sample's
- * values): each streamed property naming some of them is decided once. */
+ * values, distinct atoms): each streamed property naming some of them is
+ * decided once. */
 int pm_push_many(pm_entity *e, const pm_set *s, int64_t t, int n, const props_atom *atoms, const double *v);
 int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_len);
 int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len);
