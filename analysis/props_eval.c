@@ -2,6 +2,8 @@
  * props_eval.h). */
 #include "analysis/props_eval.h"
 
+#include "analysis/props_number.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -154,36 +156,93 @@ int64_t props_first_bound(const props_node *n)
     return l >= 0 ? l : props_first_bound(n->r);
 }
 
-/* "name=value unit" for every atom of the formula at t, once each; atoms[a]
- * is the entity's signal of atom a (NULL: not loaded). */
-static void witness(const ps_signal *const *atoms, const props_node *n, int64_t t, int *seen, char *buf, size_t len)
+/* Appends text to the NUL-terminated string in buf (len bytes in all),
+ * truncating, as props_append does with "%s" (no printf: a run can write
+ * 10^5 witnesses). */
+static void append_text(char *buf, size_t len, size_t *used, const char *text, size_t n)
+{
+    if (*used + 1 >= len)
+        return;
+    if (n > len - *used - 1)
+        n = len - *used - 1;
+    memcpy(buf + *used, text, n);
+    *used += n;
+    buf[*used] = '\0';
+}
+
+/* "name=value unit" of one atom: the text props_append(buf, len,
+ * "%s=%.6g %s", ...) writes (props_number.h gives printf's %.6g). */
+static void witness_one(props_atom a, double v, char *buf, size_t len, size_t *used)
+{
+    const props_atom_info *info = props_atom_get(a);
+    if (*used > 0)
+        append_text(buf, len, used, ", ", 2);
+    append_text(buf, len, used, info->name, strlen(info->name));
+    append_text(buf, len, used, "=", 1);
+    const char *word = NULL;
+    if (info->is_state)
+        word = isnan(v) ? "unknown" : v != 0 ? "true" : "false";
+    else if (isnan(v))
+        word = "none";
+    if (word) {
+        append_text(buf, len, used, word, strlen(word));
+        return;
+    }
+    char num[PROPS_G6_LEN];
+    append_text(buf, len, used, num, props_format_g6(v, num));
+    if (info->unit != PU_ONE) {
+        const char *unit = props_unit_name(info->unit);
+        append_text(buf, len, used, " ", 1);
+        append_text(buf, len, used, unit, strlen(unit));
+    }
+}
+
+/* Where the witness takes the atoms' values from: signals at t, or values
+ * (value[a] when bit a of known is set). */
+typedef struct witness_from {
+    const ps_signal *const *atoms;
+    int64_t t;
+    const double *value;
+    uint64_t known;
+} witness_from;
+
+/* "name=value unit" for every atom of the formula, once each, in the
+ * formula's order. */
+static void witness(const witness_from *from, const props_node *n, uint64_t *seen, char *buf, size_t len,
+                    size_t *used)
 {
     if (!n)
         return;
-    if ((n->type == PN_STATE || n->type == PN_QTY) && !seen[n->atom] && atoms[n->atom]) {
-        seen[n->atom] = 1;
-        const props_atom_info *info = props_atom_get(n->atom);
-        double v = ps_at(atoms[n->atom], t);
-        if (buf[0])
-            props_append(buf, len, ", ");
-        if (info->is_state)
-            props_append(buf, len, "%s=%s", info->name, isnan(v) ? "unknown" : v != 0 ? "true" : "false");
-        else if (isnan(v))
-            props_append(buf, len, "%s=none", info->name);
-        else if (info->unit == PU_ONE)
-            props_append(buf, len, "%s=%.6g", info->name, v);
-        else
-            props_append(buf, len, "%s=%.6g %s", info->name, v, props_unit_name(info->unit));
+    if ((n->type == PN_STATE || n->type == PN_QTY) && !(*seen & (UINT64_C(1) << n->atom))) {
+        int have = from->atoms ? from->atoms[n->atom] != NULL : (from->known >> n->atom) & 1;
+        if (have) {
+            *seen |= UINT64_C(1) << n->atom;
+            double v = from->atoms ? ps_at(from->atoms[n->atom], from->t) : from->value[n->atom];
+            witness_one(n->atom, v, buf, len, used);
+        }
     }
-    witness(atoms, n->l, t, seen, buf, len);
-    witness(atoms, n->r, t, seen, buf, len);
+    witness(from, n->l, seen, buf, len, used);
+    witness(from, n->r, seen, buf, len, used);
 }
+
+_Static_assert(PA_COUNT <= 64, "witness masks are 64 bits");
 
 void props_witness_atoms(const props_node *phi, const ps_signal *const *atoms, int64_t t, char *buf, size_t len)
 {
-    int seen[PA_COUNT] = {0};
+    witness_from from = {.atoms = atoms, .t = t};
+    uint64_t seen = 0;
+    size_t used = 0;
     buf[0] = '\0';
-    witness(atoms, phi, t, seen, buf, len);
+    witness(&from, phi, &seen, buf, len, &used);
+}
+
+void props_witness_values(const props_node *phi, const double *value, uint64_t known, char *buf, size_t len)
+{
+    witness_from from = {.value = value, .known = known};
+    uint64_t seen = 0;
+    size_t used = 0;
+    buf[0] = '\0';
+    witness(&from, phi, &seen, buf, len, &used);
 }
 
 static void entity_witness(const entity_ctx *e, const props_node *n, int64_t t, char *buf, size_t len)

@@ -84,6 +84,9 @@ int props_witness(const props_node *phi, const props_source *src, size_t row, in
                   char *err, size_t err_len);
 /* The same from the entity's signals (atoms[a]: atom a's, NULL if absent). */
 void props_witness_atoms(const props_node *phi, const ps_signal *const *atoms, int64_t t, char *buf, size_t len);
+/* The same from values: value[a] for every atom a whose bit is set in known
+ * (the others are left out, as a NULL signal is). */
+void props_witness_values(const props_node *phi, const double *value, uint64_t known, char *buf, size_t len);
 /* 1 when the formula names atom a. */
 int props_uses_atom(const props_node *n, props_atom a);
 /* The bound of the first F or U in the formula (pre-order); -1 if none:

@@ -12,6 +12,156 @@
 /* slot_mask, stored_mask: one bit per slot, at most one slot per atom */
 _Static_assert(PA_COUNT <= 64, "slot masks are 64 bits");
 
+/* A streamed body as a postfix program over the slots' current values
+ * (pm_code_run): the connectives of point_value without its recursion
+ * over the tree, and with Kleene's short cuts (false && x is false, true
+ * || x is true, false -> x is true, whatever x: the right operand is then
+ * not evaluated). */
+enum pm_opcode {
+    OP_CONST, OP_QTY, OP_STATE, OP_NOT, OP_AND, OP_OR, OP_IMPLIES, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_CMP,
+    OP_SHORT /* when the top is `when`, replace it by `result` and go to `jump` */
+};
+
+struct pm_op {
+    unsigned char code, cmp;
+    unsigned char when, result; /* OP_SHORT */
+    int slot;                   /* OP_QTY, OP_STATE */
+    int jump;                   /* OP_SHORT */
+    double num;                 /* OP_CONST */
+};
+
+enum { PM_STACK = 32 };
+
+static int compile_emit(pm_code *c, struct pm_op o)
+{
+    if (c->n == c->cap) {
+        int cap = c->cap ? 2 * c->cap : 8;
+        struct pm_op *op = realloc(c->op, (size_t)cap * sizeof *op);
+        if (!op)
+            return -1;
+        c->op = op;
+        c->cap = cap;
+    }
+    c->op[c->n++] = o;
+    return 0;
+}
+
+/* Appends n's program to c; depth: the stack it needs. -1: not compilable
+ * (a temporal operator, too deep) or out of memory. */
+static int compile(const props_node *n, const pm_set *s, pm_code *c, int depth)
+{
+    if (depth >= PM_STACK)
+        return -1;
+    struct pm_op o = {0};
+    switch (n->type) {
+    case PN_TRUE: o = (struct pm_op){.code = OP_CONST, .num = PV_TRUE}; break;
+    case PN_FALSE: o = (struct pm_op){.code = OP_CONST, .num = PV_FALSE}; break;
+    case PN_NUM: o = (struct pm_op){.code = OP_CONST, .num = n->num}; break;
+    case PN_QTY:
+    case PN_STATE:
+        if (s->atom_slot[n->atom] < 0)
+            return -1;
+        o = (struct pm_op){.code = n->type == PN_QTY ? OP_QTY : OP_STATE, .slot = s->atom_slot[n->atom]};
+        break;
+    case PN_NOT:
+        if (compile(n->l, s, c, depth) != 0)
+            return -1;
+        return compile_emit(c, (struct pm_op){.code = OP_NOT});
+    case PN_AND:
+    case PN_OR:
+    case PN_IMPLIES: {
+        if (compile(n->l, s, c, depth) != 0)
+            return -1;
+        int at = c->n;
+        struct pm_op sc = {.code = OP_SHORT};
+        sc.when = n->type == PN_OR ? PV_TRUE : PV_FALSE;
+        sc.result = n->type == PN_AND ? PV_FALSE : PV_TRUE;
+        if (compile_emit(c, sc) != 0 || compile(n->r, s, c, depth + 1) != 0)
+            return -1;
+        int code = n->type == PN_AND ? OP_AND : n->type == PN_OR ? OP_OR : OP_IMPLIES;
+        if (compile_emit(c, (struct pm_op){.code = (unsigned char)code}) != 0)
+            return -1;
+        c->op[at].jump = c->n;
+        return 0;
+    }
+    case PN_ADD:
+    case PN_SUB:
+    case PN_MUL:
+    case PN_DIV:
+    case PN_CMP: {
+        if (compile(n->l, s, c, depth) != 0 || compile(n->r, s, c, depth + 1) != 0)
+            return -1;
+        int code = n->type == PN_ADD   ? OP_ADD
+                   : n->type == PN_SUB ? OP_SUB
+                   : n->type == PN_MUL ? OP_MUL
+                   : n->type == PN_DIV ? OP_DIV
+                                       : OP_CMP;
+        return compile_emit(c, (struct pm_op){.code = (unsigned char)code, .cmp = (unsigned char)n->cmp});
+    }
+    default: return -1; /* F, U, G: not a streamed body */
+    }
+    return compile_emit(c, o);
+}
+
+static inline double kleene_not(double a) { return a == PV_TRUE ? PV_FALSE : a == PV_FALSE ? PV_TRUE : PV_UNKNOWN; }
+
+static inline double kleene_and(double a, double b)
+{
+    return a == PV_FALSE || b == PV_FALSE ? PV_FALSE : a == PV_TRUE && b == PV_TRUE ? PV_TRUE : PV_UNKNOWN;
+}
+
+static inline double kleene_or(double a, double b)
+{
+    return a == PV_TRUE || b == PV_TRUE ? PV_TRUE : a == PV_FALSE && b == PV_FALSE ? PV_FALSE : PV_UNKNOWN;
+}
+
+/* The body's value from the slots' values: point_value's, computed by the
+ * program (the same operations on the same doubles). */
+static double pm_code_run(const pm_code *c, const double *vals)
+{
+    double st[PM_STACK];
+    int sp = 0;
+    for (int pc = 0; pc < c->n; pc++) {
+        const struct pm_op *o = &c->op[pc];
+        double a;
+        switch (o->code) {
+        case OP_CONST: st[sp++] = o->num; break;
+        case OP_QTY: st[sp++] = vals[o->slot]; break;
+        case OP_STATE:
+            a = vals[o->slot];
+            st[sp++] = isnan(a) ? PV_UNKNOWN : a != 0 ? PV_TRUE : PV_FALSE;
+            break;
+        case OP_NOT: st[sp - 1] = kleene_not(st[sp - 1]); break;
+        case OP_SHORT:
+            if (st[sp - 1] == o->when) {
+                st[sp - 1] = o->result;
+                pc = o->jump - 1;
+            }
+            break;
+        case OP_AND: sp--; st[sp - 1] = kleene_and(st[sp - 1], st[sp]); break;
+        case OP_OR: sp--; st[sp - 1] = kleene_or(st[sp - 1], st[sp]); break;
+        case OP_IMPLIES: sp--; st[sp - 1] = kleene_or(kleene_not(st[sp - 1]), st[sp]); break;
+        case OP_ADD: sp--; st[sp - 1] = st[sp - 1] + st[sp]; break;
+        case OP_SUB: sp--; st[sp - 1] = st[sp - 1] - st[sp]; break;
+        case OP_MUL: sp--; st[sp - 1] = st[sp - 1] * st[sp]; break;
+        case OP_DIV: sp--; st[sp - 1] = st[sp - 1] / st[sp]; break;
+        default: sp--; st[sp - 1] = props_compare(st[sp - 1], (props_cmp)o->cmp, st[sp]); break;
+        }
+    }
+    return st[0];
+}
+
+/* The slots of the atoms of n outside any F, U or G. */
+static uint64_t now_slots(const pm_set *s, const props_node *n)
+{
+    if (!n || n->type == PN_F || n->type == PN_U || n->type == PN_G)
+        return 0;
+    uint64_t m = 0;
+    if ((n->type == PN_STATE || n->type == PN_QTY) && s->atom_slot[n->atom] >= 0)
+        m = UINT64_C(1) << s->atom_slot[n->atom];
+    return m | now_slots(s, n->l) | now_slots(s, n->r);
+}
+
 int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_ns)
 {
     memset(s, 0, sizeof *s);
@@ -24,7 +174,9 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
     s->lookahead = calloc((size_t)(list->n ? list->n : 1), sizeof *s->lookahead);
     s->slot_mask = calloc((size_t)(list->n ? list->n : 1), sizeof *s->slot_mask);
     s->stream = calloc((size_t)(list->n ? list->n : 1), sizeof *s->stream);
-    if (!s->prop || !s->lookahead || !s->slot_mask || !s->stream) {
+    s->code = calloc((size_t)(list->n ? list->n : 1), sizeof *s->code);
+    s->now_mask = calloc((size_t)(list->n ? list->n : 1), sizeof *s->now_mask);
+    if (!s->prop || !s->lookahead || !s->slot_mask || !s->stream || !s->code || !s->now_mask) {
         pm_set_free(s);
         return -1;
     }
@@ -51,6 +203,15 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
                     s->stream_of_slot[k] |= UINT64_C(1) << s->n_props;
         s->prop[s->n_props++] = i;
     }
+    for (int i = 0; i < s->n_props; i++) {
+        const props_node *top = s->list->items[s->prop[i]].ast->l;
+        s->now_mask[i] = now_slots(s, top->type == PN_G ? top->l : top);
+    }
+    for (int i = 0; i < s->n_props; i++)
+        if (s->stream[i] && compile(list->items[s->prop[i]].ast->l->l, s, &s->code[i], 0) != 0) {
+            free(s->code[i].op); /* too deep (or no memory): the tree evaluator */
+            s->code[i] = (pm_code){0};
+        }
     return 0;
 }
 
@@ -60,6 +221,12 @@ void pm_set_free(pm_set *s)
     free(s->lookahead);
     free(s->slot_mask);
     free(s->stream);
+    for (int i = 0; s->code && i < s->n_props; i++)
+        free(s->code[i].op);
+    free(s->code);
+    free(s->now_mask);
+    s->now_mask = NULL;
+    s->code = NULL;
     s->stream = NULL;
     s->prop = NULL;
     s->lookahead = NULL;
@@ -154,6 +321,45 @@ int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v)
     if (!(s->stored_mask & (UINT64_C(1) << k)))
         return 0;
     return ps_push(&e->sig[k], t, v);
+}
+
+int pm_push_many(pm_entity *e, const pm_set *s, int64_t t, int n, const props_atom *atoms, const double *v)
+{
+    if (!e->sig || t >= s->end_ns)
+        return 0;
+    if (s->n_props > 64 || n > 64) { /* no masks: one at a time */
+        for (int j = 0; j < n; j++)
+            if (pm_push(e, s, atoms[j], t, v[j]) != 0)
+                return -1;
+        return 0;
+    }
+    /* the streamed properties of the changed atoms, decided once with the
+     * values before t (pm_push one atom after the other decides each at
+     * its first changed atom, with the same values: a property is decided
+     * at most once at one time) */
+    uint64_t decide_mask = 0, changed = 0;
+    for (int j = 0; j < n; j++) {
+        int k = pm_uses(s, atoms[j]) ? s->atom_slot[atoms[j]] : -1;
+        if (k < 0 || t < e->cur_t[k])
+            continue;
+        if (v[j] == e->cur[k] || (isnan(v[j]) && isnan(e->cur[k]))) {
+            e->cur_t[k] = t;
+            continue;
+        }
+        decide_mask |= s->stream_of_slot[k];
+        changed |= UINT64_C(1) << j;
+    }
+    for (uint64_t m = decide_mask; m; m &= m - 1)
+        if (decide_stream(e, s, __builtin_ctzll(m), t) != 0)
+            return -1;
+    for (uint64_t m = changed; m; m &= m - 1) {
+        int j = __builtin_ctzll(m), k = s->atom_slot[atoms[j]];
+        e->cur[k] = v[j];
+        e->cur_t[k] = t;
+        if ((s->stored_mask & (UINT64_C(1) << k)) && ps_push(&e->sig[k], t, v[j]) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* The entity's atoms on [base, now), shifted to [0, now - base): the source
@@ -375,6 +581,101 @@ static int decide_points(pm_entity *e, const pm_set *s, int i, int64_t upto, cha
     return 0;
 }
 
+/* The value of n at an instant from the slots' values there when it does
+ * not depend on any F/U/G below it: those read as PV_NEED, which a short cut
+ * (false && x, true || x, false -> x) hides, else PV_NEED comes out. */
+enum { PV_NEED = 3 };
+
+static double now_value(const props_node *n, const pm_set *s, const double *vals)
+{
+    double a, b;
+    switch (n->type) {
+    case PN_F:
+    case PN_U:
+    case PN_G: return PV_NEED;
+    case PN_NOT: a = now_value(n->l, s, vals); return a == PV_NEED ? PV_NEED : pv_not(a);
+    case PN_AND:
+    case PN_OR:
+    case PN_IMPLIES:
+        a = now_value(n->l, s, vals);
+        if (n->type == PN_IMPLIES)
+            a = a == PV_NEED ? PV_NEED : pv_not(a);
+        if (a == (n->type == PN_AND ? PV_FALSE : PV_TRUE))
+            return a; /* the short cut: the right operand does not matter */
+        b = now_value(n->r, s, vals);
+        if (b == (n->type == PN_AND ? PV_FALSE : PV_TRUE))
+            return b;
+        if (a == PV_NEED || b == PV_NEED)
+            return PV_NEED;
+        return n->type == PN_AND ? pv_and(a, b) : pv_or(a, b);
+    default: return point_value(n, s, vals); /* no temporal operator below */
+    }
+}
+
+/* Property i (`G body`) on [p->decided_ns, upto) from the atoms named
+ * outside its F/U alone, when that decides every instant: at decided_ns
+ * and at each change of those atoms the body's value is now_value's, and
+ * it holds until their next change. `record` 0: only says whether it
+ * decides (1: some instant needs the F/U, evaluate); 1: decides and
+ * records as decide_points does. -1: out of memory. */
+static int decide_now(pm_entity *e, const pm_set *s, int i, int64_t upto, int record, char *err, size_t err_len)
+{
+    pm_prop *p = &e->prop[i];
+    const props_node *body = s->list->items[s->prop[i]].ast->l->l;
+    uint64_t mask = s->now_mask[i];
+    double vals[PA_COUNT];
+    size_t at[PA_COUNT];
+    int64_t t = p->decided_ns;
+    double last = p->last;
+    for (int k = 0; k < s->n_slots; k++) { /* the segment in force at t */
+        const ps_signal *g = &e->sig[k];
+        size_t j = 0;
+        while (j + 1 < g->n && g->seg[j + 1].t <= t)
+            j++;
+        at[k] = j;
+        vals[k] = g->n ? g->seg[j].v : NAN;
+    }
+    while (t < upto) {
+        double v = now_value(body, s, vals);
+        if (v == PV_NEED)
+            return 1;
+        if (record && v != last) { /* a new maximal interval starts at t */
+            if (v == PV_FALSE && violation_at(e, s, p, body, t, err, err_len) != 0)
+                return -1;
+            if (v == PV_UNKNOWN)
+                p->pending++;
+        }
+        last = v;
+        int64_t next = INT64_MAX; /* the next change of one of those atoms */
+        for (int k = 0; k < s->n_slots; k++) {
+            const ps_signal *g = &e->sig[k];
+            if ((mask & (UINT64_C(1) << k)) && at[k] + 1 < g->n && g->seg[at[k] + 1].t < next)
+                next = g->seg[at[k] + 1].t;
+        }
+        if (next >= upto)
+            break;
+        t = next;
+        for (int k = 0; k < s->n_slots; k++) {
+            const ps_signal *g = &e->sig[k];
+            while (at[k] + 1 < g->n && g->seg[at[k] + 1].t <= t)
+                vals[k] = g->seg[++at[k]].v;
+        }
+    }
+    if (record) {
+        p->last = last;
+        p->decided_ns = upto;
+    }
+    return 0;
+}
+
+/* decide_now when it decides all of [decided_ns, upto): 0 done, 1 not
+ * (evaluate), -1 out of memory. */
+static int decide_guarded(pm_entity *e, const pm_set *s, int i, int64_t upto, char *err, size_t err_len)
+{
+    int rc = decide_now(e, s, i, upto, 0, err, err_len);
+    return rc != 0 ? rc : decide_now(e, s, i, upto, 1, err, err_len);
+}
+
 /* A streamed property (pm_set.stream): its body had the value of the
  * atoms' current values on [decided_ns, upto); a change of value starts a
  * new maximal interval at decided_ns (the last change of one of its atoms),
@@ -385,23 +686,18 @@ static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto)
     if (p->done || upto <= p->decided_ns)
         return 0;
     const props_node *body = s->list->items[s->prop[i]].ast->l->l;
-    double v = point_value(body, s, e->cur);
+    double v = s->code[i].n ? pm_code_run(&s->code[i], e->cur) : point_value(body, s, e->cur);
     if (v != p->last) {
         if (v == PV_FALSE) { /* the witness from the current values */
-            ps_seg seg[PA_COUNT];
-            ps_signal one[PA_COUNT];
-            const ps_signal *atoms[PA_COUNT];
-            for (int a = 0; a < PA_COUNT; a++) {
-                int k = s->atom_slot[a];
-                atoms[a] = NULL;
-                if (k < 0)
-                    continue;
-                seg[k] = (ps_seg){.t = 0, .v = e->cur[k]};
-                one[k] = (ps_signal){.seg = &seg[k], .n = 1, .cap = 1, .end_ns = s->end_ns};
-                atoms[a] = &one[k];
-            }
+            double vals[PA_COUNT];
+            uint64_t known = 0;
+            for (int k = 0; k < s->n_slots; k++)
+                if (s->slot_mask[i] & (UINT64_C(1) << k)) {
+                    vals[s->slot_atom[k]] = e->cur[k];
+                    known |= UINT64_C(1) << s->slot_atom[k];
+                }
             char wit[256];
-            props_witness_atoms(body, atoms, p->decided_ns, wit, sizeof wit);
+            props_witness_values(body, vals, known, wit, sizeof wit);
             if (add_violation(p, p->decided_ns, -1, wit) != 0)
                 return -1;
         } else if (v == PV_UNKNOWN) {
@@ -446,20 +742,19 @@ int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_l
         pm_prop *p = &e->prop[i];
         if (p->done)
             continue;
-        if (s->stream[i]) { /* decided at pushes; no history needed */
-            if (decide_stream(e, s, i, now) != 0) {
-                snprintf(err, err_len, "out of memory");
-                return -1;
-            }
-            continue;
-        }
+        if (s->stream[i])
+            continue; /* decided at the pushes (its value changes only at one) and at pm_finish */
         int64_t la = s->lookahead[i];
         int is_g = s->list->items[s->prop[i]].ast->l->type == PN_G;
         int64_t upto = la < 0 ? -1 : now - la; /* values before it are final */
         if (upto > (is_g ? p->decided_ns : 0)) {
-            int rc = is_g && (la == 0 || atoms_constant(e, s, i, now))
-                         ? decide_points(e, s, i, upto, err, err_len)
-                         : decide(e, s, i, &w, upto, err, err_len);
+            int rc = 1;
+            if (is_g && (la == 0 || atoms_constant(e, s, i, now)))
+                rc = decide_points(e, s, i, upto, err, err_len);
+            else if (is_g)
+                rc = decide_guarded(e, s, i, upto, err, err_len);
+            if (rc == 1)
+                rc = decide(e, s, i, &w, upto, err, err_len);
             if (rc != 0)
                 return -1;
         }
@@ -537,6 +832,8 @@ int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len)
         else if (s->list->items[s->prop[i]].ast->l->type == PN_G && s->lookahead[i] >= 0 &&
                  atoms_constant(e, s, i, s->end_ns))
             rc = finish_constant(e, s, i, err, err_len);
+        if (rc == 1 && s->list->items[s->prop[i]].ast->l->type == PN_G && !s->stream[i])
+            rc = decide_guarded(e, s, i, s->end_ns, err, err_len);
         if (rc == 1)
             rc = decide(e, s, i, &w, s->end_ns, err, err_len);
         if (rc != 0) {

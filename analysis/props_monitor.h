@@ -23,7 +23,13 @@
  *    change and an atom that only such properties name keeps no history;
  *    and a body whose atoms did not change in the window is constant on it
  *    (F[<=d] p = p, p U[<=d] q = q there), decided without evaluation.
+ *    A streamed body runs as a postfix program (pm_code) with Kleene's
+ *    short cuts. A `G body` whose value at every undecided instant is
+ *    fixed by the atoms outside its F/U (a short cut: `false -> F[<=d] x`)
+ *    is decided from those atoms' changes, without evaluation.
  *    A body with an unbounded lookahead (a G inside) is decided at the end.
+ *    The streamed properties are left to the pushes (their value changes
+ *    only at one).
  *  - pm_finish(): decides the rest against the run's end (pending windows
  *    past it, as offline).
  * The entity's violations (time, obligation start, witness) are kept in
@@ -40,6 +46,12 @@
 #include "analysis/props_eval.h"
 #include "analysis/props_file.h"
 
+/* A streamed body compiled to a postfix program (props_monitor.c). */
+typedef struct pm_code {
+    struct pm_op *op;
+    int n, cap; /* n == 0: not compiled, evaluated over the tree */
+} pm_code;
+
 typedef struct pm_set {
     const props_list *list;
     props_kind kind;
@@ -49,6 +61,8 @@ typedef struct pm_set {
     uint64_t *slot_mask;  /* per property: bit k set when it names slot k's atom */
     int *stream;          /* per property: `G body` with a body without F/U/G,
                            * decided at its atoms' changes, keeping no history */
+    pm_code *code;        /* per property: a streamed body's program */
+    uint64_t *now_mask;   /* per property: the slots named outside its F/U */
     uint64_t stored_mask; /* slots some other property needs as a signal */
     int atom_slot[PA_COUNT]; /* -1: no property names it */
     uint64_t stream_of_slot[PA_COUNT]; /* per slot: bit i for streamed property i < 64 naming it */
@@ -101,6 +115,10 @@ int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const doubl
 void pm_entity_free(pm_entity *e, const pm_set *s);
 int pm_uses(const pm_set *s, props_atom a);
 int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v); /* -1: out of memory */
+/* The same as pm_push(t, atoms[j], v[j]) for j = 0 .. n-1 (one sample's
+ * values, distinct atoms): each streamed property naming some of them is
+ * decided once. */
+int pm_push_many(pm_entity *e, const pm_set *s, int64_t t, int n, const props_atom *atoms, const double *v);
 int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_len);
 int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len);
 

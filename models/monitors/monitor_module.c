@@ -397,27 +397,34 @@ static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, 
     pm_entity *he = &w->hosts[h->index];
     const pm_set *hs = &w->host_set;
     const host_totals *tot = &s->totals;
-    push(he, hs, PA_HOST_CPU_USAGE, t, tot->cpu_usage_mhz);
-    push(he, hs, PA_HOST_CPU_DEMAND, t, tot->cpu_demand_mhz);
-    push(he, hs, PA_HOST_CPU_READY, t, tot->cpu_ready_pct * 0.01);
-    push(he, hs, PA_HOST_MEMORY_CONSUMED, t, tot->memory_consumed_mib);
-    push(he, hs, PA_HOST_POWER, t, tot->power_w);
-    push(he, hs, PA_HOST_VMS_RUNNING, t, (double)h->n_vms);
+    static const props_atom host_atoms[] = {PA_HOST_CPU_USAGE,       PA_HOST_CPU_DEMAND, PA_HOST_CPU_READY,
+                                            PA_HOST_MEMORY_CONSUMED, PA_HOST_POWER,      PA_HOST_VMS_RUNNING};
+    const double host_values[] = {tot->cpu_usage_mhz,       tot->cpu_demand_mhz, tot->cpu_ready_pct * 0.01,
+                                  tot->memory_consumed_mib, tot->power_w,        (double)h->n_vms};
+    _Static_assert(sizeof host_atoms / sizeof host_atoms[0] == sizeof host_values / sizeof host_values[0],
+                   "one value per atom");
+    if (pm_push_many(he, hs, t, (int)(sizeof host_atoms / sizeof host_atoms[0]), host_atoms, host_values) != 0)
+        abort(); /* out of memory inside a handler */
     if (w->fair)
         fairness_sample(w, h, s, t);
     check(he, hs, t);
     if (w->vm_set.n_props == 0)
         return;
+    /* one call per VM for its three series (the streamed properties naming
+     * them decided once); the check only every CHECK_SAMPLES samples */
+    static const props_atom vm_atoms[] = {PA_VM_CPU_READY, PA_VM_CPU_DEMAND, PA_VM_CPU_ENTITLEMENT};
+    const pm_set *vs = &w->vm_set;
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
         const vm *v = &env->vms[id];
         pm_entity *ve = &w->vms[id];
         vm_series_gap(w, id, t);
-        push(ve, &w->vm_set, PA_VM_CPU_READY, t, v->cpu_ready_pct * 0.01);
-        push(ve, &w->vm_set, PA_VM_CPU_DEMAND, t, s->in[i].cpu_demand_mhz);
-        push(ve, &w->vm_set, PA_VM_CPU_ENTITLEMENT, t, v->cpu_entitlement_mhz);
+        const double vm_values[] = {v->cpu_ready_pct * 0.01, s->in[i].cpu_demand_mhz, v->cpu_entitlement_mhz};
+        if (pm_push_many(ve, vs, t, 3, vm_atoms, vm_values) != 0)
+            abort(); /* out of memory inside a handler */
         w->vm_series_ns[id] = t;
-        check(ve, &w->vm_set, t);
+        if (t - ve->checked_ns >= vs->check_span_ns)
+            check(ve, vs, t);
     }
 }
 
