@@ -272,24 +272,36 @@ static void host_record(const model_env *env, sim_time_ns now, const host *h, co
 /* One VM's demand of one resource at now (demand_next). A stateless spec's
  * expected level is a function of (spec, now) alone: it is computed once
  * per spec and time in the scratch's memo and only the noise is drawn per
- * VM, in the same order, so the values are those of demand_next. */
+ * VM, in the same order, so the values are those of demand_next; without
+ * noise the final value itself is memoised. */
 static double vm_demand(host_scratch *sc, const demand_spec *d, demand_state *st, sim_time_ns now, gsl_rng *noise)
 {
-    if (!demand_stateless(d))
-        return demand_next(d, st, now, noise);
     if (sc->memo_t_ns != now) {
         sc->memo_t_ns = now;
         sc->memo_n = 0;
     }
-    for (uint32_t k = 0; k < sc->memo_n; k++)
-        if (sc->memo_spec[k] == d)
-            return demand_noisy(d, sc->memo_level[k], noise);
-    double level = demand_expected(d, now);
-    if (sc->memo_n < HOST_DEMAND_MEMO) {
-        sc->memo_spec[sc->memo_n] = d;
-        sc->memo_level[sc->memo_n++] = level;
+    uint32_t k = 0;
+    while (k < sc->memo_n && sc->memo_spec[k] != d)
+        k++;
+    if (k == sc->memo_n) {
+        int stateless = demand_stateless(d);
+        double level = stateless ? demand_expected(d, now) : 0.0;
+        if (k == HOST_DEMAND_MEMO) /* memo full: no memo */
+            return stateless ? demand_noisy(d, level, noise) : demand_next(d, st, now, noise);
+        sc->memo_spec[k] = d;
+        sc->memo_level[k] = level;
+        sc->memo_kind[k] = !stateless                  ? HOST_MEMO_STATEFUL
+                           : d->noise > 0.0 && noise ? HOST_MEMO_NOISY
+                                                     : HOST_MEMO_FIXED;
+        sc->memo_value[k] = stateless ? demand_noisy(d, level, NULL) : 0.0; /* no draw */
+        sc->memo_n++;
     }
-    return demand_noisy(d, level, noise);
+    switch ((host_memo_kind)sc->memo_kind[k]) {
+    case HOST_MEMO_FIXED: return sc->memo_value[k];
+    case HOST_MEMO_NOISY: return demand_noisy(d, sc->memo_level[k], noise);
+    case HOST_MEMO_STATEFUL: break;
+    }
+    return demand_next(d, st, now, noise);
 }
 
 /* Every sample period: each running VM's demands, the features' additions,

@@ -81,7 +81,10 @@ typedef struct host_pod_load {
     double cpu_entitlement_mhz; /* out: what the water-filling gives them */
 } host_pod_load;
 
-enum { HOST_DEMAND_MEMO = 8 };
+enum { HOST_DEMAND_MEMO = 16 };
+
+/* How the caller's memo answers for one demand spec at the memo's time. */
+typedef enum { HOST_MEMO_STATEFUL, HOST_MEMO_FIXED, HOST_MEMO_NOISY } host_memo_kind;
 
 /* Scratch memory kept by the host LP between samples. */
 typedef struct host_scratch {
@@ -97,10 +100,14 @@ typedef struct host_scratch {
     size_t node_cap;
     host_vm_input *in;   /* the caller's per-VM inputs, cap entries */
     host_vm_output *out; /* cap entries */
-    /* The caller's memo of stateless demand levels at one time (the VMs of
-     * a group share their spec: one sin() per group and sample time). */
+    /* The caller's memo of demand specs at one time (the VMs of a group
+     * share their spec: one sin() per group and sample time): a stateful
+     * spec, or a stateless one's expected level and, without noise, its
+     * final value. */
     const void *memo_spec[HOST_DEMAND_MEMO];
     double memo_level[HOST_DEMAND_MEMO];
+    double memo_value[HOST_DEMAND_MEMO];
+    uint8_t memo_kind[HOST_DEMAND_MEMO]; /* host_memo_kind */
     uint32_t memo_n;
     int64_t memo_t_ns;
 } host_scratch;
