@@ -147,6 +147,15 @@ void host_grant_maintenance(sim_ctx *ctx, host *h, sim_time_ns duration_ns)
 
 /* --- VM lifecycle ------------------------------------------------------- */
 
+/* The VM's demand state (vm.demand), allocated zeroed (not started) on
+ * first need. */
+static demand_state *vm_demand_state(vm *v)
+{
+    if (!v->demand && !(v->demand = calloc(VM_DEMANDS, sizeof *v->demand)))
+        abort(); /* out of memory inside a handler */
+    return v->demand;
+}
+
 /* The VM has just become running here (zero boot time, or its boot ended). */
 static void host_vm_running(sim_ctx *ctx, host *h, uint32_t vm_id)
 {
@@ -154,10 +163,14 @@ static void host_vm_running(sim_ctx *ctx, host *h, uint32_t vm_id)
     if (vm_transition(v, VM_RUNNING) != 0)
         abort();
     /* a trace replays from its first sample when the VM first runs */
-    sim_time_ns now = sim_now(ctx);
-    demand_start(&v->cpu_demand, now);
-    demand_start(&v->memory_demand, now);
-    demand_start(&v->network_demand, now);
+    const vm_spec *vs = &h->env->vm_specs[vm_id];
+    if (v->demand || !demand_stateless(vs->cpu_demand) || !demand_stateless(vs->memory_demand) ||
+        !demand_stateless(vs->network_demand)) {
+        demand_state *st = vm_demand_state(v);
+        sim_time_ns now = sim_now(ctx);
+        for (int r = 0; r < VM_DEMANDS; r++)
+            demand_start(&st[r], now);
+    }
     host_log(ctx, h, h->env->log_vm_started, vm_id, h->index, 0, 0.0);
     notify_vm_started(ctx, h, vm_id);
 }
@@ -274,34 +287,33 @@ static void host_record(const model_env *env, sim_time_ns now, const host *h, co
  * per spec and time in the scratch's memo and only the noise is drawn per
  * VM, in the same order, so the values are those of demand_next; without
  * noise the final value itself is memoised. */
-static double vm_demand(host_scratch *sc, const demand_spec *d, demand_state *st, sim_time_ns now, gsl_rng *noise)
+static void vm_demand_memo_fill(host_demand_memo *m, const demand_spec *d, sim_time_ns now, const gsl_rng *noise)
 {
-    if (sc->memo_t_ns != now) {
-        sc->memo_t_ns = now;
-        sc->memo_n = 0;
-    }
-    uint32_t k = 0;
-    while (k < sc->memo_n && sc->memo_spec[k] != d)
-        k++;
-    if (k == sc->memo_n) {
-        int stateless = demand_stateless(d);
-        double level = stateless ? demand_expected(d, now) : 0.0;
-        if (k == HOST_DEMAND_MEMO) /* memo full: no memo */
-            return stateless ? demand_noisy(d, level, noise) : demand_next(d, st, now, noise);
-        sc->memo_spec[k] = d;
-        sc->memo_level[k] = level;
-        sc->memo_kind[k] = !stateless                  ? HOST_MEMO_STATEFUL
-                           : d->noise > 0.0 && noise ? HOST_MEMO_NOISY
-                                                     : HOST_MEMO_FIXED;
-        sc->memo_value[k] = stateless ? demand_noisy(d, level, NULL) : 0.0; /* no draw */
-        sc->memo_n++;
-    }
-    switch ((host_memo_kind)sc->memo_kind[k]) {
-    case HOST_MEMO_FIXED: return sc->memo_value[k];
-    case HOST_MEMO_NOISY: return demand_noisy(d, sc->memo_level[k], noise);
+    int stateless = demand_stateless(d);
+    double level = stateless ? demand_expected(d, now) : 0.0;
+    *m = (host_demand_memo){.spec = d,
+                            .t_ns = now,
+                            .level = level,
+                            .value = stateless ? demand_noisy(d, level, NULL) : 0.0, /* no draw */
+                            .kind = !stateless                  ? HOST_MEMO_STATEFUL
+                                    : d->noise > 0.0 && noise ? HOST_MEMO_NOISY
+                                                              : HOST_MEMO_FIXED};
+}
+
+/* Resource r (VM_DEMAND_*) of VM v, whose spec is d. */
+static inline double vm_demand(host_scratch *sc, const demand_spec *d, vm *v, int r, sim_time_ns now, gsl_rng *noise)
+{
+    /* specs sit in arrays of records: their address / 8 spreads them well */
+    uintptr_t slot = ((uintptr_t)d >> 3) * UINT64_C(0x9e3779b97f4a7c15) >> 59;
+    host_demand_memo *m = &sc->memo[slot % HOST_DEMAND_MEMO];
+    if (m->spec != d || m->t_ns != now)
+        vm_demand_memo_fill(m, d, now, noise);
+    switch ((host_memo_kind)m->kind) {
+    case HOST_MEMO_FIXED: return m->value;
+    case HOST_MEMO_NOISY: return demand_noisy(d, m->level, noise);
     case HOST_MEMO_STATEFUL: break;
     }
-    return demand_next(d, st, now, noise);
+    return demand_next(d, &vm_demand_state(v)[r], now, noise);
 }
 
 /* Every sample period: each running VM's demands, the features' additions,
@@ -342,9 +354,9 @@ static void host_sample(sim_ctx *ctx, host *h)
         /* draw order per VM: CPU, memory, network; a booting VM demands nothing */
         s.in[i] = (host_vm_input){0};
         if (v->state == VM_RUNNING) {
-            s.in[i].cpu_demand_mhz = vm_demand(sc, vs->cpu_demand, &v->cpu_demand, now, noise);
-            s.in[i].memory_active_fraction = vm_demand(sc, vs->memory_demand, &v->memory_demand, now, noise);
-            s.in[i].network_gbps = vm_demand(sc, vs->network_demand, &v->network_demand, now, noise);
+            s.in[i].cpu_demand_mhz = vm_demand(sc, vs->cpu_demand, v, VM_DEMAND_CPU, now, noise);
+            s.in[i].memory_active_fraction = vm_demand(sc, vs->memory_demand, v, VM_DEMAND_MEMORY, now, noise);
+            s.in[i].network_gbps = vm_demand(sc, vs->network_demand, v, VM_DEMAND_NETWORK, now, noise);
         }
         memory_mib += vs->memory_mib;
     }

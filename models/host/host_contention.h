@@ -81,10 +81,21 @@ typedef struct host_pod_load {
     double cpu_entitlement_mhz; /* out: what the water-filling gives them */
 } host_pod_load;
 
-enum { HOST_DEMAND_MEMO = 16 };
+enum { HOST_DEMAND_MEMO = 32 };
 
 /* How the caller's memo answers for one demand spec at the memo's time. */
 typedef enum { HOST_MEMO_STATEFUL, HOST_MEMO_FIXED, HOST_MEMO_NOISY } host_memo_kind;
+
+/* One slot of the caller's memo of demand specs (host.c vm_demand): a
+ * stateful spec, or a stateless one's expected level at t_ns and, without
+ * noise, its final value. */
+typedef struct host_demand_memo {
+    const void *spec;
+    int64_t t_ns;
+    double level;
+    double value;
+    int kind; /* host_memo_kind */
+} host_demand_memo;
 
 /* Scratch memory kept by the host LP between samples. */
 typedef struct host_scratch {
@@ -100,16 +111,11 @@ typedef struct host_scratch {
     size_t node_cap;
     host_vm_input *in;   /* the caller's per-VM inputs, cap entries */
     host_vm_output *out; /* cap entries */
-    /* The caller's memo of demand specs at one time (the VMs of a group
-     * share their spec: one sin() per group and sample time): a stateful
-     * spec, or a stateless one's expected level and, without noise, its
-     * final value. */
-    const void *memo_spec[HOST_DEMAND_MEMO];
-    double memo_level[HOST_DEMAND_MEMO];
-    double memo_value[HOST_DEMAND_MEMO];
-    uint8_t memo_kind[HOST_DEMAND_MEMO]; /* host_memo_kind */
-    uint32_t memo_n;
-    int64_t memo_t_ns;
+    /* The caller's memo of demand specs, direct-mapped by the spec's
+     * address (the VMs of a group share their spec: one sin() per group
+     * and sample time); a slot is a cache of pure values, so which spec
+     * holds it changes no result. */
+    host_demand_memo memo[HOST_DEMAND_MEMO];
 } host_scratch;
 
 /* Schedulable CPU capacity with SMT, MHz. */
