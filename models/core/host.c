@@ -48,6 +48,7 @@ void host_add_vm(host *h, uint32_t vm_id)
         h->cap_vms = cap;
     }
     h->vm_ids[h->n_vms++] = vm_id;
+    h->numa.vms_version++;
     h->env->vms[vm_id].host = (int32_t)h->index;
 }
 
@@ -60,6 +61,7 @@ int host_remove_vm(host *h, uint32_t vm_id)
         for (uint32_t j = i + 1; j < h->n_vms; j++)
             h->vm_ids[j - 1] = h->vm_ids[j];
         h->n_vms--;
+        h->numa.vms_version++;
         h->env->vms[vm_id].host = -1;
         return 0;
     }
@@ -336,6 +338,7 @@ static void host_sample(sim_ctx *ctx, host *h)
         abort();
     s.in = sc->in;
     s.scratch = sc;
+    sc->numa_cache = &h->numa;
     /* The VMs' records are scattered in memory and every step below reads
      * them: ask for all of them first so that their cache misses overlap
      * (a hint only, no effect on any result). */
@@ -368,6 +371,7 @@ static void host_sample(sim_ctx *ctx, host *h)
     if (host_contention_step_pods(s.spec, env->vm_specs, env->vms, h->vm_ids, s.in, h->n_vms, interval_ms, sc,
                                   &s.pods, sc->out, &s.totals) != 0)
         abort();
+    sc->numa_cache = NULL;
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
         if (f->hooks->adjust_totals)
             f->hooks->adjust_totals(ctx, h, f, &s);
@@ -416,6 +420,7 @@ void host_release(host *h)
         free(h->contention);
         h->contention = NULL;
     }
+    host_numa_cache_free(&h->numa);
     free(h->vm_ids);
     free(h->ext);
     h->vm_ids = NULL;

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/host/ept.h"
 #include "models/host/power.h"
@@ -61,6 +62,44 @@ void host_scratch_free(host_scratch *s)
     *s = (host_scratch){0};
 }
 
+void host_numa_cache_free(host_numa_cache *c)
+{
+    free(c->placed);
+    *c = (host_numa_cache){0};
+}
+
+/* 1 when c holds the placement of these n VMs on topo. */
+static int numa_cache_hit(const host_numa_cache *c, const numa_topology *topo, size_t n)
+{
+    return c && c->valid && c->placed_version == c->vms_version && c->n == n && c->topo.nodes == topo->nodes &&
+           c->topo.cores_per_node == topo->cores_per_node &&
+           c->topo.memory_per_node_mib == topo->memory_per_node_mib;
+}
+
+/* Keeps the placement just computed; a failed allocation keeps nothing. */
+static void numa_cache_store(host_numa_cache *c, const numa_topology *topo, const numa_placement *np, size_t n)
+{
+    if (!c)
+        return;
+    c->valid = 0;
+    if (n > c->cap) {
+        size_t cap = c->cap ? c->cap : 8;
+        while (cap < n)
+            cap *= 2;
+        numa_placement *grown = realloc(c->placed, cap * sizeof *grown);
+        if (!grown)
+            return;
+        c->placed = grown;
+        c->cap = cap;
+    }
+    if (n)
+        memcpy(c->placed, np, n * sizeof *np);
+    c->n = n;
+    c->topo = *topo;
+    c->placed_version = c->vms_version;
+    c->valid = 1;
+}
+
 int host_contention_step(const host_spec *h, const vm_spec *specs, vm *vms, const uint32_t *ids,
                          const host_vm_input *in, size_t n, double interval_ms, host_scratch *s,
                          host_vm_output *vout, host_totals *t)
@@ -91,6 +130,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     numa_topology topo = {.nodes = nodes,
                           .cores_per_node = host_cores(h) / nodes > 0 ? host_cores(h) / nodes : 1,
                           .memory_per_node_mib = (double)h->memory_mib / nodes};
+    int placed = numa_cache_hit(s->numa_cache, &topo, n);
     /* one pass over the VMs' specs for steps 1-3 (each sum keeps its order) */
     for (size_t i = 0; i < n; i++) {
         const vm_spec *vs = &specs[ids[i]];
@@ -112,9 +152,10 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
                                 .limit_mhz = vs->res.cpu_limit_mhz,
                                 .shares = vs->res.cpu_shares};
         t->cpu_demand_mhz += d;
-        s->nvm[i] = (numa_vm){.vcpus = vs->vcpus, .memory_mib = (double)vs->memory_mib,
-                              .vnuma = numa_vnuma_exposed((numa_vnuma_mode)vs->res.vnuma, vs->vcpus,
-                                                          topo.cores_per_node)};
+        if (!placed)
+            s->nvm[i] = (numa_vm){.vcpus = vs->vcpus, .memory_mib = (double)vs->memory_mib,
+                                  .vnuma = numa_vnuma_exposed((numa_vnuma_mode)vs->res.vnuma, vs->vcpus,
+                                                              topo.cores_per_node)};
         double f = in[i].memory_active_fraction;
         f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
         s->mvm[i] = (mem_vm){.configured_mib = (double)vs->memory_mib,
@@ -145,7 +186,13 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         pods->cpu_entitlement_mhz = pod_demand > 0.0 ? ent[n] : 0.0;
 
     /* 3. NUMA and memory */
-    numa_place(&topo, s->nvm, n, s->node_a, s->node_b, s->np);
+    if (placed) {
+        if (n)
+            memcpy(s->np, s->numa_cache->placed, n * sizeof *s->np);
+    } else {
+        numa_place(&topo, s->nvm, n, s->node_a, s->node_b, s->np);
+        numa_cache_store(s->numa_cache, &topo, s->np, n);
+    }
     double pod_mib = pods && pods->memory_mib > 0.0 ? pods->memory_mib : 0.0;
     double vm_host_mib = (double)h->memory_mib > pod_mib ? (double)h->memory_mib - pod_mib : 0.0;
     mem_params mp = {.host_mib = vm_host_mib,

@@ -97,6 +97,22 @@ typedef struct host_demand_memo {
     int kind; /* host_memo_kind */
 } host_demand_memo;
 
+/* One host's NUMA placement kept between samples: the placement is a
+ * function of the topology and the host's VMs in order (numa.h), which
+ * change only when a VM comes or goes. The caller bumps vms_version on
+ * every change of its VM list; the step places again only when the
+ * version, the VM count or the topology differ from the kept ones. */
+typedef struct host_numa_cache {
+    uint64_t vms_version;    /* the caller's: its VM list's current version */
+    uint64_t placed_version; /* the version `placed` was computed for */
+    numa_topology topo;
+    size_t n, cap;
+    numa_placement *placed;
+    int valid;
+} host_numa_cache;
+
+void host_numa_cache_free(host_numa_cache *c);
+
 /* Scratch memory kept by the host LP between samples. */
 typedef struct host_scratch {
     size_t cap;
@@ -116,6 +132,9 @@ typedef struct host_scratch {
      * and sample time); a slot is a cache of pure values, so which spec
      * holds it changes no result. */
     host_demand_memo memo[HOST_DEMAND_MEMO];
+    /* The host's own NUMA cache for the next step, set by the caller before
+     * each step (the scratch may serve many hosts); NULL: place every time. */
+    host_numa_cache *numa_cache;
 } host_scratch;
 
 /* Schedulable CPU capacity with SMT, MHz. */
