@@ -82,15 +82,12 @@ static void numa_cache_store(host_numa_cache *c, const numa_topology *topo, cons
     if (!c)
         return;
     c->valid = 0;
-    if (n > c->cap) {
-        size_t cap = c->cap ? c->cap : 8;
-        while (cap < n)
-            cap *= 2;
-        numa_placement *grown = realloc(c->placed, cap * sizeof *grown);
-        if (!grown)
+    if (n != c->cap && n > 0) { /* exact size: 10,000 hosts keep one each */
+        numa_placement *sized = realloc(c->placed, n * sizeof *sized);
+        if (!sized)
             return;
-        c->placed = grown;
-        c->cap = cap;
+        c->placed = sized;
+        c->cap = n;
     }
     if (n)
         memcpy(c->placed, np, n * sizeof *np);
