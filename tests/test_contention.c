@@ -479,8 +479,71 @@ static void test_numa_bandwidth(void)
     host_scratch_free(&sc);
 }
 
+/* The host's NUMA cache (host_numa_cache): the step places the VMs once
+ * and reuses the placement until the caller's VM-list version, the VM
+ * count or the topology changes. The host and VMs are test_numa's: 2 nodes
+ * of 16 cores and 1000 MiB; v0 {8 vCPU, 400 MiB}, v1 {8, 400}, v2 {4, 700}
+ * in that order: homes 0, 1, 0 and v2 local 6/7 -> slowdown 1 + 5/63. */
+static void test_numa_cache(void)
+{
+    host_spec h = small_host();
+    h.sockets = 2;
+    h.cores_per_socket = 16;
+    h.memory_mib = 2000;
+    h.hw.numa_nodes = 2;
+    vm_spec specs[3] = {small_vm(), small_vm(), small_vm()};
+    specs[0].vcpus = specs[1].vcpus = 8;
+    specs[0].memory_mib = specs[1].memory_mib = 400;
+    specs[2].vcpus = 4;
+    specs[2].memory_mib = 700;
+    vm vms[3] = {{0}};
+    uint32_t ids[3] = {0, 1, 2};
+    host_numa_cache c = {0};
+    host_scratch sc = {.numa_cache = &c};
+    host_vm_output out[3];
+    host_totals t;
+    host_vm_input in[3] = {{1000, 0, 0}, {1000, 0, 0}, {1000, 0, 0}};
+    host_contention_step(&h, specs, vms, ids, in, 3, 20000, &sc, out, &t);
+    CHECK_INT_EQ(out[0].numa_home, 0);
+    CHECK_INT_EQ(out[1].numa_home, 1);
+    CHECK_INT_EQ(out[2].numa_home, 0);
+    CHECK_NEAR(out[2].numa_slowdown, 1.0 + 5.0 / 63.0, 1e-12);
+    CHECK(c.valid && c.n == 3);
+    /* same version: the kept placement is used as it is (here altered) */
+    c.placed[2].local_fraction = 1.0;
+    host_contention_step(&h, specs, vms, ids, in, 3, 20000, &sc, out, &t);
+    CHECK_NEAR(out[2].numa_slowdown, 1.0, 0);
+    /* a new version: placed again */
+    c.vms_version++;
+    host_contention_step(&h, specs, vms, ids, in, 3, 20000, &sc, out, &t);
+    CHECK_NEAR(out[2].numa_slowdown, 1.0 + 5.0 / 63.0, 1e-12);
+    /* another order (v2, v1, v0), new version: v2 -> node 0 (tie), local;
+     * v1 -> node 1 (0 < 4 vCPUs); v0: node 0 has 300 MiB free < 400, so
+     * node 1; all local */
+    uint32_t rev[3] = {2, 1, 0};
+    c.vms_version++;
+    host_contention_step(&h, specs, vms, rev, in, 3, 20000, &sc, out, &t);
+    CHECK_INT_EQ(out[0].numa_home, 0);
+    CHECK_INT_EQ(out[1].numa_home, 1);
+    CHECK_INT_EQ(out[2].numa_home, 1);
+    for (int i = 0; i < 3; i++)
+        CHECK_NEAR(out[i].numa_slowdown, 1.0, 0);
+    /* a smaller capacity (a capacity hook) with the same version: placed
+     * again. 700 MiB per node: v2 (700) fits node 0 exactly; v1 -> node 1;
+     * v0 -> node 1 (node 0 full), 300 free < 400: local 3/4 ->
+     * slowdown 1 + (1/4) * 5/9 = 1 + 5/36 */
+    c.placed[2].local_fraction = 0.0;
+    h.memory_mib = 1400;
+    host_contention_step(&h, specs, vms, rev, in, 3, 20000, &sc, out, &t);
+    CHECK_INT_EQ(out[2].numa_home, 1);
+    CHECK_NEAR(out[2].numa_slowdown, 1.0 + 5.0 / 36.0, 1e-12);
+    host_scratch_free(&sc);
+    host_numa_cache_free(&c);
+}
+
 int main(void)
 {
+    test_numa_cache();
     test_numa_bandwidth();
     test_host_step_pods();
     test_waterfill();

@@ -868,6 +868,8 @@ void core_free(core_model *m)
     free(m->hosts);
     free(m->host_specs);
     free(m->vm_specs);
+    for (uint32_t i = 0; m->vms && i < m->env.n_vms; i++)
+        vm_release_demand(&m->vms[i]);
     free(m->vms);
     if (m->ctrls)
         for (uint32_t k = 0; k < m->env.n_clusters; k++)

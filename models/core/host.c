@@ -48,6 +48,7 @@ void host_add_vm(host *h, uint32_t vm_id)
         h->cap_vms = cap;
     }
     h->vm_ids[h->n_vms++] = vm_id;
+    h->numa.vms_version++;
     h->env->vms[vm_id].host = (int32_t)h->index;
 }
 
@@ -60,6 +61,7 @@ int host_remove_vm(host *h, uint32_t vm_id)
         for (uint32_t j = i + 1; j < h->n_vms; j++)
             h->vm_ids[j - 1] = h->vm_ids[j];
         h->n_vms--;
+        h->numa.vms_version++;
         h->env->vms[vm_id].host = -1;
         return 0;
     }
@@ -147,6 +149,15 @@ void host_grant_maintenance(sim_ctx *ctx, host *h, sim_time_ns duration_ns)
 
 /* --- VM lifecycle ------------------------------------------------------- */
 
+/* The VM's demand state (vm.demand), allocated zeroed (not started) on
+ * first need. */
+static demand_state *vm_demand_state(vm *v)
+{
+    if (!v->demand && !(v->demand = calloc(VM_DEMANDS, sizeof *v->demand)))
+        abort(); /* out of memory inside a handler */
+    return v->demand;
+}
+
 /* The VM has just become running here (zero boot time, or its boot ended). */
 static void host_vm_running(sim_ctx *ctx, host *h, uint32_t vm_id)
 {
@@ -154,10 +165,14 @@ static void host_vm_running(sim_ctx *ctx, host *h, uint32_t vm_id)
     if (vm_transition(v, VM_RUNNING) != 0)
         abort();
     /* a trace replays from its first sample when the VM first runs */
-    sim_time_ns now = sim_now(ctx);
-    demand_start(&v->cpu_demand, now);
-    demand_start(&v->memory_demand, now);
-    demand_start(&v->network_demand, now);
+    const vm_spec *vs = &h->env->vm_specs[vm_id];
+    if (v->demand || !demand_stateless(vs->cpu_demand) || !demand_stateless(vs->memory_demand) ||
+        !demand_stateless(vs->network_demand)) {
+        demand_state *st = vm_demand_state(v);
+        sim_time_ns now = sim_now(ctx);
+        for (int r = 0; r < VM_DEMANDS; r++)
+            demand_start(&st[r], now);
+    }
     host_log(ctx, h, h->env->log_vm_started, vm_id, h->index, 0, 0.0);
     notify_vm_started(ctx, h, vm_id);
 }
@@ -272,24 +287,35 @@ static void host_record(const model_env *env, sim_time_ns now, const host *h, co
 /* One VM's demand of one resource at now (demand_next). A stateless spec's
  * expected level is a function of (spec, now) alone: it is computed once
  * per spec and time in the scratch's memo and only the noise is drawn per
- * VM, in the same order, so the values are those of demand_next. */
-static double vm_demand(host_scratch *sc, const demand_spec *d, demand_state *st, sim_time_ns now, gsl_rng *noise)
+ * VM, in the same order, so the values are those of demand_next; without
+ * noise the final value itself is memoised. */
+static void vm_demand_memo_fill(host_demand_memo *m, const demand_spec *d, sim_time_ns now, const gsl_rng *noise)
 {
-    if (!demand_stateless(d))
-        return demand_next(d, st, now, noise);
-    if (sc->memo_t_ns != now) {
-        sc->memo_t_ns = now;
-        sc->memo_n = 0;
+    int stateless = demand_stateless(d);
+    double level = stateless ? demand_expected(d, now) : 0.0;
+    *m = (host_demand_memo){.spec = d,
+                            .t_ns = now,
+                            .level = level,
+                            .value = stateless ? demand_noisy(d, level, NULL) : 0.0, /* no draw */
+                            .kind = !stateless                  ? HOST_MEMO_STATEFUL
+                                    : d->noise > 0.0 && noise ? HOST_MEMO_NOISY
+                                                              : HOST_MEMO_FIXED};
+}
+
+/* Resource r (VM_DEMAND_*) of VM v, whose spec is d. */
+static inline double vm_demand(host_scratch *sc, const demand_spec *d, vm *v, int r, sim_time_ns now, gsl_rng *noise)
+{
+    /* specs sit in arrays of records: their address / 8 spreads them well */
+    uintptr_t slot = ((uintptr_t)d >> 3) * UINT64_C(0x9e3779b97f4a7c15) >> 59;
+    host_demand_memo *m = &sc->memo[slot % HOST_DEMAND_MEMO];
+    if (m->spec != d || m->t_ns != now)
+        vm_demand_memo_fill(m, d, now, noise);
+    switch ((host_memo_kind)m->kind) {
+    case HOST_MEMO_FIXED: return m->value;
+    case HOST_MEMO_NOISY: return demand_noisy(d, m->level, noise);
+    case HOST_MEMO_STATEFUL: break;
     }
-    for (uint32_t k = 0; k < sc->memo_n; k++)
-        if (sc->memo_spec[k] == d)
-            return demand_noisy(d, sc->memo_level[k], noise);
-    double level = demand_expected(d, now);
-    if (sc->memo_n < HOST_DEMAND_MEMO) {
-        sc->memo_spec[sc->memo_n] = d;
-        sc->memo_level[sc->memo_n++] = level;
-    }
-    return demand_noisy(d, level, noise);
+    return demand_next(d, &vm_demand_state(v)[r], now, noise);
 }
 
 /* Every sample period: each running VM's demands, the features' additions,
@@ -312,6 +338,7 @@ static void host_sample(sim_ctx *ctx, host *h)
         abort();
     s.in = sc->in;
     s.scratch = sc;
+    sc->numa_cache = &h->numa;
     /* The VMs' records are scattered in memory and every step below reads
      * them: ask for all of them first so that their cache misses overlap
      * (a hint only, no effect on any result). */
@@ -330,9 +357,9 @@ static void host_sample(sim_ctx *ctx, host *h)
         /* draw order per VM: CPU, memory, network; a booting VM demands nothing */
         s.in[i] = (host_vm_input){0};
         if (v->state == VM_RUNNING) {
-            s.in[i].cpu_demand_mhz = vm_demand(sc, vs->cpu_demand, &v->cpu_demand, now, noise);
-            s.in[i].memory_active_fraction = vm_demand(sc, vs->memory_demand, &v->memory_demand, now, noise);
-            s.in[i].network_gbps = vm_demand(sc, vs->network_demand, &v->network_demand, now, noise);
+            s.in[i].cpu_demand_mhz = vm_demand(sc, vs->cpu_demand, v, VM_DEMAND_CPU, now, noise);
+            s.in[i].memory_active_fraction = vm_demand(sc, vs->memory_demand, v, VM_DEMAND_MEMORY, now, noise);
+            s.in[i].network_gbps = vm_demand(sc, vs->network_demand, v, VM_DEMAND_NETWORK, now, noise);
         }
         memory_mib += vs->memory_mib;
     }
@@ -344,6 +371,7 @@ static void host_sample(sim_ctx *ctx, host *h)
     if (host_contention_step_pods(s.spec, env->vm_specs, env->vms, h->vm_ids, s.in, h->n_vms, interval_ms, sc,
                                   &s.pods, sc->out, &s.totals) != 0)
         abort();
+    sc->numa_cache = NULL;
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
         if (f->hooks->adjust_totals)
             f->hooks->adjust_totals(ctx, h, f, &s);
@@ -392,6 +420,7 @@ void host_release(host *h)
         free(h->contention);
         h->contention = NULL;
     }
+    host_numa_cache_free(&h->numa);
     free(h->vm_ids);
     free(h->ext);
     h->vm_ids = NULL;

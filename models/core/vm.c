@@ -1,6 +1,8 @@
 /* vm.c - the VM lifecycle state machine (see vm.h). */
 #include "models/core/vm.h"
 
+#include <stdlib.h>
+
 const char *vm_state_name(vm_state s)
 {
     switch (s) {
@@ -33,4 +35,10 @@ int vm_transition(vm *v, vm_state to)
         return -1;
     v->state = to;
     return 0;
+}
+
+void vm_release_demand(vm *v)
+{
+    free(v->demand);
+    v->demand = NULL;
 }

@@ -48,13 +48,22 @@ typedef struct vm {
     float cpu_ready_pct;   /* % of runnable time spent waiting (host sample step, below) */
     sim_time_ns arrived_ns; /* its power-on request, -1 if it never arrived */
     sim_time_ns stopped_ns; /* -1 until it powers off */
-    /* state of its demand processes: moves with the VM between hosts */
-    demand_state cpu_demand, memory_demand, network_demand;
     /* Written by the host's sample step (models/host/host_contention.c) for
      * running VMs; other models read them. */
     double cpu_entitlement_mhz;   /* what the host gives it */
     double cpu_speed_factor;      /* useful MHz / demanded MHz, 0..1; 1 before the first sample */
+    /* State of its demand processes (cpu, memory, network; moves with the
+     * VM between hosts): allocated by the host when the VM first runs if one
+     * of its specs has state (onoff, random_walk, trace), else NULL: the
+     * stateless kinds (constant, diurnal) of most VMs need none, and 100,000
+     * VMs are held for a whole run. Freed with the VMs (vm_release_demand). */
+    demand_state *demand;
 } vm;
+
+enum { VM_DEMAND_CPU, VM_DEMAND_MEMORY, VM_DEMAND_NETWORK, VM_DEMANDS };
+
+/* Frees v's demand state (NULL after). */
+void vm_release_demand(vm *v);
 
 const char *vm_state_name(vm_state s);
 

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/host/ept.h"
 #include "models/host/power.h"
@@ -61,6 +62,41 @@ void host_scratch_free(host_scratch *s)
     *s = (host_scratch){0};
 }
 
+void host_numa_cache_free(host_numa_cache *c)
+{
+    free(c->placed);
+    *c = (host_numa_cache){0};
+}
+
+/* 1 when c holds the placement of these n VMs on topo. */
+static int numa_cache_hit(const host_numa_cache *c, const numa_topology *topo, size_t n)
+{
+    return c && c->valid && c->placed_version == c->vms_version && c->n == n && c->topo.nodes == topo->nodes &&
+           c->topo.cores_per_node == topo->cores_per_node &&
+           c->topo.memory_per_node_mib == topo->memory_per_node_mib;
+}
+
+/* Keeps the placement just computed; a failed allocation keeps nothing. */
+static void numa_cache_store(host_numa_cache *c, const numa_topology *topo, const numa_placement *np, size_t n)
+{
+    if (!c)
+        return;
+    c->valid = 0;
+    if (n != c->cap && n > 0) { /* exact size: 10,000 hosts keep one each */
+        numa_placement *sized = realloc(c->placed, n * sizeof *sized);
+        if (!sized)
+            return;
+        c->placed = sized;
+        c->cap = n;
+    }
+    if (n)
+        memcpy(c->placed, np, n * sizeof *np);
+    c->n = n;
+    c->topo = *topo;
+    c->placed_version = c->vms_version;
+    c->valid = 1;
+}
+
 int host_contention_step(const host_spec *h, const vm_spec *specs, vm *vms, const uint32_t *ids,
                          const host_vm_input *in, size_t n, double interval_ms, host_scratch *s,
                          host_vm_output *vout, host_totals *t)
@@ -88,6 +124,11 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     double nic_cap = (double)hw->nics * hw->nic_gbps;
     double net_scale = net_demand > nic_cap ? (net_demand > 0.0 ? nic_cap / net_demand : 0.0) : 1.0;
     double virtio_gbps = 0.0;
+    numa_topology topo = {.nodes = nodes,
+                          .cores_per_node = host_cores(h) / nodes > 0 ? host_cores(h) / nodes : 1,
+                          .memory_per_node_mib = (double)h->memory_mib / nodes};
+    int placed = numa_cache_hit(s->numa_cache, &topo, n);
+    /* one pass over the VMs' specs for steps 1-3 (each sum keeps its order) */
     for (size_t i = 0; i < n; i++) {
         const vm_spec *vs = &specs[ids[i]];
         int sriov = 0;
@@ -101,6 +142,25 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         t->network_gbps += net[i];
         if (vout)
             vout[i].sriov = sriov;
+        double d = in[i].cpu_demand_mhz > 0.0 ? in[i].cpu_demand_mhz : 0.0;
+        double vcpu_cap = (double)vs->vcpus * h->cpu_mhz;
+        s->cpu[i] = (cpu_claim){.demand_mhz = d < vcpu_cap ? d : vcpu_cap,
+                                .reservation_mhz = vs->res.cpu_reservation_mhz,
+                                .limit_mhz = vs->res.cpu_limit_mhz,
+                                .shares = vs->res.cpu_shares};
+        t->cpu_demand_mhz += d;
+        if (!placed)
+            s->nvm[i] = (numa_vm){.vcpus = vs->vcpus, .memory_mib = (double)vs->memory_mib,
+                                  .vnuma = numa_vnuma_exposed((numa_vnuma_mode)vs->res.vnuma, vs->vcpus,
+                                                              topo.cores_per_node)};
+        double f = in[i].memory_active_fraction;
+        f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
+        s->mvm[i] = (mem_vm){.configured_mib = (double)vs->memory_mib,
+                             .active_mib = f * (double)vs->memory_mib,
+                             .reservation_mib = vs->res.memory_reservation_mib,
+                             .limit_mib = vs->res.memory_limit_mib,
+                             .shares = vs->res.memory_shares,
+                             .large_pages = vs->res.large_pages && hw->ept_large_pages};
     }
     t->cpu_hypervisor_mhz = virtio_gbps * hw->virtio_mhz_per_gbps;
 
@@ -110,16 +170,6 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     if (vm_capacity < 0.0) {
         vm_capacity = 0.0;
         t->cpu_hypervisor_mhz = t->cpu_capacity_mhz;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const vm_spec *vs = &specs[ids[i]];
-        double d = in[i].cpu_demand_mhz > 0.0 ? in[i].cpu_demand_mhz : 0.0;
-        double vcpu_cap = (double)vs->vcpus * h->cpu_mhz;
-        s->cpu[i] = (cpu_claim){.demand_mhz = d < vcpu_cap ? d : vcpu_cap,
-                                .reservation_mhz = vs->res.cpu_reservation_mhz,
-                                .limit_mhz = vs->res.cpu_limit_mhz,
-                                .shares = vs->res.cpu_shares};
-        t->cpu_demand_mhz += d;
     }
     size_t claimants = n;
     double pod_demand = pods && pods->cpu_demand_mhz > 0.0 ? pods->cpu_demand_mhz : 0.0;
@@ -133,24 +183,13 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         pods->cpu_entitlement_mhz = pod_demand > 0.0 ? ent[n] : 0.0;
 
     /* 3. NUMA and memory */
-    numa_topology topo = {.nodes = nodes,
-                          .cores_per_node = host_cores(h) / nodes > 0 ? host_cores(h) / nodes : 1,
-                          .memory_per_node_mib = (double)h->memory_mib / nodes};
-    for (size_t i = 0; i < n; i++) {
-        const vm_spec *vs = &specs[ids[i]];
-        s->nvm[i] = (numa_vm){.vcpus = vs->vcpus, .memory_mib = (double)vs->memory_mib,
-                              .vnuma = numa_vnuma_exposed((numa_vnuma_mode)vs->res.vnuma, vs->vcpus,
-                                                          topo.cores_per_node)};
-        double f = in[i].memory_active_fraction;
-        f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
-        s->mvm[i] = (mem_vm){.configured_mib = (double)vs->memory_mib,
-                             .active_mib = f * (double)vs->memory_mib,
-                             .reservation_mib = vs->res.memory_reservation_mib,
-                             .limit_mib = vs->res.memory_limit_mib,
-                             .shares = vs->res.memory_shares,
-                             .large_pages = vs->res.large_pages && hw->ept_large_pages};
+    if (placed) {
+        if (n)
+            memcpy(s->np, s->numa_cache->placed, n * sizeof *s->np);
+    } else {
+        numa_place(&topo, s->nvm, n, s->node_a, s->node_b, s->np);
+        numa_cache_store(s->numa_cache, &topo, s->np, n);
     }
-    numa_place(&topo, s->nvm, n, s->node_a, s->node_b, s->np);
     double pod_mib = pods && pods->memory_mib > 0.0 ? pods->memory_mib : 0.0;
     double vm_host_mib = (double)h->memory_mib > pod_mib ? (double)h->memory_mib - pod_mib : 0.0;
     mem_params mp = {.host_mib = vm_host_mib,
@@ -178,27 +217,38 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         numa_bandwidth(nodes, hw->mem_bw_local_gbs, hw->mem_bw_remote_gbs, s->np, bw_demand, n, s->node_a, s->node_b,
                        bw_slowdown);
 
-    /* 4. efficiencies, per-VM results */
+    /* 4. efficiencies, per-VM results. VMs of a group share their EPT
+     * inputs and most share a local fraction: the last value is reused
+     * when its inputs repeat (same function, same result). */
     double unmet = 0.0, runnable = 0.0, usage = 0.0;
+    int ept_large = -1;
+    double ept_tlb = 0.0, ept = 1.0, numa_local = -1.0, numa = 1.0;
     for (size_t i = 0; i < n; i++) {
         uint32_t id = ids[i];
         const vm_spec *vs = &specs[id];
         double d = s->cpu[i].demand_mhz, raw = in[i].cpu_demand_mhz > 0.0 ? in[i].cpu_demand_mhz : 0.0;
         double e = ent[i];
-        double numa = numa_slowdown(s->np[i].local_fraction, hw->numa_local_ns, hw->numa_remote_ns);
-        double ept = ept_efficiency(s->mvm[i].large_pages, s->mvm[i].large_pages, vs->res.tlb_misses_per_kcycle,
-                                    hw->page_walk_ref_ns, h->cpu_mhz);
+        if (s->np[i].local_fraction != numa_local) {
+            numa_local = s->np[i].local_fraction;
+            numa = numa_slowdown(numa_local, hw->numa_local_ns, hw->numa_remote_ns);
+        }
+        if (s->mvm[i].large_pages != ept_large || vs->res.tlb_misses_per_kcycle != ept_tlb) {
+            ept_large = s->mvm[i].large_pages;
+            ept_tlb = vs->res.tlb_misses_per_kcycle;
+            ept = ept_efficiency(ept_large, ept_large, ept_tlb, hw->page_walk_ref_ns, h->cpu_mhz);
+        }
         double mem = s->mres[i].slowdown;
         double eff = ept / (numa * mem * bw_slowdown[i]);
         double useful = e * eff;
         double ready = cpu_ready_fraction(d, e);
+        double ready_ms = cpu_ready_ms(d, e, h->cpu_mhz, interval_ms);
         vm *v = &vms[id];
         v->cpu_entitlement_mhz = e;
         v->cpu_speed_factor = raw > 0.0 ? useful / raw : eff;
         v->cpu_ready_pct = 100.0 * ready;
         if (vout)
             vout[i] = (host_vm_output){.cpu_ready_pct = 100.0 * ready,
-                                       .cpu_ready_ms = cpu_ready_ms(d, e, h->cpu_mhz, interval_ms),
+                                       .cpu_ready_ms = ready_ms,
                                        .useful_mhz = useful,
                                        .numa_slowdown = numa,
                                        .ept_efficiency = ept,
@@ -211,7 +261,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         runnable += d;
         usage += e;
         t->cpu_useful_mhz += useful;
-        t->cpu_ready_ms += cpu_ready_ms(d, e, h->cpu_mhz, interval_ms);
+        t->cpu_ready_ms += ready_ms;
         t->memory_active_mib += s->mvm[i].active_mib;
         t->memory_consumed_mib += s->mres[i].consumed_mib;
         t->memory_shared_mib += s->mres[i].shared_mib;

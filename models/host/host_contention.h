@@ -81,7 +81,37 @@ typedef struct host_pod_load {
     double cpu_entitlement_mhz; /* out: what the water-filling gives them */
 } host_pod_load;
 
-enum { HOST_DEMAND_MEMO = 8 };
+enum { HOST_DEMAND_MEMO = 32 };
+
+/* How the caller's memo answers for one demand spec at the memo's time. */
+typedef enum { HOST_MEMO_STATEFUL, HOST_MEMO_FIXED, HOST_MEMO_NOISY } host_memo_kind;
+
+/* One slot of the caller's memo of demand specs (host.c vm_demand): a
+ * stateful spec, or a stateless one's expected level at t_ns and, without
+ * noise, its final value. */
+typedef struct host_demand_memo {
+    const void *spec;
+    int64_t t_ns;
+    double level;
+    double value;
+    int kind; /* host_memo_kind */
+} host_demand_memo;
+
+/* One host's NUMA placement kept between samples: the placement is a
+ * function of the topology and the host's VMs in order (numa.h), which
+ * change only when a VM comes or goes. The caller bumps vms_version on
+ * every change of its VM list; the step places again only when the
+ * version, the VM count or the topology differ from the kept ones. */
+typedef struct host_numa_cache {
+    uint64_t vms_version;    /* the caller's: its VM list's current version */
+    uint64_t placed_version; /* the version `placed` was computed for */
+    numa_topology topo;
+    size_t n, cap;
+    numa_placement *placed;
+    int valid;
+} host_numa_cache;
+
+void host_numa_cache_free(host_numa_cache *c);
 
 /* Scratch memory kept by the host LP between samples. */
 typedef struct host_scratch {
@@ -97,12 +127,14 @@ typedef struct host_scratch {
     size_t node_cap;
     host_vm_input *in;   /* the caller's per-VM inputs, cap entries */
     host_vm_output *out; /* cap entries */
-    /* The caller's memo of stateless demand levels at one time (the VMs of
-     * a group share their spec: one sin() per group and sample time). */
-    const void *memo_spec[HOST_DEMAND_MEMO];
-    double memo_level[HOST_DEMAND_MEMO];
-    uint32_t memo_n;
-    int64_t memo_t_ns;
+    /* The caller's memo of demand specs, direct-mapped by the spec's
+     * address (the VMs of a group share their spec: one sin() per group
+     * and sample time); a slot is a cache of pure values, so which spec
+     * holds it changes no result. */
+    host_demand_memo memo[HOST_DEMAND_MEMO];
+    /* The host's own NUMA cache for the next step, set by the caller before
+     * each step (the scratch may serve many hosts); NULL: place every time. */
+    host_numa_cache *numa_cache;
 } host_scratch;
 
 /* Schedulable CPU capacity with SMT, MHz. */

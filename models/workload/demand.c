@@ -4,6 +4,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
+#include "models/workload/gaussian.h"
 #include "scenario/schema.h"
 
 /* C11 does not define M_PI. */
@@ -123,7 +124,7 @@ double demand_expected(const demand_spec *d, sim_time_ns t_ns)
 static double with_noise(const demand_spec *d, double level, gsl_rng *rng)
 {
     if (d->noise > 0.0 && rng)
-        level *= 1.0 + gsl_ran_gaussian(rng, d->noise);
+        level *= 1.0 + demand_gaussian(rng, d->noise);
     return clamp(d, level);
 }
 
@@ -163,12 +164,12 @@ static double walk_level(const demand_spec *d, demand_state *s, sim_time_ns t_ns
 {
     double sd = d->spread * d->mean;
     if (!s->started) {
-        s->level = d->mean + gsl_ran_gaussian(rng, sd);
+        s->level = d->mean + demand_gaussian(rng, sd);
         s->last_ns = t_ns;
         s->started = 1;
     } else if (t_ns > s->last_ns) {
         double decay = exp(-(double)(t_ns - s->last_ns) / (double)d->reversion_ns);
-        s->level = d->mean + (s->level - d->mean) * decay + gsl_ran_gaussian(rng, sd * sqrt(1.0 - decay * decay));
+        s->level = d->mean + (s->level - d->mean) * decay + demand_gaussian(rng, sd * sqrt(1.0 - decay * decay));
         s->last_ns = t_ns;
     }
     return s->level;
