@@ -1124,7 +1124,6 @@ static void run_parallel(sim_engine *eng, run_state *rs)
     }
     omp_set_dynamic(0);
     int team_size = threads;
-    team_mode epoch_mode = MODE_TEAM;
     int epoch_over = 0, measure = 0;
     uint64_t team_epochs = 0;
     double start_s = 0.0;
@@ -1139,37 +1138,44 @@ static void run_parallel(sim_engine *eng, run_state *rs)
         /* A smaller team than asked would deadlock at the barrier: only the
          * team's size decides, and every thread sees it before the loop. */
 #pragma omp barrier
-        while (team_size == threads && !rs->stop) {
-            /* Shared decisions are written only here, between the end of
-             * one epoch (everyone has read them) and the start of the next. */
-            if (tid == 0) {
+        if (team_size == threads && tid == 0) {
+            /* Thread 0 leads. Solo epochs need nobody else: the others stay
+             * asleep at the barrier (on a loaded machine, waking them for
+             * every epoch cost a scheduler time slice each time). A team
+             * epoch starts at that barrier; what it reads (the blocks, the
+             * flags, rs) is written only before it. */
+            while (!rs->stop) {
                 start_s = wall_seconds();
+                if (chooser.mode == MODE_SOLO) {
+                    run_solo_epoch(eng, rs, start_s);
+                    mode_chooser_solo_done(&chooser);
+                    continue;
+                }
                 epoch_over = 0;
-                epoch_mode = chooser.mode;
-                measure = epoch_mode == MODE_TEAM && team_epochs++ % MEASURE_EVERY == 0;
+                measure = team_epochs++ % MEASURE_EVERY == 0;
                 tclock->parallel_wall_s = tclock->own_wall_s = 0.0;
                 for (int t = 0; t < threads; t++)
                     tclock->cpu_s[t] = 0.0;
+                sim_barrier_wait(&barrier);
+                run_team_epoch(eng, rs, &barrier, 0, eng->worker_first[eng->rank * threads],
+                               eng->worker_first[eng->rank * threads + 1], start_s, &epoch_over, measure,
+                               tclock);
+                mode_chooser_team_done(&chooser, tclock, threads);
+                if (measure)
+                    rebalance_threads(eng);
             }
-            sim_barrier_wait(&barrier);
-            /* The thread's block, re-dealt by rebalance_threads between
-             * epochs: exactly the LPs whose outbox is its own. */
-            const uint32_t first = eng->worker_first[eng->rank * threads + tid];
-            const uint32_t end = eng->worker_first[eng->rank * threads + tid + 1];
-            if (epoch_mode == MODE_TEAM)
+            sim_barrier_wait(&barrier); /* the others see rs->stop and leave */
+        } else if (team_size == threads) {
+            for (;;) {
+                sim_barrier_wait(&barrier);
+                if (rs->stop)
+                    break;
+                /* the thread's block, re-dealt by rebalance_threads between
+                 * epochs: exactly the LPs whose outbox is its own */
+                const uint32_t first = eng->worker_first[eng->rank * threads + tid];
+                const uint32_t end = eng->worker_first[eng->rank * threads + tid + 1];
                 run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over, measure, tclock);
-            else if (tid == 0)
-                run_solo_epoch(eng, rs, start_s);
-            if (tid == 0) {
-                if (epoch_mode == MODE_SOLO) {
-                    mode_chooser_solo_done(&chooser);
-                } else {
-                    mode_chooser_team_done(&chooser, tclock, threads);
-                    if (measure)
-                        rebalance_threads(eng);
-                }
             }
-            sim_barrier_wait(&barrier);
         }
     }
     free(tclock);
