@@ -892,15 +892,16 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
 
 /* Every thread its own block of LPs, three barriers per window. Thread 0
  * alone closes a window, decides the next one and whether the epoch is over
- * between the second and third barrier; `rs` and `*epoch_over` are read by
- * the others only after the third. Each thread adds its run and merge time
+ * between the second and third barrier (in every window, so no reset
+ * before an epoch can race with a late reader); `rs` and `*epoch_over` are
+ * read by the others only after the third. Each thread adds its run and merge time
  * to `tc` (team_clock), thread 0 reads the others' after the second. */
 static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier, int tid,
                            uint32_t first, uint32_t end, double start_s, int *epoch_over, int measure,
                            team_clock *tc)
 {
     sim_ctx *c = &eng->ctxs[tid];
-    for (int w = 1; !rs->stop && !*epoch_over; w++) {
+    for (int w = 1;; w++) {
         const double cpu0 = thread_cpu_seconds(), wall0 = wall_seconds();
         sim_time_ns local_next = measure ? run_lp_range_timed(c, first, end, rs->window_end)
                                          : run_lp_range(c, first, end, rs->window_end);
@@ -917,9 +918,14 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
             tc->parallel_wall_s += wall_seconds() - wall0;
             round_end(eng, rs);
             round_begin(eng, rs);
-            *epoch_over = epoch_is_over(w, start_s);
+            *epoch_over = rs->stop || epoch_is_over(w, start_s);
         }
         sim_barrier_wait(barrier);
+        /* Thread 0 wrote it before the third barrier and writes it again
+         * only after the others have passed two more; rs->stop, which a
+         * solo epoch may change meanwhile, is not read here. */
+        if (*epoch_over)
+            break;
     }
 }
 
@@ -1151,7 +1157,6 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                     mode_chooser_solo_done(&chooser);
                     continue;
                 }
-                epoch_over = 0;
                 measure = team_epochs++ % MEASURE_EVERY == 0;
                 tclock->parallel_wall_s = tclock->own_wall_s = 0.0;
                 for (int t = 0; t < threads; t++)
@@ -1398,6 +1403,13 @@ int sim_lp_is_local(const sim_engine *eng, uint32_t lp)
     if (!eng->lp_worker)
         return 1;
     return eng->lp_worker[lp] / (uint32_t)eng->cfg.threads == (uint32_t)eng->rank;
+}
+
+int sim_lp_thread(const sim_engine *eng, uint32_t lp)
+{
+    if (lp >= eng->lp_count || !eng->lp_worker || !sim_lp_is_local(eng, lp))
+        return -1;
+    return (int)(eng->lp_worker[lp] % (uint32_t)eng->cfg.threads);
 }
 
 /* Distributed: the other ranks' LPs never run here; their initial events

@@ -277,6 +277,33 @@ static void test_cost_partition(void)
     }
 }
 
+static void other_handler(sim_ctx *ctx, void *state, const sim_event *ev)
+{
+    log_handler(ctx, state, ev);
+}
+
+/* The deal of LPs to threads (docs/engine.md): each kind of LP (handler) in
+ * increasing id to the thread with the fewest of that kind, ties to the one
+ * with the fewest LPs in all, then the lower thread. By hand, 2 threads,
+ * kind A = LPs 0-2, kind B = LPs 3-5: A 0->t0, 1->t1, 2 (A 1:1, all 1:1)
+ * ->t0; B 3 (B 0:0, all 2:1) ->t1, 4 (B 0:1) ->t0, 5 (B 1:1, all 3:2) ->t1.
+ * Contiguous blocks of ids would have given thread 0 every A. */
+static void test_deal_by_kind(void)
+{
+    sim_config cfg = {.seed = 1, .lookahead_ns = 10, .threads = 2};
+    sim_engine *eng = sim_engine_new(&cfg);
+    log_lp l[6] = {{0}};
+    for (int i = 0; i < 6; i++)
+        sim_lp_new(eng, "lp", i < 3 ? log_handler : other_handler, &l[i]);
+    CHECK_INT_EQ(sim_lp_thread(eng, 0), -1); /* no run yet */
+    CHECK_INT_EQ(sim_run(eng, 100), 0);
+    const int expected[6] = {0, 1, 0, 1, 0, 1};
+    for (uint32_t i = 0; i < 6; i++)
+        CHECK_INT_EQ(sim_lp_thread(eng, i), expected[i]);
+    CHECK_INT_EQ(sim_lp_thread(eng, 6), -1);
+    sim_engine_free(eng);
+}
+
 static void test_thread_independence(void)
 {
     uint64_t ev1, ev2, ev4, ev_other;
@@ -421,6 +448,7 @@ int main(void)
     test_rng_streams();
     test_thread_independence();
     test_cost_partition();
+    test_deal_by_kind();
     test_windows();
     return CHECK_DONE();
 }
