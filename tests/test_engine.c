@@ -259,9 +259,9 @@ static uint64_t run_phold(int threads, uint64_t seed, uint64_t *events)
     return run_phold_skewed(threads, seed, events, 0, NULL);
 }
 
-/* The first quarter of the LPs costs far more than the rest, so equal
- * blocks of LPs load thread 0 alone and the measured-cost partition re-cuts
- * the blocks: the state must not change. Whether and how often it re-cuts
+/* The first quarter of the LPs costs far more than the rest (the deal
+ * gives each thread half of them; measured costs may deal them again): the
+ * state must not change. Whether and how often the LPs are re-dealt
  * depends on measured time (and on whether the machine lets the team run at
  * all: a busy or sanitized run may go solo), so the count is printed, not
  * asserted; bench_datacenter reports it too. */
