@@ -792,53 +792,71 @@ typedef enum { MODE_TEAM, MODE_SOLO } team_mode;
 #define EPOCH_WALL_S 0.02
 enum {
     EPOCH_WINDOWS = 64,     /* windows between two decisions */
-    REPROBE_MIN_EPOCHS = 8, /* the losing mode is measured again after this many epochs, */
-    REPROBE_MAX_EPOCHS = 256 /* doubling each time it loses again, up to this many */
+    REPROBE_MIN_EPOCHS = 8, /* after a team epoch that lost, solo for this many epochs, */
+    REPROBE_MAX_EPOCHS = 256 /* doubling each time the team loses again, up to this many */
 };
 
-/* Thread 0's bookkeeping of the two modes' measured cost. */
+/* What a team epoch measures, over the same windows, for both modes: the
+ * wall time of its parallel part (every thread's run and merge, barriers
+ * and waits for a late thread included: what the team costs), and each
+ * thread's CPU time in run and merge (what thread 0 alone would need).
+ * Thread 0's own wall time over CPU time there says how much the machine
+ * stretches a thread's work, so solo would cost stretch x the team's CPU
+ * time. Comparing the two modes over different epochs compared different
+ * windows: in the datacenter model a sample window holds 10,000 host
+ * samples and the next seven a few hundred events (issue 18 item 3). */
+typedef struct team_clock {
+    double parallel_wall_s; /* thread 0: from each window's start to the merge barrier */
+    double own_wall_s;      /* thread 0: its run and merge, wall */
+    double cpu_s[];         /* [thread] run and merge, thread CPU time */
+} team_clock;
+
+/* Thread 0's choice of mode. The team runs until an epoch shows that one
+ * thread would have done the same work sooner; then solo for a number of
+ * epochs that doubles each time the team loses again. The first epoch runs
+ * solo, so every run with several threads passes through both modes. */
 typedef struct mode_chooser {
     team_mode mode;
-    double ns_per_event[2]; /* last measurement of each mode; < 0: not yet */
     int epochs_until_probe, probe_interval;
-    int probing; /* this epoch runs the losing mode to measure it again */
 } mode_chooser;
 
 static void mode_chooser_init(mode_chooser *m)
 {
-    m->mode = MODE_TEAM;
-    m->ns_per_event[MODE_TEAM] = m->ns_per_event[MODE_SOLO] = -1.0;
-    m->epochs_until_probe = 0;
+    m->mode = MODE_SOLO;
+    m->epochs_until_probe = 1;
     m->probe_interval = REPROBE_MIN_EPOCHS;
-    m->probing = 0;
 }
 
-/* Records an epoch's cost and picks the next epoch's mode. A mode that won
- * runs until the next probe of the other one; a probe that loses again
- * doubles the interval, so a steady machine pays for few probes. */
-static void mode_chooser_update(mode_chooser *m, double wall_ns, uint64_t events)
+static double thread_cpu_seconds(void)
 {
-    m->ns_per_event[m->mode] = wall_ns / (double)(events + 1);
-    double team = m->ns_per_event[MODE_TEAM], solo = m->ns_per_event[MODE_SOLO];
-    if (solo < 0.0) { /* first epoch: measure the other mode at once */
-        m->mode = MODE_SOLO;
-        m->probing = 1;
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* After a team epoch: the team stays if its parallel wall time was at most
+ * what one thread would have taken. */
+static void mode_chooser_team_done(mode_chooser *m, const team_clock *tc, int threads)
+{
+    double cpu = 0.0;
+    for (int t = 0; t < threads; t++)
+        cpu += tc->cpu_s[t];
+    const double own_cpu = tc->cpu_s[0];
+    const double stretch = own_cpu > 0.0 && tc->own_wall_s > own_cpu ? tc->own_wall_s / own_cpu : 1.0;
+    if (tc->parallel_wall_s <= stretch * cpu) {
+        m->probe_interval = REPROBE_MIN_EPOCHS;
         return;
     }
-    team_mode best = team <= solo ? MODE_TEAM : MODE_SOLO;
-    if (m->probing) {
-        m->probing = 0;
-        if (best == m->mode)
-            m->probe_interval = REPROBE_MIN_EPOCHS;
-        else if (m->probe_interval < REPROBE_MAX_EPOCHS)
-            m->probe_interval *= 2;
-        m->epochs_until_probe = m->probe_interval;
-    }
-    m->mode = best;
-    if (--m->epochs_until_probe <= 0) {
-        m->mode = best == MODE_TEAM ? MODE_SOLO : MODE_TEAM;
-        m->probing = 1;
-    }
+    m->mode = MODE_SOLO;
+    m->epochs_until_probe = m->probe_interval;
+    if (m->probe_interval < REPROBE_MAX_EPOCHS)
+        m->probe_interval *= 2;
+}
+
+static void mode_chooser_solo_done(mode_chooser *m)
+{
+    if (--m->epochs_until_probe <= 0)
+        m->mode = MODE_TEAM;
 }
 
 static int epoch_is_over(int windows_done, double start_s)
@@ -874,86 +892,226 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
 
 /* Every thread its own block of LPs, three barriers per window. Thread 0
  * alone closes a window, decides the next one and whether the epoch is over
- * between the second and third barrier; `rs` and `*epoch_over` are read by
- * the others only after the third. */
+ * between the second and third barrier (in every window, so no reset
+ * before an epoch can race with a late reader); `rs` and `*epoch_over` are
+ * read by the others only after the third. Each thread adds its run and merge time
+ * to `tc` (team_clock), thread 0 reads the others' after the second. */
 static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier, int tid,
-                           uint32_t first, uint32_t end, double start_s, int *epoch_over, int measure)
+                           uint32_t first, uint32_t end, double start_s, int *epoch_over, int measure,
+                           team_clock *tc)
 {
     sim_ctx *c = &eng->ctxs[tid];
-    for (int w = 1; !rs->stop && !*epoch_over; w++) {
+    for (int w = 1;; w++) {
+        const double cpu0 = thread_cpu_seconds(), wall0 = wall_seconds();
         sim_time_ns local_next = measure ? run_lp_range_timed(c, first, end, rs->window_end)
                                          : run_lp_range(c, first, end, rs->window_end);
+        const double wall1 = wall_seconds();
         sim_barrier_wait(barrier);
+        const double wall2 = wall_seconds();
         sim_time_ns merged = merge_inbound(eng, tid);
         c->next_min = merged < local_next ? merged : local_next;
+        tc->cpu_s[tid] += thread_cpu_seconds() - cpu0;
+        if (tid == 0)
+            tc->own_wall_s += wall1 - wall0 + wall_seconds() - wall2;
         sim_barrier_wait(barrier);
         if (tid == 0) {
+            tc->parallel_wall_s += wall_seconds() - wall0;
             round_end(eng, rs);
             round_begin(eng, rs);
-            *epoch_over = epoch_is_over(w, start_s);
+            *epoch_over = rs->stop || epoch_is_over(w, start_s);
         }
         sim_barrier_wait(barrier);
+        /* Thread 0 wrote it before the third barrier and writes it again
+         * only after the others have passed two more; rs->stop, which a
+         * solo epoch may change meanwhile, is not read here. */
+        if (*epoch_over)
+            break;
+    }
+}
+
+/* Dealing a rank's LPs to its threads by kind. A window of the datacenter
+ * model mostly runs LPs of one kind: the hosts sample in one window, their
+ * cluster controllers run DRS on those samples a control latency later, the
+ * failure domains in others. So a thread's share must be even for each kind
+ * of LP, not only in total: contiguous blocks of ids balanced by total cost
+ * gave thread 0 every cluster controller and a quarter of the hosts, and in
+ * each window one thread worked while the other waited (issue 18 item 3).
+ * The kind of an LP is its handler. LPs are dealt in increasing id, each to
+ * the thread with the least weight of its kind so far (ties: the least
+ * weight in all, then the lowest thread); weights are 1 per LP, or the
+ * measured cost. Adjacent LPs then go to different threads, so first fit
+ * piling VMs onto low-numbered hosts loads both threads alike. Who runs an
+ * LP never changes what it does, so no result depends on the deal. */
+enum { DEAL_MAX_KINDS = 64 }; /* more handlers than this share the last kind */
+
+typedef struct lp_deal {
+    uint32_t threads;
+    uint32_t *thread_of; /* [i] thread of the rank's i-th LP (increasing id) */
+    double *kind_load;   /* [kind * threads + t] */
+    double *load;        /* [t] */
+    sim_handler_fn kinds[DEAL_MAX_KINDS];
+    uint32_t n_kinds;
+} lp_deal;
+
+static void deal_free(lp_deal *d)
+{
+    free(d->thread_of);
+    free(d->kind_load);
+    free(d->load);
+}
+
+/* Returns 0, or -1 out of memory (then deal_free it all the same). */
+static int deal_init(lp_deal *d, uint32_t threads, uint32_t n)
+{
+    *d = (lp_deal){.threads = threads};
+    d->thread_of = malloc((n ? n : 1) * sizeof *d->thread_of);
+    d->kind_load = malloc((size_t)DEAL_MAX_KINDS * threads * sizeof *d->kind_load);
+    d->load = malloc(threads * sizeof *d->load);
+    return d->thread_of && d->kind_load && d->load ? 0 : -1;
+}
+
+static void deal_clear(lp_deal *d)
+{
+    for (size_t i = 0; i < (size_t)DEAL_MAX_KINDS * d->threads; i++)
+        d->kind_load[i] = 0.0;
+    for (uint32_t t = 0; t < d->threads; t++)
+        d->load[t] = 0.0;
+    d->n_kinds = 0;
+}
+
+/* The sum over kinds of the busiest thread's load of that kind. */
+static double deal_span(const lp_deal *d)
+{
+    double span = 0.0;
+    for (uint32_t k = 0; k < d->n_kinds; k++) {
+        double busiest = 0.0;
+        for (uint32_t t = 0; t < d->threads; t++)
+            if (d->kind_load[k * d->threads + t] > busiest)
+                busiest = d->kind_load[k * d->threads + t];
+        span += busiest;
+    }
+    return span;
+}
+
+static uint32_t deal_kind(lp_deal *d, sim_handler_fn handler)
+{
+    for (uint32_t k = 0; k < d->n_kinds; k++)
+        if (d->kinds[k] == handler)
+            return k;
+    if (d->n_kinds == DEAL_MAX_KINDS)
+        return DEAL_MAX_KINDS - 1;
+    d->kinds[d->n_kinds] = handler;
+    return d->n_kinds++;
+}
+
+/* Deals `lps[0..n)` (increasing ids) over `threads`; weight of LP i is
+ * cost[lps[i]] + floor_ns, or 1 without cost. Returns the sum over kinds of
+ * the busiest thread's weight of that kind: the time the windows of each
+ * kind take, if each window ran LPs of one kind. */
+static double deal_lps(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n, const double *cost,
+                       double floor_ns)
+{
+    deal_clear(d);
+    for (uint32_t i = 0; i < n; i++) {
+        const uint32_t k = deal_kind(d, eng->lps[lps[i]].handler);
+        const double w = cost ? cost[lps[i]] + floor_ns : 1.0;
+        double *kl = &d->kind_load[(size_t)k * d->threads];
+        uint32_t best = 0;
+        for (uint32_t t = 1; t < d->threads; t++)
+            if (kl[t] < kl[best] || (kl[t] == kl[best] && d->load[t] < d->load[best]))
+                best = t;
+        d->thread_of[i] = best;
+        kl[best] += w;
+        d->load[best] += w;
+    }
+    return deal_span(d);
+}
+
+/* Writes rank r's slots from a deal: thread t's LPs in increasing id form
+ * the t-th block of the rank's slots [base, base + n). */
+static void apply_deal(sim_engine *eng, uint32_t r, uint32_t base, const uint32_t *lps, uint32_t n,
+                       const uint32_t *thread_of)
+{
+    const uint32_t threads = (uint32_t)eng->cfg.threads;
+    uint32_t *cut = &eng->worker_first[r * threads];
+    uint32_t at = base;
+    for (uint32_t t = 0; t < threads; t++) {
+        cut[t] = at;
+        for (uint32_t i = 0; i < n; i++)
+            if (thread_of[i] == t) {
+                eng->lp_order[at++] = lps[i];
+                eng->lp_worker[lps[i]] = r * threads + t;
+            }
     }
 }
 
 /* Every MEASURE_EVERY-th team epoch times each LP (two clock reads per LP
  * with events: a few per cent of a PHOLD event, so not every epoch). */
 enum { MEASURE_EVERY = 8 };
-/* Threads are re-cut when the busiest carries this much more than the mean. */
-#define REBALANCE_IMBALANCE 1.10
+/* The LPs are dealt again by measured cost when that shortens the sum over
+ * kinds of the busiest thread's cost by this factor. */
+#define REDEAL_GAIN 0.90
 
 /* After a measuring epoch (thread 0, the others wait, every outbox empty):
- * re-cuts this rank's LPs, in the same order, into runs of nearly equal
- * measured cost, one per thread. First fit piles VMs onto low-numbered
- * hosts, so equal counts of LPs are far from equal work. Who runs an LP
- * never changes what it does, so results do not change. */
+ * deals this rank's LPs again, weighted by measured cost, when that
+ * balances the kinds clearly better than the current deal, and rebuilds the
+ * due index over the new slots. Results do not change (see lp_deal). */
 static void rebalance_threads(sim_engine *eng)
 {
-    const uint32_t threads = (uint32_t)eng->cfg.threads;
-    uint32_t *cut = &eng->worker_first[(uint32_t)eng->rank * threads];
-    const uint32_t first = cut[0], end = cut[threads];
-    if (end <= first)
+    const uint32_t threads = (uint32_t)eng->cfg.threads, r = (uint32_t)eng->rank;
+    uint32_t *cut = &eng->worker_first[r * threads];
+    const uint32_t first = cut[0], end = cut[threads], n = end - first;
+    if (n == 0)
         return;
-    double total = 0.0, busiest = 0.0;
-    for (uint32_t t = 0; t < threads; t++) {
-        double sum = 0.0;
-        for (uint32_t i = cut[t]; i < cut[t + 1]; i++)
-            sum += eng->lp_cost_ns[eng->lp_order[i]];
-        total += sum;
-        busiest = sum > busiest ? sum : busiest;
-    }
-    if (total <= 0.0)
-        return;
-    if (busiest > REBALANCE_IMBALANCE * total / threads) {
+    double total = 0.0;
+    for (uint32_t i = first; i < end; i++)
+        total += eng->lp_cost_ns[eng->lp_order[i]];
+    lp_deal d;
+    const int dealt = deal_init(&d, threads, n) == 0;
+    uint32_t *lps = malloc((size_t)n * sizeof *lps);
+    uint32_t *now = malloc((size_t)n * sizeof *now);
+    if (total > 0.0 && dealt && lps && now) {
+        /* this rank's LPs in increasing id, and the thread each runs now */
+        uint32_t m = 0;
+        for (uint32_t lp = 0; lp < eng->lp_count && m < n; lp++)
+            if (eng->lp_worker[lp] / threads == r) {
+                lps[m] = lp;
+                now[m++] = eng->lp_worker[lp] % threads;
+            }
         /* an LP without measured events still costs a visit per window */
-        const double floor_ns = total / (100.0 * (double)(end - first));
-        total += floor_ns * (double)(end - first);
-        double prefix = 0.0;
-        uint32_t t = 1;
-        for (uint32_t i = first; i < end && t < threads; i++) {
-            prefix += eng->lp_cost_ns[eng->lp_order[i]] + floor_ns;
-            while (t < threads && prefix >= total * (double)t / (double)threads)
-                cut[t++] = i + 1;
+        const double floor_ns = total / (100.0 * (double)n);
+        deal_clear(&d); /* the span of the current deal */
+        for (uint32_t i = 0; i < m; i++) {
+            uint32_t k = deal_kind(&d, eng->lps[lps[i]].handler);
+            d.kind_load[(size_t)k * threads + now[i]] += eng->lp_cost_ns[lps[i]] + floor_ns;
         }
-        while (t < threads)
-            cut[t++] = end;
-        for (uint32_t w = 0; w < threads; w++)
-            for (uint32_t i = cut[w]; i < cut[w + 1]; i++)
-                eng->lp_worker[eng->lp_order[i]] = (uint32_t)eng->rank * threads + w;
-        sim_due_regroup(&eng->due, cut, threads);
-        eng->rebalances++;
+        const double current = deal_span(&d);
+        if (m == n && deal_lps(&d, eng, lps, n, eng->lp_cost_ns, floor_ns) < REDEAL_GAIN * current) {
+            apply_deal(eng, r, first, lps, n, d.thread_of);
+            sim_due_index *due = &eng->due;
+            for (uint32_t i = first; i < end; i++) {
+                const uint32_t lp = eng->lp_order[i];
+                due->slot_of[lp] = i;
+                due->next_at[i] = sim_queue_next_time(&eng->lps[lp].queue);
+            }
+            sim_due_regroup(due, cut, threads);
+            eng->rebalances++;
+        }
     }
+    deal_free(&d);
+    free(lps);
+    free(now);
     for (uint32_t i = first; i < end; i++) /* older measurements count half as much */
         eng->lp_cost_ns[eng->lp_order[i]] *= 0.5;
 }
 
 /* Several threads: one parallel region for the whole run, in epochs of
- * EPOCH_WINDOWS windows. Thread 0 times each epoch and runs the next one
- * with the team or alone, whichever costs less wall time per event, so a
- * machine loaded by other work never makes several threads much slower than
- * one (the waiting threads sleep: sim/barrier.h). Each thread's block of LPs
- * is fixed (static partition), so the LPs it runs are the ones whose queues
- * it merges into. */
+ * EPOCH_WINDOWS windows. Thread 0 runs each epoch with the team or alone
+ * (mode_chooser: the team stays while its epochs take less wall time than
+ * one thread would have needed for the same windows), so a machine loaded
+ * by other work never makes several threads much slower than one (the
+ * waiting threads sleep: sim/barrier.h). Between epochs a thread's block of
+ * LPs is fixed, so the LPs it runs are the ones whose queues it merges into. */
 static void run_parallel(sim_engine *eng, run_state *rs)
 {
     const int threads = eng->cfg.threads;
@@ -963,9 +1121,15 @@ static void run_parallel(sim_engine *eng, run_state *rs)
         rs->failed = 1;
         return;
     }
+    team_clock *tclock = calloc(1, sizeof *tclock + (size_t)threads * sizeof tclock->cpu_s[0]);
+    if (!tclock) {
+        sim_barrier_destroy(&barrier);
+        set_engine_error(eng, "out of memory starting %d threads", threads);
+        rs->failed = 1;
+        return;
+    }
     omp_set_dynamic(0);
     int team_size = threads;
-    team_mode epoch_mode = MODE_TEAM;
     int epoch_over = 0, measure = 0;
     uint64_t team_epochs = 0;
     double start_s = 0.0;
@@ -980,37 +1144,46 @@ static void run_parallel(sim_engine *eng, run_state *rs)
         /* A smaller team than asked would deadlock at the barrier: only the
          * team's size decides, and every thread sees it before the loop. */
 #pragma omp barrier
-        uint64_t start_events = 0;
-        while (team_size == threads && !rs->stop) {
-            /* Shared decisions are written only here, between the end of
-             * one epoch (everyone has read them) and the start of the next. */
-            if (tid == 0) {
+        if (team_size == threads && tid == 0) {
+            /* Thread 0 leads. Solo epochs need nobody else: the others stay
+             * asleep at the barrier (on a loaded machine, waking them for
+             * every epoch cost a scheduler time slice each time). A team
+             * epoch starts at that barrier; what it reads (the blocks, the
+             * flags, rs) is written only before it. */
+            while (!rs->stop) {
                 start_s = wall_seconds();
-                start_events = sim_events_executed(eng);
-                epoch_over = 0;
-                epoch_mode = chooser.mode;
-                measure = epoch_mode == MODE_TEAM && team_epochs++ % MEASURE_EVERY == 0;
-            }
-            sim_barrier_wait(&barrier);
-            /* The thread's block, re-cut by rebalance_threads between epochs:
-             * exactly the LPs whose outbox is its own. */
-            const uint32_t first = eng->worker_first[eng->rank * threads + tid];
-            const uint32_t end = eng->worker_first[eng->rank * threads + tid + 1];
-            if (epoch_mode == MODE_TEAM)
-                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over, measure);
-            else if (tid == 0)
-                run_solo_epoch(eng, rs, start_s);
-            if (tid == 0) {
-                /* the measuring epoch's clock reads stay out of the mode's cost */
-                if (!measure)
-                    mode_chooser_update(&chooser, (wall_seconds() - start_s) * 1e9,
-                                        sim_events_executed(eng) - start_events);
-                else
+                if (chooser.mode == MODE_SOLO) {
+                    run_solo_epoch(eng, rs, start_s);
+                    mode_chooser_solo_done(&chooser);
+                    continue;
+                }
+                measure = team_epochs++ % MEASURE_EVERY == 0;
+                tclock->parallel_wall_s = tclock->own_wall_s = 0.0;
+                for (int t = 0; t < threads; t++)
+                    tclock->cpu_s[t] = 0.0;
+                sim_barrier_wait(&barrier);
+                run_team_epoch(eng, rs, &barrier, 0, eng->worker_first[eng->rank * threads],
+                               eng->worker_first[eng->rank * threads + 1], start_s, &epoch_over, measure,
+                               tclock);
+                mode_chooser_team_done(&chooser, tclock, threads);
+                if (measure)
                     rebalance_threads(eng);
             }
-            sim_barrier_wait(&barrier);
+            sim_barrier_wait(&barrier); /* the others see rs->stop and leave */
+        } else if (team_size == threads) {
+            for (;;) {
+                sim_barrier_wait(&barrier);
+                if (rs->stop)
+                    break;
+                /* the thread's block, re-dealt by rebalance_threads between
+                 * epochs: exactly the LPs whose outbox is its own */
+                const uint32_t first = eng->worker_first[eng->rank * threads + tid];
+                const uint32_t end = eng->worker_first[eng->rank * threads + tid + 1];
+                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over, measure, tclock);
+            }
         }
     }
+    free(tclock);
     if (team_size != threads) {
         set_engine_error(eng, "OpenMP gave %d threads, %d were asked for", team_size, threads);
         rs->failed = 1;
@@ -1036,10 +1209,9 @@ static uint32_t lp_rank(const sim_engine *eng, uint32_t lp, uint32_t first, uint
     return (uint32_t)((k * ranks) / n);
 }
 
-/* Gives each rank its LPs (lp_rank) and cuts each rank's LPs, in
- * increasing id, into `threads` contiguous runs of nearly equal count:
- * thread t of a rank with c LPs runs its [ceil(c t / T), ceil(c (t+1) / T)).
- * With one rank this is the partition the engine always used. */
+/* Gives each rank its LPs (lp_rank) and deals each rank's LPs to its
+ * threads, an equal share of each kind of LP to each thread (lp_deal); a
+ * thread's slots are a contiguous block holding its LPs in increasing id. */
 static int partition_lps(sim_engine *eng)
 {
     const uint32_t n = eng->lp_count, threads = (uint32_t)eng->cfg.threads, ranks = (uint32_t)eng->ranks;
@@ -1072,16 +1244,27 @@ static int partition_lps(sim_engine *eng)
         fill[r] = rank_start[r];
     for (uint32_t lp = 0; lp < n; lp++)
         eng->lp_order[fill[lp_rank(eng, lp, first, end)]++] = lp;
+    /* each rank's LPs, in increasing id in lp_order, dealt to its threads
+     * one per LP of each kind (lp_deal) */
+    lp_deal d;
+    uint32_t *lps = malloc((n ? n : 1) * sizeof *lps);
+    if (deal_init(&d, threads, n) != 0 || !lps) {
+        deal_free(&d);
+        free(lps);
+        free(rank_start);
+        set_engine_error(eng, "out of memory partitioning %u LPs", n);
+        return -1;
+    }
     for (uint32_t r = 0; r < ranks; r++) {
-        uint64_t c = rank_start[r + 1] - rank_start[r];
-        for (uint32_t t = 0; t < threads; t++)
-            eng->worker_first[r * threads + t] = rank_start[r] + (uint32_t)((c * t + threads - 1) / threads);
+        const uint32_t base = rank_start[r], c = rank_start[r + 1] - rank_start[r];
+        memcpy(lps, &eng->lp_order[base], (size_t)c * sizeof *lps);
+        deal_lps(&d, eng, lps, c, NULL, 0.0);
+        apply_deal(eng, r, base, lps, c, d.thread_of);
     }
     eng->worker_first[workers] = n;
+    deal_free(&d);
+    free(lps);
     free(rank_start);
-    for (uint64_t w = 0; w < workers; w++)
-        for (uint32_t i = eng->worker_first[w]; i < eng->worker_first[w + 1]; i++)
-            eng->lp_worker[eng->lp_order[i]] = (uint32_t)w;
     return 0;
 }
 
@@ -1220,6 +1403,13 @@ int sim_lp_is_local(const sim_engine *eng, uint32_t lp)
     if (!eng->lp_worker)
         return 1;
     return eng->lp_worker[lp] / (uint32_t)eng->cfg.threads == (uint32_t)eng->rank;
+}
+
+int sim_lp_thread(const sim_engine *eng, uint32_t lp)
+{
+    if (lp >= eng->lp_count || !eng->lp_worker || !sim_lp_is_local(eng, lp))
+        return -1;
+    return (int)(eng->lp_worker[lp] % (uint32_t)eng->cfg.threads);
 }
 
 /* Distributed: the other ranks' LPs never run here; their initial events

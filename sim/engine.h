@@ -111,6 +111,12 @@ int sim_ranks(const sim_engine *eng);
  * every LP counts as local). Window hooks and the end of a run may read
  * only the state of local LPs as current. */
 int sim_lp_is_local(const sim_engine *eng, uint32_t lp);
+/* The thread of this rank whose block holds `lp` (valid once sim_run has
+ * started), or -1 when another rank runs it or no run has started. Each
+ * kind of LP (its handler) is dealt evenly over the threads, in increasing
+ * id, and re-dealt by measured cost (docs/engine.md). For diagnostics and
+ * tests: which thread runs an LP never changes a result. */
+int sim_lp_thread(const sim_engine *eng, uint32_t lp);
 
 /* Distributed runs: only LPs [first, end) are spread over the ranks; every
  * other LP runs on rank 0, whose memory then holds their current state

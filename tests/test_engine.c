@@ -259,9 +259,9 @@ static uint64_t run_phold(int threads, uint64_t seed, uint64_t *events)
     return run_phold_skewed(threads, seed, events, 0, NULL);
 }
 
-/* The first quarter of the LPs costs far more than the rest, so equal
- * blocks of LPs load thread 0 alone and the measured-cost partition re-cuts
- * the blocks: the state must not change. Whether and how often it re-cuts
+/* The first quarter of the LPs costs far more than the rest (the deal
+ * gives each thread half of them; measured costs may deal them again): the
+ * state must not change. Whether and how often the LPs are re-dealt
  * depends on measured time (and on whether the machine lets the team run at
  * all: a busy or sanitized run may go solo), so the count is printed, not
  * asserted; bench_datacenter reports it too. */
@@ -275,6 +275,33 @@ static void test_cost_partition(void)
         CHECK_INT_EQ(ev1, ev2);
         fprintf(stderr, "  cost partition, run %d: %llu re-cuts\n", run, (unsigned long long)rebalances);
     }
+}
+
+static void other_handler(sim_ctx *ctx, void *state, const sim_event *ev)
+{
+    log_handler(ctx, state, ev);
+}
+
+/* The deal of LPs to threads (docs/engine.md): each kind of LP (handler) in
+ * increasing id to the thread with the fewest of that kind, ties to the one
+ * with the fewest LPs in all, then the lower thread. By hand, 2 threads,
+ * kind A = LPs 0-2, kind B = LPs 3-5: A 0->t0, 1->t1, 2 (A 1:1, all 1:1)
+ * ->t0; B 3 (B 0:0, all 2:1) ->t1, 4 (B 0:1) ->t0, 5 (B 1:1, all 3:2) ->t1.
+ * Contiguous blocks of ids would have given thread 0 every A. */
+static void test_deal_by_kind(void)
+{
+    sim_config cfg = {.seed = 1, .lookahead_ns = 10, .threads = 2};
+    sim_engine *eng = sim_engine_new(&cfg);
+    log_lp l[6] = {{0}};
+    for (int i = 0; i < 6; i++)
+        sim_lp_new(eng, "lp", i < 3 ? log_handler : other_handler, &l[i]);
+    CHECK_INT_EQ(sim_lp_thread(eng, 0), -1); /* no run yet */
+    CHECK_INT_EQ(sim_run(eng, 100), 0);
+    const int expected[6] = {0, 1, 0, 1, 0, 1};
+    for (uint32_t i = 0; i < 6; i++)
+        CHECK_INT_EQ(sim_lp_thread(eng, i), expected[i]);
+    CHECK_INT_EQ(sim_lp_thread(eng, 6), -1);
+    sim_engine_free(eng);
 }
 
 static void test_thread_independence(void)
@@ -421,6 +448,7 @@ int main(void)
     test_rng_streams();
     test_thread_independence();
     test_cost_partition();
+    test_deal_by_kind();
     test_windows();
     return CHECK_DONE();
 }
