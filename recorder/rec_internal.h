@@ -43,6 +43,8 @@
  * 2,000-host day 9 % faster than level 4 for a file 2.6 % larger. */
 #define REC_DEFLATE_LEVEL 1
 
+typedef struct rec_chunker rec_chunker;
+
 /* One table cell in memory while the row waits to be written: a string is
  * its offset (i64) into the table's string arena. Rows are packed into the
  * file's row layout when written. */
@@ -189,6 +191,9 @@ struct recorder {
     int series_ended;
     sim_time_ns series_end_ns;
 
+    /* rec_chunk.c's deflate stream and buffers, made at the first chunk */
+    struct rec_chunker *chunker;
+
     atomic_int failed; /* set once by the first failure anywhere */
     char error[REC_ERROR_LEN];
 };
@@ -228,6 +233,20 @@ hid_t rec_h5_dataset_new(hid_t parent, const char *name, hid_t file_type, int co
 int rec_h5_write_rows(hid_t dataset, hid_t mem_type, int64_t row, int64_t rows, int col, int cols,
                       const void *data);
 int rec_h5_set_rows(hid_t dataset, int64_t rows);
+/* Grows the dataset to at least `rows` rows (never shrinks it). */
+int rec_h5_grow_rows(hid_t dataset, int64_t rows);
+
+/* rec_chunk.c */
+/* Writes one whole chunk of a float64 dataset made by rec_h5_dataset_new:
+ * n_cells cells (the chunk's full shape, row-major, padding included) at
+ * chunk offset (row, col), filtered here as HDF5 would (shuffle, deflate,
+ * Fletcher-32) and stored with H5Dwrite_chunk. The dataset must already
+ * reach row. Returns 0, -1 on failure, 1 when this host cannot (big-endian:
+ * use rec_h5_write_rows). */
+int rec_chunk_write(recorder *r, hid_t dataset, int64_t row, int col, const double *cells, size_t n_cells);
+/* H5_checksum_fletcher32, HDF5's checksum of a filtered chunk. */
+uint32_t rec_chunk_fletcher32(const unsigned char *data, size_t len);
+void rec_chunker_free(recorder *r);
 
 /* rec_table.c */
 int rec_tables_flush(recorder *r, int everything);

@@ -470,8 +470,31 @@ static int rec_block_write(recorder *r, rec_series *s, const rec_block *b, int c
     int64_t first_row = b->row_block * g->chunk_rows;
     if (rows <= 0)
         return 0;
-    if (rec_h5_write_rows(s->dataset, H5T_NATIVE_DOUBLE, first_row, rows,
-                          col_block * g->chunk_cols, rec_block_cols(g, col_block), b->cells) < 0)
+    int cols = rec_block_cols(g, col_block);
+    int rc = rec_h5_grow_rows(s->dataset, first_row + rows) < 0 ? -1 : 1;
+    if (rc == 1) {
+        /* The chunk whole: cells past the clipped rows or past the last
+         * entity are NaN, as HDF5 fills a chunk before a partial write. */
+        size_t n_cells = (size_t)g->chunk_rows * (size_t)g->chunk_cols;
+        const double *cells = b->cells;
+        double *padded = NULL;
+        if (rows < g->chunk_rows || cols < g->chunk_cols) {
+            padded = malloc(n_cells * sizeof *padded);
+            if (padded == NULL)
+                return rec_h5_fail(r, "/series/%s/%s: out of memory", g->name, s->name);
+            for (size_t i = 0; i < n_cells; i++)
+                padded[i] = NAN;
+            for (int64_t row = 0; row < rows; row++)
+                memcpy(padded + row * g->chunk_cols, b->cells + row * cols, (size_t)cols * sizeof *padded);
+            cells = padded;
+        }
+        rc = rec_chunk_write(r, s->dataset, first_row, col_block * g->chunk_cols, cells, n_cells);
+        free(padded);
+    }
+    if (rc == 1) /* a host the chunk writer cannot serve: through HDF5's pipeline */
+        rc = rec_h5_write_rows(s->dataset, H5T_NATIVE_DOUBLE, first_row, rows, col_block * g->chunk_cols, cols,
+                               b->cells);
+    if (rc < 0)
         return rec_h5_fail(r, "/series/%s/%s: cannot write rows %lld..%lld", g->name, s->name,
                            (long long)first_row, (long long)(first_row + rows - 1));
     if (first_row + rows > s->extent_rows)
@@ -641,6 +664,7 @@ int rec_series_close(recorder *r, sim_time_ns end_ns)
 
 void rec_series_free(recorder *r)
 {
+    rec_chunker_free(r);
     for (int i = 0; i < r->n_series; i++) {
         rec_series *s = &r->series[i];
         if (s->slots != NULL) {
