@@ -113,6 +113,9 @@ typedef struct {
     /* REC_SERIES_RING_ROWS * col_blocks chains of live blocks; slot of a
      * block: (row_block % REC_SERIES_RING_ROWS) * col_blocks + col_block. */
     _Atomic(rec_block *) *slots;
+    /* row blocks below this one are written: no put can reach them, so a
+     * window end that does not complete another one skips the chains */
+    int64_t flushed_row_blocks;
     int total_of;       /* >= 0: a total series, the sum over entities of this series */
     int64_t total_rows; /* rows of a total series filled so far */
     rec_series_watch_fn watch; /* rec_series_watch: NULL when none */
