@@ -70,6 +70,27 @@ uint32_t rec_chunk_fletcher32(const unsigned char *data, size_t len)
     return sum2 << 16 | sum1;
 }
 
+/* Byte j of cell i to out[j * n + i]: eight output streams written in
+ * step, one 8-byte load per cell (little-endian: byte j is bits 8j..8j+7). */
+static void rec_chunk_shuffle(unsigned char *restrict out, const double *restrict cells, size_t n)
+{
+    unsigned char *restrict s0 = out, *restrict s1 = out + n, *restrict s2 = out + 2 * n,
+                            *restrict s3 = out + 3 * n, *restrict s4 = out + 4 * n, *restrict s5 = out + 5 * n,
+                            *restrict s6 = out + 6 * n, *restrict s7 = out + 7 * n;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v;
+        memcpy(&v, &cells[i], sizeof v);
+        s0[i] = (unsigned char)v;
+        s1[i] = (unsigned char)(v >> 8);
+        s2[i] = (unsigned char)(v >> 16);
+        s3[i] = (unsigned char)(v >> 24);
+        s4[i] = (unsigned char)(v >> 32);
+        s5[i] = (unsigned char)(v >> 40);
+        s6[i] = (unsigned char)(v >> 48);
+        s7[i] = (unsigned char)(v >> 56);
+    }
+}
+
 static int rec_chunker_reserve(rec_chunker *c, size_t bytes)
 {
     if (!c->z_ready) {
@@ -105,10 +126,7 @@ int rec_chunk_write(recorder *r, hid_t dataset, int64_t row, int col, const doub
     if (n_cells > SIZE_MAX / sizeof(double) || bytes > (size_t)UINT32_MAX || rec_chunker_reserve(c, bytes) < 0)
         return -1;
 
-    const unsigned char *in = (const unsigned char *)cells;
-    for (size_t i = 0; i < n_cells; i++)
-        for (size_t j = 0; j < sizeof(double); j++)
-            c->shuffled[j * n_cells + i] = in[i * sizeof(double) + j];
+    rec_chunk_shuffle(c->shuffled, cells, n_cells);
 
     if (deflateReset(&c->z) != Z_OK)
         return -1;
