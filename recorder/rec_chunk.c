@@ -7,14 +7,16 @@
  * allocated and its hash table cleared per 32 KiB chunk); here one stream
  * and three buffers serve every chunk of the run. Readers see the standard
  * filters declared by rec_h5_dataset_new and read the same values; the
- * stored bytes are those HDF5 writes (tests/test_rec_chunk.c compares them
- * with H5Dread_chunk).
+ * stored chunks inflate to the bytes HDF5's pipeline stores and carry a
+ * valid Fletcher-32 (tests/test_rec_chunk.c checks both with H5Dread_chunk).
  *
  * The filters, as HDF5 1.10 implements them (H5Zshuffle.c, H5Zdeflate.c,
  * H5Zfletcher32.c):
  *   shuffle    byte j of element i goes to j * n_elements + i;
- *   deflate    one zlib stream (compress2: windowBits 15, memLevel 8,
- *              default strategy), the whole chunk with Z_FINISH;
+ *   deflate    one zlib stream (compress2: windowBits 15, memLevel 8),
+ *              the whole chunk with Z_FINISH; the strategy here is
+ *              REC_DEFLATE_STRATEGY (measured, rec_internal.h), which only
+ *              changes the compressed bytes: every inflate reads them;
  *   fletcher32 H5_checksum_fletcher32 of the deflated bytes, appended as a
  *              little-endian uint32.
  * Only for a little-endian host (the file's float64 is IEEE little-endian):
@@ -95,7 +97,7 @@ static int rec_chunker_reserve(rec_chunker *c, size_t bytes)
 {
     if (!c->z_ready) {
         memset(&c->z, 0, sizeof c->z);
-        if (deflateInit(&c->z, REC_DEFLATE_LEVEL) != Z_OK)
+        if (deflateInit2(&c->z, REC_DEFLATE_LEVEL, Z_DEFLATED, 15, 8, REC_DEFLATE_STRATEGY) != Z_OK)
             return -1;
         c->z_ready = 1;
     }

@@ -36,20 +36,18 @@ static int rec_group_find(const recorder *r, const char *name)
 
 static void rec_group_chunking(rec_group *g)
 {
-    g->chunk_cols = g->n_entities < REC_SERIES_CHUNK_COLS_MAX ? g->n_entities
-                                                              : REC_SERIES_CHUNK_COLS_MAX;
-    int rows = REC_SERIES_CHUNK_CELLS / g->chunk_cols;
-    if (rows < REC_SERIES_CHUNK_ROWS_MIN)
-        rows = REC_SERIES_CHUNK_ROWS_MIN;
-    if (rows > REC_SERIES_CHUNK_ROWS_MAX)
-        rows = REC_SERIES_CHUNK_ROWS_MAX;
-    /* live memory per series is rows x n_entities cells (see rec_internal.h) */
-    int live_rows = REC_SERIES_LIVE_CELLS / g->n_entities;
-    if (live_rows < REC_SERIES_WIDE_ROWS_MIN)
-        live_rows = REC_SERIES_WIDE_ROWS_MIN;
-    if (rows > live_rows)
-        rows = live_rows;
-    g->chunk_rows = rows;
+    if (g->n_entities > REC_SERIES_WIDE_ENTITIES) { /* live memory: see rec_internal.h */
+        g->chunk_rows = REC_SERIES_WIDE_ROWS;
+        g->chunk_cols = REC_SERIES_WIDE_COLS;
+    } else {
+        g->chunk_cols = g->n_entities < REC_SERIES_CHUNK_COLS_MAX ? g->n_entities : REC_SERIES_CHUNK_COLS_MAX;
+        int rows = REC_SERIES_CHUNK_CELLS / g->chunk_cols;
+        if (rows < REC_SERIES_CHUNK_ROWS_MIN)
+            rows = REC_SERIES_CHUNK_ROWS_MIN;
+        if (rows > REC_SERIES_CHUNK_ROWS_MAX)
+            rows = REC_SERIES_CHUNK_ROWS_MAX;
+        g->chunk_rows = rows;
+    }
     g->col_blocks = (g->n_entities + g->chunk_cols - 1) / g->chunk_cols;
 }
 
