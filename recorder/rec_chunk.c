@@ -14,9 +14,9 @@
  * H5Zfletcher32.c):
  *   shuffle    byte j of element i goes to j * n_elements + i;
  *   deflate    one zlib stream (compress2: windowBits 15, memLevel 8),
- *              the whole chunk with Z_FINISH; the strategy here is
- *              REC_DEFLATE_STRATEGY (measured, rec_internal.h), which only
- *              changes the compressed bytes: every inflate reads them;
+ *              the whole chunk with Z_FINISH; a wide group's chunk with
+ *              REC_DEFLATE_WIDE_STRATEGY (measured, rec_internal.h), which
+ *              only changes the compressed bytes: every inflate reads them;
  *   fletcher32 H5_checksum_fletcher32 of the deflated bytes, appended as a
  *              little-endian uint32.
  * Only for a little-endian host (the file's float64 is IEEE little-endian):
@@ -29,8 +29,8 @@
 #include "recorder/rec_internal.h"
 
 struct rec_chunker {
-    z_stream z;
-    int z_ready;
+    z_stream z[2]; /* [0] default strategy, [1] REC_DEFLATE_WIDE_STRATEGY */
+    int z_ready[2];
     unsigned char *shuffled; /* cap bytes */
     unsigned char *out;      /* out_cap bytes: deflate bound + 4 */
     size_t cap, out_cap;
@@ -93,16 +93,17 @@ static void rec_chunk_shuffle(unsigned char *restrict out, const double *restric
     }
 }
 
-static int rec_chunker_reserve(rec_chunker *c, size_t bytes)
+static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
 {
-    if (!c->z_ready) {
-        memset(&c->z, 0, sizeof c->z);
-        if (deflateInit2(&c->z, REC_DEFLATE_LEVEL, Z_DEFLATED, 15, 8, REC_DEFLATE_STRATEGY) != Z_OK)
+    if (!c->z_ready[wide]) {
+        memset(&c->z[wide], 0, sizeof c->z[wide]);
+        if (deflateInit2(&c->z[wide], REC_DEFLATE_LEVEL, Z_DEFLATED, 15, 8,
+                         wide ? REC_DEFLATE_WIDE_STRATEGY : Z_DEFAULT_STRATEGY) != Z_OK)
             return -1;
-        c->z_ready = 1;
+        c->z_ready[wide] = 1;
     }
     if (bytes > c->cap) {
-        size_t bound = deflateBound(&c->z, (uLong)bytes) + 4;
+        size_t bound = compressBound((uLong)bytes) + 4; /* stored blocks at worst, any strategy */
         unsigned char *shuffled = realloc(c->shuffled, bytes);
         if (shuffled == NULL)
             return -1;
@@ -117,7 +118,7 @@ static int rec_chunker_reserve(rec_chunker *c, size_t bytes)
     return 0;
 }
 
-int rec_chunk_write(recorder *r, hid_t dataset, int64_t row, int col, const double *cells, size_t n_cells)
+int rec_chunk_write(recorder *r, hid_t dataset, int64_t row, int col, const double *cells, size_t n_cells, int wide)
 {
     if (!rec_host_little_endian())
         return 1;
@@ -125,20 +126,21 @@ int rec_chunk_write(recorder *r, hid_t dataset, int64_t row, int col, const doub
         return -1;
     rec_chunker *c = r->chunker;
     size_t bytes = n_cells * sizeof(double);
-    if (n_cells > SIZE_MAX / sizeof(double) || bytes > (size_t)UINT32_MAX || rec_chunker_reserve(c, bytes) < 0)
+    if (n_cells > SIZE_MAX / sizeof(double) || bytes > (size_t)UINT32_MAX || rec_chunker_reserve(c, wide != 0, bytes) < 0)
         return -1;
 
     rec_chunk_shuffle(c->shuffled, cells, n_cells);
 
-    if (deflateReset(&c->z) != Z_OK)
+    z_stream *z = &c->z[wide != 0];
+    if (deflateReset(z) != Z_OK)
         return -1;
-    c->z.next_in = c->shuffled;
-    c->z.avail_in = (uInt)bytes;
-    c->z.next_out = c->out;
-    c->z.avail_out = (uInt)(c->out_cap - 4);
-    if (deflate(&c->z, Z_FINISH) != Z_STREAM_END)
+    z->next_in = c->shuffled;
+    z->avail_in = (uInt)bytes;
+    z->next_out = c->out;
+    z->avail_out = (uInt)(c->out_cap - 4);
+    if (deflate(z, Z_FINISH) != Z_STREAM_END)
         return -1;
-    size_t packed = (size_t)c->z.total_out;
+    size_t packed = (size_t)z->total_out;
 
     uint32_t sum = rec_chunk_fletcher32(c->out, packed);
     for (int k = 0; k < 4; k++)
@@ -155,8 +157,9 @@ void rec_chunker_free(recorder *r)
     rec_chunker *c = r->chunker;
     if (c == NULL)
         return;
-    if (c->z_ready)
-        deflateEnd(&c->z);
+    for (int k = 0; k < 2; k++)
+        if (c->z_ready[k])
+            deflateEnd(&c->z[k]);
     free(c->shuffled);
     free(c->out);
     free(c);

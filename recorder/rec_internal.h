@@ -44,11 +44,15 @@
 /* Chosen by measurement (docs/hdf5-layout.md): level 1 after shuffle writes a
  * 2,000-host day 9 % faster than level 4 for a file 2.6 % larger. */
 #define REC_DEFLATE_LEVEL 1
-/* Series chunks (rec_chunk.c) are deflated with zlib's run-length strategy:
- * on the headline day's host series 25-35 % less deflate CPU than the
- * default strategy for 0.4-0.8 % more bytes (docs/hdf5-layout.md). Any
- * inflate reads it; the stored level stays REC_DEFLATE_LEVEL. */
-#define REC_DEFLATE_STRATEGY Z_RLE
+/* The chunks of a group wider than REC_SERIES_WIDE_ENTITIES (rec_chunk.c)
+ * are deflated with zlib's run-length strategy: on the headline day's host
+ * series about a third less deflate CPU than the default strategy for
+ * 0.8 % more bytes. Not for narrower groups: run-length coding finds only
+ * repeats at distance 1, and a narrow chunk repeats with its row length
+ * (the default strategy finds that): val-contention_ready grew 3.2 times
+ * (docs/hdf5-layout.md). The stored level stays REC_DEFLATE_LEVEL; any
+ * inflate reads either. (zlib.h's Z_RLE, for rec_chunk.c.) */
+#define REC_DEFLATE_WIDE_STRATEGY Z_RLE
 
 typedef struct rec_chunker rec_chunker;
 
@@ -250,10 +254,12 @@ int rec_h5_grow_rows(hid_t dataset, int64_t rows);
 /* Writes one whole chunk of a float64 dataset made by rec_h5_dataset_new:
  * n_cells cells (the chunk's full shape, row-major, padding included) at
  * chunk offset (row, col), filtered here as HDF5 would (shuffle, deflate,
- * Fletcher-32) and stored with H5Dwrite_chunk. The dataset must already
+ * Fletcher-32; `wide`: a wide group's chunk, REC_DEFLATE_WIDE_STRATEGY)
+ * and stored with H5Dwrite_chunk. The dataset must already
  * reach row. Returns 0, -1 on failure, 1 when this host cannot (big-endian:
  * use rec_h5_write_rows). */
-int rec_chunk_write(recorder *r, hid_t dataset, int64_t row, int col, const double *cells, size_t n_cells);
+int rec_chunk_write(recorder *r, hid_t dataset, int64_t row, int col, const double *cells, size_t n_cells,
+                    int wide);
 /* H5_checksum_fletcher32, HDF5's checksum of a filtered chunk. */
 uint32_t rec_chunk_fletcher32(const unsigned char *data, size_t len);
 void rec_chunker_free(recorder *r);

@@ -486,7 +486,8 @@ static int rec_block_write(recorder *r, rec_series *s, const rec_block *b, int c
                 memcpy(padded + row * g->chunk_cols, b->cells + row * cols, (size_t)cols * sizeof *padded);
             cells = padded;
         }
-        rc = rec_chunk_write(r, s->dataset, first_row, col_block * g->chunk_cols, cells, n_cells);
+        rc = rec_chunk_write(r, s->dataset, first_row, col_block * g->chunk_cols, cells, n_cells,
+                             g->n_entities > REC_SERIES_WIDE_ENTITIES);
         free(padded);
     }
     if (rc == 1) /* a host the chunk writer cannot serve: through HDF5's pipeline */

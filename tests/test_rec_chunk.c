@@ -18,8 +18,13 @@
 #include "tests/check.h"
 
 #define S SIM_NS_PER_S
-#define N_ENTITIES 300 /* two column blocks: 256 and 44 (an edge chunk) */
-#define N_ROWS 100     /* 64-row chunks: the second is cut at row 100 */
+#define N_ROWS 100 /* narrow: 64-row chunks, the second cut at row 100 */
+
+/* The group's width, per case: 300 entities (chunks 64 x 256, column blocks
+ * of 256 and 44: an edge chunk; default strategy, so the stored bytes are
+ * HDF5's own) or 2,100 (wider than REC_SERIES_WIDE_ENTITIES: chunks 4 x 1024,
+ * blocks of 1024, 1024 and 52; run-length strategy). */
+static int n_entities;
 #define HOLE_ROW 70
 #define HOLE_ENTITY 260
 
@@ -49,7 +54,7 @@ static void check_fletcher32(void)
  * recorder's creation list: HDF5's own filter pipeline. */
 static hid_t reference_dataset(hid_t file, hid_t dcpl, const double *cells)
 {
-    hsize_t dims[2] = {N_ROWS, N_ENTITIES}, max_dims[2] = {H5S_UNLIMITED, N_ENTITIES};
+    hsize_t dims[2] = {N_ROWS, (hsize_t)n_entities}, max_dims[2] = {H5S_UNLIMITED, (hsize_t)n_entities};
     hid_t space = H5Screate_simple(2, dims, max_dims);
     hid_t ds = H5Dcreate2(file, "reference", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     CHECK(ds >= 0);
@@ -75,12 +80,12 @@ static size_t unfilter(const unsigned char *raw, size_t raw_bytes, unsigned char
 
 /* Every chunk of `got` (the recorder's) and `want` (HDF5's pipeline): no
  * filter skipped, valid Fletcher-32, and the same shuffled bytes inflated. */
-static void check_chunks_equal(hid_t got, hid_t want, const hsize_t chunk[2])
+static void check_chunks_equal(hid_t got, hid_t want, const hsize_t chunk[2], int same_raw)
 {
     size_t chunk_bytes = (size_t)(chunk[0] * chunk[1]) * sizeof(double);
     unsigned char *a_plain = malloc(chunk_bytes), *b_plain = malloc(chunk_bytes);
     for (hsize_t row = 0; row < N_ROWS; row += chunk[0])
-        for (hsize_t col = 0; col < N_ENTITIES; col += chunk[1]) {
+        for (hsize_t col = 0; col < (hsize_t)n_entities; col += chunk[1]) {
             hsize_t offset[2] = {row, col};
             hsize_t got_bytes = 0, want_bytes = 0;
             CHECK(H5Dget_chunk_storage_size(got, offset, &got_bytes) >= 0);
@@ -97,6 +102,8 @@ static void check_chunks_equal(hid_t got, hid_t want, const hsize_t chunk[2])
             CHECK_INT_EQ(unfilter(a, got_bytes, a_plain, chunk_bytes), chunk_bytes);
             CHECK_INT_EQ(unfilter(b, want_bytes, b_plain, chunk_bytes), chunk_bytes);
             CHECK(memcmp(a_plain, b_plain, chunk_bytes) == 0);
+            if (same_raw) /* default strategy: the very bytes HDF5 stores */
+                CHECK(got_bytes == want_bytes && memcmp(a, b, got_bytes) == 0);
             free(a);
             free(b);
         }
@@ -104,18 +111,17 @@ static void check_chunks_equal(hid_t got, hid_t want, const hsize_t chunk[2])
     free(b_plain);
 }
 
-int main(void)
+static void run_case(int entities, hsize_t want_chunk_rows, hsize_t want_chunk_cols, int same_raw)
 {
-    check_fletcher32();
-
+    n_entities = entities;
     char path[4200], ref_path[4200], err[1024];
     snprintf(path, sizeof path, "%s/rec_chunk.h5", VDCSIM_TEST_TMPDIR);
     snprintf(ref_path, sizeof ref_path, "%s/rec_chunk_ref.h5", VDCSIM_TEST_TMPDIR);
     recorder *r = recorder_open(path, 1, err, sizeof err);
     CHECK(r != NULL);
     if (!r)
-        return CHECK_DONE();
-    int id = rec_series_new(r, "host", "cpu_mhz", "MHz", NULL, N_ENTITIES, 0, S);
+        return;
+    int id = rec_series_new(r, "host", "cpu_mhz", "MHz", NULL, n_entities, 0, S);
     CHECK(id >= 0);
     /* two windows; the run ends at row 100, inside the second row chunk */
     sim_time_ns ends[2] = {50 * S + S / 2, 200 * S};
@@ -123,17 +129,18 @@ int main(void)
     for (int w = 0; w < 2; w++) {
         CHECK_INT_EQ(recorder_window_begin(r, ends[w]), 0);
         for (int row = first; row < 128 && (sim_time_ns)row * S < ends[w]; row++, first++)
-            for (int e = 0; e < N_ENTITIES; e++)
+            for (int e = 0; e < n_entities; e++)
                 if (!(row == HOLE_ROW && e == HOLE_ENTITY))
                     rec_series_put(r, id, row * S, e, value(row, e));
         CHECK_INT_EQ(recorder_window_end(r, ends[w]), 0);
     }
     CHECK_INT_EQ(recorder_close(r, (N_ROWS - 1) * S + S / 2, err, sizeof err), 0);
 
-    static double want[N_ROWS * N_ENTITIES], got[N_ROWS * N_ENTITIES];
+    size_t n_cells = (size_t)N_ROWS * (size_t)n_entities;
+    double *want = malloc(n_cells * sizeof *want), *got = malloc(n_cells * sizeof *got);
     for (int row = 0; row < N_ROWS; row++)
-        for (int e = 0; e < N_ENTITIES; e++)
-            want[row * N_ENTITIES + e] = row == HOLE_ROW && e == HOLE_ENTITY ? NAN : value(row, e);
+        for (int e = 0; e < n_entities; e++)
+            want[(size_t)row * (size_t)n_entities + (size_t)e] = row == HOLE_ROW && e == HOLE_ENTITY ? NAN : value(row, e);
 
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     hid_t ds = H5Dopen2(f, "/series/host/cpu_mhz", H5P_DEFAULT);
@@ -143,10 +150,10 @@ int main(void)
     H5Sget_simple_extent_dims(space, dims, NULL);
     H5Sclose(space);
     CHECK_INT_EQ(dims[0], N_ROWS);
-    CHECK_INT_EQ(dims[1], N_ENTITIES);
+    CHECK_INT_EQ(dims[1], n_entities);
     CHECK(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, got) >= 0);
     int same = 1;
-    for (int i = 0; i < N_ROWS * N_ENTITIES; i++)
+    for (size_t i = 0; i < n_cells; i++)
         if (isnan(want[i]) ? !isnan(got[i]) : got[i] != want[i])
             same = 0;
     CHECK(same);
@@ -155,8 +162,8 @@ int main(void)
     hid_t dcpl = H5Dget_create_plist(ds);
     hsize_t chunk[2] = {0, 0};
     CHECK_INT_EQ(H5Pget_chunk(dcpl, 2, chunk), 2);
-    CHECK_INT_EQ(chunk[0], 64);
-    CHECK_INT_EQ(chunk[1], 256);
+    CHECK_INT_EQ(chunk[0], want_chunk_rows);
+    CHECK_INT_EQ(chunk[1], want_chunk_cols);
     CHECK_INT_EQ(H5Pget_nfilters(dcpl), 3);
     unsigned flags = 0, level = 0;
     size_t n_values = 1;
@@ -171,7 +178,7 @@ int main(void)
     CHECK(rf >= 0);
     hid_t ref = reference_dataset(rf, dcpl, want);
     H5Fflush(rf, H5F_SCOPE_LOCAL);
-    check_chunks_equal(ds, ref, chunk);
+    check_chunks_equal(ds, ref, chunk, same_raw);
 
     H5Dclose(ref);
     H5Fclose(rf);
@@ -180,5 +187,14 @@ int main(void)
     H5Fclose(f);
     remove(path);
     remove(ref_path);
+    free(want);
+    free(got);
+}
+
+int main(void)
+{
+    check_fletcher32();
+    run_case(300, 64, 256, 1);
+    run_case(2100, 4, 1024, 0);
     return CHECK_DONE();
 }
