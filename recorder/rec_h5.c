@@ -199,15 +199,22 @@ int rec_h5_set_rows(hid_t dataset, int64_t rows)
     return H5Dset_extent(dataset, dims) < 0 ? -1 : 0;
 }
 
+int rec_h5_grow_rows(hid_t dataset, int64_t rows)
+{
+    int64_t have = 0;
+    if (rec_h5_rows_now(dataset, &have) < 0)
+        return -1;
+    if (have < rows && rec_h5_set_rows(dataset, rows) < 0)
+        return -1;
+    return 0;
+}
+
 int rec_h5_write_rows(hid_t dataset, hid_t mem_type, int64_t row, int64_t rows, int col, int cols,
                       const void *data)
 {
     if (rows <= 0)
         return 0;
-    int64_t have = 0;
-    if (rec_h5_rows_now(dataset, &have) < 0)
-        return -1;
-    if (have < row + rows && rec_h5_set_rows(dataset, row + rows) < 0)
+    if (rec_h5_grow_rows(dataset, row + rows) < 0)
         return -1;
     int rank = cols > 0 ? 2 : 1;
     hsize_t start[2] = {(hsize_t)row, (hsize_t)col};

@@ -29,19 +29,32 @@
 #define REC_SERIES_CHUNK_ROWS_MIN 64
 #define REC_SERIES_CHUNK_ROWS_MAX 1024
 /* A wide group keeps one live block per column block of every series (a
- * chunk's rows fill one sample at a time), so its chunks get fewer rows:
- * at most about this many live cells per series (1 MiB of float64), but
- * never fewer than REC_SERIES_WIDE_ROWS_MIN rows. Groups of up to 2,048
- * entities keep the rows above; 10,000 hosts get 16 (issue 18: the live
- * blocks were a third of the peak memory of a 100,000-VM run). */
-#define REC_SERIES_LIVE_CELLS 131072
-#define REC_SERIES_WIDE_ROWS_MIN 16
+ * chunk's rows fill one sample at a time), i.e. chunk rows x entities cells
+ * per series. Groups of more than REC_SERIES_WIDE_ENTITIES entities get
+ * chunks of REC_SERIES_WIDE_ROWS rows x REC_SERIES_WIDE_COLS columns (32 KiB):
+ * 0.3 MB live per 10,000-host series instead of 1.3 MB with 16 x 256, for
+ * a host-series payload 0.3 % larger (issue 18, docs/hdf5-layout.md).
+ * Smaller groups keep the rows above. */
+#define REC_SERIES_WIDE_ENTITIES 2048
+#define REC_SERIES_WIDE_ROWS 4
+#define REC_SERIES_WIDE_COLS 1024
 /* Live row blocks hash into this many slots per column block (chained, so
  * any number of live blocks works; this only sets the chain length). */
 #define REC_SERIES_RING_ROWS 32
 /* Chosen by measurement (docs/hdf5-layout.md): level 1 after shuffle writes a
  * 2,000-host day 9 % faster than level 4 for a file 2.6 % larger. */
 #define REC_DEFLATE_LEVEL 1
+/* The chunks of a group wider than REC_SERIES_WIDE_ENTITIES (rec_chunk.c)
+ * are deflated with zlib's run-length strategy: on the headline day's host
+ * series about a third less deflate CPU than the default strategy for
+ * 0.8 % more bytes. Not for narrower groups: run-length coding finds only
+ * repeats at distance 1, and a narrow chunk repeats with its row length
+ * (the default strategy finds that): val-contention_ready grew 3.2 times
+ * (docs/hdf5-layout.md). The stored level stays REC_DEFLATE_LEVEL; any
+ * inflate reads either. (zlib.h's Z_RLE, for rec_chunk.c.) */
+#define REC_DEFLATE_WIDE_STRATEGY Z_RLE
+
+typedef struct rec_chunker rec_chunker;
 
 /* One table cell in memory while the row waits to be written: a string is
  * its offset (i64) into the table's string arena. Rows are packed into the
@@ -111,6 +124,9 @@ typedef struct {
     /* REC_SERIES_RING_ROWS * col_blocks chains of live blocks; slot of a
      * block: (row_block % REC_SERIES_RING_ROWS) * col_blocks + col_block. */
     _Atomic(rec_block *) *slots;
+    /* row blocks below this one are written: no put can reach them, so a
+     * window end that does not complete another one skips the chains */
+    int64_t flushed_row_blocks;
     int total_of;       /* >= 0: a total series, the sum over entities of this series */
     int64_t total_rows; /* rows of a total series filled so far */
     rec_series_watch_fn watch; /* rec_series_watch: NULL when none */
@@ -192,6 +208,9 @@ struct recorder {
     int series_ended;
     sim_time_ns series_end_ns;
 
+    /* rec_chunk.c's deflate stream and buffers, made at the first chunk */
+    struct rec_chunker *chunker;
+
     atomic_int failed; /* set once by the first failure anywhere */
     char error[REC_ERROR_LEN];
 };
@@ -231,6 +250,22 @@ hid_t rec_h5_dataset_new(hid_t parent, const char *name, hid_t file_type, int co
 int rec_h5_write_rows(hid_t dataset, hid_t mem_type, int64_t row, int64_t rows, int col, int cols,
                       const void *data);
 int rec_h5_set_rows(hid_t dataset, int64_t rows);
+/* Grows the dataset to at least `rows` rows (never shrinks it). */
+int rec_h5_grow_rows(hid_t dataset, int64_t rows);
+
+/* rec_chunk.c */
+/* Writes one whole chunk of a float64 dataset made by rec_h5_dataset_new:
+ * n_cells cells (the chunk's full shape, row-major, padding included) at
+ * chunk offset (row, col), filtered here as HDF5 would (shuffle, deflate,
+ * Fletcher-32; `wide`: a wide group's chunk, REC_DEFLATE_WIDE_STRATEGY)
+ * and stored with H5Dwrite_chunk. The dataset must already
+ * reach row. Returns 0, -1 on failure, 1 when this host cannot (big-endian:
+ * use rec_h5_write_rows). */
+int rec_chunk_write(recorder *r, hid_t dataset, int64_t row, int col, const double *cells, size_t n_cells,
+                    int wide);
+/* H5_checksum_fletcher32, HDF5's checksum of a filtered chunk. */
+uint32_t rec_chunk_fletcher32(const unsigned char *data, size_t len);
+void rec_chunker_free(recorder *r);
 
 /* rec_table.c */
 int rec_tables_flush(recorder *r, int everything);

@@ -36,20 +36,18 @@ static int rec_group_find(const recorder *r, const char *name)
 
 static void rec_group_chunking(rec_group *g)
 {
-    g->chunk_cols = g->n_entities < REC_SERIES_CHUNK_COLS_MAX ? g->n_entities
-                                                              : REC_SERIES_CHUNK_COLS_MAX;
-    int rows = REC_SERIES_CHUNK_CELLS / g->chunk_cols;
-    if (rows < REC_SERIES_CHUNK_ROWS_MIN)
-        rows = REC_SERIES_CHUNK_ROWS_MIN;
-    if (rows > REC_SERIES_CHUNK_ROWS_MAX)
-        rows = REC_SERIES_CHUNK_ROWS_MAX;
-    /* live memory per series is rows x n_entities cells (see rec_internal.h) */
-    int live_rows = REC_SERIES_LIVE_CELLS / g->n_entities;
-    if (live_rows < REC_SERIES_WIDE_ROWS_MIN)
-        live_rows = REC_SERIES_WIDE_ROWS_MIN;
-    if (rows > live_rows)
-        rows = live_rows;
-    g->chunk_rows = rows;
+    if (g->n_entities > REC_SERIES_WIDE_ENTITIES) { /* live memory: see rec_internal.h */
+        g->chunk_rows = REC_SERIES_WIDE_ROWS;
+        g->chunk_cols = REC_SERIES_WIDE_COLS;
+    } else {
+        g->chunk_cols = g->n_entities < REC_SERIES_CHUNK_COLS_MAX ? g->n_entities : REC_SERIES_CHUNK_COLS_MAX;
+        int rows = REC_SERIES_CHUNK_CELLS / g->chunk_cols;
+        if (rows < REC_SERIES_CHUNK_ROWS_MIN)
+            rows = REC_SERIES_CHUNK_ROWS_MIN;
+        if (rows > REC_SERIES_CHUNK_ROWS_MAX)
+            rows = REC_SERIES_CHUNK_ROWS_MAX;
+        g->chunk_rows = rows;
+    }
     g->col_blocks = (g->n_entities + g->chunk_cols - 1) / g->chunk_cols;
 }
 
@@ -470,8 +468,32 @@ static int rec_block_write(recorder *r, rec_series *s, const rec_block *b, int c
     int64_t first_row = b->row_block * g->chunk_rows;
     if (rows <= 0)
         return 0;
-    if (rec_h5_write_rows(s->dataset, H5T_NATIVE_DOUBLE, first_row, rows,
-                          col_block * g->chunk_cols, rec_block_cols(g, col_block), b->cells) < 0)
+    int cols = rec_block_cols(g, col_block);
+    int rc = rec_h5_grow_rows(s->dataset, first_row + rows) < 0 ? -1 : 1;
+    if (rc == 1) {
+        /* The chunk whole: cells past the clipped rows or past the last
+         * entity are NaN, as HDF5 fills a chunk before a partial write. */
+        size_t n_cells = (size_t)g->chunk_rows * (size_t)g->chunk_cols;
+        const double *cells = b->cells;
+        double *padded = NULL;
+        if (rows < g->chunk_rows || cols < g->chunk_cols) {
+            padded = malloc(n_cells * sizeof *padded);
+            if (padded == NULL)
+                return rec_h5_fail(r, "/series/%s/%s: out of memory", g->name, s->name);
+            for (size_t i = 0; i < n_cells; i++)
+                padded[i] = NAN;
+            for (int64_t row = 0; row < rows; row++)
+                memcpy(padded + row * g->chunk_cols, b->cells + row * cols, (size_t)cols * sizeof *padded);
+            cells = padded;
+        }
+        rc = rec_chunk_write(r, s->dataset, first_row, col_block * g->chunk_cols, cells, n_cells,
+                             g->n_entities > REC_SERIES_WIDE_ENTITIES);
+        free(padded);
+    }
+    if (rc == 1) /* a host the chunk writer cannot serve: through HDF5's pipeline */
+        rc = rec_h5_write_rows(s->dataset, H5T_NATIVE_DOUBLE, first_row, rows, col_block * g->chunk_cols, cols,
+                               b->cells);
+    if (rc < 0)
         return rec_h5_fail(r, "/series/%s/%s: cannot write rows %lld..%lld", g->name, s->name,
                            (long long)first_row, (long long)(first_row + rows - 1));
     if (first_row + rows > s->extent_rows)
@@ -587,9 +609,13 @@ int rec_series_window_end(recorder *r, sim_time_ns window_end_ns)
     rec_totals_fill(r, 0, 0);
     for (int i = 0; i < r->n_series; i++) {
         rec_series *s = &r->series[i];
-        if (s->dataset >= 0 &&
-            rec_series_flush(r, s, r->groups[s->group].final_rows, -1) < 0)
+        const rec_group *g = &r->groups[s->group];
+        int64_t complete = g->final_rows / g->chunk_rows;
+        if (s->dataset < 0 || complete <= s->flushed_row_blocks)
+            continue; /* issue 18: walking every chain at every window end was 1 % of a run */
+        if (rec_series_flush(r, s, g->final_rows, -1) < 0)
             return -1;
+        s->flushed_row_blocks = complete;
     }
     /* The time axis follows the data written so far (whole chunks of it),
      * not the window end: a window ending far ahead (or at SIM_TIME_NEVER)
@@ -641,6 +667,7 @@ int rec_series_close(recorder *r, sim_time_ns end_ns)
 
 void rec_series_free(recorder *r)
 {
+    rec_chunker_free(r);
     for (int i = 0; i < r->n_series; i++) {
         rec_series *s = &r->series[i];
         if (s->slots != NULL) {

@@ -834,8 +834,8 @@ static void test_window_to_the_end_of_time(void)
 
 /* recorder_end_series (issue 18, memory): the series are written up to the
  * end given, exactly as recorder_close would; puts afterwards fail the
- * recorder. A 10,000-entity group gets chunks of 16 rows x 256 columns:
- * 131072 live cells / 10000 = 13 rows, raised to the minimum of 16. */
+ * recorder. A 10,000-entity group, wider than the 2,048 entities of
+ * REC_SERIES_WIDE_ENTITIES, gets chunks of 4 rows x 1024 columns. */
 static void test_end_series_before_close(void)
 {
     char path[1024], err[512];
@@ -878,8 +878,8 @@ static void test_end_series_before_close(void)
     hid_t dcpl = ds >= 0 ? H5Dget_create_plist(ds) : H5I_INVALID_HID;
     hsize_t chunk[2] = {0, 0};
     CHECK(dcpl >= 0 && H5Pget_chunk(dcpl, 2, chunk) == 2);
-    CHECK_INT_EQ(chunk[0], 16);
-    CHECK_INT_EQ(chunk[1], 256);
+    CHECK_INT_EQ(chunk[0], 4);
+    CHECK_INT_EQ(chunk[1], 1024);
     if (dcpl >= 0)
         H5Pclose(dcpl);
     if (ds >= 0)

@@ -1,0 +1,200 @@
+/* test_rec_chunk.c - the recorder filters series chunks itself
+ * (recorder/rec_chunk.c) and stores them with H5Dwrite_chunk: the values
+ * read back are those put, and every stored chunk carries a valid
+ * Fletcher-32 and inflates, byte for byte, to what HDF5's own pipeline
+ * (H5Dwrite through shuffle, deflate, Fletcher-32) stores for the same
+ * values in a dataset of the same creation list. Also HDF5's Fletcher-32
+ * by hand.
+ */
+#include <hdf5.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "recorder/rec_internal.h"
+#include "tests/check.h"
+
+#define S SIM_NS_PER_S
+#define N_ROWS 100 /* narrow: 64-row chunks, the second cut at row 100 */
+
+/* The group's width, per case: 300 entities (chunks 64 x 256, column blocks
+ * of 256 and 44: an edge chunk; default strategy, so the stored bytes are
+ * HDF5's own) or 2,100 (wider than REC_SERIES_WIDE_ENTITIES: chunks 4 x 1024,
+ * blocks of 1024, 1024 and 52; run-length strategy). */
+static int n_entities;
+#define HOLE_ROW 70
+#define HOLE_ENTITY 260
+
+static double value(int row, int entity)
+{
+    return row * 1000.0 + entity + 0.25;
+}
+
+static void check_fletcher32(void)
+{
+    /* words 0x0102, 0x0304: sum1 = 0x0102 then 0x0406; sum2 = 0x0102 then
+     * 0x0508; checksum sum2 << 16 | sum1 */
+    const unsigned char four[4] = {0x01, 0x02, 0x03, 0x04};
+    CHECK_INT_EQ(rec_chunk_fletcher32(four, 4), 0x05080406u);
+    /* odd length: the last byte counts as the high byte of a word 0x0300 */
+    CHECK_INT_EQ(rec_chunk_fletcher32(four, 3), 0x05040402u);
+    /* 400 words 0xffff, folded after 360 and after the last 40: both sums
+     * stay multiples of 65535 (360 * 65535 = 359 * 65536 + 65176, folded
+     * 359 + 65176 = 65535; sum2 = 65535 * 64980 likewise), and a multiple
+     * m * 65535 = (m - 1) * 65536 + (65536 - m) folds to 65535 */
+    unsigned char ff[800];
+    memset(ff, 0xff, sizeof ff);
+    CHECK_INT_EQ(rec_chunk_fletcher32(ff, sizeof ff), 0xffffffffu);
+}
+
+/* Writes the expected values with H5Dwrite into a dataset made with the
+ * recorder's creation list: HDF5's own filter pipeline. */
+static hid_t reference_dataset(hid_t file, hid_t dcpl, const double *cells)
+{
+    hsize_t dims[2] = {N_ROWS, (hsize_t)n_entities}, max_dims[2] = {H5S_UNLIMITED, (hsize_t)n_entities};
+    hid_t space = H5Screate_simple(2, dims, max_dims);
+    hid_t ds = H5Dcreate2(file, "reference", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    CHECK(ds >= 0);
+    CHECK(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, cells) >= 0);
+    H5Sclose(space);
+    return ds;
+}
+
+/* A stored chunk: deflated bytes then their Fletcher-32, little-endian.
+ * Checks the checksum and inflates into out (chunk_bytes); the inflated size. */
+static size_t unfilter(const unsigned char *raw, size_t raw_bytes, unsigned char *out, size_t chunk_bytes)
+{
+    CHECK(raw_bytes > 4);
+    if (raw_bytes <= 4)
+        return 0;
+    uint32_t stored = (uint32_t)raw[raw_bytes - 4] | (uint32_t)raw[raw_bytes - 3] << 8 |
+                      (uint32_t)raw[raw_bytes - 2] << 16 | (uint32_t)raw[raw_bytes - 1] << 24;
+    CHECK_INT_EQ(stored, rec_chunk_fletcher32(raw, raw_bytes - 4));
+    uLongf got = (uLongf)chunk_bytes;
+    CHECK_INT_EQ(uncompress(out, &got, raw, (uLong)(raw_bytes - 4)), Z_OK);
+    return (size_t)got;
+}
+
+/* Every chunk of `got` (the recorder's) and `want` (HDF5's pipeline): no
+ * filter skipped, valid Fletcher-32, and the same shuffled bytes inflated. */
+static void check_chunks_equal(hid_t got, hid_t want, const hsize_t chunk[2], int same_raw)
+{
+    size_t chunk_bytes = (size_t)(chunk[0] * chunk[1]) * sizeof(double);
+    unsigned char *a_plain = malloc(chunk_bytes), *b_plain = malloc(chunk_bytes);
+    for (hsize_t row = 0; row < N_ROWS; row += chunk[0])
+        for (hsize_t col = 0; col < (hsize_t)n_entities; col += chunk[1]) {
+            hsize_t offset[2] = {row, col};
+            hsize_t got_bytes = 0, want_bytes = 0;
+            CHECK(H5Dget_chunk_storage_size(got, offset, &got_bytes) >= 0);
+            CHECK(H5Dget_chunk_storage_size(want, offset, &want_bytes) >= 0);
+            CHECK(got_bytes > 0 && want_bytes > 0);
+            if (got_bytes == 0 || want_bytes == 0)
+                continue;
+            unsigned char *a = malloc(got_bytes), *b = malloc(want_bytes);
+            uint32_t mask_a = 99, mask_b = 99;
+            CHECK(H5Dread_chunk(got, H5P_DEFAULT, offset, &mask_a, a) >= 0);
+            CHECK(H5Dread_chunk(want, H5P_DEFAULT, offset, &mask_b, b) >= 0);
+            CHECK_INT_EQ(mask_a, 0); /* every filter applied */
+            CHECK_INT_EQ(mask_b, 0);
+            CHECK_INT_EQ(unfilter(a, got_bytes, a_plain, chunk_bytes), chunk_bytes);
+            CHECK_INT_EQ(unfilter(b, want_bytes, b_plain, chunk_bytes), chunk_bytes);
+            CHECK(memcmp(a_plain, b_plain, chunk_bytes) == 0);
+            if (same_raw) /* default strategy: the very bytes HDF5 stores */
+                CHECK(got_bytes == want_bytes && memcmp(a, b, got_bytes) == 0);
+            free(a);
+            free(b);
+        }
+    free(a_plain);
+    free(b_plain);
+}
+
+static void run_case(int entities, hsize_t want_chunk_rows, hsize_t want_chunk_cols, int same_raw)
+{
+    n_entities = entities;
+    char path[4200], ref_path[4200], err[1024];
+    snprintf(path, sizeof path, "%s/rec_chunk.h5", VDCSIM_TEST_TMPDIR);
+    snprintf(ref_path, sizeof ref_path, "%s/rec_chunk_ref.h5", VDCSIM_TEST_TMPDIR);
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    int id = rec_series_new(r, "host", "cpu_mhz", "MHz", NULL, n_entities, 0, S);
+    CHECK(id >= 0);
+    /* two windows; the run ends at row 100, inside the second row chunk */
+    sim_time_ns ends[2] = {50 * S + S / 2, 200 * S};
+    int first = 0;
+    for (int w = 0; w < 2; w++) {
+        CHECK_INT_EQ(recorder_window_begin(r, ends[w]), 0);
+        for (int row = first; row < 128 && (sim_time_ns)row * S < ends[w]; row++, first++)
+            for (int e = 0; e < n_entities; e++)
+                if (!(row == HOLE_ROW && e == HOLE_ENTITY))
+                    rec_series_put(r, id, row * S, e, value(row, e));
+        CHECK_INT_EQ(recorder_window_end(r, ends[w]), 0);
+    }
+    CHECK_INT_EQ(recorder_close(r, (N_ROWS - 1) * S + S / 2, err, sizeof err), 0);
+
+    size_t n_cells = (size_t)N_ROWS * (size_t)n_entities;
+    double *want = malloc(n_cells * sizeof *want), *got = malloc(n_cells * sizeof *got);
+    for (int row = 0; row < N_ROWS; row++)
+        for (int e = 0; e < n_entities; e++)
+            want[(size_t)row * (size_t)n_entities + (size_t)e] = row == HOLE_ROW && e == HOLE_ENTITY ? NAN : value(row, e);
+
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t ds = H5Dopen2(f, "/series/host/cpu_mhz", H5P_DEFAULT);
+    CHECK(ds >= 0);
+    hid_t space = H5Dget_space(ds);
+    hsize_t dims[2] = {0, 0};
+    H5Sget_simple_extent_dims(space, dims, NULL);
+    H5Sclose(space);
+    CHECK_INT_EQ(dims[0], N_ROWS);
+    CHECK_INT_EQ(dims[1], n_entities);
+    CHECK(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, got) >= 0);
+    int same = 1;
+    for (size_t i = 0; i < n_cells; i++)
+        if (isnan(want[i]) ? !isnan(got[i]) : got[i] != want[i])
+            same = 0;
+    CHECK(same);
+
+    /* The creation list has the three filters, Fletcher-32 last. */
+    hid_t dcpl = H5Dget_create_plist(ds);
+    hsize_t chunk[2] = {0, 0};
+    CHECK_INT_EQ(H5Pget_chunk(dcpl, 2, chunk), 2);
+    CHECK_INT_EQ(chunk[0], want_chunk_rows);
+    CHECK_INT_EQ(chunk[1], want_chunk_cols);
+    CHECK_INT_EQ(H5Pget_nfilters(dcpl), 3);
+    unsigned flags = 0, level = 0;
+    size_t n_values = 1;
+    CHECK_INT_EQ(H5Pget_filter2(dcpl, 0, &flags, &n_values, &level, 0, NULL, NULL), H5Z_FILTER_SHUFFLE);
+    n_values = 1;
+    CHECK_INT_EQ(H5Pget_filter2(dcpl, 1, &flags, &n_values, &level, 0, NULL, NULL), H5Z_FILTER_DEFLATE);
+    CHECK_INT_EQ(level, REC_DEFLATE_LEVEL);
+    n_values = 0;
+    CHECK_INT_EQ(H5Pget_filter2(dcpl, 2, &flags, &n_values, NULL, 0, NULL, NULL), H5Z_FILTER_FLETCHER32);
+
+    hid_t rf = H5Fcreate(ref_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    CHECK(rf >= 0);
+    hid_t ref = reference_dataset(rf, dcpl, want);
+    H5Fflush(rf, H5F_SCOPE_LOCAL);
+    check_chunks_equal(ds, ref, chunk, same_raw);
+
+    H5Dclose(ref);
+    H5Fclose(rf);
+    H5Pclose(dcpl);
+    H5Dclose(ds);
+    H5Fclose(f);
+    remove(path);
+    remove(ref_path);
+    free(want);
+    free(got);
+}
+
+int main(void)
+{
+    check_fletcher32();
+    run_case(300, 64, 256, 1);
+    run_case(2100, 4, 1024, 0);
+    return CHECK_DONE();
+}
