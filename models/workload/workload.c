@@ -159,11 +159,12 @@ int workload_group_bind(const scenario *scn, int g, workload_group *wg, vm_spec 
     static const trace_resource resources[] = {TRACE_CPU, TRACE_MEMORY, TRACE_NETWORK};
     for (int r = 0; r < 3; r++) {
         for (uint32_t k = 0; k < wg->count; k++)
-            *demand_slot(&specs[k], r) = &wg->demand[r];
+            *demand_slot(&specs[k], r) = wg->demand[r];
+        /* The kind as read from vms.[g].<name>.kind (demand_read.h). */
+        if (wg->demand[r]->kind != DEMAND_TRACE)
+            continue;
         char key[128];
         scn_path(key, sizeof key, "vms.[%d].%s.kind", g, names[r]);
-        if (strcmp(scn_string(scn, "%s", key), "trace") != 0)
-            continue;
         if (!wg->has_trace)
             return fail_key(err, err_len, scn, key, "kind \"trace\" needs vms.[%d].trace.format and .path", g);
         if (!trace_has(&wg->trace, resources[r]))
@@ -173,7 +174,7 @@ int workload_group_bind(const scenario *scn, int g, workload_group *wg, vm_spec 
             return -2;
         for (uint32_t k = 0; k < wg->count; k++) {
             demand_spec *d = &wg->vm_demand[(size_t)k * 3 + (size_t)r];
-            *d = wg->demand[r];
+            *d = *wg->demand[r];
             *demand_slot(&specs[k], r) = d;
             d->series = trace_series(&wg->trace, k, resources[r]);
             d->scale = r == 0 ? wg->cpu_trace_scale : 1.0;
