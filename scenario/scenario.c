@@ -195,7 +195,8 @@ static scenario *load(const char *text, char **take_text, const char *name, cons
     if (include_dir != NULL)
         config_set_include_dir(&s->config, include_dir);
     int has_huge = 0;
-    char *prepared = scn_text_prepare(text, name, include_dir, &has_huge, err, err_len);
+    char *prepared_copy = NULL;
+    const char *prepared = scn_text_prepare(text, name, include_dir, &has_huge, &prepared_copy, err, err_len);
     if (prepared == NULL) {
         scenario_free(s);
         return NULL;
@@ -209,7 +210,7 @@ static scenario *load(const char *text, char **take_text, const char *name, cons
         else
             set_err(err, err_len, "%s:%d: syntax error: %s", file ? file : name,
                     config_error_line(&s->config), why);
-        free(prepared);
+        free(prepared_copy);
         scenario_free(s);
         return NULL;
     }
@@ -227,7 +228,7 @@ static scenario *load(const char *text, char **take_text, const char *name, cons
         ok = 0;
     free(ld.marks);
     scn_loader_free_cache(&ld);
-    free(prepared);
+    free(prepared_copy);
     if (!ok) {
         if (err != NULL && err_len > 0 && err[0] == '\0')
             set_err(err, err_len, "%s: invalid overrides", name);

@@ -237,9 +237,9 @@ static const char *vm_trace_file(const core_model *m, const vm_spec *s)
     if (!m->groups || s->group >= (uint32_t)m->n_groups)
         return "";
     const workload_group *wg = &m->groups[s->group];
-    if (!wg->has_trace || s->index_in_group >= wg->trace.n_vms || !wg->trace.names)
+    if (!wg->trace || s->index_in_group >= wg->trace->table.n_vms || !wg->trace->table.names)
         return "";
-    return wg->trace.names[s->index_in_group];
+    return wg->trace->table.names[s->index_in_group];
 }
 
 /* Entity names are "<group>-<n>", n counted from 1 within the group. */

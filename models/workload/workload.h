@@ -26,17 +26,22 @@ struct vm_spec;
 /* vms.[].lifetime.distribution: the dist_kind names, then "infinite". */
 enum { LIFETIME_INFINITE = DIST_EMPIRICAL + 1 };
 
+/* The trace a group replays, allocated only for such groups (inline it
+ * was a seventh of every group's bytes, issue 13). */
+typedef struct workload_trace {
+    trace_table table;        /* shared by the group's VMs; VM k replays trace VM k */
+    double cpu_scale;         /* MHz per trace CPU unit (percent for planetlab) */
+    trace_interp interp;
+    trace_at_end at_end;
+} workload_trace;
+
 typedef struct workload_group {
     uint32_t first_vm, count; /* entity ids [first_vm, first_vm + count) */
     arrival_spec arrival;
     int has_lifetime;         /* 0: the VMs live until the end of the run */
     dist_spec lifetime;       /* ns */
     dist_spec boot;           /* ns */
-    int has_trace;
-    trace_table trace;        /* shared by the group's VMs; VM k replays trace VM k */
-    double cpu_trace_scale;   /* MHz per trace CPU unit (percent for planetlab) */
-    trace_interp interp;
-    trace_at_end at_end;
+    struct workload_trace *trace; /* NULL: the group replays no trace */
     /* demand processes of its VMs: cpu, memory, network, stored once per
      * model in its workload_demands (vm_spec points there too) */
     const demand_spec *demand[3];
