@@ -11,10 +11,14 @@ static int put_number(char *path, size_t len, size_t *n, unsigned long long v, i
 {
     char digits[24];
     int k = 0;
-    do {
+    /* 32-bit steps when they suffice (list indexes always do). */
+    for (; v > UINT32_MAX; v /= 10)
         digits[k++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v > 0);
+    uint32_t w = (uint32_t)v;
+    do {
+        digits[k++] = (char)('0' + (int)(w % 10));
+        w /= 10;
+    } while (w > 0);
     if (*n + (size_t)k + (size_t)neg >= len)
         return -1;
     if (neg)
