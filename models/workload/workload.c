@@ -53,8 +53,7 @@ static int read_arrival(const scenario *scn, int g, arrival_spec *a, char *err, 
 {
     char key[128];
     memset(a, 0, sizeof *a);
-    scn_path(key, sizeof key, "vms.[%d].arrival.process", g);
-    a->process = (arrival_process)scn_enum(scn, "%s", key);
+    a->process = (arrival_process)scn_enum(scn, "vms.[%d].arrival.process", g);
     a->start_ns = scn_duration_ns(scn, "vms.[%d].start", g);
     a->until_ns = scn_duration_ns(scn, "vms.[%d].arrival.until", g);
     double rate = scn_rate(scn, 3600.0, "vms.[%d].arrival.rate", g); /* per hour */

@@ -127,12 +127,16 @@ int workload_group_read_demands(const scenario *scn, int g, workload_group *wg, 
                                 size_t err_len)
 {
     static const char *const names[] = {"cpu_demand", "memory_demand", "network_demand"};
+    /* One literal per group key: the accessors cache an index-only format's
+     * row (scenario/access_path.h). */
+    static const char *const group_formats[] = {"vms.[%d].cpu_demand", "vms.[%d].memory_demand",
+                                                "vms.[%d].network_demand"};
     for (int r = 0; r < 3; r++) {
         char prefix[128];
         scn_path(prefix, sizeof prefix, "vms.[%d].%s", g, names[r]);
         /* An unset group reads every key's default: the same spec for every
          * group, read once (two of the three demands in most scenarios). */
-        int unset = !scn_is_set(scn, "%s", prefix);
+        int unset = !scn_is_set(scn, group_formats[r], g);
         if (unset && pool->unset[r] != NULL) {
             wg->demand[r] = pool->unset[r];
             continue;
