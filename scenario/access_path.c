@@ -11,10 +11,14 @@ static int put_number(char *path, size_t len, size_t *n, unsigned long long v, i
 {
     char digits[24];
     int k = 0;
-    do {
+    /* 32-bit steps when they suffice (list indexes always do). */
+    for (; v > UINT32_MAX; v /= 10)
         digits[k++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v > 0);
+    uint32_t w = (uint32_t)v;
+    do {
+        digits[k++] = (char)('0' + (int)(w % 10));
+        w /= 10;
+    } while (w > 0);
     if (*n + (size_t)k + (size_t)neg >= len)
         return -1;
     if (neg)
@@ -34,9 +38,8 @@ static int format_path(char *path, size_t len, const char *fmt, va_list ap, int 
     for (const char *f = fmt; *f != '\0'; f++) {
         if (*f != '%') {
             /* A run of literal text at once: one check, one copy. */
-            size_t run = 1;
-            while (f[run] != '\0' && f[run] != '%')
-                run++;
+            const char *next = strchr(f, '%');
+            size_t run = next != NULL ? (size_t)(next - f) : strlen(f);
             if (n + run >= len)
                 return -1;
             memcpy(path + n, f, run);
@@ -118,17 +121,59 @@ static int index_only(const char *fmt)
     return 1;
 }
 
+/* 1 when fmt is "%s" followed by text without conversions ("%s.mean"):
+ * its row depends only on the schema form of the string argument. */
+static int prefix_only(const char *fmt) { return fmt[0] == '%' && fmt[1] == 's' && strchr(fmt + 2, '%') == NULL; }
+
+/* 1 when a and b differ at most in the digits of list indexes ("[3]"
+ * against "[12]"), so that a path starting with either has the same schema
+ * form and row (scn_schema_path_of). An index's digits are skipped only
+ * when both have some; anything else must be equal. */
+static int same_shape(const char *a, const char *b)
+{
+    for (;;) {
+        if (*a != *b)
+            return 0;
+        if (*a == '\0')
+            return 1;
+        int bracket = *a == '[';
+        a++;
+        b++;
+        if (bracket && *a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+            while (*a >= '0' && *a <= '9')
+                a++;
+            while (*b >= '0' && *b <= '9')
+                b++;
+        }
+    }
+}
+
 #define CACHE_SLOTS 128
 #define CACHE_FMT_LEN 96
+#define CACHE_ARG_LEN 128
 
 typedef struct cached_format {
     const char *fmt;             /* address of the format, NULL = empty */
     char text[CACHE_FMT_LEN];    /* its text when it was cached */
     const scn_key *key;          /* its row (NULL: none) */
     int index_only;              /* the row does not depend on the arguments */
+    int prefix_only;             /* "%s..." (prefix_only()): the row is that of `arg`'s shape */
+    char arg[CACHE_ARG_LEN];     /* prefix_only: the string argument `key` was found for, "" = none */
 } cached_format;
 
 static _Thread_local cached_format cache[CACHE_SLOTS];
+
+/* Keeps arg (when it fits) as the prefix whose shape gives the row key. */
+static void remember_arg(cached_format *c, const char *arg, const scn_key *key)
+{
+    size_t n = arg != NULL ? strlen(arg) : 0;
+    if (n == 0 || n >= CACHE_ARG_LEN) {
+        c->arg[0] = '\0';
+        return;
+    }
+    memcpy(c->arg, arg, n + 1);
+    c->key = key;
+}
 
 int scn_vformat_path(char *buf, size_t len, const char *fmt, va_list ap)
 {
@@ -159,6 +204,19 @@ int scn_access_path(char *path, size_t len, const char *fmt, va_list ap, const s
             *key = c->key;
             return 0;
         }
+        if (c->prefix_only) {
+            /* Only the first argument, the prefix, matters. */
+            va_copy(copy, ap);
+            const char *arg = va_arg(copy, const char *);
+            va_end(copy);
+            if (arg != NULL && c->arg[0] != '\0' && same_shape(c->arg, arg)) {
+                *key = c->key;
+                return 0;
+            }
+            *key = scn_schema_find_concrete(path);
+            remember_arg(c, arg, *key);
+            return 0;
+        }
         *key = scn_schema_find_concrete(path);
         return 0;
     }
@@ -167,6 +225,13 @@ int scn_access_path(char *path, size_t len, const char *fmt, va_list ap, const s
         c->fmt = fmt;
         strcpy(c->text, fmt);
         c->index_only = index_only(fmt) && !negative;
+        c->prefix_only = prefix_only(fmt);
+        c->arg[0] = '\0';
+        if (c->prefix_only) {
+            va_copy(copy, ap);
+            remember_arg(c, va_arg(copy, const char *), *key);
+            va_end(copy);
+        }
         c->key = *key;
     }
     return 0;

@@ -15,6 +15,11 @@
  *    against a copy of its text, so a reused buffer is never mistaken for
  *    another format). A negative index is never served from the cache, so
  *    it is refused as before.
+ *  - a format that is "%s" then text without conversions ("%s.mean",
+ *    the demand and distribution readers' form) names the row of its
+ *    prefix argument's shape: the cache keeps the last prefix and serves
+ *    any prefix that differs from it only in the digits of list indexes
+ *    ("vms.[3].cpu_demand", "vms.[4].cpu_demand").
  *  - other paths go to scn_schema_find_concrete, which rewrites only the
  *    last component when the parent is the one it saw last (schema.c).
  * The path and the row are always those vsnprintf and

@@ -195,7 +195,8 @@ static scenario *load(const char *text, char **take_text, const char *name, cons
     if (include_dir != NULL)
         config_set_include_dir(&s->config, include_dir);
     int has_huge = 0;
-    char *prepared = scn_text_prepare(text, name, include_dir, &has_huge, err, err_len);
+    char *prepared_copy = NULL;
+    const char *prepared = scn_text_prepare(text, name, include_dir, &has_huge, &prepared_copy, err, err_len);
     if (prepared == NULL) {
         scenario_free(s);
         return NULL;
@@ -209,7 +210,7 @@ static scenario *load(const char *text, char **take_text, const char *name, cons
         else
             set_err(err, err_len, "%s:%d: syntax error: %s", file ? file : name,
                     config_error_line(&s->config), why);
-        free(prepared);
+        free(prepared_copy);
         scenario_free(s);
         return NULL;
     }
@@ -227,7 +228,7 @@ static scenario *load(const char *text, char **take_text, const char *name, cons
         ok = 0;
     free(ld.marks);
     scn_loader_free_cache(&ld);
-    free(prepared);
+    free(prepared_copy);
     if (!ok) {
         if (err != NULL && err_len > 0 && err[0] == '\0')
             set_err(err, err_len, "%s: invalid overrides", name);
@@ -437,7 +438,13 @@ typedef struct parent_cache {
     char path[PARENT_CACHE_LEN];
     const config_setting_t *setting; /* NULL: the parent is absent */
 } parent_cache;
-static _Thread_local parent_cache last_parent;
+/* The last few parents, replaced in turn: a group's readers go back and
+ * forth between "vms.[7]." and its subgroups ("vms.[7].arrival.", ...),
+ * and with one entry a fifth of the look-ups walked from the root
+ * (issue 13). */
+#define PARENT_CACHE_ENTRIES 4
+static _Thread_local parent_cache last_parents[PARENT_CACHE_ENTRIES];
+static _Thread_local unsigned next_parent_entry;
 
 /* Resolves path for an accessor: checks it against the schema and returns
  * the setting, or NULL when the value comes from the default. */
@@ -453,18 +460,21 @@ static const config_setting_t *resolve(const scenario *s, const char *accessor, 
     const char *dot = strrchr(path, '.');
     size_t parent_len = dot != NULL ? (size_t)(dot - path) + 1 : 0;
     const char *end = path + parent_len + strlen(path + parent_len);
-    parent_cache *c = &last_parent;
-    const config_setting_t *parent;
-    if (parent_len > 0 && c->scenario_id == s->id && c->len == parent_len && memcmp(c->path, path, parent_len) == 0) {
-        parent = c->setting;
-    } else {
-        parent = walk(accessor, path, config_root_setting(&s->config), path, path + parent_len);
-        if (parent_len > 0 && parent_len < PARENT_CACHE_LEN) {
-            c->scenario_id = s->id;
-            c->len = parent_len;
-            memcpy(c->path, path, parent_len);
-            c->setting = parent;
-        }
+    if (parent_len == 0)
+        return walk(accessor, path, config_root_setting(&s->config), path, end);
+    for (unsigned k = 0; k < PARENT_CACHE_ENTRIES; k++) {
+        const parent_cache *c = &last_parents[k];
+        if (c->len == parent_len && c->scenario_id == s->id && memcmp(c->path, path, parent_len) == 0)
+            return walk(accessor, path, c->setting, path + parent_len, end);
+    }
+    const config_setting_t *parent = walk(accessor, path, config_root_setting(&s->config), path, path + parent_len);
+    if (parent_len < PARENT_CACHE_LEN) {
+        parent_cache *c = &last_parents[next_parent_entry];
+        next_parent_entry = (next_parent_entry + 1) % PARENT_CACHE_ENTRIES;
+        c->scenario_id = s->id;
+        c->len = parent_len;
+        memcpy(c->path, path, parent_len);
+        c->setting = parent;
     }
     return walk(accessor, path, parent, path + parent_len, end);
 }

@@ -23,23 +23,43 @@ static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
 /* Eight bytes per step: a byte-at-a-time FNV-1a was a tenth of `check` on
  * 100,000 VM groups, its multiplications waiting on each other for each of
  * a path's ~30 bytes. */
-static size_t path_hash(const char *path)
+static size_t bytes_hash(const char *p, size_t len)
 {
-    size_t len = strlen(path);
     uint64_t h = 1469598103934665603u ^ (uint64_t)len;
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t word;
-        memcpy(&word, path + i, 8); /* a fixed size: one load, no call */
+        memcpy(&word, p + i, 8); /* a fixed size: one load, no call */
         h = (h ^ word) * 0x9E3779B97F4A7C15u;
         h ^= h >> 32;
     }
     uint64_t tail = 0;
     for (; i < len; i++)
-        tail = (tail << 8) | (unsigned char)path[i];
+        tail = (tail << 8) | (unsigned char)p[i];
     h = (h ^ tail) * 0x9E3779B97F4A7C15u;
     h ^= h >> 32;
     return (size_t)h;
+}
+
+/* A path's hash is that of its parent part (up to and including the last
+ * '.') combined with that of its last name, so that a look-up under the
+ * parent memo below hashes only the last name (issue 13). */
+static size_t split_hash(size_t parent_hash, const char *name, size_t name_len)
+{
+    uint64_t h = ((uint64_t)parent_hash ^ (uint64_t)bytes_hash(name, name_len)) * 0xC2B2AE3D27D4EB4Fu;
+    return (size_t)(h ^ (h >> 31));
+}
+
+static size_t parent_part_len(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot != NULL ? (size_t)(dot - path) + 1 : 0;
+}
+
+static size_t path_hash(const char *path)
+{
+    size_t plen = parent_part_len(path);
+    return split_hash(bytes_hash(path, plen), path + plen, strlen(path + plen));
 }
 
 static void build_slots(void)
@@ -61,21 +81,37 @@ static void build_slots(void)
     key_slots = slots;
 }
 
+/* The row whose path is the plen bytes of parent (hashed to parent_hash)
+ * followed by name. */
+static const scn_key *find_split(const char *parent, size_t plen, size_t parent_hash, const char *name)
+{
+    size_t name_len = strlen(name);
+    for (size_t h = split_hash(parent_hash, name, name_len) & key_slot_mask; key_slots[h] != NULL;
+         h = (h + 1) & key_slot_mask) {
+        const char *row = key_slots[h]->path;
+        if (strncmp(row, parent, plen) == 0 && strcmp(row + plen, name) == 0)
+            return key_slots[h];
+    }
+    return NULL;
+}
+
 static const scn_key *find_hashed(const char *schema_path)
 {
-    for (size_t h = path_hash(schema_path) & key_slot_mask; key_slots[h] != NULL; h = (h + 1) & key_slot_mask)
-        if (strcmp(key_slots[h]->path, schema_path) == 0)
-            return key_slots[h];
-    return NULL;
+    size_t plen = parent_part_len(schema_path);
+    return find_split(schema_path, plen, bytes_hash(schema_path, plen), schema_path + plen);
+}
+
+/* The hash table of scn_keys, built on first use; NULL if that failed. */
+static const scn_key **main_slots(void)
+{
+    pthread_once(&slots_once, build_slots);
+    return key_slots;
 }
 
 const scn_key *scn_schema_find_in(const scn_schema *schema, const char *schema_path)
 {
-    if (schema->keys == scn_keys) {
-        pthread_once(&slots_once, build_slots);
-        if (key_slots != NULL)
-            return find_hashed(schema_path);
-    }
+    if (schema->keys == scn_keys && main_slots() != NULL)
+        return find_hashed(schema_path);
     size_t n = schema->count;
     for (size_t i = 0; i < n; i++)
         if (strcmp(schema->keys[i].path, schema_path) == 0)
@@ -144,6 +180,7 @@ int scn_schema_path_of(const char *path, char *out, size_t out_len)
 #define PARENT_MEMO_LEN 160
 typedef struct parent_memo {
     size_t len, schema_len;             /* 0: empty */
+    size_t schema_hash;                 /* bytes_hash of schema_path */
     char path[PARENT_MEMO_LEN];         /* concrete, the final '.' included */
     char schema_path[PARENT_MEMO_LEN];  /* its schema form, likewise */
 } parent_memo;
@@ -169,6 +206,9 @@ const scn_key *scn_schema_find_concrete_in(const scn_schema *schema, const char 
     size_t last_len = strlen(last);
     if (parent_len > 0 && memo.len == parent_len && memcmp(memo.path, path, parent_len) == 0 && plain_name(last) &&
         memo.schema_len + last_len < PARENT_MEMO_LEN) {
+        /* The parent's hash is memoised too: only the last name is hashed. */
+        if (schema->keys == scn_keys && main_slots() != NULL)
+            return find_split(memo.schema_path, memo.schema_len, memo.schema_hash, last);
         char schema_path[PARENT_MEMO_LEN];
         memcpy(schema_path, memo.schema_path, memo.schema_len);
         memcpy(schema_path + memo.schema_len, last, last_len + 1);
@@ -186,6 +226,7 @@ const scn_key *scn_schema_find_concrete_in(const scn_schema *schema, const char 
         memcpy(memo.path, path, parent_len);
         memo.schema_len = schema_len;
         memcpy(memo.schema_path, schema_path, schema_len);
+        memo.schema_hash = bytes_hash(schema_path, schema_len);
     }
     return scn_schema_find_in(schema, schema_path);
 }

@@ -24,10 +24,12 @@
 
 #include <stddef.h>
 
-/* Returns a malloc'ed prepared copy of text, or NULL with a message naming
- * `name` and the line. include_dir (may be NULL) is where @include paths
- * are resolved, as libconfig does. */
-char *scn_text_prepare(const char *text, const char *name, const char *include_dir, int *has_huge, char *err,
-                       size_t err_len);
+/* Returns the prepared text, or NULL with a message naming `name` and the
+ * line. That is text itself (past a byte order mark) when no L is needed,
+ * else a malloc'ed copy, also set in *copy for the caller to free (*copy is
+ * NULL otherwise). include_dir (may be NULL) is where @include paths are
+ * resolved, as libconfig does. */
+const char *scn_text_prepare(const char *text, const char *name, const char *include_dir, int *has_huge,
+                             char **copy, char *err, size_t err_len);
 
 #endif

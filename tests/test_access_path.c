@@ -15,6 +15,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 static char path[512];
@@ -61,6 +62,22 @@ int main(void)
     CHECK(lookup(sizeof path, "%s.count", "vms.[3]") == count);
     CHECK(lookup(sizeof path, "%s", "vms.[3].no_such_key") == NULL);
     CHECK(strcmp(path, "vms.[3].no_such_key") == 0);
+    /* One "%s..." format with many prefixes: the cache serves a prefix that
+     * differs from the last one only in index digits, and looks any other
+     * up (an index that is not digits has no row). */
+    const scn_key *memory_mean = scn_schema_find("vms.[].memory_demand.mean");
+    CHECK(memory_mean != NULL && memory_mean != mean);
+    static const char *const prefixes[] = {
+        "vms.[3].cpu_demand", "vms.[12].cpu_demand", "vms.[0].memory_demand", "vms.[4].cpu_demand",
+        "hosts.[4].cpu_demand", "vms.[x].cpu_demand", "vms.[5].cpu_demand", "vms.[-5].cpu_demand",
+        "vms.[007].cpu_demand", "vms.[7]x.cpu_demand", "vms.[8].cpu_demand"};
+    const scn_key *const rows[] = {mean, mean, memory_mean, mean, NULL, NULL, mean, NULL, mean, NULL, mean};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        CHECK(lookup(sizeof path, "%s.mean", prefixes[i]) == rows[i]);
+        char expected[64];
+        snprintf(expected, sizeof expected, "%s.mean", prefixes[i]);
+        CHECK(strcmp(path, expected) == 0);
+    }
     /* A conversion the formatter leaves to vsnprintf: same text. */
     CHECK(lookup(sizeof path, "vms.[%02d].count", 5) == count);
     CHECK(strcmp(path, "vms.[05].count") == 0);

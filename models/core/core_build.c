@@ -9,7 +9,6 @@
 
 #include "models/host/host_contention.h"
 #include "models/core/placement.h"
-#include "models/workload/demand_read.h"
 #include "recorder/declare.h"
 #include "scenario/schema.h"
 
@@ -168,20 +167,6 @@ static int build_hosts(core_model *m, uint32_t n_hosts, char *err, size_t err_le
     return 0;
 }
 
-/* vms.[g].<name> (models/workload/demand_read.h: the one reader of the
- * demand template). */
-static int read_demand(const scenario *scn, int g, const char *name, demand_spec *out, model_status *status,
-                       char *err, size_t err_len)
-{
-    char prefix[128];
-    scn_path(prefix, sizeof prefix, "vms.[%d].%s", g, name);
-    if (demand_read_scenario(scn, prefix, out, err, err_len) != 0) {
-        *status = MODEL_BAD_INPUT;
-        return -1;
-    }
-    return 0;
-}
-
 static int build_vms(core_model *m, uint32_t n_vms, char *err, size_t err_len, model_status *status)
 {
     const scenario *scn = m->scn;
@@ -202,10 +187,13 @@ static int build_vms(core_model *m, uint32_t n_vms, char *err, size_t err_len, m
             .start_ns = scn_duration_ns(scn, "vms.[%d].start", g),
         };
         spec.res = read_vm_resources(scn, g, spec.vcpus, spec.memory_mib);
-        if (read_demand(scn, g, "cpu_demand", &wg->demand[0], status, err, err_len) != 0 ||
-            read_demand(scn, g, "memory_demand", &wg->demand[1], status, err, err_len) != 0 ||
-            read_demand(scn, g, "network_demand", &wg->demand[2], status, err, err_len) != 0)
+        int read = workload_group_read_demands(scn, g, wg, &m->demands, err, err_len);
+        if (read == -2)
+            return -1;
+        if (read != 0) {
+            *status = MODEL_BAD_INPUT;
             return -2;
+        }
         int at_start = wg->arrival.process == ARRIVAL_AT_START;
         for (uint32_t k = 0; k < wg->count; k++, i++) {
             m->vm_specs[i] = spec;
@@ -249,9 +237,9 @@ static const char *vm_trace_file(const core_model *m, const vm_spec *s)
     if (!m->groups || s->group >= (uint32_t)m->n_groups)
         return "";
     const workload_group *wg = &m->groups[s->group];
-    if (!wg->has_trace || s->index_in_group >= wg->trace.n_vms || !wg->trace.names)
+    if (!wg->trace || s->index_in_group >= wg->trace->table.n_vms || !wg->trace->table.names)
         return "";
-    return wg->trace.names[s->index_in_group];
+    return wg->trace->table.names[s->index_in_group];
 }
 
 /* Entity names are "<group>-<n>", n counted from 1 within the group. */
@@ -888,4 +876,5 @@ void core_free(core_model *m)
         for (int g = 0; g < m->n_groups; g++)
             workload_group_free(&m->groups[g]);
     free(m->groups);
+    workload_demands_free(&m->demands);
 }

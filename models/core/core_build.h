@@ -43,6 +43,7 @@ typedef struct core_model {
     uint32_t n_thread_scratch;
     workload_group *groups;
     int n_groups;
+    workload_demands demands; /* the groups' demand processes, each distinct one once */
 } core_model;
 
 /* Reads hosts, VM groups (loading their traces) and VMs, registers the

@@ -53,8 +53,7 @@ static int read_arrival(const scenario *scn, int g, arrival_spec *a, char *err, 
 {
     char key[128];
     memset(a, 0, sizeof *a);
-    scn_path(key, sizeof key, "vms.[%d].arrival.process", g);
-    a->process = (arrival_process)scn_enum(scn, "%s", key);
+    a->process = (arrival_process)scn_enum(scn, "vms.[%d].arrival.process", g);
     a->start_ns = scn_duration_ns(scn, "vms.[%d].start", g);
     a->until_ns = scn_duration_ns(scn, "vms.[%d].arrival.until", g);
     double rate = scn_rate(scn, 3600.0, "vms.[%d].arrival.rate", g); /* per hour */
@@ -118,12 +117,16 @@ static int read_trace(const scenario *scn, int g, workload_group *wg, uint32_t *
         *count = (uint32_t)(available - first);
     }
     trace_duplicates dup = (trace_duplicates)scn_enum(scn, "vms.[%d].trace.duplicates", g);
-    if (trace_load_dup(dir, fmt, dup, (uint32_t)first, *count, &wg->trace, why, sizeof why) != 0)
+    /* Owned by the group from here on (workload_group_free frees what a
+     * failed load left). */
+    workload_trace *t = wg->trace = calloc(1, sizeof *wg->trace);
+    if (t == NULL)
+        return fail_key(err, err_len, scn, key, "out of memory");
+    if (trace_load_dup(dir, fmt, dup, (uint32_t)first, *count, &t->table, why, sizeof why) != 0)
         return fail_key(err, err_len, scn, key, "%s", why);
-    wg->has_trace = 1;
-    wg->cpu_trace_scale = fmt == TRACE_PLANETLAB ? scn_mhz(scn, "vms.[%d].trace.cpu_full_scale", g) / 100.0 : 1.0;
-    wg->interp = (trace_interp)scn_enum(scn, "vms.[%d].trace.interpolation", g);
-    wg->at_end = (trace_at_end)scn_enum(scn, "vms.[%d].trace.at_end", g);
+    t->cpu_scale = fmt == TRACE_PLANETLAB ? scn_mhz(scn, "vms.[%d].trace.cpu_full_scale", g) / 100.0 : 1.0;
+    t->interp = (trace_interp)scn_enum(scn, "vms.[%d].trace.interpolation", g);
+    t->at_end = (trace_at_end)scn_enum(scn, "vms.[%d].trace.at_end", g);
     return 0;
 }
 
@@ -159,26 +162,28 @@ int workload_group_bind(const scenario *scn, int g, workload_group *wg, vm_spec 
     static const trace_resource resources[] = {TRACE_CPU, TRACE_MEMORY, TRACE_NETWORK};
     for (int r = 0; r < 3; r++) {
         for (uint32_t k = 0; k < wg->count; k++)
-            *demand_slot(&specs[k], r) = &wg->demand[r];
+            *demand_slot(&specs[k], r) = wg->demand[r];
+        /* The kind as read from vms.[g].<name>.kind (demand_read.h). */
+        if (wg->demand[r]->kind != DEMAND_TRACE)
+            continue;
         char key[128];
         scn_path(key, sizeof key, "vms.[%d].%s.kind", g, names[r]);
-        if (strcmp(scn_string(scn, "%s", key), "trace") != 0)
-            continue;
-        if (!wg->has_trace)
+        const workload_trace *t = wg->trace;
+        if (t == NULL)
             return fail_key(err, err_len, scn, key, "kind \"trace\" needs vms.[%d].trace.format and .path", g);
-        if (!trace_has(&wg->trace, resources[r]))
+        if (!trace_has(&t->table, resources[r]))
             return fail_key(err, err_len, scn, key, "the %s trace has no %s (it records CPU only)",
                             scn_string(scn, "vms.[%d].trace.format", g), names[r]);
         if (!wg->vm_demand && !(wg->vm_demand = calloc((size_t)wg->count * 3 + 1, sizeof *wg->vm_demand)))
             return -2;
         for (uint32_t k = 0; k < wg->count; k++) {
             demand_spec *d = &wg->vm_demand[(size_t)k * 3 + (size_t)r];
-            *d = wg->demand[r];
+            *d = *wg->demand[r];
             *demand_slot(&specs[k], r) = d;
-            d->series = trace_series(&wg->trace, k, resources[r]);
-            d->scale = r == 0 ? wg->cpu_trace_scale : 1.0;
-            d->interp = wg->interp;
-            d->at_end = wg->at_end;
+            d->series = trace_series(&t->table, k, resources[r]);
+            d->scale = r == 0 ? t->cpu_scale : 1.0;
+            d->interp = t->interp;
+            d->at_end = t->at_end;
         }
     }
     return 0;
@@ -189,7 +194,10 @@ void workload_group_free(workload_group *wg)
     arrival_free(&wg->arrival);
     dist_free(&wg->lifetime);
     dist_free(&wg->boot);
-    trace_free(&wg->trace);
+    if (wg->trace != NULL)
+        trace_free(&wg->trace->table);
+    free(wg->trace);
+    wg->trace = NULL;
     free(wg->vm_demand);
     wg->vm_demand = NULL;
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "models/workload/arrivals.h"
+#include "models/workload/demand.h"
 #include "models/workload/distribution.h"
 #include "traces/vm_trace.h"
 #include "scenario/scenario.h"
@@ -25,21 +26,41 @@ struct vm_spec;
 /* vms.[].lifetime.distribution: the dist_kind names, then "infinite". */
 enum { LIFETIME_INFINITE = DIST_EMPIRICAL + 1 };
 
+/* The trace a group replays, allocated only for such groups (inline it
+ * was a seventh of every group's bytes, issue 13). */
+typedef struct workload_trace {
+    trace_table table;        /* shared by the group's VMs; VM k replays trace VM k */
+    double cpu_scale;         /* MHz per trace CPU unit (percent for planetlab) */
+    trace_interp interp;
+    trace_at_end at_end;
+} workload_trace;
+
 typedef struct workload_group {
     uint32_t first_vm, count; /* entity ids [first_vm, first_vm + count) */
     arrival_spec arrival;
     int has_lifetime;         /* 0: the VMs live until the end of the run */
     dist_spec lifetime;       /* ns */
     dist_spec boot;           /* ns */
-    int has_trace;
-    trace_table trace;        /* shared by the group's VMs; VM k replays trace VM k */
-    double cpu_trace_scale;   /* MHz per trace CPU unit (percent for planetlab) */
-    trace_interp interp;
-    trace_at_end at_end;
-    /* demand processes of its VMs: cpu, memory, network (vm_spec points here) */
-    demand_spec demand[3];
+    struct workload_trace *trace; /* NULL: the group replays no trace */
+    /* demand processes of its VMs: cpu, memory, network, stored once per
+     * model in its workload_demands (vm_spec points there too) */
+    const demand_spec *demand[3];
     demand_spec *vm_demand; /* trace groups: count x 3 per-VM copies with their series, else NULL */
 } workload_group;
+
+/* The distinct demand processes of a model's VM groups, each stored once
+ * and shared by every group whose process reads the same: three 144-byte
+ * specs inside every group were a quarter of `check`'s page faults at
+ * 100,000 groups (issue 13). A stored spec never moves. Zero-initialise;
+ * free with workload_demands_free after the groups. */
+typedef struct workload_demands {
+    struct demand_block *blocks;  /* the storage, newest block first */
+    const demand_spec **slots;    /* hash set of the stored specs: mask + 1 slots, NULL = empty */
+    size_t mask, n;
+    /* the spec of a group that does not set vms.[g].<resource>_demand (all
+     * its keys at their defaults, the same for every group), once read */
+    const demand_spec *unset[3];
+} workload_demands;
 
 /* Reads vms.[g]'s arrival, lifetime, boot_time and trace keys, loading the
  * trace. *count is the group's VM count: vms.[g].count, or when a trace is
@@ -47,6 +68,14 @@ typedef struct workload_group {
  * Returns 0, or -1 with "FILE:LINE: key '...': what" in err. */
 int workload_group_read(const scenario *scn, int g, workload_group *out, uint32_t *count, char *err,
                         size_t err_len);
+
+/* Reads vms.[g]'s cpu_demand, memory_demand and network_demand into
+ * wg->demand, stored in pool. Returns 0, -1 with "FILE: key '...': what"
+ * in err (models/workload/demand_read.h), or -2 out of memory. */
+int workload_group_read_demands(const scenario *scn, int g, workload_group *wg, workload_demands *pool, char *err,
+                                size_t err_len);
+
+void workload_demands_free(workload_demands *pool);
 
 /* Points the group's VM specs at their demand processes: the group's
  * shared wg->demand, or for a trace-kind resource a per-VM copy (in
