@@ -254,15 +254,19 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     k->host_standby = calloc(nh, sizeof *k->host_standby);
     k->host_in_flight = calloc(nh, sizeof *k->host_in_flight);
     k->host_load = calloc(nh, sizeof *k->host_load);
+    uint32_t own_hosts = 0;
+    for (uint32_t h = 0; h < env->n_hosts; h++)
+        own_hosts += !env->host_cluster || env->host_cluster[h] == cluster_index;
+    k->view_sums = calloc(4 * (size_t)(own_hosts ? own_hosts : 1), sizeof *k->view_sums);
     k->host_stuck = calloc(nh, sizeof *k->host_stuck);
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
     k->hosts = calloc(nh, sizeof *k->hosts);
     k->vms = calloc(pass_vms, sizeof *k->vms);
     k->assignment = calloc(pass_vms, sizeof *k->assignment);
-    k->moves = calloc(pass_vms + d->params.max_moves_per_pass + 1, sizeof *k->moves);
+    k->moves = calloc((size_t)d->params.max_moves_per_pass + 1, sizeof *k->moves); /* no pass makes more */
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
-        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
+        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->view_sums || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
         !k->vms || !k->assignment || !k->moves)
         return -1;
     for (size_t v = 0; v < nv; v++)
@@ -580,6 +584,7 @@ static void free_ctl(drs_env *d)
     free(k->host_standby);
     free(k->host_in_flight);
     free(k->host_load);
+    free(k->view_sums);
     free(k->host_stuck);
     free(k->nic_gbps);
     free(k->cpu_charged);

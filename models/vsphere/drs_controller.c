@@ -303,20 +303,75 @@ static int pass_devices_fit(const void *arg, uint32_t v, uint32_t h, const int32
                      : cluster_move_fits(pd->c, v, (int32_t)h, &plan);
 }
 
-/* Fills the DRS view and runs one pass; its moves become migrations. */
-static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
+/* The combined imbalance of the controller's view with the cluster's own
+ * hosts as k->hosts holds them: each VM at its host, a VM in flight at its
+ * destination. The same value, bit for bit, as drs_imbalance() on the
+ * pass's VM array (drs_imbalance_of_sums: the sums are added in the same
+ * VM order; the other clusters' hosts and VMs, DOWN and nowhere in a view
+ * that is not local, change no sum), without filling that array. O(VMs +
+ * hosts), no allocation. */
+static double view_imbalance(const drs_env *d, const cluster *c)
+{
+    const model_env *env = c->env;
+    const drs_ctl *k = &d->ctl;
+    uint32_t nh = c->n_hosts;
+    const drs_host *hosts = k->hosts + drs_host_slot(k, c->first_host);
+    double *sum[2] = {k->view_sums, k->view_sums + nh}, *load[2] = {k->view_sums + 2 * (size_t)nh, k->view_sums + 3 * (size_t)nh};
+    double demand[2] = {0.0, 0.0};
+    for (uint32_t j = 0; j < nh; j++)
+        sum[0][j] = sum[1][j] = 0.0;
+    for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
+        uint32_t slot = own_slot(i);
+        int32_t r = k->vm_migration[slot];
+        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[slot];
+        if (h < (int32_t)c->first_host || h >= (int32_t)(c->first_host + nh))
+            continue; /* nowhere, or on another cluster's host: in no sum */
+        uint32_t j = (uint32_t)h - c->first_host;
+        sum[0][j] += k->vm_cpu_mhz[slot];
+        sum[1][j] += k->vm_mem_mib[slot];
+        if (hosts[j].state != DRS_HOST_DOWN) {
+            demand[0] += k->vm_cpu_mhz[slot];
+            demand[1] += k->vm_mem_mib[slot];
+        }
+    }
+    return drs_imbalance_of_sums(hosts, nh, sum, load, demand, d->params.combine);
+}
+
+/* A pass of the built-in policy that provably moves nothing, answered
+ * without building its state: no rules and no host being evacuated (so no
+ * mandatory move: drs_pass's needs_mandatory_move is 0 for every VM) and
+ * the view's imbalance not above the target (so its load-balancing loop
+ * stops at once, DRS_STOP_BALANCED, the imbalance unchanged). *out is then
+ * what drs_pass would return, bit for bit (view_imbalance). 0: run the pass.
+ * k->hosts must hold the pass's view of the cluster's hosts. */
+static int pass_is_idle(const drs_env *d, const cluster *c, drs_pass_result *out)
+{
+    const drs_ctl *k = &d->ctl;
+    const drs_params *p = &d->params;
+    if (d->policy->pass != NULL || d->n_rules > 0 || p->threshold < 1 || p->threshold > 5)
+        return 0;
+    uint32_t balancing = 0;
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
+        const drs_host *dh = &k->hosts[drs_host_slot(k, h)];
+        if (dh->state == DRS_HOST_MAINTENANCE)
+            return 0;
+        balancing += dh->state == DRS_HOST_UP && !dh->failover_host;
+    }
+    double target = drs_target_imbalance(p->threshold, balancing);
+    double before = view_imbalance(d, c);
+    if (before > target)
+        return 0;
+    *out = (drs_pass_result){.imbalance_before = before, .imbalance_after = before, .target = target, .stop = DRS_STOP_BALANCED};
+    return 1;
+}
+
+/* The pass on the view's VMs (k->hosts filled): the moves into k->moves,
+ * in the run's numbers; their count, or -1. */
+static int full_pass(drs_env *d, cluster *c, drs_pass_result *res)
 {
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
-    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        const host_spec *s = &env->host_specs[h];
-        k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
-                                 .mem_capacity_mib = (double)s->memory_mib,
-                                 .state = drs_state_of(k, h),
-                                 .vmotion_nic_gbps = k->nic_gbps[drs_host_slot(k, h)],
-                                 .vmotions_in_flight = in_flight_on(k, h),
-                                 .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
-    }
+    int n;
     /* The VMs' static fields once (the VM records are scattered: a read of
      * each per pass costs a cache miss per VM); the rest every pass. */
     int set_static = !k->vms_static_set;
@@ -350,21 +405,38 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
     drs_params params = d->params;
     params.device_fits = pass_devices_fit;
     params.device_arg = &pd;
-    drs_pass_result res;
-    uint32_t cap = d->params.max_moves_per_pass + (local_view(d, c) ? c->n_vm_ids : env->n_vms) + 1;
-    int n;
+    uint32_t cap = d->params.max_moves_per_pass + 1; /* no pass makes more (drs.h, drs_policy_pass) */
     if (local_view(d, c)) {
         drs_cluster lcl = {k->hosts + drs_host_slot(k, c->first_host), c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
-        n = drs_pass(&lcl, &params, k->assignment, k->moves, cap, &res);
+        n = drs_pass(&lcl, &params, k->assignment, k->moves, cap, res);
         for (int i = 0; i < n; i++) { /* back to the run's VM and host numbers */
             k->moves[i].vm = c->vm_ids[k->moves[i].vm];
             k->moves[i].from += k->moves[i].from >= 0 ? (int32_t)c->first_host : 0;
             k->moves[i].to += k->moves[i].to >= 0 ? (int32_t)c->first_host : 0;
         }
     } else {
-        n = d->policy->pass ? drs_policy_pass(d, &cl, &params, k->assignment, k->moves, cap, &res)
-                            : drs_pass(&cl, &params, k->assignment, k->moves, cap, &res);
+        n = d->policy->pass ? drs_policy_pass(d, &cl, &params, k->assignment, k->moves, cap, res)
+                            : drs_pass(&cl, &params, k->assignment, k->moves, cap, res);
     }
+    return n;
+}
+
+/* Fills the DRS view and runs one pass; its moves become migrations. */
+static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
+{
+    const model_env *env = c->env;
+    drs_ctl *k = &d->ctl;
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
+        const host_spec *s = &env->host_specs[h];
+        k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
+                                 .mem_capacity_mib = (double)s->memory_mib,
+                                 .state = drs_state_of(k, h),
+                                 .vmotion_nic_gbps = k->nic_gbps[drs_host_slot(k, h)],
+                                 .vmotions_in_flight = in_flight_on(k, h),
+                                 .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
+    }
+    drs_pass_result res;
+    int n = pass_is_idle(d, c, &res) ? 0 : full_pass(d, c, &res);
     if (n < 0)
         return;
     k->passes++;
@@ -692,38 +764,17 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
     if (!env->rec || !d->enabled)
         return;
     sim_time_ns now = sim_now(ctx);
-    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        const host_spec *s = &env->host_specs[h];
-        k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
-                                 .mem_capacity_mib = (double)s->memory_mib,
-                                 .state = drs_state_of(k, h) == DRS_HOST_DOWN ? DRS_HOST_DOWN : DRS_HOST_UP,
-                                 .vmotion_nic_gbps = k->nic_gbps[drs_host_slot(k, h)]};
+    if (d->series_imbalance >= 0) {
+        /* hosts being evacuated still count here (UP), unlike in a pass */
+        for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
+            const host_spec *s = &env->host_specs[h];
+            k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
+                                     .mem_capacity_mib = (double)s->memory_mib,
+                                     .state = drs_state_of(k, h) == DRS_HOST_DOWN ? DRS_HOST_DOWN : DRS_HOST_UP,
+                                     .vmotion_nic_gbps = k->nic_gbps[drs_host_slot(k, h)]};
+        }
+        rec_series_put(env->rec, d->series_imbalance, now, (int)c->index, view_imbalance(d, c));
     }
-    int local = k->local; /* the cluster's own hosts and VMs, renumbered */
-    for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
-        uint32_t v = cluster_vm_at(c, i), slot = own_slot(i);
-        int32_t r = k->vm_migration[slot];
-        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[slot];
-        /* the imbalance reads hosts and entitlements only: the other fields
-         * stay as the last pass wrote them (vms_static_set) */
-        if (local)
-            h = h >= 0 ? h - (int32_t)c->first_host : h;
-        drs_vm *dv = local ? &k->vms[i] : &k->vms[v];
-        k->assignment[local ? i : v] = h;
-        dv->host = h;
-        dv->cpu_entitlement_mhz = k->vm_cpu_mhz[slot];
-        dv->mem_entitlement_mib = k->vm_mem_mib[slot];
-    }
-    double imb;
-    if (local) {
-        drs_cluster lcl = {k->hosts + drs_host_slot(k, c->first_host), c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
-        imb = drs_imbalance(&lcl, k->assignment, d->params.combine, NULL, NULL);
-    } else {
-        drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, NULL, 0};
-        imb = drs_imbalance(&cl, k->assignment, d->params.combine, NULL, NULL);
-    }
-    if (d->series_imbalance >= 0)
-        rec_series_put(env->rec, d->series_imbalance, now, (int)c->index, imb);
     if (d->series_standby >= 0) {
         uint32_t standby = 0;
         for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)

@@ -206,6 +206,7 @@ typedef struct drs_ctl {
     uint32_t first_open;      /* records before it are all closed */
     uint32_t *host_in_flight; /* open records touching each host */
     double *host_load;        /* DPM scratch: entitled CPU per host */
+    double *view_sums;        /* 4 x the cluster's hosts: entitlement sums and loads (view_imbalance) */
     uint8_t *host_stuck;      /* DPM scratch: holds a VM that cannot move */
     /* scratch for a pass */
     drs_host *hosts;
