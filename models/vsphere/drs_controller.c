@@ -314,24 +314,28 @@ static double view_imbalance(const drs_env *d, const cluster *c)
 {
     const model_env *env = c->env;
     const drs_ctl *k = &d->ctl;
-    uint32_t nh = c->n_hosts;
-    const drs_host *hosts = k->hosts + drs_host_slot(k, c->first_host);
+    uint32_t nh = c->n_hosts, first = c->first_host, n_vms = cluster_vm_count(c, env->n_vms);
+    const drs_host *hosts = k->hosts + drs_host_slot(k, first);
     double *sum[2] = {k->view_sums, k->view_sums + nh}, *load[2] = {k->view_sums + 2 * (size_t)nh, k->view_sums + 3 * (size_t)nh};
     double demand[2] = {0.0, 0.0};
+    const int32_t *migration = k->vm_migration, *vm_host = c->vm_host;
+    const double *cpu = k->vm_cpu_mhz, *mem = k->vm_mem_mib;
+    /* the demand sets only the weights of DRS_COMBINE_WEIGHTED */
+    int weighted = d->params.combine == DRS_COMBINE_WEIGHTED;
     for (uint32_t j = 0; j < nh; j++)
         sum[0][j] = sum[1][j] = 0.0;
-    for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
+    for (uint32_t i = 0; i < n_vms; i++) {
         uint32_t slot = own_slot(i);
-        int32_t r = k->vm_migration[slot];
-        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[slot];
-        if (h < (int32_t)c->first_host || h >= (int32_t)(c->first_host + nh))
+        int32_t r = migration[slot];
+        /* unsigned: a VM nowhere (-1) or on a host below `first` wraps past nh */
+        uint32_t j = (uint32_t)(r >= 0 ? k->migs[r].dst : vm_host[slot]) - first;
+        if (j >= nh)
             continue; /* nowhere, or on another cluster's host: in no sum */
-        uint32_t j = (uint32_t)h - c->first_host;
-        sum[0][j] += k->vm_cpu_mhz[slot];
-        sum[1][j] += k->vm_mem_mib[slot];
-        if (hosts[j].state != DRS_HOST_DOWN) {
-            demand[0] += k->vm_cpu_mhz[slot];
-            demand[1] += k->vm_mem_mib[slot];
+        sum[0][j] += cpu[slot];
+        sum[1][j] += mem[slot];
+        if (weighted && hosts[j].state != DRS_HOST_DOWN) {
+            demand[0] += cpu[slot];
+            demand[1] += mem[slot];
         }
     }
     return drs_imbalance_of_sums(hosts, nh, sum, load, demand, d->params.combine);
@@ -734,6 +738,18 @@ static int drs_hold_stop(cluster *c, const cluster_feature *f, uint32_t vm_id)
     return 1;
 }
 
+/* Whether some host of the cluster is being evacuated or is in standby
+ * (a branch-free scan the compiler vectorises). */
+static int any_host_out(const drs_ctl *k, const cluster *c)
+{
+    const uint8_t *evacuating = k->host_evacuating + drs_host_slot(k, c->first_host);
+    const uint8_t *standby = k->host_standby + drs_host_slot(k, c->first_host);
+    uint8_t out = 0;
+    for (uint32_t j = 0; j < c->n_hosts; j++)
+        out |= evacuating[j] | standby[j];
+    return out != 0;
+}
+
 /* Placement: hosts the hard rules forbid for vm_id, hosts being evacuated
  * and hosts in standby are unusable (the core restores the view). */
 static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluster_place_purpose purpose)
@@ -741,6 +757,8 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
     (void)purpose;
     drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
+    if (d->n_rules == 0 && !any_host_out(k, c))
+        return; /* nothing to mask: most placements */
     /* rules see VMs in flight at their destination, as DRS does */
     for (uint32_t i = k->first_open; i < k->n_migs; i++)
         if (k->migs[i].outcome == 0) {

@@ -196,6 +196,35 @@ static const host_spec *drs_capacity(const host *h, const host_feature *f, const
     return tmp;
 }
 
+/* A VM's memory overhead is a function of (vCPUs, memory) only: the VMs of
+ * a group share it, and a host holds VMs of a few groups, interleaved. */
+#define OVERHEAD_MEMO 4
+typedef struct overhead_memo {
+    uint32_t n, next;
+    uint32_t vcpus[OVERHEAD_MEMO];
+    uint64_t memory_mib[OVERHEAD_MEMO];
+    double overhead_mib[OVERHEAD_MEMO];
+} overhead_memo;
+
+static double overhead_of(overhead_memo *m, const vm_spec *vs)
+{
+    for (uint32_t i = 0; i < m->n; i++)
+        if (m->vcpus[i] == vs->vcpus && m->memory_mib[i] == vs->memory_mib)
+            return m->overhead_mib[i];
+    double oh = vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib);
+    uint32_t at = m->n < OVERHEAD_MEMO ? m->n++ : m->next++ % OVERHEAD_MEMO;
+    m->vcpus[at] = vs->vcpus;
+    m->memory_mib[at] = vs->memory_mib;
+    m->overhead_mib[at] = oh;
+    return oh;
+}
+
+/* fmin(1, x) without the libm call: the same value for every x, NaN too */
+static inline double at_most_1(double x)
+{
+    return x < 1.0 ? x : 1.0;
+}
+
 /* After the contention step: standby power, the vMotion CPU reservation in
  * the hypervisor's CPU, and the VMs' stats to the controller at the first
  * sample of each DRS period. */
@@ -227,10 +256,7 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
     uint32_t own_lp = model_cluster_lp_of_host(env, h->index);
     drs_host_stats_msg hb = {.op = DRS_OP_HOST_STATS};
     uint32_t last = UINT32_MAX, n = 0;
-    /* the overhead is a function of (vCPUs, memory): VMs of a group share it */
-    uint32_t oh_vcpus = 0;
-    uint64_t oh_memory_mib = 0;
-    double oh_mib = vsphere_vm_overhead_mib(0, 0.0);
+    overhead_memo memo = {.n = 0};
     for (uint32_t i = 0; i < h->n_vms; i++) { /* scattered records: overlap their cache misses */
         __builtin_prefetch(&d->stage[h->vm_ids[i]], 1);
         if (env->vm_cluster)
@@ -246,14 +272,9 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
          * resident) + the VM's overhead: Denneman 2018, vSphere 6.5+ */
         double active = running ? s->scratch->mvm[i].active_mib : 0.0;
         double consumed = s->scratch->mres[i].consumed_mib;
-        if (vs->vcpus != oh_vcpus || vs->memory_mib != oh_memory_mib) {
-            oh_vcpus = vs->vcpus;
-            oh_memory_mib = vs->memory_mib;
-            oh_mib = vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib);
-        }
-        double e_mem = drs_memory_demand_mib(active, consumed, oh_mib);
+        double e_mem = drs_memory_demand_mib(active, consumed, overhead_of(&memo, vs));
         double vcpu_mhz = (double)vs->vcpus * spec->cpu_mhz;
-        double use = vcpu_mhz > 0.0 ? fmin(1.0, e_cpu / vcpu_mhz) : 0.0;
+        double use = vcpu_mhz > 0.0 ? at_most_1(e_cpu / vcpu_mhz) : 0.0;
         double dirty = d->dirty_mb_per_s[vs->group] * 1e6 * use;
         uint32_t dst_lp = model_cluster_lp_of_vm(env, id);
         if (dst_lp != own_lp) {

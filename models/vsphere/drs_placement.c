@@ -54,6 +54,19 @@ int32_t drs_place(const drs_cluster *c, drs_combine combine, const int32_t *assi
     return best;
 }
 
+/* fmax(0, v) and fmax(a, b) without a libm call each (the hot loop of a
+ * placement): the same values up to the sign of a zero, which no
+ * comparison below sees, and NaN falls to 0 as with fmax. */
+static inline double clamp_at_0(double v)
+{
+    return v > 0.0 ? v : 0.0;
+}
+
+static inline double larger(double a, double b)
+{
+    return a > b ? a : b;
+}
+
 /* Shift formula as in drs_state.c: with old mean m and Q the sum of squared
  * deviations from m, adding x to one host gives Q' = Q - d^2 + (d + x)^2 and
  * var' = Q'/H - (x/H)^2. */
@@ -102,9 +115,9 @@ int32_t drs_place_by_load(const drs_load_view *hosts, uint32_t n_hosts, double v
             double x = c[r] > 0 ? add[r] / c[r] : 0.0;
             double d = (c[r] > 0 ? e[r] / c[r] : 0.0) - mean[r];
             double qq = q[r] - d * d + (d + x) * (d + x);
-            i_r[r] = sqrt(fmax(0.0, qq / n - (x / n) * (x / n)));
+            i_r[r] = sqrt(clamp_at_0(qq / n - (x / n) * (x / n)));
         }
-        double i = combine == DRS_COMBINE_WEIGHTED ? w[0] * i_r[0] + w[1] * i_r[1] : fmax(i_r[0], i_r[1]);
+        double i = combine == DRS_COMBINE_WEIGHTED ? w[0] * i_r[0] + w[1] * i_r[1] : larger(i_r[0], i_r[1]);
         if (best < 0 || i < best_i) {
             best = (int32_t)h;
             best_i = i;
