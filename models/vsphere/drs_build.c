@@ -10,6 +10,7 @@
 #include "models/core/cluster.h"
 #include "models/core/datacenter.h"
 #include "models/vsphere/drs_vsphere7.h"
+#include "models/vsphere/vm_overhead.h"
 #include "models/core/module.h"
 #include "recorder/declare.h"
 #include "models/core/model_env.h"
@@ -262,7 +263,7 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     const vdcsim_drs_policy *policy = policy_lookup(policy_registry_of(VDCSIM_POLICY_DRS), scn_string(scn, "drs.policy"));
     k->local = env->host_cluster != NULL && scn_list_len(scn, "rules") == 0 && policy && policy->pass == NULL;
     uint32_t own = x->own_vms;
-    size_t pass_vms = k->local ? (own ? own : 1) : nv;
+    size_t nv_all = nv; /* a full view's pass arrays hold every VM of the run */
     k->vm_local = env->vm_local;
     if (env->vm_local) /* the view's per-VM arrays hold the cluster's own VMs */
         nv = own ? own : 1;
@@ -292,12 +293,14 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
     k->hosts = calloc(nh, sizeof *k->hosts);
-    k->vms = calloc(pass_vms, sizeof *k->vms);
-    k->assignment = calloc(pass_vms, sizeof *k->assignment);
+    if (!k->local) { /* a local view allocates them for each pass that needs them */
+        k->vms = calloc(nv_all, sizeof *k->vms);
+        k->assignment = calloc(nv_all, sizeof *k->assignment);
+    }
     k->moves = calloc((size_t)d->params.max_moves_per_pass + 1, sizeof *k->moves); /* no pass makes more */
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
         !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->view_sums || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
-        !k->vms || !k->assignment || !k->moves)
+        (!k->local && (!k->vms || !k->assignment)) || !k->moves)
         return -1;
     for (size_t v = 0; v < nv; v++)
         k->vm_migration[v] = -1;
@@ -443,12 +446,14 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
 
     int groups = scn_list_len(scn, "vms");
     d->dirty_mb_per_s = calloc(groups ? (size_t)groups : 1, sizeof *d->dirty_mb_per_s);
+    d->group_overhead = calloc(groups ? (size_t)groups : 1, sizeof *d->group_overhead);
+    d->n_groups = d->group_overhead ? (uint32_t)groups : 0;
     size_t nh = env->n_hosts ? env->n_hosts : 1, nv = env->n_vms ? env->n_vms : 1;
     d->hosts = calloc(nh, sizeof *d->hosts);
     d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
     d->stage = calloc(nv, sizeof *d->stage);
     cluster_extent *extents = cluster_extents(env);
-    int rc = d->dirty_mb_per_s && d->hosts && d->vm_pinned && d->stage && extents &&
+    int rc = d->dirty_mb_per_s && d->group_overhead && d->hosts && d->vm_pinned && d->stage && extents &&
                      alloc_ctl(d, scn, env, 0, &extents[0]) == 0
                  ? 0
                  : -2;
@@ -458,6 +463,25 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     if (rc == 0) {
         for (int g = 0; g < groups; g++)
             d->dirty_mb_per_s[g] = scn_float(scn, "vms.[%d].dirty_rate", g);
+        /* each group's entry from its first VM; shape (0, 0) when it has none */
+        for (uint32_t g = 0; g < d->n_groups; g++)
+            d->group_overhead[g].overhead_mib = vsphere_vm_overhead_mib(0, 0.0);
+        uint32_t *first_vm = malloc((groups ? (size_t)groups : 1) * sizeof *first_vm);
+        if (!first_vm)
+            rc = -2;
+        for (uint32_t g = 0; rc == 0 && g < d->n_groups; g++)
+            first_vm[g] = UINT32_MAX;
+        for (uint32_t v = env->n_vms; rc == 0 && v-- > 0;)
+            if (env->vm_specs[v].group < d->n_groups)
+                first_vm[env->vm_specs[v].group] = v;
+        for (uint32_t g = 0; rc == 0 && g < d->n_groups; g++)
+            if (first_vm[g] != UINT32_MAX) {
+                const vm_spec *vs = &env->vm_specs[first_vm[g]];
+                d->group_overhead[g] = (drs_group_overhead){
+                    .vcpus = vs->vcpus, .memory_mib = vs->memory_mib,
+                    .overhead_mib = vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib)};
+            }
+        free(first_vm);
         /* vGPU VMs stay put too unless vgpu.vmotion (docs/vsphere.md, "vGPU");
          * the keys are per group: read once per group, not per VM */
         uint8_t *group_pinned = calloc(groups ? (size_t)groups : 1, sizeof *group_pinned);
@@ -654,6 +678,7 @@ static void drs_free(drs_env *d)
     free(d->vm_pinned);
     free(d->stage);
     free(d->dirty_mb_per_s);
+    free(d->group_overhead);
     free(d->rules);
     free(d->rule_members);
     drs_rules_index_free(&d->rule_index);

@@ -370,21 +370,33 @@ static int pass_is_idle(const drs_env *d, const cluster *c, drs_pass_result *out
 }
 
 /* The pass on the view's VMs (k->hosts filled): the moves into k->moves,
- * in the run's numbers; their count, or -1. */
+ * in the run's numbers; their count, or -1. A local view's VM array and
+ * assignment exist only while the pass runs (few passes get here: most are
+ * idle, pass_is_idle), so they are filled whole each time; the full view
+ * keeps its arrays and writes the VMs' static fields (reservations, memory,
+ * VFs: fixed for the run) at its first pass only, since its VM records are
+ * scattered and a read of each costs a cache miss. */
 static int full_pass(drs_env *d, cluster *c, drs_pass_result *res)
 {
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
-    int n;
-    /* The VMs' static fields once (the VM records are scattered: a read of
-     * each per pass costs a cache miss per VM); the rest every pass. */
-    int set_static = !k->vms_static_set;
+    int local = local_view(d, c);
+    uint32_t n_view = local ? c->n_vm_ids : env->n_vms;
+    drs_vm *vms = k->vms;
+    int32_t *assignment = k->assignment;
+    if (local) {
+        vms = malloc((n_view ? n_view : 1) * sizeof *vms);
+        assignment = malloc((n_view ? n_view : 1) * sizeof *assignment);
+        if (!vms || !assignment)
+            abort(); /* out of memory inside a handler */
+    }
+    int set_static = local || !k->vms_static_set;
     k->vms_static_set = 1;
     for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
         uint32_t v = cluster_vm_at(c, i), slot = own_slot(i);
         int32_t r = k->vm_migration[slot];
         int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[slot];
-        drs_vm *dv = local_view(d, c) ? &k->vms[i] : &k->vms[v];
+        drs_vm *dv = local ? &vms[i] : &vms[v];
         if (set_static) {
             const vm_spec *vs = &env->vm_specs[v];
             dv->cpu_reservation_mhz = vs->res.cpu_reservation_mhz;
@@ -397,30 +409,33 @@ static int full_pass(drs_env *d, cluster *c, drs_pass_result *res)
         dv->mem_entitlement_mib = k->vm_mem_mib[slot];
         dv->dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[slot] / MIB_BYTES;
         dv->pinned = !vm_movable_at(d, v, slot);
-        if (local_view(d, c)) {
+        if (local) {
             dv->host = h >= 0 ? h - (int32_t)c->first_host : h;
-            k->assignment[i] = dv->host;
+            assignment[i] = dv->host;
         } else {
-            k->assignment[v] = h;
+            assignment[v] = h;
         }
     }
-    drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, d->rules, d->n_rules};
-    pass_devices pd = {c, k->assignment, local_view(d, c)};
+    pass_devices pd = {c, assignment, local};
     drs_params params = d->params;
     params.device_fits = pass_devices_fit;
     params.device_arg = &pd;
     uint32_t cap = d->params.max_moves_per_pass + 1; /* no pass makes more (drs.h, drs_policy_pass) */
-    if (local_view(d, c)) {
-        drs_cluster lcl = {k->hosts + drs_host_slot(k, c->first_host), c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
-        n = drs_pass(&lcl, &params, k->assignment, k->moves, cap, res);
+    int n;
+    if (local) {
+        drs_cluster lcl = {k->hosts + drs_host_slot(k, c->first_host), c->n_hosts, vms, n_view, NULL, 0};
+        n = drs_pass(&lcl, &params, assignment, k->moves, cap, res);
         for (int i = 0; i < n; i++) { /* back to the run's VM and host numbers */
             k->moves[i].vm = c->vm_ids[k->moves[i].vm];
             k->moves[i].from += k->moves[i].from >= 0 ? (int32_t)c->first_host : 0;
             k->moves[i].to += k->moves[i].to >= 0 ? (int32_t)c->first_host : 0;
         }
+        free(vms);
+        free(assignment);
     } else {
-        n = d->policy->pass ? drs_policy_pass(d, &cl, &params, k->assignment, k->moves, cap, res)
-                            : drs_pass(&cl, &params, k->assignment, k->moves, cap, res);
+        drs_cluster cl = {k->hosts, env->n_hosts, vms, n_view, d->rules, d->n_rules};
+        n = d->policy->pass ? drs_policy_pass(d, &cl, &params, assignment, k->moves, cap, res)
+                            : drs_pass(&cl, &params, assignment, k->moves, cap, res);
     }
     return n;
 }

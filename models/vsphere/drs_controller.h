@@ -145,6 +145,15 @@ typedef struct drs_stats_stage {
     int32_t running;
 } drs_stats_stage;
 
+/* A VM's memory overhead is a function of (vCPUs, memory) only: computed
+ * once per VM group, for the shape of the group's first VM (a VM of another
+ * shape computes its own). */
+typedef struct drs_group_overhead {
+    uint32_t vcpus;
+    uint64_t memory_mib;
+    double overhead_mib; /* vsphere_vm_overhead_mib(vcpus, memory_mib) */
+} drs_group_overhead;
+
 /* Why a migration was made: the `reason` column of /tables/vmotions. */
 typedef enum { DRS_REASON_BALANCE = 0, DRS_REASON_MAINTENANCE, DRS_REASON_RULE } drs_reason;
 
@@ -210,15 +219,15 @@ typedef struct drs_ctl {
     uint8_t *host_stuck;      /* DPM scratch: holds a VM that cannot move */
     /* scratch for a pass */
     drs_host *hosts;
-    drs_vm *vms;
-    int32_t *assignment;
-    drs_move *moves;
-    /* with `clusters`, no rules and a built-in policy: vms, assignment and
-     * moves hold the cluster's own VMs only, renumbered (drs_controller.c) */
+    drs_vm *vms;              /* full view only (NULL in a local view: allocated by each pass that needs it) */
+    int32_t *assignment;      /* likewise */
+    drs_move *moves;          /* drs.max_moves_per_pass + 1 */
+    /* with `clusters`, no rules and a built-in policy: a pass sees the
+     * cluster's own VMs only, renumbered (drs_controller.c) */
     int local;
-    /* vms[] of the cluster's own VMs hold their static fields (reservations,
+    /* vms[] of a full view hold the VMs' static fields (reservations,
      * memory, VFs: from vm_spec, fixed for the run), written by the first
-     * pass; later passes and samples write the dynamic fields only */
+     * pass; later passes write the dynamic fields only */
     int vms_static_set;
     uint64_t passes, moves_total;
     double last_imbalance;
@@ -241,6 +250,8 @@ typedef struct drs_env {
     drs_params params;
     vmotion_params vmotion;    /* downtime target, rounds, switchover */
     double *dirty_mb_per_s;    /* per VM group: at full vCPU use */
+    drs_group_overhead *group_overhead; /* per VM group (n_groups): its VMs' memory overhead */
+    uint32_t n_groups;
     uint8_t *vm_pinned;        /* per VM: passthrough or SR-IOV */
     drs_rule *rules;
     uint32_t n_rules;

@@ -196,27 +196,12 @@ static const host_spec *drs_capacity(const host *h, const host_feature *f, const
     return tmp;
 }
 
-/* A VM's memory overhead is a function of (vCPUs, memory) only: the VMs of
- * a group share it, and a host holds VMs of a few groups, interleaved. */
-#define OVERHEAD_MEMO 4
-typedef struct overhead_memo {
-    uint32_t n, next;
-    uint32_t vcpus[OVERHEAD_MEMO];
-    uint64_t memory_mib[OVERHEAD_MEMO];
-    double overhead_mib[OVERHEAD_MEMO];
-} overhead_memo;
-
-static double overhead_of(overhead_memo *m, const vm_spec *vs)
+static double overhead_of(const drs_env *d, const vm_spec *vs)
 {
-    for (uint32_t i = 0; i < m->n; i++)
-        if (m->vcpus[i] == vs->vcpus && m->memory_mib[i] == vs->memory_mib)
-            return m->overhead_mib[i];
-    double oh = vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib);
-    uint32_t at = m->n < OVERHEAD_MEMO ? m->n++ : m->next++ % OVERHEAD_MEMO;
-    m->vcpus[at] = vs->vcpus;
-    m->memory_mib[at] = vs->memory_mib;
-    m->overhead_mib[at] = oh;
-    return oh;
+    const drs_group_overhead *o = vs->group < d->n_groups ? &d->group_overhead[vs->group] : NULL;
+    if (o && o->vcpus == vs->vcpus && o->memory_mib == vs->memory_mib)
+        return o->overhead_mib;
+    return vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib);
 }
 
 /* fmin(1, x) without the libm call: the same value for every x, NaN too */
@@ -256,7 +241,6 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
     uint32_t own_lp = model_cluster_lp_of_host(env, h->index);
     drs_host_stats_msg hb = {.op = DRS_OP_HOST_STATS};
     uint32_t last = UINT32_MAX, n = 0;
-    overhead_memo memo = {.n = 0};
     for (uint32_t i = 0; i < h->n_vms; i++) { /* scattered records: overlap their cache misses */
         __builtin_prefetch(&d->stage[h->vm_ids[i]], 1);
         if (env->vm_cluster)
@@ -272,7 +256,7 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
          * resident) + the VM's overhead: Denneman 2018, vSphere 6.5+ */
         double active = running ? s->scratch->mvm[i].active_mib : 0.0;
         double consumed = s->scratch->mres[i].consumed_mib;
-        double e_mem = drs_memory_demand_mib(active, consumed, overhead_of(&memo, vs));
+        double e_mem = drs_memory_demand_mib(active, consumed, overhead_of(d, vs));
         double vcpu_mhz = (double)vs->vcpus * spec->cpu_mhz;
         double use = vcpu_mhz > 0.0 ? at_most_1(e_cpu / vcpu_mhz) : 0.0;
         double dirty = d->dirty_mb_per_s[vs->group] * 1e6 * use;
