@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "models/core/cluster.h"
+#include "models/core/datacenter.h"
 #include "models/host/host_contention.h"
 #include "models/core/model_env.h"
 
@@ -644,11 +645,17 @@ static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int
     mig_close(ctx, d, c, m, 1);
 }
 
-/* The controller's view takes one VM's reported stats. */
-static void take_stats(drs_ctl *k, uint32_t vm_id, int32_t running, double cpu_mhz, double mem_mib,
-                       double dirty_bytes_per_s)
+drs_stage_map drs_stage_map_of(const model_env *env, uint32_t cluster_index)
 {
-    uint32_t slot = drs_vm_slot(k, vm_id);
+    if (env->vm_local && env->dc && env->dc->vm_first)
+        return (drs_stage_map){.vm_local = env->vm_local, .first = env->dc->vm_first[cluster_index]};
+    return (drs_stage_map){.vm_local = NULL, .first = 0};
+}
+
+/* The controller's view takes one VM's reported stats (the VM at `slot`). */
+static void take_stats_at(drs_ctl *k, uint32_t slot, int32_t running, double cpu_mhz, double mem_mib,
+                          double dirty_bytes_per_s)
+{
     k->vm_running[slot] = (uint8_t)running;
     k->vm_cpu_mhz[slot] = cpu_mhz;
     k->vm_mem_mib[slot] = mem_mib;
@@ -665,19 +672,22 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
     switch ((drs_op)m->op) {
     case DRS_OP_VM_STATS: {
         const drs_stats_msg *st = (const drs_stats_msg *)ev->payload.bytes;
-        take_stats(k, st->vm, st->running, st->cpu_mhz, st->mem_mib, st->dirty_bytes_per_s);
+        take_stats_at(k, drs_vm_slot(k, st->vm), st->running, st->cpu_mhz, st->mem_mib, st->dirty_bytes_per_s);
         break;
     }
     case DRS_OP_HOST_STATS: {
         const drs_host_stats_msg *hb = (const drs_host_stats_msg *)ev->payload.bytes;
+        drs_stage_map map = drs_stage_map_of(c->env, c->index);
         uint32_t named = hb->n_vms < DRS_HOST_STATS_IDS ? hb->n_vms : DRS_HOST_STATS_IDS;
         for (uint32_t i = 0; i < named; i++) /* the records are scattered: overlap their cache misses */
             __builtin_prefetch(&d->stage[hb->vm[i]]);
-        uint32_t id = 0;
+        uint32_t at = 0;
         for (uint32_t i = 0; i < hb->n_vms; i++) {
-            id = i < named ? hb->vm[i] : d->stage[id].next;
-            const drs_stats_stage *g = &d->stage[id];
-            take_stats(k, id, g->running, g->cpu_mhz, g->mem_mib, g->dirty_bytes_per_s);
+            at = i < named ? hb->vm[i] : d->stage[at].next;
+            const drs_stats_stage *g = &d->stage[at];
+            /* the record's position gives the VM's slot (drs_stage_map) */
+            uint32_t slot = map.vm_local ? at - map.first : drs_vm_slot(k, at);
+            take_stats_at(k, slot, g->running, g->cpu_mhz, g->mem_mib, g->dirty_bytes_per_s);
         }
         break;
     }

@@ -116,9 +116,10 @@ _Static_assert(sizeof(drs_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "DRS stats fit 
 
 /* DRS_OP_HOST_STATS: one host's stats of the VMs it holds at the first
  * sample of a DRS period, in the order of its VM list. The values are in
- * drs_env.stage: the first DRS_HOST_STATS_IDS VMs are named here (so the
- * controller can fetch their records at once), the rest follow the last
- * named one through each record's `next`; `n_vms` records in all. Applied
+ * drs_env.stage, one record per VM at drs_stage_record(): the first
+ * DRS_HOST_STATS_IDS records are named here by position (so the controller
+ * can fetch them at once), the rest follow the last named one through each
+ * record's `next`; `n_vms` records in all. Applied
  * in that order they give the controller the same view, at the same event
  * position, as the n_vms VM_STATS messages they replace (which were
  * consecutive in the controller's order: same time, kind and source,
@@ -127,7 +128,7 @@ _Static_assert(sizeof(drs_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "DRS stats fit 
 typedef struct drs_host_stats_msg {
     int32_t op; /* DRS_OP_HOST_STATS */
     uint32_t n_vms;
-    uint32_t vm[DRS_HOST_STATS_IDS];
+    uint32_t vm[DRS_HOST_STATS_IDS]; /* stage positions (drs_stage_record) */
 } drs_host_stats_msg;
 _Static_assert(sizeof(drs_host_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "host stats fit an event payload");
 
@@ -153,6 +154,26 @@ typedef struct drs_group_overhead {
     uint64_t memory_mib;
     double overhead_mib; /* vsphere_vm_overhead_mib(vcpus, memory_mib) */
 } drs_group_overhead;
+
+/* Where a VM's stats record lies in drs_env.stage. With `clusters` the
+ * records lie cluster by cluster (the order of datacenter.vm_ids: a
+ * cluster's own VMs in id order from vm_first[cluster]), so that the hosts
+ * of one cluster, which sample one after the other, write one block of
+ * 32-byte records and its controller reads that block back, instead of
+ * records scattered over the whole array; record = vm_first + the VM's
+ * index among its cluster's VMs (model_env.vm_local), which is also its
+ * slot in the controller's per-VM arrays. Without `clusters`: the VM id. */
+typedef struct drs_stage_map {
+    const uint32_t *vm_local; /* NULL: records by VM id */
+    uint32_t first;           /* the cluster's first record */
+} drs_stage_map;
+
+drs_stage_map drs_stage_map_of(const struct model_env *env, uint32_t cluster_index);
+/* The record of VM vm_id of the map's cluster. */
+static inline uint32_t drs_stage_record(const drs_stage_map *m, uint32_t vm_id)
+{
+    return m->vm_local ? m->first + m->vm_local[vm_id] : vm_id;
+}
 
 /* Why a migration was made: the `reason` column of /tables/vmotions. */
 typedef enum { DRS_REASON_BALANCE = 0, DRS_REASON_MAINTENANCE, DRS_REASON_RULE } drs_reason;

@@ -236,15 +236,20 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         return; /* stats go once per DRS period, at its first sample */
     const host_spec *spec = &env->host_specs[h->index];
     /* The VMs of the host's own cluster go in one HOST_STATS message
-     * (their values in d->stage, chained in list order); a VM of another
+     * (their values in d->stage, chained in list order, at their records'
+     * positions, drs_stage_record); a VM of another
      * cluster's controller (cross-cluster vMotion) gets its own VM_STATS. */
     uint32_t own_lp = model_cluster_lp_of_host(env, h->index);
     drs_host_stats_msg hb = {.op = DRS_OP_HOST_STATS};
     uint32_t last = UINT32_MAX, n = 0;
+    drs_stage_map map = drs_stage_map_of(env, env->host_cluster ? env->host_cluster[h->index] : 0);
     for (uint32_t i = 0; i < h->n_vms; i++) { /* scattered records: overlap their cache misses */
-        __builtin_prefetch(&d->stage[h->vm_ids[i]], 1);
         if (env->vm_cluster)
             __builtin_prefetch(&env->vm_cluster[h->vm_ids[i]]);
+        if (map.vm_local)
+            __builtin_prefetch(&map.vm_local[h->vm_ids[i]]);
+        else
+            __builtin_prefetch(&d->stage[h->vm_ids[i]], 1);
     }
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
@@ -271,13 +276,14 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
             sim_send(ctx, dst_lp, env->control_latency_ns, d->kind_cluster, &st, sizeof st);
             continue;
         }
-        d->stage[id] = (drs_stats_stage){
+        uint32_t at = drs_stage_record(&map, id);
+        d->stage[at] = (drs_stats_stage){
             .cpu_mhz = e_cpu, .mem_mib = e_mem, .dirty_bytes_per_s = dirty, .next = UINT32_MAX, .running = running};
         if (n < DRS_HOST_STATS_IDS)
-            hb.vm[n] = id;
+            hb.vm[n] = at;
         if (n > 0)
-            d->stage[last].next = id;
-        last = id;
+            d->stage[last].next = at;
+        last = at;
         n++;
     }
     if (n > 0) {
