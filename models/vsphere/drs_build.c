@@ -508,6 +508,8 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     if (rc == 0)
         rc = build_cluster_envs(d, scn, env, extents);
     free(extents);
+    for (uint32_t h = 0; rc == 0 && h < env->n_hosts; h++)
+        d->hosts[h].drs_on = (d->cluster_envs ? d->cluster_envs[env->host_cluster[h]] : d)->enabled;
     if (rc != 0) {
         *bad = rc == -1 ? 1 : 2;
         drs_free(d);

@@ -204,6 +204,7 @@ typedef struct drs_host_side {
     sim_time_ns maintenance_ns;    /* its duration (-1: ended by an explicit end) */
     /* VMs SDPS slows down here (as source), at most the 8 vMotions a host runs */
     uint32_t n_throttled;
+    int drs_on;                    /* DRS runs in the host's cluster (fixed at build) */
     uint32_t throttled_vm[8];
     double throttled_speed[8];
 } drs_host_side;
