@@ -172,8 +172,8 @@ int32_t drs_place(const drs_cluster *c, drs_combine combine, const int32_t *assi
  * host's capacities, the entitlements it has committed there, whether it is
  * a balancing host and whether the VM is feasible there (the caller's fit
  * and rule checks). Least resulting combined imbalance over the balancing
- * hosts, ties to the lower index; -1 if no balancing host is feasible.
- * O(n_hosts). */
+ * hosts, ties to the lower index; -1 if no balancing host is feasible (or
+ * out of memory). O(n_hosts). */
 typedef struct drs_load_view {
     double cpu_capacity_mhz, mem_capacity_mib;
     double cpu_entitled_mhz, mem_entitled_mib;
