@@ -501,6 +501,62 @@ static int some_move_passes(const drs_cluster *c, const drs_params *p, int32_t *
     return found;
 }
 
+/* drs_imbalance_of_sums (the controller's idle-pass check and imbalance
+ * sample, docs/vsphere.md "Idle passes") from per-host sums added in VM
+ * order: the hand-computed values of the four-host cluster, then the very
+ * same value as drs_imbalance (==, not near) on random clusters with hosts
+ * in maintenance and down, VMs nowhere, both combinations. */
+static double sums_imbalance(const drs_cluster *c, const int32_t *a, drs_combine combine)
+{
+    double cpu[MAX_H] = {0}, mem[MAX_H] = {0}, lcpu[MAX_H], lmem[MAX_H], demand[2] = {0.0, 0.0};
+    for (uint32_t v = 0; v < c->n_vms; v++) {
+        if (a[v] < 0)
+            continue;
+        cpu[a[v]] += c->vms[v].cpu_entitlement_mhz;
+        mem[a[v]] += c->vms[v].mem_entitlement_mib;
+        if (c->hosts[a[v]].state != DRS_HOST_DOWN) {
+            demand[0] += c->vms[v].cpu_entitlement_mhz;
+            demand[1] += c->vms[v].mem_entitlement_mib;
+        }
+    }
+    double *sums[2] = {cpu, mem}, *loads[2] = {lcpu, lmem};
+    return drs_imbalance_of_sums(c->hosts, c->n_hosts, sums, loads, demand, combine);
+}
+
+static void test_imbalance_of_sums(void)
+{
+    setup_four_hosts();
+    drs_cluster c4 = four_host_cluster(NULL, 0);
+    int32_t a4[N_VMS];
+    current_assignment(a4);
+    CHECK_NEAR(sums_imbalance(&c4, a4, DRS_COMBINE_MAX), 0.22360679775, 1e-10);
+    CHECK_NEAR(sums_imbalance(&c4, a4, DRS_COMBINE_WEIGHTED), (0.4 * 0.22360679775 + 0.0625 * 0.02209708691) / 0.4625,
+               1e-10);
+
+    int failures_before = check_failed_count;
+    rng_state = 0x2545F4914F6CDD1DULL;
+    for (int iter = 0; iter < 500 && check_failed_count == failures_before; iter++) {
+        random_case k;
+        make_case(&k);
+        for (uint32_t h = 0; h < k.n_hosts; h++)
+            if (rnd(6) == 0)
+                k.hosts[h].state = DRS_HOST_DOWN;
+        for (uint32_t v = 0; v < k.n_vms; v++) { /* fractions: sums that depend on their order */
+            k.vms[v].cpu_entitlement_mhz += rnd(1000) / 7.0;
+            k.vms[v].mem_entitlement_mib += rnd(1000) / 3.0;
+        }
+        drs_cluster c = {k.hosts, k.n_hosts, k.vms, k.n_vms, NULL, 0};
+        int32_t a[MAX_V];
+        for (uint32_t v = 0; v < k.n_vms; v++)
+            a[v] = rnd(5) == 0 ? -1 : (int32_t)rnd(k.n_hosts);
+        for (int combine = 0; combine < 2; combine++) {
+            double want = drs_imbalance(&c, a, (drs_combine)combine, NULL, NULL);
+            double got = sums_imbalance(&c, a, (drs_combine)combine);
+            CHECK(got == want || (isnan(got) && isnan(want)));
+        }
+    }
+}
+
 static void test_random_property(void)
 {
     int failures_before = check_failed_count;
@@ -655,5 +711,6 @@ int main(void)
     test_placement();
     test_weighted();
     test_random_property();
+    test_imbalance_of_sums();
     return CHECK_DONE();
 }

@@ -133,6 +133,16 @@ int drs_move_priority(double imbalance, uint32_t hosts);
 double drs_imbalance(const drs_cluster *c, const int32_t *assignment, drs_combine combine, double *cpu,
                      double *mem);
 
+/* The combined imbalance drs_imbalance() gives, from per-host sums kept by
+ * the caller instead of a VM array: entitled[r][h] the sum of E_v,r of the
+ * VMs on host h, added in VM index order from 0.0 (the order drs_imbalance
+ * adds them in, so the value is the same bit for bit); demand[r] the same
+ * sum over the VMs on hosts not DOWN (it sets the weights of
+ * DRS_COMBINE_WEIGHTED); load[r]: n_hosts doubles of scratch each. O(hosts),
+ * no allocation. */
+double drs_imbalance_of_sums(const drs_host *hosts, uint32_t n_hosts, double *const entitled[2],
+                             double *const load[2], const double demand[2], drs_combine combine);
+
 /* Normalised load N_h of one host for cpu (resource 0) or memory (1). */
 double drs_host_load(const drs_cluster *c, const int32_t *assignment, uint32_t host, int resource);
 
@@ -162,8 +172,8 @@ int32_t drs_place(const drs_cluster *c, drs_combine combine, const int32_t *assi
  * host's capacities, the entitlements it has committed there, whether it is
  * a balancing host and whether the VM is feasible there (the caller's fit
  * and rule checks). Least resulting combined imbalance over the balancing
- * hosts, ties to the lower index; -1 if no balancing host is feasible.
- * O(n_hosts). */
+ * hosts, ties to the lower index; -1 if no balancing host is feasible (or
+ * out of memory). O(n_hosts). */
 typedef struct drs_load_view {
     double cpu_capacity_mhz, mem_capacity_mib;
     double cpu_entitled_mhz, mem_entitled_mib;

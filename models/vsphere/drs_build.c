@@ -10,6 +10,7 @@
 #include "models/core/cluster.h"
 #include "models/core/datacenter.h"
 #include "models/vsphere/drs_vsphere7.h"
+#include "models/vsphere/vm_overhead.h"
 #include "models/core/module.h"
 #include "recorder/declare.h"
 #include "models/core/model_env.h"
@@ -178,6 +179,13 @@ done:
     return rc;
 }
 
+/* The VMs of group g are pinned: passthrough, or a vGPU that may not move. */
+static uint8_t group_pins(const scenario *scn, uint32_t g)
+{
+    return (uint8_t)(scn_bool(scn, "vms.[%u].passthrough", g) ||
+                     (scn_string(scn, "vms.[%u].vgpu_profile", g)[0] != '\0' && !scn_bool(scn, "vgpu.vmotion")));
+}
+
 /* The pass's view of the hosts and VMs of other clusters, once: they never
  * change in this cluster's view (hosts DOWN, VMs nowhere and not movable),
  * so the controller's loops visit only its own (docs/clusters.md). */
@@ -209,10 +217,43 @@ static void fill_foreign(drs_ctl *k, const model_env *env, uint32_t cluster_inde
     }
 }
 
-/* The controller state of cluster `cluster_index` into d->ctl: hosts of
- * other clusters are DOWN in it for good (no notice ever reaches it about
- * them), so no pass moves a VM there. 0 or -1. */
-static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint32_t cluster_index)
+/* What a cluster owns: its VMs and hosts, and the span from its first host
+ * to its last (contiguous in a local view). */
+typedef struct cluster_extent {
+    uint32_t own_vms, own_hosts, first_host, host_span;
+} cluster_extent;
+
+/* Every cluster's extent (one for a world without `clusters`) in one pass
+ * over the VMs and hosts, not one per cluster. NULL when out of memory. */
+static cluster_extent *cluster_extents(const model_env *env)
+{
+    uint32_t n = env->host_cluster && env->n_clusters ? env->n_clusters : 1;
+    cluster_extent *x = calloc(n, sizeof *x);
+    if (!x)
+        return NULL;
+    for (uint32_t k = 0; k < n; k++)
+        x[k].first_host = env->n_hosts;
+    for (uint32_t v = 0; v < env->n_vms; v++) {
+        uint32_t k = env->vm_cluster ? env->vm_cluster[v] : 0;
+        if (k < n)
+            x[k].own_vms++;
+    }
+    for (uint32_t h = 0; h < env->n_hosts; h++) {
+        uint32_t k = env->host_cluster ? env->host_cluster[h] : 0;
+        if (k >= n)
+            continue;
+        x[k].own_hosts++;
+        x[k].first_host = h < x[k].first_host ? h : x[k].first_host;
+        x[k].host_span = h + 1 - x[k].first_host;
+    }
+    return x;
+}
+
+/* The controller state of cluster `cluster_index` (extent x) into d->ctl:
+ * hosts of other clusters are DOWN in it for good (no notice ever reaches
+ * it about them), so no pass moves a VM there. 0 or -1. */
+static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint32_t cluster_index,
+                     const cluster_extent *x)
 {
     drs_ctl *k = &d->ctl;
     size_t nv = env->n_vms ? env->n_vms : 1, nh = env->n_hosts ? env->n_hosts : 1;
@@ -221,10 +262,8 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
      * every VM of the run */
     const vdcsim_drs_policy *policy = policy_lookup(policy_registry_of(VDCSIM_POLICY_DRS), scn_string(scn, "drs.policy"));
     k->local = env->host_cluster != NULL && scn_list_len(scn, "rules") == 0 && policy && policy->pass == NULL;
-    uint32_t own = 0;
-    for (uint32_t v = 0; v < env->n_vms; v++)
-        own += !env->vm_cluster || env->vm_cluster[v] == cluster_index;
-    size_t pass_vms = k->local ? (own ? own : 1) : nv;
+    uint32_t own = x->own_vms;
+    size_t nv_all = nv; /* a full view's pass arrays hold every VM of the run */
     k->vm_local = env->vm_local;
     if (env->vm_local) /* the view's per-VM arrays hold the cluster's own VMs */
         nv = own ? own : 1;
@@ -232,15 +271,9 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     k->host0 = 0;
     k->n_host_slots = env->n_hosts;
     if (k->local) {
-        uint32_t first = env->n_hosts, n_own = 0;
-        for (uint32_t h = 0; h < env->n_hosts; h++)
-            if (env->host_cluster[h] == cluster_index) {
-                first = h < first ? h : first;
-                n_own = h + 1 - first;
-            }
-        k->host0 = n_own ? first : 0;
-        k->n_host_slots = n_own;
-        nh = n_own ? n_own : 1;
+        k->host0 = x->host_span ? x->first_host : 0;
+        k->n_host_slots = x->host_span;
+        nh = x->host_span ? x->host_span : 1;
     }
     k->vm_cpu_mhz = calloc(nv, sizeof *k->vm_cpu_mhz);
     k->vm_mem_mib = calloc(nv, sizeof *k->vm_mem_mib);
@@ -254,16 +287,20 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     k->host_standby = calloc(nh, sizeof *k->host_standby);
     k->host_in_flight = calloc(nh, sizeof *k->host_in_flight);
     k->host_load = calloc(nh, sizeof *k->host_load);
+    size_t view_hosts = x->host_span > x->own_hosts ? x->host_span : x->own_hosts; /* c->n_hosts */
+    k->view_sums = calloc(4 * (view_hosts ? view_hosts : 1), sizeof *k->view_sums);
     k->host_stuck = calloc(nh, sizeof *k->host_stuck);
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
     k->hosts = calloc(nh, sizeof *k->hosts);
-    k->vms = calloc(pass_vms, sizeof *k->vms);
-    k->assignment = calloc(pass_vms, sizeof *k->assignment);
-    k->moves = calloc(pass_vms + d->params.max_moves_per_pass + 1, sizeof *k->moves);
+    if (!k->local) { /* a local view allocates them for each pass that needs them */
+        k->vms = calloc(nv_all, sizeof *k->vms);
+        k->assignment = calloc(nv_all, sizeof *k->assignment);
+    }
+    k->moves = calloc((size_t)d->params.max_moves_per_pass + 1, sizeof *k->moves); /* no pass makes more */
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
-        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
-        !k->vms || !k->assignment || !k->moves)
+        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->view_sums || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
+        (!k->local && (!k->vms || !k->assignment)) || !k->moves)
         return -1;
     for (size_t v = 0; v < nv; v++)
         k->vm_migration[v] = -1;
@@ -317,7 +354,7 @@ static void cluster_settings(drs_env *e, const scenario *scn, uint32_t k)
     e->dpm = e->enabled && scn_bool(scn, "%s", datacenter_key(scn, 1, k, "dpm.enabled", key, sizeof key));
 }
 
-static int build_cluster_envs(drs_env *d, const scenario *scn, const model_env *env)
+static int build_cluster_envs(drs_env *d, const scenario *scn, const model_env *env, const cluster_extent *x)
 {
     d->any_dpm = d->dpm;
     if (!env->host_cluster)
@@ -345,7 +382,7 @@ static int build_cluster_envs(drs_env *d, const scenario *scn, const model_env *
         d->cluster_envs[k] = e;
         cluster_settings(e, scn, k);
         d->any_dpm |= e->dpm;
-        if (alloc_ctl(e, scn, env, k) != 0)
+        if (alloc_ctl(e, scn, env, k, &x[k]) != 0)
             return -2;
         if (d->policy->pass != NULL) {
             size_t nh = env->n_hosts ? env->n_hosts : 1, nv = env->n_vms ? env->n_vms : 1;
@@ -409,26 +446,58 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
 
     int groups = scn_list_len(scn, "vms");
     d->dirty_mb_per_s = calloc(groups ? (size_t)groups : 1, sizeof *d->dirty_mb_per_s);
+    d->group_overhead = calloc(groups ? (size_t)groups : 1, sizeof *d->group_overhead);
+    d->n_groups = d->group_overhead ? (uint32_t)groups : 0;
     size_t nh = env->n_hosts ? env->n_hosts : 1, nv = env->n_vms ? env->n_vms : 1;
     d->hosts = calloc(nh, sizeof *d->hosts);
     d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
     d->stage = calloc(nv, sizeof *d->stage);
-    int rc = d->dirty_mb_per_s && d->hosts && d->vm_pinned && d->stage && alloc_ctl(d, scn, env, 0) == 0 ? 0 : -2;
+    cluster_extent *extents = cluster_extents(env);
+    int rc = d->dirty_mb_per_s && d->group_overhead && d->hosts && d->vm_pinned && d->stage && extents &&
+                     alloc_ctl(d, scn, env, 0, &extents[0]) == 0
+                 ? 0
+                 : -2;
     /* host LPs write it, controllers (rank 0 over MPI) read it */
     if (rc == 0 && sim_share(eng, d->stage, sizeof *d->stage, nv) != 0)
         rc = -2;
     if (rc == 0) {
         for (int g = 0; g < groups; g++)
             d->dirty_mb_per_s[g] = scn_float(scn, "vms.[%d].dirty_rate", g);
-        for (uint32_t v = 0; v < env->n_vms; v++) {
+        /* each group's entry from its first VM; shape (0, 0) when it has none */
+        for (uint32_t g = 0; g < d->n_groups; g++)
+            d->group_overhead[g].overhead_mib = vsphere_vm_overhead_mib(0, 0.0);
+        uint32_t *first_vm = malloc((groups ? (size_t)groups : 1) * sizeof *first_vm);
+        if (!first_vm)
+            rc = -2;
+        for (uint32_t g = 0; rc == 0 && g < d->n_groups; g++)
+            first_vm[g] = UINT32_MAX;
+        for (uint32_t v = env->n_vms; rc == 0 && v-- > 0;)
+            if (env->vm_specs[v].group < d->n_groups)
+                first_vm[env->vm_specs[v].group] = v;
+        for (uint32_t g = 0; rc == 0 && g < d->n_groups; g++)
+            if (first_vm[g] != UINT32_MAX) {
+                const vm_spec *vs = &env->vm_specs[first_vm[g]];
+                d->group_overhead[g] = (drs_group_overhead){
+                    .vcpus = vs->vcpus, .memory_mib = vs->memory_mib,
+                    .overhead_mib = vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib)};
+            }
+        free(first_vm);
+        /* vGPU VMs stay put too unless vgpu.vmotion (docs/vsphere.md, "vGPU");
+         * the keys are per group: read once per group, not per VM */
+        uint8_t *group_pinned = calloc(groups ? (size_t)groups : 1, sizeof *group_pinned);
+        if (!group_pinned)
+            rc = -2;
+        for (int g = 0; rc == 0 && g < groups; g++)
+            group_pinned[g] = group_pins(scn, (uint32_t)g);
+        for (uint32_t v = 0; rc == 0 && v < env->n_vms; v++) {
             const vm_spec *vs = &env->vm_specs[v];
-            /* vGPU VMs stay put too unless vgpu.vmotion (docs/vsphere.md, "vGPU") */
-            d->vm_pinned[v] = (uint8_t)(vs->res.sriov || scn_bool(scn, "vms.[%u].passthrough", vs->group) ||
-                                        (scn_string(scn, "vms.[%u].vgpu_profile", vs->group)[0] != '\0' &&
-                                         !scn_bool(scn, "vgpu.vmotion")));
+            uint8_t pinned = vs->group < (uint32_t)groups ? group_pinned[vs->group] : group_pins(scn, vs->group);
+            d->vm_pinned[v] = (uint8_t)(vs->res.sriov || pinned);
         }
-        rc = read_rules(d, scn, env, err, err_len);
+        free(group_pinned);
     }
+    if (rc == 0)
+        rc = read_rules(d, scn, env, err, err_len);
     if (rc == 0)
         rc = read_policy(d, scn, env, err, err_len);
     /* vSphere 7+ DRS runs every minute: its period unless drs.period is written */
@@ -437,7 +506,10 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
         d->params.period_s = 60.0;
     }
     if (rc == 0)
-        rc = build_cluster_envs(d, scn, env);
+        rc = build_cluster_envs(d, scn, env, extents);
+    free(extents);
+    for (uint32_t h = 0; rc == 0 && h < env->n_hosts; h++)
+        d->hosts[h].drs_on = (d->cluster_envs ? d->cluster_envs[env->host_cluster[h]] : d)->enabled;
     if (rc != 0) {
         *bad = rc == -1 ? 1 : 2;
         drs_free(d);
@@ -582,6 +654,7 @@ static void free_ctl(drs_env *d)
     free(k->host_standby);
     free(k->host_in_flight);
     free(k->host_load);
+    free(k->view_sums);
     free(k->host_stuck);
     free(k->nic_gbps);
     free(k->cpu_charged);
@@ -609,6 +682,7 @@ static void drs_free(drs_env *d)
     free(d->vm_pinned);
     free(d->stage);
     free(d->dirty_mb_per_s);
+    free(d->group_overhead);
     free(d->rules);
     free(d->rule_members);
     drs_rules_index_free(&d->rule_index);

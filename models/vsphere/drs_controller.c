@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "models/core/cluster.h"
+#include "models/core/datacenter.h"
 #include "models/host/host_contention.h"
 #include "models/core/model_env.h"
 
@@ -304,6 +305,143 @@ static int pass_devices_fit(const void *arg, uint32_t v, uint32_t h, const int32
                      : cluster_move_fits(pd->c, v, (int32_t)h, &plan);
 }
 
+/* The combined imbalance of the controller's view with the cluster's own
+ * hosts as k->hosts holds them: each VM at its host, a VM in flight at its
+ * destination. The same value, bit for bit, as drs_imbalance() on the
+ * pass's VM array (drs_imbalance_of_sums: the sums are added in the same
+ * VM order; the other clusters' hosts and VMs, DOWN and nowhere in a view
+ * that is not local, change no sum), without filling that array. O(VMs +
+ * hosts), no allocation. */
+static double view_imbalance(const drs_env *d, const cluster *c)
+{
+    const model_env *env = c->env;
+    const drs_ctl *k = &d->ctl;
+    uint32_t nh = c->n_hosts, first = c->first_host, n_vms = cluster_vm_count(c, env->n_vms);
+    const drs_host *hosts = k->hosts + drs_host_slot(k, first);
+    double *sum[2] = {k->view_sums, k->view_sums + nh}, *load[2] = {k->view_sums + 2 * (size_t)nh, k->view_sums + 3 * (size_t)nh};
+    double demand[2] = {0.0, 0.0};
+    const int32_t *migration = k->vm_migration, *vm_host = c->vm_host;
+    const double *cpu = k->vm_cpu_mhz, *mem = k->vm_mem_mib;
+    /* the demand sets only the weights of DRS_COMBINE_WEIGHTED */
+    int weighted = d->params.combine == DRS_COMBINE_WEIGHTED;
+    for (uint32_t j = 0; j < nh; j++)
+        sum[0][j] = sum[1][j] = 0.0;
+    for (uint32_t i = 0; i < n_vms; i++) {
+        uint32_t slot = own_slot(i);
+        int32_t r = migration[slot];
+        /* unsigned: a VM nowhere (-1) or on a host below `first` wraps past nh */
+        uint32_t j = (uint32_t)(r >= 0 ? k->migs[r].dst : vm_host[slot]) - first;
+        if (j >= nh)
+            continue; /* nowhere, or on another cluster's host: in no sum */
+        sum[0][j] += cpu[slot];
+        sum[1][j] += mem[slot];
+        if (weighted && hosts[j].state != DRS_HOST_DOWN) {
+            demand[0] += cpu[slot];
+            demand[1] += mem[slot];
+        }
+    }
+    return drs_imbalance_of_sums(hosts, nh, sum, load, demand, d->params.combine);
+}
+
+/* A pass of the built-in policy that provably moves nothing, answered
+ * without building its state: no rules and no host being evacuated (so no
+ * mandatory move: drs_pass's needs_mandatory_move is 0 for every VM) and
+ * the view's imbalance not above the target (so its load-balancing loop
+ * stops at once, DRS_STOP_BALANCED, the imbalance unchanged). *out is then
+ * what drs_pass would return, bit for bit (view_imbalance). 0: run the pass.
+ * k->hosts must hold the pass's view of the cluster's hosts. */
+static int pass_is_idle(const drs_env *d, const cluster *c, drs_pass_result *out)
+{
+    const drs_ctl *k = &d->ctl;
+    const drs_params *p = &d->params;
+    if (d->policy->pass != NULL || d->n_rules > 0 || p->threshold < 1 || p->threshold > 5)
+        return 0;
+    uint32_t balancing = 0;
+    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
+        const drs_host *dh = &k->hosts[drs_host_slot(k, h)];
+        if (dh->state == DRS_HOST_MAINTENANCE)
+            return 0;
+        balancing += dh->state == DRS_HOST_UP && !dh->failover_host;
+    }
+    double target = drs_target_imbalance(p->threshold, balancing);
+    double before = view_imbalance(d, c);
+    if (before > target)
+        return 0;
+    *out = (drs_pass_result){.imbalance_before = before, .imbalance_after = before, .target = target, .stop = DRS_STOP_BALANCED};
+    return 1;
+}
+
+/* The pass on the view's VMs (k->hosts filled): the moves into k->moves,
+ * in the run's numbers; their count, or -1. A local view's VM array and
+ * assignment exist only while the pass runs (few passes get here: most are
+ * idle, pass_is_idle), so they are filled whole each time; the full view
+ * keeps its arrays and writes the VMs' static fields (reservations, memory,
+ * VFs: fixed for the run) at its first pass only, since its VM records are
+ * scattered and a read of each costs a cache miss. */
+static int full_pass(drs_env *d, cluster *c, drs_pass_result *res)
+{
+    const model_env *env = c->env;
+    drs_ctl *k = &d->ctl;
+    int local = local_view(d, c);
+    uint32_t n_view = local ? c->n_vm_ids : env->n_vms;
+    drs_vm *vms = k->vms;
+    int32_t *assignment = k->assignment;
+    if (local) {
+        vms = malloc((n_view ? n_view : 1) * sizeof *vms);
+        assignment = malloc((n_view ? n_view : 1) * sizeof *assignment);
+        if (!vms || !assignment)
+            abort(); /* out of memory inside a handler */
+    }
+    int set_static = local || !k->vms_static_set;
+    k->vms_static_set = 1;
+    for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
+        uint32_t v = cluster_vm_at(c, i), slot = own_slot(i);
+        int32_t r = k->vm_migration[slot];
+        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[slot];
+        drs_vm *dv = local ? &vms[i] : &vms[v];
+        if (set_static) {
+            const vm_spec *vs = &env->vm_specs[v];
+            dv->cpu_reservation_mhz = vs->res.cpu_reservation_mhz;
+            dv->mem_reservation_mib = vs->res.memory_reservation_mib;
+            dv->memory_mib = (double)vs->memory_mib;
+            dv->sriov_vfs = vs->res.sriov ? 1u : 0u;
+        }
+        dv->host = h;
+        dv->cpu_entitlement_mhz = k->vm_cpu_mhz[slot];
+        dv->mem_entitlement_mib = k->vm_mem_mib[slot];
+        dv->dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[slot] / MIB_BYTES;
+        dv->pinned = !vm_movable_at(d, v, slot);
+        if (local) {
+            dv->host = h >= 0 ? h - (int32_t)c->first_host : h;
+            assignment[i] = dv->host;
+        } else {
+            assignment[v] = h;
+        }
+    }
+    pass_devices pd = {c, assignment, local};
+    drs_params params = d->params;
+    params.device_fits = pass_devices_fit;
+    params.device_arg = &pd;
+    uint32_t cap = d->params.max_moves_per_pass + 1; /* no pass makes more (drs.h, drs_policy_pass) */
+    int n;
+    if (local) {
+        drs_cluster lcl = {k->hosts + drs_host_slot(k, c->first_host), c->n_hosts, vms, n_view, NULL, 0};
+        n = drs_pass(&lcl, &params, assignment, k->moves, cap, res);
+        for (int i = 0; i < n; i++) { /* back to the run's VM and host numbers */
+            k->moves[i].vm = c->vm_ids[k->moves[i].vm];
+            k->moves[i].from += k->moves[i].from >= 0 ? (int32_t)c->first_host : 0;
+            k->moves[i].to += k->moves[i].to >= 0 ? (int32_t)c->first_host : 0;
+        }
+        free(vms);
+        free(assignment);
+    } else {
+        drs_cluster cl = {k->hosts, env->n_hosts, vms, n_view, d->rules, d->n_rules};
+        n = d->policy->pass ? drs_policy_pass(d, &cl, &params, assignment, k->moves, cap, res)
+                            : drs_pass(&cl, &params, assignment, k->moves, cap, res);
+    }
+    return n;
+}
+
 /* Fills the DRS view and runs one pass; its moves become migrations. */
 static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
 {
@@ -318,54 +456,8 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
                                  .vmotions_in_flight = in_flight_on(k, h),
                                  .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
     }
-    /* The VMs' static fields once (the VM records are scattered: a read of
-     * each per pass costs a cache miss per VM); the rest every pass. */
-    int set_static = !k->vms_static_set;
-    k->vms_static_set = 1;
-    for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
-        uint32_t v = cluster_vm_at(c, i), slot = own_slot(i);
-        int32_t r = k->vm_migration[slot];
-        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[slot];
-        drs_vm *dv = local_view(d, c) ? &k->vms[i] : &k->vms[v];
-        if (set_static) {
-            const vm_spec *vs = &env->vm_specs[v];
-            dv->cpu_reservation_mhz = vs->res.cpu_reservation_mhz;
-            dv->mem_reservation_mib = vs->res.memory_reservation_mib;
-            dv->memory_mib = (double)vs->memory_mib;
-            dv->sriov_vfs = vs->res.sriov ? 1u : 0u;
-        }
-        dv->host = h;
-        dv->cpu_entitlement_mhz = k->vm_cpu_mhz[slot];
-        dv->mem_entitlement_mib = k->vm_mem_mib[slot];
-        dv->dirty_rate_mib_per_s = k->vm_dirty_bytes_per_s[slot] / MIB_BYTES;
-        dv->pinned = !vm_movable_at(d, v, slot);
-        if (local_view(d, c)) {
-            dv->host = h >= 0 ? h - (int32_t)c->first_host : h;
-            k->assignment[i] = dv->host;
-        } else {
-            k->assignment[v] = h;
-        }
-    }
-    drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, d->rules, d->n_rules};
-    pass_devices pd = {c, k->assignment, local_view(d, c)};
-    drs_params params = d->params;
-    params.device_fits = pass_devices_fit;
-    params.device_arg = &pd;
     drs_pass_result res;
-    uint32_t cap = d->params.max_moves_per_pass + (local_view(d, c) ? c->n_vm_ids : env->n_vms) + 1;
-    int n;
-    if (local_view(d, c)) {
-        drs_cluster lcl = {k->hosts + drs_host_slot(k, c->first_host), c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
-        n = drs_pass(&lcl, &params, k->assignment, k->moves, cap, &res);
-        for (int i = 0; i < n; i++) { /* back to the run's VM and host numbers */
-            k->moves[i].vm = c->vm_ids[k->moves[i].vm];
-            k->moves[i].from += k->moves[i].from >= 0 ? (int32_t)c->first_host : 0;
-            k->moves[i].to += k->moves[i].to >= 0 ? (int32_t)c->first_host : 0;
-        }
-    } else {
-        n = d->policy->pass ? drs_policy_pass(d, &cl, &params, k->assignment, k->moves, cap, &res)
-                            : drs_pass(&cl, &params, k->assignment, k->moves, cap, &res);
-    }
+    int n = pass_is_idle(d, c, &res) ? 0 : full_pass(d, c, &res);
     if (n < 0)
         return;
     k->passes++;
@@ -554,11 +646,17 @@ static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int
     mig_close(ctx, d, c, m, 1);
 }
 
-/* The controller's view takes one VM's reported stats. */
-static void take_stats(drs_ctl *k, uint32_t vm_id, int32_t running, double cpu_mhz, double mem_mib,
-                       double dirty_bytes_per_s)
+drs_stage_map drs_stage_map_of(const model_env *env, uint32_t cluster_index)
 {
-    uint32_t slot = drs_vm_slot(k, vm_id);
+    if (env->vm_local && env->dc && env->dc->vm_first)
+        return (drs_stage_map){.vm_local = env->vm_local, .first = env->dc->vm_first[cluster_index]};
+    return (drs_stage_map){.vm_local = NULL, .first = 0};
+}
+
+/* The controller's view takes one VM's reported stats (the VM at `slot`). */
+static void take_stats_at(drs_ctl *k, uint32_t slot, int32_t running, double cpu_mhz, double mem_mib,
+                          double dirty_bytes_per_s)
+{
     k->vm_running[slot] = (uint8_t)running;
     k->vm_cpu_mhz[slot] = cpu_mhz;
     k->vm_mem_mib[slot] = mem_mib;
@@ -575,19 +673,22 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
     switch ((drs_op)m->op) {
     case DRS_OP_VM_STATS: {
         const drs_stats_msg *st = (const drs_stats_msg *)ev->payload.bytes;
-        take_stats(k, st->vm, st->running, st->cpu_mhz, st->mem_mib, st->dirty_bytes_per_s);
+        take_stats_at(k, drs_vm_slot(k, st->vm), st->running, st->cpu_mhz, st->mem_mib, st->dirty_bytes_per_s);
         break;
     }
     case DRS_OP_HOST_STATS: {
         const drs_host_stats_msg *hb = (const drs_host_stats_msg *)ev->payload.bytes;
+        drs_stage_map map = drs_stage_map_of(c->env, c->index);
         uint32_t named = hb->n_vms < DRS_HOST_STATS_IDS ? hb->n_vms : DRS_HOST_STATS_IDS;
         for (uint32_t i = 0; i < named; i++) /* the records are scattered: overlap their cache misses */
             __builtin_prefetch(&d->stage[hb->vm[i]]);
-        uint32_t id = 0;
+        uint32_t at = 0;
         for (uint32_t i = 0; i < hb->n_vms; i++) {
-            id = i < named ? hb->vm[i] : d->stage[id].next;
-            const drs_stats_stage *g = &d->stage[id];
-            take_stats(k, id, g->running, g->cpu_mhz, g->mem_mib, g->dirty_bytes_per_s);
+            at = i < named ? hb->vm[i] : d->stage[at].next;
+            const drs_stats_stage *g = &d->stage[at];
+            /* the record's position gives the VM's slot (drs_stage_map) */
+            uint32_t slot = map.vm_local ? at - map.first : drs_vm_slot(k, at);
+            take_stats_at(k, slot, g->running, g->cpu_mhz, g->mem_mib, g->dirty_bytes_per_s);
         }
         break;
     }
@@ -663,6 +764,18 @@ static int drs_hold_stop(cluster *c, const cluster_feature *f, uint32_t vm_id)
     return 1;
 }
 
+/* Whether some host of the cluster is being evacuated or is in standby
+ * (a branch-free scan the compiler vectorises). */
+static int any_host_out(const drs_ctl *k, const cluster *c)
+{
+    const uint8_t *evacuating = k->host_evacuating + drs_host_slot(k, c->first_host);
+    const uint8_t *standby = k->host_standby + drs_host_slot(k, c->first_host);
+    uint8_t out = 0;
+    for (uint32_t j = 0; j < c->n_hosts; j++)
+        out |= evacuating[j] | standby[j];
+    return out != 0;
+}
+
 /* Placement: hosts the hard rules forbid for vm_id, hosts being evacuated
  * and hosts in standby are unusable (the core restores the view). */
 static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluster_place_purpose purpose)
@@ -670,6 +783,8 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
     (void)purpose;
     drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
+    if (d->n_rules == 0 && !any_host_out(k, c))
+        return; /* nothing to mask: most placements */
     /* rules see VMs in flight at their destination, as DRS does */
     for (uint32_t i = k->first_open; i < k->n_migs; i++)
         if (k->migs[i].outcome == 0) {
@@ -693,38 +808,17 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
     if (!env->rec || !d->enabled)
         return;
     sim_time_ns now = sim_now(ctx);
-    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        const host_spec *s = &env->host_specs[h];
-        k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
-                                 .mem_capacity_mib = (double)s->memory_mib,
-                                 .state = drs_state_of(k, h) == DRS_HOST_DOWN ? DRS_HOST_DOWN : DRS_HOST_UP,
-                                 .vmotion_nic_gbps = k->nic_gbps[drs_host_slot(k, h)]};
+    if (d->series_imbalance >= 0) {
+        /* hosts being evacuated still count here (UP), unlike in a pass */
+        for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
+            const host_spec *s = &env->host_specs[h];
+            k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
+                                     .mem_capacity_mib = (double)s->memory_mib,
+                                     .state = drs_state_of(k, h) == DRS_HOST_DOWN ? DRS_HOST_DOWN : DRS_HOST_UP,
+                                     .vmotion_nic_gbps = k->nic_gbps[drs_host_slot(k, h)]};
+        }
+        rec_series_put(env->rec, d->series_imbalance, now, (int)c->index, view_imbalance(d, c));
     }
-    int local = k->local; /* the cluster's own hosts and VMs, renumbered */
-    for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
-        uint32_t v = cluster_vm_at(c, i), slot = own_slot(i);
-        int32_t r = k->vm_migration[slot];
-        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[slot];
-        /* the imbalance reads hosts and entitlements only: the other fields
-         * stay as the last pass wrote them (vms_static_set) */
-        if (local)
-            h = h >= 0 ? h - (int32_t)c->first_host : h;
-        drs_vm *dv = local ? &k->vms[i] : &k->vms[v];
-        k->assignment[local ? i : v] = h;
-        dv->host = h;
-        dv->cpu_entitlement_mhz = k->vm_cpu_mhz[slot];
-        dv->mem_entitlement_mib = k->vm_mem_mib[slot];
-    }
-    double imb;
-    if (local) {
-        drs_cluster lcl = {k->hosts + drs_host_slot(k, c->first_host), c->n_hosts, k->vms, c->n_vm_ids, NULL, 0};
-        imb = drs_imbalance(&lcl, k->assignment, d->params.combine, NULL, NULL);
-    } else {
-        drs_cluster cl = {k->hosts, env->n_hosts, k->vms, env->n_vms, NULL, 0};
-        imb = drs_imbalance(&cl, k->assignment, d->params.combine, NULL, NULL);
-    }
-    if (d->series_imbalance >= 0)
-        rec_series_put(env->rec, d->series_imbalance, now, (int)c->index, imb);
     if (d->series_standby >= 0) {
         uint32_t standby = 0;
         for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)

@@ -116,9 +116,10 @@ _Static_assert(sizeof(drs_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "DRS stats fit 
 
 /* DRS_OP_HOST_STATS: one host's stats of the VMs it holds at the first
  * sample of a DRS period, in the order of its VM list. The values are in
- * drs_env.stage: the first DRS_HOST_STATS_IDS VMs are named here (so the
- * controller can fetch their records at once), the rest follow the last
- * named one through each record's `next`; `n_vms` records in all. Applied
+ * drs_env.stage, one record per VM at drs_stage_record(): the first
+ * DRS_HOST_STATS_IDS records are named here by position (so the controller
+ * can fetch them at once), the rest follow the last named one through each
+ * record's `next`; `n_vms` records in all. Applied
  * in that order they give the controller the same view, at the same event
  * position, as the n_vms VM_STATS messages they replace (which were
  * consecutive in the controller's order: same time, kind and source,
@@ -127,7 +128,7 @@ _Static_assert(sizeof(drs_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "DRS stats fit 
 typedef struct drs_host_stats_msg {
     int32_t op; /* DRS_OP_HOST_STATS */
     uint32_t n_vms;
-    uint32_t vm[DRS_HOST_STATS_IDS];
+    uint32_t vm[DRS_HOST_STATS_IDS]; /* stage positions (drs_stage_record) */
 } drs_host_stats_msg;
 _Static_assert(sizeof(drs_host_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "host stats fit an event payload");
 
@@ -144,6 +145,35 @@ typedef struct drs_stats_stage {
     uint32_t next;            /* the host's next VM in the batch (UINT32_MAX: last) */
     int32_t running;
 } drs_stats_stage;
+
+/* A VM's memory overhead is a function of (vCPUs, memory) only: computed
+ * once per VM group, for the shape of the group's first VM (a VM of another
+ * shape computes its own). */
+typedef struct drs_group_overhead {
+    uint32_t vcpus;
+    uint64_t memory_mib;
+    double overhead_mib; /* vsphere_vm_overhead_mib(vcpus, memory_mib) */
+} drs_group_overhead;
+
+/* Where a VM's stats record lies in drs_env.stage. With `clusters` the
+ * records lie cluster by cluster (the order of datacenter.vm_ids: a
+ * cluster's own VMs in id order from vm_first[cluster]), so that the hosts
+ * of one cluster, which sample one after the other, write one block of
+ * 32-byte records and its controller reads that block back, instead of
+ * records scattered over the whole array; record = vm_first + the VM's
+ * index among its cluster's VMs (model_env.vm_local), which is also its
+ * slot in the controller's per-VM arrays. Without `clusters`: the VM id. */
+typedef struct drs_stage_map {
+    const uint32_t *vm_local; /* NULL: records by VM id */
+    uint32_t first;           /* the cluster's first record */
+} drs_stage_map;
+
+drs_stage_map drs_stage_map_of(const struct model_env *env, uint32_t cluster_index);
+/* The record of VM vm_id of the map's cluster. */
+static inline uint32_t drs_stage_record(const drs_stage_map *m, uint32_t vm_id)
+{
+    return m->vm_local ? m->first + m->vm_local[vm_id] : vm_id;
+}
 
 /* Why a migration was made: the `reason` column of /tables/vmotions. */
 typedef enum { DRS_REASON_BALANCE = 0, DRS_REASON_MAINTENANCE, DRS_REASON_RULE } drs_reason;
@@ -174,6 +204,7 @@ typedef struct drs_host_side {
     sim_time_ns maintenance_ns;    /* its duration (-1: ended by an explicit end) */
     /* VMs SDPS slows down here (as source), at most the 8 vMotions a host runs */
     uint32_t n_throttled;
+    int drs_on;                    /* DRS runs in the host's cluster (fixed at build) */
     uint32_t throttled_vm[8];
     double throttled_speed[8];
 } drs_host_side;
@@ -206,18 +237,19 @@ typedef struct drs_ctl {
     uint32_t first_open;      /* records before it are all closed */
     uint32_t *host_in_flight; /* open records touching each host */
     double *host_load;        /* DPM scratch: entitled CPU per host */
+    double *view_sums;        /* 4 x the cluster's hosts: entitlement sums and loads (view_imbalance) */
     uint8_t *host_stuck;      /* DPM scratch: holds a VM that cannot move */
     /* scratch for a pass */
     drs_host *hosts;
-    drs_vm *vms;
-    int32_t *assignment;
-    drs_move *moves;
-    /* with `clusters`, no rules and a built-in policy: vms, assignment and
-     * moves hold the cluster's own VMs only, renumbered (drs_controller.c) */
+    drs_vm *vms;              /* full view only (NULL in a local view: allocated by each pass that needs it) */
+    int32_t *assignment;      /* likewise */
+    drs_move *moves;          /* drs.max_moves_per_pass + 1 */
+    /* with `clusters`, no rules and a built-in policy: a pass sees the
+     * cluster's own VMs only, renumbered (drs_controller.c) */
     int local;
-    /* vms[] of the cluster's own VMs hold their static fields (reservations,
+    /* vms[] of a full view hold the VMs' static fields (reservations,
      * memory, VFs: from vm_spec, fixed for the run), written by the first
-     * pass; later passes and samples write the dynamic fields only */
+     * pass; later passes write the dynamic fields only */
     int vms_static_set;
     uint64_t passes, moves_total;
     double last_imbalance;
@@ -240,6 +272,8 @@ typedef struct drs_env {
     drs_params params;
     vmotion_params vmotion;    /* downtime target, rounds, switchover */
     double *dirty_mb_per_s;    /* per VM group: at full vCPU use */
+    drs_group_overhead *group_overhead; /* per VM group (n_groups): its VMs' memory overhead */
+    uint32_t n_groups;
     uint8_t *vm_pinned;        /* per VM: passthrough or SR-IOV */
     drs_rule *rules;
     uint32_t n_rules;

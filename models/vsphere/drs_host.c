@@ -12,11 +12,11 @@
 #include "models/vsphere/drs_controller.h"
 #include "models/vsphere/vm_overhead.h"
 
-/* DRS runs in host h's cluster. */
+/* DRS runs in host h's cluster (a copy beside the host's other DRS
+ * fields: the cluster's drs_env is a cache miss away). */
 static int drs_on_host(const drs_env *d, const host *h)
 {
-    const model_env *env = h->env;
-    return d->cluster_envs ? d->cluster_envs[env->host_cluster[h->index]]->enabled : d->enabled;
+    return d->hosts[h->index].drs_on;
 }
 
 static void send_cluster(sim_ctx *ctx, const model_env *env, const drs_env *d, drs_msg m)
@@ -185,6 +185,10 @@ static void drs_outage_begins(sim_ctx *ctx, host *h, const host_feature *f)
 static const host_spec *drs_capacity(const host *h, const host_feature *f, const host_spec *spec, host_spec *tmp)
 {
     const drs_env *d = f->world;
+    /* hosts sample one after the other in index order: fetch the next
+     * one's fields now, not a cache miss at its sample (a hint only) */
+    if (h->index + 1 < h->env->n_hosts)
+        __builtin_prefetch(&d->hosts[h->index + 1]);
     double reserve = d->hosts[h->index].vmotion_cpu_mhz;
     if (!(reserve > 0.0)) /* no vMotion in flight: most samples */
         return spec;
@@ -194,6 +198,20 @@ static const host_spec *drs_capacity(const host *h, const host_feature *f, const
     *tmp = *spec;
     tmp->cpu_mhz = spec->cpu_mhz * fmax(0.0, 1.0 - reserve / cap); /* schedulable - reserve */
     return tmp;
+}
+
+static double overhead_of(const drs_env *d, const vm_spec *vs)
+{
+    const drs_group_overhead *o = vs->group < d->n_groups ? &d->group_overhead[vs->group] : NULL;
+    if (o && o->vcpus == vs->vcpus && o->memory_mib == vs->memory_mib)
+        return o->overhead_mib;
+    return vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib);
+}
+
+/* fmin(1, x) without the libm call: the same value for every x, NaN too */
+static inline double at_most_1(double x)
+{
+    return x < 1.0 ? x : 1.0;
 }
 
 /* After the contention step: standby power, the vMotion CPU reservation in
@@ -222,19 +240,20 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         return; /* stats go once per DRS period, at its first sample */
     const host_spec *spec = &env->host_specs[h->index];
     /* The VMs of the host's own cluster go in one HOST_STATS message
-     * (their values in d->stage, chained in list order); a VM of another
+     * (their values in d->stage, chained in list order, at their records'
+     * positions, drs_stage_record); a VM of another
      * cluster's controller (cross-cluster vMotion) gets its own VM_STATS. */
     uint32_t own_lp = model_cluster_lp_of_host(env, h->index);
     drs_host_stats_msg hb = {.op = DRS_OP_HOST_STATS};
     uint32_t last = UINT32_MAX, n = 0;
-    /* the overhead is a function of (vCPUs, memory): VMs of a group share it */
-    uint32_t oh_vcpus = 0;
-    uint64_t oh_memory_mib = 0;
-    double oh_mib = vsphere_vm_overhead_mib(0, 0.0);
+    drs_stage_map map = drs_stage_map_of(env, env->host_cluster ? env->host_cluster[h->index] : 0);
     for (uint32_t i = 0; i < h->n_vms; i++) { /* scattered records: overlap their cache misses */
-        __builtin_prefetch(&d->stage[h->vm_ids[i]], 1);
         if (env->vm_cluster)
             __builtin_prefetch(&env->vm_cluster[h->vm_ids[i]]);
+        if (map.vm_local)
+            __builtin_prefetch(&map.vm_local[h->vm_ids[i]]);
+        else
+            __builtin_prefetch(&d->stage[h->vm_ids[i]], 1);
     }
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
@@ -246,14 +265,9 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
          * resident) + the VM's overhead: Denneman 2018, vSphere 6.5+ */
         double active = running ? s->scratch->mvm[i].active_mib : 0.0;
         double consumed = s->scratch->mres[i].consumed_mib;
-        if (vs->vcpus != oh_vcpus || vs->memory_mib != oh_memory_mib) {
-            oh_vcpus = vs->vcpus;
-            oh_memory_mib = vs->memory_mib;
-            oh_mib = vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib);
-        }
-        double e_mem = drs_memory_demand_mib(active, consumed, oh_mib);
+        double e_mem = drs_memory_demand_mib(active, consumed, overhead_of(d, vs));
         double vcpu_mhz = (double)vs->vcpus * spec->cpu_mhz;
-        double use = vcpu_mhz > 0.0 ? fmin(1.0, e_cpu / vcpu_mhz) : 0.0;
+        double use = vcpu_mhz > 0.0 ? at_most_1(e_cpu / vcpu_mhz) : 0.0;
         double dirty = d->dirty_mb_per_s[vs->group] * 1e6 * use;
         uint32_t dst_lp = model_cluster_lp_of_vm(env, id);
         if (dst_lp != own_lp) {
@@ -266,13 +280,14 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
             sim_send(ctx, dst_lp, env->control_latency_ns, d->kind_cluster, &st, sizeof st);
             continue;
         }
-        d->stage[id] = (drs_stats_stage){
+        uint32_t at = drs_stage_record(&map, id);
+        d->stage[at] = (drs_stats_stage){
             .cpu_mhz = e_cpu, .mem_mib = e_mem, .dirty_bytes_per_s = dirty, .next = UINT32_MAX, .running = running};
         if (n < DRS_HOST_STATS_IDS)
-            hb.vm[n] = id;
+            hb.vm[n] = at;
         if (n > 0)
-            d->stage[last].next = id;
-        last = id;
+            d->stage[last].next = at;
+        last = at;
         n++;
     }
     if (n > 0) {

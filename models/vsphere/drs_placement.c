@@ -3,6 +3,7 @@
 #include "models/vsphere/drs.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "models/vsphere/drs_state.h"
 
@@ -54,6 +55,19 @@ int32_t drs_place(const drs_cluster *c, drs_combine combine, const int32_t *assi
     return best;
 }
 
+/* fmax(0, v) and fmax(a, b) without a libm call each (the hot loop of a
+ * placement): the same values up to the sign of a zero, which no
+ * comparison below sees, and NaN falls to 0 as with fmax. */
+static inline double clamp_at_0(double v)
+{
+    return v > 0.0 ? v : 0.0;
+}
+
+static inline double larger(double a, double b)
+{
+    return a > b ? a : b;
+}
+
 /* Shift formula as in drs_state.c: with old mean m and Q the sum of squared
  * deviations from m, adding x to one host gives Q' = Q - d^2 + (d + x)^2 and
  * var' = Q'/H - (x/H)^2. */
@@ -64,27 +78,36 @@ int32_t drs_place_by_load(const drs_load_view *hosts, uint32_t n_hosts, double v
     uint32_t n = 0;
     int32_t best = -1;
     double best_i = INFINITY;
+    /* each balancing host's normalised loads, divided once (the loops
+     * below read them again) */
+    double *load = malloc(2 * (size_t)(n_hosts ? n_hosts : 1) * sizeof *load);
+    if (load == NULL)
+        return -1;
 
     for (uint32_t h = 0; h < n_hosts; h++) {
         if (!hosts[h].balancing)
             continue;
         n++;
-        sum[0] += hosts[h].cpu_capacity_mhz > 0 ? hosts[h].cpu_entitled_mhz / hosts[h].cpu_capacity_mhz : 0.0;
-        sum[1] += hosts[h].mem_capacity_mib > 0 ? hosts[h].mem_entitled_mib / hosts[h].mem_capacity_mib : 0.0;
+        load[2 * h] = hosts[h].cpu_capacity_mhz > 0 ? hosts[h].cpu_entitled_mhz / hosts[h].cpu_capacity_mhz : 0.0;
+        load[2 * h + 1] = hosts[h].mem_capacity_mib > 0 ? hosts[h].mem_entitled_mib / hosts[h].mem_capacity_mib : 0.0;
+        sum[0] += load[2 * h];
+        sum[1] += load[2 * h + 1];
         cap[0] += hosts[h].cpu_capacity_mhz;
         cap[1] += hosts[h].mem_capacity_mib;
         ent[0] += hosts[h].cpu_entitled_mhz;
         ent[1] += hosts[h].mem_entitled_mib;
     }
-    if (n == 0)
+    if (n == 0) {
+        free(load);
         return -1;
+    }
     for (int r = 0; r < 2; r++)
         mean[r] = sum[r] / n;
     for (uint32_t h = 0; h < n_hosts; h++) {
         if (!hosts[h].balancing)
             continue;
-        double d0 = (hosts[h].cpu_capacity_mhz > 0 ? hosts[h].cpu_entitled_mhz / hosts[h].cpu_capacity_mhz : 0.0) - mean[0];
-        double d1 = (hosts[h].mem_capacity_mib > 0 ? hosts[h].mem_entitled_mib / hosts[h].mem_capacity_mib : 0.0) - mean[1];
+        double d0 = load[2 * h] - mean[0];
+        double d1 = load[2 * h + 1] - mean[1];
         q[0] += d0 * d0;
         q[1] += d1 * d1;
     }
@@ -96,19 +119,19 @@ int32_t drs_place_by_load(const drs_load_view *hosts, uint32_t n_hosts, double v
             continue;
         double i_r[2];
         const double c[2] = {hosts[h].cpu_capacity_mhz, hosts[h].mem_capacity_mib};
-        const double e[2] = {hosts[h].cpu_entitled_mhz, hosts[h].mem_entitled_mib};
         const double add[2] = {vm_cpu_mhz, vm_mem_mib};
         for (int r = 0; r < 2; r++) {
             double x = c[r] > 0 ? add[r] / c[r] : 0.0;
-            double d = (c[r] > 0 ? e[r] / c[r] : 0.0) - mean[r];
+            double d = load[2 * h + (uint32_t)r] - mean[r];
             double qq = q[r] - d * d + (d + x) * (d + x);
-            i_r[r] = sqrt(fmax(0.0, qq / n - (x / n) * (x / n)));
+            i_r[r] = sqrt(clamp_at_0(qq / n - (x / n) * (x / n)));
         }
-        double i = combine == DRS_COMBINE_WEIGHTED ? w[0] * i_r[0] + w[1] * i_r[1] : fmax(i_r[0], i_r[1]);
+        double i = combine == DRS_COMBINE_WEIGHTED ? w[0] * i_r[0] + w[1] * i_r[1] : larger(i_r[0], i_r[1]);
         if (best < 0 || i < best_i) {
             best = (int32_t)h;
             best_i = i;
         }
     }
+    free(load);
     return best;
 }

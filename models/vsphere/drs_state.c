@@ -70,6 +70,33 @@ static void add_vm(drs_state *s, uint32_t v, int32_t h, double sign)
         refresh_load(s, (uint32_t)h);
 }
 
+/* From the per-host sums on: balancing hosts, capacities, loads, weights
+ * and moments. `demand`: the entitlements of the VMs on hosts not DOWN. */
+static void state_finish(drs_state *s, const double demand[2])
+{
+    const drs_cluster *c = s->c;
+    for (uint32_t h = 0; h < c->n_hosts; h++)
+        if (drs_host_balancing(&c->hosts[h])) {
+            s->n_balancing++;
+            s->cluster_capacity[0] += c->hosts[h].cpu_capacity_mhz;
+            s->cluster_capacity[1] += c->hosts[h].mem_capacity_mib;
+        }
+    for (uint32_t h = 0; h < c->n_hosts; h++)
+        refresh_load(s, h);
+    /* Weights proportional to cluster utilisation of each resource, fixed
+     * for the whole pass (evacuation does not change them). */
+    double u[2];
+    for (int r = 0; r < 2; r++)
+        u[r] = s->cluster_capacity[r] > 0.0 ? demand[r] / s->cluster_capacity[r] : 0.0;
+    if (u[0] + u[1] > 0.0) {
+        s->weight[0] = u[0] / (u[0] + u[1]);
+        s->weight[1] = u[1] / (u[0] + u[1]);
+    } else {
+        s->weight[0] = s->weight[1] = 0.5;
+    }
+    refresh_moments(s);
+}
+
 int drs_state_init(drs_state *s, const drs_cluster *c, drs_combine combine, const int32_t *assignment,
                    uint32_t skip)
 {
@@ -93,12 +120,6 @@ int drs_state_init(drs_state *s, const drs_cluster *c, drs_combine combine, cons
         drs_state_free(s);
         return -1;
     }
-    for (uint32_t h = 0; h < c->n_hosts; h++)
-        if (drs_host_balancing(&c->hosts[h])) {
-            s->n_balancing++;
-            s->cluster_capacity[0] += c->hosts[h].cpu_capacity_mhz;
-            s->cluster_capacity[1] += c->hosts[h].mem_capacity_mib;
-        }
     double demand[2] = {0.0, 0.0};
     for (uint32_t v = 0; v < c->n_vms; v++) {
         if (v == skip)
@@ -109,21 +130,23 @@ int drs_state_init(drs_state *s, const drs_cluster *c, drs_combine combine, cons
             for (int r = 0; r < 2; r++)
                 demand[r] += vm_entitlement(&c->vms[v], r);
     }
-    for (uint32_t h = 0; h < c->n_hosts; h++)
-        refresh_load(s, h);
-    /* Weights proportional to cluster utilisation of each resource, fixed
-     * for the whole pass (evacuation does not change them). */
-    double u[2];
-    for (int r = 0; r < 2; r++)
-        u[r] = s->cluster_capacity[r] > 0.0 ? demand[r] / s->cluster_capacity[r] : 0.0;
-    if (u[0] + u[1] > 0.0) {
-        s->weight[0] = u[0] / (u[0] + u[1]);
-        s->weight[1] = u[1] / (u[0] + u[1]);
-    } else {
-        s->weight[0] = s->weight[1] = 0.5;
-    }
-    refresh_moments(s);
+    state_finish(s, demand);
     return 0;
+}
+
+double drs_imbalance_of_sums(const drs_host *hosts, uint32_t n_hosts, double *const entitled[2],
+                             double *const load[2], const double demand[2], drs_combine combine)
+{
+    /* a state over the caller's arrays: the same code as drs_state_init's
+     * from its sums on, so the same value bit for bit */
+    drs_cluster c = {.hosts = hosts, .n_hosts = n_hosts};
+    drs_state s = {.c = &c, .combine = combine};
+    for (int r = 0; r < 2; r++) {
+        s.entitled[r] = entitled[r];
+        s.load[r] = load[r];
+    }
+    state_finish(&s, demand);
+    return drs_state_imbalance(&s, NULL);
 }
 
 void drs_state_free(drs_state *s)
