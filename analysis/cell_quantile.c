@@ -18,6 +18,8 @@ static int each_cell(const cellq *q, cell_fn fn, void *arg, char *err, size_t er
     if (q->rows == 0 || q->cols == 0)
         return 0;
     hsize_t block_rows = h5r_block_rows(q->cols, BLOCK_VALUES);
+    if (q->first_row < q->rows && block_rows > q->rows - q->first_row)
+        block_rows = q->rows - q->first_row; /* a short series: a block as small as it */
     double *block = malloc(((size_t)block_rows * (size_t)q->cols + 1) * sizeof *block);
     if (!block) {
         snprintf(err, err_len, "%s: out of memory reading cells", q->path);
@@ -151,6 +153,23 @@ int cellq_quantile(const cellq *q, double p, double *out, char *err, size_t err_
         return 0;
     double r = ceil(p * (double)q->n);
     int64_t rank = r < 1.0 ? 1 : r > (double)q->n ? q->n : (int64_t)r;
+    if (q->n <= CELLQ_COLLECT_MAX) {
+        /* Few cells: collected and sorted at once (the same rank), without
+         * the histogram's three 65536-bin arrays. */
+        collector c = {.lo = q->min, .hi = q->max, .cap = (size_t)q->n};
+        c.values = malloc(c.cap * sizeof *c.values);
+        if (!c.values) {
+            snprintf(err, err_len, "%s: out of memory for the quantile", q->path);
+            return -1;
+        }
+        int rc = each_cell(q, collect, &c, err, err_len);
+        if (rc == 0 && c.n > 0) {
+            qsort(c.values, c.n, sizeof *c.values, compare_double);
+            *out = c.values[(size_t)rank - 1 < c.n ? (size_t)rank - 1 : c.n - 1];
+        }
+        free(c.values);
+        return rc;
+    }
     histogram h = {.lo = q->min, .hi = q->max};
     int64_t below = 0; /* cells smaller than h.lo */
     h.count = malloc(BINS * sizeof *h.count);

@@ -7,11 +7,12 @@
  *
  * Quantiles are nearest-rank: the q-quantile of n values is the smallest
  * value x with at least ceil(q n) values <= x (rank 1 for q = 0). They are
- * exact, found without holding the cells: a histogram pass over [min, max]
- * finds the bin holding the rank; the bin is narrowed again while it holds
- * more than CELLQ_COLLECT_MAX cells of different values, then its cells are
- * collected and sorted. Each quantile costs two or more passes over the
- * dataset; the mean, min and max one shared pass.
+ * exact. A series of at most CELLQ_COLLECT_MAX cells is collected and
+ * sorted in one more pass. A larger one is not held: a histogram pass over
+ * [min, max] finds the bin holding the rank; the bin is narrowed again while
+ * it holds more than CELLQ_COLLECT_MAX cells of different values, then its
+ * cells are collected and sorted. Each quantile of a large series costs two
+ * or more passes over the dataset; the mean, min and max one shared pass.
  */
 #ifndef VDCSIM_ANALYSIS_CELL_QUANTILE_H
 #define VDCSIM_ANALYSIS_CELL_QUANTILE_H

@@ -397,8 +397,7 @@ int h5r_attr_str(hid_t obj, const char *name, char *buf, size_t buf_len)
     return rc;
 }
 
-hid_t h5r_open_format(const char *path, const char *format_name, int64_t format_version, const char *what, char *err,
-                      size_t err_len)
+hid_t h5r_open_file(const char *path, char *err, size_t err_len)
 {
     if (access(path, R_OK) != 0) {
         snprintf(err, err_len, "cannot open %s: %s", path, strerror(errno));
@@ -409,10 +408,14 @@ hid_t h5r_open_format(const char *path, const char *format_name, int64_t format_
         return H5I_INVALID_HID;
     }
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file < 0) {
+    if (file < 0)
         snprintf(err, err_len, "%s: HDF5 cannot open the file", path);
-        return H5I_INVALID_HID;
-    }
+    return file;
+}
+
+int h5r_check_format(hid_t file, const char *path, const char *format_name, int64_t format_version,
+                     const char *what, char *err, size_t err_len)
+{
     char format[64] = "";
     int rc = h5r_attr_str(file, "format", format, sizeof format);
     if (rc <= 0 || strcmp(format, format_name) != 0) {
@@ -424,16 +427,14 @@ hid_t h5r_open_format(const char *path, const char *format_name, int64_t format_
         else
             snprintf(err, err_len, "%s: not a %s (root attribute 'format' is '%s', want '%s')", path, what,
                      format, format_name);
-        H5Fclose(file);
-        return H5I_INVALID_HID;
+        return -1;
     }
     int64_t version = 0;
     rc = h5r_attr_i64(file, "format_version", &version);
     if (rc <= 0) {
         snprintf(err, err_len, "%s: root attribute 'format_version' is %s", path,
                  rc == 0 ? "missing" : "not an integer");
-        H5Fclose(file);
-        return H5I_INVALID_HID;
+        return -1;
     }
     if (version != format_version) {
         /* Run files of version 1 kept names as variable-length strings in
@@ -449,17 +450,38 @@ hid_t h5r_open_format(const char *path, const char *format_name, int64_t format_
                                "read safely: run the same `vdcsim sweep` again on its output directory, which "
                                "keeps the finished runs and writes version 2)"
                              : "");
+        return -1;
+    }
+    return 0;
+}
+
+hid_t h5r_open_format(const char *path, const char *format_name, int64_t format_version, const char *what, char *err,
+                      size_t err_len)
+{
+    hid_t file = h5r_open_file(path, err, err_len);
+    if (file >= 0 && h5r_check_format(file, path, format_name, format_version, what, err, err_len) != 0) {
         H5Fclose(file);
-        return H5I_INVALID_HID;
+        file = H5I_INVALID_HID;
     }
     return file;
 }
 
+int h5r_check_run(hid_t file, const char *path, int64_t *format_version, char *err, size_t err_len)
+{
+    if (h5r_check_format(file, path, REC_FORMAT_NAME, REC_FORMAT_VERSION, "vdcsim run file", err, err_len) != 0)
+        return -1;
+    if (format_version)
+        *format_version = REC_FORMAT_VERSION;
+    return 0;
+}
+
 hid_t h5r_open_run(const char *path, int64_t *format_version, char *err, size_t err_len)
 {
-    hid_t file = h5r_open_format(path, REC_FORMAT_NAME, REC_FORMAT_VERSION, "vdcsim run file", err, err_len);
-    if (file >= 0 && format_version)
-        *format_version = REC_FORMAT_VERSION;
+    hid_t file = h5r_open_file(path, err, err_len);
+    if (file >= 0 && h5r_check_run(file, path, format_version, err, err_len) != 0) {
+        H5Fclose(file);
+        file = H5I_INVALID_HID;
+    }
     return file;
 }
 
@@ -483,6 +505,34 @@ hsize_t h5r_block_rows(hsize_t cols, size_t budget_values)
     return rows > 0 ? rows : 1;
 }
 
+/* A transfer property list whose type-conversion buffer holds `count`
+ * elements of the larger of the file and memory types, capped at HDF5's
+ * default 1 MiB. With the default list every H5Dread that converts (a
+ * column picked out of a compound table) callocs a 1 MiB conversion buffer
+ * and a background buffer of about as much, however few rows it reads:
+ * reading a table column by column cost 2 MiB of zeroed memory per column
+ * (most of `summary`'s time on a small run, and of fuzz_summary's). */
+static hid_t sized_transfer(hid_t dataset, hid_t mtype, hsize_t count)
+{
+    enum { DEFAULT_BUFFER_BYTES = 1 << 20 };
+    hid_t ftype = H5Dget_type(dataset);
+    size_t fsize = ftype >= 0 ? H5Tget_size(ftype) : 0, msize = H5Tget_size(mtype);
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    size_t elem = fsize > msize ? fsize : msize;
+    if (elem == 0)
+        return H5P_DEFAULT;
+    size_t bytes = count < DEFAULT_BUFFER_BYTES / elem ? (size_t)count * elem : DEFAULT_BUFFER_BYTES;
+    if (bytes < elem)
+        bytes = elem; /* one element larger than 1 MiB: HDF5 needs room for it */
+    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    if (dxpl >= 0 && H5Pset_buffer(dxpl, bytes, NULL, NULL) < 0) {
+        H5Pclose(dxpl);
+        dxpl = H5I_INVALID_HID;
+    }
+    return dxpl >= 0 ? dxpl : H5P_DEFAULT;
+}
+
 /* Reads rows [start, start+count) of a 1-D dataset with memory type mtype. */
 static int read_rows_1d(hid_t dataset, hid_t mtype, hsize_t start, hsize_t count, void *out)
 {
@@ -490,11 +540,14 @@ static int read_rows_1d(hid_t dataset, hid_t mtype, hsize_t start, hsize_t count
         return 0;
     hid_t fspace = H5Dget_space(dataset);
     hid_t mspace = H5Screate_simple(1, &count, NULL);
+    hid_t dxpl = sized_transfer(dataset, mtype, count);
     int rc = -1;
     if (fspace >= 0 && mspace >= 0 &&
         H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL) >= 0 &&
-        H5Dread(dataset, mtype, mspace, fspace, H5P_DEFAULT, out) >= 0)
+        H5Dread(dataset, mtype, mspace, fspace, dxpl, out) >= 0)
         rc = 0;
+    if (dxpl != H5P_DEFAULT)
+        H5Pclose(dxpl);
     if (mspace >= 0)
         H5Sclose(mspace);
     if (fspace >= 0)

@@ -32,6 +32,21 @@ typedef struct {
 void h5r_quiet_begin(h5r_quiet *q);
 void h5r_quiet_end(const h5r_quiet *q);
 
+/* Opens an HDF5 file read-only (H5P_DEFAULT access), or H5I_INVALID_HID
+ * with a message naming `path` (missing, unreadable, not HDF5). */
+hid_t h5r_open_file(const char *path, char *err, size_t err_len);
+
+/* Checks the root attributes of an open file: format == format_name and
+ * format_version == format_version. 0, or -1 with a message naming `path`
+ * (the name used in messages; the fuzz targets open an in-memory image)
+ * and saying what differs; `what` names the kind ("vdcsim sweep file"). */
+int h5r_check_format(hid_t file, const char *path, const char *format_name, int64_t format_version,
+                     const char *what, char *err, size_t err_len);
+
+/* h5r_check_format for a run file (REC_FORMAT_NAME, REC_FORMAT_VERSION);
+ * stores the version on success. */
+int h5r_check_run(hid_t file, const char *path, int64_t *format_version, char *err, size_t err_len);
+
 /* Opens a run file read-only and checks the root attributes format ==
  * "vdcsim" and format_version == REC_FORMAT_VERSION. On success returns the
  * file id and stores the version; otherwise returns H5I_INVALID_HID with a

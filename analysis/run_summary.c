@@ -816,13 +816,27 @@ int run_summary_read(const char *path, run_summary *out, char *err, size_t err_l
     init_summary(out);
     if (err_len > 0)
         err[0] = '\0';
+    h5r_quiet quiet;
+    h5r_quiet_begin(&quiet);
+    hid_t file = h5r_open_file(path, err, err_len);
+    int rc = file >= 0 ? run_summary_read_file(file, path, out, err, err_len) : -1;
+    if (file >= 0)
+        H5Fclose(file);
+    h5r_quiet_end(&quiet);
+    return rc;
+}
+
+int run_summary_read_file(hid_t file, const char *path, run_summary *out, char *err, size_t err_len)
+{
+    init_summary(out);
+    if (err_len > 0)
+        err[0] = '\0';
     ctx c = {.path = path, .err = err, .err_len = err_len};
     h5r_quiet quiet;
     h5r_quiet_begin(&quiet);
     double *capacity = NULL;
     int rc = -1;
-    hid_t file = h5r_open_run(path, &out->format_version, err, err_len);
-    if (file < 0)
+    if (h5r_check_run(file, path, &out->format_version, err, err_len) != 0)
         goto done;
     read_run_attributes(file, out);
     if (read_hosts(file, out, &capacity, &c) != 0 || read_vms(file, out, &c) != 0 ||
@@ -841,8 +855,6 @@ int run_summary_read(const char *path, run_summary *out, char *err, size_t err_l
     rc = 0;
 done:
     free(capacity);
-    if (file >= 0)
-        H5Fclose(file);
     h5r_quiet_end(&quiet);
     return rc;
 }

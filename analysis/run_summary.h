@@ -13,6 +13,8 @@
 #ifndef VDCSIM_ANALYSIS_RUN_SUMMARY_H
 #define VDCSIM_ANALYSIS_RUN_SUMMARY_H
 
+#include <hdf5.h> /* hid_t (include path from CMake: HDF5_INCLUDE_DIRS) */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -176,6 +178,10 @@ typedef struct run_summary {
  * of rows. Returns 0, or -1 with a message naming the file and the dataset
  * in err. */
 int run_summary_read(const char *path, run_summary *out, char *err, size_t err_len);
+
+/* The same on a file the caller has opened (and closes); `path` names it in
+ * messages. fuzz_summary reads an in-memory image this way. */
+int run_summary_read_file(hid_t file, const char *path, run_summary *out, char *err, size_t err_len);
 
 /* Prints the summary: one screen, aligned, units explicit. `path` is the file
  * it was read from (printed on the last line). */

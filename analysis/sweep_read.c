@@ -62,8 +62,22 @@ int sweep_read_h5(const char *path, sweep_read *out, char *err, size_t err_len)
     err[0] = '\0';
     h5r_quiet q;
     h5r_quiet_begin(&q);
-    hid_t file = h5r_open_format(path, SWEEP_FORMAT_NAME, SWEEP_FORMAT_VERSION, "vdcsim sweep file", err, err_len);
-    if (file < 0) {
+    hid_t file = h5r_open_file(path, err, err_len);
+    int rc = file >= 0 ? sweep_read_file(file, path, out, err, err_len) : -2;
+    if (file >= 0)
+        H5Fclose(file);
+    h5r_quiet_end(&q);
+    return rc;
+}
+
+int sweep_read_file(hid_t file, const char *path, sweep_read *out, char *err, size_t err_len)
+{
+    memset(out, 0, sizeof *out);
+    err[0] = '\0';
+    h5r_quiet q;
+    h5r_quiet_begin(&q);
+    if (h5r_check_format(file, path, SWEEP_FORMAT_NAME, SWEEP_FORMAT_VERSION, "vdcsim sweep file", err, err_len) !=
+        0) {
         h5r_quiet_end(&q);
         return -2;
     }
@@ -226,7 +240,6 @@ done:
         H5Dclose(runs);
     if (cells >= 0)
         H5Dclose(cells);
-    H5Fclose(file);
     h5r_quiet_end(&q);
     if (rc != 0)
         sweep_read_free(out);

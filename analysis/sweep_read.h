@@ -17,6 +17,8 @@
 #ifndef VDCSIM_ANALYSIS_SWEEP_READ_H
 #define VDCSIM_ANALYSIS_SWEEP_READ_H
 
+#include <hdf5.h> /* hid_t (include path from CMake: HDF5_INCLUDE_DIRS) */
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +40,10 @@ int sweep_read_is_sweep(const char *path);
 /* 0, or -2 (not a readable sweep file: bad input) / -1 (out of memory) with
  * a message naming the file in err. */
 int sweep_read_h5(const char *path, sweep_read *out, char *err, size_t err_len);
+
+/* The same on a file the caller has opened (and closes); `path` names it in
+ * messages. fuzz_sweep reads an in-memory image this way. */
+int sweep_read_file(hid_t file, const char *path, sweep_read *out, char *err, size_t err_len);
 
 void sweep_read_free(sweep_read *r);
 
