@@ -47,7 +47,7 @@ static inline hid_t run_h5(const char *name, const char *text)
 }
 
 /* Runs text with 1 and with 2 threads (NAME_t1.h5, NAME_t2.h5) and checks
- * that /series, /events and /tables are identical (h5diff). */
+ * that /series, /events and /tables are identical (scripts/h5same). */
 static inline void run_h5_same_across_threads(const char *name, const char *text)
 {
     char n1[256], n2[256], one[512], two[512], cmd[1400];
@@ -57,7 +57,7 @@ static inline void run_h5_same_across_threads(const char *name, const char *text
     CHECK_INT_EQ(run_h5_file(n2, text, 2, two, sizeof two), 0);
     static const char *const objs[] = {"/series", "/events", "/tables"};
     for (int k = 0; k < 3; k++) {
-        snprintf(cmd, sizeof cmd, "h5diff -q %s %s %s >/dev/null 2>&1", one, two, objs[k]);
+        snprintf(cmd, sizeof cmd, VDCSIM_H5SAME " %s %s %s >/dev/null 2>&1", one, two, objs[k]);
         int rc = system(cmd);
         if (rc != 0)
             fprintf(stderr, "%s: %s differs between 1 and 2 threads\n", name, objs[k]);

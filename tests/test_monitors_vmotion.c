@@ -133,7 +133,7 @@ static void same_without_properties(const char *with, const char *without)
     static const char *const objs[] = {"/series", "/events", "/tables/vmotions"};
     for (size_t k = 0; k < sizeof objs / sizeof objs[0]; k++) {
         char cmd[1400];
-        snprintf(cmd, sizeof cmd, "h5diff -q %s/%s.h5 %s/%s.h5 %s >/dev/null 2>&1", VDCSIM_TEST_TMPDIR, with,
+        snprintf(cmd, sizeof cmd, VDCSIM_H5SAME " %s/%s.h5 %s/%s.h5 %s >/dev/null 2>&1", VDCSIM_TEST_TMPDIR, with,
                  VDCSIM_TEST_TMPDIR, without, objs[k]);
         int rc = system(cmd);
         if (rc != 0)

@@ -49,7 +49,7 @@
  *    (1600, 0) at 540 s and (0, 1600) at 660 s: the kubelet pods moved
  *    into esx-02's contention step with their usage.
  * 3. Both scenarios with 1 and 2 threads: /series, /events and /tables
- *    identical (h5diff).
+ *    identical (scripts/h5same).
  */
 #include <hdf5.h> /* include path from CMake (HDF5_INCLUDE_DIRS) */
 
