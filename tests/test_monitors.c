@@ -77,50 +77,15 @@
 static void expect(const rows *rs, const char *prop, const char *entity, int64_t t, int64_t obligation,
                    const char *witness)
 {
-    const row *r = find(rs, prop, entity, t);
-    if (!r)
-        fprintf(stderr, "  no violation of %s by %s at %lld ns\n", prop, entity, (long long)t);
-    CHECK(r != NULL);
-    if (!r)
-        return;
-    CHECK_INT_EQ(r->obligation_ns, obligation);
-    CHECK_STR_CONTAINS(r->witness, witness);
-    CHECK_INT_EQ((long long)strlen(r->witness), (long long)strlen(witness));
+    expect_violation(rs, prop, entity, t, obligation, witness, 1);
 }
 
 /* `vdcsim verify` with the scenario as the properties file vs the monitors. */
 static void compare_with_verify(const char *h5, const char *cfg, const rows *monitors)
 {
-    char err[2048];
-    props_source src;
-    props_h5 *r = NULL;
-    CHECK_INT_EQ(props_h5_open(h5, &r, &src, err, sizeof err), 0);
-    if (!r)
-        return;
-    props_builtin_params params;
-    CHECK_INT_EQ(props_h5_builtin_params(r, &params, err, sizeof err), 0);
+    props_builtin_params params = {0};
+    monitors_match_verify(h5, cfg, monitors, &params);
     CHECK_INT_EQ(params.ha_deadline_ns, 16000000000LL); /* 15 s detection + 1 s control latency */
-    props_list list;
-    CHECK_INT_EQ(props_file_load(cfg, &params, &list, err, sizeof err), 0);
-    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-    int total = 0;
-    for (int i = 0; i < list.n; i++) {
-        offline o = {.property = list.items[i].name, .monitors = monitors};
-        props_result res;
-        CHECK_INT_EQ(props_evaluate_each(list.items[i].ast, &src, &res, on_violation, &o, err, sizeof err), 0);
-        CHECK_INT_EQ(o.matched, o.seen);
-        CHECK_INT_EQ(o.seen, count_of(monitors, list.items[i].name));
-        int64_t v, p, e;
-        property_counts(f, list.items[i].name, &v, &p, &e);
-        CHECK_INT_EQ(v, res.violations);
-        CHECK_INT_EQ(p, res.pending);
-        CHECK_INT_EQ(e, res.entities);
-        total += o.seen;
-    }
-    CHECK_INT_EQ(total, monitors->n);
-    H5Fclose(f);
-    props_list_free(&list);
-    props_h5_close(r);
 }
 
 static int run_status(const char *name, const char *text, const char *flags)

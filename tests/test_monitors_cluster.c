@@ -78,7 +78,6 @@
 #include "tests/run_h5.h"
 #include "tests/violations_h5.h"
 
-
 #define HADM_BASE \
     "simulation = { seed = 1; until = \"1h\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; control_latency = \"1s\"; };\n" \
     "output = { path = \"x.h5\"; };\n" \
@@ -117,76 +116,13 @@
 
 static const int64_t M = 60 * 1000000000LL; /* a minute in ns */
 
-/* The row (prop, entity, t) exists with that obligation and a witness that
- * starts with `witness` (the whole witness when exact). */
-static const row *expect(const rows *rs, const char *prop, const char *entity, int64_t t, int64_t obligation,
-                         const char *witness, int exact)
-{
-    const row *r = find(rs, prop, entity, t);
-    if (!r)
-        fprintf(stderr, "  no violation of %s by %s at %lld ns\n", prop, entity, (long long)t);
-    CHECK(r != NULL);
-    if (!r)
-        return NULL;
-    CHECK_INT_EQ(r->obligation_ns, obligation);
-    if (strncmp(r->witness, witness, exact ? strlen(witness) + 1 : strlen(witness)) != 0)
-        fprintf(stderr, "  %s %s at %lld: witness '%s', want '%s'\n", prop, entity, (long long)t, r->witness, witness);
-    CHECK_INT_EQ(strncmp(r->witness, witness, strlen(witness)), 0);
-    if (exact)
-        CHECK_INT_EQ(strcmp(r->witness, witness), 0);
-    return r;
-}
-
-static void compare_with_verify(const char *name, const rows *monitors)
-{
-    char h5[512], cfg[512], err[2048];
-    snprintf(h5, sizeof h5, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
-    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
-    props_source src;
-    props_h5 *r = NULL;
-    CHECK_INT_EQ(props_h5_open(h5, &r, &src, err, sizeof err), 0);
-    if (!r)
-        return;
-    props_builtin_params params;
-    CHECK_INT_EQ(props_h5_builtin_params(r, &params, err, sizeof err), 0);
-    props_list list;
-    CHECK_INT_EQ(props_file_load(cfg, &params, &list, err, sizeof err), 0);
-    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-    int total = 0;
-    for (int i = 0; i < list.n; i++) {
-        offline o = {.property = list.items[i].name, .monitors = monitors};
-        props_result res;
-        if (props_evaluate_each(list.items[i].ast, &src, &res, on_violation, &o, err, sizeof err) != 0)
-            fprintf(stderr, "  verify %s: %s\n", list.items[i].name, err);
-        CHECK_INT_EQ(o.matched, o.seen);
-        CHECK_INT_EQ(o.seen, count_of(monitors, list.items[i].name));
-        int64_t v, p, e;
-        property_counts(f, list.items[i].name, &v, &p, &e);
-        CHECK_INT_EQ(v, res.violations);
-        CHECK_INT_EQ(p, res.pending);
-        CHECK_INT_EQ(e, res.entities);
-        total += o.seen;
-    }
-    CHECK_INT_EQ(total, monitors->n);
-    H5Fclose(f);
-    props_list_free(&list);
-    props_h5_close(r);
-}
-
 /* The monitors observe only: /series, /events and the model's tables are
  * those of the same run without properties. */
+
 static void same_without_properties(const char *with, const char *without)
 {
     static const char *const objs[] = {"/series", "/events", "/tables/hosts", "/tables/vms"};
-    for (size_t k = 0; k < sizeof objs / sizeof objs[0]; k++) {
-        char cmd[1400];
-        snprintf(cmd, sizeof cmd, VDCSIM_H5SAME " %s/%s.h5 %s/%s.h5 %s >/dev/null 2>&1", VDCSIM_TEST_TMPDIR, with,
-                 VDCSIM_TEST_TMPDIR, without, objs[k]);
-        int rc = system(cmd);
-        if (rc != 0)
-            fprintf(stderr, "  %s differs with properties (%s)\n", objs[k], with);
-        CHECK_INT_EQ(rc, 0);
-    }
+    same_without_properties_in(with, without, objs, sizeof objs / sizeof objs[0]);
 }
 
 static void test_ha_admission(void)
@@ -197,10 +133,10 @@ static void test_ha_admission(void)
     rows rs;
     CHECK_INT_EQ(read_violations(f, &rs), 0);
     CHECK_INT_EQ(count_of(&rs, "ha_admission"), 1);
-    expect(&rs, "ha_admission", "cluster", 15 * M, -1,
+    expect_violation(&rs, "ha_admission", "cluster", 15 * M, -1,
            "cluster.failover_level=1, cluster.hosts_up=3, cluster.hosts=3, cluster.failover_capacity=0", 1);
     CHECK_INT_EQ(count_of(&rs, "recovers_10m"), 1);
-    expect(&rs, "recovers_10m", "cluster", 25 * M, 15 * M, "cluster.failover_capacity=0", 0);
+    expect_violation(&rs, "recovers_10m", "cluster", 25 * M, 15 * M, "cluster.failover_capacity=0", 0);
     int64_t v, p, e;
     property_counts(f, "recovers_10m", &v, &p, &e);
     CHECK_INT_EQ(v, 1);
@@ -209,7 +145,7 @@ static void test_ha_admission(void)
     property_counts(f, "ha_admission", &v, &p, &e);
     CHECK_INT_EQ(p, 0);
     H5Fclose(f);
-    compare_with_verify("mc_hadm", &rs);
+    monitors_match_verify_named("mc_hadm", &rs);
     hid_t g = run_h5("mc_hadm_none", HADM_BASE);
     if (g >= 0)
         H5Fclose(g);
@@ -225,15 +161,15 @@ static void test_drs_convergence(void)
     rows rs;
     CHECK_INT_EQ(read_violations(f, &rs), 0);
     CHECK_INT_EQ(count_of(&rs, "drs_convergence"), 2);
-    expect(&rs, "drs_convergence", "cluster", 55 * M, 25 * M,
+    expect_violation(&rs, "drs_convergence", "cluster", 55 * M, 25 * M,
            "cluster.hosts_changed=true, cluster.imbalance=0.0625, cluster.imbalance_target=0", 1);
-    expect(&rs, "drs_convergence", "cluster", 85 * M, 55 * M,
+    expect_violation(&rs, "drs_convergence", "cluster", 85 * M, 55 * M,
            "cluster.hosts_changed=true, cluster.imbalance=0.0589256, cluster.imbalance_target=0", 1);
     CHECK_INT_EQ(count_of(&rs, "no_change"), 2);
-    expect(&rs, "no_change", "cluster", 25 * M, -1, "cluster.hosts_changed=true", 1);
-    expect(&rs, "no_change", "cluster", 55 * M, -1, "cluster.hosts_changed=true", 1);
+    expect_violation(&rs, "no_change", "cluster", 25 * M, -1, "cluster.hosts_changed=true", 1);
+    expect_violation(&rs, "no_change", "cluster", 55 * M, -1, "cluster.hosts_changed=true", 1);
     H5Fclose(f);
-    compare_with_verify("mc_drs5", &rs);
+    monitors_match_verify_named("mc_drs5", &rs);
     run_h5_same_across_threads("mc_drs5_threads", DRS_BASE("5") DRS_PROPS);
 
     f = run_h5("mc_drs3", DRS_BASE("3") DRS_PROPS);
@@ -247,7 +183,7 @@ static void test_drs_convergence(void)
     CHECK_INT_EQ(p, 0);
     CHECK_INT_EQ(e, 1);
     H5Fclose(f);
-    compare_with_verify("mc_drs3", &rs);
+    monitors_match_verify_named("mc_drs3", &rs);
     hid_t g = run_h5("mc_drs3_none", DRS_BASE("3"));
     if (g >= 0)
         H5Fclose(g);
@@ -262,7 +198,7 @@ static void test_service(void)
     rows rs;
     CHECK_INT_EQ(read_violations(f, &rs), 0);
     CHECK_INT_EQ(count_of(&rs, "fast_100ms"), 1);
-    expect(&rs, "fast_100ms", "api", 5 * M, -1, "service.latency_p99=", 0);
+    expect_violation(&rs, "fast_100ms", "api", 5 * M, -1, "service.latency_p99=", 0);
     CHECK_INT_EQ(count_of(&rs, "under_10s"), 0);
     int64_t v, p, e;
     property_counts(f, "fast_100ms", &v, &p, &e);
@@ -271,7 +207,7 @@ static void test_service(void)
     CHECK_INT_EQ(p, 1);
     CHECK_INT_EQ(e, 1);
     H5Fclose(f);
-    compare_with_verify("mc_svc", &rs);
+    monitors_match_verify_named("mc_svc", &rs);
     run_h5_same_across_threads("mc_svc_threads", SVC_BASE SVC_PROPS);
 }
 
@@ -303,19 +239,19 @@ static void test_two_clusters(void)
     rows rs;
     CHECK_INT_EQ(read_violations(f, &rs), 0);
     CHECK_INT_EQ(count_of(&rs, "ha_admission"), 1);
-    expect(&rs, "ha_admission", "gold", 15 * M, -1,
+    expect_violation(&rs, "ha_admission", "gold", 15 * M, -1,
            "cluster.failover_level=1, cluster.hosts_up=3, cluster.hosts=3, cluster.failover_capacity=0", 1);
     CHECK_INT_EQ(count_of(&rs, "drs_convergence"), 2);
-    expect(&rs, "drs_convergence", "silver", 55 * M, 25 * M,
+    expect_violation(&rs, "drs_convergence", "silver", 55 * M, 25 * M,
            "cluster.hosts_changed=true, cluster.imbalance=0.0625, cluster.imbalance_target=0", 1);
-    expect(&rs, "drs_convergence", "silver", 85 * M, 55 * M,
+    expect_violation(&rs, "drs_convergence", "silver", 85 * M, 55 * M,
            "cluster.hosts_changed=true, cluster.imbalance=0.0589256, cluster.imbalance_target=0", 1);
     CHECK_INT_EQ(count_of(&rs, "no_change"), 2);
     int64_t v, p, e;
     property_counts(f, "no_change", &v, &p, &e);
     CHECK_INT_EQ(e, 2);
     H5Fclose(f);
-    compare_with_verify("mc_two", &rs);
+    monitors_match_verify_named("mc_two", &rs);
     run_h5_same_across_threads("mc_two_threads", TWO);
 }
 

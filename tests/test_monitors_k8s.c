@@ -84,75 +84,13 @@
 static void expect(const rows *rs, const char *prop, const char *entity, int64_t t, int64_t obligation,
                    const char *witness)
 {
-    const row *r = find(rs, prop, entity, t);
-    if (!r)
-        fprintf(stderr, "  no violation of %s by %s at %lld ns\n", prop, entity, (long long)t);
-    CHECK(r != NULL);
-    if (!r)
-        return;
-    CHECK_INT_EQ(r->obligation_ns, obligation);
-    if (strcmp(r->witness, witness) != 0)
-        fprintf(stderr, "  %s %s: witness '%s', want '%s'\n", prop, entity, r->witness, witness);
-    CHECK_INT_EQ(strcmp(r->witness, witness), 0);
-}
-
-static void expect_counts(hid_t f, const char *prop, int64_t violations, int64_t pending, int64_t entities)
-{
-    int64_t v, p, e;
-    property_counts(f, prop, &v, &p, &e);
-    if (v != violations || p != pending || e != entities)
-        fprintf(stderr, "  %s: %lld violations, %lld pending, %lld entities\n", prop, (long long)v, (long long)p,
-                (long long)e);
-    CHECK_INT_EQ(v, violations);
-    CHECK_INT_EQ(p, pending);
-    CHECK_INT_EQ(e, entities);
-}
-
-/* verify's code on the finished run: the same rows and counts. */
-static void compare_with_verify(const char *name, const rows *monitors)
-{
-    char h5[512], cfg[512], err[2048];
-    snprintf(h5, sizeof h5, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
-    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
-    props_source src;
-    props_h5 *r = NULL;
-    CHECK_INT_EQ(props_h5_open(h5, &r, &src, err, sizeof err), 0);
-    if (!r)
-        return;
-    props_builtin_params params;
-    CHECK_INT_EQ(props_h5_builtin_params(r, &params, err, sizeof err), 0);
-    props_list list;
-    CHECK_INT_EQ(props_file_load(cfg, &params, &list, err, sizeof err), 0);
-    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-    int total = 0;
-    for (int i = 0; i < list.n; i++) {
-        offline o = {.property = list.items[i].name, .monitors = monitors};
-        props_result res;
-        if (props_evaluate_each(list.items[i].ast, &src, &res, on_violation, &o, err, sizeof err) != 0)
-            fprintf(stderr, "  verify %s: %s\n", list.items[i].name, err);
-        CHECK_INT_EQ(o.matched, o.seen);
-        CHECK_INT_EQ(o.seen, count_of(monitors, list.items[i].name));
-        expect_counts(f, list.items[i].name, res.violations, res.pending, res.entities);
-        total += o.seen;
-    }
-    CHECK_INT_EQ(total, monitors->n);
-    H5Fclose(f);
-    props_list_free(&list);
-    props_h5_close(r);
+    expect_violation(rs, prop, entity, t, obligation, witness, 1);
 }
 
 static void same_without_properties(const char *with, const char *without)
 {
     static const char *const objs[] = {"/series", "/events", "/tables/k8s_workloads"};
-    for (size_t k = 0; k < sizeof objs / sizeof objs[0]; k++) {
-        char cmd[1400];
-        snprintf(cmd, sizeof cmd, VDCSIM_H5SAME " %s/%s.h5 %s/%s.h5 %s >/dev/null 2>&1", VDCSIM_TEST_TMPDIR, with,
-                 VDCSIM_TEST_TMPDIR, without, objs[k]);
-        int rc = system(cmd);
-        if (rc != 0)
-            fprintf(stderr, "  %s differs with properties (%s)\n", objs[k], with);
-        CHECK_INT_EQ(rc, 0);
-    }
+    same_without_properties_in(with, without, objs, sizeof objs / sizeof objs[0]);
 }
 
 static void test_pending_pods(void)
@@ -163,31 +101,31 @@ static void test_pending_pods(void)
     rows rs;
     CHECK_INT_EQ(read_violations(f, &rs), 0);
     static const char pend[] = "pod.pending=true, pod.running=false";
-    expect_counts(f, "running_in_2030ms", 9, 2, 10);
+    expect_property_counts(f, "running_in_2030ms", 9, 2, 10);
     for (int k = 1; k <= 9; k++) {
         char name[32];
         snprintf(name, sizeof name, "k8s/api-%d", k);
         expect(&rs, "running_in_2030ms", name, 2030 * MS, 0, pend);
     }
     CHECK(find(&rs, "running_in_2030ms", "k8s/api-0", 2030 * MS) == NULL);
-    expect_counts(f, "running_in_14050ms", 2, 2, 10);
+    expect_property_counts(f, "running_in_14050ms", 2, 2, 10);
     expect(&rs, "running_in_14050ms", "k8s/api-8", 14050 * MS, 0, pend);
     expect(&rs, "running_in_14050ms", "k8s/api-9", 14050 * MS, 0, pend);
-    expect_counts(f, "running_in_14049ms", 3, 2, 10);
+    expect_property_counts(f, "running_in_14049ms", 3, 2, 10);
     expect(&rs, "running_in_14049ms", "k8s/api-7", 14049 * MS, 0, pend);
-    expect_counts(f, "phase_running_10s", 3, 0, 11);
+    expect_property_counts(f, "phase_running_10s", 3, 0, 11);
     for (int k = 7; k <= 9; k++) {
         char name[32];
         snprintf(name, sizeof name, "k8s/api-%d", k);
         expect(&rs, "phase_running_10s", name, 10 * S, 0, "pod.phase=0");
     }
-    expect_counts(f, "job_done_10s", 0, 0, 1);
-    expect_counts(f, "job_done_9999ms", 1, 0, 1);
+    expect_property_counts(f, "job_done_10s", 0, 0, 1);
+    expect_property_counts(f, "job_done_9999ms", 1, 0, 1);
     expect(&rs, "job_done_9999ms", "k8s/batch-10", 12024 * MS, 2025 * MS, "pod.running=true, pod.phase=1");
-    expect_counts(f, "pod_lifecycle", 0, 0, 11);
-    expect_counts(f, "db", 0, 0, 0);
+    expect_property_counts(f, "pod_lifecycle", 0, 0, 11);
+    expect_property_counts(f, "db", 0, 0, 0);
     H5Fclose(f);
-    compare_with_verify("mk_pods", &rs);
+    monitors_match_verify_named("mk_pods", &rs);
     hid_t g = run_h5("mk_pods_none", K8S_BASE);
     if (g >= 0)
         H5Fclose(g);

@@ -71,77 +71,6 @@
 
 #define ABORT ", { target = \"host esx-02\"; at = \"3001900ms\"; duration = \"10m\"; }"
 
-static void expect(const rows *rs, const char *prop, const char *entity, int64_t t, int64_t obligation,
-                   const char *witness)
-{
-    const row *r = find(rs, prop, entity, t);
-    if (!r)
-        fprintf(stderr, "  no violation of %s by %s at %lld ns\n", prop, entity, (long long)t);
-    CHECK(r != NULL);
-    if (!r)
-        return;
-    CHECK_INT_EQ(r->obligation_ns, obligation);
-    CHECK_INT_EQ(strcmp(r->witness, witness), 0);
-}
-
-static void expect_counts(hid_t f, const char *prop, int64_t violations, int64_t pending, int64_t entities)
-{
-    int64_t v, p, e;
-    property_counts(f, prop, &v, &p, &e);
-    if (v != violations || p != pending || e != entities)
-        fprintf(stderr, "  %s: %lld violations, %lld pending, %lld entities\n", prop, (long long)v, (long long)p,
-                (long long)e);
-    CHECK_INT_EQ(v, violations);
-    CHECK_INT_EQ(p, pending);
-    CHECK_INT_EQ(e, entities);
-}
-
-static void compare_with_verify(const char *name, const rows *monitors)
-{
-    char h5[512], cfg[512], err[2048];
-    snprintf(h5, sizeof h5, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
-    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
-    props_source src;
-    props_h5 *r = NULL;
-    CHECK_INT_EQ(props_h5_open(h5, &r, &src, err, sizeof err), 0);
-    if (!r)
-        return;
-    props_builtin_params params;
-    CHECK_INT_EQ(props_h5_builtin_params(r, &params, err, sizeof err), 0);
-    props_list list;
-    CHECK_INT_EQ(props_file_load(cfg, &params, &list, err, sizeof err), 0);
-    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-    int total = 0;
-    for (int i = 0; i < list.n; i++) {
-        offline o = {.property = list.items[i].name, .monitors = monitors};
-        props_result res;
-        if (props_evaluate_each(list.items[i].ast, &src, &res, on_violation, &o, err, sizeof err) != 0)
-            fprintf(stderr, "  verify %s: %s\n", list.items[i].name, err);
-        CHECK_INT_EQ(o.matched, o.seen);
-        CHECK_INT_EQ(o.seen, count_of(monitors, list.items[i].name));
-        expect_counts(f, list.items[i].name, res.violations, res.pending, res.entities);
-        total += o.seen;
-    }
-    CHECK_INT_EQ(total, monitors->n);
-    H5Fclose(f);
-    props_list_free(&list);
-    props_h5_close(r);
-}
-
-static void same_without_properties(const char *with, const char *without)
-{
-    static const char *const objs[] = {"/series", "/events", "/tables/vmotions"};
-    for (size_t k = 0; k < sizeof objs / sizeof objs[0]; k++) {
-        char cmd[1400];
-        snprintf(cmd, sizeof cmd, VDCSIM_H5SAME " %s/%s.h5 %s/%s.h5 %s >/dev/null 2>&1", VDCSIM_TEST_TMPDIR, with,
-                 VDCSIM_TEST_TMPDIR, without, objs[k]);
-        int rc = system(cmd);
-        if (rc != 0)
-            fprintf(stderr, "  %s differs with properties (%s)\n", objs[k], with);
-        CHECK_INT_EQ(rc, 0);
-    }
-}
-
 /* Row `i` of /tables/vmotions: the VM's name (web-0N), started_ns, done_ns. */
 static int migration(hid_t f, hsize_t i, char *vm, size_t len, int64_t *started, int64_t *done)
 {
@@ -161,6 +90,18 @@ static int migration(hid_t f, hsize_t i, char *vm, size_t len, int64_t *started,
     return (int)n * (rc == 0);
 }
 
+static void expect(const rows *rs, const char *prop, const char *entity, int64_t t, int64_t obligation,
+                   const char *witness)
+{
+    expect_violation(rs, prop, entity, t, obligation, witness, 1);
+}
+
+static void same_without_properties(const char *with, const char *without)
+{
+    static const char *const objs[] = {"/series", "/events", "/tables/vmotions"};
+    same_without_properties_in(with, without, objs, sizeof objs / sizeof objs[0]);
+}
+
 static void test_move(void)
 {
     hid_t f = run_h5("mv_move", BASE("") PROPS);
@@ -173,22 +114,22 @@ static void test_move(void)
     CHECK(done > started + MS && done < started + 10 * M);
     rows rs;
     CHECK_INT_EQ(read_violations(f, &rs), 0);
-    expect_counts(f, "never", 1, 0, 5);
+    expect_property_counts(f, "never", 1, 0, 5);
     expect(&rs, "never", vm, 50 * M + 2 * S, -1, "vmotion.active=true");
-    expect_counts(f, "quick_1ms", 1, 0, 5);
+    expect_property_counts(f, "quick_1ms", 1, 0, 5);
     expect(&rs, "quick_1ms", vm, 50 * M + 2 * S + MS, 50 * M + 2 * S, "vmotion.active=true");
-    expect_counts(f, "within_10m", 0, 0, 5);
-    expect_counts(f, "once_1h", 4, 0, 5);
+    expect_property_counts(f, "within_10m", 0, 0, 5);
+    expect_property_counts(f, "once_1h", 4, 0, 5);
     for (int k = 1; k <= 5; k++) {
         char name[32];
         snprintf(name, sizeof name, "web-%02d", k);
         if (strcmp(name, vm) != 0)
             expect(&rs, "once_1h", name, 60 * M, 0, "vmotion.active=false");
     }
-    expect_counts(f, "unlimited", 0, 0, 5);
-    expect_counts(f, "db", 0, 0, 0);
+    expect_property_counts(f, "unlimited", 0, 0, 5);
+    expect_property_counts(f, "db", 0, 0, 0);
     H5Fclose(f);
-    compare_with_verify("mv_move", &rs);
+    monitors_match_verify_named("mv_move", &rs);
     hid_t g = run_h5("mv_move_none", BASE(""));
     if (g >= 0)
         H5Fclose(g);
@@ -211,14 +152,14 @@ static void test_abort(void)
     CHECK(done1 > started1 + MS && done1 < started1 + 10 * M);
     rows rs;
     CHECK_INT_EQ(read_violations(f, &rs), 0);
-    expect_counts(f, "never", 1, 0, 5);
+    expect_property_counts(f, "never", 1, 0, 5);
     expect(&rs, "never", vm1, 70 * M + 2 * S, -1, "vmotion.active=true");
     CHECK(find(&rs, "never", vm0, 50 * M + 2 * S) == NULL);
-    expect_counts(f, "quick_1ms", 1, 0, 5);
+    expect_property_counts(f, "quick_1ms", 1, 0, 5);
     expect(&rs, "quick_1ms", vm1, 70 * M + 2 * S + MS, 70 * M + 2 * S, "vmotion.active=true");
-    expect_counts(f, "once_1h", 5, 0, 5); /* the only completed move is after 1h */
+    expect_property_counts(f, "once_1h", 5, 0, 5); /* the only completed move is after 1h */
     H5Fclose(f);
-    compare_with_verify("mv_abort", &rs);
+    monitors_match_verify_named("mv_abort", &rs);
     run_h5_same_across_threads("mv_abort_threads", BASE(ABORT) PROPS);
 }
 

@@ -9,9 +9,12 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/props_eval.h"
+#include "analysis/props_file.h"
+#include "analysis/props_h5.h"
 #include "tests/run_h5.h"
 
 typedef struct row {
@@ -99,5 +102,101 @@ static inline void on_violation(void *arg, const props_violation *v)
     o->matched += same;
 }
 
+/* The row (prop, entity, t) exists with that obligation and a witness that
+ * starts with `witness` (is the whole witness when exact). */
+static inline const row *expect_violation(const rows *rs, const char *prop, const char *entity, int64_t t,
+                                          int64_t obligation, const char *witness, int exact)
+{
+    const row *r = find(rs, prop, entity, t);
+    if (!r)
+        fprintf(stderr, "  no violation of %s by %s at %lld ns\n", prop, entity, (long long)t);
+    CHECK(r != NULL);
+    if (!r)
+        return NULL;
+    CHECK_INT_EQ(r->obligation_ns, obligation);
+    if (strncmp(r->witness, witness, exact ? strlen(witness) + 1 : strlen(witness)) != 0)
+        fprintf(stderr, "  %s %s at %lld: witness '%s', want '%s'\n", prop, entity, (long long)t, r->witness, witness);
+    CHECK_INT_EQ(strncmp(r->witness, witness, strlen(witness)), 0);
+    if (exact)
+        CHECK_INT_EQ(strcmp(r->witness, witness), 0);
+    return r;
+}
+
+/* /tables/properties' counts of `prop`. */
+static inline void expect_property_counts(hid_t f, const char *prop, int64_t violations, int64_t pending,
+                                          int64_t entities)
+{
+    int64_t v, p, e;
+    property_counts(f, prop, &v, &p, &e);
+    if (v != violations || p != pending || e != entities)
+        fprintf(stderr, "  %s: %lld violations, %lld pending, %lld entities\n", prop, (long long)v, (long long)p,
+                (long long)e);
+    CHECK_INT_EQ(v, violations);
+    CHECK_INT_EQ(p, pending);
+    CHECK_INT_EQ(e, entities);
+}
+
+/* `vdcsim verify`'s code on the finished run h5 with the properties of cfg
+ * (the scenario itself): the same rows as the monitors wrote, and the same
+ * counts. params_out (may be NULL) receives the built-ins' parameters. */
+static inline void monitors_match_verify(const char *h5, const char *cfg, const rows *monitors,
+                                         props_builtin_params *params_out)
+{
+    char err[2048];
+    props_source src;
+    props_h5 *r = NULL;
+    CHECK_INT_EQ(props_h5_open(h5, &r, &src, err, sizeof err), 0);
+    if (!r)
+        return;
+    props_builtin_params params;
+    CHECK_INT_EQ(props_h5_builtin_params(r, &params, err, sizeof err), 0);
+    if (params_out)
+        *params_out = params;
+    props_list list;
+    CHECK_INT_EQ(props_file_load(cfg, &params, &list, err, sizeof err), 0);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    int total = 0;
+    for (int i = 0; i < list.n; i++) {
+        offline o = {.property = list.items[i].name, .monitors = monitors};
+        props_result res;
+        int rc = props_evaluate_each(list.items[i].ast, &src, &res, on_violation, &o, err, sizeof err);
+        if (rc != 0)
+            fprintf(stderr, "  verify %s: %s\n", list.items[i].name, err);
+        CHECK_INT_EQ(rc, 0);
+        CHECK_INT_EQ(o.matched, o.seen);
+        CHECK_INT_EQ(o.seen, count_of(monitors, list.items[i].name));
+        expect_property_counts(f, list.items[i].name, res.violations, res.pending, res.entities);
+        total += o.seen;
+    }
+    CHECK_INT_EQ(total, monitors->n);
+    H5Fclose(f);
+    props_list_free(&list);
+    props_h5_close(r);
+}
+
+/* The same with NAME.h5 and NAME.cfg in the test folder. */
+static inline void monitors_match_verify_named(const char *name, const rows *monitors)
+{
+    char h5[512], cfg[512];
+    snprintf(h5, sizeof h5, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
+    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
+    monitors_match_verify(h5, cfg, monitors, NULL);
+}
+
+/* The monitors observe only: the objects `objs` of the run WITH.h5 (with
+ * properties) are those of WITHOUT.h5 (the same run without). */
+static inline void same_without_properties_in(const char *with, const char *without, const char *const *objs,
+                                              size_t n_objs)
+{
+    for (size_t k = 0; k < n_objs; k++) {
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd, VDCSIM_H5SAME " %s/%s.h5 %s/%s.h5 %s >/dev/null 2>&1", VDCSIM_TEST_TMPDIR, with,
+                 VDCSIM_TEST_TMPDIR, without, objs[k]);
+        int rc = system(cmd);
+        if (rc != 0)
+            fprintf(stderr, "  %s differs with properties (%s)\n", objs[k], with);
+        CHECK_INT_EQ(rc, 0);
+    }
+}
 
 #endif
