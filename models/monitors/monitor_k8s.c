@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "analysis/props_lifecycle.h"
+#include "models/monitors/monitor_rows.h"
 
 static const props_atom pod_atoms[] = {PA_POD_PENDING, PA_POD_RUNNING, PA_POD_PHASE, PA_POD_PHASE_BEFORE};
 enum { N_POD_ATOMS = (int)(sizeof pod_atoms / sizeof pod_atoms[0]) };
@@ -133,14 +134,8 @@ int monitor_k8s_write(const monitor_k8s *m, recorder *rec, int tv, int prop, con
         *pending += pp->pending;
         char name[300];
         snprintf(name, sizeof name, "k8s/%s-%u", workload_name(m, m->workload[i]), i);
-        for (size_t j = 0; j < pp->n_v; j++) {
-            char witness[256]; /* the size of the checker's (props_violation) */
-            snprintf(witness, sizeof witness, "%s", pm_witness(pp, j));
-            rec_value row[] = {{.i64 = pp->v[j].time_ns}, {.str = prop_name}, {.str = name},
-                               {.str = witness}, {.i64 = pp->v[j].obligation_ns}};
-            if (rec_table_row(rec, tv, row) != 0)
-                return -1;
-        }
+        if (monitor_write_violation_rows(rec, tv, pp, prop_name, name, NULL, NULL) != 0)
+            return -1;
     }
     return 0;
 }

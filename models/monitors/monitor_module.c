@@ -13,6 +13,7 @@
 #include "models/core/host.h"
 #include "models/core/model_env.h"
 #include "models/monitors/monitor_k8s.h"
+#include "models/monitors/monitor_rows.h"
 #include "models/monitors/monitor_sampled.h"
 #include "models/monitors/monitor_vmotion.h"
 
@@ -386,6 +387,21 @@ static void fairness_note(const monitor_world *w, const model_env *env, uint32_t
     pf_note(p, more, less, buf, len);
 }
 
+/* fairness_note as a monitor_witness_note: from the obligation's start
+ * (or the violation's time when it has none). */
+typedef struct fairness_arg {
+    const monitor_world *w;
+    const model_env *env;
+    uint32_t host_index;
+} fairness_arg;
+
+static void fairness_note_row(void *arg, const pm_violation *v, char *witness, size_t len)
+{
+    const fairness_arg *fa = arg;
+    int64_t start = v->obligation_ns >= 0 ? v->obligation_ns : v->time_ns;
+    fairness_note(fa->w, fa->env, fa->host_index, start, witness, len);
+}
+
 /* The values host_record (models/core/host.c) has just written, in the
  * units of the property language (ready: the same * 0.01 the checker
  * applies to the stored percentage). */
@@ -591,18 +607,11 @@ static int monitors_write(model_builder *b, void *world)
                 core_entity_name(name, sizeof name,
                                  scn_string(w->scn, "hosts.[%u].name", b->env->host_specs[i].group),
                                  b->env->host_specs[i].index_in_group);
-            for (size_t j = 0; j < pp->n_v; j++) {
-                char witness[256]; /* the size of the checker's (props_violation) */
-                snprintf(witness, sizeof witness, "%s", pm_witness(pp, j));
-                if (kind == PK_HOST && w->fair && props_uses_atom(pe->ast, PA_HOST_CPU_SHARE_ERROR)) {
-                    int64_t start = pp->v[j].obligation_ns >= 0 ? pp->v[j].obligation_ns : pp->v[j].time_ns;
-                    fairness_note(w, b->env, i, start, witness, sizeof witness);
-                }
-                rec_value row[] = {{.i64 = pp->v[j].time_ns}, {.str = pe->name}, {.str = name},
-                                   {.str = witness}, {.i64 = pp->v[j].obligation_ns}};
-                if (rec_table_row(rec, tv, row) != 0)
-                    return -1;
-            }
+            int fair_note = kind == PK_HOST && w->fair && props_uses_atom(pe->ast, PA_HOST_CPU_SHARE_ERROR);
+            fairness_arg fa = {w, b->env, i};
+            monitor_witness_note note = fair_note ? fairness_note_row : NULL;
+            if (monitor_write_violation_rows(rec, tv, pp, pe->name, name, note, &fa) != 0)
+                return -1;
         }
         /* pods: after the pod model's, the control plane's (monitor_k8s.h), as verify orders them */
         if (kind == PK_POD && monitor_k8s_write(w->k8s, rec, tv, p, pe->name, &entities, &violations, &pending) != 0)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "models/core/core_build.h"
+#include "models/monitors/monitor_rows.h"
 
 enum { W_STARTED = 0, W_DONE, W_ABORTED, N_WATCH };
 static const char *const watch_kind[N_WATCH] = {"vmotion_started", "vmotion_done", "vmotion_aborted"};
@@ -204,14 +205,8 @@ int monitor_vmotion_write(const monitor_vmotion *m, recorder *rec, int tv, int p
         const vm_spec *vs = &m->env->vm_specs[v];
         char name[300];
         core_entity_name(name, sizeof name, scn_string(m->scn, "vms.[%u].name", vs->group), vs->index_in_group);
-        for (size_t j = 0; j < pp->n_v; j++) {
-            char witness[256]; /* the size of the checker's (props_violation) */
-            snprintf(witness, sizeof witness, "%s", pm_witness(pp, j));
-            rec_value row[] = {{.i64 = pp->v[j].time_ns}, {.str = prop_name}, {.str = name},
-                               {.str = witness}, {.i64 = pp->v[j].obligation_ns}};
-            if (rec_table_row(rec, tv, row) != 0)
-                return -1;
-        }
+        if (monitor_write_violation_rows(rec, tv, pp, prop_name, name, NULL, NULL) != 0)
+            return -1;
     }
     return 0;
 }
