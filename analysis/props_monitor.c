@@ -534,6 +534,20 @@ static int atoms_constant(const pm_entity *e, const pm_set *s, int i, int64_t no
     return 1;
 }
 
+/* For each slot of e: the index of the segment in force at t, and its value
+ * (NaN for a signal with no segment). */
+static void segments_at(const pm_entity *e, const pm_set *s, int64_t t, size_t *at, double *vals)
+{
+    for (int k = 0; k < s->n_slots; k++) {
+        const ps_signal *g = &e->sig[k];
+        size_t j = 0;
+        while (j + 1 < g->n && g->seg[j + 1].t <= t)
+            j++;
+        at[k] = j;
+        vals[k] = g->n ? g->seg[j].v : NAN;
+    }
+}
+
 /* Decides `G body` of property i on [p->decided_ns, upto) point by point:
  * at decided_ns and at every change of one of its atoms before upto (the
  * body has no lookahead, or its atoms are constant up to upto + L). The
@@ -545,14 +559,7 @@ static int decide_points(pm_entity *e, const pm_set *s, int i, int64_t upto, cha
     double vals[PA_COUNT];
     size_t at[PA_COUNT];
     int64_t t = p->decided_ns;
-    for (int k = 0; k < s->n_slots; k++) { /* the segment in force at t */
-        const ps_signal *g = &e->sig[k];
-        size_t j = 0;
-        while (j + 1 < g->n && g->seg[j + 1].t <= t)
-            j++;
-        at[k] = j;
-        vals[k] = g->n ? g->seg[j].v : NAN;
-    }
+    segments_at(e, s, t, at, vals);
     while (t < upto) {
         double v = point_value(body, s, vals);
         if (v != p->last) { /* a new maximal interval starts at t */
@@ -627,14 +634,7 @@ static int decide_now(pm_entity *e, const pm_set *s, int i, int64_t upto, int re
     size_t at[PA_COUNT];
     int64_t t = p->decided_ns;
     double last = p->last;
-    for (int k = 0; k < s->n_slots; k++) { /* the segment in force at t */
-        const ps_signal *g = &e->sig[k];
-        size_t j = 0;
-        while (j + 1 < g->n && g->seg[j + 1].t <= t)
-            j++;
-        at[k] = j;
-        vals[k] = g->n ? g->seg[j].v : NAN;
-    }
+    segments_at(e, s, t, at, vals);
     while (t < upto) {
         double v = now_value(body, s, vals);
         if (v == PV_NEED)
