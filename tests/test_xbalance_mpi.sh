@@ -8,17 +8,7 @@
 # Args: VDCSIM SOURCE_DIR WORK_DIR
 set -u
 vdcsim=$1; src=$2; work=$3/xbalance_mpi
-if ! command -v mpirun >/dev/null 2>&1 || ! mpirun --version 2>&1 | grep -q "Open MPI"; then
-  echo "SKIP: mpirun (Open MPI) is not installed"; exit 77
-fi
-if ! ldd "$vdcsim" 2>/dev/null | grep -q 'libmpi\.so'; then
-  echo "SKIP: vdcsim was built without MPI"; exit 77
-fi
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-mpi() { local n=$1; shift; ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" mpirun --oversubscribe -n "$n" "$@"; }
-fail=0
-check() { local what=$1; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi; }
+source "$src/tests/mpi_lib.sh"
 
 reb="$src/scenarios/cluster_rebalance.cfg"; evac="$src/scenarios/cluster_evacuation.cfg"
 "$vdcsim" run "$reb" --until 4h -o reb1.h5 --quiet || fail=1
