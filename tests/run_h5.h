@@ -100,4 +100,34 @@ static inline size_t run_h5_events(hid_t f, const char *kind, h5r_event *ev, siz
     return n;
 }
 
+
+/* Column `col` of table `path` (rows [0, n) or row `row`), read with
+ * analysis/h5_read.h; a failed read fails the test. */
+static inline void run_h5_col_i64(hid_t f, const char *path, const char *col, hsize_t n, int64_t *out)
+{
+    char err[512];
+    hid_t t = H5Dopen2(f, path, H5P_DEFAULT);
+    CHECK(t >= 0);
+    CHECK_INT_EQ(h5r_table_column_i64(t, path, col, 0, n, out, err, sizeof err), 0);
+    H5Dclose(t);
+}
+
+static inline void run_h5_col_f64(hid_t f, const char *path, const char *col, hsize_t n, double *out)
+{
+    char err[512];
+    hid_t t = H5Dopen2(f, path, H5P_DEFAULT);
+    CHECK(t >= 0);
+    CHECK_INT_EQ(h5r_table_column_f64(t, path, col, 0, n, out, err, sizeof err), 0);
+    H5Dclose(t);
+}
+
+static inline void run_h5_col_str(hid_t f, const char *path, const char *col, hsize_t row, char *buf, size_t len)
+{
+    char err[512];
+    hid_t t = H5Dopen2(f, path, H5P_DEFAULT);
+    CHECK(t >= 0);
+    CHECK_INT_EQ(h5r_table_column_str(t, path, col, row, buf, len, err, sizeof err), 0);
+    H5Dclose(t);
+}
+
 #endif

@@ -17,20 +17,7 @@
 set -u
 vdcsim=$1; src=$2; work=$3/engine_mpi
 phold="$(dirname "$vdcsim")/bench/bench_phold"; model="$3/mpi_model"
-if ! command -v mpirun >/dev/null 2>&1 || ! mpirun --version 2>&1 | grep -q "Open MPI"; then
-  echo "SKIP: mpirun (Open MPI) is not installed (Debian: openmpi-bin libopenmpi-dev)"; exit 77
-fi
-if ! ldd "$vdcsim" 2>/dev/null | grep -q 'libmpi\.so'; then
-  echo "SKIP: vdcsim was built without MPI (install libopenmpi-dev and configure again)"; exit 77
-fi
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-# Open MPI refuses root unless told; oversubscribe: 3 ranks on any core count.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-# Sanitizer build: Open MPI's start-up allocations look like leaks (as in
-# test_sweep_mpi.sh); leak checks are off under mpirun only.
-mpi() { local n=$1; shift; ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" mpirun --oversubscribe -n "$n" "$@"; }
-fail=0
-check() { local what=$1; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi; }
+source "$src/tests/mpi_lib.sh"
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 for preset in "medium --end 20" "small --end 2000"; do

@@ -22,33 +22,6 @@
 #define HOST_SPEC "sockets = 2; cores_per_socket = 16; cpu = \"2.5GHz\"; memory = \"512GiB\"; nic_speed = \"25Gbps\";"
 #define VM_SPEC "vcpus = 2; memory = \"16GiB\"; dirty_rate = 10; cpu_demand = { kind = \"constant\"; mean = \"4GHz\"; };"
 
-static void col_i64(hid_t f, const char *path, const char *col, hsize_t n, int64_t *out)
-{
-    char err[512];
-    hid_t t = H5Dopen2(f, path, H5P_DEFAULT);
-    CHECK(t >= 0);
-    CHECK_INT_EQ(h5r_table_column_i64(t, path, col, 0, n, out, err, sizeof err), 0);
-    H5Dclose(t);
-}
-
-static void col_f64(hid_t f, const char *path, const char *col, hsize_t n, double *out)
-{
-    char err[512];
-    hid_t t = H5Dopen2(f, path, H5P_DEFAULT);
-    CHECK(t >= 0);
-    CHECK_INT_EQ(h5r_table_column_f64(t, path, col, 0, n, out, err, sizeof err), 0);
-    H5Dclose(t);
-}
-
-static void col_str(hid_t f, const char *path, const char *col, hsize_t row, char *buf, size_t len)
-{
-    char err[512];
-    hid_t t = H5Dopen2(f, path, H5P_DEFAULT);
-    CHECK(t >= 0);
-    CHECK_INT_EQ(h5r_table_column_str(t, path, col, row, buf, len, err, sizeof err), 0);
-    H5Dclose(t);
-}
-
 static hsize_t rows(hid_t f, const char *path)
 {
     hid_t t = H5Dopen2(f, path, H5P_DEFAULT);
@@ -140,12 +113,12 @@ static void spread_two_passes(void)
     CHECK_INT_EQ(rows(f, XB), 2);
     double us[2], ut[2], usa[2], uta[2];
     int64_t at[2], moves[2];
-    col_i64(f, XB, "time_ns", 2, at);
-    col_i64(f, XB, "moves", 2, moves);
-    col_f64(f, XB, "u_source", 2, us);
-    col_f64(f, XB, "u_target", 2, ut);
-    col_f64(f, XB, "u_source_after", 2, usa);
-    col_f64(f, XB, "u_target_after", 2, uta);
+    run_h5_col_i64(f, XB, "time_ns", 2, at);
+    run_h5_col_i64(f, XB, "moves", 2, moves);
+    run_h5_col_f64(f, XB, "u_source", 2, us);
+    run_h5_col_f64(f, XB, "u_target", 2, ut);
+    run_h5_col_f64(f, XB, "u_source_after", 2, usa);
+    run_h5_col_f64(f, XB, "u_target_after", 2, uta);
     CHECK_INT_EQ(at[0], 3602000000000LL);
     CHECK_INT_EQ(at[1], 7202000000000LL);
     CHECK_INT_EQ(moves[0], 10);
@@ -159,19 +132,19 @@ static void spread_two_passes(void)
     CHECK_NEAR(usa[1], 0.45, 1e-9);
     CHECK_NEAR(uta[1], 0.35, 1e-9);
     char src[16], dst[16];
-    col_str(f, XB, "source", 0, src, sizeof src);
-    col_str(f, XB, "target", 0, dst, sizeof dst);
+    run_h5_col_str(f, XB, "source", 0, src, sizeof src);
+    run_h5_col_str(f, XB, "target", 0, dst, sizeof dst);
     CHECK(strcmp(src, "a") == 0 && strcmp(dst, "b") == 0);
 
     CHECK_INT_EQ(rows(f, XV), 20);
     int64_t done[20], req[20], start[20];
-    col_i64(f, XV, "done", 20, done);
-    col_i64(f, XV, "requested_ns", 20, req);
-    col_i64(f, XV, "start_ns", 20, start);
+    run_h5_col_i64(f, XV, "done", 20, done);
+    run_h5_col_i64(f, XV, "requested_ns", 20, req);
+    run_h5_col_i64(f, XV, "start_ns", 20, start);
     for (int i = 0; i < 20; i++) {
         char name[32], want[32], reason[16];
-        col_str(f, XV, "vm", (hsize_t)i, name, sizeof name);
-        col_str(f, XV, "reason", (hsize_t)i, reason, sizeof reason);
+        run_h5_col_str(f, XV, "vm", (hsize_t)i, name, sizeof name);
+        run_h5_col_str(f, XV, "reason", (hsize_t)i, reason, sizeof reason);
         snprintf(want, sizeof want, "va-%02d", i + 1);
         CHECK(strcmp(name, want) == 0);
         CHECK(strcmp(reason, "balance") == 0);
@@ -194,9 +167,9 @@ static void headroom_source(void)
     CHECK_INT_EQ(rows(f, XB), 1);
     int64_t moves;
     double usa, uta;
-    col_i64(f, XB, "moves", 1, &moves);
-    col_f64(f, XB, "u_source_after", 1, &usa);
-    col_f64(f, XB, "u_target_after", 1, &uta);
+    run_h5_col_i64(f, XB, "moves", 1, &moves);
+    run_h5_col_f64(f, XB, "u_source_after", 1, &usa);
+    run_h5_col_f64(f, XB, "u_target_after", 1, &uta);
     CHECK_INT_EQ(moves, 8);
     CHECK_NEAR(usa, 0.75, 1e-9);
     CHECK_NEAR(uta, 0.7, 1e-9);
@@ -219,9 +192,9 @@ static void headroom_target(void)
     CHECK_INT_EQ(rows(f, XB), 2);
     int64_t moves[2];
     double ut[2], uta[2];
-    col_i64(f, XB, "moves", 2, moves);
-    col_f64(f, XB, "u_target", 2, ut);
-    col_f64(f, XB, "u_target_after", 2, uta);
+    run_h5_col_i64(f, XB, "moves", 2, moves);
+    run_h5_col_f64(f, XB, "u_target", 2, ut);
+    run_h5_col_f64(f, XB, "u_target_after", 2, uta);
     CHECK_INT_EQ(moves[0], 1);
     CHECK_INT_EQ(moves[1], 0);
     CHECK_NEAR(ut[0], 0.78125, 1e-9);
@@ -256,20 +229,20 @@ static void who_takes_part(void)
     hid_t f = run_h5("xb_who", text);
     CHECK_INT_EQ(rows(f, XB), 1);
     char src[16], dst[16];
-    col_str(f, XB, "source", 0, src, sizeof src);
-    col_str(f, XB, "target", 0, dst, sizeof dst);
+    run_h5_col_str(f, XB, "source", 0, src, sizeof src);
+    run_h5_col_str(f, XB, "target", 0, dst, sizeof dst);
     CHECK(strcmp(src, "a") == 0);
     CHECK(strcmp(dst, "d") == 0);
     double usa, uta;
-    col_f64(f, XB, "u_source_after", 1, &usa);
-    col_f64(f, XB, "u_target_after", 1, &uta);
+    run_h5_col_f64(f, XB, "u_source_after", 1, &usa);
+    run_h5_col_f64(f, XB, "u_target_after", 1, &uta);
     CHECK_NEAR(usa, 0.575, 1e-9);
     CHECK_NEAR(uta, 0.525, 1e-9);
     CHECK_INT_EQ(rows(f, XV), 10);
     for (int i = 0; i < 10; i++) {
         char name[32], want[32], to[16];
-        col_str(f, XV, "vm", (hsize_t)i, name, sizeof name);
-        col_str(f, XV, "to", (hsize_t)i, to, sizeof to);
+        run_h5_col_str(f, XV, "vm", (hsize_t)i, name, sizeof name);
+        run_h5_col_str(f, XV, "to", (hsize_t)i, to, sizeof to);
         snprintf(want, sizeof want, "va-%02d", i + 3);
         CHECK(strcmp(name, want) == 0);
         CHECK(strcmp(to, "d") == 0);
@@ -305,10 +278,10 @@ static void target_admission(void)
     CHECK_INT_EQ(rows(f, XB), 1);
     int64_t moves;
     double ut, usa, uta;
-    col_i64(f, XB, "moves", 1, &moves);
-    col_f64(f, XB, "u_target", 1, &ut);
-    col_f64(f, XB, "u_source_after", 1, &usa);
-    col_f64(f, XB, "u_target_after", 1, &uta);
+    run_h5_col_i64(f, XB, "moves", 1, &moves);
+    run_h5_col_f64(f, XB, "u_target", 1, &ut);
+    run_h5_col_f64(f, XB, "u_source_after", 1, &usa);
+    run_h5_col_f64(f, XB, "u_target_after", 1, &uta);
     CHECK_INT_EQ(moves, 3);
     CHECK_NEAR(ut, 0.14375, 1e-9);
     CHECK_NEAR(usa, 0.6625, 1e-9);
@@ -318,8 +291,8 @@ static void target_admission(void)
     static const char *const status[3] = {"admission", "admission", "done"};
     for (int i = 0; i < 3; i++) {
         char name[32], st[32];
-        col_str(f, XV, "vm", (hsize_t)i, name, sizeof name);
-        col_str(f, XV, "status", (hsize_t)i, st, sizeof st);
+        run_h5_col_str(f, XV, "vm", (hsize_t)i, name, sizeof name);
+        run_h5_col_str(f, XV, "status", (hsize_t)i, st, sizeof st);
         CHECK(strcmp(name, vm[i]) == 0);
         CHECK(strcmp(st, status[i]) == 0);
     }

@@ -46,33 +46,6 @@ static hid_t run_move(const char *name, const char *clusters, const char *b_memo
     return run_h5(name, text);
 }
 
-static void col_i64(hid_t f, const char *path, const char *col, hsize_t n, int64_t *out)
-{
-    char err[512];
-    hid_t t = H5Dopen2(f, path, H5P_DEFAULT);
-    CHECK(t >= 0);
-    CHECK_INT_EQ(h5r_table_column_i64(t, path, col, 0, n, out, err, sizeof err), 0);
-    H5Dclose(t);
-}
-
-static void col_f64(hid_t f, const char *path, const char *col, hsize_t n, double *out)
-{
-    char err[512];
-    hid_t t = H5Dopen2(f, path, H5P_DEFAULT);
-    CHECK(t >= 0);
-    CHECK_INT_EQ(h5r_table_column_f64(t, path, col, 0, n, out, err, sizeof err), 0);
-    H5Dclose(t);
-}
-
-static void col_str(hid_t f, const char *path, const char *col, hsize_t row, char *buf, size_t len)
-{
-    char err[512];
-    hid_t t = H5Dopen2(f, path, H5P_DEFAULT);
-    CHECK(t >= 0);
-    CHECK_INT_EQ(h5r_table_column_str(t, path, col, row, buf, len, err, sizeof err), 0);
-    H5Dclose(t);
-}
-
 /* D = 250 MB/s: lambda = 0.2. Rounds send V, 0.2V, 0.04V (dirtied after
  * each: 0.2V = 3.44e9, 0.04V = 6.87e8 > V_thd = 3.75e8; 0.008V = 1.37e8 <=
  * V_thd), then stop-and-copy 0.008V: T = (V/R)(1 + 0.2 + 0.04 + 0.008) =
@@ -86,17 +59,17 @@ static void one_vm_precopy(void)
     hid_t f = run_move("xv_one", CLUSTERS("intel-skylake", "intel-icelake", "shared"), "64GiB", 1, 250.0, "0B", "0s");
     int64_t done, src, dst, req, start, end, rounds, twin;
     double dur, down, sent;
-    col_i64(f, T, "done", 1, &done);
-    col_i64(f, T, "src_host", 1, &src);
-    col_i64(f, T, "dst_host", 1, &dst);
-    col_i64(f, T, "requested_ns", 1, &req);
-    col_i64(f, T, "start_ns", 1, &start);
-    col_i64(f, T, "end_ns", 1, &end);
-    col_i64(f, T, "rounds", 1, &rounds);
-    col_i64(f, T, "twin", 1, &twin);
-    col_f64(f, T, "duration_s", 1, &dur);
-    col_f64(f, T, "downtime_s", 1, &down);
-    col_f64(f, T, "bytes_sent", 1, &sent);
+    run_h5_col_i64(f, T, "done", 1, &done);
+    run_h5_col_i64(f, T, "src_host", 1, &src);
+    run_h5_col_i64(f, T, "dst_host", 1, &dst);
+    run_h5_col_i64(f, T, "requested_ns", 1, &req);
+    run_h5_col_i64(f, T, "start_ns", 1, &start);
+    run_h5_col_i64(f, T, "end_ns", 1, &end);
+    run_h5_col_i64(f, T, "rounds", 1, &rounds);
+    run_h5_col_i64(f, T, "twin", 1, &twin);
+    run_h5_col_f64(f, T, "duration_s", 1, &dur);
+    run_h5_col_f64(f, T, "downtime_s", 1, &down);
+    run_h5_col_f64(f, T, "bytes_sent", 1, &sent);
     CHECK_INT_EQ(done, 1);
     CHECK_INT_EQ(src, 0);
     CHECK_INT_EQ(dst, 2);
@@ -109,23 +82,23 @@ static void one_vm_precopy(void)
     CHECK_INT_EQ(rounds, 3);
     CHECK_NEAR(sent, 17179869184.0 * 1.248, 1.0);
     int64_t host[2];
-    col_i64(f, "/tables/vms", "host", 2, host);
+    run_h5_col_i64(f, "/tables/vms", "host", 2, host);
     char state0[32], state1[32], name1[64];
-    col_str(f, "/tables/vms", "state", 0, state0, sizeof state0);
-    col_str(f, "/tables/vms", "state", 1, state1, sizeof state1);
-    col_str(f, "/tables/vms", "name", 1, name1, sizeof name1);
+    run_h5_col_str(f, "/tables/vms", "state", 0, state0, sizeof state0);
+    run_h5_col_str(f, "/tables/vms", "state", 1, state1, sizeof state1);
+    run_h5_col_str(f, "/tables/vms", "name", 1, name1, sizeof name1);
     CHECK(strcmp(state0, "stopped") == 0);
     CHECK(strcmp(state1, "running") == 0);
     CHECK(strcmp(name1, "v-01@cb") == 0);
     CHECK_INT_EQ(host[1], 2);
     int64_t arrived[2];
-    col_i64(f, "/tables/vms", "arrived_ns", 2, arrived);
+    run_h5_col_i64(f, "/tables/vms", "arrived_ns", 2, arrived);
     CHECK_INT_EQ(arrived[1], 3602000000000LL); /* placed by cb two control latencies after the action */
     H5Fclose(f);
 
     f = run_move("xv_latency", CLUSTERS("intel-skylake", "intel-icelake", "shared"), "64GiB", 1, 250.0, "0B", "5ms");
-    col_f64(f, T, "duration_s", 1, &dur);
-    col_f64(f, T, "downtime_s", 1, &down);
+    run_h5_col_f64(f, T, "duration_s", 1, &dur);
+    run_h5_col_f64(f, T, "downtime_s", 1, &down);
     CHECK_NEAR(dur, 17.1623813933, 1e-6);
     CHECK_NEAR(down, 0.1199511628, 1e-6);
     H5Fclose(f);
@@ -141,8 +114,8 @@ static void shared_link_and_disk(void)
     hid_t f = run_move("xv_two", CLUSTERS("", "", "shared"), "64GiB", 2, 0.0, "0B", "0s");
     double dur[2];
     int64_t done[2];
-    col_f64(f, T, "duration_s", 2, dur);
-    col_i64(f, T, "done", 2, done);
+    run_h5_col_f64(f, T, "duration_s", 2, dur);
+    run_h5_col_i64(f, T, "done", 2, done);
     CHECK_INT_EQ(done[0], 1);
     CHECK_INT_EQ(done[1], 1);
     CHECK_NEAR(dur[0], 27.4877906944, 1e-6);
@@ -151,8 +124,8 @@ static void shared_link_and_disk(void)
 
     f = run_move("xv_disk", CLUSTERS("", "", "other"), "64GiB", 1, 0.0, "100GiB", "0s");
     double d, disk;
-    col_f64(f, T, "duration_s", 1, &d);
-    col_f64(f, T, "disk_bytes", 1, &disk);
+    run_h5_col_f64(f, T, "duration_s", 1, &d);
+    run_h5_col_f64(f, T, "disk_bytes", 1, &disk);
     CHECK_NEAR(d, 99.6432412672, 1e-6);
     CHECK_NEAR(disk, 107374182400.0, 0.5);
     H5Fclose(f);
@@ -166,10 +139,10 @@ static void refusals(void)
     hid_t f = run_move("xv_evc", CLUSTERS("intel-icelake", "intel-skylake", "shared"), "64GiB", 1, 0.0, "0B", "0s");
     char status[32];
     int64_t done, twin, host;
-    col_str(f, T, "status", 0, status, sizeof status);
-    col_i64(f, T, "done", 1, &done);
-    col_i64(f, T, "twin", 1, &twin);
-    col_i64(f, "/tables/vms", "host", 1, &host);
+    run_h5_col_str(f, T, "status", 0, status, sizeof status);
+    run_h5_col_i64(f, T, "done", 1, &done);
+    run_h5_col_i64(f, T, "twin", 1, &twin);
+    run_h5_col_i64(f, "/tables/vms", "host", 1, &host);
     CHECK(strcmp(status, "evc_incompatible") == 0);
     CHECK_INT_EQ(done, 0);
     CHECK_INT_EQ(twin, -1);
@@ -177,7 +150,7 @@ static void refusals(void)
     H5Fclose(f);
 
     f = run_move("xv_full", CLUSTERS("", "", "shared"), "8GiB", 1, 0.0, "0B", "0s");
-    col_str(f, T, "status", 0, status, sizeof status);
+    run_h5_col_str(f, T, "status", 0, status, sizeof status);
     CHECK(strcmp(status, "no_capacity") == 0);
     H5Fclose(f);
 
@@ -213,18 +186,18 @@ static void aborted_when_gone(void)
     char status[32], state1[32];
     int64_t done, host1, running[2];
     double dur;
-    col_str(f, T, "status", 0, status, sizeof status);
-    col_i64(f, T, "done", 1, &done);
-    col_f64(f, T, "duration_s", 1, &dur);
-    col_str(f, "/tables/vms", "state", 1, state1, sizeof state1);
-    col_i64(f, "/tables/vms", "host", 2, running);
+    run_h5_col_str(f, T, "status", 0, status, sizeof status);
+    run_h5_col_i64(f, T, "done", 1, &done);
+    run_h5_col_f64(f, T, "duration_s", 1, &dur);
+    run_h5_col_str(f, "/tables/vms", "state", 1, state1, sizeof state1);
+    run_h5_col_i64(f, "/tables/vms", "host", 2, running);
     host1 = running[1];
     CHECK(strcmp(status, "aborted") == 0);
     CHECK_INT_EQ(done, 0);
     CHECK_NEAR(dur, 17.1523813933, 1e-6); /* the copy itself ran to its end */
     CHECK(strcmp(state1, "stopped") == 0);
     CHECK_INT_EQ(host1, -1);
-    col_i64(f, "/tables/clusters", "vms_running", 2, running);
+    run_h5_col_i64(f, "/tables/clusters", "vms_running", 2, running);
     CHECK_INT_EQ(running[0], 0);
     CHECK_INT_EQ(running[1], 0);
     H5Fclose(f);
