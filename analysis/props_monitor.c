@@ -548,6 +548,19 @@ static void segments_at(const pm_entity *e, const pm_set *s, int64_t t, size_t *
     }
 }
 
+/* The earliest start of a segment after at[k] among the slots in mask
+ * (INT64_MAX: none). */
+static int64_t next_change(const pm_entity *e, const pm_set *s, uint64_t mask, const size_t *at)
+{
+    int64_t next = INT64_MAX;
+    for (int k = 0; k < s->n_slots; k++) {
+        const ps_signal *g = &e->sig[k];
+        if ((mask & (UINT64_C(1) << k)) && at[k] + 1 < g->n && g->seg[at[k] + 1].t < next)
+            next = g->seg[at[k] + 1].t;
+    }
+    return next;
+}
+
 /* Decides `G body` of property i on [p->decided_ns, upto) point by point:
  * at decided_ns and at every change of one of its atoms before upto (the
  * body has no lookahead, or its atoms are constant up to upto + L). The
@@ -569,12 +582,7 @@ static int decide_points(pm_entity *e, const pm_set *s, int i, int64_t upto, cha
                 p->pending++;
             p->last = v;
         }
-        int64_t next = INT64_MAX; /* the next change of one of its atoms */
-        for (int k = 0; k < s->n_slots; k++) {
-            const ps_signal *g = &e->sig[k];
-            if ((s->slot_mask[i] & (UINT64_C(1) << k)) && at[k] + 1 < g->n && g->seg[at[k] + 1].t < next)
-                next = g->seg[at[k] + 1].t;
-        }
+        int64_t next = next_change(e, s, s->slot_mask[i], at); /* of one of its atoms */
         if (next >= upto)
             break;
         t = next;
@@ -646,12 +654,7 @@ static int decide_now(pm_entity *e, const pm_set *s, int i, int64_t upto, int re
                 p->pending++;
         }
         last = v;
-        int64_t next = INT64_MAX; /* the next change of one of those atoms */
-        for (int k = 0; k < s->n_slots; k++) {
-            const ps_signal *g = &e->sig[k];
-            if ((mask & (UINT64_C(1) << k)) && at[k] + 1 < g->n && g->seg[at[k] + 1].t < next)
-                next = g->seg[at[k] + 1].t;
-        }
+        int64_t next = next_change(e, s, mask, at); /* of one of those atoms */
         if (next >= upto)
             break;
         t = next;
