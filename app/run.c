@@ -322,6 +322,12 @@ static int run_ranked(const run_options *opt, int rank, int ranks)
         fprintf(stderr, "vdcsim: removed the unfinished output; %s was not written\n", out_path);
         goto done;
     }
+    /* The file is complete: the model and the engine (half the run's memory
+     * at 100,000 VMs) go before the summary reads it back (issue 18). */
+    model_free(m);
+    m = NULL;
+    sim_engine_free(eng);
+    eng = NULL;
 
     run_summary summary;
     if (run_summary_read(out_path, &summary, err, sizeof err) != 0) {

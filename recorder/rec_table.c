@@ -3,20 +3,27 @@
  * Columns are int64, float64 or fixed-length UTF-8 strings (NUL-padded),
  * packed in the file (docs/hdf5-layout.md, format_version 2). Rows are
  * appended serially. A table without strings is created at once and its
- * rows are held in memory only until they fill a chunk; a table with a
- * string column is created when the recorder closes, because each string
- * column's size is its longest value (every row must be in to know it).
- * Strings stay inside the Fletcher-32 checksummed chunks that way; a
- * variable-length string would live in the global heap, which has no checksum.
+ * rows are held in memory only until REC_TABLE_WRITE_ROWS of them pend, then
+ * written in whole chunks; a table with a string column is created when the
+ * recorder closes, because each string column's size is its longest value
+ * (every row must be in to know it). Strings stay inside the Fletcher-32
+ * checksummed chunks that way; a variable-length string would live in the
+ * global heap, which has no checksum. Until then its rows wait in blocks of
+ * REC_TABLE_BLOCK_ROWS, deflated as each fills (issue 18, memory: the
+ * 100,000 rows of /tables/vms held 12 MiB at the end of a run, 1 MiB so).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "recorder/rec_internal.h"
 
-/* Rows packed per H5Dwrite when a table is written. */
+/* Rows packed per H5Dwrite when a table is written; a table without
+ * strings writes its whole chunks once this many rows pend. */
 #define REC_TABLE_WRITE_ROWS 4096
+/* Rows of a table with strings per deflated block of pending rows. */
+#define REC_TABLE_BLOCK_ROWS 1024
 /* A chunk holds REC_TABLE_CHUNK_ROWS rows, fewer when rows are wide (long
  * strings), so that a chunk stays near this size. */
 #define REC_TABLE_CHUNK_BYTES (1u << 20)
@@ -60,18 +67,6 @@ static int64_t rec_table_intern(rec_table *t, int col, const char *s)
     memcpy(t->strings + t->strings_len, s, n);
     t->strings_len += n;
     return (int64_t)(t->strings_len - n);
-}
-
-/* The longest value of string column `col` among the pending rows (at least 1). */
-static size_t rec_table_longest(const rec_table *t, int col)
-{
-    size_t longest = 1;
-    for (int64_t k = 0; k < t->pending_rows; k++) {
-        size_t n = strlen(rec_cell_str(t, &t->pending[k * t->ncols + col]));
-        if (n > longest)
-            longest = n;
-    }
-    return longest;
 }
 
 static hid_t rec_table_member_type(const rec_table *t, int col, int in_file)
@@ -146,7 +141,7 @@ static int rec_table_create(recorder *r, rec_table *t)
     for (int i = 0; i < t->ncols; i++) {
         size_t width = 8;
         if (t->types[i] == REC_STR) {
-            width = rec_table_longest(t, i);
+            width = t->longest[i];
             if (width > REC_TABLE_STRING_MAX) {
                 rec_error(r, "%s: /tables/%s: column '%s' has a value of %zu bytes (at most %zu)",
                           r->partial_path, t->name, t->col_names[i], width, REC_TABLE_STRING_MAX);
@@ -224,9 +219,11 @@ int rec_table_new(recorder *r, const char *name, const rec_column *cols, int nco
     t->units = calloc((size_t)ncols, sizeof *t->units);
     t->offsets = calloc((size_t)ncols, sizeof *t->offsets);
     t->widths = calloc((size_t)ncols, sizeof *t->widths);
+    t->longest = calloc((size_t)ncols, sizeof *t->longest);
     r->n_tables++; /* counted now so rec_tables_free releases whatever exists */
-    int ok = t->name && t->types && t->col_names && t->units && t->offsets && t->widths;
+    int ok = t->name && t->types && t->col_names && t->units && t->offsets && t->widths && t->longest;
     for (int i = 0; ok && i < ncols; i++) {
+        t->longest[i] = 1; /* a string column is at least 1 byte wide */
         t->types[i] = cols[i].type;
         t->has_strings |= cols[i].type == REC_STR;
         t->col_names[i] = rec_copy(cols[i].name);
@@ -251,8 +248,10 @@ int rec_table_reserve(recorder *r, int table, int64_t rows)
         return -1;
     }
     rec_table *t = &r->tables[table];
-    if (rows > INT64_MAX / 2 - t->pending_rows)
-        rows = INT64_MAX / 2 - t->pending_rows;
+    /* pending rows never outgrow one block (strings) or one write */
+    int64_t most = t->has_strings ? REC_TABLE_BLOCK_ROWS : REC_TABLE_WRITE_ROWS;
+    if (rows > most - t->pending_rows)
+        rows = most - t->pending_rows > 0 ? most - t->pending_rows : 0;
     int64_t cap = t->pending_rows + rows;
     if (cap <= t->pending_cap)
         return 0;
@@ -269,6 +268,9 @@ int rec_table_reserve(recorder *r, int table, int64_t rows)
     t->pending_cap = cap;
     return 0;
 }
+
+static int rec_table_freeze(recorder *r, rec_table *t);
+static int rec_table_flush_one(recorder *r, rec_table *t, int everything);
 
 int rec_table_row(recorder *r, int table, const rec_value *values)
 {
@@ -303,8 +305,9 @@ int rec_table_row(recorder *r, int table, const rec_value *values)
         case REC_F64:
             row[i].f64 = values[i].f64;
             break;
-        case REC_STR:
-            row[i].i64 = rec_table_intern(t, i, values[i].str != NULL ? values[i].str : "");
+        case REC_STR: {
+            const char *str = values[i].str != NULL ? values[i].str : "";
+            row[i].i64 = rec_table_intern(t, i, str);
             if (row[i].i64 < 0) {
                 t->strings_len = strings_before; /* the row is not added */
                 rec_error(r, "%s: /tables/%s: out of memory", r->partial_path, t->name);
@@ -312,36 +315,48 @@ int rec_table_row(recorder *r, int table, const rec_value *values)
             }
             break;
         }
+        }
     }
+    /* the row is in: its strings count for the columns' widths */
+    for (int i = 0; i < t->ncols; i++)
+        if (t->types[i] == REC_STR && strlen(rec_cell_str(t, &row[i])) > t->longest[i])
+            t->longest[i] = strlen(rec_cell_str(t, &row[i]));
     t->pending_rows++;
-    return 0;
+    if (t->has_strings)
+        return t->pending_rows == REC_TABLE_BLOCK_ROWS ? rec_table_freeze(r, t) : 0;
+    return t->pending_rows >= REC_TABLE_WRITE_ROWS ? rec_table_flush_one(r, t, 0) : 0;
 }
 
-/* Packs pending rows [first, first + count) into buf in mem_type's layout;
- * strings are NUL-padded to their column's width (never longer: the width
- * is the longest value). */
-static void rec_table_pack(const rec_table *t, int64_t first, int64_t count, unsigned char *buf)
+/* Packs rows [0, count) of `cells` (strings: offsets into `strings`) into
+ * buf in mem_type's layout; strings are NUL-padded to their column's width
+ * (never longer: the width is the longest value). */
+static void rec_table_pack(const rec_table *t, const rec_cell *cells, const char *strings, int64_t count,
+                           unsigned char *buf)
 {
     memset(buf, 0, (size_t)count * t->row_bytes);
     for (int64_t k = 0; k < count; k++) {
-        const rec_cell *cells = &t->pending[(first + k) * t->ncols];
+        const rec_cell *row_cells = &cells[k * t->ncols];
         unsigned char *row = buf + (size_t)k * t->row_bytes;
         for (int i = 0; i < t->ncols; i++) {
             unsigned char *at = row + t->offsets[i];
             if (t->types[i] == REC_I64)
-                memcpy(at, &cells[i].i64, sizeof cells[i].i64);
+                memcpy(at, &row_cells[i].i64, sizeof row_cells[i].i64);
             else if (t->types[i] == REC_F64)
-                memcpy(at, &cells[i].f64, sizeof cells[i].f64);
+                memcpy(at, &row_cells[i].f64, sizeof row_cells[i].f64);
             else
-                memcpy(at, rec_cell_str(t, &cells[i]), strlen(rec_cell_str(t, &cells[i])));
+                memcpy(at, strings + row_cells[i].i64, strlen(strings + row_cells[i].i64));
         }
     }
 }
 
-/* Writes the first `rows` pending rows, packed, in blocks. */
-static int rec_table_write_pending(recorder *r, rec_table *t, int64_t rows)
+/* Appends `rows` rows of `cells` to the dataset, packed, in pieces of at
+ * most REC_TABLE_WRITE_ROWS rows and about one chunk's bytes. */
+static int rec_table_write_rows(recorder *r, rec_table *t, const rec_cell *cells, const char *strings,
+                                int64_t rows)
 {
     int64_t block = rows < REC_TABLE_WRITE_ROWS ? rows : REC_TABLE_WRITE_ROWS;
+    if (block > (int64_t)(REC_TABLE_CHUNK_BYTES / t->row_bytes))
+        block = REC_TABLE_CHUNK_BYTES / t->row_bytes > 0 ? (int64_t)(REC_TABLE_CHUNK_BYTES / t->row_bytes) : 1;
     unsigned char *buf = malloc((size_t)block * t->row_bytes);
     if (buf == NULL) {
         rec_error(r, "%s: /tables/%s: out of memory", r->partial_path, t->name);
@@ -349,13 +364,129 @@ static int rec_table_write_pending(recorder *r, rec_table *t, int64_t rows)
     }
     for (int64_t done = 0; done < rows; done += block) {
         int64_t n = rows - done < block ? rows - done : block;
-        rec_table_pack(t, done, n, buf);
+        rec_table_pack(t, cells + done * t->ncols, strings, n, buf);
         if (rec_h5_write_rows(t->dataset, t->mem_type, t->rows_written + done, n, 0, 0, buf) < 0) {
             free(buf);
             return rec_h5_fail(r, "/tables/%s: cannot write rows", t->name);
         }
     }
     free(buf);
+    t->rows_written += rows;
+    return 0;
+}
+
+/* A block's cells in the deflated layout: column by column, and byte k of
+ * every cell before byte k + 1 (as HDF5's shuffle filter): the columns of
+ * successive rows are alike, so the block deflates about tenfold. */
+static void rec_table_shuffle(const rec_table *t, int64_t rows, unsigned char *out)
+{
+    size_t n_cells = (size_t)rows * (size_t)t->ncols;
+    for (int c = 0; c < t->ncols; c++)
+        for (int64_t k = 0; k < rows; k++) {
+            unsigned char bytes[sizeof(rec_cell)];
+            memcpy(bytes, &t->pending[k * t->ncols + c], sizeof bytes);
+            size_t j = (size_t)c * (size_t)rows + (size_t)k;
+            for (size_t b = 0; b < sizeof bytes; b++)
+                out[b * n_cells + j] = bytes[b];
+        }
+}
+
+static void rec_table_unshuffle(const rec_table *t, int64_t rows, const unsigned char *in, rec_cell *cells)
+{
+    size_t n_cells = (size_t)rows * (size_t)t->ncols;
+    for (int c = 0; c < t->ncols; c++)
+        for (int64_t k = 0; k < rows; k++) {
+            unsigned char bytes[sizeof(rec_cell)];
+            size_t j = (size_t)c * (size_t)rows + (size_t)k;
+            for (size_t b = 0; b < sizeof bytes; b++)
+                bytes[b] = in[b * n_cells + j];
+            memcpy(&cells[k * t->ncols + c], bytes, sizeof bytes);
+        }
+}
+
+/* Deflates the pending rows (and their strings) of a table with strings
+ * into a new block; the pending rows start again empty. */
+static int rec_table_freeze(recorder *r, rec_table *t)
+{
+    size_t cell_bytes = (size_t)t->pending_rows * (size_t)t->ncols * sizeof(rec_cell);
+    size_t raw_len = cell_bytes + t->strings_len;
+    if (t->n_zblocks == t->zblocks_cap) {
+        int64_t cap = t->zblocks_cap > 0 ? t->zblocks_cap * 2 : 16;
+        rec_table_zblock *grown = realloc(t->zblocks, (size_t)cap * sizeof *grown);
+        if (grown == NULL) {
+            rec_error(r, "%s: /tables/%s: out of memory", r->partial_path, t->name);
+            return -1;
+        }
+        t->zblocks = grown;
+        t->zblocks_cap = cap;
+    }
+    uLongf z_len = compressBound((uLong)raw_len);
+    unsigned char *raw = malloc(raw_len), *z = malloc(z_len);
+    int ok = raw != NULL && z != NULL;
+    if (ok) {
+        rec_table_shuffle(t, t->pending_rows, raw);
+        memcpy(raw + cell_bytes, t->strings, t->strings_len);
+        ok = compress2(z, &z_len, raw, (uLong)raw_len, 1) == Z_OK;
+    }
+    free(raw);
+    if (!ok) {
+        free(z);
+        rec_error(r, "%s: /tables/%s: out of memory", r->partial_path, t->name);
+        return -1;
+    }
+    unsigned char *fit = realloc(z, z_len);
+    t->zblocks[t->n_zblocks++] = (rec_table_zblock){.data = fit != NULL ? fit : z,
+                                                     .data_len = z_len,
+                                                     .strings_len = t->strings_len,
+                                                     .rows = t->pending_rows};
+    t->pending_rows = 0;
+    t->strings_len = 0;
+    return 0;
+}
+
+/* Inflates block zb and appends its rows. */
+static int rec_table_write_zblock(recorder *r, rec_table *t, const rec_table_zblock *zb)
+{
+    size_t cell_bytes = (size_t)zb->rows * (size_t)t->ncols * sizeof(rec_cell);
+    uLongf raw_len = (uLongf)(cell_bytes + zb->strings_len);
+    unsigned char *raw = malloc(raw_len);
+    rec_cell *cells = malloc(cell_bytes);
+    int rc = -1;
+    if (raw == NULL || cells == NULL)
+        rec_error(r, "%s: /tables/%s: out of memory", r->partial_path, t->name);
+    else if (uncompress(raw, &raw_len, zb->data, (uLong)zb->data_len) != Z_OK ||
+             raw_len != cell_bytes + zb->strings_len)
+        rec_fail(r, "%s: /tables/%s: cannot inflate pending rows", r->partial_path, t->name);
+    else {
+        rec_table_unshuffle(t, zb->rows, raw, cells);
+        rc = rec_table_write_rows(r, t, cells, (const char *)raw + cell_bytes, zb->rows);
+    }
+    free(cells);
+    free(raw);
+    return rc;
+}
+
+/* Writes a table's deflated blocks, then its pending rows that fill whole
+ * chunks or (everything) all of them. */
+static int rec_table_flush_one(recorder *r, rec_table *t, int everything)
+{
+    for (int64_t k = 0; k < t->n_zblocks; k++) {
+        if (rec_table_write_zblock(r, t, &t->zblocks[k]) < 0)
+            return -1;
+        free(t->zblocks[k].data);
+        t->zblocks[k].data = NULL;
+    }
+    t->n_zblocks = 0;
+    int64_t chunk = (int64_t)t->chunk_rows;
+    int64_t rows = everything ? t->pending_rows : t->pending_rows / chunk * chunk;
+    if (rows == 0)
+        return 0;
+    if (rec_table_write_rows(r, t, t->pending, t->strings, rows) < 0)
+        return -1;
+    t->pending_rows -= rows;
+    if (t->pending_rows == 0)
+        t->strings_len = 0; /* a table with strings is written whole, at close */
+    memmove(t->pending, &t->pending[rows * t->ncols], (size_t)(t->pending_rows * t->ncols) * sizeof *t->pending);
     return 0;
 }
 
@@ -371,18 +502,8 @@ int rec_tables_flush(recorder *r, int everything)
             continue; /* its creation failed and was reported */
         if (t->dataset < 0 && rec_table_create(r, t) < 0)
             return -1;
-        int64_t chunk = (int64_t)t->chunk_rows;
-        int64_t rows = everything ? t->pending_rows : t->pending_rows / chunk * chunk;
-        if (rows == 0)
-            continue;
-        if (rec_table_write_pending(r, t, rows) < 0)
+        if (rec_table_flush_one(r, t, everything) < 0)
             return -1;
-        t->rows_written += rows;
-        t->pending_rows -= rows;
-        if (t->pending_rows == 0)
-            t->strings_len = 0; /* a table with strings is written whole, at close */
-        memmove(t->pending, &t->pending[rows * t->ncols],
-                (size_t)(t->pending_rows * t->ncols) * sizeof *t->pending);
     }
     return 0;
 }
@@ -403,6 +524,10 @@ void rec_tables_free(recorder *r)
         free(t->widths);
         free(t->pending);
         free(t->strings);
+        for (int64_t k = 0; k < t->n_zblocks; k++)
+            free(t->zblocks[k].data);
+        free(t->zblocks);
+        free(t->longest);
         free(t->types);
         free(t->name);
     }

@@ -17,9 +17,12 @@
  *  - Memory is bounded. Series cells live in chunk-sized blocks allocated when
  *    first touched and written (then freed) when the window protocol makes
  *    them final; chunks never touched are never allocated and read as NaN.
- *    Events are held only until the window that makes them final ends; table
- *    rows only until they fill a chunk. A long run keeps O(live chunks +
- *    events of one window) in memory, not O(run length).
+ *    Events are held only until the window that makes them final ends; the
+ *    rows of a table without strings only until they fill a chunk (at a
+ *    window end) or 4,096 rows pend (in rec_table_row); a table with strings
+ *    is written at the close (its string widths are its longest values), its
+ *    rows held until then in deflated blocks of 1,024 rows. A long run keeps
+ *    O(live chunks + events of one window) in memory, not O(run length).
  *  - Failure. Functions returning int give 0 (or an id >= 0) on success and
  *    -1 on failure, with a message naming the file and the dataset in
  *    recorder_error(). A refused call (bad name, duplicate, a series that
