@@ -27,6 +27,7 @@
 typedef struct sim_lp {
     sim_handler_fn handler;
     void *state;
+    sim_prefetch_fn prefetch; /* NULL, or the LP's hint (sim_lp_set_prefetch) */
     char *name;
     sim_event_queue queue;
     uint64_t next_seq;
@@ -246,6 +247,12 @@ uint32_t sim_lp_new(sim_engine *eng, const char *name, sim_handler_fn handler, v
     lp->state = state;
     lp->name = strdup(name ? name : "");
     return eng->lp_count++;
+}
+
+void sim_lp_set_prefetch(sim_engine *eng, uint32_t lp, sim_prefetch_fn prefetch)
+{
+    if (lp < eng->lp_count)
+        eng->lps[lp].prefetch = prefetch;
 }
 
 uint32_t sim_lp_count(const sim_engine *eng) { return eng->lp_count; }
@@ -687,6 +694,8 @@ static inline void prefetch_first_event(const sim_lp *lp)
         __builtin_prefetch(ev + 64);
     }
     __builtin_prefetch(lp->state);
+    if (lp->prefetch)
+        lp->prefetch(lp->state);
 }
 
 /* Runs the due LPs of slots [first, end), a block the calling thread owns,
@@ -720,7 +729,8 @@ static inline sim_time_ns run_block(sim_ctx *c, uint32_t first, uint32_t end, si
         /* The LPs, their queue heads and first events were last touched
          * minutes of simulated time ago: each a cache miss. Fetch the
          * queue head of the LP after next and the event of the next one
-         * while this one runs. */
+         * (and whatever its own hint asks for, sim_lp_set_prefetch) while
+         * this one runs. */
         if (n_due > 1)
             prefetch_queue_head(&eng->lps[eng->lp_order[due[1]]]);
         for (uint32_t j = 0; j < n_due; j++) {

@@ -91,6 +91,14 @@ const char *sim_kind_name(const sim_engine *eng, uint32_t kind);
  * copied and used in error messages. State is owned by the caller. */
 uint32_t sim_lp_new(sim_engine *eng, const char *name, sim_handler_fn handler, void *state);
 uint32_t sim_lp_count(const sim_engine *eng);
+
+/* Optional, per LP: called with the LP's state just before the engine runs
+ * the LP before it in the same window and thread, so that the LP can ask for
+ * the memory its coming events will read (__builtin_prefetch) while the
+ * other one runs. It may read only that state (and what it points to) and
+ * must change nothing: a hint, no result depends on it. */
+typedef void (*sim_prefetch_fn)(const void *state);
+void sim_lp_set_prefetch(sim_engine *eng, uint32_t lp, sim_prefetch_fn prefetch);
 const char *sim_lp_name(const sim_engine *eng, uint32_t lp);
 
 /* Schedules an event before the run starts (source = destination LP).
