@@ -362,16 +362,8 @@ static void host_sample(sim_ctx *ctx, host *h)
     s.in = sc->in;
     s.scratch = sc;
     sc->numa_cache = &h->numa;
-    /* The VMs' records are scattered in memory and every step below reads
-     * them: ask for all of them first so that their cache misses overlap
-     * (a hint only, no effect on any result). */
-    for (uint32_t i = 0; i < h->n_vms; i++) {
-        const char *v = (const char *)&env->vms[h->vm_ids[i]], *vs = (const char *)&env->vm_specs[h->vm_ids[i]];
-        for (size_t off = 0; off < sizeof(vm); off += 64)
-            __builtin_prefetch(v + off);
-        for (size_t off = 0; off < sizeof(vm_spec); off += 64)
-            __builtin_prefetch(vs + off);
-    }
+    /* the VMs' records were asked for while the host before this one ran
+     * (host_prefetch) */
     uint64_t memory_mib = 0;
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
@@ -392,7 +384,7 @@ static void host_sample(sim_ctx *ctx, host *h)
             f->hooks->add_demand(ctx, h, f, &s);
     double interval_ms = (double)env->sample_period_ns / 1e6;
     if (host_contention_step_pods(s.spec, env->vm_specs, env->vms, h->vm_ids, s.in, h->n_vms, interval_ms, sc,
-                                  &s.pods, sc->out, &s.totals) != 0)
+                                  &s.pods, NULL, &s.totals) != 0) /* no per-VM details: nobody reads them */
         abort();
     sc->numa_cache = NULL;
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
