@@ -92,12 +92,17 @@ const char *sim_kind_name(const sim_engine *eng, uint32_t kind);
 uint32_t sim_lp_new(sim_engine *eng, const char *name, sim_handler_fn handler, void *state);
 uint32_t sim_lp_count(const sim_engine *eng);
 
-/* Optional, per LP: called with the LP's state just before the engine runs
- * the LP before it in the same window and thread, so that the LP can ask for
- * the memory its coming events will read (__builtin_prefetch) while the
- * other one runs. It may read only that state (and what it points to) and
- * must change nothing: a hint, no result depends on it. */
-typedef void (*sim_prefetch_fn)(const void *state);
+/* Optional, per LP: a hint that asks for the memory the LP's coming events
+ * will read (__builtin_prefetch) while other LPs run, so that the cache
+ * misses overlap. Among a window's due LPs of one thread, the engine calls
+ * it with SIM_PREFETCH_AHEAD when the LP is the second after the one about
+ * to run (its state's first line was asked for one LP earlier: ask for what
+ * the state points to), and with SIM_PREFETCH_NEXT when it is the next one
+ * (what was asked for AHEAD has arrived: follow it one step further). It may
+ * read only the LP's state and what it points to and must change nothing:
+ * no result depends on it. */
+typedef enum { SIM_PREFETCH_AHEAD, SIM_PREFETCH_NEXT } sim_prefetch_stage;
+typedef void (*sim_prefetch_fn)(const void *state, sim_prefetch_stage stage);
 void sim_lp_set_prefetch(sim_engine *eng, uint32_t lp, sim_prefetch_fn prefetch);
 const char *sim_lp_name(const sim_engine *eng, uint32_t lp);
 

@@ -326,15 +326,20 @@ static void prefetch_bytes(const void *p, size_t bytes)
 
 /* Between two samples of a host the other hosts' samples have evicted all
  * it reads, each record a cache miss: the VMs' records and specs sit
- * scattered in arrays of 100,000. The engine calls this while the host
- * before this one runs, so that those misses overlap its work. */
-void host_prefetch(const void *state)
+ * scattered in arrays of 100,000. The engine calls this while the hosts
+ * before this one run, in two steps (the VM list must arrive before the
+ * VMs can be found), so that those misses overlap their work. */
+void host_prefetch(const void *state, sim_prefetch_stage stage)
 {
     const host *h = state;
     const model_env *env = h->env;
-    prefetch_bytes(h, sizeof *h);
-    prefetch_bytes(&env->host_specs[h->index], sizeof *env->host_specs);
-    prefetch_bytes(h->numa.placed, h->numa.n * sizeof *h->numa.placed);
+    if (stage == SIM_PREFETCH_AHEAD) {
+        prefetch_bytes(h, sizeof *h);
+        prefetch_bytes(&env->host_specs[h->index], sizeof *env->host_specs);
+        prefetch_bytes(h->vm_ids, h->n_vms * sizeof *h->vm_ids);
+        prefetch_bytes(h->numa.placed, h->numa.n * sizeof *h->numa.placed);
+        return;
+    }
     for (uint32_t i = 0; i < h->n_vms; i++) {
         prefetch_bytes(&env->vms[h->vm_ids[i]], sizeof *env->vms);
         prefetch_bytes(&env->vm_specs[h->vm_ids[i]], sizeof *env->vm_specs);

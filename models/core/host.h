@@ -115,9 +115,9 @@ static inline void *host_ext(const host *h, const host_feature *f) { return h->e
 void host_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 
 /* The hosts' prefetch hint (sim_lp_set_prefetch): asks for the memory the
- * host's next sample reads (the host, its spec, VM list and NUMA placement,
- * its VMs' records and specs). Reads only the host; changes nothing. */
-void host_prefetch(const void *state);
+ * host's next sample reads (AHEAD: its spec, VM list and NUMA placement;
+ * NEXT: its VMs' records and specs). Reads only the host; changes nothing. */
+void host_prefetch(const void *state, sim_prefetch_stage stage);
 
 /* Takes a VM off the host's list of running VMs (keeping the start order of
  * the others) and sets its host to -1; its state is the caller's to change.
