@@ -318,10 +318,15 @@ static inline double vm_demand(host_scratch *sc, const demand_spec *d, vm *v, in
     return demand_next(d, &vm_demand_state(v)[r], now, noise);
 }
 
+/* Asks for every 64-byte line that bytes [p, p + bytes) touch (records of
+ * arrays straddle lines). */
 static void prefetch_bytes(const void *p, size_t bytes)
 {
-    for (size_t off = 0; off < bytes; off += 64)
-        __builtin_prefetch((const char *)p + off);
+    if (!bytes)
+        return;
+    uintptr_t line = (uintptr_t)p & ~(uintptr_t)63, last = (uintptr_t)p + bytes - 1;
+    for (; line <= last; line += 64)
+        __builtin_prefetch((const void *)line);
 }
 
 /* Between two samples of a host the other hosts' samples have evicted all
@@ -337,9 +342,9 @@ void host_prefetch(const void *state, sim_prefetch_stage stage)
         prefetch_bytes(h, sizeof *h);
         prefetch_bytes(&env->host_specs[h->index], sizeof *env->host_specs);
         prefetch_bytes(h->vm_ids, h->n_vms * sizeof *h->vm_ids);
-        prefetch_bytes(h->numa.placed, h->numa.n * sizeof *h->numa.placed);
         return;
     }
+    prefetch_bytes(h->numa.placed, h->numa.n * sizeof *h->numa.placed); /* past the state's first line */
     for (uint32_t i = 0; i < h->n_vms; i++) {
         prefetch_bytes(&env->vms[h->vm_ids[i]], sizeof *env->vms);
         prefetch_bytes(&env->vm_specs[h->vm_ids[i]], sizeof *env->vm_specs);
