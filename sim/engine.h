@@ -91,6 +91,7 @@ const char *sim_kind_name(const sim_engine *eng, uint32_t kind);
  * copied and used in error messages. State is owned by the caller. */
 uint32_t sim_lp_new(sim_engine *eng, const char *name, sim_handler_fn handler, void *state);
 uint32_t sim_lp_count(const sim_engine *eng);
+const char *sim_lp_name(const sim_engine *eng, uint32_t lp);
 
 /* Optional, per LP: a hint that asks for the memory the LP's coming events
  * will read (__builtin_prefetch) while other LPs run, so that the cache
@@ -104,7 +105,6 @@ uint32_t sim_lp_count(const sim_engine *eng);
 typedef enum { SIM_PREFETCH_AHEAD, SIM_PREFETCH_NEXT } sim_prefetch_stage;
 typedef void (*sim_prefetch_fn)(const void *state, sim_prefetch_stage stage);
 void sim_lp_set_prefetch(sim_engine *eng, uint32_t lp, sim_prefetch_fn prefetch);
-const char *sim_lp_name(const sim_engine *eng, uint32_t lp);
 
 /* Schedules an event before the run starts (source = destination LP).
  * Returns 0, or -1 if time is negative or kind/LP unknown. */

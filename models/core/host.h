@@ -116,7 +116,8 @@ void host_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 
 /* The hosts' prefetch hint (sim_lp_set_prefetch): asks for the memory the
  * host's next sample reads (AHEAD: the host, its spec and VM list; NEXT:
- * its NUMA placement and its VMs' records and specs). Reads only the host; changes nothing. */
+ * its NUMA placement and its VMs' records and specs). Reads only the host;
+ * changes nothing. */
 void host_prefetch(const void *state, sim_prefetch_stage stage);
 
 /* Takes a VM off the host's list of running VMs (keeping the start order of
