@@ -27,6 +27,7 @@
 typedef struct sim_lp {
     sim_handler_fn handler;
     void *state;
+    sim_prefetch_fn prefetch; /* NULL, or the LP's hint (sim_lp_set_prefetch) */
     char *name;
     sim_event_queue queue;
     uint64_t next_seq;
@@ -246,6 +247,12 @@ uint32_t sim_lp_new(sim_engine *eng, const char *name, sim_handler_fn handler, v
     lp->state = state;
     lp->name = strdup(name ? name : "");
     return eng->lp_count++;
+}
+
+void sim_lp_set_prefetch(sim_engine *eng, uint32_t lp, sim_prefetch_fn prefetch)
+{
+    if (lp < eng->lp_count)
+        eng->lps[lp].prefetch = prefetch;
 }
 
 uint32_t sim_lp_count(const sim_engine *eng) { return eng->lp_count; }
@@ -673,10 +680,14 @@ static void round_end(sim_engine *eng, run_state *rs)
         rs->end_requested = 1;
 }
 
+static inline void prefetch_state(const sim_lp *lp) { __builtin_prefetch(lp->state); }
+
 static inline void prefetch_queue_head(const sim_lp *lp)
 {
     if (lp->queue.len)
         __builtin_prefetch(lp->queue.entries);
+    if (lp->prefetch)
+        lp->prefetch(lp->state, SIM_PREFETCH_AHEAD);
 }
 
 static inline void prefetch_first_event(const sim_lp *lp)
@@ -687,6 +698,8 @@ static inline void prefetch_first_event(const sim_lp *lp)
         __builtin_prefetch(ev + 64);
     }
     __builtin_prefetch(lp->state);
+    if (lp->prefetch)
+        lp->prefetch(lp->state, SIM_PREFETCH_NEXT);
 }
 
 /* Runs the due LPs of slots [first, end), a block the calling thread owns,
@@ -719,11 +732,16 @@ static inline sim_time_ns run_block(sim_ctx *c, uint32_t first, uint32_t end, si
         }
         /* The LPs, their queue heads and first events were last touched
          * minutes of simulated time ago: each a cache miss. Fetch the
-         * queue head of the LP after next and the event of the next one
-         * while this one runs. */
+         * state of the third LP from here, the queue head of the LP after
+         * next and the event of the next one (and what their own hints ask
+         * for, sim_lp_set_prefetch) while this one runs. */
         if (n_due > 1)
             prefetch_queue_head(&eng->lps[eng->lp_order[due[1]]]);
+        if (n_due > 2)
+            prefetch_state(&eng->lps[eng->lp_order[due[2]]]);
         for (uint32_t j = 0; j < n_due; j++) {
+            if (j + 3 < n_due)
+                prefetch_state(&eng->lps[eng->lp_order[due[j + 3]]]);
             if (j + 2 < n_due)
                 prefetch_queue_head(&eng->lps[eng->lp_order[due[j + 2]]]);
             if (j + 1 < n_due)

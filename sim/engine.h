@@ -93,6 +93,19 @@ uint32_t sim_lp_new(sim_engine *eng, const char *name, sim_handler_fn handler, v
 uint32_t sim_lp_count(const sim_engine *eng);
 const char *sim_lp_name(const sim_engine *eng, uint32_t lp);
 
+/* Optional, per LP: a hint that asks for the memory the LP's coming events
+ * will read (__builtin_prefetch) while other LPs run, so that the cache
+ * misses overlap. Among a window's due LPs of one thread, the engine calls
+ * it with SIM_PREFETCH_AHEAD when the LP is the second after the one about
+ * to run (its state's first line was asked for one LP earlier: ask for what
+ * the state points to), and with SIM_PREFETCH_NEXT when it is the next one
+ * (what was asked for AHEAD has arrived: follow it one step further). It may
+ * read only the LP's state and what it points to and must change nothing:
+ * no result depends on it. */
+typedef enum { SIM_PREFETCH_AHEAD, SIM_PREFETCH_NEXT } sim_prefetch_stage;
+typedef void (*sim_prefetch_fn)(const void *state, sim_prefetch_stage stage);
+void sim_lp_set_prefetch(sim_engine *eng, uint32_t lp, sim_prefetch_fn prefetch);
+
 /* Schedules an event before the run starts (source = destination LP).
  * Returns 0, or -1 if time is negative or kind/LP unknown. */
 int sim_schedule(sim_engine *eng, uint32_t dst_lp, sim_time_ns time_ns, uint32_t kind,

@@ -614,7 +614,7 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
         if (n_host_slots && !(m->hosts[i].ext = calloc(n_host_slots, sizeof *m->hosts[i].ext)))
             return model_runtime_error(b, "out of memory");
         snprintf(lp_name, sizeof lp_name, "host %" PRIu32, i);
-        sim_lp_new(eng, lp_name, host_handle, &m->hosts[i]);
+        sim_lp_set_prefetch(eng, sim_lp_new(eng, lp_name, host_handle, &m->hosts[i]), host_prefetch);
         sim_schedule(eng, env->first_host_lp + i, 0, env->kind_host_sample, NULL, 0);
     }
     for (uint32_t k = 0; k < env->n_clusters; k++)

@@ -318,6 +318,39 @@ static inline double vm_demand(host_scratch *sc, const demand_spec *d, vm *v, in
     return demand_next(d, &vm_demand_state(v)[r], now, noise);
 }
 
+/* Asks for every 64-byte line that bytes [p, p + bytes) touch (records of
+ * arrays straddle lines). */
+static void prefetch_bytes(const void *p, size_t bytes)
+{
+    if (!bytes)
+        return;
+    uintptr_t line = (uintptr_t)p & ~(uintptr_t)63, last = (uintptr_t)p + bytes - 1;
+    for (; line <= last; line += 64)
+        __builtin_prefetch((const void *)line);
+}
+
+/* Between two samples of a host the other hosts' samples have evicted all
+ * it reads, each record a cache miss: the VMs' records and specs sit
+ * scattered in arrays of 100,000. The engine calls this while the hosts
+ * before this one run, in two steps (the VM list must arrive before the
+ * VMs can be found), so that those misses overlap their work. */
+void host_prefetch(const void *state, sim_prefetch_stage stage)
+{
+    const host *h = state;
+    const model_env *env = h->env;
+    if (stage == SIM_PREFETCH_AHEAD) {
+        prefetch_bytes(h, sizeof *h);
+        prefetch_bytes(&env->host_specs[h->index], sizeof *env->host_specs);
+        prefetch_bytes(h->vm_ids, h->n_vms * sizeof *h->vm_ids);
+        return;
+    }
+    prefetch_bytes(h->numa.placed, h->numa.n * sizeof *h->numa.placed); /* past the state's first line */
+    for (uint32_t i = 0; i < h->n_vms; i++) {
+        prefetch_bytes(&env->vms[h->vm_ids[i]], sizeof *env->vms);
+        prefetch_bytes(&env->vm_specs[h->vm_ids[i]], sizeof *env->vm_specs);
+    }
+}
+
 /* Every sample period: each running VM's demands, the features' additions,
  * then the host's division of CPU, memory and network among them
  * (models/host/host_contention.h). */
@@ -339,16 +372,8 @@ static void host_sample(sim_ctx *ctx, host *h)
     s.in = sc->in;
     s.scratch = sc;
     sc->numa_cache = &h->numa;
-    /* The VMs' records are scattered in memory and every step below reads
-     * them: ask for all of them first so that their cache misses overlap
-     * (a hint only, no effect on any result). */
-    for (uint32_t i = 0; i < h->n_vms; i++) {
-        const char *v = (const char *)&env->vms[h->vm_ids[i]], *vs = (const char *)&env->vm_specs[h->vm_ids[i]];
-        for (size_t off = 0; off < sizeof(vm); off += 64)
-            __builtin_prefetch(v + off);
-        for (size_t off = 0; off < sizeof(vm_spec); off += 64)
-            __builtin_prefetch(vs + off);
-    }
+    /* the VMs' records were asked for while the host before this one ran
+     * (host_prefetch) */
     uint64_t memory_mib = 0;
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
@@ -369,7 +394,7 @@ static void host_sample(sim_ctx *ctx, host *h)
             f->hooks->add_demand(ctx, h, f, &s);
     double interval_ms = (double)env->sample_period_ns / 1e6;
     if (host_contention_step_pods(s.spec, env->vm_specs, env->vms, h->vm_ids, s.in, h->n_vms, interval_ms, sc,
-                                  &s.pods, sc->out, &s.totals) != 0)
+                                  &s.pods, NULL, &s.totals) != 0) /* no per-VM details: nobody reads them */
         abort();
     sc->numa_cache = NULL;
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)

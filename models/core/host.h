@@ -114,6 +114,12 @@ static inline void *host_ext(const host *h, const host_feature *f) { return h->e
 /* The LP handler for hosts. */
 void host_handle(sim_ctx *ctx, void *state, const sim_event *ev);
 
+/* The hosts' prefetch hint (sim_lp_set_prefetch): asks for the memory the
+ * host's next sample reads (AHEAD: the host, its spec and VM list; NEXT:
+ * its NUMA placement and its VMs' records and specs). Reads only the host;
+ * changes nothing. */
+void host_prefetch(const void *state, sim_prefetch_stage stage);
+
 /* Takes a VM off the host's list of running VMs (keeping the start order of
  * the others) and sets its host to -1; its state is the caller's to change.
  * Returns 0, or -1 if the VM is not on this host. */

@@ -33,8 +33,7 @@ int host_scratch_reserve(host_scratch *s, size_t n, size_t nodes)
         if (grow((void **)&s->d, 5 * cap, sizeof *s->d) || grow((void **)&s->claims, cap, sizeof *s->claims) ||
             grow((void **)&s->cpu, cap, sizeof *s->cpu) || grow((void **)&s->nvm, cap, sizeof *s->nvm) ||
             grow((void **)&s->np, cap, sizeof *s->np) || grow((void **)&s->mvm, cap, sizeof *s->mvm) ||
-            grow((void **)&s->mres, cap, sizeof *s->mres) || grow((void **)&s->in, cap, sizeof *s->in) ||
-            grow((void **)&s->out, cap, sizeof *s->out))
+            grow((void **)&s->mres, cap, sizeof *s->mres) || grow((void **)&s->in, cap, sizeof *s->in))
             return -1;
         s->cap = cap;
     }
@@ -58,7 +57,6 @@ void host_scratch_free(host_scratch *s)
     free(s->node_a);
     free(s->node_b);
     free(s->in);
-    free(s->out);
     *s = (host_scratch){0};
 }
 
@@ -182,10 +180,10 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     if (pods)
         pods->cpu_entitlement_mhz = pod_demand > 0.0 ? ent[n] : 0.0;
 
-    /* 3. NUMA and memory */
+    /* 3. NUMA and memory: a kept placement is read where it is kept */
+    const numa_placement *np = s->np;
     if (placed) {
-        if (n)
-            memcpy(s->np, s->numa_cache->placed, n * sizeof *s->np);
+        np = s->numa_cache->placed;
     } else {
         numa_place(&topo, s->nvm, n, s->node_a, s->node_b, s->np);
         numa_cache_store(s->numa_cache, &topo, s->np, n);
@@ -214,7 +212,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         bandwidth_bound |= bw_demand[i] > 0.0;
     }
     if (bandwidth_bound)
-        numa_bandwidth(nodes, hw->mem_bw_local_gbs, hw->mem_bw_remote_gbs, s->np, bw_demand, n, s->node_a, s->node_b,
+        numa_bandwidth(nodes, hw->mem_bw_local_gbs, hw->mem_bw_remote_gbs, np, bw_demand, n, s->node_a, s->node_b,
                        bw_slowdown);
 
     /* 4. efficiencies, per-VM results. VMs of a group share their EPT
@@ -228,8 +226,8 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         const vm_spec *vs = &specs[id];
         double d = s->cpu[i].demand_mhz, raw = in[i].cpu_demand_mhz > 0.0 ? in[i].cpu_demand_mhz : 0.0;
         double e = ent[i];
-        if (s->np[i].local_fraction != numa_local) {
-            numa_local = s->np[i].local_fraction;
+        if (np[i].local_fraction != numa_local) {
+            numa_local = np[i].local_fraction;
             numa = numa_slowdown(numa_local, hw->numa_local_ns, hw->numa_remote_ns);
         }
         if (s->mvm[i].large_pages != ept_large || vs->res.tlb_misses_per_kcycle != ept_tlb) {
@@ -254,8 +252,8 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
                                        .ept_efficiency = ept,
                                        .memory_slowdown = mem,
                                        .bandwidth_slowdown = bw_slowdown[i],
-                                       .numa_home = s->np[i].home,
-                                       .numa_nodes_spanned = s->np[i].nodes_spanned,
+                                       .numa_home = np[i].home,
+                                       .numa_nodes_spanned = np[i].nodes_spanned,
                                        .sriov = vout[i].sriov};
         unmet += d > e ? d - e : 0.0;
         runnable += d;

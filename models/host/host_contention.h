@@ -126,7 +126,6 @@ typedef struct host_scratch {
     double *node_a, *node_b;
     size_t node_cap;
     host_vm_input *in;   /* the caller's per-VM inputs, cap entries */
-    host_vm_output *out; /* cap entries */
     /* The caller's memo of demand specs, direct-mapped by the spec's
      * address (the VMs of a group share their spec: one sin() per group
      * and sample time); a slot is a cache of pure values, so which spec
