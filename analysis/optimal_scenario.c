@@ -11,13 +11,13 @@
 
 placement_request optimal_request_of(const vm_spec *vs)
 {
-    return (placement_request){.vcpus = vs->vcpus,
-                               .memory_mib = vs->memory_mib,
+    return (placement_request){.vcpus = vm_spec_vcpus(vs),
+                               .memory_mib = vm_spec_memory_mib(vs),
                                .host_group = vs->host_group,
-                               .cpu_mhz = vs->cpu_demand->mean,
-                               .sriov_vfs = vs->res.sriov ? 1u : 0u,
-                               .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
-                               .memory_reservation_mib = vs->res.memory_reservation_mib};
+                               .cpu_mhz = vm_spec_cpu_demand(vs)->mean,
+                               .sriov_vfs = vm_spec_res(vs)->sriov ? 1u : 0u,
+                               .cpu_reservation_mhz = vm_spec_res(vs)->cpu_reservation_mhz,
+                               .memory_reservation_mib = vm_spec_res(vs)->memory_reservation_mib};
 }
 
 static const vm_spec *sort_specs; /* qsort has no context argument */
@@ -25,7 +25,7 @@ static const vm_spec *sort_specs; /* qsort has no context argument */
 static int by_power_on(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    sim_time_ns tx = sort_specs[x].start_ns, ty = sort_specs[y].start_ns;
+    sim_time_ns tx = vm_spec_start_ns(&sort_specs[x]), ty = vm_spec_start_ns(&sort_specs[y]);
     if (tx != ty)
         return tx < ty ? -1 : 1;
     return x < y ? -1 : x > y;

@@ -287,17 +287,21 @@ static host_spec small_host(void)
                               .power = {.idle_w = 100, .peak_w = 200}}};
 }
 
-static vm_spec small_vm(void)
+/* A 2-vCPU 4 GiB VM; its group fields in *gs, one per VM so that a test
+ * can change one VM's. */
+static vm_spec small_vm(vm_group_spec *gs)
 {
-    return (vm_spec){.vcpus = 2, .memory_mib = 4096,
-                     .res = {.cpu_limit_mhz = INFINITY, .cpu_shares = 2000, .memory_limit_mib = INFINITY,
-                             .memory_shares = 40960, .tlb_misses_per_kcycle = 0}};
+    *gs = (vm_group_spec){.vcpus = 2, .memory_mib = 4096,
+                          .res = {.cpu_limit_mhz = INFINITY, .cpu_shares = 2000, .memory_limit_mib = INFINITY,
+                                  .memory_shares = 40960, .tlb_misses_per_kcycle = 0}};
+    return (vm_spec){.gs = gs};
 }
 
 static void test_host_step(void)
 {
     host_spec h = small_host();
-    vm_spec specs[3] = {small_vm(), small_vm(), small_vm()};
+    vm_group_spec gs[3];
+    vm_spec specs[3] = {small_vm(&gs[0]), small_vm(&gs[1]), small_vm(&gs[2])};
     vm vms[3] = {{0}};
     uint32_t ids[3] = {0, 1, 2};
     host_scratch sc = {0};
@@ -333,7 +337,7 @@ static void test_host_step(void)
      * VM 0 and 1 ask for SR-IOV (2 VFs: both get one), VM 2 is virtio:
      * 10/3 Gbps * 100 MHz = 333.3 MHz of hypervisor CPU, leaving
      * 7666.7 MHz: 7666.7/3 each. */
-    specs[0].res.sriov = specs[1].res.sriov = 1;
+    gs[0].res.sriov = gs[1].res.sriov = 1;
     for (int i = 0; i < 3; i++)
         in[i].network_gbps = 4;
     host_contention_step(&h, specs, vms, ids, in, 3, 20000, &sc, out, &t);
@@ -347,8 +351,8 @@ static void test_host_step(void)
     /* EPT cost lowers the speed factor: 4 KiB pages, 0.5 misses/kcycle,
      * 4 ns, 2 GHz: overhead 0.0005 * 20 * 4 * 2 = 0.08. Light load (1000 MHz
      * each, no network) so only the efficiency is left. */
-    specs[0].res.large_pages = 0;
-    specs[0].res.tlb_misses_per_kcycle = 0.5;
+    gs[0].res.large_pages = 0;
+    gs[0].res.tlb_misses_per_kcycle = 0.5;
     for (int i = 0; i < 3; i++)
         in[i] = (host_vm_input){1000, 0.25, 0};
     host_contention_step(&h, specs, vms, ids, in, 3, 20000, &sc, out, &t);
@@ -368,7 +372,8 @@ static void test_host_step(void)
 static void test_host_step_pods(void)
 {
     host_spec h = small_host();
-    vm_spec specs[2] = {small_vm(), small_vm()};
+    vm_group_spec gs[2];
+    vm_spec specs[2] = {small_vm(&gs[0]), small_vm(&gs[1])};
     vm vms[2] = {{0}};
     uint32_t ids[2] = {0, 1};
     host_scratch sc = {0};
@@ -459,9 +464,10 @@ static void test_numa_bandwidth(void)
     host_spec h = small_host();
     h.hw.mem_bw_local_gbs = 10;
     h.hw.mem_bw_remote_gbs = 10;
-    vm_spec specs[3] = {small_vm(), small_vm(), small_vm()};
+    vm_group_spec gs[3];
+    vm_spec specs[3] = {small_vm(&gs[0]), small_vm(&gs[1]), small_vm(&gs[2])};
     for (int i = 0; i < 3; i++)
-        specs[i].res.mem_bw_per_vcpu_gbs = 4;
+        gs[i].res.mem_bw_per_vcpu_gbs = 4;
     vm vms[3] = {{0}};
     uint32_t ids[3] = {0, 1, 2};
     host_scratch sc = {0};
@@ -491,11 +497,12 @@ static void test_numa_cache(void)
     h.cores_per_socket = 16;
     h.memory_mib = 2000;
     h.hw.numa_nodes = 2;
-    vm_spec specs[3] = {small_vm(), small_vm(), small_vm()};
-    specs[0].vcpus = specs[1].vcpus = 8;
-    specs[0].memory_mib = specs[1].memory_mib = 400;
-    specs[2].vcpus = 4;
-    specs[2].memory_mib = 700;
+    vm_group_spec gs[3];
+    vm_spec specs[3] = {small_vm(&gs[0]), small_vm(&gs[1]), small_vm(&gs[2])};
+    gs[0].vcpus = gs[1].vcpus = 8;
+    gs[0].memory_mib = gs[1].memory_mib = 400;
+    gs[2].vcpus = 4;
+    gs[2].memory_mib = 700;
     vm vms[3] = {{0}};
     uint32_t ids[3] = {0, 1, 2};
     host_numa_cache c = {0};

@@ -228,7 +228,8 @@ void pods_place_builtin(pod_world *w, const model_env *env, const scenario *scn)
             for (uint32_t v = 0; v < env->n_vms && pd->node_vm < 0; v++) {
                 const vm_spec *vs = &env->vm_specs[v];
                 if ((int)vs->group == group &&
-                    try_node(&vl[v], (int64_t)vs->vcpus * 1000, vs->memory_mib * (uint64_t)MIB_BYTES, w->max_pods,
+                    try_node(&vl[v], (int64_t)vm_spec_vcpus(vs) * 1000,
+                             vm_spec_memory_mib(vs) * (uint64_t)MIB_BYTES, w->max_pods,
                              pg))
                     pd->node_vm = (int32_t)v;
             }
@@ -368,7 +369,7 @@ int pods_build(const scenario *scn, sim_engine *eng, model_env *env, pod_world *
     for (uint32_t q = 0; q < w->n_pods; q++) {
         pod *pd = &w->pods[q];
         pd->oom_adj = oom_score_adj(w->groups[pd->group].qos, w->groups[pd->group].mem_request,
-                                    pd->node_vm >= 0 ? env->vm_specs[pd->node_vm].memory_mib * (uint64_t)MIB_BYTES
+                                    pd->node_vm >= 0 ? vm_spec_memory_mib(&env->vm_specs[pd->node_vm]) * (uint64_t)MIB_BYTES
                                     : pd->node_host >= 0
                                         ? env->host_specs[pd->node_host].memory_mib * (uint64_t)MIB_BYTES
                                         : 1);

@@ -438,7 +438,7 @@ static void pods_sample_demand(sim_ctx *ctx, host *h, const host_feature *f, dou
         pod_node_run *run = &ph->runs[ph->n_runs++];
         run->node_vm = node_vm;
         run->vm_pos = node_vm >= 0 ? vm_position(h, node_vm) : -1;
-        double node_mem_mib = node_vm >= 0 ? (double)env->vm_specs[node_vm].memory_mib
+        double node_mem_mib = node_vm >= 0 ? (double)vm_spec_memory_mib(&env->vm_specs[node_vm])
                                            : (double)hs->memory_mib - vm_memory_mib;
         node_demand(ctx, h, f, first, n, node_mem_mib, run);
         first += run->n;

@@ -55,13 +55,13 @@ int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place
 {
     const model_env *env = c->env;
     const vm_spec *vs = &env->vm_specs[vm_id];
-    placement_request req = {vs->vcpus,
-                             vs->memory_mib,
+    placement_request req = {vm_spec_vcpus(vs),
+                             vm_spec_memory_mib(vs),
                              vs->host_group,
-                             vs->cpu_demand->mean,
-                             vs->res.sriov ? 1u : 0u,
-                             vs->res.cpu_reservation_mhz,
-                             vs->res.memory_reservation_mib};
+                             vm_spec_cpu_demand(vs)->mean,
+                             vm_spec_res(vs)->sriov ? 1u : 0u,
+                             vm_spec_res(vs)->cpu_reservation_mhz,
+                             vm_spec_res(vs)->memory_reservation_mib};
     c->n_masked = 0;
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->mask)
@@ -131,11 +131,11 @@ void cluster_commit(cluster *c, uint32_t vm_id, int32_t host_index)
 {
     const vm_spec *vs = &c->env->vm_specs[vm_id];
     placement_host_view *hv = &c->view[host_index];
-    hv->committed_memory_mib += vs->memory_mib;
-    hv->committed_cpu_mhz += vs->cpu_demand->mean;
-    hv->committed_sriov_vfs += vs->res.sriov ? 1u : 0u;
-    hv->reserved_cpu_mhz += vs->res.cpu_reservation_mhz;
-    hv->reserved_memory_mib += vs->res.memory_reservation_mib;
+    hv->committed_memory_mib += vm_spec_memory_mib(vs);
+    hv->committed_cpu_mhz += vm_spec_cpu_demand(vs)->mean;
+    hv->committed_sriov_vfs += vm_spec_res(vs)->sriov ? 1u : 0u;
+    hv->reserved_cpu_mhz += vm_spec_res(vs)->cpu_reservation_mhz;
+    hv->reserved_memory_mib += vm_spec_res(vs)->memory_reservation_mib;
     if (c->free_index)
         placement_index_update(c->free_index, (uint32_t)host_index - c->first_host, hv);
 }
@@ -144,13 +144,18 @@ void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
 {
     const vm_spec *vs = &c->env->vm_specs[vm_id];
     placement_host_view *hv = &c->view[host_index];
-    hv->committed_memory_mib = hv->committed_memory_mib > vs->memory_mib ? hv->committed_memory_mib - vs->memory_mib : 0;
-    hv->committed_cpu_mhz = hv->committed_cpu_mhz > vs->cpu_demand->mean ? hv->committed_cpu_mhz - vs->cpu_demand->mean : 0.0;
-    if (vs->res.sriov && hv->committed_sriov_vfs > 0)
+    hv->committed_memory_mib =
+        hv->committed_memory_mib > vm_spec_memory_mib(vs) ? hv->committed_memory_mib - vm_spec_memory_mib(vs) : 0;
+    hv->committed_cpu_mhz = hv->committed_cpu_mhz > vm_spec_cpu_demand(vs)->mean
+                                ? hv->committed_cpu_mhz - vm_spec_cpu_demand(vs)->mean
+                                : 0.0;
+    if (vm_spec_res(vs)->sriov && hv->committed_sriov_vfs > 0)
         hv->committed_sriov_vfs--;
-    hv->reserved_cpu_mhz = hv->reserved_cpu_mhz > vs->res.cpu_reservation_mhz ? hv->reserved_cpu_mhz - vs->res.cpu_reservation_mhz : 0.0;
-    hv->reserved_memory_mib = hv->reserved_memory_mib > vs->res.memory_reservation_mib
-                                  ? hv->reserved_memory_mib - vs->res.memory_reservation_mib
+    hv->reserved_cpu_mhz = hv->reserved_cpu_mhz > vm_spec_res(vs)->cpu_reservation_mhz
+                               ? hv->reserved_cpu_mhz - vm_spec_res(vs)->cpu_reservation_mhz
+                               : 0.0;
+    hv->reserved_memory_mib = hv->reserved_memory_mib > vm_spec_res(vs)->memory_reservation_mib
+                                  ? hv->reserved_memory_mib - vm_spec_res(vs)->memory_reservation_mib
                                   : 0.0;
     if (c->free_index)
         placement_index_update(c->free_index, (uint32_t)host_index - c->first_host, hv);

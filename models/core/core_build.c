@@ -172,21 +172,22 @@ static int build_vms(core_model *m, uint32_t n_vms, char *err, size_t err_len, m
     const scenario *scn = m->scn;
     m->vm_specs = calloc(n_vms ? n_vms : 1, sizeof *m->vm_specs);
     m->vms = calloc(n_vms ? n_vms : 1, sizeof *m->vms);
-    if (!m->vm_specs || !m->vms)
+    m->vm_group_specs = calloc(m->n_groups ? (size_t)m->n_groups : 1, sizeof *m->vm_group_specs);
+    if (!m->vm_specs || !m->vms || !m->vm_group_specs)
         return -1;
     uint32_t i = 0;
     int groups = m->n_groups;
     for (int g = 0; g < groups; g++) {
         workload_group *wg = &m->groups[g];
         wg->first_vm = i;
-        vm_spec spec = {
-            .group = (uint32_t)g,
+        vm_group_spec *gs = &m->vm_group_specs[g];
+        *gs = (vm_group_spec){
             .vcpus = (uint32_t)scn_int(scn, "vms.[%d].vcpus", g),
             .memory_mib = scn_bytes(scn, "vms.[%d].memory", g) >> 20,
-            .host_group = host_group_index(scn, scn_string(scn, "vms.[%d].host_group", g)),
             .start_ns = scn_duration_ns(scn, "vms.[%d].start", g),
         };
-        spec.res = read_vm_resources(scn, g, spec.vcpus, spec.memory_mib);
+        gs->res = read_vm_resources(scn, g, gs->vcpus, gs->memory_mib);
+        int32_t host_group = host_group_index(scn, scn_string(scn, "vms.[%d].host_group", g));
         int read = workload_group_read_demands(scn, g, wg, &m->demands, err, err_len);
         if (read == -2)
             return -1;
@@ -194,19 +195,18 @@ static int build_vms(core_model *m, uint32_t n_vms, char *err, size_t err_len, m
             *status = MODEL_BAD_INPUT;
             return -2;
         }
-        int at_start = wg->arrival.process == ARRIVAL_AT_START;
-        for (uint32_t k = 0; k < wg->count; k++, i++) {
-            m->vm_specs[i] = spec;
-            m->vm_specs[i].index_in_group = k;
-            m->vms[i] = (vm){.state = VM_STOPPED, .host = -1, .arrived_ns = at_start ? spec.start_ns : -1,
-                             .stopped_ns = -1, .cpu_speed_factor = 1.0};
-        }
-        int bound = workload_group_bind(scn, g, wg, &m->vm_specs[wg->first_vm], err, err_len);
+        int bound = workload_group_bind(scn, g, wg, gs->demand, gs->per_vm_demand, err, err_len);
         if (bound == -2)
             return -1;
         if (bound != 0) {
             *status = MODEL_BAD_INPUT;
             return -2;
+        }
+        int at_start = wg->arrival.process == ARRIVAL_AT_START;
+        for (uint32_t k = 0; k < wg->count; k++, i++) {
+            m->vm_specs[i] = (vm_spec){.gs = gs, .group = (uint32_t)g, .index_in_group = k, .host_group = host_group};
+            m->vms[i] = (vm){.state = VM_STOPPED, .host = -1, .arrived_ns = at_start ? gs->start_ns : -1,
+                             .stopped_ns = -1, .cpu_speed_factor = 1.0};
         }
     }
     return 0;
@@ -721,11 +721,11 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
                      scn_string(scn, "clusters.[%u].name", m->dc.vm_cluster[i]));
         rec_value row[] = {{.str = name},
                            {.str = group},
-                           {.i64 = s->vcpus},
-                           {.i64 = (int64_t)s->memory_mib},
-                           {.str = demand_kind_name(s->cpu_demand->kind)},
-                           {.f64 = demand_long_run_mean(s->cpu_demand)},
-                           {.i64 = s->start_ns},
+                           {.i64 = vm_spec_vcpus(s)},
+                           {.i64 = (int64_t)vm_spec_memory_mib(s)},
+                           {.str = demand_kind_name(vm_spec_cpu_demand(s)->kind)},
+                           {.f64 = demand_long_run_mean(vm_spec_cpu_demand(s))},
+                           {.i64 = vm_spec_start_ns(s)},
                            {.i64 = m->vms[i].host},
                            {.str = vm_state_name(m->vms[i].state)},
                            {.i64 = m->vms[i].arrived_ns},
@@ -788,11 +788,11 @@ void core_describe(const core_model *m, const scenario *scn, FILE *out)
         /* the group's VMs are alike but for trace demand: weigh the mean demand per VM */
         double demand = 0.0;
         for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++)
-            demand += demand_long_run_mean(m->vm_specs[v].cpu_demand);
+            demand += demand_long_run_mean(vm_spec_cpu_demand(&m->vm_specs[v]));
         const vm_spec *s = &m->vm_specs[wg->first_vm];
         expected_vms += at_once;
-        vcpus += at_once * s->vcpus;
-        vm_mem_mib += at_once * (double)s->memory_mib;
+        vcpus += at_once * vm_spec_vcpus(s);
+        vm_mem_mib += at_once * (double)vm_spec_memory_mib(s);
         mean_demand_mhz += at_once * demand / wg->count;
         if (wg->arrival.process != ARRIVAL_AT_START)
             fprintf(out, "arrivals: vms.[%d] '%s': %.1f VMs at once expected of count %" PRIu32 " (%s)\n", g,
@@ -819,9 +819,9 @@ int core_check(const core_model *m, const scenario *scn, char *err, size_t err_l
         if (wg->count == 0)
             continue;
         const vm_spec *vs = &m->vm_specs[wg->first_vm];
-        placement_request req = {vs->vcpus,        vs->memory_mib, vs->host_group, vs->cpu_demand->mean,
-                                 vs->res.sriov ? 1u : 0u, vs->res.cpu_reservation_mhz,
-                                 vs->res.memory_reservation_mib};
+        placement_request req = {vm_spec_vcpus(vs), vm_spec_memory_mib(vs), vs->host_group, vm_spec_cpu_demand(vs)->mean,
+                                 vm_spec_res(vs)->sriov ? 1u : 0u, vm_spec_res(vs)->cpu_reservation_mhz,
+                                 vm_spec_res(vs)->memory_reservation_mib};
         uint32_t max_cpus = 0;
         uint64_t max_mib = 0;
         int fits = 0;
@@ -836,13 +836,16 @@ int core_check(const core_model *m, const scenario *scn, char *err, size_t err_l
         if (fits)
             continue;
         char key[64];
-        const char *what = vs->vcpus > max_cpus ? "vcpus" : vs->memory_mib > max_mib ? "memory" : "name";
+        const char *what = vm_spec_vcpus(vs) > max_cpus        ? "vcpus"
+                           : vm_spec_memory_mib(vs) > max_mib ? "memory"
+                                                                : "name";
         snprintf(key, sizeof key, "vms.[%d].%s", g, what);
         return scn_key_error(scn, err, err_len, key,
                              "a VM of group '%s' (%" PRIu32 " vCPUs, %.1f GiB, its reservations and SR-IOV) fits on "
                              "no host%s, not even an empty one (largest: %" PRIu32 " logical CPUs, %.1f GiB "
                              "placeable): it could never run",
-                             scn_string(scn, "vms.[%d].name", g), vs->vcpus, (double)vs->memory_mib / 1024.0,
+                             scn_string(scn, "vms.[%d].name", g), vm_spec_vcpus(vs),
+                             (double)vm_spec_memory_mib(vs) / 1024.0,
                              vs->host_group >= 0 ? " of its host group" : "", max_cpus, (double)max_mib / 1024.0);
     }
     return 0;
@@ -856,6 +859,7 @@ void core_free(core_model *m)
     free(m->hosts);
     free(m->host_specs);
     free(m->vm_specs);
+    free(m->vm_group_specs);
     for (uint32_t i = 0; m->vms && i < m->env.n_vms; i++)
         vm_release_demand(&m->vms[i]);
     free(m->vms);

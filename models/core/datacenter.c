@@ -204,22 +204,23 @@ int datacenter_assign_vms(datacenter *dc, const scenario *scn, const vm_spec *vm
         }
         dc->vm_cluster[v] = c >= 0 ? (uint32_t)c : UINT32_MAX;
         if (c >= 0)
-            free_mib[c] -= (double)vms[v].memory_mib;
+            free_mib[c] -= (double)vm_spec_memory_mib(&vms[v]);
     }
     for (uint32_t v = 0; v < n_vms && rc == 0; v++) {
         if (dc->vm_cluster[v] != UINT32_MAX)
             continue;
         const vm_spec *vs = &vms[v];
         if (v == 0 || vs->group != vms[v - 1].group) { /* the VMs of a group are alike */
-            placement_request req = {vs->vcpus, vs->memory_mib, -1, vs->cpu_demand->mean, vs->res.sriov ? 1u : 0u,
-                                     vs->res.cpu_reservation_mhz, vs->res.memory_reservation_mib};
+            placement_request req = {vm_spec_vcpus(vs), vm_spec_memory_mib(vs), -1, vm_spec_cpu_demand(vs)->mean,
+                                     vm_spec_res(vs)->sriov ? 1u : 0u,
+                                     vm_spec_res(vs)->cpu_reservation_mhz, vm_spec_res(vs)->memory_reservation_mib};
             memset(admits, 0, nc);
             for (uint32_t h = 0; h < n_hosts; h++)
                 admits[dc->host_cluster[h]] |= (uint8_t)placement_fits(&view[h], &req);
         }
         uint32_t chosen = place_in_cluster(dc, admits, free_mib);
         dc->vm_cluster[v] = chosen;
-        free_mib[chosen] -= (double)vs->memory_mib;
+        free_mib[chosen] -= (double)vm_spec_memory_mib(vs);
     }
     if (rc == 0 && datacenter_index_vms(dc, n_vms) != 0) {
         free(free_mib);

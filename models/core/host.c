@@ -166,8 +166,8 @@ static void host_vm_running(sim_ctx *ctx, host *h, uint32_t vm_id)
         abort();
     /* a trace replays from its first sample when the VM first runs */
     const vm_spec *vs = &h->env->vm_specs[vm_id];
-    if (v->demand || !demand_stateless(vs->cpu_demand) || !demand_stateless(vs->memory_demand) ||
-        !demand_stateless(vs->network_demand)) {
+    if (v->demand || !demand_stateless(vm_spec_cpu_demand(vs)) || !demand_stateless(vm_spec_memory_demand(vs)) ||
+        !demand_stateless(vm_spec_network_demand(vs))) {
         demand_state *st = vm_demand_state(v);
         sim_time_ns now = sim_now(ctx);
         for (int r = 0; r < VM_DEMANDS; r++)
@@ -382,11 +382,11 @@ static void host_sample(sim_ctx *ctx, host *h)
         /* draw order per VM: CPU, memory, network; a booting VM demands nothing */
         s.in[i] = (host_vm_input){0};
         if (v->state == VM_RUNNING) {
-            s.in[i].cpu_demand_mhz = vm_demand(sc, vs->cpu_demand, v, VM_DEMAND_CPU, now, noise);
-            s.in[i].memory_active_fraction = vm_demand(sc, vs->memory_demand, v, VM_DEMAND_MEMORY, now, noise);
-            s.in[i].network_gbps = vm_demand(sc, vs->network_demand, v, VM_DEMAND_NETWORK, now, noise);
+            s.in[i].cpu_demand_mhz = vm_demand(sc, vm_spec_cpu_demand(vs), v, VM_DEMAND_CPU, now, noise);
+            s.in[i].memory_active_fraction = vm_demand(sc, vm_spec_memory_demand(vs), v, VM_DEMAND_MEMORY, now, noise);
+            s.in[i].network_gbps = vm_demand(sc, vm_spec_network_demand(vs), v, VM_DEMAND_NETWORK, now, noise);
         }
-        memory_mib += vs->memory_mib;
+        memory_mib += vm_spec_memory_mib(vs);
     }
     s.vm_memory_mib = (double)memory_mib;
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)

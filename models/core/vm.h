@@ -23,23 +23,58 @@ typedef enum {
     VM_FAILED
 } vm_state;
 
-/* Field order avoids padding: 100,000 of each are held for a whole run. */
-typedef struct vm_spec {
-    uint32_t group;          /* index of its scenario group (vms.[group]) */
-    uint32_t index_in_group; /* 0-based; its name is "<group>-<index_in_group+1>" */
+enum { VM_DEMAND_CPU, VM_DEMAND_MEMORY, VM_DEMAND_NETWORK, VM_DEMANDS };
+
+/* What every VM of a group shares, read once per group (vms.[g]): 100,000
+ * VMs in a few groups held these 112 bytes per VM before (issue 18 item 4).
+ * Read them through the vm_spec_* accessors below, never through the
+ * pointer: they may move back into vm_spec for a VM that needs its own. */
+typedef struct vm_group_spec {
     uint32_t vcpus;
-    int32_t host_group;    /* hosts.[host_group] it must run in, or -1 for any */
     uint64_t memory_mib;
     sim_time_ns start_ns;  /* power-on request time */
-    /* Demand processes: the group's (workload_group.demand), shared by its
-     * VMs; a trace-driven resource points at the VM's own copy, which
-     * holds its series (workload_group.vm_demand). */
-    const demand_spec *cpu_demand;     /* MHz */
-    const demand_spec *memory_demand;  /* active memory, fraction of memory_mib */
-    const demand_spec *network_demand; /* Gbps */
-    vm_resources res;           /* reservations, limits, shares, vNUMA, network path */
-    uint8_t starts_off;         /* powered on later by a feature (a Cluster Autoscaler spare node), not at start_ns */
+    /* Demand processes (cpu, memory, network): the group's
+     * (workload_group.demand); for a trace-driven resource r,
+     * per_vm_demand[r] is the first of the group's per-VM copies
+     * (workload_group.vm_demand: VM k's is per_vm_demand[r] + 3 k, holding
+     * its series), else NULL. */
+    const demand_spec *demand[VM_DEMANDS];
+    const demand_spec *per_vm_demand[VM_DEMANDS];
+    vm_resources res;      /* reservations, limits, shares, vNUMA, network path */
+} vm_group_spec;
+
+/* A VM's own description: 24 bytes, since 100,000 are held for a whole run. */
+typedef struct vm_spec {
+    const vm_group_spec *gs; /* its group's shared fields (accessors below) */
+    uint32_t group;          /* index of its scenario group (vms.[group]) */
+    uint32_t index_in_group; /* 0-based; its name is "<group>-<index_in_group+1>" */
+    int32_t host_group;      /* hosts.[host_group] it must run in, or -1 for any (a cross-cluster twin: -1) */
+    uint8_t starts_off;      /* powered on later by a feature (a Cluster Autoscaler spare node), not at start_ns */
 } vm_spec;
+
+static inline uint32_t vm_spec_vcpus(const vm_spec *s) { return s->gs->vcpus; }
+static inline uint64_t vm_spec_memory_mib(const vm_spec *s) { return s->gs->memory_mib; }
+static inline sim_time_ns vm_spec_start_ns(const vm_spec *s) { return s->gs->start_ns; }
+static inline const vm_resources *vm_spec_res(const vm_spec *s) { return &s->gs->res; }
+
+/* Demand process r (VM_DEMAND_CPU, _MEMORY, _NETWORK) of the VM. */
+static inline const demand_spec *vm_spec_demand(const vm_spec *s, int r)
+{
+    const vm_group_spec *g = s->gs;
+    return g->per_vm_demand[r] ? g->per_vm_demand[r] + (size_t)s->index_in_group * VM_DEMANDS : g->demand[r];
+}
+/* MHz */
+static inline const demand_spec *vm_spec_cpu_demand(const vm_spec *s) { return vm_spec_demand(s, VM_DEMAND_CPU); }
+/* active memory, fraction of memory_mib */
+static inline const demand_spec *vm_spec_memory_demand(const vm_spec *s)
+{
+    return vm_spec_demand(s, VM_DEMAND_MEMORY);
+}
+/* Gbps */
+static inline const demand_spec *vm_spec_network_demand(const vm_spec *s)
+{
+    return vm_spec_demand(s, VM_DEMAND_NETWORK);
+}
 
 typedef struct vm {
     vm_state state;
@@ -59,8 +94,6 @@ typedef struct vm {
      * VMs are held for a whole run. Freed with the VMs (vm_release_demand). */
     demand_state *demand;
 } vm;
-
-enum { VM_DEMAND_CPU, VM_DEMAND_MEMORY, VM_DEMAND_NETWORK, VM_DEMANDS };
 
 /* Frees v's demand state (NULL after). */
 void vm_release_demand(vm *v);

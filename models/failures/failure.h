@@ -116,17 +116,18 @@ typedef struct host_outage {
 } host_outage;
 
 /* VM v's availability accounting (owned by whoever holds the VM). */
+/* Field order and byte flags keep it at 40 bytes: one per VM of the run. */
 typedef struct vm_avail {
-    int down;                 /* failed or waiting for restart */
-    uint32_t epoch;           /* incremented at every start; stale crash events carry an old one */
     sim_time_ns down_since_ns;
     sim_time_ns downtime_ns;
+    uint32_t epoch;           /* incremented at every start; stale crash events carry an old one */
     uint32_t failures;        /* times taken down (host failure, maintenance, isolation, crash) */
     uint32_t crashes;
     uint32_t restarts;        /* restarts after a failure (elsewhere or in place) */
     uint32_t restart_failures; /* restart attempts that found no capacity */
-    int self_started;         /* its current boot is a restart in place (a start the host sent itself) */
-    int crash_restart_pending; /* crashed: the host's restart in place is on its way */
+    uint8_t down;             /* failed or waiting for restart */
+    uint8_t self_started;     /* its current boot is a restart in place (a start the host sent itself) */
+    uint8_t crash_restart_pending; /* crashed: the host's restart in place is on its way */
 } vm_avail;
 
 struct domain;

@@ -130,7 +130,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     for (size_t i = 0; i < n; i++) {
         const vm_spec *vs = &specs[ids[i]];
         int sriov = 0;
-        if (vs->res.sriov && vfs_left > 0) {
+        if (vm_spec_res(vs)->sriov && vfs_left > 0) {
             vfs_left--;
             sriov = 1;
         }
@@ -141,24 +141,24 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         if (vout)
             vout[i].sriov = sriov;
         double d = in[i].cpu_demand_mhz > 0.0 ? in[i].cpu_demand_mhz : 0.0;
-        double vcpu_cap = (double)vs->vcpus * h->cpu_mhz;
+        double vcpu_cap = (double)vm_spec_vcpus(vs) * h->cpu_mhz;
         s->cpu[i] = (cpu_claim){.demand_mhz = d < vcpu_cap ? d : vcpu_cap,
-                                .reservation_mhz = vs->res.cpu_reservation_mhz,
-                                .limit_mhz = vs->res.cpu_limit_mhz,
-                                .shares = vs->res.cpu_shares};
+                                .reservation_mhz = vm_spec_res(vs)->cpu_reservation_mhz,
+                                .limit_mhz = vm_spec_res(vs)->cpu_limit_mhz,
+                                .shares = vm_spec_res(vs)->cpu_shares};
         t->cpu_demand_mhz += d;
         if (!placed)
-            s->nvm[i] = (numa_vm){.vcpus = vs->vcpus, .memory_mib = (double)vs->memory_mib,
-                                  .vnuma = numa_vnuma_exposed((numa_vnuma_mode)vs->res.vnuma, vs->vcpus,
+            s->nvm[i] = (numa_vm){.vcpus = vm_spec_vcpus(vs), .memory_mib = (double)vm_spec_memory_mib(vs),
+                                  .vnuma = numa_vnuma_exposed((numa_vnuma_mode)vm_spec_res(vs)->vnuma, vm_spec_vcpus(vs),
                                                               topo.cores_per_node)};
         double f = in[i].memory_active_fraction;
         f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
-        s->mvm[i] = (mem_vm){.configured_mib = (double)vs->memory_mib,
-                             .active_mib = f * (double)vs->memory_mib,
-                             .reservation_mib = vs->res.memory_reservation_mib,
-                             .limit_mib = vs->res.memory_limit_mib,
-                             .shares = vs->res.memory_shares,
-                             .large_pages = vs->res.large_pages && hw->ept_large_pages};
+        s->mvm[i] = (mem_vm){.configured_mib = (double)vm_spec_memory_mib(vs),
+                             .active_mib = f * (double)vm_spec_memory_mib(vs),
+                             .reservation_mib = vm_spec_res(vs)->memory_reservation_mib,
+                             .limit_mib = vm_spec_res(vs)->memory_limit_mib,
+                             .shares = vm_spec_res(vs)->memory_shares,
+                             .large_pages = vm_spec_res(vs)->large_pages && hw->ept_large_pages};
     }
     t->cpu_hypervisor_mhz = virtio_gbps * hw->virtio_mhz_per_gbps;
 
@@ -206,7 +206,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     double *bw_demand = wf, *bw_slowdown = wf + s->cap;
     int bandwidth_bound = 0;
     for (size_t i = 0; i < n; i++) {
-        double per_vcpu = specs[ids[i]].res.mem_bw_per_vcpu_gbs;
+        double per_vcpu = vm_spec_res(&specs[ids[i]])->mem_bw_per_vcpu_gbs;
         bw_demand[i] = per_vcpu > 0.0 && h->cpu_mhz > 0.0 ? per_vcpu * ent[i] / h->cpu_mhz : 0.0;
         bw_slowdown[i] = 1.0;
         bandwidth_bound |= bw_demand[i] > 0.0;
@@ -230,9 +230,9 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
             numa_local = np[i].local_fraction;
             numa = numa_slowdown(numa_local, hw->numa_local_ns, hw->numa_remote_ns);
         }
-        if (s->mvm[i].large_pages != ept_large || vs->res.tlb_misses_per_kcycle != ept_tlb) {
+        if (s->mvm[i].large_pages != ept_large || vm_spec_res(vs)->tlb_misses_per_kcycle != ept_tlb) {
             ept_large = s->mvm[i].large_pages;
-            ept_tlb = vs->res.tlb_misses_per_kcycle;
+            ept_tlb = vm_spec_res(vs)->tlb_misses_per_kcycle;
             ept = ept_efficiency(ept_large, ept_large, ept_tlb, hw->page_walk_ref_ns, h->cpu_mhz);
         }
         double mem = s->mres[i].slowdown;

@@ -31,7 +31,8 @@ enum {
  * models no guest id). A host node has no cloud provider: no label. */
 static void vm_instance_type(char *out, size_t len, const vm_spec *vs)
 {
-    snprintf(out, len, "vsphere-vm.cpu-%u.mem-%ugb.os-unknown", (unsigned)vs->vcpus, (unsigned)(vs->memory_mib / 1024));
+    snprintf(out, len, "vsphere-vm.cpu-%u.mem-%ugb.os-unknown", (unsigned)vm_spec_vcpus(vs),
+             (unsigned)(vm_spec_memory_mib(vs) / 1024));
 }
 
 static int add_node(k8s_world *w, const scenario *scn, int g, const char *group_name, uint32_t index_in_group,
@@ -138,8 +139,8 @@ static int build_nodes(k8s_world *w, const scenario *scn, const model_env *env, 
                 char itype[K8S_STR];
                 vm_instance_type(itype, sizeof itype, vs);
                 if (vs->group == (uint32_t)vg && (rc = add_node(w, scn, g, name, vs->index_in_group,
-                                                          (int64_t)vs->vcpus * 1000,
-                                                          (int64_t)vs->memory_mib * MIB_BYTES, -1, (int32_t)v, itype,
+                                                          (int64_t)vm_spec_vcpus(vs) * 1000,
+                                                          (int64_t)vm_spec_memory_mib(vs) * MIB_BYTES, -1, (int32_t)v, itype,
                                                           err, err_len)) != 0)
                     return rc;
                 count += vs->group == (uint32_t)vg;

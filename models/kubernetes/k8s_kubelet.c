@@ -397,7 +397,7 @@ static void kubelet_add_demand(sim_ctx *ctx, host *h, const host_feature *f, hos
             if (h->vm_ids[k] != (uint32_t)node_vm)
                 continue;
             /* the VM's guest runs the pod: its CPU and memory are the VM's demand */
-            double configured = (double)env->vm_specs[node_vm].memory_mib;
+            double configured = (double)vm_spec_memory_mib(&env->vm_specs[node_vm]);
             double active = in[k].memory_active_fraction + (configured > 0.0 ? mem_mib / configured : 0.0);
             in[k].cpu_demand_mhz += cpu_mhz;
             in[k].memory_active_fraction = active < 1.0 ? active : 1.0;

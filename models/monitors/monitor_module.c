@@ -170,8 +170,8 @@ static model_status monitors_start(model_builder *b, void **world)
         w->vm_series_ns[i] = -1;
         w->vm_power[i] = l0;
         const char *group = scn_string(b->scn, "vms.[%u].name", env->vm_specs[i].group);
-        init[PA_VM_CPU_LIMIT] = env->vm_specs[i].res.cpu_limit_mhz;
-        init[PA_VM_CPU_RESERVATION] = env->vm_specs[i].res.cpu_reservation_mhz;
+        init[PA_VM_CPU_LIMIT] = vm_spec_res(&env->vm_specs[i])->cpu_limit_mhz;
+        init[PA_VM_CPU_RESERVATION] = vm_spec_res(&env->vm_specs[i])->cpu_reservation_mhz;
         if (pm_entity_init(&w->vms[i], &w->vm_set, group, init) != 0)
             return model_runtime_error(b, "out of memory");
     }
@@ -543,9 +543,9 @@ static int monitors_write(model_builder *b, void *world)
         char name[300];
         core_entity_name(name, sizeof name, group_name, vs->index_in_group);
         rec_value row[] = {{.str = name},
-                           {.f64 = vs->res.cpu_reservation_mhz},
-                           {.f64 = vs->res.cpu_limit_mhz},
-                           {.f64 = vs->res.cpu_shares}};
+                           {.f64 = vm_spec_res(vs)->cpu_reservation_mhz},
+                           {.f64 = vm_spec_res(vs)->cpu_limit_mhz},
+                           {.f64 = vm_spec_res(vs)->cpu_shares}};
         if (rec_table_row(rec, tr, row) != 0)
             return -1;
     }

@@ -109,8 +109,8 @@ int monitor_vmotion_new(monitor_vmotion **out, const props_list *props, const sc
     init[PA_VM_MIGRATING] = 0; /* not migrating before a migration, as offline */
     for (uint32_t v = 0; v < env->n_vms; v++) {
         const vm_spec *vs = &env->vm_specs[v];
-        init[PA_VM_CPU_LIMIT] = vs->res.cpu_limit_mhz;
-        init[PA_VM_CPU_RESERVATION] = vs->res.cpu_reservation_mhz;
+        init[PA_VM_CPU_LIMIT] = vm_spec_res(vs)->cpu_limit_mhz;
+        init[PA_VM_CPU_RESERVATION] = vm_spec_res(vs)->cpu_reservation_mhz;
         m->open_start_ns[v] = -1;
         if (pm_entity_init(&m->vms[v], &m->set, scn_string(scn, "vms.[%u].name", vs->group), init) != 0) {
             monitor_vmotion_free(m);

@@ -208,10 +208,10 @@ static void fill_foreign(drs_ctl *k, const model_env *env, uint32_t cluster_inde
             continue;
         const vm_spec *vs = &env->vm_specs[v];
         k->vms[v] = (drs_vm){.host = -1,
-                             .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
-                             .mem_reservation_mib = vs->res.memory_reservation_mib,
-                             .memory_mib = (double)vs->memory_mib,
-                             .sriov_vfs = vs->res.sriov ? 1u : 0u,
+                             .cpu_reservation_mhz = vm_spec_res(vs)->cpu_reservation_mhz,
+                             .mem_reservation_mib = vm_spec_res(vs)->memory_reservation_mib,
+                             .memory_mib = (double)vm_spec_memory_mib(vs),
+                             .sriov_vfs = vm_spec_res(vs)->sriov ? 1u : 0u,
                              .pinned = 1};
         k->assignment[v] = -1;
     }
@@ -478,8 +478,8 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
             if (first_vm[g] != UINT32_MAX) {
                 const vm_spec *vs = &env->vm_specs[first_vm[g]];
                 d->group_overhead[g] = (drs_group_overhead){
-                    .vcpus = vs->vcpus, .memory_mib = vs->memory_mib,
-                    .overhead_mib = vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib)};
+                    .vcpus = vm_spec_vcpus(vs), .memory_mib = vm_spec_memory_mib(vs),
+                    .overhead_mib = vsphere_vm_overhead_mib(vm_spec_vcpus(vs), (double)vm_spec_memory_mib(vs))};
             }
         free(first_vm);
         /* vGPU VMs stay put too unless vgpu.vmotion (docs/vsphere.md, "vGPU");
@@ -492,7 +492,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
         for (uint32_t v = 0; rc == 0 && v < env->n_vms; v++) {
             const vm_spec *vs = &env->vm_specs[v];
             uint8_t pinned = vs->group < (uint32_t)groups ? group_pinned[vs->group] : group_pins(scn, vs->group);
-            d->vm_pinned[v] = (uint8_t)(vs->res.sriov || pinned);
+            d->vm_pinned[v] = (uint8_t)(vm_spec_res(vs)->sriov || pinned);
         }
         free(group_pinned);
     }

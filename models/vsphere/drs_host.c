@@ -203,9 +203,9 @@ static const host_spec *drs_capacity(const host *h, const host_feature *f, const
 static double overhead_of(const drs_env *d, const vm_spec *vs)
 {
     const drs_group_overhead *o = vs->group < d->n_groups ? &d->group_overhead[vs->group] : NULL;
-    if (o && o->vcpus == vs->vcpus && o->memory_mib == vs->memory_mib)
+    if (o && o->vcpus == vm_spec_vcpus(vs) && o->memory_mib == vm_spec_memory_mib(vs))
         return o->overhead_mib;
-    return vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib);
+    return vsphere_vm_overhead_mib(vm_spec_vcpus(vs), (double)vm_spec_memory_mib(vs));
 }
 
 /* fmin(1, x) without the libm call: the same value for every x, NaN too */
@@ -266,7 +266,7 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         double active = running ? s->scratch->mvm[i].active_mib : 0.0;
         double consumed = s->scratch->mres[i].consumed_mib;
         double e_mem = drs_memory_demand_mib(active, consumed, overhead_of(d, vs));
-        double vcpu_mhz = (double)vs->vcpus * spec->cpu_mhz;
+        double vcpu_mhz = (double)vm_spec_vcpus(vs) * spec->cpu_mhz;
         double use = vcpu_mhz > 0.0 ? at_most_1(e_cpu / vcpu_mhz) : 0.0;
         double dirty = d->dirty_mb_per_s[vs->group] * 1e6 * use;
         uint32_t dst_lp = model_cluster_lp_of_vm(env, id);

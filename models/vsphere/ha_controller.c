@@ -248,19 +248,19 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
                 ha->vms[v] = (ha_vm){.host = -1};
             continue;
         }
-        ha->vm_memory_mib += (double)vs->memory_mib;
-        ha->vm_cpu_demand_mhz += demand_long_run_mean(vs->cpu_demand);
-        if (vs->res.cpu_reservation_mhz > 0.0 || vs->res.memory_reservation_mib > 0.0)
+        ha->vm_memory_mib += (double)vm_spec_memory_mib(vs);
+        ha->vm_cpu_demand_mhz += demand_long_run_mean(vm_spec_cpu_demand(vs));
+        if (vm_spec_res(vs)->cpu_reservation_mhz > 0.0 || vm_spec_res(vs)->memory_reservation_mib > 0.0)
             ha->vms_reserving++;
         if (vs->group != prio_group) {
             prio_group = vs->group;
             prio = (ha_priority)scn_enum(scn, "vms.[%u].restart_priority", vs->group);
         }
         ha->vms[ha_vm_slot(ha, v)] = (ha_vm){.host = -1,
-                             .cpu_reservation_mhz = vs->res.cpu_reservation_mhz,
-                             .mem_reservation_mib = vs->res.memory_reservation_mib,
+                             .cpu_reservation_mhz = vm_spec_res(vs)->cpu_reservation_mhz,
+                             .mem_reservation_mib = vm_spec_res(vs)->memory_reservation_mib,
                              .mem_overhead_mib = overhead_from_table
-                                                     ? vsphere_vm_overhead_mib(vs->vcpus, (double)vs->memory_mib)
+                                                     ? vsphere_vm_overhead_mib(vm_spec_vcpus(vs), (double)vm_spec_memory_mib(vs))
                                                      : overhead_mib,
                              .priority = prio,
                              .restartable = 1};

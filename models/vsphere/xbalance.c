@@ -126,7 +126,7 @@ static uint32_t candidates(const cluster *c, const xv_world *w, uint32_t t, uint
             continue;
         const vm_spec *vs = &env->vm_specs[v];
         moves[n] = mv;
-        vms[n] = (xb_vm){.cpu_mhz = vs->cpu_demand->mean, .mem_mib = (double)vs->memory_mib};
+        vms[n] = (xb_vm){.cpu_mhz = vm_spec_cpu_demand(vs)->mean, .mem_mib = (double)vm_spec_memory_mib(vs)};
         n++;
     }
     return n;

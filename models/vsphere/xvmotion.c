@@ -213,10 +213,10 @@ static void begin_memory(xv_world *w, uint32_t i, sim_time_ns now)
     const vm_spec *vs = &env->vm_specs[w->dc->moves[i].vm];
     const host_spec *src = &env->host_specs[g->src_host];
     vmotion_params p = w->params;
-    p.memory_bytes = (double)vs->memory_mib * 1048576.0;
+    p.memory_bytes = (double)vm_spec_memory_mib(vs) * 1048576.0;
     p.dirty_rate_bytes_per_s =
-        xvmotion_dirty_rate(scn_float(w->scn, "vms.[%u].dirty_rate", vs->group), demand_long_run_mean(vs->cpu_demand),
-                            vs->vcpus, src->cpu_mhz);
+        xvmotion_dirty_rate(scn_float(w->scn, "vms.[%u].dirty_rate", vs->group), demand_long_run_mean(vm_spec_cpu_demand(vs)),
+                            vm_spec_vcpus(vs), src->cpu_mhz);
     g->status = XV_MEMORY;
     g->mem_origin_ns = now;
     vmotion_start(&g->m, &p, g->rate > 0.0 ? g->rate : 1.0);

@@ -218,7 +218,7 @@ static int xv_write(model_builder *b, void *world)
             {.i64 = copied ? g->end_ns : -1},
             {.f64 = copied ? xvmotion_seconds_since(g->end_ns, g->start_ns) : NAN},
             {.f64 = copied ? vmotion_downtime_s(&g->m) : NAN},
-            {.f64 = (double)vs->memory_mib * 1048576.0},
+            {.f64 = (double)vm_spec_memory_mib(vs) * 1048576.0},
             {.f64 = g->disk_bytes},
             {.f64 = (moved_memory ? g->m.bytes_sent : 0.0) + (g->disk_bytes - g->disk_left)},
             {.i64 = moved_memory ? g->m.round : 0},

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "models/core/vm.h"
 
 
 static int fail_key(char *err, size_t err_len, const scenario *scn, const char *key, const char *fmt, ...)
@@ -149,20 +148,14 @@ int workload_group_read(const scenario *scn, int g, workload_group *out, uint32_
     return read_dist(scn, prefix, &out->boot, err, err_len);
 }
 
-/* VM k's pointer to resource r's demand process. */
-static const demand_spec **demand_slot(vm_spec *spec, int r)
-{
-    return r == 0 ? &spec->cpu_demand : r == 1 ? &spec->memory_demand : &spec->network_demand;
-}
-
-int workload_group_bind(const scenario *scn, int g, workload_group *wg, vm_spec *specs, char *err,
-                        size_t err_len)
+int workload_group_bind(const scenario *scn, int g, workload_group *wg, const demand_spec *demand[3],
+                        const demand_spec *per_vm_demand[3], char *err, size_t err_len)
 {
     static const char *const names[] = {"cpu_demand", "memory_demand", "network_demand"};
     static const trace_resource resources[] = {TRACE_CPU, TRACE_MEMORY, TRACE_NETWORK};
     for (int r = 0; r < 3; r++) {
-        for (uint32_t k = 0; k < wg->count; k++)
-            *demand_slot(&specs[k], r) = wg->demand[r];
+        demand[r] = wg->demand[r];
+        per_vm_demand[r] = NULL;
         /* The kind as read from vms.[g].<name>.kind (demand_read.h). */
         if (wg->demand[r]->kind != DEMAND_TRACE)
             continue;
@@ -176,10 +169,10 @@ int workload_group_bind(const scenario *scn, int g, workload_group *wg, vm_spec 
                             scn_string(scn, "vms.[%d].trace.format", g), names[r]);
         if (!wg->vm_demand && !(wg->vm_demand = calloc((size_t)wg->count * 3 + 1, sizeof *wg->vm_demand)))
             return -2;
+        per_vm_demand[r] = &wg->vm_demand[r]; /* VM k's: per_vm_demand[r] + 3 k */
         for (uint32_t k = 0; k < wg->count; k++) {
             demand_spec *d = &wg->vm_demand[(size_t)k * 3 + (size_t)r];
             *d = *wg->demand[r];
-            *demand_slot(&specs[k], r) = d;
             d->series = trace_series(&t->table, k, resources[r]);
             d->scale = r == 0 ? t->cpu_scale : 1.0;
             d->interp = t->interp;

@@ -21,8 +21,6 @@
 #include "scenario/scenario.h"
 #include "sim/engine.h"
 
-struct vm_spec;
-
 /* vms.[].lifetime.distribution: the dist_kind names, then "infinite". */
 enum { LIFETIME_INFINITE = DIST_EMPIRICAL + 1 };
 
@@ -43,7 +41,7 @@ typedef struct workload_group {
     dist_spec boot;           /* ns */
     struct workload_trace *trace; /* NULL: the group replays no trace */
     /* demand processes of its VMs: cpu, memory, network, stored once per
-     * model in its workload_demands (vm_spec points there too) */
+     * model in its workload_demands (vm_group_spec points there too) */
     const demand_spec *demand[3];
     demand_spec *vm_demand; /* trace groups: count x 3 per-VM copies with their series, else NULL */
 } workload_group;
@@ -77,13 +75,14 @@ int workload_group_read_demands(const scenario *scn, int g, workload_group *wg, 
 
 void workload_demands_free(workload_demands *pool);
 
-/* Points the group's VM specs at their demand processes: the group's
- * shared wg->demand, or for a trace-kind resource a per-VM copy (in
- * wg->vm_demand) holding the VM's series. Returns 0, -1 when a resource
- * asks for a trace the group's format does not record (message in err), or
- * -2 out of memory. */
-int workload_group_bind(const scenario *scn, int g, workload_group *wg, struct vm_spec *specs, char *err,
-                        size_t err_len);
+/* The group's demand processes for its VMs (vm_group_spec): demand[r] the
+ * group's shared wg->demand[r]; for a trace-kind resource r,
+ * per_vm_demand[r] the first of the per-VM copies (in wg->vm_demand, VM k's
+ * at per_vm_demand[r] + 3 k) holding each VM's series, else NULL. Returns
+ * 0, -1 when a resource asks for a trace the group's format does not
+ * record (message in err), or -2 out of memory. */
+int workload_group_bind(const scenario *scn, int g, workload_group *wg, const demand_spec *demand[3],
+                        const demand_spec *per_vm_demand[3], char *err, size_t err_len);
 
 void workload_group_free(workload_group *wg);
 
