@@ -29,7 +29,15 @@
  *    is decided from those atoms' changes, without evaluation.
  *    A body with an unbounded lookahead (a G inside) is decided at the end.
  *    The streamed properties are left to the pushes (their value changes
- *    only at one).
+ *    only at one). A check after which no signal grew (no push changed a
+ *    stored atom) does nothing: what it would decide is decided the same
+ *    way by the next check that evaluates, or by pm_finish (a body's value
+ *    at c depends on [c, c + L] only), and no history accumulates.
+ *  - Hot state: the values every push reads and writes (each atom's current
+ *    value and the streamed properties' decisions) live in a pm_hot, arrays
+ *    indexed by entity, shared by the entities of pm_entity_init_at (the
+ *    VMs and hosts of a run) or private to one (pm_entity_init); the
+ *    signals and violations in the entity's own block.
  *  - pm_finish(): decides the rest against the run's end (pending windows
  *    past it, as offline).
  * The entity's violations (time, obligation start, witness) are kept in
