@@ -51,20 +51,6 @@ static double fn_arith(double a, double b, void *arg)
     return t == PN_ADD ? a + b : t == PN_SUB ? a - b : t == PN_MUL ? a * b : a / b;
 }
 
-double props_compare(double a, props_cmp cmp, double b)
-{
-    if (isnan(a) || isnan(b))
-        return PV_UNKNOWN; /* no value recorded: neither kept nor broken */
-    switch (cmp) {
-    case PC_LT: return a < b;
-    case PC_LE: return a <= b;
-    case PC_GT: return a > b;
-    case PC_GE: return a >= b;
-    case PC_EQ: return a == b;
-    default: return a != b;
-    }
-}
-
 static double fn_cmp(double a, double b, void *arg)
 {
     return props_compare(a, *(const props_cmp *)arg, b);

@@ -23,6 +23,7 @@
 #ifndef VDCSIM_ANALYSIS_PROPS_EVAL_H
 #define VDCSIM_ANALYSIS_PROPS_EVAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,8 +64,21 @@ typedef struct props_result {
 } props_result;
 
 /* a cmp b in three values: PV_UNKNOWN when either side has no value (NaN),
- * else PV_TRUE or PV_FALSE. Shared by verify and the in-run monitors. */
-double props_compare(double a, props_cmp cmp, double b);
+ * else PV_TRUE or PV_FALSE. Shared by verify and the in-run monitors
+ * (inline: a monitor compares once per VM and sample). */
+static inline double props_compare(double a, props_cmp cmp, double b)
+{
+    if (isnan(a) || isnan(b))
+        return PV_UNKNOWN; /* NaN: no value recorded, neither kept nor broken */
+    switch (cmp) {
+    case PC_LT: return a < b;
+    case PC_LE: return a <= b;
+    case PC_GT: return a > b;
+    case PC_GE: return a >= b;
+    case PC_EQ: return a == b;
+    default: return a != b;
+    }
+}
 
 int props_evaluate(const props_node *formula, const props_source *src, props_result *res, char *err,
                    size_t err_len);

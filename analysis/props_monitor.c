@@ -176,7 +176,8 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
     s->stream = calloc((size_t)(list->n ? list->n : 1), sizeof *s->stream);
     s->code = calloc((size_t)(list->n ? list->n : 1), sizeof *s->code);
     s->now_mask = calloc((size_t)(list->n ? list->n : 1), sizeof *s->now_mask);
-    if (!s->prop || !s->lookahead || !s->slot_mask || !s->stream || !s->code || !s->now_mask) {
+    s->stream_at = calloc((size_t)(list->n ? list->n : 1), sizeof *s->stream_at);
+    if (!s->prop || !s->lookahead || !s->slot_mask || !s->stream || !s->code || !s->now_mask || !s->stream_at) {
         pm_set_free(s);
         return -1;
     }
@@ -195,6 +196,7 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
                 s->slot_mask[s->n_props] |= UINT64_C(1) << s->atom_slot[a];
             }
         s->stream[s->n_props] = f->l->type == PN_G && s->lookahead[s->n_props] == 0;
+        s->stream_at[s->n_props] = s->stream[s->n_props] ? s->n_stream++ : -1;
         if (!s->stream[s->n_props])
             s->stored_mask |= s->slot_mask[s->n_props];
         else if (s->n_props < 64)
@@ -225,6 +227,8 @@ void pm_set_free(pm_set *s)
         free(s->code[i].op);
     free(s->code);
     free(s->now_mask);
+    free(s->stream_at);
+    s->stream_at = NULL;
     s->now_mask = NULL;
     s->code = NULL;
     s->stream = NULL;
@@ -239,27 +243,66 @@ int pm_uses(const pm_set *s, props_atom a)
     return a >= 0 && a < PA_COUNT && s->atom_slot[a] >= 0;
 }
 
+pm_hot *pm_hot_new(const pm_set *s, uint32_t n)
+{
+    size_t slots = (size_t)(s->n_slots ? s->n_slots : 1), streams = (size_t)s->n_stream, count = n ? n : 1;
+    if (count > (SIZE_MAX / 2 - sizeof(pm_hot)) / (slots * 16 + streams * sizeof(pm_stream) + 1))
+        return NULL;
+    _Static_assert(sizeof(pm_hot) % sizeof(double) == 0 && sizeof(pm_stream) % sizeof(double) == 0,
+                   "the arrays of the block stay aligned");
+    pm_hot *h = calloc(1, sizeof *h + count * slots * (sizeof *h->cur + sizeof *h->cur_t) +
+                              count * streams * sizeof *h->stream);
+    if (!h)
+        return NULL;
+    h->n = n;
+    h->n_slots = s->n_slots;
+    h->cur = (double *)(h + 1);
+    h->cur_t = (int64_t *)(h->cur + count * slots);
+    h->stream = (pm_stream *)(h->cur_t + count * slots);
+    return h;
+}
+
 int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const double *initial)
 {
     memset(e, 0, sizeof *e);
     if (s->n_props == 0)
         return 0;
-    /* one block per entity: the signals, the current values and the
-     * properties' state sit together (every push and check of the entity
-     * touches them; 40,000 VMs x 4 separate blocks cost cache misses) */
+    pm_hot *own = pm_hot_new(s, 1);
+    if (!own)
+        return -1;
+    if (pm_entity_init_at(e, s, own, 0, group, initial) != 0) {
+        free(own);
+        return -1;
+    }
+    e->own_hot = 1;
+    return 0;
+}
+
+int pm_entity_init_at(pm_entity *e, const pm_set *s, pm_hot *hot, uint32_t at, const char *group,
+                      const double *initial)
+{
+    memset(e, 0, sizeof *e);
+    if (s->n_props == 0)
+        return 0;
+    /* one block per entity for its cold part: the signals and the
+     * properties' violations (the hot part is in `hot`) */
     size_t slots = (size_t)(s->n_slots ? s->n_slots : 1);
-    size_t bytes = slots * (sizeof *e->sig + sizeof *e->cur + sizeof *e->cur_t) + (size_t)s->n_props * sizeof *e->prop;
+    size_t bytes = slots * sizeof *e->sig + (size_t)s->n_props * sizeof *e->prop;
     _Static_assert(sizeof(ps_signal) % sizeof(double) == 0 && sizeof(pm_prop) % sizeof(double) == 0,
                    "the parts of the block stay aligned");
     char *block = calloc(1, bytes);
     if (!block)
         return -1;
     e->sig = (ps_signal *)block;
-    e->cur = (double *)(block + slots * sizeof *e->sig);
-    e->cur_t = (int64_t *)(block + slots * (sizeof *e->sig + sizeof *e->cur));
-    e->prop = (pm_prop *)(block + slots * (sizeof *e->sig + sizeof *e->cur + sizeof *e->cur_t));
+    e->prop = (pm_prop *)(block + slots * sizeof *e->sig);
+    e->hot = hot;
+    e->at = at;
+    e->cur = hot->cur + (size_t)at * slots;
+    e->cur_t = hot->cur_t + (size_t)at * slots;
+    e->stored = 1; /* the first check evaluates */
     for (int k = 0; k < s->n_slots; k++) {
         e->cur[k] = initial[s->slot_atom[k]];
+        e->cur_t[k] = 0;
         ps_init(&e->sig[k], s->end_ns);
         /* a slot no windowed property needs keeps no history (pm_push
          * never grows it; nothing reads it): no segment, no allocation */
@@ -271,6 +314,9 @@ int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const doubl
         e->prop[i].last = -1;
         if (f->group[0] && strcmp(f->group, group) != 0)
             e->prop[i].done = 2;
+        if (s->stream_at[i] >= 0)
+            hot->stream[(size_t)s->stream_at[i] * hot->n + at] =
+                (pm_stream){.decided_ns = e->prop[i].done ? INT64_MAX : 0, .last = -1};
     }
     return 0;
 }
@@ -285,7 +331,11 @@ void pm_entity_free(pm_entity *e, const pm_set *s)
             free(e->prop[i].witnesses);
             free(e->prop[i].v);
         }
-    free(e->sig); /* the block (pm_entity_init) */
+    free(e->sig); /* the block (pm_entity_init_at) */
+    if (e->own_hot)
+        free(e->hot);
+    e->hot = NULL;
+    e->own_hot = 0;
     e->cur = NULL;
     e->cur_t = NULL;
     e->sig = NULL;
@@ -320,6 +370,7 @@ int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v)
     e->cur_t[k] = t;
     if (!(s->stored_mask & (UINT64_C(1) << k)))
         return 0;
+    e->stored = 1;
     return ps_push(&e->sig[k], t, v);
 }
 
@@ -356,7 +407,10 @@ int pm_push_many(pm_entity *e, const pm_set *s, int64_t t, int n, const props_at
         int j = __builtin_ctzll(m), k = s->atom_slot[atoms[j]];
         e->cur[k] = v[j];
         e->cur_t[k] = t;
-        if ((s->stored_mask & (UINT64_C(1) << k)) && ps_push(&e->sig[k], t, v[j]) != 0)
+        if (!(s->stored_mask & (UINT64_C(1) << k)))
+            continue;
+        e->stored = 1;
+        if (ps_push(&e->sig[k], t, v[j]) != 0)
             return -1;
     }
     return 0;
@@ -685,13 +739,14 @@ static int decide_guarded(pm_entity *e, const pm_set *s, int i, int64_t upto, ch
  * counted as decide() counts it. */
 static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto)
 {
-    pm_prop *p = &e->prop[i];
-    if (p->done || upto <= p->decided_ns)
-        return 0;
-    const props_node *body = s->list->items[s->prop[i]].ast->l->l;
-    double v = s->code[i].n ? pm_code_run(&s->code[i], e->cur) : point_value(body, s, e->cur);
-    if (v != p->last) {
+    pm_stream *d = &e->hot->stream[(size_t)s->stream_at[i] * e->hot->n + e->at];
+    if (upto <= d->decided_ns)
+        return 0; /* INT64_MAX: not in its range */
+    double v = s->code[i].n ? pm_code_run(&s->code[i], e->cur)
+                            : point_value(s->list->items[s->prop[i]].ast->l->l, s, e->cur);
+    if (v != d->last) {
         if (v == PV_FALSE) { /* the witness from the current values */
+            const props_node *body = s->list->items[s->prop[i]].ast->l->l;
             double vals[PA_COUNT];
             uint64_t known = 0;
             for (int k = 0; k < s->n_slots; k++)
@@ -701,14 +756,14 @@ static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto)
                 }
             char wit[256];
             props_witness_values(body, vals, known, wit, sizeof wit);
-            if (add_violation(p, p->decided_ns, -1, wit) != 0)
+            if (add_violation(&e->prop[i], d->decided_ns, -1, wit) != 0)
                 return -1;
         } else if (v == PV_UNKNOWN) {
-            p->pending++;
+            e->prop[i].pending++;
         }
-        p->last = v;
+        d->last = v;
     }
-    p->decided_ns = upto;
+    d->decided_ns = upto;
     return 0;
 }
 
@@ -739,6 +794,12 @@ int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_l
     if (now > s->end_ns)
         now = s->end_ns;
     e->checked_ns = now;
+    /* no signal grew since the last evaluation: what it left undecided
+     * waits for the next one (or pm_finish), which decides it the same way
+     * (a value at c depends on [c, c + L] only), and keeps no more history */
+    if (!e->stored)
+        return 0;
+    e->stored = 0;
     window w = {.e = e, .s = s, .base = e->base_ns, .now = now};
     int64_t keep_from = now;
     for (int i = 0; i < s->n_props; i++) {

@@ -29,7 +29,15 @@
  *    is decided from those atoms' changes, without evaluation.
  *    A body with an unbounded lookahead (a G inside) is decided at the end.
  *    The streamed properties are left to the pushes (their value changes
- *    only at one).
+ *    only at one). A check after which no signal grew (no push changed a
+ *    stored atom) does nothing: what it would decide is decided the same
+ *    way by the next check that evaluates, or by pm_finish (a body's value
+ *    at c depends on [c, c + L] only), and no history accumulates.
+ *  - Hot state: the values every push reads and writes (each atom's current
+ *    value and the streamed properties' decisions) live in a pm_hot, arrays
+ *    indexed by entity, shared by the entities of pm_entity_init_at (the
+ *    VMs and hosts of a run) or private to one (pm_entity_init); the
+ *    signals and violations in the entity's own block.
  *  - pm_finish(): decides the rest against the run's end (pending windows
  *    past it, as offline).
  * The entity's violations (time, obligation start, witness) are kept in
@@ -74,6 +82,8 @@ typedef struct pm_set {
      * ones (a window's fixed cost is a few allocations per atom), and the
      * decisions are the same. */
     int64_t check_span_ns;
+    int *stream_at; /* per property: its index among the streamed ones (pm_hot.stream), -1 */
+    int n_stream;
 } pm_set;
 
 typedef struct pm_violation {
@@ -81,9 +91,11 @@ typedef struct pm_violation {
     size_t witness_at; /* offset of its witness in pm_prop.witnesses (pm_witness) */
 } pm_violation;
 
+/* A property's cold state (its violations), and for a windowed property
+ * its decision so far; a streamed property's decision is hot (pm_hot). */
 typedef struct pm_prop {
-    int64_t decided_ns; /* values before it are final and counted */
-    double last;        /* the body's value just before decided_ns (-1: none yet) */
+    int64_t decided_ns; /* values before it are final and counted (windowed) */
+    double last;        /* the body's value just before decided_ns (-1: none yet; windowed) */
     int done;           /* 1: decided (a body without G, at 0); 2: entity not in range */
     long violations, pending;
     pm_violation *v;
@@ -96,13 +108,42 @@ typedef struct pm_prop {
 /* The witness of violation j of p. */
 static inline const char *pm_witness(const pm_prop *p, size_t j) { return p->witnesses + p->v[j].witness_at; }
 
+/* A streamed property's decision for one entity: the values before
+ * decided_ns are final and counted (INT64_MAX: the entity is not in its
+ * range); last: the body's value just before (-1: none yet). */
+typedef struct pm_stream {
+    int64_t decided_ns;
+    double last;
+} pm_stream;
+
+/* The hot state of n entities of one set (pm_hot_new): what every push
+ * reads and writes, in arrays indexed by the entity's number, apart from
+ * the signals and violations. A caller that numbers its entities in the
+ * order its LPs visit them (the VMs as their hosts hold them) makes a
+ * host's sample walk each array forward, a few cache lines per host, where
+ * one block per entity on the heap costs a miss or more per entity and
+ * sample (40,000 VMs do not fit in the caches). Entity j's slot k at
+ * cur[j * n_slots + k] (its row: what a body reads); streamed property q's
+ * decision at stream[q * n + j] (one array per property). One allocation. */
+typedef struct pm_hot {
+    uint32_t n;
+    int n_slots;
+    double *cur;       /* each atom's value from its last push on */
+    int64_t *cur_t;    /* the time of that push */
+    pm_stream *stream;
+} pm_hot;
+
 typedef struct pm_entity {
     int64_t base_ns;
-    int64_t checked_ns; /* the last pm_check that evaluated */
-    double *cur;    /* n_slots: each atom's value from its last push on */
-    int64_t *cur_t; /* n_slots: the time of that push */
-    ps_signal *sig; /* n_slots (only the slots of stored_mask grow) */
-    pm_prop *prop;  /* n_props */
+    int64_t checked_ns; /* the last pm_check (evaluated or found nothing to do) */
+    double *cur;        /* its row of hot->cur (n_slots) */
+    int64_t *cur_t;     /* its row of hot->cur_t */
+    ps_signal *sig;     /* n_slots (only the slots of stored_mask grow) */
+    pm_prop *prop;      /* n_props */
+    pm_hot *hot;
+    uint32_t at;        /* its number in hot */
+    unsigned char own_hot; /* hot is its own (pm_entity_init): freed with it */
+    unsigned char stored; /* a signal grew since the last pm_check that evaluated */
 } pm_entity;
 
 /* The properties of `list` quantified over `kind`. -1: out of memory. */
@@ -112,7 +153,15 @@ void pm_set_free(pm_set *s);
  * states); properties `in group G` with another group than `group` leave
  * the entity out. */
 int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const double *initial /* PA_COUNT */);
+/* Hot state for n entities of s (NULL: out of memory); free() it after
+ * the entities. */
+pm_hot *pm_hot_new(const pm_set *s, uint32_t n);
+/* pm_entity_init with the hot state of entity `at` (< hot->n) of `hot`. */
+int pm_entity_init_at(pm_entity *e, const pm_set *s, pm_hot *hot, uint32_t at, const char *group,
+                      const double *initial /* PA_COUNT */);
 void pm_entity_free(pm_entity *e, const pm_set *s);
+/* Property i's violations, pending count and done (2: not in its range). */
+static inline const pm_prop *pm_entity_prop(const pm_entity *e, int i) { return &e->prop[i]; }
 int pm_uses(const pm_set *s, props_atom a);
 int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v); /* -1: out of memory */
 /* The same as pm_push(t, atoms[j], v[j]) for j = 0 .. n-1 (one sample's

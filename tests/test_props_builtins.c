@@ -151,14 +151,15 @@ static void monitor_result(const props_list *list, props_kind kind, props_result
         }
         CHECK_INT_EQ(pm_finish(&e, &s, err, sizeof err), 0);
         res->entities++;
-        res->violations += e.prop[0].violations;
-        res->pending += e.prop[0].pending;
-        for (size_t j = 0; j < e.prop[0].n_v && res->n_shown < PROPS_MAX_SHOWN; j++) {
+        const pm_prop *pp = pm_entity_prop(&e, 0);
+        res->violations += pp->violations;
+        res->pending += pp->pending;
+        for (size_t j = 0; j < pp->n_v && res->n_shown < PROPS_MAX_SHOWN; j++) {
             props_violation *v = &res->shown[res->n_shown++];
-            v->time_ns = e.prop[0].v[j].time_ns;
-            v->obligation_ns = e.prop[0].v[j].obligation_ns;
+            v->time_ns = pp->v[j].time_ns;
+            v->obligation_ns = pp->v[j].obligation_ns;
             snprintf(v->entity, sizeof v->entity, "%s", kind == PK_VM ? vm_names[row] : pod_names[row]);
-            snprintf(v->witness, sizeof v->witness, "%s", pm_witness(&e.prop[0], j));
+            snprintf(v->witness, sizeof v->witness, "%s", pm_witness(pp, j));
         }
         pm_entity_free(&e, &s);
         for (int a = 0; a < PA_COUNT; a++)

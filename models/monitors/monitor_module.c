@@ -23,6 +23,7 @@ typedef struct monitor_world {
     props_list props;
     pm_set vm_set, host_set, pod_set;
     pm_entity *vms, *hosts, *pods;
+    pm_hot *vm_hot, *host_hot; /* the VMs' and hosts' hot state, by index (VMs: their hosts hold them in id order) */
     uint32_t n_pods;
     uint32_t *pod_group, *pod_index; /* pods.[g] and the index in it: the name */
     props_lifecycle *vm_power, *pod_phase; /* per VM / pod (props_lifecycle.h) */
@@ -62,6 +63,8 @@ static void world_free(monitor_world *w)
         pm_entity_free(&w->pods[i], &w->pod_set);
     free(w->vms);
     free(w->hosts);
+    free(w->vm_hot);
+    free(w->host_hot);
     free(w->pods);
     free(w->pod_group);
     free(w->pod_index);
@@ -157,7 +160,9 @@ static model_status monitors_start(model_builder *b, void **world)
     w->hosts = calloc(w->n_hosts ? w->n_hosts : 1, sizeof *w->hosts);
     w->vm_series_ns = malloc((w->n_vms ? w->n_vms : 1) * sizeof *w->vm_series_ns);
     w->vm_power = malloc((w->n_vms ? w->n_vms : 1) * sizeof *w->vm_power);
-    if (!w->vms || !w->hosts || !w->vm_series_ns || !w->vm_power)
+    w->vm_hot = pm_hot_new(&w->vm_set, w->n_vms);
+    w->host_hot = pm_hot_new(&w->host_set, w->n_hosts);
+    if (!w->vms || !w->hosts || !w->vm_series_ns || !w->vm_power || !w->vm_hot || !w->host_hot)
         return model_runtime_error(b, "out of memory");
     double init[PA_COUNT];
     for (int a = 0; a < PA_COUNT; a++)
@@ -172,7 +177,7 @@ static model_status monitors_start(model_builder *b, void **world)
         const char *group = scn_string(b->scn, "vms.[%u].name", env->vm_specs[i].group);
         init[PA_VM_CPU_LIMIT] = vm_spec_res(&env->vm_specs[i])->cpu_limit_mhz;
         init[PA_VM_CPU_RESERVATION] = vm_spec_res(&env->vm_specs[i])->cpu_reservation_mhz;
-        if (pm_entity_init(&w->vms[i], &w->vm_set, group, init) != 0)
+        if (pm_entity_init_at(&w->vms[i], &w->vm_set, w->vm_hot, i, group, init) != 0)
             return model_runtime_error(b, "out of memory");
     }
     /* pods in scenario order, as /tables/pods (models/containers) */
@@ -212,7 +217,7 @@ static model_status monitors_start(model_builder *b, void **world)
         init[PA_HOST_CPU_CAPACITY] = host_cpu_capacity_mhz(hs);
         init[PA_HOST_MEMORY_CAPACITY] = (double)hs->memory_mib;
         const char *group = scn_string(b->scn, "hosts.[%u].name", hs->group);
-        if (pm_entity_init(&w->hosts[i], &w->host_set, group, init) != 0)
+        if (pm_entity_init_at(&w->hosts[i], &w->host_set, w->host_hot, i, group, init) != 0)
             return model_runtime_error(b, "out of memory");
     }
     return MODEL_OK;
@@ -586,7 +591,7 @@ static int monitors_write(model_builder *b, void *world)
             k++;
         long entities = 0, violations = 0, pending = 0;
         for (uint32_t i = 0; i < n; i++) {
-            const pm_prop *pp = &ents[i].prop[k];
+            const pm_prop *pp = pm_entity_prop(&ents[i], k);
             if (pp->done == 2)
                 continue;
             entities++;
