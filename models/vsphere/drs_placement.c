@@ -142,6 +142,8 @@ int32_t drs_place_by_load_fits(const drs_load_view *hosts, uint32_t n_hosts, dou
     w[0] = u0 + u1 > 0 ? u0 / (u0 + u1) : 0.5;
     w[1] = u0 + u1 > 0 ? u1 / (u0 + u1) : 0.5;
     int nan_seen = 0;
+    int32_t pick = -1; /* the least score, ties to the lower index */
+    double pick_i = INFINITY;
     for (uint32_t h = 0; h < n_hosts; h++) {
         if (!hosts[h].balancing)
             continue;
@@ -157,19 +159,25 @@ int32_t drs_place_by_load_fits(const drs_load_view *hosts, uint32_t n_hosts, dou
         score[h] = combine == DRS_COMBINE_WEIGHTED ? w[0] * sqrt(v_r[0]) + w[1] * sqrt(v_r[1])
                                                    : sqrt(larger(v_r[0], v_r[1]));
         nan_seen |= isnan(score[h]);
+        if (pick < 0 || score[h] < pick_i) {
+            pick = (int32_t)h;
+            pick_i = score[h];
+        }
     }
     int32_t best = -1;
     /* the least score not yet refused, ties to the lower index; refused
      * hosts leave the race (their balancing flag is the caller's: a score
      * of NaN marks them here, skipped by the strict comparison) */
     for (int refusals = 0; !nan_seen && refusals < LAZY_REFUSALS; refusals++) {
-        int32_t pick = -1;
-        double pick_i = INFINITY;
-        for (uint32_t h = 0; h < n_hosts; h++)
-            if (hosts[h].balancing && !isnan(score[h]) && (pick < 0 || score[h] < pick_i)) {
-                pick = (int32_t)h;
-                pick_i = score[h];
-            }
+        if (refusals > 0) { /* the least score among the hosts left */
+            pick = -1;
+            pick_i = INFINITY;
+            for (uint32_t h = 0; h < n_hosts; h++)
+                if (hosts[h].balancing && !isnan(score[h]) && (pick < 0 || score[h] < pick_i)) {
+                    pick = (int32_t)h;
+                    pick_i = score[h];
+                }
+        }
         if (pick < 0 || fits(arg, (uint32_t)pick)) {
             best = pick;
             goto done;
