@@ -184,6 +184,14 @@ typedef struct drs_load_view {
 int32_t drs_place_by_load(const drs_load_view *hosts, uint32_t n_hosts, double vm_cpu_mhz, double vm_mem_mib,
                           drs_combine combine);
 
+/* The same choice, bit for bit, with feasibility asked of fits(arg, h)
+ * (hosts[].feasible unread) only for the hosts that would win: the least
+ * imbalance first, then the next if it does not fit (a full cluster falls
+ * back to asking every balancing host once). fits must have no side
+ * effects. O(n_hosts) when the winner fits. */
+int32_t drs_place_by_load_fits(const drs_load_view *hosts, uint32_t n_hosts, double vm_cpu_mhz, double vm_mem_mib,
+                               drs_combine combine, int (*fits)(const void *arg, uint32_t h), const void *arg);
+
 /* Whether VM v fits on host h next to the VMs `assignment` puts there:
  * reservations (CPU, memory + overhead) and SR-IOV VFs. */
 int drs_fits(const drs_cluster *c, const int32_t *assignment, uint32_t v, uint32_t h);

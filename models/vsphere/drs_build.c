@@ -289,6 +289,7 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     k->host_load = calloc(nh, sizeof *k->host_load);
     size_t view_hosts = x->host_span > x->own_hosts ? x->host_span : x->own_hosts; /* c->n_hosts */
     k->view_sums = calloc(4 * (view_hosts ? view_hosts : 1), sizeof *k->view_sums);
+    k->view_count = calloc(view_hosts ? view_hosts : 1, sizeof *k->view_count);
     k->host_stuck = calloc(nh, sizeof *k->host_stuck);
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
@@ -299,7 +300,7 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     }
     k->moves = calloc((size_t)d->params.max_moves_per_pass + 1, sizeof *k->moves); /* no pass makes more */
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
-        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->view_sums || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
+        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->view_sums || !k->view_count || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
         (!k->local && (!k->vms || !k->assignment)) || !k->moves)
         return -1;
     for (size_t v = 0; v < nv; v++)
@@ -655,6 +656,8 @@ static void free_ctl(drs_env *d)
     free(k->host_in_flight);
     free(k->host_load);
     free(k->view_sums);
+    free(k->view_count);
+    free(k->stats_slots);
     free(k->host_stuck);
     free(k->nic_gbps);
     free(k->cpu_charged);

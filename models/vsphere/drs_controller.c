@@ -4,6 +4,7 @@
  * failures, evacuation for maintenance, rules in placement. */
 #include "models/vsphere/drs_controller.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,7 @@ static void mig_close(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration *m, in
     m->outcome = outcome;
     m->set_id = -1;
     k->vm_migration[drs_vm_slot(k, m->vm)] = -1;
+    k->sums_ok = 0; /* the VM is back in the view at its host */
     k->host_in_flight[drs_host_slot(k, m->src)]--;
     k->host_in_flight[drs_host_slot(k, m->dst)]--;
     cluster_move_end(c, m->vm, m->src, m->dst, outcome == 1); /* devices (vGPUs): one side given back */
@@ -212,6 +214,7 @@ static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, i
     m->started_ns = m->done_ns = -1;
     m->sdps_min_speed = 1.0;
     k->vm_migration[drs_vm_slot(k, vm_id)] = r;
+    k->sums_ok = 0; /* the view has the VM at its destination now */
     k->host_in_flight[drs_host_slot(k, src)]++;
     k->host_in_flight[drs_host_slot(k, dst)]++;
     m->set_id = vmotion_set_request(&k->set, vm_id, (int32_t)drs_host_slot(k, (uint32_t)src),
@@ -305,42 +308,130 @@ static int pass_devices_fit(const void *arg, uint32_t v, uint32_t h, const int32
                      : cluster_move_fits(pd->c, v, (int32_t)h, &plan);
 }
 
-/* The combined imbalance of the controller's view with the cluster's own
- * hosts as k->hosts holds them: each VM at its host, a VM in flight at its
- * destination. The same value, bit for bit, as drs_imbalance() on the
- * pass's VM array (drs_imbalance_of_sums: the sums are added in the same
- * VM order; the other clusters' hosts and VMs, DOWN and nowhere in a view
- * that is not local, change no sum), without filling that array. O(VMs +
- * hosts), no allocation. */
-static double view_imbalance(const drs_env *d, const cluster *c)
+/* Where the view has the cluster's VM at `slot`: its host, or its
+ * destination while in flight (-1: nowhere). `flying`: some migration is
+ * open (else no VM is in flight and the lookup is skipped). */
+static int32_t view_host_at(const drs_ctl *k, const cluster *c, uint32_t slot, int flying)
+{
+    int32_t r = flying ? k->vm_migration[slot] : -1;
+    return r >= 0 ? k->migs[r].dst : c->vm_host[slot];
+}
+
+static int migrations_open(const drs_ctl *k) { return k->first_open < k->n_migs; }
+
+/* The view's per-host entitlement sums, from a walk over the cluster's VMs
+ * in slot order (view_sums[0..2 nh)), the VMs behind each (view_count),
+ * and with DRS_COMBINE_WEIGHTED the demand of the VMs on hosts not DOWN
+ * (into demand). The sums are then kept (sums_ok) until something they
+ * depend on changes other than through a HOST_STATS that keeps them
+ * exact (drs_cluster_handle). O(VMs + hosts). */
+static void view_sums_walk(drs_env *d, const cluster *c, double demand[2])
 {
     const model_env *env = c->env;
-    const drs_ctl *k = &d->ctl;
+    drs_ctl *k = &d->ctl;
     uint32_t nh = c->n_hosts, first = c->first_host, n_vms = cluster_vm_count(c, env->n_vms);
     const drs_host *hosts = k->hosts + drs_host_slot(k, first);
-    double *sum[2] = {k->view_sums, k->view_sums + nh}, *load[2] = {k->view_sums + 2 * (size_t)nh, k->view_sums + 3 * (size_t)nh};
-    double demand[2] = {0.0, 0.0};
-    const int32_t *migration = k->vm_migration, *vm_host = c->vm_host;
+    double *sum[2] = {k->view_sums, k->view_sums + nh};
+    uint32_t *count = k->view_count;
     const double *cpu = k->vm_cpu_mhz, *mem = k->vm_mem_mib;
     /* the demand sets only the weights of DRS_COMBINE_WEIGHTED */
-    int weighted = d->params.combine == DRS_COMBINE_WEIGHTED;
-    for (uint32_t j = 0; j < nh; j++)
+    int weighted = d->params.combine == DRS_COMBINE_WEIGHTED, flying = migrations_open(k);
+    for (uint32_t j = 0; j < nh; j++) {
         sum[0][j] = sum[1][j] = 0.0;
+        count[j] = 0;
+    }
     for (uint32_t i = 0; i < n_vms; i++) {
         uint32_t slot = own_slot(i);
-        int32_t r = migration[slot];
         /* unsigned: a VM nowhere (-1) or on a host below `first` wraps past nh */
-        uint32_t j = (uint32_t)(r >= 0 ? k->migs[r].dst : vm_host[slot]) - first;
+        uint32_t j = (uint32_t)view_host_at(k, c, slot, flying) - first;
         if (j >= nh)
             continue; /* nowhere, or on another cluster's host: in no sum */
         sum[0][j] += cpu[slot];
         sum[1][j] += mem[slot];
+        count[j]++;
         if (weighted && hosts[j].state != DRS_HOST_DOWN) {
             demand[0] += cpu[slot];
             demand[1] += mem[slot];
         }
     }
+    k->sums_ok = 1;
+}
+
+/* The combined imbalance of the controller's view with the cluster's own
+ * hosts as k->hosts holds them: each VM at its host, a VM in flight at its
+ * destination. The same value, bit for bit, as drs_imbalance() on the
+ * pass's VM array (drs_imbalance_of_sums: the sums are added in the same
+ * VM order; the other clusters' hosts and VMs, DOWN and nowhere in a view
+ * that is not local, change no sum), without filling that array. From the
+ * kept per-host sums when they hold (O(hosts): most calls), else after a
+ * walk over the VMs (O(VMs + hosts)); with DRS_COMBINE_WEIGHTED always the
+ * walk (its demand is one sum over every VM in slot order). No allocation. */
+static double view_imbalance(drs_env *d, const cluster *c)
+{
+    drs_ctl *k = &d->ctl;
+    uint32_t nh = c->n_hosts;
+    const drs_host *hosts = k->hosts + drs_host_slot(k, c->first_host);
+    double *sum[2] = {k->view_sums, k->view_sums + nh}, *load[2] = {k->view_sums + 2 * (size_t)nh, k->view_sums + 3 * (size_t)nh};
+    double demand[2] = {0.0, 0.0};
+    if (!k->sums_ok || d->params.combine == DRS_COMBINE_WEIGHTED) {
+        view_sums_walk(d, c, demand);
+    } else {
+#ifndef NDEBUG /* debug builds prove the kept sums against a fresh walk */
+        double *kept = malloc(2 * (size_t)(nh ? nh : 1) * sizeof *kept);
+        assert(kept != NULL);
+        memcpy(kept, k->view_sums, 2 * (size_t)nh * sizeof *kept);
+        view_sums_walk(d, c, demand);
+        for (uint32_t j = 0; j < 2 * nh; j++)
+            assert(kept[j] == k->view_sums[j]);
+        free(kept);
+#endif
+    }
     return drs_imbalance_of_sums(hosts, nh, sum, load, demand, d->params.combine);
+}
+
+/* What a HOST_STATS from host h showed about the view's per-host sums:
+ * the slots of the VMs it reported, in its list order, whether they
+ * ascend and whether the view has each of them on h, and their
+ * entitlements added in that order. */
+typedef struct stats_sums {
+    uint32_t h, n;
+    uint32_t *slots;
+    int ascending, all_on_h;
+    double cpu_mhz, mem_mib;
+} stats_sums;
+
+/* The view's per-host sums after host h's HOST_STATS: kept exact when the
+ * VMs it reported are all the view has on h (all on h, and as many as
+ * view_count); its sums are then those VMs' entitlements added in slot
+ * order, the walk's: as reported when the slots ascend (a host's list is
+ * in slot order until VMs arrive by HA restart or vMotion), else re-added
+ * after sorting them. Otherwise the next view_imbalance walks. O(VMs of
+ * h), nothing when they ascend (the sums came with the copy). */
+static void view_sums_update(drs_ctl *k, const cluster *c, stats_sums *r)
+{
+    uint32_t j = r->h - c->first_host, nh = c->n_hosts; /* unsigned: a host below first wraps */
+    if (!k->sums_ok || j >= nh || k->view_count[j] != r->n || !r->all_on_h) {
+        k->sums_ok = 0;
+        return;
+    }
+    if (!r->ascending) { /* insertion sort: the lists are nearly sorted */
+        uint32_t *slots = r->slots;
+        for (uint32_t i = 1; i < r->n; i++) {
+            uint32_t s = slots[i], at = i;
+            while (at > 0 && slots[at - 1] > s) {
+                slots[at] = slots[at - 1];
+                at--;
+            }
+            slots[at] = s;
+        }
+        r->cpu_mhz = r->mem_mib = 0.0;
+        for (uint32_t i = 0; i < r->n; i++) {
+            r->cpu_mhz += k->vm_cpu_mhz[slots[i]];
+            r->mem_mib += k->vm_mem_mib[slots[i]];
+        }
+    }
+    k->view_sums[j] = r->cpu_mhz;
+    k->view_sums[nh + j] = r->mem_mib;
 }
 
 /* A pass of the built-in policy that provably moves nothing, answered
@@ -350,7 +441,7 @@ static double view_imbalance(const drs_env *d, const cluster *c)
  * stops at once, DRS_STOP_BALANCED, the imbalance unchanged). *out is then
  * what drs_pass would return, bit for bit (view_imbalance). 0: run the pass.
  * k->hosts must hold the pass's view of the cluster's hosts. */
-static int pass_is_idle(const drs_env *d, const cluster *c, drs_pass_result *out)
+static int pass_is_idle(drs_env *d, const cluster *c, drs_pass_result *out)
 {
     const drs_ctl *k = &d->ctl;
     const drs_params *p = &d->params;
@@ -622,6 +713,7 @@ static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, cons
         uint32_t v = n->vm;
         k->vm_running[drs_vm_slot(k, v)] = 0;
         k->vm_cpu_mhz[drs_vm_slot(k, v)] = k->vm_mem_mib[drs_vm_slot(k, v)] = 0.0;
+        k->sums_ok = 0;
         int32_t r = k->vm_migration[drs_vm_slot(k, v)];
         if (r >= 0 && k->migs[r].set_id >= 0) {
             advance(ctx, d, c);
@@ -642,6 +734,7 @@ static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int
         cluster_uncommit(c, vm_id, m->src);
         cluster_commit(c, vm_id, m->dst);
         c->vm_host[cluster_vm_slot(c, vm_id)] = m->dst;
+        d->ctl.sums_ok = 0;
     }
     mig_close(ctx, d, c, m, 1);
 }
@@ -663,6 +756,19 @@ static void take_stats_at(drs_ctl *k, uint32_t slot, int32_t running, double cpu
     k->vm_dirty_bytes_per_s[slot] = dirty_bytes_per_s;
 }
 
+/* Room for n slots in the HOST_STATS scratch. */
+static uint32_t *stats_slots(drs_ctl *k, uint32_t n)
+{
+    if (n > k->stats_cap) {
+        uint32_t *grown = realloc(k->stats_slots, (size_t)n * sizeof *grown);
+        if (!grown)
+            abort(); /* out of memory inside a handler */
+        k->stats_slots = grown;
+        k->stats_cap = n;
+    }
+    return k->stats_slots;
+}
+
 static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
     drs_env *d = drs_of(f, c);
@@ -674,6 +780,7 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
     case DRS_OP_VM_STATS: {
         const drs_stats_msg *st = (const drs_stats_msg *)ev->payload.bytes;
         take_stats_at(k, drs_vm_slot(k, st->vm), st->running, st->cpu_mhz, st->mem_mib, st->dirty_bytes_per_s);
+        k->sums_ok = 0; /* a VM of this cluster on another's host: rare */
         break;
     }
     case DRS_OP_HOST_STATS: {
@@ -682,14 +789,32 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
         uint32_t named = hb->n_vms < DRS_HOST_STATS_IDS ? hb->n_vms : DRS_HOST_STATS_IDS;
         for (uint32_t i = 0; i < named; i++) /* the records are scattered: overlap their cache misses */
             __builtin_prefetch(&d->stage[hb->vm[i]]);
-        uint32_t at = 0;
+        uint32_t at = 0, *slots = stats_slots(k, hb->n_vms);
+        /* what the view's per-host sums need (view_sums_update), in
+         * locals: the loop keeps them in registers */
+        int32_t h = (int32_t)(ev->src_lp - c->env->first_host_lp);
+        uint32_t next_min = 0, descents = 0, away = 0;
+        double cpu_mhz = 0.0, mem_mib = 0.0;
+        int flying = migrations_open(k);
         for (uint32_t i = 0; i < hb->n_vms; i++) {
             at = i < named ? hb->vm[i] : d->stage[at].next;
             const drs_stats_stage *g = &d->stage[at];
             /* the record's position gives the VM's slot (drs_stage_map) */
             uint32_t slot = map.vm_local ? at - map.first : drs_vm_slot(k, at);
             take_stats_at(k, slot, g->running, g->cpu_mhz, g->mem_mib, g->dirty_bytes_per_s);
+            slots[i] = slot;
+            descents |= slot < next_min;
+            next_min = slot + 1;
+            int32_t on = c->vm_host[slot];
+            if (flying) /* else no VM is in flight: most periods */
+                on = view_host_at(k, c, slot, flying);
+            away |= (uint32_t)(on ^ h);
+            cpu_mhz += g->cpu_mhz;
+            mem_mib += g->mem_mib;
         }
+        stats_sums r = {.h = (uint32_t)h, .n = hb->n_vms, .slots = slots, .ascending = !descents, .all_on_h = !away,
+                        .cpu_mhz = cpu_mhz, .mem_mib = mem_mib};
+        view_sums_update(k, c, &r);
         break;
     }
     case DRS_OP_TICK:
@@ -803,8 +928,8 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
 static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
 {
     const model_env *env = c->env;
-    const drs_env *d = drs_of(f, c);
-    const drs_ctl *k = &d->ctl;
+    drs_env *d = drs_of(f, c);
+    drs_ctl *k = &d->ctl;
     if (!env->rec || !d->enabled)
         return;
     sim_time_ns now = sim_now(ctx);
@@ -830,6 +955,21 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
                        (double)(vmotion_set_active(&k->set) + vmotion_set_queued(&k->set)));
 }
 
+/* The cluster placed a VM or let one go: the view's per-host sums no
+ * longer hold (view_imbalance walks next time). */
+static void drs_vm_committed(cluster *c, const cluster_feature *f, uint32_t vm_id, int32_t host_index)
+{
+    (void)vm_id;
+    (void)host_index;
+    drs_of(f, c)->ctl.sums_ok = 0;
+}
+
+static void drs_vm_gone(cluster *c, const cluster_feature *f, uint32_t vm_id)
+{
+    (void)vm_id;
+    drs_of(f, c)->ctl.sums_ok = 0;
+}
+
 const cluster_hooks drs_cluster_hooks = {
     .name = "drs",
     .handle = drs_cluster_handle,
@@ -837,4 +977,6 @@ const cluster_hooks drs_cluster_hooks = {
     .mask = drs_mask,
     .hold_stop = drs_hold_stop,
     .sample = drs_cluster_sample,
+    .vm_committed = drs_vm_committed,
+    .vm_gone = drs_vm_gone,
 };

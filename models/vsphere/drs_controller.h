@@ -238,6 +238,13 @@ typedef struct drs_ctl {
     uint32_t *host_in_flight; /* open records touching each host */
     double *host_load;        /* DPM scratch: entitled CPU per host */
     double *view_sums;        /* 4 x the cluster's hosts: entitlement sums and loads (view_imbalance) */
+    /* the sums in view_sums are kept between calls: while sums_ok they
+     * are those a walk over the view's VMs would give, bit for bit, and
+     * view_count holds the VMs behind each host's (drs_controller.c) */
+    uint32_t *view_count;
+    int sums_ok;
+    uint32_t *stats_slots;    /* HOST_STATS scratch: the reported VMs' slots */
+    uint32_t stats_cap;
     uint8_t *host_stuck;      /* DPM scratch: holds a VM that cannot move */
     /* scratch for a pass */
     drs_host *hosts;

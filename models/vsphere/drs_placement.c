@@ -68,21 +68,47 @@ static inline double larger(double a, double b)
     return a > b ? a : b;
 }
 
-/* Shift formula as in drs_state.c: with old mean m and Q the sum of squared
- * deviations from m, adding x to one host gives Q' = Q - d^2 + (d + x)^2 and
- * var' = Q'/H - (x/H)^2. */
+/* hosts[h].feasible, for drs_place_by_load */
+static int view_feasible(const void *arg, uint32_t h)
+{
+    const drs_load_view *hosts = arg;
+    return hosts[h].feasible;
+}
+
 int32_t drs_place_by_load(const drs_load_view *hosts, uint32_t n_hosts, double vm_cpu_mhz, double vm_mem_mib,
                           drs_combine combine)
 {
+    return drs_place_by_load_fits(hosts, n_hosts, vm_cpu_mhz, vm_mem_mib, combine, view_feasible, hosts);
+}
+
+/* After how many winners that do not fit every host's fit is asked at once
+ * (a full cluster would otherwise cost O(n_hosts) per refused winner). */
+enum { LAZY_REFUSALS = 4 };
+
+/* Shift formula as in drs_state.c: with old mean m and Q the sum of squared
+ * deviations from m, adding x to one host gives Q' = Q - d^2 + (d + x)^2 and
+ * var' = Q'/H - (x/H)^2. Each balancing host's imbalance if the VM went
+ * there (score[h]) is computed first; the winner is the feasible host of
+ * least score, ties to the lower index, as a scan in index order keeping
+ * the first strictly smaller score finds it. Scores are never NaN
+ * (clamp_at_0 turns a NaN variance into 0; a weighted NaN falls back to the
+ * scan over every host's fit), so the least score of all hosts, if it fits,
+ * is that scan's answer over the feasible hosts. With the max combination
+ * one square root serves both resources: sqrt is correctly rounded, hence
+ * monotone, and max(sqrt a, sqrt b) = sqrt(max(a, b)) bit for bit. */
+int32_t drs_place_by_load_fits(const drs_load_view *hosts, uint32_t n_hosts, double vm_cpu_mhz, double vm_mem_mib,
+                               drs_combine combine, int (*fits)(const void *arg, uint32_t h), const void *arg)
+{
     double sum[2] = {0.0, 0.0}, mean[2], q[2] = {0.0, 0.0}, cap[2] = {0.0, 0.0}, ent[2] = {0.0, 0.0}, w[2];
     uint32_t n = 0;
-    int32_t best = -1;
-    double best_i = INFINITY;
-    /* each balancing host's normalised loads, divided once (the loops
-     * below read them again) */
-    double *load = malloc(2 * (size_t)(n_hosts ? n_hosts : 1) * sizeof *load);
+    /* each balancing host's normalised loads (divided once: the loops
+     * below read them again), then its score; a cluster's worth on the
+     * stack (vSphere's maximum is 96 hosts per cluster) */
+    double on_stack[3 * 128];
+    double *load = n_hosts <= 128 ? on_stack : malloc(3 * (size_t)n_hosts * sizeof *load);
     if (load == NULL)
         return -1;
+    double *score = load + 2 * (size_t)n_hosts;
 
     for (uint32_t h = 0; h < n_hosts; h++) {
         if (!hosts[h].balancing)
@@ -98,7 +124,8 @@ int32_t drs_place_by_load(const drs_load_view *hosts, uint32_t n_hosts, double v
         ent[1] += hosts[h].mem_entitled_mib;
     }
     if (n == 0) {
-        free(load);
+        if (load != on_stack)
+            free(load);
         return -1;
     }
     for (int r = 0; r < 2; r++)
@@ -114,24 +141,64 @@ int32_t drs_place_by_load(const drs_load_view *hosts, uint32_t n_hosts, double v
     double u0 = cap[0] > 0 ? ent[0] / cap[0] : 0.0, u1 = cap[1] > 0 ? ent[1] / cap[1] : 0.0;
     w[0] = u0 + u1 > 0 ? u0 / (u0 + u1) : 0.5;
     w[1] = u0 + u1 > 0 ? u1 / (u0 + u1) : 0.5;
+    int nan_seen = 0;
+    int32_t pick = -1; /* the least score, ties to the lower index */
+    double pick_i = INFINITY;
     for (uint32_t h = 0; h < n_hosts; h++) {
-        if (!hosts[h].balancing || !hosts[h].feasible)
+        if (!hosts[h].balancing)
             continue;
-        double i_r[2];
+        double v_r[2];
         const double c[2] = {hosts[h].cpu_capacity_mhz, hosts[h].mem_capacity_mib};
         const double add[2] = {vm_cpu_mhz, vm_mem_mib};
         for (int r = 0; r < 2; r++) {
             double x = c[r] > 0 ? add[r] / c[r] : 0.0;
             double d = load[2 * h + (uint32_t)r] - mean[r];
             double qq = q[r] - d * d + (d + x) * (d + x);
-            i_r[r] = sqrt(clamp_at_0(qq / n - (x / n) * (x / n)));
+            v_r[r] = clamp_at_0(qq / n - (x / n) * (x / n));
         }
-        double i = combine == DRS_COMBINE_WEIGHTED ? w[0] * i_r[0] + w[1] * i_r[1] : larger(i_r[0], i_r[1]);
-        if (best < 0 || i < best_i) {
-            best = (int32_t)h;
-            best_i = i;
+        score[h] = combine == DRS_COMBINE_WEIGHTED ? w[0] * sqrt(v_r[0]) + w[1] * sqrt(v_r[1])
+                                                   : sqrt(larger(v_r[0], v_r[1]));
+        nan_seen |= isnan(score[h]);
+        if (pick < 0 || score[h] < pick_i) {
+            pick = (int32_t)h;
+            pick_i = score[h];
         }
     }
-    free(load);
+    int32_t best = -1;
+    /* the least score not yet refused, ties to the lower index; refused
+     * hosts leave the race (their balancing flag is the caller's: a score
+     * of NaN marks them here, skipped by the strict comparison) */
+    for (int refusals = 0; !nan_seen && refusals < LAZY_REFUSALS; refusals++) {
+        if (refusals > 0) { /* the least score among the hosts left */
+            pick = -1;
+            pick_i = INFINITY;
+            for (uint32_t h = 0; h < n_hosts; h++)
+                if (hosts[h].balancing && !isnan(score[h]) && (pick < 0 || score[h] < pick_i)) {
+                    pick = (int32_t)h;
+                    pick_i = score[h];
+                }
+        }
+        if (pick < 0 || fits(arg, (uint32_t)pick)) {
+            best = pick;
+            goto done;
+        }
+        score[pick] = NAN;
+    }
+    /* the scan over every feasible host, as before (refused hosts do not
+     * fit: asking again gives 0) */
+    {
+        double best_i = INFINITY;
+        for (uint32_t h = 0; h < n_hosts; h++) {
+            if (!hosts[h].balancing || !fits(arg, h))
+                continue;
+            if (best < 0 || score[h] < best_i) {
+                best = (int32_t)h;
+                best_i = score[h];
+            }
+        }
+    }
+done:
+    if (load != on_stack)
+        free(load);
     return best;
 }

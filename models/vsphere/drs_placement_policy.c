@@ -8,11 +8,20 @@
 #include "models/vsphere/drs.h"
 #include "vdcsim/placement.h"
 
+/* call->fits on host h of the call, for drs_place_by_load_fits */
+static int call_fits(const void *arg, uint32_t h)
+{
+    const vdcsim_placement_call *call = arg;
+    return call->fits(&call->hosts[h], call->req);
+}
+
 static int32_t drs_choose(const vdcsim_placement_call *call)
 {
     uint32_t n_hosts = call->n_hosts;
     /* Committed memory is the memory entitlement: the controller does not
-     * overcommit memory, so the fit check and the load agree. */
+     * overcommit memory, so the fit check and the load agree. The fit is
+     * asked only of the hosts that would win (drs_place_by_load_fits): the
+     * same host as asking every host first. */
     drs_load_view *view = malloc((size_t)(n_hosts ? n_hosts : 1) * sizeof *view);
     if (view == NULL)
         return -1;
@@ -23,10 +32,10 @@ static int32_t drs_choose(const vdcsim_placement_call *call)
         view[i].cpu_entitled_mhz = h->committed_cpu_mhz;
         view[i].mem_entitled_mib = (double)h->committed_memory_mib;
         view[i].balancing = h->usable;
-        view[i].feasible = call->fits(h, call->req);
+        view[i].feasible = -1; /* unread: asked through call_fits */
     }
-    int32_t chosen = drs_place_by_load(view, n_hosts, call->req->cpu_mhz, (double)call->req->memory_mib,
-                                       DRS_COMBINE_MAX);
+    int32_t chosen = drs_place_by_load_fits(view, n_hosts, call->req->cpu_mhz, (double)call->req->memory_mib,
+                                            DRS_COMBINE_MAX, call_fits, call);
     free(view);
     return chosen;
 }
