@@ -25,8 +25,9 @@
  * Clusters and services (monitor_sampled.h): their monitors live in the
  * controller LP (its `sample` hook, after HA, failures and DRS) and in the
  * service LP, fed by the recorder's series watch with the values those LPs
- * put. vmotion.active is refused (FILE:LINE: key error): check it with
- * `vdcsim verify`.
+ * put. vmotion.active alone: in the controller LPs (monitor_vmotion.h);
+ * with a VM state or series: checked at the end from the signals the host
+ * and controller LPs kept (monitor_joined.h).
  */
 #ifndef VDCSIM_MODELS_MONITORS_MONITOR_H
 #define VDCSIM_MODELS_MONITORS_MONITOR_H

@@ -12,6 +12,7 @@
 #include "models/core/core_build.h"
 #include "models/core/host.h"
 #include "models/core/model_env.h"
+#include "models/monitors/monitor_joined.h"
 #include "models/monitors/monitor_k8s.h"
 #include "models/monitors/monitor_rows.h"
 #include "models/monitors/monitor_sampled.h"
@@ -33,6 +34,7 @@ typedef struct monitor_world {
     monitor_sampled *sampled; /* clusters and services (NULL: no property over them) */
     monitor_k8s *k8s;         /* the control plane's pods (NULL: none, or no pod property) */
     monitor_vmotion *vmotion; /* properties over vmotion.active (NULL: none) */
+    monitor_joined *joined;   /* vmotion.active with VM states or series (NULL: none) */
     int kind_vm_started, kind_vm_stopped, kind_vm_failed;
     int kind_host[N_HOST_KINDS];
     int kind_pod[N_POD_KINDS];
@@ -75,6 +77,7 @@ static void world_free(monitor_world *w)
     monitor_sampled_free(w->sampled);
     monitor_k8s_free(w->k8s);
     monitor_vmotion_free(w->vmotion);
+    monitor_joined_free(w->joined);
     pm_set_free(&w->vm_set);
     pm_set_free(&w->host_set);
     props_list_free(&w->props);
@@ -88,10 +91,6 @@ static const char *not_monitored(const props_node *f, const scenario *scn)
         return NULL; /* names no entity: decided at the end (monitors_write) */
     if (f->kind == PK_SERVICE && scn_list_len(scn, "services") == 0)
         return "the scenario has no services: nothing to monitor (and `vdcsim verify` finds no service series)";
-    if (props_uses_atom(f, PA_VM_MIGRATING) && !monitor_vmotion_supports(f))
-        return "vmotion.active together with a VM state or series is not monitored during a run (the "
-               "migrations are decided in the controller LP, the VM's states in its host's): check it with vdcsim "
-               "verify";
     return NULL;
 }
 
@@ -204,7 +203,8 @@ static model_status monitors_start(model_builder *b, void **world)
     }
     if (monitor_sampled_new(&w->sampled, &w->props, b->scn, env, w->end_ns, CHECK_SAMPLES * w->period_ns) != 0 ||
         monitor_k8s_new(&w->k8s, &w->props, b->scn, w->end_ns) != 0 ||
-        monitor_vmotion_new(&w->vmotion, &w->props, b->scn, env, w->end_ns) != 0)
+        monitor_joined_new(&w->joined, &w->props, b->scn, env, w->end_ns) != 0 ||
+        monitor_vmotion_new(&w->vmotion, &w->props, b->scn, env, w->end_ns, w->joined != NULL) != 0)
         return model_runtime_error(b, "out of memory");
     init[PA_HOST_UP] = 1.0; /* up before any record, as offline */
     for (uint32_t i = 0; i < w->n_hosts; i++) {
@@ -306,6 +306,12 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
         props_vm_power_record(&w->vm_power[subject], kind == w->kind_vm_started ? 0 : kind == w->kind_vm_stopped ? 1 : 2);
         push(e, &w->vm_set, PA_VM_POWER_STATE, t, w->vm_power[subject].state);
         push(e, &w->vm_set, PA_VM_POWER_STATE_BEFORE, t, w->vm_power[subject].before);
+        if (w->joined) { /* the same values, kept for the end (monitor_joined.h) */
+            const props_atom atoms[] = {PA_VM_RUNNING, PA_VM_FAILED, PA_VM_POWER_STATE, PA_VM_POWER_STATE_BEFORE};
+            const double values[] = {kind == w->kind_vm_started, kind == w->kind_vm_failed,
+                                     w->vm_power[subject].state, w->vm_power[subject].before};
+            monitor_joined_push(w->joined, (uint32_t)subject, t, 4, atoms, values);
+        }
         return;
     }
     for (int k = 0; k < N_HOST_KINDS; k++) {
@@ -335,6 +341,10 @@ static void vm_series_gap(monitor_world *w, uint32_t id, int64_t t)
     static const props_atom series[] = {PA_VM_CPU_READY, PA_VM_CPU_DEMAND, PA_VM_CPU_ENTITLEMENT};
     for (size_t k = 0; k < sizeof series / sizeof series[0]; k++)
         push(&w->vms[id], &w->vm_set, series[k], last + w->period_ns, NAN);
+    if (w->joined) {
+        const double missing[] = {NAN, NAN, NAN};
+        monitor_joined_push(w->joined, id, last + w->period_ns, 3, series, missing);
+    }
     w->vm_series_ns[id] = -1; /* pushed once */
 }
 
@@ -438,6 +448,8 @@ static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, 
         const double vm_values[] = {v->cpu_ready_pct * 0.01, s->in[i].cpu_demand_mhz, v->cpu_entitlement_mhz};
         if (pm_push_many(ve, vs, t, 3, vm_atoms, vm_values) != 0)
             abort(); /* out of memory inside a handler */
+        if (w->joined)
+            monitor_joined_push(w->joined, id, t, 3, vm_atoms, vm_values);
         w->vm_series_ns[id] = t;
         if (t - ve->checked_ns >= vs->check_span_ns)
             check(ve, vs, t);
@@ -559,6 +571,11 @@ static int monitors_write(model_builder *b, void *world)
         const props_entry *pe = &w->props.items[p];
         if (pe->ast->type != PN_FORALL) {
             if (write_unquantified(rec, tv, tp, pe, w->end_ns) != 0)
+                return -1;
+            continue;
+        }
+        if (monitor_joined_owns(w->joined, p)) { /* checked now, from the run's signals (monitor_joined.h) */
+            if (monitor_joined_write(w->joined, w->vmotion, rec, tv, tp, p, err, sizeof err) != 0)
                 return -1;
             continue;
         }
