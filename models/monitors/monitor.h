@@ -36,4 +36,10 @@
 
 extern const model_module monitors_module;
 
+/* 1 when the monitors of `world` can be spread over MPI ranks: the hosts'
+ * (gathered to rank 0 at the end, monitor_ranks.h), the controllers' and
+ * the migrations' (rank 0) can; a VM's or a pod's monitor moves with it
+ * from host to host, also to another rank, and cannot: 0 with why. */
+int monitors_distributable(const void *world, char *why, size_t why_len);
+
 #endif

@@ -14,6 +14,7 @@
 #include "models/core/model_env.h"
 #include "models/monitors/monitor_joined.h"
 #include "models/monitors/monitor_k8s.h"
+#include "models/monitors/monitor_ranks.h"
 #include "models/monitors/monitor_rows.h"
 #include "models/monitors/monitor_sampled.h"
 #include "models/monitors/monitor_vmotion.h"
@@ -31,10 +32,12 @@ typedef struct monitor_world {
     uint32_t n_vms, n_hosts;
     int64_t end_ns, period_ns;
     const scenario *scn;
+    const model_env *env; /* for the notes of a spread run's hosts */
     monitor_sampled *sampled; /* clusters and services (NULL: no property over them) */
     monitor_k8s *k8s;         /* the control plane's pods (NULL: none, or no pod property) */
     monitor_vmotion *vmotion; /* properties over vmotion.active (NULL: none) */
     monitor_joined *joined;   /* vmotion.active with VM states or series (NULL: none) */
+    monitor_remote *remote;   /* rank 0 of a spread run: the other ranks' hosts (monitor_ranks.h) */
     int kind_vm_started, kind_vm_stopped, kind_vm_failed;
     int kind_host[N_HOST_KINDS];
     int kind_pod[N_POD_KINDS];
@@ -78,6 +81,7 @@ static void world_free(monitor_world *w)
     monitor_k8s_free(w->k8s);
     monitor_vmotion_free(w->vmotion);
     monitor_joined_free(w->joined);
+    monitor_remote_free(w->remote);
     pm_set_free(&w->vm_set);
     pm_set_free(&w->host_set);
     props_list_free(&w->props);
@@ -520,6 +524,58 @@ static int write_unquantified(recorder *rec, int tv, int tp, const props_entry *
     return rec_table_row(rec, tp, row);
 }
 
+/* A host of another rank: its rows as that rank wrote them. */
+static int host_remote_rows(const monitor_world *w, model_builder *b, recorder *rec, int tv, int k, uint32_t i,
+                            const char *prop_name)
+{
+    char name[300];
+    core_entity_name(name, sizeof name, scn_string(w->scn, "hosts.[%u].name", b->env->host_specs[i].group),
+                     b->env->host_specs[i].index_in_group);
+    return monitor_remote_write(w->remote, k, i, rec, tv, prop_name, name);
+}
+
+/* The fairness note of a host property naming host.cpu_share_error, as
+ * monitors_write appends it (for the rows another rank sends). */
+static void host_note(void *arg, uint32_t host_index, int k, const pm_violation *v, char *witness, size_t len)
+{
+    const monitor_world *w = arg;
+    const props_entry *pe = &w->props.items[w->host_set.prop[k]];
+    if (!w->fair || !props_uses_atom(pe->ast, PA_HOST_CPU_SHARE_ERROR))
+        return;
+    fairness_arg fa = {w, w->env, host_index};
+    fairness_note_row(&fa, v, witness, len);
+}
+
+/* A run spread over MPI ranks: every rank, after the run (a collective).
+ * The hosts' monitors decided where their hosts ran; rank 0 gets them. */
+static int monitors_gather(model_builder *b, void *world)
+{
+    monitor_world *w = world;
+    char err[256];
+    w->env = b->env;
+    if (monitor_ranks_gather(&w->host_set, w->hosts, w->n_hosts, b->eng, b->env->first_host_lp, host_note, w,
+                             &w->remote, err, sizeof err) != 0) {
+        snprintf(b->err, b->err_len, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+int monitors_distributable(const void *world, char *why, size_t why_len)
+{
+    const monitor_world *w = world;
+    for (int p = 0; w && p < w->props.n; p++) {
+        const props_node *f = w->props.items[p].ast;
+        if (f->type != PN_FORALL || (f->kind != PK_VM && f->kind != PK_POD) ||
+            (f->kind == PK_VM && monitor_vmotion_supports(f)))
+            continue;
+        snprintf(why, why_len, "monitors of properties over %s (property '%s')", f->kind == PK_VM ? "VMs" : "pods",
+                 w->props.items[p].name);
+        return 0;
+    }
+    return 1;
+}
+
 /* Closes every monitor against the run's end and writes the two tables. */
 static int monitors_write(model_builder *b, void *world)
 {
@@ -604,11 +660,19 @@ static int monitors_write(model_builder *b, void *world)
         long entities = 0, violations = 0, pending = 0;
         for (uint32_t i = 0; i < n; i++) {
             const pm_prop *pp = &ents[i].prop[k];
-            if (pp->done == 2)
+            int done = 0;
+            long remote_v = 0, remote_p = 0;
+            int remote = kind == PK_HOST && monitor_remote_counts(w->remote, k, i, &done, &remote_v, &remote_p);
+            if ((remote ? done : pp->done) == 2)
                 continue;
             entities++;
-            violations += pp->violations;
-            pending += pp->pending;
+            violations += remote ? remote_v : pp->violations;
+            pending += remote ? remote_p : pp->pending;
+            if (remote) { /* decided on the rank that ran the host (monitor_ranks.h) */
+                if (remote_v > 0 && host_remote_rows(w, b, rec, tv, k, i, pe->name) != 0)
+                    return -1;
+                continue;
+            }
             if (pp->n_v == 0)
                 continue; /* no row: no name to look up (40,000 VMs x the VM properties) */
             char name[300];
@@ -659,6 +723,7 @@ const model_module monitors_module = {
     .start = monitors_start,
     .declare_recording = monitors_declare,
     .write_tables = monitors_write,
+    .gather = monitors_gather,
     .describe = monitors_describe,
     .free = monitors_free,
     .host_hooks = &monitor_host_hooks,
