@@ -269,7 +269,7 @@ static int run_ranked(const run_options *opt, int rank, int ranks)
         status = CLI_EXIT_BAD_INPUT;
         goto done;
     }
-    char feature[64];
+    char feature[256];
     if (ranks > 1 && !model_distributable(m, feature, sizeof feature)) {
         /* Spread over ranks, a feature whose LPs share undeclared memory
          * would compute wrong results: refused on every rank alike. */
