@@ -56,7 +56,14 @@ static int pack_host(byte_buf *b, const pm_set *s, pm_entity *e, uint32_t host, 
         return -1;
     for (int k = 0; k < s->n_props; k++) {
         const pm_prop *pp = &e->prop[k];
-        entry_head h = {host, k, pp->done, pp->violations, pp->pending, pp->n_v};
+        entry_head h;
+        memset(&h, 0, sizeof h); /* no uninitialised padding travels */
+        h.host = host;
+        h.k = k;
+        h.done = pp->done;
+        h.violations = pp->violations;
+        h.pending = pp->pending;
+        h.rows = pp->n_v;
         if (put(b, &h, sizeof h) != 0)
             return -1;
         for (size_t j = 0; j < pp->n_v; j++) {
