@@ -269,7 +269,7 @@ static int run_ranked(const run_options *opt, int rank, int ranks)
         status = CLI_EXIT_BAD_INPUT;
         goto done;
     }
-    char feature[64];
+    char feature[256];
     if (ranks > 1 && !model_distributable(m, feature, sizeof feature)) {
         /* Spread over ranks, a feature whose LPs share undeclared memory
          * would compute wrong results: refused on every rank alike. */
@@ -289,6 +289,21 @@ static int run_ranked(const run_options *opt, int rank, int ranks)
     sim_set_window_hook(eng, window_hook, &hook);
     int rc = sim_run(eng, until);
     progress_finish(&hook.prog);
+    if (ranks > 1) { /* what rank 0's tables need from the others, when every rank ran to the end */
+        int local_ok = rc == 0 && !output_signal_caught() && !recorder_error(rec)[0];
+        int64_t go = local_ok;
+        const char *why = NULL; /* !local_ok: this rank's own reason follows */
+        if (sim_mpi_min_i64(&go, 1) != 0)
+            why = "MPI failed after the run";
+        else if (go && model_gather(m, err, sizeof err) != 0)
+            why = err;
+        else if (!go && local_ok)
+            why = "another rank stopped";
+        if (why) {
+            cli_print_error("vdcsim: run failed: ", why);
+            goto done;
+        }
+    }
     if (output_signal_caught()) {
         int sig = output_signal_caught();
         fprintf(stderr, "vdcsim: stopped by %s\n", output_signal_name(sig));

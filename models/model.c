@@ -226,6 +226,18 @@ int model_finish(model *m, recorder *rec)
     return 0;
 }
 
+int model_gather(model *m, char *err, size_t err_len)
+{
+    m->b.err = err; /* model_build's buffer is gone by now */
+    m->b.err_len = err_len;
+    for (size_t i = 0; i < N_MODULES; i++) {
+        const model_module *mod = module_table[i];
+        if (m->worlds[i] && mod->gather && mod->gather(&m->b, m->worlds[i]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int model_check(const model *m, char *err, size_t err_len)
 {
     return core_check(&m->core, m->b.scn, err, err_len);
@@ -242,6 +254,12 @@ int model_distributable(const model *m, char *why, size_t why_len)
         int ok = 0;
         for (size_t k = 0; k < sizeof checked / sizeof checked[0]; k++)
             ok |= strcmp(module_table[i]->name, checked[k]) == 0;
+        /* the monitors: those of hosts, controllers and migrations (monitor.h) */
+        if (module_table[i] == &monitors_module) {
+            if (!monitors_distributable(m->worlds[i], why, why_len))
+                return 0;
+            continue;
+        }
         if (!ok) {
             snprintf(why, why_len, "%s", module_table[i]->name);
             return 0;

@@ -50,6 +50,12 @@ int model_check(const model *m, char *err, size_t err_len);
  * LPs share. 0 otherwise, with the first feature that does not in why. */
 int model_distributable(const model *m, char *why, size_t why_len);
 
+/* A run spread over MPI ranks, after sim_run: every rank calls it (a
+ * collective) before the ranks other than 0 stop, so that rank 0's
+ * model_finish has what the other ranks' LPs decided (the hosts'
+ * property monitors). 0, or -1 with a message in err. */
+int model_gather(model *m, char *err, size_t err_len);
+
 uint32_t model_host_count(const model *m);
 uint32_t model_vm_count(const model *m);
 uint64_t model_vms_placed(const model *m);

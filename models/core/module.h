@@ -83,6 +83,11 @@ typedef struct model_module {
     void (*free)(model_builder *b, void *world);
     const struct host_hooks *host_hooks;       /* NULL: not a feature of the host LP */
     const struct cluster_hooks *cluster_hooks; /* NULL: not a feature of the controller */
+    /* A run spread over MPI ranks (NULL: nothing to do): called on every
+     * rank after the run, before the ranks other than 0 stop (a collective:
+     * every rank calls it, in table order), to bring rank 0 what its
+     * write_tables needs from the LPs other ranks ran. 0, or -1 with b->err. */
+    int (*gather)(model_builder *b, void *world);
 } model_module;
 
 /* Writes "FILE:LINE: key 'KEY': what" into b->err; returns MODEL_BAD_INPUT. */

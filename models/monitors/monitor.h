@@ -25,8 +25,9 @@
  * Clusters and services (monitor_sampled.h): their monitors live in the
  * controller LP (its `sample` hook, after HA, failures and DRS) and in the
  * service LP, fed by the recorder's series watch with the values those LPs
- * put. vmotion.active is refused (FILE:LINE: key error): check it with
- * `vdcsim verify`.
+ * put. vmotion.active alone: in the controller LPs (monitor_vmotion.h);
+ * with a VM state or series: checked at the end from the signals the host
+ * and controller LPs kept (monitor_joined.h).
  */
 #ifndef VDCSIM_MODELS_MONITORS_MONITOR_H
 #define VDCSIM_MODELS_MONITORS_MONITOR_H
@@ -34,5 +35,11 @@
 #include "models/core/module.h"
 
 extern const model_module monitors_module;
+
+/* 1 when the monitors of `world` can be spread over MPI ranks: the hosts'
+ * (gathered to rank 0 at the end, monitor_ranks.h), the controllers' and
+ * the migrations' (rank 0) can; a VM's or a pod's monitor moves with it
+ * from host to host, also to another rank, and cannot: 0 with why. */
+int monitors_distributable(const void *world, char *why, size_t why_len);
 
 #endif

@@ -12,7 +12,9 @@
 #include "models/core/core_build.h"
 #include "models/core/host.h"
 #include "models/core/model_env.h"
+#include "models/monitors/monitor_joined.h"
 #include "models/monitors/monitor_k8s.h"
+#include "models/monitors/monitor_ranks.h"
 #include "models/monitors/monitor_rows.h"
 #include "models/monitors/monitor_sampled.h"
 #include "models/monitors/monitor_vmotion.h"
@@ -31,9 +33,12 @@ typedef struct monitor_world {
     uint32_t n_vms, n_hosts;
     int64_t end_ns, period_ns;
     const scenario *scn;
+    const model_env *env; /* for the notes of a spread run's hosts */
     monitor_sampled *sampled; /* clusters and services (NULL: no property over them) */
     monitor_k8s *k8s;         /* the control plane's pods (NULL: none, or no pod property) */
     monitor_vmotion *vmotion; /* properties over vmotion.active (NULL: none) */
+    monitor_joined *joined;   /* vmotion.active with VM states or series (NULL: none) */
+    monitor_remote *remote;   /* rank 0 of a spread run: the other ranks' hosts (monitor_ranks.h) */
     int kind_vm_started, kind_vm_stopped, kind_vm_failed;
     int kind_host[N_HOST_KINDS];
     int kind_pod[N_POD_KINDS];
@@ -78,6 +83,8 @@ static void world_free(monitor_world *w)
     monitor_sampled_free(w->sampled);
     monitor_k8s_free(w->k8s);
     monitor_vmotion_free(w->vmotion);
+    monitor_joined_free(w->joined);
+    monitor_remote_free(w->remote);
     pm_set_free(&w->vm_set);
     pm_set_free(&w->host_set);
     props_list_free(&w->props);
@@ -91,10 +98,6 @@ static const char *not_monitored(const props_node *f, const scenario *scn)
         return NULL; /* names no entity: decided at the end (monitors_write) */
     if (f->kind == PK_SERVICE && scn_list_len(scn, "services") == 0)
         return "the scenario has no services: nothing to monitor (and `vdcsim verify` finds no service series)";
-    if (props_uses_atom(f, PA_VM_MIGRATING) && !monitor_vmotion_supports(f))
-        return "vmotion.active together with a VM state or series is not monitored during a run (the "
-               "migrations are decided in the controller LP, the VM's states in its host's): check it with vdcsim "
-               "verify";
     return NULL;
 }
 
@@ -209,7 +212,8 @@ static model_status monitors_start(model_builder *b, void **world)
     }
     if (monitor_sampled_new(&w->sampled, &w->props, b->scn, env, w->end_ns, CHECK_SAMPLES * w->period_ns) != 0 ||
         monitor_k8s_new(&w->k8s, &w->props, b->scn, w->end_ns) != 0 ||
-        monitor_vmotion_new(&w->vmotion, &w->props, b->scn, env, w->end_ns) != 0)
+        monitor_joined_new(&w->joined, &w->props, b->scn, env, w->end_ns) != 0 ||
+        monitor_vmotion_new(&w->vmotion, &w->props, b->scn, env, w->end_ns, w->joined != NULL) != 0)
         return model_runtime_error(b, "out of memory");
     init[PA_HOST_UP] = 1.0; /* up before any record, as offline */
     for (uint32_t i = 0; i < w->n_hosts; i++) {
@@ -311,6 +315,12 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
         props_vm_power_record(&w->vm_power[subject], kind == w->kind_vm_started ? 0 : kind == w->kind_vm_stopped ? 1 : 2);
         push(e, &w->vm_set, PA_VM_POWER_STATE, t, w->vm_power[subject].state);
         push(e, &w->vm_set, PA_VM_POWER_STATE_BEFORE, t, w->vm_power[subject].before);
+        if (w->joined) { /* the same values, kept for the end (monitor_joined.h) */
+            const props_atom atoms[] = {PA_VM_RUNNING, PA_VM_FAILED, PA_VM_POWER_STATE, PA_VM_POWER_STATE_BEFORE};
+            const double values[] = {kind == w->kind_vm_started, kind == w->kind_vm_failed,
+                                     w->vm_power[subject].state, w->vm_power[subject].before};
+            monitor_joined_push(w->joined, (uint32_t)subject, t, 4, atoms, values);
+        }
         return;
     }
     for (int k = 0; k < N_HOST_KINDS; k++) {
@@ -340,6 +350,10 @@ static void vm_series_gap(monitor_world *w, uint32_t id, int64_t t)
     static const props_atom series[] = {PA_VM_CPU_READY, PA_VM_CPU_DEMAND, PA_VM_CPU_ENTITLEMENT};
     for (size_t k = 0; k < sizeof series / sizeof series[0]; k++)
         push(&w->vms[id], &w->vm_set, series[k], last + w->period_ns, NAN);
+    if (w->joined) {
+        const double missing[] = {NAN, NAN, NAN};
+        monitor_joined_push(w->joined, id, last + w->period_ns, 3, series, missing);
+    }
     w->vm_series_ns[id] = -1; /* pushed once */
 }
 
@@ -443,6 +457,8 @@ static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, 
         const double vm_values[] = {v->cpu_ready_pct * 0.01, s->in[i].cpu_demand_mhz, v->cpu_entitlement_mhz};
         if (pm_push_many(ve, vs, t, 3, vm_atoms, vm_values) != 0)
             abort(); /* out of memory inside a handler */
+        if (w->joined)
+            monitor_joined_push(w->joined, id, t, 3, vm_atoms, vm_values);
         w->vm_series_ns[id] = t;
         if (t - ve->checked_ns >= vs->check_span_ns)
             check(ve, vs, t);
@@ -513,6 +529,58 @@ static int write_unquantified(recorder *rec, int tv, int tp, const props_entry *
     return rec_table_row(rec, tp, row);
 }
 
+/* A host of another rank: its rows as that rank wrote them. */
+static int host_remote_rows(const monitor_world *w, model_builder *b, recorder *rec, int tv, int k, uint32_t i,
+                            const char *prop_name)
+{
+    char name[300];
+    core_entity_name(name, sizeof name, scn_string(w->scn, "hosts.[%u].name", b->env->host_specs[i].group),
+                     b->env->host_specs[i].index_in_group);
+    return monitor_remote_write(w->remote, k, i, rec, tv, prop_name, name);
+}
+
+/* The fairness note of a host property naming host.cpu_share_error, as
+ * monitors_write appends it (for the rows another rank sends). */
+static void host_note(void *arg, uint32_t host_index, int k, const pm_violation *v, char *witness, size_t len)
+{
+    const monitor_world *w = arg;
+    const props_entry *pe = &w->props.items[w->host_set.prop[k]];
+    if (!w->fair || !props_uses_atom(pe->ast, PA_HOST_CPU_SHARE_ERROR))
+        return;
+    fairness_arg fa = {w, w->env, host_index};
+    fairness_note_row(&fa, v, witness, len);
+}
+
+/* A run spread over MPI ranks: every rank, after the run (a collective).
+ * The hosts' monitors decided where their hosts ran; rank 0 gets them. */
+static int monitors_gather(model_builder *b, void *world)
+{
+    monitor_world *w = world;
+    char err[256];
+    w->env = b->env;
+    if (monitor_ranks_gather(&w->host_set, w->hosts, w->n_hosts, b->eng, b->env->first_host_lp, host_note, w,
+                             &w->remote, err, sizeof err) != 0) {
+        snprintf(b->err, b->err_len, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+int monitors_distributable(const void *world, char *why, size_t why_len)
+{
+    const monitor_world *w = world;
+    for (int p = 0; w && p < w->props.n; p++) {
+        const props_node *f = w->props.items[p].ast;
+        if (f->type != PN_FORALL || (f->kind != PK_VM && f->kind != PK_POD) ||
+            (f->kind == PK_VM && monitor_vmotion_supports(f)))
+            continue;
+        snprintf(why, why_len, "monitors of properties over %s (property '%s')", f->kind == PK_VM ? "VMs" : "pods",
+                 w->props.items[p].name);
+        return 0;
+    }
+    return 1;
+}
+
 /* Closes every monitor against the run's end and writes the two tables. */
 static int monitors_write(model_builder *b, void *world)
 {
@@ -567,6 +635,11 @@ static int monitors_write(model_builder *b, void *world)
                 return -1;
             continue;
         }
+        if (monitor_joined_owns(w->joined, p)) { /* checked now, from the run's signals (monitor_joined.h) */
+            if (monitor_joined_write(w->joined, w->vmotion, rec, tv, tp, p, err, sizeof err) != 0)
+                return -1;
+            continue;
+        }
         if (monitor_vmotion_owns(w->vmotion, p)) { /* in the controller LPs (monitor_vmotion.h) */
             long entities = 0, violations = 0, pending = 0;
             if (monitor_vmotion_write(w->vmotion, rec, tv, p, pe->name, &entities, &violations, &pending) != 0)
@@ -592,11 +665,19 @@ static int monitors_write(model_builder *b, void *world)
         long entities = 0, violations = 0, pending = 0;
         for (uint32_t i = 0; i < n; i++) {
             const pm_prop *pp = pm_entity_prop(&ents[i], k);
-            if (pp->done == 2)
+            int done = 0;
+            long remote_v = 0, remote_p = 0;
+            int remote = kind == PK_HOST && monitor_remote_counts(w->remote, k, i, &done, &remote_v, &remote_p);
+            if ((remote ? done : pp->done) == 2)
                 continue;
             entities++;
-            violations += pp->violations;
-            pending += pp->pending;
+            violations += remote ? remote_v : pp->violations;
+            pending += remote ? remote_p : pp->pending;
+            if (remote) { /* decided on the rank that ran the host (monitor_ranks.h) */
+                if (remote_v > 0 && host_remote_rows(w, b, rec, tv, k, i, pe->name) != 0)
+                    return -1;
+                continue;
+            }
             if (pp->n_v == 0)
                 continue; /* no row: no name to look up (40,000 VMs x the VM properties) */
             char name[300];
@@ -647,6 +728,7 @@ const model_module monitors_module = {
     .start = monitors_start,
     .declare_recording = monitors_declare,
     .write_tables = monitors_write,
+    .gather = monitors_gather,
     .describe = monitors_describe,
     .free = monitors_free,
     .host_hooks = &monitor_host_hooks,

@@ -22,8 +22,10 @@ struct monitor_vmotion {
     props_list sub;  /* the properties monitored here (entries shared with the caller's list) */
     int *index_of;   /* per entry of sub: its index in the caller's list */
     pm_set set;
-    pm_entity *vms;
+    pm_entity *vms;          /* NULL when no property is monitored here (only the signals kept) */
     int64_t *open_start_ns; /* per VM: the start of its migration in flight, -1 none */
+    ps_signal *active;      /* per VM: vmotion.active as verify sees it (NULL: not kept) */
+    int64_t end_ns;
     uint32_t n_clusters;
     uint32_t *first_of_cluster; /* n_clusters + 1: the VMs of cluster k are vm_of_cluster[first[k] .. first[k+1]) */
     uint32_t *vm_of_cluster;
@@ -72,25 +74,41 @@ static int index_clusters(monitor_vmotion *m)
     return 0;
 }
 
+/* Each VM's vmotion.active from 0: false until its first migration. */
+static int keep_signals(monitor_vmotion *m)
+{
+    size_t n = m->env->n_vms ? m->env->n_vms : 1;
+    m->active = calloc(n, sizeof *m->active);
+    if (!m->active)
+        return -1;
+    for (uint32_t v = 0; v < m->env->n_vms; v++) {
+        ps_init(&m->active[v], m->end_ns);
+        if (ps_push(&m->active[v], 0, 0) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int monitor_vmotion_new(monitor_vmotion **out, const props_list *props, const scenario *scn, const model_env *env,
-                        int64_t end_ns)
+                        int64_t end_ns, int keep)
 {
     *out = NULL;
     int n = 0;
     for (int i = 0; i < props->n; i++)
         n += monitor_vmotion_supports(props->items[i].ast);
-    if (n == 0)
+    if (n == 0 && !keep)
         return 0;
     monitor_vmotion *m = calloc(1, sizeof *m);
     if (!m)
         return -1;
     m->scn = scn;
     m->env = env;
-    m->sub.items = calloc((size_t)n, sizeof *m->sub.items);
-    m->index_of = calloc((size_t)n, sizeof *m->index_of);
-    m->vms = calloc(env->n_vms ? env->n_vms : 1, sizeof *m->vms);
+    m->end_ns = end_ns;
+    m->sub.items = calloc((size_t)(n ? n : 1), sizeof *m->sub.items);
+    m->index_of = calloc((size_t)(n ? n : 1), sizeof *m->index_of);
+    m->vms = n ? calloc(env->n_vms ? env->n_vms : 1, sizeof *m->vms) : NULL;
     m->open_start_ns = malloc((env->n_vms ? env->n_vms : 1) * sizeof *m->open_start_ns);
-    if (!m->sub.items || !m->index_of || !m->vms || !m->open_start_ns) {
+    if (!m->sub.items || !m->index_of || (n && !m->vms) || !m->open_start_ns || (keep && keep_signals(m) != 0)) {
         monitor_vmotion_free(m);
         return -1;
     }
@@ -112,13 +130,24 @@ int monitor_vmotion_new(monitor_vmotion **out, const props_list *props, const sc
         init[PA_VM_CPU_LIMIT] = vm_spec_res(vs)->cpu_limit_mhz;
         init[PA_VM_CPU_RESERVATION] = vm_spec_res(vs)->cpu_reservation_mhz;
         m->open_start_ns[v] = -1;
-        if (pm_entity_init(&m->vms[v], &m->set, scn_string(scn, "vms.[%u].name", vs->group), init) != 0) {
+        if (m->vms && pm_entity_init(&m->vms[v], &m->set, scn_string(scn, "vms.[%u].name", vs->group), init) != 0) {
             monitor_vmotion_free(m);
             return -1;
         }
     }
     *out = m;
     return 0;
+}
+
+/* [start, done) appended as props_h5.c's vmotion_signal appends a row of
+ * /tables/vmotions (a start before what is kept is left out, as there). */
+static int keep_interval(ps_signal *s, int64_t start, int64_t done, int64_t end_ns)
+{
+    if (start >= end_ns || (s->n && start < s->seg[s->n - 1].t))
+        return 0;
+    if (ps_push(s, start, 1) != 0)
+        return -1;
+    return done < end_ns ? ps_push(s, done, 0) : 0;
 }
 
 static void on_vmotion(void *arg, sim_time_ns t, int64_t subject, int64_t a, int64_t b, double value)
@@ -138,8 +167,12 @@ static void on_vmotion(void *arg, sim_time_ns t, int64_t subject, int64_t a, int
     if (*open < 0)
         return; /* an abort after the switch-over (the VM was gone): its interval counts, as offline */
     if (w->which == W_DONE) {
-        pm_entity *e = &m->vms[subject];
-        if (pm_push(e, &m->set, PA_VM_MIGRATING, *open, 1) != 0 || pm_push(e, &m->set, PA_VM_MIGRATING, t, 0) != 0)
+        if (m->vms) {
+            pm_entity *e = &m->vms[subject];
+            if (pm_push(e, &m->set, PA_VM_MIGRATING, *open, 1) != 0 || pm_push(e, &m->set, PA_VM_MIGRATING, t, 0) != 0)
+                abort(); /* out of memory inside a handler */
+        }
+        if (m->active && keep_interval(&m->active[subject], *open, t, m->end_ns) != 0)
             abort(); /* out of memory inside a handler */
     }
     *open = -1;
@@ -159,7 +192,7 @@ int monitor_vmotion_declare(monitor_vmotion *m, recorder *rec)
 void monitor_vmotion_sample(monitor_vmotion *m, int64_t now, uint32_t cluster_index)
 {
     char err[256];
-    if (!m || cluster_index >= m->n_clusters)
+    if (!m || !m->vms || cluster_index >= m->n_clusters)
         return;
     for (uint32_t i = m->first_of_cluster[cluster_index]; i < m->first_of_cluster[cluster_index + 1]; i++) {
         uint32_t v = m->vm_of_cluster[i];
@@ -171,7 +204,7 @@ void monitor_vmotion_sample(monitor_vmotion *m, int64_t now, uint32_t cluster_in
 
 int monitor_vmotion_finish(monitor_vmotion *m, char *err, size_t err_len)
 {
-    for (uint32_t v = 0; m && v < m->env->n_vms; v++)
+    for (uint32_t v = 0; m && m->vms && v < m->env->n_vms; v++)
         if (pm_finish(&m->vms[v], &m->set, err, err_len) != 0)
             return -1;
     return 0;
@@ -183,6 +216,11 @@ int monitor_vmotion_owns(const monitor_vmotion *m, int prop)
         if (m->index_of[k] == prop)
             return 1;
     return 0;
+}
+
+const ps_signal *monitor_vmotion_signal(const monitor_vmotion *m, uint32_t vm_id)
+{
+    return m && m->active && vm_id < m->env->n_vms ? &m->active[vm_id] : NULL;
 }
 
 int monitor_vmotion_write(const monitor_vmotion *m, recorder *rec, int tv, int prop, const char *prop_name,
@@ -219,6 +257,9 @@ void monitor_vmotion_free(monitor_vmotion *m)
         pm_entity_free(&m->vms[v], &m->set);
     pm_set_free(&m->set);
     free(m->vms);
+    for (uint32_t v = 0; m->active && v < m->env->n_vms; v++)
+        ps_free(&m->active[v]);
+    free(m->active);
     free(m->open_start_ns);
     free(m->first_of_cluster);
     free(m->vm_of_cluster);
