@@ -4,11 +4,14 @@
  * Fletcher-32 and inflates, byte for byte, to what HDF5's own pipeline
  * (H5Dwrite through shuffle, deflate, Fletcher-32) stores for the same
  * values in a dataset of the same creation list. Also HDF5's Fletcher-32
- * by hand.
+ * by hand. Each case runs twice: the chunks packed at the window end that
+ * writes them, and packed between windows by two threads at once through
+ * recorder_window_work (as the engine's threads do, issue 18 item 3).
  */
 #include <hdf5.h>
 
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,13 +114,13 @@ static void check_chunks_equal(hid_t got, hid_t want, const hsize_t chunk[2], in
     free(b_plain);
 }
 
-static void run_case(int entities, hsize_t want_chunk_rows, hsize_t want_chunk_cols, int same_raw)
+static void run_case(int entities, hsize_t want_chunk_rows, hsize_t want_chunk_cols, int same_raw, int work_threads)
 {
     n_entities = entities;
     char path[4200], ref_path[4200], err[1024];
     snprintf(path, sizeof path, "%s/rec_chunk.h5", VDCSIM_TEST_TMPDIR);
     snprintf(ref_path, sizeof ref_path, "%s/rec_chunk_ref.h5", VDCSIM_TEST_TMPDIR);
-    recorder *r = recorder_open(path, 1, err, sizeof err);
+    recorder *r = recorder_open(path, work_threads > 0 ? work_threads : 1, err, sizeof err);
     CHECK(r != NULL);
     if (!r)
         return;
@@ -133,6 +136,10 @@ static void run_case(int entities, hsize_t want_chunk_rows, hsize_t want_chunk_c
                 if (!(row == HOLE_ROW && e == HOLE_ENTITY))
                     rec_series_put(r, id, row * S, e, value(row, e));
         CHECK_INT_EQ(recorder_window_end(r, ends[w]), 0);
+        if (work_threads > 0) {
+#pragma omp parallel num_threads(work_threads)
+            recorder_window_work(r, omp_get_thread_num(), omp_get_num_threads());
+        }
     }
     CHECK_INT_EQ(recorder_close(r, (N_ROWS - 1) * S + S / 2, err, sizeof err), 0);
 
@@ -194,7 +201,9 @@ static void run_case(int entities, hsize_t want_chunk_rows, hsize_t want_chunk_c
 int main(void)
 {
     check_fletcher32();
-    run_case(300, 64, 256, 1);
-    run_case(2100, 4, 1024, 0);
+    for (int work_threads = 0; work_threads <= 2; work_threads += 2) {
+        run_case(300, 64, 256, 1, work_threads);
+        run_case(2100, 4, 1024, 0, work_threads);
+    }
     return CHECK_DONE();
 }
