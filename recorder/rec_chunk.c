@@ -125,29 +125,10 @@ static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
     return 0;
 }
 
-int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, int chunk_rows, int chunk_cols,
-                   int wide, unsigned char **out, size_t *out_len)
+/* Deflates c->shuffled[0..bytes) and appends the Fletcher-32 into a new
+ * buffer *out of *out_len bytes. 0 or -1. */
+static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned char **out, size_t *out_len)
 {
-    *out = NULL;
-    *out_len = 0;
-    if (rows < 0 || rows > chunk_rows || cols < 1 || cols > chunk_cols || chunk_rows < 1 ||
-        (size_t)chunk_cols > SIZE_MAX / sizeof(double) / (size_t)chunk_rows)
-        return -1;
-    size_t n_cells = (size_t)chunk_rows * (size_t)chunk_cols;
-    size_t bytes = n_cells * sizeof(double);
-    if (bytes > (size_t)UINT32_MAX || rec_chunker_reserve(c, wide != 0, bytes) < 0)
-        return -1;
-    if (rows < chunk_rows || cols < chunk_cols) {
-        /* The chunk whole: cells past the clipped rows or past the last
-         * entity are NaN, as HDF5 fills a chunk before a partial write. */
-        for (size_t i = 0; i < n_cells; i++)
-            c->padded[i] = NAN;
-        for (int64_t row = 0; row < rows; row++)
-            memcpy(c->padded + row * chunk_cols, cells + row * cols, (size_t)cols * sizeof *cells);
-        cells = c->padded;
-    }
-    rec_chunk_shuffle(c->shuffled, cells, n_cells);
-
     size_t bound = compressBound((uLong)bytes) + 4; /* stored blocks at worst, any strategy */
     unsigned char *buf = malloc(bound);
     if (buf == NULL)
@@ -176,9 +157,57 @@ int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, 
     return 0;
 }
 
+int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, int chunk_rows, int chunk_cols,
+                   int wide, unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (rows < 0 || rows > chunk_rows || cols < 1 || cols > chunk_cols || chunk_rows < 1 ||
+        (size_t)chunk_cols > SIZE_MAX / sizeof(double) / (size_t)chunk_rows)
+        return -1;
+    size_t n_cells = (size_t)chunk_rows * (size_t)chunk_cols;
+    size_t bytes = n_cells * sizeof(double);
+    if (bytes > (size_t)UINT32_MAX || rec_chunker_reserve(c, wide != 0, bytes) < 0)
+        return -1;
+    if (rows < chunk_rows || cols < chunk_cols) {
+        /* The chunk whole: cells past the clipped rows or past the last
+         * entity are NaN, as HDF5 fills a chunk before a partial write. */
+        for (size_t i = 0; i < n_cells; i++)
+            c->padded[i] = NAN;
+        for (int64_t row = 0; row < rows; row++)
+            memcpy(c->padded + row * chunk_cols, cells + row * cols, (size_t)cols * sizeof *cells);
+        cells = c->padded;
+    }
+    rec_chunk_shuffle(c->shuffled, cells, n_cells);
+    return rec_chunk_deflate(c, wide, bytes, out, out_len);
+}
+
+/* Byte j of element i to out[j * n + i], any element size (H5Zshuffle.c). */
+static void rec_chunk_shuffle_elems(unsigned char *restrict out, const unsigned char *restrict elems, size_t n,
+                                    size_t elem_size)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < elem_size; j++)
+            out[j * n + i] = elems[i * elem_size + j];
+}
+
+int rec_chunk_pack_elems(rec_chunker *c, const unsigned char *elems, size_t n_elems, size_t elem_size,
+                         unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (elem_size == 0 || n_elems > (size_t)UINT32_MAX / elem_size)
+        return -1;
+    size_t bytes = n_elems * elem_size;
+    if (rec_chunker_reserve(c, 0, bytes) < 0)
+        return -1;
+    rec_chunk_shuffle_elems(c->shuffled, elems, n_elems, elem_size);
+    return rec_chunk_deflate(c, 0, bytes, out, out_len);
+}
+
 int rec_chunk_store(hid_t dataset, int64_t row, int col, const unsigned char *bytes, size_t len)
 {
-    hsize_t offset[2] = {(hsize_t)row, (hsize_t)col};
+    hsize_t offset[2] = {(hsize_t)row, (hsize_t)col}; /* a 1-D dataset reads offset[0] only */
     return H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, offset, len, bytes) < 0 ? -1 : 0;
 }
 

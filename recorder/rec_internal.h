@@ -185,6 +185,16 @@ typedef struct {
     size_t packed_len;
 } rec_pending_chunk;
 
+/* A whole /events chunk on its way to the file (rec_events.c), as a series
+ * chunk: queued at a window end, packed during the next window, written at
+ * the next window end (or the close). */
+typedef struct {
+    int64_t first_row;
+    unsigned char *raw;    /* REC_EVENT_CHUNK_ROWS rows in the file's packed layout; freed once packed */
+    unsigned char *packed; /* NULL until packed */
+    size_t packed_len;
+} rec_pending_events;
+
 struct recorder {
     char *final_path;
     char *partial_path;
@@ -231,6 +241,10 @@ struct recorder {
     rec_pending_chunk *pending;
     size_t n_pending, cap_pending;
     atomic_size_t pending_next;
+    /* Whole /events chunks waiting (rec_pending_events), taken likewise. */
+    rec_pending_events *ev_pending;
+    size_t n_ev_pending, cap_ev_pending;
+    atomic_size_t ev_pending_next;
     /* max_threads chunkers (rec_chunk.c), each made by its thread's first chunk */
     struct rec_chunker **chunkers;
 
@@ -291,6 +305,10 @@ void rec_chunker_free(rec_chunker *c);
  * thread with its own chunker. Returns 0 or -1 (no memory, zlib). */
 int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, int chunk_rows, int chunk_cols,
                    int wide, unsigned char **out, size_t *out_len);
+/* The same filters for a chunk of n_elems elements of elem_size bytes each,
+ * already in the file's layout (the /events rows), default strategy. */
+int rec_chunk_pack_elems(rec_chunker *c, const unsigned char *elems, size_t n_elems, size_t elem_size,
+                         unsigned char **out, size_t *out_len);
 /* Stores packed bytes as the chunk at (row, col) with H5Dwrite_chunk; the
  * dataset must already reach row. Serial. Returns 0 or -1. */
 int rec_chunk_store(hid_t dataset, int64_t row, int col, const unsigned char *bytes, size_t len);
@@ -324,6 +342,9 @@ void rec_gather_free(recorder *r);
 int rec_events_freeze(recorder *r);
 int rec_events_window_end(recorder *r, sim_time_ns window_end_ns);
 int rec_events_close(recorder *r, sim_time_ns end_ns);
+/* Packs queued /events chunks with chunker *c (made when NULL); any thread,
+ * as rec_series.c's series chunks (recorder_window_work). */
+void rec_events_pack_share(recorder *r, rec_chunker **c);
 void rec_events_free(recorder *r);
 
 #endif

@@ -494,9 +494,12 @@ static void rec_pending_pack_share(recorder *r, int thread)
 void recorder_window_work(recorder *r, int thread, int threads)
 {
     (void)threads; /* shares are taken one chunk at a time, whoever is free */
-    if (thread < 0 || thread >= r->max_threads || r->n_pending == 0 || atomic_load(&r->failed))
+    if (thread < 0 || thread >= r->max_threads || r->chunkers == NULL || (r->n_pending == 0 && r->n_ev_pending == 0) ||
+        atomic_load(&r->failed))
         return;
     rec_pending_pack_share(r, thread);
+    if (rec_chunk_native())
+        rec_events_pack_share(r, &r->chunkers[thread]);
 }
 
 /* Queues block b (its first `rows` rows) for packing and writing. 0 or -1. */
