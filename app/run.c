@@ -41,6 +41,13 @@ static int window_hook(void *ctx, sim_engine *eng, sim_window_phase phase, sim_t
     return 0;
 }
 
+/* The series chunks' filtering, on every engine thread during the next window. */
+static void window_work(void *ctx, int thread, int threads)
+{
+    run_hook *h = ctx;
+    recorder_window_work(h->rec, thread, threads);
+}
+
 static int resolve_threads(const scenario *scn)
 {
     int64_t threads = scn_int(scn, "simulation.threads");
@@ -287,6 +294,7 @@ static int run_ranked(const run_options *opt, int rank, int ranks)
     sim_time_ns until = scn_duration_ns(scn, "simulation.until");
     progress_start(&hook.prog, until, !opt->quiet && rank == 0 && isatty(STDERR_FILENO));
     sim_set_window_hook(eng, window_hook, &hook);
+    sim_set_window_work(eng, window_work, &hook);
     int rc = sim_run(eng, until);
     progress_finish(&hook.prog);
     if (ranks > 1) { /* what rank 0's tables need from the others, when every rank ran to the end */

@@ -20,8 +20,13 @@
  *   fletcher32 H5_checksum_fletcher32 of the deflated bytes, appended as a
  *              little-endian uint32.
  * Only for a little-endian host (the file's float64 is IEEE little-endian):
- * elsewhere rec_chunk_write returns 1 and the caller uses H5Dwrite.
+ * elsewhere rec_chunk_native returns 0 and the caller uses H5Dwrite.
+ *
+ * Filtering (rec_chunk_pack) touches only memory and the given chunker, so
+ * every engine thread may pack chunks at once, each with its own chunker
+ * (issue 18 item 3, rec_series.c); the writing (rec_chunk_store) is serial.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -32,8 +37,8 @@ struct rec_chunker {
     z_stream z[2]; /* [0] default strategy, [1] REC_DEFLATE_WIDE_STRATEGY */
     int z_ready[2];
     unsigned char *shuffled; /* cap bytes */
-    unsigned char *out;      /* out_cap bytes: deflate bound + 4 */
-    size_t cap, out_cap;
+    double *padded;          /* cap bytes: a clipped chunk NaN-padded to its full shape */
+    size_t cap;
 };
 
 static int rec_host_little_endian(void)
@@ -93,6 +98,10 @@ static void rec_chunk_shuffle(unsigned char *restrict out, const double *restric
     }
 }
 
+int rec_chunk_native(void) { return rec_host_little_endian(); }
+
+rec_chunker *rec_chunker_new(void) { return calloc(1, sizeof(rec_chunker)); }
+
 static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
 {
     if (!c->z_ready[wide]) {
@@ -103,65 +112,113 @@ static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
         c->z_ready[wide] = 1;
     }
     if (bytes > c->cap) {
-        size_t bound = compressBound((uLong)bytes) + 4; /* stored blocks at worst, any strategy */
         unsigned char *shuffled = realloc(c->shuffled, bytes);
         if (shuffled == NULL)
             return -1;
         c->shuffled = shuffled;
-        unsigned char *out = realloc(c->out, bound);
-        if (out == NULL)
+        double *padded = realloc(c->padded, bytes);
+        if (padded == NULL)
             return -1;
-        c->out = out;
+        c->padded = padded;
         c->cap = bytes;
-        c->out_cap = bound;
     }
     return 0;
 }
 
-int rec_chunk_write(recorder *r, hid_t dataset, int64_t row, int col, const double *cells, size_t n_cells, int wide)
+/* Deflates c->shuffled[0..bytes) and appends the Fletcher-32 into a new
+ * buffer *out of *out_len bytes. 0 or -1. */
+static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned char **out, size_t *out_len)
 {
-    if (!rec_host_little_endian())
-        return 1;
-    if (r->chunker == NULL && (r->chunker = calloc(1, sizeof *r->chunker)) == NULL)
+    size_t bound = compressBound((uLong)bytes) + 4; /* stored blocks at worst, any strategy */
+    unsigned char *buf = malloc(bound);
+    if (buf == NULL)
         return -1;
-    rec_chunker *c = r->chunker;
-    size_t bytes = n_cells * sizeof(double);
-    if (n_cells > SIZE_MAX / sizeof(double) || bytes > (size_t)UINT32_MAX || rec_chunker_reserve(c, wide != 0, bytes) < 0)
-        return -1;
-
-    rec_chunk_shuffle(c->shuffled, cells, n_cells);
-
     z_stream *z = &c->z[wide != 0];
-    if (deflateReset(z) != Z_OK)
+    if (deflateReset(z) != Z_OK) {
+        free(buf);
         return -1;
+    }
     z->next_in = c->shuffled;
     z->avail_in = (uInt)bytes;
-    z->next_out = c->out;
-    z->avail_out = (uInt)(c->out_cap - 4);
-    if (deflate(z, Z_FINISH) != Z_STREAM_END)
+    z->next_out = buf;
+    z->avail_out = (uInt)(bound - 4);
+    if (deflate(z, Z_FINISH) != Z_STREAM_END) {
+        free(buf);
         return -1;
+    }
     size_t packed = (size_t)z->total_out;
 
-    uint32_t sum = rec_chunk_fletcher32(c->out, packed);
+    uint32_t sum = rec_chunk_fletcher32(buf, packed);
     for (int k = 0; k < 4; k++)
-        c->out[packed + (size_t)k] = (unsigned char)(sum >> (8 * k));
-
-    hsize_t offset[2] = {(hsize_t)row, (hsize_t)col};
-    if (H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, offset, packed + 4, c->out) < 0)
-        return -1;
+        buf[packed + (size_t)k] = (unsigned char)(sum >> (8 * k));
+    unsigned char *fit = realloc(buf, packed + 4); /* shrinks in place: the bound was a guess */
+    *out = fit != NULL ? fit : buf;
+    *out_len = packed + 4;
     return 0;
 }
 
-void rec_chunker_free(recorder *r)
+int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, int chunk_rows, int chunk_cols,
+                   int wide, unsigned char **out, size_t *out_len)
 {
-    rec_chunker *c = r->chunker;
+    *out = NULL;
+    *out_len = 0;
+    if (rows < 0 || rows > chunk_rows || cols < 1 || cols > chunk_cols || chunk_rows < 1 ||
+        (size_t)chunk_cols > SIZE_MAX / sizeof(double) / (size_t)chunk_rows)
+        return -1;
+    size_t n_cells = (size_t)chunk_rows * (size_t)chunk_cols;
+    size_t bytes = n_cells * sizeof(double);
+    if (bytes > (size_t)UINT32_MAX || rec_chunker_reserve(c, wide != 0, bytes) < 0)
+        return -1;
+    if (rows < chunk_rows || cols < chunk_cols) {
+        /* The chunk whole: cells past the clipped rows or past the last
+         * entity are NaN, as HDF5 fills a chunk before a partial write. */
+        for (size_t i = 0; i < n_cells; i++)
+            c->padded[i] = NAN;
+        for (int64_t row = 0; row < rows; row++)
+            memcpy(c->padded + row * chunk_cols, cells + row * cols, (size_t)cols * sizeof *cells);
+        cells = c->padded;
+    }
+    rec_chunk_shuffle(c->shuffled, cells, n_cells);
+    return rec_chunk_deflate(c, wide, bytes, out, out_len);
+}
+
+/* Byte j of element i to out[j * n + i], any element size (H5Zshuffle.c). */
+static void rec_chunk_shuffle_elems(unsigned char *restrict out, const unsigned char *restrict elems, size_t n,
+                                    size_t elem_size)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < elem_size; j++)
+            out[j * n + i] = elems[i * elem_size + j];
+}
+
+int rec_chunk_pack_elems(rec_chunker *c, const unsigned char *elems, size_t n_elems, size_t elem_size,
+                         unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (elem_size == 0 || n_elems > (size_t)UINT32_MAX / elem_size)
+        return -1;
+    size_t bytes = n_elems * elem_size;
+    if (rec_chunker_reserve(c, 0, bytes) < 0)
+        return -1;
+    rec_chunk_shuffle_elems(c->shuffled, elems, n_elems, elem_size);
+    return rec_chunk_deflate(c, 0, bytes, out, out_len);
+}
+
+int rec_chunk_store(hid_t dataset, int64_t row, int col, const unsigned char *bytes, size_t len)
+{
+    hsize_t offset[2] = {(hsize_t)row, (hsize_t)col}; /* a 1-D dataset reads offset[0] only */
+    return H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, offset, len, bytes) < 0 ? -1 : 0;
+}
+
+void rec_chunker_free(rec_chunker *c)
+{
     if (c == NULL)
         return;
     for (int k = 0; k < 2; k++)
         if (c->z_ready[k])
             deflateEnd(&c->z[k]);
     free(c->shuffled);
-    free(c->out);
+    free(c->padded);
     free(c);
-    r->chunker = NULL;
 }

@@ -279,6 +279,91 @@ static int rec_events_collect(recorder *r, sim_time_ns end_ns)
 }
 
 /* Writes the first `count` final records. */
+/* The file's packed row (rec_event_row_type, in_file): the offsets of its
+ * members, little-endian as this host's (rec_chunk_native). */
+enum { REC_EVENT_FILE_ROW_BYTES = 8 + 4 + 8 + 4 + 8 + 8 + 8 + 8 };
+
+static void rec_event_row_to_file(unsigned char *dst, const rec_event_row *row)
+{
+    memcpy(dst + 0, &row->time_ns, 8);
+    memcpy(dst + 8, &row->lp, 4);
+    memcpy(dst + 12, &row->seq, 8);
+    memcpy(dst + 20, &row->kind, 4);
+    memcpy(dst + 24, &row->subject, 8);
+    memcpy(dst + 32, &row->a, 8);
+    memcpy(dst + 40, &row->b, 8);
+    memcpy(dst + 48, &row->value, 8);
+}
+
+void rec_events_pack_share(recorder *r, rec_chunker **c)
+{
+    const size_t n = r->n_ev_pending;
+    while (atomic_load_explicit(&r->ev_pending_next, memory_order_relaxed) < n) {
+        size_t i = atomic_fetch_add_explicit(&r->ev_pending_next, 1, memory_order_relaxed);
+        if (i >= n)
+            break;
+        rec_pending_events *p = &r->ev_pending[i];
+        if (*c == NULL && (*c = rec_chunker_new()) == NULL) {
+            rec_fail(r, "%s: /events chunks: out of memory", r->partial_path);
+            return;
+        }
+        if (rec_chunk_pack_elems(*c, p->raw, REC_EVENT_CHUNK_ROWS, REC_EVENT_FILE_ROW_BYTES, &p->packed,
+                                 &p->packed_len) < 0) {
+            rec_fail(r, "%s: /events chunks: out of memory or a zlib failure", r->partial_path);
+            return;
+        }
+        free(p->raw);
+        p->raw = NULL;
+    }
+}
+
+/* Writes the queued chunks in order, packing here what no thread packed. */
+static int rec_events_write_pending(recorder *r)
+{
+    if (r->n_ev_pending > 0 && !atomic_load(&r->failed))
+        rec_events_pack_share(r, &r->chunkers[0]);
+    int rc = atomic_load(&r->failed) ? -1 : 0;
+    for (size_t k = 0; k < r->n_ev_pending; k++) {
+        rec_pending_events *p = &r->ev_pending[k];
+        if (rc == 0 && (rec_h5_grow_rows(r->events_dataset, p->first_row + REC_EVENT_CHUNK_ROWS) < 0 ||
+                        rec_chunk_store(r->events_dataset, p->first_row, 0, p->packed, p->packed_len) < 0))
+            rc = rec_h5_fail(r, "/events: cannot write rows %lld..%lld", (long long)p->first_row,
+                             (long long)(p->first_row + REC_EVENT_CHUNK_ROWS - 1));
+        free(p->raw);
+        free(p->packed);
+    }
+    r->n_ev_pending = 0;
+    atomic_store(&r->ev_pending_next, 0);
+    return rc;
+}
+
+/* Queues the first `count` final rows (whole chunks) for packing. */
+static int rec_events_queue(recorder *r, size_t count)
+{
+    if (r->chunkers == NULL && (r->chunkers = calloc((size_t)r->max_threads, sizeof *r->chunkers)) == NULL)
+        return -1;
+    for (size_t first = 0; first < count; first += REC_EVENT_CHUNK_ROWS) {
+        if (r->n_ev_pending == r->cap_ev_pending) {
+            size_t cap = r->cap_ev_pending > 0 ? r->cap_ev_pending * 2 : 8;
+            rec_pending_events *grown = realloc(r->ev_pending, cap * sizeof *grown);
+            if (grown == NULL)
+                return -1;
+            r->ev_pending = grown;
+            r->cap_ev_pending = cap;
+        }
+        unsigned char *raw = malloc((size_t)REC_EVENT_CHUNK_ROWS * REC_EVENT_FILE_ROW_BYTES);
+        if (raw == NULL)
+            return -1;
+        for (size_t k = 0; k < REC_EVENT_CHUNK_ROWS; k++)
+            rec_event_row_to_file(raw + k * REC_EVENT_FILE_ROW_BYTES, &r->final_events[first + k]);
+        r->ev_pending[r->n_ev_pending++] = (rec_pending_events){.first_row = r->events_written, .raw = raw};
+        r->events_written += REC_EVENT_CHUNK_ROWS;
+    }
+    r->final_count -= count;
+    memmove(r->final_events, &r->final_events[count], r->final_count * sizeof *r->final_events);
+    return 0;
+}
+
 static int rec_events_write(recorder *r, size_t count)
 {
     if (count == 0)
@@ -296,11 +381,18 @@ static int rec_events_write(recorder *r, size_t count)
 
 int rec_events_window_end(recorder *r, sim_time_ns window_end_ns)
 {
-    if (rec_events_collect(r, window_end_ns) < 0)
+    /* the chunks queued at the last window end, packed during this window */
+    if (rec_events_write_pending(r) < 0 || rec_events_collect(r, window_end_ns) < 0)
         return -1;
     size_t whole = r->final_count / REC_EVENT_CHUNK_ROWS * REC_EVENT_CHUNK_ROWS;
-    if (rec_events_write(r, whole) < 0)
+    if (rec_chunk_native() && r->events_written % REC_EVENT_CHUNK_ROWS == 0) {
+        if (whole > 0 && rec_events_queue(r, whole) < 0) {
+            rec_fail(r, "%s: /events: out of memory", r->partial_path);
+            return -1;
+        }
+    } else if (rec_events_write(r, whole) < 0) {
         return -1;
+    }
     /* a burst may have grown a thread's buffer far beyond one chunk: give it back */
     for (int t = 0; t < r->max_threads; t++) {
         rec_event_buffer *buf = &r->thread_events[t];
@@ -371,6 +463,8 @@ static int rec_events_truncate(recorder *r, sim_time_ns end_ns)
 
 int rec_events_close(recorder *r, sim_time_ns end_ns)
 {
+    if (rec_events_write_pending(r) < 0) /* the rows read below must be in the file */
+        return -1;
     if (r->final_count > 0 && r->final_events[r->final_count - 1].time_ns >= end_ns) {
         size_t keep = 0;
         while (keep < r->final_count && r->final_events[keep].time_ns < end_ns)
@@ -401,6 +495,13 @@ void rec_events_free(recorder *r)
             free(r->thread_events[t].rows);
     free(r->thread_events);
     r->thread_events = NULL;
+    for (size_t k = 0; k < r->n_ev_pending; k++) {
+        free(r->ev_pending[k].raw);
+        free(r->ev_pending[k].packed);
+    }
+    free(r->ev_pending);
+    r->ev_pending = NULL;
+    r->n_ev_pending = r->cap_ev_pending = 0;
     free(r->final_events);
     r->final_events = NULL;
     r->final_count = r->final_cap = 0;

@@ -189,6 +189,34 @@ typedef struct {
     char pad[64 - 3 * sizeof(size_t)];
 } rec_put_log;
 
+/* A finished series chunk on its way to the file (rec_series.c): unlinked
+ * from its chain at a window end, packed (filtered) by recorder_window_work
+ * on any engine thread during the next window, written serially at the
+ * next window end in the order of the list. The geometry is copied so that
+ * packing reads nothing the serial code may move (r->series, r->groups). */
+typedef struct {
+    int series;
+    int col_block;
+    int64_t first_row;
+    int64_t rows;        /* rows to write: chunk_rows, fewer when clipped at the close */
+    int cols;            /* entities in this column block */
+    int chunk_rows, chunk_cols;
+    int wide;
+    rec_block *block;    /* the cells; freed once packed */
+    unsigned char *packed; /* the filtered bytes, NULL until packed */
+    size_t packed_len;
+} rec_pending_chunk;
+
+/* A whole /events chunk on its way to the file (rec_events.c), as a series
+ * chunk: queued at a window end, packed during the next window, written at
+ * the next window end (or the close). */
+typedef struct {
+    int64_t first_row;
+    unsigned char *raw;    /* REC_EVENT_CHUNK_ROWS rows in the file's packed layout; freed once packed */
+    unsigned char *packed; /* NULL until packed */
+    size_t packed_len;
+} rec_pending_events;
+
 struct recorder {
     char *final_path;
     char *partial_path;
@@ -230,8 +258,17 @@ struct recorder {
     int series_ended;
     sim_time_ns series_end_ns;
 
-    /* rec_chunk.c's deflate stream and buffers, made at the first chunk */
-    struct rec_chunker *chunker;
+    /* Finished series chunks (rec_pending_chunk): pending[0..n_pending),
+     * packed by any thread that takes the next index from pending_next. */
+    rec_pending_chunk *pending;
+    size_t n_pending, cap_pending;
+    atomic_size_t pending_next;
+    /* Whole /events chunks waiting (rec_pending_events), taken likewise. */
+    rec_pending_events *ev_pending;
+    size_t n_ev_pending, cap_ev_pending;
+    atomic_size_t ev_pending_next;
+    /* max_threads chunkers (rec_chunk.c), each made by its thread's first chunk */
+    struct rec_chunker **chunkers;
 
     atomic_int failed; /* set once by the first failure anywhere */
     char error[REC_ERROR_LEN];
@@ -276,18 +313,29 @@ int rec_h5_set_rows(hid_t dataset, int64_t rows);
 int rec_h5_grow_rows(hid_t dataset, int64_t rows);
 
 /* rec_chunk.c */
-/* Writes one whole chunk of a float64 dataset made by rec_h5_dataset_new:
- * n_cells cells (the chunk's full shape, row-major, padding included) at
- * chunk offset (row, col), filtered here as HDF5 would (shuffle, deflate,
- * Fletcher-32; `wide`: a wide group's chunk, REC_DEFLATE_WIDE_STRATEGY)
- * and stored with H5Dwrite_chunk. The dataset must already
- * reach row. Returns 0, -1 on failure, 1 when this host cannot (big-endian:
- * use rec_h5_write_rows). */
-int rec_chunk_write(recorder *r, hid_t dataset, int64_t row, int col, const double *cells, size_t n_cells,
-                    int wide);
+/* 1 when this host's doubles are the file's IEEE little-endian float64
+ * (then series chunks are filtered here; else through rec_h5_write_rows). */
+int rec_chunk_native(void);
+/* A zlib stream per strategy and scratch buffers: one per thread that packs. */
+rec_chunker *rec_chunker_new(void);
+void rec_chunker_free(rec_chunker *c);
+/* Filters one float64 chunk of a dataset made by rec_h5_dataset_new as
+ * HDF5 would (shuffle, deflate, Fletcher-32; `wide`: a wide group's chunk,
+ * REC_DEFLATE_WIDE_STRATEGY): `rows` x `cols` cells, row-major, of a chunk
+ * of chunk_rows x chunk_cols (the rest NaN). *out (malloc'd, caller frees)
+ * gets the *out_len bytes to store. Touches only memory and c: safe on any
+ * thread with its own chunker. Returns 0 or -1 (no memory, zlib). */
+int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, int chunk_rows, int chunk_cols,
+                   int wide, unsigned char **out, size_t *out_len);
+/* The same filters for a chunk of n_elems elements of elem_size bytes each,
+ * already in the file's layout (the /events rows), default strategy. */
+int rec_chunk_pack_elems(rec_chunker *c, const unsigned char *elems, size_t n_elems, size_t elem_size,
+                         unsigned char **out, size_t *out_len);
+/* Stores packed bytes as the chunk at (row, col) with H5Dwrite_chunk; the
+ * dataset must already reach row. Serial. Returns 0 or -1. */
+int rec_chunk_store(hid_t dataset, int64_t row, int col, const unsigned char *bytes, size_t len);
 /* H5_checksum_fletcher32, HDF5's checksum of a filtered chunk. */
 uint32_t rec_chunk_fletcher32(const unsigned char *data, size_t len);
-void rec_chunker_free(recorder *r);
 
 /* rec_table.c */
 int rec_tables_flush(recorder *r, int everything);
@@ -316,6 +364,9 @@ void rec_gather_free(recorder *r);
 int rec_events_freeze(recorder *r);
 int rec_events_window_end(recorder *r, sim_time_ns window_end_ns);
 int rec_events_close(recorder *r, sim_time_ns end_ns);
+/* Packs queued /events chunks with chunker *c (made when NULL); any thread,
+ * as rec_series.c's series chunks (recorder_window_work). */
+void rec_events_pack_share(recorder *r, rec_chunker **c);
 void rec_events_free(recorder *r);
 
 #endif

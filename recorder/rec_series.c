@@ -5,7 +5,10 @@
  * chunk_cols entities), allocated NaN-filled by the first rec_series_put that
  * touches them and published with a compare-and-swap onto a chain (insert
  * only while a window runs; removal only serially). recorder_window_end
- * writes every block whose rows are all final and frees it. A chunk no put
+ * unlinks every block whose rows are all final into the pending list; the
+ * engine's threads filter them during the next window (recorder_window_work,
+ * rec_chunk.c) and the next window end writes them, in the list's order, and
+ * frees them (issue 18 item 3: the filtering was a serial 10 % of a run). A chunk no put
  * ever touched is never allocated nor written: the dataset's fill value NaN
  * stands for it. So memory is the live chunks only, whatever the run length
  * and however far a window jumps ahead.
@@ -460,45 +463,108 @@ int rec_series_window_begin(recorder *r, sim_time_ns window_end_ns)
     return 0;
 }
 
-/* Writes the first `rows` rows of block b (rows beyond are dropped). */
-static int rec_block_write(recorder *r, rec_series *s, const rec_block *b, int col_block,
-                           int64_t rows)
+/* Packs pending chunks, each taken by the next index of pending_next, with
+ * the chunker of `thread` (made on its first chunk). Any thread, while the
+ * list stays put: between the window end that filled it and the next. */
+static void rec_pending_pack_share(recorder *r, int thread)
 {
-    const rec_group *g = &r->groups[s->group];
-    int64_t first_row = b->row_block * g->chunk_rows;
-    if (rows <= 0)
-        return 0;
-    int cols = rec_block_cols(g, col_block);
-    int rc = rec_h5_grow_rows(s->dataset, first_row + rows) < 0 ? -1 : 1;
-    if (rc == 1) {
-        /* The chunk whole: cells past the clipped rows or past the last
-         * entity are NaN, as HDF5 fills a chunk before a partial write. */
-        size_t n_cells = (size_t)g->chunk_rows * (size_t)g->chunk_cols;
-        const double *cells = b->cells;
-        double *padded = NULL;
-        if (rows < g->chunk_rows || cols < g->chunk_cols) {
-            padded = malloc(n_cells * sizeof *padded);
-            if (padded == NULL)
-                return rec_h5_fail(r, "/series/%s/%s: out of memory", g->name, s->name);
-            for (size_t i = 0; i < n_cells; i++)
-                padded[i] = NAN;
-            for (int64_t row = 0; row < rows; row++)
-                memcpy(padded + row * g->chunk_cols, b->cells + row * cols, (size_t)cols * sizeof *padded);
-            cells = padded;
+    if (r->chunkers == NULL || !rec_chunk_native())
+        return;
+    rec_chunker **chunker = &r->chunkers[thread];
+    const size_t n = r->n_pending;
+    while (atomic_load_explicit(&r->pending_next, memory_order_relaxed) < n) {
+        size_t i = atomic_fetch_add_explicit(&r->pending_next, 1, memory_order_relaxed);
+        if (i >= n)
+            break;
+        rec_pending_chunk *p = &r->pending[i];
+        if (*chunker == NULL && (*chunker = rec_chunker_new()) == NULL) {
+            rec_fail(r, "%s: series chunks: out of memory", r->partial_path);
+            return;
         }
-        rc = rec_chunk_write(r, s->dataset, first_row, col_block * g->chunk_cols, cells, n_cells,
-                             g->n_entities > REC_SERIES_WIDE_ENTITIES);
-        free(padded);
+        if (rec_chunk_pack(*chunker, p->block->cells, p->rows, p->cols, p->chunk_rows, p->chunk_cols, p->wide,
+                           &p->packed, &p->packed_len) < 0) {
+            rec_fail(r, "%s: series chunks: out of memory or a zlib failure", r->partial_path);
+            return;
+        }
+        free(p->block);
+        p->block = NULL;
     }
-    if (rc == 1) /* a host the chunk writer cannot serve: through HDF5's pipeline */
-        rc = rec_h5_write_rows(s->dataset, H5T_NATIVE_DOUBLE, first_row, rows, col_block * g->chunk_cols, cols,
-                               b->cells);
+}
+
+void recorder_window_work(recorder *r, int thread, int threads)
+{
+    (void)threads; /* shares are taken one chunk at a time, whoever is free */
+    if (thread < 0 || thread >= r->max_threads || r->chunkers == NULL || (r->n_pending == 0 && r->n_ev_pending == 0) ||
+        atomic_load(&r->failed))
+        return;
+    rec_pending_pack_share(r, thread);
+    if (rec_chunk_native())
+        rec_events_pack_share(r, &r->chunkers[thread]);
+}
+
+/* Queues block b (its first `rows` rows) for packing and writing. 0 or -1. */
+static int rec_pending_add(recorder *r, int series, rec_block *b, int col_block, int64_t rows)
+{
+    const rec_group *g = &r->groups[r->series[series].group];
+    if (r->chunkers == NULL && (r->chunkers = calloc((size_t)r->max_threads, sizeof *r->chunkers)) == NULL)
+        return -1;
+    if (r->n_pending == r->cap_pending) {
+        size_t cap = r->cap_pending > 0 ? r->cap_pending * 2 : 64;
+        rec_pending_chunk *grown = realloc(r->pending, cap * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        r->pending = grown;
+        r->cap_pending = cap;
+    }
+    r->pending[r->n_pending++] = (rec_pending_chunk){
+        .series = series,
+        .col_block = col_block,
+        .first_row = b->row_block * g->chunk_rows,
+        .rows = rows,
+        .cols = rec_block_cols(g, col_block),
+        .chunk_rows = g->chunk_rows,
+        .chunk_cols = g->chunk_cols,
+        .wide = g->n_entities > REC_SERIES_WIDE_ENTITIES,
+        .block = b,
+    };
+    return 0;
+}
+
+static int rec_pending_write_one(recorder *r, const rec_pending_chunk *p)
+{
+    rec_series *s = &r->series[p->series];
+    const rec_group *g = &r->groups[s->group];
+    int col = p->col_block * p->chunk_cols;
+    int rc = rec_h5_grow_rows(s->dataset, p->first_row + p->rows);
+    if (rc == 0)
+        rc = p->packed != NULL ? rec_chunk_store(s->dataset, p->first_row, col, p->packed, p->packed_len)
+                               : rec_h5_write_rows(s->dataset, H5T_NATIVE_DOUBLE, p->first_row, p->rows, col,
+                                                   p->cols, p->block->cells); /* a big-endian host */
     if (rc < 0)
         return rec_h5_fail(r, "/series/%s/%s: cannot write rows %lld..%lld", g->name, s->name,
-                           (long long)first_row, (long long)(first_row + rows - 1));
-    if (first_row + rows > s->extent_rows)
-        s->extent_rows = first_row + rows;
+                           (long long)p->first_row, (long long)(p->first_row + p->rows - 1));
+    if (p->first_row + p->rows > s->extent_rows)
+        s->extent_rows = p->first_row + p->rows;
     return 0;
+}
+
+/* Writes the pending chunks in the list's order, packing here what no
+ * thread has packed, and empties the list. Serial. */
+static int rec_pending_write(recorder *r)
+{
+    if (r->n_pending > 0 && !atomic_load(&r->failed))
+        rec_pending_pack_share(r, 0);
+    int rc = atomic_load(&r->failed) ? -1 : 0;
+    for (size_t k = 0; k < r->n_pending; k++) {
+        rec_pending_chunk *p = &r->pending[k];
+        if (rc == 0 && rec_pending_write_one(r, p) < 0)
+            rc = -1;
+        free(p->packed);
+        free(p->block);
+    }
+    r->n_pending = 0;
+    atomic_store(&r->pending_next, 0);
+    return rc;
 }
 
 typedef struct {
@@ -514,10 +580,10 @@ static int rec_done_block_cmp(const void *pa, const void *pb)
     return (a->col_block > b->col_block) - (a->col_block < b->col_block);
 }
 
-/* Writes and frees the blocks that end at or before final_rows; with
- * `limit_rows` >= 0 (closing) every block, clipped to limit_rows. Blocks are
- * unlinked first, then written in (row, column) order so that the file's
- * layout, not only its contents, is the same for any thread count. */
+/* Queues (rec_pending_add) the blocks that end at or before final_rows;
+ * with `limit_rows` >= 0 (closing) every block, clipped to limit_rows.
+ * Blocks are unlinked first, then queued in (row, column) order so that the
+ * file's layout, not only its contents, is the same for any thread count. */
 static int rec_series_flush(recorder *r, rec_series *s, int64_t final_rows, int64_t limit_rows)
 {
     const rec_group *g = &r->groups[s->group];
@@ -572,8 +638,12 @@ static int rec_series_flush(recorder *r, rec_series *s, int64_t final_rows, int6
         int64_t rows = g->chunk_rows;
         if (closing && first_row + rows > limit_rows)
             rows = limit_rows - first_row;
-        if (rc == 0 && rec_block_write(r, s, b, done[k].col_block, rows) < 0)
+        if (rc == 0 && rows > 0 && rec_pending_add(r, (int)(s - r->series), b, done[k].col_block, rows) == 0)
+            continue;
+        if (rc == 0 && rows > 0) {
+            rec_fail(r, "%s: /series/%s/%s: out of memory", r->partial_path, g->name, s->name);
             rc = -1;
+        }
         free(b);
     }
     free(done);
@@ -607,6 +677,10 @@ int rec_series_window_end(recorder *r, sim_time_ns window_end_ns)
             g->writable_rows = g->final_rows;
     }
     rec_totals_fill(r, 0, 0);
+    /* The chunks finished at the last window end, packed during this
+     * window by the engine's threads (recorder_window_work), go first. */
+    if (rec_pending_write(r) < 0)
+        return -1;
     for (int i = 0; i < r->n_series; i++) {
         rec_series *s = &r->series[i];
         const rec_group *g = &r->groups[s->group];
@@ -650,6 +724,8 @@ int rec_series_close(recorder *r, sim_time_ns end_ns)
         if (rec_time_axis_write(r, g, rows) < 0)
             return -1;
     }
+    if (rec_pending_write(r) < 0)
+        return -1;
     for (int i = 0; i < r->n_series; i++) {
         rec_series *s = &r->series[i];
         if (s->dataset < 0)
@@ -658,6 +734,15 @@ int rec_series_close(recorder *r, sim_time_ns end_ns)
         int64_t rows = rec_rows_before(g->start_ns, g->period_ns, end_ns);
         if (rec_series_flush(r, s, rows, rows) < 0)
             return -1;
+    }
+    if (rec_pending_write(r) < 0)
+        return -1;
+    for (int i = 0; i < r->n_series; i++) {
+        rec_series *s = &r->series[i];
+        if (s->dataset < 0)
+            continue;
+        const rec_group *g = &r->groups[s->group];
+        int64_t rows = rec_rows_before(g->start_ns, g->period_ns, end_ns);
         if (rec_h5_set_rows(s->dataset, rows) < 0)
             return rec_h5_fail(r, "/series/%s/%s: cannot set %lld rows", g->name, s->name,
                                (long long)rows);
@@ -667,7 +752,17 @@ int rec_series_close(recorder *r, sim_time_ns end_ns)
 
 void rec_series_free(recorder *r)
 {
-    rec_chunker_free(r);
+    for (size_t k = 0; k < r->n_pending; k++) {
+        free(r->pending[k].packed);
+        free(r->pending[k].block);
+    }
+    free(r->pending);
+    r->pending = NULL;
+    r->n_pending = r->cap_pending = 0;
+    for (int t = 0; r->chunkers != NULL && t < r->max_threads; t++)
+        rec_chunker_free(r->chunkers[t]);
+    free(r->chunkers);
+    r->chunkers = NULL;
     for (int i = 0; i < r->n_series; i++) {
         rec_series *s = &r->series[i];
         if (s->slots != NULL) {

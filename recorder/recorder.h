@@ -169,10 +169,21 @@ int recorder_distribute(recorder *r, int rank, int ranks);
  * recorder_window_begin: before a window whose events have time <
  * window_end_ns: every row with time < window_end_ns becomes writable.
  * recorder_window_end: after it: every row and event with time <
- * window_end_ns is final; what fills whole chunks is written out and freed.
+ * window_end_ns is final; what fills whole chunks is written out and freed
+ * (a series chunk at the next window end or the close: see below).
  * Window ends must not decrease. */
 int recorder_window_begin(recorder *r, sim_time_ns window_end_ns);
 int recorder_window_end(recorder *r, sim_time_ns window_end_ns);
+
+/* Optional, for speed only: the CPU work of the series chunks the last
+ * recorder_window_end finished (shuffle, deflate, Fletcher-32), done on the
+ * calling thread. Call it during the next window from any threads at once,
+ * each with its own `thread` in 0..max_threads-1 (threads: how many call;
+ * each call takes chunks while any is left), never concurrently with
+ * another recorder function but rec_series_put and rec_event. Whatever no
+ * call packed, the next window end or the close packs itself; the file is
+ * the same either way (the writes keep their order). */
+void recorder_window_work(recorder *r, int thread, int threads);
 
 /* Optional, after the last window and before the tables are written: writes
  * every series up to end_ns (as recorder_close would) and frees their

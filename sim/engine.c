@@ -74,6 +74,8 @@ struct sim_engine {
     sim_ctx *ctxs; /* cfg.threads of them */
     sim_window_hook_fn hook;
     void *hook_ctx;
+    sim_window_work_fn work; /* sim_set_window_work: NULL when none */
+    void *work_ctx;
     sim_stats stats;
     char error[SIM_ERROR_LEN];
     /* Partition, fixed when sim_run starts: worker w = rank * threads + t
@@ -319,6 +321,19 @@ void sim_set_window_hook(sim_engine *eng, sim_window_hook_fn hook, void *hook_ct
 {
     eng->hook = hook;
     eng->hook_ctx = hook_ctx;
+}
+
+void sim_set_window_work(sim_engine *eng, sim_window_work_fn fn, void *work_ctx)
+{
+    eng->work = fn;
+    eng->work_ctx = work_ctx;
+}
+
+/* The window work of `thread` of `threads` (sim_set_window_work). */
+static inline void run_window_work(sim_engine *eng, int thread, int threads)
+{
+    if (eng->work)
+        eng->work(eng->work_ctx, thread, threads);
 }
 
 /* --- handler side ------------------------------------------------------ */
@@ -787,6 +802,7 @@ static void run_serial(sim_engine *eng, run_state *rs)
         if (rs->stop)
             return;
         sim_time_ns local_next = run_lp_range(c, first, end, rs->window_end);
+        run_window_work(eng, 0, 1);
         sim_time_ns merged = merge_inbound(eng, 0);
         c->next_min = merged < local_next ? merged : local_next;
         round_end(eng, rs);
@@ -895,6 +911,7 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
             if (block_next < next)
                 next = block_next;
         }
+        run_window_work(eng, 0, 1);
         for (int t = 0; t < eng->cfg.threads; t++) {
             sim_time_ns merged = merge_inbound(eng, t);
             if (merged < next)
@@ -923,6 +940,7 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
         const double cpu0 = thread_cpu_seconds(), wall0 = wall_seconds();
         sim_time_ns local_next = measure ? run_lp_range_timed(c, first, end, rs->window_end)
                                          : run_lp_range(c, first, end, rs->window_end);
+        run_window_work(eng, tid, eng->cfg.threads);
         const double wall1 = wall_seconds();
         sim_barrier_wait(barrier);
         const double wall2 = wall_seconds();

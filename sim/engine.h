@@ -19,7 +19,9 @@
  *  - A run executes events with time_ns < until_ns.
  *  - Random numbers come from sim_rng(), one stream per (LP, stream id).
  *  - Window hooks run serially between windows: the place for whatever must
- *    see a consistent global state (recording, progress display).
+ *    see a consistent global state (recording, progress display). A window
+ *    work function (sim_set_window_work) runs on every thread inside the
+ *    next window: the hooks' CPU work that needs no global state.
  *  - Distributed (cfg.distributed, MPI): the same windows on every rank; the
  *    window bound is agreed with one MPI_Allreduce per window and the events
  *    between ranks travel in one all-to-all exchange per window. Every rank
@@ -115,6 +117,17 @@ int sim_schedule(sim_engine *eng, uint32_t dst_lp, sim_time_ns time_ns, uint32_t
 gsl_rng *sim_engine_rng(sim_engine *eng, uint32_t lp, uint32_t stream);
 
 void sim_set_window_hook(sim_engine *eng, sim_window_hook_fn hook, void *hook_ctx);
+
+/* Optional parallel work of the window hooks' owner (for speed only): in
+ * every window each running thread calls fn(work_ctx, thread, threads)
+ * once, after its LPs and before the window's events are merged; threads
+ * is how many call in this window (1 when thread 0 runs it alone). The
+ * calls run concurrently with each other and with the other threads'
+ * handlers, so fn may touch only what the last SIM_WINDOW_END hook handed
+ * over for it (e.g. the recorder's finished chunks to compress); whatever
+ * it does must not depend on who calls it nor change a result. */
+typedef void (*sim_window_work_fn)(void *work_ctx, int thread, int threads);
+void sim_set_window_work(sim_engine *eng, sim_window_work_fn fn, void *work_ctx);
 
 /* The MPI rank of this process and the number of ranks (0 and 1 unless
  * cfg.distributed). */

@@ -2,6 +2,7 @@
  * streams, windows and thread-count independence. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "check.h"
@@ -384,6 +385,52 @@ static void test_windows(void)
     sim_engine_free(eng);
 }
 
+/* ---- the window work function (sim_set_window_work) ---- */
+
+/* Calls by how many threads called in their window (1: solo or one
+ * thread, 2: the team), and calls breaking thread < threads. */
+typedef struct {
+    atomic_int calls_by[3];
+    atomic_int bad;
+} work_log;
+
+static void work(void *ctx, int thread, int threads)
+{
+    work_log *w = ctx;
+    if (threads < 1 || threads > 2 || thread < 0 || thread >= threads) {
+        atomic_fetch_add(&w->bad, 1);
+        return;
+    }
+    atomic_fetch_add(&w->calls_by[threads], 1);
+}
+
+/* Every window, each running thread calls once: a solo (or 1-thread)
+ * window one call with threads = 1, a team window two with threads = 2. */
+static void test_window_work(void)
+{
+    for (int threads = 1; threads <= 2; threads++) {
+        sim_config cfg = {.seed = 1, .lookahead_ns = 100, .threads = threads};
+        sim_engine *eng = sim_engine_new(&cfg);
+        uint32_t k = sim_kind_register(eng, "tick", 0);
+        log_lp l = {0};
+        uint32_t lp = sim_lp_new(eng, "log", log_handler, &l);
+        for (int i = 0; i < 300; i++) /* 300 windows: the first epoch solo, then the team */
+            sim_schedule(eng, lp, i * 1000, k, NULL, 0);
+        work_log w = {0};
+        sim_set_window_work(eng, work, &w);
+        CHECK_INT_EQ(sim_run(eng, 1000000), 0);
+        sim_stats st;
+        sim_get_stats(eng, &st);
+        CHECK_INT_EQ(st.windows, 300);
+        CHECK_INT_EQ(atomic_load(&w.bad), 0);
+        CHECK_INT_EQ(atomic_load(&w.calls_by[1]), threads == 1 ? 300 : (int)st.solo_windows);
+        CHECK_INT_EQ(atomic_load(&w.calls_by[2]), threads == 1 ? 0 : 2 * (300 - (int)st.solo_windows));
+        /* the second epoch always probes the team (docs/engine.md) */
+        CHECK(threads == 1 || atomic_load(&w.calls_by[2]) >= 2);
+        sim_engine_free(eng);
+    }
+}
+
 /* sim_release_events: after a run stopped at until_ns, the pending events
  * (here the one at t=2000) are freed; the statistics stay and a second run
  * is refused with a message. Run under the sanitizer build for the frees. */
@@ -450,5 +497,6 @@ int main(void)
     test_cost_partition();
     test_deal_by_kind();
     test_windows();
+    test_window_work();
     return CHECK_DONE();
 }

@@ -4,11 +4,14 @@
  * Fletcher-32 and inflates, byte for byte, to what HDF5's own pipeline
  * (H5Dwrite through shuffle, deflate, Fletcher-32) stores for the same
  * values in a dataset of the same creation list. Also HDF5's Fletcher-32
- * by hand.
+ * by hand. Each case runs twice: the chunks packed at the window end that
+ * writes them, and packed between windows by two threads at once through
+ * recorder_window_work (as the engine's threads do, issue 18 item 3).
  */
 #include <hdf5.h>
 
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,13 +114,13 @@ static void check_chunks_equal(hid_t got, hid_t want, const hsize_t chunk[2], in
     free(b_plain);
 }
 
-static void run_case(int entities, hsize_t want_chunk_rows, hsize_t want_chunk_cols, int same_raw)
+static void run_case(int entities, hsize_t want_chunk_rows, hsize_t want_chunk_cols, int same_raw, int work_threads)
 {
     n_entities = entities;
     char path[4200], ref_path[4200], err[1024];
     snprintf(path, sizeof path, "%s/rec_chunk.h5", VDCSIM_TEST_TMPDIR);
     snprintf(ref_path, sizeof ref_path, "%s/rec_chunk_ref.h5", VDCSIM_TEST_TMPDIR);
-    recorder *r = recorder_open(path, 1, err, sizeof err);
+    recorder *r = recorder_open(path, work_threads > 0 ? work_threads : 1, err, sizeof err);
     CHECK(r != NULL);
     if (!r)
         return;
@@ -133,6 +136,10 @@ static void run_case(int entities, hsize_t want_chunk_rows, hsize_t want_chunk_c
                 if (!(row == HOLE_ROW && e == HOLE_ENTITY))
                     rec_series_put(r, id, row * S, e, value(row, e));
         CHECK_INT_EQ(recorder_window_end(r, ends[w]), 0);
+        if (work_threads > 0) {
+#pragma omp parallel num_threads(work_threads)
+            recorder_window_work(r, omp_get_thread_num(), omp_get_num_threads());
+        }
     }
     CHECK_INT_EQ(recorder_close(r, (N_ROWS - 1) * S + S / 2, err, sizeof err), 0);
 
@@ -191,10 +198,108 @@ static void run_case(int entities, hsize_t want_chunk_rows, hsize_t want_chunk_c
     free(got);
 }
 
+/* /events: 2,500 rows over two windows, the two whole 1,024-row chunks
+ * filtered here (on two threads between windows), the last 452 rows
+ * through H5Dwrite at the close. Rows read back are those logged
+ * (time_ns = 1000 * i, lp = i % 7, seq = i, a = -i, value = i / 4), and
+ * each whole chunk's stored bytes equal those HDF5's pipeline stores for
+ * the same rows in a dataset of the same type and creation list (default
+ * strategy: the very bytes). */
+static void run_events_case(void)
+{
+    enum { N = 2500 };
+    char path[4200], ref_path[4200], err[1024];
+    snprintf(path, sizeof path, "%s/rec_chunk_ev.h5", VDCSIM_TEST_TMPDIR);
+    snprintf(ref_path, sizeof ref_path, "%s/rec_chunk_ev_ref.h5", VDCSIM_TEST_TMPDIR);
+    recorder *r = recorder_open(path, 2, err, sizeof err);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    int kind = rec_event_kind(r, "tick");
+    CHECK(kind >= 0);
+    sim_time_ns ends[2] = {1200 * 1000, (sim_time_ns)N * 1000};
+    int i = 0;
+    for (int w = 0; w < 2; w++) {
+        CHECK_INT_EQ(recorder_window_begin(r, ends[w]), 0);
+        for (; i < N && (sim_time_ns)i * 1000 < ends[w]; i++)
+            rec_event(r, i % 2, (sim_time_ns)i * 1000, (uint32_t)(i % 7), (uint64_t)i, kind, i, -i, 0, i / 4.0);
+        CHECK_INT_EQ(recorder_window_end(r, ends[w]), 0);
+#pragma omp parallel num_threads(2)
+        recorder_window_work(r, omp_get_thread_num(), omp_get_num_threads());
+    }
+    CHECK_INT_EQ(recorder_close(r, ends[1] + 1, err, sizeof err), 0);
+
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t ds = H5Dopen2(f, "/events", H5P_DEFAULT);
+    CHECK(ds >= 0);
+    hid_t type = H5Dget_type(ds), dcpl = H5Dget_create_plist(ds);
+    CHECK_INT_EQ(H5Tget_size(type), 56);
+    hid_t space = H5Dget_space(ds);
+    hsize_t dims[1] = {0};
+    H5Sget_simple_extent_dims(space, dims, NULL);
+    CHECK_INT_EQ(dims[0], N);
+    unsigned char *rows = malloc((size_t)N * 56);
+    CHECK(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+    int rows_ok = 1;
+    for (int k = 0; k < N; k++) {
+        int64_t t, a;
+        uint32_t lp;
+        uint64_t seq;
+        double v;
+        memcpy(&t, rows + (size_t)k * 56, 8);
+        memcpy(&lp, rows + (size_t)k * 56 + 8, 4);
+        memcpy(&seq, rows + (size_t)k * 56 + 12, 8);
+        memcpy(&a, rows + (size_t)k * 56 + 32, 8);
+        memcpy(&v, rows + (size_t)k * 56 + 48, 8);
+        if (t != (int64_t)k * 1000 || lp != (uint32_t)(k % 7) || seq != (uint64_t)k || a != -k || v != k / 4.0)
+            rows_ok = 0;
+    }
+    CHECK(rows_ok);
+
+    hid_t rf = H5Fcreate(ref_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hsize_t max_dims[1] = {H5S_UNLIMITED};
+    hid_t ref_space = H5Screate_simple(1, dims, max_dims);
+    hid_t ref = H5Dcreate2(rf, "reference", type, ref_space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    CHECK(ref >= 0);
+    CHECK(H5Dwrite(ref, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0);
+    H5Fflush(rf, H5F_SCOPE_LOCAL);
+    for (hsize_t row = 0; row < 2048; row += 1024) {
+        hsize_t offset[1] = {row};
+        hsize_t got_bytes = 0, want_bytes = 0;
+        CHECK(H5Dget_chunk_storage_size(ds, offset, &got_bytes) >= 0);
+        CHECK(H5Dget_chunk_storage_size(ref, offset, &want_bytes) >= 0);
+        CHECK(got_bytes > 0 && got_bytes == want_bytes);
+        if (got_bytes == 0 || got_bytes != want_bytes)
+            continue;
+        unsigned char *a = malloc(got_bytes), *b = malloc(want_bytes);
+        uint32_t mask_a = 99, mask_b = 99;
+        CHECK(H5Dread_chunk(ds, H5P_DEFAULT, offset, &mask_a, a) >= 0);
+        CHECK(H5Dread_chunk(ref, H5P_DEFAULT, offset, &mask_b, b) >= 0);
+        CHECK_INT_EQ(mask_a, 0);
+        CHECK(memcmp(a, b, got_bytes) == 0);
+        free(a);
+        free(b);
+    }
+    free(rows);
+    H5Dclose(ref);
+    H5Sclose(ref_space);
+    H5Fclose(rf);
+    H5Sclose(space);
+    H5Pclose(dcpl);
+    H5Tclose(type);
+    H5Dclose(ds);
+    H5Fclose(f);
+    remove(path);
+    remove(ref_path);
+}
+
 int main(void)
 {
     check_fletcher32();
-    run_case(300, 64, 256, 1);
-    run_case(2100, 4, 1024, 0);
+    for (int work_threads = 0; work_threads <= 2; work_threads += 2) {
+        run_case(300, 64, 256, 1, work_threads);
+        run_case(2100, 4, 1024, 0, work_threads);
+    }
+    run_events_case();
     return CHECK_DONE();
 }
