@@ -23,6 +23,7 @@
 #include "sim/event_queue.h"
 #include "sim/mpi_link.h"
 #include "sim/rng.h"
+#include "sim/team_chooser.h"
 
 typedef struct sim_lp {
     sim_handler_fn handler;
@@ -775,57 +776,28 @@ static void run_serial(sim_engine *eng, run_state *rs)
     }
 }
 
-/* Polls of the barrier's generation before a waiting thread yields and then
- * sleeps: about 10-50 us on current x86 cores, longer than most windows of
- * the datacenter model, far shorter than a scheduler time slice. */
-enum { BARRIER_SPIN_POLLS = 20000 };
-
-/* How the team runs the next epoch of windows. Every thread runs its own
- * block of LPs (TEAM), or thread 0 runs them all while the others sleep
- * (SOLO). Who runs an LP never changes what it does: events are ordered by
- * their total key, the recorder sorts its event log, so both modes give the
- * same datasets and the choice is made on wall time alone. */
-typedef enum { MODE_TEAM, MODE_SOLO } team_mode;
+/* Wall time a waiting thread polls the barrier before it sleeps: longer than
+ * a futex wake-up on an idle machine (so a partner a few microseconds late
+ * costs no sleep), far shorter than a scheduler time slice (so a partner
+ * descheduled by other work costs little CPU). */
+#define BARRIER_SPIN_NS 30000L
 
 /* An epoch ends after this many windows or this much wall time, whichever
- * comes first, so models with long windows are re-decided often enough too. */
+ * comes first, so models with long windows are re-decided often enough too.
+ * After each epoch thread 0 decides how the next one runs: with the team or
+ * alone (sim/team_chooser.h). */
 #define EPOCH_WALL_S 0.02
-enum {
-    EPOCH_WINDOWS = 64,     /* windows between two decisions */
-    REPROBE_MIN_EPOCHS = 8, /* after a team epoch that lost, solo for this many epochs, */
-    REPROBE_MAX_EPOCHS = 256 /* doubling each time the team loses again, up to this many */
-};
+enum { EPOCH_WINDOWS = 64 };
 
 /* What a team epoch measures, over the same windows, for both modes: the
- * wall time of its parallel part (every thread's run and merge, barriers
- * and waits for a late thread included: what the team costs), and each
- * thread's CPU time in run and merge (what thread 0 alone would need).
- * Thread 0's own wall time over CPU time there says how much the machine
- * stretches a thread's work, so solo would cost stretch x the team's CPU
- * time. Comparing the two modes over different epochs compared different
- * windows: in the datacenter model a sample window holds 10,000 host
- * samples and the next seven a few hundred events (issue 18 item 3). */
+ * wall time of its LP work (every thread's run and merge, barrier waits for
+ * a late thread included: what the team costs), and each thread's CPU time
+ * in run and merge, barrier waits excluded (what thread 0 alone would
+ * need, stretched by how slowly a solo thread runs now). */
 typedef struct team_clock {
     double parallel_wall_s; /* thread 0: from each window's start to the merge barrier */
-    double own_wall_s;      /* thread 0: its run and merge, wall */
     double cpu_s[];         /* [thread] run and merge, thread CPU time */
 } team_clock;
-
-/* Thread 0's choice of mode. The team runs until an epoch shows that one
- * thread would have done the same work sooner; then solo for a number of
- * epochs that doubles each time the team loses again. The first epoch runs
- * solo, so every run with several threads passes through both modes. */
-typedef struct mode_chooser {
-    team_mode mode;
-    int epochs_until_probe, probe_interval;
-} mode_chooser;
-
-static void mode_chooser_init(mode_chooser *m)
-{
-    m->mode = MODE_SOLO;
-    m->epochs_until_probe = 1;
-    m->probe_interval = REPROBE_MIN_EPOCHS;
-}
 
 static double thread_cpu_seconds(void)
 {
@@ -834,43 +806,21 @@ static double thread_cpu_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* After a team epoch: the team stays if its parallel wall time was at most
- * what one thread would have taken. */
-static void mode_chooser_team_done(mode_chooser *m, const team_clock *tc, int threads)
-{
-    double cpu = 0.0;
-    for (int t = 0; t < threads; t++)
-        cpu += tc->cpu_s[t];
-    const double own_cpu = tc->cpu_s[0];
-    const double stretch = own_cpu > 0.0 && tc->own_wall_s > own_cpu ? tc->own_wall_s / own_cpu : 1.0;
-    if (tc->parallel_wall_s <= stretch * cpu) {
-        m->probe_interval = REPROBE_MIN_EPOCHS;
-        return;
-    }
-    m->mode = MODE_SOLO;
-    m->epochs_until_probe = m->probe_interval;
-    if (m->probe_interval < REPROBE_MAX_EPOCHS)
-        m->probe_interval *= 2;
-}
-
-static void mode_chooser_solo_done(mode_chooser *m)
-{
-    if (--m->epochs_until_probe <= 0)
-        m->mode = MODE_TEAM;
-}
-
 static int epoch_is_over(int windows_done, double start_s)
 {
     return windows_done >= EPOCH_WINDOWS || wall_seconds() - start_s >= EPOCH_WALL_S;
 }
 
-/* Thread 0 alone: every LP of this rank, every outbox, one window at a time. */
-static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
+/* Thread 0 alone: every LP of this rank, every outbox, one window at a time.
+ * Adds the wall and CPU time of the LP work (run and merge, as a team epoch
+ * measures it) to *wall_s and *cpu_s. */
+static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s, double *wall_s, double *cpu_s)
 {
     sim_ctx *c = &eng->ctxs[0];
     const int threads = eng->cfg.threads;
     const uint32_t *cut = &eng->worker_first[eng->rank * threads];
     for (int w = 0; !rs->stop && !epoch_is_over(w, start_s); w++) {
+        const double cpu0 = thread_cpu_seconds(), wall0 = wall_seconds();
         sim_time_ns next = SIM_TIME_NEVER;
         for (int t = 0; t < threads; t++) { /* block by block: groups end at blocks */
             sim_time_ns block_next = run_lp_range(c, cut[t], cut[t + 1], rs->window_end);
@@ -883,6 +833,8 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
                 next = merged;
             eng->ctxs[t].next_min = SIM_TIME_NEVER;
         }
+        *wall_s += wall_seconds() - wall0;
+        *cpu_s += thread_cpu_seconds() - cpu0;
         c->next_min = next;
         round_end(eng, rs);
         eng->stats.solo_windows++;
@@ -894,25 +846,24 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
  * alone closes a window, decides the next one and whether the epoch is over
  * between the second and third barrier (in every window, so no reset
  * before an epoch can race with a late reader); `rs` and `*epoch_over` are
- * read by the others only after the third. Each thread adds its run and merge time
- * to `tc` (team_clock), thread 0 reads the others' after the second. */
+ * read by the others only after the third. Each thread adds the CPU time
+ * of its run and merge (not of its barrier waits) to `tc` (team_clock),
+ * thread 0 reads the others' after the second barrier. */
 static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier, int tid,
                            uint32_t first, uint32_t end, double start_s, int *epoch_over, int measure,
                            team_clock *tc)
 {
     sim_ctx *c = &eng->ctxs[tid];
     for (int w = 1;; w++) {
-        const double cpu0 = thread_cpu_seconds(), wall0 = wall_seconds();
+        const double wall0 = wall_seconds(), cpu0 = thread_cpu_seconds();
         sim_time_ns local_next = measure ? run_lp_range_timed(c, first, end, rs->window_end)
                                          : run_lp_range(c, first, end, rs->window_end);
-        const double wall1 = wall_seconds();
+        const double cpu1 = thread_cpu_seconds();
         sim_barrier_wait(barrier);
-        const double wall2 = wall_seconds();
+        const double cpu2 = thread_cpu_seconds();
         sim_time_ns merged = merge_inbound(eng, tid);
         c->next_min = merged < local_next ? merged : local_next;
-        tc->cpu_s[tid] += thread_cpu_seconds() - cpu0;
-        if (tid == 0)
-            tc->own_wall_s += wall1 - wall0 + wall_seconds() - wall2;
+        tc->cpu_s[tid] += cpu1 - cpu0 + thread_cpu_seconds() - cpu2;
         sim_barrier_wait(barrier);
         if (tid == 0) {
             tc->parallel_wall_s += wall_seconds() - wall0;
@@ -1107,8 +1058,8 @@ static void rebalance_threads(sim_engine *eng)
 
 /* Several threads: one parallel region for the whole run, in epochs of
  * EPOCH_WINDOWS windows. Thread 0 runs each epoch with the team or alone
- * (mode_chooser: the team stays while its epochs take less wall time than
- * one thread would have needed for the same windows), so a machine loaded
+ * (sim/team_chooser.h: the team stays while its epochs take less wall time
+ * than one thread would have needed for the same windows), so a machine loaded
  * by other work never makes several threads much slower than one (the
  * waiting threads sleep: sim/barrier.h). Between epochs a thread's block of
  * LPs is fixed, so the LPs it runs are the ones whose queues it merges into. */
@@ -1116,7 +1067,7 @@ static void run_parallel(sim_engine *eng, run_state *rs)
 {
     const int threads = eng->cfg.threads;
     sim_barrier barrier;
-    if (sim_barrier_init(&barrier, threads, BARRIER_SPIN_POLLS) != 0) {
+    if (sim_barrier_init(&barrier, threads, BARRIER_SPIN_NS) != 0) {
         set_engine_error(eng, "cannot create the threads' barrier");
         rs->failed = 1;
         return;
@@ -1133,8 +1084,8 @@ static void run_parallel(sim_engine *eng, run_state *rs)
     int epoch_over = 0, measure = 0;
     uint64_t team_epochs = 0;
     double start_s = 0.0;
-    mode_chooser chooser;
-    mode_chooser_init(&chooser);
+    sim_team_chooser chooser;
+    sim_team_chooser_init(&chooser);
     round_begin(eng, rs);
 #pragma omp parallel num_threads(threads)
     {
@@ -1152,20 +1103,24 @@ static void run_parallel(sim_engine *eng, run_state *rs)
              * flags, rs) is written only before it. */
             while (!rs->stop) {
                 start_s = wall_seconds();
-                if (chooser.mode == MODE_SOLO) {
-                    run_solo_epoch(eng, rs, start_s);
-                    mode_chooser_solo_done(&chooser);
+                if (chooser.mode == SIM_MODE_SOLO) {
+                    double wall_s = 0.0, cpu_s = 0.0;
+                    run_solo_epoch(eng, rs, start_s, &wall_s, &cpu_s);
+                    sim_team_chooser_solo_done(&chooser, wall_s, cpu_s);
                     continue;
                 }
                 measure = team_epochs++ % MEASURE_EVERY == 0;
-                tclock->parallel_wall_s = tclock->own_wall_s = 0.0;
+                tclock->parallel_wall_s = 0.0;
                 for (int t = 0; t < threads; t++)
                     tclock->cpu_s[t] = 0.0;
                 sim_barrier_wait(&barrier);
                 run_team_epoch(eng, rs, &barrier, 0, eng->worker_first[eng->rank * threads],
                                eng->worker_first[eng->rank * threads + 1], start_s, &epoch_over, measure,
                                tclock);
-                mode_chooser_team_done(&chooser, tclock, threads);
+                double team_cpu_s = 0.0;
+                for (int t = 0; t < threads; t++)
+                    team_cpu_s += tclock->cpu_s[t];
+                sim_team_chooser_team_done(&chooser, tclock->parallel_wall_s, team_cpu_s);
                 if (measure)
                     rebalance_threads(eng);
             }
@@ -1184,6 +1139,8 @@ static void run_parallel(sim_engine *eng, run_state *rs)
         }
     }
     free(tclock);
+    eng->stats.barrier_waits += atomic_load(&barrier.waits);
+    eng->stats.barrier_sleeps += atomic_load(&barrier.sleeps);
     if (team_size != threads) {
         set_engine_error(eng, "OpenMP gave %d threads, %d were asked for", team_size, threads);
         rs->failed = 1;
