@@ -660,8 +660,6 @@ static void round_end(sim_engine *eng, run_state *rs)
 {
     eng->stats.windows++;
     rs->reached = rs->window_end;
-    if (eng->cfg.threads > 1)
-        balance_pools(eng);
     if (eng->ranks > 1 && exchange_between_ranks(eng) != 0)
         rs->failed = 1;
     if (eng->ranks > 1 && eng->n_regions > 0 && sync_shared_regions(eng) != 0)
@@ -867,6 +865,11 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
         sim_barrier_wait(barrier);
         if (tid == 0) {
             tc->parallel_wall_s += wall_seconds() - wall0;
+            /* Only after team windows: in solo ones thread 0 takes and frees
+             * every event, and evening the lists out there moved half its
+             * free events, every window, to a thread that was not running,
+             * while thread 0 took new slabs (2 % of a solo run's CPU). */
+            balance_pools(eng);
             round_end(eng, rs);
             round_begin(eng, rs);
             *epoch_over = rs->stop || epoch_is_over(w, start_s);
@@ -955,25 +958,51 @@ static uint32_t deal_kind(lp_deal *d, sim_handler_fn handler)
     return d->n_kinds++;
 }
 
+/* LPs of one kind go to threads in runs of consecutive ids, not one by
+ * one: the models touch their LPs' records in id order (the recorder's
+ * cells of neighbouring hosts share cache lines; the DRS feature prefetches
+ * the next host's record), so one by one every access of a window was a
+ * stride of `threads` and a solo epoch, running the blocks one after the
+ * other, visited each line twice (issue 18 item 3). A run is 1/16 of a
+ * thread's share of the kind, at least 1 and at most 64 LPs, so the kind
+ * stays even to within one run. */
+enum { DEAL_RUNS_PER_THREAD = 16, DEAL_RUN_MAX = 64 };
+
+static uint32_t deal_run_length(uint32_t lps_of_kind, uint32_t threads)
+{
+    const uint32_t run = lps_of_kind / (threads * DEAL_RUNS_PER_THREAD);
+    return run < 1 ? 1 : run > DEAL_RUN_MAX ? DEAL_RUN_MAX : run;
+}
+
 /* Deals `lps[0..n)` (increasing ids) over `threads`; weight of LP i is
- * cost[lps[i]] + floor_ns, or 1 without cost. Returns the sum over kinds of
- * the busiest thread's weight of that kind: the time the windows of each
- * kind take, if each window ran LPs of one kind. */
+ * cost[lps[i]] + floor_ns, or 1 without cost. A run of a kind goes to the
+ * thread with the least weight of that kind so far (ties: the least weight
+ * in all, then the lowest thread). Returns the sum over kinds of the
+ * busiest thread's weight of that kind: the time the windows of each kind
+ * take, if each window ran LPs of one kind. */
 static double deal_lps(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n, const double *cost,
                        double floor_ns)
 {
     deal_clear(d);
+    uint32_t count[DEAL_MAX_KINDS] = {0}, run_left[DEAL_MAX_KINDS] = {0}, run_thread[DEAL_MAX_KINDS] = {0};
+    for (uint32_t i = 0; i < n; i++)
+        count[deal_kind(d, eng->lps[lps[i]].handler)]++;
     for (uint32_t i = 0; i < n; i++) {
         const uint32_t k = deal_kind(d, eng->lps[lps[i]].handler);
         const double w = cost ? cost[lps[i]] + floor_ns : 1.0;
         double *kl = &d->kind_load[(size_t)k * d->threads];
-        uint32_t best = 0;
-        for (uint32_t t = 1; t < d->threads; t++)
-            if (kl[t] < kl[best] || (kl[t] == kl[best] && d->load[t] < d->load[best]))
-                best = t;
-        d->thread_of[i] = best;
-        kl[best] += w;
-        d->load[best] += w;
+        if (run_left[k] == 0) {
+            uint32_t best = 0;
+            for (uint32_t t = 1; t < d->threads; t++)
+                if (kl[t] < kl[best] || (kl[t] == kl[best] && d->load[t] < d->load[best]))
+                    best = t;
+            run_thread[k] = best;
+            run_left[k] = deal_run_length(count[k], d->threads);
+        }
+        run_left[k]--;
+        d->thread_of[i] = run_thread[k];
+        kl[run_thread[k]] += w;
+        d->load[run_thread[k]] += w;
     }
     return deal_span(d);
 }
