@@ -47,8 +47,9 @@ void sim_barrier_destroy(sim_barrier *b)
     pthread_mutex_destroy(&b->mutex);
 }
 
-/* Polls until the generation moves on or spin_ns have passed; 1 if it moved. */
-static int spin_until_open(sim_barrier *b, unsigned gen)
+/* Polls until the generation moves on or spin_ns have passed; 1 if it
+ * moved. *spun_ns: the polling time as of the last clock read. */
+static int spin_until_open(sim_barrier *b, unsigned gen, long *spun_ns)
 {
     const long start_ns = b->spin_ns > 0 ? monotonic_ns() : 0;
     for (;;) {
@@ -57,12 +58,15 @@ static int spin_until_open(sim_barrier *b, unsigned gen)
                 return 1;
             spin_pause();
         }
-        if (b->spin_ns <= 0 || monotonic_ns() - start_ns >= b->spin_ns)
+        if (b->spin_ns <= 0)
+            return 0;
+        *spun_ns = monotonic_ns() - start_ns;
+        if (*spun_ns >= b->spin_ns)
             return 0;
     }
 }
 
-void sim_barrier_wait(sim_barrier *b)
+long sim_barrier_wait(sim_barrier *b)
 {
     unsigned gen = atomic_load(&b->generation);
     if (atomic_fetch_add(&b->arrived, 1) + 1 == b->parties) {
@@ -80,11 +84,12 @@ void sim_barrier_wait(sim_barrier *b)
             pthread_cond_broadcast(&b->wake);
             pthread_mutex_unlock(&b->mutex);
         }
-        return;
+        return 0;
     }
     atomic_fetch_add_explicit(&b->waits, 1ul, memory_order_relaxed);
-    if (spin_until_open(b, gen))
-        return;
+    long spun_ns = 0;
+    if (spin_until_open(b, gen, &spun_ns))
+        return spun_ns;
     pthread_mutex_lock(&b->mutex);
     atomic_fetch_add(&b->sleepers, 1);
     if (atomic_load(&b->generation) == gen) {
@@ -94,4 +99,5 @@ void sim_barrier_wait(sim_barrier *b)
     }
     atomic_fetch_sub(&b->sleepers, 1);
     pthread_mutex_unlock(&b->mutex);
+    return spun_ns;
 }

@@ -36,6 +36,9 @@ typedef struct sim_barrier {
 /* Returns 0, or -1 when the mutex or condition variable cannot be created. */
 int sim_barrier_init(sim_barrier *b, int parties, long spin_ns);
 void sim_barrier_destroy(sim_barrier *b);
-void sim_barrier_wait(sim_barrier *b);
+/* Returns the nanoseconds it spent polling (0 when it arrived last or the
+ * barrier opened within the first polls): CPU time that was waiting, not
+ * work, which the engine's team/solo chooser must not count as work. */
+long sim_barrier_wait(sim_barrier *b);
 
 #endif

@@ -810,15 +810,16 @@ static int epoch_is_over(int windows_done, double start_s)
 }
 
 /* Thread 0 alone: every LP of this rank, every outbox, one window at a time.
- * Adds the wall and CPU time of the LP work (run and merge, as a team epoch
- * measures it) to *wall_s and *cpu_s. */
+ * Sets *wall_s and *cpu_s to the epoch's wall and thread CPU time (read once
+ * per epoch: the CPU clock is a system call, per window it tripled the
+ * cost of a solo run of tiny windows in a VM). */
 static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s, double *wall_s, double *cpu_s)
 {
     sim_ctx *c = &eng->ctxs[0];
     const int threads = eng->cfg.threads;
     const uint32_t *cut = &eng->worker_first[eng->rank * threads];
+    const double cpu0 = thread_cpu_seconds();
     for (int w = 0; !rs->stop && !epoch_is_over(w, start_s); w++) {
-        const double cpu0 = thread_cpu_seconds(), wall0 = wall_seconds();
         sim_time_ns next = SIM_TIME_NEVER;
         for (int t = 0; t < threads; t++) { /* block by block: groups end at blocks */
             sim_time_ns block_next = run_lp_range(c, cut[t], cut[t + 1], rs->window_end);
@@ -831,13 +832,13 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s, doubl
                 next = merged;
             eng->ctxs[t].next_min = SIM_TIME_NEVER;
         }
-        *wall_s += wall_seconds() - wall0;
-        *cpu_s += thread_cpu_seconds() - cpu0;
         c->next_min = next;
         round_end(eng, rs);
         eng->stats.solo_windows++;
         round_begin(eng, rs);
     }
+    *wall_s = wall_seconds() - start_s;
+    *cpu_s = thread_cpu_seconds() - cpu0;
 }
 
 /* Every thread its own block of LPs, three barriers per window. Thread 0
@@ -846,22 +847,24 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s, doubl
  * before an epoch can race with a late reader); `rs` and `*epoch_over` are
  * read by the others only after the third. Each thread adds the CPU time
  * of its run and merge (not of its barrier waits) to `tc` (team_clock),
- * thread 0 reads the others' after the second barrier. */
+ * thread 0 reads the others' after the second barrier, and ends the epoch
+ * early when `chooser` (thread 0's) says the team is clearly losing. */
 static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier, int tid,
                            uint32_t first, uint32_t end, double start_s, int *epoch_over, int measure,
-                           team_clock *tc)
+                           team_clock *tc, const sim_team_chooser *chooser)
 {
+    const int threads = eng->cfg.threads;
     sim_ctx *c = &eng->ctxs[tid];
     for (int w = 1;; w++) {
+        /* two thread-CPU clock reads per window (a system call each, some
+         * hundreds of ns in a VM), the barrier's polling time taken out */
         const double wall0 = wall_seconds(), cpu0 = thread_cpu_seconds();
         sim_time_ns local_next = measure ? run_lp_range_timed(c, first, end, rs->window_end)
                                          : run_lp_range(c, first, end, rs->window_end);
-        const double cpu1 = thread_cpu_seconds();
-        sim_barrier_wait(barrier);
-        const double cpu2 = thread_cpu_seconds();
+        const long spun_ns = sim_barrier_wait(barrier);
         sim_time_ns merged = merge_inbound(eng, tid);
         c->next_min = merged < local_next ? merged : local_next;
-        tc->cpu_s[tid] += cpu1 - cpu0 + thread_cpu_seconds() - cpu2;
+        tc->cpu_s[tid] += thread_cpu_seconds() - cpu0 - (double)spun_ns * 1e-9;
         sim_barrier_wait(barrier);
         if (tid == 0) {
             tc->parallel_wall_s += wall_seconds() - wall0;
@@ -872,7 +875,11 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
             balance_pools(eng);
             round_end(eng, rs);
             round_begin(eng, rs);
-            *epoch_over = rs->stop || epoch_is_over(w, start_s);
+            double team_cpu_s = 0.0;
+            for (int t = 0; t < threads; t++)
+                team_cpu_s += tc->cpu_s[t];
+            *epoch_over = rs->stop || epoch_is_over(w, start_s) ||
+                          sim_team_chooser_team_losing(chooser, tc->parallel_wall_s, team_cpu_s);
         }
         sim_barrier_wait(barrier);
         /* Thread 0 wrote it before the third barrier and writes it again
@@ -1145,7 +1152,7 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                 sim_barrier_wait(&barrier);
                 run_team_epoch(eng, rs, &barrier, 0, eng->worker_first[eng->rank * threads],
                                eng->worker_first[eng->rank * threads + 1], start_s, &epoch_over, measure,
-                               tclock);
+                               tclock, &chooser);
                 double team_cpu_s = 0.0;
                 for (int t = 0; t < threads; t++)
                     team_cpu_s += tclock->cpu_s[t];
@@ -1163,7 +1170,7 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                  * epochs: exactly the LPs whose outbox is its own */
                 const uint32_t first = eng->worker_first[eng->rank * threads + tid];
                 const uint32_t end = eng->worker_first[eng->rank * threads + tid + 1];
-                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over, measure, tclock);
+                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over, measure, tclock, NULL);
             }
         }
     }

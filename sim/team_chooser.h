@@ -11,7 +11,7 @@
  * included) against what thread 0 alone would have needed for that work:
  * the threads' CPU time in run and merge (barrier waits excluded) times the
  * stretch a solo thread suffers on this machine now (wall over CPU time of
- * the LP work of recent solo epochs; 1 on an idle machine, 3 when a busy
+ * recent solo epochs; 1 on an idle machine, 3 when a busy
  * machine gives the thread a third of a core). The stretch is measured in
  * solo epochs, not in the team's: with the scheduler's autogroups (Linux),
  * a process's threads share one weight, so each of two threads gets half
@@ -19,10 +19,17 @@
  * one; estimating solo with it made the team look twice as good as it was.
  *
  * Policy. The first epoch is solo (it measures the stretch). The team stays
- * while its wall time is at most TEAM_GAIN x the solo estimate; otherwise
- * the next SOLO_MIN epochs run solo, then the team is tried again, and each
- * further loss in a row doubles the solo stretch up to SOLO_MAX epochs.
- * While the team wins, every REFRESH-th team epoch is followed by one solo
+ * while its wall time is at most TEAM_GAIN x the solo estimate. A team
+ * epoch ends early once its wall time exceeds the solo estimate by
+ * TEAM_GIVE_UP_S (a loaded machine: each barrier may wait a time slice for
+ * a descheduled partner, milliseconds per window). After a loss, solo runs
+ * for a number of epochs, and at least PAYBACK x the wall time the team
+ * lost, before the team is tried again: so probing costs at most about
+ * 1/PAYBACK of the run however short the windows. The number of epochs
+ * starts at SOLO_MIN, doubles with each loss up to SOLO_MAX and halves with
+ * each win (not reset: on a loaded machine a short team epoch sometimes
+ * wins by luck, and the next loses milliseconds per window again). While
+ * the team wins, every REFRESH-th team epoch is followed by one solo
  * epoch, so the stretch follows a load that changes during the run.
  *
  * Pure arithmetic on the times given: tests/test_team_chooser.c feeds
@@ -38,17 +45,20 @@ typedef enum { SIM_MODE_TEAM, SIM_MODE_SOLO } sim_team_mode;
  * noisy). */
 #define SIM_TEAM_GAIN 0.95
 enum {
-    SIM_TEAM_SOLO_MIN = 8,    /* solo epochs after the team's first loss in a row */
+    SIM_TEAM_SOLO_MIN = 8,    /* solo epochs after the team's first loss */
     SIM_TEAM_SOLO_MAX = 256,  /* ... doubling with each further loss, up to this */
-    SIM_TEAM_REFRESH = 32     /* team epochs between two solo epochs that re-measure the stretch */
+    SIM_TEAM_REFRESH = 32,    /* team epochs between two solo epochs that re-measure the stretch */
+    SIM_TEAM_PAYBACK = 32     /* solo for at least this many times the wall time the team lost */
 };
+#define SIM_TEAM_GIVE_UP_S 0.002
 
 typedef struct sim_team_chooser {
     sim_team_mode mode;
     int solo_left;       /* solo: epochs before the team is tried again */
     int solo_after_loss; /* solo epochs the next loss of the team costs */
+    double solo_debt_s;  /* solo: LP-work wall time to run before the team is tried again */
     int team_wins;       /* team epochs won since the last solo epoch */
-    double solo_wall_s;  /* LP work of recent solo epochs: wall time, halved per epoch */
+    double solo_wall_s;  /* recent solo epochs: wall time, halved per epoch */
     double solo_cpu_s;   /* ... and thread 0's CPU time, decayed alike */
 } sim_team_chooser;
 
@@ -58,7 +68,13 @@ void sim_team_chooser_init(sim_team_chooser *c);
  * before any solo epoch measured CPU time. */
 double sim_team_chooser_stretch(const sim_team_chooser *c);
 
-/* After a solo epoch: wall and CPU time of its LP work (run and merge). */
+/* Inside a team epoch, after each window, with its totals so far: 1 when
+ * the team already took TEAM_GIVE_UP_S more than the solo estimate, so
+ * the epoch should end now (and will count as lost). */
+int sim_team_chooser_team_losing(const sim_team_chooser *c, double team_wall_s, double team_cpu_s);
+
+/* After a solo epoch: its wall time and thread 0's CPU time (the whole epoch,
+ * window hooks included: read twice per epoch, the CPU clock is a system call). */
 void sim_team_chooser_solo_done(sim_team_chooser *c, double wall_s, double cpu_s);
 
 /* After a team epoch: wall time of its LP work (from each window's start

@@ -1,7 +1,9 @@
 /* test_team_chooser.c - sim/team_chooser.h on recorded timings: which mode
  * each epoch gets, worked out by hand from the rule in the header (team
  * stays while its wall time <= 0.95 x stretch x the team's CPU time; the
- * stretch is the decayed solo wall over solo CPU time). */
+ * stretch is the decayed solo wall over solo CPU time; after a loss, solo
+ * for the epoch count and 32 x the wall time lost; a team epoch gives up
+ * 2 ms behind the solo estimate). */
 #include "sim/team_chooser.h"
 #include "tests/check.h"
 
@@ -63,21 +65,55 @@ static void test_autogroup_team_loses(void)
     CHECK_INT_EQ(c.solo_left, SIM_TEAM_SOLO_MIN);
 }
 
-/* Losses in a row: 8, 16, 32, 64, 128, 256, 256 solo epochs; a win in
- * between starts again at 8. */
+/* Losses in a row: 8, 16, 32, 64, 128, 256, 256 solo epochs; a win halves
+ * the next one. Times are powers of two, so the sums are exact: solo epochs
+ * of 1/64 s wall and CPU (stretch 1); a lost team epoch of 1/64 s CPU takes
+ * 1/64 + 1/256 s (> 0.95/64), so solo must also pay back 32/256 = 8 solo
+ * epochs of wall time, never more than the epoch count asks here. */
 static void test_backoff(void)
 {
     static const int expect[] = {8, 16, 32, 64, 128, 256, 256};
+    const double e = 1.0 / 64.0;
     sim_team_chooser c;
     sim_team_chooser_init(&c);
-    CHECK_INT_EQ(solo_until_team(&c, 0.010, 0.010), 1);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 1);
     for (int i = 0; i < 7; i++) {
-        CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.015, 0.010), 0); /* 0.015 > 0.0095 */
-        CHECK_INT_EQ(solo_until_team(&c, 0.010, 0.010), expect[i]);
+        CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e), 0);
+        CHECK_INT_EQ(solo_until_team(&c, e, e), expect[i]);
     }
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, 0.010), 1); /* 0.006 <= 0.0095 */
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.015, 0.010), 0);
-    CHECK_INT_EQ(solo_until_team(&c, 0.010, 0.010), 8);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e), 1); /* 0.006 <= 0.95/64 */
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e), 0);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 128); /* 256 halved by the win */
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e), 0);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 64); /* 256 halved twice */
+}
+
+/* A team epoch that loses much (tiny windows, each barrier waiting for a
+ * descheduled partner): 1/64 s of CPU took 1/64 + 1/16 s, 1/16 s lost,
+ * so solo runs until 32/16 = 2 s of its wall time have passed: 128 epochs
+ * of 1/64 s, although the count alone asked for 8. */
+static void test_payback(void)
+{
+    const double e = 1.0 / 64.0;
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + 1.0 / 16.0, e), 0);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 128);
+}
+
+/* Inside a team epoch: give up once the wall time exceeds stretch x CPU by
+ * 2 ms. Stretch 2 (solo 0.020 s wall for 0.010 s CPU); 0.005 s of team CPU
+ * would take 0.010 s solo: 0.0119 s of team wall goes on, 0.0121 s ends. */
+static void test_give_up(void)
+{
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    sim_team_chooser_solo_done(&c, 0.020, 0.010);
+    CHECK_INT_EQ(sim_team_chooser_team_losing(&c, 0.0119, 0.005), 0);
+    CHECK_INT_EQ(sim_team_chooser_team_losing(&c, 0.0121, 0.005), 1);
 }
 
 /* While the team wins, every 32nd win is followed by one solo epoch that
@@ -119,6 +155,8 @@ int main(void)
     test_first_epochs();
     test_autogroup_team_loses();
     test_backoff();
+    test_payback();
+    test_give_up();
     test_refresh();
     test_edges();
     return CHECK_DONE();
