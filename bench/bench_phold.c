@@ -365,14 +365,15 @@ int main(int argc, char **argv)
 
     if (rank == 0) {
         printf("phold preset=%s lps=%u events_per_lp=%u remote=%g remote_dest=%s lookahead=%g "
-               "mean=%g end=%g seed=%llu ranks=%d threads=%d rank_events=%llu events=%llu remote_events=%llu windows=%llu solo_windows=%llu rebalances=%llu wall_s=%.3f "
+               "mean=%g end=%g seed=%llu ranks=%d threads=%d rank_events=%llu events=%llu remote_events=%llu windows=%llu solo_windows=%llu rebalances=%llu barrier_waits=%llu barrier_sleeps=%llu wall_s=%.3f "
                "cpu_s=%.3f events_per_s=%.0f peak_rss_mib=%.1f events_per_window=%.1f checksum=%016llx\n",
                o.preset, o.lps, o.events_per_lp, o.remote, o.remote_any ? "any" : "other",
                o.lookahead, o.mean, o.end,
                (unsigned long long)o.seed, ranks, o.threads, (unsigned long long)st.rank_events,
                (unsigned long long)st.events,
                (unsigned long long)st.remote_events, (unsigned long long)st.windows,
-               (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances, st.wall_s,
+               (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances,
+               (unsigned long long)st.barrier_waits, (unsigned long long)st.barrier_sleeps, st.wall_s,
                cpu_s, st.events_per_s, peak_rss_mib(),
                st.windows ? (double)st.events / (double)st.windows : 0.0,
                (unsigned long long)checksum);

@@ -23,6 +23,7 @@
 #include "sim/event_queue.h"
 #include "sim/mpi_link.h"
 #include "sim/rng.h"
+#include "sim/team_chooser.h"
 
 typedef struct sim_lp {
     sim_handler_fn handler;
@@ -681,8 +682,6 @@ static void round_end(sim_engine *eng, run_state *rs)
 {
     eng->stats.windows++;
     rs->reached = rs->window_end;
-    if (eng->cfg.threads > 1)
-        balance_pools(eng);
     if (eng->ranks > 1 && exchange_between_ranks(eng) != 0)
         rs->failed = 1;
     if (eng->ranks > 1 && eng->n_regions > 0 && sync_shared_regions(eng) != 0)
@@ -809,57 +808,28 @@ static void run_serial(sim_engine *eng, run_state *rs)
     }
 }
 
-/* Polls of the barrier's generation before a waiting thread yields and then
- * sleeps: about 10-50 us on current x86 cores, longer than most windows of
- * the datacenter model, far shorter than a scheduler time slice. */
-enum { BARRIER_SPIN_POLLS = 20000 };
-
-/* How the team runs the next epoch of windows. Every thread runs its own
- * block of LPs (TEAM), or thread 0 runs them all while the others sleep
- * (SOLO). Who runs an LP never changes what it does: events are ordered by
- * their total key, the recorder sorts its event log, so both modes give the
- * same datasets and the choice is made on wall time alone. */
-typedef enum { MODE_TEAM, MODE_SOLO } team_mode;
+/* Wall time a waiting thread polls the barrier before it sleeps: longer than
+ * a futex wake-up on an idle machine (so a partner a few microseconds late
+ * costs no sleep), far shorter than a scheduler time slice (so a partner
+ * descheduled by other work costs little CPU). */
+#define BARRIER_SPIN_NS 30000L
 
 /* An epoch ends after this many windows or this much wall time, whichever
- * comes first, so models with long windows are re-decided often enough too. */
+ * comes first, so models with long windows are re-decided often enough too.
+ * After each epoch thread 0 decides how the next one runs: with the team or
+ * alone (sim/team_chooser.h). */
 #define EPOCH_WALL_S 0.02
-enum {
-    EPOCH_WINDOWS = 64,     /* windows between two decisions */
-    REPROBE_MIN_EPOCHS = 8, /* after a team epoch that lost, solo for this many epochs, */
-    REPROBE_MAX_EPOCHS = 256 /* doubling each time the team loses again, up to this many */
-};
+enum { EPOCH_WINDOWS = 64 };
 
 /* What a team epoch measures, over the same windows, for both modes: the
- * wall time of its parallel part (every thread's run and merge, barriers
- * and waits for a late thread included: what the team costs), and each
- * thread's CPU time in run and merge (what thread 0 alone would need).
- * Thread 0's own wall time over CPU time there says how much the machine
- * stretches a thread's work, so solo would cost stretch x the team's CPU
- * time. Comparing the two modes over different epochs compared different
- * windows: in the datacenter model a sample window holds 10,000 host
- * samples and the next seven a few hundred events (issue 18 item 3). */
+ * wall time of its LP work (every thread's run and merge, barrier waits for
+ * a late thread included: what the team costs), and each thread's CPU time
+ * in run and merge, barrier waits excluded (what thread 0 alone would
+ * need, stretched by how slowly a solo thread runs now). */
 typedef struct team_clock {
     double parallel_wall_s; /* thread 0: from each window's start to the merge barrier */
-    double own_wall_s;      /* thread 0: its run and merge, wall */
     double cpu_s[];         /* [thread] run and merge, thread CPU time */
 } team_clock;
-
-/* Thread 0's choice of mode. The team runs until an epoch shows that one
- * thread would have done the same work sooner; then solo for a number of
- * epochs that doubles each time the team loses again. The first epoch runs
- * solo, so every run with several threads passes through both modes. */
-typedef struct mode_chooser {
-    team_mode mode;
-    int epochs_until_probe, probe_interval;
-} mode_chooser;
-
-static void mode_chooser_init(mode_chooser *m)
-{
-    m->mode = MODE_SOLO;
-    m->epochs_until_probe = 1;
-    m->probe_interval = REPROBE_MIN_EPOCHS;
-}
 
 static double thread_cpu_seconds(void)
 {
@@ -868,42 +838,21 @@ static double thread_cpu_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* After a team epoch: the team stays if its parallel wall time was at most
- * what one thread would have taken. */
-static void mode_chooser_team_done(mode_chooser *m, const team_clock *tc, int threads)
-{
-    double cpu = 0.0;
-    for (int t = 0; t < threads; t++)
-        cpu += tc->cpu_s[t];
-    const double own_cpu = tc->cpu_s[0];
-    const double stretch = own_cpu > 0.0 && tc->own_wall_s > own_cpu ? tc->own_wall_s / own_cpu : 1.0;
-    if (tc->parallel_wall_s <= stretch * cpu) {
-        m->probe_interval = REPROBE_MIN_EPOCHS;
-        return;
-    }
-    m->mode = MODE_SOLO;
-    m->epochs_until_probe = m->probe_interval;
-    if (m->probe_interval < REPROBE_MAX_EPOCHS)
-        m->probe_interval *= 2;
-}
-
-static void mode_chooser_solo_done(mode_chooser *m)
-{
-    if (--m->epochs_until_probe <= 0)
-        m->mode = MODE_TEAM;
-}
-
 static int epoch_is_over(int windows_done, double start_s)
 {
     return windows_done >= EPOCH_WINDOWS || wall_seconds() - start_s >= EPOCH_WALL_S;
 }
 
-/* Thread 0 alone: every LP of this rank, every outbox, one window at a time. */
-static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
+/* Thread 0 alone: every LP of this rank, every outbox, one window at a time.
+ * Sets *wall_s and *cpu_s to the epoch's wall and thread CPU time (read once
+ * per epoch: the CPU clock is a system call, per window it tripled the
+ * cost of a solo run of tiny windows in a VM). */
+static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s, double *wall_s, double *cpu_s)
 {
     sim_ctx *c = &eng->ctxs[0];
     const int threads = eng->cfg.threads;
     const uint32_t *cut = &eng->worker_first[eng->rank * threads];
+    const double cpu0 = thread_cpu_seconds();
     for (int w = 0; !rs->stop && !epoch_is_over(w, start_s); w++) {
         sim_time_ns next = SIM_TIME_NEVER;
         for (int t = 0; t < threads; t++) { /* block by block: groups end at blocks */
@@ -923,38 +872,50 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s)
         eng->stats.solo_windows++;
         round_begin(eng, rs);
     }
+    *wall_s = wall_seconds() - start_s;
+    *cpu_s = thread_cpu_seconds() - cpu0;
 }
 
 /* Every thread its own block of LPs, three barriers per window. Thread 0
  * alone closes a window, decides the next one and whether the epoch is over
  * between the second and third barrier (in every window, so no reset
  * before an epoch can race with a late reader); `rs` and `*epoch_over` are
- * read by the others only after the third. Each thread adds its run and merge time
- * to `tc` (team_clock), thread 0 reads the others' after the second. */
+ * read by the others only after the third. Each thread adds the CPU time
+ * of its run and merge (not of its barrier waits) to `tc` (team_clock),
+ * thread 0 reads the others' after the second barrier, and ends the epoch
+ * early when `chooser` (thread 0's) says the team is clearly losing. */
 static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier, int tid,
                            uint32_t first, uint32_t end, double start_s, int *epoch_over, int measure,
-                           team_clock *tc)
+                           team_clock *tc, const sim_team_chooser *chooser)
 {
+    const int threads = eng->cfg.threads;
     sim_ctx *c = &eng->ctxs[tid];
     for (int w = 1;; w++) {
-        const double cpu0 = thread_cpu_seconds(), wall0 = wall_seconds();
+        /* two thread-CPU clock reads per window (a system call each, some
+         * hundreds of ns in a VM), the barrier's polling time taken out */
+        const double wall0 = wall_seconds(), cpu0 = thread_cpu_seconds();
         sim_time_ns local_next = measure ? run_lp_range_timed(c, first, end, rs->window_end)
                                          : run_lp_range(c, first, end, rs->window_end);
-        run_window_work(eng, tid, eng->cfg.threads);
-        const double wall1 = wall_seconds();
-        sim_barrier_wait(barrier);
-        const double wall2 = wall_seconds();
+        run_window_work(eng, tid, threads);
+        const long spun_ns = sim_barrier_wait(barrier);
         sim_time_ns merged = merge_inbound(eng, tid);
         c->next_min = merged < local_next ? merged : local_next;
-        tc->cpu_s[tid] += thread_cpu_seconds() - cpu0;
-        if (tid == 0)
-            tc->own_wall_s += wall1 - wall0 + wall_seconds() - wall2;
+        tc->cpu_s[tid] += thread_cpu_seconds() - cpu0 - (double)spun_ns * 1e-9;
         sim_barrier_wait(barrier);
         if (tid == 0) {
             tc->parallel_wall_s += wall_seconds() - wall0;
+            /* Only after team windows: in solo ones thread 0 takes and frees
+             * every event, and evening the lists out there moved half its
+             * free events, every window, to a thread that was not running,
+             * while thread 0 took new slabs (2 % of a solo run's CPU). */
+            balance_pools(eng);
             round_end(eng, rs);
             round_begin(eng, rs);
-            *epoch_over = rs->stop || epoch_is_over(w, start_s);
+            double team_cpu_s = 0.0;
+            for (int t = 0; t < threads; t++)
+                team_cpu_s += tc->cpu_s[t];
+            *epoch_over = rs->stop || epoch_is_over(w, start_s) ||
+                          sim_team_chooser_team_losing(chooser, tc->parallel_wall_s, team_cpu_s);
         }
         sim_barrier_wait(barrier);
         /* Thread 0 wrote it before the third barrier and writes it again
@@ -1040,25 +1001,51 @@ static uint32_t deal_kind(lp_deal *d, sim_handler_fn handler)
     return d->n_kinds++;
 }
 
+/* LPs of one kind go to threads in runs of consecutive ids, not one by
+ * one: the models touch their LPs' records in id order (the recorder's
+ * cells of neighbouring hosts share cache lines; the DRS feature prefetches
+ * the next host's record), so one by one every access of a window was a
+ * stride of `threads` and a solo epoch, running the blocks one after the
+ * other, visited each line twice (issue 18 item 3). A run is 1/16 of a
+ * thread's share of the kind, at least 1 and at most 64 LPs, so the kind
+ * stays even to within one run. */
+enum { DEAL_RUNS_PER_THREAD = 16, DEAL_RUN_MAX = 64 };
+
+static uint32_t deal_run_length(uint32_t lps_of_kind, uint32_t threads)
+{
+    const uint32_t run = lps_of_kind / (threads * DEAL_RUNS_PER_THREAD);
+    return run < 1 ? 1 : run > DEAL_RUN_MAX ? DEAL_RUN_MAX : run;
+}
+
 /* Deals `lps[0..n)` (increasing ids) over `threads`; weight of LP i is
- * cost[lps[i]] + floor_ns, or 1 without cost. Returns the sum over kinds of
- * the busiest thread's weight of that kind: the time the windows of each
- * kind take, if each window ran LPs of one kind. */
+ * cost[lps[i]] + floor_ns, or 1 without cost. A run of a kind goes to the
+ * thread with the least weight of that kind so far (ties: the least weight
+ * in all, then the lowest thread). Returns the sum over kinds of the
+ * busiest thread's weight of that kind: the time the windows of each kind
+ * take, if each window ran LPs of one kind. */
 static double deal_lps(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n, const double *cost,
                        double floor_ns)
 {
     deal_clear(d);
+    uint32_t count[DEAL_MAX_KINDS] = {0}, run_left[DEAL_MAX_KINDS] = {0}, run_thread[DEAL_MAX_KINDS] = {0};
+    for (uint32_t i = 0; i < n; i++)
+        count[deal_kind(d, eng->lps[lps[i]].handler)]++;
     for (uint32_t i = 0; i < n; i++) {
         const uint32_t k = deal_kind(d, eng->lps[lps[i]].handler);
         const double w = cost ? cost[lps[i]] + floor_ns : 1.0;
         double *kl = &d->kind_load[(size_t)k * d->threads];
-        uint32_t best = 0;
-        for (uint32_t t = 1; t < d->threads; t++)
-            if (kl[t] < kl[best] || (kl[t] == kl[best] && d->load[t] < d->load[best]))
-                best = t;
-        d->thread_of[i] = best;
-        kl[best] += w;
-        d->load[best] += w;
+        if (run_left[k] == 0) {
+            uint32_t best = 0;
+            for (uint32_t t = 1; t < d->threads; t++)
+                if (kl[t] < kl[best] || (kl[t] == kl[best] && d->load[t] < d->load[best]))
+                    best = t;
+            run_thread[k] = best;
+            run_left[k] = deal_run_length(count[k], d->threads);
+        }
+        run_left[k]--;
+        d->thread_of[i] = run_thread[k];
+        kl[run_thread[k]] += w;
+        d->load[run_thread[k]] += w;
     }
     return deal_span(d);
 }
@@ -1143,8 +1130,8 @@ static void rebalance_threads(sim_engine *eng)
 
 /* Several threads: one parallel region for the whole run, in epochs of
  * EPOCH_WINDOWS windows. Thread 0 runs each epoch with the team or alone
- * (mode_chooser: the team stays while its epochs take less wall time than
- * one thread would have needed for the same windows), so a machine loaded
+ * (sim/team_chooser.h: the team stays while its epochs take less wall time
+ * than one thread would have needed for the same windows), so a machine loaded
  * by other work never makes several threads much slower than one (the
  * waiting threads sleep: sim/barrier.h). Between epochs a thread's block of
  * LPs is fixed, so the LPs it runs are the ones whose queues it merges into. */
@@ -1152,7 +1139,7 @@ static void run_parallel(sim_engine *eng, run_state *rs)
 {
     const int threads = eng->cfg.threads;
     sim_barrier barrier;
-    if (sim_barrier_init(&barrier, threads, BARRIER_SPIN_POLLS) != 0) {
+    if (sim_barrier_init(&barrier, threads, BARRIER_SPIN_NS) != 0) {
         set_engine_error(eng, "cannot create the threads' barrier");
         rs->failed = 1;
         return;
@@ -1169,8 +1156,8 @@ static void run_parallel(sim_engine *eng, run_state *rs)
     int epoch_over = 0, measure = 0;
     uint64_t team_epochs = 0;
     double start_s = 0.0;
-    mode_chooser chooser;
-    mode_chooser_init(&chooser);
+    sim_team_chooser chooser;
+    sim_team_chooser_init(&chooser);
     round_begin(eng, rs);
 #pragma omp parallel num_threads(threads)
     {
@@ -1188,20 +1175,24 @@ static void run_parallel(sim_engine *eng, run_state *rs)
              * flags, rs) is written only before it. */
             while (!rs->stop) {
                 start_s = wall_seconds();
-                if (chooser.mode == MODE_SOLO) {
-                    run_solo_epoch(eng, rs, start_s);
-                    mode_chooser_solo_done(&chooser);
+                if (chooser.mode == SIM_MODE_SOLO) {
+                    double wall_s = 0.0, cpu_s = 0.0;
+                    run_solo_epoch(eng, rs, start_s, &wall_s, &cpu_s);
+                    sim_team_chooser_solo_done(&chooser, wall_s, cpu_s);
                     continue;
                 }
                 measure = team_epochs++ % MEASURE_EVERY == 0;
-                tclock->parallel_wall_s = tclock->own_wall_s = 0.0;
+                tclock->parallel_wall_s = 0.0;
                 for (int t = 0; t < threads; t++)
                     tclock->cpu_s[t] = 0.0;
                 sim_barrier_wait(&barrier);
                 run_team_epoch(eng, rs, &barrier, 0, eng->worker_first[eng->rank * threads],
                                eng->worker_first[eng->rank * threads + 1], start_s, &epoch_over, measure,
-                               tclock);
-                mode_chooser_team_done(&chooser, tclock, threads);
+                               tclock, &chooser);
+                double team_cpu_s = 0.0;
+                for (int t = 0; t < threads; t++)
+                    team_cpu_s += tclock->cpu_s[t];
+                sim_team_chooser_team_done(&chooser, tclock->parallel_wall_s, team_cpu_s);
                 if (measure)
                     rebalance_threads(eng);
             }
@@ -1215,11 +1206,13 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                  * epochs: exactly the LPs whose outbox is its own */
                 const uint32_t first = eng->worker_first[eng->rank * threads + tid];
                 const uint32_t end = eng->worker_first[eng->rank * threads + tid + 1];
-                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over, measure, tclock);
+                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over, measure, tclock, NULL);
             }
         }
     }
     free(tclock);
+    eng->stats.barrier_waits += atomic_load(&barrier.waits);
+    eng->stats.barrier_sleeps += atomic_load(&barrier.sleeps);
     if (team_size != threads) {
         set_engine_error(eng, "OpenMP gave %d threads, %d were asked for", team_size, threads);
         rs->failed = 1;

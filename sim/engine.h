@@ -74,6 +74,8 @@ typedef struct sim_stats {
                                (a busy machine); varies from run to run, never a result */
     uint64_t rebalances;    /* times the threads' blocks were re-cut by measured cost
                                (this rank); varies from run to run, never a result */
+    uint64_t barrier_waits;  /* barrier waits of threads that did not arrive last (this rank) */
+    uint64_t barrier_sleeps; /* of which ended asleep, not spinning; both vary, never a result */
     uint64_t remote_events; /* events sent to another LP */
     uint64_t rank_events;   /* of which sent to an LP of another MPI rank */
     uint64_t lp_count;

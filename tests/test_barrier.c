@@ -1,12 +1,14 @@
 /* test_barrier.c - sim/barrier.h: nobody leaves before everyone arrived, and
  * writes made before the barrier are seen after it, on the spinning path and
- * on the sleeping path (0 polls), over many reuses of one barrier. */
+ * on the sleeping path (no spin), over many reuses of one barrier; with no
+ * spin every wait that did not arrive last either sleeps or finds the
+ * barrier already open, and the counters add up. */
 #include <pthread.h>
 
 #include "sim/barrier.h"
 #include "tests/check.h"
 
-enum { THREADS = 3, ROUNDS = 5000 };
+enum { THREADS = 3, ROUNDS = 2000 };
 
 typedef struct shared {
     sim_barrier barrier;
@@ -35,10 +37,10 @@ static void *worker(void *p)
     return NULL;
 }
 
-static void run(int spin_polls)
+static void run(long spin_ns)
 {
     shared s = {0};
-    CHECK(sim_barrier_init(&s.barrier, THREADS, spin_polls) == 0);
+    CHECK(sim_barrier_init(&s.barrier, THREADS, spin_ns) == 0);
     pthread_t th[THREADS];
     arg args[THREADS];
     for (int t = 0; t < THREADS; t++) {
@@ -51,13 +53,17 @@ static void run(int spin_polls)
         CHECK_INT_EQ(s.mismatches[t], 0);
         CHECK_INT_EQ(s.slot[t], ROUNDS);
     }
+    /* 2 barriers per round; at each, all but the last of 3 threads wait */
+    CHECK_INT_EQ((long long)atomic_load(&s.barrier.waits), 2LL * ROUNDS * (THREADS - 1));
+    CHECK(atomic_load(&s.barrier.sleeps) <= atomic_load(&s.barrier.waits));
+    CHECK_INT_EQ(atomic_load(&s.barrier.sleepers), 0);
     sim_barrier_destroy(&s.barrier);
 }
 
 int main(void)
 {
-    run(0);       /* always sleeps: the condition-variable path */
-    run(100000);  /* mostly spins */
-    run(50);      /* a mix: threads arrive during the spin and after it */
+    run(0);          /* no spin: the condition-variable path (after 64 polls) */
+    run(200000);     /* spins up to 200 us: mostly spins on an idle machine */
+    run(2000);       /* 2 us: a mix, threads arrive during the spin and after it */
     return CHECK_DONE();
 }

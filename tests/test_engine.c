@@ -305,6 +305,29 @@ static void test_deal_by_kind(void)
     sim_engine_free(eng);
 }
 
+/* Runs of consecutive ids (docs/engine.md): with 2 threads a run is
+ * floor(n_kind / 32) LPs of the kind, at least 1, at most 64. By hand,
+ * kind A = LPs 0-95 (runs of 96 / 32 = 3), kind B = LPs 96-99 (runs of 1):
+ * A 0-2 ->t0, 3-5 (A 3:0) ->t1, 6-8 (A 3:3, all 3:3) ->t0, ..., so LP i of
+ * A runs on thread (i / 3) % 2, 48:48; B 96 (B 0:0, all 48:48) ->t0,
+ * 97 (B 1:0) ->t1, 98 ->t0, 99 ->t1. */
+static void test_deal_in_runs(void)
+{
+    sim_config cfg = {.seed = 1, .lookahead_ns = 10, .threads = 2};
+    sim_engine *eng = sim_engine_new(&cfg);
+    static log_lp l[100];
+    for (int i = 0; i < 100; i++)
+        sim_lp_new(eng, "lp", i < 96 ? log_handler : other_handler, &l[i]);
+    CHECK_INT_EQ(sim_run(eng, 100), 0);
+    int wrong = 0;
+    for (uint32_t i = 0; i < 96; i++)
+        wrong += sim_lp_thread(eng, i) != (int)((i / 3) % 2);
+    CHECK_INT_EQ(wrong, 0);
+    for (uint32_t i = 96; i < 100; i++)
+        CHECK_INT_EQ(sim_lp_thread(eng, i), (int)(i % 2));
+    sim_engine_free(eng);
+}
+
 static void test_thread_independence(void)
 {
     uint64_t ev1, ev2, ev4, ev_other;
@@ -496,6 +519,7 @@ int main(void)
     test_thread_independence();
     test_cost_partition();
     test_deal_by_kind();
+    test_deal_in_runs();
     test_windows();
     test_window_work();
     return CHECK_DONE();

@@ -1,0 +1,51 @@
+/* team_chooser.c - team or solo, epoch by epoch (see team_chooser.h). */
+#include "sim/team_chooser.h"
+
+void sim_team_chooser_init(sim_team_chooser *c)
+{
+    *c = (sim_team_chooser){.mode = SIM_MODE_SOLO, .solo_left = 1, .solo_after_loss = SIM_TEAM_SOLO_MIN};
+}
+
+double sim_team_chooser_stretch(const sim_team_chooser *c)
+{
+    if (c->solo_cpu_s <= 0.0 || c->solo_wall_s <= c->solo_cpu_s)
+        return 1.0;
+    return c->solo_wall_s / c->solo_cpu_s;
+}
+
+void sim_team_chooser_solo_done(sim_team_chooser *c, double wall_s, double cpu_s)
+{
+    /* the last epoch counts half, the one before a quarter, ... */
+    c->solo_wall_s = 0.5 * c->solo_wall_s + wall_s;
+    c->solo_cpu_s = 0.5 * c->solo_cpu_s + cpu_s;
+    c->team_wins = 0;
+    c->solo_left--;
+    c->solo_debt_s -= wall_s;
+    if (c->solo_left <= 0 && c->solo_debt_s <= 0.0)
+        c->mode = SIM_MODE_TEAM;
+}
+
+int sim_team_chooser_team_losing(const sim_team_chooser *c, double team_wall_s, double team_cpu_s)
+{
+    return team_wall_s > sim_team_chooser_stretch(c) * team_cpu_s + SIM_TEAM_GIVE_UP_S;
+}
+
+int sim_team_chooser_team_done(sim_team_chooser *c, double team_wall_s, double team_cpu_s)
+{
+    const double solo_estimate_s = sim_team_chooser_stretch(c) * team_cpu_s;
+    if (team_wall_s <= SIM_TEAM_GAIN * solo_estimate_s) {
+        if (c->solo_after_loss > SIM_TEAM_SOLO_MIN)
+            c->solo_after_loss /= 2;
+        if (++c->team_wins >= SIM_TEAM_REFRESH) {
+            c->mode = SIM_MODE_SOLO; /* one epoch, to measure the stretch again */
+            c->solo_left = 1;
+        }
+        return 1;
+    }
+    c->mode = SIM_MODE_SOLO;
+    c->solo_left = c->solo_after_loss;
+    c->solo_debt_s = team_wall_s > solo_estimate_s ? SIM_TEAM_PAYBACK * (team_wall_s - solo_estimate_s) : 0.0;
+    if (c->solo_after_loss < SIM_TEAM_SOLO_MAX)
+        c->solo_after_loss *= 2;
+    return 0;
+}

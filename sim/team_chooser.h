@@ -1,0 +1,85 @@
+/* team_chooser.h - whether the next epoch of windows runs with the whole
+ * team of threads or with thread 0 alone (issue 18 item 3).
+ *
+ * The engine runs its windows in epochs. In a TEAM epoch every thread runs
+ * its block of LPs and the threads meet at barriers; in a SOLO epoch thread
+ * 0 runs every LP while the others sleep. Who runs an LP never changes what
+ * it does, so the choice is made on time alone and never changes a result.
+ *
+ * What is compared, over the same windows: a team epoch's wall time for its
+ * LP work (run and merge, barrier waits for a late or descheduled partner
+ * included) against what thread 0 alone would have needed for that work:
+ * the threads' CPU time in run and merge (barrier waits excluded) times the
+ * stretch a solo thread suffers on this machine now (wall over CPU time of
+ * recent solo epochs; 1 on an idle machine, 3 when a busy
+ * machine gives the thread a third of a core). The stretch is measured in
+ * solo epochs, not in the team's: with the scheduler's autogroups (Linux),
+ * a process's threads share one weight, so each of two threads gets half
+ * the CPU one thread would get and the team's own stretch is twice the solo
+ * one; estimating solo with it made the team look twice as good as it was.
+ *
+ * Policy. The first epoch is solo (it measures the stretch). The team stays
+ * while its wall time is at most TEAM_GAIN x the solo estimate. A team
+ * epoch ends early once its wall time exceeds the solo estimate by
+ * TEAM_GIVE_UP_S (a loaded machine: each barrier may wait a time slice for
+ * a descheduled partner, milliseconds per window). After a loss, solo runs
+ * for a number of epochs, and at least PAYBACK x the wall time the team
+ * lost, before the team is tried again: so probing costs at most about
+ * 1/PAYBACK of the run however short the windows. The number of epochs
+ * starts at SOLO_MIN, doubles with each loss up to SOLO_MAX and halves with
+ * each win (not reset: on a loaded machine a short team epoch sometimes
+ * wins by luck, and the next loses milliseconds per window again). While
+ * the team wins, every REFRESH-th team epoch is followed by one solo
+ * epoch, so the stretch follows a load that changes during the run.
+ *
+ * Pure arithmetic on the times given: tests/test_team_chooser.c feeds
+ * recorded timings and checks the choices by hand.
+ */
+#ifndef VDCSIM_SIM_TEAM_CHOOSER_H
+#define VDCSIM_SIM_TEAM_CHOOSER_H
+
+typedef enum { SIM_MODE_TEAM, SIM_MODE_SOLO } sim_team_mode;
+
+/* The team must beat the solo estimate by 5 %: on a tie one thread is
+ * better (it leaves the other core to the machine, and the estimate is
+ * noisy). */
+#define SIM_TEAM_GAIN 0.95
+enum {
+    SIM_TEAM_SOLO_MIN = 8,    /* solo epochs after the team's first loss */
+    SIM_TEAM_SOLO_MAX = 256,  /* ... doubling with each further loss, up to this */
+    SIM_TEAM_REFRESH = 32,    /* team epochs between two solo epochs that re-measure the stretch */
+    SIM_TEAM_PAYBACK = 32     /* solo for at least this many times the wall time the team lost */
+};
+#define SIM_TEAM_GIVE_UP_S 0.002
+
+typedef struct sim_team_chooser {
+    sim_team_mode mode;
+    int solo_left;       /* solo: epochs before the team is tried again */
+    int solo_after_loss; /* solo epochs the next loss of the team costs */
+    double solo_debt_s;  /* solo: LP-work wall time to run before the team is tried again */
+    int team_wins;       /* team epochs won since the last solo epoch */
+    double solo_wall_s;  /* recent solo epochs: wall time, halved per epoch */
+    double solo_cpu_s;   /* ... and thread 0's CPU time, decayed alike */
+} sim_team_chooser;
+
+void sim_team_chooser_init(sim_team_chooser *c);
+
+/* How much slower than its CPU time a solo thread runs now: >= 1, and 1
+ * before any solo epoch measured CPU time. */
+double sim_team_chooser_stretch(const sim_team_chooser *c);
+
+/* Inside a team epoch, after each window, with its totals so far: 1 when
+ * the team already took TEAM_GIVE_UP_S more than the solo estimate, so
+ * the epoch should end now (and will count as lost). */
+int sim_team_chooser_team_losing(const sim_team_chooser *c, double team_wall_s, double team_cpu_s);
+
+/* After a solo epoch: its wall time and thread 0's CPU time (the whole epoch,
+ * window hooks included: read twice per epoch, the CPU clock is a system call). */
+void sim_team_chooser_solo_done(sim_team_chooser *c, double wall_s, double cpu_s);
+
+/* After a team epoch: wall time of its LP work (from each window's start
+ * until every thread has merged) and the sum over threads of their CPU
+ * time in run and merge. Returns 1 when the team won. */
+int sim_team_chooser_team_done(sim_team_chooser *c, double team_wall_s, double team_cpu_s);
+
+#endif

@@ -1,0 +1,163 @@
+/* test_team_chooser.c - sim/team_chooser.h on recorded timings: which mode
+ * each epoch gets, worked out by hand from the rule in the header (team
+ * stays while its wall time <= 0.95 x stretch x the team's CPU time; the
+ * stretch is the decayed solo wall over solo CPU time; after a loss, solo
+ * for the epoch count and 32 x the wall time lost; a team epoch gives up
+ * 2 ms behind the solo estimate). */
+#include "sim/team_chooser.h"
+#include "tests/check.h"
+
+/* Runs solo epochs of the given times until the chooser asks for the team;
+ * returns how many ran (stops at 1000). */
+static int solo_until_team(sim_team_chooser *c, double wall_s, double cpu_s)
+{
+    int n = 0;
+    while (c->mode == SIM_MODE_SOLO && n < 1000) {
+        sim_team_chooser_solo_done(c, wall_s, cpu_s);
+        n++;
+    }
+    return n;
+}
+
+/* A first solo epoch, then the team wins, then loses, on a machine whose
+ * load fades. */
+static void test_first_epochs(void)
+{
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    CHECK(c.mode == SIM_MODE_SOLO);                       /* the first epoch measures the stretch */
+    CHECK_NEAR(sim_team_chooser_stretch(&c), 1.0, 0.0);   /* nothing measured yet */
+    sim_team_chooser_solo_done(&c, 0.030, 0.010);         /* a third of a core */
+    CHECK_NEAR(sim_team_chooser_stretch(&c), 3.0, 1e-12); /* 0.030 / 0.010 */
+    CHECK(c.mode == SIM_MODE_TEAM);
+    /* solo would take 3 x 0.012 = 0.036 s; 0.020 <= 0.95 x 0.036 = 0.0342 */
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.020, 0.012), 1);
+    CHECK(c.mode == SIM_MODE_TEAM);
+    /* 0.034 <= 0.0342 still wins; 0.035 does not */
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.034, 0.012), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.035, 0.012), 0);
+    CHECK(c.mode == SIM_MODE_SOLO);
+    /* the load goes: 8 solo epochs at stretch 1 before the next try */
+    for (int i = 0; i < 7; i++)
+        sim_team_chooser_solo_done(&c, 0.010, 0.010);
+    CHECK(c.mode == SIM_MODE_SOLO);
+    sim_team_chooser_solo_done(&c, 0.010, 0.010);
+    CHECK(c.mode == SIM_MODE_TEAM);
+    /* after 8 halvings: wall 0.030/256 + 0.010 x (2 - 2/256), cpu 0.010/256 +
+     * the same: 0.0200390625 / 0.0199609375 */
+    CHECK_NEAR(sim_team_chooser_stretch(&c), 0.0200390625 / 0.0199609375, 1e-12);
+}
+
+/* Autogroups: a process's two threads share one CPU weight. Solo, thread 0
+ * runs at half speed (stretch 2); in the team each thread gets a quarter
+ * core, so 0.010 s of CPU split evenly takes 0.005 x 4 = 0.020 s, plus
+ * 0.002 s waiting for a descheduled partner. Solo: 2 x 0.010 = 0.020 s,
+ * and 0.022 > 0.95 x 0.020 = 0.019: the team loses. (Thread 0's own
+ * stretch in the team, 4, would have predicted solo at 0.040 s.) */
+static void test_autogroup_team_loses(void)
+{
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    sim_team_chooser_solo_done(&c, 0.020, 0.010);
+    CHECK(c.mode == SIM_MODE_TEAM);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.022, 0.010), 0);
+    CHECK(c.mode == SIM_MODE_SOLO);
+    CHECK_INT_EQ(c.solo_left, SIM_TEAM_SOLO_MIN);
+}
+
+/* Losses in a row: 8, 16, 32, 64, 128, 256, 256 solo epochs; a win halves
+ * the next one. Times are powers of two, so the sums are exact: solo epochs
+ * of 1/64 s wall and CPU (stretch 1); a lost team epoch of 1/64 s CPU takes
+ * 1/64 + 1/256 s (> 0.95/64), so solo must also pay back 32/256 = 8 solo
+ * epochs of wall time, never more than the epoch count asks here. */
+static void test_backoff(void)
+{
+    static const int expect[] = {8, 16, 32, 64, 128, 256, 256};
+    const double e = 1.0 / 64.0;
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 1);
+    for (int i = 0; i < 7; i++) {
+        CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e), 0);
+        CHECK_INT_EQ(solo_until_team(&c, e, e), expect[i]);
+    }
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e), 1); /* 0.006 <= 0.95/64 */
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e), 0);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 128); /* 256 halved by the win */
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e), 0);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 64); /* 256 halved twice */
+}
+
+/* A team epoch that loses much (tiny windows, each barrier waiting for a
+ * descheduled partner): 1/64 s of CPU took 1/64 + 1/16 s, 1/16 s lost,
+ * so solo runs until 32/16 = 2 s of its wall time have passed: 128 epochs
+ * of 1/64 s, although the count alone asked for 8. */
+static void test_payback(void)
+{
+    const double e = 1.0 / 64.0;
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + 1.0 / 16.0, e), 0);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 128);
+}
+
+/* Inside a team epoch: give up once the wall time exceeds stretch x CPU by
+ * 2 ms. Stretch 2 (solo 0.020 s wall for 0.010 s CPU); 0.005 s of team CPU
+ * would take 0.010 s solo: 0.0119 s of team wall goes on, 0.0121 s ends. */
+static void test_give_up(void)
+{
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    sim_team_chooser_solo_done(&c, 0.020, 0.010);
+    CHECK_INT_EQ(sim_team_chooser_team_losing(&c, 0.0119, 0.005), 0);
+    CHECK_INT_EQ(sim_team_chooser_team_losing(&c, 0.0121, 0.005), 1);
+}
+
+/* While the team wins, every 32nd win is followed by one solo epoch that
+ * measures the stretch again; if the load rose meanwhile the team, judged
+ * by the new stretch, may win where the old one said lose, and vice versa. */
+static void test_refresh(void)
+{
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    CHECK_INT_EQ(solo_until_team(&c, 0.010, 0.010), 1);
+    for (int i = 1; i < SIM_TEAM_REFRESH; i++) {
+        CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, 0.010), 1);
+        CHECK(c.mode == SIM_MODE_TEAM);
+    }
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, 0.010), 1); /* the 32nd */
+    CHECK(c.mode == SIM_MODE_SOLO);
+    /* the refresh finds stretch (0.010 x 0.5 + 0.040) / (0.010 x 0.5 + 0.010) = 3 */
+    CHECK_INT_EQ(solo_until_team(&c, 0.040, 0.010), 1);
+    CHECK_NEAR(sim_team_chooser_stretch(&c), 3.0, 1e-12);
+    /* a team epoch of 0.020 s for 0.010 s of CPU: 0.020 <= 0.95 x 0.030 */
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.020, 0.010), 1);
+    CHECK_INT_EQ(c.team_wins, 1); /* counted afresh after the refresh */
+}
+
+/* Clock granularity: a solo wall time below its CPU time means stretch 1;
+ * a team epoch with no CPU time measured cannot win. */
+static void test_edges(void)
+{
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    sim_team_chooser_solo_done(&c, 0.009, 0.010);
+    CHECK_NEAR(sim_team_chooser_stretch(&c), 1.0, 0.0);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 1e-6, 0.0), 0);
+    CHECK(c.mode == SIM_MODE_SOLO);
+}
+
+int main(void)
+{
+    test_first_epochs();
+    test_autogroup_team_loses();
+    test_backoff();
+    test_payback();
+    test_give_up();
+    test_refresh();
+    test_edges();
+    return CHECK_DONE();
+}
