@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "models/model.h"
 #include "recorder/recorder.h"
@@ -164,8 +165,21 @@ int main(int argc, char **argv)
     char o_until[128], o_threads[64];
     snprintf(o_until, sizeof o_until, "simulation.until=\"%s\"", until);
     snprintf(o_threads, sizeof o_threads, "simulation.threads=%d", threads);
-    const char *ov_plain[] = {o_until, o_threads, "output.path=\"bench_props_plain.h5\""};
-    const char *ov_mon[] = {o_until, o_threads, "output.path=\"bench_props_monitored.h5\""};
+    /* The two runs' files go to a private directory, removed at the end:
+     * nothing is written where the user did not ask. */
+    const char *tmp = getenv("TMPDIR");
+    char dir[512], path_plain[600], path_mon[600], o_plain[700], o_mon[700];
+    snprintf(dir, sizeof dir, "%s/bench_props.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "bench_props: cannot create a directory %s\n", dir);
+        return 1;
+    }
+    snprintf(path_plain, sizeof path_plain, "%s/plain.h5", dir);
+    snprintf(path_mon, sizeof path_mon, "%s/monitored.h5", dir);
+    snprintf(o_plain, sizeof o_plain, "output.path=\"%s\"", path_plain);
+    snprintf(o_mon, sizeof o_mon, "output.path=\"%s\"", path_mon);
+    const char *ov_plain[] = {o_until, o_threads, o_plain};
+    const char *ov_mon[] = {o_until, o_threads, o_mon};
     double *tp = calloc((size_t)reps, sizeof *tp), *tm = calloc((size_t)reps, sizeof *tm);
     if (!tp || !tm)
         return 1;
@@ -173,9 +187,15 @@ int main(int argc, char **argv)
         tp[r] = run_once(plain, path, ov_plain, 3, threads);
         tm[r] = run_once(monitored, path, ov_mon, 3, threads);
         if (tp[r] < 0 || tm[r] < 0)
-            return 1;
+            break;
         fprintf(stderr, "rep %d: plain %.3f s, monitored %.3f s\n", r + 1, tp[r], tm[r]);
     }
+    remove(path_plain);
+    remove(path_mon);
+    rmdir(dir);
+    for (int r = 0; r < reps; r++)
+        if (tp[r] < 0 || tm[r] < 0)
+            return 1;
     double mp = median(tp, reps), mm = median(tm, reps);
     printf("runs=%d until=%s threads=%d plain_s=%.3f monitored_s=%.3f overhead_pct=%.1f properties=10\n", reps, until,
            threads, mp, mm, 100.0 * (mm - mp) / mp);

@@ -708,6 +708,17 @@ int rec_series_window_end(recorder *r, sim_time_ns window_end_ns)
     return 0;
 }
 
+/* The rows series i has at the end of the run (end_ns), or -1 when it has
+ * no dataset. */
+static int64_t series_rows_at(const recorder *r, int i, sim_time_ns end_ns)
+{
+    const rec_series *s = &r->series[i];
+    if (s->dataset < 0)
+        return -1;
+    const rec_group *g = &r->groups[s->group];
+    return rec_rows_before(g->start_ns, g->period_ns, end_ns);
+}
+
 int rec_series_close(recorder *r, sim_time_ns end_ns)
 {
     rec_totals_fill(r, 1, end_ns);
@@ -727,25 +738,17 @@ int rec_series_close(recorder *r, sim_time_ns end_ns)
     if (rec_pending_write(r) < 0)
         return -1;
     for (int i = 0; i < r->n_series; i++) {
-        rec_series *s = &r->series[i];
-        if (s->dataset < 0)
-            continue;
-        const rec_group *g = &r->groups[s->group];
-        int64_t rows = rec_rows_before(g->start_ns, g->period_ns, end_ns);
-        if (rec_series_flush(r, s, rows, rows) < 0)
+        int64_t rows = series_rows_at(r, i, end_ns);
+        if (rows >= 0 && rec_series_flush(r, &r->series[i], rows, rows) < 0)
             return -1;
     }
     if (rec_pending_write(r) < 0)
         return -1;
     for (int i = 0; i < r->n_series; i++) {
-        rec_series *s = &r->series[i];
-        if (s->dataset < 0)
-            continue;
-        const rec_group *g = &r->groups[s->group];
-        int64_t rows = rec_rows_before(g->start_ns, g->period_ns, end_ns);
-        if (rec_h5_set_rows(s->dataset, rows) < 0)
-            return rec_h5_fail(r, "/series/%s/%s: cannot set %lld rows", g->name, s->name,
-                               (long long)rows);
+        int64_t rows = series_rows_at(r, i, end_ns);
+        if (rows >= 0 && rec_h5_set_rows(r->series[i].dataset, rows) < 0)
+            return rec_h5_fail(r, "/series/%s/%s: cannot set %lld rows", r->groups[r->series[i].group].name,
+                               r->series[i].name, (long long)rows);
     }
     return 0;
 }

@@ -52,6 +52,7 @@
 #include "analysis/props_h5.h"
 #include "tests/run_h5.h"
 #include "tests/violations_h5.h"
+#include "tests/vmotion_runs.h"
 
 #define S 1000000000LL
 #define M (60 * S)
@@ -82,74 +83,19 @@
     "!vmotion.active)\"; },\n"                                                                                      \
     "  { name = \"none\"; formula = \"forall vm in group \\\"none\\\": G (vmotion.active -> vm.running)\"; } );\n"
 
-/* tests/test_monitors_vmotion.c's "abort" run */
+/* tests/test_monitors_vmotion.c's "abort" run, with the per-VM series */
 #define ABORT_RUN                                                                                                  \
-    "simulation = { seed = 1; until = \"2h\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; "           \
-    "control_latency = \"1s\"; };\n"                                                                               \
-    "output = { path = \"x.h5\"; per_vm_series = true; };\n"                                                       \
-    "hosts = ( { name = \"esx\"; count = 3; sockets = 1; cores_per_socket = 4; threads_per_core = 1; cpu = "       \
-    "\"1GHz\"; memory = \"64GiB\"; } );\n"                                                                          \
-    "vms = ( { name = \"web\"; count = 5; vcpus = 1; memory = \"4GiB\"; cpu_demand = { kind = \"constant\"; mean " \
-    "= \"500MHz\"; }; } );\n"                                                                                       \
-    "ha = { enabled = true; };\n"                                                                                   \
-    "drs = { enabled = true; period = \"10m\"; threshold = 3; };\n"                                                \
-    "failures = { inject = ( { target = \"host esx-01\"; at = \"20m\"; duration = \"30m\"; }, "                    \
-    "{ target = \"host esx-02\"; at = \"3001900ms\"; duration = \"10m\"; } ); };\n"                                \
+    VMOTION_RUN("per_vm_series = true; ", VMOTION_ABORT)                                                          \
     "properties = (\n"                                                                                              \
     "  { name = \"runs\"; formula = \"forall vm: G (vmotion.active -> vm.running)\"; },\n"                          \
     "  { name = \"stopped\"; formula = \"forall vm: G (vmotion.active -> !vm.running)\"; } );\n"
 
 /* verify's code on the finished run NAME.h5 with the properties of NAME.cfg:
  * every violation, in verify's order, is the monitors' row at the same
- * place, and the counts are the same. */
-typedef struct in_order {
-    const rows *monitors;
-    const char *property;
-    int next;
-} in_order;
-
-static void next_row_is(void *arg, const props_violation *v)
-{
-    in_order *o = arg;
-    int at = o->next++;
-    CHECK(at < o->monitors->n);
-    if (at >= o->monitors->n)
-        return;
-    const row *m = &o->monitors->r[at];
-    int same = strcmp(m->property, o->property) == 0 && strcmp(m->entity, v->entity) == 0 &&
-               m->time_ns == v->time_ns && m->obligation_ns == v->obligation_ns && strcmp(m->witness, v->witness) == 0;
-    if (!same)
-        fprintf(stderr, "  row %d: monitors %s %s %lld (%s), verify %s %s %lld (%s)\n", at, m->property, m->entity,
-                (long long)m->time_ns, m->witness, o->property, v->entity, (long long)v->time_ns, v->witness);
-    CHECK(same);
-}
-
+ * place, and the counts are the same (tests/violations_h5.h). */
 static void same_rows_in_order(const char *name, const rows *monitors)
 {
-    char h5[512], cfg[512], err[2048];
-    snprintf(h5, sizeof h5, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
-    snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
-    props_source src;
-    props_h5 *r = NULL;
-    CHECK_INT_EQ(props_h5_open(h5, &r, &src, err, sizeof err), 0);
-    if (!r)
-        return;
-    props_builtin_params params;
-    CHECK_INT_EQ(props_h5_builtin_params(r, &params, err, sizeof err), 0);
-    props_list list;
-    CHECK_INT_EQ(props_file_load(cfg, &params, &list, err, sizeof err), 0);
-    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-    in_order o = {.monitors = monitors};
-    for (int i = 0; i < list.n; i++) {
-        props_result res;
-        o.property = list.items[i].name;
-        CHECK_INT_EQ(props_evaluate_each(list.items[i].ast, &src, &res, next_row_is, &o, err, sizeof err), 0);
-        expect_property_counts(f, list.items[i].name, res.violations, res.pending, res.entities);
-    }
-    CHECK_INT_EQ(o.next, monitors->n);
-    H5Fclose(f);
-    props_list_free(&list);
-    props_h5_close(r);
+    monitors_match_verify_named_as(name, monitors, 1);
 }
 
 static void same_objects(const char *a, const char *b, const char *const *objs, size_t n)

@@ -41,23 +41,11 @@
 #include "analysis/props_h5.h"
 #include "tests/run_h5.h"
 #include "tests/violations_h5.h"
+#include "tests/vmotion_runs.h"
 
 #define S 1000000000LL
 #define M (60 * S)
 #define MS 1000000LL
-
-#define BASE(second_failure)                                                                                       \
-    "simulation = { seed = 1; until = \"2h\"; sample_period = \"5m\"; threads = 1; lookahead = \"1s\"; "           \
-    "control_latency = \"1s\"; };\n"                                                                               \
-    "output = { path = \"x.h5\"; };\n"                                                                              \
-    "hosts = ( { name = \"esx\"; count = 3; sockets = 1; cores_per_socket = 4; threads_per_core = 1; cpu = "       \
-    "\"1GHz\"; memory = \"64GiB\"; } );\n"                                                                          \
-    "vms = ( { name = \"web\"; count = 5; vcpus = 1; memory = \"4GiB\"; cpu_demand = { kind = \"constant\"; mean " \
-    "= \"500MHz\"; }; } );\n"                                                                                       \
-    "ha = { enabled = true; };\n"                                                                                   \
-    "drs = { enabled = true; period = \"10m\"; threshold = 3; };\n"                                                \
-    "failures = { inject = ( { target = \"host esx-01\"; at = \"20m\"; duration = \"30m\"; }" second_failure       \
-    " ); };\n"
 
 #define PROPS                                                                                                      \
     "properties = (\n"                                                                                              \
@@ -68,8 +56,6 @@
     "  { name = \"unlimited\"; formula = \"forall vm in group \\\"web\\\": G (vmotion.active -> vm.cpu_limit > "   \
     "\\\"1GHz\\\")\"; },\n"                                                                                         \
     "  { name = \"db\"; formula = \"forall vm in group \\\"db\\\": G !vmotion.active\"; } );\n"
-
-#define ABORT ", { target = \"host esx-02\"; at = \"3001900ms\"; duration = \"10m\"; }"
 
 /* Row `i` of /tables/vmotions: the VM's name (web-0N), started_ns, done_ns. */
 static int migration(hid_t f, hsize_t i, char *vm, size_t len, int64_t *started, int64_t *done)
@@ -104,7 +90,7 @@ static void same_without_properties(const char *with, const char *without)
 
 static void test_move(void)
 {
-    hid_t f = run_h5("mv_move", BASE("") PROPS);
+    hid_t f = run_h5("mv_move", VMOTION_RUN("", "") PROPS);
     if (f < 0)
         return;
     char vm[32];
@@ -130,16 +116,16 @@ static void test_move(void)
     expect_property_counts(f, "db", 0, 0, 0);
     H5Fclose(f);
     monitors_match_verify_named("mv_move", &rs);
-    hid_t g = run_h5("mv_move_none", BASE(""));
+    hid_t g = run_h5("mv_move_none", VMOTION_RUN("", ""));
     if (g >= 0)
         H5Fclose(g);
     same_without_properties("mv_move", "mv_move_none");
-    run_h5_same_across_threads("mv_move_threads", BASE("") PROPS);
+    run_h5_same_across_threads("mv_move_threads", VMOTION_RUN("", "") PROPS);
 }
 
 static void test_abort(void)
 {
-    hid_t f = run_h5("mv_abort", BASE(ABORT) PROPS);
+    hid_t f = run_h5("mv_abort", VMOTION_RUN("", VMOTION_ABORT) PROPS);
     if (f < 0)
         return;
     char vm0[32], vm1[32];
@@ -160,7 +146,7 @@ static void test_abort(void)
     expect_property_counts(f, "once_1h", 5, 0, 5); /* the only completed move is after 1h */
     H5Fclose(f);
     monitors_match_verify_named("mv_abort", &rs);
-    run_h5_same_across_threads("mv_abort_threads", BASE(ABORT) PROPS);
+    run_h5_same_across_threads("mv_abort_threads", VMOTION_RUN("", VMOTION_ABORT) PROPS);
 }
 
 int main(void)

@@ -84,18 +84,26 @@ static inline void property_counts(hid_t f, const char *name, int64_t *violation
         H5Dclose(t);
 }
 
+/* One property's check against the monitors' rows: each violation verify
+ * finds is looked up by (property, entity, time), or, in_order, must be the
+ * row at position first + its rank (verify's order: entity, then time). */
 typedef struct offline {
     const char *property;
     const rows *monitors;
     int matched, seen;
+    int in_order, first;
 } offline;
 
 static inline void on_violation(void *arg, const props_violation *v)
 {
     offline *o = arg;
-    o->seen++;
-    const row *r = find(o->monitors, o->property, v->entity, v->time_ns);
-    int same = r && r->obligation_ns == v->obligation_ns && strcmp(r->witness, v->witness) == 0;
+    int at = o->first + o->seen++;
+    const row *r = !o->in_order ? find(o->monitors, o->property, v->entity, v->time_ns)
+                   : at < o->monitors->n ? &o->monitors->r[at]
+                                         : NULL;
+    int same = r && strcmp(r->property, o->property) == 0 && strcmp(r->entity, v->entity) == 0 &&
+               r->time_ns == v->time_ns && r->obligation_ns == v->obligation_ns &&
+               strcmp(r->witness, v->witness) == 0;
     if (!same)
         fprintf(stderr, "  verify: %s %s at %lld (%s) not found the same in the monitors' table\n", o->property,
                 v->entity, (long long)v->time_ns, v->witness);
@@ -139,8 +147,8 @@ static inline void expect_property_counts(hid_t f, const char *prop, int64_t vio
 /* `vdcsim verify`'s code on the finished run h5 with the properties of cfg
  * (the scenario itself): the same rows as the monitors wrote, and the same
  * counts. params_out (may be NULL) receives the built-ins' parameters. */
-static inline void monitors_match_verify(const char *h5, const char *cfg, const rows *monitors,
-                                         props_builtin_params *params_out)
+static inline void match_verify(const char *h5, const char *cfg, const rows *monitors,
+                                props_builtin_params *params_out, int in_order)
 {
     char err[2048];
     props_source src;
@@ -157,7 +165,7 @@ static inline void monitors_match_verify(const char *h5, const char *cfg, const 
     hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
     int total = 0;
     for (int i = 0; i < list.n; i++) {
-        offline o = {.property = list.items[i].name, .monitors = monitors};
+        offline o = {.property = list.items[i].name, .monitors = monitors, .in_order = in_order, .first = total};
         props_result res;
         int rc = props_evaluate_each(list.items[i].ast, &src, &res, on_violation, &o, err, sizeof err);
         if (rc != 0)
@@ -174,13 +182,25 @@ static inline void monitors_match_verify(const char *h5, const char *cfg, const 
     props_h5_close(r);
 }
 
-/* The same with NAME.h5 and NAME.cfg in the test folder. */
-static inline void monitors_match_verify_named(const char *name, const rows *monitors)
+static inline void monitors_match_verify(const char *h5, const char *cfg, const rows *monitors,
+                                         props_builtin_params *params_out)
+{
+    match_verify(h5, cfg, monitors, params_out, 0);
+}
+
+/* The same with NAME.h5 and NAME.cfg in the test folder; in_order: every
+ * violation verify finds is the monitors' row at the same place. */
+static inline void monitors_match_verify_named_as(const char *name, const rows *monitors, int in_order)
 {
     char h5[512], cfg[512];
     snprintf(h5, sizeof h5, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
     snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
-    monitors_match_verify(h5, cfg, monitors, NULL);
+    match_verify(h5, cfg, monitors, NULL, in_order);
+}
+
+static inline void monitors_match_verify_named(const char *name, const rows *monitors)
+{
+    monitors_match_verify_named_as(name, monitors, 0);
 }
 
 /* The monitors observe only: the objects `objs` of the run WITH.h5 (with
