@@ -606,8 +606,10 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
     /* the sample step's scratch per thread, not per host: hosts of one
      * thread sample one after the other */
     m->n_thread_scratch = (uint32_t)sim_threads(eng);
-    if (!(m->thread_scratch = calloc(m->n_thread_scratch, sizeof *m->thread_scratch)))
+    /* one cache-line-aligned block per thread (host_scratch is aligned) */
+    if (!(m->thread_scratch = aligned_alloc(_Alignof(host_scratch), m->n_thread_scratch * sizeof *m->thread_scratch)))
         return model_runtime_error(b, "out of memory");
+    memset(m->thread_scratch, 0, m->n_thread_scratch * sizeof *m->thread_scratch);
     env->host_scratch_per_thread = m->thread_scratch;
     env->first_host_lp = sim_lp_count(eng);
     for (uint32_t i = 0; i < env->n_hosts; i++) {

@@ -113,9 +113,11 @@ typedef struct host_numa_cache {
 
 void host_numa_cache_free(host_numa_cache *c);
 
-/* Scratch memory kept by the host LP between samples. */
+/* Scratch memory kept by the host LP between samples. Aligned to a cache
+ * line: the per-thread scratches sit side by side in one array, and a
+ * thread writing its memo must not evict the next thread's fields. */
 typedef struct host_scratch {
-    size_t cap;
+    _Alignas(64) size_t cap;
     double *d;            /* 5 * cap doubles */
     wf_claim *claims;
     cpu_claim *cpu;
