@@ -69,6 +69,18 @@ for rt in "2 1" "3 1"; do
   check "vdcsim run --mpi rack+HA+DRS: $1 ranks x $2 threads: datasets identical to a plain run" \
     "$src/scripts/h5same" -x rack.h5 "rack$1$2.h5"
 done
+# Stateful demand (onoff) on VMs that DRS moves off each host in turn, to
+# hosts of other ranks: the demand state must travel with the VM (it once
+# was a heap pointer copied between ranks, and the run crashed).
+roll="$src/scenarios/rolling_maintenance.cfg"
+"$vdcsim" run "$roll" --threads 1 -o roll.h5 --quiet || fail=1
+check "rolling maintenance moves VMs (vmotions recorded)" \
+  test "$(h5dump -H -d /tables/vmotions roll.h5 | grep -c 'DATASPACE  SIMPLE { ( [1-9]')" -ge 1
+for r in 2 3; do
+  mpi "$r" "$vdcsim" run "$roll" --threads 1 -o "roll$r.h5" --quiet --mpi || fail=1
+  check "vdcsim run --mpi onoff demand + DRS moves: $r ranks: datasets identical to a plain run" \
+    "$src/scripts/h5same" -x roll.h5 "roll$r.h5"
+done
 check "no scratch file left" test -z "$(ls ./*.rank* 2>/dev/null)"
 err=$(mpi 2 "$vdcsim" run "$src/tests/scenarios/pods/mixed.cfg" -o pods.h5 --quiet --mpi 2>&1 >/dev/null); rc=$?
 check "vdcsim run --mpi with pods on 2 ranks: refused (exit non-zero)" test "$rc" -ne 0

@@ -586,6 +586,30 @@ model_status core_build(model_builder *b, core_model *m)
     return MODEL_OK;
 }
 
+/* The demand states of the VMs with a stateful spec, zeroed (not started),
+ * one slot per such VM (twins included: each VM id has its own), declared
+ * shared over MPI ranks. 0, or -1 out of memory. */
+static int build_demand_states(core_model *m, sim_engine *eng)
+{
+    model_env *env = &m->env;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < env->n_vms; i++)
+        n += (uint32_t)vm_spec_demand_stateful(&m->vm_specs[i]);
+    if (n == 0)
+        return 0;
+    /* n <= n_vms <= MODEL_MAX_VMS: the products below fit a size_t */
+    m->vm_demand_slot = malloc((size_t)env->n_vms * sizeof *m->vm_demand_slot);
+    m->vm_demand_states = calloc((size_t)n * VM_DEMANDS, sizeof *m->vm_demand_states);
+    if (!m->vm_demand_slot || !m->vm_demand_states)
+        return -1;
+    uint32_t next = 0;
+    for (uint32_t i = 0; i < env->n_vms; i++)
+        m->vm_demand_slot[i] = vm_spec_demand_stateful(&m->vm_specs[i]) ? next++ : UINT32_MAX;
+    env->vm_demand_slot = m->vm_demand_slot;
+    env->vm_demand_states = m->vm_demand_states;
+    return sim_share(eng, m->vm_demand_states, VM_DEMANDS * sizeof *m->vm_demand_states, n);
+}
+
 model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, uint32_t n_cluster_slots)
 {
     sim_engine *eng = b->eng;
@@ -624,7 +648,7 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
     /* Over MPI ranks (docs/engine.md): hosts are spread, every other LP stays
      * on rank 0; a VM's record is written by whichever LP holds the VM. */
     sim_spread_lps(eng, env->first_host_lp, env->first_host_lp + env->n_hosts);
-    if (sim_share(eng, m->vms, sizeof *m->vms, env->n_vms) != 0)
+    if (sim_share(eng, m->vms, sizeof *m->vms, env->n_vms) != 0 || build_demand_states(m, eng) != 0)
         return model_runtime_error(b, "out of memory");
     return MODEL_OK;
 }
@@ -862,8 +886,8 @@ void core_free(core_model *m)
     free(m->host_specs);
     free(m->vm_specs);
     free(m->vm_group_specs);
-    for (uint32_t i = 0; m->vms && i < m->env.n_vms; i++)
-        vm_release_demand(&m->vms[i]);
+    free(m->vm_demand_slot);
+    free(m->vm_demand_states);
     free(m->vms);
     if (m->ctrls)
         for (uint32_t k = 0; k < m->env.n_clusters; k++)

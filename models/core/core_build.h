@@ -40,6 +40,8 @@ typedef struct core_model {
      * its own hosts' entries (cluster.h); NULL without */
     placement_host_view *shared_view;
     uint32_t *vm_local; /* with `clusters`: per VM, its index among its cluster's VMs */
+    uint32_t *vm_demand_slot;        /* env.vm_demand_slot; NULL when no VM has a stateful demand */
+    demand_state *vm_demand_states;  /* env.vm_demand_states */
     struct host_scratch *thread_scratch; /* env.host_scratch_per_thread, n_thread_scratch of them */
     uint32_t n_thread_scratch;
     workload_group *groups;

@@ -149,13 +149,12 @@ void host_grant_maintenance(sim_ctx *ctx, host *h, sim_time_ns duration_ns)
 
 /* --- VM lifecycle ------------------------------------------------------- */
 
-/* The VM's demand state (vm.demand), allocated zeroed (not started) on
- * first need. */
-static demand_state *vm_demand_state(vm *v)
+/* The VM's VM_DEMANDS demand states (model_env.vm_demand_states), or NULL
+ * when all its specs are stateless. */
+static demand_state *vm_demand_states_of(const model_env *env, uint32_t vm_id)
 {
-    if (!v->demand && !(v->demand = calloc(VM_DEMANDS, sizeof *v->demand)))
-        abort(); /* out of memory inside a handler */
-    return v->demand;
+    uint32_t slot = env->vm_demand_slot ? env->vm_demand_slot[vm_id] : UINT32_MAX;
+    return slot == UINT32_MAX ? NULL : &env->vm_demand_states[(size_t)slot * VM_DEMANDS];
 }
 
 /* The VM has just become running here (zero boot time, or its boot ended). */
@@ -165,10 +164,8 @@ static void host_vm_running(sim_ctx *ctx, host *h, uint32_t vm_id)
     if (vm_transition(v, VM_RUNNING) != 0)
         abort();
     /* a trace replays from its first sample when the VM first runs */
-    const vm_spec *vs = &h->env->vm_specs[vm_id];
-    if (v->demand || !demand_stateless(vm_spec_cpu_demand(vs)) || !demand_stateless(vm_spec_memory_demand(vs)) ||
-        !demand_stateless(vm_spec_network_demand(vs))) {
-        demand_state *st = vm_demand_state(v);
+    demand_state *st = vm_demand_states_of(h->env, vm_id);
+    if (st) {
         sim_time_ns now = sim_now(ctx);
         for (int r = 0; r < VM_DEMANDS; r++)
             demand_start(&st[r], now);
@@ -303,7 +300,8 @@ static void vm_demand_memo_fill(host_demand_memo *m, const demand_spec *d, sim_t
 }
 
 /* Resource r (VM_DEMAND_*) of VM v, whose spec is d. */
-static inline double vm_demand(host_scratch *sc, const demand_spec *d, vm *v, int r, sim_time_ns now, gsl_rng *noise)
+static inline double vm_demand(host_scratch *sc, const demand_spec *d, demand_state *st, int r, sim_time_ns now,
+                               gsl_rng *noise)
 {
     /* specs sit in arrays of records: their address / 8 spreads them well */
     uintptr_t slot = ((uintptr_t)d >> 3) * UINT64_C(0x9e3779b97f4a7c15) >> 59;
@@ -315,7 +313,9 @@ static inline double vm_demand(host_scratch *sc, const demand_spec *d, vm *v, in
     case HOST_MEMO_NOISY: return demand_noisy(d, m->level, noise);
     case HOST_MEMO_STATEFUL: break;
     }
-    return demand_next(d, &vm_demand_state(v)[r], now, noise);
+    if (!st)
+        abort(); /* a stateful spec without state: a build bug */
+    return demand_next(d, &st[r], now, noise);
 }
 
 /* Asks for every 64-byte line that bytes [p, p + bytes) touch (records of
@@ -382,9 +382,10 @@ static void host_sample(sim_ctx *ctx, host *h)
         /* draw order per VM: CPU, memory, network; a booting VM demands nothing */
         s.in[i] = (host_vm_input){0};
         if (v->state == VM_RUNNING) {
-            s.in[i].cpu_demand_mhz = vm_demand(sc, vm_spec_cpu_demand(vs), v, VM_DEMAND_CPU, now, noise);
-            s.in[i].memory_active_fraction = vm_demand(sc, vm_spec_memory_demand(vs), v, VM_DEMAND_MEMORY, now, noise);
-            s.in[i].network_gbps = vm_demand(sc, vm_spec_network_demand(vs), v, VM_DEMAND_NETWORK, now, noise);
+            demand_state *st = vm_demand_states_of(env, id);
+            s.in[i].cpu_demand_mhz = vm_demand(sc, vm_spec_cpu_demand(vs), st, VM_DEMAND_CPU, now, noise);
+            s.in[i].memory_active_fraction = vm_demand(sc, vm_spec_memory_demand(vs), st, VM_DEMAND_MEMORY, now, noise);
+            s.in[i].network_gbps = vm_demand(sc, vm_spec_network_demand(vs), st, VM_DEMAND_NETWORK, now, noise);
         }
         memory_mib += vm_spec_memory_mib(vs);
     }

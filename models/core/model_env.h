@@ -59,6 +59,13 @@ typedef struct model_env {
     const host_spec *host_specs;
     const vm_spec *vm_specs;
     vm *vms;
+    /* The demand processes' state of the VMs with a stateful spec
+     * (vm_spec_demand_stateful): VM v's VM_DEMANDS records start at
+     * vm_demand_states[vm_demand_slot[v] * VM_DEMANDS]; slot UINT32_MAX (or
+     * no slot array) for a VM without. Pointer-free and shared over MPI
+     * ranks like the VMs' records, so the state moves with its VM. */
+    demand_state *vm_demand_states;
+    const uint32_t *vm_demand_slot;
     const struct workload_group *groups; /* one per vms.[g] (models/workload/workload.h) */
     uint32_t n_groups;
     int queue_on_no_capacity; /* placement.on_no_capacity = "queue" */

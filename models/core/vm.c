@@ -37,8 +37,10 @@ int vm_transition(vm *v, vm_state to)
     return 0;
 }
 
-void vm_release_demand(vm *v)
+int vm_spec_demand_stateful(const vm_spec *s)
 {
-    free(v->demand);
-    v->demand = NULL;
+    for (int r = 0; r < VM_DEMANDS; r++)
+        if (!demand_stateless(vm_spec_demand(s, r)))
+            return 1;
+    return 0;
 }

@@ -87,16 +87,14 @@ typedef struct vm {
      * running VMs; other models read them. */
     double cpu_entitlement_mhz;   /* what the host gives it */
     double cpu_speed_factor;      /* useful MHz / demanded MHz, 0..1; 1 before the first sample */
-    /* State of its demand processes (cpu, memory, network; moves with the
-     * VM between hosts): allocated by the host when the VM first runs if one
-     * of its specs has state (onoff, random_walk, trace), else NULL: the
-     * stateless kinds (constant, diurnal) of most VMs need none, and 100,000
-     * VMs are held for a whole run. Freed with the VMs (vm_release_demand). */
-    demand_state *demand;
+    /* The state of its demand processes (onoff, random_walk, trace) is not
+     * here but in model_env.vm_demand_states: the record stays free of
+     * pointers, as sim_share requires to move it between MPI ranks. */
 } vm;
 
-/* Frees v's demand state (NULL after). */
-void vm_release_demand(vm *v);
+/* 1 when one of the VM's demand specs (cpu, memory, network) has state
+ * (onoff, random_walk, trace), 0 when all are stateless. */
+int vm_spec_demand_stateful(const vm_spec *s);
 
 const char *vm_state_name(vm_state s);
 

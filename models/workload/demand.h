@@ -25,8 +25,9 @@
  * sample, and clamped to [0, ceiling] (ceiling 0 = no upper bound).
  *
  * Kinds with state (onoff, random_walk, trace's read position) keep it in a
- * small demand_state held by the VM (vm.demand in models/core/vm.h, allocated
- * only for VMs with a stateful spec), so it moves with the VM between hosts; draws come from the stream of the LP holding the VM.
+ * small demand_state per VM (model_env.vm_demand_states in
+ * models/core/model_env.h, only for VMs with a stateful spec), so it moves
+ * with the VM between hosts; draws come from the stream of the LP holding the VM.
  * Calls for one VM must come with non-decreasing t.
  */
 #ifndef VDCSIM_MODELS_DEMAND_H
