@@ -38,6 +38,15 @@ expect_err "kind.cfg:3: key 'rules.[0].kind'" "unknown rule kind"
 printf '%s\n%s\nvmotion = { max_rounds = 0; };\n' "$hosts" "$vms" > rounds.cfg
 expect_status 2 "zero rounds" "$vdcsim" run rounds.cfg -o x.h5
 expect_err "rounds.cfg:3: key 'vmotion.max_rounds'" "zero rounds"
+# the hosts' staged stats, read a control latency (here also the lookahead)
+# after they are written, would be overwritten in the window that reads
+# them: staged every 1 s (sample period and DRS period), 1 s + 1 s needed
+# (drs_stage.h); 2 s of samples would do
+printf 'simulation = { sample_period = "1s";\n  control_latency = "1s"; };\n%s\n%s\ndrs = { enabled = true; period = "1s"; };\n' "$hosts" "$vms" > stage.cfg
+expect_status 2 "stats staged faster than read" "$vdcsim" run stage.cfg -o x.h5
+expect_err "stage.cfg:2: key 'simulation.control_latency'" "stats staged faster than read"
+printf 'simulation = { sample_period = "2s"; until = "10s";\n  control_latency = "1s"; };\n%s\n%s\ndrs = { enabled = true; period = "2s"; };\n' "$hosts" "$vms" > stage2.cfg
+expect_status 0 "stats staged 2 s apart" "$vdcsim" run stage2.cfg -o x.h5
 
 # --- determinism under failures, arrivals and maintenance ------------------
 cat > stress.cfg <<'CFG'

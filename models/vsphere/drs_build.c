@@ -17,7 +17,9 @@
 #include "models/policies/registry.h"
 #include "recorder/recorder.h"
 
-enum { PRIO_DRS_HOST = 24, PRIO_DRS_CLUSTER = 40 };
+/* drs.stats after drs.cluster: the pull comes after every host's stats it
+ * stands for (drs_stage.h) */
+enum { PRIO_DRS_HOST = 24, PRIO_DRS_CLUSTER = 40, PRIO_DRS_STATS = 42 };
 
 
 /* Appends the VMs (hosts) a name stands for: a group name gives all its
@@ -270,6 +272,8 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     /* the local view keeps the cluster's own (contiguous) hosts only */
     k->host0 = 0;
     k->n_host_slots = env->n_hosts;
+    k->stats_sample_ns = 0; /* the hosts first stage at their first sample (drs_stage.h) */
+    k->stats_hosts_taken = 0;
     if (k->local) {
         k->host0 = x->host_span ? x->first_host : 0;
         k->n_host_slots = x->host_span;
@@ -335,6 +339,32 @@ static int read_policy(drs_env *d, const scenario *scn, const model_env *env, ch
     d->ext_vms = calloc(nv, sizeof *d->ext_vms);
     d->ext_moves = calloc((size_t)d->params.max_moves_per_pass + 1, sizeof *d->ext_moves);
     return d->ext_hosts && d->ext_vms && d->ext_moves ? 0 : -2;
+}
+
+/* The hosts' staged stats (drs_stage.h) are read a control latency after
+ * they are written; the next write, at the next staging sample, must fall
+ * in a later window than that read (else threads would race on them):
+ * the gap between staging samples (the DRS period when it is a multiple
+ * of the sample period, else at least one sample period) must be at least
+ * control latency + lookahead. 0, or -1 with the key in err. */
+static int check_stage_windows(const drs_env *d, const scenario *scn, const model_env *env, const sim_engine *eng,
+                               char *err, size_t err_len)
+{
+    sim_time_ns sample = env->sample_period_ns, period = d->period_ns;
+    if (sample <= 0 || period <= 0)
+        return 0; /* the keys' own checks */
+    sim_time_ns gap = period > sample && period % sample == 0 ? period : sample;
+    sim_time_ns need = env->control_latency_ns + sim_lookahead_ns(eng);
+    if (gap >= need)
+        return 0;
+    char g[64], l[64], n[64];
+    scn_key_error(scn, err, err_len, "simulation.control_latency",
+                  "%s is too long for DRS stats staged every %s (simulation.sample_period, drs.period): the next "
+                  "staging could overwrite them in the window their controller reads them (expected the staging at "
+                  "least control latency + lookahead = %s apart)",
+                  sim_time_format(env->control_latency_ns, l, sizeof l), sim_time_format(gap, g, sizeof g),
+                  sim_time_format(need, n, sizeof n));
+    return -1;
 }
 
 /* Reads drs.*, vmotion.*, rules and the per-VM keys, and registers the
@@ -453,14 +483,19 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     d->hosts = calloc(nh, sizeof *d->hosts);
     d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
     d->stage = calloc(nv, sizeof *d->stage);
+    d->host_stage = calloc(nh, sizeof *d->host_stage);
     cluster_extent *extents = cluster_extents(env);
-    int rc = d->dirty_mb_per_s && d->group_overhead && d->hosts && d->vm_pinned && d->stage && extents &&
+    int rc = d->dirty_mb_per_s && d->group_overhead && d->hosts && d->vm_pinned && d->stage && d->host_stage &&
+                     extents &&
                      alloc_ctl(d, scn, env, 0, &extents[0]) == 0
                  ? 0
                  : -2;
     /* host LPs write it, controllers (rank 0 over MPI) read it */
-    if (rc == 0 && sim_share(eng, d->stage, sizeof *d->stage, nv) != 0)
+    if (rc == 0 && (sim_share(eng, d->stage, sizeof *d->stage, nv) != 0 ||
+                    sim_share(eng, d->host_stage, sizeof *d->host_stage, nh) != 0))
         rc = -2;
+    for (size_t h = 0; rc == 0 && h < nh; h++)
+        d->host_stage[h].sample_ns = -1; /* never staged */
     if (rc == 0) {
         for (int g = 0; g < groups; g++)
             d->dirty_mb_per_s[g] = scn_float(scn, "vms.[%d].dirty_rate", g);
@@ -506,6 +541,8 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
         d->period_ns = (sim_time_ns)60 * 1000000000;
         d->params.period_s = 60.0;
     }
+    if (rc == 0 && any_enabled)
+        rc = check_stage_windows(d, scn, env, eng, err, err_len);
     if (rc == 0)
         rc = build_cluster_envs(d, scn, env, extents);
     free(extents);
@@ -518,21 +555,28 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     }
     d->kind_cluster = sim_kind_register(eng, "drs.cluster", PRIO_DRS_CLUSTER);
     d->kind_host = sim_kind_register(eng, "drs.host", PRIO_DRS_HOST);
+    d->kind_stats = sim_kind_register(eng, "drs.stats", PRIO_DRS_STATS);
+    d->cluster_priority = PRIO_DRS_CLUSTER;
     for (uint32_t k = 1; k < d->n_cluster_envs; k++) {
         d->cluster_envs[k]->kind_cluster = d->kind_cluster;
         d->cluster_envs[k]->kind_host = d->kind_host;
+        d->cluster_envs[k]->kind_stats = d->kind_stats;
+        d->cluster_envs[k]->cluster_priority = d->cluster_priority;
     }
     return d;
 }
 
-/* Schedules the first DRS tick. */
+/* Schedules the first DRS tick and the first stats pull (the hosts stage
+ * at their first sample, at 0: drs_stage.h). */
 static void drs_start(drs_env *d, const model_env *env, sim_engine *eng)
 {
     drs_msg tick = {.op = DRS_OP_TICK};
     for (uint32_t k = 0; k < env->n_clusters; k++) /* one pass per cluster with DRS */
-        if ((d->cluster_envs ? d->cluster_envs[k] : d)->enabled)
+        if ((d->cluster_envs ? d->cluster_envs[k] : d)->enabled) {
             sim_schedule(eng, env->cluster_lp + k, d->period_ns + 2 * env->control_latency_ns, d->kind_cluster, &tick,
                      sizeof tick);
+            sim_schedule(eng, env->cluster_lp + k, env->control_latency_ns, d->kind_stats, NULL, 0);
+        }
 }
 
 static int drs_declare_recording(drs_env *d, recorder *rec)
@@ -684,6 +728,7 @@ static void drs_free(drs_env *d)
     free(d->hosts);
     free(d->vm_pinned);
     free(d->stage);
+    free(d->host_stage);
     free(d->dirty_mb_per_s);
     free(d->group_overhead);
     free(d->rules);

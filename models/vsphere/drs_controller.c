@@ -323,7 +323,7 @@ static int migrations_open(const drs_ctl *k) { return k->first_open < k->n_migs;
  * in slot order (view_sums[0..2 nh)), the VMs behind each (view_count),
  * and with DRS_COMBINE_WEIGHTED the demand of the VMs on hosts not DOWN
  * (into demand). The sums are then kept (sums_ok) until something they
- * depend on changes other than through a HOST_STATS that keeps them
+ * depend on changes other than through a host's stats that keep them
  * exact (drs_cluster_handle). O(VMs + hosts). */
 static void view_sums_walk(drs_env *d, const cluster *c, double demand[2])
 {
@@ -389,7 +389,7 @@ static double view_imbalance(drs_env *d, const cluster *c)
     return drs_imbalance_of_sums(hosts, nh, sum, load, demand, d->params.combine);
 }
 
-/* What a HOST_STATS from host h showed about the view's per-host sums:
+/* What host h's stats (take_host_stats) showed about the view's per-host sums:
  * the slots of the VMs it reported, in its list order, whether they
  * ascend and whether the view has each of them on h, and their
  * entitlements added in that order. */
@@ -400,7 +400,7 @@ typedef struct stats_sums {
     double cpu_mhz, mem_mib;
 } stats_sums;
 
-/* The view's per-host sums after host h's HOST_STATS: kept exact when the
+/* The view's per-host sums after host h's stats: kept exact when the
  * VMs it reported are all the view has on h (all on h, and as many as
  * view_count); its sums are then those VMs' entitlements added in slot
  * order, the walk's: as reported when the slots ascend (a host's list is
@@ -739,13 +739,6 @@ static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int
     mig_close(ctx, d, c, m, 1);
 }
 
-drs_stage_map drs_stage_map_of(const model_env *env, uint32_t cluster_index)
-{
-    if (env->vm_local && env->dc && env->dc->vm_first)
-        return (drs_stage_map){.vm_local = env->vm_local, .first = env->dc->vm_first[cluster_index]};
-    return (drs_stage_map){.vm_local = NULL, .first = 0};
-}
-
 /* The controller's view takes one VM's reported stats (the VM at `slot`). */
 static void take_stats_at(drs_ctl *k, uint32_t slot, int32_t running, double cpu_mhz, double mem_mib,
                           double dirty_bytes_per_s)
@@ -756,7 +749,7 @@ static void take_stats_at(drs_ctl *k, uint32_t slot, int32_t running, double cpu
     k->vm_dirty_bytes_per_s[slot] = dirty_bytes_per_s;
 }
 
-/* Room for n slots in the HOST_STATS scratch. */
+/* Room for n slots in the scratch of a host's stats. */
 static uint32_t *stats_slots(drs_ctl *k, uint32_t n)
 {
     if (n > k->stats_cap) {
@@ -769,10 +762,115 @@ static uint32_t *stats_slots(drs_ctl *k, uint32_t n)
     return k->stats_slots;
 }
 
+/* The controller's view takes host h's staged stats (drs_stage.h), as
+ * the HOST_STATS message it replaces did: the VMs in the host's list order, then the
+ * view's per-host sums (view_sums_update). */
+static void take_host_stats(drs_env *d, cluster *c, uint32_t h, const drs_host_stage *hs)
+{
+    drs_ctl *k = &d->ctl;
+    drs_stage_map map = drs_stage_map_of(c->env, c->index);
+    uint32_t at = hs->first, *slots = stats_slots(k, hs->n_vms);
+    /* what the view's per-host sums need (view_sums_update), in
+     * locals: the loop keeps them in registers */
+    uint32_t next_min = 0, descents = 0, away = 0;
+    double cpu_mhz = 0.0, mem_mib = 0.0;
+    int flying = migrations_open(k);
+    for (uint32_t i = 0; i < hs->n_vms; i++) {
+        const drs_stats_stage *g = &d->stage[at];
+        /* the record's position gives the VM's slot (drs_stage_map) */
+        uint32_t slot = map.vm_local ? at - map.first : drs_vm_slot(k, at);
+        take_stats_at(k, slot, g->running, g->cpu_mhz, g->mem_mib, g->dirty_bytes_per_s);
+        slots[i] = slot;
+        descents |= slot < next_min;
+        next_min = slot + 1;
+        int32_t on = c->vm_host[slot];
+        if (flying) /* else no VM is in flight: most periods */
+            on = view_host_at(k, c, slot, flying);
+        away |= (uint32_t)(on ^ (int32_t)h);
+        cpu_mhz += g->cpu_mhz;
+        mem_mib += g->mem_mib;
+        at = g->next;
+    }
+    stats_sums r = {.h = h, .n = hs->n_vms, .slots = slots, .ascending = !descents, .all_on_h = !away,
+                    .cpu_mhz = cpu_mhz, .mem_mib = mem_mib};
+    view_sums_update(k, c, &r);
+}
+
+/* Asks for the cluster's block of stats records (with `clusters`: one
+ * contiguous block, drs_stage_map), which its hosts wrote a control
+ * latency ago on whichever thread ran them: the walk along each host's
+ * chain then finds them arriving instead of missing once per VM, one
+ * after the other (a hint only). */
+static void prefetch_stage_block(const drs_env *d, const cluster *c)
+{
+    drs_stage_map map = drs_stage_map_of(c->env, c->index);
+    if (!map.vm_local)
+        return; /* records by VM id, over the whole run's VMs */
+    const char *at = (const char *)&d->stage[map.first];
+    const char *end = (const char *)(&d->stage[map.first] + c->n_vm_ids);
+    for (; at < end; at += 64)
+        __builtin_prefetch(at);
+}
+
+/* Takes, in host order, the staged stats of the cluster's hosts up to
+ * (not including) the `upto`-th, of those not taken yet: the hosts that
+ * staged at k->stats_sample_ns (drs_stage.h). */
+static void take_stats_upto(drs_env *d, cluster *c, uint32_t upto)
+{
+    drs_ctl *k = &d->ctl;
+    if (k->stats_hosts_taken == 0 && upto > 0)
+        prefetch_stage_block(d, c);
+    for (uint32_t i = k->stats_hosts_taken; i < upto; i++) {
+        uint32_t h = c->first_host + i;
+        if (i + 1 < upto) /* the next batch's header: a hint only */
+            __builtin_prefetch(&d->host_stage[h + 1]);
+        const drs_host_stage *hs = &d->host_stage[h];
+        if (hs->sample_ns == k->stats_sample_ns && hs->n_vms > 0)
+            take_host_stats(d, c, h, hs);
+    }
+    if (upto > k->stats_hosts_taken)
+        k->stats_hosts_taken = upto;
+}
+
+/* Before the controller handles ev: the staged stats whose messages the
+ * engine would have delivered before ev (drs_stage_hosts_before). Nothing
+ * before the stats are due: most events. */
+static void take_stats_before(sim_ctx *ctx, drs_env *d, cluster *c, const sim_event *ev)
+{
+    const drs_ctl *k = &d->ctl;
+    sim_time_ns due = k->stats_sample_ns + c->env->control_latency_ns;
+    if (!d->enabled || sim_now(ctx) < due)
+        return;
+    take_stats_upto(d, c,
+                    drs_stage_hosts_before(sim_now(ctx), ev->priority, ev->src_lp, due, d->cluster_priority,
+                                           c->env->first_host_lp + c->first_host, c->n_hosts));
+}
+
+/* drs.stats, at the staging sample + the control latency, after every
+ * message the stats replace: the rest of them; then the next pull. */
+static void stats_pull(sim_ctx *ctx, drs_env *d, cluster *c)
+{
+    const model_env *env = c->env;
+    drs_ctl *k = &d->ctl;
+    take_stats_upto(d, c, c->n_hosts);
+    sim_time_ns next = drs_stage_next_ns(k->stats_sample_ns, env->sample_period_ns, d->period_ns);
+    k->stats_sample_ns = next;
+    k->stats_hosts_taken = 0;
+    sim_send(ctx, sim_self(ctx), next + env->control_latency_ns - sim_now(ctx), d->kind_stats, NULL, 0);
+}
+
 static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
     drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
+    /* every event of the LP that no earlier feature took comes here before
+     * DRS's other hooks run for it (an earlier feature's event reads no
+     * stats: docs/vsphere.md): the view takes the stats due before it */
+    take_stats_before(ctx, d, c, ev);
+    if (ev->kind == d->kind_stats) {
+        stats_pull(ctx, d, c);
+        return 1;
+    }
     if (ev->kind != d->kind_cluster)
         return 0;
     const drs_msg *m = (const drs_msg *)ev->payload.bytes;
@@ -781,40 +879,6 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
         const drs_stats_msg *st = (const drs_stats_msg *)ev->payload.bytes;
         take_stats_at(k, drs_vm_slot(k, st->vm), st->running, st->cpu_mhz, st->mem_mib, st->dirty_bytes_per_s);
         k->sums_ok = 0; /* a VM of this cluster on another's host: rare */
-        break;
-    }
-    case DRS_OP_HOST_STATS: {
-        const drs_host_stats_msg *hb = (const drs_host_stats_msg *)ev->payload.bytes;
-        drs_stage_map map = drs_stage_map_of(c->env, c->index);
-        uint32_t named = hb->n_vms < DRS_HOST_STATS_IDS ? hb->n_vms : DRS_HOST_STATS_IDS;
-        for (uint32_t i = 0; i < named; i++) /* the records are scattered: overlap their cache misses */
-            __builtin_prefetch(&d->stage[hb->vm[i]]);
-        uint32_t at = 0, *slots = stats_slots(k, hb->n_vms);
-        /* what the view's per-host sums need (view_sums_update), in
-         * locals: the loop keeps them in registers */
-        int32_t h = (int32_t)(ev->src_lp - c->env->first_host_lp);
-        uint32_t next_min = 0, descents = 0, away = 0;
-        double cpu_mhz = 0.0, mem_mib = 0.0;
-        int flying = migrations_open(k);
-        for (uint32_t i = 0; i < hb->n_vms; i++) {
-            at = i < named ? hb->vm[i] : d->stage[at].next;
-            const drs_stats_stage *g = &d->stage[at];
-            /* the record's position gives the VM's slot (drs_stage_map) */
-            uint32_t slot = map.vm_local ? at - map.first : drs_vm_slot(k, at);
-            take_stats_at(k, slot, g->running, g->cpu_mhz, g->mem_mib, g->dirty_bytes_per_s);
-            slots[i] = slot;
-            descents |= slot < next_min;
-            next_min = slot + 1;
-            int32_t on = c->vm_host[slot];
-            if (flying) /* else no VM is in flight: most periods */
-                on = view_host_at(k, c, slot, flying);
-            away |= (uint32_t)(on ^ h);
-            cpu_mhz += g->cpu_mhz;
-            mem_mib += g->mem_mib;
-        }
-        stats_sums r = {.h = (uint32_t)h, .n = hb->n_vms, .slots = slots, .ascending = !descents, .all_on_h = !away,
-                        .cpu_mhz = cpu_mhz, .mem_mib = mem_mib};
-        view_sums_update(k, c, &r);
         break;
     }
     case DRS_OP_TICK:

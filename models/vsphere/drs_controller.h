@@ -5,11 +5,15 @@
  * The algorithms are the pure functions of drs.h and vmotion_set.h; this
  * module feeds them from messages and turns their output into messages:
  *
- *   host  --drs.cluster HOST_STATS----> controller   every drs.period, one per host
+ *   host  stages its VMs' stats ----> controller   every drs.period, no message
  *         (for each of its VMs: cpu entitlement from the contention step,
- *         memory entitlement, dirty rate; the values travel in d->stage,
- *         see drs_stats_stage; VM_STATS, one per VM, only for a VM of
- *         another cluster's controller)
+ *         memory entitlement, dirty rate, in d->stage, its batch in
+ *         d->host_stage; the controller pulls them a control latency later,
+ *         where each host's message would have arrived: drs_stage.h;
+ *         VM_STATS, one message per VM, only for a VM of another cluster's
+ *         controller)
+ *   controller (self) drs.stats at each staging sample + 1 control latency:
+ *         takes the stats no earlier event of the controller took
  *   controller (self) DRS_TICK every drs.period, 2 control latencies after the stats
  *         drs_pass on its own view; each move becomes a vmotion_set request
  *   controller (self) TIMER at ceil(vmotion_set_next_s), with a generation number
@@ -45,7 +49,8 @@
  * per pass; at least one host stays on.
  *
  * Ownership: `ctl` belongs to the cluster LP; hosts[i] to host LP i. The
- * controller never reads host LP state, hosts never read `ctl`.
+ * controller reads of the hosts' state only what they staged (stage,
+ * host_stage, declared shared: drs_stage.h), hosts never read `ctl`.
  */
 #ifndef VDCSIM_MODELS_DRS_CONTROLLER_H
 #define VDCSIM_MODELS_DRS_CONTROLLER_H
@@ -55,6 +60,7 @@
 
 #include "models/policies/policy_args.h"
 #include "models/vsphere/drs.h"
+#include "models/vsphere/drs_stage.h"
 #include "vdcsim/drs.h"
 #include "models/vsphere/vmotion_set.h"
 #include "scenario/scenario.h"
@@ -86,8 +92,7 @@ typedef enum {
     DRS_OP_POWER_ON,     /* host: DPM, boot (dpm.boot_delay) */
     DRS_OP_BOOTED,       /* host (self): the boot is over */
     DRS_OP_HOST_READY,   /* cluster: `host` is back from standby */
-    DRS_OP_THROTTLE,     /* host (source): SDPS runs `vm` at `guest_speed` (1: no longer) */
-    DRS_OP_HOST_STATS    /* cluster: a host's stats of its VMs (drs_host_stats_msg) */
+    DRS_OP_THROTTLE      /* host (source): SDPS runs `vm` at `guest_speed` (1: no longer) */
 } drs_op;
 
 /* The payload of both DRS kinds (except VM_STATS). */
@@ -114,38 +119,6 @@ typedef struct drs_stats_msg {
 } drs_stats_msg;
 _Static_assert(sizeof(drs_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "DRS stats fit an event payload");
 
-/* DRS_OP_HOST_STATS: one host's stats of the VMs it holds at the first
- * sample of a DRS period, in the order of its VM list. The values are in
- * drs_env.stage, one record per VM at drs_stage_record(): the first
- * DRS_HOST_STATS_IDS records are named here by position (so the controller
- * can fetch them at once), the rest follow the last named one through each
- * record's `next`; `n_vms` records in all. Applied
- * in that order they give the controller the same view, at the same event
- * position, as the n_vms VM_STATS messages they replace (which were
- * consecutive in the controller's order: same time, kind and source,
- * consecutive sequence numbers). */
-#define DRS_HOST_STATS_IDS 10
-typedef struct drs_host_stats_msg {
-    int32_t op; /* DRS_OP_HOST_STATS */
-    uint32_t n_vms;
-    uint32_t vm[DRS_HOST_STATS_IDS]; /* stage positions (drs_stage_record) */
-} drs_host_stats_msg;
-_Static_assert(sizeof(drs_host_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "host stats fit an event payload");
-
-/* One VM's stats as its host wrote them at the first sample of a DRS
- * period, for the controller to read when the host's HOST_STATS arrives.
- * Written only by the host LP holding the VM at that sample (a VM is on at
- * most one host), read one control latency later; the next write is a DRS
- * period later, so the record is stable in between. Pointer-free and
- * declared with sim_share, so it reaches a controller on another MPI rank. */
-typedef struct drs_stats_stage {
-    double cpu_mhz;           /* as drs_stats_msg */
-    double mem_mib;
-    double dirty_bytes_per_s;
-    uint32_t next;            /* the host's next VM in the batch (UINT32_MAX: last) */
-    int32_t running;
-} drs_stats_stage;
-
 /* A VM's memory overhead is a function of (vCPUs, memory) only: computed
  * once per VM group, for the shape of the group's first VM (a VM of another
  * shape computes its own). */
@@ -154,26 +127,6 @@ typedef struct drs_group_overhead {
     uint64_t memory_mib;
     double overhead_mib; /* vsphere_vm_overhead_mib(vcpus, memory_mib) */
 } drs_group_overhead;
-
-/* Where a VM's stats record lies in drs_env.stage. With `clusters` the
- * records lie cluster by cluster (the order of datacenter.vm_ids: a
- * cluster's own VMs in id order from vm_first[cluster]), so that the hosts
- * of one cluster, which sample one after the other, write one block of
- * 32-byte records and its controller reads that block back, instead of
- * records scattered over the whole array; record = vm_first + the VM's
- * index among its cluster's VMs (model_env.vm_local), which is also its
- * slot in the controller's per-VM arrays. Without `clusters`: the VM id. */
-typedef struct drs_stage_map {
-    const uint32_t *vm_local; /* NULL: records by VM id */
-    uint32_t first;           /* the cluster's first record */
-} drs_stage_map;
-
-drs_stage_map drs_stage_map_of(const struct model_env *env, uint32_t cluster_index);
-/* The record of VM vm_id of the map's cluster. */
-static inline uint32_t drs_stage_record(const drs_stage_map *m, uint32_t vm_id)
-{
-    return m->vm_local ? m->first + m->vm_local[vm_id] : vm_id;
-}
 
 /* Why a migration was made: the `reason` column of /tables/vmotions. */
 typedef enum { DRS_REASON_BALANCE = 0, DRS_REASON_MAINTENANCE, DRS_REASON_RULE } drs_reason;
@@ -243,7 +196,11 @@ typedef struct drs_ctl {
      * view_count holds the VMs behind each host's (drs_controller.c) */
     uint32_t *view_count;
     int sums_ok;
-    uint32_t *stats_slots;    /* HOST_STATS scratch: the reported VMs' slots */
+    /* the stats pull (drs_stage.h): the staging sample whose stats are
+     * not all taken yet, and how many of the cluster's hosts' are */
+    sim_time_ns stats_sample_ns;
+    uint32_t stats_hosts_taken;
+    uint32_t *stats_slots;    /* scratch of a host's stats: its VMs' slots */
     uint32_t stats_cap;
     uint8_t *host_stuck;      /* DPM scratch: holds a VM that cannot move */
     /* scratch for a pass */
@@ -292,6 +249,7 @@ typedef struct drs_env {
     double standby_w;
     drs_host_side *hosts;
     drs_stats_stage *stage;    /* per VM (shared by every cluster's copy) */
+    drs_host_stage *host_stage; /* per host: its batch in stage (likewise) */
     drs_ctl ctl;
     /* with `clusters`, in the module's world: every cluster's DRS, [0] the
      * world itself; the others are copies of it with their own ctl and
@@ -299,6 +257,8 @@ typedef struct drs_env {
     struct drs_env **cluster_envs;
     uint32_t n_cluster_envs;
     uint32_t kind_cluster, kind_host;
+    uint32_t kind_stats;       /* the controller's pull (self) */
+    uint32_t cluster_priority; /* drs.cluster's: a host's stats come at it (drs_stage_hosts_before) */
     /* recorder ids, -1 when absent */
     int series_imbalance, series_in_flight, series_standby;
     int log_pass, log_move, log_vmotion_started, log_vmotion_done, log_vmotion_aborted, log_evacuated, log_standby, log_power_on;

@@ -215,8 +215,8 @@ static inline double at_most_1(double x)
 }
 
 /* After the contention step: standby power, the vMotion CPU reservation in
- * the hypervisor's CPU, and the VMs' stats to the controller at the first
- * sample of each DRS period. */
+ * the hypervisor's CPU, and the VMs' stats staged for the controller at the
+ * first sample of each DRS period. */
 static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host_sample_ctx *s)
 {
     const model_env *env = h->env;
@@ -236,16 +236,16 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
             v->cpu_speed_factor *= hs->throttled_speed[k];
     }
     sim_time_ns now = sim_now(ctx);
-    if (!drs_on_host(d, h) || now % d->period_ns >= env->sample_period_ns)
+    if (!drs_on_host(d, h) || !drs_stage_at(now, env->sample_period_ns, d->period_ns))
         return; /* stats go once per DRS period, at its first sample */
     const host_spec *spec = &env->host_specs[h->index];
-    /* The VMs of the host's own cluster go in one HOST_STATS message
-     * (their values in d->stage, chained in list order, at their records'
-     * positions, drs_stage_record); a VM of another
-     * cluster's controller (cross-cluster vMotion) gets its own VM_STATS. */
+    /* The VMs of the host's own cluster are staged for its controller to
+     * pull (drs_stage.h): their values in d->stage, chained in list order,
+     * at their records' positions (drs_stage_record), the batch in
+     * d->host_stage. A VM of another cluster's controller (cross-cluster
+     * vMotion) gets its own VM_STATS message. */
     uint32_t own_lp = model_cluster_lp_of_host(env, h->index);
-    drs_host_stats_msg hb = {.op = DRS_OP_HOST_STATS};
-    uint32_t last = UINT32_MAX, n = 0;
+    uint32_t first = UINT32_MAX, last = UINT32_MAX, n = 0;
     drs_stage_map map = drs_stage_map_of(env, env->host_cluster ? env->host_cluster[h->index] : 0);
     for (uint32_t i = 0; i < h->n_vms; i++) { /* scattered records: overlap their cache misses */
         if (env->vm_cluster)
@@ -283,17 +283,15 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         uint32_t at = drs_stage_record(&map, id);
         d->stage[at] = (drs_stats_stage){
             .cpu_mhz = e_cpu, .mem_mib = e_mem, .dirty_bytes_per_s = dirty, .next = UINT32_MAX, .running = running};
-        if (n < DRS_HOST_STATS_IDS)
-            hb.vm[n] = at;
-        if (n > 0)
+        if (n == 0)
+            first = at;
+        else
             d->stage[last].next = at;
         last = at;
         n++;
     }
-    if (n > 0) {
-        hb.n_vms = n;
-        sim_send(ctx, own_lp, env->control_latency_ns, d->kind_cluster, &hb, sizeof hb);
-    }
+    /* stamped even when empty: the controller then knows it has nothing */
+    d->host_stage[h->index] = (drs_host_stage){.sample_ns = now, .first = first, .n_vms = n};
 }
 
 const host_hooks drs_host_hooks = {
