@@ -65,6 +65,10 @@ typedef struct sim_config {
      * schedules the same events; each runs only its own block of LPs and
      * drops the others' initial events. Zero: one process. */
     int distributed;
+    /* Distributed: the most bytes of shared records (sim_share) a rank sends
+     * in one round of a window's exchange; 0: 1 MiB. Any value gives the
+     * same results (tests set it small to exercise several rounds). */
+    size_t share_round_bytes;
 } sim_config;
 
 typedef struct sim_stats {
