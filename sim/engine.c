@@ -1491,7 +1491,8 @@ int sim_lp_thread(const sim_engine *eng, uint32_t lp)
 }
 
 /* Distributed: the other ranks' LPs never run here; their initial events
- * (every rank scheduled all of them) are dropped. */
+ * (every rank scheduled all of them) are dropped, with their queues' arrays
+ * (events for them leave through the exchange, never through a queue). */
 static void drop_foreign_events(sim_engine *eng)
 {
     for (uint32_t i = 0; i < eng->lp_count; i++) {
@@ -1500,6 +1501,7 @@ static void drop_foreign_events(sim_engine *eng)
         sim_event_queue *q = &eng->lps[i].queue;
         while (q->len)
             sim_pool_put(&eng->ctxs[0].pool, sim_queue_pop(q));
+        sim_queue_release(q);
     }
 }
 
