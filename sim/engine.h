@@ -158,7 +158,8 @@ void sim_spread_lps(sim_engine *eng, uint32_t first, uint32_t end);
 /* Declares an array of `count` records of `elem_bytes` bytes, free of
  * pointers, that LPs on several ranks write (each record by one LP at a
  * time, as the threads rule already demands). Distributed, after every
- * window the bytes each rank changed reach every rank (one MPI_Allgatherv),
+ * window the bytes each rank changed reach every rank (MPI_Allgatherv, in
+ * rounds of at most cfg.share_round_bytes per rank),
  * so each rank's copy equals the one-process memory at window boundaries.
  * Costs one comparison of the whole array per window. No effect in one
  * process. Returns 0 or -1. */
