@@ -98,6 +98,7 @@ struct sim_engine {
      * as at the last window end. */
     struct sim_region {
         unsigned char *base, *shadow;
+        unsigned char *changed; /* a bit per record changed here this window */
         size_t elem_bytes, count;
     } *regions;
     int n_regions;
@@ -189,8 +190,10 @@ void sim_engine_free(sim_engine *eng)
     free(eng->worker_first);
     free(eng->lp_cost_ns);
     sim_due_free(&eng->due);
-    for (int i = 0; i < eng->n_regions; i++)
+    for (int i = 0; i < eng->n_regions; i++) {
         free(eng->regions[i].shadow);
+        free(eng->regions[i].changed);
+    }
     free(eng->regions);
     free(eng->region_buf);
     free(eng->send_buf);
@@ -1325,56 +1328,41 @@ int sim_share(sim_engine *eng, void *base, size_t elem_bytes, size_t count)
 }
 
 /* Distributed: each rank sends every rank the records of shared regions it
- * changed in the window (one MPI_Allgatherv); every rank takes the bytes
- * another rank changed. Two ranks changing the same byte in one window
- * break the models' rule (one writer per record at a time) and stop the
- * run. Serial. Returns 0 or -1 (engine error set). */
-static int sync_shared_regions(sim_engine *eng)
+ * changed in the window (MPI_Allgatherv); every rank takes the bytes another
+ * rank changed. Two ranks changing the same byte in one window break the
+ * models' rule (one writer per record at a time) and stop the run.
+ *
+ * The changed records are found first (a bit per record), then sent in
+ * rounds of at most SHARE_ROUND_BYTES (cfg.share_round_bytes) per rank, so that a window that
+ * changes every record (the first, starting 100,000 VMs) needs no buffer of
+ * them all: each block starts with how many of the rank's changed records
+ * are still to come, and the rounds go on while any rank has some, so
+ * every rank calls the same collectives. A record packed in a later round
+ * may carry bytes another rank changed and sent in an earlier one: every
+ * rank already holds those bytes, so they change nothing and are no clash.
+ * Serial. Returns 0 or -1 (engine error set). */
+enum { SHARE_ROUND_BYTES = 1 << 20 };
+typedef struct {
+    uint32_t region;
+    uint32_t pad;
+    uint64_t index;
+} share_head;
+
+/* Takes the remote records of one round's blocks (each led by its rank's
+ * count still to come, *more set when any is non-zero). 0 or -1. */
+static int take_shared_round(sim_engine *eng, const unsigned char *all, const size_t *lens, int *more)
 {
-    typedef struct {
-        uint32_t region;
-        uint32_t pad;
-        uint64_t index;
-    } change_head;
-    size_t len = 0;
-    for (int k = 0; k < eng->n_regions; k++) {
-        struct sim_region *g = &eng->regions[k];
-        for (size_t i = 0; i < g->count; i++) {
-            unsigned char *now = g->base + i * g->elem_bytes, *was = g->shadow + i * g->elem_bytes;
-            if (memcmp(now, was, g->elem_bytes) == 0)
-                continue;
-            size_t need = len + sizeof(change_head) + 2 * g->elem_bytes;
-            if (need > eng->region_cap) {
-                size_t cap = need * 2;
-                unsigned char *bigger = realloc(eng->region_buf, cap);
-                if (!bigger) {
-                    set_engine_error(eng, "out of memory packing shared records");
-                    return -1;
-                }
-                eng->region_buf = bigger;
-                eng->region_cap = cap;
-            }
-            change_head h = {.region = (uint32_t)k, .index = i};
-            memcpy(eng->region_buf + len, &h, sizeof h);
-            memcpy(eng->region_buf + len + sizeof h, now, g->elem_bytes);
-            len += sizeof h + g->elem_bytes;
-        }
-    }
-    unsigned char *all = NULL;
-    size_t *lens = calloc((size_t)eng->ranks, sizeof *lens);
-    if (!lens || sim_mpi_allgather(eng->region_buf, len, &all, lens) != 0) {
-        free(lens);
-        set_engine_error(eng, "MPI: exchanging shared records failed");
-        return -1;
-    }
-    /* Remote bytes first, compared with the shadow (every rank's copy at the
-     * window's start); then the shadow catches up with the local changes. */
     int rc = 0;
     size_t off = 0;
     for (int r = 0; r < eng->ranks; r++) {
         size_t end = off + lens[r];
-        while (r != eng->rank && off + sizeof(change_head) <= end) {
-            change_head h;
+        uint64_t left = 0;
+        if (lens[r] >= sizeof left)
+            memcpy(&left, all + off, sizeof left);
+        *more |= left != 0;
+        off += lens[r] >= sizeof left ? sizeof left : lens[r];
+        while (r != eng->rank && off + sizeof(share_head) <= end) {
+            share_head h;
             memcpy(&h, all + off, sizeof h);
             struct sim_region *g = h.region < (uint32_t)eng->n_regions ? &eng->regions[h.region] : NULL;
             if (!g || h.index >= g->count || off + sizeof h + g->elem_bytes > end) {
@@ -1398,11 +1386,63 @@ static int sync_shared_regions(sim_engine *eng)
         }
         off = end;
     }
+    return rc;
+}
+
+static int sync_shared_regions(sim_engine *eng)
+{
+    /* the remote bytes are compared with the shadow (every rank's copy at
+     * the window's start), so the local changes are marked before any is
+     * taken */
+    uint64_t left = 0;
     for (int k = 0; k < eng->n_regions; k++) {
+        struct sim_region *g = &eng->regions[k];
+        memset(g->changed, 0, g->count / 8 + 1);
+        for (size_t i = 0; i < g->count; i++)
+            if (memcmp(g->base + i * g->elem_bytes, g->shadow + i * g->elem_bytes, g->elem_bytes) != 0) {
+                g->changed[i / 8] |= (unsigned char)(1u << (i % 8));
+                left++;
+            }
+    }
+    size_t *lens = calloc((size_t)eng->ranks, sizeof *lens);
+    if (!lens) {
+        set_engine_error(eng, "out of memory exchanging shared records");
+        return -1; /* every rank runs out alike or MPI aborts the job */
+    }
+    int rc = 0, k = 0, more = 1;
+    size_t i = 0;
+    while (more) {
+        size_t len = sizeof left;
+        for (; k < eng->n_regions; k++, i = 0) {
+            struct sim_region *g = &eng->regions[k];
+            for (; i < g->count && len + sizeof(share_head) + g->elem_bytes <= eng->region_cap; i++) {
+                if (!(g->changed[i / 8] & (1u << (i % 8))))
+                    continue;
+                share_head h = {.region = (uint32_t)k, .index = i};
+                memcpy(eng->region_buf + len, &h, sizeof h);
+                memcpy(eng->region_buf + len + sizeof h, g->base + i * g->elem_bytes, g->elem_bytes);
+                len += sizeof h + g->elem_bytes;
+                left--;
+            }
+            if (i < g->count)
+                break; /* the block is full */
+        }
+        memcpy(eng->region_buf, &left, sizeof left);
+        unsigned char *all = NULL;
+        if (sim_mpi_allgather(eng->region_buf, len, &all, lens) != 0) {
+            free(lens);
+            set_engine_error(eng, "MPI: exchanging shared records failed");
+            return -1;
+        }
+        more = 0;
+        if (take_shared_round(eng, all, lens, &more) != 0)
+            rc = -1; /* the rounds go on: the other ranks wait for this one */
+        free(all);
+    }
+    for (k = 0; k < eng->n_regions; k++) {
         struct sim_region *g = &eng->regions[k];
         memcpy(g->shadow, g->base, g->elem_bytes * g->count);
     }
-    free(all);
     free(lens);
     return rc;
 }
@@ -1412,8 +1452,17 @@ static int snapshot_shared_regions(sim_engine *eng)
     for (int k = 0; k < eng->n_regions; k++) {
         struct sim_region *g = &eng->regions[k];
         free(g->shadow);
+        free(g->changed);
         g->shadow = malloc(g->elem_bytes * g->count + 1);
-        if (!g->shadow) {
+        g->changed = malloc(g->count / 8 + 1);
+        size_t need = sizeof(uint64_t) + sizeof(share_head) + g->elem_bytes;
+        size_t round = eng->cfg.share_round_bytes ? eng->cfg.share_round_bytes : SHARE_ROUND_BYTES;
+        if (need > eng->region_cap || round > eng->region_cap) { /* a round's block holds at least one record */
+            free(eng->region_buf);
+            eng->region_cap = need > round ? need : round;
+            eng->region_buf = malloc(eng->region_cap);
+        }
+        if (!g->shadow || !g->changed || !eng->region_buf) {
             set_engine_error(eng, "out of memory copying shared records");
             return -1;
         }
@@ -1442,7 +1491,8 @@ int sim_lp_thread(const sim_engine *eng, uint32_t lp)
 }
 
 /* Distributed: the other ranks' LPs never run here; their initial events
- * (every rank scheduled all of them) are dropped. */
+ * (every rank scheduled all of them) are dropped, with their queues' arrays
+ * (events for them leave through the exchange, never through a queue). */
 static void drop_foreign_events(sim_engine *eng)
 {
     for (uint32_t i = 0; i < eng->lp_count; i++) {
@@ -1451,6 +1501,7 @@ static void drop_foreign_events(sim_engine *eng)
         sim_event_queue *q = &eng->lps[i].queue;
         while (q->len)
             sim_pool_put(&eng->ctxs[0].pool, sim_queue_pop(q));
+        sim_queue_release(q);
     }
 }
 

@@ -65,6 +65,10 @@ typedef struct sim_config {
      * schedules the same events; each runs only its own block of LPs and
      * drops the others' initial events. Zero: one process. */
     int distributed;
+    /* Distributed: the most bytes of shared records (sim_share) a rank sends
+     * in one round of a window's exchange; 0: 1 MiB. Any value gives the
+     * same results (tests set it small to exercise several rounds). */
+    size_t share_round_bytes;
 } sim_config;
 
 typedef struct sim_stats {
@@ -154,7 +158,8 @@ void sim_spread_lps(sim_engine *eng, uint32_t first, uint32_t end);
 /* Declares an array of `count` records of `elem_bytes` bytes, free of
  * pointers, that LPs on several ranks write (each record by one LP at a
  * time, as the threads rule already demands). Distributed, after every
- * window the bytes each rank changed reach every rank (one MPI_Allgatherv),
+ * window the bytes each rank changed reach every rank (MPI_Allgatherv, in
+ * rounds of at most cfg.share_round_bytes per rank),
  * so each rank's copy equals the one-process memory at window boundaries.
  * Costs one comparison of the whole array per window. No effect in one
  * process. Returns 0 or -1. */

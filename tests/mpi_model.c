@@ -5,7 +5,11 @@
  * random LP (40 %) or itself at now + lookahead + Exp(2 ms), and records an
  * /events row (subject = the sender, value = the LP's received count). Each
  * LP also samples itself every 10 ms into /series/lps/received (entity = LP)
- * and /series/lps/total (the recorder's sum over LPs). With --mpi rank 0
+ * and /series/lps/total (the recorder's sum over LPs). At each sample an
+ * LP also rewrites its block of a shared array (sim_share: 37 x 16 records
+ * of 64 bytes, exchanged in rounds of 4 KiB, so a window with a sample
+ * takes several rounds per rank); rank 0 prints a checksum of the array
+ * at the end, which must equal one process's. With --mpi rank 0
  * writes OUT.h5; the other ranks record into scratch files they delete.
  * Usage: mpi_model OUT.h5 THREADS [--mpi]
  */
@@ -18,10 +22,16 @@
 #include "sim/engine.h"
 #include "sim/mpi_link.h"
 
-enum { N_LPS = 37, START_EVENTS = 4 };
+enum { N_LPS = 37, START_EVENTS = 4, SHARED_PER_LP = 16, SHARE_ROUND_BYTES = 4096 };
 #define LOOKAHEAD_NS 1000000LL /* 1 ms */
 #define SAMPLE_NS 10000000LL   /* 10 ms */
 #define UNTIL_NS 2000000000LL  /* 2 s */
+
+/* a record of one LP's shared block */
+typedef struct {
+    uint64_t word[8];
+} shared_rec;
+static shared_rec shared[N_LPS * SHARED_PER_LP];
 
 typedef struct {
     recorder *rec;
@@ -35,6 +45,10 @@ static void handle(sim_ctx *ctx, void *state, const sim_event *ev)
     lp_state *s = state;
     if (ev->kind == s->sample_kind) {
         rec_series_put(s->rec, s->series, sim_now(ctx), (int)sim_self(ctx), (double)s->received);
+        shared_rec *mine = &shared[(size_t)sim_self(ctx) * SHARED_PER_LP];
+        for (int i = 0; i < SHARED_PER_LP; i++)
+            for (int w = 0; w < 8; w++)
+                mine[i].word[w] = (uint64_t)sim_now(ctx) * 31 + s->received * 7 + (uint64_t)(i * 8 + w);
         sim_send(ctx, sim_self(ctx), SAMPLE_NS, s->sample_kind, NULL, 0);
         return;
     }
@@ -65,7 +79,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "mpi_model: cannot start MPI\n");
         return 1;
     }
-    sim_config cfg = {.seed = 7, .lookahead_ns = LOOKAHEAD_NS, .threads = atoi(argv[2]), .distributed = ranks > 1};
+    sim_config cfg = {.seed = 7, .lookahead_ns = LOOKAHEAD_NS, .threads = atoi(argv[2]), .distributed = ranks > 1,
+                      .share_round_bytes = SHARE_ROUND_BYTES};
     sim_engine *eng = sim_engine_new(&cfg);
     char path[4096], err[1024];
     snprintf(path, sizeof path, rank == 0 ? "%s" : "%s.rank%d", argv[1], rank);
@@ -90,6 +105,10 @@ int main(int argc, char **argv)
         for (int e = 0; e < START_EVENTS; e++)
             sim_schedule(eng, i, LOOKAHEAD_NS + (sim_time_ns)gsl_ran_exponential(r, 2e6), phold, NULL, 0);
     }
+    if (sim_share(eng, shared, sizeof *shared, N_LPS * SHARED_PER_LP) != 0) {
+        fprintf(stderr, "mpi_model: sim_share failed\n");
+        return 1;
+    }
     sim_set_window_hook(eng, window_hook, rec);
     int rc = sim_run(eng, UNTIL_NS);
     sim_stats st;
@@ -103,8 +122,13 @@ int main(int argc, char **argv)
             fprintf(stderr, "mpi_model: %s\n", err);
             return 1;
         }
-        printf("ranks=%d threads=%d events=%llu rank_events=%llu windows=%llu\n", ranks, cfg.threads,
-               (unsigned long long)st.events, (unsigned long long)st.rank_events, (unsigned long long)st.windows);
+        uint64_t sum = 0; /* FNV-1a over the shared array's words */
+        for (size_t i = 0; i < (size_t)N_LPS * SHARED_PER_LP; i++)
+            for (int w = 0; w < 8; w++)
+                sum = (sum ^ shared[i].word[w]) * 1099511628211ull;
+        printf("ranks=%d threads=%d events=%llu rank_events=%llu windows=%llu shared=%016llx\n", ranks, cfg.threads,
+               (unsigned long long)st.events, (unsigned long long)st.rank_events, (unsigned long long)st.windows,
+               (unsigned long long)sum);
     } else {
         recorder_abort(rec);
     }

@@ -123,6 +123,11 @@ void cluster_mask_host(cluster *c, uint32_t host_index)
      * placement: only hosts this placement hid are listed, each once. */
     if (!c->view[host_index].usable)
         return;
+    /* its own hosts only: the placement looks at no other, and `masked`
+     * holds one entry per own host (not per host of the datacenter: 157
+     * clusters x 10,000 hosts took 6.3 MB on every MPI rank) */
+    if (host_index < c->first_host || host_index - c->first_host >= c->n_hosts)
+        return;
     c->view[host_index].usable = 0;
     c->masked[c->n_masked++] = host_index;
 }
@@ -285,10 +290,10 @@ static void cluster_sample(sim_ctx *ctx, cluster *c)
     sim_send(ctx, sim_self(ctx), env->sample_period_ns, env->kind_cluster_sample, NULL, 0);
 }
 
-int cluster_init_lifecycle(cluster *c, uint32_t n_vms, uint32_t n_hosts)
+int cluster_init_lifecycle(cluster *c, uint32_t n_vms)
 {
     c->vm_host = malloc((n_vms ? n_vms : 1) * sizeof *c->vm_host);
-    c->masked = malloc((n_hosts ? n_hosts : 1) * sizeof *c->masked);
+    c->masked = malloc((c->n_hosts ? c->n_hosts : 1) * sizeof *c->masked);
     if (!c->vm_host || !c->masked)
         return -1;
     for (uint32_t i = 0; i < n_vms; i++)

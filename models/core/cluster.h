@@ -158,8 +158,9 @@ static inline uint32_t cluster_vm_slot(const cluster *c, uint32_t vm_id) { retur
 
 static inline void *cluster_ext(const cluster *c, const cluster_feature *f) { return c->ext ? c->ext[f->slot] : NULL; }
 
-/* Sets up the lifecycle bookkeeping for n_vms VMs and n_hosts hosts; 0 or -1 (no memory). */
-int cluster_init_lifecycle(cluster *c, uint32_t n_vms, uint32_t n_hosts);
+/* Sets up the lifecycle bookkeeping for n_vms VMs and the cluster's own
+ * hosts (first_host, n_hosts set before); 0 or -1 (no memory). */
+int cluster_init_lifecycle(cluster *c, uint32_t n_vms);
 void cluster_release(cluster *c);
 
 /* Chooses a host for the VM with the placement policy, on the hosts the
@@ -181,7 +182,8 @@ int cluster_move_fits(const cluster *c, uint32_t vm_id, int32_t host_index, cons
 double cluster_move_begin(cluster *c, uint32_t vm_id, int32_t src, int32_t dst);
 void cluster_move_end(cluster *c, uint32_t vm_id, int32_t src, int32_t dst, int arrived);
 
-/* For a mask hook: hides a host from the placement being chosen. */
+/* For a mask hook: hides a host from the placement being chosen (another
+ * cluster's host is ignored: the placement never looks at it). */
 void cluster_mask_host(cluster *c, uint32_t host_index);
 
 /* Adds the VM's memory, expected CPU and SR-IOV virtual function (if it has

@@ -485,7 +485,7 @@ static model_status build_clusters(model_builder *b, core_model *m, const placem
             for (uint32_t i = 0; i < c->n_vm_ids; i++)
                 m->vm_local[c->vm_ids[i]] = i;
         }
-        if (cluster_init_lifecycle(c, c->vm_local ? c->n_vm_ids : env->n_vms, env->n_hosts) != 0)
+        if (cluster_init_lifecycle(c, c->vm_local ? c->n_vm_ids : env->n_vms) != 0)
             return model_runtime_error(b, "out of memory");
     }
     return MODEL_OK;
