@@ -126,10 +126,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
                           .cores_per_node = host_cores(h) / nodes > 0 ? host_cores(h) / nodes : 1,
                           .memory_per_node_mib = (double)h->memory_mib / nodes};
     int placed = numa_cache_hit(s->numa_cache, &topo, n);
-    /* one pass over the VMs' specs for steps 1-3 (each sum keeps its order;
-     * sums in locals: t could alias the arrays written, so the compiler would
-     * store and reload each total per VM) */
-    double network_gbps = 0.0, cpu_demand_mhz = 0.0;
+    /* one pass over the VMs' specs for steps 1-3 (each sum keeps its order) */
     for (size_t i = 0; i < n; i++) {
         const vm_spec *vs = &specs[ids[i]];
         int sriov = 0;
@@ -140,7 +137,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         net[i] = (in[i].network_gbps > 0.0 ? in[i].network_gbps : 0.0) * net_scale;
         if (!sriov)
             virtio_gbps += net[i];
-        network_gbps += net[i];
+        t->network_gbps += net[i];
         if (vout)
             vout[i].sriov = sriov;
         double d = in[i].cpu_demand_mhz > 0.0 ? in[i].cpu_demand_mhz : 0.0;
@@ -149,7 +146,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
                                 .reservation_mhz = vm_spec_res(vs)->cpu_reservation_mhz,
                                 .limit_mhz = vm_spec_res(vs)->cpu_limit_mhz,
                                 .shares = vm_spec_res(vs)->cpu_shares};
-        cpu_demand_mhz += d;
+        t->cpu_demand_mhz += d;
         if (!placed)
             s->nvm[i] = (numa_vm){.vcpus = vm_spec_vcpus(vs), .memory_mib = (double)vm_spec_memory_mib(vs),
                                   .vnuma = numa_vnuma_exposed((numa_vnuma_mode)vm_spec_res(vs)->vnuma, vm_spec_vcpus(vs),
@@ -163,8 +160,6 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
                              .shares = vm_spec_res(vs)->memory_shares,
                              .large_pages = vm_spec_res(vs)->large_pages && hw->ept_large_pages};
     }
-    t->network_gbps = network_gbps;
-    t->cpu_demand_mhz = cpu_demand_mhz;
     t->cpu_hypervisor_mhz = virtio_gbps * hw->virtio_mhz_per_gbps;
 
     /* 2. CPU entitlement */
@@ -226,8 +221,6 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     double unmet = 0.0, runnable = 0.0, usage = 0.0;
     int ept_large = -1;
     double ept_tlb = 0.0, ept = 1.0, numa_local = -1.0, numa = 1.0;
-    double useful_mhz = 0.0, ready_ms_sum = 0.0, active_mib = 0.0, consumed_mib = 0.0, shared_mib = 0.0,
-           ballooned_mib = 0.0, compressed_mib = 0.0, swapped_mib = 0.0;
     for (size_t i = 0; i < n; i++) {
         uint32_t id = ids[i];
         const vm_spec *vs = &specs[id];
@@ -265,23 +258,15 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         unmet += d > e ? d - e : 0.0;
         runnable += d;
         usage += e;
-        useful_mhz += useful;
-        ready_ms_sum += ready_ms;
-        active_mib += s->mvm[i].active_mib;
-        consumed_mib += s->mres[i].consumed_mib;
-        shared_mib += s->mres[i].shared_mib;
-        ballooned_mib += s->mres[i].ballooned_mib;
-        compressed_mib += s->mres[i].compressed_mib;
-        swapped_mib += s->mres[i].swapped_mib;
+        t->cpu_useful_mhz += useful;
+        t->cpu_ready_ms += ready_ms;
+        t->memory_active_mib += s->mvm[i].active_mib;
+        t->memory_consumed_mib += s->mres[i].consumed_mib;
+        t->memory_shared_mib += s->mres[i].shared_mib;
+        t->memory_ballooned_mib += s->mres[i].ballooned_mib;
+        t->memory_compressed_mib += s->mres[i].compressed_mib;
+        t->memory_swapped_mib += s->mres[i].swapped_mib;
     }
-    t->cpu_useful_mhz = useful_mhz;
-    t->cpu_ready_ms = ready_ms_sum;
-    t->memory_active_mib = active_mib;
-    t->memory_consumed_mib = consumed_mib;
-    t->memory_shared_mib = shared_mib;
-    t->memory_ballooned_mib = ballooned_mib;
-    t->memory_compressed_mib = compressed_mib;
-    t->memory_swapped_mib = swapped_mib;
     if (pod_demand > 0.0) {
         /* the pods' CPU runs natively: no EPT, NUMA or reclamation cost */
         unmet += pod_demand > ent[n] ? pod_demand - ent[n] : 0.0;
