@@ -424,13 +424,13 @@ static void rec_cell_set(recorder *r, rec_series *s, const rec_group *g, int64_t
     rec_cell_store(r, s, g, &p, value);
 }
 
-static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p, double value)
+/* The block of p->row_block in *slot, allocated and published on first
+ * touch (safe concurrently); NULL after rec_fail. Out of line: the stores
+ * that find their block (all but one per block) stay a short leaf. */
+static __attribute__((noinline)) rec_block *rec_block_publish(recorder *r, rec_series *s, const rec_group *g,
+                                                              const rec_spot *p, _Atomic(rec_block *) *slot)
 {
     int64_t row_block = p->row_block;
-    _Atomic(rec_block *) *slot =
-        &s->slots[(size_t)(row_block % REC_SERIES_RING_ROWS) * (size_t)g->col_blocks +
-                  (size_t)p->col_block];
-
     rec_block *head = atomic_load_explicit(slot, memory_order_acquire);
     rec_block *fresh = NULL;
     rec_block *b;
@@ -445,7 +445,7 @@ static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const
             if (fresh == NULL) {
                 rec_fail(r, "%s: /series/%s/%s: out of memory", r->partial_path, g->name,
                          s->name);
-                return;
+                return NULL;
             }
         }
         fresh->next = head;
@@ -459,6 +459,20 @@ static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const
         }
     }
     free(fresh);
+    return b;
+}
+
+static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p, double value)
+{
+    int64_t row_block = p->row_block;
+    _Atomic(rec_block *) *slot =
+        &s->slots[(size_t)(row_block % REC_SERIES_RING_ROWS) * (size_t)g->col_blocks +
+                  (size_t)p->col_block];
+    rec_block *b = atomic_load_explicit(slot, memory_order_acquire);
+    while (b != NULL && b->row_block != row_block)
+        b = b->next;
+    if (b == NULL && (b = rec_block_publish(r, s, g, p, slot)) == NULL)
+        return;
     b->cells[p->cell] = value;
 }
 
