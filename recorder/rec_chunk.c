@@ -13,10 +13,14 @@
  * The filters, as HDF5 1.10 implements them (H5Zshuffle.c, H5Zdeflate.c,
  * H5Zfletcher32.c):
  *   shuffle    byte j of element i goes to j * n_elements + i;
- *   deflate    one zlib stream (compress2: windowBits 15, memLevel 8),
+ *   deflate    the zlib format of compress2 (windowBits 15, memLevel 8),
  *              the whole chunk with Z_FINISH; a wide group's chunk with
  *              REC_DEFLATE_WIDE_STRATEGY (measured, rec_internal.h), which
- *              only changes the compressed bytes: every inflate reads them;
+ *              only changes the compressed bytes: every inflate reads them.
+ *              The stream is a raw deflate (windowBits -15) wrapped here in
+ *              the 2-byte header zlib writes and the big-endian Adler-32 of
+ *              the input, computed by rec_chunk_adler32 (SSE2; zlib 1.2's
+ *              is byte by byte): the same bytes as zlib's own wrapper;
  *   fletcher32 H5_checksum_fletcher32 of the deflated bytes, appended as a
  *              little-endian uint32.
  * Only for a little-endian host (the file's float64 is IEEE little-endian):
@@ -28,6 +32,9 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <string.h>
 #include <zlib.h>
 
@@ -77,6 +84,75 @@ uint32_t rec_chunk_fletcher32(const unsigned char *data, size_t len)
     return sum2 << 16 | sum1;
 }
 
+/* Adler-32 (RFC 1950) as zlib's adler32(): a = 1 + sum of the bytes, b =
+ * sum of the a's, both mod 65521. Blocks of at most ADLER_NMAX bytes keep
+ * every partial sum below 2^32 before the reduction (zlib's NMAX). With
+ * SSE2, 16 bytes at a time: for a block of N vectors S_k (byte sums) and
+ * bytes x_16k+j, b grows by L * a0 + 16 * sum_k (N-1-k) S_k + sum_k sum_j
+ * (16-j) x_16k+j, L = 16 N; the middle sum is the running total of the
+ * S's added before each vector (`prefix`). Integer arithmetic: the result
+ * is exactly zlib's. */
+#define ADLER_BASE 65521u
+#define ADLER_NMAX 5552u
+
+static void adler32_bytes(uint32_t *a, uint32_t *b, const unsigned char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        *a += buf[i];
+        *b += *a;
+    }
+}
+
+uint32_t rec_chunk_adler32(uint32_t adler, const unsigned char *buf, size_t len)
+{
+    uint32_t a = adler & 0xffffu, b = adler >> 16;
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i weight_low = _mm_setr_epi16(16, 15, 14, 13, 12, 11, 10, 9);
+    const __m128i weight_high = _mm_setr_epi16(8, 7, 6, 5, 4, 3, 2, 1);
+    while (len >= 16) {
+        size_t vectors = (len < ADLER_NMAX ? len : ADLER_NMAX) / 16;
+        __m128i sum = zero, prefix = zero, weighted = zero;
+        for (size_t k = 0; k < vectors; k++, buf += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)buf);
+            prefix = _mm_add_epi32(prefix, sum);
+            sum = _mm_add_epi32(sum, _mm_sad_epu8(v, zero)); /* two 64-bit lanes, each < 2^32 */
+            weighted = _mm_add_epi32(weighted, _mm_madd_epi16(_mm_unpacklo_epi8(v, zero), weight_low));
+            weighted = _mm_add_epi32(weighted, _mm_madd_epi16(_mm_unpackhi_epi8(v, zero), weight_high));
+        }
+        uint32_t lanes[4];
+        _mm_storeu_si128((__m128i *)(void *)lanes, sum);
+        uint64_t s = (uint64_t)lanes[0] + lanes[2];
+        _mm_storeu_si128((__m128i *)(void *)lanes, prefix);
+        uint64_t p = (uint64_t)lanes[0] + lanes[2];
+        _mm_storeu_si128((__m128i *)(void *)lanes, weighted);
+        uint64_t w = (uint64_t)lanes[0] + lanes[1] + lanes[2] + lanes[3];
+        b = (uint32_t)(((uint64_t)b + 16u * vectors * a + 16u * p + w) % ADLER_BASE);
+        a = (uint32_t)(((uint64_t)a + s) % ADLER_BASE);
+        len -= vectors * 16;
+    }
+#endif
+    while (len > 0) {
+        size_t n = len < ADLER_NMAX ? len : ADLER_NMAX;
+        adler32_bytes(&a, &b, buf, n);
+        a %= ADLER_BASE;
+        b %= ADLER_BASE;
+        buf += n;
+        len -= n;
+    }
+    return b << 16 | a;
+}
+
+/* The 2-byte zlib header deflate() writes for windowBits 15 (deflate.c:
+ * CMF 0x78; FLEVEL 0 below level 2 or for Z_HUFFMAN_ONLY / Z_RLE / Z_FIXED,
+ * 1 below 6, 2 at 6, else 3; FCHECK makes it a multiple of 31). */
+static unsigned zlib_header(int level, int strategy)
+{
+    unsigned flevel = strategy >= Z_HUFFMAN_ONLY || level < 2 ? 0 : level < 6 ? 1 : level == 6 ? 2 : 3;
+    unsigned header = (Z_DEFLATED + ((15 - 8) << 4)) << 8 | flevel << 6;
+    return header + 31 - header % 31;
+}
+
 /* Byte j of cell i to out[j * n + i]: eight output streams written in
  * step, one 8-byte load per cell (little-endian: byte j is bits 8j..8j+7). */
 static void rec_chunk_shuffle(unsigned char *restrict out, const double *restrict cells, size_t n)
@@ -106,7 +182,7 @@ static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
 {
     if (!c->z_ready[wide]) {
         memset(&c->z[wide], 0, sizeof c->z[wide]);
-        if (deflateInit2(&c->z[wide], REC_DEFLATE_LEVEL, Z_DEFLATED, 15, 8,
+        if (deflateInit2(&c->z[wide], REC_DEFLATE_LEVEL, Z_DEFLATED, -15, 8, /* raw: wrapped by rec_chunk_deflate */
                          wide ? REC_DEFLATE_WIDE_STRATEGY : Z_DEFAULT_STRATEGY) != Z_OK)
             return -1;
         c->z_ready[wide] = 1;
@@ -125,12 +201,14 @@ static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
     return 0;
 }
 
-/* Deflates c->shuffled[0..bytes) and appends the Fletcher-32 into a new
- * buffer *out of *out_len bytes. 0 or -1. */
+/* Deflates c->shuffled[0..bytes) in the zlib format and appends the
+ * Fletcher-32 into a new buffer *out of *out_len bytes. 0 or -1. */
 static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned char **out, size_t *out_len)
 {
-    size_t bound = compressBound((uLong)bytes) + 4; /* stored blocks at worst, any strategy */
-    unsigned char *buf = malloc(bound);
+    /* compressBound covers a raw stream of stored blocks at worst, any
+     * strategy; around it: header 2, Adler-32 4, Fletcher-32 4 */
+    size_t raw_bound = compressBound((uLong)bytes);
+    unsigned char *buf = malloc(raw_bound + 10);
     if (buf == NULL)
         return -1;
     z_stream *z = &c->z[wide != 0];
@@ -138,15 +216,21 @@ static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned ch
         free(buf);
         return -1;
     }
+    unsigned header = zlib_header(REC_DEFLATE_LEVEL, wide ? REC_DEFLATE_WIDE_STRATEGY : Z_DEFAULT_STRATEGY);
+    buf[0] = (unsigned char)(header >> 8);
+    buf[1] = (unsigned char)header;
     z->next_in = c->shuffled;
     z->avail_in = (uInt)bytes;
-    z->next_out = buf;
-    z->avail_out = (uInt)(bound - 4);
+    z->next_out = buf + 2;
+    z->avail_out = (uInt)raw_bound;
     if (deflate(z, Z_FINISH) != Z_STREAM_END) {
         free(buf);
         return -1;
     }
-    size_t packed = (size_t)z->total_out;
+    size_t packed = 2 + (size_t)z->total_out;
+    uint32_t adler = rec_chunk_adler32(1, c->shuffled, bytes);
+    for (int k = 0; k < 4; k++)
+        buf[packed++] = (unsigned char)(adler >> (24 - 8 * k)); /* big-endian */
 
     uint32_t sum = rec_chunk_fletcher32(buf, packed);
     for (int k = 0; k < 4; k++)

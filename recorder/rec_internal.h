@@ -334,6 +334,8 @@ int rec_chunk_pack_elems(rec_chunker *c, const unsigned char *elems, size_t n_el
 /* Stores packed bytes as the chunk at (row, col) with H5Dwrite_chunk; the
  * dataset must already reach row. Serial. Returns 0 or -1. */
 int rec_chunk_store(hid_t dataset, int64_t row, int col, const unsigned char *bytes, size_t len);
+/* zlib's adler32(adler, data, len), the same value (SSE2 when built for it). */
+uint32_t rec_chunk_adler32(uint32_t adler, const unsigned char *data, size_t len);
 /* H5_checksum_fletcher32, HDF5's checksum of a filtered chunk. */
 uint32_t rec_chunk_fletcher32(const unsigned char *data, size_t len);
 

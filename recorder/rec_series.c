@@ -208,15 +208,31 @@ static int rec_block_cols(const rec_group *g, int col_block)
     return cols < g->chunk_cols ? cols : g->chunk_cols;
 }
 
+/* Entity e exists in s's group: 1, or 0 after rec_fail. */
+static int rec_entity_ok(recorder *r, const rec_series *s, const rec_group *g, int64_t entity)
+{
+    if (entity < 0 || entity >= g->n_entities) {
+        rec_fail(r, "%s: /series/%s/%s: entity %lld out of range 0..%d", r->partial_path, g->name,
+                 s->name, (long long)entity, g->n_entities - 1);
+        return 0;
+    }
+    return 1;
+}
+
+static int rec_time_row(recorder *r, const rec_series *s, const rec_group *g, sim_time_ns t_ns, int64_t *row_out);
+
 /* The row of (t_ns, entity) in series s, checked: 0, or -1 after rec_fail. */
 static int rec_put_row(recorder *r, const rec_series *s, const rec_group *g, sim_time_ns t_ns, int entity,
                        int64_t *row_out)
 {
-    if (entity < 0 || entity >= g->n_entities) {
-        rec_fail(r, "%s: /series/%s/%s: entity %d out of range 0..%d", r->partial_path, g->name,
-                 s->name, entity, g->n_entities - 1);
+    if (!rec_entity_ok(r, s, g, entity))
         return -1;
-    }
+    return rec_time_row(r, s, g, t_ns, row_out);
+}
+
+/* The row of time t_ns in s's group, checked: 0, or -1 after rec_fail. */
+static int rec_time_row(recorder *r, const rec_series *s, const rec_group *g, sim_time_ns t_ns, int64_t *row_out)
+{
     if (t_ns < g->start_ns || (t_ns - g->start_ns) % g->period_ns != 0) {
         rec_fail(r, "%s: /series/%s/%s: time %lld ns is not start %lld + k * period %lld",
                  r->partial_path, g->name, s->name, (long long)t_ns, (long long)g->start_ns,
@@ -339,6 +355,62 @@ void rec_series_put_each(recorder *r, const int *series, const double *values, i
     }
 }
 
+void rec_series_put_entities(recorder *r, const int *series, int n, const uint32_t *entities, int n_entities,
+                             const double *values, sim_time_ns t_ns)
+{
+    enum { SERIES_MAX = 16 };
+    if (n > SERIES_MAX) { /* a wide call: one entity at a time */
+        for (int e = 0; e < n_entities; e++)
+            if (entities[e] <= (uint32_t)INT32_MAX)
+                rec_series_put_each(r, series, values + (size_t)e * (size_t)n, n, t_ns, (int)entities[e]);
+            else
+                rec_series_put_each(r, series, values + (size_t)e * (size_t)n, n, t_ns, -1);
+        return;
+    }
+    if (r->series_ended) {
+        rec_fail(r, "%s: rec_series_put after recorder_end_series", r->partial_path);
+        return;
+    }
+    /* the series' checks and the time's row, once for all entities */
+    rec_series *ss[SERIES_MAX];
+    int64_t rows[SERIES_MAX];
+    for (int k = 0; k < n; k++) {
+        ss[k] = NULL;
+        if (series[k] < 0 || !rec_series_ok(r, series[k]))
+            continue;
+        rec_series *s = &r->series[series[k]];
+        if (rec_time_row(r, s, &r->groups[s->group], t_ns, &rows[k]) == 0)
+            ss[k] = s;
+    }
+    for (int e = 0; e < n_entities; e++) {
+        int64_t entity = entities[e];
+        const double *v = values + (size_t)e * (size_t)n;
+        const rec_group *last = NULL;
+        int entity_ok = 0;
+        rec_spot spot = {0};
+        for (int k = 0; k < n; k++) {
+            rec_series *s = ss[k];
+            if (s == NULL)
+                continue;
+            const rec_group *g = &r->groups[s->group];
+            if (g != last) { /* the cell's place, once per group */
+                last = g;
+                entity_ok = rec_entity_ok(r, s, g, entity);
+                if (entity_ok)
+                    spot = rec_spot_of(g, rows[k], (int)entity);
+            }
+            if (!entity_ok)
+                continue;
+            if (s->watch)
+                s->watch(s->watch_arg, t_ns, (int)entity, v[k]);
+            if (r->dist_rank > 0)
+                rec_gather_put(r, series[k], rows[k], (int)entity, v[k]);
+            else
+                rec_cell_store(r, s, g, &spot, v[k]);
+        }
+    }
+}
+
 void rec_series_set_row(recorder *r, int series, int64_t row, int entity, double value)
 {
     rec_series *s = &r->series[series];
@@ -352,13 +424,13 @@ static void rec_cell_set(recorder *r, rec_series *s, const rec_group *g, int64_t
     rec_cell_store(r, s, g, &p, value);
 }
 
-static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p, double value)
+/* The block of p->row_block in *slot, allocated and published on first
+ * touch (safe concurrently); NULL after rec_fail. Out of line: the stores
+ * that find their block (all but one per block) stay a short leaf. */
+static __attribute__((noinline)) rec_block *rec_block_publish(recorder *r, rec_series *s, const rec_group *g,
+                                                              const rec_spot *p, _Atomic(rec_block *) *slot)
 {
     int64_t row_block = p->row_block;
-    _Atomic(rec_block *) *slot =
-        &s->slots[(size_t)(row_block % REC_SERIES_RING_ROWS) * (size_t)g->col_blocks +
-                  (size_t)p->col_block];
-
     rec_block *head = atomic_load_explicit(slot, memory_order_acquire);
     rec_block *fresh = NULL;
     rec_block *b;
@@ -373,7 +445,7 @@ static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const
             if (fresh == NULL) {
                 rec_fail(r, "%s: /series/%s/%s: out of memory", r->partial_path, g->name,
                          s->name);
-                return;
+                return NULL;
             }
         }
         fresh->next = head;
@@ -387,6 +459,20 @@ static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const
         }
     }
     free(fresh);
+    return b;
+}
+
+static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p, double value)
+{
+    int64_t row_block = p->row_block;
+    _Atomic(rec_block *) *slot =
+        &s->slots[(size_t)(row_block % REC_SERIES_RING_ROWS) * (size_t)g->col_blocks +
+                  (size_t)p->col_block];
+    rec_block *b = atomic_load_explicit(slot, memory_order_acquire);
+    while (b != NULL && b->row_block != row_block)
+        b = b->next;
+    if (b == NULL && (b = rec_block_publish(r, s, g, p, slot)) == NULL)
+        return;
     b->cells[p->cell] = value;
 }
 

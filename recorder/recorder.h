@@ -120,6 +120,12 @@ void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, doubl
  * group's other series at that time too. */
 void rec_series_put_each(recorder *r, const int *series, const double *values, int n, sim_time_ns t_ns,
                          int entity);
+/* rec_series_put_each for each of entities[0..n_entities) in turn, with
+ * values[e * n + k] the value of series k for entities[e]: the same cells,
+ * watch calls and refusals, with the series' checks and the time's row
+ * found once for all the entities (a host's sample puts its VMs' series). */
+void rec_series_put_entities(recorder *r, const int *series, int n, const uint32_t *entities, int n_entities,
+                             const double *values, sim_time_ns t_ns);
 
 /* Observing a series (serial, before the run): rec_series_find gives the
  * id of /series/<group>/<name> (-1 when the run has none); after

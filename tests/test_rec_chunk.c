@@ -4,7 +4,8 @@
  * Fletcher-32 and inflates, byte for byte, to what HDF5's own pipeline
  * (H5Dwrite through shuffle, deflate, Fletcher-32) stores for the same
  * values in a dataset of the same creation list. Also HDF5's Fletcher-32
- * by hand. Each case runs twice: the chunks packed at the window end that
+ * by hand, and the recorder's Adler-32 against a published value and
+ * against zlib's adler32() on every length up to 3 blocks and odd starts. Each case runs twice: the chunks packed at the window end that
  * writes them, and packed between windows by two threads at once through
  * recorder_window_work (as the engine's threads do, issue 18 item 3).
  */
@@ -51,6 +52,33 @@ static void check_fletcher32(void)
     unsigned char ff[800];
     memset(ff, 0xff, sizeof ff);
     CHECK_INT_EQ(rec_chunk_fletcher32(ff, sizeof ff), 0xffffffffu);
+}
+
+static void check_adler32(void)
+{
+    /* RFC 1950's example as on Wikipedia's "Adler-32" page: "Wikipedia"
+     * gives a = 920 = 0x398, b = 4582 = 0x11E6 */
+    CHECK_INT_EQ(rec_chunk_adler32(1, (const unsigned char *)"Wikipedia", 9), 0x11E60398u);
+    CHECK_INT_EQ(rec_chunk_adler32(1, NULL, 0), 1u);
+    /* zlib's adler32 as the reference: pseudo-random bytes, and all 0xff
+     * (the largest partial sums) over lengths spanning the 5,552-byte
+     * blocks, from aligned and unaligned starts, and a running value */
+    enum { LEN = 3 * 5552 + 40 };
+    static unsigned char bytes[LEN + 16], ff[LEN + 16];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof bytes; i++) {
+        x = x * 1103515245u + 12345u;
+        bytes[i] = (unsigned char)(x >> 16);
+    }
+    memset(ff, 0xff, sizeof ff);
+    int bad = 0;
+    for (size_t len = 0; len <= LEN; len += len < 100 ? 1 : 37)
+        for (size_t start = 0; start < 16; start += 5) {
+            bad += rec_chunk_adler32(1, bytes + start, len) != adler32(1, bytes + start, (uInt)len);
+            bad += rec_chunk_adler32(1, ff + start, len) != adler32(1, ff + start, (uInt)len);
+            bad += rec_chunk_adler32(0xfff0fff0u, ff + start, len) != adler32(0xfff0fff0u, ff + start, (uInt)len);
+        }
+    CHECK_INT_EQ(bad, 0);
 }
 
 /* Writes the expected values with H5Dwrite into a dataset made with the
@@ -296,6 +324,7 @@ static void run_events_case(void)
 int main(void)
 {
     check_fletcher32();
+    check_adler32();
     for (int work_threads = 0; work_threads <= 2; work_threads += 2) {
         run_case(300, 64, 256, 1, work_threads);
         run_case(2100, 4, 1024, 0, work_threads);

@@ -960,6 +960,67 @@ static void test_put_each(void)
     CHECK(!file_exists(path));
 }
 
+/* rec_series_put_entities: two entities (3 then 0) of series c (group vm)
+ * and d (group vm), -1 skipped, values entity-major; each cell holds its
+ * own value, every other cell stays NaN; an entity out of range is refused
+ * as rec_series_put refuses it. */
+static void test_put_entities(void)
+{
+    char path[1024], err[512];
+    path_in_tmp(path, sizeof path, "rec_put_entities.h5");
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    int c = rec_series_new(r, "vm", "c", "1", NULL, 4, 0, SIM_NS_PER_S);
+    int d = rec_series_new(r, "vm", "d", "1", NULL, 4, 0, SIM_NS_PER_S);
+    CHECK(c >= 0 && d >= 0);
+    CHECK_INT_EQ(recorder_window_begin(r, 3 * SIM_NS_PER_S), 0);
+    const int ids[3] = {c, -1, d};
+    const uint32_t entities[2] = {3, 0};
+    const double vals[6] = {1.5, 99.0, 2.5, /* entity 3 */ 3.5, 98.0, 4.5 /* entity 0 */};
+    rec_series_put_entities(r, ids, 3, entities, 2, vals, SIM_NS_PER_S);
+    CHECK_INT_EQ(recorder_window_end(r, 3 * SIM_NS_PER_S), 0);
+    CHECK_INT_EQ(recorder_close(r, 3 * SIM_NS_PER_S, err, sizeof err), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file < 0)
+        return;
+    const char *paths[2] = {"/series/vm/c", "/series/vm/d"};
+    const double want3[2] = {1.5, 2.5}, want0[2] = {3.5, 4.5};
+    for (int k = 0; k < 2; k++) {
+        hsize_t rows = 0, cols = 0;
+        double *v = read_series(file, paths[k], &rows, &cols);
+        CHECK_INT_EQ(rows, 3);
+        CHECK_INT_EQ(cols, 4);
+        CHECK(v != NULL);
+        for (hsize_t i = 0; v != NULL && i < rows * cols; i++) {
+            if (i == 1 * cols + 3)
+                CHECK(v[i] == want3[k]);
+            else if (i == 1 * cols + 0)
+                CHECK(v[i] == want0[k]);
+            else
+                CHECK(isnan(v[i]));
+        }
+        free(v);
+    }
+    H5Fclose(file);
+    remove(path);
+
+    r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    c = rec_series_new(r, "vm", "c", "1", NULL, 4, 0, SIM_NS_PER_S);
+    CHECK_INT_EQ(recorder_window_begin(r, 3 * SIM_NS_PER_S), 0);
+    const uint32_t outside[1] = {4};
+    rec_series_put_entities(r, &c, 1, outside, 1, vals, SIM_NS_PER_S);
+    CHECK_INT_EQ(recorder_window_end(r, 3 * SIM_NS_PER_S), -1);
+    CHECK_STR_CONTAINS(recorder_error(r), "out of range");
+    recorder_abort(r);
+    CHECK(!file_exists(path));
+}
+
 int main(void)
 {
     test_round_trip();
@@ -972,5 +1033,6 @@ int main(void)
     test_window_to_the_end_of_time();
     test_end_series_before_close();
     test_put_each();
+    test_put_entities();
     return CHECK_DONE();
 }

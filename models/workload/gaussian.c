@@ -3,43 +3,56 @@
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdint.h>
 
-/* GSL's taus_state_t (rng/taus.c): three words kept in unsigned long. */
+/* GSL's taus_state_t (rng/taus.c): three words kept in unsigned long,
+ * always below 2^32 (taus_set and taus_get mask them to 32 bits). */
 typedef struct {
     unsigned long s1, s2, s3;
 } taus_words;
 
+/* The generator's words while one draw runs: in registers, stored back once. */
+typedef struct {
+    uint32_t s1, s2, s3;
+} taus_regs;
+
 /* One step of L'Ecuyer's three-component Tausworthe generator as GSL's
- * taus_get computes it (taus2 differs from taus only in its seeding). */
-static inline unsigned long taus_next(taus_words *s)
+ * taus_get computes it (taus2 differs from taus only in its seeding), in
+ * 32-bit words: GSL's "& 0xffffffff" after each left shift is the
+ * truncation of uint32_t arithmetic. */
+static inline uint32_t taus_next(taus_regs *s)
 {
-    const unsigned long mask = 0xffffffffUL;
-    s->s1 = (((s->s1 & 4294967294UL) << 12) & mask) ^ ((((s->s1 << 13) & mask) ^ s->s1) >> 19);
-    s->s2 = (((s->s2 & 4294967288UL) << 4) & mask) ^ ((((s->s2 << 2) & mask) ^ s->s2) >> 25);
-    s->s3 = (((s->s3 & 4294967280UL) << 17) & mask) ^ ((((s->s3 << 3) & mask) ^ s->s3) >> 11);
+    s->s1 = ((s->s1 & 4294967294U) << 12) ^ (((s->s1 << 13) ^ s->s1) >> 19);
+    s->s2 = ((s->s2 & 4294967288U) << 4) ^ (((s->s2 << 2) ^ s->s2) >> 25);
+    s->s3 = ((s->s3 & 4294967280U) << 17) ^ (((s->s3 << 3) ^ s->s3) >> 11);
     return s->s1 ^ s->s2 ^ s->s3;
 }
 
-/* gsl_rng_uniform_pos: taus_get_double, redrawn while it is 0. */
-static inline double taus_uniform_pos(taus_words *s)
+/* gsl_rng_uniform_pos: taus_get_double (k / 2^32), redrawn while it is 0,
+ * i.e. while k is 0 (tested on the integer). */
+static inline double taus_uniform_pos(taus_regs *s)
 {
-    double u;
+    uint32_t k;
     do
-        u = (double)taus_next(s) / 4294967296.0;
-    while (u == 0);
-    return u;
+        k = taus_next(s);
+    while (k == 0);
+    return (double)k / 4294967296.0;
 }
 
 double demand_gaussian(gsl_rng *r, double sigma)
 {
     if (r->type != gsl_rng_taus2)
         return gsl_ran_gaussian(r, sigma);
-    taus_words *s = r->state;
+    taus_words *words = r->state;
+    taus_regs s = {(uint32_t)words->s1, (uint32_t)words->s2, (uint32_t)words->s3};
     double x, y, r2;
     do {
-        x = -1 + 2 * taus_uniform_pos(s);
-        y = -1 + 2 * taus_uniform_pos(s);
+        x = -1 + 2 * taus_uniform_pos(&s);
+        y = -1 + 2 * taus_uniform_pos(&s);
         r2 = x * x + y * y;
     } while (r2 > 1.0 || r2 == 0);
+    words->s1 = s.s1;
+    words->s2 = s.s2;
+    words->s3 = s.s3;
     return sigma * y * sqrt(-2.0 * log(r2) / r2);
 }
