@@ -591,24 +591,27 @@ static int state_kept(const monitor_joined *j, props_atom a)
     return 0;
 }
 
-static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+int monitor_joined_signal(const monitor_joined *j, const monitor_vmotion *mv, props_atom a, uint32_t row,
+                          ps_signal *out, char *err, size_t err_len)
 {
-    const joined_source *js = ctx;
-    const monitor_joined *j = js->j;
     ps_init(out, j->end_ns);
+    if (row >= j->env->n_vms) {
+        snprintf(err, err_len, "internal: no VM %u", row);
+        return -1;
+    }
     const vm_spec *vs = &j->env->vm_specs[row];
     int rc;
     if (a == PA_VM_MIGRATING) {
-        const ps_signal *s = monitor_vmotion_signal(js->mv, (uint32_t)row);
+        const ps_signal *s = monitor_vmotion_signal(mv, row);
         rc = s ? copy_signal(s, out) : ps_push(out, 0, 0);
     } else if (a == PA_VM_CPU_LIMIT) {
         rc = ps_push(out, 0, vm_spec_res(vs)->cpu_limit_mhz);
     } else if (a == PA_VM_CPU_RESERVATION) {
         rc = ps_push(out, 0, vm_spec_res(vs)->cpu_reservation_mhz);
     } else if (j->in_range[row] && state_kept(j, a)) {
-        rc = state_signal(j, (uint32_t)row, a, out, err, err_len);
+        rc = state_signal(j, row, a, out, err, err_len);
     } else if (j->in_range[row] && series_slot(j, a) >= 0) {
-        rc = series_signal(j, (uint32_t)row, series_slot(j, a), out, err, err_len);
+        rc = series_signal(j, row, series_slot(j, a), out, err, err_len);
     } else {
         snprintf(err, err_len, "internal: %s not kept for the joined properties", props_atom_get(a)->name);
         return -1;
@@ -618,6 +621,12 @@ static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char 
     if (rc != 0)
         ps_free(out);
     return rc != 0 ? -1 : 0;
+}
+
+static int src_signal(void *ctx, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
+{
+    const joined_source *js = ctx;
+    return monitor_joined_signal(js->j, js->mv, a, (uint32_t)row, out, err, err_len);
 }
 
 typedef struct joined_rows {

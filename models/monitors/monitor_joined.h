@@ -75,6 +75,12 @@ int monitor_joined_pack(const monitor_joined *j, unsigned char **bytes, size_t *
  * after the other); j takes `all` (freed with j, also on failure). 0, or -1
  * with a message (damaged bytes, memory). */
 int monitor_joined_adopt(monitor_joined *j, unsigned char *all, size_t len, char *err, size_t err_len);
+/* VM vm_id's atom a over the whole run as the evaluator gets it (the pieces
+ * joined; mv: the migrations, for vmotion.active), into out (ps_init'd
+ * here; ps_free it). 0, or -1 with a message (an atom not kept, pieces
+ * overlapping in time, memory). */
+int monitor_joined_signal(const monitor_joined *j, const monitor_vmotion *mv, props_atom a, uint32_t vm_id,
+                          ps_signal *out, char *err, size_t err_len);
 /* Evaluates property prop over the run's signals (mv: the migrations),
  * appends its violations to table tv and its counts to table tp. 0, or -1
  * with a message. */
