@@ -40,7 +40,8 @@
 
 static const char *const pieces_cfg =
     "simulation = { until = \"1h\"; sample_period = \"5m\"; };\n"
-    "hosts = ( { name = \"esx\"; count = 2; sockets = 1; cores_per_socket = 2; cpu = \"1GHz\"; memory = \"16GiB\"; } );\n"
+    "hosts = ( { name = \"esx\"; count = 2; sockets = 1; cores_per_socket = 2; cpu = \"1GHz\";\n"
+    "            memory = \"16GiB\"; } );\n"
     "vms = ( { name = \"web\"; count = 1; vcpus = 1; memory = \"1GiB\";\n"
     "          cpu_demand = { kind = \"constant\"; mean = \"500MHz\"; }; } );\n";
 

@@ -328,7 +328,9 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
     if (kind == w->kind_vm_started || kind == w->kind_vm_stopped || kind == w->kind_vm_failed) {
         if (subject < 0 || subject >= (int64_t)w->n_vms)
             return;
-        int record = kind == w->kind_vm_started ? MJ_VM_STARTED : kind == w->kind_vm_stopped ? MJ_VM_STOPPED : MJ_VM_FAILED;
+        int record = kind == w->kind_vm_started   ? MJ_VM_STARTED
+                     : kind == w->kind_vm_stopped ? MJ_VM_STOPPED
+                                                  : MJ_VM_FAILED;
         if (w->joined) /* kept for the end (monitor_joined.h) */
             monitor_joined_record(w->joined, (uint32_t)subject, t, record);
         if (!w->vms)
