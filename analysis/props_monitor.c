@@ -164,6 +164,12 @@ static uint64_t now_slots(const pm_set *s, const props_node *n)
 
 int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_ns)
 {
+    return pm_set_init_except(s, list, kind, end_ns, NULL, NULL);
+}
+
+int pm_set_init_except(pm_set *s, const props_list *list, props_kind kind, int64_t end_ns, pm_skip_fn skip,
+                       void *skip_arg)
+{
     memset(s, 0, sizeof *s);
     s->list = list;
     s->kind = kind;
@@ -183,7 +189,7 @@ int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_
     }
     for (int i = 0; i < list->n; i++) {
         const props_node *f = list->items[i].ast;
-        if (f->type != PN_FORALL || f->kind != kind)
+        if (f->type != PN_FORALL || f->kind != kind || (skip && skip(skip_arg, i)))
             continue;
         const props_node *body = f->l->type == PN_G ? f->l->l : f->l;
         s->lookahead[s->n_props] = props_lookahead_ns(body);

@@ -148,6 +148,12 @@ typedef struct pm_entity {
 
 /* The properties of `list` quantified over `kind`. -1: out of memory. */
 int pm_set_init(pm_set *s, const props_list *list, props_kind kind, int64_t end_ns);
+/* As pm_set_init, leaving out the properties for which skip(skip_arg, i)
+ * (i: index into list->items) is non-zero: those another monitor decides.
+ * s->prop maps the set's index back to the list's. */
+typedef int (*pm_skip_fn)(void *skip_arg, int prop);
+int pm_set_init_except(pm_set *s, const props_list *list, props_kind kind, int64_t end_ns, pm_skip_fn skip,
+                       void *skip_arg);
 void pm_set_free(pm_set *s);
 /* Every atom starts at initial[atom] at 0 (NaN for series, 0/1 for
  * states); properties `in group G` with another group than `group` leave

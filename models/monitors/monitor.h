@@ -27,7 +27,8 @@
  * service LP, fed by the recorder's series watch with the values those LPs
  * put. vmotion.active alone: in the controller LPs (monitor_vmotion.h);
  * with a VM state or series: checked at the end from the signals the host
- * and controller LPs kept (monitor_joined.h).
+ * and controller LPs kept (monitor_joined.h), as are all the VMs'
+ * properties of a run spread over MPI ranks.
  */
 #ifndef VDCSIM_MODELS_MONITORS_MONITOR_H
 #define VDCSIM_MODELS_MONITORS_MONITOR_H
@@ -38,8 +39,9 @@ extern const model_module monitors_module;
 
 /* 1 when the monitors of `world` can be spread over MPI ranks: the hosts'
  * (gathered to rank 0 at the end, monitor_ranks.h), the controllers' and
- * the migrations' (rank 0) can; a VM's or a pod's monitor moves with it
- * from host to host, also to another rank, and cannot: 0 with why. */
+ * the migrations' (rank 0) can, and so can the VMs' (over several ranks
+ * checked at the end on rank 0 from every rank's pieces, monitor_joined.h);
+ * a pod's monitor moves with it and the pods model is not spread: 0 with why. */
 int monitors_distributable(const void *world, char *why, size_t why_len);
 
 #endif

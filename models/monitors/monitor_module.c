@@ -141,6 +141,16 @@ static model_status monitors_build(model_builder *b, void **world)
     return MODEL_OK;
 }
 
+/* pm_skip_fn: a property over VMs that the migration monitors
+ * (monitor_vmotion.h) or the end-of-run check (monitor_joined.h) decide
+ * is left out of the VMs' online monitors, which would decide it again
+ * with what they see (vmotion.active false) and throw the rows away. */
+static int decided_elsewhere(void *arg, int prop)
+{
+    const monitor_world *w = arg;
+    return monitor_vmotion_supports(w->props.items[prop].ast) || monitor_joined_owns(w->joined, prop);
+}
+
 static model_status monitors_start(model_builder *b, void **world)
 {
     monitor_world *w = *world;
@@ -151,7 +161,11 @@ static model_status monitors_start(model_builder *b, void **world)
     w->period_ns = env->sample_period_ns;
     w->n_vms = env->n_vms;
     w->n_hosts = env->n_hosts;
-    if (pm_set_init(&w->vm_set, &w->props, PK_VM, w->end_ns) != 0 ||
+    /* over several ranks a VM's monitor cannot follow it to a host of
+     * another rank: its properties are checked at the end (monitor_joined.h) */
+    int spread = sim_ranks(b->eng) > 1;
+    if (monitor_joined_new(&w->joined, &w->props, b->scn, env, w->end_ns, w->period_ns, spread) != 0 ||
+        pm_set_init_except(&w->vm_set, &w->props, PK_VM, w->end_ns, decided_elsewhere, w) != 0 ||
         pm_set_init(&w->host_set, &w->props, PK_HOST, w->end_ns) != 0)
         return model_runtime_error(b, "out of memory");
     /* decide every CHECK_SAMPLES samples: the window then holds at most
@@ -159,14 +173,20 @@ static model_status monitors_start(model_builder *b, void **world)
     w->vm_set.check_span_ns = w->host_set.check_span_ns = CHECK_SAMPLES * w->period_ns;
     if (w->fair && !(w->fair_logs = calloc(w->n_hosts ? w->n_hosts : 1, sizeof *w->fair_logs)))
         return model_runtime_error(b, "out of memory");
-    w->vms = calloc(w->n_vms ? w->n_vms : 1, sizeof *w->vms);
     w->hosts = calloc(w->n_hosts ? w->n_hosts : 1, sizeof *w->hosts);
-    w->vm_series_ns = malloc((w->n_vms ? w->n_vms : 1) * sizeof *w->vm_series_ns);
-    w->vm_power = malloc((w->n_vms ? w->n_vms : 1) * sizeof *w->vm_power);
-    w->vm_hot = pm_hot_new(&w->vm_set, w->n_vms);
     w->host_hot = pm_hot_new(&w->host_set, w->n_hosts);
-    if (!w->vms || !w->hosts || !w->vm_series_ns || !w->vm_power || !w->vm_hot || !w->host_hot)
+    if (!w->hosts || !w->host_hot)
         return model_runtime_error(b, "out of memory");
+    /* the VMs' online monitors, when a property is left for them */
+    uint32_t n_vm_monitors = w->vm_set.n_props > 0 ? w->n_vms : 0;
+    if (n_vm_monitors > 0) {
+        w->vms = calloc(w->n_vms, sizeof *w->vms);
+        w->vm_series_ns = malloc(w->n_vms * sizeof *w->vm_series_ns);
+        w->vm_power = malloc(w->n_vms * sizeof *w->vm_power);
+        w->vm_hot = pm_hot_new(&w->vm_set, w->n_vms);
+        if (!w->vms || !w->vm_series_ns || !w->vm_power || !w->vm_hot)
+            return model_runtime_error(b, "out of memory");
+    }
     double init[PA_COUNT];
     for (int a = 0; a < PA_COUNT; a++)
         init[a] = props_atom_get((props_atom)a)->is_state ? 0.0 : NAN;
@@ -174,7 +194,7 @@ static model_status monitors_start(model_builder *b, void **world)
     props_vm_power_init(&l0);
     init[PA_VM_POWER_STATE] = l0.state;
     init[PA_VM_POWER_STATE_BEFORE] = l0.before;
-    for (uint32_t i = 0; i < w->n_vms; i++) {
+    for (uint32_t i = 0; i < n_vm_monitors; i++) {
         w->vm_series_ns[i] = -1;
         w->vm_power[i] = l0;
         const char *group = scn_string(b->scn, "vms.[%u].name", env->vm_specs[i].group);
@@ -212,8 +232,8 @@ static model_status monitors_start(model_builder *b, void **world)
     }
     if (monitor_sampled_new(&w->sampled, &w->props, b->scn, env, w->end_ns, CHECK_SAMPLES * w->period_ns) != 0 ||
         monitor_k8s_new(&w->k8s, &w->props, b->scn, w->end_ns) != 0 ||
-        monitor_joined_new(&w->joined, &w->props, b->scn, env, w->end_ns) != 0 ||
-        monitor_vmotion_new(&w->vmotion, &w->props, b->scn, env, w->end_ns, w->joined != NULL) != 0)
+        monitor_vmotion_new(&w->vmotion, &w->props, b->scn, env, w->end_ns,
+                            monitor_joined_names(w->joined, PA_VM_MIGRATING)) != 0)
         return model_runtime_error(b, "out of memory");
     init[PA_HOST_UP] = 1.0; /* up before any record, as offline */
     for (uint32_t i = 0; i < w->n_hosts; i++) {
@@ -308,19 +328,20 @@ static void monitors_logged(sim_ctx *ctx, host *h, const host_feature *f, int ki
     if (kind == w->kind_vm_started || kind == w->kind_vm_stopped || kind == w->kind_vm_failed) {
         if (subject < 0 || subject >= (int64_t)w->n_vms)
             return;
+        int record = kind == w->kind_vm_started   ? MJ_VM_STARTED
+                     : kind == w->kind_vm_stopped ? MJ_VM_STOPPED
+                                                  : MJ_VM_FAILED;
+        if (w->joined) /* kept for the end (monitor_joined.h) */
+            monitor_joined_record(w->joined, (uint32_t)subject, t, record);
+        if (!w->vms)
+            return;
         pm_entity *e = &w->vms[subject];
         vm_series_gap(w, (uint32_t)subject, t); /* pushes stay in time order across the atoms */
         push(e, &w->vm_set, PA_VM_RUNNING, t, kind == w->kind_vm_started);
         push(e, &w->vm_set, PA_VM_FAILED, t, kind == w->kind_vm_failed);
-        props_vm_power_record(&w->vm_power[subject], kind == w->kind_vm_started ? 0 : kind == w->kind_vm_stopped ? 1 : 2);
+        props_vm_power_record(&w->vm_power[subject], record);
         push(e, &w->vm_set, PA_VM_POWER_STATE, t, w->vm_power[subject].state);
         push(e, &w->vm_set, PA_VM_POWER_STATE_BEFORE, t, w->vm_power[subject].before);
-        if (w->joined) { /* the same values, kept for the end (monitor_joined.h) */
-            const props_atom atoms[] = {PA_VM_RUNNING, PA_VM_FAILED, PA_VM_POWER_STATE, PA_VM_POWER_STATE_BEFORE};
-            const double values[] = {kind == w->kind_vm_started, kind == w->kind_vm_failed,
-                                     w->vm_power[subject].state, w->vm_power[subject].before};
-            monitor_joined_push(w->joined, (uint32_t)subject, t, 4, atoms, values);
-        }
         return;
     }
     for (int k = 0; k < N_HOST_KINDS; k++) {
@@ -350,10 +371,6 @@ static void vm_series_gap(monitor_world *w, uint32_t id, int64_t t)
     static const props_atom series[] = {PA_VM_CPU_READY, PA_VM_CPU_DEMAND, PA_VM_CPU_ENTITLEMENT};
     for (size_t k = 0; k < sizeof series / sizeof series[0]; k++)
         push(&w->vms[id], &w->vm_set, series[k], last + w->period_ns, NAN);
-    if (w->joined) {
-        const double missing[] = {NAN, NAN, NAN};
-        monitor_joined_push(w->joined, id, last + w->period_ns, 3, series, missing);
-    }
     w->vm_series_ns[id] = -1; /* pushed once */
 }
 
@@ -443,7 +460,7 @@ static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, 
     if (w->fair)
         fairness_sample(w, h, s, t);
     check(he, hs, t);
-    if (w->vm_set.n_props == 0)
+    if (!w->vms && !w->joined)
         return;
     /* one call per VM for its three series (the streamed properties naming
      * them decided once); the check only every CHECK_SAMPLES samples */
@@ -452,13 +469,15 @@ static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, 
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
         const vm *v = &env->vms[id];
+        const double vm_values[] = {v->cpu_ready_pct * 0.01, s->in[i].cpu_demand_mhz, v->cpu_entitlement_mhz};
+        if (w->joined) /* the same values, kept for the end (monitor_joined.h) */
+            monitor_joined_sample(w->joined, id, t, vm_values[0], vm_values[1], vm_values[2]);
+        if (!w->vms)
+            continue;
         pm_entity *ve = &w->vms[id];
         vm_series_gap(w, id, t);
-        const double vm_values[] = {v->cpu_ready_pct * 0.01, s->in[i].cpu_demand_mhz, v->cpu_entitlement_mhz};
         if (pm_push_many(ve, vs, t, 3, vm_atoms, vm_values) != 0)
             abort(); /* out of memory inside a handler */
-        if (w->joined)
-            monitor_joined_push(w->joined, id, t, 3, vm_atoms, vm_values);
         w->vm_series_ns[id] = t;
         if (t - ve->checked_ns >= vs->check_span_ns)
             check(ve, vs, t);
@@ -559,7 +578,8 @@ static int monitors_gather(model_builder *b, void *world)
     char err[256];
     w->env = b->env;
     if (monitor_ranks_gather(&w->host_set, w->hosts, w->n_hosts, b->eng, b->env->first_host_lp, host_note, w,
-                             &w->remote, err, sizeof err) != 0) {
+                             &w->remote, err, sizeof err) != 0 ||
+        monitor_ranks_gather_vms(w->joined, b->eng, err, sizeof err) != 0) {
         snprintf(b->err, b->err_len, "%s", err);
         return -1;
     }
@@ -571,11 +591,9 @@ int monitors_distributable(const void *world, char *why, size_t why_len)
     const monitor_world *w = world;
     for (int p = 0; w && p < w->props.n; p++) {
         const props_node *f = w->props.items[p].ast;
-        if (f->type != PN_FORALL || (f->kind != PK_VM && f->kind != PK_POD) ||
-            (f->kind == PK_VM && monitor_vmotion_supports(f)))
-            continue;
-        snprintf(why, why_len, "monitors of properties over %s (property '%s')", f->kind == PK_VM ? "VMs" : "pods",
-                 w->props.items[p].name);
+        if (f->type != PN_FORALL || f->kind != PK_POD)
+            continue; /* VMs: checked at the end from every rank's pieces (monitor_joined.h) */
+        snprintf(why, why_len, "monitors of properties over pods (property '%s')", w->props.items[p].name);
         return 0;
     }
     return 1;
@@ -587,7 +605,7 @@ static int monitors_write(model_builder *b, void *world)
     monitor_world *w = world;
     recorder *rec = b->rec;
     char err[256];
-    for (uint32_t i = 0; i < w->n_vms; i++) {
+    for (uint32_t i = 0; w->vms && i < w->n_vms; i++) {
         vm_series_gap(w, i, w->end_ns);
         if (pm_finish(&w->vms[i], &w->vm_set, err, sizeof err) != 0)
             return -1;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/monitors/monitor_joined.h"
 #include "sim/mpi_link.h"
 
 /* One host's results for one property, as sent:
@@ -49,7 +50,7 @@ static int put(byte_buf *b, const void *src, size_t len)
 }
 
 /* Host i's results for every property of the set, closed against the end. */
-static int pack_host(byte_buf *b, const pm_set *s, pm_entity *e, uint32_t host, monitor_host_note note,
+static int pack_host(byte_buf *b, const pm_set *s, pm_entity *e, uint32_t host_index, monitor_host_note note,
                      void *note_arg, char *err, size_t err_len)
 {
     if (pm_finish(e, s, err, err_len) != 0)
@@ -58,7 +59,7 @@ static int pack_host(byte_buf *b, const pm_set *s, pm_entity *e, uint32_t host, 
         const pm_prop *pp = &e->prop[k];
         entry_head h;
         memset(&h, 0, sizeof h); /* no uninitialised padding travels */
-        h.host = host;
+        h.host = host_index;
         h.k = k;
         h.done = pp->done;
         h.violations = pp->violations;
@@ -70,7 +71,7 @@ static int pack_host(byte_buf *b, const pm_set *s, pm_entity *e, uint32_t host, 
             char witness[256]; /* as monitor_write_violation_rows writes it */
             snprintf(witness, sizeof witness, "%s", pm_witness(pp, j));
             if (note)
-                note(note_arg, host, k, &pp->v[j], witness, sizeof witness);
+                note(note_arg, host_index, k, &pp->v[j], witness, sizeof witness);
             uint32_t len = (uint32_t)strlen(witness);
             if (put(b, &pp->v[j].time_ns, sizeof(int64_t)) != 0 ||
                 put(b, &pp->v[j].obligation_ns, sizeof(int64_t)) != 0 || put(b, &len, sizeof len) != 0 ||
@@ -174,23 +175,23 @@ int monitor_ranks_gather(const pm_set *s, pm_entity *hosts, uint32_t n_hosts, si
     return 0;
 }
 
-int monitor_remote_counts(const monitor_remote *r, int k, uint32_t host, int *done, long *violations,
+int monitor_remote_counts(const monitor_remote *r, int k, uint32_t host_index, int *done, long *violations,
                           long *pending)
 {
-    if (!r || k < 0 || k >= r->n_props || host >= r->n_hosts || !r->at[(size_t)k * r->n_hosts + host])
+    if (!r || k < 0 || k >= r->n_props || host_index >= r->n_hosts || !r->at[(size_t)k * r->n_hosts + host_index])
         return 0;
     entry_head h;
-    memcpy(&h, r->at[(size_t)k * r->n_hosts + host], sizeof h);
+    memcpy(&h, r->at[(size_t)k * r->n_hosts + host_index], sizeof h);
     *done = h.done;
     *violations = (long)h.violations;
     *pending = (long)h.pending;
     return 1;
 }
 
-int monitor_remote_write(const monitor_remote *r, int k, uint32_t host, recorder *rec, int table,
+int monitor_remote_write(const monitor_remote *r, int k, uint32_t host_index, recorder *rec, int table,
                          const char *property, const char *entity)
 {
-    const unsigned char *p = r->at[(size_t)k * r->n_hosts + host];
+    const unsigned char *p = r->at[(size_t)k * r->n_hosts + host_index];
     entry_head h;
     memcpy(&h, p, sizeof h);
     p += sizeof h;
@@ -221,4 +222,35 @@ void monitor_remote_free(monitor_remote *r)
     free(r->all);
     free(r->at);
     free(r);
+}
+
+int monitor_ranks_gather_vms(monitor_joined *j, sim_engine *eng, char *err, size_t err_len)
+{
+    int ranks = sim_ranks(eng), rank = sim_rank(eng);
+    if (!j || ranks <= 1)
+        return 0;
+    unsigned char *mine = NULL;
+    size_t len = 0;
+    int rc = rank > 0 ? monitor_joined_pack(j, &mine, &len) : 0;
+    if (rc != 0) {
+        snprintf(err, err_len, "out of memory packing the VM monitors");
+        len = 0; /* still take part in the gather, so that no rank waits for ever */
+    }
+    size_t *lens = calloc((size_t)ranks, sizeof *lens);
+    unsigned char *all = NULL;
+    int gathered = lens ? sim_mpi_gather(mine, len, &all, lens) : -1;
+    free(mine);
+    size_t total = 0;
+    for (int k = 0; lens && k < ranks; k++)
+        total += lens[k];
+    free(lens);
+    if (rc != 0 || gathered != 0 || !lens) {
+        free(all);
+        if (rc == 0)
+            snprintf(err, err_len, "cannot gather the VM monitors' pieces to rank 0");
+        return -1;
+    }
+    if (rank > 0)
+        return 0;
+    return monitor_joined_adopt(j, all, total, err, err_len);
 }

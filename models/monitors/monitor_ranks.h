@@ -13,6 +13,10 @@
  * writes them. The bytes are flat (no pointer travels); every rank runs the
  * same binary (docs/engine.md). One process, or one rank: nothing is sent
  * and *out stays NULL. Returns 0, or -1 with a message (MPI failed, memory).
+ * The VMs' monitors cannot stay on one rank (a VM moves to hosts of other
+ * ranks): over several ranks they are checked at the end on rank 0 from
+ * the pieces every rank kept (monitor_joined.h), gathered the same way by
+ * monitor_ranks_gather_vms.
  */
 #ifndef VDCSIM_MODELS_MONITORS_MONITOR_RANKS_H
 #define VDCSIM_MODELS_MONITORS_MONITOR_RANKS_H
@@ -41,5 +45,13 @@ int monitor_remote_counts(const monitor_remote *r, int k, uint32_t host, int *do
 int monitor_remote_write(const monitor_remote *r, int k, uint32_t host, recorder *rec, int table,
                          const char *property, const char *entity);
 void monitor_remote_free(monitor_remote *r);
+
+/* The VMs' pieces kept for the end (monitor_joined.h) of a run spread over
+ * ranks: every rank calls it after monitor_ranks_gather (a collective); the
+ * ranks other than 0 send theirs as flat bytes (monitor_joined_pack), rank
+ * 0 adopts them. j NULL: nothing (on every rank alike). One process, or one
+ * rank: nothing. 0, or -1 with a message. */
+struct monitor_joined; /* monitor_joined.h */
+int monitor_ranks_gather_vms(struct monitor_joined *j, sim_engine *eng, char *err, size_t err_len);
 
 #endif
