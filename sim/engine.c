@@ -821,19 +821,14 @@ static void run_serial(sim_engine *eng, run_state *rs)
 #define EPOCH_WALL_S 0.02
 enum { EPOCH_WINDOWS = 64 };
 
-/* What a team epoch measures, over the same windows, for both modes: its
- * whole wall time (what the team costs: waking the sleeping threads, the
- * serial window ends, barrier waits for a late or descheduled partner), and
- * the CPU time of its work, barrier polling excluded: thread 0's whole
- * epoch and the others' run and merge (what thread 0 alone would need,
- * stretched by how slowly a solo thread runs now). A solo epoch's wall and
- * CPU time cover the same parts. (The wall time used to be the run and
- * merge alone, from each window's start to the merge barrier: under load
- * waking the others and the serial ends took as long again, uncounted.) */
+/* What a team epoch measures, over the same windows, for both modes: the
+ * wall time of its LP work (every thread's run and merge, barrier waits for
+ * a late thread included: what the team costs), and each thread's CPU time
+ * in run and merge, barrier waits excluded (what thread 0 alone would
+ * need, stretched by how slowly a solo thread runs now). */
 typedef struct team_clock {
-    double lead_cpu0_s; /* thread 0's CPU clock at the epoch's start */
-    double lead_spun_s; /* thread 0's barrier polling this epoch */
-    double cpu_s[];     /* [thread] run and merge, thread CPU time, polling excluded */
+    double parallel_wall_s; /* thread 0: from each window's start to the merge barrier */
+    double cpu_s[];         /* [thread] run and merge, thread CPU time */
 } team_clock;
 
 static double thread_cpu_seconds(void)
@@ -841,15 +836,6 @@ static double thread_cpu_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Thread 0, inside or after a team epoch: the CPU time of its work so far. */
-static double team_work_seconds(const team_clock *tc, int threads)
-{
-    double work_s = thread_cpu_seconds() - tc->lead_cpu0_s - tc->lead_spun_s;
-    for (int t = 1; t < threads; t++)
-        work_s += tc->cpu_s[t];
-    return work_s;
 }
 
 static int epoch_is_over(int windows_done, double start_s)
@@ -896,8 +882,8 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s, doubl
  * before an epoch can race with a late reader); `rs` and `*epoch_over` are
  * read by the others only after the third. Each thread adds the CPU time
  * of its run and merge (not of its barrier waits) to `tc` (team_clock),
- * thread 0 its polling, reads the others' after the second barrier, and ends
- * the epoch early when `chooser` (thread 0's) says the team is clearly losing. */
+ * thread 0 reads the others' after the second barrier, and ends the epoch
+ * early when `chooser` (thread 0's) says the team is clearly losing. */
 static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier, int tid,
                            uint32_t first, uint32_t end, double start_s, int *epoch_over, int measure,
                            team_clock *tc, const sim_team_chooser *chooser)
@@ -907,7 +893,7 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
     for (int w = 1;; w++) {
         /* two thread-CPU clock reads per window (a system call each, some
          * hundreds of ns in a VM), the barrier's polling time taken out */
-        const double cpu0 = thread_cpu_seconds();
+        const double wall0 = wall_seconds(), cpu0 = thread_cpu_seconds();
         sim_time_ns local_next = measure ? run_lp_range_timed(c, first, end, rs->window_end)
                                          : run_lp_range(c, first, end, rs->window_end);
         run_window_work(eng, tid, threads);
@@ -915,9 +901,9 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
         sim_time_ns merged = merge_inbound(eng, tid);
         c->next_min = merged < local_next ? merged : local_next;
         tc->cpu_s[tid] += thread_cpu_seconds() - cpu0 - (double)spun_ns * 1e-9;
-        const long spun2_ns = sim_barrier_wait(barrier);
+        sim_barrier_wait(barrier);
         if (tid == 0) {
-            tc->lead_spun_s += (double)(spun_ns + spun2_ns) * 1e-9;
+            tc->parallel_wall_s += wall_seconds() - wall0;
             /* Only after team windows: in solo ones thread 0 takes and frees
              * every event, and evening the lists out there moved half its
              * free events, every window, to a thread that was not running,
@@ -925,13 +911,13 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
             balance_pools(eng);
             round_end(eng, rs);
             round_begin(eng, rs);
+            double team_cpu_s = 0.0;
+            for (int t = 0; t < threads; t++)
+                team_cpu_s += tc->cpu_s[t];
             *epoch_over = rs->stop || epoch_is_over(w, start_s) ||
-                          sim_team_chooser_team_losing(chooser, wall_seconds() - start_s,
-                                                       team_work_seconds(tc, threads));
+                          sim_team_chooser_team_losing(chooser, tc->parallel_wall_s, team_cpu_s);
         }
-        const long spun3_ns = sim_barrier_wait(barrier);
-        if (tid == 0)
-            tc->lead_spun_s += (double)spun3_ns * 1e-9;
+        sim_barrier_wait(barrier);
         /* Thread 0 wrote it before the third barrier and writes it again
          * only after the others have passed two more; rs->stop, which a
          * solo epoch may change meanwhile, is not read here. */
@@ -1196,16 +1182,19 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                     continue;
                 }
                 measure = team_epochs++ % MEASURE_EVERY == 0;
+                tclock->parallel_wall_s = 0.0;
                 for (int t = 0; t < threads; t++)
                     tclock->cpu_s[t] = 0.0;
-                tclock->lead_cpu0_s = thread_cpu_seconds();
-                tclock->lead_spun_s = (double)sim_barrier_wait(&barrier) * 1e-9;
+                sim_barrier_wait(&barrier);
                 run_team_epoch(eng, rs, &barrier, 0, eng->worker_first[eng->rank * threads],
                                eng->worker_first[eng->rank * threads + 1], start_s, &epoch_over, measure,
                                tclock, &chooser);
+                double team_cpu_s = 0.0;
+                for (int t = 0; t < threads; t++)
+                    team_cpu_s += tclock->cpu_s[t];
+                sim_team_chooser_team_done(&chooser, tclock->parallel_wall_s, team_cpu_s);
                 if (measure)
                     rebalance_threads(eng);
-                sim_team_chooser_team_done(&chooser, wall_seconds() - start_s, team_work_seconds(tclock, threads));
             }
             sim_barrier_wait(&barrier); /* the others see rs->stop and leave */
         } else if (team_size == threads) {

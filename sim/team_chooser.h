@@ -6,23 +6,20 @@
  * 0 runs every LP while the others sleep. Who runs an LP never changes what
  * it does, so the choice is made on time alone and never changes a result.
  *
- * What is compared, over the same windows: a team epoch's whole wall time
- * (waking the sleeping threads, run and merge, barrier waits for a late or
- * descheduled partner, the serial window ends) against what thread 0 alone
- * would have needed for that work: the CPU time of the team's work (thread
- * 0's whole epoch and the others' run and merge, barrier polling excluded)
- * times the stretch a solo thread suffers on this machine now (wall over
- * CPU time of recent solo epochs, which cover the same parts; 1 on an idle
- * machine, 3 when a busy machine gives the thread a third of a core). The stretch is measured in
+ * What is compared, over the same windows: a team epoch's wall time for its
+ * LP work (run and merge, barrier waits for a late or descheduled partner
+ * included) against what thread 0 alone would have needed for that work:
+ * the threads' CPU time in run and merge (barrier waits excluded) times the
+ * stretch a solo thread suffers on this machine now (wall over CPU time of
+ * recent solo epochs; 1 on an idle machine, 3 when a busy
+ * machine gives the thread a third of a core). The stretch is measured in
  * solo epochs, not in the team's: with the scheduler's autogroups (Linux),
  * a process's threads share one weight, so each of two threads gets half
  * the CPU one thread would get and the team's own stretch is twice the solo
  * one; estimating solo with it made the team look twice as good as it was.
  *
  * Policy. The first epoch is solo (it measures the stretch). The team stays
- * while its wall time is at most TEAM_GAIN x the solo estimate (the gain
- * also makes up for the team's CPU time being larger than solo's for the
- * same windows: the estimate is made from the team's). A team
+ * while its wall time is at most TEAM_GAIN x the solo estimate. A team
  * epoch ends early once its wall time exceeds the solo estimate by
  * TEAM_GIVE_UP_S (a loaded machine: each barrier may wait a time slice for
  * a descheduled partner, milliseconds per window). After a loss, solo runs
@@ -43,15 +40,10 @@
 
 typedef enum { SIM_MODE_TEAM, SIM_MODE_SOLO } sim_team_mode;
 
-/* The team must beat the solo estimate by 5 % (on a tie one thread is
- * better: it leaves the other core to the machine, and the estimate is
- * noisy), and the estimate is made from the team's CPU time, which is about
- * 1.15-1.2x what one thread spends on the same windows (caches shared by
- * two cores, events crossing threads: datacenter_10k, a day, 6.96 CPU s on
- * 2 threads against 5.89 on 1; 1.13x for 6 h forced into team mode here):
- * 0.95 / 1.19 = 0.80. With 0.95 the team stayed while up to 1.12x slower
- * than one thread, which is what two threads lost on a loaded machine. */
-#define SIM_TEAM_GAIN 0.80
+/* The team must beat the solo estimate by 5 %: on a tie one thread is
+ * better (it leaves the other core to the machine, and the estimate is
+ * noisy). */
+#define SIM_TEAM_GAIN 0.95
 enum {
     SIM_TEAM_SOLO_MIN = 8,    /* solo epochs after the team's first loss */
     SIM_TEAM_SOLO_MAX = 256,  /* ... doubling with each further loss, up to this */
@@ -85,9 +77,9 @@ int sim_team_chooser_team_losing(const sim_team_chooser *c, double team_wall_s, 
  * window hooks included: read twice per epoch, the CPU clock is a system call). */
 void sim_team_chooser_solo_done(sim_team_chooser *c, double wall_s, double cpu_s);
 
-/* After a team epoch: its whole wall time and the CPU time of its work
- * (thread 0's whole epoch, the others' run and merge, barrier polling
- * excluded). Returns 1 when the team won. */
+/* After a team epoch: wall time of its LP work (from each window's start
+ * until every thread has merged) and the sum over threads of their CPU
+ * time in run and merge. Returns 1 when the team won. */
 int sim_team_chooser_team_done(sim_team_chooser *c, double team_wall_s, double team_cpu_s);
 
 #endif
