@@ -58,6 +58,7 @@ struct sim_ctx {
     uint64_t events;
     uint64_t remote_events;
     uint64_t rank_events; /* of remote_events, those to another rank */
+    uint64_t thread_events; /* of remote_events, those to another thread's block */
     sim_time_ns next_min; /* earliest pending time seen by this thread */
     int has_error;
     sim_time_ns error_time;
@@ -70,6 +71,7 @@ struct sim_engine {
     sim_config cfg;
     sim_lp *lps;
     uint32_t lp_count, lp_cap;
+    uint32_t *lp_affinity; /* NULL, or lp_cap groups (sim_lp_set_affinity); read by the partition only */
     sim_kind kinds[SIM_MAX_KINDS];
     uint32_t kind_count;
     sim_ctx *ctxs; /* cfg.threads of them */
@@ -88,6 +90,7 @@ struct sim_engine {
     uint32_t *worker_first;
     uint32_t spread_first, spread_end; /* LPs spread over ranks; the rest on rank 0 */
     double *lp_cost_ns; /* measured wall time per LP (team epochs that measure), decayed */
+    int deal_affine;    /* this rank's deal keeps affinity groups whole (partition_lps) */
     /* Slots are positions in lp_order; which of this rank's LPs have an
      * event before a window's end (sim/due_index.h). Built by sim_run. */
     sim_due_index due;
@@ -171,6 +174,7 @@ void sim_engine_free(sim_engine *eng)
         free(lp->name);
     }
     free(eng->lps);
+    free(eng->lp_affinity);
     for (uint32_t k = 0; k < eng->kind_count; k++)
         free(eng->kinds[k].name);
     if (eng->ctxs) {
@@ -242,8 +246,18 @@ uint32_t sim_lp_new(sim_engine *eng, const char *name, sim_handler_fn handler, v
             return UINT32_MAX;
         }
         eng->lps = grown;
+        if (eng->lp_affinity) {
+            uint32_t *groups = realloc(eng->lp_affinity, (size_t)cap * sizeof *groups);
+            if (!groups) {
+                set_engine_error(eng, "out of memory creating LP %u", eng->lp_count);
+                return UINT32_MAX;
+            }
+            eng->lp_affinity = groups;
+        }
         eng->lp_cap = cap;
     }
+    if (eng->lp_affinity)
+        eng->lp_affinity[eng->lp_count] = SIM_NO_AFFINITY;
     sim_lp *lp = &eng->lps[eng->lp_count];
     memset(lp, 0, sizeof *lp);
     lp->handler = handler;
@@ -256,6 +270,23 @@ void sim_lp_set_prefetch(sim_engine *eng, uint32_t lp, sim_prefetch_fn prefetch)
 {
     if (lp < eng->lp_count)
         eng->lps[lp].prefetch = prefetch;
+}
+
+void sim_lp_set_affinity(sim_engine *eng, uint32_t lp, uint32_t group)
+{
+    if (lp >= eng->lp_count)
+        return;
+    if (!eng->lp_affinity) {
+        if (group == SIM_NO_AFFINITY)
+            return;
+        if (!(eng->lp_affinity = malloc((size_t)eng->lp_cap * sizeof *eng->lp_affinity))) {
+            set_engine_error(eng, "out of memory setting the affinity of LP %u", lp);
+            return;
+        }
+        for (uint32_t i = 0; i < eng->lp_cap; i++)
+            eng->lp_affinity[i] = SIM_NO_AFFINITY;
+    }
+    eng->lp_affinity[lp] = group;
 }
 
 uint32_t sim_lp_count(const sim_engine *eng) { return eng->lp_count; }
@@ -425,6 +456,8 @@ void sim_send(sim_ctx *ctx, uint32_t dst_lp, sim_time_ns delay_ns, uint32_t kind
         uint32_t box = lp_outbox(eng, dst_lp);
         if (box >= (uint32_t)eng->cfg.threads)
             ctx->rank_events++;
+        else if (box != lp_outbox(eng, ctx->lp_id)) /* the sender's block, also in a solo epoch */
+            ctx->thread_events++;
         failed = outbox_push(&ctx->outboxes[box], ev);
     }
     if (failed)
@@ -937,8 +970,14 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
  * the thread with the least weight of its kind so far (ties: the least
  * weight in all, then the lowest thread); weights are 1 per LP, or the
  * measured cost. Adjacent LPs then go to different threads, so first fit
- * piling VMs onto low-numbered hosts loads both threads alike. Who runs an
- * LP never changes what it does, so no result depends on the deal. */
+ * piling VMs onto low-numbered hosts loads both threads alike.
+ *
+ * Affinity groups (sim_lp_set_affinity) are dealt whole: when the deal
+ * reaches a group's first LP, the whole group goes to the thread where it
+ * lengthens the sum over kinds of the busiest thread's weight least (ties
+ * as above), so a cluster's hosts and controller share a thread and each
+ * kind stays even to within a group. Who runs an LP never changes what it
+ * does, so no result depends on the deal. */
 enum { DEAL_MAX_KINDS = 64 }; /* more handlers than this share the last kind */
 
 typedef struct lp_deal {
@@ -948,6 +987,14 @@ typedef struct lp_deal {
     double *load;        /* [t] */
     sim_handler_fn kinds[DEAL_MAX_KINDS];
     uint32_t n_kinds;
+    /* Affinity groups, when `affine`: the rank's LPs i by (group, i) in
+     * `members`, group g's at [group_first[g], group_first[g + 1]); */
+    int affine;
+    uint32_t n_groups;
+    uint32_t *group_of;     /* [i] g, or SIM_NO_AFFINITY */
+    uint64_t *members;      /* group << 32 | i while sorting, then i */
+    uint32_t *group_first;  /* n_groups + 1 */
+    uint32_t *group_thread; /* [g] while dealing, SIM_NO_AFFINITY until dealt */
 } lp_deal;
 
 static void deal_free(lp_deal *d)
@@ -955,16 +1002,60 @@ static void deal_free(lp_deal *d)
     free(d->thread_of);
     free(d->kind_load);
     free(d->load);
+    free(d->group_of);
+    free(d->members);
+    free(d->group_first);
+    free(d->group_thread);
 }
 
-/* Returns 0, or -1 out of memory (then deal_free it all the same). */
-static int deal_init(lp_deal *d, uint32_t threads, uint32_t n)
+/* Returns 0, or -1 out of memory (then deal_free it all the same). With
+ * `groups`, room for affinity groups among n LPs. */
+static int deal_init(lp_deal *d, uint32_t threads, uint32_t n, int groups)
 {
     *d = (lp_deal){.threads = threads};
-    d->thread_of = malloc((n ? n : 1) * sizeof *d->thread_of);
+    const size_t m = n ? n : 1;
+    d->thread_of = malloc(m * sizeof *d->thread_of);
     d->kind_load = malloc((size_t)DEAL_MAX_KINDS * threads * sizeof *d->kind_load);
     d->load = malloc(threads * sizeof *d->load);
-    return d->thread_of && d->kind_load && d->load ? 0 : -1;
+    if (!d->thread_of || !d->kind_load || !d->load)
+        return -1;
+    if (!groups)
+        return 0;
+    d->group_of = malloc(m * sizeof *d->group_of);
+    d->members = malloc(m * sizeof *d->members);
+    d->group_first = malloc((m + 1) * sizeof *d->group_first);
+    d->group_thread = malloc(m * sizeof *d->group_thread);
+    return d->group_of && d->members && d->group_first && d->group_thread ? 0 : -1;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Finds the affinity groups among lps[0..n) (deal_init with groups). */
+static void deal_find_groups(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n)
+{
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint32_t g = eng->lp_affinity[lps[i]];
+        d->group_of[i] = SIM_NO_AFFINITY;
+        if (g != SIM_NO_AFFINITY)
+            d->members[m++] = (uint64_t)g << 32 | i;
+    }
+    qsort(d->members, m, sizeof *d->members, compare_u64);
+    d->n_groups = 0;
+    uint64_t previous = 0;
+    for (uint32_t j = 0; j < m; j++) {
+        const uint64_t group = d->members[j] >> 32;
+        if (j == 0 || group != previous)
+            d->group_first[d->n_groups++] = j;
+        previous = group;
+        d->members[j] &= UINT32_MAX; /* now the LP's index i */
+        d->group_of[d->members[j]] = d->n_groups - 1;
+    }
+    d->group_first[d->n_groups] = m;
 }
 
 static void deal_clear(lp_deal *d)
@@ -1017,22 +1108,82 @@ static uint32_t deal_run_length(uint32_t lps_of_kind, uint32_t threads)
     return run < 1 ? 1 : run > DEAL_RUN_MAX ? DEAL_RUN_MAX : run;
 }
 
+static double lp_weight(const uint32_t *lps, uint32_t i, const double *cost, double floor_ns)
+{
+    return cost ? cost[lps[i]] + floor_ns : 1.0;
+}
+
+/* Deals affinity group g whole: to the thread where it adds least to the
+ * sum over kinds of the busiest thread's weight (ties: the least weight in
+ * all, then the lowest thread). Returns the thread. */
+static uint32_t deal_group(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t g, const double *cost,
+                           double floor_ns)
+{
+    double weight[DEAL_MAX_KINDS];
+    uint32_t touched[DEAL_MAX_KINDS], n_touched = 0;
+    for (uint32_t j = d->group_first[g]; j < d->group_first[g + 1]; j++) {
+        const uint32_t i = (uint32_t)d->members[j], k = deal_kind(d, eng->lps[lps[i]].handler);
+        uint32_t seen = 0;
+        while (seen < n_touched && touched[seen] != k)
+            seen++;
+        if (seen == n_touched) {
+            touched[n_touched++] = k;
+            weight[k] = 0.0;
+        }
+        weight[k] += lp_weight(lps, i, cost, floor_ns);
+    }
+    uint32_t best = 0;
+    double best_growth = 0.0;
+    for (uint32_t t = 0; t < d->threads; t++) {
+        double growth = 0.0;
+        for (uint32_t a = 0; a < n_touched; a++) {
+            const double *kl = &d->kind_load[(size_t)touched[a] * d->threads];
+            double busiest = 0.0;
+            for (uint32_t u = 0; u < d->threads; u++)
+                busiest = kl[u] > busiest ? kl[u] : busiest;
+            if (kl[t] + weight[touched[a]] > busiest)
+                growth += kl[t] + weight[touched[a]] - busiest;
+        }
+        if (t == 0 || growth < best_growth || (growth == best_growth && d->load[t] < d->load[best])) {
+            best = t;
+            best_growth = growth;
+        }
+    }
+    for (uint32_t a = 0; a < n_touched; a++) {
+        d->kind_load[(size_t)touched[a] * d->threads + best] += weight[touched[a]];
+        d->load[best] += weight[touched[a]];
+    }
+    return best;
+}
+
 /* Deals `lps[0..n)` (increasing ids) over `threads`; weight of LP i is
  * cost[lps[i]] + floor_ns, or 1 without cost. A run of a kind goes to the
  * thread with the least weight of that kind so far (ties: the least weight
- * in all, then the lowest thread). Returns the sum over kinds of the
- * busiest thread's weight of that kind: the time the windows of each kind
- * take, if each window ran LPs of one kind. */
+ * in all, then the lowest thread); with d->affine, a group goes whole
+ * where its first LP is reached (deal_group; deal_find_groups first).
+ * Returns the sum over kinds of the busiest thread's weight of that kind:
+ * the time the windows of each kind take, if each window ran LPs of one
+ * kind. */
 static double deal_lps(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n, const double *cost,
                        double floor_ns)
 {
     deal_clear(d);
     uint32_t count[DEAL_MAX_KINDS] = {0}, run_left[DEAL_MAX_KINDS] = {0}, run_thread[DEAL_MAX_KINDS] = {0};
+    for (uint32_t g = 0; d->affine && g < d->n_groups; g++)
+        d->group_thread[g] = SIM_NO_AFFINITY;
     for (uint32_t i = 0; i < n; i++)
-        count[deal_kind(d, eng->lps[lps[i]].handler)]++;
+        if (!d->affine || d->group_of[i] == SIM_NO_AFFINITY)
+            count[deal_kind(d, eng->lps[lps[i]].handler)]++;
     for (uint32_t i = 0; i < n; i++) {
+        if (d->affine && d->group_of[i] != SIM_NO_AFFINITY) {
+            uint32_t *t = &d->group_thread[d->group_of[i]];
+            if (*t == SIM_NO_AFFINITY)
+                *t = deal_group(d, eng, lps, d->group_of[i], cost, floor_ns);
+            d->thread_of[i] = *t;
+            continue;
+        }
         const uint32_t k = deal_kind(d, eng->lps[lps[i]].handler);
-        const double w = cost ? cost[lps[i]] + floor_ns : 1.0;
+        const double w = lp_weight(lps, i, cost, floor_ns);
         double *kl = &d->kind_load[(size_t)k * d->threads];
         if (run_left[k] == 0) {
             uint32_t best = 0;
@@ -1048,6 +1199,32 @@ static double deal_lps(lp_deal *d, const sim_engine *eng, const uint32_t *lps, u
         d->load[run_thread[k]] += w;
     }
     return deal_span(d);
+}
+
+/* The affinity groups are kept whole only when that costs little balance:
+ * dealt by count, their sum over kinds of the busiest thread's LPs may
+ * exceed the deal without groups by at most this fraction (datacenter_10k:
+ * 157 clusters of 64 hosts or fewer on 2 threads, 0.2 % more; one cluster
+ * of every host would put them all on one thread, 100 % more). */
+#define AFFINITY_SLACK 0.05
+
+/* Deals lps[0..n) of one rank by count (deal_init with groups when the
+ * model set affinities); returns whether the groups were kept whole. */
+static int deal_rank(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n)
+{
+    d->affine = 0;
+    const double plain = deal_lps(d, eng, lps, n, NULL, 0.0);
+    if (!eng->lp_affinity)
+        return 0;
+    deal_find_groups(d, eng, lps, n);
+    if (d->n_groups == 0)
+        return 0;
+    d->affine = 1;
+    if (deal_lps(d, eng, lps, n, NULL, 0.0) <= plain * (1.0 + AFFINITY_SLACK))
+        return 1;
+    d->affine = 0;
+    deal_lps(d, eng, lps, n, NULL, 0.0);
+    return 0;
 }
 
 /* Writes rank r's slots from a deal: thread t's LPs in increasing id form
@@ -1090,7 +1267,7 @@ static void rebalance_threads(sim_engine *eng)
     for (uint32_t i = first; i < end; i++)
         total += eng->lp_cost_ns[eng->lp_order[i]];
     lp_deal d;
-    const int dealt = deal_init(&d, threads, n) == 0;
+    const int dealt = deal_init(&d, threads, n, eng->deal_affine) == 0;
     uint32_t *lps = malloc((size_t)n * sizeof *lps);
     uint32_t *now = malloc((size_t)n * sizeof *now);
     if (total > 0.0 && dealt && lps && now) {
@@ -1109,6 +1286,10 @@ static void rebalance_threads(sim_engine *eng)
             d.kind_load[(size_t)k * threads + now[i]] += eng->lp_cost_ns[lps[i]] + floor_ns;
         }
         const double current = deal_span(&d);
+        if (m == n && eng->deal_affine) { /* the groups stay whole, re-dealt by cost */
+            deal_find_groups(&d, eng, lps, n);
+            d.affine = 1;
+        }
         if (m == n && deal_lps(&d, eng, lps, n, eng->lp_cost_ns, floor_ns) < REDEAL_GAIN * current) {
             apply_deal(eng, r, first, lps, n, d.thread_of);
             sim_due_index *due = &eng->due;
@@ -1274,10 +1455,10 @@ static int partition_lps(sim_engine *eng)
     for (uint32_t lp = 0; lp < n; lp++)
         eng->lp_order[fill[lp_rank(eng, lp, first, end)]++] = lp;
     /* each rank's LPs, in increasing id in lp_order, dealt to its threads
-     * one per LP of each kind (lp_deal) */
+     * evenly by kind, affinity groups whole (lp_deal) */
     lp_deal d;
     uint32_t *lps = malloc((n ? n : 1) * sizeof *lps);
-    if (deal_init(&d, threads, n) != 0 || !lps) {
+    if (deal_init(&d, threads, n, eng->lp_affinity != NULL) != 0 || !lps) {
         deal_free(&d);
         free(lps);
         free(rank_start);
@@ -1287,7 +1468,9 @@ static int partition_lps(sim_engine *eng)
     for (uint32_t r = 0; r < ranks; r++) {
         const uint32_t base = rank_start[r], c = rank_start[r + 1] - rank_start[r];
         memcpy(lps, &eng->lp_order[base], (size_t)c * sizeof *lps);
-        deal_lps(&d, eng, lps, c, NULL, 0.0);
+        const int affine = deal_rank(&d, eng, lps, c);
+        if (r == (uint32_t)eng->rank)
+            eng->deal_affine = affine;
         apply_deal(eng, r, base, lps, c, d.thread_of);
     }
     eng->worker_first[workers] = n;
@@ -1489,10 +1672,11 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
     eng->running = 0;
 
     eng->stats.events = sim_events_executed(eng);
-    eng->stats.remote_events = eng->stats.rank_events = 0;
+    eng->stats.remote_events = eng->stats.rank_events = eng->stats.thread_events = 0;
     for (int t = 0; t < eng->cfg.threads; t++) {
         eng->stats.remote_events += eng->ctxs[t].remote_events;
         eng->stats.rank_events += eng->ctxs[t].rank_events;
+        eng->stats.thread_events += eng->ctxs[t].thread_events;
     }
     if (eng->ranks > 1) { /* every rank reports the whole run's counts */
         uint64_t sums[3] = {eng->stats.events, eng->stats.remote_events, eng->stats.rank_events};
@@ -1515,5 +1699,6 @@ const char *sim_error(const sim_engine *eng) { return eng->error; }
 
 void sim_get_stats(const sim_engine *eng, sim_stats *out) { *out = eng->stats; }
 sim_time_ns sim_lookahead_ns(const sim_engine *eng) { return eng->cfg.lookahead_ns; }
+int sim_affinity_used(const sim_engine *eng) { return eng->deal_affine; }
 uint64_t sim_seed(const sim_engine *eng) { return eng->cfg.seed; }
 int sim_threads(const sim_engine *eng) { return eng->cfg.threads; }
