@@ -40,15 +40,24 @@ typedef struct sim_kind {
     uint32_t priority;
 } sim_kind;
 
+/* Cache lines, for the layout of what each thread writes (sizes and
+ * alignment of sim_ctx and sim_outbox). */
+#define SIM_CACHE_LINE 64
+
+/* One line each: a thread writes len for every event it sends, and two
+ * threads' boxes on one line made every send a miss (issue 18 item 3). */
 typedef struct sim_outbox {
     sim_event **items;
     size_t len, cap;
+    char pad[SIM_CACHE_LINE - sizeof(sim_event **) - 2 * sizeof(size_t)];
 } sim_outbox;
+_Static_assert(sizeof(sim_outbox) == SIM_CACHE_LINE, "an outbox fills one cache line");
 
-/* Per-thread state; the handler context is the thread's own. Padded so two
- * threads never share a cache line for their counters. */
+/* Per-thread state; the handler context is the thread's own. Aligned to a
+ * cache line (and so sized in lines) so two threads never share a line for
+ * what they write per event. */
 struct sim_ctx {
-    sim_engine *eng;
+    _Alignas(SIM_CACHE_LINE) sim_engine *eng;
     int thread;
     uint32_t lp_id;
     sim_lp *lp;
@@ -64,7 +73,6 @@ struct sim_ctx {
     sim_time_ns error_time;
     uint32_t error_lp;
     char error[SIM_ERROR_LEN];
-    char pad[64];
 };
 
 struct sim_engine {
@@ -120,6 +128,18 @@ static double wall_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* calloc for arrays of line-aligned per-thread records (sizes are multiples
+ * of the line); free() releases it. */
+static void *aligned_calloc(size_t n, size_t size)
+{
+    if (n == 0 || size > SIZE_MAX / n)
+        return NULL;
+    void *p = aligned_alloc(SIM_CACHE_LINE, n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
 static void set_engine_error(sim_engine *eng, const char *fmt, ...)
 {
     if (eng->error[0])
@@ -140,7 +160,7 @@ sim_engine *sim_engine_new(const sim_config *cfg)
     eng->cfg = *cfg;
     eng->rank = cfg->distributed ? sim_mpi_rank() : 0;
     eng->ranks = cfg->distributed ? sim_mpi_size() : 1;
-    eng->ctxs = calloc((size_t)cfg->threads, sizeof *eng->ctxs);
+    eng->ctxs = aligned_calloc((size_t)cfg->threads, sizeof *eng->ctxs);
     eng->send_bytes = calloc((size_t)eng->ranks, sizeof *eng->send_bytes);
     if (!eng->ctxs || !eng->send_bytes) {
         free(eng->ctxs);
@@ -152,7 +172,7 @@ sim_engine *sim_engine_new(const sim_config *cfg)
         sim_ctx *c = &eng->ctxs[t];
         c->eng = eng;
         c->thread = t;
-        c->outboxes = calloc((size_t)(cfg->threads + eng->ranks), sizeof *c->outboxes);
+        c->outboxes = aligned_calloc((size_t)(cfg->threads + eng->ranks), sizeof *c->outboxes);
         if (!c->outboxes) {
             sim_engine_free(eng);
             return NULL;
