@@ -75,6 +75,15 @@ struct sim_ctx {
     char error[SIM_ERROR_LEN];
 };
 
+/* Affinity groups among a rank's LPs (sim_lp_set_affinity; lp_deal) (increasing id, index i): group g's
+ * members are members[group_first[g] .. group_first[g + 1]), in increasing i. */
+typedef struct lp_groups {
+    uint32_t n_groups;
+    uint32_t *group_of;    /* [i] g, or SIM_NO_AFFINITY */
+    uint32_t *members;     /* LP indices i, group by group */
+    uint32_t *group_first; /* n_groups + 1 */
+} lp_groups;
+
 struct sim_engine {
     sim_config cfg;
     sim_lp *lps;
@@ -99,6 +108,7 @@ struct sim_engine {
     uint32_t spread_first, spread_end; /* LPs spread over ranks; the rest on rank 0 */
     double *lp_cost_ns; /* measured wall time per LP (team epochs that measure), decayed */
     int deal_affine;    /* this rank's deal keeps affinity groups whole (partition_lps) */
+    lp_groups groups;   /* this rank's affinity groups, kept for rebalance_threads */
     /* Slots are positions in lp_order; which of this rank's LPs have an
      * event before a window's end (sim/due_index.h). Built by sim_run. */
     sim_due_index due;
@@ -120,6 +130,8 @@ struct sim_engine {
     size_t send_cap;
     size_t *send_bytes; /* per rank */
 };
+
+static void groups_free(lp_groups *gr);
 
 static double wall_seconds(void)
 {
@@ -212,6 +224,7 @@ void sim_engine_free(sim_engine *eng)
     free(eng->lp_order);
     free(eng->worker_first);
     free(eng->lp_cost_ns);
+    groups_free(&eng->groups);
     sim_due_free(&eng->due);
     for (int i = 0; i < eng->n_regions; i++)
         free(eng->regions[i].shadow);
@@ -1000,6 +1013,7 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
  * does, so no result depends on the deal. */
 enum { DEAL_MAX_KINDS = 64 }; /* more handlers than this share the last kind */
 
+
 typedef struct lp_deal {
     uint32_t threads;
     uint32_t *thread_of; /* [i] thread of the rank's i-th LP (increasing id) */
@@ -1007,14 +1021,8 @@ typedef struct lp_deal {
     double *load;        /* [t] */
     sim_handler_fn kinds[DEAL_MAX_KINDS];
     uint32_t n_kinds;
-    /* Affinity groups, when `affine`: the rank's LPs i by (group, i) in
-     * `members`, group g's at [group_first[g], group_first[g + 1]); */
-    int affine;
-    uint32_t n_groups;
-    uint32_t *group_of;     /* [i] g, or SIM_NO_AFFINITY */
-    uint64_t *members;      /* group << 32 | i while sorting, then i */
-    uint32_t *group_first;  /* n_groups + 1 */
-    uint32_t *group_thread; /* [g] while dealing, SIM_NO_AFFINITY until dealt */
+    const lp_groups *groups; /* deal these whole; NULL: no groups */
+    uint32_t *group_thread;  /* [g] while dealing, SIM_NO_AFFINITY until dealt */
 } lp_deal;
 
 static void deal_free(lp_deal *d)
@@ -1022,30 +1030,27 @@ static void deal_free(lp_deal *d)
     free(d->thread_of);
     free(d->kind_load);
     free(d->load);
-    free(d->group_of);
-    free(d->members);
-    free(d->group_first);
     free(d->group_thread);
 }
 
-/* Returns 0, or -1 out of memory (then deal_free it all the same). With
- * `groups`, room for affinity groups among n LPs. */
-static int deal_init(lp_deal *d, uint32_t threads, uint32_t n, int groups)
+/* Returns 0, or -1 out of memory (then deal_free it all the same). */
+static int deal_init(lp_deal *d, uint32_t threads, uint32_t n)
 {
     *d = (lp_deal){.threads = threads};
     const size_t m = n ? n : 1;
     d->thread_of = malloc(m * sizeof *d->thread_of);
     d->kind_load = malloc((size_t)DEAL_MAX_KINDS * threads * sizeof *d->kind_load);
     d->load = malloc(threads * sizeof *d->load);
-    if (!d->thread_of || !d->kind_load || !d->load)
-        return -1;
-    if (!groups)
-        return 0;
-    d->group_of = malloc(m * sizeof *d->group_of);
-    d->members = malloc(m * sizeof *d->members);
-    d->group_first = malloc((m + 1) * sizeof *d->group_first);
     d->group_thread = malloc(m * sizeof *d->group_thread);
-    return d->group_of && d->members && d->group_first && d->group_thread ? 0 : -1;
+    return d->thread_of && d->kind_load && d->load && d->group_thread ? 0 : -1;
+}
+
+static void groups_free(lp_groups *gr)
+{
+    free(gr->group_of);
+    free(gr->members);
+    free(gr->group_first);
+    *gr = (lp_groups){0};
 }
 
 static int compare_u64(const void *a, const void *b)
@@ -1054,28 +1059,37 @@ static int compare_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Finds the affinity groups among lps[0..n) (deal_init with groups). */
-static void deal_find_groups(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n)
+/* Finds the affinity groups among lps[0..n) (the model's, eng->lp_affinity).
+ * Returns 0, or -1 out of memory (then groups_free it all the same). */
+static int groups_find(lp_groups *gr, const sim_engine *eng, const uint32_t *lps, uint32_t n)
 {
+    const size_t m_max = n ? n : 1;
+    *gr = (lp_groups){0};
+    gr->group_of = malloc(m_max * sizeof *gr->group_of);
+    gr->members = malloc(m_max * sizeof *gr->members);
+    gr->group_first = malloc((m_max + 1) * sizeof *gr->group_first);
+    uint64_t *keys = malloc(m_max * sizeof *keys); /* group << 32 | i */
+    if (!gr->group_of || !gr->members || !gr->group_first || !keys) {
+        free(keys);
+        return -1;
+    }
     uint32_t m = 0;
     for (uint32_t i = 0; i < n; i++) {
         const uint32_t g = eng->lp_affinity[lps[i]];
-        d->group_of[i] = SIM_NO_AFFINITY;
+        gr->group_of[i] = SIM_NO_AFFINITY;
         if (g != SIM_NO_AFFINITY)
-            d->members[m++] = (uint64_t)g << 32 | i;
+            keys[m++] = (uint64_t)g << 32 | i;
     }
-    qsort(d->members, m, sizeof *d->members, compare_u64);
-    d->n_groups = 0;
-    uint64_t previous = 0;
+    qsort(keys, m, sizeof *keys, compare_u64);
     for (uint32_t j = 0; j < m; j++) {
-        const uint64_t group = d->members[j] >> 32;
-        if (j == 0 || group != previous)
-            d->group_first[d->n_groups++] = j;
-        previous = group;
-        d->members[j] &= UINT32_MAX; /* now the LP's index i */
-        d->group_of[d->members[j]] = d->n_groups - 1;
+        if (j == 0 || keys[j] >> 32 != keys[j - 1] >> 32)
+            gr->group_first[gr->n_groups++] = j;
+        gr->members[j] = (uint32_t)keys[j];
+        gr->group_of[gr->members[j]] = gr->n_groups - 1;
     }
-    d->group_first[d->n_groups] = m;
+    gr->group_first[gr->n_groups] = m;
+    free(keys);
+    return 0;
 }
 
 static void deal_clear(lp_deal *d)
@@ -1141,8 +1155,8 @@ static uint32_t deal_group(lp_deal *d, const sim_engine *eng, const uint32_t *lp
 {
     double weight[DEAL_MAX_KINDS];
     uint32_t touched[DEAL_MAX_KINDS], n_touched = 0;
-    for (uint32_t j = d->group_first[g]; j < d->group_first[g + 1]; j++) {
-        const uint32_t i = (uint32_t)d->members[j], k = deal_kind(d, eng->lps[lps[i]].handler);
+    for (uint32_t j = d->groups->group_first[g]; j < d->groups->group_first[g + 1]; j++) {
+        const uint32_t i = d->groups->members[j], k = deal_kind(d, eng->lps[lps[i]].handler);
         uint32_t seen = 0;
         while (seen < n_touched && touched[seen] != k)
             seen++;
@@ -1179,8 +1193,8 @@ static uint32_t deal_group(lp_deal *d, const sim_engine *eng, const uint32_t *lp
 /* Deals `lps[0..n)` (increasing ids) over `threads`; weight of LP i is
  * cost[lps[i]] + floor_ns, or 1 without cost. A run of a kind goes to the
  * thread with the least weight of that kind so far (ties: the least weight
- * in all, then the lowest thread); with d->affine, a group goes whole
- * where its first LP is reached (deal_group; deal_find_groups first).
+ * in all, then the lowest thread); with d->groups, a group goes whole
+ * where its first LP is reached (deal_group).
  * Returns the sum over kinds of the busiest thread's weight of that kind:
  * the time the windows of each kind take, if each window ran LPs of one
  * kind. */
@@ -1189,16 +1203,17 @@ static double deal_lps(lp_deal *d, const sim_engine *eng, const uint32_t *lps, u
 {
     deal_clear(d);
     uint32_t count[DEAL_MAX_KINDS] = {0}, run_left[DEAL_MAX_KINDS] = {0}, run_thread[DEAL_MAX_KINDS] = {0};
-    for (uint32_t g = 0; d->affine && g < d->n_groups; g++)
+    const uint32_t *group_of = d->groups ? d->groups->group_of : NULL;
+    for (uint32_t g = 0; group_of && g < d->groups->n_groups; g++)
         d->group_thread[g] = SIM_NO_AFFINITY;
     for (uint32_t i = 0; i < n; i++)
-        if (!d->affine || d->group_of[i] == SIM_NO_AFFINITY)
+        if (!group_of || group_of[i] == SIM_NO_AFFINITY)
             count[deal_kind(d, eng->lps[lps[i]].handler)]++;
     for (uint32_t i = 0; i < n; i++) {
-        if (d->affine && d->group_of[i] != SIM_NO_AFFINITY) {
-            uint32_t *t = &d->group_thread[d->group_of[i]];
+        if (group_of && group_of[i] != SIM_NO_AFFINITY) {
+            uint32_t *t = &d->group_thread[group_of[i]];
             if (*t == SIM_NO_AFFINITY)
-                *t = deal_group(d, eng, lps, d->group_of[i], cost, floor_ns);
+                *t = deal_group(d, eng, lps, group_of[i], cost, floor_ns);
             d->thread_of[i] = *t;
             continue;
         }
@@ -1228,21 +1243,18 @@ static double deal_lps(lp_deal *d, const sim_engine *eng, const uint32_t *lps, u
  * of every host would put them all on one thread, 100 % more). */
 #define AFFINITY_SLACK 0.05
 
-/* Deals lps[0..n) of one rank by count (deal_init with groups when the
- * model set affinities); returns whether the groups were kept whole. */
-static int deal_rank(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n)
+/* Deals lps[0..n) of one rank by count, keeping the groups `gr` whole
+ * (NULL: none) when that costs little balance; returns whether it did. */
+static int deal_rank(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n, const lp_groups *gr)
 {
-    d->affine = 0;
+    d->groups = NULL;
     const double plain = deal_lps(d, eng, lps, n, NULL, 0.0);
-    if (!eng->lp_affinity)
+    if (!gr || gr->n_groups == 0)
         return 0;
-    deal_find_groups(d, eng, lps, n);
-    if (d->n_groups == 0)
-        return 0;
-    d->affine = 1;
+    d->groups = gr;
     if (deal_lps(d, eng, lps, n, NULL, 0.0) <= plain * (1.0 + AFFINITY_SLACK))
         return 1;
-    d->affine = 0;
+    d->groups = NULL;
     deal_lps(d, eng, lps, n, NULL, 0.0);
     return 0;
 }
@@ -1287,7 +1299,7 @@ static void rebalance_threads(sim_engine *eng)
     for (uint32_t i = first; i < end; i++)
         total += eng->lp_cost_ns[eng->lp_order[i]];
     lp_deal d;
-    const int dealt = deal_init(&d, threads, n, eng->deal_affine) == 0;
+    const int dealt = deal_init(&d, threads, n) == 0;
     uint32_t *lps = malloc((size_t)n * sizeof *lps);
     uint32_t *now = malloc((size_t)n * sizeof *now);
     if (total > 0.0 && dealt && lps && now) {
@@ -1306,10 +1318,8 @@ static void rebalance_threads(sim_engine *eng)
             d.kind_load[(size_t)k * threads + now[i]] += eng->lp_cost_ns[lps[i]] + floor_ns;
         }
         const double current = deal_span(&d);
-        if (m == n && eng->deal_affine) { /* the groups stay whole, re-dealt by cost */
-            deal_find_groups(&d, eng, lps, n);
-            d.affine = 1;
-        }
+        if (eng->deal_affine) /* the groups stay whole, re-dealt by cost */
+            d.groups = &eng->groups;
         if (m == n && deal_lps(&d, eng, lps, n, eng->lp_cost_ns, floor_ns) < REDEAL_GAIN * current) {
             apply_deal(eng, r, first, lps, n, d.thread_of);
             sim_due_index *due = &eng->due;
@@ -1478,7 +1488,7 @@ static int partition_lps(sim_engine *eng)
      * evenly by kind, affinity groups whole (lp_deal) */
     lp_deal d;
     uint32_t *lps = malloc((n ? n : 1) * sizeof *lps);
-    if (deal_init(&d, threads, n, eng->lp_affinity != NULL) != 0 || !lps) {
+    if (deal_init(&d, threads, n) != 0 || !lps) {
         deal_free(&d);
         free(lps);
         free(rank_start);
@@ -1488,9 +1498,21 @@ static int partition_lps(sim_engine *eng)
     for (uint32_t r = 0; r < ranks; r++) {
         const uint32_t base = rank_start[r], c = rank_start[r + 1] - rank_start[r];
         memcpy(lps, &eng->lp_order[base], (size_t)c * sizeof *lps);
-        const int affine = deal_rank(&d, eng, lps, c);
+        /* this rank's groups are kept for rebalance_threads */
+        lp_groups other = {0}, *gr = r == (uint32_t)eng->rank ? &eng->groups : &other;
+        groups_free(gr);
+        if (eng->lp_affinity && groups_find(gr, eng, lps, c) != 0) {
+            groups_free(gr);
+            deal_free(&d);
+            free(lps);
+            free(rank_start);
+            set_engine_error(eng, "out of memory partitioning %u LPs", n);
+            return -1;
+        }
+        const int affine = deal_rank(&d, eng, lps, c, eng->lp_affinity ? gr : NULL);
         if (r == (uint32_t)eng->rank)
             eng->deal_affine = affine;
+        groups_free(&other);
         apply_deal(eng, r, base, lps, c, d.thread_of);
     }
     eng->worker_first[workers] = n;
