@@ -75,8 +75,9 @@ struct sim_ctx {
     char error[SIM_ERROR_LEN];
 };
 
-/* Affinity groups among a rank's LPs (sim_lp_set_affinity; lp_deal) (increasing id, index i): group g's
- * members are members[group_first[g] .. group_first[g + 1]), in increasing i. */
+/* The affinity groups (sim_lp_set_affinity) among a rank's LPs, which are
+ * indexed i in increasing id: group g's members are
+ * members[group_first[g] .. group_first[g + 1]), in increasing i. */
 typedef struct lp_groups {
     uint32_t n_groups;
     uint32_t *group_of;    /* [i] g, or SIM_NO_AFFINITY */
