@@ -183,12 +183,13 @@ int main(int argc, char **argv)
     double built = rss_built - rss_before;
     printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f load_s=%.3f build_s=%.3f run_s=%.3f "
            "wall_s=%.3f cpu_s=%.3f build_cpu_s=%.3f peak_rss_mib=%.1f run_rss_mib=%.1f load_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
-           "windows=%llu solo_windows=%llu rebalances=%llu lps=%llu run_cpu_s=%.3f hook_end_s=%.3f hook_end_cpu_s=%.3f\n",
+           "windows=%llu solo_windows=%llu rebalances=%llu lps=%llu run_cpu_s=%.3f hook_end_s=%.3f hook_end_cpu_s=%.3f affinity=%d remote_events=%llu thread_events=%llu\n",
            hosts, vms, sim_threads(eng), (double)until_ns / 1e9, (unsigned long long)st.events, st.events_per_s,
            load_s, build_s, st.wall_s, wall_s, cpu_s(), build_cpu_s, peak_rss_bytes() / 1048576.0, rss_run / 1048576.0, rss_before / 1048576.0, built / 1048576.0,
            vms ? built / vms : 0.0, sizeof(vm_spec) + sizeof(vm), (unsigned long long)st.windows,
            (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances, (unsigned long long)st.lp_count,
-           run_cpu_s, hook_end_wall_s, hook_end_cpu_s);
+           run_cpu_s, hook_end_wall_s, hook_end_cpu_s, sim_affinity_used(eng),
+           (unsigned long long)st.remote_events, (unsigned long long)st.thread_events);
     model_free(m);
     sim_engine_free(eng);
     scenario_free(scn);

@@ -40,15 +40,24 @@ typedef struct sim_kind {
     uint32_t priority;
 } sim_kind;
 
+/* Cache lines, for the layout of what each thread writes (sizes and
+ * alignment of sim_ctx and sim_outbox). */
+#define SIM_CACHE_LINE 64
+
+/* One line each: a thread writes len for every event it sends, and two
+ * threads' boxes on one line made every send a miss (issue 18 item 3). */
 typedef struct sim_outbox {
     sim_event **items;
     size_t len, cap;
+    char pad[SIM_CACHE_LINE - sizeof(sim_event **) - 2 * sizeof(size_t)];
 } sim_outbox;
+_Static_assert(sizeof(sim_outbox) == SIM_CACHE_LINE, "an outbox fills one cache line");
 
-/* Per-thread state; the handler context is the thread's own. Padded so two
- * threads never share a cache line for their counters. */
+/* Per-thread state; the handler context is the thread's own. Aligned to a
+ * cache line (and so sized in lines) so two threads never share a line for
+ * what they write per event. */
 struct sim_ctx {
-    sim_engine *eng;
+    _Alignas(SIM_CACHE_LINE) sim_engine *eng;
     int thread;
     uint32_t lp_id;
     sim_lp *lp;
@@ -58,18 +67,29 @@ struct sim_ctx {
     uint64_t events;
     uint64_t remote_events;
     uint64_t rank_events; /* of remote_events, those to another rank */
+    uint64_t thread_events; /* of remote_events, those to another thread's block */
     sim_time_ns next_min; /* earliest pending time seen by this thread */
     int has_error;
     sim_time_ns error_time;
     uint32_t error_lp;
     char error[SIM_ERROR_LEN];
-    char pad[64];
 };
+
+/* The affinity groups (sim_lp_set_affinity) among a rank's LPs, which are
+ * indexed i in increasing id: group g's members are
+ * members[group_first[g] .. group_first[g + 1]), in increasing i. */
+typedef struct lp_groups {
+    uint32_t n_groups;
+    uint32_t *group_of;    /* [i] g, or SIM_NO_AFFINITY */
+    uint32_t *members;     /* LP indices i, group by group */
+    uint32_t *group_first; /* n_groups + 1 */
+} lp_groups;
 
 struct sim_engine {
     sim_config cfg;
     sim_lp *lps;
     uint32_t lp_count, lp_cap;
+    uint32_t *lp_affinity; /* NULL, or lp_cap groups (sim_lp_set_affinity); read by the partition only */
     sim_kind kinds[SIM_MAX_KINDS];
     uint32_t kind_count;
     sim_ctx *ctxs; /* cfg.threads of them */
@@ -88,6 +108,8 @@ struct sim_engine {
     uint32_t *worker_first;
     uint32_t spread_first, spread_end; /* LPs spread over ranks; the rest on rank 0 */
     double *lp_cost_ns; /* measured wall time per LP (team epochs that measure), decayed */
+    int deal_affine;    /* this rank's deal keeps affinity groups whole (partition_lps) */
+    lp_groups groups;   /* this rank's affinity groups, kept for rebalance_threads */
     /* Slots are positions in lp_order; which of this rank's LPs have an
      * event before a window's end (sim/due_index.h). Built by sim_run. */
     sim_due_index due;
@@ -111,11 +133,25 @@ struct sim_engine {
     size_t *send_bytes; /* per rank */
 };
 
+static void groups_free(lp_groups *gr);
+
 static double wall_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* calloc for arrays of line-aligned per-thread records (sizes are multiples
+ * of the line); free() releases it. */
+static void *aligned_calloc(size_t n, size_t size)
+{
+    if (n == 0 || size > SIZE_MAX / n)
+        return NULL;
+    void *p = aligned_alloc(SIM_CACHE_LINE, n * size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
 }
 
 static void set_engine_error(sim_engine *eng, const char *fmt, ...)
@@ -138,7 +174,7 @@ sim_engine *sim_engine_new(const sim_config *cfg)
     eng->cfg = *cfg;
     eng->rank = cfg->distributed ? sim_mpi_rank() : 0;
     eng->ranks = cfg->distributed ? sim_mpi_size() : 1;
-    eng->ctxs = calloc((size_t)cfg->threads, sizeof *eng->ctxs);
+    eng->ctxs = aligned_calloc((size_t)cfg->threads, sizeof *eng->ctxs);
     eng->send_bytes = calloc((size_t)eng->ranks, sizeof *eng->send_bytes);
     if (!eng->ctxs || !eng->send_bytes) {
         free(eng->ctxs);
@@ -150,7 +186,7 @@ sim_engine *sim_engine_new(const sim_config *cfg)
         sim_ctx *c = &eng->ctxs[t];
         c->eng = eng;
         c->thread = t;
-        c->outboxes = calloc((size_t)(cfg->threads + eng->ranks), sizeof *c->outboxes);
+        c->outboxes = aligned_calloc((size_t)(cfg->threads + eng->ranks), sizeof *c->outboxes);
         if (!c->outboxes) {
             sim_engine_free(eng);
             return NULL;
@@ -172,6 +208,7 @@ void sim_engine_free(sim_engine *eng)
         free(lp->name);
     }
     free(eng->lps);
+    free(eng->lp_affinity);
     for (uint32_t k = 0; k < eng->kind_count; k++)
         free(eng->kinds[k].name);
     if (eng->ctxs) {
@@ -189,6 +226,7 @@ void sim_engine_free(sim_engine *eng)
     free(eng->lp_order);
     free(eng->worker_first);
     free(eng->lp_cost_ns);
+    groups_free(&eng->groups);
     sim_due_free(&eng->due);
     for (int i = 0; i < eng->n_regions; i++) {
         free(eng->regions[i].shadow);
@@ -245,8 +283,18 @@ uint32_t sim_lp_new(sim_engine *eng, const char *name, sim_handler_fn handler, v
             return UINT32_MAX;
         }
         eng->lps = grown;
+        if (eng->lp_affinity) {
+            uint32_t *groups = realloc(eng->lp_affinity, (size_t)cap * sizeof *groups);
+            if (!groups) {
+                set_engine_error(eng, "out of memory creating LP %u", eng->lp_count);
+                return UINT32_MAX;
+            }
+            eng->lp_affinity = groups;
+        }
         eng->lp_cap = cap;
     }
+    if (eng->lp_affinity)
+        eng->lp_affinity[eng->lp_count] = SIM_NO_AFFINITY;
     sim_lp *lp = &eng->lps[eng->lp_count];
     memset(lp, 0, sizeof *lp);
     lp->handler = handler;
@@ -259,6 +307,23 @@ void sim_lp_set_prefetch(sim_engine *eng, uint32_t lp, sim_prefetch_fn prefetch)
 {
     if (lp < eng->lp_count)
         eng->lps[lp].prefetch = prefetch;
+}
+
+void sim_lp_set_affinity(sim_engine *eng, uint32_t lp, uint32_t group)
+{
+    if (lp >= eng->lp_count)
+        return;
+    if (!eng->lp_affinity) {
+        if (group == SIM_NO_AFFINITY)
+            return;
+        if (!(eng->lp_affinity = malloc((size_t)eng->lp_cap * sizeof *eng->lp_affinity))) {
+            set_engine_error(eng, "out of memory setting the affinity of LP %u", lp);
+            return;
+        }
+        for (uint32_t i = 0; i < eng->lp_cap; i++)
+            eng->lp_affinity[i] = SIM_NO_AFFINITY;
+    }
+    eng->lp_affinity[lp] = group;
 }
 
 uint32_t sim_lp_count(const sim_engine *eng) { return eng->lp_count; }
@@ -428,6 +493,8 @@ void sim_send(sim_ctx *ctx, uint32_t dst_lp, sim_time_ns delay_ns, uint32_t kind
         uint32_t box = lp_outbox(eng, dst_lp);
         if (box >= (uint32_t)eng->cfg.threads)
             ctx->rank_events++;
+        else if (box != lp_outbox(eng, ctx->lp_id)) /* the sender's block, also in a solo epoch */
+            ctx->thread_events++;
         failed = outbox_push(&ctx->outboxes[box], ev);
     }
     if (failed)
@@ -940,9 +1007,16 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
  * the thread with the least weight of its kind so far (ties: the least
  * weight in all, then the lowest thread); weights are 1 per LP, or the
  * measured cost. Adjacent LPs then go to different threads, so first fit
- * piling VMs onto low-numbered hosts loads both threads alike. Who runs an
- * LP never changes what it does, so no result depends on the deal. */
+ * piling VMs onto low-numbered hosts loads both threads alike.
+ *
+ * Affinity groups (sim_lp_set_affinity) are dealt whole: when the deal
+ * reaches a group's first LP, the whole group goes to the thread where it
+ * lengthens the sum over kinds of the busiest thread's weight least (ties
+ * as above), so a cluster's hosts and controller share a thread and each
+ * kind stays even to within a group. Who runs an LP never changes what it
+ * does, so no result depends on the deal. */
 enum { DEAL_MAX_KINDS = 64 }; /* more handlers than this share the last kind */
+
 
 typedef struct lp_deal {
     uint32_t threads;
@@ -951,6 +1025,8 @@ typedef struct lp_deal {
     double *load;        /* [t] */
     sim_handler_fn kinds[DEAL_MAX_KINDS];
     uint32_t n_kinds;
+    const lp_groups *groups; /* deal these whole; NULL: no groups */
+    uint32_t *group_thread;  /* [g] while dealing, SIM_NO_AFFINITY until dealt */
 } lp_deal;
 
 static void deal_free(lp_deal *d)
@@ -958,16 +1034,66 @@ static void deal_free(lp_deal *d)
     free(d->thread_of);
     free(d->kind_load);
     free(d->load);
+    free(d->group_thread);
 }
 
 /* Returns 0, or -1 out of memory (then deal_free it all the same). */
 static int deal_init(lp_deal *d, uint32_t threads, uint32_t n)
 {
     *d = (lp_deal){.threads = threads};
-    d->thread_of = malloc((n ? n : 1) * sizeof *d->thread_of);
+    const size_t m = n ? n : 1;
+    d->thread_of = malloc(m * sizeof *d->thread_of);
     d->kind_load = malloc((size_t)DEAL_MAX_KINDS * threads * sizeof *d->kind_load);
     d->load = malloc(threads * sizeof *d->load);
-    return d->thread_of && d->kind_load && d->load ? 0 : -1;
+    d->group_thread = malloc(m * sizeof *d->group_thread);
+    return d->thread_of && d->kind_load && d->load && d->group_thread ? 0 : -1;
+}
+
+static void groups_free(lp_groups *gr)
+{
+    free(gr->group_of);
+    free(gr->members);
+    free(gr->group_first);
+    *gr = (lp_groups){0};
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Finds the affinity groups among lps[0..n) (the model's, eng->lp_affinity).
+ * Returns 0, or -1 out of memory (then groups_free it all the same). */
+static int groups_find(lp_groups *gr, const sim_engine *eng, const uint32_t *lps, uint32_t n)
+{
+    const size_t m_max = n ? n : 1;
+    *gr = (lp_groups){0};
+    gr->group_of = malloc(m_max * sizeof *gr->group_of);
+    gr->members = malloc(m_max * sizeof *gr->members);
+    gr->group_first = malloc((m_max + 1) * sizeof *gr->group_first);
+    uint64_t *keys = malloc(m_max * sizeof *keys); /* group << 32 | i */
+    if (!gr->group_of || !gr->members || !gr->group_first || !keys) {
+        free(keys);
+        return -1;
+    }
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint32_t g = eng->lp_affinity[lps[i]];
+        gr->group_of[i] = SIM_NO_AFFINITY;
+        if (g != SIM_NO_AFFINITY)
+            keys[m++] = (uint64_t)g << 32 | i;
+    }
+    qsort(keys, m, sizeof *keys, compare_u64);
+    for (uint32_t j = 0; j < m; j++) {
+        if (j == 0 || keys[j] >> 32 != keys[j - 1] >> 32)
+            gr->group_first[gr->n_groups++] = j;
+        gr->members[j] = (uint32_t)keys[j];
+        gr->group_of[gr->members[j]] = gr->n_groups - 1;
+    }
+    gr->group_first[gr->n_groups] = m;
+    free(keys);
+    return 0;
 }
 
 static void deal_clear(lp_deal *d)
@@ -1020,22 +1146,83 @@ static uint32_t deal_run_length(uint32_t lps_of_kind, uint32_t threads)
     return run < 1 ? 1 : run > DEAL_RUN_MAX ? DEAL_RUN_MAX : run;
 }
 
+static double lp_weight(const uint32_t *lps, uint32_t i, const double *cost, double floor_ns)
+{
+    return cost ? cost[lps[i]] + floor_ns : 1.0;
+}
+
+/* Deals affinity group g whole: to the thread where it adds least to the
+ * sum over kinds of the busiest thread's weight (ties: the least weight in
+ * all, then the lowest thread). Returns the thread. */
+static uint32_t deal_group(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t g, const double *cost,
+                           double floor_ns)
+{
+    double weight[DEAL_MAX_KINDS];
+    uint32_t touched[DEAL_MAX_KINDS], n_touched = 0;
+    for (uint32_t j = d->groups->group_first[g]; j < d->groups->group_first[g + 1]; j++) {
+        const uint32_t i = d->groups->members[j], k = deal_kind(d, eng->lps[lps[i]].handler);
+        uint32_t seen = 0;
+        while (seen < n_touched && touched[seen] != k)
+            seen++;
+        if (seen == n_touched) {
+            touched[n_touched++] = k;
+            weight[k] = 0.0;
+        }
+        weight[k] += lp_weight(lps, i, cost, floor_ns);
+    }
+    uint32_t best = 0;
+    double best_growth = 0.0;
+    for (uint32_t t = 0; t < d->threads; t++) {
+        double growth = 0.0;
+        for (uint32_t a = 0; a < n_touched; a++) {
+            const double *kl = &d->kind_load[(size_t)touched[a] * d->threads];
+            double busiest = 0.0;
+            for (uint32_t u = 0; u < d->threads; u++)
+                busiest = kl[u] > busiest ? kl[u] : busiest;
+            if (kl[t] + weight[touched[a]] > busiest)
+                growth += kl[t] + weight[touched[a]] - busiest;
+        }
+        if (t == 0 || growth < best_growth || (growth == best_growth && d->load[t] < d->load[best])) {
+            best = t;
+            best_growth = growth;
+        }
+    }
+    for (uint32_t a = 0; a < n_touched; a++) {
+        d->kind_load[(size_t)touched[a] * d->threads + best] += weight[touched[a]];
+        d->load[best] += weight[touched[a]];
+    }
+    return best;
+}
+
 /* Deals `lps[0..n)` (increasing ids) over `threads`; weight of LP i is
  * cost[lps[i]] + floor_ns, or 1 without cost. A run of a kind goes to the
  * thread with the least weight of that kind so far (ties: the least weight
- * in all, then the lowest thread). Returns the sum over kinds of the
- * busiest thread's weight of that kind: the time the windows of each kind
- * take, if each window ran LPs of one kind. */
+ * in all, then the lowest thread); with d->groups, a group goes whole
+ * where its first LP is reached (deal_group).
+ * Returns the sum over kinds of the busiest thread's weight of that kind:
+ * the time the windows of each kind take, if each window ran LPs of one
+ * kind. */
 static double deal_lps(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n, const double *cost,
                        double floor_ns)
 {
     deal_clear(d);
     uint32_t count[DEAL_MAX_KINDS] = {0}, run_left[DEAL_MAX_KINDS] = {0}, run_thread[DEAL_MAX_KINDS] = {0};
+    const uint32_t *group_of = d->groups ? d->groups->group_of : NULL;
+    for (uint32_t g = 0; group_of && g < d->groups->n_groups; g++)
+        d->group_thread[g] = SIM_NO_AFFINITY;
     for (uint32_t i = 0; i < n; i++)
-        count[deal_kind(d, eng->lps[lps[i]].handler)]++;
+        if (!group_of || group_of[i] == SIM_NO_AFFINITY)
+            count[deal_kind(d, eng->lps[lps[i]].handler)]++;
     for (uint32_t i = 0; i < n; i++) {
+        if (group_of && group_of[i] != SIM_NO_AFFINITY) {
+            uint32_t *t = &d->group_thread[group_of[i]];
+            if (*t == SIM_NO_AFFINITY)
+                *t = deal_group(d, eng, lps, group_of[i], cost, floor_ns);
+            d->thread_of[i] = *t;
+            continue;
+        }
         const uint32_t k = deal_kind(d, eng->lps[lps[i]].handler);
-        const double w = cost ? cost[lps[i]] + floor_ns : 1.0;
+        const double w = lp_weight(lps, i, cost, floor_ns);
         double *kl = &d->kind_load[(size_t)k * d->threads];
         if (run_left[k] == 0) {
             uint32_t best = 0;
@@ -1051,6 +1238,29 @@ static double deal_lps(lp_deal *d, const sim_engine *eng, const uint32_t *lps, u
         d->load[run_thread[k]] += w;
     }
     return deal_span(d);
+}
+
+/* The affinity groups are kept whole only when that costs little balance:
+ * dealt by count, their sum over kinds of the busiest thread's LPs may
+ * exceed the deal without groups by at most this fraction (datacenter_10k:
+ * 157 clusters of 64 hosts or fewer on 2 threads, 0.2 % more; one cluster
+ * of every host would put them all on one thread, 100 % more). */
+#define AFFINITY_SLACK 0.05
+
+/* Deals lps[0..n) of one rank by count, keeping the groups `gr` whole
+ * (NULL: none) when that costs little balance; returns whether it did. */
+static int deal_rank(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n, const lp_groups *gr)
+{
+    d->groups = NULL;
+    const double plain = deal_lps(d, eng, lps, n, NULL, 0.0);
+    if (!gr || gr->n_groups == 0)
+        return 0;
+    d->groups = gr;
+    if (deal_lps(d, eng, lps, n, NULL, 0.0) <= plain * (1.0 + AFFINITY_SLACK))
+        return 1;
+    d->groups = NULL;
+    deal_lps(d, eng, lps, n, NULL, 0.0);
+    return 0;
 }
 
 /* Writes rank r's slots from a deal: thread t's LPs in increasing id form
@@ -1112,6 +1322,8 @@ static void rebalance_threads(sim_engine *eng)
             d.kind_load[(size_t)k * threads + now[i]] += eng->lp_cost_ns[lps[i]] + floor_ns;
         }
         const double current = deal_span(&d);
+        if (eng->deal_affine) /* the groups stay whole, re-dealt by cost */
+            d.groups = &eng->groups;
         if (m == n && deal_lps(&d, eng, lps, n, eng->lp_cost_ns, floor_ns) < REDEAL_GAIN * current) {
             apply_deal(eng, r, first, lps, n, d.thread_of);
             sim_due_index *due = &eng->due;
@@ -1277,7 +1489,7 @@ static int partition_lps(sim_engine *eng)
     for (uint32_t lp = 0; lp < n; lp++)
         eng->lp_order[fill[lp_rank(eng, lp, first, end)]++] = lp;
     /* each rank's LPs, in increasing id in lp_order, dealt to its threads
-     * one per LP of each kind (lp_deal) */
+     * evenly by kind, affinity groups whole (lp_deal) */
     lp_deal d;
     uint32_t *lps = malloc((n ? n : 1) * sizeof *lps);
     if (deal_init(&d, threads, n) != 0 || !lps) {
@@ -1290,7 +1502,21 @@ static int partition_lps(sim_engine *eng)
     for (uint32_t r = 0; r < ranks; r++) {
         const uint32_t base = rank_start[r], c = rank_start[r + 1] - rank_start[r];
         memcpy(lps, &eng->lp_order[base], (size_t)c * sizeof *lps);
-        deal_lps(&d, eng, lps, c, NULL, 0.0);
+        /* this rank's groups are kept for rebalance_threads */
+        lp_groups other = {0}, *gr = r == (uint32_t)eng->rank ? &eng->groups : &other;
+        groups_free(gr);
+        if (eng->lp_affinity && groups_find(gr, eng, lps, c) != 0) {
+            groups_free(gr);
+            deal_free(&d);
+            free(lps);
+            free(rank_start);
+            set_engine_error(eng, "out of memory partitioning %u LPs", n);
+            return -1;
+        }
+        const int affine = deal_rank(&d, eng, lps, c, eng->lp_affinity ? gr : NULL);
+        if (r == (uint32_t)eng->rank)
+            eng->deal_affine = affine;
+        groups_free(&other);
         apply_deal(eng, r, base, lps, c, d.thread_of);
     }
     eng->worker_first[workers] = n;
@@ -1540,10 +1766,11 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
     eng->running = 0;
 
     eng->stats.events = sim_events_executed(eng);
-    eng->stats.remote_events = eng->stats.rank_events = 0;
+    eng->stats.remote_events = eng->stats.rank_events = eng->stats.thread_events = 0;
     for (int t = 0; t < eng->cfg.threads; t++) {
         eng->stats.remote_events += eng->ctxs[t].remote_events;
         eng->stats.rank_events += eng->ctxs[t].rank_events;
+        eng->stats.thread_events += eng->ctxs[t].thread_events;
     }
     if (eng->ranks > 1) { /* every rank reports the whole run's counts */
         uint64_t sums[3] = {eng->stats.events, eng->stats.remote_events, eng->stats.rank_events};
@@ -1566,5 +1793,6 @@ const char *sim_error(const sim_engine *eng) { return eng->error; }
 
 void sim_get_stats(const sim_engine *eng, sim_stats *out) { *out = eng->stats; }
 sim_time_ns sim_lookahead_ns(const sim_engine *eng) { return eng->cfg.lookahead_ns; }
+int sim_affinity_used(const sim_engine *eng) { return eng->deal_affine; }
 uint64_t sim_seed(const sim_engine *eng) { return eng->cfg.seed; }
 int sim_threads(const sim_engine *eng) { return eng->cfg.threads; }

@@ -82,6 +82,8 @@ typedef struct sim_stats {
     uint64_t barrier_sleeps; /* of which ended asleep, not spinning; both vary, never a result */
     uint64_t remote_events; /* events sent to another LP */
     uint64_t rank_events;   /* of which sent to an LP of another MPI rank */
+    uint64_t thread_events; /* of which sent to an LP of another thread's block of this rank
+                               (this rank; follows the deal, varies from run to run, never a result) */
     uint64_t lp_count;
     double wall_s;          /* wall time inside sim_run */
     double events_per_s;
@@ -113,6 +115,19 @@ const char *sim_lp_name(const sim_engine *eng, uint32_t lp);
 typedef enum { SIM_PREFETCH_AHEAD, SIM_PREFETCH_NEXT } sim_prefetch_stage;
 typedef void (*sim_prefetch_fn)(const void *state, sim_prefetch_stage stage);
 void sim_lp_set_prefetch(sim_engine *eng, uint32_t lp, sim_prefetch_fn prefetch);
+
+/* Optional, per LP, for speed only: LPs given the same affinity group run
+ * on the same thread of a rank, so that the messages they exchange stay in
+ * that thread's caches and event pool (the datacenter model: a cluster's
+ * hosts and its controller, which hears from each host every sample).
+ * The partition deals whole groups over the threads, keeping each kind of
+ * LP even, and re-deals them whole by measured cost; it ignores the groups
+ * when they are too few or too uneven to deal evenly (docs/engine.md,
+ * "Affinity groups"). `group` is any number but SIM_NO_AFFINITY (the
+ * default, which clears it). Call before sim_run. Which thread runs an LP
+ * never changes a result. */
+#define SIM_NO_AFFINITY UINT32_MAX
+void sim_lp_set_affinity(sim_engine *eng, uint32_t lp, uint32_t group);
 
 /* Schedules an event before the run starts (source = destination LP).
  * Returns 0, or -1 if time is negative or kind/LP unknown. */
@@ -146,8 +161,9 @@ int sim_lp_is_local(const sim_engine *eng, uint32_t lp);
 /* The thread of this rank whose block holds `lp` (valid once sim_run has
  * started), or -1 when another rank runs it or no run has started. Each
  * kind of LP (its handler) is dealt evenly over the threads, in increasing
- * id, and re-dealt by measured cost (docs/engine.md). For diagnostics and
- * tests: which thread runs an LP never changes a result. */
+ * id, affinity groups whole (sim_lp_set_affinity), and re-dealt by
+ * measured cost (docs/engine.md). For diagnostics and tests: which thread
+ * runs an LP never changes a result. */
 int sim_lp_thread(const sim_engine *eng, uint32_t lp);
 
 /* Distributed runs: only LPs [first, end) are spread over the ranks; every
@@ -179,6 +195,9 @@ const char *sim_error(const sim_engine *eng); /* "" when none */
 /* Events executed so far; call between windows (from a hook) or after a run. */
 uint64_t sim_events_executed(const sim_engine *eng);
 void sim_get_stats(const sim_engine *eng, sim_stats *out);
+/* Non-zero when this rank's partition keeps the affinity groups together
+ * (valid once sim_run has started; see sim_lp_set_affinity). Diagnostics. */
+int sim_affinity_used(const sim_engine *eng);
 sim_time_ns sim_lookahead_ns(const sim_engine *eng);
 uint64_t sim_seed(const sim_engine *eng);
 int sim_threads(const sim_engine *eng);

@@ -328,6 +328,76 @@ static void test_deal_in_runs(void)
     sim_engine_free(eng);
 }
 
+/* Affinity groups (sim_lp_set_affinity), 2 threads, by hand: controllers
+ * (log LPs) 0-3, hosts (senders) 4-19, host j = LP 4 + j in group j / 4
+ * with controller j / 4, to which it sends two events. Grouped, unit
+ * weights: group 0 (reached at LP 0) adds 1 + 4 to either thread (tie,
+ * loads equal) -> t0; group 1 adds 5 on t0, 0 on t1 -> t1; group 2 ties
+ * again -> t0; group 3 -> t1: group g on thread g % 2, no event crosses
+ * threads. Without groups, kind by kind in runs of 1: controller g on
+ * g % 2, host j on j % 2, so hosts 1 and 3 of each group (8 hosts, 16
+ * events) send across. One group holding every LP would put all 20 on one
+ * thread (span 4 + 16 against 2 + 8): the groups are ignored. */
+enum { AFF_CONTROLLERS = 4, AFF_HOSTS = 16 };
+
+static void run_affinity(int grouping, sim_engine **out, log_lp *ctl)
+{
+    sim_config cfg = {.seed = 1, .lookahead_ns = 10, .threads = 2};
+    sim_engine *eng = sim_engine_new(&cfg);
+    uint32_t kind = sim_kind_register(eng, "stats", 1);
+    static sender_lp hosts[AFF_HOSTS];
+    for (uint32_t g = 0; g < AFF_CONTROLLERS; g++) {
+        ctl[g] = (log_lp){0};
+        uint32_t lp = sim_lp_new(eng, "controller", log_handler, &ctl[g]);
+        if (grouping)
+            sim_lp_set_affinity(eng, lp, grouping == 1 ? 100 + g : 7);
+    }
+    for (uint32_t j = 0; j < AFF_HOSTS; j++) {
+        hosts[j] = (sender_lp){.sink = j / 4, .kind = kind, .tag = j, .delay = 10};
+        uint32_t lp = sim_lp_new(eng, "host", sender_handler, &hosts[j]);
+        if (grouping)
+            sim_lp_set_affinity(eng, lp, grouping == 1 ? 100 + j / 4 : 7);
+        sim_schedule(eng, lp, 0, kind, NULL, 0);
+    }
+    CHECK_INT_EQ(sim_run(eng, 100), 0);
+    *out = eng;
+}
+
+static void test_deal_affinity(void)
+{
+    log_lp ctl[AFF_CONTROLLERS];
+    sim_engine *eng;
+    sim_stats st;
+    run_affinity(1, &eng, ctl);
+    CHECK_INT_EQ(sim_affinity_used(eng), 1);
+    for (uint32_t g = 0; g < AFF_CONTROLLERS; g++) {
+        CHECK_INT_EQ(sim_lp_thread(eng, g), (int)(g % 2));
+        CHECK_INT_EQ(ctl[g].n, 8);
+    }
+    int wrong = 0;
+    for (uint32_t j = 0; j < AFF_HOSTS; j++)
+        wrong += sim_lp_thread(eng, AFF_CONTROLLERS + j) != (int)((j / 4) % 2);
+    CHECK_INT_EQ(wrong, 0);
+    sim_get_stats(eng, &st);
+    CHECK_INT_EQ(st.remote_events, 32);
+    CHECK_INT_EQ(st.thread_events, 0);
+    sim_engine_free(eng);
+
+    for (int grouping = 0; grouping <= 2; grouping += 2) { /* none; one group of all */
+        run_affinity(grouping, &eng, ctl);
+        CHECK_INT_EQ(sim_affinity_used(eng), 0);
+        wrong = 0;
+        for (uint32_t i = 0; i < AFF_CONTROLLERS + AFF_HOSTS; i++)
+            wrong += sim_lp_thread(eng, i) != (int)(i % 2);
+        CHECK_INT_EQ(wrong, 0);
+        sim_get_stats(eng, &st);
+        CHECK_INT_EQ(st.thread_events, 16);
+        for (uint32_t g = 0; g < AFF_CONTROLLERS; g++)
+            CHECK_INT_EQ(ctl[g].n, 8);
+        sim_engine_free(eng);
+    }
+}
+
 static void test_thread_independence(void)
 {
     uint64_t ev1, ev2, ev4, ev_other;
@@ -520,6 +590,7 @@ int main(void)
     test_cost_partition();
     test_deal_by_kind();
     test_deal_in_runs();
+    test_deal_affinity();
     test_windows();
     test_window_work();
     return CHECK_DONE();

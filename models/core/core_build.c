@@ -624,6 +624,9 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
         else
             snprintf(lp_name, sizeof lp_name, "cluster");
         uint32_t lp = sim_lp_new(eng, lp_name, cluster_handle, c);
+        /* a cluster's controller and hosts on one thread: each host sends
+         * its controller a message every sample (docs/engine.md) */
+        sim_lp_set_affinity(eng, lp, k);
         if (k == 0)
             env->cluster_lp = lp; /* cluster k is LP cluster_lp + k */
     }
@@ -640,7 +643,9 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
         if (n_host_slots && !(m->hosts[i].ext = calloc(n_host_slots, sizeof *m->hosts[i].ext)))
             return model_runtime_error(b, "out of memory");
         snprintf(lp_name, sizeof lp_name, "host %" PRIu32, i);
-        sim_lp_set_prefetch(eng, sim_lp_new(eng, lp_name, host_handle, &m->hosts[i]), host_prefetch);
+        const uint32_t lp = sim_lp_new(eng, lp_name, host_handle, &m->hosts[i]);
+        sim_lp_set_prefetch(eng, lp, host_prefetch);
+        sim_lp_set_affinity(eng, lp, env->host_cluster ? env->host_cluster[i] : 0);
         sim_schedule(eng, env->first_host_lp + i, 0, env->kind_host_sample, NULL, 0);
     }
     for (uint32_t k = 0; k < env->n_clusters; k++)
