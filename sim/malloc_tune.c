@@ -11,6 +11,8 @@
  */
 #include "sim/malloc_tune.h"
 
+#include <stdlib.h> /* defines __GLIBC__ (features.h) for the test below */
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
