@@ -20,6 +20,7 @@
 #include "recorder/recorder.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
+#include "sim/malloc_tune.h"
 #include "sim/mpi_link.h"
 
 #define ERR_LEN 2048
@@ -261,6 +262,7 @@ static int run_ranked(const run_options *opt, int rank, int ranks)
         goto done;
     status = CLI_EXIT_RUNTIME;
     output_signals_install();
+    sim_malloc_tune(); /* before the engine's threads start: no result changes */
     eng = new_engine(scn, ranks > 1, &status);
     if (!eng)
         goto done;

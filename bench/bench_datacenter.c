@@ -29,6 +29,7 @@
 #include "recorder/recorder.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
+#include "sim/malloc_tune.h"
 
 static double now_s(void)
 {
@@ -130,6 +131,7 @@ int main(int argc, char **argv)
         overrides[n_over++] = o_until;
     }
     char err[2048];
+    sim_malloc_tune(); /* as `vdcsim run` does */
     double t0 = now_s();
     scenario *scn = scenario_load_file(path, overrides, n_over, err, sizeof err);
     if (!scn) {

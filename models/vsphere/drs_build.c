@@ -657,7 +657,7 @@ static int drs_write_tables(const drs_env *d, recorder *rec)
 static int write_migrations(const drs_env *d, recorder *rec, int table, const char *const *outcomes)
 {
     for (uint32_t i = 0; i < d->ctl.n_migs; i++) {
-        const drs_migration *m = &d->ctl.migs[i];
+        const drs_migration *m = drs_mig(&d->ctl, i);
         const char *why = m->reason == DRS_REASON_MAINTENANCE ? "maintenance" : m->reason == DRS_REASON_RULE ? "rule" : "drs";
         rec_value row[] = {{.i64 = m->vm},         {.str = why},          {.i64 = m->src},
                            {.i64 = m->dst},        {.i64 = m->requested_ns}, {.i64 = m->started_ns},
@@ -709,7 +709,9 @@ static void free_ctl(drs_env *d)
     free(k->vms);
     free(k->assignment);
     free(k->moves);
-    free(k->migs);
+    for (uint32_t i = 0; i < k->n_mig_chunks; i++)
+        free(k->mig_chunks[i]);
+    free(k->mig_chunks);
     free(k->evbuf);
     vmotion_set_free(&k->set);
 }

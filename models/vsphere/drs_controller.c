@@ -58,14 +58,14 @@ static void send_stop(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 static void mig_close(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration *m, int outcome)
 {
     drs_ctl *k = &d->ctl;
-    m->outcome = outcome;
+    m->outcome = (uint8_t)outcome;
     m->set_id = -1;
     k->vm_migration[drs_vm_slot(k, m->vm)] = -1;
     k->sums_ok = 0; /* the VM is back in the view at its host */
     k->host_in_flight[drs_host_slot(k, m->src)]--;
     k->host_in_flight[drs_host_slot(k, m->dst)]--;
     cluster_move_end(c, m->vm, m->src, m->dst, outcome == 1); /* devices (vGPUs): one side given back */
-    while (k->first_open < k->n_migs && k->migs[k->first_open].outcome != 0)
+    while (k->first_open < k->n_migs && drs_mig(k, k->first_open)->outcome != 0)
         k->first_open++;
     if (m->stop_pending)
         send_stop(ctx, c, m->vm);
@@ -112,7 +112,7 @@ static void act_on(sim_ctx *ctx, drs_env *d, cluster *c, const vmotion_event *ev
         int32_t r = k->vm_migration[drs_vm_slot(k, ev[i].vm)];
         if (r < 0)
             continue;
-        drs_migration *m = &k->migs[r];
+        drs_migration *m = drs_mig(k, r);
         const vmotion_entry *e = vmotion_set_entry(&k->set, ev[i].id);
         switch (ev[i].kind) {
         case VMOTION_EV_START:
@@ -180,15 +180,17 @@ static void advance(sim_ctx *ctx, drs_env *d, cluster *c)
 
 static int32_t mig_new(drs_ctl *k)
 {
-    if (k->n_migs == k->cap_migs) {
-        uint32_t cap = k->cap_migs ? 2 * k->cap_migs : 64;
-        drs_migration *grown = realloc(k->migs, cap * sizeof *grown);
+    if (k->n_migs == k->n_mig_chunks * DRS_MIG_CHUNK) {
+        drs_migration **grown = realloc(k->mig_chunks, (k->n_mig_chunks + 1) * sizeof *grown);
         if (!grown)
             abort(); /* out of memory inside a handler */
-        k->migs = grown;
-        k->cap_migs = cap;
+        k->mig_chunks = grown;
+        k->mig_chunks[k->n_mig_chunks] = malloc(DRS_MIG_CHUNK * sizeof **grown);
+        if (!k->mig_chunks[k->n_mig_chunks])
+            abort();
+        k->n_mig_chunks++;
     }
-    memset(&k->migs[k->n_migs], 0, sizeof k->migs[0]);
+    memset(drs_mig(k, k->n_migs), 0, sizeof(drs_migration));
     return (int32_t)k->n_migs++;
 }
 
@@ -205,11 +207,11 @@ static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, i
     vmotion_event ev[2];
     uint32_t n = 0;
     int32_t r = mig_new(k);
-    drs_migration *m = &k->migs[r];
+    drs_migration *m = drs_mig(k, r);
     m->vm = vm_id;
     m->src = src;
     m->dst = dst;
-    m->reason = reason;
+    m->reason = (uint8_t)reason;
     m->requested_ns = sim_now(ctx);
     m->started_ns = m->done_ns = -1;
     m->sdps_min_speed = 1.0;
@@ -314,7 +316,7 @@ static int pass_devices_fit(const void *arg, uint32_t v, uint32_t h, const int32
 static int32_t view_host_at(const drs_ctl *k, const cluster *c, uint32_t slot, int flying)
 {
     int32_t r = flying ? k->vm_migration[slot] : -1;
-    return r >= 0 ? k->migs[r].dst : c->vm_host[slot];
+    return r >= 0 ? drs_mig(k, r)->dst : c->vm_host[slot];
 }
 
 static int migrations_open(const drs_ctl *k) { return k->first_open < k->n_migs; }
@@ -488,7 +490,7 @@ static int full_pass(drs_env *d, cluster *c, drs_pass_result *res)
     for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++) {
         uint32_t v = cluster_vm_at(c, i), slot = own_slot(i);
         int32_t r = k->vm_migration[slot];
-        int32_t h = r >= 0 ? k->migs[r].dst : c->vm_host[slot];
+        int32_t h = r >= 0 ? drs_mig(k, r)->dst : c->vm_host[slot];
         drs_vm *dv = local ? &vms[i] : &vms[v];
         if (set_static) {
             const vm_spec *vs = &env->vm_specs[v];
@@ -691,7 +693,7 @@ static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, cons
         k->host_state[drs_host_slot(k, h)] = DRS_HOST_DOWN;
         advance(ctx, d, c);
         for (uint32_t i = k->first_open; i < k->n_migs; i++) {
-            drs_migration *m = &k->migs[i];
+            drs_migration *m = drs_mig(k, i);
             if (m->outcome == 0 && m->set_id >= 0 && (m->src == (int32_t)h || m->dst == (int32_t)h))
                 abort_migration(ctx, d, c, m);
         }
@@ -715,10 +717,10 @@ static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, cons
         k->vm_cpu_mhz[drs_vm_slot(k, v)] = k->vm_mem_mib[drs_vm_slot(k, v)] = 0.0;
         k->sums_ok = 0;
         int32_t r = k->vm_migration[drs_vm_slot(k, v)];
-        if (r >= 0 && k->migs[r].set_id >= 0) {
+        if (r >= 0 && drs_mig(k, r)->set_id >= 0) {
             advance(ctx, d, c);
-            if (k->migs[r].set_id >= 0)
-                abort_migration(ctx, d, c, &k->migs[r]);
+            if (drs_mig(k, r)->set_id >= 0)
+                abort_migration(ctx, d, c, drs_mig(k, r));
             evacuation_check(ctx, d, c, 1);
             settle(ctx, d, c);
         }
@@ -729,7 +731,7 @@ static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, cons
 
 static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int32_t r)
 {
-    drs_migration *m = &d->ctl.migs[r];
+    drs_migration *m = drs_mig(&d->ctl, r);
     if (c->vm_host[cluster_vm_slot(c, vm_id)] == m->src) { /* else its capacity was released meanwhile */
         cluster_uncommit(c, vm_id, m->src);
         cluster_commit(c, vm_id, m->dst);
@@ -904,7 +906,7 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
         settle(ctx, d, c);
         break;
     case DRS_OP_HANDOVER_FAILED: {
-        drs_migration *mig = &k->migs[m->record];
+        drs_migration *mig = drs_mig(k, m->record);
         if (mig->outcome == 0) {
             ctl_log(ctx, c, d->log_vmotion_aborted, mig->vm, mig->src, mig->dst, 1.0);
             mig_close(ctx, d, c, mig, 2);
@@ -925,7 +927,7 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
         k->evacuation_start_ns[drs_host_slot(k, h)] = sim_now(ctx);
         /* migrations into it are called back; the host takes no new VMs */
         for (uint32_t i = k->first_open; i < k->n_migs; i++) {
-            drs_migration *mig = &k->migs[i];
+            drs_migration *mig = drs_mig(k, i);
             if (mig->outcome == 0 && mig->set_id >= 0 && mig->dst == (int32_t)h)
                 abort_migration(ctx, d, c, mig);
         }
@@ -949,7 +951,7 @@ static int drs_hold_stop(cluster *c, const cluster_feature *f, uint32_t vm_id)
     int32_t r = k->vm_migration[drs_vm_slot(k, vm_id)];
     if (r < 0)
         return 0;
-    k->migs[r].stop_pending = 1;
+    drs_mig(k, r)->stop_pending = 1;
     return 1;
 }
 
@@ -976,17 +978,18 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
         return; /* nothing to mask: most placements */
     /* rules see VMs in flight at their destination, as DRS does */
     for (uint32_t i = k->first_open; i < k->n_migs; i++)
-        if (k->migs[i].outcome == 0) {
-            k->migs[i].saved_host = c->vm_host[cluster_vm_slot(c, k->migs[i].vm)];
-            c->vm_host[cluster_vm_slot(c, k->migs[i].vm)] = k->migs[i].dst;
+        if (drs_mig(k, i)->outcome == 0) {
+            drs_migration *m = drs_mig(k, i);
+            m->saved_host = c->vm_host[cluster_vm_slot(c, m->vm)];
+            c->vm_host[cluster_vm_slot(c, m->vm)] = m->dst;
         }
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++)
         if (k->host_evacuating[drs_host_slot(k, h)] || k->host_standby[drs_host_slot(k, h)] ||
             (d->n_rules && !drs_rules_allow(d->rules, &d->rule_index, c->vm_host, vm_id, (int32_t)h, 0)))
             cluster_mask_host(c, h);
     for (uint32_t i = k->n_migs; i-- > k->first_open;)
-        if (k->migs[i].outcome == 0)
-            c->vm_host[cluster_vm_slot(c, k->migs[i].vm)] = k->migs[i].saved_host;
+        if (drs_mig(k, i)->outcome == 0)
+            c->vm_host[cluster_vm_slot(c, drs_mig(k, i)->vm)] = drs_mig(k, i)->saved_host;
 }
 
 static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)

@@ -135,19 +135,29 @@ typedef enum { DRS_REASON_BALANCE = 0, DRS_REASON_MAINTENANCE, DRS_REASON_RULE }
 typedef struct drs_migration {
     uint32_t vm;
     int32_t src, dst;
-    drs_reason reason;
     int32_t set_id;          /* id in the vmotion_set while it runs, -1 after */
-    int outcome;             /* 0 in flight, 1 done, 2 aborted */
-    int paused;              /* STOP_COPY reached: the source was told to pause it */
-    int stop_pending;        /* a power-off waits for the migration to end */
     int32_t saved_host;      /* placement mask scratch */
+    int32_t rounds;
     sim_time_ns requested_ns, started_ns, done_ns;
-    int rounds;
     double bytes, duration_s, downtime_s;
-    int throttled;           /* SDPS slowed the guest down: the source was told */
     double sdps_min_speed;   /* lowest guest speed under SDPS (1: never slowed) */
     double sdps_throttled_s; /* live-round time the guest ran slowed */
+    uint8_t reason;          /* a drs_reason */
+    uint8_t outcome;         /* 0 in flight, 1 done, 2 aborted */
+    uint8_t paused;          /* STOP_COPY reached: the source was told to pause it */
+    uint8_t stop_pending;    /* a power-off waits for the migration to end */
+    uint8_t throttled;       /* SDPS slowed the guest down: the source was told */
 } drs_migration;
+/* One record per move of the run, kept for /tables/vmotions at the end:
+ * the small fields as bytes (120 -> 112 bytes; issue 18, memory). */
+_Static_assert(sizeof(drs_migration) <= 112, "drs_migration stays packed");
+
+/* Migration records live in chunks of DRS_MIG_CHUNK that never move: a
+ * run's records grow with its length (about 1,500 moves a day in the
+ * headline scenario), and a doubling array held up to twice their bytes
+ * and copied them at every doubling (docs/clusters.md "Memory, fourth
+ * pass"). */
+#define DRS_MIG_CHUNK 64u
 
 /* Host-side state of one host (owned by its LP). */
 typedef struct drs_host_side {
@@ -185,8 +195,8 @@ typedef struct drs_ctl {
     uint32_t evcap;
     vmotion_set set;
     uint64_t timer_gen;
-    drs_migration *migs;
-    uint32_t n_migs, cap_migs;
+    drs_migration **mig_chunks; /* record i: mig_chunks[i / DRS_MIG_CHUNK][i % DRS_MIG_CHUNK] */
+    uint32_t n_migs, n_mig_chunks;
     uint32_t first_open;      /* records before it are all closed */
     uint32_t *host_in_flight; /* open records touching each host */
     double *host_load;        /* DPM scratch: entitled CPU per host */
@@ -220,6 +230,12 @@ typedef struct drs_ctl {
 } drs_ctl;
 
 static inline uint32_t drs_host_slot(const drs_ctl *k, uint32_t h) { return h - k->host0; }
+/* Migration record i (< k->n_migs). */
+static inline drs_migration *drs_mig(const drs_ctl *k, uint32_t i)
+{
+    return &k->mig_chunks[i / DRS_MIG_CHUNK][i % DRS_MIG_CHUNK];
+}
+
 static inline uint32_t drs_vm_slot(const drs_ctl *k, uint32_t vm_id) { return k->vm_local ? k->vm_local[vm_id] : vm_id; }
 
 typedef struct drs_env {
