@@ -41,7 +41,8 @@
  *  - pm_finish(): decides the rest against the run's end (pending windows
  *    past it, as offline).
  * The entity's violations (time, obligation start, witness) are kept in
- * time order per property until the caller writes them. Each entity is
+ * time order per property until the caller writes them (those a push
+ * logged, pm_push_many_log, from pm_finish on). Each entity is
  * touched by one thread at a time (the LP owning it): no shared state.
  * Functions return 0, or -1 when memory runs out (message in err).
  */
@@ -97,6 +98,8 @@ typedef struct pm_prop {
     int64_t decided_ns; /* values before it are final and counted (windowed) */
     double last;        /* the body's value just before decided_ns (-1: none yet; windowed) */
     int done;           /* 1: decided (a body without G, at 0); 2: entity not in range */
+    unsigned char borrowed; /* v and witnesses are slices of the hot state's folded logs
+                             * (pm_hot.fold): not this entity's to free or grow */
     long violations, pending;
     pm_violation *v;
     size_t n_v, cap_v;
@@ -125,12 +128,43 @@ typedef struct pm_stream {
  * sample (40,000 VMs do not fit in the caches). Entity j's slot k at
  * cur[j * n_slots + k] (its row: what a body reads); streamed property q's
  * decision at stream[q * n + j] (one array per property). One allocation. */
+/* Violations of streamed properties logged where they are decided
+ * (pm_push_many_log) instead of in each entity's block: a log belongs to
+ * one LP (a host), so one thread writes it at a time; appending to it
+ * costs no miss into the entity's block and no allocation per entity. */
+typedef struct pm_log_rec {
+    int64_t time_ns;
+    uint32_t at;    /* the entity's number in the hot state */
+    uint32_t prop;  /* the property's index in the set */
+    size_t text_at; /* its witness in pm_log.text */
+} pm_log_rec;
+
+typedef struct pm_log {
+    pm_log_rec *rec;
+    size_t n, cap;
+    char *text; /* the witnesses, NUL-terminated one after the other */
+    size_t len, text_cap;
+} pm_log;
+
+/* The logs folded (at the first pm_finish of an entity of the hot state):
+ * the violations ordered by entity, property and time, so that each
+ * entity's property borrows one slice (pm_prop.borrowed). */
+typedef struct pm_fold {
+    size_t *start;        /* entity j's violations: [start[j], start[j + 1]) */
+    pm_violation *v;      /* witness_at: offsets into text */
+    uint32_t *prop;       /* each violation's property */
+    char *text;
+} pm_fold;
+
 typedef struct pm_hot {
     uint32_t n;
     int n_slots;
     double *cur;       /* each atom's value from its last push on */
     int64_t *cur_t;    /* the time of that push */
     pm_stream *stream;
+    pm_log *logs;      /* n_logs (pm_hot_logs), NULL: none */
+    uint32_t n_logs;
+    pm_fold *fold;     /* NULL until the logs are folded */
 } pm_hot;
 
 typedef struct pm_entity {
@@ -144,6 +178,7 @@ typedef struct pm_entity {
     uint32_t at;        /* its number in hot */
     unsigned char own_hot; /* hot is its own (pm_entity_init): freed with it */
     unsigned char stored; /* a signal grew since the last pm_check that evaluated */
+    unsigned char folded; /* its part of the hot state's folded logs is in its lists */
 } pm_entity;
 
 /* The properties of `list` quantified over `kind`. -1: out of memory. */
@@ -153,9 +188,13 @@ void pm_set_free(pm_set *s);
  * states); properties `in group G` with another group than `group` leave
  * the entity out. */
 int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const double *initial /* PA_COUNT */);
-/* Hot state for n entities of s (NULL: out of memory); free() it after
- * the entities. */
+/* Hot state for n entities of s (NULL: out of memory); pm_hot_free it
+ * after the entities. */
 pm_hot *pm_hot_new(const pm_set *s, uint32_t n);
+/* n_logs violation logs in h (pm_hot_log(h, k), for pm_push_many_log); -1: out of memory. */
+int pm_hot_logs(pm_hot *h, uint32_t n_logs);
+static inline pm_log *pm_hot_log(pm_hot *h, uint32_t k) { return h->logs ? &h->logs[k] : NULL; }
+void pm_hot_free(pm_hot *h);
 /* pm_entity_init with the hot state of entity `at` (< hot->n) of `hot`. */
 int pm_entity_init_at(pm_entity *e, const pm_set *s, pm_hot *hot, uint32_t at, const char *group,
                       const double *initial /* PA_COUNT */);
@@ -168,6 +207,14 @@ int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v); /
  * values, distinct atoms): each streamed property naming some of them is
  * decided once. */
 int pm_push_many(pm_entity *e, const pm_set *s, int64_t t, int n, const props_atom *atoms, const double *v);
+/* pm_push_many with the streamed properties' violations appended to log
+ * (NULL: to the entity's lists), a log of e's hot state. The entity's
+ * lists (pm_entity_prop) hold them from its pm_finish on: the first
+ * pm_finish of an entity of the hot state folds every log, and each
+ * pm_finish takes its entity's part, merged in time order with the
+ * violations decided without a log. */
+int pm_push_many_log(pm_entity *e, const pm_set *s, pm_log *log, int64_t t, int n, const props_atom *atoms,
+                     const double *v);
 int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_len);
 int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len);
 
