@@ -245,20 +245,20 @@ int pm_uses(const pm_set *s, props_atom a)
 
 pm_hot *pm_hot_new(const pm_set *s, uint32_t n)
 {
-    size_t slots = (size_t)(s->n_slots ? s->n_slots : 1), streams = (size_t)s->n_stream, count = n ? n : 1;
-    if (count > (SIZE_MAX / 2 - sizeof(pm_hot)) / (slots * 16 + streams * sizeof(pm_stream) + 1))
+    size_t slots = (size_t)s->n_slots, streams = (size_t)s->n_stream, count = n ? n : 1;
+    size_t row = (2 * slots + 1) * sizeof(double) + streams * sizeof(pm_stream);
+    if (count > (SIZE_MAX / 2 - sizeof(pm_hot)) / row)
         return NULL;
     _Static_assert(sizeof(pm_hot) % sizeof(double) == 0 && sizeof(pm_stream) % sizeof(double) == 0,
-                   "the arrays of the block stay aligned");
-    pm_hot *h = calloc(1, sizeof *h + count * slots * (sizeof *h->cur + sizeof *h->cur_t) +
-                              count * streams * sizeof *h->stream);
+                   "the rows stay aligned");
+    pm_hot *h = calloc(1, sizeof *h + count * row);
     if (!h)
         return NULL;
     h->n = n;
     h->n_slots = s->n_slots;
-    h->cur = (double *)(h + 1);
-    h->cur_t = (int64_t *)(h->cur + count * slots);
-    h->stream = (pm_stream *)(h->cur_t + count * slots);
+    h->n_stream = s->n_stream;
+    h->row_bytes = row;
+    h->rows = (unsigned char *)(h + 1);
     return h;
 }
 
@@ -273,10 +273,11 @@ int pm_hot_logs(pm_hot *h, uint32_t n_logs)
 
 static void free_logs(pm_hot *h)
 {
-    for (uint32_t k = 0; h->logs && k < h->n_logs; k++) {
-        free(h->logs[k].rec);
-        free(h->logs[k].text);
-    }
+    for (uint32_t k = 0; h->logs && k < h->n_logs; k++)
+        for (pm_log_chunk *c = h->logs[k].head, *next; c; c = next) {
+            next = c->next;
+            free(c);
+        }
     free(h->logs);
     h->logs = NULL;
     h->n_logs = 0;
@@ -332,8 +333,8 @@ int pm_entity_init_at(pm_entity *e, const pm_set *s, pm_hot *hot, uint32_t at, c
     e->prop = (pm_prop *)(block + slots * sizeof *e->sig);
     e->hot = hot;
     e->at = at;
-    e->cur = hot->cur + (size_t)at * slots;
-    e->cur_t = hot->cur_t + (size_t)at * slots;
+    e->cur = pm_hot_cur(hot, at);
+    e->cur_t = pm_hot_cur_t(hot, at);
     e->stored = 1; /* the first check evaluates */
     for (int k = 0; k < s->n_slots; k++) {
         e->cur[k] = initial[s->slot_atom[k]];
@@ -350,7 +351,7 @@ int pm_entity_init_at(pm_entity *e, const pm_set *s, pm_hot *hot, uint32_t at, c
         if (f->group[0] && strcmp(f->group, group) != 0)
             e->prop[i].done = 2;
         if (s->stream_at[i] >= 0)
-            hot->stream[(size_t)s->stream_at[i] * hot->n + at] =
+            pm_hot_stream(hot, at)[s->stream_at[i]] =
                 (pm_stream){.decided_ns = e->prop[i].done ? INT64_MAX : 0, .last = -1};
     }
     return 0;
@@ -805,34 +806,31 @@ static int decide_guarded(pm_entity *e, const pm_set *s, int i, int64_t upto, ch
 /* Appends a violation of streamed property i at t to log. */
 static int log_violation(pm_log *log, uint32_t at, int i, int64_t t, const char *witness)
 {
-    if (log->n == log->cap) {
-        size_t cap = log->cap ? 2 * log->cap : 16;
-        pm_log_rec *r = realloc(log->rec, cap * sizeof *r);
-        if (!r)
-            return -1;
-        log->rec = r;
-        log->cap = cap;
-    }
     size_t n = strlen(witness) + 1;
-    if (log->text_cap - log->len < n) {
-        size_t cap = log->text_cap ? 2 * log->text_cap : 1024;
-        while (cap - log->len < n)
-            cap *= 2;
-        char *text = realloc(log->text, cap);
-        if (!text)
+    pm_log_chunk *c = log->tail;
+    if (!c || c->n == PM_LOG_RECS || PM_LOG_TEXT - c->len < n) {
+        c = malloc(sizeof *c);
+        if (!c)
             return -1;
-        log->text = text;
-        log->text_cap = cap;
+        c->next = NULL;
+        c->n = c->len = 0;
+        if (log->tail)
+            log->tail->next = c;
+        else
+            log->head = c;
+        log->tail = c;
     }
-    memcpy(log->text + log->len, witness, n);
-    log->rec[log->n++] = (pm_log_rec){.time_ns = t, .at = at, .prop = (uint32_t)i, .text_at = log->len};
+    memcpy(c->text + c->len, witness, n);
+    c->rec[c->n++] = (pm_log_rec){.time_ns = t, .at = at, .prop = (uint16_t)i, .text_at = (uint16_t)c->len};
+    c->len += (uint32_t)n;
+    log->n++;
     log->len += n;
     return 0;
 }
 
 static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto, pm_log *log)
 {
-    pm_stream *d = &e->hot->stream[(size_t)s->stream_at[i] * e->hot->n + e->at];
+    pm_stream *d = &pm_hot_stream(e->hot, e->at)[s->stream_at[i]];
     if (upto <= d->decided_ns)
         return 0; /* INT64_MAX: not in its range */
     double v = s->code[i].n ? pm_code_run(&s->code[i], e->cur)
@@ -883,11 +881,12 @@ static void trim(pm_entity *e, const pm_set *s, int64_t t)
 
 int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_len)
 {
-    if (!e->sig || now <= e->base_ns || now - e->checked_ns < s->check_span_ns)
+    int64_t *checked_ns = e->sig ? pm_hot_checked(e->hot, e->at) : NULL;
+    if (!e->sig || now <= e->base_ns || now - *checked_ns < s->check_span_ns)
         return 0;
     if (now > s->end_ns)
         now = s->end_ns;
-    e->checked_ns = now;
+    *checked_ns = now;
     /* no signal grew since the last evaluation: what it left undecided
      * waits for the next one (or pm_finish), which decides it the same way
      * (a value at c depends on [c, c + L] only), and keeps no more history */
@@ -998,8 +997,9 @@ static int fold_logs(pm_hot *h)
     if (!f->start || !f->v || !f->prop || !f->text)
         return -1;
     for (uint32_t k = 0; k < h->n_logs; k++)
-        for (size_t r = 0; r < h->logs[k].n; r++)
-            f->start[h->logs[k].rec[r].at + 1]++;
+        for (const pm_log_chunk *c = h->logs[k].head; c; c = c->next)
+            for (uint32_t r = 0; r < c->n; r++)
+                f->start[c->rec[r].at + 1]++;
     for (uint32_t j = 0; j < h->n; j++)
         f->start[j + 1] += f->start[j];
     size_t *fill = malloc(((size_t)h->n ? h->n : 1) * sizeof *fill);
@@ -1007,18 +1007,18 @@ static int fold_logs(pm_hot *h)
         return -1;
     memcpy(fill, f->start, (size_t)h->n * sizeof *fill);
     size_t text_at = 0;
-    for (uint32_t k = 0; k < h->n_logs; k++) {
-        const pm_log *log = &h->logs[k];
-        if (log->len)
-            memcpy(f->text + text_at, log->text, log->len);
-        for (size_t r = 0; r < log->n; r++) {
-            const pm_log_rec *x = &log->rec[r];
-            size_t to = fill[x->at]++;
-            f->v[to] = (pm_violation){.time_ns = x->time_ns, .obligation_ns = -1, .witness_at = text_at + x->text_at};
-            f->prop[to] = x->prop;
+    for (uint32_t k = 0; k < h->n_logs; k++)
+        for (const pm_log_chunk *c = h->logs[k].head; c; c = c->next) {
+            memcpy(f->text + text_at, c->text, c->len);
+            for (uint32_t r = 0; r < c->n; r++) {
+                const pm_log_rec *x = &c->rec[r];
+                size_t to = fill[x->at]++;
+                f->v[to] =
+                    (pm_violation){.time_ns = x->time_ns, .obligation_ns = -1, .witness_at = text_at + x->text_at};
+                f->prop[to] = x->prop;
+            }
+            text_at += c->len;
         }
-        text_at += log->len;
-    }
     free(fill);
     for (uint32_t j = 0; j < h->n; j++)
         for (size_t a = f->start[j] + 1; a < f->start[j + 1]; a++)

@@ -119,31 +119,31 @@ typedef struct pm_stream {
     double last;
 } pm_stream;
 
-/* The hot state of n entities of one set (pm_hot_new): what every push
- * reads and writes, in arrays indexed by the entity's number, apart from
- * the signals and violations. A caller that numbers its entities in the
- * order its LPs visit them (the VMs as their hosts hold them) makes a
- * host's sample walk each array forward, a few cache lines per host, where
- * one block per entity on the heap costs a miss or more per entity and
- * sample (40,000 VMs do not fit in the caches). Entity j's slot k at
- * cur[j * n_slots + k] (its row: what a body reads); streamed property q's
- * decision at stream[q * n + j] (one array per property). One allocation. */
 /* Violations of streamed properties logged where they are decided
  * (pm_push_many_log) instead of in each entity's block: a log belongs to
  * one LP (a host), so one thread writes it at a time; appending to it
  * costs no miss into the entity's block and no allocation per entity. */
 typedef struct pm_log_rec {
     int64_t time_ns;
-    uint32_t at;    /* the entity's number in the hot state */
-    uint32_t prop;  /* the property's index in the set */
-    size_t text_at; /* its witness in pm_log.text */
+    uint32_t at;      /* the entity's number in the hot state */
+    uint16_t prop;    /* the property's index in the set (< 64: pm_push_many_log logs only then) */
+    uint16_t text_at; /* its witness in the chunk's text */
 } pm_log_rec;
 
+/* A log grows by chunks, never moved: no copy, and a host's log takes a
+ * chunk or two in a run of hours. */
+enum { PM_LOG_RECS = 128, PM_LOG_TEXT = 8192 };
+
+typedef struct pm_log_chunk {
+    struct pm_log_chunk *next;
+    uint32_t n, len;
+    pm_log_rec rec[PM_LOG_RECS];
+    char text[PM_LOG_TEXT]; /* the witnesses, NUL-terminated one after the other */
+} pm_log_chunk;
+
 typedef struct pm_log {
-    pm_log_rec *rec;
-    size_t n, cap;
-    char *text; /* the witnesses, NUL-terminated one after the other */
-    size_t len, text_cap;
+    pm_log_chunk *head, *tail;
+    size_t n, len; /* records and witness bytes in all chunks */
 } pm_log;
 
 /* The logs folded (at the first pm_finish of an entity of the hot state):
@@ -156,22 +156,47 @@ typedef struct pm_fold {
     char *text;
 } pm_fold;
 
+/* The hot state of n entities of one set (pm_hot_new): what every push
+ * reads and writes, one row per entity, indexed by the entity's number,
+ * apart from the signals and violations. A caller that numbers its
+ * entities in the order its LPs visit them (the VMs as their hosts hold
+ * them) makes a host's sample walk the rows forward, one contiguous run of
+ * memory per host (one stream for the prefetcher), where one block per
+ * entity on the heap costs a miss or more per entity and sample (40,000
+ * VMs do not fit in the caches). Entity j's row: each slot's current value
+ * (what a body reads), the time of its last push, each streamed property's
+ * decision (pm_stream), the time of its last pm_check. One allocation. */
 typedef struct pm_hot {
     uint32_t n;
-    int n_slots;
-    double *cur;       /* each atom's value from its last push on */
-    int64_t *cur_t;    /* the time of that push */
-    pm_stream *stream;
+    int n_slots, n_stream;
+    size_t row_bytes;
+    unsigned char *rows;
     pm_log *logs;      /* n_logs (pm_hot_logs), NULL: none */
     uint32_t n_logs;
     pm_fold *fold;     /* NULL until the logs are folded */
 } pm_hot;
 
+/* Entity at's row: values (n_slots), push times (n_slots), streamed
+ * decisions (n_stream), last check. */
+static inline double *pm_hot_cur(const pm_hot *h, uint32_t at) { return (double *)(void *)(h->rows + (size_t)at * h->row_bytes); }
+static inline int64_t *pm_hot_cur_t(const pm_hot *h, uint32_t at)
+{
+    return (int64_t *)(void *)(h->rows + (size_t)at * h->row_bytes + (size_t)h->n_slots * sizeof(double));
+}
+static inline pm_stream *pm_hot_stream(const pm_hot *h, uint32_t at)
+{
+    return (pm_stream *)(void *)(h->rows + (size_t)at * h->row_bytes + (size_t)h->n_slots * 2 * sizeof(double));
+}
+static inline int64_t *pm_hot_checked(const pm_hot *h, uint32_t at)
+{
+    return (int64_t *)(void *)(h->rows + (size_t)at * h->row_bytes + (size_t)h->n_slots * 2 * sizeof(double) +
+                               (size_t)h->n_stream * sizeof(pm_stream));
+}
+
 typedef struct pm_entity {
     int64_t base_ns;
-    int64_t checked_ns; /* the last pm_check (evaluated or found nothing to do) */
-    double *cur;        /* its row of hot->cur (n_slots) */
-    int64_t *cur_t;     /* its row of hot->cur_t */
+    double *cur;        /* its values in hot (pm_hot_cur) */
+    int64_t *cur_t;     /* their push times (pm_hot_cur_t) */
     ps_signal *sig;     /* n_slots (only the slots of stored_mask grow) */
     pm_prop *prop;      /* n_props */
     pm_hot *hot;

@@ -463,7 +463,7 @@ static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, 
         if (w->joined)
             monitor_joined_push(w->joined, id, t, 3, vm_atoms, vm_values);
         w->vm_series_ns[id] = t;
-        if (t - ve->checked_ns >= vs->check_span_ns)
+        if (t - *pm_hot_checked(w->vm_hot, id) >= vs->check_span_ns)
             check(ve, vs, t);
     }
 }
