@@ -975,6 +975,12 @@ static int finish_constant(pm_entity *e, const pm_set *s, int i, char *err, size
     return 0;
 }
 
+/* 1 when folded violation x goes after y: by property, then time. */
+static int fold_after(const pm_fold *f, size_t x, size_t y)
+{
+    return f->prop[x] > f->prop[y] || (f->prop[x] == f->prop[y] && f->v[x].time_ns > f->v[y].time_ns);
+}
+
 /* Folds h's logs (pm_fold): a counting sort by entity, then each
  * entity's few by property and time (insertion: times are distinct within
  * one property, so the order does not depend on which log, that is which
@@ -1022,9 +1028,7 @@ static int fold_logs(pm_hot *h)
     free(fill);
     for (uint32_t j = 0; j < h->n; j++)
         for (size_t a = f->start[j] + 1; a < f->start[j + 1]; a++)
-            for (size_t b = a; b > f->start[j] && (f->prop[b - 1] > f->prop[b] ||
-                                                  (f->prop[b - 1] == f->prop[b] && f->v[b - 1].time_ns > f->v[b].time_ns));
-                 b--) {
+            for (size_t b = a; b > f->start[j] && fold_after(f, b - 1, b); b--) {
                 pm_violation tv = f->v[b];
                 f->v[b] = f->v[b - 1];
                 f->v[b - 1] = tv;

@@ -34,10 +34,12 @@
  *    way by the next check that evaluates, or by pm_finish (a body's value
  *    at c depends on [c, c + L] only), and no history accumulates.
  *  - Hot state: the values every push reads and writes (each atom's current
- *    value and the streamed properties' decisions) live in a pm_hot, arrays
- *    indexed by entity, shared by the entities of pm_entity_init_at (the
- *    VMs and hosts of a run) or private to one (pm_entity_init); the
- *    signals and violations in the entity's own block.
+ *    value, the streamed properties' decisions, the last check) live in a
+ *    pm_hot, one row per entity, shared by the entities of
+ *    pm_entity_init_at (the VMs and hosts of a run) or private to one
+ *    (pm_entity_init); the signals and violations in the entity's own
+ *    block, or, for the streamed violations of pm_push_many_log, in the
+ *    hot state's logs until pm_finish.
  *  - pm_finish(): decides the rest against the run's end (pending windows
  *    past it, as offline).
  * The entity's violations (time, obligation start, witness) are kept in
@@ -178,7 +180,10 @@ typedef struct pm_hot {
 
 /* Entity at's row: values (n_slots), push times (n_slots), streamed
  * decisions (n_stream), last check. */
-static inline double *pm_hot_cur(const pm_hot *h, uint32_t at) { return (double *)(void *)(h->rows + (size_t)at * h->row_bytes); }
+static inline double *pm_hot_cur(const pm_hot *h, uint32_t at)
+{
+    return (double *)(void *)(h->rows + (size_t)at * h->row_bytes);
+}
 static inline int64_t *pm_hot_cur_t(const pm_hot *h, uint32_t at)
 {
     return (int64_t *)(void *)(h->rows + (size_t)at * h->row_bytes + (size_t)h->n_slots * sizeof(double));
