@@ -251,21 +251,57 @@ int pm_uses(const pm_set *s, props_atom a)
 
 pm_hot *pm_hot_new(const pm_set *s, uint32_t n)
 {
-    size_t slots = (size_t)(s->n_slots ? s->n_slots : 1), streams = (size_t)s->n_stream, count = n ? n : 1;
-    if (count > (SIZE_MAX / 2 - sizeof(pm_hot)) / (slots * 16 + streams * sizeof(pm_stream) + 1))
+    size_t slots = (size_t)s->n_slots, streams = (size_t)s->n_stream, count = n ? n : 1;
+    size_t row = (2 * slots + 1) * sizeof(double) + streams * sizeof(pm_stream);
+    if (count > (SIZE_MAX / 2 - sizeof(pm_hot)) / row)
         return NULL;
     _Static_assert(sizeof(pm_hot) % sizeof(double) == 0 && sizeof(pm_stream) % sizeof(double) == 0,
-                   "the arrays of the block stay aligned");
-    pm_hot *h = calloc(1, sizeof *h + count * slots * (sizeof *h->cur + sizeof *h->cur_t) +
-                              count * streams * sizeof *h->stream);
+                   "the rows stay aligned");
+    pm_hot *h = calloc(1, sizeof *h + count * row);
     if (!h)
         return NULL;
     h->n = n;
     h->n_slots = s->n_slots;
-    h->cur = (double *)(h + 1);
-    h->cur_t = (int64_t *)(h->cur + count * slots);
-    h->stream = (pm_stream *)(h->cur_t + count * slots);
+    h->n_stream = s->n_stream;
+    h->row_bytes = row;
+    h->rows = (unsigned char *)(h + 1);
     return h;
+}
+
+int pm_hot_logs(pm_hot *h, uint32_t n_logs)
+{
+    h->logs = calloc(n_logs ? n_logs : 1, sizeof *h->logs);
+    if (!h->logs)
+        return -1;
+    h->n_logs = n_logs;
+    return 0;
+}
+
+static void free_logs(pm_hot *h)
+{
+    for (uint32_t k = 0; h->logs && k < h->n_logs; k++)
+        for (pm_log_chunk *c = h->logs[k].head, *next; c; c = next) {
+            next = c->next;
+            free(c);
+        }
+    free(h->logs);
+    h->logs = NULL;
+    h->n_logs = 0;
+}
+
+void pm_hot_free(pm_hot *h)
+{
+    if (!h)
+        return;
+    free_logs(h);
+    if (h->fold) {
+        free(h->fold->start);
+        free(h->fold->v);
+        free(h->fold->prop);
+        free(h->fold->text);
+        free(h->fold);
+    }
+    free(h);
 }
 
 int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const double *initial)
@@ -277,7 +313,7 @@ int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const doubl
     if (!own)
         return -1;
     if (pm_entity_init_at(e, s, own, 0, group, initial) != 0) {
-        free(own);
+        pm_hot_free(own);
         return -1;
     }
     e->own_hot = 1;
@@ -303,8 +339,8 @@ int pm_entity_init_at(pm_entity *e, const pm_set *s, pm_hot *hot, uint32_t at, c
     e->prop = (pm_prop *)(block + slots * sizeof *e->sig);
     e->hot = hot;
     e->at = at;
-    e->cur = hot->cur + (size_t)at * slots;
-    e->cur_t = hot->cur_t + (size_t)at * slots;
+    e->cur = pm_hot_cur(hot, at);
+    e->cur_t = pm_hot_cur_t(hot, at);
     e->stored = 1; /* the first check evaluates */
     for (int k = 0; k < s->n_slots; k++) {
         e->cur[k] = initial[s->slot_atom[k]];
@@ -321,7 +357,7 @@ int pm_entity_init_at(pm_entity *e, const pm_set *s, pm_hot *hot, uint32_t at, c
         if (f->group[0] && strcmp(f->group, group) != 0)
             e->prop[i].done = 2;
         if (s->stream_at[i] >= 0)
-            hot->stream[(size_t)s->stream_at[i] * hot->n + at] =
+            pm_hot_stream(hot, at)[s->stream_at[i]] =
                 (pm_stream){.decided_ns = e->prop[i].done ? INT64_MAX : 0, .last = -1};
     }
     return 0;
@@ -333,13 +369,14 @@ void pm_entity_free(pm_entity *e, const pm_set *s)
         for (int k = 0; k < s->n_slots; k++)
             ps_free(&e->sig[k]);
     if (e->prop)
-        for (int i = 0; i < s->n_props; i++) {
-            free(e->prop[i].witnesses);
-            free(e->prop[i].v);
-        }
+        for (int i = 0; i < s->n_props; i++)
+            if (!e->prop[i].borrowed) {
+                free(e->prop[i].witnesses);
+                free(e->prop[i].v);
+            }
     free(e->sig); /* the block (pm_entity_init_at) */
     if (e->own_hot)
-        free(e->hot);
+        pm_hot_free(e->hot);
     e->hot = NULL;
     e->own_hot = 0;
     e->cur = NULL;
@@ -348,7 +385,7 @@ void pm_entity_free(pm_entity *e, const pm_set *s)
     e->prop = NULL;
 }
 
-static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto);
+static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto, pm_log *log);
 
 int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v)
 {
@@ -365,11 +402,11 @@ int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v)
      * decision held up to t */
     if (s->n_props <= 64) { /* only the streamed properties naming this atom */
         for (uint64_t m = s->stream_of_slot[k]; m; m &= m - 1)
-            if (decide_stream(e, s, __builtin_ctzll(m), t) != 0)
+            if (decide_stream(e, s, __builtin_ctzll(m), t, NULL) != 0)
                 return -1;
     } else {
         for (int i = 0; i < s->n_props; i++)
-            if (s->stream[i] && (s->slot_mask[i] & (UINT64_C(1) << k)) && decide_stream(e, s, i, t) != 0)
+            if (s->stream[i] && (s->slot_mask[i] & (UINT64_C(1) << k)) && decide_stream(e, s, i, t, NULL) != 0)
                 return -1;
     }
     e->cur[k] = v;
@@ -381,6 +418,12 @@ int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v)
 }
 
 int pm_push_many(pm_entity *e, const pm_set *s, int64_t t, int n, const props_atom *atoms, const double *v)
+{
+    return pm_push_many_log(e, s, NULL, t, n, atoms, v);
+}
+
+int pm_push_many_log(pm_entity *e, const pm_set *s, pm_log *log, int64_t t, int n, const props_atom *atoms,
+                     const double *v)
 {
     if (!e->sig || t >= s->end_ns)
         return 0;
@@ -407,7 +450,7 @@ int pm_push_many(pm_entity *e, const pm_set *s, int64_t t, int n, const props_at
         changed |= UINT64_C(1) << j;
     }
     for (uint64_t m = decide_mask; m; m &= m - 1)
-        if (decide_stream(e, s, __builtin_ctzll(m), t) != 0)
+        if (decide_stream(e, s, __builtin_ctzll(m), t, log) != 0)
             return -1;
     for (uint64_t m = changed; m; m &= m - 1) {
         int j = __builtin_ctzll(m), k = s->atom_slot[atoms[j]];
@@ -453,8 +496,31 @@ static int window_signal(void *ctx, props_atom a, size_t row, ps_signal *out, ch
     return 0;
 }
 
+static int add_violation(pm_prop *p, int64_t time_ns, int64_t obligation_ns, const char *witness);
+
+/* A borrowed list (a slice of the folded logs) copied into the
+ * property's own memory, before it grows. */
+static int unborrow(pm_prop *p)
+{
+    pm_violation *v = p->v;
+    const char *text = p->witnesses;
+    size_t n = p->n_v;
+    p->v = NULL;
+    p->witnesses = NULL;
+    p->n_v = p->cap_v = p->witness_len = p->witness_cap = 0;
+    p->borrowed = 0;
+    long violations = p->violations;
+    for (size_t j = 0; j < n; j++)
+        if (add_violation(p, v[j].time_ns, v[j].obligation_ns, text + v[j].witness_at) != 0)
+            return -1;
+    p->violations = violations;
+    return 0;
+}
+
 static int add_violation(pm_prop *p, int64_t time_ns, int64_t obligation_ns, const char *witness)
 {
+    if (p->borrowed && unborrow(p) != 0)
+        return -1;
     p->violations++;
     if (p->n_v == p->cap_v) {
         size_t cap = p->cap_v ? 2 * p->cap_v : 4;
@@ -743,9 +809,34 @@ static int decide_guarded(pm_entity *e, const pm_set *s, int i, int64_t upto, ch
  * atoms' current values on [decided_ns, upto); a change of value starts a
  * new maximal interval at decided_ns (the last change of one of its atoms),
  * counted as decide() counts it. */
-static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto)
+/* Appends a violation of streamed property i at t to log. */
+static int log_violation(pm_log *log, uint32_t at, int i, int64_t t, const char *witness)
 {
-    pm_stream *d = &e->hot->stream[(size_t)s->stream_at[i] * e->hot->n + e->at];
+    size_t n = strlen(witness) + 1;
+    pm_log_chunk *c = log->tail;
+    if (!c || c->n == PM_LOG_RECS || PM_LOG_TEXT - c->len < n) {
+        c = malloc(sizeof *c);
+        if (!c)
+            return -1;
+        c->next = NULL;
+        c->n = c->len = 0;
+        if (log->tail)
+            log->tail->next = c;
+        else
+            log->head = c;
+        log->tail = c;
+    }
+    memcpy(c->text + c->len, witness, n);
+    c->rec[c->n++] = (pm_log_rec){.time_ns = t, .at = at, .prop = (uint16_t)i, .text_at = (uint16_t)c->len};
+    c->len += (uint32_t)n;
+    log->n++;
+    log->len += n;
+    return 0;
+}
+
+static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto, pm_log *log)
+{
+    pm_stream *d = &pm_hot_stream(e->hot, e->at)[s->stream_at[i]];
     if (upto <= d->decided_ns)
         return 0; /* INT64_MAX: not in its range */
     double v = s->code[i].n ? pm_code_run(&s->code[i], e->cur)
@@ -762,7 +853,8 @@ static int decide_stream(pm_entity *e, const pm_set *s, int i, int64_t upto)
                 }
             char wit[256];
             props_witness_values(body, vals, known, wit, sizeof wit);
-            if (add_violation(&e->prop[i], d->decided_ns, -1, wit) != 0)
+            if (log ? log_violation(log, e->at, i, d->decided_ns, wit) != 0
+                    : add_violation(&e->prop[i], d->decided_ns, -1, wit) != 0)
                 return -1;
         } else if (v == PV_UNKNOWN) {
             e->prop[i].pending++;
@@ -795,11 +887,12 @@ static void trim(pm_entity *e, const pm_set *s, int64_t t)
 
 int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_len)
 {
-    if (!e->sig || now <= e->base_ns || now - e->checked_ns < s->check_span_ns)
+    int64_t *checked_ns = e->sig ? pm_hot_checked(e->hot, e->at) : NULL;
+    if (!e->sig || now <= e->base_ns || now - *checked_ns < s->check_span_ns)
         return 0;
     if (now > s->end_ns)
         now = s->end_ns;
-    e->checked_ns = now;
+    *checked_ns = now;
     /* no signal grew since the last evaluation: what it left undecided
      * waits for the next one (or pm_finish), which decides it the same way
      * (a value at c depends on [c, c + L] only), and keeps no more history */
@@ -888,8 +981,135 @@ static int finish_constant(pm_entity *e, const pm_set *s, int i, char *err, size
     return 0;
 }
 
+/* 1 when folded violation x goes after y: by property, then time. */
+static int fold_after(const pm_fold *f, size_t x, size_t y)
+{
+    return f->prop[x] > f->prop[y] || (f->prop[x] == f->prop[y] && f->v[x].time_ns > f->v[y].time_ns);
+}
+
+/* Folds h's logs (pm_fold): a counting sort by entity, then each
+ * entity's few by property and time (insertion: times are distinct within
+ * one property, so the order does not depend on which log, that is which
+ * host or thread, holds a violation). */
+static int fold_logs(pm_hot *h)
+{
+    size_t total = 0, text = 0;
+    for (uint32_t k = 0; k < h->n_logs; k++) {
+        total += h->logs[k].n;
+        text += h->logs[k].len;
+    }
+    pm_fold *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    h->fold = f;
+    f->start = calloc((size_t)h->n + 1, sizeof *f->start);
+    f->v = malloc((total ? total : 1) * sizeof *f->v);
+    f->prop = malloc((total ? total : 1) * sizeof *f->prop);
+    f->text = malloc(text ? text : 1);
+    if (!f->start || !f->v || !f->prop || !f->text)
+        return -1;
+    for (uint32_t k = 0; k < h->n_logs; k++)
+        for (const pm_log_chunk *c = h->logs[k].head; c; c = c->next)
+            for (uint32_t r = 0; r < c->n; r++)
+                f->start[c->rec[r].at + 1]++;
+    for (uint32_t j = 0; j < h->n; j++)
+        f->start[j + 1] += f->start[j];
+    size_t *fill = malloc(((size_t)h->n ? h->n : 1) * sizeof *fill);
+    if (!fill)
+        return -1;
+    memcpy(fill, f->start, (size_t)h->n * sizeof *fill);
+    size_t text_at = 0;
+    for (uint32_t k = 0; k < h->n_logs; k++)
+        for (const pm_log_chunk *c = h->logs[k].head; c; c = c->next) {
+            memcpy(f->text + text_at, c->text, c->len);
+            for (uint32_t r = 0; r < c->n; r++) {
+                const pm_log_rec *x = &c->rec[r];
+                size_t to = fill[x->at]++;
+                f->v[to] =
+                    (pm_violation){.time_ns = x->time_ns, .obligation_ns = -1, .witness_at = text_at + x->text_at};
+                f->prop[to] = x->prop;
+            }
+            text_at += c->len;
+        }
+    free(fill);
+    for (uint32_t j = 0; j < h->n; j++)
+        for (size_t a = f->start[j] + 1; a < f->start[j + 1]; a++)
+            for (size_t b = a; b > f->start[j] && fold_after(f, b - 1, b); b--) {
+                pm_violation tv = f->v[b];
+                f->v[b] = f->v[b - 1];
+                f->v[b - 1] = tv;
+                uint32_t tp = f->prop[b];
+                f->prop[b] = f->prop[b - 1];
+                f->prop[b - 1] = tp;
+            }
+    free_logs(h);
+    return 0;
+}
+
+/* Entity e's part of the folded logs into its lists: a property with no
+ * violation of its own borrows its slice; one with some (decided without
+ * a log: at records, at the end) gets both merged in time order. */
+static int take_fold(pm_entity *e)
+{
+    const pm_fold *f = e->hot->fold;
+    size_t a = f->start[e->at], end = f->start[e->at + 1];
+    e->folded = 1;
+    while (a < end) {
+        size_t b = a;
+        while (b < end && f->prop[b] == f->prop[a])
+            b++;
+        pm_prop *p = &e->prop[f->prop[a]];
+        if (p->n_v == 0) {
+            if (!p->borrowed) {
+                free(p->v);
+                free(p->witnesses);
+            }
+            p->v = f->v + a;
+            p->n_v = p->cap_v = b - a;
+            p->witnesses = f->text;
+            p->witness_len = p->witness_cap = 0;
+            p->borrowed = 1;
+            p->violations += (long)(b - a);
+        } else { /* merge: both lists are in time order */
+            pm_prop own = *p;
+            p->v = NULL;
+            p->witnesses = NULL;
+            p->n_v = p->cap_v = p->witness_len = p->witness_cap = 0;
+            p->borrowed = 0;
+            size_t x = 0, y = a;
+            int rc = 0;
+            while (rc == 0 && (x < own.n_v || y < b)) {
+                if (y == b || (x < own.n_v && own.v[x].time_ns < f->v[y].time_ns)) {
+                    rc = add_violation(p, own.v[x].time_ns, own.v[x].obligation_ns, pm_witness(&own, x));
+                    x++;
+                } else {
+                    rc = add_violation(p, f->v[y].time_ns, -1, f->text + f->v[y].witness_at);
+                    y++;
+                }
+            }
+            p->violations = own.violations + (long)(b - a);
+            if (!own.borrowed) {
+                free(own.v);
+                free(own.witnesses);
+            }
+            if (rc != 0)
+                return -1;
+        }
+        a = b;
+    }
+    return 0;
+}
+
 int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len)
 {
+    if (e->hot && e->hot->logs && !e->hot->fold && fold_logs(e->hot) != 0) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
+    if (e->hot && e->hot->fold && e->sig && !e->folded && take_fold(e) != 0) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
     if (!e->sig || s->end_ns <= e->base_ns)
         return 0;
     window w = {.e = e, .s = s, .base = e->base_ns, .now = s->end_ns};
@@ -898,7 +1118,7 @@ int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len)
             continue;
         int rc = 1;
         if (s->stream[i])
-            rc = decide_stream(e, s, i, s->end_ns);
+            rc = decide_stream(e, s, i, s->end_ns, NULL);
         else if (s->list->items[s->prop[i]].ast->l->type == PN_G && s->lookahead[i] >= 0 &&
                  atoms_constant(e, s, i, s->end_ns))
             rc = finish_constant(e, s, i, err, err_len);

@@ -34,14 +34,17 @@
  *    way by the next check that evaluates, or by pm_finish (a body's value
  *    at c depends on [c, c + L] only), and no history accumulates.
  *  - Hot state: the values every push reads and writes (each atom's current
- *    value and the streamed properties' decisions) live in a pm_hot, arrays
- *    indexed by entity, shared by the entities of pm_entity_init_at (the
- *    VMs and hosts of a run) or private to one (pm_entity_init); the
- *    signals and violations in the entity's own block.
+ *    value, the streamed properties' decisions, the last check) live in a
+ *    pm_hot, one row per entity, shared by the entities of
+ *    pm_entity_init_at (the VMs and hosts of a run) or private to one
+ *    (pm_entity_init); the signals and violations in the entity's own
+ *    block, or, for the streamed violations of pm_push_many_log, in the
+ *    hot state's logs until pm_finish.
  *  - pm_finish(): decides the rest against the run's end (pending windows
  *    past it, as offline).
  * The entity's violations (time, obligation start, witness) are kept in
- * time order per property until the caller writes them. Each entity is
+ * time order per property until the caller writes them (those a push
+ * logged, pm_push_many_log, from pm_finish on). Each entity is
  * touched by one thread at a time (the LP owning it): no shared state.
  * Functions return 0, or -1 when memory runs out (message in err).
  */
@@ -97,6 +100,8 @@ typedef struct pm_prop {
     int64_t decided_ns; /* values before it are final and counted (windowed) */
     double last;        /* the body's value just before decided_ns (-1: none yet; windowed) */
     int done;           /* 1: decided (a body without G, at 0); 2: entity not in range */
+    unsigned char borrowed; /* v and witnesses are slices of the hot state's folded logs
+                             * (pm_hot.fold): not this entity's to free or grow */
     long violations, pending;
     pm_violation *v;
     size_t n_v, cap_v;
@@ -116,34 +121,94 @@ typedef struct pm_stream {
     double last;
 } pm_stream;
 
+/* Violations of streamed properties logged where they are decided
+ * (pm_push_many_log) instead of in each entity's block: a log belongs to
+ * one LP (a host), so one thread writes it at a time; appending to it
+ * costs no miss into the entity's block and no allocation per entity. */
+typedef struct pm_log_rec {
+    int64_t time_ns;
+    uint32_t at;      /* the entity's number in the hot state */
+    uint16_t prop;    /* the property's index in the set (< 64: pm_push_many_log logs only then) */
+    uint16_t text_at; /* its witness in the chunk's text */
+} pm_log_rec;
+
+/* A log grows by chunks, never moved: no copy, and a host's log takes a
+ * chunk or two in a run of hours. */
+enum { PM_LOG_RECS = 128, PM_LOG_TEXT = 8192 };
+
+typedef struct pm_log_chunk {
+    struct pm_log_chunk *next;
+    uint32_t n, len;
+    pm_log_rec rec[PM_LOG_RECS];
+    char text[PM_LOG_TEXT]; /* the witnesses, NUL-terminated one after the other */
+} pm_log_chunk;
+
+typedef struct pm_log {
+    pm_log_chunk *head, *tail;
+    size_t n, len; /* records and witness bytes in all chunks */
+} pm_log;
+
+/* The logs folded (at the first pm_finish of an entity of the hot state):
+ * the violations ordered by entity, property and time, so that each
+ * entity's property borrows one slice (pm_prop.borrowed). */
+typedef struct pm_fold {
+    size_t *start;        /* entity j's violations: [start[j], start[j + 1]) */
+    pm_violation *v;      /* witness_at: offsets into text */
+    uint32_t *prop;       /* each violation's property */
+    char *text;
+} pm_fold;
+
 /* The hot state of n entities of one set (pm_hot_new): what every push
- * reads and writes, in arrays indexed by the entity's number, apart from
- * the signals and violations. A caller that numbers its entities in the
- * order its LPs visit them (the VMs as their hosts hold them) makes a
- * host's sample walk each array forward, a few cache lines per host, where
- * one block per entity on the heap costs a miss or more per entity and
- * sample (40,000 VMs do not fit in the caches). Entity j's slot k at
- * cur[j * n_slots + k] (its row: what a body reads); streamed property q's
- * decision at stream[q * n + j] (one array per property). One allocation. */
+ * reads and writes, one row per entity, indexed by the entity's number,
+ * apart from the signals and violations. A caller that numbers its
+ * entities in the order its LPs visit them (the VMs as their hosts hold
+ * them) makes a host's sample walk the rows forward, one contiguous run of
+ * memory per host (one stream for the prefetcher), where one block per
+ * entity on the heap costs a miss or more per entity and sample (40,000
+ * VMs do not fit in the caches). Entity j's row: each slot's current value
+ * (what a body reads), the time of its last push, each streamed property's
+ * decision (pm_stream), the time of its last pm_check. One allocation. */
 typedef struct pm_hot {
     uint32_t n;
-    int n_slots;
-    double *cur;       /* each atom's value from its last push on */
-    int64_t *cur_t;    /* the time of that push */
-    pm_stream *stream;
+    int n_slots, n_stream;
+    size_t row_bytes;
+    unsigned char *rows;
+    pm_log *logs;      /* n_logs (pm_hot_logs), NULL: none */
+    uint32_t n_logs;
+    pm_fold *fold;     /* NULL until the logs are folded */
 } pm_hot;
+
+/* Entity at's row: values (n_slots), push times (n_slots), streamed
+ * decisions (n_stream), last check. */
+static inline double *pm_hot_cur(const pm_hot *h, uint32_t at)
+{
+    return (double *)(void *)(h->rows + (size_t)at * h->row_bytes);
+}
+static inline int64_t *pm_hot_cur_t(const pm_hot *h, uint32_t at)
+{
+    return (int64_t *)(void *)(h->rows + (size_t)at * h->row_bytes + (size_t)h->n_slots * sizeof(double));
+}
+static inline pm_stream *pm_hot_stream(const pm_hot *h, uint32_t at)
+{
+    return (pm_stream *)(void *)(h->rows + (size_t)at * h->row_bytes + (size_t)h->n_slots * 2 * sizeof(double));
+}
+static inline int64_t *pm_hot_checked(const pm_hot *h, uint32_t at)
+{
+    return (int64_t *)(void *)(h->rows + (size_t)at * h->row_bytes + (size_t)h->n_slots * 2 * sizeof(double) +
+                               (size_t)h->n_stream * sizeof(pm_stream));
+}
 
 typedef struct pm_entity {
     int64_t base_ns;
-    int64_t checked_ns; /* the last pm_check (evaluated or found nothing to do) */
-    double *cur;        /* its row of hot->cur (n_slots) */
-    int64_t *cur_t;     /* its row of hot->cur_t */
+    double *cur;        /* its values in hot (pm_hot_cur) */
+    int64_t *cur_t;     /* their push times (pm_hot_cur_t) */
     ps_signal *sig;     /* n_slots (only the slots of stored_mask grow) */
     pm_prop *prop;      /* n_props */
     pm_hot *hot;
     uint32_t at;        /* its number in hot */
     unsigned char own_hot; /* hot is its own (pm_entity_init): freed with it */
     unsigned char stored; /* a signal grew since the last pm_check that evaluated */
+    unsigned char folded; /* its part of the hot state's folded logs is in its lists */
 } pm_entity;
 
 /* The properties of `list` quantified over `kind`. -1: out of memory. */
@@ -159,9 +224,13 @@ void pm_set_free(pm_set *s);
  * states); properties `in group G` with another group than `group` leave
  * the entity out. */
 int pm_entity_init(pm_entity *e, const pm_set *s, const char *group, const double *initial /* PA_COUNT */);
-/* Hot state for n entities of s (NULL: out of memory); free() it after
- * the entities. */
+/* Hot state for n entities of s (NULL: out of memory); pm_hot_free it
+ * after the entities. */
 pm_hot *pm_hot_new(const pm_set *s, uint32_t n);
+/* n_logs violation logs in h (pm_hot_log(h, k), for pm_push_many_log); -1: out of memory. */
+int pm_hot_logs(pm_hot *h, uint32_t n_logs);
+static inline pm_log *pm_hot_log(pm_hot *h, uint32_t k) { return h->logs ? &h->logs[k] : NULL; }
+void pm_hot_free(pm_hot *h);
 /* pm_entity_init with the hot state of entity `at` (< hot->n) of `hot`. */
 int pm_entity_init_at(pm_entity *e, const pm_set *s, pm_hot *hot, uint32_t at, const char *group,
                       const double *initial /* PA_COUNT */);
@@ -174,6 +243,14 @@ int pm_push(pm_entity *e, const pm_set *s, props_atom a, int64_t t, double v); /
  * values, distinct atoms): each streamed property naming some of them is
  * decided once. */
 int pm_push_many(pm_entity *e, const pm_set *s, int64_t t, int n, const props_atom *atoms, const double *v);
+/* pm_push_many with the streamed properties' violations appended to log
+ * (NULL: to the entity's lists), a log of e's hot state. The entity's
+ * lists (pm_entity_prop) hold them from its pm_finish on: the first
+ * pm_finish of an entity of the hot state folds every log, and each
+ * pm_finish takes its entity's part, merged in time order with the
+ * violations decided without a log. */
+int pm_push_many_log(pm_entity *e, const pm_set *s, pm_log *log, int64_t t, int n, const props_atom *atoms,
+                     const double *v);
 int pm_check(pm_entity *e, const pm_set *s, int64_t now, char *err, size_t err_len);
 int pm_finish(pm_entity *e, const pm_set *s, char *err, size_t err_len);
 

@@ -68,8 +68,8 @@ static void world_free(monitor_world *w)
         pm_entity_free(&w->pods[i], &w->pod_set);
     free(w->vms);
     free(w->hosts);
-    free(w->vm_hot);
-    free(w->host_hot);
+    pm_hot_free(w->vm_hot);
+    pm_hot_free(w->host_hot);
     free(w->pods);
     free(w->pod_group);
     free(w->pod_index);
@@ -184,7 +184,8 @@ static model_status monitors_start(model_builder *b, void **world)
         w->vm_series_ns = malloc(w->n_vms * sizeof *w->vm_series_ns);
         w->vm_power = malloc(w->n_vms * sizeof *w->vm_power);
         w->vm_hot = pm_hot_new(&w->vm_set, w->n_vms);
-        if (!w->vms || !w->vm_series_ns || !w->vm_power || !w->vm_hot)
+        /* the VMs' streamed violations: one log per host, the LP that decides them */
+        if (!w->vms || !w->vm_series_ns || !w->vm_power || !w->vm_hot || pm_hot_logs(w->vm_hot, w->n_hosts) != 0)
             return model_runtime_error(b, "out of memory");
     }
     double init[PA_COUNT];
@@ -466,6 +467,7 @@ static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, 
      * them decided once); the check only every CHECK_SAMPLES samples */
     static const props_atom vm_atoms[] = {PA_VM_CPU_READY, PA_VM_CPU_DEMAND, PA_VM_CPU_ENTITLEMENT};
     const pm_set *vs = &w->vm_set;
+    pm_log *vm_log = w->vm_hot ? pm_hot_log(w->vm_hot, h->index) : NULL;
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
         const vm *v = &env->vms[id];
@@ -476,10 +478,10 @@ static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, 
             continue;
         pm_entity *ve = &w->vms[id];
         vm_series_gap(w, id, t);
-        if (pm_push_many(ve, vs, t, 3, vm_atoms, vm_values) != 0)
+        if (pm_push_many_log(ve, vs, vm_log, t, 3, vm_atoms, vm_values) != 0)
             abort(); /* out of memory inside a handler */
         w->vm_series_ns[id] = t;
-        if (t - ve->checked_ns >= vs->check_span_ns)
+        if (t - *pm_hot_checked(w->vm_hot, id) >= vs->check_span_ns)
             check(ve, vs, t);
     }
 }
