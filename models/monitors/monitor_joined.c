@@ -140,17 +140,25 @@ int monitor_joined_new(monitor_joined **out, const props_list *props, const scen
     return 0;
 }
 
+/* Makes room for one more of the n elements of `size` bytes at *items
+ * (capacity *cap, doubled from `first`); aborts out of memory or when the
+ * capacity would wrap (inside a handler there is no way to report it). */
+static void grow_for_one(void **items, uint32_t *cap, uint32_t n, uint32_t first, size_t size)
+{
+    if (n < *cap)
+        return;
+    uint32_t new_cap = *cap ? *cap * 2 : first;
+    void *p = new_cap > *cap ? realloc(*items, (size_t)new_cap * size) : NULL;
+    if (!p)
+        abort();
+    *items = p;
+    *cap = new_cap;
+}
+
 /* Appends (t, v) as it is (the merging is the caller's). */
 static void segs_append(jn_segs *s, int64_t t, double v)
 {
-    if (s->n == s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 4;
-        ps_seg *seg = cap > s->cap ? realloc(s->seg, (size_t)cap * sizeof *seg) : NULL;
-        if (!seg)
-            abort(); /* out of memory inside a handler */
-        s->seg = seg;
-        s->cap = cap;
-    }
+    grow_for_one((void **)&s->seg, &s->cap, s->n, 4, sizeof *s->seg);
     s->seg[s->n].t = t;
     s->seg[s->n++].v = v;
 }
@@ -185,14 +193,7 @@ void monitor_joined_sample(monitor_joined *j, uint32_t vm_id, int64_t t, double 
     if (consecutive) {
         r->run[r->n - 1].last_ns = t;
     } else {
-        if (r->n == r->cap) {
-            uint32_t cap = r->cap ? r->cap * 2 : 2;
-            jn_run *run = cap > r->cap ? realloc(r->run, (size_t)cap * sizeof *run) : NULL;
-            if (!run)
-                abort(); /* out of memory inside a handler */
-            r->run = run;
-            r->cap = cap;
-        }
+        grow_for_one((void **)&r->run, &r->cap, r->n, 2, sizeof *r->run);
         r->run[r->n++] = (jn_run){t, t};
     }
     const double value[N_SERIES] = {ready, demand_mhz, entitlement_mhz};
