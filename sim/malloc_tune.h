@@ -8,7 +8,7 @@
 #ifndef VDCSIM_SIM_MALLOC_TUNE_H
 #define VDCSIM_SIM_MALLOC_TUNE_H
 
-/* One malloc arena for every thread, and blocks of 128 KiB and more mapped
+/* One malloc arena for every thread, and blocks of 1 MiB and more mapped
  * from the system (returned to it when freed) at a fixed threshold. */
 void sim_malloc_tune(void);
 
