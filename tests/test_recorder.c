@@ -904,6 +904,54 @@ static void test_end_series_before_close(void)
     CHECK(access(path, F_OK) != 0);
 }
 
+/* Checks series `path` of `file`: `want_rows` rows of `want_cols` columns
+ * (0: any), the cells at row-major indexes cell[0..n) hold want[0..n), every
+ * other cell is NaN. */
+static void check_series_cells(hid_t file, const char *path, hsize_t want_rows, hsize_t want_cols,
+                               const hsize_t *cell, const double *want, int n)
+{
+    hsize_t rows = 0, cols = 0;
+    double *v = read_series(file, path, &rows, &cols);
+    CHECK_INT_EQ(rows, want_rows);
+    if (want_cols)
+        CHECK_INT_EQ(cols, want_cols);
+    CHECK(v != NULL);
+    for (hsize_t i = 0; v != NULL && i < rows * cols; i++) {
+        int k = 0;
+        while (k < n && cell[k] != i)
+            k++;
+        if (k < n)
+            CHECK(v[i] == want[k]);
+        else
+            CHECK(isnan(v[i]));
+    }
+    free(v);
+}
+
+/* A recorder at `path` with one series (`group`/`name`, 4 entities, 1 s
+ * samples) in its window to 3 s; NULL (checked) if it cannot open. */
+static recorder *open_one_series(const char *path, const char *group, const char *name, int *id)
+{
+    char err[512];
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return NULL;
+    *id = rec_series_new(r, group, name, "1", NULL, 4, 0, SIM_NS_PER_S);
+    CHECK_INT_EQ(recorder_window_begin(r, 3 * SIM_NS_PER_S), 0);
+    return r;
+}
+
+/* The window of r, in which a bad put was made, ends in an error naming
+ * `why`; aborting leaves no file at `path`. */
+static void check_window_refused(recorder *r, const char *path, const char *why)
+{
+    CHECK_INT_EQ(recorder_window_end(r, 3 * SIM_NS_PER_S), -1);
+    CHECK_STR_CONTAINS(recorder_error(r), why);
+    recorder_abort(r);
+    CHECK(!file_exists(path));
+}
+
 /* rec_series_put_each: several series of one entity at one time, across
  * two groups, ids < 0 skipped; each cell holds its own value, every other
  * cell stays NaN; an off-grid time is refused as rec_series_put refuses it. */
@@ -929,35 +977,18 @@ static void test_put_each(void)
     CHECK(file >= 0);
     if (file < 0)
         return;
-    const char *paths[3] = {"/series/host/a", "/series/host/b", "/series/vm/c"};
-    const double want[3] = {1.5, 3.5, 2.5};
-    for (int k = 0; k < 3; k++) {
-        hsize_t rows = 0, cols = 0;
-        double *v = read_series(file, paths[k], &rows, &cols);
-        CHECK_INT_EQ(rows, 3);
-        CHECK(v != NULL);
-        for (hsize_t i = 0; v != NULL && i < rows * cols; i++) {
-            if (i == 2 * cols + 1)
-                CHECK(v[i] == want[k]);
-            else
-                CHECK(isnan(v[i]));
-        }
-        free(v);
-    }
+    /* row 2 (t = 2 s), entity 1: cell 2 * cols + 1 (4 columns, 3 for vm) */
+    const hsize_t host_cell[1] = {2 * 4 + 1}, vm_cell[1] = {2 * 3 + 1};
+    check_series_cells(file, "/series/host/a", 3, 4, host_cell, (const double[]){1.5}, 1);
+    check_series_cells(file, "/series/host/b", 3, 4, host_cell, (const double[]){3.5}, 1);
+    check_series_cells(file, "/series/vm/c", 3, 3, vm_cell, (const double[]){2.5}, 1);
     H5Fclose(file);
     remove(path);
 
-    r = recorder_open(path, 1, err, sizeof err);
-    CHECK(r != NULL);
-    if (r == NULL)
+    if ((r = open_one_series(path, "host", "a", &a)) == NULL)
         return;
-    a = rec_series_new(r, "host", "a", "1", NULL, 4, 0, SIM_NS_PER_S);
-    CHECK_INT_EQ(recorder_window_begin(r, 3 * SIM_NS_PER_S), 0);
     rec_series_put_each(r, &a, vals, 1, 1500 * SIM_NS_PER_MS, 0); /* off the sample grid */
-    CHECK_INT_EQ(recorder_window_end(r, 3 * SIM_NS_PER_S), -1);
-    CHECK_STR_CONTAINS(recorder_error(r), "not start");
-    recorder_abort(r);
-    CHECK(!file_exists(path));
+    check_window_refused(r, path, "not start");
 }
 
 /* rec_series_put_entities: two entities (3 then 0) of series c (group vm)
@@ -986,39 +1017,18 @@ static void test_put_entities(void)
     CHECK(file >= 0);
     if (file < 0)
         return;
-    const char *paths[2] = {"/series/vm/c", "/series/vm/d"};
-    const double want3[2] = {1.5, 2.5}, want0[2] = {3.5, 4.5};
-    for (int k = 0; k < 2; k++) {
-        hsize_t rows = 0, cols = 0;
-        double *v = read_series(file, paths[k], &rows, &cols);
-        CHECK_INT_EQ(rows, 3);
-        CHECK_INT_EQ(cols, 4);
-        CHECK(v != NULL);
-        for (hsize_t i = 0; v != NULL && i < rows * cols; i++) {
-            if (i == 1 * cols + 3)
-                CHECK(v[i] == want3[k]);
-            else if (i == 1 * cols + 0)
-                CHECK(v[i] == want0[k]);
-            else
-                CHECK(isnan(v[i]));
-        }
-        free(v);
-    }
+    /* row 1 (t = 1 s): entity 3 at cell 1 * 4 + 3, entity 0 at 1 * 4 + 0 */
+    const hsize_t cells[2] = {1 * 4 + 3, 1 * 4 + 0};
+    check_series_cells(file, "/series/vm/c", 3, 4, cells, (const double[]){1.5, 3.5}, 2);
+    check_series_cells(file, "/series/vm/d", 3, 4, cells, (const double[]){2.5, 4.5}, 2);
     H5Fclose(file);
     remove(path);
 
-    r = recorder_open(path, 1, err, sizeof err);
-    CHECK(r != NULL);
-    if (r == NULL)
+    if ((r = open_one_series(path, "vm", "c", &c)) == NULL)
         return;
-    c = rec_series_new(r, "vm", "c", "1", NULL, 4, 0, SIM_NS_PER_S);
-    CHECK_INT_EQ(recorder_window_begin(r, 3 * SIM_NS_PER_S), 0);
     const uint32_t outside[1] = {4};
     rec_series_put_entities(r, &c, 1, outside, 1, vals, SIM_NS_PER_S);
-    CHECK_INT_EQ(recorder_window_end(r, 3 * SIM_NS_PER_S), -1);
-    CHECK_STR_CONTAINS(recorder_error(r), "out of range");
-    recorder_abort(r);
-    CHECK(!file_exists(path));
+    check_window_refused(r, path, "out of range");
 }
 
 int main(void)
