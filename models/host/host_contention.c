@@ -122,6 +122,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     double nic_cap = (double)hw->nics * hw->nic_gbps;
     double net_scale = net_demand > nic_cap ? (net_demand > 0.0 ? nic_cap / net_demand : 0.0) : 1.0;
     double virtio_gbps = 0.0;
+    int bandwidth_users = 0; /* VMs that stream memory bandwidth (step 3b) */
     numa_topology topo = {.nodes = nodes,
                           .cores_per_node = host_cores(h) / nodes > 0 ? host_cores(h) / nodes : 1,
                           .memory_per_node_mib = (double)h->memory_mib / nodes};
@@ -147,6 +148,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
                                 .limit_mhz = vm_spec_res(vs)->cpu_limit_mhz,
                                 .shares = vm_spec_res(vs)->cpu_shares};
         t->cpu_demand_mhz += d;
+        bandwidth_users |= vm_spec_res(vs)->mem_bw_per_vcpu_gbs > 0.0;
         if (!placed)
             s->nvm[i] = (numa_vm){.vcpus = vm_spec_vcpus(vs), .memory_mib = (double)vm_spec_memory_mib(vs),
                                   .vnuma = numa_vnuma_exposed((numa_vnuma_mode)vm_spec_res(vs)->vnuma, vm_spec_vcpus(vs),
@@ -202,10 +204,11 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     mem_host_result mh = mem_reclaim(&mp, s->mvm, n, s->claims, wf, amounts, s->mres);
     t->memory_state = mh.state;
 
-    /* 3b. memory bandwidth: busy vCPUs (E / core MHz) stream their GB/s */
+    /* 3b. memory bandwidth: busy vCPUs (E / core MHz) stream their GB/s;
+     * without a VM that streams, every demand is 0 and every slowdown 1 */
     double *bw_demand = wf, *bw_slowdown = wf + s->cap;
     int bandwidth_bound = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; bandwidth_users && i < n; i++) {
         double per_vcpu = vm_spec_res(&specs[ids[i]])->mem_bw_per_vcpu_gbs;
         bw_demand[i] = per_vcpu > 0.0 && h->cpu_mhz > 0.0 ? per_vcpu * ent[i] / h->cpu_mhz : 0.0;
         bw_slowdown[i] = 1.0;
@@ -235,11 +238,12 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
             ept_tlb = vm_spec_res(vs)->tlb_misses_per_kcycle;
             ept = ept_efficiency(ept_large, ept_large, ept_tlb, hw->page_walk_ref_ns, h->cpu_mhz);
         }
-        double mem = s->mres[i].slowdown;
-        double eff = ept / (numa * mem * bw_slowdown[i]);
+        double mem = s->mres[i].slowdown, bw = bandwidth_bound ? bw_slowdown[i] : 1.0;
+        double eff = ept / (numa * mem * bw);
         double useful = e * eff;
-        double ready = cpu_ready_fraction(d, e);
-        double ready_ms = cpu_ready_ms(d, e, h->cpu_mhz, interval_ms);
+        /* both are 0 when the entitlement meets the demand */
+        double ready = e >= d ? 0.0 : cpu_ready_fraction(d, e);
+        double ready_ms = e >= d ? 0.0 : cpu_ready_ms(d, e, h->cpu_mhz, interval_ms);
         vm *v = &vms[id];
         v->cpu_entitlement_mhz = e;
         v->cpu_speed_factor = raw > 0.0 ? useful / raw : eff;
@@ -251,7 +255,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
                                        .numa_slowdown = numa,
                                        .ept_efficiency = ept,
                                        .memory_slowdown = mem,
-                                       .bandwidth_slowdown = bw_slowdown[i],
+                                       .bandwidth_slowdown = bw,
                                        .numa_home = np[i].home,
                                        .numa_nodes_spanned = np[i].nodes_spanned,
                                        .sriov = vout[i].sriov};
