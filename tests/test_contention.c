@@ -347,6 +347,15 @@ static void test_memory_unreclaimed(void)
     CHECK_INT_EQ(hf.state, MEM_STATE_HIGH);
     CHECK_NEAR(hf.free_mib, 28672 - 7781.45 - 5000, 1e-9);
     CHECK_NEAR(hg.free_mib, 28672 - 7781.45 - 5000 - 1000, 1e-9);
+    /* the sums: 7781.45 + 5000 consumed, 409.55 shared, nothing reclaimed;
+     * with the third VM 1000 more consumed, 100 shared, 900 swapped */
+    CHECK(hf.sum.consumed_mib == fast[0].consumed_mib + fast[1].consumed_mib);
+    CHECK_NEAR(hf.sum.consumed_mib, 12781.45, 1e-9);
+    CHECK(hf.sum.shared_mib == fast[0].shared_mib);
+    CHECK(hf.sum.ballooned_mib == 0.0 && hf.sum.compressed_mib == 0.0 && hf.sum.swapped_mib == 0.0);
+    CHECK_NEAR(hg.sum.consumed_mib, 13781.45, 1e-9);
+    CHECK_NEAR(hg.sum.shared_mib, 509.55, 1e-9);
+    CHECK_NEAR(hg.sum.swapped_mib, 900, 1e-9);
 
     /* The edge: free memory exactly minFree (899) is "clear", nothing is
      * reclaimed; 2 MiB less is "soft": the balloon takes 1 MiB from each of

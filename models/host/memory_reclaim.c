@@ -144,6 +144,7 @@ mem_host_result mem_reclaim(const mem_params *p, const mem_vm *vms, size_t n, wf
         over_limit |= vms[i].configured_mib - out[i].shared_mib - vms[i].limit_mib > 0.0;
         out[i].consumed_mib = consumed(&vms[i], &out[i], ratio);
         used_unreclaimed += out[i].consumed_mib;
+        h.sum.shared_mib += out[i].shared_mib;
     }
     int share_large = p->host_mib - used_small - used_large < 4.0 * h.min_free_mib;
     if (!share_large && !over_limit) {
@@ -151,6 +152,7 @@ mem_host_result mem_reclaim(const mem_params *p, const mem_vm *vms, size_t n, wf
         h.state = mem_state_of(free_mib, h.min_free_mib);
         if (h.state < MEM_STATE_SOFT) { /* nothing to reclaim: the results are final */
             h.free_mib = free_mib;
+            h.sum.consumed_mib = used_unreclaimed; /* the other sums: 0 */
             return h;
         }
     }
@@ -185,9 +187,15 @@ mem_host_result mem_reclaim(const mem_params *p, const mem_vm *vms, size_t n, wf
     }
 
     /* 4. consumed and slowdown */
+    h.sum = (mem_vm_sums){0};
     for (size_t i = 0; i < n; i++) {
         mem_vm_result *r = &out[i];
         r->consumed_mib = consumed(&vms[i], r, ratio);
+        h.sum.shared_mib += r->shared_mib;
+        h.sum.ballooned_mib += r->ballooned_mib;
+        h.sum.compressed_mib += r->compressed_mib;
+        h.sum.swapped_mib += r->swapped_mib;
+        h.sum.consumed_mib += r->consumed_mib;
         double resident = vms[i].configured_mib - r->shared_mib - r->ballooned_mib;
         if (resident > 0.0 && (r->compressed_mib > 0.0 || r->swapped_mib > 0.0)) {
             double z = r->compressed_mib / resident, w = r->swapped_mib / resident;
