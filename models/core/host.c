@@ -311,15 +311,16 @@ static void vm_demand_memo_fill(host_demand_memo *m, const vm_spec *vs, sim_time
     }
 }
 
-/* Resource r (VM_DEMAND_*) of the VM whose spec is vs, from its group's slot. */
-static inline double vm_demand(const host_demand_memo *m, const vm_spec *vs, demand_state *st, int r,
-                               sim_time_ns now, gsl_rng *noise)
+/* Resource r (VM_DEMAND_*) of VM id, whose spec is vs, from its group's slot. */
+static inline double vm_demand(const host_demand_memo *m, const model_env *env, uint32_t id, const vm_spec *vs,
+                               int r, sim_time_ns now, gsl_rng *noise)
 {
     switch ((host_memo_kind)m->kind[r]) {
     case HOST_MEMO_FIXED: return m->value[r];
     case HOST_MEMO_NOISY: return demand_noisy(m->spec[r], m->level[r], noise);
     case HOST_MEMO_STATEFUL: break;
     }
+    demand_state *st = vm_demand_states_of(env, id);
     if (!st)
         abort(); /* a stateful spec without state: a build bug */
     return demand_next(vm_spec_demand(vs, r), &st[r], now, noise);
@@ -336,11 +337,10 @@ static inline host_vm_input vm_demands(host_scratch *sc, const model_env *env, u
     host_demand_memo *m = &sc->memo[slot % HOST_DEMAND_MEMO];
     if (m->group != group || m->t_ns != now)
         vm_demand_memo_fill(m, vs, now, noise);
-    demand_state *st = vm_demand_states_of(env, id);
     host_vm_input in;
-    in.cpu_demand_mhz = vm_demand(m, vs, st, VM_DEMAND_CPU, now, noise);
-    in.memory_active_fraction = vm_demand(m, vs, st, VM_DEMAND_MEMORY, now, noise);
-    in.network_gbps = vm_demand(m, vs, st, VM_DEMAND_NETWORK, now, noise);
+    in.cpu_demand_mhz = vm_demand(m, env, id, vs, VM_DEMAND_CPU, now, noise);
+    in.memory_active_fraction = vm_demand(m, env, id, vs, VM_DEMAND_MEMORY, now, noise);
+    in.network_gbps = vm_demand(m, env, id, vs, VM_DEMAND_NETWORK, now, noise);
     return in;
 }
 
