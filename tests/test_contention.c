@@ -93,6 +93,48 @@ static void test_waterfill_random(void)
     CHECK_INT_EQ(bad, 0);
 }
 
+/* cpu_entitlement_mhz's pass for a host where everything fits (sum hi <=
+ * capacity) against waterfill on the claims built by hand: the same
+ * doubles, bit for bit, and each VM its hi. */
+static void test_entitlement_fits(void)
+{
+    /* D 1000; D 2500 limited to 1500; D 0; D -5 (none); D 800 reserving
+     * 1200 (lo = hi = 800); D 333.3 with shares 0. hi: 1000, 1500, 0, 0,
+     * 800, 333.3; sum 3633.3. */
+    cpu_claim vms[] = {{1000, 0, INFINITY, 1000}, {2500, 0, 1500, 1000}, {0, 0, INFINITY, 1000},
+                       {-5, 0, INFINITY, 1000},   {800, 1200, INFINITY, 500}, {333.3, 0, INFINITY, 0}};
+    wf_claim by_hand[] = {{0, 1000, 1000}, {0, 1500, 1000}, {0, 0, 1000}, {0, 0, 1000}, {800, 800, 500},
+                          {0, 333.3, 0}};
+    const double hi[] = {1000, 1500, 0, 0, 800, 333.3};
+    double want_sum = 0.0;
+    for (int i = 0; i < 6; i++)
+        want_sum += hi[i];
+    const double capacities[] = {10000, want_sum}; /* room to spare; exactly full */
+    for (int c = 0; c < 2; c++) {
+        wf_claim claims[6];
+        double scratch[12], fast[6], general[6];
+        double got = cpu_entitlement_mhz(vms, 6, capacities[c], claims, scratch, fast);
+        double ref = waterfill(by_hand, 6, capacities[c], scratch, general);
+        CHECK(got == ref);
+        CHECK(got == want_sum);
+        for (int i = 0; i < 6; i++) {
+            CHECK(fast[i] == general[i]);
+            CHECK(fast[i] == hi[i]);
+        }
+    }
+    /* 1 MHz short: water-filling proper. The 333.3 of the shares-0 claim
+     * comes last: the weighted claims get their hi (3300) and it the rest,
+     * 332.3. */
+    double e[6];
+    entitle(vms, 6, want_sum - 1.0, e);
+    CHECK_NEAR(e[0], 1000, 1e-9);
+    CHECK_NEAR(e[1], 1500, 1e-9);
+    CHECK_NEAR(e[4], 800, 1e-9);
+    CHECK_NEAR(e[5], 332.3, 1e-9);
+    /* no VMs: nothing to give */
+    CHECK(cpu_entitlement_mhz(vms, 0, 1000, NULL, NULL, e) == 0.0);
+}
+
 static void test_ready(void)
 {
     /* D 2000, E 750: waits 1250/2000 = 62.5 % of its runnable time; the
@@ -274,6 +316,73 @@ static void test_memory(void)
     lim[0].active_mib = 8192;
     mem_reclaim(&p, lim, 1, claims, scratch, amounts, r);
     CHECK_NEAR(r[0].swapped_mib, 2048, 1e-9);
+}
+
+/* mem_reclaim's single pass for a host with nothing to reclaim against its
+ * general path: a third VM over its limit sends the same host through all
+ * the steps, which must give the first two VMs the same doubles. */
+static void test_memory_unreclaimed(void)
+{
+    wf_claim claims[4];
+    double scratch[8], amounts[4];
+    mem_vm_result fast[3], general[3];
+    mem_params p = params_28g();
+    p.page_sharing = 0.05;
+    /* small pages: shared 0.05 * 8191 = 409.55, consumed 7781.45; large
+     * pages: nothing shared above 400 % of minFree, consumed 5000 */
+    mem_vm vms[] = {{8191, 2000, 0, INFINITY, 81910, 0}, {5000, 1000, 0, INFINITY, 50000, 1},
+                    {2000, 2000, 0, 1000, 20000, 0}};
+    mem_host_result hf = mem_reclaim(&p, vms, 2, claims, scratch, amounts, fast);
+    mem_host_result hg = mem_reclaim(&p, vms, 3, claims, scratch, amounts, general);
+    for (int i = 0; i < 2; i++) {
+        CHECK(memcmp(&fast[i], &general[i], sizeof fast[i]) == 0);
+        CHECK(fast[i].ballooned_mib == 0.0 && fast[i].swapped_mib == 0.0 && fast[i].compressed_mib == 0.0);
+        CHECK(fast[i].slowdown == 1.0);
+    }
+    CHECK_NEAR(fast[0].consumed_mib, 7781.45, 1e-9);
+    CHECK(fast[1].consumed_mib == 5000.0);
+    /* the third VM's 2000 - 100 (shared) - 1000 = 900 over its limit, all
+     * active: swapped */
+    CHECK_NEAR(general[2].swapped_mib, 900, 1e-9);
+    CHECK_INT_EQ(hf.state, MEM_STATE_HIGH);
+    CHECK_NEAR(hf.free_mib, 28672 - 7781.45 - 5000, 1e-9);
+    CHECK_NEAR(hg.free_mib, 28672 - 7781.45 - 5000 - 1000, 1e-9);
+    /* the sums: 7781.45 + 5000 consumed, 409.55 shared, nothing reclaimed;
+     * with the third VM 1000 more consumed, 100 shared, 900 swapped */
+    CHECK(hf.sum.consumed_mib == fast[0].consumed_mib + fast[1].consumed_mib);
+    CHECK_NEAR(hf.sum.consumed_mib, 12781.45, 1e-9);
+    CHECK(hf.sum.shared_mib == fast[0].shared_mib);
+    CHECK(hf.sum.ballooned_mib == 0.0 && hf.sum.compressed_mib == 0.0 && hf.sum.swapped_mib == 0.0);
+    CHECK_NEAR(hg.sum.consumed_mib, 13781.45, 1e-9);
+    CHECK_NEAR(hg.sum.shared_mib, 509.55, 1e-9);
+    CHECK_NEAR(hg.sum.swapped_mib, 900, 1e-9);
+
+    /* The edge: free memory exactly minFree (899) is "clear", nothing is
+     * reclaimed; 2 MiB less is "soft": the balloon takes 1 MiB from each of
+     * two equal VMs to bring it back to 899. */
+    p.page_sharing = 0;
+    mem_vm edge[] = {{13886.5, 3500, 0, INFINITY, 138865, 0}, {13886.5, 3500, 0, INFINITY, 138865, 0}};
+    mem_host_result h = mem_reclaim(&p, edge, 2, claims, scratch, amounts, fast);
+    CHECK_INT_EQ(h.state, MEM_STATE_CLEAR);
+    CHECK(h.free_mib == 899.0);
+    CHECK(fast[0].ballooned_mib == 0.0 && fast[0].consumed_mib == 13886.5);
+    edge[0].configured_mib = edge[1].configured_mib = 13887.5;
+    h = mem_reclaim(&p, edge, 2, claims, scratch, amounts, fast);
+    CHECK_NEAR(fast[0].ballooned_mib, 1, 1e-9);
+    CHECK_NEAR(fast[1].ballooned_mib, 1, 1e-9);
+    CHECK_NEAR(h.free_mib, 899, 1e-9);
+
+    /* Large pages are shared once free memory falls below 400 % of minFree
+     * (3596): 3 x 8500 leave 3172, so each shares 0.05 * 8500 = 425 and
+     * consumes 8075; free 28672 - 24225 = 4447, "high". */
+    p.page_sharing = 0.05;
+    mem_vm large[] = {{8500, 1000, 0, INFINITY, 85000, 1}, {8500, 1000, 0, INFINITY, 85000, 1},
+                      {8500, 1000, 0, INFINITY, 85000, 1}};
+    h = mem_reclaim(&p, large, 3, claims, scratch, amounts, general);
+    CHECK_NEAR(general[2].shared_mib, 425, 1e-9);
+    CHECK_NEAR(general[0].consumed_mib, 8075, 1e-9);
+    CHECK_NEAR(h.free_mib, 4447, 1e-9);
+    CHECK_INT_EQ(h.state, MEM_STATE_HIGH);
 }
 
 static host_spec small_host(void)
@@ -555,11 +664,13 @@ int main(void)
     test_host_step_pods();
     test_waterfill();
     test_waterfill_random();
+    test_entitlement_fits();
     test_ready();
     test_numa();
     test_ept();
     test_power();
     test_memory();
+    test_memory_unreclaimed();
     test_host_step();
     return CHECK_DONE();
 }

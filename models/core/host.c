@@ -288,41 +288,60 @@ static void host_record(const model_env *env, sim_time_ns now, const host *h, co
     }
 }
 
-/* One VM's demand of one resource at now (demand_next). A stateless spec's
- * expected level is a function of (spec, now) alone: it is computed once
- * per spec and time in the scratch's memo and only the noise is drawn per
- * VM, in the same order, so the values are those of demand_next; without
- * noise the final value itself is memoised. */
-static void vm_demand_memo_fill(host_demand_memo *m, const demand_spec *d, sim_time_ns now, const gsl_rng *noise)
+/* The VMs' demands at now (demand_next). A stateless spec's expected level
+ * is a function of (spec, now) alone, and the VMs of a group share their
+ * specs (vm_spec_group_key; a VM's own copy is a trace's, which is
+ * stateful): the group's levels are computed once per group and time in
+ * the scratch's memo and only the noise is drawn per VM, in the same
+ * order, so the values are those of demand_next; without noise the final
+ * value itself is memoised. */
+static void vm_demand_memo_fill(host_demand_memo *m, const vm_spec *vs, sim_time_ns now, const gsl_rng *noise)
 {
-    int stateless = demand_stateless(d);
-    double level = stateless ? demand_expected(d, now) : 0.0;
-    *m = (host_demand_memo){.spec = d,
-                            .t_ns = now,
-                            .level = level,
-                            .value = stateless ? demand_noisy(d, level, NULL) : 0.0, /* no draw */
-                            .kind = !stateless                  ? HOST_MEMO_STATEFUL
-                                    : d->noise > 0.0 && noise ? HOST_MEMO_NOISY
-                                                              : HOST_MEMO_FIXED};
+    m->group = vm_spec_group_key(vs);
+    m->t_ns = now;
+    for (int r = 0; r < VM_DEMANDS; r++) {
+        const demand_spec *d = vm_spec_demand(vs, r);
+        int stateless = demand_stateless(d);
+        m->spec[r] = d;
+        m->level[r] = stateless ? demand_expected(d, now) : 0.0;
+        m->value[r] = stateless ? demand_noisy(d, m->level[r], NULL) : 0.0; /* no draw */
+        m->kind[r] = !stateless                  ? HOST_MEMO_STATEFUL
+                     : d->noise > 0.0 && noise ? HOST_MEMO_NOISY
+                                               : HOST_MEMO_FIXED;
+    }
 }
 
-/* Resource r (VM_DEMAND_*) of VM v, whose spec is d. */
-static inline double vm_demand(host_scratch *sc, const demand_spec *d, demand_state *st, int r, sim_time_ns now,
-                               gsl_rng *noise)
+/* Resource r (VM_DEMAND_*) of VM id, whose spec is vs, from its group's slot. */
+static inline double vm_demand(const host_demand_memo *m, const model_env *env, uint32_t id, const vm_spec *vs,
+                               int r, sim_time_ns now, gsl_rng *noise)
 {
-    /* specs sit in arrays of records: their address / 8 spreads them well */
-    uintptr_t slot = ((uintptr_t)d >> 3) * UINT64_C(0x9e3779b97f4a7c15) >> 59;
-    host_demand_memo *m = &sc->memo[slot % HOST_DEMAND_MEMO];
-    if (m->spec != d || m->t_ns != now)
-        vm_demand_memo_fill(m, d, now, noise);
-    switch ((host_memo_kind)m->kind) {
-    case HOST_MEMO_FIXED: return m->value;
-    case HOST_MEMO_NOISY: return demand_noisy(d, m->level, noise);
+    switch ((host_memo_kind)m->kind[r]) {
+    case HOST_MEMO_FIXED: return m->value[r];
+    case HOST_MEMO_NOISY: return demand_noisy(m->spec[r], m->level[r], noise);
     case HOST_MEMO_STATEFUL: break;
     }
+    demand_state *st = vm_demand_states_of(env, id);
     if (!st)
         abort(); /* a stateful spec without state: a build bug */
-    return demand_next(d, &st[r], now, noise);
+    return demand_next(vm_spec_demand(vs, r), &st[r], now, noise);
+}
+
+/* The running VM's three demands, drawn in the order CPU, memory, network. */
+static inline host_vm_input vm_demands(host_scratch *sc, const model_env *env, uint32_t id, sim_time_ns now,
+                                       gsl_rng *noise)
+{
+    const vm_spec *vs = &env->vm_specs[id];
+    const void *group = vm_spec_group_key(vs);
+    /* group specs sit in an array of records: their address / 8 spreads them well */
+    uintptr_t slot = ((uintptr_t)group >> 3) * UINT64_C(0x9e3779b97f4a7c15) >> 59;
+    host_demand_memo *m = &sc->memo[slot % HOST_DEMAND_MEMO];
+    if (m->group != group || m->t_ns != now)
+        vm_demand_memo_fill(m, vs, now, noise);
+    host_vm_input in;
+    in.cpu_demand_mhz = vm_demand(m, env, id, vs, VM_DEMAND_CPU, now, noise);
+    in.memory_active_fraction = vm_demand(m, env, id, vs, VM_DEMAND_MEMORY, now, noise);
+    in.network_gbps = vm_demand(m, env, id, vs, VM_DEMAND_NETWORK, now, noise);
+    return in;
 }
 
 /* Asks for every 64-byte line that bytes [p, p + bytes) touch (records of
@@ -335,6 +354,16 @@ static void prefetch_bytes(const void *p, size_t bytes)
     for (; line <= last; line += 64)
         __builtin_prefetch((const void *)line);
 }
+
+/* The same for a record of at most 64 bytes, which touches at most two
+ * lines: its first and its last byte's, without a loop (one VM's records
+ * are asked for at every sample of every host). */
+static inline void prefetch_record(const void *p, size_t bytes)
+{
+    __builtin_prefetch(p);
+    __builtin_prefetch((const char *)p + bytes - 1);
+}
+_Static_assert(sizeof(vm) <= 64 && sizeof(vm_spec) <= 64, "prefetch_record asks for two lines at most");
 
 /* Between two samples of a host the other hosts' samples have evicted all
  * it reads, each record a cache miss: the VMs' records and specs sit
@@ -353,8 +382,8 @@ void host_prefetch(const void *state, sim_prefetch_stage stage)
     }
     prefetch_bytes(h->numa.placed, h->numa.n * sizeof *h->numa.placed); /* past the state's first line */
     for (uint32_t i = 0; i < h->n_vms; i++) {
-        prefetch_bytes(&env->vms[h->vm_ids[i]], sizeof *env->vms);
-        prefetch_bytes(&env->vm_specs[h->vm_ids[i]], sizeof *env->vm_specs);
+        prefetch_record(&env->vms[h->vm_ids[i]], sizeof *env->vms);
+        prefetch_record(&env->vm_specs[h->vm_ids[i]], sizeof *env->vm_specs);
     }
 }
 
@@ -384,17 +413,9 @@ static void host_sample(sim_ctx *ctx, host *h)
     uint64_t memory_mib = 0;
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
-        const vm_spec *vs = &env->vm_specs[id];
-        vm *v = &env->vms[id];
-        /* draw order per VM: CPU, memory, network; a booting VM demands nothing */
-        s.in[i] = (host_vm_input){0};
-        if (v->state == VM_RUNNING) {
-            demand_state *st = vm_demand_states_of(env, id);
-            s.in[i].cpu_demand_mhz = vm_demand(sc, vm_spec_cpu_demand(vs), st, VM_DEMAND_CPU, now, noise);
-            s.in[i].memory_active_fraction = vm_demand(sc, vm_spec_memory_demand(vs), st, VM_DEMAND_MEMORY, now, noise);
-            s.in[i].network_gbps = vm_demand(sc, vm_spec_network_demand(vs), st, VM_DEMAND_NETWORK, now, noise);
-        }
-        memory_mib += vm_spec_memory_mib(vs);
+        /* a booting VM demands nothing */
+        s.in[i] = env->vms[id].state == VM_RUNNING ? vm_demands(sc, env, id, now, noise) : (host_vm_input){0};
+        memory_mib += vm_spec_memory_mib(&env->vm_specs[id]);
     }
     s.vm_memory_mib = (double)memory_mib;
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)

@@ -57,6 +57,11 @@ static inline uint64_t vm_spec_memory_mib(const vm_spec *s) { return s->gs->memo
 static inline sim_time_ns vm_spec_start_ns(const vm_spec *s) { return s->gs->start_ns; }
 static inline const vm_resources *vm_spec_res(const vm_spec *s) { return &s->gs->res; }
 
+/* A key only, never read through: VMs with the same key share their demand
+ * specs, but for a trace-driven resource, whose spec is each VM's own (and
+ * stateful). */
+static inline const void *vm_spec_group_key(const vm_spec *s) { return s->gs; }
+
 /* Demand process r (VM_DEMAND_CPU, _MEMORY, _NETWORK) of the VM. */
 static inline const demand_spec *vm_spec_demand(const vm_spec *s, int r)
 {

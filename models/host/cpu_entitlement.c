@@ -102,18 +102,34 @@ double waterfill(const wf_claim *c, size_t n, double total, double *fixed, doubl
     return sum;
 }
 
+/* The claim of one VM: lo = min(D, R) (>= 0), hi = max(lo, min(D, L)). */
+static wf_claim cpu_claim_bounds(const cpu_claim *v)
+{
+    double d = v->demand_mhz > 0.0 ? v->demand_mhz : 0.0;
+    double lo = d < v->reservation_mhz ? d : v->reservation_mhz;
+    double hi = d < v->limit_mhz ? d : v->limit_mhz;
+    if (lo < 0.0)
+        lo = 0.0;
+    return (wf_claim){.lo = lo, .hi = hi > lo ? hi : lo, .weight = v->shares};
+}
+
 double cpu_entitlement_mhz(const cpu_claim *vms, size_t n, double capacity_mhz, wf_claim *claims,
                            double *scratch, double *entitlement_out)
 {
+    double total = capacity_mhz > 0.0 ? capacity_mhz : 0.0;
+    /* Everything fits (sum hi <= total): waterfill gives every claim its hi.
+     * Its test and its sum (the same additions in the same order) are made
+     * here in the one pass that computes the bounds, without the claims. */
+    double sum_hi = 0.0;
     for (size_t i = 0; i < n; i++) {
-        double d = vms[i].demand_mhz > 0.0 ? vms[i].demand_mhz : 0.0;
-        double lo = d < vms[i].reservation_mhz ? d : vms[i].reservation_mhz;
-        double hi = d < vms[i].limit_mhz ? d : vms[i].limit_mhz;
-        if (lo < 0.0)
-            lo = 0.0;
-        claims[i] = (wf_claim){.lo = lo, .hi = hi > lo ? hi : lo, .weight = vms[i].shares};
+        entitlement_out[i] = cpu_claim_bounds(&vms[i]).hi;
+        sum_hi += entitlement_out[i];
     }
-    return waterfill(claims, n, capacity_mhz > 0.0 ? capacity_mhz : 0.0, scratch, entitlement_out);
+    if (sum_hi <= total)
+        return sum_hi;
+    for (size_t i = 0; i < n; i++)
+        claims[i] = cpu_claim_bounds(&vms[i]);
+    return waterfill(claims, n, total, scratch, entitlement_out);
 }
 
 double cpu_shares_per_vcpu(shares_level level)

@@ -111,8 +111,8 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     if (host_scratch_reserve(s, n, nodes) != 0)
         return -1;
     *t = (host_totals){0};
-    /* d: entitlements | network | 2n water-filling scratch | n amounts */
-    double *ent = s->d, *net = s->d + s->cap, *wf = s->d + 2 * s->cap, *amounts = s->d + 4 * s->cap;
+    /* d: entitlements | EPT efficiencies | 2n water-filling scratch | n amounts */
+    double *ent = s->d, *ept_of = s->d + s->cap, *wf = s->d + 2 * s->cap, *amounts = s->d + 4 * s->cap;
 
     /* 1. network */
     uint32_t vfs_left = hw->nics * hw->sriov_vfs_per_nic;
@@ -122,11 +122,16 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     double nic_cap = (double)hw->nics * hw->nic_gbps;
     double net_scale = net_demand > nic_cap ? (net_demand > 0.0 ? nic_cap / net_demand : 0.0) : 1.0;
     double virtio_gbps = 0.0;
+    int bandwidth_users = 0; /* VMs that stream memory bandwidth (step 3b) */
     numa_topology topo = {.nodes = nodes,
                           .cores_per_node = host_cores(h) / nodes > 0 ? host_cores(h) / nodes : 1,
                           .memory_per_node_mib = (double)h->memory_mib / nodes};
     int placed = numa_cache_hit(s->numa_cache, &topo, n);
-    /* one pass over the VMs' specs for steps 1-3 (each sum keeps its order) */
+    /* One pass over the VMs' specs for steps 1-4 (each sum keeps its order).
+     * VMs of a group share their EPT inputs: the last efficiency is reused
+     * when its inputs repeat (same function, same result). */
+    int ept_large = -1;
+    double ept_tlb = 0.0, ept = 1.0;
     for (size_t i = 0; i < n; i++) {
         const vm_spec *vs = &specs[ids[i]];
         int sriov = 0;
@@ -134,10 +139,10 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
             vfs_left--;
             sriov = 1;
         }
-        net[i] = (in[i].network_gbps > 0.0 ? in[i].network_gbps : 0.0) * net_scale;
+        double net = (in[i].network_gbps > 0.0 ? in[i].network_gbps : 0.0) * net_scale;
         if (!sriov)
-            virtio_gbps += net[i];
-        t->network_gbps += net[i];
+            virtio_gbps += net;
+        t->network_gbps += net;
         if (vout)
             vout[i].sriov = sriov;
         double d = in[i].cpu_demand_mhz > 0.0 ? in[i].cpu_demand_mhz : 0.0;
@@ -147,6 +152,7 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
                                 .limit_mhz = vm_spec_res(vs)->cpu_limit_mhz,
                                 .shares = vm_spec_res(vs)->cpu_shares};
         t->cpu_demand_mhz += d;
+        bandwidth_users |= vm_spec_res(vs)->mem_bw_per_vcpu_gbs > 0.0;
         if (!placed)
             s->nvm[i] = (numa_vm){.vcpus = vm_spec_vcpus(vs), .memory_mib = (double)vm_spec_memory_mib(vs),
                                   .vnuma = numa_vnuma_exposed((numa_vnuma_mode)vm_spec_res(vs)->vnuma, vm_spec_vcpus(vs),
@@ -159,6 +165,13 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
                              .limit_mib = vm_spec_res(vs)->memory_limit_mib,
                              .shares = vm_spec_res(vs)->memory_shares,
                              .large_pages = vm_spec_res(vs)->large_pages && hw->ept_large_pages};
+        t->memory_active_mib += s->mvm[i].active_mib;
+        if (s->mvm[i].large_pages != ept_large || vm_spec_res(vs)->tlb_misses_per_kcycle != ept_tlb) {
+            ept_large = s->mvm[i].large_pages;
+            ept_tlb = vm_spec_res(vs)->tlb_misses_per_kcycle;
+            ept = ept_efficiency(ept_large, ept_large, ept_tlb, hw->page_walk_ref_ns, h->cpu_mhz);
+        }
+        ept_of[i] = ept;
     }
     t->cpu_hypervisor_mhz = virtio_gbps * hw->virtio_mhz_per_gbps;
 
@@ -202,10 +215,11 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
     mem_host_result mh = mem_reclaim(&mp, s->mvm, n, s->claims, wf, amounts, s->mres);
     t->memory_state = mh.state;
 
-    /* 3b. memory bandwidth: busy vCPUs (E / core MHz) stream their GB/s */
+    /* 3b. memory bandwidth: busy vCPUs (E / core MHz) stream their GB/s;
+     * without a VM that streams, every demand is 0 and every slowdown 1 */
     double *bw_demand = wf, *bw_slowdown = wf + s->cap;
     int bandwidth_bound = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; bandwidth_users && i < n; i++) {
         double per_vcpu = vm_spec_res(&specs[ids[i]])->mem_bw_per_vcpu_gbs;
         bw_demand[i] = per_vcpu > 0.0 && h->cpu_mhz > 0.0 ? per_vcpu * ent[i] / h->cpu_mhz : 0.0;
         bw_slowdown[i] = 1.0;
@@ -215,31 +229,25 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         numa_bandwidth(nodes, hw->mem_bw_local_gbs, hw->mem_bw_remote_gbs, np, bw_demand, n, s->node_a, s->node_b,
                        bw_slowdown);
 
-    /* 4. efficiencies, per-VM results. VMs of a group share their EPT
-     * inputs and most share a local fraction: the last value is reused
-     * when its inputs repeat (same function, same result). */
+    /* 4. efficiencies, per-VM results. Most VMs share a local fraction: the
+     * last slowdown is reused while it repeats. The memory sums are
+     * mem_reclaim's (the same additions in the same order). */
     double unmet = 0.0, runnable = 0.0, usage = 0.0;
-    int ept_large = -1;
-    double ept_tlb = 0.0, ept = 1.0, numa_local = -1.0, numa = 1.0;
+    double numa_local = -1.0, numa = 1.0;
     for (size_t i = 0; i < n; i++) {
         uint32_t id = ids[i];
-        const vm_spec *vs = &specs[id];
         double d = s->cpu[i].demand_mhz, raw = in[i].cpu_demand_mhz > 0.0 ? in[i].cpu_demand_mhz : 0.0;
         double e = ent[i];
         if (np[i].local_fraction != numa_local) {
             numa_local = np[i].local_fraction;
             numa = numa_slowdown(numa_local, hw->numa_local_ns, hw->numa_remote_ns);
         }
-        if (s->mvm[i].large_pages != ept_large || vm_spec_res(vs)->tlb_misses_per_kcycle != ept_tlb) {
-            ept_large = s->mvm[i].large_pages;
-            ept_tlb = vm_spec_res(vs)->tlb_misses_per_kcycle;
-            ept = ept_efficiency(ept_large, ept_large, ept_tlb, hw->page_walk_ref_ns, h->cpu_mhz);
-        }
-        double mem = s->mres[i].slowdown;
-        double eff = ept / (numa * mem * bw_slowdown[i]);
+        double mem = s->mres[i].slowdown, bw = bandwidth_bound ? bw_slowdown[i] : 1.0;
+        double eff = ept_of[i] / (numa * mem * bw);
         double useful = e * eff;
-        double ready = cpu_ready_fraction(d, e);
-        double ready_ms = cpu_ready_ms(d, e, h->cpu_mhz, interval_ms);
+        /* both are 0 when the entitlement meets the demand */
+        double ready = e >= d ? 0.0 : cpu_ready_fraction(d, e);
+        double ready_ms = e >= d ? 0.0 : cpu_ready_ms(d, e, h->cpu_mhz, interval_ms);
         vm *v = &vms[id];
         v->cpu_entitlement_mhz = e;
         v->cpu_speed_factor = raw > 0.0 ? useful / raw : eff;
@@ -249,9 +257,9 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
                                        .cpu_ready_ms = ready_ms,
                                        .useful_mhz = useful,
                                        .numa_slowdown = numa,
-                                       .ept_efficiency = ept,
+                                       .ept_efficiency = ept_of[i],
                                        .memory_slowdown = mem,
-                                       .bandwidth_slowdown = bw_slowdown[i],
+                                       .bandwidth_slowdown = bw,
                                        .numa_home = np[i].home,
                                        .numa_nodes_spanned = np[i].nodes_spanned,
                                        .sriov = vout[i].sriov};
@@ -260,13 +268,12 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
         usage += e;
         t->cpu_useful_mhz += useful;
         t->cpu_ready_ms += ready_ms;
-        t->memory_active_mib += s->mvm[i].active_mib;
-        t->memory_consumed_mib += s->mres[i].consumed_mib;
-        t->memory_shared_mib += s->mres[i].shared_mib;
-        t->memory_ballooned_mib += s->mres[i].ballooned_mib;
-        t->memory_compressed_mib += s->mres[i].compressed_mib;
-        t->memory_swapped_mib += s->mres[i].swapped_mib;
     }
+    t->memory_consumed_mib = mh.sum.consumed_mib;
+    t->memory_shared_mib = mh.sum.shared_mib;
+    t->memory_ballooned_mib = mh.sum.ballooned_mib;
+    t->memory_compressed_mib = mh.sum.compressed_mib;
+    t->memory_swapped_mib = mh.sum.swapped_mib;
     if (pod_demand > 0.0) {
         /* the pods' CPU runs natively: no EPT, NUMA or reclamation cost */
         unmet += pod_demand > ent[n] ? pod_demand - ent[n] : 0.0;

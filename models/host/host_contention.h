@@ -83,18 +83,22 @@ typedef struct host_pod_load {
 
 enum { HOST_DEMAND_MEMO = 32 };
 
-/* How the caller's memo answers for one demand spec at the memo's time. */
+/* How the caller's memo answers for one demand of a VM group at the memo's
+ * time: per VM (a stateful spec, or each VM's own trace), or from the
+ * group's expected level (with the VM's noise) or final value. */
 typedef enum { HOST_MEMO_STATEFUL, HOST_MEMO_FIXED, HOST_MEMO_NOISY } host_memo_kind;
 
-/* One slot of the caller's memo of demand specs (host.c vm_demand): a
- * stateful spec, or a stateless one's expected level at t_ns and, without
- * noise, its final value. */
+/* One slot of the caller's memo of VM groups (host.c vm_demands): for each
+ * of the group's VM_DEMANDS demands, its kind and, for a stateless spec
+ * (shared by the group), the spec, its expected level at t_ns and, without noise, the
+ * final value. */
 typedef struct host_demand_memo {
-    const void *spec;
+    const void *group; /* vm_spec_group_key */
     int64_t t_ns;
-    double level;
-    double value;
-    int kind; /* host_memo_kind */
+    const demand_spec *spec[VM_DEMANDS]; /* the group's (stateless kinds) */
+    double level[VM_DEMANDS];
+    double value[VM_DEMANDS];
+    int kind[VM_DEMANDS]; /* host_memo_kind */
 } host_demand_memo;
 
 /* One host's NUMA placement kept between samples: the placement is a
@@ -128,10 +132,10 @@ typedef struct host_scratch {
     double *node_a, *node_b;
     size_t node_cap;
     host_vm_input *in;   /* the caller's per-VM inputs, cap entries */
-    /* The caller's memo of demand specs, direct-mapped by the spec's
-     * address (the VMs of a group share their spec: one sin() per group
-     * and sample time); a slot is a cache of pure values, so which spec
-     * holds it changes no result. */
+    /* The caller's memo of VM groups' demands, direct-mapped by the group
+     * spec's address (the VMs of a group share their specs: one sin() and
+     * one look-up per group and sample time); a slot is a cache of pure
+     * values, so which group holds it changes no result. */
     host_demand_memo memo[HOST_DEMAND_MEMO];
     /* The host's own NUMA cache for the next step, set by the caller before
      * each step (the scratch may serve many hosts); NULL: place every time. */

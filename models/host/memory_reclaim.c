@@ -126,8 +126,12 @@ mem_host_result mem_reclaim(const mem_params *p, const mem_vm *vms, size_t n, wf
     mem_host_result h = {.min_free_mib = mem_min_free_mib(p->host_mib)};
     double ratio = p->compression_ratio >= 1.0 ? p->compression_ratio : 1.0;
 
-    /* 1. sharing: small pages always; large pages only below "high" */
-    double used_small = 0.0, used_large = 0.0;
+    /* 1. sharing: small pages always; large pages only below "high". The
+     * same pass computes what steps 2-4 give when they change nothing (no
+     * large page shared, no VM over its limit, free memory at least
+     * minFree): each VM's consumed memory, and its sum in step 3's order. */
+    double used_small = 0.0, used_large = 0.0, used_unreclaimed = 0.0;
+    int over_limit = 0;
     for (size_t i = 0; i < n; i++) {
         out[i] = (mem_vm_result){.slowdown = 1.0};
         double shared = p->page_sharing * vms[i].configured_mib;
@@ -137,8 +141,22 @@ mem_host_result mem_reclaim(const mem_params *p, const mem_vm *vms, size_t n, wf
             out[i].shared_mib = shared;
             used_small += vms[i].configured_mib - shared;
         }
+        over_limit |= vms[i].configured_mib - out[i].shared_mib - vms[i].limit_mib > 0.0;
+        out[i].consumed_mib = consumed(&vms[i], &out[i], ratio);
+        used_unreclaimed += out[i].consumed_mib;
+        h.sum.shared_mib += out[i].shared_mib;
     }
-    if (p->host_mib - used_small - used_large < 4.0 * h.min_free_mib)
+    int share_large = p->host_mib - used_small - used_large < 4.0 * h.min_free_mib;
+    if (!share_large && !over_limit) {
+        double free_mib = p->host_mib - used_unreclaimed;
+        h.state = mem_state_of(free_mib, h.min_free_mib);
+        if (h.state < MEM_STATE_SOFT) { /* nothing to reclaim: the results are final */
+            h.free_mib = free_mib;
+            h.sum.consumed_mib = used_unreclaimed; /* the other sums: 0 */
+            return h;
+        }
+    }
+    if (share_large)
         for (size_t i = 0; i < n; i++)
             if (vms[i].large_pages)
                 out[i].shared_mib = p->page_sharing * vms[i].configured_mib;
@@ -169,9 +187,15 @@ mem_host_result mem_reclaim(const mem_params *p, const mem_vm *vms, size_t n, wf
     }
 
     /* 4. consumed and slowdown */
+    h.sum = (mem_vm_sums){0};
     for (size_t i = 0; i < n; i++) {
         mem_vm_result *r = &out[i];
         r->consumed_mib = consumed(&vms[i], r, ratio);
+        h.sum.shared_mib += r->shared_mib;
+        h.sum.ballooned_mib += r->ballooned_mib;
+        h.sum.compressed_mib += r->compressed_mib;
+        h.sum.swapped_mib += r->swapped_mib;
+        h.sum.consumed_mib += r->consumed_mib;
         double resident = vms[i].configured_mib - r->shared_mib - r->ballooned_mib;
         if (resident > 0.0 && (r->compressed_mib > 0.0 || r->swapped_mib > 0.0)) {
             double z = r->compressed_mib / resident, w = r->swapped_mib / resident;

@@ -63,10 +63,17 @@ typedef struct mem_vm_result {
     double slowdown; /* >= 1 */
 } mem_vm_result;
 
+/* The VMs' results summed in VM order (the order a caller summing out[]
+ * would use: the same doubles). */
+typedef struct mem_vm_sums {
+    double shared_mib, ballooned_mib, compressed_mib, swapped_mib, consumed_mib;
+} mem_vm_sums;
+
 typedef struct mem_host_result {
     mem_state state;       /* after reclamation */
     double free_mib;       /* after reclamation */
     double min_free_mib;
+    mem_vm_sums sum;       /* of out[0..n) */
 } mem_host_result;
 
 /* vSphere 6 minFree: 899 MiB for the first 28 GiB, + 1 % of the rest. */

@@ -26,13 +26,6 @@ const char *demand_kind_name(demand_kind kind)
     return (unsigned)kind < sizeof kind_names / sizeof kind_names[0] ? kind_names[kind] : "?";
 }
 
-static double clamp(const demand_spec *d, double level)
-{
-    if (d->ceiling > 0.0 && level > d->ceiling)
-        level = d->ceiling;
-    return level > 0.0 ? level : 0.0;
-}
-
 static double onoff_mean(const demand_spec *d)
 {
     double on = (double)d->on_time_ns, off = (double)d->off_time_ns;
@@ -118,23 +111,14 @@ double demand_expected(const demand_spec *d, sim_time_ns t_ns)
         uint32_t pos = 0;
         level = demand_trace_at(d, t_ns, &pos);
     }
-    return clamp(d, level);
-}
-
-static double with_noise(const demand_spec *d, double level, gsl_rng *rng)
-{
-    if (d->noise > 0.0 && rng)
-        level *= 1.0 + demand_gaussian(rng, d->noise);
-    return clamp(d, level);
+    return demand_clamp(d, level);
 }
 
 int demand_stateless(const demand_spec *d) { return d->kind == DEMAND_CONSTANT || d->kind == DEMAND_DIURNAL; }
 
-double demand_noisy(const demand_spec *d, double level, gsl_rng *rng) { return with_noise(d, level, rng); }
-
 double demand_sample(const demand_spec *d, sim_time_ns t_ns, gsl_rng *rng)
 {
-    return with_noise(d, demand_expected(d, t_ns), rng);
+    return demand_noisy(d, demand_expected(d, t_ns), rng);
 }
 
 static sim_time_ns exp_duration(gsl_rng *rng, sim_time_ns mean_ns)
@@ -196,5 +180,5 @@ double demand_next(const demand_spec *d, demand_state *s, sim_time_ns t_ns, gsl_
     }
     default: level = demand_expected(d, t_ns); break;
     }
-    return with_noise(d, level, rng);
+    return demand_noisy(d, level, rng);
 }

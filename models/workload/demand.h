@@ -37,6 +37,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "models/workload/gaussian.h"
 #include "sim/time.h"
 
 /* In the order of the lists of <demand>.kind, vms.[].trace.interpolation
@@ -110,9 +111,23 @@ double demand_sample(const demand_spec *d, sim_time_ns t_ns, gsl_rng *rng);
  * the spec may share the expected value of one t. */
 int demand_stateless(const demand_spec *d);
 
+/* level clamped to [0, ceiling] (no upper bound when ceiling is 0). */
+static inline double demand_clamp(const demand_spec *d, double level)
+{
+    if (d->ceiling > 0.0 && level > d->ceiling)
+        level = d->ceiling;
+    return level > 0.0 ? level : 0.0;
+}
+
 /* level times the noise drawn from rng, clamped (the last step of
- * demand_next and demand_sample). */
-double demand_noisy(const demand_spec *d, double level, gsl_rng *rng);
+ * demand_next and demand_sample). Inline: the host sample calls it for
+ * every VM. */
+static inline double demand_noisy(const demand_spec *d, double level, gsl_rng *rng)
+{
+    if (d->noise > 0.0 && rng)
+        level *= 1.0 + demand_gaussian(rng, d->noise);
+    return demand_clamp(d, level);
+}
 
 /* Starts a trace's clock at t (the VM begins running); later calls, such
  * as a restart after a failure, keep the first start. */
