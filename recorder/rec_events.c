@@ -317,24 +317,43 @@ void rec_events_pack_share(recorder *r, rec_chunker **c)
     }
 }
 
-/* Writes the queued chunks in order, packing here what no thread packed. */
-static int rec_events_write_pending(recorder *r)
+int rec_events_store_writing(recorder *r)
+{
+    for (size_t k = 0; k < r->n_ev_writing; k++) {
+        const rec_pending_events *p = &r->ev_writing[k];
+        if (rec_h5_grow_rows(r->events_dataset, p->first_row + REC_EVENT_CHUNK_ROWS) < 0 ||
+            rec_chunk_store(r->events_dataset, p->first_row, 0, p->packed, p->packed_len) < 0)
+            return rec_h5_fail(r, "/events: cannot write rows %lld..%lld", (long long)p->first_row,
+                               (long long)(p->first_row + REC_EVENT_CHUNK_ROWS - 1));
+    }
+    return 0;
+}
+
+void rec_events_writing_clear(recorder *r)
+{
+    for (size_t k = 0; k < r->n_ev_writing; k++) {
+        free(r->ev_writing[k].raw);
+        free(r->ev_writing[k].packed);
+    }
+    r->n_ev_writing = 0;
+}
+
+/* Serial, after rec_writing_finish: packs the queued chunks no thread
+ * packed and moves them to the (empty) writing list, stored during the
+ * next window (recorder_window_work) or at the next window end. */
+static void rec_events_hand_over(recorder *r)
 {
     if (r->n_ev_pending > 0 && !atomic_load(&r->failed))
         rec_events_pack_share(r, &r->chunkers[0]);
-    int rc = atomic_load(&r->failed) ? -1 : 0;
-    for (size_t k = 0; k < r->n_ev_pending; k++) {
-        rec_pending_events *p = &r->ev_pending[k];
-        if (rc == 0 && (rec_h5_grow_rows(r->events_dataset, p->first_row + REC_EVENT_CHUNK_ROWS) < 0 ||
-                        rec_chunk_store(r->events_dataset, p->first_row, 0, p->packed, p->packed_len) < 0))
-            rc = rec_h5_fail(r, "/events: cannot write rows %lld..%lld", (long long)p->first_row,
-                             (long long)(p->first_row + REC_EVENT_CHUNK_ROWS - 1));
-        free(p->raw);
-        free(p->packed);
-    }
+    rec_pending_events *list = r->ev_writing;
+    size_t cap = r->cap_ev_writing;
+    r->ev_writing = r->ev_pending;
+    r->cap_ev_writing = r->cap_ev_pending;
+    r->n_ev_writing = r->n_ev_pending;
+    r->ev_pending = list;
+    r->cap_ev_pending = cap;
     r->n_ev_pending = 0;
     atomic_store(&r->ev_pending_next, 0);
-    return rc;
 }
 
 /* Queues the first `count` final rows (whole chunks) for packing. */
@@ -381,8 +400,10 @@ static int rec_events_write(recorder *r, size_t count)
 
 int rec_events_window_end(recorder *r, sim_time_ns window_end_ns)
 {
-    /* the chunks queued at the last window end, packed during this window */
-    if (rec_events_write_pending(r) < 0 || rec_events_collect(r, window_end_ns) < 0)
+    /* the chunks queued at the last window end, packed during this
+     * window, are stored during the next one */
+    rec_events_hand_over(r);
+    if (rec_events_collect(r, window_end_ns) < 0)
         return -1;
     size_t whole = r->final_count / REC_EVENT_CHUNK_ROWS * REC_EVENT_CHUNK_ROWS;
     if (rec_chunk_native() && r->events_written % REC_EVENT_CHUNK_ROWS == 0) {
@@ -463,7 +484,11 @@ static int rec_events_truncate(recorder *r, sim_time_ns end_ns)
 
 int rec_events_close(recorder *r, sim_time_ns end_ns)
 {
-    if (rec_events_write_pending(r) < 0) /* the rows read below must be in the file */
+    /* the rows read below must be in the file */
+    if (rec_writing_finish(r) < 0)
+        return -1;
+    rec_events_hand_over(r);
+    if (rec_writing_finish(r) < 0)
         return -1;
     if (r->final_count > 0 && r->final_events[r->final_count - 1].time_ns >= end_ns) {
         size_t keep = 0;
@@ -502,6 +527,10 @@ void rec_events_free(recorder *r)
     free(r->ev_pending);
     r->ev_pending = NULL;
     r->n_ev_pending = r->cap_ev_pending = 0;
+    rec_events_writing_clear(r);
+    free(r->ev_writing);
+    r->ev_writing = NULL;
+    r->cap_ev_writing = 0;
     free(r->final_events);
     r->final_events = NULL;
     r->final_count = r->final_cap = 0;

@@ -147,6 +147,7 @@ typedef struct {
     int64_t flushed_row_blocks;
     int total_of;       /* >= 0: a total series, the sum over entities of this series */
     int64_t total_rows; /* rows of a total series filled so far */
+    int64_t summed_rows; /* a total's source: rows every total of it has summed (window end) */
     rec_series_watch_fn watch; /* rec_series_watch: NULL when none */
     void *watch_arg;
 } rec_series;
@@ -267,6 +268,24 @@ struct recorder {
     rec_pending_events *ev_pending;
     size_t n_ev_pending, cap_ev_pending;
     atomic_size_t ev_pending_next;
+    /* Packed chunks stored with H5Dwrite_chunk during the window after
+     * the one that packed them (issue 18 item 3: the stores were half of
+     * the serial window end): series chunks writing[0..n_writing), then
+     * /events chunks ev_writing[0..n_ev_writing), by the one thread whose
+     * recorder_window_work sets writer_taken first, or at the next window
+     * end when no thread did (a driver without window work). HDF5 is
+     * called by one thread at a time: windows make no HDF5 call. */
+    rec_pending_chunk *writing;
+    size_t n_writing, cap_writing;
+    rec_pending_events *ev_writing;
+    size_t n_ev_writing, cap_ev_writing;
+    atomic_int writer_taken;
+    /* Total series filled up to their sources' final rows during the
+     * window after those rows became final, each by the thread that takes
+     * its index from totals_next (then the sources' chunks are unlinked at
+     * the next window end); totals_due: some total has rows to fill. */
+    atomic_int totals_next;
+    int totals_due;
     /* max_threads chunkers (rec_chunk.c), each made by its thread's first chunk */
     struct rec_chunker **chunkers;
 
@@ -285,6 +304,10 @@ int rec_error(recorder *r, const char *fmt, ...) __attribute__((format(printf, 2
 int rec_name_ok(recorder *r, const char *what, const char *name);
 
 /* rec_h5.c */
+/* Turns HDF5's automatic error printing off for the calling thread (a
+ * per-thread setting in a thread-safe HDF5); a thread-local flag makes
+ * every call after the first on a thread free. */
+void rec_h5_quiet_thread(void);
 /* Formats "<file>: <what>: <HDF5's innermost message>" into r->error via
  * rec_fail and clears the HDF5 error stack. Returns -1. */
 int rec_h5_fail(recorder *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -348,6 +371,9 @@ int rec_series_window_begin(recorder *r, sim_time_ns window_end_ns);
 int rec_series_window_end(recorder *r, sim_time_ns window_end_ns);
 int rec_series_close(recorder *r, sim_time_ns end_ns);
 void rec_series_free(recorder *r);
+/* Serial, first thing at a window end and at the close: stores the
+ * writing lists when no thread's window work did, then empties them. */
+int rec_writing_finish(recorder *r);
 int64_t rec_rows_before(sim_time_ns start_ns, sim_time_ns period_ns, sim_time_ns t_ns);
 
 /* Sets a cell already checked by rec_series_put (rank 0, forwarded puts). */
@@ -369,6 +395,10 @@ int rec_events_close(recorder *r, sim_time_ns end_ns);
 /* Packs queued /events chunks with chunker *c (made when NULL); any thread,
  * as rec_series.c's series chunks (recorder_window_work). */
 void rec_events_pack_share(recorder *r, rec_chunker **c);
+/* Stores ev_writing's chunks in order (one thread at a time). 0 or -1. */
+int rec_events_store_writing(recorder *r);
+/* Serial: frees and empties ev_writing. */
+void rec_events_writing_clear(recorder *r);
 void rec_events_free(recorder *r);
 
 #endif
