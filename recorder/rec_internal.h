@@ -172,7 +172,8 @@ typedef struct {
     rec_event_row *rows;
     size_t count;
     size_t cap;
-    char pad[64 - 3 * sizeof(size_t)]; /* keep threads off each other's line */
+    int future; /* a record may be at or after the window's end (rec_events_all_before) */
+    char pad[64 - 3 * sizeof(size_t) - sizeof(int)]; /* keep threads off each other's line */
 } rec_event_buffer;
 
 /* A series cell put on a rank other than 0, forwarded at the window's end. */

@@ -679,9 +679,13 @@ static int rec_pending_write_one(recorder *r, const rec_pending_chunk *p)
  * writer during a window, or the window end. 0 or -1 (failed). */
 static int rec_writing_store_series(recorder *r)
 {
-    for (size_t k = 0; k < r->n_writing; k++)
-        if (rec_pending_write_one(r, &r->writing[k]) < 0)
+    for (size_t k = 0; k < r->n_writing; k++) {
+        rec_pending_chunk *p = &r->writing[k];
+        if (rec_pending_write_one(r, p) < 0)
             return -1;
+        free(p->packed); /* here, not in the serial clear */
+        p->packed = NULL;
+    }
     return 0;
 }
 
