@@ -193,9 +193,10 @@ typedef struct {
 
 /* A finished series chunk on its way to the file (rec_series.c): unlinked
  * from its chain at a window end, packed (filtered) by recorder_window_work
- * on any engine thread during the next window, written serially at the
- * next window end in the order of the list. The geometry is copied so that
- * packing reads nothing the serial code may move (r->series, r->groups). */
+ * on any engine thread during the next window, stored in the list's order
+ * by one thread during the window after (the writing list). The geometry
+ * is copied so that packing reads nothing the serial code may move
+ * (r->series, r->groups). */
 typedef struct {
     int series;
     int col_block;
@@ -210,11 +211,12 @@ typedef struct {
 } rec_pending_chunk;
 
 /* A whole /events chunk on its way to the file (rec_events.c), as a series
- * chunk: queued at a window end, packed during the next window, written at
- * the next window end (or the close). */
+ * chunk: queued at a window end (rec_event_row as they are), laid out and
+ * packed during the next window, stored during the one after (or at a
+ * window end, or the close). */
 typedef struct {
     int64_t first_row;
-    unsigned char *raw;    /* REC_EVENT_CHUNK_ROWS rows in the file's packed layout; freed once packed */
+    unsigned char *raw;    /* REC_EVENT_CHUNK_ROWS rec_event_rows, laid out as the file's when packed; then freed */
     unsigned char *packed; /* NULL until packed */
     size_t packed_len;
 } rec_pending_events;

@@ -7,8 +7,11 @@
  * only while a window runs; removal only serially). recorder_window_end
  * unlinks every block whose rows are all final into the pending list; the
  * engine's threads filter them during the next window (recorder_window_work,
- * rec_chunk.c) and the next window end writes them, in the list's order, and
- * frees them (issue 18 item 3: the filtering was a serial 10 % of a run). A chunk no put
+ * rec_chunk.c) and one thread stores them, in the list's order, during the
+ * window after (or the window end, when no thread did), and frees them
+ * (issue 18 item 3: the filtering was a serial 10 % of a run, the stores
+ * half of what was left). Total series are summed likewise during the
+ * window after their rows became final. A chunk no put
  * ever touched is never allocated nor written: the dataset's fill value NaN
  * stands for it. So memory is the live chunks only, whatever the run length
  * and however far a window jumps ahead.
