@@ -5,6 +5,7 @@
  *   hosts, vms, threads, until_s   what ran
  *   events, events_per_s           executed by the engine (sim_run only)
  *   build_s, run_s, wall_s         model build, sim_run, whole (build + run + close)
+ *   end_s, end_cpu_s               after sim_run: the model's tables and the file's close (serial)
  *   build_cpu_s                    CPU time (user + system) of the model build
  *   cpu_s                          process CPU time (getrusage), all threads
  *   peak_rss_mib                   getrusage ru_maxrss at the end
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
     const double run_cpu_start_s = cpu_s();
     int rc = sim_run(eng, until_ns);
     const double run_cpu_s = cpu_s() - run_cpu_start_s;
+    const double end_wall0 = now_s(), end_cpu0 = cpu_s();
     double rss_run = peak_rss_bytes();
     sim_stats st;
     sim_get_stats(eng, &st);
@@ -180,17 +182,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_datacenter: %s\n", err);
         return 1;
     }
-    double wall_s = now_s() - t0;
+    double wall_s = now_s() - t0, end_s = now_s() - end_wall0, end_cpu_s = cpu_s() - end_cpu0;
     uint32_t vms = model_vm_count(m), hosts = model_host_count(m);
     double built = rss_built - rss_before;
     printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f load_s=%.3f build_s=%.3f run_s=%.3f "
            "wall_s=%.3f cpu_s=%.3f build_cpu_s=%.3f peak_rss_mib=%.1f run_rss_mib=%.1f load_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
-           "windows=%llu solo_windows=%llu rebalances=%llu lps=%llu run_cpu_s=%.3f hook_end_s=%.3f hook_end_cpu_s=%.3f affinity=%d remote_events=%llu thread_events=%llu\n",
+           "windows=%llu solo_windows=%llu rebalances=%llu lps=%llu run_cpu_s=%.3f hook_end_s=%.3f hook_end_cpu_s=%.3f end_s=%.3f end_cpu_s=%.3f affinity=%d remote_events=%llu thread_events=%llu\n",
            hosts, vms, sim_threads(eng), (double)until_ns / 1e9, (unsigned long long)st.events, st.events_per_s,
            load_s, build_s, st.wall_s, wall_s, cpu_s(), build_cpu_s, peak_rss_bytes() / 1048576.0, rss_run / 1048576.0, rss_before / 1048576.0, built / 1048576.0,
            vms ? built / vms : 0.0, sizeof(vm_spec) + sizeof(vm), (unsigned long long)st.windows,
            (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances, (unsigned long long)st.lp_count,
-           run_cpu_s, hook_end_wall_s, hook_end_cpu_s, sim_affinity_used(eng),
+           run_cpu_s, hook_end_wall_s, hook_end_cpu_s, end_s, end_cpu_s, sim_affinity_used(eng),
            (unsigned long long)st.remote_events, (unsigned long long)st.thread_events);
     model_free(m);
     sim_engine_free(eng);

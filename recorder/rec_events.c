@@ -166,6 +166,8 @@ void rec_event(recorder *r, int thread, sim_time_ns t_ns, uint32_t lp, uint64_t 
         buf->rows = grown;
         buf->cap = cap;
     }
+    if (t_ns >= r->writable_end_ns)
+        buf->future = 1;
     rec_event_row *row = &buf->rows[buf->count++];
     row->time_ns = t_ns;
     row->lp = lp;
@@ -217,9 +219,14 @@ static int rec_event_row_cmp(const void *pa, const void *pb)
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* 1 if every record of buf is before end_ns. */
-static int rec_events_all_before(const rec_event_buffer *buf, sim_time_ns end_ns)
+/* 1 if every record of buf is before end_ns. Without a record at or after
+ * the writable end when it was logged (buf->future), and with end_ns at
+ * the writable end, they all are (the records rec_gather_window adds are
+ * before the window's end) without a scan. */
+static int rec_events_all_before(const recorder *r, const rec_event_buffer *buf, sim_time_ns end_ns)
 {
+    if (!buf->future && end_ns >= r->writable_end_ns)
+        return 1;
     for (size_t i = 0; i < buf->count; i++)
         if (buf->rows[i].time_ns >= end_ns)
             return 0;
@@ -233,7 +240,7 @@ static int rec_events_collect(recorder *r, sim_time_ns end_ns)
     for (int t = 0; t < r->max_threads; t++) {
         rec_event_buffer *buf = &r->thread_events[t];
         if (buf->count > 0 && r->final_count <= buf->cap - buf->count &&
-            buf->rows[buf->count - 1].time_ns < end_ns && rec_events_all_before(buf, end_ns)) {
+            buf->rows[buf->count - 1].time_ns < end_ns && rec_events_all_before(r, buf, end_ns)) {
             /* the whole buffer moves: the final list's rows go in front of
              * it and the arrays are swapped instead of copied, so a burst
              * (100,000 power-ons logged in the first window) is not held
@@ -250,6 +257,7 @@ static int rec_events_collect(recorder *r, sim_time_ns end_ns)
             buf->rows = rows;
             buf->cap = cap;
             buf->count = 0;
+            buf->future = 0;
             continue;
         }
         size_t kept = 0;
@@ -271,6 +279,7 @@ static int rec_events_collect(recorder *r, sim_time_ns end_ns)
             r->final_events[r->final_count++] = buf->rows[i];
         }
         buf->count = kept;
+        buf->future = kept > 0;
     }
     size_t n_new = r->final_count - first_new;
     if (n_new > 1)
@@ -282,6 +291,7 @@ static int rec_events_collect(recorder *r, sim_time_ns end_ns)
 /* The file's packed row (rec_event_row_type, in_file): the offsets of its
  * members, little-endian as this host's (rec_chunk_native). */
 enum { REC_EVENT_FILE_ROW_BYTES = 8 + 4 + 8 + 4 + 8 + 8 + 8 + 8 };
+_Static_assert(REC_EVENT_FILE_ROW_BYTES == sizeof(rec_event_row), "a queued chunk is laid out in place");
 
 static void rec_event_row_to_file(unsigned char *dst, const rec_event_row *row)
 {
@@ -307,6 +317,11 @@ void rec_events_pack_share(recorder *r, rec_chunker **c)
             rec_fail(r, "%s: /events chunks: out of memory", r->partial_path);
             return;
         }
+        for (size_t k = 0; k < REC_EVENT_CHUNK_ROWS; k++) { /* in place: a row is as long as the file's */
+            rec_event_row row;
+            memcpy(&row, p->raw + k * sizeof row, sizeof row);
+            rec_event_row_to_file(p->raw + k * REC_EVENT_FILE_ROW_BYTES, &row);
+        }
         if (rec_chunk_pack_elems(*c, p->raw, REC_EVENT_CHUNK_ROWS, REC_EVENT_FILE_ROW_BYTES, &p->packed,
                                  &p->packed_len) < 0) {
             rec_fail(r, "%s: /events chunks: out of memory or a zlib failure", r->partial_path);
@@ -317,24 +332,45 @@ void rec_events_pack_share(recorder *r, rec_chunker **c)
     }
 }
 
-/* Writes the queued chunks in order, packing here what no thread packed. */
-static int rec_events_write_pending(recorder *r)
+int rec_events_store_writing(recorder *r)
+{
+    for (size_t k = 0; k < r->n_ev_writing; k++) {
+        rec_pending_events *p = &r->ev_writing[k];
+        if (rec_h5_grow_rows(r->events_dataset, p->first_row + REC_EVENT_CHUNK_ROWS) < 0 ||
+            rec_chunk_store(r->events_dataset, p->first_row, 0, p->packed, p->packed_len) < 0)
+            return rec_h5_fail(r, "/events: cannot write rows %lld..%lld", (long long)p->first_row,
+                               (long long)(p->first_row + REC_EVENT_CHUNK_ROWS - 1));
+        free(p->packed); /* here, not in the serial clear */
+        p->packed = NULL;
+    }
+    return 0;
+}
+
+void rec_events_writing_clear(recorder *r)
+{
+    for (size_t k = 0; k < r->n_ev_writing; k++) {
+        free(r->ev_writing[k].raw);
+        free(r->ev_writing[k].packed);
+    }
+    r->n_ev_writing = 0;
+}
+
+/* Serial, after rec_writing_finish: packs the queued chunks no thread
+ * packed and moves them to the (empty) writing list, stored during the
+ * next window (recorder_window_work) or at the next window end. */
+static void rec_events_hand_over(recorder *r)
 {
     if (r->n_ev_pending > 0 && !atomic_load(&r->failed))
         rec_events_pack_share(r, &r->chunkers[0]);
-    int rc = atomic_load(&r->failed) ? -1 : 0;
-    for (size_t k = 0; k < r->n_ev_pending; k++) {
-        rec_pending_events *p = &r->ev_pending[k];
-        if (rc == 0 && (rec_h5_grow_rows(r->events_dataset, p->first_row + REC_EVENT_CHUNK_ROWS) < 0 ||
-                        rec_chunk_store(r->events_dataset, p->first_row, 0, p->packed, p->packed_len) < 0))
-            rc = rec_h5_fail(r, "/events: cannot write rows %lld..%lld", (long long)p->first_row,
-                             (long long)(p->first_row + REC_EVENT_CHUNK_ROWS - 1));
-        free(p->raw);
-        free(p->packed);
-    }
+    rec_pending_events *list = r->ev_writing;
+    size_t cap = r->cap_ev_writing;
+    r->ev_writing = r->ev_pending;
+    r->cap_ev_writing = r->cap_ev_pending;
+    r->n_ev_writing = r->n_ev_pending;
+    r->ev_pending = list;
+    r->cap_ev_pending = cap;
     r->n_ev_pending = 0;
     atomic_store(&r->ev_pending_next, 0);
-    return rc;
 }
 
 /* Queues the first `count` final rows (whole chunks) for packing. */
@@ -351,11 +387,12 @@ static int rec_events_queue(recorder *r, size_t count)
             r->ev_pending = grown;
             r->cap_ev_pending = cap;
         }
-        unsigned char *raw = malloc((size_t)REC_EVENT_CHUNK_ROWS * REC_EVENT_FILE_ROW_BYTES);
+        /* the rows as they are: rec_events_pack_share lays them out as
+         * the file's during the next window, off the serial window end */
+        unsigned char *raw = malloc((size_t)REC_EVENT_CHUNK_ROWS * sizeof(rec_event_row));
         if (raw == NULL)
             return -1;
-        for (size_t k = 0; k < REC_EVENT_CHUNK_ROWS; k++)
-            rec_event_row_to_file(raw + k * REC_EVENT_FILE_ROW_BYTES, &r->final_events[first + k]);
+        memcpy(raw, &r->final_events[first], (size_t)REC_EVENT_CHUNK_ROWS * sizeof(rec_event_row));
         r->ev_pending[r->n_ev_pending++] = (rec_pending_events){.first_row = r->events_written, .raw = raw};
         r->events_written += REC_EVENT_CHUNK_ROWS;
     }
@@ -381,8 +418,10 @@ static int rec_events_write(recorder *r, size_t count)
 
 int rec_events_window_end(recorder *r, sim_time_ns window_end_ns)
 {
-    /* the chunks queued at the last window end, packed during this window */
-    if (rec_events_write_pending(r) < 0 || rec_events_collect(r, window_end_ns) < 0)
+    /* the chunks queued at the last window end, packed during this
+     * window, are stored during the next one */
+    rec_events_hand_over(r);
+    if (rec_events_collect(r, window_end_ns) < 0)
         return -1;
     size_t whole = r->final_count / REC_EVENT_CHUNK_ROWS * REC_EVENT_CHUNK_ROWS;
     if (rec_chunk_native() && r->events_written % REC_EVENT_CHUNK_ROWS == 0) {
@@ -463,7 +502,11 @@ static int rec_events_truncate(recorder *r, sim_time_ns end_ns)
 
 int rec_events_close(recorder *r, sim_time_ns end_ns)
 {
-    if (rec_events_write_pending(r) < 0) /* the rows read below must be in the file */
+    /* the rows read below must be in the file */
+    if (rec_writing_finish(r) < 0)
+        return -1;
+    rec_events_hand_over(r);
+    if (rec_writing_finish(r) < 0)
         return -1;
     if (r->final_count > 0 && r->final_events[r->final_count - 1].time_ns >= end_ns) {
         size_t keep = 0;
@@ -502,6 +545,10 @@ void rec_events_free(recorder *r)
     free(r->ev_pending);
     r->ev_pending = NULL;
     r->n_ev_pending = r->cap_ev_pending = 0;
+    rec_events_writing_clear(r);
+    free(r->ev_writing);
+    r->ev_writing = NULL;
+    r->cap_ev_writing = 0;
     free(r->final_events);
     r->final_events = NULL;
     r->final_count = r->final_cap = 0;

@@ -34,6 +34,15 @@ static herr_t rec_h5_walk_first(unsigned n, const H5E_error2_t *entry, void *dat
     return 0;
 }
 
+void rec_h5_quiet_thread(void)
+{
+    static _Thread_local int quiet;
+    if (!quiet) {
+        H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+        quiet = 1;
+    }
+}
+
 void rec_h5_last_error(char *buf, size_t len)
 {
     rec_h5_walk_ctx ctx = {buf, len, 0};

@@ -147,6 +147,7 @@ typedef struct {
     int64_t flushed_row_blocks;
     int total_of;       /* >= 0: a total series, the sum over entities of this series */
     int64_t total_rows; /* rows of a total series filled so far */
+    int64_t summed_rows; /* a total's source: rows every total of it has summed (window end) */
     rec_series_watch_fn watch; /* rec_series_watch: NULL when none */
     void *watch_arg;
 } rec_series;
@@ -171,7 +172,8 @@ typedef struct {
     rec_event_row *rows;
     size_t count;
     size_t cap;
-    char pad[64 - 3 * sizeof(size_t)]; /* keep threads off each other's line */
+    int future; /* a record may be at or after the window's end (rec_events_all_before) */
+    char pad[64 - 3 * sizeof(size_t) - sizeof(int)]; /* keep threads off each other's line */
 } rec_event_buffer;
 
 /* A series cell put on a rank other than 0, forwarded at the window's end. */
@@ -191,9 +193,10 @@ typedef struct {
 
 /* A finished series chunk on its way to the file (rec_series.c): unlinked
  * from its chain at a window end, packed (filtered) by recorder_window_work
- * on any engine thread during the next window, written serially at the
- * next window end in the order of the list. The geometry is copied so that
- * packing reads nothing the serial code may move (r->series, r->groups). */
+ * on any engine thread during the next window, stored in the list's order
+ * by one thread during the window after (the writing list). The geometry
+ * is copied so that packing reads nothing the serial code may move
+ * (r->series, r->groups). */
 typedef struct {
     int series;
     int col_block;
@@ -208,11 +211,12 @@ typedef struct {
 } rec_pending_chunk;
 
 /* A whole /events chunk on its way to the file (rec_events.c), as a series
- * chunk: queued at a window end, packed during the next window, written at
- * the next window end (or the close). */
+ * chunk: queued at a window end (rec_event_row as they are), laid out and
+ * packed during the next window, stored during the one after (or at a
+ * window end, or the close). */
 typedef struct {
     int64_t first_row;
-    unsigned char *raw;    /* REC_EVENT_CHUNK_ROWS rows in the file's packed layout; freed once packed */
+    unsigned char *raw;    /* REC_EVENT_CHUNK_ROWS rec_event_rows, laid out as the file's when packed; then freed */
     unsigned char *packed; /* NULL until packed */
     size_t packed_len;
 } rec_pending_events;
@@ -267,6 +271,24 @@ struct recorder {
     rec_pending_events *ev_pending;
     size_t n_ev_pending, cap_ev_pending;
     atomic_size_t ev_pending_next;
+    /* Packed chunks stored with H5Dwrite_chunk during the window after
+     * the one that packed them (issue 18 item 3: the stores were half of
+     * the serial window end): series chunks writing[0..n_writing), then
+     * /events chunks ev_writing[0..n_ev_writing), by the one thread whose
+     * recorder_window_work sets writer_taken first, or at the next window
+     * end when no thread did (a driver without window work). HDF5 is
+     * called by one thread at a time: windows make no HDF5 call. */
+    rec_pending_chunk *writing;
+    size_t n_writing, cap_writing;
+    rec_pending_events *ev_writing;
+    size_t n_ev_writing, cap_ev_writing;
+    atomic_int writer_taken;
+    /* Total series filled up to their sources' final rows during the
+     * window after those rows became final, each by the thread that takes
+     * its index from totals_next (then the sources' chunks are unlinked at
+     * the next window end); totals_due: some total has rows to fill. */
+    atomic_int totals_next;
+    int totals_due;
     /* max_threads chunkers (rec_chunk.c), each made by its thread's first chunk */
     struct rec_chunker **chunkers;
 
@@ -285,6 +307,10 @@ int rec_error(recorder *r, const char *fmt, ...) __attribute__((format(printf, 2
 int rec_name_ok(recorder *r, const char *what, const char *name);
 
 /* rec_h5.c */
+/* Turns HDF5's automatic error printing off for the calling thread (a
+ * per-thread setting in a thread-safe HDF5); a thread-local flag makes
+ * every call after the first on a thread free. */
+void rec_h5_quiet_thread(void);
 /* Formats "<file>: <what>: <HDF5's innermost message>" into r->error via
  * rec_fail and clears the HDF5 error stack. Returns -1. */
 int rec_h5_fail(recorder *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -348,6 +374,9 @@ int rec_series_window_begin(recorder *r, sim_time_ns window_end_ns);
 int rec_series_window_end(recorder *r, sim_time_ns window_end_ns);
 int rec_series_close(recorder *r, sim_time_ns end_ns);
 void rec_series_free(recorder *r);
+/* Serial, first thing at a window end and at the close: stores the
+ * writing lists when no thread's window work did, then empties them. */
+int rec_writing_finish(recorder *r);
 int64_t rec_rows_before(sim_time_ns start_ns, sim_time_ns period_ns, sim_time_ns t_ns);
 
 /* Sets a cell already checked by rec_series_put (rank 0, forwarded puts). */
@@ -369,6 +398,10 @@ int rec_events_close(recorder *r, sim_time_ns end_ns);
 /* Packs queued /events chunks with chunker *c (made when NULL); any thread,
  * as rec_series.c's series chunks (recorder_window_work). */
 void rec_events_pack_share(recorder *r, rec_chunker **c);
+/* Stores ev_writing's chunks in order (one thread at a time). 0 or -1. */
+int rec_events_store_writing(recorder *r);
+/* Serial: frees and empties ev_writing. */
+void rec_events_writing_clear(recorder *r);
 void rec_events_free(recorder *r);
 
 #endif

@@ -7,8 +7,11 @@
  * only while a window runs; removal only serially). recorder_window_end
  * unlinks every block whose rows are all final into the pending list; the
  * engine's threads filter them during the next window (recorder_window_work,
- * rec_chunk.c) and the next window end writes them, in the list's order, and
- * frees them (issue 18 item 3: the filtering was a serial 10 % of a run). A chunk no put
+ * rec_chunk.c) and one thread stores them, in the list's order, during the
+ * window after (or the window end, when no thread did), and frees them
+ * (issue 18 item 3: the filtering was a serial 10 % of a run, the stores
+ * half of what was left). Total series are summed likewise during the
+ * window after their rows became final. A chunk no put
  * ever touched is never allocated nor written: the dataset's fill value NaN
  * stands for it. So memory is the live chunks only, whatever the run length
  * and however far a window jumps ahead.
@@ -504,39 +507,66 @@ static const rec_block *rec_block_find(const rec_series *s, const rec_group *g, 
     return NULL;
 }
 
-/* Fills every total series up to row `rows` of its source (serial: called
- * before the source's blocks for those rows are flushed). */
-static void rec_totals_fill(recorder *r, int closing, sim_time_ns end_ns)
+/* Fills total series s from its total_rows up to row `rows` of its source:
+ * one sum per row, in entity order, whichever thread runs it. The source's
+ * blocks for those rows must still be linked. */
+static void rec_total_fill(recorder *r, rec_series *s, int64_t rows)
+{
+    const rec_series *src = &r->series[s->total_of];
+    const rec_group *sg = &r->groups[src->group];
+    const rec_group *g = &r->groups[s->group];
+    for (int64_t row = s->total_rows; row < rows; row++) {
+        int64_t row_block = row / sg->chunk_rows;
+        double sum = 0.0;
+        int any = 0;
+        for (int cb = 0; cb < sg->col_blocks; cb++) {
+            const rec_block *b = rec_block_find(src, sg, row_block, cb);
+            if (b == NULL)
+                continue;
+            int cols = rec_block_cols(sg, cb);
+            const double *cells = b->cells + (row - row_block * sg->chunk_rows) * cols;
+            for (int c = 0; c < cols; c++)
+                if (!isnan(cells[c])) {
+                    sum += cells[c];
+                    any = 1;
+                }
+        }
+        if (any)
+            rec_cell_set(r, s, g, row, 0, sum);
+    }
+    if (rows > s->total_rows)
+        s->total_rows = rows;
+}
+
+static int rec_is_total(const rec_series *s) { return s->total_of >= 0 && s->dataset >= 0; }
+
+/* Fills every total series up to its source's rows at end_ns (the close). */
+static void rec_totals_fill_closing(recorder *r, sim_time_ns end_ns)
 {
     for (int i = 0; i < r->n_series; i++) {
         rec_series *s = &r->series[i];
-        if (s->total_of < 0 || s->dataset < 0)
+        if (!rec_is_total(s))
             continue;
-        const rec_series *src = &r->series[s->total_of];
-        const rec_group *sg = &r->groups[src->group];
-        const rec_group *g = &r->groups[s->group];
-        int64_t rows = closing ? rec_rows_before(sg->start_ns, sg->period_ns, end_ns) : sg->final_rows;
-        for (int64_t row = s->total_rows; row < rows; row++) {
-            int64_t row_block = row / sg->chunk_rows;
-            double sum = 0.0;
-            int any = 0;
-            for (int cb = 0; cb < sg->col_blocks; cb++) {
-                const rec_block *b = rec_block_find(src, sg, row_block, cb);
-                if (b == NULL)
-                    continue;
-                int cols = rec_block_cols(sg, cb);
-                const double *cells = b->cells + (row - row_block * sg->chunk_rows) * cols;
-                for (int c = 0; c < cols; c++)
-                    if (!isnan(cells[c])) {
-                        sum += cells[c];
-                        any = 1;
-                    }
-            }
-            if (any)
-                rec_cell_set(r, s, g, row, 0, sum);
-        }
-        if (rows > s->total_rows)
-            s->total_rows = rows;
+        const rec_group *sg = &r->groups[r->series[s->total_of].group];
+        rec_total_fill(r, s, rec_rows_before(sg->start_ns, sg->period_ns, end_ns));
+    }
+}
+
+/* Fills the total series whose index a caller takes from totals_next up to
+ * their sources' final rows (issue 18 item 3: 22 % of the serial window
+ * end). Any threads at once during a window (each total is one thread's);
+ * the window end runs it again for the totals no thread took. */
+static void rec_totals_share(recorder *r)
+{
+    if (!r->totals_due)
+        return;
+    while (atomic_load_explicit(&r->totals_next, memory_order_relaxed) < r->n_series) {
+        int i = atomic_fetch_add_explicit(&r->totals_next, 1, memory_order_relaxed);
+        if (i >= r->n_series)
+            break;
+        rec_series *s = &r->series[i];
+        if (rec_is_total(s))
+            rec_total_fill(r, s, r->groups[r->series[s->total_of].group].final_rows);
     }
 }
 
@@ -577,11 +607,23 @@ static void rec_pending_pack_share(recorder *r, int thread)
     }
 }
 
+static int rec_writing_store_series(recorder *r);
+
 void recorder_window_work(recorder *r, int thread, int threads)
 {
     (void)threads; /* shares are taken one chunk at a time, whoever is free */
-    if (thread < 0 || thread >= r->max_threads || r->chunkers == NULL || (r->n_pending == 0 && r->n_ev_pending == 0) ||
-        atomic_load(&r->failed))
+    if (thread < 0 || thread >= r->max_threads || atomic_load(&r->failed))
+        return;
+    /* The first thread here stores the chunks packed in the last window
+     * (HDF5, so one thread); the others pack meanwhile. */
+    if ((r->n_writing > 0 || r->n_ev_writing > 0) && atomic_load_explicit(&r->writer_taken, memory_order_relaxed) == 0 &&
+        atomic_exchange(&r->writer_taken, 1) == 0) {
+        rec_h5_quiet_thread();
+        if (rec_writing_store_series(r) == 0)
+            rec_events_store_writing(r);
+    }
+    rec_totals_share(r);
+    if (r->chunkers == NULL || (r->n_pending == 0 && r->n_ev_pending == 0))
         return;
     rec_pending_pack_share(r, thread);
     if (rec_chunk_native())
@@ -621,7 +663,9 @@ static int rec_pending_write_one(recorder *r, const rec_pending_chunk *p)
     rec_series *s = &r->series[p->series];
     const rec_group *g = &r->groups[s->group];
     int col = p->col_block * p->chunk_cols;
-    int rc = rec_h5_grow_rows(s->dataset, p->first_row + p->rows);
+    /* the dataset reaches extent_rows already: one extent call per row
+     * block of a series, not one per chunk */
+    int rc = p->first_row + p->rows <= s->extent_rows ? 0 : rec_h5_grow_rows(s->dataset, p->first_row + p->rows);
     if (rc == 0)
         rc = p->packed != NULL ? rec_chunk_store(s->dataset, p->first_row, col, p->packed, p->packed_len)
                                : rec_h5_write_rows(s->dataset, H5T_NATIVE_DOUBLE, p->first_row, p->rows, col,
@@ -634,23 +678,64 @@ static int rec_pending_write_one(recorder *r, const rec_pending_chunk *p)
     return 0;
 }
 
-/* Writes the pending chunks in the list's order, packing here what no
- * thread has packed, and empties the list. Serial. */
-static int rec_pending_write(recorder *r)
+/* Stores the chunks of r->writing in order. One thread at a time: the
+ * writer during a window, or the window end. 0 or -1 (failed). */
+static int rec_writing_store_series(recorder *r)
+{
+    for (size_t k = 0; k < r->n_writing; k++) {
+        rec_pending_chunk *p = &r->writing[k];
+        if (rec_pending_write_one(r, p) < 0)
+            return -1;
+        free(p->packed); /* here, not in the serial clear */
+        p->packed = NULL;
+    }
+    return 0;
+}
+
+static void rec_writing_clear_series(recorder *r)
+{
+    for (size_t k = 0; k < r->n_writing; k++) {
+        free(r->writing[k].packed);
+        free(r->writing[k].block);
+    }
+    r->n_writing = 0;
+}
+
+int rec_writing_finish(recorder *r)
+{
+    if (atomic_load(&r->writer_taken) == 0 && !atomic_load(&r->failed) && rec_writing_store_series(r) == 0)
+        rec_events_store_writing(r);
+    rec_writing_clear_series(r);
+    rec_events_writing_clear(r);
+    atomic_store(&r->writer_taken, 0);
+    return atomic_load(&r->failed) ? -1 : 0;
+}
+
+/* Serial, after rec_writing_finish: packs what no thread has packed and
+ * moves the pending chunks to the (empty) writing list. */
+static void rec_pending_hand_over(recorder *r)
 {
     if (r->n_pending > 0 && !atomic_load(&r->failed))
         rec_pending_pack_share(r, 0);
-    int rc = atomic_load(&r->failed) ? -1 : 0;
-    for (size_t k = 0; k < r->n_pending; k++) {
-        rec_pending_chunk *p = &r->pending[k];
-        if (rc == 0 && rec_pending_write_one(r, p) < 0)
-            rc = -1;
-        free(p->packed);
-        free(p->block);
-    }
+    rec_pending_chunk *list = r->writing;
+    size_t cap = r->cap_writing;
+    r->writing = r->pending;
+    r->cap_writing = r->cap_pending;
+    r->n_writing = r->n_pending;
+    r->pending = list;
+    r->cap_pending = cap;
     r->n_pending = 0;
     atomic_store(&r->pending_next, 0);
-    return rc;
+}
+
+/* Writes the writing list and then the pending chunks now, in that order
+ * (the close). Serial. */
+static int rec_pending_write(recorder *r)
+{
+    if (rec_writing_finish(r) < 0)
+        return -1;
+    rec_pending_hand_over(r);
+    return rec_writing_finish(r);
 }
 
 typedef struct {
@@ -754,26 +839,55 @@ static int rec_time_axis_write(recorder *r, rec_group *g, int64_t rows)
     return 0;
 }
 
+/* The rows of series s whose chunks may be unlinked: final, and summed
+ * into every total of s (a total: filled). */
+static int64_t rec_flushable_rows(const rec_series *s, const rec_group *g)
+{
+    int64_t rows = g->final_rows;
+    if (s->summed_rows < rows)
+        rows = s->summed_rows;
+    if (s->total_of >= 0 && s->total_rows < rows)
+        rows = s->total_rows;
+    return rows;
+}
+
 int rec_series_window_end(recorder *r, sim_time_ns window_end_ns)
 {
+    /* the totals of the rows that became final at the last window end:
+     * those no thread filled during this window */
+    rec_totals_share(r);
     for (int i = 0; i < r->n_groups; i++) {
         rec_group *g = &r->groups[i];
         g->final_rows = rec_rows_before(g->start_ns, g->period_ns, window_end_ns);
         if (g->writable_rows < g->final_rows)
             g->writable_rows = g->final_rows;
     }
-    rec_totals_fill(r, 0, 0);
+    r->totals_due = 0;
+    for (int i = 0; i < r->n_series; i++)
+        r->series[i].summed_rows = INT64_MAX;
+    for (int i = 0; i < r->n_series; i++) {
+        const rec_series *s = &r->series[i];
+        if (!rec_is_total(s))
+            continue;
+        rec_series *src = &r->series[s->total_of];
+        if (s->total_rows < src->summed_rows)
+            src->summed_rows = s->total_rows;
+        if (s->total_rows < r->groups[src->group].final_rows)
+            r->totals_due = 1; /* filled during the next window */
+    }
+    atomic_store(&r->totals_next, 0);
     /* The chunks finished at the last window end, packed during this
-     * window by the engine's threads (recorder_window_work), go first. */
-    if (rec_pending_write(r) < 0)
-        return -1;
+     * window by the engine's threads (recorder_window_work), are stored
+     * during the next one (recorder_window_end stored the last ones). */
+    rec_pending_hand_over(r);
     for (int i = 0; i < r->n_series; i++) {
         rec_series *s = &r->series[i];
         const rec_group *g = &r->groups[s->group];
-        int64_t complete = g->final_rows / g->chunk_rows;
+        int64_t rows = rec_flushable_rows(s, g);
+        int64_t complete = rows / g->chunk_rows;
         if (s->dataset < 0 || complete <= s->flushed_row_blocks)
             continue; /* issue 18: walking every chain at every window end was 1 % of a run */
-        if (rec_series_flush(r, s, g->final_rows, -1) < 0)
+        if (rec_series_flush(r, s, rows, -1) < 0)
             return -1;
         s->flushed_row_blocks = complete;
     }
@@ -807,7 +921,8 @@ static int64_t series_rows_at(const recorder *r, int i, sim_time_ns end_ns)
 
 int rec_series_close(recorder *r, sim_time_ns end_ns)
 {
-    rec_totals_fill(r, 1, end_ns);
+    rec_totals_share(r); /* the totals no thread filled in the last window */
+    rec_totals_fill_closing(r, end_ns);
     for (int i = 0; i < r->n_groups; i++) {
         rec_group *g = &r->groups[i];
         if (g->time_dataset < 0)
@@ -841,6 +956,10 @@ int rec_series_close(recorder *r, sim_time_ns end_ns)
 
 void rec_series_free(recorder *r)
 {
+    rec_writing_clear_series(r);
+    free(r->writing);
+    r->writing = NULL;
+    r->cap_writing = 0;
     for (size_t k = 0; k < r->n_pending; k++) {
         free(r->pending[k].packed);
         free(r->pending[k].block);

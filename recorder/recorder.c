@@ -250,7 +250,7 @@ int rec_attr_f64(recorder *r, const char *name, double value)
 /* This HDF5 build is thread-safe, so its automatic error printing is a
  * per-thread setting: the engine may run the window hook on any of its
  * threads, so every entry point that writes turns it off for its thread. */
-static void rec_quiet_this_thread(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+static void rec_quiet_this_thread(void) { rec_h5_quiet_thread(); }
 
 int recorder_window_begin(recorder *r, sim_time_ns window_end_ns)
 {
@@ -281,7 +281,7 @@ int recorder_window_end(recorder *r, sim_time_ns window_end_ns)
                  (long long)window_end_ns);
         return -1;
     }
-    if (rec_events_freeze(r) < 0)
+    if (rec_events_freeze(r) < 0 || rec_writing_finish(r) < 0)
         return -1;
     r->final_end_ns = window_end_ns;
     if (r->writable_end_ns < window_end_ns)

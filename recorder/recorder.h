@@ -176,19 +176,24 @@ int recorder_distribute(recorder *r, int rank, int ranks);
  * window_end_ns: every row with time < window_end_ns becomes writable.
  * recorder_window_end: after it: every row and event with time <
  * window_end_ns is final; what fills whole chunks is written out and freed
- * (a series chunk at the next window end or the close: see below).
+ * (a series or /events chunk two window ends later or at the close; a
+ * total's row one window end later: see below).
  * Window ends must not decrease. */
 int recorder_window_begin(recorder *r, sim_time_ns window_end_ns);
 int recorder_window_end(recorder *r, sim_time_ns window_end_ns);
 
-/* Optional, for speed only: the CPU work of the series chunks the last
- * recorder_window_end finished (shuffle, deflate, Fletcher-32), done on the
- * calling thread. Call it during the next window from any threads at once,
- * each with its own `thread` in 0..max_threads-1 (threads: how many call;
- * each call takes chunks while any is left), never concurrently with
- * another recorder function but rec_series_put and rec_event. Whatever no
- * call packed, the next window end or the close packs itself; the file is
- * the same either way (the writes keep their order). */
+/* Optional, for speed only: work the serial window end would otherwise do,
+ * done on the calling threads during the next window (issue 18 item 3):
+ * the first call stores the chunks packed during the last window
+ * (H5Dwrite_chunk: HDF5 on that thread alone), then every call sums the
+ * total series over the rows the last window end made final and packs the
+ * chunks it finished (shuffle, deflate, Fletcher-32), taking one total or
+ * chunk at a time while any is left. Call it from any threads at once,
+ * each with its own `thread` in 0..max_threads-1 (threads: how many call),
+ * never concurrently with another recorder function but rec_series_put and
+ * rec_event, nor with the caller's own HDF5 calls. Whatever no call did,
+ * the next window end or the close does itself; the file is the same
+ * either way (the HDF5 calls keep their order). */
 void recorder_window_work(recorder *r, int thread, int threads);
 
 /* Optional, after the last window and before the tables are written: writes

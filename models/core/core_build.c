@@ -742,14 +742,31 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
     int table = rec_table_new(rec, "vms", columns, N_VM_COLUMNS + (m->dc.explicit_clusters ? 1 : 0));
     if (table < 0 || rec_table_reserve(rec, table, m->env.n_vms) != 0)
         return -1;
-    for (uint32_t i = 0; i < m->env.n_vms; i++) {
+    /* each cluster's name looked up once, and a group's once per run of
+     * its VMs: two scenario paths per VM were a third of this serial end
+     * of a run (issue 18 item 3) */
+    const char **cluster_names = calloc(m->dc.n_clusters, sizeof *cluster_names);
+    if (cluster_names == NULL)
+        return -1;
+    const char *group = NULL, *cluster_name = "";
+    uint32_t group_of = UINT32_MAX;
+    int rc = 0;
+    for (uint32_t i = 0; i < m->env.n_vms && rc == 0; i++) {
         const vm_spec *s = &m->vm_specs[i];
-        const char *group = scn_string(scn, "vms.[%u].name", s->group);
+        if (s->group != group_of) {
+            group = scn_string(scn, "vms.[%u].name", s->group);
+            group_of = s->group;
+        }
+        if (m->dc.explicit_clusters || i >= m->dc.n_vms_base) {
+            uint32_t c = m->dc.vm_cluster[i];
+            if (cluster_names[c] == NULL)
+                cluster_names[c] = scn_string(scn, "clusters.[%u].name", c);
+            cluster_name = cluster_names[c];
+        }
         char name[300];
         core_entity_name(name, sizeof name, group, s->index_in_group);
         if (i >= m->dc.n_vms_base) /* a cross-cluster twin: "<name>@<target cluster>" */
-            snprintf(name + strlen(name), sizeof name - strlen(name), "@%s",
-                     scn_string(scn, "clusters.[%u].name", m->dc.vm_cluster[i]));
+            snprintf(name + strlen(name), sizeof name - strlen(name), "@%s", cluster_name);
         rec_value row[] = {{.str = name},
                            {.str = group},
                            {.i64 = vm_spec_vcpus(s)},
@@ -762,12 +779,11 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
                            {.i64 = m->vms[i].arrived_ns},
                            {.i64 = m->vms[i].stopped_ns},
                            {.str = vm_trace_file(m, s)},
-                           {.str = m->dc.explicit_clusters ? scn_string(scn, "clusters.[%u].name", m->dc.vm_cluster[i])
-                                                           : ""}};
-        if (rec_table_row(rec, table, row) != 0)
-            return -1;
+                           {.str = m->dc.explicit_clusters ? cluster_name : ""}};
+        rc = rec_table_row(rec, table, row) != 0 ? -1 : 0;
     }
-    return 0;
+    free(cluster_names);
+    return rc;
 }
 
 double core_group_expected_vms(const workload_group *wg, sim_time_ns until_ns, sim_time_ns *window_ns)
