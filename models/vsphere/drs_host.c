@@ -208,10 +208,12 @@ static inline double at_most_1(double x)
     return x < 1.0 ? x : 1.0;
 }
 
-/* The stats of the host's i-th VM, vm_id, for its controller (docs/vsphere.md,
- * "DRS stats collection"): stamp's running bit, entitlements, dirty rate. */
-static inline drs_stats_stage vm_stats_of(const drs_env *d, const model_env *env, const host_sample_ctx *s,
-                                          uint32_t i, uint32_t vm_id, double host_cpu_mhz, uint32_t round)
+/* Writes into *out the stats of the host's i-th VM, vm_id, for its
+ * controller (docs/vsphere.md, "DRS stats collection"), stamped with the
+ * host and the round. */
+static inline void vm_stats_to(drs_stats_stage *out, const drs_env *d, const model_env *env,
+                               const host_sample_ctx *s, uint32_t i, uint32_t vm_id, uint32_t host_index,
+                               double host_cpu_mhz, uint32_t round)
 {
     const vm_spec *vs = &env->vm_specs[vm_id];
     const vm *v = &env->vms[vm_id];
@@ -223,9 +225,11 @@ static inline drs_stats_stage vm_stats_of(const drs_env *d, const model_env *env
     double e_mem = drs_memory_demand_mib(active, s->scratch->mres[i].consumed_mib, overhead_of(d, vs));
     double vcpu_mhz = (double)vm_spec_vcpus(vs) * host_cpu_mhz;
     double use = vcpu_mhz > 0.0 ? at_most_1(e_cpu / vcpu_mhz) : 0.0;
-    double dirty = d->dirty_mb_per_s[vs->group] * 1e6 * use;
-    return (drs_stats_stage){.cpu_mhz = e_cpu, .mem_mib = e_mem, .dirty_bytes_per_s = dirty,
-                             .stamp = drs_stage_stamp(round, running)};
+    out->cpu_mhz = e_cpu;
+    out->mem_mib = e_mem;
+    out->dirty_bytes_per_s = d->dirty_mb_per_s[vs->group] * 1e6 * use;
+    out->host = host_index;
+    out->stamp = drs_stage_stamp(round, running);
 }
 
 /* A VM of another cluster's controller (cross-cluster vMotion): its own
@@ -272,38 +276,38 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
     const double host_cpu_mhz = env->host_specs[h->index].cpu_mhz;
     const uint32_t n_vms = h->n_vms, *ids = h->vm_ids, round = drs_stage_round(now, env->sample_period_ns);
     drs_stats_stage *stage = d->stage;
-    if (!env->vm_cluster || !env->vm_local) { /* one cluster: records by VM id */
+    const uint32_t own = env->host_cluster ? env->host_cluster[h->index] : 0;
+    const drs_stage_map map = drs_stage_map_of(env, own);
+    if (!env->vm_cluster || !map.vm_local) { /* records by VM id (drs_stage_record) */
         for (uint32_t i = 0; i < n_vms; i++) /* scattered records: overlap their cache misses */
             __builtin_prefetch(&stage[ids[i]], 1);
         for (uint32_t i = 0; i < n_vms; i++) {
-            drs_stats_stage g = vm_stats_of(d, env, s, i, ids[i], host_cpu_mhz, round);
             if (env->vm_cluster && model_cluster_lp_of_vm(env, ids[i]) != model_cluster_lp_of_host(env, h->index)) {
+                drs_stats_stage g;
+                vm_stats_to(&g, d, env, s, i, ids[i], h->index, host_cpu_mhz, round);
                 send_vm_stats(ctx, env, d, ids[i], &g);
                 continue;
             }
-            g.host = h->index;
-            stage[ids[i]] = g;
+            vm_stats_to(&stage[ids[i]], d, env, s, i, ids[i], h->index, host_cpu_mhz, round);
         }
         return;
     }
     /* `clusters`: the record of a VM of the host's own cluster is its slot
      * in the cluster's block (drs_stage_map) */
-    const uint32_t *vm_cluster = env->vm_cluster, *vm_local = env->vm_local;
-    const uint32_t own = env->host_cluster ? env->host_cluster[h->index] : 0;
-    const drs_stage_map map = drs_stage_map_of(env, own);
+    const uint32_t *vm_cluster = env->vm_cluster, *vm_local = map.vm_local;
     for (uint32_t i = 0; i < n_vms; i++) { /* scattered look-ups: overlap their cache misses */
         __builtin_prefetch(&vm_cluster[ids[i]]);
         __builtin_prefetch(&vm_local[ids[i]]);
     }
     for (uint32_t i = 0; i < n_vms; i++) {
         uint32_t id = ids[i];
-        drs_stats_stage g = vm_stats_of(d, env, s, i, id, host_cpu_mhz, round);
         if (vm_cluster[id] != own) {
+            drs_stats_stage g;
+            vm_stats_to(&g, d, env, s, i, id, h->index, host_cpu_mhz, round);
             send_vm_stats(ctx, env, d, id, &g);
             continue;
         }
-        g.host = h->index;
-        stage[drs_stage_record(&map, id)] = g;
+        vm_stats_to(&stage[map.first + vm_local[id]], d, env, s, i, id, h->index, host_cpu_mhz, round);
     }
 }
 
