@@ -18,11 +18,18 @@
  *   (60, 40, LP 500, a host of a later cluster): all 4.
  *   (60, 41, LP 7) and (60, 91, LP 7): a higher priority, all 4.
  *   (61, 5, LP 7): after the due time, all 4.
+ * Rounds (the sample's number modulo 2^31), S = 5 min: 0 -> 0, 5 min -> 1,
+ * 1 day -> 288; S = 1 s: 2^31 samples -> 0 again, 2^31 + 3 samples -> 3,
+ * and the last before the wrap 2^31 - 1. A stamp keeps the round and the
+ * running bit apart (round 2^31 - 1 running, 288 not; round 0 running is
+ * 1). A record holds 3 doubles, the host and the stamp: 32 bytes, two per
+ * cache line.
  */
 #include "models/vsphere/drs_stage.h"
 #include "tests/check.h"
 
-#define MIN (INT64_C(60) * 1000000000)
+#define SEC INT64_C(1000000000)
+#define MIN (60 * SEC)
 
 int main(void)
 {
@@ -56,5 +63,18 @@ int main(void)
     CHECK_INT_EQ(drs_stage_hosts_before(60, 41, 7, 60, 40, 100, 4), 4);
     CHECK_INT_EQ(drs_stage_hosts_before(60, 91, 7, 60, 40, 100, 4), 4);
     CHECK_INT_EQ(drs_stage_hosts_before(61, 5, 7, 60, 40, 100, 4), 4);
+
+    CHECK_INT_EQ(drs_stage_round(0, 5 * MIN), 0);
+    CHECK_INT_EQ(drs_stage_round(5 * MIN, 5 * MIN), 1);
+    CHECK_INT_EQ(drs_stage_round(24 * 60 * MIN, 5 * MIN), 288);
+    CHECK_INT_EQ(drs_stage_round(INT64_C(2147483648) * SEC, SEC), 0);
+    CHECK_INT_EQ(drs_stage_round(INT64_C(2147483651) * SEC, SEC), 3);
+    CHECK_INT_EQ(drs_stage_round(INT64_C(2147483647) * SEC, SEC), 2147483647);
+    CHECK_INT_EQ(drs_stage_stamp_round(drs_stage_stamp(2147483647u, 1)), 2147483647);
+    CHECK_INT_EQ(drs_stage_stamp_running(drs_stage_stamp(2147483647u, 1)), 1);
+    CHECK_INT_EQ(drs_stage_stamp_round(drs_stage_stamp(288, 0)), 288);
+    CHECK_INT_EQ(drs_stage_stamp_running(drs_stage_stamp(288, 0)), 0);
+    CHECK_INT_EQ(drs_stage_stamp(0, 1), 1);
+    CHECK_INT_EQ(sizeof(drs_stats_stage), 32);
     return CHECK_DONE();
 }

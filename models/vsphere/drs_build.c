@@ -294,6 +294,7 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     size_t view_hosts = x->host_span > x->own_hosts ? x->host_span : x->own_hosts; /* c->n_hosts */
     k->view_sums = calloc(4 * (view_hosts ? view_hosts : 1), sizeof *k->view_sums);
     k->view_count = calloc(view_hosts ? view_hosts : 1, sizeof *k->view_count);
+    k->stats_sums = calloc(view_hosts ? view_hosts : 1, sizeof *k->stats_sums);
     k->host_stuck = calloc(nh, sizeof *k->host_stuck);
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
@@ -304,7 +305,7 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     }
     k->moves = calloc((size_t)d->params.max_moves_per_pass + 1, sizeof *k->moves); /* no pass makes more */
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
-        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->view_sums || !k->view_count || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
+        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->view_sums || !k->view_count || !k->stats_sums || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
         (!k->local && (!k->vms || !k->assignment)) || !k->moves)
         return -1;
     for (size_t v = 0; v < nv; v++)
@@ -483,19 +484,17 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     d->hosts = calloc(nh, sizeof *d->hosts);
     d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
     d->stage = calloc(nv, sizeof *d->stage);
-    d->host_stage = calloc(nh, sizeof *d->host_stage);
     cluster_extent *extents = cluster_extents(env);
-    int rc = d->dirty_mb_per_s && d->group_overhead && d->hosts && d->vm_pinned && d->stage && d->host_stage &&
+    int rc = d->dirty_mb_per_s && d->group_overhead && d->hosts && d->vm_pinned && d->stage &&
                      extents &&
                      alloc_ctl(d, scn, env, 0, &extents[0]) == 0
                  ? 0
                  : -2;
     /* host LPs write it, controllers (rank 0 over MPI) read it */
-    if (rc == 0 && (sim_share(eng, d->stage, sizeof *d->stage, nv) != 0 ||
-                    sim_share(eng, d->host_stage, sizeof *d->host_stage, nh) != 0))
+    if (rc == 0 && sim_share(eng, d->stage, sizeof *d->stage, nv) != 0)
         rc = -2;
-    for (size_t h = 0; rc == 0 && h < nh; h++)
-        d->host_stage[h].sample_ns = -1; /* never staged */
+    for (size_t v = 0; rc == 0 && v < nv; v++)
+        d->stage[v].host = DRS_STAGE_NO_HOST; /* never staged */
     if (rc == 0) {
         for (int g = 0; g < groups; g++)
             d->dirty_mb_per_s[g] = scn_float(scn, "vms.[%d].dirty_rate", g);
@@ -514,7 +513,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
             if (first_vm[g] != UINT32_MAX) {
                 const vm_spec *vs = &env->vm_specs[first_vm[g]];
                 d->group_overhead[g] = (drs_group_overhead){
-                    .vcpus = vm_spec_vcpus(vs), .memory_mib = vm_spec_memory_mib(vs),
+                    .gs = vs->gs, .vcpus = vm_spec_vcpus(vs), .memory_mib = vm_spec_memory_mib(vs),
                     .overhead_mib = vsphere_vm_overhead_mib(vm_spec_vcpus(vs), (double)vm_spec_memory_mib(vs))};
             }
         free(first_vm);
@@ -701,7 +700,7 @@ static void free_ctl(drs_env *d)
     free(k->host_load);
     free(k->view_sums);
     free(k->view_count);
-    free(k->stats_slots);
+    free(k->stats_sums);
     free(k->host_stuck);
     free(k->nic_gbps);
     free(k->cpu_charged);
@@ -730,7 +729,6 @@ static void drs_free(drs_env *d)
     free(d->hosts);
     free(d->vm_pinned);
     free(d->stage);
-    free(d->host_stage);
     free(d->dirty_mb_per_s);
     free(d->group_overhead);
     free(d->rules);

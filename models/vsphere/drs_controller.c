@@ -391,46 +391,18 @@ static double view_imbalance(drs_env *d, const cluster *c)
     return drs_imbalance_of_sums(hosts, nh, sum, load, demand, d->params.combine);
 }
 
-/* What host h's stats (take_host_stats) showed about the view's per-host sums:
- * the slots of the VMs it reported, in its list order, whether they
- * ascend and whether the view has each of them on h, and their
- * entitlements added in that order. */
-typedef struct stats_sums {
-    uint32_t h, n;
-    uint32_t *slots;
-    int ascending, all_on_h;
-    double cpu_mhz, mem_mib;
-} stats_sums;
-
-/* The view's per-host sums after host h's stats: kept exact when the
- * VMs it reported are all the view has on h (all on h, and as many as
- * view_count); its sums are then those VMs' entitlements added in slot
- * order, the walk's: as reported when the slots ascend (a host's list is
- * in slot order until VMs arrive by HA restart or vMotion), else re-added
- * after sorting them. Otherwise the next view_imbalance walks. O(VMs of
- * h), nothing when they ascend (the sums came with the copy). */
-static void view_sums_update(drs_ctl *k, const cluster *c, stats_sums *r)
+/* The view's per-host sums after the stats of host j (of the cluster's
+ * hosts) were taken: kept exact when the VMs it reported are all the view
+ * has on it (all on it, and as many as view_count); its sums are then
+ * those VMs' entitlements added in slot order, the walk's, which is the
+ * order take_stats_range added them in. Otherwise the next view_imbalance
+ * walks. O(1). */
+static void view_sums_update(drs_ctl *k, const cluster *c, uint32_t j, const drs_stats_sums *r)
 {
-    uint32_t j = r->h - c->first_host, nh = c->n_hosts; /* unsigned: a host below first wraps */
-    if (!k->sums_ok || j >= nh || k->view_count[j] != r->n || !r->all_on_h) {
+    uint32_t nh = c->n_hosts;
+    if (!k->sums_ok || k->view_count[j] != r->n || r->away) {
         k->sums_ok = 0;
         return;
-    }
-    if (!r->ascending) { /* insertion sort: the lists are nearly sorted */
-        uint32_t *slots = r->slots;
-        for (uint32_t i = 1; i < r->n; i++) {
-            uint32_t s = slots[i], at = i;
-            while (at > 0 && slots[at - 1] > s) {
-                slots[at] = slots[at - 1];
-                at--;
-            }
-            slots[at] = s;
-        }
-        r->cpu_mhz = r->mem_mib = 0.0;
-        for (uint32_t i = 0; i < r->n; i++) {
-            r->cpu_mhz += k->vm_cpu_mhz[slots[i]];
-            r->mem_mib += k->vm_mem_mib[slots[i]];
-        }
     }
     k->view_sums[j] = r->cpu_mhz;
     k->view_sums[nh + j] = r->mem_mib;
@@ -751,87 +723,63 @@ static void take_stats_at(drs_ctl *k, uint32_t slot, int32_t running, double cpu
     k->vm_dirty_bytes_per_s[slot] = dirty_bytes_per_s;
 }
 
-/* Room for n slots in the scratch of a host's stats. */
-static uint32_t *stats_slots(drs_ctl *k, uint32_t n)
-{
-    if (n > k->stats_cap) {
-        uint32_t *grown = realloc(k->stats_slots, (size_t)n * sizeof *grown);
-        if (!grown)
-            abort(); /* out of memory inside a handler */
-        k->stats_slots = grown;
-        k->stats_cap = n;
-    }
-    return k->stats_slots;
-}
-
-/* The controller's view takes host h's staged stats (drs_stage.h), as
- * the HOST_STATS message it replaces did: the VMs in the host's list order, then the
- * view's per-host sums (view_sums_update). */
-static void take_host_stats(drs_env *d, cluster *c, uint32_t h, const drs_host_stage *hs)
+/* The controller's view takes the staged stats (drs_stage.h) of the
+ * cluster's hosts lo .. hi - 1 (of c->n_hosts), as the HOST_STATS
+ * messages they replace did: each reported VM's values, then each
+ * reporting host's sums in the view (view_sums_update). The records of the
+ * cluster's block are read in slot order, the order of the view's arrays
+ * and of the walk's sums (one pass, no chain to follow); a record counts
+ * when a host of the range staged it at the round being taken. */
+static void take_stats_range(drs_env *d, cluster *c, uint32_t lo, uint32_t hi)
 {
     drs_ctl *k = &d->ctl;
-    drs_stage_map map = drs_stage_map_of(c->env, c->index);
-    uint32_t at = hs->first, *slots = stats_slots(k, hs->n_vms);
-    /* what the view's per-host sums need (view_sums_update), in
-     * locals: the loop keeps them in registers */
-    uint32_t next_min = 0, descents = 0, away = 0;
-    double cpu_mhz = 0.0, mem_mib = 0.0;
+    const model_env *env = c->env;
+    drs_stage_map map = drs_stage_map_of(env, c->index);
+    const drs_stats_stage *rec = d->stage + map.first; /* rec[slot] */
+    const uint32_t n = cluster_vm_count(c, env->n_vms), round = drs_stage_round(k->stats_sample_ns, env->sample_period_ns);
+    /* unsigned: a host outside the range (or none) wraps past span */
+    const uint32_t range_first = c->first_host + lo, span = hi - lo;
+    drs_stats_sums *sums = k->stats_sums + lo; /* sums[host - range_first] */
+    for (uint32_t j = 0; j < span; j++)
+        sums[j] = (drs_stats_sums){0};
+    double *cpu = k->vm_cpu_mhz, *mem = k->vm_mem_mib, *dirty = k->vm_dirty_bytes_per_s;
+    uint8_t *running = k->vm_running;
+    const int32_t *vm_host = c->vm_host;
     int flying = migrations_open(k);
-    for (uint32_t i = 0; i < hs->n_vms; i++) {
-        const drs_stats_stage *g = &d->stage[at];
-        /* the record's position gives the VM's slot (drs_stage_map) */
-        uint32_t slot = map.vm_local ? at - map.first : drs_vm_slot(k, at);
-        take_stats_at(k, slot, g->running, g->cpu_mhz, g->mem_mib, g->dirty_bytes_per_s);
-        slots[i] = slot;
-        descents |= slot < next_min;
-        next_min = slot + 1;
-        int32_t on = c->vm_host[slot];
+    for (uint32_t slot = 0; slot < n; slot++) {
+        __builtin_prefetch(&rec[slot + 16]); /* a hint only: may point past the block */
+        const drs_stats_stage *g = &rec[slot];
+        uint32_t j = g->host - range_first;
+        if (drs_stage_stamp_round(g->stamp) != round || j >= span)
+            continue; /* stale, or another host's turn */
+        running[slot] = (uint8_t)drs_stage_stamp_running(g->stamp);
+        cpu[slot] = g->cpu_mhz;
+        mem[slot] = g->mem_mib;
+        dirty[slot] = g->dirty_bytes_per_s;
+        int32_t on = vm_host[slot];
         if (flying) /* else no VM is in flight: most periods */
             on = view_host_at(k, c, slot, flying);
-        away |= (uint32_t)(on ^ (int32_t)h);
-        cpu_mhz += g->cpu_mhz;
-        mem_mib += g->mem_mib;
-        at = g->next;
+        drs_stats_sums *r = &sums[j];
+        r->away |= (uint32_t)(on ^ (int32_t)g->host);
+        r->cpu_mhz += g->cpu_mhz;
+        r->mem_mib += g->mem_mib;
+        r->n++;
     }
-    stats_sums r = {.h = h, .n = hs->n_vms, .slots = slots, .ascending = !descents, .all_on_h = !away,
-                    .cpu_mhz = cpu_mhz, .mem_mib = mem_mib};
-    view_sums_update(k, c, &r);
+    for (uint32_t j = 0; j < span; j++)
+        if (sums[j].n > 0) /* a host with nothing staged sent no message */
+            view_sums_update(k, c, lo + j, &sums[j]);
 }
 
-/* Asks for the cluster's block of stats records (with `clusters`: one
- * contiguous block, drs_stage_map), which its hosts wrote a control
- * latency ago on whichever thread ran them: the walk along each host's
- * chain then finds them arriving instead of missing once per VM, one
- * after the other (a hint only). */
-static void prefetch_stage_block(const drs_env *d, const cluster *c)
-{
-    drs_stage_map map = drs_stage_map_of(c->env, c->index);
-    if (!map.vm_local)
-        return; /* records by VM id, over the whole run's VMs */
-    const char *at = (const char *)&d->stage[map.first];
-    const char *end = (const char *)(&d->stage[map.first] + c->n_vm_ids);
-    for (; at < end; at += 64)
-        __builtin_prefetch(at);
-}
-
-/* Takes, in host order, the staged stats of the cluster's hosts up to
- * (not including) the `upto`-th, of those not taken yet: the hosts that
- * staged at k->stats_sample_ns (drs_stage.h). */
+/* Takes the staged stats of the cluster's hosts up to (not including) the
+ * `upto`-th, of those not taken yet: the hosts that staged at
+ * k->stats_sample_ns (drs_stage.h). */
 static void take_stats_upto(drs_env *d, cluster *c, uint32_t upto)
 {
     drs_ctl *k = &d->ctl;
-    if (k->stats_hosts_taken == 0 && upto > 0)
-        prefetch_stage_block(d, c);
-    for (uint32_t i = k->stats_hosts_taken; i < upto; i++) {
-        uint32_t h = c->first_host + i;
-        if (i + 1 < upto) /* the next batch's header: a hint only */
-            __builtin_prefetch(&d->host_stage[h + 1]);
-        const drs_host_stage *hs = &d->host_stage[h];
-        if (hs->sample_ns == k->stats_sample_ns && hs->n_vms > 0)
-            take_host_stats(d, c, h, hs);
-    }
-    if (upto > k->stats_hosts_taken)
-        k->stats_hosts_taken = upto;
+    if (upto <= k->stats_hosts_taken)
+        return;
+    take_stats_range(d, c, k->stats_hosts_taken, upto);
+    k->stats_hosts_taken = upto;
 }
 
 /* Before the controller handles ev: the staged stats whose messages the

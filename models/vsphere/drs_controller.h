@@ -7,8 +7,8 @@
  *
  *   host  stages its VMs' stats ----> controller   every drs.period, no message
  *         (for each of its VMs: cpu entitlement from the contention step,
- *         memory entitlement, dirty rate, in d->stage, its batch in
- *         d->host_stage; the controller pulls them a control latency later,
+ *         memory entitlement, dirty rate, in d->stage, stamped with the
+ *         host and the round; the controller pulls them a control latency later,
  *         where each host's message would have arrived: drs_stage.h;
  *         VM_STATS, one message per VM, only for a VM of another cluster's
  *         controller)
@@ -50,7 +50,7 @@
  *
  * Ownership: `ctl` belongs to the cluster LP; hosts[i] to host LP i. The
  * controller reads of the hosts' state only what they staged (stage,
- * host_stage, declared shared: drs_stage.h), hosts never read `ctl`.
+ * declared shared: drs_stage.h), hosts never read `ctl`.
  */
 #ifndef VDCSIM_MODELS_DRS_CONTROLLER_H
 #define VDCSIM_MODELS_DRS_CONTROLLER_H
@@ -123,6 +123,7 @@ _Static_assert(sizeof(drs_stats_msg) <= SIM_EVENT_PAYLOAD_BYTES, "DRS stats fit 
  * once per VM group, for the shape of the group's first VM (a VM of another
  * shape computes its own). */
 typedef struct drs_group_overhead {
+    const struct vm_group_spec *gs; /* the shape it was computed for (NULL: the group has no VM) */
     uint32_t vcpus;
     uint64_t memory_mib;
     double overhead_mib; /* vsphere_vm_overhead_mib(vcpus, memory_mib) */
@@ -172,6 +173,15 @@ typedef struct drs_host_side {
     double throttled_speed[8];
 } drs_host_side;
 
+/* What one host's staged stats showed about the view's per-host sums
+ * (drs_controller.c, take_stats_range): how many VMs it reported, whether
+ * the view has some of them elsewhere (non-zero), and their entitlements
+ * added in slot order. */
+typedef struct drs_stats_sums {
+    double cpu_mhz, mem_mib;
+    uint32_t n, away;
+} drs_stats_sums;
+
 /* The controller's own state (owned by the cluster LP). */
 typedef struct drs_ctl {
     /* its view, from VM_STATS and the failure module's messages; the
@@ -210,8 +220,7 @@ typedef struct drs_ctl {
      * not all taken yet, and how many of the cluster's hosts' are */
     sim_time_ns stats_sample_ns;
     uint32_t stats_hosts_taken;
-    uint32_t *stats_slots;    /* scratch of a host's stats: its VMs' slots */
-    uint32_t stats_cap;
+    drs_stats_sums *stats_sums; /* scratch of a pull: per cluster host (c->n_hosts) */
     uint8_t *host_stuck;      /* DPM scratch: holds a VM that cannot move */
     /* scratch for a pass */
     drs_host *hosts;
@@ -265,7 +274,6 @@ typedef struct drs_env {
     double standby_w;
     drs_host_side *hosts;
     drs_stats_stage *stage;    /* per VM (shared by every cluster's copy) */
-    drs_host_stage *host_stage; /* per host: its batch in stage (likewise) */
     drs_ctl ctl;
     /* with `clusters`, in the module's world: every cluster's DRS, [0] the
      * world itself; the others are copies of it with their own ctl and

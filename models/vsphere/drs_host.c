@@ -12,13 +12,6 @@
 #include "models/vsphere/drs_controller.h"
 #include "models/vsphere/vm_overhead.h"
 
-/* DRS runs in host h's cluster (a copy beside the host's other DRS
- * fields: the cluster's drs_env is a cache miss away). */
-static int drs_on_host(const drs_env *d, const host *h)
-{
-    return d->hosts[h->index].drs_on;
-}
-
 static void send_cluster(sim_ctx *ctx, const model_env *env, const drs_env *d, drs_msg m)
 {
     /* from a host LP: to its cluster's controller */
@@ -160,7 +153,7 @@ static int drs_maintenance_requested(sim_ctx *ctx, host *h, const host_feature *
 {
     drs_env *d = f->world;
     drs_host_side *hs = &d->hosts[h->index];
-    if (!drs_on_host(d, h) || h->state != HOST_UP || hs->evacuating || h->n_vms == 0)
+    if (!hs->drs_on || h->state != HOST_UP || hs->evacuating || h->n_vms == 0)
         return 0;
     hs->evacuating = 1;
     hs->maintenance_ns = duration_ns;
@@ -203,7 +196,8 @@ static const host_spec *drs_capacity(const host *h, const host_feature *f, const
 static double overhead_of(const drs_env *d, const vm_spec *vs)
 {
     const drs_group_overhead *o = vs->group < d->n_groups ? &d->group_overhead[vs->group] : NULL;
-    if (o && o->vcpus == vm_spec_vcpus(vs) && o->memory_mib == vm_spec_memory_mib(vs))
+    /* the group's own shape (one pointer compared: most VMs), or the same numbers */
+    if (o && (o->gs == vs->gs || (o->vcpus == vm_spec_vcpus(vs) && o->memory_mib == vm_spec_memory_mib(vs))))
         return o->overhead_mib;
     return vsphere_vm_overhead_mib(vm_spec_vcpus(vs), (double)vm_spec_memory_mib(vs));
 }
@@ -214,84 +208,107 @@ static inline double at_most_1(double x)
     return x < 1.0 ? x : 1.0;
 }
 
+/* Writes into *out the stats of the host's i-th VM, vm_id, for its
+ * controller (docs/vsphere.md, "DRS stats collection"), stamped with the
+ * host and the round. */
+static inline void vm_stats_to(drs_stats_stage *out, const drs_env *d, const model_env *env,
+                               const host_sample_ctx *s, uint32_t i, uint32_t vm_id, uint32_t host_index,
+                               double host_cpu_mhz, uint32_t round)
+{
+    const vm_spec *vs = &env->vm_specs[vm_id];
+    const vm *v = &env->vms[vm_id];
+    int running = v->state == VM_RUNNING;
+    double e_cpu = running ? v->cpu_entitlement_mhz : 0.0;
+    /* active + 25 % of the idle consumed memory (what reclamation left
+     * resident) + the VM's overhead: Denneman 2018, vSphere 6.5+ */
+    double active = running ? s->scratch->mvm[i].active_mib : 0.0;
+    double e_mem = drs_memory_demand_mib(active, s->scratch->mres[i].consumed_mib, overhead_of(d, vs));
+    double vcpu_mhz = (double)vm_spec_vcpus(vs) * host_cpu_mhz;
+    double use = vcpu_mhz > 0.0 ? at_most_1(e_cpu / vcpu_mhz) : 0.0;
+    out->cpu_mhz = e_cpu;
+    out->mem_mib = e_mem;
+    out->dirty_bytes_per_s = d->dirty_mb_per_s[vs->group] * 1e6 * use;
+    out->host = host_index;
+    out->stamp = drs_stage_stamp(round, running);
+}
+
+/* A VM of another cluster's controller (cross-cluster vMotion): its own
+ * VM_STATS message. */
+static void send_vm_stats(sim_ctx *ctx, const model_env *env, const drs_env *d, uint32_t vm_id,
+                          const drs_stats_stage *g)
+{
+    drs_stats_msg st = {.op = DRS_OP_VM_STATS,
+                        .vm = vm_id,
+                        .running = drs_stage_stamp_running(g->stamp),
+                        .cpu_mhz = g->cpu_mhz,
+                        .mem_mib = g->mem_mib,
+                        .dirty_bytes_per_s = g->dirty_bytes_per_s};
+    sim_send(ctx, model_cluster_lp_of_vm(env, vm_id), env->control_latency_ns, d->kind_cluster, &st, sizeof st);
+}
+
 /* After the contention step: standby power, the vMotion CPU reservation in
  * the hypervisor's CPU, and the VMs' stats staged for the controller at the
  * first sample of each DRS period. */
 static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host_sample_ctx *s)
 {
     const model_env *env = h->env;
-    const drs_env *d = f->world;
+    drs_env *d = f->world;
     host_totals *t = &s->totals;
-    double reserve = d->hosts[h->index].vmotion_cpu_mhz;
-    if (d->hosts[h->index].standby)
+    const drs_host_side *hs = &d->hosts[h->index];
+    double reserve = hs->vmotion_cpu_mhz;
+    if (hs->standby)
         t->power_w = d->standby_w; /* DPM standby: no VMs, only standby power */
     t->cpu_hypervisor_mhz += reserve;
     t->cpu_usage_mhz += reserve;
     /* SDPS: a throttled guest's vCPUs sleep part of the time; its speed
      * factor (/series/vm/speed) shows the slow-down */
-    const drs_host_side *hs = &d->hosts[h->index];
     for (uint32_t k = 0; k < hs->n_throttled; k++) {
         vm *v = &env->vms[hs->throttled_vm[k]];
         if (v->host == (int32_t)h->index && v->state == VM_RUNNING)
             v->cpu_speed_factor *= hs->throttled_speed[k];
     }
     sim_time_ns now = sim_now(ctx);
-    if (!drs_on_host(d, h) || !drs_stage_at(now, env->sample_period_ns, d->period_ns))
+    if (!hs->drs_on || !drs_stage_at(now, env->sample_period_ns, d->period_ns))
         return; /* stats go once per DRS period, at its first sample */
-    const host_spec *spec = &env->host_specs[h->index];
     /* The VMs of the host's own cluster are staged for its controller to
-     * pull (drs_stage.h): their values in d->stage, chained in list order,
-     * at their records' positions (drs_stage_record), the batch in
-     * d->host_stage. A VM of another cluster's controller (cross-cluster
-     * vMotion) gets its own VM_STATS message. */
-    uint32_t own_lp = model_cluster_lp_of_host(env, h->index);
-    uint32_t first = UINT32_MAX, last = UINT32_MAX, n = 0;
-    drs_stage_map map = drs_stage_map_of(env, env->host_cluster ? env->host_cluster[h->index] : 0);
-    for (uint32_t i = 0; i < h->n_vms; i++) { /* scattered records: overlap their cache misses */
-        if (env->vm_cluster)
-            __builtin_prefetch(&env->vm_cluster[h->vm_ids[i]]);
-        if (map.vm_local)
-            __builtin_prefetch(&map.vm_local[h->vm_ids[i]]);
-        else
-            __builtin_prefetch(&d->stage[h->vm_ids[i]], 1);
+     * pull (drs_stage.h): their values in d->stage at their records'
+     * positions (drs_stage_record), stamped with this host and the round. */
+    const double host_cpu_mhz = env->host_specs[h->index].cpu_mhz;
+    const uint32_t n_vms = h->n_vms, *ids = h->vm_ids, round = drs_stage_round(now, env->sample_period_ns);
+    drs_stats_stage *stage = d->stage;
+    const uint32_t own = env->host_cluster ? env->host_cluster[h->index] : 0;
+    const drs_stage_map map = drs_stage_map_of(env, own);
+    if (!env->vm_cluster || !map.vm_local) { /* records by VM id (drs_stage_record) */
+        for (uint32_t i = 0; i < n_vms; i++) /* scattered records: overlap their cache misses */
+            __builtin_prefetch(&stage[ids[i]], 1);
+        for (uint32_t i = 0; i < n_vms; i++) {
+            if (env->vm_cluster && model_cluster_lp_of_vm(env, ids[i]) != model_cluster_lp_of_host(env, h->index)) {
+                drs_stats_stage g;
+                vm_stats_to(&g, d, env, s, i, ids[i], h->index, host_cpu_mhz, round);
+                send_vm_stats(ctx, env, d, ids[i], &g);
+                continue;
+            }
+            vm_stats_to(&stage[ids[i]], d, env, s, i, ids[i], h->index, host_cpu_mhz, round);
+        }
+        return;
     }
-    for (uint32_t i = 0; i < h->n_vms; i++) {
-        uint32_t id = h->vm_ids[i];
-        const vm_spec *vs = &env->vm_specs[id];
-        const vm *v = &env->vms[id];
-        int running = v->state == VM_RUNNING;
-        double e_cpu = running ? v->cpu_entitlement_mhz : 0.0;
-        /* active + 25 % of the idle consumed memory (what reclamation left
-         * resident) + the VM's overhead: Denneman 2018, vSphere 6.5+ */
-        double active = running ? s->scratch->mvm[i].active_mib : 0.0;
-        double consumed = s->scratch->mres[i].consumed_mib;
-        double e_mem = drs_memory_demand_mib(active, consumed, overhead_of(d, vs));
-        double vcpu_mhz = (double)vm_spec_vcpus(vs) * spec->cpu_mhz;
-        double use = vcpu_mhz > 0.0 ? at_most_1(e_cpu / vcpu_mhz) : 0.0;
-        double dirty = d->dirty_mb_per_s[vs->group] * 1e6 * use;
-        uint32_t dst_lp = model_cluster_lp_of_vm(env, id);
-        if (dst_lp != own_lp) {
-            drs_stats_msg st = {.op = DRS_OP_VM_STATS,
-                                .vm = id,
-                                .running = running,
-                                .cpu_mhz = e_cpu,
-                                .mem_mib = e_mem,
-                                .dirty_bytes_per_s = dirty};
-            sim_send(ctx, dst_lp, env->control_latency_ns, d->kind_cluster, &st, sizeof st);
+    /* `clusters`: the record of a VM of the host's own cluster is its slot
+     * in the cluster's block (drs_stage_map) */
+    const uint32_t *vm_cluster = env->vm_cluster, *vm_local = map.vm_local;
+    for (uint32_t i = 0; i < n_vms; i++) { /* scattered look-ups: overlap their cache misses */
+        __builtin_prefetch(&vm_cluster[ids[i]]);
+        __builtin_prefetch(&vm_local[ids[i]]);
+    }
+    for (uint32_t i = 0; i < n_vms; i++) {
+        uint32_t id = ids[i];
+        if (vm_cluster[id] != own) {
+            drs_stats_stage g;
+            vm_stats_to(&g, d, env, s, i, id, h->index, host_cpu_mhz, round);
+            send_vm_stats(ctx, env, d, id, &g);
             continue;
         }
-        uint32_t at = drs_stage_record(&map, id);
-        d->stage[at] = (drs_stats_stage){
-            .cpu_mhz = e_cpu, .mem_mib = e_mem, .dirty_bytes_per_s = dirty, .next = UINT32_MAX, .running = running};
-        if (n == 0)
-            first = at;
-        else
-            d->stage[last].next = at;
-        last = at;
-        n++;
+        vm_stats_to(&stage[map.first + vm_local[id]], d, env, s, i, id, h->index, host_cpu_mhz, round);
     }
-    /* stamped even when empty: the controller then knows it has nothing */
-    d->host_stage[h->index] = (drs_host_stage){.sample_ns = now, .first = first, .n_vms = n};
 }
 
 const host_hooks drs_host_hooks = {

@@ -3,17 +3,18 @@
  *
  * At the first sample of each DRS period (sample time t with
  * t % drs.period < sample_period) every host LP of a cluster with DRS writes,
- * for each VM of its own cluster it holds, a drs_stats_stage record, and
- * then its drs_host_stage header stamped with t. No message goes out: the
- * controller pulls. It takes host h's stats exactly where the engine would
- * have delivered the HOST_STATS message they replace, key
+ * for each VM of its own cluster it holds, a drs_stats_stage record stamped
+ * with its own index and the round of t (drs_stage_round). No message goes
+ * out: the controller pulls. It takes host h's stats exactly where the
+ * engine would have delivered the HOST_STATS message they replace, key
  * (t + control latency, drs.cluster priority, LP of h): before each event it
  * handles it applies the hosts whose key precedes the event's key
  * (drs_stage_hosts_before), and its own "drs.stats" event at
  * t + control latency, of a priority after drs.cluster, applies the rest.
- * A host whose header is not stamped t (failed, in standby, DRS off: it did
- * not stage at t) or that staged no VM is skipped, as its message never
- * came.
+ * It finds a host's records by reading its cluster's block of records in
+ * slot order and keeping those stamped with the round of t and that host:
+ * a host that did not stage at t (failed, in standby, DRS off) left none,
+ * as its message never came.
  *
  * Threads and ranks: the host writes at t, the controller reads at
  * t + control latency, and the engine's lookahead is at most the control
@@ -22,9 +23,9 @@
  * lookahead). The next write is at the next stats sample t', at least one
  * sample period later; drs_build refuses a scenario where
  * t' < t + control latency + lookahead could happen (the read and the
- * overwrite could share a window). Both arrays are pointer-free and
- * declared with sim_share, so a controller on another MPI rank reads the
- * bytes the host's rank wrote.
+ * overwrite could share a window). The array is pointer-free and declared
+ * with sim_share, so a controller on another MPI rank reads the bytes the
+ * host's rank wrote.
  */
 #ifndef VDCSIM_MODELS_DRS_STAGE_H
 #define VDCSIM_MODELS_DRS_STAGE_H
@@ -42,18 +43,28 @@ typedef struct drs_stats_stage {
     double cpu_mhz;           /* CPU entitlement from the contention step */
     double mem_mib;           /* memory entitlement (docs/vsphere.md) */
     double dirty_bytes_per_s; /* page dirty rate */
-    uint32_t next;            /* the host's next VM (UINT32_MAX: last) */
-    int32_t running;
+    uint32_t host;            /* the host that staged it (DRS_STAGE_NO_HOST: none yet) */
+    uint32_t stamp;           /* drs_stage_stamp(round of the sample, running) */
 } drs_stats_stage;
 
-/* One host's batch: its VMs' records in the order of its VM list, from
- * `first` through each record's `next`, `n_vms` in all. Written only by
- * the host's LP. */
-typedef struct drs_host_stage {
-    sim_time_ns sample_ns; /* the sample it was staged at (-1: never) */
-    uint32_t first;        /* the first record (drs_stage_record) */
-    uint32_t n_vms;        /* 0: nothing staged */
-} drs_host_stage;
+#define DRS_STAGE_NO_HOST UINT32_MAX /* a record no host has staged */
+
+/* The round a record staged at sample time t carries: the sample's number,
+ * modulo 2^31 (a record left unwritten for 2^31 samples, 68 years at 1 s,
+ * would pass for fresh). */
+static inline uint32_t drs_stage_round(sim_time_ns t, sim_time_ns sample_period_ns)
+{
+    return (uint32_t)((uint64_t)(t / sample_period_ns) & 0x7fffffffu);
+}
+
+/* A record's stamp: its round (31 bits) and whether the VM ran (the low
+ * bit), one word so that a host writes the record in one go. */
+static inline uint32_t drs_stage_stamp(uint32_t round, int running)
+{
+    return round << 1 | (running != 0);
+}
+static inline uint32_t drs_stage_stamp_round(uint32_t stamp) { return stamp >> 1; }
+static inline int drs_stage_stamp_running(uint32_t stamp) { return (int)(stamp & 1u); }
 
 /* Where a VM's stats record lies in the stage. With `clusters` the
  * records lie cluster by cluster (the order of datacenter.vm_ids: a

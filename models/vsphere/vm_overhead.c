@@ -41,8 +41,3 @@ double vsphere_vm_overhead_mib(uint32_t vcpus, double memory_mib)
     return v > table_mib[0][0] ? v : table_mib[0][0];
 }
 
-double drs_memory_demand_mib(double active_mib, double consumed_mib, double overhead_mib)
-{
-    double idle = consumed_mib - active_mib;
-    return active_mib + 0.25 * (idle > 0.0 ? idle : 0.0) + overhead_mib;
-}

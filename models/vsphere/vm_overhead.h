@@ -29,7 +29,12 @@
  * memory_mib of configured memory, MiB. */
 double vsphere_vm_overhead_mib(uint32_t vcpus, double memory_mib);
 
-/* DRS's memory demand of a VM, MiB (formula above). */
-double drs_memory_demand_mib(double active_mib, double consumed_mib, double overhead_mib);
+/* DRS's memory demand of a VM, MiB (formula above). Inline: every host
+ * computes it for each of its VMs once per DRS period. */
+static inline double drs_memory_demand_mib(double active_mib, double consumed_mib, double overhead_mib)
+{
+    double idle = consumed_mib - active_mib;
+    return active_mib + 0.25 * (idle > 0.0 ? idle : 0.0) + overhead_mib;
+}
 
 #endif
