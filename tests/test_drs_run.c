@@ -80,6 +80,7 @@
 #include "analysis/h5_read.h"
 #include "tests/check.h"
 #include "tests/run_h5.h"
+#include "models/vsphere/drs_controller.h" /* DRS_MIG_CHUNK */
 
 static const char hand_text[] =
     "simulation = { until = \"20m\"; sample_period = \"1m\"; };\n"
@@ -432,6 +433,46 @@ static void invariants(int seed, int threshold, int with_failures)
     H5Fclose(f);
 }
 
+/* The migration records a run no longer changes are parked in a temporary
+ * file (sim/spill.h) and read back for /tables/vmotions: the table is the
+ * same as with no temporary directory (every record kept in memory), on 1
+ * and 2 threads, with enough moves (aborted ones too: host failures) to
+ * park several chunks of DRS_MIG_CHUNK records. */
+static void parked_records_case(void)
+{
+    char text[8192], kept[512], parked[512], parked2[512], cmd[1600];
+    snprintf(text, sizeof text, random_text, 4, host_failure, 3, failure_keys);
+    const char *old = getenv("TMPDIR");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TMPDIR", "/nonexistent-vdcsim-dir", 1); /* no store: nothing parked */
+    CHECK_INT_EQ(run_h5_file("drs_kept", text, 1, kept, sizeof kept), 0);
+    if (saved) {
+        setenv("TMPDIR", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("TMPDIR");
+    }
+    CHECK_INT_EQ(run_h5_file("drs_parked", text, 1, parked, sizeof parked), 0);
+    CHECK_INT_EQ(run_h5_file("drs_parked2", text, 2, parked2, sizeof parked2), 0);
+    snprintf(cmd, sizeof cmd, VDCSIM_H5SAME " %s %s /tables/vmotions >/dev/null 2>&1", kept, parked);
+    CHECK_INT_EQ(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, VDCSIM_H5SAME " %s %s /tables/vmotions >/dev/null 2>&1", kept, parked2);
+    CHECK_INT_EQ(system(cmd), 0);
+    char err[256];
+    int64_t version;
+    hid_t f = h5r_open_run(parked, &version, err, sizeof err);
+    CHECK(f >= 0);
+    if (f < 0)
+        return;
+    hsize_t rows = 0;
+    hid_t t = h5r_open_dataset(f, "/tables/vmotions", 1, &rows, err, sizeof err);
+    CHECK(t >= 0);
+    CHECK(rows > 3 * DRS_MIG_CHUNK); /* three chunks parked at least */
+    if (t >= 0)
+        H5Dclose(t);
+    H5Fclose(f);
+}
+
 int main(void)
 {
     h5r_quiet q;
@@ -443,6 +484,7 @@ int main(void)
     for (int seed = 1; seed <= 3; seed++)
         invariants(seed, seed == 1 ? 4 : seed == 2 ? 2 : 3, 0);
     invariants(4, 3, 1);
+    parked_records_case();
     h5r_quiet_end(&q);
     return CHECK_DONE();
 }

@@ -16,6 +16,7 @@
 #include "models/core/model_env.h"
 #include "models/policies/registry.h"
 #include "recorder/recorder.h"
+#include "sim/spill.h"
 
 /* drs.stats after drs.cluster: the pull comes after every host's stats it
  * stands for (drs_stage.h) */
@@ -556,7 +557,11 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     d->kind_host = sim_kind_register(eng, "drs.host", PRIO_DRS_HOST);
     d->kind_stats = sim_kind_register(eng, "drs.stats", PRIO_DRS_STATS);
     d->cluster_priority = PRIO_DRS_CLUSTER;
+    /* closed migration records go to disk until the table is written (NULL:
+     * no temporary file; they stay in memory) */
+    d->ctl.mig_spill = d->any_enabled ? spill_open() : NULL;
     for (uint32_t k = 1; k < d->n_cluster_envs; k++) {
+        d->cluster_envs[k]->ctl.mig_spill = d->ctl.mig_spill;
         d->cluster_envs[k]->kind_cluster = d->kind_cluster;
         d->cluster_envs[k]->kind_host = d->kind_host;
         d->cluster_envs[k]->kind_stats = d->kind_stats;
@@ -653,10 +658,20 @@ static int drs_write_tables(const drs_env *d, recorder *rec)
     return 0;
 }
 
+/* The cluster's records in order, the parked chunks read back one at a
+ * time (sim/spill.h): the rows are those the run kept in memory before. */
 static int write_migrations(const drs_env *d, recorder *rec, int table, const char *const *outcomes)
 {
-    for (uint32_t i = 0; i < d->ctl.n_migs; i++) {
-        const drs_migration *m = drs_mig(&d->ctl, i);
+    const drs_ctl *k = &d->ctl;
+    drs_migration parked[DRS_MIG_CHUNK];
+    for (uint32_t i = 0; i < k->n_migs; i++) {
+        const drs_mig_chunk *ch = &k->mig_chunks[i / DRS_MIG_CHUNK];
+        const drs_migration *m = ch->records ? &ch->records[i % DRS_MIG_CHUNK] : &parked[i % DRS_MIG_CHUNK];
+        if (!ch->records && i % DRS_MIG_CHUNK == 0 &&
+            spill_get(k->mig_spill, ch->parked_at, parked, sizeof parked) != 0) {
+            fprintf(stderr, "vdcsim: drs: cannot read back the migration records parked in the temporary file\n");
+            return -1;
+        }
         const char *why = m->reason == DRS_REASON_MAINTENANCE ? "maintenance" : m->reason == DRS_REASON_RULE ? "rule" : "drs";
         rec_value row[] = {{.i64 = m->vm},         {.str = why},          {.i64 = m->src},
                            {.i64 = m->dst},        {.i64 = m->requested_ns}, {.i64 = m->started_ns},
@@ -709,7 +724,7 @@ static void free_ctl(drs_env *d)
     free(k->assignment);
     free(k->moves);
     for (uint32_t i = 0; i < k->n_mig_chunks; i++)
-        free(k->mig_chunks[i]);
+        free(k->mig_chunks[i].records);
     free(k->mig_chunks);
     free(k->evbuf);
     vmotion_set_free(&k->set);
@@ -725,6 +740,7 @@ static void drs_free(drs_env *d)
             free(d->cluster_envs[k]);
         }
     free(d->cluster_envs);
+    spill_close(d->ctl.mig_spill); /* the clusters' copies share it */
     free_ctl(d);
     free(d->hosts);
     free(d->vm_pinned);

@@ -13,6 +13,7 @@
 #include "models/core/datacenter.h"
 #include "models/host/host_contention.h"
 #include "models/core/model_env.h"
+#include "sim/spill.h"
 
 #define MIB_BYTES 1048576.0
 
@@ -181,17 +182,34 @@ static void advance(sim_ctx *ctx, drs_env *d, cluster *c)
 static int32_t mig_new(drs_ctl *k)
 {
     if (k->n_migs == k->n_mig_chunks * DRS_MIG_CHUNK) {
-        drs_migration **grown = realloc(k->mig_chunks, (k->n_mig_chunks + 1) * sizeof *grown);
+        drs_mig_chunk *grown = realloc(k->mig_chunks, (k->n_mig_chunks + 1) * sizeof *grown);
         if (!grown)
             abort(); /* out of memory inside a handler */
         k->mig_chunks = grown;
-        k->mig_chunks[k->n_mig_chunks] = malloc(DRS_MIG_CHUNK * sizeof **grown);
-        if (!k->mig_chunks[k->n_mig_chunks])
+        grown[k->n_mig_chunks] = (drs_mig_chunk){.records = malloc(DRS_MIG_CHUNK * sizeof(drs_migration)),
+                                                 .parked_at = -1};
+        if (!grown[k->n_mig_chunks].records)
             abort();
         k->n_mig_chunks++;
     }
     memset(drs_mig(k, k->n_migs), 0, sizeof(drs_migration));
     return (int32_t)k->n_migs++;
+}
+
+/* Parks the chunks whose records are all closed (before first_open): the
+ * run never reads them again, only the table at the end does (drs_build.c).
+ * Called where no loop over the records is running (a DRS tick). A chunk
+ * the store refuses stays in memory. */
+static void mig_park_closed(drs_ctl *k)
+{
+    for (; k->n_mig_parked < k->first_open / DRS_MIG_CHUNK; k->n_mig_parked++) {
+        drs_mig_chunk *ch = &k->mig_chunks[k->n_mig_parked];
+        int64_t at = spill_put(k->mig_spill, ch->records, DRS_MIG_CHUNK * sizeof(drs_migration));
+        if (at >= 0) {
+            free(ch->records);
+            *ch = (drs_mig_chunk){.records = NULL, .parked_at = at};
+        }
+    }
 }
 
 static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int32_t src, int32_t dst, drs_reason reason)
@@ -832,6 +850,7 @@ static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f
         break;
     }
     case DRS_OP_TICK:
+        mig_park_closed(k);
         advance(ctx, d, c);
         run_pass(ctx, d, c);
         if (d->dpm)

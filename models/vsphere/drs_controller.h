@@ -157,8 +157,18 @@ _Static_assert(sizeof(drs_migration) <= 112, "drs_migration stays packed");
  * run's records grow with its length (about 1,500 moves a day in the
  * headline scenario), and a doubling array held up to twice their bytes
  * and copied them at every doubling (docs/clusters.md "Memory, fourth
- * pass"). */
-#define DRS_MIG_CHUNK 64u
+ * pass"). A chunk whose records are all closed is never read again before
+ * the table is written: it is parked in the run's spill store (sim/spill.h)
+ * and its memory freed, so a cluster holds only its open chunk or two
+ * ("Memory, fifth pass"; 16 records: 1.8 KB per cluster). */
+#define DRS_MIG_CHUNK 16u
+
+/* One chunk of records: in memory, or parked at `parked_at` in the spill
+ * store (records NULL). */
+typedef struct drs_mig_chunk {
+    drs_migration *records;
+    int64_t parked_at;
+} drs_mig_chunk;
 
 /* Host-side state of one host (owned by its LP). */
 typedef struct drs_host_side {
@@ -205,9 +215,11 @@ typedef struct drs_ctl {
     uint32_t evcap;
     vmotion_set set;
     uint64_t timer_gen;
-    drs_migration **mig_chunks; /* record i: mig_chunks[i / DRS_MIG_CHUNK][i % DRS_MIG_CHUNK] */
+    drs_mig_chunk *mig_chunks; /* record i: mig_chunks[i / DRS_MIG_CHUNK].records[i % DRS_MIG_CHUNK] */
     uint32_t n_migs, n_mig_chunks;
     uint32_t first_open;      /* records before it are all closed */
+    uint32_t n_mig_parked;    /* chunks before it are parked (or kept: the store refused) */
+    struct spill *mig_spill;  /* the world's store, shared by the clusters (NULL: keep all) */
     uint32_t *host_in_flight; /* open records touching each host */
     double *host_load;        /* DPM scratch: entitled CPU per host */
     double *view_sums;        /* 4 x the cluster's hosts: entitlement sums and loads (view_imbalance) */
@@ -239,10 +251,11 @@ typedef struct drs_ctl {
 } drs_ctl;
 
 static inline uint32_t drs_host_slot(const drs_ctl *k, uint32_t h) { return h - k->host0; }
-/* Migration record i (< k->n_migs). */
+/* Migration record i (first_open <= i < k->n_migs: the records before
+ * first_open may be parked; drs_build.c reads those back at the end). */
 static inline drs_migration *drs_mig(const drs_ctl *k, uint32_t i)
 {
-    return &k->mig_chunks[i / DRS_MIG_CHUNK][i % DRS_MIG_CHUNK];
+    return &k->mig_chunks[i / DRS_MIG_CHUNK].records[i % DRS_MIG_CHUNK];
 }
 
 static inline uint32_t drs_vm_slot(const drs_ctl *k, uint32_t vm_id) { return k->vm_local ? k->vm_local[vm_id] : vm_id; }
