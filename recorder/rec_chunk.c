@@ -15,8 +15,10 @@
  *   shuffle    byte j of element i goes to j * n_elements + i;
  *   deflate    the zlib format of compress2 (windowBits 15, memLevel 8),
  *              the whole chunk with Z_FINISH; a wide group's chunk with
- *              REC_DEFLATE_WIDE_STRATEGY (measured, rec_internal.h), which
- *              only changes the compressed bytes: every inflate reads them.
+ *              REC_DEFLATE_WIDE_STRATEGY (measured, rec_internal.h), one
+ *              byte plane at a time, a plane of flat histogram (random low
+ *              mantissa bytes) as a stored block (REC_DEFLATE_FLAT_PERMILLE):
+ *              both only change the compressed bytes, every inflate reads them.
  *              The stream is a raw deflate (windowBits -15) wrapped here in
  *              the 2-byte header zlib writes and the big-endian Adler-32 of
  *              the input, computed by rec_chunk_adler32 (SSE2; zlib 1.2's
@@ -31,6 +33,7 @@
  * (issue 18 item 3, rec_series.c); the writing (rec_chunk_store) is serial.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -201,13 +204,61 @@ static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
     return 0;
 }
 
+/* A wide chunk's cells are float64: 8 byte planes after the shuffle. */
+#define REC_CHUNK_PLANES sizeof(double)
+
+/* 1 if the byte histogram of p[0..n) is nearly flat: the collision count
+ * sum c^2 of every 4th byte at most REC_DEFLATE_FLAT_PERMILLE / 1000 times
+ * a uniform one's m^2 / 256 for m samples (random bytes: 1 + 255 / m, 1.25
+ * for a 4,096-byte plane). Such a plane (the low mantissa bytes of noisy
+ * values) gains nothing from Huffman coding. Integers only, so the choice
+ * is exact: the bytes never depend on the thread or rank. */
+static int rec_chunk_plane_flat(const unsigned char *p, size_t n)
+{
+    uint32_t count[256];
+    memset(count, 0, sizeof count);
+    size_t samples = 0;
+    for (size_t i = 0; i < n; i += 4, samples++)
+        count[p[i]]++;
+    uint64_t collisions = 0;
+    for (int v = 0; v < 256; v++)
+        collisions += (uint64_t)count[v] * count[v];
+    return collisions * 256u * 1000u <= (uint64_t)samples * samples * REC_DEFLATE_FLAT_PERMILLE;
+}
+
+/* A wide chunk's shuffled bytes, one byte plane (REC_CHUNK_PLANES of them)
+ * at a time: a flat plane as a stored block (level 0), the others run-length
+ * coded at REC_DEFLATE_LEVEL; deflateParams ends a block where the two
+ * alternate. Returns Z_STREAM_END, or another zlib code. */
+static int rec_chunk_deflate_planes(z_stream *z, const unsigned char *shuffled, size_t bytes)
+{
+    size_t plane = bytes / REC_CHUNK_PLANES;
+    for (size_t k = 0; k < REC_CHUNK_PLANES; k++) {
+        const unsigned char *in = shuffled + k * plane;
+        int rc = deflateParams(z, rec_chunk_plane_flat(in, plane) ? 0 : REC_DEFLATE_LEVEL, REC_DEFLATE_WIDE_STRATEGY);
+        if (rc != Z_OK)
+            return rc;
+        z->next_in = (unsigned char *)(uintptr_t)in; /* zlib 1.2 declares next_in non-const */
+        z->avail_in = (uInt)plane;
+        int last = k + 1 == REC_CHUNK_PLANES;
+        rc = deflate(z, last ? Z_FINISH : Z_NO_FLUSH);
+        if (last || rc != Z_OK)
+            return rc;
+        if (z->avail_in != 0)
+            return Z_BUF_ERROR;
+    }
+    return Z_STREAM_ERROR; /* not reached */
+}
+
 /* Deflates c->shuffled[0..bytes) in the zlib format and appends the
  * Fletcher-32 into a new buffer *out of *out_len bytes. 0 or -1. */
 static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned char **out, size_t *out_len)
 {
     /* compressBound covers a raw stream of stored blocks at worst, any
-     * strategy; around it: header 2, Adler-32 4, Fletcher-32 4 */
-    size_t raw_bound = compressBound((uLong)bytes);
+     * strategy; a wide chunk ends a block up to once per plane (at most 5
+     * bytes of stored-block header and 1 of padding each); around it:
+     * header 2, Adler-32 4, Fletcher-32 4 */
+    size_t raw_bound = compressBound((uLong)bytes) + (wide ? 6 * REC_CHUNK_PLANES : 0);
     unsigned char *buf = malloc(raw_bound + 10);
     if (buf == NULL)
         return -1;
@@ -219,11 +270,17 @@ static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned ch
     unsigned header = zlib_header(REC_DEFLATE_LEVEL, wide ? REC_DEFLATE_WIDE_STRATEGY : Z_DEFAULT_STRATEGY);
     buf[0] = (unsigned char)(header >> 8);
     buf[1] = (unsigned char)header;
-    z->next_in = c->shuffled;
-    z->avail_in = (uInt)bytes;
     z->next_out = buf + 2;
     z->avail_out = (uInt)raw_bound;
-    if (deflate(z, Z_FINISH) != Z_STREAM_END) {
+    int rc;
+    if (wide) { /* float64 cells: bytes is a multiple of 8 */
+        rc = rec_chunk_deflate_planes(z, c->shuffled, bytes);
+    } else {
+        z->next_in = c->shuffled;
+        z->avail_in = (uInt)bytes;
+        rc = deflate(z, Z_FINISH);
+    }
+    if (rc != Z_STREAM_END) {
         free(buf);
         return -1;
     }

@@ -321,10 +321,57 @@ static void run_events_case(void)
     remove(ref_path);
 }
 
+/* A wide chunk (4 x 1024) is deflated plane by plane, a plane of flat
+ * bytes as a stored block (rec_chunk.c). Cells whose six low bytes are
+ * pseudo-random and whose two high bytes are 0x40 0x8f (doubles near
+ * 1000): byte plane 0 is flat, so the stream's first block, right after
+ * the 2-byte zlib header, is stored (its first 3 bits: BFINAL 0, BTYPE 00);
+ * cells 1000.0 + i (all low bytes 0): plane 0 is one repeated byte, run-
+ * length coded (BTYPE 01 or 10). Both inflate to the shuffled cells and
+ * carry their Fletcher-32. */
+static void check_wide_planes(void)
+{
+    enum { ROWS = 4, COLS = 1024, N = ROWS * COLS };
+    static double cells[N];
+    static unsigned char plain[N * 8], want[N * 8];
+    for (int noisy = 1; noisy >= 0; noisy--) {
+        uint32_t x = 777;
+        for (int i = 0; i < N; i++) {
+            uint64_t bits = 0x408full << 48;
+            for (int b = 0; b < 6; b++) {
+                x = x * 1103515245u + 12345u;
+                bits |= (uint64_t)(x >> 16 & 0xff) << (8 * b);
+            }
+            double v;
+            memcpy(&v, &bits, sizeof v);
+            cells[i] = noisy ? v : 1000.0 + i;
+        }
+        for (int i = 0; i < N; i++) /* the shuffle by hand: byte j of cell i to j * N + i */
+            for (int j = 0; j < 8; j++)
+                want[j * N + i] = ((const unsigned char *)&cells[i])[j];
+        rec_chunker *c = rec_chunker_new();
+        unsigned char *out = NULL;
+        size_t out_len = 0;
+        CHECK_INT_EQ(rec_chunk_pack(c, cells, ROWS, COLS, ROWS, COLS, 1, &out, &out_len), 0);
+        CHECK(out_len > 7);
+        if (out != NULL && out_len > 7) {
+            if (noisy)
+                CHECK_INT_EQ(out[2] & 7, 0); /* not final, stored */
+            else
+                CHECK((out[2] & 6) != 0); /* fixed or dynamic Huffman */
+            CHECK_INT_EQ(unfilter(out, out_len, plain, sizeof plain), sizeof plain);
+            CHECK(memcmp(plain, want, sizeof want) == 0);
+        }
+        free(out);
+        rec_chunker_free(c);
+    }
+}
+
 int main(void)
 {
     check_fletcher32();
     check_adler32();
+    check_wide_planes();
     for (int work_threads = 0; work_threads <= 2; work_threads += 2) {
         run_case(300, 64, 256, 1, work_threads);
         run_case(2100, 4, 1024, 0, work_threads);
