@@ -23,7 +23,6 @@
 #include "sim/event_queue.h"
 #include "sim/mpi_link.h"
 #include "sim/rng.h"
-#include "sim/share_sum.h"
 #include "sim/team_chooser.h"
 
 typedef struct sim_lp {
@@ -117,13 +116,11 @@ struct sim_engine {
     int running; /* inside sim_run: events queued from outside lower `due` */
     uint64_t rebalances;
     int spread_set;
-    /* Records several ranks' LPs write (sim_share), with a fingerprint of
-     * each as at the last window end (sim/share_sum.h). */
+    /* Records several ranks' LPs write (sim_share), with the copy of each
+     * as at the last window end. */
     struct sim_region {
-        unsigned char *base;
-        uint64_t *sum;          /* per record: share_sum of its bytes at the last window end */
+        unsigned char *base, *shadow;
         unsigned char *changed; /* a bit per record changed here this window */
-        unsigned char *taken;   /* a bit per record another rank changed this window */
         size_t elem_bytes, count;
     } *regions;
     int n_regions;
@@ -232,9 +229,8 @@ void sim_engine_free(sim_engine *eng)
     groups_free(&eng->groups);
     sim_due_free(&eng->due);
     for (int i = 0; i < eng->n_regions; i++) {
-        free(eng->regions[i].sum);
+        free(eng->regions[i].shadow);
         free(eng->regions[i].changed);
-        free(eng->regions[i].taken);
     }
     free(eng->regions);
     free(eng->region_buf);
@@ -1624,29 +1620,25 @@ int sim_share(sim_engine *eng, void *base, size_t elem_bytes, size_t count)
 }
 
 /* Distributed: each rank sends every rank the records of shared regions it
- * changed in the window (MPI_Allgatherv); every rank takes the records
- * another rank changed. A record changed on two ranks in one window breaks
- * the models' rule (one writer per record at a time) and stops the run.
+ * changed in the window (MPI_Allgatherv); every rank takes the bytes another
+ * rank changed. Two ranks changing the same byte in one window break the
+ * models' rule (one writer per record at a time) and stop the run.
  *
- * A rank finds its changed records by their fingerprints (share_sum, 8
- * bytes a record, sim/share_sum.h) against those of the last window end:
- * a copy of the arrays (14 MB on every rank for datacenter_10k.cfg) is not
- * kept. The changed records (a bit each) are then sent in rounds of at most
- * SHARE_ROUND_BYTES (cfg.share_round_bytes) per rank, so that a window that
+ * The changed records are found first (a bit per record), then sent in
+ * rounds of at most SHARE_ROUND_BYTES (cfg.share_round_bytes) per rank, so that a window that
  * changes every record (the first, starting 100,000 VMs) needs no buffer of
  * them all: each block starts with how many of the rank's changed records
  * are still to come, and the rounds go on while any rank has some, so
- * every rank calls the same collectives. Serial. Returns 0 or -1 (engine
- * error set). */
+ * every rank calls the same collectives. A record packed in a later round
+ * may carry bytes another rank changed and sent in an earlier one: every
+ * rank already holds those bytes, so they change nothing and are no clash.
+ * Serial. Returns 0 or -1 (engine error set). */
 enum { SHARE_ROUND_BYTES = 1 << 20 };
 typedef struct {
     uint32_t region;
     uint32_t pad;
     uint64_t index;
 } share_head;
-
-static inline int bit_get(const unsigned char *bits, size_t i) { return bits[i / 8] >> (i % 8) & 1; }
-static inline void bit_set(unsigned char *bits, size_t i) { bits[i / 8] |= (unsigned char)(1u << (i % 8)); }
 
 /* Takes the remote records of one round's blocks (each led by its rank's
  * count still to come, *more set when any is non-zero). 0 or -1. */
@@ -1670,15 +1662,18 @@ static int take_shared_round(sim_engine *eng, const unsigned char *all, const si
                 rc = -1;
                 break;
             }
-            if ((bit_get(g->changed, h.index) || bit_get(g->taken, h.index)) && rc == 0) {
-                set_engine_error(eng, "record %zu of shared region %u was changed on two ranks in one window",
-                                 (size_t)h.index, h.region);
-                rc = -1;
+            const unsigned char *theirs = all + off + sizeof h;
+            unsigned char *now = g->base + h.index * g->elem_bytes, *was = g->shadow + h.index * g->elem_bytes;
+            for (size_t b = 0; b < g->elem_bytes; b++) {
+                if (theirs[b] == was[b])
+                    continue;
+                if (now[b] != was[b] && now[b] != theirs[b] && rc == 0) {
+                    set_engine_error(eng, "record %zu of shared region %u was changed on two ranks in one window",
+                                     (size_t)h.index, h.region);
+                    rc = -1;
+                }
+                now[b] = theirs[b];
             }
-            bit_set(g->taken, h.index);
-            unsigned char *rec = g->base + h.index * g->elem_bytes;
-            memcpy(rec, all + off + sizeof h, g->elem_bytes);
-            g->sum[h.index] = share_sum(rec, g->elem_bytes);
             off += sizeof h + g->elem_bytes;
         }
         off = end;
@@ -1688,22 +1683,18 @@ static int take_shared_round(sim_engine *eng, const unsigned char *all, const si
 
 static int sync_shared_regions(sim_engine *eng)
 {
-    /* the local changes are marked (and their new sums kept) before any
-     * remote record is taken, so that a record both changed here and
-     * received is seen as the clash it is */
+    /* the remote bytes are compared with the shadow (every rank's copy at
+     * the window's start), so the local changes are marked before any is
+     * taken */
     uint64_t left = 0;
     for (int k = 0; k < eng->n_regions; k++) {
         struct sim_region *g = &eng->regions[k];
         memset(g->changed, 0, g->count / 8 + 1);
-        memset(g->taken, 0, g->count / 8 + 1);
-        for (size_t i = 0; i < g->count; i++) {
-            uint64_t now = share_sum(g->base + i * g->elem_bytes, g->elem_bytes);
-            if (now != g->sum[i]) {
-                g->sum[i] = now;
-                bit_set(g->changed, i);
+        for (size_t i = 0; i < g->count; i++)
+            if (memcmp(g->base + i * g->elem_bytes, g->shadow + i * g->elem_bytes, g->elem_bytes) != 0) {
+                g->changed[i / 8] |= (unsigned char)(1u << (i % 8));
                 left++;
             }
-        }
     }
     size_t *lens = calloc((size_t)eng->ranks, sizeof *lens);
     if (!lens) {
@@ -1717,7 +1708,7 @@ static int sync_shared_regions(sim_engine *eng)
         for (; k < eng->n_regions; k++, i = 0) {
             struct sim_region *g = &eng->regions[k];
             for (; i < g->count && len + sizeof(share_head) + g->elem_bytes <= eng->region_cap; i++) {
-                if (!bit_get(g->changed, i))
+                if (!(g->changed[i / 8] & (1u << (i % 8))))
                     continue;
                 share_head h = {.region = (uint32_t)k, .index = i};
                 memcpy(eng->region_buf + len, &h, sizeof h);
@@ -1740,6 +1731,10 @@ static int sync_shared_regions(sim_engine *eng)
             rc = -1; /* the rounds go on: the other ranks wait for this one */
         free(all);
     }
+    for (k = 0; k < eng->n_regions; k++) {
+        struct sim_region *g = &eng->regions[k];
+        memcpy(g->shadow, g->base, g->elem_bytes * g->count);
+    }
     free(lens);
     return rc;
 }
@@ -1748,12 +1743,10 @@ static int snapshot_shared_regions(sim_engine *eng)
 {
     for (int k = 0; k < eng->n_regions; k++) {
         struct sim_region *g = &eng->regions[k];
-        free(g->sum);
+        free(g->shadow);
         free(g->changed);
-        free(g->taken);
-        g->sum = malloc((g->count + 1) * sizeof *g->sum);
+        g->shadow = malloc(g->elem_bytes * g->count + 1);
         g->changed = malloc(g->count / 8 + 1);
-        g->taken = malloc(g->count / 8 + 1);
         size_t need = sizeof(uint64_t) + sizeof(share_head) + g->elem_bytes;
         size_t round = eng->cfg.share_round_bytes ? eng->cfg.share_round_bytes : SHARE_ROUND_BYTES;
         if (need > eng->region_cap || round > eng->region_cap) { /* a round's block holds at least one record */
@@ -1761,12 +1754,11 @@ static int snapshot_shared_regions(sim_engine *eng)
             eng->region_cap = need > round ? need : round;
             eng->region_buf = malloc(eng->region_cap);
         }
-        if (!g->sum || !g->changed || !g->taken || !eng->region_buf) {
-            set_engine_error(eng, "out of memory fingerprinting shared records");
+        if (!g->shadow || !g->changed || !eng->region_buf) {
+            set_engine_error(eng, "out of memory copying shared records");
             return -1;
         }
-        for (size_t i = 0; i < g->count; i++)
-            g->sum[i] = share_sum(g->base + i * g->elem_bytes, g->elem_bytes);
+        memcpy(g->shadow, g->base, g->elem_bytes * g->count);
     }
     return 0;
 }

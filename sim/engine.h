@@ -177,14 +177,12 @@ void sim_spread_lps(sim_engine *eng, uint32_t first, uint32_t end);
 
 /* Declares an array of `count` records of `elem_bytes` bytes, free of
  * pointers, that LPs on several ranks write (each record by one LP at a
- * time, as the threads rule already demands; within one window, by LPs of
- * one rank only, else the run stops with an error). Distributed, after
- * every window the records each rank changed reach every rank
- * (MPI_Allgatherv, in rounds of at most cfg.share_round_bytes per rank),
+ * time, as the threads rule already demands). Distributed, after every
+ * window the bytes each rank changed reach every rank (MPI_Allgatherv, in
+ * rounds of at most cfg.share_round_bytes per rank),
  * so each rank's copy equals the one-process memory at window boundaries.
- * Changes are found by an 8-byte fingerprint per record (sim/share_sum.h),
- * computed over the whole array once per window. No effect in one process.
- * Returns 0 or -1. */
+ * Costs one comparison of the whole array per window. No effect in one
+ * process. Returns 0 or -1. */
 int sim_share(sim_engine *eng, void *base, size_t elem_bytes, size_t count);
 
 /* Runs until no event is left before until_ns, a hook asks to stop, or an
