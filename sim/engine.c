@@ -645,8 +645,8 @@ _Static_assert(sizeof(sim_wire_event) == 32 + SIM_EVENT_PAYLOAD_BYTES, "sim_wire
  * arrival does not matter. The events go in rounds of at most
  * EXCHANGE_ROUND_BYTES (cfg.exchange_round_bytes) per rank, each one
  * MPI_Alltoall of sizes and one MPI_Alltoallv: the first window of
- * datacenter_10k.cfg sends 100,000 vm.start events from rank 0, whose 8 MB
- * packed (3 ranks) the buffers then held at once. Each block starts with
+ * datacenter_10k.cfg sends 100,000 vm.start events from rank 0, 5.3 MB of
+ * them packed for the other ranks (3 ranks), which one block held at once. Each block starts with
  * a head: how many events the sender still has for any rank after this
  * round and how many the block holds; the rounds go on while any rank has
  * some, so every rank calls the same collectives. Serial (thread 0, the
@@ -683,11 +683,11 @@ static int take_event_round(sim_engine *eng, const unsigned char *recv, size_t r
             return -1;
         }
         for (uint64_t k = 0; k < h.n; k++, off += sizeof(sim_wire_event)) {
+            if (rc != 0)
+                continue; /* the run stops; the heads are still read */
             sim_wire_event w;
             memcpy(&w, recv + off, sizeof w);
-            sim_event *ev = rc == 0 ? sim_pool_get(pool) : NULL;
-            if (rc != 0)
-                continue;
+            sim_event *ev = sim_pool_get(pool);
             if (!ev || w.dst_lp >= eng->lp_count) {
                 set_engine_error(eng, ev ? "received an event for unknown lp %u" : "out of memory receiving events",
                                  w.dst_lp);
