@@ -640,84 +640,150 @@ typedef struct sim_wire_event {
 } sim_wire_event;
 _Static_assert(sizeof(sim_wire_event) == 32 + SIM_EVENT_PAYLOAD_BYTES, "sim_wire_event is sent as raw bytes");
 
-/* Distributed: sends every thread's events for other ranks in one
- * all-to-all and queues the events received. Queues order events by their
- * total key, so the order of arrival does not matter. Serial (thread 0,
- * the other threads wait). Returns 0 or -1 (engine error set). */
+/* Distributed: sends every thread's events for other ranks and queues the
+ * events received. Queues order events by their total key, so the order of
+ * arrival does not matter. The events go in rounds of at most
+ * EXCHANGE_ROUND_BYTES (cfg.exchange_round_bytes) per rank, each one
+ * MPI_Alltoall of sizes and one MPI_Alltoallv: the first window of
+ * datacenter_10k.cfg sends 100,000 vm.start events from rank 0, 5.3 MB of
+ * them packed for the other ranks (3 ranks), which one block held at once. Each block starts with
+ * a head: how many events the sender still has for any rank after this
+ * round and how many the block holds; the rounds go on while any rank has
+ * some, so every rank calls the same collectives. Serial (thread 0, the
+ * other threads wait). Returns 0 or -1 (engine error set). */
+enum { EXCHANGE_ROUND_BYTES = 1 << 20 };
+typedef struct {
+    uint64_t left; /* the sender's events still to come after this round */
+    uint64_t n;    /* events in this block */
+} exchange_head;
+
+static void pack_wire_event(unsigned char *at, const sim_event *ev)
+{
+    sim_wire_event w = {.time_ns = ev->time_ns, .priority = ev->priority, .src_lp = ev->src_lp,
+                        .src_seq = ev->src_seq, .dst_lp = ev->dst_lp, .kind = ev->kind};
+    memcpy(w.payload, ev->payload.bytes, sizeof w.payload);
+    memcpy(at, &w, sizeof w);
+}
+
+/* Queues one round's received blocks; *more set when a sender has events
+ * left. Keeps reading the heads after an error, so the rounds go on. */
+static int take_event_round(sim_engine *eng, const unsigned char *recv, size_t recv_bytes, int *more)
+{
+    sim_event_pool *pool = &eng->ctxs[0].pool;
+    sim_time_ns next = eng->ctxs[0].next_min;
+    int rc = 0;
+    size_t off = 0;
+    while (off + sizeof(exchange_head) <= recv_bytes) {
+        exchange_head h;
+        memcpy(&h, recv + off, sizeof h);
+        off += sizeof h;
+        *more |= h.left != 0;
+        if (h.n > (recv_bytes - off) / sizeof(sim_wire_event)) {
+            set_engine_error(eng, "received a malformed block of events");
+            return -1;
+        }
+        for (uint64_t k = 0; k < h.n; k++, off += sizeof(sim_wire_event)) {
+            if (rc != 0)
+                continue; /* the run stops; the heads are still read */
+            sim_wire_event w;
+            memcpy(&w, recv + off, sizeof w);
+            sim_event *ev = sim_pool_get(pool);
+            if (!ev || w.dst_lp >= eng->lp_count) {
+                set_engine_error(eng, ev ? "received an event for unknown lp %u" : "out of memory receiving events",
+                                 w.dst_lp);
+                if (ev)
+                    sim_pool_put(pool, ev);
+                rc = -1;
+                continue;
+            }
+            ev->time_ns = w.time_ns;
+            ev->priority = w.priority;
+            ev->src_lp = w.src_lp;
+            ev->src_seq = w.src_seq;
+            ev->dst_lp = w.dst_lp;
+            ev->kind = w.kind;
+            memcpy(ev->payload.bytes, w.payload, sizeof w.payload);
+            if (sim_queue_push(&eng->lps[w.dst_lp].queue, ev) != 0) {
+                set_engine_error(eng, "out of memory queueing received events");
+                rc = -1;
+                continue;
+            }
+            sim_due_lower(&eng->due, w.dst_lp, ev->time_ns);
+            if (ev->time_ns < next)
+                next = ev->time_ns;
+        }
+    }
+    eng->ctxs[0].next_min = next;
+    return rc;
+}
+
 static int exchange_between_ranks(sim_engine *eng)
 {
     const int threads = eng->cfg.threads, ranks = eng->ranks;
-    size_t total = 0;
+    const size_t round = eng->cfg.exchange_round_bytes ? eng->cfg.exchange_round_bytes : EXCHANGE_ROUND_BYTES;
+    size_t per_rank = round / (size_t)(ranks - 1) / sizeof(sim_wire_event); /* events per block */
+    if (per_rank == 0)
+        per_rank = 1;
+    uint64_t left = 0;
+    size_t need = 0; /* the first round's bytes, the largest */
     for (int r = 0; r < ranks; r++) {
         size_t n = 0;
-        for (int t = 0; t < threads; t++)
+        for (int t = 0; t < threads && r != eng->rank; t++)
             n += eng->ctxs[t].outboxes[threads + r].len;
-        eng->send_bytes[r] = n * sizeof(sim_wire_event);
-        total += eng->send_bytes[r];
+        left += n;
+        need += r == eng->rank ? 0 : sizeof(exchange_head) + (n < per_rank ? n : per_rank) * sizeof(sim_wire_event);
     }
-    if (total > eng->send_cap) {
-        unsigned char *grown = realloc(eng->send_buf, total);
-        if (!grown) {
-            set_engine_error(eng, "out of memory packing %zu bytes of events for other ranks", total);
-            return -1;
+    if (need > eng->send_cap) {
+        free(eng->send_buf);
+        eng->send_cap = 0;
+        if (!(eng->send_buf = malloc(need))) {
+            set_engine_error(eng, "out of memory packing %zu bytes of events for other ranks", need);
+            return -1; /* every rank fails alike or MPI aborts the job */
         }
-        eng->send_buf = grown;
-        eng->send_cap = total;
+        eng->send_cap = need;
     }
     sim_event_pool *pool = &eng->ctxs[0].pool;
-    unsigned char *at = eng->send_buf;
-    for (int r = 0; r < ranks; r++)
-        for (int t = 0; t < threads; t++) {
-            sim_outbox *box = &eng->ctxs[t].outboxes[threads + r];
-            for (size_t i = 0; i < box->len; i++) {
-                const sim_event *ev = box->items[i];
-                sim_wire_event w = {.time_ns = ev->time_ns, .priority = ev->priority, .src_lp = ev->src_lp,
-                                    .src_seq = ev->src_seq, .dst_lp = ev->dst_lp, .kind = ev->kind};
-                memcpy(w.payload, ev->payload.bytes, sizeof w.payload);
-                memcpy(at, &w, sizeof w);
-                at += sizeof w;
-                sim_pool_put(pool, box->items[i]);
+    int rc = 0, more = 1;
+    while (more) {
+        unsigned char *at = eng->send_buf;
+        for (int r = 0; r < ranks; r++) {
+            eng->send_bytes[r] = 0;
+            if (r == eng->rank)
+                continue;
+            exchange_head h = {0};
+            unsigned char *head = at;
+            at += sizeof h;
+            for (int t = 0; t < threads; t++) {
+                sim_outbox *box = &eng->ctxs[t].outboxes[threads + r];
+                for (; box->len > 0 && h.n < per_rank; h.n++, at += sizeof(sim_wire_event)) {
+                    sim_event *ev = box->items[--box->len];
+                    pack_wire_event(at, ev);
+                    sim_pool_put(pool, ev);
+                }
             }
-            box->len = 0;
+            left -= h.n;
+            memcpy(head, &h, sizeof h);
+            eng->send_bytes[r] = (size_t)(at - head);
         }
-    unsigned char *recv = NULL;
-    size_t recv_bytes = 0;
-    if (sim_mpi_exchange(eng->send_bytes, eng->send_buf, &recv, &recv_bytes) != 0) {
-        set_engine_error(eng, "MPI: the exchange of events between ranks failed");
-        return -1;
+        /* every head says what is left after this round (known only now) */
+        for (unsigned char *head = eng->send_buf; head < at;) {
+            exchange_head h;
+            memcpy(&h, head, sizeof h);
+            h.left = left;
+            memcpy(head, &h, sizeof h);
+            head += sizeof h + h.n * sizeof(sim_wire_event);
+        }
+        unsigned char *recv = NULL;
+        size_t recv_bytes = 0;
+        if (sim_mpi_exchange(eng->send_bytes, eng->send_buf, &recv, &recv_bytes) != 0) {
+            set_engine_error(eng, "MPI: the exchange of events between ranks failed");
+            return -1;
+        }
+        more = left != 0;
+        if (take_event_round(eng, recv, recv_bytes, &more) != 0)
+            rc = -1; /* the rounds go on: the other ranks wait for this one */
+        free(recv);
     }
-    sim_time_ns next = eng->ctxs[0].next_min;
-    int rc = 0;
-    for (size_t off = 0; off + sizeof(sim_wire_event) <= recv_bytes; off += sizeof(sim_wire_event)) {
-        sim_wire_event w;
-        memcpy(&w, recv + off, sizeof w);
-        sim_event *ev = sim_pool_get(pool);
-        if (!ev || w.dst_lp >= eng->lp_count) {
-            set_engine_error(eng, ev ? "received an event for unknown lp %u" : "out of memory receiving events",
-                             w.dst_lp);
-            if (ev)
-                sim_pool_put(pool, ev);
-            rc = -1;
-            break;
-        }
-        ev->time_ns = w.time_ns;
-        ev->priority = w.priority;
-        ev->src_lp = w.src_lp;
-        ev->src_seq = w.src_seq;
-        ev->dst_lp = w.dst_lp;
-        ev->kind = w.kind;
-        memcpy(ev->payload.bytes, w.payload, sizeof w.payload);
-        if (sim_queue_push(&eng->lps[w.dst_lp].queue, ev) != 0) {
-            set_engine_error(eng, "out of memory queueing received events");
-            rc = -1;
-            break;
-        }
-        sim_due_lower(&eng->due, w.dst_lp, ev->time_ns);
-        if (ev->time_ns < next)
-            next = ev->time_ns;
-    }
-    eng->ctxs[0].next_min = next;
-    free(recv);
     return rc;
 }
 

@@ -69,6 +69,10 @@ typedef struct sim_config {
      * in one round of a window's exchange; 0: 1 MiB. Any value gives the
      * same results (tests set it small to exercise several rounds). */
     size_t share_round_bytes;
+    /* Distributed: the most bytes of events a rank sends in one round of a
+     * window's exchange of events; 0: 1 MiB. Any value gives the same
+     * results. */
+    size_t exchange_round_bytes;
 } sim_config;
 
 typedef struct sim_stats {

@@ -9,7 +9,9 @@
  * LP also rewrites its block of a shared array (sim_share: 37 x 16 records
  * of 64 bytes, exchanged in rounds of 4 KiB, so a window with a sample
  * takes several rounds per rank); rank 0 prints a checksum of the array
- * at the end, which must equal one process's. With --mpi rank 0
+ * at the end, which must equal one process's. The events between ranks
+ * go in rounds of 160 bytes (2 events per rank with 2 ranks, 1 with 3),
+ * so a window's exchange of events takes several rounds too. With --mpi rank 0
  * writes OUT.h5; the other ranks record into scratch files they delete.
  * Usage: mpi_model OUT.h5 THREADS [--mpi]
  */
@@ -22,7 +24,8 @@
 #include "sim/engine.h"
 #include "sim/mpi_link.h"
 
-enum { N_LPS = 37, START_EVENTS = 4, SHARED_PER_LP = 16, SHARE_ROUND_BYTES = 4096 };
+enum { N_LPS = 37, START_EVENTS = 4, SHARED_PER_LP = 16, SHARE_ROUND_BYTES = 4096,
+       EXCHANGE_ROUND_BYTES = 160 };
 #define LOOKAHEAD_NS 1000000LL /* 1 ms */
 #define SAMPLE_NS 10000000LL   /* 10 ms */
 #define UNTIL_NS 2000000000LL  /* 2 s */
@@ -80,7 +83,7 @@ int main(int argc, char **argv)
         return 1;
     }
     sim_config cfg = {.seed = 7, .lookahead_ns = LOOKAHEAD_NS, .threads = atoi(argv[2]), .distributed = ranks > 1,
-                      .share_round_bytes = SHARE_ROUND_BYTES};
+                      .share_round_bytes = SHARE_ROUND_BYTES, .exchange_round_bytes = EXCHANGE_ROUND_BYTES};
     sim_engine *eng = sim_engine_new(&cfg);
     char path[4096], err[1024];
     snprintf(path, sizeof path, rank == 0 ? "%s" : "%s.rank%d", argv[1], rank);

@@ -87,11 +87,11 @@ static int cluster_enabled(const scenario *scn, const struct model_env *env, uin
 /* HA of cluster k: hosts of other clusters are never up in it and their
  * VMs never powered on, so admission, slots and failover capacity count
  * the cluster's own hosts and VMs only (docs/clusters.md). */
-static int build_cluster(const scenario *scn, const struct model_env *env, uint32_t k, ha_controller **out,
-                         char *err, size_t err_len);
+static int build_cluster(const scenario *scn, const struct model_env *env, uint32_t k, int per_vm_state,
+                         ha_controller **out, char *err, size_t err_len);
 
-int ha_controller_build(const scenario *scn, const struct model_env *env, ha_controller **out, char *err,
-                        size_t err_len)
+int ha_controller_build(const scenario *scn, const struct model_env *env, int per_vm_state, ha_controller **out,
+                        char *err, size_t err_len)
 {
     *out = NULL;
     int any = scn_bool(scn, "ha.enabled");
@@ -99,7 +99,7 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
         any |= cluster_enabled(scn, env, k);
     if (!any)
         return 0;
-    int rc = build_cluster(scn, env, 0, out, err, err_len);
+    int rc = build_cluster(scn, env, 0, per_vm_state, out, err, err_len);
     if (rc != 0 || !env->host_cluster || (env->n_clusters < 2 && cluster_enabled(scn, env, 0)))
         return rc;
     ha_controller *first = *out;
@@ -113,7 +113,7 @@ int ha_controller_build(const scenario *scn, const struct model_env *env, ha_con
     /* a cluster without HA has none (the world stays, holding the others) */
     first->cluster_ha[0] = cluster_enabled(scn, env, 0) ? first : NULL;
     for (uint32_t k = 1; k < env->n_clusters; k++)
-        if (cluster_enabled(scn, env, k) && (rc = build_cluster(scn, env, k, &first->cluster_ha[k], err, err_len)) != 0) {
+        if (cluster_enabled(scn, env, k) && (rc = build_cluster(scn, env, k, per_vm_state, &first->cluster_ha[k], err, err_len)) != 0) {
             ha_controller_free(first);
             *out = NULL;
             return rc;
@@ -126,8 +126,8 @@ ha_controller *ha_controller_of_cluster(ha_controller *ha, uint32_t cluster_inde
     return ha && ha->cluster_ha ? ha->cluster_ha[cluster_index] : ha;
 }
 
-static int build_cluster(const scenario *scn, const struct model_env *env, uint32_t k, ha_controller **out,
-                         char *err, size_t err_len)
+static int build_cluster(const scenario *scn, const struct model_env *env, uint32_t k, int per_vm_state,
+                         ha_controller **out, char *err, size_t err_len)
 {
     ha_controller *ha = calloc(1, sizeof *ha);
     if (!ha)
@@ -162,6 +162,11 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     /* per own host only: 157 clusters of 64 hosts each sized by all
      * 10,000 hosts took 44 MiB (docs/clusters.md "Memory") */
     ha->hosts = calloc(ha->n_own_hosts ? ha->n_own_hosts : 1, sizeof *ha->hosts);
+    /* without per-VM state (a rank that never runs the controller): the
+     * sums over the VMs below are still made, the VMs' entries are not */
+    uint32_t n_vms = ha->n_vms;
+    if (!per_vm_state)
+        ha->n_vms = 0;
     ha->vms = calloc(ha->n_vms ? ha->n_vms : 1, sizeof *ha->vms);
     ha->saved_usable = calloc(ha->n_own_hosts ? ha->n_own_hosts : 1, sizeof *ha->saved_usable);
     if (!ha->hosts || !ha->vms || !ha->saved_usable) {
@@ -239,12 +244,12 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     }
     uint32_t prio_group = UINT32_MAX; /* restart priority read once per group */
     ha_priority prio = HA_PRIORITY_MEDIUM;
-    uint32_t n_walk = own_vms ? ha->n_vms : env->n_vms;
+    uint32_t n_walk = own_vms ? n_vms : env->n_vms;
     for (uint32_t i = 0; i < n_walk; i++) {
         uint32_t v = own_vms ? own_vms[i] : i;
         const vm_spec *vs = &env->vm_specs[v];
         if (!vm_in(env, v, k)) {
-            if (!ha->vm_local)
+            if (!ha->vm_local && per_vm_state)
                 ha->vms[v] = (ha_vm){.host = -1};
             continue;
         }
@@ -256,6 +261,8 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
             prio_group = vs->group;
             prio = (ha_priority)scn_enum(scn, "vms.[%u].restart_priority", vs->group);
         }
+        if (!per_vm_state)
+            continue;
         ha->vms[ha_vm_slot(ha, v)] = (ha_vm){.host = -1,
                              .cpu_reservation_mhz = vm_spec_res(vs)->cpu_reservation_mhz,
                              .mem_reservation_mib = vm_spec_res(vs)->memory_reservation_mib,
@@ -695,7 +702,10 @@ void ha_controller_describe(const ha_controller *ha, FILE *out)
 static model_status ha_module_build(model_builder *b, void **world)
 {
     ha_controller *ha = NULL;
-    int rc = ha_controller_build(b->scn, b->env, &ha, b->err, b->err_len);
+    /* over MPI ranks the controllers (cluster LPs, never spread) run on
+     * rank 0 (docs/engine.md): the other ranks keep no per-VM state */
+    int per_vm_state = sim_ranks(b->eng) == 1 || sim_rank(b->eng) == 0;
+    int rc = ha_controller_build(b->scn, b->env, per_vm_state, &ha, b->err, b->err_len);
     if (rc == -2)
         return MODEL_BAD_INPUT;
     if (rc != 0)

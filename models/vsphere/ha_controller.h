@@ -88,10 +88,12 @@ static inline ha_host *ha_own_host(const ha_controller *ha, uint32_t h) { return
 static inline uint32_t ha_vm_slot(const ha_controller *ha, uint32_t vm_id) { return ha->vm_local ? ha->vm_local[vm_id] : vm_id; }
 
 /* Reads the ha.* keys and vms.[].restart_priority. *out is NULL when
- * ha.enabled is false. Returns 0, -1 out of memory, -2 bad input with
- * "FILE:LINE: key '...': ..." in err. */
-int ha_controller_build(const scenario *scn, const struct model_env *env, ha_controller **out, char *err,
-                        size_t err_len);
+ * ha.enabled is false. per_vm_state 0 builds controllers without their
+ * VMs' entries (n_vms 0), for an MPI rank that never runs them: only the
+ * recording declarations and the sums over VMs are made. Returns 0, -1 out
+ * of memory, -2 bad input with "FILE:LINE: key '...': ..." in err. */
+int ha_controller_build(const scenario *scn, const struct model_env *env, int per_vm_state, ha_controller **out,
+                        char *err, size_t err_len);
 void ha_controller_free(ha_controller *ha);
 
 /* Declares the series and event kinds. 0 or -1 (recorder_error()). */
