@@ -67,14 +67,26 @@ int main(void)
     CHECK_INT_EQ(drs_stage_round(0, 5 * MIN), 0);
     CHECK_INT_EQ(drs_stage_round(5 * MIN, 5 * MIN), 1);
     CHECK_INT_EQ(drs_stage_round(24 * 60 * MIN, 5 * MIN), 288);
-    CHECK_INT_EQ(drs_stage_round(INT64_C(2147483648) * SEC, SEC), 0);
+    /* rounds wrap at 2^30 = 1,073,741,824 samples */
+    CHECK_INT_EQ(drs_stage_round(INT64_C(1073741824) * SEC, SEC), 0);
+    CHECK_INT_EQ(drs_stage_round(INT64_C(1073741827) * SEC, SEC), 3);
+    CHECK_INT_EQ(drs_stage_round(INT64_C(1073741823) * SEC, SEC), 1073741823);
     CHECK_INT_EQ(drs_stage_round(INT64_C(2147483651) * SEC, SEC), 3);
-    CHECK_INT_EQ(drs_stage_round(INT64_C(2147483647) * SEC, SEC), 2147483647);
-    CHECK_INT_EQ(drs_stage_stamp_round(drs_stage_stamp(2147483647u, 1)), 2147483647);
-    CHECK_INT_EQ(drs_stage_stamp_running(drs_stage_stamp(2147483647u, 1)), 1);
+    CHECK_INT_EQ(drs_stage_stamp_round(drs_stage_stamp(1073741823u, 1)), 1073741823);
+    CHECK_INT_EQ(drs_stage_stamp_running(drs_stage_stamp(1073741823u, 1)), 1);
     CHECK_INT_EQ(drs_stage_stamp_round(drs_stage_stamp(288, 0)), 288);
     CHECK_INT_EQ(drs_stage_stamp_running(drs_stage_stamp(288, 0)), 0);
-    CHECK_INT_EQ(drs_stage_stamp(0, 1), 1);
+    /* round 0: bit 1 (staged) and bit 0 (running) */
+    CHECK_INT_EQ(drs_stage_stamp(0, 1), 3);
+    CHECK_INT_EQ(drs_stage_stamp(0, 0), 2);
+    CHECK_INT_EQ(drs_stage_stamp(5, 0), 22);
+    /* a zeroed record (calloc) was never staged, at any round, 0 included */
+    CHECK_INT_EQ(drs_stage_stamp_is(0, 0), 0);
+    CHECK_INT_EQ(drs_stage_stamp_is(0, 288), 0);
+    CHECK_INT_EQ(drs_stage_stamp_is(drs_stage_stamp(0, 0), 0), 1);
+    CHECK_INT_EQ(drs_stage_stamp_is(drs_stage_stamp(0, 1), 0), 1);
+    CHECK_INT_EQ(drs_stage_stamp_is(drs_stage_stamp(288, 1), 288), 1);
+    CHECK_INT_EQ(drs_stage_stamp_is(drs_stage_stamp(287, 1), 288), 0);
     CHECK_INT_EQ(sizeof(drs_stats_stage), 32);
     return CHECK_DONE();
 }

@@ -494,8 +494,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     /* host LPs write it, controllers (rank 0 over MPI) read it */
     if (rc == 0 && sim_share(eng, d->stage, sizeof *d->stage, nv) != 0)
         rc = -2;
-    for (size_t v = 0; rc == 0 && v < nv; v++)
-        d->stage[v].host = DRS_STAGE_NO_HOST; /* never staged */
+    /* calloc's zero stamps read "never staged" (drs_stage_stamp) */
     if (rc == 0) {
         for (int g = 0; g < groups; g++)
             d->dirty_mb_per_s[g] = scn_float(scn, "vms.[%d].dirty_rate", g);

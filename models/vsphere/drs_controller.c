@@ -768,7 +768,7 @@ static void take_stats_range(drs_env *d, cluster *c, uint32_t lo, uint32_t hi)
         __builtin_prefetch(&rec[slot + 16]); /* a hint only: may point past the block */
         const drs_stats_stage *g = &rec[slot];
         uint32_t j = g->host - range_first;
-        if (drs_stage_stamp_round(g->stamp) != round || j >= span)
+        if (!drs_stage_stamp_is(g->stamp, round) || j >= span)
             continue; /* stale, or another host's turn */
         running[slot] = (uint8_t)drs_stage_stamp_running(g->stamp);
         cpu[slot] = g->cpu_mhz;

@@ -43,28 +43,32 @@ typedef struct drs_stats_stage {
     double cpu_mhz;           /* CPU entitlement from the contention step */
     double mem_mib;           /* memory entitlement (docs/vsphere.md) */
     double dirty_bytes_per_s; /* page dirty rate */
-    uint32_t host;            /* the host that staged it (DRS_STAGE_NO_HOST: none yet) */
-    uint32_t stamp;           /* drs_stage_stamp(round of the sample, running) */
+    uint32_t host;            /* the host that staged it (meaningful once stamped) */
+    uint32_t stamp;           /* drs_stage_stamp(round of the sample, running); 0: never staged */
 } drs_stats_stage;
 
-#define DRS_STAGE_NO_HOST UINT32_MAX /* a record no host has staged */
-
 /* The round a record staged at sample time t carries: the sample's number,
- * modulo 2^31 (a record left unwritten for 2^31 samples, 68 years at 1 s,
+ * modulo 2^30 (a record left unwritten for 2^30 samples, 34 years at 1 s,
  * would pass for fresh). */
 static inline uint32_t drs_stage_round(sim_time_ns t, sim_time_ns sample_period_ns)
 {
-    return (uint32_t)((uint64_t)(t / sample_period_ns) & 0x7fffffffu);
+    return (uint32_t)((uint64_t)(t / sample_period_ns) & 0x3fffffffu);
 }
 
-/* A record's stamp: its round (31 bits) and whether the VM ran (the low
- * bit), one word so that a host writes the record in one go. */
+/* A record's stamp: its round (30 bits), a staged bit and whether the VM
+ * ran (the low bit), one word so that a host writes the record in one go.
+ * The staged bit makes every stamp non-zero, so the array needs no setting
+ * up: calloc's zeros are "never staged", and its pages stay untouched until
+ * a host stages (writing a marker into 100,000 records at build time put
+ * 3.2 MiB more into the first window's peak). */
 static inline uint32_t drs_stage_stamp(uint32_t round, int running)
 {
-    return round << 1 | (running != 0);
+    return round << 2 | 2u | (running != 0);
 }
-static inline uint32_t drs_stage_stamp_round(uint32_t stamp) { return stamp >> 1; }
+static inline uint32_t drs_stage_stamp_round(uint32_t stamp) { return stamp >> 2; }
 static inline int drs_stage_stamp_running(uint32_t stamp) { return (int)(stamp & 1u); }
+/* 1 when the record was staged at this round (running or not). */
+static inline int drs_stage_stamp_is(uint32_t stamp, uint32_t round) { return (stamp | 1u) == drs_stage_stamp(round, 1); }
 
 /* Where a VM's stats record lies in the stage. With `clusters` the
  * records lie cluster by cluster (the order of datacenter.vm_ids: a
