@@ -485,14 +485,16 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     d->hosts = calloc(nh, sizeof *d->hosts);
     d->vm_pinned = calloc(nv, sizeof *d->vm_pinned);
     d->stage = calloc(nv, sizeof *d->stage);
+    d->host_staged = calloc(nh, sizeof *d->host_staged);
     cluster_extent *extents = cluster_extents(env);
-    int rc = d->dirty_mb_per_s && d->group_overhead && d->hosts && d->vm_pinned && d->stage &&
+    int rc = d->dirty_mb_per_s && d->group_overhead && d->hosts && d->vm_pinned && d->stage && d->host_staged &&
                      extents &&
                      alloc_ctl(d, scn, env, 0, &extents[0]) == 0
                  ? 0
                  : -2;
     /* host LPs write it, controllers (rank 0 over MPI) read it */
-    if (rc == 0 && sim_share(eng, d->stage, sizeof *d->stage, nv) != 0)
+    if (rc == 0 && (sim_share(eng, d->stage, sizeof *d->stage, nv) != 0 ||
+                    sim_share(eng, d->host_staged, sizeof *d->host_staged, nh) != 0))
         rc = -2;
     /* calloc's zero stamps read "never staged" (drs_stage_stamp) */
     if (rc == 0) {
@@ -744,6 +746,7 @@ static void drs_free(drs_env *d)
     free(d->hosts);
     free(d->vm_pinned);
     free(d->stage);
+    free(d->host_staged);
     free(d->dirty_mb_per_s);
     free(d->group_overhead);
     free(d->rules);

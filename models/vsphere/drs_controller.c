@@ -757,6 +757,12 @@ static void take_stats_range(drs_env *d, cluster *c, uint32_t lo, uint32_t hi)
     const uint32_t n = cluster_vm_count(c, env->n_vms), round = drs_stage_round(k->stats_sample_ns, env->sample_period_ns);
     /* unsigned: a host outside the range (or none) wraps past span */
     const uint32_t range_first = c->first_host + lo, span = hi - lo;
+    const uint32_t staged = drs_stage_stamp(round, 0);
+    uint32_t any = 0;
+    for (uint32_t j = 0; j < span; j++)
+        any |= d->host_staged[range_first + j] == staged;
+    if (!any)
+        return; /* no host of the range staged at this round: no record can match */
     drs_stats_sums *sums = k->stats_sums + lo; /* sums[host - range_first] */
     for (uint32_t j = 0; j < span; j++)
         sums[j] = (drs_stats_sums){0};

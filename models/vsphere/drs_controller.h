@@ -287,6 +287,12 @@ typedef struct drs_env {
     double standby_w;
     drs_host_side *hosts;
     drs_stats_stage *stage;    /* per VM (shared by every cluster's copy) */
+    /* per host: drs_stage_stamp(round, 0) of the last round it staged at
+     * (0: never). Lets a controller skip its block when no host of a range
+     * staged: reading records no host ever wrote would bring the whole
+     * block's pages in during the first windows, 3.2 MiB onto the headline
+     * run's peak (a read fault maps a page in this VM's kernel). */
+    uint32_t *host_staged;
     drs_ctl ctl;
     /* with `clusters`, in the module's world: every cluster's DRS, [0] the
      * world itself; the others are copies of it with their own ctl and

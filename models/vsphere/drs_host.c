@@ -276,6 +276,8 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
     const double host_cpu_mhz = env->host_specs[h->index].cpu_mhz;
     const uint32_t n_vms = h->n_vms, *ids = h->vm_ids, round = drs_stage_round(now, env->sample_period_ns);
     drs_stats_stage *stage = d->stage;
+    if (n_vms > 0) /* a host with no VM writes no record: its range needs no scan */
+        d->host_staged[h->index] = drs_stage_stamp(round, 0);
     const uint32_t own = env->host_cluster ? env->host_cluster[h->index] : 0;
     const drs_stage_map map = drs_stage_map_of(env, own);
     if (!env->vm_cluster || !map.vm_local) { /* records by VM id (drs_stage_record) */
