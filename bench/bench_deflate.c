@@ -87,24 +87,9 @@ static size_t zlib_raw(z_stream *z, const unsigned char *in, size_t n, unsigned 
     return len;
 }
 
-static int flat_permille = 2000; /* --flat: stored when 256 * sum c^2 <= m^2 * flat / 1000, m samples */
+static unsigned flat_permille = REC_DEFLATE_FLAT_PERMILLE; /* --flat: stored when 256 * sum c^2 <= m^2 * flat / 1000, m samples */
 static uint64_t planes_total, planes_stored;
 static int split_every_plane; /* --split 1: a block ends after every plane */
-
-/* 1 if the byte histogram of every 4th byte of p[0..n) is nearly flat:
- * collision count sum c^2 within flat_permille / 1000 of a uniform one's. */
-static int plane_flat(const unsigned char *p, size_t n) /* rec_chunk_plane_flat's test */
-{
-    uint32_t count[256];
-    memset(count, 0, sizeof count);
-    size_t samples = 0;
-    for (size_t i = 0; i < n; i += 4, samples++)
-        count[p[i]]++;
-    uint64_t collisions = 0;
-    for (int v = 0; v < 256; v++)
-        collisions += (uint64_t)count[v] * count[v];
-    return collisions * 256u * 1000u <= (uint64_t)samples * samples * (uint64_t)flat_permille;
-}
 
 /* zlib Z_RLE level 1, but each byte plane (elem_size of them, n / elem_size
  * bytes each) with a flat histogram is written as a stored block:
@@ -120,7 +105,7 @@ static size_t zlib_planes(z_stream *z, const unsigned char *in, size_t n, size_t
     z->avail_out = (uInt)(cap - 6);
     size_t plane = n / elem_size;
     for (size_t k = 0; k < elem_size; k++) {
-        int flat = plane_flat(in + k * plane, plane);
+        int flat = rec_chunk_plane_flat(in + k * plane, plane, flat_permille);
         planes_total++;
         planes_stored += flat;
         if (deflateParams(z, flat ? 0 : 1, Z_RLE) != Z_OK)
@@ -310,8 +295,15 @@ int main(int argc, char **argv)
             b.verbose = 1;
         else if (strcmp(argv[i], "--split") == 0 && i + 1 < argc)
             split_every_plane = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--flat") == 0 && i + 1 < argc)
-            flat_permille = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--flat") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end != '\0' || end == argv[i] || v > 256000u) {
+                fprintf(stderr, "bench_deflate: --flat wants a whole number of permille up to 256000, got '%s'\n", argv[i]);
+                return 2;
+            }
+            flat_permille = (unsigned)v;
+        }
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             b.only = atoi(argv[++i]);
     if (b.repeat < 1)
@@ -345,7 +337,7 @@ int main(int argc, char **argv)
                b.cpu_s[m], mb / b.cpu_s[m], (unsigned long long)b.bytes[m], vs_now, (long long)b.bad[m],
                b.wide_cpu_s[m], wide_mb / b.wide_cpu_s[m], (unsigned long long)b.wide_bytes[m]);
     }
-    printf("planes stored %llu of %llu (--flat %d)\n", (unsigned long long)planes_stored,
+    printf("planes stored %llu of %llu (--flat %u)\n", (unsigned long long)planes_stored,
            (unsigned long long)planes_total, flat_permille);
     printf("our adler32 %.3f s, fletcher32 (once) %.3f s, byte shuffle (generic loop) %.3f s\n", b.adler_s,
            b.fletcher_s, b.shuffle_s);

@@ -207,13 +207,12 @@ static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
 /* A wide chunk's cells are float64: 8 byte planes after the shuffle. */
 #define REC_CHUNK_PLANES sizeof(double)
 
-/* 1 if the byte histogram of p[0..n) is nearly flat: the collision count
- * sum c^2 of every 4th byte at most REC_DEFLATE_FLAT_PERMILLE / 1000 times
- * a uniform one's m^2 / 256 for m samples (random bytes: 1 + 255 / m, 1.25
- * for a 4,096-byte plane). Such a plane (the low mantissa bytes of noisy
- * values) gains nothing from Huffman coding. Integers only, so the choice
- * is exact: the bytes never depend on the thread or rank. */
-static int rec_chunk_plane_flat(const unsigned char *p, size_t n)
+/* The recorder calls it with REC_DEFLATE_FLAT_PERMILLE: the collision
+ * count of random bytes is 1 + 255 / m times a uniform one's, 1.25 for a
+ * 4,096-byte plane. Such a plane (the low mantissa bytes of noisy values)
+ * gains nothing from Huffman coding. Integers only, so the choice is
+ * exact: the bytes never depend on the thread or rank. */
+int rec_chunk_plane_flat(const unsigned char *p, size_t n, unsigned flat_permille)
 {
     uint32_t count[256];
     memset(count, 0, sizeof count);
@@ -223,7 +222,7 @@ static int rec_chunk_plane_flat(const unsigned char *p, size_t n)
     uint64_t collisions = 0;
     for (int v = 0; v < 256; v++)
         collisions += (uint64_t)count[v] * count[v];
-    return collisions * 256u * 1000u <= (uint64_t)samples * samples * REC_DEFLATE_FLAT_PERMILLE;
+    return collisions * 256u * 1000u <= (uint64_t)samples * samples * flat_permille;
 }
 
 /* A wide chunk's shuffled bytes, one byte plane (REC_CHUNK_PLANES of them)
@@ -235,7 +234,7 @@ static int rec_chunk_deflate_planes(z_stream *z, const unsigned char *shuffled, 
     size_t plane = bytes / REC_CHUNK_PLANES;
     for (size_t k = 0; k < REC_CHUNK_PLANES; k++) {
         const unsigned char *in = shuffled + k * plane;
-        int rc = deflateParams(z, rec_chunk_plane_flat(in, plane) ? 0 : REC_DEFLATE_LEVEL, REC_DEFLATE_WIDE_STRATEGY);
+        int rc = deflateParams(z, rec_chunk_plane_flat(in, plane, REC_DEFLATE_FLAT_PERMILLE) ? 0 : REC_DEFLATE_LEVEL, REC_DEFLATE_WIDE_STRATEGY);
         if (rc != Z_OK)
             return rc;
         z->next_in = (unsigned char *)(uintptr_t)in; /* zlib 1.2 declares next_in non-const */

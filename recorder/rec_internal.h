@@ -367,6 +367,10 @@ int rec_chunk_pack_elems(rec_chunker *c, const unsigned char *elems, size_t n_el
 /* Stores packed bytes as the chunk at (row, col) with H5Dwrite_chunk; the
  * dataset must already reach row. Serial. Returns 0 or -1. */
 int rec_chunk_store(hid_t dataset, int64_t row, int col, const unsigned char *bytes, size_t len);
+/* 1 if the byte histogram of p[0..n) is nearly flat: the collision count
+ * sum c^2 of every 4th byte at most flat_permille / 1000 times a uniform
+ * one's, m^2 / 256 for m samples (rec_chunk.c stores such a plane). */
+int rec_chunk_plane_flat(const unsigned char *p, size_t n, unsigned flat_permille);
 /* zlib's adler32(adler, data, len), the same value (SSE2 when built for it). */
 uint32_t rec_chunk_adler32(uint32_t adler, const unsigned char *data, size_t len);
 /* H5_checksum_fletcher32, HDF5's checksum of a filtered chunk. */
