@@ -65,26 +65,41 @@ static double thread_cpu_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Deflates in[0..n) as rec_chunk.c's zlib path: header, raw stream, our
- * Adler-32. The stream's length, or 0. */
-static size_t zlib_raw(z_stream *z, const unsigned char *in, size_t n, unsigned char *out,
-                       size_t cap)
+/* Starts a zlib stream in out[0..cap): zlib's header at level 1 (FLEVEL 0,
+ * any strategy), room kept for the 4-byte Adler-32 trailer. */
+static int zlib_begin(z_stream *z, unsigned char *out, size_t cap)
 {
     if (deflateReset(z) != Z_OK)
-        return 0;
-    out[0] = 0x78; /* zlib's header at level 1 (FLEVEL 0), any strategy */
+        return -1;
+    out[0] = 0x78;
     out[1] = 0x01;
-    z->next_in = (unsigned char *)(uintptr_t)in;
-    z->avail_in = (uInt)n;
     z->next_out = out + 2;
     z->avail_out = (uInt)(cap - 6);
-    if (deflate(z, Z_FINISH) != Z_STREAM_END)
-        return 0;
+    return 0;
+}
+
+/* Ends the stream with our Adler-32 of in[0..n), big-endian; its length. */
+static size_t zlib_end(const z_stream *z, const unsigned char *in, size_t n, unsigned char *out)
+{
     size_t len = 2 + (size_t)z->total_out;
     uint32_t adler = rec_chunk_adler32(1, in, n);
     for (int k = 0; k < 4; k++)
         out[len++] = (unsigned char)(adler >> (24 - 8 * k));
     return len;
+}
+
+/* Deflates in[0..n) as rec_chunk.c's zlib path: header, raw stream, our
+ * Adler-32. The stream's length, or 0. */
+static size_t zlib_raw(z_stream *z, const unsigned char *in, size_t n, unsigned char *out,
+                       size_t cap)
+{
+    if (zlib_begin(z, out, cap) != 0)
+        return 0;
+    z->next_in = (unsigned char *)(uintptr_t)in;
+    z->avail_in = (uInt)n;
+    if (deflate(z, Z_FINISH) != Z_STREAM_END)
+        return 0;
+    return zlib_end(z, in, n, out);
 }
 
 static unsigned flat_permille = REC_DEFLATE_FLAT_PERMILLE; /* --flat: stored when 256 * sum c^2 <= m^2 * flat / 1000, m samples */
@@ -97,12 +112,8 @@ static int split_every_plane; /* --split 1: a block ends after every plane */
 static size_t zlib_planes(z_stream *z, const unsigned char *in, size_t n, size_t elem_size, unsigned char *out,
                           size_t cap)
 {
-    if (deflateReset(z) != Z_OK)
+    if (zlib_begin(z, out, cap) != 0)
         return 0;
-    out[0] = 0x78;
-    out[1] = 0x01;
-    z->next_out = out + 2;
-    z->avail_out = (uInt)(cap - 6);
     size_t plane = n / elem_size;
     for (size_t k = 0; k < elem_size; k++) {
         int flat = rec_chunk_plane_flat(in + k * plane, plane, flat_permille);
@@ -116,11 +127,7 @@ static size_t zlib_planes(z_stream *z, const unsigned char *in, size_t n, size_t
         if (k + 1 == elem_size ? rc != Z_STREAM_END : rc != Z_OK)
             return 0;
     }
-    size_t len = 2 + (size_t)z->total_out;
-    uint32_t adler = rec_chunk_adler32(1, in, n);
-    for (int k = 0; k < 4; k++)
-        out[len++] = (unsigned char)(adler >> (24 - 8 * k));
-    return len;
+    return zlib_end(z, in, n, out);
 }
 
 static size_t compress_with(bench *b, int m, int wide, size_t elem_size, const unsigned char *in, size_t n)
