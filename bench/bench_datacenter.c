@@ -14,10 +14,15 @@
  *   run_rss_mib                    peak RSS at the end of sim_run (before the tables are written)
  *   build_bytes_per_vm             that growth / VMs (hosts, LPs, series included)
  *   vm_struct_bytes                sizeof(vm_spec) + sizeof(vm)
+ *   solo_windows, team_epochs ...  several threads: the team/solo chooser's
+ *                                  account (sim_stats in sim/engine.h)
  * No timing is asserted anywhere: tests/test_bench_datacenter.sh runs it on
  * short settings for the output and the sanity of the numbers only.
  *
  *   bench_datacenter [--scenario PATH] [--until DURATION] [--threads N] [--output PATH]
+ *                    [--window-work on|off] [--team auto|always|never]
+ * --team always|never runs every epoch with the team or solo (to measure
+ * each mode alone); auto (the default) lets the chooser decide.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +93,7 @@ static double cpu_s(void)
 static int usage(void)
 {
     fprintf(stderr, "usage: bench_datacenter [--scenario PATH] [--until DURATION] [--threads N] [--output PATH] "
-                    "[--window-work on|off]\n");
+                    "[--window-work on|off] [--team auto|always|never]\n");
     return 2;
 }
 
@@ -96,7 +101,7 @@ int main(int argc, char **argv)
 {
     const char *path = VDCSIM_SOURCE_DIR "/scenarios/large_datacenter.cfg";
     const char *until = NULL, *output = "bench_datacenter.h5";
-    int threads = 1, window_work_on = 1;
+    int threads = 1, window_work_on = 1, team_choice = SIM_CHOOSE_AUTO;
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc)
             return usage();
@@ -117,6 +122,16 @@ int main(int argc, char **argv)
             if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
                 return usage();
             window_work_on = strcmp(v, "on") == 0;
+        } else if (strcmp(argv[i], "--team") == 0) { /* auto, or one mode for the whole run */
+            const char *v = argv[++i];
+            if (strcmp(v, "auto") == 0)
+                team_choice = SIM_CHOOSE_AUTO;
+            else if (strcmp(v, "always") == 0)
+                team_choice = SIM_CHOOSE_TEAM;
+            else if (strcmp(v, "never") == 0)
+                team_choice = SIM_CHOOSE_SOLO;
+            else
+                return usage();
         } else
             return usage();
     }
@@ -146,7 +161,8 @@ int main(int argc, char **argv)
     }
     sim_config cfg = {.seed = (uint64_t)scn_int(scn, "simulation.seed"),
                       .lookahead_ns = lookahead_ns,
-                      .threads = threads};
+                      .threads = threads,
+                      .team_choice = team_choice};
     sim_engine *eng = sim_engine_new(&cfg);
     recorder *rec = eng ? recorder_open(output, sim_threads(eng), err, sizeof err) : NULL;
     if (!rec) {
@@ -187,13 +203,18 @@ int main(int argc, char **argv)
     double built = rss_built - rss_before;
     printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f load_s=%.3f build_s=%.3f run_s=%.3f "
            "wall_s=%.3f cpu_s=%.3f build_cpu_s=%.3f peak_rss_mib=%.1f run_rss_mib=%.1f load_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
-           "windows=%llu solo_windows=%llu rebalances=%llu lps=%llu run_cpu_s=%.3f hook_end_s=%.3f hook_end_cpu_s=%.3f end_s=%.3f end_cpu_s=%.3f affinity=%d remote_events=%llu thread_events=%llu\n",
+           "windows=%llu solo_windows=%llu rebalances=%llu lps=%llu run_cpu_s=%.3f hook_end_s=%.3f hook_end_cpu_s=%.3f end_s=%.3f end_cpu_s=%.3f affinity=%d remote_events=%llu thread_events=%llu "
+           "team_epochs=%llu team_epochs_lost=%llu team_probes=%llu team_lost_wall_s=%.3f team_wall_s=%.3f team_lp_wall_s=%.3f team_cpu_s=%.3f team_solo_estimate_s=%.3f solo_wall_s=%.3f solo_cpu_s=%.3f team_serial_wall_s=%.3f team_redeal_wall_s=%.3f\n",
            hosts, vms, sim_threads(eng), (double)until_ns / 1e9, (unsigned long long)st.events, st.events_per_s,
            load_s, build_s, st.wall_s, wall_s, cpu_s(), build_cpu_s, peak_rss_bytes() / 1048576.0, rss_run / 1048576.0, rss_before / 1048576.0, built / 1048576.0,
            vms ? built / vms : 0.0, sizeof(vm_spec) + sizeof(vm), (unsigned long long)st.windows,
            (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances, (unsigned long long)st.lp_count,
            run_cpu_s, hook_end_wall_s, hook_end_cpu_s, end_s, end_cpu_s, sim_affinity_used(eng),
-           (unsigned long long)st.remote_events, (unsigned long long)st.thread_events);
+           (unsigned long long)st.remote_events, (unsigned long long)st.thread_events,
+           (unsigned long long)st.team_epochs, (unsigned long long)st.team_epochs_lost,
+           (unsigned long long)st.team_probes, st.team_lost_wall_s, st.team_wall_s,
+           st.team_lp_wall_s, st.team_cpu_s, st.team_solo_estimate_s, st.solo_wall_s, st.solo_cpu_s,
+           st.team_serial_wall_s, st.team_redeal_wall_s);
     model_free(m);
     sim_engine_free(eng);
     scenario_free(scn);

@@ -964,6 +964,7 @@ enum { EPOCH_WINDOWS = 64 };
  * need, stretched by how slowly a solo thread runs now). */
 typedef struct team_clock {
     double parallel_wall_s; /* thread 0: from each window's start to the merge barrier */
+    double serial_wall_s;   /* thread 0: the window ends (round_end, round_begin), as solo runs them */
     double cpu_s[];         /* [thread] run and merge, thread CPU time */
 } team_clock;
 
@@ -1045,13 +1046,16 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
              * free events, every window, to a thread that was not running,
              * while thread 0 took new slabs (2 % of a solo run's CPU). */
             balance_pools(eng);
+            const double serial0 = wall_seconds();
             round_end(eng, rs);
             round_begin(eng, rs);
+            const double now_s = wall_seconds();
+            tc->serial_wall_s += now_s - serial0;
             double team_cpu_s = 0.0;
             for (int t = 0; t < threads; t++)
                 team_cpu_s += tc->cpu_s[t];
             *epoch_over = rs->stop || epoch_is_over(w, start_s) ||
-                          sim_team_chooser_team_losing(chooser, tc->parallel_wall_s, team_cpu_s);
+                          sim_team_chooser_team_losing(chooser, now_s - start_s, team_cpu_s, tc->serial_wall_s);
         }
         sim_barrier_wait(barrier);
         /* Thread 0 wrote it before the third barrier and writes it again
@@ -1436,6 +1440,7 @@ static void run_parallel(sim_engine *eng, run_state *rs)
     int team_size = threads;
     int epoch_over = 0, measure = 0;
     uint64_t team_epochs = 0;
+    int after_solo = 0; /* thread 0: the last epoch ran solo */
     double start_s = 0.0;
     sim_team_chooser chooser;
     sim_team_chooser_init(&chooser);
@@ -1456,14 +1461,20 @@ static void run_parallel(sim_engine *eng, run_state *rs)
              * flags, rs) is written only before it. */
             while (!rs->stop) {
                 start_s = wall_seconds();
+                if (eng->cfg.team_choice != SIM_CHOOSE_AUTO)
+                    chooser.mode = eng->cfg.team_choice == SIM_CHOOSE_TEAM ? SIM_MODE_TEAM : SIM_MODE_SOLO;
                 if (chooser.mode == SIM_MODE_SOLO) {
                     double wall_s = 0.0, cpu_s = 0.0;
                     run_solo_epoch(eng, rs, start_s, &wall_s, &cpu_s);
                     sim_team_chooser_solo_done(&chooser, wall_s, cpu_s);
+                    eng->stats.solo_wall_s += wall_s;
+                    eng->stats.solo_cpu_s += cpu_s;
+                    after_solo = 1;
                     continue;
                 }
                 measure = team_epochs++ % MEASURE_EVERY == 0;
                 tclock->parallel_wall_s = 0.0;
+                tclock->serial_wall_s = 0.0;
                 for (int t = 0; t < threads; t++)
                     tclock->cpu_s[t] = 0.0;
                 sim_barrier_wait(&barrier);
@@ -1473,9 +1484,26 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                 double team_cpu_s = 0.0;
                 for (int t = 0; t < threads; t++)
                     team_cpu_s += tclock->cpu_s[t];
-                sim_team_chooser_team_done(&chooser, tclock->parallel_wall_s, team_cpu_s);
-                if (measure)
+                if (measure) {
+                    const double redeal0 = wall_seconds();
                     rebalance_threads(eng);
+                    eng->stats.team_redeal_wall_s += wall_seconds() - redeal0;
+                }
+                eng->stats.team_serial_wall_s += tclock->serial_wall_s;
+                /* judged by its whole wall time: every cost of the team counts */
+                const double team_wall_s = wall_seconds() - start_s;
+                eng->stats.team_epochs++;
+                eng->stats.team_wall_s += team_wall_s;
+                eng->stats.team_lp_wall_s += tclock->parallel_wall_s;
+                eng->stats.team_cpu_s += team_cpu_s;
+                eng->stats.team_solo_estimate_s +=
+                    sim_team_chooser_solo_estimate(&chooser, team_cpu_s, tclock->serial_wall_s);
+                eng->stats.team_probes += after_solo;
+                after_solo = 0;
+                if (!sim_team_chooser_team_done(&chooser, team_wall_s, team_cpu_s, tclock->serial_wall_s)) {
+                    eng->stats.team_epochs_lost++;
+                    eng->stats.team_lost_wall_s += team_wall_s;
+                }
             }
             sim_barrier_wait(&barrier); /* the others see rs->stop and leave */
         } else if (team_size == threads) {

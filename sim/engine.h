@@ -56,10 +56,17 @@ typedef enum { SIM_WINDOW_BEGIN, SIM_WINDOW_END } sim_window_phase;
 typedef int (*sim_window_hook_fn)(void *hook_ctx, sim_engine *eng, sim_window_phase phase,
                                   sim_time_ns window_end_ns);
 
+enum { SIM_CHOOSE_AUTO = 0, SIM_CHOOSE_TEAM = 1, SIM_CHOOSE_SOLO = 2 };
+
 typedef struct sim_config {
     uint64_t seed;
     sim_time_ns lookahead_ns; /* > 0 */
     int threads;              /* >= 1, per rank */
+    /* Several threads: who runs the windows. SIM_CHOOSE_AUTO (0) lets the
+     * team/solo chooser decide epoch by epoch (sim/team_chooser.h); the
+     * others force one mode for the whole run, to measure it. Any value
+     * gives the same results. */
+    int team_choice;
     /* Non-zero: spread the LPs over the ranks of MPI_COMM_WORLD (MPI joined
      * with sim_mpi_join, sim/mpi_link.h). Every rank creates the same LPs and
      * schedules the same events; each runs only its own block of LPs and
@@ -84,6 +91,17 @@ typedef struct sim_stats {
                                (this rank); varies from run to run, never a result */
     uint64_t barrier_waits;  /* barrier waits of threads that did not arrive last (this rank) */
     uint64_t barrier_sleeps; /* of which ended asleep, not spinning; both vary, never a result */
+    /* Several threads, the team/solo chooser's account (all vary, never a
+     * result): team epochs run and of those lost (judged slower than solo),
+     * wall time of whole team epochs (waking the team, window ends and
+     * re-deals included) and of their LP work alone (what the chooser
+     * judges), the threads' CPU time in run and merge, the chooser's solo
+     * estimate for those epochs, and the wall and thread 0's CPU time of
+     * solo epochs. */
+    uint64_t team_epochs, team_epochs_lost, team_probes; /* probes: team epochs after a solo one */
+    double team_lost_wall_s; /* whole wall time of the lost team epochs */
+    double team_wall_s, team_lp_wall_s, team_cpu_s, team_solo_estimate_s, solo_wall_s, solo_cpu_s;
+    double team_serial_wall_s, team_redeal_wall_s; /* team epochs: window ends; re-deals by measured cost */
     uint64_t remote_events; /* events sent to another LP */
     uint64_t rank_events;   /* of which sent to an LP of another MPI rank */
     uint64_t thread_events; /* of which sent to an LP of another thread's block of this rank

@@ -25,15 +25,23 @@ void sim_team_chooser_solo_done(sim_team_chooser *c, double wall_s, double cpu_s
         c->mode = SIM_MODE_TEAM;
 }
 
-int sim_team_chooser_team_losing(const sim_team_chooser *c, double team_wall_s, double team_cpu_s)
+double sim_team_chooser_solo_estimate(const sim_team_chooser *c, double team_cpu_s, double serial_wall_s)
 {
-    return team_wall_s > sim_team_chooser_stretch(c) * team_cpu_s + SIM_TEAM_GIVE_UP_S;
+    return sim_team_chooser_stretch(c) * team_cpu_s + serial_wall_s;
 }
 
-int sim_team_chooser_team_done(sim_team_chooser *c, double team_wall_s, double team_cpu_s)
+int sim_team_chooser_team_losing(const sim_team_chooser *c, double team_wall_s, double team_cpu_s,
+                                 double serial_wall_s)
 {
-    const double solo_estimate_s = sim_team_chooser_stretch(c) * team_cpu_s;
-    if (team_wall_s <= SIM_TEAM_GAIN * solo_estimate_s) {
+    return team_wall_s > sim_team_chooser_solo_estimate(c, team_cpu_s, serial_wall_s) + SIM_TEAM_GIVE_UP_S;
+}
+
+int sim_team_chooser_team_done(sim_team_chooser *c, double team_wall_s, double team_cpu_s, double serial_wall_s)
+{
+    const double solo_estimate_s = sim_team_chooser_solo_estimate(c, team_cpu_s, serial_wall_s);
+    /* the gain asked of the run and merge, which the team shares, not of
+     * the window ends, which it does not */
+    if (team_wall_s <= SIM_TEAM_GAIN * sim_team_chooser_stretch(c) * team_cpu_s + serial_wall_s) {
         if (c->solo_after_loss > SIM_TEAM_SOLO_MIN)
             c->solo_after_loss /= 2;
         if (++c->team_wins >= SIM_TEAM_REFRESH) {

@@ -6,20 +6,28 @@
  * 0 runs every LP while the others sleep. Who runs an LP never changes what
  * it does, so the choice is made on time alone and never changes a result.
  *
- * What is compared, over the same windows: a team epoch's wall time for its
- * LP work (run and merge, barrier waits for a late or descheduled partner
- * included) against what thread 0 alone would have needed for that work:
- * the threads' CPU time in run and merge (barrier waits excluded) times the
- * stretch a solo thread suffers on this machine now (wall over CPU time of
- * recent solo epochs; 1 on an idle machine, 3 when a busy
- * machine gives the thread a third of a core). The stretch is measured in
+ * What is compared, over the same windows: a team epoch's whole wall time
+ * (waking the sleeping threads, run and merge, barrier waits for a late or
+ * descheduled partner, the serial window ends, evening out the event pools
+ * and re-dealing the LPs: everything the team costs) against what thread 0
+ * alone would have needed for those windows: the threads' CPU time in run
+ * and merge (barrier waits excluded) times the stretch a solo thread
+ * suffers on this machine now (wall over CPU time of recent solo epochs; 1
+ * on an idle machine, 3 when a busy machine gives the thread a third of a
+ * core), plus the wall time of the window ends, which a solo epoch runs
+ * alike. The stretch is measured in
  * solo epochs, not in the team's: with the scheduler's autogroups (Linux),
  * a process's threads share one weight, so each of two threads gets half
  * the CPU one thread would get and the team's own stretch is twice the solo
  * one; estimating solo with it made the team look twice as good as it was.
+ * (It used to compare the LP work alone, window ends and the team's own
+ * overheads left out of both sides: a lost probe then cost more than the
+ * wall time it was charged for.)
  *
  * Policy. The first epoch is solo (it measures the stretch). The team stays
- * while its wall time is at most TEAM_GAIN x the solo estimate. A team
+ * while its wall time is at most TEAM_GAIN x the run-and-merge part of the
+ * solo estimate plus the window ends (which the team cannot share, so no
+ * gain is asked of them). A team
  * epoch ends early once its wall time exceeds the solo estimate by
  * TEAM_GIVE_UP_S (a loaded machine: each barrier may wait a time slice for
  * a descheduled partner, milliseconds per window). After a loss, solo runs
@@ -68,18 +76,25 @@ void sim_team_chooser_init(sim_team_chooser *c);
  * before any solo epoch measured CPU time. */
 double sim_team_chooser_stretch(const sim_team_chooser *c);
 
+/* What thread 0 alone would need for a team epoch's windows: stretch x the
+ * threads' CPU time in run and merge, plus the wall time of the serial
+ * window ends (the same in both modes). */
+double sim_team_chooser_solo_estimate(const sim_team_chooser *c, double team_cpu_s, double serial_wall_s);
+
 /* Inside a team epoch, after each window, with its totals so far: 1 when
  * the team already took TEAM_GIVE_UP_S more than the solo estimate, so
  * the epoch should end now (and will count as lost). */
-int sim_team_chooser_team_losing(const sim_team_chooser *c, double team_wall_s, double team_cpu_s);
+int sim_team_chooser_team_losing(const sim_team_chooser *c, double team_wall_s, double team_cpu_s,
+                                 double serial_wall_s);
 
 /* After a solo epoch: its wall time and thread 0's CPU time (the whole epoch,
  * window hooks included: read twice per epoch, the CPU clock is a system call). */
 void sim_team_chooser_solo_done(sim_team_chooser *c, double wall_s, double cpu_s);
 
-/* After a team epoch: wall time of its LP work (from each window's start
- * until every thread has merged) and the sum over threads of their CPU
- * time in run and merge. Returns 1 when the team won. */
-int sim_team_chooser_team_done(sim_team_chooser *c, double team_wall_s, double team_cpu_s);
+/* After a team epoch: its whole wall time (from waking the team until it
+ * sleeps again, every team-only cost included), the sum over threads of
+ * their CPU time in run and merge, and the wall time of its serial window
+ * ends. Returns 1 when the team won. */
+int sim_team_chooser_team_done(sim_team_chooser *c, double team_wall_s, double team_cpu_s, double serial_wall_s);
 
 #endif

@@ -225,11 +225,11 @@ static void phold_handler(sim_ctx *ctx, void *state, const sim_event *ev)
 }
 
 /* skew > 0: the first quarter of the LPs spin `skew` iterations per event. */
-static uint64_t run_phold_skewed(int threads, uint64_t seed, uint64_t *events, uint32_t skew, uint64_t *rebalances)
+static uint64_t run_phold_chosen(int threads, uint64_t seed, int team_choice, uint32_t skew, sim_stats *out)
 {
     enum { N = 200 };
     static phold_lp lps[N];
-    sim_config cfg = {.seed = seed, .lookahead_ns = 100, .threads = threads};
+    sim_config cfg = {.seed = seed, .lookahead_ns = 100, .threads = threads, .team_choice = team_choice};
     sim_engine *eng = sim_engine_new(&cfg);
     uint32_t kind = sim_kind_register(eng, "phold", 0);
     for (uint32_t i = 0; i < N; i++) {
@@ -241,9 +241,7 @@ static uint64_t run_phold_skewed(int threads, uint64_t seed, uint64_t *events, u
     CHECK_INT_EQ(sim_run(eng, 200000), 0);
     sim_stats st;
     sim_get_stats(eng, &st);
-    *events = st.events;
-    if (rebalances)
-        *rebalances = st.rebalances;
+    *out = st;
     uint64_t h = 0, total = 0;
     for (uint32_t i = 0; i < N; i++) {
         h = sim_rng_mix64(h ^ lps[i].hash);
@@ -255,9 +253,43 @@ static uint64_t run_phold_skewed(int threads, uint64_t seed, uint64_t *events, u
     return h;
 }
 
+static uint64_t run_phold_skewed(int threads, uint64_t seed, uint64_t *events, uint32_t skew, uint64_t *rebalances)
+{
+    sim_stats st;
+    uint64_t h = run_phold_chosen(threads, seed, SIM_CHOOSE_AUTO, skew, &st);
+    *events = st.events;
+    if (rebalances)
+        *rebalances = st.rebalances;
+    return h;
+}
+
 static uint64_t run_phold(int threads, uint64_t seed, uint64_t *events)
 {
     return run_phold_skewed(threads, seed, events, 0, NULL);
+}
+
+/* sim_config.team_choice forces one mode for the whole run: never the team
+ * runs every window solo, always the team none (the chooser's verdicts
+ * are ignored), and either gives the 1-thread state. The chooser's
+ * account adds up: a lost epoch is a team epoch, team time is spent only
+ * in team epochs, and with no solo epoch no team epoch is a probe. */
+static void test_forced_team_choice(void)
+{
+    uint64_t ev1;
+    const uint64_t h1 = run_phold(1, 5, &ev1);
+    sim_stats solo, team;
+    CHECK(run_phold_chosen(2, 5, SIM_CHOOSE_SOLO, 0, &solo) == h1);
+    CHECK_INT_EQ(solo.events, ev1);
+    CHECK_INT_EQ(solo.solo_windows, solo.windows);
+    CHECK_INT_EQ(solo.team_epochs, 0);
+    CHECK(solo.team_wall_s == 0.0 && solo.solo_wall_s > 0.0);
+    CHECK(run_phold_chosen(2, 5, SIM_CHOOSE_TEAM, 0, &team) == h1);
+    CHECK_INT_EQ(team.events, ev1);
+    CHECK_INT_EQ(team.solo_windows, 0);
+    CHECK(team.team_epochs > 0 && team.team_epochs_lost <= team.team_epochs);
+    CHECK_INT_EQ(team.team_probes, 0); /* no solo epoch before any team one */
+    CHECK(team.team_lost_wall_s <= team.team_wall_s);
+    CHECK(team.solo_wall_s == 0.0 && team.team_wall_s >= team.team_lp_wall_s && team.team_lp_wall_s > 0.0);
 }
 
 /* The first quarter of the LPs costs far more than the rest (the deal
@@ -587,6 +619,7 @@ int main(void)
     test_lookahead_violation();
     test_rng_streams();
     test_thread_independence();
+    test_forced_team_choice();
     test_cost_partition();
     test_deal_by_kind();
     test_deal_in_runs();

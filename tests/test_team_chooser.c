@@ -1,9 +1,12 @@
 /* test_team_chooser.c - sim/team_chooser.h on recorded timings: which mode
  * each epoch gets, worked out by hand from the rule in the header (team
- * stays while its wall time <= 0.95 x stretch x the team's CPU time; the
+ * stays while its wall time <= 0.95 x stretch x the team's CPU time, plus
+ * the wall time of its window ends; the
  * stretch is the decayed solo wall over solo CPU time; after a loss, solo
  * for the epoch count and 32 x the wall time lost; a team epoch gives up
- * 2 ms behind the solo estimate). */
+ * 2 ms behind the solo estimate). A team epoch's wall time is the whole
+ * epoch's; the solo estimate adds the wall time of its serial window ends
+ * (0 in the tests that do not say otherwise). */
 #include "sim/team_chooser.h"
 #include "tests/check.h"
 
@@ -31,11 +34,11 @@ static void test_first_epochs(void)
     CHECK_NEAR(sim_team_chooser_stretch(&c), 3.0, 1e-12); /* 0.030 / 0.010 */
     CHECK(c.mode == SIM_MODE_TEAM);
     /* solo would take 3 x 0.012 = 0.036 s; 0.020 <= 0.95 x 0.036 = 0.0342 */
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.020, 0.012), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.020, 0.012, 0.0), 1);
     CHECK(c.mode == SIM_MODE_TEAM);
     /* 0.034 <= 0.0342 still wins; 0.035 does not */
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.034, 0.012), 1);
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.035, 0.012), 0);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.034, 0.012, 0.0), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.035, 0.012, 0.0), 0);
     CHECK(c.mode == SIM_MODE_SOLO);
     /* the load goes: 8 solo epochs at stretch 1 before the next try */
     for (int i = 0; i < 7; i++)
@@ -60,7 +63,7 @@ static void test_autogroup_team_loses(void)
     sim_team_chooser_init(&c);
     sim_team_chooser_solo_done(&c, 0.020, 0.010);
     CHECK(c.mode == SIM_MODE_TEAM);
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.022, 0.010), 0);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.022, 0.010, 0.0), 0);
     CHECK(c.mode == SIM_MODE_SOLO);
     CHECK_INT_EQ(c.solo_left, SIM_TEAM_SOLO_MIN);
 }
@@ -78,15 +81,15 @@ static void test_backoff(void)
     sim_team_chooser_init(&c);
     CHECK_INT_EQ(solo_until_team(&c, e, e), 1);
     for (int i = 0; i < 7; i++) {
-        CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e), 0);
+        CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e, 0.0), 0);
         CHECK_INT_EQ(solo_until_team(&c, e, e), expect[i]);
     }
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e), 1); /* 0.006 <= 0.95/64 */
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e), 0);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e, 0.0), 1); /* 0.006 <= 0.95/64 */
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e, 0.0), 0);
     CHECK_INT_EQ(solo_until_team(&c, e, e), 128); /* 256 halved by the win */
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e), 1);
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e), 1);
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e), 0);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e, 0.0), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e, 0.0), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + e / 4.0, e, 0.0), 0);
     CHECK_INT_EQ(solo_until_team(&c, e, e), 64); /* 256 halved twice */
 }
 
@@ -100,7 +103,7 @@ static void test_payback(void)
     sim_team_chooser c;
     sim_team_chooser_init(&c);
     CHECK_INT_EQ(solo_until_team(&c, e, e), 1);
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + 1.0 / 16.0, e), 0);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + 1.0 / 16.0, e, 0.0), 0);
     CHECK_INT_EQ(solo_until_team(&c, e, e), 128);
 }
 
@@ -112,8 +115,8 @@ static void test_give_up(void)
     sim_team_chooser c;
     sim_team_chooser_init(&c);
     sim_team_chooser_solo_done(&c, 0.020, 0.010);
-    CHECK_INT_EQ(sim_team_chooser_team_losing(&c, 0.0119, 0.005), 0);
-    CHECK_INT_EQ(sim_team_chooser_team_losing(&c, 0.0121, 0.005), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_losing(&c, 0.0119, 0.005, 0.0), 0);
+    CHECK_INT_EQ(sim_team_chooser_team_losing(&c, 0.0121, 0.005, 0.0), 1);
 }
 
 /* While the team wins, every 32nd win is followed by one solo epoch that
@@ -125,16 +128,16 @@ static void test_refresh(void)
     sim_team_chooser_init(&c);
     CHECK_INT_EQ(solo_until_team(&c, 0.010, 0.010), 1);
     for (int i = 1; i < SIM_TEAM_REFRESH; i++) {
-        CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, 0.010), 1);
+        CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, 0.010, 0.0), 1);
         CHECK(c.mode == SIM_MODE_TEAM);
     }
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, 0.010), 1); /* the 32nd */
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, 0.010, 0.0), 1); /* the 32nd */
     CHECK(c.mode == SIM_MODE_SOLO);
     /* the refresh finds stretch (0.010 x 0.5 + 0.040) / (0.010 x 0.5 + 0.010) = 3 */
     CHECK_INT_EQ(solo_until_team(&c, 0.040, 0.010), 1);
     CHECK_NEAR(sim_team_chooser_stretch(&c), 3.0, 1e-12);
     /* a team epoch of 0.020 s for 0.010 s of CPU: 0.020 <= 0.95 x 0.030 */
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.020, 0.010), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.020, 0.010, 0.0), 1);
     CHECK_INT_EQ(c.team_wins, 1); /* counted afresh after the refresh */
 }
 
@@ -146,8 +149,38 @@ static void test_edges(void)
     sim_team_chooser_init(&c);
     sim_team_chooser_solo_done(&c, 0.009, 0.010);
     CHECK_NEAR(sim_team_chooser_stretch(&c), 1.0, 0.0);
-    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 1e-6, 0.0), 0);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 1e-6, 0.0, 0.0), 0);
     CHECK(c.mode == SIM_MODE_SOLO);
+}
+
+/* The whole team epoch counts. Stretch 2 (solo 0.020 s wall for 0.010 s
+ * CPU). A team epoch whose threads spent 0.010 s of CPU in run and merge
+ * and whose serial window ends took 0.004 s of wall time would take
+ * 2 x 0.010 + 0.004 = 0.024 s solo. The gain is asked of the run and merge
+ * only: the team wins up to 0.95 x 0.020 + 0.004 = 0.023 s. Whole in
+ * 0.0229 s it wins (0.95 x 0.024 = 0.0228 would have said lose). Whole in
+ * 0.026 s it loses, although its run and
+ * merge alone (0.026 - 0.004 - 0.006 s of waking the partner, evening out
+ * the pools and re-dealing = 0.016 s) beat the 0.020 s LP-only estimate of
+ * the old rule; solo must pay back 32 x (0.026 - 0.024) = 0.064 s. Giving
+ * up: 0.005 s of CPU and 0.003 s of window ends, estimate 0.013 s, so
+ * 0.0149 s goes on and 0.0151 s (2 ms behind) ends. */
+static void test_whole_epoch(void)
+{
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    sim_team_chooser_solo_done(&c, 0.020, 0.010);
+    CHECK_NEAR(sim_team_chooser_solo_estimate(&c, 0.010, 0.004), 0.024, 1e-12);
+    CHECK_INT_EQ(sim_team_chooser_team_losing(&c, 0.0149, 0.005, 0.003), 0);
+    CHECK_INT_EQ(sim_team_chooser_team_losing(&c, 0.0151, 0.005, 0.003), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.0229, 0.010, 0.004), 1);
+    CHECK(c.mode == SIM_MODE_TEAM);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.026, 0.010, 0.004), 0);
+    CHECK(c.mode == SIM_MODE_SOLO);
+    CHECK_NEAR(c.solo_debt_s, 0.064, 1e-12);
+    /* the count asks for 8 solo epochs; of 1/256 s each, paying back
+     * 0.064 s takes 17 (0.064 x 256 = 16.4) */
+    CHECK_INT_EQ(solo_until_team(&c, 1.0 / 256.0, 1.0 / 512.0), 17);
 }
 
 int main(void)
@@ -159,5 +192,6 @@ int main(void)
     test_give_up();
     test_refresh();
     test_edges();
+    test_whole_epoch();
     return CHECK_DONE();
 }
