@@ -254,24 +254,43 @@ static int rec_time_row(recorder *r, const rec_series *s, const rec_group *g, si
     return 0;
 }
 
-/* Where a cell lives: its block's key and its index in the block (the
- * divisions of rec_cell_set, done once for all series of a group). */
+/* Where a cell lives: its block's key, its chain in every series of the
+ * group (slot: the index into rec_series.slots) and its index in the block
+ * (the divisions of rec_cell_set, done once for all series of a group). */
 typedef struct rec_spot {
     int64_t row_block;
     int col_block, cols;
-    size_t cell;
+    size_t slot, cell;
 } rec_spot;
 
 static rec_spot rec_spot_of(const rec_group *g, int64_t row, int entity)
 {
     rec_spot p = {.row_block = row / g->chunk_rows, .col_block = entity / g->chunk_cols};
     p.cols = rec_block_cols(g, p.col_block);
+    p.slot = (size_t)(p.row_block % REC_SERIES_RING_ROWS) * (size_t)g->col_blocks + (size_t)p.col_block;
     p.cell = (size_t)(row - p.row_block * g->chunk_rows) * (size_t)p.cols +
              (size_t)(entity - p.col_block * g->chunk_cols);
     return p;
 }
 
-static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p, double value);
+static rec_block *rec_block_publish(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p,
+                                    _Atomic(rec_block *) *slot);
+
+/* Stores one cell of series s at p (of s's group g): the block found on
+ * its chain, or allocated and published on first touch (safe
+ * concurrently). Inline: a host's sample stores 16 cells, and the spot's
+ * arithmetic is the caller's, once per group; what is left per cell is a
+ * load of the chain's head, one compare and the store. */
+static inline void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p, double value)
+{
+    _Atomic(rec_block *) *slot = &s->slots[p->slot];
+    rec_block *b = atomic_load_explicit(slot, memory_order_acquire);
+    while (b != NULL && b->row_block != p->row_block)
+        b = b->next;
+    if (b == NULL && (b = rec_block_publish(r, s, g, p, slot)) == NULL)
+        return;
+    b->cells[p->cell] = value;
+}
 
 static int rec_series_ok(recorder *r, int series)
 {
@@ -332,17 +351,21 @@ void rec_series_put_each(recorder *r, const int *series, const double *values, i
         rec_fail(r, "%s: rec_series_put after recorder_end_series", r->partial_path);
         return;
     }
-    const rec_group *last = NULL;
+    /* per series: its check, its group's test, its watch and the store
+     * (rec_cell_store); the row's checks and the cell's place once per
+     * group (a host's 16 series are one group) */
+    const int gather = r->dist_rank > 0;
+    const rec_group *g = NULL;
+    int last = -1, row_ok = 0;
     int64_t row = 0;
-    int row_ok = 0;
     rec_spot spot = {0};
     for (int k = 0; k < n; k++) {
         if (series[k] < 0 || !rec_series_ok(r, series[k]))
             continue;
         rec_series *s = &r->series[series[k]];
-        const rec_group *g = &r->groups[s->group];
-        if (g != last) { /* the checks and the cell's place, once per group */
-            last = g;
+        if (s->group != last) {
+            last = s->group;
+            g = &r->groups[last];
             row_ok = rec_put_row(r, s, g, t_ns, entity, &row) == 0;
             if (row_ok)
                 spot = rec_spot_of(g, row, entity);
@@ -351,7 +374,7 @@ void rec_series_put_each(recorder *r, const int *series, const double *values, i
             continue;
         if (s->watch)
             s->watch(s->watch_arg, t_ns, entity, values[k]);
-        if (r->dist_rank > 0)
+        if (gather)
             rec_gather_put(r, series[k], row, entity, values[k]);
         else
             rec_cell_store(r, s, g, &spot, values[k]);
@@ -463,20 +486,6 @@ static __attribute__((noinline)) rec_block *rec_block_publish(recorder *r, rec_s
     }
     free(fresh);
     return b;
-}
-
-static void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p, double value)
-{
-    int64_t row_block = p->row_block;
-    _Atomic(rec_block *) *slot =
-        &s->slots[(size_t)(row_block % REC_SERIES_RING_ROWS) * (size_t)g->col_blocks +
-                  (size_t)p->col_block];
-    rec_block *b = atomic_load_explicit(slot, memory_order_acquire);
-    while (b != NULL && b->row_block != row_block)
-        b = b->next;
-    if (b == NULL && (b = rec_block_publish(r, s, g, p, slot)) == NULL)
-        return;
-    b->cells[p->cell] = value;
 }
 
 int rec_series_new_total(recorder *r, const char *group, const char *name, const char *unit, int source)

@@ -700,6 +700,92 @@ static void test_rules_basics(void)
     CHECK_INT_EQ(soft, 1);
 }
 
+/* drs_place_by_load against its formula (drs.h) written out one resource
+ * and one host at a time: Q' = Q - d^2 + (d + x)^2, var' = Q'/n - (x/n)^2
+ * floored at 0, the host's score the root of the larger variance (max) or
+ * the weighted sum of the roots, the feasible balancing host of least score
+ * winning, ties to the lower index. The choice must be the same host (half
+ * the clusters have equal hosts, so ties are decided), also
+ * with hosts of zero capacity, hosts not balancing and clusters above the
+ * 128 hosts placed on the stack. */
+static double variance_if(double cap, double add, double load, double mean, double q, uint32_t n)
+{
+    double x = cap > 0 ? add / cap : 0.0;
+    double d = load - mean;
+    double v = (q - d * d + (d + x) * (d + x)) / n - (x / n) * (x / n);
+    return v > 0.0 ? v : 0.0;
+}
+
+static int32_t place_by_formula(const drs_load_view *hv, uint32_t nh, double cpu, double mem, drs_combine combine)
+{
+    double load[2][300], sum[2] = {0, 0}, q[2] = {0, 0}, cap[2] = {0, 0}, ent[2] = {0, 0};
+    uint32_t n = 0;
+    for (uint32_t h = 0; h < nh; h++) {
+        if (!hv[h].balancing)
+            continue;
+        n++;
+        load[0][h] = hv[h].cpu_capacity_mhz > 0 ? hv[h].cpu_entitled_mhz / hv[h].cpu_capacity_mhz : 0.0;
+        load[1][h] = hv[h].mem_capacity_mib > 0 ? hv[h].mem_entitled_mib / hv[h].mem_capacity_mib : 0.0;
+        sum[0] += load[0][h];
+        sum[1] += load[1][h];
+        cap[0] += hv[h].cpu_capacity_mhz;
+        cap[1] += hv[h].mem_capacity_mib;
+        ent[0] += hv[h].cpu_entitled_mhz;
+        ent[1] += hv[h].mem_entitled_mib;
+    }
+    if (n == 0)
+        return -1;
+    double mean[2] = {sum[0] / n, sum[1] / n};
+    for (uint32_t h = 0; h < nh; h++)
+        if (hv[h].balancing)
+            for (int r = 0; r < 2; r++)
+                q[r] += (load[r][h] - mean[r]) * (load[r][h] - mean[r]);
+    double u0 = cap[0] > 0 ? ent[0] / cap[0] : 0.0, u1 = cap[1] > 0 ? ent[1] / cap[1] : 0.0;
+    double w0 = u0 + u1 > 0 ? u0 / (u0 + u1) : 0.5, w1 = u0 + u1 > 0 ? u1 / (u0 + u1) : 0.5;
+    int32_t best = -1;
+    double best_score = INFINITY;
+    for (uint32_t h = 0; h < nh; h++) {
+        if (!hv[h].balancing || !hv[h].feasible)
+            continue;
+        double v0 = variance_if(hv[h].cpu_capacity_mhz, cpu, load[0][h], mean[0], q[0], n);
+        double v1 = variance_if(hv[h].mem_capacity_mib, mem, load[1][h], mean[1], q[1], n);
+        double score = combine == DRS_COMBINE_WEIGHTED ? w0 * sqrt(v0) + w1 * sqrt(v1) : sqrt(v0 > v1 ? v0 : v1);
+        if (best < 0 || score < best_score) {
+            best = (int32_t)h;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+static void test_place_by_load_formula(void)
+{
+    static const uint32_t sizes[] = {1, 3, 64, 128, 129, 300};
+    rng_state = 0x2545F4914F6CDD1DULL;
+    for (uint32_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        uint32_t nh = sizes[s];
+        for (int iter = 0; iter < 200; iter++) {
+            drs_load_view hv[300];
+            for (uint32_t h = 0; h < nh; h++) {
+                /* one host in 16 with no CPU or no memory capacity, one
+                 * in 8 not balancing, one in 4 where the VM does not fit */
+                hv[h].cpu_capacity_mhz = rnd(16) == 0 ? 0.0 : 20000.0 + rnd(4) * 10000.0;
+                hv[h].mem_capacity_mib = rnd(16) == 0 ? 0.0 : 131072.0 * (1 + rnd(3));
+                /* half the clusters from few values: equal hosts tie */
+                hv[h].cpu_entitled_mhz = iter % 2 ? rnd(6) * 5000.0 : rnd(30000) + rnd(1000) / 1000.0;
+                hv[h].mem_entitled_mib = iter % 2 ? rnd(6) * 65536.0 : rnd(400000);
+                hv[h].balancing = rnd(8) != 0;
+                hv[h].feasible = rnd(4) != 0;
+            }
+            double cpu = rnd(8000), mem = rnd(65536);
+            for (int combine = 0; combine < 2; combine++) {
+                drs_combine cb = combine ? DRS_COMBINE_WEIGHTED : DRS_COMBINE_MAX;
+                CHECK_INT_EQ(drs_place_by_load(hv, nh, cpu, mem, cb), place_by_formula(hv, nh, cpu, mem, cb));
+            }
+        }
+    }
+}
+
 int main(void)
 {
     test_rules_basics();
@@ -711,6 +797,7 @@ int main(void)
     test_placement();
     test_weighted();
     test_random_property();
+    test_place_by_load_formula();
     test_imbalance_of_sums();
     return CHECK_DONE();
 }

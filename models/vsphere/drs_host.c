@@ -208,28 +208,54 @@ static inline double at_most_1(double x)
     return x < 1.0 ? x : 1.0;
 }
 
+/* What vm_stats_to reads for each VM of one host's staging, loaded once per
+ * host: the stores into the records may alias any pointer the compiler
+ * would otherwise reload per VM from env, d and the sample's scratch. */
+typedef struct vm_stats_src {
+    const vm_spec *specs;
+    const vm *vms;
+    const mem_vm *mvm;
+    const mem_vm_result *mres;
+    const drs_env *d;
+    const double *dirty_mb_per_s;
+    double host_cpu_mhz;
+    uint32_t host, round;
+} vm_stats_src;
+
+static vm_stats_src vm_stats_src_of(const drs_env *d, const model_env *env, const host_sample_ctx *s,
+                                    uint32_t host_index, uint32_t round)
+{
+    return (vm_stats_src){.specs = env->vm_specs,
+                          .vms = env->vms,
+                          .mvm = s->scratch->mvm,
+                          .mres = s->scratch->mres,
+                          .d = d,
+                          .dirty_mb_per_s = d->dirty_mb_per_s,
+                          .host_cpu_mhz = env->host_specs[host_index].cpu_mhz,
+                          .host = host_index,
+                          .round = round};
+}
+
 /* Writes into *out the stats of the host's i-th VM, vm_id, for its
  * controller (docs/vsphere.md, "DRS stats collection"), stamped with the
  * host and the round. */
-static inline void vm_stats_to(drs_stats_stage *out, const drs_env *d, const model_env *env,
-                               const host_sample_ctx *s, uint32_t i, uint32_t vm_id, uint32_t host_index,
-                               double host_cpu_mhz, uint32_t round)
+static inline void vm_stats_to(drs_stats_stage *out, const vm_stats_src *src, uint32_t i, uint32_t vm_id)
 {
-    const vm_spec *vs = &env->vm_specs[vm_id];
-    const vm *v = &env->vms[vm_id];
+    const vm_spec *vs = &src->specs[vm_id];
+    const vm *v = &src->vms[vm_id];
     int running = v->state == VM_RUNNING;
     double e_cpu = running ? v->cpu_entitlement_mhz : 0.0;
     /* active + 25 % of the idle consumed memory (what reclamation left
      * resident) + the VM's overhead: Denneman 2018, vSphere 6.5+ */
-    double active = running ? s->scratch->mvm[i].active_mib : 0.0;
-    double e_mem = drs_memory_demand_mib(active, s->scratch->mres[i].consumed_mib, overhead_of(d, vs));
-    double vcpu_mhz = (double)vm_spec_vcpus(vs) * host_cpu_mhz;
+    double active = running ? src->mvm[i].active_mib : 0.0;
+    double e_mem = drs_memory_demand_mib(active, src->mres[i].consumed_mib, overhead_of(src->d, vs));
+    double vcpu_mhz = (double)vm_spec_vcpus(vs) * src->host_cpu_mhz;
     double use = vcpu_mhz > 0.0 ? at_most_1(e_cpu / vcpu_mhz) : 0.0;
     out->cpu_mhz = e_cpu;
     out->mem_mib = e_mem;
-    out->dirty_bytes_per_s = d->dirty_mb_per_s[vs->group] * 1e6 * use;
-    out->host = host_index;
-    out->stamp = drs_stage_stamp(round, running);
+    out->dirty_bytes_per_s = src->dirty_mb_per_s[vs->group] * 1e6 * use;
+    out->host = src->host;
+    out->stamp = drs_stage_stamp(src->round, running);
 }
 
 /* A VM of another cluster's controller (cross-cluster vMotion): its own
@@ -273,11 +299,11 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
     /* The VMs of the host's own cluster are staged for its controller to
      * pull (drs_stage.h): their values in d->stage at their records'
      * positions (drs_stage_record), stamped with this host and the round. */
-    const double host_cpu_mhz = env->host_specs[h->index].cpu_mhz;
     const uint32_t n_vms = h->n_vms, *ids = h->vm_ids, round = drs_stage_round(now, env->sample_period_ns);
     drs_stats_stage *stage = d->stage;
     if (n_vms > 0) /* a host with no VM writes no record: its range needs no scan */
         d->host_staged[h->index] = drs_stage_stamp(round, 0);
+    const vm_stats_src src = vm_stats_src_of(d, env, s, h->index, round);
     const uint32_t own = env->host_cluster ? env->host_cluster[h->index] : 0;
     const drs_stage_map map = drs_stage_map_of(env, own);
     if (!env->vm_cluster || !map.vm_local) { /* records by VM id (drs_stage_record) */
@@ -286,11 +312,11 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         for (uint32_t i = 0; i < n_vms; i++) {
             if (env->vm_cluster && model_cluster_lp_of_vm(env, ids[i]) != model_cluster_lp_of_host(env, h->index)) {
                 drs_stats_stage g;
-                vm_stats_to(&g, d, env, s, i, ids[i], h->index, host_cpu_mhz, round);
+                vm_stats_to(&g, &src, i, ids[i]);
                 send_vm_stats(ctx, env, d, ids[i], &g);
                 continue;
             }
-            vm_stats_to(&stage[ids[i]], d, env, s, i, ids[i], h->index, host_cpu_mhz, round);
+            vm_stats_to(&stage[ids[i]], &src, i, ids[i]);
         }
         return;
     }
@@ -301,15 +327,16 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         __builtin_prefetch(&vm_cluster[ids[i]]);
         __builtin_prefetch(&vm_local[ids[i]]);
     }
+    drs_stats_stage *block = stage + map.first;
     for (uint32_t i = 0; i < n_vms; i++) {
         uint32_t id = ids[i];
         if (vm_cluster[id] != own) {
             drs_stats_stage g;
-            vm_stats_to(&g, d, env, s, i, id, h->index, host_cpu_mhz, round);
+            vm_stats_to(&g, &src, i, id);
             send_vm_stats(ctx, env, d, id, &g);
             continue;
         }
-        vm_stats_to(&stage[map.first + vm_local[id]], d, env, s, i, id, h->index, host_cpu_mhz, round);
+        vm_stats_to(&block[vm_local[id]], &src, i, id);
     }
 }
 

@@ -55,17 +55,28 @@ int32_t drs_place(const drs_cluster *c, drs_combine combine, const int32_t *assi
     return best;
 }
 
-/* fmax(0, v) and fmax(a, b) without a libm call each (the hot loop of a
- * placement): the same values up to the sign of a zero, which no
- * comparison below sees, and NaN falls to 0 as with fmax. */
-static inline double clamp_at_0(double v)
-{
-    return v > 0.0 ? v : 0.0;
-}
-
+/* fmax(a, b) without a libm call (the hot loop of a placement): the same
+ * value up to the sign of a zero, which no comparison below sees. */
 static inline double larger(double a, double b)
 {
     return a > b ? a : b;
+}
+
+/* A host's two resources side by side, {CPU, memory}: the placement does
+ * the same arithmetic on both, one SSE2 instruction for the pair (a vector
+ * extension of GCC and Clang). Each lane is rounded as the scalar
+ * operation is, so the doubles are those of the scalar code, bit for bit
+ * (no fused multiply-add: the build targets plain x86-64). */
+typedef double res_pair __attribute__((vector_size(2 * sizeof(double))));
+typedef int64_t res_mask __attribute__((vector_size(2 * sizeof(int64_t))));
+
+/* a in the lanes where `positive` is > 0, else +0.0: (p > 0 ? a : 0.0) per
+ * lane; where_positive(v, v) is fmax(0, v) up to the sign of a zero, which
+ * no comparison below sees, NaN falling to 0 as with fmax */
+static inline res_pair where_positive(res_pair positive, res_pair a)
+{
+    const res_pair zero = {0.0, 0.0};
+    return (res_pair)((res_mask)(positive > zero) & (res_mask)a);
 }
 
 /* hosts[h].feasible, for drs_place_by_load */
@@ -91,7 +102,7 @@ enum { LAZY_REFUSALS = 4 };
  * there (score[h]) is computed first; the winner is the feasible host of
  * least score, ties to the lower index, as a scan in index order keeping
  * the first strictly smaller score finds it. Scores are never NaN
- * (clamp_at_0 turns a NaN variance into 0; a weighted NaN falls back to the
+ * (where_positive turns a NaN variance into 0; a weighted NaN falls back to the
  * scan over every host's fit), so the least score of all hosts, if it fits,
  * is that scan's answer over the feasible hosts. With the max combination
  * one square root serves both resources: sqrt is correctly rounded, hence
@@ -99,66 +110,70 @@ enum { LAZY_REFUSALS = 4 };
 int32_t drs_place_by_load_fits(const drs_load_view *hosts, uint32_t n_hosts, double vm_cpu_mhz, double vm_mem_mib,
                                drs_combine combine, int (*fits)(const void *arg, uint32_t h), const void *arg)
 {
-    double sum[2] = {0.0, 0.0}, mean[2], q[2] = {0.0, 0.0}, cap[2] = {0.0, 0.0}, ent[2] = {0.0, 0.0}, w[2];
+    const res_pair zero = {0.0, 0.0};
+    res_pair sum = zero, q = zero, cap = zero, ent = zero;
+    double w[2];
     uint32_t n = 0;
     /* each balancing host's normalised loads (divided once: the loops
-     * below read them again), then its score; a cluster's worth on the
+     * below read them again), and its score; a cluster's worth on the
      * stack (vSphere's maximum is 96 hosts per cluster) */
-    double on_stack[3 * 128];
-    double *load = n_hosts <= 128 ? on_stack : malloc(3 * (size_t)n_hosts * sizeof *load);
-    if (load == NULL)
-        return -1;
-    double *score = load + 2 * (size_t)n_hosts;
+    res_pair load_on_stack[128];
+    double score_on_stack[128];
+    res_pair *load = load_on_stack;
+    double *score = score_on_stack;
+    if (n_hosts > 128) { /* malloc's alignment suits a res_pair */
+        load = malloc((size_t)n_hosts * (sizeof *load + sizeof *score));
+        if (load == NULL)
+            return -1;
+        score = (double *)(load + n_hosts);
+    }
 
     for (uint32_t h = 0; h < n_hosts; h++) {
         if (!hosts[h].balancing)
             continue;
         n++;
-        load[2 * h] = hosts[h].cpu_capacity_mhz > 0 ? hosts[h].cpu_entitled_mhz / hosts[h].cpu_capacity_mhz : 0.0;
-        load[2 * h + 1] = hosts[h].mem_capacity_mib > 0 ? hosts[h].mem_entitled_mib / hosts[h].mem_capacity_mib : 0.0;
-        sum[0] += load[2 * h];
-        sum[1] += load[2 * h + 1];
-        cap[0] += hosts[h].cpu_capacity_mhz;
-        cap[1] += hosts[h].mem_capacity_mib;
-        ent[0] += hosts[h].cpu_entitled_mhz;
-        ent[1] += hosts[h].mem_entitled_mib;
+        const res_pair c = {hosts[h].cpu_capacity_mhz, hosts[h].mem_capacity_mib};
+        const res_pair e = {hosts[h].cpu_entitled_mhz, hosts[h].mem_entitled_mib};
+        load[h] = where_positive(c, e / c); /* capacity > 0 ? entitled / capacity : 0 */
+        sum += load[h];
+        cap += c;
+        ent += e;
     }
     if (n == 0) {
-        if (load != on_stack)
+        if (load != load_on_stack)
             free(load);
         return -1;
     }
-    for (int r = 0; r < 2; r++)
-        mean[r] = sum[r] / n;
+    const res_pair nn = {(double)n, (double)n};
+    const res_pair mean = sum / nn;
     for (uint32_t h = 0; h < n_hosts; h++) {
         if (!hosts[h].balancing)
             continue;
-        double d0 = load[2 * h] - mean[0];
-        double d1 = load[2 * h + 1] - mean[1];
-        q[0] += d0 * d0;
-        q[1] += d1 * d1;
+        res_pair d = load[h] - mean;
+        q += d * d;
     }
     double u0 = cap[0] > 0 ? ent[0] / cap[0] : 0.0, u1 = cap[1] > 0 ? ent[1] / cap[1] : 0.0;
     w[0] = u0 + u1 > 0 ? u0 / (u0 + u1) : 0.5;
     w[1] = u0 + u1 > 0 ? u1 / (u0 + u1) : 0.5;
+    const res_pair add = {vm_cpu_mhz, vm_mem_mib};
     int nan_seen = 0;
     int32_t pick = -1; /* the least score, ties to the lower index */
     double pick_i = INFINITY;
     for (uint32_t h = 0; h < n_hosts; h++) {
         if (!hosts[h].balancing)
             continue;
-        double v_r[2];
-        const double c[2] = {hosts[h].cpu_capacity_mhz, hosts[h].mem_capacity_mib};
-        const double add[2] = {vm_cpu_mhz, vm_mem_mib};
-        for (int r = 0; r < 2; r++) {
-            double x = c[r] > 0 ? add[r] / c[r] : 0.0;
-            double d = load[2 * h + (uint32_t)r] - mean[r];
-            double qq = q[r] - d * d + (d + x) * (d + x);
-            v_r[r] = clamp_at_0(qq / n - (x / n) * (x / n));
+        const res_pair c = {hosts[h].cpu_capacity_mhz, hosts[h].mem_capacity_mib};
+        res_pair x = where_positive(c, add / c);
+        res_pair d = load[h] - mean;
+        res_pair qq = q - d * d + (d + x) * (d + x);
+        res_pair v = qq / nn - (x / nn) * (x / nn);
+        v = where_positive(v, v); /* at least 0 */
+        if (combine == DRS_COMBINE_WEIGHTED) {
+            score[h] = w[0] * sqrt(v[0]) + w[1] * sqrt(v[1]);
+            nan_seen |= isnan(score[h]); /* 0 x an infinite root */
+        } else { /* the root of a number >= 0 or +inf: never NaN */
+            score[h] = sqrt(larger(v[0], v[1]));
         }
-        score[h] = combine == DRS_COMBINE_WEIGHTED ? w[0] * sqrt(v_r[0]) + w[1] * sqrt(v_r[1])
-                                                   : sqrt(larger(v_r[0], v_r[1]));
-        nan_seen |= isnan(score[h]);
         if (pick < 0 || score[h] < pick_i) {
             pick = (int32_t)h;
             pick_i = score[h];
@@ -198,7 +213,7 @@ int32_t drs_place_by_load_fits(const drs_load_view *hosts, uint32_t n_hosts, dou
         }
     }
 done:
-    if (load != on_stack)
+    if (load != load_on_stack)
         free(load);
     return best;
 }

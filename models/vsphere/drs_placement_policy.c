@@ -22,7 +22,10 @@ static int32_t drs_choose(const vdcsim_placement_call *call)
      * overcommit memory, so the fit check and the load agree. The fit is
      * asked only of the hosts that would win (drs_place_by_load_fits): the
      * same host as asking every host first. */
-    drs_load_view *view = malloc((size_t)(n_hosts ? n_hosts : 1) * sizeof *view);
+    if (n_hosts == 0)
+        return -1; /* no host: drs_place_by_load_fits would find none */
+    drs_load_view on_stack[128]; /* a cluster's worth (vSphere's maximum is 96 hosts) without malloc */
+    drs_load_view *view = n_hosts <= 128 ? on_stack : malloc((size_t)n_hosts * sizeof *view);
     if (view == NULL)
         return -1;
     for (uint32_t i = 0; i < n_hosts; i++) {
@@ -36,7 +39,8 @@ static int32_t drs_choose(const vdcsim_placement_call *call)
     }
     int32_t chosen = drs_place_by_load_fits(view, n_hosts, call->req->cpu_mhz, (double)call->req->memory_mib,
                                             DRS_COMBINE_MAX, call_fits, call);
-    free(view);
+    if (view != on_stack)
+        free(view);
     return chosen;
 }
 
