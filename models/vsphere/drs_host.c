@@ -230,6 +230,7 @@ static inline void vm_stats_to(drs_stats_stage *out, const drs_env *d, const mod
     out->dirty_bytes_per_s = d->dirty_mb_per_s[vs->group] * 1e6 * use;
     out->host = host_index;
     out->stamp = drs_stage_stamp(round, running);
+    sim_share_touch(out); /* a d->stage record is shared over MPI ranks (drs_build.c); a local one is not */
 }
 
 /* A VM of another cluster's controller (cross-cluster vMotion): its own
@@ -278,6 +279,7 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
     drs_stats_stage *stage = d->stage;
     if (n_vms > 0) /* a host with no VM writes no record: its range needs no scan */
         d->host_staged[h->index] = drs_stage_stamp(round, 0);
+    sim_share_touch(&d->host_staged[h->index]);
     const uint32_t own = env->host_cluster ? env->host_cluster[h->index] : 0;
     const drs_stage_map map = drs_stage_map_of(env, own);
     if (!env->vm_cluster || !map.vm_local) { /* records by VM id (drs_stage_record) */
