@@ -23,6 +23,7 @@
 #include "sim/event_queue.h"
 #include "sim/mpi_link.h"
 #include "sim/rng.h"
+#include "sim/share.h"
 #include "sim/team_chooser.h"
 
 typedef struct sim_lp {
@@ -116,17 +117,9 @@ struct sim_engine {
     int running; /* inside sim_run: events queued from outside lower `due` */
     uint64_t rebalances;
     int spread_set;
-    /* Records several ranks' LPs write (sim_share), with the copy of each
-     * as at the last window end. */
-    struct sim_region {
-        unsigned char *base, *shadow;
-        unsigned char *changed; /* a bit per record changed here this window */
-        size_t elem_bytes, count;
-    } *regions;
-    int n_regions;
+    /* Records several ranks' LPs write (sim_share; sim/share.h). */
+    sim_shares shares;
     int events_released; /* sim_release_events was called: no more runs */
-    unsigned char *region_buf;
-    size_t region_cap;
     /* The window's packed events for other ranks (distributed runs). */
     unsigned char *send_buf;
     size_t send_cap;
@@ -228,12 +221,7 @@ void sim_engine_free(sim_engine *eng)
     free(eng->lp_cost_ns);
     groups_free(&eng->groups);
     sim_due_free(&eng->due);
-    for (int i = 0; i < eng->n_regions; i++) {
-        free(eng->regions[i].shadow);
-        free(eng->regions[i].changed);
-    }
-    free(eng->regions);
-    free(eng->region_buf);
+    sim_shares_free(&eng->shares);
     free(eng->send_buf);
     free(eng->send_bytes);
     free(eng);
@@ -820,7 +808,7 @@ static void round_end(sim_engine *eng, run_state *rs)
     rs->reached = rs->window_end;
     if (eng->ranks > 1 && exchange_between_ranks(eng) != 0)
         rs->failed = 1;
-    if (eng->ranks > 1 && eng->n_regions > 0 && sync_shared_regions(eng) != 0)
+    if (eng->ranks > 1 && eng->shares.n > 0 && sync_shared_regions(eng) != 0)
         rs->failed = 1;
     if (collect_handler_errors(eng))
         rs->failed = 1;
@@ -1635,160 +1623,21 @@ static int build_due_index(sim_engine *eng)
     return 0;
 }
 
-int sim_share(sim_engine *eng, void *base, size_t elem_bytes, size_t count)
+int sim_share(sim_engine *eng, const char *name, void *base, size_t elem_bytes, size_t count)
 {
-    if (!base || elem_bytes == 0 || count > SIZE_MAX / elem_bytes)
-        return -1;
-    struct sim_region *grown = realloc(eng->regions, (size_t)(eng->n_regions + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    eng->regions = grown;
-    eng->regions[eng->n_regions++] = (struct sim_region){.base = base, .elem_bytes = elem_bytes, .count = count};
-    return 0;
+    return sim_shares_add(&eng->shares, name, base, elem_bytes, count);
 }
 
-/* Distributed: each rank sends every rank the records of shared regions it
- * changed in the window (MPI_Allgatherv); every rank takes the bytes another
- * rank changed. Two ranks changing the same byte in one window break the
- * models' rule (one writer per record at a time) and stop the run.
- *
- * The changed records are found first (a bit per record), then sent in
- * rounds of at most SHARE_ROUND_BYTES (cfg.share_round_bytes) per rank, so that a window that
- * changes every record (the first, starting 100,000 VMs) needs no buffer of
- * them all: each block starts with how many of the rank's changed records
- * are still to come, and the rounds go on while any rank has some, so
- * every rank calls the same collectives. A record packed in a later round
- * may carry bytes another rank changed and sent in an earlier one: every
- * rank already holds those bytes, so they change nothing and are no clash.
- * Serial. Returns 0 or -1 (engine error set). */
-enum { SHARE_ROUND_BYTES = 1 << 20 };
-typedef struct {
-    uint32_t region;
-    uint32_t pad;
-    uint64_t index;
-} share_head;
-
-/* Takes the remote records of one round's blocks (each led by its rank's
- * count still to come, *more set when any is non-zero). 0 or -1. */
-static int take_shared_round(sim_engine *eng, const unsigned char *all, const size_t *lens, int *more)
-{
-    int rc = 0;
-    size_t off = 0;
-    for (int r = 0; r < eng->ranks; r++) {
-        size_t end = off + lens[r];
-        uint64_t left = 0;
-        if (lens[r] >= sizeof left)
-            memcpy(&left, all + off, sizeof left);
-        *more |= left != 0;
-        off += lens[r] >= sizeof left ? sizeof left : lens[r];
-        while (r != eng->rank && off + sizeof(share_head) <= end) {
-            share_head h;
-            memcpy(&h, all + off, sizeof h);
-            struct sim_region *g = h.region < (uint32_t)eng->n_regions ? &eng->regions[h.region] : NULL;
-            if (!g || h.index >= g->count || off + sizeof h + g->elem_bytes > end) {
-                set_engine_error(eng, "received a malformed shared record from rank %d", r);
-                rc = -1;
-                break;
-            }
-            const unsigned char *theirs = all + off + sizeof h;
-            unsigned char *now = g->base + h.index * g->elem_bytes, *was = g->shadow + h.index * g->elem_bytes;
-            for (size_t b = 0; b < g->elem_bytes; b++) {
-                if (theirs[b] == was[b])
-                    continue;
-                if (now[b] != was[b] && now[b] != theirs[b] && rc == 0) {
-                    set_engine_error(eng, "record %zu of shared region %u was changed on two ranks in one window",
-                                     (size_t)h.index, h.region);
-                    rc = -1;
-                }
-                now[b] = theirs[b];
-            }
-            off += sizeof h + g->elem_bytes;
-        }
-        off = end;
-    }
-    return rc;
-}
-
+/* Distributed: the records of sim_share regions this rank's LPs marked in
+ * the window reach every rank (sim/share.h). Serial. 0 or -1 (engine
+ * error set). */
 static int sync_shared_regions(sim_engine *eng)
 {
-    /* the remote bytes are compared with the shadow (every rank's copy at
-     * the window's start), so the local changes are marked before any is
-     * taken */
-    uint64_t left = 0;
-    for (int k = 0; k < eng->n_regions; k++) {
-        struct sim_region *g = &eng->regions[k];
-        memset(g->changed, 0, g->count / 8 + 1);
-        for (size_t i = 0; i < g->count; i++)
-            if (memcmp(g->base + i * g->elem_bytes, g->shadow + i * g->elem_bytes, g->elem_bytes) != 0) {
-                g->changed[i / 8] |= (unsigned char)(1u << (i % 8));
-                left++;
-            }
-    }
-    size_t *lens = calloc((size_t)eng->ranks, sizeof *lens);
-    if (!lens) {
-        set_engine_error(eng, "out of memory exchanging shared records");
-        return -1; /* every rank runs out alike or MPI aborts the job */
-    }
-    int rc = 0, k = 0, more = 1;
-    size_t i = 0;
-    while (more) {
-        size_t len = sizeof left;
-        for (; k < eng->n_regions; k++, i = 0) {
-            struct sim_region *g = &eng->regions[k];
-            for (; i < g->count && len + sizeof(share_head) + g->elem_bytes <= eng->region_cap; i++) {
-                if (!(g->changed[i / 8] & (1u << (i % 8))))
-                    continue;
-                share_head h = {.region = (uint32_t)k, .index = i};
-                memcpy(eng->region_buf + len, &h, sizeof h);
-                memcpy(eng->region_buf + len + sizeof h, g->base + i * g->elem_bytes, g->elem_bytes);
-                len += sizeof h + g->elem_bytes;
-                left--;
-            }
-            if (i < g->count)
-                break; /* the block is full */
-        }
-        memcpy(eng->region_buf, &left, sizeof left);
-        unsigned char *all = NULL;
-        if (sim_mpi_allgather(eng->region_buf, len, &all, lens) != 0) {
-            free(lens);
-            set_engine_error(eng, "MPI: exchanging shared records failed");
-            return -1;
-        }
-        more = 0;
-        if (take_shared_round(eng, all, lens, &more) != 0)
-            rc = -1; /* the rounds go on: the other ranks wait for this one */
-        free(all);
-    }
-    for (k = 0; k < eng->n_regions; k++) {
-        struct sim_region *g = &eng->regions[k];
-        memcpy(g->shadow, g->base, g->elem_bytes * g->count);
-    }
-    free(lens);
-    return rc;
-}
-
-static int snapshot_shared_regions(sim_engine *eng)
-{
-    for (int k = 0; k < eng->n_regions; k++) {
-        struct sim_region *g = &eng->regions[k];
-        free(g->shadow);
-        free(g->changed);
-        g->shadow = malloc(g->elem_bytes * g->count + 1);
-        g->changed = malloc(g->count / 8 + 1);
-        size_t need = sizeof(uint64_t) + sizeof(share_head) + g->elem_bytes;
-        size_t round = eng->cfg.share_round_bytes ? eng->cfg.share_round_bytes : SHARE_ROUND_BYTES;
-        if (need > eng->region_cap || round > eng->region_cap) { /* a round's block holds at least one record */
-            free(eng->region_buf);
-            eng->region_cap = need > round ? need : round;
-            eng->region_buf = malloc(eng->region_cap);
-        }
-        if (!g->shadow || !g->changed || !eng->region_buf) {
-            set_engine_error(eng, "out of memory copying shared records");
-            return -1;
-        }
-        memcpy(g->shadow, g->base, g->elem_bytes * g->count);
-    }
-    return 0;
+    char err[SIM_ERROR_LEN];
+    if (sim_shares_sync(&eng->shares, eng->rank, eng->ranks, err, sizeof err) == 0)
+        return 0;
+    set_engine_error(eng, "%s", err);
+    return -1;
 }
 
 int sim_rank(const sim_engine *eng) { return eng->rank; }
@@ -1836,8 +1685,12 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
         return -1;
     if (eng->ranks > 1) {
         drop_foreign_events(eng);
-        if (snapshot_shared_regions(eng) != 0)
+        char err[SIM_ERROR_LEN];
+        if (eng->shares.n > 0 &&
+            sim_shares_begin(&eng->shares, eng->cfg.share_round_bytes, eng->cfg.share_check, err, sizeof err) != 0) {
+            set_engine_error(eng, "%s", err);
             return -1;
+        }
     }
     if (build_due_index(eng) != 0)
         return -1;
@@ -1858,6 +1711,7 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
     else
         run_parallel(eng, &rs);
     eng->running = 0;
+    sim_shares_end(&eng->shares);
 
     eng->stats.events = sim_events_executed(eng);
     eng->stats.remote_events = eng->stats.rank_events = eng->stats.thread_events = 0;

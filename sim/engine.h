@@ -80,6 +80,11 @@ typedef struct sim_config {
      * window's exchange of events; 0: 1 MiB. Any value gives the same
      * results. */
     size_t exchange_round_bytes;
+    /* Distributed: keep a copy of every sim_share region and stop the run
+     * when a record changed without sim_share_touch (the environment's
+     * VDCSIM_SHARE_CHECK=1 does the same). For tests: costs a comparison of
+     * every region per window. */
+    int share_check;
 } sim_config;
 
 typedef struct sim_stats {
@@ -195,13 +200,25 @@ void sim_spread_lps(sim_engine *eng, uint32_t first, uint32_t end);
 
 /* Declares an array of `count` records of `elem_bytes` bytes, free of
  * pointers, that LPs on several ranks write (each record by one LP at a
- * time, as the threads rule already demands). Distributed, after every
- * window the bytes each rank changed reach every rank (MPI_Allgatherv, in
- * rounds of at most cfg.share_round_bytes per rank),
- * so each rank's copy equals the one-process memory at window boundaries.
- * Costs one comparison of the whole array per window. No effect in one
+ * time, as the threads rule already demands); `name` is for messages.
+ * Distributed, every write to a record must be marked with sim_share_touch
+ * (after or before the write, in the same window); after every window the
+ * records each rank marked reach every rank whole (MPI_Allgatherv, in
+ * rounds of at most cfg.share_round_bytes per rank), so each rank's copy
+ * equals the one-process memory at window boundaries. No effect in one
  * process. Returns 0 or -1. */
-int sim_share(sim_engine *eng, void *base, size_t elem_bytes, size_t count);
+int sim_share(sim_engine *eng, const char *name, void *base, size_t elem_bytes, size_t count);
+
+/* Marks the record of a sim_share region that holds the byte at `record` as
+ * written in this window (by the running handler, a window hook or window
+ * work: any thread). Does nothing in one process or for memory outside the
+ * regions. A write without its mark is lost on the other ranks: tests run
+ * with cfg.share_check (or VDCSIM_SHARE_CHECK=1), which aborts naming the
+ * region and record (sim/share.h). */
+void sim_share_touch(const void *record);
+/* Marks records base[index[j]] (arrays of elem_bytes-byte records), j < n:
+ * one call for a loop that writes many records of one region. */
+void sim_share_touch_list(const void *base, size_t elem_bytes, const uint32_t *index, size_t n);
 
 /* Runs until no event is left before until_ns, a hook asks to stop, or an
  * error. Returns 0 on success, -1 on error (see sim_error()). */

@@ -14,6 +14,9 @@ if ! ldd "$vdcsim" 2>/dev/null | grep -q 'libmpi\.so'; then
 fi
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# every MPI test runs the shared records' check mode: a write to a sim_share
+# record without its sim_share_touch stops the run naming the record
+export VDCSIM_SHARE_CHECK=1
 mpi() { local n=$1; shift; ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" mpirun --oversubscribe -n "$n" "$@"; }
 fail=0
 check() { local what=$1; shift; if "$@"; then echo "ok   $what"; else echo "FAIL $what"; fail=1; fi; }

@@ -13,7 +13,11 @@
  * go in rounds of 160 bytes (2 events per rank with 2 ranks, 1 with 3),
  * so a window's exchange of events takes several rounds too. With --mpi rank 0
  * writes OUT.h5; the other ranks record into scratch files they delete.
- * Usage: mpi_model OUT.h5 THREADS [--mpi]
+ * Every written shared record is marked (sim_share_touch) and the engine
+ * runs in check mode (cfg.share_check); with --miss-mark LP 5 leaves its
+ * record 3 (record 5 x 16 + 3 = 83 of the array) unmarked at its first
+ * sample at t >= 1 s, which check mode must stop naming that record.
+ * Usage: mpi_model OUT.h5 THREADS [--mpi [--miss-mark]]
  */
 #include <gsl/gsl_randist.h>
 #include <stdio.h>
@@ -35,6 +39,7 @@ typedef struct {
     uint64_t word[8];
 } shared_rec;
 static shared_rec shared[N_LPS * SHARED_PER_LP];
+static int miss_mark; /* --miss-mark: one write left unmarked (check mode's test) */
 
 typedef struct {
     recorder *rec;
@@ -49,9 +54,12 @@ static void handle(sim_ctx *ctx, void *state, const sim_event *ev)
     if (ev->kind == s->sample_kind) {
         rec_series_put(s->rec, s->series, sim_now(ctx), (int)sim_self(ctx), (double)s->received);
         shared_rec *mine = &shared[(size_t)sim_self(ctx) * SHARED_PER_LP];
-        for (int i = 0; i < SHARED_PER_LP; i++)
+        for (int i = 0; i < SHARED_PER_LP; i++) {
             for (int w = 0; w < 8; w++)
                 mine[i].word[w] = (uint64_t)sim_now(ctx) * 31 + s->received * 7 + (uint64_t)(i * 8 + w);
+            if (!(miss_mark && sim_self(ctx) == 5 && i == 3 && sim_now(ctx) >= 1000000000LL))
+                sim_share_touch(&mine[i]);
+        }
         sim_send(ctx, sim_self(ctx), SAMPLE_NS, s->sample_kind, NULL, 0);
         return;
     }
@@ -74,16 +82,18 @@ static int window_hook(void *ctx, sim_engine *eng, sim_window_phase phase, sim_t
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: mpi_model OUT.h5 THREADS [--mpi]\n");
+        fprintf(stderr, "usage: mpi_model OUT.h5 THREADS [--mpi [--miss-mark]]\n");
         return 2;
     }
     int mpi = argc > 3 && strcmp(argv[3], "--mpi") == 0, rank = 0, ranks = 1;
+    miss_mark = mpi && argc > 4 && strcmp(argv[4], "--miss-mark") == 0;
     if (mpi && (ranks = sim_mpi_join(&rank)) < 1) {
         fprintf(stderr, "mpi_model: cannot start MPI\n");
         return 1;
     }
     sim_config cfg = {.seed = 7, .lookahead_ns = LOOKAHEAD_NS, .threads = atoi(argv[2]), .distributed = ranks > 1,
-                      .share_round_bytes = SHARE_ROUND_BYTES, .exchange_round_bytes = EXCHANGE_ROUND_BYTES};
+                      .share_round_bytes = SHARE_ROUND_BYTES, .exchange_round_bytes = EXCHANGE_ROUND_BYTES,
+                      .share_check = 1};
     sim_engine *eng = sim_engine_new(&cfg);
     char path[4096], err[1024];
     snprintf(path, sizeof path, rank == 0 ? "%s" : "%s.rank%d", argv[1], rank);
@@ -108,7 +118,7 @@ int main(int argc, char **argv)
         for (int e = 0; e < START_EVENTS; e++)
             sim_schedule(eng, i, LOOKAHEAD_NS + (sim_time_ns)gsl_ran_exponential(r, 2e6), phold, NULL, 0);
     }
-    if (sim_share(eng, shared, sizeof *shared, N_LPS * SHARED_PER_LP) != 0) {
+    if (sim_share(eng, "mpi_model shared", shared, sizeof *shared, N_LPS * SHARED_PER_LP) != 0) {
         fprintf(stderr, "mpi_model: sim_share failed\n");
         return 1;
     }

@@ -12,6 +12,9 @@
 #    failures with HA and DRS over 2-3 ranks give datasets identical to a
 #    plain run; a feature not yet distributable (pods) is refused (exit 2,
 #    naming it) rather than run wrong (docs/engine.md, "One run over MPI ranks").
+#  - check mode (VDCSIM_SHARE_CHECK=1, set by mpi_lib.sh for every MPI
+#    test): a shared record written without sim_share_touch stops the run
+#    naming the region and record (mpi_model --miss-mark).
 # Skipped (77) when mpirun (Open MPI) is missing or the build has no MPI.
 # Args: VDCSIM SOURCE_DIR WORK_DIR
 set -u
@@ -52,6 +55,12 @@ for rt in "2 1" "3 2"; do
     "$src/scripts/h5same" -x m1.h5 "m$1$2.h5"
   check "recording model: $1 ranks: no scratch file left" test -z "$(ls m$1$2.h5.rank* 2>/dev/null)"
 done
+# check mode: LP 5 (rank 0 of 2: LPs 0-18) leaves record 5 x 16 + 3 = 83
+# unmarked once; the run must stop naming it, not end with a wrong array
+err=$(mpi 2 "$model" mx.h5 1 --mpi --miss-mark 2>&1 >/dev/null)
+check "check mode: an unmarked shared record stops the run naming it" \
+  grep -q "record 83 of shared region 'mpi_model shared' changed in this window without sim_share_touch" <<<"$err"
+rm -f mx.h5*
 
 # The datacenter model: quickstart (DRS), and rack failures with HA and DRS
 # (VMs fail, restart elsewhere and migrate: their shared records cross ranks).

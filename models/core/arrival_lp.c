@@ -60,6 +60,7 @@ void workload_gen_handle(sim_ctx *ctx, void *state, const sim_event *ev)
         const workload_group *wg = &env->groups[w->group];
         uint32_t id = wg->first_vm + (uint32_t)w->arrived++;
         env->vms[id].arrived_ns = sim_now(ctx); /* unplaced: the generator holds the VM */
+        sim_share_touch(&env->vms[id]);
         gen_log(ctx, w, env->log_vm_arrived, id, w->group);
         vm_msg m = {.vm = id};
         sim_send(ctx, model_cluster_lp_of_vm(env, id), env->control_latency_ns, env->kind_vm_power_on, &m, sizeof m);

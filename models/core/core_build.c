@@ -607,7 +607,7 @@ static int build_demand_states(core_model *m, sim_engine *eng)
         m->vm_demand_slot[i] = vm_spec_demand_stateful(&m->vm_specs[i]) ? next++ : UINT32_MAX;
     env->vm_demand_slot = m->vm_demand_slot;
     env->vm_demand_states = m->vm_demand_states;
-    return sim_share(eng, m->vm_demand_states, VM_DEMANDS * sizeof *m->vm_demand_states, n);
+    return sim_share(eng, "vm demand states", m->vm_demand_states, VM_DEMANDS * sizeof *m->vm_demand_states, n);
 }
 
 model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, uint32_t n_cluster_slots)
@@ -653,7 +653,7 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
     /* Over MPI ranks (docs/engine.md): hosts are spread, every other LP stays
      * on rank 0; a VM's record is written by whichever LP holds the VM. */
     sim_spread_lps(eng, env->first_host_lp, env->first_host_lp + env->n_hosts);
-    if (sim_share(eng, m->vms, sizeof *m->vms, env->n_vms) != 0 || build_demand_states(m, eng) != 0)
+    if (sim_share(eng, "vms", m->vms, sizeof *m->vms, env->n_vms) != 0 || build_demand_states(m, eng) != 0)
         return model_runtime_error(b, "out of memory");
     return MODEL_OK;
 }

@@ -50,6 +50,7 @@ void host_add_vm(host *h, uint32_t vm_id)
     h->vm_ids[h->n_vms++] = vm_id;
     h->numa.vms_version++;
     h->env->vms[vm_id].host = (int32_t)h->index;
+    sim_share_touch(&h->env->vms[vm_id]);
 }
 
 int host_remove_vm(host *h, uint32_t vm_id)
@@ -63,6 +64,7 @@ int host_remove_vm(host *h, uint32_t vm_id)
         h->n_vms--;
         h->numa.vms_version++;
         h->env->vms[vm_id].host = -1;
+        sim_share_touch(&h->env->vms[vm_id]);
         return 0;
     }
     return -1;
@@ -154,7 +156,10 @@ void host_grant_maintenance(sim_ctx *ctx, host *h, sim_time_ns duration_ns)
 static demand_state *vm_demand_states_of(const model_env *env, uint32_t vm_id)
 {
     uint32_t slot = env->vm_demand_slot ? env->vm_demand_slot[vm_id] : UINT32_MAX;
-    return slot == UINT32_MAX ? NULL : &env->vm_demand_states[(size_t)slot * VM_DEMANDS];
+    if (slot == UINT32_MAX)
+        return NULL;
+    sim_share_touch(&env->vm_demand_states[(size_t)slot * VM_DEMANDS]); /* the callers write them */
+    return &env->vm_demand_states[(size_t)slot * VM_DEMANDS];
 }
 
 /* The VM has just become running here (zero boot time, or its boot ended). */
@@ -425,6 +430,7 @@ static void host_sample(sim_ctx *ctx, host *h)
     if (host_contention_step_pods(s.spec, env->vm_specs, env->vms, h->vm_ids, s.in, h->n_vms, interval_ms, sc,
                                   &s.pods, NULL, &s.totals) != 0) /* no per-VM details: nobody reads them */
         abort();
+    sim_share_touch_list(env->vms, sizeof *env->vms, h->vm_ids, h->n_vms); /* their cpu_* fields */
     sc->numa_cache = NULL;
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
         if (f->hooks->adjust_totals)

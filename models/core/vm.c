@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "sim/engine.h"
+
 const char *vm_state_name(vm_state s)
 {
     switch (s) {
@@ -34,6 +36,7 @@ int vm_transition(vm *v, vm_state to)
     if (!vm_transition_allowed(v->state, to))
         return -1;
     v->state = to;
+    sim_share_touch(v); /* a shared record over MPI ranks (core_build.c) */
     return 0;
 }
 

@@ -426,8 +426,8 @@ bad_input:
 static int failure_start(failure_model *fm, sim_engine *eng, char *err, size_t err_len)
 {
     /* written by whichever LP holds the VM or host (docs/engine.md, MPI) */
-    if (sim_share(eng, fm->vms, sizeof *fm->vms, fm->env.env->n_vms + 1) != 0 ||
-        sim_share(eng, fm->hosts, sizeof *fm->hosts, fm->env.env->n_hosts + 1) != 0) {
+    if (sim_share(eng, "failure vm accounts", fm->vms, sizeof *fm->vms, fm->env.env->n_vms + 1) != 0 ||
+        sim_share(eng, "failure host accounts", fm->hosts, sizeof *fm->hosts, fm->env.env->n_hosts + 1) != 0) {
         snprintf(err, err_len, "out of memory");
         return -1;
     }

@@ -40,6 +40,7 @@ static void send_self(sim_ctx *ctx, const failure_env *fe, sim_time_ns delay, fa
 /* Marks VM v down now (if it is not already) and counts the failure. */
 static void vm_mark_down(vm_avail *va, sim_time_ns now, int count_failure)
 {
+    sim_share_touch(va); /* the failure accounts are shared over MPI ranks (failure_build.c) */
     if (!va->down) {
         va->down = 1;
         va->down_since_ns = now;
@@ -72,6 +73,7 @@ static void host_take_down_vms(sim_ctx *ctx, failure_env *fe, host *h, vm_down_c
         host_remove_vm(h, id);
         host_notify_vm_stopped(ctx, h, id); /* its service and pods learn at once */
         fe->hosts[h->index].vm_failures++;
+        sim_share_touch(&fe->hosts[h->index]);
         host_event_log(ctx, h, fe->log_vm_failed, id, h->index, cause);
         notify(ctx, h, CLUSTER_NOTICE_VM_FAILED, id, cause);
     }
@@ -80,6 +82,7 @@ static void host_take_down_vms(sim_ctx *ctx, failure_env *fe, host *h, vm_down_c
 static void host_arm_isolation_timeout(sim_ctx *ctx, const failure_env *fe, host_outage *o)
 {
     o->isolation_epoch++;
+    sim_share_touch(o);
     send_self(ctx, fe, fe->isolation_timeout_ns, (failure_msg){.op = FOP_ISOLATION_TIMEOUT, .epoch = o->isolation_epoch});
 }
 
@@ -95,6 +98,7 @@ static void host_update_state(sim_ctx *ctx, failure_env *fe, host *h, outage_rea
     o->time_in_state_ns[old] += now - o->state_since_ns;
     o->state_since_ns = now;
     h->state = o->state = now_state;
+    sim_share_touch(o);
     int64_t id = h->index;
 
     /* leaving a state */
@@ -154,6 +158,7 @@ static void host_outage_begin(sim_ctx *ctx, failure_env *fe, host *h, outage_rea
     const model_env *env = h->env;
     host_notify_outage_begins(ctx, h); /* e.g. a VM paused for a migration goes down as a running one */
     fe->hosts[h->index].active[reason]++;
+    sim_share_touch(&fe->hosts[h->index]);
     host_update_state(ctx, fe, h, reason);
     if (reason == OUTAGE_OWN_ISOLATION) {
         const failure_process_spec *p = &fe->host_group_isolation[env->host_specs[h->index].group];
@@ -179,6 +184,7 @@ static void host_outage_end(sim_ctx *ctx, failure_env *fe, host *h, outage_reaso
     if (o->active[reason] == 0)
         abort(); /* an end without a begin is a model bug */
     o->active[reason]--;
+    sim_share_touch(o);
     host_update_state(ctx, fe, h, reason);
     if (reason == OUTAGE_OWN)
         host_schedule_own_failure(ctx, fe, h);
@@ -192,6 +198,7 @@ static void host_isolation_timeout(sim_ctx *ctx, failure_env *fe, host *h, uint3
     if (epoch != o->isolation_epoch || h->state != HOST_ISOLATED || o->isolation_response_applied)
         return;
     o->isolation_response_applied = 1;
+    sim_share_touch(o);
     if (fe->isolation_power_off)
         host_take_down_vms(ctx, fe, h, VM_DOWN_ISOLATION_RESPONSE);
 }
@@ -216,6 +223,7 @@ static void host_vm_crash(sim_ctx *ctx, failure_env *fe, host *h, uint32_t vm_id
     vm_msg start = {.vm = vm_id};
     const vm_crash_spec *cs = &fe->vm_group_crash[env->vm_specs[vm_id].group];
     va->crash_restart_pending = 1;
+    sim_share_touch(va);
     sim_send(ctx, sim_self(ctx), cs->restart_delay_ns, env->kind_vm_start, &start, sizeof start);
 }
 
@@ -232,6 +240,7 @@ static int host_stop_crashed_vm(sim_ctx *ctx, failure_env *fe, host *h, uint32_t
         return 0;
     sim_time_ns now = sim_now(ctx);
     va->crash_restart_pending = 0;
+    sim_share_touch(va);
     if (vm_transition(v, VM_STOPPED) != 0)
         abort(); /* failed -> stopped is always allowed */
     if (va->down) {
@@ -282,6 +291,7 @@ static int failure_host_handle(sim_ctx *ctx, host *h, const host_feature *f, con
             if (!va->crash_restart_pending)
                 return 1; /* void: the VM was powered off meanwhile */
             va->crash_restart_pending = 0;
+            sim_share_touch(va);
         }
         return host_refuses_start(ctx, fe, h, ev, id);
     }
@@ -323,6 +333,7 @@ static void vm_now_running(sim_ctx *ctx, failure_env *fe, host *h, uint32_t id, 
 {
     vm_avail *va = &fe->vms[id];
     va->epoch++;
+    sim_share_touch(va);
     if (va->down) {
         va->downtime_ns += sim_now(ctx) - va->down_since_ns;
         va->down = 0;
@@ -354,9 +365,10 @@ static void failure_host_after(sim_ctx *ctx, host *h, const host_feature *f, con
     if (ev->kind == env->kind_vm_start) {
         uint32_t id = ((const vm_msg *)ev->payload.bytes)->vm;
         const vm *v = &env->vms[id];
-        if (v->host == (int32_t)h->index && v->state == VM_STARTING)
+        if (v->host == (int32_t)h->index && v->state == VM_STARTING) {
             fe->vms[id].self_started = ev->src_lp == sim_self(ctx); /* running at its boot's end */
-        else if (v->host == (int32_t)h->index && v->state == VM_RUNNING)
+            sim_share_touch(&fe->vms[id]);
+        } else if (v->host == (int32_t)h->index && v->state == VM_RUNNING)
             vm_now_running(ctx, fe, h, id, ev->src_lp == sim_self(ctx));
         return;
     }
@@ -386,6 +398,7 @@ static void failure_vm_arrival_failed(sim_ctx *ctx, host *h, const host_feature 
     va->down = 1;
     va->down_since_ns = sim_now(ctx);
     va->failures++;
+    sim_share_touch(va);
     cluster_notice n = {.kind = CLUSTER_NOTICE_VM_FAILED, .host = (int32_t)src_host, .vm = vm_id,
                         .detail = VM_DOWN_HOST_FAILED, .at_ns = sim_now(ctx)};
     cluster_send_notice(ctx, h->env, &n);

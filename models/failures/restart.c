@@ -101,11 +101,13 @@ static void vm_off_for_good(sim_ctx *ctx, const failure_env *fe, uint32_t vm_id)
     if (va->down) {
         va->downtime_ns += now - va->down_since_ns;
         va->down = 0;
+        sim_share_touch(va); /* shared over MPI ranks (failure_build.c) */
     }
     vm *v = &env->vms[vm_id];
     if (v->state == VM_FAILED && vm_transition(v, VM_STOPPED) != 0)
         abort(); /* failed -> stopped is always allowed */
     v->stopped_ns = now;
+    sim_share_touch(v);
 }
 
 static void schedule_tick(sim_ctx *ctx, const failure_env *fe, sim_time_ns delay)
@@ -140,6 +142,7 @@ static void restart_no_capacity(sim_ctx *ctx, cluster *c, failure_env *fe, resta
     const model_env *env = c->env;
     q->restart_failures++;
     fe->vms[e.vm].restart_failures++;
+    sim_share_touch(&fe->vms[e.vm]);
     e.attempts++;
     cluster_event_log(ctx, c, fe->log_vm_restart_failed, e.vm, -1, e.attempts);
     ha_controller *ha = ha_of(fe, c);

@@ -493,8 +493,8 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
                  ? 0
                  : -2;
     /* host LPs write it, controllers (rank 0 over MPI) read it */
-    if (rc == 0 && (sim_share(eng, d->stage, sizeof *d->stage, nv) != 0 ||
-                    sim_share(eng, d->host_staged, sizeof *d->host_staged, nh) != 0))
+    if (rc == 0 && (sim_share(eng, "drs stage", d->stage, sizeof *d->stage, nv) != 0 ||
+                    sim_share(eng, "drs host_staged", d->host_staged, sizeof *d->host_staged, nh) != 0))
         rc = -2;
     /* calloc's zero stamps read "never staged" (drs_stage_stamp) */
     if (rc == 0) {

@@ -256,6 +256,7 @@ static inline void vm_stats_to(drs_stats_stage *out, const vm_stats_src *src, ui
     out->dirty_bytes_per_s = src->dirty_mb_per_s[vs->group] * 1e6 * use;
     out->host = src->host;
     out->stamp = drs_stage_stamp(src->round, running);
+    sim_share_touch(out); /* a d->stage record is shared over MPI ranks (drs_build.c); a local one is not */
 }
 
 /* A VM of another cluster's controller (cross-cluster vMotion): its own
@@ -301,8 +302,10 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
      * positions (drs_stage_record), stamped with this host and the round. */
     const uint32_t n_vms = h->n_vms, *ids = h->vm_ids, round = drs_stage_round(now, env->sample_period_ns);
     drs_stats_stage *stage = d->stage;
-    if (n_vms > 0) /* a host with no VM writes no record: its range needs no scan */
+    if (n_vms > 0) { /* a host with no VM writes no record: its range needs no scan */
         d->host_staged[h->index] = drs_stage_stamp(round, 0);
+        sim_share_touch(&d->host_staged[h->index]);
+    }
     const vm_stats_src src = vm_stats_src_of(d, env, s, h->index, round);
     const uint32_t own = env->host_cluster ? env->host_cluster[h->index] : 0;
     const drs_stage_map map = drs_stage_map_of(env, own);

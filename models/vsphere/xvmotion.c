@@ -78,6 +78,7 @@ static void reserve_twin(sim_ctx *ctx, cluster *c, const xv_world *w, xv_msg m)
         if (f->hooks->vm_placed)
             f->hooks->vm_placed(c, f, twin, chosen);
     env->vms[twin].arrived_ns = sim_now(ctx); /* not on a host yet: the controller holds it */
+    sim_share_touch(&env->vms[twin]);
     c->arrived++;
     c->placed++;
     c->live++;

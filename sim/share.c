@@ -1,0 +1,285 @@
+/* share.c - shared records over MPI ranks: marks, exchange, check mode (see
+ * share.h). */
+#include "sim/share.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/engine.h"
+#include "sim/mpi_link.h"
+
+struct sim_share_region {
+    char *name;
+    unsigned char *base;
+    size_t elem_bytes, count, bytes;
+    _Atomic uint64_t *marks; /* a bit per record written here this window */
+    uint64_t *got;          /* a bit per record taken from another rank this window */
+    unsigned char *shadow;  /* check mode: the region as at the last window end */
+};
+
+enum { SHARE_ROUND_BYTES = 1 << 20 };
+
+typedef struct {
+    uint32_t region;
+    uint32_t pad;
+    uint64_t index;
+} share_head;
+
+/* The regions sim_share_touch marks into: set only between sim_shares_begin
+ * and sim_shares_end of a distributed run (one per process: MPI runs one
+ * engine at a time), outside any parallel region, so the threads that mark
+ * read it after the fork that started them. */
+static sim_shares *marking;
+
+static size_t words_of(size_t count) { return count / 64 + 1; }
+
+static void mark(sim_share_region *g, size_t i)
+{
+    atomic_fetch_or_explicit(&g->marks[i / 64], (uint64_t)1 << (i % 64), memory_order_relaxed);
+}
+
+static int marked(const sim_share_region *g, size_t i)
+{
+    return (atomic_load_explicit(&g->marks[i / 64], memory_order_relaxed) >> (i % 64)) & 1;
+}
+
+static sim_share_region *region_of(const void *p, size_t *index)
+{
+    const uintptr_t at = (uintptr_t)p;
+    for (int k = 0; k < marking->n; k++) {
+        sim_share_region *g = &marking->regions[k];
+        const uintptr_t off = at - (uintptr_t)g->base;
+        if (off < g->bytes) {
+            *index = off / g->elem_bytes;
+            return g;
+        }
+    }
+    return NULL;
+}
+
+void sim_share_touch(const void *record)
+{
+    if (!marking)
+        return;
+    size_t i;
+    sim_share_region *g = region_of(record, &i);
+    if (g)
+        mark(g, i);
+}
+
+void sim_share_touch_list(const void *base, size_t elem_bytes, const uint32_t *index, size_t n)
+{
+    if (!marking || n == 0)
+        return;
+    size_t first;
+    sim_share_region *g = region_of(base, &first);
+    if (!g || g->elem_bytes != elem_bytes)
+        return;
+    for (size_t j = 0; j < n; j++)
+        if (first + index[j] < g->count)
+            mark(g, first + index[j]);
+}
+
+int sim_shares_add(sim_shares *s, const char *name, void *base, size_t elem_bytes, size_t count)
+{
+    if (!base || elem_bytes == 0 || count > SIZE_MAX / elem_bytes)
+        return -1;
+    sim_share_region *grown = realloc(s->regions, (size_t)(s->n + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    s->regions = grown;
+    char *copy = malloc(strlen(name ? name : "?") + 1);
+    if (!copy)
+        return -1;
+    strcpy(copy, name ? name : "?");
+    s->regions[s->n++] = (sim_share_region){
+        .name = copy, .base = base, .elem_bytes = elem_bytes, .count = count, .bytes = elem_bytes * count};
+    return 0;
+}
+
+int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, char *err, size_t err_len)
+{
+    const char *env = getenv("VDCSIM_SHARE_CHECK");
+    s->check = check || (env && env[0] && strcmp(env, "0") != 0);
+    if (round_bytes == 0)
+        round_bytes = SHARE_ROUND_BYTES;
+    for (int k = 0; k < s->n; k++) {
+        sim_share_region *g = &s->regions[k];
+        free(g->marks);
+        free(g->got);
+        free(g->shadow);
+        g->marks = calloc(words_of(g->count), sizeof *g->marks);
+        g->got = calloc(words_of(g->count), sizeof *g->got);
+        g->shadow = s->check ? malloc(g->bytes + 1) : NULL;
+        size_t need = sizeof(uint64_t) + sizeof(share_head) + g->elem_bytes;
+        if (need > s->cap || round_bytes > s->cap) { /* a round's block holds at least one record */
+            free(s->buf);
+            s->cap = need > round_bytes ? need : round_bytes;
+            s->buf = malloc(s->cap);
+        }
+        if (!g->marks || !g->got || (s->check && !g->shadow) || !s->buf) {
+            snprintf(err, err_len, "out of memory preparing shared records");
+            return -1;
+        }
+        if (s->check)
+            memcpy(g->shadow, g->base, g->bytes);
+    }
+    marking = s;
+    return 0;
+}
+
+void sim_shares_end(sim_shares *s)
+{
+    if (marking == s)
+        marking = NULL;
+}
+
+void sim_shares_free(sim_shares *s)
+{
+    sim_shares_end(s);
+    for (int k = 0; k < s->n; k++) {
+        free(s->regions[k].name);
+        free(s->regions[k].marks);
+        free(s->regions[k].got);
+        free(s->regions[k].shadow);
+    }
+    free(s->regions);
+    free(s->buf);
+    *s = (sim_shares){0};
+}
+
+/* Check mode: every record that differs from the shadow must be marked. */
+static void check_marks(const sim_shares *s, int rank)
+{
+    for (int k = 0; k < s->n; k++) {
+        const sim_share_region *g = &s->regions[k];
+        for (size_t i = 0; i < g->count; i++) {
+            const size_t at = i * g->elem_bytes;
+            if (!marked(g, i) && memcmp(g->base + at, g->shadow + at, g->elem_bytes) != 0) {
+                fprintf(stderr,
+                        "vdcsim: rank %d: record %zu of shared region '%s' changed in this window without "
+                        "sim_share_touch (VDCSIM_SHARE_CHECK)\n",
+                        rank, i, g->name);
+                abort();
+            }
+        }
+    }
+}
+
+/* Takes the records of one round's blocks (each led by its rank's count of
+ * records still to come; *more set when any is non-zero). 0 or -1. */
+static int take_round(sim_shares *s, int rank, int ranks, const unsigned char *all, const size_t *lens, int *more,
+                      char *err, size_t err_len)
+{
+    int rc = 0;
+    size_t off = 0;
+    for (int r = 0; r < ranks; r++) {
+        const size_t end = off + lens[r];
+        uint64_t left = 0;
+        if (lens[r] >= sizeof left)
+            memcpy(&left, all + off, sizeof left);
+        *more |= left != 0;
+        off += lens[r] >= sizeof left ? sizeof left : lens[r];
+        while (r != rank && off + sizeof(share_head) <= end) {
+            share_head h;
+            memcpy(&h, all + off, sizeof h);
+            sim_share_region *g = h.region < (uint32_t)s->n ? &s->regions[h.region] : NULL;
+            if (!g || h.index >= g->count || off + sizeof h + g->elem_bytes > end) {
+                if (!err[0])
+                    snprintf(err, err_len, "received a malformed shared record from rank %d", r);
+                rc = -1;
+                break;
+            }
+            const size_t i = (size_t)h.index;
+            const unsigned char *theirs = all + off + sizeof h;
+            unsigned char *now = g->base + i * g->elem_bytes;
+            const int seen = marked(g, i) || (g->got[i / 64] >> (i % 64) & 1);
+            if (seen && memcmp(now, theirs, g->elem_bytes) != 0 && rc == 0) {
+                if (!err[0])
+                    snprintf(err, err_len, "record %zu of shared region '%s' was written on two ranks in one window", i,
+                         g->name);
+                rc = -1;
+            }
+            memcpy(now, theirs, g->elem_bytes);
+            g->got[i / 64] |= (uint64_t)1 << (i % 64);
+            off += sizeof h + g->elem_bytes;
+        }
+        off = end;
+    }
+    return rc;
+}
+
+/* Packs this rank's marked records from (*k, *i) on into s->buf after the
+ * count; returns the block's length. */
+static size_t pack_round(sim_shares *s, int *k, size_t *i, uint64_t *left)
+{
+    size_t len = sizeof *left;
+    for (; *k < s->n; (*k)++, *i = 0) {
+        sim_share_region *g = &s->regions[*k];
+        while (*i < g->count) {
+            const uint64_t w = atomic_load_explicit(&g->marks[*i / 64], memory_order_relaxed) >> (*i % 64);
+            if (w == 0) {
+                *i = (*i / 64 + 1) * 64;
+                continue;
+            }
+            *i += (size_t)__builtin_ctzll(w);
+            if (len + sizeof(share_head) + g->elem_bytes > s->cap)
+                return len; /* the block is full */
+            share_head h = {.region = (uint32_t)*k, .index = *i};
+            memcpy(s->buf + len, &h, sizeof h);
+            memcpy(s->buf + len + sizeof h, g->base + *i * g->elem_bytes, g->elem_bytes);
+            len += sizeof h + g->elem_bytes;
+            (*left)--;
+            (*i)++;
+        }
+    }
+    return len;
+}
+
+int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_len)
+{
+    err[0] = '\0';
+    if (s->check)
+        check_marks(s, rank);
+    uint64_t left = 0;
+    for (int k = 0; k < s->n; k++) {
+        const sim_share_region *g = &s->regions[k];
+        for (size_t w = 0; w < words_of(g->count); w++)
+            left += (uint64_t)__builtin_popcountll(atomic_load_explicit(&g->marks[w], memory_order_relaxed));
+    }
+    size_t *lens = calloc((size_t)ranks, sizeof *lens);
+    if (!lens) {
+        snprintf(err, err_len, "out of memory exchanging shared records");
+        return -1; /* every rank runs out alike or MPI aborts the job */
+    }
+    int rc = 0, k = 0, more = 1;
+    size_t i = 0;
+    while (more) {
+        const size_t len = pack_round(s, &k, &i, &left);
+        memcpy(s->buf, &left, sizeof left);
+        unsigned char *all = NULL;
+        if (sim_mpi_allgather(s->buf, len, &all, lens) != 0) {
+            free(lens);
+            snprintf(err, err_len, "MPI: exchanging shared records failed");
+            return -1;
+        }
+        more = 0;
+        if (take_round(s, rank, ranks, all, lens, &more, err, err_len) != 0)
+            rc = -1; /* the rounds go on: the other ranks wait for this one */
+        free(all);
+    }
+    free(lens);
+    for (k = 0; k < s->n; k++) {
+        sim_share_region *g = &s->regions[k];
+        for (size_t w = 0; w < words_of(g->count); w++) {
+            atomic_store_explicit(&g->marks[w], 0, memory_order_relaxed);
+            g->got[w] = 0;
+        }
+        if (s->check)
+            memcpy(g->shadow, g->base, g->bytes);
+    }
+    return rc;
+}
