@@ -8,10 +8,8 @@
  * in the same order and the same libm log. For the taus2 generator (every
  * stream of the engine, sim/rng.c) the generator step is inlined instead of
  * called through the gsl_rng_type function pointers; any other generator
- * goes through gsl_ran_gaussian itself. On x86-64 CPUs with AVX2 the three
- * words of a taus2 step are computed in one vector (per-lane shifts: the
- * same integer words); demand_gaussian_scalar is the path without it.
- * tests/test_gaussian.c checks the identity of both on millions of draws.
+ * goes through gsl_ran_gaussian itself. tests/test_gaussian.c checks the
+ * identity on millions of draws.
  */
 #ifndef VDCSIM_MODELS_WORKLOAD_GAUSSIAN_H
 #define VDCSIM_MODELS_WORKLOAD_GAUSSIAN_H
@@ -19,8 +17,5 @@
 #include <gsl/gsl_rng.h>
 
 double demand_gaussian(gsl_rng *r, double sigma);
-
-/* The same draw without the vector step (every CPU; for tests). */
-double demand_gaussian_scalar(gsl_rng *r, double sigma);
 
 #endif
