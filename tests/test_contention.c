@@ -476,6 +476,48 @@ static void test_host_step(void)
     host_scratch_free(&sc);
 }
 
+/* The step without a caller's per-VM details skips the per-VM network
+ * step when no VM has network demand: the same doubles as with them (the
+ * network sums +0, nothing for the hypervisor), and with demand it runs. */
+static int same_double(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+static void test_host_step_no_network(void)
+{
+    host_spec h = small_host();
+    vm_group_spec gs[3];
+    vm_spec specs[3] = {small_vm(&gs[0]), small_vm(&gs[1]), small_vm(&gs[2])};
+    gs[0].res.sriov = gs[1].res.sriov = 1;
+    vm with[3] = {{0}}, without[3] = {{0}};
+    uint32_t ids[3] = {0, 1, 2};
+    host_scratch sc = {0};
+    host_vm_output out[3];
+    host_totals t1, t2;
+    for (int net = 0; net <= 1; net++) {
+        /* 4000 MHz each on 8000 MHz; no network, then 4 Gbps each (SR-IOV for
+         * VMs 0 and 1, virtio for VM 2: 10/3 Gbps * 100 MHz/Gbps) */
+        host_vm_input in[3] = {{4000, 0.25, net * 4.0}, {4000, 0.25, net * 4.0}, {5000, 0.25, net * 4.0}};
+        CHECK_INT_EQ(host_contention_step(&h, specs, with, ids, in, 3, 20000, &sc, out, &t1), 0);
+        CHECK_INT_EQ(host_contention_step(&h, specs, without, ids, in, 3, 20000, &sc, NULL, &t2), 0);
+        double hypervisor = net ? 1000.0 / 3.0 : 0.0;
+        CHECK(same_double(t2.network_gbps, net ? t1.network_gbps : 0.0)); /* +0 without demand */
+        CHECK_NEAR(t2.network_gbps, net ? 10.0 : 0.0, 1e-9);
+        CHECK(same_double(t2.cpu_hypervisor_mhz, t1.cpu_hypervisor_mhz));
+        CHECK_NEAR(t2.cpu_hypervisor_mhz, hypervisor, 1e-9);
+        CHECK(same_double(t2.cpu_usage_mhz, t1.cpu_usage_mhz));
+        CHECK(same_double(t2.cpu_ready_pct, t1.cpu_ready_pct));
+        CHECK(same_double(t2.power_w, t1.power_w));
+        for (int i = 0; i < 3; i++) {
+            CHECK_NEAR(without[i].cpu_entitlement_mhz, (8000.0 - hypervisor) / 3.0, 1e-9);
+            CHECK(same_double(without[i].cpu_entitlement_mhz, with[i].cpu_entitlement_mhz));
+            CHECK(same_double(without[i].cpu_speed_factor, with[i].cpu_speed_factor));
+            CHECK(same_double((double)without[i].cpu_ready_pct, (double)with[i].cpu_ready_pct));
+        }
+        CHECK_INT_EQ(out[0].sriov, 1);
+        CHECK_INT_EQ(out[2].sriov, 0);
+    }
+    host_scratch_free(&sc);
+}
+
 /* A host node's pods are one more claimant in the water-filling (shares =
  * requested millicores) and their memory is the host's. */
 static void test_host_step_pods(void)
@@ -672,5 +714,6 @@ int main(void)
     test_memory();
     test_memory_unreclaimed();
     test_host_step();
+    test_host_step_no_network();
     return CHECK_DONE();
 }

@@ -2,6 +2,7 @@
 #include "models/core/host.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/core/model_env.h"
 #include "models/workload/demand.h"
@@ -241,37 +242,34 @@ static void host_record(const model_env *env, sim_time_ns now, const host *h, co
 {
     int e = (int)h->index;
     const host_totals *t = &s->totals;
-    const double values[HOST_SERIES_COUNT] = {
-        [HOST_SERIES_CPU_READY_PCT] = t->cpu_ready_pct,
-        [HOST_SERIES_CPU_READY_MS] = t->cpu_ready_ms,
-        [HOST_SERIES_CPU_USEFUL_MHZ] = t->cpu_useful_mhz,
-        [HOST_SERIES_CPU_HYPERVISOR_MHZ] = t->cpu_hypervisor_mhz,
-        [HOST_SERIES_MEMORY_CONSUMED_MIB] = t->memory_consumed_mib,
-        [HOST_SERIES_MEMORY_ACTIVE_MIB] = t->memory_active_mib,
-        [HOST_SERIES_MEMORY_SHARED_MIB] = t->memory_shared_mib,
-        [HOST_SERIES_MEMORY_BALLOONED_MIB] = t->memory_ballooned_mib,
-        [HOST_SERIES_MEMORY_COMPRESSED_MIB] = t->memory_compressed_mib,
-        [HOST_SERIES_MEMORY_SWAPPED_MIB] = t->memory_swapped_mib,
-        [HOST_SERIES_NETWORK_GBPS] = t->network_gbps,
-        [HOST_SERIES_POWER_W] = t->power_w,
-    };
-    /* the host's series in one call: the row and cell are found once */
-    int ids[HOST_SERIES_COUNT + 4];
-    double vals[HOST_SERIES_COUNT + 4];
-    int n = 0;
-    ids[n] = env->series_host_cpu_demand;
-    vals[n++] = t->cpu_demand_mhz;
-    ids[n] = env->series_host_cpu_usage;
-    vals[n++] = t->cpu_usage_mhz;
-    for (int k = 0; k < HOST_SERIES_COUNT; k++) {
-        ids[n] = env->series_host[k]; /* < 0: not recorded, skipped */
-        vals[n++] = values[k];
-    }
-    ids[n] = env->series_host_memory_committed;
-    vals[n++] = s->vm_memory_mib;
-    ids[n] = env->series_host_vms_running;
-    vals[n++] = (double)h->n_vms;
-    rec_series_put_each(env->rec, ids, vals, n, now, e);
+    /* the host's series in one call: the row and cell are found once; the
+     * values written where they go (series_host's in its order) */
+    enum { FIRST = 2, N = HOST_SERIES_COUNT + 4 };
+    int ids[N];
+    double vals[N];
+    ids[0] = env->series_host_cpu_demand;
+    vals[0] = t->cpu_demand_mhz;
+    ids[1] = env->series_host_cpu_usage;
+    vals[1] = t->cpu_usage_mhz;
+    memcpy(ids + FIRST, env->series_host, HOST_SERIES_COUNT * sizeof *ids); /* < 0: not recorded, skipped */
+    double *hv = vals + FIRST;
+    hv[HOST_SERIES_CPU_READY_PCT] = t->cpu_ready_pct;
+    hv[HOST_SERIES_CPU_READY_MS] = t->cpu_ready_ms;
+    hv[HOST_SERIES_CPU_USEFUL_MHZ] = t->cpu_useful_mhz;
+    hv[HOST_SERIES_CPU_HYPERVISOR_MHZ] = t->cpu_hypervisor_mhz;
+    hv[HOST_SERIES_MEMORY_CONSUMED_MIB] = t->memory_consumed_mib;
+    hv[HOST_SERIES_MEMORY_ACTIVE_MIB] = t->memory_active_mib;
+    hv[HOST_SERIES_MEMORY_SHARED_MIB] = t->memory_shared_mib;
+    hv[HOST_SERIES_MEMORY_BALLOONED_MIB] = t->memory_ballooned_mib;
+    hv[HOST_SERIES_MEMORY_COMPRESSED_MIB] = t->memory_compressed_mib;
+    hv[HOST_SERIES_MEMORY_SWAPPED_MIB] = t->memory_swapped_mib;
+    hv[HOST_SERIES_NETWORK_GBPS] = t->network_gbps;
+    hv[HOST_SERIES_POWER_W] = t->power_w;
+    ids[FIRST + HOST_SERIES_COUNT] = env->series_host_memory_committed;
+    vals[FIRST + HOST_SERIES_COUNT] = s->vm_memory_mib;
+    ids[FIRST + HOST_SERIES_COUNT + 1] = env->series_host_vms_running;
+    vals[FIRST + HOST_SERIES_COUNT + 1] = (double)h->n_vms;
+    rec_series_put_each(env->rec, ids, vals, N, now, e);
     if (env->series_vm_cpu_demand < 0 && env->series_vm_ready < 0 && env->series_vm_entitlement < 0 &&
         env->series_vm_speed < 0)
         return;
@@ -304,6 +302,7 @@ static void vm_demand_memo_fill(host_demand_memo *m, const vm_spec *vs, sim_time
 {
     m->group = vm_spec_group_key(vs);
     m->t_ns = now;
+    m->stateful = 0;
     for (int r = 0; r < VM_DEMANDS; r++) {
         const demand_spec *d = vm_spec_demand(vs, r);
         int stateless = demand_stateless(d);
@@ -313,7 +312,16 @@ static void vm_demand_memo_fill(host_demand_memo *m, const vm_spec *vs, sim_time
         m->kind[r] = !stateless                  ? HOST_MEMO_STATEFUL
                      : d->noise > 0.0 && noise ? HOST_MEMO_NOISY
                                                : HOST_MEMO_FIXED;
+        m->stateful |= !stateless;
     }
+}
+
+/* Resource r of a VM of a group without stateful specs: the group's value,
+ * or its level with the VM's own noise. */
+static inline double vm_demand_stateless(const host_demand_memo *m, int r, gsl_rng *noise)
+{
+    /* HOST_MEMO_NOISY: the spec has noise and there is a stream */
+    return m->kind[r] == HOST_MEMO_NOISY ? demand_noise_drawn(m->spec[r], m->level[r], noise) : m->value[r];
 }
 
 /* Resource r (VM_DEMAND_*) of VM id, whose spec is vs, from its group's slot. */
@@ -337,12 +345,18 @@ static inline host_vm_input vm_demands(host_scratch *sc, const model_env *env, u
 {
     const vm_spec *vs = &env->vm_specs[id];
     const void *group = vm_spec_group_key(vs);
-    /* group specs sit in an array of records: their address / 8 spreads them well */
-    uintptr_t slot = ((uintptr_t)group >> 3) * UINT64_C(0x9e3779b97f4a7c15) >> 59;
-    host_demand_memo *m = &sc->memo[slot % HOST_DEMAND_MEMO];
+    /* the slot by the VM's scenario group: VMs of a group share its key
+     * (which the slot is checked against), different groups mostly differ */
+    host_demand_memo *m = &sc->memo[vs->group % HOST_DEMAND_MEMO];
     if (m->group != group || m->t_ns != now)
         vm_demand_memo_fill(m, vs, now, noise);
     host_vm_input in;
+    if (!m->stateful) {
+        in.cpu_demand_mhz = vm_demand_stateless(m, VM_DEMAND_CPU, noise);
+        in.memory_active_fraction = vm_demand_stateless(m, VM_DEMAND_MEMORY, noise);
+        in.network_gbps = vm_demand_stateless(m, VM_DEMAND_NETWORK, noise);
+        return in;
+    }
     in.cpu_demand_mhz = vm_demand(m, env, id, vs, VM_DEMAND_CPU, now, noise);
     in.memory_active_fraction = vm_demand(m, env, id, vs, VM_DEMAND_MEMORY, now, noise);
     in.network_gbps = vm_demand(m, env, id, vs, VM_DEMAND_NETWORK, now, noise);

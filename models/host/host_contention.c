@@ -132,19 +132,26 @@ int host_contention_step_pods(const host_spec *h, const vm_spec *specs, vm *vms,
      * when its inputs repeat (same function, same result). */
     int ept_large = -1;
     double ept_tlb = 0.0, ept = 1.0;
+    /* Without network demand (every VM's 0, the default; net_demand, a sum
+     * of values >= 0, is 0 only then) every VM's share is +0 and adding it
+     * leaves both sums +0: the per-VM network step is needed only for the
+     * caller's SR-IOV flags. */
+    int network = net_demand > 0.0 || vout;
     for (size_t i = 0; i < n; i++) {
         const vm_spec *vs = &specs[ids[i]];
-        int sriov = 0;
-        if (vm_spec_res(vs)->sriov && vfs_left > 0) {
-            vfs_left--;
-            sriov = 1;
+        if (network) {
+            int sriov = 0;
+            if (vm_spec_res(vs)->sriov && vfs_left > 0) {
+                vfs_left--;
+                sriov = 1;
+            }
+            double net = (in[i].network_gbps > 0.0 ? in[i].network_gbps : 0.0) * net_scale;
+            if (!sriov)
+                virtio_gbps += net;
+            t->network_gbps += net;
+            if (vout)
+                vout[i].sriov = sriov;
         }
-        double net = (in[i].network_gbps > 0.0 ? in[i].network_gbps : 0.0) * net_scale;
-        if (!sriov)
-            virtio_gbps += net;
-        t->network_gbps += net;
-        if (vout)
-            vout[i].sriov = sriov;
         double d = in[i].cpu_demand_mhz > 0.0 ? in[i].cpu_demand_mhz : 0.0;
         double vcpu_cap = (double)vm_spec_vcpus(vs) * h->cpu_mhz;
         s->cpu[i] = (cpu_claim){.demand_mhz = d < vcpu_cap ? d : vcpu_cap,

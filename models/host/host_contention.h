@@ -99,6 +99,7 @@ typedef struct host_demand_memo {
     double level[VM_DEMANDS];
     double value[VM_DEMANDS];
     int kind[VM_DEMANDS]; /* host_memo_kind */
+    int stateful;         /* some kind is HOST_MEMO_STATEFUL */
 } host_demand_memo;
 
 /* One host's NUMA placement kept between samples: the placement is a

@@ -119,14 +119,20 @@ static inline double demand_clamp(const demand_spec *d, double level)
     return level > 0.0 ? level : 0.0;
 }
 
+/* level times 1 + N(0, noise^2) drawn from rng, clamped: demand_noisy for
+ * a caller that knows d->noise > 0 and rng != NULL. */
+static inline double demand_noise_drawn(const demand_spec *d, double level, gsl_rng *rng)
+{
+    level *= 1.0 + demand_gaussian(rng, d->noise);
+    return demand_clamp(d, level);
+}
+
 /* level times the noise drawn from rng, clamped (the last step of
  * demand_next and demand_sample). Inline: the host sample calls it for
  * every VM. */
 static inline double demand_noisy(const demand_spec *d, double level, gsl_rng *rng)
 {
-    if (d->noise > 0.0 && rng)
-        level *= 1.0 + demand_gaussian(rng, d->noise);
-    return demand_clamp(d, level);
+    return d->noise > 0.0 && rng ? demand_noise_drawn(d, level, rng) : demand_clamp(d, level);
 }
 
 /* Starts a trace's clock at t (the VM begins running); later calls, such

@@ -28,15 +28,16 @@ static inline uint32_t taus_next(taus_regs *s)
     return s->s1 ^ s->s2 ^ s->s3;
 }
 
-/* gsl_rng_uniform_pos: taus_get_double (k / 2^32), redrawn while it is 0,
- * i.e. while k is 0 (tested on the integer). */
-static inline double taus_uniform_pos(taus_regs *s)
+/* -1 + 2 u for gsl_rng_uniform_pos's u: taus_get_double (k / 2^32),
+ * redrawn while it is 0, i.e. while k is 0 (tested on the integer). u and
+ * 2 u are exact, so -1 + 2 u is k * 2^-31 - 1 with the same one rounding. */
+static inline double taus_minus1_to_1(taus_regs *s)
 {
     uint32_t k;
     do
         k = taus_next(s);
     while (k == 0);
-    return (double)k / 4294967296.0;
+    return (double)k * (1.0 / 2147483648.0) - 1.0;
 }
 
 double demand_gaussian(gsl_rng *r, double sigma)
@@ -47,8 +48,8 @@ double demand_gaussian(gsl_rng *r, double sigma)
     taus_regs s = {(uint32_t)words->s1, (uint32_t)words->s2, (uint32_t)words->s3};
     double x, y, r2;
     do {
-        x = -1 + 2 * taus_uniform_pos(&s);
-        y = -1 + 2 * taus_uniform_pos(&s);
+        x = taus_minus1_to_1(&s);
+        y = taus_minus1_to_1(&s);
         r2 = x * x + y * y;
     } while (r2 > 1.0 || r2 == 0);
     words->s1 = s.s1;
