@@ -49,6 +49,8 @@ struct rec_chunker {
     unsigned char *shuffled; /* cap bytes */
     double *padded;          /* cap bytes: a clipped chunk NaN-padded to its full shape */
     size_t cap;
+    unsigned char *out;      /* out_cap bytes: a chunk deflated, before its exact copy */
+    size_t out_cap;
 };
 
 static int rec_host_little_endian(void)
@@ -258,14 +260,22 @@ static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned ch
      * bytes of stored-block header and 1 of padding each); around it:
      * header 2, Adler-32 4, Fletcher-32 4 */
     size_t raw_bound = compressBound((uLong)bytes) + (wide ? 6 * REC_CHUNK_PLANES : 0);
-    unsigned char *buf = malloc(raw_bound + 10);
-    if (buf == NULL)
-        return -1;
-    z_stream *z = &c->z[wide != 0];
-    if (deflateReset(z) != Z_OK) {
-        free(buf);
-        return -1;
+    /* Deflated into the chunker's scratch, then copied to a block of the
+     * exact size: a block of the bound shrunk in place (realloc) left a
+     * hole of most of the bound behind every packed chunk, which the
+     * next, larger bound did not fit (docs/clusters.md "Memory, sixth
+     * pass"). */
+    if (raw_bound + 10 > c->out_cap) {
+        unsigned char *grown = realloc(c->out, raw_bound + 10);
+        if (grown == NULL)
+            return -1;
+        c->out = grown;
+        c->out_cap = raw_bound + 10;
     }
+    unsigned char *buf = c->out;
+    z_stream *z = &c->z[wide != 0];
+    if (deflateReset(z) != Z_OK)
+        return -1;
     unsigned header = zlib_header(REC_DEFLATE_LEVEL, wide ? REC_DEFLATE_WIDE_STRATEGY : Z_DEFAULT_STRATEGY);
     buf[0] = (unsigned char)(header >> 8);
     buf[1] = (unsigned char)header;
@@ -279,10 +289,8 @@ static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned ch
         z->avail_in = (uInt)bytes;
         rc = deflate(z, Z_FINISH);
     }
-    if (rc != Z_STREAM_END) {
-        free(buf);
+    if (rc != Z_STREAM_END)
         return -1;
-    }
     size_t packed = 2 + (size_t)z->total_out;
     uint32_t adler = rec_chunk_adler32(1, c->shuffled, bytes);
     for (int k = 0; k < 4; k++)
@@ -291,8 +299,11 @@ static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned ch
     uint32_t sum = rec_chunk_fletcher32(buf, packed);
     for (int k = 0; k < 4; k++)
         buf[packed + (size_t)k] = (unsigned char)(sum >> (8 * k));
-    unsigned char *fit = realloc(buf, packed + 4); /* shrinks in place: the bound was a guess */
-    *out = fit != NULL ? fit : buf;
+    unsigned char *fit = malloc(packed + 4);
+    if (fit == NULL)
+        return -1;
+    memcpy(fit, buf, packed + 4);
+    *out = fit;
     *out_len = packed + 4;
     return 0;
 }
@@ -360,5 +371,6 @@ void rec_chunker_free(rec_chunker *c)
             deflateEnd(&c->z[k]);
     free(c->shuffled);
     free(c->padded);
+    free(c->out);
     free(c);
 }

@@ -373,31 +373,65 @@ static void rec_events_hand_over(recorder *r)
     atomic_store(&r->ev_pending_next, 0);
 }
 
-/* Queues the first `count` final rows (whole chunks) for packing. */
+/* Queues the first `count` final rows (whole chunks) for packing. The
+ * chunks are copied out from the last one back, the list shrunk behind
+ * each, so a burst is not held twice: the first window logs 100,000
+ * power-ons (5.6 MB of rows), and copying them all before freeing the list
+ * made the run's peak on a day (docs/clusters.md "Memory, sixth pass").
+ * The queue keeps row order (entry k holds rows k * REC_EVENT_CHUNK_ROWS..),
+ * so chunks are stored in the same order as before. */
 static int rec_events_queue(recorder *r, size_t count)
 {
     if (r->chunkers == NULL && (r->chunkers = calloc((size_t)r->max_threads, sizeof *r->chunkers)) == NULL)
         return -1;
-    for (size_t first = 0; first < count; first += REC_EVENT_CHUNK_ROWS) {
-        if (r->n_ev_pending == r->cap_ev_pending) {
-            size_t cap = r->cap_ev_pending > 0 ? r->cap_ev_pending * 2 : 8;
-            rec_pending_events *grown = realloc(r->ev_pending, cap * sizeof *grown);
-            if (grown == NULL)
-                return -1;
-            r->ev_pending = grown;
-            r->cap_ev_pending = cap;
-        }
+    size_t n_chunks = count / REC_EVENT_CHUNK_ROWS;
+    if (r->cap_ev_pending - r->n_ev_pending < n_chunks) {
+        size_t cap = r->cap_ev_pending > 0 ? r->cap_ev_pending : 8;
+        while (cap - r->n_ev_pending < n_chunks)
+            cap *= 2;
+        rec_pending_events *grown = realloc(r->ev_pending, cap * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        r->ev_pending = grown;
+        r->cap_ev_pending = cap;
+    }
+    /* the rows after the whole chunks (less than one chunk) wait in front */
+    size_t rest = r->final_count - count;
+    rec_event_row *rest_rows = rest > 0 ? malloc(rest * sizeof *rest_rows) : NULL;
+    if (rest > 0 && rest_rows == NULL)
+        return -1;
+    if (rest > 0)
+        memcpy(rest_rows, &r->final_events[count], rest * sizeof *rest_rows);
+    rec_pending_events *queued = &r->ev_pending[r->n_ev_pending];
+    for (size_t k = n_chunks; k-- > 0;) {
         /* the rows as they are: rec_events_pack_share lays them out as
          * the file's during the next window, off the serial window end */
         unsigned char *raw = malloc((size_t)REC_EVENT_CHUNK_ROWS * sizeof(rec_event_row));
-        if (raw == NULL)
-            return -1;
-        memcpy(raw, &r->final_events[first], (size_t)REC_EVENT_CHUNK_ROWS * sizeof(rec_event_row));
-        r->ev_pending[r->n_ev_pending++] = (rec_pending_events){.first_row = r->events_written, .raw = raw};
-        r->events_written += REC_EVENT_CHUNK_ROWS;
+        if (raw == NULL) {
+            for (size_t j = k + 1; j < n_chunks; j++)
+                free(queued[j].raw);
+            free(rest_rows);
+            return -1; /* the list is shorter now: the recorder fails anyway */
+        }
+        memcpy(raw, &r->final_events[k * REC_EVENT_CHUNK_ROWS], (size_t)REC_EVENT_CHUNK_ROWS * sizeof(rec_event_row));
+        queued[k] = (rec_pending_events){.first_row = r->events_written + (int64_t)(k * REC_EVENT_CHUNK_ROWS),
+                                         .raw = raw};
+        /* give the copied rows back (a large list is mapped: its pages go) */
+        size_t keep = k * REC_EVENT_CHUNK_ROWS > REC_EVENT_CHUNK_ROWS ? k * REC_EVENT_CHUNK_ROWS : REC_EVENT_CHUNK_ROWS;
+        if (keep < r->final_cap) {
+            rec_event_row *shrunk = realloc(r->final_events, keep * sizeof *shrunk);
+            if (shrunk != NULL) {
+                r->final_events = shrunk;
+                r->final_cap = keep;
+            }
+        }
     }
-    r->final_count -= count;
-    memmove(r->final_events, &r->final_events[count], r->final_count * sizeof *r->final_events);
+    r->n_ev_pending += n_chunks;
+    r->events_written += (int64_t)count;
+    if (rest > 0)
+        memcpy(r->final_events, rest_rows, rest * sizeof *rest_rows);
+    free(rest_rows);
+    r->final_count = rest;
     return 0;
 }
 

@@ -796,6 +796,54 @@ static void test_close_before_last_window_end(void)
     remove(path);
 }
 
+/* A burst of several whole chunks and a remainder in one window (as the
+ * first window's 100,000 power-ons), then a window that completes the
+ * remainder's chunk: every row in the file once, in order (the whole chunks
+ * are queued from the last one back while the list shrinks). */
+static void test_event_burst(void)
+{
+    char path[1024], err[512];
+    path_in_tmp(path, sizeof path, "rec_burst.h5");
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    int kind = rec_event_kind(r, "power_on");
+    CHECK(kind == 0);
+    const int burst = 5 * 1024 + 37, later = 2000; /* 1024 rows a chunk (rec_internal.h) */
+    CHECK_INT_EQ(recorder_window_begin(r, 10 * SIM_NS_PER_S), 0);
+    for (int i = 0; i < burst; i++) /* 1 ms apart: row order = seq */
+        rec_event(r, 0, (int64_t)i * SIM_NS_PER_MS, 7, (uint64_t)i, kind, i, -i, 2 * i, 0.5 * i);
+    CHECK_INT_EQ(recorder_window_end(r, 10 * SIM_NS_PER_S), 0);
+    CHECK_INT_EQ(recorder_window_begin(r, 20 * SIM_NS_PER_S), 0);
+    for (int i = burst; i < burst + later; i++) /* 10 s on */
+        rec_event(r, 0, 10 * SIM_NS_PER_S + (int64_t)(i - burst) * SIM_NS_PER_MS, 7, (uint64_t)i, kind, i, -i, 2 * i, 0.5 * i);
+    CHECK_INT_EQ(recorder_window_end(r, 20 * SIM_NS_PER_S), 0);
+    CHECK_INT_EQ(recorder_close(r, 20 * SIM_NS_PER_S, err, sizeof err), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file < 0)
+        return;
+    hsize_t n = 0;
+    hid_t kind_type = H5I_INVALID_HID;
+    read_event *rows = read_events(file, &n, &kind_type);
+    CHECK_INT_EQ(n, burst + later);
+    int in_order = rows != NULL;
+    for (hsize_t i = 0; rows != NULL && i < n; i++)
+        if (rows[i].seq != i ||
+            rows[i].time_ns != (i < (hsize_t)burst ? (int64_t)i * SIM_NS_PER_MS
+                                                    : 10 * SIM_NS_PER_S + (int64_t)(i - (hsize_t)burst) * SIM_NS_PER_MS) ||
+            rows[i].subject != (int64_t)i ||
+            rows[i].a != -(int64_t)i || rows[i].b != 2 * (int64_t)i || rows[i].value != 0.5 * (double)i)
+            in_order = 0;
+    CHECK(in_order);
+    free(rows);
+    if (kind_type >= 0)
+        H5Tclose(kind_type);
+    H5Fclose(file);
+    remove(path);
+}
+
 /* A window that ends at SIM_TIME_NEVER neither hangs nor fills memory, and
  * close cuts everything back to the run's real end. */
 static void test_window_to_the_end_of_time(void)
@@ -1040,6 +1088,7 @@ int main(void)
     test_open_in_missing_directory();
     test_empty_run();
     test_close_before_last_window_end();
+    test_event_burst();
     test_window_to_the_end_of_time();
     test_end_series_before_close();
     test_put_each();
