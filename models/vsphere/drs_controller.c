@@ -548,6 +548,13 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
     ctl_log(ctx, c, d->log_pass, (int64_t)k->passes, res.stop, n, res.imbalance_before);
     for (int i = 0; i < n; i++) {
         const drs_move *mv = &k->moves[i];
+        /* A pass may move a VM again after its own earlier move of it (the
+         * greedy search works on its snapshot). vCenter runs one migration
+         * of a VM at a time, so the later move is dropped [M]: starting it
+         * as well orphaned the first one's record, open for ever with its
+         * hosts' in-flight counts held. */
+        if (k->vm_migration[drs_vm_slot(k, mv->vm)] >= 0)
+            continue;
         drs_reason why = mv->priority > 1                  ? DRS_REASON_BALANCE
                          : k->host_evacuating[drs_host_slot(k, mv->from)] ? DRS_REASON_MAINTENANCE
                                                         : DRS_REASON_RULE;
