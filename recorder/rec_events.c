@@ -411,7 +411,8 @@ static int rec_events_queue(recorder *r, size_t count)
             for (size_t j = k + 1; j < n_chunks; j++)
                 free(queued[j].raw);
             free(rest_rows);
-            return -1; /* the list is shorter now: the recorder fails anyway */
+            r->final_count = 0; /* the list was shrunk behind the copies: its rows are gone */
+            return -1;          /* the recorder fails anyway */
         }
         memcpy(raw, &r->final_events[k * REC_EVENT_CHUNK_ROWS], (size_t)REC_EVENT_CHUNK_ROWS * sizeof(rec_event_row));
         queued[k] = (rec_pending_events){.first_row = r->events_written + (int64_t)(k * REC_EVENT_CHUNK_ROWS),

@@ -76,8 +76,14 @@ void sim_share_touch_list(const void *base, size_t elem_bytes, const uint32_t *i
         return;
     size_t first;
     sim_share_region *g = region_of(base, &first);
-    if (!g || g->elem_bytes != elem_bytes)
-        return;
+    if (!g)
+        return; /* not a shared array (a local scratch): nothing to send */
+    if (g->elem_bytes != elem_bytes) {
+        /* a wrong stride would leave the records unmarked: a silent wrong result */
+        fprintf(stderr, "vdcsim: sim_share_touch_list: %zu-byte records given for shared region '%s' of %zu-byte records\n",
+                elem_bytes, g->name, g->elem_bytes);
+        abort();
+    }
     for (size_t j = 0; j < n; j++)
         if (first + index[j] < g->count)
             mark(g, first + index[j]);

@@ -552,8 +552,10 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
          * greedy search works on its snapshot). vCenter runs one migration
          * of a VM at a time, so the later move is dropped [M]: starting it
          * as well orphaned the first one's record, open for ever with its
-         * hosts' in-flight counts held. */
-        if (k->vm_migration[drs_vm_slot(k, mv->vm)] >= 0)
+         * hosts' in-flight counts held. A later move whose first one did
+         * not start (a device not free) names a source the VM never
+         * reached: dropped too. */
+        if (k->vm_migration[drs_vm_slot(k, mv->vm)] >= 0 || c->vm_host[cluster_vm_slot(c, mv->vm)] != mv->from)
             continue;
         drs_reason why = mv->priority > 1                  ? DRS_REASON_BALANCE
                          : k->host_evacuating[drs_host_slot(k, mv->from)] ? DRS_REASON_MAINTENANCE
