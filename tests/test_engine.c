@@ -363,10 +363,13 @@ static void test_deal_in_runs(void)
 /* Affinity groups (sim_lp_set_affinity), 2 threads, by hand: controllers
  * (log LPs) 0-3, hosts (senders) 4-19, host j = LP 4 + j in group j / 4
  * with controller j / 4, to which it sends two events. Grouped, unit
- * weights: group 0 (reached at LP 0) adds 1 + 4 to either thread (tie,
- * loads equal) -> t0; group 1 adds 5 on t0, 0 on t1 -> t1; group 2 ties
- * again -> t0; group 3 -> t1: group g on thread g % 2, no event crosses
- * threads. Without groups, kind by kind in runs of 1: controller g on
+ * weights, each group where it adds least: group 0 (reached at LP 0) adds
+ * 1 + 4 to either thread (tie, loads equal) -> t0; group 1 adds 5 on t0, 0
+ * on t1 -> t1; group 2 ties again -> t0; group 3 -> t1: span 2 + 8. Cut
+ * into ranges (half of the 20 LPs each): group g's middle is at 5g + 2.5,
+ * so groups 0 and 1 -> t0, 2 and 3 -> t1, span 2 + 8 as well, so the
+ * ranges are kept: group g on thread g / 2, no event crosses threads.
+ * Without groups, kind by kind in runs of 1: controller g on
  * g % 2, host j on j % 2, so hosts 1 and 3 of each group (8 hosts, 16
  * events) send across. One group holding every LP would put all 20 on one
  * thread (span 4 + 16 against 2 + 8): the groups are ignored. */
@@ -403,12 +406,12 @@ static void test_deal_affinity(void)
     run_affinity(1, &eng, ctl);
     CHECK_INT_EQ(sim_affinity_used(eng), 1);
     for (uint32_t g = 0; g < AFF_CONTROLLERS; g++) {
-        CHECK_INT_EQ(sim_lp_thread(eng, g), (int)(g % 2));
+        CHECK_INT_EQ(sim_lp_thread(eng, g), (int)(g / 2));
         CHECK_INT_EQ(ctl[g].n, 8);
     }
     int wrong = 0;
     for (uint32_t j = 0; j < AFF_HOSTS; j++)
-        wrong += sim_lp_thread(eng, AFF_CONTROLLERS + j) != (int)((j / 4) % 2);
+        wrong += sim_lp_thread(eng, AFF_CONTROLLERS + j) != (int)(j / 8);
     CHECK_INT_EQ(wrong, 0);
     sim_get_stats(eng, &st);
     CHECK_INT_EQ(st.remote_events, 32);
@@ -428,6 +431,31 @@ static void test_deal_affinity(void)
             CHECK_INT_EQ(ctl[g].n, 8);
         sim_engine_free(eng);
     }
+}
+
+/* Groups whose kinds lie apart in id, 2 threads, by hand: LPs 0-7 of kind
+ * A in groups 0 (LPs 0-3) and 1 (4-7), LPs 8-15 of kind B in groups 2
+ * (8-11) and 3 (12-15). Cut into ranges, groups 0 and 1 (every A) -> t0
+ * and 2 and 3 -> t1: span 8 + 8. Each where it adds least: group 0 -> t0,
+ * group 1 (adds 4 on t0, 0 on t1) -> t1, group 2 (ties, loads 4:4) -> t0,
+ * group 3 -> t1: span 4 + 4. The ranges would double the span, so the
+ * groups alternate: group g on thread g % 2. */
+static void test_deal_ranges_refused(void)
+{
+    sim_config cfg = {.seed = 1, .lookahead_ns = 10, .threads = 2};
+    sim_engine *eng = sim_engine_new(&cfg);
+    static log_lp l[16];
+    for (uint32_t i = 0; i < 16; i++) {
+        uint32_t lp = sim_lp_new(eng, "lp", i < 8 ? log_handler : other_handler, &l[i]);
+        sim_lp_set_affinity(eng, lp, i / 4);
+    }
+    CHECK_INT_EQ(sim_run(eng, 100), 0);
+    CHECK_INT_EQ(sim_affinity_used(eng), 1);
+    int wrong = 0;
+    for (uint32_t i = 0; i < 16; i++)
+        wrong += sim_lp_thread(eng, i) != (int)((i / 4) % 2);
+    CHECK_INT_EQ(wrong, 0);
+    sim_engine_free(eng);
 }
 
 static void test_thread_independence(void)
@@ -624,6 +652,7 @@ int main(void)
     test_deal_by_kind();
     test_deal_in_runs();
     test_deal_affinity();
+    test_deal_ranges_refused();
     test_windows();
     test_window_work();
     return CHECK_DONE();
