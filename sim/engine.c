@@ -20,6 +20,7 @@
 #include "sim/barrier.h"
 #include "sim/due_index.h"
 #include "sim/event_pool.h"
+#include "sim/lp_deal.h"
 #include "sim/event_queue.h"
 #include "sim/mpi_link.h"
 #include "sim/rng.h"
@@ -76,16 +77,6 @@ struct sim_ctx {
     char error[SIM_ERROR_LEN];
 };
 
-/* The affinity groups (sim_lp_set_affinity) among a rank's LPs, which are
- * indexed i in increasing id: group g's members are
- * members[group_first[g] .. group_first[g + 1]), in increasing i. */
-typedef struct lp_groups {
-    uint32_t n_groups;
-    uint32_t *group_of;    /* [i] g, or SIM_NO_AFFINITY */
-    uint32_t *members;     /* LP indices i, group by group */
-    uint32_t *group_first; /* n_groups + 1 */
-} lp_groups;
-
 struct sim_engine {
     sim_config cfg;
     sim_lp *lps;
@@ -110,7 +101,7 @@ struct sim_engine {
     uint32_t spread_first, spread_end; /* LPs spread over ranks; the rest on rank 0 */
     double *lp_cost_ns; /* measured wall time per LP (team epochs that measure), decayed */
     int deal_affine;    /* this rank's deal keeps affinity groups whole (partition_lps) */
-    lp_groups groups;   /* this rank's affinity groups, kept for rebalance_threads */
+    sim_lp_groups groups; /* this rank's affinity groups, kept for rebalance_threads */
     /* Slots are positions in lp_order; which of this rank's LPs have an
      * event before a window's end (sim/due_index.h). Built by sim_run. */
     sim_due_index due;
@@ -126,7 +117,6 @@ struct sim_engine {
     size_t *send_bytes; /* per rank */
 };
 
-static void groups_free(lp_groups *gr);
 
 static double wall_seconds(void)
 {
@@ -219,7 +209,7 @@ void sim_engine_free(sim_engine *eng)
     free(eng->lp_order);
     free(eng->worker_first);
     free(eng->lp_cost_ns);
-    groups_free(&eng->groups);
+    sim_lp_groups_free(&eng->groups);
     sim_due_free(&eng->due);
     sim_shares_free(&eng->shares);
     free(eng->send_buf);
@@ -1054,315 +1044,23 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
     }
 }
 
-/* Dealing a rank's LPs to its threads by kind. A window of the datacenter
- * model mostly runs LPs of one kind: the hosts sample in one window, their
- * cluster controllers run DRS on those samples a control latency later, the
- * failure domains in others. So a thread's share must be even for each kind
- * of LP, not only in total: contiguous blocks of ids balanced by total cost
- * gave thread 0 every cluster controller and a quarter of the hosts, and in
- * each window one thread worked while the other waited (issue 18 item 3).
- * The kind of an LP is its handler. LPs are dealt in increasing id, each to
- * the thread with the least weight of its kind so far (ties: the least
- * weight in all, then the lowest thread); weights are 1 per LP, or the
- * measured cost. Adjacent LPs then go to different threads, so first fit
- * piling VMs onto low-numbered hosts loads both threads alike.
- *
- * Affinity groups (sim_lp_set_affinity) are dealt whole: when the deal
- * reaches a group's first LP, the whole group goes to the thread where it
- * lengthens the sum over kinds of the busiest thread's weight least (ties
- * as above), so a cluster's hosts and controller share a thread and each
- * kind stays even to within a group; or, when that balances about as well,
- * the groups are cut into one consecutive range per thread
- * (deal_with_groups), so a solo epoch visits them in id order. Who runs an
- * LP never changes what it does, so no result depends on the deal. */
-enum { DEAL_MAX_KINDS = 64 }; /* more handlers than this share the last kind */
-
-
-typedef struct lp_deal {
-    uint32_t threads;
-    uint32_t *thread_of; /* [i] thread of the rank's i-th LP (increasing id) */
-    double *kind_load;   /* [kind * threads + t] */
-    double *load;        /* [t] */
-    sim_handler_fn kinds[DEAL_MAX_KINDS];
-    uint32_t n_kinds;
-    const lp_groups *groups; /* deal these whole; NULL: no groups */
-    uint32_t *group_thread;  /* [g] while dealing, SIM_NO_AFFINITY until dealt */
-    int contiguous;          /* groups cut into consecutive ranges (deal_group_in_range) */
-    double group_total;      /* contiguous: the weight of every group's members */
-    double group_dealt;      /* contiguous: the weight of the groups dealt so far */
-} lp_deal;
-
-static void deal_free(lp_deal *d)
+/* Numbers the handlers of lps[0..n) in order of first appearance, the
+ * kinds the deal keeps even (sim/lp_deal.h); more than SIM_DEAL_MAX_KINDS
+ * handlers share the last kind. */
+static void deal_number_kinds(sim_lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n)
 {
-    free(d->thread_of);
-    free(d->kind_load);
-    free(d->load);
-    free(d->group_thread);
-}
-
-/* Returns 0, or -1 out of memory (then deal_free it all the same). */
-static int deal_init(lp_deal *d, uint32_t threads, uint32_t n)
-{
-    *d = (lp_deal){.threads = threads};
-    const size_t m = n ? n : 1;
-    d->thread_of = malloc(m * sizeof *d->thread_of);
-    d->kind_load = malloc((size_t)DEAL_MAX_KINDS * threads * sizeof *d->kind_load);
-    d->load = malloc(threads * sizeof *d->load);
-    d->group_thread = malloc(m * sizeof *d->group_thread);
-    return d->thread_of && d->kind_load && d->load && d->group_thread ? 0 : -1;
-}
-
-static void groups_free(lp_groups *gr)
-{
-    free(gr->group_of);
-    free(gr->members);
-    free(gr->group_first);
-    *gr = (lp_groups){0};
-}
-
-static int compare_u64(const void *a, const void *b)
-{
-    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Finds the affinity groups among lps[0..n) (the model's, eng->lp_affinity).
- * Returns 0, or -1 out of memory (then groups_free it all the same). */
-static int groups_find(lp_groups *gr, const sim_engine *eng, const uint32_t *lps, uint32_t n)
-{
-    const size_t m_max = n ? n : 1;
-    *gr = (lp_groups){0};
-    gr->group_of = malloc(m_max * sizeof *gr->group_of);
-    gr->members = malloc(m_max * sizeof *gr->members);
-    gr->group_first = malloc((m_max + 1) * sizeof *gr->group_first);
-    uint64_t *keys = malloc(m_max * sizeof *keys); /* group << 32 | i */
-    if (!gr->group_of || !gr->members || !gr->group_first || !keys) {
-        free(keys);
-        return -1;
-    }
-    uint32_t m = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        const uint32_t g = eng->lp_affinity[lps[i]];
-        gr->group_of[i] = SIM_NO_AFFINITY;
-        if (g != SIM_NO_AFFINITY)
-            keys[m++] = (uint64_t)g << 32 | i;
-    }
-    qsort(keys, m, sizeof *keys, compare_u64);
-    for (uint32_t j = 0; j < m; j++) {
-        if (j == 0 || keys[j] >> 32 != keys[j - 1] >> 32)
-            gr->group_first[gr->n_groups++] = j;
-        gr->members[j] = (uint32_t)keys[j];
-        gr->group_of[gr->members[j]] = gr->n_groups - 1;
-    }
-    gr->group_first[gr->n_groups] = m;
-    free(keys);
-    return 0;
-}
-
-static void deal_clear(lp_deal *d)
-{
-    for (size_t i = 0; i < (size_t)DEAL_MAX_KINDS * d->threads; i++)
-        d->kind_load[i] = 0.0;
-    for (uint32_t t = 0; t < d->threads; t++)
-        d->load[t] = 0.0;
+    sim_handler_fn kinds[SIM_DEAL_MAX_KINDS];
+    d->n = n;
     d->n_kinds = 0;
-}
-
-/* The sum over kinds of the busiest thread's load of that kind. */
-static double deal_span(const lp_deal *d)
-{
-    double span = 0.0;
-    for (uint32_t k = 0; k < d->n_kinds; k++) {
-        double busiest = 0.0;
-        for (uint32_t t = 0; t < d->threads; t++)
-            if (d->kind_load[k * d->threads + t] > busiest)
-                busiest = d->kind_load[k * d->threads + t];
-        span += busiest;
-    }
-    return span;
-}
-
-static uint32_t deal_kind(lp_deal *d, sim_handler_fn handler)
-{
-    for (uint32_t k = 0; k < d->n_kinds; k++)
-        if (d->kinds[k] == handler)
-            return k;
-    if (d->n_kinds == DEAL_MAX_KINDS)
-        return DEAL_MAX_KINDS - 1;
-    d->kinds[d->n_kinds] = handler;
-    return d->n_kinds++;
-}
-
-/* LPs of one kind go to threads in runs of consecutive ids, not one by
- * one: the models touch their LPs' records in id order (the recorder's
- * cells of neighbouring hosts share cache lines; the DRS feature prefetches
- * the next host's record), so one by one every access of a window was a
- * stride of `threads` and a solo epoch, running the blocks one after the
- * other, visited each line twice (issue 18 item 3). A run is 1/16 of a
- * thread's share of the kind, at least 1 and at most 64 LPs, so the kind
- * stays even to within one run. */
-enum { DEAL_RUNS_PER_THREAD = 16, DEAL_RUN_MAX = 64 };
-
-static uint32_t deal_run_length(uint32_t lps_of_kind, uint32_t threads)
-{
-    const uint32_t run = lps_of_kind / (threads * DEAL_RUNS_PER_THREAD);
-    return run < 1 ? 1 : run > DEAL_RUN_MAX ? DEAL_RUN_MAX : run;
-}
-
-static double lp_weight(const uint32_t *lps, uint32_t i, const double *cost, double floor_ns)
-{
-    return cost ? cost[lps[i]] + floor_ns : 1.0;
-}
-
-/* Deals affinity group g whole: to the thread where it adds least to the
- * sum over kinds of the busiest thread's weight (ties: the least weight in
- * all, then the lowest thread), or, with d->contiguous, to the thread whose
- * equal share of all groups' weight holds the group's middle, so the
- * groups reached in increasing id go to threads 0, 0, ..., 1, 1, ...
- * Returns the thread. */
-static uint32_t deal_group(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t g, const double *cost,
-                           double floor_ns)
-{
-    double weight[DEAL_MAX_KINDS], group_weight = 0.0;
-    uint32_t touched[DEAL_MAX_KINDS], n_touched = 0;
-    for (uint32_t j = d->groups->group_first[g]; j < d->groups->group_first[g + 1]; j++) {
-        const uint32_t i = d->groups->members[j], k = deal_kind(d, eng->lps[lps[i]].handler);
-        uint32_t seen = 0;
-        while (seen < n_touched && touched[seen] != k)
-            seen++;
-        if (seen == n_touched) {
-            touched[n_touched++] = k;
-            weight[k] = 0.0;
-        }
-        weight[k] += lp_weight(lps, i, cost, floor_ns);
-        group_weight += lp_weight(lps, i, cost, floor_ns);
-    }
-    uint32_t best = 0;
-    double best_growth = 0.0;
-    for (uint32_t t = 0; d->contiguous && t + 1 < d->threads; t++)
-        if ((d->group_dealt + 0.5 * group_weight) * (double)d->threads >= (double)(t + 1) * d->group_total)
-            best = t + 1;
-    d->group_dealt += group_weight;
-    for (uint32_t t = 0; !d->contiguous && t < d->threads; t++) {
-        double growth = 0.0;
-        for (uint32_t a = 0; a < n_touched; a++) {
-            const double *kl = &d->kind_load[(size_t)touched[a] * d->threads];
-            double busiest = 0.0;
-            for (uint32_t u = 0; u < d->threads; u++)
-                busiest = kl[u] > busiest ? kl[u] : busiest;
-            if (kl[t] + weight[touched[a]] > busiest)
-                growth += kl[t] + weight[touched[a]] - busiest;
-        }
-        if (t == 0 || growth < best_growth || (growth == best_growth && d->load[t] < d->load[best])) {
-            best = t;
-            best_growth = growth;
-        }
-    }
-    for (uint32_t a = 0; a < n_touched; a++) {
-        d->kind_load[(size_t)touched[a] * d->threads + best] += weight[touched[a]];
-        d->load[best] += weight[touched[a]];
-    }
-    return best;
-}
-
-/* Deals `lps[0..n)` (increasing ids) over `threads`; weight of LP i is
- * cost[lps[i]] + floor_ns, or 1 without cost. A run of a kind goes to the
- * thread with the least weight of that kind so far (ties: the least weight
- * in all, then the lowest thread); with d->groups, a group goes whole
- * where its first LP is reached (deal_group).
- * Returns the sum over kinds of the busiest thread's weight of that kind:
- * the time the windows of each kind take, if each window ran LPs of one
- * kind. */
-static double deal_lps(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n, const double *cost,
-                       double floor_ns)
-{
-    deal_clear(d);
-    uint32_t count[DEAL_MAX_KINDS] = {0}, run_left[DEAL_MAX_KINDS] = {0}, run_thread[DEAL_MAX_KINDS] = {0};
-    const uint32_t *group_of = d->groups ? d->groups->group_of : NULL;
-    for (uint32_t g = 0; group_of && g < d->groups->n_groups; g++)
-        d->group_thread[g] = SIM_NO_AFFINITY;
-    d->group_total = d->group_dealt = 0.0;
-    for (uint32_t i = 0; i < n; i++)
-        if (!group_of || group_of[i] == SIM_NO_AFFINITY)
-            count[deal_kind(d, eng->lps[lps[i]].handler)]++;
-        else
-            d->group_total += lp_weight(lps, i, cost, floor_ns);
     for (uint32_t i = 0; i < n; i++) {
-        if (group_of && group_of[i] != SIM_NO_AFFINITY) {
-            uint32_t *t = &d->group_thread[group_of[i]];
-            if (*t == SIM_NO_AFFINITY)
-                *t = deal_group(d, eng, lps, group_of[i], cost, floor_ns);
-            d->thread_of[i] = *t;
-            continue;
-        }
-        const uint32_t k = deal_kind(d, eng->lps[lps[i]].handler);
-        const double w = lp_weight(lps, i, cost, floor_ns);
-        double *kl = &d->kind_load[(size_t)k * d->threads];
-        if (run_left[k] == 0) {
-            uint32_t best = 0;
-            for (uint32_t t = 1; t < d->threads; t++)
-                if (kl[t] < kl[best] || (kl[t] == kl[best] && d->load[t] < d->load[best]))
-                    best = t;
-            run_thread[k] = best;
-            run_left[k] = deal_run_length(count[k], d->threads);
-        }
-        run_left[k]--;
-        d->thread_of[i] = run_thread[k];
-        kl[run_thread[k]] += w;
-        d->load[run_thread[k]] += w;
+        const sim_handler_fn handler = eng->lps[lps[i]].handler;
+        uint32_t k = 0;
+        while (k < d->n_kinds && kinds[k] != handler)
+            k++;
+        if (k == d->n_kinds && d->n_kinds < SIM_DEAL_MAX_KINDS)
+            kinds[d->n_kinds++] = handler;
+        d->kind_of[i] = k < SIM_DEAL_MAX_KINDS ? k : SIM_DEAL_MAX_KINDS - 1;
     }
-    return deal_span(d);
-}
-
-/* The affinity groups are kept whole only when that costs little balance:
- * dealt by count, their sum over kinds of the busiest thread's LPs may
- * exceed the deal without groups by at most this fraction (datacenter_10k:
- * 157 clusters of 64 hosts or fewer on 2 threads, 0.2 % more; one cluster
- * of every host would put them all on one thread, 100 % more). */
-#define AFFINITY_SLACK 0.05
-
-/* The groups are cut into consecutive ranges (d->contiguous) when that
- * balances the kinds within this fraction of the deal that puts each group
- * where it adds least. A solo epoch runs the threads' blocks one after the
- * other: with the groups alternating between threads it visited the hosts'
- * records cluster 0, 2, 4, ..., then 1, 3, ..., and a solo epoch of a
- * 2-thread run took 5 % longer than a 1-thread run of the same windows
- * (datacenter_10k, a day); cut into ranges, it visits them in id order as
- * one thread does (docs/engine.md, "Affinity groups"). */
-#define CONTIGUOUS_SLACK 0.02
-
-/* Deals lps[0..n) with the groups d->groups whole: cut into ranges when
- * that balances about as well (CONTIGUOUS_SLACK), else each where it adds
- * least. Returns the span (deal_lps). */
-static double deal_with_groups(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n,
-                               const double *cost, double floor_ns)
-{
-    d->contiguous = 0;
-    const double spread = deal_lps(d, eng, lps, n, cost, floor_ns);
-    d->contiguous = 1;
-    const double ranges = deal_lps(d, eng, lps, n, cost, floor_ns);
-    if (ranges <= spread * (1.0 + CONTIGUOUS_SLACK))
-        return ranges;
-    d->contiguous = 0;
-    return deal_lps(d, eng, lps, n, cost, floor_ns);
-}
-
-/* Deals lps[0..n) of one rank by count, keeping the groups `gr` whole
- * (NULL: none) when that costs little balance; returns whether it did. */
-static int deal_rank(lp_deal *d, const sim_engine *eng, const uint32_t *lps, uint32_t n, const lp_groups *gr)
-{
-    d->groups = NULL;
-    d->contiguous = 0;
-    const double plain = deal_lps(d, eng, lps, n, NULL, 0.0);
-    if (!gr || gr->n_groups == 0)
-        return 0;
-    d->groups = gr;
-    if (deal_with_groups(d, eng, lps, n, NULL, 0.0) <= plain * (1.0 + AFFINITY_SLACK))
-        return 1;
-    d->groups = NULL;
-    d->contiguous = 0;
-    deal_lps(d, eng, lps, n, NULL, 0.0);
-    return 0;
 }
 
 /* Writes rank r's slots from a deal: thread t's LPs in increasing id form
@@ -1393,7 +1091,7 @@ enum { MEASURE_EVERY = 8 };
 /* After a measuring epoch (thread 0, the others wait, every outbox empty):
  * deals this rank's LPs again, weighted by measured cost, when that
  * balances the kinds clearly better than the current deal, and rebuilds the
- * due index over the new slots. Results do not change (see lp_deal). */
+ * due index over the new slots. Results do not change (sim/lp_deal.h). */
 static void rebalance_threads(sim_engine *eng)
 {
     const uint32_t threads = (uint32_t)eng->cfg.threads, r = (uint32_t)eng->rank;
@@ -1404,33 +1102,27 @@ static void rebalance_threads(sim_engine *eng)
     double total = 0.0;
     for (uint32_t i = first; i < end; i++)
         total += eng->lp_cost_ns[eng->lp_order[i]];
-    lp_deal d;
-    const int dealt = deal_init(&d, threads, n) == 0;
+    sim_lp_deal d;
+    const int dealt = sim_lp_deal_init(&d, threads, n) == 0;
     uint32_t *lps = malloc((size_t)n * sizeof *lps);
     uint32_t *now = malloc((size_t)n * sizeof *now);
-    if (total > 0.0 && dealt && lps && now) {
-        /* this rank's LPs in increasing id, and the thread each runs now */
-        uint32_t m = 0;
+    uint32_t m = 0;
+    if (total > 0.0 && dealt && lps && now) /* this rank's LPs in increasing id, and the thread each runs now */
         for (uint32_t lp = 0; lp < eng->lp_count && m < n; lp++)
             if (eng->lp_worker[lp] / threads == r) {
                 lps[m] = lp;
                 now[m++] = eng->lp_worker[lp] % threads;
             }
+    if (m == n) {
+        deal_number_kinds(&d, eng, lps, n);
         /* an LP without measured events still costs a visit per window */
         const double floor_ns = total / (100.0 * (double)n);
-        deal_clear(&d); /* the span of the current deal */
-        for (uint32_t i = 0; i < m; i++) {
-            uint32_t k = deal_kind(&d, eng->lps[lps[i]].handler);
-            d.kind_load[(size_t)k * threads + now[i]] += eng->lp_cost_ns[lps[i]] + floor_ns;
-        }
-        const double current = deal_span(&d);
-        double better = current;
-        if (m == n && eng->deal_affine) { /* the groups stay whole, re-dealt by cost */
-            d.groups = &eng->groups;
-            better = deal_with_groups(&d, eng, lps, n, eng->lp_cost_ns, floor_ns);
-        } else if (m == n) {
-            better = deal_lps(&d, eng, lps, n, eng->lp_cost_ns, floor_ns);
-        }
+        for (uint32_t i = 0; i < n; i++)
+            d.weight[i] = eng->lp_cost_ns[lps[i]] + floor_ns;
+        d.weighted = 1;
+        const double current = sim_lp_deal_span_of(&d, now);
+        d.groups = eng->deal_affine ? &eng->groups : NULL; /* the groups stay whole, re-dealt by cost */
+        const double better = d.groups ? sim_lp_deal_with_groups(&d) : sim_lp_deal_spread(&d);
         if (better < REDEAL_GAIN * current) {
             apply_deal(eng, r, first, lps, n, d.thread_of);
             sim_due_index *due = &eng->due;
@@ -1443,7 +1135,7 @@ static void rebalance_threads(sim_engine *eng)
             eng->rebalances++;
         }
     }
-    deal_free(&d);
+    sim_lp_deal_free(&d);
     free(lps);
     free(now);
     for (uint32_t i = first; i < end; i++) /* older measurements count half as much */
@@ -1585,7 +1277,7 @@ static uint32_t lp_rank(const sim_engine *eng, uint32_t lp, uint32_t first, uint
 }
 
 /* Gives each rank its LPs (lp_rank) and deals each rank's LPs to its
- * threads, an equal share of each kind of LP to each thread (lp_deal); a
+ * threads, an equal share of each kind of LP to each thread (sim/lp_deal.h); a
  * thread's slots are a contiguous block holding its LPs in increasing id. */
 static int partition_lps(sim_engine *eng)
 {
@@ -1620,11 +1312,11 @@ static int partition_lps(sim_engine *eng)
     for (uint32_t lp = 0; lp < n; lp++)
         eng->lp_order[fill[lp_rank(eng, lp, first, end)]++] = lp;
     /* each rank's LPs, in increasing id in lp_order, dealt to its threads
-     * evenly by kind, affinity groups whole (lp_deal) */
-    lp_deal d;
+     * evenly by kind, affinity groups whole (sim/lp_deal.h) */
+    sim_lp_deal d;
     uint32_t *lps = malloc((n ? n : 1) * sizeof *lps);
-    if (deal_init(&d, threads, n) != 0 || !lps) {
-        deal_free(&d);
+    if (sim_lp_deal_init(&d, threads, n) != 0 || !lps) {
+        sim_lp_deal_free(&d);
         free(lps);
         free(rank_start);
         set_engine_error(eng, "out of memory partitioning %u LPs", n);
@@ -1634,24 +1326,25 @@ static int partition_lps(sim_engine *eng)
         const uint32_t base = rank_start[r], c = rank_start[r + 1] - rank_start[r];
         memcpy(lps, &eng->lp_order[base], (size_t)c * sizeof *lps);
         /* this rank's groups are kept for rebalance_threads */
-        lp_groups other = {0}, *gr = r == (uint32_t)eng->rank ? &eng->groups : &other;
-        groups_free(gr);
-        if (eng->lp_affinity && groups_find(gr, eng, lps, c) != 0) {
-            groups_free(gr);
-            deal_free(&d);
+        sim_lp_groups other = {0}, *gr = r == (uint32_t)eng->rank ? &eng->groups : &other;
+        sim_lp_groups_free(gr);
+        if (eng->lp_affinity && sim_lp_groups_find(gr, lps, c, eng->lp_affinity, SIM_NO_AFFINITY) != 0) {
+            sim_lp_groups_free(gr);
+            sim_lp_deal_free(&d);
             free(lps);
             free(rank_start);
             set_engine_error(eng, "out of memory partitioning %u LPs", n);
             return -1;
         }
-        const int affine = deal_rank(&d, eng, lps, c, eng->lp_affinity ? gr : NULL);
+        deal_number_kinds(&d, eng, lps, c);
+        const int affine = sim_lp_deal_rank(&d, eng->lp_affinity ? gr : NULL);
         if (r == (uint32_t)eng->rank)
             eng->deal_affine = affine;
-        groups_free(&other);
+        sim_lp_groups_free(&other);
         apply_deal(eng, r, base, lps, c, d.thread_of);
     }
     eng->worker_first[workers] = n;
-    deal_free(&d);
+    sim_lp_deal_free(&d);
     free(lps);
     free(rank_start);
     return 0;
