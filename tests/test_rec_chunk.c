@@ -367,10 +367,38 @@ static void check_wide_planes(void)
     }
 }
 
+/* rec_chunk_plane_flat by hand. It samples every 4th byte and calls the
+ * plane flat when sum(count^2) * 256 * 1000 <= samples^2 * permille.
+ *  - 4,096 bytes whose sampled bytes cycle 0..255: 1,024 samples, each
+ *    value 4 times, sum 256 * 16 = 4,096; 4,096 * 256,000 = 1,048,576,000
+ *    = 1,024^2 * 1,000: flat at 1000 permille, not at 999.
+ *  - 4,096 bytes of one value: sum 1,024^2, flat only at 256,000 permille.
+ *  - 4,101 bytes: indices 0, 4, ..., 4,100 are sampled (1,026), the last
+ *    two past the 16-byte steps. Bytes 0..4,095 cycle as above and bytes
+ *    4,096 and 4,100 are 7: counts 4 except value 7 with 6, sum 255 * 16 +
+ *    36 = 4,116; 4,116 * 256,000 = 1,053,696,000 <= 1,026^2 * permille
+ *    holds from permille 1,000.98: flat at 1,001, not at 1,000 (without
+ *    the two tail samples it would be flat at 1,000). */
+static void check_plane_flat(void)
+{
+    static unsigned char p[4101];
+    for (int i = 0; i < 4096; i++)
+        p[i] = (unsigned char)(i / 4);
+    CHECK(rec_chunk_plane_flat(p, 4096, 1000));
+    CHECK(!rec_chunk_plane_flat(p, 4096, 999));
+    p[4096] = p[4100] = 7;
+    CHECK(rec_chunk_plane_flat(p, 4101, 1001));
+    CHECK(!rec_chunk_plane_flat(p, 4101, 1000));
+    memset(p, 0x40, sizeof p);
+    CHECK(!rec_chunk_plane_flat(p, 4096, 255999));
+    CHECK(rec_chunk_plane_flat(p, 4096, 256000));
+}
+
 int main(void)
 {
     check_fletcher32();
     check_adler32();
+    check_plane_flat();
     check_wide_planes();
     for (int work_threads = 0; work_threads <= 2; work_threads += 2) {
         run_case(300, 64, 256, 1, work_threads);
