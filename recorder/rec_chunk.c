@@ -158,25 +158,73 @@ static unsigned zlib_header(int level, int strategy)
     return header + 31 - header % 31;
 }
 
-/* Byte j of cell i to out[j * n + i]: eight output streams written in
- * step, one 8-byte load per cell (little-endian: byte j is bits 8j..8j+7). */
-static void rec_chunk_shuffle(unsigned char *restrict out, const double *restrict cells, size_t n)
+/* Swaps the bits of `mask` in b with those of `mask << shift` in a. */
+static inline void swap_masked(uint64_t *a, uint64_t *b, int shift, uint64_t mask)
 {
-    unsigned char *restrict s0 = out, *restrict s1 = out + n, *restrict s2 = out + 2 * n,
-                            *restrict s3 = out + 3 * n, *restrict s4 = out + 4 * n, *restrict s5 = out + 5 * n,
-                            *restrict s6 = out + 6 * n, *restrict s7 = out + 7 * n;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t v;
-        memcpy(&v, &cells[i], sizeof v);
-        s0[i] = (unsigned char)v;
-        s1[i] = (unsigned char)(v >> 8);
-        s2[i] = (unsigned char)(v >> 16);
-        s3[i] = (unsigned char)(v >> 24);
-        s4[i] = (unsigned char)(v >> 32);
-        s5[i] = (unsigned char)(v >> 40);
-        s6[i] = (unsigned char)(v >> 48);
-        s7[i] = (unsigned char)(v >> 56);
+    const uint64_t t = ((*a >> shift) ^ *b) & mask;
+    *a ^= t << shift;
+    *b ^= t;
+}
+
+/* Transposes an 8 x 8 byte matrix held as 8 words, row q = r[q], column k
+ * = byte k (bits 8k..8k+7): afterwards byte q of r[k] is the old byte k of
+ * r[q]. Three rounds of swaps of 4 x 4, 2 x 2 and 1 x 1 blocks, written
+ * out so that the words stay in registers. */
+static inline void transpose_8x8_bytes(uint64_t *r0, uint64_t *r1, uint64_t *r2, uint64_t *r3, uint64_t *r4,
+                                       uint64_t *r5, uint64_t *r6, uint64_t *r7)
+{
+    const uint64_t m32 = 0x00000000ffffffffull, m16 = 0x0000ffff0000ffffull, m8 = 0x00ff00ff00ff00ffull;
+    swap_masked(r0, r4, 32, m32);
+    swap_masked(r1, r5, 32, m32);
+    swap_masked(r2, r6, 32, m32);
+    swap_masked(r3, r7, 32, m32);
+    swap_masked(r0, r2, 16, m16);
+    swap_masked(r1, r3, 16, m16);
+    swap_masked(r4, r6, 16, m16);
+    swap_masked(r5, r7, 16, m16);
+    swap_masked(r0, r1, 8, m8);
+    swap_masked(r2, r3, 8, m8);
+    swap_masked(r4, r5, 8, m8);
+    swap_masked(r6, r7, 8, m8);
+}
+
+static inline uint64_t load_u64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Byte j of element i to out[j * n + i] (H5Zshuffle.c), any element size.
+ * Eight elements at a time, each 8-byte column of them transposed in
+ * registers and stored as 8-byte runs: byte by byte, the wide chunks'
+ * shuffle took 3.6 % of a headline run. Loads and stores are little-endian
+ * (byte k of a word is the k-th in memory): the packer runs only on such
+ * hosts (rec_chunk_native). */
+static void rec_chunk_shuffle_elems(unsigned char *restrict out, const unsigned char *restrict elems, size_t n,
+                                    size_t elem_size)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        size_t j = 0;
+        for (; j + 8 <= elem_size; j += 8) {
+            const unsigned char *in = elems + i * elem_size + j;
+            uint64_t r0 = load_u64(in), r1 = load_u64(in + elem_size), r2 = load_u64(in + 2 * elem_size),
+                     r3 = load_u64(in + 3 * elem_size), r4 = load_u64(in + 4 * elem_size),
+                     r5 = load_u64(in + 5 * elem_size), r6 = load_u64(in + 6 * elem_size),
+                     r7 = load_u64(in + 7 * elem_size);
+            transpose_8x8_bytes(&r0, &r1, &r2, &r3, &r4, &r5, &r6, &r7);
+            const uint64_t col[8] = {r0, r1, r2, r3, r4, r5, r6, r7};
+            for (int k = 0; k < 8; k++)
+                memcpy(out + (j + (size_t)k) * n + i, &col[k], sizeof col[k]);
+        }
+        for (; j < elem_size; j++)
+            for (size_t q = i; q < i + 8; q++)
+                out[j * n + q] = elems[q * elem_size + j];
     }
+    for (; i < n; i++)
+        for (size_t j = 0; j < elem_size; j++)
+            out[j * n + i] = elems[i * elem_size + j];
 }
 
 int rec_chunk_native(void) { return rec_host_little_endian(); }
@@ -340,17 +388,8 @@ int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, 
             memcpy(c->padded + row * chunk_cols, cells + row * cols, (size_t)cols * sizeof *cells);
         cells = c->padded;
     }
-    rec_chunk_shuffle(c->shuffled, cells, n_cells);
+    rec_chunk_shuffle_elems(c->shuffled, (const unsigned char *)cells, n_cells, sizeof *cells);
     return rec_chunk_deflate(c, wide, bytes, out, out_len);
-}
-
-/* Byte j of element i to out[j * n + i], any element size (H5Zshuffle.c). */
-static void rec_chunk_shuffle_elems(unsigned char *restrict out, const unsigned char *restrict elems, size_t n,
-                                    size_t elem_size)
-{
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < elem_size; j++)
-            out[j * n + i] = elems[i * elem_size + j];
 }
 
 int rec_chunk_pack_elems(rec_chunker *c, const unsigned char *elems, size_t n_elems, size_t elem_size,

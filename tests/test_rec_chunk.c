@@ -394,11 +394,40 @@ static void check_plane_flat(void)
     CHECK(rec_chunk_plane_flat(p, 4096, 256000));
 }
 
+/* The shuffle (byte j of element i to j * n + i) on sizes the series and
+ * event chunks never have: 8-byte blocks of elements and of each element's
+ * bytes with leftovers of both (13-byte elements; 3, 8, 21 elements), and
+ * 16-byte elements. Element bytes are 7 * i + j mod 251, so every byte of
+ * the unshuffled stream says where it came from. */
+static void check_shuffle_sizes(void)
+{
+    static const size_t counts[3] = {3, 8, 21}, sizes[2] = {13, 16};
+    static unsigned char elems[21 * 16], want[21 * 16], plain[21 * 16];
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 2; b++) {
+            const size_t n = counts[a], size = sizes[b];
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < size; j++) {
+                    elems[i * size + j] = (unsigned char)((7 * i + j) % 251);
+                    want[j * n + i] = (unsigned char)((7 * i + j) % 251);
+                }
+            rec_chunker *c = rec_chunker_new();
+            unsigned char *out = NULL;
+            size_t out_len = 0;
+            CHECK_INT_EQ(rec_chunk_pack_elems(c, elems, n, size, &out, &out_len), 0);
+            CHECK_INT_EQ(unfilter(out, out_len, plain, n * size), n * size);
+            CHECK(memcmp(plain, want, n * size) == 0);
+            free(out);
+            rec_chunker_free(c);
+        }
+}
+
 int main(void)
 {
     check_fletcher32();
     check_adler32();
     check_plane_flat();
+    check_shuffle_sizes();
     check_wide_planes();
     for (int work_threads = 0; work_threads <= 2; work_threads += 2) {
         run_case(300, 64, 256, 1, work_threads);
