@@ -233,6 +233,49 @@ static int rec_events_all_before(const recorder *r, const rec_event_buffer *buf,
     return 1;
 }
 
+/* Appends all of buf's rows to the final list, where the loop of
+ * rec_events_collect would put them, but copied from the last rows back
+ * with the buffer shrunk behind each step. With several threads a burst
+ * (the first windows log 100,000 power-ons) was held twice: the final
+ * list grew to all rows while the other threads' full buffers waited to
+ * be shrunk at the window's end, which raised the headline's 2-thread peak
+ * by 2.6 MB (docs/clusters.md "Memory, seventh pass"). A large buffer is
+ * mapped, so the pages given back leave the process. */
+static int rec_events_move_shrinking(recorder *r, rec_event_buffer *buf)
+{
+    size_t need = r->final_count + buf->count;
+    if (need > r->final_cap) {
+        size_t cap = r->final_cap > 0 ? r->final_cap : REC_EVENT_CHUNK_ROWS;
+        while (cap < need)
+            cap *= 2;
+        rec_event_row *grown = realloc(r->final_events, cap * sizeof *grown);
+        if (grown == NULL) {
+            rec_fail(r, "%s: /events: out of memory", r->partial_path);
+            return -1;
+        }
+        r->final_events = grown;
+        r->final_cap = cap;
+    }
+    const size_t base = r->final_count;
+    for (size_t i = buf->count; i > 0;) {
+        size_t n = i < REC_EVENT_SHRINK_STEP_ROWS ? i : REC_EVENT_SHRINK_STEP_ROWS;
+        i -= n;
+        memcpy(&r->final_events[base + i], &buf->rows[i], n * sizeof *buf->rows);
+        size_t keep = i > REC_EVENT_CHUNK_ROWS ? i : REC_EVENT_CHUNK_ROWS;
+        if (keep < buf->cap) {
+            rec_event_row *shrunk = realloc(buf->rows, keep * sizeof *shrunk);
+            if (shrunk != NULL) {
+                buf->rows = shrunk;
+                buf->cap = keep;
+            }
+        }
+    }
+    r->final_count = need;
+    buf->count = 0;
+    buf->future = 0;
+    return 0;
+}
+
 /* Moves every buffered record with time < end_ns to the final list, sorted. */
 static int rec_events_collect(recorder *r, sim_time_ns end_ns)
 {
@@ -258,6 +301,11 @@ static int rec_events_collect(recorder *r, sim_time_ns end_ns)
             buf->cap = cap;
             buf->count = 0;
             buf->future = 0;
+            continue;
+        }
+        if (buf->count > REC_EVENT_CHUNK_ROWS && rec_events_all_before(r, buf, end_ns)) {
+            if (rec_events_move_shrinking(r, buf) < 0)
+                return -1;
             continue;
         }
         size_t kept = 0;

@@ -246,3 +246,43 @@ int rec_h5_write_rows(hid_t dataset, hid_t mem_type, int64_t row, int64_t rows, 
         H5Eset_current_stack(stack);
     return rc;
 }
+
+/* HDF5's default metadata cache starts at 2 MiB and adapts its size to the
+ * hit rate; over a 30-day headline run it settled at 1.15 MB, mostly the
+ * chunk indexes' extensible-array blocks of the series being written. The
+ * recorder writes each chunk once and never reads one back, so a small
+ * fixed cache serves it as well (the same CPU time, measured) and does
+ * not grow with the file. */
+int rec_h5_small_metadata_cache(hid_t fapl)
+{
+    H5AC_cache_config_t c;
+    memset(&c, 0, sizeof c);
+    c.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    if (H5Pget_mdc_config(fapl, &c) < 0)
+        return -1;
+    c.set_initial_size = 1;
+    c.initial_size = REC_H5_MDC_BYTES;
+    c.max_size = REC_H5_MDC_BYTES;
+    c.min_size = REC_H5_MDC_BYTES;
+    c.incr_mode = H5C_incr__off;
+    c.flash_incr_mode = H5C_flash_incr__off;
+    c.decr_mode = H5C_decr__off;
+    return H5Pset_mdc_config(fapl, &c) < 0 ? -1 : 0;
+}
+
+/* HDF5 keeps what it frees on its own free lists, and the chunk indexes'
+ * blocks come from "factory" lists of one block size each, which double
+ * as an index grows: a list kept the blocks of every size the index had
+ * passed through, up to 1 MiB a list (3.05 MB in all after the headline's
+ * 30 days, against the 1.15 MB the cache held). H5garbage_collect gives
+ * them to malloc, where the next allocations reuse them. It walks the
+ * lists, so it runs once per REC_H5_TIDY_CHUNKS stores (about 3 times a
+ * headline day: 13,000 series chunks a day). */
+void rec_h5_tidy(recorder *r, size_t stored)
+{
+    r->stored_since_tidy += stored;
+    if (r->stored_since_tidy < REC_H5_TIDY_CHUNKS)
+        return;
+    r->stored_since_tidy = 0;
+    H5garbage_collect();
+}

@@ -21,6 +21,9 @@
 
 #define REC_TABLE_CHUNK_ROWS 256
 #define REC_EVENT_CHUNK_ROWS 1024
+/* A large thread buffer moved to the final list gives back its pages in
+ * steps of this many rows (0.9 MB; rec_events.c). */
+#define REC_EVENT_SHRINK_STEP_ROWS 16384
 #define REC_TIME_CHUNK_ROWS 1024
 /* Series chunks: at most this many entity columns, and about this many cells
  * (128 KiB of float64), with between 64 and 1024 rows. */
@@ -44,6 +47,12 @@
 /* Chosen by measurement (docs/hdf5-layout.md): level 1 after shuffle writes a
  * 2,000-host day 9 % faster than level 4 for a file 2.6 % larger. */
 #define REC_DEFLATE_LEVEL 1
+
+/* HDF5's memory over a long run (docs/clusters.md "Memory, seventh pass"):
+ * a fixed metadata cache (the chunk indexes' blocks) and its free lists
+ * emptied every REC_H5_TIDY_CHUNKS stored chunks. */
+#define REC_H5_MDC_BYTES (256 * 1024)
+#define REC_H5_TIDY_CHUNKS 4096
 /* The chunks of a group wider than REC_SERIES_WIDE_ENTITIES (rec_chunk.c)
  * are deflated with zlib's run-length strategy: on the headline day's host
  * series about a third less deflate CPU than the default strategy for
@@ -290,6 +299,8 @@ struct recorder {
     rec_pending_events *ev_writing;
     size_t n_ev_writing, cap_ev_writing;
     atomic_int writer_taken;
+    /* Chunks stored since HDF5's free lists were last emptied (rec_h5_tidy). */
+    size_t stored_since_tidy;
     /* Total series filled up to their sources' final rows during the
      * window after those rows became final, each by the thread that takes
      * its index from totals_next (then the sources' chunks are unlinked at
@@ -344,6 +355,12 @@ int rec_h5_write_rows(hid_t dataset, hid_t mem_type, int64_t row, int64_t rows, 
 int rec_h5_set_rows(hid_t dataset, int64_t rows);
 /* Grows the dataset to at least `rows` rows (never shrinks it). */
 int rec_h5_grow_rows(hid_t dataset, int64_t rows);
+/* Sets the file access list's metadata cache to REC_H5_MDC_BYTES (fixed
+ * size): HDF5's own default grows with the file. 0 or -1. */
+int rec_h5_small_metadata_cache(hid_t fapl);
+/* Serial, after chunk stores: counts `stored` chunks and, every
+ * REC_H5_TIDY_CHUNKS, gives HDF5's free lists back to malloc. */
+void rec_h5_tidy(recorder *r, size_t stored);
 
 /* rec_chunk.c */
 /* 1 when this host's doubles are the file's IEEE little-endian float64

@@ -714,6 +714,7 @@ int rec_writing_finish(recorder *r)
 {
     if (atomic_load(&r->writer_taken) == 0 && !atomic_load(&r->failed) && rec_writing_store_series(r) == 0)
         rec_events_store_writing(r);
+    rec_h5_tidy(r, r->n_writing + r->n_ev_writing);
     rec_writing_clear_series(r);
     rec_events_writing_clear(r);
     atomic_store(&r->writer_taken, 0);

@@ -166,7 +166,7 @@ recorder *recorder_open(const char *final_path, int max_threads, char *err, size
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
     if (fapl >= 0 && fcpl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0 &&
-        rec_h5_keep_compact(fcpl, 1) >= 0)
+        rec_h5_small_metadata_cache(fapl) >= 0 && rec_h5_keep_compact(fcpl, 1) >= 0)
         r->file = H5Fcreate(r->partial_path, H5F_ACC_TRUNC, fcpl, fapl);
     if (fapl >= 0)
         H5Pclose(fapl);

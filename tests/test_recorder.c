@@ -844,6 +844,62 @@ static void test_event_burst(void)
     remove(path);
 }
 
+/* A burst logged by three threads at once (rec_events_collect): thread 0's
+ * buffer becomes the final list whole, thread 1's is moved into it from its
+ * last rows back while it shrinks, thread 2's holds rows of the next window
+ * too and is sorted out row by row. Row j: time j x 100 us, seq j, on
+ * thread j % 3; thread 2 also logs 300 rows after the first window's end,
+ * thread 1 2,000 in the second window. The file holds every row once, in
+ * order. */
+static void test_event_burst_threads(void)
+{
+    char path[1024], err[512];
+    path_in_tmp(path, sizeof path, "rec_burst3.h5");
+    recorder *r = recorder_open(path, 3, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    int kind = rec_event_kind(r, "power_on");
+    CHECK(kind == 0);
+    const int burst = 3 * 17000, ahead = 300, later = 2000; /* 17,000 rows a thread: over one 16,384-row step */
+    const int64_t gap_ns = 100 * SIM_NS_PER_US;
+    CHECK_INT_EQ(recorder_window_begin(r, 10 * SIM_NS_PER_S), 0);
+    for (int j = 0; j < burst; j++)
+        rec_event(r, j % 3, (int64_t)j * gap_ns, 7, (uint64_t)j, kind, j, -j, 2 * j, 0.5 * j);
+    for (int j = burst; j < burst + ahead; j++) /* after the window's end: stays in thread 2's buffer */
+        rec_event(r, 2, 10 * SIM_NS_PER_S + (int64_t)(j - burst) * gap_ns, 7, (uint64_t)j, kind, j, -j, 2 * j,
+                  0.5 * j);
+    CHECK_INT_EQ(recorder_window_end(r, 10 * SIM_NS_PER_S), 0);
+    CHECK_INT_EQ(recorder_window_begin(r, 20 * SIM_NS_PER_S), 0);
+    for (int j = burst + ahead; j < burst + ahead + later; j++)
+        rec_event(r, 1, 10 * SIM_NS_PER_S + (int64_t)(j - burst) * gap_ns, 7, (uint64_t)j, kind, j, -j, 2 * j,
+                  0.5 * j);
+    CHECK_INT_EQ(recorder_window_end(r, 20 * SIM_NS_PER_S), 0);
+    CHECK_INT_EQ(recorder_close(r, 20 * SIM_NS_PER_S, err, sizeof err), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file < 0)
+        return;
+    hsize_t n = 0;
+    hid_t kind_type = H5I_INVALID_HID;
+    read_event *rows = read_events(file, &n, &kind_type);
+    CHECK_INT_EQ(n, burst + ahead + later);
+    int in_order = rows != NULL;
+    for (hsize_t i = 0; rows != NULL && i < n; i++) {
+        int64_t t_ns = i < (hsize_t)burst ? (int64_t)i * gap_ns
+                                          : 10 * SIM_NS_PER_S + (int64_t)(i - (hsize_t)burst) * gap_ns;
+        if (rows[i].seq != i || rows[i].time_ns != t_ns || rows[i].subject != (int64_t)i ||
+            rows[i].a != -(int64_t)i || rows[i].b != 2 * (int64_t)i || rows[i].value != 0.5 * (double)i)
+            in_order = 0;
+    }
+    CHECK(in_order);
+    free(rows);
+    if (kind_type >= 0)
+        H5Tclose(kind_type);
+    H5Fclose(file);
+    remove(path);
+}
+
 /* A window that ends at SIM_TIME_NEVER neither hangs nor fills memory, and
  * close cuts everything back to the run's real end. */
 static void test_window_to_the_end_of_time(void)
@@ -1089,6 +1145,7 @@ int main(void)
     test_empty_run();
     test_close_before_last_window_end();
     test_event_burst();
+    test_event_burst_threads();
     test_window_to_the_end_of_time();
     test_end_series_before_close();
     test_put_each();
