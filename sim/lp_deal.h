@@ -80,8 +80,8 @@ void sim_lp_deal_free(sim_lp_deal *d);
 double sim_lp_deal_spread(sim_lp_deal *d);
 
 /* Deals with the groups d->groups cut into consecutive ranges when that
- * balances within SIM_DEAL_RANGE_SLACK of the spread deal, else spread.
- * Returns the span. */
+ * balances within SIM_DEAL_RANGE_SLACK (25 %) of the spread deal, else
+ * spread. Returns the span. */
 double sim_lp_deal_with_groups(sim_lp_deal *d);
 
 /* Deals by count (ignores `weighted`), keeping the groups `gr` whole (NULL:

@@ -14,7 +14,7 @@
  *    (weight 0) adds 0 on both, loads 4:4 tie -> t0. Span 4.
  *  - ranges (half of the weight 8 each): a group goes to the thread whose
  *    share holds its middle: group 0's middle 2 -> t0, group 1's 4.5 and
- *    every later one -> t1. Span 4, within 2 % of the spread deal, so kept.
+ *    every later one -> t1. Span 4, as the spread deal's, so kept.
  *  - every LP on thread 0: span 8. */
 static void test_weighted_ranges(void)
 {
@@ -50,6 +50,36 @@ static void test_weighted_ranges(void)
     sim_lp_deal_free(&d);
 }
 
+/* Ranges kept at 20 % more span: one kind, four one-LP groups of weight
+ * 3, 3, 2, 2 on 2 threads. Spread: 3 -> t0; 3 adds 3 on t0, 0 on t1 ->
+ * t1; 2 adds 2 on either (5 > 3), loads 3:3 -> t0; 2 adds 2 on t0 (7 > 5),
+ * 0 on t1 -> t1: span 5. Ranges (5 each): middles 1.5 and 4.5 -> t0, 7
+ * and 9 -> t1: span 6 = 1.2 x 5, within SIM_DEAL_RANGE_SLACK (25 %). */
+static void test_ranges_within_slack(void)
+{
+    sim_lp_deal d;
+    CHECK_INT_EQ(sim_lp_deal_init(&d, 2, 4), 0);
+    const double w[4] = {3, 3, 2, 2};
+    const uint32_t lps[4] = {0, 1, 2, 3}, affinity[4] = {0, 1, 2, 3};
+    sim_lp_groups gr;
+    CHECK_INT_EQ(sim_lp_groups_find(&gr, lps, 4, affinity, SIM_DEAL_NO_GROUP), 0);
+    d.n = 4;
+    d.n_kinds = 1;
+    for (uint32_t i = 0; i < 4; i++) {
+        d.kind_of[i] = 0;
+        d.weight[i] = w[i];
+    }
+    d.weighted = 1;
+    d.groups = &gr;
+    CHECK(sim_lp_deal_spread(&d) == 5.0);
+    CHECK(sim_lp_deal_with_groups(&d) == 6.0);
+    const uint32_t ranges[4] = {0, 0, 1, 1};
+    for (uint32_t i = 0; i < 4; i++)
+        CHECK_INT_EQ(d.thread_of[i], ranges[i]);
+    sim_lp_groups_free(&gr);
+    sim_lp_deal_free(&d);
+}
+
 /* Groups found from the model's numbers: LPs 0-5 with affinity 7, none,
  * 3, 7, none, 3 (by LP id, read through lps = 5, 4, ..., 0 reversed, so
  * LP index i is LP 5 - i): groups are numbered in increasing model number,
@@ -77,6 +107,7 @@ static void test_groups_find(void)
 int main(void)
 {
     test_weighted_ranges();
+    test_ranges_within_slack();
     test_groups_find();
     return CHECK_DONE();
 }
