@@ -233,29 +233,40 @@ static int rec_events_all_before(const recorder *r, const rec_event_buffer *buf,
     return 1;
 }
 
+/* Makes room for `need` rows in the final list, doubling from one chunk.
+ * 0, or -1 out of memory (the recorder has failed; the list is as it was). */
+static int rec_events_final_reserve(recorder *r, size_t need)
+{
+    if (need <= r->final_cap)
+        return 0;
+    size_t cap = r->final_cap > 0 ? r->final_cap : REC_EVENT_CHUNK_ROWS;
+    while (cap < need)
+        cap *= 2;
+    rec_event_row *grown = realloc(r->final_events, cap * sizeof *grown);
+    if (grown == NULL) {
+        rec_fail(r, "%s: /events: out of memory", r->partial_path);
+        return -1;
+    }
+    r->final_events = grown;
+    r->final_cap = cap;
+    return 0;
+}
+
 /* Appends all of buf's rows to the final list, where the loop of
  * rec_events_collect would put them, but copied from the last rows back
  * with the buffer shrunk behind each step. With several threads a burst
  * (the first windows log 100,000 power-ons) was held twice: the final
  * list grew to all rows while the other threads' full buffers waited to
  * be shrunk at the window's end, which raised the headline's 2-thread peak
- * by 2.6 MB (docs/clusters.md "Memory, seventh pass"). A large buffer is
- * mapped, so the pages given back leave the process. */
+ * by 2.6 MB (docs/clusters.md "Memory, seventh pass"). A buffer that large
+ * is usually mapped by glibc (above its mmap threshold, which rises once a
+ * mapped block is freed), so the pages given back leave the process; that
+ * was measured on the headline's first burst. */
 static int rec_events_move_shrinking(recorder *r, rec_event_buffer *buf)
 {
-    size_t need = r->final_count + buf->count;
-    if (need > r->final_cap) {
-        size_t cap = r->final_cap > 0 ? r->final_cap : REC_EVENT_CHUNK_ROWS;
-        while (cap < need)
-            cap *= 2;
-        rec_event_row *grown = realloc(r->final_events, cap * sizeof *grown);
-        if (grown == NULL) {
-            rec_fail(r, "%s: /events: out of memory", r->partial_path);
-            return -1;
-        }
-        r->final_events = grown;
-        r->final_cap = cap;
-    }
+    const size_t need = r->final_count + buf->count;
+    if (rec_events_final_reserve(r, need) < 0)
+        return -1;
     const size_t base = r->final_count;
     for (size_t i = buf->count; i > 0;) {
         size_t n = i < REC_EVENT_SHRINK_STEP_ROWS ? i : REC_EVENT_SHRINK_STEP_ROWS;
@@ -273,6 +284,7 @@ static int rec_events_move_shrinking(recorder *r, rec_event_buffer *buf)
     r->final_count = need;
     buf->count = 0;
     buf->future = 0;
+    r->events_moved_shrinking++;
     return 0;
 }
 
@@ -314,16 +326,8 @@ static int rec_events_collect(recorder *r, sim_time_ns end_ns)
                 buf->rows[kept++] = buf->rows[i];
                 continue;
             }
-            if (r->final_count == r->final_cap) {
-                size_t cap = r->final_cap > 0 ? r->final_cap * 2 : REC_EVENT_CHUNK_ROWS;
-                rec_event_row *grown = realloc(r->final_events, cap * sizeof *grown);
-                if (grown == NULL) {
-                    rec_fail(r, "%s: /events: out of memory", r->partial_path);
-                    return -1;
-                }
-                r->final_events = grown;
-                r->final_cap = cap;
-            }
+            if (rec_events_final_reserve(r, r->final_count + 1) < 0)
+                return -1;
             r->final_events[r->final_count++] = buf->rows[i];
         }
         buf->count = kept;

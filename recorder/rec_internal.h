@@ -301,6 +301,9 @@ struct recorder {
     atomic_int writer_taken;
     /* Chunks stored since HDF5's free lists were last emptied (rec_h5_tidy). */
     size_t stored_since_tidy;
+    /* Thread buffers moved whole by rec_events_move_shrinking (so a test
+     * can tell that path ran). */
+    size_t events_moved_shrinking;
     /* Total series filled up to their sources' final rows during the
      * window after those rows became final, each by the thread that takes
      * its index from totals_next (then the sources' chunks are unlinked at

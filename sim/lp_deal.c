@@ -143,7 +143,10 @@ static uint32_t deal_run_length(uint32_t lps_of_kind, uint32_t threads)
  * (ties: the least weight in all, then the lowest thread), or, with
  * d->contiguous, to the thread whose equal share of all groups' weight
  * holds the group's middle, so the groups reached in increasing id go to
- * threads 0, 0, ..., 1, 1, ... Returns the thread. */
+ * threads 0, 0, ..., 1, 1, ... No thread is skipped (a heavy group's middle
+ * may lie two shares on) and, with at least as many groups as threads, the
+ * last groups are kept for the last threads, so every thread gets a range.
+ * Returns the thread. */
 static uint32_t deal_group(sim_lp_deal *d, uint32_t g)
 {
     double weight[SIM_DEAL_MAX_KINDS], group_weight = 0.0;
@@ -162,10 +165,20 @@ static uint32_t deal_group(sim_lp_deal *d, uint32_t g)
     }
     uint32_t best = 0;
     double best_growth = 0.0;
-    for (uint32_t t = 0; d->contiguous && t + 1 < d->threads; t++)
-        if ((d->group_dealt + 0.5 * group_weight) * (double)d->threads >= (double)(t + 1) * d->group_total)
-            best = t + 1;
+    if (d->contiguous) {
+        for (uint32_t t = 0; t + 1 < d->threads; t++)
+            if ((d->group_dealt + 0.5 * group_weight) * (double)d->threads >= (double)(t + 1) * d->group_total)
+                best = t + 1;
+        const uint32_t next = d->groups_reached == 0 ? 0 : d->range_thread + 1;
+        const uint32_t left = d->groups->n_groups - d->groups_reached; /* this one included */
+        if (best > next)
+            best = next;
+        if (d->groups->n_groups >= d->threads && left < d->threads && best < d->threads - left)
+            best = d->threads - left;
+        d->range_thread = best;
+    }
     d->group_dealt += group_weight;
+    d->groups_reached++;
     for (uint32_t t = 0; !d->contiguous && t < d->threads; t++) {
         double growth = 0.0;
         for (uint32_t a = 0; a < n_touched; a++) {
@@ -201,6 +214,7 @@ static double deal_lps(sim_lp_deal *d)
     for (uint32_t g = 0; group_of && g < d->groups->n_groups; g++)
         d->group_thread[g] = SIM_DEAL_NO_GROUP;
     d->group_total = d->group_dealt = 0.0;
+    d->groups_reached = 0;
     for (uint32_t i = 0; i < d->n; i++)
         if (!group_of || group_of[i] == SIM_DEAL_NO_GROUP)
             count[d->kind_of[i]]++;
@@ -257,7 +271,10 @@ int sim_lp_deal_rank(sim_lp_deal *d, const sim_lp_groups *gr)
     if (!gr || gr->n_groups == 0)
         return 0;
     d->groups = gr;
-    if (sim_lp_deal_with_groups(d) <= plain * (1.0 + SIM_DEAL_AFFINITY_SLACK))
+    const double limit = plain * (1.0 + SIM_DEAL_AFFINITY_SLACK);
+    if (sim_lp_deal_with_groups(d) <= limit)
+        return 1;
+    if (sim_lp_deal_spread(d) <= limit) /* ranges too uneven; spread, the groups still pay */
         return 1;
     d->groups = NULL;
     sim_lp_deal_spread(d);

@@ -68,6 +68,8 @@ typedef struct sim_lp_deal {
     uint32_t *group_thread;
     int contiguous;
     double group_total, group_dealt;
+    uint32_t groups_reached; /* groups dealt so far in this deal */
+    uint32_t range_thread;   /* contiguous: the last group's thread */
 } sim_lp_deal;
 
 /* Room for `cap` LPs and `threads` threads. Returns 0, or -1 out of memory
@@ -85,8 +87,9 @@ double sim_lp_deal_spread(sim_lp_deal *d);
 double sim_lp_deal_with_groups(sim_lp_deal *d);
 
 /* Deals by count (ignores `weighted`), keeping the groups `gr` whole (NULL:
- * none) when that costs at most SIM_DEAL_AFFINITY_SLACK of balance;
- * returns whether it kept them (d->groups is then `gr`, else NULL). */
+ * none) when that costs at most SIM_DEAL_AFFINITY_SLACK of balance (in
+ * ranges if those pass, else spread); returns whether it kept them
+ * (d->groups is then `gr`, else NULL). */
 int sim_lp_deal_rank(sim_lp_deal *d, const sim_lp_groups *gr);
 
 /* The span of the deal thread_now[i] (weights as for dealing). */
