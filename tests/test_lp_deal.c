@@ -6,6 +6,43 @@
 #include "check.h"
 #include "sim/lp_deal.h"
 
+/* A deal of n LPs of one kind, LP i alone in group i with weight w[i], on
+ * `threads` threads (n <= 8). Free with one_kind_free. */
+typedef struct {
+    sim_lp_deal d;
+    sim_lp_groups gr;
+} one_kind;
+
+static void one_kind_init(one_kind *k, uint32_t threads, uint32_t n, const double *w)
+{
+    uint32_t lps[8], affinity[8];
+    CHECK_INT_EQ(sim_lp_deal_init(&k->d, threads, n), 0);
+    for (uint32_t i = 0; i < n; i++) {
+        lps[i] = i;
+        affinity[i] = 10 + i;
+        k->d.kind_of[i] = 0;
+        k->d.weight[i] = w[i];
+    }
+    CHECK_INT_EQ(sim_lp_groups_find(&k->gr, lps, n, affinity, SIM_DEAL_NO_GROUP), 0);
+    CHECK_INT_EQ(k->gr.n_groups, n);
+    k->d.n = n;
+    k->d.n_kinds = 1;
+    k->d.weighted = 1;
+    k->d.groups = &k->gr;
+}
+
+static void one_kind_free(one_kind *k)
+{
+    sim_lp_groups_free(&k->gr);
+    sim_lp_deal_free(&k->d);
+}
+
+static void check_threads(const sim_lp_deal *d, const uint32_t *want)
+{
+    for (uint32_t i = 0; i < d->n; i++)
+        CHECK_INT_EQ(d->thread_of[i], want[i]);
+}
+
 /* Six LPs of one kind, each its own group, weights 4, 1, 1, 1, 1, 0, on 2
  * threads. By hand:
  *  - spread (each group where it adds least): group 0 -> t0 (tie, loads
@@ -18,36 +55,16 @@
  *  - every LP on thread 0: span 8. */
 static void test_weighted_ranges(void)
 {
-    sim_lp_deal d;
-    CHECK_INT_EQ(sim_lp_deal_init(&d, 2, 6), 0);
     const double w[6] = {4, 1, 1, 1, 1, 0};
-    const uint32_t lps[6] = {0, 1, 2, 3, 4, 5}, affinity[6] = {10, 11, 12, 13, 14, 15};
-    sim_lp_groups gr;
-    CHECK_INT_EQ(sim_lp_groups_find(&gr, lps, 6, affinity, SIM_DEAL_NO_GROUP), 0);
-    CHECK_INT_EQ(gr.n_groups, 6);
-    d.n = 6;
-    d.n_kinds = 1;
-    for (uint32_t i = 0; i < 6; i++) {
-        d.kind_of[i] = 0;
-        d.weight[i] = w[i];
-    }
-    d.weighted = 1;
-    d.groups = &gr;
-
-    CHECK(sim_lp_deal_spread(&d) == 4.0);
-    const uint32_t spread[6] = {0, 1, 1, 1, 1, 0};
-    for (uint32_t i = 0; i < 6; i++)
-        CHECK_INT_EQ(d.thread_of[i], spread[i]);
-
-    CHECK(sim_lp_deal_with_groups(&d) == 4.0);
-    const uint32_t ranges[6] = {0, 1, 1, 1, 1, 1};
-    for (uint32_t i = 0; i < 6; i++)
-        CHECK_INT_EQ(d.thread_of[i], ranges[i]);
-
-    const uint32_t all_on_0[6] = {0};
-    CHECK(sim_lp_deal_span_of(&d, all_on_0) == 8.0);
-    sim_lp_groups_free(&gr);
-    sim_lp_deal_free(&d);
+    const uint32_t spread[6] = {0, 1, 1, 1, 1, 0}, ranges[6] = {0, 1, 1, 1, 1, 1}, all_on_0[6] = {0};
+    one_kind k;
+    one_kind_init(&k, 2, 6, w);
+    CHECK(sim_lp_deal_spread(&k.d) == 4.0);
+    check_threads(&k.d, spread);
+    CHECK(sim_lp_deal_with_groups(&k.d) == 4.0);
+    check_threads(&k.d, ranges);
+    CHECK(sim_lp_deal_span_of(&k.d, all_on_0) == 8.0);
+    one_kind_free(&k);
 }
 
 /* Ranges kept at 20 % more span: one kind, four one-LP groups of weight
@@ -57,27 +74,15 @@ static void test_weighted_ranges(void)
  * and 9 -> t1: span 6 = 1.2 x 5, within SIM_DEAL_RANGE_SLACK (25 %). */
 static void test_ranges_within_slack(void)
 {
-    sim_lp_deal d;
-    CHECK_INT_EQ(sim_lp_deal_init(&d, 2, 4), 0);
     const double w[4] = {3, 3, 2, 2};
-    const uint32_t lps[4] = {0, 1, 2, 3}, affinity[4] = {0, 1, 2, 3};
-    sim_lp_groups gr;
-    CHECK_INT_EQ(sim_lp_groups_find(&gr, lps, 4, affinity, SIM_DEAL_NO_GROUP), 0);
-    d.n = 4;
-    d.n_kinds = 1;
-    for (uint32_t i = 0; i < 4; i++) {
-        d.kind_of[i] = 0;
-        d.weight[i] = w[i];
-    }
-    d.weighted = 1;
-    d.groups = &gr;
-    CHECK(sim_lp_deal_spread(&d) == 5.0);
-    CHECK(sim_lp_deal_with_groups(&d) == 6.0);
-    const uint32_t ranges[4] = {0, 0, 1, 1};
-    for (uint32_t i = 0; i < 4; i++)
-        CHECK_INT_EQ(d.thread_of[i], ranges[i]);
-    sim_lp_groups_free(&gr);
-    sim_lp_deal_free(&d);
+    const uint32_t spread[4] = {0, 1, 0, 1}, ranges[4] = {0, 0, 1, 1};
+    one_kind k;
+    one_kind_init(&k, 2, 4, w);
+    CHECK(sim_lp_deal_spread(&k.d) == 5.0);
+    check_threads(&k.d, spread);
+    CHECK(sim_lp_deal_with_groups(&k.d) == 6.0);
+    check_threads(&k.d, ranges);
+    one_kind_free(&k);
 }
 
 /* One kind, n one-LP groups of weights w on `threads` threads: deals with
@@ -86,25 +91,11 @@ static void test_ranges_within_slack(void)
 static void check_one_lp_groups(uint32_t threads, uint32_t n, const double *w, double want_span,
                                 const uint32_t *want)
 {
-    sim_lp_deal d;
-    uint32_t lps[8], affinity[8];
-    CHECK_INT_EQ(sim_lp_deal_init(&d, threads, n), 0);
-    for (uint32_t i = 0; i < n; i++) {
-        lps[i] = affinity[i] = i;
-        d.kind_of[i] = 0;
-        d.weight[i] = w[i];
-    }
-    sim_lp_groups gr;
-    CHECK_INT_EQ(sim_lp_groups_find(&gr, lps, n, affinity, SIM_DEAL_NO_GROUP), 0);
-    d.n = n;
-    d.n_kinds = 1;
-    d.weighted = 1;
-    d.groups = &gr;
-    CHECK(sim_lp_deal_with_groups(&d) == want_span);
-    for (uint32_t i = 0; i < n; i++)
-        CHECK_INT_EQ(d.thread_of[i], want[i]);
-    sim_lp_groups_free(&gr);
-    sim_lp_deal_free(&d);
+    one_kind k;
+    one_kind_init(&k, threads, n, w);
+    CHECK(sim_lp_deal_with_groups(&k.d) == want_span);
+    check_threads(&k.d, want);
+    one_kind_free(&k);
 }
 
 /* Ranges on 3 threads never skip one. Weights 1, 5, 5, 1 (shares of 4):

@@ -797,6 +797,35 @@ static void test_close_before_last_window_end(void)
     remove(path);
 }
 
+/* The burst tests' file: `total` event rows, row i with seq i, subject i,
+ * a = -i, b = 2i, value i / 2, at i x gap_ns for the first `burst` and 10 s
+ * + (i - burst) x gap_ns after. Removes the file. */
+static void check_burst_rows(const char *path, int burst, int total, int64_t gap_ns)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file < 0)
+        return;
+    hsize_t n = 0;
+    hid_t kind_type = H5I_INVALID_HID;
+    read_event *rows = read_events(file, &n, &kind_type);
+    CHECK_INT_EQ(n, total);
+    int in_order = rows != NULL;
+    for (hsize_t i = 0; rows != NULL && i < n; i++) {
+        int64_t t_ns = i < (hsize_t)burst ? (int64_t)i * gap_ns
+                                          : 10 * SIM_NS_PER_S + (int64_t)(i - (hsize_t)burst) * gap_ns;
+        if (rows[i].seq != i || rows[i].time_ns != t_ns || rows[i].subject != (int64_t)i ||
+            rows[i].a != -(int64_t)i || rows[i].b != 2 * (int64_t)i || rows[i].value != 0.5 * (double)i)
+            in_order = 0;
+    }
+    CHECK(in_order);
+    free(rows);
+    if (kind_type >= 0)
+        H5Tclose(kind_type);
+    H5Fclose(file);
+    remove(path);
+}
+
 /* A burst of several whole chunks and a remainder in one window (as the
  * first window's 100,000 power-ons), then a window that completes the
  * remainder's chunk: every row in the file once, in order (the whole chunks
@@ -821,28 +850,7 @@ static void test_event_burst(void)
         rec_event(r, 0, 10 * SIM_NS_PER_S + (int64_t)(i - burst) * SIM_NS_PER_MS, 7, (uint64_t)i, kind, i, -i, 2 * i, 0.5 * i);
     CHECK_INT_EQ(recorder_window_end(r, 20 * SIM_NS_PER_S), 0);
     CHECK_INT_EQ(recorder_close(r, 20 * SIM_NS_PER_S, err, sizeof err), 0);
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    CHECK(file >= 0);
-    if (file < 0)
-        return;
-    hsize_t n = 0;
-    hid_t kind_type = H5I_INVALID_HID;
-    read_event *rows = read_events(file, &n, &kind_type);
-    CHECK_INT_EQ(n, burst + later);
-    int in_order = rows != NULL;
-    for (hsize_t i = 0; rows != NULL && i < n; i++)
-        if (rows[i].seq != i ||
-            rows[i].time_ns != (i < (hsize_t)burst ? (int64_t)i * SIM_NS_PER_MS
-                                                    : 10 * SIM_NS_PER_S + (int64_t)(i - (hsize_t)burst) * SIM_NS_PER_MS) ||
-            rows[i].subject != (int64_t)i ||
-            rows[i].a != -(int64_t)i || rows[i].b != 2 * (int64_t)i || rows[i].value != 0.5 * (double)i)
-            in_order = 0;
-    CHECK(in_order);
-    free(rows);
-    if (kind_type >= 0)
-        H5Tclose(kind_type);
-    H5Fclose(file);
-    remove(path);
+    check_burst_rows(path, burst, burst + later, SIM_NS_PER_MS);
 }
 
 /* A burst logged by three threads at once (rec_events_collect): thread 0's
@@ -881,28 +889,7 @@ static void test_event_burst_threads(void)
                   0.5 * j);
     CHECK_INT_EQ(recorder_window_end(r, 20 * SIM_NS_PER_S), 0);
     CHECK_INT_EQ(recorder_close(r, 20 * SIM_NS_PER_S, err, sizeof err), 0);
-    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    CHECK(file >= 0);
-    if (file < 0)
-        return;
-    hsize_t n = 0;
-    hid_t kind_type = H5I_INVALID_HID;
-    read_event *rows = read_events(file, &n, &kind_type);
-    CHECK_INT_EQ(n, burst + ahead + later);
-    int in_order = rows != NULL;
-    for (hsize_t i = 0; rows != NULL && i < n; i++) {
-        int64_t t_ns = i < (hsize_t)burst ? (int64_t)i * gap_ns
-                                          : 10 * SIM_NS_PER_S + (int64_t)(i - (hsize_t)burst) * gap_ns;
-        if (rows[i].seq != i || rows[i].time_ns != t_ns || rows[i].subject != (int64_t)i ||
-            rows[i].a != -(int64_t)i || rows[i].b != 2 * (int64_t)i || rows[i].value != 0.5 * (double)i)
-            in_order = 0;
-    }
-    CHECK(in_order);
-    free(rows);
-    if (kind_type >= 0)
-        H5Tclose(kind_type);
-    H5Fclose(file);
-    remove(path);
+    check_burst_rows(path, burst, burst + ahead + later, gap_ns);
 }
 
 /* A window that ends at SIM_TIME_NEVER neither hangs nor fills memory, and
