@@ -20,7 +20,7 @@
  * short settings for the output and the sanity of the numbers only.
  *
  *   bench_datacenter [--scenario PATH] [--until DURATION] [--threads N] [--output PATH]
- *                    [--window-work on|off] [--team auto|always|never]
+ *                    [--window-work on|off] [--team auto|always|never] [--traces DIR]
  * --team always|never runs every epoch with the team or solo (to measure
  * each mode alone); auto (the default) lets the chooser decide.
  */
@@ -93,7 +93,7 @@ static double cpu_s(void)
 static int usage(void)
 {
     fprintf(stderr, "usage: bench_datacenter [--scenario PATH] [--until DURATION] [--threads N] [--output PATH] "
-                    "[--window-work on|off] [--team auto|always|never]\n");
+                    "[--window-work on|off] [--team auto|always|never] [--traces DIR]\n");
     return 2;
 }
 
@@ -122,6 +122,9 @@ int main(int argc, char **argv)
             if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
                 return usage();
             window_work_on = strcmp(v, "on") == 0;
+        } else if (strcmp(argv[i], "--traces") == 0) { /* as vdcsim run --traces: where the traces are */
+            if (setenv("VDCSIM_TRACES", argv[++i], 1) != 0)
+                return usage();
         } else if (strcmp(argv[i], "--team") == 0) { /* auto, or one mode for the whole run */
             const char *v = argv[++i];
             if (strcmp(v, "auto") == 0)

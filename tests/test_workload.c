@@ -97,12 +97,13 @@ static void test_random_walk(void)
 }
 
 /* Trace interpolation at known points: samples 10, 20, 40 at 0, 300, 600 s,
- * scale 2. One pass lasts 900 s (the last sample holds one step). */
-static void test_trace_interpolation(void)
+ * scale 2. One pass lasts 900 s (the last sample holds one step). The
+ * series is given either way a trace table keeps one (traces/vm_trace.h):
+ * times and float values (bitbrains) or whole numbers every 300 s
+ * (planetlab); both must give the same values. */
+static void check_trace_interpolation(demand_series series)
 {
-    static const int32_t times[] = {0, 300, 600};
-    static const float values[] = {10.0f, 20.0f, 40.0f};
-    demand_spec d = {.kind = DEMAND_TRACE, .series = {times, values, 3}, .scale = 2.0, .interp = TRACE_STEP,
+    demand_spec d = {.kind = DEMAND_TRACE, .series = series, .scale = 2.0, .interp = TRACE_STEP,
                      .at_end = TRACE_REPEAT};
     const sim_time_ns S = SIM_NS_PER_S;
     CHECK_NEAR(demand_expected(&d, 0), 20.0, 0);
@@ -129,6 +130,15 @@ static void test_trace_interpolation(void)
         CHECK_NEAR(demand_next(&d, &s, at[k], NULL), want[k], 1e-9);
     /* long-run mean: average of the samples times scale = 2 * 70/3 */
     CHECK_NEAR(demand_long_run_mean(&d), 140.0 / 3.0, 1e-6);
+}
+
+static void test_trace_interpolation(void)
+{
+    static const int32_t times[] = {0, 300, 600};
+    static const float values[] = {10.0f, 20.0f, 40.0f};
+    static const uint8_t whole[] = {10, 20, 40};
+    check_trace_interpolation((demand_series){.time_s = times, .value = values, .n = 3});
+    check_trace_interpolation((demand_series){.whole = whole, .step_s = 300, .n = 3});
 }
 
 static void test_kinds(void)
@@ -236,7 +246,7 @@ static void test_trace_files(void)
     CHECK_INT_EQ(t.n_vms, 2);
     CHECK(t.n_vms == 2 && strcmp(t.names[0], "2_vm") == 0 && strcmp(t.names[1], "10_vm") == 0);
     demand_series s = trace_series(&t, 0, TRACE_CPU);
-    CHECK(s.n == 3 && s.time_s[2] == 600 && s.value[2] == 40.0f);
+    CHECK(s.n == 3 && demand_series_time_s(&s, 2) == 600 && demand_series_value(&s, 2) == 40.0);
     CHECK_INT_EQ(trace_series(&t, 1, TRACE_CPU).n, 2);
     CHECK_INT_EQ(trace_series(&t, 1, TRACE_MEMORY).n, 0); /* planetlab: CPU only */
     trace_free(&t);
@@ -278,16 +288,17 @@ static void test_planetlab_day(void)
     CHECK_INT_EQ(t.n_samples, 302976);
     double sum = 0.0, sum2 = 0.0;
     for (uint64_t k = 0; k < t.n_samples; k++) {
-        sum += t.cpu[k];
-        sum2 += (double)t.cpu[k] * t.cpu[k];
+        sum += t.cpu_percent[k];
+        sum2 += (double)t.cpu_percent[k] * t.cpu_percent[k];
     }
     double mean = sum / (double)t.n_samples;
     CHECK_NEAR(mean, 12.3144, 0.0001);
     CHECK_NEAR(sqrt(sum2 / (double)t.n_samples - mean * mean), 17.09, 0.005);
     CHECK(strcmp(t.names[0], "75-130-96-12_static_oxfr_ma_charter_com_irisaple_wup") == 0);
     demand_series s = trace_series(&t, 0, TRACE_CPU);
-    CHECK(s.n == 288 && s.value[0] == 7.0f && s.value[1] == 5.0f && s.value[2] == 6.0f);
-    CHECK(s.n == 288 && s.time_s[287] == 287 * 300);
+    CHECK(s.n == 288 && demand_series_value(&s, 0) == 7.0 && demand_series_value(&s, 1) == 5.0 &&
+          demand_series_value(&s, 2) == 6.0);
+    CHECK(s.n == 288 && demand_series_time_s(&s, 287) == 287 * 300);
     trace_free(&t);
 }
 

@@ -73,12 +73,28 @@ static const char *quote(const char *s, const char *e, size_t max, char *buf, si
 
 #define QUOTE_MAX 16
 
-/* Samples being read: raw times (Unix seconds for bitbrains) and values. */
+/* Samples being read: bitbrains' raw times (Unix seconds) and values, or
+ * planetlab's percents (one byte each: a day of 1,000 VMs is 288 KB). */
 typedef struct sample_buf {
     int64_t *time;
     float *cpu, *memory, *network;
+    uint8_t *percent;
     uint64_t n, cap;
 } sample_buf;
+
+static int buf_push_percent(sample_buf *b, uint8_t percent)
+{
+    if (b->n == b->cap) {
+        uint64_t cap = b->cap ? b->cap * 2 : 1024;
+        uint8_t *p = realloc(b->percent, cap);
+        if (!p)
+            return -1;
+        b->percent = p;
+        b->cap = cap;
+    }
+    b->percent[b->n++] = percent;
+    return 0;
+}
 
 static int buf_push(sample_buf *b, int64_t t, float cpu, float memory, float network)
 {
@@ -114,6 +130,7 @@ static void buf_free(sample_buf *b)
     free(b->cpu);
     free(b->memory);
     free(b->network);
+    free(b->percent);
     memset(b, 0, sizeof *b);
 }
 
@@ -190,7 +207,13 @@ static int read_planetlab(FILE *f, const char *path, sample_buf *b, char *err, s
             rc = -1;
             break;
         }
-        if (buf_push(b, (int64_t)(lineno - 1) * PLANETLAB_STEP_S, (float)v, 0.0f, 0.0f) != 0) {
+        if (lineno > INT32_MAX / PLANETLAB_STEP_S) { /* sample times are int32 seconds */
+            set_err(err, err_len, "%s:%d: more than %d lines (68 years of 5-minute samples)", path, lineno,
+                    INT32_MAX / PLANETLAB_STEP_S);
+            rc = -1;
+            break;
+        }
+        if (buf_push_percent(b, (uint8_t)v) != 0) {
             set_err(err, err_len, "%s: out of memory", path);
             rc = -1;
             break;
@@ -503,8 +526,23 @@ long trace_count_vms(const char *dir, trace_format format, char *err, size_t err
 }
 
 /* Moves the samples into the table, times relative to the earliest one. */
+/* The buffer's array cut to its n samples (the buffer grows by doubling). */
+static void *shrunk(void *p, uint64_t n, size_t size)
+{
+    void *q = realloc(p, (size_t)(n ? n : 1) * size);
+    return q ? q : p;
+}
+
 static int finish_table(sample_buf *b, trace_format format, trace_table *out, char *err, size_t err_len)
 {
+    out->n_samples = b->n;
+    out->format = format;
+    if (format == TRACE_PLANETLAB) {
+        out->cpu_percent = shrunk(b->percent, b->n, 1);
+        b->percent = NULL;
+        out->step_s = PLANETLAB_STEP_S;
+        return 0;
+    }
     int64_t t0 = 0;
     if (format == TRACE_BITBRAINS && b->n > 0) {
         t0 = b->time[0];
@@ -524,15 +562,10 @@ static int finish_table(sample_buf *b, trace_format format, trace_table *out, ch
         }
         out->time_s[k] = (int32_t)t;
     }
-    out->cpu = b->cpu;
-    b->cpu = NULL;
-    if (format == TRACE_BITBRAINS) {
-        out->memory = b->memory;
-        out->network = b->network;
-        b->memory = b->network = NULL;
-    }
-    out->n_samples = b->n;
-    out->format = format;
+    out->cpu = shrunk(b->cpu, b->n, sizeof *b->cpu);
+    out->memory = shrunk(b->memory, b->n, sizeof *b->memory);
+    out->network = shrunk(b->network, b->n, sizeof *b->network);
+    b->cpu = b->memory = b->network = NULL;
     return 0;
 }
 
@@ -618,10 +651,15 @@ demand_series trace_series(const trace_table *t, uint32_t vm, trace_resource r)
     demand_series s = {0};
     if (vm >= t->n_vms || !trace_has(t, r))
         return s;
+    s.n = t->offset[vm + 1] - t->offset[vm];
+    if (t->format == TRACE_PLANETLAB) {
+        s.whole = t->cpu_percent + t->offset[vm];
+        s.step_s = t->step_s;
+        return s;
+    }
     const float *values = r == TRACE_CPU ? t->cpu : r == TRACE_MEMORY ? t->memory : t->network;
     s.time_s = t->time_s + t->offset[vm];
     s.value = values + t->offset[vm];
-    s.n = t->offset[vm + 1] - t->offset[vm];
     return s;
 }
 
@@ -636,5 +674,6 @@ void trace_free(trace_table *t)
     free(t->cpu);
     free(t->memory);
     free(t->network);
+    free(t->cpu_percent);
     memset(t, 0, sizeof *t);
 }

@@ -41,8 +41,13 @@ typedef struct trace_table {
     uint32_t n_vms;
     char **names;         /* file name of each VM */
     uint32_t *offset;     /* VM i's samples are [offset[i], offset[i+1]) */
+    /* bitbrains: times (s after the earliest) and values, 12 bytes a sample */
     int32_t *time_s;
-    float *cpu, *memory, *network; /* memory, network NULL for planetlab */
+    float *cpu, *memory, *network;
+    /* planetlab: CPU % as read (whole numbers 0..100), one byte a sample;
+     * a VM's sample k is at k * step_s (the files have no times) */
+    uint8_t *cpu_percent;
+    int32_t step_s;
     uint64_t n_samples;
 } trace_table;
 

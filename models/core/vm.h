@@ -36,7 +36,7 @@ typedef struct vm_group_spec {
     /* Demand processes (cpu, memory, network): the group's
      * (workload_group.demand); for a trace-driven resource r,
      * per_vm_demand[r] is the first of the group's per-VM copies
-     * (workload_group.vm_demand: VM k's is per_vm_demand[r] + 3 k, holding
+     * (workload_group.vm_demand[r]: VM k's is per_vm_demand[r] + k, holding
      * its series), else NULL. */
     const demand_spec *demand[VM_DEMANDS];
     const demand_spec *per_vm_demand[VM_DEMANDS];
@@ -66,7 +66,7 @@ static inline const void *vm_spec_group_key(const vm_spec *s) { return s->gs; }
 static inline const demand_spec *vm_spec_demand(const vm_spec *s, int r)
 {
     const vm_group_spec *g = s->gs;
-    return g->per_vm_demand[r] ? g->per_vm_demand[r] + (size_t)s->index_in_group * VM_DEMANDS : g->demand[r];
+    return g->per_vm_demand[r] ? g->per_vm_demand[r] + s->index_in_group : g->demand[r];
 }
 /* MHz */
 static inline const demand_spec *vm_spec_cpu_demand(const vm_spec *s) { return vm_spec_demand(s, VM_DEMAND_CPU); }

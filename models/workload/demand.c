@@ -38,8 +38,9 @@ static sim_time_ns series_pass_ns(const demand_series *s)
 {
     if (s->n == 0)
         return 0;
-    int64_t step = s->n >= 2 ? (int64_t)s->time_s[s->n - 1] - s->time_s[s->n - 2] : 1;
-    return ((int64_t)s->time_s[s->n - 1] + step) * SIM_NS_PER_S;
+    int64_t last = demand_series_time_s(s, s->n - 1);
+    int64_t step = s->n >= 2 ? last - demand_series_time_s(s, s->n - 2) : 1;
+    return (last + step) * SIM_NS_PER_S;
 }
 
 double demand_trace_at(const demand_spec *d, sim_time_ns t_ns, uint32_t *pos)
@@ -51,24 +52,24 @@ double demand_trace_at(const demand_spec *d, sim_time_ns t_ns, uint32_t *pos)
     if (d->at_end == TRACE_REPEAT && pass > 0)
         t_ns %= pass;
     uint32_t k = *pos < s->n ? *pos : 0;
-    if ((int64_t)s->time_s[k] * SIM_NS_PER_S > t_ns)
+    if (demand_series_time_s(s, k) * SIM_NS_PER_S > t_ns)
         k = 0; /* wrapped around, or the hint is ahead: search again from the start */
-    while (k + 1 < s->n && (int64_t)s->time_s[k + 1] * SIM_NS_PER_S <= t_ns)
+    while (k + 1 < s->n && demand_series_time_s(s, k + 1) * SIM_NS_PER_S <= t_ns)
         k++;
     *pos = k;
-    sim_time_ns tk = (int64_t)s->time_s[k] * SIM_NS_PER_S;
-    double v = s->value[k];
+    sim_time_ns tk = demand_series_time_s(s, k) * SIM_NS_PER_S;
+    double v = demand_series_value(s, k);
     if (t_ns < tk) /* before the first sample: hold it */
         return v * d->scale;
     if (d->interp == TRACE_LINEAR) {
         sim_time_ns t_next;
         double v_next;
         if (k + 1 < s->n) {
-            t_next = (int64_t)s->time_s[k + 1] * SIM_NS_PER_S;
-            v_next = s->value[k + 1];
+            t_next = demand_series_time_s(s, k + 1) * SIM_NS_PER_S;
+            v_next = demand_series_value(s, k + 1);
         } else if (d->at_end == TRACE_REPEAT) { /* towards the next pass's first sample */
-            t_next = pass + (int64_t)s->time_s[0] * SIM_NS_PER_S;
-            v_next = s->value[0];
+            t_next = pass + demand_series_time_s(s, 0) * SIM_NS_PER_S;
+            v_next = demand_series_value(s, 0);
         } else {
             return v * d->scale;
         }
@@ -88,7 +89,7 @@ double demand_long_run_mean(const demand_spec *d)
             return 0.0;
         double sum = 0.0;
         for (uint32_t k = 0; k < s->n; k++)
-            sum += s->value[k];
+            sum += demand_series_value(s, k);
         return sum / s->n * d->scale;
     }
     default: return d->mean;

@@ -48,11 +48,27 @@ typedef enum { TRACE_REPEAT, TRACE_HOLD } trace_at_end;
 
 /* One VM's series in a shared, read-only trace table: sample k is value[k]
  * at time_s[k] seconds (strictly increasing, time_s[0] >= 0). */
+/* A trace's samples for one VM (traces/vm_trace.h). Bitbrains gives times
+ * and float values; PlanetLab gives whole percents every step_s seconds,
+ * kept as one byte each (a 10-day, 11,746-VM replay is 3.4 MB instead of
+ * 27). Read them with demand_series_time_s / demand_series_value. */
 typedef struct demand_series {
-    const int32_t *time_s;
-    const float *value;
+    const int32_t *time_s; /* sample k's time (s); NULL: k * step_s */
+    const float *value;    /* sample k's value; NULL: whole[k] */
+    const uint8_t *whole;  /* whole-number samples, when value is NULL */
+    int32_t step_s;
     uint32_t n;
 } demand_series;
+
+static inline int64_t demand_series_time_s(const demand_series *s, uint32_t k)
+{
+    return s->time_s ? (int64_t)s->time_s[k] : (int64_t)k * s->step_s;
+}
+
+static inline double demand_series_value(const demand_series *s, uint32_t k)
+{
+    return s->value ? (double)s->value[k] : (double)s->whole[k];
+}
 
 typedef struct demand_spec {
     demand_kind kind;

@@ -167,11 +167,13 @@ int workload_group_bind(const scenario *scn, int g, workload_group *wg, const de
         if (!trace_has(&t->table, resources[r]))
             return fail_key(err, err_len, scn, key, "the %s trace has no %s (it records CPU only)",
                             scn_string(scn, "vms.[%d].trace.format", g), names[r]);
-        if (!wg->vm_demand && !(wg->vm_demand = calloc((size_t)wg->count * 3 + 1, sizeof *wg->vm_demand)))
+        /* only the traced resources: a CPU-only trace of 11,746 VMs holds
+         * 1.8 MB of copies, not 5.4 */
+        if (!wg->vm_demand[r] && !(wg->vm_demand[r] = calloc((size_t)wg->count + 1, sizeof *wg->vm_demand[r])))
             return -2;
-        per_vm_demand[r] = &wg->vm_demand[r]; /* VM k's: per_vm_demand[r] + 3 k */
+        per_vm_demand[r] = wg->vm_demand[r]; /* VM k's: per_vm_demand[r] + k */
         for (uint32_t k = 0; k < wg->count; k++) {
-            demand_spec *d = &wg->vm_demand[(size_t)k * 3 + (size_t)r];
+            demand_spec *d = &wg->vm_demand[r][k];
             *d = *wg->demand[r];
             d->series = trace_series(&t->table, k, resources[r]);
             d->scale = r == 0 ? t->cpu_scale : 1.0;
@@ -191,6 +193,8 @@ void workload_group_free(workload_group *wg)
         trace_free(&wg->trace->table);
     free(wg->trace);
     wg->trace = NULL;
-    free(wg->vm_demand);
-    wg->vm_demand = NULL;
+    for (int r = 0; r < 3; r++) {
+        free(wg->vm_demand[r]);
+        wg->vm_demand[r] = NULL;
+    }
 }

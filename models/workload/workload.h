@@ -43,7 +43,9 @@ typedef struct workload_group {
     /* demand processes of its VMs: cpu, memory, network, stored once per
      * model in its workload_demands (vm_group_spec points there too) */
     const demand_spec *demand[3];
-    demand_spec *vm_demand; /* trace groups: count x 3 per-VM copies with their series, else NULL */
+    /* trace groups: per traced resource, count per-VM copies with their
+     * series (VM k's at vm_demand[r] + k); NULL for a resource not traced */
+    demand_spec *vm_demand[3];
 } workload_group;
 
 /* The distinct demand processes of a model's VM groups, each stored once
@@ -77,8 +79,8 @@ void workload_demands_free(workload_demands *pool);
 
 /* The group's demand processes for its VMs (vm_group_spec): demand[r] the
  * group's shared wg->demand[r]; for a trace-kind resource r,
- * per_vm_demand[r] the first of the per-VM copies (in wg->vm_demand, VM k's
- * at per_vm_demand[r] + 3 k) holding each VM's series, else NULL. Returns
+ * per_vm_demand[r] the first of the per-VM copies (wg->vm_demand[r], VM k's
+ * at per_vm_demand[r] + k) holding each VM's series, else NULL. Returns
  * 0, -1 when a resource asks for a trace the group's format does not
  * record (message in err), or -2 out of memory. */
 int workload_group_bind(const scenario *scn, int g, workload_group *wg, const demand_spec *demand[3],

@@ -21,7 +21,7 @@ struct demand_block {
  * field: a struct's padding is not guaranteed to be copied. A field added
  * to demand_spec must be added here and in spec_hash; the size check below
  * is the reminder. */
-_Static_assert(sizeof(demand_spec) == 144, "demand_spec changed: compare the new field in same_spec() and spec_hash()");
+_Static_assert(sizeof(demand_spec) == 152, "demand_spec changed: compare the new field in same_spec() and spec_hash()");
 
 static int same_bits(const void *a, const void *b, size_t n) { return memcmp(a, b, n) == 0; }
 
@@ -35,7 +35,8 @@ static int same_spec(const demand_spec *a, const demand_spec *b)
            same_bits(&a->off_level, &b->off_level, sizeof a->off_level) && a->on_time_ns == b->on_time_ns &&
            a->off_time_ns == b->off_time_ns && same_bits(&a->spread, &b->spread, sizeof a->spread) &&
            a->reversion_ns == b->reversion_ns && a->series.time_s == b->series.time_s &&
-           a->series.value == b->series.value && a->series.n == b->series.n &&
+           a->series.value == b->series.value && a->series.whole == b->series.whole &&
+           a->series.step_s == b->series.step_s && a->series.n == b->series.n &&
            same_bits(&a->scale, &b->scale, sizeof a->scale) && a->interp == b->interp && a->at_end == b->at_end;
 }
 
@@ -70,6 +71,8 @@ static size_t spec_hash(const demand_spec *d)
     h = mix(h, (uint64_t)d->reversion_ns);
     h = mix(h, (uint64_t)(uintptr_t)d->series.time_s);
     h = mix(h, (uint64_t)(uintptr_t)d->series.value);
+    h = mix(h, (uint64_t)(uintptr_t)d->series.whole);
+    h = mix(h, (uint64_t)d->series.step_s);
     h = mix(h, d->series.n);
     h = mix(h, bits_of(d->scale));
     h = mix(h, (uint64_t)d->interp);
