@@ -357,6 +357,29 @@ static void rec_event_row_to_file(unsigned char *dst, const rec_event_row *row)
     memcpy(dst + 48, &row->value, 8);
 }
 
+/* Lays a queued chunk's rows out as the file's, compresses them and frees
+ * the raw rows. 0, or -1 when the recorder failed. */
+static int rec_events_pack_one(recorder *r, rec_chunker **c, rec_pending_events *p)
+{
+    if (*c == NULL && (*c = rec_chunker_new()) == NULL) {
+        rec_fail(r, "%s: /events chunks: out of memory", r->partial_path);
+        return -1;
+    }
+    for (size_t k = 0; k < REC_EVENT_CHUNK_ROWS; k++) { /* in place: a row is as long as the file's */
+        rec_event_row row;
+        memcpy(&row, p->raw + k * sizeof row, sizeof row);
+        rec_event_row_to_file(p->raw + k * REC_EVENT_FILE_ROW_BYTES, &row);
+    }
+    if (rec_chunk_pack_elems(*c, p->raw, REC_EVENT_CHUNK_ROWS, REC_EVENT_FILE_ROW_BYTES, &p->packed,
+                             &p->packed_len) < 0) {
+        rec_fail(r, "%s: /events chunks: out of memory or a zlib failure", r->partial_path);
+        return -1;
+    }
+    free(p->raw);
+    p->raw = NULL;
+    return 0;
+}
+
 void rec_events_pack_share(recorder *r, rec_chunker **c)
 {
     const size_t n = r->n_ev_pending;
@@ -365,22 +388,8 @@ void rec_events_pack_share(recorder *r, rec_chunker **c)
         if (i >= n)
             break;
         rec_pending_events *p = &r->ev_pending[i];
-        if (*c == NULL && (*c = rec_chunker_new()) == NULL) {
-            rec_fail(r, "%s: /events chunks: out of memory", r->partial_path);
+        if (p->raw != NULL && rec_events_pack_one(r, c, p) < 0) /* NULL: packed at its burst's queueing */
             return;
-        }
-        for (size_t k = 0; k < REC_EVENT_CHUNK_ROWS; k++) { /* in place: a row is as long as the file's */
-            rec_event_row row;
-            memcpy(&row, p->raw + k * sizeof row, sizeof row);
-            rec_event_row_to_file(p->raw + k * REC_EVENT_FILE_ROW_BYTES, &row);
-        }
-        if (rec_chunk_pack_elems(*c, p->raw, REC_EVENT_CHUNK_ROWS, REC_EVENT_FILE_ROW_BYTES, &p->packed,
-                                 &p->packed_len) < 0) {
-            rec_fail(r, "%s: /events chunks: out of memory or a zlib failure", r->partial_path);
-            return;
-        }
-        free(p->raw);
-        p->raw = NULL;
     }
 }
 
@@ -431,7 +440,11 @@ static void rec_events_hand_over(recorder *r)
  * power-ons (5.6 MB of rows), and copying them all before freeing the list
  * made the run's peak on a day (docs/clusters.md "Memory, sixth pass").
  * The queue keeps row order (entry k holds rows k * REC_EVENT_CHUNK_ROWS..),
- * so chunks are stored in the same order as before. */
+ * so chunks are stored in the same order as before. A burst of more than
+ * REC_EVENT_BURST_CHUNKS chunks is packed here, each chunk as it is copied,
+ * so that its raw rows (5.6 MB for the 100,000 power-ons, 0.5 MB packed)
+ * are not held through the next window, the run's peak (docs/clusters.md,
+ * "The headline with traces"); the same bytes either way. */
 static int rec_events_queue(recorder *r, size_t count)
 {
     if (r->chunkers == NULL && (r->chunkers = calloc((size_t)r->max_threads, sizeof *r->chunkers)) == NULL)
@@ -455,20 +468,28 @@ static int rec_events_queue(recorder *r, size_t count)
     if (rest > 0)
         memcpy(rest_rows, &r->final_events[count], rest * sizeof *rest_rows);
     rec_pending_events *queued = &r->ev_pending[r->n_ev_pending];
+    const int burst = n_chunks > REC_EVENT_BURST_CHUNKS;
     for (size_t k = n_chunks; k-- > 0;) {
         /* the rows as they are: rec_events_pack_share lays them out as
          * the file's during the next window, off the serial window end */
         unsigned char *raw = malloc((size_t)REC_EVENT_CHUNK_ROWS * sizeof(rec_event_row));
-        if (raw == NULL) {
-            for (size_t j = k + 1; j < n_chunks; j++)
+        if (raw != NULL) {
+            memcpy(raw, &r->final_events[k * REC_EVENT_CHUNK_ROWS],
+                   (size_t)REC_EVENT_CHUNK_ROWS * sizeof(rec_event_row));
+            queued[k] = (rec_pending_events){.first_row = r->events_written + (int64_t)(k * REC_EVENT_CHUNK_ROWS),
+                                             .raw = raw};
+        }
+        if (raw != NULL && burst)
+            r->events_packed_at_queue++;
+        if (raw == NULL || (burst && rec_events_pack_one(r, &r->chunkers[0], &queued[k]) < 0)) {
+            for (size_t j = k + (raw == NULL); j < n_chunks; j++) {
                 free(queued[j].raw);
+                free(queued[j].packed);
+            }
             free(rest_rows);
             r->final_count = 0; /* the list was shrunk behind the copies: its rows are gone */
             return -1;          /* the recorder fails anyway */
         }
-        memcpy(raw, &r->final_events[k * REC_EVENT_CHUNK_ROWS], (size_t)REC_EVENT_CHUNK_ROWS * sizeof(rec_event_row));
-        queued[k] = (rec_pending_events){.first_row = r->events_written + (int64_t)(k * REC_EVENT_CHUNK_ROWS),
-                                         .raw = raw};
         /* give the copied rows back (a large list is mapped: its pages go) */
         size_t keep = k * REC_EVENT_CHUNK_ROWS > REC_EVENT_CHUNK_ROWS ? k * REC_EVENT_CHUNK_ROWS : REC_EVENT_CHUNK_ROWS;
         if (keep < r->final_cap) {

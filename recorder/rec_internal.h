@@ -21,6 +21,9 @@
 
 #define REC_TABLE_CHUNK_ROWS 256
 #define REC_EVENT_CHUNK_ROWS 1024
+/* A window's /events rows of more than this many chunks are packed as they
+ * are queued (rec_events_queue), not during the next window. */
+#define REC_EVENT_BURST_CHUNKS 8
 /* A large thread buffer moved to the final list gives back its pages in
  * steps of this many rows (0.9 MB; rec_events.c). */
 #define REC_EVENT_SHRINK_STEP_ROWS 16384
@@ -304,6 +307,8 @@ struct recorder {
     /* Thread buffers moved whole by rec_events_move_shrinking (so a test
      * can tell that path ran). */
     size_t events_moved_shrinking;
+    /* /events chunks packed as they were queued, a burst's (rec_events_queue). */
+    size_t events_packed_at_queue;
     /* Total series filled up to their sources' final rows during the
      * window after those rows became final, each by the thread that takes
      * its index from totals_next (then the sources' chunks are unlinked at

@@ -26,5 +26,10 @@ same one.h5 two.h5 /series && ok || bad "/series differs between 1 and 2 threads
 awk -v b="$(field vm_struct_bytes "$out1")" 'BEGIN { exit !(b > 0 && b < 600) }' && ok || bad "vm_struct_bytes not below 600"
 awk -v p="$(field peak_rss_mib "$out1")" -v b="$(field build_rss_mib "$out1")" 'BEGIN { exit !(p > 0 && b > 0 && b <= p) }' \
   && ok || bad "memory figures inconsistent"
+# peak_bytes_per_vm is the peak over the 40,000 VMs: peak_rss_mib (printed to
+# 0.05 MiB, 1.3 bytes per VM) x 1,048,576 / 40,000
+awk -v pb="$(field peak_bytes_per_vm "$out1")" -v p="$(field peak_rss_mib "$out1")" \
+  'BEGIN { d = pb - p * 1048576 / 40000; exit !(pb > 0 && d < 2 && d > -2) }' \
+  && ok || bad "peak_bytes_per_vm is not peak_rss_mib per VM"
 "$bin" --threads zero >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "bad --threads not refused with 2"
 cli_end
