@@ -380,7 +380,8 @@ int h5r_attr_str(hid_t obj, const char *name, char *buf, size_t buf_len)
     /* A variable-length value would be read from the global heap, which no
      * checksum covers: refused (the recorder writes fixed-length ones). */
     size_t size = ftype >= 0 && H5Tis_variable_str(ftype) == 0 ? H5Tget_size(ftype) : 0;
-    hid_t mtype = size > 0 && size <= H5R_MAX_STRING_BYTES ? H5Tcopy(ftype) : H5I_INVALID_HID;
+    size_t max = buf_len > H5R_MAX_STRING_BYTES + 1 ? buf_len - 1 : H5R_MAX_STRING_BYTES;
+    hid_t mtype = size > 0 && size <= max ? H5Tcopy(ftype) : H5I_INVALID_HID;
     if (mtype >= 0) {
         char *value = calloc(size + 1, 1);
         if (value && H5Tset_strpad(mtype, H5T_STR_NULLTERM) >= 0 && H5Tset_size(mtype, size + 1) >= 0 &&

@@ -73,7 +73,9 @@ int h5r_exists(hid_t file, const char *path);
  * class (string vs number) or unreadable. h5r_attr_f64 also reads integer
  * attributes; h5r_attr_str truncates to buf_len - 1 bytes and reads
  * fixed-length strings only (a variable-length one is -1: it would be read
- * from the global heap, which has no checksum). */
+ * from the global heap, which has no checksum), of at most
+ * H5R_MAX_STRING_BYTES or, with a larger buffer, buf_len - 1 bytes (the
+ * scenario text of a run: 134 KB for scenarios/datacenter_10k.cfg). */
 int h5r_attr_i64(hid_t obj, const char *name, int64_t *out);
 int h5r_attr_f64(hid_t obj, const char *name, double *out);
 int h5r_attr_str(hid_t obj, const char *name, char *buf, size_t buf_len);

@@ -542,7 +542,7 @@ static int vmotion_signal(props_h5 *r, size_t row, ps_signal *out, char *err, si
     return 0;
 }
 
-static scenario *load_run_scenario(props_h5 *r, char *err, size_t err_len);
+static scenario *load_run_scenario(props_h5 *r, const char *purpose, char *err, size_t err_len);
 
 /* The key of an HA setting of cluster i: its own, else the top-level one it
  * inherits (docs/clusters.md). */
@@ -576,7 +576,7 @@ static int cluster_constant(props_h5 *r, props_atom a, size_t row, ps_signal *ou
             return -1;
         v = (double)hosts;
     } else {
-        scenario *s = load_run_scenario(r, err, err_len);
+        scenario *s = load_run_scenario(r, "cluster.failover_level is read from the run's scenario", err, err_len);
         if (!s)
             return -1;
         char key[64];
@@ -605,7 +605,8 @@ static int hosts_up_signal(props_h5 *r, size_t row, ps_signal *out, char *err, s
  * cluster's DRS settings (clusters.[].drs.*, else drs.*). */
 static int drs_derived(props_h5 *r, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
 {
-    scenario *s = load_run_scenario(r, err, err_len);
+    scenario *s = load_run_scenario(r, "cluster.imbalance_target and cluster.hosts_changed are read from the run's "
+                                       "DRS settings", err, err_len);
     if (!s)
         return -1;
     int many = h5r_exists(r->file, table_of[PK_CLUSTER]) != 0;
@@ -750,8 +751,10 @@ void props_h5_close(props_h5 *r)
     free(r);
 }
 
-/* The run's scenario (root attribute scenario_text); NULL with a message. */
-static scenario *load_run_scenario(props_h5 *r, char *err, size_t err_len)
+/* The run's scenario (root attribute scenario_text), read for `purpose`;
+ * NULL with a message. The text is that of a scenario file, so at most
+ * 1 MiB (a longer one is refused, not truncated). */
+static scenario *load_run_scenario(props_h5 *r, const char *purpose, char *err, size_t err_len)
 {
     enum { MAX_TEXT = 1 << 20 };
     char *text = malloc(MAX_TEXT);
@@ -760,14 +763,17 @@ static scenario *load_run_scenario(props_h5 *r, char *err, size_t err_len)
         return NULL;
     }
     scenario *s = NULL;
-    if (h5r_attr_str(r->file, "scenario_text", text, MAX_TEXT) != 1) {
-        snprintf(err, err_len, "root attribute scenario_text missing: cluster.failover_level is read from the run's "
-                               "scenario");
+    int got = h5r_attr_str(r->file, "scenario_text", text, MAX_TEXT);
+    if (got == 0) {
+        snprintf(err, err_len, "root attribute scenario_text missing: %s", purpose);
+    } else if (got < 0) {
+        snprintf(err, err_len, "root attribute scenario_text is not a fixed-length string of at most %d bytes: %s",
+                 MAX_TEXT - 1, purpose);
     } else {
         char why[1024];
         s = scenario_load_string(text, "scenario_text", NULL, 0, why, sizeof why);
         if (!s)
-            snprintf(err, err_len, "the run's scenario (for cluster.failover_level): %s", why);
+            snprintf(err, err_len, "the run's scenario (%s): %s", purpose, why);
     }
     free(text);
     return s;
@@ -775,27 +781,11 @@ static scenario *load_run_scenario(props_h5 *r, char *err, size_t err_len)
 
 int props_h5_builtin_params(props_h5 *r, props_builtin_params *out, char *err, size_t err_len)
 {
-    enum { MAX_TEXT = 1 << 20 };
-    char *text = malloc(MAX_TEXT);
-    if (!text) {
-        snprintf(err, err_len, "out of memory");
+    scenario *s = load_run_scenario(r, "the built-in properties take their parameters from the run's scenario",
+                                    err, err_len);
+    if (!s)
         return -1;
-    }
-    int rc = -1;
-    if (h5r_attr_str(r->file, "scenario_text", text, MAX_TEXT) != 1) {
-        snprintf(err, err_len, "root attribute scenario_text missing: the built-in properties take their parameters "
-                               "from the run's scenario");
-    } else {
-        char why[1024];
-        scenario *s = scenario_load_string(text, "scenario_text", NULL, 0, why, sizeof why);
-        if (!s) {
-            snprintf(err, err_len, "the run's scenario (for the built-in properties' parameters): %s", why);
-        } else {
-            props_builtin_params_from_scenario(s, out);
-            scenario_free(s);
-            rc = 0;
-        }
-    }
-    free(text);
-    return rc;
+    props_builtin_params_from_scenario(s, out);
+    scenario_free(s);
+    return 0;
 }

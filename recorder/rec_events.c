@@ -479,8 +479,6 @@ static int rec_events_queue(recorder *r, size_t count)
             queued[k] = (rec_pending_events){.first_row = r->events_written + (int64_t)(k * REC_EVENT_CHUNK_ROWS),
                                              .raw = raw};
         }
-        if (raw != NULL && burst)
-            r->events_packed_at_queue++;
         if (raw == NULL || (burst && rec_events_pack_one(r, &r->chunkers[0], &queued[k]) < 0)) {
             for (size_t j = k + (raw == NULL); j < n_chunks; j++) {
                 free(queued[j].raw);
@@ -490,6 +488,8 @@ static int rec_events_queue(recorder *r, size_t count)
             r->final_count = 0; /* the list was shrunk behind the copies: its rows are gone */
             return -1;          /* the recorder fails anyway */
         }
+        if (burst)
+            r->events_packed_at_queue++;
         /* give the copied rows back (a large list is mapped: its pages go) */
         size_t keep = k * REC_EVENT_CHUNK_ROWS > REC_EVENT_CHUNK_ROWS ? k * REC_EVENT_CHUNK_ROWS : REC_EVENT_CHUNK_ROWS;
         if (keep < r->final_cap) {

@@ -21,9 +21,11 @@
 
 #define REC_TABLE_CHUNK_ROWS 256
 #define REC_EVENT_CHUNK_ROWS 1024
-/* A window's /events rows of more than this many chunks are packed as they
- * are queued (rec_events_queue), not during the next window. */
-#define REC_EVENT_BURST_CHUNKS 8
+/* A window's /events rows of more than this many chunks (65,536 rows, 3.7
+ * MB) are packed as they are queued (rec_events_queue), serially, not by the
+ * threads during the next window: a burst such as the 100,000 power-ons of
+ * the first window (98 chunks), not a run's steady flow. */
+#define REC_EVENT_BURST_CHUNKS 64
 /* A large thread buffer moved to the final list gives back its pages in
  * steps of this many rows (0.9 MB; rec_events.c). */
 #define REC_EVENT_SHRINK_STEP_ROWS 16384

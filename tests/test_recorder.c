@@ -845,7 +845,7 @@ static void test_event_burst(void)
     for (int i = 0; i < burst; i++) /* 1 ms apart: row order = seq */
         rec_event(r, 0, (int64_t)i * SIM_NS_PER_MS, 7, (uint64_t)i, kind, i, -i, 2 * i, 0.5 * i);
     CHECK_INT_EQ(recorder_window_end(r, 10 * SIM_NS_PER_S), 0);
-    CHECK_INT_EQ(r->events_packed_at_queue, 0); /* 5 whole chunks: no more than REC_EVENT_BURST_CHUNKS */
+    CHECK_INT_EQ(r->events_packed_at_queue, 0); /* 5 whole chunks: no more than REC_EVENT_BURST_CHUNKS (64) */
     CHECK_INT_EQ(recorder_window_begin(r, 20 * SIM_NS_PER_S), 0);
     for (int i = burst; i < burst + later; i++) /* 10 s on */
         rec_event(r, 0, 10 * SIM_NS_PER_S + (int64_t)(i - burst) * SIM_NS_PER_MS, 7, (uint64_t)i, kind, i, -i, 2 * i, 0.5 * i);
@@ -871,7 +871,7 @@ static void test_event_burst_threads(void)
         return;
     int kind = rec_event_kind(r, "power_on");
     CHECK(kind == 0);
-    const int burst = 3 * 17000, ahead = 300, later = 2000; /* 17,000 rows a thread: over one 16,384-row step */
+    const int burst = 3 * 23000, ahead = 300, later = 2000; /* 23,000 rows a thread: over one 16,384-row step */
     const int64_t gap_ns = 100 * SIM_NS_PER_US;
     CHECK_INT_EQ(recorder_window_begin(r, 10 * SIM_NS_PER_S), 0);
     for (int j = 0; j < burst; j++)
@@ -881,13 +881,14 @@ static void test_event_burst_threads(void)
                   0.5 * j);
     CHECK_INT_EQ(recorder_window_end(r, 10 * SIM_NS_PER_S), 0);
     /* thread 0's buffer is swapped in whole; at least thread 1's cannot hold
-     * the 17,000 rows already final in front of its own in a buffer grown
+     * the 23,000 rows already final in front of its own in a buffer grown
      * by doubling to 32,768, so it takes the shrinking move */
     CHECK(r->events_moved_shrinking >= 1);
-    /* 51,000 final rows are 49 whole chunks, more than REC_EVENT_BURST_CHUNKS:
-     * packed as they are queued (when chunks are written directly) */
+    /* 69,000 final rows are 67 whole chunks (1,024 rows each), more than
+     * REC_EVENT_BURST_CHUNKS (64): packed as they are queued (when chunks are
+     * written directly) */
     if (rec_chunk_native())
-        CHECK_INT_EQ(r->events_packed_at_queue, 49);
+        CHECK_INT_EQ(r->events_packed_at_queue, 67);
     CHECK_INT_EQ(recorder_window_begin(r, 20 * SIM_NS_PER_S), 0);
     for (int j = burst + ahead; j < burst + ahead + later; j++)
         rec_event(r, 1, 10 * SIM_NS_PER_S + (int64_t)(j - burst) * gap_ns, 7, (uint64_t)j, kind, j, -j, 2 * j,

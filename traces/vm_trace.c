@@ -207,9 +207,11 @@ static int read_planetlab(FILE *f, const char *path, sample_buf *b, char *err, s
             rc = -1;
             break;
         }
-        if (lineno > INT32_MAX / PLANETLAB_STEP_S) { /* sample times are int32 seconds */
+        /* a sample's time, (line - 1) x 300 s, must fit the int32 seconds of
+         * a trace's times (and the pass length in ns an int64) */
+        if (lineno - 1 > INT32_MAX / PLANETLAB_STEP_S) {
             set_err(err, err_len, "%s:%d: more than %d lines (68 years of 5-minute samples)", path, lineno,
-                    INT32_MAX / PLANETLAB_STEP_S);
+                    INT32_MAX / PLANETLAB_STEP_S + 1);
             rc = -1;
             break;
         }
@@ -525,7 +527,6 @@ long trace_count_vms(const char *dir, trace_format format, char *err, size_t err
     return n;
 }
 
-/* Moves the samples into the table, times relative to the earliest one. */
 /* The buffer's array cut to its n samples (the buffer grows by doubling). */
 static void *shrunk(void *p, uint64_t n, size_t size)
 {
@@ -533,6 +534,8 @@ static void *shrunk(void *p, uint64_t n, size_t size)
     return q ? q : p;
 }
 
+/* Moves the samples into the table: planetlab's percents as they are,
+ * bitbrains' times relative to the earliest one. */
 static int finish_table(sample_buf *b, trace_format format, trace_table *out, char *err, size_t err_len)
 {
     out->n_samples = b->n;

@@ -41,7 +41,7 @@ typedef struct trace_table {
     uint32_t n_vms;
     char **names;         /* file name of each VM */
     uint32_t *offset;     /* VM i's samples are [offset[i], offset[i+1]) */
-    /* bitbrains: times (s after the earliest) and values, 12 bytes a sample */
+    /* bitbrains: times (s after the earliest) and values, 16 bytes a sample */
     int32_t *time_s;
     float *cpu, *memory, *network;
     /* planetlab: CPU % as read (whole numbers 0..100), one byte a sample;

@@ -46,12 +46,11 @@ typedef enum { DEMAND_CONSTANT, DEMAND_DIURNAL, DEMAND_ONOFF, DEMAND_RANDOM_WALK
 typedef enum { TRACE_STEP, TRACE_LINEAR } trace_interp;
 typedef enum { TRACE_REPEAT, TRACE_HOLD } trace_at_end;
 
-/* One VM's series in a shared, read-only trace table: sample k is value[k]
- * at time_s[k] seconds (strictly increasing, time_s[0] >= 0). */
 /* A trace's samples for one VM (traces/vm_trace.h). Bitbrains gives times
  * and float values; PlanetLab gives whole percents every step_s seconds,
  * kept as one byte each (a 10-day, 11,746-VM replay is 3.4 MB instead of
- * 27). Read them with demand_series_time_s / demand_series_value. */
+ * 27). Sample times are strictly increasing from >= 0. Read them with
+ * demand_series_time_s / demand_series_value. */
 typedef struct demand_series {
     const int32_t *time_s; /* sample k's time (s); NULL: k * step_s */
     const float *value;    /* sample k's value; NULL: whole[k] */
