@@ -93,10 +93,18 @@ static int read_trace(const scenario *scn, int g, workload_group *wg, uint32_t *
     char dir[8192], why[8192];
     resolve_trace_dir(scn, path, dir, sizeof dir);
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        const char *root = getenv("VDCSIM_TRACES");
+        if (root && root[0])
+            return fail_key(err, err_len, scn, key,
+                            "'%s' is a directory neither next to the scenario file nor under %.1000s "
+                            "(VDCSIM_TRACES) or %s/../shared/traces",
+                            path, root, VDCSIM_SOURCE_DIR);
         return fail_key(err, err_len, scn, key,
-                        "'%s' is a directory neither next to the scenario file nor under %s/../shared/traces",
+                        "'%s' is a directory neither next to the scenario file nor under %s/../shared/traces "
+                        "(give the directory that holds the traces with --traces DIR or VDCSIM_TRACES)",
                         path, VDCSIM_SOURCE_DIR);
+    }
     long available = trace_count_vms(dir, fmt, why, sizeof why);
     if (available < 0)
         return fail_key(err, err_len, scn, key, "%s", why);
