@@ -195,7 +195,7 @@ static int build_vms(core_model *m, uint32_t n_vms, char *err, size_t err_len, m
             *status = MODEL_BAD_INPUT;
             return -2;
         }
-        int bound = workload_group_bind(scn, g, wg, gs->demand, gs->per_vm_demand, err, err_len);
+        int bound = workload_group_bind(scn, g, wg, gs->demand, gs->per_vm_series, err, err_len);
         if (bound == -2)
             return -1;
         if (bound != 0) {
@@ -772,7 +772,7 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
                            {.i64 = vm_spec_vcpus(s)},
                            {.i64 = (int64_t)vm_spec_memory_mib(s)},
                            {.str = demand_kind_name(vm_spec_cpu_demand(s)->kind)},
-                           {.f64 = demand_long_run_mean(vm_spec_cpu_demand(s))},
+                           {.f64 = vm_spec_demand_mean(s, VM_DEMAND_CPU)},
                            {.i64 = vm_spec_start_ns(s)},
                            {.i64 = m->vms[i].host},
                            {.str = vm_state_name(m->vms[i].state)},
@@ -835,7 +835,7 @@ void core_describe(const core_model *m, const scenario *scn, FILE *out)
         /* the group's VMs are alike but for trace demand: weigh the mean demand per VM */
         double demand = 0.0;
         for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++)
-            demand += demand_long_run_mean(vm_spec_cpu_demand(&m->vm_specs[v]));
+            demand += vm_spec_demand_mean(&m->vm_specs[v], VM_DEMAND_CPU);
         const vm_spec *s = &m->vm_specs[wg->first_vm];
         expected_vms += at_once;
         vcpus += at_once * vm_spec_vcpus(s);

@@ -336,7 +336,7 @@ static inline double vm_demand(const host_demand_memo *m, const model_env *env, 
     demand_state *st = vm_demand_states_of(env, id);
     if (!st)
         abort(); /* a stateful spec without state: a build bug */
-    return demand_next(vm_spec_demand(vs, r), &st[r], now, noise);
+    return demand_series_next(vm_spec_demand(vs, r), vm_spec_series(vs, r), &st[r], now, noise);
 }
 
 /* The running VM's three demands, drawn in the order CPU, memory, network. */

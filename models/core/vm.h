@@ -34,12 +34,11 @@ typedef struct vm_group_spec {
     uint64_t memory_mib;
     sim_time_ns start_ns;  /* power-on request time */
     /* Demand processes (cpu, memory, network): the group's
-     * (workload_group.demand); for a trace-driven resource r,
-     * per_vm_demand[r] is the first of the group's per-VM copies
-     * (workload_group.vm_demand[r]: VM k's is per_vm_demand[r] + k, holding
-     * its series), else NULL. */
+     * (workload_group.demand, or a trace's: workload_trace.demand); for a
+     * trace-kind resource r, per_vm_series[r] is the first of the group's
+     * VMs' series (VM k's is per_vm_series[r] + k), else NULL. */
     const demand_spec *demand[VM_DEMANDS];
-    const demand_spec *per_vm_demand[VM_DEMANDS];
+    const demand_series *per_vm_series[VM_DEMANDS];
     vm_resources res;      /* reservations, limits, shares, vNUMA, network path */
 } vm_group_spec;
 
@@ -58,15 +57,26 @@ static inline sim_time_ns vm_spec_start_ns(const vm_spec *s) { return s->gs->sta
 static inline const vm_resources *vm_spec_res(const vm_spec *s) { return &s->gs->res; }
 
 /* A key only, never read through: VMs with the same key share their demand
- * specs, but for a trace-driven resource, whose spec is each VM's own (and
- * stateful). */
+ * specs (a trace-driven resource's too, whose series is each VM's own, and
+ * which is stateful). */
 static inline const void *vm_spec_group_key(const vm_spec *s) { return s->gs; }
 
-/* Demand process r (VM_DEMAND_CPU, _MEMORY, _NETWORK) of the VM. */
-static inline const demand_spec *vm_spec_demand(const vm_spec *s, int r)
+/* Demand process r (VM_DEMAND_CPU, _MEMORY, _NETWORK) of the VM: its
+ * group's (for a trace kind, replaying vm_spec_series). */
+static inline const demand_spec *vm_spec_demand(const vm_spec *s, int r) { return s->gs->demand[r]; }
+
+/* The series demand process r of the VM replays: its own for a trace kind,
+ * else the (empty) series of the spec. */
+static inline const demand_series *vm_spec_series(const vm_spec *s, int r)
 {
     const vm_group_spec *g = s->gs;
-    return g->per_vm_demand[r] ? g->per_vm_demand[r] + s->index_in_group : g->demand[r];
+    return g->per_vm_series[r] ? g->per_vm_series[r] + s->index_in_group : &g->demand[r]->series;
+}
+
+/* The long-run mean of demand process r of the VM (demand_long_run_mean). */
+static inline double vm_spec_demand_mean(const vm_spec *s, int r)
+{
+    return demand_series_long_run_mean(vm_spec_demand(s, r), vm_spec_series(s, r));
 }
 /* MHz */
 static inline const demand_spec *vm_spec_cpu_demand(const vm_spec *s) { return vm_spec_demand(s, VM_DEMAND_CPU); }

@@ -254,7 +254,7 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
             continue;
         }
         ha->vm_memory_mib += (double)vm_spec_memory_mib(vs);
-        ha->vm_cpu_demand_mhz += demand_long_run_mean(vm_spec_cpu_demand(vs));
+        ha->vm_cpu_demand_mhz += vm_spec_demand_mean(vs, VM_DEMAND_CPU);
         if (vm_spec_res(vs)->cpu_reservation_mhz > 0.0 || vm_spec_res(vs)->memory_reservation_mib > 0.0)
             ha->vms_reserving++;
         if (vs->group != prio_group) {

@@ -216,7 +216,7 @@ static void begin_memory(xv_world *w, uint32_t i, sim_time_ns now)
     vmotion_params p = w->params;
     p.memory_bytes = (double)vm_spec_memory_mib(vs) * 1048576.0;
     p.dirty_rate_bytes_per_s =
-        xvmotion_dirty_rate(scn_float(w->scn, "vms.[%u].dirty_rate", vs->group), demand_long_run_mean(vm_spec_cpu_demand(vs)),
+        xvmotion_dirty_rate(scn_float(w->scn, "vms.[%u].dirty_rate", vs->group), vm_spec_demand_mean(vs, VM_DEMAND_CPU),
                             vm_spec_vcpus(vs), src->cpu_mhz);
     g->status = XV_MEMORY;
     g->mem_origin_ns = now;

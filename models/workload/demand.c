@@ -45,7 +45,11 @@ static sim_time_ns series_pass_ns(const demand_series *s)
 
 double demand_trace_at(const demand_spec *d, sim_time_ns t_ns, uint32_t *pos)
 {
-    const demand_series *s = &d->series;
+    return demand_series_at(d, &d->series, t_ns, pos);
+}
+
+double demand_series_at(const demand_spec *d, const demand_series *s, sim_time_ns t_ns, uint32_t *pos)
+{
     if (s->n == 0)
         return 0.0;
     sim_time_ns pass = series_pass_ns(s);
@@ -79,12 +83,13 @@ double demand_trace_at(const demand_spec *d, sim_time_ns t_ns, uint32_t *pos)
     return v * d->scale;
 }
 
-double demand_long_run_mean(const demand_spec *d)
+double demand_long_run_mean(const demand_spec *d) { return demand_series_long_run_mean(d, &d->series); }
+
+double demand_series_long_run_mean(const demand_spec *d, const demand_series *s)
 {
     switch (d->kind) {
     case DEMAND_ONOFF: return onoff_mean(d);
     case DEMAND_TRACE: {
-        const demand_series *s = &d->series;
         if (s->n == 0)
             return 0.0;
         double sum = 0.0;
@@ -170,13 +175,19 @@ void demand_start(demand_state *s, sim_time_ns t_ns)
 
 double demand_next(const demand_spec *d, demand_state *s, sim_time_ns t_ns, gsl_rng *rng)
 {
+    return demand_series_next(d, &d->series, s, t_ns, rng);
+}
+
+double demand_series_next(const demand_spec *d, const demand_series *series, demand_state *s, sim_time_ns t_ns,
+                          gsl_rng *rng)
+{
     double level;
     switch (d->kind) {
     case DEMAND_ONOFF: level = onoff_level(d, s, t_ns, rng); break;
     case DEMAND_RANDOM_WALK: level = walk_level(d, s, t_ns, rng); break;
     case DEMAND_TRACE: {
         sim_time_ns local_ns = t_ns - s->trace_origin_ns;
-        level = demand_trace_at(d, local_ns > 0 ? local_ns : 0, &s->trace_pos);
+        level = demand_series_at(d, series, local_ns > 0 ? local_ns : 0, &s->trace_pos);
         break;
     }
     default: level = demand_expected(d, t_ns); break;

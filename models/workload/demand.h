@@ -108,6 +108,9 @@ const char *demand_kind_name(demand_kind kind);
 /* The long-run mean of the process without noise (for trace: the time
  * average of one pass of the series times scale, ignoring ceiling). */
 double demand_long_run_mean(const demand_spec *d);
+/* ... of a trace-kind process replaying `series` instead of its own (a
+ * trace group's VMs share one spec, each its own series). */
+double demand_series_long_run_mean(const demand_spec *d, const demand_series *series);
 
 /* The demand without noise at time t (>= 0) for the stateless kinds
  * (constant, diurnal, trace); for onoff and random_walk, their mean. */
@@ -116,6 +119,8 @@ double demand_expected(const demand_spec *d, sim_time_ns t_ns);
 /* The trace value (times scale) at t, by the spec's interpolation and end
  * rule; *pos is a search hint kept between calls (0 to start). */
 double demand_trace_at(const demand_spec *d, sim_time_ns t_ns, uint32_t *pos);
+/* ... of `series` instead of the spec's own. */
+double demand_series_at(const demand_spec *d, const demand_series *series, sim_time_ns t_ns, uint32_t *pos);
 
 /* The demand with noise drawn from rng (which may be NULL when noise is 0)
  * for a stateless kind; stateful kinds give their mean (use demand_next). */
@@ -158,5 +163,8 @@ void demand_start(demand_state *s, sim_time_ns t_ns);
  * LP that holds the VM. Every kind works here; a trace reads its series at
  * t minus the VM's start (demand_start; 0 if never started). */
 double demand_next(const demand_spec *d, demand_state *s, sim_time_ns t_ns, gsl_rng *rng);
+/* ... a trace-kind process replaying `series` instead of its own. */
+double demand_series_next(const demand_spec *d, const demand_series *series, demand_state *s, sim_time_ns t_ns,
+                          gsl_rng *rng);
 
 #endif

@@ -157,37 +157,37 @@ int workload_group_read(const scenario *scn, int g, workload_group *out, uint32_
 }
 
 int workload_group_bind(const scenario *scn, int g, workload_group *wg, const demand_spec *demand[3],
-                        const demand_spec *per_vm_demand[3], char *err, size_t err_len)
+                        const demand_series *per_vm_series[3], char *err, size_t err_len)
 {
     static const char *const names[] = {"cpu_demand", "memory_demand", "network_demand"};
     static const trace_resource resources[] = {TRACE_CPU, TRACE_MEMORY, TRACE_NETWORK};
     for (int r = 0; r < 3; r++) {
         demand[r] = wg->demand[r];
-        per_vm_demand[r] = NULL;
+        per_vm_series[r] = NULL;
         /* The kind as read from vms.[g].<name>.kind (demand_read.h). */
         if (wg->demand[r]->kind != DEMAND_TRACE)
             continue;
         char key[128];
         scn_path(key, sizeof key, "vms.[%d].%s.kind", g, names[r]);
-        const workload_trace *t = wg->trace;
+        workload_trace *t = wg->trace;
         if (t == NULL)
             return fail_key(err, err_len, scn, key, "kind \"trace\" needs vms.[%d].trace.format and .path", g);
         if (!trace_has(&t->table, resources[r]))
             return fail_key(err, err_len, scn, key, "the %s trace has no %s (it records CPU only)",
                             scn_string(scn, "vms.[%d].trace.format", g), names[r]);
-        /* only the traced resources: a CPU-only trace of 11,746 VMs holds
-         * 1.8 MB of copies, not 5.4 */
-        if (!wg->vm_demand[r] && !(wg->vm_demand[r] = calloc((size_t)wg->count + 1, sizeof *wg->vm_demand[r])))
+        /* only the trace-kind resources, and per VM only its series */
+        if (!t->vm_series[r] && !(t->vm_series[r] = calloc((size_t)wg->count + 1, sizeof *t->vm_series[r])))
             return -2;
-        per_vm_demand[r] = wg->vm_demand[r]; /* VM k's: per_vm_demand[r] + k */
-        for (uint32_t k = 0; k < wg->count; k++) {
-            demand_spec *d = &wg->vm_demand[r][k];
-            *d = *wg->demand[r];
-            d->series = trace_series(&t->table, k, resources[r]);
-            d->scale = r == 0 ? t->cpu_scale : 1.0;
-            d->interp = t->interp;
-            d->at_end = t->at_end;
-        }
+        demand_spec *d = &t->demand[r];
+        *d = *wg->demand[r];
+        d->series = (demand_series){0};
+        d->scale = r == 0 ? t->cpu_scale : 1.0;
+        d->interp = t->interp;
+        d->at_end = t->at_end;
+        demand[r] = d;
+        per_vm_series[r] = t->vm_series[r]; /* VM k's: per_vm_series[r] + k */
+        for (uint32_t k = 0; k < wg->count; k++)
+            t->vm_series[r][k] = trace_series(&t->table, k, resources[r]);
     }
     return 0;
 }
@@ -197,12 +197,11 @@ void workload_group_free(workload_group *wg)
     arrival_free(&wg->arrival);
     dist_free(&wg->lifetime);
     dist_free(&wg->boot);
-    if (wg->trace != NULL)
+    if (wg->trace != NULL) {
         trace_free(&wg->trace->table);
+        for (int r = 0; r < 3; r++)
+            free(wg->trace->vm_series[r]);
+    }
     free(wg->trace);
     wg->trace = NULL;
-    for (int r = 0; r < 3; r++) {
-        free(wg->vm_demand[r]);
-        wg->vm_demand[r] = NULL;
-    }
 }

@@ -31,6 +31,12 @@ typedef struct workload_trace {
     double cpu_scale;         /* MHz per trace CPU unit (percent for planetlab) */
     trace_interp interp;
     trace_at_end at_end;
+    /* per trace-kind resource: the process the group's VMs share (the
+     * group's, with this trace's scale and rules; its own series empty)
+     * and each VM's series (VM k's at vm_series[r][k]); NULL otherwise.
+     * 32 bytes a VM, where a whole copy of the process was 152. */
+    demand_spec demand[3];
+    demand_series *vm_series[3];
 } workload_trace;
 
 typedef struct workload_group {
@@ -43,9 +49,6 @@ typedef struct workload_group {
     /* demand processes of its VMs: cpu, memory, network, stored once per
      * model in its workload_demands (vm_group_spec points there too) */
     const demand_spec *demand[3];
-    /* trace groups: per traced resource, count per-VM copies with their
-     * series (VM k's at vm_demand[r] + k); NULL for a resource not traced */
-    demand_spec *vm_demand[3];
 } workload_group;
 
 /* The distinct demand processes of a model's VM groups, each stored once
@@ -78,13 +81,13 @@ int workload_group_read_demands(const scenario *scn, int g, workload_group *wg, 
 void workload_demands_free(workload_demands *pool);
 
 /* The group's demand processes for its VMs (vm_group_spec): demand[r] the
- * group's shared wg->demand[r]; for a trace-kind resource r,
- * per_vm_demand[r] the first of the per-VM copies (wg->vm_demand[r], VM k's
- * at per_vm_demand[r] + k) holding each VM's series, else NULL. Returns
- * 0, -1 when a resource asks for a trace the group's format does not
- * record (message in err), or -2 out of memory. */
+ * group's shared wg->demand[r], or for a trace-kind resource r the trace's
+ * process (wg->trace->demand[r]) with per_vm_series[r] the VMs' series
+ * (VM k's at per_vm_series[r] + k), else NULL. Returns 0, -1 when a
+ * resource asks for a trace the group's format does not record (message in
+ * err), or -2 out of memory. */
 int workload_group_bind(const scenario *scn, int g, workload_group *wg, const demand_spec *demand[3],
-                        const demand_spec *per_vm_demand[3], char *err, size_t err_len);
+                        const demand_series *per_vm_series[3], char *err, size_t err_len);
 
 void workload_group_free(workload_group *wg);
 
