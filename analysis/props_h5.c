@@ -54,6 +54,7 @@ struct props_h5 {
     pf_h5 *fair; /* host.cpu_share_error (props_fairness_h5.h), read when first asked */
     long n_table_pods; /* pods: the rows of /tables/pods, then the control plane's (k8s) */
     pk8s_h5 *k8s;
+    scenario *run_scenario; /* the run's, read when first asked (load_run_scenario) */
 };
 
 static const char *const table_of[N_KINDS] = {NULL, "/tables/vms", "/tables/hosts", "/tables/services",
@@ -542,7 +543,7 @@ static int vmotion_signal(props_h5 *r, size_t row, ps_signal *out, char *err, si
     return 0;
 }
 
-static scenario *load_run_scenario(props_h5 *r, const char *purpose, char *err, size_t err_len);
+static const scenario *load_run_scenario(props_h5 *r, const char *purpose, char *err, size_t err_len);
 
 /* The key of an HA setting of cluster i: its own, else the top-level one it
  * inherits (docs/clusters.md). */
@@ -576,7 +577,8 @@ static int cluster_constant(props_h5 *r, props_atom a, size_t row, ps_signal *ou
             return -1;
         v = (double)hosts;
     } else {
-        scenario *s = load_run_scenario(r, "cluster.failover_level is read from the run's scenario", err, err_len);
+        const scenario *s = load_run_scenario(r, "cluster.failover_level is read from the run's scenario", err,
+                                              err_len);
         if (!s)
             return -1;
         char key[64];
@@ -586,7 +588,6 @@ static int cluster_constant(props_h5 *r, props_atom a, size_t row, ps_signal *ou
                                "disabled") != 0;
         v = enabled && admission ? (double)scn_int(s, "%s", ha_key(s, many, i, "failover_level", key, sizeof key))
                                  : 0;
-        scenario_free(s);
     }
     ps_init(out, r->end_ns);
     return ps_push(out, 0, v);
@@ -605,8 +606,8 @@ static int hosts_up_signal(props_h5 *r, size_t row, ps_signal *out, char *err, s
  * cluster's DRS settings (clusters.[].drs.*, else drs.*). */
 static int drs_derived(props_h5 *r, props_atom a, size_t row, ps_signal *out, char *err, size_t err_len)
 {
-    scenario *s = load_run_scenario(r, "cluster.imbalance_target and cluster.hosts_changed are read from the run's "
-                                       "DRS settings", err, err_len);
+    const scenario *s = load_run_scenario(r, "cluster.imbalance_target and cluster.hosts_changed are read from "
+                                             "the run's DRS settings", err, err_len);
     if (!s)
         return -1;
     int many = h5r_exists(r->file, table_of[PK_CLUSTER]) != 0;
@@ -615,7 +616,6 @@ static int drs_derived(props_h5 *r, props_atom a, size_t row, ps_signal *out, ch
     int enabled = scn_bool(s, "%s", many && scn_is_set(s, "%s", key) ? key : "drs.enabled");
     snprintf(key, sizeof key, "clusters.[%d].drs.threshold", (int)row);
     int threshold = (int)scn_int(s, "%s", many && scn_is_set(s, "%s", key) ? key : "drs.threshold");
-    scenario_free(s);
     ps_signal up;
     if (hosts_up_signal(r, row, &up, err, err_len) != 0)
         return -1;
@@ -746,16 +746,22 @@ void props_h5_close(props_h5 *r)
     free(r->vmotion_start);
     free(r->vmotion_done);
     pf_h5_free(r->fair);
+    if (r->run_scenario)
+        scenario_free(r->run_scenario);
     H5Fclose(r->file);
     h5r_quiet_end(&r->quiet);
     free(r);
 }
 
-/* The run's scenario (root attribute scenario_text), read for `purpose`;
- * NULL with a message. The text is that of a scenario file, so at most
- * 1 MiB (a longer one is refused, not truncated). */
-static scenario *load_run_scenario(props_h5 *r, const char *purpose, char *err, size_t err_len)
+/* The run's scenario (root attribute scenario_text), read for `purpose`
+ * when first asked and kept until props_h5_close (a cluster property asks
+ * once per cluster: 157 parses of 134 KB for the headline); NULL with a
+ * message. The text is that of a scenario file, so at most 1 MiB (a longer
+ * one is refused, not truncated). */
+static const scenario *load_run_scenario(props_h5 *r, const char *purpose, char *err, size_t err_len)
 {
+    if (r->run_scenario)
+        return r->run_scenario;
     enum { MAX_TEXT = 1 << 20 };
     char *text = malloc(MAX_TEXT);
     if (!text) {
@@ -776,16 +782,16 @@ static scenario *load_run_scenario(props_h5 *r, const char *purpose, char *err, 
             snprintf(err, err_len, "the run's scenario (%s): %s", purpose, why);
     }
     free(text);
+    r->run_scenario = s;
     return s;
 }
 
 int props_h5_builtin_params(props_h5 *r, props_builtin_params *out, char *err, size_t err_len)
 {
-    scenario *s = load_run_scenario(r, "the built-in properties take their parameters from the run's scenario",
-                                    err, err_len);
+    const scenario *s = load_run_scenario(r, "the built-in properties take their parameters from the run's scenario",
+                                          err, err_len);
     if (!s)
         return -1;
     props_builtin_params_from_scenario(s, out);
-    scenario_free(s);
     return 0;
 }
