@@ -2,6 +2,8 @@
  * a back end (see optimal_mip.h). */
 #include "analysis/optimal_mip.h"
 
+#include "analysis/mip_backend.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,14 +84,21 @@ static const char *const solver_keys[OPTIMAL_SOLVER_COUNT] = {"glpk", "cbc", "z3
 static const char *const solver_names[OPTIMAL_SOLVER_COUNT] = {"GLPK", "CBC", "Z3"};
 static const char *const solver_packages[OPTIMAL_SOLVER_COUNT] = {"libglpk-dev", "coinor-libcbc-dev", "libz3-dev"};
 
+static const char *const solver_modules[OPTIMAL_SOLVER_COUNT] = {MIP_MODULE_GLPK, MIP_MODULE_CBC, MIP_MODULE_Z3};
+
+/* The solver's back end, loaded the first time it is asked for; NULL (and
+ * why, when err is given) when this build has no module for it. */
+static const mip_backend *backend_of(optimal_solver s, char *err, size_t err_len)
+{
+    if (s >= OPTIMAL_SOLVER_COUNT)
+        return NULL;
+    return builtin_module_table(solver_modules[s], MIP_BACKEND_ABI, (uint32_t)sizeof(mip_backend), err, err_len);
+}
+
 static const char *solver_version(optimal_solver s)
 {
-    switch (s) {
-    case OPTIMAL_SOLVER_GLPK: return optimal_mip_version_glpk();
-    case OPTIMAL_SOLVER_CBC: return optimal_mip_version_cbc();
-    case OPTIMAL_SOLVER_Z3: return optimal_mip_version_z3();
-    default: return NULL;
-    }
+    const mip_backend *b = backend_of(s, NULL, 0);
+    return b ? b->version() : NULL;
 }
 
 int optimal_solver_available(optimal_solver s) { return solver_version(s) != NULL; }
@@ -124,29 +133,13 @@ mip_status optimal_mip_solve(optimal_solver solver, const optimal_mip *m, double
     out->status = MIP_ERROR;
     out->bound = -HUGE_VAL;
     out->solve_s = 0.0;
-    if (!optimal_solver_available(solver)) {
-        snprintf(err, err_len, "this vdcsim was built without %s: install the Debian package %s "
+    char why[512];
+    const mip_backend *b = backend_of(solver, why, sizeof why);
+    if (!b) {
+        snprintf(err, err_len, "this vdcsim was built without %s (%s): install the Debian package %s "
                  "(scripts/install-deps) and build again, or choose another solver",
-                 solver < OPTIMAL_SOLVER_COUNT ? solver_names[solver] : "?", optimal_solver_package(solver));
+                 solver < OPTIMAL_SOLVER_COUNT ? solver_names[solver] : "?", why, optimal_solver_package(solver));
         return MIP_ERROR;
     }
-    switch (solver) {
-    case OPTIMAL_SOLVER_GLPK: return optimal_mip_solve_glpk(m, limit_s, out, err, err_len);
-    case OPTIMAL_SOLVER_CBC: return optimal_mip_solve_cbc(m, limit_s, out, err, err_len);
-    default: return optimal_mip_solve_z3(m, limit_s, out, err, err_len);
-    }
-}
-
-double mip_wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-double mip_cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    return b->solve(m, limit_s, out, err, err_len);
 }

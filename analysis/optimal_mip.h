@@ -12,11 +12,15 @@
  * Every back end is deterministic: one thread, fixed seeds; the time limit
  * only decides when the search stops. A back end that this build lacks
  * (CMake found no library) answers MIP_ERROR with the package to install.
+ * Each back end is a module (analysis/solvers/, sim/builtin_module.h)
+ * loaded the first time it is asked for, so a run that solves nothing
+ * never maps the solver libraries.
  */
 #ifndef VDCSIM_ANALYSIS_OPTIMAL_MIP_H
 #define VDCSIM_ANALYSIS_OPTIMAL_MIP_H
 
 #include <stddef.h>
+#include <time.h>
 
 typedef enum { OPTIMAL_SOLVER_GLPK = 0, OPTIMAL_SOLVER_CBC, OPTIMAL_SOLVER_Z3, OPTIMAL_SOLVER_COUNT } optimal_solver;
 
@@ -74,16 +78,19 @@ const char *optimal_solver_label(optimal_solver solver);
 const char *optimal_solver_package(optimal_solver solver);
 
 /* Clocks for the back ends' time limits and reports: monotonic wall
- * seconds and this process's CPU seconds. */
-double mip_wall_s(void);
-double mip_cpu_s(void);
-
-/* Per back end (optimal_mip_glpk.c, optimal_mip_cbc.c, optimal_mip_z3.c). */
-mip_status optimal_mip_solve_glpk(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len);
-mip_status optimal_mip_solve_cbc(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len);
-mip_status optimal_mip_solve_z3(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len);
-const char *optimal_mip_version_glpk(void); /* NULL when not built */
-const char *optimal_mip_version_cbc(void);
-const char *optimal_mip_version_z3(void);
+ * seconds and this process's CPU seconds. Inline, so that a back end built
+ * as a module (analysis/mip_backend.h) carries its own copy. */
+static inline double mip_wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+static inline double mip_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 #endif

@@ -23,6 +23,7 @@
 #include "models/policies/registry.h"
 #include "traces/failure_trace.h"
 #include "scenario/scenario.h"
+#include "sim/builtin_module.h"
 
 #define MAX_OVERRIDES 256
 #define MAX_PLUGINS 64
@@ -63,6 +64,8 @@ static const char usage_text[] =
     "        fit failure and repair distributions per system (LANL format)\n"
     "  COMMAND --help       the usage of one command\n"
     "  --help, --version\n"
+    "  --modules            where each optional module is (MPI, the exact solvers,\n"
+    "                       PLplot), or that this build lacks it (docs/engine.md)\n"
     "\n"
     "exit status: 0 success, 1 runtime failure, 2 bad input,\n"
     "             128 + N stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129)\n";
@@ -291,6 +294,25 @@ static int cmd_policies(int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
+/* `vdcsim --modules`: each optional module (sim/builtin_module.h), what it
+ * is for and the file it would be loaded from, without loading it. */
+static int list_modules(void)
+{
+    static const char *const modules[][2] = {
+        {"vdcsim_mpi", "runs and sweeps over MPI ranks (Open MPI)"},
+        {"vdcsim_mip_glpk", "vdcsim optimal --solver glpk (GLPK)"},
+        {"vdcsim_mip_cbc", "vdcsim optimal --solver cbc (CBC)"},
+        {"vdcsim_mip_z3", "vdcsim optimal --solver z3 (Z3)"},
+        {"vdcsim_plot", "PNG and SVG figures (PLplot)"},
+    };
+    for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++) {
+        char path[4200];
+        const char *at = builtin_module_path(modules[i][0], path, sizeof path, NULL, 0);
+        printf("%-16s %s\n%-16s   %s\n", modules[i][0], at ? at : "not in this build", "", modules[i][1]);
+    }
+    return CLI_EXIT_OK;
+}
+
 static int dispatch(int argc, char **argv);
 
 /* HDF5 normally tears itself down at exit. After a failed write (a full
@@ -324,6 +346,8 @@ static int dispatch(int argc, char **argv)
         printf("vdcsim %s\n", VDCSIM_VERSION);
         return CLI_EXIT_OK;
     }
+    if (strcmp(cmd, "--modules") == 0)
+        return list_modules();
     if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0))
         for (size_t i = 0; i < sizeof command_help / sizeof command_help[0]; i++)
             if (strcmp(cmd, command_help[i].command) == 0) {

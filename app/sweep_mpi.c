@@ -1,6 +1,7 @@
 /* sweep_mpi.c - the MPI work queue of `vdcsim sweep` (see sweep_mpi.h).
  *
- * Protocol (all on MPI_COMM_WORLD, blocking point-to-point):
+ * Protocol (blocking point-to-point messages of raw bytes through
+ * sim/mpi_link.h, which loads the MPI module):
  *   worker -> lead  TAG_RESULT  result_header (run -1: "ready", no result)
  *   worker -> lead  TAG_DATA    the run's .h5.summary.txt, .log and .h5
  *                               bytes, in chunks, for each file the header
@@ -12,10 +13,7 @@
 #define _XOPEN_SOURCE 700 /* mkdtemp */
 #include "app/sweep_mpi.h"
 
-#ifdef VDCSIM_HAVE_MPI
-
 #include <errno.h>
-#include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/mpi_link.h"
+
 enum { TAG_RESULT = 1, TAG_WORK = 2, TAG_DATA = 3 };
-#define CHUNK_BYTES (8 * 1024 * 1024) /* well under MPI's int count */
+#define CHUNK_BYTES (8 * 1024 * 1024) /* well under a message's INT_MAX bytes */
 #define PATH_LEN 4096
 
 /* The files a run leaves, as suffixes of DIR/runs/run-C-R (sweep_mpi_path_fn);
@@ -50,27 +50,29 @@ int sweep_mpi_begin(int *rank)
     /* Only a process mpirun started joins: a plain `vdcsim sweep` stays local. */
     if (!getenv("OMPI_COMM_WORLD_SIZE") && !getenv("PMIX_RANK") && !getenv("PMI_SIZE"))
         return 1;
-    if (MPI_Init(NULL, NULL) != MPI_SUCCESS)
+    int size = sim_mpi_join(rank);
+    if (size < 1) { /* no MPI module, or MPI cannot start: a local sweep */
+        *rank = 0;
         return 1;
+    }
     joined = 1;
-    int size = 1;
-    MPI_Comm_rank(MPI_COMM_WORLD, rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
     return size;
 }
 
 int sweep_mpi_agree(int rank0_status)
 {
-    int status = rank0_status;
-    if (MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+    if (!joined)
+        return rank0_status;
+    int64_t status = rank0_status;
+    if (sim_mpi_bcast_i64(&status, 1) != 0)
         return -1;
-    return status;
+    return (int)status;
 }
 
 void sweep_mpi_end(void)
 {
     if (joined)
-        MPI_Finalize();
+        sim_mpi_leave();
     joined = 0;
 }
 
@@ -100,7 +102,7 @@ static int receive_file(int src, int64_t bytes, const char *final_path, char *bu
     int rc = f ? 0 : -1;
     for (int64_t left = bytes; left > 0;) {
         int n = left < CHUNK_BYTES ? (int)left : CHUNK_BYTES;
-        if (MPI_Recv(buf, n, MPI_BYTE, src, TAG_DATA, MPI_COMM_WORLD, MPI_STATUS_IGNORE) != MPI_SUCCESS) {
+        if (sim_mpi_recv(src, TAG_DATA, buf, (size_t)n, NULL) != 0) {
             if (f)
                 fclose(f);
             remove(tmp);
@@ -124,8 +126,7 @@ static int receive_file(int src, int64_t bytes, const char *final_path, char *bu
 int sweep_mpi_lead(const int64_t *todo, int64_t n_todo, volatile sig_atomic_t *stop, void *ctx, sweep_mpi_path_fn path,
                    sweep_mpi_result_fn result)
 {
-    int size;
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int size = sim_mpi_size();
     char *buf = malloc(CHUNK_BYTES);
     int64_t *given = malloc((size_t)size * sizeof *given); /* each rank's run, -1: none */
     if (!buf || !given) {
@@ -139,12 +140,11 @@ int sweep_mpi_lead(const int64_t *todo, int64_t n_todo, volatile sig_atomic_t *s
     int active = size - 1, rc = 0;
     while (active > 0) {
         result_header h;
-        MPI_Status st;
-        if (MPI_Recv(&h, (int)sizeof h, MPI_BYTE, MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &st) != MPI_SUCCESS) {
+        int src = -1;
+        if (sim_mpi_recv(SIM_MPI_ANY_SOURCE, TAG_RESULT, &h, sizeof h, &src) != 0 || src < 1 || src >= size) {
             rc = -1;
             break;
         }
-        int src = st.MPI_SOURCE;
         if (h.run != given[src]) { /* only the run it was given: the tables are indexed by it */
             fprintf(stderr, "vdcsim sweep: rank %d reported run %lld, not its run %lld\n", src, (long long)h.run,
                     (long long)given[src]);
@@ -168,7 +168,7 @@ int sweep_mpi_lead(const int64_t *todo, int64_t n_todo, volatile sig_atomic_t *s
             result(ctx, h.run, stored == 0 ? h.status : -1, h.wall_s);
         }
         int64_t assign = !*stop && next < n_todo ? todo[next++] : -1;
-        if (MPI_Send(&assign, 1, MPI_INT64_T, src, TAG_WORK, MPI_COMM_WORLD) != MPI_SUCCESS) {
+        if (sim_mpi_send(src, TAG_WORK, &assign, sizeof assign) != 0) {
             rc = -1;
             break;
         }
@@ -195,7 +195,7 @@ static int send_file(const char *path, int64_t bytes, char *buf)
         size_t got = f ? fread(buf, 1, (size_t)n, f) : 0;
         if (got < (size_t)n)
             memset(buf + got, 0, (size_t)n - got);
-        if (MPI_Send(buf, n, MPI_BYTE, 0, TAG_DATA, MPI_COMM_WORLD) != MPI_SUCCESS) {
+        if (sim_mpi_send(0, TAG_DATA, buf, (size_t)n) != 0) {
             if (f)
                 fclose(f);
             return -1;
@@ -227,7 +227,7 @@ int sweep_mpi_work(void *ctx, sweep_mpi_execute_fn execute)
     result_header h = {.run = -1, .bytes = {-1, -1, -1}};
     int rc = 0;
     for (;;) {
-        int sent = MPI_Send(&h, (int)sizeof h, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD) == MPI_SUCCESS;
+        int sent = sim_mpi_send(0, TAG_RESULT, &h, sizeof h) == 0;
         for (int i = 0; i < N_FILES && sent; i++)
             sent = h.bytes[i] < 0 || send_file(files[i], h.bytes[i], buf) == 0;
         if (!sent) {
@@ -235,7 +235,7 @@ int sweep_mpi_work(void *ctx, sweep_mpi_execute_fn execute)
             break;
         }
         int64_t run;
-        if (MPI_Recv(&run, 1, MPI_INT64_T, 0, TAG_WORK, MPI_COMM_WORLD, MPI_STATUS_IGNORE) != MPI_SUCCESS) {
+        if (sim_mpi_recv(0, TAG_WORK, &run, sizeof run, NULL) != 0) {
             rc = -1;
             break;
         }
@@ -259,33 +259,3 @@ int sweep_mpi_work(void *ctx, sweep_mpi_execute_fn execute)
         fprintf(stderr, "vdcsim sweep: MPI communication with rank 0 failed\n");
     return rc;
 }
-
-#else /* built without MPI: every launch is local */
-
-int sweep_mpi_begin(int *rank)
-{
-    *rank = 0;
-    return 1;
-}
-
-int sweep_mpi_agree(int rank0_status)
-{
-    return rank0_status;
-}
-
-int sweep_mpi_lead(const int64_t *todo, int64_t n_todo, volatile sig_atomic_t *stop, void *ctx, sweep_mpi_path_fn path,
-                   sweep_mpi_result_fn result)
-{
-    return -1;
-}
-
-int sweep_mpi_work(void *ctx, sweep_mpi_execute_fn execute)
-{
-    return -1;
-}
-
-void sweep_mpi_end(void)
-{
-}
-
-#endif

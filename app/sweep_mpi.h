@@ -1,7 +1,7 @@
 /* sweep_mpi.h - `mpirun -n N vdcsim sweep ...`: the runs of a sweep spread
  * over MPI ranks with a dynamic work queue (docs/experiments.md, "Sweeps over
- * MPI"). The only file that names MPI is app/sweep_mpi.c; it is compiled
- * with MPI when CMake finds it (VDCSIM_HAVE_MPI), with stubs otherwise.
+ * MPI"). Its messages go through sim/mpi_link.h; without the MPI module
+ * (a build without MPI) every sweep runs locally.
  *
  * Rank 0 (the lead) hands out run numbers one at a time to whichever worker
  * asks and runs nothing itself; a worker runs each run into a private

@@ -16,7 +16,7 @@ _vdcsim() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
   local commands="run check summary metrics export report verify optimal sweep keys policies failures"
   if ((COMP_CWORD == 1)); then
-    mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "$commands --help --version --modules" -- "$cur")
     return
   fi
   case $prev in

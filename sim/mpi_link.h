@@ -1,7 +1,9 @@
 /* mpi_link.h - the engine's and the recorder's only door to MPI.
  *
- * sim/mpi_link.c is the only file of sim/ and recorder/ that names MPI. It is
- * compiled with MPI when CMake finds it (VDCSIM_HAVE_MPI); otherwise every
+ * The MPI calls themselves are in sim/mpi/mpi_ranks.c, the only file that
+ * names MPI, built as the module vdcsim_mpi.so when CMake finds MPI and
+ * loaded by sim_mpi_join (sim/mpi_module.h), so that a process that never
+ * joins does not map Open MPI. Without the module, or before a join, every
  * function here reports one rank and the collectives are never reached.
  *
  * Contract
@@ -19,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 1 when built with MPI. */
+/* 1 when this build has the MPI module (it is loaded to answer). */
 int sim_mpi_built(void);
 /* Initialises MPI; returns the number of ranks (>= 1) and sets *rank, or -1
  * when MPI is not built in or cannot start. */
@@ -50,5 +52,13 @@ int sim_mpi_allgather(const unsigned char *block, size_t len, unsigned char **al
 
 /* Every rank gets rank 0's value. */
 int sim_mpi_bcast_i64(int64_t *v, int n);
+
+/* Point to point, blocking, raw bytes (the sweep's work queue, app/sweep_mpi.c):
+ * send len bytes to rank dst with tag; receive up to len bytes with tag
+ * from rank src (SIM_MPI_ANY_SOURCE: any), *from (when not NULL) the
+ * sender. At most INT_MAX bytes a message; 0 or -1. */
+#define SIM_MPI_ANY_SOURCE (-1)
+int sim_mpi_send(int dst, int tag, const void *buf, size_t len);
+int sim_mpi_recv(int src, int tag, void *buf, size_t len, int *from);
 
 #endif

@@ -12,7 +12,7 @@ vdcsim=$1; src=$2; work=$3/sweep_mpi
 if ! command -v mpirun >/dev/null 2>&1 || ! mpirun --version 2>&1 | grep -q "Open MPI"; then
   echo "SKIP: mpirun (Open MPI) is not installed (Debian: openmpi-bin libopenmpi-dev)"; exit 77
 fi
-if ! ldd "$vdcsim" 2>/dev/null | grep -q 'libmpi\.so'; then
+if ! "$vdcsim" --modules 2>/dev/null | grep -q '^vdcsim_mpi .*\.so$'; then
   echo "SKIP: vdcsim was built without MPI (install libopenmpi-dev and configure again)"; exit 77
 fi
 source "$src/tests/cli_lib.sh"

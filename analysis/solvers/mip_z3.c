@@ -1,4 +1,5 @@
-/* optimal_mip_z3.c - the Z3 back end of optimal_mip.h: the program as
+/* mip_z3.c - the Z3 back end of optimal_mip.h (the module
+ * vdcsim_mip_z3.so, analysis/mip_backend.h): the program as
  * linear integer/real arithmetic for Z3's optimizer (νZ, Z3_optimize):
  * every column a constant with its bounds asserted, every row a sum of
  * products asserted between its bounds, the objective minimized. A
@@ -6,30 +7,16 @@
  * last model (its best so far) and its lower bound (Z3_optimize_get_lower)
  * are reported. Z3 takes no start point. Coefficients become exact
  * rationals (decimal strings with 12 digits after the point). */
-#include "analysis/optimal_mip.h"
+#include "analysis/mip_backend.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-#ifndef VDCSIM_HAVE_Z3
-
-const char *optimal_mip_version_z3(void) { return NULL; }
-
-mip_status optimal_mip_solve_z3(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len)
-{
-    (void)m, (void)limit_s;
-    snprintf(err, err_len, "Z3 is not in this build");
-    out->status = MIP_ERROR;
-    return MIP_ERROR;
-}
-
-#else
-
 #include <z3.h>
 
-const char *optimal_mip_version_z3(void)
+static const char *z3_version(void)
 {
     static char version[32];
     unsigned major, minor, build, revision;
@@ -84,7 +71,7 @@ static Z3_ast linear(Z3_context ctx, const optimal_mip *m, Z3_ast *vars, const s
     return n == 1 ? terms[0] : Z3_mk_add(ctx, n, terms);
 }
 
-mip_status optimal_mip_solve_z3(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len)
+static mip_status z3_solve(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len)
 {
     out->status = MIP_ERROR;
     out->bound = -HUGE_VAL;
@@ -175,4 +162,8 @@ mip_status optimal_mip_solve_z3(const optimal_mip *m, double limit_s, mip_answer
     return out->status;
 }
 
-#endif
+const mip_backend vdcsim_builtin_module = {
+    {MIP_BACKEND_ABI, (uint32_t)sizeof(mip_backend), VDCSIM_VERSION},
+    z3_version,
+    z3_solve,
+};

@@ -1,10 +1,11 @@
-/* optimal_mip_cbc.c - the CBC back end of optimal_mip.h (COIN-OR branch
+/* mip_cbc.c - the CBC back end of optimal_mip.h (the module
+ * vdcsim_mip_cbc.so, analysis/mip_backend.h) (COIN-OR branch
  * and cut through its C interface, Cbc_C_Interface.h): the program loaded
  * column-wise, the start point given as a MIP start (Cbc_setMIPStartI), a
  * wall-time limit (Cbc_setMaximumSeconds with timeMode elapsed) and, when it is hit, the best
  * solution and CBC's best possible objective as the proven bound. One
  * thread (CBC's default), so the search is deterministic. */
-#include "analysis/optimal_mip.h"
+#include "analysis/mip_backend.h"
 
 #include <float.h>
 #include <math.h>
@@ -12,23 +13,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#ifndef VDCSIM_HAVE_CBC
-
-const char *optimal_mip_version_cbc(void) { return NULL; }
-
-mip_status optimal_mip_solve_cbc(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len)
-{
-    (void)m, (void)limit_s;
-    snprintf(err, err_len, "CBC is not in this build");
-    out->status = MIP_ERROR;
-    return MIP_ERROR;
-}
-
-#else
-
 #include <coin/Cbc_C_Interface.h>
 
-const char *optimal_mip_version_cbc(void) { return Cbc_getVersion(); }
+static const char *cbc_version(void) { return Cbc_getVersion(); }
 
 static double coin_bound(double v) { return isfinite(v) ? v : (v > 0 ? DBL_MAX : -DBL_MAX); }
 
@@ -73,7 +60,7 @@ done:
     return rc;
 }
 
-mip_status optimal_mip_solve_cbc(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len)
+static mip_status cbc_solve(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len)
 {
     out->status = MIP_ERROR;
     out->bound = -HUGE_VAL;
@@ -140,4 +127,8 @@ mip_status optimal_mip_solve_cbc(const optimal_mip *m, double limit_s, mip_answe
     return out->status;
 }
 
-#endif
+const mip_backend vdcsim_builtin_module = {
+    {MIP_BACKEND_ABI, (uint32_t)sizeof(mip_backend), VDCSIM_VERSION},
+    cbc_version,
+    cbc_solve,
+};

@@ -1,11 +1,12 @@
-/* optimal_mip_glpk.c - the GLPK back end of optimal_mip.h: the root LP by
+/* mip_glpk.c - the GLPK back end of optimal_mip.h (the module
+ * vdcsim_mip_glpk.so, analysis/mip_backend.h): the root LP by
  * the simplex method (glp_simplex), then branch and cut (glp_intopt)
  * without the presolver, so that the search works on our own columns: the
  * start point is handed to it as the first incumbent through the GLP_IHEUR
  * callback, and the same callback records the bound of the best active
  * node (glp_ios_best_node, glp_ios_node_bound), the proven lower bound
  * reported when the time limit is hit. */
-#include "analysis/optimal_mip.h"
+#include "analysis/mip_backend.h"
 
 #include <limits.h>
 #include <math.h>
@@ -13,23 +14,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#ifndef VDCSIM_HAVE_GLPK
-
-const char *optimal_mip_version_glpk(void) { return NULL; }
-
-mip_status optimal_mip_solve_glpk(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len)
-{
-    (void)m, (void)limit_s;
-    snprintf(err, err_len, "GLPK is not in this build");
-    out->status = MIP_ERROR;
-    return MIP_ERROR;
-}
-
-#else
-
 #include <glpk.h>
 
-const char *optimal_mip_version_glpk(void) { return glp_version(); }
+static const char *glpk_version(void) { return glp_version(); }
 
 typedef struct bound_watch {
     double bound;
@@ -92,7 +79,7 @@ static int load(glp_prob *lp, const optimal_mip *m)
     return 0;
 }
 
-mip_status optimal_mip_solve_glpk(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len)
+static mip_status glpk_solve(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len)
 {
     out->status = MIP_ERROR;
     out->bound = -HUGE_VAL;
@@ -156,4 +143,8 @@ mip_status optimal_mip_solve_glpk(const optimal_mip *m, double limit_s, mip_answ
     return out->status;
 }
 
-#endif
+const mip_backend vdcsim_builtin_module = {
+    {MIP_BACKEND_ABI, (uint32_t)sizeof(mip_backend), VDCSIM_VERSION},
+    glpk_version,
+    glpk_solve,
+};
