@@ -1,13 +1,16 @@
 /* plot.h - one figure: its numbers as CSV, and PNG + SVG drawn with PLplot.
  *
  * Every figure is written as DIR/<stem>.csv first (the plotted numbers,
- * exactly, with %.17g), then, when vdcsim is built with PLplot
- * (VDCSIM_HAVE_PLPLOT), as DIR/<stem>.png (pngcairo) and DIR/<stem>.svg
+ * exactly, with %.17g), then, when vdcsim has its PLplot module (built
+ * when CMake finds PLplot; analysis/plot_module.h, loaded the first time a
+ * figure is drawn), as DIR/<stem>.png (pngcairo) and DIR/<stem>.svg
  * (svgcairo). Two kinds:
  *
  *  - lines: several labelled lines of (x, y) points; CSV columns
  *    `line,x,y` (line = the label). Non-finite points are skipped in the
- *    drawing and written as empty cells.
+ *    drawing (they end a run of joined points) and written as empty
+ *    cells. A line may carry interval ends (drawn as error bars) and ask
+ *    for a dot on every point.
  *  - heat map: a grid z[row * nx + col] over x (columns) and y (rows);
  *    CSV columns `x,y,z`, one row per cell.
  *
@@ -27,12 +30,14 @@ typedef struct plot_labels {
 } plot_labels;
 
 typedef struct plot_line {
-    const char *label;
+    const char *label; /* NULL or "": no label */
     const double *x, *y;
     size_t n;
+    const double *lo, *hi; /* NULL, or n interval ends: a bar where both are finite */
+    int markers;           /* 1: a dot on every point */
 } plot_line;
 
-/* 1 when this build draws PNG and SVG, else 0. */
+/* 1 when this build draws PNG and SVG (it has the PLplot module), else 0. */
 int plot_can_draw(void);
 
 /* 0, or -1 with a message in err (a file that cannot be written). */
@@ -44,15 +49,9 @@ int plot_lines(const char *dir, const plot_labels *lb, const plot_line *lines, i
 int plot_heat_map(const char *dir, const plot_labels *lb, const char *zlabel, const double *x, size_t nx,
                   const double *y, size_t ny, const double *z, char *err, size_t err_len);
 
-void plot_html_text(FILE *f, const char *s);
+/* The drawing only (no CSV): DIR/<stem>.png and .svg, when plot_can_draw(). */
+void plot_draw_lines(const char *dir, const plot_labels *lb, const plot_line *lines, int n_lines);
 
-/* For figures drawn elsewhere with PLplot (sweep_figures.c): opens a new
- * 900 x 600 stream on `device` writing `path`, white background, colour 1
- * black and colours 2 .. 1 + PLOT_PALETTE_COLOURS the line palette. The
- * caller draws and ends it with plend1(). Only with VDCSIM_HAVE_PLPLOT. */
-#define PLOT_PALETTE_COLOURS 8
-#ifdef VDCSIM_HAVE_PLPLOT
-void plot_page_begin(const char *device, const char *path);
-#endif
+void plot_html_text(FILE *f, const char *s);
 
 #endif

@@ -190,7 +190,7 @@ static int draw_line_figure(report *r, const line_figure *fig)
             }
             continue;
         }
-        lines[n] = (plot_line){fig->lines[i].label, hours, ys[n], (size_t)samples};
+        lines[n] = (plot_line){.label = fig->lines[i].label, .x = hours, .y = ys[n], .n = (size_t)samples};
         n++;
     }
     if (rc == 0) {
@@ -294,10 +294,10 @@ static int draw_cpu(report *r, const double *cap, hsize_t hosts)
         if (rc == 0)
             html_skipped(r, "cpu", "the run has no cluster CPU series");
     } else {
-        plot_line lines[] = {{"demand", hours, demand, (size_t)samples},
-                             {"usage", hours, usage, (size_t)samples},
-                             {"capacity", hours, capacity, (size_t)samples},
-                             {"schedulable (SMT)", hours, schedulable, (size_t)samples}};
+        plot_line lines[] = {{.label = "demand", .x = hours, .y = demand, .n = (size_t)samples},
+                             {.label = "usage", .x = hours, .y = usage, .n = (size_t)samples},
+                             {.label = "capacity", .x = hours, .y = capacity, .n = (size_t)samples},
+                             {.label = "schedulable (SMT)", .x = hours, .y = schedulable, .n = (size_t)samples}};
         plot_labels lb = {"cpu", "Cluster CPU", "time (h)", "CPU (GHz)"};
         rc = plot_lines(r->dir, &lb, lines, 4, r->err, r->err_len);
         if (rc == 0)
@@ -420,7 +420,7 @@ static int draw_cpu_ready(report *r, hsize_t hosts)
         qsort(mean, n, sizeof *mean, cmp_double);
         for (size_t i = 0; i < n; i++)
             frac[i] = (double)(i + 1) / (double)n;
-        plot_line line = {per_vm ? "VMs" : "hosts", mean, frac, n};
+        plot_line line = {.label = per_vm ? "VMs" : "hosts", .x = mean, .y = frac, .n = n};
         plot_labels lb = {"cpu-ready", per_vm ? "CPU ready over VMs" : "CPU ready over hosts",
                           "mean CPU ready over the run (%)", "fraction at or below"};
         rc = plot_lines(r->dir, &lb, &line, 1, r->err, r->err_len);
@@ -518,7 +518,7 @@ static int draw_service_latency(report *r)
                 continue;
             }
             snprintf(labels[n], sizeof labels[n], "%s %s", name[0] ? name : "service", pct_name[p]);
-            lines[n] = (plot_line){labels[n], hours, ys[n], (size_t)samples};
+            lines[n] = (plot_line){.label = labels[n], .x = hours, .y = ys[n], .n = (size_t)samples};
             n++;
         }
     }

@@ -1,4 +1,4 @@
-/* sweep_figures.c - figure data, PLplot drawing and index.html of a sweep
+/* sweep_figures.c - figure data, drawings (plot.h) and index.html of a sweep
  * (see sweep_figures.h). */
 #include "analysis/sweep_figures.h"
 
@@ -9,14 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifdef VDCSIM_HAVE_PLPLOT
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstrict-prototypes"
-#pragma GCC diagnostic ignored "-Wshadow"
-#include <plplot.h>
-#pragma GCC diagnostic pop
-#endif
 
 #define NAME_LEN 300
 #define LABEL_LEN 1024
@@ -136,81 +128,38 @@ static int write_figure_csv(const sweep_table *t, const figure *fig, int zip, co
     return failed ? -1 : 0;
 }
 
-#ifdef VDCSIM_HAVE_PLPLOT
-/* The plotted range of the means and interval ends (padded). */
-static void ranges(const figure *f, double *x0, double *x1, double *y0, double *y1)
+/* Draws fig-<stem>.png and .svg: per line, the cells' means (a dot on each)
+ * with their intervals as bars. */
+static int draw(const sweep_table *t, const figure *f, int zip, int metric, const char *dir, const char *stem)
 {
-    *x0 = INFINITY, *x1 = -INFINITY, *y0 = INFINITY, *y1 = -INFINITY;
-    for (int64_t xi = 0; xi < f->nx; xi++) {
-        *x0 = fmin(*x0, f->x[xi]);
-        *x1 = fmax(*x1, f->x[xi]);
-        for (int64_t l = 0; l < f->nlines; l++) {
-            const sweep_cell_stat *s = &f->stat[l * f->nx + xi];
-            double lo = isfinite(s->half_width) ? s->mean - s->half_width : s->mean;
-            double hi = isfinite(s->half_width) ? s->mean + s->half_width : s->mean;
-            if (isfinite(lo))
-                *y0 = fmin(*y0, lo);
-            if (isfinite(hi))
-                *y1 = fmax(*y1, hi);
+    size_t nx = (size_t)f->nx, nl = (size_t)f->nlines;
+    plot_line *lines = calloc(nl ? nl : 1, sizeof *lines);
+    double *y = malloc((nl * nx + 1) * sizeof *y), *lo = malloc((nl * nx + 1) * sizeof *lo);
+    double *hi = malloc((nl * nx + 1) * sizeof *hi);
+    char(*labels)[LABEL_LEN] = malloc((nl ? nl : 1) * sizeof *labels);
+    int rc = lines && y && lo && hi && labels ? 0 : -1;
+    for (size_t l = 0; rc == 0 && l < nl; l++) {
+        for (size_t xi = 0; xi < nx; xi++) {
+            const sweep_cell_stat *s = &f->stat[l * nx + xi];
+            int bar = isfinite(s->half_width);
+            y[l * nx + xi] = s->mean;
+            lo[l * nx + xi] = bar ? s->mean - s->half_width : NAN;
+            hi[l * nx + xi] = bar ? s->mean + s->half_width : NAN;
         }
+        line_label(t, f, (int64_t)l, zip, labels[l], sizeof labels[l]);
+        lines[l] = (plot_line){labels[l], f->x, y + l * nx, nx, lo + l * nx, hi + l * nx, 1};
     }
-    if (!(*y0 <= *y1))
-        *y0 = 0, *y1 = 1;
-    double xpad = *x1 > *x0 ? 0.05 * (*x1 - *x0) : 0.5;
-    double ypad = *y1 > *y0 ? 0.08 * (*y1 - *y0) : fmax(0.5, 0.05 * fabs(*y0));
-    *x0 -= xpad, *x1 += xpad, *y0 -= ypad, *y1 += ypad;
-}
-
-static void draw(const sweep_table *t, const figure *f, int zip, int metric, const char *device,
-                 const char *path)
-{
-    const int colors = PLOT_PALETTE_COLOURS;
-    plot_page_begin(device, path);
-    double x0, x1, y0, y1;
-    ranges(f, &x0, &x1, &y0, &y1);
-    plcol0(1);
-    plenv(x0, x1, y0, y1, 0, 0);
-    char ylabel[NAME_LEN + 32], title[NAME_LEN + 64];
-    snprintf(ylabel, sizeof ylabel, "%s (%s)", t->metric_names[metric], t->metric_units[metric]);
-    snprintf(title, sizeof title, "%s, mean and %g %% interval", t->metric_names[metric], 100 * t->level);
-    pllab(t->n_factors > 0 ? t->factor_keys[0] : "cell", ylabel, title);
-    PLFLT *x = malloc(((size_t)f->nx + 1) * sizeof *x);
-    PLFLT *y = malloc(((size_t)f->nx + 1) * sizeof *y);
-    PLFLT *lo = malloc(((size_t)f->nx + 1) * sizeof *lo);
-    PLFLT *hi = malloc(((size_t)f->nx + 1) * sizeof *hi);
-    for (int64_t l = 0; x && y && lo && hi && l < f->nlines; l++) {
-        PLINT n = 0, nbars = 0;
-        for (int64_t xi = 0; xi < f->nx; xi++) {
-            const sweep_cell_stat *s = &f->stat[l * f->nx + xi];
-            if (!isfinite(s->mean))
-                continue;
-            x[n] = f->x[xi];
-            y[n++] = s->mean;
-        }
-        plcol0(2 + (PLINT)(l % colors));
-        plwidth(2.0);
-        if (n > 1)
-            plline(n, x, y);
-        plpoin(n, x, y, 17);
-        for (int64_t xi = 0; xi < f->nx; xi++) {
-            const sweep_cell_stat *s = &f->stat[l * f->nx + xi];
-            if (!isfinite(s->half_width))
-                continue;
-            x[nbars] = f->x[xi];
-            lo[nbars] = s->mean - s->half_width;
-            hi[nbars++] = s->mean + s->half_width;
-        }
-        if (nbars > 0)
-            plerry(nbars, x, lo, hi);
-        char label[LABEL_LEN];
-        line_label(t, f, l, zip, label, sizeof label);
-        if (label[0])
-            plmtex("t", -1.5 - 1.3 * (PLFLT)l, 0.03, 0.0, label);
+    if (rc == 0) {
+        char ylabel[NAME_LEN + 32], title[NAME_LEN + 64], fig_stem[NAME_LEN + 8];
+        snprintf(ylabel, sizeof ylabel, "%s (%s)", t->metric_names[metric], t->metric_units[metric]);
+        snprintf(title, sizeof title, "%s, mean and %g %% interval", t->metric_names[metric], 100 * t->level);
+        snprintf(fig_stem, sizeof fig_stem, "fig-%s", stem);
+        plot_labels lb = {fig_stem, title, t->n_factors > 0 ? t->factor_keys[0] : "cell", ylabel};
+        plot_draw_lines(dir, &lb, lines, (int)nl);
     }
-    free(x), free(y), free(lo), free(hi);
-    plend1();
+    free(lines), free(y), free(lo), free(hi), free(labels);
+    return rc;
 }
-#endif
 
 static void caption(FILE *html, const sweep_table *t, const figure *fig, int metric)
 {
@@ -245,7 +194,8 @@ int sweep_write_figures(const sweep_table *t, int first_factor_values, int zip, 
     fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>vdcsim sweep</title></head><body>\n"
           "<h1>vdcsim sweep</h1>\n",
           html);
-    if (!sweep_figures_can_draw())
+    int can_draw = sweep_figures_can_draw();
+    if (!can_draw)
         fputs("<p>This vdcsim was built without PLplot (libplplot-dev): the figures' numbers are in the CSV "
               "files; rebuild with PLplot to draw them.</p>\n",
               html);
@@ -266,18 +216,17 @@ int sweep_write_figures(const sweep_table *t, int first_factor_values, int zip, 
             rc = -1;
         }
         fprintf(html, "<h2>%s</h2>\n", stem);
-#ifdef VDCSIM_HAVE_PLPLOT
-        snprintf(path, sizeof path, "%s/fig-%s.png", dir, stem);
-        draw(t, &fig, zip, m, "pngcairo", path);
-        snprintf(path, sizeof path, "%s/fig-%s.svg", dir, stem);
-        draw(t, &fig, zip, m, "svgcairo", path);
-        fprintf(html, "<img src=\"fig-%s.png\" width=\"900\" alt=\"%s\">\n", stem, stem);
-#endif
+        if (can_draw) {
+            if (draw(t, &fig, zip, m, dir, stem) != 0) {
+                snprintf(err, err_len, "out of memory for the figures");
+                rc = -1;
+            }
+            fprintf(html, "<img src=\"fig-%s.png\" width=\"900\" alt=\"%s\">\n", stem, stem);
+        }
         caption(html, t, &fig, m);
         fprintf(html, "<p>Numbers: <a href=\"fig-%s.csv\">fig-%s.csv</a>", stem, stem);
-#ifdef VDCSIM_HAVE_PLPLOT
-        fprintf(html, ", vector: <a href=\"fig-%s.svg\">fig-%s.svg</a>", stem, stem);
-#endif
+        if (can_draw)
+            fprintf(html, ", vector: <a href=\"fig-%s.svg\">fig-%s.svg</a>", stem, stem);
         fputs("</p>\n", html);
         figure_free(&fig);
     }

@@ -3,9 +3,9 @@
  * combination of the other factors.
  *
  * For every metric m, DIR/fig-<m>.csv holds the plotted numbers
- * (x, x_value, line, n, mean, ci_low, ci_high); when vdcsim is built with
- * PLplot (VDCSIM_HAVE_PLPLOT, found at configure time), DIR/fig-<m>.png
- * (pngcairo) and DIR/fig-<m>.svg (svgcairo) draw them. DIR/index.html shows
+ * (x, x_value, line, n, mean, ci_low, ci_high); when vdcsim has its PLplot
+ * module (plot.h, plot_can_draw), DIR/fig-<m>.png (pngcairo) and
+ * DIR/fig-<m>.svg (svgcairo) draw them. DIR/index.html shows
  * every figure (or links its CSV) with a caption.
  *
  * x: the first factor's values when all of them are numbers, else their

@@ -47,6 +47,17 @@ cdf=$(awk -F, 'NR > 1 { printf "%s:%.4f ", $2, $3 }' out/cpu-ready.csv)
 [ "$cdf" = "0:0.3333 0:0.6667 0:1.0000 " ] && ok || bad "cpu-ready.csv: '$cdf'"
 grep -q '<h2>cpu</h2>' out/index.html && ok || bad "index.html lists the cpu figure"
 grep -q 'service-latency</i>: not drawn' out/index.html && ok || bad "index.html says services are absent"
+# with the PLplot module (analysis/plot/), each figure is drawn: a PNG (its
+# 8-byte signature) and an SVG for the lines and for the heat map
+if "$vdcsim" --modules | grep -q '^vdcsim_plot .*\.so$'; then
+  for f in cpu host-cpu-heat; do
+    [ "$(head -c 8 "out/$f.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && ok || bad "out/$f.png is not a PNG"
+    grep -q '<svg' "out/$f.svg" && ok || bad "out/$f.svg is not an SVG"
+  done
+  grep -q '<img src="cpu.png"' out/index.html && ok || bad "index.html shows cpu.png"
+else
+  echo "note: no PLplot module in this build: the drawings are not checked"
+fi
 
 printf 'not hdf5\n' >junk.h5
 expect_status 2 "report on a text file" "$vdcsim" report junk.h5 -o out2

@@ -51,6 +51,12 @@ fig=$(tail -n +2 j1/figures/fig-energy_kwh.csv | cut -d, -f2,4,5,6,7)
 want=$(awk -F, -v OFS=, '$3 == "energy_kwh" { print $2, $5, $6, $8, $9 }' h5cells.txt)
 [ -n "$fig" ] && [ "$fig" = "$want" ] && ok || bad "figure data differ from sweep.h5: $fig / $want"
 grep -q 'fig-energy_kwh.csv' j1/figures/index.html && ok || bad "index.html lists the figure"
+if "$vdcsim" --modules | grep -q '^vdcsim_plot .*\.so$'; then
+  [ "$(head -c 8 j1/figures/fig-energy_kwh.png | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && ok \
+    || bad "fig-energy_kwh.png is not a PNG"
+  grep -q '<svg' j1/figures/fig-energy_kwh.svg && ok || bad "fig-energy_kwh.svg is not an SVG"
+  grep -q '<img src="fig-energy_kwh.png"' j1/figures/index.html && ok || bad "index.html shows the drawing"
+fi
 
 # --- every run got its cell's overrides and its replication's seed -----------------
 # The run file keeps the scenario text with one "# --set K=V" line per
