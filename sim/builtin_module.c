@@ -81,9 +81,11 @@ static void load(loaded_module *m, const char *name, uint32_t abi, uint32_t tabl
         snprintf(m->why, sizeof m->why, "cannot load %.200s: %.280s", path, e ? e : "dlopen failed");
         return;
     }
-    const builtin_module_head *head = dlsym(handle, BUILTIN_MODULE_SYMBOL);
+    char symbol[sizeof m->name + 8];
+    snprintf(symbol, sizeof symbol, "%s_table", name);
+    const builtin_module_head *head = dlsym(handle, symbol);
     if (!head) {
-        snprintf(m->why, sizeof m->why, "%.400s exports no %s", path, BUILTIN_MODULE_SYMBOL);
+        snprintf(m->why, sizeof m->why, "%.400s exports no %s", path, symbol);
     } else if (head->abi != abi || head->table_bytes != table_bytes || !head->vdcsim_version ||
                strcmp(head->vdcsim_version, VDCSIM_VERSION) != 0) {
         snprintf(m->why, sizeof m->why,

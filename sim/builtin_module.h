@@ -8,8 +8,9 @@
  * libraries, docs/engine.md "Optional modules"), and loaded here the first
  * time a run asks for it.
  *
- * A module exports one table, the symbol BUILTIN_MODULE_SYMBOL, that begins
- * with a builtin_module_head. The loader checks the head against what the
+ * Module NAME exports one table, the symbol NAME_table (vdcsim_mpi_table:
+ * a name of its own, because the MPI module's symbols are made global and
+ * must not meet another module's), that begins with a builtin_module_head. The loader checks the head against what the
  * caller expects (its ABI number and table size, and this program's
  * version), so a module left over from another build is refused with a
  * message rather than called.
@@ -25,8 +26,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-#define BUILTIN_MODULE_SYMBOL "vdcsim_builtin_module"
 
 typedef struct builtin_module_head {
     uint32_t abi;               /* the caller's table ABI number */

@@ -147,7 +147,7 @@ static void draw_heat_map(const char *device, const char *path, const plot_label
     plend1();
 }
 
-const plot_module vdcsim_builtin_module = {
+const plot_module vdcsim_plot_table = {
     {PLOT_MODULE_ABI, (uint32_t)sizeof(plot_module), VDCSIM_VERSION},
     draw_lines,
     draw_heat_map,

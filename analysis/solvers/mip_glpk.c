@@ -143,7 +143,7 @@ static mip_status glpk_solve(const optimal_mip *m, double limit_s, mip_answer *o
     return out->status;
 }
 
-const mip_backend vdcsim_builtin_module = {
+const mip_backend vdcsim_mip_glpk_table = {
     {MIP_BACKEND_ABI, (uint32_t)sizeof(mip_backend), VDCSIM_VERSION},
     glpk_version,
     glpk_solve,

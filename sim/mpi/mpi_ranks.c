@@ -222,7 +222,7 @@ static int ranks_recv(int src, int tag, void *buf, size_t len, int *from)
     return 0;
 }
 
-const mpi_module vdcsim_builtin_module = {
+const mpi_module vdcsim_mpi_table = {
     {MPI_MODULE_ABI, (uint32_t)sizeof(mpi_module), VDCSIM_VERSION},
     ranks_join,
     ranks_leave,
