@@ -26,6 +26,7 @@
 #include "sim/rng.h"
 #include "sim/share.h"
 #include "sim/team_chooser.h"
+#include "sim/cpu_idle.h"
 
 typedef struct sim_lp {
     sim_handler_fn handler;
@@ -1170,6 +1171,7 @@ static void run_parallel(sim_engine *eng, run_state *rs)
     int epoch_over = 0, measure = 0;
     uint64_t team_epochs = 0;
     int after_solo = 0; /* thread 0: the last epoch ran solo */
+    sim_cpu_times solo_from = {0}; /* the machine's CPU times when the solo epochs began */
     double start_s = 0.0;
     sim_team_chooser chooser;
     sim_team_chooser_init(&chooser);
@@ -1194,11 +1196,23 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                     chooser.mode = eng->cfg.team_choice == SIM_CHOOSE_TEAM ? SIM_MODE_TEAM : SIM_MODE_SOLO;
                 if (chooser.mode == SIM_MODE_SOLO) {
                     double wall_s = 0.0, cpu_s = 0.0;
+                    if (!after_solo)
+                        sim_cpu_times_read(&solo_from); /* a stretch of solo epochs begins */
                     run_solo_epoch(eng, rs, start_s, &wall_s, &cpu_s);
                     sim_team_chooser_solo_done(&chooser, wall_s, cpu_s);
                     eng->stats.solo_wall_s += wall_s;
                     eng->stats.solo_cpu_s += cpu_s;
                     after_solo = 1;
+                    if (chooser.mode == SIM_MODE_TEAM && eng->cfg.team_choice == SIM_CHOOSE_AUTO) {
+                        /* a probe is due: is any CPU free for the other threads? */
+                        sim_cpu_times now;
+                        sim_cpu_times_read(&now);
+                        if (!sim_team_chooser_probe_worthwhile(&chooser, sim_cpu_idle_between(&solo_from, &now),
+                                                               threads)) {
+                            eng->stats.team_probes_skipped++;
+                            solo_from = now;
+                        }
+                    }
                     continue;
                 }
                 measure = team_epochs++ % MEASURE_EVERY == 0;

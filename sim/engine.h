@@ -104,6 +104,7 @@ typedef struct sim_stats {
      * estimate for those epochs, and the wall and thread 0's CPU time of
      * solo epochs. */
     uint64_t team_epochs, team_epochs_lost, team_probes; /* probes: team epochs after a solo one */
+    uint64_t team_probes_skipped; /* probes not run: no CPU was idle for the other threads */
     double team_lost_wall_s; /* whole wall time of the lost team epochs */
     double team_wall_s, team_lp_wall_s, team_cpu_s, team_solo_estimate_s, solo_wall_s, solo_cpu_s;
     double team_serial_wall_s, team_redeal_wall_s; /* team epochs: window ends; re-deals by measured cost */

@@ -57,3 +57,15 @@ int sim_team_chooser_team_done(sim_team_chooser *c, double team_wall_s, double t
         c->solo_after_loss *= 2;
     return 0;
 }
+
+int sim_team_chooser_probe_worthwhile(sim_team_chooser *c, double idle_cpus, int threads)
+{
+    if (idle_cpus < 0.0 || idle_cpus >= SIM_TEAM_IDLE_PER_THREAD * (threads - 1))
+        return 1;
+    c->mode = SIM_MODE_SOLO;
+    c->solo_left = c->solo_after_loss;
+    c->solo_debt_s = 0.0;
+    if (c->solo_after_loss < SIM_TEAM_SOLO_MAX)
+        c->solo_after_loss *= 2;
+    return 0;
+}

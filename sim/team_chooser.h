@@ -40,6 +40,16 @@
  * the team wins, every REFRESH-th team epoch is followed by one solo
  * epoch, so the stretch follows a load that changes during the run.
  *
+ * A probe that cannot win is not run. Before a team epoch that follows
+ * solo ones, the engine says how many of the machine's CPUs sat idle
+ * during them (sim/cpu_idle.h; unknown when they lasted less than 100 ms,
+ * and then the probe runs). When fewer than IDLE_PER_THREAD x (threads -
+ * 1) were idle, the other threads would only queue for a CPU behind the
+ * work that keeps the machine busy: the probe is skipped and counts as a
+ * loss that cost nothing (the solo epochs double). With one `yes` on 2
+ * CPUs each lost probe cost 20-30 ms, 5 a simulated day: 0.11-0.15 s of a
+ * 5 s day (docs/engine.md, "A probe that cannot win is skipped").
+ *
  * Pure arithmetic on the times given: tests/test_team_chooser.c feeds
  * recorded timings and checks the choices by hand.
  */
@@ -59,6 +69,8 @@ enum {
     SIM_TEAM_PAYBACK = 32     /* solo for at least this many times the wall time the team lost */
 };
 #define SIM_TEAM_GIVE_UP_S 0.002
+/* Idle CPUs asked per thread beyond thread 0 before a probe. */
+#define SIM_TEAM_IDLE_PER_THREAD 0.5
 
 typedef struct sim_team_chooser {
     sim_team_mode mode;
@@ -90,6 +102,14 @@ int sim_team_chooser_team_losing(const sim_team_chooser *c, double team_wall_s, 
 /* After a solo epoch: its wall time and thread 0's CPU time (the whole epoch,
  * window hooks included: read twice per epoch, the CPU clock is a system call). */
 void sim_team_chooser_solo_done(sim_team_chooser *c, double wall_s, double cpu_s);
+
+/* Called when the chooser has just asked for the team after solo epochs
+ * (mode TEAM, the last epoch solo): idle_cpus, the machine's idle CPUs on
+ * average over those solo epochs (< 0: unknown), and the team's size.
+ * Returns 1 to run the probe; 0 when it is skipped (fewer idle CPUs than
+ * IDLE_PER_THREAD x (threads - 1)): the mode is SOLO again, for the epochs
+ * a loss would give, with no wall time owed. */
+int sim_team_chooser_probe_worthwhile(sim_team_chooser *c, double idle_cpus, int threads);
 
 /* After a team epoch: its whole wall time (from waking the team until it
  * sleeps again, every team-only cost included), the sum over threads of

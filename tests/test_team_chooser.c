@@ -183,9 +183,44 @@ static void test_whole_epoch(void)
     CHECK_INT_EQ(solo_until_team(&c, 1.0 / 256.0, 1.0 / 512.0), 17);
 }
 
+/* A probe that cannot win is skipped: 2 threads ask 0.5 idle CPUs, 3
+ * threads 1.0; unknown (< 0) always runs it. A skip is a loss that owes no
+ * wall time: the solo epochs double as after a loss (8 after the first
+ * skip, since the first loss of the run had not happened yet), and the
+ * next probe is asked again after them. */
+static void test_probe_skipped(void)
+{
+    const double e = 1.0 / 64.0;
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 1);
+    CHECK_INT_EQ(sim_team_chooser_probe_worthwhile(&c, -1.0, 2), 1); /* unknown: the probe runs */
+    CHECK(c.mode == SIM_MODE_TEAM);
+    CHECK_INT_EQ(sim_team_chooser_probe_worthwhile(&c, 0.5, 2), 1); /* exactly enough */
+    CHECK(c.mode == SIM_MODE_TEAM);
+    CHECK_INT_EQ(sim_team_chooser_probe_worthwhile(&c, 0.49, 2), 0); /* a busy machine */
+    CHECK(c.mode == SIM_MODE_SOLO);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 8);
+    CHECK_INT_EQ(sim_team_chooser_probe_worthwhile(&c, 0.0, 2), 0);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 16);
+    /* 3 threads: 0.9 idle CPUs are too few, 1.2 enough; the team then wins */
+    CHECK_INT_EQ(sim_team_chooser_probe_worthwhile(&c, 0.9, 3), 0);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 32);
+    CHECK_INT_EQ(sim_team_chooser_probe_worthwhile(&c, 1.2, 3), 1);
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 0.006, e, 0.0), 1);
+    CHECK(c.mode == SIM_MODE_TEAM);
+    /* a skip owes no wall time: after a costly loss (2 s owed, test_payback)
+     * a skip replaces the debt by the epoch count alone */
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, e + 1.0 / 16.0, e, 0.0), 0);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 128);
+    CHECK_INT_EQ(sim_team_chooser_probe_worthwhile(&c, 0.1, 2), 0);
+    CHECK_INT_EQ(solo_until_team(&c, e, e), 64);
+}
+
 int main(void)
 {
     test_first_epochs();
+    test_probe_skipped();
     test_autogroup_team_loses();
     test_backoff();
     test_payback();
