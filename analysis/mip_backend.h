@@ -16,7 +16,7 @@
 #define MIP_BACKEND_ABI 1u
 
 typedef struct mip_backend {
-    builtin_module_head head; /* {MIP_BACKEND_ABI, sizeof(mip_backend), VDCSIM_VERSION} */
+    builtin_module_head head; /* {MIP_BACKEND_ABI, sizeof(mip_backend), VDCSIM_BUILD_ID} */
     const char *(*version)(void);
     mip_status (*solve)(const optimal_mip *m, double limit_s, mip_answer *out, char *err, size_t err_len);
 } mip_backend;

@@ -103,6 +103,15 @@ static const char *solver_version(optimal_solver s)
 
 int optimal_solver_available(optimal_solver s) { return solver_version(s) != NULL; }
 
+const char *optimal_solver_unavailable(optimal_solver s, char *buf, size_t len)
+{
+    if (s >= OPTIMAL_SOLVER_COUNT) {
+        snprintf(buf, len, "no such solver");
+        return buf;
+    }
+    return backend_of(s, buf, len) ? NULL : buf;
+}
+
 const char *optimal_solver_key(optimal_solver s) { return s < OPTIMAL_SOLVER_COUNT ? solver_keys[s] : "?"; }
 
 const char *optimal_solver_package(optimal_solver s) { return s < OPTIMAL_SOLVER_COUNT ? solver_packages[s] : "?"; }
@@ -136,8 +145,8 @@ mip_status optimal_mip_solve(optimal_solver solver, const optimal_mip *m, double
     char why[512];
     const mip_backend *b = backend_of(solver, why, sizeof why);
     if (!b) {
-        snprintf(err, err_len, "this vdcsim was built without %s (%s): install the Debian package %s "
-                 "(scripts/install-deps) and build again, or choose another solver",
+        snprintf(err, err_len, "this vdcsim was built without %s or cannot load it (%s): install the Debian "
+                 "package %s (scripts/install-deps) and build again, or choose another solver",
                  solver < OPTIMAL_SOLVER_COUNT ? solver_names[solver] : "?", why, optimal_solver_package(solver));
         return MIP_ERROR;
     }

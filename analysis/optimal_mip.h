@@ -67,8 +67,11 @@ void optimal_mip_free(optimal_mip *m);
 mip_status optimal_mip_solve(optimal_solver solver, const optimal_mip *m, double limit_s, mip_answer *out,
                              char *err, size_t err_len);
 
-/* 1 when this build has the solver. */
+/* 1 when this build has the solver (its module loads: it is loaded to answer). */
 int optimal_solver_available(optimal_solver solver);
+/* NULL when the solver is available; else why, written to buf (the
+ * module's path looked at, or why it was refused). */
+const char *optimal_solver_unavailable(optimal_solver solver, char *buf, size_t len);
 /* "glpk", "cbc", "z3"; parse returns 0 or -1. */
 const char *optimal_solver_key(optimal_solver solver);
 int optimal_solver_parse(const char *text, optimal_solver *out);

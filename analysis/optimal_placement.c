@@ -638,10 +638,11 @@ optimal_status optimal_solve(const optimal_instance *in, const optimal_options *
     if (host_of_vm)
         for (uint32_t v = 0; v < in->n_vms; v++)
             host_of_vm[v] = -1;
-    if (!optimal_solver_available(opt->solver)) {
-        snprintf(err, err_len, "this vdcsim was built without %s: install the Debian package %s "
-                 "(scripts/install-deps) and build again, or choose another solver",
-                 optimal_solver_label(opt->solver), optimal_solver_package(opt->solver));
+    char missing[600];
+    if (optimal_solver_unavailable(opt->solver, missing, sizeof missing)) {
+        snprintf(err, err_len, "this vdcsim was built without %s or cannot load it (%.400s): install the Debian "
+                 "package %s (scripts/install-deps) and build again, or choose another solver",
+                 optimal_solver_key(opt->solver), missing, optimal_solver_package(opt->solver));
         return OPTIMAL_ERROR;
     }
     if (in->n_vms == 0) {

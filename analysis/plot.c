@@ -20,6 +20,22 @@ static const plot_module *drawer(void)
 
 int plot_can_draw(void) { return drawer() != NULL; }
 
+const char *plot_cannot_draw(char *buf, size_t len)
+{
+    return builtin_module_table(PLOT_MODULE_NAME, PLOT_MODULE_ABI, (uint32_t)sizeof(plot_module), buf, len) ? NULL
+                                                                                                         : buf;
+}
+
+void plot_html_no_drawing(FILE *html)
+{
+    char why[600];
+    if (!plot_cannot_draw(why, sizeof why))
+        return;
+    fputs("<p>This vdcsim draws no figures (", html);
+    plot_html_text(html, why);
+    fputs("): their numbers are in the CSV files; install libplplot-dev and build again to draw them.</p>\n", html);
+}
+
 void plot_draw_lines(const char *dir, const plot_labels *lb, const plot_line *lines, int n_lines)
 {
     const plot_module *m = drawer();

@@ -39,6 +39,12 @@ typedef struct plot_line {
 
 /* 1 when this build draws PNG and SVG (it has the PLplot module), else 0. */
 int plot_can_draw(void);
+/* NULL when it draws; else why, written to buf (the module's path looked
+ * at, or why it was refused). */
+const char *plot_cannot_draw(char *buf, size_t len);
+/* The paragraph of an HTML page that says the figures are data only, and
+ * why (escaped); nothing when the build draws. */
+void plot_html_no_drawing(FILE *html);
 
 /* 0, or -1 with a message in err (a file that cannot be written). */
 int plot_lines(const char *dir, const plot_labels *lb, const plot_line *lines, int n_lines, char *err,

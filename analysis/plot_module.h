@@ -15,7 +15,7 @@
 #define PLOT_MODULE_ABI 1u
 
 typedef struct plot_module {
-    builtin_module_head head; /* {PLOT_MODULE_ABI, sizeof(plot_module), VDCSIM_VERSION} */
+    builtin_module_head head; /* {PLOT_MODULE_ABI, sizeof(plot_module), VDCSIM_BUILD_ID} */
     void (*lines)(const char *device, const char *path, const plot_labels *lb, const plot_line *lines, int n_lines);
     void (*heat_map)(const char *device, const char *path, const plot_labels *lb, const char *zlabel,
                      const double *x, size_t nx, const double *y, size_t ny, const double *z);

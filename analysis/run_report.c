@@ -564,10 +564,7 @@ int run_report_write(const char *run_path, const char *dir, char *err, size_t er
           html);
     plot_html_text(html, run_path);
     fputs("</p>\n", html);
-    if (!plot_can_draw())
-        fputs("<p>This vdcsim was built without PLplot (libplplot-dev): the figures' numbers are in the CSV "
-              "files; rebuild with PLplot to draw them.</p>\n",
-              html);
+    plot_html_no_drawing(html);
     hsize_t hosts = 0;
     double *cap = host_capacity(&r, "cpu_capacity_mhz", &hosts);
     int rc = cap ? 0 : -2;

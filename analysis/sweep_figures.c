@@ -195,10 +195,7 @@ int sweep_write_figures(const sweep_table *t, int first_factor_values, int zip, 
           "<h1>vdcsim sweep</h1>\n",
           html);
     int can_draw = sweep_figures_can_draw();
-    if (!can_draw)
-        fputs("<p>This vdcsim was built without PLplot (libplplot-dev): the figures' numbers are in the CSV "
-              "files; rebuild with PLplot to draw them.</p>\n",
-              html);
+    plot_html_no_drawing(html);
     int rc = 0;
     for (int m = 0; m < t->n_metrics && rc == 0; m++) {
         figure fig;
@@ -216,16 +213,19 @@ int sweep_write_figures(const sweep_table *t, int first_factor_values, int zip, 
             rc = -1;
         }
         fprintf(html, "<h2>%s</h2>\n", stem);
+        int drawn = 0;
         if (can_draw) {
-            if (draw(t, &fig, zip, m, dir, stem) != 0) {
+            drawn = draw(t, &fig, zip, m, dir, stem) == 0;
+            if (!drawn) {
                 snprintf(err, err_len, "out of memory for the figures");
                 rc = -1;
+            } else {
+                fprintf(html, "<img src=\"fig-%s.png\" width=\"900\" alt=\"%s\">\n", stem, stem);
             }
-            fprintf(html, "<img src=\"fig-%s.png\" width=\"900\" alt=\"%s\">\n", stem, stem);
         }
         caption(html, t, &fig, m);
         fprintf(html, "<p>Numbers: <a href=\"fig-%s.csv\">fig-%s.csv</a>", stem, stem);
-        if (can_draw)
+        if (drawn)
             fprintf(html, ", vector: <a href=\"fig-%s.svg\">fig-%s.svg</a>", stem, stem);
         fputs("</p>\n", html);
         figure_free(&fig);

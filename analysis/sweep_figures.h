@@ -12,7 +12,8 @@
  * positions 0, 1, ... (the caption maps them). Cartesian designs: line l
  * holds the cells whose other factors take their l-th combination. Zip
  * designs and designs without factors: one line over the cells in order.
- * Points without a mean are left out; bars only where there is an interval.
+ * Points without a mean are left out (the line breaks there); bars only
+ * where there is an interval.
  */
 #ifndef VDCSIM_ANALYSIS_SWEEP_FIGURES_H
 #define VDCSIM_ANALYSIS_SWEEP_FIGURES_H

@@ -65,7 +65,7 @@ static const char usage_text[] =
     "  COMMAND --help       the usage of one command\n"
     "  --help, --version\n"
     "  --modules            where each optional module is (MPI, the exact solvers,\n"
-    "                       PLplot), or that this build lacks it (docs/engine.md)\n"
+    "                       PLplot), or where it was looked for (docs/engine.md)\n"
     "\n"
     "exit status: 0 success, 1 runtime failure, 2 bad input,\n"
     "             128 + N stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129)\n";
@@ -295,7 +295,8 @@ static int cmd_policies(int argc, char **argv)
 }
 
 /* `vdcsim --modules`: each optional module (sim/builtin_module.h), what it
- * is for and the file it would be loaded from, without loading it. */
+ * is for and the file it would be loaded from, without loading it (so a
+ * module from another build is listed; using it says why it is refused). */
 static int list_modules(void)
 {
     static const char *const modules[][2] = {
@@ -306,9 +307,9 @@ static int list_modules(void)
         {"vdcsim_plot", "PNG and SVG figures (PLplot)"},
     };
     for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++) {
-        char path[4200];
-        const char *at = builtin_module_path(modules[i][0], path, sizeof path, NULL, 0);
-        printf("%-16s %s\n%-16s   %s\n", modules[i][0], at ? at : "not in this build", "", modules[i][1]);
+        char path[4200], why[600];
+        const char *at = builtin_module_path(modules[i][0], path, sizeof path, why, sizeof why);
+        printf("%-16s %s\n%-16s   %s\n", modules[i][0], at ? at : why, "", modules[i][1]);
     }
     return CLI_EXIT_OK;
 }

@@ -416,10 +416,11 @@ int cmd_optimal(int argc, char **argv)
         return usage_error("%s", "missing SCENARIO (or --openb PODS)");
     if (path && o.openb_pods)
         return usage_error("%s", "a SCENARIO or --openb, not both");
-    if (!optimal_solver_available(o.solve.solver)) {
-        fprintf(stderr, "vdcsim optimal: this vdcsim was built without %s: install the Debian package %s "
-                        "(scripts/install-deps) and build again, or choose another --solver\n",
-                optimal_solver_key(o.solve.solver), optimal_solver_package(o.solve.solver));
+    char why[600];
+    if (optimal_solver_unavailable(o.solve.solver, why, sizeof why)) {
+        fprintf(stderr, "vdcsim optimal: this vdcsim was built without %s or cannot load it (%s): install the "
+                        "Debian package %s (scripts/install-deps) and build again, or choose another --solver\n",
+                optimal_solver_key(o.solve.solver), why, optimal_solver_package(o.solve.solver));
         return CLI_EXIT_RUNTIME;
     }
     return o.openb_pods ? run_openb(&o) : run_scenario(path, overrides, n_overrides, &o);

@@ -192,10 +192,13 @@ static int join_ranks(const run_options *opt, int *rank)
     if (!opt->mpi)
         return 1;
     int ranks = sim_mpi_join(rank);
-    if (ranks < 1)
-        fprintf(stderr, "vdcsim: --mpi: %s\n",
-                sim_mpi_built() ? "cannot start MPI (run under mpirun)"
-                                : "this vdcsim was built without MPI (install libopenmpi-dev and build again)");
+    char why[600];
+    if (ranks < 1 && sim_mpi_built(why, sizeof why))
+        fprintf(stderr, "vdcsim: --mpi: cannot start MPI (run under mpirun)\n");
+    else if (ranks < 1)
+        fprintf(stderr, "vdcsim: --mpi: this vdcsim was built without MPI or cannot load it (%s): install "
+                        "libopenmpi-dev and build again\n",
+                why);
     return ranks < 1 ? 0 : ranks;
 }
 

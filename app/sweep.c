@@ -721,6 +721,10 @@ int cmd_sweep(int argc, char **argv)
     /* Under mpirun with several ranks rank 0 leads and the others work;
      * otherwise (one rank, no mpirun, built without MPI) the local mode. */
     int rank, ranks = sweep_mpi_begin(&rank);
+    if (ranks < 0) {
+        rc = CLI_EXIT_RUNTIME;
+        goto done;
+    }
     if (rank != 0) {
         rc = sweep_mpi_agree(CLI_EXIT_OK); /* rank 0's setup status */
         if (rc == CLI_EXIT_OK)

@@ -51,9 +51,18 @@ int sweep_mpi_begin(int *rank)
     if (!getenv("OMPI_COMM_WORLD_SIZE") && !getenv("PMIX_RANK") && !getenv("PMI_SIZE"))
         return 1;
     int size = sim_mpi_join(rank);
-    if (size < 1) { /* no MPI module, or MPI cannot start: a local sweep */
+    if (size < 1) {
         *rank = 0;
-        return 1;
+#ifdef VDCSIM_BUILT_MPI
+        /* mpirun started N copies: run locally, they would all write the
+         * same outputs */
+        char why[600] = "MPI_Init failed";
+        sim_mpi_built(why, sizeof why);
+        fprintf(stderr, "vdcsim sweep: started by mpirun, but MPI cannot start: %s\n", why);
+        return -1;
+#else
+        return 1; /* a build without MPI: every launch is local */
+#endif
     }
     joined = 1;
     return size;

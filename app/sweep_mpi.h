@@ -27,7 +27,10 @@
 /* Joins the MPI job when the process was started by mpirun (Open MPI's
  * OMPI_COMM_WORLD_SIZE or a PMI/PMIx environment); returns the number of
  * ranks and sets *rank. Returns 1 (rank 0) when not under mpirun or built
- * without MPI: the caller then runs the sweep locally as usual. */
+ * without MPI: the caller then runs the sweep locally as usual. Returns -1
+ * (message printed) when started by mpirun in a build with MPI whose MPI
+ * cannot start (its module missing or refused, MPI_Init failing): N local
+ * sweeps would race on the same outputs. */
 int sweep_mpi_begin(int *rank);
 
 /* Rank 0's status after its setup, given to every rank (collective). */

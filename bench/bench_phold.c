@@ -290,7 +290,8 @@ int main(int argc, char **argv)
     const sim_time_ns end_ns = (sim_time_ns)llround(o.end * NS_PER_UNIT);
     int rank = 0, ranks = 1;
     if (o.mpi && (ranks = sim_mpi_join(&rank)) < 1) {
-        fprintf(stderr, "bench_phold: --mpi: %s\n", sim_mpi_built() ? "cannot start MPI" : "built without MPI");
+        char why[600];
+        fprintf(stderr, "bench_phold: --mpi: %s\n", sim_mpi_built(why, sizeof why) ? "cannot start MPI" : why);
         return 1;
     }
     sim_config cfg = {.seed = o.seed, .lookahead_ns = lookahead_ns, .threads = o.threads, .distributed = ranks > 1};

@@ -10,14 +10,19 @@
  *
  * Module NAME exports one table, the symbol NAME_table (vdcsim_mpi_table:
  * a name of its own, because the MPI module's symbols are made global and
- * must not meet another module's), that begins with a builtin_module_head. The loader checks the head against what the
- * caller expects (its ABI number and table size, and this program's
- * version), so a module left over from another build is refused with a
- * message rather than called.
+ * must not meet another module's), that begins with a builtin_module_head.
+ * The loader checks the head against what the caller expects (its ABI
+ * number and table size) and against this program's build id (the
+ * version, the text of the headers the tables are made of, the build tree
+ * and its settings: CMakeLists.txt, VDCSIM_BUILD_ID), so a module from
+ * another build is refused with a message rather than called.
  *
- * Where a module is looked for, in order: <program dir>/../lib/vdcsim/
- * (installed: cmake --install) and the build tree's modules/ directory
- * (compiled in). Nothing from the environment or the working directory.
+ * Where a module is looked for: a program inside its build tree (vdcsim,
+ * the tests, the benchmarks) takes the build tree's modules/ directory;
+ * any other (installed: cmake --install) <program dir>/../lib/vdcsim/.
+ * Nothing from the environment or the working directory. The file (its
+ * symbolic links resolved) and its directory must be owned by root or by
+ * this user and not writable by others.
  *
  * Thread-safe: a module is loaded at most once per process and kept loaded.
  */
@@ -27,21 +32,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef VDCSIM_BUILD_ID
+#define VDCSIM_BUILD_ID VDCSIM_VERSION /* CMake gives the real one */
+#endif
+
 typedef struct builtin_module_head {
-    uint32_t abi;               /* the caller's table ABI number */
-    uint32_t table_bytes;       /* sizeof the whole table */
-    const char *vdcsim_version; /* VDCSIM_VERSION the module was built with */
+    uint32_t abi;         /* the caller's table ABI number */
+    uint32_t table_bytes; /* sizeof the whole table */
+    const char *build_id; /* VDCSIM_BUILD_ID of the build that made the module */
 } builtin_module_head;
 
-/* Where module `name` would be loaded from (the first candidate that is a
- * regular file), written to path; NULL, and why, when there is none.
- * Loads nothing. */
+/* This program's build id: what a module's head must carry. */
+const char *builtin_module_build_id(void);
+
+/* Where module `name` would be loaded from, written to path; NULL, and why
+ * ("module NAME.so not found (looked for PATH)"), when the file is not
+ * there. Loads and checks nothing. */
 const char *builtin_module_path(const char *name, char *path, size_t len, char *why, size_t why_len);
 
 /* The table of module `name` (file name <name>.so), or NULL when it is not
- * installed or does not match; then err says why (the paths tried, or the
- * loader's message). The answer of the first call is kept: later calls
- * return the same table, or NULL with the same message. */
+ * installed, not safe to load or does not match; then err says why (the
+ * path looked at, or the loader's message). The answer of the first call
+ * is kept: later calls return the same table, or NULL with the same
+ * message. */
 const void *builtin_module_table(const char *name, uint32_t abi, uint32_t table_bytes, char *err, size_t err_len);
 
 /* The same, with the module's symbols made global (RTLD_GLOBAL): for a

@@ -1,6 +1,7 @@
 /* cpu_idle.c - idle CPUs from /proc/stat (see cpu_idle.h). */
 #include "sim/cpu_idle.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,9 @@ int sim_cpu_times_parse(const char *line, sim_cpu_times *t)
         if (*p < '0' || *p > '9')
             return -1;
         char *end;
+        errno = 0;
         unsigned long long v = strtoull(p, &end, 10);
-        if (end == p)
+        if (end == p || errno == ERANGE)
             return -1;
         field[i] = v;
         p = end;

@@ -6,6 +6,10 @@
  * ticks of 10 ms); where that is not readable the answer is "unknown" and
  * the chooser decides on timings alone, as before. Only when the engine
  * runs an epoch with one thread or with all depends on it: never a result.
+ * Limit: the counts are the whole machine's. Confined to fewer CPUs
+ * (taskset, a cpuset, a container's CPU quota), a process may count idle
+ * CPUs it cannot use (and probe as it did before this hint) or miss that
+ * its own CPUs are idle while others are busy (and skip a probe).
  */
 #ifndef VDCSIM_SIM_CPU_IDLE_H
 #define VDCSIM_SIM_CPU_IDLE_H

@@ -17,7 +17,7 @@ static const mpi_module *load(char *why, size_t why_len)
     return builtin_module_table_global(MPI_MODULE_NAME, MPI_MODULE_ABI, (uint32_t)sizeof(mpi_module), why, why_len);
 }
 
-int sim_mpi_built(void) { return load(NULL, 0) != NULL; }
+int sim_mpi_built(char *why, size_t why_len) { return load(why, why_len) != NULL; }
 
 int sim_mpi_join(int *rank)
 {

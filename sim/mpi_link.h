@@ -21,8 +21,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 1 when this build has the MPI module (it is loaded to answer). */
-int sim_mpi_built(void);
+/* 1 when this build has the MPI module (it is loaded to answer); else 0
+ * and, when why_len > 0, why (the module's path looked at, or why it was
+ * refused). */
+int sim_mpi_built(char *why, size_t why_len);
 /* Initialises MPI; returns the number of ranks (>= 1) and sets *rank, or -1
  * when MPI is not built in or cannot start. */
 int sim_mpi_join(int *rank);
@@ -56,7 +58,8 @@ int sim_mpi_bcast_i64(int64_t *v, int n);
 /* Point to point, blocking, raw bytes (the sweep's work queue, app/sweep_mpi.c):
  * send len bytes to rank dst with tag; receive up to len bytes with tag
  * from rank src (SIM_MPI_ANY_SOURCE: any), *from (when not NULL) the
- * sender. At most INT_MAX bytes a message; 0 or -1. */
+ * sender. At most INT_MAX bytes a message; 0, or -1 (also when the message
+ * received is not exactly len bytes). */
 #define SIM_MPI_ANY_SOURCE (-1)
 int sim_mpi_send(int dst, int tag, const void *buf, size_t len);
 int sim_mpi_recv(int src, int tag, void *buf, size_t len, int *from);

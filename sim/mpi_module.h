@@ -15,7 +15,7 @@
 #define MPI_MODULE_ABI 1u
 
 typedef struct mpi_module {
-    builtin_module_head head; /* {MPI_MODULE_ABI, sizeof(mpi_module), VDCSIM_VERSION} */
+    builtin_module_head head; /* {MPI_MODULE_ABI, sizeof(mpi_module), VDCSIM_BUILD_ID} */
     int (*join)(int *rank);
     void (*leave)(void);
     int (*rank)(void);

@@ -43,7 +43,8 @@ int main(void)
     /* hostile lines: refused, never half read */
     const char *bad[] = {"cpu0 1 2 3 4 5 6 7 8", "cpu  1 2 3 4 5 6 7", "cpu  1 2 3 x 5 6 7 8", "cpu  -1 2 3 4 5 6 7 8",
                          "", "intr 1 2 3 4 5 6 7 8",
-                         "cpu  18446744073709551615 1 0 0 0 0 0 0" /* the sum overflows */};
+                         "cpu  18446744073709551615 1 0 0 0 0 0 0" /* the sum overflows */,
+                         "cpu  99999999999999999999 0 0 0 0 0 0 0" /* a field overflows */};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK_INT_EQ(sim_cpu_times_parse(bad[i], &a), -1);
         CHECK(!a.ok);

@@ -81,4 +81,21 @@ awk -F, '$1 == 1 && $6 == 2 && $8 ~ /no-such-trace.csv/ && $9 == "" { found = 1 
   mfail/runs.csv && ok || bad "failed run recorded with exit status 2, its message and no value"
 [ "$(drop_wall lfail/runs.csv)" = "$(drop_wall mfail/runs.csv)" ] && cmp -s lfail/cells.csv mfail/cells.csv && ok \
   || bad "failed sweep's tables differ from the local mode's"
+# --- under mpirun, an MPI build whose MPI module cannot be loaded stops -----------
+# A copy of the program outside its build tree finds no module (it looks in
+# <its dir>/../lib/vdcsim): the ranks must say so and stop, not run 3 local
+# sweeps that write the same outputs.
+# (outside the build tree: this test's directory is inside it)
+copy=$(mktemp -d /tmp/vdcsim-copy.XXXXXX) && mkdir -p "$copy/bin" && cp "$vdcsim" "$copy/bin/vdcsim" || exit 1
+trap 'rm -rf "$copy"' EXIT
+"$copy/bin/vdcsim" --modules >mods.txt 2>&1
+grep -q "^vdcsim_mpi  *module vdcsim_mpi.so not found (looked for $copy/bin/../lib/vdcsim/vdcsim_mpi.so)" mods.txt \
+  && ok || bad "--modules of the copy: $(head -1 mods.txt)"
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+  mpirun --oversubscribe -n 2 "$copy/bin/vdcsim" sweep e.cfg -o nompi --quiet >out.txt 2>err.txt
+[ $? -ne 0 ] && ok || bad "mpirun sweep without the MPI module exited 0"
+grep -q "started by mpirun, but MPI cannot start: module vdcsim_mpi.so not found" err.txt && ok \
+  || bad "the ranks say why: $(head -3 err.txt)"
+[ ! -e nompi/runs.csv ] && ok || bad "a rank ran the sweep locally"
+
 cli_end

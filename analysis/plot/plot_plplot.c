@@ -148,7 +148,7 @@ static void draw_heat_map(const char *device, const char *path, const plot_label
 }
 
 const plot_module vdcsim_plot_table = {
-    {PLOT_MODULE_ABI, (uint32_t)sizeof(plot_module), VDCSIM_VERSION},
+    {PLOT_MODULE_ABI, (uint32_t)sizeof(plot_module), VDCSIM_BUILD_ID},
     draw_lines,
     draw_heat_map,
 };

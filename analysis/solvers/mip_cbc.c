@@ -128,7 +128,7 @@ static mip_status cbc_solve(const optimal_mip *m, double limit_s, mip_answer *ou
 }
 
 const mip_backend vdcsim_mip_cbc_table = {
-    {MIP_BACKEND_ABI, (uint32_t)sizeof(mip_backend), VDCSIM_VERSION},
+    {MIP_BACKEND_ABI, (uint32_t)sizeof(mip_backend), VDCSIM_BUILD_ID},
     cbc_version,
     cbc_solve,
 };

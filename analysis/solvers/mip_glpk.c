@@ -144,7 +144,7 @@ static mip_status glpk_solve(const optimal_mip *m, double limit_s, mip_answer *o
 }
 
 const mip_backend vdcsim_mip_glpk_table = {
-    {MIP_BACKEND_ABI, (uint32_t)sizeof(mip_backend), VDCSIM_VERSION},
+    {MIP_BACKEND_ABI, (uint32_t)sizeof(mip_backend), VDCSIM_BUILD_ID},
     glpk_version,
     glpk_solve,
 };

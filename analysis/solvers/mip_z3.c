@@ -163,7 +163,7 @@ static mip_status z3_solve(const optimal_mip *m, double limit_s, mip_answer *out
 }
 
 const mip_backend vdcsim_mip_z3_table = {
-    {MIP_BACKEND_ABI, (uint32_t)sizeof(mip_backend), VDCSIM_VERSION},
+    {MIP_BACKEND_ABI, (uint32_t)sizeof(mip_backend), VDCSIM_BUILD_ID},
     z3_version,
     z3_solve,
 };

@@ -3,6 +3,8 @@
  * so that only a run over ranks maps Open MPI. */
 #include "sim/mpi_module.h"
 
+#include "sim/mpi_link.h" /* SIM_MPI_ANY_SOURCE */
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,12 +212,17 @@ static int ranks_send(int dst, int tag, const void *buf, size_t len)
     return MPI_Send(buf, (int)len, MPI_BYTE, dst, tag, MPI_COMM_WORLD) == MPI_SUCCESS ? 0 : -1;
 }
 
+/* Exactly len bytes: a shorter message is an error, not stale bytes. */
 static int ranks_recv(int src, int tag, void *buf, size_t len, int *from)
 {
     MPI_Status st;
-    if (!fits_int(len))
+    if (!fits_int(len) || (src < 0 && src != SIM_MPI_ANY_SOURCE))
         return -1;
-    if (MPI_Recv(buf, (int)len, MPI_BYTE, src < 0 ? MPI_ANY_SOURCE : src, tag, MPI_COMM_WORLD, &st) != MPI_SUCCESS)
+    if (MPI_Recv(buf, (int)len, MPI_BYTE, src == SIM_MPI_ANY_SOURCE ? MPI_ANY_SOURCE : src, tag, MPI_COMM_WORLD,
+                 &st) != MPI_SUCCESS)
+        return -1;
+    int got = -1;
+    if (MPI_Get_count(&st, MPI_BYTE, &got) != MPI_SUCCESS || got != (int)len)
         return -1;
     if (from)
         *from = st.MPI_SOURCE;
@@ -223,7 +230,7 @@ static int ranks_recv(int src, int tag, void *buf, size_t len, int *from)
 }
 
 const mpi_module vdcsim_mpi_table = {
-    {MPI_MODULE_ABI, (uint32_t)sizeof(mpi_module), VDCSIM_VERSION},
+    {MPI_MODULE_ABI, (uint32_t)sizeof(mpi_module), VDCSIM_BUILD_ID},
     ranks_join,
     ranks_leave,
     ranks_rank,
