@@ -1198,6 +1198,7 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                     double wall_s = 0.0, cpu_s = 0.0;
                     if (!after_solo)
                         sim_cpu_times_read(&solo_from); /* a stretch of solo epochs begins */
+                    eng->stats.team_refreshes += chooser.refreshing;
                     run_solo_epoch(eng, rs, start_s, &wall_s, &cpu_s);
                     sim_team_chooser_solo_done(&chooser, wall_s, cpu_s);
                     eng->stats.solo_wall_s += wall_s;

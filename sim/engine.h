@@ -105,6 +105,7 @@ typedef struct sim_stats {
      * solo epochs. */
     uint64_t team_epochs, team_epochs_lost, team_probes; /* probes: team epochs after a solo one */
     uint64_t team_probes_skipped; /* probes not run: no CPU was idle for the other threads */
+    uint64_t team_refreshes;      /* solo epochs that re-measured the stretch while the team won */
     double team_lost_wall_s; /* whole wall time of the lost team epochs */
     double team_wall_s, team_lp_wall_s, team_cpu_s, team_solo_estimate_s, solo_wall_s, solo_cpu_s;
     double team_serial_wall_s, team_redeal_wall_s; /* team epochs: window ends; re-deals by measured cost */

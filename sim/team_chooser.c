@@ -3,7 +3,10 @@
 
 void sim_team_chooser_init(sim_team_chooser *c)
 {
-    *c = (sim_team_chooser){.mode = SIM_MODE_SOLO, .solo_left = 1, .solo_after_loss = SIM_TEAM_SOLO_MIN};
+    *c = (sim_team_chooser){.mode = SIM_MODE_SOLO,
+                            .solo_left = 1,
+                            .solo_after_loss = SIM_TEAM_SOLO_MIN,
+                            .refresh_after = SIM_TEAM_REFRESH};
 }
 
 double sim_team_chooser_stretch(const sim_team_chooser *c)
@@ -19,6 +22,16 @@ void sim_team_chooser_solo_done(sim_team_chooser *c, double wall_s, double cpu_s
     c->solo_wall_s = 0.5 * c->solo_wall_s + wall_s;
     c->solo_cpu_s = 0.5 * c->solo_cpu_s + cpu_s;
     c->team_wins = 0;
+    if (c->refreshing) {
+        double now = sim_team_chooser_stretch(c), change = now - c->stretch_before;
+        if (change < 0.0)
+            change = -change;
+        if (change > SIM_TEAM_REFRESH_SAME * c->stretch_before)
+            c->refresh_after = SIM_TEAM_REFRESH;
+        else if (c->refresh_after < SIM_TEAM_REFRESH_MAX)
+            c->refresh_after *= 2;
+        c->refreshing = 0;
+    }
     c->solo_left--;
     c->solo_debt_s -= wall_s;
     if (c->solo_left <= 0 && c->solo_debt_s <= 0.0)
@@ -44,12 +57,15 @@ int sim_team_chooser_team_done(sim_team_chooser *c, double team_wall_s, double t
     if (team_wall_s <= SIM_TEAM_GAIN * sim_team_chooser_stretch(c) * team_cpu_s + serial_wall_s) {
         if (c->solo_after_loss > SIM_TEAM_SOLO_MIN)
             c->solo_after_loss /= 2;
-        if (++c->team_wins >= SIM_TEAM_REFRESH) {
+        if (++c->team_wins >= c->refresh_after) {
             c->mode = SIM_MODE_SOLO; /* one epoch, to measure the stretch again */
             c->solo_left = 1;
+            c->refreshing = 1;
+            c->stretch_before = sim_team_chooser_stretch(c);
         }
         return 1;
     }
+    c->refresh_after = SIM_TEAM_REFRESH; /* the machine changed: refresh often again */
     c->mode = SIM_MODE_SOLO;
     c->solo_left = c->solo_after_loss;
     c->solo_debt_s = team_wall_s > solo_estimate_s ? SIM_TEAM_PAYBACK * (team_wall_s - solo_estimate_s) : 0.0;
@@ -62,6 +78,7 @@ int sim_team_chooser_probe_worthwhile(sim_team_chooser *c, double idle_cpus, int
 {
     if (idle_cpus < 0.0 || idle_cpus >= SIM_TEAM_IDLE_PER_THREAD * (threads - 1))
         return 1;
+    c->refresh_after = SIM_TEAM_REFRESH;
     c->mode = SIM_MODE_SOLO;
     c->solo_left = c->solo_after_loss;
     c->solo_debt_s = 0.0;

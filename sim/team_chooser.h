@@ -38,7 +38,12 @@
  * each win (not reset: on a loaded machine a short team epoch sometimes
  * wins by luck, and the next loses milliseconds per window again). While
  * the team wins, every REFRESH-th team epoch is followed by one solo
- * epoch, so the stretch follows a load that changes during the run.
+ * epoch, so the stretch follows a load that changes during the run; while
+ * these refreshes find the stretch they had (within REFRESH_SAME of it),
+ * the interval doubles up to REFRESH_MAX, and it is back at REFRESH after
+ * a refresh that finds another stretch or a lost team epoch (on a quiet
+ * machine the refreshes ran 2.7 % of a 30-day headline's windows solo, at
+ * one thread's speed).
  *
  * A probe that cannot win is not run. Before a team epoch that follows
  * solo ones, the engine says how many of the machine's CPUs sat idle
@@ -66,9 +71,13 @@ enum {
     SIM_TEAM_SOLO_MIN = 8,    /* solo epochs after the team's first loss */
     SIM_TEAM_SOLO_MAX = 256,  /* ... doubling with each further loss, up to this */
     SIM_TEAM_REFRESH = 32,    /* team epochs between two solo epochs that re-measure the stretch */
+    SIM_TEAM_REFRESH_MAX = 512, /* ... doubling while the stretch stays, up to this */
     SIM_TEAM_PAYBACK = 32     /* solo for at least this many times the wall time the team lost */
 };
 #define SIM_TEAM_GIVE_UP_S 0.002
+/* A refresh that finds the stretch within this fraction of what it was
+ * doubles the interval to the next. */
+#define SIM_TEAM_REFRESH_SAME 0.10
 /* Idle CPUs asked per thread beyond thread 0 before a probe. */
 #define SIM_TEAM_IDLE_PER_THREAD 0.5
 
@@ -78,6 +87,9 @@ typedef struct sim_team_chooser {
     int solo_after_loss; /* solo epochs the next loss of the team costs */
     double solo_debt_s;  /* solo: LP-work wall time to run before the team is tried again */
     int team_wins;       /* team epochs won since the last solo epoch */
+    int refresh_after;   /* team wins before the next refresh (REFRESH .. REFRESH_MAX) */
+    int refreshing;      /* the solo epoch running is a refresh ... */
+    double stretch_before; /* ... and the stretch before it */
     double solo_wall_s;  /* recent solo epochs: wall time, halved per epoch */
     double solo_cpu_s;   /* ... and thread 0's CPU time, decayed alike */
 } sim_team_chooser;

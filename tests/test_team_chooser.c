@@ -217,6 +217,54 @@ static void test_probe_skipped(void)
     CHECK_INT_EQ(solo_until_team(&c, e, e), 64);
 }
 
+/* Wins until the next refresh asks for a solo epoch; returns how many
+ * (stops at 10000). */
+static int wins_until_refresh(sim_team_chooser *c)
+{
+    int n = 0;
+    while (c->mode == SIM_MODE_TEAM && n < 10000) {
+        CHECK_INT_EQ(sim_team_chooser_team_done(c, 0.006, 0.010, 0.0), 1);
+        n++;
+    }
+    return n;
+}
+
+/* While the refreshes find the stretch they had (1 on a quiet machine:
+ * solo wall = CPU), the interval doubles from 32 to 512 and stays; a
+ * refresh that finds the stretch 10 % or more away sets it back to 32, and
+ * so does a lost team epoch or a skipped probe. */
+static void test_refresh_doubling(void)
+{
+    static const int expect[] = {32, 64, 128, 256, 512, 512};
+    sim_team_chooser c;
+    sim_team_chooser_init(&c);
+    CHECK_INT_EQ(solo_until_team(&c, 0.010, 0.010), 1);
+    for (int i = 0; i < 6; i++) {
+        CHECK_INT_EQ(wins_until_refresh(&c), expect[i]);
+        CHECK_INT_EQ(solo_until_team(&c, 0.010, 0.010), 1); /* stretch 1 again */
+    }
+    /* After 7 solo epochs of 0.010 s wall and CPU, each halving the older:
+     * both sums 0.010 x (2 - 2/128) = 0.01984375. One of 0.0105 s wall:
+     * (0.00992187500 + 0.0105) / (0.00992187500 + 0.010) = 0.020421875 /
+     * 0.019921875 = 1.0251: within 10 % of 1, so 512 stays */
+    CHECK_INT_EQ(wins_until_refresh(&c), 512);
+    CHECK_INT_EQ(solo_until_team(&c, 0.0105, 0.010), 1);
+    CHECK_NEAR(sim_team_chooser_stretch(&c), 0.020421875 / 0.019921875, 1e-12);
+    CHECK_INT_EQ(wins_until_refresh(&c), 512);
+    /* then 0.020 s wall: (0.0102109375 + 0.020) / (0.0099609375 + 0.010) =
+     * 0.0302109375 / 0.0199609375 = 1.5135, 48 % above 1.0251: back to 32 */
+    CHECK_INT_EQ(solo_until_team(&c, 0.020, 0.010), 1);
+    CHECK_NEAR(sim_team_chooser_stretch(&c), 0.0302109375 / 0.0199609375, 1e-12);
+    CHECK_INT_EQ(wins_until_refresh(&c), 32);
+    /* an epoch at the same stretch leaves it unchanged: 64 next */
+    CHECK_INT_EQ(solo_until_team(&c, 0.0302109375 / 0.0199609375 * 0.010, 0.010), 1);
+    CHECK_NEAR(sim_team_chooser_stretch(&c), 0.0302109375 / 0.0199609375, 1e-12);
+    CHECK_INT_EQ(c.refresh_after, 64);
+    /* a loss sets it back */
+    CHECK_INT_EQ(sim_team_chooser_team_done(&c, 1.0, 0.010, 0.0), 0);
+    CHECK_INT_EQ(c.refresh_after, SIM_TEAM_REFRESH);
+}
+
 int main(void)
 {
     test_first_epochs();
@@ -226,6 +274,7 @@ int main(void)
     test_payback();
     test_give_up();
     test_refresh();
+    test_refresh_doubling();
     test_edges();
     test_whole_epoch();
     return CHECK_DONE();
