@@ -142,11 +142,11 @@ mip_status optimal_mip_solve(optimal_solver solver, const optimal_mip *m, double
     out->status = MIP_ERROR;
     out->bound = -HUGE_VAL;
     out->solve_s = 0.0;
-    char why[512];
+    char why[512] = "no such solver";
     const mip_backend *b = backend_of(solver, why, sizeof why);
     if (!b) {
-        snprintf(err, err_len, "this vdcsim was built without %s or cannot load it (%s): install the Debian "
-                 "package %s (scripts/install-deps) and build again, or choose another solver",
+        snprintf(err, err_len, "this vdcsim was built without %s or cannot load it (%s); when it is missing, "
+                 "install the Debian package %s (scripts/install-deps) and build again, or choose another solver",
                  solver < OPTIMAL_SOLVER_COUNT ? solver_names[solver] : "?", why, optimal_solver_package(solver));
         return MIP_ERROR;
     }

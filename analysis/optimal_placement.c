@@ -640,8 +640,8 @@ optimal_status optimal_solve(const optimal_instance *in, const optimal_options *
             host_of_vm[v] = -1;
     char missing[600];
     if (optimal_solver_unavailable(opt->solver, missing, sizeof missing)) {
-        snprintf(err, err_len, "this vdcsim was built without %s or cannot load it (%.400s): install the Debian "
-                 "package %s (scripts/install-deps) and build again, or choose another solver",
+        snprintf(err, err_len, "this vdcsim was built without %s or cannot load it (%.400s); when it is missing, "
+                 "install the Debian package %s (scripts/install-deps) and build again, or choose another solver",
                  optimal_solver_key(opt->solver), missing, optimal_solver_package(opt->solver));
         return OPTIMAL_ERROR;
     }

@@ -33,7 +33,9 @@ void plot_html_no_drawing(FILE *html)
         return;
     fputs("<p>This vdcsim draws no figures (", html);
     plot_html_text(html, why);
-    fputs("): their numbers are in the CSV files; install libplplot-dev and build again to draw them.</p>\n", html);
+    fputs("): their numbers are in the CSV files; when PLplot is missing, install libplplot-dev and build again to "
+          "draw them.</p>\n",
+          html);
 }
 
 void plot_draw_lines(const char *dir, const plot_labels *lb, const plot_line *lines, int n_lines)

@@ -418,8 +418,9 @@ int cmd_optimal(int argc, char **argv)
         return usage_error("%s", "a SCENARIO or --openb, not both");
     char why[600];
     if (optimal_solver_unavailable(o.solve.solver, why, sizeof why)) {
-        fprintf(stderr, "vdcsim optimal: this vdcsim was built without %s or cannot load it (%s): install the "
-                        "Debian package %s (scripts/install-deps) and build again, or choose another --solver\n",
+        fprintf(stderr, "vdcsim optimal: this vdcsim was built without %s or cannot load it (%s); when it is "
+                        "missing, install the Debian package %s (scripts/install-deps) and build again, or "
+                        "choose another --solver\n",
                 optimal_solver_key(o.solve.solver), why, optimal_solver_package(o.solve.solver));
         return CLI_EXIT_RUNTIME;
     }

@@ -196,8 +196,8 @@ static int join_ranks(const run_options *opt, int *rank)
     if (ranks < 1 && sim_mpi_built(why, sizeof why))
         fprintf(stderr, "vdcsim: --mpi: cannot start MPI (run under mpirun)\n");
     else if (ranks < 1)
-        fprintf(stderr, "vdcsim: --mpi: this vdcsim was built without MPI or cannot load it (%s): install "
-                        "libopenmpi-dev and build again\n",
+        fprintf(stderr, "vdcsim: --mpi: this vdcsim was built without MPI or cannot load it (%s); when it is "
+                        "missing, install libopenmpi-dev and build again\n",
                 why);
     return ranks < 1 ? 0 : ranks;
 }

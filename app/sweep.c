@@ -543,7 +543,7 @@ static int write_tables(const sweep *s)
         fprintf(stderr, "vdcsim: %s\n", err);
     else if (!s->quiet)
         printf("sweep: wrote %s, %s, %s and %s/index.html%s\n", runs, cells, h5, figures,
-               sweep_figures_can_draw() ? "" : " (figure data only: built without PLplot)");
+               sweep_figures_can_draw() ? "" : " (figure data only: index.html says why)");
     free(keys);
     return rc;
 }

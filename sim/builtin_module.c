@@ -28,18 +28,25 @@ static pthread_mutex_t modules_lock = PTHREAD_MUTEX_INITIALIZER;
 static loaded_module modules[MAX_MODULES];
 static int n_modules;
 
-/* The real directory the program runs from, or "" when /proc does not say. */
+/* The real directory the program runs from, or "" when /proc does not
+ * say. The link names the program's file; a file replaced while the
+ * program runs (a rebuild, a reinstall) reads "PATH (deleted)", and its
+ * directory is still the right one. */
 static void program_dir(char *dir, size_t len)
 {
-    char exe[PATH_MAX];
+    char exe[PATH_MAX], real[PATH_MAX];
     dir[0] = '\0';
-    if (!realpath("/proc/self/exe", exe))
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
         return;
+    exe[n] = '\0';
     char *slash = strrchr(exe, '/');
-    if (!slash || (size_t)(slash - exe) >= len)
+    if (!slash)
         return;
     *slash = '\0';
-    snprintf(dir, len, "%s", exe);
+    if (!realpath(exe[0] ? exe : "/", real) || strlen(real) >= len)
+        return;
+    snprintf(dir, len, "%s", real);
 }
 
 /* 1 when dir is the build tree or inside it (both real paths). */
@@ -75,17 +82,22 @@ const char *builtin_module_path(const char *name, char *path, size_t len, char *
     return NULL;
 }
 
-/* 0 when path is owned by root or by this user and not writable by others;
+/* 0 when path is owned by root, by this user or by the program's owner
+ * (who can replace the program itself anyway) and not writable by others;
  * else -1 and why. */
 static int safe_owner(const char *what, const char *path, char *why, size_t why_len)
 {
-    struct stat sb;
+    struct stat sb, program;
     if (stat(path, &sb) != 0) {
         snprintf(why, why_len, "cannot read %s %.400s", what, path);
         return -1;
     }
-    if ((sb.st_uid != 0 && sb.st_uid != geteuid()) || (sb.st_mode & S_IWOTH)) {
-        snprintf(why, why_len, "refused %s %.400s: it must be owned by root or by this user and not writable by others",
+    int trusted = sb.st_uid == 0 || sb.st_uid == geteuid() ||
+                  (stat("/proc/self/exe", &program) == 0 && sb.st_uid == program.st_uid);
+    if (!trusted || (sb.st_mode & S_IWOTH)) {
+        snprintf(why, why_len,
+                 "refused %s %.400s: it must be owned by root, by this user or by the program's owner, and not "
+                 "writable by others",
                  what, path);
         return -1;
     }

@@ -21,8 +21,8 @@
  * the tests, the benchmarks) takes the build tree's modules/ directory;
  * any other (installed: cmake --install) <program dir>/../lib/vdcsim/.
  * Nothing from the environment or the working directory. The file (its
- * symbolic links resolved) and its directory must be owned by root or by
- * this user and not writable by others.
+ * symbolic links resolved) and its directory must be owned by root, by
+ * this user or by the program's owner, and not writable by others.
  *
  * Thread-safe: a module is loaded at most once per process and kept loaded.
  */

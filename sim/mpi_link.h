@@ -59,7 +59,8 @@ int sim_mpi_bcast_i64(int64_t *v, int n);
  * send len bytes to rank dst with tag; receive up to len bytes with tag
  * from rank src (SIM_MPI_ANY_SOURCE: any), *from (when not NULL) the
  * sender. At most INT_MAX bytes a message; 0, or -1 (also when the message
- * received is not exactly len bytes). */
+ * received is shorter than len; a longer one is an MPI error, which aborts
+ * the job under MPI's default error handler). */
 #define SIM_MPI_ANY_SOURCE (-1)
 int sim_mpi_send(int dst, int tag, const void *buf, size_t len);
 int sim_mpi_recv(int src, int tag, void *buf, size_t len, int *from);

@@ -86,8 +86,9 @@ awk -F, '$1 == 1 && $6 == 2 && $8 ~ /no-such-trace.csv/ && $9 == "" { found = 1 
 # <its dir>/../lib/vdcsim): the ranks must say so and stop, not run 3 local
 # sweeps that write the same outputs.
 # (outside the build tree: this test's directory is inside it)
-copy=$(mktemp -d /tmp/vdcsim-copy.XXXXXX) && mkdir -p "$copy/bin" && cp "$vdcsim" "$copy/bin/vdcsim" || exit 1
+copy=$(mktemp -d /tmp/vdcsim-copy.XXXXXX) || exit 1
 trap 'rm -rf "$copy"' EXIT
+mkdir -p "$copy/bin" && cp "$vdcsim" "$copy/bin/vdcsim" || exit 1
 "$copy/bin/vdcsim" --modules >mods.txt 2>&1
 grep -q "^vdcsim_mpi  *module vdcsim_mpi.so not found (looked for $copy/bin/../lib/vdcsim/vdcsim_mpi.so)" mods.txt \
   && ok || bad "--modules of the copy: $(head -1 mods.txt)"

@@ -260,7 +260,29 @@ static void test_refresh_doubling(void)
     CHECK_INT_EQ(solo_until_team(&c, 0.0302109375 / 0.0199609375 * 0.010, 0.010), 1);
     CHECK_NEAR(sim_team_chooser_stretch(&c), 0.0302109375 / 0.0199609375, 1e-12);
     CHECK_INT_EQ(c.refresh_after, 64);
+    /* a refresh that finds the stretch lower by more than 10 % sets it back
+     * too: 1.5135 -> (0.5 x W + 0.010) / (0.5 x C + 0.010) with W / C =
+     * 1.5135 and C = 0.5 x 0.0199609375 + 0.010 = 0.01998046875 (the epoch
+     * above), so W = 1.5135 x C: (0.5 W + 0.010) / (0.5 C + 0.010) */
+    CHECK_INT_EQ(wins_until_refresh(&c), 64);
+    {
+        const double w = 0.0302109375 / 0.0199609375 * 0.01998046875, cpu = 0.01998046875;
+        CHECK_INT_EQ(solo_until_team(&c, 0.010, 0.010), 1);
+        CHECK_NEAR(sim_team_chooser_stretch(&c), (0.5 * w + 0.010) / (0.5 * cpu + 0.010), 1e-12);
+        CHECK(sim_team_chooser_stretch(&c) < 0.9 * (0.0302109375 / 0.0199609375));
+        CHECK_INT_EQ(c.refresh_after, SIM_TEAM_REFRESH);
+    }
+    /* doubled again, then a skipped probe sets it back */
+    CHECK_INT_EQ(wins_until_refresh(&c), 32);
+    CHECK_INT_EQ(solo_until_team(&c, 0.010 * sim_team_chooser_stretch(&c), 0.010), 1);
+    CHECK_INT_EQ(c.refresh_after, 64);
+    CHECK_INT_EQ(sim_team_chooser_probe_worthwhile(&c, 0.0, 2), 0);
+    CHECK_INT_EQ(c.refresh_after, SIM_TEAM_REFRESH);
+    CHECK_INT_EQ(solo_until_team(&c, 0.010, 0.010), SIM_TEAM_SOLO_MIN);
     /* a loss sets it back */
+    CHECK_INT_EQ(wins_until_refresh(&c), 32);
+    CHECK_INT_EQ(solo_until_team(&c, 0.010 * sim_team_chooser_stretch(&c), 0.010), 1);
+    CHECK_INT_EQ(c.refresh_after, 64);
     CHECK_INT_EQ(sim_team_chooser_team_done(&c, 1.0, 0.010, 0.0), 0);
     CHECK_INT_EQ(c.refresh_after, SIM_TEAM_REFRESH);
 }
