@@ -1,6 +1,8 @@
 /* cpu_idle.c - idle CPUs from /proc/stat (see cpu_idle.h). */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "sim/cpu_idle.h"
 
+#include <sched.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,20 +42,29 @@ int sim_cpu_times_parse(const char *line, sim_cpu_times *t)
     return 0;
 }
 
+/* 1 when the calling thread may run on every online CPU, so that the
+ * machine's counts are its own. */
+static int unconfined(long cpus)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    return sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) == cpus;
+}
+
 void sim_cpu_times_read(sim_cpu_times *t)
 {
     char line[512];
     t->ok = 0;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus <= 0 || cpus >= 1 << 20 || !unconfined(cpus))
+        return; /* confined to some CPUs (taskset, a cpuset, OMP_PROC_BIND): the machine's counts are not ours */
     FILE *f = fopen("/proc/stat", "r");
     if (!f)
         return;
     if (fgets(line, sizeof line, f))
         sim_cpu_times_parse(line, t);
     fclose(f);
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    t->cpus = cpus > 0 && cpus < 1 << 20 ? (int)cpus : 0;
-    if (t->cpus == 0)
-        t->ok = 0;
+    t->cpus = (int)cpus;
 }
 
 double sim_cpu_idle_between(const sim_cpu_times *a, const sim_cpu_times *b)

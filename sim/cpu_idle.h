@@ -6,10 +6,12 @@
  * ticks of 10 ms); where that is not readable the answer is "unknown" and
  * the chooser decides on timings alone, as before. Only when the engine
  * runs an epoch with one thread or with all depends on it: never a result.
- * Limit: the counts are the whole machine's. Confined to fewer CPUs
- * (taskset, a cpuset, a container's CPU quota), a process may count idle
- * CPUs it cannot use (and probe as it did before this hint) or miss that
- * its own CPUs are idle while others are busy (and skip a probe).
+ * The counts are the whole machine's, so they are read only by a thread
+ * that may run on every online CPU: confined to some (taskset, a cpuset as
+ * under Slurm, OMP_PROC_BIND), the answer is "unknown" and the chooser
+ * probes as it did before this hint. Not seen: a container's CPU quota
+ * (cgroup cpu.max), under which busy CPUs elsewhere on the machine make a
+ * probe look worthless while the quota would have run it.
  */
 #ifndef VDCSIM_SIM_CPU_IDLE_H
 #define VDCSIM_SIM_CPU_IDLE_H
@@ -31,7 +33,8 @@ typedef struct sim_cpu_times {
  * 0, or -1 (t->ok = 0) for anything else. */
 int sim_cpu_times_parse(const char *line, sim_cpu_times *t);
 
-/* The machine's times now (t->ok = 0 when unknown). */
+/* The machine's times now (t->ok = 0 when unknown, or when the calling
+ * thread may not run on every online CPU). */
 void sim_cpu_times_read(sim_cpu_times *t);
 
 /* The CPUs idle on average from a to b (0 .. cpus), or -1 when unknown:

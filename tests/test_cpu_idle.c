@@ -2,6 +2,10 @@
  * (idle = idle + iowait, total = the first eight fields), idle CPUs between
  * two readings worked out by hand, the unknown cases, hostile lines, and
  * a reading of this machine that makes sense. */
+#define _GNU_SOURCE /* sched_setaffinity */
+#include <sched.h>
+#include <unistd.h>
+
 #include "sim/cpu_idle.h"
 #include "tests/check.h"
 
@@ -55,6 +59,20 @@ int main(void)
     if (a.ok) {
         CHECK(a.cpus >= 1);
         CHECK(a.idle_ticks <= a.total_ticks);
+    }
+    /* confined to one CPU of several: the machine's counts are not this
+     * thread's, so unknown */
+    cpu_set_t all, one;
+    if (sysconf(_SC_NPROCESSORS_ONLN) >= 2 && sched_getaffinity(0, sizeof all, &all) == 0 && CPU_COUNT(&all) >= 2) {
+        int first = 0;
+        while (!CPU_ISSET(first, &all))
+            first++;
+        CPU_ZERO(&one);
+        CPU_SET(first, &one);
+        CHECK_INT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+        sim_cpu_times_read(&b);
+        CHECK(!b.ok);
+        CHECK_INT_EQ(sched_setaffinity(0, sizeof all, &all), 0);
     }
     return CHECK_DONE();
 }
