@@ -177,6 +177,14 @@ static const void *table_of(const char *name, uint32_t abi, uint32_t table_bytes
 
 const char *builtin_module_build_id(void) { return VDCSIM_BUILD_ID; }
 
+int builtin_module_count(void)
+{
+    pthread_mutex_lock(&modules_lock);
+    int n = n_modules;
+    pthread_mutex_unlock(&modules_lock);
+    return n;
+}
+
 const void *builtin_module_table(const char *name, uint32_t abi, uint32_t table_bytes, char *err, size_t err_len)
 {
     return table_of(name, abi, table_bytes, 0, err, err_len);

@@ -42,6 +42,10 @@ typedef struct builtin_module_head {
     const char *build_id; /* VDCSIM_BUILD_ID of the build that made the module */
 } builtin_module_head;
 
+/* How many modules this process has asked for so far (each kept once,
+ * loaded or refused): for tests. */
+int builtin_module_count(void);
+
 /* This program's build id: what a module's head must carry. */
 const char *builtin_module_build_id(void);
 

@@ -100,8 +100,9 @@ int main(void)
     }
     CHECK(!mapped("libz3"));
 
-    /* two threads ask for the same module first, at once: one load, one table */
+    /* two threads ask for the same module first, at once: one record, one table */
     if (builtin_module_path(MIP_MODULE_Z3, path, sizeof path, NULL, 0)) {
+        const int kept = builtin_module_count();
         const void *got[2] = {NULL, NULL};
         pthread_t t[2];
         int started = pthread_create(&t[0], NULL, ask_for_z3, &got[0]) == 0;
@@ -110,6 +111,7 @@ int main(void)
         for (int i = 0; i < started; i++)
             pthread_join(t[i], NULL);
         CHECK(got[0] != NULL && got[0] == got[1]);
+        CHECK_INT_EQ(builtin_module_count(), kept + 1);
         CHECK(mapped("libz3"));
     }
     return CHECK_DONE();
