@@ -11,20 +11,16 @@
 
 #define PATH_LEN 4200
 
-/* The PLplot module, loaded the first time it is asked for; NULL when this
- * build has none. */
-static const plot_module *drawer(void)
+/* The PLplot module, loaded the first time it is asked for; NULL (and why,
+ * when why_len > 0) when this build has none or cannot load it. */
+static const plot_module *drawer(char *why, size_t why_len)
 {
-    return builtin_module_table(PLOT_MODULE_NAME, PLOT_MODULE_ABI, (uint32_t)sizeof(plot_module), NULL, 0);
+    return builtin_module_table(PLOT_MODULE_NAME, PLOT_MODULE_ABI, (uint32_t)sizeof(plot_module), why, why_len);
 }
 
-int plot_can_draw(void) { return drawer() != NULL; }
+int plot_can_draw(void) { return drawer(NULL, 0) != NULL; }
 
-const char *plot_cannot_draw(char *buf, size_t len)
-{
-    return builtin_module_table(PLOT_MODULE_NAME, PLOT_MODULE_ABI, (uint32_t)sizeof(plot_module), buf, len) ? NULL
-                                                                                                         : buf;
-}
+const char *plot_cannot_draw(char *buf, size_t len) { return drawer(buf, len) ? NULL : buf; }
 
 void plot_html_no_drawing(FILE *html)
 {
@@ -40,7 +36,7 @@ void plot_html_no_drawing(FILE *html)
 
 void plot_draw_lines(const char *dir, const plot_labels *lb, const plot_line *lines, int n_lines)
 {
-    const plot_module *m = drawer();
+    const plot_module *m = drawer(NULL, 0);
     if (!m)
         return;
     char path[PATH_LEN];
@@ -125,7 +121,7 @@ int plot_heat_map(const char *dir, const plot_labels *lb, const char *zlabel, co
         }
     if (close_csv(f, path, err, err_len) != 0)
         return -1;
-    const plot_module *m = drawer();
+    const plot_module *m = drawer(NULL, 0);
     if (m && nx > 0 && ny > 0) {
         snprintf(path, sizeof path, "%s/%s.png", dir, lb->stem);
         m->heat_map("pngcairo", path, lb, zlabel, x, nx, y, ny, z);
