@@ -50,18 +50,22 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id, cluster_place_purp
     return cluster_choose_and_commit_with(c, vm_id, purpose, &c->placement, NULL);
 }
 
+placement_request cluster_vm_request(const cluster *c, uint32_t vm_id)
+{
+    const vm_spec *vs = &c->env->vm_specs[vm_id];
+    return (placement_request){vm_spec_vcpus(vs),
+                               vm_spec_memory_mib(vs),
+                               vs->host_group,
+                               vm_spec_cpu_demand(vs)->mean,
+                               vm_spec_res(vs)->sriov ? 1u : 0u,
+                               vm_spec_res(vs)->cpu_reservation_mhz,
+                               vm_spec_res(vs)->memory_reservation_mib};
+}
+
 int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place_purpose purpose,
                                        const placement_choice *pc, const uint8_t *failover_host)
 {
-    const model_env *env = c->env;
-    const vm_spec *vs = &env->vm_specs[vm_id];
-    placement_request req = {vm_spec_vcpus(vs),
-                             vm_spec_memory_mib(vs),
-                             vs->host_group,
-                             vm_spec_cpu_demand(vs)->mean,
-                             vm_spec_res(vs)->sriov ? 1u : 0u,
-                             vm_spec_res(vs)->cpu_reservation_mhz,
-                             vm_spec_res(vs)->memory_reservation_mib};
+    placement_request req = cluster_vm_request(c, vm_id);
     c->n_masked = 0;
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->mask)
@@ -117,6 +121,14 @@ void cluster_move_end(cluster *c, uint32_t vm_id, int32_t src, int32_t dst, int 
             f->hooks->move_end(c, f, vm_id, src, dst, arrived);
 }
 
+int cluster_make_room(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->make_room && f->hooks->make_room(ctx, c, f, vm_id))
+            return 1;
+    return 0;
+}
+
 void cluster_mask_host(cluster *c, uint32_t host_index)
 {
     /* A host already unusable (down, in maintenance) stays so after the
@@ -134,36 +146,18 @@ void cluster_mask_host(cluster *c, uint32_t host_index)
 
 void cluster_commit(cluster *c, uint32_t vm_id, int32_t host_index)
 {
-    const vm_spec *vs = &c->env->vm_specs[vm_id];
-    placement_host_view *hv = &c->view[host_index];
-    hv->committed_memory_mib += vm_spec_memory_mib(vs);
-    hv->committed_cpu_mhz += vm_spec_cpu_demand(vs)->mean;
-    hv->committed_sriov_vfs += vm_spec_res(vs)->sriov ? 1u : 0u;
-    hv->reserved_cpu_mhz += vm_spec_res(vs)->cpu_reservation_mhz;
-    hv->reserved_memory_mib += vm_spec_res(vs)->memory_reservation_mib;
+    placement_request req = cluster_vm_request(c, vm_id);
+    placement_view_add(&c->view[host_index], &req);
     if (c->free_index)
-        placement_index_update(c->free_index, (uint32_t)host_index - c->first_host, hv);
+        placement_index_update(c->free_index, (uint32_t)host_index - c->first_host, &c->view[host_index]);
 }
 
 void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
 {
-    const vm_spec *vs = &c->env->vm_specs[vm_id];
-    placement_host_view *hv = &c->view[host_index];
-    hv->committed_memory_mib =
-        hv->committed_memory_mib > vm_spec_memory_mib(vs) ? hv->committed_memory_mib - vm_spec_memory_mib(vs) : 0;
-    hv->committed_cpu_mhz = hv->committed_cpu_mhz > vm_spec_cpu_demand(vs)->mean
-                                ? hv->committed_cpu_mhz - vm_spec_cpu_demand(vs)->mean
-                                : 0.0;
-    if (vm_spec_res(vs)->sriov && hv->committed_sriov_vfs > 0)
-        hv->committed_sriov_vfs--;
-    hv->reserved_cpu_mhz = hv->reserved_cpu_mhz > vm_spec_res(vs)->cpu_reservation_mhz
-                               ? hv->reserved_cpu_mhz - vm_spec_res(vs)->cpu_reservation_mhz
-                               : 0.0;
-    hv->reserved_memory_mib = hv->reserved_memory_mib > vm_spec_res(vs)->memory_reservation_mib
-                                  ? hv->reserved_memory_mib - vm_spec_res(vs)->memory_reservation_mib
-                                  : 0.0;
+    placement_request req = cluster_vm_request(c, vm_id);
+    placement_view_remove(&c->view[host_index], &req);
     if (c->free_index)
-        placement_index_update(c->free_index, (uint32_t)host_index - c->first_host, hv);
+        placement_index_update(c->free_index, (uint32_t)host_index - c->first_host, &c->view[host_index]);
 }
 
 /* Places the VM if it fits somewhere: 1 placed, 0 not, -1 refused by a

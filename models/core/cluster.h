@@ -31,7 +31,8 @@
  *    it (waiting for a restart) ends it itself; one that is migrating it
  *    holds the power-off until the migration ends;
  *  - vm_gone: the VM is off for good, its capacity released;
- *  - sample: at every cluster sample.
+ *  - sample: at every cluster sample;
+ *  - make_room: a restart found no host (HA asks DRS to defragment).
  */
 #ifndef VDCSIM_MODELS_CORE_CLUSTER_H
 #define VDCSIM_MODELS_CORE_CLUSTER_H
@@ -140,6 +141,11 @@ typedef struct cluster_hooks {
     double (*move_begin)(cluster *c, const struct cluster_feature *f, uint32_t vm_id, int32_t src, int32_t dst);
     void (*move_end)(cluster *c, const struct cluster_feature *f, uint32_t vm_id, int32_t src, int32_t dst,
                      int arrived);
+    /* A restart found no host for vm_id: a feature may start live
+     * migrations that free one host for it (vSphere HA asks DRS to
+     * defragment). 1 when it started some; the restart's next attempt then
+     * looks again. */
+    int (*make_room)(sim_ctx *ctx, cluster *c, const struct cluster_feature *f, uint32_t vm_id);
 } cluster_hooks;
 
 typedef struct cluster_feature {
@@ -181,6 +187,13 @@ int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place
 int cluster_move_fits(const cluster *c, uint32_t vm_id, int32_t host_index, const cluster_plan *plan);
 double cluster_move_begin(cluster *c, uint32_t vm_id, int32_t src, int32_t dst);
 void cluster_move_end(cluster *c, uint32_t vm_id, int32_t src, int32_t dst, int arrived);
+
+/* Asks the features to make room for vm_id (cluster_hooks make_room), in
+ * feature order until one starts moves: 1 if one did, else 0. */
+int cluster_make_room(sim_ctx *ctx, cluster *c, uint32_t vm_id);
+
+/* What vm_id asks of a host: the request placement_fits checks. */
+placement_request cluster_vm_request(const cluster *c, uint32_t vm_id);
 
 /* For a mask hook: hides a host from the placement being chosen (another
  * cluster's host is ignored: the placement never looks at it). */

@@ -35,6 +35,27 @@ int placement_fits(const placement_host_view *h, const placement_request *req)
     return h->committed_memory_mib + req->memory_mib <= h->memory_mib;
 }
 
+void placement_view_add(placement_host_view *h, const placement_request *req)
+{
+    h->committed_memory_mib += req->memory_mib;
+    h->committed_cpu_mhz += req->cpu_mhz;
+    h->committed_sriov_vfs += req->sriov_vfs;
+    h->reserved_cpu_mhz += req->cpu_reservation_mhz;
+    h->reserved_memory_mib += req->memory_reservation_mib;
+}
+
+void placement_view_remove(placement_host_view *h, const placement_request *req)
+{
+    h->committed_memory_mib = h->committed_memory_mib > req->memory_mib ? h->committed_memory_mib - req->memory_mib : 0;
+    h->committed_cpu_mhz = h->committed_cpu_mhz > req->cpu_mhz ? h->committed_cpu_mhz - req->cpu_mhz : 0.0;
+    h->committed_sriov_vfs = h->committed_sriov_vfs > req->sriov_vfs ? h->committed_sriov_vfs - req->sriov_vfs : 0;
+    h->reserved_cpu_mhz =
+        h->reserved_cpu_mhz > req->cpu_reservation_mhz ? h->reserved_cpu_mhz - req->cpu_reservation_mhz : 0.0;
+    h->reserved_memory_mib = h->reserved_memory_mib > req->memory_reservation_mib
+                                 ? h->reserved_memory_mib - req->memory_reservation_mib
+                                 : 0.0;
+}
+
 static uint32_t next_host(const vdcsim_placement_call *call, uint32_t from)
 {
     return placement_index_next(call->index, from, call->req->memory_mib);

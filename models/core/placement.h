@@ -41,6 +41,11 @@ int placement_choice_read(const scenario *scn, vdcsim_policy_kind kind, const ch
 /* 1 if the request fits on the host as the view stands. */
 int placement_fits(const placement_host_view *h, const placement_request *req);
 
+/* Adds what the request takes to the host's view (a VM placed there), or
+ * takes it off again (never below zero). */
+void placement_view_add(placement_host_view *h, const placement_request *req);
+void placement_view_remove(placement_host_view *h, const placement_request *req);
+
 /* The host the policy chooses, or -1 if none fits. failover_host is NULL
  * or one flag per host (HA restart policies). A choice outside the hosts
  * or where the request does not fit counts as none (-1). */

@@ -673,7 +673,10 @@ static int write_migrations(const drs_env *d, recorder *rec, int table, const ch
             fprintf(stderr, "vdcsim: drs: cannot read back the migration records parked in the temporary file\n");
             return -1;
         }
-        const char *why = m->reason == DRS_REASON_MAINTENANCE ? "maintenance" : m->reason == DRS_REASON_RULE ? "rule" : "drs";
+        const char *why = m->reason == DRS_REASON_MAINTENANCE ? "maintenance"
+                          : m->reason == DRS_REASON_RULE      ? "rule"
+                          : m->reason == DRS_REASON_HA_DEFRAG ? "ha_defrag"
+                                                              : "drs";
         rec_value row[] = {{.i64 = m->vm},         {.str = why},          {.i64 = m->src},
                            {.i64 = m->dst},        {.i64 = m->requested_ns}, {.i64 = m->started_ns},
                            {.i64 = m->done_ns},    {.i64 = m->rounds},    {.f64 = m->bytes},

@@ -12,6 +12,7 @@
 #include "models/core/cluster.h"
 #include "models/core/datacenter.h"
 #include "models/host/host_contention.h"
+#include "models/vsphere/drs_defrag.h"
 #include "models/core/model_env.h"
 #include "sim/spill.h"
 
@@ -1019,6 +1020,83 @@ static void drs_vm_gone(cluster *c, const cluster_feature *f, uint32_t vm_id)
     drs_of(f, c)->ctl.sums_ok = 0;
 }
 
+/* May the defragmentation move VM vm_id to the cluster's host `slot`
+ * (first_host + slot)? What the devices' features say (vGPUs), every other VM where it
+ * is now. */
+static int32_t current_host(const void *arg, uint32_t vm_id)
+{
+    const cluster *c = arg;
+    return c->vm_host[cluster_vm_slot(c, vm_id)];
+}
+
+static int defrag_may_go(const void *arg, uint32_t vm_id, uint32_t slot)
+{
+    const cluster *c = arg;
+    cluster_plan plan = {current_host, c};
+    return cluster_move_fits(c, vm_id, (int32_t)(slot + c->first_host), &plan);
+}
+
+/* VM v is named by a DRS rule (the defragmentation leaves those alone). */
+static int in_a_rule(const drs_env *d, uint32_t v)
+{
+    const drs_rule_index *idx = &d->rule_index;
+    return idx->offsets && v < idx->n_vms && idx->offsets[v + 1] > idx->offsets[v];
+}
+
+/* HA found no host for vm_id (cluster_hooks make_room): on the view as it
+ * will stand when the migrations in flight have landed, plan the moves
+ * that free one host for it (drs_defrag.h) and start them. */
+static int drs_make_room(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t vm_id)
+{
+    drs_env *d = drs_of(f, c);
+    drs_ctl *k = &d->ctl;
+    if (!d->enabled)
+        return 0; /* HA asks DRS; without DRS nobody moves VMs */
+    const model_env *env = c->env;
+    uint32_t nh = c->n_hosts, nv = cluster_vm_count(c, env->n_vms);
+    placement_host_view *view = malloc((nh ? nh : 1) * sizeof *view);
+    drs_defrag_vm *cand = malloc((nv ? nv : 1) * sizeof *cand);
+    if (!view || !cand)
+        abort(); /* out of memory inside a handler */
+    memcpy(view, c->view + c->first_host, nh * sizeof *view);
+    for (uint32_t r = k->first_open; r < k->n_migs; r++) {
+        const drs_migration *m = drs_mig(k, r);
+        if (m->outcome != 0 || c->vm_host[cluster_vm_slot(c, m->vm)] != m->src)
+            continue;
+        placement_request req = cluster_vm_request(c, m->vm);
+        placement_view_remove(&view[(uint32_t)m->src - c->first_host], &req);
+        placement_view_add(&view[(uint32_t)m->dst - c->first_host], &req);
+    }
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < nv; i++) {
+        uint32_t v = cluster_vm_at(c, i);
+        int32_t h = c->vm_host[own_slot(i)];
+        if (v == vm_id || h < (int32_t)c->first_host || (uint32_t)h - c->first_host >= nh ||
+            !vm_movable_at(d, v, own_slot(i)) || in_a_rule(d, v))
+            continue;
+        cand[n++] = (drs_defrag_vm){.vm = v, .host = (uint32_t)h - c->first_host, .req = cluster_vm_request(c, v)};
+    }
+    placement_request need = cluster_vm_request(c, vm_id);
+    drs_defrag_limits lim = {.max_moves = DRS_DEFRAG_MAX_MOVES, .may_go = defrag_may_go, .arg = c};
+    drs_defrag_move moves[DRS_DEFRAG_MAX_MOVES];
+    uint32_t target = 0;
+    int planned = drs_defrag_plan(view, nh, cand, n, &need, &lim, moves, &target);
+    if (planned < 0)
+        abort(); /* out of memory inside a handler */
+    if (planned > 0)
+        advance(ctx, d, c); /* the set up to now before it takes new migrations, as a pass does */
+    for (int j = 0; j < planned; j++) {
+        const drs_defrag_vm *m = &cand[moves[j].index];
+        request_move(ctx, d, c, m->vm, (int32_t)(m->host + c->first_host), (int32_t)(moves[j].dst + c->first_host),
+                     DRS_REASON_HA_DEFRAG);
+    }
+    if (planned > 0)
+        settle(ctx, d, c); /* the vMotion CPU reservations and the set's timer */
+    free(view);
+    free(cand);
+    return planned > 0;
+}
+
 const cluster_hooks drs_cluster_hooks = {
     .name = "drs",
     .handle = drs_cluster_handle,
@@ -1028,4 +1106,5 @@ const cluster_hooks drs_cluster_hooks = {
     .sample = drs_cluster_sample,
     .vm_committed = drs_vm_committed,
     .vm_gone = drs_vm_gone,
+    .make_room = drs_make_room,
 };

@@ -130,7 +130,11 @@ typedef struct drs_group_overhead {
 } drs_group_overhead;
 
 /* Why a migration was made: the `reason` column of /tables/vmotions. */
-typedef enum { DRS_REASON_BALANCE = 0, DRS_REASON_MAINTENANCE, DRS_REASON_RULE } drs_reason;
+typedef enum { DRS_REASON_BALANCE = 0, DRS_REASON_MAINTENANCE, DRS_REASON_RULE, DRS_REASON_HA_DEFRAG } drs_reason;
+
+/* At most this many migrations make room for one VM HA could not restart
+ * (drs_defrag.h) [M]. */
+#define DRS_DEFRAG_MAX_MOVES 8u
 
 /* One migration, kept for /tables/vmotions. */
 typedef struct drs_migration {

@@ -203,6 +203,7 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     ha->cfg.cpu_min_mhz = scn_mhz(scn, "ha.cpu_min");
     ha->retry_interval_ns = scn_duration_ns(scn, "ha.restart_retry_interval");
     ha->retries = (uint32_t)scn_int(scn, "ha.restart_retries");
+    ha->defragment = scn_bool(scn, "ha.defragment");
     ha->series_failover_capacity = ha->log_admission_refused = ha->log_restart_failed = -1;
     /* "table": each VM's own overhead, as vCenter counts it; a size: the same for all */
     int overhead_from_table = scn_bytes_name(scn, "ha.memory_overhead") == 0;

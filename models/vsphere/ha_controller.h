@@ -67,6 +67,7 @@ typedef struct ha_controller {
     int *saved_usable; /* n_own_hosts: scratch for hiding hosts from placement */
     sim_time_ns retry_interval_ns;
     uint32_t retries;
+    int defragment;               /* ha.defragment: a restart without room asks DRS to make some */
     double vm_memory_mib;         /* all VMs' configured memory, for check */
     double vm_cpu_demand_mhz;     /* all VMs' long-run mean CPU demand, for check */
     uint32_t vms_reserving;       /* VMs with a CPU or memory reservation */
