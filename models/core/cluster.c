@@ -121,10 +121,10 @@ void cluster_move_end(cluster *c, uint32_t vm_id, int32_t src, int32_t dst, int 
             f->hooks->move_end(c, f, vm_id, src, dst, arrived);
 }
 
-int cluster_make_room(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+int cluster_make_room(sim_ctx *ctx, cluster *c, uint32_t vm_id, cluster_place_purpose purpose)
 {
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
-        if (f->hooks->make_room && f->hooks->make_room(ctx, c, f, vm_id))
+        if (f->hooks->make_room && f->hooks->make_room(ctx, c, f, vm_id, purpose))
             return 1;
     return 0;
 }
@@ -189,17 +189,11 @@ static int cluster_try_place(sim_ctx *ctx, cluster *c, uint32_t vm_id)
     return 1;
 }
 
-static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+/* A power-on found no host: it waits in the queue
+ * (placement.on_no_capacity = "queue") or is refused. */
+static void power_on_without_room(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
-    c->arrived++;
-    int placed = cluster_try_place(ctx, c, vm_id);
-    if (placed > 0)
-        return;
-    if (placed < 0) { /* refused by admission control (logged there) */
-        c->placement_failures++;
-        return;
-    }
     if (env->queue_on_no_capacity) {
         if (c->n_queued == c->cap_queued) {
             uint32_t cap = c->cap_queued ? c->cap_queued * 2 : 64;
@@ -215,6 +209,60 @@ static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
     }
     c->placement_failures++;
     cluster_log(ctx, c, env->log_vm_placement_failed, vm_id, -1, 0, 0.0);
+}
+
+static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
+{
+    c->arrived++;
+    int placed = cluster_try_place(ctx, c, vm_id);
+    if (placed > 0)
+        return;
+    if (placed < 0) { /* refused by admission control (logged there) */
+        c->placement_failures++;
+        return;
+    }
+    /* Room is made for one power-on at a time, on a view where the moves
+     * made for the one before have landed: while some wait, this one
+     * waits behind them. */
+    int waits = c->n_held > 0;
+    if (waits || cluster_make_room(ctx, c, vm_id, CLUSTER_PLACE_POWER_ON)) {
+        if (c->n_held == c->cap_held) {
+            uint32_t cap = c->cap_held ? c->cap_held * 2 : 16;
+            cluster_held *grown = realloc(c->held, cap * sizeof *grown);
+            if (!grown)
+                abort(); /* out of memory inside a handler */
+            c->held = grown;
+            c->cap_held = cap;
+        }
+        c->held[c->n_held++] = (cluster_held){.vm = vm_id, .rounds = waits ? 0u : 1u};
+        return;
+    }
+    power_on_without_room(ctx, c, vm_id);
+}
+
+void cluster_room_made(sim_ctx *ctx, cluster *c, int more_coming)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < c->n_held; i++) {
+        cluster_held w = c->held[i];
+        int placed = cluster_try_place(ctx, c, w.vm);
+        if (placed < 0) {
+            c->placement_failures++; /* admission control refused it meanwhile (logged there) */
+        } else if (placed == 0 && more_coming) {
+            c->held[kept++] = w;
+        } else if (placed == 0) {
+            /* the moves are over and it fits nowhere: room for it (again),
+             * the others waiting behind it */
+            if (w.rounds < CLUSTER_ROOM_ROUNDS && cluster_make_room(ctx, c, w.vm, CLUSTER_PLACE_POWER_ON)) {
+                more_coming = 1;
+                w.rounds++;
+                c->held[kept++] = w;
+            } else {
+                power_on_without_room(ctx, c, w.vm);
+            }
+        }
+    }
+    c->n_held = kept;
 }
 
 /* The lifetime is over: ask the VM's host to power it off. */
@@ -302,6 +350,7 @@ void cluster_release(cluster *c)
 {
     free(c->vm_host);
     free(c->queue);
+    free(c->held);
     free(c->masked);
     free(c->ext);
     if (c->free_index)
@@ -310,9 +359,11 @@ void cluster_release(cluster *c)
     c->free_index = NULL;
     c->vm_host = NULL;
     c->queue = NULL;
+    c->held = NULL;
     c->masked = NULL;
     c->ext = NULL;
     c->n_queued = c->cap_queued = 0;
+    c->n_held = c->cap_held = 0;
 }
 
 void cluster_handle(sim_ctx *ctx, void *state, const sim_event *ev)

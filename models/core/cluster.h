@@ -32,7 +32,10 @@
  *    holds the power-off until the migration ends;
  *  - vm_gone: the VM is off for good, its capacity released;
  *  - sample: at every cluster sample;
- *  - make_room: a restart found no host (HA asks DRS to defragment).
+ *  - make_room: a power-on or a restart found no host: a feature may
+ *    migrate other VMs to free one (DRS's prerequisite moves; HA asks DRS
+ *    to defragment). A power-on then waits (held) until those moves end
+ *    (cluster_room_made).
  */
 #ifndef VDCSIM_MODELS_CORE_CLUSTER_H
 #define VDCSIM_MODELS_CORE_CLUSTER_H
@@ -70,6 +73,8 @@ typedef struct cluster {
     uint64_t live;      /* placed and not yet released */
     uint32_t *queue;    /* VMs waiting for capacity, FIFO */
     uint32_t n_queued, cap_queued;
+    struct cluster_held *held; /* power-ons waiting for the migrations that make room for them (make_room), FIFO */
+    uint32_t n_held, cap_held;
     uint32_t *masked;   /* hosts masked for the placement being chosen (cluster_mask_host) */
     uint32_t n_masked;
     void **ext;         /* per feature (cluster_feature.slot): its state, or NULL */
@@ -78,6 +83,17 @@ typedef struct cluster {
      * until cluster_init_lifecycle */
     struct placement_index *free_index;
 } cluster;
+
+/* A power-on waiting for room (cluster.held): the VM and how many times
+ * a feature has started moves for it. */
+typedef struct cluster_held {
+    uint32_t vm;
+    uint32_t rounds;
+} cluster_held;
+
+/* At most this many rounds of moves make room for one power-on [M]: one
+ * whose room was taken meanwhile may try again, but not for ever. */
+#define CLUSTER_ROOM_ROUNDS 3u
 
 /* Why a placement is made: a power-on (initial placement, arrival, queued
  * VM) or a restart after a failure. */
@@ -141,11 +157,13 @@ typedef struct cluster_hooks {
     double (*move_begin)(cluster *c, const struct cluster_feature *f, uint32_t vm_id, int32_t src, int32_t dst);
     void (*move_end)(cluster *c, const struct cluster_feature *f, uint32_t vm_id, int32_t src, int32_t dst,
                      int arrived);
-    /* A restart found no host for vm_id: a feature may start live
-     * migrations that free one host for it (vSphere HA asks DRS to
-     * defragment). 1 when it started some; the restart's next attempt then
-     * looks again. */
-    int (*make_room)(sim_ctx *ctx, cluster *c, const struct cluster_feature *f, uint32_t vm_id);
+    /* A power-on or a restart (purpose) found no host for vm_id: a feature
+     * may start live migrations that free one host for it (DRS's
+     * prerequisite moves; vSphere HA asks DRS to defragment). 1 when it
+     * started some. A restart's next attempt then looks again; a power-on
+     * is held until the feature calls cluster_room_made. */
+    int (*make_room)(sim_ctx *ctx, cluster *c, const struct cluster_feature *f, uint32_t vm_id,
+                     cluster_place_purpose purpose);
 } cluster_hooks;
 
 typedef struct cluster_feature {
@@ -190,7 +208,15 @@ void cluster_move_end(cluster *c, uint32_t vm_id, int32_t src, int32_t dst, int 
 
 /* Asks the features to make room for vm_id (cluster_hooks make_room), in
  * feature order until one starts moves: 1 if one did, else 0. */
-int cluster_make_room(sim_ctx *ctx, cluster *c, uint32_t vm_id);
+int cluster_make_room(sim_ctx *ctx, cluster *c, uint32_t vm_id, cluster_place_purpose purpose);
+
+/* For the feature that made room for held power-ons: one of its
+ * migrations ended. The held VMs try again, in order; when none of its
+ * room-making migrations is still open (more_coming 0), the first that
+ * still fits nowhere asks for room again (at most CLUSTER_ROOM_ROUNDS
+ * times) and the rest wait behind it; one out of rounds gets what a
+ * power-on without room gets (refused, or queued). */
+void cluster_room_made(sim_ctx *ctx, cluster *c, int more_coming);
 
 /* What vm_id asks of a host: the request placement_fits checks. */
 placement_request cluster_vm_request(const cluster *c, uint32_t vm_id);

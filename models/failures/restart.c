@@ -148,7 +148,7 @@ static void restart_no_capacity(sim_ctx *ctx, cluster *c, failure_env *fe, resta
     ha_controller *ha = ha_of(fe, c);
     if (ha && e.attempts <= ha->retries) {
         if (ha->defragment)
-            cluster_make_room(ctx, c, e.vm); /* migrations that free a host before the retry */
+            cluster_make_room(ctx, c, e.vm, CLUSTER_PLACE_RESTART); /* migrations that free a host before the retry */
         sim_time_ns delay = ha_controller_retry_delay(ha, e.attempts);
         e.due_ns = sim_now(ctx) + delay;
         push_due(q, e);

@@ -449,6 +449,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
     d->enabled = enabled;
     d->any_enabled = any_enabled;
     d->period_ns = scn_duration_ns(scn, "drs.period");
+    d->prerequisite_moves = scn_bool(scn, "drs.prerequisite_moves");
     drs_params_default(&d->params);
     d->params.threshold = (int)scn_int(scn, "drs.threshold");
     d->params.max_moves_per_pass = (uint32_t)scn_int(scn, "drs.max_moves_per_pass");
@@ -676,6 +677,7 @@ static int write_migrations(const drs_env *d, recorder *rec, int table, const ch
         const char *why = m->reason == DRS_REASON_MAINTENANCE ? "maintenance"
                           : m->reason == DRS_REASON_RULE      ? "rule"
                           : m->reason == DRS_REASON_HA_DEFRAG ? "ha_defrag"
+                          : m->reason == DRS_REASON_PREREQUISITE ? "prerequisite"
                                                               : "drs";
         rec_value row[] = {{.i64 = m->vm},         {.str = why},          {.i64 = m->src},
                            {.i64 = m->dst},        {.i64 = m->requested_ns}, {.i64 = m->started_ns},
@@ -721,6 +723,7 @@ static void free_ctl(drs_env *d)
     free(k->view_count);
     free(k->stats_sums);
     free(k->host_stuck);
+    free(k->promises);
     free(k->nic_gbps);
     free(k->cpu_charged);
     free(k->hosts);

@@ -67,6 +67,10 @@ static void mig_close(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration *m, in
     k->host_in_flight[drs_host_slot(k, m->src)]--;
     k->host_in_flight[drs_host_slot(k, m->dst)]--;
     cluster_move_end(c, m->vm, m->src, m->dst, outcome == 1); /* devices (vGPUs): one side given back */
+    if (m->reason == DRS_REASON_PREREQUISITE) { /* the held power-ons try again when the event is over */
+        k->prerequisites_open--;
+        k->room_made = 1;
+    }
     while (k->first_open < k->n_migs && drs_mig(k, k->first_open)->outcome != 0)
         k->first_open++;
     if (m->stop_pending)
@@ -213,7 +217,9 @@ static void mig_park_closed(drs_ctl *k)
     }
 }
 
-static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int32_t src, int32_t dst, drs_reason reason)
+/* Starts the migration of vm_id from src to dst: 1, or 0 when it is dropped
+ * (a device not free, a bad parameter). */
+static int request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int32_t src, int32_t dst, drs_reason reason)
 {
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
@@ -222,7 +228,7 @@ static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, i
     p.dirty_rate_bytes_per_s = k->vm_dirty_bytes_per_s[drs_vm_slot(k, vm_id)];
     p.stun_device_bytes = cluster_move_begin(c, vm_id, src, dst); /* vGPUs taken at dst */
     if (p.stun_device_bytes < 0.0)
-        return; /* a device the pass saw free is not: the move is dropped */
+        return 0; /* a device the pass saw free is not: the move is dropped */
     vmotion_event ev[2];
     uint32_t n = 0;
     int32_t r = mig_new(k);
@@ -231,6 +237,8 @@ static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, i
     m->src = src;
     m->dst = dst;
     m->reason = (uint8_t)reason;
+    if (reason == DRS_REASON_PREREQUISITE)
+        k->prerequisites_open++;
     m->requested_ns = sim_now(ctx);
     m->started_ns = m->done_ns = -1;
     m->sdps_min_speed = 1.0;
@@ -242,9 +250,10 @@ static void request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, i
                                      (int32_t)drs_host_slot(k, (uint32_t)dst), &p, set_now_s(ctx, &k->set), ev, &n);
     if (m->set_id < 0) { /* a bad parameter: the move is dropped */
         mig_close(ctx, d, c, m, 2);
-        return;
+        return 0;
     }
     act_on(ctx, d, c, ev, n);
+    return 1;
 }
 
 /* Aborts a migration still in the set; a paused VM resumes on its source
@@ -680,7 +689,7 @@ static void settle(sim_ctx *ctx, drs_env *d, cluster *c)
 
 /* A cluster notice (drs.enabled): hosts leaving or rejoining, VMs failing
  * abort the migrations they touch. */
-static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
+static void drs_notice(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
 {
     drs_env *d = drs_of(f, c);
     const model_env *env = c->env;
@@ -843,7 +852,7 @@ static void stats_pull(sim_ctx *ctx, drs_env *d, cluster *c)
     sim_send(ctx, sim_self(ctx), next + env->control_latency_ns - sim_now(ctx), d->kind_stats, NULL, 0);
 }
 
-static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
+static int drs_cluster_event(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
     drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
@@ -1007,17 +1016,70 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
 
 /* The cluster placed a VM or let one go: the view's per-host sums no
  * longer hold (view_imbalance walks next time). */
+/* Drops vm_id's promise (drs_promise), and with now_ns >= 0 every
+ * promise expired by then; the rest keep their order. */
+static void drop_promises(drs_ctl *k, uint32_t vm_id, sim_time_ns now_ns)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < k->n_promises; i++) {
+        const drs_promise *p = &k->promises[i];
+        if (p->vm == vm_id || (now_ns >= 0 && p->expires_ns <= now_ns))
+            continue;
+        k->promises[kept++] = *p;
+    }
+    k->n_promises = kept;
+}
+
+static void add_promise(drs_ctl *k, const drs_promise *p)
+{
+    if (k->n_promises == k->cap_promises) {
+        uint32_t cap = k->cap_promises ? 2 * k->cap_promises : 4;
+        drs_promise *grown = realloc(k->promises, cap * sizeof *grown);
+        if (!grown)
+            abort(); /* out of memory inside a handler */
+        k->promises = grown;
+        k->cap_promises = cap;
+    }
+    k->promises[k->n_promises++] = *p;
+}
+
 static void drs_vm_committed(cluster *c, const cluster_feature *f, uint32_t vm_id, int32_t host_index)
 {
-    (void)vm_id;
     (void)host_index;
-    drs_of(f, c)->ctl.sums_ok = 0;
+    drs_ctl *k = &drs_of(f, c)->ctl;
+    k->sums_ok = 0;
+    drop_promises(k, vm_id, -1);
 }
 
 static void drs_vm_gone(cluster *c, const cluster_feature *f, uint32_t vm_id)
 {
-    (void)vm_id;
-    drs_of(f, c)->ctl.sums_ok = 0;
+    drs_ctl *k = &drs_of(f, c)->ctl;
+    k->sums_ok = 0;
+    drop_promises(k, vm_id, -1);
+}
+
+/* A prerequisite move ended during the event just handled: the power-ons
+ * held for room try again (cluster_room_made), outside DRS's own loops. */
+static void room_made_check(sim_ctx *ctx, drs_env *d, cluster *c)
+{
+    if (!d->ctl.room_made)
+        return;
+    d->ctl.room_made = 0;
+    cluster_room_made(ctx, c, d->ctl.prerequisites_open > 0);
+}
+
+static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
+{
+    int consumed = drs_cluster_event(ctx, c, f, ev);
+    if (consumed)
+        room_made_check(ctx, drs_of(f, c), c);
+    return consumed;
+}
+
+static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
+{
+    drs_notice(ctx, c, f, n);
+    room_made_check(ctx, drs_of(f, c), c);
 }
 
 /* May the defragmentation move VM vm_id to the cluster's host `slot`
@@ -1043,15 +1105,17 @@ static int in_a_rule(const drs_env *d, uint32_t v)
     return idx->offsets && v < idx->n_vms && idx->offsets[v + 1] > idx->offsets[v];
 }
 
-/* HA found no host for vm_id (cluster_hooks make_room): on the view as it
- * will stand when the migrations in flight have landed, plan the moves
- * that free one host for it (drs_defrag.h) and start them. */
-static int drs_make_room(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t vm_id)
+/* A power-on or HA's restart found no host for vm_id (cluster_hooks
+ * make_room): on the view as it will stand when the migrations in flight
+ * have landed, plan the moves that free one host for it (drs_defrag.h) and
+ * start them; 1 if one started. */
+static int drs_make_room(sim_ctx *ctx, cluster *c, const cluster_feature *f, uint32_t vm_id,
+                         cluster_place_purpose purpose)
 {
     drs_env *d = drs_of(f, c);
     drs_ctl *k = &d->ctl;
-    if (!d->enabled)
-        return 0; /* HA asks DRS; without DRS nobody moves VMs */
+    if (!d->enabled || (purpose == CLUSTER_PLACE_POWER_ON && !d->prerequisite_moves))
+        return 0; /* without DRS nobody moves VMs */
     const model_env *env = c->env;
     uint32_t nh = c->n_hosts, nv = cluster_vm_count(c, env->n_vms);
     placement_host_view *view = malloc((nh ? nh : 1) * sizeof *view);
@@ -1067,6 +1131,11 @@ static int drs_make_room(sim_ctx *ctx, cluster *c, const cluster_feature *f, uin
         placement_view_remove(&view[(uint32_t)m->src - c->first_host], &req);
         placement_view_add(&view[(uint32_t)m->dst - c->first_host], &req);
     }
+    /* room promised to other VMs is taken; vm_id's own plan is redone */
+    drop_promises(k, vm_id, sim_now(ctx));
+    for (uint32_t i = 0; i < k->n_promises; i++)
+        if (k->promises[i].host < nh)
+            placement_view_add(&view[k->promises[i].host], &k->promises[i].req);
     uint32_t n = 0;
     for (uint32_t i = 0; i < nv; i++) {
         uint32_t v = cluster_vm_at(c, i);
@@ -1085,16 +1154,21 @@ static int drs_make_room(sim_ctx *ctx, cluster *c, const cluster_feature *f, uin
         abort(); /* out of memory inside a handler */
     if (planned > 0)
         advance(ctx, d, c); /* the set up to now before it takes new migrations, as a pass does */
+    drs_reason why = purpose == CLUSTER_PLACE_RESTART ? DRS_REASON_HA_DEFRAG : DRS_REASON_PREREQUISITE;
+    int started = 0;
     for (int j = 0; j < planned; j++) {
         const drs_defrag_vm *m = &cand[moves[j].index];
-        request_move(ctx, d, c, m->vm, (int32_t)(m->host + c->first_host), (int32_t)(moves[j].dst + c->first_host),
-                     DRS_REASON_HA_DEFRAG);
+        started += request_move(ctx, d, c, m->vm, (int32_t)(m->host + c->first_host),
+                                (int32_t)(moves[j].dst + c->first_host), why);
     }
     if (planned > 0)
         settle(ctx, d, c); /* the vMotion CPU reservations and the set's timer */
+    if (started > 0)
+        add_promise(k, &(drs_promise){.vm = vm_id, .host = target, .expires_ns = sim_now(ctx) + DRS_PROMISE_NS,
+                                      .req = need});
     free(view);
     free(cand);
-    return planned > 0;
+    return started > 0;
 }
 
 const cluster_hooks drs_cluster_hooks = {

@@ -62,6 +62,7 @@
 #include "models/vsphere/drs.h"
 #include "models/vsphere/drs_stage.h"
 #include "vdcsim/drs.h"
+#include "vdcsim/placement.h"
 #include "models/vsphere/vmotion_set.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
@@ -130,11 +131,31 @@ typedef struct drs_group_overhead {
 } drs_group_overhead;
 
 /* Why a migration was made: the `reason` column of /tables/vmotions. */
-typedef enum { DRS_REASON_BALANCE = 0, DRS_REASON_MAINTENANCE, DRS_REASON_RULE, DRS_REASON_HA_DEFRAG } drs_reason;
+typedef enum {
+    DRS_REASON_BALANCE = 0,
+    DRS_REASON_MAINTENANCE,
+    DRS_REASON_RULE,
+    DRS_REASON_HA_DEFRAG,   /* room for a VM HA could not restart */
+    DRS_REASON_PREREQUISITE /* room for a power-on that found no host */
+} drs_reason;
 
-/* At most this many migrations make room for one VM HA could not restart
- * (drs_defrag.h) [M]. */
+/* At most this many migrations make room for one VM (drs_defrag.h) [M]. */
 #define DRS_DEFRAG_MAX_MOVES 8u
+
+/* Room a make_room plan frees on one host for one VM (drs_make_room):
+ * later plans count it as taken, so that VMs failed in the same tick get
+ * a host each, until the VM is placed or gone, asks again, or
+ * DRS_PROMISE_NS passes [M]. */
+typedef struct drs_promise {
+    uint32_t vm;
+    uint32_t host;               /* index among the cluster's hosts */
+    sim_time_ns expires_ns;
+    vdcsim_placement_request req;
+} drs_promise;
+
+/* How long a promise holds: HA's default retries span 30 minutes
+ * (+2, +6, +14, +30 min) [M]. */
+#define DRS_PROMISE_NS (30LL * 60 * 1000000000LL)
 
 /* One migration, kept for /tables/vmotions. */
 typedef struct drs_migration {
@@ -232,6 +253,12 @@ typedef struct drs_ctl {
      * view_count holds the VMs behind each host's (drs_controller.c) */
     uint32_t *view_count;
     int sums_ok;
+    /* prerequisite moves (DRS_REASON_PREREQUISITE) still open, and whether
+     * one ended since the held power-ons last tried (cluster_room_made) */
+    uint32_t prerequisites_open;
+    int room_made;
+    drs_promise *promises;    /* make_room's plans not yet used (drs_promise) */
+    uint32_t n_promises, cap_promises;
     /* the stats pull (drs_stage.h): the staging sample whose stats are
      * not all taken yet, and how many of the cluster's hosts' are */
     sim_time_ns stats_sample_ns;
@@ -286,6 +313,7 @@ typedef struct drs_env {
     uint32_t *rule_members;    /* storage for the rules' vms and hosts */
     drs_rule_index rule_index;
     int dpm;                   /* dpm.enabled */
+    int prerequisite_moves;    /* drs.prerequisite_moves: a power-on without room migrates others first */
     double dpm_low, dpm_high;  /* utilisation band */
     sim_time_ns dpm_boot_ns;
     double standby_w;
