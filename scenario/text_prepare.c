@@ -52,11 +52,41 @@ static size_t int_literal(const char *t, size_t i, int negative, int *needs_l, i
 }
 
 /* Whether libconfig's grammar has a string after a token ending in prev:
- * a value after '=' or ':', an element after '[', '(' or ',', the next
- * piece of a concatenation after '"', the path after @include ('@'). */
+ * a value after '=' or ':', an element after '[', '(' or ',' (a ',' in a
+ * list or array: the scan writes one in a group or at the top level as ';'),
+ * the next piece of a concatenation after '"', the path after @include ('@'). */
 static int string_may_follow(char prev)
 {
     return prev == '=' || prev == ':' || prev == '[' || prev == '(' || prev == ',' || prev == '"' || prev == '@';
+}
+
+/* libconfig's parser gives up at about 5000 nested lists ("memory
+ * exhausted"), before any string deeper in is read: deeper brackets are
+ * counted but not kept. */
+#define MAX_NESTING 8192
+
+/* The open brackets, innermost last. A ',' separates the elements of a list
+ * '(' or an array '[', where a string may come next, but ends a setting in
+ * a group '{' or at the top level, where a name comes next. */
+typedef struct brackets {
+    char open[MAX_NESTING];
+    size_t depth;
+} brackets;
+
+static void track_bracket(brackets *b, char c)
+{
+    if (c == '{' || c == '(' || c == '[') {
+        if (b->depth < MAX_NESTING)
+            b->open[b->depth] = c;
+        b->depth++;
+    } else if ((c == '}' || c == ')' || c == ']') && b->depth > 0) {
+        b->depth--; /* a mismatched one is libconfig's syntax error, before any later string */
+    }
+}
+
+static int in_list(const brackets *b)
+{
+    return b->depth > MAX_NESTING || (b->depth > 0 && b->open[b->depth - 1] != '{');
 }
 
 /* Checks the path of `@include "path"` starting at t[i] (after @include). */
@@ -145,6 +175,7 @@ const char *scn_text_prepare(const char *text, const char *name, const char *inc
     /* The last character of the last token (not blank, not a comment):
      * where a string may start. '@' stands for the word @include. */
     char prev = 0;
+    brackets nesting = {.depth = 0};
     for (size_t i = 0; i < len;) {
         char c = text[i];
         if (c == '"' && !string_may_follow(prev)) {
@@ -162,7 +193,7 @@ const char *scn_text_prepare(const char *text, const char *name, const char *inc
                 snprintf(err, err_len, "%s:%d: syntax error: a setting name cannot be a quoted string", name, line);
             else
                 snprintf(err, err_len, "%s:%d: syntax error: unexpected string (a string is a value, after '=', ':', "
-                         "'[', '(' or ',')", name, line);
+                         "'[', '(' or ',' in a list)", name, line);
             free(marks.at);
             return NULL;
         }
@@ -233,8 +264,9 @@ const char *scn_text_prepare(const char *text, const char *name, const char *inc
             }
             *has_huge |= huge;
         } else {
+            track_bracket(&nesting, c);
             if (!isspace((unsigned char)c))
-                prev = c;
+                prev = c == ',' && !in_list(&nesting) ? ';' : c;
             i++;
         }
     }
