@@ -76,9 +76,16 @@ typedef struct parser {
     size_t err_len;
     props_kind scope; /* the kind bound by the enclosing forall */
     int depth;
+    int nodes;
 } parser;
 
 #define MAX_DEPTH 200 /* nesting limit: hostile input must not exhaust the stack */
+/* Node limit: a chain such as "a U[<=1s] a U[<=1s] ..." recurses once per
+ * U while parsing, and "a && a && ..." makes a tree as deep as it is long,
+ * which props_free, props_format and the evaluator recurse over; neither is
+ * nesting, so MAX_DEPTH does not bound them. 50,000 of either overflowed
+ * the stack of the ASan build. A property is a few dozen nodes. */
+#define MAX_NODES 1000
 
 static int fail(parser *p, size_t pos, const char *fmt, ...)
 {
@@ -126,6 +133,10 @@ static int expect(parser *p, const char *tok, const char *what)
 
 static props_node *node(parser *p, props_node_type t, size_t pos)
 {
+    if (++p->nodes > MAX_NODES) {
+        fail(p, pos, "more than %d operators and operands (a shorter formula, please)", MAX_NODES);
+        return NULL;
+    }
     props_node *n = calloc(1, sizeof *n);
     if (!n) {
         fail(p, pos, "out of memory");

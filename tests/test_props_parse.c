@@ -34,6 +34,52 @@ static void fails_with(const char *text, const char *want)
     CHECK(strstr(err, want) != NULL);
 }
 
+/* "forall host: " then `piece` n times, then `last`; malloc'ed. */
+static char *chain(const char *piece, int n, const char *last)
+{
+    size_t len = strlen(piece);
+    char *t = malloc(13 + (size_t)n * len + strlen(last) + 1);
+    if (!t)
+        return NULL;
+    strcpy(t, "forall host: ");
+    for (int i = 0; i < n; i++)
+        memcpy(t + 13 + (size_t)i * len, piece, len);
+    strcpy(t + 13 + (size_t)n * len, last);
+    return t;
+}
+
+/* Long chains are not nesting but recurse as deep as they are long (U
+ * while parsing, && in the tree): at most 1000 nodes, not a stack
+ * overflow (50,000 overflowed the ASan build's stack). */
+static void test_long_chains(void)
+{
+    /* && chain of k atoms: the forall, k atoms and k-1 ANDs, 2k nodes; the
+     * 1001st is atom 501, at column 14 + 500 * strlen("host.up && "). */
+    char *t = chain("host.up && ", 499, "host.up");
+    char err[256];
+    props_node *n = t ? props_parse(t, err, sizeof err) : NULL;
+    CHECK(n != NULL);
+    props_free(n);
+    free(t);
+    t = chain("host.up && ", 500, "host.up");
+    CHECK(t != NULL);
+    if (t)
+        fails_with(t, "column 5514: more than 1000 operators and operands");
+    free(t);
+    t = chain("host.up && ", 50000, "host.up");
+    CHECK(t != NULL);
+    if (t)
+        fails_with(t, "column 5514: more than 1000 operators and operands");
+    free(t);
+    /* U chain: the U nodes come after their right side, so the 1001st node
+     * is atom 1000, at column 14 + 999 * strlen("host.up U[<=1s] "). */
+    t = chain("host.up U[<=1s] ", 50000, "host.up");
+    CHECK(t != NULL);
+    if (t)
+        fails_with(t, "column 15998: more than 1000 operators and operands");
+    free(t);
+}
+
 int main(void)
 {
     /* Unary operators bind tighter than the binary ones; -> is lowest. */
@@ -87,5 +133,6 @@ int main(void)
     fails_with(deep, "nested deeper than");
     memset(deep, '!', 4000);
     fails_with(deep, "nested deeper than");
+    test_long_chains();
     return CHECK_DONE();
 }
