@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "scenario/loader.h"
 #include "scenario/scenario.h"
@@ -23,11 +24,21 @@ static char *copy_string(const char *s)
     return c;
 }
 
-static char *read_text(const char *path)
+/* Reads a whole file; NULL with errno set on failure. */
+static char *read_text(const char *path, size_t *out_len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
+    /* A directory failed with "Input/output error"; a device (/dev/zero)
+     * was read without end, doubling the buffer until memory ran out. */
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        int dir = S_ISDIR(st.st_mode);
+        fclose(f);
+        errno = dir ? EISDIR : EINVAL;
+        return NULL;
+    }
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     while (buf) {
@@ -54,6 +65,7 @@ static char *read_text(const char *path)
         return NULL;
     }
     buf[len] = '\0';
+    *out_len = len;
     return buf;
 }
 
@@ -423,9 +435,19 @@ experiment *experiment_load_with(const char *path, const char *const *extra_set,
 {
     if (err_len > 0)
         err[0] = '\0';
-    char *text = read_text(path);
+    size_t len = 0;
+    char *text = read_text(path, &len);
     if (!text) {
-        snprintf(err, err_len, "%s: cannot read: %s", path, strerror(errno));
+        snprintf(err, err_len, "%s: cannot read: %s", path,
+                 errno == EISDIR ? "is a directory (expected an experiment file)"
+                 : errno == EINVAL ? "not a regular file (expected an experiment file)"
+                                   : strerror(errno));
+        return NULL;
+    }
+    /* libconfig would stop at a NUL byte and read the rest as missing. */
+    if (strlen(text) != len) {
+        snprintf(err, err_len, "%s: cannot read: contains a NUL byte (expected a text file)", path);
+        free(text);
         return NULL;
     }
     experiment *e = calloc(1, sizeof *e);

@@ -3,11 +3,14 @@
  * reader refuse a device (/dev/zero, which would be read without end or as
  * one endless line) with "not a regular file" naming it, as the PlanetLab,
  * Bitbrains and LANL readers do. Each has a control: a regular file with
- * the same path shape is not refused for that reason. */
+ * the same path shape is not refused for that reason. The experiment file
+ * of `vdcsim sweep` (scenario/experiment.h) too, and a directory or a NUL
+ * byte there (read as "Input/output error" and as a file cut at the NUL). */
 #include <stdio.h>
 #include <string.h>
 
 #include "analysis/props_file.h"
+#include "scenario/experiment.h"
 #include "tests/check.h"
 #include "traces/alibaba_dlrm.h"
 #include "traces/alibaba_gpu.h"
@@ -40,5 +43,27 @@ int main(void)
     err[0] = '\0';
     CHECK_INT_EQ(agpu_open(&g, path, AGPU_NODES, err, sizeof err), -1);
     CHECK(strstr(err, "not a regular file") == NULL && strstr(err, "empty file") != NULL);
+
+    experiment *e = experiment_load("/dev/zero", err, sizeof err);
+    CHECK(e == NULL);
+    CHECK(strcmp(err, "/dev/zero: cannot read: not a regular file (expected an experiment file)") == 0);
+    experiment_free(e);
+    e = experiment_load(VDCSIM_TEST_TMPDIR, err, sizeof err);
+    CHECK(e == NULL);
+    CHECK(strstr(err, ": cannot read: is a directory (expected an experiment file)") != NULL);
+    experiment_free(e);
+    snprintf(path, sizeof path, "%s/hostile_devices_nul.cfg", VDCSIM_TEST_TMPDIR);
+    f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("replications = 2;", f);
+        fputc('\0', f);
+        fputs("seed = 1;\n", f);
+        fclose(f);
+    }
+    e = experiment_load(path, err, sizeof err);
+    CHECK(e == NULL);
+    CHECK(strstr(err, "hostile_devices_nul.cfg: cannot read: contains a NUL byte (expected a text file)") != NULL);
+    experiment_free(e);
     return CHECK_DONE();
 }
