@@ -219,5 +219,23 @@ int main(void)
     wide.offset = sizeof(test_args);
     vdcsim_policy_info info = {.name = "w", .doc = "d", .args = &wide, .n_args = 1, .args_size = sizeof(test_args)};
     CHECK_INT_EQ(policy_info_check(&info, why, sizeof why), -1);
+
+    /* Defaults beyond int64_t: an integer's is refused (its conversion would
+     * be undefined); a float's is kept as it is, never converted. */
+    vdcsim_arg big[2] = {test_arg_rows[0], test_arg_rows[1]};
+    big[0].default_value = 1e30;
+    big[0].max = 1e300;
+    big[1].default_value = 1e19;
+    big[1].max = 1e20;
+    info = (vdcsim_policy_info){.name = "b", .doc = "d", .args = big, .n_args = 1, .args_size = sizeof(test_args)};
+    CHECK_INT_EQ(policy_info_check(&info, why, sizeof why), 0);
+    policy_args pa;
+    policy_args_defaults(&info, &pa);
+    double ratio;
+    memcpy(&ratio, pa.bytes + offsetof(test_args, ratio), sizeof ratio);
+    CHECK(ratio == 1e30);
+    info.n_args = 2;
+    CHECK_INT_EQ(policy_info_check(&info, why, sizeof why), -1);
+    CHECK(strcmp(why, "policy 'b': argument 'count' default 1e+19 does not fit a 64-bit integer") == 0);
     return CHECK_DONE();
 }

@@ -95,6 +95,13 @@ int policy_info_check(const vdcsim_policy_info *info, char *why, size_t why_len)
             return -1;
         }
         double lo = a->type == VDCSIM_ARG_BOOL ? 0.0 : a->min, hi = a->type == VDCSIM_ARG_BOOL ? 1.0 : a->max;
+        /* An integer default is stored as int64_t: converting one out of
+         * its range is undefined (the range check passes 1e19 in [0, 1e20]). */
+        if (a->type == VDCSIM_ARG_INT && !(fabs(a->default_value) < 0x1p63)) {
+            snprintf(why, why_len, "policy '%.63s': argument '%s' default %g does not fit a 64-bit integer", name,
+                     a->name, a->default_value);
+            return -1;
+        }
         if (!(lo <= a->default_value && a->default_value <= hi) ||
             (a->type != VDCSIM_ARG_FLOAT && a->default_value != floor(a->default_value))) {
             snprintf(why, why_len, "policy '%.63s': argument '%s' default %g is not %s from %g to %g", name, a->name,
@@ -124,7 +131,10 @@ void policy_args_defaults(const vdcsim_policy_info *info, policy_args *out)
     memset(out, 0, sizeof *out);
     for (uint32_t i = 0; i < info->n_args; i++) {
         const vdcsim_arg *a = &info->args[i];
-        store(a, out, a->default_value, (int64_t)a->default_value);
+        /* A float default is never converted to an integer: 1e30 is a fine
+         * float but undefined as int64_t. */
+        int64_t i_value = a->type == VDCSIM_ARG_FLOAT ? 0 : (int64_t)a->default_value;
+        store(a, out, a->default_value, i_value);
     }
 }
 
