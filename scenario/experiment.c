@@ -268,7 +268,14 @@ static int read_factor(experiment *e, scn_loader *ld, config_setting_t *fs, int 
         return -1;
     for (int j = 0; j < n; j++) {
         char text[VALUE_LEN];
-        value_text(config_setting_get_elem(values, (unsigned)j), text, sizeof text);
+        config_setting_t *v = config_setting_get_elem(values, (unsigned)j);
+        /* value_text would cut it: the runs would get another value. */
+        size_t len = config_setting_type(v) == CONFIG_TYPE_STRING ? strlen(config_setting_get_string(v)) : 0;
+        if (len >= VALUE_LEN) {
+            snprintf(path, sizeof path, "factors.[%d].values.[%d]", i, j);
+            scn_report(ld, v, path, "a value of %zu bytes (expected at most %d)", len, VALUE_LEN - 1);
+        }
+        value_text(v, text, sizeof text);
         if (!(f->values[f->n_values++] = copy_string(text)))
             return -1;
     }

@@ -242,6 +242,26 @@ static void test_load_and_cells(void)
         CHECK(strcmp(e->factors[0].values[2], "1") == 0);
         experiment_free(e);
     }
+
+    /* A string value longer than an override's value (1023 bytes) is
+     * refused, not cut. */
+    char long_name[1101];
+    memset(long_name, 'h', 1100);
+    long_name[1100] = '\0';
+    snprintf(text, sizeof text,
+             "scenario = \"%s/tests/scenarios/good/minimal.cfg\";\n"
+             "factors = ( { key = \"hosts.[0].name\"; values = [ \"a\", \"%s\" ]; } );\n"
+             "metrics = [ \"energy_kwh\" ];\n",
+             VDCSIM_SOURCE_DIR, long_name);
+    write_file(path, text);
+    e = experiment_load(path, err, sizeof err);
+    CHECK(e == NULL);
+    snprintf(want_err, sizeof want_err, "%s:2: key 'factors.[0].values.[1]': a value of 1100 bytes (expected at most "
+             "1023)", path);
+    CHECK(strstr(err, want_err) != NULL);
+    if (!strstr(err, want_err))
+        fprintf(stderr, "  got: %s\n", err);
+    experiment_free(e);
     remove(path);
 }
 
