@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "scenario/text_prepare.h"
+
 #define MAX_FILE_BYTES (1 << 20)
 #define MAX_PROPERTIES 10000
 
@@ -170,8 +172,15 @@ int props_file_load(const char *path, const props_builtin_params *params, props_
         return -1;
     config_t cfg;
     config_init(&cfg);
-    int rc = -1;
-    if (!config_read_string(&cfg, text)) {
+    int rc = -1, has_huge = 0;
+    /* The scenario's pre-pass first: libconfig 1.5 leaks the buffer of a
+     * string out of place (`} "x"`, `{ name = "a", "x" }`) on its syntax
+     * error (found by fuzz_props). */
+    char *copy = NULL;
+    const char *prepared = scn_text_prepare(text, path, NULL, &has_huge, &copy, err, err_len);
+    if (!prepared)
+        goto done;
+    if (!config_read_string(&cfg, prepared)) {
         snprintf(err, err_len, "%s:%d: syntax error: %s", path, config_error_line(&cfg),
                  config_error_text(&cfg) ? config_error_text(&cfg) : "");
         goto done;
@@ -194,6 +203,7 @@ int props_file_load(const char *path, const props_builtin_params *params, props_
     rc = 0;
 done:
     config_destroy(&cfg);
+    free(copy);
     free(text);
     if (rc != 0)
         props_list_free(out);

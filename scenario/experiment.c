@@ -10,6 +10,7 @@
 
 #include "scenario/loader.h"
 #include "scenario/scenario.h"
+#include "scenario/text_prepare.h"
 
 #define MAX_RUNS 10000000LL
 #define VALUE_LEN 1024
@@ -460,19 +461,27 @@ experiment *experiment_load_with(const char *path, const char *const *extra_set,
     experiment *e = calloc(1, sizeof *e);
     config_t cfg;
     config_init(&cfg);
+    char *prepared_copy = NULL;
+    int has_huge = 0;
     if (!e || !(e->path = copy_string(path))) {
         snprintf(err, err_len, "%s: out of memory", path);
         goto fail;
     }
-    if (!config_read_string(&cfg, text)) {
+    /* The scenario's pre-pass first: libconfig 1.5 leaks the buffer of a
+     * string out of place (`} "x"`, `seed = 1, "x"`) on its syntax error,
+     * and keeps the low 32 bits of a wide integer (seed = 4294967301). */
+    const char *prepared = scn_text_prepare(text, path, NULL, &has_huge, &prepared_copy, err, err_len);
+    if (!prepared)
+        goto fail;
+    if (!config_read_string(&cfg, prepared)) {
         const char *why = config_error_text(&cfg);
         snprintf(err, err_len, "%s:%d: syntax error%s%s", path, config_error_line(&cfg),
                  why && strcmp(why, "syntax error") != 0 ? ": " : "",
                  why && strcmp(why, "syntax error") != 0 ? why : "");
         goto fail;
     }
-    scn_loader ld = {.schema = &scn_experiment_schema, .name = path, .text = text, .config = &cfg,
-                     .err = err, .err_len = err_len};
+    scn_loader ld = {.schema = &scn_experiment_schema, .name = path, .text = prepared,
+                     .has_huge_literal = has_huge, .config = &cfg, .err = err, .err_len = err_len};
     int rc = scn_validate(&ld);
     if (rc == 0 && read_experiment(e, &ld, config_root_setting(&cfg), extra_set, n_extra) != 0 && !ld.failed)
         snprintf(err, err_len, "%s: out of memory", path);
@@ -480,6 +489,7 @@ experiment *experiment_load_with(const char *path, const char *const *extra_set,
         free(ld.marks);
         scn_loader_free_cache(&ld);
         config_destroy(&cfg);
+        free(prepared_copy);
         free(text);
         return e;
     }
@@ -487,6 +497,7 @@ experiment *experiment_load_with(const char *path, const char *const *extra_set,
     scn_loader_free_cache(&ld);
 fail:
     config_destroy(&cfg);
+    free(prepared_copy);
     free(text);
     experiment_free(e);
     return NULL;

@@ -13,9 +13,12 @@
  *  - a UTF-8 byte order mark at the start: skipped (libconfig reported
  *    "syntax error" at line 1).
  *  - a string where the grammar has none (a quoted setting name "a b" = 1,
- *    a string after '}' or a number) or cut by the end of the text: syntax
- *    errors on which libconfig leaks the string's buffer (the ASan build
- *    then exited 1, not 2; found by fuzz_scenario); reported here.
+ *    a string after '}', a number, or a ',' in a group or at the top
+ *    level) or cut by the end of the text: syntax errors on which libconfig
+ *    leaks the string's buffer (the ASan build then exited 1, not 2; found
+ *    by fuzz_scenario); reported here.
+ * The properties file (analysis/props_file.c) and the experiment file
+ * (scenario/experiment.c) are read by libconfig too and pass here first.
  * Strings and comments are skipped by the scan. Line numbers are unchanged
  * (only an L is inserted, and libconfig reports lines, not columns).
  */

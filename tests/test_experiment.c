@@ -262,6 +262,37 @@ static void test_load_and_cells(void)
     if (!strstr(err, want_err))
         fprintf(stderr, "  got: %s\n", err);
     experiment_free(e);
+
+    /* The scenario's pre-pass reads the experiment file too: a string after
+     * ',' at the top level is refused (libconfig 1.5 leaked its buffer),
+     * and a seed wider than 32 bits is kept whole (libconfig alone kept the
+     * low 32 bits: 4294967301 = 2^32 + 5 became 5). */
+    snprintf(text, sizeof text,
+             "scenario = \"%s/tests/scenarios/good/minimal.cfg\";\n"
+             "seed = 1, \"x\";\n"
+             "metrics = [ \"energy_kwh\" ];\n",
+             VDCSIM_SOURCE_DIR);
+    write_file(path, text);
+    e = experiment_load(path, err, sizeof err);
+    CHECK(e == NULL);
+    snprintf(want_err, sizeof want_err, "%s:2: syntax error: unexpected string", path);
+    CHECK(strstr(err, want_err) == err);
+    if (strstr(err, want_err) != err)
+        fprintf(stderr, "  got: %s\n", err);
+    experiment_free(e);
+    snprintf(text, sizeof text,
+             "scenario = \"%s/tests/scenarios/good/minimal.cfg\";\n"
+             "seed = 4294967301;\n"
+             "metrics = [ \"energy_kwh\" ];\n",
+             VDCSIM_SOURCE_DIR);
+    write_file(path, text);
+    e = experiment_load(path, err, sizeof err);
+    CHECK(e != NULL);
+    if (e)
+        CHECK(e->seed == 4294967301ULL);
+    else
+        fprintf(stderr, "  %s\n", err);
+    experiment_free(e);
     remove(path);
 }
 
