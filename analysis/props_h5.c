@@ -73,7 +73,6 @@ static int read_strings(hid_t t, const char *path, const char *column, hsize_t r
  * are /series/cluster/...), when it recorded any controller series. */
 static int load_single_cluster(props_h5 *r, entity_names *e, char *err, size_t err_len)
 {
-    e->loaded = 1;
     if (h5r_exists(r->file, "/series/cluster") == 0)
         return 0;
     e->name = calloc(1, NAME_LEN);
@@ -90,15 +89,11 @@ static int load_single_cluster(props_h5 *r, entity_names *e, char *err, size_t e
 static int load_table_names(props_h5 *r, props_kind k, char *err, size_t err_len)
 {
     entity_names *e = &r->names[k];
-    if (e->loaded)
-        return 0;
     const char *path = table_of[k];
     if (k == PK_CLUSTER && h5r_exists(r->file, path) == 0)
         return load_single_cluster(r, e, err, err_len);
-    if (!path || h5r_exists(r->file, path) == 0) { /* no such entities in this run */
-        e->loaded = 1;
+    if (!path || h5r_exists(r->file, path) == 0) /* no such entities in this run */
         return 0;
-    }
     hsize_t rows = 0;
     hid_t t = h5r_open_dataset(r->file, path, 1, &rows, err, err_len);
     if (t < 0)
@@ -118,17 +113,14 @@ static int load_table_names(props_h5 *r, props_kind k, char *err, size_t err_len
     if (rc != 0)
         return -1;
     e->n = (long)rows;
-    e->loaded = 1;
     return 0;
 }
 
 /* Pods: after the rows of /tables/pods (the pod model), the pods of the
  * Kubernetes control plane (props_k8s_h5.h). */
-static int load_names(props_h5 *r, props_kind k, char *err, size_t err_len)
+static int read_names(props_h5 *r, props_kind k, char *err, size_t err_len)
 {
     entity_names *e = &r->names[k];
-    if (e->loaded)
-        return 0;
     if (load_table_names(r, k, err, err_len) != 0)
         return -1;
     if (k != PK_POD)
@@ -153,6 +145,29 @@ static int load_names(props_h5 *r, props_kind k, char *err, size_t err_len)
     for (long i = 0; i < n8; i++)
         pk8s_h5_describe(r->k8s, (size_t)i, e->name[e->n + i], NAME_LEN, e->group[e->n + i], NAME_LEN);
     e->n += n8;
+    return 0;
+}
+
+/* Each lazy load below either completes (loaded) or leaves nothing behind:
+ * a signal asked for after a failed one tries again, and what the failed
+ * attempt allocated must not leak under the new one (found by fuzz_verify,
+ * which asks for every signal of a damaged run). */
+static int load_names(props_h5 *r, props_kind k, char *err, size_t err_len)
+{
+    entity_names *e = &r->names[k];
+    if (e->loaded)
+        return 0;
+    if (read_names(r, k, err, err_len) != 0) {
+        free(e->name);
+        free(e->group);
+        if (k == PK_POD) {
+            pk8s_h5_free(r->k8s);
+            r->k8s = NULL;
+        }
+        *e = (entity_names){0};
+        return -1;
+    }
+    e->loaded = 1;
     return 0;
 }
 
@@ -222,6 +237,8 @@ static int read_i64_1d(hid_t file, const char *path, hsize_t *n, int64_t **out, 
     H5Dclose(d);
     if (!ok) {
         snprintf(err, err_len, "%s: cannot read", path);
+        free(*out);
+        *out = NULL;
         return -1;
     }
     return 0;
@@ -238,11 +255,8 @@ static const char *cluster_path(props_h5 *r, props_atom a)
     return r->single_path;
 }
 
-static int load_series(props_h5 *r, props_atom a, char *err, size_t err_len)
+static int read_series(props_h5 *r, props_atom a, series_cache *c, char *err, size_t err_len)
 {
-    series_cache *c = &r->series[a];
-    if (c->loaded)
-        return 0;
     const char *path = cluster_path(r, a);
     if (h5r_exists(r->file, path) == 0) {
         snprintf(err, err_len, "%s is not in the run%s", path, quantity_of[a].hint);
@@ -275,6 +289,20 @@ static int load_series(props_h5 *r, props_atom a, char *err, size_t err_len)
     }
     c->rows = dims[0] < nt ? dims[0] : nt;
     c->cols = dims[1];
+    return 0;
+}
+
+static int load_series(props_h5 *r, props_atom a, char *err, size_t err_len)
+{
+    series_cache *c = &r->series[a];
+    if (c->loaded)
+        return 0;
+    if (read_series(r, a, c, err, err_len) != 0) {
+        free(c->time_ns);
+        free(c->value);
+        *c = (series_cache){0};
+        return -1;
+    }
     c->loaded = 1;
     return 0;
 }
@@ -423,8 +451,15 @@ static int load_events(props_h5 *r, event_index *ix, props_kind k, char *err, si
     free(c.time_ns);
     free(c.subject);
     free(c.state);
-    if (rc < 0)
+    if (rc < 0) { /* not loaded: nothing left behind */
+        free(ix->first);
+        free(ix->time_ns);
+        free(ix->state);
+        ix->first = NULL;
+        ix->time_ns = NULL;
+        ix->state = NULL;
         return -1;
+    }
     ix->n_subjects = n;
     ix->loaded = 1;
     return 0;
@@ -513,8 +548,13 @@ static int load_vmotions(props_h5 *r, char *err, size_t err_len)
                  h5r_table_column_i64(t, path, "started_ns", 0, r->n_vmotions, r->vmotion_start, err, err_len) ||
                  h5r_table_column_i64(t, path, "done_ns", 0, r->n_vmotions, r->vmotion_done, err, err_len);
         H5Dclose(t);
-        if (rc != 0)
+        if (rc != 0) { /* not loaded: nothing left behind */
+            free(r->vmotion_vm);
+            free(r->vmotion_start);
+            free(r->vmotion_done);
+            r->vmotion_vm = r->vmotion_start = r->vmotion_done = NULL;
             return -1;
+        }
     }
     r->vmotions_loaded = 1;
     return 0;
