@@ -62,6 +62,17 @@ check_row() { # S H*
 check_row 8 20
 check_row 16 19
 [ -s study/sweep-8/cells.csv ] && ok || bad "the study's sweep of clusters of 8 wrote no cells.csv"
+# Two failures tolerated per cluster: a cluster of n hosts holds (n - 2) x
+# 384 GiB, and 6,400 GiB need 16.7 hosts' memory. Clusters of 8: 23 hosts
+# (8 + 8 + 7: 6 + 6 + 5 = 17; 22 hosts hold 6 + 6 + 4 = 16); clusters of
+# 16: 21 (16 + 5: 14 + 3 = 17; 20 hosts: 14 + 2 = 16).
+expect_status 0 "the study, failover level 2" "$study" "$(dirname "$vdcsim")" --vms 400 --sizes "8 16" \
+  --replications 2 --until 2h --failover-level 2 --output study2
+check_row 8 23
+check_row 16 21
+expect_status 2 "a study of clusters of 2 tolerating 2 failures" "$study" "$(dirname "$vdcsim")" --sizes "2" \
+  --failover-level 2
+expect_err "a cluster of 2 hosts cannot tolerate 2 host failure(s)" "a study of clusters of 2 tolerating 2 failures"
 expect_status 2 "a study of clusters of 1" "$study" "$(dirname "$vdcsim")" --sizes "1 8"
-expect_err "a cluster of 1 hosts cannot tolerate a host failure" "a study of clusters of 1"
+expect_err "a cluster of 1 hosts cannot tolerate 1 host failure(s)" "a study of clusters of 1"
 cli_end

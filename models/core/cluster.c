@@ -2,6 +2,7 @@
 #include "models/core/cluster.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/core/model_env.h"
 #include "models/core/placement_index.h"
@@ -62,21 +63,40 @@ placement_request cluster_vm_request(const cluster *c, uint32_t vm_id)
                                vm_spec_res(vs)->memory_reservation_mib};
 }
 
-int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place_purpose purpose,
-                                       const placement_choice *pc, const uint8_t *failover_host)
+/* The features hide from vm_id's placement the hosts it may not use
+ * (cluster_hooks mask); unmask_hosts shows them again. */
+static void mask_hosts(cluster *c, uint32_t vm_id, cluster_place_purpose purpose)
 {
-    placement_request req = cluster_vm_request(c, vm_id);
     c->n_masked = 0;
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->mask)
             f->hooks->mask(c, f, vm_id, purpose);
+}
+
+static void unmask_hosts(cluster *c)
+{
+    for (uint32_t i = 0; i < c->n_masked; i++)
+        c->view[c->masked[i]].usable = 1;
+    c->n_masked = 0;
+}
+
+void cluster_view_for(cluster *c, uint32_t vm_id, placement_host_view *out)
+{
+    mask_hosts(c, vm_id, CLUSTER_PLACE_POWER_ON);
+    memcpy(out, c->view + c->first_host, c->n_hosts * sizeof *out);
+    unmask_hosts(c);
+}
+
+int32_t cluster_choose_and_commit_with(cluster *c, uint32_t vm_id, cluster_place_purpose purpose,
+                                       const placement_choice *pc, const uint8_t *failover_host)
+{
+    placement_request req = cluster_vm_request(c, vm_id);
+    mask_hosts(c, vm_id, purpose);
     /* only the cluster's own hosts: those of other clusters were never
      * usable for it, and with `clusters` their entries are not its own */
     int32_t chosen = placement_choose_indexed(pc, c->view + c->first_host, c->n_hosts, &req,
                                               failover_host ? failover_host + c->first_host : NULL, c->free_index);
-    for (uint32_t i = 0; i < c->n_masked; i++)
-        c->view[c->masked[i]].usable = 1;
-    c->n_masked = 0;
+    unmask_hosts(c);
     if (chosen < 0)
         return -1;
     chosen += (int32_t)c->first_host;
@@ -92,6 +112,21 @@ int cluster_move_fits(const cluster *c, uint32_t vm_id, int32_t host_index, cons
 {
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->move_fits && !f->hooks->move_fits(c, f, vm_id, host_index, plan))
+            return 0;
+    return 1;
+}
+
+void cluster_room_forget(cluster *c, uint32_t vm_id)
+{
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->room_forget)
+            f->hooks->room_forget(c, f, vm_id);
+}
+
+int cluster_may_power_down(cluster *c, uint32_t host_id, const uint8_t *powered_on)
+{
+    for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
+        if (f->hooks->may_power_down && !f->hooks->may_power_down(c, f, host_id, powered_on))
             return 0;
     return 1;
 }
@@ -194,6 +229,7 @@ static int cluster_try_place(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 static void power_on_without_room(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
+    cluster_room_forget(c, vm_id);
     if (env->queue_on_no_capacity) {
         if (c->n_queued == c->cap_queued) {
             uint32_t cap = c->cap_queued ? c->cap_queued * 2 : 64;
@@ -248,6 +284,7 @@ void cluster_room_made(sim_ctx *ctx, cluster *c, int more_coming)
         int placed = cluster_try_place(ctx, c, w.vm);
         if (placed < 0) {
             c->placement_failures++; /* admission control refused it meanwhile (logged there) */
+            cluster_room_forget(c, w.vm);
         } else if (placed == 0 && more_coming) {
             c->held[kept++] = w;
         } else if (placed == 0) {

@@ -34,8 +34,11 @@
  *  - sample: at every cluster sample;
  *  - make_room: a power-on or a restart found no host: a feature may
  *    migrate other VMs to free one (DRS's prerequisite moves; HA asks DRS
- *    to defragment). A power-on then waits (held) until those moves end
- *    (cluster_room_made).
+ *    to defragment) or wake a standby host. A power-on then waits (held)
+ *    until those moves end (cluster_room_made);
+ *  - may_power_down: DPM asks before a host goes to standby (HA objects
+ *    when its failover capacity needs the host on);
+ *  - room_forget: a VM room was made for no longer waits for it.
  */
 #ifndef VDCSIM_MODELS_CORE_CLUSTER_H
 #define VDCSIM_MODELS_CORE_CLUSTER_H
@@ -164,6 +167,14 @@ typedef struct cluster_hooks {
      * is held until the feature calls cluster_room_made. */
     int (*make_room)(sim_ctx *ctx, cluster *c, const struct cluster_feature *f, uint32_t vm_id,
                      cluster_place_purpose purpose);
+    /* A power manager (DPM) would put `host_id` in standby, leaving on the
+     * cluster's hosts whose powered_on[i] is 1 (i: index among the
+     * cluster's hosts; `host_id`'s is already 0): 0 if the feature needs it on
+     * (vSphere HA keeps its failover capacity powered on). */
+    int (*may_power_down)(cluster *c, const struct cluster_feature *f, uint32_t host_id, const uint8_t *powered_on);
+    /* vm_id, for which make_room may have been asked, no longer waits for
+     * room: refused, queued, or its restarts given up (cluster_room_forget). */
+    void (*room_forget)(cluster *c, const struct cluster_feature *f, uint32_t vm_id);
 } cluster_hooks;
 
 typedef struct cluster_feature {
@@ -209,6 +220,19 @@ void cluster_move_end(cluster *c, uint32_t vm_id, int32_t src, int32_t dst, int 
 /* Asks the features to make room for vm_id (cluster_hooks make_room), in
  * feature order until one starts moves: 1 if one did, else 0. */
 int cluster_make_room(sim_ctx *ctx, cluster *c, uint32_t vm_id, cluster_place_purpose purpose);
+
+/* vm_id no longer waits for the room make_room made (cluster_hooks
+ * room_forget). */
+void cluster_room_forget(cluster *c, uint32_t vm_id);
+
+/* The cluster's own hosts' placement view (c->n_hosts entries into out) as
+ * a power-on of vm_id would see it: the features' masks applied (standby,
+ * evacuating, dedicated failover hosts, rules), then lifted again. */
+void cluster_view_for(cluster *c, uint32_t vm_id, placement_host_view *out);
+
+/* Asks the features whether `host_id` may go to standby (cluster_hooks
+ * may_power_down): 1 if none objects. */
+int cluster_may_power_down(cluster *c, uint32_t host_id, const uint8_t *powered_on);
 
 /* For the feature that made room for held power-ons: one of its
  * migrations ended. The held VMs try again, in order; when none of its

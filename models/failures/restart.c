@@ -155,6 +155,7 @@ static void restart_no_capacity(sim_ctx *ctx, cluster *c, failure_env *fe, resta
         schedule_tick(ctx, fe, delay);
         return;
     }
+    cluster_room_forget(c, e.vm); /* no retry will use room made for it */
     if (ha && e.attempts == ha->retries + 1) { /* the last retry: give up until a host rejoins */
         q->restarts_given_up++;
         ha->restarts_given_up++;

@@ -282,6 +282,26 @@ static drs_host_state drs_state_of(const drs_ctl *k, uint32_t h)
     return k->host_evacuating[drs_host_slot(k, h)] ? DRS_HOST_MAINTENANCE : DRS_HOST_UP;
 }
 
+/* Some VM holds a promise (drs_promise) on the cluster's host i. */
+static int has_promise(const drs_ctl *k, uint32_t i)
+{
+    for (uint32_t p = 0; p < k->n_promises; p++)
+        if (k->promises[p].host == i)
+            return 1;
+    return 0;
+}
+
+/* Host h's boot, or its failure before it ended: when the boot was for held
+ * power-ons (host_standby 3, drs_make_room), they try again. */
+static void boot_for_room_over(drs_ctl *k, uint32_t h)
+{
+    if (k->host_standby[drs_host_slot(k, h)] != 3)
+        return;
+    k->host_standby[drs_host_slot(k, h)] = 2;
+    k->prerequisites_open--;
+    k->room_made = 1;
+}
+
 /* VM v at `slot` of the per-VM arrays. */
 static int vm_movable_at(const drs_env *d, uint32_t v, uint32_t slot)
 {
@@ -623,7 +643,7 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
     double demand[2] = {0, 0}, cap[2] = {0, 0};
     uint32_t on = 0;
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        if (k->host_evacuating[drs_host_slot(k, h)] || k->host_standby[drs_host_slot(k, h)] == 2)
+        if (k->host_evacuating[drs_host_slot(k, h)] || k->host_standby[drs_host_slot(k, h)] >= 2)
             return; /* one change at a time */
         if (drs_state_of(k, h) != DRS_HOST_UP)
             continue;
@@ -656,24 +676,47 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
     }
     if (!(u < d->dpm_low) || on < 2)
         return;
-    /* the least loaded host whose VMs can all move; ties to the highest index */
+    if (k->prerequisites_open > 0 || k->n_promises > 0)
+        return; /* room is being made for a VM: no host goes down meanwhile [M] */
+    /* the least loaded host whose VMs can all move, promised to no VM and
+     * that the other features let go (HA's failover capacity); ties to the
+     * highest index */
+    uint8_t *powered_on = malloc(c->n_hosts ? c->n_hosts : 1);
+    if (!powered_on)
+        abort(); /* out of memory inside a handler */
+    for (uint32_t i = 0; i < c->n_hosts; i++)
+        powered_on[i] = drs_state_of(k, c->first_host + i) == DRS_HOST_UP;
     int32_t pick = -1;
-    double pick_load = INFINITY;
-    for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        if (drs_state_of(k, h) != DRS_HOST_UP)
-            continue;
-        double load = k->host_load[drs_host_slot(k, h)] / host_schedulable_mhz(&env->host_specs[h]);
-        if (!k->host_stuck[drs_host_slot(k, h)] && load <= pick_load) {
-            pick = (int32_t)h;
-            pick_load = load;
+    for (;;) {
+        pick = -1;
+        double pick_load = INFINITY;
+        for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
+            if (drs_state_of(k, h) != DRS_HOST_UP || k->host_stuck[drs_host_slot(k, h)])
+                continue;
+            double load = k->host_load[drs_host_slot(k, h)] / host_schedulable_mhz(&env->host_specs[h]);
+            if (load <= pick_load) {
+                pick = (int32_t)h;
+                pick_load = load;
+            }
         }
+        if (pick < 0)
+            break;
+        double left_cpu = cap[0] - host_schedulable_mhz(&env->host_specs[pick]);
+        double left_mem = cap[1] - (double)env->host_specs[pick].memory_mib;
+        double u_after = fmax(demand[0] / left_cpu, demand[1] / left_mem);
+        if (!(u_after < 0.5 * (d->dpm_low + d->dpm_high))) {
+            pick = -1; /* hosts are taken in load order: the search ends here */
+            break;
+        }
+        uint32_t i = (uint32_t)pick - c->first_host;
+        powered_on[i] = 0;
+        if (!has_promise(k, i) && cluster_may_power_down(c, (uint32_t)pick, powered_on))
+            break;
+        powered_on[i] = 1;
+        k->host_stuck[drs_host_slot(k, pick)] = 1; /* kept on: try the next */
     }
+    free(powered_on);
     if (pick < 0)
-        return;
-    double left_cpu = cap[0] - host_schedulable_mhz(&env->host_specs[pick]);
-    double left_mem = cap[1] - (double)env->host_specs[pick].memory_mib;
-    double u_after = fmax(demand[0] / left_cpu, demand[1] / left_mem);
-    if (!(u_after < 0.5 * (d->dpm_low + d->dpm_high)))
         return;
     k->host_evacuating[drs_host_slot(k, pick)] = 1;
     k->evacuation_for_standby[drs_host_slot(k, pick)] = 1;
@@ -700,6 +743,7 @@ static void drs_notice(sim_ctx *ctx, cluster *c, const cluster_feature *f, const
     case CLUSTER_NOTICE_HOST_DOWN: {
         uint32_t h = (uint32_t)n->host;
         k->host_state[drs_host_slot(k, h)] = DRS_HOST_DOWN;
+        boot_for_room_over(k, h); /* the held power-ons look elsewhere */
         advance(ctx, d, c);
         for (uint32_t i = k->first_open; i < k->n_migs; i++) {
             drs_migration *m = drs_mig(k, i);
@@ -909,6 +953,7 @@ static int drs_cluster_event(sim_ctx *ctx, cluster *c, const cluster_feature *f,
         break;
     }
     case DRS_OP_HOST_READY:
+        boot_for_room_over(k, (uint32_t)m->host);
         k->host_standby[drs_host_slot(k, m->host)] = 0;
         break;
     case DRS_OP_EVACUATE: {
@@ -1014,8 +1059,6 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
                        (double)(vmotion_set_active(&k->set) + vmotion_set_queued(&k->set)));
 }
 
-/* The cluster placed a VM or let one go: the view's per-host sums no
- * longer hold (view_imbalance walks next time). */
 /* Drops vm_id's promise (drs_promise), and with now_ns >= 0 every
  * promise expired by then; the rest keep their order. */
 static void drop_promises(drs_ctl *k, uint32_t vm_id, sim_time_ns now_ns)
@@ -1043,12 +1086,20 @@ static void add_promise(drs_ctl *k, const drs_promise *p)
     k->promises[k->n_promises++] = *p;
 }
 
+/* The cluster placed a VM or let one go: the view's per-host sums no
+ * longer hold (view_imbalance walks next time), and its promise
+ * (drs_promise) is over. */
 static void drs_vm_committed(cluster *c, const cluster_feature *f, uint32_t vm_id, int32_t host_index)
 {
     (void)host_index;
     drs_ctl *k = &drs_of(f, c)->ctl;
     k->sums_ok = 0;
     drop_promises(k, vm_id, -1);
+}
+
+static void drs_room_forget(cluster *c, const cluster_feature *f, uint32_t vm_id)
+{
+    drop_promises(&drs_of(f, c)->ctl, vm_id, -1);
 }
 
 static void drs_vm_gone(cluster *c, const cluster_feature *f, uint32_t vm_id)
@@ -1105,6 +1156,51 @@ static int in_a_rule(const drs_env *d, uint32_t v)
     return idx->offsets && v < idx->n_vms && idx->offsets[v + 1] > idx->offsets[v];
 }
 
+static int fits_somewhere(const placement_host_view *view, uint32_t nh, const placement_request *need)
+{
+    for (uint32_t i = 0; i < nh; i++)
+        if (placement_fits(&view[i], need))
+            return 1;
+    return 0;
+}
+
+/* DPM on, no migration makes room: a host in standby is powered on for
+ * vm_id (vSphere 7.0 Resource Management, "Admission Control": "a
+ * recommendation to power on sufficient standby hosts is made"; HA asks
+ * DRS/DPM to "bring hosts out of standby", vSphere HA Deepdive, "DPM and
+ * HA"). A host already booting where need still fits (with what is
+ * promised on it, in view) is used; else the lowest-index standby host
+ * where it fits boots. Returns the host's index in the cluster, or -1. */
+static int32_t wake_for_room(sim_ctx *ctx, drs_env *d, cluster *c, const placement_host_view *view,
+                             const placement_request *need, uint32_t vm_id, cluster_place_purpose purpose)
+{
+    drs_ctl *k = &d->ctl;
+    for (int booting = 1; booting >= 0; booting--)
+        for (uint32_t i = 0; i < c->n_hosts; i++) {
+            uint32_t h = c->first_host + i;
+            uint8_t standby = k->host_standby[drs_host_slot(k, h)];
+            if (k->host_state[drs_host_slot(k, h)] != DRS_HOST_UP || (booting ? standby < 2 : standby != 1))
+                continue;
+            placement_host_view on = view[i];
+            on.usable = 1;
+            if (!placement_fits(&on, need))
+                continue;
+            if (!booting) {
+                send_host(ctx, c->env, d, h, DRS_OP_POWER_ON, 0, 0, 0);
+                ctl_log(ctx, c, d->log_power_on, h, 1, 0, (double)vm_id);
+            }
+            /* a held power-on tries again when the boot ends (boot_for_room_over) */
+            if (purpose == CLUSTER_PLACE_POWER_ON && k->host_standby[drs_host_slot(k, h)] != 3) {
+                k->host_standby[drs_host_slot(k, h)] = 3;
+                k->prerequisites_open++;
+            } else if (!booting) {
+                k->host_standby[drs_host_slot(k, h)] = 2;
+            }
+            return (int32_t)i;
+        }
+    return -1;
+}
+
 /* A power-on or HA's restart found no host for vm_id (cluster_hooks
  * make_room): on the view as it will stand when the migrations in flight
  * have landed, plan the moves that free one host for it (drs_defrag.h) and
@@ -1122,7 +1218,13 @@ static int drs_make_room(sim_ctx *ctx, cluster *c, const cluster_feature *f, uin
     drs_defrag_vm *cand = malloc((nv ? nv : 1) * sizeof *cand);
     if (!view || !cand)
         abort(); /* out of memory inside a handler */
-    memcpy(view, c->view + c->first_host, nh * sizeof *view);
+    /* the hosts a power-on of vm_id may use (for a restart too: the plan
+     * leaves HA's dedicated failover hosts alone) are the targets and the
+     * destinations; standby, booting and evacuating hosts are neither */
+    cluster_view_for(c, vm_id, view);
+    for (uint32_t i = 0; i < nh; i++)
+        if (drs_state_of(k, c->first_host + i) != DRS_HOST_UP)
+            view[i].usable = 0;
     for (uint32_t r = k->first_open; r < k->n_migs; r++) {
         const drs_migration *m = drs_mig(k, r);
         if (m->outcome != 0 || c->vm_host[cluster_vm_slot(c, m->vm)] != m->src)
@@ -1131,7 +1233,12 @@ static int drs_make_room(sim_ctx *ctx, cluster *c, const cluster_feature *f, uin
         placement_view_remove(&view[(uint32_t)m->src - c->first_host], &req);
         placement_view_add(&view[(uint32_t)m->dst - c->first_host], &req);
     }
-    /* room promised to other VMs is taken; vm_id's own plan is redone */
+    /* room promised to other VMs is taken; vm_id's own plan is redone (its
+     * promise kept if its room is still there, e.g. its moves in flight) */
+    drs_promise own = {.vm = vm_id, .expires_ns = -1};
+    for (uint32_t i = 0; i < k->n_promises; i++)
+        if (k->promises[i].vm == vm_id)
+            own = k->promises[i];
     drop_promises(k, vm_id, sim_now(ctx));
     for (uint32_t i = 0; i < k->n_promises; i++)
         if (k->promises[i].host < nh)
@@ -1163,8 +1270,20 @@ static int drs_make_room(sim_ctx *ctx, cluster *c, const cluster_feature *f, uin
     }
     if (planned > 0)
         settle(ctx, d, c); /* the vMotion CPU reservations and the set's timer */
+    if (planned == 0 && own.expires_ns > sim_now(ctx) && own.host < nh && placement_fits(&view[own.host], &need)) {
+        target = own.host; /* the room made for it before is still coming */
+        started = 1;
+    } else if (planned == 0 && d->dpm && !fits_somewhere(view, nh, &need)) {
+        int32_t woken = wake_for_room(ctx, d, c, view, &need, vm_id, purpose);
+        if (woken >= 0) {
+            target = (uint32_t)woken;
+            started = 1;
+        }
+    }
     if (started > 0)
-        add_promise(k, &(drs_promise){.vm = vm_id, .host = target, .expires_ns = sim_now(ctx) + DRS_PROMISE_NS,
+        add_promise(k, &(drs_promise){.vm = vm_id, .host = target,
+                                      .expires_ns = own.host == target && own.expires_ns > sim_now(ctx)
+                                                        ? own.expires_ns : sim_now(ctx) + DRS_PROMISE_NS,
                                       .req = need});
     free(view);
     free(cand);
@@ -1181,4 +1300,5 @@ const cluster_hooks drs_cluster_hooks = {
     .vm_committed = drs_vm_committed,
     .vm_gone = drs_vm_gone,
     .make_room = drs_make_room,
+    .room_forget = drs_room_forget,
 };

@@ -483,6 +483,45 @@ static void ha_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
                        (double)ha_controller_failover_capacity(ha));
 }
 
+/* DPM would put host_id in standby (cluster_hooks may_power_down). vSphere
+ * HA "places a constraint to prevent DPM from powering down too many ESXi
+ * hosts if it would violate the Admission Control Policy", and with
+ * admission control disabled keeps two hosts on (Epping and Denneman,
+ * vSphere HA Deepdive, "DPM and HA"): the VMs powered on now must pass the
+ * policy on the hosts left on. A dedicated failover host stays on [M]; an
+ * admission policy that is not built in keeps one host on [M]. */
+static int ha_may_power_down(cluster *c, const cluster_feature *f, uint32_t host_id, const uint8_t *powered_on)
+{
+    ha_controller *ha = ha_of(c, f);
+    if (!ha)
+        return 1;
+    uint32_t on = 0;
+    for (uint32_t i = 0; i < c->n_hosts; i++)
+        on += powered_on[i] != 0;
+    if (ha->admission_ext)
+        return on >= 1;
+    if (ha->cfg.policy == HA_POLICY_DISABLED)
+        return on >= 2;
+    if (ha->cfg.policy == HA_POLICY_FAILOVER_HOSTS)
+        return !ha_own_host(ha, host_id)->failover_host;
+    int *was_up = malloc((ha->n_own_hosts ? ha->n_own_hosts : 1) * sizeof *was_up);
+    if (!was_up)
+        abort(); /* out of memory inside a handler */
+    for (uint32_t i = 0; i < ha->n_own_hosts; i++) {
+        uint32_t h = ha->own_first + i;
+        was_up[i] = ha->hosts[i].up;
+        int on_after = h >= c->first_host && h - c->first_host < c->n_hosts && powered_on[h - c->first_host];
+        ha->hosts[i].up = was_up[i] && on_after;
+    }
+    ha_totals_hosts_changed(ha->totals);
+    int ok = ha_totals_admit(ha->totals, ha->hosts, ha->n_own_hosts, ha->vms, ha->n_vms, NULL, -1, &ha->cfg);
+    for (uint32_t i = 0; i < ha->n_own_hosts; i++)
+        ha->hosts[i].up = was_up[i];
+    ha_totals_hosts_changed(ha->totals);
+    free(was_up);
+    return ok;
+}
+
 static const cluster_hooks ha_cluster_hooks = {
     .name = "ha",
     .observe = ha_observe,
@@ -491,6 +530,7 @@ static const cluster_hooks ha_cluster_hooks = {
     .vm_placed = ha_vm_placed,
     .vm_gone = ha_vm_gone,
     .sample = ha_sample,
+    .may_power_down = ha_may_power_down,
 };
 
 void ha_controller_vm_off(ha_controller *ha, uint32_t vm_id)

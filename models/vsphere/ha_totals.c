@@ -190,8 +190,8 @@ int ha_totals_admit(ha_totals *t, const ha_host *hosts, uint32_t n_hosts, const 
             t->reserved_mem_pct = ha_reserved_percentage(hosts, n_hosts, cfg, 1);
             t->caps_valid = 1;
         }
-        double res_cpu = t->sum_cpu_need_mhz + ha_vm_cpu_need_mhz(vm, cfg);
-        double res_mem = t->sum_mem_need_mib + ha_vm_mem_need_mib(vm);
+        double res_cpu = t->sum_cpu_need_mhz + (vm ? ha_vm_cpu_need_mhz(vm, cfg) : 0.0);
+        double res_mem = t->sum_mem_need_mib + (vm ? ha_vm_mem_need_mib(vm) : 0.0);
         double cpu_fc = t->cap_cpu_mhz > 0.0 ? (t->cap_cpu_mhz - res_cpu) / t->cap_cpu_mhz : 0.0;
         double mem_fc = t->cap_mem_mib > 0.0 ? (t->cap_mem_mib - res_mem) / t->cap_mem_mib : 0.0;
         /* as ha_admit_power_on: in percent, exactly reaching the reserve is admitted */
@@ -201,7 +201,7 @@ int ha_totals_admit(ha_totals *t, const ha_host *hosts, uint32_t n_hosts, const 
         double slot_cpu, slot_mem;
         slot_size(t, vm, cfg, &slot_cpu, &slot_mem);
         ensure_hosts(t, hosts, n_hosts, slot_cpu, slot_mem);
-        uint64_t used = used_slots(t, vms, n_vms, slot_cpu, slot_mem, cfg) + vm_slots(vm, slot_cpu, slot_mem, cfg);
+        uint64_t used = used_slots(t, vms, n_vms, slot_cpu, slot_mem, cfg) + (vm ? vm_slots(vm, slot_cpu, slot_mem, cfg) : 0);
         return cfg->failover_level <= t->n_up && slots_after(t, cfg->failover_level) >= used;
     }
     }

@@ -69,7 +69,8 @@ void ha_totals_off(ha_totals *t, const ha_vm *vms, uint32_t n_vms, uint32_t v, c
 void ha_totals_hosts_changed(ha_totals *t);
 
 /* ha_admit_power_on(hosts, n_hosts, vms, n_vms, vm, target, cfg), from the
- * totals. */
+ * totals. vm NULL: whether the VMs powered on now are within the policy
+ * (nothing more powered on), e.g. with fewer hosts up. */
 int ha_totals_admit(ha_totals *t, const ha_host *hosts, uint32_t n_hosts, const ha_vm *vms, uint32_t n_vms,
                     const ha_vm *vm, int32_t target, const ha_config *cfg);
 
