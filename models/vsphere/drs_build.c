@@ -724,6 +724,7 @@ static void free_ctl(drs_env *d)
     free(k->stats_sums);
     free(k->host_stuck);
     free(k->promises);
+    free(k->deferred);
     free(k->nic_gbps);
     free(k->cpu_charged);
     free(k->hosts);

@@ -66,11 +66,18 @@ static void mig_close(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration *m, in
     k->sums_ok = 0; /* the VM is back in the view at its host */
     k->host_in_flight[drs_host_slot(k, m->src)]--;
     k->host_in_flight[drs_host_slot(k, m->dst)]--;
+    if (outcome != 1)
+        cluster_uncommit(c, m->vm, m->dst); /* the destination's hold (request_move) */
     cluster_move_end(c, m->vm, m->src, m->dst, outcome == 1); /* devices (vGPUs): one side given back */
     if (m->reason == DRS_REASON_PREREQUISITE) { /* the held power-ons try again when the event is over */
         k->prerequisites_open--;
         k->room_made = 1;
     }
+    for (uint32_t i = 0; i < k->n_deferred; i++) /* moves waiting for this one go when the event is over */
+        if (k->deferred[i].state == 0 && k->deferred[i].after_vm == m->vm && k->deferred[i].dst == m->src) {
+            k->deferred[i].state = outcome == 1 ? 1 : 2;
+            k->deferred_ready = 1;
+        }
     while (k->first_open < k->n_migs && drs_mig(k, k->first_open)->outcome != 0)
         k->first_open++;
     if (m->stop_pending)
@@ -229,6 +236,10 @@ static int request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, in
     p.stun_device_bytes = cluster_move_begin(c, vm_id, src, dst); /* vGPUs taken at dst */
     if (p.stun_device_bytes < 0.0)
         return 0; /* a device the pass saw free is not: the move is dropped */
+    /* the destination holds the VM's memory and reservations from the
+     * start, as vMotion's does, the source until it arrives: a power-on
+     * or restart meanwhile cannot take the room it is going to */
+    cluster_commit(c, vm_id, dst);
     vmotion_event ev[2];
     uint32_t n = 0;
     int32_t r = mig_new(k);
@@ -556,6 +567,87 @@ static int full_pass(drs_env *d, cluster *c, drs_pass_result *res)
 }
 
 /* Fills the DRS view and runs one pass; its moves become migrations. */
+/* A VM anti-affine to vm_id (a hard rule) that is on host `to` and
+ * migrating away from it, or -1. Moving vm_id there now would put the two
+ * together until that migration ends: vSphere orders such
+ * recommendations (a recommendation lists its prerequisites, vSphere
+ * API ClusterRecommendation.prerequisite). */
+static int64_t leaving_anti_affine(const drs_env *d, const cluster *c, uint32_t vm_id, int32_t to)
+{
+    const drs_rule_index *idx = &d->rule_index;
+    const drs_ctl *k = &d->ctl;
+    if (!idx->offsets || vm_id >= idx->n_vms)
+        return -1;
+    for (uint32_t r = idx->offsets[vm_id]; r < idx->offsets[vm_id + 1]; r++) {
+        const drs_rule *rule = &d->rules[idx->rule_ids[r]];
+        if (rule->kind != DRS_RULE_VM_ANTI_AFFINITY)
+            continue;
+        for (uint32_t a = 0; a < rule->n_vms; a++) {
+            uint32_t u = rule->vms[a];
+            if (u == vm_id || u >= idx->n_vms || c->vm_host[cluster_vm_slot(c, u)] != to)
+                continue;
+            int32_t rec = k->vm_migration[drs_vm_slot(k, u)];
+            if (rec >= 0 && drs_mig(k, rec)->dst != to)
+                return (int64_t)u;
+        }
+    }
+    return -1;
+}
+
+static void defer_move(drs_ctl *k, const drs_deferred *e)
+{
+    if (k->n_deferred == k->cap_deferred) {
+        uint32_t cap = k->cap_deferred ? 2 * k->cap_deferred : 4;
+        drs_deferred *grown = realloc(k->deferred, cap * sizeof *grown);
+        if (!grown)
+            abort(); /* out of memory inside a handler */
+        k->deferred = grown;
+        k->cap_deferred = cap;
+    }
+    k->deferred[k->n_deferred++] = *e;
+}
+
+static void settle(sim_ctx *ctx, drs_env *d, cluster *c);
+
+/* Deferred moves whose prerequisite ended during the event just handled:
+ * those it left room for start, if the VM is still where the pass saw it
+ * and may go (another anti-affine VM leaving: it waits again); those
+ * whose prerequisite failed are dropped, as vCenter drops a
+ * recommendation whose prerequisite failed. */
+static void deferred_check(sim_ctx *ctx, drs_env *d, cluster *c)
+{
+    drs_ctl *k = &d->ctl;
+    if (!k->deferred_ready)
+        return;
+    k->deferred_ready = 0;
+    uint32_t kept = 0, started = 0;
+    for (uint32_t i = 0; i < k->n_deferred; i++) {
+        drs_deferred e = k->deferred[i];
+        if (e.state == 0) {
+            k->deferred[kept++] = e;
+            continue;
+        }
+        if (e.state == 2 || c->vm_host[cluster_vm_slot(c, e.vm)] != e.src || !vm_movable(d, c, e.vm) ||
+            drs_state_of(k, (uint32_t)e.dst) != DRS_HOST_UP)
+            continue;
+        int64_t leaving = leaving_anti_affine(d, c, e.vm, e.dst);
+        if (leaving >= 0) {
+            e.after_vm = (uint32_t)leaving;
+            e.state = 0;
+            k->deferred[kept++] = e;
+            continue;
+        }
+        if (!drs_rules_allow(d->rules, &d->rule_index, c->vm_host, e.vm, e.dst, 0))
+            continue;
+        if (started++ == 0)
+            advance(ctx, d, c); /* the set up to now before it takes new migrations, as a pass does */
+        request_move(ctx, d, c, e.vm, e.src, e.dst, (drs_reason)e.reason);
+    }
+    k->n_deferred = kept;
+    if (started > 0)
+        settle(ctx, d, c);
+}
+
 static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
 {
     const model_env *env = c->env;
@@ -569,6 +661,7 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
                                  .vmotions_in_flight = in_flight_on(k, h),
                                  .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
     }
+    k->n_deferred = 0; /* a new pass plans afresh */
     drs_pass_result res;
     int n = pass_is_idle(d, c, &res) ? 0 : full_pass(d, c, &res);
     if (n < 0)
@@ -592,7 +685,12 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
                                                         : DRS_REASON_RULE;
         ctl_log(ctx, c, d->log_move, mv->vm, mv->from, mv->to, mv->imbalance_after);
         k->moves_total++;
-        request_move(ctx, d, c, mv->vm, mv->from, mv->to, why);
+        int32_t leaving = leaving_anti_affine(d, c, mv->vm, mv->to);
+        if (leaving >= 0)
+            defer_move(k, &(drs_deferred){.vm = mv->vm, .after_vm = (uint32_t)leaving, .src = mv->from,
+                                          .dst = mv->to, .reason = (uint8_t)why});
+        else
+            request_move(ctx, d, c, mv->vm, mv->from, mv->to, why);
     }
 }
 
@@ -785,11 +883,12 @@ static void drs_notice(sim_ctx *ctx, cluster *c, const cluster_feature *f, const
 static void on_arrived(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, int32_t r)
 {
     drs_migration *m = drs_mig(&d->ctl, r);
-    if (c->vm_host[cluster_vm_slot(c, vm_id)] == m->src) { /* else its capacity was released meanwhile */
+    if (c->vm_host[cluster_vm_slot(c, vm_id)] == m->src) { /* the destination holds it already */
         cluster_uncommit(c, vm_id, m->src);
-        cluster_commit(c, vm_id, m->dst);
         c->vm_host[cluster_vm_slot(c, vm_id)] = m->dst;
         d->ctl.sums_ok = 0;
+    } else {
+        cluster_uncommit(c, vm_id, m->dst); /* released meanwhile (stopped): the hold goes too */
     }
     mig_close(ctx, d, c, m, 1);
 }
@@ -1122,14 +1221,17 @@ static void room_made_check(sim_ctx *ctx, drs_env *d, cluster *c)
 static int drs_cluster_handle(sim_ctx *ctx, cluster *c, const cluster_feature *f, const sim_event *ev)
 {
     int consumed = drs_cluster_event(ctx, c, f, ev);
-    if (consumed)
+    if (consumed) {
+        deferred_check(ctx, drs_of(f, c), c);
         room_made_check(ctx, drs_of(f, c), c);
+    }
     return consumed;
 }
 
 static void drs_observe(sim_ctx *ctx, cluster *c, const cluster_feature *f, const cluster_notice *n)
 {
     drs_notice(ctx, c, f, n);
+    deferred_check(ctx, drs_of(f, c), c);
     room_made_check(ctx, drs_of(f, c), c);
 }
 
@@ -1229,9 +1331,8 @@ static int drs_make_room(sim_ctx *ctx, cluster *c, const cluster_feature *f, uin
         const drs_migration *m = drs_mig(k, r);
         if (m->outcome != 0 || c->vm_host[cluster_vm_slot(c, m->vm)] != m->src)
             continue;
-        placement_request req = cluster_vm_request(c, m->vm);
+        placement_request req = cluster_vm_request(c, m->vm); /* held at dst already */
         placement_view_remove(&view[(uint32_t)m->src - c->first_host], &req);
-        placement_view_add(&view[(uint32_t)m->dst - c->first_host], &req);
     }
     /* room promised to other VMs is taken; vm_id's own plan is redone (its
      * promise kept if its room is still there, e.g. its moves in flight) */

@@ -153,6 +153,16 @@ typedef struct drs_promise {
     vdcsim_placement_request req;
 } drs_promise;
 
+/* A move of a pass that waits for another (vSphere's recommendations
+ * name their prerequisites): VM `vm` goes from `src` to `dst` once
+ * `after_vm`, anti-affine to it, has left `dst` (drs_controller.c). */
+typedef struct drs_deferred {
+    uint32_t vm, after_vm;
+    int32_t src, dst;
+    uint8_t reason; /* a drs_reason */
+    uint8_t state;  /* 0 waiting, 1 its prerequisite arrived, 2 it failed */
+} drs_deferred;
+
 /* How long a promise holds: HA's default retries span 30 minutes
  * (+2, +6, +14, +30 min) [M]. */
 #define DRS_PROMISE_NS (30LL * 60 * 1000000000LL)
@@ -259,6 +269,9 @@ typedef struct drs_ctl {
     int room_made;
     drs_promise *promises;    /* make_room's plans not yet used (drs_promise) */
     uint32_t n_promises, cap_promises;
+    drs_deferred *deferred;   /* the last pass's moves waiting for another (drs_deferred) */
+    uint32_t n_deferred, cap_deferred;
+    int deferred_ready;       /* one's prerequisite ended during the event */
     /* the stats pull (drs_stage.h): the staging sample whose stats are
      * not all taken yet, and how many of the cluster's hosts' are */
     sim_time_ns stats_sample_ns;
