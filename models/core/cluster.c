@@ -7,6 +7,7 @@
 #include "models/core/model_env.h"
 #include "models/core/placement_index.h"
 #include "models/workload/workload.h"
+#include "sim/grow.h"
 
 enum { CLUSTER_STREAM_LIFETIME = 5 };
 
@@ -231,14 +232,8 @@ static void power_on_without_room(sim_ctx *ctx, cluster *c, uint32_t vm_id)
     const model_env *env = c->env;
     cluster_room_forget(c, vm_id);
     if (env->queue_on_no_capacity) {
-        if (c->n_queued == c->cap_queued) {
-            uint32_t cap = c->cap_queued ? c->cap_queued * 2 : 64;
-            uint32_t *grown = realloc(c->queue, cap * sizeof *grown);
-            if (!grown)
-                abort(); /* out of memory inside a handler */
-            c->queue = grown;
-            c->cap_queued = cap;
-        }
+        if (sim_grow((void **)&c->queue, &c->cap_queued, c->n_queued + 1, sizeof *c->queue, 64))
+            abort(); /* out of memory inside a handler */
         c->queue[c->n_queued++] = vm_id;
         cluster_log(ctx, c, env->log_vm_queued, vm_id, c->n_queued, 0, 0.0);
         return;
@@ -262,14 +257,8 @@ static void cluster_power_on(sim_ctx *ctx, cluster *c, uint32_t vm_id)
      * waits behind them. */
     int waits = c->n_held > 0;
     if (waits || cluster_make_room(ctx, c, vm_id, CLUSTER_PLACE_POWER_ON)) {
-        if (c->n_held == c->cap_held) {
-            uint32_t cap = c->cap_held ? c->cap_held * 2 : 16;
-            cluster_held *grown = realloc(c->held, cap * sizeof *grown);
-            if (!grown)
-                abort(); /* out of memory inside a handler */
-            c->held = grown;
-            c->cap_held = cap;
-        }
+        if (sim_grow((void **)&c->held, &c->cap_held, c->n_held + 1, sizeof *c->held, 16))
+            abort(); /* out of memory inside a handler */
         c->held[c->n_held++] = (cluster_held){.vm = vm_id, .rounds = waits ? 0u : 1u};
         return;
     }

@@ -31,6 +31,7 @@
 #include "models/core/cluster.h"
 #include "models/failures/failure_internal.h"
 #include "models/vsphere/ha_controller.h"
+#include "sim/grow.h"
 
 int restart_init(restart_queue *q, uint32_t n_hosts, uint32_t n_vms)
 {
@@ -67,27 +68,15 @@ static void cluster_event_log(sim_ctx *ctx, cluster *c, int kind, int64_t subjec
 
 static void push_due(restart_queue *q, restart_entry e)
 {
-    if (q->n_due == q->cap_due) {
-        uint32_t cap = q->cap_due ? q->cap_due * 2 : 64;
-        restart_entry *grown = realloc(q->due, cap * sizeof *grown);
-        if (!grown)
-            abort(); /* out of memory inside a handler */
-        q->due = grown;
-        q->cap_due = cap;
-    }
+    if (sim_grow((void **)&q->due, &q->cap_due, q->n_due + 1, sizeof *q->due, 64))
+        abort(); /* out of memory inside a handler */
     q->due[q->n_due++] = e;
 }
 
 static void push_waiting(restart_queue *q, restart_entry e)
 {
-    if (q->n_waiting == q->cap_waiting) {
-        uint32_t cap = q->cap_waiting ? q->cap_waiting * 2 : 64;
-        restart_entry *grown = realloc(q->waiting, cap * sizeof *grown);
-        if (!grown)
-            abort();
-        q->waiting = grown;
-        q->cap_waiting = cap;
-    }
+    if (sim_grow((void **)&q->waiting, &q->cap_waiting, q->n_waiting + 1, sizeof *q->waiting, 64))
+        abort(); /* out of memory inside a handler */
     q->waiting[q->n_waiting++] = e;
 }
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/grow.h"
+
 k8s_gpu_request k8s_gpu_request_of(const k8s_pod_spec *p)
 {
     k8s_gpu_request r = {.num_gpu = 0, .milli = 0, .spec = p->gpu_spec};
@@ -28,19 +30,7 @@ k8s_gpu_request k8s_gpu_request_of(const k8s_pod_spec *p)
 
 int k8s_gpu_grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
 {
-    if (need <= *cap)
-        return 0;
-    uint64_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    if (c > UINT32_MAX || c > SIZE_MAX / elem)
-        return -1;
-    void *q = realloc(*p, (size_t)c * elem);
-    if (q == NULL)
-        return -1;
-    *p = q;
-    *cap = (uint32_t)c;
-    return 0;
+    return sim_grow(p, cap, need, elem, 16);
 }
 
 int k8s_gpu_enable(k8s_snapshot *s)

@@ -14,6 +14,7 @@
 #include "models/host/host_contention.h"
 #include "models/vsphere/drs_defrag.h"
 #include "models/core/model_env.h"
+#include "sim/grow.h"
 #include "sim/spill.h"
 
 #define MIB_BYTES 1048576.0
@@ -69,7 +70,7 @@ static void mig_close(sim_ctx *ctx, drs_env *d, cluster *c, drs_migration *m, in
     if (outcome != 1)
         cluster_uncommit(c, m->vm, m->dst); /* the destination's hold (request_move) */
     cluster_move_end(c, m->vm, m->src, m->dst, outcome == 1); /* devices (vGPUs): one side given back */
-    if (m->reason == DRS_REASON_PREREQUISITE) { /* the held power-ons try again when the event is over */
+    if (m->reason == DRS_REASON_PREREQUISITE || m->room_watch) { /* the held power-ons try again when the event is over */
         k->prerequisites_open--;
         k->room_made = 1;
     }
@@ -596,14 +597,8 @@ static int64_t leaving_anti_affine(const drs_env *d, const cluster *c, uint32_t 
 
 static void defer_move(drs_ctl *k, const drs_deferred *e)
 {
-    if (k->n_deferred == k->cap_deferred) {
-        uint32_t cap = k->cap_deferred ? 2 * k->cap_deferred : 4;
-        drs_deferred *grown = realloc(k->deferred, cap * sizeof *grown);
-        if (!grown)
-            abort(); /* out of memory inside a handler */
-        k->deferred = grown;
-        k->cap_deferred = cap;
-    }
+    if (sim_grow((void **)&k->deferred, &k->cap_deferred, k->n_deferred + 1, sizeof *k->deferred, 4))
+        abort(); /* out of memory inside a handler */
     k->deferred[k->n_deferred++] = *e;
 }
 
@@ -637,8 +632,10 @@ static void deferred_check(sim_ctx *ctx, drs_env *d, cluster *c)
             k->deferred[kept++] = e;
             continue;
         }
-        if (!drs_rules_allow(d->rules, &d->rule_index, c->vm_host, e.vm, e.dst, 0))
-            continue;
+        placement_request req = cluster_vm_request(c, e.vm);
+        if (!drs_rules_allow(d->rules, &d->rule_index, c->vm_host, e.vm, e.dst, 0) ||
+            !placement_fits(&c->view[e.dst], &req))
+            continue; /* the rules or the room changed since the pass */
         if (started++ == 0)
             advance(ctx, d, c); /* the set up to now before it takes new migrations, as a pass does */
         request_move(ctx, d, c, e.vm, e.src, e.dst, (drs_reason)e.reason);
@@ -661,7 +658,6 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
                                  .vmotions_in_flight = in_flight_on(k, h),
                                  .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
     }
-    k->n_deferred = 0; /* a new pass plans afresh */
     drs_pass_result res;
     int n = pass_is_idle(d, c, &res) ? 0 : full_pass(d, c, &res);
     if (n < 0)
@@ -697,13 +693,25 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
 /* Hosts being evacuated: when nothing is in flight to or from one, either
  * a pass moves what is left or, if nothing movable is left (or nothing can
  * move), it enters maintenance. */
+/* Host h has migrations in flight to or from it, or a move off it that
+ * waits for another (drs_deferred). */
+static int host_busy(const drs_ctl *k, uint32_t h)
+{
+    if (in_flight_on(k, h) > 0)
+        return 1;
+    for (uint32_t i = 0; i < k->n_deferred; i++)
+        if (k->deferred[i].state != 2 && k->deferred[i].src == (int32_t)h)
+            return 1;
+    return 0;
+}
+
 static void evacuation_check(sim_ctx *ctx, drs_env *d, cluster *c, int allow_pass)
 {
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
     int need_pass = 0;
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        if (!k->host_evacuating[drs_host_slot(k, h)] || in_flight_on(k, h) > 0)
+        if (!k->host_evacuating[drs_host_slot(k, h)] || host_busy(k, h))
             continue;
         for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms) && !need_pass; i++)
             need_pass = c->vm_host[cluster_vm_slot(c, cluster_vm_at(c, i))] == (int32_t)h && vm_movable(d, c, cluster_vm_at(c, i));
@@ -711,7 +719,7 @@ static void evacuation_check(sim_ctx *ctx, drs_env *d, cluster *c, int allow_pas
     if (need_pass && allow_pass)
         run_pass(ctx, d, c);
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        if (!k->host_evacuating[drs_host_slot(k, h)] || in_flight_on(k, h) > 0)
+        if (!k->host_evacuating[drs_host_slot(k, h)] || host_busy(k, h))
             continue;
         uint32_t left = 0;
         for (uint32_t i = 0; i < cluster_vm_count(c, env->n_vms); i++)
@@ -1105,6 +1113,29 @@ static int any_host_out(const drs_ctl *k, const cluster *c)
 
 /* Placement: hosts the hard rules forbid for vm_id, hosts being evacuated
  * and hosts in standby are unusable (the core restores the view). */
+/* Masks the sources of the migrations in flight of VMs anti-affine to
+ * vm_id (hard rules): they still run there. */
+static void mask_anti_affine_sources(const drs_env *d, cluster *c, uint32_t vm_id)
+{
+    const drs_rule_index *idx = &d->rule_index;
+    const drs_ctl *k = &d->ctl;
+    if (!idx->offsets || vm_id >= idx->n_vms)
+        return;
+    for (uint32_t r = idx->offsets[vm_id]; r < idx->offsets[vm_id + 1]; r++) {
+        const drs_rule *rule = &d->rules[idx->rule_ids[r]];
+        if (rule->kind != DRS_RULE_VM_ANTI_AFFINITY)
+            continue;
+        for (uint32_t a = 0; a < rule->n_vms; a++) {
+            uint32_t u = rule->vms[a];
+            if (u == vm_id || u >= idx->n_vms)
+                continue;
+            int32_t rec = k->vm_migration[drs_vm_slot(k, u)];
+            if (rec >= 0)
+                cluster_mask_host(c, (uint32_t)drs_mig(k, rec)->src);
+        }
+    }
+}
+
 static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluster_place_purpose purpose)
 {
     (void)purpose;
@@ -1126,6 +1157,9 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
     for (uint32_t i = k->n_migs; i-- > k->first_open;)
         if (drs_mig(k, i)->outcome == 0)
             c->vm_host[cluster_vm_slot(c, drs_mig(k, i)->vm)] = drs_mig(k, i)->saved_host;
+    /* an anti-affine VM in flight is on its source too until it arrives */
+    if (d->n_rules)
+        mask_anti_affine_sources(d, c, vm_id);
 }
 
 static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
@@ -1174,14 +1208,8 @@ static void drop_promises(drs_ctl *k, uint32_t vm_id, sim_time_ns now_ns)
 
 static void add_promise(drs_ctl *k, const drs_promise *p)
 {
-    if (k->n_promises == k->cap_promises) {
-        uint32_t cap = k->cap_promises ? 2 * k->cap_promises : 4;
-        drs_promise *grown = realloc(k->promises, cap * sizeof *grown);
-        if (!grown)
-            abort(); /* out of memory inside a handler */
-        k->promises = grown;
-        k->cap_promises = cap;
-    }
+    if (sim_grow((void **)&k->promises, &k->cap_promises, k->n_promises + 1, sizeof *k->promises, 4))
+        abort(); /* out of memory inside a handler */
     k->promises[k->n_promises++] = *p;
 }
 
@@ -1256,6 +1284,25 @@ static int in_a_rule(const drs_env *d, uint32_t v)
 {
     const drs_rule_index *idx = &d->rule_index;
     return idx->offsets && v < idx->n_vms && idx->offsets[v + 1] > idx->offsets[v];
+}
+
+/* A held power-on waits for the migrations in flight off host h (whatever
+ * their reason): each ends with the held VMs trying again, as a
+ * prerequisite move does (mig_close). How many there are. */
+static uint32_t watch_leaving(drs_ctl *k, uint32_t h)
+{
+    uint32_t n = 0;
+    for (uint32_t r = k->first_open; r < k->n_migs; r++) {
+        drs_migration *m = drs_mig(k, r);
+        if (m->outcome != 0 || m->src != (int32_t)h)
+            continue;
+        if (m->reason != DRS_REASON_PREREQUISITE && !m->room_watch) {
+            m->room_watch = 1;
+            k->prerequisites_open++;
+        }
+        n++;
+    }
+    return n;
 }
 
 static int fits_somewhere(const placement_host_view *view, uint32_t nh, const placement_request *need)
@@ -1371,7 +1418,8 @@ static int drs_make_room(sim_ctx *ctx, cluster *c, const cluster_feature *f, uin
     }
     if (planned > 0)
         settle(ctx, d, c); /* the vMotion CPU reservations and the set's timer */
-    if (planned == 0 && own.expires_ns > sim_now(ctx) && own.host < nh && placement_fits(&view[own.host], &need)) {
+    if (planned == 0 && own.expires_ns > sim_now(ctx) && own.host < nh && placement_fits(&view[own.host], &need) &&
+        (purpose == CLUSTER_PLACE_RESTART || watch_leaving(k, c->first_host + own.host) > 0)) {
         target = own.host; /* the room made for it before is still coming */
         started = 1;
     } else if (planned == 0 && d->dpm && !fits_somewhere(view, nh, &need)) {

@@ -183,6 +183,7 @@ typedef struct drs_migration {
     uint8_t paused;          /* STOP_COPY reached: the source was told to pause it */
     uint8_t stop_pending;    /* a power-off waits for the migration to end */
     uint8_t throttled;       /* SDPS slowed the guest down: the source was told */
+    uint8_t room_watch;      /* a held power-on waits for it to leave its source (drs_make_room) */
 } drs_migration;
 /* One record per move of the run, kept for /tables/vmotions at the end:
  * the small fields as bytes (120 -> 112 bytes; issue 18, memory). */
