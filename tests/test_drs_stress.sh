@@ -9,7 +9,11 @@
 #    seeds 1-4: every VM that arrived ends placed, refused by placement or
 #    refused by HA admission (none held for ever waiting for room:
 #    vms_arrived = vm_placed + vm_placement_failed + ha_admission_refused
-#    events, vms_queued 0); 1 and 2 threads give identical datasets.
+#    events, vms_queued 0); no host's memory reservations exceed its 64
+#    GiB at any event (web 8, burst 12, db 24 GiB reserved; a VM in vMotion
+#    counted on both hosts from vmotion_started to vmotion_done, which the
+#    model's holds cover: from the request to ARRIVED); 1 and 2 threads
+#    give identical datasets.
 # 2. A move waits for an anti-affine VM to leave (docs/vsphere.md, "4.
 #    Rules and pinning"). Three hosts, first fit, DRS threshold 5, control
 #    latency 100 ms; db-01 (6 GHz) and db2-01 (1 GHz) anti-affine, two
@@ -33,6 +37,18 @@ for seed in 1 2 3 4; do
                  END { print n + 0 }' s$seed/events.csv)
   want=$(awk -F, 'NR == 2 { print $1 " " $3 }' s$seed/tables/cluster.csv)
   [ "$got 0" = "$want" ] && ok || bad "seed $seed: placed + refused $got, arrived and queued '$want'"
+  over=$(awk -F, '
+    FNR == NR { if (FNR > 1) res[FNR - 2] = $2 == "web" ? 8 : $2 == "burst" ? 12 : $2 == "db" ? 24 : 0; next }
+    FNR == 1 { next }
+    function add(h, v, s) { load[h] += s * res[v]; if (load[h] > 64) over++ }
+    $2 == "vm_placed" || $2 == "vm_restarted" { on[$3] = $4; add($4, $3, 1) }
+    $2 == "vm_stopped" || $2 == "vm_failed" { if ($3 in on) { add(on[$3], $3, -1); delete on[$3] }
+                                              if ($3 in to) { add(to[$3], $3, -1); delete to[$3] } }
+    $2 == "vmotion_started" { to[$3] = $5; add($5, $3, 1) }
+    $2 == "vmotion_done" { if ($3 in on) add(on[$3], $3, -1); on[$3] = $5; delete to[$3] }
+    $2 == "vmotion_aborted" { if ($3 in to) { add(to[$3], $3, -1); delete to[$3] } }
+    END { print over + 0 }' s$seed/tables/vms.csv s$seed/events.csv)
+  [ "$over" = 0 ] && ok || bad "seed $seed: $over events left a host with more than 64 GiB reserved"
 done
 expect_status 0 "stress seed 4, 2 threads" "$vdcsim" run "$stress" --seed 4 --threads 2 --quiet -o s4t2.h5
 for obj in /series /events /tables; do

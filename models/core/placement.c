@@ -18,6 +18,13 @@ int placement_choice_read(const scenario *scn, vdcsim_policy_kind kind, const ch
     return policy_args_read(scn, &out->policy->info, key_args, &out->args, err, err_len);
 }
 
+int placement_reservations_fit(const placement_host_view *h, const placement_request *req)
+{
+    return h->committed_sriov_vfs + req->sriov_vfs <= h->sriov_vfs &&
+           h->reserved_cpu_mhz + req->cpu_reservation_mhz <= h->cpu_mhz &&
+           h->reserved_memory_mib + req->memory_reservation_mib <= (double)h->physical_memory_mib;
+}
+
 int placement_fits(const placement_host_view *h, const placement_request *req)
 {
     if (!h->usable)
@@ -26,11 +33,7 @@ int placement_fits(const placement_host_view *h, const placement_request *req)
         return 0;
     if (req->vcpus > h->logical_cpus)
         return 0;
-    if (h->committed_sriov_vfs + req->sriov_vfs > h->sriov_vfs)
-        return 0;
-    if (h->reserved_cpu_mhz + req->cpu_reservation_mhz > h->cpu_mhz)
-        return 0;
-    if (h->reserved_memory_mib + req->memory_reservation_mib > (double)h->physical_memory_mib)
+    if (!placement_reservations_fit(h, req))
         return 0;
     return h->committed_memory_mib + req->memory_mib <= h->memory_mib;
 }

@@ -41,6 +41,11 @@ int placement_choice_read(const scenario *scn, vdcsim_policy_kind kind, const ch
 /* 1 if the request fits on the host as the view stands. */
 int placement_fits(const placement_host_view *h, const placement_request *req);
 
+/* What a host's admission control checks when a VM arrives by vMotion:
+ * its CPU and memory reservations and SR-IOV functions fit what is not
+ * yet reserved (configured memory may be overcommitted). */
+int placement_reservations_fit(const placement_host_view *h, const placement_request *req);
+
 /* Adds what the request takes to the host's view (a VM placed there), or
  * takes it off again (never below zero). */
 void placement_view_add(placement_host_view *h, const placement_request *req);

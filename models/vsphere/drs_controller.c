@@ -595,11 +595,40 @@ static int64_t leaving_anti_affine(const drs_env *d, const cluster *c, uint32_t 
     return -1;
 }
 
+/* The VM whose migration off host `to` a move of vm_id there must wait
+ * for, or -1: an anti-affine VM leaving it, or, when vm_id's reservations
+ * do not fit there yet (the placement view holds a VM on its source until
+ * it arrives), a VM leaving it (the first open migration). vSphere runs a
+ * recommendation after those it names as prerequisites [M]. */
+static int64_t move_prerequisite(const drs_env *d, const cluster *c, uint32_t vm_id, int32_t to, int new_move)
+{
+    int64_t u = leaving_anti_affine(d, c, vm_id, to);
+    if (u >= 0)
+        return u;
+    placement_request req = cluster_vm_request(c, vm_id);
+    if (placement_reservations_fit(&c->view[to], &req))
+        return -1;
+    const drs_ctl *k = &d->ctl;
+    for (uint32_t r = k->first_open; r < k->n_migs; r++) {
+        const drs_migration *m = drs_mig(k, r);
+        if (m->outcome == 0 && m->src == to && m->dst != to)
+            return (int64_t)m->vm;
+    }
+    /* a move off it that waits itself: a new move goes after it (a move
+     * waits only for older ones, so no two wait for each other) */
+    for (uint32_t i = 0; new_move && i < k->n_deferred; i++)
+        if (k->deferred[i].state != 2 && k->deferred[i].src == to)
+            return (int64_t)k->deferred[i].vm;
+    return -1; /* nothing is leaving: the pass's view says it fits, it goes [M] */
+}
+
 static void defer_move(drs_ctl *k, const drs_deferred *e)
 {
     if (sim_grow((void **)&k->deferred, &k->cap_deferred, k->n_deferred + 1, sizeof *k->deferred, 4))
         abort(); /* out of memory inside a handler */
     k->deferred[k->n_deferred++] = *e;
+    if (e->reason == DRS_REASON_PREREQUISITE)
+        k->prerequisites_open++; /* held power-ons wait for it as for a started one */
 }
 
 static void settle(sim_ctx *ctx, drs_env *d, cluster *c);
@@ -612,35 +641,48 @@ static void settle(sim_ctx *ctx, drs_env *d, cluster *c);
 static void deferred_check(sim_ctx *ctx, drs_env *d, cluster *c)
 {
     drs_ctl *k = &d->ctl;
-    if (!k->deferred_ready)
-        return;
-    k->deferred_ready = 0;
-    uint32_t kept = 0, started = 0;
-    for (uint32_t i = 0; i < k->n_deferred; i++) {
-        drs_deferred e = k->deferred[i];
-        if (e.state == 0) {
-            k->deferred[kept++] = e;
-            continue;
+    uint32_t started = 0;
+    while (k->deferred_ready) { /* a dropped move drops those waiting for it: again */
+        k->deferred_ready = 0;
+        uint32_t kept = 0, n = k->n_deferred;
+        for (uint32_t i = 0; i < n; i++) {
+            drs_deferred e = k->deferred[i];
+            if (e.state == 0) {
+                k->deferred[kept++] = e;
+                continue;
+            }
+            int go = e.state == 1 && c->vm_host[cluster_vm_slot(c, e.vm)] == e.src && vm_movable(d, c, e.vm) &&
+                     drs_state_of(k, (uint32_t)e.dst) == DRS_HOST_UP;
+            int64_t leaving = go ? move_prerequisite(d, c, e.vm, e.dst, 0) : -1;
+            if (leaving >= 0) { /* another VM to wait for */
+                e.after_vm = (uint32_t)leaving;
+                e.state = 0;
+                k->deferred[kept++] = e;
+                continue;
+            }
+            if (e.reason == DRS_REASON_PREREQUISITE) { /* leaves the list: started (counted again) or dropped */
+                k->prerequisites_open--;
+                k->room_made = 1;
+            }
+            placement_request req = cluster_vm_request(c, e.vm);
+            if (!go || !drs_rules_allow(d->rules, &d->rule_index, c->vm_host, e.vm, e.dst, 0) ||
+                !placement_reservations_fit(&c->view[e.dst], &req)) {
+                /* dropped: the prerequisite failed, or the VM, the rules or
+                 * the room changed; so are the moves waiting for it */
+                for (uint32_t j = 0; j < n; j++)
+                    if ((j < kept || j > i) && k->deferred[j].state == 0 && k->deferred[j].after_vm == e.vm &&
+                        k->deferred[j].dst == e.src) {
+                        k->deferred[j].state = 2;
+                        k->deferred_ready = 1;
+                    }
+                continue;
+            }
+            if (started++ == 0)
+                advance(ctx, d, c); /* the set up to now before it takes new migrations, as a pass does */
+            request_move(ctx, d, c, e.vm, e.src, e.dst, (drs_reason)e.reason);
         }
-        if (e.state == 2 || c->vm_host[cluster_vm_slot(c, e.vm)] != e.src || !vm_movable(d, c, e.vm) ||
-            drs_state_of(k, (uint32_t)e.dst) != DRS_HOST_UP)
-            continue;
-        int64_t leaving = leaving_anti_affine(d, c, e.vm, e.dst);
-        if (leaving >= 0) {
-            e.after_vm = (uint32_t)leaving;
-            e.state = 0;
-            k->deferred[kept++] = e;
-            continue;
-        }
-        placement_request req = cluster_vm_request(c, e.vm);
-        if (!drs_rules_allow(d->rules, &d->rule_index, c->vm_host, e.vm, e.dst, 0) ||
-            !placement_fits(&c->view[e.dst], &req))
-            continue; /* the rules or the room changed since the pass */
-        if (started++ == 0)
-            advance(ctx, d, c); /* the set up to now before it takes new migrations, as a pass does */
-        request_move(ctx, d, c, e.vm, e.src, e.dst, (drs_reason)e.reason);
+        k->n_deferred = kept;
     }
-    k->n_deferred = kept;
     if (started > 0)
         settle(ctx, d, c);
 }
@@ -681,7 +723,7 @@ static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
                                                         : DRS_REASON_RULE;
         ctl_log(ctx, c, d->log_move, mv->vm, mv->from, mv->to, mv->imbalance_after);
         k->moves_total++;
-        int32_t leaving = leaving_anti_affine(d, c, mv->vm, mv->to);
+        int64_t leaving = move_prerequisite(d, c, mv->vm, mv->to, 1);
         if (leaving >= 0)
             defer_move(k, &(drs_deferred){.vm = mv->vm, .after_vm = (uint32_t)leaving, .src = mv->from,
                                           .dst = mv->to, .reason = (uint8_t)why});
@@ -1413,8 +1455,17 @@ static int drs_make_room(sim_ctx *ctx, cluster *c, const cluster_feature *f, uin
     int started = 0;
     for (int j = 0; j < planned; j++) {
         const drs_defrag_vm *m = &cand[moves[j].index];
-        started += request_move(ctx, d, c, m->vm, (int32_t)(m->host + c->first_host),
-                                (int32_t)(moves[j].dst + c->first_host), why);
+        int32_t src = (int32_t)(m->host + c->first_host), dst = (int32_t)(moves[j].dst + c->first_host);
+        /* the plan counts room that VMs in flight are freeing: a move into
+         * it waits for them, as a pass's does */
+        int64_t leaving = move_prerequisite(d, c, m->vm, dst, 1);
+        if (leaving >= 0) {
+            defer_move(k, &(drs_deferred){.vm = m->vm, .after_vm = (uint32_t)leaving, .src = src, .dst = dst,
+                                          .reason = (uint8_t)why});
+            started++;
+        } else {
+            started += request_move(ctx, d, c, m->vm, src, dst, why);
+        }
     }
     if (planned > 0)
         settle(ctx, d, c); /* the vMotion CPU reservations and the set's timer */
