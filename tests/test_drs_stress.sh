@@ -12,8 +12,9 @@
 #    events, vms_queued 0); no host's memory reservations exceed its 64
 #    GiB at any event (web 8, burst 12, db 24 GiB reserved; a VM in vMotion
 #    counted on both hosts from vmotion_started to vmotion_done, which the
-#    model's holds cover: from the request to ARRIVED); 1 and 2 threads
-#    give identical datasets.
+#    model's holds cover: from the request to ARRIVED; checked where a VM
+#    arrives: placed, restarted, vMotion started); 1 and 2 threads give
+#    identical datasets.
 # 2. A move waits for an anti-affine VM to leave (docs/vsphere.md, "4.
 #    Rules and pinning"). Three hosts, first fit, DRS threshold 5, control
 #    latency 100 ms; db-01 (6 GHz) and db2-01 (1 GHz) anti-affine, two
@@ -40,13 +41,13 @@ for seed in 1 2 3 4; do
   over=$(awk -F, '
     FNR == NR { if (FNR > 1) res[FNR - 2] = $2 == "web" ? 8 : $2 == "burst" ? 12 : $2 == "db" ? 24 : 0; next }
     FNR == 1 { next }
-    function add(h, v, s) { load[h] += s * res[v]; if (load[h] > 64) over++ }
-    $2 == "vm_placed" || $2 == "vm_restarted" { on[$3] = $4; add($4, $3, 1) }
-    $2 == "vm_stopped" || $2 == "vm_failed" { if ($3 in on) { add(on[$3], $3, -1); delete on[$3] }
-                                              if ($3 in to) { add(to[$3], $3, -1); delete to[$3] } }
-    $2 == "vmotion_started" { to[$3] = $5; add($5, $3, 1) }
-    $2 == "vmotion_done" { if ($3 in on) add(on[$3], $3, -1); on[$3] = $5; delete to[$3] }
-    $2 == "vmotion_aborted" { if ($3 in to) { add(to[$3], $3, -1); delete to[$3] } }
+    function check(h,   v, s) { s = 0; for (v in on) if (on[v] == h) s += res[v]
+                                for (v in to) if (to[v] == h) s += res[v]; if (s > 64) over++ }
+    $2 == "vm_placed" || $2 == "vm_restarted" { on[$3] = $4; check($4) }
+    $2 == "vm_stopped" || $2 == "vm_failed" { delete on[$3]; delete to[$3] }
+    $2 == "vmotion_started" { to[$3] = $5; check($5) }
+    $2 == "vmotion_done" { if ($3 in on) on[$3] = $5; delete to[$3] }
+    $2 == "vmotion_aborted" { delete to[$3] }
     END { print over + 0 }' s$seed/tables/vms.csv s$seed/events.csv)
   [ "$over" = 0 ] && ok || bad "seed $seed: $over events left a host with more than 64 GiB reserved"
 done

@@ -314,10 +314,21 @@ static void boot_for_room_over(drs_ctl *k, uint32_t h)
     k->room_made = 1;
 }
 
-/* VM v at `slot` of the per-VM arrays. */
+/* VM v has a move waiting for another (drs_deferred, state 0 or 1). */
+static int has_deferred(const drs_ctl *k, uint32_t v)
+{
+    for (uint32_t i = 0; i < k->n_deferred; i++)
+        if (k->deferred[i].vm == v && k->deferred[i].state <= 1)
+            return 1;
+    return 0;
+}
+
+/* VM v at `slot` of the per-VM arrays: not pinned, running, not in
+ * flight, and no move of it waiting (a pass does not plan it again). */
 static int vm_movable_at(const drs_env *d, uint32_t v, uint32_t slot)
 {
-    return !d->vm_pinned[v] && d->ctl.vm_running[slot] && d->ctl.vm_migration[slot] < 0;
+    return !d->vm_pinned[v] && d->ctl.vm_running[slot] && d->ctl.vm_migration[slot] < 0 &&
+           !(d->ctl.n_deferred && has_deferred(&d->ctl, v));
 }
 
 static int vm_movable(const drs_env *d, const cluster *c, uint32_t v)
@@ -633,55 +644,83 @@ static void defer_move(drs_ctl *k, const drs_deferred *e)
 
 static void settle(sim_ctx *ctx, drs_env *d, cluster *c);
 
+/* Moves waiting for vm_id to leave host `from` (drs_deferred) are dropped
+ * when it will not: unless it is in flight from there or another move of
+ * it from there still waits (mig_close then marks them). */
+static void drop_dependants(drs_ctl *k, uint32_t vm_id, int32_t from)
+{
+    int32_t rec = k->vm_migration[drs_vm_slot(k, vm_id)];
+    if (rec >= 0 && drs_mig(k, rec)->src == from)
+        return;
+    for (uint32_t i = 0; i < k->n_deferred; i++)
+        if (k->deferred[i].vm == vm_id && k->deferred[i].src == from && k->deferred[i].state <= 1)
+            return;
+    for (uint32_t i = 0; i < k->n_deferred; i++)
+        if (k->deferred[i].state == 0 && k->deferred[i].after_vm == vm_id && k->deferred[i].dst == from) {
+            k->deferred[i].state = 2;
+            k->deferred_ready = 1;
+        }
+}
+
+static int32_t current_host(const void *arg, uint32_t vm_id);
+static void evacuation_check(sim_ctx *ctx, drs_env *d, cluster *c, int allow_pass);
+
 /* Deferred moves whose prerequisite ended during the event just handled:
  * those it left room for start, if the VM is still where the pass saw it
- * and may go (another anti-affine VM leaving: it waits again); those
- * whose prerequisite failed are dropped, as vCenter drops a
- * recommendation whose prerequisite failed. */
+ * and may go (another VM to wait for: it waits again); those whose
+ * prerequisite failed, or that may no longer go, are dropped, as vCenter
+ * drops a recommendation whose prerequisite failed, and so are the moves
+ * waiting for them. An evacuation that a dropped move held up is looked
+ * at again. */
 static void deferred_check(sim_ctx *ctx, drs_env *d, cluster *c)
 {
     drs_ctl *k = &d->ctl;
     uint32_t started = 0;
+    int evacuating = 0;
     while (k->deferred_ready) { /* a dropped move drops those waiting for it: again */
         k->deferred_ready = 0;
-        uint32_t kept = 0, n = k->n_deferred;
-        for (uint32_t i = 0; i < n; i++) {
+        for (uint32_t i = 0; i < k->n_deferred; i++) {
             drs_deferred e = k->deferred[i];
-            if (e.state == 0) {
-                k->deferred[kept++] = e;
+            if (e.state != 1 && e.state != 2)
                 continue;
-            }
+            k->deferred[i].state = 3; /* leaves the list (vm_movable no longer sees it) */
             int go = e.state == 1 && c->vm_host[cluster_vm_slot(c, e.vm)] == e.src && vm_movable(d, c, e.vm) &&
                      drs_state_of(k, (uint32_t)e.dst) == DRS_HOST_UP;
             int64_t leaving = go ? move_prerequisite(d, c, e.vm, e.dst, 0) : -1;
             if (leaving >= 0) { /* another VM to wait for */
-                e.after_vm = (uint32_t)leaving;
-                e.state = 0;
-                k->deferred[kept++] = e;
+                k->deferred[i].after_vm = (uint32_t)leaving;
+                k->deferred[i].state = 0;
                 continue;
             }
-            if (e.reason == DRS_REASON_PREREQUISITE) { /* leaves the list: started (counted again) or dropped */
+            if (e.reason == DRS_REASON_PREREQUISITE) { /* started (counted again) or dropped */
                 k->prerequisites_open--;
                 k->room_made = 1;
             }
             placement_request req = cluster_vm_request(c, e.vm);
-            if (!go || !drs_rules_allow(d->rules, &d->rule_index, c->vm_host, e.vm, e.dst, 0) ||
-                !placement_reservations_fit(&c->view[e.dst], &req)) {
-                /* dropped: the prerequisite failed, or the VM, the rules or
-                 * the room changed; so are the moves waiting for it */
-                for (uint32_t j = 0; j < n; j++)
-                    if ((j < kept || j > i) && k->deferred[j].state == 0 && k->deferred[j].after_vm == e.vm &&
-                        k->deferred[j].dst == e.src) {
-                        k->deferred[j].state = 2;
-                        k->deferred_ready = 1;
-                    }
-                continue;
+            cluster_plan plan = {current_host, c};
+            go = go && drs_rules_allow(d->rules, &d->rule_index, c->vm_host, e.vm, e.dst, 0) &&
+                 placement_reservations_fit(&c->view[e.dst], &req) && cluster_move_fits(c, e.vm, e.dst, &plan);
+            if (go) {
+                if (started++ == 0)
+                    advance(ctx, d, c); /* the set up to now before it takes new migrations, as a pass does */
+                go = request_move(ctx, d, c, e.vm, e.src, e.dst, (drs_reason)e.reason);
             }
-            if (started++ == 0)
-                advance(ctx, d, c); /* the set up to now before it takes new migrations, as a pass does */
-            request_move(ctx, d, c, e.vm, e.src, e.dst, (drs_reason)e.reason);
+            if (!go) { /* dropped: the prerequisite failed, or the VM, the rules, the room or a device changed */
+                drop_dependants(k, e.vm, e.src);
+                evacuating |= k->host_evacuating[drs_host_slot(k, (uint32_t)e.src)];
+            }
         }
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < k->n_deferred; i++)
+            if (k->deferred[i].state != 3)
+                k->deferred[kept++] = k->deferred[i];
         k->n_deferred = kept;
+    }
+    if (evacuating) {
+        if (started == 0)
+            advance(ctx, d, c);
+        evacuation_check(ctx, d, c, 1); /* the host it held up may be empty now */
+        started++;
     }
     if (started > 0)
         settle(ctx, d, c);
