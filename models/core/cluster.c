@@ -54,7 +54,11 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id, cluster_place_purp
 
 placement_request cluster_vm_request(const cluster *c, uint32_t vm_id)
 {
-    const vm_spec *vs = &c->env->vm_specs[vm_id];
+    return cluster_spec_request(&c->env->vm_specs[vm_id]);
+}
+
+placement_request cluster_spec_request(const vm_spec *vs)
+{
     return (placement_request){vm_spec_vcpus(vs),
                                vm_spec_memory_mib(vs),
                                vs->host_group,

@@ -245,6 +245,10 @@ void cluster_room_made(sim_ctx *ctx, cluster *c, int more_coming);
 /* What vm_id asks of a host: the request placement_fits checks. */
 placement_request cluster_vm_request(const cluster *c, uint32_t vm_id);
 
+/* The same for a VM's spec (no cluster needed: the placement preview). */
+struct vm_spec;
+placement_request cluster_spec_request(const struct vm_spec *vs);
+
 /* For a mask hook: hides a host from the placement being chosen (another
  * cluster's host is ignored: the placement never looks at it). */
 void cluster_mask_host(cluster *c, uint32_t host_index);

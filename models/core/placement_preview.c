@@ -47,22 +47,11 @@ void core_placement_preview(const core_model *m, FILE *out)
     sort_model = m;
     qsort(order, n, sizeof *order, by_start);
     for (uint32_t i = 0; i < n; i++) {
-        const vm_spec *vs = &m->vm_specs[order[i]];
-        placement_request req = {vm_spec_vcpus(vs),
-                                 vm_spec_memory_mib(vs),
-                                 vs->host_group,
-                                 vm_spec_cpu_demand(vs)->mean,
-                                 vm_spec_res(vs)->sriov ? 1u : 0u,
-                                 vm_spec_res(vs)->cpu_reservation_mhz,
-                                 vm_spec_res(vs)->memory_reservation_mib};
+        placement_request req = cluster_spec_request(&m->vm_specs[order[i]]);
         int32_t h = placement_choose(&m->ctrl.placement, view, n_hosts, &req, NULL);
         if (h < 0)
             continue;
-        view[h].committed_memory_mib += vm_spec_memory_mib(vs);
-        view[h].committed_cpu_mhz += vm_spec_cpu_demand(vs)->mean;
-        view[h].committed_sriov_vfs += vm_spec_res(vs)->sriov ? 1u : 0u;
-        view[h].reserved_cpu_mhz += vm_spec_res(vs)->cpu_reservation_mhz;
-        view[h].reserved_memory_mib += vm_spec_res(vs)->memory_reservation_mib;
+        placement_view_add(&view[h], &req);
     }
     uint32_t over = 0, idle = 0;
     int32_t worst = -1;

@@ -579,15 +579,13 @@ static int full_pass(drs_env *d, cluster *c, drs_pass_result *res)
 }
 
 /* Fills the DRS view and runs one pass; its moves become migrations. */
-/* A VM anti-affine to vm_id (a hard rule) that is on host `to` and
- * migrating away from it, or -1. Moving vm_id there now would put the two
- * together until that migration ends: vSphere orders such
- * recommendations (a recommendation lists its prerequisites, vSphere
- * API ClusterRecommendation.prerequisite). */
-static int64_t leaving_anti_affine(const drs_env *d, const cluster *c, uint32_t vm_id, int32_t to)
+/* The VMs a hard anti-affinity rule keeps apart from vm_id, each passed to
+ * visit until one returns >= 0, which is returned (else -1). */
+static int64_t each_anti_affine(const drs_env *d, uint32_t vm_id,
+                                int64_t (*visit)(const drs_env *d, cluster *c, uint32_t u, int32_t arg), cluster *c,
+                                int32_t arg)
 {
     const drs_rule_index *idx = &d->rule_index;
-    const drs_ctl *k = &d->ctl;
     if (!idx->offsets || vm_id >= idx->n_vms)
         return -1;
     for (uint32_t r = idx->offsets[vm_id]; r < idx->offsets[vm_id + 1]; r++) {
@@ -595,15 +593,29 @@ static int64_t leaving_anti_affine(const drs_env *d, const cluster *c, uint32_t 
         if (rule->kind != DRS_RULE_VM_ANTI_AFFINITY)
             continue;
         for (uint32_t a = 0; a < rule->n_vms; a++) {
-            uint32_t u = rule->vms[a];
-            if (u == vm_id || u >= idx->n_vms || c->vm_host[cluster_vm_slot(c, u)] != to)
-                continue;
-            int32_t rec = k->vm_migration[drs_vm_slot(k, u)];
-            if (rec >= 0 && drs_mig(k, rec)->dst != to)
-                return (int64_t)u;
+            int64_t got = rule->vms[a] == vm_id || rule->vms[a] >= idx->n_vms ? -1 : visit(d, c, rule->vms[a], arg);
+            if (got >= 0)
+                return got;
         }
     }
     return -1;
+}
+
+/* u, if it is on `to` and migrating away from it. */
+static int64_t leaving_from(const drs_env *d, cluster *c, uint32_t u, int32_t to)
+{
+    int32_t rec = d->ctl.vm_migration[drs_vm_slot(&d->ctl, u)];
+    return c->vm_host[cluster_vm_slot(c, u)] == to && rec >= 0 && drs_mig(&d->ctl, rec)->dst != to ? (int64_t)u : -1;
+}
+
+/* A VM anti-affine to vm_id (a hard rule) that is on host `to` and
+ * migrating away from it, or -1. Moving vm_id there now would put the two
+ * together until that migration ends: vSphere orders such
+ * recommendations (a recommendation lists its prerequisites, vSphere
+ * API ClusterRecommendation.prerequisite). */
+static int64_t leaving_anti_affine(const drs_env *d, cluster *c, uint32_t vm_id, int32_t to)
+{
+    return each_anti_affine(d, vm_id, leaving_from, c, to);
 }
 
 /* The VM whose migration off host `to` a move of vm_id there must wait
@@ -611,7 +623,7 @@ static int64_t leaving_anti_affine(const drs_env *d, const cluster *c, uint32_t 
  * do not fit there yet (the placement view holds a VM on its source until
  * it arrives), a VM leaving it (the first open migration). vSphere runs a
  * recommendation after those it names as prerequisites [M]. */
-static int64_t move_prerequisite(const drs_env *d, const cluster *c, uint32_t vm_id, int32_t to, int new_move)
+static int64_t move_prerequisite(const drs_env *d, cluster *c, uint32_t vm_id, int32_t to, int new_move)
 {
     int64_t u = leaving_anti_affine(d, c, vm_id, to);
     if (u >= 0)
@@ -1194,27 +1206,14 @@ static int any_host_out(const drs_ctl *k, const cluster *c)
 
 /* Placement: hosts the hard rules forbid for vm_id, hosts being evacuated
  * and hosts in standby are unusable (the core restores the view). */
-/* Masks the sources of the migrations in flight of VMs anti-affine to
- * vm_id (hard rules): they still run there. */
-static void mask_anti_affine_sources(const drs_env *d, cluster *c, uint32_t vm_id)
+/* Masks the source of u's migration in flight (for each_anti_affine). */
+static int64_t mask_source(const drs_env *d, cluster *c, uint32_t u, int32_t unused)
 {
-    const drs_rule_index *idx = &d->rule_index;
-    const drs_ctl *k = &d->ctl;
-    if (!idx->offsets || vm_id >= idx->n_vms)
-        return;
-    for (uint32_t r = idx->offsets[vm_id]; r < idx->offsets[vm_id + 1]; r++) {
-        const drs_rule *rule = &d->rules[idx->rule_ids[r]];
-        if (rule->kind != DRS_RULE_VM_ANTI_AFFINITY)
-            continue;
-        for (uint32_t a = 0; a < rule->n_vms; a++) {
-            uint32_t u = rule->vms[a];
-            if (u == vm_id || u >= idx->n_vms)
-                continue;
-            int32_t rec = k->vm_migration[drs_vm_slot(k, u)];
-            if (rec >= 0)
-                cluster_mask_host(c, (uint32_t)drs_mig(k, rec)->src);
-        }
-    }
+    (void)unused;
+    int32_t rec = d->ctl.vm_migration[drs_vm_slot(&d->ctl, u)];
+    if (rec >= 0)
+        cluster_mask_host(c, (uint32_t)drs_mig(&d->ctl, rec)->src);
+    return -1;
 }
 
 static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, cluster_place_purpose purpose)
@@ -1238,9 +1237,8 @@ static void drs_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, clust
     for (uint32_t i = k->n_migs; i-- > k->first_open;)
         if (drs_mig(k, i)->outcome == 0)
             c->vm_host[cluster_vm_slot(c, drs_mig(k, i)->vm)] = drs_mig(k, i)->saved_host;
-    /* an anti-affine VM in flight is on its source too until it arrives */
-    if (d->n_rules)
-        mask_anti_affine_sources(d, c, vm_id);
+    if (d->n_rules) /* VMs anti-affine to it still run there */
+        each_anti_affine(d, vm_id, mask_source, c, -1);
 }
 
 static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *f)
