@@ -8,42 +8,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "scenario/text_file.h"
 #include "scenario/text_prepare.h"
 
 #define MAX_FILE_BYTES (1 << 20)
 #define MAX_PROPERTIES 10000
-
-static char *read_all(const char *path, char *err, size_t err_len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, err_len, "%s: cannot read: %s", path, strerror(errno));
-        return NULL;
-    }
-    /* A device (/dev/zero) is no properties file (issue 13, defect 11). */
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, err_len, "%s: not a regular file (expected a properties file)", path);
-        fclose(f);
-        return NULL;
-    }
-    char *buf = malloc(MAX_FILE_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, MAX_FILE_BYTES + 1, f) : 0;
-    int bad = !buf || ferror(f);
-    fclose(f);
-    if (bad || n > MAX_FILE_BYTES) {
-        snprintf(err, err_len, "%s: %s", path, bad ? "cannot read" : "larger than 1 MiB");
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    if (strlen(buf) != n) {
-        snprintf(err, err_len, "%s: contains a NUL byte", path);
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
 
 static int line_of(const config_setting_t *s)
 {
@@ -167,7 +136,8 @@ int props_file_load(const char *path, const props_builtin_params *params, props_
                     size_t err_len)
 {
     memset(out, 0, sizeof *out);
-    char *text = read_all(path, err, err_len);
+    size_t len = 0;
+    char *text = scn_read_text_file(path, "a properties file", MAX_FILE_BYTES, &len, err, err_len);
     if (!text)
         return -1;
     config_t cfg;

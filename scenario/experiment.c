@@ -10,6 +10,7 @@
 
 #include "scenario/loader.h"
 #include "scenario/scenario.h"
+#include "scenario/text_file.h"
 #include "scenario/text_prepare.h"
 
 #define MAX_RUNS 10000000LL
@@ -23,51 +24,6 @@ static char *copy_string(const char *s)
     if (c)
         memcpy(c, s, len);
     return c;
-}
-
-/* Reads a whole file; NULL with errno set on failure. */
-static char *read_text(const char *path, size_t *out_len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    /* A directory failed with "Input/output error"; a device (/dev/zero)
-     * was read without end, doubling the buffer until memory ran out. */
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        int dir = S_ISDIR(st.st_mode);
-        fclose(f);
-        errno = dir ? EISDIR : EINVAL;
-        return NULL;
-    }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    int failed = !buf || ferror(f);
-    fclose(f);
-    if (failed) {
-        free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    buf[len] = '\0';
-    *out_len = len;
-    return buf;
 }
 
 /* `file` against the directory of `base` unless absolute; NULL: no memory. */
@@ -444,20 +400,9 @@ experiment *experiment_load_with(const char *path, const char *const *extra_set,
     if (err_len > 0)
         err[0] = '\0';
     size_t len = 0;
-    char *text = read_text(path, &len);
-    if (!text) {
-        snprintf(err, err_len, "%s: cannot read: %s", path,
-                 errno == EISDIR ? "is a directory (expected an experiment file)"
-                 : errno == EINVAL ? "not a regular file (expected an experiment file)"
-                                   : strerror(errno));
+    char *text = scn_read_text_file(path, "an experiment file", 0, &len, err, err_len);
+    if (!text)
         return NULL;
-    }
-    /* libconfig would stop at a NUL byte and read the rest as missing. */
-    if (strlen(text) != len) {
-        snprintf(err, err_len, "%s: cannot read: contains a NUL byte (expected a text file)", path);
-        free(text);
-        return NULL;
-    }
     experiment *e = calloc(1, sizeof *e);
     config_t cfg;
     config_init(&cfg);

@@ -2,6 +2,7 @@
 #include "scenario/scenario.h"
 #include "scenario/access_path.h"
 #include "scenario/loader.h"
+#include "scenario/text_file.h"
 #include "scenario/text_prepare.h"
 #include "scenario/schema.h"
 #include "scenario/schema_value.h"
@@ -269,57 +270,6 @@ scenario *scenario_load_string(const char *text, const char *name,
     return scenario_load_string_plugins(text, name, overrides, n_overrides, NULL, NULL, err, err_len);
 }
 
-/* Reads a whole file; NULL with errno set on failure. */
-static char *read_file(const char *path, size_t *out_len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    /* A directory would fail with "Input/output error"; a device or FIFO
-     * (/dev/zero) would be read without end. */
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        int dir = S_ISDIR(st.st_mode);
-        fclose(f);
-        errno = dir ? EISDIR : EINVAL;
-        return NULL;
-    }
-    /* Sized from the file at once (growing it by doubling copied and
-     * faulted in its pages again); it still grows if the file does. */
-    size_t cap = 4096, len = 0;
-    if (st.st_size >= (off_t)cap && (uintmax_t)st.st_size < SIZE_MAX / 2)
-        cap = (size_t)st.st_size + 2;
-    char *buf = malloc(cap);
-    while (buf != NULL) {
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                buf = NULL;
-                errno = ENOMEM;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    int failed = buf == NULL || ferror(f);
-    int saved = failed && buf != NULL ? EIO : errno;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        errno = saved;
-        return NULL;
-    }
-    buf[len] = '\0';
-    *out_len = len;
-    return buf;
-}
-
 scenario *scenario_load_file(const char *path, const char *const *overrides, int n_overrides,
                              char *err, size_t err_len)
 {
@@ -332,19 +282,9 @@ scenario *scenario_load_file_plugins(const char *path, const char *const *overri
     if (path == NULL)
         path = "(null)";
     size_t len = 0;
-    char *text = read_file(path, &len);
-    if (text == NULL) {
-        set_err(err, err_len, "%s: cannot read: %s", path,
-                errno == EISDIR ? "is a directory (expected a scenario file)"
-                : errno == EINVAL ? "not a regular file (expected a scenario file)"
-                                  : strerror(errno));
+    char *text = scn_read_text_file(path, "a scenario file", 0, &len, err, err_len);
+    if (text == NULL)
         return NULL;
-    }
-    if (strlen(text) != len) {
-        set_err(err, err_len, "%s: cannot read: contains a NUL byte (expected a text file)", path);
-        free(text);
-        return NULL;
-    }
     /* @include "x.cfg" is resolved next to the file. */
     char *dir = copy_string(path);
     if (dir == NULL) {

@@ -31,7 +31,22 @@ int main(void)
     memset(&l, 0, sizeof l);
     err[0] = '\0';
     CHECK(props_file_load("/dev/zero", NULL, &l, err, sizeof err) != 0);
-    CHECK(strstr(err, "/dev/zero: not a regular file") != NULL);
+    CHECK(strcmp(err, "/dev/zero: cannot read: not a regular file (expected a properties file)") == 0);
+
+    /* A properties file over its 1 MiB limit: refused, not read on. */
+    char big[512];
+    snprintf(big, sizeof big, "%s/hostile_devices_big_props.cfg", VDCSIM_TEST_TMPDIR);
+    FILE *bf = fopen(big, "w");
+    CHECK(bf != NULL);
+    if (bf) {
+        for (int i = 0; i < (1 << 20) + 1; i++)
+            fputc(' ', bf);
+        fclose(bf);
+    }
+    err[0] = '\0';
+    CHECK(props_file_load(big, NULL, &l, err, sizeof err) != 0);
+    CHECK(strstr(err, "hostile_devices_big_props.cfg: cannot read: larger than 1 MiB") != NULL);
+    remove(big);
 
     /* Control: an empty regular file is refused for another reason. */
     char path[512];
