@@ -188,7 +188,7 @@ void sim_engine_free(sim_engine *eng)
         sim_queue_release(&lp->queue);
         for (int s = 0; s < SIM_MAX_STREAMS_PER_LP; s++)
             if (lp->streams[s])
-                gsl_rng_free(lp->streams[s]);
+                sim_rng_stream_free(lp->streams[s]);
         free(lp->name);
     }
     free(eng->lps);

@@ -25,7 +25,7 @@ static void check_sample_mean(dist_kind kind, double mean, double shape)
     double sd = sqrt(dist_second_moment(&d) - mean * mean);
     double got = sample_mean(&d, rng, n);
     CHECK_NEAR(got, mean, 5.0 * sd / sqrt((double)n) + 1e-12);
-    gsl_rng_free(rng);
+    sim_rng_stream_free(rng);
 }
 
 int main(void)
@@ -77,7 +77,7 @@ int main(void)
         double v = dist_sample(&e, rng);
         CHECK(v == 1e9 || v == 2e9 || v == 6e9);
     }
-    gsl_rng_free(rng);
+    sim_rng_stream_free(rng);
     dist_free(&e);
 
     snprintf(path, sizeof path, "%s/empirical-bad.txt", VDCSIM_TEST_TMPDIR);

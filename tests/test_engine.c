@@ -181,7 +181,7 @@ static void test_rng_streams(void)
     /* independent uniforms: corr ~ N(0, 1/n), 5 sigma = 0.035 */
     CHECK(fabs(corr) < 0.035);
     CHECK_NEAR(sx / n, 0.5, 0.01);
-    gsl_rng_free(a); gsl_rng_free(b); gsl_rng_free(c); gsl_rng_free(d);
+    sim_rng_stream_free(a); sim_rng_stream_free(b); sim_rng_stream_free(c); sim_rng_stream_free(d);
 
     /* 200,000 streams: all seeds distinct (a 32-bit seed would collide). */
     int n_seeds = 200000;

@@ -7,6 +7,7 @@
 #include "models/core/model_env.h"
 #include "models/workload/demand.h"
 #include "models/workload/workload.h"
+#include "sim/rng.h"
 
 enum { HOST_STREAM_DEMAND_NOISE = 1, HOST_STREAM_BOOT = 5 };
 
@@ -400,6 +401,8 @@ void host_prefetch(const void *state, sim_prefetch_stage stage)
         return;
     }
     prefetch_bytes(h->numa.placed, h->numa.n * sizeof *h->numa.placed); /* past the state's first line */
+    if (h->noise)
+        prefetch_bytes(h->noise, SIM_RNG_STREAM_BYTES); /* the generator and its state (sim/rng.h) */
     for (uint32_t i = 0; i < h->n_vms; i++) {
         prefetch_record(&env->vms[h->vm_ids[i]], sizeof *env->vms);
         prefetch_record(&env->vm_specs[h->vm_ids[i]], sizeof *env->vm_specs);
@@ -418,7 +421,7 @@ static void host_sample(sim_ctx *ctx, host *h)
         if (f->hooks->capacity)
             s.spec = f->hooks->capacity(h, f, s.spec, &reduced);
     sim_time_ns now = sim_now(ctx);
-    gsl_rng *noise = sim_rng(ctx, HOST_STREAM_DEMAND_NOISE);
+    gsl_rng *noise = h->noise ? h->noise : (h->noise = sim_rng(ctx, HOST_STREAM_DEMAND_NOISE)); /* the LP's own, for good */
     host_scratch *sc = env->host_scratch_per_thread ? &env->host_scratch_per_thread[sim_thread(ctx)] : h->contention;
     if (!sc && !(sc = h->contention = calloc(1, sizeof *h->contention)))
         abort(); /* out of memory inside a handler */

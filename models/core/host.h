@@ -48,6 +48,7 @@ typedef struct host {
     host_state state;
     void **ext;       /* per feature (host_feature.slot): its state on this host, or NULL */
     host_scratch *contention; /* the sample step's working memory */
+    gsl_rng *noise;           /* the LP's demand-noise stream once a sample drew it (for host_prefetch) */
     host_numa_cache numa;     /* its VMs' NUMA placement between samples; numa.vms_version
                                  counts the changes of vm_ids (host_add_vm, host_remove_vm) */
 } host;
