@@ -59,8 +59,8 @@ void workload_gen_handle(sim_ctx *ctx, void *state, const sim_event *ev)
     if (what == GEN_ARRIVAL) {
         const workload_group *wg = &env->groups[w->group];
         uint32_t id = wg->first_vm + (uint32_t)w->arrived++;
-        env->vms[id].arrived_ns = sim_now(ctx); /* unplaced: the generator holds the VM */
-        sim_share_touch(&env->vms[id]);
+        env->vm_times[id].arrived_ns = sim_now(ctx); /* unplaced: the generator holds the VM */
+        sim_share_touch(&env->vm_times[id]);
         gen_log(ctx, w, env->log_vm_arrived, id, w->group);
         vm_msg m = {.vm = id};
         sim_send(ctx, model_cluster_lp_of_vm(env, id), env->control_latency_ns, env->kind_vm_power_on, &m, sizeof m);
@@ -241,7 +241,7 @@ static int arrivals_write_tables(model_builder *b, void *world)
         const workload_group *wg = &env->groups[g];
         int64_t arrived = 0;
         for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++)
-            arrived += env->vms[v].arrived_ns >= 0;
+            arrived += env->vm_times[v].arrived_ns >= 0;
         int has_gen = wg->arrival.process != ARRIVAL_AT_START;
         rec_value row[] = {{.str = scn_string(b->scn, "vms.[%u].name", g)},
                            {.str = scn_string(b->scn, "vms.[%u].arrival.process", g)},

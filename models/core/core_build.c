@@ -172,8 +172,9 @@ static int build_vms(core_model *m, uint32_t n_vms, char *err, size_t err_len, m
     const scenario *scn = m->scn;
     m->vm_specs = calloc(n_vms ? n_vms : 1, sizeof *m->vm_specs);
     m->vms = calloc(n_vms ? n_vms : 1, sizeof *m->vms);
+    m->vm_times = calloc(n_vms ? n_vms : 1, sizeof *m->vm_times);
     m->vm_group_specs = calloc(m->n_groups ? (size_t)m->n_groups : 1, sizeof *m->vm_group_specs);
-    if (!m->vm_specs || !m->vms || !m->vm_group_specs)
+    if (!m->vm_specs || !m->vms || !m->vm_times || !m->vm_group_specs)
         return -1;
     uint32_t i = 0;
     int groups = m->n_groups;
@@ -205,8 +206,8 @@ static int build_vms(core_model *m, uint32_t n_vms, char *err, size_t err_len, m
         int at_start = wg->arrival.process == ARRIVAL_AT_START;
         for (uint32_t k = 0; k < wg->count; k++, i++) {
             m->vm_specs[i] = (vm_spec){.gs = gs, .group = (uint32_t)g, .index_in_group = k, .host_group = host_group};
-            m->vms[i] = (vm){.state = VM_STOPPED, .host = -1, .arrived_ns = at_start ? gs->start_ns : -1,
-                             .stopped_ns = -1, .cpu_speed_factor = 1.0};
+            m->vms[i] = (vm){.state = VM_STOPPED, .host = -1, .cpu_speed_factor = 1.0};
+            m->vm_times[i] = (vm_times){.arrived_ns = at_start ? gs->start_ns : -1, .stopped_ns = -1};
         }
     }
     return 0;
@@ -441,11 +442,13 @@ static model_status build_clusters(model_builder *b, core_model *m, const placem
     if (rc != 0)
         return rc == -1 ? model_runtime_error(b, "out of memory") : MODEL_BAD_INPUT;
     /* cross-cluster vMotion: a twin per moved VM in its target cluster */
-    rc = datacenter_plan_moves(&m->dc, m->scn, &m->vm_specs, &m->vms, &env->n_vms, MODEL_MAX_VMS, b->err, b->err_len);
+    rc = datacenter_plan_moves(&m->dc, m->scn, &m->vm_specs, &m->vms, &m->vm_times, &env->n_vms, MODEL_MAX_VMS,
+                               b->err, b->err_len);
     if (rc != 0)
         return rc == -1 ? model_runtime_error(b, "out of memory") : MODEL_BAD_INPUT;
     env->vm_specs = m->vm_specs;
     env->vms = m->vms;
+    env->vm_times = m->vm_times;
     env->dc = &m->dc;
     env->vm_cluster = m->dc.vm_cluster;
     m->ctrls = calloc(env->n_clusters, sizeof *m->ctrls);
@@ -539,6 +542,7 @@ model_status core_build(model_builder *b, core_model *m)
     env->host_specs = m->host_specs;
     env->vm_specs = m->vm_specs;
     env->vms = m->vms;
+    env->vm_times = m->vm_times;
     env->groups = m->groups;
     env->n_groups = (uint32_t)m->n_groups;
     env->queue_on_no_capacity = strcmp(scn_string(scn, "placement.on_no_capacity"), "queue") == 0;
@@ -653,7 +657,9 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
     /* Over MPI ranks (docs/engine.md): hosts are spread, every other LP stays
      * on rank 0; a VM's record is written by whichever LP holds the VM. */
     sim_spread_lps(eng, env->first_host_lp, env->first_host_lp + env->n_hosts);
-    if (sim_share(eng, "vms", m->vms, sizeof *m->vms, env->n_vms) != 0 || build_demand_states(m, eng) != 0)
+    if (sim_share(eng, "vms", m->vms, sizeof *m->vms, env->n_vms) != 0 ||
+        sim_share(eng, "vm times", m->vm_times, sizeof *m->vm_times, env->n_vms) != 0 ||
+        build_demand_states(m, eng) != 0)
         return model_runtime_error(b, "out of memory");
     return MODEL_OK;
 }
@@ -776,8 +782,8 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
                            {.i64 = vm_spec_start_ns(s)},
                            {.i64 = m->vms[i].host},
                            {.str = vm_state_name(m->vms[i].state)},
-                           {.i64 = m->vms[i].arrived_ns},
-                           {.i64 = m->vms[i].stopped_ns},
+                           {.i64 = m->vm_times[i].arrived_ns},
+                           {.i64 = m->vm_times[i].stopped_ns},
                            {.str = vm_trace_file(m, s)},
                            {.str = m->dc.explicit_clusters ? cluster_name : ""}};
         rc = rec_table_row(rec, table, row) != 0 ? -1 : 0;
@@ -910,6 +916,7 @@ void core_free(core_model *m)
     free(m->vm_demand_slot);
     free(m->vm_demand_states);
     free(m->vms);
+    free(m->vm_times);
     if (m->ctrls)
         for (uint32_t k = 0; k < m->env.n_clusters; k++)
             if (m->ctrls[k])

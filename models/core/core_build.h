@@ -30,6 +30,7 @@ typedef struct core_model {
     host *hosts;
     vm_spec *vm_specs;
     vm *vms;
+    vm_times *vm_times;
     vm_group_spec *vm_group_specs; /* n_groups: what a group's VMs share (vm_spec.gs) */
     datacenter dc;   /* the clusters (one without the `clusters` key) */
     cluster ctrl;    /* the first cluster's controller (the only one without `clusters`) */

@@ -103,13 +103,13 @@ void datacenter_describe(const datacenter *dc, const scenario *scn, FILE *out);
 int datacenter_index_vms(datacenter *dc, uint32_t n_vms);
 
 /* Reads vcenter.migrations (after datacenter_assign_vms) and appends one
- * twin per moved VM to *specs / *vms (reallocated), in the target cluster,
+ * twin per moved VM to *specs / *vms / *times (reallocated), in the target cluster,
  * starting off; with vcenter.cross_cluster_balance, also one candidate
  * move and twin per VM not moved by a migration and per other cluster it
  * may be rebalanced to (datacenter_balance_pair); redoes the per-cluster
  * VM lists. Nothing changes without migrations or the balancer. 0, -1 out of memory, -2 bad input (err written). */
-int datacenter_plan_moves(datacenter *dc, const scenario *scn, vm_spec **specs, vm **vms, uint32_t *n_vms,
-                          uint64_t max_vms, char *err, size_t err_len);
+int datacenter_plan_moves(datacenter *dc, const scenario *scn, vm_spec **specs, vm **vms, vm_times **times,
+                          uint32_t *n_vms, uint64_t max_vms, char *err, size_t err_len);
 
 /* 1 if the rebalancer may move a VM from cluster `from` to `to`: both
  * take part (DRS on), EVC compatible, the same datastore. */

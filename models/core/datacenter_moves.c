@@ -213,7 +213,8 @@ static int check_evc(const datacenter *dc, const scenario *scn, char *err, size_
     return 0;
 }
 
-int datacenter_plan_moves(datacenter *dc, const scenario *scn, vm_spec **specs, vm **vms, uint32_t *n_vms,
+int datacenter_plan_moves(datacenter *dc, const scenario *scn, vm_spec **specs, vm **vms, vm_times **times,
+                          uint32_t *n_vms,
                           uint64_t max_vms, char *err, size_t err_len)
 {
     if (check_evc(dc, scn, err, err_len) != 0)
@@ -260,10 +261,13 @@ int datacenter_plan_moves(datacenter *dc, const scenario *scn, vm_spec **specs, 
     vm *nv = realloc(*vms, total * sizeof *nv);
     if (nv)
         *vms = nv;
+    vm_times *nt = realloc(*times, total * sizeof *nt);
+    if (nt)
+        *times = nt;
     uint32_t *nc = realloc(dc->vm_cluster, total * sizeof *nc);
     if (nc)
         dc->vm_cluster = nc;
-    if (!ns || !nv || !nc)
+    if (!ns || !nv || !nt || !nc)
         return -1;
     uint32_t next = *n_vms;
     for (uint32_t i = 0; i < dc->n_moves; i++) {
@@ -274,8 +278,8 @@ int datacenter_plan_moves(datacenter *dc, const scenario *scn, vm_spec **specs, 
         ns[m->twin] = ns[m->vm];
         ns[m->twin].host_group = -1; /* the original's host group is in the source cluster */
         ns[m->twin].starts_off = 1;  /* powered on by its move */
-        nv[m->twin] = (vm){.state = VM_STOPPED, .host = -1, .arrived_ns = -1, .stopped_ns = -1,
-                           .cpu_speed_factor = 1.0};
+        nv[m->twin] = (vm){.state = VM_STOPPED, .host = -1, .cpu_speed_factor = 1.0};
+        nt[m->twin] = (vm_times){.arrived_ns = -1, .stopped_ns = -1};
         nc[m->twin] = m->to;
     }
     *n_vms = next;

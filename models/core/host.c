@@ -230,7 +230,8 @@ static void host_stop_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
     if (host_remove_vm(h, vm_id) != 0)
         abort();
     host_notify_vm_stopped(ctx, h, vm_id); /* its service and pods learn at once */
-    v->stopped_ns = sim_now(ctx);
+    env->vm_times[vm_id].stopped_ns = sim_now(ctx);
+    sim_share_touch(&env->vm_times[vm_id]);
     host_log(ctx, h, env->log_vm_stopped, vm_id, h->index, 0, 0.0);
     vm_msg m = {.vm = vm_id};
     sim_send(ctx, model_cluster_lp_of_vm(env, vm_id), env->control_latency_ns, env->kind_vm_stopped, &m, sizeof m);

@@ -59,6 +59,7 @@ typedef struct model_env {
     const host_spec *host_specs;
     const vm_spec *vm_specs;
     vm *vms;
+    vm_times *vm_times; /* [VM]: its arrival and stop (vm.h) */
     /* The demand processes' state of the VMs with a stateful spec
      * (vm_spec_demand_stateful): VM v's VM_DEMANDS records start at
      * vm_demand_states[vm_demand_slot[v] * VM_DEMANDS]; slot UINT32_MAX (or

@@ -20,7 +20,7 @@ static const core_model *sort_model; /* qsort has no context argument */
 static int by_start(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    sim_time_ns sx = sort_model->vms[x].arrived_ns, sy = sort_model->vms[y].arrived_ns;
+    sim_time_ns sx = sort_model->vm_times[x].arrived_ns, sy = sort_model->vm_times[y].arrived_ns;
     if (sx != sy)
         return sx < sy ? -1 : 1;
     return (x > y) - (x < y);
@@ -42,7 +42,7 @@ void core_placement_preview(const core_model *m, FILE *out)
         view[h] = m->empty_view[h];
     uint32_t n = 0;
     for (uint32_t v = 0; v < n_vms; v++)
-        if (m->vms[v].arrived_ns >= 0 && !m->vm_specs[v].starts_off)
+        if (m->vm_times[v].arrived_ns >= 0 && !m->vm_specs[v].starts_off)
             order[n++] = v;
     sort_model = m;
     qsort(order, n, sizeof *order, by_start);

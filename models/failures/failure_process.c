@@ -247,7 +247,8 @@ static int host_stop_crashed_vm(sim_ctx *ctx, failure_env *fe, host *h, uint32_t
         va->downtime_ns += now - va->down_since_ns;
         va->down = 0;
     }
-    v->stopped_ns = now;
+    env->vm_times[vm_id].stopped_ns = now;
+    sim_share_touch(&env->vm_times[vm_id]);
     host_event_log(ctx, h, env->log_vm_stopped, vm_id, h->index, 0);
     vm_msg m = {.vm = vm_id};
     sim_send(ctx, model_cluster_lp_of_vm(env, vm_id), env->control_latency_ns, env->kind_vm_stopped, &m, sizeof m);

@@ -95,8 +95,9 @@ static void vm_off_for_good(sim_ctx *ctx, const failure_env *fe, uint32_t vm_id)
     vm *v = &env->vms[vm_id];
     if (v->state == VM_FAILED && vm_transition(v, VM_STOPPED) != 0)
         abort(); /* failed -> stopped is always allowed */
-    v->stopped_ns = now;
     sim_share_touch(v);
+    env->vm_times[vm_id].stopped_ns = now;
+    sim_share_touch(&env->vm_times[vm_id]);
 }
 
 static void schedule_tick(sim_ctx *ctx, const failure_env *fe, sim_time_ns delay)

@@ -77,8 +77,8 @@ static void reserve_twin(sim_ctx *ctx, cluster *c, const xv_world *w, xv_msg m)
     for (const cluster_feature *f = first; f < end; f++)
         if (f->hooks->vm_placed)
             f->hooks->vm_placed(c, f, twin, chosen);
-    env->vms[twin].arrived_ns = sim_now(ctx); /* not on a host yet: the controller holds it */
-    sim_share_touch(&env->vms[twin]);
+    env->vm_times[twin].arrived_ns = sim_now(ctx); /* not on a host yet: the controller holds it */
+    sim_share_touch(&env->vm_times[twin]);
     c->arrived++;
     c->placed++;
     c->live++;
