@@ -813,8 +813,12 @@ static inline void prefetch_state(const sim_lp *lp) { __builtin_prefetch(lp->sta
 
 static inline void prefetch_queue_head(const sim_lp *lp)
 {
-    if (lp->queue.len)
+    if (lp->queue.len) {
         __builtin_prefetch(lp->queue.entries);
+        /* the pop moves the last entry up: its line too (a host's queue
+         * holds its next sample and its failure clocks) */
+        __builtin_prefetch(&lp->queue.entries[lp->queue.len - 1]);
+    }
     if (lp->prefetch)
         lp->prefetch(lp->state, SIM_PREFETCH_AHEAD);
 }
