@@ -598,6 +598,10 @@ uint32_t ha_controller_failover_capacity(const ha_controller *ha)
         return up;
     }
     if (ha->cfg.policy == HA_POLICY_PERCENTAGE) {
+        ha_totals *t = ha->totals;
+        double need_cpu = t->sum_cpu_need_mhz, need_mem = t->sum_mem_need_mib;
+        if (t->spare_valid && t->spare_need_cpu_mhz == need_cpu && t->spare_need_mem_mib == need_mem)
+            return t->spare_hosts; /* the same hosts up and the same needs: the same answer */
         double *cpu = malloc((ha->n_own_hosts ? ha->n_own_hosts : 1) * sizeof *cpu);
         double *mem = malloc((ha->n_own_hosts ? ha->n_own_hosts : 1) * sizeof *mem);
         if (!cpu || !mem) {
@@ -611,11 +615,14 @@ uint32_t ha_controller_failover_capacity(const ha_controller *ha)
                 cpu[n] = ha->hosts[i].cpu_capacity_mhz;
                 mem[n++] = ha->hosts[i].mem_capacity_mib;
             }
-        double need_cpu = ha->totals->sum_cpu_need_mhz, need_mem = ha->totals->sum_mem_need_mib;
         uint32_t fc = hosts_spare(cpu, n, need_cpu), fm = hosts_spare(mem, n, need_mem);
         free(cpu);
         free(mem);
-        return fc < fm ? fc : fm;
+        t->spare_hosts = fc < fm ? fc : fm;
+        t->spare_need_cpu_mhz = need_cpu;
+        t->spare_need_mem_mib = need_mem;
+        t->spare_valid = 1;
+        return t->spare_hosts;
     }
     ha_slots s;
     ha_totals_slots(ha->totals, ha->hosts, ha->n_own_hosts, ha->vms, ha->n_vms, &ha->cfg, &s);

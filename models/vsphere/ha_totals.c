@@ -93,6 +93,7 @@ void ha_totals_hosts_changed(ha_totals *t)
 {
     t->hosts_valid = 0;
     t->caps_valid = 0;
+    t->spare_valid = 0;
 }
 
 /* The slot size with `extra` (or NULL) counted as powered on. */

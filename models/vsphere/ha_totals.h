@@ -55,6 +55,12 @@ typedef struct ha_totals {
     uint64_t total_slots;
     double cap_cpu_mhz, cap_mem_mib; /* up hosts */
     double reserved_cpu_pct, reserved_mem_pct; /* ha_reserved_percentage for the up hosts */
+    /* the percentage policy's failover capacity (ha_controller.c) for these
+     * needs and the same up hosts, valid when spare_valid: a cluster's
+     * sample asks for it every period, and it changes only with them */
+    int spare_valid;
+    double spare_need_cpu_mhz, spare_need_mem_mib;
+    uint32_t spare_hosts;
 } ha_totals;
 
 /* Allocates and fills from vms (the powered_on flags). 0 or -1. */
