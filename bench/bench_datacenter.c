@@ -208,7 +208,7 @@ int main(int argc, char **argv)
     printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f load_s=%.3f build_s=%.3f run_s=%.3f "
            "wall_s=%.3f cpu_s=%.3f build_cpu_s=%.3f peak_rss_mib=%.1f peak_bytes_per_vm=%.0f run_rss_mib=%.1f load_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
            "windows=%llu solo_windows=%llu rebalances=%llu lps=%llu run_cpu_s=%.3f hook_end_s=%.3f hook_end_cpu_s=%.3f end_s=%.3f end_cpu_s=%.3f affinity=%d remote_events=%llu thread_events=%llu "
-           "team_epochs=%llu team_epochs_lost=%llu team_probes=%llu team_probes_skipped=%llu team_refreshes=%llu team_lost_wall_s=%.3f team_wall_s=%.3f team_lp_wall_s=%.3f team_cpu_s=%.3f team_solo_estimate_s=%.3f solo_wall_s=%.3f solo_cpu_s=%.3f team_serial_wall_s=%.3f team_redeal_wall_s=%.3f\n",
+           "team_epochs=%llu team_epochs_lost=%llu team_probes=%llu team_probes_skipped=%llu team_refreshes=%llu team_lost_wall_s=%.3f team_wall_s=%.3f team_lp_wall_s=%.3f team_cpu_s=%.3f team_solo_estimate_s=%.3f solo_wall_s=%.3f solo_cpu_s=%.3f team_serial_wall_s=%.3f team_redeal_wall_s=%.3f barrier_waits=%llu barrier_sleeps=%llu\n",
            hosts, vms, sim_threads(eng), (double)until_ns / 1e9, (unsigned long long)st.events, st.events_per_s,
            load_s, build_s, st.wall_s, wall_s, cpu_s(), build_cpu_s, peak_rss_bytes() / 1048576.0,
            vms ? peak_rss_bytes() / vms : 0.0, rss_run / 1048576.0, rss_before / 1048576.0, built / 1048576.0,
@@ -219,7 +219,8 @@ int main(int argc, char **argv)
            (unsigned long long)st.team_epochs, (unsigned long long)st.team_epochs_lost,
            (unsigned long long)st.team_probes, (unsigned long long)st.team_probes_skipped, (unsigned long long)st.team_refreshes, st.team_lost_wall_s, st.team_wall_s,
            st.team_lp_wall_s, st.team_cpu_s, st.team_solo_estimate_s, st.solo_wall_s, st.solo_cpu_s,
-           st.team_serial_wall_s, st.team_redeal_wall_s);
+           st.team_serial_wall_s, st.team_redeal_wall_s, (unsigned long long)st.barrier_waits,
+           (unsigned long long)st.barrier_sleeps);
     model_free(m);
     sim_engine_free(eng);
     scenario_free(scn);
