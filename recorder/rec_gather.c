@@ -58,8 +58,9 @@ void rec_gather_put(recorder *r, int series, int64_t row, int entity, double val
     log->items[log->count++] = (rec_put){.series = series, .entity = entity, .row = row, .value = value};
 }
 
-/* This rank's block: header, puts, records with time < end, error text. */
-static unsigned char *pack(recorder *r, sim_time_ns end_ns, size_t *len)
+/* This rank's block, into r->gather_send: header, puts, records with
+ * time < end, error text. 0, or -1 out of memory. */
+static int pack(recorder *r, sim_time_ns end_ns, size_t *len)
 {
     rec_gather_header h = {0, 0, 0};
     for (int t = 0; t < r->max_threads; t++) {
@@ -71,10 +72,9 @@ static unsigned char *pack(recorder *r, sim_time_ns end_ns, size_t *len)
     if (atomic_load(&r->failed))
         h.error_bytes = strlen(r->error) + 1;
     *len = sizeof h + h.puts * sizeof(rec_put) + h.events * sizeof(rec_event_row) + h.error_bytes;
-    unsigned char *block = malloc(*len);
-    if (block == NULL)
-        return NULL;
-    unsigned char *at = block;
+    if (sim_mpi_buf_reserve(&r->gather_send, *len) != 0)
+        return -1;
+    unsigned char *at = r->gather_send.p;
     memcpy(at, &h, sizeof h);
     at += sizeof h;
     for (int t = 0; t < r->max_threads; t++) {
@@ -98,7 +98,7 @@ static unsigned char *pack(recorder *r, sim_time_ns end_ns, size_t *len)
         buf->count = kept;
     }
     memcpy(at, r->error, h.error_bytes);
-    return block;
+    return 0;
 }
 
 /* Rank 0: applies rank `from`'s block. */
@@ -146,35 +146,31 @@ static int unpack(recorder *r, int from, const unsigned char *block, size_t len)
 int rec_gather_window(recorder *r, sim_time_ns window_end_ns)
 {
     size_t len = 0;
-    unsigned char *mine = NULL;
+    int packed = 0;
     static const rec_gather_header none = {0, 0, 0};
     if (r->dist_rank > 0)
-        mine = pack(r, window_end_ns, &len);
-    const unsigned char *send = mine ? mine : (const unsigned char *)&none;
-    if (!mine)
+        packed = pack(r, window_end_ns, &len) == 0;
+    const unsigned char *send = packed ? r->gather_send.p : (const unsigned char *)&none;
+    if (!packed)
         len = sizeof none; /* rank 0 sends nothing; a rank out of memory says so below */
     size_t *lens = r->dist_rank == 0 ? calloc((size_t)r->dist_ranks, sizeof *lens) : NULL;
-    unsigned char *all = NULL;
-    int rc = sim_mpi_gather(send, len, &all, lens);
-    if (r->dist_rank > 0 && mine == NULL)
+    int rc = sim_mpi_gather(send, len, &r->gather_recv, lens);
+    if (r->dist_rank > 0 && !packed)
         rec_fail(r, "%s: out of memory packing records for rank 0", r->partial_path);
-    free(mine);
     if (rc != 0) {
         rec_fail(r, "%s: MPI: gathering the window's records failed", r->partial_path);
         free(lens);
-        free(all);
         return -1;
     }
     if (r->dist_rank == 0) {
         size_t off = 0;
         for (int k = 0; k < r->dist_ranks; k++) {
-            if (k > 0 && unpack(r, k, all + off, lens[k]) != 0)
+            if (k > 0 && unpack(r, k, r->gather_recv.p + off, lens[k]) != 0)
                 rc = -1;
             off += lens[k];
         }
     }
     free(lens);
-    free(all);
     return rc;
 }
 
@@ -185,4 +181,6 @@ void rec_gather_free(recorder *r)
             free(r->put_logs[t].items);
     free(r->put_logs);
     r->put_logs = NULL;
+    sim_mpi_buf_free(&r->gather_send);
+    sim_mpi_buf_free(&r->gather_recv);
 }

@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 
 #include "recorder/recorder.h"
+#include "sim/mpi_link.h" /* sim_mpi_buf */
 
 #define REC_ERROR_LEN 1024
 #define REC_NAME_MAX 256
@@ -277,6 +278,7 @@ struct recorder {
      * number of ranks; ranks other than 0 log their puts per thread. */
     int dist_rank, dist_ranks;
     rec_put_log *put_logs; /* max_threads logs on ranks other than 0 */
+    sim_mpi_buf gather_send, gather_recv; /* a window's blocks, kept from window to window */
 
     /* recorder_end_series was called: every series is written up to
      * series_end_ns and takes no more puts nor new series */

@@ -115,6 +115,7 @@ struct sim_engine {
     /* The window's packed events for other ranks (distributed runs). */
     unsigned char *send_buf;
     size_t send_cap;
+    sim_mpi_buf recv_buf; /* the events from other ranks, kept from window to window */
     size_t *send_bytes; /* per rank */
 };
 
@@ -214,6 +215,7 @@ void sim_engine_free(sim_engine *eng)
     sim_due_free(&eng->due);
     sim_shares_free(&eng->shares);
     free(eng->send_buf);
+    sim_mpi_buf_free(&eng->recv_buf);
     free(eng->send_bytes);
     free(eng);
 }
@@ -752,16 +754,14 @@ static int exchange_between_ranks(sim_engine *eng)
             memcpy(head, &h, sizeof h);
             head += sizeof h + h.n * sizeof(sim_wire_event);
         }
-        unsigned char *recv = NULL;
         size_t recv_bytes = 0;
-        if (sim_mpi_exchange(eng->send_bytes, eng->send_buf, &recv, &recv_bytes) != 0) {
+        if (sim_mpi_exchange(eng->send_bytes, eng->send_buf, &eng->recv_buf, &recv_bytes) != 0) {
             set_engine_error(eng, "MPI: the exchange of events between ranks failed");
             return -1;
         }
         more = left != 0;
-        if (take_event_round(eng, recv, recv_bytes, &more) != 0)
+        if (take_event_round(eng, eng->recv_buf.p, recv_bytes, &more) != 0)
             rc = -1; /* the rounds go on: the other ranks wait for this one */
-        free(recv);
     }
     return rc;
 }

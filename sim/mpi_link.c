@@ -4,6 +4,7 @@
 #include "sim/mpi_link.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "sim/mpi_module.h"
 
@@ -47,30 +48,28 @@ int sim_mpi_min_i64(int64_t *v, int n) { return mpi ? mpi->min_i64(v, n) : 0; }
 int sim_mpi_sum_u64(uint64_t *v, int n) { return mpi ? mpi->sum_u64(v, n) : 0; }
 int sim_mpi_bcast_i64(int64_t *v, int n) { return mpi ? mpi->bcast_i64(v, n) : 0; }
 
-int sim_mpi_exchange(const size_t *send_bytes, const unsigned char *send, unsigned char **recv,
-                     size_t *recv_bytes)
+void sim_mpi_buf_free(sim_mpi_buf *b)
+{
+    free(b->p);
+    *b = (sim_mpi_buf){0};
+}
+
+int sim_mpi_exchange(const size_t *send_bytes, const unsigned char *send, sim_mpi_buf *recv, size_t *recv_bytes)
 {
     if (mpi)
         return mpi->exchange(send_bytes, send, recv, recv_bytes);
-    *recv = NULL;
     *recv_bytes = 0;
     return -1;
 }
 
-int sim_mpi_gather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens)
+int sim_mpi_gather(const unsigned char *block, size_t len, sim_mpi_buf *all, size_t *lens)
 {
-    if (mpi)
-        return mpi->gather(block, len, all, lens);
-    *all = NULL;
-    return -1;
+    return mpi ? mpi->gather(block, len, all, lens) : -1;
 }
 
-int sim_mpi_allgather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens)
+int sim_mpi_allgather(const unsigned char *block, size_t len, sim_mpi_buf *all, size_t *lens)
 {
-    if (mpi)
-        return mpi->allgather(block, len, all, lens);
-    *all = NULL;
-    return -1;
+    return mpi ? mpi->allgather(block, len, all, lens) : -1;
 }
 
 int sim_mpi_send(int dst, int tag, const void *buf, size_t len) { return mpi ? mpi->send(dst, tag, buf, len) : -1; }

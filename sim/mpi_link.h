@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 /* 1 when this build has the MPI module (it is loaded to answer); else 0
  * and, when why_len > 0, why (the module's path looked at, or why it was
@@ -37,20 +38,46 @@ int sim_mpi_size(void);
 int sim_mpi_min_i64(int64_t *v, int n);
 int sim_mpi_sum_u64(uint64_t *v, int n);
 
-/* All-to-all of byte blocks: send holds, rank after rank, send_bytes[r]
- * bytes for rank r (own block empty). On return *recv (malloc'd, free it)
- * holds the blocks from every rank in rank order, *recv_bytes in total. One
- * MPI_Alltoall of the sizes, one MPI_Alltoallv of the bytes. */
-int sim_mpi_exchange(const size_t *send_bytes, const unsigned char *send, unsigned char **recv,
-                     size_t *recv_bytes);
+/* A receive buffer a caller keeps from call to call: the collectives below
+ * fill it, growing it when a call needs more, so that a run's windows do
+ * not map and fault fresh pages for every exchange (blocks of 1 MiB and
+ * more are mmap'ed by glibc). Zero-initialise; free with sim_mpi_buf_free. */
+typedef struct sim_mpi_buf {
+    unsigned char *p;
+    size_t cap;
+} sim_mpi_buf;
 
-/* Gathers every rank's block to rank 0: there *all (malloc'd) holds them in
- * rank order and lens[r] (array of sim_mpi_size() entries) their sizes;
- * elsewhere *all is NULL. */
-int sim_mpi_gather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens);
+void sim_mpi_buf_free(sim_mpi_buf *b);
+
+/* Room for `bytes` bytes (at least 1) in b: 0, or -1 out of memory (b
+ * unchanged). Inline: the MPI module, loaded apart, uses it too. */
+static inline int sim_mpi_buf_reserve(sim_mpi_buf *b, size_t bytes)
+{
+    if (bytes == 0)
+        bytes = 1;
+    if (bytes <= b->cap)
+        return 0;
+    unsigned char *grown = realloc(b->p, bytes);
+    if (!grown)
+        return -1;
+    b->p = grown;
+    b->cap = bytes;
+    return 0;
+}
+
+/* All-to-all of byte blocks: send holds, rank after rank, send_bytes[r]
+ * bytes for rank r (own block empty). On return recv->p holds the blocks
+ * from every rank in rank order, *recv_bytes in total. One MPI_Alltoall of
+ * the sizes, one MPI_Alltoallv of the bytes. */
+int sim_mpi_exchange(const size_t *send_bytes, const unsigned char *send, sim_mpi_buf *recv, size_t *recv_bytes);
+
+/* Gathers every rank's block to rank 0: there all->p holds them in rank
+ * order and lens[r] (array of sim_mpi_size() entries) their sizes;
+ * elsewhere *all is left as it was. */
+int sim_mpi_gather(const unsigned char *block, size_t len, sim_mpi_buf *all, size_t *lens);
 
 /* As sim_mpi_gather, but every rank receives every block (lens on every rank). */
-int sim_mpi_allgather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens);
+int sim_mpi_allgather(const unsigned char *block, size_t len, sim_mpi_buf *all, size_t *lens);
 
 /* Every rank gets rank 0's value. */
 int sim_mpi_bcast_i64(int64_t *v, int n);

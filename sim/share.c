@@ -154,6 +154,7 @@ void sim_shares_free(sim_shares *s)
     }
     free(s->regions);
     free(s->buf);
+    sim_mpi_buf_free(&s->recv);
     *s = (sim_shares){0};
 }
 
@@ -266,16 +267,14 @@ int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_le
     while (more) {
         const size_t len = pack_round(s, &k, &i, &left);
         memcpy(s->buf, &left, sizeof left);
-        unsigned char *all = NULL;
-        if (sim_mpi_allgather(s->buf, len, &all, lens) != 0) {
+        if (sim_mpi_allgather(s->buf, len, &s->recv, lens) != 0) {
             free(lens);
             snprintf(err, err_len, "MPI: exchanging shared records failed");
             return -1;
         }
         more = 0;
-        if (take_round(s, rank, ranks, all, lens, &more, err, err_len) != 0)
+        if (take_round(s, rank, ranks, s->recv.p, lens, &more, err, err_len) != 0)
             rc = -1; /* the rounds go on: the other ranks wait for this one */
-        free(all);
     }
     free(lens);
     for (k = 0; k < s->n; k++) {

@@ -25,6 +25,8 @@
 
 #include <stddef.h>
 
+#include "sim/mpi_link.h" /* sim_mpi_buf */
+
 typedef struct sim_share_region sim_share_region;
 
 typedef struct sim_shares {
@@ -33,6 +35,7 @@ typedef struct sim_shares {
     int check;          /* keep a shadow copy and verify the marks */
     unsigned char *buf; /* one round's block of packed records */
     size_t cap;
+    sim_mpi_buf recv;   /* every rank's blocks of a round, kept from window to window */
 } sim_shares;
 
 /* Declares a region; `name` (copied) is for messages. 0, or -1 out of memory. */

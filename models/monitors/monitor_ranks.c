@@ -141,8 +141,9 @@ int monitor_ranks_gather(const pm_set *s, pm_entity *hosts, uint32_t n_hosts, si
     if (rc != 0)
         b.n = 0; /* still take part in the gather, so that no rank waits for ever */
     size_t *lens = calloc((size_t)ranks, sizeof *lens);
-    unsigned char *all = NULL;
-    int gathered = lens ? sim_mpi_gather(b.p, b.n, &all, lens) : -1;
+    sim_mpi_buf got = {0}; /* its bytes become the result's (r->all) */
+    int gathered = lens ? sim_mpi_gather(b.p, b.n, &got, lens) : -1;
+    unsigned char *all = got.p;
     free(b.p);
     if (rc != 0 || gathered != 0 || !lens) {
         free(lens);
@@ -237,8 +238,9 @@ int monitor_ranks_gather_vms(monitor_joined *j, sim_engine *eng, char *err, size
         len = 0; /* still take part in the gather, so that no rank waits for ever */
     }
     size_t *lens = calloc((size_t)ranks, sizeof *lens);
-    unsigned char *all = NULL;
-    int gathered = lens ? sim_mpi_gather(mine, len, &all, lens) : -1;
+    sim_mpi_buf got = {0}; /* its bytes are adopted below */
+    int gathered = lens ? sim_mpi_gather(mine, len, &got, lens) : -1;
+    unsigned char *all = got.p;
     free(mine);
     size_t total = 0;
     for (int k = 0; lens && k < ranks; k++)

@@ -82,8 +82,7 @@ static int ranks_bcast_i64(int64_t *v, int n)
  * sends that much to one rank is far beyond any model here). */
 static int fits_int(size_t n) { return n <= (size_t)INT_MAX; }
 
-static int ranks_exchange(const size_t *send_bytes, const unsigned char *send, unsigned char **recv,
-                     size_t *recv_bytes)
+static int ranks_exchange(const size_t *send_bytes, const unsigned char *send, sim_mpi_buf *recv, size_t *recv_bytes)
 {
     int size = ranks_size();
     int *counts = calloc((size_t)size * 4, sizeof *counts);
@@ -108,15 +107,11 @@ static int ranks_exchange(const size_t *send_bytes, const unsigned char *send, u
         rdispl[r] = (int)total;
         total += (size_t)rcounts[r];
     }
-    *recv = malloc(total ? total : 1);
-    if (!*recv)
+    if (sim_mpi_buf_reserve(recv, total) != 0)
         goto done;
-    if (MPI_Alltoallv(send, counts, sdispl, MPI_BYTE, *recv, rcounts, rdispl, MPI_BYTE, MPI_COMM_WORLD) !=
-        MPI_SUCCESS) {
-        free(*recv);
-        *recv = NULL;
+    if (MPI_Alltoallv(send, counts, sdispl, MPI_BYTE, recv->p, rcounts, rdispl, MPI_BYTE, MPI_COMM_WORLD) !=
+        MPI_SUCCESS)
         goto done;
-    }
     *recv_bytes = total;
     rc = 0;
 done:
@@ -124,10 +119,9 @@ done:
     return rc;
 }
 
-static int ranks_gather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens)
+static int ranks_gather(const unsigned char *block, size_t len, sim_mpi_buf *all, size_t *lens)
 {
     int size = ranks_size(), rank = ranks_rank();
-    *all = NULL;
     int mine = fits_int(len) ? (int)len : -1;
     int *counts = calloc((size_t)size * 2, sizeof *counts);
     if (!counts)
@@ -145,31 +139,26 @@ static int ranks_gather(const unsigned char *block, size_t len, unsigned char **
             lens[r] = bad ? 0 : (size_t)counts[r];
             total += bad ? 0 : (size_t)counts[r];
         }
-    if (rank == 0 && !bad)
-        *all = malloc(total ? total : 1);
+    if (rank == 0 && !bad && sim_mpi_buf_reserve(all, total) != 0)
+        bad = 1;
     /* Every rank takes part in the gather even when rank 0 failed above, so
      * nobody waits for ever; rank 0 then reports the failure. */
-    if (rank == 0 && (bad || !*all))
+    if (rank == 0 && bad)
         for (int r = 0; r < size; r++)
             counts[r] = displ[r] = 0;
     unsigned char dummy;
-    if (MPI_Gatherv(block, mine < 0 ? 0 : mine, MPI_BYTE, rank == 0 && *all ? *all : &dummy, counts, displ,
+    if (MPI_Gatherv(block, mine < 0 ? 0 : mine, MPI_BYTE, rank == 0 && !bad ? all->p : &dummy, counts, displ,
                     MPI_BYTE, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
         goto done;
-    rc = mine < 0 || (rank == 0 && (bad || !*all)) ? -1 : 0;
+    rc = mine < 0 || (rank == 0 && bad) ? -1 : 0;
 done:
-    if (rc != 0 && *all) {
-        free(*all);
-        *all = NULL;
-    }
     free(counts);
     return rc;
 }
 
-static int ranks_allgather(const unsigned char *block, size_t len, unsigned char **all, size_t *lens)
+static int ranks_allgather(const unsigned char *block, size_t len, sim_mpi_buf *all, size_t *lens)
 {
     int size = ranks_size();
-    *all = NULL;
     int mine = fits_int(len) ? (int)len : -1;
     int *counts = calloc((size_t)size * 2, sizeof *counts);
     if (!counts)
@@ -185,21 +174,17 @@ static int ranks_allgather(const unsigned char *block, size_t len, unsigned char
         lens[r] = (size_t)counts[r];
         total += (size_t)counts[r];
     }
-    *all = malloc(total ? total : 1);
     /* a rank out of memory still takes part, receiving nothing, and fails */
+    const int room = sim_mpi_buf_reserve(all, total) == 0;
     unsigned char dummy;
-    if (!*all)
+    if (!room)
         for (int r = 0; r < size; r++)
             counts[r] = displ[r] = 0;
-    if (MPI_Allgatherv(block ? block : &dummy, mine, MPI_BYTE, *all ? *all : &dummy, counts, displ, MPI_BYTE,
+    if (MPI_Allgatherv(block ? block : &dummy, mine, MPI_BYTE, room ? all->p : &dummy, counts, displ, MPI_BYTE,
                        MPI_COMM_WORLD) != MPI_SUCCESS)
         goto done;
-    rc = *all ? 0 : -1;
+    rc = room ? 0 : -1;
 done:
-    if (rc != 0) {
-        free(*all);
-        *all = NULL;
-    }
     free(counts);
     return rc;
 }
