@@ -22,10 +22,14 @@ struct sim_share_region {
 
 enum { SHARE_ROUND_BYTES = 1 << 20 };
 
+/* A run of records marked one after the other in a region: this head,
+ * then the `count` records whole. A host's VMs and a cluster's staged
+ * stats sit in runs, so a head per run instead of per record (16 bytes
+ * before each 32-byte VM record) and one copy per run. */
 typedef struct {
     uint32_t region;
-    uint32_t pad;
-    uint64_t index;
+    uint32_t count;
+    uint64_t first;
 } share_head;
 
 /* The regions sim_share_touch marks into: set only between sim_shares_begin
@@ -176,6 +180,30 @@ static void check_marks(const sim_shares *s, int rank)
     }
 }
 
+/* Takes the run of `h` (records theirs[0 .. h.count) from rank r) into
+ * region g: a record this rank also wrote, or already took from another
+ * rank, in this window must be the same bytes. 0, or -1 (err set). */
+static int take_run(sim_share_region *g, const share_head *h, const unsigned char *theirs, int r, char *err,
+                    size_t err_len)
+{
+    int rc = 0;
+    unsigned char *now = g->base + (size_t)h->first * g->elem_bytes;
+    for (size_t j = 0; j < h->count; j++) {
+        const size_t i = (size_t)h->first + j;
+        const uint64_t bit = (uint64_t)1 << (i % 64);
+        const int seen = marked(g, i) || (g->got[i / 64] & bit);
+        if (seen && rc == 0 && memcmp(now + j * g->elem_bytes, theirs + j * g->elem_bytes, g->elem_bytes) != 0) {
+            if (!err[0])
+                snprintf(err, err_len, "record %zu of shared region '%s' was written on two ranks in one window (rank %d)",
+                         i, g->name, r);
+            rc = -1;
+        }
+        g->got[i / 64] |= bit;
+    }
+    memcpy(now, theirs, (size_t)h->count * g->elem_bytes);
+    return rc;
+}
+
 /* Takes the records of one round's blocks (each led by its rank's count of
  * records still to come; *more set when any is non-zero). 0 or -1. */
 static int take_round(sim_shares *s, int rank, int ranks, const unsigned char *all, const size_t *lens, int *more,
@@ -194,25 +222,17 @@ static int take_round(sim_shares *s, int rank, int ranks, const unsigned char *a
             share_head h;
             memcpy(&h, all + off, sizeof h);
             sim_share_region *g = h.region < (uint32_t)s->n ? &s->regions[h.region] : NULL;
-            if (!g || h.index >= g->count || off + sizeof h + g->elem_bytes > end) {
+            /* sizes checked before they are multiplied: a malformed block is an error, not a wild copy */
+            if (!g || h.count == 0 || h.first >= g->count || h.count > g->count - h.first ||
+                h.count > (end - off - sizeof h) / g->elem_bytes) {
                 if (!err[0])
                     snprintf(err, err_len, "received a malformed shared record from rank %d", r);
                 rc = -1;
                 break;
             }
-            const size_t i = (size_t)h.index;
-            const unsigned char *theirs = all + off + sizeof h;
-            unsigned char *now = g->base + i * g->elem_bytes;
-            const int seen = marked(g, i) || (g->got[i / 64] >> (i % 64) & 1);
-            if (seen && memcmp(now, theirs, g->elem_bytes) != 0 && rc == 0) {
-                if (!err[0])
-                    snprintf(err, err_len, "record %zu of shared region '%s' was written on two ranks in one window", i,
-                         g->name);
+            if (take_run(g, &h, all + off + sizeof h, r, err, err_len) != 0)
                 rc = -1;
-            }
-            memcpy(now, theirs, g->elem_bytes);
-            g->got[i / 64] |= (uint64_t)1 << (i % 64);
-            off += sizeof h + g->elem_bytes;
+            off += sizeof h + (size_t)h.count * g->elem_bytes;
         }
         off = end;
     }
@@ -220,7 +240,8 @@ static int take_round(sim_shares *s, int rank, int ranks, const unsigned char *a
 }
 
 /* Packs this rank's marked records from (*k, *i) on into s->buf after the
- * count; returns the block's length. */
+ * count, a run of consecutive marked records at a time (share_head);
+ * returns the block's length. */
 static size_t pack_round(sim_shares *s, int *k, size_t *i, uint64_t *left)
 {
     size_t len = sizeof *left;
@@ -235,12 +256,17 @@ static size_t pack_round(sim_shares *s, int *k, size_t *i, uint64_t *left)
             *i += (size_t)__builtin_ctzll(w);
             if (len + sizeof(share_head) + g->elem_bytes > s->cap)
                 return len; /* the block is full */
-            share_head h = {.region = (uint32_t)*k, .index = *i};
+            /* the run from *i: as long as the marks go on and the block has room */
+            const size_t room = (s->cap - len - sizeof(share_head)) / g->elem_bytes;
+            size_t n = 1;
+            while (n < room && *i + n < g->count && n < UINT32_MAX && marked(g, *i + n))
+                n++;
+            share_head h = {.region = (uint32_t)*k, .count = (uint32_t)n, .first = *i};
             memcpy(s->buf + len, &h, sizeof h);
-            memcpy(s->buf + len + sizeof h, g->base + *i * g->elem_bytes, g->elem_bytes);
-            len += sizeof h + g->elem_bytes;
-            (*left)--;
-            (*i)++;
+            memcpy(s->buf + len + sizeof h, g->base + *i * g->elem_bytes, n * g->elem_bytes);
+            len += sizeof h + n * g->elem_bytes;
+            *left -= n;
+            *i += n;
         }
     }
     return len;
