@@ -20,12 +20,12 @@ placement_request optimal_request_of(const vm_spec *vs)
                                .memory_reservation_mib = vm_spec_res(vs)->memory_reservation_mib};
 }
 
-static const vm_spec *sort_specs; /* qsort has no context argument */
+static const model_env *sort_env; /* qsort has no context argument */
 
 static int by_power_on(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    sim_time_ns tx = vm_spec_start_ns(&sort_specs[x]), ty = vm_spec_start_ns(&sort_specs[y]);
+    sim_time_ns tx = vm_spec_start_ns(model_vm_spec(sort_env, x)), ty = vm_spec_start_ns(model_vm_spec(sort_env, y));
     if (tx != ty)
         return tx < ty ? -1 : 1;
     return x < y ? -1 : x > y;
@@ -99,14 +99,14 @@ int optimal_scenario_collect(const scenario *scn, const model_env *env, const pl
         if (wg->arrival.process != ARRIVAL_AT_START)
             continue;
         for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++)
-            if (!env->vm_specs[v].starts_off &&
-                !k8s_vm_starts_off(scn, env->vm_specs[v].group, env->vm_specs[v].index_in_group))
+            if (!model_vm_spec(env, v)->starts_off &&
+                !k8s_vm_starts_off(scn, model_vm_spec(env, v)->group, model_vm_spec(env, v)->index_in_group))
                 s->vm_id[n++] = v;
     }
-    sort_specs = env->vm_specs;
+    sort_env = env;
     qsort(s->vm_id, n, sizeof *s->vm_id, by_power_on);
     for (uint32_t i = 0; i < n; i++)
-        s->vms[i] = optimal_request_of(&env->vm_specs[s->vm_id[i]]);
+        s->vms[i] = optimal_request_of(model_vm_spec(env, s->vm_id[i]));
     s->in = (optimal_instance){.hosts = s->hosts, .n_hosts = env->n_hosts, .vms = s->vms, .n_vms = n};
     int rc = collect_rules(scn, env, s, err, err_len);
     if (rc == -2)

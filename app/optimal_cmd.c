@@ -290,7 +290,7 @@ struct namer_ctx {
 static void name_scenario_vm(const void *ctx, int64_t index, char *buf, size_t len)
 {
     const struct namer_ctx *nc = ctx;
-    const vm_spec *vs = &nc->core->vm_specs[nc->os->vm_id[index]];
+    const vm_spec *vs = model_vm_spec(&nc->core->env, nc->os->vm_id[index]);
     core_entity_name(buf, len, scn_string(nc->scn, "vms.[%u].name", vs->group), vs->index_in_group);
 }
 

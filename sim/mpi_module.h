@@ -10,7 +10,8 @@
 #include <stdint.h>
 
 #include "sim/builtin_module.h"
-#include "sim/mpi_link.h" /* sim_mpi_buf */
+
+struct sim_mpi_buf; /* sim/mpi_link.h */
 
 #define MPI_MODULE_NAME "vdcsim_mpi"
 #define MPI_MODULE_ABI 2u /* 2: receive buffers kept by the caller (sim_mpi_buf) */
@@ -24,9 +25,9 @@ typedef struct mpi_module {
     int (*min_i64)(int64_t *v, int n);
     int (*sum_u64)(uint64_t *v, int n);
     int (*bcast_i64)(int64_t *v, int n);
-    int (*exchange)(const size_t *send_bytes, const unsigned char *send, sim_mpi_buf *recv, size_t *recv_bytes);
-    int (*gather)(const unsigned char *block, size_t len, sim_mpi_buf *all, size_t *lens);
-    int (*allgather)(const unsigned char *block, size_t len, sim_mpi_buf *all, size_t *lens);
+    int (*exchange)(const size_t *send_bytes, const unsigned char *send, struct sim_mpi_buf *recv, size_t *recv_bytes);
+    int (*gather)(const unsigned char *block, size_t len, struct sim_mpi_buf *all, size_t *lens);
+    int (*allgather)(const unsigned char *block, size_t len, struct sim_mpi_buf *all, size_t *lens);
     int (*send)(int dst, int tag, const void *buf, size_t len);
     int (*recv)(int src, int tag, void *buf, size_t len, int *from);
 } mpi_module;

@@ -64,7 +64,7 @@ static int fixture_init(fixture *f)
     }
     f->spec.gs = &f->gs;
     f->env.n_vms = 1;
-    f->env.vm_specs = &f->spec;
+    f->env.vm_spec_store = &f->spec;
     /* one property naming every atom kept from the hosts */
     props_spec spec = {.name = "all",
                        .formula = "forall vm: G ((vm.running || vm.failed) -> (vm.cpu_ready < 0.5 && "

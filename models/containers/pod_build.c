@@ -226,7 +226,7 @@ void pods_place_builtin(pod_world *w, const model_env *env, const scenario *scn)
         pd->node_host = pd->node_vm = -1;
         if (is_vm) {
             for (uint32_t v = 0; v < env->n_vms && pd->node_vm < 0; v++) {
-                const vm_spec *vs = &env->vm_specs[v];
+                const vm_spec *vs = model_vm_spec(env, v);
                 if ((int)vs->group == group &&
                     try_node(&vl[v], (int64_t)vm_spec_vcpus(vs) * 1000,
                              vm_spec_memory_mib(vs) * (uint64_t)MIB_BYTES, w->max_pods,
@@ -369,7 +369,7 @@ int pods_build(const scenario *scn, sim_engine *eng, model_env *env, pod_world *
     for (uint32_t q = 0; q < w->n_pods; q++) {
         pod *pd = &w->pods[q];
         pd->oom_adj = oom_score_adj(w->groups[pd->group].qos, w->groups[pd->group].mem_request,
-                                    pd->node_vm >= 0 ? vm_spec_memory_mib(&env->vm_specs[pd->node_vm]) * (uint64_t)MIB_BYTES
+                                    pd->node_vm >= 0 ? vm_spec_memory_mib(model_vm_spec(env, pd->node_vm)) * (uint64_t)MIB_BYTES
                                     : pd->node_host >= 0
                                         ? env->host_specs[pd->node_host].memory_mib * (uint64_t)MIB_BYTES
                                         : 1);
@@ -418,7 +418,7 @@ int pods_declare_recording(pod_world *w, const model_env *env, recorder *rec)
 static void node_name(const model_env *env, const scenario *scn, const pod *pd, char *buf, size_t len)
 {
     if (pd->node_vm >= 0) {
-        const vm_spec *vs = &env->vm_specs[pd->node_vm];
+        const vm_spec *vs = model_vm_spec(env, pd->node_vm);
         snprintf(buf, len, "%s-%02" PRIu32, scn_string(scn, "vms.[%u].name", vs->group), vs->index_in_group + 1);
     } else if (pd->node_host >= 0) {
         const host_spec *hs = &env->host_specs[pd->node_host];

@@ -438,7 +438,7 @@ static void pods_sample_demand(sim_ctx *ctx, host *h, const host_feature *f, dou
         pod_node_run *run = &ph->runs[ph->n_runs++];
         run->node_vm = node_vm;
         run->vm_pos = node_vm >= 0 ? vm_position(h, node_vm) : -1;
-        double node_mem_mib = node_vm >= 0 ? (double)vm_spec_memory_mib(&env->vm_specs[node_vm])
+        double node_mem_mib = node_vm >= 0 ? (double)vm_spec_memory_mib(model_vm_spec(env, node_vm))
                                            : (double)hs->memory_mib - vm_memory_mib;
         node_demand(ctx, h, f, first, n, node_mem_mib, run);
         first += run->n;
@@ -473,7 +473,7 @@ static void pods_sample_cpu(sim_ctx *ctx, host *h, const host_feature *f, const 
             node_mhz = host_node->cpu_entitlement_mhz;
         else if (run->vm_pos >= 0)
             node_mhz = pods_vm_node_cpu_mhz(run->want_mhz, in[run->vm_pos].cpu_demand_mhz,
-                                            env->vms[run->node_vm].cpu_entitlement_mhz);
+                                            model_vm(env, run->node_vm)->cpu_entitlement_mhz);
         node_cpu(h, f, run, node_mhz / mhz, &t);
     }
     if (env->rec) {

@@ -125,7 +125,7 @@ static int power_on_cursors(model_builder *b, arrivals_world *w)
             continue;
         for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++)
             /* sim_schedule refused < 0 */
-            if (!env->vm_specs[v].starts_off && vm_spec_start_ns(&env->vm_specs[v]) >= 0) {
+            if (!model_vm_spec(env, v)->starts_off && vm_spec_start_ns(model_vm_spec(env, v)) >= 0) {
                 w->first[model_cluster_lp_of_vm(env, v) - env->cluster_lp + 1]++;
                 n++;
             }
@@ -145,9 +145,9 @@ static int power_on_cursors(model_builder *b, arrivals_world *w)
         if (wg->arrival.process != ARRIVAL_AT_START)
             continue;
         for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++)
-            if (!env->vm_specs[v].starts_off && vm_spec_start_ns(&env->vm_specs[v]) >= 0)
+            if (!model_vm_spec(env, v)->starts_off && vm_spec_start_ns(model_vm_spec(env, v)) >= 0)
                 keys[w->next[model_cluster_lp_of_vm(env, v) - env->cluster_lp]++] =
-                    (start_key){.start_ns = vm_spec_start_ns(&env->vm_specs[v]), .rank = rank++, .vm = v};
+                    (start_key){.start_ns = vm_spec_start_ns(model_vm_spec(env, v)), .rank = rank++, .vm = v};
     }
     for (uint32_t k = 0; k < nc; k++) {
         uint32_t len = w->first[k + 1] - w->first[k];
@@ -158,7 +158,7 @@ static int power_on_cursors(model_builder *b, arrivals_world *w)
         if (len > 0) {
             uint32_t v = w->order[w->next[k]++];
             power_on_cursor_msg m = {.vm = v, .from_cursor = POWER_ON_FROM_CURSOR};
-            sim_schedule(b->eng, env->cluster_lp + k, vm_spec_start_ns(&env->vm_specs[v]), env->kind_vm_power_on, &m,
+            sim_schedule(b->eng, env->cluster_lp + k, vm_spec_start_ns(model_vm_spec(env, v)), env->kind_vm_power_on, &m,
                          sizeof m);
         }
     }
@@ -183,7 +183,7 @@ static int power_on_next(sim_ctx *ctx, cluster *c, const cluster_feature *f, con
     if (w->next[k] < w->first[k + 1]) {
         uint32_t v = w->order[w->next[k]++];
         power_on_cursor_msg m = {.vm = v, .from_cursor = POWER_ON_FROM_CURSOR};
-        sim_send(ctx, sim_self(ctx), vm_spec_start_ns(&env->vm_specs[v]) - sim_now(ctx), env->kind_vm_power_on, &m,
+        sim_send(ctx, sim_self(ctx), vm_spec_start_ns(model_vm_spec(env, v)) - sim_now(ctx), env->kind_vm_power_on, &m,
                  sizeof m);
     }
     return 0; /* the cluster carries out this power-on */

@@ -54,7 +54,7 @@ int32_t cluster_choose_and_commit(cluster *c, uint32_t vm_id, cluster_place_purp
 
 placement_request cluster_vm_request(const cluster *c, uint32_t vm_id)
 {
-    return cluster_spec_request(&c->env->vm_specs[vm_id]);
+    return cluster_spec_request(model_vm_spec(c->env, vm_id));
 }
 
 placement_request cluster_spec_request(const vm_spec *vs)
@@ -205,7 +205,7 @@ void cluster_uncommit(cluster *c, uint32_t vm_id, int32_t host_index)
 static int cluster_try_place(sim_ctx *ctx, cluster *c, uint32_t vm_id)
 {
     const model_env *env = c->env;
-    const vm_spec *vs = &env->vm_specs[vm_id];
+    const vm_spec *vs = model_vm_spec(env, vm_id);
     for (const cluster_feature *f = first_feature(c); f < end_feature(c); f++)
         if (f->hooks->admit && !f->hooks->admit(ctx, c, f, vm_id))
             return -1;

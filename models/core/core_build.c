@@ -170,11 +170,11 @@ static int build_hosts(core_model *m, uint32_t n_hosts, char *err, size_t err_le
 static int build_vms(core_model *m, uint32_t n_vms, char *err, size_t err_len, model_status *status)
 {
     const scenario *scn = m->scn;
-    m->vm_specs = calloc(n_vms ? n_vms : 1, sizeof *m->vm_specs);
-    m->vms = calloc(n_vms ? n_vms : 1, sizeof *m->vms);
+    m->vm_spec_store = calloc(n_vms ? n_vms : 1, sizeof *m->vm_spec_store);
+    m->vm_store = calloc(n_vms ? n_vms : 1, sizeof *m->vm_store);
     m->vm_times = calloc(n_vms ? n_vms : 1, sizeof *m->vm_times);
     m->vm_group_specs = calloc(m->n_groups ? (size_t)m->n_groups : 1, sizeof *m->vm_group_specs);
-    if (!m->vm_specs || !m->vms || !m->vm_times || !m->vm_group_specs)
+    if (!m->vm_spec_store || !m->vm_store || !m->vm_times || !m->vm_group_specs)
         return -1;
     uint32_t i = 0;
     int groups = m->n_groups;
@@ -205,8 +205,9 @@ static int build_vms(core_model *m, uint32_t n_vms, char *err, size_t err_len, m
         }
         int at_start = wg->arrival.process == ARRIVAL_AT_START;
         for (uint32_t k = 0; k < wg->count; k++, i++) {
-            m->vm_specs[i] = (vm_spec){.gs = gs, .group = (uint32_t)g, .index_in_group = k, .host_group = host_group};
-            m->vms[i] = (vm){.state = VM_STOPPED, .host = -1, .cpu_speed_factor = 1.0};
+            /* in id order until build_clusters stores them by cluster */
+            m->vm_spec_store[i] = (vm_spec){.gs = gs, .group = (uint32_t)g, .index_in_group = k, .host_group = host_group};
+            m->vm_store[i] = (vm){.state = VM_STOPPED, .host = -1, .cpu_speed_factor = 1.0};
             m->vm_times[i] = (vm_times){.arrived_ns = at_start ? gs->start_ns : -1, .stopped_ns = -1};
         }
     }
@@ -430,6 +431,39 @@ static int assign_hosts(core_model *m)
     return rc;
 }
 
+/* Stores the VMs' specs and records cluster after cluster (model_env.h),
+ * in the order of datacenter.vm_ids: a cluster's VMs (its cross-cluster
+ * twins included) in id order from vm_first[cluster], so that a VM's slot
+ * is also its DRS stage record (drs_stage.h). Nothing to do with one
+ * cluster: the slot is the id. 0, or -1 out of memory. */
+static int store_vms_by_cluster(core_model *m)
+{
+    const uint32_t n = m->env.n_vms;
+    if (!m->dc.explicit_clusters || m->dc.n_clusters < 2 || n == 0)
+        return 0;
+    uint32_t *slot = malloc((size_t)n * sizeof *slot);
+    vm_spec *specs = malloc((size_t)n * sizeof *specs);
+    vm *vms = malloc((size_t)n * sizeof *vms);
+    if (!slot || !specs || !vms) {
+        free(slot);
+        free(specs);
+        free(vms);
+        return -1;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const uint32_t v = m->dc.vm_ids[i];
+        slot[v] = i;
+        specs[i] = m->vm_spec_store[v];
+        vms[i] = m->vm_store[v];
+    }
+    free(m->vm_spec_store);
+    free(m->vm_store);
+    m->vm_spec_store = specs;
+    m->vm_store = vms;
+    m->vm_slot = slot;
+    return 0;
+}
+
 /* One controller per cluster, each with the placement policy and a view of
  * every host in which only its own hosts are usable (the one cluster of a
  * run without `clusters` uses the empty view itself); the VMs put into
@@ -437,17 +471,20 @@ static int assign_hosts(core_model *m)
 static model_status build_clusters(model_builder *b, core_model *m, const placement_choice *placement)
 {
     model_env *env = &m->env;
-    int rc = datacenter_assign_vms(&m->dc, m->scn, m->vm_specs, env->n_vms, m->empty_view, env->n_hosts, b->err,
+    int rc = datacenter_assign_vms(&m->dc, m->scn, m->vm_spec_store, env->n_vms, m->empty_view, env->n_hosts, b->err,
                                    b->err_len);
     if (rc != 0)
         return rc == -1 ? model_runtime_error(b, "out of memory") : MODEL_BAD_INPUT;
     /* cross-cluster vMotion: a twin per moved VM in its target cluster */
-    rc = datacenter_plan_moves(&m->dc, m->scn, &m->vm_specs, &m->vms, &m->vm_times, &env->n_vms, MODEL_MAX_VMS,
-                               b->err, b->err_len);
+    rc = datacenter_plan_moves(&m->dc, m->scn, &m->vm_spec_store, &m->vm_store, &m->vm_times, &env->n_vms,
+                               MODEL_MAX_VMS, b->err, b->err_len);
     if (rc != 0)
         return rc == -1 ? model_runtime_error(b, "out of memory") : MODEL_BAD_INPUT;
-    env->vm_specs = m->vm_specs;
-    env->vms = m->vms;
+    if (store_vms_by_cluster(m) != 0)
+        return model_runtime_error(b, "out of memory");
+    env->vm_spec_store = m->vm_spec_store;
+    env->vm_store = m->vm_store;
+    env->vm_slot = m->vm_slot;
     env->vm_times = m->vm_times;
     env->dc = &m->dc;
     env->vm_cluster = m->dc.vm_cluster;
@@ -540,8 +577,8 @@ model_status core_build(model_builder *b, core_model *m)
     if (assign_hosts(m) != 0)
         return model_runtime_error(b, "out of memory");
     env->host_specs = m->host_specs;
-    env->vm_specs = m->vm_specs;
-    env->vms = m->vms;
+    env->vm_spec_store = m->vm_spec_store; /* in id order until build_clusters */
+    env->vm_store = m->vm_store;
     env->vm_times = m->vm_times;
     env->groups = m->groups;
     env->n_groups = (uint32_t)m->n_groups;
@@ -582,7 +619,7 @@ model_status core_build(model_builder *b, core_model *m)
     if ((st = build_clusters(b, m, &placement)) != MODEL_OK)
         return st;
     b->env = env;
-    b->vm_specs = m->vm_specs;
+    b->vm_spec_store = m->vm_spec_store;
     b->hosts = m->hosts;
     b->cluster = &m->ctrl;
     b->clusters = m->ctrls;
@@ -598,7 +635,7 @@ static int build_demand_states(core_model *m, sim_engine *eng)
     model_env *env = &m->env;
     uint32_t n = 0;
     for (uint32_t i = 0; i < env->n_vms; i++)
-        n += (uint32_t)vm_spec_demand_stateful(&m->vm_specs[i]);
+        n += (uint32_t)vm_spec_demand_stateful(model_vm_spec(env, i));
     if (n == 0)
         return 0;
     /* n <= n_vms <= MODEL_MAX_VMS: the products below fit a size_t */
@@ -608,7 +645,7 @@ static int build_demand_states(core_model *m, sim_engine *eng)
         return -1;
     uint32_t next = 0;
     for (uint32_t i = 0; i < env->n_vms; i++)
-        m->vm_demand_slot[i] = vm_spec_demand_stateful(&m->vm_specs[i]) ? next++ : UINT32_MAX;
+        m->vm_demand_slot[i] = vm_spec_demand_stateful(model_vm_spec(env, i)) ? next++ : UINT32_MAX;
     env->vm_demand_slot = m->vm_demand_slot;
     env->vm_demand_states = m->vm_demand_states;
     return sim_share(eng, "vm demand states", m->vm_demand_states, VM_DEMANDS * sizeof *m->vm_demand_states, n);
@@ -657,7 +694,7 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
     /* Over MPI ranks (docs/engine.md): hosts are spread, every other LP stays
      * on rank 0; a VM's record is written by whichever LP holds the VM. */
     sim_spread_lps(eng, env->first_host_lp, env->first_host_lp + env->n_hosts);
-    if (sim_share(eng, "vms", m->vms, sizeof *m->vms, env->n_vms) != 0 ||
+    if (sim_share(eng, "vms", m->vm_store, sizeof *m->vm_store, env->n_vms) != 0 ||
         sim_share(eng, "vm times", m->vm_times, sizeof *m->vm_times, env->n_vms) != 0 ||
         build_demand_states(m, eng) != 0)
         return model_runtime_error(b, "out of memory");
@@ -758,7 +795,8 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
     uint32_t group_of = UINT32_MAX;
     int rc = 0;
     for (uint32_t i = 0; i < m->env.n_vms && rc == 0; i++) {
-        const vm_spec *s = &m->vm_specs[i];
+        const vm_spec *s = model_vm_spec(&m->env, i);
+        const vm *v = model_vm(&m->env, i);
         if (s->group != group_of) {
             group = scn_string(scn, "vms.[%u].name", s->group);
             group_of = s->group;
@@ -780,8 +818,8 @@ int core_write_tables(const core_model *m, const scenario *scn, recorder *rec)
                            {.str = demand_kind_name(vm_spec_cpu_demand(s)->kind)},
                            {.f64 = vm_spec_demand_mean(s, VM_DEMAND_CPU)},
                            {.i64 = vm_spec_start_ns(s)},
-                           {.i64 = m->vms[i].host},
-                           {.str = vm_state_name(m->vms[i].state)},
+                           {.i64 = v->host},
+                           {.str = vm_state_name(v->state)},
                            {.i64 = m->vm_times[i].arrived_ns},
                            {.i64 = m->vm_times[i].stopped_ns},
                            {.str = vm_trace_file(m, s)},
@@ -841,8 +879,8 @@ void core_describe(const core_model *m, const scenario *scn, FILE *out)
         /* the group's VMs are alike but for trace demand: weigh the mean demand per VM */
         double demand = 0.0;
         for (uint32_t v = wg->first_vm; v < wg->first_vm + wg->count; v++)
-            demand += vm_spec_demand_mean(&m->vm_specs[v], VM_DEMAND_CPU);
-        const vm_spec *s = &m->vm_specs[wg->first_vm];
+            demand += vm_spec_demand_mean(model_vm_spec(env, v), VM_DEMAND_CPU);
+        const vm_spec *s = model_vm_spec(env, wg->first_vm);
         expected_vms += at_once;
         vcpus += at_once * vm_spec_vcpus(s);
         vm_mem_mib += at_once * (double)vm_spec_memory_mib(s);
@@ -871,7 +909,7 @@ int core_check(const core_model *m, const scenario *scn, char *err, size_t err_l
         const workload_group *wg = &m->groups[g];
         if (wg->count == 0)
             continue;
-        const vm_spec *vs = &m->vm_specs[wg->first_vm];
+        const vm_spec *vs = model_vm_spec(&m->env, wg->first_vm);
         placement_request req = {vm_spec_vcpus(vs), vm_spec_memory_mib(vs), vs->host_group, vm_spec_cpu_demand(vs)->mean,
                                  vm_spec_res(vs)->sriov ? 1u : 0u, vm_spec_res(vs)->cpu_reservation_mhz,
                                  vm_spec_res(vs)->memory_reservation_mib};
@@ -911,11 +949,12 @@ void core_free(core_model *m)
             host_release(&m->hosts[i]);
     free(m->hosts);
     free(m->host_specs);
-    free(m->vm_specs);
+    free(m->vm_spec_store);
+    free(m->vm_slot);
     free(m->vm_group_specs);
     free(m->vm_demand_slot);
     free(m->vm_demand_states);
-    free(m->vms);
+    free(m->vm_store);
     free(m->vm_times);
     if (m->ctrls)
         for (uint32_t k = 0; k < m->env.n_clusters; k++)

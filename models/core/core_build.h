@@ -28,9 +28,10 @@ typedef struct core_model {
     const scenario *scn;
     host_spec *host_specs;
     host *hosts;
-    vm_spec *vm_specs;
-    vm *vms;
-    vm_times *vm_times;
+    vm_spec *vm_spec_store; /* by slot (model_env.vm_slot) once build_clusters has stored them by cluster */
+    vm *vm_store;
+    vm_times *vm_times;     /* by VM id */
+    uint32_t *vm_slot;      /* env.vm_slot: per VM id, its slot; NULL: one cluster, the id itself */
     vm_group_spec *vm_group_specs; /* n_groups: what a group's VMs share (vm_spec.gs) */
     datacenter dc;   /* the clusters (one without the `clusters` key) */
     cluster ctrl;    /* the first cluster's controller (the only one without `clusters`) */
@@ -52,7 +53,7 @@ typedef struct core_model {
 
 /* Reads hosts, VM groups (loading their traces) and VMs, registers the
  * core's event kinds and sets up the controller's view; fills b's env,
- * hosts, vm_specs and cluster. No LPs yet. */
+ * hosts, vm_spec_store and cluster. No LPs yet. */
 model_status core_build(model_builder *b, core_model *core);
 
 /* Creates the controller LPs (one per cluster, before the hosts) and the

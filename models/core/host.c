@@ -47,12 +47,16 @@ void host_add_vm(host *h, uint32_t vm_id)
         if (!grown)
             abort(); /* out of memory inside a handler: nothing sane to do */
         h->vm_ids = grown;
+        if (!(grown = realloc(h->vm_slots, cap * sizeof *grown)))
+            abort();
+        h->vm_slots = grown;
         h->cap_vms = cap;
     }
+    h->vm_slots[h->n_vms] = model_vm_slot(h->env, vm_id);
     h->vm_ids[h->n_vms++] = vm_id;
     h->numa.vms_version++;
-    h->env->vms[vm_id].host = (int32_t)h->index;
-    sim_share_touch(&h->env->vms[vm_id]);
+    model_vm(h->env, vm_id)->host = (int32_t)h->index;
+    sim_share_touch(model_vm(h->env, vm_id));
 }
 
 int host_remove_vm(host *h, uint32_t vm_id)
@@ -61,12 +65,14 @@ int host_remove_vm(host *h, uint32_t vm_id)
         if (h->vm_ids[i] != vm_id)
             continue;
         /* keep start order: samples and logs iterate VMs in this order */
-        for (uint32_t j = i + 1; j < h->n_vms; j++)
+        for (uint32_t j = i + 1; j < h->n_vms; j++) {
             h->vm_ids[j - 1] = h->vm_ids[j];
+            h->vm_slots[j - 1] = h->vm_slots[j];
+        }
         h->n_vms--;
         h->numa.vms_version++;
-        h->env->vms[vm_id].host = -1;
-        sim_share_touch(&h->env->vms[vm_id]);
+        model_vm(h->env, vm_id)->host = -1;
+        sim_share_touch(model_vm(h->env, vm_id));
         return 0;
     }
     return -1;
@@ -121,7 +127,7 @@ void host_vm_leave(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t dst_host)
 void host_vm_arrive(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t src_host)
 {
     host_add_vm(h, vm_id);
-    if (vm_transition(&h->env->vms[vm_id], VM_RUNNING) != 0)
+    if (vm_transition(model_vm(h->env, vm_id), VM_RUNNING) != 0)
         abort();
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
         if (f->hooks->vm_arrived)
@@ -130,7 +136,7 @@ void host_vm_arrive(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t src_host)
 
 void host_vm_arrival_failed(sim_ctx *ctx, host *h, uint32_t vm_id, uint32_t src_host)
 {
-    if (vm_transition(&h->env->vms[vm_id], VM_FAILED) != 0)
+    if (vm_transition(model_vm(h->env, vm_id), VM_FAILED) != 0)
         abort();
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
         if (f->hooks->vm_arrival_failed)
@@ -167,7 +173,7 @@ static demand_state *vm_demand_states_of(const model_env *env, uint32_t vm_id)
 /* The VM has just become running here (zero boot time, or its boot ended). */
 static void host_vm_running(sim_ctx *ctx, host *h, uint32_t vm_id)
 {
-    vm *v = &h->env->vms[vm_id];
+    vm *v = model_vm(h->env, vm_id);
     if (vm_transition(v, VM_RUNNING) != 0)
         abort();
     /* a trace replays from its first sample when the VM first runs */
@@ -184,14 +190,14 @@ static void host_vm_running(sim_ctx *ctx, host *h, uint32_t vm_id)
 static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
 {
     const model_env *env = h->env;
-    vm *v = &env->vms[vm_id];
+    vm *v = model_vm(env, vm_id);
     host_add_vm(h, vm_id);
     if (vm_transition(v, VM_STARTING) != 0)
         abort(); /* a start message for a VM that is not stopped is a model bug */
     v->boot_epoch++;
     /* stopped -> starting -> running after the group's boot time; a zero
      * boot time runs the VM at once, without an event */
-    const workload_group *wg = env->groups ? &env->groups[env->vm_specs[vm_id].group] : NULL;
+    const workload_group *wg = env->groups ? &env->groups[model_vm_spec(env, vm_id)->group] : NULL;
     double boot = wg && !(wg->boot.kind == DIST_DETERMINISTIC && wg->boot.mean == 0.0)
                       ? dist_sample(&wg->boot, sim_rng(ctx, HOST_STREAM_BOOT))
                       : 0.0;
@@ -206,7 +212,7 @@ static void host_start_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
 
 static void host_vm_booted(sim_ctx *ctx, host *h, const host_boot_msg *m)
 {
-    const vm *v = &h->env->vms[m->vm];
+    const vm *v = model_vm(h->env, m->vm);
     /* stale: the VM was stopped (or moved) while it booted */
     if (v->host != (int32_t)h->index || v->boot_epoch != m->epoch || v->state != VM_STARTING)
         return;
@@ -218,7 +224,7 @@ static void host_vm_booted(sim_ctx *ctx, host *h, const host_boot_msg *m)
 static void host_stop_vm(sim_ctx *ctx, host *h, uint32_t vm_id)
 {
     const model_env *env = h->env;
-    vm *v = &env->vms[vm_id];
+    vm *v = model_vm(env, vm_id);
     if (v->host != (int32_t)h->index)
         return; /* no longer here (failed or moved): whoever moved it answers for it */
     if (v->state == VM_RUNNING) {
@@ -283,7 +289,7 @@ static void host_record(const model_env *env, sim_time_ns now, const host *h, co
     for (uint32_t first = 0; first < h->n_vms; first += BATCH) {
         uint32_t count = h->n_vms - first < BATCH ? h->n_vms - first : BATCH;
         for (uint32_t j = 0; j < count; j++) {
-            const vm *v = &env->vms[h->vm_ids[first + j]];
+            const vm *v = &env->vm_store[h->vm_slots[first + j]];
             vm_vals[4 * j] = s->in[first + j].cpu_demand_mhz;
             vm_vals[4 * j + 1] = v->cpu_ready_pct;
             vm_vals[4 * j + 2] = v->cpu_entitlement_mhz;
@@ -341,11 +347,11 @@ static inline double vm_demand(const host_demand_memo *m, const model_env *env, 
     return demand_series_next(vm_spec_demand(vs, r), vm_spec_series(vs, r), &st[r], now, noise);
 }
 
-/* The running VM's three demands, drawn in the order CPU, memory, network. */
-static inline host_vm_input vm_demands(host_scratch *sc, const model_env *env, uint32_t id, sim_time_ns now,
-                                       gsl_rng *noise)
+/* The running VM's three demands, drawn in the order CPU, memory, network
+ * (vs: its spec). */
+static inline host_vm_input vm_demands(host_scratch *sc, const model_env *env, uint32_t id, const vm_spec *vs,
+                                       sim_time_ns now, gsl_rng *noise)
 {
-    const vm_spec *vs = &env->vm_specs[id];
     const void *group = vm_spec_group_key(vs);
     /* the slot by the VM's scenario group: VMs of a group share its key
      * (which the slot is checked against), different groups mostly differ */
@@ -399,14 +405,15 @@ void host_prefetch(const void *state, sim_prefetch_stage stage)
         prefetch_bytes(h, sizeof *h);
         prefetch_bytes(&env->host_specs[h->index], sizeof *env->host_specs);
         prefetch_bytes(h->vm_ids, h->n_vms * sizeof *h->vm_ids);
+        prefetch_bytes(h->vm_slots, h->n_vms * sizeof *h->vm_slots);
         return;
     }
     prefetch_bytes(h->numa.placed, h->numa.n * sizeof *h->numa.placed); /* past the state's first line */
     if (h->noise)
         prefetch_bytes(h->noise, SIM_RNG_STREAM_BYTES); /* the generator and its state (sim/rng.h) */
     for (uint32_t i = 0; i < h->n_vms; i++) {
-        prefetch_record(&env->vms[h->vm_ids[i]], sizeof *env->vms);
-        prefetch_record(&env->vm_specs[h->vm_ids[i]], sizeof *env->vm_specs);
+        prefetch_record(&env->vm_store[h->vm_slots[i]], sizeof *env->vm_store);
+        prefetch_record(&env->vm_spec_store[h->vm_slots[i]], sizeof *env->vm_spec_store);
     }
 }
 
@@ -435,20 +442,23 @@ static void host_sample(sim_ctx *ctx, host *h)
      * (host_prefetch) */
     uint64_t memory_mib = 0;
     for (uint32_t i = 0; i < h->n_vms; i++) {
-        uint32_t id = h->vm_ids[i];
+        const uint32_t slot = h->vm_slots[i];
+        const vm_spec *vs = &env->vm_spec_store[slot];
         /* a booting VM demands nothing */
-        s.in[i] = env->vms[id].state == VM_RUNNING ? vm_demands(sc, env, id, now, noise) : (host_vm_input){0};
-        memory_mib += vm_spec_memory_mib(&env->vm_specs[id]);
+        s.in[i] = env->vm_store[slot].state == VM_RUNNING ? vm_demands(sc, env, h->vm_ids[i], vs, now, noise)
+                                                          : (host_vm_input){0};
+        memory_mib += vm_spec_memory_mib(vs);
     }
     s.vm_memory_mib = (double)memory_mib;
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
         if (f->hooks->add_demand)
             f->hooks->add_demand(ctx, h, f, &s);
     double interval_ms = (double)env->sample_period_ns / 1e6;
-    if (host_contention_step_pods(s.spec, env->vm_specs, env->vms, h->vm_ids, s.in, h->n_vms, interval_ms, sc,
-                                  &s.pods, NULL, &s.totals) != 0) /* no per-VM details: nobody reads them */
+    /* the VMs by their slots in the stores */
+    if (host_contention_step_pods(s.spec, env->vm_spec_store, env->vm_store, h->vm_slots, s.in, h->n_vms,
+                                  interval_ms, sc, &s.pods, NULL, &s.totals) != 0) /* no per-VM details: nobody reads them */
         abort();
-    sim_share_touch_list(env->vms, sizeof *env->vms, h->vm_ids, h->n_vms); /* their cpu_* fields */
+    sim_share_touch_list(env->vm_store, sizeof *env->vm_store, h->vm_slots, h->n_vms); /* their cpu_* fields */
     sc->numa_cache = NULL;
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
         if (f->hooks->adjust_totals)
@@ -500,8 +510,10 @@ void host_release(host *h)
     }
     host_numa_cache_free(&h->numa);
     free(h->vm_ids);
+    free(h->vm_slots);
     free(h->ext);
     h->vm_ids = NULL;
+    h->vm_slots = NULL;
     h->ext = NULL;
     h->n_vms = h->cap_vms = 0;
 }

@@ -43,6 +43,7 @@ typedef struct host {
     const struct model_env *env;
     uint32_t index;
     uint32_t *vm_ids; /* running VMs, in the order they started */
+    uint32_t *vm_slots; /* and each one's slot in the VM stores (model_vm_slot): what a sample reads */
     uint32_t n_vms, cap_vms;
     uint64_t log_seq; /* orders this LP's event-log records */
     host_state state;

@@ -2,8 +2,17 @@
  * engine runs: event kind ids, recorder handles, the entity arrays, and the
  * features registered with the two core LPs.
  *
- * Mutable entries of `vms` belong to the LP that currently holds the VM
- * (its host's LP once started); nobody else writes them.
+ * Mutable VM records belong to the LP that currently holds the VM (its
+ * host's LP once started); nobody else writes them.
+ *
+ * VM records and specs are stored cluster after cluster (vm_slot), not in
+ * VM id order: a host samples its VMs' records at every sample, and the
+ * VMs of a cluster, stored together, are read by its 64 hosts one after
+ * the other (issue 18: the datacenter-level placement deals consecutive
+ * VM ids to different clusters, so in id order every record of a sample
+ * was a scattered cache line). Reach a VM by id through model_vm and
+ * model_vm_spec; the storage order is invisible outside: ids, events,
+ * tables and series are unchanged.
  */
 #ifndef VDCSIM_MODELS_CORE_MODEL_ENV_H
 #define VDCSIM_MODELS_CORE_MODEL_ENV_H
@@ -57,8 +66,10 @@ typedef struct model_env {
     uint32_t n_hosts;
     uint32_t n_vms;
     const host_spec *host_specs;
-    const vm_spec *vm_specs;
-    vm *vms;
+    /* VM v's spec and record at slot model_vm_slot(env, v) (above) */
+    const vm_spec *vm_spec_store;
+    vm *vm_store;
+    const uint32_t *vm_slot; /* per VM id: its slot in the stores; NULL: the id itself */
     vm_times *vm_times; /* [VM]: its arrival and stop (vm.h) */
     /* The demand processes' state of the VMs with a stateful spec
      * (vm_spec_demand_stateful): VM v's VM_DEMANDS records start at
@@ -122,6 +133,19 @@ static inline uint32_t model_cluster_lp_of_host(const model_env *env, uint32_t h
 static inline uint32_t model_cluster_lp_of_vm(const model_env *env, uint32_t v)
 {
     return env->cluster_lp + (env->vm_cluster ? env->vm_cluster[v] : 0u);
+}
+
+/* The slot of VM `id` in vm_store and vm_spec_store. */
+static inline uint32_t model_vm_slot(const model_env *env, uint32_t id)
+{
+    return env->vm_slot ? env->vm_slot[id] : id;
+}
+
+static inline vm *model_vm(const model_env *env, uint32_t id) { return &env->vm_store[model_vm_slot(env, id)]; }
+
+static inline const vm_spec *model_vm_spec(const model_env *env, uint32_t id)
+{
+    return &env->vm_spec_store[model_vm_slot(env, id)];
 }
 
 #endif

@@ -57,7 +57,7 @@ typedef struct model_builder {
     sim_engine *eng;
     recorder *rec;            /* NULL when nothing is recorded (vdcsim check) */
     struct model_env *env;    /* entity arrays and core kinds; filled before phase 1 */
-    struct vm_spec *vm_specs; /* writable until the run starts (env->vm_specs) */
+    struct vm_spec *vm_spec_store; /* writable until the run starts (env->vm_spec_store; by slot: model_vm_slot) */
     struct host *hosts;       /* the host LPs' states, n_hosts */
     struct cluster *cluster;  /* the first controller LP's state (the only one without `clusters`) */
     struct cluster **clusters; /* every cluster's controller, n_clusters (models/core/datacenter.h) */

@@ -42,12 +42,12 @@ void core_placement_preview(const core_model *m, FILE *out)
         view[h] = m->empty_view[h];
     uint32_t n = 0;
     for (uint32_t v = 0; v < n_vms; v++)
-        if (m->vm_times[v].arrived_ns >= 0 && !m->vm_specs[v].starts_off)
+        if (m->vm_times[v].arrived_ns >= 0 && !model_vm_spec(&m->env, v)->starts_off)
             order[n++] = v;
     sort_model = m;
     qsort(order, n, sizeof *order, by_start);
     for (uint32_t i = 0; i < n; i++) {
-        placement_request req = cluster_spec_request(&m->vm_specs[order[i]]);
+        placement_request req = cluster_spec_request(model_vm_spec(&m->env, order[i]));
         int32_t h = placement_choose(&m->ctrl.placement, view, n_hosts, &req, NULL);
         if (h < 0)
             continue;

@@ -193,7 +193,7 @@ int failure_write_tables(failure_model *fm, recorder *rec)
     for (uint32_t v = 0; v < env->n_vms; v++) {
         const vm_avail *va = &fm->vms[v];
         sim_time_ns down = vm_downtime(fm, v);
-        sim_time_ns life = fm->env.until_ns - vm_spec_start_ns(&env->vm_specs[v]);
+        sim_time_ns life = fm->env.until_ns - vm_spec_start_ns(model_vm_spec(env, v));
         rec_value row[] = {{.f64 = (double)down / NS_PER_H},
                            {.f64 = life > 0 ? 1.0 - (double)down / (double)life : NAN},
                            {.i64 = va->failures},

@@ -26,7 +26,7 @@
  *    each kind drops to zero. Its state is derived: failed if any failure
  *    reason is active, else maintenance, else isolated, else up.
  *  - Ownership: failure_env.hosts[i] belongs to host LP i; vm_avail[v] to
- *    whoever holds VM v (like env->vms[v]); domain state to its LP; the
+ *    whoever holds VM v (like its record, model_vm); domain state to its LP; the
  *    crew queue to the crew LP; the restart queue to the cluster LP.
  */
 #ifndef VDCSIM_MODELS_FAILURE_H

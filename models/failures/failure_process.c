@@ -58,7 +58,7 @@ static void host_take_down_vms(sim_ctx *ctx, failure_env *fe, host *h, vm_down_c
     sim_time_ns now = sim_now(ctx);
     while (h->n_vms > 0) {
         uint32_t id = h->vm_ids[0];
-        vm *v = &env->vms[id];
+        vm *v = model_vm(env, id);
         vm_avail *va = &fe->vms[id];
         if (cause == VM_DOWN_MAINTENANCE || (cause == VM_DOWN_ISOLATION_RESPONSE && fe->isolation_shutdown)) {
             if (v->state == VM_RUNNING)
@@ -206,7 +206,7 @@ static void host_isolation_timeout(sim_ctx *ctx, failure_env *fe, host *h, uint3
 static void host_vm_crash(sim_ctx *ctx, failure_env *fe, host *h, uint32_t vm_id, uint32_t epoch)
 {
     const model_env *env = h->env;
-    vm *v = &env->vms[vm_id];
+    vm *v = model_vm(env, vm_id);
     vm_avail *va = &fe->vms[vm_id];
     if (va->epoch != epoch || v->host != (int32_t)h->index || v->state != VM_RUNNING)
         return; /* it moved, failed or restarted since the crash was drawn */
@@ -221,7 +221,7 @@ static void host_vm_crash(sim_ctx *ctx, failure_env *fe, host *h, uint32_t vm_id
     /* Restart in place: a start the host sends itself. If the host is down
      * by then, the start is refused and the controller restarts it. */
     vm_msg start = {.vm = vm_id};
-    const vm_crash_spec *cs = &fe->vm_group_crash[env->vm_specs[vm_id].group];
+    const vm_crash_spec *cs = &fe->vm_group_crash[model_vm_spec(env, vm_id)->group];
     va->crash_restart_pending = 1;
     sim_share_touch(va);
     sim_send(ctx, sim_self(ctx), cs->restart_delay_ns, env->kind_vm_start, &start, sizeof start);
@@ -234,7 +234,7 @@ static void host_vm_crash(sim_ctx *ctx, failure_env *fe, host *h, uint32_t vm_id
 static int host_stop_crashed_vm(sim_ctx *ctx, failure_env *fe, host *h, uint32_t vm_id)
 {
     const model_env *env = h->env;
-    vm *v = &env->vms[vm_id];
+    vm *v = model_vm(env, vm_id);
     vm_avail *va = &fe->vms[vm_id];
     if (v->host != -1 || v->state != VM_FAILED || !va->crash_restart_pending)
         return 0;
@@ -342,7 +342,7 @@ static void vm_now_running(sim_ctx *ctx, failure_env *fe, host *h, uint32_t id, 
         if (self_started)
             host_event_log(ctx, h, fe->log_vm_restarted, id, h->index, 1);
     }
-    const vm_crash_spec *cs = &fe->vm_group_crash[h->env->vm_specs[id].group];
+    const vm_crash_spec *cs = &fe->vm_group_crash[model_vm_spec(h->env, id)->group];
     if (cs->enabled) {
         sim_time_ns t = failure_draw_ns(&cs->up_time, sim_rng(ctx, HOST_STREAM_CRASH));
         send_self(ctx, fe, t, (failure_msg){.op = FOP_VM_CRASH, .subject = id, .epoch = va->epoch});
@@ -365,7 +365,7 @@ static void failure_host_after(sim_ctx *ctx, host *h, const host_feature *f, con
     }
     if (ev->kind == env->kind_vm_start) {
         uint32_t id = ((const vm_msg *)ev->payload.bytes)->vm;
-        const vm *v = &env->vms[id];
+        const vm *v = model_vm(env, id);
         if (v->host == (int32_t)h->index && v->state == VM_STARTING) {
             fe->vms[id].self_started = ev->src_lp == sim_self(ctx); /* running at its boot's end */
             sim_share_touch(&fe->vms[id]);
@@ -375,7 +375,7 @@ static void failure_host_after(sim_ctx *ctx, host *h, const host_feature *f, con
     }
     if (ev->kind == env->kind_vm_booted) {
         const host_boot_msg *m = (const host_boot_msg *)ev->payload.bytes;
-        const vm *v = &env->vms[m->vm];
+        const vm *v = model_vm(env, m->vm);
         /* the boot that just ended (the host ignores stale ones) */
         if (v->host == (int32_t)h->index && v->state == VM_RUNNING && v->boot_epoch == m->epoch)
             vm_now_running(ctx, fe, h, m->vm, fe->vms[m->vm].self_started);

@@ -92,7 +92,7 @@ static void vm_off_for_good(sim_ctx *ctx, const failure_env *fe, uint32_t vm_id)
         va->down = 0;
         sim_share_touch(va); /* shared over MPI ranks (failure_build.c) */
     }
-    vm *v = &env->vms[vm_id];
+    vm *v = model_vm(env, vm_id);
     if (v->state == VM_FAILED && vm_transition(v, VM_STOPPED) != 0)
         abort(); /* failed -> stopped is always allowed */
     sim_share_touch(v);

@@ -151,7 +151,9 @@ double host_schedulable_mhz(const host_spec *h);
 int host_scratch_reserve(host_scratch *s, size_t n, size_t nodes);
 void host_scratch_free(host_scratch *s);
 
-/* The step for the n VMs ids[0..n) (start order). Writes each VM's
+/* The step for the n VMs ids[0..n) (start order), each its index into
+ * specs and vms (the datacenter model passes the VMs' slots in its stores,
+ * model_vm_slot). Writes each VM's
  * cpu_entitlement_mhz, cpu_speed_factor and cpu_ready_pct into vms[id];
  * per-VM details into vout (may be NULL). Returns 0, or -1 when scratch
  * cannot grow. */

@@ -99,7 +99,7 @@ static int build_nodes(k8s_world *w, const scenario *scn, const model_env *env, 
                 total += env->host_specs[h].group == (uint32_t)hg;
         else
             for (uint32_t v = 0; v < env->n_vms; v++)
-                total += env->vm_specs[v].group == (uint32_t)vg;
+                total += model_vm_spec(env, v)->group == (uint32_t)vg;
     }
     w->sh.n_nodes = total;
     size_t n = total ? total : 1;
@@ -135,7 +135,7 @@ static int build_nodes(k8s_world *w, const scenario *scn, const model_env *env, 
             }
         } else {
             for (uint32_t v = 0; v < env->n_vms; v++) {
-                const vm_spec *vs = &env->vm_specs[v];
+                const vm_spec *vs = model_vm_spec(env, v);
                 char itype[K8S_STR];
                 vm_instance_type(itype, sizeof itype, vs);
                 if (vs->group == (uint32_t)vg && (rc = add_node(w, scn, g, name, vs->index_in_group,
@@ -581,9 +581,10 @@ void k8s_control_free(k8s_world *w)
 static model_status k8s_module_build(model_builder *b, void **world)
 {
     (void)world;
+    /* every VM's spec, whatever its slot (model_env.h) */
     for (uint32_t v = 0; v < b->env->n_vms; v++)
-        if (k8s_vm_starts_off(b->scn, b->vm_specs[v].group, b->vm_specs[v].index_in_group))
-            b->vm_specs[v].starts_off = 1;
+        if (k8s_vm_starts_off(b->scn, b->vm_spec_store[v].group, b->vm_spec_store[v].index_in_group))
+            b->vm_spec_store[v].starts_off = 1;
     return MODEL_OK;
 }
 

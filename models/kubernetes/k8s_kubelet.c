@@ -189,7 +189,7 @@ static int vm_running_here(const host *h, uint32_t vm_id)
 {
     for (uint32_t i = 0; i < h->n_vms; i++)
         if (h->vm_ids[i] == vm_id) /* paused for a vMotion's stop-copy: still the node's */
-            return h->env->vms[vm_id].state == VM_RUNNING || h->env->vms[vm_id].state == VM_MIGRATING;
+            return model_vm(h->env, vm_id)->state == VM_RUNNING || model_vm(h->env, vm_id)->state == VM_MIGRATING;
     return 0;
 }
 
@@ -228,7 +228,7 @@ static void kubelet_after(sim_ctx *ctx, host *h, const host_feature *f, const si
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t v = h->vm_ids[i];
         int32_t node = sh->node_of_vm[v];
-        if (node < 0 || env->vms[v].state != VM_RUNNING || node_here(kb, node))
+        if (node < 0 || model_vm(env, v)->state != VM_RUNNING || node_here(kb, node))
             continue;
         node_settle_here(kb, node);
         node_status_to_scheduler(ctx, sh, node, K8S_NS_READY, h->index);
@@ -397,7 +397,7 @@ static void kubelet_add_demand(sim_ctx *ctx, host *h, const host_feature *f, hos
             if (h->vm_ids[k] != (uint32_t)node_vm)
                 continue;
             /* the VM's guest runs the pod: its CPU and memory are the VM's demand */
-            double configured = (double)vm_spec_memory_mib(&env->vm_specs[node_vm]);
+            double configured = (double)vm_spec_memory_mib(model_vm_spec(env, node_vm));
             double active = in[k].memory_active_fraction + (configured > 0.0 ? mem_mib / configured : 0.0);
             in[k].cpu_demand_mhz += cpu_mhz;
             in[k].memory_active_fraction = active < 1.0 ? active : 1.0;
@@ -426,7 +426,7 @@ static void kubelet_after_sample(sim_ctx *ctx, host *h, const host_feature *f, c
         int32_t node_vm = sh->nodes[kp->node].vm;
         double speed = host_speed;
         if (node_vm >= 0)
-            speed = env->vms[node_vm].cpu_speed_factor;
+            speed = model_vm(env, node_vm)->cpu_speed_factor;
         else if (!kb->host_node_up)
             continue;
         services_report_pod(ctx, w->services, kp->workload, kp->pod, kp->epoch, speed, 1);

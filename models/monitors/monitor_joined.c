@@ -72,7 +72,7 @@ int monitor_joined_takes(const props_node *f, int spread)
 
 static const char *vm_group(const monitor_joined *j, uint32_t v)
 {
-    return scn_string(j->scn, "vms.[%u].name", j->env->vm_specs[v].group);
+    return scn_string(j->scn, "vms.[%u].name", model_vm_spec(j->env, v)->group);
 }
 
 /* Whether VM v is in the range of a property checked here (`in group` or all). */
@@ -561,7 +561,7 @@ static int src_describe(void *ctx, props_kind kind, size_t row, char *name, size
     (void)err;
     (void)err_len;
     const joined_source *js = ctx;
-    const vm_spec *vs = &js->j->env->vm_specs[row];
+    const vm_spec *vs = model_vm_spec(js->j->env, row);
     const char *g = vm_group(js->j, (uint32_t)row);
     core_entity_name(name, name_len, g, vs->index_in_group);
     snprintf(group, group_len, "%s", g ? g : "");
@@ -600,7 +600,7 @@ int monitor_joined_signal(const monitor_joined *j, const monitor_vmotion *mv, pr
         snprintf(err, err_len, "internal: no VM %u", row);
         return -1;
     }
-    const vm_spec *vs = &j->env->vm_specs[row];
+    const vm_spec *vs = model_vm_spec(j->env, row);
     int rc;
     if (a == PA_VM_MIGRATING) {
         const ps_signal *s = monitor_vmotion_signal(mv, row);

@@ -198,9 +198,9 @@ static model_status monitors_start(model_builder *b, void **world)
     for (uint32_t i = 0; i < n_vm_monitors; i++) {
         w->vm_series_ns[i] = -1;
         w->vm_power[i] = l0;
-        const char *group = scn_string(b->scn, "vms.[%u].name", env->vm_specs[i].group);
-        init[PA_VM_CPU_LIMIT] = vm_spec_res(&env->vm_specs[i])->cpu_limit_mhz;
-        init[PA_VM_CPU_RESERVATION] = vm_spec_res(&env->vm_specs[i])->cpu_reservation_mhz;
+        const char *group = scn_string(b->scn, "vms.[%u].name", model_vm_spec(env, i)->group);
+        init[PA_VM_CPU_LIMIT] = vm_spec_res(model_vm_spec(env, i))->cpu_limit_mhz;
+        init[PA_VM_CPU_RESERVATION] = vm_spec_res(model_vm_spec(env, i))->cpu_reservation_mhz;
         if (pm_entity_init_at(&w->vms[i], &w->vm_set, w->vm_hot, i, group, init) != 0)
             return model_runtime_error(b, "out of memory");
     }
@@ -395,7 +395,7 @@ static void fairness_sample(monitor_world *w, host *h, const host_sample_ctx *s,
         uint32_t id = h->vm_ids[i];
         const cpu_claim *c = &s->scratch->cpu[i];
         pf_vm v = {.id = id, .shares = c->shares, .reservation_mhz = c->reservation_mhz, .limit_mhz = c->limit_mhz,
-                   .usable_demand_mhz = c->demand_mhz, .received_mhz = env->vms[id].cpu_entitlement_mhz};
+                   .usable_demand_mhz = c->demand_mhz, .received_mhz = model_vm(env, id)->cpu_entitlement_mhz};
         pf_add(&pair, &v);
         if (env->rec && w->series_vm_host >= 0) {
             rec_series_put(env->rec, w->series_vm_host, t, (int)id, (double)h->index);
@@ -418,7 +418,7 @@ static void fairness_note(const monitor_world *w, const model_env *env, uint32_t
     if (!p || p->contending < 2)
         return;
     char more[300], less[300];
-    const vm_spec *a = &env->vm_specs[p->more.id], *b = &env->vm_specs[p->less.id];
+    const vm_spec *a = model_vm_spec(env, p->more.id), *b = model_vm_spec(env, p->less.id);
     core_entity_name(more, sizeof more, scn_string(w->scn, "vms.[%u].name", a->group), a->index_in_group);
     core_entity_name(less, sizeof less, scn_string(w->scn, "vms.[%u].name", b->group), b->index_in_group);
     pf_note(p, more, less, buf, len);
@@ -470,7 +470,7 @@ static void monitors_after_sample(sim_ctx *ctx, host *h, const host_feature *f, 
     pm_log *vm_log = w->vm_hot ? pm_hot_log(w->vm_hot, h->index) : NULL;
     for (uint32_t i = 0; i < h->n_vms; i++) {
         uint32_t id = h->vm_ids[i];
-        const vm *v = &env->vms[id];
+        const vm *v = model_vm(env, id);
         const double vm_values[] = {v->cpu_ready_pct * 0.01, s->in[i].cpu_demand_mhz, v->cpu_entitlement_mhz};
         if (w->joined) /* the same values, kept for the end (monitor_joined.h) */
             monitor_joined_sample(w->joined, id, t, vm_values[0], vm_values[1], vm_values[2]);
@@ -629,9 +629,9 @@ static int monitors_write(model_builder *b, void *world)
         return -1;
     const char *group_name = NULL;
     for (uint32_t i = 0; i < w->n_vms; i++) {
-        const vm_spec *vs = &b->env->vm_specs[i];
+        const vm_spec *vs = model_vm_spec(b->env, i);
         /* a group's VMs are consecutive: one scenario lookup per group */
-        if (i == 0 || vs->group != b->env->vm_specs[i - 1].group)
+        if (i == 0 || vs->group != model_vm_spec(b->env, i - 1)->group)
             group_name = scn_string(w->scn, "vms.[%u].name", vs->group);
         char name[300];
         core_entity_name(name, sizeof name, group_name, vs->index_in_group);
@@ -704,8 +704,8 @@ static int monitors_write(model_builder *b, void *world)
             if (sampled)
                 monitor_sampled_name(w->sampled, kind, i, name, sizeof name);
             else if (is_vm)
-                core_entity_name(name, sizeof name, scn_string(w->scn, "vms.[%u].name", b->env->vm_specs[i].group),
-                                 b->env->vm_specs[i].index_in_group);
+                core_entity_name(name, sizeof name, scn_string(w->scn, "vms.[%u].name", model_vm_spec(b->env, i)->group),
+                                 model_vm_spec(b->env, i)->index_in_group);
             else if (kind == PK_POD)
                 core_entity_name(name, sizeof name, scn_string(w->scn, "pods.[%u].name", w->pod_group[i]),
                                  w->pod_index[i]);

@@ -126,7 +126,7 @@ int monitor_vmotion_new(monitor_vmotion **out, const props_list *props, const sc
         init[a] = NAN;
     init[PA_VM_MIGRATING] = 0; /* not migrating before a migration, as offline */
     for (uint32_t v = 0; v < env->n_vms; v++) {
-        const vm_spec *vs = &env->vm_specs[v];
+        const vm_spec *vs = model_vm_spec(env, v);
         init[PA_VM_CPU_LIMIT] = vm_spec_res(vs)->cpu_limit_mhz;
         init[PA_VM_CPU_RESERVATION] = vm_spec_res(vs)->cpu_reservation_mhz;
         m->open_start_ns[v] = -1;
@@ -240,7 +240,7 @@ int monitor_vmotion_write(const monitor_vmotion *m, recorder *rec, int tv, int p
         *pending += pp->pending;
         if (pp->n_v == 0)
             continue;
-        const vm_spec *vs = &m->env->vm_specs[v];
+        const vm_spec *vs = model_vm_spec(m->env, v);
         char name[300];
         core_entity_name(name, sizeof name, scn_string(m->scn, "vms.[%u].name", vs->group), vs->index_in_group);
         if (monitor_write_violation_rows(rec, tv, pp, prop_name, name, NULL, NULL) != 0)

@@ -65,7 +65,7 @@ static void optimal_mask(cluster *c, const cluster_feature *f, uint32_t vm_id, c
     if (purpose != CLUSTER_PLACE_POWER_ON || vm_id >= plan->n_vms || plan->host_of_vm[vm_id] < 0)
         return;
     uint32_t h = (uint32_t)plan->host_of_vm[vm_id];
-    placement_request req = optimal_request_of(&c->env->vm_specs[vm_id]);
+    placement_request req = optimal_request_of(model_vm_spec(c->env, vm_id));
     if (!placement_fits(&c->view[h], &req))
         return; /* the plan cannot be kept: first fit on every host */
     for (uint32_t k = 0; k < c->env->n_hosts; k++)

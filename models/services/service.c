@@ -496,7 +496,7 @@ void service_handle(sim_ctx *ctx, void *state, const sim_event *ev)
 /* The service and replica a VM runs, or -1. */
 static int32_t replica_of_vm(const service_set *set, const model_env *env, uint32_t vm_id, uint32_t *replica_out)
 {
-    const vm_spec *vs = &env->vm_specs[vm_id];
+    const vm_spec *vs = model_vm_spec(env, vm_id);
     if (vs->group >= set->n_vm_groups)
         return -1;
     int32_t si = set->service_of_vm_group[vs->group];
@@ -524,7 +524,7 @@ void services_report_replicas(sim_ctx *ctx, const service_set *set, const uint32
         int32_t si = replica_of_vm(set, env, vm_ids[k], &replica_index);
         if (si < 0)
             continue;
-        const vm *v = &env->vms[vm_ids[k]];
+        const vm *v = model_vm(env, vm_ids[k]);
         int running = v->state == VM_RUNNING || v->state == VM_MIGRATING;
         send_report(ctx, set, si, replica_index, v->cpu_speed_factor, running);
     }

@@ -131,10 +131,10 @@ static int read_rules(drs_env *d, const scenario *scn, const model_env *env, cha
      * a VM's spec appended after them, models/core/datacenter.h) */
     uint32_t n_named = env->dc && env->dc->n_vms_base ? env->dc->n_vms_base : env->n_vms;
     for (uint32_t v = 0; v < n_named; v++)
-        if (env->vm_specs[v].index_in_group == 0)
-            vfirst[env->vm_specs[v].group] = v;
+        if (model_vm_spec(env, v)->index_in_group == 0)
+            vfirst[model_vm_spec(env, v)->group] = v;
     for (uint32_t v = 0; v < n_named; v++)
-        vcount[env->vm_specs[v].group]++;
+        vcount[model_vm_spec(env, v)->group]++;
     for (uint32_t h = 0; h < env->n_hosts; h++) {
         if (env->host_specs[h].index_in_group == 0)
             hfirst[env->host_specs[h].group] = h;
@@ -209,7 +209,7 @@ static void fill_foreign(drs_ctl *k, const model_env *env, uint32_t cluster_inde
     for (uint32_t v = 0; v < env->n_vms; v++) {
         if (env->vm_cluster[v] == cluster_index)
             continue;
-        const vm_spec *vs = &env->vm_specs[v];
+        const vm_spec *vs = model_vm_spec(env, v);
         k->vms[v] = (drs_vm){.host = -1,
                              .cpu_reservation_mhz = vm_spec_res(vs)->cpu_reservation_mhz,
                              .mem_reservation_mib = vm_spec_res(vs)->memory_reservation_mib,
@@ -510,11 +510,11 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
         for (uint32_t g = 0; rc == 0 && g < d->n_groups; g++)
             first_vm[g] = UINT32_MAX;
         for (uint32_t v = env->n_vms; rc == 0 && v-- > 0;)
-            if (env->vm_specs[v].group < d->n_groups)
-                first_vm[env->vm_specs[v].group] = v;
+            if (model_vm_spec(env, v)->group < d->n_groups)
+                first_vm[model_vm_spec(env, v)->group] = v;
         for (uint32_t g = 0; rc == 0 && g < d->n_groups; g++)
             if (first_vm[g] != UINT32_MAX) {
-                const vm_spec *vs = &env->vm_specs[first_vm[g]];
+                const vm_spec *vs = model_vm_spec(env, first_vm[g]);
                 d->group_overhead[g] = (drs_group_overhead){
                     .gs = vs->gs, .vcpus = vm_spec_vcpus(vs), .memory_mib = vm_spec_memory_mib(vs),
                     .overhead_mib = vsphere_vm_overhead_mib(vm_spec_vcpus(vs), (double)vm_spec_memory_mib(vs))};
@@ -528,7 +528,7 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
         for (int g = 0; rc == 0 && g < groups; g++)
             group_pinned[g] = group_pins(scn, (uint32_t)g);
         for (uint32_t v = 0; rc == 0 && v < env->n_vms; v++) {
-            const vm_spec *vs = &env->vm_specs[v];
+            const vm_spec *vs = model_vm_spec(env, v);
             uint8_t pinned = vs->group < (uint32_t)groups ? group_pinned[vs->group] : group_pins(scn, vs->group);
             d->vm_pinned[v] = (uint8_t)(vm_spec_res(vs)->sriov || pinned);
         }

@@ -232,7 +232,7 @@ static int request_move(sim_ctx *ctx, drs_env *d, cluster *c, uint32_t vm_id, in
     const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
     vmotion_params p = d->vmotion;
-    p.memory_bytes = (double)vm_spec_memory_mib(&env->vm_specs[vm_id]) * MIB_BYTES;
+    p.memory_bytes = (double)vm_spec_memory_mib(model_vm_spec(env, vm_id)) * MIB_BYTES;
     p.dirty_rate_bytes_per_s = k->vm_dirty_bytes_per_s[drs_vm_slot(k, vm_id)];
     p.stun_device_bytes = cluster_move_begin(c, vm_id, src, dst); /* vGPUs taken at dst */
     if (p.stun_device_bytes < 0.0)
@@ -536,7 +536,7 @@ static int full_pass(drs_env *d, cluster *c, drs_pass_result *res)
         int32_t h = r >= 0 ? drs_mig(k, r)->dst : c->vm_host[slot];
         drs_vm *dv = local ? &vms[i] : &vms[v];
         if (set_static) {
-            const vm_spec *vs = &env->vm_specs[v];
+            const vm_spec *vs = model_vm_spec(env, v);
             dv->cpu_reservation_mhz = vm_spec_res(vs)->cpu_reservation_mhz;
             dv->mem_reservation_mib = vm_spec_res(vs)->memory_reservation_mib;
             dv->memory_mib = (double)vm_spec_memory_mib(vs);

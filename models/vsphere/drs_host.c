@@ -45,14 +45,14 @@ static void drs_set_throttle(drs_host_side *hs, uint32_t vm_id, double speed)
 /* STOP_COPY: the VM stops running on the source (its downtime). */
 static void drs_pause(host *h, uint32_t vm_id)
 {
-    vm *v = &h->env->vms[vm_id];
+    vm *v = model_vm(h->env, vm_id);
     if (v->host == (int32_t)h->index && v->state == VM_RUNNING)
         vm_transition(v, VM_MIGRATING);
 }
 
 static void drs_resume(host *h, uint32_t vm_id)
 {
-    vm *v = &h->env->vms[vm_id];
+    vm *v = model_vm(h->env, vm_id);
     if (v->host == (int32_t)h->index && v->state == VM_MIGRATING)
         vm_transition(v, VM_RUNNING);
 }
@@ -64,7 +64,7 @@ static void drs_resume(host *h, uint32_t vm_id)
 static void drs_handover(sim_ctx *ctx, const drs_env *d, host *h, const drs_msg *m)
 {
     const model_env *env = h->env;
-    vm *v = &env->vms[m->vm];
+    vm *v = model_vm(env, m->vm);
     if (v->host != (int32_t)h->index || (v->state != VM_MIGRATING && v->state != VM_RUNNING) ||
         h->state == HOST_FAILED) {
         send_cluster(ctx, env, d, (drs_msg){.op = DRS_OP_HANDOVER_FAILED, .vm = m->vm, .record = m->record});
@@ -169,8 +169,8 @@ static void drs_outage_begins(sim_ctx *ctx, host *h, const host_feature *f)
     (void)f;
     const model_env *env = h->env;
     for (uint32_t i = 0; i < h->n_vms; i++)
-        if (env->vms[h->vm_ids[i]].state == VM_MIGRATING)
-            vm_transition(&env->vms[h->vm_ids[i]], VM_RUNNING);
+        if (model_vm(env, h->vm_ids[i])->state == VM_MIGRATING)
+            vm_transition(model_vm(env, h->vm_ids[i]), VM_RUNNING);
 }
 
 /* The host's spec with the vMotion CPU reservation taken off its capacity
@@ -212,8 +212,9 @@ static inline double at_most_1(double x)
  * host: the stores into the records may alias any pointer the compiler
  * would otherwise reload per VM from env, d and the sample's scratch. */
 typedef struct vm_stats_src {
-    const vm_spec *specs;
+    const vm_spec *specs; /* the stores, by slot (model_vm_slot) */
     const vm *vms;
+    const uint32_t *slots; /* the host's VMs' slots, in vm_ids order */
     const mem_vm *mvm;
     const mem_vm_result *mres;
     const drs_env *d;
@@ -223,10 +224,12 @@ typedef struct vm_stats_src {
 } vm_stats_src;
 
 static vm_stats_src vm_stats_src_of(const drs_env *d, const model_env *env, const host_sample_ctx *s,
-                                    uint32_t host_index, uint32_t round)
+                                    const host *h, uint32_t round)
 {
-    return (vm_stats_src){.specs = env->vm_specs,
-                          .vms = env->vms,
+    const uint32_t host_index = h->index;
+    return (vm_stats_src){.specs = env->vm_spec_store,
+                          .vms = env->vm_store,
+                          .slots = h->vm_slots,
                           .mvm = s->scratch->mvm,
                           .mres = s->scratch->mres,
                           .d = d,
@@ -236,13 +239,13 @@ static vm_stats_src vm_stats_src_of(const drs_env *d, const model_env *env, cons
                           .round = round};
 }
 
-/* Writes into *out the stats of the host's i-th VM, vm_id, for its
- * controller (docs/vsphere.md, "DRS stats collection"), stamped with the
- * host and the round. */
-static inline void vm_stats_to(drs_stats_stage *out, const vm_stats_src *src, uint32_t i, uint32_t vm_id)
+/* Writes into *out the stats of the host's i-th VM for its controller
+ * (docs/vsphere.md, "DRS stats collection"), stamped with the host and the
+ * round. */
+static inline void vm_stats_to(drs_stats_stage *out, const vm_stats_src *src, uint32_t i)
 {
-    const vm_spec *vs = &src->specs[vm_id];
-    const vm *v = &src->vms[vm_id];
+    const vm_spec *vs = &src->specs[src->slots[i]];
+    const vm *v = &src->vms[src->slots[i]];
     int running = v->state == VM_RUNNING;
     double e_cpu = running ? v->cpu_entitlement_mhz : 0.0;
     /* active + 25 % of the idle consumed memory (what reclamation left
@@ -290,7 +293,7 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
     /* SDPS: a throttled guest's vCPUs sleep part of the time; its speed
      * factor (/series/vm/speed) shows the slow-down */
     for (uint32_t k = 0; k < hs->n_throttled; k++) {
-        vm *v = &env->vms[hs->throttled_vm[k]];
+        vm *v = model_vm(env, hs->throttled_vm[k]);
         if (v->host == (int32_t)h->index && v->state == VM_RUNNING)
             v->cpu_speed_factor *= hs->throttled_speed[k];
     }
@@ -306,7 +309,7 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         d->host_staged[h->index] = drs_stage_stamp(round, 0);
         sim_share_touch(&d->host_staged[h->index]);
     }
-    const vm_stats_src src = vm_stats_src_of(d, env, s, h->index, round);
+    const vm_stats_src src = vm_stats_src_of(d, env, s, h, round);
     const uint32_t own = env->host_cluster ? env->host_cluster[h->index] : 0;
     const drs_stage_map map = drs_stage_map_of(env, own);
     if (!env->vm_cluster || !map.vm_local) { /* records by VM id (drs_stage_record) */
@@ -315,31 +318,27 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         for (uint32_t i = 0; i < n_vms; i++) {
             if (env->vm_cluster && model_cluster_lp_of_vm(env, ids[i]) != model_cluster_lp_of_host(env, h->index)) {
                 drs_stats_stage g;
-                vm_stats_to(&g, &src, i, ids[i]);
+                vm_stats_to(&g, &src, i);
                 send_vm_stats(ctx, env, d, ids[i], &g);
                 continue;
             }
-            vm_stats_to(&stage[ids[i]], &src, i, ids[i]);
+            vm_stats_to(&stage[ids[i]], &src, i);
         }
         return;
     }
-    /* `clusters`: the record of a VM of the host's own cluster is its slot
-     * in the cluster's block (drs_stage_map) */
-    const uint32_t *vm_cluster = env->vm_cluster, *vm_local = map.vm_local;
-    for (uint32_t i = 0; i < n_vms; i++) { /* scattered look-ups: overlap their cache misses */
-        __builtin_prefetch(&vm_cluster[ids[i]]);
-        __builtin_prefetch(&vm_local[ids[i]]);
-    }
-    drs_stats_stage *block = stage + map.first;
+    /* `clusters`: the record of a VM is its slot in the VM stores, which
+     * hold the VMs cluster after cluster in the stage's order
+     * (model_env.h, drs_stage.h); a slot in the own cluster's block is a
+     * VM of this cluster */
+    const uint32_t *slots = h->vm_slots;
     for (uint32_t i = 0; i < n_vms; i++) {
-        uint32_t id = ids[i];
-        if (vm_cluster[id] != own) {
+        if (slots[i] - map.first >= map.count) { /* unsigned: below the block wraps too */
             drs_stats_stage g;
-            vm_stats_to(&g, &src, i, id);
-            send_vm_stats(ctx, env, d, id, &g);
+            vm_stats_to(&g, &src, i);
+            send_vm_stats(ctx, env, d, ids[i], &g);
             continue;
         }
-        vm_stats_to(&block[vm_local[id]], &src, i, id);
+        vm_stats_to(&stage[slots[i]], &src, i);
     }
 }
 

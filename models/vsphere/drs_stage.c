@@ -8,8 +8,10 @@
 drs_stage_map drs_stage_map_of(const model_env *env, uint32_t cluster_index)
 {
     if (env->vm_local && env->dc && env->dc->vm_first)
-        return (drs_stage_map){.vm_local = env->vm_local, .first = env->dc->vm_first[cluster_index]};
-    return (drs_stage_map){.vm_local = NULL, .first = 0};
+        return (drs_stage_map){.vm_local = env->vm_local,
+                               .first = env->dc->vm_first[cluster_index],
+                               .count = env->dc->vms_in[cluster_index]};
+    return (drs_stage_map){.vm_local = NULL, .first = 0, .count = 0};
 }
 
 sim_time_ns drs_stage_next_ns(sim_time_ns t, sim_time_ns sample_period_ns, sim_time_ns drs_period_ns)

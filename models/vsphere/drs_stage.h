@@ -81,6 +81,7 @@ static inline int drs_stage_stamp_is(uint32_t stamp, uint32_t round) { return (s
 typedef struct drs_stage_map {
     const uint32_t *vm_local; /* NULL: records by VM id */
     uint32_t first;           /* the cluster's first record */
+    uint32_t count;           /* and its number of records (its VMs); with `clusters` only */
 } drs_stage_map;
 
 drs_stage_map drs_stage_map_of(const struct model_env *env, uint32_t cluster_index);

@@ -248,7 +248,7 @@ static int build_cluster(const scenario *scn, const struct model_env *env, uint3
     uint32_t n_walk = own_vms ? n_vms : env->n_vms;
     for (uint32_t i = 0; i < n_walk; i++) {
         uint32_t v = own_vms ? own_vms[i] : i;
-        const vm_spec *vs = &env->vm_specs[v];
+        const vm_spec *vs = model_vm_spec(env, v);
         if (!vm_in(env, v, k)) {
             if (!ha->vm_local && per_vm_state)
                 ha->vms[v] = (ha_vm){.host = -1};

@@ -36,11 +36,11 @@ typedef struct vgpu_world {
 
 static const vgpu_profile *profile_of(const vgpu_world *w, uint32_t vm_id)
 {
-    const vgpu_profile *p = &w->profiles[w->env->vm_specs[vm_id].group];
+    const vgpu_profile *p = &w->profiles[model_vm_spec(w->env, vm_id)->group];
     return p->fb_gib > 0 ? p : NULL;
 }
 
-static uint32_t count_of(const vgpu_world *w, uint32_t vm_id) { return w->counts[w->env->vm_specs[vm_id].group]; }
+static uint32_t count_of(const vgpu_world *w, uint32_t vm_id) { return w->counts[model_vm_spec(w->env, vm_id)->group]; }
 
 /* 1 if the host can take all of the VM's vGPUs now (tried on a copy). */
 static int host_takes(const vgpu_world *w, const vgpu_host *h, const vgpu_profile *p, uint32_t n)
@@ -134,7 +134,7 @@ static int vgpu_move_fits(const cluster *c, const cluster_feature *f, uint32_t v
         return 1;
     if (!w->vmotion || w->vm_host[vm_id] < 0)
         return 0;
-    double limit = w->stun_limit_s[w->env->vm_specs[vm_id].group];
+    double limit = w->stun_limit_s[model_vm_spec(w->env, vm_id)->group];
     if (limit > 0.0 &&
         vgpu_stun_s(vm_fb_gib(w, vm_id), link_gbps(w, w->vm_host[vm_id], to), w->stun_efficiency) > limit)
         return 0;
@@ -294,7 +294,7 @@ static model_status vgpu_build(model_builder *b, void **world)
         }
     }
     for (uint32_t v = 0; v < env->n_vms; v++)
-        if (w->profiles[env->vm_specs[v].group].fb_gib > 0)
+        if (w->profiles[model_vm_spec(env, v)->group].fb_gib > 0)
             w->vgpu_vm_ids[w->vgpu_vms++] = v;
     return MODEL_OK;
 }

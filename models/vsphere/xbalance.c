@@ -124,7 +124,7 @@ static uint32_t candidates(const cluster *c, const xv_world *w, uint32_t t, uint
             mv++;
         if (mv == UINT32_MAX || mv >= dc->n_moves || dc->moves[mv].vm != v)
             continue;
-        const vm_spec *vs = &env->vm_specs[v];
+        const vm_spec *vs = model_vm_spec(env, v);
         moves[n] = mv;
         vms[n] = (xb_vm){.cpu_mhz = vm_spec_cpu_demand(vs)->mean, .mem_mib = (double)vm_spec_memory_mib(vs)};
         n++;

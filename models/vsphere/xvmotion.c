@@ -211,7 +211,7 @@ static void begin_memory(xv_world *w, uint32_t i, sim_time_ns now)
 {
     xv_mig *g = &w->migs[i];
     const model_env *env = w->env;
-    const vm_spec *vs = &env->vm_specs[w->dc->moves[i].vm];
+    const vm_spec *vs = model_vm_spec(env, w->dc->moves[i].vm);
     const host_spec *src = &env->host_specs[g->src_host];
     vmotion_params p = w->params;
     p.memory_bytes = (double)vm_spec_memory_mib(vs) * 1048576.0;
@@ -244,7 +244,7 @@ static int start_queued(sim_ctx *ctx, xv_world *w)
         g->token = 0;
         const datacenter_move *mv = &w->dc->moves[i];
         g->disk_bytes = mv->shared_storage ? 0.0 : (double)scn_bytes(w->scn, "vms.[%u].disk",
-                                                                      w->env->vm_specs[mv->vm].group);
+                                                                      model_vm_spec(w->env, mv->vm)->group);
         g->disk_left = g->disk_bytes;
         g->status = XV_DISK;
         started = 1;

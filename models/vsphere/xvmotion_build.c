@@ -197,7 +197,7 @@ static int xv_write(model_builder *b, void *world)
         const xv_mig *g = &w->migs[i];
         if (mv->balance && g->requested_ns < 0)
             continue; /* a candidate the rebalancer never started */
-        const vm_spec *vs = &w->env->vm_specs[mv->vm];
+        const vm_spec *vs = model_vm_spec(w->env, mv->vm);
         char name[300];
         core_entity_name(name, sizeof name, scn_string(scn, "vms.[%u].name", vs->group), vs->index_in_group);
         int done = g->status == XV_DONE;
