@@ -300,20 +300,25 @@ static int alloc_ctl(drs_env *d, const scenario *scn, const model_env *env, uint
     k->nic_gbps = calloc(nh, sizeof *k->nic_gbps);
     k->cpu_charged = calloc(nh, sizeof *k->cpu_charged);
     k->hosts = calloc(nh, sizeof *k->hosts);
+    k->host_fixed = calloc(nh, sizeof *k->host_fixed);
     if (!k->local) { /* a local view allocates them for each pass that needs them */
         k->vms = calloc(nv_all, sizeof *k->vms);
         k->assignment = calloc(nv_all, sizeof *k->assignment);
     }
     k->moves = calloc((size_t)d->params.max_moves_per_pass + 1, sizeof *k->moves); /* no pass makes more */
     if (!k->vm_cpu_mhz || !k->vm_mem_mib || !k->vm_dirty_bytes_per_s || !k->vm_running || !k->vm_migration ||
-        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->view_sums || !k->view_count || !k->stats_sums || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts ||
+        !k->host_state || !k->host_evacuating || !k->evacuation_start_ns || !k->evacuation_for_standby || !k->host_standby || !k->host_in_flight || !k->host_load || !k->view_sums || !k->view_count || !k->stats_sums || !k->host_stuck || !k->nic_gbps || !k->cpu_charged || !k->hosts || !k->host_fixed ||
         (!k->local && (!k->vms || !k->assignment)) || !k->moves)
         return -1;
     for (size_t v = 0; v < nv; v++)
         k->vm_migration[v] = -1;
     for (uint32_t h = k->host0; h < k->host0 + k->n_host_slots; h++) {
-        double nic = env->host_specs[h].hw.nic_gbps;
+        const host_spec *s = &env->host_specs[h];
+        double nic = s->hw.nic_gbps;
         k->nic_gbps[drs_host_slot(k, h)] = nic > 0.0 ? nic : 10.0;
+        k->host_fixed[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
+                                                        .mem_capacity_mib = (double)s->memory_mib,
+                                                        .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
         k->host_state[drs_host_slot(k, h)] =
             !env->host_cluster || env->host_cluster[h] == cluster_index ? DRS_HOST_UP : DRS_HOST_DOWN;
     }
@@ -728,6 +733,7 @@ static void free_ctl(drs_env *d)
     free(k->nic_gbps);
     free(k->cpu_charged);
     free(k->hosts);
+    free(k->host_fixed);
     free(k->vms);
     free(k->assignment);
     free(k->moves);

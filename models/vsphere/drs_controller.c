@@ -740,16 +740,15 @@ static void deferred_check(sim_ctx *ctx, drs_env *d, cluster *c)
 
 static void run_pass(sim_ctx *ctx, drs_env *d, cluster *c)
 {
-    const model_env *env = c->env;
     drs_ctl *k = &d->ctl;
     for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-        const host_spec *s = &env->host_specs[h];
-        k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
-                                 .mem_capacity_mib = (double)s->memory_mib,
+        const drs_host *f = &k->host_fixed[drs_host_slot(k, h)];
+        k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = f->cpu_capacity_mhz,
+                                 .mem_capacity_mib = f->mem_capacity_mib,
                                  .state = drs_state_of(k, h),
                                  .vmotion_nic_gbps = k->nic_gbps[drs_host_slot(k, h)],
                                  .vmotions_in_flight = in_flight_on(k, h),
-                                 .sriov_vfs = s->hw.nics * s->hw.sriov_vfs_per_nic};
+                                 .sriov_vfs = f->sriov_vfs};
     }
     drs_pass_result res;
     int n = pass_is_idle(d, c, &res) ? 0 : full_pass(d, c, &res);
@@ -846,8 +845,8 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
             return; /* one change at a time */
         if (drs_state_of(k, h) != DRS_HOST_UP)
             continue;
-        cap[0] += host_schedulable_mhz(&env->host_specs[h]);
-        cap[1] += (double)env->host_specs[h].memory_mib;
+        cap[0] += k->host_fixed[drs_host_slot(k, h)].cpu_capacity_mhz;
+        cap[1] += k->host_fixed[drs_host_slot(k, h)].mem_capacity_mib;
         on++;
     }
     memset(k->host_load + drs_host_slot(k, c->first_host), 0, c->n_hosts * sizeof *k->host_load);
@@ -892,7 +891,7 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
         for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
             if (drs_state_of(k, h) != DRS_HOST_UP || k->host_stuck[drs_host_slot(k, h)])
                 continue;
-            double load = k->host_load[drs_host_slot(k, h)] / host_schedulable_mhz(&env->host_specs[h]);
+            double load = k->host_load[drs_host_slot(k, h)] / k->host_fixed[drs_host_slot(k, h)].cpu_capacity_mhz;
             if (load <= pick_load) {
                 pick = (int32_t)h;
                 pick_load = load;
@@ -900,8 +899,8 @@ static void dpm_step(sim_ctx *ctx, drs_env *d, cluster *c)
         }
         if (pick < 0)
             break;
-        double left_cpu = cap[0] - host_schedulable_mhz(&env->host_specs[pick]);
-        double left_mem = cap[1] - (double)env->host_specs[pick].memory_mib;
+        double left_cpu = cap[0] - k->host_fixed[drs_host_slot(k, (uint32_t)pick)].cpu_capacity_mhz;
+        double left_mem = cap[1] - k->host_fixed[drs_host_slot(k, (uint32_t)pick)].mem_capacity_mib;
         double u_after = fmax(demand[0] / left_cpu, demand[1] / left_mem);
         if (!(u_after < 0.5 * (d->dpm_low + d->dpm_high))) {
             pick = -1; /* hosts are taken in load order: the search ends here */
@@ -1252,9 +1251,9 @@ static void drs_cluster_sample(sim_ctx *ctx, cluster *c, const cluster_feature *
     if (d->series_imbalance >= 0) {
         /* hosts being evacuated still count here (UP), unlike in a pass */
         for (uint32_t h = c->first_host; h < c->first_host + c->n_hosts; h++) {
-            const host_spec *s = &env->host_specs[h];
-            k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = host_schedulable_mhz(s),
-                                     .mem_capacity_mib = (double)s->memory_mib,
+            const drs_host *fixed = &k->host_fixed[drs_host_slot(k, h)];
+            k->hosts[drs_host_slot(k, h)] = (drs_host){.cpu_capacity_mhz = fixed->cpu_capacity_mhz,
+                                     .mem_capacity_mib = fixed->mem_capacity_mib,
                                      .state = drs_state_of(k, h) == DRS_HOST_DOWN ? DRS_HOST_DOWN : DRS_HOST_UP,
                                      .vmotion_nic_gbps = k->nic_gbps[drs_host_slot(k, h)]};
         }

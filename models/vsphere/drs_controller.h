@@ -279,6 +279,9 @@ typedef struct drs_ctl {
     uint32_t stats_hosts_taken;
     drs_stats_sums *stats_sums; /* scratch of a pull: per cluster host (c->n_hosts) */
     uint8_t *host_stuck;      /* DPM scratch: holds a VM that cannot move */
+    /* per host slot: what its spec fixes (capacities, SR-IOV functions), read
+     * at every pass and sample instead of the 200-byte host_spec */
+    drs_host *host_fixed;
     /* scratch for a pass */
     drs_host *hosts;
     drs_vm *vms;              /* full view only (NULL in a local view: allocated by each pass that needs it) */
