@@ -643,9 +643,12 @@ static int build_demand_states(core_model *m, sim_engine *eng)
     m->vm_demand_states = calloc((size_t)n * VM_DEMANDS, sizeof *m->vm_demand_states);
     if (!m->vm_demand_slot || !m->vm_demand_states)
         return -1;
+    /* in the VM stores' order (model_env.h): a cluster's states together */
     uint32_t next = 0;
-    for (uint32_t i = 0; i < env->n_vms; i++)
-        m->vm_demand_slot[i] = vm_spec_demand_stateful(model_vm_spec(env, i)) ? next++ : UINT32_MAX;
+    for (uint32_t slot = 0; slot < env->n_vms; slot++) {
+        const uint32_t i = m->vm_slot ? m->dc.vm_ids[slot] : slot; /* the VM stored there */
+        m->vm_demand_slot[i] = vm_spec_demand_stateful(&m->vm_spec_store[slot]) ? next++ : UINT32_MAX;
+    }
     env->vm_demand_slot = m->vm_demand_slot;
     env->vm_demand_states = m->vm_demand_states;
     return sim_share(eng, "vm demand states", m->vm_demand_states, VM_DEMANDS * sizeof *m->vm_demand_states, n);
