@@ -6,7 +6,8 @@
  *  - a PDU feeding a rack of each cluster takes a host of each down, and
  *    each cluster restarts its own VMs on its own hosts;
  *  - the datacenter-level initial placement puts VMs without a cluster
- *    where docs/clusters.md says;
+ *    where docs/clusters.md says, and each VM's record (stored cluster
+ *    after cluster) reads back at its own id;
  *  - a 4-cluster run with DRS, HA and failures is byte-identical on 1 and 2
  *    threads.
  * Hosts: 1 socket x 8 cores x 2 GHz = 16000 MHz, 64 GiB unless said. The
@@ -242,6 +243,20 @@ static void datacenter_placement(void)
         if (strcmp(got, want[v]) != 0)
             fprintf(stderr, "VM %d: cluster '%s', want '%s'\n", (int)v, got, want[v]);
         CHECK(strcmp(got, want[v]) == 0);
+    }
+    /* Each VM runs on its cluster's one host (c1: h1 = host 0, c2: h2 = host
+     * 1). The VMs' records are stored cluster after cluster, not in id
+     * order (models/core/model_env.h): c1's VMs 4 and 7 first, then c2's. */
+    int64_t host[8], vcpus[8];
+    table_i64(f, "/tables/vms", "host", 8, host);
+    table_i64(f, "/tables/vms", "vcpus", 8, vcpus);
+    static const int64_t want_host[] = {1, 1, 1, 1, 0, 1, 1, 0}, want_vcpus[] = {1, 1, 1, 1, 8, 2, 2, 2};
+    for (int v = 0; v < 8; v++) {
+        CHECK_INT_EQ(host[v], want_host[v]);
+        CHECK_INT_EQ(vcpus[v], want_vcpus[v]);
+        char state[32] = "";
+        table_str(f, "/tables/vms", "state", (hsize_t)v, state, sizeof state);
+        CHECK(strcmp(state, "running") == 0);
     }
     int64_t vms[3];
     table_i64(f, "/tables/clusters", "vms", 3, vms);
