@@ -135,6 +135,23 @@ typedef struct {
 
 /* One HDF5 chunk of a series: rows [row_block*R, row_block*R + R) and the
  * columns of one column block, row-major, NaN until written. */
+/* One thread's memory of its last rec_series_put_each (rec_series.c): the
+ * blocks that call's series store into for one chunk (row block, column
+ * block) of one group, valid until the next window end (series_epoch). A
+ * host's sample stores 18 cells of 18 series: found through this, each is
+ * one store instead of a walk of the series' chain (two dependent loads
+ * and a compare per cell, the call's cost). */
+enum { REC_PUT_CACHE_SERIES = 32 };
+typedef struct rec_put_cache {
+    uint64_t epoch;    /* 0: empty */
+    int group;
+    int n;
+    int64_t row_block;
+    int col_block;
+    int series[REC_PUT_CACHE_SERIES];
+    struct rec_block *blocks[REC_PUT_CACHE_SERIES]; /* NULL for a series < 0 */
+} rec_put_cache;
+
 typedef struct rec_block {
     int64_t row_block;
     struct rec_block *next;
@@ -270,6 +287,8 @@ struct recorder {
     hid_t event_mem_type;
     int64_t events_written;
     rec_event_buffer *thread_events; /* max_threads buffers */
+    rec_put_cache *put_caches;       /* max_threads (rec_series_put_each) */
+    uint64_t series_epoch;           /* bumped at every window end and new watch: the caches' blocks may go */
     rec_event_row *final_events;     /* sorted, final, less than one chunk */
     size_t final_count;
     size_t final_cap;

@@ -17,6 +17,7 @@
  * and however far a window jumps ahead.
  */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -341,7 +342,70 @@ int rec_series_watch(recorder *r, int series, rec_series_watch_fn fn, void *arg)
     }
     r->series[series].watch = fn;
     r->series[series].watch_arg = arg;
+    r->series_epoch++; /* a cached put would skip the watch */
     return 0;
+}
+
+/* Whether a put_each of series[0..n) may be cached: each series valid (or
+ * < 0, skipped), all of one group, none watched. */
+static int rec_put_cacheable(const recorder *r, const int *series, int n)
+{
+    int group = -1;
+    for (int k = 0; k < n; k++) {
+        if (series[k] < 0)
+            continue;
+        if (series[k] >= r->n_series || r->series[series[k]].dataset < 0)
+            return 0;
+        const rec_series *s = &r->series[series[k]];
+        if (s->watch || (group >= 0 && s->group != group))
+            return 0;
+        group = s->group;
+    }
+    return group >= 0;
+}
+
+/* The put's cache when it holds the blocks of this call (same series, same
+ * chunk, this window), else NULL. */
+static rec_put_cache *rec_put_cache_hit(recorder *r, const int *series, int n, int group, const rec_spot *spot)
+{
+    int t = omp_get_thread_num();
+    if (r->put_caches == NULL || t < 0 || t >= r->max_threads)
+        return NULL;
+    rec_put_cache *c = &r->put_caches[t];
+    if (c->epoch != r->series_epoch || c->group != group || c->n != n || c->row_block != spot->row_block ||
+        c->col_block != spot->col_block || memcmp(c->series, series, (size_t)n * sizeof *series) != 0)
+        return NULL;
+    return c;
+}
+
+/* After a put_each of series[0..n) at spot in one group without watches,
+ * on one process: its blocks (just found or published) into the thread's
+ * cache. */
+static void rec_put_cache_fill(recorder *r, const int *series, int n, int group, const rec_spot *spot)
+{
+    int t = omp_get_thread_num();
+    if (r->put_caches == NULL || t < 0 || t >= r->max_threads || n > REC_PUT_CACHE_SERIES)
+        return;
+    rec_put_cache *c = &r->put_caches[t];
+    c->epoch = 0; /* unusable until complete */
+    for (int k = 0; k < n; k++) {
+        c->blocks[k] = NULL;
+        if (series[k] < 0)
+            continue;
+        const rec_series *s = &r->series[series[k]];
+        rec_block *b = atomic_load_explicit(&s->slots[spot->slot], memory_order_acquire);
+        while (b != NULL && b->row_block != spot->row_block)
+            b = b->next;
+        if (b == NULL)
+            return; /* not stored (out of memory): no cache */
+        c->blocks[k] = b;
+    }
+    memcpy(c->series, series, (size_t)n * sizeof *series);
+    c->n = n;
+    c->group = group;
+    c->row_block = spot->row_block;
+    c->col_block = spot->col_block;
+    c->epoch = r->series_epoch;
 }
 
 void rec_series_put_each(recorder *r, const int *series, const double *values, int n, sim_time_ns t_ns,
@@ -350,6 +414,28 @@ void rec_series_put_each(recorder *r, const int *series, const double *values, i
     if (r->series_ended) {
         rec_fail(r, "%s: rec_series_put after recorder_end_series", r->partial_path);
         return;
+    }
+    /* A call like the thread's last one (a host's sample after its
+     * neighbour's): the row and the cell's place, then one store per
+     * series into the cached blocks. The cache is filled only when every
+     * series is valid, of one group and unwatched, on one process. */
+    int first = 0;
+    while (first < n && series[first] < 0)
+        first++;
+    if (first < n && r->dist_rank == 0 && series[first] < r->n_series && r->series[series[first]].dataset >= 0) {
+        const rec_series *s0 = &r->series[series[first]];
+        const rec_group *g0 = &r->groups[s0->group];
+        int64_t row;
+        if (entity >= 0 && entity < g0->n_entities && rec_time_row(r, s0, g0, t_ns, &row) == 0) {
+            const rec_spot spot = rec_spot_of(g0, row, entity);
+            rec_put_cache *c = rec_put_cache_hit(r, series, n, s0->group, &spot);
+            if (c != NULL) {
+                for (int k = 0; k < n; k++)
+                    if (c->blocks[k] != NULL)
+                        c->blocks[k]->cells[spot.cell] = values[k];
+                return;
+            }
+        }
     }
     /* per series: its check, its group's test, its watch and the store
      * (rec_cell_store); the row's checks and the cell's place once per
@@ -379,6 +465,8 @@ void rec_series_put_each(recorder *r, const int *series, const double *values, i
         else
             rec_cell_store(r, s, g, &spot, values[k]);
     }
+    if (!gather && row_ok && rec_put_cacheable(r, series, n))
+        rec_put_cache_fill(r, series, n, last, &spot);
 }
 
 void rec_series_put_entities(recorder *r, const int *series, int n, const uint32_t *entities, int n_entities,
@@ -863,6 +951,7 @@ static int64_t rec_flushable_rows(const rec_series *s, const rec_group *g)
 
 int rec_series_window_end(recorder *r, sim_time_ns window_end_ns)
 {
+    r->series_epoch++; /* blocks are unlinked below and freed in the next window */
     /* the totals of the rows that became final at the last window end:
      * those no thread filled during this window */
     rec_totals_share(r);
@@ -931,6 +1020,7 @@ static int64_t series_rows_at(const recorder *r, int i, sim_time_ns end_ns)
 
 int rec_series_close(recorder *r, sim_time_ns end_ns)
 {
+    r->series_epoch++; /* every block goes below */
     rec_totals_share(r); /* the totals no thread filled in the last window */
     rec_totals_fill_closing(r, end_ns);
     for (int i = 0; i < r->n_groups; i++) {
@@ -966,6 +1056,8 @@ int rec_series_close(recorder *r, sim_time_ns end_ns)
 
 void rec_series_free(recorder *r)
 {
+    free(r->put_caches);
+    r->put_caches = NULL;
     rec_writing_clear_series(r);
     free(r->writing);
     r->writing = NULL;

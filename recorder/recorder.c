@@ -139,7 +139,9 @@ recorder *recorder_open(const char *final_path, int max_threads, char *err, size
     r->final_path = rec_strdup(final_path);
     r->partial_path = malloc(partial_len);
     r->thread_events = calloc((size_t)max_threads, sizeof *r->thread_events);
-    if (r->final_path == NULL || r->partial_path == NULL || r->thread_events == NULL) {
+    r->put_caches = calloc((size_t)max_threads, sizeof *r->put_caches);
+    r->series_epoch = 1;
+    if (r->final_path == NULL || r->partial_path == NULL || r->thread_events == NULL || r->put_caches == NULL) {
         snprintf(err, err_len, "%s: out of memory", final_path);
         rec_free_memory(r);
         return NULL;

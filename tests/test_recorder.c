@@ -1093,6 +1093,64 @@ static void test_put_each(void)
     check_window_refused(r, path, "not start");
 }
 
+static void count_watch(void *arg, sim_time_ns t_ns, int entity, double value)
+{
+    (void)t_ns;
+    (void)entity;
+    (void)value;
+    (*(int *)arg)++;
+}
+
+/* rec_series_put_each called again and again as a host's samples call it
+ * (the same series, the next entity of the chunk): the thread's cache of
+ * the call's blocks (rec_series.c) must store every value where the first
+ * call would, across a window end (its blocks may go), a different series
+ * list, and a watch added between two calls (which must see the later
+ * puts). Cell (row, entity) of a is 10 row + entity, of b 100 + 10 row +
+ * entity; c holds one value, 7, at row 1, entity 2. */
+static void test_put_each_repeated(void)
+{
+    char path[1024], err[512];
+    path_in_tmp(path, sizeof path, "rec_put_each_rep.h5");
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        return;
+    int a = rec_series_new(r, "host", "a", "1", NULL, 4, 0, SIM_NS_PER_S);
+    int b = rec_series_new(r, "host", "b", "1", NULL, 4, 0, SIM_NS_PER_S);
+    int c = rec_series_new(r, "host", "c", "1", NULL, 4, 0, SIM_NS_PER_S);
+    CHECK(a >= 0 && b >= 0 && c >= 0);
+    const int ids[3] = {a, -1, b};
+    int watched = 0;
+    for (int row = 0; row < 2; row++) {
+        CHECK_INT_EQ(recorder_window_begin(r, (row + 1) * SIM_NS_PER_S), 0);
+        for (int e = 0; e < 4; e++) {
+            const double vals[3] = {10.0 * row + e, -1.0, 100.0 + 10.0 * row + e};
+            rec_series_put_each(r, ids, vals, 3, row * SIM_NS_PER_S, e);
+            if (row == 1 && e == 0)
+                CHECK_INT_EQ(rec_series_watch(r, b, count_watch, &watched), 0);
+            if (row == 1 && e == 1) {
+                const double seven = 7.0;
+                rec_series_put_each(r, &c, &seven, 1, SIM_NS_PER_S, 2);
+            }
+        }
+        CHECK_INT_EQ(recorder_window_end(r, (row + 1) * SIM_NS_PER_S), 0);
+    }
+    CHECK_INT_EQ(watched, 3); /* b's puts of row 1 after the watch: entities 1, 2, 3 */
+    CHECK_INT_EQ(recorder_close(r, 2 * SIM_NS_PER_S, err, sizeof err), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file < 0)
+        return;
+    const hsize_t all[8] = {0, 1, 2, 3, 4, 5, 6, 7}, c_cell[1] = {1 * 4 + 2};
+    check_series_cells(file, "/series/host/a", 2, 4, all, (const double[]){0, 1, 2, 3, 10, 11, 12, 13}, 8);
+    check_series_cells(file, "/series/host/b", 2, 4, all,
+                       (const double[]){100, 101, 102, 103, 110, 111, 112, 113}, 8);
+    check_series_cells(file, "/series/host/c", 2, 4, c_cell, (const double[]){7.0}, 1);
+    H5Fclose(file);
+    remove(path);
+}
+
 /* rec_series_put_entities: two entities (3 then 0) of series c (group vm)
  * and d (group vm), -1 skipped, values entity-major; each cell holds its
  * own value, every other cell stays NaN; an entity out of range is refused
@@ -1147,6 +1205,7 @@ int main(void)
     test_window_to_the_end_of_time();
     test_end_series_before_close();
     test_put_each();
+    test_put_each_repeated();
     test_put_entities();
     return CHECK_DONE();
 }
