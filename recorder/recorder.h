@@ -117,7 +117,10 @@ void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, doubl
  * ids < 0 skipped: the cells of one entity and time in several series,
  * with the time's row and the cell's place found once per group (a model's
  * sample puts a dozen series). A refused put (time or entity) refuses the
- * group's other series at that time too. */
+ * group's other series at that time too. Each thread remembers the blocks
+ * its last call stored into: a call with the same series into the same
+ * chunk in the same window (the next host's sample) is one store per
+ * series. */
 void rec_series_put_each(recorder *r, const int *series, const double *values, int n, sim_time_ns t_ns,
                          int entity);
 /* rec_series_put_each for each of entities[0..n_entities) in turn, with
