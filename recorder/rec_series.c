@@ -234,17 +234,29 @@ static int rec_put_row(recorder *r, const rec_series *s, const rec_group *g, sim
     return rec_time_row(r, s, g, t_ns, row_out);
 }
 
+/* The row of time t_ns in group g: 0, -1 when t_ns is not start + k *
+ * period, -2 when its row is outside the window's writable rows. */
+static int rec_row_at(const rec_group *g, sim_time_ns t_ns, int64_t *row_out)
+{
+    if (t_ns < g->start_ns || (t_ns - g->start_ns) % g->period_ns != 0)
+        return -1;
+    int64_t row = (t_ns - g->start_ns) / g->period_ns;
+    *row_out = row;
+    return row < g->final_rows || row >= g->writable_rows ? -2 : 0;
+}
+
 /* The row of time t_ns in s's group, checked: 0, or -1 after rec_fail. */
 static int rec_time_row(recorder *r, const rec_series *s, const rec_group *g, sim_time_ns t_ns, int64_t *row_out)
 {
-    if (t_ns < g->start_ns || (t_ns - g->start_ns) % g->period_ns != 0) {
+    int64_t row = 0;
+    int rc = rec_row_at(g, t_ns, &row);
+    if (rc == -1) {
         rec_fail(r, "%s: /series/%s/%s: time %lld ns is not start %lld + k * period %lld",
                  r->partial_path, g->name, s->name, (long long)t_ns, (long long)g->start_ns,
                  (long long)g->period_ns);
         return -1;
     }
-    int64_t row = (t_ns - g->start_ns) / g->period_ns;
-    if (row < g->final_rows || row >= g->writable_rows) {
+    if (rc == -2) {
         rec_fail(r, "%s: /series/%s/%s: time %lld ns (row %lld) is outside the writable rows "
                  "%lld..%lld of the current window",
                  r->partial_path, g->name, s->name, (long long)t_ns, (long long)row,
@@ -426,7 +438,7 @@ void rec_series_put_each(recorder *r, const int *series, const double *values, i
         const rec_series *s0 = &r->series[series[first]];
         const rec_group *g0 = &r->groups[s0->group];
         int64_t row;
-        if (entity >= 0 && entity < g0->n_entities && rec_time_row(r, s0, g0, t_ns, &row) == 0) {
+        if (entity >= 0 && entity < g0->n_entities && rec_row_at(g0, t_ns, &row) == 0) { /* else the checks below report it */
             const rec_spot spot = rec_spot_of(g0, row, entity);
             rec_put_cache *c = rec_put_cache_hit(r, series, n, s0->group, &spot);
             if (c != NULL) {
