@@ -51,6 +51,19 @@ static void path_in_tmp(char *buf, size_t len, const char *name)
     snprintf(buf, len, "%s/%s", VDCSIM_TEST_TMPDIR, name);
 }
 
+/* A recorder (1 thread) writing tmp/<name>, its path into path; NULL
+ * (checked) if it cannot open. */
+static recorder *recorder_in_tmp(char *path, size_t len, const char *name)
+{
+    char err[512];
+    path_in_tmp(path, len, name);
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (r == NULL)
+        fprintf(stderr, "%s\n", err);
+    return r;
+}
+
 static int file_exists(const char *path) { return access(path, F_OK) == 0; }
 
 static void partial_path_of(char *buf, size_t len, const char *final_path)
@@ -724,9 +737,7 @@ static void test_open_in_missing_directory(void)
 static void test_empty_run(void)
 {
     char path[1024], err[512];
-    path_in_tmp(path, sizeof path, "rec_empty.h5");
-    recorder *r = recorder_open(path, 1, err, sizeof err);
-    CHECK(r != NULL);
+    recorder *r = recorder_in_tmp(path, sizeof path, "rec_empty.h5");
     if (r == NULL)
         return;
     CHECK(rec_series_new(r, "vm", "cpu", "MHz", NULL, 3, 0, SIM_NS_PER_S) >= 0);
@@ -756,9 +767,7 @@ static void test_empty_run(void)
 static void test_close_before_last_window_end(void)
 {
     char path[1024], err[512];
-    path_in_tmp(path, sizeof path, "rec_cut.h5");
-    recorder *r = recorder_open(path, 1, err, sizeof err);
-    CHECK(r != NULL);
+    recorder *r = recorder_in_tmp(path, sizeof path, "rec_cut.h5");
     if (r == NULL)
         return;
     int kind = rec_event_kind(r, "tick");
@@ -833,9 +842,7 @@ static void check_burst_rows(const char *path, int burst, int total, int64_t gap
 static void test_event_burst(void)
 {
     char path[1024], err[512];
-    path_in_tmp(path, sizeof path, "rec_burst.h5");
-    recorder *r = recorder_open(path, 1, err, sizeof err);
-    CHECK(r != NULL);
+    recorder *r = recorder_in_tmp(path, sizeof path, "rec_burst.h5");
     if (r == NULL)
         return;
     int kind = rec_event_kind(r, "power_on");
@@ -903,9 +910,7 @@ static void test_event_burst_threads(void)
 static void test_window_to_the_end_of_time(void)
 {
     char path[1024], err[512];
-    path_in_tmp(path, sizeof path, "rec_never.h5");
-    recorder *r = recorder_open(path, 1, err, sizeof err);
-    CHECK(r != NULL);
+    recorder *r = recorder_in_tmp(path, sizeof path, "rec_never.h5");
     if (r == NULL)
         return;
     int s = rec_series_new(r, "vm", "cpu", "MHz", NULL, 3, 0, SIM_NS_PER_S);
@@ -941,9 +946,7 @@ static void test_window_to_the_end_of_time(void)
 static void test_end_series_before_close(void)
 {
     char path[1024], err[512];
-    path_in_tmp(path, sizeof path, "rec_end_series.h5");
-    recorder *r = recorder_open(path, 1, err, sizeof err);
-    CHECK(r != NULL);
+    recorder *r = recorder_in_tmp(path, sizeof path, "rec_end_series.h5");
     if (r == NULL)
         return;
     int s = rec_series_new(r, "host", "cpu", "1", NULL, 10000, 0, SIM_NS_PER_S);
@@ -1060,9 +1063,7 @@ static void check_window_refused(recorder *r, const char *path, const char *why)
 static void test_put_each(void)
 {
     char path[1024], err[512];
-    path_in_tmp(path, sizeof path, "rec_put_each.h5");
-    recorder *r = recorder_open(path, 1, err, sizeof err);
-    CHECK(r != NULL);
+    recorder *r = recorder_in_tmp(path, sizeof path, "rec_put_each.h5");
     if (r == NULL)
         return;
     int a = rec_series_new(r, "host", "a", "1", NULL, 4, 0, SIM_NS_PER_S);
@@ -1111,9 +1112,7 @@ static void count_watch(void *arg, sim_time_ns t_ns, int entity, double value)
 static void test_put_each_repeated(void)
 {
     char path[1024], err[512];
-    path_in_tmp(path, sizeof path, "rec_put_each_rep.h5");
-    recorder *r = recorder_open(path, 1, err, sizeof err);
-    CHECK(r != NULL);
+    recorder *r = recorder_in_tmp(path, sizeof path, "rec_put_each_rep.h5");
     if (r == NULL)
         return;
     int a = rec_series_new(r, "host", "a", "1", NULL, 4, 0, SIM_NS_PER_S);
@@ -1158,9 +1157,7 @@ static void test_put_each_repeated(void)
 static void test_put_entities(void)
 {
     char path[1024], err[512];
-    path_in_tmp(path, sizeof path, "rec_put_entities.h5");
-    recorder *r = recorder_open(path, 1, err, sizeof err);
-    CHECK(r != NULL);
+    recorder *r = recorder_in_tmp(path, sizeof path, "rec_put_entities.h5");
     if (r == NULL)
         return;
     int c = rec_series_new(r, "vm", "c", "1", NULL, 4, 0, SIM_NS_PER_S);
