@@ -94,7 +94,7 @@ static double cpu_s(void)
 static int usage(void)
 {
     fprintf(stderr, "usage: bench_datacenter [--scenario PATH] [--until DURATION] [--threads N] [--output PATH] "
-                    "[--window-work on|off] [--team auto|always|never] [--traces DIR]\n");
+                    "[--window-work on|off] [--team auto|always|never] [--steal on|off] [--traces DIR]\n");
     return 2;
 }
 
@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 {
     const char *path = VDCSIM_SOURCE_DIR "/scenarios/large_datacenter.cfg";
     const char *until = NULL, *output = "bench_datacenter.h5";
-    int threads = 1, window_work_on = 1, team_choice = SIM_CHOOSE_AUTO;
+    int threads = 1, window_work_on = 1, team_choice = SIM_CHOOSE_AUTO, no_steal = 0;
     for (int i = 1; i < argc; i++) {
         if (i + 1 >= argc)
             return usage();
@@ -126,6 +126,11 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--traces") == 0) { /* as vdcsim run --traces: where the traces are */
             if (setenv("VDCSIM_TRACES", argv[++i], 1) != 0)
                 return usage();
+        } else if (strcmp(argv[i], "--steal") == 0) { /* off: each thread runs only its own block */
+            const char *v = argv[++i];
+            if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+                return usage();
+            no_steal = strcmp(v, "off") == 0;
         } else if (strcmp(argv[i], "--team") == 0) { /* auto, or one mode for the whole run */
             const char *v = argv[++i];
             if (strcmp(v, "auto") == 0)
@@ -166,7 +171,8 @@ int main(int argc, char **argv)
     sim_config cfg = {.seed = (uint64_t)scn_int(scn, "simulation.seed"),
                       .lookahead_ns = lookahead_ns,
                       .threads = threads,
-                      .team_choice = team_choice};
+                      .team_choice = team_choice,
+                      .no_steal = no_steal};
     sim_engine *eng = sim_engine_new(&cfg);
     recorder *rec = eng ? recorder_open(output, sim_threads(eng), err, sizeof err) : NULL;
     if (!rec) {
@@ -207,7 +213,7 @@ int main(int argc, char **argv)
     double built = rss_built - rss_before;
     printf("hosts=%u vms=%u threads=%d until_s=%.0f events=%llu events_per_s=%.0f load_s=%.3f build_s=%.3f run_s=%.3f "
            "wall_s=%.3f cpu_s=%.3f build_cpu_s=%.3f peak_rss_mib=%.1f peak_bytes_per_vm=%.0f run_rss_mib=%.1f load_rss_mib=%.1f build_rss_mib=%.1f build_bytes_per_vm=%.0f vm_struct_bytes=%zu "
-           "windows=%llu solo_windows=%llu rebalances=%llu lps=%llu run_cpu_s=%.3f hook_end_s=%.3f hook_end_cpu_s=%.3f end_s=%.3f end_cpu_s=%.3f affinity=%d remote_events=%llu thread_events=%llu "
+           "windows=%llu solo_windows=%llu rebalances=%llu lps=%llu run_cpu_s=%.3f hook_end_s=%.3f hook_end_cpu_s=%.3f end_s=%.3f end_cpu_s=%.3f affinity=%d remote_events=%llu thread_events=%llu stolen_groups=%llu "
            "team_epochs=%llu team_epochs_lost=%llu team_probes=%llu team_probes_skipped=%llu team_refreshes=%llu team_lost_wall_s=%.3f team_wall_s=%.3f team_lp_wall_s=%.3f team_cpu_s=%.3f team_solo_estimate_s=%.3f solo_wall_s=%.3f solo_cpu_s=%.3f team_serial_wall_s=%.3f team_redeal_wall_s=%.3f barrier_waits=%llu barrier_sleeps=%llu\n",
            hosts, vms, sim_threads(eng), (double)until_ns / 1e9, (unsigned long long)st.events, st.events_per_s,
            load_s, build_s, st.wall_s, wall_s, cpu_s(), build_cpu_s, peak_rss_bytes() / 1048576.0,
@@ -216,6 +222,7 @@ int main(int argc, char **argv)
            (unsigned long long)st.solo_windows, (unsigned long long)st.rebalances, (unsigned long long)st.lp_count,
            run_cpu_s, hook_end_wall_s, hook_end_cpu_s, end_s, end_cpu_s, sim_affinity_used(eng),
            (unsigned long long)st.remote_events, (unsigned long long)st.thread_events,
+           (unsigned long long)st.stolen_groups,
            (unsigned long long)st.team_epochs, (unsigned long long)st.team_epochs_lost,
            (unsigned long long)st.team_probes, (unsigned long long)st.team_probes_skipped, (unsigned long long)st.team_refreshes, st.team_lost_wall_s, st.team_wall_s,
            st.team_lp_wall_s, st.team_cpu_s, st.team_solo_estimate_s, st.solo_wall_s, st.solo_cpu_s,

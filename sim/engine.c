@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "sim/barrier.h"
+#include "sim/claim.h"
 #include "sim/due_index.h"
 #include "sim/event_pool.h"
 #include "sim/lp_deal.h"
@@ -71,6 +72,7 @@ struct sim_ctx {
     uint64_t remote_events;
     uint64_t rank_events; /* of remote_events, those to another rank */
     uint64_t thread_events; /* of remote_events, those to another thread's block */
+    uint64_t stolen_groups; /* due groups of another thread's block run here */
     sim_time_ns next_min; /* earliest pending time seen by this thread */
     int has_error;
     sim_time_ns error_time;
@@ -86,6 +88,7 @@ struct sim_engine {
     sim_kind kinds[SIM_MAX_KINDS];
     uint32_t kind_count;
     sim_ctx *ctxs; /* cfg.threads of them */
+    sim_claim *claims; /* cfg.threads of them: [t] the groups of thread t's block (team windows) */
     sim_window_hook_fn hook;
     void *hook_ctx;
     sim_window_work_fn work; /* sim_set_window_work: NULL when none */
@@ -160,9 +163,11 @@ sim_engine *sim_engine_new(const sim_config *cfg)
     eng->rank = cfg->distributed ? sim_mpi_rank() : 0;
     eng->ranks = cfg->distributed ? sim_mpi_size() : 1;
     eng->ctxs = aligned_calloc((size_t)cfg->threads, sizeof *eng->ctxs);
+    eng->claims = aligned_calloc((size_t)cfg->threads, sizeof *eng->claims);
     eng->send_bytes = calloc((size_t)eng->ranks, sizeof *eng->send_bytes);
-    if (!eng->ctxs || !eng->send_bytes) {
+    if (!eng->ctxs || !eng->claims || !eng->send_bytes) {
         free(eng->ctxs);
+        free(eng->claims);
         free(eng->send_bytes);
         free(eng);
         return NULL;
@@ -207,6 +212,7 @@ void sim_engine_free(sim_engine *eng)
         }
         free(eng->ctxs);
     }
+    free(eng->claims);
     free(eng->lp_worker);
     free(eng->lp_order);
     free(eng->worker_first);
@@ -839,74 +845,144 @@ static inline void prefetch_first_event(const sim_lp *lp)
  * in increasing slot order, skipping groups with nothing before window_end
  * (sim/due_index.h); returns the earliest time still pending among them.
  * `timed`: adds each run LP's wall time to its measured cost (partition). */
-static inline sim_time_ns run_block(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end,
+/* Runs the due LPs of group g, slots [lo, hi), in increasing slot order;
+ * returns the group's earliest pending time after the window. */
+static inline sim_time_ns run_group(sim_ctx *c, uint32_t g, uint32_t lo, uint32_t hi, sim_time_ns window_end,
                                     int timed)
 {
     sim_engine *eng = c->eng;
     sim_due_index *d = &eng->due;
-    sim_time_ns next = SIM_TIME_NEVER;
-    uint32_t g = first < end ? d->group_of[first] : 0;
-    for (uint32_t lo = first; lo < end; lo += SIM_DUE_GROUP, g++) {
-        if (d->group_min[g] >= window_end) {
-            if (d->group_min[g] < next)
-                next = d->group_min[g];
-            continue;
+    if (d->group_min[g] >= window_end)
+        return d->group_min[g];
+    sim_time_ns group_next = SIM_TIME_NEVER;
+    uint32_t due[SIM_DUE_GROUP], n_due = 0;
+    for (uint32_t i = lo; i < hi; i++) {
+        if (d->next_at[i] < window_end) {
+            due[n_due++] = i;
+            __builtin_prefetch(&eng->lps[eng->lp_order[i]]);
+        } else if (d->next_at[i] < group_next) {
+            group_next = d->next_at[i];
         }
-        const uint32_t hi = end - lo > SIM_DUE_GROUP ? lo + SIM_DUE_GROUP : end;
-        sim_time_ns group_next = SIM_TIME_NEVER;
-        uint32_t due[SIM_DUE_GROUP], n_due = 0;
-        for (uint32_t i = lo; i < hi; i++) {
-            if (d->next_at[i] < window_end) {
-                due[n_due++] = i;
-                __builtin_prefetch(&eng->lps[eng->lp_order[i]]);
-            } else if (d->next_at[i] < group_next) {
-                group_next = d->next_at[i];
-            }
-        }
-        /* The LPs, their queue heads and first events were last touched
-         * minutes of simulated time ago: each a cache miss. Fetch the
-         * state of the third LP from here, the queue head of the LP after
-         * next and the event of the next one (and what their own hints ask
-         * for, sim_lp_set_prefetch) while this one runs. */
-        if (n_due > 1)
-            prefetch_queue_head(&eng->lps[eng->lp_order[due[1]]]);
-        if (n_due > 2)
-            prefetch_state(&eng->lps[eng->lp_order[due[2]]]);
-        for (uint32_t j = 0; j < n_due; j++) {
-            if (j + 3 < n_due)
-                prefetch_state(&eng->lps[eng->lp_order[due[j + 3]]]);
-            if (j + 2 < n_due)
-                prefetch_queue_head(&eng->lps[eng->lp_order[due[j + 2]]]);
-            if (j + 1 < n_due)
-                prefetch_first_event(&eng->lps[eng->lp_order[due[j + 1]]]);
-            const uint32_t i = due[j], lp = eng->lp_order[i];
-            sim_time_ns t;
-            if (timed) {
-                double t0 = wall_seconds();
-                t = run_lp_window(c, lp, window_end);
-                eng->lp_cost_ns[lp] += (wall_seconds() - t0) * 1e9;
-            } else {
-                t = run_lp_window(c, lp, window_end);
-            }
-            d->next_at[i] = t;
-            if (t < group_next)
-                group_next = t;
-        }
-        d->group_min[g] = group_next;
-        if (group_next < next)
-            next = group_next;
     }
+    /* The LPs, their queue heads and first events were last touched
+     * minutes of simulated time ago: each a cache miss. Fetch the
+     * state of the third LP from here, the queue head of the LP after
+     * next and the event of the next one (and what their own hints ask
+     * for, sim_lp_set_prefetch) while this one runs. */
+    if (n_due > 1)
+        prefetch_queue_head(&eng->lps[eng->lp_order[due[1]]]);
+    if (n_due > 2)
+        prefetch_state(&eng->lps[eng->lp_order[due[2]]]);
+    for (uint32_t j = 0; j < n_due; j++) {
+        if (j + 3 < n_due)
+            prefetch_state(&eng->lps[eng->lp_order[due[j + 3]]]);
+        if (j + 2 < n_due)
+            prefetch_queue_head(&eng->lps[eng->lp_order[due[j + 2]]]);
+        if (j + 1 < n_due)
+            prefetch_first_event(&eng->lps[eng->lp_order[due[j + 1]]]);
+        const uint32_t i = due[j], lp = eng->lp_order[i];
+        sim_time_ns t;
+        if (timed) {
+            double t0 = wall_seconds();
+            t = run_lp_window(c, lp, window_end);
+            eng->lp_cost_ns[lp] += (wall_seconds() - t0) * 1e9;
+        } else {
+            t = run_lp_window(c, lp, window_end);
+        }
+        d->next_at[i] = t;
+        if (t < group_next)
+            group_next = t;
+    }
+    d->group_min[g] = group_next;
+    return group_next;
+}
+
+/* The slots of the k-th group of the block that starts at slot `first`
+ * and ends before `end` (groups are cut from the block's start: due_index.h). */
+static inline uint32_t group_end(uint32_t lo, uint32_t end)
+{
+    return end - lo > SIM_DUE_GROUP ? lo + SIM_DUE_GROUP : end;
+}
+
+/* Runs every due LP of the slots [first, end), a block or a whole rank,
+ * group after group. */
+static inline sim_time_ns run_block(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end,
+                                    int timed)
+{
+    sim_time_ns next = SIM_TIME_NEVER;
+    uint32_t g = first < end ? c->eng->due.group_of[first] : 0;
+    for (uint32_t lo = first; lo < end; lo += SIM_DUE_GROUP, g++) {
+        sim_time_ns t = run_group(c, g, lo, group_end(lo, end), window_end, timed);
+        if (t < next)
+            next = t;
+    }
+    return next;
+}
+
+/* Groups in thread t's block of this rank. */
+static uint32_t block_groups(const sim_engine *eng, int t)
+{
+    const uint32_t *cut = &eng->worker_first[eng->rank * eng->cfg.threads];
+    return (cut[t + 1] - cut[t] + SIM_DUE_GROUP - 1) / SIM_DUE_GROUP;
+}
+
+/* Before a team window (serial): every group of every block unclaimed. */
+static void reset_claims(sim_engine *eng)
+{
+    for (int t = 0; t < eng->cfg.threads; t++)
+        sim_claim_reset(&eng->claims[t], block_groups(eng, t));
+}
+
+/* Runs the groups of `owner`'s block this thread claims: its own from the
+ * front, another's from the back (a thief). Every group is run by exactly
+ * one thread (sim/claim.h); its due-index entries are written by that
+ * thread only, and its LPs' sends go to the outboxes of the LPs' owners as
+ * from any thread, so who runs it changes nothing. */
+static sim_time_ns run_claimed(sim_ctx *c, int owner, int thief, sim_time_ns window_end, int timed)
+{
+    sim_engine *eng = c->eng;
+    const uint32_t *cut = &eng->worker_first[eng->rank * eng->cfg.threads];
+    const uint32_t first = cut[owner], end = cut[owner + 1];
+    sim_time_ns next = SIM_TIME_NEVER;
+    if (first >= end)
+        return next;
+    sim_claim *claim = &eng->claims[owner];
+    const uint32_t g0 = eng->due.group_of[first];
+    for (;;) {
+        const int64_t k = thief ? sim_claim_back(claim) : sim_claim_front(claim);
+        if (k < 0)
+            break;
+        const uint32_t lo = first + (uint32_t)k * SIM_DUE_GROUP, g = g0 + (uint32_t)k;
+        if (thief && eng->due.group_min[g] < window_end)
+            c->stolen_groups++;
+        sim_time_ns t = run_group(c, g, lo, group_end(lo, end), window_end, timed);
+        if (t < next)
+            next = t;
+    }
+    return next;
+}
+
+/* A team window's run for thread tid: its own block, then (unless
+ * cfg.no_steal) what the others have not yet claimed of theirs, so the
+ * thread that finishes first takes the other's last groups instead of
+ * waiting at the barrier (the busier thread's share varied by 18 % from
+ * window to window, issue 18 item 3). */
+static inline sim_time_ns run_team_window(sim_ctx *c, int tid, sim_time_ns window_end, int timed)
+{
+    const int threads = c->eng->cfg.threads;
+    sim_time_ns next = run_claimed(c, tid, 0, window_end, timed);
+    if (!c->eng->cfg.no_steal)
+        for (int k = 1; k < threads; k++) {
+            sim_time_ns t = run_claimed(c, (tid + k) % threads, 1, window_end, timed);
+            if (t < next)
+                next = t;
+        }
     return next;
 }
 
 static sim_time_ns run_lp_range(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
 {
     return run_block(c, first, end, window_end, 0);
-}
-
-static sim_time_ns run_lp_range_timed(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
-{
-    return run_block(c, first, end, window_end, 1);
 }
 
 /* One thread: no OpenMP region at all. libgomp wakes futexes at every
@@ -996,7 +1072,8 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s, doubl
     *cpu_s = thread_cpu_seconds() - cpu0;
 }
 
-/* Every thread its own block of LPs, three barriers per window. Thread 0
+/* Every thread its own block of LPs (and, having finished it, the groups
+ * another has not reached yet: run_team_window), three barriers per window. Thread 0
  * alone closes a window, decides the next one and whether the epoch is over
  * between the second and third barrier (in every window, so no reset
  * before an epoch can race with a late reader); `rs` and `*epoch_over` are
@@ -1005,7 +1082,7 @@ static void run_solo_epoch(sim_engine *eng, run_state *rs, double start_s, doubl
  * thread 0 reads the others' after the second barrier, and ends the epoch
  * early when `chooser` (thread 0's) says the team is clearly losing. */
 static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier, int tid,
-                           uint32_t first, uint32_t end, double start_s, int *epoch_over, int measure,
+                           double start_s, int *epoch_over, int measure,
                            team_clock *tc, const sim_team_chooser *chooser)
 {
     const int threads = eng->cfg.threads;
@@ -1014,8 +1091,8 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
         /* two thread-CPU clock reads per window (a system call each, some
          * hundreds of ns in a VM), the barrier's polling time taken out */
         const double wall0 = wall_seconds(), cpu0 = thread_cpu_seconds();
-        sim_time_ns local_next = measure ? run_lp_range_timed(c, first, end, rs->window_end)
-                                         : run_lp_range(c, first, end, rs->window_end);
+        sim_time_ns local_next = measure ? run_team_window(c, tid, rs->window_end, 1)
+                                         : run_team_window(c, tid, rs->window_end, 0);
         run_window_work(eng, tid, threads);
         const long spun_ns = sim_barrier_wait(barrier);
         sim_time_ns merged = merge_inbound(eng, tid);
@@ -1032,6 +1109,7 @@ static void run_team_epoch(sim_engine *eng, run_state *rs, sim_barrier *barrier,
             const double serial0 = wall_seconds();
             round_end(eng, rs);
             round_begin(eng, rs);
+            reset_claims(eng);
             const double now_s = wall_seconds();
             tc->serial_wall_s += now_s - serial0;
             double team_cpu_s = 0.0;
@@ -1225,10 +1303,9 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                 tclock->serial_wall_s = 0.0;
                 for (int t = 0; t < threads; t++)
                     tclock->cpu_s[t] = 0.0;
+                reset_claims(eng); /* the blocks as dealt for this epoch */
                 sim_barrier_wait(&barrier);
-                run_team_epoch(eng, rs, &barrier, 0, eng->worker_first[eng->rank * threads],
-                               eng->worker_first[eng->rank * threads + 1], start_s, &epoch_over, measure,
-                               tclock, &chooser);
+                run_team_epoch(eng, rs, &barrier, 0, start_s, &epoch_over, measure, tclock, &chooser);
                 double team_cpu_s = 0.0;
                 for (int t = 0; t < threads; t++)
                     team_cpu_s += tclock->cpu_s[t];
@@ -1259,11 +1336,10 @@ static void run_parallel(sim_engine *eng, run_state *rs)
                 sim_barrier_wait(&barrier);
                 if (rs->stop)
                     break;
-                /* the thread's block, re-dealt by rebalance_threads between
-                 * epochs: exactly the LPs whose outbox is its own */
-                const uint32_t first = eng->worker_first[eng->rank * threads + tid];
-                const uint32_t end = eng->worker_first[eng->rank * threads + tid + 1];
-                run_team_epoch(eng, rs, &barrier, tid, first, end, start_s, &epoch_over, measure, tclock, NULL);
+                /* the thread's block (re-dealt by rebalance_threads between
+                 * epochs): the LPs whose outbox is its own, which it runs
+                 * unless a thief took their group first */
+                run_team_epoch(eng, rs, &barrier, tid, start_s, &epoch_over, measure, tclock, NULL);
             }
         }
     }
@@ -1475,11 +1551,12 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
     sim_shares_end(&eng->shares);
 
     eng->stats.events = sim_events_executed(eng);
-    eng->stats.remote_events = eng->stats.rank_events = eng->stats.thread_events = 0;
+    eng->stats.remote_events = eng->stats.rank_events = eng->stats.thread_events = eng->stats.stolen_groups = 0;
     for (int t = 0; t < eng->cfg.threads; t++) {
         eng->stats.remote_events += eng->ctxs[t].remote_events;
         eng->stats.rank_events += eng->ctxs[t].rank_events;
         eng->stats.thread_events += eng->ctxs[t].thread_events;
+        eng->stats.stolen_groups += eng->ctxs[t].stolen_groups;
     }
     if (eng->ranks > 1) { /* every rank reports the whole run's counts */
         uint64_t sums[3] = {eng->stats.events, eng->stats.remote_events, eng->stats.rank_events};

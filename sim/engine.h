@@ -85,6 +85,11 @@ typedef struct sim_config {
      * VDCSIM_SHARE_CHECK=1 does the same). For tests: costs a comparison of
      * every region per window. */
     int share_check;
+    /* Several threads: non-zero keeps every thread to its own block of LPs;
+     * zero (the default) lets a thread that has finished its block run the
+     * unclaimed groups at the end of another's (sim/claim.h). For
+     * measurements; any value gives the same results. */
+    int no_steal;
 } sim_config;
 
 typedef struct sim_stats {
@@ -113,6 +118,8 @@ typedef struct sim_stats {
     uint64_t rank_events;   /* of which sent to an LP of another MPI rank */
     uint64_t thread_events; /* of which sent to an LP of another thread's block of this rank
                                (this rank; follows the deal, varies from run to run, never a result) */
+    uint64_t stolen_groups; /* due groups of LPs run by a thread that had finished its own block
+                               (this rank; varies from run to run, never a result) */
     uint64_t lp_count;
     double wall_s;          /* wall time inside sim_run */
     double events_per_s;

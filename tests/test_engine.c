@@ -224,12 +224,15 @@ static void phold_handler(sim_ctx *ctx, void *state, const sim_event *ev)
     sim_send(ctx, dst, delay, p->kind, &hops, sizeof hops);
 }
 
-/* skew > 0: the first quarter of the LPs spin `skew` iterations per event. */
-static uint64_t run_phold_chosen(int threads, uint64_t seed, int team_choice, uint32_t skew, sim_stats *out)
+/* skew > 0: the first quarter of the LPs spin `skew` iterations per event.
+ * no_steal: sim_config.no_steal. */
+static uint64_t run_phold_stealing(int threads, uint64_t seed, int team_choice, uint32_t skew, int no_steal,
+                                   sim_stats *out)
 {
     enum { N = 200 };
     static phold_lp lps[N];
-    sim_config cfg = {.seed = seed, .lookahead_ns = 100, .threads = threads, .team_choice = team_choice};
+    sim_config cfg = {.seed = seed, .lookahead_ns = 100, .threads = threads, .team_choice = team_choice,
+                      .no_steal = no_steal};
     sim_engine *eng = sim_engine_new(&cfg);
     uint32_t kind = sim_kind_register(eng, "phold", 0);
     for (uint32_t i = 0; i < N; i++) {
@@ -251,6 +254,11 @@ static uint64_t run_phold_chosen(int threads, uint64_t seed, int team_choice, ui
     CHECK(st.windows > 0);
     sim_engine_free(eng);
     return h;
+}
+
+static uint64_t run_phold_chosen(int threads, uint64_t seed, int team_choice, uint32_t skew, sim_stats *out)
+{
+    return run_phold_stealing(threads, seed, team_choice, skew, 0, out);
 }
 
 static uint64_t run_phold_skewed(int threads, uint64_t seed, uint64_t *events, uint32_t skew, uint64_t *rebalances)
@@ -308,6 +316,27 @@ static void test_cost_partition(void)
         CHECK_INT_EQ(ev1, ev2);
         fprintf(stderr, "  cost partition, run %d: %llu re-cuts\n", run, (unsigned long long)rebalances);
     }
+}
+
+/* A thread that has finished its block runs the groups another has not
+ * reached (sim/claim.h): with the LPs' costs skewed and the team forced,
+ * 2 and 3 threads, stealing on and off, give the 1-thread state. How many
+ * groups were stolen depends on timing, so it is printed, not asserted
+ * (tests/test_claim.c checks the claims themselves). */
+static void test_stealing(void)
+{
+    uint64_t ev1;
+    const uint64_t h1 = run_phold_skewed(1, 9, &ev1, 0, NULL);
+    for (int threads = 2; threads <= 3; threads++)
+        for (int no_steal = 0; no_steal <= 1; no_steal++) {
+            sim_stats st;
+            CHECK(run_phold_stealing(threads, 9, SIM_CHOOSE_TEAM, 300, no_steal, &st) == h1);
+            CHECK_INT_EQ(st.events, ev1);
+            if (no_steal)
+                CHECK_INT_EQ(st.stolen_groups, 0);
+            fprintf(stderr, "  %d threads, stealing %s: %llu groups stolen\n", threads, no_steal ? "off" : "on",
+                    (unsigned long long)st.stolen_groups);
+        }
 }
 
 static void other_handler(sim_ctx *ctx, void *state, const sim_event *ev)
@@ -649,6 +678,7 @@ int main(void)
     test_thread_independence();
     test_forced_team_choice();
     test_cost_partition();
+    test_stealing();
     test_deal_by_kind();
     test_deal_in_runs();
     test_deal_affinity();
