@@ -135,15 +135,19 @@ typedef struct {
 
 /* One HDF5 chunk of a series: rows [row_block*R, row_block*R + R) and the
  * columns of one column block, row-major, NaN until written. */
-/* One thread's memory of its last rec_series_put_each (rec_series.c): the
- * blocks that call's series store into for one chunk (row block, column
- * block) of one group, valid until the next window end (series_epoch). A
- * host's sample stores 18 cells of 18 series: found through this, each is
- * one store instead of a walk of the series' chain (two dependent loads
- * and a compare per cell, the call's cost). */
-enum { REC_PUT_CACHE_SERIES = 32 };
+/* One thread's memory of one of its recent rec_series_put_each calls
+ * (rec_series.c): the blocks that call's series store into for one chunk
+ * (row block, column block) of one group, valid until the next window end
+ * (series_epoch). A host's sample stores 18 cells of 18 series: found
+ * through this, each is one store instead of a walk of the series' chain
+ * (two dependent loads and a compare per cell, the call's cost). Each
+ * thread keeps REC_PUT_CACHE_WAYS of them, one per list of series, so two
+ * callers that alternate (the host's 18 series, the failure feature's
+ * host/up after it) keep theirs. */
+enum { REC_PUT_CACHE_SERIES = 32, REC_PUT_CACHE_WAYS = 2 };
 typedef struct rec_put_cache {
     uint64_t epoch;    /* 0: empty */
+    uint64_t used;     /* the thread's clock at its last fill or hit */
     int group;
     int n;
     int64_t row_block;
@@ -151,6 +155,15 @@ typedef struct rec_put_cache {
     int series[REC_PUT_CACHE_SERIES];
     struct rec_block *blocks[REC_PUT_CACHE_SERIES]; /* NULL for a series < 0 */
 } rec_put_cache;
+
+/* A thread's caches; a call that finds none fills the one it used last
+ * (its list of series, in a later chunk or window), else an empty or stale
+ * one, else the least recently used: the host's 18 series, used by every
+ * host, keep their way while single-series puts share the other. */
+typedef struct rec_put_ways {
+    uint64_t clock;
+    rec_put_cache way[REC_PUT_CACHE_WAYS];
+} rec_put_ways;
 
 typedef struct rec_block {
     int64_t row_block;
@@ -287,7 +300,7 @@ struct recorder {
     hid_t event_mem_type;
     int64_t events_written;
     rec_event_buffer *thread_events; /* max_threads buffers */
-    rec_put_cache *put_caches;       /* max_threads (rec_series_put_each) */
+    rec_put_ways *put_caches;        /* max_threads (rec_series_put_each) */
     uint64_t series_epoch;           /* bumped at every window end and new watch: the caches' blocks may go */
     rec_event_row *final_events;     /* sorted, final, less than one chunk */
     size_t final_count;

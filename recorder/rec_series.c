@@ -316,24 +316,14 @@ static int rec_series_ok(recorder *r, int series)
 
 void rec_series_put(recorder *r, int series, sim_time_ns t_ns, int entity, double value)
 {
-    if (r->series_ended) {
-        rec_fail(r, "%s: rec_series_put after recorder_end_series", r->partial_path);
+    /* put_each's checks and store, and its cache (a host's one-series puts
+     * after its sample's 18); a negative series, which put_each skips, is
+     * an error here */
+    if (series < 0 && !r->series_ended) {
+        rec_series_ok(r, series);
         return;
     }
-    if (!rec_series_ok(r, series))
-        return;
-    rec_series *s = &r->series[series];
-    const rec_group *g = &r->groups[s->group];
-    int64_t row;
-    if (rec_put_row(r, s, g, t_ns, entity, &row) != 0)
-        return;
-    if (s->watch)
-        s->watch(s->watch_arg, t_ns, entity, value);
-    if (r->dist_rank > 0) {
-        rec_gather_put(r, series, row, entity, value);
-        return;
-    }
-    rec_cell_set(r, s, g, row, entity, value);
+    rec_series_put_each(r, &series, &value, 1, t_ns, entity);
 }
 
 int rec_series_find(const recorder *r, const char *group, const char *name)
@@ -376,30 +366,70 @@ static int rec_put_cacheable(const recorder *r, const int *series, int n)
     return group >= 0;
 }
 
-/* The put's cache when it holds the blocks of this call (same series, same
- * chunk, this window), else NULL. */
-static rec_put_cache *rec_put_cache_hit(recorder *r, const int *series, int n, int group, const rec_spot *spot)
+/* The calling thread's caches, or NULL. */
+static rec_put_ways *rec_put_ways_of(recorder *r)
 {
     int t = omp_get_thread_num();
     if (r->put_caches == NULL || t < 0 || t >= r->max_threads)
         return NULL;
-    rec_put_cache *c = &r->put_caches[t];
-    if (c->epoch != r->series_epoch || c->group != group || c->n != n || c->row_block != spot->row_block ||
-        c->col_block != spot->col_block || memcmp(c->series, series, (size_t)n * sizeof *series) != 0)
-        return NULL;
-    return c;
+    return &r->put_caches[t];
+}
+
+/* Whether cache c was filled for the list series[0..n). */
+static int rec_put_same_series(const rec_put_cache *c, const int *series, int n)
+{
+    if (c->n != n)
+        return 0;
+    for (int k = 0; k < n; k++)
+        if (c->series[k] != series[k])
+            return 0;
+    return 1;
+}
+
+/* The thread's cache that holds the blocks of this call (same series, same
+ * chunk, this window), else NULL. */
+static rec_put_cache *rec_put_cache_hit(recorder *r, const int *series, int n, int group, const rec_spot *spot)
+{
+    rec_put_ways *ways = rec_put_ways_of(r);
+    for (int w = 0; ways != NULL && w < REC_PUT_CACHE_WAYS; w++) {
+        rec_put_cache *c = &ways->way[w];
+        if (c->epoch == r->series_epoch && c->group == group && c->row_block == spot->row_block &&
+            c->col_block == spot->col_block && rec_put_same_series(c, series, n)) {
+            c->used = ++ways->clock;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* The cache a fill of series[0..n) takes (rec_put_ways). */
+static rec_put_cache *rec_put_cache_victim(rec_put_ways *ways, const recorder *r, const int *series, int n)
+{
+    rec_put_cache *oldest = &ways->way[0];
+    for (int w = 0; w < REC_PUT_CACHE_WAYS; w++)
+        if (rec_put_same_series(&ways->way[w], series, n))
+            return &ways->way[w];
+    for (int w = 0; w < REC_PUT_CACHE_WAYS; w++) {
+        rec_put_cache *c = &ways->way[w];
+        if (c->epoch != r->series_epoch)
+            return c;
+        if (c->used < oldest->used)
+            oldest = c;
+    }
+    return oldest;
 }
 
 /* After a put_each of series[0..n) at spot in one group without watches,
- * on one process: its blocks (just found or published) into the thread's
- * cache. */
+ * on one process: its blocks (just found or published) into a cache of the
+ * thread (rec_put_cache_victim). */
 static void rec_put_cache_fill(recorder *r, const int *series, int n, int group, const rec_spot *spot)
 {
-    int t = omp_get_thread_num();
-    if (r->put_caches == NULL || t < 0 || t >= r->max_threads || n > REC_PUT_CACHE_SERIES)
+    rec_put_ways *ways = rec_put_ways_of(r);
+    if (ways == NULL || n > REC_PUT_CACHE_SERIES)
         return;
-    rec_put_cache *c = &r->put_caches[t];
+    rec_put_cache *c = rec_put_cache_victim(ways, r, series, n);
     c->epoch = 0; /* unusable until complete */
+    c->used = ++ways->clock;
     for (int k = 0; k < n; k++) {
         c->blocks[k] = NULL;
         if (series[k] < 0)

@@ -1150,6 +1150,53 @@ static void test_put_each_repeated(void)
     remove(path);
 }
 
+/* Three callers alternate on one thread, as a host's sample (18 series)
+ * and the failure feature's one (host/up) do: lists {a, b} and {c} (by
+ * rec_series_put) for every entity, and {d} for entities 1 and 3 only,
+ * which takes a cache way from one of the others. Over two windows every
+ * cell holds its own value (hand-computed); a put stored through another
+ * list's cached blocks would land in the wrong series. */
+static void test_put_alternating(void)
+{
+    char path[1024], err[512];
+    recorder *r = recorder_in_tmp(path, sizeof path, "rec_put_alternating.h5");
+    if (r == NULL)
+        return;
+    int a = rec_series_new(r, "host", "a", "1", NULL, 4, 0, SIM_NS_PER_S);
+    int b = rec_series_new(r, "host", "b", "1", NULL, 4, 0, SIM_NS_PER_S);
+    int c = rec_series_new(r, "host", "c", "1", NULL, 4, 0, SIM_NS_PER_S);
+    int d = rec_series_new(r, "host", "d", "1", NULL, 4, 0, SIM_NS_PER_S);
+    CHECK(a >= 0 && b >= 0 && c >= 0 && d >= 0);
+    const int ab[2] = {a, b};
+    for (int row = 0; row < 2; row++) {
+        CHECK_INT_EQ(recorder_window_begin(r, (row + 1) * SIM_NS_PER_S), 0);
+        for (int e = 0; e < 4; e++) {
+            const double vals[2] = {10.0 * row + e, 100.0 + 10.0 * row + e};
+            rec_series_put_each(r, ab, vals, 2, row * SIM_NS_PER_S, e);
+            rec_series_put(r, c, row * SIM_NS_PER_S, e, 200.0 + 10.0 * row + e);
+            if (e % 2 == 1) {
+                const double v = 300.0 + 10.0 * row + e;
+                rec_series_put_each(r, &d, &v, 1, row * SIM_NS_PER_S, e);
+            }
+        }
+        CHECK_INT_EQ(recorder_window_end(r, (row + 1) * SIM_NS_PER_S), 0);
+    }
+    CHECK_INT_EQ(recorder_close(r, 2 * SIM_NS_PER_S, err, sizeof err), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file < 0)
+        return;
+    const hsize_t all[8] = {0, 1, 2, 3, 4, 5, 6, 7}, odd[4] = {1, 3, 5, 7};
+    check_series_cells(file, "/series/host/a", 2, 4, all, (const double[]){0, 1, 2, 3, 10, 11, 12, 13}, 8);
+    check_series_cells(file, "/series/host/b", 2, 4, all,
+                       (const double[]){100, 101, 102, 103, 110, 111, 112, 113}, 8);
+    check_series_cells(file, "/series/host/c", 2, 4, all,
+                       (const double[]){200, 201, 202, 203, 210, 211, 212, 213}, 8);
+    check_series_cells(file, "/series/host/d", 2, 4, odd, (const double[]){301, 303, 311, 313}, 4); /* even: NaN */
+    H5Fclose(file);
+    remove(path);
+}
+
 /* rec_series_put_entities: two entities (3 then 0) of series c (group vm)
  * and d (group vm), -1 skipped, values entity-major; each cell holds its
  * own value, every other cell stays NaN; an entity out of range is refused
@@ -1203,6 +1250,7 @@ int main(void)
     test_end_series_before_close();
     test_put_each();
     test_put_each_repeated();
+    test_put_alternating();
     test_put_entities();
     return CHECK_DONE();
 }
