@@ -38,9 +38,10 @@ static inline void sim_claim_reset(sim_claim *c, uint32_t n_groups)
     atomic_store_explicit(&c->word, sim_claim_pack(0, n_groups), memory_order_relaxed);
 }
 
-/* The owner's next group, or -1 when none is left. Acquire/release: the
- * group's due-index entries written by whoever ran it in an earlier window
- * were published by the barriers; the claim itself orders nothing else. */
+/* The owner's next group, or -1 when none is left. Only the atomicity of
+ * the compare-and-swap matters: what a group's LPs read was published by
+ * the window's barriers. acq_rel costs nothing more on x86 and keeps the
+ * claims safe should anything come to depend on them. */
 static inline int64_t sim_claim_front(sim_claim *c)
 {
     uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);

@@ -841,12 +841,10 @@ static inline void prefetch_first_event(const sim_lp *lp)
         lp->prefetch(lp->state, SIM_PREFETCH_NEXT);
 }
 
-/* Runs the due LPs of slots [first, end), a block the calling thread owns,
- * in increasing slot order, skipping groups with nothing before window_end
- * (sim/due_index.h); returns the earliest time still pending among them.
- * `timed`: adds each run LP's wall time to its measured cost (partition). */
-/* Runs the due LPs of group g, slots [lo, hi), in increasing slot order;
- * returns the group's earliest pending time after the window. */
+/* Runs the due LPs of group g, slots [lo, hi), in increasing slot order,
+ * nothing when the group has none before window_end (sim/due_index.h);
+ * returns the group's earliest pending time after the window. `timed`: adds
+ * each run LP's wall time to its measured cost (the re-deal). */
 static inline sim_time_ns run_group(sim_ctx *c, uint32_t g, uint32_t lo, uint32_t hi, sim_time_ns window_end,
                                     int timed)
 {
@@ -897,24 +895,19 @@ static inline sim_time_ns run_group(sim_ctx *c, uint32_t g, uint32_t lo, uint32_
     return group_next;
 }
 
-/* The slots of the k-th group of the block that starts at slot `first`
- * and ends before `end` (groups are cut from the block's start: due_index.h). */
-static inline uint32_t group_end(uint32_t lo, uint32_t end)
-{
-    return end - lo > SIM_DUE_GROUP ? lo + SIM_DUE_GROUP : end;
-}
-
 /* Runs every due LP of the slots [first, end), a block or a whole rank,
- * group after group. */
-static inline sim_time_ns run_block(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end,
-                                    int timed)
+ * group after group (groups never cross a block): one thread, or a solo
+ * epoch. */
+static sim_time_ns run_lp_range(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
 {
+    const sim_due_index *d = &c->eng->due;
     sim_time_ns next = SIM_TIME_NEVER;
-    uint32_t g = first < end ? c->eng->due.group_of[first] : 0;
-    for (uint32_t lo = first; lo < end; lo += SIM_DUE_GROUP, g++) {
-        sim_time_ns t = run_group(c, g, lo, group_end(lo, end), window_end, timed);
+    for (uint32_t lo = first, g = first < end ? d->group_of[first] : 0; lo < end; g++) {
+        const uint32_t hi = d->group_first[g + 1];
+        sim_time_ns t = run_group(c, g, lo, hi, window_end, 0);
         if (t < next)
             next = t;
+        lo = hi;
     }
     return next;
 }
@@ -923,7 +916,9 @@ static inline sim_time_ns run_block(sim_ctx *c, uint32_t first, uint32_t end, si
 static uint32_t block_groups(const sim_engine *eng, int t)
 {
     const uint32_t *cut = &eng->worker_first[eng->rank * eng->cfg.threads];
-    return (cut[t + 1] - cut[t] + SIM_DUE_GROUP - 1) / SIM_DUE_GROUP;
+    if (cut[t] >= cut[t + 1])
+        return 0;
+    return eng->due.group_of[cut[t + 1] - 1] - eng->due.group_of[cut[t]] + 1;
 }
 
 /* Before a team window (serial): every group of every block unclaimed. */
@@ -941,10 +936,9 @@ static void reset_claims(sim_engine *eng)
 static sim_time_ns run_claimed(sim_ctx *c, int owner, int thief, sim_time_ns window_end, int timed)
 {
     sim_engine *eng = c->eng;
-    const uint32_t *cut = &eng->worker_first[eng->rank * eng->cfg.threads];
-    const uint32_t first = cut[owner], end = cut[owner + 1];
+    const uint32_t first = eng->worker_first[eng->rank * eng->cfg.threads + owner];
     sim_time_ns next = SIM_TIME_NEVER;
-    if (first >= end)
+    if (block_groups(eng, owner) == 0)
         return next;
     sim_claim *claim = &eng->claims[owner];
     const uint32_t g0 = eng->due.group_of[first];
@@ -952,10 +946,10 @@ static sim_time_ns run_claimed(sim_ctx *c, int owner, int thief, sim_time_ns win
         const int64_t k = thief ? sim_claim_back(claim) : sim_claim_front(claim);
         if (k < 0)
             break;
-        const uint32_t lo = first + (uint32_t)k * SIM_DUE_GROUP, g = g0 + (uint32_t)k;
+        const uint32_t g = g0 + (uint32_t)k;
         if (thief && eng->due.group_min[g] < window_end)
             c->stolen_groups++;
-        sim_time_ns t = run_group(c, g, lo, group_end(lo, end), window_end, timed);
+        sim_time_ns t = run_group(c, g, eng->due.group_first[g], eng->due.group_first[g + 1], window_end, timed);
         if (t < next)
             next = t;
     }
@@ -978,11 +972,6 @@ static inline sim_time_ns run_team_window(sim_ctx *c, int tid, sim_time_ns windo
                 next = t;
         }
     return next;
-}
-
-static sim_time_ns run_lp_range(sim_ctx *c, uint32_t first, uint32_t end, sim_time_ns window_end)
-{
-    return run_block(c, first, end, window_end, 0);
 }
 
 /* One thread: no OpenMP region at all. libgomp wakes futexes at every
@@ -1171,6 +1160,25 @@ enum { MEASURE_EVERY = 8 };
  * kinds of the busiest thread's cost by this factor. */
 #define REDEAL_GAIN 0.90
 
+/* The kind of each slot of this rank for sim_due_regroup: a number that
+ * changes wherever the LP's handler differs from the previous slot's. NULL
+ * when out of memory (groups are then cut by size alone: slower stealing,
+ * same results). */
+static uint32_t *slot_kinds(const sim_engine *eng)
+{
+    const uint32_t *cut = &eng->worker_first[(uint32_t)eng->rank * (uint32_t)eng->cfg.threads];
+    uint32_t *kind = malloc((size_t)(eng->lp_count ? eng->lp_count : 1) * sizeof *kind);
+    if (!kind)
+        return NULL;
+    uint32_t k = 0;
+    for (uint32_t i = cut[0]; i < cut[eng->cfg.threads]; i++) {
+        if (i > cut[0] && eng->lps[eng->lp_order[i]].handler != eng->lps[eng->lp_order[i - 1]].handler)
+            k++;
+        kind[i] = k;
+    }
+    return kind;
+}
+
 /* After a measuring epoch (thread 0, the others wait, every outbox empty):
  * deals this rank's LPs again, weighted by measured cost, when that
  * balances the kinds clearly better than the current deal, and rebuilds the
@@ -1214,7 +1222,9 @@ static void rebalance_threads(sim_engine *eng)
                 due->slot_of[lp] = i;
                 due->next_at[i] = sim_queue_next_time(&eng->lps[lp].queue);
             }
-            sim_due_regroup(due, cut, threads);
+            uint32_t *kind = slot_kinds(eng);
+            sim_due_regroup(due, cut, threads, kind);
+            free(kind);
             eng->rebalances++;
         }
     }
@@ -1231,7 +1241,8 @@ static void rebalance_threads(sim_engine *eng)
  * than one thread would have needed for the same windows), so a machine loaded
  * by other work never makes several threads much slower than one (the
  * waiting threads sleep: sim/barrier.h). Between epochs a thread's block of
- * LPs is fixed, so the LPs it runs are the ones whose queues it merges into. */
+ * LPs is fixed: the LPs whose queues it merges into, which it runs unless
+ * a thread that finished its own block first claimed their group. */
 static void run_parallel(sim_engine *eng, run_state *rs)
 {
     const int threads = eng->cfg.threads;
@@ -1456,7 +1467,9 @@ static int build_due_index(sim_engine *eng)
     const uint32_t *cut = &eng->worker_first[(uint32_t)eng->rank * threads];
     for (uint32_t i = cut[0]; i < cut[threads]; i++)
         eng->due.next_at[i] = sim_queue_next_time(&eng->lps[eng->lp_order[i]].queue);
-    sim_due_regroup(&eng->due, cut, threads);
+    uint32_t *kind = slot_kinds(eng);
+    sim_due_regroup(&eng->due, cut, threads, kind);
+    free(kind);
     return 0;
 }
 

@@ -152,8 +152,9 @@ typedef enum { SIM_PREFETCH_AHEAD, SIM_PREFETCH_NEXT } sim_prefetch_stage;
 typedef void (*sim_prefetch_fn)(const void *state, sim_prefetch_stage stage);
 void sim_lp_set_prefetch(sim_engine *eng, uint32_t lp, sim_prefetch_fn prefetch);
 
-/* Optional, per LP, for speed only: LPs given the same affinity group run
- * on the same thread of a rank, so that the messages they exchange stay in
+/* Optional, per LP, for speed only: LPs given the same affinity group are
+ * dealt to the same thread of a rank (which runs them, unless it is behind
+ * at a window's end and another thread takes some of its groups), so that the messages they exchange stay in
  * that thread's caches and event pool (the datacenter model: a cluster's
  * hosts and its controller, which hears from each host every sample).
  * The partition deals whole groups over the threads, keeping each kind of

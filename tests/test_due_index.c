@@ -29,7 +29,7 @@ static void test_groups(void)
     d.next_at[100] = 7; /* in block 1's first group, [70, 134) */
     /* blocks [0, 70) and [70, 200): groups of 64 from each block's start */
     const uint32_t cut[3] = {0, 70, 200};
-    sim_due_regroup(&d, cut, 2);
+    sim_due_regroup(&d, cut, 2, NULL);
     CHECK_INT_EQ(d.n_groups, 5);
     CHECK_INT_EQ(d.group_of[0], 0);
     CHECK_INT_EQ(d.group_of[63], 0);
@@ -62,7 +62,7 @@ static void test_groups(void)
 
     /* One block [10, 20): the other slots belong to no group. */
     const uint32_t one[2] = {10, 20};
-    sim_due_regroup(&d, one, 1);
+    sim_due_regroup(&d, one, 1, NULL);
     CHECK_INT_EQ(d.n_groups, 1);
     CHECK_INT_EQ(d.group_of[9], UINT32_MAX);
     CHECK_INT_EQ(d.group_of[10], 0);
@@ -74,6 +74,50 @@ static void test_groups(void)
     CHECK_INT_EQ(d.group_min[0], 1010);
     sim_due_free(&d);
     CHECK(d.next_at == NULL);
+}
+
+/* Groups cut by kind (sim_due_regroup with slot_kind), by hand. Block 0 =
+ * slots [0, 100): kind A in 0-89 (a run of 90: ceil(90 / 8) = 12 slots per
+ * group, 8 groups, the last 84-89), kind B in 90-99 (ceil(10 / 8) = 2,
+ * raised to the minimum 8: 90-97, 98-99). Block 1 = [100, 1130): kind B in
+ * 100-129 (a new block starts a new run: ceil(30 / 8) = 4 -> 8: 100-107,
+ * 108-115, 116-123, 124-129), kind C in 130-1129 (ceil(1000 / 8) = 125,
+ * capped at 64: 15 groups of 64 and one of 40). */
+static void test_kind_groups(void)
+{
+    enum { N = 1130 };
+    static uint32_t order[N], kind[N];
+    for (uint32_t i = 0; i < N; i++) {
+        order[i] = i;
+        kind[i] = i < 90 ? 0 : i < 130 ? 1 : 2;
+    }
+    sim_due_index d = {0};
+    CHECK_INT_EQ(sim_due_init(&d, order, N, 2), 0);
+    for (uint32_t i = 0; i < N; i++)
+        d.next_at[i] = 5000 + (sim_time_ns)i;
+    const uint32_t cut[3] = {0, 100, N};
+    sim_due_regroup(&d, cut, 2, kind);
+    CHECK_INT_EQ(d.n_groups, 8 + 2 + 4 + 16);
+    static const uint32_t first[] = {0, 12, 24, 36, 48, 60, 72, 84, 90, 98, 100, 108, 116, 124, 130, 194};
+    for (uint32_t g = 0; g < sizeof first / sizeof first[0]; g++) {
+        CHECK_INT_EQ(d.group_first[g], first[g]);
+        CHECK_INT_EQ(d.group_of[first[g]], g);
+        CHECK_INT_EQ(d.group_min[g], 5000 + first[g]);
+    }
+    CHECK_INT_EQ(d.group_of[89], 7);
+    CHECK_INT_EQ(d.group_of[99], 9);
+    CHECK_INT_EQ(d.group_of[129], 13);
+    CHECK_INT_EQ(d.group_first[29], 130 + 15 * 64);
+    CHECK_INT_EQ(d.group_of[N - 1], 29);
+    CHECK_INT_EQ(d.group_first[30], N); /* one past the last group */
+    /* without kinds: groups of 64 from each block's start */
+    sim_due_regroup(&d, cut, 2, NULL);
+    CHECK_INT_EQ(d.n_groups, 2 + 17);
+    CHECK_INT_EQ(d.group_first[1], 64);
+    CHECK_INT_EQ(d.group_first[2], 100);
+    CHECK_INT_EQ(d.group_first[3], 164);
+    CHECK_INT_EQ(d.group_first[19], N);
+    sim_due_free(&d);
 }
 
 /* ---- the relay: tokens hop over LPs ---- */
@@ -204,6 +248,7 @@ static void test_relay(void)
 int main(void)
 {
     test_groups();
+    test_kind_groups();
     test_relay();
     return CHECK_DONE();
 }
