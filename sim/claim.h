@@ -38,35 +38,26 @@ static inline void sim_claim_reset(sim_claim *c, uint32_t n_groups)
     atomic_store_explicit(&c->word, sim_claim_pack(0, n_groups), memory_order_relaxed);
 }
 
-/* The owner's next group, or -1 when none is left. Only the atomicity of
- * the compare-and-swap matters: what a group's LPs read was published by
- * the window's barriers. acq_rel costs nothing more on x86 and keeps the
- * claims safe should anything come to depend on them. */
-static inline int64_t sim_claim_front(sim_claim *c)
+/* The next group from the front (from_back 0: the owner's, in increasing
+ * order) or from the back (a thief's, in decreasing order), or -1 when
+ * none is left. Only the atomicity of the compare-and-swap matters: what a
+ * group's LPs read was published by the window's barriers. acq_rel costs
+ * nothing more on x86 and keeps the claims safe should anything come to
+ * depend on them. */
+static inline int64_t sim_claim_take(sim_claim *c, int from_back)
 {
     uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
     for (;;) {
         uint32_t front = (uint32_t)w, back = (uint32_t)(w >> 32);
         if (front >= back)
             return -1;
-        if (atomic_compare_exchange_weak_explicit(&c->word, &w, sim_claim_pack(front + 1, back),
-                                                  memory_order_acq_rel, memory_order_relaxed))
-            return front;
+        uint64_t taken = from_back ? sim_claim_pack(front, back - 1) : sim_claim_pack(front + 1, back);
+        if (atomic_compare_exchange_weak_explicit(&c->word, &w, taken, memory_order_acq_rel, memory_order_relaxed))
+            return from_back ? back - 1 : front;
     }
 }
 
-/* A thief's next group of the block, from the back, or -1. */
-static inline int64_t sim_claim_back(sim_claim *c)
-{
-    uint64_t w = atomic_load_explicit(&c->word, memory_order_relaxed);
-    for (;;) {
-        uint32_t front = (uint32_t)w, back = (uint32_t)(w >> 32);
-        if (front >= back)
-            return -1;
-        if (atomic_compare_exchange_weak_explicit(&c->word, &w, sim_claim_pack(front, back - 1),
-                                                  memory_order_acq_rel, memory_order_relaxed))
-            return back - 1;
-    }
-}
+static inline int64_t sim_claim_front(sim_claim *c) { return sim_claim_take(c, 0); }
+static inline int64_t sim_claim_back(sim_claim *c) { return sim_claim_take(c, 1); }
 
 #endif

@@ -943,7 +943,7 @@ static sim_time_ns run_claimed(sim_ctx *c, int owner, int thief, sim_time_ns win
     sim_claim *claim = &eng->claims[owner];
     const uint32_t g0 = eng->due.group_of[first];
     for (;;) {
-        const int64_t k = thief ? sim_claim_back(claim) : sim_claim_front(claim);
+        const int64_t k = sim_claim_take(claim, thief);
         if (k < 0)
             break;
         const uint32_t g = g0 + (uint32_t)k;
