@@ -294,15 +294,17 @@ static rec_block *rec_block_publish(recorder *r, rec_series *s, const rec_group 
  * concurrently). Inline: a host's sample stores 16 cells, and the spot's
  * arithmetic is the caller's, once per group; what is left per cell is a
  * load of the chain's head, one compare and the store. */
-static inline void rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p, double value)
+static inline rec_block *rec_cell_store(recorder *r, rec_series *s, const rec_group *g, const rec_spot *p,
+                                        double value)
 {
     _Atomic(rec_block *) *slot = &s->slots[p->slot];
     rec_block *b = atomic_load_explicit(slot, memory_order_acquire);
     while (b != NULL && b->row_block != p->row_block)
         b = b->next;
     if (b == NULL && (b = rec_block_publish(r, s, g, p, slot)) == NULL)
-        return;
+        return NULL;
     b->cells[p->cell] = value;
+    return b;
 }
 
 static int rec_series_ok(recorder *r, int series)
@@ -420,28 +422,21 @@ static rec_put_cache *rec_put_cache_victim(rec_put_ways *ways, const recorder *r
 }
 
 /* After a put_each of series[0..n) at spot in one group without watches,
- * on one process: its blocks (just found or published) into a cache of the
- * thread (rec_put_cache_victim). */
-static void rec_put_cache_fill(recorder *r, const int *series, int n, int group, const rec_spot *spot)
+ * on one process: the blocks it stored into (found[k], NULL for a series
+ * < 0) into a cache of the thread (rec_put_cache_victim). */
+static void rec_put_cache_fill(recorder *r, const int *series, int n, int group, const rec_spot *spot,
+                               rec_block *const *found)
 {
     rec_put_ways *ways = rec_put_ways_of(r);
     if (ways == NULL || n > REC_PUT_CACHE_SERIES)
         return;
-    rec_put_cache *c = rec_put_cache_victim(ways, r, series, n);
-    c->epoch = 0; /* unusable until complete */
-    c->used = ++ways->clock;
-    for (int k = 0; k < n; k++) {
-        c->blocks[k] = NULL;
-        if (series[k] < 0)
-            continue;
-        const rec_series *s = &r->series[series[k]];
-        rec_block *b = atomic_load_explicit(&s->slots[spot->slot], memory_order_acquire);
-        while (b != NULL && b->row_block != spot->row_block)
-            b = b->next;
-        if (b == NULL)
+    for (int k = 0; k < n; k++)
+        if (series[k] >= 0 && found[k] == NULL)
             return; /* not stored (out of memory): no cache */
-        c->blocks[k] = b;
-    }
+    rec_put_cache *c = rec_put_cache_victim(ways, r, series, n);
+    c->used = ++ways->clock;
+    for (int k = 0; k < n; k++)
+        c->blocks[k] = series[k] >= 0 ? found[k] : NULL;
     memcpy(c->series, series, (size_t)n * sizeof *series);
     c->n = n;
     c->group = group;
@@ -483,6 +478,7 @@ void rec_series_put_each(recorder *r, const int *series, const double *values, i
      * (rec_cell_store); the row's checks and the cell's place once per
      * group (a host's 16 series are one group) */
     const int gather = r->dist_rank > 0;
+    rec_block *found[REC_PUT_CACHE_SERIES] = {0}; /* the blocks stored into, for the cache */
     const rec_group *g = NULL;
     int last = -1, row_ok = 0;
     int64_t row = 0;
@@ -502,13 +498,16 @@ void rec_series_put_each(recorder *r, const int *series, const double *values, i
             continue;
         if (s->watch)
             s->watch(s->watch_arg, t_ns, entity, values[k]);
-        if (gather)
+        if (gather) {
             rec_gather_put(r, series[k], row, entity, values[k]);
-        else
-            rec_cell_store(r, s, g, &spot, values[k]);
+        } else {
+            rec_block *b = rec_cell_store(r, s, g, &spot, values[k]);
+            if (k < REC_PUT_CACHE_SERIES)
+                found[k] = b;
+        }
     }
-    if (!gather && row_ok && rec_put_cacheable(r, series, n))
-        rec_put_cache_fill(r, series, n, last, &spot);
+    if (!gather && row_ok && n <= REC_PUT_CACHE_SERIES && rec_put_cacheable(r, series, n))
+        rec_put_cache_fill(r, series, n, last, &spot, found);
 }
 
 void rec_series_put_entities(recorder *r, const int *series, int n, const uint32_t *entities, int n_entities,
