@@ -260,6 +260,8 @@ typedef struct {
     rec_block *block;    /* the cells; freed once packed */
     unsigned char *packed; /* the filtered bytes, NULL until packed */
     size_t packed_len;
+    atomic_int ready;    /* packed (release), so the writer may store it in the same window */
+    int stored;          /* stored by the writer in the window that packed it */
 } rec_pending_chunk;
 
 /* A whole /events chunk on its way to the file (rec_events.c), as a series
@@ -322,16 +324,19 @@ struct recorder {
     rec_pending_chunk *pending;
     size_t n_pending, cap_pending;
     atomic_size_t pending_next;
+    size_t pending_stored; /* the writer's: pending[0..pending_stored) stored this window */
     /* Whole /events chunks waiting (rec_pending_events), taken likewise. */
     rec_pending_events *ev_pending;
     size_t n_ev_pending, cap_ev_pending;
     atomic_size_t ev_pending_next;
-    /* Packed chunks stored with H5Dwrite_chunk during the window after
-     * the one that packed them (issue 18 item 3: the stores were half of
-     * the serial window end): series chunks writing[0..n_writing), then
-     * /events chunks ev_writing[0..n_ev_writing), by the one thread whose
-     * recorder_window_work sets writer_taken first, or at the next window
-     * end when no thread did (a driver without window work). HDF5 is
+    /* Packed chunks stored with H5Dwrite_chunk by the one thread whose
+     * recorder_window_work sets writer_taken first (issue 18 item 3: the
+     * stores were half of the serial window end): the series chunks of
+     * writing[0..n_writing) not yet stored, then the /events chunks of
+     * ev_writing[0..n_ev_writing) (packed in the window before), then this
+     * window's pending series chunks in order as they are packed
+     * (pending_stored, rec_pending_chunk.stored); what no thread stored,
+     * the next window end does (a driver without window work). HDF5 is
      * called by one thread at a time: windows make no HDF5 call. */
     rec_pending_chunk *writing;
     size_t n_writing, cap_writing;

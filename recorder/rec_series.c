@@ -7,8 +7,8 @@
  * only while a window runs; removal only serially). recorder_window_end
  * unlinks every block whose rows are all final into the pending list; the
  * engine's threads filter them during the next window (recorder_window_work,
- * rec_chunk.c) and one thread stores them, in the list's order, during the
- * window after (or the window end, when no thread did), and frees them
+ * rec_chunk.c) and one thread stores them, in the list's order, as they
+ * are packed (or the next window end, when no thread did), and frees them
  * (issue 18 item 3: the filtering was a serial 10 % of a run, the stores
  * half of what was left). Total series are summed likewise during the
  * window after their rows became final. A chunk no put
@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "recorder/rec_internal.h"
+#include "sim/barrier.h" /* sim_spin_pause */
 
 int64_t rec_rows_before(sim_time_ns start_ns, sim_time_ns period_ns, sim_time_ns t_ns)
 {
@@ -720,32 +721,74 @@ int rec_series_window_begin(recorder *r, sim_time_ns window_end_ns)
 /* Packs pending chunks, each taken by the next index of pending_next, with
  * the chunker of `thread` (made on its first chunk). Any thread, while the
  * list stays put: between the window end that filled it and the next. */
+static int rec_pending_pack_next(recorder *r, int thread);
+
 static void rec_pending_pack_share(recorder *r, int thread)
 {
+    while (rec_pending_pack_next(r, thread))
+        ;
+}
+
+/* Packs the pending chunk of the next index of pending_next, if any is
+ * left: 1, else 0 (none left, not native, or failed). */
+static int rec_pending_pack_next(recorder *r, int thread)
+{
     if (r->chunkers == NULL || !rec_chunk_native())
-        return;
+        return 0;
     rec_chunker **chunker = &r->chunkers[thread];
     const size_t n = r->n_pending;
-    while (atomic_load_explicit(&r->pending_next, memory_order_relaxed) < n) {
-        size_t i = atomic_fetch_add_explicit(&r->pending_next, 1, memory_order_relaxed);
-        if (i >= n)
-            break;
-        rec_pending_chunk *p = &r->pending[i];
-        if (*chunker == NULL && (*chunker = rec_chunker_new()) == NULL) {
-            rec_fail(r, "%s: series chunks: out of memory", r->partial_path);
-            return;
-        }
-        if (rec_chunk_pack(*chunker, p->block->cells, p->rows, p->cols, p->chunk_rows, p->chunk_cols, p->wide,
-                           &p->packed, &p->packed_len) < 0) {
-            rec_fail(r, "%s: series chunks: out of memory or a zlib failure", r->partial_path);
-            return;
-        }
-        free(p->block);
-        p->block = NULL;
+    if (atomic_load_explicit(&r->pending_next, memory_order_relaxed) >= n)
+        return 0;
+    size_t i = atomic_fetch_add_explicit(&r->pending_next, 1, memory_order_relaxed);
+    if (i >= n)
+        return 0;
+    rec_pending_chunk *p = &r->pending[i];
+    if (*chunker == NULL && (*chunker = rec_chunker_new()) == NULL) {
+        rec_fail(r, "%s: series chunks: out of memory", r->partial_path);
+        return 0;
     }
+    if (rec_chunk_pack(*chunker, p->block->cells, p->rows, p->cols, p->chunk_rows, p->chunk_cols, p->wide,
+                       &p->packed, &p->packed_len) < 0) {
+        rec_fail(r, "%s: series chunks: out of memory or a zlib failure", r->partial_path);
+        return 0;
+    }
+    free(p->block);
+    p->block = NULL;
+    atomic_store_explicit(&p->ready, 1, memory_order_release);
+    return 1;
 }
 
 static int rec_writing_store_series(recorder *r);
+static int rec_pending_write_one(recorder *r, const rec_pending_chunk *p);
+
+/* The writer, after the writing lists: stores this window's pending chunks
+ * in their order as they are packed, packing the next one itself while the
+ * one due is not ready (another thread is packing it), so the chunks
+ * finished at a window's end are stored in the window that packs them and
+ * the HDF5 store, which one thread does, shares its window with the
+ * packing the others do (issue 18 item 3: alone in the window after, it
+ * left the other thread idle). */
+static void rec_pending_store_share(recorder *r, int thread)
+{
+    if (r->chunkers == NULL || !rec_chunk_native())
+        return; /* not packed here: stored raw at the window end */
+    while (r->pending_stored < r->n_pending) {
+        rec_pending_chunk *p = &r->pending[r->pending_stored];
+        if (!atomic_load_explicit(&p->ready, memory_order_acquire)) {
+            if (atomic_load(&r->failed))
+                return; /* a packer failed: the window end reports it */
+            if (!rec_pending_pack_next(r, thread))
+                sim_spin_pause();
+            continue;
+        }
+        if (rec_pending_write_one(r, p) < 0)
+            return;
+        free(p->packed);
+        p->packed = NULL;
+        p->stored = 1;
+        r->pending_stored++;
+    }
+}
 
 void recorder_window_work(recorder *r, int thread, int threads)
 {
@@ -753,12 +796,14 @@ void recorder_window_work(recorder *r, int thread, int threads)
     if (thread < 0 || thread >= r->max_threads || atomic_load(&r->failed))
         return;
     /* The first thread here stores the chunks packed in the last window
-     * (HDF5, so one thread); the others pack meanwhile. */
-    if ((r->n_writing > 0 || r->n_ev_writing > 0) && atomic_load_explicit(&r->writer_taken, memory_order_relaxed) == 0 &&
+     * and then this window's as they are packed (HDF5, so one thread); the
+     * others pack meanwhile. */
+    if ((r->n_writing > 0 || r->n_ev_writing > 0 || r->n_pending > 0) &&
+        atomic_load_explicit(&r->writer_taken, memory_order_relaxed) == 0 &&
         atomic_exchange(&r->writer_taken, 1) == 0) {
         rec_h5_quiet_thread();
-        if (rec_writing_store_series(r) == 0)
-            rec_events_store_writing(r);
+        if (rec_writing_store_series(r) == 0 && rec_events_store_writing(r) == 0)
+            rec_pending_store_share(r, thread);
     }
     rec_totals_share(r);
     if (r->chunkers == NULL || (r->n_pending == 0 && r->n_ev_pending == 0))
@@ -822,6 +867,8 @@ static int rec_writing_store_series(recorder *r)
 {
     for (size_t k = 0; k < r->n_writing; k++) {
         rec_pending_chunk *p = &r->writing[k];
+        if (p->stored)
+            continue; /* by the writer of the window that packed it */
         if (rec_pending_write_one(r, p) < 0)
             return -1;
         free(p->packed); /* here, not in the serial clear */
@@ -864,6 +911,7 @@ static void rec_pending_hand_over(recorder *r)
     r->pending = list;
     r->cap_pending = cap;
     r->n_pending = 0;
+    r->pending_stored = 0;
     atomic_store(&r->pending_next, 0);
 }
 

@@ -14,15 +14,6 @@ static long monotonic_ns(void)
     return (long)ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
-/* Tells the core this is a spin loop (x86: the pause instruction), so it
- * does not starve a sibling hyperthread or mispredict the loop's exit. */
-static void spin_pause(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
 int sim_barrier_init(sim_barrier *b, int parties, long spin_ns)
 {
     b->parties = parties;
@@ -56,7 +47,7 @@ static int spin_until_open(sim_barrier *b, unsigned gen, long *spun_ns)
         for (int i = 0; i < POLLS_PER_CLOCK_READ; i++) {
             if (atomic_load_explicit(&b->generation, memory_order_acquire) != gen)
                 return 1;
-            spin_pause();
+            sim_spin_pause();
         }
         if (b->spin_ns <= 0)
             return 0;

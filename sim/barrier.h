@@ -22,6 +22,15 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+/* Tells the core this is a spin loop (x86: the pause instruction), so it
+ * does not starve a sibling hyperthread or mispredict the loop's exit. */
+static inline void sim_spin_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 typedef struct sim_barrier {
     int parties;
     long spin_ns; /* wall time a waiter polls the generation before sleeping */
