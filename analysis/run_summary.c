@@ -195,7 +195,13 @@ static int scan_series(hid_t file, const char *name, hsize_t samples, hsize_t fi
         return rc;
     char path[256], msg[512];
     snprintf(path, sizeof path, HOST_GROUP "/%s", name);
-    rc = series_scan_rows(ds, path, samples, first_row, hosts, capacity, out, msg, sizeof msg) == 0 ? 1 : fail(c, msg);
+    /* Without capacity only the per-sample totals count: the recorder's
+     * total series holds them, one column instead of every host's */
+    rc = capacity ? 0 : series_scan_total(file, ds, path, samples, first_row, out, msg, sizeof msg);
+    if (rc == 0)
+        rc = series_scan_rows(ds, path, samples, first_row, hosts, capacity, out, msg, sizeof msg) == 0 ? 1 : -1;
+    if (rc < 0)
+        rc = fail(c, msg);
     H5Dclose(ds);
     return rc;
 }

@@ -5,11 +5,31 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "analysis/h5_read.h"
 
 /* Values read at once: bounds the memory of a scan, whatever the file says. */
 #define SCAN_BLOCK_VALUES 65536
+/* Rows of a total series read at once (one column, on the stack). */
+#define TOTAL_BLOCK_ROWS 4096
+
+/* Folds one row's total (NaN: no finite cell) into the scan, as
+ * series_scan_rows does after summing the row. */
+static void scan_add_total(series_scan *out, hsize_t row, hsize_t samples, double total, int any,
+                           double *sum_totals)
+{
+    if (row == samples - 1)
+        out->last_total = any ? total : NAN;
+    if (!any)
+        return;
+    *sum_totals += total;
+    out->valid_rows++;
+    if (out->peak_row < 0 || total > out->peak) {
+        out->peak = total;
+        out->peak_row = (int64_t)row;
+    }
+}
 
 int series_scan_rows(hid_t ds, const char *name, hsize_t samples, hsize_t first_row, hsize_t hosts,
                      const double *capacity, series_scan *out, char *err, size_t err_len)
@@ -28,7 +48,6 @@ int series_scan_rows(hid_t ds, const char *name, hsize_t samples, hsize_t first_
         return -1;
     }
     double sum_totals = 0.0;
-    int64_t valid_rows = 0;
     int rc = 0;
     for (hsize_t start = first_row; start < samples; start += block_rows) {
         hsize_t n = samples - start < block_rows ? samples - start : block_rows;
@@ -57,22 +76,96 @@ int series_scan_rows(hid_t ds, const char *name, hsize_t samples, hsize_t first_
                     }
                 }
             }
-            if (start + k == samples - 1)
-                out->last_total = any ? total : NAN;
-            if (!any)
-                continue;
-            sum_totals += total;
-            valid_rows++;
-            if (out->peak_row < 0 || total > out->peak) {
-                out->peak = total;
-                out->peak_row = (int64_t)(start + k);
-            }
+            scan_add_total(out, start + k, samples, total, any, &sum_totals);
         }
     }
-    if (valid_rows > 0)
-        out->mean = sum_totals / (double)valid_rows;
-    out->valid_rows = valid_rows;
+    if (out->valid_rows > 0)
+        out->mean = sum_totals / (double)out->valid_rows;
     free(block);
+    return rc;
+}
+
+/* The group path of the dataset at `path` ("/series/host" of
+ * "/series/host/cpu_usage_mhz") into buf; 0, or -1 when it has none. */
+static int parent_path(const char *path, char *buf, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path || (size_t)(slash - path) >= len)
+        return -1;
+    memcpy(buf, path, (size_t)(slash - path));
+    buf[slash - path] = '\0';
+    return 0;
+}
+
+/* 1 when the groups of the series at paths a and b have the same start_ns
+ * and period_ns attributes (the same time axis), 0 otherwise. */
+static int same_time_axis(hid_t file, const char *a, const char *b)
+{
+    char ga[512], gb[512];
+    if (parent_path(a, ga, sizeof ga) != 0 || parent_path(b, gb, sizeof gb) != 0 || !h5r_exists(file, ga) ||
+        !h5r_exists(file, gb))
+        return 0;
+    int64_t v[2][2];
+    const char *groups[2] = {ga, gb};
+    for (int i = 0; i < 2; i++) {
+        hid_t g = H5Gopen2(file, groups[i], H5P_DEFAULT);
+        if (g < 0)
+            return 0;
+        int ok = h5r_attr_i64(g, "start_ns", &v[i][0]) == 1 && h5r_attr_i64(g, "period_ns", &v[i][1]) == 1;
+        H5Gclose(g);
+        if (!ok)
+            return 0;
+    }
+    return v[0][0] == v[1][0] && v[0][1] == v[1][1];
+}
+
+int series_scan_total(hid_t file, hid_t source, const char *source_path, hsize_t samples, hsize_t first_row,
+                      series_scan *out, char *err, size_t err_len)
+{
+    *out = (series_scan){.mean = NAN, .peak = NAN, .peak_row = -1, .best_host = -1, .best_ratio = NAN,
+                         .best_row = -1, .last_total = NAN};
+    char path[512], back[512];
+    int rc = h5r_attr_str(source, "total", path, sizeof path);
+    if (rc < 0) {
+        snprintf(err, err_len, "%s: attribute total is not a string", source_path);
+        return -1;
+    }
+    if (rc == 0 || strncmp(path, "/series/", 8) != 0 || strcmp(path, source_path) == 0 || !h5r_exists(file, path))
+        return 0; /* no total named: files of older versions, and series without one */
+    hsize_t dims[2] = {0, 0};
+    hid_t ds = h5r_open_dataset(file, path, 2, dims, err, err_len);
+    if (ds < 0)
+        return -1;
+    rc = h5r_attr_str(ds, "total_of", back, sizeof back);
+    if (rc < 0) {
+        snprintf(err, err_len, "%.200s: attribute total_of is not a string", path);
+        H5Dclose(ds);
+        return -1;
+    }
+    /* a total of another series, of another shape or time axis: not this
+     * series' per-sample sums, so the caller scans the series itself */
+    if (rc == 0 || strcmp(back, source_path) != 0 || dims[0] != samples || dims[1] != 1 ||
+        !same_time_axis(file, source_path, path)) {
+        H5Dclose(ds);
+        return 0;
+    }
+    double sum_totals = 0.0;
+    double column[TOTAL_BLOCK_ROWS];
+    rc = 1;
+    for (hsize_t start = first_row; start < samples; start += TOTAL_BLOCK_ROWS) {
+        hsize_t n = samples - start < TOTAL_BLOCK_ROWS ? samples - start : TOTAL_BLOCK_ROWS;
+        if (h5r_read_rows_f64(ds, start, n, 1, column) != 0) {
+            snprintf(err, err_len, "%.200s: cannot read rows %llu..%llu", path, (unsigned long long)start,
+                     (unsigned long long)(start + n));
+            rc = -1;
+            break;
+        }
+        for (hsize_t k = 0; k < n; k++)
+            scan_add_total(out, start + k, samples, column[k], !isnan(column[k]), &sum_totals);
+    }
+    if (rc == 1 && out->valid_rows > 0)
+        out->mean = sum_totals / (double)out->valid_rows;
+    H5Dclose(ds);
     return rc;
 }
 

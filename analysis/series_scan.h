@@ -27,6 +27,19 @@ typedef struct series_scan {
 int series_scan_rows(hid_t ds, const char *name, hsize_t samples, hsize_t first_row, hsize_t hosts,
                      const double *capacity, series_scan *out, char *err, size_t err_len);
 
+/* The same scan without capacity (best_host stays -1), from the one-column
+ * total series the recorder wrote beside the series `source` (opened at
+ * `source_path`, [samples, hosts]): its attribute `total` names the total,
+ * whose attribute `total_of` must name source_path back, whose shape must
+ * be [samples, 1] and whose group's start_ns and period_ns must be the
+ * source group's (docs/hdf5-layout.md, "Total series"). The recorder sums
+ * each row in entity order leaving NaN cells out, as series_scan_rows does,
+ * so every number comes out bit for bit the same, from one column instead
+ * of `hosts`. 1 scanned, 0 no such total (scan the source), -1 error (a
+ * damaged attribute or total, with a message in err). */
+int series_scan_total(hid_t file, hid_t source, const char *source_path, hsize_t samples, hsize_t first_row,
+                      series_scan *out, char *err, size_t err_len);
+
 /* The first row of the [samples, hosts] series at `path` with a cell above
  * zero (for /series/host/vms_running: the first sample at which a VM
  * runs). 1 found, 0 absent or all zero (first_row = 0), -1 error. */

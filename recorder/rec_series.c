@@ -631,6 +631,19 @@ int rec_series_new_total(recorder *r, const char *group, const char *name, const
         return -1;
     r->series[id].total_of = source;
     r->series[id].total_rows = r->groups[r->series[id].group].final_rows;
+    /* The file says which series sums which (docs/hdf5-layout.md, "Total
+     * series"): a reader that wants the per-sample totals reads one column
+     * instead of every entity's (run_summary.c). A source's first total is
+     * the one it names. */
+    char src_path[2 * REC_NAME_MAX + 16], path[2 * REC_NAME_MAX + 16];
+    snprintf(src_path, sizeof src_path, "/series/%s/%s", r->groups[r->series[source].group].name,
+             r->series[source].name); /* not sg: rec_series_new may have moved the groups */
+    snprintf(path, sizeof path, "/series/%s/%s", group, name);
+    if (rec_h5_attr_str(r->series[id].dataset, "total_of", src_path) < 0)
+        return rec_h5_fail(r, "/series/%s/%s: cannot write attribute total_of", group, name);
+    htri_t named = H5Aexists(r->series[source].dataset, "total");
+    if (named < 0 || (!named && rec_h5_attr_str(r->series[source].dataset, "total", path) < 0))
+        return rec_h5_fail(r, "%s: cannot write attribute total", src_path);
     return id;
 }
 

@@ -320,6 +320,183 @@ static void test_many_blocks(void)
     CHECK(!s.has_events_log || s.vms_placed == 0);
 }
 
+/* Totals read from the recorder's total series (series_scan_total): the
+ * per-sample sums of cpu_demand_mhz, cpu_useful_mhz, power_w and
+ * memory_swapped_mib come from /series/cluster/<name> instead of every
+ * host's cells, bit for bit the same numbers. 3 hosts x 4 samples, 10 s
+ * apart; rows chosen so that the order of the additions shows:
+ *   row 0: 1e16, 1, -1e16 -> (1e16 + 1) rounds to 1e16 (ulp 2 above 2^53),
+ *          so the entity-order sum is 0 (any other order gives 1 or 2)
+ *   row 1: all NaN -> no total: left out of mean and peak
+ *   row 2: 100, NaN, 300 -> 400
+ *   row 3: 0.1, 0.2, 0.3 -> (0.1 + 0.2) + 0.3 = 0.6000000000000001
+ * By hand: mean (0 + 400 + 0.6000000000000001) / 3, peak 400 at 20 s. */
+#define TOT_HOSTS 3
+#define TOT_SAMPLES 4
+static const char *const total_names[] = {"cpu_demand_mhz", "cpu_useful_mhz", "power_w", "memory_swapped_mib"};
+#define N_TOTALS (sizeof total_names / sizeof total_names[0])
+
+static double total_cell(int row, int h)
+{
+    static const double cells[TOT_SAMPLES][TOT_HOSTS] = {
+        {1e16, 1.0, -1e16}, {NAN, NAN, NAN}, {100.0, NAN, 300.0}, {0.1, 0.2, 0.3}};
+    return cells[row][h];
+}
+
+static int write_totals(const char *path)
+{
+    char err[512];
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (!r)
+        return -1;
+    int ids[N_TOTALS];
+    for (size_t i = 0; i < N_TOTALS; i++) {
+        ids[i] = rec_series_new(r, "host", total_names[i], "1", "hosts", TOT_HOSTS, 0, PERIOD_NS);
+        CHECK(ids[i] >= 0 && rec_series_new_total(r, "cluster", total_names[i], "1", ids[i]) >= 0);
+    }
+    int hosts = rec_table_new(r, "hosts", host_columns, 7);
+    CHECK(hosts >= 0);
+    for (int h = 0; h < TOT_HOSTS; h++) {
+        char name[16];
+        snprintf(name, sizeof name, "esx-%d", h);
+        CHECK_INT_EQ(add_host(r, hosts, name, 4, 250.0, 1024), 0);
+    }
+    for (int k = 0; k < TOT_SAMPLES; k++) {
+        sim_time_ns t = (sim_time_ns)k * PERIOD_NS;
+        CHECK_INT_EQ(recorder_window_begin(r, t + PERIOD_NS), 0);
+        for (size_t i = 0; i < N_TOTALS; i++)
+            for (int h = 0; h < TOT_HOSTS; h++)
+                if (!isnan(total_cell(k, h)))
+                    rec_series_put(r, ids[i], t, h, total_cell(k, h));
+        CHECK_INT_EQ(recorder_window_end(r, t + PERIOD_NS), 0);
+    }
+    int rc = recorder_close(r, TOT_SAMPLES * PERIOD_NS, err, sizeof err);
+    CHECK_INT_EQ(rc, 0);
+    return rc;
+}
+
+/* Opens `path` for writing, runs edit on the dataset `dataset`. */
+static int edit_dataset(const char *path, const char *dataset, int (*edit)(hid_t ds))
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (file < 0)
+        return -1;
+    hid_t ds = H5Dopen2(file, dataset, H5P_DEFAULT);
+    int rc = ds >= 0 ? edit(ds) : -1;
+    if (ds >= 0)
+        H5Dclose(ds);
+    H5Fclose(file);
+    return rc;
+}
+
+static int forget_total(hid_t ds) { return H5Adelete(ds, "total") >= 0 ? 0 : -1; }
+
+static int total_as_number(hid_t ds)
+{
+    if (H5Adelete(ds, "total") < 0)
+        return -1;
+    int64_t v = 7;
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(ds, "total", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_INT64, &v) >= 0 ? 0 : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    return rc;
+}
+
+/* Row 2 of the demand total becomes 1e9: the summary shows what the total holds. */
+static int plant_peak(hid_t ds)
+{
+    hsize_t start[2] = {2, 0}, count[2] = {1, 1};
+    double v = 1e9;
+    hid_t fs = H5Dget_space(ds), ms = H5Screate_simple(2, count, NULL);
+    int rc = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+                     H5Dwrite(ds, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, &v) >= 0
+                 ? 0
+                 : -1;
+    H5Sclose(ms);
+    H5Sclose(fs);
+    return rc;
+}
+
+#define SAME_BITS(a, b) CHECK(memcmp(&(a), &(b), sizeof(a)) == 0)
+
+static void test_totals_from_total_series(void)
+{
+    char path[1024], err[1024];
+    path_in_tmp(path, sizeof path, "summary_totals.h5");
+    if (write_totals(path) != 0)
+        return;
+    run_summary fast, slow;
+    CHECK_INT_EQ(run_summary_read(path, &fast, err, sizeof err), 0);
+    double mean = (0.0 + 400.0 + ((0.1 + 0.2) + 0.3)) / 3.0;
+    CHECK(fast.cpu_demand_mean_mhz == mean);
+    CHECK(fast.cpu_demand_peak_mhz == 400.0);
+    CHECK_INT_EQ(fast.cpu_demand_peak_time_ns, 2 * PERIOD_NS);
+    CHECK(fast.cpu_useful_mean_mhz == mean && fast.memory_swapped_mean_mib == mean);
+    CHECK(fast.memory_swapped_peak_mib == 400.0 && fast.power_peak_w == 400.0);
+    CHECK(fast.power_mean_w == mean); /* power counts from row 0 too: the same 3 rows */
+    CHECK_NEAR(fast.energy_kwh, mean * 3 * 10.0 / 3.6e6, 1e-18);
+
+    /* Without the attributes that name the totals, every host's cells are
+     * summed again: the same bits. */
+    for (size_t i = 0; i < N_TOTALS; i++) {
+        char ds[128];
+        snprintf(ds, sizeof ds, "/series/host/%s", total_names[i]);
+        CHECK_INT_EQ(edit_dataset(path, ds, forget_total), 0);
+    }
+    CHECK_INT_EQ(run_summary_read(path, &slow, err, sizeof err), 0);
+    SAME_BITS(fast.cpu_demand_mean_mhz, slow.cpu_demand_mean_mhz);
+    SAME_BITS(fast.cpu_demand_peak_mhz, slow.cpu_demand_peak_mhz);
+    SAME_BITS(fast.cpu_demand_peak_time_ns, slow.cpu_demand_peak_time_ns);
+    SAME_BITS(fast.cpu_useful_mean_mhz, slow.cpu_useful_mean_mhz);
+    SAME_BITS(fast.power_mean_w, slow.power_mean_w);
+    SAME_BITS(fast.power_peak_w, slow.power_peak_w);
+    SAME_BITS(fast.energy_kwh, slow.energy_kwh);
+    SAME_BITS(fast.memory_swapped_mean_mib, slow.memory_swapped_mean_mib);
+    SAME_BITS(fast.memory_swapped_peak_mib, slow.memory_swapped_peak_mib);
+
+    /* The total is what is read: a value planted in it shows (and the
+     * host cells, which were not changed, would not). */
+    CHECK_INT_EQ(write_totals(path), 0);
+    CHECK_INT_EQ(edit_dataset(path, "/series/cluster/cpu_demand_mhz", plant_peak), 0);
+    CHECK_INT_EQ(run_summary_read(path, &fast, err, sizeof err), 0);
+    CHECK(fast.cpu_demand_peak_mhz == 1e9);
+
+    /* A total that names another series back is not this series' total:
+     * the hosts' cells are summed (the planted 1e9 is not seen). */
+    CHECK_INT_EQ(write_totals(path), 0);
+    CHECK_INT_EQ(edit_dataset(path, "/series/cluster/cpu_demand_mhz", plant_peak), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file >= 0) {
+        hid_t ds = H5Dopen2(file, "/series/host/cpu_demand_mhz", H5P_DEFAULT);
+        CHECK(ds >= 0 && H5Adelete(ds, "total") >= 0);
+        hid_t type = H5Tcopy(H5T_C_S1);
+        const char *other = "/series/cluster/power_w";
+        H5Tset_size(type, strlen(other) + 1);
+        hid_t space = H5Screate(H5S_SCALAR);
+        hid_t a = H5Acreate2(ds, "total", type, space, H5P_DEFAULT, H5P_DEFAULT);
+        CHECK(a >= 0 && H5Awrite(a, type, other) >= 0);
+        H5Aclose(a);
+        H5Sclose(space);
+        H5Tclose(type);
+        H5Dclose(ds);
+        H5Fclose(file);
+    }
+    CHECK_INT_EQ(run_summary_read(path, &fast, err, sizeof err), 0);
+    CHECK(fast.cpu_demand_peak_mhz == 400.0);
+
+    /* A damaged attribute is refused with its name, not guessed around. */
+    CHECK_INT_EQ(write_totals(path), 0);
+    CHECK_INT_EQ(edit_dataset(path, "/series/host/power_w", total_as_number), 0);
+    CHECK_INT_EQ(run_summary_read(path, &fast, err, sizeof err), -1);
+    CHECK_STR_CONTAINS(err, "/series/host/power_w: attribute total is not a string");
+    remove(path);
+}
+
 /* Rewrites format_version behind the recorder's back. */
 static int set_format_version(const char *path, int64_t version)
 {
@@ -452,6 +629,7 @@ int main(void)
     test_statistics_start_with_the_workload();
     test_without_run_attributes();
     test_many_blocks();
+    test_totals_from_total_series();
     test_refusals();
     return CHECK_DONE();
 }
