@@ -306,9 +306,13 @@ static int scan_host_series(metric_run *r, const char *name, metric_scan *out)
         H5Dclose(ds);
         return -1;
     }
-    rc = series_scan_rows(ds, path, samples, first, hosts, r->capacity, out, msg, sizeof msg) == 0
-             ? 1
-             : metric_run_fail(r, "%s", msg);
+    /* the metrics read only the totals' mean, peak and rows (no busiest
+     * host): the recorder's total series holds them, one column */
+    rc = series_scan_total(r->file, ds, path, samples, first, out, msg, sizeof msg);
+    if (rc == 0)
+        rc = series_scan_rows(ds, path, samples, first, hosts, NULL, out, msg, sizeof msg) == 0 ? 1 : -1;
+    if (rc < 0)
+        rc = metric_run_fail(r, "%s", msg);
     H5Dclose(ds);
     return rc;
 }

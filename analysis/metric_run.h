@@ -44,7 +44,9 @@ int metric_run_host_axis(metric_run *r, const metric_axis **out);
 
 /* One pass over /series/host/<name> [samples, hosts]: the cluster total of
  * sample k is the sum of its non-NaN cells; samples whose cells are all
- * NaN have no total and are left out of the mean and the peak. */
+ * NaN have no total and are left out of the mean and the peak. Read from
+ * the series' total series when the file names one (series_scan_total: the
+ * same bits); best_host is never computed (-1). */
 typedef series_scan metric_scan; /* analysis/series_scan.h */
 int metric_run_host_scan(metric_run *r, const char *name, const metric_scan **out);
 
