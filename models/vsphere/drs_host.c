@@ -312,33 +312,24 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
     const vm_stats_src src = vm_stats_src_of(d, env, s, h, round);
     const uint32_t own = env->host_cluster ? env->host_cluster[h->index] : 0;
     const drs_stage_map map = drs_stage_map_of(env, own);
-    if (!env->vm_cluster || !map.vm_local) { /* records by VM id (drs_stage_record) */
-        for (uint32_t i = 0; i < n_vms; i++) /* scattered records: overlap their cache misses */
+    /* With `clusters` the record of a VM is its slot in the VM stores,
+     * which hold the VMs cluster after cluster in the stage's order
+     * (model_env.h, drs_stage.h), and a slot in the own cluster's block is
+     * a VM of this cluster; otherwise records go by VM id
+     * (drs_stage_record), scattered: their cache misses are overlapped. */
+    const int by_slot = env->vm_cluster && map.vm_local;
+    const uint32_t *record = by_slot ? h->vm_slots : ids;
+    if (!by_slot)
+        for (uint32_t i = 0; i < n_vms; i++)
             __builtin_prefetch(&stage[ids[i]], 1);
-        for (uint32_t i = 0; i < n_vms; i++) {
-            if (env->vm_cluster && model_cluster_lp_of_vm(env, ids[i]) != model_cluster_lp_of_host(env, h->index)) {
-                drs_stats_stage g;
-                vm_stats_to(&g, &src, i);
-                send_vm_stats(ctx, env, d, ids[i], &g);
-                continue;
-            }
-            vm_stats_to(&stage[ids[i]], &src, i);
-        }
-        return;
-    }
-    /* `clusters`: the record of a VM is its slot in the VM stores, which
-     * hold the VMs cluster after cluster in the stage's order
-     * (model_env.h, drs_stage.h); a slot in the own cluster's block is a
-     * VM of this cluster */
-    const uint32_t *slots = h->vm_slots;
-    for (uint32_t i = 0; i < n_vms; i++) {
-        if (slots[i] - map.first >= map.count) { /* unsigned: below the block wraps too */
-            drs_stats_stage g;
-            vm_stats_to(&g, &src, i);
+    const uint32_t own_lp = env->vm_cluster ? model_cluster_lp_of_host(env, h->index) : 0;
+    for (uint32_t i = 0; i < n_vms; i++) { /* one call site: vm_stats_to is inlined */
+        int local = by_slot ? record[i] - map.first < map.count /* unsigned: below the block wraps too */
+                            : !env->vm_cluster || model_cluster_lp_of_vm(env, ids[i]) == own_lp;
+        drs_stats_stage g;
+        vm_stats_to(local ? &stage[record[i]] : &g, &src, i);
+        if (!local) /* a VM of another cluster's controller */
             send_vm_stats(ctx, env, d, ids[i], &g);
-            continue;
-        }
-        vm_stats_to(&stage[slots[i]], &src, i);
     }
 }
 
