@@ -259,7 +259,6 @@ static inline void vm_stats_to(drs_stats_stage *out, const vm_stats_src *src, ui
     out->dirty_bytes_per_s = src->dirty_mb_per_s[vs->group] * 1e6 * use;
     out->host = src->host;
     out->stamp = drs_stage_stamp(src->round, running);
-    sim_share_touch(out); /* a d->stage record is shared over MPI ranks (drs_build.c); a local one is not */
 }
 
 /* A VM of another cluster's controller (cross-cluster vMotion): its own
@@ -274,6 +273,18 @@ static void send_vm_stats(sim_ctx *ctx, const model_env *env, const drs_env *d, 
                         .mem_mib = g->mem_mib,
                         .dirty_bytes_per_s = g->dirty_bytes_per_s};
     sim_send(ctx, model_cluster_lp_of_vm(env, vm_id), env->control_latency_ns, d->kind_cluster, &st, sizeof st);
+}
+
+/* 1 when the VM whose stage record is `record` (its slot when by_slot,
+ * else its id `vm_id`) reports to the controller of this host's cluster
+ * (own_lp), so its stats go into the stage; 0: a VM of another cluster's
+ * controller (cross-cluster vMotion), which gets a message. */
+static inline int stage_local(const model_env *env, const drs_stage_map *map, int by_slot, uint32_t record,
+                              uint32_t vm_id, uint32_t own_lp)
+{
+    if (by_slot)
+        return record - map->first < map->count; /* unsigned: below the block wraps too */
+    return !env->vm_cluster || model_cluster_lp_of_vm(env, vm_id) == own_lp;
 }
 
 /* After the contention step: standby power, the vMotion CPU reservation in
@@ -323,14 +334,25 @@ static void drs_adjust_totals(sim_ctx *ctx, host *h, const host_feature *f, host
         for (uint32_t i = 0; i < n_vms; i++)
             __builtin_prefetch(&stage[ids[i]], 1);
     const uint32_t own_lp = env->vm_cluster ? model_cluster_lp_of_host(env, h->index) : 0;
+    int all_local = 1;
     for (uint32_t i = 0; i < n_vms; i++) { /* one call site: vm_stats_to is inlined */
-        int local = by_slot ? record[i] - map.first < map.count /* unsigned: below the block wraps too */
-                            : !env->vm_cluster || model_cluster_lp_of_vm(env, ids[i]) == own_lp;
+        int local = stage_local(env, &map, by_slot, record[i], ids[i], own_lp);
         drs_stats_stage g;
         vm_stats_to(local ? &stage[record[i]] : &g, &src, i);
-        if (!local) /* a VM of another cluster's controller */
+        if (!local) { /* a VM of another cluster's controller */
             send_vm_stats(ctx, env, d, ids[i], &g);
+            all_local = 0;
+        }
     }
+    /* The stage's records are shared over MPI ranks (drs_build.c): the
+     * ones written are marked, in one call when they are all of them */
+    if (all_local) {
+        sim_share_touch_list(stage, sizeof *stage, record, n_vms);
+        return;
+    }
+    for (uint32_t i = 0; i < n_vms; i++)
+        if (stage_local(env, &map, by_slot, record[i], ids[i], own_lp))
+            sim_share_touch(&stage[record[i]]);
 }
 
 const host_hooks drs_host_hooks = {
