@@ -14,11 +14,14 @@
 /* Rows of a total series read at once (one column, on the stack). */
 #define TOTAL_BLOCK_ROWS 4096
 
-/* Folds one row's total (NaN: no finite cell) into the scan, as
- * series_scan_rows does after summing the row. */
+/* Folds one row's total into the scan. any 0: the row has no cell that is
+ * not NaN. A total that is NaN anyway (cells of +inf and -inf) counts as
+ * none too, as a NaN cell of a total series must (the recorder leaves a
+ * row of NaN cells NaN): the two paths agree on every file. */
 static void scan_add_total(series_scan *out, hsize_t row, hsize_t samples, double total, int any,
                            double *sum_totals)
 {
+    any = any && !isnan(total);
     if (row == samples - 1)
         out->last_total = any ? total : NAN;
     if (!any)
@@ -127,7 +130,7 @@ int series_scan_total(hid_t file, hid_t source, const char *source_path, hsize_t
     char path[512], back[512];
     int rc = h5r_attr_str(source, "total", path, sizeof path);
     if (rc < 0) {
-        snprintf(err, err_len, "%s: attribute total is not a string", source_path);
+        snprintf(err, err_len, "%s: attribute total is not a fixed-length string", source_path);
         return -1;
     }
     if (rc == 0 || strncmp(path, "/series/", 8) != 0 || strcmp(path, source_path) == 0 || !h5r_exists(file, path))
@@ -138,7 +141,7 @@ int series_scan_total(hid_t file, hid_t source, const char *source_path, hsize_t
         return -1;
     rc = h5r_attr_str(ds, "total_of", back, sizeof back);
     if (rc < 0) {
-        snprintf(err, err_len, "%.200s: attribute total_of is not a string", path);
+        snprintf(err, err_len, "%.200s: attribute total_of is not a fixed-length string", path);
         H5Dclose(ds);
         return -1;
     }

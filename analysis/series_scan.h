@@ -35,8 +35,11 @@ int series_scan_rows(hid_t ds, const char *name, hsize_t samples, hsize_t first_
  * source group's (docs/hdf5-layout.md, "Total series"). The recorder sums
  * each row in entity order leaving NaN cells out, as series_scan_rows does,
  * so every number comes out bit for bit the same, from one column instead
- * of `hosts`. 1 scanned, 0 no such total (scan the source), -1 error (a
- * damaged attribute or total, with a message in err). */
+ * of `hosts` (a total that is NaN counts as no total in both). 1
+ * scanned, 0 no such total (scan the source), -1 error with a message in
+ * err: an attribute that is not a fixed-length string, or a `total` that
+ * names something other than a readable 2-D dataset (a damaged or crafted
+ * file, refused rather than guessed around). */
 int series_scan_total(hid_t file, hid_t source, const char *source_path, hsize_t samples, hsize_t first_row,
                       series_scan *out, char *err, size_t err_len);
 

@@ -634,7 +634,10 @@ int rec_series_new_total(recorder *r, const char *group, const char *name, const
     /* The file says which series sums which (docs/hdf5-layout.md, "Total
      * series"): a reader that wants the per-sample totals reads one column
      * instead of every entity's (run_summary.c). A source's first total is
-     * the one it names. */
+     * the one it names; a total declared after rows became final leaves
+     * them NaN, so it is not named. */
+    if (r->series[id].total_rows > 0)
+        return id;
     char src_path[2 * REC_NAME_MAX + 16], path[2 * REC_NAME_MAX + 16];
     snprintf(src_path, sizeof src_path, "/series/%s/%s", r->groups[r->series[source].group].name,
              r->series[source].name); /* not sg: rec_series_new may have moved the groups */

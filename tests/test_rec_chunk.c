@@ -398,14 +398,15 @@ static void check_plane_flat(void)
  * event chunks never have: 8-byte blocks of elements and of each element's
  * bytes with leftovers of both (13-byte elements; 3, 8, 21 elements), and
  * 16-byte elements; and float64 elements in blocks of 16 (the SSE2 path)
- * with leftovers of 8 and fewer (16, 21, 37 elements). Element bytes are
+ * followed by none, a block of 8 and fewer (16, 21, 24, 29, 37 elements:
+ * 29 = 16 + 8 + 5). Element bytes are
  * 7 * i + j mod 251, so every byte of the unshuffled stream says where it
  * came from. */
 static void check_shuffle_sizes(void)
 {
-    static const size_t counts[5] = {3, 8, 16, 21, 37}, sizes[3] = {8, 13, 16};
+    static const size_t counts[7] = {3, 8, 16, 21, 24, 29, 37}, sizes[3] = {8, 13, 16};
     static unsigned char elems[37 * 16], want[37 * 16], plain[37 * 16];
-    for (int a = 0; a < 5; a++)
+    for (int a = 0; a < 7; a++)
         for (int b = 0; b < 3; b++) {
             const size_t n = counts[a], size = sizes[b];
             for (size_t i = 0; i < n; i++)

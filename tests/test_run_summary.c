@@ -323,23 +323,30 @@ static void test_many_blocks(void)
 /* Totals read from the recorder's total series (series_scan_total): the
  * per-sample sums of cpu_demand_mhz, cpu_useful_mhz, power_w and
  * memory_swapped_mib come from /series/cluster/<name> instead of every
- * host's cells, bit for bit the same numbers. 3 hosts x 4 samples, 10 s
+ * host's cells, bit for bit the same numbers. 3 hosts x 6 samples, 10 s
  * apart; rows chosen so that the order of the additions shows:
- *   row 0: 1e16, 1, -1e16 -> (1e16 + 1) rounds to 1e16 (ulp 2 above 2^53),
- *          so the entity-order sum is 0 (any other order gives 1 or 2)
+ *   row 0: 0, 0, 0 -> 0 (no demand above 0: the workload starts later)
  *   row 1: all NaN -> no total: left out of mean and peak
- *   row 2: 100, NaN, 300 -> 400
- *   row 3: 0.1, 0.2, 0.3 -> (0.1 + 0.2) + 0.3 = 0.6000000000000001
- * By hand: mean (0 + 400 + 0.6000000000000001) / 3, peak 400 at 20 s. */
+ *   row 2: 1e16, 1, -1e16 -> (1e16 + 1) rounds to 1e16 (ulp 2 above 2^53),
+ *          so the entity-order sum is 0 (any other order gives 1 or 2);
+ *          the first row with a demand above 0, where the workload
+ *          statistics start
+ *   row 3: 100, NaN, 300 -> 400
+ *   row 4: 0.1, 0.2, 0.3 -> (0.1 + 0.2) + 0.3 = 0.6000000000000001
+ *   row 5: +inf, -inf, 5 -> NaN: no total either
+ * By hand: the workload series' mean (0 + 400 + 0.6000000000000001) / 3
+ * over rows 2-4, peak 400 at 30 s; power counts from row 0: mean
+ * (0 + 0 + 400 + 0.6000000000000001) / 4. */
 #define TOT_HOSTS 3
-#define TOT_SAMPLES 4
+#define TOT_SAMPLES 6
 static const char *const total_names[] = {"cpu_demand_mhz", "cpu_useful_mhz", "power_w", "memory_swapped_mib"};
 #define N_TOTALS (sizeof total_names / sizeof total_names[0])
 
 static double total_cell(int row, int h)
 {
-    static const double cells[TOT_SAMPLES][TOT_HOSTS] = {
-        {1e16, 1.0, -1e16}, {NAN, NAN, NAN}, {100.0, NAN, 300.0}, {0.1, 0.2, 0.3}};
+    static const double cells[TOT_SAMPLES][TOT_HOSTS] = {{0.0, 0.0, 0.0},     {NAN, NAN, NAN},
+                                                         {1e16, 1.0, -1e16},  {100.0, NAN, 300.0},
+                                                         {0.1, 0.2, 0.3},     {INFINITY, -INFINITY, 5.0}};
     return cells[row][h];
 }
 
@@ -423,6 +430,42 @@ static int plant_peak(hid_t ds)
 
 #define SAME_BITS(a, b) CHECK(memcmp(&(a), &(b), sizeof(a)) == 0)
 
+/* A total declared after the first window leaves the rows already final
+ * NaN: it is not named (no attribute `total` on its source), so the
+ * summary sums the hosts' cells. One host, demand 100 then 300: mean 200. */
+static void test_late_total_not_named(void)
+{
+    char path[1024], err[512];
+    path_in_tmp(path, sizeof path, "summary_late_total.h5");
+    recorder *r = recorder_open(path, 1, err, sizeof err);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    int d = rec_series_new(r, "host", "cpu_demand_mhz", "MHz", "hosts", 1, 0, PERIOD_NS);
+    int hosts = rec_table_new(r, "hosts", host_columns, 7);
+    CHECK(d >= 0 && hosts >= 0 && add_host(r, hosts, "esx-0", 4, 250.0, 1024) == 0);
+    CHECK_INT_EQ(recorder_window_begin(r, PERIOD_NS), 0);
+    rec_series_put(r, d, 0, 0, 100.0);
+    CHECK_INT_EQ(recorder_window_end(r, PERIOD_NS), 0);
+    CHECK(rec_series_new_total(r, "cluster", "cpu_demand_mhz", "MHz", d) >= 0);
+    CHECK_INT_EQ(recorder_window_begin(r, 2 * PERIOD_NS), 0);
+    rec_series_put(r, d, PERIOD_NS, 0, 300.0);
+    CHECK_INT_EQ(recorder_window_end(r, 2 * PERIOD_NS), 0);
+    CHECK_INT_EQ(recorder_close(r, 2 * PERIOD_NS, err, sizeof err), 0);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    if (file >= 0) {
+        hid_t ds = H5Dopen2(file, "/series/host/cpu_demand_mhz", H5P_DEFAULT);
+        CHECK(ds >= 0 && H5Aexists(ds, "total") == 0);
+        H5Dclose(ds);
+        H5Fclose(file);
+    }
+    run_summary s;
+    CHECK_INT_EQ(run_summary_read(path, &s, err, sizeof err), 0);
+    CHECK(s.cpu_demand_mean_mhz == 200.0 && s.cpu_demand_peak_mhz == 300.0);
+    remove(path);
+}
+
 static void test_totals_from_total_series(void)
 {
     char path[1024], err[1024];
@@ -431,14 +474,15 @@ static void test_totals_from_total_series(void)
         return;
     run_summary fast, slow;
     CHECK_INT_EQ(run_summary_read(path, &fast, err, sizeof err), 0);
-    double mean = (0.0 + 400.0 + ((0.1 + 0.2) + 0.3)) / 3.0;
+    double mean = (0.0 + 400.0 + ((0.1 + 0.2) + 0.3)) / 3.0, power = (0.0 + 0.0 + 400.0 + ((0.1 + 0.2) + 0.3)) / 4.0;
+    CHECK_INT_EQ(fast.stats_first_row, 2);
     CHECK(fast.cpu_demand_mean_mhz == mean);
     CHECK(fast.cpu_demand_peak_mhz == 400.0);
-    CHECK_INT_EQ(fast.cpu_demand_peak_time_ns, 2 * PERIOD_NS);
+    CHECK_INT_EQ(fast.cpu_demand_peak_time_ns, 3 * PERIOD_NS);
     CHECK(fast.cpu_useful_mean_mhz == mean && fast.memory_swapped_mean_mib == mean);
     CHECK(fast.memory_swapped_peak_mib == 400.0 && fast.power_peak_w == 400.0);
-    CHECK(fast.power_mean_w == mean); /* power counts from row 0 too: the same 3 rows */
-    CHECK_NEAR(fast.energy_kwh, mean * 3 * 10.0 / 3.6e6, 1e-18);
+    CHECK(fast.power_mean_w == power); /* idle hosts draw power: from row 0 */
+    CHECK_NEAR(fast.energy_kwh, power * 4 * 10.0 / 3.6e6, 1e-18);
 
     /* Without the attributes that name the totals, every host's cells are
      * summed again: the same bits. */
@@ -493,7 +537,7 @@ static void test_totals_from_total_series(void)
     CHECK_INT_EQ(write_totals(path), 0);
     CHECK_INT_EQ(edit_dataset(path, "/series/host/power_w", total_as_number), 0);
     CHECK_INT_EQ(run_summary_read(path, &fast, err, sizeof err), -1);
-    CHECK_STR_CONTAINS(err, "/series/host/power_w: attribute total is not a string");
+    CHECK_STR_CONTAINS(err, "/series/host/power_w: attribute total is not a fixed-length string");
     remove(path);
 }
 
@@ -630,6 +674,7 @@ int main(void)
     test_without_run_attributes();
     test_many_blocks();
     test_totals_from_total_series();
+    test_late_total_not_named();
     test_refusals();
     return CHECK_DONE();
 }
