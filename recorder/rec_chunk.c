@@ -13,7 +13,8 @@
  * The filters, as HDF5 1.10 implements them (H5Zshuffle.c, H5Zdeflate.c,
  * H5Zfletcher32.c):
  *   shuffle    byte j of element i goes to j * n_elements + i;
- *   deflate    the zlib format of compress2 (windowBits 15, memLevel 8),
+ *   deflate    the zlib format of compress2 (windowBits 15, memLevel 8;
+ *              a wide chunk's stream REC_DEFLATE_WIDE_MEMLEVEL),
  *              the whole chunk with Z_FINISH; a wide group's chunk with
  *              REC_DEFLATE_WIDE_STRATEGY (measured, rec_internal.h), one
  *              byte plane at a time, a plane of flat histogram (random low
@@ -43,6 +44,24 @@
 
 #include "recorder/rec_internal.h"
 
+/* A chunk whose cells all hold one value packs to bytes that depend only
+ * on that value, the chunk's cell count and `wide`: the filters are pure
+ * functions of their input (deflateReset leaves no trace of the chunks
+ * before; zlib 1.2.12+ skips the flush of the first deflateParams). On the
+ * headline day 45 % of the chunks are such (host series that stay 0), so
+ * the last REC_CHUNK_CONST_MEMO packed ones are kept per chunker and
+ * copied (rec_chunk_pack). */
+#define REC_CHUNK_CONST_MEMO 4
+
+typedef struct {
+    uint64_t bits;        /* the one value's bits: -0.0 and each NaN apart */
+    size_t n_cells;
+    int wide;
+    unsigned char *bytes; /* len bytes as rec_chunk_deflate made them; NULL: empty slot */
+    size_t len;
+    uint64_t used;        /* chunker's clock at the last hit: the oldest is replaced */
+} rec_const_chunk;
+
 struct rec_chunker {
     z_stream z[2]; /* [0] default strategy, [1] REC_DEFLATE_WIDE_STRATEGY */
     int z_ready[2];
@@ -51,6 +70,8 @@ struct rec_chunker {
     size_t cap;
     unsigned char *out;      /* out_cap bytes: a chunk deflated, before its exact copy */
     size_t out_cap;
+    rec_const_chunk consts[REC_CHUNK_CONST_MEMO];
+    uint64_t clock;
 };
 
 static int rec_host_little_endian(void)
@@ -290,7 +311,8 @@ static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
 {
     if (!c->z_ready[wide]) {
         memset(&c->z[wide], 0, sizeof c->z[wide]);
-        if (deflateInit2(&c->z[wide], REC_DEFLATE_LEVEL, Z_DEFLATED, -15, 8, /* raw: wrapped by rec_chunk_deflate */
+        if (deflateInit2(&c->z[wide], REC_DEFLATE_LEVEL, Z_DEFLATED, -15, /* raw: wrapped by rec_chunk_deflate */
+                         wide ? REC_DEFLATE_WIDE_MEMLEVEL : 8,
                          wide ? REC_DEFLATE_WIDE_STRATEGY : Z_DEFAULT_STRATEGY) != Z_OK)
             return -1;
         c->z_ready[wide] = 1;
@@ -422,6 +444,52 @@ static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned ch
     return 0;
 }
 
+/* 1 and *bits when all n cells hold the same bits. Non-constant chunks
+ * mostly differ within their first cells. */
+static int chunk_constant(const double *cells, size_t n, uint64_t *bits)
+{
+    uint64_t first;
+    memcpy(&first, cells, sizeof first);
+    for (size_t i = 1; i < n; i++) {
+        uint64_t b;
+        memcpy(&b, cells + i, sizeof b);
+        if (b != first)
+            return 0;
+    }
+    *bits = first;
+    return 1;
+}
+
+static rec_const_chunk *const_chunk_find(rec_chunker *c, uint64_t bits, size_t n_cells, int wide)
+{
+    for (int k = 0; k < REC_CHUNK_CONST_MEMO; k++) {
+        rec_const_chunk *m = &c->consts[k];
+        if (m->bytes != NULL && m->bits == bits && m->n_cells == n_cells && m->wide == wide) {
+            m->used = ++c->clock;
+            return m;
+        }
+    }
+    return NULL;
+}
+
+/* Keeps a copy of a constant chunk's packed bytes in the least recently
+ * used slot. Out of memory only loses the copy. */
+static void const_chunk_keep(rec_chunker *c, uint64_t bits, size_t n_cells, int wide, const unsigned char *bytes,
+                             size_t len)
+{
+    rec_const_chunk *m = &c->consts[0];
+    for (int k = 1; k < REC_CHUNK_CONST_MEMO; k++)
+        if (c->consts[k].used < m->used)
+            m = &c->consts[k];
+    unsigned char *copy = malloc(len);
+    if (copy == NULL)
+        return;
+    memcpy(copy, bytes, len);
+    free(m->bytes);
+    *m = (rec_const_chunk){.bits = bits, .n_cells = n_cells, .wide = wide, .bytes = copy, .len = len,
+                           .used = ++c->clock};
+}
+
 int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, int chunk_rows, int chunk_cols,
                    int wide, unsigned char **out, size_t *out_len)
 {
@@ -443,8 +511,22 @@ int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, 
             memcpy(c->padded + row * chunk_cols, cells + row * cols, (size_t)cols * sizeof *cells);
         cells = c->padded;
     }
+    uint64_t bits;
+    int constant = chunk_constant(cells, n_cells, &bits);
+    const rec_const_chunk *kept = constant ? const_chunk_find(c, bits, n_cells, wide != 0) : NULL;
+    if (kept != NULL) {
+        if ((*out = malloc(kept->len)) == NULL)
+            return -1;
+        memcpy(*out, kept->bytes, kept->len);
+        *out_len = kept->len;
+        return 0;
+    }
     rec_chunk_shuffle_elems(c->shuffled, (const unsigned char *)cells, n_cells, sizeof *cells);
-    return rec_chunk_deflate(c, wide, bytes, out, out_len);
+    if (rec_chunk_deflate(c, wide, bytes, out, out_len) != 0)
+        return -1;
+    if (constant)
+        const_chunk_keep(c, bits, n_cells, wide != 0, *out, *out_len);
+    return 0;
 }
 
 int rec_chunk_pack_elems(rec_chunker *c, const unsigned char *elems, size_t n_elems, size_t elem_size,
@@ -477,5 +559,7 @@ void rec_chunker_free(rec_chunker *c)
     free(c->shuffled);
     free(c->padded);
     free(c->out);
+    for (int k = 0; k < REC_CHUNK_CONST_MEMO; k++)
+        free(c->consts[k].bytes);
     free(c);
 }

@@ -5,7 +5,9 @@
  * (H5Dwrite through shuffle, deflate, Fletcher-32) stores for the same
  * values in a dataset of the same creation list. Also HDF5's Fletcher-32
  * by hand, and the recorder's Adler-32 against a published value and
- * against zlib's adler32() on every length up to 3 blocks and odd starts. Each case runs twice: the chunks packed at the window end that
+ * against zlib's adler32() on every length up to 3 blocks and odd starts;
+ * chunks of one value, whose packed bytes the chunker reuses, against a
+ * fresh chunker's. Each case runs twice: the chunks packed at the window end that
  * writes them, and packed between windows by two threads at once through
  * recorder_window_work (as the engine's threads do, issue 18 item 3).
  */
@@ -425,8 +427,70 @@ static void check_shuffle_sizes(void)
         }
 }
 
+/* A chunk of one value is packed once per chunker and its bytes reused
+ * (rec_chunk.c): each pack, hit or not, must give the bytes a fresh
+ * chunker gives and inflate to the value's shuffle. Six values, more than
+ * the chunker keeps (so some are packed again), with 0.0 and -0.0 and two
+ * NaNs apart by their bits, each as a wide (4 x 1024, run-length) and a
+ * narrow (16 x 256, default strategy) chunk of as many cells, with a noisy chunk between them (it must not disturb the
+ * next), and a clipped chunk: 2 of 4 rows of NaN, the rest NaN-padded (one
+ * value), and the same rows of 0.0 (not one value). */
+static void check_constant_chunks(void)
+{
+    enum { WIDE_N = 4 * 1024, NARROW_N = 16 * 256 };
+    static double cells[NARROW_N], noisy[NARROW_N];
+    static unsigned char plain[NARROW_N * 8];
+    const uint64_t value_bits[6] = {0x0000000000000000ull, 0x8000000000000000ull, 0x7ff8000000000000ull,
+                                    0x7ff8000000000001ull, 0x3ff8000000000000ull, 0x40c3880000000000ull};
+    for (int i = 0; i < NARROW_N; i++)
+        noisy[i] = 1000.0 + 0.37 * i + (i % 7) * 1e-9;
+    rec_chunker *c = rec_chunker_new();
+    for (int pass = 0; pass < 3; pass++)
+        for (int v = 0; v < 6; v++)
+            for (int wide = 0; wide <= 1; wide++) {
+                const int rows = wide ? 4 : 16, cols = wide ? 1024 : 256; /* the same cell count */
+                const size_t n = (size_t)rows * (size_t)cols;
+                for (size_t i = 0; i < n; i++)
+                    memcpy(&cells[i], &value_bits[v], sizeof cells[i]);
+                unsigned char *got = NULL, *want = NULL, *between = NULL;
+                size_t got_len = 0, want_len = 0, between_len = 0;
+                CHECK_INT_EQ(rec_chunk_pack(c, cells, rows, cols, rows, cols, wide, &got, &got_len), 0);
+                rec_chunker *fresh = rec_chunker_new();
+                CHECK_INT_EQ(rec_chunk_pack(fresh, cells, rows, cols, rows, cols, wide, &want, &want_len), 0);
+                rec_chunker_free(fresh);
+                CHECK(got_len == want_len && got != NULL && want != NULL && memcmp(got, want, got_len) == 0);
+                CHECK_INT_EQ(unfilter(got, got_len, plain, n * 8), n * 8);
+                for (size_t j = 0; j < 8; j++) /* plane j: byte j of the value, n times */
+                    for (size_t i = 0; i < n; i += 97)
+                        CHECK_INT_EQ(plain[j * n + i], (unsigned)(value_bits[v] >> (8 * j) & 0xff));
+                CHECK_INT_EQ(rec_chunk_pack(c, noisy, rows, cols, rows, cols, wide, &between, &between_len), 0);
+                free(got);
+                free(want);
+                free(between);
+            }
+    for (int v = 0; v < 2; v++) { /* clipped: 2 rows given; v 0: NaN rows (one value with the padding) */
+        for (int i = 0; i < 2 * 1024; i++)
+            cells[i] = v == 0 ? NAN : 0.0;
+        unsigned char *got = NULL;
+        size_t got_len = 0;
+        double back[WIDE_N];
+        for (int pass = 0; pass < 2; pass++) {
+            CHECK_INT_EQ(rec_chunk_pack(c, cells, 2, 1024, 4, 1024, 1, &got, &got_len), 0);
+            CHECK_INT_EQ(unfilter(got, got_len, plain, sizeof back), sizeof back);
+            for (size_t i = 0; i < WIDE_N; i++) /* unshuffle */
+                for (size_t j = 0; j < 8; j++)
+                    ((unsigned char *)&back[i])[j] = plain[j * WIDE_N + i];
+            for (size_t i = 0; i < WIDE_N; i++)
+                CHECK(i < 2 * 1024 && v == 1 ? back[i] == 0.0 : isnan(back[i]));
+            free(got);
+        }
+    }
+    rec_chunker_free(c);
+}
+
 int main(void)
 {
+    check_constant_chunks();
     check_fletcher32();
     check_adler32();
     check_plane_flat();
