@@ -13,8 +13,7 @@
  * The filters, as HDF5 1.10 implements them (H5Zshuffle.c, H5Zdeflate.c,
  * H5Zfletcher32.c):
  *   shuffle    byte j of element i goes to j * n_elements + i;
- *   deflate    the zlib format of compress2 (windowBits 15, memLevel 8;
- *              a wide chunk's stream REC_DEFLATE_WIDE_MEMLEVEL),
+ *   deflate    the zlib format of compress2 (windowBits 15, memLevel 8),
  *              the whole chunk with Z_FINISH; a wide group's chunk with
  *              REC_DEFLATE_WIDE_STRATEGY (measured, rec_internal.h), one
  *              byte plane at a time, a plane of flat histogram (random low
@@ -83,19 +82,62 @@ static int rec_host_little_endian(void)
 }
 
 /* H5_checksum_fletcher32: 16-bit words read big-endian, sums folded every
- * 360 words so they never overflow. */
+ * 360 words (a block); inside a block the sums only add, mod 2^32. With
+ * SSE2 a block's whole vectors (8 words each) are added at once, exactly:
+ * for m = 8V words w_k, sum1 grows by sum w_k and sum2 by m * sum1 +
+ * sum (m - k) w_k, with m - k = 8 (V - 1 - j) + (8 - i) for word i of
+ * vector j. The words enter madd as signed u = w - 32768 (the bias is added
+ * back: 32768 m and 32768 m (m + 1) / 2); `prefix` is the running total of
+ * the vectors' sums before each one, as in rec_chunk_adler32. The words
+ * left (fewer than 8) are added one by one, then the block is folded. */
+#define FLETCHER_BLOCK_WORDS 360u
+
+#if defined(__SSE2__)
+static void fletcher32_vectors(uint32_t *sum1, uint32_t *sum2, const unsigned char *data, size_t vectors)
+{
+    const __m128i zero = _mm_setzero_si128(), bias = _mm_set1_epi16((short)0x8000);
+    const __m128i ones = _mm_set1_epi16(1), weights = _mm_setr_epi16(8, 7, 6, 5, 4, 3, 2, 1);
+    __m128i sum = zero, prefix = zero, weighted = zero;
+    for (size_t j = 0; j < vectors; j++, data += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)data);
+        __m128i w = _mm_or_si128(_mm_slli_epi16(v, 8), _mm_srli_epi16(v, 8)); /* big-endian words */
+        __m128i u = _mm_xor_si128(w, bias);
+        prefix = _mm_add_epi32(prefix, sum);
+        sum = _mm_add_epi32(sum, _mm_madd_epi16(u, ones));
+        weighted = _mm_add_epi32(weighted, _mm_madd_epi16(u, weights));
+    }
+    int32_t lanes[3][4];
+    _mm_storeu_si128((__m128i *)(void *)lanes[0], sum);
+    _mm_storeu_si128((__m128i *)(void *)lanes[1], prefix);
+    _mm_storeu_si128((__m128i *)(void *)lanes[2], weighted);
+    int64_t total[3] = {0, 0, 0};
+    for (int k = 0; k < 3; k++)
+        total[k] = (int64_t)lanes[k][0] + lanes[k][1] + lanes[k][2] + lanes[k][3];
+    const int64_t m = 8 * (int64_t)vectors;
+    const uint64_t words = (uint64_t)(total[0] + 32768 * m);
+    const uint64_t weighted_words = (uint64_t)(8 * total[1] + total[2] + 32768 * m * (m + 1) / 2);
+    *sum2 = (uint32_t)(*sum2 + (uint64_t)m * *sum1 + weighted_words);
+    *sum1 = (uint32_t)(*sum1 + words);
+}
+#endif
+
 uint32_t rec_chunk_fletcher32(const unsigned char *data, size_t len)
 {
     size_t words = len / 2;
     uint32_t sum1 = 0, sum2 = 0;
     while (words > 0) {
-        size_t n = words > 360 ? 360 : words;
+        size_t n = words > FLETCHER_BLOCK_WORDS ? FLETCHER_BLOCK_WORDS : words;
         words -= n;
-        do {
+#if defined(__SSE2__)
+        fletcher32_vectors(&sum1, &sum2, data, n / 8);
+        data += n / 8 * 16;
+        n %= 8;
+#endif
+        for (; n > 0; n--) {
             sum1 += (uint32_t)((uint32_t)data[0] << 8 | data[1]);
             data += 2;
             sum2 += sum1;
-        } while (--n);
+        }
         sum1 = (sum1 & 0xffff) + (sum1 >> 16);
         sum2 = (sum2 & 0xffff) + (sum2 >> 16);
     }
@@ -311,8 +353,7 @@ static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
 {
     if (!c->z_ready[wide]) {
         memset(&c->z[wide], 0, sizeof c->z[wide]);
-        if (deflateInit2(&c->z[wide], REC_DEFLATE_LEVEL, Z_DEFLATED, -15, /* raw: wrapped by rec_chunk_deflate */
-                         wide ? REC_DEFLATE_WIDE_MEMLEVEL : 8,
+        if (deflateInit2(&c->z[wide], REC_DEFLATE_LEVEL, Z_DEFLATED, -15, 8, /* raw: wrapped by rec_chunk_deflate */
                          wide ? REC_DEFLATE_WIDE_STRATEGY : Z_DEFAULT_STRATEGY) != Z_OK)
             return -1;
         c->z_ready[wide] = 1;

@@ -68,16 +68,6 @@
  * (docs/hdf5-layout.md). The stored level stays REC_DEFLATE_LEVEL; any
  * inflate reads either. (zlib.h's Z_RLE, for rec_chunk.c.) */
 #define REC_DEFLATE_WIDE_STRATEGY Z_RLE
-/* zlib's memLevel for the wide chunks' stream (rec_chunk.c). Run-length
- * coding and stored blocks never read zlib's hash table, but deflateReset
- * clears it for every chunk: 2^(memLevel + 8) bytes, 64 KiB at zlib's
- * default 8 for a 32 KiB chunk, 2.6 % of a 10-hour headline run's
- * instructions. memLevel also sets the symbols per block (2^(memLevel + 6)
- * - 1). Measured with callgrind, 10 hours of the headline (bench/README.md
- * "eighteenth session"): 8 15,876 M instructions, 7 15,733 M, 6 15,688 M,
- * 5 15,751 M, 4 15,974 M; the file 0.06 % larger at 6. Only the compressed
- * bytes change; every inflate reads them. */
-#define REC_DEFLATE_WIDE_MEMLEVEL 6
 /* A wide chunk is deflated byte plane by byte plane (rec_chunk.c): a plane
  * whose byte histogram is this flat (collision count at most 2.0 times a
  * uniform one's, Renyi entropy >= 7 bits per byte) is stored, not coded.
