@@ -51,6 +51,15 @@
  * the last REC_CHUNK_CONST_MEMO packed ones are kept per chunker and
  * copied (rec_chunk_pack). */
 #define REC_CHUNK_CONST_MEMO 4
+/* zlib 1.2.11 flushed at the first deflateParams after a reset when the
+ * stream had been used before (high_water), so a chunk's bytes could
+ * depend on the chunk before; 1.2.12 (ZLIB_VERNUM 0x12c0) checks
+ * last_flush, which deflateReset sets to -2. Older: nothing is kept. */
+#if defined(ZLIB_VERNUM) && ZLIB_VERNUM >= 0x12c0
+#define REC_CHUNK_KEEP_CONSTANTS 1
+#else
+#define REC_CHUNK_KEEP_CONSTANTS 0
+#endif
 
 typedef struct {
     uint64_t bits;        /* the one value's bits: -0.0 and each NaN apart */
@@ -553,7 +562,7 @@ int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, 
         cells = c->padded;
     }
     uint64_t bits;
-    int constant = chunk_constant(cells, n_cells, &bits);
+    int constant = REC_CHUNK_KEEP_CONSTANTS && chunk_constant(cells, n_cells, &bits);
     const rec_const_chunk *kept = constant ? const_chunk_find(c, bits, n_cells, wide != 0) : NULL;
     if (kept != NULL) {
         if ((*out = malloc(kept->len)) == NULL)

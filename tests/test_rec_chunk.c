@@ -470,18 +470,27 @@ static void check_shuffle_sizes(void)
  * chunker gives and inflate to the value's shuffle. Six values, more than
  * the chunker keeps (so some are packed again), with 0.0 and -0.0 and two
  * NaNs apart by their bits, each as a wide (4 x 1024, run-length) and a
- * narrow (16 x 256, default strategy) chunk of as many cells, with a noisy chunk between them (it must not disturb the
- * next), and a clipped chunk: 2 of 4 rows of NaN, the rest NaN-padded (one
- * value), and the same rows of 0.0 (not one value). */
+ * narrow (16 x 256, default strategy) chunk of as many cells, with another
+ * chunk between them that must not disturb the next: smooth values (the
+ * wide stream ends at a coded plane) or random bits (at a stored plane,
+ * level 0, which zlib 1.2.11 would have flushed at the next chunk's first
+ * deflateParams); and a clipped chunk: 2 of 4 rows of NaN, the rest
+ * NaN-padded (one value), and the same rows of 0.0 (not one value). */
 static void check_constant_chunks(void)
 {
     enum { WIDE_N = 4 * 1024, NARROW_N = 16 * 256 };
-    static double cells[NARROW_N], noisy[NARROW_N];
+    static double cells[NARROW_N], noisy[NARROW_N], random_bits[NARROW_N];
     static unsigned char plain[NARROW_N * 8];
     const uint64_t value_bits[6] = {0x0000000000000000ull, 0x8000000000000000ull, 0x7ff8000000000000ull,
                                     0x7ff8000000000001ull, 0x3ff8000000000000ull, 0x40c3880000000000ull};
-    for (int i = 0; i < NARROW_N; i++)
-        noisy[i] = 1000.0 + 0.37 * i + (i % 7) * 1e-9;
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < NARROW_N; i++) {
+        noisy[i] = 1000.0 + 0.37 * i + (i % 7) * 1e-9; /* its top plane is coded */
+        x ^= x << 13; /* xorshift64: every plane flat, so stored, the last one too */
+        x ^= x >> 7;
+        x ^= x << 17;
+        memcpy(&random_bits[i], &x, sizeof x);
+    }
     rec_chunker *c = rec_chunker_new();
     for (int pass = 0; pass < 3; pass++)
         for (int v = 0; v < 6; v++)
@@ -501,7 +510,9 @@ static void check_constant_chunks(void)
                 for (size_t j = 0; j < 8; j++) /* plane j: byte j of the value, n times */
                     for (size_t i = 0; i < n; i += 97)
                         CHECK_INT_EQ(plain[j * n + i], (unsigned)(value_bits[v] >> (8 * j) & 0xff));
-                CHECK_INT_EQ(rec_chunk_pack(c, noisy, rows, cols, rows, cols, wide, &between, &between_len), 0);
+                /* the next pack starts after a coded or a stored last plane */
+                const double *other = (v + pass) % 2 ? random_bits : noisy;
+                CHECK_INT_EQ(rec_chunk_pack(c, other, rows, cols, rows, cols, wide, &between, &between_len), 0);
                 free(got);
                 free(want);
                 free(between);
