@@ -420,9 +420,22 @@ int rec_chunk_plane_flat(const unsigned char *p, size_t n, unsigned flat_permill
 static int rec_chunk_deflate_planes(z_stream *z, const unsigned char *shuffled, size_t bytes)
 {
     size_t plane = bytes / REC_CHUNK_PLANES;
+    int stored_before = 0;
     for (size_t k = 0; k < REC_CHUNK_PLANES; k++) {
         const unsigned char *in = shuffled + k * plane;
-        int rc = deflateParams(z, rec_chunk_plane_flat(in, plane, REC_DEFLATE_FLAT_PERMILLE) ? 0 : REC_DEFLATE_LEVEL, REC_DEFLATE_WIDE_STRATEGY);
+        int level = rec_chunk_plane_flat(in, plane, REC_DEFLATE_FLAT_PERMILLE) ? 0 : REC_DEFLATE_LEVEL;
+        if (stored_before && level != 0) {
+            /* zlib counts stored bytes as still to be hashed (its `insert`),
+             * and the next coded call hashes them all, though run-length
+             * coding never reads the hash: 30 us of a noisy chunk's 64. A
+             * full flush forgets them, for an empty stored block (5 bytes). */
+            z->avail_in = 0;
+            int rc = deflate(z, Z_FULL_FLUSH);
+            if (rc != Z_OK)
+                return rc;
+        }
+        stored_before = level == 0;
+        int rc = deflateParams(z, level, REC_DEFLATE_WIDE_STRATEGY);
         if (rc != Z_OK)
             return rc;
         z->next_in = (unsigned char *)(uintptr_t)in; /* zlib 1.2 declares next_in non-const */
@@ -443,9 +456,10 @@ static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned ch
 {
     /* compressBound covers a raw stream of stored blocks at worst, any
      * strategy; a wide chunk ends a block up to once per plane (at most 5
-     * bytes of stored-block header and 1 of padding each); around it:
-     * header 2, Adler-32 4, Fletcher-32 4 */
-    size_t raw_bound = compressBound((uLong)bytes) + (wide ? 6 * REC_CHUNK_PLANES : 0);
+     * bytes of stored-block header and 1 of padding each) and may add an
+     * empty stored block (5 bytes) per plane (rec_chunk_deflate_planes);
+     * around it: header 2, Adler-32 4, Fletcher-32 4 */
+    size_t raw_bound = compressBound((uLong)bytes) + (wide ? 11 * REC_CHUNK_PLANES : 0);
     /* Deflated into the chunker's scratch, then copied to a block of the
      * exact size: a block of the bound shrunk in place (realloc) left a
      * hole of most of the bound behind every packed chunk, which the

@@ -367,20 +367,23 @@ static void run_events_case(void)
  * 1000): byte plane 0 is flat, so the stream's first block, right after
  * the 2-byte zlib header, is stored (its first 3 bits: BFINAL 0, BTYPE 00);
  * cells 1000.0 + i (all low bytes 0): plane 0 is one repeated byte, run-
- * length coded (BTYPE 01 or 10). Both inflate to the shuffled cells and
- * carry their Fletcher-32. */
+ * length coded (BTYPE 01 or 10); and cells whose planes 0, 2, 4 are flat
+ * and 1, 3, 5, 6, 7 one byte each: stored and coded alternate, with a full
+ * flush before each coded run after a stored one. All inflate to the
+ * shuffled cells and carry their Fletcher-32. */
 static void check_wide_planes(void)
 {
     enum { ROWS = 4, COLS = 1024, N = ROWS * COLS };
     static double cells[N];
     static unsigned char plain[N * 8], want[N * 8];
-    for (int noisy = 1; noisy >= 0; noisy--) {
+    for (int noisy = 2; noisy >= 0; noisy--) {
         uint32_t x = 777;
         for (int i = 0; i < N; i++) {
             uint64_t bits = 0x408full << 48;
             for (int b = 0; b < 6; b++) {
                 x = x * 1103515245u + 12345u;
-                bits |= (uint64_t)(x >> 16 & 0xff) << (8 * b);
+                /* noisy 2: the even planes flat, the odd ones one byte */
+                bits |= (uint64_t)(noisy == 2 && b % 2 ? 0x5a : x >> 16 & 0xff) << (8 * b);
             }
             double v;
             memcpy(&v, &bits, sizeof v);
@@ -401,6 +404,13 @@ static void check_wide_planes(void)
                 CHECK((out[2] & 6) != 0); /* fixed or dynamic Huffman */
             CHECK_INT_EQ(unfilter(out, out_len, plain, sizeof plain), sizeof plain);
             CHECK(memcmp(plain, want, sizeof want) == 0);
+            /* a full flush's empty stored block ends with LEN 0000, NLEN
+             * ffff: one per coded run after a stored one (noisy 1: plane 6;
+             * noisy 2: planes 1, 3, 5) */
+            int flushes = 0;
+            for (size_t i = 0; i + 4 <= out_len; i++)
+                flushes += out[i] == 0 && out[i + 1] == 0 && out[i + 2] == 0xff && out[i + 3] == 0xff;
+            CHECK_INT_EQ(flushes, noisy == 2 ? 3 : noisy);
         }
         free(out);
         rec_chunker_free(c);
