@@ -18,8 +18,9 @@
  *              REC_DEFLATE_WIDE_STRATEGY (measured, rec_internal.h), one
  *              byte plane at a time, a plane of flat histogram (random low
  *              mantissa bytes) as a stored block (REC_DEFLATE_FLAT_PERMILLE):
- *              both only change the compressed bytes, every inflate reads them.
- *              The stream is a raw deflate (windowBits -15) wrapped here in
+ *              both only change the compressed bytes, every inflate reads them;
+ *              a full flush before a coded plane that follows a stored one
+ *              (rec_chunk_deflate_planes). The stream is a raw deflate (windowBits -15) wrapped here in
  *              the 2-byte header zlib writes and the big-endian Adler-32 of
  *              the input, computed by rec_chunk_adler32 (SSE2; zlib 1.2's
  *              is byte by byte): the same bytes as zlib's own wrapper;
@@ -27,6 +28,9 @@
  *              little-endian uint32.
  * Only for a little-endian host (the file's float64 is IEEE little-endian):
  * elsewhere rec_chunk_native returns 0 and the caller uses H5Dwrite.
+ *
+ * A chunk of one value packs to bytes that depend on nothing else: a
+ * chunker keeps the last few and copies them (REC_CHUNK_CONST_MEMO).
  *
  * Filtering (rec_chunk_pack) touches only memory and the given chunker, so
  * every engine thread may pack chunks at once, each with its own chunker
