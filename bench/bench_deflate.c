@@ -10,7 +10,7 @@
  * Fletcher-32), and the CPU of our Adler-32 and Fletcher-32 and of the
  * shuffle.
  *
- *   bench_deflate FILE.h5 [--repeat R] [--verbose] [--only M]
+ *   bench_deflate FILE.h5 [--repeat R] [--verbose] [--only M] [--flat P] [--split 0/1] [--flush 0/1]
  *
  * Methods: zlib level 1 as rec_chunk.c did before libdeflate (raw stream,
  * Z_RLE for a group wider than REC_SERIES_WIDE_ENTITIES, our Adler-32 and
@@ -105,20 +105,30 @@ static size_t zlib_raw(z_stream *z, const unsigned char *in, size_t n, unsigned 
 static unsigned flat_permille = REC_DEFLATE_FLAT_PERMILLE; /* --flat: stored when 256 * sum c^2 <= m^2 * flat / 1000, m samples */
 static uint64_t planes_total, planes_stored;
 static int split_every_plane; /* --split 1: a block ends after every plane */
+static int flush_after_stored = 1; /* --flush 0: no full flush before a coded plane after a stored one */
 
 /* zlib Z_RLE level 1, but each byte plane (elem_size of them, n / elem_size
  * bytes each) with a flat histogram is written as a stored block:
- * deflateParams switches level 0 <-> 1 between runs of planes. */
+ * deflateParams switches level 0 <-> 1 between runs of planes, and a full
+ * flush comes before a coded plane that follows a stored one (as
+ * rec_chunk.c; --flush 0 leaves it out). */
 static size_t zlib_planes(z_stream *z, const unsigned char *in, size_t n, size_t elem_size, unsigned char *out,
                           size_t cap)
 {
     if (zlib_begin(z, out, cap) != 0)
         return 0;
     size_t plane = n / elem_size;
+    int stored_before = 0;
     for (size_t k = 0; k < elem_size; k++) {
         int flat = rec_chunk_plane_flat(in + k * plane, plane, flat_permille);
         planes_total++;
         planes_stored += flat;
+        if (flush_after_stored && stored_before && !flat) {
+            z->avail_in = 0;
+            if (deflate(z, Z_FULL_FLUSH) != Z_OK)
+                return 0;
+        }
+        stored_before = flat;
         if (deflateParams(z, flat ? 0 : 1, Z_RLE) != Z_OK)
             return 0;
         z->next_in = (unsigned char *)(uintptr_t)(in + k * plane);
@@ -215,7 +225,7 @@ static int reserve(bench *b, size_t n, size_t stored)
     if (need <= b->cap)
         return 0;
     b->cap = need;
-    b->out_cap = compressBound((uLong)need) + 64;
+    b->out_cap = compressBound((uLong)need) + 128; /* + an empty stored block per plane */
     free(b->plain);
     free(b->unshuffled);
     free(b->out);
@@ -289,7 +299,7 @@ static herr_t visit(hid_t root, const char *name, const H5O_info_t *info, void *
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_deflate FILE.h5 [--repeat R] [--verbose] [--only M]\n");
+        fprintf(stderr, "usage: bench_deflate FILE.h5 [--repeat R] [--verbose] [--only M] [--flat P] [--split 0/1] [--flush 0/1]\n");
         return 2;
     }
     static bench b;
@@ -302,6 +312,8 @@ int main(int argc, char **argv)
             b.verbose = 1;
         else if (strcmp(argv[i], "--split") == 0 && i + 1 < argc)
             split_every_plane = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--flush") == 0 && i + 1 < argc)
+            flush_after_stored = atoi(argv[++i]);
         else if (strcmp(argv[i], "--flat") == 0 && i + 1 < argc) {
             char *end;
             unsigned long v = strtoul(argv[++i], &end, 10);
