@@ -18,10 +18,11 @@
  *              REC_DEFLATE_WIDE_STRATEGY (measured, rec_internal.h), one
  *              byte plane at a time, a plane of flat histogram (random low
  *              mantissa bytes) as a stored block (REC_DEFLATE_FLAT_PERMILLE):
- *              both only change the compressed bytes, every inflate reads them;
- *              a full flush before a coded plane that follows a stored one
- *              (rec_chunk_deflate_planes). The stream is a raw deflate (windowBits -15) wrapped here in
- *              the 2-byte header zlib writes and the big-endian Adler-32 of
+ *              both only change the compressed bytes, every inflate reads
+ *              them; a full flush before a coded plane that follows a
+ *              stored one (rec_chunk_deflate_planes). The stream is a raw
+ *              deflate (windowBits -15) wrapped here in the 2-byte header
+ *              zlib writes and the big-endian Adler-32 of
  *              the input, computed by rec_chunk_adler32 (SSE2; zlib 1.2's
  *              is byte by byte): the same bytes as zlib's own wrapper;
  *   fletcher32 H5_checksum_fletcher32 of the deflated bytes, appended as a
@@ -579,7 +580,7 @@ int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, 
             memcpy(c->padded + row * chunk_cols, cells + row * cols, (size_t)cols * sizeof *cells);
         cells = c->padded;
     }
-    uint64_t bits;
+    uint64_t bits = 0;
     int constant = REC_CHUNK_KEEP_CONSTANTS && chunk_constant(cells, n_cells, &bits);
     const rec_const_chunk *kept = constant ? const_chunk_find(c, bits, n_cells, wide != 0) : NULL;
     if (kept != NULL) {
