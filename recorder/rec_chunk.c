@@ -401,12 +401,28 @@ int rec_chunk_plane_flat(const unsigned char *p, size_t n, unsigned flat_permill
      * for the previous one's store (5 % of a headline run). */
     uint32_t count[4][256];
     memset(count, 0, sizeof count);
+    /* Every 4th byte is sampled: ceil(n / 4) of them, and the plane is flat
+     * when sum c^2 * 256,000 <= that squared times flat_permille. Since sum
+     * c^2 >= c^2 for any one value, a plane whose first byte already
+     * counts too often is not flat, whatever follows: checked once, after
+     * the first 128 samples (a plane of one repeated byte, most planes of
+     * a steady series, stops there). */
+    const uint64_t all_samples = (n + 3) / 4, limit = all_samples * all_samples * flat_permille;
+    const size_t early_end = n >= 512 ? 512 : 0;
     size_t samples = 0, i = 0;
-    for (; i + 12 < n; i += 16, samples += 4) {
-        count[0][p[i]]++;
-        count[1][p[i + 4]]++;
-        count[2][p[i + 8]]++;
-        count[3][p[i + 12]]++;
+    for (int pass = 0; pass < 2; pass++) {
+        const size_t end = pass == 0 ? early_end : n;
+        for (; i + 12 < end; i += 16, samples += 4) {
+            count[0][p[i]]++;
+            count[1][p[i + 4]]++;
+            count[2][p[i + 8]]++;
+            count[3][p[i + 12]]++;
+        }
+        if (pass == 0 && early_end > 0) {
+            const uint64_t c = (uint64_t)count[0][p[0]] + count[1][p[0]] + count[2][p[0]] + count[3][p[0]];
+            if (c * c * 256u * 1000u > limit)
+                return 0;
+        }
     }
     for (; i < n; i += 4, samples++)
         count[0][p[i]]++;

@@ -442,6 +442,35 @@ static void check_plane_flat(void)
     memset(p, 0x40, sizeof p);
     CHECK(!rec_chunk_plane_flat(p, 4096, 255999));
     CHECK(rec_chunk_plane_flat(p, 4096, 256000));
+    /* The early answer (the first byte's count after 128 samples) against
+     * the rule computed here with one table over every sample: planes of
+     * 400-4,101 bytes whose bytes are the first one's with probability
+     * 0-100 % in steps (else pseudo-random), at several permille. */
+    static unsigned char q[4101];
+    static const unsigned permilles[5] = {1000, 2000, 5000, 20000, 100000};
+    uint32_t x = 4242;
+    int early_cases = 0;
+    for (int k = 0; k < 400; k++) {
+        const size_t n = 400 + (size_t)(k * 37) % 3702;
+        const unsigned dominance = (unsigned)(k % 11) * 10; /* percent */
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            q[i] = i > 0 && (x >> 8) % 100 < dominance ? q[0] : (unsigned char)(x >> 16);
+        }
+        uint64_t count[256] = {0}, samples = 0, sum = 0, first = 0;
+        for (size_t i = 0; i < n; i += 4, samples++) {
+            count[q[i]]++;
+            first += i < 512 && q[i] == q[0];
+        }
+        for (int v = 0; v < 256; v++)
+            sum += count[v] * count[v];
+        for (int m = 0; m < 5; m++) {
+            const int want = sum * 256u * 1000u <= samples * samples * permilles[m];
+            CHECK_INT_EQ(rec_chunk_plane_flat(q, n, permilles[m]), want);
+            early_cases += n >= 512 && first * first * 256u * 1000u > samples * samples * permilles[m];
+        }
+    }
+    CHECK(early_cases > 100); /* the early answer was taken often */
 }
 
 /* The shuffle (byte j of element i to j * n + i) on sizes the series and
