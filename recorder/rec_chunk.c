@@ -389,6 +389,20 @@ static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
 /* A wide chunk's cells are float64: 8 byte planes after the shuffle. */
 #define REC_CHUNK_PLANES sizeof(double)
 
+/* Counts every 4th byte of p[*i .. end) into the four tables, 16 bytes
+ * at a time; *i stops where fewer than 16 are left. */
+static void tally_every_4th(uint32_t count[4][256], const unsigned char *p, size_t *i, size_t end)
+{
+    size_t k = *i;
+    for (; k + 12 < end; k += 16) {
+        count[0][p[k]]++;
+        count[1][p[k + 4]]++;
+        count[2][p[k + 8]]++;
+        count[3][p[k + 12]]++;
+    }
+    *i = k;
+}
+
 /* The recorder calls it with REC_DEFLATE_FLAT_PERMILLE: the collision
  * count of random bytes is 1 + 255 / m times a uniform one's, 1.25 for a
  * 4,096-byte plane. Such a plane (the low mantissa bytes of noisy values)
@@ -407,31 +421,23 @@ int rec_chunk_plane_flat(const unsigned char *p, size_t n, unsigned flat_permill
      * counts too often is not flat, whatever follows: checked once, after
      * the first 128 samples (a plane of one repeated byte, most planes of
      * a steady series, stops there). */
-    const uint64_t all_samples = (n + 3) / 4, limit = all_samples * all_samples * flat_permille;
-    const size_t early_end = n >= 512 ? 512 : 0;
-    size_t samples = 0, i = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const size_t end = pass == 0 ? early_end : n;
-        for (; i + 12 < end; i += 16, samples += 4) {
-            count[0][p[i]]++;
-            count[1][p[i + 4]]++;
-            count[2][p[i + 8]]++;
-            count[3][p[i + 12]]++;
-        }
-        if (pass == 0 && early_end > 0) {
-            const uint64_t c = (uint64_t)count[0][p[0]] + count[1][p[0]] + count[2][p[0]] + count[3][p[0]];
-            if (c * c * 256u * 1000u > limit)
-                return 0;
-        }
+    const uint64_t samples = (n + 3) / 4, limit = samples * samples * flat_permille;
+    size_t i = 0;
+    if (n >= 512) {
+        tally_every_4th(count, p, &i, 512);
+        const uint64_t c = (uint64_t)count[0][p[0]] + count[1][p[0]] + count[2][p[0]] + count[3][p[0]];
+        if (c * c * 256u * 1000u > limit)
+            return 0;
     }
-    for (; i < n; i += 4, samples++)
+    tally_every_4th(count, p, &i, n);
+    for (; i < n; i += 4)
         count[0][p[i]]++;
     uint64_t collisions = 0;
     for (int v = 0; v < 256; v++) {
         const uint64_t c = (uint64_t)count[0][v] + count[1][v] + count[2][v] + count[3][v];
         collisions += c * c;
     }
-    return collisions * 256u * 1000u <= (uint64_t)samples * samples * flat_permille;
+    return collisions * 256u * 1000u <= limit;
 }
 
 /* A wide chunk's shuffled bytes, one byte plane (REC_CHUNK_PLANES of them)
