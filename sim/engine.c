@@ -1382,6 +1382,19 @@ static uint32_t lp_rank(const sim_engine *eng, uint32_t lp, uint32_t first, uint
     return (uint32_t)((k * ranks) / n);
 }
 
+/* lp_rank over the spread LPs as partition_lps chose them (a
+ * sim_lp_rank_fn for the shared records' readers). */
+static int rank_of_lp(const void *ctx, uint32_t lp)
+{
+    const sim_engine *eng = ctx;
+    uint32_t first = 0, end = eng->lp_count;
+    if (eng->spread_set && eng->spread_first < eng->spread_end && eng->spread_end <= eng->lp_count) {
+        first = eng->spread_first;
+        end = eng->spread_end;
+    }
+    return (int)lp_rank(eng, lp, first, end);
+}
+
 /* Gives each rank its LPs (lp_rank) and deals each rank's LPs to its
  * threads, an equal share of each kind of LP to each thread (sim/lp_deal.h); a
  * thread's slots are a contiguous block holding its LPs in increasing id. */
@@ -1478,6 +1491,16 @@ int sim_share(sim_engine *eng, const char *name, void *base, size_t elem_bytes, 
     return sim_shares_add(&eng->shares, name, base, elem_bytes, count);
 }
 
+int sim_share_reader(sim_engine *eng, const void *base, size_t first, size_t count, uint32_t reader_lp)
+{
+    return sim_shares_reader(&eng->shares, base, first, count, reader_lp);
+}
+
+int sim_share_local_bytes(sim_engine *eng, const void *base, size_t offset, size_t len)
+{
+    return sim_shares_local_bytes(&eng->shares, base, offset, len);
+}
+
 /* Distributed: the records of sim_share regions this rank's LPs marked in
  * the window reach every rank (sim/share.h). Serial. 0 or -1 (engine
  * error set). */
@@ -1537,7 +1560,9 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
         drop_foreign_events(eng);
         char err[SIM_ERROR_LEN];
         if (eng->shares.n > 0 &&
-            sim_shares_begin(&eng->shares, eng->cfg.share_round_bytes, eng->cfg.share_check, err, sizeof err) != 0) {
+            sim_shares_begin(&eng->shares, eng->cfg.share_round_bytes, eng->cfg.share_check, eng->cfg.threads,
+                             eng->rank, rank_of_lp, eng,
+                             err, sizeof err) != 0) {
             set_engine_error(eng, "%s", err);
             return -1;
         }
@@ -1572,11 +1597,13 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
         eng->stats.stolen_groups += eng->ctxs[t].stolen_groups;
     }
     if (eng->ranks > 1) { /* every rank reports the whole run's counts */
-        uint64_t sums[3] = {eng->stats.events, eng->stats.remote_events, eng->stats.rank_events};
-        if (sim_mpi_sum_u64(sums, 3) == 0) {
+        uint64_t sums[4] = {eng->stats.events, eng->stats.remote_events, eng->stats.rank_events,
+                            eng->shares.sent_bytes};
+        if (sim_mpi_sum_u64(sums, 4) == 0) {
             eng->stats.events = sums[0];
             eng->stats.remote_events = sums[1];
             eng->stats.rank_events = sums[2];
+            eng->stats.share_bytes = sums[3];
         }
     }
     eng->stats.rebalances = eng->rebalances;

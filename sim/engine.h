@@ -116,6 +116,7 @@ typedef struct sim_stats {
     double team_serial_wall_s, team_redeal_wall_s; /* team epochs: window ends; re-deals by measured cost */
     uint64_t remote_events; /* events sent to another LP */
     uint64_t rank_events;   /* of which sent to an LP of another MPI rank */
+    uint64_t share_bytes;   /* distributed: bytes of shared records (sim_share) the ranks sent, summed */
     uint64_t thread_events; /* of which sent to an LP of another thread's block of this rank
                                (this rank; follows the deal, varies from run to run, never a result) */
     uint64_t stolen_groups; /* due groups of LPs run by a thread that had finished its own block
@@ -218,6 +219,21 @@ void sim_spread_lps(sim_engine *eng, uint32_t first, uint32_t end);
  * equals the one-process memory at window boundaries. No effect in one
  * process. Returns 0 or -1. */
 int sim_share(sim_engine *eng, const char *name, void *base, size_t elem_bytes, size_t count);
+/* Declares that records [first, first + count) of the sim_share region at
+ * `base` are read only by LP `reader_lp` (by its handlers; the end of a run
+ * reads them on rank 0 only if reader_lp runs there): a rank that runs
+ * reader_lp sends none of them, so the other ranks' copies may lag. For
+ * records written by many LPs for one reader (a controller's staged
+ * stats). Returns 0, or -1 (no region at base, a range outside it, out of
+ * memory). */
+int sim_share_reader(sim_engine *eng, const void *base, size_t first, size_t count, uint32_t reader_lp);
+/* Declares bytes [offset, offset + len) of every record of the sim_share
+ * region at `base` local: written and read back by one LP in one handler,
+ * read nowhere else (not at the run's end either). Writing them alone
+ * needs no sim_share_touch, check mode ignores them, and they reach other
+ * ranks only with a record marked for another write. Returns 0, or -1 (no
+ * region at base, bytes outside a record). */
+int sim_share_local_bytes(sim_engine *eng, const void *base, size_t offset, size_t len);
 
 /* Marks the record of a sim_share region that holds the byte at `record` as
  * written in this window (by the running handler, a window hook or window

@@ -2,6 +2,7 @@
  * share.h). */
 #include "sim/share.h"
 
+#include <omp.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,13 +12,29 @@
 #include "sim/engine.h"
 #include "sim/mpi_link.h"
 
+typedef struct {
+    size_t first, count;
+    uint32_t lp;
+} share_reader;
+
 struct sim_share_region {
     char *name;
     unsigned char *base;
     size_t elem_bytes, count, bytes;
-    _Atomic uint64_t *marks; /* a bit per record written here this window */
+    /* A bit per record written here this window, in planes of
+     * words_of(count) words: plane t < threads is engine thread t's (only it
+     * writes there, without a locked instruction: a lock drains the store
+     * buffer, and the marks follow a host's stores to the records it
+     * writes), plane `threads` any other thread's (atomic OR) and, after
+     * fold_marks, all of them. */
+    _Atomic uint64_t *marks;
+    int threads;
     uint64_t *got;          /* a bit per record taken from another rank this window */
     unsigned char *shadow;  /* check mode: the region as at the last window end */
+    share_reader *readers;  /* sim_shares_reader's ranges */
+    int n_readers;
+    uint64_t *kept;         /* a bit per record whose only reader runs on this rank: never sent */
+    size_t local_off, local_len; /* sim_shares_local_bytes: in no comparison */
 };
 
 enum { SHARE_ROUND_BYTES = 1 << 20 };
@@ -40,14 +57,45 @@ static sim_shares *marking;
 
 static size_t words_of(size_t count) { return count / 64 + 1; }
 
+/* Sets `bits` in word w of the marks of the calling thread's plane. */
+static void mark_word(sim_share_region *g, size_t w, uint64_t bits)
+{
+    const int threads = g->threads, t = omp_get_thread_num();
+    const size_t words = words_of(g->count);
+    if (omp_get_level() <= 1 && t >= 0 && t < threads) {
+        _Atomic uint64_t *m = &g->marks[(size_t)t * words + w];
+        atomic_store_explicit(m, atomic_load_explicit(m, memory_order_relaxed) | bits, memory_order_relaxed);
+    } else {
+        atomic_fetch_or_explicit(&g->marks[(size_t)threads * words + w], bits, memory_order_relaxed);
+    }
+}
+
 static void mark(sim_share_region *g, size_t i)
 {
-    atomic_fetch_or_explicit(&g->marks[i / 64], (uint64_t)1 << (i % 64), memory_order_relaxed);
+    mark_word(g, i / 64, (uint64_t)1 << (i % 64));
+}
+
+/* Word w of all marks (after fold_marks). */
+static uint64_t all_marks(const sim_share_region *g, size_t w)
+{
+    return atomic_load_explicit(&g->marks[(size_t)g->threads * words_of(g->count) + w], memory_order_relaxed);
 }
 
 static int marked(const sim_share_region *g, size_t i)
 {
-    return (atomic_load_explicit(&g->marks[i / 64], memory_order_relaxed) >> (i % 64)) & 1;
+    return (all_marks(g, i / 64) >> (i % 64)) & 1;
+}
+
+/* Word w of g's marks without the records kept here (their reader runs on
+ * this rank): what this rank sends (after fold_marks). */
+static uint64_t sent_marks(const sim_share_region *g, size_t w)
+{
+    return all_marks(g, w) & ~g->kept[w];
+}
+
+static int sent(const sim_share_region *g, size_t i)
+{
+    return (sent_marks(g, i / 64) >> (i % 64)) & 1;
 }
 
 static sim_share_region *region_of(const void *p, size_t *index)
@@ -88,9 +136,24 @@ void sim_share_touch_list(const void *base, size_t elem_bytes, const uint32_t *i
                 elem_bytes, g->name, g->elem_bytes);
         abort();
     }
-    for (size_t j = 0; j < n; j++)
-        if (first + index[j] < g->count)
-            mark(g, first + index[j]);
+    /* one update per run of records in one word of marks (a host's VMs
+     * and its staged stats lie in runs), not one per record */
+    size_t word = SIZE_MAX;
+    uint64_t bits = 0;
+    for (size_t j = 0; j < n; j++) {
+        const size_t i = first + index[j];
+        if (i >= g->count)
+            continue;
+        if (i / 64 != word) {
+            if (bits)
+                mark_word(g, word, bits);
+            word = i / 64;
+            bits = 0;
+        }
+        bits |= (uint64_t)1 << (i % 64);
+    }
+    if (bits)
+        mark_word(g, word, bits);
 }
 
 int sim_shares_add(sim_shares *s, const char *name, void *base, size_t elem_bytes, size_t count)
@@ -110,8 +173,95 @@ int sim_shares_add(sim_shares *s, const char *name, void *base, size_t elem_byte
     return 0;
 }
 
-int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, char *err, size_t err_len)
+int sim_shares_reader(sim_shares *s, const void *base, size_t first, size_t count, uint32_t reader_lp)
 {
+    for (int k = 0; k < s->n; k++) {
+        sim_share_region *g = &s->regions[k];
+        if (g->base != base)
+            continue;
+        if (first > g->count || count > g->count - first)
+            return -1;
+        share_reader *grown = realloc(g->readers, (size_t)(g->n_readers + 1) * sizeof *grown);
+        if (!grown)
+            return -1;
+        g->readers = grown;
+        g->readers[g->n_readers++] = (share_reader){.first = first, .count = count, .lp = reader_lp};
+        return 0;
+    }
+    return -1;
+}
+
+int sim_shares_local_bytes(sim_shares *s, const void *base, size_t offset, size_t len)
+{
+    for (int k = 0; k < s->n; k++) {
+        sim_share_region *g = &s->regions[k];
+        if (g->base != base)
+            continue;
+        if (offset > g->elem_bytes || len > g->elem_bytes - offset)
+            return -1;
+        g->local_off = offset;
+        g->local_len = len;
+        return 0;
+    }
+    return -1;
+}
+
+/* 1 when records a and b of g hold the same bytes outside its local bytes. */
+static int same_record(const sim_share_region *g, const unsigned char *a, const unsigned char *b)
+{
+    const size_t after = g->local_off + g->local_len;
+    return memcmp(a, b, g->local_off) == 0 && memcmp(a + after, b + after, g->elem_bytes - after) == 0;
+}
+
+/* Sets bits [first, first + count) of a bitmask to `on`. */
+static void set_bits(uint64_t *bits, size_t first, size_t count, int on)
+{
+    for (size_t i = first; i < first + count; i++) {
+        const uint64_t bit = (uint64_t)1 << (i % 64);
+        bits[i / 64] = on ? bits[i / 64] | bit : bits[i / 64] & ~bit;
+    }
+}
+
+/* g's kept bits: the records of ranges whose reader runs on `rank`, less
+ * those of any range whose reader runs elsewhere (a record in both still
+ * has to travel). */
+static void set_kept(sim_share_region *g, int rank, sim_lp_rank_fn rank_of, const void *ctx)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (int j = 0; j < g->n_readers; j++) {
+            const share_reader *r = &g->readers[j];
+            const int here = rank_of(ctx, r->lp) == rank;
+            if (pass == 0 && here)
+                set_bits(g->kept, r->first, r->count, 1);
+            else if (pass == 1 && !here)
+                set_bits(g->kept, r->first, r->count, 0);
+        }
+}
+
+/* Moves every thread's marks into plane `threads` (serial, between
+ * windows), so that a record's mark is one bit. */
+static void fold_marks(sim_share_region *g)
+{
+    const size_t words = words_of(g->count);
+    _Atomic uint64_t *all = &g->marks[(size_t)g->threads * words];
+    for (int t = 0; t < g->threads; t++) {
+        _Atomic uint64_t *plane = &g->marks[(size_t)t * words];
+        for (size_t w = 0; w < words; w++) {
+            const uint64_t bits = atomic_load_explicit(&plane[w], memory_order_relaxed);
+            if (bits) {
+                atomic_store_explicit(&all[w], atomic_load_explicit(&all[w], memory_order_relaxed) | bits,
+                                      memory_order_relaxed);
+                atomic_store_explicit(&plane[w], 0, memory_order_relaxed);
+            }
+        }
+    }
+}
+
+int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, int threads, int rank, sim_lp_rank_fn rank_of,
+                     const void *rank_ctx, char *err, size_t err_len)
+{
+    if (threads < 1)
+        threads = 1;
     const char *env = getenv("VDCSIM_SHARE_CHECK");
     s->check = check || (env && env[0] && strcmp(env, "0") != 0);
     if (round_bytes == 0)
@@ -121,8 +271,11 @@ int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, char *err, si
         free(g->marks);
         free(g->got);
         free(g->shadow);
-        g->marks = calloc(words_of(g->count), sizeof *g->marks);
+        free(g->kept);
+        g->threads = threads;
+        g->marks = calloc(words_of(g->count) * (size_t)(threads + 1), sizeof *g->marks);
         g->got = calloc(words_of(g->count), sizeof *g->got);
+        g->kept = calloc(words_of(g->count), sizeof *g->kept);
         g->shadow = s->check ? malloc(g->bytes + 1) : NULL;
         size_t need = sizeof(uint64_t) + sizeof(share_head) + g->elem_bytes;
         if (need > s->cap || round_bytes > s->cap) { /* a round's block holds at least one record */
@@ -130,13 +283,15 @@ int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, char *err, si
             s->cap = need > round_bytes ? need : round_bytes;
             s->buf = malloc(s->cap);
         }
-        if (!g->marks || !g->got || (s->check && !g->shadow) || !s->buf) {
+        if (!g->marks || !g->got || !g->kept || (s->check && !g->shadow) || !s->buf) {
             snprintf(err, err_len, "out of memory preparing shared records");
             return -1;
         }
         if (s->check)
             memcpy(g->shadow, g->base, g->bytes);
+        set_kept(g, rank, rank_of, rank_ctx);
     }
+    s->sent_bytes = 0;
     marking = s;
     return 0;
 }
@@ -155,6 +310,8 @@ void sim_shares_free(sim_shares *s)
         free(s->regions[k].marks);
         free(s->regions[k].got);
         free(s->regions[k].shadow);
+        free(s->regions[k].kept);
+        free(s->regions[k].readers);
     }
     free(s->regions);
     free(s->buf);
@@ -162,14 +319,15 @@ void sim_shares_free(sim_shares *s)
     *s = (sim_shares){0};
 }
 
-/* Check mode: every record that differs from the shadow must be marked. */
+/* Check mode: every record that differs from the shadow (outside its local
+ * bytes) must be marked. */
 static void check_marks(const sim_shares *s, int rank)
 {
     for (int k = 0; k < s->n; k++) {
         const sim_share_region *g = &s->regions[k];
         for (size_t i = 0; i < g->count; i++) {
             const size_t at = i * g->elem_bytes;
-            if (!marked(g, i) && memcmp(g->base + at, g->shadow + at, g->elem_bytes) != 0) {
+            if (!marked(g, i) && !same_record(g, g->base + at, g->shadow + at)) {
                 fprintf(stderr,
                         "vdcsim: rank %d: record %zu of shared region '%s' changed in this window without "
                         "sim_share_touch (VDCSIM_SHARE_CHECK)\n",
@@ -192,7 +350,7 @@ static int take_run(sim_share_region *g, const share_head *h, const unsigned cha
         const size_t i = (size_t)h->first + j;
         const uint64_t bit = (uint64_t)1 << (i % 64);
         const int seen = marked(g, i) || (g->got[i / 64] & bit);
-        if (seen && rc == 0 && memcmp(now + j * g->elem_bytes, theirs + j * g->elem_bytes, g->elem_bytes) != 0) {
+        if (seen && rc == 0 && !same_record(g, now + j * g->elem_bytes, theirs + j * g->elem_bytes)) {
             if (!err[0])
                 snprintf(err, err_len, "record %zu of shared region '%s' was written on two ranks in one window (rank %d)",
                          i, g->name, r);
@@ -248,7 +406,7 @@ static size_t pack_round(sim_shares *s, int *k, size_t *i, uint64_t *left)
     for (; *k < s->n; (*k)++, *i = 0) {
         sim_share_region *g = &s->regions[*k];
         while (*i < g->count) {
-            const uint64_t w = atomic_load_explicit(&g->marks[*i / 64], memory_order_relaxed) >> (*i % 64);
+            const uint64_t w = sent_marks(g, *i / 64) >> (*i % 64);
             if (w == 0) {
                 *i = (*i / 64 + 1) * 64;
                 continue;
@@ -259,7 +417,7 @@ static size_t pack_round(sim_shares *s, int *k, size_t *i, uint64_t *left)
             /* the run from *i: as long as the marks go on and the block has room */
             const size_t room = (s->cap - len - sizeof(share_head)) / g->elem_bytes;
             size_t n = 1;
-            while (n < room && *i + n < g->count && n < UINT32_MAX && marked(g, *i + n))
+            while (n < room && *i + n < g->count && n < UINT32_MAX && sent(g, *i + n))
                 n++;
             share_head h = {.region = (uint32_t)*k, .count = (uint32_t)n, .first = *i};
             memcpy(s->buf + len, &h, sizeof h);
@@ -275,13 +433,15 @@ static size_t pack_round(sim_shares *s, int *k, size_t *i, uint64_t *left)
 int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_len)
 {
     err[0] = '\0';
+    for (int k = 0; k < s->n; k++)
+        fold_marks(&s->regions[k]);
     if (s->check)
         check_marks(s, rank);
     uint64_t left = 0;
     for (int k = 0; k < s->n; k++) {
         const sim_share_region *g = &s->regions[k];
         for (size_t w = 0; w < words_of(g->count); w++)
-            left += (uint64_t)__builtin_popcountll(atomic_load_explicit(&g->marks[w], memory_order_relaxed));
+            left += (uint64_t)__builtin_popcountll(sent_marks(g, w));
     }
     size_t *lens = calloc((size_t)ranks, sizeof *lens);
     if (!lens) {
@@ -293,6 +453,7 @@ int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_le
     while (more) {
         const size_t len = pack_round(s, &k, &i, &left);
         memcpy(s->buf, &left, sizeof left);
+        s->sent_bytes += len;
         if (sim_mpi_allgather(s->buf, len, &s->recv, lens) != 0) {
             free(lens);
             snprintf(err, err_len, "MPI: exchanging shared records failed");
@@ -305,8 +466,9 @@ int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_le
     free(lens);
     for (k = 0; k < s->n; k++) {
         sim_share_region *g = &s->regions[k];
+        _Atomic uint64_t *all = &g->marks[(size_t)g->threads * words_of(g->count)];
         for (size_t w = 0; w < words_of(g->count); w++) {
-            atomic_store_explicit(&g->marks[w], 0, memory_order_relaxed);
+            atomic_store_explicit(&all[w], 0, memory_order_relaxed);
             g->got[w] = 0;
         }
         if (s->check)

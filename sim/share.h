@@ -6,9 +6,11 @@
  *    sim_shares_add before the run. While a distributed run has begun
  *    (sim_shares_begin .. sim_shares_end), sim_share_touch (sim/engine.h)
  *    marks the record holding a byte as written here in this window; any
- *    thread may mark at any time (an atomic OR of one bit).
+ *    thread may mark at any time (an engine thread into its own plane of
+ *    bits, any other thread with an atomic OR).
  *  - sim_shares_sync, called serially by every rank after every window,
- *    sends every rank the records this rank marked, whole, and takes the
+ *    sends every rank the records this rank marked, whole (except those
+ *    whose declared only reader runs on this rank), and takes the
  *    records the others marked (MPI_Allgatherv in rounds of at most
  *    round_bytes per rank; all ranks call the same collectives). A record
  *    marked on two ranks with different bytes breaks the models' rule (one
@@ -36,14 +38,36 @@ typedef struct sim_shares {
     unsigned char *buf; /* one round's block of packed records */
     size_t cap;
     sim_mpi_buf recv;   /* every rank's blocks of a round, kept from window to window */
+    uint64_t sent_bytes; /* bytes this rank packed since sim_shares_begin (heads, records, counts) */
 } sim_shares;
+
+/* The MPI rank that runs LP `lp` (the engine's partition). */
+typedef int (*sim_lp_rank_fn)(const void *ctx, uint32_t lp);
 
 /* Declares a region; `name` (copied) is for messages. 0, or -1 out of memory. */
 int sim_shares_add(sim_shares *s, const char *name, void *base, size_t elem_bytes, size_t count);
-/* Before a distributed run's first window: the marks (and the shadow in
- * check mode), and sim_share_touch starts marking into `s`. 0, or -1 with a
+/* Declares that records [first, first + count) of the region declared at
+ * `base` are read only by LP `reader_lp`: a rank that runs that LP keeps
+ * the ones its LPs mark (sends them to no rank), and the other ranks' copies
+ * of them may lag. A record in several ranges is sent unless every one of
+ * their readers runs here. 0, or -1 (no region at base, a range outside
+ * it, out of memory). */
+int sim_shares_reader(sim_shares *s, const void *base, size_t first, size_t count, uint32_t reader_lp);
+/* Declares bytes [offset, offset + len) of every record of the region at
+ * `base` local: results an LP writes and reads back in the same handler
+ * only (a host's per-VM CPU figures of a sample). A write of them alone
+ * needs no mark, check mode and the two-writers test ignore them, and they
+ * travel only with a record marked for another write, so other ranks'
+ * copies of them lag. 0, or -1 (no region at base, bytes outside a record). */
+int sim_shares_local_bytes(sim_shares *s, const void *base, size_t offset, size_t len);
+/* Before a distributed run's first window, on `rank` with `threads` engine
+ * threads (OpenMP thread numbers; each marks into its own plane, any other
+ * thread atomically into a common one): the marks (and the shadow in check
+ * mode), the records kept here (rank_of(rank_ctx, reader)
+ * == rank), and sim_share_touch starts marking into `s`. 0, or -1 with a
  * message in err. */
-int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, char *err, size_t err_len);
+int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, int threads, int rank, sim_lp_rank_fn rank_of,
+                     const void *rank_ctx, char *err, size_t err_len);
 /* After a window, serial, on every rank. 0, or -1 with a message in err
  * (the rounds still run to their end, so the ranks stay in step). */
 int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_len);

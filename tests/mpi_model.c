@@ -17,9 +17,21 @@
  * runs in check mode (cfg.share_check); with --miss-mark LP 5 leaves its
  * record 3 (record 5 x 16 + 3 = 83 of the array) unmarked at its first
  * sample at t >= 1 s, which check mode must stop naming that record.
- * Usage: mpi_model OUT.h5 THREADS [--mpi [--miss-mark]]
+ *
+ * A second shared array, `staged`, has one reader: at each sample LP i
+ * writes its record staged[2 i + parity] (the sample's count, marked) and
+ * LP 0 adds up every LP's record of the previous sample into
+ * /series/lps/staged_sum (entity 0), so a record that did not reach LP 0's
+ * rank changes the file. The records are declared read by LP 0 alone
+ * (sim_share_reader: a rank running LP 0 sends none; --no-reader leaves
+ * that out, to compare the bytes sent). Each record's scratch word is
+ * written at every PHOLD event and read back in the same handler, never
+ * marked: local bytes (sim_share_local_bytes), which check mode must
+ * ignore. Rank 0 prints share_bytes, the bytes of shared records sent.
+ * Usage: mpi_model OUT.h5 THREADS [--mpi [--miss-mark] [--no-reader]]
  */
 #include <gsl/gsl_randist.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +53,18 @@ typedef struct {
 static shared_rec shared[N_LPS * SHARED_PER_LP];
 static int miss_mark; /* --miss-mark: one write left unmarked (check mode's test) */
 
+/* LP i's records of the samples of even and odd index: staged[2 i + parity] */
+typedef struct {
+    uint64_t count;   /* the LP's received count at that sample */
+    uint64_t sample;  /* the sample's index */
+    uint64_t scratch; /* local: written and read in one handler */
+    uint64_t unused;
+} staged_rec;
+static staged_rec staged[2 * N_LPS];
+
 typedef struct {
     recorder *rec;
-    int series, kind;
+    int series, staged_series, kind;
     uint32_t phold_kind, sample_kind;
     uint64_t received, log_seq;
 } lp_state;
@@ -60,10 +81,30 @@ static void handle(sim_ctx *ctx, void *state, const sim_event *ev)
             if (!(miss_mark && sim_self(ctx) == 5 && i == 3 && sim_now(ctx) >= 1000000000LL))
                 sim_share_touch(&mine[i]);
         }
+        const uint64_t k = (uint64_t)(sim_now(ctx) / SAMPLE_NS);
+        staged_rec *st = &staged[2 * sim_self(ctx) + k % 2];
+        st->count = s->received;
+        st->sample = k;
+        sim_share_touch(st);
+        if (sim_self(ctx) == 0 && k > 0) { /* the reader: every LP's record of sample k - 1 */
+            uint64_t sum = 0;
+            for (uint32_t i = 0; i < N_LPS; i++) {
+                const staged_rec *prev = &staged[2 * i + (k - 1) % 2];
+                if (prev->sample != k - 1)
+                    abort(); /* a record that did not arrive */
+                sum += prev->count;
+            }
+            rec_series_put(s->rec, s->staged_series, sim_now(ctx), 0, (double)sum);
+        }
         sim_send(ctx, sim_self(ctx), SAMPLE_NS, s->sample_kind, NULL, 0);
         return;
     }
     s->received++;
+    /* local bytes: written and read back here, no mark */
+    staged_rec *mine = &staged[2 * sim_self(ctx)];
+    mine->scratch = s->received * 3 + 1;
+    if (mine->scratch != s->received * 3 + 1)
+        abort();
     rec_event(s->rec, sim_thread(ctx), sim_now(ctx), sim_self(ctx), ++s->log_seq, s->kind, ev->src_lp,
               (int64_t)ev->src_seq, 0, (double)s->received);
     gsl_rng *r = sim_rng(ctx, 0);
@@ -86,7 +127,11 @@ int main(int argc, char **argv)
         return 2;
     }
     int mpi = argc > 3 && strcmp(argv[3], "--mpi") == 0, rank = 0, ranks = 1;
-    miss_mark = mpi && argc > 4 && strcmp(argv[4], "--miss-mark") == 0;
+    int no_reader = 0;
+    for (int a = 4; a < argc; a++) {
+        miss_mark |= mpi && strcmp(argv[a], "--miss-mark") == 0;
+        no_reader |= strcmp(argv[a], "--no-reader") == 0;
+    }
     if (mpi && (ranks = sim_mpi_join(&rank)) < 1) {
         fprintf(stderr, "mpi_model: cannot start MPI\n");
         return 1;
@@ -106,19 +151,25 @@ int main(int argc, char **argv)
     uint32_t phold = sim_kind_register(eng, "phold", 1), sample = sim_kind_register(eng, "sample", 0);
     int kind = rec_event_kind(rec, "received");
     int series = rec_series_new(rec, "lps", "received", "events", NULL, N_LPS, 0, SAMPLE_NS);
-    if (kind < 0 || series < 0 || rec_series_new_total(rec, "lps_total", "received", "events", series) < 0) {
+    int staged_series = rec_series_new(rec, "lps", "staged_sum", "events", NULL, N_LPS, 0, SAMPLE_NS);
+    if (kind < 0 || series < 0 || staged_series < 0 ||
+        rec_series_new_total(rec, "lps_total", "received", "events", series) < 0) {
         fprintf(stderr, "mpi_model: %s\n", recorder_error(rec));
         return 1;
     }
     for (uint32_t i = 0; i < N_LPS; i++) {
-        lps[i] = (lp_state){.rec = rec, .series = series, .kind = kind, .phold_kind = phold, .sample_kind = sample};
+        lps[i] = (lp_state){.rec = rec, .series = series, .staged_series = staged_series, .kind = kind,
+                            .phold_kind = phold, .sample_kind = sample};
         sim_lp_new(eng, "lp", handle, &lps[i]);
         sim_schedule(eng, i, 0, sample, NULL, 0);
         gsl_rng *r = sim_engine_rng(eng, i, 0);
         for (int e = 0; e < START_EVENTS; e++)
             sim_schedule(eng, i, LOOKAHEAD_NS + (sim_time_ns)gsl_ran_exponential(r, 2e6), phold, NULL, 0);
     }
-    if (sim_share(eng, "mpi_model shared", shared, sizeof *shared, N_LPS * SHARED_PER_LP) != 0) {
+    if (sim_share(eng, "mpi_model shared", shared, sizeof *shared, N_LPS * SHARED_PER_LP) != 0 ||
+        sim_share(eng, "mpi_model staged", staged, sizeof *staged, 2 * N_LPS) != 0 ||
+        sim_share_local_bytes(eng, staged, offsetof(staged_rec, scratch), sizeof(uint64_t)) != 0 ||
+        (!no_reader && sim_share_reader(eng, staged, 0, 2 * N_LPS, 0) != 0)) {
         fprintf(stderr, "mpi_model: sim_share failed\n");
         return 1;
     }
@@ -139,9 +190,9 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < (size_t)N_LPS * SHARED_PER_LP; i++)
             for (int w = 0; w < 8; w++)
                 sum = (sum ^ shared[i].word[w]) * 1099511628211ull;
-        printf("ranks=%d threads=%d events=%llu rank_events=%llu windows=%llu shared=%016llx\n", ranks, cfg.threads,
-               (unsigned long long)st.events, (unsigned long long)st.rank_events, (unsigned long long)st.windows,
-               (unsigned long long)sum);
+        printf("ranks=%d threads=%d events=%llu rank_events=%llu windows=%llu shared=%016llx share_bytes=%llu\n",
+               ranks, cfg.threads, (unsigned long long)st.events, (unsigned long long)st.rank_events,
+               (unsigned long long)st.windows, (unsigned long long)sum, (unsigned long long)st.share_bytes);
     } else {
         recorder_abort(rec);
     }

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -697,7 +698,14 @@ model_status core_start(model_builder *b, core_model *m, uint32_t n_host_slots, 
     /* Over MPI ranks (docs/engine.md): hosts are spread, every other LP stays
      * on rank 0; a VM's record is written by whichever LP holds the VM. */
     sim_spread_lps(eng, env->first_host_lp, env->first_host_lp + env->n_hosts);
+    /* The CPU figures of a VM's record are the sample's results: its host
+     * writes them for all its VMs and reads them back in the same sample
+     * (its series, the DRS stage), and no LP of a distributable module
+     * reads them elsewhere (model_distributable): local bytes, not sent
+     * each sample (vm.h). */
     if (sim_share(eng, "vms", m->vm_store, sizeof *m->vm_store, env->n_vms) != 0 ||
+        sim_share_local_bytes(eng, m->vm_store, offsetof(vm, cpu_ready_pct),
+                              sizeof(vm) - offsetof(vm, cpu_ready_pct)) != 0 ||
         sim_share(eng, "vm times", m->vm_times, sizeof *m->vm_times, env->n_vms) != 0 ||
         build_demand_states(m, eng) != 0)
         return model_runtime_error(b, "out of memory");

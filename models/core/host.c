@@ -458,7 +458,7 @@ static void host_sample(sim_ctx *ctx, host *h)
     if (host_contention_step_pods(s.spec, env->vm_spec_store, env->vm_store, h->vm_slots, s.in, h->n_vms,
                                   interval_ms, sc, &s.pods, NULL, &s.totals) != 0) /* no per-VM details: nobody reads them */
         abort();
-    sim_share_touch_list(env->vm_store, sizeof *env->vm_store, h->vm_slots, h->n_vms); /* their cpu_* fields */
+    /* their cpu_* fields need no mark: local bytes of the shared records (core_build.c) */
     sc->numa_cache = NULL;
     for (const host_feature *f = first_feature(h); f < end_feature(h); f++)
         if (f->hooks->adjust_totals)

@@ -97,7 +97,9 @@ typedef struct vm {
     uint32_t boot_epoch;   /* counts starts; a boot-end event of an older start is stale */
     float cpu_ready_pct;   /* % of runnable time spent waiting (host sample step, below) */
     /* Written by the host's sample step (models/host/host_contention.c) for
-     * running VMs; other models read them. */
+     * running VMs; other models read them. Over MPI ranks these bytes are
+     * local (sim_share_local_bytes): a model that reads them in an LP other
+     * than the VM's host must mark them or stay out of model_distributable. */
     double cpu_entitlement_mhz;   /* what the host gives it */
     double cpu_speed_factor;      /* useful MHz / demanded MHz, 0..1; 1 before the first sample */
     /* The state of its demand processes (onoff, random_walk, trace) is not

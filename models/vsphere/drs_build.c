@@ -252,6 +252,43 @@ static cluster_extent *cluster_extents(const model_env *env)
     return x;
 }
 
+/* Declares that records [0, n) of the shared region at `base`, record i
+ * read only by the controller of cluster cluster_of[i] (all cluster 0's
+ * when cluster_of is NULL), are read by that controller alone
+ * (sim_share_reader), one range per run of records of one cluster. 0 or -1. */
+static int declare_readers(sim_engine *eng, const void *base, uint32_t n, const uint32_t *cluster_of,
+                           const model_env *env)
+{
+    for (uint32_t i = 0; i < n;) {
+        const uint32_t k = cluster_of ? cluster_of[i] : 0;
+        uint32_t end = i + 1;
+        while (end < n && (cluster_of ? cluster_of[end] : 0) == k)
+            end++;
+        if (sim_share_reader(eng, base, i, end - i, env->cluster_lp + k) != 0)
+            return -1;
+        i = end;
+    }
+    return 0;
+}
+
+/* The stage and the hosts' stamps are read only by the controllers (on
+ * rank 0 over MPI, with the other LPs that are not spread), each its own
+ * cluster's: a rank keeps what a controller it runs reads. Records go by
+ * slot, cluster after cluster (drs_stage_map_of), or by VM id. */
+static int declare_stage_readers(sim_engine *eng, const drs_env *d, const model_env *env)
+{
+    if (declare_readers(eng, d->host_staged, env->n_hosts, env->host_cluster, env) != 0)
+        return -1;
+    if (!env->vm_cluster || !drs_stage_map_of(env, 0).vm_local)
+        return declare_readers(eng, d->stage, env->n_vms, env->vm_cluster, env);
+    for (uint32_t k = 0; k < env->n_clusters; k++) {
+        const drs_stage_map map = drs_stage_map_of(env, k);
+        if (map.count > 0 && sim_share_reader(eng, d->stage, map.first, map.count, env->cluster_lp + k) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The controller state of cluster `cluster_index` (extent x) into d->ctl:
  * hosts of other clusters are DOWN in it for good (no notice ever reaches
  * it about them), so no pass moves a VM there. 0 or -1. */
@@ -500,7 +537,8 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
                  : -2;
     /* host LPs write it, controllers (rank 0 over MPI) read it */
     if (rc == 0 && (sim_share(eng, "drs stage", d->stage, sizeof *d->stage, nv) != 0 ||
-                    sim_share(eng, "drs host_staged", d->host_staged, sizeof *d->host_staged, nh) != 0))
+                    sim_share(eng, "drs host_staged", d->host_staged, sizeof *d->host_staged, nh) != 0 ||
+                    declare_stage_readers(eng, d, env) != 0))
         rc = -2;
     /* calloc's zero stamps read "never staged" (drs_stage_stamp) */
     if (rc == 0) {
