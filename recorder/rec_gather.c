@@ -17,7 +17,8 @@
 #include "sim/mpi_link.h"
 
 typedef struct {
-    uint64_t puts;
+    uint64_t put_bytes; /* the puts' entries (rec_put_head), every thread's log in turn */
+    uint64_t puts;      /* entries */
     uint64_t events;
     uint64_t error_bytes; /* > 0: this rank's recorder failed; the message follows */
 } rec_gather_header;
@@ -36,7 +37,42 @@ int recorder_distribute(recorder *r, int rank, int ranks)
     return 0;
 }
 
-void rec_gather_put(recorder *r, int series, int64_t row, int entity, double value)
+/* Appends one entry (rec_put_head) of n <= REC_GATHER_CELLS cells of one
+ * row to the thread's log. 0, or -1 out of memory. */
+static int log_entry(rec_put_log *log, const int *series, const double *values, int n, int64_t row, int entity)
+{
+    int same = log->last_n == n && memcmp(log->last_series, series, (size_t)n * sizeof *series) == 0;
+    size_t need = sizeof(rec_put_head) + (same ? 0 : (size_t)n * sizeof(int32_t)) + (size_t)n * sizeof(double);
+    if (log->cap - log->len < need) {
+        size_t cap = log->cap ? log->cap : 4096;
+        while (cap - log->len < need)
+            cap *= 2;
+        unsigned char *grown = realloc(log->bytes, cap);
+        if (grown == NULL)
+            return -1;
+        log->bytes = grown;
+        log->cap = cap;
+    }
+    rec_put_head h = {.row = row, .entity = entity, .n = (uint16_t)n, .same_series = (uint16_t)same};
+    unsigned char *at = log->bytes + log->len;
+    memcpy(at, &h, sizeof h);
+    at += sizeof h;
+    if (!same) {
+        for (int k = 0; k < n; k++) {
+            int32_t id = series[k];
+            memcpy(at, &id, sizeof id);
+            at += sizeof id;
+        }
+        memcpy(log->last_series, series, (size_t)n * sizeof *series);
+        log->last_n = n;
+    }
+    memcpy(at, values, (size_t)n * sizeof *values);
+    log->len += need;
+    log->entries++;
+    return 0;
+}
+
+void rec_gather_put(recorder *r, const int *series, const int64_t *rows, const double *values, int n, int entity)
 {
     int t = omp_get_thread_num();
     if (t < 0 || t >= r->max_threads) {
@@ -45,33 +81,34 @@ void rec_gather_put(recorder *r, int series, int64_t row, int entity, double val
         return;
     }
     rec_put_log *log = &r->put_logs[t];
-    if (log->count == log->cap) {
-        size_t cap = log->cap ? log->cap * 2 : 1024;
-        rec_put *grown = realloc(log->items, cap * sizeof *grown);
-        if (grown == NULL) {
+    /* one entry per run of cells of one row, at most REC_GATHER_CELLS each */
+    for (int first = 0; first < n;) {
+        int end = first + 1;
+        while (end < n && end - first < REC_GATHER_CELLS && rows[end] == rows[first])
+            end++;
+        if (log_entry(log, series + first, values + first, end - first, rows[first], entity) != 0) {
             rec_fail(r, "%s: out of memory logging a series cell", r->partial_path);
             return;
         }
-        log->items = grown;
-        log->cap = cap;
+        first = end;
     }
-    log->items[log->count++] = (rec_put){.series = series, .entity = entity, .row = row, .value = value};
 }
 
 /* This rank's block, into r->gather_send: header, puts, records with
  * time < end, error text. 0, or -1 out of memory. */
 static int pack(recorder *r, sim_time_ns end_ns, size_t *len)
 {
-    rec_gather_header h = {0, 0, 0};
+    rec_gather_header h = {0, 0, 0, 0};
     for (int t = 0; t < r->max_threads; t++) {
-        h.puts += r->put_logs[t].count;
+        h.put_bytes += r->put_logs[t].len;
+        h.puts += r->put_logs[t].entries;
         const rec_event_buffer *buf = &r->thread_events[t];
         for (size_t i = 0; i < buf->count; i++)
             h.events += buf->rows[i].time_ns < end_ns;
     }
     if (atomic_load(&r->failed))
         h.error_bytes = strlen(r->error) + 1;
-    *len = sizeof h + h.puts * sizeof(rec_put) + h.events * sizeof(rec_event_row) + h.error_bytes;
+    *len = sizeof h + h.put_bytes + h.events * sizeof(rec_event_row) + h.error_bytes;
     if (sim_mpi_buf_reserve(&r->gather_send, *len) != 0)
         return -1;
     unsigned char *at = r->gather_send.p;
@@ -79,10 +116,12 @@ static int pack(recorder *r, sim_time_ns end_ns, size_t *len)
     at += sizeof h;
     for (int t = 0; t < r->max_threads; t++) {
         rec_put_log *log = &r->put_logs[t];
-        if (log->count > 0)
-            memcpy(at, log->items, log->count * sizeof(rec_put));
-        at += log->count * sizeof(rec_put);
-        log->count = 0;
+        if (log->len > 0)
+            memcpy(at, log->bytes, log->len);
+        at += log->len;
+        log->len = 0;
+        log->entries = 0;
+        log->last_n = 0; /* the next window's first entry names its series */
     }
     for (int t = 0; t < r->max_threads; t++) {
         rec_event_buffer *buf = &r->thread_events[t];
@@ -101,6 +140,45 @@ static int pack(recorder *r, sim_time_ns end_ns, size_t *len)
     return 0;
 }
 
+/* Rank 0: sets the cells of rank `from`'s `entries` entries (bytes
+ * [0, len) of its block). 0, or -1 (rec_fail) when an entry runs past the
+ * bytes or names its series as the previous ones without one. */
+static int unpack_puts(recorder *r, int from, const unsigned char *at, size_t len, uint64_t entries)
+{
+    int series[REC_GATHER_CELLS];
+    double values[REC_GATHER_CELLS];
+    int last_n = 0;
+    const unsigned char *end = at + len;
+    for (uint64_t e = 0; e < entries; e++) {
+        rec_put_head h;
+        if ((size_t)(end - at) < sizeof h)
+            break;
+        memcpy(&h, at, sizeof h);
+        at += sizeof h;
+        const size_t n = h.n;
+        const size_t ids = h.same_series ? 0 : n * sizeof(int32_t);
+        if (n == 0 || n > REC_GATHER_CELLS || (h.same_series && (size_t)last_n != n) ||
+            (size_t)(end - at) < ids + n * sizeof(double))
+            break;
+        for (size_t k = 0; ids && k < n; k++) {
+            int32_t id;
+            memcpy(&id, at + k * sizeof id, sizeof id);
+            series[k] = id;
+        }
+        last_n = (int)n;
+        memcpy(values, at + ids, n * sizeof(double));
+        at += ids + n * sizeof(double);
+        if (rec_series_set_cells(r, series, values, (int)n, h.row, h.entity) != 0)
+            return -1;
+        if (e + 1 == entries && at == end)
+            return 0;
+    }
+    if (entries == 0 && len == 0)
+        return 0;
+    rec_fail(r, "%s: rank %d sent a malformed block of series cells", r->partial_path, from);
+    return -1;
+}
+
 /* Rank 0: applies rank `from`'s block. */
 static int unpack(recorder *r, int from, const unsigned char *block, size_t len)
 {
@@ -110,17 +188,18 @@ static int unpack(recorder *r, int from, const unsigned char *block, size_t len)
         return -1;
     }
     memcpy(&h, block, sizeof h);
-    size_t need = sizeof h + h.puts * sizeof(rec_put) + h.events * sizeof(rec_event_row) + h.error_bytes;
-    if (need != len) {
+    /* sizes checked before they are added or multiplied: a block is bytes from another process */
+    const uint64_t room = len - sizeof h;
+    if (h.put_bytes > room || h.events > (room - h.put_bytes) / sizeof(rec_event_row) ||
+        h.error_bytes != room - h.put_bytes - h.events * sizeof(rec_event_row)) {
+        size_t need = sizeof h + h.put_bytes + h.events * sizeof(rec_event_row) + h.error_bytes;
         rec_fail(r, "%s: rank %d sent %zu bytes of records, %zu expected", r->partial_path, from, len, need);
         return -1;
     }
     const unsigned char *at = block + sizeof h;
-    for (uint64_t i = 0; i < h.puts; i++, at += sizeof(rec_put)) {
-        rec_put p;
-        memcpy(&p, at, sizeof p);
-        rec_series_set_row(r, p.series, p.row, p.entity, p.value);
-    }
+    if (unpack_puts(r, from, at, h.put_bytes, h.puts) != 0)
+        return -1;
+    at += h.put_bytes;
     rec_event_buffer *buf = &r->thread_events[0];
     if (h.events > 0 && buf->count + h.events > buf->cap) {
         size_t cap = buf->count + h.events;
@@ -147,7 +226,7 @@ int rec_gather_window(recorder *r, sim_time_ns window_end_ns)
 {
     size_t len = 0;
     int packed = 0;
-    static const rec_gather_header none = {0, 0, 0};
+    static const rec_gather_header none = {0, 0, 0, 0};
     if (r->dist_rank > 0)
         packed = pack(r, window_end_ns, &len) == 0;
     const unsigned char *send = packed ? r->gather_send.p : (const unsigned char *)&none;
@@ -178,7 +257,7 @@ void rec_gather_free(recorder *r)
 {
     if (r->put_logs != NULL)
         for (int t = 0; t < r->max_threads; t++)
-            free(r->put_logs[t].items);
+            free(r->put_logs[t].bytes);
     free(r->put_logs);
     r->put_logs = NULL;
     sim_mpi_buf_free(&r->gather_send);

@@ -228,19 +228,28 @@ typedef struct {
     char pad[64 - 3 * sizeof(size_t) - sizeof(int)]; /* keep threads off each other's line */
 } rec_event_buffer;
 
-/* A series cell put on a rank other than 0, forwarded at the window's end. */
+/* Series cells put on a rank other than 0, forwarded at the window's end,
+ * logged as entries: one entity's cells of one row in n series (a host's
+ * sample is one entry), each this head, then the n series ids (int32)
+ * unless they are the previous entry's of the same log, then the n values
+ * (double), packed without padding. 16 + 12 n bytes, or 16 + 8 n when the
+ * series repeat (a host's 16 cells: 144 bytes; 24 each, 384, as single
+ * cells). */
+enum { REC_GATHER_CELLS = 64 }; /* the most cells of one entry */
 typedef struct {
-    int32_t series;
-    int32_t entity;
     int64_t row;
-    double value;
-} rec_put;
+    int32_t entity;
+    uint16_t n;           /* 1 .. REC_GATHER_CELLS */
+    uint16_t same_series; /* 1: the previous entry's series ids */
+} rec_put_head;
 
 typedef struct {
-    rec_put *items;
-    size_t count;
-    size_t cap;
-    char pad[64 - 3 * sizeof(size_t)];
+    unsigned char *bytes;
+    size_t len, cap;
+    size_t entries; /* logged this window */
+    int last_series[REC_GATHER_CELLS];
+    int last_n; /* 0: no entry yet this window */
+    char pad[64]; /* keep threads off each other's lines */
 } rec_put_log;
 
 /* A finished series chunk on its way to the file (rec_series.c): unlinked
@@ -456,12 +465,15 @@ void rec_series_free(recorder *r);
 int rec_writing_finish(recorder *r);
 int64_t rec_rows_before(sim_time_ns start_ns, sim_time_ns period_ns, sim_time_ns t_ns);
 
-/* Sets a cell already checked by rec_series_put (rank 0, forwarded puts). */
-void rec_series_set_row(recorder *r, int series, int64_t row, int entity, double value);
+/* Sets the cells (row, entity) of series[0 .. n), already checked by
+ * rec_series_put on another rank (rank 0, forwarded puts). 0, or -1 when a
+ * series or the entity is out of range (rec_fail). */
+int rec_series_set_cells(recorder *r, const int *series, const double *values, int n, int64_t row, int entity);
 
 /* rec_gather.c */
-/* A rank other than 0: logs a checked put for rank 0. */
-void rec_gather_put(recorder *r, int series, int64_t row, int entity, double value);
+/* A rank other than 0: logs checked puts for rank 0, the cells of entity
+ * in series[k] at rows[k] (k < n), with values[k]. */
+void rec_gather_put(recorder *r, const int *series, const int64_t *rows, const double *values, int n, int entity);
 /* Collective at every window end when dist_ranks > 1: moves the puts and
  * the event records with time < window_end_ns of every rank to rank 0.
  * Returns 0 or -1 (rank 0 fails when any rank failed). */

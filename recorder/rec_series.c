@@ -479,6 +479,9 @@ void rec_series_put_each(recorder *r, const int *series, const double *values, i
      * (rec_cell_store); the row's checks and the cell's place once per
      * group (a host's 16 series are one group) */
     const int gather = r->dist_rank > 0;
+    int g_series[REC_GATHER_CELLS], g_n = 0; /* gather: the checked cells, logged in one entry */
+    int64_t g_rows[REC_GATHER_CELLS];
+    double g_values[REC_GATHER_CELLS];
     rec_block *found[REC_PUT_CACHE_SERIES] = {0}; /* the blocks stored into, for the cache */
     const rec_group *g = NULL;
     int last = -1, row_ok = 0;
@@ -500,13 +503,21 @@ void rec_series_put_each(recorder *r, const int *series, const double *values, i
         if (s->watch)
             s->watch(s->watch_arg, t_ns, entity, values[k]);
         if (gather) {
-            rec_gather_put(r, series[k], row, entity, values[k]);
+            g_series[g_n] = series[k];
+            g_rows[g_n] = row;
+            g_values[g_n++] = values[k];
+            if (g_n == REC_GATHER_CELLS) {
+                rec_gather_put(r, g_series, g_rows, g_values, g_n, entity);
+                g_n = 0;
+            }
         } else {
             rec_block *b = rec_cell_store(r, s, g, &spot, values[k]);
             if (k < REC_PUT_CACHE_SERIES)
                 found[k] = b;
         }
     }
+    if (g_n > 0)
+        rec_gather_put(r, g_series, g_rows, g_values, g_n, entity);
     if (!gather && row_ok && n <= REC_PUT_CACHE_SERIES && rec_put_cacheable(r, series, n))
         rec_put_cache_fill(r, series, n, last, &spot, found);
 }
@@ -542,7 +553,10 @@ void rec_series_put_entities(recorder *r, const int *series, int n, const uint32
         int64_t entity = entities[e];
         const double *v = values + (size_t)e * (size_t)n;
         const rec_group *last = NULL;
-        int entity_ok = 0;
+        int entity_ok = 0, g_n = 0; /* gather: the entity's checked cells, in one entry */
+        int g_series[SERIES_MAX];
+        int64_t g_rows[SERIES_MAX];
+        double g_values[SERIES_MAX];
         rec_spot spot = {0};
         for (int k = 0; k < n; k++) {
             rec_series *s = ss[k];
@@ -559,18 +573,54 @@ void rec_series_put_entities(recorder *r, const int *series, int n, const uint32
                 continue;
             if (s->watch)
                 s->watch(s->watch_arg, t_ns, (int)entity, v[k]);
-            if (r->dist_rank > 0)
-                rec_gather_put(r, series[k], rows[k], (int)entity, v[k]);
-            else
+            if (r->dist_rank > 0) {
+                g_series[g_n] = series[k];
+                g_rows[g_n] = rows[k];
+                g_values[g_n++] = v[k];
+            } else {
                 rec_cell_store(r, s, g, &spot, v[k]);
+            }
         }
+        if (g_n > 0)
+            rec_gather_put(r, g_series, g_rows, g_values, g_n, (int)entity);
     }
 }
 
-void rec_series_set_row(recorder *r, int series, int64_t row, int entity, double value)
+int rec_series_set_cells(recorder *r, const int *series, const double *values, int n, int64_t row, int entity)
 {
-    rec_series *s = &r->series[series];
-    rec_cell_set(r, s, &r->groups[s->group], row, entity, value);
+    int one_group = 1;
+    for (int k = 0; k < n; k++) {
+        if (series[k] < 0 || series[k] >= r->n_series || r->series[series[k]].dataset < 0 || entity < 0 ||
+            entity >= r->groups[r->series[series[k]].group].n_entities || row < 0) {
+            rec_fail(r, "%s: a forwarded cell of series %d, entity %d, row %lld is out of range", r->partial_path,
+                     series[k], entity, (long long)row);
+            return -1;
+        }
+        one_group &= r->series[series[k]].group == r->series[series[0]].group;
+    }
+    if (!one_group || n > REC_PUT_CACHE_SERIES) {
+        for (int k = 0; k < n; k++) {
+            rec_series *s = &r->series[series[k]];
+            rec_cell_set(r, s, &r->groups[s->group], row, entity, values[k]);
+        }
+        return 0;
+    }
+    /* a host's cells: the blocks of the last such entry, as put_each keeps them */
+    const int group = r->series[series[0]].group;
+    const rec_group *g = &r->groups[group];
+    const rec_spot spot = rec_spot_of(g, row, entity);
+    rec_put_cache *c = rec_put_cache_hit(r, series, n, group, &spot);
+    if (c != NULL) {
+        for (int k = 0; k < n; k++)
+            c->blocks[k]->cells[spot.cell] = values[k];
+        return 0;
+    }
+    rec_block *found[REC_PUT_CACHE_SERIES];
+    for (int k = 0; k < n; k++)
+        found[k] = rec_cell_store(r, &r->series[series[k]], g, &spot, values[k]);
+    if (rec_put_cacheable(r, series, n))
+        rec_put_cache_fill(r, series, n, group, &spot, found);
+    return 0;
 }
 
 /* Sets one cell, allocating its block on first touch (safe concurrently). */
