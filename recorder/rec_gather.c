@@ -41,8 +41,11 @@ int recorder_distribute(recorder *r, int rank, int ranks)
  * row to the thread's log. 0, or -1 out of memory. */
 static int log_entry(rec_put_log *log, const int *series, const double *values, int n, int64_t row, int entity)
 {
-    int same = log->last_n == n && memcmp(log->last_series, series, (size_t)n * sizeof *series) == 0;
-    size_t need = sizeof(rec_put_head) + (same ? 0 : (size_t)n * sizeof(int32_t)) + (size_t)n * sizeof(double);
+    int list = 0; /* the number of this list of series, 0 if it has none */
+    for (int j = 0; j < log->n_lists && !list; j++)
+        if (log->list_n[j] == n && memcmp(log->lists[j], series, (size_t)n * sizeof *series) == 0)
+            list = j + 1;
+    size_t need = sizeof(rec_put_head) + (list ? 0 : (size_t)n * sizeof(int32_t)) + (size_t)n * sizeof(double);
     if (log->cap - log->len < need) {
         size_t cap = log->cap ? log->cap : 4096;
         while (cap - log->len < need)
@@ -53,18 +56,24 @@ static int log_entry(rec_put_log *log, const int *series, const double *values, 
         log->bytes = grown;
         log->cap = cap;
     }
-    rec_put_head h = {.row = row, .entity = entity, .n = (uint16_t)n, .same_series = (uint16_t)same};
+    rec_put_head h = {.row = row,
+                      .entity = entity,
+                      .n = (uint8_t)n,
+                      .flags = log->entries == 0 ? REC_PUT_LOG_START : 0,
+                      .list = (uint16_t)list};
     unsigned char *at = log->bytes + log->len;
     memcpy(at, &h, sizeof h);
     at += sizeof h;
-    if (!same) {
+    if (!list) {
         for (int k = 0; k < n; k++) {
             int32_t id = series[k];
             memcpy(at, &id, sizeof id);
             at += sizeof id;
         }
-        memcpy(log->last_series, series, (size_t)n * sizeof *series);
-        log->last_n = n;
+        if (log->n_lists < REC_GATHER_LISTS) { /* numbered: the next entries name it */
+            memcpy(log->lists[log->n_lists], series, (size_t)n * sizeof *series);
+            log->list_n[log->n_lists++] = n;
+        }
     }
     memcpy(at, values, (size_t)n * sizeof *values);
     log->len += need;
@@ -121,7 +130,7 @@ static int pack(recorder *r, sim_time_ns end_ns, size_t *len)
         at += log->len;
         log->len = 0;
         log->entries = 0;
-        log->last_n = 0; /* the next window's first entry names its series */
+        log->n_lists = 0; /* the next window's log numbers its lists anew */
     }
     for (int t = 0; t < r->max_threads; t++) {
         rec_event_buffer *buf = &r->thread_events[t];
@@ -141,39 +150,50 @@ static int pack(recorder *r, sim_time_ns end_ns, size_t *len)
 }
 
 /* Rank 0: sets the cells of rank `from`'s `entries` entries (bytes
- * [0, len) of its block). 0, or -1 (rec_fail) when an entry runs past the
- * bytes or names its series as the previous ones without one. */
+ * [0, len) of its block: every thread's log in turn, each numbering its
+ * lists from 1). 0, or -1 (rec_fail) when an entry runs past the bytes or
+ * names a list not numbered. */
 static int unpack_puts(recorder *r, int from, const unsigned char *at, size_t len, uint64_t entries)
 {
-    int series[REC_GATHER_CELLS];
+    int lists[REC_GATHER_LISTS][REC_GATHER_CELLS];
+    int list_n[REC_GATHER_LISTS], n_lists = 0, series[REC_GATHER_CELLS];
     double values[REC_GATHER_CELLS];
-    int last_n = 0;
     const unsigned char *end = at + len;
-    for (uint64_t e = 0; e < entries; e++) {
+    uint64_t e = 0;
+    for (; e < entries; e++) {
         rec_put_head h;
         if ((size_t)(end - at) < sizeof h)
             break;
         memcpy(&h, at, sizeof h);
         at += sizeof h;
         const size_t n = h.n;
-        const size_t ids = h.same_series ? 0 : n * sizeof(int32_t);
-        if (n == 0 || n > REC_GATHER_CELLS || (h.same_series && (size_t)last_n != n) ||
-            (size_t)(end - at) < ids + n * sizeof(double))
+        const size_t ids = h.list ? 0 : n * sizeof(int32_t);
+        if (n == 0 || n > REC_GATHER_CELLS || (size_t)(end - at) < ids + n * sizeof(double))
             break;
-        for (size_t k = 0; ids && k < n; k++) {
-            int32_t id;
-            memcpy(&id, at + k * sizeof id, sizeof id);
-            series[k] = id;
+        if (h.flags & REC_PUT_LOG_START)
+            n_lists = 0; /* the next thread's log numbers its lists anew */
+        const int *cells_series = series;
+        if (h.list) {
+            if (h.list > n_lists || (size_t)list_n[h.list - 1] != n)
+                break;
+            cells_series = lists[h.list - 1];
+        } else {
+            for (size_t k = 0; k < n; k++) {
+                int32_t id;
+                memcpy(&id, at + k * sizeof id, sizeof id);
+                series[k] = id;
+            }
+            if (n_lists < REC_GATHER_LISTS) { /* numbered as log_entry numbers it */
+                memcpy(lists[n_lists], series, n * sizeof *series);
+                list_n[n_lists++] = (int)n;
+            }
         }
-        last_n = (int)n;
         memcpy(values, at + ids, n * sizeof(double));
         at += ids + n * sizeof(double);
-        if (rec_series_set_cells(r, series, values, (int)n, h.row, h.entity) != 0)
+        if (rec_series_set_cells(r, cells_series, values, (int)n, h.row, h.entity) != 0)
             return -1;
-        if (e + 1 == entries && at == end)
-            return 0;
     }
-    if (entries == 0 && len == 0)
+    if (e == entries && at == end)
         return 0;
     rec_fail(r, "%s: rank %d sent a malformed block of series cells", r->partial_path, from);
     return -1;

@@ -231,24 +231,29 @@ typedef struct {
 /* Series cells put on a rank other than 0, forwarded at the window's end,
  * logged as entries: one entity's cells of one row in n series (a host's
  * sample is one entry), each this head, then the n series ids (int32)
- * unless they are the previous entry's of the same log, then the n values
- * (double), packed without padding. 16 + 12 n bytes, or 16 + 8 n when the
- * series repeat (a host's 16 cells: 144 bytes; 24 each, 384, as single
- * cells). */
-enum { REC_GATHER_CELLS = 64 }; /* the most cells of one entry */
+ * when the list is new in this window's log, then the n values (double),
+ * packed without padding. A log numbers the first REC_GATHER_LISTS lists
+ * of series it meets in a window (1, 2, ...), in order, and an entry of a
+ * numbered list names its number instead of the ids; the reader numbers
+ * them alike. 16 + 12 n bytes, or 16 + 8 n (a host's sample: its 18 cells
+ * 160 bytes plus its `up` cell 24; as single cells of 24 bytes each, 456). */
+enum { REC_GATHER_CELLS = 64, REC_GATHER_LISTS = 8 };
+enum { REC_PUT_LOG_START = 1 }; /* rec_put_head.flags: a log's first entry (numbering starts) */
 typedef struct {
     int64_t row;
     int32_t entity;
-    uint16_t n;           /* 1 .. REC_GATHER_CELLS */
-    uint16_t same_series; /* 1: the previous entry's series ids */
+    uint8_t n;     /* 1 .. REC_GATHER_CELLS */
+    uint8_t flags; /* REC_PUT_LOG_START */
+    uint16_t list; /* 0: the ids follow; k > 0: the log's k-th list */
 } rec_put_head;
 
 typedef struct {
     unsigned char *bytes;
     size_t len, cap;
     size_t entries; /* logged this window */
-    int last_series[REC_GATHER_CELLS];
-    int last_n; /* 0: no entry yet this window */
+    int lists[REC_GATHER_LISTS][REC_GATHER_CELLS];
+    int list_n[REC_GATHER_LISTS];
+    int n_lists; /* numbered this window */
     char pad[64]; /* keep threads off each other's lines */
 } rec_put_log;
 

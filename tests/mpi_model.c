@@ -5,7 +5,11 @@
  * random LP (40 %) or itself at now + lookahead + Exp(2 ms), and records an
  * /events row (subject = the sender, value = the LP's received count). Each
  * LP also samples itself every 10 ms into /series/lps/received (entity = LP)
- * and /series/lps/total (the recorder's sum over LPs). At each sample an
+ * and /series/lps/total (the recorder's sum over LPs); LPs 3, 8, 13, ...
+ * also put twice the count into /series/lps/received_x2 in the same call
+ * (rec_series_put_each), so a rank's threads log different lists of series
+ * and a thread's log may start with either (recorder/rec_gather.c numbers
+ * them per log). At each sample an
  * LP also rewrites its block of a shared array (sim_share: 37 x 16 records
  * of 64 bytes, exchanged in rounds of 4 KiB, so a window with a sample
  * takes several rounds per rank); rank 0 prints a checksum of the array
@@ -64,7 +68,7 @@ static staged_rec staged[2 * N_LPS];
 
 typedef struct {
     recorder *rec;
-    int series, staged_series, kind;
+    int series, twice_series, staged_series, kind;
     uint32_t phold_kind, sample_kind;
     uint64_t received, log_seq;
 } lp_state;
@@ -73,7 +77,13 @@ static void handle(sim_ctx *ctx, void *state, const sim_event *ev)
 {
     lp_state *s = state;
     if (ev->kind == s->sample_kind) {
-        rec_series_put(s->rec, s->series, sim_now(ctx), (int)sim_self(ctx), (double)s->received);
+        if (sim_self(ctx) % 5 == 3) { /* two series in one call: a second list of series in a rank's log */
+            const int ids[2] = {s->series, s->twice_series};
+            const double vals[2] = {(double)s->received, 2.0 * (double)s->received};
+            rec_series_put_each(s->rec, ids, vals, 2, sim_now(ctx), (int)sim_self(ctx));
+        } else {
+            rec_series_put(s->rec, s->series, sim_now(ctx), (int)sim_self(ctx), (double)s->received);
+        }
         shared_rec *mine = &shared[(size_t)sim_self(ctx) * SHARED_PER_LP];
         for (int i = 0; i < SHARED_PER_LP; i++) {
             for (int w = 0; w < 8; w++)
@@ -138,7 +148,8 @@ int main(int argc, char **argv)
     }
     sim_config cfg = {.seed = 7, .lookahead_ns = LOOKAHEAD_NS, .threads = atoi(argv[2]), .distributed = ranks > 1,
                       .share_round_bytes = SHARE_ROUND_BYTES, .exchange_round_bytes = EXCHANGE_ROUND_BYTES,
-                      .share_check = 1};
+                      .share_check = 1,
+                      .team_choice = SIM_CHOOSE_TEAM}; /* every thread runs its LPs: one put log each */
     sim_engine *eng = sim_engine_new(&cfg);
     char path[4096], err[1024];
     snprintf(path, sizeof path, rank == 0 ? "%s" : "%s.rank%d", argv[1], rank);
@@ -152,13 +163,15 @@ int main(int argc, char **argv)
     int kind = rec_event_kind(rec, "received");
     int series = rec_series_new(rec, "lps", "received", "events", NULL, N_LPS, 0, SAMPLE_NS);
     int staged_series = rec_series_new(rec, "lps", "staged_sum", "events", NULL, N_LPS, 0, SAMPLE_NS);
-    if (kind < 0 || series < 0 || staged_series < 0 ||
+    int twice_series = rec_series_new(rec, "lps", "received_x2", "events", NULL, N_LPS, 0, SAMPLE_NS);
+    if (kind < 0 || series < 0 || staged_series < 0 || twice_series < 0 ||
         rec_series_new_total(rec, "lps_total", "received", "events", series) < 0) {
         fprintf(stderr, "mpi_model: %s\n", recorder_error(rec));
         return 1;
     }
     for (uint32_t i = 0; i < N_LPS; i++) {
-        lps[i] = (lp_state){.rec = rec, .series = series, .staged_series = staged_series, .kind = kind,
+        lps[i] = (lp_state){.rec = rec, .series = series, .twice_series = twice_series,
+                            .staged_series = staged_series, .kind = kind,
                             .phold_kind = phold, .sample_kind = sample};
         sim_lp_new(eng, "lp", handle, &lps[i]);
         sim_schedule(eng, i, 0, sample, NULL, 0);
