@@ -11,9 +11,14 @@
  * shuffle.
  *
  *   bench_deflate FILE.h5 [--repeat R] [--verbose] [--only M] [--flat P] [--split 0/1] [--flush 0/1]
+ *                 [--wide-above N]
+ *
+ * --wide-above N: a series group of more than N entities is packed by
+ * planes ("wide" below; default REC_SERIES_PLANES_ENTITIES - 1, as the
+ * recorder decides; 2048 before the nineteenth session).
  *
  * Methods: zlib level 1 as rec_chunk.c did before libdeflate (raw stream,
- * Z_RLE for a group wider than REC_SERIES_WIDE_ENTITIES, our Adler-32 and
+ * Z_RLE for a group packed by planes (--wide-above), our Adler-32 and
  * zlib's header), zlib level 1 with the default strategy everywhere, and
  * with libdeflate (when built with it) libdeflate_zlib_compress at levels
  * 1-6 and level 1 on the unshuffled bytes. Every output is inflated with
@@ -50,6 +55,7 @@ typedef struct {
     double adler_s, fletcher_s, shuffle_s;
     uint64_t in_bytes, chunks, same_as_file, file_bytes;
     int repeat, verbose, only; /* only: -1, or the one method to run (for callgrind) */
+    long wide_above; /* a series group of more entities is packed by planes (--wide-above) */
     z_stream z[2]; /* raw streams: [0] default strategy, [1] Z_RLE */
 #if defined(VDCSIM_HAVE_LIBDEFLATE)
     struct libdeflate_compressor *ld[6];
@@ -263,7 +269,7 @@ static herr_t visit(hid_t root, const char *name, const H5O_info_t *info, void *
         ok = 0;
     size_t elem_size = H5Tget_size(type);
     size_t n = (size_t)chunk[0] * (size_t)(rank == 2 ? chunk[1] : 1) * elem_size;
-    int wide = rank == 2 && dims[1] > REC_SERIES_WIDE_ENTITIES;
+    int wide = rank == 2 && dims[1] > (hsize_t)b->wide_above;
     uint64_t same_before = b->same_as_file;
     for (hsize_t i = 0; ok && i < n_chunks; i++) {
         hsize_t offset[2];
@@ -304,10 +310,13 @@ int main(int argc, char **argv)
     }
     static bench b;
     b.repeat = 1;
+    b.wide_above = REC_SERIES_PLANES_ENTITIES - 1;
     b.only = -1;
     for (int i = 2; i < argc; i++)
         if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
             b.repeat = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--wide-above") == 0 && i + 1 < argc)
+            b.wide_above = strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--verbose") == 0)
             b.verbose = 1;
         else if (strcmp(argv[i], "--split") == 0 && i + 1 < argc)

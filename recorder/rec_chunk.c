@@ -14,8 +14,9 @@
  * H5Zfletcher32.c):
  *   shuffle    byte j of element i goes to j * n_elements + i;
  *   deflate    the zlib format of compress2 (windowBits 15, memLevel 8),
- *              the whole chunk with Z_FINISH; a wide group's chunk with
- *              REC_DEFLATE_WIDE_STRATEGY (measured, rec_internal.h), one
+ *              the whole chunk with Z_FINISH; a chunk packed by planes (a group of at
+ *              least REC_SERIES_PLANES_ENTITIES entities) with
+ *              REC_DEFLATE_PLANES_STRATEGY (measured, rec_internal.h), one
  *              byte plane at a time, a plane of flat histogram (random low
  *              mantissa bytes) as a stored block (REC_DEFLATE_FLAT_PERMILLE):
  *              both only change the compressed bytes, every inflate reads
@@ -49,7 +50,7 @@
 #include "recorder/rec_internal.h"
 
 /* A chunk whose cells all hold one value packs to bytes that depend only
- * on that value, the chunk's cell count and `wide`: the filters are pure
+ * on that value, the chunk's cell count and `by_planes`: the filters are pure
  * functions of their input (deflateReset leaves no trace of the chunks
  * before; zlib 1.2.12+ skips the flush of the first deflateParams). On the
  * headline day 45 % of the chunks are such (host series that stay 0), so
@@ -69,14 +70,14 @@
 typedef struct {
     uint64_t bits;        /* the one value's bits: -0.0 and each NaN apart */
     size_t n_cells;
-    int wide;
+    int by_planes;
     unsigned char *bytes; /* len bytes as rec_chunk_deflate made them; NULL: empty slot */
     size_t len;
     uint64_t used;        /* chunker's clock at the last hit: the oldest is replaced */
 } rec_const_chunk;
 
 struct rec_chunker {
-    z_stream z[2]; /* [0] default strategy, [1] REC_DEFLATE_WIDE_STRATEGY */
+    z_stream z[2]; /* [0] default strategy, [1] REC_DEFLATE_PLANES_STRATEGY */
     int z_ready[2];
     unsigned char *shuffled; /* cap bytes */
     double *padded;          /* cap bytes: a clipped chunk NaN-padded to its full shape */
@@ -324,7 +325,7 @@ static void shuffle16_f64(unsigned char *restrict out, const unsigned char *rest
 /* Byte j of element i to out[j * n + i] (H5Zshuffle.c), any element size.
  * float64 elements 16 at a time with SSE2 (shuffle16_f64); the rest eight
  * elements at a time, each 8-byte column of them transposed in registers
- * and stored as 8-byte runs (byte by byte, the wide chunks' shuffle took
+ * and stored as 8-byte runs (byte by byte, the chunks by planes' shuffle took
  * 3.6 % of a headline run); the last few byte by byte. Loads and stores
  * are little-endian (byte k of a word is the k-th in memory): the packer
  * runs only on such hosts (rec_chunk_native). */
@@ -363,14 +364,14 @@ int rec_chunk_native(void) { return rec_host_little_endian(); }
 
 rec_chunker *rec_chunker_new(void) { return calloc(1, sizeof(rec_chunker)); }
 
-static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
+static int rec_chunker_reserve(rec_chunker *c, int by_planes, size_t bytes)
 {
-    if (!c->z_ready[wide]) {
-        memset(&c->z[wide], 0, sizeof c->z[wide]);
-        if (deflateInit2(&c->z[wide], REC_DEFLATE_LEVEL, Z_DEFLATED, -15, 8, /* raw: wrapped by rec_chunk_deflate */
-                         wide ? REC_DEFLATE_WIDE_STRATEGY : Z_DEFAULT_STRATEGY) != Z_OK)
+    if (!c->z_ready[by_planes]) {
+        memset(&c->z[by_planes], 0, sizeof c->z[by_planes]);
+        if (deflateInit2(&c->z[by_planes], REC_DEFLATE_LEVEL, Z_DEFLATED, -15, 8, /* raw: wrapped by rec_chunk_deflate */
+                         by_planes ? REC_DEFLATE_PLANES_STRATEGY : Z_DEFAULT_STRATEGY) != Z_OK)
             return -1;
-        c->z_ready[wide] = 1;
+        c->z_ready[by_planes] = 1;
     }
     if (bytes > c->cap) {
         unsigned char *shuffled = realloc(c->shuffled, bytes);
@@ -386,7 +387,7 @@ static int rec_chunker_reserve(rec_chunker *c, int wide, size_t bytes)
     return 0;
 }
 
-/* A wide chunk's cells are float64: 8 byte planes after the shuffle. */
+/* A chunk packed by planes holds float64 cells: 8 byte planes after the shuffle. */
 #define REC_CHUNK_PLANES sizeof(double)
 
 /* Counts every 4th byte of p[*i .. end) into the four tables, 16 bytes
@@ -440,7 +441,7 @@ int rec_chunk_plane_flat(const unsigned char *p, size_t n, unsigned flat_permill
     return collisions * 256u * 1000u <= limit;
 }
 
-/* A wide chunk's shuffled bytes, one byte plane (REC_CHUNK_PLANES of them)
+/* A chunk packed by planes: its shuffled bytes, one byte plane (REC_CHUNK_PLANES of them)
  * at a time: a flat plane as a stored block (level 0), the others run-length
  * coded at REC_DEFLATE_LEVEL; deflateParams ends a block where the two
  * alternate. Returns Z_STREAM_END, or another zlib code. */
@@ -462,7 +463,7 @@ static int rec_chunk_deflate_planes(z_stream *z, const unsigned char *shuffled, 
                 return rc;
         }
         stored_before = level == 0;
-        int rc = deflateParams(z, level, REC_DEFLATE_WIDE_STRATEGY);
+        int rc = deflateParams(z, level, REC_DEFLATE_PLANES_STRATEGY);
         if (rc != Z_OK)
             return rc;
         z->next_in = (unsigned char *)(uintptr_t)in; /* zlib 1.2 declares next_in non-const */
@@ -479,14 +480,14 @@ static int rec_chunk_deflate_planes(z_stream *z, const unsigned char *shuffled, 
 
 /* Deflates c->shuffled[0..bytes) in the zlib format and appends the
  * Fletcher-32 into a new buffer *out of *out_len bytes. 0 or -1. */
-static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned char **out, size_t *out_len)
+static int rec_chunk_deflate(rec_chunker *c, int by_planes, size_t bytes, unsigned char **out, size_t *out_len)
 {
     /* compressBound covers a raw stream of stored blocks at worst, any
-     * strategy; a wide chunk ends a block up to once per plane (at most 5
+     * strategy; a chunk by planes ends a block up to once per plane (at most 5
      * bytes of stored-block header and 1 of padding each) and may add an
      * empty stored block (5 bytes) per plane (rec_chunk_deflate_planes);
      * around it: header 2, Adler-32 4, Fletcher-32 4 */
-    size_t raw_bound = compressBound((uLong)bytes) + (wide ? 11 * REC_CHUNK_PLANES : 0);
+    size_t raw_bound = compressBound((uLong)bytes) + (by_planes ? 11 * REC_CHUNK_PLANES : 0);
     /* Deflated into the chunker's scratch, then copied to a block of the
      * exact size: a block of the bound shrunk in place (realloc) left a
      * hole of most of the bound behind every packed chunk, which the
@@ -500,16 +501,16 @@ static int rec_chunk_deflate(rec_chunker *c, int wide, size_t bytes, unsigned ch
         c->out_cap = raw_bound + 10;
     }
     unsigned char *buf = c->out;
-    z_stream *z = &c->z[wide != 0];
+    z_stream *z = &c->z[by_planes != 0];
     if (deflateReset(z) != Z_OK)
         return -1;
-    unsigned header = zlib_header(REC_DEFLATE_LEVEL, wide ? REC_DEFLATE_WIDE_STRATEGY : Z_DEFAULT_STRATEGY);
+    unsigned header = zlib_header(REC_DEFLATE_LEVEL, by_planes ? REC_DEFLATE_PLANES_STRATEGY : Z_DEFAULT_STRATEGY);
     buf[0] = (unsigned char)(header >> 8);
     buf[1] = (unsigned char)header;
     z->next_out = buf + 2;
     z->avail_out = (uInt)raw_bound;
     int rc;
-    if (wide) { /* float64 cells: bytes is a multiple of 8 */
+    if (by_planes) { /* float64 cells: bytes is a multiple of 8 */
         rc = rec_chunk_deflate_planes(z, c->shuffled, bytes);
     } else {
         z->next_in = c->shuffled;
@@ -551,11 +552,11 @@ static int chunk_constant(const double *cells, size_t n, uint64_t *bits)
     return 1;
 }
 
-static rec_const_chunk *const_chunk_find(rec_chunker *c, uint64_t bits, size_t n_cells, int wide)
+static rec_const_chunk *const_chunk_find(rec_chunker *c, uint64_t bits, size_t n_cells, int by_planes)
 {
     for (int k = 0; k < REC_CHUNK_CONST_MEMO; k++) {
         rec_const_chunk *m = &c->consts[k];
-        if (m->bytes != NULL && m->bits == bits && m->n_cells == n_cells && m->wide == wide) {
+        if (m->bytes != NULL && m->bits == bits && m->n_cells == n_cells && m->by_planes == by_planes) {
             m->used = ++c->clock;
             return m;
         }
@@ -565,7 +566,7 @@ static rec_const_chunk *const_chunk_find(rec_chunker *c, uint64_t bits, size_t n
 
 /* Keeps a copy of a constant chunk's packed bytes in the least recently
  * used slot. Out of memory only loses the copy. */
-static void const_chunk_keep(rec_chunker *c, uint64_t bits, size_t n_cells, int wide, const unsigned char *bytes,
+static void const_chunk_keep(rec_chunker *c, uint64_t bits, size_t n_cells, int by_planes, const unsigned char *bytes,
                              size_t len)
 {
     rec_const_chunk *m = &c->consts[0];
@@ -577,12 +578,12 @@ static void const_chunk_keep(rec_chunker *c, uint64_t bits, size_t n_cells, int 
         return;
     memcpy(copy, bytes, len);
     free(m->bytes);
-    *m = (rec_const_chunk){.bits = bits, .n_cells = n_cells, .wide = wide, .bytes = copy, .len = len,
+    *m = (rec_const_chunk){.bits = bits, .n_cells = n_cells, .by_planes = by_planes, .bytes = copy, .len = len,
                            .used = ++c->clock};
 }
 
 int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, int chunk_rows, int chunk_cols,
-                   int wide, unsigned char **out, size_t *out_len)
+                   int by_planes, unsigned char **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
@@ -591,7 +592,7 @@ int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, 
         return -1;
     size_t n_cells = (size_t)chunk_rows * (size_t)chunk_cols;
     size_t bytes = n_cells * sizeof(double);
-    if (bytes > (size_t)UINT32_MAX || rec_chunker_reserve(c, wide != 0, bytes) < 0)
+    if (bytes > (size_t)UINT32_MAX || rec_chunker_reserve(c, by_planes != 0, bytes) < 0)
         return -1;
     if (rows < chunk_rows || cols < chunk_cols) {
         /* The chunk whole: cells past the clipped rows or past the last
@@ -604,7 +605,7 @@ int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, 
     }
     uint64_t bits = 0;
     int constant = REC_CHUNK_KEEP_CONSTANTS && chunk_constant(cells, n_cells, &bits);
-    const rec_const_chunk *kept = constant ? const_chunk_find(c, bits, n_cells, wide != 0) : NULL;
+    const rec_const_chunk *kept = constant ? const_chunk_find(c, bits, n_cells, by_planes != 0) : NULL;
     if (kept != NULL) {
         if ((*out = malloc(kept->len)) == NULL)
             return -1;
@@ -613,10 +614,10 @@ int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, 
         return 0;
     }
     rec_chunk_shuffle_elems(c->shuffled, (const unsigned char *)cells, n_cells, sizeof *cells);
-    if (rec_chunk_deflate(c, wide, bytes, out, out_len) != 0)
+    if (rec_chunk_deflate(c, by_planes, bytes, out, out_len) != 0)
         return -1;
     if (constant)
-        const_chunk_keep(c, bits, n_cells, wide != 0, *out, *out_len);
+        const_chunk_keep(c, bits, n_cells, by_planes != 0, *out, *out_len);
     return 0;
 }
 

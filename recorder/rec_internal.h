@@ -59,20 +59,26 @@
  * emptied every REC_H5_TIDY_CHUNKS stored chunks. */
 #define REC_H5_MDC_BYTES (256 * 1024)
 #define REC_H5_TIDY_CHUNKS 4096
-/* The chunks of a group wider than REC_SERIES_WIDE_ENTITIES (rec_chunk.c)
- * are deflated with zlib's run-length strategy: on the headline day's host
- * series about a third less deflate CPU than the default strategy for
- * 0.8 % more bytes. Not for narrower groups: run-length coding finds only
- * repeats at distance 1, and a narrow chunk repeats with its row length
- * (the default strategy finds that): val-contention_ready grew 3.2 times
- * (docs/hdf5-layout.md). The stored level stays REC_DEFLATE_LEVEL; any
- * inflate reads either. (zlib.h's Z_RLE, for rec_chunk.c.) */
-#define REC_DEFLATE_WIDE_STRATEGY Z_RLE
-/* A wide chunk is deflated byte plane by byte plane (rec_chunk.c): a plane
+/* The chunks of a group of at least REC_SERIES_PLANES_ENTITIES entities
+ * (its chunks 256 columns wide or more) are packed by planes (rec_chunk.c):
+ * deflated with zlib's run-length strategy, one byte plane at a time. On
+ * the headline day's host series about a third less deflate CPU than the
+ * default strategy for 0.8 % more bytes; on the host series of 512 and
+ * 1,984 hosts (chunks of 64 x 256) 3.6 and 3.4 times less deflate CPU for
+ * 0.4 % more and 0.5 % fewer bytes (docs/hdf5-layout.md, nineteenth
+ * session; 2,048 entities was the threshold before). Not for narrower
+ * groups: run-length coding finds only repeats at distance 1, and a
+ * narrow chunk repeats with its row length (the default strategy finds
+ * that): val-contention_ready grew 3.2 times. The stored level stays
+ * REC_DEFLATE_LEVEL; any inflate reads either. (zlib.h's Z_RLE, for
+ * rec_chunk.c.) */
+#define REC_SERIES_PLANES_ENTITIES 256
+#define REC_DEFLATE_PLANES_STRATEGY Z_RLE
+/* A chunk packed by planes is deflated byte plane by byte plane: a plane
  * whose byte histogram is this flat (collision count at most 2.0 times a
  * uniform one's, Renyi entropy >= 7 bits per byte) is stored, not coded.
  * Measured on the headline day's chunks (bench/bench_deflate, bench/README.md
- * "reccomp2"): 16 % of the planes, the wide chunks' deflate 3.7 % smaller
+ * "reccomp2"): 16 % of the planes, the chunks' deflate 3.7 % smaller
  * and cheaper; any inflate reads the stored blocks. */
 #define REC_DEFLATE_FLAT_PERMILLE 2000u
 
@@ -270,7 +276,7 @@ typedef struct {
     int64_t rows;        /* rows to write: chunk_rows, fewer when clipped at the close */
     int cols;            /* entities in this column block */
     int chunk_rows, chunk_cols;
-    int wide;
+    int by_planes; /* packed by planes: a group of at least REC_SERIES_PLANES_ENTITIES entities */
     rec_block *block;    /* the cells; freed once packed */
     unsigned char *packed; /* the filtered bytes, NULL until packed */
     size_t packed_len;
@@ -433,13 +439,13 @@ int rec_chunk_native(void);
 rec_chunker *rec_chunker_new(void);
 void rec_chunker_free(rec_chunker *c);
 /* Filters one float64 chunk of a dataset made by rec_h5_dataset_new as
- * HDF5 would (shuffle, deflate, Fletcher-32; `wide`: a wide group's chunk,
- * REC_DEFLATE_WIDE_STRATEGY): `rows` x `cols` cells, row-major, of a chunk
+ * HDF5 would (shuffle, deflate, Fletcher-32; `by_planes`: a chunk of a group
+ * of at least REC_SERIES_PLANES_ENTITIES entities, REC_DEFLATE_PLANES_STRATEGY): `rows` x `cols` cells, row-major, of a chunk
  * of chunk_rows x chunk_cols (the rest NaN). *out (malloc'd, caller frees)
  * gets the *out_len bytes to store. Touches only memory and c: safe on any
  * thread with its own chunker. Returns 0 or -1 (no memory, zlib). */
 int rec_chunk_pack(rec_chunker *c, const double *cells, int64_t rows, int cols, int chunk_rows, int chunk_cols,
-                   int wide, unsigned char **out, size_t *out_len);
+                   int by_planes, unsigned char **out, size_t *out_len);
 /* The same filters for a chunk of n_elems elements of elem_size bytes each,
  * already in the file's layout (the /events rows), default strategy. */
 int rec_chunk_pack_elems(rec_chunker *c, const unsigned char *elems, size_t n_elems, size_t elem_size,

@@ -813,7 +813,7 @@ static int rec_pending_pack_next(recorder *r, int thread)
         rec_fail(r, "%s: series chunks: out of memory", r->partial_path);
         return 0;
     }
-    if (rec_chunk_pack(*chunker, p->block->cells, p->rows, p->cols, p->chunk_rows, p->chunk_cols, p->wide,
+    if (rec_chunk_pack(*chunker, p->block->cells, p->rows, p->cols, p->chunk_rows, p->chunk_cols, p->by_planes,
                        &p->packed, &p->packed_len) < 0) {
         rec_fail(r, "%s: series chunks: out of memory or a zlib failure", r->partial_path);
         return 0;
@@ -901,7 +901,7 @@ static int rec_pending_add(recorder *r, int series, rec_block *b, int col_block,
         .cols = rec_block_cols(g, col_block),
         .chunk_rows = g->chunk_rows,
         .chunk_cols = g->chunk_cols,
-        .wide = g->n_entities > REC_SERIES_WIDE_ENTITIES,
+        .by_planes = g->n_entities >= REC_SERIES_PLANES_ENTITIES,
         .block = b,
     };
     return 0;

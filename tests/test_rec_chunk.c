@@ -26,10 +26,12 @@
 #define S SIM_NS_PER_S
 #define N_ROWS 100 /* narrow: 64-row chunks, the second cut at row 100 */
 
-/* The group's width, per case: 300 entities (chunks 64 x 256, column blocks
- * of 256 and 44: an edge chunk; default strategy, so the stored bytes are
- * HDF5's own) or 2,100 (wider than REC_SERIES_WIDE_ENTITIES: chunks 4 x 1024,
- * blocks of 1024, 1024 and 52; run-length strategy). */
+/* The group's width, per case: 200 entities (chunks 81 x 200, one column
+ * block; fewer than REC_SERIES_PLANES_ENTITIES: default strategy, so the
+ * stored bytes are HDF5's own), 300 (chunks 64 x 256, column blocks of 256
+ * and 44: an edge chunk; packed by planes, run-length strategy) or 2,100
+ * (wider than REC_SERIES_WIDE_ENTITIES: chunks 4 x 1024, blocks of 1024,
+ * 1024 and 52; by planes). */
 static int n_entities;
 #define HOLE_ROW 70
 #define HOLE_ENTITY 260
@@ -585,7 +587,8 @@ int main(void)
     check_shuffle_sizes();
     check_wide_planes();
     for (int work_threads = 0; work_threads <= 2; work_threads += 2) {
-        run_case(300, 64, 256, 1, work_threads);
+        run_case(200, 81, 200, 1, work_threads);
+        run_case(300, 64, 256, 0, work_threads);
         run_case(2100, 4, 1024, 0, work_threads);
     }
     run_events_case();
