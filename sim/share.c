@@ -173,37 +173,36 @@ int sim_shares_add(sim_shares *s, const char *name, void *base, size_t elem_byte
     return 0;
 }
 
+/* The region declared at `base`, or NULL. */
+static sim_share_region *region_at(sim_shares *s, const void *base)
+{
+    for (int k = 0; k < s->n; k++)
+        if (s->regions[k].base == base)
+            return &s->regions[k];
+    return NULL;
+}
+
 int sim_shares_reader(sim_shares *s, const void *base, size_t first, size_t count, uint32_t reader_lp)
 {
-    for (int k = 0; k < s->n; k++) {
-        sim_share_region *g = &s->regions[k];
-        if (g->base != base)
-            continue;
-        if (first > g->count || count > g->count - first)
-            return -1;
-        share_reader *grown = realloc(g->readers, (size_t)(g->n_readers + 1) * sizeof *grown);
-        if (!grown)
-            return -1;
-        g->readers = grown;
-        g->readers[g->n_readers++] = (share_reader){.first = first, .count = count, .lp = reader_lp};
-        return 0;
-    }
-    return -1;
+    sim_share_region *g = region_at(s, base);
+    if (!g || first > g->count || count > g->count - first)
+        return -1;
+    share_reader *grown = realloc(g->readers, (size_t)(g->n_readers + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    g->readers = grown;
+    g->readers[g->n_readers++] = (share_reader){.first = first, .count = count, .lp = reader_lp};
+    return 0;
 }
 
 int sim_shares_local_bytes(sim_shares *s, const void *base, size_t offset, size_t len)
 {
-    for (int k = 0; k < s->n; k++) {
-        sim_share_region *g = &s->regions[k];
-        if (g->base != base)
-            continue;
-        if (offset > g->elem_bytes || len > g->elem_bytes - offset)
-            return -1;
-        g->local_off = offset;
-        g->local_len = len;
-        return 0;
-    }
-    return -1;
+    sim_share_region *g = region_at(s, base);
+    if (!g || offset > g->elem_bytes || len > g->elem_bytes - offset)
+        return -1;
+    g->local_off = offset;
+    g->local_len = len;
+    return 0;
 }
 
 /* 1 when records a and b of g hold the same bytes outside its local bytes. */
