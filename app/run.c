@@ -140,6 +140,7 @@ static void set_result_attributes(recorder *rec, const sim_stats *st)
     rec_attr_i64(rec, "windows", (int64_t)st->windows);
     rec_attr_i64(rec, "remote_events", (int64_t)st->remote_events);
     rec_attr_i64(rec, "shared_record_bytes", (int64_t)st->share_bytes);
+    rec_attr_i64(rec, "forwarded_record_bytes", (int64_t)recorder_forwarded_bytes(rec));
     rec_attr_f64(rec, "events_per_s", st->events_per_s);
     rec_attr_i64(rec, "lp_count", (int64_t)st->lp_count);
     rec_attr_i64(rec, "end_ns", st->end_ns);

@@ -266,11 +266,18 @@ int rec_gather_window(recorder *r, sim_time_ns window_end_ns)
         for (int k = 0; k < r->dist_ranks; k++) {
             if (k > 0 && unpack(r, k, r->gather_recv.p + off, lens[k]) != 0)
                 rc = -1;
+            if (k > 0)
+                r->forwarded_bytes += lens[k];
             off += lens[k];
         }
     }
     free(lens);
     return rc;
+}
+
+uint64_t recorder_forwarded_bytes(const recorder *r)
+{
+    return r->dist_rank == 0 ? r->forwarded_bytes : 0;
 }
 
 void rec_gather_free(recorder *r)

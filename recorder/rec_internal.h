@@ -333,6 +333,7 @@ struct recorder {
     int dist_rank, dist_ranks;
     rec_put_log *put_logs; /* max_threads logs on ranks other than 0 */
     sim_mpi_buf gather_send, gather_recv; /* a window's blocks, kept from window to window */
+    uint64_t forwarded_bytes;             /* rank 0: the blocks' bytes received from the other ranks */
 
     /* recorder_end_series was called: every series is written up to
      * series_end_ns and takes no more puts nor new series */

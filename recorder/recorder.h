@@ -173,6 +173,10 @@ int rec_event_watch(recorder *r, int kind, rec_event_watch_fn fn, void *arg);
  * rank fails rank 0's recorder. Call once, before the first window, with
  * the engine's rank and number of ranks; returns 0 or -1. */
 int recorder_distribute(recorder *r, int rank, int ranks);
+/* Rank 0 of a distributed run: the bytes of records the other ranks have
+ * sent it so far (series cells as rec_gather.c's entries, and event
+ * records); 0 elsewhere and in one process. */
+uint64_t recorder_forwarded_bytes(const recorder *r);
 
 /* Window protocol, called serially by the driver between windows.
  * recorder_window_begin: before a window whose events have time <

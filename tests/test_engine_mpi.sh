@@ -89,6 +89,14 @@ for rt in "1 1" "3 2"; do
   check "vdcsim run --mpi quickstart: $1 ranks x $2 threads: datasets identical to a plain run" \
     "$src/scripts/h5same" -x q.h5 "q$1$2.h5"
 done
+# what crossed ranks, in the file's root attributes: nothing in one process
+# (the plain run), some with 3 ranks (hosts on ranks 1 and 2 send their
+# series cells to rank 0, and VM records move when VMs start on them)
+attr() { h5dump -a "/$1" "$2" 2>/dev/null | sed -n 's/^ *(0): \([0-9]*\)$/\1/p'; }
+for a in shared_record_bytes forwarded_record_bytes; do
+  check "plain run: $a = 0" test "$(attr $a q.h5)" = 0
+  check "3 ranks: $a > 0" test "$(attr $a q32.h5)" -gt 0
+done
 for rt in "2 1" "3 1"; do
   set -- $rt
   mpi "$1" "$vdcsim" run "$rack" --until 2d --threads "$2" -o "rack$1$2.h5" --quiet --mpi \
