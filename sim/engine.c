@@ -761,7 +761,7 @@ static int exchange_between_ranks(sim_engine *eng)
             head += sizeof h + h.n * sizeof(sim_wire_event);
         }
         size_t recv_bytes = 0;
-        if (sim_mpi_exchange(eng->send_bytes, eng->send_buf, &eng->recv_buf, &recv_bytes) != 0) {
+        if (sim_mpi_exchange(eng->send_bytes, eng->send_buf, &eng->recv_buf, &recv_bytes, NULL) != 0) {
             set_engine_error(eng, "MPI: the exchange of events between ranks failed");
             return -1;
         }
@@ -1561,7 +1561,7 @@ int sim_run(sim_engine *eng, sim_time_ns until_ns)
         char err[SIM_ERROR_LEN];
         if (eng->shares.n > 0 &&
             sim_shares_begin(&eng->shares, eng->cfg.share_round_bytes, eng->cfg.share_check, eng->cfg.threads,
-                             eng->rank, rank_of_lp, eng,
+                             eng->rank, eng->ranks, rank_of_lp, eng,
                              err, sizeof err) != 0) {
             set_engine_error(eng, "%s", err);
             return -1;

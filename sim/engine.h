@@ -214,18 +214,19 @@ void sim_spread_lps(sim_engine *eng, uint32_t first, uint32_t end);
  * time, as the threads rule already demands); `name` is for messages.
  * Distributed, every write to a record must be marked with sim_share_touch
  * (after or before the write, in the same window); after every window the
- * records each rank marked reach every rank whole (MPI_Allgatherv, in
- * rounds of at most cfg.share_round_bytes per rank), so each rank's copy
- * equals the one-process memory at window boundaries. No effect in one
+ * records each rank marked reach every other rank whole (MPI_Alltoallv, in
+ * rounds of at most cfg.share_round_bytes per rank and destination), so
+ * each rank's copy equals the one-process memory at window boundaries
+ * (but see sim_share_reader and sim_share_local_bytes). No effect in one
  * process. Returns 0 or -1. */
 int sim_share(sim_engine *eng, const char *name, void *base, size_t elem_bytes, size_t count);
 /* Declares that records [first, first + count) of the sim_share region at
  * `base` are read only by LP `reader_lp` (by its handlers; the end of a run
- * reads them on rank 0 only if reader_lp runs there): a rank that runs
- * reader_lp sends none of them, so the other ranks' copies may lag. For
- * records written by many LPs for one reader (a controller's staged
- * stats). Returns 0, or -1 (no region at base, a range outside it, out of
- * memory). */
+ * reads them on rank 0 only if reader_lp runs there): a marked one goes to
+ * reader_lp's rank alone (nowhere when it runs on the writer's), so the
+ * other ranks' copies may lag. For records written by many LPs for one
+ * reader (a controller's staged stats). Returns 0, or -1 (no region at
+ * base, a range outside it, out of memory). */
 int sim_share_reader(sim_engine *eng, const void *base, size_t first, size_t count, uint32_t reader_lp);
 /* Declares bytes [offset, offset + len) of every record of the sim_share
  * region at `base` local: written and read back by one LP in one handler,

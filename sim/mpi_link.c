@@ -54,10 +54,11 @@ void sim_mpi_buf_free(sim_mpi_buf *b)
     *b = (sim_mpi_buf){0};
 }
 
-int sim_mpi_exchange(const size_t *send_bytes, const unsigned char *send, sim_mpi_buf *recv, size_t *recv_bytes)
+int sim_mpi_exchange(const size_t *send_bytes, const unsigned char *send, sim_mpi_buf *recv, size_t *recv_bytes,
+                     size_t *recv_lens)
 {
     if (mpi)
-        return mpi->exchange(send_bytes, send, recv, recv_bytes);
+        return mpi->exchange(send_bytes, send, recv, recv_bytes, recv_lens);
     *recv_bytes = 0;
     return -1;
 }

@@ -67,9 +67,11 @@ static inline int sim_mpi_buf_reserve(sim_mpi_buf *b, size_t bytes)
 
 /* All-to-all of byte blocks: send holds, rank after rank, send_bytes[r]
  * bytes for rank r (own block empty). On return recv->p holds the blocks
- * from every rank in rank order, *recv_bytes in total. One MPI_Alltoall of
- * the sizes, one MPI_Alltoallv of the bytes. */
-int sim_mpi_exchange(const size_t *send_bytes, const unsigned char *send, sim_mpi_buf *recv, size_t *recv_bytes);
+ * from every rank in rank order, *recv_bytes in total, recv_lens[r] (when
+ * not NULL: sim_mpi_size() entries) from rank r. One MPI_Alltoall of the
+ * sizes, one MPI_Alltoallv of the bytes. */
+int sim_mpi_exchange(const size_t *send_bytes, const unsigned char *send, sim_mpi_buf *recv, size_t *recv_bytes,
+                     size_t *recv_lens);
 
 /* Gathers every rank's block to rank 0: there all->p holds them in rank
  * order and lens[r] (array of sim_mpi_size() entries) their sizes;

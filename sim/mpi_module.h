@@ -14,7 +14,7 @@
 struct sim_mpi_buf; /* sim/mpi_link.h */
 
 #define MPI_MODULE_NAME "vdcsim_mpi"
-#define MPI_MODULE_ABI 2u /* 2: receive buffers kept by the caller (sim_mpi_buf) */
+#define MPI_MODULE_ABI 3u /* 2: receive buffers kept by the caller (sim_mpi_buf); 3: exchange's recv_lens */
 
 typedef struct mpi_module {
     builtin_module_head head; /* {MPI_MODULE_ABI, sizeof(mpi_module), VDCSIM_BUILD_ID} */
@@ -25,7 +25,8 @@ typedef struct mpi_module {
     int (*min_i64)(int64_t *v, int n);
     int (*sum_u64)(uint64_t *v, int n);
     int (*bcast_i64)(int64_t *v, int n);
-    int (*exchange)(const size_t *send_bytes, const unsigned char *send, struct sim_mpi_buf *recv, size_t *recv_bytes);
+    int (*exchange)(const size_t *send_bytes, const unsigned char *send, struct sim_mpi_buf *recv, size_t *recv_bytes,
+                    size_t *recv_lens);
     int (*gather)(const unsigned char *block, size_t len, struct sim_mpi_buf *all, size_t *lens);
     int (*allgather)(const unsigned char *block, size_t len, struct sim_mpi_buf *all, size_t *lens);
     int (*send)(int dst, int tag, const void *buf, size_t len);

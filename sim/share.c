@@ -33,11 +33,21 @@ struct sim_share_region {
     unsigned char *shadow;  /* check mode: the region as at the last window end */
     share_reader *readers;  /* sim_shares_reader's ranges */
     int n_readers;
-    uint64_t *kept;         /* a bit per record whose only reader runs on this rank: never sent */
+    /* Per rank d (planes of words_of(count) words; this rank's plane
+     * empty): a bit per record that goes to d when marked: every record
+     * without a declared reader, and those a reader on d reads. */
+    uint64_t *dest;
+    int ranks;
     size_t local_off, local_len; /* sim_shares_local_bytes: in no comparison */
 };
 
 enum { SHARE_ROUND_BYTES = 1 << 20 };
+
+/* What a rank sends another in a round: this head, then runs of records
+ * (share_head). Its length comes with it (sim_mpi_exchange's recv_lens). */
+typedef struct {
+    uint64_t left; /* the sender's records still to go, to any rank, after this round */
+} share_block;
 
 /* A run of records marked one after the other in a region: this head,
  * then the `count` records whole. A host's VMs and a cluster's staged
@@ -86,16 +96,15 @@ static int marked(const sim_share_region *g, size_t i)
     return (all_marks(g, i / 64) >> (i % 64)) & 1;
 }
 
-/* Word w of g's marks without the records kept here (their reader runs on
- * this rank): what this rank sends (after fold_marks). */
-static uint64_t sent_marks(const sim_share_region *g, size_t w)
+/* Word w of g's marks that go to rank d (after fold_marks). */
+static uint64_t marks_to(const sim_share_region *g, int d, size_t w)
 {
-    return all_marks(g, w) & ~g->kept[w];
+    return all_marks(g, w) & g->dest[(size_t)d * words_of(g->count) + w];
 }
 
-static int sent(const sim_share_region *g, size_t i)
+static int goes_to(const sim_share_region *g, int d, size_t i)
 {
-    return (sent_marks(g, i / 64) >> (i % 64)) & 1;
+    return (marks_to(g, d, i / 64) >> (i % 64)) & 1;
 }
 
 static sim_share_region *region_of(const void *p, size_t *index)
@@ -221,20 +230,22 @@ static void set_bits(uint64_t *bits, size_t first, size_t count, int on)
     }
 }
 
-/* g's kept bits: the records of ranges whose reader runs on `rank`, less
- * those of any range whose reader runs elsewhere (a record in both still
- * has to travel). */
-static void set_kept(sim_share_region *g, int rank, sim_lp_rank_fn rank_of, const void *ctx)
+/* g's destinations on `rank` (g->dest): a record of a reader's range goes
+ * to that reader's rank (if not this one), any other record to every other
+ * rank. `any` (words_of(count) words, zeroed) is scratch. */
+static void set_dest(sim_share_region *g, int rank, sim_lp_rank_fn rank_of, const void *ctx, uint64_t *any)
 {
-    for (int pass = 0; pass < 2; pass++)
-        for (int j = 0; j < g->n_readers; j++) {
-            const share_reader *r = &g->readers[j];
-            const int here = rank_of(ctx, r->lp) == rank;
-            if (pass == 0 && here)
-                set_bits(g->kept, r->first, r->count, 1);
-            else if (pass == 1 && !here)
-                set_bits(g->kept, r->first, r->count, 0);
-        }
+    const size_t words = words_of(g->count);
+    for (int j = 0; j < g->n_readers; j++) {
+        const share_reader *r = &g->readers[j];
+        const int d = rank_of(ctx, r->lp);
+        set_bits(any, r->first, r->count, 1);
+        if (d != rank && d >= 0 && d < g->ranks)
+            set_bits(&g->dest[(size_t)d * words], r->first, r->count, 1);
+    }
+    for (int d = 0; d < g->ranks; d++)
+        for (size_t w = 0; d != rank && w < words; w++)
+            g->dest[(size_t)d * words + w] |= ~any[w];
 }
 
 /* Moves every thread's marks into plane `threads` (serial, between
@@ -256,11 +267,15 @@ static void fold_marks(sim_share_region *g)
     }
 }
 
-int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, int threads, int rank, sim_lp_rank_fn rank_of,
-                     const void *rank_ctx, char *err, size_t err_len)
+int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, int threads, int rank, int ranks,
+                     sim_lp_rank_fn rank_of, const void *rank_ctx, char *err, size_t err_len)
 {
     if (threads < 1)
         threads = 1;
+    if (ranks < 1 || rank < 0 || rank >= ranks) {
+        snprintf(err, err_len, "shared records: rank %d of %d ranks", rank, ranks);
+        return -1;
+    }
     const char *env = getenv("VDCSIM_SHARE_CHECK");
     s->check = check || (env && env[0] && strcmp(env, "0") != 0);
     if (round_bytes == 0)
@@ -270,25 +285,33 @@ int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, int threads, 
         free(g->marks);
         free(g->got);
         free(g->shadow);
-        free(g->kept);
+        free(g->dest);
         g->threads = threads;
+        g->ranks = ranks;
         g->marks = calloc(words_of(g->count) * (size_t)(threads + 1), sizeof *g->marks);
         g->got = calloc(words_of(g->count), sizeof *g->got);
-        g->kept = calloc(words_of(g->count), sizeof *g->kept);
+        g->dest = calloc(words_of(g->count) * (size_t)ranks, sizeof *g->dest);
         g->shadow = s->check ? malloc(g->bytes + 1) : NULL;
-        size_t need = sizeof(uint64_t) + sizeof(share_head) + g->elem_bytes;
-        if (need > s->cap || round_bytes > s->cap) { /* a round's block holds at least one record */
+        /* a block for each other rank, each of at most round_bytes, and
+         * room for at least one record */
+        size_t block = sizeof(share_block) + sizeof(share_head) + g->elem_bytes;
+        if (block < round_bytes)
+            block = round_bytes;
+        if (block > s->block_cap) {
             free(s->buf);
-            s->cap = need > round_bytes ? need : round_bytes;
-            s->buf = malloc(s->cap);
+            s->block_cap = block;
+            s->buf = (size_t)ranks <= SIZE_MAX / block ? malloc(block * (size_t)ranks) : NULL;
         }
-        if (!g->marks || !g->got || !g->kept || (s->check && !g->shadow) || !s->buf) {
+        uint64_t *any = calloc(words_of(g->count), sizeof *any);
+        if (!g->marks || !g->got || !g->dest || !any || (s->check && !g->shadow) || !s->buf) {
+            free(any);
             snprintf(err, err_len, "out of memory preparing shared records");
             return -1;
         }
         if (s->check)
             memcpy(g->shadow, g->base, g->bytes);
-        set_kept(g, rank, rank_of, rank_ctx);
+        set_dest(g, rank, rank_of, rank_ctx, any);
+        free(any);
     }
     s->sent_bytes = 0;
     marking = s;
@@ -309,7 +332,7 @@ void sim_shares_free(sim_shares *s)
         free(s->regions[k].marks);
         free(s->regions[k].got);
         free(s->regions[k].shadow);
-        free(s->regions[k].kept);
+        free(s->regions[k].dest);
         free(s->regions[k].readers);
     }
     free(s->regions);
@@ -361,20 +384,21 @@ static int take_run(sim_share_region *g, const share_head *h, const unsigned cha
     return rc;
 }
 
-/* Takes the records of one round's blocks (each led by its rank's count of
- * records still to come; *more set when any is non-zero). 0 or -1. */
-static int take_round(sim_shares *s, int rank, int ranks, const unsigned char *all, const size_t *lens, int *more,
-                      char *err, size_t err_len)
+/* Takes the records of one round's blocks, lens[r] bytes from rank r in
+ * rank order (share_block; *more set when a sender has records left: every
+ * rank reads every other's count, so all agree). 0 or -1. */
+static int take_blocks(sim_shares *s, int rank, int ranks, const unsigned char *all, const size_t *lens, int *more,
+                       char *err, size_t err_len)
 {
     int rc = 0;
     size_t off = 0;
     for (int r = 0; r < ranks; r++) {
         const size_t end = off + lens[r];
-        uint64_t left = 0;
-        if (lens[r] >= sizeof left)
-            memcpy(&left, all + off, sizeof left);
-        *more |= left != 0;
-        off += lens[r] >= sizeof left ? sizeof left : lens[r];
+        share_block b = {0};
+        if (lens[r] >= sizeof b)
+            memcpy(&b, all + off, sizeof b);
+        *more |= b.left != 0;
+        off += lens[r] >= sizeof b ? sizeof b : lens[r];
         while (r != rank && off + sizeof(share_head) <= end) {
             share_head h;
             memcpy(&h, all + off, sizeof h);
@@ -396,31 +420,33 @@ static int take_round(sim_shares *s, int rank, int ranks, const unsigned char *a
     return rc;
 }
 
-/* Packs this rank's marked records from (*k, *i) on into s->buf after the
- * count, a run of consecutive marked records at a time (share_head);
- * returns the block's length. */
-static size_t pack_round(sim_shares *s, int *k, size_t *i, uint64_t *left)
+/* Packs into `out` (s->block_cap bytes) the block for rank d: room for
+ * its head (share_block, written by the caller), then this rank's marked
+ * records that go to d from the cursor (*k, *i) on, a run of consecutive
+ * ones at a time (share_head); *left less what it packed. Returns the
+ * block's length. */
+static size_t pack_block(sim_shares *s, int d, unsigned char *out, int *k, size_t *i, uint64_t *left)
 {
-    size_t len = sizeof *left;
+    size_t len = sizeof(share_block);
     for (; *k < s->n; (*k)++, *i = 0) {
         sim_share_region *g = &s->regions[*k];
         while (*i < g->count) {
-            const uint64_t w = sent_marks(g, *i / 64) >> (*i % 64);
+            const uint64_t w = marks_to(g, d, *i / 64) >> (*i % 64);
             if (w == 0) {
                 *i = (*i / 64 + 1) * 64;
                 continue;
             }
             *i += (size_t)__builtin_ctzll(w);
-            if (len + sizeof(share_head) + g->elem_bytes > s->cap)
+            if (len + sizeof(share_head) + g->elem_bytes > s->block_cap)
                 return len; /* the block is full */
             /* the run from *i: as long as the marks go on and the block has room */
-            const size_t room = (s->cap - len - sizeof(share_head)) / g->elem_bytes;
+            const size_t room = (s->block_cap - len - sizeof(share_head)) / g->elem_bytes;
             size_t n = 1;
-            while (n < room && *i + n < g->count && n < UINT32_MAX && sent(g, *i + n))
+            while (n < room && *i + n < g->count && n < UINT32_MAX && goes_to(g, d, *i + n))
                 n++;
             share_head h = {.region = (uint32_t)*k, .count = (uint32_t)n, .first = *i};
-            memcpy(s->buf + len, &h, sizeof h);
-            memcpy(s->buf + len + sizeof h, g->base + *i * g->elem_bytes, n * g->elem_bytes);
+            memcpy(out + len, &h, sizeof h);
+            memcpy(out + len + sizeof h, g->base + *i * g->elem_bytes, n * g->elem_bytes);
             len += sizeof h + n * g->elem_bytes;
             *left -= n;
             *i += n;
@@ -436,34 +462,56 @@ int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_le
         fold_marks(&s->regions[k]);
     if (s->check)
         check_marks(s, rank);
-    uint64_t left = 0;
+    uint64_t left = 0; /* records still to go, summed over the ranks they go to */
     for (int k = 0; k < s->n; k++) {
         const sim_share_region *g = &s->regions[k];
-        for (size_t w = 0; w < words_of(g->count); w++)
-            left += (uint64_t)__builtin_popcountll(sent_marks(g, w));
+        for (int d = 0; d < ranks; d++)
+            for (size_t w = 0; d != rank && w < words_of(g->count); w++)
+                left += (uint64_t)__builtin_popcountll(marks_to(g, d, w));
     }
+    /* per rank: its block's bytes this round, the cursor of what goes
+     * there, and what came from it */
+    size_t *send_bytes = calloc((size_t)ranks, sizeof *send_bytes), *at = calloc((size_t)ranks, sizeof *at);
     size_t *lens = calloc((size_t)ranks, sizeof *lens);
-    if (!lens) {
+    int *region = calloc((size_t)ranks, sizeof *region);
+    if (!send_bytes || !at || !lens || !region) {
+        free(send_bytes);
+        free(at);
+        free(lens);
+        free(region);
         snprintf(err, err_len, "out of memory exchanging shared records");
         return -1; /* every rank runs out alike or MPI aborts the job */
     }
-    int rc = 0, k = 0, more = 1;
-    size_t i = 0;
+    int rc = 0, more = 1;
     while (more) {
-        const size_t len = pack_round(s, &k, &i, &left);
-        memcpy(s->buf, &left, sizeof left);
+        /* the blocks one after the other in rank order, as the exchange sends them */
+        size_t len = 0;
+        for (int d = 0; d < ranks; d++) {
+            send_bytes[d] = d == rank ? 0 : pack_block(s, d, s->buf + len, &region[d], &at[d], &left);
+            len += send_bytes[d];
+        }
+        for (size_t d = 0, off = 0; d < (size_t)ranks; off += send_bytes[d], d++) /* what is left after this round */
+            if (send_bytes[d] > 0)
+                memcpy(s->buf + off, &left, sizeof left);
         s->sent_bytes += len;
-        if (sim_mpi_allgather(s->buf, len, &s->recv, lens) != 0) {
+        size_t recv_bytes = 0;
+        if (sim_mpi_exchange(send_bytes, s->buf, &s->recv, &recv_bytes, lens) != 0) {
+            free(send_bytes);
+            free(at);
             free(lens);
+            free(region);
             snprintf(err, err_len, "MPI: exchanging shared records failed");
             return -1;
         }
-        more = 0;
-        if (take_round(s, rank, ranks, s->recv.p, lens, &more, err, err_len) != 0)
+        more = left != 0; /* this rank's own count, then every other's */
+        if (take_blocks(s, rank, ranks, s->recv.p, lens, &more, err, err_len) != 0)
             rc = -1; /* the rounds go on: the other ranks wait for this one */
     }
+    free(send_bytes);
+    free(at);
     free(lens);
-    for (k = 0; k < s->n; k++) {
+    free(region);
+    for (int k = 0; k < s->n; k++) {
         sim_share_region *g = &s->regions[k];
         _Atomic uint64_t *all = &g->marks[(size_t)g->threads * words_of(g->count)];
         for (size_t w = 0; w < words_of(g->count); w++) {

@@ -9,10 +9,12 @@
  *    thread may mark at any time (an engine thread into its own plane of
  *    bits, any other thread with an atomic OR).
  *  - sim_shares_sync, called serially by every rank after every window,
- *    sends every rank the records this rank marked, whole (except those
- *    whose declared only reader runs on this rank), and takes the
- *    records the others marked (MPI_Allgatherv in rounds of at most
- *    round_bytes per rank; all ranks call the same collectives). A record
+ *    sends the records this rank marked, whole, to every other rank, or
+ *    those with a declared only reader (sim_shares_reader) to that
+ *    reader's rank alone, and takes the records the others marked
+ *    (MPI_Alltoallv in rounds of at most round_bytes per rank and
+ *    destination; each block says how many records its sender still has
+ *    for any rank, so all ranks call the same collectives). A record
  *    marked on two ranks with different bytes breaks the models' rule (one
  *    writer per record at a time): an error naming the region and record.
  *  - Check mode (sim_config.share_check, or VDCSIM_SHARE_CHECK=1 in the
@@ -35,8 +37,8 @@ typedef struct sim_shares {
     sim_share_region *regions;
     int n;
     int check;          /* keep a shadow copy and verify the marks */
-    unsigned char *buf; /* one round's block of packed records */
-    size_t cap;
+    unsigned char *buf; /* one round's blocks of packed records, one per rank */
+    size_t block_cap;   /* the most bytes of one block */
     sim_mpi_buf recv;   /* every rank's blocks of a round, kept from window to window */
     uint64_t sent_bytes; /* bytes this rank packed since sim_shares_begin (heads, records, counts) */
 } sim_shares;
@@ -47,11 +49,10 @@ typedef int (*sim_lp_rank_fn)(const void *ctx, uint32_t lp);
 /* Declares a region; `name` (copied) is for messages. 0, or -1 out of memory. */
 int sim_shares_add(sim_shares *s, const char *name, void *base, size_t elem_bytes, size_t count);
 /* Declares that records [first, first + count) of the region declared at
- * `base` are read only by LP `reader_lp`: a rank that runs that LP keeps
- * the ones its LPs mark (sends them to no rank), and the other ranks' copies
- * of them may lag. A record in several ranges is sent unless every one of
- * their readers runs here. 0, or -1 (no region at base, a range outside
- * it, out of memory). */
+ * `base` are read only by LP `reader_lp`: a marked one goes to that LP's
+ * rank alone (to none when it runs here), so the other ranks' copies of
+ * them may lag. A record in several ranges goes to each of their readers'
+ * ranks. 0, or -1 (no region at base, a range outside it, out of memory). */
 int sim_shares_reader(sim_shares *s, const void *base, size_t first, size_t count, uint32_t reader_lp);
 /* Declares bytes [offset, offset + len) of every record of the region at
  * `base` local: results an LP writes and reads back in the same handler
@@ -66,8 +67,8 @@ int sim_shares_local_bytes(sim_shares *s, const void *base, size_t offset, size_
  * mode), the records kept here (rank_of(rank_ctx, reader)
  * == rank), and sim_share_touch starts marking into `s`. 0, or -1 with a
  * message in err. */
-int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, int threads, int rank, sim_lp_rank_fn rank_of,
-                     const void *rank_ctx, char *err, size_t err_len);
+int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, int threads, int rank, int ranks,
+                     sim_lp_rank_fn rank_of, const void *rank_ctx, char *err, size_t err_len);
 /* After a window, serial, on every rank. 0, or -1 with a message in err
  * (the rounds still run to their end, so the ranks stay in step). */
 int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_len);

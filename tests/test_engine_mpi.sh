@@ -57,16 +57,19 @@ for rt in "2 1" "3 2"; do
 done
 # records read by one LP (sim_share_reader): mpi_model's staged records are
 # read by LP 0 alone, so rank 0 sends none of its LPs' (with 2 ranks LPs
-# 0-18, with 3 LPs 0-12: floor(k R / 37) = 0). Each is a run of its own
-# (records 2 i + parity: never adjacent), a 16-byte head and 32 bytes, at
-# 200 samples: at least 19 x 48 x 200 = 182,400 and 13 x 48 x 200 = 124,800
-# bytes fewer than without the declaration, and the same file (LP 0 adds
-# up every record into /series/lps/staged_sum, so one lost record shows).
-for rt in "2 1 182400" "3 2 124800"; do
+# 0-18, with 3 LPs 0-12: floor(k R / 37) = 0) and the other ranks send
+# theirs to rank 0 only. Each is a run of its own (records 2 i + parity:
+# never adjacent), a 16-byte head and 32 bytes, at 200 samples, to each
+# rank it goes to: at least 19 x 48 x 200 = 182,400 bytes fewer than
+# without the declaration with 2 ranks, and with 3 (13 LPs' to 2 ranks, 24
+# LPs' to the other rank than 0) (13 x 2 + 24) x 48 x 200 = 480,000; and
+# the same file (LP 0 adds up every record into /series/lps/staged_sum, so
+# one lost record shows).
+for rt in "2 1 182400" "3 2 480000"; do
   set -- $rt
   with=$(mpi "$1" "$model" "mr$1.h5" "$2" --mpi) && without=$(mpi "$1" "$model" "mn$1.h5" "$2" --mpi --no-reader) || fail=1
   echo "$with"; echo "$without"
-  check "one reader: $1 ranks: rank 0 sends at least $3 bytes fewer" \
+  check "one reader: $1 ranks: the ranks send at least $3 bytes fewer" \
     test "$(( $(field share_bytes "$without") - $(field share_bytes "$with") ))" -ge "$3"
   check "one reader: $1 ranks: datasets identical to 1 process" "$src/scripts/h5same" -x m1.h5 "mr$1.h5"
 done

@@ -82,7 +82,8 @@ static int ranks_bcast_i64(int64_t *v, int n)
  * sends that much to one rank is far beyond any model here). */
 static int fits_int(size_t n) { return n <= (size_t)INT_MAX; }
 
-static int ranks_exchange(const size_t *send_bytes, const unsigned char *send, sim_mpi_buf *recv, size_t *recv_bytes)
+static int ranks_exchange(const size_t *send_bytes, const unsigned char *send, sim_mpi_buf *recv, size_t *recv_bytes,
+                          size_t *recv_lens)
 {
     int size = ranks_size();
     int *counts = calloc((size_t)size * 4, sizeof *counts);
@@ -106,6 +107,8 @@ static int ranks_exchange(const size_t *send_bytes, const unsigned char *send, s
             goto done;
         rdispl[r] = (int)total;
         total += (size_t)rcounts[r];
+        if (recv_lens)
+            recv_lens[r] = (size_t)rcounts[r];
     }
     if (sim_mpi_buf_reserve(recv, total) != 0)
         goto done;
