@@ -1387,6 +1387,8 @@ static uint32_t lp_rank(const sim_engine *eng, uint32_t lp, uint32_t first, uint
 static int rank_of_lp(const void *ctx, uint32_t lp)
 {
     const sim_engine *eng = ctx;
+    if (lp >= eng->lp_count)
+        return -1; /* no such LP (sim_shares_begin reports it) */
     uint32_t first = 0, end = eng->lp_count;
     if (eng->spread_set && eng->spread_first < eng->spread_end && eng->spread_end <= eng->lp_count) {
         first = eng->spread_first;

@@ -221,31 +221,37 @@ static int same_record(const sim_share_region *g, const unsigned char *a, const 
     return memcmp(a, b, g->local_off) == 0 && memcmp(a + after, b + after, g->elem_bytes - after) == 0;
 }
 
-/* Sets bits [first, first + count) of a bitmask to `on`. */
-static void set_bits(uint64_t *bits, size_t first, size_t count, int on)
+/* Sets bits [first, first + count) of a bitmask. */
+static void set_bits(uint64_t *bits, size_t first, size_t count)
 {
-    for (size_t i = first; i < first + count; i++) {
-        const uint64_t bit = (uint64_t)1 << (i % 64);
-        bits[i / 64] = on ? bits[i / 64] | bit : bits[i / 64] & ~bit;
-    }
+    for (size_t i = first; i < first + count; i++)
+        bits[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
 /* g's destinations on `rank` (g->dest): a record of a reader's range goes
  * to that reader's rank (if not this one), any other record to every other
- * rank. `any` (words_of(count) words, zeroed) is scratch. */
-static void set_dest(sim_share_region *g, int rank, sim_lp_rank_fn rank_of, const void *ctx, uint64_t *any)
+ * rank. `any` (words_of(count) words, zeroed) is scratch. 0, or -1 when a
+ * reader is no LP of a rank (err set). */
+static int set_dest(sim_share_region *g, int rank, sim_lp_rank_fn rank_of, const void *ctx, uint64_t *any, char *err,
+                    size_t err_len)
 {
     const size_t words = words_of(g->count);
     for (int j = 0; j < g->n_readers; j++) {
         const share_reader *r = &g->readers[j];
         const int d = rank_of(ctx, r->lp);
-        set_bits(any, r->first, r->count, 1);
-        if (d != rank && d >= 0 && d < g->ranks)
-            set_bits(&g->dest[(size_t)d * words], r->first, r->count, 1);
+        if (d < 0 || d >= g->ranks) {
+            snprintf(err, err_len, "shared region '%s': the reader of records %zu-%zu, LP %u, does not exist", g->name,
+                     r->first, r->first + r->count, r->lp);
+            return -1;
+        }
+        set_bits(any, r->first, r->count);
+        if (d != rank)
+            set_bits(&g->dest[(size_t)d * words], r->first, r->count);
     }
     for (int d = 0; d < g->ranks; d++)
         for (size_t w = 0; d != rank && w < words; w++)
             g->dest[(size_t)d * words + w] |= ~any[w];
+    return 0;
 }
 
 /* Moves every thread's marks into plane `threads` (serial, between
@@ -310,8 +316,10 @@ int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, int threads, 
         }
         if (s->check)
             memcpy(g->shadow, g->base, g->bytes);
-        set_dest(g, rank, rank_of, rank_ctx, any);
+        const int bad = set_dest(g, rank, rank_of, rank_ctx, any, err, err_len);
         free(any);
+        if (bad)
+            return -1;
     }
     s->sent_bytes = 0;
     marking = s;

@@ -43,7 +43,7 @@ typedef struct sim_shares {
     uint64_t sent_bytes; /* bytes this rank packed since sim_shares_begin (heads, records, counts) */
 } sim_shares;
 
-/* The MPI rank that runs LP `lp` (the engine's partition). */
+/* The MPI rank that runs LP `lp` (the engine's partition), or -1 when there is no such LP. */
 typedef int (*sim_lp_rank_fn)(const void *ctx, uint32_t lp);
 
 /* Declares a region; `name` (copied) is for messages. 0, or -1 out of memory. */

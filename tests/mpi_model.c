@@ -32,7 +32,9 @@
  * written at every PHOLD event and read back in the same handler, never
  * marked: local bytes (sim_share_local_bytes), which check mode must
  * ignore. Rank 0 prints share_bytes, the bytes of shared records sent.
- * Usage: mpi_model OUT.h5 THREADS [--mpi [--miss-mark] [--no-reader]]
+ * --bad-reader declares LP N_LPS, which does not exist, as the reader: the
+ * run must stop naming the region.
+ * Usage: mpi_model OUT.h5 THREADS [--mpi [--miss-mark] [--no-reader] [--bad-reader]]
  */
 #include <gsl/gsl_randist.h>
 #include <stddef.h>
@@ -137,10 +139,11 @@ int main(int argc, char **argv)
         return 2;
     }
     int mpi = argc > 3 && strcmp(argv[3], "--mpi") == 0, rank = 0, ranks = 1;
-    int no_reader = 0;
+    int no_reader = 0, bad_reader = 0;
     for (int a = 4; a < argc; a++) {
         miss_mark |= mpi && strcmp(argv[a], "--miss-mark") == 0;
         no_reader |= strcmp(argv[a], "--no-reader") == 0;
+        bad_reader |= strcmp(argv[a], "--bad-reader") == 0;
     }
     if (mpi && (ranks = sim_mpi_join(&rank)) < 1) {
         fprintf(stderr, "mpi_model: cannot start MPI\n");
@@ -182,7 +185,7 @@ int main(int argc, char **argv)
     if (sim_share(eng, "mpi_model shared", shared, sizeof *shared, N_LPS * SHARED_PER_LP) != 0 ||
         sim_share(eng, "mpi_model staged", staged, sizeof *staged, 2 * N_LPS) != 0 ||
         sim_share_local_bytes(eng, staged, offsetof(staged_rec, scratch), sizeof(uint64_t)) != 0 ||
-        (!no_reader && sim_share_reader(eng, staged, 0, 2 * N_LPS, 0) != 0)) {
+        (!no_reader && sim_share_reader(eng, staged, 0, 2 * N_LPS, bad_reader ? N_LPS : 0) != 0)) {
         fprintf(stderr, "mpi_model: sim_share failed\n");
         return 1;
     }

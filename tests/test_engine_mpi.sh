@@ -73,6 +73,12 @@ for rt in "2 1 182400" "3 2 480000"; do
     test "$(( $(field share_bytes "$without") - $(field share_bytes "$with") ))" -ge "$3"
   check "one reader: $1 ranks: datasets identical to 1 process" "$src/scripts/h5same" -x m1.h5 "mr$1.h5"
 done
+# a reader that is no LP (37 of LPs 0-36) stops the run naming the region
+err=$(mpi 2 "$model" mb.h5 1 --mpi --bad-reader 2>&1 >/dev/null); rc=$?
+check "a reader LP that does not exist: the run fails" test "$rc" -ne 0
+check "a reader LP that does not exist: named" \
+  grep -q "shared region 'mpi_model staged': the reader of records 0-74, LP 37, does not exist" <<<"$err"
+rm -f mb.h5*
 # check mode: LP 5 (rank 0 of 2: LPs 0-18) leaves record 5 x 16 + 3 = 83
 # unmarked once; the run must stop naming it, not end with a wrong array
 err=$(mpi 2 "$model" mx.h5 1 --mpi --miss-mark 2>&1 >/dev/null)

@@ -274,7 +274,8 @@ static int declare_readers(sim_engine *eng, const void *base, uint32_t n, const 
 /* The stage and the hosts' stamps are read only by the controllers (on
  * rank 0 over MPI, with the other LPs that are not spread), each its own
  * cluster's: a rank keeps what a controller it runs reads. Records go by
- * slot, cluster after cluster (drs_stage_map_of), or by VM id. */
+ * slot, cluster after cluster (drs_stage_map_of), or by VM id. At the
+ * start: the controllers' LP ids (env->cluster_lp) exist from core_start on. */
 static int declare_stage_readers(sim_engine *eng, const drs_env *d, const model_env *env)
 {
     if (declare_readers(eng, d->host_staged, env->n_hosts, env->host_cluster, env) != 0)
@@ -537,9 +538,8 @@ static drs_env *drs_build(const scenario *scn, const model_env *env, sim_engine 
                  : -2;
     /* host LPs write it, controllers (rank 0 over MPI) read it */
     if (rc == 0 && (sim_share(eng, "drs stage", d->stage, sizeof *d->stage, nv) != 0 ||
-                    sim_share(eng, "drs host_staged", d->host_staged, sizeof *d->host_staged, nh) != 0 ||
-                    declare_stage_readers(eng, d, env) != 0))
-        rc = -2;
+                    sim_share(eng, "drs host_staged", d->host_staged, sizeof *d->host_staged, nh) != 0))
+        rc = -2; /* their readers are declared at the start, once the controllers' LPs exist */
     /* calloc's zero stamps read "never staged" (drs_stage_stamp) */
     if (rc == 0) {
         for (int g = 0; g < groups; g++)
@@ -831,8 +831,12 @@ static model_status drs_module_build(model_builder *b, void **world)
 
 static model_status drs_module_start(model_builder *b, void **world)
 {
-    if (*world)
-        drs_start(*world, b->env, b->eng);
+    if (!*world)
+        return MODEL_OK;
+    /* env->cluster_lp is set by core_start, after the modules' builds */
+    if (declare_stage_readers(b->eng, *world, b->env) != 0)
+        return model_runtime_error(b, "out of memory");
+    drs_start(*world, b->env, b->eng);
     return MODEL_OK;
 }
 
