@@ -232,8 +232,9 @@ int sim_share_reader(sim_engine *eng, const void *base, size_t first, size_t cou
  * region at `base` local: written and read back by one LP in one handler,
  * read nowhere else (not at the run's end either). Writing them alone
  * needs no sim_share_touch, check mode ignores them, and they reach other
- * ranks only with a record marked for another write. Returns 0, or -1 (no
- * region at base, bytes outside a record). */
+ * ranks only with a record marked for another write. One range per
+ * region. Returns 0, or -1 (no region at base, bytes outside a record, a
+ * range declared already). */
 int sim_share_local_bytes(sim_engine *eng, const void *base, size_t offset, size_t len);
 
 /* Marks the record of a sim_share region that holds the byte at `record` as

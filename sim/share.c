@@ -207,8 +207,8 @@ int sim_shares_reader(sim_shares *s, const void *base, size_t first, size_t coun
 int sim_shares_local_bytes(sim_shares *s, const void *base, size_t offset, size_t len)
 {
     sim_share_region *g = region_at(s, base);
-    if (!g || offset > g->elem_bytes || len > g->elem_bytes - offset)
-        return -1;
+    if (!g || offset > g->elem_bytes || len > g->elem_bytes - offset || g->local_len > 0)
+        return -1; /* one range of local bytes per region */
     g->local_off = offset;
     g->local_len = len;
     return 0;

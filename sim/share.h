@@ -59,7 +59,8 @@ int sim_shares_reader(sim_shares *s, const void *base, size_t first, size_t coun
  * only (a host's per-VM CPU figures of a sample). A write of them alone
  * needs no mark, check mode and the two-writers test ignore them, and they
  * travel only with a record marked for another write, so other ranks'
- * copies of them lag. 0, or -1 (no region at base, bytes outside a record). */
+ * copies of them lag. One range per region. 0, or -1 (no region at base,
+ * bytes outside a record, a range declared already). */
 int sim_shares_local_bytes(sim_shares *s, const void *base, size_t offset, size_t len);
 /* Before a distributed run's first window, on `rank` with `threads` engine
  * threads (OpenMP thread numbers; each marks into its own plane, any other

@@ -189,6 +189,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "mpi_model: sim_share failed\n");
         return 1;
     }
+    /* one range of local bytes per region: a second is refused */
+    if (sim_share_local_bytes(eng, staged, 0, sizeof(uint64_t)) != -1) {
+        fprintf(stderr, "mpi_model: a second range of local bytes was accepted\n");
+        return 1;
+    }
     sim_set_window_hook(eng, window_hook, rec);
     int rc = sim_run(eng, UNTIL_NS);
     sim_stats st;
