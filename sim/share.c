@@ -282,6 +282,19 @@ int sim_shares_begin(sim_shares *s, size_t round_bytes, int check, int threads, 
         snprintf(err, err_len, "shared records: rank %d of %d ranks", rank, ranks);
         return -1;
     }
+    free(s->send_bytes);
+    free(s->recv_lens);
+    free(s->cursor_record);
+    free(s->cursor_region);
+    s->send_bytes = calloc((size_t)ranks, sizeof *s->send_bytes);
+    s->recv_lens = calloc((size_t)ranks, sizeof *s->recv_lens);
+    s->cursor_record = calloc((size_t)ranks, sizeof *s->cursor_record);
+    s->cursor_region = calloc((size_t)ranks, sizeof *s->cursor_region);
+    if (!s->send_bytes || !s->recv_lens || !s->cursor_record || !s->cursor_region) {
+        snprintf(err, err_len, "out of memory preparing shared records");
+        return -1;
+    }
+    s->ranks = ranks;
     const char *env = getenv("VDCSIM_SHARE_CHECK");
     s->check = check || (env && env[0] && strcmp(env, "0") != 0);
     if (round_bytes == 0)
@@ -345,6 +358,10 @@ void sim_shares_free(sim_shares *s)
     }
     free(s->regions);
     free(s->buf);
+    free(s->send_bytes);
+    free(s->recv_lens);
+    free(s->cursor_record);
+    free(s->cursor_region);
     sim_mpi_buf_free(&s->recv);
     *s = (sim_shares){0};
 }
@@ -466,6 +483,10 @@ static size_t pack_block(sim_shares *s, int d, unsigned char *out, int *k, size_
 int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_len)
 {
     err[0] = '\0';
+    if (ranks != s->ranks || !s->send_bytes) {
+        snprintf(err, err_len, "shared records: %d ranks, prepared for %d", ranks, s->ranks);
+        return -1; /* a caller's bug, alike on every rank */
+    }
     for (int k = 0; k < s->n; k++)
         fold_marks(&s->regions[k]);
     if (s->check)
@@ -478,18 +499,11 @@ int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_le
                 left += (uint64_t)__builtin_popcountll(marks_to(g, d, w));
     }
     /* per rank: its block's bytes this round, the cursor of what goes
-     * there, and what came from it */
-    size_t *send_bytes = calloc((size_t)ranks, sizeof *send_bytes), *at = calloc((size_t)ranks, sizeof *at);
-    size_t *lens = calloc((size_t)ranks, sizeof *lens);
-    int *region = calloc((size_t)ranks, sizeof *region);
-    if (!send_bytes || !at || !lens || !region) {
-        free(send_bytes);
-        free(at);
-        free(lens);
-        free(region);
-        snprintf(err, err_len, "out of memory exchanging shared records");
-        return -1; /* every rank runs out alike or MPI aborts the job */
-    }
+     * there, and what came from it (sized by sim_shares_begin) */
+    size_t *send_bytes = s->send_bytes, *at = s->cursor_record, *lens = s->recv_lens;
+    int *region = s->cursor_region;
+    memset(at, 0, (size_t)ranks * sizeof *at);
+    memset(region, 0, (size_t)ranks * sizeof *region);
     int rc = 0, more = 1;
     while (more) {
         /* the blocks one after the other in rank order, as the exchange sends them */
@@ -504,10 +518,6 @@ int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_le
         s->sent_bytes += len;
         size_t recv_bytes = 0;
         if (sim_mpi_exchange(send_bytes, s->buf, &s->recv, &recv_bytes, lens) != 0) {
-            free(send_bytes);
-            free(at);
-            free(lens);
-            free(region);
             snprintf(err, err_len, "MPI: exchanging shared records failed");
             return -1;
         }
@@ -515,10 +525,6 @@ int sim_shares_sync(sim_shares *s, int rank, int ranks, char *err, size_t err_le
         if (take_blocks(s, rank, ranks, s->recv.p, lens, &more, err, err_len) != 0)
             rc = -1; /* the rounds go on: the other ranks wait for this one */
     }
-    free(send_bytes);
-    free(at);
-    free(lens);
-    free(region);
     for (int k = 0; k < s->n; k++) {
         sim_share_region *g = &s->regions[k];
         _Atomic uint64_t *all = &g->marks[(size_t)g->threads * words_of(g->count)];

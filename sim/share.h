@@ -41,6 +41,11 @@ typedef struct sim_shares {
     size_t block_cap;   /* the most bytes of one block */
     sim_mpi_buf recv;   /* every rank's blocks of a round, kept from window to window */
     uint64_t sent_bytes; /* bytes this rank packed since sim_shares_begin (heads, records, counts) */
+    /* per rank (sim_shares_begin's `ranks`): a round's block bytes to it and
+     * from it, and the cursor (region, record) of what goes to it */
+    size_t *send_bytes, *recv_lens, *cursor_record;
+    int *cursor_region;
+    int ranks;
 } sim_shares;
 
 /* The MPI rank that runs LP `lp` (the engine's partition), or -1 when there is no such LP. */
