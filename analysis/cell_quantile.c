@@ -17,7 +17,7 @@ static int each_cell(const cellq *q, cell_fn fn, void *arg, char *err, size_t er
 {
     if (q->rows == 0 || q->cols == 0)
         return 0;
-    hsize_t block_rows = h5r_block_rows(q->cols, BLOCK_VALUES);
+    hsize_t block_rows = h5r_block_rows_chunked(q->dataset, h5r_block_rows(q->cols, BLOCK_VALUES));
     if (q->first_row < q->rows && block_rows > q->rows - q->first_row)
         block_rows = q->rows - q->first_row; /* a short series: a block as small as it */
     double *block = malloc(((size_t)block_rows * (size_t)q->cols + 1) * sizeof *block);
@@ -26,8 +26,8 @@ static int each_cell(const cellq *q, cell_fn fn, void *arg, char *err, size_t er
         return -1;
     }
     int rc = 0;
-    for (hsize_t start = q->first_row; start < q->rows; start += block_rows) {
-        hsize_t n = q->rows - start < block_rows ? q->rows - start : block_rows;
+    for (hsize_t start = q->first_row, n = 0; start < q->rows; start += n) {
+        n = h5r_block_len(start, q->rows, block_rows);
         if (h5r_read_rows_f64(q->dataset, start, n, q->cols, block) != 0) {
             snprintf(err, err_len, "%s: cannot read rows %llu..%llu", q->path, (unsigned long long)start,
                      (unsigned long long)(start + n));

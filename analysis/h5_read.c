@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "analysis/sweep_table.h"
+#include "analysis/h5_chunk_rows.h"
 #include "recorder/recorder.h"
 
 #define EVENT_BLOCK_ROWS 65536
@@ -506,6 +507,18 @@ hsize_t h5r_block_rows(hsize_t cols, size_t budget_values)
     return rows > 0 ? rows : 1;
 }
 
+hsize_t h5r_block_rows_chunked(hid_t dataset, hsize_t block_rows)
+{
+    hsize_t height = h5r_chunk_rows_height(dataset);
+    return height > 1 && height <= block_rows ? block_rows - block_rows % height : block_rows;
+}
+
+hsize_t h5r_block_len(hsize_t start, hsize_t end, hsize_t block_rows)
+{
+    hsize_t to_boundary = block_rows > 0 ? block_rows - start % block_rows : end - start;
+    return end - start < to_boundary ? end - start : to_boundary;
+}
+
 /* A transfer property list whose type-conversion buffer holds `count`
  * elements of the larger of the file and memory types, capped at HDF5's
  * default 1 MiB. With the default list every H5Dread that converts (a
@@ -689,6 +702,10 @@ int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, d
 {
     if (nrows == 0 || cols == 0)
         return 0;
+    /* whole rows of chunks: their filters undone on every thread */
+    int chunked = h5r_chunk_rows_read(dataset, row, nrows, cols, out);
+    if (chunked != 0)
+        return chunked > 0 ? 0 : -1;
     hsize_t start[2] = {row, 0}, count[2] = {nrows, cols};
     hid_t fspace = H5Dget_space(dataset);
     hid_t mspace = H5Screate_simple(2, count, NULL);

@@ -109,6 +109,16 @@ size_t h5r_array_bytes(hsize_t n, size_t size);
  * `budget_values` values (at least one row). */
 hsize_t h5r_block_rows(hsize_t cols, size_t budget_values);
 
+/* block_rows rounded down to whole chunks of the dataset's rows
+ * (h5r_chunk_rows_height), unless one chunk has more rows than that: blocks
+ * that start at multiples of it (h5r_block_len) read each chunk once, its
+ * filters undone on every thread (analysis/h5_chunk_rows.h). */
+hsize_t h5r_block_rows_chunked(hid_t dataset, hsize_t block_rows);
+
+/* Rows of the block that starts at `start` in a read up to `end`: to the
+ * next multiple of block_rows, or to end. */
+hsize_t h5r_block_len(hsize_t start, hsize_t end, hsize_t block_rows);
+
 /* Longest fixed-length string (a table column or an attribute) a reader
  * accepts; the recorder refuses longer values (docs/hdf5-layout.md). */
 #define H5R_MAX_STRING_BYTES ((size_t)1 << 16)

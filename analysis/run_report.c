@@ -79,7 +79,7 @@ static double *read_column(report *r, const char *path, hsize_t samples, hsize_t
                  (unsigned long long)dims[0], (unsigned long long)dims[1], (unsigned long long)samples);
         goto done;
     }
-    hsize_t rows = h5r_block_rows(dims[1], BLOCK_VALUES);
+    hsize_t rows = h5r_block_rows_chunked(ds, h5r_block_rows(dims[1], BLOCK_VALUES));
     size_t out_bytes = h5r_array_bytes(samples, sizeof(double));
     size_t block_bytes = rows <= SIZE_MAX / sizeof(double) / dims[1] ? h5r_array_bytes(rows * dims[1], sizeof(double)) : 0;
     out = out_bytes ? malloc(out_bytes) : NULL;
@@ -330,7 +330,7 @@ static int scan_columns(report *r, const char *path, hsize_t samples, hsize_t co
         H5Dclose(ds);
         return -2;
     }
-    hsize_t rows = h5r_block_rows(cols, BLOCK_VALUES);
+    hsize_t rows = h5r_block_rows_chunked(ds, h5r_block_rows(cols, BLOCK_VALUES));
     size_t block_bytes = rows <= SIZE_MAX / sizeof(double) / (cols + 1) ? h5r_array_bytes(rows * cols, sizeof(double)) : 0;
     double *block = block_bytes ? malloc(block_bytes) : NULL;
     double *count = calloc((size_t)cols + 1, sizeof *count);

@@ -23,7 +23,7 @@ int h5r_cell_stats(hid_t file, const char *path, hsize_t first_row, double q, do
     /* h5r_block_rows keeps a block at BLOCK_VALUES cells unless one row is
      * wider; the row count is bounded by h5r_open_dataset, but the product
      * is still checked before it sizes an allocation. */
-    hsize_t block_rows = h5r_block_rows(dims[1], BLOCK_VALUES);
+    hsize_t block_rows = h5r_block_rows_chunked(ds, h5r_block_rows(dims[1], BLOCK_VALUES));
     size_t block_bytes = block_rows <= SIZE_MAX / sizeof(double) / (dims[1] + 1)
                              ? h5r_array_bytes(block_rows * dims[1] + 1, sizeof(double))
                              : 0;
@@ -36,8 +36,8 @@ int h5r_cell_stats(hid_t file, const char *path, hsize_t first_row, double q, do
         rc = -1;
     }
     double sum = 0.0;
-    for (hsize_t start = first_row; rc == 1 && start < dims[0]; start += block_rows) {
-        hsize_t n = dims[0] - start < block_rows ? dims[0] - start : block_rows;
+    for (hsize_t start = first_row, n = 0; rc == 1 && start < dims[0]; start += n) {
+        n = h5r_block_len(start, dims[0], block_rows);
         if (h5r_read_rows_f64(ds, start, n, dims[1], block) != 0) {
             snprintf(err, err_len, "%s: cannot read rows %llu..%llu (damaged data fails its checksum)", path, (unsigned long long)start,
                      (unsigned long long)(start + n));

@@ -39,7 +39,7 @@ int series_scan_rows(hid_t ds, const char *name, hsize_t samples, hsize_t first_
 {
     *out = (series_scan){.mean = NAN, .peak = NAN, .peak_row = -1, .best_host = -1, .best_ratio = NAN,
                          .best_row = -1, .last_total = NAN};
-    hsize_t block_rows = h5r_block_rows(hosts, SCAN_BLOCK_VALUES);
+    hsize_t block_rows = h5r_block_rows_chunked(ds, h5r_block_rows(hosts, SCAN_BLOCK_VALUES));
     if (block_rows > samples)
         block_rows = samples;
     size_t block_bytes = block_rows <= SIZE_MAX / sizeof(double) / (hosts + 1)
@@ -52,8 +52,8 @@ int series_scan_rows(hid_t ds, const char *name, hsize_t samples, hsize_t first_
     }
     double sum_totals = 0.0;
     int rc = 0;
-    for (hsize_t start = first_row; start < samples; start += block_rows) {
-        hsize_t n = samples - start < block_rows ? samples - start : block_rows;
+    for (hsize_t start = first_row, n = 0; start < samples; start += n) {
+        n = h5r_block_len(start, samples, block_rows);
         if (h5r_read_rows_f64(ds, start, n, hosts, block) != 0) {
             snprintf(err, err_len, "%s: cannot read rows %llu..%llu", name, (unsigned long long)start,
                      (unsigned long long)(start + n));
@@ -181,7 +181,7 @@ int series_first_active_row(hid_t file, const char *path, hsize_t *first_row, ch
     hid_t ds = h5r_open_dataset(file, path, 2, dims, err, err_len);
     if (ds < 0)
         return -1;
-    hsize_t block_rows = h5r_block_rows(dims[1], SCAN_BLOCK_VALUES);
+    hsize_t block_rows = h5r_block_rows_chunked(ds, h5r_block_rows(dims[1], SCAN_BLOCK_VALUES));
     if (block_rows > dims[0])
         block_rows = dims[0];
     size_t block_bytes = block_rows <= SIZE_MAX / sizeof(double) / (dims[1] + 1)

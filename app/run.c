@@ -356,6 +356,9 @@ static int run_ranked(const run_options *opt, int rank, int ranks)
      * at 100,000 VMs) go before the summary reads it back (issue 18). */
     model_free(m);
     m = NULL;
+    /* the summary undoes the chunks' filters on as many threads as the run
+     * had (analysis/h5_chunk_rows.h), no more */
+    omp_set_num_threads(sim_threads(eng));
     sim_engine_free(eng);
     eng = NULL;
 

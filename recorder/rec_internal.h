@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 
+#include "recorder/chunk_checksum.h"
 #include "recorder/recorder.h"
 #include "sim/mpi_link.h" /* sim_mpi_buf */
 
@@ -458,10 +459,7 @@ int rec_chunk_store(hid_t dataset, int64_t row, int col, const unsigned char *by
  * sum c^2 of every 4th byte at most flat_permille / 1000 times a uniform
  * one's, m^2 / 256 for m samples (rec_chunk.c stores such a plane). */
 int rec_chunk_plane_flat(const unsigned char *p, size_t n, unsigned flat_permille);
-/* zlib's adler32(adler, data, len), the same value (SSE2 when built for it). */
-uint32_t rec_chunk_adler32(uint32_t adler, const unsigned char *data, size_t len);
-/* H5_checksum_fletcher32, HDF5's checksum of a filtered chunk. */
-uint32_t rec_chunk_fletcher32(const unsigned char *data, size_t len);
+/* rec_chunk_adler32, rec_chunk_fletcher32: recorder/chunk_checksum.h */
 
 /* rec_table.c */
 int rec_tables_flush(recorder *r, int everything);

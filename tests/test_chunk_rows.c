@@ -1,0 +1,407 @@
+/* test_chunk_rows.c - rows read by raw chunks, their filters undone here
+ * (analysis/h5_chunk_rows.h, analysis/chunk_unfilter.h), against HDF5's
+ * own H5Dread as the oracle.
+ *
+ * Datasets of 23 x 30 float64 cells in chunks of 4 x 7 (edge chunks in
+ * both dimensions; 28 elements a chunk: one SSE2 block of 16 and 12 by
+ * hand) are written by HDF5 under every pipeline of shuffle, deflate and
+ * Fletcher-32, and read back by aligned blocks, unaligned blocks and fewer
+ * columns: the fast reader must apply where promised (returns 1) and give
+ * the bytes H5Dread gives; where it must not (unaligned rows, a chunk never
+ * written, float32, another filter) it returns 0 and h5r_read_rows_f64
+ * still gives H5Dread's bytes. Damaged chunks, planted with H5Dwrite_chunk
+ * (a flipped byte under Fletcher-32, a wrong Adler-32, a wrong Fletcher-32,
+ * bytes after the stream, a filter skipped by the mask, the old byte order
+ * of the checksum), must be refused exactly when H5Dread refuses them, and
+ * read the same when it reads them; a stream that inflates to half the
+ * chunk, which H5Dread fills up with what its buffer held, is refused.
+ * Every case runs on 1 and 3 threads.
+ */
+#include <hdf5.h>
+
+#include <math.h>
+#include <omp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "analysis/chunk_unfilter.h"
+#include "analysis/h5_chunk_rows.h"
+#include "analysis/h5_read.h"
+#include "recorder/chunk_checksum.h"
+#include "tests/check.h"
+
+#define ROWS 23
+#define COLS 30
+#define CH_ROWS 4
+#define CH_COLS 7
+
+enum { SHUFFLE = 1, DEFLATE = 2, FLETCHER = 4 };
+
+static double value(int r, int c)
+{
+    if (r == 5 && c == 3)
+        return NAN;
+    if (r == 6 && c == 4)
+        return -0.0;
+    if (r == 7 && c == 5)
+        return -INFINITY;
+    /* varied bytes in every position, small runs for deflate */
+    return (r * 1000 + c) * 1.0000001 + (c % 3) * 1e-9 - (r % 2) * 12345.678;
+}
+
+/* A chunked dataset of `type`, filters in the order HDF5 would apply them. */
+static hid_t make_dataset(hid_t file, const char *name, int filters, hid_t type, int scaleoffset)
+{
+    hsize_t dims[2] = {ROWS, COLS}, max[2] = {H5S_UNLIMITED, COLS}, chunk[2] = {CH_ROWS, CH_COLS};
+    hid_t space = H5Screate_simple(2, dims, max);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    double fill = NAN;
+    H5Pset_chunk(dcpl, 2, chunk);
+    H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill);
+    if (scaleoffset)
+        H5Pset_scaleoffset(dcpl, H5Z_SO_FLOAT_DSCALE, 3);
+    if (filters & SHUFFLE)
+        H5Pset_shuffle(dcpl);
+    if (filters & DEFLATE)
+        H5Pset_deflate(dcpl, 1);
+    if (filters & FLETCHER)
+        H5Pset_fletcher32(dcpl);
+    hid_t ds = H5Dcreate2(file, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    return ds;
+}
+
+/* Writes rows [0, rows) of value(). */
+static void write_rows(hid_t ds, int rows)
+{
+    double *v = malloc(sizeof *v * ROWS * COLS);
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < COLS; c++)
+            v[r * COLS + c] = value(r, c);
+    hsize_t start[2] = {0, 0}, count[2] = {(hsize_t)rows, COLS};
+    hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(2, count, NULL);
+    H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+    CHECK(H5Dwrite(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, v) >= 0);
+    H5Sclose(mspace);
+    H5Sclose(fspace);
+    free(v);
+}
+
+/* HDF5's own read of rows [row, row + n), columns [0, cols); -1 if it fails. */
+static int oracle(hid_t ds, hsize_t row, hsize_t n, hsize_t cols, double *out)
+{
+    hsize_t start[2] = {row, 0}, count[2] = {n, cols};
+    hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(2, count, NULL);
+    int rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+                     H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, out) >= 0
+                 ? 0
+                 : -1;
+    H5Sclose(mspace);
+    H5Sclose(fspace);
+    return rc;
+}
+
+/* The fast read and h5r_read_rows_f64 against the oracle: same outcome,
+ * same bytes. Returns what the fast reader returned. */
+static int compare_read(hid_t ds, hsize_t row, hsize_t n, hsize_t cols, const char *what)
+{
+    size_t cells = (size_t)(n * cols);
+    double *want = malloc(cells * sizeof *want), *fast = malloc(cells * sizeof *fast),
+           *got = malloc(cells * sizeof *got);
+    memset(fast, 0x5a, cells * sizeof *fast);
+    int want_rc = oracle(ds, row, n, cols, want);
+    int fast_rc = h5r_chunk_rows_read(ds, row, n, cols, fast);
+    int got_rc = h5r_read_rows_f64(ds, row, n, cols, got);
+    if (got_rc != want_rc)
+        fprintf(stderr, "  %s: h5r_read_rows_f64 %d, H5Dread %d\n", what, got_rc, want_rc);
+    CHECK_INT_EQ(got_rc, want_rc);
+    if (want_rc == 0) {
+        CHECK(memcmp(got, want, cells * sizeof *got) == 0);
+        CHECK(fast_rc != -1);
+        if (fast_rc == 1 && memcmp(fast, want, cells * sizeof *fast) != 0) {
+            fprintf(stderr, "  %s: fast read differs from H5Dread\n", what);
+            CHECK(0);
+        }
+    } else {
+        CHECK(fast_rc != 1); /* never a read where HDF5 finds damage */
+    }
+    free(want);
+    free(fast);
+    free(got);
+    return fast_rc;
+}
+
+static const char *pipeline_name(int filters)
+{
+    static char buf[64];
+    snprintf(buf, sizeof buf, "%s%s%s", filters & SHUFFLE ? "shuffle " : "", filters & DEFLATE ? "deflate " : "",
+             filters & FLETCHER ? "fletcher32" : "");
+    return buf;
+}
+
+/* Every pipeline: aligned blocks read fast, the rest as H5Dread. */
+static void test_pipelines(hid_t file)
+{
+    for (int filters = 0; filters < 8; filters++) {
+        char name[32];
+        snprintf(name, sizeof name, "p%d", filters);
+        hid_t ds = make_dataset(file, name, filters, H5T_IEEE_F64LE, 0);
+        write_rows(ds, ROWS);
+        const char *what = pipeline_name(filters);
+        CHECK_INT_EQ(h5r_chunk_rows_height(ds), CH_ROWS);
+        CHECK_INT_EQ(compare_read(ds, 0, 8, COLS, what), 1);
+        CHECK_INT_EQ(compare_read(ds, 8, 12, COLS, what), 1);
+        CHECK_INT_EQ(compare_read(ds, 20, 3, COLS, what), 1);  /* to the end: a short last chunk row */
+        CHECK_INT_EQ(compare_read(ds, 0, ROWS, 10, what), 1);  /* fewer columns: an edge inside a chunk */
+        CHECK_INT_EQ(compare_read(ds, 1, 4, COLS, what), 0);   /* not on a chunk boundary */
+        CHECK_INT_EQ(compare_read(ds, 4, 5, COLS, what), 0);   /* ends inside a chunk row */
+        H5Dclose(ds);
+    }
+}
+
+/* Where the reader does not apply, h5r_read_rows_f64 still reads. */
+static void test_not_applicable(hid_t file)
+{
+    hid_t ds = make_dataset(file, "partial", SHUFFLE | DEFLATE | FLETCHER, H5T_IEEE_F64LE, 0);
+    write_rows(ds, 12);
+    CHECK_INT_EQ(compare_read(ds, 0, 12, COLS, "partial, written rows"), 1);
+    CHECK_INT_EQ(compare_read(ds, 12, 11, COLS, "partial, never written"), 0);
+    H5Dclose(ds);
+
+    ds = make_dataset(file, "float32", SHUFFLE | DEFLATE | FLETCHER, H5T_IEEE_F32LE, 0);
+    write_rows(ds, ROWS);
+    CHECK_INT_EQ(h5r_chunk_rows_height(ds), 1);
+    CHECK_INT_EQ(compare_read(ds, 0, 8, COLS, "float32"), 0);
+    H5Dclose(ds);
+
+    ds = make_dataset(file, "scaleoffset", 0, H5T_IEEE_F64LE, 1);
+    write_rows(ds, ROWS);
+    CHECK_INT_EQ(compare_read(ds, 0, 8, COLS, "scale-offset"), 0);
+    H5Dclose(ds);
+}
+
+/* The stored bytes of chunk (row, col) and its mask; NULL if unreadable. */
+static unsigned char *stored_chunk(hid_t ds, hsize_t row, hsize_t col, size_t *len, uint32_t *mask)
+{
+    hsize_t offset[2] = {row, col}, size = 0;
+    if (H5Dget_chunk_storage_size(ds, offset, &size) < 0 || size == 0)
+        return NULL;
+    unsigned char *raw = malloc((size_t)size + 16);
+    if (H5Dread_chunk(ds, H5P_DEFAULT, offset, mask, raw) < 0) {
+        free(raw);
+        return NULL;
+    }
+    *len = (size_t)size;
+    return raw;
+}
+
+static void put_chunk(hid_t ds, hsize_t row, hsize_t col, const unsigned char *raw, size_t len, uint32_t mask)
+{
+    hsize_t offset[2] = {row, col};
+    CHECK(H5Dwrite_chunk(ds, H5P_DEFAULT, mask, offset, len, raw) >= 0);
+}
+
+/* value() of chunk (row, col), shuffled as HDF5's filter does. */
+static void shuffled_chunk(hsize_t row, hsize_t col, unsigned char *out)
+{
+    double cells[CH_ROWS * CH_COLS];
+    for (int r = 0; r < CH_ROWS; r++)
+        for (int c = 0; c < CH_COLS; c++)
+            cells[r * CH_COLS + c] = (int)row + r < ROWS && (int)col + c < COLS ? value((int)row + r, (int)col + c) : NAN;
+    const unsigned char *b = (const unsigned char *)cells;
+    size_t n = CH_ROWS * CH_COLS;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < 8; j++)
+            out[j * n + i] = b[i * 8 + j];
+}
+
+static void le32_put(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Plants damaged and unusual chunks in a new file at path (closed after:
+ * HDF5 1.10.8 reads a chunk written by H5Dwrite_chunk with a filter mask
+ * through every filter until the file is opened again). */
+static void plant(const char *path)
+{
+    hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    size_t len = 0;
+    uint32_t mask = 0;
+    /* a flipped byte under Fletcher-32 */
+    hid_t ds = make_dataset(file, "flip", SHUFFLE | DEFLATE | FLETCHER, H5T_IEEE_F64LE, 0);
+    write_rows(ds, ROWS);
+    unsigned char *raw = stored_chunk(ds, 4, 7, &len, &mask);
+    CHECK(raw != NULL && len > 8);
+    if (raw) {
+        raw[len / 2] ^= 0x10;
+        put_chunk(ds, 4, 7, raw, len, mask);
+    }
+    free(raw);
+    H5Dclose(ds);
+
+    /* a wrong Adler-32 without Fletcher-32 */
+    ds = make_dataset(file, "adler", SHUFFLE | DEFLATE, H5T_IEEE_F64LE, 0);
+    write_rows(ds, ROWS);
+    raw = stored_chunk(ds, 8, 14, &len, &mask);
+    CHECK(raw != NULL && len > 8);
+    if (raw) {
+        raw[len - 1] ^= 0x01;
+        put_chunk(ds, 8, 14, raw, len, mask);
+    }
+    free(raw);
+    H5Dclose(ds);
+
+    /* bytes after the zlib stream */
+    ds = make_dataset(file, "trailing", SHUFFLE | DEFLATE, H5T_IEEE_F64LE, 0);
+    write_rows(ds, ROWS);
+    raw = stored_chunk(ds, 0, 0, &len, &mask);
+    CHECK(raw != NULL);
+    if (raw) {
+        memcpy(raw + len, "\x01\x02\x03", 3);
+        put_chunk(ds, 0, 0, raw, len + 3, mask);
+    }
+    free(raw);
+    H5Dclose(ds);
+
+    /* a stream of half the chunk's bytes */
+    ds = make_dataset(file, "short", SHUFFLE | DEFLATE, H5T_IEEE_F64LE, 0);
+    write_rows(ds, ROWS);
+    unsigned char half[CH_ROWS * CH_COLS * 4], packed[1024];
+    memset(half, 7, sizeof half);
+    uLongf packed_len = sizeof packed;
+    CHECK(compress2(packed, &packed_len, half, sizeof half, 1) == Z_OK);
+    put_chunk(ds, 0, 0, packed, packed_len, 0);
+    H5Dclose(ds);
+
+    /* deflate skipped (mask bit 1): shuffled bytes and their Fletcher-32,
+     * in three datasets: right, its halves byte-swapped (HDF5 < 1.6.3), wrong */
+    unsigned char plain[CH_ROWS * CH_COLS * 8 + 4];
+    shuffled_chunk(4, 21, plain);
+    uint32_t sum = rec_chunk_fletcher32(plain, CH_ROWS * CH_COLS * 8);
+    const uint32_t sums[3] = {sum, (sum & 0x00ff00ffu) << 8 | (sum & 0xff00ff00u) >> 8, sum ^ 0x00010000u};
+    const char *names[3] = {"skipped", "swapped", "wrongsum"};
+    for (int k = 0; k < 3; k++) {
+        ds = make_dataset(file, names[k], SHUFFLE | DEFLATE | FLETCHER, H5T_IEEE_F64LE, 0);
+        write_rows(ds, ROWS);
+        le32_put(plain + CH_ROWS * CH_COLS * 8, sums[k]);
+        put_chunk(ds, 4, 21, plain, sizeof plain, 1u << 1);
+        H5Dclose(ds);
+    }
+    H5Fclose(file);
+}
+
+/* The planted file, read: the reader agrees with H5Dread on each. */
+static void test_planted(const char *path)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    CHECK(file >= 0);
+    hid_t ds = H5Dopen2(file, "flip", H5P_DEFAULT);
+    CHECK_INT_EQ(compare_read(ds, 4, 4, COLS, "flipped byte"), -1);
+    CHECK_INT_EQ(compare_read(ds, 0, 4, COLS, "the rows before it"), 1);
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "adler", H5P_DEFAULT);
+    CHECK_INT_EQ(compare_read(ds, 8, 4, COLS, "wrong Adler-32"), -1);
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "trailing", H5P_DEFAULT);
+    CHECK_INT_EQ(compare_read(ds, 0, 4, COLS, "trailing bytes"), 1);
+    H5Dclose(ds);
+    /* HDF5 1.10.8 reads this chunk: its first half, then whatever its
+     * buffer held (seen: 6.9e-310, 1.8e-321, 0). The reader refuses it. */
+    ds = H5Dopen2(file, "short", H5P_DEFAULT);
+    double cells[4 * COLS];
+    CHECK_INT_EQ(h5r_chunk_rows_read(ds, 0, 4, COLS, cells), -1);
+    CHECK_INT_EQ(h5r_read_rows_f64(ds, 0, 4, COLS, cells), -1);
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "skipped", H5P_DEFAULT);
+    CHECK_INT_EQ(compare_read(ds, 4, 4, COLS, "deflate skipped"), 1);
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "swapped", H5P_DEFAULT);
+    CHECK_INT_EQ(compare_read(ds, 4, 4, COLS, "old byte order of the checksum"), 1);
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "wrongsum", H5P_DEFAULT);
+    CHECK_INT_EQ(compare_read(ds, 4, 4, COLS, "wrong checksum"), -1);
+    H5Dclose(ds);
+    H5Fclose(file);
+}
+
+/* chunk_unfilter on its own: refusals H5Dread cannot be made to show. */
+static void test_unfilter(void)
+{
+    const size_t bytes = CH_ROWS * CH_COLS * 8;
+    chunk_pipeline p = {.n = 2, .id = {2, 1}, .elem_size = 8}; /* shuffle, deflate */
+    CHECK(chunk_pipeline_supported(&p));
+    chunk_pipeline other = {.n = 1, .id = {32001}, .elem_size = 8}; /* a plugin's id */
+    CHECK(!chunk_pipeline_supported(&other));
+    chunk_unfilterer *u = chunk_unfilterer_new(bytes);
+    CHECK(u != NULL);
+    unsigned char shuffled[CH_ROWS * CH_COLS * 8], packed[2048];
+    shuffled_chunk(0, 0, shuffled);
+    uLongf packed_len = sizeof packed;
+    CHECK(compress2(packed, &packed_len, shuffled, bytes, 6) == Z_OK);
+    const char *why = NULL;
+    const unsigned char *cells = chunk_unfilter(u, &p, 0, packed, packed_len, &why);
+    CHECK(cells != NULL);
+    CHECK(cells && memcmp(cells, &(double){value(0, 0)}, 8) == 0);
+    CHECK(cells && memcmp(cells + 8 * (CH_COLS + 1), &(double){value(1, 1)}, 8) == 0);
+    /* the preset-dictionary flag: HDF5's inflate has no dictionary to give */
+    unsigned char dict[sizeof packed];
+    memcpy(dict, packed, packed_len);
+    dict[1] = (unsigned char)((dict[1] | 0x20) & ~0x1f);
+    dict[1] = (unsigned char)(dict[1] + (31 - ((unsigned)dict[0] << 8 | dict[1]) % 31) % 31);
+    CHECK(chunk_unfilter(u, &p, 0, dict, packed_len, &why) == NULL);
+    CHECK_STR_CONTAINS(why, "zlib header");
+    /* a stream of more than the chunk */
+    unsigned char big[CH_ROWS * CH_COLS * 8 * 2];
+    memset(big, 1, sizeof big);
+    packed_len = sizeof packed;
+    CHECK(compress2(packed, &packed_len, big, sizeof big, 6) == Z_OK);
+    CHECK(chunk_unfilter(u, &p, 0, packed, packed_len, &why) == NULL);
+    CHECK_STR_CONTAINS(why, "more than the chunk");
+    /* cut short */
+    CHECK(chunk_unfilter(u, &p, 0, packed, packed_len / 2, &why) == NULL);
+    /* Fletcher-32 on fewer than 4 bytes */
+    chunk_pipeline f = {.n = 1, .id = {3}, .elem_size = 8};
+    CHECK(chunk_unfilter(u, &f, 0, packed, 3, &why) == NULL);
+    CHECK_STR_CONTAINS(why, "shorter than its Fletcher-32");
+    /* no filter applies: the stored bytes are the chunk, of its size only */
+    CHECK(chunk_unfilter(u, &f, 1u, shuffled, bytes, &why) == shuffled);
+    CHECK(chunk_unfilter(u, &f, 1u, shuffled, bytes - 8, &why) == NULL);
+    CHECK(chunk_stored_max(bytes) > bytes);
+    CHECK_INT_EQ(chunk_stored_max(SIZE_MAX), 0);
+    chunk_unfilterer_free(u);
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/vdcsim-chunk-rows-XXXXXX";
+    if (!mkdtemp(dir))
+        return 1;
+    char path[256], planted[256];
+    snprintf(path, sizeof path, "%s/rows.h5", dir);
+    snprintf(planted, sizeof planted, "%s/planted.h5", dir);
+    h5r_quiet q;
+    h5r_quiet_begin(&q);
+    test_unfilter();
+    plant(planted);
+    for (int threads = 1; threads <= 3; threads += 2) {
+        omp_set_num_threads(threads);
+        hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+        CHECK(file >= 0);
+        test_pipelines(file);
+        test_not_applicable(file);
+        H5Fclose(file);
+        unlink(path);
+        test_planted(planted);
+    }
+    unlink(planted);
+    h5r_quiet_end(&q);
+    rmdir(dir);
+    return CHECK_DONE();
+}
