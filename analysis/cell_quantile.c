@@ -146,30 +146,22 @@ double quantile_of_values(double *values, size_t n, double p)
     return values[rank - 1];
 }
 
-int cellq_quantile(const cellq *q, double p, double *out, char *err, size_t err_len)
+/* The rank of p among n values (nearest-rank, 1..n). */
+static int64_t rank_of(double p, int64_t n)
+{
+    double r = ceil(p * (double)n);
+    return r < 1.0 ? 1 : r > (double)n ? n : (int64_t)r;
+}
+
+/* One quantile of a series of more than CELLQ_COLLECT_MAX cells, the bin
+ * narrowed while it holds too many (cellq_quantiles takes the first
+ * histogram's answers itself when it can). */
+static int quantile_narrowed(const cellq *q, double p, double *out, char *err, size_t err_len)
 {
     *out = NAN;
     if (q->n == 0)
         return 0;
-    double r = ceil(p * (double)q->n);
-    int64_t rank = r < 1.0 ? 1 : r > (double)q->n ? q->n : (int64_t)r;
-    if (q->n <= CELLQ_COLLECT_MAX) {
-        /* Few cells: collected and sorted at once (the same rank), without
-         * the histogram's three 65536-bin arrays. */
-        collector c = {.lo = q->min, .hi = q->max, .cap = (size_t)q->n};
-        c.values = malloc(c.cap * sizeof *c.values);
-        if (!c.values) {
-            snprintf(err, err_len, "%s: out of memory for the quantile", q->path);
-            return -1;
-        }
-        int rc = each_cell(q, collect, &c, err, err_len);
-        if (rc == 0 && c.n > 0) {
-            qsort(c.values, c.n, sizeof *c.values, compare_double);
-            *out = c.values[(size_t)rank - 1 < c.n ? (size_t)rank - 1 : c.n - 1];
-        }
-        free(c.values);
-        return rc;
-    }
+    int64_t rank = rank_of(p, q->n);
     histogram h = {.lo = q->min, .hi = q->max};
     int64_t below = 0; /* cells smaller than h.lo */
     h.count = malloc(BINS * sizeof *h.count);
@@ -224,4 +216,124 @@ int cellq_quantile(const cellq *q, double p, double *out, char *err, size_t err_
     free(h.bin_min);
     free(h.bin_max);
     return rc;
+}
+
+
+/* Cells collected into several value ranges at once, each its own array. */
+typedef struct {
+    int n;
+    collector c[CELLQ_MAX_AT_ONCE];
+} collectors;
+
+static void collect_each(double v, void *arg)
+{
+    collectors *cs = arg;
+    for (int i = 0; i < cs->n; i++)
+        collect(v, &cs->c[i]);
+}
+
+/* Sorts each collector's values. */
+static void sort_collected(collectors *cs)
+{
+    for (int i = 0; i < cs->n; i++)
+        qsort(cs->c[i].values, cs->c[i].n, sizeof *cs->c[i].values, compare_double);
+}
+
+static void free_collected(collectors *cs)
+{
+    for (int i = 0; i < cs->n; i++)
+        free(cs->c[i].values);
+}
+
+/* Adds a collector for [lo, hi] of cap values; its index, or -1 (memory). */
+static int add_collector(collectors *cs, double lo, double hi, size_t cap)
+{
+    for (int i = 0; i < cs->n; i++)
+        if (cs->c[i].lo == lo && cs->c[i].hi == hi)
+            return i; /* two quantiles in one bin: collected once */
+    collector *c = &cs->c[cs->n];
+    *c = (collector){.lo = lo, .hi = hi, .cap = cap};
+    c->values = malloc((cap ? cap : 1) * sizeof *c->values);
+    return c->values ? cs->n++ : -1;
+}
+
+int cellq_quantiles(const cellq *q, const double *p, int n_p, double *out, char *err, size_t err_len)
+{
+    for (int i = 0; i < n_p; i++)
+        out[i] = NAN;
+    if (q->n == 0 || n_p <= 0)
+        return 0;
+    if (n_p > CELLQ_MAX_AT_ONCE) {
+        snprintf(err, err_len, "%s: more than %d quantiles at once", q->path, CELLQ_MAX_AT_ONCE);
+        return -1;
+    }
+    collectors cs = {0};
+    int which[CELLQ_MAX_AT_ONCE];     /* the collector of quantile i, or -1 */
+    int64_t seen[CELLQ_MAX_AT_ONCE]; /* cells below that collector's range */
+    int rc = 0;
+    if (q->n <= CELLQ_COLLECT_MAX) {
+        /* Few cells: collected and sorted at once (the same rank), without
+         * the histogram's three 65536-bin arrays. */
+        rc = add_collector(&cs, q->min, q->max, (size_t)q->n) == 0 ? 0 : -1;
+        for (int i = 0; i < n_p; i++) {
+            which[i] = 0;
+            seen[i] = 0;
+        }
+    } else {
+        histogram h = {.lo = q->min, .hi = q->max};
+        h.count = malloc(BINS * sizeof *h.count);
+        h.bin_min = malloc(BINS * sizeof *h.bin_min);
+        h.bin_max = malloc(BINS * sizeof *h.bin_max);
+        rc = h.count && h.bin_min && h.bin_max ? 0 : -1;
+        if (rc == 0 && h.lo != h.hi) {
+            for (int b = 0; b < BINS; b++)
+                h.count[b] = 0;
+            if (each_cell(q, add_to_histogram, &h, err, err_len) != 0)
+                rc = -2;
+        }
+        for (int i = 0; rc == 0 && i < n_p; i++) {
+            which[i] = -1;
+            if (h.lo == h.hi) {
+                out[i] = h.lo;
+                continue;
+            }
+            int64_t rank = rank_of(p[i], q->n), below = 0;
+            int b = 0;
+            while (b < BINS - 1 && below + h.count[b] < rank)
+                below += h.count[b++];
+            if (h.bin_min[b] == h.bin_max[b])
+                out[i] = h.bin_min[b];
+            else if (h.count[b] <= CELLQ_COLLECT_MAX) {
+                which[i] = add_collector(&cs, h.bin_min[b], h.bin_max[b], (size_t)h.count[b]);
+                seen[i] = below;
+                rc = which[i] >= 0 ? 0 : -1;
+            } else if (quantile_narrowed(q, p[i], &out[i], err, err_len) != 0) {
+                rc = -2; /* too many distinct cells in the bin: narrowed alone */
+            }
+        }
+        free(h.count);
+        free(h.bin_min);
+        free(h.bin_max);
+    }
+    if (rc == 0 && cs.n > 0 && each_cell(q, collect_each, &cs, err, err_len) != 0)
+        rc = -2;
+    if (rc == 0) {
+        sort_collected(&cs);
+        for (int i = 0; i < n_p; i++) {
+            const collector *c = which[i] >= 0 ? &cs.c[which[i]] : NULL;
+            if (!c || c->n == 0)
+                continue;
+            size_t k = (size_t)(rank_of(p[i], q->n) - seen[i] - 1);
+            out[i] = c->values[k < c->n ? k : c->n - 1];
+        }
+    }
+    if (rc == -1)
+        snprintf(err, err_len, "%s: out of memory for the quantile", q->path);
+    free_collected(&cs);
+    return rc == 0 ? 0 : -1;
+}
+
+int cellq_quantile(const cellq *q, double p, double *out, char *err, size_t err_len)
+{
+    return cellq_quantiles(q, &p, 1, out, err, err_len);
 }

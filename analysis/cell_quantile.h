@@ -11,8 +11,9 @@
  * sorted in one more pass. A larger one is not held: a histogram pass over
  * [min, max] finds the bin holding the rank; the bin is narrowed again while
  * it holds more than CELLQ_COLLECT_MAX cells of different values, then its
- * cells are collected and sorted. Each quantile of a large series costs two
- * or more passes over the dataset; the mean, min and max one shared pass.
+ * cells are collected and sorted. The quantiles of a large series asked for
+ * together (cellq_quantiles) cost two passes over the dataset, more when a
+ * bin must be narrowed; the mean, min and max one shared pass.
  */
 #ifndef VDCSIM_ANALYSIS_CELL_QUANTILE_H
 #define VDCSIM_ANALYSIS_CELL_QUANTILE_H
@@ -44,6 +45,14 @@ int cellq_begin(cellq *q, hid_t dataset, const char *path, const double *scale, 
 /* The exact nearest-rank quantile (0 <= p <= 1) of the cells; NaN when
  * n == 0. Returns 0, or -1 with a message. */
 int cellq_quantile(const cellq *q, double p, double *out, char *err, size_t err_len);
+
+/* The same for n_p (at most CELLQ_MAX_AT_ONCE) quantiles p[i] into
+ * out[i], in shared passes: one histogram pass for all, one pass that
+ * collects every bin a quantile falls in (a bin still too full is narrowed
+ * alone, as cellq_quantile does). Each out[i] is what cellq_quantile
+ * gives for p[i]. */
+#define CELLQ_MAX_AT_ONCE 4
+int cellq_quantiles(const cellq *q, const double *p, int n_p, double *out, char *err, size_t err_len);
 
 /* The nearest-rank quantile of n values in place (sorts them); NaN when
  * n == 0. For the event-value metrics. */

@@ -410,7 +410,17 @@ static cells_entry *find_cells(metric_run *r, const char *path, int per_host_pct
     return e;
 }
 
-int metric_run_cells(metric_run *r, const char *path, int per_host_pct, double q, metric_cells *out)
+/* The cached value of quantile q of e, or -1 when not computed yet. */
+static int cached_quantile(const cells_entry *e, double q)
+{
+    for (int i = 0; i < e->n_quantiles; i++)
+        if (e->q_at[i] == q)
+            return i;
+    return -1;
+}
+
+int metric_run_cells(metric_run *r, const char *path, int per_host_pct, double q, const double *along, int n_along,
+                     metric_cells *out)
 {
     *out = (metric_cells){.mean = NAN, .min = NAN, .max = NAN, .quantile = NAN};
     cells_entry *e = find_cells(r, path, per_host_pct);
@@ -424,18 +434,27 @@ int metric_run_cells(metric_run *r, const char *path, int per_host_pct, double q
     out->max = e->q.max;
     if (q < 0)
         return 1;
-    for (int i = 0; i < e->n_quantiles; i++)
-        if (e->q_at[i] == q) {
-            out->quantile = e->q_value[i];
-            return 1;
+    int at = cached_quantile(e, q);
+    if (at < 0) {
+        /* q and the quantiles asked for along with it not yet computed, in
+         * shared passes (cellq_quantiles), as far as the cache holds them */
+        double want[CELLQ_MAX_AT_ONCE], got[CELLQ_MAX_AT_ONCE];
+        int n = 0;
+        want[n++] = q;
+        for (int i = 0; i < n_along && n < CELLQ_MAX_AT_ONCE && e->n_quantiles + n < MAX_QUANTILES; i++)
+            if (along[i] >= 0 && along[i] != q && cached_quantile(e, along[i]) < 0)
+                want[n++] = along[i];
+        char msg[1024];
+        if (cellq_quantiles(&e->q, want, n, got, msg, sizeof msg) != 0)
+            return metric_run_fail(r, "%s", msg);
+        out->quantile = got[0];
+        for (int i = 0; i < n && e->n_quantiles < MAX_QUANTILES; i++) {
+            e->q_at[e->n_quantiles] = want[i];
+            e->q_value[e->n_quantiles++] = got[i];
         }
-    char msg[1024];
-    if (cellq_quantile(&e->q, q, &out->quantile, msg, sizeof msg) != 0)
-        return metric_run_fail(r, "%s", msg);
-    if (e->n_quantiles < MAX_QUANTILES) {
-        e->q_at[e->n_quantiles] = q;
-        e->q_value[e->n_quantiles++] = out->quantile;
+        return 1;
     }
+    out->quantile = e->q_value[at];
     return 1;
 }
 

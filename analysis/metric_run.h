@@ -57,7 +57,11 @@ typedef struct metric_cells {
     int64_t n;
     double mean, min, max, quantile; /* NaN when n == 0 */
 } metric_cells;
-int metric_run_cells(metric_run *r, const char *path, int per_host_pct, double q, metric_cells *out);
+/* along[0 .. n_along): quantiles that will be asked for later, computed
+ * with q in the same passes over the cells (cell_quantile.h) and kept;
+ * any value, the same results. */
+int metric_run_cells(metric_run *r, const char *path, int per_host_pct, double q, const double *along, int n_along,
+                     metric_cells *out);
 
 /* A [sample, 1] series at `path`: mean and max over its finite values and
  * the last finite value. */

@@ -56,8 +56,16 @@ static int fn_energy(metric_run *r, const metric_def *m, const char *entity, dou
  * nearest-rank param-quantile. */
 static int cells_stat(metric_run *r, const metric_def *m, int per_host_pct, double *out)
 {
+    /* the table's other quantiles of the same cells, computed in the same
+     * passes over them */
+    double along[CELLQ_MAX_AT_ONCE];
+    int n_along = 0;
+    for (size_t i = 0; i < metric_def_count && n_along < CELLQ_MAX_AT_ONCE; i++)
+        if (metric_defs[i].compute == m->compute && metric_defs[i].param >= 0 && &metric_defs[i] != m &&
+            strcmp(metric_defs[i].arg, m->arg) == 0)
+            along[n_along++] = metric_defs[i].param;
     metric_cells c;
-    int rc = metric_run_cells(r, m->arg, per_host_pct, m->param, &c);
+    int rc = metric_run_cells(r, m->arg, per_host_pct, m->param, along, n_along, &c);
     if (rc <= 0 || c.n == 0)
         return rc < 0 ? -1 : 0;
     *out = m->param < 0 ? c.mean : c.quantile;

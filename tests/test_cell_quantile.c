@@ -4,7 +4,10 @@
  * cell. Three datasets: small with NaNs and ties; scaled per column with
  * one column left out (scale NaN); and 600 000 cells crowded into one
  * histogram bin by an outlier, so the streaming search has to narrow the
- * bin (more than CELLQ_COLLECT_MAX distinct cells in it) before it sorts.
+ * bin (more than CELLQ_COLLECT_MAX distinct cells in it) before it sorts;
+ * 600 000 spread cells (each quantile's bin collected) and 600 000 of one
+ * value. Every dataset also asks for 4 quantiles at once
+ * (cellq_quantiles), each against the reference.
  */
 #include <hdf5.h>
 #include <math.h>
@@ -84,6 +87,23 @@ static void check_dataset(hid_t ds, const char *name, const double *cells, size_
             fprintf(stderr, "  %s q=%g: got %.17g, want %.17g\n", name, qs[i], got, want);
         CHECK(got == want);
     }
+    /* Several at once (shared passes): each the reference's, in any order,
+     * two in one bin, one asked twice; more than CELLQ_MAX_AT_ONCE refused. */
+    static const double sets[][CELLQ_MAX_AT_ONCE] = {{0.95, 0.99, 0.5, 0.0}, {0.999, 0.9991, 1.0, 0.01},
+                                                     {0.95, 0.95, 0.3, 0.7}};
+    for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
+        double got[CELLQ_MAX_AT_ONCE];
+        CHECK(cellq_quantiles(&q, sets[k], CELLQ_MAX_AT_ONCE, got, err, sizeof err) == 0);
+        for (int i = 0; i < CELLQ_MAX_AT_ONCE; i++) {
+            size_t n;
+            double want = reference_quantile(cells, rows, cols, scale, sets[k][i], &n);
+            if (got[i] != want)
+                fprintf(stderr, "  %s together q=%g: got %.17g, want %.17g\n", name, sets[k][i], got[i], want);
+            CHECK(got[i] == want);
+        }
+    }
+    double five[CELLQ_MAX_AT_ONCE + 1] = {0.1, 0.2, 0.3, 0.4, 0.5}, out5[CELLQ_MAX_AT_ONCE + 1];
+    CHECK(cellq_quantiles(&q, five, CELLQ_MAX_AT_ONCE + 1, out5, err, sizeof err) == -1);
 }
 
 int main(void)
@@ -116,6 +136,23 @@ int main(void)
     check_dataset(ds, "crowd", crowd, R2, C2, NULL);
     H5Dclose(ds);
     free(crowd);
+
+    /* 600 x 1000 cells in [0, 1) without the outlier: about 9 cells a
+     * bin, each quantile's bin collected (shared by the ones asked
+     * together); then all one value (no histogram). */
+    enum { R3 = 600, C3 = 1000 };
+    double *spread = malloc((size_t)R3 * C3 * sizeof *spread);
+    for (size_t i = 0; i < (size_t)R3 * C3; i++)
+        spread[i] = i % 97 == 0 ? NAN : uniform();
+    ds = write_dataset(file, "spread", spread, R3, C3);
+    check_dataset(ds, "spread", spread, R3, C3, NULL);
+    H5Dclose(ds);
+    for (size_t i = 0; i < (size_t)R3 * C3; i++)
+        spread[i] = 42.5;
+    ds = write_dataset(file, "flat", spread, R3, C3);
+    check_dataset(ds, "flat", spread, R3, C3, NULL);
+    H5Dclose(ds);
+    free(spread);
 
     /* All NaN: n = 0, quantile NaN. */
     double nan_cells[6] = {NAN, NAN, NAN, NAN, NAN, NAN};
