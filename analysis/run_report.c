@@ -247,7 +247,7 @@ static double *capacity_over_time(report *r, const double *cap, hsize_t hosts, h
         total += cap[h];
     for (hsize_t i = 0; i < samples; i++)
         out[i] = total * 1e-3;
-    if (!h5r_exists(r->file, "/series/host/up"))
+    if (hosts == 0 || !h5r_exists(r->file, "/series/host/up"))
         return out;
     hsize_t dims[2];
     hid_t ds = h5r_open_dataset(r->file, "/series/host/up", 2, dims, r->err, r->err_len);
@@ -259,20 +259,33 @@ static double *capacity_over_time(report *r, const double *cap, hsize_t hosts, h
         free(out);
         return NULL;
     }
-    double *row = malloc(h5r_array_bytes(hosts, sizeof(double)));
-    for (hsize_t i = 0; row && i < samples; i++) {
-        if (h5r_read_rows_f64(ds, i, 1, hosts, row) != 0) {
-            snprintf(r->err, r->err_len, "/series/host/up: cannot read row %llu", (unsigned long long)i);
+    /* whole rows of chunks at a time (h5r_block_rows_chunked) */
+    hsize_t rows = h5r_block_rows_chunked(ds, h5r_block_rows(hosts, BLOCK_VALUES));
+    size_t block_bytes = rows <= SIZE_MAX / sizeof(double) / hosts ? h5r_array_bytes(rows * hosts, sizeof(double)) : 0;
+    double *block = block_bytes ? malloc(block_bytes) : NULL;
+    if (!block) {
+        snprintf(r->err, r->err_len, "/series/host/up: out of memory reading it");
+        free(out);
+        out = NULL;
+    }
+    for (hsize_t start = 0, n = 0; block && start < samples; start += n) {
+        n = h5r_block_len(start, samples, rows);
+        if (h5r_read_rows_f64(ds, start, n, hosts, block) != 0) {
+            snprintf(r->err, r->err_len, "/series/host/up: cannot read rows %llu..%llu", (unsigned long long)start,
+                     (unsigned long long)(start + n));
             free(out);
             out = NULL;
             break;
         }
-        double sum = 0.0;
-        for (hsize_t h = 0; h < hosts; h++)
-            sum += (isfinite(row[h]) && row[h] > 0.5) ? cap[h] : 0.0;
-        out[i] = sum * 1e-3;
+        for (hsize_t k = 0; k < n; k++) {
+            const double *row = block + k * hosts;
+            double sum = 0.0;
+            for (hsize_t h = 0; h < hosts; h++)
+                sum += (isfinite(row[h]) && row[h] > 0.5) ? cap[h] : 0.0;
+            out[start + k] = sum * 1e-3;
+        }
     }
-    free(row);
+    free(block);
     H5Dclose(ds);
     return out;
 }
