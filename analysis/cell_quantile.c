@@ -218,7 +218,6 @@ static int quantile_narrowed(const cellq *q, double p, double *out, char *err, s
     return rc;
 }
 
-
 /* Cells collected into several value ranges at once, each its own array. */
 typedef struct {
     int n;
