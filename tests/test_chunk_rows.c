@@ -226,42 +226,41 @@ static void le32_put(unsigned char *p, uint32_t v)
         p[i] = (unsigned char)(v >> (8 * i));
 }
 
+/* A dataset of value() under `filters` whose chunk (row, col) has one
+ * stored byte flipped by `bit`: the from_end-th from its end, or its middle
+ * byte when from_end is 0. */
+static void plant_flipped(hid_t file, const char *name, int filters, hsize_t row, hsize_t col, size_t from_end,
+                          unsigned bit)
+{
+    hid_t ds = make_dataset(file, name, filters, H5T_IEEE_F64LE, 0);
+    write_rows(ds, ROWS);
+    size_t len = 0;
+    uint32_t mask = 0;
+    unsigned char *raw = stored_chunk(ds, row, col, &len, &mask);
+    CHECK(raw != NULL && len > 8);
+    if (raw) {
+        raw[from_end ? len - from_end : len / 2] ^= (unsigned char)bit;
+        put_chunk(ds, row, col, raw, len, mask);
+    }
+    free(raw);
+    H5Dclose(ds);
+}
+
 /* Plants damaged and unusual chunks in a new file at path (closed after:
  * HDF5 1.10.8 reads a chunk written by H5Dwrite_chunk with a filter mask
  * through every filter until the file is opened again). */
 static void plant(const char *path)
 {
     hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    plant_flipped(file, "flip", SHUFFLE | DEFLATE | FLETCHER, 4, 7, 0, 0x10); /* under Fletcher-32 */
+    plant_flipped(file, "adler", SHUFFLE | DEFLATE, 8, 14, 1, 0x01);          /* the Adler-32, no Fletcher-32 */
     size_t len = 0;
     uint32_t mask = 0;
-    /* a flipped byte under Fletcher-32 */
-    hid_t ds = make_dataset(file, "flip", SHUFFLE | DEFLATE | FLETCHER, H5T_IEEE_F64LE, 0);
-    write_rows(ds, ROWS);
-    unsigned char *raw = stored_chunk(ds, 4, 7, &len, &mask);
-    CHECK(raw != NULL && len > 8);
-    if (raw) {
-        raw[len / 2] ^= 0x10;
-        put_chunk(ds, 4, 7, raw, len, mask);
-    }
-    free(raw);
-    H5Dclose(ds);
-
-    /* a wrong Adler-32 without Fletcher-32 */
-    ds = make_dataset(file, "adler", SHUFFLE | DEFLATE, H5T_IEEE_F64LE, 0);
-    write_rows(ds, ROWS);
-    raw = stored_chunk(ds, 8, 14, &len, &mask);
-    CHECK(raw != NULL && len > 8);
-    if (raw) {
-        raw[len - 1] ^= 0x01;
-        put_chunk(ds, 8, 14, raw, len, mask);
-    }
-    free(raw);
-    H5Dclose(ds);
 
     /* bytes after the zlib stream */
-    ds = make_dataset(file, "trailing", SHUFFLE | DEFLATE, H5T_IEEE_F64LE, 0);
+    hid_t ds = make_dataset(file, "trailing", SHUFFLE | DEFLATE, H5T_IEEE_F64LE, 0);
     write_rows(ds, ROWS);
-    raw = stored_chunk(ds, 0, 0, &len, &mask);
+    unsigned char *raw = stored_chunk(ds, 0, 0, &len, &mask);
     CHECK(raw != NULL);
     if (raw) {
         memcpy(raw + len, "\x01\x02\x03", 3);
