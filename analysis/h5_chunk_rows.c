@@ -86,12 +86,30 @@ hsize_t h5r_chunk_rows_height(hid_t dataset)
     return layout_of(dataset, &l) ? l.chunk[0] : 1;
 }
 
+int h5r_chunk_shape(hid_t dataset, hsize_t chunk[2])
+{
+    chunk_layout l;
+    if (!layout_of(dataset, &l))
+        return 0;
+    chunk[0] = l.chunk[0];
+    chunk[1] = l.chunk[1];
+    return 1;
+}
+
+/* The cells a read asks for: rows [row, row + nrows), columns [col, col +
+ * ncols), into a row-major array of nrows x ncols. */
+typedef struct read_box {
+    hsize_t row, nrows, col, ncols;
+} read_box;
+
 /* The chunks a read covers, their stored bytes read into *arena. 1, 0
  * (not for this reader: a chunk never written, no memory) or -1. */
-static int read_stored(hid_t dataset, const chunk_layout *l, hsize_t row, hsize_t nrows, hsize_t cols,
-                       chunk_job **jobs_out, size_t *n_jobs, unsigned char **arena_out)
+static int read_stored(hid_t dataset, const chunk_layout *l, const read_box *b, chunk_job **jobs_out, size_t *n_jobs,
+                       unsigned char **arena_out)
 {
-    hsize_t chunk_rows = (nrows + l->chunk[0] - 1) / l->chunk[0], chunk_cols = (cols + l->chunk[1] - 1) / l->chunk[1];
+    hsize_t first_col = b->col - b->col % l->chunk[1];
+    hsize_t chunk_rows = (b->nrows + l->chunk[0] - 1) / l->chunk[0];
+    hsize_t chunk_cols = (b->col + b->ncols - first_col + l->chunk[1] - 1) / l->chunk[1];
     if (chunk_rows > SIZE_MAX / sizeof(chunk_job) / chunk_cols)
         return 0;
     size_t n = (size_t)(chunk_rows * chunk_cols), stored_max = chunk_stored_max(l->chunk_bytes), total = 0;
@@ -99,8 +117,8 @@ static int read_stored(hid_t dataset, const chunk_layout *l, hsize_t row, hsize_
     if (!jobs)
         return 0;
     size_t k = 0;
-    for (hsize_t r = row; r < row + nrows; r += l->chunk[0])
-        for (hsize_t c = 0; c < cols; c += l->chunk[1], k++) {
+    for (hsize_t r = b->row; r < b->row + b->nrows; r += l->chunk[0])
+        for (hsize_t c = first_col; c < b->col + b->ncols; c += l->chunk[1], k++) {
             /* H5Dget_chunk_storage_size looks the chunk up in the index;
              * HDF5 1.10's H5Dget_chunk_info_by_coord walks every chunk */
             hsize_t offset[2] = {r, c}, size = 0;
@@ -140,28 +158,31 @@ static int read_stored(hid_t dataset, const chunk_layout *l, hsize_t row, hsize_
  * little-endian float64, the host's double, layout_of) that lies in the
  * read into out. Bytes, not doubles: a chunk stored unfiltered sits
  * unaligned in the arena. */
-static void place_chunk(const chunk_layout *l, const chunk_job *j, const unsigned char *cells, hsize_t row,
-                        hsize_t nrows, hsize_t cols, double *out)
+static void place_chunk(const chunk_layout *l, const chunk_job *j, const unsigned char *cells, const read_box *b,
+                        double *out)
 {
-    hsize_t r_end = j->row0 + l->chunk[0] < row + nrows ? j->row0 + l->chunk[0] : row + nrows;
-    hsize_t width = j->col0 + l->chunk[1] < cols ? l->chunk[1] : cols - j->col0;
+    hsize_t r_end = j->row0 + l->chunk[0] < b->row + b->nrows ? j->row0 + l->chunk[0] : b->row + b->nrows;
+    hsize_t c_first = j->col0 > b->col ? j->col0 : b->col;
+    hsize_t c_end = j->col0 + l->chunk[1] < b->col + b->ncols ? j->col0 + l->chunk[1] : b->col + b->ncols;
     for (hsize_t r = j->row0; r < r_end; r++)
-        memcpy(out + (size_t)((r - row) * cols + j->col0), cells + (size_t)((r - j->row0) * l->chunk[1]) * sizeof *out,
-               (size_t)width * sizeof *out);
+        memcpy(out + (size_t)((r - b->row) * b->ncols + (c_first - b->col)),
+               cells + (size_t)((r - j->row0) * l->chunk[1] + (c_first - j->col0)) * sizeof *out,
+               (size_t)(c_end - c_first) * sizeof *out);
 }
 
-int h5r_chunk_rows_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out)
+int h5r_chunk_block_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col, hsize_t ncols, double *out)
 {
     chunk_layout l;
-    if (nrows == 0 || cols == 0 || !layout_of(dataset, &l))
+    if (nrows == 0 || ncols == 0 || !layout_of(dataset, &l))
         return 0;
-    if (row > l.dims[0] || nrows > l.dims[0] - row || cols > l.dims[1] || row % l.chunk[0] != 0 ||
-        (nrows % l.chunk[0] != 0 && row + nrows != l.dims[0]))
+    if (row > l.dims[0] || nrows > l.dims[0] - row || col > l.dims[1] || ncols > l.dims[1] - col ||
+        row % l.chunk[0] != 0 || (nrows % l.chunk[0] != 0 && row + nrows != l.dims[0]))
         return 0;
+    const read_box box = {.row = row, .nrows = nrows, .col = col, .ncols = ncols};
     chunk_job *jobs = NULL;
     size_t n_jobs = 0;
     unsigned char *arena = NULL;
-    int rc = read_stored(dataset, &l, row, nrows, cols, &jobs, &n_jobs, &arena);
+    int rc = read_stored(dataset, &l, &box, &jobs, &n_jobs, &arena);
     if (rc != 1)
         return rc;
     atomic_int failed = 0; /* 1 damaged, 2 out of memory */
@@ -181,7 +202,7 @@ int h5r_chunk_rows_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols,
                 atomic_store(&failed, 1);
                 continue;
             }
-            place_chunk(&l, &jobs[k], cells, row, nrows, cols, out);
+            place_chunk(&l, &jobs[k], cells, &box, out);
         }
         chunk_unfilterer_free(u);
     }
@@ -189,4 +210,9 @@ int h5r_chunk_rows_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols,
     free(jobs);
     int f = atomic_load(&failed);
     return f == 1 ? -1 : f == 2 ? 0 : 1;
+}
+
+int h5r_chunk_rows_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out)
+{
+    return h5r_chunk_block_read(dataset, row, nrows, 0, cols, out);
 }

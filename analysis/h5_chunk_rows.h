@@ -25,9 +25,17 @@
  * its fill value), chunks of more than 64 MiB, or out of memory. */
 int h5r_chunk_rows_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out);
 
+/* The same for columns [col, col + ncols) (out: nrows x ncols): any
+ * columns; the rows as above. */
+int h5r_chunk_block_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col, hsize_t ncols, double *out);
+
 /* The rows of one chunk of the dataset (its first dimension's chunk
  * size), or 1 when it is not chunked: blocks of rows that are a multiple of
  * it, starting at a multiple of it, read each chunk once. */
 hsize_t h5r_chunk_rows_height(hid_t dataset);
+
+/* The chunk's rows and columns into chunk; 1 when this reader applies to
+ * the dataset's layout, else 0 (chunk untouched). */
+int h5r_chunk_shape(hid_t dataset, hsize_t chunk[2]);
 
 #endif

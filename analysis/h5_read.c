@@ -698,15 +698,15 @@ int h5r_table_column_str(hid_t table, const char *table_path, const char *column
     return h5r_table_column_strs(table, table_path, column, row, 1, buf, buf_len, err, err_len);
 }
 
-int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out)
+int h5r_read_block_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col, hsize_t ncols, double *out)
 {
-    if (nrows == 0 || cols == 0)
+    if (nrows == 0 || ncols == 0)
         return 0;
     /* whole rows of chunks: their filters undone on every thread */
-    int chunked = h5r_chunk_rows_read(dataset, row, nrows, cols, out);
+    int chunked = h5r_chunk_block_read(dataset, row, nrows, col, ncols, out);
     if (chunked != 0)
         return chunked > 0 ? 0 : -1;
-    hsize_t start[2] = {row, 0}, count[2] = {nrows, cols};
+    hsize_t start[2] = {row, col}, count[2] = {nrows, ncols};
     hid_t fspace = H5Dget_space(dataset);
     hid_t mspace = H5Screate_simple(2, count, NULL);
     int rc = -1;
@@ -719,6 +719,11 @@ int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, d
     if (fspace >= 0)
         H5Sclose(fspace);
     return rc;
+}
+
+int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out)
+{
+    return h5r_read_block_f64(dataset, row, nrows, 0, cols, out);
 }
 
 int h5r_events_each(hid_t file, const char *const *names, int n_names, h5r_event_fn fn, void *arg, char *err,

@@ -144,6 +144,8 @@ int h5r_table_column_strs(hid_t table, const char *table_path, const char *colum
 /* Rows [row, row + nrows) of a 2-D float64 dataset with `cols` columns into
  * out (nrows * cols values, row-major). Cells never written read as NaN. */
 int h5r_read_rows_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out);
+/* The same for columns [col, col + ncols) (out: nrows x ncols values). */
+int h5r_read_block_f64(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col, hsize_t ncols, double *out);
 
 /* Counts the /events records of each named kind in one streaming pass
  * (h5r_events_each), matching kinds by their enum names (never by

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/h5_chunk_rows.h"
 #include "analysis/h5_read.h"
 #include "analysis/props_cluster.h"
 #include "analysis/props_fairness_h5.h"
@@ -24,11 +25,21 @@ typedef struct entity_names {
     char (*group)[NAME_LEN];
 } entity_names;
 
+/* A series is held whole when it has at most this many bytes, else a
+ * stripe of its columns (entities) at a time: the headline's 30 days make
+ * 691 MB of each host series, and entities are checked in order
+ * (props_evaluate_each), so a stripe of whole chunk columns is read once. */
+#define SERIES_WHOLE_BYTES ((size_t)64 << 20)
+
 typedef struct series_cache {
     int loaded;
-    hsize_t rows, cols;
+    hid_t dataset;           /* open while loaded: stripes are read when asked for */
+    hsize_t rows, cols;      /* rows with a sample time; every column */
+    hsize_t dims_rows;       /* the dataset's rows, all read (whole chunk rows) */
+    hsize_t stripe_width;    /* columns read at once */
+    hsize_t stripe_first, stripe_cols; /* the columns held */
     int64_t *time_ns;
-    double *value; /* rows x cols */
+    double *value; /* dims_rows x stripe_cols */
 } series_cache;
 
 /* Records of one event family grouped by subject (CSR). */
@@ -55,6 +66,8 @@ struct props_h5 {
     long n_table_pods; /* pods: the rows of /tables/pods, then the control plane's (k8s) */
     pk8s_h5 *k8s;
     scenario *run_scenario; /* the run's, read when first asked (load_run_scenario) */
+    size_t whole_bytes;     /* SERIES_WHOLE_BYTES, or a test's (props_h5_set_whole_bytes) */
+    long stripe_reads;
 };
 
 static const char *const table_of[N_KINDS] = {NULL, "/tables/vms", "/tables/hosts", "/tables/services",
@@ -277,19 +290,62 @@ static int read_series(props_h5 *r, props_atom a, series_cache *c, char *err, si
     hid_t d = h5r_open_dataset(r->file, path, 2, dims, err, err_len);
     if (d < 0)
         return -1;
-    size_t cells = h5r_array_bytes(dims[0], (size_t)dims[1]);
-    size_t bytes = cells ? h5r_array_bytes(cells, sizeof(double)) : 0;
-    c->value = bytes ? malloc(bytes) : NULL;
-    int ok = dims[0] == 0 || dims[1] == 0 || (c->value && h5r_read_rows_f64(d, 0, dims[0], dims[1], c->value) == 0);
-    H5Dclose(d);
-    if (!ok) {
-        snprintf(err, err_len, "%s: cannot read %llu x %llu values", path, (unsigned long long)dims[0],
-                 (unsigned long long)dims[1]);
-        return -1;
-    }
+    c->dataset = d;
+    c->dims_rows = dims[0];
     c->rows = dims[0] < nt ? dims[0] : nt;
     c->cols = dims[1];
+    /* whole when small; else stripes of whole chunk columns near the budget */
+    size_t row_bytes = h5r_array_bytes(dims[0] ? dims[0] : 1, sizeof(double));
+    hsize_t width = row_bytes ? (hsize_t)(r->whole_bytes / row_bytes) : 1;
+    hsize_t chunk[2] = {0, 0};
+    if (width < 1)
+        width = 1;
+    if (h5r_chunk_shape(d, chunk) && chunk[1] > 0)
+        width = width < chunk[1] ? chunk[1] : width - width % chunk[1];
+    c->stripe_width = width < dims[1] ? width : dims[1];
     return 0;
+}
+
+/* Makes the stripe holding column `col` of the loaded series c current. */
+static int load_stripe(props_h5 *r, props_atom a, series_cache *c, hsize_t col, char *err, size_t err_len)
+{
+    if (col >= c->stripe_first && col - c->stripe_first < c->stripe_cols)
+        return 0;
+    hsize_t first = col - col % c->stripe_width;
+    hsize_t n = c->cols - first < c->stripe_width ? c->cols - first : c->stripe_width;
+    size_t cells = h5r_array_bytes(c->dims_rows, (size_t)n);
+    size_t bytes = cells ? h5r_array_bytes(cells, sizeof(double)) : 0;
+    free(c->value);
+    c->value = bytes ? malloc(bytes) : NULL;
+    c->stripe_first = c->stripe_cols = 0;
+    if (c->dims_rows > 0 && !(c->value && h5r_read_block_f64(c->dataset, 0, c->dims_rows, first, n, c->value) == 0)) {
+        snprintf(err, err_len, "%s: cannot read %llu x %llu values (columns %llu..)", cluster_path(r, a),
+                 (unsigned long long)c->dims_rows, (unsigned long long)n, (unsigned long long)first);
+        return -1;
+    }
+    c->stripe_first = first;
+    c->stripe_cols = n;
+    r->stripe_reads++;
+    return 0;
+}
+
+void props_h5_set_whole_bytes(props_h5 *r, size_t bytes)
+{
+    r->whole_bytes = bytes;
+}
+
+long props_h5_stripe_reads(const props_h5 *r)
+{
+    return r->stripe_reads;
+}
+
+static void series_free(series_cache *c)
+{
+    if (c->dataset > 0)
+        H5Dclose(c->dataset);
+    free(c->time_ns);
+    free(c->value);
+    *c = (series_cache){0};
 }
 
 static int load_series(props_h5 *r, props_atom a, char *err, size_t err_len)
@@ -298,9 +354,7 @@ static int load_series(props_h5 *r, props_atom a, char *err, size_t err_len)
     if (c->loaded)
         return 0;
     if (read_series(r, a, c, err, err_len) != 0) {
-        free(c->time_ns);
-        free(c->value);
-        *c = (series_cache){0};
+        series_free(c);
         return -1;
     }
     c->loaded = 1;
@@ -311,17 +365,20 @@ static int series_signal(props_h5 *r, props_atom a, size_t row, ps_signal *out, 
 {
     if (load_series(r, a, err, err_len) != 0)
         return -1;
-    const series_cache *c = &r->series[a];
+    series_cache *c = &r->series[a];
     if (row >= c->cols) {
         snprintf(err, err_len, "%s has %llu columns, entity %zu asked", cluster_path(r, a),
                  (unsigned long long)c->cols, row);
         return -1;
     }
+    if (load_stripe(r, a, c, row, err, err_len) != 0)
+        return -1;
     ps_init(out, r->end_ns);
     if (ps_push(out, 0, NAN) != 0)
         return -1;
+    const hsize_t at = row - c->stripe_first;
     for (hsize_t k = 0; k < c->rows && c->time_ns[k] < r->end_ns; k++)
-        if (ps_push(out, c->time_ns[k], c->value[k * c->cols + row] * quantity_of[a].scale) != 0)
+        if (ps_push(out, c->time_ns[k], c->value[k * c->stripe_cols + at] * quantity_of[a].scale) != 0)
             return -1;
     return 0;
 }
@@ -736,6 +793,8 @@ int props_h5_open(const char *path, props_h5 **out, props_source *src, char *err
 {
     *out = NULL;
     props_h5 *r = calloc(1, sizeof *r);
+    if (r)
+        r->whole_bytes = SERIES_WHOLE_BYTES;
     if (!r) {
         snprintf(err, err_len, "out of memory");
         return -1;
@@ -771,10 +830,8 @@ void props_h5_close(props_h5 *r)
         free(r->names[k].name);
         free(r->names[k].group);
     }
-    for (int a = 0; a < PA_COUNT; a++) {
-        free(r->series[a].time_ns);
-        free(r->series[a].value);
-    }
+    for (int a = 0; a < PA_COUNT; a++)
+        series_free(&r->series[a]);
     pk8s_h5_free(r->k8s);
     event_index *ix[] = {&r->host_states, &r->vm_running, &r->pod_states};
     for (int i = 0; i < 3; i++) {

@@ -7,7 +7,8 @@
  * hand) are written by HDF5 under every pipeline of shuffle, deflate and
  * Fletcher-32, and read back by aligned blocks, unaligned blocks and fewer
  * columns: the fast reader must apply where promised (returns 1) and give
- * the bytes H5Dread gives; where it must not (unaligned rows, a chunk never
+ * the bytes H5Dread gives (also blocks of columns, aligned or not to the
+ * chunks); where it must not (unaligned rows, a chunk never
  * written, float32, another filter) it returns 0 and h5r_read_rows_f64
  * still gives H5Dread's bytes. Damaged chunks, planted with H5Dwrite_chunk
  * (a flipped byte under Fletcher-32, a wrong Adler-32, a wrong Fletcher-32,
@@ -106,6 +107,39 @@ static int oracle(hid_t ds, hsize_t row, hsize_t n, hsize_t cols, double *out)
     return rc;
 }
 
+/* Columns [col, col + ncols) of rows [row, row + n): h5r_chunk_block_read
+ * and h5r_read_block_f64 against H5Dread of the same hyperslab. Returns
+ * what the fast reader returned. */
+static int compare_block(hid_t ds, hsize_t row, hsize_t n, hsize_t col, hsize_t ncols, const char *what)
+{
+    size_t cells = (size_t)(n * ncols);
+    double *want = malloc(cells * sizeof *want), *fast = malloc(cells * sizeof *fast), *got = malloc(cells * sizeof *got);
+    hsize_t start[2] = {row, col}, count[2] = {n, ncols};
+    hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(2, count, NULL);
+    int want_rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+                          H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, want) >= 0
+                      ? 0
+                      : -1;
+    H5Sclose(mspace);
+    H5Sclose(fspace);
+    int fast_rc = h5r_chunk_block_read(ds, row, n, col, ncols, fast);
+    int got_rc = h5r_read_block_f64(ds, row, n, col, ncols, got);
+    CHECK_INT_EQ(want_rc, 0);
+    CHECK_INT_EQ(got_rc, 0);
+    if (want_rc == 0 && got_rc == 0 && memcmp(got, want, cells * sizeof *got) != 0) {
+        fprintf(stderr, "  %s: h5r_read_block_f64 differs from H5Dread\n", what);
+        CHECK(0);
+    }
+    if (fast_rc == 1 && memcmp(fast, want, cells * sizeof *fast) != 0) {
+        fprintf(stderr, "  %s: fast block differs from H5Dread\n", what);
+        CHECK(0);
+    }
+    free(want);
+    free(fast);
+    free(got);
+    return fast_rc;
+}
+
 /* The fast read and h5r_read_rows_f64 against the oracle: same outcome,
  * same bytes. Returns what the fast reader returned. */
 static int compare_read(hid_t ds, hsize_t row, hsize_t n, hsize_t cols, const char *what)
@@ -160,6 +194,10 @@ static void test_pipelines(hid_t file)
         CHECK_INT_EQ(compare_read(ds, 0, ROWS, 10, what), 1);  /* fewer columns: an edge inside a chunk */
         CHECK_INT_EQ(compare_read(ds, 1, 4, COLS, what), 0);   /* not on a chunk boundary */
         CHECK_INT_EQ(compare_read(ds, 4, 5, COLS, what), 0);   /* ends inside a chunk row */
+        CHECK_INT_EQ(compare_block(ds, 0, ROWS, 7, 7, what), 1);   /* one column of chunks */
+        CHECK_INT_EQ(compare_block(ds, 0, ROWS, 21, 9, what), 1);  /* the last, short one */
+        CHECK_INT_EQ(compare_block(ds, 4, 8, 3, 16, what), 1);     /* columns inside chunks */
+        CHECK_INT_EQ(compare_block(ds, 2, 8, 3, 16, what), 0);     /* rows not on a chunk boundary */
         H5Dclose(ds);
     }
 }
