@@ -93,10 +93,11 @@ static void write_rows(hid_t ds, int rows)
     free(v);
 }
 
-/* HDF5's own read of rows [row, row + n), columns [0, cols); -1 if it fails. */
-static int oracle(hid_t ds, hsize_t row, hsize_t n, hsize_t cols, double *out)
+/* HDF5's own read of rows [row, row + n), columns [col, col + ncols); -1
+ * if it fails. */
+static int oracle(hid_t ds, hsize_t row, hsize_t n, hsize_t col, hsize_t ncols, double *out)
 {
-    hsize_t start[2] = {row, 0}, count[2] = {n, cols};
+    hsize_t start[2] = {row, col}, count[2] = {n, ncols};
     hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(2, count, NULL);
     int rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
                      H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, out) >= 0
@@ -114,14 +115,7 @@ static int compare_block(hid_t ds, hsize_t row, hsize_t n, hsize_t col, hsize_t 
 {
     size_t cells = (size_t)(n * ncols);
     double *want = malloc(cells * sizeof *want), *fast = malloc(cells * sizeof *fast), *got = malloc(cells * sizeof *got);
-    hsize_t start[2] = {row, col}, count[2] = {n, ncols};
-    hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(2, count, NULL);
-    int want_rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-                          H5Dread(ds, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, want) >= 0
-                      ? 0
-                      : -1;
-    H5Sclose(mspace);
-    H5Sclose(fspace);
+    int want_rc = oracle(ds, row, n, col, ncols, want);
     int fast_rc = h5r_chunk_block_read(ds, row, n, col, ncols, fast);
     int got_rc = h5r_read_block_f64(ds, row, n, col, ncols, got);
     CHECK_INT_EQ(want_rc, 0);
@@ -148,7 +142,7 @@ static int compare_read(hid_t ds, hsize_t row, hsize_t n, hsize_t cols, const ch
     double *want = malloc(cells * sizeof *want), *fast = malloc(cells * sizeof *fast),
            *got = malloc(cells * sizeof *got);
     memset(fast, 0x5a, cells * sizeof *fast);
-    int want_rc = oracle(ds, row, n, cols, want);
+    int want_rc = oracle(ds, row, n, 0, cols, want);
     int fast_rc = h5r_chunk_rows_read(ds, row, n, cols, fast);
     int got_rc = h5r_read_rows_f64(ds, row, n, cols, got);
     if (got_rc != want_rc)
