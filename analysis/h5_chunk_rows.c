@@ -9,6 +9,8 @@
 
 #include "analysis/chunk_unfilter.h"
 
+/* Reads of fewer cells are left to H5Dread (below). */
+#define CHUNK_ROWS_MIN_CELLS 64
 /* Chunks larger than this are left to H5Dread (the recorder's are 32 KiB). */
 #define CHUNK_ROWS_MAX_CHUNK_BYTES ((size_t)64 << 20)
 
@@ -172,8 +174,13 @@ static void place_chunk(const chunk_layout *l, const chunk_job *j, const unsigne
 
 int h5r_chunk_block_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col, hsize_t ncols, double *out)
 {
+    /* a few cells (a loop of one-row reads of a narrow series): H5Dread's
+     * chunk cache serves them without the dozen queries of layout_of (6.6 us
+     * a one-cell read with them, 1.4 without) */
+    if (nrows == 0 || ncols == 0 || nrows * ncols < CHUNK_ROWS_MIN_CELLS)
+        return 0;
     chunk_layout l;
-    if (nrows == 0 || ncols == 0 || !layout_of(dataset, &l))
+    if (!layout_of(dataset, &l))
         return 0;
     if (row > l.dims[0] || nrows > l.dims[0] - row || col > l.dims[1] || ncols > l.dims[1] - col ||
         row % l.chunk[0] != 0 || (nrows % l.chunk[0] != 0 && row + nrows != l.dims[0]))

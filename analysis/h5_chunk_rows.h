@@ -21,8 +21,9 @@
  * the caller must use H5Dread: not a chunked 2-D IEEE little-endian
  * float64 dataset on a little-endian host, a filter other than shuffle,
  * deflate and Fletcher-32, rows that do not start and end on the chunks'
- * boundaries (or the dataset's end), a chunk never written (HDF5 gives
- * its fill value), chunks of more than 64 MiB, or out of memory. */
+ * boundaries (or the dataset's end), fewer than 64 cells, a chunk never
+ * written (HDF5 gives its fill value), chunks of more than 64 MiB, or out
+ * of memory. */
 int h5r_chunk_rows_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out);
 
 /* The same for columns [col, col + ncols) (out: nrows x ncols): any
