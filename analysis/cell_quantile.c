@@ -91,11 +91,14 @@ int cellq_begin(cellq *q, hid_t dataset, const char *path, const double *scale, 
 }
 
 /* The bin of v in [lo, hi] cut into BINS bins; monotone in v, so the cells
- * of one bin are exactly those in [its smallest, its largest cell]. */
+ * of one bin are exactly those in [its smallest, its largest cell]. When
+ * hi - lo overflows (cells near +-DBL_MAX) the halves are used: an infinite
+ * width put every cell in bin 0 and the narrowing never ended. */
 static int bin_of(double v, double lo, double hi)
 {
-    int b = (int)((v - lo) / (hi - lo) * BINS);
-    return b < 0 ? 0 : b >= BINS ? BINS - 1 : b;
+    double width = hi - lo;
+    double x = isfinite(width) ? (v - lo) / width * BINS : (v * 0.5 - lo * 0.5) / (hi * 0.5 - lo * 0.5) * BINS;
+    return x >= 0.0 && x < (double)BINS ? (int)x : x >= (double)BINS ? BINS - 1 : 0;
 }
 
 typedef struct {
@@ -206,7 +209,15 @@ static int quantile_narrowed(const cellq *q, double p, double *out, char *err, s
             free(c.values);
             break;
         }
-        /* Too many distinct cells in the bin: histogram the bin alone. */
+        /* Too many distinct cells in the bin: histogram the bin alone. A
+         * bin as wide as the range would never end (the lowest and the
+         * highest cell fall in the first and last bins, so it cannot
+         * happen; checked all the same). */
+        if (h.bin_min[b] == h.lo && h.bin_max[b] == h.hi) {
+            snprintf(err, err_len, "%s: the quantile's bin cannot be narrowed", q->path);
+            rc = -1;
+            break;
+        }
         below = seen;
         double lo = h.bin_min[b], hi = h.bin_max[b];
         h.lo = lo;

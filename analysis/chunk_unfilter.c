@@ -23,6 +23,7 @@ enum { FILTER_DEFLATE = 1, FILTER_SHUFFLE = 2, FILTER_FLETCHER32 = 3 };
 
 struct chunk_unfilterer {
     size_t chunk_bytes;
+    size_t buf_cap; /* chunk_stored_max: a stage between two filters may exceed the chunk */
     unsigned char *buf[2];
     z_stream z;
     int z_ready; /* inflateInit2 succeeded */
@@ -56,8 +57,9 @@ chunk_unfilterer *chunk_unfilterer_new(size_t chunk_bytes)
     if (!u)
         return NULL;
     u->chunk_bytes = chunk_bytes;
-    u->buf[0] = malloc(chunk_bytes ? chunk_bytes : 1);
-    u->buf[1] = malloc(chunk_bytes ? chunk_bytes : 1);
+    u->buf_cap = chunk_stored_max(chunk_bytes);
+    u->buf[0] = u->buf_cap ? malloc(u->buf_cap) : NULL;
+    u->buf[1] = u->buf_cap ? malloc(u->buf_cap) : NULL;
     u->z_ready = inflateInit2(&u->z, -15) == Z_OK;
     if (!u->buf[0] || !u->buf[1] || !u->z_ready) {
         chunk_unfilterer_free(u);
@@ -106,7 +108,8 @@ static int undo_fletcher32(const unsigned char *data, size_t *len, const char **
     return 0;
 }
 
-/* Inflates the zlib stream in[0..len) into out (room for cap bytes). */
+/* Inflates the zlib stream in[0..len) into out (room for cap bytes): 1,
+ * 0 when it inflates to more than cap (H5Dread decides), -1 damaged. */
 static int undo_deflate(chunk_unfilterer *u, const unsigned char *in, size_t len, unsigned char *out, size_t cap,
                         size_t *out_len, const char **why)
 {
@@ -118,8 +121,8 @@ static int undo_deflate(chunk_unfilterer *u, const unsigned char *in, size_t len
         return -1;
     }
     if (len - 2 > UINT32_MAX || cap > UINT32_MAX) {
-        *why = "is too large to inflate";
-        return -1;
+        *why = "is too large to inflate here";
+        return 0;
     }
     if (inflateReset(&u->z) != Z_OK) {
         *why = "cannot be inflated (zlib state)";
@@ -130,9 +133,12 @@ static int undo_deflate(chunk_unfilterer *u, const unsigned char *in, size_t len
     u->z.next_out = out;
     u->z.avail_out = (uInt)cap;
     int rc = inflate(&u->z, Z_FINISH);
+    if (rc == Z_BUF_ERROR && u->z.avail_out == 0) {
+        *why = "inflates to more than this reader holds";
+        return 0;
+    }
     if (rc != Z_STREAM_END) {
-        *why = rc == Z_BUF_ERROR && u->z.avail_out == 0 ? "inflates to more than the chunk's size"
-                                                        : "is not a complete deflate stream";
+        *why = "is not a complete deflate stream";
         return -1;
     }
     *out_len = cap - u->z.avail_out;
@@ -145,7 +151,7 @@ static int undo_deflate(chunk_unfilterer *u, const unsigned char *in, size_t len
         *why = "fails its zlib Adler-32 checksum";
         return -1;
     }
-    return 0;
+    return 1;
 }
 
 #if defined(__SSE2__)
@@ -200,40 +206,43 @@ static void undo_shuffle(const unsigned char *in, size_t len, size_t elem, unsig
     memcpy(out + n * elem, in + n * elem, len - n * elem);
 }
 
-const unsigned char *chunk_unfilter(chunk_unfilterer *u, const chunk_pipeline *p, unsigned skipped,
-                                    const unsigned char *raw, size_t raw_len, const char **why)
+int chunk_unfilter(chunk_unfilterer *u, const chunk_pipeline *p, unsigned skipped, const unsigned char *raw,
+                   size_t raw_len, const unsigned char **cells, const char **why)
 {
     const unsigned char *cur = raw;
     size_t len = raw_len;
     int next = 0; /* the buffer the next filter writes to */
+    *cells = NULL;
     for (int i = p->n - 1; i >= 0; i--) {
         if (skipped & (1u << i))
             continue;
         unsigned char *dst = u->buf[next];
         if (p->id[i] == FILTER_FLETCHER32) {
             if (undo_fletcher32(cur, &len, why) != 0)
-                return NULL;
+                return -1;
             continue; /* in place: only the length shrinks */
         }
         if (p->id[i] == FILTER_DEFLATE) {
-            if (undo_deflate(u, cur, len, dst, u->chunk_bytes, &len, why) != 0)
-                return NULL;
+            int rc = undo_deflate(u, cur, len, dst, u->buf_cap, &len, why);
+            if (rc != 1)
+                return rc;
         } else if (p->id[i] == FILTER_SHUFFLE) {
-            if (len > u->chunk_bytes) {
-                *why = "is larger than the chunk before its shuffle is undone";
-                return NULL;
+            if (len > u->buf_cap) {
+                *why = "is larger than this reader holds before its shuffle is undone";
+                return 0;
             }
             undo_shuffle(cur, len, p->elem_size, dst);
         } else {
             *why = "has a filter this reader does not undo";
-            return NULL;
+            return 0;
         }
         cur = dst;
         next ^= 1;
     }
     if (len != u->chunk_bytes) {
         *why = "does not decode to the chunk's size";
-        return NULL;
+        return -1;
     }
-    return cur;
+    *cells = cur;
+    return 1;
 }

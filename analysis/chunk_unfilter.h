@@ -16,7 +16,10 @@
  *   H5Z_FILTER_SHUFFLE     byte j of element i was moved to j * n + i (n
  *                          elements of elem_size bytes; trailing bytes that
  *                          make no element stay in place).
- * The result must be exactly the chunk's size, else the chunk is damaged.
+ * A stage between two filters may be larger than the chunk (deflate's
+ * output before a shuffle, a checksum's 4 bytes inside a deflate): the
+ * buffers hold chunk_stored_max. The result must be exactly the chunk's
+ * size, else the chunk is damaged.
  * Every check HDF5 makes is made, so a chunk this accepts is one H5Dread
  * accepts, with the same bytes. Touches only memory and the given
  * unfilterer: safe on any thread with its own.
@@ -50,12 +53,14 @@ typedef struct chunk_unfilterer chunk_unfilterer;
 chunk_unfilterer *chunk_unfilterer_new(size_t chunk_bytes);
 void chunk_unfilterer_free(chunk_unfilterer *u);
 
-/* The chunk_bytes bytes of the chunk stored as raw[0..raw_len), whose
- * filters not in skipped (bit i: filter i of p was skipped) are undone:
- * raw itself when none applies, else one of u's buffers (valid until the
- * next call). NULL when the chunk is damaged, with *why saying how (a
- * static string). */
-const unsigned char *chunk_unfilter(chunk_unfilterer *u, const chunk_pipeline *p, unsigned skipped,
-                                    const unsigned char *raw, size_t raw_len, const char **why);
+/* Undoes the filters of p not in skipped (bit i: filter i of p was skipped
+ * when the chunk was written) on its stored bytes raw[0..raw_len). 1 with
+ * *cells at the chunk's chunk_bytes bytes: raw itself when no filter
+ * applies, else one of u's buffers (valid until the next call). -1 when the
+ * chunk is damaged, 0 when it is beyond this reader (a stage between two
+ * filters larger than chunk_stored_max, a filter it does not undo: H5Dread
+ * decides), both with *why saying how (a static string). */
+int chunk_unfilter(chunk_unfilterer *u, const chunk_pipeline *p, unsigned skipped, const unsigned char *raw,
+                   size_t raw_len, const unsigned char **cells, const char **why);
 
 #endif

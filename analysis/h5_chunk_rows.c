@@ -2,6 +2,7 @@
  * h5_chunk_rows.h). */
 #include "analysis/h5_chunk_rows.h"
 
+#include <omp.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,8 +53,12 @@ static int pipeline_of(hid_t dcpl, chunk_pipeline *p)
         if (id < 0)
             return 0;
         p->id[i] = (int)id;
-        if (id == H5Z_FILTER_SHUFFLE && cd_n >= 1 && cd[0] != 8)
-            return 0; /* a shuffle of another element size than the cells' */
+        /* the parameters HDF5's filters accept: deflate one, a level <= 9;
+         * shuffle one, the element size (the cells': 8) */
+        if (id == H5Z_FILTER_DEFLATE && (cd_n != 1 || cd[0] > 9))
+            return 0;
+        if (id == H5Z_FILTER_SHUFFLE && (cd_n != 1 || cd[0] != 8))
+            return 0;
     }
     return chunk_pipeline_supported(p);
 }
@@ -69,7 +74,11 @@ static int layout_of(hid_t dataset, chunk_layout *l)
     if (space >= 0)
         H5Sclose(space);
     hid_t dcpl = ok ? H5Dget_create_plist(dataset) : H5I_INVALID_HID;
+    /* partial edge chunks stored unfiltered (H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS)
+     * carry no mask saying so: left to H5Dread */
+    unsigned chunk_opts = 0;
     ok = ok && dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED && H5Pget_chunk(dcpl, 2, l->chunk) == 2 &&
+         H5Pget_chunk_opts(dcpl, &chunk_opts) >= 0 && !(chunk_opts & H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS) &&
          pipeline_of(dcpl, &l->pipeline);
     if (dcpl >= 0)
         H5Pclose(dcpl);
@@ -130,7 +139,7 @@ static int read_stored(hid_t dataset, const chunk_layout *l, const read_box *b, 
             }
             if (stored_max == 0 || size > stored_max || total > SIZE_MAX - size) {
                 free(jobs);
-                return -1; /* more bytes than these filters can make of a chunk */
+                return 0; /* more than these filters make of a chunk (bytes after a stream): H5Dread decides */
             }
             jobs[k] = (chunk_job){.row0 = r, .col0 = c, .offset = total, .len = (size_t)size};
             total += (size_t)size;
@@ -192,8 +201,11 @@ int h5r_chunk_block_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col,
     int rc = read_stored(dataset, &l, &box, &jobs, &n_jobs, &arena);
     if (rc != 1)
         return rc;
-    atomic_int failed = 0; /* 1 damaged, 2 out of memory */
-#pragma omp parallel if (n_jobs > 1)
+    atomic_int failed = 0; /* 1 damaged, 2 beyond this reader or out of memory: H5Dread decides */
+    int threads = omp_get_max_threads();
+    if ((size_t)threads > n_jobs)
+        threads = (int)n_jobs; /* each thread holds two buffers of a chunk */
+#pragma omp parallel num_threads(threads) if (n_jobs > 1)
     {
         chunk_unfilterer *u = chunk_unfilterer_new(l.chunk_bytes);
         if (!u)
@@ -203,10 +215,10 @@ int h5r_chunk_block_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col,
             if (!u || atomic_load_explicit(&failed, memory_order_relaxed))
                 continue;
             const char *why = NULL;
-            const unsigned char *cells =
-                chunk_unfilter(u, &l.pipeline, jobs[k].skipped, arena + jobs[k].offset, jobs[k].len, &why);
-            if (!cells) {
-                atomic_store(&failed, 1);
+            const unsigned char *cells = NULL;
+            int got = chunk_unfilter(u, &l.pipeline, jobs[k].skipped, arena + jobs[k].offset, jobs[k].len, &cells, &why);
+            if (got != 1) {
+                atomic_store(&failed, got < 0 ? 1 : 2);
                 continue;
             }
             place_chunk(&l, &jobs[k], cells, &box, out);

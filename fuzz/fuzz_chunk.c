@@ -25,8 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!u)
         abort();
     const char *why = NULL;
-    const unsigned char *cells = chunk_unfilter(u, &p, data[1], data + 3, size - 3, &why);
-    if (cells) {
+    const unsigned char *cells = NULL;
+    int rc = chunk_unfilter(u, &p, data[1], data + 3, size - 3, &cells, &why);
+    if (rc == 1) {
         unsigned sum = 0;
         for (size_t i = 0; i < chunk_bytes; i++)
             sum += cells[i];

@@ -5,8 +5,8 @@
  * one column left out (scale NaN); and 600 000 cells crowded into one
  * histogram bin by an outlier, so the streaming search has to narrow the
  * bin (more than CELLQ_COLLECT_MAX distinct cells in it) before it sorts;
- * 600 000 spread cells (each quantile's bin collected) and 600 000 of one
- * value. Every dataset also asks for 4 quantiles at once
+ * 600 000 spread cells (each quantile's bin collected), 600 000 of one
+ * value, and 400 000 with two near +-DBL_MAX (hi - lo overflows). Every dataset also asks for 4 quantiles at once
  * (cellq_quantiles), each against the reference.
  */
 #include <hdf5.h>
@@ -153,6 +153,19 @@ int main(void)
     check_dataset(ds, "flat", spread, R3, C3, NULL);
     H5Dclose(ds);
     free(spread);
+
+    /* 400 x 1000 cells spread over [0, 0.4) and two at -1e308 and 1e308:
+     * hi - lo overflows (the narrowing looped for ever before). */
+    enum { R4 = 400, C4 = 1000 };
+    double *huge = malloc((size_t)R4 * C4 * sizeof *huge);
+    for (size_t i = 0; i < (size_t)R4 * C4; i++)
+        huge[i] = (double)i * 1e-6;
+    huge[0] = -1e308;
+    huge[1] = 1e308;
+    ds = write_dataset(file, "huge", huge, R4, C4);
+    check_dataset(ds, "huge", huge, R4, C4, NULL);
+    H5Dclose(ds);
+    free(huge);
 
     /* All NaN: n = 0, quantile NaN. */
     double nan_cells[6] = {NAN, NAN, NAN, NAN, NAN, NAN};

@@ -196,6 +196,49 @@ static void test_pipelines(hid_t file)
     }
 }
 
+/* A dataset whose filters come in another order than the recorder's:
+ * `order` names them as they are added ('s' shuffle, 'd' deflate, 'f'
+ * Fletcher-32). A stage between two filters is then larger than the chunk
+ * (Fletcher-32's 4 bytes before a shuffle, deflate's output before one). */
+static hid_t make_ordered(hid_t file, const char *name, const char *order, int dont_filter_partial)
+{
+    hsize_t dims[2] = {ROWS, COLS}, chunk[2] = {CH_ROWS, CH_COLS};
+    hid_t space = H5Screate_simple(2, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    double fill = NAN;
+    H5Pset_chunk(dcpl, 2, chunk);
+    H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &fill);
+    for (const char *c = order; *c; c++) {
+        if (*c == 's')
+            H5Pset_shuffle(dcpl);
+        else if (*c == 'd')
+            H5Pset_deflate(dcpl, 1);
+        else if (*c == 'f')
+            H5Pset_fletcher32(dcpl);
+    }
+    if (dont_filter_partial)
+        H5Pset_chunk_opts(dcpl, H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS);
+    hid_t ds = H5Dcreate2(file, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Pclose(dcpl);
+    H5Sclose(space);
+    write_rows(ds, ROWS);
+    return ds;
+}
+
+/* Filters in other orders: read fast, as H5Dread reads them (values that
+ * do not compress, so deflate's output outgrows the chunk). */
+static void test_orders(hid_t file)
+{
+    static const char *const orders[] = {"fs", "ds", "fsd", "dsf", "fd", "sfd"};
+    for (size_t k = 0; k < sizeof orders / sizeof orders[0]; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "order_%s", orders[k]);
+        hid_t ds = make_ordered(file, name, orders[k], 0);
+        CHECK_INT_EQ(compare_read(ds, 0, ROWS, COLS, name), 1);
+        H5Dclose(ds);
+    }
+}
+
 /* Where the reader does not apply, h5r_read_rows_f64 still reads. */
 static void test_not_applicable(hid_t file)
 {
@@ -214,6 +257,11 @@ static void test_not_applicable(hid_t file)
     ds = make_dataset(file, "scaleoffset", 0, H5T_IEEE_F64LE, 1);
     write_rows(ds, ROWS);
     CHECK_INT_EQ(compare_read(ds, 0, 8, COLS, "scale-offset"), 0);
+    H5Dclose(ds);
+
+    /* partial edge chunks stored unfiltered, with no mask saying so */
+    ds = make_ordered(file, "dont_filter_partial", "sdf", 1);
+    CHECK_INT_EQ(compare_read(ds, 0, ROWS, COLS, "partial chunks unfiltered"), 0);
     H5Dclose(ds);
 }
 
@@ -325,6 +373,24 @@ static void plant(const char *path)
         put_chunk(ds, 4, 21, plain, sizeof plain, 1u << 1);
         H5Dclose(ds);
     }
+    /* deflate with level 10, which HDF5's filter refuses on read */
+    hsize_t dims[2] = {ROWS, COLS}, chunk[2] = {CH_ROWS, CH_COLS};
+    hid_t space = H5Screate_simple(2, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    const unsigned level10 = 10;
+    H5Pset_chunk(dcpl, 2, chunk);
+    H5Pset_filter(dcpl, H5Z_FILTER_DEFLATE, H5Z_FLAG_OPTIONAL, 1, &level10);
+    ds = H5Dcreate2(file, "level10", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    double cells[CH_ROWS * CH_COLS];
+    for (int k = 0; k < CH_ROWS * CH_COLS; k++)
+        cells[k] = value(k / CH_COLS, k % CH_COLS);
+    packed_len = sizeof packed;
+    CHECK(compress2(packed, &packed_len, (const unsigned char *)cells, sizeof cells, 1) == Z_OK);
+    for (hsize_t r = 0; r < ROWS; r += CH_ROWS)
+        for (hsize_t c = 0; c < COLS; c += CH_COLS)
+            put_chunk(ds, r, c, packed, packed_len, 0);
+    H5Dclose(ds);
+    H5Pclose(dcpl);
+    H5Sclose(space);
     H5Fclose(file);
 }
 
@@ -359,6 +425,9 @@ static void test_planted(const char *path)
     ds = H5Dopen2(file, "wrongsum", H5P_DEFAULT);
     CHECK_INT_EQ(compare_read(ds, 4, 4, COLS, "wrong checksum"), -1);
     H5Dclose(ds);
+    ds = H5Dopen2(file, "level10", H5P_DEFAULT);
+    CHECK_INT_EQ(compare_read(ds, 0, 4, COLS, "deflate level 10"), 0);
+    H5Dclose(ds);
     H5Fclose(file);
 }
 
@@ -377,8 +446,8 @@ static void test_unfilter(void)
     uLongf packed_len = sizeof packed;
     CHECK(compress2(packed, &packed_len, shuffled, bytes, 6) == Z_OK);
     const char *why = NULL;
-    const unsigned char *cells = chunk_unfilter(u, &p, 0, packed, packed_len, &why);
-    CHECK(cells != NULL);
+    const unsigned char *cells = NULL;
+    CHECK_INT_EQ(chunk_unfilter(u, &p, 0, packed, packed_len, &cells, &why), 1);
     CHECK(cells && memcmp(cells, &(double){value(0, 0)}, 8) == 0);
     CHECK(cells && memcmp(cells + 8 * (CH_COLS + 1), &(double){value(1, 1)}, 8) == 0);
     /* the preset-dictionary flag: HDF5's inflate has no dictionary to give */
@@ -386,24 +455,35 @@ static void test_unfilter(void)
     memcpy(dict, packed, packed_len);
     dict[1] = (unsigned char)((dict[1] | 0x20) & ~0x1f);
     dict[1] = (unsigned char)(dict[1] + (31 - ((unsigned)dict[0] << 8 | dict[1]) % 31) % 31);
-    CHECK(chunk_unfilter(u, &p, 0, dict, packed_len, &why) == NULL);
+    CHECK_INT_EQ(chunk_unfilter(u, &p, 0, dict, packed_len, &cells, &why), -1);
     CHECK_STR_CONTAINS(why, "zlib header");
-    /* a stream of more than the chunk */
+    /* a stream of more than the reader's buffers hold: beyond it (H5Dread decides) */
     unsigned char big[CH_ROWS * CH_COLS * 8 * 2];
     memset(big, 1, sizeof big);
     packed_len = sizeof packed;
     CHECK(compress2(packed, &packed_len, big, sizeof big, 6) == Z_OK);
-    CHECK(chunk_unfilter(u, &p, 0, packed, packed_len, &why) == NULL);
-    CHECK_STR_CONTAINS(why, "more than the chunk");
+    CHECK_INT_EQ(chunk_unfilter(u, &p, 0, packed, packed_len, &cells, &why), 0);
+    CHECK_STR_CONTAINS(why, "more than this reader holds");
+    /* a stream of the chunk and 4 bytes (Fletcher-32 inside deflate) inflates,
+     * then is not the chunk's size without that filter */
+    unsigned char plus4[CH_ROWS * CH_COLS * 8 + 4];
+    memcpy(plus4, shuffled, bytes);
+    memset(plus4 + bytes, 9, 4);
+    packed_len = sizeof packed;
+    CHECK(compress2(packed, &packed_len, plus4, sizeof plus4, 6) == Z_OK);
+    chunk_pipeline d = {.n = 1, .id = {1}, .elem_size = 8};
+    CHECK_INT_EQ(chunk_unfilter(u, &d, 0, packed, packed_len, &cells, &why), -1);
+    CHECK_STR_CONTAINS(why, "chunk's size");
     /* cut short */
-    CHECK(chunk_unfilter(u, &p, 0, packed, packed_len / 2, &why) == NULL);
+    CHECK_INT_EQ(chunk_unfilter(u, &p, 0, packed, packed_len / 2, &cells, &why), -1);
     /* Fletcher-32 on fewer than 4 bytes */
     chunk_pipeline f = {.n = 1, .id = {3}, .elem_size = 8};
-    CHECK(chunk_unfilter(u, &f, 0, packed, 3, &why) == NULL);
+    CHECK_INT_EQ(chunk_unfilter(u, &f, 0, packed, 3, &cells, &why), -1);
     CHECK_STR_CONTAINS(why, "shorter than its Fletcher-32");
     /* no filter applies: the stored bytes are the chunk, of its size only */
-    CHECK(chunk_unfilter(u, &f, 1u, shuffled, bytes, &why) == shuffled);
-    CHECK(chunk_unfilter(u, &f, 1u, shuffled, bytes - 8, &why) == NULL);
+    CHECK_INT_EQ(chunk_unfilter(u, &f, 1u, shuffled, bytes, &cells, &why), 1);
+    CHECK(cells == shuffled);
+    CHECK_INT_EQ(chunk_unfilter(u, &f, 1u, shuffled, bytes - 8, &cells, &why), -1);
     CHECK(chunk_stored_max(bytes) > bytes);
     CHECK_INT_EQ(chunk_stored_max(SIZE_MAX), 0);
     chunk_unfilterer_free(u);
@@ -427,6 +507,7 @@ int main(void)
         CHECK(file >= 0);
         test_pipelines(file);
         test_not_applicable(file);
+        test_orders(file);
         H5Fclose(file);
         unlink(path);
         test_planted(planted);
