@@ -106,6 +106,14 @@ static void check_dataset(hid_t ds, const char *name, const double *cells, size_
     CHECK(cellq_quantiles(&q, five, CELLQ_MAX_AT_ONCE + 1, out5, err, sizeof err) == -1);
 }
 
+/* Writes cells as dataset `name` and checks it (check_dataset). */
+static void check_cells(hid_t file, const char *name, const double *cells, size_t rows, size_t cols)
+{
+    hid_t ds = write_dataset(file, name, cells, rows, cols);
+    check_dataset(ds, name, cells, rows, cols, NULL);
+    H5Dclose(ds);
+}
+
 int main(void)
 {
     char path[1024];
@@ -132,9 +140,7 @@ int main(void)
     for (size_t i = 0; i < (size_t)R2 * C2; i++)
         crowd[i] = uniform();
     crowd[12345] = 1e12;
-    ds = write_dataset(file, "crowd", crowd, R2, C2);
-    check_dataset(ds, "crowd", crowd, R2, C2, NULL);
-    H5Dclose(ds);
+    check_cells(file, "crowd", crowd, R2, C2);
     free(crowd);
 
     /* 600 x 1000 cells in [0, 1) without the outlier: about 9 cells a
@@ -144,14 +150,10 @@ int main(void)
     double *spread = malloc((size_t)R3 * C3 * sizeof *spread);
     for (size_t i = 0; i < (size_t)R3 * C3; i++)
         spread[i] = i % 97 == 0 ? NAN : uniform();
-    ds = write_dataset(file, "spread", spread, R3, C3);
-    check_dataset(ds, "spread", spread, R3, C3, NULL);
-    H5Dclose(ds);
+    check_cells(file, "spread", spread, R3, C3);
     for (size_t i = 0; i < (size_t)R3 * C3; i++)
         spread[i] = 42.5;
-    ds = write_dataset(file, "flat", spread, R3, C3);
-    check_dataset(ds, "flat", spread, R3, C3, NULL);
-    H5Dclose(ds);
+    check_cells(file, "flat", spread, R3, C3);
     free(spread);
 
     /* 400 x 1000 cells spread over [0, 0.4) and two at -1e308 and 1e308:
@@ -162,9 +164,7 @@ int main(void)
         huge[i] = (double)i * 1e-6;
     huge[0] = -1e308;
     huge[1] = 1e308;
-    ds = write_dataset(file, "huge", huge, R4, C4);
-    check_dataset(ds, "huge", huge, R4, C4, NULL);
-    H5Dclose(ds);
+    check_cells(file, "huge", huge, R4, C4);
     free(huge);
 
     /* All NaN: n = 0, quantile NaN. */
