@@ -6,11 +6,39 @@
 #include <stdlib.h>
 
 #include "analysis/h5_read.h"
+#include "analysis/row_stream.h"
 
-#define BLOCK_VALUES 65536
+/* cells of a block; two are held at once (analysis/row_stream.h) */
+#define BLOCK_VALUES 262144
 #define BINS 65536
 
 typedef void (*cell_fn)(double v, void *arg);
+
+/* each_cell's fold of one block (analysis/row_stream.h). */
+typedef struct cell_walk {
+    const cellq *q;
+    cell_fn fn;
+    void *arg;
+} cell_walk;
+
+static int walk_block(void *arg, hsize_t start, hsize_t n, const double *block)
+{
+    const cell_walk *w = arg;
+    const cellq *q = w->q;
+    for (hsize_t r = 0; r < n; r++)
+        for (hsize_t c = 0; c < q->cols; c++) {
+            double v = block[r * q->cols + c];
+            if (q->scale) {
+                if (!isfinite(q->scale[c]) || q->scale[c] == 0.0)
+                    continue;
+                v *= q->scale[c];
+            }
+            if (isfinite(v))
+                w->fn(v, w->arg);
+        }
+    (void)start;
+    return 0;
+}
 
 /* Calls fn for every finite scaled cell, in row-major order. */
 static int each_cell(const cellq *q, cell_fn fn, void *arg, char *err, size_t err_len)
@@ -18,36 +46,14 @@ static int each_cell(const cellq *q, cell_fn fn, void *arg, char *err, size_t er
     if (q->rows == 0 || q->cols == 0)
         return 0;
     hsize_t block_rows = h5r_block_rows_chunked(q->dataset, h5r_block_rows(q->cols, BLOCK_VALUES));
-    if (q->first_row < q->rows && block_rows > q->rows - q->first_row)
-        block_rows = q->rows - q->first_row; /* a short series: a block as small as it */
-    double *block = malloc(((size_t)block_rows * (size_t)q->cols + 1) * sizeof *block);
-    if (!block) {
-        snprintf(err, err_len, "%s: out of memory reading cells", q->path);
+    cell_walk w = {.q = q, .fn = fn, .arg = arg};
+    hsize_t bad[2];
+    if (h5r_rows_stream(q->dataset, q->first_row, q->rows, q->cols, block_rows, walk_block, &w, bad) != 0) {
+        snprintf(err, err_len, "%s: cannot read rows %llu..%llu", q->path, (unsigned long long)bad[0],
+                 (unsigned long long)(bad[0] + bad[1]));
         return -1;
     }
-    int rc = 0;
-    for (hsize_t start = q->first_row, n = 0; start < q->rows; start += n) {
-        n = h5r_block_len(start, q->rows, block_rows);
-        if (h5r_read_rows_f64(q->dataset, start, n, q->cols, block) != 0) {
-            snprintf(err, err_len, "%s: cannot read rows %llu..%llu", q->path, (unsigned long long)start,
-                     (unsigned long long)(start + n));
-            rc = -1;
-            break;
-        }
-        for (hsize_t r = 0; r < n; r++)
-            for (hsize_t c = 0; c < q->cols; c++) {
-                double v = block[r * q->cols + c];
-                if (q->scale) {
-                    if (!isfinite(q->scale[c]) || q->scale[c] == 0.0)
-                        continue;
-                    v *= q->scale[c];
-                }
-                if (isfinite(v))
-                    fn(v, arg);
-            }
-    }
-    free(block);
-    return rc;
+    return 0;
 }
 
 typedef struct {

@@ -181,8 +181,19 @@ static void place_chunk(const chunk_layout *l, const chunk_job *j, const unsigne
                (size_t)(c_end - c_first) * sizeof *out);
 }
 
-int h5r_chunk_block_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col, hsize_t ncols, double *out)
+/* A block's stored chunks (h5_chunk_rows.h). */
+struct h5r_chunk_fetch {
+    chunk_layout layout;
+    read_box box;
+    chunk_job *jobs;
+    size_t n_jobs;
+    unsigned char *arena;
+};
+
+int h5r_chunk_fetch_block(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col, hsize_t ncols,
+                          h5r_chunk_fetch **out)
 {
+    *out = NULL;
     /* a few cells (a loop of one-row reads of a narrow series): H5Dread's
      * chunk cache serves them without the dozen queries of layout_of (6.6 us
      * a one-cell read with them, 1.4 without) */
@@ -194,41 +205,78 @@ int h5r_chunk_block_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col,
     if (row > l.dims[0] || nrows > l.dims[0] - row || col > l.dims[1] || ncols > l.dims[1] - col ||
         row % l.chunk[0] != 0 || (nrows % l.chunk[0] != 0 && row + nrows != l.dims[0]))
         return 0;
-    const read_box box = {.row = row, .nrows = nrows, .col = col, .ncols = ncols};
-    chunk_job *jobs = NULL;
-    size_t n_jobs = 0;
-    unsigned char *arena = NULL;
-    int rc = read_stored(dataset, &l, &box, &jobs, &n_jobs, &arena);
+    h5r_chunk_fetch *f = malloc(sizeof *f);
+    if (!f)
+        return 0;
+    *f = (h5r_chunk_fetch){.layout = l, .box = {.row = row, .nrows = nrows, .col = col, .ncols = ncols}};
+    int rc = read_stored(dataset, &f->layout, &f->box, &f->jobs, &f->n_jobs, &f->arena);
+    if (rc != 1) {
+        free(f);
+        return rc;
+    }
+    *out = f;
+    return 1;
+}
+
+size_t h5r_chunk_fetch_chunks(const h5r_chunk_fetch *f)
+{
+    return f->n_jobs;
+}
+
+size_t h5r_chunk_fetch_chunk_bytes(const h5r_chunk_fetch *f)
+{
+    return f->layout.chunk_bytes;
+}
+
+int h5r_chunk_fetch_decode(const h5r_chunk_fetch *f, size_t k, chunk_unfilterer *u, double *out)
+{
+    const char *why = NULL;
+    const unsigned char *cells = NULL;
+    const chunk_job *j = &f->jobs[k];
+    int got = chunk_unfilter(u, &f->layout.pipeline, j->skipped, f->arena + j->offset, j->len, &cells, &why);
+    if (got == 1)
+        place_chunk(&f->layout, j, cells, &f->box, out);
+    return got;
+}
+
+void h5r_chunk_fetch_free(h5r_chunk_fetch *f)
+{
+    if (!f)
+        return;
+    free(f->arena);
+    free(f->jobs);
+    free(f);
+}
+
+int h5r_chunk_block_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col, hsize_t ncols, double *out)
+{
+    h5r_chunk_fetch *f = NULL;
+    int rc = h5r_chunk_fetch_block(dataset, row, nrows, col, ncols, &f);
     if (rc != 1)
         return rc;
+    const size_t n_jobs = f->n_jobs;
     atomic_int failed = 0; /* 1 damaged, 2 beyond this reader or out of memory: H5Dread decides */
     int threads = omp_get_max_threads();
     if ((size_t)threads > n_jobs)
         threads = (int)n_jobs; /* each thread holds two buffers of a chunk */
 #pragma omp parallel num_threads(threads) if (n_jobs > 1)
     {
-        chunk_unfilterer *u = chunk_unfilterer_new(l.chunk_bytes);
+        chunk_unfilterer *u = chunk_unfilterer_new(f->layout.chunk_bytes);
         if (!u)
             atomic_store(&failed, 2);
 #pragma omp for schedule(dynamic, 1)
         for (size_t k = 0; k < n_jobs; k++) {
             if (!u || atomic_load_explicit(&failed, memory_order_relaxed))
                 continue;
-            const char *why = NULL;
-            const unsigned char *cells = NULL;
-            int got = chunk_unfilter(u, &l.pipeline, jobs[k].skipped, arena + jobs[k].offset, jobs[k].len, &cells, &why);
-            if (got != 1) {
+            int got = h5r_chunk_fetch_decode(f, k, u, out);
+            if (got != 1)
                 atomic_store(&failed, got < 0 ? 1 : 2);
-                continue;
-            }
-            place_chunk(&l, &jobs[k], cells, &box, out);
         }
         chunk_unfilterer_free(u);
     }
-    free(arena);
-    free(jobs);
-    int f = atomic_load(&failed);
-    return f == 1 ? -1 : f == 2 ? 0 : 1;
+    h5r_chunk_fetch_free(f);
+    int fl = atomic_load(&failed);
+    return fl == 1 ? -1 : fl == 2 ? 0 : 1;
 }
 
 int h5r_chunk_rows_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols, double *out)

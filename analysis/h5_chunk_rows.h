@@ -30,6 +30,24 @@ int h5r_chunk_rows_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t cols,
  * columns; the rows as above. */
 int h5r_chunk_block_read(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col, hsize_t ncols, double *out);
 
+/* The same in two steps, for a caller that overlaps them (analysis/row_stream.h):
+ * h5r_chunk_fetch_block reads the stored bytes of the block's chunks (HDF5
+ * calls: one thread at a time), with the returns of h5r_chunk_block_read
+ * (1 with *out to free, 0 or -1 with *out NULL); h5r_chunk_fetch_decode
+ * undoes the filters of chunk k (0 <= k < h5r_chunk_fetch_chunks) with u (an
+ * unfilterer of h5r_chunk_fetch_chunk_bytes) and puts its cells in place in
+ * out, the block's nrows x ncols array: no HDF5 call, so any thread may
+ * decode any chunk, each thread with its own u. It returns chunk_unfilter's
+ * 1, 0 (beyond this reader: read the block with H5Dread) or -1 (damaged). */
+typedef struct h5r_chunk_fetch h5r_chunk_fetch;
+struct chunk_unfilterer;
+int h5r_chunk_fetch_block(hid_t dataset, hsize_t row, hsize_t nrows, hsize_t col, hsize_t ncols,
+                          h5r_chunk_fetch **out);
+size_t h5r_chunk_fetch_chunks(const h5r_chunk_fetch *f);
+size_t h5r_chunk_fetch_chunk_bytes(const h5r_chunk_fetch *f);
+int h5r_chunk_fetch_decode(const h5r_chunk_fetch *f, size_t k, struct chunk_unfilterer *u, double *out);
+void h5r_chunk_fetch_free(h5r_chunk_fetch *f);
+
 /* The rows of one chunk of the dataset (its first dimension's chunk
  * size), or 1 when it is not chunked: blocks of rows that are a multiple of
  * it, starting at a multiple of it, read each chunk once. */

@@ -507,10 +507,22 @@ hsize_t h5r_block_rows(hsize_t cols, size_t budget_values)
     return rows > 0 ? rows : 1;
 }
 
+/* The most cells h5r_block_rows_chunked raises a block to (32 MiB). */
+#define CHUNKED_BLOCK_MAX_CELLS ((hsize_t)1 << 22)
+
 hsize_t h5r_block_rows_chunked(hid_t dataset, hsize_t block_rows)
 {
     hsize_t height = h5r_chunk_rows_height(dataset);
-    return height > 1 && height <= block_rows ? block_rows - block_rows % height : block_rows;
+    if (height <= 1)
+        return block_rows;
+    if (height <= block_rows)
+        return block_rows - block_rows % height;
+    /* a wide series (100,000 VMs: a budget of 2 rows, chunks of 4): blocks
+     * of fewer rows than a chunk inflate each chunk once per block */
+    hsize_t dims[2] = {0, 0};
+    if (h5r_dims(dataset, 2, dims) == 0 && dims[1] > 0 && height <= CHUNKED_BLOCK_MAX_CELLS / dims[1])
+        return height;
+    return block_rows;
 }
 
 hsize_t h5r_block_len(hsize_t start, hsize_t end, hsize_t block_rows)

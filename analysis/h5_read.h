@@ -110,9 +110,10 @@ size_t h5r_array_bytes(hsize_t n, size_t size);
 hsize_t h5r_block_rows(hsize_t cols, size_t budget_values);
 
 /* block_rows rounded down to whole chunks of the dataset's rows
- * (h5r_chunk_rows_height), unless one chunk has more rows than that: blocks
- * that start at multiples of it (h5r_block_len) read each chunk once, its
- * filters undone on every thread (analysis/h5_chunk_rows.h). */
+ * (h5r_chunk_rows_height); when one chunk has more rows than that, raised
+ * to one chunk's rows if those hold at most 4 Mi cells (else left as it
+ * is). Blocks that start at multiples of it (h5r_block_len) read each chunk
+ * once, its filters undone on every thread (analysis/h5_chunk_rows.h). */
 hsize_t h5r_block_rows_chunked(hid_t dataset, hsize_t block_rows);
 
 /* Rows of the block that starts at `start` in a read up to `end`: to the

@@ -15,10 +15,11 @@
 #include <string.h>
 
 #include "analysis/h5_read.h"
+#include "analysis/row_stream.h"
 #include "analysis/plot.h"
 
 #define PATH_LEN 4200
-#define BLOCK_VALUES 65536
+#define BLOCK_VALUES 262144 /* cells of a block; row_stream holds two */
 #define HEAT_CELLS_MAX 400 /* per axis of the heat map */
 #define SERVICES_MAX 8     /* services drawn in the latency figure */
 #define LINES_MAX 24
@@ -232,6 +233,26 @@ static double *host_capacity(report *r, const char *column, hsize_t *hosts)
     return cap;
 }
 
+/* capacity_over_time's fold of a block of /series/host/up. */
+typedef struct capacity_fold {
+    const double *cap;
+    hsize_t hosts;
+    double *out;
+} capacity_fold;
+
+static int fold_capacity(void *arg, hsize_t start, hsize_t n, const double *block)
+{
+    const capacity_fold *f = arg;
+    for (hsize_t k = 0; k < n; k++) {
+        const double *row = block + k * f->hosts;
+        double sum = 0.0;
+        for (hsize_t h = 0; h < f->hosts; h++)
+            sum += (isfinite(row[h]) && row[h] > 0.5) ? f->cap[h] : 0.0;
+        f->out[start + k] = sum * 1e-3;
+    }
+    return 0;
+}
+
 /* Sum over hosts of capacity x up (or of capacity when /series/host/up is
  * absent), per sample of /series/host, in GHz. */
 static double *capacity_over_time(report *r, const double *cap, hsize_t hosts, hsize_t samples)
@@ -261,31 +282,14 @@ static double *capacity_over_time(report *r, const double *cap, hsize_t hosts, h
     }
     /* whole rows of chunks at a time (h5r_block_rows_chunked) */
     hsize_t rows = h5r_block_rows_chunked(ds, h5r_block_rows(hosts, BLOCK_VALUES));
-    size_t block_bytes = rows <= SIZE_MAX / sizeof(double) / hosts ? h5r_array_bytes(rows * hosts, sizeof(double)) : 0;
-    double *block = block_bytes ? malloc(block_bytes) : NULL;
-    if (!block) {
-        snprintf(r->err, r->err_len, "/series/host/up: out of memory reading it");
+    capacity_fold f = {.cap = cap, .hosts = hosts, .out = out};
+    hsize_t bad[2];
+    if (h5r_rows_stream(ds, 0, samples, hosts, rows, fold_capacity, &f, bad) != 0) {
+        snprintf(r->err, r->err_len, "/series/host/up: cannot read rows %llu..%llu", (unsigned long long)bad[0],
+                 (unsigned long long)(bad[0] + bad[1]));
         free(out);
         out = NULL;
     }
-    for (hsize_t start = 0, n = 0; block && start < samples; start += n) {
-        n = h5r_block_len(start, samples, rows);
-        if (h5r_read_rows_f64(ds, start, n, hosts, block) != 0) {
-            snprintf(r->err, r->err_len, "/series/host/up: cannot read rows %llu..%llu", (unsigned long long)start,
-                     (unsigned long long)(start + n));
-            free(out);
-            out = NULL;
-            break;
-        }
-        for (hsize_t k = 0; k < n; k++) {
-            const double *row = block + k * hosts;
-            double sum = 0.0;
-            for (hsize_t h = 0; h < hosts; h++)
-                sum += (isfinite(row[h]) && row[h] > 0.5) ? cap[h] : 0.0;
-            out[start + k] = sum * 1e-3;
-        }
-    }
-    free(block);
     H5Dclose(ds);
     return out;
 }
@@ -325,6 +329,37 @@ static int draw_cpu(report *r, const double *cap, hsize_t hosts)
 
 /* ---- per-entity reductions: means per column, bucketed heat map ---------- */
 
+/* scan_columns' fold of a block: sums and counts per column and bucket. */
+typedef struct columns_fold {
+    hsize_t samples, cols;
+    double *mean, *count;
+    const double *cap;
+    double *heat, *heat_n;
+    size_t nx, ny;
+} columns_fold;
+
+static int fold_columns(void *arg, hsize_t start, hsize_t n, const double *block)
+{
+    columns_fold *f = arg;
+    const hsize_t cols = f->cols;
+    for (hsize_t k = 0; k < n; k++) {
+        size_t bx = f->heat ? (size_t)((start + k) * f->nx / f->samples) : 0;
+        for (hsize_t c = 0; c < cols; c++) {
+            double v = block[k * cols + c];
+            if (!isfinite(v))
+                continue;
+            f->mean[c] += v;
+            f->count[c] += 1.0;
+            if (f->heat && f->cap[c] > 0.0) {
+                size_t cell = (size_t)(c * f->ny / cols) * f->nx + bx;
+                f->heat[cell] += 100.0 * v / f->cap[c];
+                f->heat_n[cell] += 1.0;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Streams a [samples, cols] series; per column the mean of its finite
  * cells (NaN when none) into mean (cols values). With heat (ny x nx cells,
  * nx time buckets, ny column buckets) and cap, also the mean of
@@ -344,12 +379,11 @@ static int scan_columns(report *r, const char *path, hsize_t samples, hsize_t co
         return -2;
     }
     hsize_t rows = h5r_block_rows_chunked(ds, h5r_block_rows(cols, BLOCK_VALUES));
-    size_t block_bytes = rows <= SIZE_MAX / sizeof(double) / (cols + 1) ? h5r_array_bytes(rows * cols, sizeof(double)) : 0;
-    double *block = block_bytes ? malloc(block_bytes) : NULL;
-    double *count = calloc((size_t)cols + 1, sizeof *count);
-    double *heat_n = heat ? calloc(nx * ny + 1, sizeof *heat_n) : NULL;
+    columns_fold f = {.samples = samples, .cols = cols, .mean = mean, .cap = cap, .heat = heat, .nx = nx, .ny = ny,
+                      .count = calloc((size_t)cols + 1, sizeof *f.count),
+                      .heat_n = heat ? calloc(nx * ny + 1, sizeof *f.heat_n) : NULL};
     int rc = 0;
-    if (!block || !count || (heat && !heat_n)) {
+    if (!f.count || (heat && !f.heat_n)) {
         snprintf(r->err, r->err_len, "%s: out of memory reading it", path);
         rc = -1;
     }
@@ -357,35 +391,17 @@ static int scan_columns(report *r, const char *path, hsize_t samples, hsize_t co
         mean[c] = 0.0;
     for (size_t i = 0; heat && rc == 0 && i < nx * ny; i++)
         heat[i] = 0.0;
-    for (hsize_t start = 0; rc == 0 && start < samples; start += rows) {
-        hsize_t n = samples - start < rows ? samples - start : rows;
-        if (h5r_read_rows_f64(ds, start, n, cols, block) != 0) {
-            snprintf(r->err, r->err_len, "%s: cannot read rows %llu..%llu", path, (unsigned long long)start,
-                     (unsigned long long)(start + n));
-            rc = -2;
-            break;
-        }
-        for (hsize_t k = 0; k < n; k++) {
-            size_t bx = heat ? (size_t)((start + k) * nx / samples) : 0;
-            for (hsize_t c = 0; c < cols; c++) {
-                double v = block[k * cols + c];
-                if (!isfinite(v))
-                    continue;
-                mean[c] += v;
-                count[c] += 1.0;
-                if (heat && cap[c] > 0.0) {
-                    size_t cell = (size_t)(c * ny / cols) * nx + bx;
-                    heat[cell] += 100.0 * v / cap[c];
-                    heat_n[cell] += 1.0;
-                }
-            }
-        }
+    hsize_t bad[2];
+    if (rc == 0 && h5r_rows_stream(ds, 0, samples, cols, rows, fold_columns, &f, bad) != 0) {
+        snprintf(r->err, r->err_len, "%s: cannot read rows %llu..%llu", path, (unsigned long long)bad[0],
+                 (unsigned long long)(bad[0] + bad[1]));
+        rc = -2;
     }
     for (hsize_t c = 0; rc == 0 && c < cols; c++)
-        mean[c] = count[c] > 0 ? mean[c] / count[c] : NAN;
+        mean[c] = f.count[c] > 0 ? mean[c] / f.count[c] : NAN;
     for (size_t i = 0; heat && rc == 0 && i < nx * ny; i++)
-        heat[i] = heat_n[i] > 0 ? heat[i] / heat_n[i] : NAN;
-    free(block), free(count), free(heat_n);
+        heat[i] = f.heat_n[i] > 0 ? heat[i] / f.heat_n[i] : NAN;
+    free(f.count), free(f.heat_n);
     H5Dclose(ds);
     return rc;
 }

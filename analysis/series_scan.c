@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "analysis/h5_read.h"
+#include "analysis/row_stream.h"
 
-/* Values read at once: bounds the memory of a scan, whatever the file says. */
-#define SCAN_BLOCK_VALUES 65536
+/* Values read at once: bounds the memory of a scan, whatever the file
+ * says (two blocks are held: analysis/row_stream.h). */
+#define SCAN_BLOCK_VALUES 262144
 /* Rows of a total series read at once (one column, on the stack). */
 #define TOTAL_BLOCK_ROWS 4096
 
@@ -34,57 +36,60 @@ static void scan_add_total(series_scan *out, hsize_t row, hsize_t samples, doubl
     }
 }
 
+/* The state of series_scan_rows, folded block by block. */
+typedef struct scan_fold {
+    hsize_t samples, hosts;
+    const double *capacity;
+    double sum_totals;
+    series_scan *out;
+} scan_fold;
+
+static int fold_rows(void *arg, hsize_t start, hsize_t n, const double *block)
+{
+    scan_fold *f = arg;
+    series_scan *out = f->out;
+    const hsize_t hosts = f->hosts;
+    const double *capacity = f->capacity;
+    for (hsize_t k = 0; k < n; k++) {
+        const double *row = block + (size_t)k * (size_t)hosts;
+        double total = 0.0;
+        int any = 0;
+        for (hsize_t h = 0; h < hosts; h++) {
+            double v = row[h];
+            if (isnan(v))
+                continue;
+            total += v;
+            any = 1;
+            if (capacity && capacity[h] > 0.0) {
+                double ratio = v / capacity[h];
+                if (out->best_host < 0 || ratio > out->best_ratio) {
+                    out->best_host = (int64_t)h;
+                    out->best_ratio = ratio;
+                    out->best_row = (int64_t)(start + k);
+                }
+            }
+        }
+        scan_add_total(out, start + k, f->samples, total, any, &f->sum_totals);
+    }
+    return 0;
+}
+
 int series_scan_rows(hid_t ds, const char *name, hsize_t samples, hsize_t first_row, hsize_t hosts,
                      const double *capacity, series_scan *out, char *err, size_t err_len)
 {
     *out = (series_scan){.mean = NAN, .peak = NAN, .peak_row = -1, .best_host = -1, .best_ratio = NAN,
                          .best_row = -1, .last_total = NAN};
     hsize_t block_rows = h5r_block_rows_chunked(ds, h5r_block_rows(hosts, SCAN_BLOCK_VALUES));
-    if (block_rows > samples)
-        block_rows = samples;
-    size_t block_bytes = block_rows <= SIZE_MAX / sizeof(double) / (hosts + 1)
-                             ? h5r_array_bytes(block_rows * hosts + 1, sizeof(double))
-                             : 0;
-    double *block = block_bytes ? malloc(block_bytes) : NULL;
-    if (!block) {
-        snprintf(err, err_len, "%s: out of memory reading it", name);
-        return -1;
-    }
-    double sum_totals = 0.0;
+    scan_fold f = {.samples = samples, .hosts = hosts, .capacity = capacity, .out = out};
+    hsize_t bad[2];
     int rc = 0;
-    for (hsize_t start = first_row, n = 0; start < samples; start += n) {
-        n = h5r_block_len(start, samples, block_rows);
-        if (h5r_read_rows_f64(ds, start, n, hosts, block) != 0) {
-            snprintf(err, err_len, "%s: cannot read rows %llu..%llu", name, (unsigned long long)start,
-                     (unsigned long long)(start + n));
-            rc = -1;
-            break;
-        }
-        for (hsize_t k = 0; k < n; k++) {
-            const double *row = block + (size_t)k * (size_t)hosts;
-            double total = 0.0;
-            int any = 0;
-            for (hsize_t h = 0; h < hosts; h++) {
-                double v = row[h];
-                if (isnan(v))
-                    continue;
-                total += v;
-                any = 1;
-                if (capacity && capacity[h] > 0.0) {
-                    double ratio = v / capacity[h];
-                    if (out->best_host < 0 || ratio > out->best_ratio) {
-                        out->best_host = (int64_t)h;
-                        out->best_ratio = ratio;
-                        out->best_row = (int64_t)(start + k);
-                    }
-                }
-            }
-            scan_add_total(out, start + k, samples, total, any, &sum_totals);
-        }
+    if (h5r_rows_stream(ds, first_row, samples, hosts, block_rows, fold_rows, &f, bad) != 0) {
+        snprintf(err, err_len, "%s: cannot read rows %llu..%llu", name, (unsigned long long)bad[0],
+                 (unsigned long long)(bad[0] + bad[1]));
+        rc = -1;
     }
     if (out->valid_rows > 0)
-        out->mean = sum_totals / (double)out->valid_rows;
-    free(block);
+        out->mean = f.sum_totals / (double)out->valid_rows;
     return rc;
 }
 

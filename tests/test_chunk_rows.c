@@ -16,6 +16,11 @@
  * of the checksum), must be refused exactly when H5Dread refuses them, and
  * read the same when it reads them; a stream that inflates to half the
  * chunk, which H5Dread fills up with what its buffer held, is refused.
+ * h5r_rows_stream (analysis/row_stream.h) must hand its function every
+ * block in order, ending at multiples of the block's rows, with H5Dread's
+ * cells: by chunks, by H5Dread (unaligned blocks, chunks never written,
+ * scale-offset), stopped by the function, and stopped at a damaged chunk
+ * with the block's rows reported.
  * Every case runs on 1 and 3 threads.
  */
 #include <hdf5.h>
@@ -32,6 +37,7 @@
 #include "analysis/chunk_unfilter.h"
 #include "analysis/h5_chunk_rows.h"
 #include "analysis/h5_read.h"
+#include "analysis/row_stream.h"
 #include "recorder/chunk_checksum.h"
 #include "tests/check.h"
 
@@ -432,6 +438,83 @@ static void test_planted(const char *path)
     H5Fclose(file);
 }
 
+/* What a stream handed its function. */
+typedef struct stream_seen {
+    double cells[ROWS * COLS];
+    hsize_t next, block_rows;
+    int calls, stop_at, ordered;
+} stream_seen;
+
+static int see_block(void *arg, hsize_t start, hsize_t nrows, const double *cells)
+{
+    stream_seen *s = arg;
+    hsize_t stop = start + nrows;
+    /* in order, each block ending at a multiple of block_rows or the end */
+    if (start != s->next || nrows == 0 || stop > ROWS || (stop % s->block_rows != 0 && stop != ROWS))
+        s->ordered = 0;
+    else
+        memcpy(s->cells + start * COLS, cells, (size_t)nrows * COLS * sizeof *cells);
+    s->next = stop;
+    s->calls++;
+    return s->calls == s->stop_at ? 7 : 0;
+}
+
+/* Rows [first, ROWS) streamed in blocks of block_rows: `calls` blocks (by
+ * hand), in order, H5Dread's cells. */
+static void compare_stream(hid_t ds, hsize_t first, hsize_t block_rows, int calls, const char *what)
+{
+    stream_seen s = {.next = first, .block_rows = block_rows, .ordered = 1};
+    double want[ROWS * COLS];
+    hsize_t bad[2];
+    CHECK_INT_EQ(oracle(ds, first, ROWS - first, 0, COLS, want), 0);
+    CHECK_INT_EQ(h5r_rows_stream(ds, first, ROWS, COLS, block_rows, see_block, &s, bad), 0);
+    CHECK(s.ordered);
+    CHECK_INT_EQ(s.next, ROWS);
+    CHECK_INT_EQ(s.calls, calls);
+    if (memcmp(s.cells + first * COLS, want, (size_t)(ROWS - first) * COLS * sizeof *want) != 0) {
+        fprintf(stderr, "  %s: streamed cells differ from H5Dread\n", what);
+        CHECK(0);
+    }
+}
+
+static void test_stream(hid_t file)
+{
+    hid_t ds = H5Dopen2(file, "p7", H5P_DEFAULT); /* shuffle, deflate, Fletcher-32 */
+    compare_stream(ds, 0, 8, 3, "blocks of 8");          /* [0,8) [8,16) [16,23) */
+    compare_stream(ds, 5, 4, 5, "from row 5");           /* [5,8) by H5Dread, then by chunks */
+    compare_stream(ds, 0, 3, 8, "blocks of 3");          /* off the chunks: H5Dread */
+    compare_stream(ds, 0, 100, 1, "one block");          /* as large as the series */
+    /* the function stops the stream with its value */
+    stream_seen s = {.next = 0, .block_rows = 4, .ordered = 1, .stop_at = 2};
+    hsize_t bad[2];
+    CHECK_INT_EQ(h5r_rows_stream(ds, 0, ROWS, COLS, 4, see_block, &s, bad), 7);
+    CHECK_INT_EQ(s.calls, 2);
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "partial", H5P_DEFAULT); /* rows 12.. never written */
+    compare_stream(ds, 0, 4, 6, "chunks never written");
+    H5Dclose(ds);
+    ds = H5Dopen2(file, "scaleoffset", H5P_DEFAULT);
+    compare_stream(ds, 0, 8, 3, "scale-offset");
+    H5Dclose(ds);
+}
+
+/* A damaged chunk (rows 4..8 of "flip") stops the stream at its block. */
+static void test_stream_damaged(const char *path)
+{
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t ds = H5Dopen2(file, "flip", H5P_DEFAULT);
+    for (hsize_t block = 4; block <= 8; block += 4) {
+        stream_seen s = {.next = 0, .block_rows = block, .ordered = 1};
+        hsize_t bad[2] = {0, 0};
+        CHECK_INT_EQ(h5r_rows_stream(ds, 0, ROWS, COLS, block, see_block, &s, bad), -1);
+        CHECK_INT_EQ(bad[0], 8 - block); /* [4,8) or [0,8) */
+        CHECK_INT_EQ(bad[1], block);
+        CHECK_INT_EQ(s.calls, block == 4 ? 1 : 0); /* only the blocks before it */
+    }
+    H5Dclose(ds);
+    H5Fclose(file);
+}
+
 /* chunk_unfilter on its own: refusals H5Dread cannot be made to show. */
 static void test_unfilter(void)
 {
@@ -509,9 +592,11 @@ int main(void)
         test_pipelines(file);
         test_not_applicable(file);
         test_orders(file);
+        test_stream(file);
         H5Fclose(file);
         unlink(path);
         test_planted(planted);
+        test_stream_damaged(planted);
     }
     unlink(planted);
     h5r_quiet_end(&q);
