@@ -726,7 +726,9 @@ static int drs_derived(props_h5 *r, props_atom a, size_t row, ps_signal *out, ch
 
 static int load_fairness(props_h5 *r, char *err, size_t err_len)
 {
-    return r->fair ? 0 : pf_h5_load(r->file, r->end_ns, &r->fair, err, err_len);
+    /* the three VM series' blocks within whole_bytes together */
+    size_t block_cells = r->whole_bytes / (3 * sizeof(double));
+    return r->fair ? 0 : pf_h5_load(r->file, r->end_ns, block_cells, &r->fair, err, err_len);
 }
 
 /* The pair of VMs behind host.cpu_share_error at t (props_fairness.h). */

@@ -33,9 +33,11 @@ int props_h5_builtin_params(props_h5 *r, props_builtin_params *out, char *err, s
 /* A series of at most 64 MiB is read whole when first asked for; a larger
  * one a stripe of whole chunk columns (entities) at a time, about 64 MiB:
  * entities are checked in order, so each stripe is read once per property
- * that asks for it. set_whole_bytes changes the 64 MiB (tests: stripes of
- * a small run); stripe_reads counts the reads, whole or stripes. Neither
- * changes a result. */
+ * that asks for it. host.cpu_share_error reads its three per-VM series in
+ * blocks of rows of about 64 MiB together (analysis/props_fairness_h5.h).
+ * set_whole_bytes changes the 64 MiB (tests: stripes and blocks of a small
+ * run); stripe_reads counts the reads, whole or stripes. Neither changes a
+ * result. */
 void props_h5_set_whole_bytes(props_h5 *r, size_t bytes);
 long props_h5_stripe_reads(const props_h5 *r);
 

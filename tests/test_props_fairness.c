@@ -212,7 +212,10 @@ static void on_violation(void *arg, const props_violation *v)
 }
 
 /* verify's evaluation (props_h5 + the checker) of the properties in cfg on h5. */
-static int verify_run(const char *h5, const char *cfg, collected *c, char *err, size_t err_len)
+/* verify of the run file h5 with the properties of cfg; whole_bytes > 0
+ * reads host.cpu_share_error's VM series in blocks of whole_bytes / 24
+ * cells (props_h5_set_whole_bytes) instead of one block. */
+static int verify_run(const char *h5, const char *cfg, size_t whole_bytes, collected *c, char *err, size_t err_len)
 {
     props_source src;
     props_h5 *r = NULL;
@@ -224,6 +227,8 @@ static int verify_run(const char *h5, const char *cfg, collected *c, char *err, 
         props_h5_close(r);
         return -1;
     }
+    if (whole_bytes > 0)
+        props_h5_set_whole_bytes(r, whole_bytes);
     int rc = 0;
     for (int i = 0; i < list.n && i < 8 && rc == 0; i++) {
         int first = c->n;
@@ -239,9 +244,11 @@ static int verify_run(const char *h5, const char *cfg, collected *c, char *err, 
     return rc;
 }
 
-/* The monitors' /tables/violations and verify's, row for row. */
+/* The monitors' /tables/violations and verify's, row for row: the VM
+ * series read in one block, and one row at a time (48 bytes: 2 cells). */
 static void same_as_verify(const char *name)
 {
+    for (size_t whole_bytes = 0; whole_bytes <= 48; whole_bytes += 48) {
     char h5[512], cfg[512], err[2048];
     snprintf(h5, sizeof h5, "%s/%s.h5", VDCSIM_TEST_TMPDIR, name);
     snprintf(cfg, sizeof cfg, "%s/%s.cfg", VDCSIM_TEST_TMPDIR, name);
@@ -251,7 +258,7 @@ static void same_as_verify(const char *name)
     if (f >= 0)
         H5Fclose(f);
     collected c;
-    int rc = verify_run(h5, cfg, &c, err, sizeof err);
+    int rc = verify_run(h5, cfg, whole_bytes, &c, err, sizeof err);
     if (rc != 0)
         fprintf(stderr, "%s: %s\n", name, err);
     CHECK_INT_EQ(rc, 0);
@@ -262,6 +269,7 @@ static void same_as_verify(const char *name)
         CHECK_INT_EQ(mon[i].time_ns, c.r[i].time_ns);
         CHECK_INT_EQ(mon[i].obligation_ns, c.r[i].obligation_ns);
         CHECK_STR_EQ(mon[i].witness, c.r[i].witness);
+    }
     }
 }
 
@@ -327,17 +335,20 @@ static void test_broken_allocation(void)
     H5Sclose(space);
     H5Dclose(d);
     H5Fclose(f);
-    collected c;
-    CHECK_INT_EQ(verify_run(dst, cfg, &c, err, sizeof err), 0);
-    /* cpu_fairness: one violation at 20m (the 25m sample is fair again) */
-    CHECK_INT_EQ((int)c.violations[0], 1);
-    CHECK_INT_EQ((int)c.pending[0], 0);
-    CHECK(c.n >= 1);
-    CHECK_STR_EQ(c.r[0].property, "cpu_fairness");
-    CHECK_INT_EQ(c.r[0].time_ns, 20 * 60000000000LL);
-    CHECK_STR_EQ(c.r[0].entity, "esx-01");
-    CHECK_STR_EQ(c.r[0].witness, "host.cpu_share_error=1; bronze-01 (shares 1000, received 2666.67 MHz, demand "
-                                 "4000 MHz) vs gold-01 (shares 2000, received 2666.67 MHz, demand 4000 MHz)");
+    /* the VM series in one block, then one row a block (48 bytes: 2 cells) */
+    for (size_t whole_bytes = 0; whole_bytes <= 48; whole_bytes += 48) {
+        collected c;
+        CHECK_INT_EQ(verify_run(dst, cfg, whole_bytes, &c, err, sizeof err), 0);
+        /* cpu_fairness: one violation at 20m (the 25m sample is fair again) */
+        CHECK_INT_EQ((int)c.violations[0], 1);
+        CHECK_INT_EQ((int)c.pending[0], 0);
+        CHECK(c.n >= 1);
+        CHECK_STR_EQ(c.r[0].property, "cpu_fairness");
+        CHECK_INT_EQ(c.r[0].time_ns, 20 * 60000000000LL);
+        CHECK_STR_EQ(c.r[0].entity, "esx-01");
+        CHECK_STR_EQ(c.r[0].witness, "host.cpu_share_error=1; bronze-01 (shares 1000, received 2666.67 MHz, demand "
+                                     "4000 MHz) vs gold-01 (shares 2000, received 2666.67 MHz, demand 4000 MHz)");
+    }
 }
 
 static void test_threads_and_unchanged(void)
