@@ -99,10 +99,11 @@ int h5r_rows_stream(hid_t dataset, hsize_t first, hsize_t end, hsize_t cols, hsi
         return 0;
     if (block_rows == 0)
         block_rows = 1;
-    if (block_rows > end - first)
-        block_rows = end - first;
-    size_t bytes = block_rows <= SIZE_MAX / sizeof(double) / cols ? h5r_array_bytes(block_rows * cols, sizeof(double))
-                                                                   : 0;
+    /* a series shorter than a block: buffers as small as it, the blocks
+     * still ending at multiples of block_rows (on the chunks) */
+    hsize_t held_rows = block_rows < end - first ? block_rows : end - first;
+    size_t bytes = held_rows <= SIZE_MAX / sizeof(double) / cols ? h5r_array_bytes(held_rows * cols, sizeof(double))
+                                                                  : 0;
     stream s = {.dataset = dataset, .cols = cols, .threads = omp_get_max_threads()};
     stream_block blocks[2] = {{.cells = bytes ? malloc(bytes) : NULL}, {.cells = bytes ? malloc(bytes) : NULL}};
     s.u = s.threads > 0 ? calloc((size_t)s.threads, sizeof *s.u) : NULL;
@@ -111,8 +112,10 @@ int h5r_rows_stream(hid_t dataset, hsize_t first, hsize_t end, hsize_t cols, hsi
         bad[1] = h5r_block_len(first, end, block_rows);
         rc = -1;
     } else {
+        /* master, not single: HDF5 keeps its error stack (and h5r_quiet's
+         * silence) per thread, so its calls stay on the calling thread */
 #pragma omp parallel num_threads(s.threads)
-#pragma omp single
+#pragma omp master
         {
             begin_block(&s, &blocks[0], first, h5r_block_len(first, end, block_rows));
 #pragma omp taskwait

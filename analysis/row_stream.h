@@ -5,8 +5,9 @@
  * undone on every thread) and then folds it on one thread leaves the other
  * threads idle while it folds. h5r_rows_stream folds block k on the calling
  * thread while the other threads undo the filters of block k + 1's chunks,
- * whose stored bytes the calling thread read first (HDF5 is called from one
- * thread only; analysis/h5_chunk_rows.h). The function sees exactly the
+ * whose stored bytes the calling thread read first (HDF5 is called from the
+ * calling thread only: it keeps its error stack, and h5r_quiet's silence,
+ * per thread; analysis/h5_chunk_rows.h). The function sees exactly the
  * blocks, cells and order of the plain loop, so its results are the same
  * bits on any number of threads. Blocks that the chunk reader does not
  * cover are read with h5r_read_rows_f64 on the calling thread.
