@@ -18,6 +18,7 @@ struct pf_h5 {
     hid_t host_ds, demand_ds, ent_ds;
     double *shares, *res, *lim;           /* n_vms */
     double *one_host, *one_demand, *one_ent; /* one row of each series */
+    size_t one_row;                          /* the row they hold, or rows when none */
 };
 
 static const char *const why_missing =
@@ -81,6 +82,19 @@ static int read_resources(hid_t file, size_t n_vms, double *shares, double *res,
     return rc;
 }
 
+/* VM v as the pair check sees it at a sample. */
+static pf_vm vm_at(const pf_h5 *f, size_t v, double demand_mhz, double received_mhz)
+{
+    return (pf_vm){.id = (int64_t)v, .shares = f->shares[v], .reservation_mhz = f->res[v], .limit_mhz = f->lim[v],
+                   .usable_demand_mhz = demand_mhz, .received_mhz = received_mhz};
+}
+
+/* The host row a VM's CPU was divided on (its /series/vm/host cell), or -1. */
+static long host_of(const pf_h5 *f, double on)
+{
+    return on >= 0.0 && on < (double)f->n_hosts ? (long)(size_t)on : -1;
+}
+
 /* The pair of host h at one row: its VMs in id order, as block_errors (and
  * the monitors) add them. */
 static void row_pair(const pf_h5 *f, const double *host, const double *demand, const double *ent, size_t h,
@@ -88,9 +102,8 @@ static void row_pair(const pf_h5 *f, const double *host, const double *demand, c
 {
     pf_begin(out);
     for (size_t v = 0; v < f->n_vms; v++)
-        if (host[v] >= 0.0 && host[v] < (double)f->n_hosts && (size_t)host[v] == h) { /* block_errors' test */
-            pf_vm vm = {.id = (int64_t)v, .shares = f->shares[v], .reservation_mhz = f->res[v],
-                        .limit_mhz = f->lim[v], .usable_demand_mhz = demand[v], .received_mhz = ent[v]};
+        if (host_of(f, host[v]) == (long)h) {
+            pf_vm vm = vm_at(f, v, demand[v], ent[v]);
             pf_add(out, &vm);
         }
     pf_end(out);
@@ -108,13 +121,11 @@ static void block_errors(pf_h5 *f, size_t row, size_t n, const double *host, con
             pf_begin(&pairs[h]);
         }
         for (size_t v = 0; v < f->n_vms; v++) {
-            double on = host[k * f->n_vms + v];
-            if (!(on >= 0.0 && on < (double)f->n_hosts))
+            long on = host_of(f, host[k * f->n_vms + v]);
+            if (on < 0)
                 continue;
-            pf_vm vm = {.id = (int64_t)v, .shares = f->shares[v], .reservation_mhz = f->res[v],
-                        .limit_mhz = f->lim[v], .usable_demand_mhz = demand[k * f->n_vms + v],
-                        .received_mhz = ent[k * f->n_vms + v]};
-            pf_add(&pairs[(size_t)on], &vm);
+            pf_vm vm = vm_at(f, v, demand[k * f->n_vms + v], ent[k * f->n_vms + v]);
+            pf_add(&pairs[on], &vm);
         }
         for (size_t h = 0; h < f->n_hosts; h++) {
             pf_end(&pairs[h]);
@@ -148,6 +159,7 @@ int pf_h5_load(hid_t file, int64_t end_ns, size_t block_cells, pf_h5 **out, char
         goto done;
     }
     f->rows = (size_t)(dh[0] < dr[0] ? dh[0] : dr[0]);
+    f->one_row = f->rows;
     f->n_vms = (size_t)dh[1];
     f->n_hosts = (size_t)dr[1];
     /* blocks of at most block_cells cells (one row at least), whole chunk
@@ -234,12 +246,19 @@ void pf_h5_pair(pf_h5 *f, size_t host_row, int64_t t, pf_pair *out)
     for (size_t k = 0; k < f->rows && f->time_ns[k] <= t && f->time_ns[k] < f->end_ns; k++)
         if (f->sampled[k * f->n_hosts + host_row])
             last = k;
-    char ignored[256];
-    if (last == f->rows ||
-        read_rows(f->host_ds, "", last, 1, f->n_vms, f->one_host, ignored, sizeof ignored) != 0 ||
-        read_rows(f->demand_ds, "", last, 1, f->n_vms, f->one_demand, ignored, sizeof ignored) != 0 ||
-        read_rows(f->ent_ds, "", last, 1, f->n_vms, f->one_ent, ignored, sizeof ignored) != 0)
+    if (last == f->rows)
         return;
+    /* the row read last is kept: the witnesses of one time on many hosts
+     * (a property broken at the first sample everywhere) read it once */
+    char ignored[256];
+    if (last != f->one_row) {
+        f->one_row = f->rows;
+        if (read_rows(f->host_ds, "", last, 1, f->n_vms, f->one_host, ignored, sizeof ignored) != 0 ||
+            read_rows(f->demand_ds, "", last, 1, f->n_vms, f->one_demand, ignored, sizeof ignored) != 0 ||
+            read_rows(f->ent_ds, "", last, 1, f->n_vms, f->one_ent, ignored, sizeof ignored) != 0)
+            return;
+        f->one_row = last;
+    }
     row_pair(f, f->one_host, f->one_demand, f->one_ent, host_row, out);
 }
 
