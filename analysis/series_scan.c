@@ -177,6 +177,22 @@ int series_scan_total(hid_t file, hid_t source, const char *source_path, hsize_t
     return rc;
 }
 
+/* series_first_active_row's fold: stops at the first row with a cell > 0. */
+typedef struct active_find {
+    hsize_t cols, row;
+} active_find;
+
+static int find_active(void *arg, hsize_t start, hsize_t n, const double *block)
+{
+    active_find *a = arg;
+    for (size_t k = 0; k < (size_t)n * (size_t)a->cols; k++)
+        if (block[k] > 0.0) {
+            a->row = start + (hsize_t)(k / (size_t)a->cols);
+            return 1;
+        }
+    return 0;
+}
+
 int series_first_active_row(hid_t file, const char *path, hsize_t *first_row, char *err, size_t err_len)
 {
     *first_row = 0;
@@ -187,36 +203,14 @@ int series_first_active_row(hid_t file, const char *path, hsize_t *first_row, ch
     if (ds < 0)
         return -1;
     hsize_t block_rows = h5r_block_rows_chunked(ds, h5r_block_rows(dims[1], SCAN_BLOCK_VALUES));
-    if (block_rows > dims[0])
-        block_rows = dims[0];
-    size_t block_bytes = block_rows <= SIZE_MAX / sizeof(double) / (dims[1] + 1)
-                             ? h5r_array_bytes(block_rows * dims[1] + 1, sizeof(double))
-                             : 0;
-    double *block = block_bytes ? malloc(block_bytes) : NULL;
-    if (!block && dims[0] > 0) {
-        H5Dclose(ds);
-        snprintf(err, err_len, "%s: out of memory reading it", path);
-        return -1;
-    }
-    int rc = 0;
-    for (hsize_t start = 0; start < dims[0]; start += block_rows) {
-        hsize_t n = dims[0] - start < block_rows ? dims[0] - start : block_rows;
-        if (h5r_read_rows_f64(ds, start, n, dims[1], block) != 0) {
-            snprintf(err, err_len, "%s: cannot read rows %llu..%llu (damaged data fails its checksum)", path,
-                     (unsigned long long)start, (unsigned long long)(start + n));
-            rc = -1;
-            break;
-        }
-        for (size_t k = 0; k < (size_t)n * (size_t)dims[1]; k++)
-            if (block[k] > 0.0) {
-                *first_row = start + (hsize_t)(k / (size_t)dims[1]);
-                rc = 1;
-                break;
-            }
-        if (rc != 0)
-            break;
-    }
-    free(block);
+    active_find a = {.cols = dims[1]};
+    hsize_t bad[2];
+    int rc = h5r_rows_stream(ds, 0, dims[0], dims[1], block_rows, find_active, &a, bad);
+    if (rc < 0)
+        snprintf(err, err_len, "%s: cannot read rows %llu..%llu (damaged data fails its checksum)", path,
+                 (unsigned long long)bad[0], (unsigned long long)(bad[0] + bad[1]));
+    else if (rc == 1)
+        *first_row = a.row;
     H5Dclose(ds);
     return rc;
 }
