@@ -36,7 +36,6 @@ static int walk_block(void *arg, hsize_t start, hsize_t n, const double *block)
             if (isfinite(v))
                 w->fn(v, w->arg);
         }
-    (void)start;
     return 0;
 }
 

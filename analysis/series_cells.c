@@ -44,7 +44,6 @@ static int fold_cells(void *arg, hsize_t start, hsize_t nrows, const double *blo
             out->max = v;
         out->n++;
     }
-    (void)start;
     return 0;
 }
 
